@@ -1,0 +1,3 @@
+"""socialgov: social media governance as code."""
+
+__version__ = "0.1.0"

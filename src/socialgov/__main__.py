@@ -1,0 +1,3 @@
+from socialgov.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,219 @@
+"""The command line: parse options, call the pipeline, choose the reporter. No logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from socialgov import __version__
+from socialgov.errors import SocialgovError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LINT_FORMATS = ("text", "json")
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
+
+
+def repository_options(func: F) -> F:
+    """Options every command that reads a policy repository takes."""
+    options = [
+        click.option(
+            "--root",
+            type=click.Path(path_type=Path),
+            help="The policy repository's folder (default: the nearest folder upward holding "
+            "socialgov.yaml).",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(path_type=Path),
+            help="The configuration file (default: ROOT/socialgov.yaml).",
+        ),
+        click.option(
+            "--as-of",
+            callback=_parse_date,
+            metavar="DATE",
+            help="Judge dates against this day (YYYY-MM-DD) instead of today.",
+        ),
+        click.option("--no-color", is_flag=True, help="Never colour the output."),
+        click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
+        click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def load_settings(
+    root: Path | None,
+    config_path: Path | None,
+    **overrides: Any,
+) -> Any:
+    """The configuration for this run: socialgov.yaml with the command line's overrides."""
+    from socialgov.config import load_config, resolve_root
+
+    resolved = resolve_root(root)
+    config = load_config(resolved, config_path)
+    return config.with_overrides(**overrides)
+
+
+def use_color(no_color: bool, output: Path | None) -> bool:
+    if no_color or output is not None or "NO_COLOR" in os.environ:
+        return False
+    return sys.stdout.isatty()
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a report to stdout, or to ``output`` (atomically)."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from socialgov.writer import write_atomic
+
+    try:
+        write_atomic(output, text)
+    except OSError as exc:
+        raise SocialgovError(f"--output {output}: {exc.strerror or exc}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="socialgov")
+def cli() -> None:
+    """socialgov: social media governance as code.
+
+    Keep your social presences, owners, policies and playbooks as YAML in git, and check them
+    like a compiler checks code.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@repository_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(LINT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SG2), names, ALL.")
+@click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes, names.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Exit 1 when a finding reaches this severity (default: error).",
+)
+@click.option("--show-suppressed", is_flag=True, help="Also show findings that waivers suppress.")
+@click.option("--statistics", is_flag=True, help="Show counts per rule.")
+def lint(
+    paths: tuple[str, ...],
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    output_format: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    show_suppressed: bool,
+    statistics: bool,
+) -> int:
+    """Check the policy repository; with PATHS, report only what those files touch."""
+    from socialgov.config import split_codes
+    from socialgov.lint import lint as run_lint
+    from socialgov.reporters import renderer
+    from socialgov.reporters.base import ReportOptions
+
+    config = load_settings(
+        root,
+        config_path,
+        as_of=as_of,
+        select=split_codes(select),
+        ignore=split_codes(ignore),
+        fail_on=fail_on,
+    )
+    result = run_lint(config, list(paths) if paths else None)
+    options = ReportOptions(
+        color=use_color(no_color, output),
+        quiet=quiet,
+        show_suppressed=show_suppressed,
+        statistics=statistics,
+    )
+    emit(renderer(output_format)(result, options), output)
+    return result.exit_code
+
+
+@cli.command()
+@click.argument("kind", required=False)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write every schema into this folder instead of printing.",
+)
+def schema(kind: str | None, output: Path | None) -> int:
+    """Print the JSON Schema of KIND (or of a whole document), or write them all to a folder."""
+    from socialgov.schema import export_schemas, schema_text
+
+    if output is not None:
+        for path in export_schemas(output):
+            click.echo(f"wrote {path}")
+        return 0
+    click.echo(schema_text(kind), nl=False)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        result = cli.main(args=args, prog_name="socialgov", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("socialgov: aborted", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except SocialgovError as exc:
+        if debug:
+            raise
+        click.echo(f"socialgov: error: {exc}", err=True)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the promise: no traceback without --debug
+        if debug:
+            raise
+        click.echo(
+            f"socialgov: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in socialgov; rerun with --debug and report the traceback.",
+            err=True,
+        )
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""socialgov.yaml: finding the repository root, defaults, validation, and command-line overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from socialgov.errors import SocialgovError
+from socialgov.findings import Severity
+from socialgov.loader import DEFAULT_LIMITS, load_file
+
+CONFIG_FILE = "socialgov.yaml"
+
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "dormant_days": 180,
+    "forum_min_active_members": 50,
+    "accountable_employment": ["full_time"],
+    "max_channels_per_owner": 15,
+    "max_platforms_per_team": 5,
+}
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that shapes a run: socialgov.yaml merged with the command line."""
+
+    root: Path
+    config_path: Path | None = None
+    organisation: str = ""
+    strategy: Mapping[str, str] = field(default_factory=dict)
+    include: tuple[str, ...] = ("**/*.yaml", "**/*.yml")
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: str = "error"
+    options: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
+    baseline: Path | None = None
+    limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    as_of: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def fail_threshold(self) -> Severity | None:
+        """The lowest severity that makes a run fail, or None for ``never``."""
+        return None if self.fail_on == "never" else Severity.parse(self.fail_on)
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        """A copy with the command line's values; None means "not given"."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder from ``start`` upward that holds socialgov.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise SocialgovError(
+        f"no {CONFIG_FILE} found in {start} or any folder above it; run socialgov inside a "
+        "policy repository, pass --root, or create one with 'socialgov init'"
+    )
+
+
+def resolve_root(root: Path | None, cwd: Path | None = None) -> Path:
+    """The repository root: ``--root`` when given (it must be a folder), else discovery."""
+    if root is None:
+        return find_root(cwd or Path.cwd())
+    if not root.exists():
+        raise SocialgovError(f"--root {root}: no such folder")
+    if not root.is_dir():
+        raise SocialgovError(f"--root {root}: not a folder; pass the policy repository's folder")
+    return root.resolve()
+
+
+def load_config(root: Path, config_path: Path | None = None) -> Config:
+    """Read and validate socialgov.yaml (or ``config_path``); defaults when the root has none."""
+    path = config_path if config_path is not None else root / CONFIG_FILE
+    if config_path is not None and not path.is_file():
+        raise SocialgovError(f"--config {config_path}: no such file")
+    if not path.is_file():
+        return Config(root=root)
+    parsed = load_file(path.parent, path.name)
+    shown = _shown(path, root)
+    if parsed.findings:
+        first = parsed.findings[0]
+        raise SocialgovError(f"{shown}:{first.line}:{first.column}: {first.message}")
+    data = parsed.documents[0].data if parsed.documents else None
+    if data is None:
+        return Config(root=root, config_path=path)
+    if len(parsed.documents) > 1:
+        raise SocialgovError(f"{shown}: holds several YAML documents; keep only one")
+
+    from socialgov.schema import validate_config
+
+    errors = validate_config(data)
+    if errors:
+        error = errors[0]
+        pos = parsed.documents[0].locate(error.path, key=error.at_key)
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise SocialgovError(f"{shown}:{pos.line}:{pos.column}: {error.message}{more}")
+    return _from_data(root, path, data)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _from_data(root: Path, path: Path, data: Mapping[str, Any]) -> Config:
+    baseline = data.get("baseline")
+    return Config(
+        root=root,
+        config_path=path,
+        organisation=str(data.get("organisation", "")),
+        strategy={goal["id"]: str(goal.get("statement", "")) for goal in data.get("strategy", [])},
+        include=tuple(data.get("include", Config.include)),
+        exclude=tuple(data.get("exclude", ())),
+        select=tuple(data.get("select", ("ALL",))),
+        ignore=tuple(data.get("ignore", ())),
+        severity={
+            str(code): Severity.parse(str(sev)) for code, sev in data.get("severity", {}).items()
+        },
+        fail_on=str(data.get("fail_on", "error")),
+        options={**DEFAULT_OPTIONS, **data.get("options", {})},
+        baseline=(root / baseline) if baseline else None,
+        limits={**DEFAULT_LIMITS, **data.get("limits", {})},
+    )
+
+
+def split_codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``--select A,B --select C`` as ("A", "B", "C"); None when the option was not given."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())

@@ -1,0 +1,118 @@
+"""What to report: rule selection, severity overrides, waivers and the PATHS filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.model import Model, Waiver
+from socialgov.rules.base import RuleInfo
+
+
+def select_rules(
+    rules: Iterable[RuleInfo], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[RuleInfo, ...]:
+    """The rules that ``select`` names and ``ignore`` does not (codes, prefixes, names, ALL)."""
+    return tuple(
+        info
+        for info in rules
+        if any(info.matches(s) for s in select) and not any(info.matches(s) for s in ignore)
+    )
+
+
+def unknown_selectors(rules: Iterable[RuleInfo], selectors: Iterable[str]) -> list[str]:
+    """Selectors that match no rule at all: almost always a typo worth an error."""
+    known = list(rules)
+    return [s for s in selectors if not any(info.matches(s) for info in known)]
+
+
+def apply_severity(
+    findings: Iterable[Finding], overrides: Mapping[str, Severity], rules: Iterable[RuleInfo]
+) -> list[Finding]:
+    """Findings with the configured severity of their rule (by code or name)."""
+    if not overrides:
+        return list(findings)
+    by_code: dict[str, Severity] = {}
+    for info in rules:
+        for key, severity in overrides.items():
+            if key.upper() == info.code.upper() or key.lower() == info.name:
+                by_code[info.code] = severity
+    return [
+        replace(f, severity=by_code[f.code]) if f.code in by_code else f for f in findings
+    ]
+
+
+def waiver_applies(waiver: Waiver, finding: Finding, as_of: dt.date) -> bool:
+    """A waiver suppresses a finding of its rule when it has a reason and has not expired."""
+    if not waiver.reason or not waiver.reason.strip():
+        return False
+    if waiver.expires is not None and waiver.expires < as_of:
+        return False
+    wanted = waiver.rule.strip().lower()
+    return wanted in (finding.code.lower(), finding.name)
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverOutcome:
+    reported: list[Finding]
+    suppressed: list[Finding]
+    unused: list[tuple[EntityRef, Waiver]]
+
+
+def apply_waivers(findings: Iterable[Finding], model: Model, as_of: dt.date) -> WaiverOutcome:
+    """Split findings into reported and suppressed by the waivers on their entities."""
+    reported: list[Finding] = []
+    suppressed: list[Finding] = []
+    used: set[tuple[EntityRef, int]] = set()
+    for finding in findings:
+        entity = model.find(finding.entity.kind, finding.entity.id) if finding.entity else None
+        waiver = next(
+            (w for w in entity.waivers if waiver_applies(w, finding, as_of)), None
+        ) if entity else None
+        if waiver is None:
+            reported.append(finding)
+            continue
+        used.add((entity.ref, waiver.index))  # type: ignore[union-attr]
+        suppressed.append(replace(finding, suppressed=waiver.reason))
+    unused = [
+        (entity.ref, waiver)
+        for entity in model.all()
+        for waiver in entity.waivers
+        if waiver_applies_at_all(waiver, as_of) and (entity.ref, waiver.index) not in used
+    ]
+    return WaiverOutcome(reported, suppressed, unused)
+
+
+def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:
+    """A waiver that could suppress something (valid and current)."""
+    return bool(waiver.reason and waiver.reason.strip()) and (
+        waiver.expires is None or waiver.expires >= as_of
+    )
+
+
+def in_paths(findings: Iterable[Finding], paths: Iterable[str], model: Model) -> list[Finding]:
+    """Findings located in ``paths``, or whose entity or related entities are written there.
+
+    This is what pre-commit needs: the whole repository is loaded (cross-file rules need it),
+    but a commit is only told about what it touches.
+    """
+    wanted = set(paths)
+
+    def written_in(ref: EntityRef) -> bool:
+        entity = model.find(ref.kind, ref.id)
+        return entity is not None and entity.path in wanted
+
+    return [
+        f
+        for f in findings
+        if f.path in wanted
+        or (f.entity is not None and written_in(f.entity))
+        or any(written_in(r) for r in f.related)
+    ]
+
+
+def at_or_above(findings: Iterable[Finding], threshold: Severity | None) -> bool:
+    """True when any finding reaches ``threshold`` (None: never)."""
+    return threshold is not None and any(f.severity >= threshold for f in findings)

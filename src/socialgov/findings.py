@@ -1,0 +1,96 @@
+"""What every check produces: a Finding, its Severity, its location and its fingerprint."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that ``max()`` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: use error, warning or info") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EntityRef:
+    """An entity named by kind and id, as findings and reports show it."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "id": self.id}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a policy repository.
+
+    ``path`` is relative to the repository root, with ``/``. ``key`` tells findings of one rule on
+    one entity apart (the field or the related entity) and goes into the fingerprint, which must
+    never depend on line numbers.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int = 1
+    column: int = 1
+    entity: EntityRef | None = None
+    related: tuple[EntityRef, ...] = ()
+    key: str = ""
+    suppressed: str | None = field(default=None, compare=False)
+    """The reason of the waiver that suppresses this finding, when one does."""
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+def fingerprint(finding: Finding) -> str:
+    """A stable identity for a finding: rule, entity and field, never its line or file.
+
+    An entity can move to another file or gain fields elsewhere and keep its fingerprints. A
+    finding with no entity (a YAML syntax error) is tied to its file instead.
+    """
+    where = f"{finding.entity.kind}/{finding.entity.id}" if finding.entity else f"file:{finding.path}"
+    text = "\x1f".join((finding.code, where, finding.key))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[Severity, int]:
+    """How many findings there are of each severity, worst first."""
+    result = {severity: 0 for severity in sorted(Severity, reverse=True)}
+    for finding in findings:
+        result[finding.severity] += 1
+    return result

@@ -1,0 +1,129 @@
+"""The lint pipeline: load, validate, model, rules, findings, filter. Reporters take it from here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from socialgov.config import CONFIG_FILE, Config
+from socialgov.errors import SocialgovError
+from socialgov.filters import (
+    apply_severity,
+    apply_waivers,
+    at_or_above,
+    in_paths,
+    select_rules,
+    unknown_selectors,
+)
+from socialgov.findings import Finding
+from socialgov.loader import Document, discover, load_file
+from socialgov.model import Model, build_model
+from socialgov.rules.base import RuleContext, RuleInfo
+from socialgov.rules.engine import run_rules
+from socialgov.rules.registry import builtin_rules
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A loaded policy repository: its model and the findings met while loading it."""
+
+    config: Config
+    files: tuple[str, ...]
+    model: Model
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class LintResult:
+    config: Config
+    rules: tuple[RuleInfo, ...]
+    findings: tuple[Finding, ...]
+    """What is reported, sorted by file and position."""
+    suppressed: tuple[Finding, ...] = ()
+    files: int = 0
+    entities: int = 0
+    model: Model | None = field(default=None, repr=False)
+
+    @property
+    def failed(self) -> bool:
+        return at_or_above(self.findings, self.config.fail_threshold)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def load_repository(config: Config) -> Repository:
+    """Discover, parse and model every file of the repository."""
+    root = config.root
+    files, findings = discover(root, config.include, config.exclude)
+    skip = {CONFIG_FILE}
+    if config.config_path is not None:
+        try:
+            skip.add(config.config_path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            pass
+    files = [f for f in files if f not in skip]
+    if len(files) > config.limits["max_files"]:
+        raise SocialgovError(
+            f"the repository has {len(files):,} YAML files, over the limit of "
+            f"{config.limits['max_files']:,}; narrow 'include' or raise limits.max_files"
+        )
+    documents: list[Document] = []
+    for relpath in files:
+        parsed = load_file(root, relpath, dict(config.limits))
+        findings.extend(parsed.findings)
+        documents.extend(parsed.documents)
+    model, model_findings = build_model(documents, config.strategy)
+    findings.extend(model_findings)
+    return Repository(config, tuple(files), model, tuple(findings))
+
+
+def available_rules() -> tuple[RuleInfo, ...]:
+    return builtin_rules()
+
+
+def lint(config: Config, paths: Sequence[str] | None = None) -> LintResult:
+    """Check the repository under ``config.root``; with ``paths``, report only what they touch."""
+    rules = available_rules()
+    for option, selectors in (("select", config.select), ("ignore", config.ignore)):
+        unknown = unknown_selectors(rules, selectors)
+        if unknown:
+            raise SocialgovError(
+                f"{option}: {', '.join(unknown)} matches no rule; see 'socialgov rules'"
+            )
+    selected = select_rules(rules, config.select, config.ignore)
+    selected_codes = {info.code for info in selected}
+    repo = load_repository(config)
+    ctx = RuleContext(as_of=config.as_of, options=config.options)
+    findings = [f for f in repo.findings if f.code in selected_codes]
+    findings.extend(run_rules(repo.model, selected, ctx))
+    findings = apply_severity(findings, config.severity, rules)
+    outcome = apply_waivers(findings, repo.model, config.as_of)
+    reported, suppressed = outcome.reported, outcome.suppressed
+    if paths is not None:
+        wanted = relative_paths(config.root, paths)
+        reported = in_paths(reported, wanted, repo.model)
+        suppressed = in_paths(suppressed, wanted, repo.model)
+    return LintResult(
+        config=config,
+        rules=selected,
+        findings=tuple(sorted(set(reported), key=Finding.sort_key)),
+        suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
+        files=len(repo.files),
+        entities=sum(1 for _ in repo.model.all()),
+        model=repo.model,
+    )
+
+
+def relative_paths(root: Path, paths: Sequence[str]) -> set[str]:
+    """PATHS as given on the command line, as root-relative paths with ``/``."""
+    result = set()
+    for path in paths:
+        full = Path(path).resolve()
+        try:
+            result.add(full.relative_to(root).as_posix())
+        except ValueError:
+            continue  # outside the repository: nothing of ours to report there
+    return result

@@ -1,0 +1,736 @@
+"""The model: typed entities with the SPEC's defaults, an index by kind and id, and references.
+
+``build_model`` turns parsed documents into entities. Problems of shape are findings: SG101
+(schema), SG103 (duplicate id), SG104 (unknown reference), SG105 (unknown document). An entity that
+breaks its schema still enters the model with the broken fields left out, so that one typo does
+not hide every other finding on it, nor make references to it unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from socialgov.findings import EntityRef, Finding, Position, Severity
+from socialgov.loader import Document, Path_
+
+KINDS: tuple[str, ...] = (
+    "Person",
+    "Team",
+    "Account",
+    "Channel",
+    "Policy",
+    "Playbook",
+    "Objective",
+    "Rule",
+)
+PLURALS: dict[str, str] = {
+    "people": "Person",
+    "teams": "Team",
+    "accounts": "Account",
+    "channels": "Channel",
+    "policies": "Policy",
+    "playbooks": "Playbook",
+    "objectives": "Objective",
+    "rules": "Rule",
+}
+LIVE_EXCLUDED = frozenset({"retired", "planned"})
+
+# Defaults the SPEC gives, applied before any rule or selector looks at an entity.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "Person": {"status": "active"},
+    "Account": {"status": "active", "type": "profile"},
+    "Channel": {"status": "active"},
+    "Policy": {"version": 1},
+    "Rule": {"severity": "warning"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an entity was written: its document and the path of its mapping inside it."""
+
+    document: Document
+    base: Path_
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def locate(self, field_path: Path_ = (), *, key: bool = False) -> Position:
+        return self.document.locate((*self.base, *field_path), key=key)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    rule: str
+    reason: str | None
+    approved_by: str | None
+    expires: dt.date | None
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRef:
+    """A channel's reference to a policy, optionally pinned: ``service-sla@3``."""
+
+    id: str
+    version: int | None
+    index: int
+
+    @classmethod
+    def parse(cls, text: str, index: int) -> PolicyRef:
+        name, _, version = text.partition("@")
+        return cls(name, int(version) if version.isdigit() else None, index)
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    scenario: str | None
+    trigger: str | None
+    from_team: str | None
+    to_team: str | None
+    before: str | None
+    expect: str | None
+    continue_on: str | None
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    name: str | None
+    target: Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    """Fields every kind has. ``data`` is the mapping as written, with defaults applied."""
+
+    kind: ClassVar[str] = ""
+    id: str
+    data: Mapping[str, Any]
+    source: Source
+    name: str | None = None
+    description: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef(self.kind, self.id)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def locate(self, field_path: Path_ = (), *, key: bool = False) -> Position:
+        """Where to point for this entity, or for one of its fields when given."""
+        return self.source.locate(field_path, key=key)
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        """A field by dotted path inside this entity's own data (references not followed)."""
+        value: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                return default
+            value = value[part]
+        return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person(Entity):
+    kind: ClassVar[str] = "Person"
+    email: str | None = None
+    team: str | None = None
+    role: str | None = None
+    employment: str | None = None
+    status: str = "active"
+    departed_on: dt.date | None = None
+
+    def departed(self, as_of: dt.date) -> bool:
+        """Gone by ``as_of``: status departed, or a departure date on or before it."""
+        return self.status == "departed" or (
+            self.departed_on is not None and self.departed_on <= as_of
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Team(Entity):
+    kind: ClassVar[str] = "Team"
+    function: str | None = None
+    lead: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelBase(Entity):
+    """What social Accounts and traditional Channels share."""
+
+    owner: str | None = None
+    backup_owner: str | None = None
+    team: str | None = None
+    purpose: str | None = None
+    status: str = "active"
+    policies: tuple[PolicyRef, ...] = ()
+    playbooks: tuple[str, ...] = ()
+    terms: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def live(self) -> bool:
+        return self.status not in LIVE_EXCLUDED
+
+    @property
+    def social(self) -> bool:
+        return self.kind == "Account"
+
+    def adopts(self, policy_id: str) -> PolicyRef | None:
+        for ref in self.policies:
+            if ref.id == policy_id:
+                return ref
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Account(ChannelBase):
+    kind: ClassVar[str] = "Account"
+    platform: str | None = None
+    type: str = "profile"
+    handle: str | None = None
+    url: str | None = None
+    audience: str | None = None
+    topic: str | None = None
+    region: str | None = None
+    language: str | None = None
+    created: dt.date | None = None
+    last_activity: dt.date | None = None
+    objectives: tuple[str, ...] = ()
+    monitoring: tuple[str, ...] = ()
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+    security: Mapping[str, Any] = field(default_factory=dict)
+    verified: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Channel(ChannelBase):
+    kind: ClassVar[str] = "Channel"
+    type: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy(Entity):
+    kind: ClassVar[str] = "Policy"
+    title: str | None = None
+    version: int = 1
+    owner: str | None = None
+    effective: dt.date | None = None
+    review_by: dt.date | None = None
+    applies_to: Mapping[str, Any] | None = None
+    terms: Mapping[str, Any] = field(default_factory=dict)
+    consistent_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Playbook(Entity):
+    kind: ClassVar[str] = "Playbook"
+    title: str | None = None
+    applies_to: Mapping[str, Any] | None = None
+    handoffs: tuple[Handoff, ...] = ()
+    end: str | None = None
+    follow_up: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Objective(Entity):
+    kind: ClassVar[str] = "Objective"
+    statement: str | None = None
+    strategy: str | None = None
+    kpis: tuple[Kpi, ...] = ()
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule(Entity):
+    """A custom rule written in YAML; the rules-as-code engine interprets ``data``."""
+
+    kind: ClassVar[str] = "Rule"
+    code: str | None = None
+    severity: str = "warning"
+
+
+ENTITY_CLASSES: dict[str, type[Entity]] = {
+    cls.kind: cls for cls in (Person, Team, Account, Channel, Policy, Playbook, Objective, Rule)
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A field that names another entity: where it is, and which kinds it may name."""
+
+    field: str
+    kinds: tuple[str, ...]
+    many: bool = False
+
+
+# The reference fields of each kind. "strategy" names a goal in socialgov.yaml, not an entity.
+REFERENCES: dict[str, tuple[Reference, ...]] = {
+    "Person": (Reference("team", ("Team",)),),
+    "Team": (Reference("lead", ("Person",)),),
+    "Account": (
+        Reference("owner", ("Person",)),
+        Reference("backup_owner", ("Person",)),
+        Reference("team", ("Team",)),
+        Reference("policies", ("Policy",), many=True),
+        Reference("playbooks", ("Playbook",), many=True),
+        Reference("objectives", ("Objective",), many=True),
+    ),
+    "Channel": (
+        Reference("owner", ("Person",)),
+        Reference("backup_owner", ("Person",)),
+        Reference("team", ("Team",)),
+        Reference("policies", ("Policy",), many=True),
+        Reference("playbooks", ("Playbook",), many=True),
+    ),
+    "Policy": (Reference("owner", ("Person", "Team")),),
+    "Playbook": (),
+    "Objective": (Reference("owner", ("Person", "Team")),),
+    "Rule": (),
+}
+
+
+@dataclass(frozen=True)
+class Model:
+    """Every entity of the repository, indexed by kind and id, with the run's settings."""
+
+    entities: Mapping[str, Mapping[str, Entity]]
+    strategy: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, kind: str) -> Iterable[Entity]:
+        return self.entities.get(kind, {}).values()
+
+    def find(self, kind: str, entity_id: str | None) -> Entity | None:
+        if entity_id is None:
+            return None
+        return self.entities.get(kind, {}).get(entity_id)
+
+    def all(self) -> Iterator[Entity]:
+        for kind in KINDS:
+            yield from self.of(kind)
+
+    @property
+    def people(self) -> Iterable[Person]:
+        return self.of("Person")  # type: ignore[return-value]
+
+    @property
+    def teams(self) -> Iterable[Team]:
+        return self.of("Team")  # type: ignore[return-value]
+
+    @property
+    def accounts(self) -> Iterable[Account]:
+        return self.of("Account")  # type: ignore[return-value]
+
+    @property
+    def channels(self) -> Iterable[Channel]:
+        """Traditional channels only; see ``all_channels`` for social and traditional."""
+        return self.of("Channel")  # type: ignore[return-value]
+
+    @property
+    def all_channels(self) -> Iterator[ChannelBase]:
+        yield from self.accounts
+        yield from self.channels
+
+    @property
+    def policies(self) -> Iterable[Policy]:
+        return self.of("Policy")  # type: ignore[return-value]
+
+    @property
+    def playbooks(self) -> Iterable[Playbook]:
+        return self.of("Playbook")  # type: ignore[return-value]
+
+    @property
+    def objectives(self) -> Iterable[Objective]:
+        return self.of("Objective")  # type: ignore[return-value]
+
+    @property
+    def rules(self) -> Iterable[Rule]:
+        return self.of("Rule")  # type: ignore[return-value]
+
+    def person(self, person_id: str | None) -> Person | None:
+        return self.find("Person", person_id)  # type: ignore[return-value]
+
+    def team(self, team_id: str | None) -> Team | None:
+        return self.find("Team", team_id)  # type: ignore[return-value]
+
+    def policy(self, policy_id: str | None) -> Policy | None:
+        return self.find("Policy", policy_id)  # type: ignore[return-value]
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed constructor arguments from validated data (bad values already removed)."""
+    common: dict[str, Any] = {
+        "name": _str(data.get("name")),
+        "description": _str(data.get("description")),
+        "labels": _map(data.get("labels")),
+        "tags": _strs(data.get("tags")),
+        "waivers": tuple(
+            Waiver(
+                rule=str(w.get("rule", "")),
+                reason=_str(w.get("reason")),
+                approved_by=_str(w.get("approved_by")),
+                expires=_date(w.get("expires")),
+                index=i,
+            )
+            for i, w in enumerate(data.get("waivers") or [])
+            if isinstance(w, Mapping)
+        ),
+    }
+    if kind == "Person":
+        specific = {
+            "email": _str(data.get("email")),
+            "team": _str(data.get("team")),
+            "role": _str(data.get("role")),
+            "employment": _str(data.get("employment")),
+            "status": data.get("status", "active"),
+            "departed_on": _date(data.get("departed_on")),
+        }
+    elif kind == "Team":
+        specific = {"function": _str(data.get("function")), "lead": _str(data.get("lead"))}
+    elif kind in ("Account", "Channel"):
+        specific = {
+            "owner": _str(data.get("owner")),
+            "backup_owner": _str(data.get("backup_owner")),
+            "team": _str(data.get("team")),
+            "purpose": _str(data.get("purpose")),
+            "status": data.get("status", "active"),
+            "policies": tuple(
+                PolicyRef.parse(ref, i)
+                for i, ref in enumerate(data.get("policies") or [])
+                if isinstance(ref, str)
+            ),
+            "playbooks": _strs(data.get("playbooks")),
+            "terms": _map(data.get("terms")),
+            "type": _str(data.get("type")),
+        }
+        if kind == "Account":
+            specific.update(
+                platform=_str(data.get("platform")),
+                type=data.get("type", "profile"),
+                handle=_str(data.get("handle")),
+                url=_str(data.get("url")),
+                audience=_str(data.get("audience")),
+                topic=_str(data.get("topic")),
+                region=_str(data.get("region")),
+                language=_str(data.get("language")),
+                created=_date(data.get("created")),
+                last_activity=_date(data.get("last_activity")),
+                objectives=_strs(data.get("objectives")),
+                monitoring=_strs(data.get("monitoring")),
+                metrics=_map(data.get("metrics")),
+                security=_map(data.get("security")),
+                verified=data.get("verified") if isinstance(data.get("verified"), bool) else None,
+            )
+        else:
+            specific["contact"] = _str(data.get("contact"))
+    elif kind == "Policy":
+        specific = {
+            "title": _str(data.get("title")),
+            "version": data.get("version", 1),
+            "owner": _str(data.get("owner")),
+            "effective": _date(data.get("effective")),
+            "review_by": _date(data.get("review_by")),
+            "applies_to": data.get("applies_to") if isinstance(data.get("applies_to"), Mapping) else None,
+            "terms": _map(data.get("terms")),
+            "consistent_terms": _strs(data.get("consistent_terms")),
+        }
+    elif kind == "Playbook":
+        specific = {
+            "title": _str(data.get("title")),
+            "applies_to": data.get("applies_to") if isinstance(data.get("applies_to"), Mapping) else None,
+            "handoffs": tuple(
+                Handoff(
+                    scenario=_str(h.get("scenario")),
+                    trigger=_str(h.get("trigger")),
+                    from_team=_str(h.get("from")),
+                    to_team=_str(h.get("to")),
+                    before=_str(h.get("before")),
+                    expect=_str(h.get("expect")),
+                    continue_on=_str(h.get("continue_on")),
+                    index=i,
+                )
+                for i, h in enumerate(data.get("handoffs") or [])
+                if isinstance(h, Mapping)
+            ),
+            "end": _str(data.get("end")),
+            "follow_up": _map(data.get("follow_up")),
+        }
+    elif kind == "Objective":
+        specific = {
+            "statement": _str(data.get("statement")),
+            "strategy": _str(data.get("strategy")),
+            "kpis": tuple(
+                Kpi(name=_str(k.get("name")), target=k.get("target"))
+                for k in data.get("kpis") or []
+                if isinstance(k, Mapping)
+            ),
+            "owner": _str(data.get("owner")),
+        }
+    else:  # Rule
+        specific = {"code": _str(data.get("code")), "severity": data.get("severity", "warning")}
+    return {**common, **specific}
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    kind: str
+    data: Mapping[str, Any]
+    document: Document
+    base: Path_
+
+
+def _structural(
+    code: str, name: str, message: str, document: Document, node: Path_, *, key: bool = False,
+    entity: EntityRef | None = None, finding_key: str = "", related: tuple[EntityRef, ...] = (),
+) -> Finding:
+    pos = document.locate(node, key=key)
+    return Finding(
+        code=code,
+        name=name,
+        severity=Severity.ERROR,
+        message=message,
+        path=document.path,
+        line=pos.line,
+        column=pos.column,
+        entity=entity,
+        related=related,
+        key=finding_key,
+    )
+
+
+def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
+    """The entities a document holds, in either form, and SG105/SG101 for what is not one."""
+    data = document.data
+    found: list[_Candidate] = []
+    problems: list[Finding] = []
+    if data is None:  # an empty document, or one holding only comments
+        return found, problems
+    kinds = ", ".join(KINDS)
+    plurals = ", ".join(PLURALS)
+    if not isinstance(data, Mapping):
+        problems.append(
+            _structural(
+                "SG105", "unknown-document",
+                f"this document is a {type(data).__name__ if not isinstance(data, list) else 'list'}, "
+                f"not an entity or a collection; write a mapping with 'kind:' ({kinds}) or a "
+                f"collection keyed by {plurals}",
+                document, (), finding_key=f"doc{document.index}",
+            )
+        )
+        return found, problems
+    if "kind" in data:
+        kind = data["kind"]
+        if kind in ENTITY_CLASSES:
+            found.append(_Candidate(kind, data, document, ()))
+        else:
+            hint = next((k for k in KINDS if str(kind).lower() == k.lower()), None)
+            fix = f"did you mean '{hint}'?" if hint else f"use one of: {kinds}"
+            problems.append(
+                _structural(
+                    "SG105", "unknown-document", f"unknown kind '{kind}'; {fix}",
+                    document, ("kind",), finding_key=f"doc{document.index}",
+                )
+            )
+        return found, problems
+    for key, items in data.items():
+        kind = PLURALS.get(key)
+        if kind is None:
+            hint = next((p for p in PLURALS if p.startswith(str(key).lower()[:4])), None)
+            fix = f"did you mean '{hint}'?" if hint else f"a collection's keys are {plurals}"
+            problems.append(
+                _structural(
+                    "SG105", "unknown-document",
+                    f"'{key}' is neither 'kind:' nor a collection key; {fix} "
+                    "(or give a single entity a 'kind:')",
+                    document, (key,), key=True, finding_key=f"doc{document.index}/{key}",
+                )
+            )
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(
+                _structural(
+                    "SG101", "schema-violation",
+                    f"{key}: expected a list of {kind} entities, got a {type(items).__name__}",
+                    document, (key,), finding_key=f"doc{document.index}/{key}",
+                )
+            )
+            continue
+        for index, item in enumerate(items):
+            found.append(_Candidate(kind, item, document, (key, index)))
+    return found, problems
+
+
+def build_model(documents: Iterable[Document], strategy: Mapping[str, str] | None = None) -> tuple[Model, list[Finding]]:
+    """Entities from parsed documents, with every SG101, SG103, SG104 and SG105 finding."""
+    from socialgov.schema import validate_entity
+
+    findings: list[Finding] = []
+    index: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}
+    for document in documents:
+        candidates, problems = _candidates(document)
+        findings.extend(problems)
+        for candidate in candidates:
+            entity, problems = _make_entity(candidate, validate_entity)
+            findings.extend(problems)
+            if entity is None:
+                continue
+            existing = index[entity.kind].get(entity.id)
+            if existing is not None:
+                first = existing.locate()
+                findings.append(
+                    _structural(
+                        "SG103", "duplicate-id",
+                        f"{entity.kind} id '{entity.id}' is already used at {existing.path}:"
+                        f"{first.line}; ids must be unique within a kind, so rename one of them",
+                        candidate.document, (*candidate.base, "id"),
+                        entity=entity.ref, finding_key=f"{entity.path}",
+                        related=(existing.ref,),
+                    )
+                )
+                continue
+            index[entity.kind][entity.id] = entity
+    model = Model(entities=index, strategy=dict(strategy or {}))
+    findings.extend(_unknown_references(model))
+    return model, findings
+
+
+def _make_entity(
+    candidate: _Candidate, validate: Any
+) -> tuple[Entity | None, list[Finding]]:
+    document, base, kind = candidate.document, candidate.base, candidate.kind
+    data = candidate.data
+    if not isinstance(data, Mapping):
+        return None, [
+            _structural(
+                "SG101", "schema-violation",
+                f"each item of {base[0]} must be a mapping describing one {kind}, got "
+                f"{type(data).__name__}",
+                document, base, finding_key="/".join(map(str, base)),
+            )
+        ]
+    entity_id = data.get("id")
+    ref = EntityRef(kind, entity_id) if isinstance(entity_id, str) else None
+    findings: list[Finding] = []
+    broken: set[str] = set()
+    for error in validate(kind, data):
+        findings.append(
+            _structural(
+                "SG101", "schema-violation",
+                f"{kind} {entity_id if isinstance(entity_id, str) else ''}: {error.message}".replace(" :", ":"),
+                document, (*base, *error.path), key=error.at_key, entity=ref,
+                finding_key="/".join(map(str, error.path)) + ":" + error.message,
+            )
+        )
+        if error.path:
+            broken.add(str(error.path[0]))
+    if ref is None or "id" in broken:
+        return None, findings
+    clean = {k: v for k, v in data.items() if k not in broken}
+    clean = {**DEFAULTS.get(kind, {}), **clean}
+    cls = ENTITY_CLASSES[kind]
+    entity = cls(id=entity_id, data=clean, source=Source(document, base), **_fields(kind, clean))
+    return entity, findings
+
+
+def _unknown_references(model: Model) -> Iterator[Finding]:
+    for entity in model.all():
+        for reference in REFERENCES[entity.kind]:
+            value = entity.data.get(reference.field)
+            values = value if reference.many and isinstance(value, list) else [value]
+            for i, target in enumerate(values):
+                if not isinstance(target, str):
+                    continue
+                target_id = target.partition("@")[0] if reference.field == "policies" else target
+                if any(model.find(kind, target_id) for kind in reference.kinds):
+                    continue
+                node = (reference.field, i) if reference.many else (reference.field,)
+                yield _unknown(model, entity, node, target_id, reference.kinds)
+        if entity.kind == "Playbook":
+            yield from _playbook_references(model, entity)
+        if entity.kind == "Objective":
+            strategy = entity.data.get("strategy")
+            if isinstance(strategy, str) and strategy not in model.strategy:
+                known = ", ".join(model.strategy) or "none defined yet"
+                pos = entity.locate(("strategy",))
+                yield Finding(
+                    code="SG104", name="unknown-reference", severity=Severity.ERROR,
+                    message=(
+                        f"Objective {entity.id}: strategy '{strategy}' is not a goal in "
+                        f"socialgov.yaml's strategy list (known: {known}); fix the id or add the goal"
+                    ),
+                    path=entity.path, line=pos.line, column=pos.column, entity=entity.ref,
+                    key="strategy",
+                )
+        for i, waiver in enumerate(entity.waivers):
+            if waiver.approved_by and not model.person(waiver.approved_by):
+                yield _unknown(model, entity, ("waivers", i, "approved_by"), waiver.approved_by, ("Person",))
+
+
+def _playbook_references(model: Model, playbook: Entity) -> Iterator[Finding]:
+    for i, handoff in enumerate(playbook.data.get("handoffs") or []):
+        if not isinstance(handoff, Mapping):
+            continue
+        for fieldname, kinds in (("from", ("Team",)), ("to", ("Team",)), ("continue_on", ("Channel", "Account"))):
+            target = handoff.get(fieldname)
+            if isinstance(target, str) and not any(model.find(k, target) for k in kinds):
+                yield _unknown(model, playbook, ("handoffs", i, fieldname), target, kinds)
+
+
+def _unknown(model: Model, entity: Entity, node: Path_, target: str, kinds: tuple[str, ...]) -> Finding:
+    import difflib
+
+    names = [e for kind in kinds for e in model.entities.get(kind, {})]
+    close = difflib.get_close_matches(target, names, n=1, cutoff=0.7)
+    what = " or ".join(kinds)
+    fix = f"did you mean '{close[0]}'?" if close else f"add that {what} or correct the id"
+    pos = entity.locate(node)
+    field_name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in node).replace(".[", "[")
+    return Finding(
+        code="SG104",
+        name="unknown-reference",
+        severity=Severity.ERROR,
+        message=f"{entity.kind} {entity.id}: {field_name} names {what} '{target}', which does not exist; {fix}",
+        path=entity.path,
+        line=pos.line,
+        column=pos.column,
+        entity=entity.ref,
+        key=f"{field_name}={target}",
+    )

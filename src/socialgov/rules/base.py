@@ -1,0 +1,104 @@
+"""What a rule is: its metadata, the violations it yields, and the context it runs in.
+
+A built-in rule is a pure function ``check(model, ctx) -> Iterable[Violation]`` decorated with
+``@rule(...)``, which turns it into a :class:`RuleInfo`. The function never prints, exits or reads
+files; the engine turns its violations into findings with positions from the source map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialgov.findings import Severity
+from socialgov.loader import Path_
+from socialgov.model import Entity, Model
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule may know besides the model: the date it judges against and its options."""
+
+    as_of: dt.date
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One thing a rule found wrong with ``entity``.
+
+    ``field`` is the path, inside the entity, of the node a person must edit; leave it empty when
+    the entity as a whole is at fault (a missing field, for example). ``key`` tells apart several
+    violations of one rule on one entity; it defaults to the field path.
+    """
+
+    entity: Entity
+    message: str
+    field: Path_ = ()
+    related: tuple[Entity, ...] = ()
+    key: str | None = None
+
+
+Check = Callable[[Model, RuleContext], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's identity and documentation; ``check`` is None for the structural rules that
+    loading and model building report (SG100-SG105)."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    family: str
+    rationale: str = ""
+    fix: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    example_fail: str = ""
+    example_pass: str = ""
+    check: Check | None = None
+
+    def matches(self, selector: str) -> bool:
+        """True when ``selector`` (ALL, a code, a code prefix or the name) selects this rule."""
+        selector = selector.strip()
+        return (
+            selector.upper() == "ALL"
+            or self.code.upper().startswith(selector.upper())
+            or self.name == selector.lower()
+        )
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    family: str,
+    rationale: str = "",
+    fix: str = "",
+    options: Mapping[str, Any] | None = None,
+    example_fail: str = "",
+    example_pass: str = "",
+) -> Callable[[Check], RuleInfo]:
+    """Declare a built-in rule: ``@rule(code="SG201", name="unowned-channel", ...)``."""
+
+    def wrap(check: Check) -> RuleInfo:
+        return RuleInfo(
+            code=code,
+            name=name,
+            severity=severity,
+            summary=summary,
+            family=family,
+            rationale=rationale or (check.__doc__ or "").strip(),
+            fix=fix,
+            options=dict(options or {}),
+            example_fail=example_fail,
+            example_pass=example_pass,
+            check=check,
+        )
+
+    return wrap

@@ -1,0 +1,52 @@
+"""Run rules over the model and turn their violations into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from socialgov.findings import Finding
+from socialgov.model import Model
+from socialgov.rules.base import RuleContext, RuleInfo, Violation
+
+
+class RuleCrashed(Exception):
+    """A rule raised: a bug in socialgov or a plugin, reported as an internal error (exit 2)."""
+
+    def __init__(self, info: RuleInfo, error: Exception) -> None:
+        super().__init__(f"rule {info.code} ({info.name}) failed: {type(error).__name__}: {error}")
+        self.info = info
+
+
+def to_finding(info: RuleInfo, violation: Violation) -> Finding:
+    entity = violation.entity
+    pos = entity.locate(violation.field)
+    key = violation.key
+    if key is None:
+        key = "/".join(map(str, violation.field)) or ",".join(
+            f"{r.kind}/{r.id}" for r in violation.related
+        )
+    return Finding(
+        code=info.code,
+        name=info.name,
+        severity=info.severity,
+        message=violation.message,
+        path=entity.path,
+        line=pos.line,
+        column=pos.column,
+        entity=entity.ref,
+        related=tuple(r.ref for r in violation.related),
+        key=key,
+    )
+
+
+def run_rules(model: Model, rules: Iterable[RuleInfo], ctx: RuleContext) -> list[Finding]:
+    """Every finding of the given rules; structural rules (no ``check``) are skipped here."""
+    findings: list[Finding] = []
+    for info in rules:
+        if info.check is None:
+            continue
+        try:
+            findings.extend(to_finding(info, v) for v in info.check(model, ctx))
+        except Exception as error:
+            raise RuleCrashed(info, error) from error
+    return findings

@@ -39,9 +39,7 @@ def apply_severity(
         for key, severity in overrides.items():
             if key.upper() == info.code.upper() or key.lower() == info.name:
                 by_code[info.code] = severity
-    return [
-        replace(f, severity=by_code[f.code]) if f.code in by_code else f for f in findings
-    ]
+    return [replace(f, severity=by_code[f.code]) if f.code in by_code else f for f in findings]
 
 
 def waiver_applies(waiver: Waiver, finding: Finding, as_of: dt.date) -> bool:
@@ -68,9 +66,11 @@ def apply_waivers(findings: Iterable[Finding], model: Model, as_of: dt.date) -> 
     used: set[tuple[EntityRef, int]] = set()
     for finding in findings:
         entity = model.find(finding.entity.kind, finding.entity.id) if finding.entity else None
-        waiver = next(
-            (w for w in entity.waivers if waiver_applies(w, finding, as_of)), None
-        ) if entity else None
+        waiver = (
+            next((w for w in entity.waivers if waiver_applies(w, finding, as_of)), None)
+            if entity
+            else None
+        )
         if waiver is None:
             reported.append(finding)
             continue

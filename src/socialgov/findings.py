@@ -83,7 +83,9 @@ def fingerprint(finding: Finding) -> str:
     An entity can move to another file or gain fields elsewhere and keep its fingerprints. A
     finding with no entity (a YAML syntax error) is tied to its file instead.
     """
-    where = f"{finding.entity.kind}/{finding.entity.id}" if finding.entity else f"file:{finding.path}"
+    where = (
+        f"{finding.entity.kind}/{finding.entity.id}" if finding.entity else f"file:{finding.path}"
+    )
     text = "\x1f".join((finding.code, where, finding.key))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 

@@ -1,7 +1,8 @@
-"""The lint pipeline: load, validate, model, rules, findings, filter. Reporters take it from here."""
+"""The lint pipeline: load, validate, model, rules, findings, filter; reporters take it on."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,8 @@ def load_repository(config: Config) -> Repository:
     files, findings = discover(root, config.include, config.exclude)
     skip = {CONFIG_FILE}
     if config.config_path is not None:
-        try:
+        with contextlib.suppress(ValueError):  # a config outside the root is not a repository file
             skip.add(config.config_path.resolve().relative_to(root).as_posix())
-        except ValueError:
-            pass
     files = [f for f in files if f not in skip]
     if len(files) > config.limits["max_files"]:
         raise SocialgovError(

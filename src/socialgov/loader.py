@@ -143,9 +143,9 @@ def _finding(code: str, name: str, message: str, path: str, pos: Position, key: 
     )
 
 
-def syntax_finding(path: str, message: str, pos: Position = Position(1, 1), key: str = "") -> Finding:
+def syntax_finding(path: str, message: str, pos: Position | None = None, key: str = "") -> Finding:
     """An SG100 finding: the file cannot be read as YAML."""
-    return _finding("SG100", "yaml-syntax", message, path, pos, key or message)
+    return _finding("SG100", "yaml-syntax", message, path, pos or Position(1, 1), key or message)
 
 
 class _Builder:
@@ -200,7 +200,7 @@ class _Builder:
                 "it or raise limits.max_scalar_chars in socialgov.yaml",
             )
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag in (_STR, _TIMESTAMP):
             # Dates stay as written so that quoted and unquoted dates mean the same thing.
             return node.value
         if tag not in _KNOWN_SCALAR_TAGS:
@@ -212,9 +212,7 @@ class _Builder:
 
     def _key(self, node: Node) -> str:
         if not isinstance(node, ScalarNode):
-            raise _LimitExceeded(
-                node, "a mapping key must be a plain value, not a list or mapping"
-            )
+            raise _LimitExceeded(node, "a mapping key must be a plain value, not a list or mapping")
         if node.tag not in _KNOWN_SCALAR_TAGS and node.tag != _MERGE:
             raise _UnsupportedTag(node)
         return node.value
@@ -329,9 +327,7 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
                 )
                 continue
             except RecursionError:
-                findings.append(
-                    syntax_finding(path, "the document is nested too deeply to read")
-                )
+                findings.append(syntax_finding(path, "the document is nested too deeply to read"))
                 continue
             findings.extend(builder.findings)
             documents.append(Document(path, len(documents), data, builder.source_map))
@@ -339,12 +335,32 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
         mark = exc.problem_mark or exc.context_mark
         pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        findings.append(
-            syntax_finding(path, f"invalid YAML: {problem}; fix the syntax at this position", pos)
-        )
+        findings.append(syntax_finding(path, f"invalid YAML: {problem}; {_hint(problem)}", pos))
     except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
         findings.append(syntax_finding(path, f"invalid YAML: {_one_line(str(exc))}"))
     return ParsedFile(path, documents, findings)
+
+
+_HINTS = (
+    ("'\\t'", "a tab indents this line, and YAML allows spaces only: replace it with spaces"),
+    ("expected <block end>", "the indentation here does not line up with the lines above"),
+    (
+        "mapping values are not allowed",
+        "quote the value if it contains ': ', or fix the indentation",
+    ),
+    ("quoted scalar", "a quoted value is not closed: add the closing quote"),
+    ("expected ',' or ']'", "a [flow list] is not closed or lacks a comma"),
+    ("expected ',' or '}'", "a {flow mapping} is not closed or lacks a comma"),
+    ("undefined alias", "an alias (*name) must name an anchor (&name) defined before it"),
+)
+
+
+def _hint(problem: str) -> str:
+    """What to do about a parser error, in plain words."""
+    for marker, hint in _HINTS:
+        if marker in problem:
+            return hint
+    return "fix the syntax at this position"
 
 
 def _one_line(text: str) -> str:
@@ -439,9 +455,12 @@ def _walk(root: Path, prefix: str, seen: frozenset[str] = frozenset()) -> Iterat
                     yield relpath, "this symbolic link points to nothing (or loops); remove it"
                 continue
             if not target.is_relative_to(root):
-                yield relpath, (
-                    "this symbolic link leads outside the repository and is not followed; "
-                    "copy the file into the repository instead"
+                yield (
+                    relpath,
+                    (
+                        "this symbolic link leads outside the repository and is not followed; "
+                        "copy the file into the repository instead"
+                    ),
                 )
                 continue
             if target.is_dir():

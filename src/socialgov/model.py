@@ -9,6 +9,7 @@ not hide every other finding on it, nor make references to it unknown.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -466,14 +467,18 @@ def _fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             "owner": _str(data.get("owner")),
             "effective": _date(data.get("effective")),
             "review_by": _date(data.get("review_by")),
-            "applies_to": data.get("applies_to") if isinstance(data.get("applies_to"), Mapping) else None,
+            "applies_to": data.get("applies_to")
+            if isinstance(data.get("applies_to"), Mapping)
+            else None,
             "terms": _map(data.get("terms")),
             "consistent_terms": _strs(data.get("consistent_terms")),
         }
     elif kind == "Playbook":
         specific = {
             "title": _str(data.get("title")),
-            "applies_to": data.get("applies_to") if isinstance(data.get("applies_to"), Mapping) else None,
+            "applies_to": data.get("applies_to")
+            if isinstance(data.get("applies_to"), Mapping)
+            else None,
             "handoffs": tuple(
                 Handoff(
                     scenario=_str(h.get("scenario")),
@@ -516,8 +521,16 @@ class _Candidate:
 
 
 def _structural(
-    code: str, name: str, message: str, document: Document, node: Path_, *, key: bool = False,
-    entity: EntityRef | None = None, finding_key: str = "", related: tuple[EntityRef, ...] = (),
+    code: str,
+    name: str,
+    message: str,
+    document: Document,
+    node: Path_,
+    *,
+    key: bool = False,
+    entity: EntityRef | None = None,
+    finding_key: str = "",
+    related: tuple[EntityRef, ...] = (),
 ) -> Finding:
     pos = document.locate(node, key=key)
     return Finding(
@@ -546,11 +559,14 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     if not isinstance(data, Mapping):
         problems.append(
             _structural(
-                "SG105", "unknown-document",
-                f"this document is a {type(data).__name__ if not isinstance(data, list) else 'list'}, "
+                "SG105",
+                "unknown-document",
+                f"this document is a {'list' if isinstance(data, list) else 'plain value'}, "
                 f"not an entity or a collection; write a mapping with 'kind:' ({kinds}) or a "
                 f"collection keyed by {plurals}",
-                document, (), finding_key=f"doc{document.index}",
+                document,
+                (),
+                finding_key=f"doc{document.index}",
             )
         )
         return found, problems
@@ -563,22 +579,31 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
             fix = f"did you mean '{hint}'?" if hint else f"use one of: {kinds}"
             problems.append(
                 _structural(
-                    "SG105", "unknown-document", f"unknown kind '{kind}'; {fix}",
-                    document, ("kind",), finding_key=f"doc{document.index}",
+                    "SG105",
+                    "unknown-document",
+                    f"unknown kind '{kind}'; {fix}",
+                    document,
+                    ("kind",),
+                    finding_key=f"doc{document.index}",
                 )
             )
         return found, problems
     for key, items in data.items():
         kind = PLURALS.get(key)
         if kind is None:
-            hint = next((p for p in PLURALS if p.startswith(str(key).lower()[:4])), None)
+            close = difflib.get_close_matches(str(key).lower(), list(PLURALS), n=1, cutoff=0.7)
+            hint = close[0] if close else None
             fix = f"did you mean '{hint}'?" if hint else f"a collection's keys are {plurals}"
             problems.append(
                 _structural(
-                    "SG105", "unknown-document",
+                    "SG105",
+                    "unknown-document",
                     f"'{key}' is neither 'kind:' nor a collection key; {fix} "
                     "(or give a single entity a 'kind:')",
-                    document, (key,), key=True, finding_key=f"doc{document.index}/{key}",
+                    document,
+                    (key,),
+                    key=True,
+                    finding_key=f"doc{document.index}/{key}",
                 )
             )
             continue
@@ -587,9 +612,12 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
         if not isinstance(items, list):
             problems.append(
                 _structural(
-                    "SG101", "schema-violation",
+                    "SG101",
+                    "schema-violation",
                     f"{key}: expected a list of {kind} entities, got a {type(items).__name__}",
-                    document, (key,), finding_key=f"doc{document.index}/{key}",
+                    document,
+                    (key,),
+                    finding_key=f"doc{document.index}/{key}",
                 )
             )
             continue
@@ -598,7 +626,9 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     return found, problems
 
 
-def build_model(documents: Iterable[Document], strategy: Mapping[str, str] | None = None) -> tuple[Model, list[Finding]]:
+def build_model(
+    documents: Iterable[Document], strategy: Mapping[str, str] | None = None
+) -> tuple[Model, list[Finding]]:
     """Entities from parsed documents, with every SG101, SG103, SG104 and SG105 finding."""
     from socialgov.schema import validate_entity
 
@@ -617,11 +647,14 @@ def build_model(documents: Iterable[Document], strategy: Mapping[str, str] | Non
                 first = existing.locate()
                 findings.append(
                     _structural(
-                        "SG103", "duplicate-id",
+                        "SG103",
+                        "duplicate-id",
                         f"{entity.kind} id '{entity.id}' is already used at {existing.path}:"
                         f"{first.line}; ids must be unique within a kind, so rename one of them",
-                        candidate.document, (*candidate.base, "id"),
-                        entity=entity.ref, finding_key=f"{entity.path}",
+                        candidate.document,
+                        (*candidate.base, "id"),
+                        entity=entity.ref,
+                        finding_key=f"{entity.path}",
                         related=(existing.ref,),
                     )
                 )
@@ -632,18 +665,19 @@ def build_model(documents: Iterable[Document], strategy: Mapping[str, str] | Non
     return model, findings
 
 
-def _make_entity(
-    candidate: _Candidate, validate: Any
-) -> tuple[Entity | None, list[Finding]]:
+def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, list[Finding]]:
     document, base, kind = candidate.document, candidate.base, candidate.kind
     data = candidate.data
     if not isinstance(data, Mapping):
         return None, [
             _structural(
-                "SG101", "schema-violation",
+                "SG101",
+                "schema-violation",
                 f"each item of {base[0]} must be a mapping describing one {kind}, got "
                 f"{type(data).__name__}",
-                document, base, finding_key="/".join(map(str, base)),
+                document,
+                base,
+                finding_key="/".join(map(str, base)),
             )
         ]
     entity_id = data.get("id")
@@ -653,9 +687,13 @@ def _make_entity(
     for error in validate(kind, data):
         findings.append(
             _structural(
-                "SG101", "schema-violation",
-                f"{kind} {entity_id if isinstance(entity_id, str) else ''}: {error.message}".replace(" :", ":"),
-                document, (*base, *error.path), key=error.at_key, entity=ref,
+                "SG101",
+                "schema-violation",
+                f"{ref}: {error.message}" if ref else f"{kind}: {error.message}",
+                document,
+                (*base, *error.path),
+                key=error.at_key,
+                entity=ref,
                 finding_key="/".join(map(str, error.path)) + ":" + error.message,
             )
         )
@@ -691,43 +729,60 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                 known = ", ".join(model.strategy) or "none defined yet"
                 pos = entity.locate(("strategy",))
                 yield Finding(
-                    code="SG104", name="unknown-reference", severity=Severity.ERROR,
+                    code="SG104",
+                    name="unknown-reference",
+                    severity=Severity.ERROR,
                     message=(
                         f"Objective {entity.id}: strategy '{strategy}' is not a goal in "
-                        f"socialgov.yaml's strategy list (known: {known}); fix the id or add the goal"
+                        f"socialgov.yaml's strategy list (known: {known}); "
+                        "fix the id or add the goal"
                     ),
-                    path=entity.path, line=pos.line, column=pos.column, entity=entity.ref,
+                    path=entity.path,
+                    line=pos.line,
+                    column=pos.column,
+                    entity=entity.ref,
                     key="strategy",
                 )
         for i, waiver in enumerate(entity.waivers):
             if waiver.approved_by and not model.person(waiver.approved_by):
-                yield _unknown(model, entity, ("waivers", i, "approved_by"), waiver.approved_by, ("Person",))
+                yield _unknown(
+                    model, entity, ("waivers", i, "approved_by"), waiver.approved_by, ("Person",)
+                )
 
 
 def _playbook_references(model: Model, playbook: Entity) -> Iterator[Finding]:
     for i, handoff in enumerate(playbook.data.get("handoffs") or []):
         if not isinstance(handoff, Mapping):
             continue
-        for fieldname, kinds in (("from", ("Team",)), ("to", ("Team",)), ("continue_on", ("Channel", "Account"))):
+        for fieldname, kinds in (
+            ("from", ("Team",)),
+            ("to", ("Team",)),
+            ("continue_on", ("Channel", "Account")),
+        ):
             target = handoff.get(fieldname)
             if isinstance(target, str) and not any(model.find(k, target) for k in kinds):
                 yield _unknown(model, playbook, ("handoffs", i, fieldname), target, kinds)
 
 
-def _unknown(model: Model, entity: Entity, node: Path_, target: str, kinds: tuple[str, ...]) -> Finding:
-    import difflib
-
+def _unknown(
+    model: Model, entity: Entity, node: Path_, target: str, kinds: tuple[str, ...]
+) -> Finding:
     names = [e for kind in kinds for e in model.entities.get(kind, {})]
     close = difflib.get_close_matches(target, names, n=1, cutoff=0.7)
     what = " or ".join(kinds)
     fix = f"did you mean '{close[0]}'?" if close else f"add that {what} or correct the id"
     pos = entity.locate(node)
-    field_name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in node).replace(".[", "[")
+    field_name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in node).replace(
+        ".[", "["
+    )
     return Finding(
         code="SG104",
         name="unknown-reference",
         severity=Severity.ERROR,
-        message=f"{entity.kind} {entity.id}: {field_name} names {what} '{target}', which does not exist; {fix}",
+        message=(
+            f"{entity.kind} {entity.id}: {field_name} names {what} '{target}', "
+            f"which does not exist; {fix}"
+        ),
         path=entity.path,
         line=pos.line,
         column=pos.column,

@@ -101,7 +101,11 @@ def _describe(error: ValidationError) -> list[SchemaError]:
         results = []
         for key in extras:
             hint = _suggest(str(key), known)
-            fix = f"did you mean '{hint}'?" if hint else "remove it, or keep your own data under labels"
+            fix = (
+                f"did you mean '{hint}'?"
+                if hint
+                else "remove it, or keep your own data under labels"
+            )
             inside = f"{where}: " if path else ""
             results.append(
                 SchemaError((*path, key), f"{inside}unknown field '{key}'; {fix}", at_key=True)

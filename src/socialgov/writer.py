@@ -1,7 +1,8 @@
-"""Writing files without losing anything: atomic replacement, shared by every command that writes."""
+"""Writing files without losing anything: atomic replacement, shared by every writing command."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -25,8 +26,6 @@ def write_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

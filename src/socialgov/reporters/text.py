@@ -41,7 +41,8 @@ def summary(result: LintResult) -> str:
         f"{n['warnings']} warning{'s' if n['warnings'] != 1 else ''}",
         f"{n['info']} info",
     ]
-    return f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}{suppressed}."
+    plural = "s" if total != 1 else ""
+    return f"Found {total} problem{plural} ({', '.join(parts)}) in {files}{suppressed}."
 
 
 def statistics(findings: tuple[Finding, ...]) -> list[str]:

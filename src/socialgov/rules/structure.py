@@ -109,7 +109,7 @@ UNKNOWN_DOCUMENT = RuleInfo(
         "Every YAML document in the repository must describe entities; anything else (an unknown "
         "kind, a misspelt collection key, a bare list) would otherwise be ignored."
     ),
-    fix="Give the document a known 'kind:' or key it by a plural kind name (people, accounts, ...).",
+    fix="Give the document a known 'kind:' or key it by a plural kind name (people, accounts...).",
     example_fail="acounts:\n  - {id: acme-x, platform: x}\n",
     example_pass="accounts:\n  - {id: acme-x, platform: x}\n",
 )

@@ -1,0 +1,200 @@
+"""The model: both document forms, defaults, SG101, SG103, SG104, SG105 with exact positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import MakeRepo, codes, run_lint
+from socialgov.loader import parse_text
+from socialgov.model import Account, Person, PolicyRef, build_model
+
+PEOPLE = """\
+people:
+  - id: jdoe
+    employment: full_time
+  - id: asmith
+    employment: contractor
+    status: departed
+    departed_on: 2026-01-31
+"""
+
+
+def model_of(text: str, strategy: dict[str, str] | None = None):
+    parsed = parse_text(text, "m.yaml")
+    return build_model(parsed.documents, strategy)
+
+
+def test_collection_and_single_entity_forms() -> None:
+    model, findings = model_of(PEOPLE + "---\nkind: Team\nid: care\nlead: jdoe\n")
+    assert findings == []
+    assert sorted(p.id for p in model.people) == ["asmith", "jdoe"]
+    assert model.team("care").lead == "jdoe"
+
+
+def test_defaults_are_applied_to_typed_entities_and_data() -> None:
+    model, _ = model_of(PEOPLE + "accounts:\n  - {id: a, platform: x}\npolicies:\n  - {id: p}\n")
+    account = model.find("Account", "a")
+    assert isinstance(account, Account)
+    assert (account.status, account.type, account.live) == ("active", "profile", True)
+    assert account.data["status"] == "active"
+    assert model.policy("p").version == 1
+    assert model.person("jdoe").status == "active"
+
+
+def test_dates_become_dates_and_departure_is_judged_on_a_day() -> None:
+    import datetime as dt
+
+    model, _ = model_of(PEOPLE)
+    person = model.person("asmith")
+    assert isinstance(person, Person)
+    assert person.departed_on == dt.date(2026, 1, 31)
+    assert person.departed(dt.date(2026, 1, 31))
+    jdoe = model.person("jdoe")
+    assert not jdoe.departed(dt.date(2030, 1, 1))
+
+
+def test_policy_refs_parse_pinned_versions() -> None:
+    assert PolicyRef.parse("service-sla@3", 0) == PolicyRef("service-sla", 3, 0)
+    assert PolicyRef.parse("privacy", 1) == PolicyRef("privacy", None, 1)
+
+
+def test_entity_positions_point_at_the_entity_and_its_fields() -> None:
+    model, _ = model_of("accounts:\n  - id: a\n    platform: x\n    owner: nobody\n")
+    account = model.find("Account", "a")
+    assert (account.locate().line, account.locate().column) == (2, 5)
+    assert (account.locate(("owner",)).line, account.locate(("owner",)).column) == (4, 12)
+
+
+def test_unknown_field_is_sg101_at_the_key_with_a_suggestion(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.yaml": "kind: Account\nid: a\nplatform: x\nownr: jdoe\n"})
+    result = run_lint(root, select=("SG101",))
+    [finding] = result.findings
+    assert (finding.path, finding.line, finding.column) == ("a.yaml", 4, 1)
+    assert finding.message == "Account a: unknown field 'ownr'; did you mean 'owner'?"
+    assert finding.entity is not None and finding.entity.id == "a"
+
+
+def test_bad_enum_is_sg101_at_the_value(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.yaml": "accounts:\n  - id: a\n    platform: twiter\n"})
+    [finding] = run_lint(root, select=("SG101",)).findings
+    assert (finding.line, finding.column) == (3, 15)
+    assert "did you mean 'x'" not in finding.message
+    assert "'twiter' is not allowed" in finding.message
+
+
+def test_missing_required_field_points_at_the_entity(make_repo: MakeRepo) -> None:
+    root = make_repo({"p.yaml": "people:\n  - id: a\n    name: Ann\n"})
+    [finding] = run_lint(root, select=("SG101",)).findings
+    assert (finding.line, finding.column) == (2, 5)
+    assert "required field 'employment' is missing" in finding.message
+
+
+def test_invalid_entity_stays_in_the_model_without_its_broken_field(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": "accounts:\n  - id: a\n    platform: x\n    status: live\n",
+            "b.yaml": "people:\n  - {id: p, employment: full_time}\n"
+            "objectives:\n  - {id: o, owner: p}\n",
+        }
+    )
+    result = run_lint(root, select=("SG1",))
+    assert codes(result) == ["SG101"]
+    account = result.model.find("Account", "a")
+    assert account is not None and account.status == "active"
+
+
+def test_duplicate_id_is_sg103_on_the_second_one(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": "people:\n  - {id: jdoe, employment: full_time}\n",
+            "b.yaml": "people:\n  - id: jdoe\n    employment: intern\n",
+        }
+    )
+    [finding] = run_lint(root, select=("SG103",)).findings
+    assert (finding.path, finding.line, finding.column) == ("b.yaml", 2, 9)
+    assert "already used at a.yaml:2" in finding.message
+    assert run_lint(root).model.person("jdoe").employment == "full_time"
+
+
+def test_same_id_in_different_kinds_is_fine(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {"a.yaml": "people:\n  - {id: x, employment: full_time}\nteams:\n  - {id: x}\n"}
+    )
+    assert "SG103" not in codes(run_lint(root))
+
+
+def test_unknown_reference_is_sg104_at_the_reference_with_a_suggestion(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "p.yaml": PEOPLE,
+            "a.yaml": "accounts:\n  - id: a\n    platform: x\n    owner: jdoee\n"
+            "    policies: [missing@2]\n",
+        }
+    )
+    findings = run_lint(root, select=("SG104",)).findings
+    assert [(f.line, f.column) for f in findings] == [(4, 12), (5, 16)]
+    assert "Person 'jdoee', which does not exist; did you mean 'jdoe'?" in findings[0].message
+    assert "Policy 'missing'" in findings[1].message
+
+
+def test_policy_or_team_owner_and_playbook_refs(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "x.yaml": "teams:\n  - {id: pr}\npolicies:\n  - {id: p, owner: pr}\n"
+            "playbooks:\n  - id: esc\n    handoffs:\n      - {from: pr, to: legl, continue_on: phone}\n",
+        }
+    )
+    findings = run_lint(root, select=("SG104",)).findings
+    assert [(f.line, f.message.split(":")[1].strip()) for f in findings] == [
+        (
+            8,
+            "handoffs[0].to names Team 'legl', which does not exist; add that Team or correct the id",
+        ),
+        (
+            8,
+            "handoffs[0].continue_on names Channel or Account 'phone', which does not exist; add that Channel or Account or correct the id",
+        ),
+    ]
+
+
+def test_objective_strategy_must_be_a_configured_goal(make_repo: MakeRepo) -> None:
+    config = "strategy:\n  - {id: grow, statement: Grow}\n"
+    root = make_repo(
+        {"o.yaml": "objectives:\n  - {id: a, strategy: grow}\n  - {id: b, strategy: shrink}\n"},
+        config,
+    )
+    [finding] = run_lint(root, select=("SG104",)).findings
+    assert finding.entity.id == "b"
+    assert "strategy 'shrink' is not a goal" in finding.message
+
+
+def test_unknown_documents_are_sg105(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": "kind: Acount\nid: x\n",
+            "b.yaml": "acounts:\n  - {id: x}\n",
+            "c.yaml": "- just\n- a list\n",
+            "d.yaml": "# only a comment\n",
+        }
+    )
+    findings = run_lint(root, select=("SG105",)).findings
+    assert [(f.path, f.line, f.column) for f in findings] == [
+        ("a.yaml", 1, 7),
+        ("b.yaml", 1, 1),
+        ("c.yaml", 1, 1),
+    ]
+    assert "did you mean 'accounts'?" in findings[1].message
+
+
+def test_collection_value_must_be_a_list(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.yaml": "accounts:\n  id: x\n"})
+    [finding] = run_lint(root).findings
+    assert (finding.code, finding.line) == ("SG101", 2)
+
+
+def test_acme_like_layout_loads(tmp_path: Path, make_repo: MakeRepo) -> None:
+    root = make_repo({"people/a.yaml": PEOPLE, "teams/t.yaml": "kind: Team\nid: t\nlead: jdoe\n"})
+    result = run_lint(root, select=("SG1",))
+    assert result.findings == ()
+    assert result.files == 2
+    assert result.entities == 3

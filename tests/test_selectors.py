@@ -1,0 +1,404 @@
+"""The selector and condition language (SPEC 4.1): every operator, missing values, references,
+combinations, and errors located at their node."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Any
+
+import pytest
+
+from socialgov.loader import parse_text
+from socialgov.model import Model, build_model
+from socialgov.selectors import (
+    MISSING,
+    SelectorError,
+    compile_selector,
+    resolve,
+    select,
+)
+
+AS_OF = dt.date(2026, 11, 24)
+
+REPO = """
+people:
+  - {id: jdoe, employment: full_time, team: care}
+  - {id: temp, employment: contractor, status: departed, departed_on: "2026-06-30"}
+teams:
+  - {id: care, function: service, lead: jdoe}
+policies:
+  - {id: service-sla, title: Service SLA, version: 3, owner: care}
+  - {id: privacy, title: Privacy}
+accounts:
+  - id: support-x
+    platform: x
+    handle: AcmeSupport
+    owner: jdoe
+    team: care
+    purpose: service
+    policies: [service-sla@2, privacy]
+    monitoring: [brandwatch]
+    last_activity: "2026-11-01"
+    metrics: {followers: 12000}
+    security: {mfa: true}
+    terms: {service_hours: "Mon-Fri 08:00-20:00"}
+  - id: promo-ig
+    platform: instagram
+    handle: acme.promo
+    owner: temp
+    purpose: marketing
+    status: dormant
+    monitoring: []
+    last_activity: "2025-01-10"
+    metrics: {followers: 300}
+    security: {mfa: false}
+  - id: old-forum
+    platform: forum
+    type: forum
+    status: retired
+channels:
+  - {id: phone, type: phone, purpose: service, owner: jdoe, policies: [service-sla]}
+"""
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    parsed = parse_text(textwrap.dedent(REPO), "repo.yaml")
+    built, findings = build_model(parsed.documents)
+    assert not parsed.findings and not findings, findings
+    return built
+
+
+def ids(model: Model, selector: dict[str, Any]) -> list[str]:
+    return [e.id for e in select(model, compile_selector(selector), AS_OF)]
+
+
+def accounts(model: Model, where: dict[str, Any]) -> list[str]:
+    return ids(model, {"kind": "Account", "where": where})
+
+
+# ----------------------------------------------------------------------------- resolve
+
+
+def test_resolve_reads_fields_defaults_and_kind(model: Model) -> None:
+    x = model.find("Account", "support-x")
+    assert x is not None
+    assert resolve(x, "security.mfa", model) is True
+    assert resolve(x, "metrics.followers", model) == 12000
+    assert resolve(x, "type", model) == "profile"  # the SPEC default, applied before matching
+    assert resolve(x, "status", model) == "active"
+    assert resolve(x, "kind", model) == "Account"
+    assert resolve(x, "id", model) == "support-x"
+
+
+def test_resolve_follows_references(model: Model) -> None:
+    x = model.find("Account", "support-x")
+    assert x is not None
+    assert resolve(x, "owner", model) == "jdoe"  # the reference itself, as written
+    assert resolve(x, "owner.employment", model) == "full_time"
+    assert resolve(x, "team.function", model) == "service"
+    assert resolve(x, "owner.team.lead.employment", model) == "full_time"
+    # a list of references gives a list; the @version pin is ignored when following
+    assert resolve(x, "policies.title", model) == ["Service SLA", "Privacy"]
+    assert resolve(x, "policies.owner.function", model) == ["service"]
+
+
+def test_resolve_missing_values(model: Model) -> None:
+    forum = model.find("Account", "old-forum")
+    assert forum is not None
+    assert resolve(forum, "owner", model) is MISSING
+    assert resolve(forum, "owner.employment", model) is MISSING
+    assert resolve(forum, "security.mfa", model) is MISSING
+    assert resolve(forum, "kind.x", model) is MISSING
+    assert not MISSING and repr(MISSING) == "MISSING"
+
+
+# ----------------------------------------------------------------------------- operators
+
+CASES: list[tuple[str, dict[str, Any], list[str]]] = [
+    # plain value: equals; list: any of
+    ("plain value", {"platform": "x"}, ["support-x"]),
+    ("plain list", {"platform": ["x", "forum"]}, ["support-x", "old-forum"]),
+    ("eq", {"security.mfa": {"eq": False}}, ["promo-ig"]),
+    ("eq true is not 1", {"metrics.followers": {"eq": True}}, []),
+    ("ne matches missing", {"security.mfa": {"ne": True}}, ["promo-ig", "old-forum"]),
+    ("in", {"status": {"in": ["dormant", "retired"]}}, ["promo-ig", "old-forum"]),
+    ("not_in", {"status": {"not_in": ["retired", "planned"]}}, ["support-x", "promo-ig"]),
+    ("present true", {"owner": {"present": True}}, ["support-x", "promo-ig"]),
+    ("present false", {"owner": {"present": False}}, ["old-forum"]),
+    (
+        "present: empty list is absent",
+        {"monitoring": {"present": False}},
+        ["promo-ig", "old-forum"],
+    ),
+    ("null means missing", {"owner": None}, ["old-forum"]),
+    ("matches", {"handle": {"matches": "^Acme"}}, ["support-x"]),
+    ("matches is a search", {"handle": {"matches": "promo"}}, ["promo-ig"]),
+    ("matches a number as text", {"metrics.followers": {"matches": "^12"}}, ["support-x"]),
+    ("gt", {"metrics.followers": {"gt": 300}}, ["support-x"]),
+    ("ge", {"metrics.followers": {"ge": 300}}, ["support-x", "promo-ig"]),
+    ("lt", {"metrics.followers": {"lt": 12000}}, ["promo-ig"]),
+    ("le", {"metrics.followers": {"le": 12000}}, ["support-x", "promo-ig"]),
+    ("lt date", {"last_activity": {"lt": "2026-01-01"}}, ["promo-ig"]),
+    ("ge date", {"last_activity": {"ge": "2026-11-01"}}, ["support-x"]),
+    ("gt text", {"handle": {"gt": "B"}}, ["promo-ig"]),
+    ("gt on text is false for numbers", {"metrics.followers": {"gt": "a"}}, []),
+    ("older_than_days", {"last_activity": {"older_than_days": 180}}, ["promo-ig"]),
+    ("newer_than_days", {"last_activity": {"newer_than_days": 23}}, ["support-x"]),
+    ("newer_than_days bound", {"last_activity": {"newer_than_days": 22}}, []),
+    ("contains in a list", {"monitoring": {"contains": "brandwatch"}}, ["support-x"]),
+    ("contains a substring", {"handle": {"contains": "Support"}}, ["support-x"]),
+    ("contains a mapping key", {"terms": {"contains": "service_hours"}}, ["support-x"]),
+    ("contains: policy id matches a pin", {"policies": {"contains": "service-sla"}}, ["support-x"]),
+    ("contains: a pin compares exactly", {"policies": {"contains": "service-sla@3"}}, []),
+    ("contains: pin exact", {"policies": {"contains": "service-sla@2"}}, ["support-x"]),
+    ("eq on a list: any item", {"policies": "privacy"}, ["support-x"]),
+    ("reference followed", {"owner.employment": "contractor"}, ["promo-ig"]),
+    ("reference followed, ne", {"owner.status": {"ne": "departed"}}, ["support-x", "old-forum"]),
+    ("several operators: all hold", {"metrics.followers": {"gt": 100, "lt": 1000}}, ["promo-ig"]),
+]
+
+
+@pytest.mark.parametrize(("where", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_operators(model: Model, where: dict[str, Any], expected: list[str]) -> None:
+    assert accounts(model, where) == expected
+
+
+MISSING_CASES = [
+    ("eq", {"eq": "x"}, False),
+    ("eq null", {"eq": None}, True),
+    ("ne", {"ne": "x"}, True),
+    ("in", {"in": ["x"]}, False),
+    ("not_in", {"not_in": ["x"]}, True),
+    ("present true", {"present": True}, False),
+    ("present false", {"present": False}, True),
+    ("matches", {"matches": ".*"}, False),
+    ("gt", {"gt": 0}, False),
+    ("ge", {"ge": "2000-01-01"}, False),
+    ("lt", {"lt": 10}, False),
+    ("le", {"le": 10}, False),
+    ("older_than_days", {"older_than_days": 0}, False),
+    ("newer_than_days", {"newer_than_days": 100000}, False),
+    ("contains", {"contains": "x"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("condition", "holds"), [c[1:] for c in MISSING_CASES], ids=[c[0] for c in MISSING_CASES]
+)
+def test_missing_values(model: Model, condition: dict[str, Any], holds: bool) -> None:
+    # old-forum has no handle at all
+    assert ("old-forum" in accounts(model, {"handle": condition})) is holds
+
+
+def test_dates_as_date_objects_too(model: Model) -> None:
+    from socialgov.selectors import compile_condition
+
+    condition = compile_condition("created", {"older_than_days": 10, "lt": "2026-11-20"})
+    assert condition.holds(dt.date(2026, 11, 1), AS_OF)
+    assert not condition.holds(dt.date(2026, 11, 20), AS_OF)
+    assert not condition.holds("not a date", AS_OF)
+
+
+# ----------------------------------------------------------------------------- combinations
+
+
+def test_all_any_not(model: Model) -> None:
+    assert accounts(model, {"any": [{"platform": "x"}, {"status": "retired"}]}) == [
+        "support-x",
+        "old-forum",
+    ]
+    assert accounts(model, {"all": [{"purpose": "service"}, {"security.mfa": True}]}) == [
+        "support-x"
+    ]
+    assert accounts(model, {"not": {"platform": "x"}}) == ["promo-ig", "old-forum"]
+    nested = {
+        "not": {"any": [{"platform": "x"}, {"all": [{"status": "dormant"}, {"owner": "temp"}]}]}
+    }
+    assert accounts(model, nested) == ["old-forum"]
+
+
+def test_kinds(model: Model) -> None:
+    selector = compile_selector({"kind": ["Account", "Channel"], "where": {"purpose": "service"}})
+    assert selector.kinds == ("Account", "Channel")
+    assert [e.id for e in select(model, selector, AS_OF)] == ["support-x", "phone"]
+    assert compile_selector({"kind": "Team"}).kinds == ("Team",)
+    everything = compile_selector({})
+    assert everything.kinds == ()
+    assert len(select(model, everything, AS_OF)) == sum(1 for _ in model.all())
+    # a kind selector rejects other kinds in matches() too
+    person = model.find("Person", "jdoe")
+    assert person is not None
+    assert not selector.matches(person, model, AS_OF)
+    assert compile_selector({"kind": "Person"}).matches(person, model, AS_OF)
+
+
+def test_select_accepts_a_mapping(model: Model) -> None:
+    assert [e.id for e in select(model, {"kind": "Team"}, AS_OF)] == ["care"]
+
+
+def test_channel_policies_pinned_and_unpinned(model: Model) -> None:
+    assert ids(model, {"kind": "Channel", "where": {"policies": {"contains": "service-sla"}}}) == [
+        "phone"
+    ]
+    assert ids(
+        model, {"kind": ["Account", "Channel"], "where": {"policies": {"not_in": ["service-sla"]}}}
+    ) == ["promo-ig", "old-forum"]
+
+
+# ----------------------------------------------------------------------------- errors
+
+ERRORS: list[tuple[str, Any, tuple[Any, ...], str]] = [
+    ("not a mapping", ["Account"], (), "must be a mapping"),
+    ("unknown key", {"kinds": "Account"}, ("kinds",), "did you mean 'kind'"),
+    ("unknown kind", {"kind": "account"}, ("kind",), "did you mean 'Account'"),
+    ("unknown kind in list", {"kind": ["Account", "Chanel"]}, ("kind", 1), "unknown kind 'Chanel'"),
+    ("empty kinds", {"kind": []}, ("kind",), "empty list"),
+    ("where not a mapping", {"where": ["purpose"]}, ("where",), "must be a mapping"),
+    (
+        "unknown operator",
+        {"where": {"status": {"nin": ["x"]}}},
+        ("where", "status", "nin"),
+        "unknown operator 'nin'",
+    ),
+    (
+        "operator typo",
+        {"where": {"metrics.followers": {"gte": 1}}},
+        ("where", "metrics.followers", "gte"),
+        "did you mean 'ge'",
+    ),
+    (
+        "bad regex",
+        {"where": {"handle": {"matches": "(["}}},
+        ("where", "handle", "matches"),
+        "not a valid regular expression",
+    ),
+    (
+        "regex not text",
+        {"where": {"handle": {"matches": 5}}},
+        ("where", "handle", "matches"),
+        "regular expression written as text",
+    ),
+    (
+        "in needs a list",
+        {"where": {"status": {"in": "active"}}},
+        ("where", "status", "in"),
+        "takes a list",
+    ),
+    (
+        "in item a mapping",
+        {"where": {"status": {"not_in": [{"a": 1}]}}},
+        ("where", "status", "not_in", 0),
+        "not a mapping",
+    ),
+    (
+        "present needs a bool",
+        {"where": {"owner": {"present": "yes"}}},
+        ("where", "owner", "present"),
+        "true or false",
+    ),
+    (
+        "gt needs number or date",
+        {"where": {"metrics.followers": {"gt": [1]}}},
+        ("where", "metrics.followers", "gt"),
+        "number or a date",
+    ),
+    (
+        "gt rejects a bool",
+        {"where": {"metrics.followers": {"gt": True}}},
+        ("where", "metrics.followers", "gt"),
+        "number or a date",
+    ),
+    (
+        "days need an integer",
+        {"where": {"created": {"older_than_days": "90"}}},
+        ("where", "created", "older_than_days"),
+        "whole number",
+    ),
+    (
+        "days not negative",
+        {"where": {"created": {"newer_than_days": -1}}},
+        ("where", "created", "newer_than_days"),
+        "whole number",
+    ),
+    (
+        "contains one value",
+        {"where": {"tags": {"contains": ["a", "b"]}}},
+        ("where", "tags", "contains"),
+        "one value",
+    ),
+    (
+        "eq a mapping",
+        {"where": {"terms": {"eq": {"a": 1}}}},
+        ("where", "terms", "eq"),
+        "not a mapping",
+    ),
+    ("empty condition", {"where": {"status": {}}}, ("where", "status"), "empty mapping"),
+    (
+        "empty path segment",
+        {"where": {"security..mfa": True}},
+        ("where", "security..mfa"),
+        "not a field path",
+    ),
+    (
+        "unknown field",
+        {"kind": "Account", "where": {"purpse": "service"}},
+        ("where", "purpse"),
+        "did you mean 'purpose'",
+    ),
+    (
+        "unknown nested field",
+        {"kind": "Account", "where": {"security.mfe": True}},
+        ("where", "security.mfe"),
+        "did you mean 'mfa'",
+    ),
+    (
+        "unknown field behind a reference",
+        {"kind": "Account", "where": {"owner.employmnt": "x"}},
+        ("where", "owner.employmnt"),
+        "Person has no field 'employmnt'",
+    ),
+    ("any needs a list", {"where": {"any": {"platform": "x"}}}, ("where", "any"), "non-empty list"),
+    (
+        "error inside any",
+        {"where": {"any": [{"platform": "x"}, {"handle": {"matches": "("}}]}},
+        ("where", "any", 1, "handle", "matches"),
+        "regular expression",
+    ),
+    (
+        "error inside not",
+        {"where": {"not": {"status": {"bogus": 1}}}},
+        ("where", "not", "status", "bogus"),
+        "unknown operator",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "text"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
+)
+def test_errors_have_a_path_and_a_fix(data: Any, path: tuple[Any, ...], text: str) -> None:
+    with pytest.raises(SelectorError) as caught:
+        compile_selector(data)
+    assert caught.value.path == path
+    assert text in caught.value.message
+    assert isinstance(caught.value, ValueError)
+
+
+def test_free_form_fields_accept_any_key() -> None:
+    compile_selector(
+        {"kind": "Account", "where": {"labels.cost-centre": "CC1", "terms.anything": 1}}
+    )
+
+
+def test_error_text_shows_the_path() -> None:
+    with pytest.raises(SelectorError) as caught:
+        compile_selector({"where": {"any": [{"handle": {"matches": "("}}]}})
+    assert str(caught.value).startswith("where.any[0].handle.matches: ")
+
+
+def test_compiles_once_and_is_reusable(model: Model) -> None:
+    selector = compile_selector({"kind": "Account", "where": {"handle": {"matches": "^acme"}}})
+    assert [e.id for e in select(model, selector, AS_OF)] == ["promo-ig"]
+    assert [e.id for e in select(model, selector, AS_OF)] == ["promo-ig"]

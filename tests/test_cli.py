@@ -39,7 +39,7 @@ def test_text_output_lines_and_summary(
     assert out[:-1] == [
         "accounts/a.yaml:4:12: SG104 [error] Account acme-x: owner names Person 'jdoee', which does not exist; did you mean 'jdoe'?",
         "accounts/b.yaml:4:1: SG101 [error] Account acme-fb: unknown field 'ownr'; did you mean 'owner'?",
-        "broken.yaml:2:1: SG100 [error] invalid YAML: while parsing a flow sequence expected ',' or ']', but got '<stream end>'; a [flow list] is not closed or lacks a comma",
+        "broken.yaml:2:1: SG100 [error] invalid YAML: while parsing a flow sequence did not find expected ',' or ']'; a [flow list] is not closed or lacks a comma",
     ]
     assert all(LINE.match(line) for line in out[:-1])
     assert out[-1] == "Found 3 problems (3 errors, 0 warnings, 0 info) in 4 files."

@@ -25,7 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from socialgov.findings import Finding, Position, Severity
 
 try:  # libyaml makes parsing several times faster; PyYAML's pure-Python parser is the fallback
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -335,15 +335,24 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
         mark = exc.problem_mark or exc.context_mark
         pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        findings.append(syntax_finding(path, f"invalid YAML: {problem}; {_hint(problem)}", pos))
+        char = _char_at(text, mark.line, mark.column) if mark else ""
+        hint = _hint("'\\t'" if char == "\t" else problem)
+        findings.append(syntax_finding(path, f"invalid YAML: {problem}; {hint}", pos))
     except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
         findings.append(syntax_finding(path, f"invalid YAML: {_one_line(str(exc))}"))
     return ParsedFile(path, documents, findings)
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
 _HINTS = (
     ("'\\t'", "a tab indents this line, and YAML allows spaces only: replace it with spaces"),
     ("expected <block end>", "the indentation here does not line up with the lines above"),
+    ("expected '-' indicator", "the indentation here does not line up with the lines above"),
+    ("expected key", "the indentation here does not line up with the lines above"),
     (
         "mapping values are not allowed",
         "quote the value if it contains ': ', or fix the indentation",

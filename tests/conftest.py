@@ -44,3 +44,75 @@ def run_lint(root: Path, *, as_of: dt.date = AS_OF, **overrides: object) -> Lint
 
 def codes(result: LintResult) -> list[str]:
     return [f.code for f in result.findings]
+
+
+STANDARDS = next(
+    (f / "shared" / "standards" for f in PROJECT.parents if (f / "shared" / "standards").is_dir()),
+    PROJECT.parent / "shared" / "standards",
+)
+"""The consumers' own schemas and notes: shared/ sits beside the checkout (in CI as in
+/work/main), or beside a folder above it (a git worktree in /work/wt/NAME)."""
+
+TRICKY = "Quote \" apostrophe ' <tag> & amp, comma: colon 100% café ✓\nsecond line"
+"""Text that every report format must carry safely: XML and JSON specials, workflow-command
+separators, percent signs, a newline and non-ASCII."""
+
+
+@pytest.fixture(scope="session")
+def standards() -> Path:
+    """shared/standards/; its absence fails the test loudly rather than skipping it."""
+    if not (STANDARDS / "sarif" / "sarif-schema-2.1.0.json").is_file():
+        pytest.fail(f"the consumers' schemas are missing: expected them in {STANDARDS}")
+    return STANDARDS
+
+
+@pytest.fixture
+def tricky_repo(tmp_path: Path) -> Path:
+    """A policy repository, in the ``policy`` folder of a git checkout, whose findings have
+    every severity and messages, paths and waiver reasons full of special characters.
+
+    SG101 (schema violations) stays an error; SG104 (unknown reference) is made a warning and
+    SG102 (duplicate key) info by socialgov.yaml; SG100, SG105 and a waived SG101 complete it.
+    """
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    root = checkout / "policy"
+    files = {
+        "socialgov.yaml": "organisation: Test\nseverity: {SG104: warning, unknown-document: info,"
+        " SG102: info}\n",
+        "people/people.yaml": """\
+            people:
+              - id: jdoe
+                employment: full_time
+                waivers:
+                  - rule: SG301
+                    reason: Consolidating forums
+            """,
+        'accounts/café, "x": 100% <&>.yaml': """\
+            kind: Account
+            id: acme-x
+            platform: x
+            owner: "jdo<e>&q,:%é"
+            backup_owner: jdoee
+            """,
+        "accounts/weird.yaml": """\
+            kind: "Acc<o>unt & \\"co\\",\\nnext: 100%é"
+            id: w1
+            ---
+            kind: Account
+            id: acme-li
+            platform: linkedin
+            owner: jdoe
+            "k\\n<&>\\"%,:é": 1
+            "k\\n<&>\\"%,:é": 2
+            waivers:
+              - rule: SG101
+                reason: "Legacy <import> & \\"cleanup\\",\\nsecond line: 100% é"
+            """,
+        "accounts/broken.yaml": "kind: Account\nid: [unclosed\n",
+    }
+    for relpath, text in files.items():
+        path = root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root

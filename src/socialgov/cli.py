@@ -16,7 +16,7 @@ from socialgov.errors import SocialgovError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LINT_FORMATS = ("text", "json")
+LINT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "checkstyle")
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -100,18 +100,43 @@ def cli() -> None:
     """
 
 
+class ReportFormat(click.ParamType):
+    """``--format FORMAT`` or ``--format FORMAT:FILE``."""
+
+    name = "format"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "FORMAT[:FILE]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from socialgov.reporters import ReportTarget, parse_target
+
+        if isinstance(value, ReportTarget):
+            return value
+        try:
+            return parse_target(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @repository_options
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(LINT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Report format.",
+    type=ReportFormat(),
+    multiple=True,
+    help=f"Report format: {', '.join(LINT_FORMATS)} (default: text). Repeat it for several "
+    "reports in one run, each but one with its own file: --format text --format "
+    "sarif:socialgov.sarif.",
 )
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write the report (the --format given without a file) here instead of printing it.",
+)
 @click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SG2), names, ALL.")
 @click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes, names.")
 @click.option(
@@ -119,8 +144,31 @@ def cli() -> None:
     type=click.Choice(["error", "warning", "info", "never"]),
     help="Exit 1 when a finding reaches this severity (default: error).",
 )
-@click.option("--show-suppressed", is_flag=True, help="Also show findings that waivers suppress.")
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="Also show the findings waivers suppress, and waivers that suppress nothing.",
+)
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Report only findings not recorded in this baseline file (default: 'baseline' in "
+    "socialgov.yaml).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Record every current finding in FILE, so that later runs with --baseline FILE report "
+    "only new ones.",
+)
+@click.option(
+    "--new-since",
+    metavar="REV",
+    help="Report only findings that the repository did not have at git revision REV "
+    "(a branch, tag or commit; for pull requests: --new-since origin/main).",
+)
 def lint(
     paths: tuple[str, ...],
     root: Path | None,
@@ -129,20 +177,29 @@ def lint(
     no_color: bool,
     quiet: bool,
     debug: bool,
-    output_format: str,
+    output_format: tuple[Any, ...],
     output: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
     show_suppressed: bool,
     statistics: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    new_since: str | None,
 ) -> int:
     """Check the policy repository; with PATHS, report only what those files touch."""
     from socialgov.config import split_codes
     from socialgov.lint import lint as run_lint
-    from socialgov.reporters import renderer
+    from socialgov.reporters import plan_targets, renderer
     from socialgov.reporters.base import ReportOptions
 
+    targets = plan_targets(output_format, output)
+    if write_baseline is not None and (paths or new_since or baseline):
+        raise click.UsageError(
+            "--write-baseline records every finding of the whole repository; "
+            "drop PATHS, --new-since and --baseline"
+        )
     config = load_settings(
         root,
         config_path,
@@ -150,15 +207,28 @@ def lint(
         select=split_codes(select),
         ignore=split_codes(ignore),
         fail_on=fail_on,
+        baseline=baseline,
     )
-    result = run_lint(config, list(paths) if paths else None)
-    options = ReportOptions(
-        color=use_color(no_color, output),
-        quiet=quiet,
-        show_suppressed=show_suppressed,
-        statistics=statistics,
-    )
-    emit(renderer(output_format)(result, options), output)
+    if write_baseline is not None:
+        from socialgov.baseline import record_baseline
+
+        result = record_baseline(config, write_baseline)
+        if not quiet:
+            click.echo(
+                f"socialgov: recorded {result.baselined} findings in {write_baseline}", err=True
+            )
+    else:
+        result = run_lint(config, list(paths) if paths else None, new_since=new_since)
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for target in targets:
+        options = ReportOptions(
+            color=use_color(no_color, target.output),
+            quiet=quiet,
+            show_suppressed=show_suppressed,
+            statistics=statistics,
+            annotations=on_github and target.format == "text" and target.output is None,
+        )
+        emit(renderer(target.format)(result, options), target.output)
     return result.exit_code
 
 

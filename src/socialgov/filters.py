@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -28,17 +29,21 @@ def unknown_selectors(rules: Iterable[RuleInfo], selectors: Iterable[str]) -> li
     return [s for s in selectors if not any(info.matches(s) for info in known)]
 
 
+def configured_severity(info: RuleInfo, overrides: Mapping[str, Severity]) -> Severity:
+    """A rule's severity in this run: the override naming its code or name, else its default."""
+    for key, severity in overrides.items():
+        if key.upper() == info.code.upper() or key.lower() == info.name:
+            return severity
+    return info.severity
+
+
 def apply_severity(
     findings: Iterable[Finding], overrides: Mapping[str, Severity], rules: Iterable[RuleInfo]
 ) -> list[Finding]:
     """Findings with the configured severity of their rule (by code or name)."""
     if not overrides:
         return list(findings)
-    by_code: dict[str, Severity] = {}
-    for info in rules:
-        for key, severity in overrides.items():
-            if key.upper() == info.code.upper() or key.lower() == info.name:
-                by_code[info.code] = severity
+    by_code = {info.code: configured_severity(info, overrides) for info in rules}
     return [replace(f, severity=by_code[f.code]) if f.code in by_code else f for f in findings]
 
 
@@ -90,6 +95,57 @@ def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:
     return bool(waiver.reason and waiver.reason.strip()) and (
         waiver.expires is None or waiver.expires >= as_of
     )
+
+
+def unused_waiver_findings(
+    unused: Iterable[tuple[EntityRef, Waiver]], model: Model
+) -> list[Finding]:
+    """An info finding for each current waiver that suppressed nothing (``--show-suppressed``),
+    at the waiver itself, so that stale waivers are cleaned up rather than kept forever."""
+    result: list[Finding] = []
+    for ref, waiver in unused:
+        entity = model.find(ref.kind, ref.id)
+        if entity is None:
+            continue
+        pos = entity.locate(("waivers", waiver.index))
+        result.append(
+            Finding(
+                code="SG106",
+                name="invalid-waiver",
+                severity=Severity.INFO,
+                message=(
+                    f"{ref}: the waiver for {waiver.rule} suppresses nothing (unused waiver); "
+                    "delete it, or correct its rule"
+                ),
+                path=entity.path,
+                line=pos.line,
+                column=pos.column,
+                entity=ref,
+                key=f"unused-waiver/{waiver.rule.strip().lower()}",
+            )
+        )
+    return result
+
+
+def without_known(
+    findings: Iterable[Finding], known: Iterable[str]
+) -> tuple[list[Finding], list[Finding]]:
+    """Split findings into those whose fingerprint is not in ``known`` and those that are.
+
+    ``known`` is a multiset: a fingerprint recorded twice hides two findings, so a second
+    occurrence of a known problem is still reported as new.
+    """
+    remaining = Counter(known)
+    new: list[Finding] = []
+    old: list[Finding] = []
+    for finding in findings:
+        fp = finding.fingerprint
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+            old.append(finding)
+        else:
+            new.append(finding)
+    return new, old
 
 
 def in_paths(findings: Iterable[Finding], paths: Iterable[str], model: Model) -> list[Finding]:

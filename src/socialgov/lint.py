@@ -16,6 +16,8 @@ from socialgov.filters import (
     in_paths,
     select_rules,
     unknown_selectors,
+    unused_waiver_findings,
+    without_known,
 )
 from socialgov.findings import Finding
 from socialgov.loader import Document, discover, load_file
@@ -42,6 +44,13 @@ class LintResult:
     findings: tuple[Finding, ...]
     """What is reported, sorted by file and position."""
     suppressed: tuple[Finding, ...] = ()
+    """Findings that waivers suppress, each with ``suppressed`` set to the waiver's reason."""
+    unused_waivers: tuple[Finding, ...] = ()
+    """An info finding per current waiver that suppressed nothing (shown with --show-suppressed)."""
+    baselined: int = 0
+    """How many findings the baseline file hid."""
+    preexisting: int = 0
+    """How many findings ``--new-since REV`` hid because the repository at REV had them."""
     files: int = 0
     entities: int = 0
     model: Model | None = field(default=None, repr=False)
@@ -83,8 +92,14 @@ def available_rules() -> tuple[RuleInfo, ...]:
     return builtin_rules()
 
 
-def lint(config: Config, paths: Sequence[str] | None = None) -> LintResult:
-    """Check the repository under ``config.root``; with ``paths``, report only what they touch."""
+def lint(
+    config: Config, paths: Sequence[str] | None = None, *, new_since: str | None = None
+) -> LintResult:
+    """Check the repository under ``config.root``; with ``paths``, report only what they touch.
+
+    ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
+    revision) hides the findings the repository already had at that revision.
+    """
     rules = available_rules()
     for option, selectors in (("select", config.select), ("ignore", config.ignore)):
         unknown = unknown_selectors(rules, selectors)
@@ -101,15 +116,32 @@ def lint(config: Config, paths: Sequence[str] | None = None) -> LintResult:
     findings = apply_severity(findings, config.severity, rules)
     outcome = apply_waivers(findings, repo.model, config.as_of)
     reported, suppressed = outcome.reported, outcome.suppressed
+    unused = unused_waiver_findings(outcome.unused, repo.model)
     if paths is not None:
         wanted = relative_paths(config.root, paths)
         reported = in_paths(reported, wanted, repo.model)
         suppressed = in_paths(suppressed, wanted, repo.model)
+        unused = in_paths(unused, wanted, repo.model)
+    reported = sorted(set(reported), key=Finding.sort_key)
+    baselined: list[Finding] = []
+    if config.baseline is not None:
+        from socialgov.baseline import read_baseline
+
+        reported, baselined = without_known(reported, read_baseline(config.baseline))
+    preexisting: list[Finding] = []
+    if new_since is not None:
+        from socialgov.history import findings_at
+
+        before = findings_at(config, new_since)
+        reported, preexisting = without_known(reported, (f.fingerprint for f in before))
     return LintResult(
         config=config,
         rules=selected,
-        findings=tuple(sorted(set(reported), key=Finding.sort_key)),
+        findings=tuple(reported),
         suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
+        unused_waivers=tuple(sorted(unused, key=Finding.sort_key)),
+        baselined=len(baselined),
+        preexisting=len(preexisting),
         files=len(repo.files),
         entities=sum(1 for _ in repo.model.all()),
         model=repo.model,

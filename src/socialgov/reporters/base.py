@@ -6,8 +6,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialgov.findings import Finding, Severity, counts
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from socialgov.lint import LintResult
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -19,6 +25,8 @@ class ReportOptions:
     show_suppressed: bool = False
     statistics: bool = False
     cwd: Path | None = None
+    annotations: bool = False
+    """Also emit GitHub Actions annotation commands (text format under GITHUB_ACTIONS=true)."""
 
 
 def terminal_safe(text: str) -> str:
@@ -44,3 +52,60 @@ def summary_counts(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, i
         "warnings": by_severity[Severity.WARNING],
         "info": by_severity[Severity.INFO],
     }
+
+
+def shown_findings(result: LintResult, options: ReportOptions) -> list[Finding]:
+    """What a report lists: the reported findings, then, with ``--show-suppressed``, the
+    findings waivers suppress and the unused waivers."""
+    findings = list(result.findings)
+    if options.show_suppressed:
+        findings.extend(result.suppressed)
+        findings.extend(result.unused_waivers)
+    return findings
+
+
+def repository_root(root: Path) -> Path:
+    """The version-control checkout holding the policy repository: the nearest folder, from
+    ``root`` upward, with a ``.git`` entry (a folder, or a file in a worktree); ``root`` itself
+    when there is none. CI consumers (code scanning, merge requests) want paths relative to it."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return root
+
+
+def repository_path(result: LintResult, relpath: str) -> str:
+    """A finding's path relative to the checkout's root, with ``/``: ``policy/accounts/x.yaml``
+    when the policy repository is the ``policy`` folder of a larger git repository."""
+    root = result.config.root
+    prefix = root.relative_to(repository_root(root)).as_posix()
+    return relpath if prefix in ("", ".") else f"{prefix}/{relpath}"
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text with the characters XML 1.0 cannot hold at all (most control characters, lone
+    surrogates) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes the rest."""
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _NOT_XML.sub(visible, text)
+
+
+def rule_title(finding: Finding) -> str:
+    """``SG101 schema-violation``: how reports name a finding's rule."""
+    return f"{finding.code} {finding.name}"
+
+
+def xml_document(root: Element) -> str:
+    """An element tree as an indented UTF-8 XML document; ElementTree escapes ``<``, ``&``,
+    quotes and, in attributes, newlines and tabs (as ``&#10;`` and ``&#09;``)."""
+    from xml.etree import ElementTree
+
+    ElementTree.indent(root)
+    body = ElementTree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from socialgov.findings import Finding
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, summary_counts
+from socialgov.reporters.base import ReportOptions, shown_findings, summary_counts
 
 VERSION = 1
 
@@ -31,9 +32,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 
 def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
-    findings = list(result.findings)
-    if options.show_suppressed:
-        findings.extend(result.suppressed)
+    findings = shown_findings(result, options)
     return {
         "version": VERSION,
         "root": result.config.root.as_posix(),
@@ -43,6 +42,9 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
             **summary_counts(result.findings),
             "total": len(result.findings),
             "suppressed": len(result.suppressed),
+            "baselined": result.baselined,
+            "preexisting": result.preexisting,
+            "rules": dict(sorted(Counter(f.code for f in result.findings).items())),
             "files": result.files,
             "entities": result.entities,
             "failed": result.failed,

@@ -8,9 +8,20 @@ import click
 
 from socialgov.findings import Finding, Severity
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, display_path, summary_counts, terminal_safe
+from socialgov.reporters.base import (
+    ReportOptions,
+    display_path,
+    shown_findings,
+    summary_counts,
+    terminal_safe,
+)
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def _one_line(text: str) -> str:
+    """Text from the repository on one line: a finding is one line, whatever its message holds."""
+    return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
 
 
 def _line(result: LintResult, finding: Finding, options: ReportOptions) -> str:
@@ -18,9 +29,9 @@ def _line(result: LintResult, finding: Finding, options: ReportOptions) -> str:
     where = f"{terminal_safe(path)}:{finding.line}:{finding.column}:"
     code = finding.code
     severity = f"[{finding.severity}]"
-    message = terminal_safe(finding.message)
+    message = _one_line(finding.message)
     if finding.suppressed is not None:
-        message += f" (suppressed: {terminal_safe(finding.suppressed)})"
+        message += f" (suppressed: {_one_line(finding.suppressed)})"
     if options.color:
         where = click.style(where, bold=True)
         code = click.style(code, fg=_COLORS[finding.severity], bold=True)
@@ -29,37 +40,54 @@ def _line(result: LintResult, finding: Finding, options: ReportOptions) -> str:
 
 
 def summary(result: LintResult) -> str:
-    """One line: how many findings of each severity, in how many files."""
+    """One line: how many findings of each severity, in how many files, and what was hidden."""
     n = summary_counts(result.findings)
     total = sum(n.values())
     files = f"{result.files} file{'s' if result.files != 1 else ''}"
-    suppressed = f", {len(result.suppressed)} suppressed" if result.suppressed else ""
+    hidden = [
+        f"{count} {what}"
+        for count, what in (
+            (len(result.suppressed), "suppressed"),
+            (result.baselined, "in the baseline"),
+            (result.preexisting, "already present at the --new-since revision"),
+        )
+        if count
+    ]
     if not total:
-        return f"No problems found in {files} ({result.entities} entities{suppressed})."
+        extra = "".join(f", {part}" for part in hidden)
+        return f"No problems found in {files} ({result.entities} entities{extra})."
     parts = [
         f"{n['errors']} error{'s' if n['errors'] != 1 else ''}",
         f"{n['warnings']} warning{'s' if n['warnings'] != 1 else ''}",
         f"{n['info']} info",
     ]
     plural = "s" if total != 1 else ""
-    return f"Found {total} problem{plural} ({', '.join(parts)}) in {files}{suppressed}."
+    found = f"Found {total} problem{plural} ({', '.join(parts)}) in {files}"
+    return found + "".join(f", {part}" for part in hidden) + "."
 
 
-def statistics(findings: tuple[Finding, ...]) -> list[str]:
-    """Counts per rule, most frequent first, as ruff --statistics shows them."""
-    by_rule = Counter((f.code, f.name, f.severity) for f in findings)
+def statistics(findings: list[Finding]) -> list[str]:
+    """Counts per rule, most frequent first, as ruff --statistics shows them; waived findings
+    (with --show-suppressed) are counted on rows of their own."""
+    by_rule = Counter(
+        (f.code, f.name, "suppressed" if f.suppressed is not None else str(f.severity))
+        for f in findings
+    )
     return [
-        f"{count:>6}  {code:<8} {name} [{severity}]"
-        for (code, name, severity), count in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+        f"{count:>6}  {code:<8} {name} [{label}]"
+        for (code, name, label), count in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
 
 
 def render(result: LintResult, options: ReportOptions) -> str:
-    lines = [_line(result, f, options) for f in result.findings]
-    if options.show_suppressed:
-        lines.extend(_line(result, f, options) for f in result.suppressed)
+    shown = shown_findings(result, options)
+    lines = [_line(result, f, options) for f in shown]
+    if options.annotations:
+        from socialgov.reporters.github import annotation
+
+        lines.extend(annotation(result, f) for f in shown)
     if options.statistics:
-        lines.extend(statistics(result.findings))
+        lines.extend(statistics(shown))
     if not options.quiet:
         lines.append(summary(result))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,100 @@
+"""Baseline files: record today's findings, then report only new ones (SPEC section 5).
+
+A baseline is a versioned JSON file (docs/formats.md)::
+
+    {"version": 1, "tool": "socialgov", "findings": [
+        {"fingerprint": "...", "code": "SG203", "name": "no-backup-owner",
+         "entity": {"kind": "Account", "id": "acme-x"}, "path": "accounts/x.yaml",
+         "message": "..."}]}
+
+Only ``fingerprint`` is compared; the other fields are there for the people who review the file.
+A fingerprint is the rule code, the entity's kind and id and the field or related entity at fault
+(socialgov.findings.fingerprint): never a line number or a file, so a recorded finding stays
+recorded when its entity moves to another file or other fields change around it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialgov.errors import SocialgovError
+from socialgov.findings import Finding
+from socialgov.writer import write_atomic
+
+if TYPE_CHECKING:
+    from socialgov.config import Config
+    from socialgov.lint import LintResult
+
+VERSION = 1
+
+
+def baseline_text(findings: Iterable[Finding]) -> str:
+    """The baseline file recording ``findings``, sorted so that it diffs well."""
+    entries = [
+        {
+            "fingerprint": f.fingerprint,
+            "code": f.code,
+            "name": f.name,
+            "entity": f.entity.as_dict() if f.entity else None,
+            "path": f.path,
+            "message": f.message,
+        }
+        for f in findings
+    ]
+    entries.sort(key=lambda e: (e["code"], e["path"], e["fingerprint"], e["message"]))
+    data = {"version": VERSION, "tool": "socialgov", "findings": entries}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
+    """Record ``findings`` in ``path``, atomically: a reader never sees half a baseline."""
+    try:
+        write_atomic(path, baseline_text(findings))
+    except OSError as exc:
+        raise SocialgovError(f"--write-baseline {path}: {exc.strerror or exc}") from None
+
+
+def read_baseline(path: Path) -> list[str]:
+    """The fingerprints recorded in ``path``, one per recorded finding."""
+    how = f"create it with 'socialgov lint --write-baseline {path}'"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SocialgovError(f"baseline {path}: no such file; {how}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SocialgovError(f"baseline {path}: cannot be read ({exc}); {how}") from None
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SocialgovError(
+            f"baseline {path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); {how}"
+        ) from None
+    if not isinstance(data, dict) or "version" not in data:
+        raise SocialgovError(f"baseline {path}: not a socialgov baseline file; {how}")
+    if data["version"] != VERSION:
+        raise SocialgovError(
+            f"baseline {path}: version {data['version']!r} is not supported (this socialgov "
+            f"reads version {VERSION}); rewrite it with 'socialgov lint --write-baseline {path}'"
+        )
+    entries = data.get("findings")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries
+    ):
+        raise SocialgovError(
+            f"baseline {path}: 'findings' must be a list of objects with a 'fingerprint'; {how}"
+        )
+    return [e["fingerprint"] for e in entries]
+
+
+def record_baseline(config: Config, path: Path) -> LintResult:
+    """Lint the whole repository, ignoring any configured baseline, record every reported
+    finding in ``path``, and return the run as the new baseline sees it: nothing new."""
+    from socialgov.lint import lint
+
+    result = lint(replace(config, baseline=None))
+    write_baseline(path, result.findings)
+    return replace(result, findings=(), baselined=len(result.findings))

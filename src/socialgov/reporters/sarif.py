@@ -1,0 +1,194 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+The log validates against the OASIS schema and carries what code scanning reads (see
+shared/standards/sarif/): a rule for every rule that ran, with short and full descriptions and
+help; stable rule ids (the codes); partial fingerprints that ignore line numbers; artifact URIs
+relative to the checkout's root, percent-encoded, with ``/``; 1-based regions counted in Unicode
+code points. Waived findings (shown with ``--show-suppressed``) carry an ``inSource`` suppression
+with the waiver's reason as its justification. docs/formats.md describes the mapping.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from socialgov import __version__
+from socialgov.filters import configured_severity
+from socialgov.findings import Finding, Severity
+from socialgov.lint import LintResult
+from socialgov.reporters.base import (
+    ReportOptions,
+    repository_path,
+    repository_root,
+    shown_findings,
+)
+from socialgov.rules.base import RuleInfo
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "socialgov/v1"
+MAX_TEXT = 1024
+"""Code scanning's limit on shortDescription and fullDescription."""
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+PROBLEM_SEVERITY = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "recommendation",
+}
+
+
+def _clip(text: str, limit: int = MAX_TEXT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _rules(result: LintResult, findings: list[Finding]) -> list[RuleInfo]:
+    """Every rule that ran, plus the rule of any listed finding that is not among them."""
+    from socialgov.rules.registry import builtin_rules
+
+    rules = {info.code: info for info in result.rules}
+    known = {info.code: info for info in builtin_rules()}
+    for finding in findings:
+        if finding.code not in rules:
+            rules[finding.code] = known.get(finding.code) or RuleInfo(
+                code=finding.code,
+                name=finding.name,
+                severity=finding.severity,
+                summary=finding.name.replace("-", " ").capitalize(),
+                family="other",
+            )
+    return sorted(rules.values(), key=lambda info: info.code)
+
+
+def reporting_descriptor(info: RuleInfo, result: LintResult) -> dict[str, Any]:
+    severity = configured_severity(info, result.config.severity)
+    summary = info.summary or info.name
+    full = info.rationale or summary
+    help_text = "\n\n".join(
+        part
+        for part in (
+            info.fix and f"How to fix: {info.fix}",
+            f"Documentation: docs/rules.md#{info.code.lower()}, or run: socialgov explain "
+            f"{info.code}",
+        )
+        if part
+    )
+    help_markdown = "\n\n".join(
+        part
+        for part in (
+            full,
+            info.fix and f"**How to fix:** {info.fix}",
+            f"See [{info.code} in the rule reference](docs/rules.md#{info.code.lower()}) or run "
+            f"`socialgov explain {info.code}`.",
+        )
+        if part
+    )
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": _clip(summary)},
+        "fullDescription": {"text": _clip(full)},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {
+            "tags": ["socialgov", info.family],
+            "precision": "very-high",
+            "problem.severity": PROBLEM_SEVERITY[severity],
+        },
+    }
+
+
+def _uri(result: LintResult, relpath: str) -> str:
+    return quote(repository_path(result, relpath), safe="/")
+
+
+def _location(result: LintResult, relpath: str, line: int, column: int) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(result, relpath), "uriBaseId": SRCROOT},
+            "region": {
+                "startLine": max(line, 1),
+                "startColumn": max(column, 1),
+                "endLine": max(line, 1),
+            },
+        }
+    }
+
+
+def _related(result: LintResult, finding: Finding) -> list[dict[str, Any]]:
+    """Where each related entity is written, when the model knows it."""
+    locations: list[dict[str, Any]] = []
+    if result.model is None:
+        return locations
+    for ref in finding.related:
+        entity = result.model.find(ref.kind, ref.id)
+        if entity is None:
+            continue
+        pos = entity.locate(())
+        location = _location(result, entity.path, pos.line, pos.column)
+        location["id"] = len(locations)
+        location["message"] = {"text": str(ref)}
+        locations.append(location)
+    return locations
+
+
+def sarif_result(finding: Finding, rule_index: int, result: LintResult) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [_location(result, finding.path, finding.line, finding.column)],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+    }
+    related = _related(result, finding)
+    if related:
+        item["relatedLocations"] = related
+    properties: dict[str, Any] = {}
+    if finding.entity is not None:
+        properties["entity"] = finding.entity.as_dict()
+    if finding.related:
+        properties["related"] = [ref.as_dict() for ref in finding.related]
+    if properties:
+        item["properties"] = properties
+    if finding.suppressed is not None:
+        item["suppressions"] = [
+            {"kind": "inSource", "status": "accepted", "justification": finding.suppressed}
+        ]
+    return item
+
+
+def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
+    findings = shown_findings(result, options)
+    rules = _rules(result, findings)
+    index = {info.code: i for i, info in enumerate(rules)}
+    checkout = repository_root(result.config.root).as_uri()
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "socialgov",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [reporting_descriptor(info, result) for info in rules],
+                    }
+                },
+                "invocations": [{"executionSuccessful": True}],
+                "originalUriBaseIds": {SRCROOT: {"uri": checkout.rstrip("/") + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": [sarif_result(f, index[f.code], result) for f in findings],
+            }
+        ],
+    }
+
+
+def render(result: LintResult, options: ReportOptions) -> str:
+    return json.dumps(document(result, options), indent=2, ensure_ascii=False) + "\n"

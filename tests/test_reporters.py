@@ -1,0 +1,85 @@
+"""Choosing reports: the format registry and several reports in one run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from conftest import AS_OF
+from socialgov.cli import LINT_FORMATS, main
+from socialgov.errors import SocialgovError
+from socialgov.reporters import FORMATS, ReportTarget, parse_target, plan_targets, renderer
+
+
+def test_every_format_is_offered_and_renders(tricky_repo: Path) -> None:
+    assert tuple(FORMATS) == LINT_FORMATS
+    for name in FORMATS:
+        assert callable(renderer(name))
+
+
+def test_parse_target() -> None:
+    assert parse_target("sarif") == ReportTarget("sarif")
+    assert parse_target("SARIF:out/a.sarif") == ReportTarget("sarif", Path("out/a.sarif"))
+    assert parse_target("junit:C:/reports/x.xml") == ReportTarget("junit", Path("C:/reports/x.xml"))
+    with pytest.raises(ValueError, match="'yaml' is not a report format; use one of text, json"):
+        parse_target("yaml")
+    with pytest.raises(ValueError, match="names no file after the colon"):
+        parse_target("sarif:")
+
+
+def test_plan_targets() -> None:
+    assert plan_targets([], None) == [ReportTarget("text")]
+    assert plan_targets([], Path("r.txt")) == [ReportTarget("text", Path("r.txt"))]
+    planned = plan_targets([ReportTarget("sarif"), ReportTarget("text", Path("t"))], Path("a"))
+    assert planned == [ReportTarget("sarif", Path("a")), ReportTarget("text", Path("t"))]
+    planned = plan_targets([ReportTarget("sarif"), ReportTarget("text")], Path("a"))
+    assert planned == [ReportTarget("sarif", Path("a")), ReportTarget("text")]
+    with pytest.raises(SocialgovError, match="only one report can go to standard output"):
+        plan_targets([ReportTarget("text"), ReportTarget("json")], None)
+    with pytest.raises(SocialgovError, match="--output has no report to receive"):
+        plan_targets([ReportTarget("json", Path("j"))], Path("o"))
+    with pytest.raises(SocialgovError, match="two reports would be written to"):
+        plan_targets([ReportTarget("json", Path("j")), ReportTarget("sarif", Path("j"))], None)
+
+
+def test_several_reports_in_one_run(
+    tricky_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    code = main(
+        [
+            "lint", "--root", str(tricky_repo), "--as-of", AS_OF.isoformat(),
+            "--format", "gitlab", "--output", str(out / "codequality.json"),
+            "--format", "text",
+            "--format", f"sarif:{out / 'socialgov.sarif'}",
+            "--format", f"junit:{out / 'junit.xml'}",
+        ]
+    )  # fmt: skip
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "Found 5 problems" in printed and "\x1b[" not in printed
+    sarif = json.loads((out / "socialgov.sarif").read_text("utf-8"))
+    assert len(sarif["runs"][0]["results"]) == 5
+    assert len(ElementTree.parse(out / "junit.xml").getroot().findall(".//failure")) == 5
+    assert len(json.loads((out / "codequality.json").read_text("utf-8"))) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "text", "--format", "json"], "only one report can go to standard output"),
+        (["-o", "a", "--format", "text", "--format", "json", "--format", "sarif"], "sarif: only"),
+        (["--format", "yaml"], "'yaml' is not a report format"),
+        (["--format", "sarif:"], "names no file after the colon"),
+    ],
+)
+def test_bad_report_options_exit_2_with_one_line(
+    tricky_repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["lint", "--root", str(tricky_repo), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

@@ -1,0 +1,53 @@
+"""The text format's --statistics, --show-suppressed and summary line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_lint
+from socialgov.reporters.base import ReportOptions
+from socialgov.reporters.text import render
+
+
+def test_statistics_count_per_rule(tricky_repo: Path) -> None:
+    text = render(
+        run_lint(tricky_repo), ReportOptions(statistics=True, quiet=True, cwd=tricky_repo)
+    )
+    stats = [line for line in text.splitlines() if not line.startswith(("accounts/", "people/"))]
+    assert stats == [
+        "     1  SG100    yaml-syntax [error]",
+        "     1  SG101    schema-violation [error]",
+        "     1  SG102    duplicate-key [info]",
+        "     1  SG104    unknown-reference [warning]",
+        "     1  SG105    unknown-document [info]",
+    ]
+
+
+def test_show_suppressed_lists_waived_findings_and_unused_waivers(tricky_repo: Path) -> None:
+    result = run_lint(tricky_repo)
+    plain = render(result, ReportOptions(cwd=tricky_repo))
+    assert "suppressed:" not in plain and "unused waiver" not in plain
+    assert plain.splitlines()[-1] == (
+        "Found 5 problems (2 errors, 1 warning, 2 info) in 4 files, 1 suppressed."
+    )
+    shown = render(result, ReportOptions(cwd=tricky_repo, show_suppressed=True, statistics=True))
+    lines = shown.splitlines()
+    assert (
+        "accounts/weird.yaml:9:1: SG101 [error] Account acme-li: unknown field "
+        "'k\\n<&>\"%,:é'; remove it, or keep your own data under labels (suppressed: Legacy "
+        '<import> & "cleanup",\\nsecond line: 100% é)'
+    ) in lines
+    assert (
+        "people/people.yaml:5:9: SG106 [info] Person jdoe: the waiver for SG301 suppresses "
+        "nothing (unused waiver); delete it, or correct its rule"
+    ) in lines
+    assert "     1  SG101    schema-violation [suppressed]" in lines
+    assert "     1  SG106    invalid-waiver [info]" in lines
+    assert run_lint(tricky_repo).exit_code == 1  # shown or not, waived findings never fail
+
+
+def test_summary_names_what_was_hidden(make_repo: object) -> None:
+    root = make_repo({"people.yaml": "people:\n  - {id: jdoe, employment: full_time}\n"})  # type: ignore[operator]
+    assert render(run_lint(root), ReportOptions()).strip() == (
+        "No problems found in 1 file (1 entities)."
+    )

@@ -174,7 +174,7 @@ def test_colour_only_on_a_terminal(
         (["lint", "--root", "/no/such/place"], "--root /no/such/place: no such folder"),
         (["lint", "--select", "SG999"], "select: SG999 matches no rule"),
         (["lint", "--as-of", "tomorrow"], "'tomorrow' is not a date"),
-        (["lint", "--format", "xml"], "'xml' is not one of"),
+        (["lint", "--format", "xml"], "'xml' is not a report format"),
         (["lint", "--bogus"], "No such option '--bogus'"),
     ],
 )

@@ -56,6 +56,7 @@ __all__ = [
     "compile_condition",
     "compile_selector",
     "compile_where",
+    "field_path",
     "resolve",
     "select",
 ]
@@ -580,7 +581,7 @@ def compile_condition(
 ) -> Condition:
     """Compile the condition on ``field``: a plain value (equals), a list (any of), or a
     mapping of operators. ``where`` is the condition's own path, for errors."""
-    path = _field_path(field, where, kinds)
+    path = field_path(field, where, kinds)
     if isinstance(condition, Mapping):
         if not condition:
             raise SelectorError(
@@ -600,7 +601,8 @@ def compile_condition(
     return Condition(path, ((op, condition),), (_operator_test(op, condition, path, where),))
 
 
-def _field_path(field: Any, where: Path_, kinds: Sequence[str]) -> FieldPath:
+def field_path(field: Any, where: Path_ = (), kinds: Sequence[str] = ()) -> FieldPath:
+    """Parse a dotted path and check it against the schemas of ``kinds`` (all when empty)."""
     if not isinstance(field, str):
         raise SelectorError(
             f"a field path must be text such as security.mfa; got {_describe(field)}", where

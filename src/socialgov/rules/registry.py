@@ -14,12 +14,12 @@ from functools import cache
 
 from socialgov.rules.base import RuleInfo
 
-_NOT_FAMILIES = {"base", "registry", "engine"}
+_NOT_FAMILIES = {"base", "registry", "engine", "custom", "template", "plugins"}
 
 
 @cache
 def builtin_rules() -> tuple[RuleInfo, ...]:
-    """Every built-in rule, sorted by code."""
+    """Every built-in rule (Python families and the YAML rules of rules/), sorted by code."""
     import socialgov.rules as package
 
     found: dict[str, RuleInfo] = {}
@@ -32,6 +32,12 @@ def builtin_rules() -> tuple[RuleInfo, ...]:
                 if value.code in found and found[value.code] is not value:
                     raise RuntimeError(f"rule code {value.code} is declared twice")
                 found[value.code] = value
+    from socialgov.rules.custom import yaml_rules
+
+    for info in yaml_rules():
+        if info.code in found:
+            raise RuntimeError(f"rule code {info.code} is declared in Python and in rules/")
+        found[info.code] = info
     return tuple(sorted(found.values(), key=lambda info: info.code))
 
 

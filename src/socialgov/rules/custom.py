@@ -1,0 +1,788 @@
+"""The rules-as-code engine (SPEC section 4): ``kind: Rule`` entities compiled into runnable rules.
+
+A Rule is compiled once into a :class:`~socialgov.rules.base.RuleInfo` whose ``check`` selects
+entities with the selector language (:mod:`socialgov.selectors`) and evaluates its assertions:
+
+- per entity: ``{field: PATH, OPERATOR: VALUE, ...}`` (the condition operators) and
+  ``{field: PATH, ref: KIND, where: {...}}`` (the value names a KIND entity meeting ``where``;
+  for a list, every item does, and the list is not empty);
+- per group (everything selected, or each group of ``group_by``): ``same: PATH`` (one distinct
+  value), ``unique: PATH`` (no value twice), ``count: {min: N, max: N}``. Groups are built by
+  hashing the values, never by comparing pairs, so a rule over 100,000 accounts stays linear.
+
+A Rule that cannot work (a bad regular expression, an unknown operator or field, a hostile
+message template...) is an SG101 finding at the offending node, and is not run; the other rules
+run. Two Rules with one code: the second is SG103 and is not run.
+
+The built-in rules that the language expresses live as YAML in the top-level rules/ folder and are
+compiled here too (:func:`yaml_rules`), with their documentation fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.loader import Path_
+from socialgov.model import KINDS, Entity, Model
+from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.rules.template import Template, TemplateError, parse_template, render_value
+from socialgov.selectors import (
+    MISSING,
+    OPERATORS,
+    Condition,
+    FieldPath,
+    Match,
+    Selector,
+    SelectorError,
+    compile_condition,
+    compile_selector,
+    compile_where,
+    field_path,
+    resolve,
+    select,
+)
+
+FAMILY = "custom"
+GROUP_KEYS = ("same", "unique", "count")
+SPECIAL_NAMES = ("id", "kind", "value", "others", "group", "field", "rule", "code")
+MAX_RELATED = 10
+MAX_SHOWN = 5
+# Fields a built-in YAML rule carries besides a Rule's own: RuleInfo's documentation.
+DOC_FIELDS = ("family", "summary", "rationale", "fix", "options", "example_fail", "example_pass")
+
+
+class RuleProblem(Exception):
+    """One reason a Rule cannot run: the node it is at, inside the Rule, and what to do."""
+
+    def __init__(self, path: Path_, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+# ----------------------------------------------------------------------------- assertions
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in for a value; ``true`` and ``1`` stay different."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_freeze(v) for v in value))
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
+    return value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an assertion found wrong about one entity, before the message is rendered."""
+
+    entity: Entity
+    value: Any
+    field: Path_
+    others: str = ""
+    related: tuple[Entity, ...] = ()
+    group: Any = MISSING
+    default: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class FieldAssertion:
+    """``{field: PATH, OPERATOR: VALUE, ...}``: every selected entity's value meets them."""
+
+    index: int
+    condition: Condition
+
+    def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
+        path = self.condition.path
+        for entity in entities:
+            value = path.get(entity, model)
+            if self.condition.holds(value, as_of):
+                continue
+            shown = "is not set" if value is MISSING else f"is {_quote(value)}"
+            yield Outcome(
+                entity,
+                value,
+                path.local(entity),
+                default=f"{path.text} {shown}; it must {_requirements(self.condition.operators)}",
+                key=f"{self.index}:{path.text}",
+            )
+
+
+@dataclass(frozen=True)
+class RefAssertion:
+    """``{field: PATH, ref: KIND, where: {...}}``: the value names a KIND that meets ``where``."""
+
+    index: int
+    path: FieldPath
+    kind: str
+    where: Match | None
+    where_text: str
+
+    def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
+        for entity in entities:
+            value = self.path.get(entity, model)
+            if self._holds(value, model, as_of):
+                continue
+            shown = "is not set" if value is MISSING else f"is {_quote(value)}"
+            need = f"a {self.kind}" + (f" with {self.where_text}" if self.where_text else "")
+            yield Outcome(
+                entity,
+                value,
+                self.path.local(entity),
+                default=f"{self.path.text} {shown}; it must name {need}",
+                key=f"{self.index}:{self.path.text}",
+            )
+
+    def _holds(self, value: Any, model: Model, as_of: Any) -> bool:
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            return False
+        for item in items:
+            if not isinstance(item, str):
+                return False
+            target = model.find(
+                self.kind, item.partition("@")[0] if self.kind == "Policy" else item
+            )
+            if target is None or (self.where is not None and not self.where(target, model, as_of)):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class SameAssertion:
+    """``same: PATH``: one distinct value across the group (entities without one are left out).
+
+    The most common value is taken as right, and each entity holding another value gets a
+    finding naming the others; when no value is more common than all the others, every entity
+    gets one, since nothing says which is right.
+    """
+
+    index: int
+    path: FieldPath
+
+    def check_group(
+        self, group: Sequence[Entity], key: Any, model: Model, rule: Entity | None
+    ) -> Iterator[Outcome]:
+        holders: dict[Any, list[tuple[Entity, Any]]] = {}
+        for entity in group:
+            value = self.path.get(entity, model)
+            if value is MISSING:
+                continue
+            holders.setdefault(_freeze(value), []).append((entity, value))
+        if len(holders) < 2:
+            return
+        ranked = sorted(holders.items(), key=lambda item: -len(item[1]))
+        majority = ranked[0][0] if len(ranked[0][1]) > len(ranked[1][1]) else None
+        summaries = {
+            frozen: f"'{render_value(members[0][1])}' ({_names([e for e, _ in members])})"
+            for frozen, members in ranked
+        }
+        for frozen, members in holders.items():
+            if frozen == majority:
+                continue
+            other_values = [f for f, _ in ranked if f != frozen]
+            others = ", ".join(summaries[f] for f in other_values[:MAX_SHOWN])
+            if len(other_values) > MAX_SHOWN:
+                others += f" and {len(other_values) - MAX_SHOWN} more values"
+            related = tuple(
+                e for f in other_values[:MAX_SHOWN] for e, _ in holders[f][:MAX_RELATED]
+            )[:MAX_RELATED]
+            for entity, value in members:
+                yield Outcome(
+                    entity,
+                    value,
+                    self.path.local(entity),
+                    others=others,
+                    related=related,
+                    group=key,
+                    default=(
+                        f"{self.path.text} is {_quote(value)} but others state {others}; "
+                        "it must be the same everywhere"
+                    ),
+                    key=f"{self.index}:{self.path.text}",
+                )
+
+
+@dataclass(frozen=True)
+class UniqueAssertion:
+    """``unique: PATH``: no value twice in the group. The first entity holding a value keeps it;
+    each later one gets a finding naming the others (entities without a value are left out)."""
+
+    index: int
+    path: FieldPath
+
+    def check_group(
+        self, group: Sequence[Entity], key: Any, model: Model, rule: Entity | None
+    ) -> Iterator[Outcome]:
+        holders: dict[Any, list[tuple[Entity, Any]]] = {}
+        for entity in group:
+            value = self.path.get(entity, model)
+            if value is not MISSING:
+                holders.setdefault(_freeze(value), []).append((entity, value))
+        for members in holders.values():
+            if len(members) < 2:
+                continue
+            everyone = [e for e, _ in members]
+            for position, (entity, value) in enumerate(members[1:], start=1):
+                rest = everyone[:position] + everyone[position + 1 :]
+                others = _names(rest)
+                yield Outcome(
+                    entity,
+                    value,
+                    self.path.local(entity),
+                    others=others,
+                    related=tuple(rest[:MAX_RELATED]),
+                    group=key,
+                    default=(
+                        f"{self.path.text} {_quote(value)} is also used by {others}; "
+                        "it must be unique"
+                    ),
+                    key=f"{self.index}:{self.path.text}",
+                )
+
+
+@dataclass(frozen=True)
+class CountAssertion:
+    """``count: {min, max}``: the group's size is within bounds. One finding per group, on its
+    first entity, naming the others; with nothing selected (and no group_by), on the Rule."""
+
+    index: int
+    minimum: int | None
+    maximum: int | None
+
+    def check_group(
+        self, group: Sequence[Entity], key: Any, model: Model, rule: Entity | None
+    ) -> Iterator[Outcome]:
+        size = len(group)
+        if (self.minimum is None or size >= self.minimum) and (
+            self.maximum is None or size <= self.maximum
+        ):
+            return
+        bounds = " and ".join(
+            text
+            for text in (
+                f"at least {self.minimum}" if self.minimum is not None else "",
+                f"at most {self.maximum}" if self.maximum is not None else "",
+            )
+            if text
+        )
+        where = "" if key is MISSING else f" with {render_value(key)}"
+        default = f"{size} selected{where}; there must be {bounds}"
+        if not group:
+            if rule is not None:
+                yield Outcome(rule, 0, ("assert",), default=default, key=f"{self.index}:count")
+            return
+        first, rest = group[0], list(group[1:])
+        yield Outcome(
+            first,
+            size,
+            (),
+            others=_names(rest),
+            related=tuple(rest[:MAX_RELATED]),
+            group=key,
+            default=default,
+            key=f"{self.index}:count:{render_value(key)}",
+        )
+
+
+EntityAssertion = FieldAssertion | RefAssertion
+GroupAssertion = SameAssertion | UniqueAssertion | CountAssertion
+
+
+def _names(entities: Sequence[Entity]) -> str:
+    shown = ", ".join(f"{e.kind} {e.id}" for e in entities[:MAX_SHOWN])
+    if len(entities) > MAX_SHOWN:
+        shown += f" and {len(entities) - MAX_SHOWN} more"
+    return shown
+
+
+def _quote(value: Any) -> str:
+    return f"'{render_value(value)}'" if isinstance(value, str) else render_value(value)
+
+
+_REQUIREMENT = {
+    "eq": "equal {}",
+    "ne": "not equal {}",
+    "in": "be one of {}",
+    "not_in": "be none of {}",
+    "matches": "match the pattern '{}'",
+    "gt": "be greater than {}",
+    "ge": "be at least {}",
+    "lt": "be less than {}",
+    "le": "be at most {}",
+    "older_than_days": "be a date more than {} days before as-of",
+    "newer_than_days": "be a date at most {} days before as-of",
+    "contains": "contain {}",
+}
+
+
+def _requirements(operators: Iterable[tuple[str, Any]]) -> str:
+    parts = []
+    for op, operand in operators:
+        if op == "present":
+            parts.append("be set" if operand else "not be set")
+        else:
+            parts.append(_REQUIREMENT[op].format(render_value(operand)))
+    return " and ".join(parts)
+
+
+# ----------------------------------------------------------------------------- compiled rules
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A Rule ready to run: its selector, group_by, assertions and message."""
+
+    id: str
+    code: str
+    severity: Severity
+    description: str
+    selector: Selector
+    group_by: FieldPath | None
+    per_entity: tuple[EntityAssertion, ...]
+    per_group: tuple[GroupAssertion, ...]
+    template: Template | None
+    entity: Entity | None = None
+    """The Rule entity it came from (None for a built-in YAML rule)."""
+    docs: Mapping[str, Any] = field(default_factory=dict)
+
+    def violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
+        selected = select(model, self.selector, ctx.as_of)
+        for assertion in self.per_entity:
+            for outcome in assertion.check(selected, model, ctx.as_of):
+                yield self._violation(outcome, model)
+        if not self.per_group:
+            return
+        for key, group in self._groups(selected, model):
+            for group_assertion in self.per_group:
+                for outcome in group_assertion.check_group(group, key, model, self.entity):
+                    yield self._violation(outcome, model)
+
+    def _groups(self, selected: list[Entity], model: Model) -> list[tuple[Any, list[Entity]]]:
+        if self.group_by is None:
+            return [(MISSING, selected)]
+        groups: dict[Any, tuple[Any, list[Entity]]] = {}
+        for entity in selected:
+            value = self.group_by.get(entity, model)
+            if value is MISSING:
+                continue
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                if self.group_by.policy_refs and isinstance(item, str):
+                    item = item.partition("@")[0]
+                frozen = _freeze(item)
+                groups.setdefault(frozen, (item, []))[1].append(entity)
+        return list(groups.values())
+
+    def _violation(self, outcome: Outcome, model: Model) -> Violation:
+        entity = outcome.entity
+        if self.template is not None:
+            message = self.template.render(lambda name: self._lookup(name, outcome, model))
+        else:
+            message = f"{entity.kind} {entity.id}: {outcome.default}"
+            if self.description:
+                message += f" ({self.id}: {self.description})"
+        group = "" if outcome.group is MISSING else f"@{render_value(outcome.group)}"
+        return Violation(
+            entity=entity,
+            message=message,
+            field=outcome.field,
+            related=outcome.related,
+            key=f"{outcome.key}{group}",
+        )
+
+    def _lookup(self, name: str, outcome: Outcome, model: Model) -> Any:
+        special: dict[str, Any] = {
+            "id": outcome.entity.id,
+            "kind": outcome.entity.kind,
+            "value": outcome.value,
+            "others": outcome.others,
+            "group": outcome.group,
+            "rule": self.id,
+            "code": self.code,
+        }
+        if name in special:
+            return special[name]
+        return resolve(outcome.entity, name, model)
+
+    def info(self) -> RuleInfo:
+        docs = self.docs
+        summary = str(docs.get("summary") or self.description or f"Custom rule {self.id}")
+        return RuleInfo(
+            code=self.code,
+            name=self.id,
+            severity=self.severity,
+            summary=summary,
+            family=str(docs.get("family") or FAMILY),
+            rationale=str(docs.get("rationale") or self.description),
+            fix=str(docs.get("fix") or ""),
+            options=dict(docs.get("options") or {}),
+            example_fail=str(docs.get("example_fail") or ""),
+            example_pass=str(docs.get("example_pass") or ""),
+            check=self.violations,
+        )
+
+
+def compile_rule(
+    data: Mapping[str, Any], entity: Entity | None = None, *, builtin: bool = False
+) -> CompiledRule:
+    """Compile one Rule mapping; raise :class:`RuleProblems` listing every problem found."""
+    problems: list[RuleProblem] = []
+    rule_id = data.get("id")
+    code = data.get("code")
+    if not isinstance(code, str) or not code:
+        problems.append(RuleProblem(("code",), "a Rule needs a code, such as ACME001"))
+    elif code.upper().startswith("SG") and not builtin:
+        problems.append(
+            RuleProblem(
+                ("code",),
+                f"code {code} starts with SG, which is reserved for built-in rules; use your "
+                "organisation's own prefix, such as ACME001",
+            )
+        )
+    severity = Severity.WARNING
+    try:
+        severity = Severity.parse(str(data.get("severity", "warning")))
+    except ValueError as exc:
+        problems.append(RuleProblem(("severity",), str(exc)))
+    selector = _compile_part(problems, ("select",), lambda: compile_selector(data.get("select")))
+    kinds = selector.kinds if selector is not None else ()
+    group_by = None
+    if "group_by" in data:
+        group_by = _compile_part(
+            problems, ("group_by",), lambda: field_path(data["group_by"], (), kinds)
+        )
+    per_entity, per_group = _assertions(data.get("assert", MISSING), kinds, problems)
+    if group_by is not None and not per_group:
+        problems.append(
+            RuleProblem(
+                ("group_by",),
+                "group_by only applies to group assertions (same, unique, count); remove it or "
+                "add one",
+            )
+        )
+    template = None
+    if "message" in data:
+        template = _template(data["message"], bool(per_group), kinds, problems)
+    if problems:
+        raise RuleProblems(problems)
+    assert selector is not None and isinstance(code, str)
+    description = data.get("description")
+    return CompiledRule(
+        id=str(rule_id),
+        code=code,
+        severity=severity,
+        description=description if isinstance(description, str) else "",
+        selector=selector,
+        group_by=group_by,
+        per_entity=tuple(per_entity),
+        per_group=tuple(per_group),
+        template=template,
+        entity=entity,
+        docs={k: data[k] for k in DOC_FIELDS if k in data} if builtin else {},
+    )
+
+
+class RuleProblems(Exception):
+    """Every reason one Rule cannot run."""
+
+    def __init__(self, problems: list[RuleProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _compile_part(problems: list[RuleProblem], at: Path_, make: Any) -> Any:
+    try:
+        return make()
+    except SelectorError as exc:
+        problems.append(RuleProblem((*at, *exc.path), exc.message))
+        return None
+
+
+def _assertions(
+    value: Any, kinds: Sequence[str], problems: list[RuleProblem]
+) -> tuple[list[EntityAssertion], list[GroupAssertion]]:
+    if value is MISSING:
+        problems.append(
+            RuleProblem(
+                ("assert",),
+                "a Rule needs 'assert': what must hold, such as {field: security.mfa, eq: true}",
+            )
+        )
+        return [], []
+    items = value if isinstance(value, list) else [value]
+    base: Path_ = ("assert",)
+    if isinstance(value, list) and not value:
+        problems.append(RuleProblem(base, "'assert' is an empty list; give at least one assertion"))
+    per_entity: list[EntityAssertion] = []
+    per_group: list[GroupAssertion] = []
+    for index, item in enumerate(items):
+        at: Path_ = (*base, index) if isinstance(value, list) else base
+        try:
+            made = _assertion(item, index, at, kinds)
+        except RuleProblem as problem:
+            problems.append(problem)
+            continue
+        except SelectorError as exc:
+            problems.append(RuleProblem((*at, *exc.path), exc.message))
+            continue
+        if isinstance(made, SameAssertion | UniqueAssertion | CountAssertion):
+            per_group.append(made)
+        else:
+            per_entity.append(made)
+    return per_entity, per_group
+
+
+def _assertion(item: Any, index: int, at: Path_, kinds: Sequence[str]) -> Any:
+    if not isinstance(item, Mapping):
+        raise RuleProblem(
+            at,
+            "an assertion is a mapping: {field: PATH, OPERATOR: VALUE}, {field: PATH, ref: KIND}, "
+            "{same: PATH}, {unique: PATH} or {count: {min: N, max: N}}",
+        )
+    group_keys = [k for k in GROUP_KEYS if k in item]
+    if group_keys:
+        key = group_keys[0]
+        extra = [k for k in item if k != key]
+        if extra:
+            raise RuleProblem(
+                (*at, extra[0]),
+                f"'{extra[0]}' cannot go with '{key}'; write each assertion as its own list item",
+            )
+        if key == "count":
+            return _count(item["count"], index, (*at, "count"))
+        path = field_path(item[key], (key,), kinds)
+        return SameAssertion(index, path) if key == "same" else UniqueAssertion(index, path)
+    if "field" not in item:
+        from difflib import get_close_matches
+
+        close = get_close_matches(
+            str(next(iter(item), "")), ["field", *GROUP_KEYS], n=1, cutoff=0.6
+        )
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise RuleProblem(
+            at,
+            f"{hint}an assertion needs 'field' (with operators or ref), or one of same, unique, "
+            "count",
+        )
+    if "ref" in item:
+        extra = [k for k in item if k not in ("field", "ref", "where")]
+        if extra:
+            raise RuleProblem(
+                (*at, extra[0]),
+                f"'{extra[0]}' cannot go with 'ref'; a ref assertion has field, ref and where",
+            )
+        kind = item["ref"]
+        if kind not in KINDS:
+            close = next((k for k in KINDS if str(kind).lower() == k.lower()), None)
+            hint = f"did you mean '{close}'?" if close else f"use one of {', '.join(KINDS)}"
+            raise RuleProblem((*at, "ref"), f"unknown kind '{kind}'; {hint}")
+        path = field_path(item["field"], ("field",), kinds)
+        where = None
+        if "where" in item:
+            where = compile_where(item["where"], ("where",), (kind,))
+        return RefAssertion(index, path, kind, where, _flow(item.get("where")))
+    operators = {k: v for k, v in item.items() if k != "field"}
+    if not operators:
+        raise RuleProblem(
+            at,
+            f"the assertion on '{item['field']}' has no operator; add one such as present: true "
+            f"({', '.join(OPERATORS)}), or ref: KIND",
+        )
+    condition = compile_condition(item["field"], operators, (), kinds)
+    return FieldAssertion(index, condition)
+
+
+def _count(value: Any, index: int, at: Path_) -> CountAssertion:
+    if not isinstance(value, Mapping) or not value:
+        raise RuleProblem(at, "count takes {min: N} and/or {max: N}, such as count: {max: 3}")
+    bounds: dict[str, int | None] = {"min": None, "max": None}
+    for key, number in value.items():
+        if key not in bounds:
+            raise RuleProblem((*at, key), f"count has only min and max, not '{key}'")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise RuleProblem((*at, key), f"count {key} must be a whole number, 0 or more")
+        bounds[key] = number
+    low, high = bounds["min"], bounds["max"]
+    if low is not None and high is not None and low > high:
+        raise RuleProblem(at, f"count min ({low}) is greater than max ({high}); nothing can pass")
+    return CountAssertion(index, low, high)
+
+
+def _template(
+    value: Any, has_groups: bool, kinds: Sequence[str], problems: list[RuleProblem]
+) -> Template | None:
+    if not isinstance(value, str):
+        problems.append(RuleProblem(("message",), "message must be text"))
+        return None
+    try:
+        template = parse_template(value)
+    except TemplateError as exc:
+        problems.append(RuleProblem(("message",), f"message template: {exc}"))
+        return None
+    for name in template.names:
+        if name in SPECIAL_NAMES:
+            if name in ("others", "group") and not has_groups:
+                problems.append(
+                    RuleProblem(
+                        ("message",),
+                        f"message template: {{{name}}} is only known for group assertions "
+                        "(same, unique, count)",
+                    )
+                )
+            continue
+        try:
+            field_path(name, (), kinds)
+        except SelectorError as exc:
+            problems.append(
+                RuleProblem(("message",), f"message template: {{{name}}}: {exc.message}")
+            )
+    return None if problems else template
+
+
+def _flow(value: Any) -> str:
+    """A where-mapping as compact text for messages: ``employment: full_time, status: active``."""
+    if not isinstance(value, Mapping):
+        return ""
+    return ", ".join(
+        f"{k}: {('{' + _flow(v) + '}') if isinstance(v, Mapping) else render_value(v)}"
+        for k, v in value.items()
+    )
+
+
+# ---------------------------------------------------------------------- the repository's rules
+
+
+@dataclass(frozen=True)
+class CustomRules:
+    """The repository's Rules that compiled, and findings about the ones that did not."""
+
+    compiled: tuple[CompiledRule, ...]
+    rules: tuple[RuleInfo, ...]
+    findings: tuple[Finding, ...]
+
+
+def compile_model_rules(model: Model, taken: Iterable[RuleInfo] = ()) -> CustomRules:
+    """Compile every Rule of ``model``. Malformed ones are SG101 findings at their nodes; a code
+    already used (by another Rule, a built-in or a plugin) is SG103; neither is run."""
+    used: dict[str, Entity | RuleInfo] = {info.code.upper(): info for info in taken}
+    compiled: list[CompiledRule] = []
+    findings: list[Finding] = []
+    for entity in model.rules:
+        try:
+            rule = compile_rule(entity.data, entity)
+        except RuleProblems as exc:
+            findings.extend(_problem_finding(entity, problem) for problem in exc.problems)
+            continue
+        previous = used.get(rule.code.upper())
+        if previous is not None:
+            findings.append(_duplicate_code(entity, rule.code, previous))
+            continue
+        used[rule.code.upper()] = entity
+        compiled.append(rule)
+    return CustomRules(tuple(compiled), tuple(r.info() for r in compiled), tuple(findings))
+
+
+def _problem_finding(entity: Entity, problem: RuleProblem) -> Finding:
+    pos = entity.locate(problem.path, key=True)
+    where = _show(problem.path)
+    return Finding(
+        code="SG101",
+        name="schema-violation",
+        severity=Severity.ERROR,
+        message=f"Rule {entity.id}: {where}: {problem.message}",
+        path=entity.path,
+        line=pos.line,
+        column=pos.column,
+        entity=entity.ref,
+        key=f"rule:{where}:{problem.message}",
+    )
+
+
+def _duplicate_code(entity: Entity, code: str, previous: Entity | RuleInfo) -> Finding:
+    pos = entity.locate(("code",))
+    related: tuple[EntityRef, ...] = ()
+    if isinstance(previous, RuleInfo):
+        where = f"the {'built-in' if previous.code.startswith('SG') else 'plugin'} rule " + (
+            f"{previous.code} ({previous.name})"
+        )
+    else:
+        first = previous.locate(("code",))
+        where = f"Rule {previous.id} at {previous.path}:{first.line}"
+        related = (previous.ref,)
+    return Finding(
+        code="SG103",
+        name="duplicate-id",
+        severity=Severity.ERROR,
+        message=(
+            f"Rule {entity.id}: code {code} is already used by {where}; give every rule its own "
+            "code (this rule does not run until then)"
+        ),
+        path=entity.path,
+        line=pos.line,
+        column=pos.column,
+        entity=entity.ref,
+        related=related,
+        key=f"code={code}",
+    )
+
+
+def _show(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# ----------------------------------------------------------------------------- built-in YAML rules
+
+
+@cache
+def yaml_rules() -> tuple[RuleInfo, ...]:
+    """The built-in rules written in the language, from the shipped rules/ folder."""
+    return tuple(rule.info() for rule in yaml_compiled_rules())
+
+
+@cache
+def yaml_compiled_rules() -> tuple[CompiledRule, ...]:
+    """Compiled built-in YAML rules; a broken one is a bug in socialgov, raised loudly."""
+    from socialgov.loader import parse_text
+    from socialgov.resources import data_dir
+
+    folder = data_dir("rules")
+    compiled: list[CompiledRule] = []
+    for path in sorted(folder.glob("*.yaml")):
+        parsed = parse_text(path.read_text(encoding="utf-8"), path.name)
+        if parsed.findings:
+            raise RuntimeError(f"built-in rule file {path}: {parsed.findings[0].message}")
+        for document in parsed.documents:
+            if document.data is None:
+                continue
+            try:
+                compiled.append(compile_rule(document.data, builtin=True))
+            except RuleProblems as exc:
+                raise RuntimeError(f"built-in rule file {path}: {exc}") from None
+    return tuple(compiled)
+
+
+def rule_tests(data: Mapping[str, Any]) -> list[Any]:
+    tests = data.get("tests")
+    return tests if isinstance(tests, list) else []
+
+
+__all__ = [
+    "CompiledRule",
+    "CustomRules",
+    "RuleProblem",
+    "RuleProblems",
+    "compile_model_rules",
+    "compile_rule",
+    "yaml_rules",
+]

@@ -1,0 +1,87 @@
+"""Python rules from installed plugin packages: the ``socialgov.rules`` entry point group.
+
+A plugin package declares, in its pyproject.toml::
+
+    [project.entry-points."socialgov.rules"]
+    acme = "acme_rules:RULES"
+
+where ``RULES`` is a :class:`~socialgov.rules.base.RuleInfo` (made with ``@rule``) or a list of
+them. Plugins are found among the *installed* distributions only. The folder socialgov runs in
+and the policy repository itself are taken off the search path while plugins are found and
+imported, so a pull request to a policy repository cannot bring code that its CI would run
+(``python -m socialgov`` puts the current folder first on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from socialgov.errors import SocialgovError
+from socialgov.rules.base import RuleInfo
+
+GROUP = "socialgov.rules"
+
+
+@contextlib.contextmanager
+def _without_untrusted_paths(untrusted: Iterable[Path]) -> Iterator[list[str]]:
+    """``sys.path`` without the current folder and ``untrusted`` folders, restored afterwards."""
+    banned = {Path.cwd().resolve(), *(p.resolve() for p in untrusted)}
+    saved = list(sys.path)
+
+    def trusted(entry: str) -> bool:
+        if entry == "":
+            return False
+        try:
+            return Path(entry).resolve() not in banned
+        except OSError:
+            return False
+
+    sys.path[:] = [entry for entry in saved if trusted(entry)]
+    try:
+        yield list(sys.path)
+    finally:
+        sys.path[:] = saved
+
+
+def plugin_rules(untrusted: Iterable[Path] = ()) -> tuple[RuleInfo, ...]:
+    """Every rule that installed plugins register; a plugin that fails to load stops the run
+    (exit 2) with its name, since silently skipping it would let its findings vanish."""
+    from importlib.metadata import distributions
+
+    found: dict[str, tuple[RuleInfo, str]] = {}
+    with _without_untrusted_paths(untrusted) as path:
+        seen: set[tuple[str, str]] = set()
+        for dist in distributions(path=path):
+            for entry in dist.entry_points:
+                if entry.group != GROUP or (entry.name, entry.value) in seen:
+                    continue
+                seen.add((entry.name, entry.value))
+                label = f"plugin '{entry.name}' ({entry.value}, from {dist.metadata['Name']})"
+                for info in _load(entry, label):
+                    if info.code in found and found[info.code][0] is not info:
+                        raise SocialgovError(
+                            f"{label} declares rule {info.code}, which {found[info.code][1]} "
+                            "already declares; rule codes must be unique"
+                        )
+                    found[info.code] = (info, label)
+    return tuple(info for info, _ in sorted(found.values(), key=lambda item: item[0].code))
+
+
+def _load(entry: object, label: str) -> list[RuleInfo]:
+    try:
+        value = entry.load()  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise SocialgovError(
+            f"{label} failed to load: {type(exc).__name__}: {exc}; fix the plugin or uninstall it"
+        ) from None
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    for item in items:
+        if not isinstance(item, RuleInfo):
+            raise SocialgovError(
+                f"{label} gives a {type(item).__name__}, not a rule; an entry point must name a "
+                "RuleInfo (made with socialgov.rules.base.rule) or a list of them"
+            )
+    return items

@@ -1,0 +1,139 @@
+"""Message templates of custom rules: ``{kind} {id} states '{value}', others state {others}``.
+
+A template is parsed once, when the rule is compiled, and every placeholder is checked: only plain
+names and dotted field paths (``{owner.name}``, ``{terms.service_hours}``) are allowed. Nothing
+reaches Python objects: there is no ``str.format``, no attribute or index access, no conversion
+(``!r``) and no format specification (``:>99999``), so ``{__class__}``, ``{id.__class__}``,
+``{0}`` or ``{id[0]}`` are errors reported on the rule, never evaluated. Values are rendered by
+:func:`render_value` and cut to a bounded length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from socialgov.selectors import MISSING
+
+MAX_VALUE_CHARS = 200
+NOT_SET = "(not set)"
+_NAME = re.compile(r"^[A-Za-z0-9-][A-Za-z0-9_-]*(\.[A-Za-z0-9-][A-Za-z0-9_-]*)*$")
+
+
+class TemplateError(ValueError):
+    """A placeholder that is not allowed; the message says which and what to write instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A parsed template: literal text and placeholder names, alternating."""
+
+    text: str
+    pieces: tuple[tuple[str, str | None], ...]
+    """(literal text, placeholder name or None) pairs, in order."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for _, name in self.pieces if name is not None)
+
+    def render(self, lookup: Callable[[str], Any]) -> str:
+        """The message, with each placeholder replaced by ``render_value(lookup(name))``."""
+        out: list[str] = []
+        for literal, name in self.pieces:
+            out.append(literal)
+            if name is not None:
+                out.append(render_value(lookup(name)))
+        return "".join(out)
+
+
+def parse_template(text: str) -> Template:
+    """Parse and check ``text``; raise :class:`TemplateError` on the first bad placeholder."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise TemplateError(
+            f"{exc}; write {{{{ and }}}} for literal braces, and {{name}} for a field"
+        ) from None
+    pieces: list[tuple[str, str | None]] = []
+    for literal, name, spec, conversion in parsed:
+        if name is None:
+            pieces.append((literal, None))
+            continue
+        shown = (
+            "{"
+            + name
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
+        _check_name(name, shown)
+        if conversion:
+            raise TemplateError(
+                f"{shown}: conversions such as !{conversion} are not allowed; write {{{name}}}"
+            )
+        if spec:
+            raise TemplateError(
+                f"{shown}: format specifications (after ':') are not allowed; write {{{name}}}"
+            )
+        pieces.append((literal, name))
+    return Template(text, tuple(pieces))
+
+
+def _check_name(name: str, shown: str) -> None:
+    if not name:
+        raise TemplateError(
+            "{} (an empty placeholder) is not allowed; name a field, such as {id} or {value}"
+        )
+    if "[" in name or "]" in name:
+        raise TemplateError(
+            f"{shown}: index access is not allowed; name a field by its dotted path, "
+            "such as {terms.service_hours}"
+        )
+    head = name.split(".", 1)[0]
+    if head.isdigit():
+        raise TemplateError(
+            f"{shown}: positional placeholders are not allowed; name a field, such as {{id}}"
+        )
+    if any(part.startswith("_") for part in name.split(".")):
+        raise TemplateError(
+            f"{shown}: names starting with '_' are not allowed; use entity fields and "
+            "id, kind, value, others"
+        )
+    if not _NAME.match(name):
+        raise TemplateError(
+            f"{shown}: only field names and dotted field paths are allowed, such as {{id}} "
+            "or {owner.name}"
+        )
+
+
+def render_value(value: Any) -> str:
+    """A value as a person reads it in a message: YAML-like, bounded in length."""
+    text = _render(value, depth=0)
+    if len(text) > MAX_VALUE_CHARS:
+        text = text[: MAX_VALUE_CHARS - 1] + "…"
+    return text
+
+
+def _render(value: Any, depth: int) -> str:
+    if value is MISSING or value is None:
+        return NOT_SET
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if depth > 3:
+        return "…"
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{k}: {_render(v, depth + 1)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_render(item, depth + 1) for item in value)
+    return type(value).__name__

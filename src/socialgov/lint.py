@@ -23,7 +23,9 @@ from socialgov.findings import Finding
 from socialgov.loader import Document, discover, load_file
 from socialgov.model import Model, build_model
 from socialgov.rules.base import RuleContext, RuleInfo
+from socialgov.rules.custom import compile_model_rules
 from socialgov.rules.engine import run_rules
+from socialgov.rules.plugins import plugin_rules
 from socialgov.rules.registry import builtin_rules
 
 
@@ -88,8 +90,25 @@ def load_repository(config: Config) -> Repository:
     return Repository(config, tuple(files), model, tuple(findings))
 
 
-def available_rules() -> tuple[RuleInfo, ...]:
-    return builtin_rules()
+def available_rules(model: Model | None = None, root: Path | None = None) -> tuple[RuleInfo, ...]:
+    """Built-in rules, installed plugins' rules and, given a model, the repository's own Rules."""
+    rules = (*builtin_rules(), *installed_rules(root))
+    if model is not None:
+        rules = (*rules, *compile_model_rules(model, rules).rules)
+    return rules
+
+
+def installed_rules(root: Path | None = None) -> tuple[RuleInfo, ...]:
+    """Rules of installed plugins (never loaded from ``root``, the linted repository)."""
+    builtin = {info.code for info in builtin_rules()}
+    plugins = plugin_rules([root] if root is not None else [])
+    for info in plugins:
+        if info.code in builtin:
+            raise SocialgovError(
+                f"a plugin declares rule {info.code}, which is a built-in rule's code; plugin "
+                "rules need codes of their own"
+            )
+    return plugins
 
 
 def lint(
@@ -100,7 +119,10 @@ def lint(
     ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
     revision) hides the findings the repository already had at that revision.
     """
-    rules = available_rules()
+    repo = load_repository(config)
+    installed = available_rules(root=config.root)
+    custom = compile_model_rules(repo.model, installed)
+    rules = (*installed, *custom.rules)
     for option, selectors in (("select", config.select), ("ignore", config.ignore)):
         unknown = unknown_selectors(rules, selectors)
         if unknown:
@@ -109,9 +131,8 @@ def lint(
             )
     selected = select_rules(rules, config.select, config.ignore)
     selected_codes = {info.code for info in selected}
-    repo = load_repository(config)
     ctx = RuleContext(as_of=config.as_of, options=config.options)
-    findings = [f for f in repo.findings if f.code in selected_codes]
+    findings = [f for f in (*repo.findings, *custom.findings) if f.code in selected_codes]
     findings.extend(run_rules(repo.model, selected, ctx))
     findings = apply_severity(findings, config.severity, rules)
     outcome = apply_waivers(findings, repo.model, config.as_of)

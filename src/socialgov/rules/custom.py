@@ -625,7 +625,7 @@ def _template(
     try:
         template = parse_template(value)
     except TemplateError as exc:
-        problems.append(RuleProblem(("message",), f"message template: {exc}"))
+        problems.extend(RuleProblem(("message",), problem) for problem in exc.problems)
         return None
     for name in template.names:
         if name in SPECIAL_NAMES:
@@ -633,7 +633,7 @@ def _template(
                 problems.append(
                     RuleProblem(
                         ("message",),
-                        f"message template: {{{name}}} is only known for group assertions "
+                        f"{{{name}}} is only known for group assertions "
                         "(same, unique, count)",
                     )
                 )
@@ -642,7 +642,7 @@ def _template(
             field_path(name, (), kinds)
         except SelectorError as exc:
             problems.append(
-                RuleProblem(("message",), f"message template: {{{name}}}: {exc.message}")
+                RuleProblem(("message",), f"{{{name}}}: {exc.message}")
             )
     return None if problems else template
 

@@ -25,7 +25,11 @@ _NAME = re.compile(r"^[A-Za-z0-9-][A-Za-z0-9_-]*(\.[A-Za-z0-9-][A-Za-z0-9_-]*)*$
 
 
 class TemplateError(ValueError):
-    """A placeholder that is not allowed; the message says which and what to write instead."""
+    """Placeholders that are not allowed; each message says which and what to write instead."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,63 +55,55 @@ class Template:
 
 
 def parse_template(text: str) -> Template:
-    """Parse and check ``text``; raise :class:`TemplateError` on the first bad placeholder."""
+    """Parse and check ``text``; raise :class:`TemplateError` listing every bad placeholder."""
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise TemplateError(
-            f"{exc}; write {{{{ and }}}} for literal braces, and {{name}} for a field"
+            [f"{exc}; write {{{{ and }}}} for literal braces, and {{name}} for a field"]
         ) from None
     pieces: list[tuple[str, str | None]] = []
+    problems: list[str] = []
     for literal, name, spec, conversion in parsed:
         if name is None:
             pieces.append((literal, None))
             continue
-        shown = (
-            "{"
-            + name
-            + (f"!{conversion}" if conversion else "")
-            + (f":{spec}" if spec else "")
-            + "}"
-        )
-        _check_name(name, shown)
-        if conversion:
-            raise TemplateError(
-                f"{shown}: conversions such as !{conversion} are not allowed; write {{{name}}}"
-            )
-        if spec:
-            raise TemplateError(
-                f"{shown}: format specifications (after ':') are not allowed; write {{{name}}}"
-            )
+        shown = "{" + name + (f"!{conversion}" if conversion else "")
+        shown += (f":{spec}" if spec else "") + "}"
+        problem = _check_name(name, shown)
+        if problem is None and conversion:
+            problem = f"{shown}: conversions such as !{conversion} are not allowed; write {{{name}}}"
+        if problem is None and spec:
+            problem = f"{shown}: format specifications (after ':') are not allowed; write {{{name}}}"
+        if problem is not None:
+            problems.append(problem)
         pieces.append((literal, name))
+    if problems:
+        raise TemplateError(problems)
     return Template(text, tuple(pieces))
 
 
-def _check_name(name: str, shown: str) -> None:
+def _check_name(name: str, shown: str) -> str | None:
     if not name:
-        raise TemplateError(
-            "{} (an empty placeholder) is not allowed; name a field, such as {id} or {value}"
-        )
+        return "{} (an empty placeholder) is not allowed; name a field, such as {id} or {value}"
     if "[" in name or "]" in name:
-        raise TemplateError(
+        return (
             f"{shown}: index access is not allowed; name a field by its dotted path, "
             "such as {terms.service_hours}"
         )
-    head = name.split(".", 1)[0]
-    if head.isdigit():
-        raise TemplateError(
-            f"{shown}: positional placeholders are not allowed; name a field, such as {{id}}"
-        )
+    if name.split(".", 1)[0].isdigit():
+        return f"{shown}: positional placeholders are not allowed; name a field, such as {{id}}"
     if any(part.startswith("_") for part in name.split(".")):
-        raise TemplateError(
+        return (
             f"{shown}: names starting with '_' are not allowed; use entity fields and "
             "id, kind, value, others"
         )
     if not _NAME.match(name):
-        raise TemplateError(
+        return (
             f"{shown}: only field names and dotted field paths are allowed, such as {{id}} "
             "or {owner.name}"
         )
+    return None
 
 
 def render_value(value: Any) -> str:

@@ -252,6 +252,36 @@ def schema(kind: str | None, output: Path | None) -> int:
     return 0
 
 
+@cli.command("test")
+@repository_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "junit"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+def test_command(
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    output_format: str,
+    output: Path | None,
+) -> int:
+    """Run the tests of every Rule in the repository; exit 1 when one fails."""
+    from socialgov.ruletests import render_junit, render_text, run_tests
+
+    report = run_tests(load_settings(root, config_path, as_of=as_of))
+    text = render_junit(report) if output_format == "junit" else render_text(report, quiet=quiet)
+    emit(text, output)
+    return report.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -181,7 +181,9 @@ def _sub_document(document: Document, prefix: tuple[str | int, ...], index: int)
         data = data[part]
     size = len(prefix)
     source_map = SourceMap(
-        values={p[size:]: pos for p, pos in document.source_map.values.items() if p[:size] == prefix},
+        values={
+            p[size:]: pos for p, pos in document.source_map.values.items() if p[:size] == prefix
+        },
         keys={p[size:]: pos for p, pos in document.source_map.keys.items() if p[:size] == prefix},
     )
     return Document(document.path, index, data, source_map)
@@ -204,7 +206,9 @@ def render_text(report: TestReport, *, quiet: bool = False) -> str:
             f"as of {report.as_of.isoformat()}"
         )
         if not report.cases:
-            lines.append("no rule tests found: add 'tests' to your Rules (see docs/rules-as-code.md)")
+            lines.append(
+                "no rule tests found: add 'tests' to your Rules (see docs/rules-as-code.md)"
+            )
         lines.append("")
         for case in report.cases:
             lines.append(f"{case.node_id} {case.outcome.upper()}")

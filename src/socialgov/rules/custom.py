@@ -48,6 +48,7 @@ from socialgov.selectors import (
 
 FAMILY = "custom"
 GROUP_KEYS = ("same", "unique", "count")
+REQUIRED = ("code", "select", "assert")
 SPECIAL_NAMES = ("id", "kind", "value", "others", "group", "field", "rule", "code")
 MAX_RELATED = 10
 MAX_SHOWN = 5
@@ -633,17 +634,14 @@ def _template(
                 problems.append(
                     RuleProblem(
                         ("message",),
-                        f"{{{name}}} is only known for group assertions "
-                        "(same, unique, count)",
+                        f"{{{name}}} is only known for group assertions (same, unique, count)",
                     )
                 )
             continue
         try:
             field_path(name, (), kinds)
         except SelectorError as exc:
-            problems.append(
-                RuleProblem(("message",), f"{{{name}}}: {exc.message}")
-            )
+            problems.append(RuleProblem(("message",), f"{{{name}}}: {exc.message}"))
     return None if problems else template
 
 
@@ -676,6 +674,8 @@ def compile_model_rules(model: Model, taken: Iterable[RuleInfo] = ()) -> CustomR
     compiled: list[CompiledRule] = []
     findings: list[Finding] = []
     for entity in model.rules:
+        if any(key not in entity.data for key in REQUIRED):
+            continue  # the schema reported it (missing, or dropped for breaking the schema)
         try:
             rule = compile_rule(entity.data, entity)
         except RuleProblems as exc:

@@ -72,9 +72,13 @@ def parse_template(text: str) -> Template:
         shown += (f":{spec}" if spec else "") + "}"
         problem = _check_name(name, shown)
         if problem is None and conversion:
-            problem = f"{shown}: conversions such as !{conversion} are not allowed; write {{{name}}}"
+            problem = (
+                f"{shown}: conversions such as !{conversion} are not allowed; write {{{name}}}"
+            )
         if problem is None and spec:
-            problem = f"{shown}: format specifications (after ':') are not allowed; write {{{name}}}"
+            problem = (
+                f"{shown}: format specifications (after ':') are not allowed; write {{{name}}}"
+            )
         if problem is not None:
             problems.append(problem)
         pieces.append((literal, name))

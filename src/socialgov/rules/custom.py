@@ -79,6 +79,18 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+def _holders(
+    path: FieldPath, group: Sequence[Entity], model: Model
+) -> dict[Any, list[tuple[Entity, Any]]]:
+    """The group's entities by value at ``path`` (hashed; entities without one left out)."""
+    holders: dict[Any, list[tuple[Entity, Any]]] = {}
+    for entity in group:
+        value = path.get(entity, model)
+        if value is not MISSING:
+            holders.setdefault(_freeze(value), []).append((entity, value))
+    return holders
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What an assertion found wrong about one entity, before the message is rendered."""
@@ -171,12 +183,7 @@ class SameAssertion:
     def check_group(
         self, group: Sequence[Entity], key: Any, model: Model, rule: Entity | None
     ) -> Iterator[Outcome]:
-        holders: dict[Any, list[tuple[Entity, Any]]] = {}
-        for entity in group:
-            value = self.path.get(entity, model)
-            if value is MISSING:
-                continue
-            holders.setdefault(_freeze(value), []).append((entity, value))
+        holders = _holders(self.path, group, model)
         if len(holders) < 2:
             return
         ranked = sorted(holders.items(), key=lambda item: -len(item[1]))
@@ -222,12 +229,7 @@ class UniqueAssertion:
     def check_group(
         self, group: Sequence[Entity], key: Any, model: Model, rule: Entity | None
     ) -> Iterator[Outcome]:
-        holders: dict[Any, list[tuple[Entity, Any]]] = {}
-        for entity in group:
-            value = self.path.get(entity, model)
-            if value is not MISSING:
-                holders.setdefault(_freeze(value), []).append((entity, value))
-        for members in holders.values():
+        for members in _holders(self.path, group, model).values():
             if len(members) < 2:
                 continue
             everyone = [e for e, _ in members]

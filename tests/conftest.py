@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -116,3 +120,37 @@ def tricky_repo(tmp_path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def cli_env() -> dict[str, str]:
+    """The environment for running ``[sys.executable, "-m", "socialgov", ...]`` on this tree."""
+    return {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+
+
+class TimeLimitExceeded(Exception):
+    """A test took longer than its time limit: a hang, turned into a failure."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    if sys.platform == "win32":  # pragma: no cover - no SIGALRM
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded(f"still running after {seconds} seconds")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def time_limit() -> Callable[[float], AbstractContextManager[None]]:
+    """``with time_limit(10): ...`` fails the test instead of hanging CI when code never ends."""
+    return _time_limit

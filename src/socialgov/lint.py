@@ -69,20 +69,29 @@ class LintResult:
 def load_repository(config: Config) -> Repository:
     """Discover, parse and model every file of the repository."""
     root = config.root
-    files, findings = discover(root, config.include, config.exclude)
+    limits = dict(config.limits)
+    files, findings = discover(root, config.include, config.exclude, limits["max_files"] + 1)
     skip = {CONFIG_FILE}
     if config.config_path is not None:
         with contextlib.suppress(ValueError):  # a config outside the root is not a repository file
             skip.add(config.config_path.resolve().relative_to(root).as_posix())
     files = [f for f in files if f not in skip]
-    if len(files) > config.limits["max_files"]:
+    if len(files) > limits["max_files"]:
         raise SocialgovError(
-            f"the repository has {len(files):,} YAML files, over the limit of "
-            f"{config.limits['max_files']:,}; narrow 'include' or raise limits.max_files"
+            f"the repository has more than {limits['max_files']:,} YAML files (limits.max_files); "
+            "narrow 'include' or add to 'exclude' in socialgov.yaml, or raise limits.max_files"
         )
     documents: list[Document] = []
+    total = 0
     for relpath in files:
-        parsed = load_file(root, relpath, dict(config.limits))
+        parsed = load_file(root, relpath, limits)
+        total += parsed.size
+        if total > limits["max_total_bytes"]:
+            raise SocialgovError(
+                f"the repository's YAML files add up to more than {limits['max_total_bytes']:,} "
+                "bytes (limits.max_total_bytes); narrow 'include' or add to 'exclude' in "
+                "socialgov.yaml, or raise limits.max_total_bytes"
+            )
         findings.extend(parsed.findings)
         documents.extend(parsed.documents)
     model, model_findings = build_model(documents, config.strategy)

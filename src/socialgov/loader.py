@@ -1,118 +1,156 @@
 """Find the files of a policy repository and parse them, keeping where every node came from.
 
-YAML is parsed with PyYAML's C parser (libyaml) when it is available. Nodes are turned into plain
-Python data here rather than by PyYAML's constructor, so that every mapping key and value keeps
-its source position, duplicate keys are reported (SG102) instead of silently overwritten, and
-dates stay the strings the person wrote (quoted or not).
+A policy repository arrives in pull requests, so everything here treats its files as hostile:
 
-Booleans follow YAML 1.2 (``true``/``false`` only), as ruamel.yaml does when writing: ``no`` is a
-string, so ``language: no`` means Norwegian, not False.
+- Parsing is done from the parser's event stream (libyaml's C parser when PyYAML has it), and
+  plain Python data is built from the events here, in one loop with an explicit stack. No
+  constructor ever runs, so no tag can create an object or call code: ``!!python/...`` and every
+  tag that is not one of YAML's plain data types is an SG100 finding. Nothing recurses, so deep
+  nesting is a finding at the node that goes too deep, never a ``RecursionError``.
+- An alias reuses the data of its anchor instead of copying it, and the size it expands to is
+  counted before anything is built, so an alias bomb ("billion laughs") is one finding in
+  milliseconds. Every limit (``DEFAULT_LIMITS``) can be changed under ``limits:`` in
+  socialgov.yaml; docs/security.md explains each one.
+- Bytes are decoded here (UTF-8 with or without BOM, UTF-16/32 with BOM); invalid bytes, control
+  characters and NUL bytes are findings naming their position.
+- Discovery never follows a symbolic link out of the repository, survives link loops, and reads
+  each real file once even when links make it reachable under several names.
+
+Every mapping key and value keeps its source position (``SourceMap``), duplicate keys are
+reported (SG102) instead of silently overwritten, and dates stay the strings the person wrote
+(quoted or not).
+
+Scalars follow the YAML 1.2 core schema, as ruamel.yaml (the writer) does: ``true``/``false``
+are the only booleans, so ``language: no`` means Norwegian, not False; ``9:30`` is a string,
+not the YAML 1.1 sexagesimal integer 570; ``010`` is ten, not eight.
 """
 
 from __future__ import annotations
 
 import codecs
+import math
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingStartEvent,
+    ScalarEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 
 from socialgov.findings import Finding, Position, Severity
 
 try:  # libyaml makes parsing several times faster; PyYAML's pure-Python parser is the fallback
-    from yaml._yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
-            Composer.__init__(self)
 
 
 Path_ = tuple[str | int, ...]
 """A path to a node inside a document: mapping keys and sequence indexes."""
 
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-_KNOWN_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
-
 DEFAULT_LIMITS: dict[str, int] = {
     "max_file_bytes": 20 * 1024 * 1024,
+    "max_total_bytes": 512 * 1024 * 1024,
     "max_nodes_per_file": 2_000_000,
-    "max_depth": 100,
+    "max_depth": 64,
     "max_scalar_chars": 100_000,
     "max_documents_per_file": 10_000,
     "max_files": 200_000,
 }
+"""Resource limits for hostile input; ``limits:`` in socialgov.yaml overrides each one."""
 
+YAML_SUFFIXES = (".yaml", ".yml")
 
-class _Resolver(yaml.resolver.Resolver):
-    """PyYAML's resolver with YAML 1.2 booleans."""
+_CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
+_INT = _CORE + "int"
+_FLOAT = _CORE + "float"
+_BOOL = _CORE + "bool"
+_NULL = _CORE + "null"
+_TIMESTAMP = _CORE + "timestamp"
+_MAP = _CORE + "map"
+_SEQ = _CORE + "seq"
 
-
-_Resolver.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
-}
-_Resolver.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+# The YAML 1.2 core schema's plain scalars (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_NULL_RE = re.compile(r"~|null|Null|NULL|")
+_BOOL_RE = re.compile(r"true|True|TRUE|false|False|FALSE")
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 
-
-class _Composer(_Parser, _Resolver):  # type: ignore[misc,valid-type]
-    def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
-        _Resolver.__init__(self)
+# Characters YAML does not allow in a stream (https://yaml.org/spec/1.2.2/#51-character-set).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-_scalar_constructor = yaml.constructor.SafeConstructor()
+# --------------------------------------------------------------------------- source positions
 
 
-@dataclass(slots=True)
+SourceNode = Union["SourceMap", Position]
+"""Where a node was written: a scalar's position, or a collection's SourceMap."""
+
+
+@dataclass(slots=True, eq=False)
 class SourceMap:
-    """Positions of the nodes of one document, by path."""
+    """Positions of a list or mapping and of everything inside it: a tree that mirrors the data.
 
-    values: dict[Path_, Position] = field(default_factory=dict)
-    keys: dict[Path_, Position] = field(default_factory=dict)
+    An alias shares its anchor's tree, as its data shares the anchor's data, so positions inside
+    an alias point at the anchored text: the place to edit.
+    """
+
+    position: Position = field(default_factory=lambda: Position(1, 1))
+    children: dict[str | int, SourceNode] = field(default_factory=dict)
+    keys: dict[str | int, Position] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> Position:
         """Where the node at ``path`` starts; for a missing node, its nearest existing parent.
 
         With ``key=True`` the position of the mapping key that names the node, when it has one.
         """
-        path = tuple(path)
-        while True:
-            if key and path in self.keys:
-                return self.keys[path]
-            if path in self.values:
-                return self.values[path]
-            if not path:
-                return Position(1, 1)
-            path = path[:-1]
-            key = False
+        node: SourceNode = self
+        last = len(path) - 1
+        for i, part in enumerate(path):
+            if not isinstance(node, SourceMap):
+                return node
+            if i == last and key and part in node.keys:
+                return node.keys[part]
+            child = node.children.get(part)
+            if child is None:
+                return node.position
+            node = child
+        return node if isinstance(node, Position) else node.position
 
 
 @dataclass(slots=True)
 class Document:
-    """One YAML document of a file: its data as plain Python and where each node came from."""
+    """One YAML document of a file: its data as plain Python and where each node came from.
+
+    Data reached through an alias is shared with its anchor (as PyYAML does): treat it as
+    read-only.
+    """
 
     path: str
     index: int
@@ -128,6 +166,8 @@ class ParsedFile:
     path: str
     documents: list[Document]
     findings: list[Finding]
+    size: int = 0
+    """How many bytes were read."""
 
 
 def _finding(code: str, name: str, message: str, path: str, pos: Position, key: str) -> Finding:
@@ -148,154 +188,332 @@ def syntax_finding(path: str, message: str, pos: Position | None = None, key: st
     return _finding("SG100", "yaml-syntax", message, path, pos or Position(1, 1), key or message)
 
 
+def limit_message(what: str, limit: str, value: int, fix: str) -> str:
+    """The message of a finding for input over a limit: what, the limit, and both ways out."""
+    return (
+        f"{what} (the limit is {value:,}); {fix}, or raise limits.{limit} in socialgov.yaml "
+        "if the file is meant to be this way"
+    )
+
+
+# --------------------------------------------------------------------------- building data
+
+
+class _Problem(Exception):
+    """The document cannot be turned into data; reported as SG100 at ``position``."""
+
+    def __init__(self, position: Position, message: str) -> None:
+        super().__init__(message)
+        self.position = position
+        self.message = message
+
+
+@dataclass(slots=True)
+class _Value:
+    """A finished node: its data, where it was written, and what it costs once expanded."""
+
+    data: Any
+    source: SourceNode
+    size: int
+    """How many nodes it expands to, aliases included."""
+    height: int
+    """How many levels of lists and mappings it holds (0 for a scalar)."""
+    key: str | None = None
+    """For a scalar, the text as written: what it means as a mapping key."""
+
+
+@dataclass(slots=True)
+class _Collection:
+    """A list or mapping still being read."""
+
+    source: SourceMap
+    anchor: str | None
+    is_mapping: bool
+    data: Any
+    size: int = 1
+    height: int = 1
+    key: str | None = None
+    key_position: Position | None = None
+    merge_key: bool = False
+    merges: list[tuple[dict[str, Any], SourceMap]] = field(default_factory=list)
+
+
 class _Builder:
-    """Turns composed nodes into plain data, recording positions and problems."""
+    """Turns parser events into plain data and source maps, checking every limit on the way."""
 
     def __init__(self, path: str, limits: dict[str, int]) -> None:
         self.path = path
         self.limits = limits
-        self.findings: list[Finding] = []
-        self.source_map = SourceMap()
         self.nodes = 0
+        self.findings: list[Finding] = []
+        self.anchors: dict[str, _Value | None] = {}
+        self.stack: list[_Collection] = []
+
+    def start_document(self) -> None:
+        self.anchors = {}  # anchors never reach across documents
+        self.stack = []
+        self.findings = []
+
+    def event(self, event: Event) -> _Value | None:
+        """Feed one event of a document's body; the document's value when it is complete."""
+        if isinstance(event, ScalarEvent):
+            return self._add(self._scalar(event), event)
+        if isinstance(event, AliasEvent):
+            return self._add(self._alias(event), event)
+        if isinstance(event, CollectionStartEvent):
+            self._open(event)
+            return None
+        return self._add(self._close(), event)  # a SequenceEndEvent or MappingEndEvent
 
     @staticmethod
-    def _pos(node: Node) -> Position:
-        return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+    def position(event: Event) -> Position:
+        return Position(event.start_mark.line + 1, event.start_mark.column + 1)
 
-    def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
-        self.nodes += 1
+    def _count(self, event: Event, size: int, height: int) -> None:
+        self.nodes += size
         if self.nodes > self.limits["max_nodes_per_file"]:
-            raise _LimitExceeded(
-                node,
-                f"the file expands to more than {self.limits['max_nodes_per_file']:,} YAML nodes "
-                "(often an alias bomb: anchors referring to anchors); simplify it or raise "
-                "limits.max_nodes_per_file in socialgov.yaml",
+            raise _Problem(
+                self.position(event),
+                limit_message(
+                    "the file expands to too many YAML nodes (often an alias bomb: anchors "
+                    "that refer to anchors, each alias repeating everything it names)",
+                    "max_nodes_per_file",
+                    self.limits["max_nodes_per_file"],
+                    "remove the aliases or split the file",
+                ),
             )
-        if depth > self.limits["max_depth"]:
-            raise _LimitExceeded(
-                node,
-                f"nesting is deeper than {self.limits['max_depth']} levels; flatten the data or "
-                "raise limits.max_depth in socialgov.yaml",
+        if len(self.stack) + height > self.limits["max_depth"]:
+            raise _Problem(
+                self.position(event),
+                limit_message(
+                    "lists and mappings are nested too deeply here",
+                    "max_depth",
+                    self.limits["max_depth"],
+                    "flatten the data",
+                ),
             )
-        self.source_map.values[path] = self._pos(node)
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, SequenceNode):
-            self._check_tag(node, _SEQ)
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            self._check_tag(node, _MAP)
-            return self._mapping(node, path, depth)
-        raise _LimitExceeded(node, f"unsupported YAML node {type(node).__name__}")
 
-    def _check_tag(self, node: Node, expected: str) -> None:
-        if node.tag != expected:
-            raise _UnsupportedTag(node)
+    def _check_tag(self, event: Event, tag: str | None, plain: str) -> None:
+        if tag is None or tag in ("!", plain):
+            return
+        self._unsupported_tag(event, tag)
 
-    def _scalar(self, node: ScalarNode) -> Any:
-        if len(node.value) > self.limits["max_scalar_chars"]:
-            raise _LimitExceeded(
-                node,
-                f"a value is longer than {self.limits['max_scalar_chars']:,} characters; shorten "
-                "it or raise limits.max_scalar_chars in socialgov.yaml",
+    def _unsupported_tag(self, event: Event, tag: str) -> None:
+        shown = "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+        raise _Problem(
+            self.position(event),
+            f"unsupported YAML tag '{shown}': socialgov reads plain data only (strings, "
+            "numbers, booleans, null, lists and mappings), never language-specific objects or "
+            "custom tags; remove the tag",
+        )
+
+    def _scalar(self, event: ScalarEvent) -> _Value:
+        value: str = event.value
+        if len(value) > self.limits["max_scalar_chars"]:
+            raise _Problem(
+                self.position(event),
+                limit_message(
+                    f"this value is {len(value):,} characters long",
+                    "max_scalar_chars",
+                    self.limits["max_scalar_chars"],
+                    "shorten it",
+                ),
             )
-        tag = node.tag
-        if tag in (_STR, _TIMESTAMP):
-            # Dates stay as written so that quoted and unquoted dates mean the same thing.
-            return node.value
-        if tag not in _KNOWN_SCALAR_TAGS:
-            raise _UnsupportedTag(node)
-        try:
-            return _scalar_constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:
-            raise _LimitExceeded(node, f"invalid {tag.rsplit(':', 1)[-1]} value: {exc}") from None
-
-    def _key(self, node: Node) -> str:
-        if not isinstance(node, ScalarNode):
-            raise _LimitExceeded(node, "a mapping key must be a plain value, not a list or mapping")
-        if node.tag not in _KNOWN_SCALAR_TAGS and node.tag != _MERGE:
-            raise _UnsupportedTag(node)
-        return node.value
-
-    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, Position] = {}
-        pairs = list(node.value)
-        merged: list[tuple[str, Any]] = []
-        for key_node, value_node in pairs:
-            if key_node.tag == _MERGE:
-                merged.extend(self._merge(value_node, path, depth))
-                continue
-            key = self._key(key_node)
-            key_pos = self._pos(key_node)
-            if key in first_seen:
-                first = first_seen[key]
-                self.findings.append(
-                    _finding(
-                        "SG102",
-                        "duplicate-key",
-                        f"key '{key}' appears twice in this mapping (first on line {first.line}); "
-                        "YAML keeps only the last value, so delete or rename one of them",
-                        self.path,
-                        key_pos,
-                        "/".join(map(str, (*path, key))),
-                    )
+        self._count(event, 1, 0)
+        tag = event.tag
+        if tag is None and event.implicit[0]:  # plain: its meaning comes from its text
+            data = _plain_scalar(value)
+        elif tag is None or tag == "!" or tag in (_STR, _TIMESTAMP):
+            data = value  # dates stay as written, so quoted and unquoted dates mean the same
+        elif tag in (_NULL, _BOOL, _INT, _FLOAT):
+            data = _typed_scalar(value, tag)
+            if data is _INVALID:
+                raise _Problem(
+                    self.position(event),
+                    f"'{value}' is not a valid {tag[len(_CORE) :]}; fix the value or remove "
+                    f"the tag !!{tag[len(_CORE) :]}",
                 )
-            first_seen[key] = key_pos
-            self.source_map.keys[(*path, key)] = key_pos
-            result[key] = self.build(value_node, (*path, key), depth + 1)
-        # Keys merged with `<<` never override keys written in the mapping itself.
-        for key, value in merged:
-            result.setdefault(key, value)
+        else:
+            self._unsupported_tag(event, tag)
+        result = _Value(data, self.position(event), 1, 0, key=value)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = result
         return result
 
-    def _merge(self, node: Node, path: Path_, depth: int) -> list[tuple[str, Any]]:
-        sources = node.value if isinstance(node, SequenceNode) else [node]
-        items: list[tuple[str, Any]] = []
-        for source in sources:
-            if not isinstance(source, MappingNode):
-                raise _LimitExceeded(source, "a merge key (<<) must name a mapping")
-            # Merged values are positioned where they were written (the anchor).
-            value = _Builder(self.path, self.limits)
-            value.nodes = self.nodes
-            data = value.build(source, (), depth + 1)
-            self.nodes = value.nodes
-            self.findings.extend(value.findings)
-            items.extend(data.items())
-            for key, pos in value.source_map.keys.items():
-                self.source_map.keys.setdefault((*path, *key), pos)
-            for key, pos in value.source_map.values.items():
-                if key:
-                    self.source_map.values.setdefault((*path, *key), pos)
-        return items
+    def _alias(self, event: AliasEvent) -> _Value:
+        if event.anchor not in self.anchors:
+            raise _Problem(
+                self.position(event),
+                f"the alias *{event.anchor} names no anchor defined before it in this "
+                f"document; define &{event.anchor} first or remove the alias",
+            )
+        value = self.anchors[event.anchor]
+        if value is None:
+            raise _Problem(
+                self.position(event),
+                f"the alias *{event.anchor} is inside the node it names, which would make "
+                "endless data; remove the alias",
+            )
+        self._count(event, value.size, value.height)
+        return value
 
+    def _open(self, event: CollectionStartEvent) -> None:
+        is_mapping = isinstance(event, MappingStartEvent)
+        self._check_tag(event, event.tag, _MAP if is_mapping else _SEQ)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.is_mapping and top.key is None:
+            raise _Problem(
+                self.position(event),
+                "a mapping key must be a plain value, not a list or mapping; write the key as text",
+            )
+        self._count(event, 1, 1)
+        source = SourceMap(self.position(event))
+        collection = _Collection(source, event.anchor, is_mapping, {} if is_mapping else [])
+        if event.anchor is not None:
+            self.anchors[event.anchor] = None  # being read: an alias to it here is a loop
+        self.stack.append(collection)
 
-class _LimitExceeded(Exception):
-    def __init__(self, node: Node, message: str) -> None:
-        super().__init__(message)
-        self.node = node
-        self.message = message
+    def _close(self) -> _Value:
+        collection = self.stack.pop()
+        data = collection.data
+        if collection.is_mapping:
+            # Keys merged with `<<` never override keys written in the mapping itself, and an
+            # earlier merged mapping wins over a later one.
+            for merged, source in collection.merges:
+                for key, value in merged.items():
+                    if key not in data:
+                        data[key] = value
+                        collection.source.children[key] = source.children[key]
+                        if key in source.keys:
+                            collection.source.keys[key] = source.keys[key]
+        value = _Value(data, collection.source, collection.size, collection.height)
+        if collection.anchor is not None:
+            self.anchors[collection.anchor] = value
+        return value
 
+    def _add(self, value: _Value, event: Event) -> _Value | None:
+        """Put a finished node into the list or mapping around it; the root is returned."""
+        if not self.stack:
+            return value
+        top = self.stack[-1]
+        top.size += value.size
+        top.height = max(top.height, value.height + 1)
+        if not top.is_mapping:
+            top.source.children[len(top.data)] = value.source
+            top.data.append(value.data)
+            return None
+        if top.key is None:
+            if value.key is None:
+                raise _Problem(
+                    self.position(event),
+                    "a mapping key must be a plain value, not a list or mapping; write the key "
+                    "as text",
+                )
+            plain_merge = isinstance(event, ScalarEvent) and event.implicit[0] and event.tag is None
+            top.key = value.key
+            top.key_position = self.position(event)
+            top.merge_key = plain_merge and value.key == "<<"
+            return None
+        if top.merge_key:
+            top.merges.extend(self._merge_sources(value, event))
+        else:
+            self._set(top, value)
+        top.key = None
+        top.merge_key = False
+        return None
 
-class _UnsupportedTag(_LimitExceeded):
-    def __init__(self, node: Node) -> None:
-        super().__init__(
-            node,
-            f"unsupported YAML tag '{node.tag}': socialgov reads plain data only (no "
-            "language-specific or custom tags); remove the tag",
+    def _set(self, top: _Collection, value: _Value) -> None:
+        key = top.key
+        assert key is not None and top.key_position is not None
+        if key in top.source.keys:
+            first = top.source.keys[key]
+            where = "/".join(map(str, (*self._path(), key)))
+            self.findings.append(
+                _finding(
+                    "SG102",
+                    "duplicate-key",
+                    f"key '{key}' appears twice in this mapping (first on line {first.line}); "
+                    "YAML keeps only the last value, so delete or rename one of them",
+                    self.path,
+                    top.key_position,
+                    where,
+                )
+            )
+        top.data[key] = value.data
+        top.source.keys[key] = top.key_position
+        top.source.children[key] = value.source
+
+    def _path(self) -> list[str | int]:
+        """The path of the innermost open collection, for duplicate-key fingerprints."""
+        path: list[str | int] = []
+        for collection in self.stack[:-1]:
+            if collection.is_mapping:
+                path.append(collection.key if collection.key is not None else "")
+            else:
+                path.append(len(collection.data))
+        return path
+
+    def _merge_sources(self, value: _Value, event: Event) -> list[tuple[dict[str, Any], SourceMap]]:
+        if isinstance(value.data, dict) and isinstance(value.source, SourceMap):
+            return [(value.data, value.source)]
+        if isinstance(value.data, list) and isinstance(value.source, SourceMap):
+            sources = [
+                (item, value.source.children[i])
+                for i, item in enumerate(value.data)
+                if isinstance(item, dict)
+            ]
+            if len(sources) == len(value.data):
+                return [(item, source) for item, source in sources if isinstance(source, SourceMap)]
+        raise _Problem(
+            self.position(event),
+            "a merge key (<<) must name a mapping or a list of mappings; fix the value after <<",
         )
 
 
-def decode(raw: bytes) -> str:
-    """Decode a file's bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
+_INVALID = object()
 
-    Raises UnicodeDecodeError, whose ``start`` is the offset of the first bad byte.
-    """
-    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return raw.decode("utf-32")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
-    return raw.decode("utf-8-sig")
+
+def _plain_scalar(value: str) -> Any:
+    """The meaning of an untagged, unquoted scalar under the YAML 1.2 core schema."""
+    if not value or value[0] in "~nNtTfF":
+        if _NULL_RE.fullmatch(value):
+            return None
+        if _BOOL_RE.fullmatch(value):
+            return value[0] in "tT"
+        return value
+    if value[0] in "0123456789+-.":
+        number = _typed_scalar(value, _INT if _INT_RE.fullmatch(value) else _FLOAT)
+        if number is not _INVALID:
+            return number
+    return value
+
+
+def _typed_scalar(value: str, tag: str) -> Any:
+    """``value`` read as the core type ``tag``; ``_INVALID`` when it is not one."""
+    if tag == _NULL:
+        return None if _NULL_RE.fullmatch(value) else _INVALID
+    if tag == _BOOL:
+        return value[:1] in "tT" if _BOOL_RE.fullmatch(value) else _INVALID
+    if tag == _INT:
+        if not _INT_RE.fullmatch(value):
+            return _INVALID
+        try:
+            if value.startswith(("0o", "0x")):
+                return int(value[2:], 8 if value[1] == "o" else 16)
+            return int(value)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return _INVALID
+    if not _FLOAT_RE.fullmatch(value):
+        return _INVALID
+    lowered = value.lower()
+    if lowered.endswith(".inf"):
+        return -math.inf if value.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(value)
+
+
+# --------------------------------------------------------------------------- parsing
 
 
 def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> ParsedFile:
@@ -303,49 +521,61 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     documents: list[Document] = []
     findings: list[Finding] = []
-    composer = _Composer(text)
+    builder = _Builder(path, limits)
+    skipping = False
+    started = 0
+    document_start = Position(1, 1)
     try:
-        while composer.check_node():
-            node = composer.get_node()
-            if len(documents) >= limits["max_documents_per_file"]:
-                findings.append(
-                    syntax_finding(
-                        path,
-                        f"the file holds more than {limits['max_documents_per_file']:,} documents; "
-                        "split it or raise limits.max_documents_per_file in socialgov.yaml",
-                        Position(node.start_mark.line + 1, node.start_mark.column + 1),
-                    )
-                )
+        parser = _Parser(text)
+        while True:
+            event = parser.get_event()
+            if isinstance(event, StreamEndEvent):
                 break
-            builder = _Builder(path, limits)
+            if isinstance(event, DocumentStartEvent):
+                document_start = _Builder.position(event)
+                started += 1
+                if started > limits["max_documents_per_file"]:
+                    findings.append(
+                        syntax_finding(
+                            path,
+                            limit_message(
+                                "the file holds too many YAML documents",
+                                "max_documents_per_file",
+                                limits["max_documents_per_file"],
+                                "split it into several files",
+                            ),
+                            document_start,
+                            key="limits.max_documents_per_file",
+                        )
+                    )
+                    break
+                builder.start_document()
+                skipping = False
+                continue
+            if skipping or isinstance(event, (StreamStartEvent, DocumentEndEvent)):
+                continue
             try:
-                data = builder.build(node)
-            except _LimitExceeded as exc:
-                mark = exc.node.start_mark
-                findings.append(
-                    syntax_finding(path, exc.message, Position(mark.line + 1, mark.column + 1))
-                )
+                value = builder.event(event)
+            except _Problem as problem:
+                findings.append(syntax_finding(path, problem.message, problem.position))
+                skipping = True  # the rest of this document is not read; the next one is
                 continue
-            except RecursionError:
-                findings.append(syntax_finding(path, "the document is nested too deeply to read"))
-                continue
-            findings.extend(builder.findings)
-            documents.append(Document(path, len(documents), data, builder.source_map))
+            if value is not None:
+                findings.extend(builder.findings)
+                source = value.source
+                if not isinstance(source, SourceMap):
+                    source = SourceMap(source)
+                documents.append(Document(path, len(documents), value.data, source))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        pos = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+        pos = Position(mark.line + 1, mark.column + 1) if mark else document_start
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
-        char = _char_at(text, mark.line, mark.column) if mark else ""
-        hint = _hint("'\\t'" if char == "\t" else problem)
+        tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
+        hint = _hint("'\\t'" if tab else problem)
         findings.append(syntax_finding(path, f"invalid YAML: {problem}; {hint}", pos))
-    except yaml.YAMLError as exc:  # reader errors: characters YAML does not allow
-        findings.append(syntax_finding(path, f"invalid YAML: {_one_line(str(exc))}"))
+    except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
+        findings.append(_character_finding(text, path, exc))
     return ParsedFile(path, documents, findings)
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
-    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
 _HINTS = (
@@ -360,7 +590,6 @@ _HINTS = (
     ("quoted scalar", "a quoted value is not closed: add the closing quote"),
     ("expected ',' or ']'", "a [flow list] is not closed or lacks a comma"),
     ("expected ',' or '}'", "a {flow mapping} is not closed or lacks a comma"),
-    ("undefined alias", "an alias (*name) must name an anchor (&name) defined before it"),
 )
 
 
@@ -372,115 +601,299 @@ def _hint(problem: str) -> str:
     return "fix the syntax at this position"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def _character_finding(text: str, path: str, exc: yaml.YAMLError) -> Finding:
+    match = _NOT_PRINTABLE.search(text)
+    if match is None:  # pragma: no cover - the parser and this pattern agree on the character set
+        return syntax_finding(path, f"invalid YAML: {' '.join(str(exc).split())}")
+    index = match.start()
+    char = match.group()
+    name = "a NUL byte" if char == "\0" else f"the control character U+{ord(char):04X}"
+    hint = "remove it, or write it as an escape (\\x..) inside a double-quoted string"
+    if char == "\0" and ("\0" in text[:2] or text.count("\0") > len(text) // 4):
+        hint = (
+            "the file looks binary, or UTF-16 without a byte order mark; save it as UTF-8 "
+            "text, or exclude it in socialgov.yaml"
+        )
+    return syntax_finding(
+        path,
+        f"the file contains {name}, which YAML does not allow; {hint}",
+        text_position(text, index),
+        key="encoding",
+    )
+
+
+def text_position(text: str, index: int) -> Position:
+    """The 1-based line and column of character ``index``, counting line breaks as YAML does."""
+    line = 1
+    line_start = 0
+    for match in _LINE_BREAK.finditer(text, 0, index):
+        line += 1
+        line_start = match.end()
+    return Position(line, index - line_start + 1)
+
+
+# --------------------------------------------------------------------------- reading files
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text in the file's encoding, with the offset of the first bad byte."""
+
+    def __init__(self, encoding: str, offset: int, byte: int, position: Position) -> None:
+        super().__init__(f"not valid {encoding}: byte 0x{byte:02x} at offset {offset}")
+        self.encoding = encoding
+        self.offset = offset
+        self.byte = byte
+        self.position = position
+
+
+def decode(raw: bytes) -> str:
+    """Decode a file's bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
+
+    Raises DecodeError naming the byte offset (counted from the start of the file, BOM
+    included) and the line and column of the first byte that is not valid.
+    """
+    encoding, skip = "utf-8", 0
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            encoding, skip = name, len(bom)
+            break
+    try:
+        return raw[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        offset = skip + exc.start
+        good = raw[skip:offset].decode(encoding, errors="replace")
+        shown = encoding.upper().replace("-LE", " LE").replace("-BE", " BE")
+        raise DecodeError(shown, offset, raw[offset], text_position(good, len(good))) from None
 
 
 def load_file(root: Path, relpath: str, limits: dict[str, int] | None = None) -> ParsedFile:
     """Read and parse one file of the repository; every problem becomes an SG100 finding."""
     limits = {**DEFAULT_LIMITS, **(limits or {})}
-    full = root / relpath
     try:
-        size = full.stat().st_size
-        if size > limits["max_file_bytes"]:
-            return ParsedFile(
-                relpath,
-                [],
-                [
-                    syntax_finding(
-                        relpath,
-                        f"the file is {size:,} bytes, over the limit of "
-                        f"{limits['max_file_bytes']:,}; split it or raise "
-                        "limits.max_file_bytes in socialgov.yaml",
-                    )
-                ],
-            )
-        raw = full.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return ParsedFile(
-            relpath,
-            [],
-            [syntax_finding(relpath, f"cannot read the file: {reason}; check its permissions")],
-        )
-    try:
-        text = decode(raw)
-    except UnicodeDecodeError as exc:
+        raw = read_bounded(root / relpath, limits["max_file_bytes"])
+    except _TooBig as exc:
         return ParsedFile(
             relpath,
             [],
             [
                 syntax_finding(
                     relpath,
-                    f"the file is not valid UTF-8 (or UTF-16 with a byte order mark): "
-                    f"byte 0x{raw[exc.start]:02x} at offset {exc.start}; save it as UTF-8",
-                    key="encoding",
+                    limit_message(
+                        f"the file is {exc.size:,} bytes",
+                        "max_file_bytes",
+                        limits["max_file_bytes"],
+                        "split it",
+                    ),
+                    key="limits.max_file_bytes",
                 )
             ],
         )
-    return parse_text(text, relpath, limits)
+    except OSError as exc:
+        return ParsedFile(relpath, [], [syntax_finding(relpath, _read_problem(exc), key="read")])
+    try:
+        text = decode(raw)
+    except DecodeError as exc:
+        return ParsedFile(
+            relpath,
+            [],
+            [
+                syntax_finding(
+                    relpath,
+                    f"the file is not valid {exc.encoding}: byte 0x{exc.byte:02x} at offset "
+                    f"{exc.offset} cannot be decoded; save the file as UTF-8 (a binary file "
+                    "does not belong here: exclude it in socialgov.yaml)",
+                    exc.position,
+                    key="encoding",
+                )
+            ],
+            len(raw),
+        )
+    parsed = parse_text(text, relpath, limits)
+    parsed.size = len(raw)
+    return parsed
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, refusing more than ``max_bytes``.
+
+    The file is opened without blocking and checked through its descriptor, so a FIFO or a
+    device that takes the place of a file is refused rather than read forever, and a file that
+    grows while it is read is cut off at the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        if info.st_size > max_bytes:
+            raise _TooBig(info.st_size)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise _TooBig(max(len(raw), info.st_size))
+        return raw
+    finally:
+        os.close(fd)
+
+
+def _read_problem(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError):
+        return (
+            f"cannot read the file: {reason}; give the user running socialgov read access, "
+            "or exclude the file in socialgov.yaml"
+        )
+    return f"cannot read the file: {reason}; replace it with a readable YAML file or exclude it"
+
+
+# --------------------------------------------------------------------------- discovery
 
 
 def discover(
-    root: Path, include: Sequence[str], exclude: Sequence[str]
+    root: Path, include: Sequence[str], exclude: Sequence[str], max_files: int | None = None
 ) -> tuple[list[str], list[Finding]]:
     """The repository's YAML files (relative, with ``/``, sorted) and problems met on the way.
 
-    Hidden files and folders are skipped. Symbolic links are followed only when they stay inside
-    the root; one that leads outside, or a loop, is reported as a finding and skipped.
+    Hidden files and folders are skipped. Symbolic links are followed only when they stay
+    inside the root; one that leads outside, a loop, or one that points to nothing is reported
+    as a finding and skipped (for a path that ``include`` and ``exclude`` would select). A file
+    reachable under several names through links is read once, under its own name when that is
+    selected. With ``max_files``, discovery stops once it has found one file more than that.
     """
     import pathspec
 
     included = pathspec.GitIgnoreSpec.from_lines(include)
     excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
-    found: list[str] = []
+
+    def wanted(relpath: str) -> bool:
+        return included.match_file(relpath) and not excluded.match_file(relpath)
+
+    def wanted_folder(relpath: str) -> bool:
+        return not excluded.match_file(relpath + "/")
+
+    by_real: dict[str, tuple[bool, str]] = {}
     problems: list[Finding] = []
-    real_root = root.resolve()
-    for relpath, problem in _walk(real_root, ""):
-        if problem:
-            problems.append(syntax_finding(relpath, problem, key="filesystem"))
+    for entry in _walk(root.resolve()):
+        if entry.problem:
+            selected = wanted_folder(entry.relpath) if entry.folder else wanted(entry.relpath)
+            if selected:
+                problems.append(syntax_finding(entry.relpath, entry.problem, key="filesystem"))
             continue
-        if included.match_file(relpath) and not excluded.match_file(relpath):
-            found.append(relpath)
-    found.sort()
-    return found, problems
+        if not wanted(entry.relpath):
+            continue
+        choice = (entry.via_link, entry.relpath)
+        if entry.real not in by_real or choice < by_real[entry.real]:
+            by_real[entry.real] = choice
+            if max_files is not None and len(by_real) > max_files:
+                break
+    problems.sort(key=lambda finding: finding.path)
+    return sorted(relpath for _, relpath in by_real.values()), problems
 
 
-def _walk(root: Path, prefix: str, seen: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
-    directory = root / prefix if prefix else root
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    relpath: str
+    real: str = ""
+    via_link: bool = False
+    problem: str = ""
+    folder: bool = False
+
+
+def _walk(root: Path) -> Iterator[_Entry]:
+    """Every non-hidden file under ``root``, and the problems met; without recursion."""
+    # Each pending folder: its path as the repository names it, its real path, whether a link
+    # led there, and the real paths of the folders above it (to recognise loops).
+    pending: list[tuple[str, str, bool, frozenset[str]]] = [("", str(root), False, frozenset())]
+    root_prefix = str(root).rstrip(os.sep) + os.sep
+    while pending:
+        prefix, real_dir, via_link, above = pending.pop()
+        above = above | {real_dir}
+        try:
+            with os.scandir(real_dir) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            yield _Entry(
+                prefix or ".",
+                problem=f"cannot read the folder: {exc.strerror or exc}; give the user running "
+                "socialgov access to it, or exclude it in socialgov.yaml",
+                folder=True,
+            )
+            continue
+        for entry in reversed(entries):  # reversed: the stack then yields them in order
+            if entry.name.startswith("."):
+                continue
+            relpath = f"{prefix}/{entry.name}" if prefix else entry.name
+            try:
+                if entry.is_symlink():
+                    yield from _link(entry, relpath, root_prefix, above, pending)
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((relpath, entry.path, via_link, above))
+                elif entry.is_file(follow_symlinks=False):
+                    yield _Entry(relpath, entry.path, via_link)
+                elif entry.name.endswith(YAML_SUFFIXES):
+                    yield _Entry(relpath, problem=_NOT_REGULAR)
+            except OSError as exc:
+                yield _Entry(relpath, problem=f"cannot inspect this path: {exc.strerror or exc}")
+
+
+_NOT_REGULAR = (
+    "this is not a regular file (a pipe, socket or device) and is not read; remove it or "
+    "exclude it in socialgov.yaml"
+)
+
+
+def _link(
+    entry: os.DirEntry[str],
+    relpath: str,
+    root_prefix: str,
+    above: frozenset[str],
+    pending: list[tuple[str, str, bool, frozenset[str]]],
+) -> Iterator[_Entry]:
+    """Follow the symbolic link ``entry`` only where that is safe."""
     try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-    except OSError as exc:
-        yield prefix or ".", f"cannot read the folder: {exc.strerror}; check its permissions"
+        real = os.path.realpath(entry.path, strict=True)
+    except (OSError, RuntimeError):
+        yield _Entry(
+            relpath,
+            problem="this symbolic link points to nothing, or to itself through a loop of "
+            "links; fix or remove the link",
+        )
         return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        relpath = f"{prefix}/{entry.name}" if prefix else entry.name
-        if entry.is_symlink():
-            target = Path(os.path.realpath(entry.path))
-            if not target.exists():
-                if entry.name.endswith((".yaml", ".yml")):
-                    yield relpath, "this symbolic link points to nothing (or loops); remove it"
-                continue
-            if not target.is_relative_to(root):
-                yield (
-                    relpath,
-                    (
-                        "this symbolic link leads outside the repository and is not followed; "
-                        "copy the file into the repository instead"
-                    ),
-                )
-                continue
-            if target.is_dir():
-                if str(target) in seen:
-                    yield relpath, "this symbolic link makes a loop and is not followed"
-                    continue
-                yield from _walk(root, relpath, seen | {str(target)})
-                continue
-            yield relpath, ""
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(root, relpath, seen | {str(Path(entry.path).resolve())})
-        elif entry.is_file(follow_symlinks=False):
-            yield relpath, ""
+    is_dir = os.path.isdir(real)
+    if not (real + os.sep).startswith(root_prefix):
+        yield _Entry(
+            relpath,
+            problem="this symbolic link leads outside the repository and is not followed; "
+            "copy what it points to into the repository instead",
+            folder=is_dir,
+        )
+        return
+    if is_dir:
+        if real in above:
+            yield _Entry(
+                relpath,
+                problem="this symbolic link points to a folder that contains it, a loop, and is "
+                "not followed; remove the link",
+                folder=True,
+            )
+            return
+        pending.append((relpath, real, True, above))
+    elif os.path.isfile(real):
+        yield _Entry(relpath, real, via_link=True)
+    elif entry.name.endswith(YAML_SUFFIXES):
+        yield _Entry(relpath, problem=_NOT_REGULAR)

@@ -778,13 +778,20 @@ def test_unreadable_folder_is_a_finding_and_the_rest_is_found(
 def test_deep_folder_tree_needs_no_recursion(tmp_path: Path) -> None:
     deep = tmp_path / "repo"
     parts = ["d"] * (sys.getrecursionlimit() + 100)
-    folder = deep
-    for part in ["", *parts]:  # one level at a time: Path.mkdir(parents=True) recurses
-        folder = folder / part if part else folder
-        folder.mkdir()
-    (folder / "x.yaml").write_text("")
-    files, found = discover(deep, ALL, ())
-    assert files == ["/".join([*parts, "x.yaml"])] and found == []
+    folders = [deep]
+    for part in parts:  # one level at a time: Path.mkdir(parents=True) recurses
+        folders.append(folders[-1] / part)
+    try:
+        for folder in folders:
+            folder.mkdir()
+        (folders[-1] / "x.yaml").write_text("")
+        files, found = discover(deep, ALL, ())
+        assert files == ["/".join([*parts, "x.yaml"])] and found == []
+    finally:  # shutil.rmtree, which pytest cleans up with, recurses too
+        (folders[-1] / "x.yaml").unlink(missing_ok=True)
+        for folder in reversed(folders):
+            if folder.exists():
+                folder.rmdir()
 
 
 def test_discovery_stops_after_max_files(tmp_path: Path) -> None:

@@ -143,6 +143,16 @@ class SourceMap:
             node = child
         return node if isinstance(node, Position) else node.position
 
+    def subtree(self, path: Path_) -> SourceMap:
+        """The positions of the node at ``path`` as a map of its own (for a nested document)."""
+        node: SourceNode = self
+        for part in path:
+            child = node.children.get(part) if isinstance(node, SourceMap) else None
+            if child is None:
+                break
+            node = child
+        return node if isinstance(node, SourceMap) else SourceMap(self.locate(path))
+
 
 @dataclass(slots=True)
 class Document:

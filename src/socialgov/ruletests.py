@@ -24,7 +24,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from socialgov import __version__
 from socialgov.config import Config
 from socialgov.findings import Finding
-from socialgov.loader import Document, SourceMap
+from socialgov.loader import Document
 from socialgov.model import Entity, Model, build_model
 from socialgov.rules.base import RuleContext
 from socialgov.rules.custom import CompiledRule, RuleProblems, compile_rule
@@ -179,14 +179,7 @@ def _sub_document(document: Document, prefix: tuple[str | int, ...], index: int)
     data: Any = document.data
     for part in prefix:
         data = data[part]
-    size = len(prefix)
-    source_map = SourceMap(
-        values={
-            p[size:]: pos for p, pos in document.source_map.values.items() if p[:size] == prefix
-        },
-        keys={p[size:]: pos for p, pos in document.source_map.keys.items() if p[:size] == prefix},
-    )
-    return Document(document.path, index, data, source_map)
+    return Document(document.path, index, data, document.source_map.subtree(prefix))
 
 
 # ----------------------------------------------------------------------------- reports

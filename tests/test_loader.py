@@ -801,7 +801,9 @@ def test_discovery_stops_after_max_files(tmp_path: Path) -> None:
 
 
 def test_subtree_keeps_positions_relative_to_the_nested_node() -> None:
-    doc = parse_text("rules:\n  - id: r\n    tests:\n      - {id: a, kind: Team}\n", "r.yaml").documents[0]
+    doc = parse_text(
+        "rules:\n  - id: r\n    tests:\n      - {id: a, kind: Team}\n", "r.yaml"
+    ).documents[0]
     sub = doc.source_map.subtree(("rules", 0, "tests", 0))
     assert sub.locate(("kind",)) == Position(4, 23)
     assert sub.locate(("missing",)) == Position(4, 9)

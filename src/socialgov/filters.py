@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from socialgov.findings import EntityRef, Finding, Severity
 from socialgov.model import Model, Waiver
 from socialgov.rules.base import RuleInfo
+from socialgov.rules.waivers import UNWAIVABLE
 
 
 def select_rules(
@@ -48,13 +49,17 @@ def apply_severity(
 
 
 def waiver_applies(waiver: Waiver, finding: Finding, as_of: dt.date) -> bool:
-    """A waiver suppresses a finding of its rule when it has a reason and has not expired."""
-    if not waiver.reason or not waiver.reason.strip():
-        return False
-    if waiver.expires is not None and waiver.expires < as_of:
+    """A waiver suppresses a finding of its rule when it has a reason and has not expired.
+
+    It is valid up to and including its ``expires`` day. SG106 (invalid-waiver) is never
+    suppressed: a waiver must not vouch for waivers.
+    """
+    if not waiver_applies_at_all(waiver, as_of):
         return False
     wanted = waiver.rule.strip().lower()
-    return wanted in (finding.code.lower(), finding.name)
+    if wanted in UNWAIVABLE or finding.code.lower() in UNWAIVABLE:
+        return False
+    return wanted in (finding.code.lower(), finding.name.lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +103,20 @@ def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:
 
 
 def unused_waiver_findings(
-    unused: Iterable[tuple[EntityRef, Waiver]], model: Model
+    unused: Iterable[tuple[EntityRef, Waiver]], model: Model, rules_run: Iterable[RuleInfo]
 ) -> list[Finding]:
     """An info finding for each current waiver that suppressed nothing (``--show-suppressed``),
-    at the waiver itself, so that stale waivers are cleaned up rather than kept forever."""
+    at the waiver itself, so that stale waivers are cleaned up rather than kept forever.
+
+    Only waivers of a rule that ran are judged: a waiver of a rule left out by select or ignore
+    was just not needed this time, and one naming no known rule is SG106's error instead.
+    """
+    ran = {name for info in rules_run for name in (info.code.lower(), info.name.lower())}
     result: list[Finding] = []
     for ref, waiver in unused:
         entity = model.find(ref.kind, ref.id)
-        if entity is None:
+        wanted = waiver.rule.strip().lower()
+        if entity is None or wanted not in ran or wanted in UNWAIVABLE:
             continue
         pos = entity.locate(("waivers", waiver.index))
         result.append(
@@ -114,8 +125,9 @@ def unused_waiver_findings(
                 name="invalid-waiver",
                 severity=Severity.INFO,
                 message=(
-                    f"{ref}: the waiver for {waiver.rule} suppresses nothing (unused waiver); "
-                    "delete it, or correct its rule"
+                    f"{ref}: the waiver for {waiver.rule} (waivers[{waiver.index}]) suppresses "
+                    f"nothing (unused waiver): {waiver.rule} finds nothing wrong here any more; "
+                    "delete the waiver"
                 ),
                 path=entity.path,
                 line=pos.line,

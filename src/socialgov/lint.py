@@ -48,7 +48,8 @@ class LintResult:
     suppressed: tuple[Finding, ...] = ()
     """Findings that waivers suppress, each with ``suppressed`` set to the waiver's reason."""
     unused_waivers: tuple[Finding, ...] = ()
-    """An info finding per current waiver that suppressed nothing (shown with --show-suppressed)."""
+    """An info finding (SG106) per current waiver of a rule that ran that suppressed nothing;
+    shown with --show-suppressed, never counted towards the exit code."""
     baselined: int = 0
     """How many findings the baseline file hid."""
     preexisting: int = 0
@@ -140,13 +141,21 @@ def lint(
             )
     selected = select_rules(rules, config.select, config.ignore)
     selected_codes = {info.code for info in selected}
-    ctx = RuleContext(as_of=config.as_of, options=config.options)
+    ctx = RuleContext(
+        as_of=config.as_of,
+        options=config.options,
+        known_rules=frozenset(n.lower() for info in rules for n in (info.code, info.name)),
+    )
     findings = [f for f in (*repo.findings, *custom.findings) if f.code in selected_codes]
     findings.extend(run_rules(repo.model, selected, ctx))
     findings = apply_severity(findings, config.severity, rules)
     outcome = apply_waivers(findings, repo.model, config.as_of)
     reported, suppressed = outcome.reported, outcome.suppressed
-    unused = unused_waiver_findings(outcome.unused, repo.model)
+    unused = (
+        unused_waiver_findings(outcome.unused, repo.model, selected)
+        if "SG106" in selected_codes
+        else []
+    )
     if paths is not None:
         wanted = relative_paths(config.root, paths)
         reported = in_paths(reported, wanted, repo.model)

@@ -42,6 +42,7 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
             **summary_counts(result.findings),
             "total": len(result.findings),
             "suppressed": len(result.suppressed),
+            "unused_waivers": len(result.unused_waivers),
             "baselined": result.baselined,
             "preexisting": result.preexisting,
             "rules": dict(sorted(Counter(f.code for f in result.findings).items())),

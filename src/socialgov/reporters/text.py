@@ -48,6 +48,7 @@ def summary(result: LintResult) -> str:
         f"{count} {what}"
         for count, what in (
             (len(result.suppressed), "suppressed"),
+            (len(result.unused_waivers), "unused waiver" + "s" * (len(result.unused_waivers) != 1)),
             (result.baselined, "in the baseline"),
             (result.preexisting, "already present at the --new-since revision"),
         )

@@ -23,6 +23,9 @@ class RuleContext:
 
     as_of: dt.date
     options: Mapping[str, Any] = field(default_factory=dict)
+    known_rules: frozenset[str] = frozenset()
+    """Codes and names (lower case) of every rule this run knows besides the repository's own
+    Rule entities (plugins, for example); the built-in rules are always known."""
 
 
 @dataclass(frozen=True, slots=True)

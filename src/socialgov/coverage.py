@@ -1,0 +1,87 @@
+"""Which channels policies and playbooks cover: shared by the rules and the audit.
+
+A Policy's ``applies_to`` names the channels that must adopt it; a Playbook covers the channels
+its ``applies_to`` matches and those that list it in their ``playbooks``. A malformed selector
+covers nothing here: SG101 reports it, and no rule may crash on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from socialgov.model import ChannelBase, Model, Playbook
+
+ChannelKey = tuple[str, str]
+"""A channel's (kind, id): Accounts and Channels may share ids."""
+
+
+def key(channel: ChannelBase) -> ChannelKey:
+    return (channel.kind, channel.id)
+
+
+def selected_channels(
+    applies_to: Mapping[str, Any] | None,
+    channels: Sequence[ChannelBase],
+    model: Model,
+    as_of: dt.date,
+) -> list[ChannelBase] | None:
+    """The ``channels`` an ``applies_to`` selector matches; None when there is no selector or
+    it is malformed (so that it counts as matching nothing, and is reported as SG101)."""
+    if applies_to is None:
+        return None
+    from socialgov.selectors import SelectorError, compile_selector
+
+    try:
+        selector = compile_selector(applies_to)
+    except SelectorError:
+        return None
+    kinds = selector.kinds
+    return [
+        channel
+        for channel in channels
+        if (not kinds or channel.kind in kinds) and selector.matches(channel, model, as_of)
+    ]
+
+
+def purposes_in(channels: Iterable[ChannelBase]) -> dict[str, list[ChannelBase]]:
+    """Channels grouped by purpose, in the order given; channels without one are left out."""
+    groups: dict[str, list[ChannelBase]] = defaultdict(list)
+    for channel in channels:
+        if channel.purpose:
+            groups[channel.purpose].append(channel)
+    return dict(groups)
+
+
+def playbook_coverage(
+    model: Model, channels: Sequence[ChannelBase], as_of: dt.date
+) -> dict[ChannelKey, list[Playbook]]:
+    """For each of ``channels``, the existing playbooks that cover it (possibly none).
+
+    Each playbook's selector is compiled and run once over the channels; listing a playbook in
+    a channel's ``playbooks`` covers the channel too.
+    """
+    covered: dict[ChannelKey, list[Playbook]] = {key(c): [] for c in channels}
+    for playbook in model.playbooks:
+        for channel in selected_channels(playbook.applies_to, channels, model, as_of) or ():
+            covered[key(channel)].append(playbook)
+    for channel in channels:
+        found = covered[key(channel)]
+        for playbook_id in channel.playbooks:
+            playbook = model.find("Playbook", playbook_id)
+            if isinstance(playbook, Playbook) and all(p.id != playbook_id for p in found):
+                found.append(playbook)
+    return covered
+
+
+def has_crisis_path(playbook: Playbook, model: Model) -> bool:
+    """True when a handoff of ``playbook`` passes a crisis to a team whose function is pr."""
+    for handoff in playbook.handoffs:
+        if handoff.scenario != "crisis":
+            continue
+        team = model.team(handoff.to_team)
+        if team is not None and team.function == "pr":
+            return True
+    return False

@@ -1,0 +1,331 @@
+"""Engagement rules SG501-SG505: pass the ball well.
+
+For every scenario that calls for it, a playbook says who gets the ball, what happens before the
+pass and after it, what constitutes the END, and who is told afterwards. Coverage (which
+playbooks cover which channels) is computed once per rule by ``socialgov.coverage``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from socialgov.coverage import has_crisis_path, key, playbook_coverage
+from socialgov.findings import Severity
+from socialgov.model import ChannelBase, Model, Playbook
+from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.wording import and_list
+
+ESCALATING_PURPOSES = ("service", "sales", "pr")
+"""Purposes whose channels meet complaints, leads and crises, and so need a playbook (SG501)."""
+
+HANDOFF_FIELDS = ("scenario", "trigger", "to", "before", "expect")
+"""What a handoff must say (SG502): which situation, what prompts the pass, who receives the
+ball, what the passer does first and what the receiver is expected to do."""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _playbooks_field(channel: ChannelBase) -> tuple[str, ...]:
+    return ("playbooks",) if "playbooks" in channel.data else ()
+
+
+@rule(
+    code="SG501",
+    name="no-playbook",
+    severity=Severity.WARNING,
+    family="engagement",
+    summary="A live channel whose purpose is service, sales or pr is covered by no Playbook",
+    rationale=(
+        "Service, sales and PR channels meet complaints, sales leads and crises every day. "
+        "Without a playbook nobody knows who gets the ball, what to do before passing it, or "
+        "when the matter is closed, so every operator improvises. A channel is covered by a "
+        "playbook whose applies_to matches it, or by listing the playbook in its 'playbooks'. "
+        "Retired and planned channels are not judged; a reference to a playbook that does not "
+        "exist is SG104's finding and counts as listed here."
+    ),
+    fix=(
+        "List the playbook that covers the channel in its 'playbooks', or make a playbook's "
+        "applies_to match it; write the playbook first if there is none."
+    ),
+    example_fail="""\
+channels:
+  - id: phone-support
+    type: phone
+    purpose: service
+""",
+    example_pass="""\
+playbooks:
+  - id: service-escalation
+    applies_to:
+      kind: [Account, Channel]
+      where: {purpose: service}
+    end: The customer confirms the issue is solved
+channels:
+  - id: phone-support
+    type: phone
+    purpose: service
+""",
+)
+def no_playbook(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    channels = [
+        c
+        for c in model.all_channels
+        if c.live and c.purpose in ESCALATING_PURPOSES and not c.playbooks
+    ]
+    if not channels:
+        return
+    coverage = playbook_coverage(model, channels, ctx.as_of)
+    for channel in channels:
+        if coverage[key(channel)]:
+            continue
+        yield Violation(
+            entity=channel,
+            message=(
+                f"{channel.kind} {channel.id} is a live {channel.purpose} channel covered by no "
+                "playbook, so nobody knows who gets the ball in a complaint, a lead or a "
+                "crisis; list a playbook in its playbooks, or make a playbook's applies_to "
+                "match it"
+            ),
+            field=_playbooks_field(channel),
+        )
+
+
+@rule(
+    code="SG502",
+    name="handoff-incomplete",
+    severity=Severity.ERROR,
+    family="engagement",
+    summary="A handoff lacks scenario, trigger, to, before or expect",
+    rationale=(
+        "A handoff is only useful when it is complete: the scenario it handles, what prompts "
+        "the pass, the team that receives the ball, what the passing team does before passing "
+        "it and what the receiving team is expected to do. A handoff missing any of them leaves "
+        "someone guessing at the worst moment. There is one finding per handoff, naming every "
+        "missing field; 'from' and 'continue_on' are optional."
+    ),
+    fix="Fill in the missing fields of the handoff.",
+    example_fail="""\
+teams:
+  - id: corporate-comms
+    function: pr
+playbooks:
+  - id: crisis
+    end: The holding statement is out
+    handoffs:
+      - scenario: crisis
+        to: corporate-comms
+""",
+    example_pass="""\
+teams:
+  - id: corporate-comms
+    function: pr
+playbooks:
+  - id: crisis
+    end: The holding statement is out
+    handoffs:
+      - scenario: crisis
+        trigger: A complaint is shared more than 50 times in an hour
+        to: corporate-comms
+        before: Acknowledge publicly and take the conversation to DM
+        expect: Issue a holding statement within 1 hour
+""",
+)
+def handoff_incomplete(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    for playbook in model.playbooks:
+        for handoff in playbook.handoffs:
+            values = {
+                "scenario": handoff.scenario,
+                "trigger": handoff.trigger,
+                "to": handoff.to_team,
+                "before": handoff.before,
+                "expect": handoff.expect,
+            }
+            missing = [name for name in HANDOFF_FIELDS if _blank(values[name])]
+            if not missing:
+                continue
+            what = handoff.scenario or "unnamed scenario"
+            yield Violation(
+                entity=playbook,
+                message=(
+                    f"Playbook {playbook.id}: handoff {handoff.index + 1} ({what}) lacks "
+                    f"{and_list(missing)}; say {and_list([_MEANING[m] for m in missing])}"
+                ),
+                field=("handoffs", handoff.index),
+                key=f"handoffs/{handoff.index}",
+            )
+
+
+_MEANING = {
+    "scenario": "which situation it handles (scenario)",
+    "trigger": "what prompts the pass (trigger)",
+    "to": "which team receives the ball (to)",
+    "before": "what the passing team does first (before)",
+    "expect": "what the receiving team is expected to do (expect)",
+}
+
+
+
+@rule(
+    code="SG503",
+    name="no-end-condition",
+    severity=Severity.ERROR,
+    family="engagement",
+    summary="A Playbook has no end",
+    rationale=(
+        "Without an agreed END a case is never closed: it is passed around, or dropped without "
+        "anyone deciding it was done. 'end' says what constitutes the end of the matter."
+    ),
+    fix="Write in the playbook's 'end' what closes the matter (e.g. the customer confirms the "
+    "issue is solved).",
+    example_fail="""\
+playbooks:
+  - id: complaints
+    title: Complaint handling
+""",
+    example_pass="""\
+playbooks:
+  - id: complaints
+    title: Complaint handling
+    end: The customer confirms the issue is solved, or 14 days pass without a reply
+""",
+)
+def no_end_condition(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    for playbook in model.playbooks:
+        if not _blank(playbook.end):
+            continue
+        written = "end" in playbook.data
+        yield Violation(
+            entity=playbook,
+            message=(
+                f"Playbook {playbook.id} has {'an empty' if written else 'no'} end, so its "
+                "cases are never closed; write in end what constitutes the END of the matter"
+            ),
+            field=("end",) if written else (),
+        )
+
+
+@rule(
+    code="SG504",
+    name="loop-not-closed",
+    severity=Severity.WARNING,
+    family="engagement",
+    summary="A Playbook's follow_up lacks communicate_to or lessons_learned",
+    rationale=(
+        "Passing the ball well ends with closing the loop: telling whoever else should know "
+        "(communicate_to) and asking what was learned (lessons_learned). An empty list, "
+        "lessons_learned: false or an empty text count as missing."
+    ),
+    fix="Add follow_up.communicate_to (the teams or audiences to tell) and "
+    "follow_up.lessons_learned (true, or a description of the review).",
+    example_fail="""\
+playbooks:
+  - id: complaints
+    end: The customer confirms the issue is solved
+    follow_up:
+      communicate_to: [product]
+""",
+    example_pass="""\
+playbooks:
+  - id: complaints
+    end: The customer confirms the issue is solved
+    follow_up:
+      communicate_to: [product]
+      lessons_learned: Monthly complaint review with product
+""",
+)
+def loop_not_closed(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    for playbook in model.playbooks:
+        follow_up = playbook.follow_up
+        missing = []
+        if not follow_up.get("communicate_to"):
+            missing.append("communicate_to (who else to tell)")
+        lessons = follow_up.get("lessons_learned")
+        if lessons is False or _blank(lessons):
+            missing.append("lessons_learned (the review that asks what to do differently)")
+        if not missing:
+            continue
+        written = "follow_up" in playbook.data
+        yield Violation(
+            entity=playbook,
+            message=(
+                f"Playbook {playbook.id} does not close the loop: its follow_up lacks "
+                f"{and_list(missing)}; add {'them' if len(missing) > 1 else 'it'} to follow_up"
+            ),
+            field=("follow_up",) if written else (),
+        )
+
+
+@rule(
+    code="SG505",
+    name="no-crisis-path",
+    severity=Severity.WARNING,
+    family="engagement",
+    summary="A live Account is covered by no handoff whose scenario is crisis and whose to team "
+    "has function pr",
+    rationale=(
+        "Any public account can be where a crisis starts. When it does, the operator must know "
+        "that the ball goes to the PR team, and how. An account is covered by the handoffs of "
+        "every playbook that covers it (by applies_to or by its 'playbooks'); one of them must "
+        "have scenario crisis and pass to a Team whose function is pr. Retired and planned "
+        "accounts are not judged."
+    ),
+    fix=(
+        "Cover the account with a playbook that has a crisis handoff to the PR team: add such "
+        "a handoff to a playbook it already has, or list (or match) a crisis playbook."
+    ),
+    example_fail="""\
+accounts:
+  - id: acme-x
+    platform: x
+""",
+    example_pass="""\
+teams:
+  - id: corporate-comms
+    function: pr
+playbooks:
+  - id: crisis
+    applies_to: {kind: Account}
+    end: The holding statement is out and mentions are back to normal
+    handoffs:
+      - scenario: crisis
+        trigger: A post about us is shared more than 50 times in an hour
+        to: corporate-comms
+        before: Acknowledge and stop scheduled posts
+        expect: Issue a holding statement within 1 hour
+accounts:
+  - id: acme-x
+    platform: x
+""",
+)
+def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    accounts = [a for a in model.accounts if a.live]
+    if not accounts:
+        return
+    coverage = playbook_coverage(model, accounts, ctx.as_of)
+    crisis: dict[str, bool] = {}
+    for account in accounts:
+        playbooks = coverage[key(account)]
+        if any(_crisis(p, model, crisis) for p in playbooks):
+            continue
+        if playbooks:
+            named = ", ".join(p.id for p in playbooks)
+            why = f"none of its playbooks ({named}) passes a crisis to a team whose function is pr"
+        else:
+            why = "no playbook covers it"
+        yield Violation(
+            entity=account,
+            message=(
+                f"Account {account.id} has no crisis path: {why}; cover it with a playbook "
+                "that has a handoff with scenario crisis to the PR team"
+            ),
+            field=_playbooks_field(account),
+            related=tuple(playbooks),
+        )
+
+
+def _crisis(playbook: Playbook, model: Model, seen: dict[str, bool]) -> bool:
+    if playbook.id not in seen:
+        seen[playbook.id] = has_crisis_path(playbook, model)
+    return seen[playbook.id]

@@ -282,6 +282,45 @@ def test_command(
     return report.exit_code
 
 
+@cli.command("rules")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table, or JSON with every rule's documentation.",
+)
+def rules_command(output_format: str) -> int:
+    """List every rule: code, name, severity, family and summary."""
+    from socialgov.explain import rules_json, rules_table
+    from socialgov.lint import available_rules
+
+    rules = available_rules()
+    click.echo(rules_json(rules) if output_format == "json" else rules_table(rules), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument("rule")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Plain text, JSON, or a Markdown section as in docs/rules.md.",
+)
+def explain(rule: str, output_format: str) -> int:
+    """Explain RULE (a code such as SG403, or a name such as cross-channel-inconsistency)."""
+    from socialgov.explain import explain as render
+    from socialgov.explain import find
+    from socialgov.lint import available_rules
+
+    click.echo(render(find(rule, available_rules()), output_format), nl=False)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
     args = list(sys.argv[1:] if argv is None else argv)

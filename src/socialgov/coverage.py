@@ -38,12 +38,7 @@ def selected_channels(
         selector = compile_selector(applies_to)
     except SelectorError:
         return None
-    kinds = selector.kinds
-    return [
-        channel
-        for channel in channels
-        if (not kinds or channel.kind in kinds) and selector.matches(channel, model, as_of)
-    ]
+    return [channel for channel in channels if selector.matches(channel, model, as_of)]
 
 
 def purposes_in(channels: Iterable[ChannelBase]) -> dict[str, list[ChannelBase]]:

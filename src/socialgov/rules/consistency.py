@@ -109,10 +109,10 @@ def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             yield Violation(
                 entity=channel,
                 message=(
-                    f"{channel.kind} {channel.id} is one of the channels Policy {policy.id}'s "
-                    f"applies_to names, but does not adopt it; add '{policy.id}' to its "
-                    f"policies{'' if listed else ' (a list of policy ids)'}, or narrow the "
-                    "policy's applies_to if the channel is out of its scope"
+                    f"Policy {policy.id} applies to {channel.kind} {channel.id} (by its "
+                    f"applies_to), but the {channel.kind.lower()} does not adopt it; add "
+                    f"'{policy.id}' to its policies{'' if listed else ' (a list of policy ids)'}"
+                    ", or narrow the policy's applies_to if the channel is out of its scope"
                 ),
                 field=("policies",) if listed else (),
                 related=(policy,),
@@ -439,6 +439,7 @@ people:
   - id: jdoe
     employment: full_time
     status: departed
+    departed_on: 2026-06-30
 policies:
   - id: service-sla
     owner: jdoe
@@ -556,11 +557,11 @@ def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violatio
             yield Violation(
                 entity=policy,
                 message=(
-                    f"Policy {policy.id} applies to {purpose} channels {_names(channels)} "
-                    f"(traditional) but to none of the {plural(len(accounts), 'live Account')} "
-                    f"of purpose {purpose} ({_names(accounts)}); social is another channel, so "
-                    "widen applies_to to those Accounts (e.g. kind: [Account, Channel]) or "
-                    "write their counterpart policy"
+                    f"Policy {policy.id} applies to the traditional {purpose} "
+                    f"{'channel' if len(channels) == 1 else 'channels'} {_names(channels)} but "
+                    f"to none of the live {purpose} Accounts ({_names(accounts)}); social is "
+                    "another channel, so widen applies_to to those Accounts (e.g. kind: "
+                    "[Account, Channel]) or write their counterpart policy"
                 ),
                 field=("applies_to",),
                 related=tuple(accounts),

@@ -123,8 +123,8 @@ accounts:
     platform: x
     owner: jdoe
     waivers:
-      - rule: SG999
-        reason: Handed over to the agency; see ticket CX-12
+      - rule: ungoverned-acount
+        reason: Policies are being written; see ticket GOV-12
         approved_by: jdoe
         expires: 2027-03-31
 """,
@@ -137,8 +137,8 @@ accounts:
     platform: x
     owner: jdoe
     waivers:
-      - rule: SG203
-        reason: A backup owner is being hired; see ticket HR-77
+      - rule: ungoverned-account
+        reason: Policies are being written; see ticket GOV-12
         approved_by: jdoe
         expires: 2027-03-31
 """,

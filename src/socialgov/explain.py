@@ -1,0 +1,179 @@
+"""The rule catalogue as people read it: ``socialgov rules`` and ``socialgov explain``.
+
+Everything here formats :class:`~socialgov.rules.base.RuleInfo` metadata; the rules themselves
+carry their documentation (summary, rationale, options, fix, a failing and a passing example),
+so the catalogue, ``explain`` and docs/rules.md cannot tell different stories. The examples are
+run by the test suite.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from socialgov.errors import SocialgovError
+from socialgov.rules.base import RuleInfo
+from socialgov.rules.waivers import UNWAIVABLE
+
+WIDTH = 100
+FORMATS = ("text", "json", "markdown")
+JSON_VERSION = 1
+
+
+def find(selector: str, rules: Sequence[RuleInfo]) -> RuleInfo:
+    """The rule whose code or name is ``selector`` (any case); a helpful error otherwise."""
+    wanted = selector.strip()
+    for info in rules:
+        if wanted.upper() == info.code.upper() or wanted.lower() == info.name:
+            return info
+    prefixed = [info for info in rules if info.code.upper().startswith(wanted.upper())]
+    if wanted and prefixed:
+        codes = ", ".join(info.code for info in prefixed)
+        raise SocialgovError(
+            f"'{selector}' is a prefix of several rules ({codes}); explain one of them, or see "
+            "them all with 'socialgov rules'"
+        )
+    keys = {info.code.lower(): info for info in rules} | {info.name: info for info in rules}
+    close = difflib.get_close_matches(wanted.lower(), list(keys), n=1, cutoff=0.6)
+    match = keys[close[0]] if close else None
+    if match is None and len(wanted) >= 3:
+        match = next((info for info in rules if wanted.lower() in info.name), None)
+    hint = f"; did you mean {match.code} ({match.name})?" if match else ";"
+    raise SocialgovError(
+        f"unknown rule '{selector}'{hint} 'socialgov rules' lists every rule's code and name"
+    )
+
+
+def _options(info: RuleInfo) -> list[tuple[str, str]]:
+    return [(name, json.dumps(default)) for name, default in info.options.items()]
+
+
+# ----------------------------------------------------------------------------- socialgov rules
+
+
+def rules_table(rules: Iterable[RuleInfo]) -> str:
+    """One row per rule: code, name, severity, family, summary, in aligned columns."""
+    rows = [("CODE", "NAME", "SEVERITY", "FAMILY", "SUMMARY")]
+    rows.extend((i.code, i.name, str(i.severity), i.family, i.summary) for i in rules)
+    widths = [max(len(row[col]) for row in rows) for col in range(4)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4]
+        for row in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def rule_dict(info: RuleInfo) -> dict[str, Any]:
+    return {
+        "code": info.code,
+        "name": info.name,
+        "severity": str(info.severity),
+        "family": info.family,
+        "summary": info.summary,
+        "rationale": info.rationale,
+        "fix": info.fix,
+        "options": dict(info.options),
+        "example_fail": info.example_fail,
+        "example_pass": info.example_pass,
+    }
+
+
+def rules_json(rules: Iterable[RuleInfo]) -> str:
+    document = {"version": JSON_VERSION, "rules": [rule_dict(info) for info in rules]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# ----------------------------------------------------------------------------- socialgov explain
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(
+        text, width=WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
+
+
+def _block(text: str, indent: str = "    ") -> str:
+    return textwrap.indent(text.rstrip("\n"), indent, lambda line: True)
+
+
+def explain_text(info: RuleInfo) -> str:
+    """A rule's documentation for the terminal, in the order ruff's rule pages use."""
+    parts = [
+        f"{info.code} {info.name}",
+        f"Severity: {info.severity}    Family: {info.family}",
+        "",
+        "What it does",
+        _wrap(info.summary.rstrip(".") + "."),
+    ]
+    if info.rationale:
+        parts += ["", "Why is this bad?", _wrap(info.rationale)]
+    parts += ["", "Options"]
+    options = _options(info)
+    if options:
+        parts += [f"  {name} (default: {default})" for name, default in options]
+        parts.append(_wrap("Set them under 'options:' in socialgov.yaml."))
+    else:
+        parts.append("  none")
+    if info.fix:
+        parts += ["", "How to fix", _wrap(info.fix)]
+    if info.example_fail:
+        parts += ["", "Example that fails", _block(info.example_fail)]
+    if info.example_pass:
+        parts += ["", "Example that passes", _block(info.example_pass)]
+    waive = (
+        ""
+        if info.code.lower() in UNWAIVABLE
+        else f", or waive one finding with a waiver (rule: {info.code}, a reason and an expiry "
+        "date) on the entity it is about"
+    )
+    parts += [
+        "",
+        "Turning it off",
+        _wrap(
+            f"Add {info.code} to 'ignore' in socialgov.yaml or change its severity under "
+            f"'severity'{waive}."
+        ),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def explain_markdown(info: RuleInfo) -> str:
+    """A rule's documentation as a section of docs/rules.md."""
+    parts = [
+        f"## {info.code} {info.name}",
+        "",
+        f"Severity: **{info.severity}**. Family: {info.family}.",
+        "",
+        "### What it does",
+        "",
+        info.summary.rstrip(".") + ".",
+    ]
+    if info.rationale:
+        parts += ["", "### Why is this bad?", "", info.rationale]
+    parts += ["", "### Options", ""]
+    options = _options(info)
+    if options:
+        parts += [f"- `{name}` (default: `{default}`)" for name, default in options]
+    else:
+        parts.append("None.")
+    if info.fix:
+        parts += ["", "### How to fix", "", info.fix]
+    if info.example_fail or info.example_pass:
+        parts += ["", "### Example", ""]
+    if info.example_fail:
+        parts += ["This fails:", "", "```yaml", info.example_fail.rstrip("\n"), "```", ""]
+    if info.example_pass:
+        parts += ["This passes:", "", "```yaml", info.example_pass.rstrip("\n"), "```", ""]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def explain(info: RuleInfo, output_format: str = "text") -> str:
+    """A rule's documentation in ``output_format`` (text, json or markdown)."""
+    if output_format == "json":
+        return json.dumps(rule_dict(info), indent=2, ensure_ascii=False) + "\n"
+    if output_format == "markdown":
+        return explain_markdown(info)
+    return explain_text(info)

@@ -60,7 +60,9 @@ def rules_table(rules: Iterable[RuleInfo]) -> str:
     rows.extend((i.code, i.name, str(i.severity), i.family, i.summary) for i in rules)
     widths = [max(len(row[col]) for row in rows) for col in range(4)]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4]
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+        + "  "
+        + row[4]
         for row in rows
     ]
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -23,9 +23,7 @@ LISTED = 5
 """How many channels a message names for one value before it says "and N more"."""
 
 
-def _adopters(
-    model: Model, *, live_only: bool
-) -> dict[str, list[tuple[ChannelBase, PolicyRef]]]:
+def _adopters(model: Model, *, live_only: bool) -> dict[str, list[tuple[ChannelBase, PolicyRef]]]:
     """Policy id to the channels that adopt it (with their reference), in one pass."""
     index: dict[str, list[tuple[ChannelBase, PolicyRef]]] = defaultdict(list)
     for channel in model.all_channels:
@@ -54,7 +52,6 @@ def _by_kind(channels: Iterable[ChannelBase]) -> str:
     if traditional:
         parts.append(f"{_names(traditional)} (traditional)")
     return " and ".join(parts)
-
 
 
 @rule(
@@ -131,8 +128,8 @@ def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "A channel's terms are what it tells customers (its bio, auto-reply, recorded message). "
         "When a channel promises a 24-hour reply while the policy it adopts fixes 4 hours, "
         "customers get different answers depending on where they ask. Values are compared as a "
-        "reader would read them: 24, 24.0 and \"24\" are the same value, as are true and "
-        "\"true\", and whitespace around a text does not count; case and units written in the "
+        'reader would read them: 24, 24.0 and "24" are the same value, as are true and '
+        '"true", and whitespace around a text does not count; case and units written in the '
         "text do. Retired channels state nothing any more and are not judged; planned ones are, "
         "so that they go live stating the right value. A term the channel does not state is not "
         "a mismatch. A pinned older version (service-sla@2) is still compared with the policy's "
@@ -201,7 +198,7 @@ def term_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "channel adopting the policy that states such a term must state the same value. There is "
         "one finding per policy and term, on the policy's consistent_terms entry, naming each "
         "value and which channels, social and traditional, state it. Values are compared as in "
-        "SG402 (24 and \"24\" are the same). Channels that do not state the term, and retired "
+        'SG402 (24 and "24" are the same). Channels that do not state the term, and retired '
         "or planned channels, are not compared."
     ),
     fix=(
@@ -267,9 +264,7 @@ def _inconsistency(
     hint = ""
     if len(values[0][1]) > len(values[1][1]):
         hint = f" (most state {show_term(values[0][0])})"
-    stating = sorted(
-        (c for _, chans in values for c in chans), key=lambda c: (not c.social, c.id)
-    )
+    stating = sorted((c for _, chans in values for c in chans), key=lambda c: (not c.social, c.id))
     return Violation(
         entity=policy,
         message=(

@@ -166,7 +166,6 @@ _MEANING = {
 }
 
 
-
 @rule(
     code="SG503",
     name="no-end-condition",

@@ -64,9 +64,7 @@ def waiver_problems(
         node = ("rule",)
     if waiver.reason is None or not waiver.reason.strip():
         problems.append("has no reason")
-        fixes.append(
-            "write in 'reason' why the exception is acceptable, with a ticket or plan"
-        )
+        fixes.append("write in 'reason' why the exception is acceptable, with a ticket or plan")
         if node is None:
             node = ("reason",) if waiver.reason is not None else ()
     if waiver.expires is not None and waiver.expires < as_of:
@@ -162,4 +160,3 @@ def invalid_waiver(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 field=("waivers", waiver.index, *node),
                 key=f"waivers/{waiver.rule}",
             )
-

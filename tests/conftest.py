@@ -76,21 +76,23 @@ def tricky_repo(tmp_path: Path) -> Path:
     every severity and messages, paths and waiver reasons full of special characters.
 
     SG101 (schema violations) stays an error; SG104 (unknown reference) is made a warning and
-    SG102 (duplicate key) info by socialgov.yaml; SG100, SG105 and a waived SG101 complete it.
+    SG102 (duplicate key) info by socialgov.yaml; SG100, SG105, a waived SG101 and an unused
+    waiver (SG106 info) complete it. Only the SG1 rules run, so that rules added later do not
+    change what the report tests count.
     """
     checkout = tmp_path / "checkout"
     (checkout / ".git").mkdir(parents=True)
     root = checkout / "policy"
     files = {
-        "socialgov.yaml": "organisation: Test\nseverity: {SG104: warning, unknown-document: info,"
-        " SG102: info}\n",
+        "socialgov.yaml": "organisation: Test\nselect: [SG1]\nseverity: {SG104: warning, "
+        "unknown-document: info, SG102: info}\n",
         "people/people.yaml": """\
             people:
               - id: jdoe
                 employment: full_time
                 waivers:
-                  - rule: SG301
-                    reason: Consolidating forums
+                  - rule: SG103
+                    reason: Merging the two jdoe records
             """,
         'accounts/café, "x": 100% <&>.yaml': """\
             kind: Account

@@ -153,9 +153,9 @@ def test_unused_waivers_are_info_findings_kept_apart(make_repo: MakeRepo) -> Non
         ("SG106", Severity.INFO, 19, 9),
     ]
     assert unused[0].message == (
-        "unused waiver: Policy fresh: the waiver of 'policy-review-overdue' (waivers[0]) "
-        "suppresses nothing, as policy-review-overdue finds nothing wrong here any more; "
-        "delete the waiver"
+        "Policy fresh: the waiver for policy-review-overdue (waivers[0]) suppresses nothing "
+        "(unused waiver): policy-review-overdue finds nothing wrong here any more; delete the "
+        "waiver"
     )
     assert unused[0].key == "unused-waiver/policy-review-overdue"
     assert all(f.severity is Severity.ERROR for f in result.findings)  # not among the findings
@@ -199,8 +199,8 @@ def test_text_shows_suppressed_and_unused_only_on_request(
     )
     assert out[0].endswith("(suppressed: Rewritten this quarter; see GOV-7)")
     assert out[1].startswith(
-        "policies.yaml:19:9: SG106 [info] unused waiver: Policy fresh: the waiver of "
-        "'policy-review-overdue'"
+        "policies.yaml:19:9: SG106 [info] Policy fresh: the waiver for policy-review-overdue "
+        "(waivers[0]) suppresses nothing (unused waiver)"
     )
 
 

@@ -1,0 +1,202 @@
+"""The compiled yes/no check says "valid" exactly when jsonschema finds no error.
+
+Differential tests: both paths run on every schema's examples, on thousands of mutations of them,
+and on whole repositories (examples/acme and a generated one), and must agree.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from conftest import ACME, AS_OF, PROJECT
+from socialgov import schema
+from socialgov.config import load_config
+from socialgov.fastcheck import check_for, compile_check
+from socialgov.lint import lint
+
+CHECKED = [*schema.KIND_FILES.values(), schema.CONFIG_FILE]
+ODD_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    1.5,
+    "",
+    "x",
+    "Not An Id!",
+    "2026-02-30",
+    "2026-11-24",
+    "not an email",
+    "https://example.com/a",
+    [],
+    ["x"],
+    [1],
+    ["a", "a"],
+    {},
+    {"x": 1},
+]
+
+
+def jsonschema_valid(file_name: str, value: Any) -> bool:
+    validator = Draft202012Validator(
+        schema.load_schema(file_name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    return not any(True for _ in validator.iter_errors(value))
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*prefix, key)
+            yield from paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield (*prefix, index)
+            yield from paths(item, (*prefix, index))
+
+
+def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    result = copy.deepcopy(value)
+    target = result
+    for part in path[:-1]:
+        target = target[part]
+    if new is _DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = new
+    return result
+
+
+_DELETE = object()
+
+
+def mutations(example: Any) -> Iterator[Any]:
+    yield example
+    for path in paths(example):
+        for new in [_DELETE, *ODD_VALUES]:
+            yield replaced(example, path, new)
+    if isinstance(example, dict):
+        yield {**example, "unknown_field": 1}
+
+
+@pytest.mark.parametrize("file_name", CHECKED)
+def test_every_published_schema_has_a_compiled_check(file_name: str) -> None:
+    # If this fails, a schema uses a construct fastcheck does not trust; extend fastcheck (with
+    # differential tests) rather than losing the fast path silently.
+    assert check_for(file_name) is not None
+
+
+@pytest.mark.parametrize("file_name", CHECKED)
+def test_compiled_check_agrees_with_jsonschema_on_examples_and_mutations(file_name: str) -> None:
+    check = check_for(file_name)
+    assert check is not None
+    examples = schema.load_schema(file_name).get("examples", [])
+    assert examples, f"{file_name} has no examples to test with"
+    tried = disagreements = 0
+    for example in examples:
+        for value in mutations(example):
+            tried += 1
+            expected = jsonschema_valid(file_name, value)
+            if check(value) != expected:
+                disagreements += 1
+                pytest.fail(f"{file_name}: fast={not expected} jsonschema={expected} on {value!r}")
+    assert tried > 50 and disagreements == 0
+
+
+def test_ref_siblings_apply_as_in_2020_12() -> None:
+    check = compile_check(
+        {
+            "$defs": {"s": {"type": "string"}},
+            "properties": {"a": {"$ref": "#/$defs/s", "minLength": 3}},
+        }
+    )
+    assert check is not None
+    assert check({"a": "abc"})
+    assert not check({"a": "x"})  # draft 7 would ignore minLength next to $ref
+
+
+def test_dates_are_judged_by_jsonschemas_format_checker() -> None:
+    check = compile_check({"type": "string", "format": "date"})
+    assert check is not None
+    assert check("2026-02-28")
+    assert not check("2026-02-30")  # a date-shaped string that is no date
+
+
+@pytest.mark.parametrize(
+    "unsure",
+    [
+        {"unevaluatedProperties": False},
+        {"prefixItems": [{"type": "string"}]},
+        {"enum": [1, 2]},
+        {"const": True},
+        {"$ref": "other.schema.json"},
+        {"properties": {"a": {"dependentRequired": {"a": ["b"]}}}},
+    ],
+)
+def test_schemas_it_might_read_differently_are_left_to_jsonschema(unsure: dict[str, Any]) -> None:
+    assert compile_check(unsure) is None
+
+
+def test_the_compiled_check_does_not_fill_in_defaults() -> None:
+    check = compile_check({"properties": {"a": {"type": "string", "default": "x"}}})
+    assert check is not None
+    value: dict[str, Any] = {}
+    assert check(value)
+    assert value == {}
+
+
+def _findings(root: Path, fast_after: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    monkeypatch.setattr(schema, "FAST_AFTER", fast_after)
+    schema._calls.clear()
+    result = lint(load_config(root).with_overrides(as_of=AS_OF))
+    return [
+        (f.code, f.path, f.line, f.column, f.message, f.key, f.severity) for f in result.findings
+    ]
+
+
+SCHEMA_DEFECTS = """\
+people:
+  - {id: p-bad-email, name: Bad Email, email: not-an-email}
+  - {id: p-unknown, name: Unknown Field, emial: a@example.com}
+  - {id: P Bad Id, name: Bad Id}
+  - {id: p-no-name}
+accounts:
+  - {id: a-bad-date, platform: x, handle: a, created: 2026-02-30}
+  - {id: a-bad-type, platform: x, handle: b, policies: social-media}
+  - {id: a-bad-enum, platform: twiter, handle: c}
+  - {id: a-nested, platform: x, handle: d, terms: {service_hours: [1, 2]}}
+  - [not, a, mapping]
+teams:
+  - {id: t-bad, name: 7, function: marketingg}
+"""
+
+
+@pytest.mark.parametrize("repository", ["acme", "generated"])
+def test_lint_findings_are_identical_on_the_fast_and_the_jsonschema_path(
+    repository: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / repository
+    if repository == "acme":
+        shutil.copytree(ACME, root)
+    else:
+        sys.path.insert(0, str(PROJECT / "benchmarks"))
+        try:
+            from generate import Generator
+        finally:
+            sys.path.remove(str(PROJECT / "benchmarks"))
+        Generator(1500).write(root)
+    (root / "schema-defects.yaml").write_text(SCHEMA_DEFECTS, encoding="utf-8")
+    slow = _findings(root, 10**9, monkeypatch)
+    fast = _findings(root, 0, monkeypatch)
+    assert any(code == "SG101" for code, *_ in slow)  # there are schema findings to compare
+    assert fast == slow

@@ -237,12 +237,17 @@ def test_ref_assertion_on_a_list_and_pinned_policies(make_repo: MakeRepo) -> Non
 
 
 def test_template_follows_references_and_reads_fields(make_repo: MakeRepo) -> None:
-    rule = MFA_RULE + 'message: "{kind} {id} ({owner.name}, {metrics.followers}): {code} {rule}"\n'
+    rule = (
+        MFA_RULE
+        + 'message: "{kind} {id} ({owner.name}, {metrics.followers}): {code} {rule} {field}"\n'
+    )
     result = lint_files(make_repo, {"rules/mfa.yaml": rule, "a.yaml": PEOPLE_AND_ACCOUNTS})
     messages = {f.message for f in custom(result, "ACME002")}
     assert messages == {
-        "Account big (Tim Temp, 50000): ACME002 large-accounts-need-mfa",
-        "Account nobody ((not set), 10000): ACME002 large-accounts-need-mfa",
+        "Account big (Tim Temp, 50000): ACME002 large-accounts-need-mfa security.mfa",
+        "Account big (Tim Temp, 50000): ACME002 large-accounts-need-mfa owner",
+        "Account nobody ((not set), 10000): ACME002 large-accounts-need-mfa security.mfa",
+        "Account nobody ((not set), 10000): ACME002 large-accounts-need-mfa owner",
     }
 
 

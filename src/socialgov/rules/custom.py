@@ -103,6 +103,8 @@ class Outcome:
     group: Any = MISSING
     default: str = ""
     key: str = ""
+    path: str = ""
+    """The assertion's field path, for ``{field}``."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class FieldAssertion:
                 path.local(entity),
                 default=f"{path.text} {shown}; it must {_requirements(self.condition.operators)}",
                 key=f"{self.index}:{path.text}",
+                path=path.text,
             )
 
 
@@ -151,6 +154,7 @@ class RefAssertion:
                 self.path.local(entity),
                 default=f"{self.path.text} {shown}; it must name {need}",
                 key=f"{self.index}:{self.path.text}",
+                path=self.path.text,
             )
 
     def _holds(self, value: Any, model: Model, as_of: Any) -> bool:
@@ -215,6 +219,7 @@ class SameAssertion:
                         "it must be the same everywhere"
                     ),
                     key=f"{self.index}:{self.path.text}",
+                    path=self.path.text,
                 )
 
 
@@ -248,6 +253,7 @@ class UniqueAssertion:
                         "it must be unique"
                     ),
                     key=f"{self.index}:{self.path.text}",
+                    path=self.path.text,
                 )
 
 
@@ -408,6 +414,7 @@ class CompiledRule:
             "value": outcome.value,
             "others": outcome.others,
             "group": outcome.group,
+            "field": outcome.path,
             "rule": self.id,
             "code": self.code,
         }

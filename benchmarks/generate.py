@@ -32,6 +32,34 @@ AS_OF = "2026-11-24"
 PER_FILE = 100
 
 
+# Rules as code over every account, so the benchmark measures the engine at scale: a group
+# assertion across all service channels, a unique per platform (both hash, never pairwise), a
+# count per team, and a per-entity assertion following a reference.
+CUSTOM_RULES = """\
+rules:
+  - id: bench-same-service-hours
+    code: BENCH001
+    select:
+      kind: [Account, Channel]
+      where: {purpose: service, status: {not_in: [retired, planned]}}
+    assert: {same: terms.service_hours}
+  - id: bench-unique-handles
+    code: BENCH002
+    select: {kind: Account}
+    group_by: platform
+    assert: {unique: handle}
+  - id: bench-accounts-per-team
+    code: BENCH003
+    select: {kind: Account, where: {status: active}}
+    group_by: team
+    assert: {count: {max: 100000}}
+  - id: bench-full-time-owners
+    code: BENCH004
+    select: {kind: Account, where: {metrics.followers: {ge: 10000}}}
+    assert: {field: owner, ref: Person, where: {employment: full_time}}
+"""
+
+
 def _q(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -197,6 +225,7 @@ class Generator:
             ),
             "objectives/objectives.yaml": "objectives:\n" + objectives + "\n",
             "broken/syntax.yaml": "accounts:\n  - id: broken\n   platform: x\n",
+            "rules/custom.yaml": CUSTOM_RULES,
         }
 
     def write(self, out: Path) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -156,3 +157,31 @@ def _time_limit(seconds: float) -> Iterator[None]:
 def time_limit() -> Callable[[float], AbstractContextManager[None]]:
     """``with time_limit(10): ...`` fails the test instead of hanging CI when code never ends."""
     return _time_limit
+
+
+Git = Callable[..., str]
+
+
+@pytest.fixture
+def git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Git:
+    """Run git in a folder with a known identity and no user or system configuration, never
+    finding a repository above ``tmp_path``: ``git("commit", "-m", "x", cwd=repo)``."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n", "utf-8")
+    for name, value in {
+        "GIT_CONFIG_GLOBAL": str(config),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_CEILING_DIRECTORIES": str(tmp_path),
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str, cwd: Path) -> str:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    return run

@@ -93,6 +93,21 @@ def run_rule_tests(model: Model, load_findings: Sequence[Finding], config: Confi
     return TestReport(tuple(cases), config.as_of, time.perf_counter() - started)
 
 
+def run_builtin_tests(config: Config) -> TestReport:
+    """Run the tests of the built-in rules written in YAML (the project's own rules/ folder)."""
+    from socialgov.rules.custom import yaml_compiled_rules
+
+    started = time.perf_counter()
+    ctx = RuleContext(as_of=config.as_of, options=config.options)
+    cases = [
+        _run_case(rule, index, test, config.strategy, ctx)
+        for rule in yaml_compiled_rules()
+        for index, test in enumerate(rule.data.get("tests") or [])
+        if isinstance(test, Mapping)
+    ]
+    return TestReport(tuple(cases), config.as_of, time.perf_counter() - started)
+
+
 def _rule_cases(
     rule: Entity,
     model: Model,
@@ -125,35 +140,44 @@ def _rule_cases(
     results = []
     for index, test in enumerate(tests):
         if isinstance(test, Mapping):
-            results.append(_run_case(compiled, rule, index, test, model, ctx))
+            results.append(_run_case(compiled, index, test, model.strategy, ctx))
     return results
 
 
 def _run_case(
     compiled: CompiledRule,
-    rule: Entity,
     index: int,
     test: Mapping[str, Any],
-    model: Model,
+    strategy: Mapping[str, str],
     ctx: RuleContext,
 ) -> CaseResult:
     started = time.perf_counter()
     name = str(test.get("name") or f"test {index + 1}")
     at = ("tests", index)
-    pos = rule.locate((*at, "name"))
+    document = compiled.document
+    assert document is not None, "a rule to test knows where it is written"
+    pos = document.locate((*compiled.base, *at, "name"))
 
     def result(outcome: str, detail: str = "") -> CaseResult:
         seconds = time.perf_counter() - started
         return CaseResult(
-            rule.id, compiled.code, name, rule.path, pos.line, pos.column, outcome, detail, seconds
+            compiled.id,
+            compiled.code,
+            name,
+            document.path,
+            pos.line,
+            pos.column,
+            outcome,
+            detail,
+            seconds,
         )
 
     documents = [
-        _sub_document(rule.source.document, (*rule.source.base, *at, "entities", i), i)
+        _sub_document(document, (*compiled.base, *at, "entities", i), i)
         for i, item in enumerate(test.get("entities") or [])
         if isinstance(item, Mapping)
     ]
-    test_model, problems = build_model(documents, model.strategy)
+    test_model, problems = build_model(documents, strategy)
     invalid = [f for f in problems if f.code in _INVALID_TEST_DATA]
     if invalid:
         lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in invalid]

@@ -374,50 +374,6 @@ def policy_review_overdue(model: Model, ctx: RuleContext) -> Iterator[Violation]
 
 
 @rule(
-    code="SG406",
-    name="ungoverned-account",
-    severity=Severity.ERROR,
-    family="consistency",
-    summary="A live Account adopts no policy at all",
-    rationale=(
-        "Policies and rules of engagement come before engagement: an account that adopts no "
-        "policy is run on whatever its operator thinks is right that day. Retired and planned "
-        "accounts are not judged. A reference to a policy that does not exist is SG104's "
-        "finding, not this one."
-    ),
-    fix="List the policies the account follows in its 'policies' (at least the organisation's "
-    "social media policy).",
-    example_fail="""\
-accounts:
-  - id: acme-x
-    platform: x
-""",
-    example_pass="""\
-policies:
-  - id: social-media-policy
-accounts:
-  - id: acme-x
-    platform: x
-    policies: [social-media-policy]
-""",
-)
-def ungoverned_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    for account in model.accounts:
-        if not account.live or account.data.get("policies"):
-            continue
-        listed = "policies" in account.data
-        yield Violation(
-            entity=account,
-            message=(
-                f"Account {account.id} is live but adopts no policy; policies come before "
-                "engagement, so list the policies it follows in its policies (at least the "
-                "social media policy)"
-            ),
-            field=("policies",) if listed else (),
-        )
-
-
-@rule(
     code="SG407",
     name="policy-without-owner",
     severity=Severity.WARNING,

@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any
 
 from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.loader import Path_
+from socialgov.loader import Document, Path_
 from socialgov.model import KINDS, Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
 from socialgov.rules.template import Template, TemplateError, parse_template, render_value
@@ -361,6 +361,11 @@ class CompiledRule:
     entity: Entity | None = None
     """The Rule entity it came from (None for a built-in YAML rule)."""
     docs: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
+    """The Rule as written (its ``tests`` among it)."""
+    document: Document | None = None
+    base: Path_ = ()
+    """Where the Rule is written: its document and its path inside it."""
 
     def violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
         selected = select(model, self.selector, ctx.as_of)
@@ -441,7 +446,11 @@ class CompiledRule:
 
 
 def compile_rule(
-    data: Mapping[str, Any], entity: Entity | None = None, *, builtin: bool = False
+    data: Mapping[str, Any],
+    entity: Entity | None = None,
+    *,
+    builtin: bool = False,
+    document: Document | None = None,
 ) -> CompiledRule:
     """Compile one Rule mapping; raise :class:`RuleProblems` listing every problem found."""
     problems: list[RuleProblem] = []
@@ -497,6 +506,9 @@ def compile_rule(
         template=template,
         entity=entity,
         docs={k: data[k] for k in DOC_FIELDS if k in data} if builtin else {},
+        data=data,
+        document=entity.source.document if entity is not None else document,
+        base=entity.source.base if entity is not None else (),
     )
 
 
@@ -775,7 +787,7 @@ def yaml_compiled_rules() -> tuple[CompiledRule, ...]:
             if document.data is None:
                 continue
             try:
-                compiled.append(compile_rule(document.data, builtin=True))
+                compiled.append(compile_rule(document.data, builtin=True, document=document))
             except RuleProblems as exc:
                 raise RuntimeError(f"built-in rule file {path}: {exc}") from None
     return tuple(compiled)

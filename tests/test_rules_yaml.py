@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from conftest import AS_OF, PROJECT
-
 from socialgov.config import Config
 from socialgov.rules.custom import yaml_compiled_rules, yaml_rules
 from socialgov.rules.registry import builtin_rules

@@ -132,3 +132,14 @@ def test_junit_is_valid_against_the_strict_schema(
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("6", "2", "1")
     names = [case.get("name") for case in suite.iter("testcase")]
     assert "<&> \ufffd ]]>" in names
+
+
+def test_a_file_that_does_not_parse_is_an_error(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo({"rules/hours.yaml": SPEC_RULE, "rules/broken.yaml": "rules:\n  - id: [\n"})
+    code, out = run(root, capsys)
+    assert code == 1
+    assert "rules/broken.yaml::(file)::yaml-syntax ERROR" in out
+    assert "the file cannot be read, so its Rules and their tests cannot run" in out
+    assert out.splitlines()[-1] == "1 passed, 1 failed"

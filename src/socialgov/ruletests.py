@@ -87,7 +87,21 @@ def run_rule_tests(model: Model, load_findings: Sequence[Finding], config: Confi
     """Run the tests of every Rule in ``model``; ``load_findings`` tells which Rules are broken."""
     started = time.perf_counter()
     ctx = RuleContext(as_of=config.as_of, options=config.options)
-    cases: list[CaseResult] = []
+    # A file that does not parse may hold Rules whose tests would silently vanish.
+    cases = [
+        CaseResult(
+            "(file)",
+            f.code,
+            "yaml-syntax",
+            f.path,
+            f.line,
+            f.column,
+            ERROR,
+            f"the file cannot be read, so its Rules and their tests cannot run: {f.message}",
+        )
+        for f in load_findings
+        if f.code == "SG100"
+    ]
     for rule in model.rules:
         cases.extend(_rule_cases(rule, model, load_findings, config, ctx))
     return TestReport(tuple(cases), config.as_of, time.perf_counter() - started)

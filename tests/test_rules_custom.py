@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 from conftest import AS_OF, MakeRepo, run_lint
@@ -341,7 +340,8 @@ def test_group_by_a_list_puts_an_entity_in_each_group(make_repo: MakeRepo) -> No
     ]
 
 
-def test_group_assertions_are_linear(tmp_path: Path) -> None:
+def test_group_assertions_on_a_large_model(tmp_path: Path) -> None:
+    """Correctness at scale; speed is measured by benchmarks/run.py, never timed in tests."""
     document = Document("big.yaml", 0, {}, SourceMap())
     count = 30_000
     accounts = {
@@ -366,11 +366,8 @@ def test_group_assertions_are_linear(tmp_path: Path) -> None:
             "assert": [{"unique": "handle"}, {"same": "platform"}],
         }
     )
-    started = time.perf_counter()
     violations = list(rule.violations(model, RuleContext(as_of=AS_OF)))
-    elapsed = time.perf_counter() - started
     assert len(violations) == 1  # h0 is held by a0 and a29999
-    assert elapsed < 5, f"{count} accounts took {elapsed:.1f}s: group assertions must hash"
 
 
 # ----------------------------------------------------------------------------- malformed rules

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from socialgov.config import Config, load_config
+from socialgov.findings import Finding
 from socialgov.lint import LintResult, lint
 
 AS_OF = dt.date(2026, 11, 24)
@@ -49,6 +50,11 @@ def run_lint(root: Path, *, as_of: dt.date = AS_OF, **overrides: object) -> Lint
 
 def codes(result: LintResult) -> list[str]:
     return [f.code for f in result.findings]
+
+
+def found(result: LintResult, code: str) -> list[Finding]:
+    """The reported findings of one rule, in report order."""
+    return [f for f in result.findings if f.code == code]
 
 
 STANDARDS = next(

@@ -1,0 +1,75 @@
+"""Small helpers the rule families share: options, field positions, wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from socialgov.config import DEFAULT_OPTIONS
+from socialgov.loader import Path_
+from socialgov.model import Account, Entity, Model, Person
+from socialgov.rules.base import RuleContext
+
+
+def option(ctx: RuleContext, name: str) -> Any:
+    """A rule option from socialgov.yaml, or its default when the run's options lack it."""
+    return ctx.options.get(name, DEFAULT_OPTIONS[name])
+
+
+def defaults(*names: str) -> dict[str, Any]:
+    """The default values of some options, for a rule's ``options=`` documentation."""
+    return {name: DEFAULT_OPTIONS[name] for name in names}
+
+
+def written(entity: Entity, *path: str) -> Path_:
+    """The longest prefix of ``path`` that the entity's file actually writes.
+
+    Rules point at a field when it is written (an empty list, ``mfa: false``) and at the
+    entity, or the nearest written parent, when it is not.
+    """
+    value: Any = entity.data
+    found: list[str] = []
+    for part in path:
+        if not isinstance(value, Mapping) or part not in value:
+            break
+        found.append(part)
+        value = value[part]
+    return tuple(found)
+
+
+def live_accounts(model: Model) -> Iterator[Account]:
+    """Accounts whose status is neither retired nor planned."""
+    return (account for account in model.accounts if account.live)
+
+
+def departure(person: Person, as_of: dt.date) -> str:
+    """How a departed person left, for messages: "departed on 2026-03-01" or "has status
+    departed"."""
+    if person.departed_on is not None and person.departed_on <= as_of:
+        return f"departed on {person.departed_on.isoformat()}"
+    return "has status departed"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 day``, ``2 days``."""
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
+def listing(items: Iterable[str], limit: int = 10) -> str:
+    """``a, b and c``; long lists end with ``and N more``."""
+    values = list(items)
+    if len(values) > limit:
+        shown, rest = values[:limit], len(values) - limit
+        return ", ".join(shown) + f" and {rest} more"
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+E = TypeVar("E", bound=Entity)
+
+
+def by_position(entities: Iterable[E]) -> list[E]:
+    """Entities in the order they are written: by file, then line and column."""
+    return sorted(entities, key=lambda e: (e.path, e.locate()))

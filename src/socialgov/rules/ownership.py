@@ -1,0 +1,307 @@
+"""Ownership rules SG201-SG207: every live presence has an accountable owner and a backup.
+
+"Channel" means an Account or a traditional Channel; "live" means any status but retired and
+planned. Owners that name no Person are SG104's business, so these rules skip them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from socialgov.findings import Severity
+from socialgov.model import ChannelBase, Model
+from socialgov.rules._common import by_position, defaults, departure, listing, option, plural
+from socialgov.rules.base import RuleContext, Violation, rule
+
+FAMILY = "ownership"
+
+_EMPLOYMENT_WORDS = {"full_time": "full-time", "part_time": "part-time"}
+
+
+def _people_words(employment: Sequence[str]) -> str:
+    """``[full_time]`` -> "full-time person"; ``[full_time, part_time]`` -> "full-time or
+    part-time person"."""
+    words = [_EMPLOYMENT_WORDS.get(kind, kind) for kind in employment]
+    return (" or ".join(words) + " person") if words else "person"
+
+
+@rule(
+    code="SG201",
+    name="unowned-channel",
+    severity=Severity.ERROR,
+    family=FAMILY,
+    summary="A live channel has no owner",
+    rationale=(
+        "A presence nobody owns is a presence nobody answers for: its credentials, replies and "
+        "mistakes belong to no one, and it is the first to be forgotten when people move on. "
+        "Every live Account and Channel needs one accountable owner."
+    ),
+    fix="Set `owner:` to the id of the one Person accountable for the channel.",
+    example_fail="accounts:\n  - id: acme-x\n    platform: x\n    handle: acme\n",
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    handle: acme\n    owner: jdoe\n"
+    ),
+)
+def unowned_channel(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A live channel without an owner."""
+    for channel in model.all_channels:
+        if channel.live and channel.owner is None:
+            yield Violation(
+                channel,
+                f"{channel.kind} {channel.id} (status {channel.status}) has no owner; set owner "
+                "to the id of the one Person accountable for it",
+            )
+
+
+@rule(
+    code="SG202",
+    name="orphan-account",
+    severity=Severity.ERROR,
+    family=FAMILY,
+    summary="A live channel's owner has departed",
+    rationale=(
+        "When the owner leaves, the presence keeps talking in the organisation's name with nobody "
+        "accountable for it, and often with the login in a former employee's hands. A person is "
+        "departed when their status is departed, or their departed_on date is on or before as-of."
+    ),
+    fix="Make an active person the owner, and move the login to them (security).",
+    example_fail=(
+        "people:\n  - id: jdoe\n    employment: full_time\n    status: departed\n"
+        "    departed_on: 2026-03-01\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n"
+    ),
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n    departed_on: 2027-03-01\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n"
+    ),
+)
+def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A live channel whose owner has departed by as-of."""
+    wanted = _people_words(option(ctx, "accountable_employment"))
+    for channel in model.all_channels:
+        if not channel.live:
+            continue
+        owner = model.person(channel.owner)
+        if owner is not None and owner.departed(ctx.as_of):
+            yield Violation(
+                channel,
+                f"{channel.kind} {channel.id} is owned by {owner.id}, who "
+                f"{departure(owner, ctx.as_of)}; make an active {wanted} its owner",
+                field=("owner",),
+                related=(owner,),
+            )
+
+
+@rule(
+    code="SG203",
+    name="no-backup-owner",
+    severity=Severity.WARNING,
+    family=FAMILY,
+    summary="A live channel has no backup_owner, or its backup_owner has departed",
+    rationale=(
+        "Owners go on holiday, fall ill and leave. Without a backup nobody can post, answer or "
+        "recover the login in the meantime, and a departure orphans the presence at once."
+    ),
+    fix="Set `backup_owner:` to an active person other than the owner.",
+    example_fail=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n"
+    ),
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "  - id: asmith\n    employment: part_time\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n    backup_owner: asmith\n"
+    ),
+)
+def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A live channel with no backup_owner, or a departed one."""
+    for channel in model.all_channels:
+        if not channel.live:
+            continue
+        if channel.backup_owner is None:
+            stand_in = f"for {channel.owner} " if channel.owner else ""
+            yield Violation(
+                channel,
+                f"{channel.kind} {channel.id} has no backup_owner; set backup_owner to an active "
+                f"person who can stand in {stand_in}when they are away",
+            )
+            continue
+        backup = model.person(channel.backup_owner)
+        if backup is not None and backup.departed(ctx.as_of):
+            yield Violation(
+                channel,
+                f"{channel.kind} {channel.id}'s backup_owner {backup.id} "
+                f"{departure(backup, ctx.as_of)}; make an active person its backup_owner",
+                field=("backup_owner",),
+                related=(backup,),
+            )
+
+
+@rule(
+    code="SG204",
+    name="backup-same-as-owner",
+    severity=Severity.WARNING,
+    family=FAMILY,
+    summary="A channel's backup_owner is its owner",
+    rationale=(
+        "A backup who is the owner is no backup: when that person is away or leaves, nobody "
+        "stands in. Checked whatever the channel's status, since it is always a slip."
+    ),
+    fix="Set `backup_owner:` to a different, active person.",
+    example_fail=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n    backup_owner: jdoe\n"
+    ),
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "  - id: asmith\n    employment: full_time\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n    backup_owner: asmith\n"
+    ),
+)
+def backup_same_as_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """backup_owner names the same person as owner."""
+    for channel in model.all_channels:
+        if channel.owner is not None and channel.backup_owner == channel.owner:
+            person = model.person(channel.owner)
+            yield Violation(
+                channel,
+                f"{channel.kind} {channel.id} has {channel.owner} as both owner and "
+                "backup_owner; make another active person its backup_owner",
+                field=("backup_owner",),
+                related=(person,) if person is not None else (),
+            )
+
+
+@rule(
+    code="SG205",
+    name="unaccountable-owner",
+    severity=Severity.WARNING,
+    family=FAMILY,
+    summary="A live channel's owner's employment is not in accountable_employment",
+    rationale=(
+        "Agencies, contractors, interns and volunteers may run a presence day to day, but the "
+        "one accountable for it should be someone the organisation employs for the long term "
+        "(by default: full-time staff). Owners who have departed are reported by SG202 instead."
+    ),
+    fix=(
+        "Make a person whose employment is accountable the owner; the current owner can keep "
+        "running the channel day to day. Or widen `options.accountable_employment`."
+    ),
+    options=defaults("accountable_employment"),
+    example_fail=(
+        "people:\n  - id: intern1\n    employment: intern\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: intern1\n"
+    ),
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n"
+    ),
+)
+def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A live channel owned by someone whose employment cannot be accountable."""
+    accountable = list(option(ctx, "accountable_employment"))
+    allowed = ", ".join(accountable) or "nothing"
+    wanted = _people_words(accountable)
+    for channel in model.all_channels:
+        if not channel.live:
+            continue
+        owner = model.person(channel.owner)
+        if owner is None or owner.employment is None or owner.departed(ctx.as_of):
+            continue
+        if owner.employment not in accountable:
+            yield Violation(
+                channel,
+                f"{channel.kind} {channel.id} is owned by {owner.id}, whose employment is "
+                f"{owner.employment}, not one accountable_employment allows ({allowed}); make an "
+                f"active {wanted} its owner ({owner.id} can keep running it day to day)",
+                field=("owner",),
+                related=(owner,),
+            )
+
+
+@rule(
+    code="SG206",
+    name="team-without-lead",
+    severity=Severity.WARNING,
+    family=FAMILY,
+    summary="A Team has no lead, or its lead has departed",
+    rationale=(
+        "A team's lead answers for the channels the team runs, approves waivers and receives "
+        "escalations; a team without one has nobody to pass the ball to."
+    ),
+    fix="Set `lead:` to an active person.",
+    example_fail="teams:\n  - id: care\n    function: service\n",
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "teams:\n  - id: care\n    function: service\n    lead: jdoe\n"
+    ),
+)
+def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A team with no lead, or a departed one."""
+    for team in model.teams:
+        if team.lead is None:
+            yield Violation(
+                team,
+                f"Team {team.id} has no lead; set lead to the active person who answers for "
+                "the team",
+            )
+            continue
+        lead = model.person(team.lead)
+        if lead is not None and lead.departed(ctx.as_of):
+            yield Violation(
+                team,
+                f"Team {team.id}'s lead {lead.id} {departure(lead, ctx.as_of)}; make an active "
+                "person its lead",
+                field=("lead",),
+                related=(lead,),
+            )
+
+
+@rule(
+    code="SG207",
+    name="owner-overloaded",
+    severity=Severity.INFO,
+    family=FAMILY,
+    summary="One person owns more than max_channels_per_owner live channels",
+    rationale=(
+        "Accountability spread over too many presences is accountability in name only: nobody "
+        "can watch, answer and improve dozens of channels. Live Accounts and Channels both count."
+    ),
+    fix=(
+        "Hand some channels to other owners, retire the ones nobody needs, or raise "
+        "`options.max_channels_per_owner`."
+    ),
+    options=defaults("max_channels_per_owner"),
+    example_fail=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "accounts:\n"
+        + "".join(f"  - {{id: acme-{i}, platform: other, owner: jdoe}}\n" for i in range(1, 17))
+    ),
+    example_pass=(
+        "people:\n  - id: jdoe\n    employment: full_time\n"
+        "accounts:\n"
+        + "".join(f"  - {{id: acme-{i}, platform: other, owner: jdoe}}\n" for i in range(1, 16))
+        + "  - {id: acme-16, platform: other, owner: jdoe, status: retired}\n"
+    ),
+)
+def owner_overloaded(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A person owning more live channels than max_channels_per_owner."""
+    limit = int(option(ctx, "max_channels_per_owner"))
+    owned: dict[str, list[ChannelBase]] = defaultdict(list)
+    for channel in model.all_channels:
+        if channel.live and channel.owner is not None:
+            owned[channel.owner].append(channel)
+    for person_id, channels in owned.items():
+        person = model.person(person_id)
+        if person is None or len(channels) <= limit:
+            continue
+        ordered = by_position(channels)
+        yield Violation(
+            person,
+            f"{person.id} owns {plural(len(channels), 'live channel')} "
+            f"({listing(c.id for c in ordered)}), more than max_channels_per_owner ({limit}); "
+            "hand some to other owners or retire the ones nobody needs",
+            related=tuple(ordered),
+        )

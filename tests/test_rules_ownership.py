@@ -1,0 +1,415 @@
+"""Ownership rules SG201-SG207, each on an entity that fires and on its near misses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import MakeRepo, found, run_lint
+from socialgov.findings import EntityRef, Severity
+
+PEOPLE = """\
+people:
+  - id: jdoe
+    employment: full_time
+  - id: asmith
+    employment: full_time
+  - id: gone
+    employment: full_time
+    status: departed
+    departed_on: 2026-03-01
+  - id: today
+    employment: full_time
+    departed_on: 2026-11-24
+  - id: tomorrow
+    employment: full_time
+    departed_on: 2026-11-25
+  - id: resting
+    employment: full_time
+    status: leave
+  - id: temp
+    employment: contractor
+  - id: agency
+    employment: agency
+  - id: gone-temp
+    employment: contractor
+    status: departed
+    departed_on: 2026-01-31
+  - id: marked
+    employment: full_time
+    status: departed
+    departed_on: 2027-01-31
+"""
+
+
+def person(person_id: str) -> EntityRef:
+    return EntityRef("Person", person_id)
+
+
+# --------------------------------------------------------------------------- SG201
+
+
+def test_unowned_channel_fires_on_the_entity_of_a_live_account_and_channel(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - id: no-owner
+                platform: x
+              - id: dormant-no-owner
+                platform: x
+                status: dormant
+            """,
+            "channels.yaml": """\
+            kind: Channel
+            id: phone
+            type: phone
+            """,
+        }
+    )
+    findings = found(run_lint(root), "SG201")
+    assert [(f.path, f.line, f.column, f.entity) for f in findings] == [
+        ("accounts.yaml", 2, 5, EntityRef("Account", "no-owner")),
+        ("accounts.yaml", 4, 5, EntityRef("Account", "dormant-no-owner")),
+        ("channels.yaml", 1, 1, EntityRef("Channel", "phone")),
+    ]
+    assert findings[0].severity is Severity.ERROR
+    assert findings[0].message == (
+        "Account no-owner (status active) has no owner; set owner to the id of the one Person "
+        "accountable for it"
+    )
+    assert "Channel phone" in findings[2].message
+
+
+def test_unowned_channel_skips_retired_planned_owned_and_unknown_owners(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - {id: old, platform: x, status: retired}
+              - {id: soon, platform: x, status: planned}
+              - {id: owned, platform: x, owner: jdoe}
+              - {id: typo, platform: x, owner: jdoee}
+            """,
+        }
+    )
+    result = run_lint(root)
+    assert found(result, "SG201") == []
+    assert [f.entity for f in found(result, "SG104")] == [EntityRef("Account", "typo")]
+
+
+# --------------------------------------------------------------------------- SG202
+
+
+def test_orphan_account_points_at_the_owner_of_a_departed_person(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - id: acme-x
+                platform: x
+                owner: gone
+            """,
+        }
+    )
+    [finding] = found(run_lint(root), "SG202")
+    assert (finding.line, finding.column) == (4, 12)
+    assert finding.severity is Severity.ERROR
+    assert finding.related == (person("gone"),)
+    assert finding.message == (
+        "Account acme-x is owned by gone, who departed on 2026-03-01; make an active full-time "
+        "person its owner"
+    )
+
+
+def test_orphan_account_departure_day_boundaries_and_status(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - {id: on-the-day, platform: x, owner: today}
+              - {id: day-after, platform: x, owner: tomorrow}
+              - {id: on-leave, platform: x, owner: resting}
+              - {id: status-says, platform: x, owner: marked}
+              - {id: archived, platform: x, owner: gone, status: retired}
+              - {id: future, platform: x, owner: gone, status: planned}
+            """,
+            "channels.yaml": """\
+            channels:
+              - {id: phone, type: phone, owner: gone}
+            """,
+        }
+    )
+    findings = found(run_lint(root), "SG202")
+    assert [f.entity.id for f in findings if f.entity] == ["on-the-day", "status-says", "phone"]
+    assert "who departed on 2026-11-24" in findings[0].message
+    assert "who has status departed" in findings[1].message
+
+
+def test_orphan_account_names_the_configured_accountable_employment(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": "accounts:\n  - {id: acme-x, platform: x, owner: gone}\n",
+        },
+        config="options:\n  accountable_employment: [full_time, part_time]\n",
+    )
+    [finding] = found(run_lint(root), "SG202")
+    assert finding.message.endswith("make an active full-time or part-time person its owner")
+
+
+# --------------------------------------------------------------------------- SG203
+
+
+def test_no_backup_owner_fires_when_missing_or_departed(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - id: alone
+                platform: x
+                owner: jdoe
+              - id: backup-gone
+                platform: x
+                owner: jdoe
+                backup_owner: today
+            """,
+        }
+    )
+    findings = found(run_lint(root), "SG203")
+    assert [(f.line, f.column, f.related) for f in findings] == [
+        (2, 5, ()),
+        (8, 19, (person("today"),)),
+    ]
+    assert findings[0].severity is Severity.WARNING
+    assert findings[0].message == (
+        "Account alone has no backup_owner; set backup_owner to an active person who can stand "
+        "in for jdoe when they are away"
+    )
+    assert findings[1].message == (
+        "Account backup-gone's backup_owner today departed on 2026-11-24; make an active person "
+        "its backup_owner"
+    )
+
+
+def test_no_backup_owner_near_misses(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - {id: fine, platform: x, owner: jdoe, backup_owner: asmith}
+              - {id: leaves-tomorrow, platform: x, owner: jdoe, backup_owner: tomorrow}
+              - {id: old, platform: x, owner: jdoe, status: retired}
+              - {id: soon, platform: x, status: planned}
+              - {id: typo, platform: x, owner: jdoe, backup_owner: asmit}
+            """,
+        }
+    )
+    assert found(run_lint(root), "SG203") == []
+
+
+# --------------------------------------------------------------------------- SG204
+
+
+def test_backup_same_as_owner_points_at_backup_owner_whatever_the_status(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - id: acme-x
+                platform: x
+                owner: jdoe
+                backup_owner: jdoe
+              - {id: old, platform: x, owner: asmith, backup_owner: asmith, status: retired}
+              - {id: fine, platform: x, owner: jdoe, backup_owner: asmith}
+              - {id: no-owner, platform: x}
+            """,
+        }
+    )
+    findings = found(run_lint(root), "SG204")
+    assert [(f.entity.id, f.line, f.column) for f in findings if f.entity] == [
+        ("acme-x", 5, 19),
+        ("old", 6, 57),
+    ]
+    assert findings[0].related == (person("jdoe"),)
+    assert findings[0].message == (
+        "Account acme-x has jdoe as both owner and backup_owner; make another active person its "
+        "backup_owner"
+    )
+
+
+# --------------------------------------------------------------------------- SG205
+
+
+def test_unaccountable_owner_fires_on_the_owner_field(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - id: acme-x
+                platform: x
+                owner: temp
+            """,
+            "channels.yaml": "channels:\n  - {id: chat, type: chat, owner: agency}\n",
+        }
+    )
+    findings = found(run_lint(root), "SG205")
+    assert [(f.entity.id, f.line, f.column) for f in findings if f.entity] == [
+        ("acme-x", 4, 12),
+        ("chat", 2, 35),
+    ]
+    assert findings[0].related == (person("temp"),)
+    assert findings[0].message == (
+        "Account acme-x is owned by temp, whose employment is contractor, not one "
+        "accountable_employment allows (full_time); make an active full-time person its owner "
+        "(temp can keep running it day to day)"
+    )
+
+
+def test_unaccountable_owner_near_misses(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - {id: staff, platform: x, owner: jdoe}
+              - {id: old, platform: x, owner: temp, status: retired}
+              - {id: soon, platform: x, owner: temp, status: planned}
+              - {id: left, platform: x, owner: gone-temp}
+            """,
+        }
+    )
+    result = run_lint(root)
+    assert found(result, "SG205") == []
+    assert [f.entity.id for f in found(result, "SG202") if f.entity] == ["left"]
+
+
+def test_unaccountable_owner_reads_accountable_employment(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - {id: by-contractor, platform: x, owner: temp}
+              - {id: by-staff, platform: x, owner: jdoe}
+              - {id: by-agency, platform: x, owner: agency}
+            """,
+        },
+        config="options:\n  accountable_employment: [contractor]\n",
+    )
+    findings = found(run_lint(root), "SG205")
+    assert [f.entity.id for f in findings if f.entity] == ["by-staff", "by-agency"]
+    assert "not one accountable_employment allows (contractor)" in findings[0].message
+    assert "make an active contractor person its owner" in findings[0].message
+
+
+# --------------------------------------------------------------------------- SG206
+
+
+def test_team_without_lead_fires_for_no_lead_and_a_departed_lead(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "teams.yaml": """\
+            teams:
+              - id: care
+                function: service
+              - id: sales
+                function: sales
+                lead: gone
+              - {id: pr, function: pr, lead: jdoe}
+              - {id: it, function: it, lead: tomorrow}
+              - {id: hr, function: hr, lead: resting}
+            """,
+        }
+    )
+    findings = found(run_lint(root), "SG206")
+    assert [(f.entity.id, f.line, f.column, f.related) for f in findings if f.entity] == [
+        ("care", 2, 5, ()),
+        ("sales", 6, 11, (person("gone"),)),
+    ]
+    assert findings[0].severity is Severity.WARNING
+    assert findings[0].message == (
+        "Team care has no lead; set lead to the active person who answers for the team"
+    )
+    assert findings[1].message == (
+        "Team sales's lead gone departed on 2026-03-01; make an active person its lead"
+    )
+
+
+# --------------------------------------------------------------------------- SG207
+
+
+def _owned(count: int, owner: str = "jdoe", status: str = "active", start: int = 0) -> str:
+    return "".join(
+        f"  - {{id: a{i}, platform: other, owner: {owner}, status: {status}}}\n"
+        for i in range(start, start + count)
+    )
+
+
+def test_owner_overloaded_counts_live_accounts_and_channels(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": "accounts:\n" + _owned(14) + _owned(3, status="retired", start=14),
+            "channels.yaml": "channels:\n  - {id: phone, type: phone, owner: jdoe}\n"
+            "  - {id: chat, type: chat, owner: jdoe, status: dormant}\n",
+        }
+    )
+    [finding] = found(run_lint(root), "SG207")
+    assert finding.severity is Severity.INFO
+    assert (finding.path, finding.line, finding.column) == ("people.yaml", 2, 5)
+    assert finding.entity == person("jdoe")
+    assert len(finding.related) == 16
+    assert EntityRef("Channel", "phone") in finding.related
+    assert EntityRef("Account", "a14") not in finding.related
+    assert finding.message.startswith("jdoe owns 16 live channels (a0, a1, ")
+    assert finding.message.endswith(
+        "and 6 more), more than max_channels_per_owner (15); hand some to other owners or "
+        "retire the ones nobody needs"
+    )
+
+
+def test_owner_overloaded_stays_quiet_at_the_limit(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": "accounts:\n" + _owned(15) + _owned(2, status="planned", start=15),
+        }
+    )
+    assert found(run_lint(root), "SG207") == []
+
+
+def test_owner_overloaded_reads_max_channels_per_owner(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {"people.yaml": PEOPLE, "accounts.yaml": "accounts:\n" + _owned(3)},
+        config="options:\n  max_channels_per_owner: 2\n",
+    )
+    [finding] = found(run_lint(root), "SG207")
+    assert "jdoe owns 3 live channels (a0, a1 and a2), more than max_channels_per_owner (2)" in (
+        finding.message
+    )
+
+
+def test_ownership_dates_follow_as_of(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": "accounts:\n  - {id: acme-x, platform: x, owner: tomorrow}\n",
+        }
+    )
+    assert found(run_lint(root), "SG202") == []
+    assert len(found(run_lint(root, as_of=dt.date(2026, 11, 25)), "SG202")) == 1

@@ -1,0 +1,307 @@
+"""Focus rules SG301-SG305: a few well-run presences beat a presence everywhere.
+
+They find forums that split one community, presences that went quiet or whose activity nobody
+records, two entities for one presence, and teams spread over too many platforms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from socialgov.findings import Severity
+from socialgov.model import Account, Model
+from socialgov.platforms import SPECS, handle_key, normalize_url
+from socialgov.rules._common import (
+    by_position,
+    defaults,
+    listing,
+    live_accounts,
+    option,
+    plural,
+)
+from socialgov.rules.base import RuleContext, Violation, rule
+
+FAMILY = "focus"
+
+
+def _words(text: str) -> str:
+    """Text compared as people mean it: case and runs of blanks do not matter."""
+    return " ".join(text.split()).casefold()
+
+
+def _active_members(account: Account) -> int | float | None:
+    value = account.metrics.get("active_members_per_month")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _thin(account: Account, threshold: float) -> bool:
+    """Fewer active members per month than ``threshold``; an unknown count is fewer."""
+    count = _active_members(account)
+    return count is None or count < threshold
+
+
+def _activity_rank(account: Account) -> float:
+    """Orders forums from least to most active; an unknown count is the least."""
+    count = _active_members(account)
+    return -1.0 if count is None else float(count)
+
+
+def _activity(account: Account) -> str:
+    count = _active_members(account)
+    return f"{account.id} ({'unknown' if count is None else f'{count:g}'} per month)"
+
+
+@rule(
+    code="SG301",
+    name="fragmented-forums",
+    severity=Severity.WARNING,
+    family=FAMILY,
+    summary=(
+        "Two or more live forums share an audience and topic, and at least two of them have "
+        "fewer than forum_min_active_members active members per month"
+    ),
+    rationale=(
+        "Several half-empty forums for the same people split the conversation: questions go "
+        "unanswered in one while the answer sits in another, and each needs its own monitoring "
+        "and moderation. Forums are Accounts with type forum; they share an audience and topic "
+        "when both are written and equal ignoring case and extra blanks. A forum without "
+        "metrics.active_members_per_month counts as below the threshold. One finding per group, "
+        "on its least active forum, naming the others."
+    ),
+    fix=(
+        "Consolidate the group into one forum and retire the others (status: retired), or waive "
+        "the finding while the merge is planned."
+    ),
+    options=defaults("forum_min_active_members"),
+    example_fail=(
+        "accounts:\n"
+        "  - id: home-subreddit\n    platform: reddit\n    type: forum\n"
+        "    audience: smart home owners\n    topic: smart home\n"
+        "    metrics: {active_members_per_month: 35}\n"
+        "  - id: home-discord\n    platform: discord\n    type: forum\n"
+        "    audience: Smart Home Owners\n    topic: smart home\n"
+        "    metrics: {active_members_per_month: 22}\n"
+    ),
+    example_pass=(
+        "accounts:\n"
+        "  - id: home-subreddit\n    platform: reddit\n    type: forum\n"
+        "    audience: smart home owners\n    topic: smart home\n"
+        "    metrics: {active_members_per_month: 35}\n"
+        "  - id: home-discord\n    platform: discord\n    type: forum\n"
+        "    audience: smart home owners\n    topic: smart home\n    status: retired\n"
+    ),
+)
+def fragmented_forums(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """Live forums for one audience and topic, two or more of them thin."""
+    threshold = option(ctx, "forum_min_active_members")
+    groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
+    for account in live_accounts(model):
+        if account.type == "forum" and account.audience and account.topic:
+            groups[(_words(account.audience), _words(account.topic))].append(account)
+    for (audience, topic), forums in groups.items():
+        if len(forums) < 2:
+            continue
+        thin = [f for f in forums if _thin(f, threshold)]
+        if len(thin) < 2:
+            continue
+        ordered = by_position(forums)
+        least = min(ordered, key=_activity_rank)
+        others = [f for f in ordered if f is not least]
+        yield Violation(
+            least,
+            f"Account {least.id} is one of {plural(len(forums), 'live forum')} for audience "
+            f"'{least.audience}' and topic '{least.topic}', {len(thin)} of them with fewer "
+            f"than {threshold} active members per month: "
+            f"{listing(_activity(f) for f in (least, *others))}; consolidate them into one "
+            "forum and retire the others",
+            related=tuple(others),
+            key=f"{audience}/{topic}",
+        )
+
+
+@rule(
+    code="SG302",
+    name="dormant-account",
+    severity=Severity.WARNING,
+    family=FAMILY,
+    summary="A live Account's last_activity is more than dormant_days days before as-of",
+    rationale=(
+        "A presence that has gone quiet still speaks for the organisation: customers post "
+        "questions nobody answers, and an unwatched login is an easy target. Exactly dormant_days "
+        "days is not yet dormant; one more day is. Status dormant is still live, so it does not "
+        "silence this rule: retire the account or revive it."
+    ),
+    fix=(
+        "Post or moderate again and update `last_activity`, or set `status: retired` if the "
+        "presence is no longer needed."
+    ),
+    options=defaults("dormant_days"),
+    example_fail=("accounts:\n  - id: acme-x\n    platform: x\n    last_activity: 2026-05-27\n"),
+    example_pass=("accounts:\n  - id: acme-x\n    platform: x\n    last_activity: 2026-05-28\n"),
+)
+def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A live Account with no activity for more than dormant_days days."""
+    limit = int(option(ctx, "dormant_days"))
+    for account in live_accounts(model):
+        last = account.last_activity
+        if last is None:
+            continue
+        idle = (ctx.as_of - last).days
+        if idle > limit:
+            yield Violation(
+                account,
+                f"Account {account.id} was last active on {last.isoformat()}, "
+                f"{plural(idle, 'day')} before {ctx.as_of.isoformat()} (dormant_days: {limit}); "
+                "post or moderate again and update last_activity, or set status: retired",
+                field=("last_activity",),
+            )
+
+
+@rule(
+    code="SG303",
+    name="activity-unknown",
+    severity=Severity.INFO,
+    family=FAMILY,
+    summary="A live Account has no last_activity",
+    rationale=(
+        "Without the date of its last post or moderation nobody can tell whether a presence is "
+        "alive, and SG302 cannot find the dormant ones."
+    ),
+    fix="Set `last_activity:` to the date of the last post or moderation.",
+    example_fail="accounts:\n  - id: acme-x\n    platform: x\n",
+    example_pass="accounts:\n  - id: acme-x\n    platform: x\n    last_activity: 2026-11-20\n",
+)
+def activity_unknown(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A live Account whose last activity is not recorded."""
+    for account in live_accounts(model):
+        if account.last_activity is None:
+            yield Violation(
+                account,
+                f"Account {account.id} has no last_activity; record the date of its last post "
+                "or moderation so that dormant presences can be found",
+            )
+
+
+@rule(
+    code="SG304",
+    name="duplicate-presence",
+    severity=Severity.ERROR,
+    family=FAMILY,
+    summary=(
+        "Two Accounts are the same presence: same platform and handle, or same normalised url"
+    ),
+    rationale=(
+        "One presence written as two entities gets two owners, two sets of policies and two "
+        "rows in every count, and the two drift apart. Handles are compared on the same platform, "
+        "ignoring case and a leading @; urls after normalisation (http/https, www., a trailing "
+        "slash, letter case, twitter.com for x.com). Every status counts: a retired entity and "
+        "a new one for the same presence are still one presence. The finding is on the entity "
+        "written later, naming the earlier one."
+    ),
+    fix="Keep one entity per presence: merge what the duplicate says into the other and delete it.",
+    example_fail=(
+        "accounts:\n"
+        "  - {id: acme-x, platform: x, handle: acme}\n"
+        "  - {id: acme-x-support, platform: x, handle: '@Acme'}\n"
+    ),
+    example_pass=(
+        "accounts:\n"
+        "  - {id: acme-x, platform: x, handle: acme}\n"
+        "  - {id: acme-threads, platform: threads, handle: acme}\n"
+    ),
+)
+def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """Two Account entities describing one presence."""
+    by_handle: dict[tuple[str, str], Account] = {}
+    by_url: dict[str, Account] = {}
+    for account in by_position(model.accounts):
+        handle = (
+            (account.platform, handle_key(account.handle))
+            if account.platform and account.handle and account.handle.strip()
+            else None
+        )
+        url = normalize_url(account.url) if account.url and account.url.strip() else None
+        if handle is not None and handle in by_handle:
+            first = by_handle[handle]
+            label = SPECS[account.platform].label if account.platform in SPECS else account.platform
+            yield Violation(
+                account,
+                f"Account {account.id} has the same {label} handle '{account.handle}' as Account "
+                f"{first.id} ('{first.handle}', {first.path}:{first.locate().line}); one presence "
+                f"needs one entity: merge {account.id} into {first.id} and delete it",
+                field=("handle",),
+                related=(first,),
+            )
+        elif url is not None and url in by_url:
+            first = by_url[url]
+            yield Violation(
+                account,
+                f"Account {account.id} has the same url '{account.url}' as Account {first.id} "
+                f"('{first.url}', {first.path}:{first.locate().line}); one presence needs one "
+                f"entity: merge {account.id} into {first.id} and delete it",
+                field=("url",),
+                related=(first,),
+            )
+        if handle is not None:
+            by_handle.setdefault(handle, account)
+        if url is not None:
+            by_url.setdefault(url, account)
+
+
+@rule(
+    code="SG305",
+    name="platform-sprawl",
+    severity=Severity.INFO,
+    family=FAMILY,
+    summary="A team keeps live Accounts on more than max_platforms_per_team platforms",
+    rationale=(
+        "A few well-run presences beat a presence everywhere: every platform needs content, "
+        "monitoring and moderation, and a team spread over many does none of them well. An "
+        "Account belongs to the team its `team` field names."
+    ),
+    fix=(
+        "Focus on the platforms that serve the team's objectives; retire or hand over the "
+        "presences on the others, or raise `options.max_platforms_per_team`."
+    ),
+    options=defaults("max_platforms_per_team"),
+    example_fail=(
+        "teams:\n  - id: marketing\n    function: marketing\n"
+        "accounts:\n"
+        + "".join(
+            f"  - {{id: acme-{p}, platform: {p}, team: marketing}}\n"
+            for p in ("x", "facebook", "instagram", "linkedin", "youtube", "tiktok")
+        )
+    ),
+    example_pass=(
+        "teams:\n  - id: marketing\n    function: marketing\n"
+        "accounts:\n"
+        + "".join(
+            f"  - {{id: acme-{p}, platform: {p}, team: marketing}}\n"
+            for p in ("x", "facebook", "instagram", "linkedin", "youtube")
+        )
+        + "  - {id: acme-tiktok, platform: tiktok, team: marketing, status: planned}\n"
+    ),
+)
+def platform_sprawl(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """A team with live Accounts on too many platforms."""
+    limit = int(option(ctx, "max_platforms_per_team"))
+    by_team: dict[str, dict[str, list[Account]]] = defaultdict(lambda: defaultdict(list))
+    for account in live_accounts(model):
+        if account.team is not None and account.platform is not None:
+            by_team[account.team][account.platform].append(account)
+    for team_id, platforms in by_team.items():
+        team = model.team(team_id)
+        if team is None or len(platforms) <= limit:
+            continue
+        accounts = by_position(a for group in platforms.values() for a in group)
+        yield Violation(
+            team,
+            f"Team {team.id} keeps live Accounts on {len(platforms)} platforms "
+            f"({listing(sorted(platforms), limit=50)}), more than max_platforms_per_team "
+            f"({limit}); focus on the platforms that serve its objectives and retire or hand "
+            "over the others",
+            related=tuple(accounts),
+        )

@@ -314,7 +314,11 @@ def handle_from_url(platform: str, url: str) -> str | None:
         return None
     groups = match.groupdict()
     handle = groups.get("handle") or f"{groups.get('user')}@{groups.get('instance')}"
-    return handle if handle_problem(platform, handle) is None else None
+    pattern = SPECS[platform].pattern
+    if pattern.fullmatch(handle):
+        return handle
+    # Letter case does not count in a URL: a lower-case-only slug may be written in capitals.
+    return handle.lower() if pattern.fullmatch(handle.lower()) else None
 
 
 def is_profile_url(platform: str, url: str) -> bool:

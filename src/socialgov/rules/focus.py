@@ -66,7 +66,8 @@ def _activity(account: Account) -> str:
     rationale=(
         "Several half-empty forums for the same people split the conversation: questions go "
         "unanswered in one while the answer sits in another, and each needs its own monitoring "
-        "and moderation. Forums are Accounts with type forum; they share an audience and topic "
+        "and moderation. Forums are Accounts with type forum (an own-site forum too needs "
+        "`type: forum`: the type defaults to profile); they share an audience and topic "
         "when both are written and equal ignoring case and extra blanks. A forum without "
         "metrics.active_members_per_month counts as below the threshold. One finding per group, "
         "on its least active forum, naming the others."

@@ -20,7 +20,8 @@ FAMILY = "measurement"
     summary="A live Account has no objective",
     rationale=(
         "A presence that serves no objective cannot be shown to serve the company strategy, so "
-        "nobody can say whether it is worth its cost. Connect each to an Objective."
+        "nobody can say whether it is worth its cost. Connect each to an Objective. An empty "
+        "list counts as none."
     ),
     fix="List the Objectives the account serves under `objectives:`, or retire the account.",
     example_fail="accounts:\n  - id: acme-x\n    platform: x\n    objectives: []\n",
@@ -119,7 +120,8 @@ def objective_without_strategy(model: Model, ctx: RuleContext) -> Iterator[Viola
     summary="A live Account has no monitoring",
     rationale=(
         "Mentions, complaints and crises happen whether or not anyone is listening; a presence "
-        "no listening or monitoring tool covers is one where they go unseen."
+        "no listening or monitoring tool covers is one where they go unseen. An empty list "
+        "counts as none."
     ),
     fix="List the listening or monitoring tools that cover the account under `monitoring:`.",
     example_fail="accounts:\n  - id: acme-x\n    platform: x\n",

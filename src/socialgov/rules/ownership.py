@@ -35,7 +35,8 @@ def _people_words(employment: Sequence[str]) -> str:
     rationale=(
         "A presence nobody owns is a presence nobody answers for: its credentials, replies and "
         "mistakes belong to no one, and it is the first to be forgotten when people move on. "
-        "Every live Account and Channel needs one accountable owner."
+        "Every live Account and Channel needs one accountable owner. An owner id that names no "
+        "Person is SG104, not this rule."
     ),
     fix="Set `owner:` to the id of the one Person accountable for the channel.",
     example_fail="accounts:\n  - id: acme-x\n    platform: x\n    handle: acme\n",
@@ -102,7 +103,9 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     summary="A live channel has no backup_owner, or its backup_owner has departed",
     rationale=(
         "Owners go on holiday, fall ill and leave. Without a backup nobody can post, answer or "
-        "recover the login in the meantime, and a departure orphans the presence at once."
+        "recover the login in the meantime, and a departure orphans the presence at once. Fires "
+        "when backup_owner is missing, or names a person departed by as-of (status departed, "
+        "or departed_on on or before as-of)."
     ),
     fix="Set `backup_owner:` to an active person other than the owner.",
     example_fail=(
@@ -183,7 +186,8 @@ def backup_same_as_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     rationale=(
         "Agencies, contractors, interns and volunteers may run a presence day to day, but the "
         "one accountable for it should be someone the organisation employs for the long term "
-        "(by default: full-time staff). Owners who have departed are reported by SG202 instead."
+        "(by default: full-time staff). Owners who have departed are reported by SG202 instead, "
+        "and a person with no employment written is reported by SG101 (it is required)."
     ),
     fix=(
         "Make a person whose employment is accountable the owner; the current owner can keep "

@@ -50,7 +50,7 @@ def mfa_not_enabled(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     summary="A live Account has no security.credential_custodian",
     rationale=(
         "When nobody knows who holds the login, access leaves with whoever set the account up, "
-        "and nobody can recover or lock it in a crisis."
+        "and nobody can recover or lock it in a crisis. A blank value counts as none."
     ),
     fix=(
         "Set `security.credential_custodian:` to the Person or Team id, or the vault, that "

@@ -1,0 +1,359 @@
+"""socialgov.platforms: handle rules at their limits, canonical URLs and every URL tolerance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import PROJECT
+from socialgov.platforms import (
+    PLATFORMS,
+    SPECS,
+    bare_handle,
+    canonical_platform,
+    canonical_url,
+    handle_from_url,
+    handle_key,
+    handle_problem,
+    is_profile_url,
+    normalize_url,
+    same_url,
+    url_problem,
+)
+
+LONG_DOMAIN = "a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com"
+assert len(LONG_DOMAIN) == 253
+
+VALID = [
+    ("x", "a"),
+    ("x", "a" * 15),
+    ("x", "Acme_Support1"),
+    ("x", "@AcmeSupport"),
+    ("instagram", "a"),
+    ("instagram", "a" * 30),
+    ("instagram", "acme.corp_1"),
+    ("threads", "a"),
+    ("threads", "a" * 30),
+    ("threads", "@acme.corp_1"),
+    ("tiktok", "ab"),
+    ("tiktok", "a" * 24),
+    ("tiktok", "acme.shop"),
+    ("tiktok", "acme_"),
+    ("youtube", "abc"),
+    ("youtube", "a" * 30),
+    ("youtube", "acme-help.uk_1"),
+    ("facebook", "abcde"),
+    ("facebook", "a" * 50),
+    ("facebook", "Acme.Corp"),
+    ("linkedin", "ab"),
+    ("linkedin", "a" * 100),
+    ("linkedin", "acme-corp-2"),
+    ("mastodon", "acme@mastodon.social"),
+    ("mastodon", "@acme@mastodon.social"),
+    ("mastodon", "a@x.io"),
+    ("mastodon", "a" * 30 + "@mastodon.social"),
+    ("mastodon", "acme.uk@social.example.org"),
+    ("bluesky", "acme.bsky.social"),
+    ("bluesky", "@acme.com"),
+    ("bluesky", LONG_DOMAIN),
+    ("bluesky", "xn--caf-dma.example"),
+]
+
+INVALID = [
+    ("x", ""),
+    ("x", "@"),
+    ("x", "a" * 16),
+    ("x", "acme-support"),
+    ("x", "acme.support"),
+    ("x", "acme support"),
+    ("instagram", ""),
+    ("instagram", "a" * 31),
+    ("instagram", "acme-corp"),
+    ("threads", "a" * 31),
+    ("threads", "acme corp"),
+    ("tiktok", "a"),
+    ("tiktok", "a" * 25),
+    ("tiktok", "acme."),
+    ("tiktok", "acme-shop"),
+    ("youtube", "ab"),
+    ("youtube", "a" * 31),
+    ("youtube", "acme help"),
+    ("facebook", "abcd"),
+    ("facebook", "a" * 51),
+    ("facebook", "acme_corp"),
+    ("facebook", "acme-corp"),
+    ("linkedin", "a"),
+    ("linkedin", "a" * 101),
+    ("linkedin", "acme_corp"),
+    ("linkedin", "Acme-Corp"),
+    ("mastodon", "acme"),
+    ("mastodon", "acme@"),
+    ("mastodon", "acme@localhost"),
+    ("mastodon", "a" * 31 + "@mastodon.social"),
+    ("mastodon", "acme@@mastodon.social"),
+    ("mastodon", "acme.@mastodon.social"),
+    ("bluesky", "acme"),
+    ("bluesky", "acme..com"),
+    ("bluesky", "-acme.com"),
+    ("bluesky", "acme-.com"),
+    ("bluesky", "acme.c"),
+    ("bluesky", LONG_DOMAIN.replace("d" * 57, "d" * 58)),
+    ("bluesky", "a" * 64 + ".com"),
+]
+
+
+def test_platforms_are_the_schema_enum() -> None:
+    schema = json.loads((PROJECT / "schemas" / "account.schema.json").read_text("utf-8"))
+    assert list(PLATFORMS) == schema["properties"]["platform"]["enum"]
+    assert set(SPECS) == {
+        "x",
+        "instagram",
+        "threads",
+        "tiktok",
+        "youtube",
+        "facebook",
+        "linkedin",
+        "mastodon",
+        "bluesky",
+    }
+
+
+@pytest.mark.parametrize(("platform", "handle"), VALID)
+def test_valid_handles(platform: str, handle: str) -> None:
+    assert handle_problem(platform, handle) is None
+    assert canonical_url(platform, handle) is not None
+
+
+@pytest.mark.parametrize(("platform", "handle"), INVALID)
+def test_invalid_handles(platform: str, handle: str) -> None:
+    problem = handle_problem(platform, handle)
+    assert problem is not None
+    label = SPECS[platform].label
+    assert problem.startswith(f"'{handle}' is not a valid {label} handle: {label} handles are ")
+    assert canonical_url(platform, handle) is None
+
+
+def test_handle_problems_say_what_a_valid_handle_is() -> None:
+    assert handle_problem("x", "acme-support") == (
+        "'acme-support' is not a valid X handle: X handles are 1 to 15 letters, digits or "
+        "underscores"
+    )
+    assert handle_problem("tiktok", "acme.") == (
+        "'acme.' is not a valid TikTok handle: TikTok handles are 2 to 24 letters, digits, "
+        "periods or underscores, not ending in a period"
+    )
+    assert str(handle_problem("linkedin", "Acme-Corp")).endswith("; write 'acme-corp'")
+    assert str(handle_problem("mastodon", "acme")).endswith(
+        "; add the instance the account lives on"
+    )
+    assert "a domain name" in str(handle_problem("bluesky", "acme"))
+
+
+@pytest.mark.parametrize("platform", ["pinterest", "reddit", "discord", "forum", "other"])
+def test_unlisted_platforms_are_not_checked(platform: str) -> None:
+    assert handle_problem(platform, "anything at all!") is None
+    assert canonical_url(platform, "acme") is None
+    assert url_problem(platform, "acme", "https://example.com/whatever") is None
+    assert url_problem(platform, None, "not a url") is None
+    assert handle_from_url(platform, "https://example.com/acme") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "platform"),
+    [
+        ("x", "x"),
+        (" X ", "x"),
+        ("Twitter", "x"),
+        ("twitter.com", "x"),
+        ("FB", "facebook"),
+        ("insta", "instagram"),
+        ("YouTube", "youtube"),
+        ("bsky", "bluesky"),
+        ("threads.com", "threads"),
+        ("reddit", "reddit"),
+        ("myspace", None),
+        ("", None),
+    ],
+)
+def test_canonical_platform(name: str, platform: str | None) -> None:
+    assert canonical_platform(name) == platform
+
+
+def test_bare_handle_and_handle_key() -> None:
+    assert bare_handle("@acme") == "acme"
+    assert bare_handle(" @Acme ") == "Acme"
+    assert bare_handle("acme") == "acme"
+    assert bare_handle("@@acme") == "@acme"
+    assert bare_handle("@acme@mastodon.social") == "acme@mastodon.social"
+    assert handle_key("@AcmeCorp") == handle_key("acmecorp") == "acmecorp"
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "url", "from_url"),
+    [
+        ("x", "@AcmeSupport", "https://x.com/AcmeSupport", "AcmeSupport"),
+        ("instagram", "acme.corp", "https://www.instagram.com/acme.corp", "acme.corp"),
+        ("threads", "@acme.corp", "https://www.threads.net/@acme.corp", "acme.corp"),
+        ("tiktok", "acme.shop", "https://www.tiktok.com/@acme.shop", "acme.shop"),
+        ("youtube", "AcmeHelp", "https://www.youtube.com/@AcmeHelp", "AcmeHelp"),
+        ("facebook", "AcmeCorp", "https://www.facebook.com/AcmeCorp", "AcmeCorp"),
+        ("linkedin", "acme-corp", "https://www.linkedin.com/company/acme-corp", "acme-corp"),
+        (
+            "mastodon",
+            "@Acme@Mastodon.Social",
+            "https://mastodon.social/@Acme",
+            "Acme@mastodon.social",
+        ),
+        (
+            "bluesky",
+            "acme.bsky.social",
+            "https://bsky.app/profile/acme.bsky.social",
+            "acme.bsky.social",
+        ),
+    ],
+)
+def test_canonical_url_and_back(platform: str, handle: str, url: str, from_url: str) -> None:
+    assert canonical_url(platform, handle) == url
+    assert url_problem(platform, handle, url) is None
+    assert handle_from_url(platform, url) == from_url
+    assert is_profile_url(platform, url)
+
+
+def test_handle_from_url_keeps_the_urls_letter_case() -> None:
+    assert handle_from_url("x", "http://twitter.com/AcmeSupport/") == "AcmeSupport"
+    assert handle_from_url("mastodon", "https://Mastodon.Social/@Acme/") == "Acme@mastodon.social"
+    assert handle_from_url("tiktok", "tiktok.com/@acme.shop") == "acme.shop"
+    assert handle_from_url("bluesky", "https://bsky.app/profile/acme.com") == "acme.com"
+    # linkedin slugs are lower case; the URL's letter case does not count
+    assert handle_from_url("linkedin", "https://www.linkedin.com/company/Acme-Corp") == "acme-corp"
+
+
+@pytest.mark.parametrize(
+    ("platform", "url"),
+    [
+        ("x", "https://x.com/acme/status/1"),
+        ("x", "https://x.com/"),
+        ("x", "https://x.com/acme?lang=en"),
+        ("x", "https://x.com/this_is_far_too_long"),
+        ("x", "https://instagram.com/acme"),
+        ("instagram", "https://www.instagram.com/@acme"),
+        ("tiktok", "https://www.tiktok.com/acme"),
+        ("youtube", "https://www.youtube.com/channel/UCshort"),
+        ("youtube", "https://www.youtube.com/c/acme"),
+        ("linkedin", "https://www.linkedin.com/in/acme"),
+        ("mastodon", "https://mastodon.social/acme"),
+        ("bluesky", "https://bsky.app/acme.com"),
+        ("facebook", "ftp://facebook.com/acmecorp"),
+    ],
+)
+def test_urls_that_are_not_profile_urls(platform: str, url: str) -> None:
+    assert handle_from_url(platform, url) is None
+    assert not is_profile_url(platform, url)
+    problem = url_problem(platform, None, url)
+    assert problem is not None
+    assert problem.startswith(f"'{url}' is not a profile URL on {SPECS[platform].label} (")
+
+
+# Every tolerance the SPEC names, for every checked platform's canonical URL.
+TOLERATED = [
+    ("http", lambda url: url.replace("https://", "http://")),
+    ("missing www.", lambda url: url.replace("://www.", "://")),
+    ("added www.", lambda url: url.replace("://", "://www.") if "://www." not in url else url),
+    ("trailing slash", lambda url: url + "/"),
+    ("upper case", lambda url: url.upper()),
+    ("lower case", lambda url: url.lower()),
+    ("all at once", lambda url: url.replace("https://www.", "HTTP://").upper() + "/"),
+]
+HANDLES = {
+    "x": "AcmeSupport",
+    "instagram": "Acme.Corp",
+    "threads": "acme.corp",
+    "tiktok": "acme.shop",
+    "youtube": "AcmeHelp",
+    "facebook": "AcmeCorp",
+    "linkedin": "acme-corp",
+    "mastodon": "acme@mastodon.social",
+    "bluesky": "acme.bsky.social",
+}
+
+
+@pytest.mark.parametrize("platform", sorted(HANDLES))
+@pytest.mark.parametrize(("what", "change"), TOLERATED, ids=[t[0] for t in TOLERATED])
+def test_tolerated_url_differences(platform: str, what: str, change) -> None:  # type: ignore[no-untyped-def]
+    handle = HANDLES[platform]
+    url = change(str(canonical_url(platform, handle)))
+    assert url_problem(platform, handle, url) is None, url
+    assert url_problem(platform, "@" + handle, url) is None, url
+    assert url_problem(platform, None, url) is None, url
+
+
+@pytest.mark.parametrize("platform", sorted(HANDLES))
+def test_a_different_handle_in_the_url_is_a_mismatch(platform: str) -> None:
+    handle = HANDLES[platform]
+    other = "zz" + handle
+    url = str(canonical_url(platform, other))
+    problem = url_problem(platform, handle, url)
+    expected = canonical_url(platform, handle)
+    assert problem == (
+        f"'{url}' is not the {SPECS[platform].label} profile URL of handle '{handle}' ({expected})"
+    )
+
+
+def test_twitter_com_is_an_alias_of_x_only() -> None:
+    assert url_problem("x", "acme", "https://twitter.com/acme") is None
+    assert url_problem("x", "acme", "http://www.twitter.com/ACME/") is None
+    assert url_problem("instagram", "acme", "https://twitter.com/acme") is not None
+
+
+def test_threads_com_is_an_alias_of_threads_net() -> None:
+    assert url_problem("threads", "acme", "https://www.threads.com/@acme") is None
+
+
+def test_youtube_channel_urls_are_accepted_for_any_handle() -> None:
+    channel = "https://www.youtube.com/channel/UC" + "a1B2c3D4e5F6g7H8i9J0_-"
+    assert url_problem("youtube", "AcmeHelp", channel) is None
+    assert url_problem("youtube", None, channel + "/") is None
+    assert url_problem("youtube", "AcmeHelp", channel.replace("https://www.", "http://")) is None
+    assert is_profile_url("youtube", channel)
+    assert handle_from_url("youtube", channel) is None
+    assert url_problem("youtube", "AcmeHelp", channel + "x") is not None
+    assert url_problem("x", "acme", channel) is not None
+
+
+def test_mastodon_url_lives_on_the_instance() -> None:
+    assert url_problem("mastodon", "acme@mastodon.social", "https://mastodon.social/@acme") is None
+    problem = url_problem("mastodon", "acme@mastodon.social", "https://fosstodon.org/@acme")
+    assert problem is not None
+    assert problem.endswith("(https://mastodon.social/@acme)")
+
+
+@pytest.mark.parametrize(
+    ("url", "normalized"),
+    [
+        ("https://x.com/acme", "x.com/acme"),
+        ("HTTP://www.Twitter.com/Acme/", "x.com/acme"),
+        ("x.com/acme", "x.com/acme"),
+        ("//x.com/acme", "x.com/acme"),
+        ("https://x.com/acme#about", "x.com/acme"),
+        ("https://x.com:443/acme", "x.com/acme"),
+        ("http://x.com:80/acme", "x.com/acme"),
+        ("https://x.com:8443/acme", "x.com:8443/acme"),
+        ("https://x.com./acme//", "x.com/acme"),
+        ("https://www.facebook.com/profile.php?id=100064", "facebook.com/profile.php?id=100064"),
+        ("ftp://example.com/acme", "ftp://example.com/acme"),
+        ("  https://x.com/acme  ", "x.com/acme"),
+        ("https://x.com:99999/acme", "https://x.com:99999/acme"),
+    ],
+)
+def test_normalize_url(url: str, normalized: str) -> None:
+    assert normalize_url(url) == normalized
+
+
+def test_same_url() -> None:
+    assert same_url("https://www.instagram.com/AcmeCorp/", "http://instagram.com/acmecorp")
+    assert same_url("https://twitter.com/acme", "https://x.com/acme")
+    assert not same_url("https://x.com/acme", "https://x.com/acme2")
+    assert not same_url(
+        "https://www.facebook.com/profile.php?id=1", "https://www.facebook.com/profile.php?id=2"
+    )

@@ -43,6 +43,13 @@ def live_accounts(model: Model) -> Iterator[Account]:
     return (account for account in model.accounts if account.live)
 
 
+def departed_person(model: Model, person_id: str | None, as_of: dt.date) -> Person | None:
+    """The Person ``person_id`` names when they have departed by ``as_of``; None otherwise
+    (no id, an id naming nobody, which is SG104's business, or someone still here)."""
+    person = model.person(person_id)
+    return person if person is not None and person.departed(as_of) else None
+
+
 def departure(person: Person, as_of: dt.date) -> str:
     """How a departed person left, for messages: "departed on 2026-03-01" or "has status
     departed"."""

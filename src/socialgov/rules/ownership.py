@@ -11,7 +11,15 @@ from collections.abc import Iterator, Sequence
 
 from socialgov.findings import Severity
 from socialgov.model import ChannelBase, Model
-from socialgov.rules._common import by_position, defaults, departure, listing, option, plural
+from socialgov.rules._common import (
+    by_position,
+    defaults,
+    departed_person,
+    departure,
+    listing,
+    option,
+    plural,
+)
 from socialgov.rules.base import RuleContext, Violation, rule
 
 FAMILY = "ownership"
@@ -84,8 +92,8 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for channel in model.all_channels:
         if not channel.live:
             continue
-        owner = model.person(channel.owner)
-        if owner is not None and owner.departed(ctx.as_of):
+        owner = departed_person(model, channel.owner, ctx.as_of)
+        if owner is not None:
             yield Violation(
                 channel,
                 f"{channel.kind} {channel.id} is owned by {owner.id}, who "
@@ -131,8 +139,8 @@ def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 f"person who can stand in {stand_in}when they are away",
             )
             continue
-        backup = model.person(channel.backup_owner)
-        if backup is not None and backup.departed(ctx.as_of):
+        backup = departed_person(model, channel.backup_owner, ctx.as_of)
+        if backup is not None:
             yield Violation(
                 channel,
                 f"{channel.kind} {channel.id}'s backup_owner {backup.id} "
@@ -252,8 +260,8 @@ def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 "the team",
             )
             continue
-        lead = model.person(team.lead)
-        if lead is not None and lead.departed(ctx.as_of):
+        lead = departed_person(model, team.lead, ctx.as_of)
+        if lead is not None:
             yield Violation(
                 team,
                 f"Team {team.id}'s lead {lead.id} {departure(lead, ctx.as_of)}; make an active "

@@ -16,6 +16,13 @@ from socialgov.rules.base import RuleContext, Violation, rule
 FAMILY = "identity"
 
 
+def _platform_rules() -> str:
+    """Every checked platform's handle rule and profile URL, for the rule's documentation."""
+    return "; ".join(
+        f"{spec.platform}: {spec.rule}, at {spec.url_template}" for spec in SPECS.values()
+    )
+
+
 @rule(
     code="SG107",
     name="handle-url-mismatch",
@@ -28,17 +35,16 @@ FAMILY = "identity"
     rationale=(
         "A handle that cannot exist on its platform, or a url that points somewhere else, is "
         "usually a typo or a copy-paste from another presence; monitoring, audits and people "
-        "then look at the wrong profile. Checked for x, instagram, threads, tiktok, youtube, "
-        "facebook, linkedin, mastodon and bluesky, whatever the account's status. A leading @ "
-        "in the handle is fine. Urls are compared ignoring http/https, a missing www., a "
-        "trailing slash and letter case; twitter.com is accepted for x, threads.com for threads, "
-        "and a youtube.com/channel/UC... url for any YouTube handle. Without a handle, the url "
-        "must still be a profile URL of the platform."
+        "then look at the wrong profile. Accounts are checked whatever their status; a leading "
+        "@ in the handle is fine. Urls are compared ignoring http/https, a missing or extra "
+        "www., a trailing slash, letter case and a #fragment; twitter.com is accepted for "
+        "x.com, threads.com for threads.net, and a youtube.com/channel/UC... url for any "
+        "YouTube handle. Without a handle, the url must still be a profile URL of the platform. "
+        "Handles (lengths inclusive) and profile URLs: "
+        + _platform_rules()
+        + ". Other platforms are not checked."
     ),
-    fix=(
-        "Correct the handle, or set url to the profile URL the message gives "
-        "(`socialgov fix` can write canonical URLs)."
-    ),
+    fix="Correct the handle, or set url to the profile URL the message gives.",
     example_fail=(
         "accounts:\n  - id: acme-x\n    platform: x\n    handle: AcmeSupport\n"
         "    url: https://x.com/AcmeSales\n"

@@ -17,6 +17,7 @@ from socialgov.errors import SocialgovError
 F = TypeVar("F", bound=Callable[..., Any])
 
 LINT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "checkstyle")
+AUDIT_FORMATS = ("table", "markdown", "html", "json", "csv")
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -230,6 +231,39 @@ def lint(
         )
         emit(renderer(target.format)(result, options), target.output)
     return result.exit_code
+
+
+@cli.command()
+@repository_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(AUDIT_FORMATS),
+    help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+def audit(
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    output_format: str | None,
+    output: Path | None,
+) -> int:
+    """Report on the whole inventory: coverage, gaps, who must act, and the maturity stage."""
+    from socialgov.audit import run_audit
+    from socialgov.audit.progress import Progress
+    from socialgov.audit.renderers import RenderOptions, format_for, renderer
+
+    config = load_settings(root, config_path, as_of=as_of)
+    with Progress() as progress:
+        report = run_audit(config, progress)
+    chosen = format_for(output, output_format)
+    options = RenderOptions(color=chosen == "table" and use_color(no_color, output))
+    emit(renderer(chosen)(report, options), output)
+    return 0
 
 
 @cli.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +67,11 @@ class LintResult:
         return 1 if self.failed else 0
 
 
-def load_repository(config: Config) -> Repository:
+FileProgress = Callable[[int, int], None]
+"""Called with (files read, files in total) as the repository loads; for progress bars."""
+
+
+def load_repository(config: Config, progress: FileProgress | None = None) -> Repository:
     """Discover, parse and model every file of the repository."""
     root = config.root
     limits = dict(config.limits)
@@ -84,7 +88,7 @@ def load_repository(config: Config) -> Repository:
         )
     documents: list[Document] = []
     total = 0
-    for relpath in files:
+    for done, relpath in enumerate(files, 1):
         parsed = load_file(root, relpath, limits)
         total += parsed.size
         if total > limits["max_total_bytes"]:
@@ -95,6 +99,8 @@ def load_repository(config: Config) -> Repository:
             )
         findings.extend(parsed.findings)
         documents.extend(parsed.documents)
+        if progress is not None:
+            progress(done, len(files))
     model, model_findings = build_model(documents, config.strategy)
     findings.extend(model_findings)
     return Repository(config, tuple(files), model, tuple(findings))
@@ -122,14 +128,18 @@ def installed_rules(root: Path | None = None) -> tuple[RuleInfo, ...]:
 
 
 def lint(
-    config: Config, paths: Sequence[str] | None = None, *, new_since: str | None = None
+    config: Config,
+    paths: Sequence[str] | None = None,
+    *,
+    new_since: str | None = None,
+    progress: FileProgress | None = None,
 ) -> LintResult:
     """Check the repository under ``config.root``; with ``paths``, report only what they touch.
 
     ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
     revision) hides the findings the repository already had at that revision.
     """
-    repo = load_repository(config)
+    repo = load_repository(config, progress)
     installed = available_rules(root=config.root)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)

@@ -1,0 +1,36 @@
+"""``socialgov audit``: where the organisation stands, from the same pipeline as ``lint``.
+
+``run_audit`` lints the repository with its configuration, then computes the report
+(``metrics.build_report``); ``renderers`` turn the report into table, markdown, html, json or csv.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from socialgov.audit.progress import Progress
+    from socialgov.audit.report import AuditReport
+    from socialgov.config import Config
+
+
+def run_audit(config: Config, progress: Progress | None = None) -> AuditReport:
+    """Lint the repository under ``config`` and build the audit report from the result."""
+    from socialgov import __version__
+    from socialgov.audit.metrics import AuditInput, build_report
+    from socialgov.lint import lint
+
+    result = lint(config, progress=progress.files if progress else None)
+    assert result.model is not None
+    data = AuditInput(
+        model=result.model,
+        findings=result.findings,
+        suppressed=result.suppressed,
+        rules=result.rules,
+        as_of=config.as_of,
+        options=config.options,
+        organisation=config.organisation,
+        root=config.root.as_posix(),
+        tool_version=__version__,
+    )
+    return build_report(data, progress.step if progress else None)

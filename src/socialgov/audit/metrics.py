@@ -1,0 +1,798 @@
+"""The audit's metrics: pure functions over the model and the lint findings.
+
+``build_report`` is the entry point; every other function computes one section and can be called
+on entities built in memory. The facts about one channel (owner status, activity, coverage) are
+computed once, in ``channel_rows``, and every section reads them from there, so two sections
+never disagree about one channel.
+
+Where a rule already decides something the audit shows, the audit uses the same definition
+(departed as of the date, live as not retired nor planned, dormant as more than ``dormant_days``
+days) or the rule's own findings (SG301's fragmentation groups), never a variant of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialgov.audit.coverage import Coverage, crisis_to_pr
+from socialgov.audit.maturity import assess
+from socialgov.audit.report import (
+    THRESHOLD,
+    ActivitySection,
+    Actor,
+    AdoptionCell,
+    AdoptionRow,
+    AuditReport,
+    BackupStatus,
+    Canonical,
+    ChannelRow,
+    DormantAccount,
+    FamilyCount,
+    FindingsSummary,
+    ForumMember,
+    FragmentGroup,
+    Fragmentation,
+    Gap,
+    Inventory,
+    KpiView,
+    Maturity,
+    Objectives,
+    ObjectiveSummary,
+    OwnerIssue,
+    OwnerStatus,
+    Ownership,
+    PlatformCount,
+    PlaybookCoverage,
+    PlaybookSummary,
+    PolicyAdoption,
+    PolicyColumn,
+    Ratio,
+    Ref,
+    RuleCount,
+    Security,
+    SecurityGap,
+    Split,
+    StrategyGoal,
+    Tally,
+    TermCell,
+    TermMatrix,
+    TermRow,
+    TermValue,
+)
+from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.model import Account, ChannelBase, Entity, Model, Person, Team
+from socialgov.rules.base import RuleInfo
+
+PLAYBOOK_PURPOSES = ("service", "sales", "pr")
+"""Purposes whose channels need a playbook (SG501)."""
+
+NONE_KEY = "(none)"
+
+
+@dataclass(frozen=True)
+class AuditInput:
+    """What the audit is computed from: the lint pipeline's model and findings, and the run."""
+
+    model: Model
+    findings: tuple[Finding, ...]
+    """Reported findings (after selection, severity overrides and waivers)."""
+    suppressed: tuple[Finding, ...] = ()
+    rules: tuple[RuleInfo, ...] = ()
+    """The rules the configuration runs."""
+    as_of: dt.date = field(default_factory=dt.date.today)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    organisation: str = ""
+    root: str = ""
+    tool_version: str = ""
+
+    @property
+    def dormant_days(self) -> int:
+        return int(self.options.get("dormant_days", 180))
+
+    @property
+    def accountable_employment(self) -> tuple[str, ...]:
+        return tuple(self.options.get("accountable_employment", ("full_time",)))
+
+    @property
+    def forum_min_active_members(self) -> int:
+        return int(self.options.get("forum_min_active_members", 50))
+
+
+Progress = Callable[[str], None]
+
+
+def build_report(data: AuditInput, progress: Progress | None = None) -> AuditReport:
+    """Every section of the audit, from the model and the findings."""
+    step = progress or (lambda _name: None)
+    step("channels")
+    rows = channel_rows(data)
+    live_accounts = tuple(r for r in rows if r.social and r.live)
+    step("findings")
+    findings = findings_summary(data.findings, data.suppressed, data.rules)
+    step("maturity")
+    maturity = assess(live_accounts, data.findings, data.rules)
+    actors = responsible(data)
+    step("sections")
+    return AuditReport(
+        organisation=data.organisation,
+        root=data.root,
+        as_of=data.as_of,
+        tool_version=data.tool_version,
+        options=tuple(sorted((str(k), _plain(v)) for k, v in data.options.items())),
+        maturity=maturity,
+        worst_gaps=worst_gaps(maturity, findings),
+        act_first=actors[:5],
+        inventory=inventory(data.model, rows),
+        ownership=ownership(rows, data.model, data.accountable_employment),
+        activity=activity(rows, data.dormant_days),
+        fragmentation=fragmentation(data),
+        adoption=adoption(data.model, rows),
+        terms=term_matrix(data.model, rows),
+        playbooks=playbook_coverage(data.model, rows),
+        objectives=objectives(data.model, rows),
+        security=security(rows),
+        findings=findings,
+        actors=actors,
+        channels=rows,
+    )
+
+
+# ----------------------------------------------------------------------------- per channel
+
+
+def owner_status(
+    channel: ChannelBase, model: Model, as_of: dt.date, accountable: Sequence[str]
+) -> OwnerStatus:
+    """missing (SG201), unknown (SG104), departed (SG202), not accountable (SG205), or ok."""
+    if not channel.owner:
+        return "missing"
+    person = model.person(channel.owner)
+    if person is None:
+        return "unknown"
+    if person.departed(as_of):
+        return "departed"
+    if person.employment not in accountable:
+        return "not accountable"
+    return "ok"
+
+
+def backup_status(channel: ChannelBase, model: Model, as_of: dt.date) -> BackupStatus:
+    """missing or departed (SG203), unknown (SG104), same as owner (SG204), or ok."""
+    if not channel.backup_owner:
+        return "missing"
+    if channel.backup_owner == channel.owner:
+        return "same as owner"
+    person = model.person(channel.backup_owner)
+    if person is None:
+        return "unknown"
+    if person.departed(as_of):
+        return "departed"
+    return "ok"
+
+
+def days_inactive(account: Account, as_of: dt.date) -> int | None:
+    return None if account.last_activity is None else (as_of - account.last_activity).days
+
+
+def is_dormant(account: Account, as_of: dt.date, dormant_days: int) -> bool:
+    """More than ``dormant_days`` days between the last activity and ``as_of`` (SG302)."""
+    days = days_inactive(account, as_of)
+    return days is not None and days > dormant_days
+
+
+def _count_by_entity(findings: Iterable[Finding]) -> dict[EntityRef, Counter[Severity]]:
+    result: dict[EntityRef, Counter[Severity]] = defaultdict(Counter)
+    for finding in findings:
+        if finding.entity is not None:
+            result[finding.entity][finding.severity] += 1
+    return result
+
+
+def channel_rows(data: AuditInput) -> tuple[ChannelRow, ...]:
+    """One row per Account and Channel, live or not: social first, each kind by id."""
+    model, as_of = data.model, data.as_of
+    reported = _count_by_entity(data.findings)
+    suppressed = Counter(f.entity for f in data.suppressed if f.entity is not None)
+    coverage = Coverage(model, as_of)
+    rows = []
+    for channel in sorted(model.all_channels, key=lambda c: (not c.social, c.id)):
+        account = channel if isinstance(channel, Account) else None
+        counts = reported.get(channel.ref, Counter())
+        adopted = [ref.id for ref in channel.policies if model.policy(ref.id) is not None]
+        required = [policy.id for policy in coverage.required_policies(channel)]
+        playbooks = coverage.covering_playbooks(channel)
+        if account is None:
+            activity_state = "not tracked"
+        elif account.last_activity is None:
+            activity_state = "unknown"
+        elif is_dormant(account, as_of, data.dormant_days):
+            activity_state = "dormant"
+        else:
+            activity_state = "active"
+        custodian = account.security.get("credential_custodian") if account else None
+        mfa = account.security.get("mfa") if account else None
+        rows.append(
+            ChannelRow(
+                kind=channel.kind,
+                id=channel.id,
+                name=channel.name,
+                social=channel.social,
+                platform=account.platform if account else None,
+                type=account.type if account else channel.type,  # type: ignore[attr-defined]
+                handle=account.handle if account else None,
+                address=account.url if account else channel.contact,  # type: ignore[attr-defined]
+                team=channel.team,
+                purpose=channel.purpose,
+                status=str(channel.status),
+                live=channel.live,
+                owner=channel.owner,
+                owner_status=owner_status(channel, model, as_of, data.accountable_employment),
+                backup_owner=channel.backup_owner,
+                backup_status=backup_status(channel, model, as_of),
+                last_activity=account.last_activity if account else None,
+                days_inactive=days_inactive(account, as_of) if account else None,
+                activity=activity_state,
+                policies=tuple(dict.fromkeys(adopted)),
+                required_policies=tuple(required),
+                missing_policies=tuple(p for p in required if channel.adopts(p) is None),
+                playbooks=tuple(p.id for p in playbooks),
+                crisis_path=any(crisis_to_pr(p, model) for p in playbooks) if account else None,
+                objectives=tuple(
+                    o for o in (account.objectives if account else ()) if model.find("Objective", o)
+                ),
+                monitoring=account.monitoring if account else (),
+                mfa=mfa if isinstance(mfa, bool) else None,
+                custodian=custodian if isinstance(custodian, str) and custodian.strip() else None,
+                errors=counts[Severity.ERROR],
+                warnings=counts[Severity.WARNING],
+                infos=counts[Severity.INFO],
+                suppressed=suppressed.get(channel.ref, 0),
+                path=channel.path,
+                line=channel.locate().line,
+            )
+        )
+    return tuple(rows)
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _splits(rows: Iterable[ChannelRow], key: Callable[[ChannelRow], str | None]) -> tuple[Split, ...]:
+    social: Counter[str] = Counter()
+    traditional: Counter[str] = Counter()
+    for row in rows:
+        (social if row.social else traditional)[key(row) or NONE_KEY] += 1
+    keys = sorted(set(social) | set(traditional), key=lambda k: (-(social[k] + traditional[k]), k))
+    return tuple(Split(k, social[k], traditional[k]) for k in keys)
+
+
+def _tallies(values: Iterable[str]) -> tuple[Tally, ...]:
+    counter = Counter(values)
+    return tuple(Tally(k, n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
+    """Counts by platform (with status), status, team, purpose and traditional channel type."""
+    accounts = [r for r in rows if r.social]
+    by_platform: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in accounts:
+        by_platform[row.platform or NONE_KEY][row.status] += 1
+    platforms = sorted(by_platform.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    people = list(model.people)
+    return Inventory(
+        accounts=len(accounts),
+        live_accounts=sum(1 for r in accounts if r.live),
+        channels=len(rows) - len(accounts),
+        live_channels=sum(1 for r in rows if not r.social and r.live),
+        people=len(people),
+        active_people=sum(1 for p in people if p.status == "active"),
+        teams=len(list(model.teams)),
+        policies=len(list(model.policies)),
+        playbooks=len(list(model.playbooks)),
+        objectives=len(list(model.objectives)),
+        rules=len(list(model.rules)),
+        by_platform=tuple(
+            PlatformCount(name, sum(statuses.values()), _tallies(statuses.elements()))
+            for name, statuses in platforms
+        ),
+        by_status=_splits(rows, lambda r: r.status),
+        by_team=_splits(rows, lambda r: r.team),
+        by_purpose=_splits(rows, lambda r: r.purpose),
+        by_channel_type=_tallies(r.type or NONE_KEY for r in rows if not r.social),
+    )
+
+
+def _ref(row: ChannelRow) -> Ref:
+    return Ref(row.kind, row.id)
+
+
+def ownership(rows: Sequence[ChannelRow], model: Model, accountable: Sequence[str]) -> Ownership:
+    """Owner, live backup, departed owners and accountable employment, over live channels."""
+    live = [r for r in rows if r.live]
+    owned = [r for r in live if r.owner_status in ("ok", "not accountable")]
+
+    def employment(row: ChannelRow) -> str:
+        person = model.person(row.owner)
+        return person.employment if person and person.employment else "unknown"
+
+    return Ownership(
+        live=len(live),
+        owned=Ratio(len(owned), len(live)),
+        live_backup=Ratio(sum(1 for r in live if r.backup_status == "ok"), len(live)),
+        accountable=Ratio(sum(1 for r in live if r.owner_status == "ok"), len(live)),
+        accountable_employment=tuple(accountable),
+        unowned=tuple(
+            OwnerIssue(_ref(r), r.owner, "no owner" if r.owner_status == "missing" else
+                       f"owner '{r.owner}' is not a known person")
+            for r in live
+            if r.owner_status in ("missing", "unknown")
+        ),
+        departed=tuple(
+            OwnerIssue(_ref(r), r.owner, _departure(model.person(r.owner)))
+            for r in live
+            if r.owner_status == "departed"
+        ),
+        no_live_backup=tuple(
+            OwnerIssue(_ref(r), r.backup_owner, _backup_detail(r))
+            for r in live
+            if r.backup_status != "ok"
+        ),
+        unaccountable=tuple(
+            OwnerIssue(_ref(r), r.owner, employment(r).replace("_", " "))
+            for r in live
+            if r.owner_status == "not accountable"
+        ),
+    )
+
+
+def _departure(person: Person | None) -> str:
+    if person is not None and person.departed_on is not None:
+        return f"departed on {person.departed_on.isoformat()}"
+    return "departed"
+
+
+def _backup_detail(row: ChannelRow) -> str:
+    return {
+        "missing": "no backup owner",
+        "unknown": f"backup '{row.backup_owner}' is not a known person",
+        "same as owner": "the backup is the owner",
+        "departed": f"backup '{row.backup_owner}' has departed",
+    }.get(row.backup_status, row.backup_status)
+
+
+def activity(rows: Sequence[ChannelRow], dormant_days: int) -> ActivitySection:
+    """Dormant live Accounts (longest silence first) and those whose activity is unknown."""
+    accounts = [r for r in rows if r.social and r.live]
+
+    def brief(row: ChannelRow) -> DormantAccount:
+        return DormantAccount(
+            row.id, row.platform, row.handle, row.owner, row.last_activity, row.days_inactive
+        )
+
+    dormant = sorted(
+        (r for r in accounts if r.activity == "dormant"), key=lambda r: (-(r.days_inactive or 0), r.id)
+    )
+    return ActivitySection(
+        dormant_days=dormant_days,
+        live_accounts=len(accounts),
+        dormant=tuple(brief(r) for r in dormant),
+        unknown=tuple(brief(r) for r in accounts if r.activity == "unknown"),
+    )
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def fragmentation(data: AuditInput) -> Fragmentation:
+    """The groups SG301 found (waived ones too, marked): its findings are the verdict."""
+    model = data.model
+
+    def member(ref: EntityRef) -> ForumMember | None:
+        account = model.find(ref.kind, ref.id)
+        if not isinstance(account, Account):
+            return None
+        active = _int(account.metrics.get("active_members_per_month"))
+        return ForumMember(account.id, account.platform, active, account.owner)
+
+    groups = []
+    for finding in (*data.findings, *data.suppressed):
+        if finding.code != "SG301" or finding.entity is None:
+            continue
+        refs = (finding.entity, *(r for r in finding.related if r.kind == "Account"))
+        members = tuple(m for m in map(member, refs) if m is not None)
+        least = model.find(finding.entity.kind, finding.entity.id)
+        groups.append(
+            FragmentGroup(
+                audience=getattr(least, "audience", None),
+                topic=getattr(least, "topic", None),
+                members=tuple(
+                    sorted(members, key=lambda m: (m.active_members_per_month or 0, m.id))
+                ),
+                least_active=finding.entity.id,
+                waived=finding.suppressed,
+            )
+        )
+    groups.sort(key=lambda g: (g.waived is not None, (g.audience or "").lower(), g.least_active))
+    return Fragmentation(
+        checked=any(info.code == "SG301" for info in data.rules),
+        min_active_members=data.forum_min_active_members,
+        groups=tuple(groups),
+    )
+
+
+def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
+    """Live channels by policies: adopted, adopted at an older version, missing, not required."""
+    policies = sorted(model.policies, key=lambda p: p.id)
+    live = [r for r in rows if r.live]
+    matrix: list[AdoptionRow] = []
+    for row in live:
+        channel = model.find(row.kind, row.id)
+        assert isinstance(channel, ChannelBase)
+        cells = []
+        for policy in policies:
+            ref = channel.adopts(policy.id)
+            if ref is not None:
+                outdated = ref.version is not None and ref.version < policy.version
+                cells.append(AdoptionCell("outdated" if outdated else "adopted", ref.version))
+            elif policy.id in row.missing_policies:
+                cells.append(AdoptionCell("missing"))
+            else:
+                cells.append(AdoptionCell("not required"))
+        matrix.append(AdoptionRow(_ref(row), row.social, tuple(cells)))
+
+    def column(index: int) -> list[AdoptionCell]:
+        return [r.cells[index] for r in matrix]
+
+    columns = tuple(
+        PolicyColumn(
+            id=policy.id,
+            title=policy.title,
+            version=int(policy.version) if isinstance(policy.version, int) else 1,
+            owner=policy.owner,
+            review_by=policy.review_by,
+            required=sum(1 for r in live if policy.id in r.required_policies),
+            adopted=sum(1 for c in column(i) if c.state in ("adopted", "outdated")),
+            missing=sum(1 for c in column(i) if c.state == "missing"),
+            outdated=sum(1 for c in column(i) if c.state == "outdated"),
+        )
+        for i, policy in enumerate(policies)
+    )
+    return PolicyAdoption(
+        policies=columns,
+        rows=tuple(matrix),
+        ungoverned=tuple(r.id for r in live if r.social and not r.policies),
+        missing=sum(c.missing for c in columns),
+    )
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def display(value: Any) -> str:
+    """A YAML value as a person reads it: strings as written, the rest as YAML would show it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
+    """Terms by live channels that state them, social then traditional; differing values marked.
+
+    A stated value differs when it is not the reference value: the canonical value of a policy
+    the channel adopts, else any policy's canonical value, else the value most channels state.
+    """
+    policies = sorted(model.policies, key=lambda p: p.id)
+    live = [model.find(r.kind, r.id) for r in rows if r.live]
+    stating = [c for c in live if isinstance(c, ChannelBase) and c.terms]
+    channels = [c for c in stating if c.social] + [c for c in stating if not c.social]
+    names = sorted(
+        {t for c in channels for t in c.terms}
+        | {t for p in policies for t in p.terms}
+        | {t for p in policies for t in p.consistent_terms}
+    )
+    terms = []
+    for name in names:
+        canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
+        stated = {c.id: c.terms[name] for c in channels if name in c.terms}
+        common = Counter(_key(v) for v in stated.values())
+        majority = min(common, key=lambda k: (-common[k], k)) if common else None
+
+        def reference(channel: ChannelBase, name: str = name, canonical: list = canonical,
+                      majority: str | None = majority) -> str | None:
+            for policy, value in canonical:
+                if channel.adopts(policy.id) is not None:
+                    return _key(value)
+            return _key(canonical[0][1]) if canonical else majority
+
+        cells = []
+        differing: set[str] = set()
+        for channel in channels:
+            if channel.id not in stated:
+                cells.append(TermCell(None))
+                continue
+            value = stated[channel.id]
+            differs = _key(value) != reference(channel)
+            if differs:
+                differing.add(_key(value))
+            cells.append(TermCell(display(value), differs))
+        values = []
+        for key in sorted(common, key=lambda k: (-common[k], k)):
+            holders = [c for c in channels if c.id in stated and _key(stated[c.id]) == key]
+            values.append(
+                TermValue(
+                    value=display(stated[holders[0].id]),
+                    social=tuple(c.id for c in holders if c.social),
+                    traditional=tuple(c.id for c in holders if not c.social),
+                    differs=key in differing,
+                )
+            )
+        terms.append(
+            TermRow(
+                term=name,
+                canonical=tuple(Canonical(p.id, display(v)) for p, v in canonical),
+                governed_by=tuple(
+                    p.id for p in policies if name in p.terms or name in p.consistent_terms
+                ),
+                values=tuple(values),
+                cells=tuple(cells),
+                consistent=not differing and len(common) <= 1,
+            )
+        )
+    return TermMatrix(
+        channels=tuple(Ref(c.kind, c.id) for c in channels),
+        social=sum(1 for c in channels if c.social),
+        terms=tuple(terms),
+    )
+
+
+def _handoff_complete(handoff: Any) -> bool:
+    return all((handoff.scenario, handoff.trigger, handoff.to_team, handoff.before, handoff.expect))
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value is not False and value != "" and value != []
+
+
+def playbook_coverage(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCoverage:
+    """Playbooks, what they cover, and the live Accounts without a playbook or a crisis path."""
+    live = [r for r in rows if r.live]
+    accounts = [r for r in live if r.social]
+    summaries = []
+    for playbook in sorted(model.playbooks, key=lambda p: p.id):
+        covered = [r for r in live if playbook.id in r.playbooks]
+        summaries.append(
+            PlaybookSummary(
+                id=playbook.id,
+                title=playbook.title,
+                scenarios=tuple(dict.fromkeys(h.scenario for h in playbook.handoffs if h.scenario)),
+                handoffs=len(playbook.handoffs),
+                complete_handoffs=sum(1 for h in playbook.handoffs if _handoff_complete(h)),
+                crisis_to_pr=crisis_to_pr(playbook, model),
+                has_end=bool(playbook.end and playbook.end.strip()),
+                loop_closed=_present(playbook.follow_up.get("communicate_to"))
+                and _present(playbook.follow_up.get("lessons_learned")),
+                live_channels=len(covered),
+                live_accounts=sum(1 for r in covered if r.social),
+            )
+        )
+    return PlaybookCoverage(
+        playbooks=tuple(summaries),
+        covered=Ratio(sum(1 for r in accounts if r.playbooks), len(accounts)),
+        crisis_path=Ratio(sum(1 for r in accounts if r.crisis_path), len(accounts)),
+        uncovered=tuple(r.id for r in accounts if not r.playbooks),
+        no_crisis_path=tuple(r.id for r in accounts if not r.crisis_path),
+        required_uncovered=tuple(
+            _ref(r) for r in live if r.purpose in PLAYBOOK_PURPOSES and not r.playbooks
+        ),
+    )
+
+
+def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
+    """Objectives with their KPIs and strategy, the strategy goals they serve, and monitoring."""
+    accounts = [r for r in rows if r.social and r.live]
+    summaries = []
+    for objective in sorted(model.objectives, key=lambda o: o.id):
+        summaries.append(
+            ObjectiveSummary(
+                id=objective.id,
+                statement=objective.statement,
+                strategy=objective.strategy,
+                strategy_known=objective.strategy in model.strategy,
+                owner=objective.owner,
+                kpis=tuple(
+                    KpiView(
+                        kpi.name,
+                        None if kpi.target is None else display(kpi.target),
+                        bool(kpi.name) and kpi.target is not None and kpi.target != "",
+                    )
+                    for kpi in objective.kpis
+                ),
+                live_accounts=tuple(r.id for r in accounts if objective.id in r.objectives),
+            )
+        )
+    return Objectives(
+        objectives=tuple(summaries),
+        strategy=tuple(
+            StrategyGoal(goal, statement, tuple(s.id for s in summaries if s.strategy == goal))
+            for goal, statement in model.strategy.items()
+        ),
+        serving=Ratio(sum(1 for r in accounts if r.objectives), len(accounts)),
+        monitored=Ratio(sum(1 for r in accounts if r.monitoring), len(accounts)),
+        without_objective=tuple(r.id for r in accounts if not r.objectives),
+        unmonitored=tuple(r.id for r in accounts if not r.monitoring),
+        monitoring_tools=_tallies(tool for r in accounts for tool in dict.fromkeys(r.monitoring)),
+    )
+
+
+def security(rows: Sequence[ChannelRow]) -> Security:
+    """MFA and credential custody of live Accounts (SG701, SG702)."""
+    accounts = [r for r in rows if r.social and r.live]
+    return Security(
+        mfa=Ratio(sum(1 for r in accounts if r.mfa is True), len(accounts)),
+        custodian=Ratio(sum(1 for r in accounts if r.custodian), len(accounts)),
+        gaps=tuple(
+            SecurityGap(r.id, r.platform, r.owner, r.mfa, r.custodian)
+            for r in accounts
+            if r.mfa is not True or not r.custodian
+        ),
+        custodians=_tallies(r.custodian for r in accounts if r.custodian),
+    )
+
+
+def findings_summary(
+    findings: Sequence[Finding], suppressed: Sequence[Finding], rules: Sequence[RuleInfo]
+) -> FindingsSummary:
+    """Reported findings by rule (with the suppressed ones counted) and by family."""
+    infos = {info.code: info for info in rules}
+    reported = Counter(f.code for f in findings)
+    waived = Counter(f.code for f in suppressed)
+    worst: dict[str, Severity] = {}
+    names: dict[str, str] = {}
+    for finding in suppressed:
+        names.setdefault(finding.code, finding.name)
+    for finding in findings:
+        names.setdefault(finding.code, finding.name)
+        worst[finding.code] = max(worst.get(finding.code, finding.severity), finding.severity)
+
+    def family(code: str) -> str:
+        info = infos.get(code)
+        return info.family if info is not None else "custom"
+
+    def severity(code: str) -> Severity:
+        info = infos.get(code)
+        return worst.get(code) or (info.severity if info is not None else Severity.WARNING)
+
+    codes = set(reported) | set(waived)
+    by_rule = tuple(
+        RuleCount(code, names[code], family(code), str(severity(code)), reported[code], waived[code])  # type: ignore[arg-type]
+        for code in sorted(codes, key=lambda c: (-severity(c), -reported[c], c))
+    )
+    families: dict[str, Counter[Severity]] = {}
+    order = [info.family for info in sorted(rules, key=lambda i: i.code)]
+    for finding in findings:
+        families.setdefault(family(finding.code), Counter())[finding.severity] += 1
+    ranked = sorted(families, key=lambda f: (order.index(f) if f in order else len(order), f))
+    total = Counter(f.severity for f in findings)
+    return FindingsSummary(
+        total=len(findings),
+        errors=total[Severity.ERROR],
+        warnings=total[Severity.WARNING],
+        infos=total[Severity.INFO],
+        suppressed=len(suppressed),
+        by_rule=by_rule,
+        by_family=tuple(
+            FamilyCount(f, families[f][Severity.ERROR], families[f][Severity.WARNING],
+                        families[f][Severity.INFO])
+            for f in ranked
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- who must act
+
+
+def _active(person: Person | None, as_of: dt.date) -> bool:
+    return person is not None and not person.departed(as_of)
+
+
+def _lead(team: Team | None, model: Model, as_of: dt.date) -> Person | None:
+    lead = model.person(team.lead) if team is not None else None
+    return lead if _active(lead, as_of) else None
+
+
+def accountable_person(entity: Entity | None, model: Model, as_of: dt.date) -> tuple[Person | None, str]:
+    """Who must act on a finding about ``entity``, and in which role.
+
+    The owner when there is a current one; otherwise the lead of the owning team (who must find
+    a new owner); a Team's findings go to its lead and a Person's to their team's lead. Entities
+    with nobody accountable (a playbook, a broken file) are unassigned.
+    """
+    if isinstance(entity, ChannelBase):
+        owner = model.person(entity.owner)
+        if _active(owner, as_of):
+            return owner, "owner"
+        lead = _lead(model.team(entity.team), model, as_of)
+        return (lead, "team lead") if lead else (None, "unassigned")
+    if entity is not None and entity.kind in ("Policy", "Objective"):
+        owner_id = getattr(entity, "owner", None)
+        owner = model.person(owner_id)
+        if _active(owner, as_of):
+            return owner, "owner"
+        lead = _lead(model.team(owner_id), model, as_of)
+        return (lead, "team lead") if lead else (None, "unassigned")
+    if isinstance(entity, Team):
+        lead = _lead(entity, model, as_of)
+        return (lead, "team lead") if lead else (None, "unassigned")
+    if isinstance(entity, Person):
+        lead = _lead(model.team(entity.team), model, as_of)
+        return (lead, "team lead") if lead else (None, "unassigned")
+    return None, "unassigned"
+
+
+def responsible(data: AuditInput) -> tuple[Actor, ...]:
+    """Everyone with findings to act on, most errors first, then most findings."""
+    model = data.model
+    tallies: dict[str | None, Counter[Severity]] = defaultdict(Counter)
+    roles: dict[str | None, set[str]] = defaultdict(set)
+    entities: dict[str | None, dict[Ref, None]] = defaultdict(dict)
+    for finding in data.findings:
+        entity = model.find(finding.entity.kind, finding.entity.id) if finding.entity else None
+        person, role = accountable_person(entity, model, data.as_of)
+        key = person.id if person else None
+        tallies[key][finding.severity] += 1
+        roles[key].add(role)
+        if finding.entity is not None:
+            entities[key][Ref(finding.entity.kind, finding.entity.id)] = None
+    actors = []
+    for key, counter in tallies.items():
+        person = model.person(key)
+        actors.append(
+            Actor(
+                person=key,
+                name=(person.name or person.id) if person else "nobody accountable",
+                role=" and ".join(sorted(roles[key])),
+                errors=counter[Severity.ERROR],
+                warnings=counter[Severity.WARNING],
+                infos=counter[Severity.INFO],
+                entities=tuple(entities[key]),
+            )
+        )
+    actors.sort(key=lambda a: (-a.errors, -a.total, a.person is None, a.name.lower()))
+    return tuple(actors)
+
+
+def worst_gaps(maturity: Maturity, findings: FindingsSummary, limit: int = 8) -> tuple[Gap, ...]:
+    """The gaps a reader should see first: error rules by count, then indicators below the bar."""
+    gaps = [
+        Gap("error", f"{rule.count} × {rule.code} {rule.name}")
+        for rule in findings.by_rule
+        if rule.severity == "error" and rule.count
+    ]
+    failing = sorted(
+        (i for i in maturity.indicators if not i.passed), key=lambda i: (i.ratio.fraction or 0, i.key)
+    )
+    gaps.extend(
+        Gap(
+            "warning",
+            f"{i.label}: {i.ratio.part} of {i.ratio.whole} live accounts "
+            f"({i.ratio.percent:.1f}%), below {THRESHOLD * 100:.0f}%",
+        )
+        for i in failing
+    )
+    return tuple(gaps[:limit])
+
+
+def _plain(value: Any) -> object:
+    """An option's value as plain, immutable data for the report."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value

@@ -1,0 +1,56 @@
+"""Audit renderers: one module per format, each with ``render(report, options) -> str``.
+
+They only render: every number, verdict and sentence comes from the ``AuditReport``. Modules are
+imported when their format is asked for, so the table a terminal shows never loads Jinja2.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialgov.audit.report import AuditReport
+
+FORMATS: dict[str, str] = {
+    "table": "socialgov.audit.renderers.table",
+    "markdown": "socialgov.audit.renderers.markdown",
+    "html": "socialgov.audit.renderers.html",
+    "json": "socialgov.audit.renderers.json",
+    "csv": "socialgov.audit.renderers.csv",
+}
+
+SUFFIXES: dict[str, str] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+    ".txt": "table",
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+
+
+Renderer = Callable[[AuditReport, RenderOptions], str]
+
+
+def renderer(name: str) -> Renderer:
+    """The ``render`` function of the format called ``name``."""
+    module = importlib.import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render
+
+
+def format_for(output: Path | None, requested: str | None) -> str:
+    """The format asked for, else the one ``--output``'s suffix names, else ``table``."""
+    if requested is not None:
+        return requested
+    if output is not None:
+        return SUFFIXES.get(output.suffix.lower(), "table")
+    return "table"

@@ -1,0 +1,37 @@
+"""``--format html``: one self-contained page, glad to be opened in a browser.
+
+Inline CSS (templates/report.css) and inline SVG charts (``charts``), no script, and a Content
+Security Policy that forbids loading anything, so the file works offline and cannot call out.
+Jinja2's autoescape escapes every value from the repository (templates/report.html.j2).
+"""
+
+from __future__ import annotations
+
+from socialgov.audit.renderers import RenderOptions, charts
+from socialgov.audit.renderers.common import template_globals
+from socialgov.audit.renderers.templating import environment
+from socialgov.audit.report import AuditReport, TermRow
+
+
+def value_keys(row: TermRow) -> dict[str, str]:
+    """A letter for each value a term takes (A, B, ... then A2, B2, ...), most stated first."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return {
+        value.value: letters[i % 26] + (str(i // 26 + 1) if i >= 26 else "")
+        for i, value in enumerate(row.values)
+    }
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    template = environment("html").get_template("report.html.j2")
+    context = template_globals(report)
+    context.update(
+        coverage_chart=charts.coverage(report.maturity.indicators, report.maturity.threshold),
+        platform_chart=charts.platforms(report.inventory.by_platform),
+        family_chart=charts.families(report.findings.by_family),
+        value_keys=value_keys,
+        channels_ordered=sorted(
+            report.channels, key=lambda c: (-c.errors, -c.findings, c.id)
+        ),
+    )
+    return template.render(context)

@@ -1,0 +1,451 @@
+"""``--format table`` (the default): the audit for a terminal, aligned, coloured only on one.
+
+The first screen answers the three questions a reader comes with: the stage (and why), the worst
+gaps, and who must act first. The sections follow in the order of ``common.SECTIONS``. Every value
+from the repository goes through ``terminal_safe``, so a name cannot carry escape sequences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from wcwidth import wcswidth
+
+from socialgov.audit.renderers import RenderOptions
+from socialgov.audit.renderers.common import (
+    ADOPTION_LEGEND,
+    STAGE_MEANING,
+    STAGES,
+    cell_text,
+    channels_with_findings,
+    names,
+    percent,
+    plural,
+    some,
+    tallies,
+    yes_no,
+)
+from socialgov.audit.report import AuditReport, Ratio
+from socialgov.reporters.base import terminal_safe
+
+SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+STAGE_COLORS = {"dormant": "white", "scattered": "yellow", "coordinated": "green"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: its text, and how to style it on a colour terminal."""
+
+    text: str
+    style: dict[str, Any] = field(default_factory=dict)
+    right: bool = False
+
+
+def _width(text: str) -> int:
+    width = wcswidth(text)
+    return len(text) if width < 0 else width
+
+
+class Writer:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self.lines: list[str] = []
+
+    def style(self, text: str, **style: Any) -> str:
+        return click.style(text, **style) if self.color and style else text
+
+    def line(self, text: str = "", **style: Any) -> None:
+        self.lines.append(self.style(text, **style))
+
+    def heading(self, text: str) -> None:
+        if self.lines and self.lines[-1]:
+            self.lines.append("")
+        self.lines.append(self.style(text, bold=True))
+        self.lines.append(self.style("─" * _width(text), dim=True))
+
+    def para(self, label: str, value: str) -> None:
+        self.lines.append(f"  {self.style(label, bold=True)} {value}")
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Cell | str]], indent: int = 2) -> None:
+        cells = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in rows]
+        if not cells:
+            self.lines.append(" " * indent + self.style("(none)", dim=True))
+            return
+        texts = [[Cell(terminal_safe(c.text), c.style, c.right) for c in row] for row in cells]
+        widths = [_width(h) for h in headers]
+        for row in texts:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], _width(cell.text))
+        pad = " " * indent
+        header = "  ".join(h + " " * (widths[i] - _width(h)) for i, h in enumerate(headers))
+        self.lines.append(pad + self.style(header.rstrip(), bold=True))
+        for row in texts:
+            parts = []
+            for i, cell in enumerate(row):
+                space = " " * (widths[i] - _width(cell.text))
+                text = self.style(cell.text, **cell.style)
+                parts.append(space + text if cell.right else text + space)
+            self.lines.append((pad + "  ".join(parts)).rstrip())
+
+
+def _num(value: int, **style: Any) -> Cell:
+    return Cell(str(value), style if value else {}, right=True)
+
+
+def _bar(ratio: Ratio, width: int = 20) -> str:
+    fraction = ratio.fraction
+    filled = 0 if fraction is None else round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _ratio(writer: Writer, label: str, ratio: Ratio, note: str = "") -> None:
+    writer.para(f"{label}:", percent(ratio) + (f"  {note}" if note else ""))
+
+
+def render(report: AuditReport, options: RenderOptions) -> str:
+    w = Writer(options.color)
+    _summary(w, report)
+    _inventory(w, report)
+    _ownership(w, report)
+    _activity(w, report)
+    _fragmentation(w, report)
+    _adoption(w, report)
+    _terms(w, report)
+    _playbooks(w, report)
+    _objectives(w, report)
+    _security(w, report)
+    _findings(w, report)
+    _channels(w, report)
+    return "\n".join(w.lines) + "\n"
+
+
+def _summary(w: Writer, report: AuditReport) -> None:
+    org = terminal_safe(report.organisation) or "Policy repository"
+    w.line(f"{org}: social media governance audit, as of {report.as_of.isoformat()}", bold=True)
+    w.line(f"{terminal_safe(report.root)} · socialgov {report.tool_version}", dim=True)
+    w.line()
+    stage = report.maturity.stage
+    track = " → ".join(
+        w.style(s.upper(), bold=True, fg=STAGE_COLORS[s]) if s == stage else s for s in STAGES
+    )
+    w.line(f"Maturity stage: {w.style(stage.upper(), bold=True, fg=STAGE_COLORS[stage])} "
+           f"({STAGE_MEANING[stage]})")
+    w.line(f"  {track}")
+    for reason in report.maturity.reasons:
+        w.line(f"  - {terminal_safe(reason)}")
+    w.heading("Coverage of live accounts (the bar is 80%)")
+    w.table(
+        ("indicator", "share", "", "", "missing"),
+        (
+            (
+                i.label,
+                Cell(percent(i.ratio), right=True),
+                Cell(_bar(i.ratio), {"fg": "green" if i.passed else "red"}),
+                Cell("ok" if i.passed else "below", {"fg": "green" if i.passed else "red"}),
+                some(i.gaps, empty=""),
+            )
+            for i in report.maturity.indicators
+        ),
+    )
+    w.heading("Worst gaps")
+    if not report.worst_gaps:
+        w.line("  none: nothing stands between this repository and the next stage", dim=True)
+    for gap in report.worst_gaps:
+        mark = w.style("✗" if gap.severity == "error" else "!", fg=SEVERITY_COLORS[gap.severity])
+        w.line(f"  {mark} {terminal_safe(gap.text)}")
+    w.heading("Who must act first")
+    w.table(
+        ("person", "role", "errors", "warnings", "info", "on"),
+        (
+            (
+                a.name if a.person is None else f"{a.name} ({a.person})",
+                a.role,
+                _num(a.errors, fg="red"),
+                _num(a.warnings, fg="yellow"),
+                _num(a.infos),
+                some([e.id for e in a.entities], 3, ""),
+            )
+            for a in report.act_first
+        ),
+    )
+
+
+def _inventory(w: Writer, report: AuditReport) -> None:
+    inv = report.inventory
+    w.heading("Inventory")
+    w.line(
+        f"  {inv.accounts} social accounts ({inv.live_accounts} live), {inv.channels} traditional "
+        f"channels ({inv.live_channels} live); {inv.people} people ({inv.active_people} active), "
+        f"{inv.teams} teams, {inv.policies} policies, {inv.playbooks} playbooks, "
+        f"{inv.objectives} objectives, {inv.rules} custom rules"
+    )
+    w.line()
+    w.table(
+        ("platform", "accounts", "by status"),
+        ((p.platform, _num(p.total), tallies(p.by_status)) for p in inv.by_platform),
+    )
+    for title, splits in (("team", inv.by_team), ("purpose", inv.by_purpose), ("status", inv.by_status)):
+        w.line()
+        w.table(
+            (title, "social", "traditional", "total"),
+            ((s.key, _num(s.social), _num(s.traditional), _num(s.total)) for s in splits),
+        )
+
+
+def _ownership(w: Writer, report: AuditReport) -> None:
+    own = report.ownership
+    w.heading(f"Ownership ({own.live} live channels, social and traditional)")
+    _ratio(w, "with a current owner", own.owned)
+    _ratio(w, "with a live backup owner", own.live_backup)
+    _ratio(w, "owned by accountable staff", own.accountable,
+           f"(employment: {', '.join(own.accountable_employment)})")
+    issues = [
+        *(("no owner", i) for i in own.unowned),
+        *(("owner departed", i) for i in own.departed),
+        *(("owner not accountable", i) for i in own.unaccountable),
+        *(("no live backup", i) for i in own.no_live_backup),
+    ]
+    w.line()
+    w.table(
+        ("problem", "channel", "person", "detail"),
+        (
+            (Cell(problem, {"fg": "red" if problem in ("no owner", "owner departed") else "yellow"}),
+             str(i.channel), i.person or "", i.detail)
+            for problem, i in issues
+        ),
+    )
+
+
+def _activity(w: Writer, report: AuditReport) -> None:
+    act = report.activity
+    w.heading(f"Activity (dormant after {act.dormant_days} days)")
+    w.table(
+        ("account", "platform", "last activity", "days", "owner"),
+        (
+            (
+                Cell(a.id, {"fg": "yellow"} if a.last_activity else {}),
+                a.platform or "",
+                a.last_activity.isoformat() if a.last_activity else "unknown",
+                Cell("" if a.days_inactive is None else str(a.days_inactive), right=True),
+                a.owner or "",
+            )
+            for a in (*act.dormant, *act.unknown)
+        ),
+    )
+
+
+def _fragmentation(w: Writer, report: AuditReport) -> None:
+    frag = report.fragmentation
+    w.heading(f"Fragmentation (forums under {frag.min_active_members} active members a month)")
+    if not frag.checked:
+        w.line("  not checked: the configuration does not run SG301 fragmented-forums", dim=True)
+        return
+    w.table(
+        ("audience / topic", "forums (active members a month)", "status"),
+        (
+            (
+                f"{g.audience or '?'} / {g.topic or '?'}",
+                ", ".join(
+                    f"{m.id} ({'unknown' if m.active_members_per_month is None else m.active_members_per_month})"
+                    for m in g.members
+                ),
+                Cell("waived: " + g.waived, {"dim": True}) if g.waived else Cell("to merge", {"fg": "yellow"}),
+            )
+            for g in frag.groups
+        ),
+    )
+
+
+def _adoption(w: Writer, report: AuditReport) -> None:
+    adoption = report.adoption
+    w.heading("Policy adoption")
+    w.table(
+        ("policy", "version", "required", "adopted", "missing", "outdated", "owner", "review by"),
+        (
+            (
+                p.id,
+                Cell(str(p.version), right=True),
+                _num(p.required),
+                _num(p.adopted),
+                _num(p.missing, fg="red"),
+                _num(p.outdated, fg="yellow"),
+                p.owner or "",
+                p.review_by.isoformat() if p.review_by else "",
+            )
+            for p in adoption.policies
+        ),
+    )
+    if adoption.ungoverned:
+        w.line()
+        w.line(f"  Live accounts adopting no policy: {', '.join(map(terminal_safe, adoption.ungoverned))}", fg="red")
+    w.line()
+    keys = [f"P{i + 1}" for i in range(len(adoption.policies))]
+    w.table(
+        ("channel", *keys),
+        (
+            (
+                f"{r.channel.id} ({'social' if r.social else 'traditional'})",
+                *(
+                    Cell(cell_text(c), {"fg": {"missing": "red", "outdated": "yellow"}.get(c.state)}
+                         if c.state in ("missing", "outdated") else {})
+                    for c in r.cells
+                ),
+            )
+            for r in adoption.rows
+        ),
+    )
+    w.line("  " + "; ".join(f"{k} {p.id}" for k, p in zip(keys, adoption.policies)), dim=True)
+    w.line(f"  {ADOPTION_LEGEND}", dim=True)
+
+
+def _terms(w: Writer, report: AuditReport) -> None:
+    terms = report.terms
+    w.heading(f"Term consistency ({terms.inconsistent} of {len(terms.terms)} terms differ)")
+    rows = []
+    for row in terms.terms:
+        canonical = ", ".join(f"{c.value} ({c.policy})" for c in row.canonical) or "-"
+        if not row.values:
+            rows.append((row.term, canonical, Cell("(stated by no channel)", {"dim": True}), "", ""))
+        for index, value in enumerate(row.values):
+            mark = {"fg": "red", "bold": True} if value.differs else {}
+            rows.append(
+                (
+                    row.term if index == 0 else "",
+                    canonical if index == 0 else "",
+                    Cell(("✗ " if value.differs else "") + value.value, mark),
+                    some(value.social),
+                    some(value.traditional),
+                )
+            )
+    w.table(("term", "canonical", "stated value", "social channels", "traditional channels"), rows)
+
+
+def _playbooks(w: Writer, report: AuditReport) -> None:
+    pb = report.playbooks
+    w.heading("Playbooks and crisis paths")
+    _ratio(w, "live accounts covered by a playbook", pb.covered)
+    _ratio(w, "live accounts with a crisis path to PR", pb.crisis_path)
+    w.line()
+    w.table(
+        ("playbook", "scenarios", "handoffs complete", "crisis→pr", "end", "loop closed", "covers"),
+        (
+            (
+                p.id,
+                ", ".join(p.scenarios),
+                Cell(f"{p.complete_handoffs}/{p.handoffs}",
+                     {"fg": "red"} if p.complete_handoffs < p.handoffs else {}, right=True),
+                yes_no(p.crisis_to_pr),
+                Cell(yes_no(p.has_end), {} if p.has_end else {"fg": "red"}),
+                Cell(yes_no(p.loop_closed), {} if p.loop_closed else {"fg": "yellow"}),
+                f"{p.live_channels} channels ({p.live_accounts} social)",
+            )
+            for p in pb.playbooks
+        ),
+    )
+    if pb.uncovered:
+        w.line(f"  No playbook: {', '.join(map(terminal_safe, pb.uncovered))}", fg="yellow")
+    if pb.no_crisis_path:
+        w.line(f"  No crisis path: {', '.join(map(terminal_safe, pb.no_crisis_path))}", fg="yellow")
+    if pb.required_uncovered:
+        w.line("  Service, sales and PR channels without a playbook: "
+               + ", ".join(terminal_safe(str(r)) for r in pb.required_uncovered), fg="yellow")
+
+
+def _objectives(w: Writer, report: AuditReport) -> None:
+    obj = report.objectives
+    w.heading("Objectives and KPIs")
+    _ratio(w, "live accounts serving an objective", obj.serving)
+    _ratio(w, "live accounts monitored", obj.monitored)
+    w.line()
+    w.table(
+        ("objective", "strategy", "KPIs complete", "owner", "live accounts"),
+        (
+            (
+                o.id,
+                Cell(o.strategy or "none", {} if o.strategy_known else {"fg": "red"}),
+                Cell(f"{sum(k.complete for k in o.kpis)}/{len(o.kpis)}",
+                     {} if o.kpis and all(k.complete for k in o.kpis) else {"fg": "yellow"}, right=True),
+                o.owner or "",
+                _num(len(o.live_accounts)),
+            )
+            for o in obj.objectives
+        ),
+    )
+    w.line()
+    w.table(
+        ("strategy goal", "objectives"),
+        ((g.id, Cell(names(g.objectives), {} if g.objectives else {"fg": "yellow"})) for g in obj.strategy),
+    )
+    if obj.without_objective:
+        w.line(f"  Serving no objective: {', '.join(map(terminal_safe, obj.without_objective))}", fg="yellow")
+    if obj.unmonitored:
+        w.line(f"  Not monitored: {', '.join(map(terminal_safe, obj.unmonitored))}", fg="yellow")
+    if obj.monitoring_tools:
+        w.line(f"  Monitoring tools: {terminal_safe(tallies(obj.monitoring_tools))}")
+
+
+def _security(w: Writer, report: AuditReport) -> None:
+    sec = report.security
+    w.heading("Security")
+    _ratio(w, "live accounts with MFA on", sec.mfa)
+    _ratio(w, "live accounts with a credential custodian", sec.custodian)
+    w.line()
+    w.table(
+        ("account", "platform", "MFA", "custodian", "owner"),
+        (
+            (
+                g.id,
+                g.platform or "",
+                Cell(yes_no(g.mfa), {} if g.mfa else {"fg": "red"}),
+                Cell(g.custodian or "none", {} if g.custodian else {"fg": "red"}),
+                g.owner or "",
+            )
+            for g in sec.gaps
+        ),
+    )
+
+
+def _findings(w: Writer, report: AuditReport) -> None:
+    f = report.findings
+    w.heading(
+        f"Findings by rule ({plural(f.errors, 'error')}, {plural(f.warnings, 'warning')}, "
+        f"{f.infos} info; {f.suppressed} suppressed)"
+    )
+    w.table(
+        ("family", "errors", "warnings", "info"),
+        ((fam.family, _num(fam.errors, fg="red"), _num(fam.warnings, fg="yellow"), _num(fam.infos))
+         for fam in f.by_family),
+    )
+    w.line()
+    w.table(
+        ("rule", "name", "family", "severity", "count", "suppressed"),
+        (
+            (r.code, r.name, r.family, Cell(r.severity, {"fg": SEVERITY_COLORS[r.severity]}),
+             _num(r.count), _num(r.suppressed))
+            for r in f.by_rule
+        ),
+    )
+
+
+def _channels(w: Writer, report: AuditReport) -> None:
+    rows = channels_with_findings(report)
+    w.heading("Channels with findings (most errors first; every channel: --format csv)")
+    w.table(
+        ("channel", "owner", "owner status", "backup status", "activity", "errors", "warnings", "info"),
+        (
+            (
+                f"{r.id} ({r.kind})",
+                r.owner or "",
+                Cell(r.owner_status, {} if r.owner_status == "ok" else {"fg": "red"}),
+                Cell(r.backup_status, {} if r.backup_status == "ok" else {"fg": "yellow"}),
+                r.activity,
+                _num(r.errors, fg="red"),
+                _num(r.warnings, fg="yellow"),
+                _num(r.infos),
+            )
+            for r in rows
+        ),
+    )

@@ -1,0 +1,490 @@
+"""The audit report: one frozen, typed value that the metrics build and the renderers read.
+
+Everything a renderer shows is here, already computed and already worded: renderers format, they
+never count, compare or decide. ``socialgov.audit.renderers.json`` turns this object into the
+versioned JSON that docs/audit.md documents, so the field names below are part of that contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+Stage = Literal["dormant", "scattered", "coordinated"]
+OwnerStatus = Literal["ok", "missing", "unknown", "departed", "not accountable"]
+BackupStatus = Literal["ok", "missing", "unknown", "departed", "same as owner"]
+Activity = Literal["active", "dormant", "unknown", "not tracked"]
+CellState = Literal["adopted", "outdated", "missing", "not required"]
+Severity = Literal["error", "warning", "info"]
+
+THRESHOLD = Fraction(80, 100)
+"""The coverage a maturity indicator needs for the coordinated stage (SPEC section 8)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """``part`` of ``whole``; exact, so that 79.9% and 80% are told apart without rounding."""
+
+    part: int
+    whole: int
+
+    @property
+    def fraction(self) -> Fraction | None:
+        return Fraction(self.part, self.whole) if self.whole else None
+
+    @property
+    def percent(self) -> float | None:
+        """The share in percent, rounded *down* to one decimal: a value below a threshold
+        never displays as the threshold itself (79.96% shows as 79.9%, not 80.0%)."""
+        fraction = self.fraction
+        return None if fraction is None else math.floor(fraction * 1000) / 10
+
+    def meets(self, threshold: Fraction) -> bool:
+        """At or above ``threshold``; an empty population has nothing missing, so it meets it."""
+        fraction = self.fraction
+        return fraction is None or fraction >= threshold
+
+    def __str__(self) -> str:
+        percent = self.percent
+        return f"{self.part}/{self.whole}" + ("" if percent is None else f" ({percent:.1f}%)")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An entity as the report names it."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    key: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A count of social Accounts and traditional Channels under one key."""
+
+    key: str
+    social: int
+    traditional: int
+
+    @property
+    def total(self) -> int:
+        return self.social + self.traditional
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformCount:
+    platform: str
+    total: int
+    by_status: tuple[Tally, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    accounts: int
+    live_accounts: int
+    channels: int
+    live_channels: int
+    people: int
+    active_people: int
+    teams: int
+    policies: int
+    playbooks: int
+    objectives: int
+    rules: int
+    by_platform: tuple[PlatformCount, ...]
+    by_status: tuple[Split, ...]
+    by_team: tuple[Split, ...]
+    by_purpose: tuple[Split, ...]
+    by_channel_type: tuple[Tally, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRow:
+    """One social Account or traditional Channel, with everything the audit computed for it."""
+
+    kind: str
+    id: str
+    name: str | None
+    social: bool
+    platform: str | None
+    type: str | None
+    handle: str | None
+    address: str | None
+    team: str | None
+    purpose: str | None
+    status: str
+    live: bool
+    owner: str | None
+    owner_status: OwnerStatus
+    backup_owner: str | None
+    backup_status: BackupStatus
+    last_activity: dt.date | None
+    days_inactive: int | None
+    activity: Activity
+    policies: tuple[str, ...]
+    required_policies: tuple[str, ...]
+    missing_policies: tuple[str, ...]
+    playbooks: tuple[str, ...]
+    crisis_path: bool | None
+    objectives: tuple[str, ...]
+    monitoring: tuple[str, ...]
+    mfa: bool | None
+    custodian: str | None
+    errors: int
+    warnings: int
+    infos: int
+    suppressed: int
+    path: str
+    line: int
+
+    @property
+    def findings(self) -> int:
+        return self.errors + self.warnings + self.infos
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerIssue:
+    channel: Ref
+    person: str | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """Over live channels, social and traditional."""
+
+    live: int
+    owned: Ratio
+    live_backup: Ratio
+    accountable: Ratio
+    accountable_employment: tuple[str, ...]
+    unowned: tuple[OwnerIssue, ...]
+    departed: tuple[OwnerIssue, ...]
+    no_live_backup: tuple[OwnerIssue, ...]
+    unaccountable: tuple[OwnerIssue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DormantAccount:
+    id: str
+    platform: str | None
+    handle: str | None
+    owner: str | None
+    last_activity: dt.date | None
+    days_inactive: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySection:
+    dormant_days: int
+    live_accounts: int
+    dormant: tuple[DormantAccount, ...]
+    unknown: tuple[DormantAccount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ForumMember:
+    id: str
+    platform: str | None
+    active_members_per_month: int | None
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FragmentGroup:
+    audience: str | None
+    topic: str | None
+    members: tuple[ForumMember, ...]
+    least_active: str
+    waived: str | None
+    """The reason of the waiver that suppresses the SG301 finding, when one does."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fragmentation:
+    checked: bool
+    """False when the configuration does not run SG301, the rule that finds the groups."""
+    min_active_members: int
+    groups: tuple[FragmentGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyColumn:
+    id: str
+    title: str | None
+    version: int
+    owner: str | None
+    review_by: dt.date | None
+    required: int
+    adopted: int
+    missing: int
+    outdated: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionCell:
+    state: CellState
+    pinned: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionRow:
+    channel: Ref
+    social: bool
+    cells: tuple[AdoptionCell, ...]
+    """One cell per policy, in the order of ``PolicyAdoption.policies``."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyAdoption:
+    """Live channels (rows) by policies (columns)."""
+
+    policies: tuple[PolicyColumn, ...]
+    rows: tuple[AdoptionRow, ...]
+    ungoverned: tuple[str, ...]
+    """Live Accounts adopting no policy at all."""
+    missing: int
+
+
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    policy: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermValue:
+    """One value of a term and the channels that state it, social and traditional apart."""
+
+    value: str
+    social: tuple[str, ...]
+    traditional: tuple[str, ...]
+    differs: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TermCell:
+    value: str | None
+    differs: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TermRow:
+    term: str
+    canonical: tuple[Canonical, ...]
+    governed_by: tuple[str, ...]
+    """Policies that fix a value for the term or list it in consistent_terms."""
+    values: tuple[TermValue, ...]
+    cells: tuple[TermCell, ...]
+    """One cell per channel, in the order of ``TermMatrix.channels``."""
+    consistent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatrix:
+    """Terms (rows) by live channels that state terms (columns): social first, then traditional."""
+
+    channels: tuple[Ref, ...]
+    social: int
+    """How many of ``channels`` (the first ones) are social Accounts."""
+    terms: tuple[TermRow, ...]
+
+    @property
+    def inconsistent(self) -> int:
+        return sum(1 for row in self.terms if not row.consistent)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookSummary:
+    id: str
+    title: str | None
+    scenarios: tuple[str, ...]
+    handoffs: int
+    complete_handoffs: int
+    crisis_to_pr: bool
+    has_end: bool
+    loop_closed: bool
+    live_channels: int
+    live_accounts: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookCoverage:
+    playbooks: tuple[PlaybookSummary, ...]
+    covered: Ratio
+    """Live Accounts covered by at least one playbook."""
+    crisis_path: Ratio
+    """Live Accounts covered by a crisis handoff to a PR team."""
+    uncovered: tuple[str, ...]
+    no_crisis_path: tuple[str, ...]
+    required_uncovered: tuple[Ref, ...]
+    """Live service, sales and PR channels, social or traditional, that no playbook covers."""
+
+
+@dataclass(frozen=True, slots=True)
+class KpiView:
+    name: str | None
+    target: str | None
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveSummary:
+    id: str
+    statement: str | None
+    strategy: str | None
+    strategy_known: bool
+    owner: str | None
+    kpis: tuple[KpiView, ...]
+    live_accounts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyGoal:
+    id: str
+    statement: str
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Objectives:
+    objectives: tuple[ObjectiveSummary, ...]
+    strategy: tuple[StrategyGoal, ...]
+    serving: Ratio
+    """Live Accounts serving at least one known objective."""
+    monitored: Ratio
+    """Live Accounts with at least one monitoring tool."""
+    without_objective: tuple[str, ...]
+    unmonitored: tuple[str, ...]
+    monitoring_tools: tuple[Tally, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGap:
+    id: str
+    platform: str | None
+    owner: str | None
+    mfa: bool | None
+    custodian: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Security:
+    mfa: Ratio
+    custodian: Ratio
+    gaps: tuple[SecurityGap, ...]
+    custodians: tuple[Tally, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    count: int
+    suppressed: int
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyCount:
+    family: str
+    errors: int
+    warnings: int
+    infos: int
+
+    @property
+    def total(self) -> int:
+        return self.errors + self.warnings + self.infos
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsSummary:
+    total: int
+    errors: int
+    warnings: int
+    infos: int
+    suppressed: int
+    by_rule: tuple[RuleCount, ...]
+    by_family: tuple[FamilyCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    key: str
+    label: str
+    ratio: Ratio
+    passed: bool
+    gaps: tuple[str, ...]
+    """The live Accounts that miss this indicator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Maturity:
+    stage: Stage
+    threshold: Fraction
+    indicators: tuple[Indicator, ...]
+    blocking: tuple[RuleCount, ...]
+    """Rules of the SG2 and SG4 families with error findings: each keeps the stage at scattered."""
+    reasons: tuple[str, ...]
+    """Plain sentences: why this stage and not the next."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Someone who must act, and on what: the people whose entities carry the most findings."""
+
+    person: str | None
+    name: str
+    role: str
+    errors: int
+    warnings: int
+    infos: int
+    entities: tuple[Ref, ...]
+
+    @property
+    def total(self) -> int:
+        return self.errors + self.warnings + self.infos
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One of the worst gaps, worded for a reader at a glance."""
+
+    severity: Severity
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    organisation: str
+    root: str
+    as_of: dt.date
+    tool_version: str
+    options: tuple[tuple[str, object], ...]
+    maturity: Maturity
+    worst_gaps: tuple[Gap, ...]
+    act_first: tuple[Actor, ...]
+    inventory: Inventory
+    ownership: Ownership
+    activity: ActivitySection
+    fragmentation: Fragmentation
+    adoption: PolicyAdoption
+    terms: TermMatrix
+    playbooks: PlaybookCoverage
+    objectives: Objectives
+    security: Security
+    findings: FindingsSummary
+    actors: tuple[Actor, ...]
+    channels: tuple[ChannelRow, ...]

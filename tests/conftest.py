@@ -11,12 +11,16 @@ import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from socialgov.config import Config, load_config
 from socialgov.findings import Finding
 from socialgov.lint import LintResult, lint
+
+if TYPE_CHECKING:
+    from socialgov.audit.report import AuditReport
 
 AS_OF = dt.date(2026, 11, 24)
 PROJECT = Path(__file__).resolve().parent.parent
@@ -191,3 +195,11 @@ def git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Git:
         return done.stdout
 
     return run
+
+
+def run_audit(root: Path, *, as_of: dt.date = AS_OF, **overrides: object) -> AuditReport:
+    """The audit report of ``root``, as ``socialgov audit`` computes it, judged on ``as_of``."""
+    from socialgov.audit import run_audit as audit
+
+    config: Config = load_config(root).with_overrides(as_of=as_of, **overrides)
+    return audit(config)

@@ -22,7 +22,6 @@ from typing import Any
 from socialgov.audit.coverage import Coverage, crisis_to_pr
 from socialgov.audit.maturity import assess
 from socialgov.audit.report import (
-    THRESHOLD,
     ActivitySection,
     Actor,
     AdoptionCell,
@@ -784,7 +783,7 @@ def worst_gaps(maturity: Maturity, findings: FindingsSummary, limit: int = 8) ->
         Gap(
             "warning",
             f"{i.label}: {i.ratio.part} of {i.ratio.whole} live accounts "
-            f"({i.ratio.percent:.1f}%), below {THRESHOLD * 100:.0f}%",
+            f"({i.ratio.percent:.1f}%), below {float(maturity.threshold * 100):g}%",
         )
         for i in failing
     )

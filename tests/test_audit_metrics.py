@@ -1,0 +1,542 @@
+"""Every section of the audit, on a small crafted repository and on examples/acme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ACME, AS_OF, MakeRepo, run_audit
+from socialgov.audit.metrics import AuditInput, fragmentation, responsible
+from socialgov.audit.report import AuditReport, Ratio, Ref, Split, Tally
+from socialgov.config import load_config
+from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.lint import load_repository
+from socialgov.model import Model
+from socialgov.rules.base import RuleInfo
+
+SMALL = {
+    "socialgov.yaml": """\
+        organisation: Small Co
+        strategy:
+          - {id: retain, statement: Keep customers}
+    """,
+    "people.yaml": """\
+        people:
+          - {id: ana, name: Ana, employment: full_time, team: care}
+          - {id: ben, name: Ben, employment: full_time, team: care}
+          - {id: cat, name: Cat, employment: contractor, team: care}
+          - {id: dan, name: Dan, employment: full_time, team: shop, status: departed}
+          - {id: eve, name: Eve, employment: full_time, team: shop, departed_on: 2026-11-24}
+          - {id: fay, name: Fay, employment: full_time, team: comms, departed_on: 2026-11-25}
+          - {id: gus, name: Gus, employment: full_time, team: comms}
+    """,
+    "teams.yaml": """\
+        teams:
+          - {id: care, function: service, lead: ana}
+          - {id: comms, function: pr, lead: gus}
+          - {id: shop, function: sales, lead: dan}
+    """,
+    "policies.yaml": """\
+        policies:
+          - id: sla
+            version: 2
+            owner: ana
+            applies_to: {kind: [Account, Channel], where: {purpose: service}}
+            terms: {response_time_hours: 4}
+            consistent_terms: [refund_days]
+          - id: brand
+            owner: comms
+    """,
+    "playbooks.yaml": """\
+        playbooks:
+          - id: crisis
+            applies_to: {kind: Account, where: {purpose: service}}
+            handoffs:
+              - {scenario: crisis, trigger: fire, from: care, to: comms, before: hold, expect: statement}
+            end: statement published
+            follow_up: {communicate_to: [care], lessons_learned: true}
+          - id: sales-pb
+            handoffs:
+              - {scenario: sales_opportunity, trigger: lead, from: care, to: shop, expect: call}
+    """,
+    "objectives.yaml": """\
+        objectives:
+          - id: o1
+            strategy: retain
+            owner: ana
+            kpis: [{name: CSAT, target: 4.5}]
+          - id: o2
+            strategy: growth
+            kpis: [{name: reach}]
+    """,
+    "accounts.yaml": """\
+        accounts:
+          - id: x-care
+            platform: x
+            handle: care
+            owner: ana
+            backup_owner: ben
+            team: care
+            purpose: service
+            policies: [sla]
+            objectives: [o1]
+            monitoring: [Brandwatch]
+            last_activity: 2026-11-01
+            terms: {response_time_hours: 4, refund_days: 30}
+            security: {mfa: true, credential_custodian: it}
+          - id: fb-care
+            platform: facebook
+            owner: cat
+            backup_owner: cat
+            team: care
+            purpose: service
+            policies: [sla@1]
+            objectives: [o2]
+            monitoring: [Meltwater]
+            last_activity: 2026-05-28
+            terms: {response_time_hours: 24, refund_days: 14}
+            security: {mfa: false, credential_custodian: vault}
+          - id: ig-shop
+            platform: instagram
+            owner: dan
+            backup_owner: eve
+            team: shop
+            purpose: sales
+            playbooks: [sales-pb]
+            last_activity: 2026-05-27
+          - {id: tt-new, platform: tiktok, status: planned, purpose: marketing}
+          - {id: yt-old, platform: youtube, status: retired, owner: dan, purpose: service}
+          - {id: li-corp, platform: linkedin, backup_owner: fay, team: comms, purpose: marketing,
+             policies: [brand]}
+          - {id: x-zed, platform: x, owner: zed, purpose: service, last_activity: 2026-11-20}
+    """,
+    "channels.yaml": """\
+        channels:
+          - {id: phone, type: phone, owner: ana, backup_owner: ben, purpose: service,
+             policies: [sla], terms: {response_time_hours: 4, refund_days: 30}}
+          - {id: email, type: email, owner: ben, purpose: service, terms: {refund_days: 30}}
+          - {id: store, type: store, owner: ana, purpose: sales, status: retired}
+    """,
+}
+
+
+def small_with(make_repo: MakeRepo, config: str = "") -> Path:
+    """The small repository, with ``config`` added to its socialgov.yaml."""
+    files = dict(SMALL)
+    return make_repo(files, config=textwrap.dedent(files.pop("socialgov.yaml")) + config + "\n")
+
+
+@pytest.fixture
+def small(make_repo: MakeRepo) -> Path:
+    return small_with(make_repo)
+
+
+@pytest.fixture
+def report(small: Path) -> AuditReport:
+    return run_audit(small)
+
+
+@pytest.fixture(scope="module")
+def acme() -> AuditReport:
+    return run_audit(ACME)
+
+
+def model_of(root: Path) -> Model:
+    return load_repository(load_config(root)).model
+
+
+# ----------------------------------------------------------------------------- inventory
+
+
+def test_inventory_counts_by_platform_status_team_and_purpose(report: AuditReport) -> None:
+    inv = report.inventory
+    assert (inv.accounts, inv.live_accounts, inv.channels, inv.live_channels) == (7, 5, 3, 2)
+    assert (inv.people, inv.active_people, inv.teams, inv.policies, inv.playbooks) == (7, 6, 3, 2, 2)
+    assert [(p.platform, p.total) for p in inv.by_platform] == [
+        ("x", 2), ("facebook", 1), ("instagram", 1), ("linkedin", 1), ("tiktok", 1), ("youtube", 1)
+    ]
+    youtube = next(p for p in inv.by_platform if p.platform == "youtube")
+    assert youtube.by_status == (Tally("retired", 1),)
+    assert inv.by_status == (Split("active", 5, 2), Split("retired", 1, 1), Split("planned", 1, 0))
+    assert Split("care", 2, 0) in inv.by_team and Split("(none)", 3, 3) in inv.by_team
+    assert inv.by_purpose[0] == Split("service", 4, 2)
+    assert inv.by_channel_type == (Tally("email", 1), Tally("phone", 1), Tally("store", 1))
+
+
+# ----------------------------------------------------------------------------- ownership
+
+
+def test_owner_and_backup_status_of_every_channel(report: AuditReport) -> None:
+    status = {r.id: (r.owner_status, r.backup_status) for r in report.channels}
+    assert status == {
+        "x-care": ("ok", "ok"),
+        "fb-care": ("not accountable", "same as owner"),
+        "ig-shop": ("departed", "departed"),  # status departed; departed_on == as-of
+        "tt-new": ("missing", "missing"),
+        "yt-old": ("departed", "missing"),
+        "li-corp": ("missing", "ok"),  # fay leaves the day after as-of
+        "x-zed": ("unknown", "missing"),
+        "phone": ("ok", "ok"),
+        "email": ("ok", "missing"),
+        "store": ("ok", "missing"),
+    }
+
+
+def test_ownership_coverage_over_live_channels(report: AuditReport) -> None:
+    own = report.ownership
+    assert own.live == 7
+    assert own.owned == Ratio(4, 7)
+    assert own.live_backup == Ratio(3, 7)
+    assert own.accountable == Ratio(3, 7)
+    assert [(i.channel.id, i.detail) for i in own.unowned] == [
+        ("li-corp", "no owner"),
+        ("x-zed", "owner 'zed' is not a known person"),
+    ]
+    assert [(i.channel.id, i.person, i.detail) for i in own.departed] == [
+        ("ig-shop", "dan", "departed")
+    ]
+    assert [(i.channel.id, i.detail) for i in own.unaccountable] == [("fb-care", "contractor")]
+    assert {i.channel.id for i in own.no_live_backup} == {"fb-care", "ig-shop", "x-zed", "email"}
+
+
+def test_accountable_employment_comes_from_the_options(make_repo: MakeRepo) -> None:
+    report = run_audit(small_with(make_repo, "options: {accountable_employment: [full_time, contractor]}"))
+    assert report.ownership.accountable == Ratio(4, 7)
+    assert report.ownership.unaccountable == ()
+
+
+# ----------------------------------------------------------------------------- activity
+
+
+def test_dormant_after_more_than_dormant_days_and_unknown_activity(report: AuditReport) -> None:
+    act = report.activity
+    assert act.dormant_days == 180 and act.live_accounts == 5
+    assert [(a.id, a.days_inactive) for a in act.dormant] == [("ig-shop", 181)]
+    assert [a.id for a in act.unknown] == ["li-corp"]
+    rows = {r.id: r for r in report.channels}
+    assert rows["fb-care"].activity == "active" and rows["fb-care"].days_inactive == 180
+    assert rows["phone"].activity == "not tracked"
+
+
+def test_dormant_days_comes_from_the_options(make_repo: MakeRepo) -> None:
+    report = run_audit(small_with(make_repo, "options: {dormant_days: 20}"))
+    assert [a.id for a in report.activity.dormant] == ["ig-shop", "fb-care", "x-care"]
+
+
+# ----------------------------------------------------------------------------- fragmentation
+
+
+def _rule(code: str) -> RuleInfo:
+    return RuleInfo(code, "fragmented-forums", Severity.WARNING, "", "focus")
+
+
+def test_fragmentation_groups_are_the_findings_of_sg301(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "accounts.yaml": """\
+                accounts:
+                  - {id: f1, platform: discord, type: forum, audience: Owners, topic: Home,
+                     metrics: {active_members_per_month: 20}}
+                  - {id: f2, platform: reddit, type: forum, audience: owners, topic: home}
+                  - {id: f3, platform: forum, type: forum, audience: owners, topic: home,
+                     metrics: {active_members_per_month: 900}}
+            """
+        }
+    )
+    model = model_of(root)
+    sg301 = Finding(
+        "SG301", "fragmented-forums", Severity.WARNING, "merge", "accounts.yaml",
+        entity=EntityRef("Account", "f2"), related=(EntityRef("Account", "f1"), EntityRef("Account", "f3")),
+    )
+    data = AuditInput(model=model, findings=(sg301,), rules=(_rule("SG301"),), as_of=AS_OF)
+    result = fragmentation(data)
+    assert result.checked and result.min_active_members == 50
+    (group,) = result.groups
+    assert (group.audience, group.topic, group.least_active, group.waived) == ("owners", "home", "f2", None)
+    assert [(m.id, m.active_members_per_month) for m in group.members] == [
+        ("f2", None), ("f1", 20), ("f3", 900)
+    ]
+    waived = fragmentation(
+        AuditInput(model=model, findings=(), suppressed=(sg301.__class__(**{**_fields(sg301), "suppressed": "merging in Q1"}),),
+                   rules=(_rule("SG301"),), as_of=AS_OF)
+    )
+    assert waived.groups[0].waived == "merging in Q1"
+    unchecked = fragmentation(AuditInput(model=model, findings=(), as_of=AS_OF))
+    assert not unchecked.checked and unchecked.groups == ()
+
+
+def _fields(finding: Finding) -> dict[str, object]:
+    return {name: getattr(finding, name) for name in finding.__dataclass_fields__}
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+def test_policy_adoption_matrix_marks_missing_and_outdated(report: AuditReport) -> None:
+    adoption = report.adoption
+    assert [p.id for p in adoption.policies] == ["brand", "sla"]
+    matrix = {
+        row.channel.id: tuple(c.state for c in row.cells) for row in adoption.rows
+    }
+    assert list(matrix) == ["fb-care", "ig-shop", "li-corp", "x-care", "x-zed", "email", "phone"]
+    assert matrix == {
+        "fb-care": ("not required", "outdated"),
+        "ig-shop": ("not required", "not required"),
+        "li-corp": ("adopted", "not required"),
+        "x-care": ("not required", "adopted"),
+        "x-zed": ("not required", "missing"),
+        "email": ("not required", "missing"),
+        "phone": ("not required", "adopted"),
+    }
+    assert adoption.rows[0].cells[1].pinned == 1
+    sla = adoption.policies[1]
+    assert (sla.version, sla.required, sla.adopted, sla.missing, sla.outdated) == (2, 5, 3, 2, 1)
+    assert adoption.missing == 2
+    assert adoption.ungoverned == ("ig-shop", "x-zed")
+
+
+# ----------------------------------------------------------------------------- terms
+
+
+def test_term_matrix_marks_differing_values_social_and_traditional_apart(report: AuditReport) -> None:
+    terms = report.terms
+    assert terms.channels == (
+        Ref("Account", "fb-care"), Ref("Account", "x-care"), Ref("Channel", "email"), Ref("Channel", "phone")
+    )
+    assert terms.social == 2
+    rows = {row.term: row for row in terms.terms}
+    assert list(rows) == ["refund_days", "response_time_hours"]
+    response = rows["response_time_hours"]
+    assert [(c.policy, c.value) for c in response.canonical] == [("sla", "4")]
+    assert [(v.value, v.social, v.traditional, v.differs) for v in response.values] == [
+        ("4", ("x-care",), ("phone",), False),
+        ("24", ("fb-care",), (), True),
+    ]
+    assert [(c.value, c.differs) for c in response.cells] == [
+        ("24", True), ("4", False), (None, False), ("4", False)
+    ]
+    assert not response.consistent
+    refund = rows["refund_days"]
+    assert refund.canonical == () and refund.governed_by == ("sla",)
+    assert [(v.value, v.differs) for v in refund.values] == [("30", False), ("14", True)]
+    assert terms.inconsistent == 2
+
+
+def test_a_term_all_channels_agree_on_is_consistent(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": """\
+                accounts:
+                  - {id: a, platform: x, terms: {hours: "9-5"}}
+                  - {id: r, platform: x, status: retired, terms: {hours: "24/7"}}
+                channels:
+                  - {id: c, type: phone, terms: {hours: "9-5"}}
+            """
+        }
+    )
+    (row,) = run_audit(root).terms.terms
+    assert row.consistent and [(v.value, v.social, v.traditional) for v in row.values] == [
+        ("9-5", ("a",), ("c",))
+    ]
+
+
+# ----------------------------------------------------------------------------- playbooks
+
+
+def test_playbook_and_crisis_path_coverage(report: AuditReport) -> None:
+    pb = report.playbooks
+    crisis, sales = pb.playbooks
+    assert (crisis.id, crisis.scenarios, crisis.handoffs, crisis.complete_handoffs) == (
+        "crisis", ("crisis",), 1, 1
+    )
+    assert crisis.crisis_to_pr and crisis.has_end and crisis.loop_closed
+    assert (crisis.live_channels, crisis.live_accounts) == (3, 3)
+    assert (sales.complete_handoffs, sales.crisis_to_pr, sales.has_end, sales.loop_closed) == (
+        0, False, False, False
+    )
+    assert (sales.live_channels, sales.live_accounts) == (1, 1)
+    assert pb.covered == Ratio(4, 5) and pb.uncovered == ("li-corp",)
+    assert pb.crisis_path == Ratio(3, 5) and pb.no_crisis_path == ("ig-shop", "li-corp")
+    assert pb.required_uncovered == (Ref("Channel", "email"), Ref("Channel", "phone"))
+    rows = {r.id: r for r in report.channels}
+    assert rows["ig-shop"].playbooks == ("sales-pb",) and rows["phone"].crisis_path is None
+
+
+# ----------------------------------------------------------------------------- objectives
+
+
+def test_objectives_kpis_strategy_and_monitoring(report: AuditReport) -> None:
+    obj = report.objectives
+    o1, o2 = obj.objectives
+    assert (o1.strategy, o1.strategy_known, o1.live_accounts) == ("retain", True, ("x-care",))
+    assert [(k.name, k.target, k.complete) for k in o1.kpis] == [("CSAT", "4.5", True)]
+    assert (o2.strategy_known, [k.complete for k in o2.kpis]) == (False, [False])
+    assert [(g.id, g.objectives) for g in obj.strategy] == [("retain", ("o1",))]
+    assert obj.serving == Ratio(2, 5)
+    assert obj.without_objective == ("ig-shop", "li-corp", "x-zed")
+    assert obj.monitored == Ratio(2, 5)
+    assert obj.monitoring_tools == (Tally("Brandwatch", 1), Tally("Meltwater", 1))
+
+
+# ----------------------------------------------------------------------------- security
+
+
+def test_security_mfa_and_custodian(report: AuditReport) -> None:
+    sec = report.security
+    assert sec.mfa == Ratio(1, 5) and sec.custodian == Ratio(2, 5)
+    assert [(g.id, g.mfa, g.custodian) for g in sec.gaps] == [
+        ("fb-care", False, "vault"), ("ig-shop", None, None), ("li-corp", None, None), ("x-zed", None, None)
+    ]
+
+
+# ----------------------------------------------------------------------------- maturity and findings
+
+
+def test_maturity_indicators_of_the_small_repository(report: AuditReport) -> None:
+    m = report.maturity
+    assert m.stage == "scattered"
+    assert {i.key: i.ratio for i in m.indicators} == {
+        "owned_with_backup": Ratio(1, 5),
+        "adopting_policies": Ratio(3, 5),
+        "playbook_covered": Ratio(4, 5),
+        "serving_objective": Ratio(2, 5),
+        "monitored": Ratio(2, 5),
+    }
+    assert [i.key for i in m.indicators if i.passed] == ["playbook_covered"]
+    worst = [g.text for g in report.worst_gaps if g.severity == "warning"]
+    assert worst[0] == "Owned, with a live backup: 1 of 5 live accounts (20.0%), below 80%"
+
+
+def test_findings_by_rule_and_family_count_suppressed_ones(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": """\
+                accounts:
+                  - {id: a, platform: x, owner: nobody}
+                  - id: b
+                    platform: x
+                    owner: ghost
+                    waivers: [{rule: SG104, reason: being hired}]
+                  - {id: c, platform: x, colour: red}
+            """
+        }
+    )
+    findings = run_audit(root).findings
+    assert (findings.total, findings.errors, findings.suppressed) == (2, 2, 1)
+    assert [(r.code, r.count, r.suppressed, r.severity, r.family) for r in findings.by_rule] == [
+        ("SG101", 1, 0, "error", "structure"),
+        ("SG104", 1, 1, "error", "structure"),
+    ]
+    assert [(f.family, f.errors, f.total) for f in findings.by_family] == [("structure", 2, 2)]
+
+
+def test_channel_rows_count_the_findings_on_each_channel(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.yaml": "accounts:\n  - {id: a, platform: x, owner: nobody, team: nope}\n"})
+    (row,) = run_audit(root).channels
+    assert (row.errors, row.warnings, row.findings, row.path, row.line) == (2, 0, 2, "a.yaml", 2)
+
+
+# ----------------------------------------------------------------------------- who must act
+
+
+def _finding(kind: str, entity_id: str, severity: Severity = Severity.ERROR) -> Finding:
+    return Finding("SG999", "x", severity, "m", "a.yaml", entity=EntityRef(kind, entity_id))
+
+
+def test_who_must_act_the_owner_then_the_team_lead_then_nobody(small: Path) -> None:
+    model = model_of(small)
+    findings = (
+        _finding("Account", "x-care"),
+        _finding("Account", "x-care", Severity.WARNING),
+        _finding("Channel", "phone", Severity.WARNING),
+        _finding("Account", "li-corp"),  # no owner: the comms lead, gus
+        _finding("Account", "fb-care", Severity.INFO),  # cat, not accountable but current
+        _finding("Account", "ig-shop"),  # departed owner, departed team lead: nobody
+        _finding("Policy", "brand"),  # owned by the comms team: its lead
+        _finding("Objective", "o2"),  # no owner
+        _finding("Team", "shop"),  # departed lead
+        _finding("Person", "ben", Severity.WARNING),  # ben's team lead, ana
+        Finding("SG100", "yaml-syntax", Severity.ERROR, "m", "broken.yaml"),
+    )
+    actors = responsible(AuditInput(model=model, findings=findings, as_of=AS_OF))
+    summary = [(a.person, a.role, a.errors, a.warnings, a.infos) for a in actors]
+    assert summary == [
+        (None, "unassigned", 4, 0, 0),
+        ("gus", "team lead", 2, 0, 0),
+        ("ana", "owner and team lead", 1, 3, 0),
+        ("cat", "owner", 0, 0, 1),
+    ]
+    assert actors[2].entities == (Ref("Account", "x-care"), Ref("Channel", "phone"), Ref("Person", "ben"))
+    assert actors[0].name == "nobody accountable"
+
+
+# ----------------------------------------------------------------------------- examples/acme
+
+
+def test_acme_inventory_matches_its_readme(acme: AuditReport) -> None:
+    inv = acme.inventory
+    assert (inv.accounts, inv.live_accounts, inv.channels, inv.live_channels) == (35, 33, 8, 8)
+    assert len(inv.by_platform) == 15
+    assert (inv.people, inv.teams, inv.policies, inv.playbooks, inv.objectives, inv.rules) == (
+        27, 10, 5, 3, 8, 2
+    )
+    assert sum(1 for r in acme.channels if r.social and r.type == "forum") == 6
+
+
+def test_acme_planted_gaps_show_in_their_sections(acme: AuditReport) -> None:
+    own = acme.ownership
+    assert [i.channel.id for i in own.unowned] == ["pin-acmecorp"]
+    assert [(i.channel.id, i.person) for i in own.departed] == [("ig-acme-audio", "mark-ellison")]
+    assert [(i.channel.id, i.detail) for i in own.unaccountable] == [("tt-acmecorp", "agency")]
+    assert [i.channel.id for i in own.no_live_backup] == ["fb-acme-outlet"]
+    assert [(a.id, a.days_inactive) for a in acme.activity.dormant] == [
+        ("masto-acme", 313), ("x-acmejobs", 287)
+    ]
+    assert acme.activity.unknown == ()
+    assert acme.adoption.ungoverned == ("bsky-acme-labs",) and acme.adoption.missing == 0
+    outdated = [
+        (row.channel.id, acme.adoption.policies[i].id)
+        for row in acme.adoption.rows
+        for i, cell in enumerate(row.cells)
+        if cell.state == "outdated"
+    ]
+    assert outdated == [("li-acme-careers", "brand-guidelines")]
+    differing = {
+        (row.term, value.value, value.social + value.traditional)
+        for row in acme.terms.terms
+        for value in row.values
+        if value.differs
+    }
+    assert differing == {
+        ("response_time_hours", "24", ("x-acmehelp",)),
+        ("refund_window_days", "14", ("fb-acmehelp",)),
+    }
+    assert acme.playbooks.covered == Ratio(33, 33) and acme.playbooks.no_crisis_path == ()
+    assert acme.playbooks.required_uncovered == ()
+    store = next(p for p in acme.playbooks.playbooks if p.id == "store-events")
+    assert (store.has_end, store.complete_handoffs, store.handoffs) == (False, 1, 2)
+    assert acme.objectives.without_objective == ("th-acmecorp",)
+    footfall = next(o for o in acme.objectives.objectives if o.id == "store-footfall")
+    assert footfall.kpis == ()
+    assert [(g.id, g.mfa) for g in acme.security.gaps] == [("fb-acme-stores", False)]
+
+
+def test_acme_indicators(acme: AuditReport) -> None:
+    assert {i.key: i.ratio for i in acme.maturity.indicators} == {
+        "owned_with_backup": Ratio(30, 33),
+        "adopting_policies": Ratio(32, 33),
+        "playbook_covered": Ratio(33, 33),
+        "serving_objective": Ratio(32, 33),
+        "monitored": Ratio(33, 33),
+    }
+
+
+def test_as_of_moves_every_date_judgement(make_repo: MakeRepo) -> None:
+    later = run_audit(small_with(make_repo), as_of=dt.date(2026, 11, 25))
+    status = {r.id: r.backup_status for r in later.channels}
+    assert status["li-corp"] == "departed"  # fay's departure date is reached
+    assert [a.id for a in later.activity.dormant] == ["ig-shop", "fb-care"]
+    assert later.as_of == dt.date(2026, 11, 25)

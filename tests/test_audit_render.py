@@ -1,0 +1,372 @@
+"""Every audit format, on examples/acme and on repositories with hostile values; the command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ACME, MakeRepo, run_audit
+from socialgov.audit.progress import Progress, wanted
+from socialgov.audit.renderers import FORMATS, RenderOptions, format_for, renderer
+from socialgov.audit.renderers.csv import COLUMNS, neutralise
+from socialgov.audit.renderers.templating import markdown_escape
+from socialgov.audit.report import AuditReport
+from socialgov.cli import cli, main
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+HOSTILE = {
+    "people.yaml": """\
+        people:
+          - {id: jdoe, name: "Jo <b>Doe</b> | =1+1", employment: full_time}
+    """,
+    "accounts.yaml": """\
+        accounts:
+          - id: evil
+            name: "=HYPERLINK(\\"http://evil.example\\",\\"click\\")"
+            platform: x
+            handle: "<script>alert(1)</script>"
+            owner: jdoe
+            purpose: "service"
+            monitoring: ["@ops", "+tool"]
+            objectives: [nope]
+            terms: {hours: "<img src=x onerror=alert(2)> | \\x1b[31mred"}
+            last_activity: 2026-11-20
+        channels:
+          - {id: hotline, type: phone, contact: "-1 555 0100", owner: jdoe}
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def acme() -> AuditReport:
+    return run_audit(ACME)
+
+
+@pytest.fixture
+def hostile(make_repo: MakeRepo) -> AuditReport:
+    return run_audit(make_repo(HOSTILE, config="organisation: '<Acme & Co>'\n"))
+
+
+def render(report: AuditReport, fmt: str, color: bool = False) -> str:
+    return renderer(fmt)(report, RenderOptions(color=color))
+
+
+# ----------------------------------------------------------------------------- table
+
+
+def test_table_opens_with_stage_gaps_and_who_must_act(acme: AuditReport) -> None:
+    text = render(acme, "table")
+    first = text.split("Inventory\n")[0]
+    assert first.startswith("Acme Corp: social media governance audit, as of 2026-11-24\n")
+    assert f"Maturity stage: {acme.maturity.stage.upper()}" in first
+    for heading in ("Coverage of live accounts (the bar is 80%)", "Worst gaps", "Who must act first"):
+        assert heading in first
+    for indicator in acme.maturity.indicators:
+        assert indicator.label in first
+    assert not ANSI.search(text)
+
+
+def test_table_sections_and_aligned_columns(acme: AuditReport) -> None:
+    text = render(acme, "table")
+    for heading in ("Inventory", "Ownership", "Activity", "Fragmentation", "Policy adoption",
+                    "Term consistency", "Playbooks and crisis paths", "Objectives and KPIs",
+                    "Security", "Findings by rule", "Channels with findings"):
+        assert re.search(rf"^{re.escape(heading)}.*\n─+$", text, re.M), heading
+    lines = text.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("  platform ")))
+    block = lines[start : start + 1 + len(acme.inventory.by_platform)]
+    # the accounts column is right-aligned under its header, the statuses start together
+    ends = {line.index("accounts") + len("accounts") for line in block[:1]}
+    assert all(re.match(r"^  \S+ +\d+  \S", line) for line in block[1:])
+    assert {len(re.match(r"^  \S+ +\d+", line).group()) for line in block[1:]} == ends
+
+
+def test_table_colour_only_when_asked(acme: AuditReport) -> None:
+    coloured = render(acme, "table", color=True)
+    assert ANSI.search(coloured)
+    assert ANSI.sub("", coloured) == render(acme, "table")
+
+
+def test_table_neutralises_escape_sequences(hostile: AuditReport) -> None:
+    text = render(hostile, "table", color=False)
+    assert "\x1b" not in text
+    assert "\\x1b[31mred" in text
+
+
+# ----------------------------------------------------------------------------- markdown
+
+
+def test_markdown_has_the_headings_and_tables(acme: AuditReport) -> None:
+    text = render(acme, "markdown")
+    assert text.startswith("# Acme Corp: social media governance audit\n")
+    headings = re.findall(r"^##+ (.+)$", text, re.M)
+    assert headings[:3] == [f"Maturity stage: {acme.maturity.stage.upper()}", "Worst gaps", "Who must act first"]
+    for heading in ("Inventory", "Ownership", "Activity", "Fragmentation", "Policy adoption",
+                    "Term consistency", "Playbooks and crisis paths", "Objectives and KPIs",
+                    "Security", "Findings by rule", "Channels"):
+        assert heading in headings
+    # every table row has as many cells as its header
+    for table in re.findall(r"(?:^\|.*\|\n)+", text, re.M):
+        rows = table.strip().splitlines()
+        widths = {len(re.split(r"(?<!\\)\|", row)) for row in rows}
+        assert len(widths) == 1, rows[0]
+    assert "\n\n\n" not in text
+
+
+def test_markdown_escapes_every_repository_value(hostile: AuditReport) -> None:
+    text = render(hostile, "markdown")
+    assert "<script>" not in text and "<img" not in text and "<b>" not in text
+    assert "&lt;img src=x onerror=alert(2)&gt; \\| \\\\x1b\\[31mred" in text
+    assert "\x1b" not in text
+    assert "# &lt;Acme &amp; Co&gt;: social media governance audit" in text
+    assert "Jo &lt;b&gt;Doe&lt;/b&gt; \\| =1+1" in text
+    assert "@\u2060ops" in text  # a handle must not notify a GitHub user
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("a|b", "a\\|b"),
+        ("*bold* _it_ `code` [link](x)", "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x)"),
+        ("<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;"),
+        ("line\nbreak", "line break"),
+        ("@acme and me@example.com", "@\u2060acme and me@example.com"),
+        (None, ""),
+        (7, "7"),
+    ],
+)
+def test_markdown_escape(raw: object, shown: str) -> None:
+    assert markdown_escape(raw) == shown
+
+
+# ----------------------------------------------------------------------------- html
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.headings: list[str] = []
+        self.urls: list[str] = []
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.urls.extend(v or "" for k, v in attrs if k in ("src", "href", "xlink:href", "action"))
+        if tag in ("h1", "h2"):
+            self._heading = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2") and self._heading is not None:
+            self.headings.append("".join(self._heading).strip())
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading.append(data)
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def test_html_is_self_contained_with_charts(acme: AuditReport) -> None:
+    html = render(acme, "html")
+    page = parse(html)
+    assert page.headings[0] == "Acme Corp: social media governance audit"
+    assert "Maturity stage" in page.headings and "Term consistency" in page.headings
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    assert all(url.startswith("#") for url in page.urls)  # only in-page anchors
+    assert "default-src 'none'" in html
+    assert page.tags.count("svg") == 3
+    assert "Coverage of live accounts against the bar" in html
+    assert "Accounts by platform and status" in html and "Findings by rule family" in html
+    assert "@import" not in html and "url(" not in html
+
+
+def test_html_escapes_every_repository_value(hostile: AuditReport) -> None:
+    html = render(hostile, "html")
+    page = parse(html)
+    assert "script" not in page.tags and "img" not in page.tags and "b" not in page.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt; | \\x1b[31mred" in html
+    assert "\x1b" not in html
+    assert page.headings[0] == "<Acme & Co>: social media governance audit"
+
+
+def test_html_marks_the_stage_and_failing_indicators(make_repo: MakeRepo) -> None:
+    report = run_audit(make_repo(HOSTILE))
+    html = render(report, "html")
+    assert '<span class="badge scattered">scattered</span>' in html
+    assert '<li class="current">scattered</li>' in html
+    assert 'class="below"' in html  # a bar under the threshold
+
+
+# ----------------------------------------------------------------------------- json
+
+
+def test_json_is_versioned_and_complete(acme: AuditReport) -> None:
+    data = json.loads(render(acme, "json"))
+    assert (data["version"], data["kind"], data["as_of"]) == (1, "socialgov-audit", "2026-11-24")
+    assert data["organisation"] == "Acme Corp"
+    assert set(data) >= {
+        "maturity", "worst_gaps", "act_first", "inventory", "ownership", "activity",
+        "fragmentation", "adoption", "terms", "playbooks", "objectives", "security",
+        "findings", "actors", "channels", "options",
+    }
+    assert data["options"]["dormant_days"] == 180
+    assert data["maturity"]["threshold"] == 0.8
+    owned = data["maturity"]["indicators"][0]
+    assert owned["key"] == "owned_with_backup"
+    assert owned["ratio"] == {"part": 30, "whole": 33, "percent": 90.9}
+    assert len(data["channels"]) == 43
+    row = next(c for c in data["channels"] if c["id"] == "x-acmejobs")
+    assert (row["activity"], row["days_inactive"], row["last_activity"]) == ("dormant", 287, "2026-02-10")
+    assert data["inventory"]["by_status"][0] == {"key": "active", "social": 32, "traditional": 8, "total": 40}
+
+
+# ----------------------------------------------------------------------------- csv
+
+
+def test_csv_has_one_row_per_channel_with_computed_columns(acme: AuditReport) -> None:
+    rows = list(csv.DictReader(io.StringIO(render(acme, "csv"))))
+    assert len(rows) == 43
+    assert list(rows[0]) == [name for name, _ in COLUMNS]
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["pin-acmecorp"]["owner_status"] == "missing"
+    assert by_id["ig-acme-audio"]["owner_status"] == "departed"
+    assert by_id["fb-acme-outlet"]["backup_status"] == "missing"
+    assert (by_id["x-acmejobs"]["dormant"], by_id["x-acmehelp"]["dormant"]) == ("yes", "no")
+    assert by_id["phone-care"]["dormant"] == ""  # not tracked for traditional channels
+    assert by_id["phone-care"]["url_or_contact"] == "'+44 20 7946 0100"
+    assert by_id["yt-acmehelp"]["findings"] == str(
+        next(c for c in acme.channels if c.id == "yt-acmehelp").findings
+    )
+
+
+def test_csv_neutralises_formulas(hostile: AuditReport) -> None:
+    row, phone = list(csv.DictReader(io.StringIO(render(hostile, "csv"))))
+    assert row["name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert phone["url_or_contact"] == "'-1 555 0100"
+    assert row["monitoring"] == "'@ops; +tool"
+    assert row["handle"] == "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\tx", "'\tx"), ("\rx", "'\rx"), ("safe", "safe"), ("", "")],
+)
+def test_neutralise(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def test_every_format_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in FORMATS:
+        assert main(["audit", "--root", str(ACME), "--as-of", "2026-11-24", "--format", fmt]) == 0
+        out = capsys.readouterr()
+        assert out.out and out.err == ""
+    assert main(["audit", "--root", str(ACME), "--as-of", "2026-11-24", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of"] == "2026-11-24"
+
+
+def test_output_file_and_format_from_its_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "audit.html"
+    assert main(["audit", "--root", str(ACME), "--as-of", "2026-11-24", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert format_for(Path("a.md"), None) == "markdown"
+    assert format_for(Path("a.CSV"), None) == "csv"
+    assert format_for(Path("a.json"), "table") == "table"
+    assert format_for(Path("report"), None) == "table"
+    assert format_for(None, None) == "table"
+
+
+def test_output_into_a_missing_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "nope" / "audit.json"
+    assert main(["audit", "--root", str(ACME), "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"socialgov: error: --output {target}:") and "Traceback" not in err
+
+
+def test_bad_options_exit_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--root", str(ACME), "--as-of", "24/11/2026"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["audit", "--root", str(tmp_path / "missing")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert main(["audit", "--root", str(ACME), "--format", "pdf"]) == 2
+    assert main(["audit", "--root", str(ACME), "--config", str(tmp_path / "none.yaml")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_config_option_is_used(make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(HOSTILE)
+    other = tmp_path / "other.yaml"
+    other.write_text("organisation: Other Org\noptions: {dormant_days: 1}\n", encoding="utf-8")
+    assert main(["audit", "--root", str(root), "--config", str(other), "--as-of", "2026-11-24",
+                 "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["organisation"] == "Other Org"
+    assert [a["id"] for a in data["activity"]["dormant"]] == ["evil"]
+
+
+def test_no_colour_and_no_progress_bar_when_piped() -> None:
+    result = CliRunner().invoke(cli, ["audit", "--root", str(ACME), "--as-of", "2026-11-24"])
+    assert result.exit_code == 0
+    assert not ANSI.search(result.output)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci_for_large_repositories() -> None:
+    assert wanted(FakeTerminal(), {})
+    assert not wanted(FakeTerminal(), {"CI": "true"})
+    assert not wanted(FakeTerminal(), {"TERM": "dumb"})
+    assert not wanted(io.StringIO(), {})
+
+    def run(stream: io.StringIO, total: int, enabled: bool = True) -> str:
+        with Progress(stream, enabled=enabled, threshold=200) as progress:
+            for done in range(1, total + 1):
+                progress.files(done, total)
+            progress.step("channels")
+        return stream.getvalue()
+
+    assert "Reading the repository" in run(FakeTerminal(), 250)
+    assert run(FakeTerminal(), 199) == ""
+    assert run(FakeTerminal(), 250, enabled=False) == ""
+
+
+def test_progress_is_fed_by_the_pipeline(make_repo: MakeRepo) -> None:
+    from socialgov.audit import run_audit as audit
+    from socialgov.config import load_config
+
+    root = make_repo({f"accounts/a{i}.yaml": f"accounts:\n  - {{id: a{i}, platform: x}}\n" for i in range(5)})
+    seen: list[tuple[int, int]] = []
+    steps: list[str] = []
+
+    class Recorder(Progress):
+        def files(self, done: int, total: int) -> None:
+            seen.append((done, total))
+
+        def step(self, name: str) -> None:
+            steps.append(name)
+
+    audit(load_config(root), Recorder(io.StringIO(), enabled=False))
+    assert seen == [(i, 5) for i in range(1, 6)]
+    assert steps == ["channels", "findings", "maturity", "sections"]

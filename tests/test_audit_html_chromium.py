@@ -18,25 +18,11 @@ import pytest
 
 from conftest import ACME, MakeRepo, run_audit
 from socialgov.audit.renderers import RenderOptions, renderer
+from test_audit_render import SECTIONS as REPORT_SECTIONS
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 WIDTH, HEIGHT = 1280, 2000
-SECTIONS = [
-    "Maturity stage",
-    "Worst gaps",
-    "Who must act first",
-    "Inventory",
-    "Ownership",
-    "Activity",
-    "Fragmentation",
-    "Policy adoption",
-    "Term consistency",
-    "Playbooks and crisis paths",
-    "Objectives and KPIs",
-    "Security",
-    "Findings by rule",
-    "Channels",
-]
+SECTIONS = ["Maturity stage", "Worst gaps", "Who must act first", *REPORT_SECTIONS]
 
 
 def browser() -> str:

@@ -67,7 +67,9 @@ def accounts(total: int, missing: int, key: str) -> list[ChannelRow]:
 
 
 def finding(code: str, severity: Severity = Severity.ERROR) -> Finding:
-    return Finding(code, "some-rule", severity, "message", "a.yaml", entity=EntityRef("Account", "a0"))
+    return Finding(
+        code, "some-rule", severity, "message", "a.yaml", entity=EntityRef("Account", "a0")
+    )
 
 
 def test_every_indicator_of_the_spec_is_measured() -> None:
@@ -136,7 +138,12 @@ def test_stage_function_follows_the_definition() -> None:
 
 
 def test_blocking_errors_are_counted_by_rule_most_first() -> None:
-    found = [finding("SG402"), finding("SG201"), finding("SG402"), finding("SG302", Severity.WARNING)]
+    found = [
+        finding("SG402"),
+        finding("SG201"),
+        finding("SG402"),
+        finding("SG302", Severity.WARNING),
+    ]
     assert [(b.code, b.count) for b in blocking_errors(found)] == [("SG402", 2), ("SG201", 1)]
 
 

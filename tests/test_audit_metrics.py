@@ -154,9 +154,20 @@ def model_of(root: Path) -> Model:
 def test_inventory_counts_by_platform_status_team_and_purpose(report: AuditReport) -> None:
     inv = report.inventory
     assert (inv.accounts, inv.live_accounts, inv.channels, inv.live_channels) == (7, 5, 3, 2)
-    assert (inv.people, inv.active_people, inv.teams, inv.policies, inv.playbooks) == (7, 6, 3, 2, 2)
+    assert (inv.people, inv.active_people, inv.teams, inv.policies, inv.playbooks) == (
+        7,
+        6,
+        3,
+        2,
+        2,
+    )
     assert [(p.platform, p.total) for p in inv.by_platform] == [
-        ("x", 2), ("facebook", 1), ("instagram", 1), ("linkedin", 1), ("tiktok", 1), ("youtube", 1)
+        ("x", 2),
+        ("facebook", 1),
+        ("instagram", 1),
+        ("linkedin", 1),
+        ("tiktok", 1),
+        ("youtube", 1),
     ]
     youtube = next(p for p in inv.by_platform if p.platform == "youtube")
     assert youtube.by_status == (Tally("retired", 1),)
@@ -203,7 +214,9 @@ def test_ownership_coverage_over_live_channels(report: AuditReport) -> None:
 
 
 def test_accountable_employment_comes_from_the_options(make_repo: MakeRepo) -> None:
-    report = run_audit(small_with(make_repo, "options: {accountable_employment: [full_time, contractor]}"))
+    report = run_audit(
+        small_with(make_repo, "options: {accountable_employment: [full_time, contractor]}")
+    )
     assert report.ownership.accountable == Ratio(4, 7)
     assert report.ownership.unaccountable == ()
 
@@ -248,20 +261,37 @@ def test_fragmentation_groups_are_the_findings_of_sg301(make_repo: MakeRepo) -> 
     )
     model = model_of(root)
     sg301 = Finding(
-        "SG301", "fragmented-forums", Severity.WARNING, "merge", "accounts.yaml",
-        entity=EntityRef("Account", "f2"), related=(EntityRef("Account", "f1"), EntityRef("Account", "f3")),
+        "SG301",
+        "fragmented-forums",
+        Severity.WARNING,
+        "merge",
+        "accounts.yaml",
+        entity=EntityRef("Account", "f2"),
+        related=(EntityRef("Account", "f1"), EntityRef("Account", "f3")),
     )
     data = AuditInput(model=model, findings=(sg301,), rules=(_rule("SG301"),), as_of=AS_OF)
     result = fragmentation(data)
     assert result.checked and result.min_active_members == 50
     (group,) = result.groups
-    assert (group.audience, group.topic, group.least_active, group.waived) == ("owners", "home", "f2", None)
+    assert (group.audience, group.topic, group.least_active, group.waived) == (
+        "owners",
+        "home",
+        "f2",
+        None,
+    )
     assert [(m.id, m.active_members_per_month) for m in group.members] == [
-        ("f2", None), ("f1", 20), ("f3", 900)
+        ("f2", None),
+        ("f1", 20),
+        ("f3", 900),
     ]
     waived = fragmentation(
-        AuditInput(model=model, findings=(), suppressed=(sg301.__class__(**{**_fields(sg301), "suppressed": "merging in Q1"}),),
-                   rules=(_rule("SG301"),), as_of=AS_OF)
+        AuditInput(
+            model=model,
+            findings=(),
+            suppressed=(sg301.__class__(**{**_fields(sg301), "suppressed": "merging in Q1"}),),
+            rules=(_rule("SG301"),),
+            as_of=AS_OF,
+        )
     )
     assert waived.groups[0].waived == "merging in Q1"
     unchecked = fragmentation(AuditInput(model=model, findings=(), as_of=AS_OF))
@@ -278,9 +308,7 @@ def _fields(finding: Finding) -> dict[str, object]:
 def test_policy_adoption_matrix_marks_missing_and_outdated(report: AuditReport) -> None:
     adoption = report.adoption
     assert [p.id for p in adoption.policies] == ["brand", "sla"]
-    matrix = {
-        row.channel.id: tuple(c.state for c in row.cells) for row in adoption.rows
-    }
+    matrix = {row.channel.id: tuple(c.state for c in row.cells) for row in adoption.rows}
     assert list(matrix) == ["fb-care", "ig-shop", "li-corp", "x-care", "x-zed", "email", "phone"]
     assert matrix == {
         "fb-care": ("not required", "outdated"),
@@ -301,10 +329,15 @@ def test_policy_adoption_matrix_marks_missing_and_outdated(report: AuditReport) 
 # ----------------------------------------------------------------------------- terms
 
 
-def test_term_matrix_marks_differing_values_social_and_traditional_apart(report: AuditReport) -> None:
+def test_term_matrix_marks_differing_values_social_and_traditional_apart(
+    report: AuditReport,
+) -> None:
     terms = report.terms
     assert terms.channels == (
-        Ref("Account", "fb-care"), Ref("Account", "x-care"), Ref("Channel", "email"), Ref("Channel", "phone")
+        Ref("Account", "fb-care"),
+        Ref("Account", "x-care"),
+        Ref("Channel", "email"),
+        Ref("Channel", "phone"),
     )
     assert terms.social == 2
     rows = {row.term: row for row in terms.terms}
@@ -316,7 +349,10 @@ def test_term_matrix_marks_differing_values_social_and_traditional_apart(report:
         ("24", ("fb-care",), (), True),
     ]
     assert [(c.value, c.differs) for c in response.cells] == [
-        ("24", True), ("4", False), (None, False), ("4", False)
+        ("24", True),
+        ("4", False),
+        (None, False),
+        ("4", False),
     ]
     assert not response.consistent
     refund = rows["refund_days"]
@@ -350,12 +386,18 @@ def test_playbook_and_crisis_path_coverage(report: AuditReport) -> None:
     pb = report.playbooks
     crisis, sales = pb.playbooks
     assert (crisis.id, crisis.scenarios, crisis.handoffs, crisis.complete_handoffs) == (
-        "crisis", ("crisis",), 1, 1
+        "crisis",
+        ("crisis",),
+        1,
+        1,
     )
     assert crisis.crisis_to_pr and crisis.has_end and crisis.loop_closed
     assert (crisis.live_channels, crisis.live_accounts) == (3, 3)
     assert (sales.complete_handoffs, sales.crisis_to_pr, sales.has_end, sales.loop_closed) == (
-        0, False, False, False
+        0,
+        False,
+        False,
+        False,
     )
     assert (sales.live_channels, sales.live_accounts) == (1, 1)
     assert pb.covered == Ratio(4, 5) and pb.uncovered == ("li-corp",)
@@ -388,7 +430,10 @@ def test_security_mfa_and_custodian(report: AuditReport) -> None:
     sec = report.security
     assert sec.mfa == Ratio(1, 5) and sec.custodian == Ratio(2, 5)
     assert [(g.id, g.mfa, g.custodian) for g in sec.gaps] == [
-        ("fb-care", False, "vault"), ("ig-shop", None, None), ("li-corp", None, None), ("x-zed", None, None)
+        ("fb-care", False, "vault"),
+        ("ig-shop", None, None),
+        ("li-corp", None, None),
+        ("x-zed", None, None),
     ]
 
 
@@ -422,7 +467,8 @@ def test_findings_by_rule_and_family_count_suppressed_ones(make_repo: MakeRepo) 
                     waivers: [{rule: SG104, reason: being hired}]
                   - {id: c, platform: x, colour: red}
             """
-        }
+        },
+        config="select: [SG1]\n",
     )
     findings = run_audit(root).findings
     assert (findings.total, findings.errors, findings.suppressed) == (2, 2, 1)
@@ -434,7 +480,10 @@ def test_findings_by_rule_and_family_count_suppressed_ones(make_repo: MakeRepo) 
 
 
 def test_channel_rows_count_the_findings_on_each_channel(make_repo: MakeRepo) -> None:
-    root = make_repo({"a.yaml": "accounts:\n  - {id: a, platform: x, owner: nobody, team: nope}\n"})
+    root = make_repo(
+        {"a.yaml": "accounts:\n  - {id: a, platform: x, owner: nobody, team: nope}\n"},
+        config="select: [SG1]\n",
+    )
     (row,) = run_audit(root).channels
     assert (row.errors, row.warnings, row.findings, row.path, row.line) == (2, 0, 2, "a.yaml", 2)
 
@@ -469,7 +518,11 @@ def test_who_must_act_the_owner_then_the_team_lead_then_nobody(small: Path) -> N
         ("ana", "owner and team lead", 1, 3, 0),
         ("cat", "owner", 0, 0, 1),
     ]
-    assert actors[2].entities == (Ref("Account", "x-care"), Ref("Channel", "phone"), Ref("Person", "ben"))
+    assert actors[2].entities == (
+        Ref("Account", "x-care"),
+        Ref("Channel", "phone"),
+        Ref("Person", "ben"),
+    )
     assert actors[0].name == "nobody accountable"
 
 
@@ -481,7 +534,12 @@ def test_acme_inventory_matches_its_readme(acme: AuditReport) -> None:
     assert (inv.accounts, inv.live_accounts, inv.channels, inv.live_channels) == (35, 33, 8, 8)
     assert len(inv.by_platform) == 15
     assert (inv.people, inv.teams, inv.policies, inv.playbooks, inv.objectives, inv.rules) == (
-        27, 10, 5, 3, 8, 2
+        27,
+        10,
+        5,
+        3,
+        8,
+        2,
     )
     assert sum(1 for r in acme.channels if r.social and r.type == "forum") == 6
 
@@ -493,7 +551,8 @@ def test_acme_planted_gaps_show_in_their_sections(acme: AuditReport) -> None:
     assert [(i.channel.id, i.detail) for i in own.unaccountable] == [("tt-acmecorp", "agency")]
     assert [i.channel.id for i in own.no_live_backup] == ["fb-acme-outlet"]
     assert [(a.id, a.days_inactive) for a in acme.activity.dormant] == [
-        ("masto-acme", 313), ("x-acmejobs", 287)
+        ("masto-acme", 313),
+        ("x-acmejobs", 287),
     ]
     assert acme.activity.unknown == ()
     assert acme.adoption.ungoverned == ("bsky-acme-labs",) and acme.adoption.missing == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ACME, MakeRepo, run_audit
+from conftest import ACME, PROJECT, MakeRepo, run_audit
 from socialgov.audit.progress import Progress, wanted
 from socialgov.audit.renderers import FORMATS, RenderOptions, format_for, renderer
 from socialgov.audit.renderers.csv import COLUMNS, neutralise
@@ -21,6 +21,20 @@ from socialgov.audit.report import AuditReport
 from socialgov.cli import cli, main
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+SECTIONS = (
+    "Inventory",
+    "Ownership",
+    "Activity",
+    "Fragmentation",
+    "Policy adoption",
+    "Term consistency",
+    "Playbooks and crisis paths",
+    "Objectives and KPIs",
+    "Security",
+    "Findings by rule",
+    "Channels",
+)
+"""The report's sections after the summary, in order, in every format."""
 
 HOSTILE = {
     "people.yaml": """\
@@ -67,7 +81,11 @@ def test_table_opens_with_stage_gaps_and_who_must_act(acme: AuditReport) -> None
     first = text.split("Inventory\n")[0]
     assert first.startswith("Acme Corp: social media governance audit, as of 2026-11-24\n")
     assert f"Maturity stage: {acme.maturity.stage.upper()}" in first
-    for heading in ("Coverage of live accounts (the bar is 80%)", "Worst gaps", "Who must act first"):
+    for heading in (
+        "Coverage of live accounts (the bar is 80%)",
+        "Worst gaps",
+        "Who must act first",
+    ):
         assert heading in first
     for indicator in acme.maturity.indicators:
         assert indicator.label in first
@@ -76,9 +94,7 @@ def test_table_opens_with_stage_gaps_and_who_must_act(acme: AuditReport) -> None
 
 def test_table_sections_and_aligned_columns(acme: AuditReport) -> None:
     text = render(acme, "table")
-    for heading in ("Inventory", "Ownership", "Activity", "Fragmentation", "Policy adoption",
-                    "Term consistency", "Playbooks and crisis paths", "Objectives and KPIs",
-                    "Security", "Findings by rule", "Channels with findings"):
+    for heading in (*SECTIONS[:-1], "Channels with findings"):
         assert re.search(rf"^{re.escape(heading)}.*\n─+$", text, re.M), heading
     lines = text.splitlines()
     start = lines.index(next(line for line in lines if line.startswith("  platform ")))
@@ -108,11 +124,12 @@ def test_markdown_has_the_headings_and_tables(acme: AuditReport) -> None:
     text = render(acme, "markdown")
     assert text.startswith("# Acme Corp: social media governance audit\n")
     headings = re.findall(r"^##+ (.+)$", text, re.M)
-    assert headings[:3] == [f"Maturity stage: {acme.maturity.stage.upper()}", "Worst gaps", "Who must act first"]
-    for heading in ("Inventory", "Ownership", "Activity", "Fragmentation", "Policy adoption",
-                    "Term consistency", "Playbooks and crisis paths", "Objectives and KPIs",
-                    "Security", "Findings by rule", "Channels"):
-        assert heading in headings
+    assert headings[:3] == [
+        f"Maturity stage: {acme.maturity.stage.upper()}",
+        "Worst gaps",
+        "Who must act first",
+    ]
+    assert headings[3:] == list(SECTIONS)
     # every table row has as many cells as its header
     for table in re.findall(r"(?:^\|.*\|\n)+", text, re.M):
         rows = table.strip().splitlines()
@@ -220,9 +237,22 @@ def test_json_is_versioned_and_complete(acme: AuditReport) -> None:
     assert (data["version"], data["kind"], data["as_of"]) == (1, "socialgov-audit", "2026-11-24")
     assert data["organisation"] == "Acme Corp"
     assert set(data) >= {
-        "maturity", "worst_gaps", "act_first", "inventory", "ownership", "activity",
-        "fragmentation", "adoption", "terms", "playbooks", "objectives", "security",
-        "findings", "actors", "channels", "options",
+        "maturity",
+        "worst_gaps",
+        "act_first",
+        "inventory",
+        "ownership",
+        "activity",
+        "fragmentation",
+        "adoption",
+        "terms",
+        "playbooks",
+        "objectives",
+        "security",
+        "findings",
+        "actors",
+        "channels",
+        "options",
     }
     assert data["options"]["dormant_days"] == 180
     assert data["maturity"]["threshold"] == 0.8
@@ -231,8 +261,33 @@ def test_json_is_versioned_and_complete(acme: AuditReport) -> None:
     assert owned["ratio"] == {"part": 30, "whole": 33, "percent": 90.9}
     assert len(data["channels"]) == 43
     row = next(c for c in data["channels"] if c["id"] == "x-acmejobs")
-    assert (row["activity"], row["days_inactive"], row["last_activity"]) == ("dormant", 287, "2026-02-10")
-    assert data["inventory"]["by_status"][0] == {"key": "active", "social": 32, "traditional": 8, "total": 40}
+    assert (row["activity"], row["days_inactive"], row["last_activity"]) == (
+        "dormant",
+        287,
+        "2026-02-10",
+    )
+    assert data["inventory"]["by_status"][0] == {
+        "key": "active",
+        "social": 32,
+        "traditional": 8,
+        "total": 40,
+    }
+
+
+def test_the_documented_json_has_the_fields_of_the_real_one(acme: AuditReport) -> None:
+    doc = (PROJECT / "docs" / "audit.md").read_text(encoding="utf-8")
+    block = re.search(r"### JSON \(version 1\)\n\n```json\n(.*?)```", doc, re.S)
+    assert block, "docs/audit.md lost its JSON example"
+    documented = json.loads(block.group(1))
+    real = json.loads(render(acme, "json"))
+    assert set(documented) == set(real)
+    for name, section in documented.items():
+        if isinstance(section, dict) and name != "options":
+            assert set(section) == set(real[name]), name
+    fields = re.search(r"A channel row has (.*?)\.\n", doc, re.S)
+    assert fields
+    listed = set(re.findall(r"`(\w+)`", fields.group(1)))
+    assert listed == set(real["channels"][0])
 
 
 # ----------------------------------------------------------------------------- csv
@@ -256,7 +311,7 @@ def test_csv_has_one_row_per_channel_with_computed_columns(acme: AuditReport) ->
 
 def test_csv_neutralises_formulas(hostile: AuditReport) -> None:
     row, phone = list(csv.DictReader(io.StringIO(render(hostile, "csv"))))
-    assert row["name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert row["name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert phone["url_or_contact"] == "'-1 555 0100"
     assert row["monitoring"] == "'@ops; +tool"
     assert row["handle"] == "<script>alert(1)</script>"
@@ -264,8 +319,16 @@ def test_csv_neutralises_formulas(hostile: AuditReport) -> None:
 
 @pytest.mark.parametrize(
     ("text", "safe"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("safe", "safe"), ("", "")],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("safe", "safe"),
+        ("", ""),
+    ],
 )
 def test_neutralise(text: str, safe: str) -> None:
     assert neutralise(text) == safe
@@ -283,7 +346,9 @@ def test_every_format_from_the_command_line(capsys: pytest.CaptureFixture[str]) 
     assert json.loads(capsys.readouterr().out)["as_of"] == "2026-11-24"
 
 
-def test_output_file_and_format_from_its_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_file_and_format_from_its_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "audit.html"
     assert main(["audit", "--root", str(ACME), "--as-of", "2026-11-24", "-o", str(target)]) == 0
     assert capsys.readouterr().out == ""
@@ -295,14 +360,18 @@ def test_output_file_and_format_from_its_suffix(tmp_path: Path, capsys: pytest.C
     assert format_for(None, None) == "table"
 
 
-def test_output_into_a_missing_folder_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_into_a_missing_folder_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "nope" / "audit.json"
     assert main(["audit", "--root", str(ACME), "--output", str(target)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"socialgov: error: --output {target}:") and "Traceback" not in err
 
 
-def test_bad_options_exit_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_options_exit_2_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["audit", "--root", str(ACME), "--as-of", "24/11/2026"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["audit", "--root", str(tmp_path / "missing")]) == 2
@@ -312,12 +381,28 @@ def test_bad_options_exit_2_without_traceback(tmp_path: Path, capsys: pytest.Cap
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_config_option_is_used(make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_option_is_used(
+    make_repo: MakeRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = make_repo(HOSTILE)
     other = tmp_path / "other.yaml"
     other.write_text("organisation: Other Org\noptions: {dormant_days: 1}\n", encoding="utf-8")
-    assert main(["audit", "--root", str(root), "--config", str(other), "--as-of", "2026-11-24",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "audit",
+                "--root",
+                str(root),
+                "--config",
+                str(other),
+                "--as-of",
+                "2026-11-24",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["organisation"] == "Other Org"
     assert [a["id"] for a in data["activity"]["dormant"]] == ["evil"]
@@ -356,7 +441,9 @@ def test_progress_is_fed_by_the_pipeline(make_repo: MakeRepo) -> None:
     from socialgov.audit import run_audit as audit
     from socialgov.config import load_config
 
-    root = make_repo({f"accounts/a{i}.yaml": f"accounts:\n  - {{id: a{i}, platform: x}}\n" for i in range(5)})
+    root = make_repo(
+        {f"accounts/a{i}.yaml": f"accounts:\n  - {{id: a{i}, platform: x}}\n" for i in range(5)}
+    )
     seen: list[tuple[int, int]] = []
     steps: list[str] = []
 

@@ -48,6 +48,15 @@ def test_wheel_ships_the_data_folders(wheel: Path) -> None:
                 )
 
 
+def test_wheel_ships_the_audit_templates(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    templates = PROJECT / "src" / "socialgov" / "audit" / "templates"
+    shipped = sorted(p.name for p in templates.iterdir())
+    assert shipped == ["report.css", "report.html.j2", "report.md.j2"]
+    for name in shipped:
+        assert f"socialgov/audit/templates/{name}" in names
+
+
 def test_installed_wheel_lints_acme_from_another_folder(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

@@ -101,7 +101,9 @@ def assess(
     measured = indicators(live_accounts, threshold)
     blocking = blocking_errors(findings, rules)
     result = stage(len(live_accounts), measured, blocking)
-    return Maturity(result, threshold, measured, blocking, reasons(result, measured, blocking, threshold))
+    return Maturity(
+        result, threshold, measured, blocking, reasons(result, measured, blocking, threshold)
+    )
 
 
 def reasons(

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialgov.audit.coverage import Coverage, crisis_to_pr
 from socialgov.audit.maturity import assess
 from socialgov.audit.report import (
     ActivitySection,
@@ -34,8 +33,8 @@ from socialgov.audit.report import (
     FamilyCount,
     FindingsSummary,
     ForumMember,
-    FragmentGroup,
     Fragmentation,
+    FragmentGroup,
     Gap,
     Inventory,
     KpiView,
@@ -43,8 +42,8 @@ from socialgov.audit.report import (
     Objectives,
     ObjectiveSummary,
     OwnerIssue,
-    OwnerStatus,
     Ownership,
+    OwnerStatus,
     PlatformCount,
     PlaybookCoverage,
     PlaybookSummary,
@@ -63,9 +62,12 @@ from socialgov.audit.report import (
     TermRow,
     TermValue,
 )
+from socialgov.coverage import has_crisis_path, playbook_coverage, selected_channels
+from socialgov.coverage import key as channel_key
 from socialgov.findings import EntityRef, Finding, Severity
 from socialgov.model import Account, ChannelBase, Entity, Model, Person, Team
 from socialgov.rules.base import RuleInfo
+from socialgov.terms import term_key
 
 PLAYBOOK_PURPOSES = ("service", "sales", "pr")
 """Purposes whose channels need a playbook (SG501)."""
@@ -132,7 +134,7 @@ def build_report(data: AuditInput, progress: Progress | None = None) -> AuditRep
         fragmentation=fragmentation(data),
         adoption=adoption(data.model, rows),
         terms=term_matrix(data.model, rows),
-        playbooks=playbook_coverage(data.model, rows),
+        playbooks=playbook_section(data.model, rows),
         objectives=objectives(data.model, rows),
         security=security(rows),
         findings=findings,
@@ -197,14 +199,19 @@ def channel_rows(data: AuditInput) -> tuple[ChannelRow, ...]:
     model, as_of = data.model, data.as_of
     reported = _count_by_entity(data.findings)
     suppressed = Counter(f.entity for f in data.suppressed if f.entity is not None)
-    coverage = Coverage(model, as_of)
+    channels = sorted(model.all_channels, key=lambda c: (not c.social, c.id))
+    required: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for policy in sorted(model.policies, key=lambda p: p.id):
+        for channel in selected_channels(policy.applies_to, channels, model, as_of) or ():
+            required[channel_key(channel)].append(policy.id)
+    covering = playbook_coverage(model, channels, as_of)
+    crisis = {p.id: has_crisis_path(p, model) for p in model.playbooks}
     rows = []
-    for channel in sorted(model.all_channels, key=lambda c: (not c.social, c.id)):
+    for channel in channels:
         account = channel if isinstance(channel, Account) else None
         counts = reported.get(channel.ref, Counter())
-        adopted = [ref.id for ref in channel.policies if model.policy(ref.id) is not None]
-        required = [policy.id for policy in coverage.required_policies(channel)]
-        playbooks = coverage.covering_playbooks(channel)
+        needed = required.get(channel_key(channel), [])
+        playbooks = sorted(covering[channel_key(channel)], key=lambda p: p.id)
         if account is None:
             activity_state = "not tracked"
         elif account.last_activity is None:
@@ -236,11 +243,11 @@ def channel_rows(data: AuditInput) -> tuple[ChannelRow, ...]:
                 last_activity=account.last_activity if account else None,
                 days_inactive=days_inactive(account, as_of) if account else None,
                 activity=activity_state,
-                policies=tuple(dict.fromkeys(adopted)),
-                required_policies=tuple(required),
-                missing_policies=tuple(p for p in required if channel.adopts(p) is None),
+                policies=tuple(dict.fromkeys(ref.id for ref in channel.policies)),
+                required_policies=tuple(needed),
+                missing_policies=tuple(p for p in needed if channel.adopts(p) is None),
                 playbooks=tuple(p.id for p in playbooks),
-                crisis_path=any(crisis_to_pr(p, model) for p in playbooks) if account else None,
+                crisis_path=any(crisis[p.id] for p in playbooks) if account else None,
                 objectives=tuple(
                     o for o in (account.objectives if account else ()) if model.find("Objective", o)
                 ),
@@ -261,7 +268,9 @@ def channel_rows(data: AuditInput) -> tuple[ChannelRow, ...]:
 # ----------------------------------------------------------------------------- sections
 
 
-def _splits(rows: Iterable[ChannelRow], key: Callable[[ChannelRow], str | None]) -> tuple[Split, ...]:
+def _splits(
+    rows: Iterable[ChannelRow], key: Callable[[ChannelRow], str | None]
+) -> tuple[Split, ...]:
     social: Counter[str] = Counter()
     traditional: Counter[str] = Counter()
     for row in rows:
@@ -326,8 +335,13 @@ def ownership(rows: Sequence[ChannelRow], model: Model, accountable: Sequence[st
         accountable=Ratio(sum(1 for r in live if r.owner_status == "ok"), len(live)),
         accountable_employment=tuple(accountable),
         unowned=tuple(
-            OwnerIssue(_ref(r), r.owner, "no owner" if r.owner_status == "missing" else
-                       f"owner '{r.owner}' is not a known person")
+            OwnerIssue(
+                _ref(r),
+                r.owner,
+                "no owner"
+                if r.owner_status == "missing"
+                else f"owner '{r.owner}' is not a known person",
+            )
             for r in live
             if r.owner_status in ("missing", "unknown")
         ),
@@ -374,7 +388,8 @@ def activity(rows: Sequence[ChannelRow], dormant_days: int) -> ActivitySection:
         )
 
     dormant = sorted(
-        (r for r in accounts if r.activity == "dormant"), key=lambda r: (-(r.days_inactive or 0), r.id)
+        (r for r in accounts if r.activity == "dormant"),
+        key=lambda r: (-(r.days_inactive or 0), r.id),
     )
     return ActivitySection(
         dormant_days=dormant_days,
@@ -470,10 +485,6 @@ def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
     )
 
 
-def _key(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
 def display(value: Any) -> str:
     """A YAML value as a person reads it: strings as written, the rest as YAML would show it."""
     if isinstance(value, str):
@@ -502,15 +513,19 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
         stated = {c.id: c.terms[name] for c in channels if name in c.terms}
-        common = Counter(_key(v) for v in stated.values())
+        common = Counter(term_key(v) for v in stated.values())
         majority = min(common, key=lambda k: (-common[k], k)) if common else None
 
-        def reference(channel: ChannelBase, name: str = name, canonical: list = canonical,
-                      majority: str | None = majority) -> str | None:
+        def reference(
+            channel: ChannelBase,
+            name: str = name,
+            canonical: list = canonical,
+            majority: str | None = majority,
+        ) -> str | None:
             for policy, value in canonical:
                 if channel.adopts(policy.id) is not None:
-                    return _key(value)
-            return _key(canonical[0][1]) if canonical else majority
+                    return term_key(value)
+            return term_key(canonical[0][1]) if canonical else majority
 
         cells = []
         differing: set[str] = set()
@@ -519,13 +534,13 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
                 cells.append(TermCell(None))
                 continue
             value = stated[channel.id]
-            differs = _key(value) != reference(channel)
+            differs = term_key(value) != reference(channel)
             if differs:
-                differing.add(_key(value))
+                differing.add(term_key(value))
             cells.append(TermCell(display(value), differs))
         values = []
         for key in sorted(common, key=lambda k: (-common[k], k)):
-            holders = [c for c in channels if c.id in stated and _key(stated[c.id]) == key]
+            holders = [c for c in channels if c.id in stated and term_key(stated[c.id]) == key]
             values.append(
                 TermValue(
                     value=display(stated[holders[0].id]),
@@ -561,7 +576,7 @@ def _present(value: Any) -> bool:
     return value is not None and value is not False and value != "" and value != []
 
 
-def playbook_coverage(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCoverage:
+def playbook_section(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCoverage:
     """Playbooks, what they cover, and the live Accounts without a playbook or a crisis path."""
     live = [r for r in rows if r.live]
     accounts = [r for r in live if r.social]
@@ -575,7 +590,7 @@ def playbook_coverage(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCover
                 scenarios=tuple(dict.fromkeys(h.scenario for h in playbook.handoffs if h.scenario)),
                 handoffs=len(playbook.handoffs),
                 complete_handoffs=sum(1 for h in playbook.handoffs if _handoff_complete(h)),
-                crisis_to_pr=crisis_to_pr(playbook, model),
+                crisis_to_pr=has_crisis_path(playbook, model),
                 has_end=bool(playbook.end and playbook.end.strip()),
                 loop_closed=_present(playbook.follow_up.get("communicate_to"))
                 and _present(playbook.follow_up.get("lessons_learned")),
@@ -672,7 +687,9 @@ def findings_summary(
 
     codes = set(reported) | set(waived)
     by_rule = tuple(
-        RuleCount(code, names[code], family(code), str(severity(code)), reported[code], waived[code])  # type: ignore[arg-type]
+        RuleCount(
+            code, names[code], family(code), str(severity(code)), reported[code], waived[code]
+        )  # type: ignore[arg-type]
         for code in sorted(codes, key=lambda c: (-severity(c), -reported[c], c))
     )
     families: dict[str, Counter[Severity]] = {}
@@ -689,8 +706,12 @@ def findings_summary(
         suppressed=len(suppressed),
         by_rule=by_rule,
         by_family=tuple(
-            FamilyCount(f, families[f][Severity.ERROR], families[f][Severity.WARNING],
-                        families[f][Severity.INFO])
+            FamilyCount(
+                f,
+                families[f][Severity.ERROR],
+                families[f][Severity.WARNING],
+                families[f][Severity.INFO],
+            )
             for f in ranked
         ),
     )
@@ -708,7 +729,9 @@ def _lead(team: Team | None, model: Model, as_of: dt.date) -> Person | None:
     return lead if _active(lead, as_of) else None
 
 
-def accountable_person(entity: Entity | None, model: Model, as_of: dt.date) -> tuple[Person | None, str]:
+def accountable_person(
+    entity: Entity | None, model: Model, as_of: dt.date
+) -> tuple[Person | None, str]:
     """Who must act on a finding about ``entity``, and in which role.
 
     The owner when there is a current one; otherwise the lead of the owning team (who must find
@@ -770,22 +793,32 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
 
 
 def worst_gaps(maturity: Maturity, findings: FindingsSummary, limit: int = 8) -> tuple[Gap, ...]:
-    """The gaps a reader should see first: error rules by count, then indicators below the bar."""
-    gaps = [
-        Gap("error", f"{rule.count} × {rule.code} {rule.name}")
-        for rule in findings.by_rule
-        if rule.severity == "error" and rule.count
-    ]
+    """The gaps a reader should see first, at most ``limit``: the indicators below the bar
+    (lowest first), then the error rules that block coordination (SG2, SG4), then the other
+    error rules, each most frequent first."""
+    bar = f"{float(maturity.threshold * 100):g}%"
     failing = sorted(
-        (i for i in maturity.indicators if not i.passed), key=lambda i: (i.ratio.fraction or 0, i.key)
+        (i for i in maturity.indicators if not i.passed),
+        key=lambda i: (i.ratio.fraction or 0, i.key),
     )
-    gaps.extend(
+    gaps = [
         Gap(
             "warning",
             f"{i.label}: {i.ratio.part} of {i.ratio.whole} live accounts "
-            f"({i.ratio.percent:.1f}%), below {float(maturity.threshold * 100):g}%",
+            f"({i.ratio.percent:.1f}%), below {bar}",
         )
         for i in failing
+    ]
+    blocking = {rule.code for rule in maturity.blocking}
+    errors = [rule for rule in findings.by_rule if rule.severity == "error" and rule.count]
+    errors.sort(key=lambda rule: (rule.code not in blocking, -rule.count, rule.code))
+    gaps.extend(
+        Gap(
+            "error",
+            f"{rule.code} {rule.name}: {rule.count} error{'' if rule.count == 1 else 's'}"
+            + ("; blocks the coordinated stage" if rule.code in blocking else ""),
+        )
+        for rule in errors
     )
     return tuple(gaps[:limit])
 

@@ -30,8 +30,13 @@ def wanted(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
 class Progress:
     """Receives the pipeline's progress and draws it, when it should, with click's bar."""
 
-    def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None,
-                 threshold: int = LARGE_REPOSITORY) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        enabled: bool | None = None,
+        threshold: int = LARGE_REPOSITORY,
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = wanted(self.stream) if enabled is None else enabled
         self.threshold = threshold

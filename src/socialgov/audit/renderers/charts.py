@@ -119,13 +119,13 @@ def platforms(counts: Sequence[PlatformCount]) -> Chart:
         rows.append(
             (
                 platform.platform,
-                [(_status_css(s), tally.get(s, 0), f"{platform.platform}: {tally.get(s, 0)} {s}")
-                 for s in statuses],
+                [
+                    (_status_css(s), tally.get(s, 0), f"{platform.platform}: {tally.get(s, 0)} {s}")
+                    for s in statuses
+                ],
             )
         )
-    return stacked(
-        "Accounts by platform and status", rows, [(_status_css(s), s) for s in statuses]
-    )
+    return stacked("Accounts by platform and status", rows, [(_status_css(s), s) for s in statuses])
 
 
 def _status_css(status: str) -> str:
@@ -164,8 +164,12 @@ def coverage(indicators: Sequence[Indicator], threshold: Fraction) -> Chart:
                 indicator.label,
                 (
                     Segment(LABEL_WIDTH, BAR_WIDTH, "track", indicator.label),
-                    Segment(LABEL_WIDTH, width, css,
-                            f"{indicator.label}: {indicator.ratio.part} of {indicator.ratio.whole}"),
+                    Segment(
+                        LABEL_WIDTH,
+                        width,
+                        css,
+                        f"{indicator.label}: {indicator.ratio.part} of {indicator.ratio.whole}",
+                    ),
                 ),
                 value,
                 LABEL_WIDTH + BAR_WIDTH + 6,

@@ -30,8 +30,6 @@ def render(report: AuditReport, options: RenderOptions) -> str:
         platform_chart=charts.platforms(report.inventory.by_platform),
         family_chart=charts.families(report.findings.by_family),
         value_keys=value_keys,
-        channels_ordered=sorted(
-            report.channels, key=lambda c: (-c.errors, -c.findings, c.id)
-        ),
+        channels_ordered=sorted(report.channels, key=lambda c: (-c.errors, -c.findings, c.id)),
     )
     return template.render(context)

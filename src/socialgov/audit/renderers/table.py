@@ -69,7 +69,9 @@ class Writer:
     def para(self, label: str, value: str) -> None:
         self.lines.append(f"  {self.style(label, bold=True)} {value}")
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Cell | str]], indent: int = 2) -> None:
+    def table(
+        self, headers: Sequence[str], rows: Iterable[Sequence[Cell | str]], indent: int = 2
+    ) -> None:
         cells = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in rows]
         if not cells:
             self.lines.append(" " * indent + self.style("(none)", dim=True))
@@ -131,8 +133,10 @@ def _summary(w: Writer, report: AuditReport) -> None:
     track = " → ".join(
         w.style(s.upper(), bold=True, fg=STAGE_COLORS[s]) if s == stage else s for s in STAGES
     )
-    w.line(f"Maturity stage: {w.style(stage.upper(), bold=True, fg=STAGE_COLORS[stage])} "
-           f"({STAGE_MEANING[stage]})")
+    w.line(
+        f"Maturity stage: {w.style(stage.upper(), bold=True, fg=STAGE_COLORS[stage])} "
+        f"({STAGE_MEANING[stage]})"
+    )
     w.line(f"  {track}")
     for reason in report.maturity.reasons:
         w.line(f"  - {terminal_safe(reason)}")
@@ -187,7 +191,11 @@ def _inventory(w: Writer, report: AuditReport) -> None:
         ("platform", "accounts", "by status"),
         ((p.platform, _num(p.total), tallies(p.by_status)) for p in inv.by_platform),
     )
-    for title, splits in (("team", inv.by_team), ("purpose", inv.by_purpose), ("status", inv.by_status)):
+    for title, splits in (
+        ("team", inv.by_team),
+        ("purpose", inv.by_purpose),
+        ("status", inv.by_status),
+    ):
         w.line()
         w.table(
             (title, "social", "traditional", "total"),
@@ -200,8 +208,12 @@ def _ownership(w: Writer, report: AuditReport) -> None:
     w.heading(f"Ownership ({own.live} live channels, social and traditional)")
     _ratio(w, "with a current owner", own.owned)
     _ratio(w, "with a live backup owner", own.live_backup)
-    _ratio(w, "owned by accountable staff", own.accountable,
-           f"(employment: {', '.join(own.accountable_employment)})")
+    _ratio(
+        w,
+        "owned by accountable staff",
+        own.accountable,
+        f"(employment: {', '.join(own.accountable_employment)})",
+    )
     issues = [
         *(("no owner", i) for i in own.unowned),
         *(("owner departed", i) for i in own.departed),
@@ -212,8 +224,15 @@ def _ownership(w: Writer, report: AuditReport) -> None:
     w.table(
         ("problem", "channel", "person", "detail"),
         (
-            (Cell(problem, {"fg": "red" if problem in ("no owner", "owner departed") else "yellow"}),
-             str(i.channel), i.person or "", i.detail)
+            (
+                Cell(
+                    problem,
+                    {"fg": "red" if problem in ("no owner", "owner departed") else "yellow"},
+                ),
+                str(i.channel),
+                i.person or "",
+                i.detail,
+            )
             for problem, i in issues
         ),
     )
@@ -237,6 +256,16 @@ def _activity(w: Writer, report: AuditReport) -> None:
     )
 
 
+def _members(count: int | None) -> str:
+    return "unknown" if count is None else str(count)
+
+
+def _listing(w: Writer, label: str, ids: Sequence[str], fg: str = "yellow") -> None:
+    """``label: a, b, c`` on one line, coloured, when there is anything to list."""
+    if ids:
+        w.line(f"  {label}: {', '.join(map(terminal_safe, ids))}", fg=fg)
+
+
 def _fragmentation(w: Writer, report: AuditReport) -> None:
     frag = report.fragmentation
     w.heading(f"Fragmentation (forums under {frag.min_active_members} active members a month)")
@@ -248,11 +277,10 @@ def _fragmentation(w: Writer, report: AuditReport) -> None:
         (
             (
                 f"{g.audience or '?'} / {g.topic or '?'}",
-                ", ".join(
-                    f"{m.id} ({'unknown' if m.active_members_per_month is None else m.active_members_per_month})"
-                    for m in g.members
-                ),
-                Cell("waived: " + g.waived, {"dim": True}) if g.waived else Cell("to merge", {"fg": "yellow"}),
+                ", ".join(f"{m.id} ({_members(m.active_members_per_month)})" for m in g.members),
+                Cell("waived: " + g.waived, {"dim": True})
+                if g.waived
+                else Cell("to merge", {"fg": "yellow"}),
             )
             for g in frag.groups
         ),
@@ -280,7 +308,7 @@ def _adoption(w: Writer, report: AuditReport) -> None:
     )
     if adoption.ungoverned:
         w.line()
-        w.line(f"  Live accounts adopting no policy: {', '.join(map(terminal_safe, adoption.ungoverned))}", fg="red")
+        _listing(w, "Live accounts adopting no policy", adoption.ungoverned, fg="red")
     w.line()
     keys = [f"P{i + 1}" for i in range(len(adoption.policies))]
     w.table(
@@ -289,15 +317,22 @@ def _adoption(w: Writer, report: AuditReport) -> None:
             (
                 f"{r.channel.id} ({'social' if r.social else 'traditional'})",
                 *(
-                    Cell(cell_text(c), {"fg": {"missing": "red", "outdated": "yellow"}.get(c.state)}
-                         if c.state in ("missing", "outdated") else {})
+                    Cell(
+                        cell_text(c),
+                        {"fg": {"missing": "red", "outdated": "yellow"}.get(c.state)}
+                        if c.state in ("missing", "outdated")
+                        else {},
+                    )
                     for c in r.cells
                 ),
             )
             for r in adoption.rows
         ),
     )
-    w.line("  " + "; ".join(f"{k} {p.id}" for k, p in zip(keys, adoption.policies)), dim=True)
+    w.line(
+        "  " + "; ".join(f"{k} {p.id}" for k, p in zip(keys, adoption.policies, strict=True)),
+        dim=True,
+    )
     w.line(f"  {ADOPTION_LEGEND}", dim=True)
 
 
@@ -308,7 +343,9 @@ def _terms(w: Writer, report: AuditReport) -> None:
     for row in terms.terms:
         canonical = ", ".join(f"{c.value} ({c.policy})" for c in row.canonical) or "-"
         if not row.values:
-            rows.append((row.term, canonical, Cell("(stated by no channel)", {"dim": True}), "", ""))
+            rows.append(
+                (row.term, canonical, Cell("(stated by no channel)", {"dim": True}), "", "")
+            )
         for index, value in enumerate(row.values):
             mark = {"fg": "red", "bold": True} if value.differs else {}
             rows.append(
@@ -335,8 +372,11 @@ def _playbooks(w: Writer, report: AuditReport) -> None:
             (
                 p.id,
                 ", ".join(p.scenarios),
-                Cell(f"{p.complete_handoffs}/{p.handoffs}",
-                     {"fg": "red"} if p.complete_handoffs < p.handoffs else {}, right=True),
+                Cell(
+                    f"{p.complete_handoffs}/{p.handoffs}",
+                    {"fg": "red"} if p.complete_handoffs < p.handoffs else {},
+                    right=True,
+                ),
                 yes_no(p.crisis_to_pr),
                 Cell(yes_no(p.has_end), {} if p.has_end else {"fg": "red"}),
                 Cell(yes_no(p.loop_closed), {} if p.loop_closed else {"fg": "yellow"}),
@@ -345,13 +385,13 @@ def _playbooks(w: Writer, report: AuditReport) -> None:
             for p in pb.playbooks
         ),
     )
-    if pb.uncovered:
-        w.line(f"  No playbook: {', '.join(map(terminal_safe, pb.uncovered))}", fg="yellow")
-    if pb.no_crisis_path:
-        w.line(f"  No crisis path: {', '.join(map(terminal_safe, pb.no_crisis_path))}", fg="yellow")
-    if pb.required_uncovered:
-        w.line("  Service, sales and PR channels without a playbook: "
-               + ", ".join(terminal_safe(str(r)) for r in pb.required_uncovered), fg="yellow")
+    _listing(w, "No playbook", pb.uncovered)
+    _listing(w, "No crisis path", pb.no_crisis_path)
+    _listing(
+        w,
+        "Service, sales and PR channels without a playbook",
+        [str(r) for r in pb.required_uncovered],
+    )
 
 
 def _objectives(w: Writer, report: AuditReport) -> None:
@@ -366,8 +406,11 @@ def _objectives(w: Writer, report: AuditReport) -> None:
             (
                 o.id,
                 Cell(o.strategy or "none", {} if o.strategy_known else {"fg": "red"}),
-                Cell(f"{sum(k.complete for k in o.kpis)}/{len(o.kpis)}",
-                     {} if o.kpis and all(k.complete for k in o.kpis) else {"fg": "yellow"}, right=True),
+                Cell(
+                    f"{sum(k.complete for k in o.kpis)}/{len(o.kpis)}",
+                    {} if o.kpis and all(k.complete for k in o.kpis) else {"fg": "yellow"},
+                    right=True,
+                ),
                 o.owner or "",
                 _num(len(o.live_accounts)),
             )
@@ -377,12 +420,13 @@ def _objectives(w: Writer, report: AuditReport) -> None:
     w.line()
     w.table(
         ("strategy goal", "objectives"),
-        ((g.id, Cell(names(g.objectives), {} if g.objectives else {"fg": "yellow"})) for g in obj.strategy),
+        (
+            (g.id, Cell(names(g.objectives), {} if g.objectives else {"fg": "yellow"}))
+            for g in obj.strategy
+        ),
     )
-    if obj.without_objective:
-        w.line(f"  Serving no objective: {', '.join(map(terminal_safe, obj.without_objective))}", fg="yellow")
-    if obj.unmonitored:
-        w.line(f"  Not monitored: {', '.join(map(terminal_safe, obj.unmonitored))}", fg="yellow")
+    _listing(w, "Serving no objective", obj.without_objective)
+    _listing(w, "Not monitored", obj.unmonitored)
     if obj.monitoring_tools:
         w.line(f"  Monitoring tools: {terminal_safe(tallies(obj.monitoring_tools))}")
 
@@ -416,15 +460,28 @@ def _findings(w: Writer, report: AuditReport) -> None:
     )
     w.table(
         ("family", "errors", "warnings", "info"),
-        ((fam.family, _num(fam.errors, fg="red"), _num(fam.warnings, fg="yellow"), _num(fam.infos))
-         for fam in f.by_family),
+        (
+            (
+                fam.family,
+                _num(fam.errors, fg="red"),
+                _num(fam.warnings, fg="yellow"),
+                _num(fam.infos),
+            )
+            for fam in f.by_family
+        ),
     )
     w.line()
     w.table(
         ("rule", "name", "family", "severity", "count", "suppressed"),
         (
-            (r.code, r.name, r.family, Cell(r.severity, {"fg": SEVERITY_COLORS[r.severity]}),
-             _num(r.count), _num(r.suppressed))
+            (
+                r.code,
+                r.name,
+                r.family,
+                Cell(r.severity, {"fg": SEVERITY_COLORS[r.severity]}),
+                _num(r.count),
+                _num(r.suppressed),
+            )
             for r in f.by_rule
         ),
     )
@@ -434,7 +491,16 @@ def _channels(w: Writer, report: AuditReport) -> None:
     rows = channels_with_findings(report)
     w.heading("Channels with findings (most errors first; every channel: --format csv)")
     w.table(
-        ("channel", "owner", "owner status", "backup status", "activity", "errors", "warnings", "info"),
+        (
+            "channel",
+            "owner",
+            "owner status",
+            "backup status",
+            "activity",
+            "errors",
+            "warnings",
+            "info",
+        ),
         (
             (
                 f"{r.id} ({r.kind})",

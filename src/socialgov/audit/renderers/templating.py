@@ -26,9 +26,10 @@ _MENTION = re.compile(r"(?<![\w.])@(?=\w)")
 def markdown_escape(value: Any) -> str:
     """Text that markdown (GitHub's included) shows exactly as written, on one table row.
 
-    Control characters show as ``\\xNN``, markup characters are backslash-escaped, ``<``, ``>`` and ``&`` become entities (so no HTML
-    gets through), line breaks become spaces, and an ``@name`` gets an invisible word joiner
-    after the ``@`` so that a handle in a pull-request comment does not notify a GitHub user.
+    Control characters show as ``\\xNN``, markup characters are backslash-escaped, ``<``,
+    ``>`` and ``&`` become entities (so no HTML gets through), line breaks become spaces, and
+    an ``@name`` gets an invisible word joiner after the ``@`` so that a handle in a
+    pull-request comment does not notify a GitHub user.
     """
     if value is None:
         return ""

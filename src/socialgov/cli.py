@@ -355,6 +355,13 @@ def explain(rule: str, output_format: str) -> int:
     return 0
 
 
+def _safe(message: str) -> str:
+    """An error message, which may quote the repository, as one line safe for a terminal."""
+    from socialgov.reporters.base import one_line
+
+    return one_line(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -372,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SocialgovError as exc:
         if debug:
             raise
-        click.echo(f"socialgov: error: {exc}", err=True)
+        click.echo(f"socialgov: error: {_safe(str(exc))}", err=True)
         return 2
     except BrokenPipeError:
         return 0
@@ -380,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         click.echo(
-            f"socialgov: internal error: {type(exc).__name__}: {exc}\n"
+            f"socialgov: internal error: {type(exc).__name__}: {_safe(str(exc))}\n"
             "This is a bug in socialgov; rerun with --debug and report the traceback.",
             err=True,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -82,18 +83,30 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
     path = config_path if config_path is not None else root / CONFIG_FILE
     if config_path is not None and not path.is_file():
         raise SocialgovError(f"--config {config_path}: no such file")
-    if not path.is_file():
+    if not os.path.lexists(path):
         return Config(root=root)
+    # Read like any repository file: bounded, and a folder, pipe or broken link is an error.
     parsed = load_file(path.parent, path.name)
     shown = _shown(path, root)
     if parsed.findings:
         first = parsed.findings[0]
-        raise SocialgovError(f"{shown}:{first.line}:{first.column}: {first.message}")
+        message = first.message
+        if first.key == "read":  # the file's own problem, not one of the repository's files
+            message = message.split(";")[0] + "; make it a readable YAML file or remove it"
+        raise SocialgovError(f"{shown}:{first.line}:{first.column}: {message}")
     data = parsed.documents[0].data if parsed.documents else None
     if data is None:
         return Config(root=root, config_path=path)
     if len(parsed.documents) > 1:
         raise SocialgovError(f"{shown}: holds several YAML documents; keep only one")
+
+    if not isinstance(data, dict):
+        pos = parsed.documents[0].locate(())
+        raise SocialgovError(
+            f"{shown}:{pos.line}:{pos.column}: the configuration must be a mapping of settings "
+            "(organisation:, include:, select:, ...), not a "
+            f"{'list' if isinstance(data, list) else 'single value'}"
+        )
 
     from socialgov.schema import validate_config
 

@@ -198,11 +198,11 @@ def syntax_finding(path: str, message: str, pos: Position | None = None, key: st
     return _finding("SG100", "yaml-syntax", message, path, pos or Position(1, 1), key or message)
 
 
-def limit_message(what: str, limit: str, value: int, fix: str) -> str:
-    """The message of a finding for input over a limit: what, the limit, and both ways out."""
+def limit_message(problem: str, limit: str, fix: str) -> str:
+    """The message of a finding for input over a limit: the problem, and both ways out."""
     return (
-        f"{what} (the limit is {value:,}); {fix}, or raise limits.{limit} in socialgov.yaml "
-        "if the file is meant to be this way"
+        f"{problem}; {fix}, or raise limits.{limit} in socialgov.yaml if the file is meant to "
+        "be this way"
     )
 
 
@@ -285,10 +285,10 @@ class _Builder:
             raise _Problem(
                 self.position(event),
                 limit_message(
-                    "the file expands to too many YAML nodes (often an alias bomb: anchors "
-                    "that refer to anchors, each alias repeating everything it names)",
+                    f"the file expands to more than {self.limits['max_nodes_per_file']:,} YAML "
+                    "nodes here, typically an alias bomb: anchors that refer to anchors, every "
+                    "alias repeating all that it names",
                     "max_nodes_per_file",
-                    self.limits["max_nodes_per_file"],
                     "remove the aliases or split the file",
                 ),
             )
@@ -296,9 +296,9 @@ class _Builder:
             raise _Problem(
                 self.position(event),
                 limit_message(
-                    "lists and mappings are nested too deeply here",
+                    f"lists and mappings are nested more than {self.limits['max_depth']} levels "
+                    "deep here",
                     "max_depth",
-                    self.limits["max_depth"],
                     "flatten the data",
                 ),
             )
@@ -323,9 +323,9 @@ class _Builder:
             raise _Problem(
                 self.position(event),
                 limit_message(
-                    f"this value is {len(value):,} characters long",
+                    f"this value is {len(value):,} characters long, over the limit of "
+                    f"{self.limits['max_scalar_chars']:,}",
                     "max_scalar_chars",
-                    self.limits["max_scalar_chars"],
                     "shorten it",
                 ),
             )
@@ -549,9 +549,10 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
                         syntax_finding(
                             path,
                             limit_message(
-                                "the file holds too many YAML documents",
+                                "the file holds more than "
+                                f"{limits['max_documents_per_file']:,} YAML documents; this is "
+                                "the first one over the limit",
                                 "max_documents_per_file",
-                                limits["max_documents_per_file"],
                                 "split it into several files",
                             ),
                             document_start,
@@ -697,9 +698,9 @@ def load_file(root: Path, relpath: str, limits: dict[str, int] | None = None) ->
                 syntax_finding(
                     relpath,
                     limit_message(
-                        f"the file is {exc.size:,} bytes",
+                        f"the file is {exc.size:,} bytes, over the limit of "
+                        f"{limits['max_file_bytes']:,}; it is not read",
                         "max_file_bytes",
-                        limits["max_file_bytes"],
                         "split it",
                     ),
                     key="limits.max_file_bytes",
@@ -718,8 +719,7 @@ def load_file(root: Path, relpath: str, limits: dict[str, int] | None = None) ->
                 syntax_finding(
                     relpath,
                     f"the file is not valid {exc.encoding}: byte 0x{exc.byte:02x} at offset "
-                    f"{exc.offset} cannot be decoded; save the file as UTF-8 (a binary file "
-                    "does not belong here: exclude it in socialgov.yaml)",
+                    f"{exc.offset} cannot be decoded; {_encoding_hint(raw)}",
                     exc.position,
                     key="encoding",
                 )
@@ -729,6 +729,18 @@ def load_file(root: Path, relpath: str, limits: dict[str, int] | None = None) ->
     parsed = parse_text(text, relpath, limits)
     parsed.size = len(raw)
     return parsed
+
+
+def _encoding_hint(raw: bytes) -> str:
+    """What to do about bytes that do not decode, guessing what the file really is."""
+    if raw.count(0) > len(raw) // 4:
+        return (
+            "the file looks like UTF-16 without a byte order mark, or binary; save it as UTF-8 "
+            "(a binary file does not belong here: exclude it in socialgov.yaml)"
+        )
+    return (
+        "save the file as UTF-8 (a binary file does not belong here: exclude it in socialgov.yaml)"
+    )
 
 
 class _TooBig(Exception):

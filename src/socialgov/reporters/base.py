@@ -15,7 +15,11 @@ if TYPE_CHECKING:
 
     from socialgov.lint import LintResult
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 control characters but tab and line feed (ESC starts every terminal escape sequence:
+# CSI, OSC; U+009B and U+009D are their one-character forms), the line and paragraph separators,
+# and the bidirectional controls that make text display in another order than it is read
+# ("Trojan Source", CVE-2021-42574).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,22 @@ class ReportOptions:
     """Also emit GitHub Actions annotation commands (text format under GITHUB_ACTIONS=true)."""
 
 
+def visible(match: re.Match[str]) -> str:
+    """A character as the escape that names it: ``\\x1b``, ``\\u202e``."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def terminal_safe(text: str) -> str:
-    """Text from the repository with control characters (escape sequences) made visible."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Text from the repository with control characters (terminal escape sequences) and
+    bidirectional controls made visible as escapes; tabs and line feeds are kept."""
+    return _CONTROL.sub(visible, text)
+
+
+def one_line(text: str) -> str:
+    """Text from the repository, safe for a terminal, on one line: line breaks shown as ``\\n``,
+    so that it can never forge a line of its own."""
+    return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
 
 
 def display_path(root: Path, relpath: str, cwd: Path | None = None) -> str:
@@ -88,10 +105,6 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def xml_safe(text: str) -> str:
     """Text with the characters XML 1.0 cannot hold at all (most control characters, lone
     surrogates) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes the rest."""
-
-    def visible(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
     return _NOT_XML.sub(visible, text)
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from socialgov.findings import Finding, Severity
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, repository_path, rule_title, shown_findings
+from socialgov.reporters.base import (
+    ReportOptions,
+    repository_path,
+    rule_title,
+    shown_findings,
+    terminal_safe,
+)
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -39,7 +45,8 @@ def annotation(result: LintResult, finding: Finding) -> str:
     if finding.suppressed is not None:
         message += f" (suppressed: {finding.suppressed})"
     params = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{command} {params}::{escape_data(message)}"
+    # The log that shows the command is a terminal too: no escape sequence gets through.
+    return terminal_safe(f"::{command} {params}::{escape_data(message)}")
 
 
 def annotations(result: LintResult, options: ReportOptions) -> list[str]:

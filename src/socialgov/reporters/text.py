@@ -11,27 +11,24 @@ from socialgov.lint import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
     display_path,
+    one_line,
     shown_findings,
     summary_counts,
-    terminal_safe,
 )
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
-def _one_line(text: str) -> str:
-    """Text from the repository on one line: a finding is one line, whatever its message holds."""
-    return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
-
-
 def _line(result: LintResult, finding: Finding, options: ReportOptions) -> str:
     path = display_path(result.config.root, finding.path, options.cwd)
-    where = f"{terminal_safe(path)}:{finding.line}:{finding.column}:"
+    if path.startswith(("::", "##")):  # never a GitHub Actions workflow command
+        path = f"./{path}"
+    where = f"{one_line(path)}:{finding.line}:{finding.column}:"
     code = finding.code
     severity = f"[{finding.severity}]"
-    message = _one_line(finding.message)
+    message = one_line(finding.message)
     if finding.suppressed is not None:
-        message += f" (suppressed: {_one_line(finding.suppressed)})"
+        message += f" (suppressed: {one_line(finding.suppressed)})"
     if options.color:
         where = click.style(where, bold=True)
         code = click.style(code, fg=_COLORS[finding.severity], bold=True)

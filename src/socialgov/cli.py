@@ -170,6 +170,11 @@ class ReportFormat(click.ParamType):
     help="Report only findings that the repository did not have at git revision REV "
     "(a branch, tag or commit; for pull requests: --new-since origin/main).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every file afresh instead of reusing .socialgov_cache/ (the results are the same).",
+)
 def lint(
     paths: tuple[str, ...],
     root: Path | None,
@@ -188,6 +193,7 @@ def lint(
     baseline: Path | None,
     write_baseline: Path | None,
     new_since: str | None,
+    no_cache: bool,
 ) -> int:
     """Check the policy repository; with PATHS, report only what those files touch."""
     from socialgov.config import split_codes
@@ -219,7 +225,9 @@ def lint(
                 f"socialgov: recorded {result.baselined} findings in {write_baseline}", err=True
             )
     else:
-        result = run_lint(config, list(paths) if paths else None, new_since=new_since)
+        result = run_lint(
+            config, list(paths) if paths else None, new_since=new_since, cache=not no_cache
+        )
     on_github = os.environ.get("GITHUB_ACTIONS") == "true"
     for target in targets:
         options = ReportOptions(

@@ -20,7 +20,7 @@ from socialgov.filters import (
     without_known,
 )
 from socialgov.findings import Finding
-from socialgov.loader import Document, discover, load_file
+from socialgov.loader import Document, ParsedFile, discover, load_file
 from socialgov.model import Model, build_model
 from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
@@ -71,10 +71,27 @@ FileProgress = Callable[[int, int], None]
 """Called with (files read, files in total) as the repository loads; for progress bars."""
 
 
-def load_repository(config: Config, progress: FileProgress | None = None) -> Repository:
-    """Discover, parse and model every file of the repository."""
+def load_repository(
+    config: Config, progress: FileProgress | None = None, *, cache: bool = False
+) -> Repository:
+    """Discover, parse and model every file of the repository.
+
+    With ``cache``, files whose bytes did not change since the last run are not parsed again
+    (see socialgov.cache); the result is the same either way.
+    """
     root = config.root
     limits = dict(config.limits)
+    parse_cache = None
+    if cache:
+        from socialgov.cache import ParseCache
+
+        parse_cache = ParseCache(root, limits)
+        load = parse_cache.load
+    else:
+
+        def load(relpath: str) -> ParsedFile:
+            return load_file(root, relpath, limits)
+
     files, findings = discover(root, config.include, config.exclude, limits["max_files"] + 1)
     skip = {CONFIG_FILE}
     if config.config_path is not None:
@@ -88,20 +105,25 @@ def load_repository(config: Config, progress: FileProgress | None = None) -> Rep
         )
     documents: list[Document] = []
     total = 0
-    for done, relpath in enumerate(files, 1):
-        parsed = load_file(root, relpath, limits)
-        total += parsed.size
-        if total > limits["max_total_bytes"]:
-            raise SocialgovError(
-                f"the repository's YAML files add up to more than {limits['max_total_bytes']:,} "
-                "bytes (limits.max_total_bytes); narrow 'include' or add to 'exclude' in "
-                "socialgov.yaml, or raise limits.max_total_bytes"
-            )
-        findings.extend(parsed.findings)
-        documents.extend(parsed.documents)
-        if progress is not None:
-            progress(done, len(files))
-    model, model_findings = build_model(documents, config.strategy)
+    try:
+        for done, relpath in enumerate(files, 1):
+            parsed = load(relpath)
+            total += parsed.size
+            if total > limits["max_total_bytes"]:
+                raise SocialgovError(
+                    "the repository's YAML files add up to more than "
+                    f"{limits['max_total_bytes']:,} bytes (limits.max_total_bytes); narrow "
+                    "'include' or add to 'exclude' in socialgov.yaml, or raise "
+                    "limits.max_total_bytes"
+                )
+            findings.extend(parsed.findings)
+            documents.extend(parsed.documents)
+            if progress is not None:
+                progress(done, len(files))
+        model, model_findings = build_model(documents, config.strategy)
+    finally:
+        if parse_cache is not None:
+            parse_cache.close()  # after the model: entries remember which entities passed
     findings.extend(model_findings)
     return Repository(config, tuple(files), model, tuple(findings))
 
@@ -133,13 +155,15 @@ def lint(
     *,
     new_since: str | None = None,
     progress: FileProgress | None = None,
+    cache: bool = False,
 ) -> LintResult:
     """Check the repository under ``config.root``; with ``paths``, report only what they touch.
 
     ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
-    revision) hides the findings the repository already had at that revision.
+    revision) hides the findings the repository already had at that revision. ``cache`` reuses
+    the files parsed by earlier runs (.socialgov_cache/); the findings are the same.
     """
-    repo = load_repository(config, progress)
+    repo = load_repository(config, progress, cache=cache)
     installed = available_rules(root=config.root)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)

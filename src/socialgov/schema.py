@@ -76,8 +76,42 @@ FAST_AFTER = 100
 _calls: dict[str, int] = {}
 
 
+_known_valid: dict[int, tuple[str, Any]] = {}
+"""Values known to pass a schema (from the parse cache): id -> (schema file, the value itself)."""
+_seen_valid: dict[int, tuple[str, Any]] | None = None
+
+
+def trust_valid(file_name: str, value: Any) -> None:
+    """Record that ``value`` passed ``file_name`` in an earlier run (the parse cache knows)."""
+    _known_valid[id(value)] = (file_name, value)
+
+
+def record_valid() -> dict[int, tuple[str, Any]]:
+    """Start recording the values that pass their schema (for the parse cache to store)."""
+    global _seen_valid
+    _seen_valid = {}
+    return _seen_valid
+
+
+def forget_valid() -> None:
+    """Stop recording and trusting: the end of one run's use of the parse cache."""
+    global _seen_valid
+    _seen_valid = None
+    _known_valid.clear()
+
+
 def _validate(file_name: str, data: Any) -> list[SchemaError]:
     """A compiled yes/no check first (see fastcheck); jsonschema explains only the failures."""
+    known = _known_valid.get(id(data))
+    if known is not None and known[1] is data and known[0] == file_name:
+        return []
+    errors = _check(file_name, data)
+    if not errors and _seen_valid is not None:
+        _seen_valid[id(data)] = (file_name, data)
+    return errors
+
+
+def _check(file_name: str, data: Any) -> list[SchemaError]:
     calls = _calls[file_name] = _calls.get(file_name, 0) + 1
     if calls > FAST_AFTER:
         from socialgov.fastcheck import check_for

@@ -1,0 +1,231 @@
+"""A cache of parsed files, like ruff's: a file whose bytes did not change is not parsed again.
+
+The cache lives in ``.socialgov_cache/`` at the repository's root (hidden, so never linted; it
+holds a ``.gitignore`` of ``*`` so git ignores it too). It has one entry per file, named after a
+hash of the file's path, holding the SHA-256 of the bytes it was parsed from and the parsed file
+(data, source positions and findings, so findings point where they always do). An entry is used
+only when the file's bytes hash the same; the folder's name is a fingerprint of socialgov's
+version, the code that parses, the Python version and the limits, so any change to those starts
+a fresh cache.
+
+Entries are written to a temporary file and renamed into place, so runs at the same time never
+read half an entry; an entry that cannot be read (damaged, from another Python) is parsed again,
+and a cache that cannot be written (read-only checkout) is silently skipped: the cache can make
+socialgov faster, never wrong and never fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from socialgov import __version__, schema
+from socialgov.findings import Finding, Position
+from socialgov.loader import (
+    DecodeError,
+    Document,
+    ParsedFile,
+    SourceMap,
+    decode,
+    load_file,
+    parse_text,
+    read_bounded,
+)
+
+CACHE_DIR = ".socialgov_cache"
+_CODE = ("loader.py", "findings.py", "cache.py", "schema.py", "fastcheck.py")
+
+
+def fingerprint(limits: dict[str, int]) -> str:
+    """What parsing and schema checks depend on besides the file's bytes and path."""
+    from importlib import metadata
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
+    digest.update(json.dumps(limits, sort_keys=True).encode())
+    for name in _CODE:
+        with contextlib.suppress(OSError):
+            digest.update(name.encode() + (here / name).read_bytes())
+    for name, path in schema.schema_files().items():
+        digest.update(name.encode() + path.read_bytes())
+    for distribution in ("jsonschema", "fastjsonschema", "pyyaml"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{distribution}={metadata.version(distribution)}|".encode())
+    return digest.hexdigest()[:16]
+
+
+class ParseCache:
+    """Parsed files of one repository, by path and content hash."""
+
+    def __init__(self, root: Path, limits: dict[str, int]) -> None:
+        self.root = root
+        self.limits = limits
+        self.base = root / CACHE_DIR
+        self.folder = self.base / fingerprint(limits)
+        self.hits = 0
+        self.misses = 0
+        self._writable = True
+        self._pending: list[tuple[Path, bytes, ParsedFile]] = []
+        self._valid = schema.record_valid()
+
+    def _entry(self, relpath: str) -> Path:
+        name = hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:32]
+        return self.folder / name[:2] / f"{name}.pickle"
+
+    def load(self, relpath: str) -> ParsedFile:
+        """The parsed file at ``relpath``: from the cache when its bytes are unchanged."""
+        try:
+            raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
+            text = decode(raw)
+        except (OSError, DecodeError, Exception):
+            # Unreadable, too big or undecodable: the loader says so, and nothing is cached.
+            return load_file(self.root, relpath, self.limits)
+        digest = hashlib.sha256(raw).digest()
+        entry = self._entry(relpath)
+        cached = self._read(entry, digest)
+        if cached is not None:
+            self.hits += 1
+            return cached
+        self.misses += 1
+        parsed = parse_text(text, relpath, self.limits)
+        parsed.size = len(raw)
+        self._pending.append((entry, digest, parsed))
+        return parsed
+
+    def close(self) -> None:
+        """Write the entries of the files parsed in this run, once the model validated them."""
+        try:
+            for entry, digest, parsed in self._pending:
+                self._write(entry, digest, parsed, self._valid_entities(parsed))
+        finally:
+            self._pending.clear()
+            schema.forget_valid()
+
+    def _valid_entities(self, parsed: ParsedFile) -> list[tuple[int, tuple[str | int, ...], str]]:
+        """Where the values that passed their schema sit: document, path, schema file."""
+        found = []
+        for document in parsed.documents:
+            for path, value in _entity_candidates(document.data):
+                seen = self._valid.get(id(value))
+                if seen is not None and seen[1] is value:
+                    found.append((document.index, path, seen[0]))
+        return found
+
+    @staticmethod
+    def _read(entry: Path, digest: bytes) -> ParsedFile | None:
+        try:
+            with entry.open("rb") as handle:
+                stored = handle.read(len(digest))
+                if stored != digest:
+                    return None
+                parsed, valid = pickle.load(handle)
+        except Exception:  # missing, damaged or written by another version: parse again
+            return None
+        if not isinstance(parsed, ParsedFile):
+            return None
+        documents = {document.index: document.data for document in parsed.documents}
+        for index, path, file_name in valid:
+            value = documents.get(index)
+            for part in path:
+                value = value[part]
+            schema.trust_valid(file_name, value)
+        return parsed
+
+    def _write(
+        self,
+        entry: Path,
+        digest: bytes,
+        parsed: ParsedFile,
+        valid: list[tuple[int, tuple[str | int, ...], str]],
+    ) -> None:
+        if not self._writable:
+            return
+        try:
+            self._prepare()
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(digest)
+                    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickler.dispatch_table = _reducers()
+                    pickler.dump((parsed, valid))
+                os.replace(temporary, entry)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError):
+            self._writable = False  # read-only checkout or full disk: run without the cache
+
+    def _prepare(self) -> None:
+        if self.folder.is_dir():
+            return
+        self.base.mkdir(exist_ok=True)
+        ignore = self.base / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by socialgov\n*\n", encoding="utf-8")
+        tag = self.base / "CACHEDIR.TAG"
+        if not tag.exists():
+            tag.write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by socialgov.\n",
+                encoding="utf-8",
+            )
+        # Entries of other versions or limits are never read again: remove them.
+        for old in self.base.iterdir():
+            if old.is_dir() and old.name != self.folder.name:
+                _remove_tree(old)
+        self.folder.mkdir(exist_ok=True)
+
+
+def _entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The mappings of a document that may be entities: itself and the items of its lists."""
+    if not isinstance(data, dict):
+        return
+    yield (), data
+    for key, value in data.items():
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield (key, index), item
+
+
+@cache
+def _reducers() -> dict[type, Any]:
+    """Pickle the parsed file's dataclasses as constructor calls.
+
+    The default for a dataclass with slots restores each object field by field through Python
+    code; calling the class with its fields is several times faster, and a parsed file holds a
+    Position for every node.
+    """
+    reducers: dict[type, Any] = {}
+    for cls in (Position, Finding, SourceMap, Document, ParsedFile):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        if all(f.init for f in dataclasses.fields(cls)):
+            reducers[cls] = _reducer(cls, names)
+    return reducers
+
+
+def _reducer(cls: type, names: tuple[str, ...]) -> Any:
+    def reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, tuple(getattr(obj, name) for name in names)
+
+    return reduce
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
-from conftest import ACME, AS_OF, MakeRepo, run_audit
+from conftest import ACME, AS_OF, MakeRepo, run_audit, run_lint
 from socialgov.audit.metrics import AuditInput, fragmentation, responsible
 from socialgov.audit.report import AuditReport, Ratio, Ref, Split, Tally
 from socialgov.config import load_config
@@ -599,3 +600,101 @@ def test_as_of_moves_every_date_judgement(make_repo: MakeRepo) -> None:
     assert status["li-corp"] == "departed"  # fay's departure date is reached
     assert [a.id for a in later.activity.dormant] == ["ig-shop", "fb-care"]
     assert later.as_of == dt.date(2026, 11, 25)
+
+
+# ----------------------------------------------------------------------------- agreement with the rules
+
+
+def flagged(root: Path, code: str) -> set[tuple[str, str]]:
+    """The entities a rule reports on (waived or not), as (kind, id)."""
+    result = run_lint(root)
+    return {
+        (f.entity.kind, f.entity.id)
+        for f in (*result.findings, *result.suppressed)
+        if f.code == code and f.entity is not None
+    }
+
+
+def accounts(ids: Iterable[str]) -> set[tuple[str, str]]:
+    return {("Account", i) for i in ids}
+
+
+@pytest.mark.parametrize("where", ["small", "acme"])
+def test_the_audit_never_disagrees_with_a_rule(where: str, make_repo: MakeRepo) -> None:
+    root = ACME if where == "acme" else small_with(make_repo)
+    report = run_audit(root)
+    own = report.ownership
+    refs = lambda issues: {(i.channel.kind, i.channel.id) for i in issues}  # noqa: E731
+    assert {(i.channel.kind, i.channel.id) for i in own.unowned if i.person is None} == flagged(
+        root, "SG201"
+    )
+    assert refs(own.departed) == flagged(root, "SG202")
+    no_backup = [
+        i for i in own.no_live_backup if i.detail == "no backup owner" or "departed" in i.detail
+    ]
+    assert refs(no_backup) == flagged(root, "SG203")
+    same = {
+        (r.kind, r.id) for r in report.channels if r.live and r.backup_status == "same as owner"
+    }
+    assert same <= flagged(root, "SG204")
+    assert refs(own.unaccountable) == flagged(root, "SG205")
+    assert accounts(a.id for a in report.activity.dormant) == flagged(root, "SG302")
+    assert accounts(a.id for a in report.activity.unknown) == flagged(root, "SG303")
+    assert len(report.fragmentation.groups) == len(flagged(root, "SG301"))
+    assert accounts(report.adoption.ungoverned) == flagged(root, "SG406")
+    missing = {
+        (row.channel.kind, row.channel.id)
+        for row in report.adoption.rows
+        if any(cell.state == "missing" for cell in row.cells)
+    }
+    assert missing == flagged(root, "SG401")
+    assert {(r.kind, r.id) for r in report.playbooks.required_uncovered} == flagged(root, "SG501")
+    assert accounts(report.playbooks.no_crisis_path) == flagged(root, "SG505")
+    assert accounts(report.objectives.without_objective) == flagged(root, "SG601")
+    assert accounts(report.objectives.unmonitored) == flagged(root, "SG604")
+    assert accounts(g.id for g in report.security.gaps if g.mfa is not True) == flagged(
+        root, "SG701"
+    )
+    assert accounts(g.id for g in report.security.gaps if not g.custodian) == flagged(root, "SG702")
+    differing = {
+        (channel.kind, channel.id)
+        for row in report.terms.terms
+        for channel, cell in zip(report.terms.channels, row.cells, strict=True)
+        if cell.differs
+    }
+    assert flagged(root, "SG402") <= differing
+
+
+def test_acme_is_scattered_by_its_ownership_and_policy_errors(acme: AuditReport) -> None:
+    m = acme.maturity
+    assert m.stage == "scattered"
+    assert all(i.passed for i in m.indicators)  # the errors alone keep it scattered
+    assert [b.code for b in m.blocking] == ["SG201", "SG202", "SG402", "SG403", "SG406"]
+    assert m.reasons[0] == "1 error finding of SG201 unowned-channel."
+    assert acme.worst_gaps[0].text == (
+        "SG201 unowned-channel: 1 error on Account pin-acmecorp; blocks the coordinated stage"
+    )
+    assert [g.text.split(":")[0] for g in acme.worst_gaps[:5]] == [
+        "SG201 unowned-channel",
+        "SG202 orphan-account",
+        "SG402 term-mismatch",
+        "SG403 cross-channel-inconsistency",
+        "SG406 ungoverned-account",
+    ]
+    # the unowned and the orphaned account both fall to the lead of their team
+    first = acme.act_first[0]
+    assert (first.person, first.role, first.errors) == ("priya-nair", "team lead", 2)
+    assert {e.id for e in first.entities} == {"pin-acmecorp", "ig-acme-audio"}
+
+
+def test_acme_fragmentation_group_is_sg301s(acme: AuditReport) -> None:
+    (group,) = acme.fragmentation.groups
+    assert (group.audience, group.topic, group.least_active) == (
+        "smart home owners",
+        "smart home",
+        "dc-acme-home",
+    )
+    assert [(m.id, m.active_members_per_month) for m in group.members] == [
+        ("dc-acme-home", 22),
+        ("reddit-acmesmarthome", 35),
+    ]

@@ -126,7 +126,7 @@ def build_report(data: AuditInput, progress: Progress | None = None) -> AuditRep
         tool_version=data.tool_version,
         options=tuple(sorted((str(k), _plain(v)) for k, v in data.options.items())),
         maturity=maturity,
-        worst_gaps=worst_gaps(maturity, findings),
+        worst_gaps=worst_gaps(maturity, findings, data.findings),
         act_first=actors[:5],
         inventory=inventory(data.model, rows),
         ownership=ownership(rows, data.model, data.accountable_employment),
@@ -157,8 +157,8 @@ def owner_status(
         return "unknown"
     if person.departed(as_of):
         return "departed"
-    if person.employment not in accountable:
-        return "not accountable"
+    if person.employment is not None and person.employment not in accountable:
+        return "not accountable"  # an unknown employment is SG101's business, as for SG205
     return "ok"
 
 
@@ -792,10 +792,19 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
     return tuple(actors)
 
 
-def worst_gaps(maturity: Maturity, findings: FindingsSummary, limit: int = 8) -> tuple[Gap, ...]:
+def worst_gaps(
+    maturity: Maturity,
+    findings: FindingsSummary,
+    reported: Sequence[Finding] = (),
+    limit: int = 8,
+) -> tuple[Gap, ...]:
     """The gaps a reader should see first, at most ``limit``: the indicators below the bar
     (lowest first), then the error rules that block coordination (SG2, SG4), then the other
-    error rules, each most frequent first."""
+    error rules, each most frequent first and naming the entities it is about."""
+    where: dict[str, dict[str, None]] = defaultdict(dict)
+    for finding in reported:
+        if finding.entity is not None and finding.severity == Severity.ERROR:
+            where[finding.code][str(finding.entity)] = None
     bar = f"{float(maturity.threshold * 100):g}%"
     failing = sorted(
         (i for i in maturity.indicators if not i.passed),
@@ -816,11 +825,19 @@ def worst_gaps(maturity: Maturity, findings: FindingsSummary, limit: int = 8) ->
         Gap(
             "error",
             f"{rule.code} {rule.name}: {rule.count} error{'' if rule.count == 1 else 's'}"
+            + (f" on {_few(list(where[rule.code]))}" if where[rule.code] else "")
             + ("; blocks the coordinated stage" if rule.code in blocking else ""),
         )
         for rule in errors
     )
     return tuple(gaps[:limit])
+
+
+def _few(names: Sequence[str], limit: int = 3) -> str:
+    """``a, b and c``, or ``a, b, c and 4 more``."""
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _plain(value: Any) -> object:

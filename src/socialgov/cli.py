@@ -370,6 +370,34 @@ def _safe(message: str) -> str:
     return one_line(message)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@repository_options
+@click.option("--diff", is_flag=True, help="Show a unified diff of the fixes; write nothing.")
+@click.option("--unsafe", is_flag=True, help="Also apply fixes that change meaning (review them).")
+def fix(
+    paths: tuple[str, ...],
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    diff: bool,
+    unsafe: bool,
+) -> int:
+    """Apply safe fixes to the repository (or PATHS), keeping comments, order and quoting."""
+    from socialgov.fix import fix_repository, render_result
+
+    config = load_settings(root, config_path, as_of=as_of)
+    result = fix_repository(config, list(paths) or None, unsafe=unsafe, diff=diff)
+    out, err = render_result(result, diff=diff)
+    click.echo(out, nl=False)
+    if not quiet or result.skipped:
+        click.echo(err, nl=False, err=True)
+    return result.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
     args = list(sys.argv[1:] if argv is None else argv)

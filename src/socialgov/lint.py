@@ -67,6 +67,22 @@ class LintResult:
         return 1 if self.failed else 0
 
 
+def repository_files(config: Config) -> list[str]:
+    """The YAML files of the repository (root-relative, with ``/``), without its config file."""
+    return _discover(config)[0]
+
+
+def _discover(config: Config) -> tuple[list[str], list[Finding]]:
+    files, findings = discover(
+        config.root, config.include, config.exclude, config.limits["max_files"] + 1
+    )
+    skip = {CONFIG_FILE}
+    if config.config_path is not None:
+        with contextlib.suppress(ValueError):  # a config outside the root is not a repository file
+            skip.add(config.config_path.resolve().relative_to(config.root).as_posix())
+    return [f for f in files if f not in skip], findings
+
+
 FileProgress = Callable[[int, int], None]
 """Called with (files read, files in total) as the repository loads; for progress bars."""
 
@@ -92,12 +108,7 @@ def load_repository(
         def load(relpath: str) -> ParsedFile:
             return load_file(root, relpath, limits)
 
-    files, findings = discover(root, config.include, config.exclude, limits["max_files"] + 1)
-    skip = {CONFIG_FILE}
-    if config.config_path is not None:
-        with contextlib.suppress(ValueError):  # a config outside the root is not a repository file
-            skip.add(config.config_path.resolve().relative_to(root).as_posix())
-    files = [f for f in files if f not in skip]
+    files, findings = _discover(config)
     if len(files) > limits["max_files"]:
         raise SocialgovError(
             f"the repository has more than {limits['max_files']:,} YAML files (limits.max_files); "

@@ -1,0 +1,358 @@
+"""``socialgov fix``: small pure fixes, applied to the repository's YAML by one engine.
+
+A fix is a pure function from an entity's data (as written) to the :class:`Change` list that
+would correct it; it never touches files. The engine opens each file with the round-trip writer,
+finds the entities in it (single documents with ``kind:`` or collections), runs the fixes in
+order on each one (a fix sees the changes of the fixes before it), and writes the file back
+atomically, keeping every line it did not change. Fixes are idempotent: a second run changes
+nothing.
+
+Safe fixes only restate what the file already says in the canonical form. Unsafe fixes (only
+with ``--unsafe``) change what an entity means, so a person should review them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialgov.config import Config
+from socialgov.model import KINDS, PLURALS, PolicyRef
+from socialgov.platforms import bare_handle, canonical_platform, canonical_url, same_url
+from socialgov.writer import (
+    FileChangedError,
+    NodePath,
+    YamlFile,
+    YamlReadError,
+    get_node,
+    own_key,
+    read_yaml,
+    set_value,
+    styled_like,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One edit a fix asks for: set the node at ``path`` (inside the entity) to ``value``.
+
+    A key that does not exist yet is added after the first of ``after`` the mapping has.
+    """
+
+    path: NodePath
+    value: Any
+    message: str
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FixContext:
+    """What a fix may know beyond the entity: the current version of every policy."""
+
+    policy_versions: Mapping[str, int] = field(default_factory=dict)
+
+
+FixFunction = Callable[[Mapping[str, Any], FixContext], Iterable[Change]]
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A fix: which finding it removes, which kinds it looks at, and whether it is safe."""
+
+    code: str
+    name: str
+    kinds: tuple[str, ...]
+    summary: str
+    function: FixFunction
+    unsafe: bool = False
+
+
+def _text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+# ----------------------------------------------------------------------------- the fixes
+
+
+def platform_alias(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
+    """``platform: Twitter`` -> ``platform: x``: an alias or letter case becomes the name."""
+    platform = data.get("platform")
+    if not isinstance(platform, str):
+        return
+    canonical = canonical_platform(platform)
+    if canonical is not None and canonical != platform:
+        yield Change(("platform",), canonical, f"platform '{platform}' -> '{canonical}'")
+
+
+def handle_at(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
+    """``handle: '@acme'`` -> ``handle: acme``: no leading @ and no surrounding blanks."""
+    handle = _text(data, "handle")
+    if handle is None:
+        return
+    bare = bare_handle(handle)
+    if bare and bare != handle:
+        yield Change(("handle",), bare, f"handle '{handle}' -> '{bare}'")
+
+
+def url_canonical(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
+    """An url that names the handle's profile in another form (http, no www, a trailing slash,
+    twitter.com, other letter case) -> the platform's canonical profile URL."""
+    platform, handle, url = data.get("platform"), _text(data, "handle"), _text(data, "url")
+    if not isinstance(platform, str) or handle is None or url is None:
+        return
+    expected = canonical_url(platform, handle)
+    if expected is not None and url != expected and same_url(url, expected):
+        yield Change(("url",), expected, f"url '{url}' -> '{expected}'")
+
+
+def url_missing(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
+    """No url -> the profile URL that the platform and a valid handle give."""
+    platform, handle = data.get("platform"), _text(data, "handle")
+    if not isinstance(platform, str) or handle is None or _text(data, "url") is not None:
+        return
+    expected = canonical_url(platform, handle)
+    if expected is not None:
+        yield Change(("url",), expected, f"url added: {expected}", after=("handle", "platform"))
+
+
+def policy_version(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
+    """``service-sla@2`` while service-sla is at version 3 -> ``service-sla@3``.
+
+    Unsafe: adopting the newer version changes what the channel commits to (response times,
+    terms), which its owner should review.
+    """
+    policies = data.get("policies")
+    if not isinstance(policies, list):
+        return
+    for index, item in enumerate(policies):
+        if not isinstance(item, str):
+            continue
+        ref = PolicyRef.parse(item, index)
+        current = ctx.policy_versions.get(ref.id)
+        if ref.version is not None and isinstance(current, int) and ref.version < current:
+            new = f"{ref.id}@{current}"
+            yield Change(("policies", index), new, f"policy '{item}' -> '{new}' (current)")
+
+
+FIXES: tuple[Fix, ...] = (
+    Fix("SG101", "platform-alias", ("Account",), "platform aliases to their names", platform_alias),
+    Fix("SG107", "handle-at", ("Account",), "a leading @ removed from handles", handle_at),
+    Fix("SG107", "url-canonical", ("Account",), "profile URLs in canonical form", url_canonical),
+    Fix("SG107", "url-missing", ("Account",), "a missing url filled in", url_missing),
+    Fix(
+        "SG404",
+        "policy-version",
+        ("Account", "Channel"),
+        "pinned older policy versions moved to the current one",
+        policy_version,
+        unsafe=True,
+    ),
+)
+"""Every fix, in the order the engine applies them."""
+
+
+# ----------------------------------------------------------------------------- the engine
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A change made (or, with --diff, to be made): where and what."""
+
+    path: str
+    line: int
+    code: str
+    name: str
+    message: str
+    unsafe: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file the engine could not fix, and why."""
+
+    path: str
+    line: int
+    reason: str
+    column: int = 1
+
+
+@dataclass
+class FixResult:
+    applied: list[Applied] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    files_changed: int = 0
+    unsafe_available: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a file could not be fixed, or (with --diff) when something would change."""
+        return 1 if self.skipped or self.diffs else 0
+
+
+def entities(document: Any) -> Iterator[tuple[str, Any]]:
+    """The (kind, mapping) of every entity in a round-trip document, in either form."""
+    if not isinstance(document, Mapping):
+        return
+    kind = document.get("kind")
+    if isinstance(kind, str):
+        if kind in KINDS:
+            yield kind, document
+        return
+    for key, items in document.items():
+        plural = PLURALS.get(key) if isinstance(key, str) else None
+        if plural is None or not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, Mapping):
+                yield plural, item
+
+
+def _line(container: Any, key: str | int) -> int | None:
+    """The 1-based line of ``key`` in a round-trip mapping or list, when known."""
+    lc = getattr(container, "lc", None)
+    try:
+        if isinstance(key, int):
+            return int(lc.item(key)[0]) + 1
+        return int(lc.key(key)[0]) + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _apply(entity: Any, change: Change) -> tuple[bool, int | None, str]:
+    """Make ``change`` in ``entity``; (done, line, reason when not done)."""
+    parent = get_node(entity, change.path[:-1])
+    key = change.path[-1]
+    if isinstance(key, int):
+        parent[key] = styled_like(parent[key], change.value)
+        return True, _line(parent, key), ""
+    if key in parent and not own_key(parent, key):
+        line = _line(entity, next(iter(entity)))
+        return False, line, f"'{key}' comes from a merge key (<<); fix it where it is written"
+    if key in parent:
+        line = _line(parent, key)
+    else:
+        anchor = next((a for a in change.after if a in parent), None)
+        line = _line(parent, anchor) if anchor else _line(parent, next(iter(parent)))
+        flow = getattr(getattr(parent, "fa", None), "flow_style", lambda: False)()
+        if line is not None and anchor and not flow:
+            line += 1
+    set_value(parent, key, change.value, after=change.after)
+    return True, line, ""
+
+
+def _fix_file(
+    opened: YamlFile, relpath: str, ctx: FixContext, unsafe: bool, result: FixResult
+) -> None:
+    for document in opened.documents:
+        for kind, entity in entities(document):
+            for fix in FIXES:
+                if kind not in fix.kinds:
+                    continue
+                for change in list(fix.function(entity, ctx)):
+                    if fix.unsafe and not unsafe:
+                        result.unsafe_available += 1
+                        continue
+                    done, line, reason = _apply(entity, change)
+                    where = line or 1
+                    if done:
+                        result.applied.append(
+                            Applied(relpath, where, fix.code, fix.name, change.message, fix.unsafe)
+                        )
+                    else:
+                        result.skipped.append(Skipped(relpath, where, reason))
+
+
+def fix_files(config: Config, paths: Sequence[str] | None = None) -> list[str]:
+    """The repository's YAML files (root-relative, with ``/``), limited to PATHS when given:
+    a file, or a folder for every file under it."""
+    from socialgov.lint import relative_paths, repository_files
+
+    files = repository_files(config)
+    if not paths:
+        return files
+    wanted = relative_paths(config.root, paths)
+    if "." in wanted:
+        return files
+    return [f for f in files if any(f == w or f.startswith(f"{w}/") for w in wanted)]
+
+
+def policy_versions(config: Config) -> dict[str, int]:
+    """The current version of every policy in the repository."""
+    from socialgov.lint import load_repository
+
+    model = load_repository(config).model
+    return {p.id: p.version for p in model.policies if isinstance(p.version, int)}
+
+
+def fix_repository(
+    config: Config,
+    paths: Sequence[str] | None = None,
+    *,
+    unsafe: bool = False,
+    diff: bool = False,
+) -> FixResult:
+    """Fix every file of the repository (or of PATHS); with ``diff``, write nothing."""
+    ctx = FixContext(policy_versions(config))
+    result = FixResult()
+    for relpath in fix_files(config, paths):
+        try:
+            opened = read_yaml(config.root / relpath)
+        except YamlReadError as exc:
+            result.skipped.append(
+                Skipped(relpath, exc.line, f"not fixed: {exc.reason}", exc.column)
+            )
+            continue
+        before = len(result.applied)
+        _fix_file(opened, relpath, ctx, unsafe, result)
+        if len(result.applied) == before or not opened.changed:
+            continue
+        if diff:
+            result.diffs.append(opened.diff(relpath))
+            continue
+        try:
+            opened.save()
+        except FileChangedError:
+            del result.applied[before:]
+            result.skipped.append(
+                Skipped(
+                    relpath,
+                    1,
+                    "changed on disk while socialgov was fixing it; not "
+                    "written, run 'socialgov fix' again",
+                )
+            )
+            continue
+        except OSError as exc:
+            del result.applied[before:]
+            result.skipped.append(Skipped(relpath, 1, f"cannot write: {exc.strerror or exc}"))
+            continue
+        result.files_changed += 1
+    return result
+
+
+def render_result(result: FixResult, *, diff: bool) -> tuple[str, str]:
+    """(stdout, stderr) for the command line: per change ``path:line: CODE what``."""
+    out: list[str] = []
+    err: list[str] = []
+    if diff:
+        out.extend(result.diffs)
+    else:
+        out.extend(f"{a.path}:{a.line}: {a.code} {a.message}\n" for a in result.applied)
+    err.extend(f"{s.path}:{s.line}:{s.column}: {s.reason}\n" for s in result.skipped)
+    count = len(result.applied)
+    files = len(result.diffs) if diff else result.files_changed
+    noun = "fix" if count == 1 else "fixes"
+    where = f"{files} file" + ("" if files == 1 else "s")
+    if diff:
+        summary = f"Would apply {count} {noun} in {where}." if count else "Nothing to fix."
+    else:
+        summary = f"Applied {count} {noun} in {where}." if count else "Nothing to fix."
+    unsafe = result.unsafe_available
+    if unsafe:
+        fixes = f"{unsafe} {'fix needs' if unsafe == 1 else 'fixes need'} --unsafe (review them)."
+        summary = f"{summary} {fixes}" if count else f"Nothing to fix safely; {fixes}"
+    err.append(summary + "\n")
+    return "".join(out), "".join(err)

@@ -379,3 +379,9 @@ def test_ruamel_is_not_imported_by_linting(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env
     )
     assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
+
+
+def test_render_new_quotes_words_yaml_1_1_reads_as_booleans() -> None:
+    text = render_new([{"labels": {"a": "yes", "b": "Off", "c": "no way", "d": "~"}}])
+    assert text == "labels:\n  a: 'yes'\n  b: 'Off'\n  c: no way\n  d: '~'\n"
+    assert yaml.safe_load(text) == {"labels": {"a": "yes", "b": "Off", "c": "no way", "d": "~"}}

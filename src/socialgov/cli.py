@@ -398,6 +398,47 @@ def fix(
     return result.exit_code
 
 
+@cli.group("import")
+def import_group() -> None:
+    """Turn other inventories into socialgov YAML."""
+
+
+@import_group.command("csv")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder to write the Account YAML into (created when missing).",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read COLUMN as FIELD (an Account field, labels.NAME, or ignore); repeatable.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["team"]),
+    help="Write one file per team instead of one accounts.yaml.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def import_csv(
+    file: Path, out: Path, mapping: tuple[str, ...], split: str | None, force: bool, debug: bool
+) -> int:
+    """Turn an account spreadsheet (CSV) into Account YAML; bad rows are reported and skipped."""
+    from socialgov.importer import import_csv as run_import
+    from socialgov.importer import render_result
+
+    result = run_import(file, out, mapping, split=split, force=force)
+    stdout, stderr = render_result(result, out)
+    click.echo(stdout, nl=False)
+    click.echo(stderr, nl=False, err=True)
+    return result.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -223,8 +223,22 @@ def detect_style(text: str) -> Style:
 # ----------------------------------------------------------------------------- ruamel
 
 
-def make_yaml(style: Style = Style()) -> YAML:
-    """A ruamel.yaml round-trip instance that writes in ``style``."""
+# Plain words that YAML 1.1 readers (PyYAML, many editors) take for booleans or null.
+_YAML11_WORDS = re.compile(r"(?i)y|n|yes|no|on|off|true|false|null|~")
+
+
+def _represent_str(representer: Any, value: str) -> Any:
+    """Quote strings that a YAML 1.1 reader would not read back as the same string."""
+    style = "'" if _YAML11_WORDS.fullmatch(value) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def make_yaml(style: Style = Style(), *, new: bool = False) -> YAML:
+    """A ruamel.yaml round-trip instance that writes in ``style``.
+
+    ``new`` is for text socialgov creates: strings such as ``yes`` or ``off`` are quoted, so
+    every YAML reader (1.1 or 1.2) reads them as the strings they are.
+    """
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
@@ -232,12 +246,14 @@ def make_yaml(style: Style = Style()) -> YAML:
     yaml.width = 4096  # never re-wrap a long line someone wrote on one line
     yaml.indent(mapping=style.mapping, sequence=style.sequence, offset=style.offset)
     yaml.explicit_start = style.explicit_start
+    if new:
+        yaml.representer.add_representer(str, _represent_str)
     return yaml
 
 
-def dump_documents(documents: Sequence[Any], style: Style) -> str:
+def dump_documents(documents: Sequence[Any], style: Style, *, new: bool = False) -> str:
     stream = io.StringIO()
-    make_yaml(style).dump_all(documents, stream)
+    make_yaml(style, new=new).dump_all(documents, stream)
     return stream.getvalue()
 
 
@@ -266,7 +282,7 @@ def plain(value: Any, _depth: int = 0) -> Any:
 
 def render_new(documents: Sequence[Any], *, header: str = "", style: Style = Style()) -> str:
     """YAML text for a file socialgov creates: the documents, under an optional comment header."""
-    text = dump_documents(documents, style)
+    text = dump_documents(documents, style, new=True)
     if header:
         comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
         text = f"{comment}\n{text}"

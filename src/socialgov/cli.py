@@ -439,6 +439,18 @@ def import_csv(
     return result.exit_code
 
 
+@cli.command()
+@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def init(directory: Path, force: bool, debug: bool) -> int:
+    """Create a policy repository in DIRECTORY (default: here) from the starter pack."""
+    from socialgov.scaffold import init_repository, render_result
+
+    click.echo(render_result(init_repository(directory, force=force)), nl=False)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
     args = list(sys.argv[1:] if argv is None else argv)

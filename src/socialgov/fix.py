@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialgov.config import Config
-from socialgov.model import KINDS, PLURALS, PolicyRef
+from socialgov.model import PolicyRef, entity_mappings
 from socialgov.platforms import bare_handle, canonical_platform, canonical_url, same_url
 from socialgov.writer import (
     FileChangedError,
@@ -192,24 +192,6 @@ class FixResult:
         return 1 if self.skipped or self.diffs else 0
 
 
-def entities(document: Any) -> Iterator[tuple[str, Any]]:
-    """The (kind, mapping) of every entity in a round-trip document, in either form."""
-    if not isinstance(document, Mapping):
-        return
-    kind = document.get("kind")
-    if isinstance(kind, str):
-        if kind in KINDS:
-            yield kind, document
-        return
-    for key, items in document.items():
-        plural = PLURALS.get(key) if isinstance(key, str) else None
-        if plural is None or not isinstance(items, list):
-            continue
-        for item in items:
-            if isinstance(item, Mapping):
-                yield plural, item
-
-
 def _line(container: Any, key: str | int) -> int | None:
     """The 1-based line of ``key`` in a round-trip mapping or list, when known."""
     lc = getattr(container, "lc", None)
@@ -247,7 +229,7 @@ def _fix_file(
     opened: YamlFile, relpath: str, ctx: FixContext, unsafe: bool, result: FixResult
 ) -> None:
     for document in opened.documents:
-        for kind, entity in entities(document):
+        for kind, entity in entity_mappings(document):
             for fix in FIXES:
                 if kind not in fix.kinds:
                     continue

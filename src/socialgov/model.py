@@ -626,6 +626,26 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     return found, problems
 
 
+def entity_mappings(data: Any) -> Iterator[tuple[str, Any]]:
+    """The (kind, mapping) of every entity in one document's data, in either form (a single
+    entity with ``kind:``, or a collection); anything else yields nothing. For writers, which
+    edit documents without building a model."""
+    if not isinstance(data, Mapping):
+        return
+    kind = data.get("kind")
+    if kind is not None:
+        if kind in ENTITY_CLASSES:
+            yield kind, data
+        return
+    for key, items in data.items():
+        plural = PLURALS.get(key) if isinstance(key, str) else None
+        if plural is None or not isinstance(items, list):
+            continue
+        for item in items:
+            if isinstance(item, Mapping):
+                yield plural, item
+
+
 def build_model(
     documents: Iterable[Document], strategy: Mapping[str, str] | None = None
 ) -> tuple[Model, list[Finding]]:

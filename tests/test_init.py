@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import AS_OF, run_lint
 
+from conftest import AS_OF, run_lint
 from socialgov.cli import main
 from socialgov.resources import data_dir
 from socialgov.scaffold import init_repository, review_date, starter_files

@@ -230,7 +230,10 @@ def test_existing_files_are_never_overwritten_without_force(
     out.mkdir()
     (out / "accounts.yaml").write_text("# mine\n", encoding="utf-8")
     assert run(src, "--out", out) == 2
-    assert "not overwritten (use --force" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "socialgov: error: 1 file already exists and was not overwritten (use --force to "
+        f"replace): {out / 'accounts.yaml'}\n"
+    )
     assert (out / "accounts.yaml").read_text(encoding="utf-8") == "# mine\n"
     assert run(src, "--out", out, "--force") == 0
     assert accounts(out / "accounts.yaml")[0]["id"] == "acme-x"

@@ -147,8 +147,10 @@ def test_existing_files_are_listed_and_nothing_is_written(
     (root / "teams/teams.yaml").write_text("teams: []\n", encoding="utf-8")
     assert main(["init", str(root)]) == 2
     err = capsys.readouterr().err
-    assert "not overwritten (use --force to replace them)" in err
-    assert f"  {root / 'README.md'}\n" in err and f"  {root / 'teams/teams.yaml'}" in err
+    assert err == (
+        "socialgov: error: 2 files already exist and were not overwritten (use --force to "
+        f"replace): {root / 'README.md'}, {root / 'teams/teams.yaml'}\n"
+    )
     assert sorted(p.name for p in root.rglob("*")) == ["README.md", "teams", "teams.yaml"]
     assert main(["init", str(root), "--force"]) == 0
     assert "replaced" in capsys.readouterr().out

@@ -559,17 +559,14 @@ def _files(accounts: list[dict[str, Any]], split: str | None) -> dict[str, list[
 
 def write(result: ImportResult, out: Path, *, force: bool = False) -> list[Path]:
     """Write the result's files into ``out``; refuse (writing nothing) if one exists."""
-    from socialgov.writer import ABSENT, FileChangedError, render_new, write_atomic
+    from socialgov.writer import ABSENT, FileChangedError, refusal, render_new, write_atomic
 
     targets = {out / name: accounts for name, accounts in result.files.items()}
     if out.exists() and not out.is_dir():
         raise SocialgovError(f"--out {out}: is a file; give a folder")
     existing = [p for p in targets if p.exists()]
     if existing and not force:
-        listed = "\n  ".join(str(p) for p in existing)
-        raise SocialgovError(
-            f"these files exist and were not overwritten (use --force to replace them):\n  {listed}"
-        )
+        raise SocialgovError(refusal(existing))
     out.mkdir(parents=True, exist_ok=True)
     for target, accounts in targets.items():
         header = (

@@ -87,7 +87,7 @@ def init_repository(
     target: Path, *, force: bool = False, today: dt.date | None = None
 ) -> InitResult:
     """Write the starter pack into ``target`` (created when missing)."""
-    from socialgov.writer import ABSENT, FileChangedError, write_atomic
+    from socialgov.writer import ABSENT, FileChangedError, refusal, write_atomic
 
     today = today or dt.date.today()
     if target.exists() and not target.is_dir():
@@ -95,10 +95,7 @@ def init_repository(
     files = starter_files()
     existing = [target / rel for rel in files if (target / rel).exists()]
     if existing and not force:
-        listed = "\n  ".join(str(path) for path in existing)
-        raise SocialgovError(
-            f"these files exist and were not overwritten (use --force to replace them):\n  {listed}"
-        )
+        raise SocialgovError(refusal(existing))
     texts = {rel: render_file(rel, today) for rel in files}
     result = InitResult(target)
     for rel, text in texts.items():

@@ -145,6 +145,16 @@ def write_atomic(
         raise
 
 
+def refusal(existing: Sequence[Path]) -> str:
+    """The message for files a command will not overwrite without --force."""
+    listed = ", ".join(str(path) for path in existing)
+    many = len(existing) != 1
+    return (
+        f"{len(existing)} file{'s' if many else ''} already exist{'' if many else 's'} and "
+        f"{'were' if many else 'was'} not overwritten (use --force to replace): {listed}"
+    )
+
+
 # ----------------------------------------------------------------------------- style
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -85,23 +86,36 @@ class ParseCache:
 
     def load(self, relpath: str) -> ParsedFile:
         """The parsed file at ``relpath``: from the cache when its bytes are unchanged."""
-        try:
-            raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
-            text = decode(raw)
-        except (OSError, DecodeError, Exception):
-            # Unreadable, too big or undecodable: the loader says so, and nothing is cached.
+        source = _source(self.root, relpath, self.limits)
+        if source is None:  # unreadable, too big or undecodable: the loader says so
             return load_file(self.root, relpath, self.limits)
+        raw, text = source
         digest = hashlib.sha256(raw).digest()
-        entry = self._entry(relpath)
-        cached = self._read(entry, digest)
+        cached = self._read(self._entry(relpath), digest)
         if cached is not None:
             self.hits += 1
             return cached
-        self.misses += 1
         parsed = parse_text(text, relpath, self.limits)
         parsed.size = len(raw)
-        self._pending.append((entry, digest, parsed))
+        self.remember(relpath, digest, parsed)
         return parsed
+
+    def lookup(self, relpath: str) -> ParsedFile | None:
+        """The cached parse of ``relpath`` if its bytes are unchanged, else None."""
+        try:
+            raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
+        except Exception:  # the loader reports it (too big, unreadable) when it parses
+            return None
+        cached = self._read(self._entry(relpath), hashlib.sha256(raw).digest())
+        if cached is not None:
+            self.hits += 1
+        return cached
+
+    def remember(self, relpath: str, digest: bytes | None, parsed: ParsedFile) -> None:
+        """Store ``parsed`` (read from bytes hashing to ``digest``) when this run closes."""
+        self.misses += 1
+        if digest is not None:
+            self._pending.append((self._entry(relpath), digest, parsed))
 
     def close(self) -> None:
         """Write the entries of the files parsed in this run, once the model validated them."""
@@ -158,9 +172,7 @@ class ParseCache:
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(digest)
-                    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickler.dispatch_table = _reducers()
-                    pickler.dump((parsed, valid))
+                    handle.write(dumps((parsed, valid)))
                 os.replace(temporary, entry)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -188,6 +200,37 @@ class ParseCache:
             if old.is_dir() and old.name != self.folder.name:
                 _remove_tree(old)
         self.folder.mkdir(exist_ok=True)
+
+
+def _source(root: Path, relpath: str, limits: dict[str, int]) -> tuple[bytes, str] | None:
+    """The bytes and text of a file, or None when the loader has a finding to make about it."""
+    try:
+        raw = read_bounded(root / relpath, limits["max_file_bytes"])
+        return raw, decode(raw)
+    except (OSError, DecodeError, Exception):
+        return None
+
+
+def read_and_parse(
+    root: Path, relpath: str, limits: dict[str, int]
+) -> tuple[bytes | None, ParsedFile]:
+    """Parse one file; with the hash of the bytes parsed when it may be cached."""
+    source = _source(root, relpath, limits)
+    if source is None:
+        return None, load_file(root, relpath, limits)
+    raw, text = source
+    parsed = parse_text(text, relpath, limits)
+    parsed.size = len(raw)
+    return hashlib.sha256(raw).digest(), parsed
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle parsed files quickly (see _reducers)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _reducers()
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def _entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:

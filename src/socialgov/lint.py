@@ -20,8 +20,9 @@ from socialgov.filters import (
     without_known,
 )
 from socialgov.findings import Finding
-from socialgov.loader import Document, ParsedFile, discover, load_file
+from socialgov.loader import Document, discover
 from socialgov.model import Model, build_model
+from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
 from socialgov.rules.engine import run_rules
@@ -102,12 +103,6 @@ def load_repository(
         from socialgov.cache import ParseCache
 
         parse_cache = ParseCache(root, limits)
-        load = parse_cache.load
-    else:
-
-        def load(relpath: str) -> ParsedFile:
-            return load_file(root, relpath, limits)
-
     files, findings = _discover(config)
     if len(files) > limits["max_files"]:
         raise SocialgovError(
@@ -117,8 +112,7 @@ def load_repository(
     documents: list[Document] = []
     total = 0
     try:
-        for done, relpath in enumerate(files, 1):
-            parsed = load(relpath)
+        for done, parsed in enumerate(load_all(root, files, limits, parse_cache), 1):
             total += parsed.size
             if total > limits["max_total_bytes"]:
                 raise SocialgovError(

@@ -199,6 +199,27 @@ def test_per_entity_assertions_point_at_the_field(make_repo: MakeRepo) -> None:
     }
 
 
+def test_finding_keys_name_the_field_and_the_assertion_only_when_there_are_several(
+    make_repo: MakeRepo,
+) -> None:
+    # the key goes into the fingerprint (baselines); a rule with one assertion keys by field
+    # alone, as the Python rules do, so moving a rule between Python and YAML keeps it
+    one = MFA_RULE.replace("ACME002", "ACME009").replace("id: large-", "id: only-large-")
+    one = one[: one.index("assert:")] + "assert: {field: security.mfa, eq: true}\n"
+    files = {"rules/mfa.yaml": MFA_RULE, "rules/one.yaml": one, "a.yaml": PEOPLE_AND_ACCOUNTS}
+    result = lint_files(make_repo, files)
+    assert {(f.entity.id, f.key) for f in custom(result, "ACME009")} == {
+        ("big", "security.mfa"),
+        ("nobody", "security.mfa"),
+    }
+    assert {(f.entity.id, f.key) for f in custom(result, "ACME002")} == {
+        ("big", "0:security.mfa"),
+        ("big", "1:owner"),
+        ("nobody", "0:security.mfa"),
+        ("nobody", "1:owner"),
+    }
+
+
 def test_default_message_adds_the_description(make_repo: MakeRepo) -> None:
     rule = MFA_RULE.replace(
         "code: ACME002\n", "code: ACME002\ndescription: Big accounts need MFA\n"

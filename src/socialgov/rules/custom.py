@@ -91,6 +91,18 @@ def _holders(
     return holders
 
 
+SOLE = -1
+"""The index of a Rule's only assertion: its findings' keys need no index to tell them apart."""
+
+
+def _key(index: int, what: str) -> str:
+    """A finding's key (it goes into the fingerprint): the field, or what the group assertion
+    counts, prefixed by the assertion's index only when the Rule has several. A Rule with one
+    assertion keys its findings by field alone, as the Python rules do, so a rule moved between
+    Python and YAML keeps its fingerprints."""
+    return what if index == SOLE else f"{index}:{what}"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What an assertion found wrong about one entity, before the message is rendered."""
@@ -126,7 +138,7 @@ class FieldAssertion:
                 value,
                 path.local(entity),
                 default=f"{path.text} {shown}; it must {_requirements(self.condition.operators)}",
-                key=f"{self.index}:{path.text}",
+                key=_key(self.index, path.text),
                 path=path.text,
             )
 
@@ -153,7 +165,7 @@ class RefAssertion:
                 value,
                 self.path.local(entity),
                 default=f"{self.path.text} {shown}; it must name {need}",
-                key=f"{self.index}:{self.path.text}",
+                key=_key(self.index, self.path.text),
                 path=self.path.text,
             )
 
@@ -218,7 +230,7 @@ class SameAssertion:
                         f"{self.path.text} is {_quote(value)} but others state {others}; "
                         "it must be the same everywhere"
                     ),
-                    key=f"{self.index}:{self.path.text}",
+                    key=_key(self.index, self.path.text),
                     path=self.path.text,
                 )
 
@@ -252,7 +264,7 @@ class UniqueAssertion:
                         f"{self.path.text} {_quote(value)} is also used by {others}; "
                         "it must be unique"
                     ),
-                    key=f"{self.index}:{self.path.text}",
+                    key=_key(self.index, self.path.text),
                     path=self.path.text,
                 )
 
@@ -286,7 +298,7 @@ class CountAssertion:
         default = f"{size} selected{where}; there must be {bounds}"
         if not group:
             if rule is not None:
-                yield Outcome(rule, 0, ("assert",), default=default, key=f"{self.index}:count")
+                yield Outcome(rule, 0, ("assert",), default=default, key=_key(self.index, "count"))
             return
         first, rest = group[0], list(group[1:])
         yield Outcome(
@@ -297,7 +309,7 @@ class CountAssertion:
             related=tuple(rest[:MAX_RELATED]),
             group=key,
             default=default,
-            key=f"{self.index}:count:{render_value(key)}",
+            key=_key(self.index, f"count:{render_value(key)}"),
         )
 
 
@@ -548,7 +560,7 @@ def _assertions(
     for index, item in enumerate(items):
         at: Path_ = (*base, index) if isinstance(value, list) else base
         try:
-            made = _assertion(item, index, at, kinds)
+            made = _assertion(item, index if len(items) > 1 else SOLE, at, kinds)
         except RuleProblem as problem:
             problems.append(problem)
             continue

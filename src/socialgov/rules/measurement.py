@@ -1,4 +1,8 @@
-"""Measurement rules SG601-SG604: every presence serves a measured objective and is watched."""
+"""Measurement rules SG602-SG603: every objective is measured and serves the strategy.
+
+SG601 no-objective and SG604 unmonitored-account are written in the rules-as-code language
+(rules/no-objective.yaml, rules/unmonitored-account.yaml).
+"""
 
 from __future__ import annotations
 
@@ -6,41 +10,10 @@ from collections.abc import Iterator
 
 from socialgov.findings import Severity
 from socialgov.model import Model
-from socialgov.rules._common import live_accounts, written
+from socialgov.rules._common import written
 from socialgov.rules.base import RuleContext, Violation, rule
 
 FAMILY = "measurement"
-
-
-@rule(
-    code="SG601",
-    name="no-objective",
-    severity=Severity.WARNING,
-    family=FAMILY,
-    summary="A live Account has no objective",
-    rationale=(
-        "A presence that serves no objective cannot be shown to serve the company strategy, so "
-        "nobody can say whether it is worth its cost. Connect each to an Objective. An empty "
-        "list counts as none."
-    ),
-    fix="List the Objectives the account serves under `objectives:`, or retire the account.",
-    example_fail="accounts:\n  - id: acme-x\n    platform: x\n    objectives: []\n",
-    example_pass=(
-        "objectives:\n  - id: faster-answers\n    statement: Answer customers within an hour\n"
-        "accounts:\n  - id: acme-x\n    platform: x\n    objectives: [faster-answers]\n"
-    ),
-)
-def no_objective(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    """A live Account listing no objective."""
-    for account in live_accounts(model):
-        if not account.objectives:
-            yield Violation(
-                account,
-                f"Account {account.id} serves no objective; list the Objectives it serves under "
-                "objectives, or retire it if it serves none",
-                field=written(account, "objectives"),
-                key="objectives",
-            )
 
 
 @rule(
@@ -109,32 +82,4 @@ def objective_without_strategy(model: Model, ctx: RuleContext) -> Iterator[Viola
                 objective,
                 f"Objective {objective.id} names no strategy; set strategy to the company "
                 f"strategy goal it serves{hint}",
-            )
-
-
-@rule(
-    code="SG604",
-    name="unmonitored-account",
-    severity=Severity.WARNING,
-    family=FAMILY,
-    summary="A live Account has no monitoring",
-    rationale=(
-        "Mentions, complaints and crises happen whether or not anyone is listening; a presence "
-        "no listening or monitoring tool covers is one where they go unseen. An empty list "
-        "counts as none."
-    ),
-    fix="List the listening or monitoring tools that cover the account under `monitoring:`.",
-    example_fail="accounts:\n  - id: acme-x\n    platform: x\n",
-    example_pass="accounts:\n  - id: acme-x\n    platform: x\n    monitoring: [brandwatch]\n",
-)
-def unmonitored_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    """A live Account no monitoring tool covers."""
-    for account in live_accounts(model):
-        if not account.monitoring:
-            yield Violation(
-                account,
-                f"Account {account.id} has no monitoring; list the listening or monitoring "
-                "tools that cover it under monitoring",
-                field=written(account, "monitoring"),
-                key="monitoring",
             )

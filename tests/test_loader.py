@@ -809,3 +809,9 @@ def test_subtree_keeps_positions_relative_to_the_nested_node() -> None:
     assert sub.locate(("kind",)) == Position(4, 23)
     assert sub.locate(("missing",)) == Position(4, 9)
     assert doc.source_map.subtree(("nothing", 3)).locate(()) == Position(1, 1)
+
+
+def test_a_syntax_error_at_the_end_of_a_file_without_a_final_line_break_is_inside_it() -> None:
+    # libyaml points at the line after the last one; editors cannot go there.
+    assert only_finding(parse("a: 1\nb: ["))[:2] == (2, 5)
+    assert only_finding(parse("a: 1\nb: [\n"))[:2] == (3, 1)

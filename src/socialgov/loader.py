@@ -579,7 +579,7 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
                 documents.append(Document(path, len(documents), value.data, source))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        pos = Position(mark.line + 1, mark.column + 1) if mark else document_start
+        pos = _within(text, Position(mark.line + 1, mark.column + 1)) if mark else document_start
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
         tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
         hint = _hint("'\\t'" if tab else problem)
@@ -631,6 +631,15 @@ def _character_finding(text: str, path: str, exc: yaml.YAMLError) -> Finding:
         text_position(text, index),
         key="encoding",
     )
+
+
+def _within(text: str, pos: Position) -> Position:
+    """``pos``, or the end of the file when the parser points past it (at the end of a file
+    without a final line break, libyaml points at the line after it)."""
+    breaks = _LINE_BREAK.findall(text)
+    if pos.line <= len(breaks) + 1:
+        return pos
+    return text_position(text, len(text))
 
 
 def text_position(text: str, index: int) -> Position:

@@ -141,8 +141,9 @@ def cli_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
 
 
-class TimeLimitExceeded(Exception):
-    """A test took longer than its time limit: a hang, turned into a failure."""
+class TimeLimitExceeded(BaseException):
+    """A test took longer than its time limit: a hang, turned into a failure (a BaseException,
+    so that code which catches every Exception cannot swallow it)."""
 
 
 @contextmanager

@@ -124,3 +124,99 @@ def test_the_command_line_caches_unless_told_not_to(
     assert (root / CACHE_DIR).is_dir()
     main(args)
     assert capsys.readouterr().out == uncached
+
+
+# --------------------------------------------------------------------------- a hostile repository
+# The cache folder sits in the repository, so a pull request can commit one. Entries are pickles,
+# and unpickling runs code: what a pull request plants there must never be unpickled, and no
+# link planted there may make socialgov write outside the repository.
+
+
+class _Payload:
+    """Unpickled, this runs ``touch MARKER``."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        import os
+
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.fixture
+def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's user cache folder, where the signing key is made."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder / "socialgov" / "cache.key"
+
+
+def _planted_repo(tmp_path: Path) -> tuple[Path, str, Path]:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "socialgov.yaml").write_text("organisation: Test\n", encoding="utf-8")
+    relpath = "people.yaml"
+    (root / relpath).write_text("people:\n  - {id: ana, employment: intern}\n", encoding="utf-8")
+    return root, relpath, tmp_path / "pwned"
+
+
+def test_a_planted_entry_is_never_unpickled(tmp_path: Path, own_key: Path) -> None:
+    import hashlib
+    import pickle
+
+    root, relpath, marker = _planted_repo(tmp_path)
+    expected = findings(root, cache=False)
+    payload = pickle.dumps(_Payload(marker))
+    pickle.loads(payload)  # the payload is live: unpickling it runs the command
+    assert marker.exists()
+    marker.unlink()
+    entry = ParseCache(root, dict(load_config(root).limits))._entry(relpath)
+    entry.parent.mkdir(parents=True)
+    digest = hashlib.sha256((root / relpath).read_bytes()).digest()
+    for planted in (digest + payload, digest + b"\0" * 32 + payload):  # unsigned, badly signed
+        entry.write_bytes(planted)
+        assert findings(root, cache=True) == expected
+        assert not marker.exists()
+    assert own_key.stat().st_size == 32 and own_key.stat().st_mode & 0o077 == 0
+    assert findings(root, cache=True) == expected  # the entry this machine wrote is read back
+
+
+def test_links_planted_in_the_cache_folder_are_never_written_through(
+    tmp_path: Path, own_key: Path
+) -> None:
+    root, _, _ = _planted_repo(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    expected = findings(root, cache=False)
+    (root / CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    assert findings(root, cache=True) == expected
+    assert list(outside.iterdir()) == []
+    (root / CACHE_DIR).unlink()
+    (root / CACHE_DIR).mkdir()
+    (root / CACHE_DIR / ".gitignore").symlink_to(outside / "created-through-a-link")
+    assert findings(root, cache=True) == expected
+    assert list(outside.iterdir()) == []
+
+
+def test_a_planted_pipe_is_not_read(tmp_path: Path, own_key: Path, time_limit: Any) -> None:
+    import os
+
+    root, relpath, _ = _planted_repo(tmp_path)
+    expected = findings(root, cache=False)
+    entry = ParseCache(root, dict(load_config(root).limits))._entry(relpath)
+    entry.parent.mkdir(parents=True)
+    os.mkfifo(entry)
+    with time_limit(10):
+        assert findings(root, cache=True) == expected
+
+
+def test_without_a_signing_key_there_is_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, _, _ = _planted_repo(tmp_path)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert findings(root, cache=True) == findings(root, cache=False)
+    assert not (root / CACHE_DIR).exists()

@@ -8,6 +8,14 @@ only when the file's bytes hash the same; the folder's name is a fingerprint of 
 version, the code that parses, the Python version and the limits, so any change to those starts
 a fresh cache.
 
+The folder sits in the repository, where a pull request can put files of its own, and an entry
+is a pickle, which runs code when it is read. So every entry is signed (HMAC-SHA256) with a key
+that never lives in a repository: 32 random bytes in the user's cache folder
+(``$XDG_CACHE_HOME/socialgov/cache.key``, else ``~/.cache/...``), made on first use. An entry
+whose signature does not match was not written by this machine's socialgov and is never
+unpickled, and nothing is written through a symbolic link. Without a key (no writable home),
+there is no cache.
+
 Entries are written to a temporary file and renamed into place, so runs at the same time never
 read half an entry; an entry that cannot be read (damaged, from another Python) is parsed again,
 and a cache that cannot be written (read-only checkout) is silently skipped: the cache can make
@@ -19,10 +27,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import io
 import json
 import os
 import pickle
+import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -66,6 +77,39 @@ def fingerprint(limits: dict[str, int]) -> str:
     return digest.hexdigest()[:16]
 
 
+KEY_BYTES = 32
+
+
+def key_path() -> Path:
+    """Where this user's signing key lives: in their cache folder, never in a repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "socialgov" / "cache.key"
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries, made on first use; None when it cannot be."""
+    path = key_path()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+            try:
+                os.write(fd, secrets.token_bytes(KEY_BYTES))
+                os.close(fd)
+                with contextlib.suppress(FileExistsError):  # another run made it first
+                    os.link(temporary, path)
+            finally:
+                os.unlink(temporary)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            key = os.read(fd, KEY_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
 class ParseCache:
     """Parsed files of one repository, by path and content hash."""
 
@@ -79,6 +123,9 @@ class ParseCache:
         self._writable = True
         self._pending: list[tuple[Path, bytes, ParsedFile]] = []
         self._valid = schema.record_valid()
+        self._key = signing_key()
+        if self._key is None:
+            self._writable = False
 
     def _entry(self, relpath: str) -> Path:
         name = hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:32]
@@ -136,14 +183,32 @@ class ParseCache:
                     found.append((document.index, path, seen[0]))
         return found
 
-    @staticmethod
-    def _read(entry: Path, digest: bytes) -> ParsedFile | None:
+    def _signer(self, entry: Path, digest: bytes) -> hmac.HMAC | None:
+        """The signature of an entry, begun over what it stands for; None without a key."""
+        if self._key is None:
+            return None
+        signer = hmac.new(self._key, digestmod=hashlib.sha256)
+        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + digest)
+        return signer
+
+    def _read(self, entry: Path, digest: bytes) -> ParsedFile | None:
+        signer = self._signer(entry, digest)
+        if signer is None:
+            return None
         try:
-            with entry.open("rb") as handle:
-                stored = handle.read(len(digest))
-                if stored != digest:
+            # Never blocks on a pipe or follows a link planted in the repository's cache folder.
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            with open(os.open(entry, flags), "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     return None
-                parsed, valid = pickle.load(handle)
+                if handle.read(len(digest)) != digest:
+                    return None
+                signature = handle.read(signer.digest_size)
+                payload = handle.read()
+            signer.update(payload)
+            if not hmac.compare_digest(signature, signer.digest()):
+                return None  # not written by this machine's socialgov: never unpickled
+            parsed, valid = pickle.loads(payload)
         except Exception:  # missing, damaged or written by another version: parse again
             return None
         if not isinstance(parsed, ParsedFile):
@@ -163,16 +228,22 @@ class ParseCache:
         parsed: ParsedFile,
         valid: list[tuple[int, tuple[str | int, ...], str]],
     ) -> None:
-        if not self._writable:
+        signer = self._signer(entry, digest)
+        if not self._writable or signer is None:
             return
         try:
             self._prepare()
             entry.parent.mkdir(parents=True, exist_ok=True)
+            if entry.parent.is_symlink():  # planted in the repository: never write through it
+                raise OSError(f"{entry.parent} is a symbolic link")
+            payload = dumps((parsed, valid))
+            signer.update(payload)
             fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(digest)
-                    handle.write(dumps((parsed, valid)))
+                    handle.write(signer.digest())
+                    handle.write(payload)
                 os.replace(temporary, entry)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -182,24 +253,33 @@ class ParseCache:
             self._writable = False  # read-only checkout or full disk: run without the cache
 
     def _prepare(self) -> None:
+        if self.base.is_symlink() or self.folder.is_symlink():
+            raise OSError(f"{self.base} holds a symbolic link")  # never write through one
         if self.folder.is_dir():
             return
         self.base.mkdir(exist_ok=True)
-        ignore = self.base / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by socialgov\n*\n", encoding="utf-8")
-        tag = self.base / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text(
-                "Signature: 8a477f597d28d172789f06886806bc55\n"
-                "# This file is a cache directory tag created by socialgov.\n",
-                encoding="utf-8",
-            )
+        _create(self.base / ".gitignore", "# created by socialgov\n*\n")
+        _create(
+            self.base / "CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by socialgov.\n",
+        )
         # Entries of other versions or limits are never read again: remove them.
         for old in self.base.iterdir():
             if old.is_dir() and old.name != self.folder.name:
                 _remove_tree(old)
         self.folder.mkdir(exist_ok=True)
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; one that exists, even as a link pointing nowhere, is left alone."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _source(root: Path, relpath: str, limits: dict[str, int]) -> tuple[bytes, str] | None:

@@ -1,4 +1,6 @@
-"""Ownership rules SG201-SG207: every live presence has an accountable owner and a backup.
+"""Ownership rules SG202-SG207: every live presence has an accountable owner and a backup.
+
+SG201 unowned-channel is written in the rules-as-code language (rules/unowned-channel.yaml).
 
 "Channel" means an Account or a traditional Channel; "live" means any status but retired and
 planned. Owners that name no Person are SG104's business, so these rules skip them.
@@ -32,36 +34,6 @@ def _people_words(employment: Sequence[str]) -> str:
     part-time person"."""
     words = [_EMPLOYMENT_WORDS.get(kind, kind) for kind in employment]
     return (" or ".join(words) + " person") if words else "person"
-
-
-@rule(
-    code="SG201",
-    name="unowned-channel",
-    severity=Severity.ERROR,
-    family=FAMILY,
-    summary="A live channel has no owner",
-    rationale=(
-        "A presence nobody owns is a presence nobody answers for: its credentials, replies and "
-        "mistakes belong to no one, and it is the first to be forgotten when people move on. "
-        "Every live Account and Channel needs one accountable owner. An owner id that names no "
-        "Person is SG104, not this rule."
-    ),
-    fix="Set `owner:` to the id of the one Person accountable for the channel.",
-    example_fail="accounts:\n  - id: acme-x\n    platform: x\n    handle: acme\n",
-    example_pass=(
-        "people:\n  - id: jdoe\n    employment: full_time\n"
-        "accounts:\n  - id: acme-x\n    platform: x\n    handle: acme\n    owner: jdoe\n"
-    ),
-)
-def unowned_channel(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    """A live channel without an owner."""
-    for channel in model.all_channels:
-        if channel.live and channel.owner is None:
-            yield Violation(
-                channel,
-                f"{channel.kind} {channel.id} (status {channel.status}) has no owner; set owner "
-                "to the id of the one Person accountable for it",
-            )
 
 
 @rule(

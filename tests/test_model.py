@@ -198,3 +198,24 @@ def test_acme_like_layout_loads(tmp_path: Path, make_repo: MakeRepo) -> None:
     assert result.findings == ()
     assert result.files == 2
     assert result.entities == 3
+
+
+def test_duplicate_key_finding_names_its_entity_and_field(make_repo: MakeRepo) -> None:
+    account = "  - id: {id}\n    platform: x\n    language: en\n    language: de\n"
+    root = make_repo({"a.yaml": "accounts:\n" + account.format(id="a")})
+    [finding] = run_lint(root, select=("SG102",)).findings
+    assert (finding.line, finding.column) == (5, 5)
+    assert finding.entity is not None and (finding.entity.kind, finding.entity.id) == (
+        "Account",
+        "a",
+    )
+    assert finding.key == "language"
+    moved = make_repo({"a.yaml": "accounts:\n" + account.format(id="z") + account.format(id="a")})
+    [again, _] = sorted(run_lint(moved, select=("SG102",)).findings, key=lambda f: f.entity.id)
+    assert again.fingerprint == finding.fingerprint
+
+
+def test_duplicate_key_outside_any_entity_keeps_no_entity(make_repo: MakeRepo) -> None:
+    root = make_repo({"a.yaml": "people: []\npeople: []\n"})
+    [finding] = run_lint(root, select=("SG102",)).findings
+    assert finding.entity is None

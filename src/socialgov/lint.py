@@ -21,7 +21,7 @@ from socialgov.filters import (
 )
 from socialgov.findings import Finding
 from socialgov.loader import Document, discover
-from socialgov.model import Model, build_model
+from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
@@ -130,7 +130,7 @@ def load_repository(
         if parse_cache is not None:
             parse_cache.close()  # after the model: entries remember which entities passed
     findings.extend(model_findings)
-    return Repository(config, tuple(files), model, tuple(findings))
+    return Repository(config, tuple(files), model, tuple(attach_entities(findings, model)))
 
 
 def available_rules(model: Model | None = None, root: Path | None = None) -> tuple[RuleInfo, ...]:

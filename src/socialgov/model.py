@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from socialgov.findings import EntityRef, Finding, Position, Severity
-from socialgov.loader import Document, Path_
+from socialgov.loader import Document, Path_, SourceMap
 
 KINDS: tuple[str, ...] = (
     "Person",
@@ -809,3 +809,49 @@ def _unknown(
         entity=entity.ref,
         key=f"{field_name}={target}",
     )
+
+
+def attach_entities(findings: Iterable[Finding], model: Model) -> Iterator[Finding]:
+    """Name the entity of each duplicate-key finding (SG102), which the loader reports before
+    any entity exists, so that waivers, the audit and fingerprints see it like any other.
+
+    The entity is the one whose mapping holds the repeated key: the loader's source map records
+    the last occurrence of a key, which is where the finding points. The fingerprint key becomes
+    the field path inside the entity, so it survives moving the entity within or across files.
+    """
+    by_file: dict[str, list[Entity]] | None = None
+    for finding in findings:
+        if finding.code != "SG102" or finding.entity is not None:
+            yield finding
+            continue
+        if by_file is None:
+            by_file = {}
+            for entity in model.all():
+                by_file.setdefault(entity.path, []).append(entity)
+        position = Position(finding.line, finding.column)
+        owner = None
+        for entity in by_file.get(finding.path, ()):
+            field_path = _key_path(
+                entity.source.document.source_map.subtree(entity.source.base), position
+            )
+            if field_path is not None:
+                owner = entity
+                break
+        if owner is None:
+            yield finding
+            continue
+        yield replace(finding, entity=owner.ref, key="/".join(map(str, field_path)))
+
+
+def _key_path(source: SourceMap, position: Position) -> Path_ | None:
+    """The path, inside ``source``, of the mapping key written at ``position``."""
+    pending: list[tuple[SourceMap, Path_]] = [(source, ())]
+    while pending:
+        node, path = pending.pop()
+        for key, key_position in node.keys.items():
+            if key_position == position:
+                return (*path, key)
+        for key, child in node.children.items():
+            if isinstance(child, SourceMap):
+                pending.append((child, (*path, key)))
+    return None

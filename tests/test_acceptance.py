@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,38 @@ def test_the_valid_waiver_suppresses_its_finding(tmp_path: Path) -> None:
     assert suppressed == expected
     assert data["summary"]["suppressed"] == len(expected)
     assert data["summary"]["unused_waivers"] == 0
+
+
+def test_fingerprints_survive_edits_elsewhere_in_the_files(
+    tmp_path: Path, report: tuple[int, dict[str, Any]]
+) -> None:
+    """SPEC 5: a fingerprint is stable under edits elsewhere in the file (never line numbers).
+    Every file gains a comment line on top, and every collection a new first entity that is
+    clean (a retired account, a person, a team, ...): each finding moves, none may change."""
+    copy = tmp_path / "northwind"
+    shutil.copytree(NORTHWIND, copy)
+    first_items = {  # {0}: the file's name, so that each new id is unique
+        "accounts:\n": "  - {{id: aa-{0}, platform: other, status: retired}}\n",
+        "people:\n": "  - {{id: aa.{0}, employment: full_time}}\n",
+        "teams:\n": "  - {{id: aa-team, function: other, lead: aa.people}}\n",
+        "channels:\n": "  - {{id: aa-{0}, type: other, status: retired}}\n",
+        "objectives:\n": "  - {{id: aa-{0}, strategy: protect-reputation, kpis: [{{name: n, target: 1}}]}}\n",
+    }
+    for path in copy.rglob("*.yaml"):
+        text = path.read_text("utf-8")
+        for key, item in first_items.items():
+            if text.startswith(key) or f"\n{key}" in text:
+                text = text.replace(key, key + item.format(path.stem), 1)
+        path.write_text("# moved down by an edit elsewhere\n" + text, "utf-8")
+    output = tmp_path / "moved.json"
+    args = ["lint", "--root", str(copy), "--as-of", AS_OF, "--no-cache", "--format", "json"]
+    main([*args, "--output", str(output)])
+    moved = json.loads(output.read_text("utf-8"))["findings"]
+    before = {f["fingerprint"]: _key(f) for f in report[1]["findings"]}
+    after = {f["fingerprint"]: f["line"] for f in moved}
+    assert [key for fingerprint, key in before.items() if fingerprint not in after] == []
+    assert len(moved) == len(before)
+    assert all(after[print_] > key[2] for print_, key in before.items() if print_ in after)
 
 
 def test_the_repository_rule_tests_pass(tmp_path: Path) -> None:

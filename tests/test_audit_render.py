@@ -457,3 +457,45 @@ def test_progress_is_fed_by_the_pipeline(make_repo: MakeRepo) -> None:
     audit(load_config(root), Recorder(io.StringIO(), enabled=False))
     assert seen == [(i, 5) for i in range(1, 6)]
     assert steps == ["channels", "findings", "maturity", "sections"]
+
+
+# ----------------------------------------------------------------------------- large inventories
+
+
+def large_repo(make_repo: MakeRepo, accounts: int = 300) -> Path:
+    """``accounts`` live service accounts with no owner, no policy, a differing term; one of
+    every three adopts the service policy."""
+    rows = "\n".join(
+        f"  - {{id: acct-{i:04d}, platform: x, purpose: service, terms: {{hours: '{i % 2}'}}"
+        + (", policies: [sla]}" if i % 3 == 0 else "}")
+        for i in range(accounts)
+    )
+    policy = "policies:\n  - {id: sla, applies_to: {kind: Account, where: {purpose: service}}}\n"
+    return make_repo({"accounts.yaml": f"{policy}accounts:\n{rows}\n"})
+
+
+def test_long_lists_are_capped_with_a_count_of_the_rest(make_repo: MakeRepo) -> None:
+    from socialgov.audit.renderers import html, markdown, table
+
+    report = run_audit(large_repo(make_repo))
+    assert len(report.channels) == 300  # the report keeps everything; csv and json show it
+
+    text = render(report, "table")
+    assert f"... {300 - table.ROWS} more; --format csv or json lists every one" in text
+    assert "Only the channels with a missing or outdated adoption:" in text
+
+    md = render(report, "markdown")
+    assert len(md) < 65_536  # GitHub's limit for a comment
+    assert f"_{200 - markdown.ROWS} more channels not shown;" in md  # 200 miss the policy
+    assert "the channels with a missing or outdated adoption" in md
+    assert "+290 more" in md  # 300 accounts state a term; markdown names 10 of them
+
+    page = render(report, "html")
+    for table_html in page.split("<table")[1:]:
+        assert table_html.count("<tr><td") <= html.ROWS
+    assert f"{300 - html.ROWS} more channels not shown here" in page
+    assert "too many channels for a matrix: 300" in page
+    assert 'class="terms"' not in page
+    assert len(page) < 1_000_000
+    assert len(list(csv.DictReader(io.StringIO(render(report, "csv"))))) == 300
+    assert len(json.loads(render(report, "json"))["channels"]) == 300

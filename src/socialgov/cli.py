@@ -59,6 +59,13 @@ def repository_options(func: F) -> F:
     return func
 
 
+no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every file afresh instead of reusing .socialgov_cache/ (the results are the same).",
+)
+
+
 def load_settings(
     root: Path | None,
     config_path: Path | None,
@@ -170,11 +177,7 @@ class ReportFormat(click.ParamType):
     help="Report only findings that the repository did not have at git revision REV "
     "(a branch, tag or commit; for pull requests: --new-since origin/main).",
 )
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Parse every file afresh instead of reusing .socialgov_cache/ (the results are the same).",
-)
+@no_cache_option
 def lint(
     paths: tuple[str, ...],
     root: Path | None,
@@ -250,6 +253,7 @@ def lint(
     help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@no_cache_option
 def audit(
     root: Path | None,
     config_path: Path | None,
@@ -259,6 +263,7 @@ def audit(
     debug: bool,
     output_format: str | None,
     output: Path | None,
+    no_cache: bool,
 ) -> int:
     """Report on the whole inventory: coverage, gaps, who must act, and the maturity stage."""
     from socialgov.audit import run_audit
@@ -267,7 +272,7 @@ def audit(
 
     config = load_settings(root, config_path, as_of=as_of)
     with Progress() as progress:
-        report = run_audit(config, progress)
+        report = run_audit(config, progress, cache=not no_cache)
     chosen = format_for(output, output_format)
     options = RenderOptions(color=chosen == "table" and use_color(no_color, output))
     emit(renderer(chosen)(report, options), output)

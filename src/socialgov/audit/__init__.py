@@ -14,13 +14,17 @@ if TYPE_CHECKING:
     from socialgov.config import Config
 
 
-def run_audit(config: Config, progress: Progress | None = None) -> AuditReport:
-    """Lint the repository under ``config`` and build the audit report from the result."""
+def run_audit(
+    config: Config, progress: Progress | None = None, *, cache: bool = False
+) -> AuditReport:
+    """Lint the repository under ``config`` and build the audit report from the result.
+
+    ``cache`` reuses the files earlier runs parsed (.socialgov_cache/), as ``lint`` does."""
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
     from socialgov.lint import lint
 
-    result = lint(config, progress=progress.files if progress else None)
+    result = lint(config, progress=progress.files if progress else None, cache=cache)
     assert result.model is not None
     data = AuditInput(
         model=result.model,

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from socialgov.audit.report import AdoptionCell, AuditReport, ChannelRow, Ratio, Tally
+from socialgov.audit.report import (
+    AdoptionCell,
+    AdoptionRow,
+    AuditReport,
+    ChannelRow,
+    PolicyAdoption,
+    Ratio,
+    Tally,
+)
+
+T = TypeVar("T")
 
 STAGES: tuple[str, ...] = ("dormant", "scattered", "coordinated")
 
@@ -83,9 +95,46 @@ def channels_with_findings(report: AuditReport) -> list[ChannelRow]:
     )
 
 
-def template_globals(report: AuditReport) -> dict[str, object]:
-    """What the html and markdown templates may call besides the report itself."""
+@dataclass(frozen=True)
+class Capped(Generic[T]):
+    """The first items of a long list, and how many were left out."""
+
+    items: tuple[T, ...]
+    hidden: int
+    filtered: bool = False
+    """True when only the rows with a gap are kept (see ``adoption_rows``)."""
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items) or self.hidden > 0
+
+
+def cap(items: Sequence[T], limit: int) -> Capped[T]:
+    """At most ``limit`` of ``items``: a page stays readable whatever the inventory's size, and
+    csv and json still carry every row."""
+    return Capped(tuple(items[:limit]), max(len(items) - limit, 0))
+
+
+def adoption_rows(adoption: PolicyAdoption, limit: int) -> Capped[AdoptionRow]:
+    """Every row of the adoption matrix when it is short; otherwise only the rows with a missing
+    or outdated adoption (the ones to act on), at most ``limit``."""
+    if len(adoption.rows) <= limit:
+        return cap(adoption.rows, limit)
+    gaps = [r for r in adoption.rows if any(c.state in ("missing", "outdated") for c in r.cells)]
+    shown = cap(gaps, limit)
+    return Capped(shown.items, shown.hidden, filtered=True)
+
+
+def template_globals(report: AuditReport, rows: int, names_shown: int) -> dict[str, object]:
+    """What the html and markdown templates may call besides the report itself; ``rows`` and
+    ``names_shown`` cap the length of tables and of lists of names."""
     return {
+        "row_limit": rows,
+        "name_limit": names_shown,
+        "cap": cap,
+        "adoption_rows": adoption_rows,
         "r": report,
         "stages": STAGES,
         "stage_meaning": STAGE_MEANING,

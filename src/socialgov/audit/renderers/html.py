@@ -12,6 +12,13 @@ from socialgov.audit.renderers.common import template_globals
 from socialgov.audit.renderers.templating import environment
 from socialgov.audit.report import AuditReport, TermRow
 
+ROWS = 250
+"""Rows a table shows before it says how many more there are (csv and json have them all)."""
+NAMES = 40
+"""Names a list shows before "and N more"."""
+TERM_COLUMNS = 80
+"""Channels the term matrix shows as columns; beyond, each value lists its channels instead."""
+
 
 def value_keys(row: TermRow) -> dict[str, str]:
     """A letter for each value a term takes (A, B, ... then A2, B2, ...), most stated first."""
@@ -24,12 +31,13 @@ def value_keys(row: TermRow) -> dict[str, str]:
 
 def render(report: AuditReport, options: RenderOptions) -> str:
     template = environment("html").get_template("report.html.j2")
-    context = template_globals(report)
+    context = template_globals(report, rows=ROWS, names_shown=NAMES)
     context.update(
         coverage_chart=charts.coverage(report.maturity.indicators, report.maturity.threshold),
         platform_chart=charts.platforms(report.inventory.by_platform),
         family_chart=charts.families(report.findings.by_family),
         value_keys=value_keys,
+        term_columns=TERM_COLUMNS,
         channels_ordered=sorted(report.channels, key=lambda c: (-c.errors, -c.findings, c.id)),
     )
     return template.render(context)

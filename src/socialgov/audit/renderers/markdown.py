@@ -11,10 +11,15 @@ from socialgov.audit.renderers.common import template_globals
 from socialgov.audit.renderers.templating import environment
 from socialgov.audit.report import AuditReport
 
+ROWS = 30
+"""Rows a table shows: GitHub takes comments of up to 65,536 characters."""
+NAMES = 10
+"""Names a list shows before "and N more"."""
+
 
 def render(report: AuditReport, options: RenderOptions) -> str:
     template = environment("markdown").get_template("report.md.j2")
-    text = template.render(template_globals(report))
+    text = template.render(template_globals(report, rows=ROWS, names_shown=NAMES))
     lines = [line.rstrip() for line in text.strip().splitlines()]
     kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]
     return "\n".join(kept) + "\n"

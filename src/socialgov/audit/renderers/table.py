@@ -19,6 +19,7 @@ from socialgov.audit.renderers.common import (
     ADOPTION_LEGEND,
     STAGE_MEANING,
     STAGES,
+    adoption_rows,
     cell_text,
     channels_with_findings,
     names,
@@ -30,6 +31,9 @@ from socialgov.audit.renderers.common import (
 )
 from socialgov.audit.report import AuditReport, Ratio
 from socialgov.reporters.base import terminal_safe
+
+ROWS = 50
+"""Rows a table shows on a terminal before it says how many more there are."""
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 STAGE_COLORS = {"dormant": "white", "scattered": "yellow", "coordinated": "green"}
@@ -70,12 +74,20 @@ class Writer:
         self.lines.append(f"  {self.style(label, bold=True)} {value}")
 
     def table(
-        self, headers: Sequence[str], rows: Iterable[Sequence[Cell | str]], indent: int = 2
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[Cell | str]],
+        indent: int = 2,
+        limit: int | None = None,
     ) -> None:
+        """Aligned columns; past ``limit`` rows (default ``ROWS``) a line says how many more."""
+        limit = ROWS if limit is None else limit
         cells = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in rows]
         if not cells:
             self.lines.append(" " * indent + self.style("(none)", dim=True))
             return
+        hidden = max(len(cells) - limit, 0)
+        cells = cells[:limit]
         texts = [[Cell(terminal_safe(c.text), c.style, c.right) for c in row] for row in cells]
         widths = [_width(h) for h in headers]
         for row in texts:
@@ -91,6 +103,9 @@ class Writer:
                 text = self.style(cell.text, **cell.style)
                 parts.append(space + text if cell.right else text + space)
             self.lines.append((pad + "  ".join(parts)).rstrip())
+        if hidden:
+            note = f"... {hidden} more; --format csv or json lists every one"
+            self.lines.append(pad + self.style(note, dim=True))
 
 
 def _num(value: int, **style: Any) -> Cell:
@@ -311,6 +326,9 @@ def _adoption(w: Writer, report: AuditReport) -> None:
         _listing(w, "Live accounts adopting no policy", adoption.ungoverned, fg="red")
     w.line()
     keys = [f"P{i + 1}" for i in range(len(adoption.policies))]
+    matrix = adoption_rows(adoption, ROWS)
+    if matrix.filtered:
+        w.line("  Only the channels with a missing or outdated adoption:", dim=True)
     w.table(
         ("channel", *keys),
         (
@@ -326,7 +344,7 @@ def _adoption(w: Writer, report: AuditReport) -> None:
                     for c in r.cells
                 ),
             )
-            for r in adoption.rows
+            for r in matrix
         ),
     )
     w.line(

@@ -33,6 +33,8 @@ def markdown_escape(value: Any) -> str:
     """
     if value is None:
         return ""
+    if isinstance(value, Markup):  # a template's own macro output, marked | safe
+        return str(value)
     text = terminal_safe(str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -44,7 +44,8 @@ def test_mfa_not_enabled(make_repo: MakeRepo) -> None:
         "Account mfa-off has security.mfa: false; enable multi-factor authentication on its "
         "login and set security.mfa: true"
     )
-    assert findings[1].message.startswith("Account mfa-unsaid does not record security.mfa; ")
+    # one message for false and unrecorded: the value shows which (SG701 is a YAML rule)
+    assert findings[1].message.startswith("Account mfa-unsaid has security.mfa: (not set); ")
 
 
 def test_no_credential_custodian(make_repo: MakeRepo) -> None:

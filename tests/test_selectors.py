@@ -192,6 +192,29 @@ def test_missing_values(model: Model, condition: dict[str, Any], holds: bool) ->
     assert ("old-forum" in accounts(model, {"handle": condition})) is holds
 
 
+@pytest.mark.parametrize(
+    ("value", "present"),
+    [
+        ("", False),
+        ("   ", False),
+        ("\t\n", False),
+        ([], False),
+        ({}, False),
+        (None, False),
+        (MISSING, False),
+        (" x ", True),
+        (0, True),
+        (False, True),
+        ([""], True),
+    ],
+)
+def test_present_treats_empty_and_blank_as_absent(value: Any, present: bool) -> None:
+    from socialgov.selectors import compile_condition
+
+    assert compile_condition("name", {"present": True}).holds(value, AS_OF) is present
+    assert compile_condition("name", {"present": False}).holds(value, AS_OF) is not present
+
+
 def test_dates_as_date_objects_too(model: Model) -> None:
     from socialgov.selectors import compile_condition
 

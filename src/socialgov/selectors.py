@@ -21,7 +21,7 @@ Missing values
     ``present: false`` (and ``eq: null``, or a plain ``null``) matches it; ``ne`` and ``not_in``
     match it too, because a missing value is not equal to anything (so ``security.mfa: {ne: true}``
     selects accounts whose MFA is off *or unknown*); every other operator is false on it.
-    ``present`` also treats an empty text, list or mapping as not present.
+    ``present`` also treats an empty or blank text (only spaces), list or mapping as not present.
 
 Lists
     When the field's value is a list, an operator holds when it holds for the list as a whole
@@ -373,7 +373,9 @@ def _any_item(value: Any, test: Callable[[Any], bool]) -> bool:
 def _present(value: Any) -> bool:
     if value is MISSING or value is None:
         return False
-    return not (isinstance(value, str | list | tuple | Mapping) and len(value) == 0)
+    if isinstance(value, str):
+        return not value.isspace() and value != ""
+    return not (isinstance(value, list | tuple | Mapping) and len(value) == 0)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {

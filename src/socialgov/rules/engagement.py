@@ -2,7 +2,8 @@
 
 For every scenario that calls for it, a playbook says who gets the ball, what happens before the
 pass and after it, what constitutes the END, and who is told afterwards. Coverage (which
-playbooks cover which channels) is computed once per rule by ``socialgov.coverage``.
+playbooks cover which channels) is computed once per rule by ``socialgov.coverage``. SG503
+no-end-condition is written in the rules-as-code language (rules/no-end-condition.yaml).
 """
 
 from __future__ import annotations
@@ -164,45 +165,6 @@ _MEANING = {
     "before": "what the passing team does first (before)",
     "expect": "what the receiving team is expected to do (expect)",
 }
-
-
-@rule(
-    code="SG503",
-    name="no-end-condition",
-    severity=Severity.ERROR,
-    family="engagement",
-    summary="A Playbook has no end",
-    rationale=(
-        "Without an agreed END a case is never closed: it is passed around, or dropped without "
-        "anyone deciding it was done. 'end' says what constitutes the end of the matter."
-    ),
-    fix="Write in the playbook's 'end' what closes the matter (e.g. the customer confirms the "
-    "issue is solved).",
-    example_fail="""\
-playbooks:
-  - id: complaints
-    title: Complaint handling
-""",
-    example_pass="""\
-playbooks:
-  - id: complaints
-    title: Complaint handling
-    end: The customer confirms the issue is solved, or 14 days pass without a reply
-""",
-)
-def no_end_condition(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    for playbook in model.playbooks:
-        if not _blank(playbook.end):
-            continue
-        written = "end" in playbook.data
-        yield Violation(
-            entity=playbook,
-            message=(
-                f"Playbook {playbook.id} has {'an empty' if written else 'no'} end, so its "
-                "cases are never closed; write in end what constitutes the END of the matter"
-            ),
-            field=("end",) if written else (),
-        )
 
 
 @rule(

@@ -1,7 +1,8 @@
 """Focus rules SG301-SG305: a few well-run presences beat a presence everywhere.
 
 They find forums that split one community, presences that went quiet or whose activity nobody
-records, two entities for one presence, and teams spread over too many platforms.
+records, two entities for one presence, and teams spread over too many platforms. SG303
+activity-unknown is written in the rules-as-code language (rules/activity-unknown.yaml).
 """
 
 from __future__ import annotations
@@ -158,31 +159,6 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 f"{plural(idle, 'day')} before {ctx.as_of.isoformat()} (dormant_days: {limit}); "
                 "post or moderate again and update last_activity, or set status: retired",
                 field=("last_activity",),
-            )
-
-
-@rule(
-    code="SG303",
-    name="activity-unknown",
-    severity=Severity.INFO,
-    family=FAMILY,
-    summary="A live Account has no last_activity",
-    rationale=(
-        "Without the date of its last post or moderation nobody can tell whether a presence is "
-        "alive, and SG302 cannot find the dormant ones."
-    ),
-    fix="Set `last_activity:` to the date of the last post or moderation.",
-    example_fail="accounts:\n  - id: acme-x\n    platform: x\n",
-    example_pass="accounts:\n  - id: acme-x\n    platform: x\n    last_activity: 2026-11-20\n",
-)
-def activity_unknown(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    """A live Account whose last activity is not recorded."""
-    for account in live_accounts(model):
-        if account.last_activity is None:
-            yield Violation(
-                account,
-                f"Account {account.id} has no last_activity; record the date of its last post "
-                "or moderation so that dormant presences can be found",
             )
 
 

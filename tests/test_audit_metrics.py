@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ACME, AS_OF, MakeRepo, run_audit, run_lint
+from conftest import ACME, AS_OF, PROJECT, MakeRepo, run_audit, run_lint
 from socialgov.audit.metrics import AuditInput, fragmentation, responsible
 from socialgov.audit.report import AuditReport, Ratio, Ref, Split, Tally
 from socialgov.config import load_config
@@ -619,9 +619,10 @@ def accounts(ids: Iterable[str]) -> set[tuple[str, str]]:
     return {("Account", i) for i in ids}
 
 
-@pytest.mark.parametrize("where", ["small", "acme"])
+@pytest.mark.parametrize("where", ["small", "acme", "northwind"])
 def test_the_audit_never_disagrees_with_a_rule(where: str, make_repo: MakeRepo) -> None:
-    root = ACME if where == "acme" else small_with(make_repo)
+    roots = {"acme": ACME, "northwind": PROJECT / "tests" / "acceptance" / "northwind"}
+    root = roots[where] if where in roots else small_with(make_repo)
     report = run_audit(root)
     own = report.ownership
     refs = lambda issues: {(i.channel.kind, i.channel.id) for i in issues}  # noqa: E731

@@ -125,17 +125,16 @@ def write_atomic(
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    mode = None
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
+    # an existing file keeps its mode; a new one gets what open() would give it, not mkstemp's
+    # owner-only 0600
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         if expected is not None and not _unchanged(path, expected):
             raise FileChangedError(path)
         os.replace(tmp, path)
@@ -143,6 +142,13 @@ def write_atomic(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def refusal(existing: Sequence[Path]) -> str:

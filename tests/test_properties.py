@@ -25,11 +25,12 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF
 from socialgov.cli import LINT_FORMATS, cli, main
+from socialgov.loader import parse_text
 from socialgov.model import KINDS, PLURALS
 from socialgov.schema import KIND_FILES, load_schema
 
@@ -284,3 +285,36 @@ def test_random_command_lines_never_crash(
     out, err = capsys.readouterr()
     assert code in (0, 1, 2)
     assert "Traceback" not in out + err and "internal error" not in err
+
+
+@FUZZ
+@given(cells=st.lists(st.text(max_size=40), min_size=2, max_size=2))
+@example(cells=["", '"'])  # the CSV sniffer once guessed the quoting wrong and read '""'
+@example(cells=["0\x850", "a\u2028b"])  # line breaks to YAML 1.1, not to 1.2
+@example(cells=["!!python/object/apply:os.system ['touch pwned']", "&a *a {x: [y"])
+def test_imported_values_read_back_as_the_same_text(
+    cells: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import csv`` writes whatever a spreadsheet holds as data, never as YAML syntax."""
+    import csv
+
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [["id", "platform", "handle", "audience", "topic"], ["acme-x", "x", "acme", *cells]]
+        )
+    out = tmp_path / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    code = main(["import", "csv", str(source), "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert code in (0, 1) and "Traceback" not in err and "internal error" not in err
+    assert code == 0 or "row skipped" in err
+    if code != 0:
+        return
+    [written] = out.glob("*.yaml")
+    parsed = parse_text(written.read_text(encoding="utf-8"), written.name)
+    assert parsed.findings == []
+    [account] = parsed.documents[0].data["accounts"]
+    for field, cell in zip(("audience", "topic"), cells, strict=True):
+        assert account.get(field, "") == cell.strip()

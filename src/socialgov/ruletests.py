@@ -13,7 +13,6 @@ rule tests is not broken; the report says "no rule tests found").
 from __future__ import annotations
 
 import datetime as dt
-import re
 import socket
 import time
 from collections.abc import Mapping, Sequence
@@ -26,6 +25,7 @@ from socialgov.config import Config
 from socialgov.findings import Finding
 from socialgov.loader import Document
 from socialgov.model import Entity, Model, build_model
+from socialgov.reporters.base import terminal_safe, xml_safe
 from socialgov.rules.base import RuleContext
 from socialgov.rules.custom import CompiledRule, RuleProblems, compile_rule
 
@@ -256,15 +256,12 @@ def render_text(report: TestReport, *, quiet: bool = False) -> str:
         for case in failures:
             lines.append(f"{case.outcome.upper()} {case.node_id}")
     lines.append(summary_line(report))
-    return "\n".join(lines) + "\n"
-
-
-_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    return terminal_safe("\n".join(lines) + "\n")  # names and messages quote the repository
 
 
 def _xml(text: str) -> str:
-    """Text without the characters XML 1.0 cannot hold (ElementTree escapes the rest)."""
-    return _XML_INVALID.sub("\ufffd", text)
+    """Text XML 1.0 holds (ElementTree escapes the rest): see reporters.base.xml_safe."""
+    return xml_safe(text)
 
 
 def render_junit(report: TestReport) -> str:

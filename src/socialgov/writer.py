@@ -243,9 +243,16 @@ def detect_style(text: str) -> Style:
 _YAML11_WORDS = re.compile(r"(?i)y|n|yes|no|on|off|true|false|null|~")
 
 
+# Line breaks to YAML 1.1 (libyaml, the loader) but not to YAML 1.2 (ruamel.yaml), which would
+# write them raw inside quotes, where a 1.1 reader folds them into spaces.
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 def _represent_str(representer: Any, value: str) -> Any:
     """Quote strings that a YAML 1.1 reader would not read back as the same string."""
     style = "'" if _YAML11_WORDS.fullmatch(value) else None
+    if _YAML11_BREAKS.search(value):
+        style = '"'  # escaped as \\N, \\L, \\P, which every reader reads back
     return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

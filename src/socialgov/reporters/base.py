@@ -45,6 +45,16 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(visible, text)
 
 
+def json_text(value: object) -> str:
+    """``value`` as indented JSON, readable (not ASCII-escaped) yet safe to print: the control
+    and bidirectional characters JSON allows raw in a string are written as ``\\u`` escapes, so
+    the text decodes to exactly the same data."""
+    import json
+
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def one_line(text: str) -> str:
     """Text from the repository, safe for a terminal, on one line: line breaks shown as ``\\n``,
     so that it can never forge a line of its own."""
@@ -104,9 +114,10 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def xml_safe(text: str) -> str:
     """Text with the characters XML 1.0 cannot hold at all (most control characters, lone
-    surrogates) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes the rest."""
-
-    return _NOT_XML.sub(visible, text)
+    surrogates) and those it discourages or that reorder text on screen (C1 controls,
+    bidirectional controls) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes
+    the rest."""
+    return _NOT_XML.sub(visible, terminal_safe(text))
 
 
 def rule_title(finding: Finding) -> str:

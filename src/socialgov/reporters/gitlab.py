@@ -10,13 +10,12 @@ path relative to the checkout's root with the 1-based line.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 
 from socialgov.findings import Finding, Severity
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, repository_path, shown_findings
+from socialgov.reporters.base import ReportOptions, json_text, repository_path, shown_findings
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -57,4 +56,4 @@ def render(result: LintResult, options: ReportOptions) -> str:
     issues = [
         issue(result, f, _unique(f.fingerprint, seen)) for f in shown_findings(result, options)
     ]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(issues)

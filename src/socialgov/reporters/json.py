@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 from socialgov.findings import Finding
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, shown_findings, summary_counts
+from socialgov.reporters.base import ReportOptions, json_text, shown_findings, summary_counts
 
 VERSION = 1
 
@@ -54,4 +53,4 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def render(result: LintResult, options: ReportOptions) -> str:
-    return json.dumps(document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(result, options))

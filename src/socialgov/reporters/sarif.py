@@ -10,7 +10,6 @@ with the waiver's reason as its justification. docs/formats.md describes the map
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from socialgov.findings import Finding, Severity
 from socialgov.lint import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
+    json_text,
     repository_path,
     repository_root,
     shown_findings,
@@ -191,4 +191,4 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
 
 
 def render(result: LintResult, options: ReportOptions) -> str:
-    return json.dumps(document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(result, options))

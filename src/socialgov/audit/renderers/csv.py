@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from socialgov.audit.renderers import RenderOptions
 from socialgov.audit.report import AuditReport, ChannelRow
+from socialgov.reporters.base import terminal_safe
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
-    """``text`` made inert for spreadsheets."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """``text`` made inert for spreadsheets, and for a terminal that shows the file."""
+    return terminal_safe("'" + text if text.startswith(_FORMULA_START) else text)
 
 
 def _yes_no(value: bool | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from fractions import Fraction
 from typing import Any
 
@@ -18,6 +17,7 @@ from socialgov.audit.report import (
     Split,
     TermMatrix,
 )
+from socialgov.reporters.base import json_text
 
 VERSION = 1
 KIND = "socialgov-audit"
@@ -57,4 +57,4 @@ def document(report: AuditReport) -> dict[str, Any]:
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(document(report))

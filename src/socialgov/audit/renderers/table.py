@@ -2,7 +2,8 @@
 
 The first screen answers the three questions a reader comes with: the stage (and why), the worst
 gaps, and who must act first. The sections follow in the order of ``common.SECTIONS``. Every value
-from the repository goes through ``terminal_safe``, so a name cannot carry escape sequences.
+from the repository goes through ``one_line``, so a name cannot carry escape sequences or line
+breaks.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from socialgov.audit.renderers.common import (
     yes_no,
 )
 from socialgov.audit.report import AuditReport, Ratio
-from socialgov.reporters.base import terminal_safe
+from socialgov.reporters.base import one_line
 
 ROWS = 50
 """Rows a table shows on a terminal before it says how many more there are."""
@@ -88,7 +89,7 @@ class Writer:
             return
         hidden = max(len(cells) - limit, 0)
         cells = cells[:limit]
-        texts = [[Cell(terminal_safe(c.text), c.style, c.right) for c in row] for row in cells]
+        texts = [[Cell(one_line(c.text), c.style, c.right) for c in row] for row in cells]
         widths = [_width(h) for h in headers]
         for row in texts:
             for i, cell in enumerate(row):
@@ -140,9 +141,9 @@ def render(report: AuditReport, options: RenderOptions) -> str:
 
 
 def _summary(w: Writer, report: AuditReport) -> None:
-    org = terminal_safe(report.organisation) or "Policy repository"
+    org = one_line(report.organisation) or "Policy repository"
     w.line(f"{org}: social media governance audit, as of {report.as_of.isoformat()}", bold=True)
-    w.line(f"{terminal_safe(report.root)} · socialgov {report.tool_version}", dim=True)
+    w.line(f"{one_line(report.root)} · socialgov {report.tool_version}", dim=True)
     w.line()
     stage = report.maturity.stage
     track = " → ".join(
@@ -154,7 +155,7 @@ def _summary(w: Writer, report: AuditReport) -> None:
     )
     w.line(f"  {track}")
     for reason in report.maturity.reasons:
-        w.line(f"  - {terminal_safe(reason)}")
+        w.line(f"  - {one_line(reason)}")
     w.heading("Coverage of live accounts (the bar is 80%)")
     w.table(
         ("indicator", "share", "", "", "missing"),
@@ -174,7 +175,7 @@ def _summary(w: Writer, report: AuditReport) -> None:
         w.line("  none: nothing stands between this repository and the next stage", dim=True)
     for gap in report.worst_gaps:
         mark = w.style("✗" if gap.severity == "error" else "!", fg=SEVERITY_COLORS[gap.severity])
-        w.line(f"  {mark} {terminal_safe(gap.text)}")
+        w.line(f"  {mark} {one_line(gap.text)}")
     w.heading("Who must act first")
     w.table(
         ("person", "role", "errors", "warnings", "info", "on"),
@@ -278,7 +279,7 @@ def _members(count: int | None) -> str:
 def _listing(w: Writer, label: str, ids: Sequence[str], fg: str = "yellow") -> None:
     """``label: a, b, c`` on one line, coloured, when there is anything to list."""
     if ids:
-        w.line(f"  {label}: {', '.join(map(terminal_safe, ids))}", fg=fg)
+        w.line(f"  {label}: {', '.join(map(one_line, ids))}", fg=fg)
 
 
 def _fragmentation(w: Writer, report: AuditReport) -> None:
@@ -446,7 +447,7 @@ def _objectives(w: Writer, report: AuditReport) -> None:
     _listing(w, "Serving no objective", obj.without_objective)
     _listing(w, "Not monitored", obj.unmonitored)
     if obj.monitoring_tools:
-        w.line(f"  Monitoring tools: {terminal_safe(tallies(obj.monitoring_tools))}")
+        w.line(f"  Monitoring tools: {one_line(tallies(obj.monitoring_tools))}")
 
 
 def _security(w: Writer, report: AuditReport) -> None:

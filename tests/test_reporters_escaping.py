@@ -1,0 +1,192 @@
+"""Every report format carries hostile text from the repository without breaking or injecting.
+
+One repository puts terminal escape sequences, bidirectional controls, characters XML 1.0
+forbids, markup, quotes, line breaks, workflow-command separators and spreadsheet formulas into
+file names, ids, names, references and values. Each lint format and each audit format is then
+parsed the way its consumer parses it, and checked to hold the text as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from conftest import AS_OF
+from socialgov.cli import LINT_FORMATS, main
+
+# Characters no report may print raw: C0 controls but tab and line feed, DEL and C1 controls
+# (ESC and U+009B start terminal escape sequences), line and paragraph separators, and the
+# bidirectional controls of "Trojan Source".
+RAW_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+# Characters XML 1.0 cannot hold at all, even escaped.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# The same hostile text in YAML double-quoted form (\e is ESC, \a BEL, \0 NUL, \v vertical tab).
+HOSTILE = (
+    "\\e[2J\\e]0;pwned\\a\\x9b31m\\u202eexe.txt\\u2066 \\0\\v\\uFFFE "
+    '<script>alert(1)</script> ]]> &amp; \\" onmouseover=\\"alert(1) '
+    "%0A::error::forged\\r\\nforged line | `*x*` @octocat =HYPERLINK(1)"
+)
+FORMULA = ("=HYPERLINK(1)", "+1+2", "-2+3", "@SUM(A1)", "\\tTAB", "\\rCR")
+FILE_NAME = "acc<&>\"'%0A,: \x1b[31m"  # a file name holds anything but / and NUL
+
+
+@pytest.fixture
+def hostile_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "checkout" / "policy"
+    root.mkdir(parents=True)
+    (root.parent / ".git").mkdir()
+    (root / "socialgov.yaml").write_text('organisation: "Acme ' + HOSTILE + '"\n')
+    (root / "people.yaml").write_text(
+        'people:\n  - {id: jdoe, employment: full_time, name: "' + HOSTILE + '"}\n'
+    )
+    accounts = ["accounts:"]
+    for index, formula in enumerate(FORMULA):
+        accounts += [
+            f"  - id: acct-{index}",
+            "    platform: x",
+            f'    handle: "{formula}"',
+            f'    name: "{formula} {HOSTILE}"',
+            '    owner: "' + HOSTILE + '"',
+            f'    audience: "{formula}"',
+            f'    topic: "{formula}"',
+            "    purpose: service",
+            f'    terms: {{hours: "{formula} {HOSTILE}"}}',
+        ]
+    (root / f"{FILE_NAME}.yaml").write_text("\n".join(accounts) + "\n")
+    (root / "broken.yaml").write_text('kind: Team\nid: "' + HOSTILE + '"\nlaed: x\n')
+    return root
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) in (0, 1)
+    out, err = capsys.readouterr()
+    assert err == ""
+    return out
+
+
+def lint_output(root: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
+    return run(["lint", "--root", str(root), "--as-of", AS_OF.isoformat(), "--format", fmt], capsys)
+
+
+def audit_output(root: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
+    return run(
+        ["audit", "--root", str(root), "--as-of", AS_OF.isoformat(), "--format", fmt], capsys
+    )
+
+
+@pytest.mark.parametrize("fmt", LINT_FORMATS)
+def test_no_lint_format_prints_raw_control_characters(
+    fmt: str, hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = lint_output(hostile_repo, fmt, capsys)
+    assert "pwned" in out  # the hostile text is reported...
+    assert RAW_CONTROL.findall(out) == []  # ... with every control character made visible
+
+
+def test_text_keeps_one_line_per_finding(
+    hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = lint_output(hostile_repo, "text", capsys).splitlines()
+    assert lines[-1].startswith("Found ")
+    assert not any(line.startswith(("forged", "::", "%0A")) for line in lines)
+    assert all(
+        re.match(r"^.+:\d+:\d+: SG\d{3} \[(error|warning|info)\] ", line) for line in lines[:-1]
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
+def test_json_formats_parse_back_to_the_repository_text(
+    fmt: str, hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(lint_output(hostile_repo, fmt, capsys))
+    text = json.dumps(data, ensure_ascii=False)
+    # The decoded report holds the very characters the repository holds.
+    assert "\x1b[2J" in text or "\\u001b[2J" in text
+    assert "\u202eexe.txt" in text
+
+
+@pytest.mark.parametrize("fmt", ["junit", "checkstyle"])
+def test_xml_formats_are_well_formed_and_hold_the_text_as_text(
+    fmt: str, hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = lint_output(hostile_repo, fmt, capsys)
+    assert NOT_XML.findall(out) == []
+    tree = ElementTree.fromstring(out.encode("utf-8"))
+    assert tree.find(".//script") is None  # markup from the repository stays text
+    texts = " ".join(
+        [*(value for element in tree.iter() for value in element.attrib.values())]
+        + [element.text or "" for element in tree.iter()]
+    )
+    assert "<script>alert(1)</script>" in texts and "]]>" in texts
+    assert "\\x1b[2J" in texts and "\\u202eexe.txt" in texts and "\\x00\\x0b\\ufffe" in texts
+
+
+def test_github_annotations_cannot_forge_commands(
+    hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = lint_output(hostile_repo, "github", capsys).splitlines()
+    assert lines
+    for line in lines:
+        match = re.fullmatch(r"::(error|warning|notice) (?P<props>[^:]*)::(?P<message>.*)", line)
+        assert match, line
+        for prop in match["props"].split(","):
+            name, _, value = prop.partition("=")
+            assert name in ("file", "line", "col", "title") and "," not in value
+    assert any("%250A::error::forged%0D%0Aforged line" in line for line in lines)
+
+
+def test_audit_csv_neutralises_formulas(
+    hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = audit_output(hostile_repo, "csv", capsys)
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert len(rows) == 1 + len(FORMULA)
+    cells = [cell for row in rows[1:] for cell in row]
+    for cell in cells:
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            assert re.fullmatch(r"-?\d+", cell), cell  # only plain numbers may start so
+    handles = {row[rows[0].index("handle")] for row in rows[1:]}
+    assert handles == {"'=HYPERLINK(1)", "'+1+2", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\\x0dCR"}
+    assert RAW_CONTROL.findall(out.replace("\r\n", "\n")) == []
+
+
+def test_audit_html_escapes_everything(
+    hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = audit_output(hostile_repo, "html", capsys)
+    assert "<script" not in out.lower()
+    assert 'onmouseover="alert' not in out and "onmouseover=&#34;alert" in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert RAW_CONTROL.findall(out) == []
+
+
+def test_audit_markdown_keeps_text_as_text(
+    hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = audit_output(hostile_repo, "markdown", capsys)
+    assert "<script" not in out and "&lt;script&gt;" in out
+    assert "@octocat" not in out  # a handle never notifies a GitHub user
+    assert RAW_CONTROL.findall(out) == []
+    for line in out.splitlines():
+        assert not line.startswith("forged")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_audit_terminal_and_json(
+    fmt: str, hostile_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = audit_output(hostile_repo, fmt, capsys)
+    assert RAW_CONTROL.findall(out) == []
+    if fmt == "json":
+        assert "\u202eexe.txt" in json.dumps(json.loads(out), ensure_ascii=False)
+    else:
+        assert not any(line.startswith("forged") for line in out.splitlines())

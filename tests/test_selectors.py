@@ -125,6 +125,9 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("ne matches missing", {"security.mfa": {"ne": True}}, ["promo-ig", "old-forum"]),
     ("in", {"status": {"in": ["dormant", "retired"]}}, ["promo-ig", "old-forum"]),
     ("not_in", {"status": {"not_in": ["retired", "planned"]}}, ["support-x", "promo-ig"]),
+    ("in: a text never equals a number", {"metrics.followers": {"in": ["12000", "300"]}}, []),
+    ("in: mixed options", {"metrics.followers": {"in": ["x", 300]}}, ["promo-ig"]),
+    ("in: a list value, any item", {"monitoring": {"in": ["brandwatch"]}}, ["support-x"]),
     ("present true", {"owner": {"present": True}}, ["support-x", "promo-ig"]),
     ("present false", {"owner": {"present": False}}, ["old-forum"]),
     (
@@ -425,3 +428,33 @@ def test_compiles_once_and_is_reusable(model: Model) -> None:
     selector = compile_selector({"kind": "Account", "where": {"handle": {"matches": "^acme"}}})
     assert [e.id for e in select(model, selector, AS_OF)] == ["promo-ig"]
     assert [e.id for e in select(model, selector, AS_OF)] == ["promo-ig"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id",
+        "kind",
+        "kind.x",
+        "status",
+        "handle",
+        "security.mfa",
+        "security.mfa.x",
+        "metrics.followers",
+        "terms.service_hours",
+        "monitoring",
+        "owner",
+        "owner.employment",
+        "owner.team.lead.employment",
+        "policies",
+        "policies.title",
+        "nothing.here",
+    ],
+)
+def test_field_path_fast_path_agrees_with_the_general_walk(model: Model, path: str) -> None:
+    from socialgov.selectors import FieldPath, _walk
+
+    parsed = FieldPath.parse(path)
+    for entity in model.all():
+        general = _walk(entity.data, entity.kind, (), parsed.parts, model, top=True)
+        assert parsed.get(entity, model) == general, (entity.id, path)

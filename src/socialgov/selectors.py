@@ -182,7 +182,19 @@ class FieldPath:
         return self.parts[-1] in _POLICY_LISTS
 
     def get(self, entity: Entity, model: Model) -> Any:
-        return _walk(entity.data, entity.kind, (), self.parts, model, top=True)
+        # Fast path for fields of the entity itself (``status``, ``security.mfa``): plain
+        # mappings all the way down. A text to follow as a reference, or a list to flatten,
+        # takes the general walk.
+        value: Any = entity.data
+        for index, part in enumerate(self.parts):
+            if not isinstance(value, dict):
+                return _walk(entity.data, entity.kind, (), self.parts, model, top=True)
+            value = value.get(part, MISSING)
+            if value is MISSING:
+                if index == 0 and part == "kind":
+                    return entity.kind if len(self.parts) == 1 else MISSING
+                return MISSING
+        return MISSING if value is None else value
 
     def local(self, entity: Entity) -> tuple[str, ...]:
         """The part of the path inside ``entity`` itself: up to the first reference it follows.
@@ -362,6 +374,22 @@ def _equals(value: Any, wanted: Any, policy_refs: bool) -> bool:
     return _same(value, wanted, policy_refs)
 
 
+def _member(options: tuple[Any, ...], policy_refs: bool) -> Callable[[Any], bool]:
+    """``in``: the value equals one of ``options``. When every option is a text (the usual
+    ``status: {not_in: [retired, planned]}``), a text value is looked up in a set, which is what
+    comparing it with each option by :func:`_same` amounts to (texts equal only texts)."""
+    texts = frozenset(o for o in options if type(o) is str)
+    if policy_refs or len(texts) != len(options):
+        return lambda value: any(_equals(value, o, policy_refs) for o in options)
+
+    def test(value: Any) -> bool:
+        if type(value) is str:
+            return value in texts
+        return any(_equals(value, o, policy_refs) for o in options)
+
+    return test
+
+
 def _any_item(value: Any, test: Callable[[Any], bool]) -> bool:
     if value is MISSING:
         return False
@@ -432,6 +460,8 @@ class Condition:
     tests: tuple[Test, ...]
 
     def holds(self, value: Any, as_of: dt.date) -> bool:
+        if len(self.tests) == 1:  # the usual single operator, without a generator per value
+            return self.tests[0](value, as_of)
         return all(test(value, as_of) for test in self.tests)
 
     def matches(self, entity: Entity, model: Model, as_of: dt.date) -> bool:
@@ -457,9 +487,10 @@ def _operator_test(op: str, operand: Any, path: FieldPath, where: Path_) -> Test
         for index, item in enumerate(operand):
             _check_scalar_or_list(item, op, (*where, index))
         options = tuple(operand)
+        member = _member(options, refs)
         if op == "in":
-            return lambda value, _: any(_equals(value, o, refs) for o in options)
-        return lambda value, _: not any(_equals(value, o, refs) for o in options)
+            return lambda value, _: member(value)
+        return lambda value, _: not member(value)
     if op == "present":
         if not isinstance(operand, bool):
             raise SelectorError(f"'present' takes true or false; got {_describe(operand)}", where)

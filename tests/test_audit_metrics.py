@@ -380,6 +380,36 @@ def test_a_term_all_channels_agree_on_is_consistent(make_repo: MakeRepo) -> None
     ]
 
 
+def test_an_account_and_a_channel_may_share_an_id(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": """\
+                accounts:
+                  - {id: help, platform: x, terms: {hours: "24/7"}}
+                channels:
+                  - {id: help, type: phone, terms: {hours: "9-5"}}
+                  - {id: desk, type: chat, terms: {hours: "9-5"}}
+            """
+        }
+    )
+    report = run_audit(root)
+    (row,) = report.terms.terms
+    assert report.terms.channels == (
+        Ref("Account", "help"),
+        Ref("Channel", "desk"),
+        Ref("Channel", "help"),
+    )
+    assert [(c.value, c.differs) for c in row.cells] == [
+        ("24/7", True),
+        ("9-5", False),
+        ("9-5", False),
+    ]
+    assert [(v.value, v.social, v.traditional) for v in row.values] == [
+        ("9-5", (), ("desk", "help")),
+        ("24/7", ("help",), ()),
+    ]
+
+
 # ----------------------------------------------------------------------------- playbooks
 
 

@@ -62,15 +62,14 @@ from socialgov.audit.report import (
     TermRow,
     TermValue,
 )
+from socialgov.config import DEFAULT_OPTIONS
 from socialgov.coverage import has_crisis_path, playbook_coverage, selected_channels
 from socialgov.coverage import key as channel_key
 from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.model import Account, ChannelBase, Entity, Model, Person, Team
+from socialgov.model import Account, ChannelBase, Entity, Model, Person, Policy, Team
 from socialgov.rules.base import RuleInfo
+from socialgov.rules.engagement import ESCALATING_PURPOSES
 from socialgov.terms import term_key
-
-PLAYBOOK_PURPOSES = ("service", "sales", "pr")
-"""Purposes whose channels need a playbook (SG501)."""
 
 NONE_KEY = "(none)"
 
@@ -91,23 +90,28 @@ class AuditInput:
     root: str = ""
     tool_version: str = ""
 
+    def option(self, name: str) -> Any:
+        """An option from socialgov.yaml, or its default."""
+        return self.options.get(name, DEFAULT_OPTIONS[name])
+
     @property
     def dormant_days(self) -> int:
-        return int(self.options.get("dormant_days", 180))
+        return int(self.option("dormant_days"))
 
     @property
     def accountable_employment(self) -> tuple[str, ...]:
-        return tuple(self.options.get("accountable_employment", ("full_time",)))
+        return tuple(self.option("accountable_employment"))
 
     @property
     def forum_min_active_members(self) -> int:
-        return int(self.options.get("forum_min_active_members", 50))
+        return int(self.option("forum_min_active_members"))
 
 
-Progress = Callable[[str], None]
+StepHook = Callable[[str], None]
+"""Told the name of each stage of the report as it begins (for a progress bar)."""
 
 
-def build_report(data: AuditInput, progress: Progress | None = None) -> AuditReport:
+def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditReport:
     """Every section of the audit, from the model and the findings."""
     step = progress or (lambda _name: None)
     step("channels")
@@ -512,43 +516,31 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
     terms = []
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
-        stated = {c.id: c.terms[name] for c in channels if name in c.terms}
+        stated = {channel_key(c): c.terms[name] for c in channels if name in c.terms}
         common = Counter(term_key(v) for v in stated.values())
         majority = min(common, key=lambda k: (-common[k], k)) if common else None
-
-        def reference(
-            channel: ChannelBase,
-            name: str = name,
-            canonical: list = canonical,
-            majority: str | None = majority,
-        ) -> str | None:
-            for policy, value in canonical:
-                if channel.adopts(policy.id) is not None:
-                    return term_key(value)
-            return term_key(canonical[0][1]) if canonical else majority
-
         cells = []
         differing: set[str] = set()
+        holders: dict[str, list[ChannelBase]] = defaultdict(list)
         for channel in channels:
-            if channel.id not in stated:
+            if channel_key(channel) not in stated:
                 cells.append(TermCell(None))
                 continue
-            value = stated[channel.id]
-            differs = term_key(value) != reference(channel)
+            value = stated[channel_key(channel)]
+            holders[term_key(value)].append(channel)
+            differs = term_key(value) != _reference(channel, canonical, majority)
             if differs:
                 differing.add(term_key(value))
             cells.append(TermCell(display(value), differs))
-        values = []
-        for key in sorted(common, key=lambda k: (-common[k], k)):
-            holders = [c for c in channels if c.id in stated and term_key(stated[c.id]) == key]
-            values.append(
-                TermValue(
-                    value=display(stated[holders[0].id]),
-                    social=tuple(c.id for c in holders if c.social),
-                    traditional=tuple(c.id for c in holders if not c.social),
-                    differs=key in differing,
-                )
+        values = [
+            TermValue(
+                value=display(stated[channel_key(holders[key][0])]),
+                social=tuple(c.id for c in holders[key] if c.social),
+                traditional=tuple(c.id for c in holders[key] if not c.social),
+                differs=key in differing,
             )
+            for key in sorted(common, key=lambda k: (-common[k], k))
+        ]
         terms.append(
             TermRow(
                 term=name,
@@ -566,6 +558,16 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
         social=sum(1 for c in channels if c.social),
         terms=tuple(terms),
     )
+
+
+def _reference(
+    channel: ChannelBase, canonical: Sequence[tuple[Policy, Any]], majority: str | None
+) -> str | None:
+    """What ``channel`` should state for a term, compared as ``term_key`` compares values."""
+    for policy, value in canonical:
+        if channel.adopts(policy.id) is not None:
+            return term_key(value)
+    return term_key(canonical[0][1]) if canonical else majority
 
 
 def _handoff_complete(handoff: Any) -> bool:
@@ -605,7 +607,7 @@ def playbook_section(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCovera
         uncovered=tuple(r.id for r in accounts if not r.playbooks),
         no_crisis_path=tuple(r.id for r in accounts if not r.crisis_path),
         required_uncovered=tuple(
-            _ref(r) for r in live if r.purpose in PLAYBOOK_PURPOSES and not r.playbooks
+            _ref(r) for r in live if r.purpose in ESCALATING_PURPOSES and not r.playbooks
         ),
     )
 

@@ -513,3 +513,44 @@ def test_text_output_never_carries_escapes_or_forged_lines(
     commands = [line for line in lines if line.startswith("::")]
     assert commands and all(line.startswith(("::error ", "::warning ")) for line in commands)
     assert "./::warning::named.yaml:3:1: SG101" in out
+
+
+# --------------------------------------------------------------------------- patterns in bounded time
+
+
+def test_include_patterns_match_file_names_in_linear_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], time_limit: TimeLimit
+) -> None:
+    # With Python's re this pattern takes minutes on each of these names; RE2 takes microseconds.
+    config = 'include: ["**/*.yaml"]\nexclude: ["*a*a*a*a*a*a*a*a*a*a*a*a*b"]\n'
+    root = make_repo(tmp_path / "repo", {f"{'a' * 80}{i}.yaml": "a: 1\n" for i in range(5)}, config)
+    with time_limit(20):
+        _, report, err = lint_json(root, capsys, "--select", "SG1")
+    assert err == "" and report["summary"]["files"] == 7  # type: ignore[index]
+
+
+def test_an_invalid_include_pattern_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "repo", {}, 'exclude: ["\\\\"]\n')
+    message = one_line_error(["lint", "--root", str(root)], capsys)
+    assert message.startswith("exclude: Invalid git pattern: '\\\\'; write it as in a .gitignore")
+
+
+def test_a_rule_pattern_that_backtracks_stops_the_run_in_bounded_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], time_limit: TimeLimit
+) -> None:
+    rule = (
+        "kind: Rule\nid: slow\ncode: ACME001\n"
+        "select: {kind: Account, where: {handle: {matches: '(a|aa)+$'}}}\n"
+        "assert: {field: owner, present: true}\n"
+    )
+    account = "kind: Account\nid: evil\nplatform: x\nhandle: " + "a" * 60 + "!\n"
+    root = make_repo(tmp_path / "repo", {"rules/slow.yaml": rule, "evil.yaml": account})
+    with time_limit(30):
+        message = one_line_error(["lint", "--root", str(root)], capsys)
+    assert message.startswith(
+        "rules/slow.yaml:1:1: Rule slow: where.handle.matches: the pattern '(a|aa)+$' took more "
+        "than 0.5 s on the value 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': it backtracks "
+        "catastrophically"
+    )

@@ -806,10 +806,7 @@ def discover(
     reachable under several names through links is read once, under its own name when that is
     selected. With ``max_files``, discovery stops once it has found one file more than that.
     """
-    import pathspec
-
-    included = pathspec.GitIgnoreSpec.from_lines(include)
-    excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
+    included, excluded = _spec("include", include), _spec("exclude", exclude)
 
     def wanted(relpath: str) -> bool:
         return included.match_file(relpath) and not excluded.match_file(relpath)
@@ -834,6 +831,28 @@ def discover(
                 break
     problems.sort(key=lambda finding: finding.path)
     return sorted(relpath for _, relpath in by_real.values()), problems
+
+
+def _spec(option: str, patterns: Sequence[str]) -> Any:
+    """``patterns`` as a gitignore-style matcher, on RE2 when it is installed: a pattern from a
+    pull request's socialgov.yaml can then never take more than linear time on a file name
+    (Python's ``re`` takes exponential time on some patterns, ``*a*a*a*a*a*a*a*b`` for one)."""
+    import pathspec
+
+    from socialgov.errors import SocialgovError
+
+    try:
+        import re2  # noqa: F401
+
+        backend = "re2"
+    except ImportError:  # pragma: no cover - google-re2 is a dependency; a platform may lack it
+        backend = None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns, backend=backend)
+    except ValueError as exc:
+        raise SocialgovError(
+            f"{option}: {exc}; write it as in a .gitignore file ('**/*.yaml', 'ci/**')"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
+from socialgov.errors import SocialgovError
 from socialgov.model import KINDS, REFERENCES
 
 if TYPE_CHECKING:
@@ -100,6 +101,47 @@ COMBINATORS: tuple[str, ...] = ("all", "any", "not")
 SELECTOR_KEYS: tuple[str, ...] = ("kind", "where")
 
 Path_ = tuple[str | int, ...]
+
+
+MATCH_SECONDS: Final = 0.5
+"""How long one ``matches`` may take on one value before the run stops (see PatternTooSlow)."""
+
+
+class PatternTooSlow(SocialgovError):
+    """A ``matches`` pattern that backtracks catastrophically on a value: the run stops (exit 2)
+    rather than hang, since a rule's pattern is as untrusted as the repository it comes in."""
+
+
+def _bounded_search(
+    operand: str, pattern: re.Pattern[str], where: Sequence[str | int]
+) -> Callable[[Any], bool]:
+    """Search with ``pattern``, giving up after MATCH_SECONDS: Python's ``re`` cannot be
+    interrupted, so the same pattern runs on ``regex`` (the same syntax) with a timeout."""
+    import regex
+
+    try:
+        bounded = regex.compile(operand)
+    except regex.error:  # pragma: no cover - regex reads every pattern re reads
+        bounded = None
+
+    def search(item: Any) -> bool:
+        if not isinstance(item, str):
+            if not _is_number(item):
+                return False
+            item = str(item)
+        if bounded is None:  # pragma: no cover
+            return pattern.search(item) is not None
+        try:
+            return bounded.search(item, timeout=MATCH_SECONDS) is not None
+        except TimeoutError:
+            shown = item if len(item) <= 40 else item[:37] + "..."
+            raise PatternTooSlow(
+                f"{_show_path(where) or 'matches'}: the pattern '{operand}' took more than "
+                f"{MATCH_SECONDS} s on the value '{shown}': it backtracks catastrophically; "
+                "rewrite it without nested or overlapping repetition such as (a+)+ or (a|aa)+"
+            ) from None
+
+    return search
 
 
 class SelectorError(ValueError):
@@ -510,13 +552,7 @@ def _operator_test(op: str, operand: Any, path: FieldPath, where: Path_) -> Test
                 where,
             ) from None
 
-        def search(item: Any) -> bool:
-            if isinstance(item, str):
-                return pattern.search(item) is not None
-            if _is_number(item):
-                return pattern.search(str(item)) is not None
-            return False
-
+        search = _bounded_search(operand, pattern, where)
         return lambda value, _: _any_item(value, search)
     if op in _COMPARE:
         if not (_is_number(operand) or isinstance(operand, str)):

@@ -36,6 +36,7 @@ from socialgov.selectors import (
     Condition,
     FieldPath,
     Match,
+    PatternTooSlow,
     Selector,
     SelectorError,
     compile_condition,
@@ -379,6 +380,17 @@ class CompiledRule:
     base: Path_ = ()
     """Where the Rule is written: its document and its path inside it."""
 
+    def checked_violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
+        """:meth:`violations`, naming this Rule when one of its patterns is too slow to match."""
+        try:
+            yield from self.violations(model, ctx)
+        except PatternTooSlow as exc:
+            where = ""
+            if self.document is not None:
+                pos = self.document.locate(self.base)
+                where = f"{self.document.path}:{pos.line}:{pos.column}: "
+            raise PatternTooSlow(f"{where}Rule {self.id}: {exc}") from None
+
     def violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
         selected = select(model, self.selector, ctx.as_of)
         for assertion in self.per_entity:
@@ -453,7 +465,7 @@ class CompiledRule:
             options=dict(docs.get("options") or {}),
             example_fail=str(docs.get("example_fail") or ""),
             example_pass=str(docs.get("example_pass") or ""),
-            check=self.violations,
+            check=self.checked_violations,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from socialgov.errors import SocialgovError
 from socialgov.findings import Finding
 from socialgov.model import Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
@@ -47,6 +48,8 @@ def run_rules(model: Model, rules: Iterable[RuleInfo], ctx: RuleContext) -> list
             continue
         try:
             findings.extend(to_finding(info, v) for v in info.check(model, ctx))
+        except SocialgovError:
+            raise  # says itself what to fix (a pattern too slow to match): exit 2, not a crash
         except Exception as error:
             raise RuleCrashed(info, error) from error
     return findings

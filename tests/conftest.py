@@ -204,3 +204,33 @@ def run_audit(root: Path, *, as_of: dt.date = AS_OF, **overrides: object) -> Aud
 
     config: Config = load_config(root).with_overrides(as_of=as_of, **overrides)
     return audit(config)
+
+
+def _libyaml_stops_flow_nesting_at() -> int | None:
+    """libyaml 0.2.6 (PyYAML 6.0.4 wheels) refuses flow collections nested 1,000 deep before it
+    hands over any event; older versions nest as deep as memory allows. Returns the depth at
+    which the parser itself stops, or None."""
+    import yaml
+
+    try:
+        parser = yaml._yaml.CParser("[" * 2000)  # type: ignore[attr-defined]
+        parser.get_event()
+        parser.get_event()
+    except yaml.YAMLError as error:
+        if "maximum nesting depth" in str(error):
+            return error.problem_mark.column  # type: ignore[attr-defined,no-any-return]
+    except AttributeError:  # no libyaml at all
+        return None
+    return None
+
+
+LIBYAML_FLOW_LIMIT = _libyaml_stops_flow_nesting_at()
+
+
+def flow_depth_column(our_column: int, chars_per_level: int) -> int:
+    """Where a line of nested flow lists is reported: at socialgov's own depth limit, or where
+    libyaml stopped when it refuses first (see LIBYAML_FLOW_LIMIT). Flow mappings are not
+    affected: libyaml hands over their events as it goes, so socialgov's limit comes first."""
+    if LIBYAML_FLOW_LIMIT is None:
+        return our_column
+    return LIBYAML_FLOW_LIMIT * chars_per_level + 1

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import flow_depth_column
 from socialgov.findings import Position
 from socialgov.loader import (
     DEFAULT_LIMITS,
@@ -417,8 +418,8 @@ def test_node_limit_counts_the_whole_file() -> None:
 @pytest.mark.parametrize(
     ("text", "position"),
     [
-        ("[" * 10_000, (1, 65)),
-        ("[" * 10_000 + "]" * 10_000, (1, 65)),
+        ("[" * 10_000, (1, flow_depth_column(65, 1))),
+        ("[" * 10_000 + "]" * 10_000, (1, flow_depth_column(65, 1))),
         ("{a: " * 10_000 + "}" * 10_000, (1, 257)),
         ("".join("  " * i + "a:\n" for i in range(3000)), (65, 129)),
         ("- " * 5000 + "x\n", (1, 129)),

@@ -295,12 +295,7 @@ class _Builder:
         if len(self.stack) + height > self.limits["max_depth"]:
             raise _Problem(
                 self.position(event),
-                limit_message(
-                    f"lists and mappings are nested more than {self.limits['max_depth']} levels "
-                    "deep here",
-                    "max_depth",
-                    "flatten the data",
-                ),
+                _depth_message(self.limits["max_depth"]),
             )
 
     def _check_tag(self, event: Event, tag: str | None, plain: str) -> None:
@@ -581,12 +576,27 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
         mark = exc.problem_mark or exc.context_mark
         pos = _within(text, Position(mark.line + 1, mark.column + 1)) if mark else document_start
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
+        if "maximum nesting depth" in problem:
+            # libyaml 0.2.6 and later refuse flow collections nested 1,000 deep before they
+            # hand over a single event, so the limit is reported at the parser's position.
+            depth = _depth_message(limits["max_depth"])
+            if not any(f.message == depth for f in findings):  # the same problem, told once
+                findings.append(syntax_finding(path, depth, pos))
+            return ParsedFile(path, documents, findings)
         tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
         hint = _hint("'\\t'" if tab else problem)
         findings.append(syntax_finding(path, f"invalid YAML: {problem}; {hint}", pos))
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
         findings.append(_character_finding(text, path, exc))
     return ParsedFile(path, documents, findings)
+
+
+def _depth_message(max_depth: int) -> str:
+    return limit_message(
+        f"lists and mappings are nested more than {max_depth} levels deep here",
+        "max_depth",
+        "flatten the data",
+    )
 
 
 _HINTS = (

@@ -554,3 +554,25 @@ def test_a_rule_pattern_that_backtracks_stops_the_run_in_bounded_time(
         "than 0.5 s on the value 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': it backtracks "
         "catastrophically"
     )
+
+
+@pytest.mark.parametrize("baseline", ["../outside.json", "/dev/zero", "link/b.json"])
+def test_the_config_baseline_stays_inside_the_repository(
+    baseline: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path / "repo", {}, f"baseline: {baseline}\n")
+    (root / "link").symlink_to(tmp_path, target_is_directory=True)
+    message = one_line_error(["lint", "--root", str(root)], capsys)
+    assert message.startswith(f"socialgov.yaml:1:11: baseline: '{baseline}' is outside the")
+
+
+def test_a_baseline_that_is_a_pipe_is_refused_without_blocking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], time_limit: TimeLimit
+) -> None:
+    root = make_repo(tmp_path / "repo", {})
+    os.mkfifo(root / "baseline.json")
+    with time_limit(10):
+        message = one_line_error(
+            ["lint", "--root", str(root), "--baseline", str(root / "baseline.json")], capsys
+        )
+    assert "cannot be read (not a regular file)" in message

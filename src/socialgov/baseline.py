@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialgov.errors import SocialgovError
 from socialgov.findings import Finding
+from socialgov.loader import read_bounded
 from socialgov.writer import write_atomic
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from socialgov.lint import LintResult
 
 VERSION = 1
+MAX_BYTES = 256 * 1024 * 1024
+"""The largest baseline file read (a finding takes about 40 bytes in one)."""
 
 
 def baseline_text(findings: Iterable[Finding]) -> str:
@@ -61,12 +64,13 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
 def read_baseline(path: Path) -> list[str]:
     """The fingerprints recorded in ``path``, one per recorded finding."""
     how = f"create it with 'socialgov lint --write-baseline {path}'"
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # bounded, and never a pipe or a device: the path may come from a pull request
+        text = read_bounded(path, MAX_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise SocialgovError(f"baseline {path}: no such file; {how}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SocialgovError(f"baseline {path}: cannot be read ({exc}); {how}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SocialgovError(f"baseline {path}: cannot be read ({reason}); {how}") from None
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -116,7 +116,22 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
         pos = parsed.documents[0].locate(error.path, key=error.at_key)
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise SocialgovError(f"{shown}:{pos.line}:{pos.column}: {error.message}{more}")
+    baseline = data.get("baseline")
+    if isinstance(baseline, str) and not _inside(root, baseline):
+        pos = parsed.documents[0].locate(("baseline",))
+        raise SocialgovError(
+            f"{shown}:{pos.line}:{pos.column}: baseline: '{baseline}' is outside the "
+            "repository; keep the baseline file in it, as a path relative to the repository's "
+            "root (--baseline on the command line may name any file)"
+        )
     return _from_data(root, path, data)
+
+
+def _inside(root: Path, relpath: str) -> bool:
+    """Whether ``relpath`` names a place inside ``root`` (links followed)."""
+    if Path(relpath).is_absolute():
+        return False
+    return (root / relpath).resolve().is_relative_to(root.resolve())
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -709,7 +709,7 @@ def load_file(root: Path, relpath: str, limits: dict[str, int] | None = None) ->
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     try:
         raw = read_bounded(root / relpath, limits["max_file_bytes"])
-    except _TooBig as exc:
+    except FileTooBig as exc:
         return ParsedFile(
             relpath,
             [],
@@ -762,9 +762,11 @@ def _encoding_hint(raw: bytes) -> str:
     )
 
 
-class _TooBig(Exception):
-    def __init__(self, size: int) -> None:
-        super().__init__(size)
+class FileTooBig(OSError):
+    """A file over the size limit, which is not read."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(0, f"{size:,} bytes, over the limit of {limit:,}")
         self.size = size
 
 
@@ -782,11 +784,11 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise OSError(0, "not a regular file")
         if info.st_size > max_bytes:
-            raise _TooBig(info.st_size)
+            raise FileTooBig(info.st_size, max_bytes)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(max_bytes + 1)
         if len(raw) > max_bytes:
-            raise _TooBig(max(len(raw), info.st_size))
+            raise FileTooBig(max(len(raw), info.st_size), max_bytes)
         return raw
     finally:
         os.close(fd)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -576,3 +577,11 @@ def test_a_baseline_that_is_a_pipe_is_refused_without_blocking(
             ["lint", "--root", str(root), "--baseline", str(root / "baseline.json")], capsys
         )
     assert "cannot be read (not a regular file)" in message
+
+
+def test_docs_security_lists_every_limit_with_its_default() -> None:
+    from socialgov.loader import DEFAULT_LIMITS
+
+    text = (PROJECT / "docs" / "security.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| ([\d,]+)", text, flags=re.M)
+    assert {name: int(value.replace(",", "")) for name, value in rows} == DEFAULT_LIMITS

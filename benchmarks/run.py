@@ -294,7 +294,15 @@ def run_peers(
                 f"check-jsonschema {peer_version('check-jsonschema')} "
                 "--schemafile schemas/document.schema.json",
             ),
-            [checker, "--schemafile", str(schema), *[f for f in files if f != "socialgov.yaml"]],
+            [
+                checker,
+                # the schemas' $id is a web address: resolve their $refs from this checkout
+                "--base-uri",
+                schema.as_uri(),
+                "--schemafile",
+                str(schema),
+                *[f for f in files if f != "socialgov.yaml"],
+            ],
             runs,
             env,
             tree,

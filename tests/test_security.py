@@ -585,3 +585,32 @@ def test_docs_security_lists_every_limit_with_its_default() -> None:
     text = (PROJECT / "docs" / "security.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \| ([\d,]+)", text, flags=re.M)
     assert {name: int(value.replace(",", "")) for name, value in rows} == DEFAULT_LIMITS
+
+
+def test_every_command_answers_the_whole_corpus(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    time_limit: TimeLimit,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    corpus = {path.name: path.read_bytes() for path in HOSTILE.glob("*.yaml")}
+    root = make_repo(tmp_path / "repo", dict(corpus))
+    readers = [name for name, command in cli.commands.items() if _takes(command, "--root")]
+    for name in readers:
+        with time_limit(60):
+            code = main([name, "--root", str(root), "--as-of", AS_OF.isoformat()])
+        out, err = capsys.readouterr()
+        assert code in (0, 1), (name, err)
+        assert "Traceback" not in out + err and "internal error" not in err, name
+        assert RAW.findall(out + err) == [], name
+    # fix opens files for editing only when the safe loader could read them.
+    main(["fix", "--root", str(root), "--diff"])
+    err = capsys.readouterr().err
+    assert "billion-laughs.yaml:8:8: not fixed: the file expands to more than" in err
+    column = flow_depth_column(65, 1)
+    assert f"deep-flow.yaml:1:{column}: not fixed: lists and mappings are nested" in err
+    assert not list(tmp_path.rglob("pwned*"))
+
+
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialgov.config import Config
+from socialgov.findings import Finding
 from socialgov.model import PolicyRef, entity_mappings
 from socialgov.platforms import bare_handle, canonical_platform, canonical_url, same_url
+from socialgov.reporters.base import one_line, terminal_safe
 from socialgov.writer import (
     FileChangedError,
     NodePath,
@@ -261,12 +263,19 @@ def fix_files(config: Config, paths: Sequence[str] | None = None) -> list[str]:
     return [f for f in files if any(f == w or f.startswith(f"{w}/") for w in wanted)]
 
 
-def policy_versions(config: Config) -> dict[str, int]:
-    """The current version of every policy in the repository."""
+def survey(config: Config) -> tuple[dict[str, int], dict[str, Finding]]:
+    """The current version of every policy in the repository, and the files the loader could
+    not read safely (their first SG100 finding): a hostile file (an alias bomb, nesting too deep
+    for ruamel.yaml's recursive reader, bytes over a limit) is never opened for editing."""
     from socialgov.lint import load_repository
 
-    model = load_repository(config).model
-    return {p.id: p.version for p in model.policies if isinstance(p.version, int)}
+    repo = load_repository(config)
+    versions = {p.id: p.version for p in repo.model.policies if isinstance(p.version, int)}
+    unreadable: dict[str, Finding] = {}
+    for finding in repo.findings:
+        if finding.code == "SG100":
+            unreadable.setdefault(finding.path, finding)
+    return versions, unreadable
 
 
 def fix_repository(
@@ -277,9 +286,16 @@ def fix_repository(
     diff: bool = False,
 ) -> FixResult:
     """Fix every file of the repository (or of PATHS); with ``diff``, write nothing."""
-    ctx = FixContext(policy_versions(config))
+    versions, unreadable = survey(config)
+    ctx = FixContext(versions)
     result = FixResult()
     for relpath in fix_files(config, paths):
+        if relpath in unreadable:
+            problem = unreadable[relpath]
+            result.skipped.append(
+                Skipped(relpath, problem.line, f"not fixed: {problem.message}", problem.column)
+            )
+            continue
         try:
             opened = read_yaml(config.root / relpath)
         except YamlReadError as exc:
@@ -319,11 +335,16 @@ def render_result(result: FixResult, *, diff: bool) -> tuple[str, str]:
     """(stdout, stderr) for the command line: per change ``path:line: CODE what``."""
     out: list[str] = []
     err: list[str] = []
+    # Paths, messages and diffs quote the repository: nothing reaches the terminal raw.
     if diff:
-        out.extend(result.diffs)
+        out.extend(terminal_safe(d) for d in result.diffs)
     else:
-        out.extend(f"{a.path}:{a.line}: {a.code} {a.message}\n" for a in result.applied)
-    err.extend(f"{s.path}:{s.line}:{s.column}: {s.reason}\n" for s in result.skipped)
+        out.extend(
+            f"{one_line(a.path)}:{a.line}: {a.code} {one_line(a.message)}\n" for a in result.applied
+        )
+    err.extend(
+        f"{one_line(s.path)}:{s.line}:{s.column}: {one_line(s.reason)}\n" for s in result.skipped
+    )
     count = len(result.applied)
     files = len(result.diffs) if diff else result.files_changed
     noun = "fix" if count == 1 else "fixes"

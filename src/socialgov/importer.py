@@ -30,6 +30,7 @@ from socialgov.platforms import (
     normalize_url,
     same_url,
 )
+from socialgov.reporters.base import one_line
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -606,7 +607,10 @@ def render_result(result: ImportResult, out: Path) -> tuple[str, str]:
     for path in result.written:
         count = len(result.files[path.name])
         lines.append(f"wrote {path} ({count} account{'s' if count != 1 else ''})\n")
-    err = [f"{result.source}:{s.row}: {s.reason}; row skipped\n" for s in result.skipped]
+    err = [  # a reason may quote a cell: nothing reaches the terminal raw
+        f"{one_line(str(result.source))}:{s.row}: {one_line(s.reason)}; row skipped\n"
+        for s in result.skipped
+    ]
     imported = len(result.accounts)
     summary = f"Imported {imported} account{'s' if imported != 1 else ''} from {result.rows} rows"
     if result.skipped:

@@ -267,7 +267,7 @@ def test_broken_files_are_reported_and_others_still_fixed(
     )
     assert fix(root) == 1
     err = capsys.readouterr().err
-    assert "b.yaml:4:1: not fixed: cannot edit invalid YAML" in err
+    assert "b.yaml:4:1: not fixed: invalid YAML: while parsing a flow sequence" in err
     assert "platform: x" in (root / "a.yaml").read_text(encoding="utf-8")
 
 

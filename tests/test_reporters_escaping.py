@@ -190,3 +190,43 @@ def test_audit_terminal_and_json(
         assert "\u202eexe.txt" in json.dumps(json.loads(out), ensure_ascii=False)
     else:
         assert not any(line.startswith("forged") for line in out.splitlines())
+
+
+# --------------------------------------------------------------------------- the helpers
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),  # CSI
+        ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),  # OSC, ended by BEL
+        ("\x1b]8;;http://evil\x1b\\link", "\\x1b]8;;http://evil\\x1b\\link"),  # OSC 8 hyperlink
+        ("\x9b31m\x9d0;t\x9c", "\\x9b31m\\x9d0;t\\x9c"),  # the one-character C1 forms
+        ("a\x7fb\x00c\x08d\re", "a\\x7fb\\x00c\\x08d\\x0de"),
+        ("user\u202egnp.exe", "user\\u202egnp.exe"),  # RIGHT-TO-LEFT OVERRIDE
+        (
+            "\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d",
+            "\\u2066\\u2067\\u2068\\u2069\\u202a\\u202b\\u202c\\u202d",
+        ),
+        ("\u200e\u200f\u061c", "\\u200e\\u200f\\u061c"),
+        ("\u2028\u2029", "\\u2028\\u2029"),
+        ("tab\tand\nline", "tab\tand\nline"),  # kept: they do not move the cursor elsewhere
+        ("café ✓ 👩‍👩‍👧 Ünïcødé", "café ✓ 👩‍👩‍👧 Ünïcødé"),  # ordinary text, emoji joiners too
+    ],
+)
+def test_terminal_safe(text: str, shown: str) -> None:
+    from socialgov.reporters.base import terminal_safe
+
+    assert terminal_safe(text) == shown
+
+
+def test_one_line_json_text_and_xml_safe() -> None:
+    from socialgov.reporters.base import json_text, one_line, xml_safe
+
+    assert one_line("a\r\nb\nc\x1b") == "a\\nb\\nc\\x1b"
+    data = {"k": "\x1b\x9b\u202e\u2028\x7f\n"}
+    text = json_text(data)
+    assert RAW_CONTROL.findall(text) == [] and json.loads(text) == data
+    assert xml_safe("\x00\x0b\ufffe\uffff\ud800\x9b\u202e<&>\t\n") == (
+        "\\x00\\x0b\\ufffe\\uffff\\ud800\\x9b\\u202e<&>\t\n"
+    )

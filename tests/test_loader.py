@@ -816,3 +816,8 @@ def test_a_syntax_error_at_the_end_of_a_file_without_a_final_line_break_is_insid
     # libyaml points at the line after the last one; editors cannot go there.
     assert only_finding(parse("a: 1\nb: ["))[:2] == (2, 5)
     assert only_finding(parse("a: 1\nb: [\n"))[:2] == (3, 1)
+
+
+def test_a_parsed_file_counts_the_nodes_of_the_documents_it_keeps() -> None:
+    assert parse("a: &x [1, 2]\nb: [*x, *x]\n").nodes == 13  # mapping, 2 keys, 3, 1 + 3 + 3
+    assert parse("[1]\n---\n[*nowhere]\n").nodes == 2  # the dropped document cost nothing

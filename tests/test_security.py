@@ -614,3 +614,18 @@ def test_every_command_answers_the_whole_corpus(
 
 
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_aliases_across_many_files_stop_at_the_run_wide_node_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Each file is well under max_nodes_per_file; together they are over max_total_nodes.
+    aliases = (
+        "big: &big [" + ", ".join(["x"] * 100) + "]\nmany: [" + ", ".join(["*big"] * 100) + "]\n"
+    )
+    files = {f"f{i}.yaml": aliases for i in range(3)}
+    root = make_repo(tmp_path / "repo", files, "limits: {max_total_nodes: 25000}\n")
+    message = one_line_error(["lint", "--root", str(root)], capsys)
+    assert message.startswith(
+        "the repository's YAML files expand to more than 25,000 nodes (limits.max_total_nodes)"
+    )

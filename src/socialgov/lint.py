@@ -110,7 +110,7 @@ def load_repository(
             "narrow 'include' or add to 'exclude' in socialgov.yaml, or raise limits.max_files"
         )
     documents: list[Document] = []
-    total = 0
+    total = nodes = 0
     try:
         for done, parsed in enumerate(load_all(root, files, limits, parse_cache), 1):
             total += parsed.size
@@ -120,6 +120,14 @@ def load_repository(
                     f"{limits['max_total_bytes']:,} bytes (limits.max_total_bytes); narrow "
                     "'include' or add to 'exclude' in socialgov.yaml, or raise "
                     "limits.max_total_bytes"
+                )
+            nodes += parsed.nodes
+            if nodes > limits["max_total_nodes"]:
+                raise SocialgovError(
+                    f"the repository's YAML files expand to more than "
+                    f"{limits['max_total_nodes']:,} nodes (limits.max_total_nodes), aliases "
+                    "counted as what they repeat; remove aliases that repeat large parts, narrow "
+                    "'include', or raise limits.max_total_nodes"
                 )
             findings.extend(parsed.findings)
             documents.extend(parsed.documents)

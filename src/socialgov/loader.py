@@ -73,6 +73,7 @@ DEFAULT_LIMITS: dict[str, int] = {
     "max_file_bytes": 20 * 1024 * 1024,
     "max_total_bytes": 512 * 1024 * 1024,
     "max_nodes_per_file": 2_000_000,
+    "max_total_nodes": 50_000_000,
     "max_depth": 64,
     "max_scalar_chars": 100_000,
     "max_documents_per_file": 10_000,
@@ -178,6 +179,8 @@ class ParsedFile:
     findings: list[Finding]
     size: int = 0
     """How many bytes were read."""
+    nodes: int = 0
+    """How many YAML nodes the file expands to, aliases counted as what they repeat."""
 
 
 def _finding(code: str, name: str, message: str, path: str, pos: Position, key: str) -> Finding:
@@ -529,6 +532,7 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
     builder = _Builder(path, limits)
     skipping = False
     started = 0
+    kept = 0  # nodes of the documents kept: those of a dropped document were never built
     document_start = Position(1, 1)
     try:
         parser = _Parser(text)
@@ -567,6 +571,7 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
                 skipping = True  # the rest of this document is not read; the next one is
                 continue
             if value is not None:
+                kept += value.size
                 findings.extend(builder.findings)
                 source = value.source
                 if not isinstance(source, SourceMap):
@@ -582,13 +587,13 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
             depth = _depth_message(limits["max_depth"])
             if not any(f.message == depth for f in findings):  # the same problem, told once
                 findings.append(syntax_finding(path, depth, pos))
-            return ParsedFile(path, documents, findings)
+            return ParsedFile(path, documents, findings, nodes=kept)
         tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
         hint = _hint("'\\t'" if tab else problem)
         findings.append(syntax_finding(path, f"invalid YAML: {problem}; {hint}", pos))
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
         findings.append(_character_finding(text, path, exc))
-    return ParsedFile(path, documents, findings)
+    return ParsedFile(path, documents, findings, nodes=kept)
 
 
 def _depth_message(max_depth: int) -> str:

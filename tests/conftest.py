@@ -234,3 +234,23 @@ def flow_depth_column(our_column: int, chars_per_level: int) -> int:
     if LIBYAML_FLOW_LIMIT is None:
         return our_column
     return LIBYAML_FLOW_LIMIT * chars_per_level + 1
+
+
+DenyReads = Callable[[Callable[[str], bool]], None]
+
+
+@pytest.fixture
+def deny_reads(monkeypatch: pytest.MonkeyPatch) -> DenyReads:
+    """``deny_reads(lambda path: ...)``: opening a matching path fails with "Permission denied",
+    as chmod 000 makes it for a normal user (tests may run as root, where it does not)."""
+    real_open = os.open
+
+    def install(matches: Callable[[str], bool]) -> None:
+        def deny(path: object, *args: object, **kwargs: object) -> int:
+            if matches(str(path)):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", deny)
+
+    return install

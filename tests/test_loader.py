@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import flow_depth_column
+from conftest import DenyReads, flow_depth_column
 from socialgov.findings import Position
 from socialgov.loader import (
     DEFAULT_LIMITS,
@@ -652,18 +652,11 @@ def test_read_bounded_refuses_a_fifo_without_blocking(
         read_bounded(fifo, 100)
 
 
-def test_unreadable_file_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_is_a_finding(tmp_path: Path, deny_reads: DenyReads) -> None:
     # Tests may run as root, where chmod 000 does not deny reads: the OSError path is simulated
     # here; tests/test_security.py checks a real permission denial.
     (tmp_path / "secret.yaml").write_text("a: 1\n")
-    real_open = os.open
-
-    def deny(path: object, *args: object, **kwargs: object) -> int:
-        if str(path).endswith("secret.yaml"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "open", deny)
+    deny_reads(lambda path: path.endswith("secret.yaml"))
     line, column, message = only_finding(load_file(tmp_path, "secret.yaml"))
     assert (line, column) == (1, 1)
     assert "cannot read the file: Permission denied" in message

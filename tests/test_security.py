@@ -22,7 +22,7 @@ import click
 import pytest
 import yaml
 
-from conftest import AS_OF, PROJECT, flow_depth_column
+from conftest import AS_OF, PROJECT, DenyReads, flow_depth_column
 from socialgov.cli import cli, main
 
 HOSTILE = PROJECT / "tests" / "hostile"
@@ -287,19 +287,12 @@ def test_links_out_of_the_repository_are_findings_and_never_read(
 
 
 def test_unreadable_file_simulated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, deny_reads: DenyReads, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # As root, chmod 000 does not stop reads; the OSError path is simulated here, and
     # test_unreadable_file_for_real below denies the read for real.
     root = make_repo(tmp_path / "repo", {"secret.yaml": "kind: Team\nid: t\n"})
-    real_open = os.open
-
-    def deny(path: object, *args: object, **kwargs: object) -> int:
-        if str(path).endswith("secret.yaml"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "open", deny)
+    deny_reads(lambda path: path.endswith("secret.yaml"))
     _, report, _ = lint_json(root, capsys)
     [(rule, line, column, message)] = findings_in(report, "secret.yaml")
     assert (rule, line, column) == ("SG100", 1, 1)
@@ -416,7 +409,7 @@ def test_broken_socialgov_yaml_is_one_line_naming_the_position(
 
 
 def test_socialgov_yaml_that_is_not_a_readable_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, deny_reads: DenyReads, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, link, denied = tmp_path / "folder", tmp_path / "link", tmp_path / "denied"
     (folder / "socialgov.yaml").mkdir(parents=True)
@@ -431,14 +424,7 @@ def test_socialgov_yaml_that_is_not_a_readable_file(
     assert "cannot read the file: No such file or directory" in one_line_error(
         ["lint", "--root", str(link)], capsys
     )
-    real_open = os.open
-
-    def deny(path: object, *args: object, **kwargs: object) -> int:
-        if str(path).startswith(str(denied)):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "open", deny)
+    deny_reads(lambda path: path.startswith(str(denied)))
     assert one_line_error(["lint", "--root", str(denied)], capsys) == (
         "socialgov.yaml:1:1: cannot read the file: Permission denied; make it a readable YAML "
         "file or remove it"

@@ -137,6 +137,48 @@ def test_unknown_reference_is_sg104_at_the_reference_with_a_suggestion(make_repo
     assert "Policy 'missing'" in findings[1].message
 
 
+def test_suggestions_search_each_kind_set_and_repeat_per_reference() -> None:
+    # The same typo in many references gets the same suggestion each time; a reference that may
+    # name a Person or a Team is matched against both kinds' ids; a kind without a close id
+    # gets none.
+    text = (
+        PEOPLE
+        + "teams:\n  - {id: care-team}\n"
+        + "accounts:\n"
+        + "".join(
+            f"  - {{id: a{i}, platform: x, owner: jdoee, team: care-tem}}\n" for i in range(3)
+        )
+        + "policies:\n  - {id: p, owner: care-teem}\n  - {id: q, owner: zzz}\n"
+    )
+    _, findings = model_of(text)
+    messages = [f.message for f in findings if f.code == "SG104"]
+    assert (
+        messages.count(
+            "Account a0: owner names Person 'jdoee', which does not exist; did you mean 'jdoe'?"
+        )
+        == 1
+    )
+    assert (
+        sum("Person 'jdoee', which does not exist; did you mean 'jdoe'?" in m for m in messages)
+        == 3
+    )
+    assert (
+        sum(
+            "Team 'care-tem', which does not exist; did you mean 'care-team'?" in m
+            for m in messages
+        )
+        == 3
+    )
+    assert (
+        "Policy p: owner names Person or Team 'care-teem', which does not exist; "
+        "did you mean 'care-team'?"
+    ) in messages
+    assert (
+        "Policy q: owner names Person or Team 'zzz', which does not exist; "
+        "add that Person or Team or correct the id"
+    ) in messages
+
+
 def test_policy_or_team_owner_and_playbook_refs(make_repo: MakeRepo) -> None:
     root = make_repo(
         {

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from socialgov.findings import EntityRef, Finding, Position, Severity
 from socialgov.loader import Document, Path_, SourceMap
+from socialgov.suggest import Suggestions
 
 KINDS: tuple[str, ...] = (
     "Person",
@@ -728,7 +729,24 @@ def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, l
     return entity, findings
 
 
+class _Suggester:
+    """The 'did you mean' of unknown references for one model: the names of each set of kinds
+    are gathered once, and each distinct unknown id is searched once (see socialgov.suggest)."""
+
+    def __init__(self, model: Model) -> None:
+        self._model = model
+        self._by_kinds: dict[tuple[str, ...], Suggestions] = {}
+
+    def best(self, target: str, kinds: tuple[str, ...]) -> str | None:
+        suggestions = self._by_kinds.get(kinds)
+        if suggestions is None:
+            names = (e for kind in kinds for e in self._model.entities.get(kind, {}))
+            suggestions = self._by_kinds[kinds] = Suggestions(names, n=1, cutoff=0.7)
+        return suggestions.best(target)
+
+
 def _unknown_references(model: Model) -> Iterator[Finding]:
+    suggester = _Suggester(model)
     for entity in model.all():
         for reference in REFERENCES[entity.kind]:
             value = entity.data.get(reference.field)
@@ -740,9 +758,9 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                 if any(model.find(kind, target_id) for kind in reference.kinds):
                     continue
                 node = (reference.field, i) if reference.many else (reference.field,)
-                yield _unknown(model, entity, node, target_id, reference.kinds)
+                yield _unknown(suggester, entity, node, target_id, reference.kinds)
         if entity.kind == "Playbook":
-            yield from _playbook_references(model, entity)
+            yield from _playbook_references(model, entity, suggester)
         if entity.kind == "Objective":
             strategy = entity.data.get("strategy")
             if isinstance(strategy, str) and strategy not in model.strategy:
@@ -766,11 +784,17 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
         for i, waiver in enumerate(entity.waivers):
             if waiver.approved_by and not model.person(waiver.approved_by):
                 yield _unknown(
-                    model, entity, ("waivers", i, "approved_by"), waiver.approved_by, ("Person",)
+                    suggester,
+                    entity,
+                    ("waivers", i, "approved_by"),
+                    waiver.approved_by,
+                    ("Person",),
                 )
 
 
-def _playbook_references(model: Model, playbook: Entity) -> Iterator[Finding]:
+def _playbook_references(
+    model: Model, playbook: Entity, suggester: _Suggester
+) -> Iterator[Finding]:
     for i, handoff in enumerate(playbook.data.get("handoffs") or []):
         if not isinstance(handoff, Mapping):
             continue
@@ -781,16 +805,15 @@ def _playbook_references(model: Model, playbook: Entity) -> Iterator[Finding]:
         ):
             target = handoff.get(fieldname)
             if isinstance(target, str) and not any(model.find(k, target) for k in kinds):
-                yield _unknown(model, playbook, ("handoffs", i, fieldname), target, kinds)
+                yield _unknown(suggester, playbook, ("handoffs", i, fieldname), target, kinds)
 
 
 def _unknown(
-    model: Model, entity: Entity, node: Path_, target: str, kinds: tuple[str, ...]
+    suggester: _Suggester, entity: Entity, node: Path_, target: str, kinds: tuple[str, ...]
 ) -> Finding:
-    names = [e for kind in kinds for e in model.entities.get(kind, {})]
-    close = difflib.get_close_matches(target, names, n=1, cutoff=0.7)
+    close = suggester.best(target, kinds)
     what = " or ".join(kinds)
-    fix = f"did you mean '{close[0]}'?" if close else f"add that {what} or correct the id"
+    fix = f"did you mean '{close}'?" if close else f"add that {what} or correct the id"
     pos = entity.locate(node)
     field_name = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in node).replace(
         ".[", "["

@@ -195,21 +195,12 @@ class ParseCache:
         signer = self._signer(entry, digest)
         if signer is None:
             return None
+        payload = read_signed(entry, digest, signer)
+        if payload is None:
+            return None  # missing, or not written by this machine's socialgov: never unpickled
         try:
-            # Never blocks on a pipe or follows a link planted in the repository's cache folder.
-            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-            with open(os.open(entry, flags), "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                if handle.read(len(digest)) != digest:
-                    return None
-                signature = handle.read(signer.digest_size)
-                payload = handle.read()
-            signer.update(payload)
-            if not hmac.compare_digest(signature, signer.digest()):
-                return None  # not written by this machine's socialgov: never unpickled
             parsed, valid = pickle.loads(payload)
-        except Exception:  # missing, damaged or written by another version: parse again
+        except Exception:  # damaged or written by another version: parse again
             return None
         if not isinstance(parsed, ParsedFile):
             return None
@@ -232,43 +223,81 @@ class ParseCache:
         if not self._writable or signer is None:
             return
         try:
-            self._prepare()
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            if entry.parent.is_symlink():  # planted in the repository: never write through it
-                raise OSError(f"{entry.parent} is a symbolic link")
             payload = dumps((parsed, valid))
-            signer.update(payload)
-            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(digest)
-                    handle.write(signer.digest())
-                    handle.write(payload)
-                os.replace(temporary, entry)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except (OSError, pickle.PicklingError, RecursionError):
+        except (pickle.PicklingError, RecursionError):
+            self._writable = False
+            return
+        if not write_signed(self.base, self.folder, entry, digest, signer, payload):
             self._writable = False  # read-only checkout or full disk: run without the cache
 
-    def _prepare(self) -> None:
-        if self.base.is_symlink() or self.folder.is_symlink():
-            raise OSError(f"{self.base} holds a symbolic link")  # never write through one
-        if self.folder.is_dir():
-            return
-        self.base.mkdir(exist_ok=True)
-        _create(self.base / ".gitignore", "# created by socialgov\n*\n")
-        _create(
-            self.base / "CACHEDIR.TAG",
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by socialgov.\n",
-        )
-        # Entries of other versions or limits are never read again: remove them.
-        for old in self.base.iterdir():
-            if old.is_dir() and old.name != self.folder.name:
-                _remove_tree(old)
-        self.folder.mkdir(exist_ok=True)
+
+def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
+    """The payload of a signed entry, or None when it is missing, is not a regular file, stands
+    for something other than ``header``, or its signature does not hold."""
+    try:
+        # Never blocks on a pipe or follows a link planted in the repository's cache folder.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        with open(os.open(entry, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            if handle.read(len(header)) != header:
+                return None
+            signature = handle.read(signer.digest_size)
+            payload = handle.read()
+    except OSError:
+        return None
+    signer.update(payload)
+    if not hmac.compare_digest(signature, signer.digest()):
+        return None
+    return payload
+
+
+def write_signed(
+    base: Path, folder: Path, entry: Path, header: bytes, signer: hmac.HMAC, payload: bytes
+) -> bool:
+    """Write ``header``, the signature and ``payload`` to ``entry`` atomically; False when the
+    cache cannot be written (read-only checkout, full disk, a planted symbolic link)."""
+    try:
+        prepare_folder(base, folder)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        if entry.parent.is_symlink():  # planted in the repository: never write through it
+            raise OSError(f"{entry.parent} is a symbolic link")
+        signer.update(payload)
+        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(header)
+                handle.write(signer.digest())
+                handle.write(payload)
+            os.replace(temporary, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def prepare_folder(base: Path, folder: Path) -> None:
+    """Make the cache folder ``folder`` inside ``base`` (.socialgov_cache/), removing the folders
+    of other fingerprints; raises OSError rather than write through a symbolic link."""
+    if base.is_symlink() or folder.is_symlink():
+        raise OSError(f"{base} holds a symbolic link")  # never write through one
+    if folder.is_dir():
+        return
+    base.mkdir(exist_ok=True)
+    _create(base / ".gitignore", "# created by socialgov\n*\n")
+    _create(
+        base / "CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by socialgov.\n",
+    )
+    # Entries of other versions or limits are never read again: remove them.
+    for old in base.iterdir():
+        if old.is_dir() and old.name != folder.name:
+            _remove_tree(old)
+    folder.mkdir(exist_ok=True)
 
 
 def _create(path: Path, text: str) -> None:

@@ -229,7 +229,12 @@ def lint(
             )
     else:
         result = run_lint(
-            config, list(paths) if paths else None, new_since=new_since, cache=not no_cache
+            config,
+            list(paths) if paths else None,
+            new_since=new_since,
+            cache=not no_cache,
+            # SARIF's related locations come from the model, which a reused run has not got.
+            reuse=all(target.format != "sarif" for target in targets),
         )
     on_github = os.environ.get("GITHUB_ACTIONS") == "true"
     for target in targets:

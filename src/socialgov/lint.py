@@ -169,15 +169,62 @@ def lint(
     new_since: str | None = None,
     progress: FileProgress | None = None,
     cache: bool = False,
+    reuse: bool = False,
 ) -> LintResult:
     """Check the repository under ``config.root``; with ``paths``, report only what they touch.
 
     ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
     revision) hides the findings the repository already had at that revision. ``cache`` reuses
-    the files parsed by earlier runs (.socialgov_cache/); the findings are the same.
+    the files parsed by earlier runs (.socialgov_cache/); the findings are the same. With
+    ``cache`` and ``reuse`` too, a whole-repository run whose every input is unchanged since the
+    last one returns that run's result (socialgov.runcache): the same findings, but no model
+    (``model`` is None) and the repository's own Rules in ``rules`` without their check.
     """
+    plugins = installed_rules(config.root)
+    installed = (*builtin_rules(), *plugins)
+    run_cache = inputs = None
+    if cache and paths is None:
+        from socialgov.runcache import RunCache, load_result
+
+        run_cache = RunCache(config)
+        inputs = _run_inputs(config, plugins, new_since)
+        if reuse and inputs is not None:
+            stored = run_cache.load(inputs)
+            if stored is not None:
+                reused = load_result(config, stored, installed)
+                if reused is not None:
+                    return reused
+    result = _lint(config, paths, installed, new_since=new_since, progress=progress, cache=cache)
+    if run_cache is not None and inputs is not None:
+        from socialgov.runcache import result_payload
+
+        # Stored only when no input changed while the run read them.
+        if _run_inputs(config, plugins, new_since) == inputs:
+            run_cache.store(inputs, result_payload(result))
+    return result
+
+
+def _run_inputs(
+    config: Config, plugins: tuple[RuleInfo, ...], new_since: str | None
+) -> bytes | None:
+    from socialgov.runcache import run_inputs
+
+    files, discovered = _discover(config)
+    if len(files) > config.limits["max_files"]:
+        return None
+    return run_inputs(config, files, discovered, plugins, new_since)
+
+
+def _lint(
+    config: Config,
+    paths: Sequence[str] | None,
+    installed: tuple[RuleInfo, ...],
+    *,
+    new_since: str | None,
+    progress: FileProgress | None,
+    cache: bool,
+) -> LintResult:
     repo = load_repository(config, progress, cache=cache)
-    installed = available_rules(root=config.root)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)
     for option, selectors in (("select", config.select), ("ignore", config.ignore)):

@@ -1,0 +1,285 @@
+"""The whole-run cache: a lint whose every input is unchanged returns the last run's findings.
+
+Where the parse cache (socialgov.cache) saves parsing each unchanged file, this cache saves the
+whole run: the model, references and every rule. A run's *inputs* are digested into one key:
+
+- the bytes of every linted file (SHA-256 each), in the order discovered, and what discovery
+  reported (skipped links, for example): one byte changed, a file added or removed, and the key
+  differs;
+- the whole configuration after the command line's overrides (root, config file, include,
+  exclude, select, ignore, severity, fail_on, options, baseline, limits) and the ``--as-of`` date;
+- the baseline file's bytes, and the commit that ``--new-since REV`` names today;
+- socialgov itself: its version and the bytes of every file of the package (code, schemas), the
+  parse cache's fingerprint (Python, PyYAML, jsonschema and fastjsonschema versions);
+- the installed plugins: each rule's identity and the bytes of the package its check comes from.
+
+The last run's result is stored under its key in ``.socialgov_cache/<fingerprint>/lint-run``:
+one entry, replaced by every full run. It is JSON (never unpickled), signed with the same key
+and HMAC as the parse cache, so a pull request cannot plant an entry that hides findings, and
+written atomically (temporary file, rename).
+
+The entry holds what the reporters show (findings, suppressed findings, unused waivers, the
+counts, the selected rules' descriptions) but not the model, so it only serves runs that need no
+model: lint of the whole repository (no PATHS) to reporters other than SARIF (whose related
+locations come from the model). The audit, PATHS mode and SARIF always take the normal path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialgov import __version__
+from socialgov.cache import CACHE_DIR, fingerprint, read_signed, signing_key, write_signed
+from socialgov.config import Config
+from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.loader import read_bounded
+from socialgov.rules.base import RuleInfo
+
+if TYPE_CHECKING:
+    from socialgov.lint import LintResult
+
+ENTRY = "lint-run"
+_RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
+
+
+class RunCache:
+    """The stored result of the last full lint of one repository, by the digest of its inputs."""
+
+    def __init__(self, config: Config) -> None:
+        self.base = config.root / CACHE_DIR
+        self.folder = self.base / fingerprint(dict(config.limits))
+        self.entry = self.folder / ENTRY
+        self._key = signing_key()
+
+    def _signer(self, inputs: bytes) -> hmac.HMAC | None:
+        if self._key is None:
+            return None
+        signer = hmac.new(self._key, digestmod=hashlib.sha256)
+        signer.update(f"{self.folder.name}\0{ENTRY}\0".encode() + inputs)
+        return signer
+
+    def load(self, inputs: bytes) -> dict[str, Any] | None:
+        """The stored result of a run with these inputs, or None."""
+        signer = self._signer(inputs)
+        if signer is None:
+            return None
+        payload = read_signed(self.entry, inputs, signer)
+        if payload is None:
+            return None  # missing, another run's, or not written by this machine's socialgov
+        try:
+            stored = json.loads(payload)
+        except ValueError:
+            return None
+        return stored if isinstance(stored, dict) else None
+
+    def store(self, inputs: bytes, result: dict[str, Any]) -> None:
+        """Remember ``result`` as the outcome of a run with these inputs; silent when it cannot."""
+        signer = self._signer(inputs)
+        if signer is None:
+            return
+        payload = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        write_signed(self.base, self.folder, self.entry, inputs, signer, payload)
+
+
+def run_inputs(
+    config: Config,
+    files: Sequence[str],
+    discovered: Sequence[Finding],
+    rules: Sequence[RuleInfo],
+    new_since: str | None,
+) -> bytes | None:
+    """The digest of everything a full lint depends on; None when some input cannot be read
+    (the normal path then reports it)."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+            digest.update(len(data).to_bytes(8, "big") + data)
+
+    add(__version__, _package_digest(), fingerprint(dict(config.limits)))
+    add(*(repr(getattr(config, f.name)) for f in fields(config)))
+    add(*_plugin_inputs(rules))
+    if config.baseline is not None:
+        from socialgov.baseline import MAX_BYTES
+
+        try:  # bounded, and never blocking on a pipe: the path may come from a pull request
+            add(read_bounded(config.baseline, MAX_BYTES))
+        except Exception:  # the normal path says what is wrong with it
+            return None
+    if new_since is not None:
+        commit = _commit(config.root, new_since)
+        if commit is None:
+            return None
+        add(commit)
+    add(len(files), *(finding_row(f) for f in discovered))
+    limit = config.limits["max_file_bytes"]
+    for relpath in files:
+        try:
+            raw = read_bounded(config.root / relpath, limit)
+        except Exception:  # unreadable or too big: the normal path says so
+            return None
+        add(relpath, hashlib.sha256(raw).digest())
+    return digest.digest()
+
+
+def _package_digest() -> bytes:
+    """The bytes of every file of the installed socialgov package (code, schemas, data)."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for folder, dirs, names in sorted(os.walk(here)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = Path(folder) / name
+            digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _plugin_inputs(rules: Sequence[RuleInfo]) -> list[object]:
+    """Each plugin rule's identity and the bytes of the package its check lives in."""
+    import sys
+
+    parts: list[object] = []
+    for info in rules:
+        parts.append((info.code, info.name, int(info.severity), repr(dict(info.options))))
+        module = sys.modules.get(getattr(info.check, "__module__", "") or "")
+        source = getattr(module, "__file__", None)
+        if source is None:
+            parts.append(None)
+            continue
+        top = sys.modules.get(module.__name__.split(".")[0])  # type: ignore[union-attr]
+        top_file = getattr(top, "__file__", None) or source
+        folder = Path(top_file).parent if Path(top_file).name == "__init__.py" else None
+        paths = sorted(folder.rglob("*.py")) if folder is not None else [Path(source)]
+        for path in paths:
+            try:
+                parts.append(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                parts.append(str(path))
+    return parts
+
+
+def _commit(root: Path, revision: str) -> str | None:
+    """The commit ``revision`` names now, or None when git cannot say."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{revision}^{{commit}}",
+            ],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    text = done.stdout.decode("ascii", "replace").strip()
+    return text if done.returncode == 0 and text else None
+
+
+def finding_row(finding: Finding) -> list[Any]:
+    """A finding as a JSON list, every field kept."""
+    return [
+        finding.code,
+        finding.name,
+        int(finding.severity),
+        finding.message,
+        finding.path,
+        finding.line,
+        finding.column,
+        None if finding.entity is None else [finding.entity.kind, finding.entity.id],
+        [[ref.kind, ref.id] for ref in finding.related],
+        finding.key,
+        finding.suppressed,
+    ]
+
+
+def finding_from_row(row: list[Any]) -> Finding:
+    """The finding that ``finding_row`` wrote."""
+    code, name, severity, message, path, line, column, entity, related, key, suppressed = row
+    return Finding(
+        code=code,
+        name=name,
+        severity=Severity(severity),
+        message=message,
+        path=path,
+        line=line,
+        column=column,
+        entity=None if entity is None else EntityRef(*entity),
+        related=tuple(EntityRef(*ref) for ref in related),
+        key=key,
+        suppressed=suppressed,
+    )
+
+
+def rule_row(info: RuleInfo) -> dict[str, Any]:
+    """What reporters may show of a rule (its check is code and is looked up again)."""
+    row: dict[str, Any] = {"code": info.code, "name": info.name, "severity": int(info.severity)}
+    row.update({name: getattr(info, name) for name in _RULE_TEXT})
+    return row
+
+
+def rule_from_row(row: dict[str, Any], known: dict[str, RuleInfo]) -> RuleInfo:
+    """The built-in or plugin rule of that code, else (a repository's own Rule) its description."""
+    info = known.get(row["code"])
+    if info is not None:
+        return info
+    return RuleInfo(
+        code=row["code"],
+        name=row["name"],
+        severity=Severity(row["severity"]),
+        **{name: row[name] for name in _RULE_TEXT},
+    )
+
+
+def result_payload(result: LintResult) -> dict[str, Any]:
+    """What the whole-run cache keeps of a lint result: everything but the model."""
+    return {
+        "rules": [rule_row(info) for info in result.rules],
+        "findings": [finding_row(f) for f in result.findings],
+        "suppressed": [finding_row(f) for f in result.suppressed],
+        "unused_waivers": [finding_row(f) for f in result.unused_waivers],
+        "baselined": result.baselined,
+        "preexisting": result.preexisting,
+        "files": result.files,
+        "entities": result.entities,
+    }
+
+
+def load_result(
+    config: Config, stored: dict[str, Any], known: Sequence[RuleInfo]
+) -> LintResult | None:
+    """The lint result that ``result_payload`` kept, for ``config``; None when it is damaged."""
+    from socialgov.lint import LintResult
+
+    by_code = {info.code: info for info in known}
+    try:
+        return LintResult(
+            config=config,
+            rules=tuple(rule_from_row(row, by_code) for row in stored["rules"]),
+            findings=tuple(finding_from_row(row) for row in stored["findings"]),
+            suppressed=tuple(finding_from_row(row) for row in stored["suppressed"]),
+            unused_waivers=tuple(finding_from_row(row) for row in stored["unused_waivers"]),
+            baselined=int(stored["baselined"]),
+            preexisting=int(stored["preexisting"]),
+            files=int(stored["files"]),
+            entities=int(stored["entities"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

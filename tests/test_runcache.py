@@ -1,0 +1,218 @@
+"""The whole-run cache: an unchanged run reuses the last result exactly; any change misses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ACME, AS_OF, PROJECT
+from socialgov import lint as lint_module
+from socialgov.cache import CACHE_DIR
+from socialgov.cli import main
+from socialgov.config import load_config
+from socialgov.lint import LintResult, lint
+from socialgov.runcache import ENTRY
+from test_cache import generated
+
+NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
+
+
+def everything(result: LintResult) -> tuple[Any, ...]:
+    """Every field a reporter shows, fingerprints included."""
+
+    def rows(findings: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return [
+            (
+                f.code,
+                f.name,
+                f.severity,
+                f.message,
+                f.path,
+                f.line,
+                f.column,
+                f.entity,
+                f.related,
+                f.key,
+                f.suppressed,
+                f.fingerprint,
+            )
+            for f in findings
+        ]
+
+    return (
+        rows(result.findings),
+        rows(result.suppressed),
+        rows(result.unused_waivers),
+        result.baselined,
+        result.preexisting,
+        result.files,
+        result.entities,
+        [(info.code, info.name, info.severity, info.summary) for info in result.rules],
+        result.exit_code,
+    )
+
+
+def run(root: Path, *, as_of: dt.date = AS_OF, **overrides: Any) -> LintResult:
+    config = load_config(root).with_overrides(as_of=as_of, **overrides)
+    return lint(config, cache=True, reuse=True)
+
+
+def plain(root: Path, *, as_of: dt.date = AS_OF, **overrides: Any) -> LintResult:
+    return lint(load_config(root).with_overrides(as_of=as_of, **overrides))
+
+
+@pytest.fixture(params=["acme", "northwind", "generated"])
+def repository(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    root = tmp_path / request.param
+    if request.param == "generated":
+        return generated(root, 300)
+    source = ACME if request.param == "acme" else NORTHWIND
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return root
+
+
+def test_a_warm_run_reuses_the_last_result_exactly(repository: Path) -> None:
+    expected = everything(plain(repository))
+    cold = run(repository)
+    assert cold.model is not None  # computed: nothing stored yet
+    assert everything(cold) == expected
+    assert (repository / CACHE_DIR).glob(f"*/{ENTRY}")
+    warm = run(repository)
+    assert warm.model is None  # reused: no model was built
+    assert everything(warm) == expected
+
+
+def change_a_byte(root: Path) -> None:
+    path = next(p for p in sorted(root.rglob("*.yaml")) if p.name != "socialgov.yaml")
+    path.write_bytes(path.read_bytes() + b" ")
+
+
+def add_a_file(root: Path) -> None:
+    (root / "extra.yaml").write_text("kind: Person\nid: newcomer\n", encoding="utf-8")
+
+
+def delete_a_file(root: Path) -> None:
+    next(p for p in sorted(root.rglob("*.yaml")) if p.name != "socialgov.yaml").unlink()
+
+
+def change_the_config(root: Path) -> None:
+    config = root / "socialgov.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("dormant_days: 180", "dormant_days: 3"), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [change_a_byte, add_a_file, delete_a_file, change_the_config],
+    ids=lambda f: f.__name__,
+)
+def test_any_change_to_the_files_or_config_misses(tmp_path: Path, change: Any) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    run(root)
+    assert run(root).model is None
+    change(root)
+    again = run(root)
+    assert again.model is not None
+    assert everything(again) == everything(plain(root))
+    assert run(root).model is None  # and the new run is reused in turn
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"as_of": dt.date(2030, 1, 1)},
+        {"select": ("SG2",)},
+        {"ignore": ("SG403",)},
+        {"fail_on": "warning"},
+    ],
+    ids=lambda o: next(iter(o)),
+)
+def test_other_options_miss(tmp_path: Path, overrides: dict[str, Any]) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    run(root)
+    other = run(root, **overrides)
+    assert other.model is not None
+    assert everything(other) == everything(plain(root, **overrides))
+
+
+def test_a_changed_baseline_misses(tmp_path: Path) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    baseline = root / "baseline.json"
+    assert main(["lint", "--root", str(root), "--as-of", "2026-11-24", "-q"]) == 1
+    assert main(["lint", "--root", str(root), "--write-baseline", str(baseline), "-q"]) == 0
+    assert run(root, baseline=baseline).findings == ()
+    assert run(root, baseline=baseline).model is None
+    recorded = json.loads(baseline.read_text(encoding="utf-8"))
+    recorded["findings"] = recorded["findings"][1:]
+    baseline.write_text(json.dumps(recorded), encoding="utf-8")
+    changed = run(root, baseline=baseline)
+    assert changed.model is not None
+    assert len(changed.findings) == 1
+
+
+def test_paths_and_callers_that_need_the_model_never_reuse(tmp_path: Path) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    run(root)
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    assert lint(config, cache=True).model is not None
+    assert lint(config, [str(root / "accounts")], cache=True, reuse=True).model is not None
+    assert lint(config, reuse=True).model is not None  # no cache, no reuse
+
+
+def test_a_tampered_entry_is_never_used(tmp_path: Path) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    run(root)
+    (entry,) = (root / CACHE_DIR).glob(f"*/{ENTRY}")
+    data = entry.read_bytes()
+    entry.write_bytes(data.replace(b'"SG', b'"XX', 1))
+    result = run(root)
+    assert result.model is not None
+    assert everything(result) == everything(plain(root))
+
+
+def test_a_file_changed_during_the_run_is_not_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    real = lint_module._lint
+
+    def racing(*args: Any, **kwargs: Any) -> LintResult:
+        result = real(*args, **kwargs)
+        change_a_byte(root)  # an editor saved while the run was reading
+        return result
+
+    monkeypatch.setattr(lint_module, "_lint", racing)
+    run(root)
+    assert not list((root / CACHE_DIR).glob(f"*/{ENTRY}"))
+
+
+def test_the_command_line_reuses_except_for_sarif(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    args = ["lint", "--root", str(root), "--as-of", "2026-11-24"]
+    assert main([*args, "--no-cache"]) == 1
+    expected = capsys.readouterr().out
+    assert main(args) == 1
+    assert capsys.readouterr().out == expected
+    calls: list[bool] = []
+    real = lint_module._lint
+    monkeypatch.setattr(lint_module, "_lint", lambda *a, **k: calls.append(True) or real(*a, **k))
+    assert main(args) == 1
+    assert capsys.readouterr().out == expected
+    assert calls == []  # reused
+    assert main([*args, "--format", "sarif"]) == 1
+    assert '"relatedLocations"' in capsys.readouterr().out
+    assert calls == [True]  # SARIF needs the model

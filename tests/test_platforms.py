@@ -357,3 +357,98 @@ def test_same_url() -> None:
     assert not same_url(
         "https://www.facebook.com/profile.php?id=1", "https://www.facebook.com/profile.php?id=2"
     )
+
+
+def _split_by_urlsplit(url: str) -> tuple[str, str, str, str]:
+    """The URL splitting socialgov did before its fast path: urlsplit for every URL."""
+    import re
+    from urllib.parse import urlsplit
+
+    from socialgov.platforms import HOST_ALIASES
+
+    text = url.strip()
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        text = "https://" + text.removeprefix("//")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return "", "", text, ""
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").removeprefix("www.")
+    host = HOST_ALIASES.get(host, host)
+    if port is not None and not (
+        (port == 80 and scheme == "http") or (port == 443 and scheme == "https")
+    ):
+        host = f"{host}:{port}"
+    if scheme in ("http", "https"):
+        scheme = ""
+    return scheme, host, parts.path.rstrip("/"), parts.query
+
+
+def _url_corpus() -> list[str]:
+    import itertools
+    import random
+
+    schemes = ["https://", "http://", "HTTPS://", "hTTp://", "//", "", "ftp://", "http\u017f://"]
+    hosts = [
+        "x.com",
+        "www.Twitter.com",
+        "WWW.x.com.",
+        "www.",
+        "a..b",
+        "-x.com",
+        "x.com:443",
+        "x.com:80",
+        "x.com:8443",
+        "x.com:99999",
+        "x.com:",
+        "user@x.com",
+        "[::1]",
+        "[::1]:80",
+        "bücher.de",
+        "x.com%2F",
+        "",
+        ".",
+        "threads.com",
+        "mastodon.social",
+    ]
+    paths = [
+        "",
+        "/",
+        "/acme",
+        "/Acme/",
+        "/acme//",
+        "/@acme",
+        "/profile/acme.bsky.social",
+        "/acme?x=1",
+        "/acme#about",
+        "/acme/?#",
+        "/a b",
+        "/a\tb",
+        "/a\\b",
+        "/ä",
+        "/%41cme",
+        "/a;b=c,d:e!f$g&h'(i)*+~",
+        "/channel/UC" + "a" * 22,
+        "?id=1",
+        "#frag",
+    ]
+    corpus = [s + h + p for s, h, p in itertools.product(schemes, hosts, paths)]
+    rng = random.Random(5)
+    alphabet = "aZ09.-_~/:@?#%[] \t\n\x00é+!$&'()*,;="
+    for _ in range(3000):
+        corpus.append(
+            rng.choice(schemes)
+            + rng.choice(hosts)
+            + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        )
+    corpus += [f"  {u}  " for u in corpus[:200]]
+    return corpus
+
+
+def test_the_fast_url_split_is_what_urlsplit_gives() -> None:
+    from socialgov.platforms import _split
+
+    for url in _url_corpus():
+        assert _split(url) == _split_by_urlsplit(url), repr(url)

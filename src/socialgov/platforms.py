@@ -243,6 +243,15 @@ def canonical_url(platform: str, handle: str) -> str | None:
     return spec.url_template.format(handle=bare, user=user, instance=instance.lower())
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+# An http or https URL whose host is letters, digits, dots and hyphens and whose path holds only
+# the plain characters of a URL path: no user, port, query, fragment, blank, backslash, control
+# or non-ASCII character. ``urlsplit`` reads such a URL as exactly these two groups (host, path),
+# so it is split without it; anything else takes the general path. Most URLs are like this.
+_PLAIN_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?")
+
+
 def _split(url: str) -> tuple[str, str, str, str]:
     """(scheme, host, path, query) of a URL, with the tolerated differences removed.
 
@@ -250,8 +259,17 @@ def _split(url: str) -> tuple[str, str, str, str]:
     aliases resolved; the path has no trailing slash. Letter case of the path is kept.
     """
     text = url.strip()
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+    if not _SCHEME.match(text):
         text = "https://" + text.removeprefix("//")
+    plain = _PLAIN_URL.fullmatch(text)
+    if plain is None:
+        return _split_general(text)
+    host = plain[1].lower().rstrip(".").removeprefix("www.")
+    return "", HOST_ALIASES.get(host, host), (plain[2] or "").rstrip("/"), ""
+
+
+def _split_general(text: str) -> tuple[str, str, str, str]:
+    """:func:`_split` of a URL that has a scheme, by ``urllib.parse.urlsplit``."""
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -349,6 +367,6 @@ def url_problem(platform: str, handle: str | None, url: str) -> str | None:
         example = example.replace("{instance}", "INSTANCE")
         return f"'{url}' is not a profile URL on {spec.label} ({example})"
     expected = canonical_url(platform, handle)
-    if expected is None or same_url(url, expected):
+    if expected is None or normalized == normalize_url(expected):
         return None
     return f"'{url}' is not the {spec.label} profile URL of handle '{handle}' ({expected})"

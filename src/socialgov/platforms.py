@@ -249,7 +249,9 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # the plain characters of a URL path: no user, port, query, fragment, blank, backslash, control
 # or non-ASCII character. ``urlsplit`` reads such a URL as exactly these two groups (host, path),
 # so it is split without it; anything else takes the general path. Most URLs are like this.
-_PLAIN_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?")
+_PLAIN_URL = re.compile(
+    r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+)
 
 
 def _split(url: str) -> tuple[str, str, str, str]:

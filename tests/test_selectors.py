@@ -458,3 +458,97 @@ def test_field_path_fast_path_agrees_with_the_general_walk(model: Model, path: s
     for entity in model.all():
         general = _walk(entity.data, entity.kind, (), parsed.parts, model, top=True)
         assert parsed.get(entity, model) == general, (entity.id, path)
+
+
+# ----------------------------------------------------------------------------- Selections
+
+SHARED_SELECTORS: list[dict[str, Any]] = [
+    {"kind": "Account", "where": {"status": {"not_in": ["retired", "planned"]}}},
+    {"kind": ["Account", "Channel"], "where": {"purpose": "service"}},
+    {"where": {"owner.employment": "full_time"}},
+    {"kind": "Account", "where": {"last_activity": {"older_than_days": 30}}},
+    {"kind": "Account", "where": {"metrics.followers": {"ge": 1000}}},
+    {"kind": "Account", "where": {"security.mfa": 1}},
+]
+
+
+@pytest.mark.parametrize("selector", SHARED_SELECTORS)
+def test_selections_answer_what_select_answers(model: Model, selector: dict[str, Any]) -> None:
+    from socialgov.selectors import Selections
+
+    selections = Selections()
+    expected = select(model, compile_selector(selector), AS_OF)
+    assert selections.select(model, selector, AS_OF) == expected
+    assert selections.select(model, compile_selector(selector), AS_OF) == expected
+    everything = list(model.all())
+    shuffled = everything[::-1]
+    compiled = selections.compile(selector)
+    assert selections.filter(model, compiled, shuffled, AS_OF) == [
+        e for e in shuffled if compiled.matches(e, model, AS_OF)
+    ]
+
+
+def test_selections_run_each_selector_once_per_model_and_date(
+    model: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socialgov.selectors as selectors
+
+    calls: list[Any] = []
+    real = selectors.select
+
+    def counting(*args: Any) -> Any:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(selectors, "select", counting)
+    selections = selectors.Selections()
+    live = {"kind": "Account", "where": {"last_activity": {"older_than_days": 30}}}
+    first = selections.select(model, live, AS_OF)
+    first.clear()  # the caller's copy: the remembered answer is untouched
+    assert [e.id for e in selections.select(model, dict(live), AS_OF)] == ["promo-ig"]
+    assert len(calls) == 1
+    # Another day is another answer.
+    assert selections.select(model, live, dt.date(2025, 1, 20)) == []
+    assert len(calls) == 2
+    # The same values written differently are different selectors: true is not 1, and the
+    # order of conditions is kept.
+    selections.select(model, {"kind": "Account", "where": {"verified": True}}, AS_OF)
+    selections.select(model, {"kind": "Account", "where": {"verified": 1}}, AS_OF)
+    assert len(calls) == 4
+
+
+def test_selections_filter_asks_directly_about_entities_of_another_model(model: Model) -> None:
+    import dataclasses
+
+    from socialgov.selectors import Selections
+
+    selections = Selections()
+    selector = selections.compile({"kind": "Account", "where": {"purpose": "service"}})
+    support = model.find("Account", "support-x")
+    assert support is not None
+    copy = dataclasses.replace(support, data={**support.data, "purpose": "marketing"})
+    assert selections.filter(model, selector, [copy, support], AS_OF) == [support]
+
+
+def test_selections_raise_the_selector_error_every_time() -> None:
+    from socialgov.selectors import Selections
+
+    selections = Selections()
+    bad = {"kind": "Account", "where": {"purpose": {"eqq": "service"}}}
+    with pytest.raises(SelectorError) as expected:
+        compile_selector(bad)
+    for _ in range(2):
+        with pytest.raises(SelectorError) as raised:
+            selections.compile(bad)
+        assert (raised.value.message, raised.value.path) == (
+            expected.value.message,
+            expected.value.path,
+        )
+
+
+def test_each_rule_context_has_its_own_selections() -> None:
+    from socialgov.rules.base import RuleContext
+
+    first, second = RuleContext(as_of=AS_OF), RuleContext(as_of=AS_OF)
+    assert first.selections is not second.selections
+    assert first == second

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialgov.model import ChannelBase, Model, Playbook
+
+if TYPE_CHECKING:
+    from socialgov.selectors import Selections
 
 ChannelKey = tuple[str, str]
 """A channel's (kind, id): Accounts and Channels may share ids."""
@@ -27,17 +30,26 @@ def selected_channels(
     channels: Sequence[ChannelBase],
     model: Model,
     as_of: dt.date,
+    selections: Selections | None = None,
 ) -> list[ChannelBase] | None:
     """The ``channels`` an ``applies_to`` selector matches; None when there is no selector or
-    it is malformed (so that it counts as matching nothing, and is reported as SG101)."""
+    it is malformed (so that it counts as matching nothing, and is reported as SG101).
+
+    Given the run's ``selections``, each selector is compiled and matched once for the run,
+    however many rules ask (the answer is the same).
+    """
     if applies_to is None:
         return None
     from socialgov.selectors import SelectorError, compile_selector
 
     try:
-        selector = compile_selector(applies_to)
+        selector = (
+            compile_selector(applies_to) if selections is None else selections.compile(applies_to)
+        )
     except SelectorError:
         return None
+    if selections is not None:
+        return selections.filter(model, selector, channels, as_of)  # type: ignore[return-value]
     return [channel for channel in channels if selector.matches(channel, model, as_of)]
 
 
@@ -51,7 +63,10 @@ def purposes_in(channels: Iterable[ChannelBase]) -> dict[str, list[ChannelBase]]
 
 
 def playbook_coverage(
-    model: Model, channels: Sequence[ChannelBase], as_of: dt.date
+    model: Model,
+    channels: Sequence[ChannelBase],
+    as_of: dt.date,
+    selections: Selections | None = None,
 ) -> dict[ChannelKey, list[Playbook]]:
     """For each of ``channels``, the existing playbooks that cover it (possibly none).
 
@@ -60,7 +75,8 @@ def playbook_coverage(
     """
     covered: dict[ChannelKey, list[Playbook]] = {key(c): [] for c in channels}
     for playbook in model.playbooks:
-        for channel in selected_channels(playbook.applies_to, channels, model, as_of) or ():
+        matched = selected_channels(playbook.applies_to, channels, model, as_of, selections)
+        for channel in matched or ():
             covered[key(channel)].append(playbook)
     for channel in channels:
         found = covered[key(channel)]

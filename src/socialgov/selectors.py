@@ -813,3 +813,94 @@ def select(model: Model, selector: Selector | Mapping[str, Any], as_of: dt.date)
         for entity in model.of(kind)
         if compiled._where is None or compiled._where(entity, model, as_of)
     ]
+
+
+def _source_key(value: Any) -> Any:
+    """A hashable stand-in for a selector as written: types, values and key order all count,
+    so two selectors with the same key select the same entities in the same way."""
+    if isinstance(value, Mapping):
+        return ("map", tuple((_source_key(k), _source_key(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_source_key(v) for v in value))
+    return (type(value).__name__, value)
+
+
+class Selections:
+    """The entities each selector selects, computed once per run and shared by every rule.
+
+    Several rules often select the same entities (six built-in rules choose the live Accounts,
+    and the policies' ``applies_to`` are matched by several rules): a selector written the same
+    way is compiled and run over the model once. The answers belong to one model and one as-of
+    date; asked about another, it starts afresh. One instance serves one run (see RuleContext).
+    """
+
+    def __init__(self) -> None:
+        self._model: Model | None = None
+        self._as_of: dt.date | None = None
+        self._compiled: dict[Any, Selector | SelectorError] = {}
+        self._selected: dict[Any, tuple[Entity, ...]] = {}
+        self._chosen: dict[Any, frozenset[int]] = {}
+
+    def _for(self, model: Model, as_of: dt.date) -> None:
+        if model is not self._model or as_of != self._as_of:
+            self._model, self._as_of = model, as_of
+            self._selected.clear()
+            self._chosen.clear()
+
+    def compile(self, source: Mapping[str, Any]) -> Selector:
+        """:func:`compile_selector`, remembered; raises its SelectorError each time."""
+        key = _source_key(source)
+        try:
+            compiled = self._compiled.get(key)
+        except TypeError:  # an unhashable value (a set from a plugin): not remembered
+            return compile_selector(source)
+        if compiled is None:
+            try:
+                compiled = compile_selector(source)
+            except SelectorError as error:
+                compiled = error
+            self._compiled[key] = compiled
+        if isinstance(compiled, SelectorError):
+            raise SelectorError(compiled.message, compiled.path)
+        return compiled
+
+    def select(
+        self, model: Model, selector: Selector | Mapping[str, Any], as_of: dt.date
+    ) -> list[Entity]:
+        """What :func:`select` returns, computed once per selector."""
+        compiled = selector if isinstance(selector, Selector) else self.compile(selector)
+        self._for(model, as_of)
+        try:
+            key = _source_key(compiled.source)
+            found = self._selected.get(key)
+        except TypeError:
+            return select(model, compiled, as_of)
+        if found is None:
+            found = self._selected[key] = tuple(select(model, compiled, as_of))
+        return list(found)
+
+    def filter(
+        self,
+        model: Model,
+        selector: Selector,
+        entities: Iterable[Entity],
+        as_of: dt.date,
+    ) -> list[Entity]:
+        """The ``entities`` that ``selector`` matches, in their order: what
+        ``[e for e in entities if selector.matches(e, model, as_of)]`` gives."""
+        self._for(model, as_of)
+        try:
+            key = _source_key(selector.source)
+            chosen = self._chosen.get(key)
+        except TypeError:
+            return [e for e in entities if selector.matches(e, model, as_of)]
+        if chosen is None:
+            chosen = self._chosen[key] = frozenset(map(id, self.select(model, selector, as_of)))
+        result: list[Entity] = []
+        for entity in entities:
+            if model.find(entity.kind, entity.id) is entity:
+                if id(entity) in chosen:
+                    result.append(entity)
+            elif selector.matches(entity, model, as_of):  # not of this model: asked directly
+                result.append(entity)
+        return result

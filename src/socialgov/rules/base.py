@@ -15,6 +15,7 @@ from typing import Any
 from socialgov.findings import Severity
 from socialgov.loader import Path_
 from socialgov.model import Entity, Model
+from socialgov.selectors import Selections
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,8 @@ class RuleContext:
     known_rules: frozenset[str] = frozenset()
     """Codes and names (lower case) of every rule this run knows besides the repository's own
     Rule entities (plugins, for example); the built-in rules are always known."""
+    selections: Selections = field(default_factory=Selections, compare=False, repr=False)
+    """What each selector selects, computed once for the whole run and shared by the rules."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,7 @@ channels:
 def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     channels = [c for c in model.all_channels if c.live]
     for policy in model.policies:
-        matched = selected_channels(policy.applies_to, channels, model, ctx.as_of)
+        matched = selected_channels(policy.applies_to, channels, model, ctx.as_of, ctx.selections)
         for channel in matched or ():
             if channel.adopts(policy.id) is not None:
                 continue
@@ -496,7 +496,7 @@ def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violatio
     if not accounts_by_purpose:
         return
     for policy in model.policies:
-        matched = selected_channels(policy.applies_to, live, model, ctx.as_of)
+        matched = selected_channels(policy.applies_to, live, model, ctx.as_of, ctx.selections)
         if not matched:
             continue
         traditional = purposes_in(c for c in matched if not c.social)

@@ -44,7 +44,6 @@ from socialgov.selectors import (
     compile_where,
     field_path,
     resolve,
-    select,
 )
 
 FAMILY = "custom"
@@ -392,7 +391,7 @@ class CompiledRule:
             raise PatternTooSlow(f"{where}Rule {self.id}: {exc}") from None
 
     def violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
-        selected = select(model, self.selector, ctx.as_of)
+        selected = ctx.selections.select(model, self.selector, ctx.as_of)
         for assertion in self.per_entity:
             for outcome in assertion.check(selected, model, ctx.as_of):
                 yield self._violation(outcome, model)

@@ -77,7 +77,7 @@ def no_playbook(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     ]
     if not channels:
         return
-    coverage = playbook_coverage(model, channels, ctx.as_of)
+    coverage = playbook_coverage(model, channels, ctx.as_of, ctx.selections)
     for channel in channels:
         if coverage[key(channel)]:
             continue
@@ -264,7 +264,7 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     accounts = [a for a in model.accounts if a.live]
     if not accounts:
         return
-    coverage = playbook_coverage(model, accounts, ctx.as_of)
+    coverage = playbook_coverage(model, accounts, ctx.as_of, ctx.selections)
     crisis: dict[str, bool] = {}
     for account in accounts:
         playbooks = coverage[key(account)]

@@ -839,7 +839,7 @@ class Selections:
         self._as_of: dt.date | None = None
         self._compiled: dict[Any, Selector | SelectorError] = {}
         self._selected: dict[Any, tuple[Entity, ...]] = {}
-        self._chosen: dict[Any, frozenset[int]] = {}
+        self._chosen: dict[Any, dict[int, bool]] = {}
 
     def _for(self, model: Model, as_of: dt.date) -> None:
         if model is not self._model or as_of != self._as_of:
@@ -895,12 +895,15 @@ class Selections:
         except TypeError:
             return [e for e in entities if selector.matches(e, model, as_of)]
         if chosen is None:
-            chosen = self._chosen[key] = frozenset(map(id, self.select(model, selector, as_of)))
+            # For every entity of the selector's kinds in the model: whether it is selected.
+            chosen = {id(e): False for kind in selector.kinds or KINDS for e in model.of(kind)}
+            chosen.update((id(e), True) for e in self.select(model, selector, as_of))
+            self._chosen[key] = chosen
         result: list[Entity] = []
         for entity in entities:
-            if model.find(entity.kind, entity.id) is entity:
-                if id(entity) in chosen:
-                    result.append(entity)
-            elif selector.matches(entity, model, as_of):  # not of this model: asked directly
+            selected = chosen.get(id(entity))
+            if selected is None:  # another kind, or not of this model: asked directly
+                selected = selector.matches(entity, model, as_of)
+            if selected:
                 result.append(entity)
         return result

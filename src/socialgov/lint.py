@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,7 +195,10 @@ def lint(
                 reused = load_result(config, stored, installed)
                 if reused is not None:
                     return reused
-    result = _lint(config, paths, installed, new_since=new_since, progress=progress, cache=cache)
+    with _collector_paused():
+        result = _lint(
+            config, paths, installed, new_since=new_since, progress=progress, cache=cache
+        )
     if run_cache is not None and inputs is not None:
         from socialgov.runcache import result_payload
 
@@ -202,6 +206,23 @@ def lint(
         if _run_inputs(config, plugins, new_since) == inputs:
             run_cache.store(inputs, result_payload(result))
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run.
+
+    Everything a run builds (the parsed files, the model) lives until its end; each full
+    collection walks all of it again and frees nothing, which costs seconds on 100,000 accounts.
+    Reference counting still frees what the run drops; cycles wait for the collector to resume.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run_inputs(

@@ -62,9 +62,12 @@ def one_line(text: str) -> str:
 
 
 def display_path(root: Path, relpath: str, cwd: Path | None = None) -> str:
-    """A finding's path as a person at ``cwd`` would type it: relative when under cwd."""
+    """A finding's path as a person at ``cwd`` would type it: relative when under cwd.
+
+    ``cwd``, when given, must already be resolved (reporters resolve it once per report).
+    """
     full = root / relpath
-    base = (cwd or Path.cwd()).resolve()
+    base = cwd if cwd is not None else Path.cwd().resolve()
     try:
         return full.relative_to(base).as_posix()
     except ValueError:

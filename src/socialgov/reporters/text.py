@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import click
 
@@ -19,11 +20,8 @@ from socialgov.reporters.base import (
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
-def _line(result: LintResult, finding: Finding, options: ReportOptions) -> str:
-    path = display_path(result.config.root, finding.path, options.cwd)
-    if path.startswith(("::", "##")):  # never a GitHub Actions workflow command
-        path = f"./{path}"
-    where = f"{one_line(path)}:{finding.line}:{finding.column}:"
+def _line(finding: Finding, options: ReportOptions, paths: dict[str, str]) -> str:
+    where = f"{paths[finding.path]}:{finding.line}:{finding.column}:"
     code = finding.code
     severity = f"[{finding.severity}]"
     message = one_line(finding.message)
@@ -77,9 +75,18 @@ def statistics(findings: list[Finding]) -> list[str]:
     ]
 
 
+def _shown_path(result: LintResult, relpath: str, cwd: Path) -> str:
+    path = display_path(result.config.root, relpath, cwd)
+    if path.startswith(("::", "##")):  # never a GitHub Actions workflow command
+        path = f"./{path}"
+    return one_line(path)
+
+
 def render(result: LintResult, options: ReportOptions) -> str:
     shown = shown_findings(result, options)
-    lines = [_line(result, f, options) for f in shown]
+    cwd = (options.cwd or Path.cwd()).resolve()
+    paths = {path: _shown_path(result, path, cwd) for path in {f.path for f in shown}}
+    lines = [_line(f, options, paths) for f in shown]
     if options.annotations:
         from socialgov.reporters.github import annotation
 

@@ -47,7 +47,6 @@ from socialgov.loader import (
     DecodeError,
     Document,
     ParsedFile,
-    SourceMap,
     decode,
     load_file,
     parse_text,
@@ -359,11 +358,11 @@ def _reducers() -> dict[type, Any]:
     """Pickle the parsed file's dataclasses as constructor calls.
 
     The default for a dataclass with slots restores each object field by field through Python
-    code; calling the class with its fields is several times faster, and a parsed file holds a
-    Position for every node.
+    code; calling the class with its fields is several times faster. A SourceMap pickles itself
+    as a few flat arrays (loader._Table), not as an object per node.
     """
     reducers: dict[type, Any] = {}
-    for cls in (Position, Finding, SourceMap, Document, ParsedFile):
+    for cls in (Position, Finding, Document, ParsedFile):
         names = tuple(f.name for f in dataclasses.fields(cls))
         if all(f.init for f in dataclasses.fields(cls)):
             reducers[cls] = _reducer(cls, names)

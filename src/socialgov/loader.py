@@ -32,6 +32,7 @@ import math
 import os
 import re
 import stat
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,13 +111,15 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # --------------------------------------------------------------------------- source positions
 
 
-SourceNode = Union["SourceMap", Position]
-"""Where a node was written: a scalar's position, or a collection's SourceMap."""
+SourceNode = Union["_Tree", Position]
+"""Where a node was written, while a document is read: a position, or a collection's tree."""
 
 
 @dataclass(slots=True, eq=False)
-class SourceMap:
-    """Positions of a list or mapping and of everything inside it: a tree that mirrors the data.
+class _Tree:
+    """Positions of a list or mapping and of everything inside it, while the document is read:
+    a tree that mirrors the data, turned into a compact SourceMap (``_freeze``) once the
+    document is complete.
 
     An alias shares its anchor's tree, as its data shares the anchor's data, so positions inside
     an alias point at the anchored text: the place to edit.
@@ -127,14 +130,11 @@ class SourceMap:
     keys: dict[str | int, Position] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> Position:
-        """Where the node at ``path`` starts; for a missing node, its nearest existing parent.
-
-        With ``key=True`` the position of the mapping key that names the node, when it has one.
-        """
+        """Where the node at ``path`` starts (see SourceMap.locate)."""
         node: SourceNode = self
         last = len(path) - 1
         for i, part in enumerate(path):
-            if not isinstance(node, SourceMap):
+            if not isinstance(node, _Tree):
                 return node
             if i == last and key and part in node.keys:
                 return node.keys[part]
@@ -144,15 +144,255 @@ class SourceMap:
             node = child
         return node if isinstance(node, Position) else node.position
 
-    def subtree(self, path: Path_) -> SourceMap:
-        """The positions of the node at ``path`` as a map of its own (for a nested document)."""
+    def subtree(self, path: Path_) -> _Tree:
+        """The positions of the node at ``path`` as a tree of its own (see SourceMap.subtree)."""
         node: SourceNode = self
         for part in path:
-            child = node.children.get(part) if isinstance(node, SourceMap) else None
+            child = node.children.get(part) if isinstance(node, _Tree) else None
             if child is None:
                 break
             node = child
-        return node if isinstance(node, SourceMap) else SourceMap(self.locate(path))
+        return node if isinstance(node, _Tree) else _Tree(self.locate(path))
+
+    def key_path(self, position: Position) -> Path_ | None:
+        """The path of the mapping key written at ``position`` (see SourceMap.key_path)."""
+        pending: list[tuple[_Tree, Path_]] = [(self, ())]
+        while pending:
+            node, path = pending.pop()
+            for key, key_position in node.keys.items():
+                if key_position == position:
+                    return (*path, key)
+            for key, child in node.children.items():
+                if isinstance(child, _Tree):
+                    pending.append((child, (*path, key)))
+        return None
+
+
+# A document's positions, flat: per node (in _Table.nodes) its line, column, kind, first edge
+# and number of edges; per edge (in _Table.edges) the child node and the line and column of the
+# mapping key that names it (0, 0 for a list item), and (in _Table.names) that key.
+_NODE = 5
+_EDGE = 3
+_SCALAR, _SEQUENCE, _MAPPING = 0, 1, 2
+_INDEXED = 16
+"""A mapping with more keys than this is searched through a dict, made when first searched."""
+
+
+def _ints(values: list[int]) -> array[int]:
+    """``values`` as a compact array: 4 bytes each, 8 when a number needs it."""
+    try:
+        return array("I", values)
+    except OverflowError:  # pragma: no cover - a line or column past 4 billion
+        return array("q", values)
+
+
+class _Table:
+    """The positions of one document, flat (see above): a few bytes per node instead of a
+    Position object, cheap to pickle and to unpickle."""
+
+    __slots__ = ("_index", "edges", "names", "nodes")
+
+    def __init__(self, nodes: array[int], edges: array[int], names: list[str | None]) -> None:
+        self.nodes = nodes
+        self.edges = edges
+        self.names = names
+        self._index: dict[int, dict[str | int | None, int]] = {}
+
+    def __reduce__(self) -> tuple[type[_Table], tuple[Any, ...]]:
+        return _Table, (self.nodes, self.edges, self.names)
+
+    def position(self, node: int) -> Position:
+        base = node * _NODE
+        return Position(self.nodes[base], self.nodes[base + 1])
+
+    def is_scalar(self, node: int) -> bool:
+        return self.nodes[node * _NODE + 2] == _SCALAR
+
+    def edge(self, node: int, part: str | int) -> int:
+        """The edge from ``node`` to its child ``part``; -1 when there is none."""
+        base = node * _NODE
+        kind, first, count = self.nodes[base + 2 : base + 5]
+        if kind == _SEQUENCE:
+            return first + part if isinstance(part, int) and 0 <= part < count else -1
+        if kind == _SCALAR:
+            return -1
+        if count > _INDEXED:
+            index = self._index.get(node)
+            if index is None:
+                names = self.names
+                index = self._index[node] = {names[e]: e for e in range(first, first + count)}
+            return index.get(part, -1)
+        names = self.names
+        for edge in range(first, first + count):
+            if names[edge] == part:
+                return edge
+        return -1
+
+    def child(self, edge: int) -> int:
+        return self.edges[edge * _EDGE]
+
+    def key_position(self, edge: int) -> Position | None:
+        base = edge * _EDGE
+        line = self.edges[base + 1]
+        return Position(line, self.edges[base + 2]) if line else None
+
+    def items(self, node: int) -> Iterator[tuple[str | int, int]]:
+        """The children of ``node`` in the order written: (key or index, edge)."""
+        base = node * _NODE
+        kind, first, count = self.nodes[base + 2 : base + 5]
+        for i, edge in enumerate(range(first, first + count)):
+            name = self.names[edge]
+            yield (i if kind == _SEQUENCE or name is None else name), edge
+
+
+class SourceMap:
+    """Where every node of a document (or of a list or mapping inside it) was written.
+
+    The positions are held flat, a few bytes per node (``_Table``), and a Position is made only
+    when asked for (``locate``): a document has far more nodes than findings. An alias shares
+    its anchor's positions, as its data shares the anchor's data, so positions inside an alias
+    point at the anchored text: the place to edit.
+    """
+
+    __slots__ = ("_node", "_table")
+
+    def __init__(self, position: Position | None = None) -> None:
+        """The positions of an empty list or mapping, or of a scalar document, at ``position``."""
+        where = position or Position(1, 1)
+        self._table = _Table(_ints([where.line, where.column, _MAPPING, 0, 0]), _ints([]), [])
+        self._node = 0
+
+    @classmethod
+    def _view(cls, table: _Table, node: int) -> SourceMap:
+        view = cls.__new__(cls)
+        view._table = table
+        view._node = node
+        return view
+
+    def __reduce__(self) -> tuple[Any, tuple[_Table, int]]:
+        return SourceMap._view, (self._table, self._node)
+
+    def __repr__(self) -> str:
+        return f"SourceMap({self.position!r}, {len(self.children)} children)"
+
+    @property
+    def position(self) -> Position:
+        """Where the list or mapping starts."""
+        return self._table.position(self._node)
+
+    @property
+    def children(self) -> dict[str | int, SourceMap | Position]:
+        """Each child by key or index: a scalar's position, or a collection's SourceMap."""
+        table = self._table
+        out: dict[str | int, SourceMap | Position] = {}
+        for name, edge in table.items(self._node):
+            child = table.child(edge)
+            out[name] = (
+                table.position(child) if table.is_scalar(child) else self._view(table, child)
+            )
+        return out
+
+    @property
+    def keys(self) -> dict[str | int, Position]:
+        """Where each key of a mapping was written."""
+        table = self._table
+        out: dict[str | int, Position] = {}
+        for name, edge in table.items(self._node):
+            where = table.key_position(edge)
+            if where is not None:
+                out[name] = where
+        return out
+
+    def locate(self, path: Path_, *, key: bool = False) -> Position:
+        """Where the node at ``path`` starts; for a missing node, its nearest existing parent.
+
+        With ``key=True`` the position of the mapping key that names the node, when it has one.
+        """
+        table = self._table
+        node = self._node
+        last = len(path) - 1
+        for i, part in enumerate(path):
+            if table.is_scalar(node):
+                break
+            edge = table.edge(node, part)
+            if edge < 0:
+                break
+            if i == last and key:
+                where = table.key_position(edge)
+                if where is not None:
+                    return where
+            node = table.child(edge)
+        return table.position(node)
+
+    def subtree(self, path: Path_) -> SourceMap:
+        """The positions of the node at ``path`` as a map of its own (for a nested document)."""
+        table = self._table
+        node = self._node
+        for part in path:
+            edge = -1 if table.is_scalar(node) else table.edge(node, part)
+            if edge < 0:
+                break
+            node = table.child(edge)
+        if table.is_scalar(node):
+            return SourceMap(self.locate(path))
+        return self._view(table, node)
+
+    def key_path(self, position: Position) -> Path_ | None:
+        """The path of the mapping key written at ``position``, searched depth first from the
+        last child; None when no key of this map was written there."""
+        table = self._table
+        pending: list[tuple[int, Path_]] = [(self._node, ())]
+        while pending:
+            node, path = pending.pop()
+            items = list(table.items(node))
+            for name, edge in items:
+                if table.key_position(edge) == position:
+                    return (*path, name)
+            for name, edge in items:
+                child = table.child(edge)
+                if not table.is_scalar(child):
+                    pending.append((child, (*path, name)))
+        return None
+
+
+def _freeze(tree: _Tree) -> SourceMap:
+    """The compact SourceMap of a document's tree; a tree an alias shares is stored once."""
+    nodes: list[int] = []
+    edges: list[int] = []
+    names: list[str | None] = []
+    ids: dict[int, int] = {}
+    pending: list[_Tree] = []
+
+    def collection(tree: _Tree) -> int:
+        node = ids.get(id(tree))
+        if node is None:
+            node = ids[id(tree)] = len(nodes) // _NODE
+            kind = _SEQUENCE if tree.children and not tree.keys else _MAPPING
+            nodes.extend((tree.position.line, tree.position.column, kind, 0, 0))
+            pending.append(tree)
+        return node
+
+    collection(tree)
+    while pending:
+        current = pending.pop()
+        base = ids[id(current)] * _NODE
+        nodes[base + 3] = len(edges) // _EDGE
+        nodes[base + 4] = len(current.children)
+        sequence = nodes[base + 2] == _SEQUENCE
+        keys = current.keys
+        for name, child in current.children.items():
+            if isinstance(child, _Tree):
+                node = collection(child)
+            else:
+                node = len(nodes) // _NODE
+                nodes.extend((child.line, child.column, _SCALAR, 0, 0))
+            where = None if sequence else keys.get(name)
+            if where is None:
+                edges.extend((node, 0, 0))
+            else:
+                edges.extend((node, where.line, where.column))
+            names.append(None if sequence else name)  # type: ignore[arg-type]
+    return SourceMap._view(_Table(_ints(nodes), _ints(edges), names), 0)
 
 
 @dataclass(slots=True)
@@ -239,7 +479,7 @@ class _Value:
 class _Collection:
     """A list or mapping still being read."""
 
-    source: SourceMap
+    source: _Tree
     anchor: str | None
     is_mapping: bool
     data: Any
@@ -248,7 +488,7 @@ class _Collection:
     key: str | None = None
     key_position: Position | None = None
     merge_key: bool = False
-    merges: list[tuple[dict[str, Any], SourceMap]] = field(default_factory=list)
+    merges: list[tuple[dict[str, Any], _Tree]] = field(default_factory=list)
 
 
 class _Builder:
@@ -375,7 +615,7 @@ class _Builder:
                 "a mapping key must be a plain value, not a list or mapping; write the key as text",
             )
         self._count(event, 1, 1)
-        source = SourceMap(self.position(event))
+        source = _Tree(self.position(event))
         collection = _Collection(source, event.anchor, is_mapping, {} if is_mapping else [])
         if event.anchor is not None:
             self.anchors[event.anchor] = None  # being read: an alias to it here is a loop
@@ -461,17 +701,17 @@ class _Builder:
                 path.append(len(collection.data))
         return path
 
-    def _merge_sources(self, value: _Value, event: Event) -> list[tuple[dict[str, Any], SourceMap]]:
-        if isinstance(value.data, dict) and isinstance(value.source, SourceMap):
+    def _merge_sources(self, value: _Value, event: Event) -> list[tuple[dict[str, Any], _Tree]]:
+        if isinstance(value.data, dict) and isinstance(value.source, _Tree):
             return [(value.data, value.source)]
-        if isinstance(value.data, list) and isinstance(value.source, SourceMap):
+        if isinstance(value.data, list) and isinstance(value.source, _Tree):
             sources = [
                 (item, value.source.children[i])
                 for i, item in enumerate(value.data)
                 if isinstance(item, dict)
             ]
             if len(sources) == len(value.data):
-                return [(item, source) for item, source in sources if isinstance(source, SourceMap)]
+                return [(item, source) for item, source in sources if isinstance(source, _Tree)]
         raise _Problem(
             self.position(event),
             "a merge key (<<) must name a mapping or a list of mappings; fix the value after <<",
@@ -574,9 +814,9 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
                 kept += value.size
                 findings.extend(builder.findings)
                 source = value.source
-                if not isinstance(source, SourceMap):
-                    source = SourceMap(source)
-                documents.append(Document(path, len(documents), value.data, source))
+                if not isinstance(source, _Tree):
+                    source = _Tree(source)
+                documents.append(Document(path, len(documents), value.data, _freeze(source)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _within(text, Position(mark.line + 1, mark.column + 1)) if mark else document_start

@@ -868,13 +868,4 @@ def attach_entities(findings: Iterable[Finding], model: Model) -> Iterator[Findi
 
 def _key_path(source: SourceMap, position: Position) -> Path_ | None:
     """The path, inside ``source``, of the mapping key written at ``position``."""
-    pending: list[tuple[SourceMap, Path_]] = [(source, ())]
-    while pending:
-        node, path = pending.pop()
-        for key, key_position in node.keys.items():
-            if key_position == position:
-                return (*path, key)
-        for key, child in node.children.items():
-            if isinstance(child, SourceMap):
-                pending.append((child, (*path, key)))
-    return None
+    return source.key_path(position)

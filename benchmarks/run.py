@@ -395,7 +395,8 @@ def update_readme(report: str) -> None:
     text = readme.read_text(encoding="utf-8")
     if README_START not in text or README_END not in text:
         return
-    body = report.split("\n", 2)[2].strip()
+    # The report's sections sit under the README's own "Performance" heading.
+    body = report.split("\n", 2)[2].strip().replace("\n## ", "\n### ")
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     readme.write_text(

@@ -81,6 +81,15 @@ def standards() -> Path:
     return STANDARDS
 
 
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """shared/realdata/ (real public inventories); its absence fails the test loudly."""
+    folder = STANDARDS.parent / "realdata"
+    if not folder.is_dir():
+        pytest.fail(f"the real inventories are missing: expected them in {folder}")
+    return folder
+
+
 @pytest.fixture
 def tricky_repo(tmp_path: Path) -> Path:
     """A policy repository, in the ``policy`` folder of a git checkout, whose findings have

@@ -10,19 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECT, run_lint
+from conftest import run_lint
 from socialgov.cli import main
 from socialgov.errors import SocialgovError
 from socialgov.importer import convert, normalise_column, parse_mapping, slug
-
-REALDATA = next(
-    (
-        folder
-        for folder in (PROJECT.parent / "shared" / "realdata", Path("/work/shared/realdata"))
-        if folder.is_dir()
-    ),
-    None,
-)
 
 
 def write_csv(tmp_path: Path, text: str, *, encoding: str = "utf-8", name: str = "in.csv") -> Path:
@@ -311,13 +302,11 @@ def test_imported_accounts_are_valid(tmp_path: Path) -> None:
     assert accounts(root / "accounts/accounts.yaml")[1]["url"] == "https://mastodon.social/@acme"
 
 
-@pytest.mark.skipif(REALDATA is None, reason="shared/realdata is not beside the project")
-def test_real_inventory_of_the_us_department_of_commerce(tmp_path: Path) -> None:
+def test_real_inventory_of_the_us_department_of_commerce(tmp_path: Path, realdata: Path) -> None:
     """410 real accounts: blank names, numeric Facebook ids, URLs registered twice or three
     times, platforms that shut down. Converted to the CSV a person would export."""
-    assert REALDATA is not None
     rows = json.loads(
-        (REALDATA / "usdr-project_DOC_accts_2017-06_f71e6ab.json").read_text(encoding="utf-8")
+        (realdata / "usdr-project_DOC_accts_2017-06_f71e6ab.json").read_text(encoding="utf-8")
     )
     src = tmp_path / "doc.csv"
     with src.open("w", newline="", encoding="utf-8-sig") as handle:

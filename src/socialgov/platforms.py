@@ -79,7 +79,7 @@ _DOMAIN = (
     r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
 )
-_MASTODON_USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
+_FEDIVERSE_USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ SPECS: Mapping[str, PlatformSpec] = MappingProxyType(
             _spec(
                 "mastodon",
                 "Mastodon",
-                rf"{_MASTODON_USER}@{_DOMAIN}",
+                rf"{_FEDIVERSE_USER}@{_DOMAIN}",
                 "user@instance, such as acme@mastodon.social (the user: 1 to 30 letters, "
                 "digits or underscores, with periods or hyphens inside; the instance: a "
                 "domain name)",

@@ -51,8 +51,17 @@ def json_text(value: object) -> str:
     the text decodes to exactly the same data."""
     import json
 
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_safe(json.dumps(value, indent=2, ensure_ascii=False)) + "\n"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the control and bidirectional characters written as ``\\u`` escapes
+    (see :func:`json_text`)."""
+    return _CONTROL.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def one_line(text: str) -> str:

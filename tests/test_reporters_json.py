@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -70,19 +71,7 @@ def test_render_is_the_encoders_output(tmp_path: Path, show_suppressed: bool) ->
     root = tmp_path / STRANGE.replace("\n", " ").replace("/", "-")[:60]
     findings = _findings()
     suppressed = tuple(
-        Finding(
-            f.code,
-            f.name,
-            f.severity,
-            f.message,
-            f.path,
-            f.line,
-            f.column,
-            f.entity,
-            f.related,
-            f.key,
-            suppressed=reason,
-        )
+        replace(f, suppressed=reason)
         for f, reason in zip(findings, (STRANGE, "", "reason"), strict=False)
     )
     result = LintResult(

@@ -7,6 +7,7 @@ and on whole repositories (examples/acme and a generated one), and must agree.
 from __future__ import annotations
 
 import copy
+import json
 import shutil
 import sys
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import ACME, AS_OF, PROJECT
-from socialgov import schema
+from socialgov import fastcheck, schema
 from socialgov.config import load_config
 from socialgov.fastcheck import check_for, compile_check
 from socialgov.lint import lint
@@ -200,3 +201,108 @@ def test_lint_findings_are_identical_on_the_fast_and_the_jsonschema_path(
     fast = _findings(root, 0, monkeypatch)
     assert any(code == "SG101" for code, *_ in slow)  # there are schema findings to compare
     assert fast == slow
+
+
+TREE = {
+    "$defs": {
+        "name": {"type": "string", "pattern": "^[a-z]+$"},
+        "a/b": {"$ref": "#/$defs/name", "maxLength": 3},
+        "node": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name"],
+            "properties": {
+                "name": {"$ref": "#/$defs/a~1b"},
+                "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+            },
+        },
+    },
+    "$ref": "#/$defs/node",
+    "properties": {"root": {"const": "yes"}},
+}
+TREE_VALUES: list[Any] = [
+    {"name": "abc"},
+    {"name": "abcd"},
+    {"name": "ABC"},
+    {"name": "abc", "root": "yes"},
+    {"name": "abc", "root": "no"},
+    {"name": "a", "children": [{"name": "b"}, {"name": "c", "children": [{"name": "d"}]}]},
+    {"name": "a", "children": [{"name": "b", "children": [{"name": "toolong"}]}]},
+    {"name": "a", "children": [{"name": "b", "children": [{"nom": "x"}]}]},
+    {"name": "a", "children": [{"name": "b", "extra": 1}]},
+    {"name": "a", "children": "none"},
+    {"children": []},
+    [],
+]
+
+
+def test_refs_chained_escaped_recursive_and_with_siblings_read_as_jsonschema_reads_them() -> None:
+    check = compile_check(TREE)
+    assert check is not None
+    validator = Draft202012Validator(TREE)
+    for value in TREE_VALUES:
+        assert check(value) == validator.is_valid(value), value
+
+
+def test_refs_are_inlined_except_those_leading_to_a_cycle() -> None:
+    # Inlined subschemas compile to straight-line code; a ref compiles to a call that formats its
+    # error name with locals() for every list item, the cost this avoids. A ref that leads to a
+    # cycle stays a ref (inlining it would never end).
+    prepared = fastcheck._prepare(TREE)
+    text = json.dumps(prepared)
+    assert '"#/$defs/name"' not in text and '"#/$defs/a~1b"' not in text
+    assert '"#/$defs/node"' in text
+    # The kinds a repository holds thousands of keep no ref at all; the others only those that
+    # lead to ``where``, which holds ``where``s.
+    for kind in ("Person", "Team", "Account", "Channel", "Objective"):
+        prepared = fastcheck._prepare(schema.load_schema(schema.KIND_FILES[kind]))
+        assert '"$ref"' not in json.dumps(prepared), kind
+    for kind in ("Policy", "Playbook", "Rule"):
+        prepared = fastcheck._prepare(schema.load_schema(schema.KIND_FILES[kind]))
+        assert '"#/$defs/where"' in json.dumps(prepared)
+        assert '"#/$defs/id"' not in json.dumps(prepared), kind
+
+
+@pytest.mark.parametrize(
+    "unsure",
+    [
+        {"$defs": {"a": {"$id": "other.json", "type": "string"}}, "$ref": "#/$defs/a"},
+        {"$ref": "#/$defs/missing"},
+        {"properties": {"a": {"$ref": 7}}},
+    ],
+)
+def test_refs_it_cannot_resolve_as_jsonschema_does_are_left_to_jsonschema(
+    unsure: dict[str, Any],
+) -> None:
+    assert compile_check(unsure) is None
+
+
+FORMAT_VALUES: list[Any] = [
+    None,
+    7,
+    "",
+    "2026-02-28",
+    "2026-02-30",
+    "a@example.com",
+    "not an email",
+    "https://example.com/a?b#c",
+    "http://exa mple.com",
+    "//no-scheme",
+    "urn:isbn:0451450523",
+    "12:30:00Z",
+    "192.168.0.1",
+    "::1",
+    "example.com",
+    "P1D",
+    "^[a-z]+$",
+    "(",
+    "550e8400-e29b-41d4-a716-446655440000",
+]
+
+
+def test_format_checks_answer_as_the_format_checker_does() -> None:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    for name in [*checker.checkers, "no-such-format"]:
+        conforms = fastcheck._conforms(checker, name)
+        for value in FORMAT_VALUES:
+            assert conforms(value) == checker.conforms(value, name), (name, value)

@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from conftest import MakeRepo, codes, run_lint
+import pytest
+
+import model_reference
+from conftest import ACME, AS_OF, PROJECT, MakeRepo, codes, run_lint
+from socialgov import model as model_module
+from socialgov import schema
+from socialgov.cache import CACHE_DIR
+from socialgov.config import load_config
+from socialgov.lint import load_repository
 from socialgov.loader import parse_text
-from socialgov.model import Account, Person, PolicyRef, build_model
+from socialgov.model import (
+    DEFAULTS,
+    ENTITY_CLASSES,
+    FIELDS,
+    Account,
+    Entity,
+    Person,
+    PolicyRef,
+    Source,
+    build_model,
+)
+from test_cache import generated
+from test_fastcheck import SCHEMA_DEFECTS
+
+HOSTILE = PROJECT / "tests" / "hostile"
+NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
 
 PEOPLE = """\
 people:
@@ -261,3 +289,128 @@ def test_duplicate_key_outside_any_entity_keeps_no_entity(make_repo: MakeRepo) -
     root = make_repo({"a.yaml": "people: []\npeople: []\n"})
     [finding] = run_lint(root, select=("SG102",)).findings
     assert finding.entity is None
+
+
+# ------------------------------------------------------- the fast model is the straightforward one
+#
+# build_model makes typed fields from per-kind tables, keeps valid data without copying it key by
+# key, and finds unknown references with one look-up per kind; schema checks are compiled
+# (socialgov.fastcheck). tests/model_reference.py keeps the straightforward code these replaced;
+# each test runs both and compares every entity and every finding.
+
+
+def _reference_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_model as before: the reference code, and jsonschema alone for schema checks."""
+    monkeypatch.setattr(model_module, "_make_entity", model_reference.reference_make_entity)
+    monkeypatch.setattr(
+        model_module, "_unknown_references", model_reference.reference_unknown_references
+    )
+    monkeypatch.setattr(schema, "FAST_AFTER", 10**9)
+
+
+def _outcome(root: Path) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, Any]]]:
+    schema._calls.clear()
+    repository = load_repository(load_config(root).with_overrides(as_of=AS_OF))
+    findings = [
+        (f.code, f.path, f.line, f.column, f.message, f.entity, f.key, f.related, f.severity)
+        for f in repository.findings
+    ]
+    entities = [(e.kind, e.id, _entity_fields(e)) for e in repository.model.all()]
+    return findings, entities
+
+
+def _entity_fields(entity: Entity) -> tuple[Any, ...]:
+    """Every field of an entity, its source as the file, path and position it names."""
+    source = (entity.path, entity.source.base, entity.locate(), entity.source.document.index)
+    values = tuple(
+        source if field.name == "source" else getattr(entity, field.name)
+        for field in dataclasses.fields(entity)
+    )
+    return (type(entity), *values)
+
+
+@pytest.fixture(params=["acme", "northwind", "hostile", "generated"])
+def corpus(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    if request.param == "generated":
+        root = generated(tmp_path / "generated", 2000)
+        (root / "defects.yaml").write_text(SCHEMA_DEFECTS + MODEL_DEFECTS, encoding="utf-8")
+        return root
+    source = {"acme": ACME, "northwind": NORTHWIND, "hostile": HOSTILE}[request.param]
+    root = tmp_path / request.param
+    shutil.copytree(source, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return root
+
+
+MODEL_DEFECTS = """\
+channels:
+  - {id: ch-odd, type: 7, status: null, policies: [nope@2, 5], playbooks: ghost, owner: [x]}
+policies:
+  - {id: pol-odd, version: "2", applies_to: [x], owner: nobody, waivers: [{rule: SG1}, 3]}
+playbooks:
+  - id: pb-odd
+    handoffs: [{from: nowhere, to: 3, continue_on: ch-odd}, plain, {continue_on: lost}]
+objectives:
+  - {id: obj-odd, strategy: unknown-goal, kpis: [{name: k, target: 3}, x], owner: nobody}
+rules:
+  - {id: rule-odd, code: X1, severity: 3}
+"""
+
+
+def test_fast_and_straightforward_build_agree_on_every_entity_and_finding(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast_findings, fast_entities = _outcome(corpus)
+    with monkeypatch.context() as patch:
+        _reference_paths(patch)
+        plain_findings, plain_entities = _outcome(corpus)
+    assert fast_findings, "a corpus with findings to compare"
+    assert fast_findings == plain_findings
+    assert [(kind, id_) for kind, id_, _ in fast_entities] == [
+        (kind, id_) for kind, id_, _ in plain_entities
+    ]
+    for (_, _, fast), (_, _, plain) in zip(fast_entities, plain_entities, strict=True):
+        assert fast == plain, fast[:3]
+    if corpus.name == "generated":
+        assert {"SG101", "SG104"} <= {code for code, *_ in fast_findings}
+
+
+ODD_FIELD_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    2.5,
+    "",
+    "text",
+    "2026-02-30",
+    "2026-11-24",
+    dt.date(2026, 1, 2),
+    [],
+    ["a", 1, None, "b@3"],
+    [{"rule": "SG201", "from": "t", "name": "n"}, "x", 3],
+    {},
+    {"a": 1},
+]
+
+
+@pytest.mark.parametrize("kind", list(ENTITY_CLASSES))
+def test_typed_fields_match_the_straightforward_ones_whatever_the_values(kind: str) -> None:
+    # Data that skipped its schema check (a value the parse cache vouched for, or one a schema
+    # allows loosely) must become the same entity: every field of every kind, with every odd value.
+    keys = sorted({key for table in FIELDS.values() for key in table} | {"from", "unknown"})
+    source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
+    cls = ENTITY_CLASSES[kind]
+
+    def make(fields: Callable[[str, dict[str, Any]], dict[str, Any]], data: dict[str, Any]) -> Any:
+        try:
+            return cls(id="e", data=data, source=source, **fields(kind, data))
+        except TypeError as error:  # a list expected, a number found: both fail alike
+            return type(error), str(error)
+
+    for key in keys:
+        for value in ODD_FIELD_VALUES:
+            data = {**DEFAULTS.get(kind, {}), "id": "e", key: value}
+            fast = make(model_module._fields, data)
+            assert fast == make(model_reference.reference_fields, data), (kind, key, value)
+    # Every typed field is read from the data: a field added to a class but not to FIELDS fails.
+    written = set(FIELDS[kind])
+    assert written == {f.name for f in dataclasses.fields(cls)} - {"id", "data", "source"}

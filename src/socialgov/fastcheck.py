@@ -16,6 +16,15 @@ keywords whose meaning is the same in draft 7, with two differences taken care o
 - ``format`` is checked by jsonschema's own format checker, so "date", "email" and "uri" mean
   exactly what they mean to jsonschema.
 
+A local ``$ref`` (``#/$defs/...``) is replaced by a copy of the subschema it names unless that
+subschema leads, through its own refs, to one that refers back to itself (``where`` holds
+``where``s; those stay refs, so the code stays small): fastjsonschema compiles an inline
+subschema into straight-line code, but a ``$ref`` into a function call whose error-name argument
+is formatted with ``str.format(**locals())`` for every item of every list, which cost more than
+the checks themselves. A ``$ref`` means exactly "also valid against that subschema" in 2020-12,
+so the copy changes nothing. Refs are resolved against the schema's root, so a subschema with an
+``$id`` of its own (which would move the base of its refs) is left to jsonschema.
+
 A schema using any other keyword, a ``$ref`` to another file, or an ``enum``/``const`` that is not
 a string is left to jsonschema alone.
 """
@@ -24,7 +33,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
 
 Check = Callable[[Any], bool]
 
@@ -80,41 +93,97 @@ class _Unsupported(Exception):
     """The schema uses something the compiled check might read differently."""
 
 
+class _Preparer:
+    """Turns one schema into what fastjsonschema reads as jsonschema does (see the module)."""
+
+    def __init__(self, root: Mapping[str, Any]) -> None:
+        self._root = root
+        self._resolving: list[str] = []
+        self._inlined: dict[str, Any] = {}
+        """Each ref's prepared subschema, or None when it stays a ref (it leads to a cycle)."""
+        self._kept = 0
+        """How many refs were kept so far; a ref whose subschema kept one is kept too."""
+
+    def schema(self, schema: Any, *, at_root: bool = False) -> Any:
+        """A prepared copy of ``schema``, or _Unsupported."""
+        if isinstance(schema, bool):
+            return schema
+        if not isinstance(schema, Mapping):
+            raise _Unsupported("a subschema is not a mapping")
+        if "$id" in schema and not at_root:
+            raise _Unsupported("$id below the root")
+        result: dict[str, Any] = {}
+        inlined: Any = None
+        for key, value in schema.items():
+            if key in _ANNOTATIONS:
+                continue
+            if key not in _SAME_MEANING:
+                raise _Unsupported(f"keyword {key}")
+            if key in _SCHEMA_MAPS:
+                result[key] = {name: self.schema(sub) for name, sub in value.items()}
+            elif key in _SCHEMA_VALUES:
+                result[key] = self.schema(value)
+            elif key in _SCHEMA_LISTS:
+                result[key] = [self.schema(sub) for sub in value]
+            elif key == "$ref":
+                inlined = self._ref(value)
+                if inlined is None:
+                    self._kept += 1
+                    result[key] = value
+            else:
+                result[key] = _plain(key, value)
+        if inlined is not None:
+            if not result:
+                return inlined
+            return {"allOf": [inlined], **result}
+        if "$ref" in result and len(result) > 1:
+            result = {"allOf": [{"$ref": result.pop("$ref")}], **result}
+        return result
+
+    def _ref(self, ref: Any) -> Any:
+        """The prepared subschema ``ref`` names, or None to keep the ``$ref`` (it leads to a
+        cycle). Whether a ref leads to a cycle does not depend on where it is met, so the answer
+        is remembered."""
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise _Unsupported(f"$ref {ref!r}")
+        if ref in self._resolving:
+            return None
+        if ref not in self._inlined:
+            kept = self._kept
+            prepared = self._resolve(ref)
+            self._inlined[ref] = prepared if self._kept == kept else None
+        return self._inlined[ref]
+
+    def _resolve(self, ref: str) -> Any:
+        target: Any = self._root
+        for part in ref[2:].split("/"):
+            name = unquote(part).replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, Mapping) or name not in target:
+                raise _Unsupported(f"$ref {ref!r} names nothing")
+            target = target[name]
+        self._resolving.append(ref)
+        try:
+            return self.schema(target)
+        finally:
+            self._resolving.pop()
+
+
+def _plain(key: str, value: Any) -> Any:
+    """A keyword whose value is not a subschema, checked for what fastjsonschema reads alike."""
+    if key == "enum":
+        if not all(isinstance(item, str) for item in value):
+            raise _Unsupported("enum of non-strings")
+        return list(value)
+    if key == "const" and not isinstance(value, str):
+        raise _Unsupported("const of a non-string")
+    return value
+
+
 def _prepare(schema: Any) -> Any:
     """A copy of ``schema`` that fastjsonschema reads as jsonschema does, or _Unsupported."""
-    if isinstance(schema, bool):
-        return schema
     if not isinstance(schema, Mapping):
-        raise _Unsupported("a subschema is not a mapping")
-    result: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key in _ANNOTATIONS:
-            continue
-        if key not in _SAME_MEANING:
-            raise _Unsupported(f"keyword {key}")
-        if key in _SCHEMA_MAPS:
-            result[key] = {name: _prepare(sub) for name, sub in value.items()}
-        elif key in _SCHEMA_VALUES:
-            result[key] = _prepare(value)
-        elif key in _SCHEMA_LISTS:
-            result[key] = [_prepare(sub) for sub in value]
-        elif key == "$ref":
-            if not isinstance(value, str) or not value.startswith("#/"):
-                raise _Unsupported(f"$ref {value!r}")
-            result[key] = value
-        elif key == "enum":
-            if not all(isinstance(item, str) for item in value):
-                raise _Unsupported("enum of non-strings")
-            result[key] = list(value)
-        elif key == "const":
-            if not isinstance(value, str):
-                raise _Unsupported("const of a non-string")
-            result[key] = value
-        else:
-            result[key] = value
-    if "$ref" in result and len(result) > 1:
-        result = {"allOf": [{"$ref": result.pop("$ref")}], **result}
-    return result
+        return _Preparer({}).schema(schema)
+    return _Preparer(schema).schema(schema, at_root=True)
 
 
 def _formats(schema: Any) -> set[str]:
@@ -129,6 +198,24 @@ def _formats(schema: Any) -> set[str]:
         for item in schema:
             found |= _formats(item)
     return found
+
+
+def _conforms(checker: FormatChecker, name: str) -> Callable[[Any], bool]:
+    """``checker.conforms(value, name)`` without its two layers of calls and its FormatError:
+    the same function, the same exceptions taken for "no", the same truth test of its result
+    (see jsonschema's FormatChecker.check)."""
+    entry = checker.checkers.get(name)
+    if entry is None:
+        return lambda value: True
+    function, raises = entry
+
+    def conforms(value: Any) -> bool:
+        try:
+            return bool(function(value))
+        except raises:
+            return False
+
+    return conforms
 
 
 def compile_check(schema: Mapping[str, Any]) -> Check | None:
@@ -146,11 +233,7 @@ def compile_check(schema: Mapping[str, Any]) -> Check | None:
     if isinstance(prepared, dict):
         prepared["$schema"] = "http://json-schema.org/draft-07/schema#"
     checker = Draft202012Validator.FORMAT_CHECKER
-
-    def conforms(name: str) -> Callable[[Any], bool]:
-        return lambda value: checker.conforms(value, name)
-
-    formats = {name: conforms(name) for name in _formats(schema)}
+    formats = {name: _conforms(checker, name) for name in _formats(schema)}
     try:
         validate = fastjsonschema.compile(prepared, formats=formats, use_default=False)
     except fastjsonschema.JsonSchemaDefinitionException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -395,122 +395,169 @@ def _map(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _as_written(value: Any) -> Any:
+    return value
+
+
+def _mapping_or_none(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
+
+
+def _bool_or_none(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _waivers(value: Any) -> tuple[Waiver, ...]:
+    return tuple(
+        Waiver(
+            rule=str(w.get("rule", "")),
+            reason=_str(w.get("reason")),
+            approved_by=_str(w.get("approved_by")),
+            expires=_date(w.get("expires")),
+            index=i,
+        )
+        for i, w in enumerate(value or [])
+        if isinstance(w, Mapping)
+    )
+
+
+def _policy_refs(value: Any) -> tuple[PolicyRef, ...]:
+    return tuple(
+        PolicyRef.parse(ref, i) for i, ref in enumerate(value or []) if isinstance(ref, str)
+    )
+
+
+def _handoffs(value: Any) -> tuple[Handoff, ...]:
+    return tuple(
+        Handoff(
+            scenario=_str(h.get("scenario")),
+            trigger=_str(h.get("trigger")),
+            from_team=_str(h.get("from")),
+            to_team=_str(h.get("to")),
+            before=_str(h.get("before")),
+            expect=_str(h.get("expect")),
+            continue_on=_str(h.get("continue_on")),
+            index=i,
+        )
+        for i, h in enumerate(value or [])
+        if isinstance(h, Mapping)
+    )
+
+
+def _kpis(value: Any) -> tuple[Kpi, ...]:
+    return tuple(
+        Kpi(name=_str(k.get("name")), target=k.get("target"))
+        for k in value or []
+        if isinstance(k, Mapping)
+    )
+
+
+Convert = Callable[[Any], Any]
+FieldTable = Mapping[str, Convert | None]
+"""A kind's typed fields (each written under its own name) and how each is read from the data;
+None means an optional string: the value if it is a string, else the field's default None."""
+
+
+def _table(*fields: tuple[str, Convert | None]) -> FieldTable:
+    return dict(fields)
+
+
+_COMMON: tuple[tuple[str, Convert | None], ...] = (
+    ("name", None),
+    ("description", None),
+    ("labels", _map),
+    ("tags", _strs),
+    ("waivers", _waivers),
+)
+_CHANNEL_BASE: tuple[tuple[str, Convert | None], ...] = (
+    ("owner", None),
+    ("backup_owner", None),
+    ("team", None),
+    ("purpose", None),
+    ("status", _as_written),
+    ("policies", _policy_refs),
+    ("playbooks", _strs),
+    ("terms", _map),
+)
+
+# What each kind's constructor takes from its data. A field whose key is not written keeps the
+# dataclass default, which is what each conversion makes of a missing value (None, (), {}, and
+# the SPEC's defaults, which DEFAULTS has written into the data anyway).
+FIELDS: dict[str, FieldTable] = {
+    "Person": _table(
+        *_COMMON,
+        ("email", None),
+        ("team", None),
+        ("role", None),
+        ("employment", None),
+        ("status", _as_written),
+        ("departed_on", _date),
+    ),
+    "Team": _table(*_COMMON, ("function", None), ("lead", None)),
+    "Account": _table(
+        *_COMMON,
+        *_CHANNEL_BASE,
+        ("platform", None),
+        ("type", _as_written),
+        ("handle", None),
+        ("url", None),
+        ("audience", None),
+        ("topic", None),
+        ("region", None),
+        ("language", None),
+        ("created", _date),
+        ("last_activity", _date),
+        ("objectives", _strs),
+        ("monitoring", _strs),
+        ("metrics", _map),
+        ("security", _map),
+        ("verified", _bool_or_none),
+    ),
+    "Channel": _table(*_COMMON, *_CHANNEL_BASE, ("type", None), ("contact", None)),
+    "Policy": _table(
+        *_COMMON,
+        ("title", None),
+        ("version", _as_written),
+        ("owner", None),
+        ("effective", _date),
+        ("review_by", _date),
+        ("applies_to", _mapping_or_none),
+        ("terms", _map),
+        ("consistent_terms", _strs),
+    ),
+    "Playbook": _table(
+        *_COMMON,
+        ("title", None),
+        ("applies_to", _mapping_or_none),
+        ("handoffs", _handoffs),
+        ("end", None),
+        ("follow_up", _map),
+    ),
+    "Objective": _table(
+        *_COMMON,
+        ("statement", None),
+        ("strategy", None),
+        ("kpis", _kpis),
+        ("owner", None),
+    ),
+    "Rule": _table(*_COMMON, ("code", None), ("severity", _as_written)),
+}
+
+
 def _fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Typed constructor arguments from validated data (bad values already removed)."""
-    common: dict[str, Any] = {
-        "name": _str(data.get("name")),
-        "description": _str(data.get("description")),
-        "labels": _map(data.get("labels")),
-        "tags": _strs(data.get("tags")),
-        "waivers": tuple(
-            Waiver(
-                rule=str(w.get("rule", "")),
-                reason=_str(w.get("reason")),
-                approved_by=_str(w.get("approved_by")),
-                expires=_date(w.get("expires")),
-                index=i,
-            )
-            for i, w in enumerate(data.get("waivers") or [])
-            if isinstance(w, Mapping)
-        ),
-    }
-    if kind == "Person":
-        specific = {
-            "email": _str(data.get("email")),
-            "team": _str(data.get("team")),
-            "role": _str(data.get("role")),
-            "employment": _str(data.get("employment")),
-            "status": data.get("status", "active"),
-            "departed_on": _date(data.get("departed_on")),
-        }
-    elif kind == "Team":
-        specific = {"function": _str(data.get("function")), "lead": _str(data.get("lead"))}
-    elif kind in ("Account", "Channel"):
-        specific = {
-            "owner": _str(data.get("owner")),
-            "backup_owner": _str(data.get("backup_owner")),
-            "team": _str(data.get("team")),
-            "purpose": _str(data.get("purpose")),
-            "status": data.get("status", "active"),
-            "policies": tuple(
-                PolicyRef.parse(ref, i)
-                for i, ref in enumerate(data.get("policies") or [])
-                if isinstance(ref, str)
-            ),
-            "playbooks": _strs(data.get("playbooks")),
-            "terms": _map(data.get("terms")),
-            "type": _str(data.get("type")),
-        }
-        if kind == "Account":
-            specific.update(
-                platform=_str(data.get("platform")),
-                type=data.get("type", "profile"),
-                handle=_str(data.get("handle")),
-                url=_str(data.get("url")),
-                audience=_str(data.get("audience")),
-                topic=_str(data.get("topic")),
-                region=_str(data.get("region")),
-                language=_str(data.get("language")),
-                created=_date(data.get("created")),
-                last_activity=_date(data.get("last_activity")),
-                objectives=_strs(data.get("objectives")),
-                monitoring=_strs(data.get("monitoring")),
-                metrics=_map(data.get("metrics")),
-                security=_map(data.get("security")),
-                verified=data.get("verified") if isinstance(data.get("verified"), bool) else None,
-            )
-        else:
-            specific["contact"] = _str(data.get("contact"))
-    elif kind == "Policy":
-        specific = {
-            "title": _str(data.get("title")),
-            "version": data.get("version", 1),
-            "owner": _str(data.get("owner")),
-            "effective": _date(data.get("effective")),
-            "review_by": _date(data.get("review_by")),
-            "applies_to": data.get("applies_to")
-            if isinstance(data.get("applies_to"), Mapping)
-            else None,
-            "terms": _map(data.get("terms")),
-            "consistent_terms": _strs(data.get("consistent_terms")),
-        }
-    elif kind == "Playbook":
-        specific = {
-            "title": _str(data.get("title")),
-            "applies_to": data.get("applies_to")
-            if isinstance(data.get("applies_to"), Mapping)
-            else None,
-            "handoffs": tuple(
-                Handoff(
-                    scenario=_str(h.get("scenario")),
-                    trigger=_str(h.get("trigger")),
-                    from_team=_str(h.get("from")),
-                    to_team=_str(h.get("to")),
-                    before=_str(h.get("before")),
-                    expect=_str(h.get("expect")),
-                    continue_on=_str(h.get("continue_on")),
-                    index=i,
-                )
-                for i, h in enumerate(data.get("handoffs") or [])
-                if isinstance(h, Mapping)
-            ),
-            "end": _str(data.get("end")),
-            "follow_up": _map(data.get("follow_up")),
-        }
-    elif kind == "Objective":
-        specific = {
-            "statement": _str(data.get("statement")),
-            "strategy": _str(data.get("strategy")),
-            "kpis": tuple(
-                Kpi(name=_str(k.get("name")), target=k.get("target"))
-                for k in data.get("kpis") or []
-                if isinstance(k, Mapping)
-            ),
-            "owner": _str(data.get("owner")),
-        }
-    else:  # Rule
-        specific = {"code": _str(data.get("code")), "severity": data.get("severity", "warning")}
-    return {**common, **specific}
+    """Typed constructor arguments from validated data (bad values already removed): only the
+    fields written in ``data``; the others keep their defaults."""
+    table = FIELDS[kind]
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in table:
+            continue
+        convert = table[key]
+        if convert is not None:
+            fields[key] = convert(value)
+        elif isinstance(value, str):
+            fields[key] = value
+    return fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -722,8 +769,8 @@ def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, l
             broken.add(str(error.path[0]))
     if ref is None or "id" in broken:
         return None, findings
-    clean = {k: v for k, v in data.items() if k not in broken}
-    clean = {**DEFAULTS.get(kind, {}), **clean}
+    kept = {k: v for k, v in data.items() if k not in broken} if broken else data
+    clean = {**DEFAULTS.get(kind, {}), **kept}
     cls = ENTITY_CLASSES[kind]
     entity = cls(id=entity_id, data=clean, source=Source(document, base), **_fields(kind, clean))
     return entity, findings
@@ -747,49 +794,65 @@ class _Suggester:
 
 def _unknown_references(model: Model) -> Iterator[Finding]:
     suggester = _Suggester(model)
-    for entity in model.all():
-        for reference in REFERENCES[entity.kind]:
-            value = entity.data.get(reference.field)
-            values = value if reference.many and isinstance(value, list) else [value]
-            for i, target in enumerate(values):
-                if not isinstance(target, str):
+    entities = model.entities
+    for kind in KINDS:
+        # Each reference with the indexes it may name, looked up once per kind, not per entity.
+        references = [
+            (reference, tuple(entities.get(k, {}) for k in reference.kinds))
+            for reference in REFERENCES[kind]
+        ]
+        for entity in entities.get(kind, {}).values():
+            data = entity.data
+            for reference, indexes in references:
+                value = data.get(reference.field)
+                if value is None:
                     continue
-                target_id = target.partition("@")[0] if reference.field == "policies" else target
-                if any(model.find(kind, target_id) for kind in reference.kinds):
-                    continue
-                node = (reference.field, i) if reference.many else (reference.field,)
-                yield _unknown(suggester, entity, node, target_id, reference.kinds)
-        if entity.kind == "Playbook":
-            yield from _playbook_references(model, entity, suggester)
-        if entity.kind == "Objective":
-            strategy = entity.data.get("strategy")
-            if isinstance(strategy, str) and strategy not in model.strategy:
-                known = ", ".join(model.strategy) or "none defined yet"
-                pos = entity.locate(("strategy",))
-                yield Finding(
-                    code="SG104",
-                    name="unknown-reference",
-                    severity=Severity.ERROR,
-                    message=(
-                        f"Objective {entity.id}: strategy '{strategy}' is not a goal in "
-                        f"socialgov.yaml's strategy list (known: {known}); "
-                        "fix the id or add the goal"
-                    ),
-                    path=entity.path,
-                    line=pos.line,
-                    column=pos.column,
-                    entity=entity.ref,
-                    key="strategy",
-                )
-        for i, waiver in enumerate(entity.waivers):
-            if waiver.approved_by and not model.person(waiver.approved_by):
-                yield _unknown(
-                    suggester,
-                    entity,
-                    ("waivers", i, "approved_by"),
-                    waiver.approved_by,
-                    ("Person",),
-                )
+                values = value if reference.many and isinstance(value, list) else [value]
+                for i, target in enumerate(values):
+                    if not isinstance(target, str):
+                        continue
+                    target_id = (
+                        target.partition("@")[0] if reference.field == "policies" else target
+                    )
+                    if any(target_id in index for index in indexes):
+                        continue
+                    node = (reference.field, i) if reference.many else (reference.field,)
+                    yield _unknown(suggester, entity, node, target_id, reference.kinds)
+            if kind == "Playbook":
+                yield from _playbook_references(model, entity, suggester)
+            elif kind == "Objective":
+                yield from _unknown_strategy(model, entity)
+            for i, waiver in enumerate(entity.waivers):
+                if waiver.approved_by and waiver.approved_by not in entities.get("Person", {}):
+                    yield _unknown(
+                        suggester,
+                        entity,
+                        ("waivers", i, "approved_by"),
+                        waiver.approved_by,
+                        ("Person",),
+                    )
+
+
+def _unknown_strategy(model: Model, objective: Entity) -> Iterator[Finding]:
+    strategy = objective.data.get("strategy")
+    if isinstance(strategy, str) and strategy not in model.strategy:
+        known = ", ".join(model.strategy) or "none defined yet"
+        pos = objective.locate(("strategy",))
+        yield Finding(
+            code="SG104",
+            name="unknown-reference",
+            severity=Severity.ERROR,
+            message=(
+                f"Objective {objective.id}: strategy '{strategy}' is not a goal in "
+                f"socialgov.yaml's strategy list (known: {known}); "
+                "fix the id or add the goal"
+            ),
+            path=objective.path,
+            line=pos.line,
+            column=pos.column,
+            entity=objective.ref,
+            key="strategy",
+        )
 
 
 def _playbook_references(

@@ -306,3 +306,36 @@ def test_format_checks_answer_as_the_format_checker_does() -> None:
         conforms = fastcheck._conforms(checker, name)
         for value in FORMAT_VALUES:
             assert conforms(value) == checker.conforms(value, name), (name, value)
+
+
+def test_uri_check_skips_rfc3987s_parts_and_answers_the_same() -> None:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    function, _ = checker.checkers["uri"]
+    fast = fastcheck._rfc3987_uri(function)
+    assert fast is not None  # rfc3987 and regex are dependencies: the cheap check is used
+    assert fastcheck._conforms(checker, "uri").__code__ is fast.__code__
+    assert fastcheck._rfc3987_uri(lambda value: True) is None  # another checker: not replaced
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    try:
+        from generate import Generator
+    finally:
+        sys.path.remove(str(PROJECT / "benchmarks"))
+    generator = Generator(300)
+    urls = [
+        line.split("url: ", 1)[1]
+        for i in range(300)
+        for line in generator.account(i).splitlines()
+        if line.startswith("    url: ")
+    ]
+    assert len(urls) > 100
+    inserts = [" ", "%", "%2", "%zz", "[", "]", "[::1]", "é", "#", "?", ":", "//", "@", "\\", "\n"]
+    values: list[Any] = [*FORMAT_VALUES, "x:", "x:/", "1x:y", "mailto:a@b", "http://[v1.x]/"]
+    for url in urls:
+        values.append(url)
+        for n, insert in enumerate(inserts):
+            at = (n * 7) % (len(url) + 1)
+            values.append(url[:at] + insert + url[at:])
+    verdicts = {fast(value) for value in values}
+    assert verdicts == {True, False}
+    for value in values:
+        assert fast(value) == checker.conforms(value, "uri"), value

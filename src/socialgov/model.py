@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -796,14 +796,13 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
     suggester = _Suggester(model)
     entities = model.entities
     for kind in KINDS:
-        # Each reference with the indexes it may name, looked up once per kind, not per entity.
+        # Each reference with the ids it may name, gathered once per kind, not per entity.
         references = [
-            (reference, tuple(entities.get(k, {}) for k in reference.kinds))
-            for reference in REFERENCES[kind]
+            (reference, _ids(entities, reference.kinds)) for reference in REFERENCES[kind]
         ]
         for entity in entities.get(kind, {}).values():
             data = entity.data
-            for reference, indexes in references:
+            for reference, known in references:
                 value = data.get(reference.field)
                 if value is None:
                     continue
@@ -814,7 +813,7 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                     target_id = (
                         target.partition("@")[0] if reference.field == "policies" else target
                     )
-                    if any(target_id in index for index in indexes):
+                    if target_id in known:
                         continue
                     node = (reference.field, i) if reference.many else (reference.field,)
                     yield _unknown(suggester, entity, node, target_id, reference.kinds)
@@ -831,6 +830,13 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                         waiver.approved_by,
                         ("Person",),
                     )
+
+
+def _ids(entities: Mapping[str, Mapping[str, Entity]], kinds: tuple[str, ...]) -> Container[str]:
+    """The ids of the entities of ``kinds``: the index itself for one kind."""
+    if len(kinds) == 1:
+        return entities.get(kinds[0], {})
+    return {entity_id for kind in kinds for entity_id in entities.get(kind, {})}
 
 
 def _unknown_strategy(model: Model, objective: Entity) -> Iterator[Finding]:

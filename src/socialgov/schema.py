@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from jsonschema import ValidationError
     from jsonschema.protocols import Validator
 
+    from socialgov.fastcheck import Check
+
 KIND_FILES: dict[str, str] = {
     "Person": "person.schema.json",
     "Team": "team.schema.json",
@@ -74,6 +76,9 @@ def validate_config(data: Any) -> list[SchemaError]:
 FAST_AFTER = 100
 """Validations of one schema before its compiled check pays for compiling it (about 30 ms)."""
 _calls: dict[str, int] = {}
+_compiled: dict[str, Check | None] = {}
+"""Each schema's compiled check once asked for (fastcheck.check_for, without its import)."""
+_UNCOMPILED: Any = object()
 
 
 _known_valid: dict[int, tuple[str, Any]] = {}
@@ -114,9 +119,11 @@ def _validate(file_name: str, data: Any) -> list[SchemaError]:
 def _check(file_name: str, data: Any) -> list[SchemaError]:
     calls = _calls[file_name] = _calls.get(file_name, 0) + 1
     if calls > FAST_AFTER:
-        from socialgov.fastcheck import check_for
+        check = _compiled.get(file_name, _UNCOMPILED)
+        if check is _UNCOMPILED:
+            from socialgov.fastcheck import check_for
 
-        check = check_for(file_name)
+            check = _compiled[file_name] = check_for(file_name)
         if check is not None and check(data):
             return []
     return _explain(_validator(file_name), data)

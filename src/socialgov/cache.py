@@ -49,12 +49,12 @@ from socialgov.loader import (
     ParsedFile,
     decode,
     load_file,
-    parse_text,
+    parse_file_text,
     read_bounded,
 )
 
 CACHE_DIR = ".socialgov_cache"
-_CODE = ("loader.py", "findings.py", "cache.py", "schema.py", "fastcheck.py")
+_CODE = ("loader.py", "fastyaml.py", "findings.py", "cache.py", "schema.py", "fastcheck.py")
 
 
 def fingerprint(limits: dict[str, int]) -> str:
@@ -70,7 +70,7 @@ def fingerprint(limits: dict[str, int]) -> str:
             digest.update(name.encode() + (here / name).read_bytes())
     for name, path in schema.schema_files().items():
         digest.update(name.encode() + path.read_bytes())
-    for distribution in ("jsonschema", "fastjsonschema", "pyyaml"):
+    for distribution in ("jsonschema", "fastjsonschema", "pyyaml", "rapidyaml", "google-re2"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{distribution}={metadata.version(distribution)}|".encode())
     return digest.hexdigest()[:16]
@@ -136,14 +136,14 @@ class ParseCache:
         if source is None:  # unreadable, too big or undecodable: the loader says so
             return load_file(self.root, relpath, self.limits)
         raw, text = source
-        digest = hashlib.sha256(raw).digest()
-        cached = self._read(self._entry(relpath), digest)
+        known_as = digest(raw)
+        cached = self._read(self._entry(relpath), known_as)
         if cached is not None:
             self.hits += 1
             return cached
-        parsed = parse_text(text, relpath, self.limits)
+        parsed = parse_file_text(text, relpath, self.limits)
         parsed.size = len(raw)
-        self.remember(relpath, digest, parsed)
+        self.remember(relpath, known_as, parsed)
         return parsed
 
     def lookup(self, relpath: str) -> ParsedFile | None:
@@ -152,7 +152,7 @@ class ParseCache:
             raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
         except Exception:  # the loader reports it (too big, unreadable) when it parses
             return None
-        cached = self._read(self._entry(relpath), hashlib.sha256(raw).digest())
+        cached = self._read(self._entry(relpath), digest(raw))
         if cached is not None:
             self.hits += 1
         return cached
@@ -327,9 +327,29 @@ def read_and_parse(
     if source is None:
         return None, load_file(root, relpath, limits)
     raw, text = source
-    parsed = parse_text(text, relpath, limits)
+    parsed = parse_file_text(text, relpath, limits)
     parsed.size = len(raw)
-    return hashlib.sha256(raw).digest(), parsed
+    return digest(raw), parsed
+
+
+def read_and_parse_fast(
+    root: Path, relpath: str, limits: dict[str, int]
+) -> tuple[bytes, ParsedFile] | None:
+    """Parse one file on the fast path alone (socialgov.fastyaml), with the file's bytes (to
+    hash for the cache); None when it needs the exact path (read_and_parse)."""
+    from socialgov import fastyaml
+
+    source = _source(root, relpath, limits)
+    if source is None:
+        return None
+    raw, text = source
+    parsed = fastyaml.parse(text, relpath, limits)
+    return None if parsed is None else (raw, parsed)
+
+
+def digest(raw: bytes) -> bytes:
+    """What the cache knows a file's bytes by."""
+    return hashlib.sha256(raw).digest()
 
 
 def dumps(value: Any) -> bytes:

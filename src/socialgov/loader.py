@@ -990,9 +990,21 @@ def load_file(root: Path, relpath: str, limits: dict[str, int] | None = None) ->
             ],
             len(raw),
         )
-    parsed = parse_text(text, relpath, limits)
+    parsed = parse_file_text(text, relpath, limits)
     parsed.size = len(raw)
     return parsed
+
+
+def parse_file_text(text: str, path: str, limits: dict[str, int]) -> ParsedFile:
+    """Parse a repository file's text: on the fast path (socialgov.fastyaml) when it is
+    certain to give what parse_text gives, which is what happens otherwise."""
+    from socialgov import fastyaml
+
+    if fastyaml.enabled():
+        parsed = fastyaml.parse(text, path, limits)
+        if parsed is not None:
+            return parsed
+    return parse_text(text, path, limits)
 
 
 def _encoding_hint(raw: bytes) -> str:

@@ -15,7 +15,7 @@ import pickle
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from socialgov.cache import ParseCache, dumps, read_and_parse
+from socialgov.cache import ParseCache, digest, dumps, read_and_parse, read_and_parse_fast
 from socialgov.loader import ParsedFile, load_file
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
@@ -43,8 +43,11 @@ def load_all(
             todo.append(index)
         else:
             results[index] = hit
-    count = workers()
     size = _size(root, [files[i] for i in todo])
+    if size <= limits["max_total_bytes"]:
+        todo = _parse_fast(root, files, limits, cache, todo, results)
+        size = _size(root, [files[i] for i in todo])
+    count = workers()
     # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading it all.
     if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
         for index in todo:
@@ -54,6 +57,33 @@ def load_all(
     for parsed in results:
         assert parsed is not None
         yield parsed
+
+
+def _parse_fast(
+    root: Path,
+    files: Sequence[str],
+    limits: dict[str, int],
+    cache: ParseCache | None,
+    todo: list[int],
+    results: list[ParsedFile | None],
+) -> list[int]:
+    """Parse in this process what the fast path can (it is faster than handing files to
+    workers and their data back); the indexes left for the exact path."""
+    from socialgov import fastyaml
+
+    if not fastyaml.enabled():
+        return todo
+    left = []
+    for index in todo:
+        outcome = read_and_parse_fast(root, files[index], limits)
+        if outcome is None:
+            left.append(index)
+            continue
+        raw, parsed = outcome
+        results[index] = parsed
+        if cache is not None:
+            cache.remember(files[index], digest(raw), parsed)
+    return left
 
 
 def _parse_here(

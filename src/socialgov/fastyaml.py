@@ -1,0 +1,454 @@
+"""The fast path for parsing: rapidyaml's C++ parser for the plain YAML most files are written in.
+
+socialgov.loader's parser builds every node from libyaml's events in Python: exact, safe, and
+about as slow as PyYAML. Most files of a policy repository are plain block YAML: mappings,
+lists, plain and quoted scalars, nothing else. For those, rapidyaml (PyPI ``rapidyaml``) parses
+the text and writes it out as JSON in C++, and ``json.loads`` builds the data in C: about ten
+times faster. Source positions are not built at all: ``RymlSourceMap`` works out where a node
+was written only when a finding asks (``locate``), from rapidyaml's tree, whose strings point
+into the file's bytes.
+
+The fast path answers only when it is certain to give exactly what loader.parse_text gives:
+the same data (types included), node count and source positions, and no finding. Anything else
+returns None and the file takes the exact path:
+
+- a file with anything beyond plain block and flow YAML: anchors, aliases, tags, merge keys,
+  block scalars, directives, document markers, complex keys, tabs, carriage returns,
+  backslashes (escapes), characters YAML does not allow, reserved indicators;
+- a file rapidyaml cannot parse (the exact path explains the syntax error);
+- duplicate keys (SG102 is reported by the exact path);
+- a string that the YAML 1.2 core schema could read as null, a boolean or a number (such as
+  ``~``, ``True`` or ``0x1F``): rapidyaml's JSON writes those as strings whether they were quoted
+  or not, so only the exact path knows what they mean;
+- anything near a limit (nodes, depth, scalar length).
+
+A position the tree cannot tell exactly (an empty value, a comment between a ``-`` and its item,
+an empty ``[]`` or ``{}``) is answered by parsing that one file on the exact path. The
+differential tests in tests/test_fastyaml.py compare both paths on every corpus the project
+has and on generated documents; ``SOCIALGOV_EXACT_PARSER=1`` in the environment turns the fast
+path off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import re2
+
+from socialgov.findings import Position
+from socialgov.loader import (
+    _BOOL_RE,
+    _FLOAT_RE,
+    _INT_RE,
+    _NOT_PRINTABLE,
+    _NULL_RE,
+    Document,
+    ParsedFile,
+    Path_,
+    SourceMap,
+    parse_text,
+)
+
+try:
+    import ryml
+except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it, the exact path
+    ryml = None
+
+EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
+"""Set to 1 to parse every file on the exact path (for comparing, or when in doubt)."""
+
+# What the fast path leaves to the exact one, found in one linear scan (RE2, so no pattern can
+# make it slow) of the text without its comments: characters that YAML or rapidyaml treat
+# specially (tabs, carriage returns, escapes, control characters), merge keys; an indicator of
+# an anchor, alias, tag, block scalar, complex key, directive or reserved character where a
+# node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'); document
+# markers; a flow collection nested in a flow collection, spanning lines, used as a key or
+# followed by more than a comment; a '-' that would
+# open a list after a key on its line; a value starting with ']' or '}'; an empty key, or a
+# flow item starting or ending with ':'; lines
+# indented 256 spaces or more.
+_UNSUPPORTED = re2.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f\\]"
+    r"|<<"
+    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*!|>?%@`]"
+    r"|(?:^|\n)(?:---|\.\.\.)"
+    r"|[\[{,][ ]*[\[{]"
+    r"|[\]}][ ]*[^ \n,\]}#]"
+    r"|[\[{][^\]}\n]*\n"
+    r"|:[ ]+-(?:[ \n]|$)"
+    r"|(?:^|[\n:-])[ ]*[\]}]"
+    r"|(?:^|\n)[ -]*:(?:[ \n]|$)"
+    r"|[\[{,][ ]*:|:[,\]}]"
+    r"|\n {256}"
+)
+_COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
+_QUOTE_THEN_MORE = re.compile(r"['\"][^\n]*[,\]}:]")
+_NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
+# A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
+# number: rapidyaml writes such a plain scalar as a string, as it does a quoted one. (An empty
+# plain scalar it writes as null; "" is always a quoted one.)
+_CORE_PATTERNS = "|".join(p.pattern.rstrip("|") for p in (_NULL_RE, _BOOL_RE, _INT_RE, _FLOAT_RE))
+_LOOKALIKE = re2.compile(f'"(?:{_CORE_PATTERNS})"')
+_MARGIN = 2
+"""How far from a limit (nodes, depth) the exact path takes over, to report it exactly."""
+
+
+class _Unsupported(Exception):
+    """The text needs the exact path."""
+
+
+def enabled() -> bool:
+    """Whether the fast path may be used: rapidyaml is installed and not turned off."""
+    return ryml is not None and os.environ.get(EXACT_ENV, "") in ("", "0")
+
+
+def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
+    """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
+    if not text.strip() or _UNSUPPORTED.search(_without_comments(text)) is not None:
+        return None
+    deep = _deep_lines(limits["max_depth"])
+    if deep is None or deep.search(text) is not None:
+        return None
+    if not text.isascii() and (
+        _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
+    ):
+        return None
+    raw = text.encode()
+    keys = [0]
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+        keys[0] += len(pairs)
+        return mapping
+
+    try:
+        with _quiet():
+            tree = ryml.parse_in_arena(raw)
+            root = tree.root_id()
+            if not (tree.is_map(root) or tree.is_seq(root)) or tree.num_children(root) == 0:
+                return None
+            emitted = ryml.emit_json(tree)
+        data = json.loads(emitted, object_pairs_hook=unique, parse_constant=_refuse)
+    except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
+        return None
+    if _LOOKALIKE.search(emitted) is not None:
+        return None
+    if len(text) > limits["max_scalar_chars"] and _longest(data) > limits["max_scalar_chars"]:
+        return None
+    nodes = tree.size() + keys[0]
+    if nodes + _MARGIN > limits["max_nodes_per_file"]:
+        return None
+    source = RymlSourceMap._root(_FilePositions(raw, path, limits, tree.size()))
+    return ParsedFile(path, [Document(path, 0, data, source)], [], len(raw), nodes)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence rapidyaml, which prints each error to the process's stderr before raising it;
+    the exact path reports the error in socialgov's words."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to silence
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without its comments, for the scan above: a comment may say anything.
+
+    A comment starts with ``#`` at the start of a line or after a space. Only lines without
+    quotes before the ``#`` are considered, so a ``#`` inside a quoted value is never taken for
+    a comment; one inside a quoted value that spans lines is, but only hides more of that
+    value, unless a quote closes it on that line with more YAML after it: such a "comment" is
+    kept, and scanned."""
+    if "#" not in text:
+        return text
+    return _COMMENT.sub(_keep_prefix, text)
+
+
+def _keep_prefix(match: re.Match[str]) -> str:
+    prefix, comment = match.groups()
+    return match.group() if _QUOTE_THEN_MORE.search(comment) else prefix
+
+
+def _refuse(name: str) -> Any:
+    raise _Unsupported(name)  # NaN or Infinity: not JSON rapidyaml writes for a YAML value
+
+
+@functools.lru_cache(maxsize=8)
+def _deep_lines(max_depth: int) -> Any:
+    """Lines that might nest near ``max_depth``; None when any line might (a low limit).
+
+    Nesting in block YAML costs columns: a list or mapping inside another starts further
+    right, except a list under a key, whose items' contents then start two columns right. So a
+    mapping key's depth is at most its column plus one, its value (one flow collection at most,
+    not nested) adds two: a node is at most three levels deeper than its line's leading spaces
+    and dashes are long. A file without lines that deep is far from the limit, which the exact
+    path reports in its own words."""
+    longest = max_depth - 8
+    if longest < 1:
+        return None
+    return re2.compile(rf"(?:^|\n)[ -]{{{longest}}}")
+
+
+def _longest(data: Any) -> int:
+    """The length of the longest string (key or value) in ``data``."""
+    longest = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if type(value) is dict:
+            longest = max(longest, *map(len, value), 0)
+            pending.extend(value.values())
+        elif type(value) is list:
+            pending.extend(value)
+        elif type(value) is str:
+            longest = max(longest, len(value))
+    return longest
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class _PyBuffer(ctypes.Structure):
+    _fields_ = [  # ctypes' declaration of Py_buffer
+        ("buf", ctypes.c_void_p),
+        ("obj", ctypes.py_object),
+        ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t),
+        ("readonly", ctypes.c_int),
+        ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p),
+        ("shape", ctypes.c_void_p),
+        ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p),
+        ("internal", ctypes.c_void_p),
+    ]
+
+
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
+
+
+def _address(buffer: Any) -> int:
+    """The memory address of the first byte of ``buffer`` (a bytearray or a memoryview)."""
+    view = _PyBuffer()
+    _get_buffer(buffer, ctypes.byref(view), 0)
+    try:
+        return view.buf or 0
+    finally:
+        _release_buffer(ctypes.byref(view))
+
+
+class _Inexact(Exception):
+    """The tree cannot tell this position exactly; the exact path answers."""
+
+
+class _FilePositions:
+    """Where the nodes of one file were written, worked out when first asked.
+
+    rapidyaml parses the bytes in place, so every key and value of its tree is a slice of the
+    buffer: the slice's address, less the buffer's, is the offset where the text was written.
+    """
+
+    __slots__ = (
+        "_buffer",
+        "_exact",
+        "_origin",
+        "_tree",
+        "ascii",
+        "limits",
+        "path",
+        "raw",
+        "size",
+    )
+
+    def __init__(self, raw: bytes, path: str, limits: dict[str, int], size: int) -> None:
+        self.raw = raw
+        """The file's text as UTF-8 (its byte order mark removed)."""
+        self.path = path
+        self.limits = limits
+        self.size = size
+        """How many nodes rapidyaml's tree of the file has."""
+        self.ascii = raw.isascii()
+        self._tree: Any = None
+        self._buffer: bytearray | None = None
+        self._origin = 0
+        self._exact: SourceMap | None = None
+
+    def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
+        return _FilePositions, (self.raw, self.path, self.limits, self.size)
+
+    def exact(self) -> SourceMap:
+        """The positions the exact path finds (parsed once, when first needed)."""
+        if self._exact is None:
+            parsed = parse_text(self.raw.decode(), self.path, self.limits)
+            self._exact = parsed.documents[0].source_map
+        return self._exact
+
+    def tree(self) -> Any:
+        if self._tree is None:
+            self._buffer = bytearray(self.raw)
+            tree = ryml.Tree()
+            tree.reserve(self.size)  # as many nodes as it needs: trees of every file may be kept
+            self._tree = ryml.parse_in_place(self._buffer, tree)
+            self._origin = _address(self._buffer)
+        return self._tree
+
+    def locate(self, base: Path_, path: Path_, key: bool) -> Position:
+        try:
+            return self._locate((*base, *path), len(base), key)
+        except _Inexact:
+            return self.exact().subtree(base).locate(path, key=key)
+
+    def existing(self, path: Path_) -> Path_ | None:
+        """The longest start of ``path`` that names a list or mapping; None for a scalar."""
+        tree = self.tree()
+        node = tree.root_id()
+        depth = 0
+        for part in path:
+            child = self._child(node, part)
+            if child == ryml.NONE:
+                break
+            node = child
+            depth += 1
+        return path[:depth] if tree.is_map(node) or tree.is_seq(node) else None
+
+    def _child(self, node: int, part: str | int) -> int:
+        """The child ``part`` of ``node``; ryml.NONE when there is none (or ``node`` is a
+        scalar)."""
+        tree = self._tree
+        if tree.is_map(node):
+            return tree.find_child(node, part.encode()) if isinstance(part, str) else ryml.NONE
+        if tree.is_seq(node) and isinstance(part, int) and 0 <= part < tree.num_children(node):
+            return tree.child(node, part)
+        return ryml.NONE
+
+    def _locate(self, path: Path_, start: int, key: bool) -> Position:
+        tree = self.tree()
+        node = tree.root_id()
+        last = len(path) - 1
+        for i, part in enumerate(path):
+            child = self._child(node, part)
+            if child == ryml.NONE:
+                break
+            if i == last and key and i >= start and tree.is_map(node):
+                return self._position(self._key_offset(child))
+            node = child
+        return self._position(self._node_offset(node))
+
+    def _key_offset(self, node: int) -> int:
+        tree = self._tree
+        text = tree.key(node)
+        if not text:
+            raise _Inexact
+        offset = _address(text) - self._origin
+        return offset - 1 if tree.is_key_quoted(node) else offset
+
+    def _node_offset(self, node: int) -> int:
+        """Where a node starts, as libyaml marks it: a scalar's first character (its opening
+        quote), a block mapping's first key, a block list's first ``-``, a flow collection's
+        bracket."""
+        tree = self._tree
+        if tree.is_map(node) or tree.is_seq(node):
+            first = tree.first_child(node)
+            if first == ryml.NONE:
+                raise _Inexact  # an empty [] or {}: nothing inside points at it
+            inner = self._key_offset(first) if tree.is_map(node) else self._node_offset(first)
+            if tree.is_map(node) and not tree.is_flow(node):
+                return inner
+            opener = ord("-") if tree.is_seq(node) and not tree.is_flow(node) else None
+            if opener is None:
+                opener = ord("[") if tree.is_seq(node) else ord("{")
+            return self._opener(inner, opener)
+        text = tree.val(node)
+        if not text:
+            raise _Inexact  # an empty value: libyaml marks where the next token starts
+        offset = _address(text) - self._origin
+        return offset - 1 if tree.is_val_quoted(node) else offset
+
+    def _opener(self, offset: int, opener: int) -> int:
+        """The offset of the ``-``, ``[`` or ``{`` right before ``offset``, past blanks."""
+        raw = self.raw
+        at = offset - 1
+        while at >= 0 and raw[at] in (0x20, 0x0A):
+            at -= 1
+        if at < 0 or raw[at] != opener:
+            raise _Inexact  # a comment in between, or a layout this does not follow
+        return at
+
+    def _position(self, offset: int) -> Position:
+        raw = self.raw
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        line = raw.count(b"\n", 0, line_start) + 1
+        if self.ascii:
+            return Position(line, offset - line_start + 1)
+        return Position(line, len(raw[line_start:offset].decode()) + 1)
+
+
+class RymlSourceMap(SourceMap):
+    """A SourceMap whose positions come from rapidyaml's tree, worked out when asked for."""
+
+    __slots__ = ("_base", "_file")
+
+    @classmethod
+    def _root(cls, file: _FilePositions, base: Path_ = ()) -> RymlSourceMap:
+        view = cls.__new__(cls)
+        view._file = file
+        view._base = base
+        return view
+
+    def __reduce__(self) -> tuple[Any, tuple[_FilePositions, Path_]]:  # type: ignore[override]
+        return RymlSourceMap._root, (self._file, self._base)
+
+    def __repr__(self) -> str:
+        return f"RymlSourceMap({self._file.path!r}, {self._base!r})"
+
+    def _exact(self) -> SourceMap:
+        return self._file.exact().subtree(self._base)
+
+    @property
+    def position(self) -> Position:
+        return self._file.locate(self._base, (), False)
+
+    @property
+    def children(self) -> dict[str | int, SourceMap | Position]:
+        return self._exact().children
+
+    @property
+    def keys(self) -> dict[str | int, Position]:
+        return self._exact().keys
+
+    def locate(self, path: Path_, *, key: bool = False) -> Position:
+        return self._file.locate(self._base, path, key)
+
+    def subtree(self, path: Path_) -> SourceMap:
+        """The positions of the node at ``path`` (or of its nearest existing parent)."""
+        found = self._file.existing((*self._base, *path))
+        if found is None:  # a scalar: a map of one position, as SourceMap.subtree gives
+            return SourceMap(self.locate(path))
+        return RymlSourceMap._root(self._file, found)
+
+    def key_path(self, position: Position) -> Path_ | None:
+        return self._exact().key_path(position)

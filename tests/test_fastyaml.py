@@ -1,0 +1,333 @@
+"""The fast path (rapidyaml) gives exactly what the exact path (libyaml events) gives, or nothing.
+
+Every test compares the two: whenever ``fastyaml.parse`` answers, the exact path must have no
+finding, one document, the same data (types included), the same node count, and the same answer
+to every ``locate`` (values and keys), every ``subtree`` and every path that goes off the data.
+Tests also check that the fast path is really taken where it should be, so that a fast path
+which always declined could not pass.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ACME, AS_OF, PROJECT
+from socialgov import fastyaml
+from socialgov.cache import CACHE_DIR, dumps
+from socialgov.config import load_config
+from socialgov.lint import lint
+from socialgov.loader import DEFAULT_LIMITS, ParsedFile, decode, load_file, parse_text
+from test_cache import generated
+from test_source_map import _every_path
+
+LIMITS = dict(DEFAULT_LIMITS)
+NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
+CORPORA = [
+    PROJECT / "examples",
+    PROJECT / "tests" / "acceptance",
+    PROJECT / "tests" / "hostile",
+    PROJECT / "rules",
+    PROJECT / "policies",
+]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal data with equal types all the way down (True is not 1, 1.0 is not 1)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (a != a and b != b)  # NaN
+
+
+def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None:
+    """None when the fast path declines; else every way it differs from the exact path."""
+    fast = fastyaml.parse(text, "f.yaml", limits)
+    if fast is None:
+        return None
+    exact = parse_text(text, "f.yaml", limits)
+    if exact.findings or len(exact.documents) != 1:
+        return [f"the exact path finds {[f.message for f in exact.findings]}"]
+    (want,) = exact.documents
+    (got,) = fast.documents
+    problems = []
+    if not _same(got.data, want.data):
+        problems.append(f"data {got.data!r} != {want.data!r}")
+    if fast.nodes != exact.nodes:
+        problems.append(f"nodes {fast.nodes} != {exact.nodes}")
+    probes = _every_path(want.data)
+    probes += (
+        [(*p, "missing") for p in probes] + [(*p, 0) for p in probes] + [(*p, 99) for p in probes]
+    )
+    for path in probes:
+        for key in (False, True):
+            mine = got.source_map.locate(path, key=key)
+            theirs = want.source_map.locate(path, key=key)
+            if mine != theirs:
+                problems.append(f"locate{path} key={key}: {mine} != {theirs}")
+        if got.source_map.subtree(path).position != want.source_map.subtree(path).position:
+            problems.append(f"subtree{path}")
+    return problems
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _compare_tree(root: Path) -> tuple[int, int]:
+    """(files, files the fast path took); fails on the first difference."""
+    files = taken = 0
+    for path in _yaml_files(root):
+        try:
+            text = decode(path.read_bytes())
+        except ValueError:
+            continue
+        files += 1
+        problems = _differences(text)
+        if problems is not None:
+            taken += 1
+            assert problems == [], f"{path}: {problems[:5]}"
+    return files, taken
+
+
+@pytest.mark.parametrize("corpus", CORPORA, ids=lambda p: p.name)
+def test_every_file_of_the_project_parses_the_same_on_both_paths(corpus: Path) -> None:
+    files, taken = _compare_tree(corpus)
+    assert files
+    if corpus.name == "examples":
+        assert taken >= files // 2  # mostly plain YAML: the fast path must not decline it
+
+
+def test_generated_inventory_takes_the_fast_path_and_parses_the_same(tmp_path: Path) -> None:
+    root = generated(tmp_path / "repo", 1000)
+    files, taken = _compare_tree(root)
+    assert taken >= files - 2  # all but the deliberately broken file(s)
+
+
+def test_real_inventories_parse_the_same(realdata: Path) -> None:
+    files, _taken = _compare_tree(realdata)
+    assert files
+
+
+SUPPORTED = {
+    "block map and list": "a: 1\nb:\n  - x\n  - y: 2\n    z: [p, 'q', \"r\"]\n",
+    "indentless list": "key:\n- one\n- two: 2\n  three: 3\n",
+    "nested dashes": "- - - deep\n  - next\n- last\n",
+    "flow map": "a: {x: 1, 'y': two}\nb: { z: 3 }\n",
+    "quoted keys": "'single key': 1\n\"double key\": 2\n'it''s': 3\n",
+    "empty values": "a:\nb: ''\nc: \"\"\nd:\n  -\n  - x\n",
+    "empty collections": "a: []\nb: {}\nc: [ ]\n",
+    "comments everywhere": "# top\na: 1 # after\n# between\nb: # here\n  - # dash\n    x\n",
+    "dash then newline": "-\n  a: 1\n-\n  - b\n",
+    "multi-line scalars": "a: plain\n  continued\nb: 'quoted\n  too'\nc: x\n",
+    "numbers and booleans": "i: 12\nn: -3\nf: 1.5\ne: 1e3\nd: .5\nt: true\nf2: false\nz: null\ny: yes\n",
+    "dates and times stay text": "d: 2026-09-02\nt: 9:30\nts: 2026-09-02T10:00:00Z\n",
+    "unicode": "name: Café Zürich\nemoji: 😀 ok\n'clé': été\nafter: x\n",
+    "urls and colons": "url: https://example.com/a?b=c#d\nk: a:b\n",
+    "crowded": "a: x#y\nb: 'a: b'\nc: \"x # y\"\nd: C#\n",
+}
+
+
+@pytest.mark.parametrize("text", SUPPORTED.values(), ids=SUPPORTED.keys())
+def test_plain_yaml_takes_the_fast_path_with_identical_results(text: str) -> None:
+    assert _differences(text) == []
+
+
+DECLINED = {
+    "anchor and alias": "a: &x 1\nb: *x\n",
+    "merge key": "a: {x: 1}\nb:\n  <<: {y: 2}\n",
+    "tag": "a: !!str 1\n",
+    "block scalar": "a: |\n  text\n",
+    "folded scalar": "a: >\n  text\n",
+    "document marker": "---\na: 1\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "directive": "%YAML 1.2\n---\na: 1\n",
+    "complex key": "? a\n: 1\n",
+    "tab": "a:\t1\n",
+    "carriage return": "a: 1\r\nb: 2\r\n",
+    "escape": 'a: "x\\ty"\n',
+    "duplicate key": "a: 1\na: 2\n",
+    "tilde null": "a: ~\n",
+    "capitalised boolean": "a: True\n",
+    "hex": "a: 0x1F\n",
+    "octal": "a: 0o17\n",
+    "leading zero": "a: 010\n",
+    "infinity": "a: .inf\n",
+    "quoted number": "a: '12'\n",
+    "plus sign": "a: +1\n",
+    "reserved indicator": "a: @x\n",
+    "flow in flow": "a: [1, [2]]\n",
+    "flow key": "[a]: 1\n",
+    "flow over lines": "a: [one,\n  two]\n",
+    "more after a flow": "- [a, b] - c\n",
+    "dash after key": "a: - x\n",
+    "closing bracket starts a value": "a: }x\n",
+    "empty key": ": 1\n",
+    "flow item starting with a colon": "a: [:a: b]\n",
+    "flow item ending with a colon": "- [a:, b]\n",
+    "syntax error": "a: b: c\n",
+    "bad indentation": "a:\n  b: 1\n c: 2\n",
+    "only a comment": "# nothing\n",
+    "a scalar document": "just text\n",
+    "byte order mark inside": "a: \ufeff1\n",
+    "next line character": "a: x\x85y\n",
+}
+
+
+@pytest.mark.parametrize("text", DECLINED.values(), ids=DECLINED.keys())
+def test_what_only_the_exact_path_can_tell_is_left_to_it(text: str) -> None:
+    assert fastyaml.parse(text, "f.yaml", LIMITS) is None
+
+
+def test_limits_near_the_edge_are_left_to_the_exact_path() -> None:
+    deep = "".join(" " * i + f"k{i}:\n" for i in range(70)) + " " * 70 + "v: 1\n"
+    assert fastyaml.parse(deep, "f.yaml", LIMITS) is None
+    assert parse_text(deep, "f.yaml", LIMITS).findings  # the exact path reports the depth
+    long_value = "a: " + "x" * 50 + "\n"
+    small = {**LIMITS, "max_scalar_chars": 20}
+    assert fastyaml.parse(long_value, "f.yaml", small) is None
+    assert fastyaml.parse("a: {b: [c]}\n", "f.yaml", {**LIMITS, "max_depth": 8}) is None
+    many = "".join(f"k{i}: {i}\n" for i in range(50))
+    assert fastyaml.parse(many, "f.yaml", {**LIMITS, "max_nodes_per_file": 100}) is None
+    assert fastyaml.parse(many, "f.yaml", LIMITS) is not None
+
+
+def test_rapidyaml_errors_print_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    assert fastyaml.parse("a: b: c\n", "f.yaml", LIMITS) is None
+    assert fastyaml.parse("a:\n  b: 1\n c: 2\n", "f.yaml", LIMITS) is None
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_exact_parser_environment_variable_turns_the_fast_path_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    assert fastyaml.enabled()
+    assert type(load_file(tmp_path, "a.yaml").documents[0].source_map) is fastyaml.RymlSourceMap
+    monkeypatch.setenv(fastyaml.EXACT_ENV, "1")
+    assert not fastyaml.enabled()
+    assert type(load_file(tmp_path, "a.yaml").documents[0].source_map) is not (
+        fastyaml.RymlSourceMap
+    )
+
+
+def test_a_fast_parse_survives_pickling_for_the_cache() -> None:
+    text = SUPPORTED["comments everywhere"] + SUPPORTED["unicode"].replace("name", "other")
+    parsed = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert parsed is not None
+    again: ParsedFile = pickle.loads(dumps(parsed))
+    exact = parse_text(text, "f.yaml", LIMITS).documents[0]
+    for path in _every_path(exact.data):
+        for key in (False, True):
+            assert again.documents[0].locate(path, key=key) == exact.locate(path, key=key)
+    assert _same(again.documents[0].data, exact.data)
+
+
+def _lint_json(root: Path) -> list[dict[str, Any]]:
+    result = lint(load_config(root).with_overrides(as_of=AS_OF))
+    return [
+        {
+            "code": f.code,
+            "path": f.path,
+            "line": f.line,
+            "column": f.column,
+            "message": f.message,
+            "entity": f.entity,
+            "fingerprint": f.fingerprint,
+        }
+        for f in result.findings
+    ]
+
+
+@pytest.mark.parametrize("name", ["acme", "northwind", "generated"])
+def test_lint_reports_the_same_findings_on_both_paths(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if name == "generated":
+        root = generated(tmp_path / name, 1500)
+    else:
+        root = tmp_path / name
+        shutil.copytree(
+            ACME if name == "acme" else NORTHWIND, root, ignore=shutil.ignore_patterns(CACHE_DIR)
+        )
+    fast = _lint_json(root)
+    monkeypatch.setenv(fastyaml.EXACT_ENV, "1")
+    exact = _lint_json(root)
+    assert fast == exact
+    assert len(fast) > 10
+
+
+# --------------------------------------------------------------------------- generated YAML
+
+_SCALARS = [
+    "a", "b c", "'q'", '"dq"', "1", "-2", "1.5", "true", "false", "null", "", "x: y", "'it''s'",
+    "été", "http://x.y/z", "2026-01-02", "a#b", "a #c", "[1, 2]", "{k: v}", "[]", "{}",
+    "'multi\n  line'", "plain\n  more", "-", "- x", ":", "?", "'", '"', "[", "{", "}", "]", ",",
+    "#c", "a,b", "@x", "`x", "%x", "'1'", "x:", "k: v: w", "yes", "1e3", ".5", "0o7", "'a: b'",
+    '"a # b"', "a:b", "[a,\n  b]", "{a: 1,\n  b: 2}", "'x'y", '"x" y', "a'b", "[a, b]c", "x ]",
+    "- ", "a  b", "x ", "[a, [b]]", "{a: {b: 1}}", "[a: b]", "{a, b}", "[a,]", "{a: 1,}",
+    "a\n\n  b", "''", '""', "~", "True", "0x1F", "012", "+1", "1_0", ".inf", "1.", "- - x",
+]  # fmt: skip
+_KEYS = [
+    "a", "b", "key", "'q k'", '"d"', "1", "x y", "-k", "k#", "'a: b'", '"x#y"', "é", "true",
+    "null", "~", "[a]", "{a: 1}", "''", "a b ",
+]  # fmt: skip
+
+
+def _render(rng: random.Random, depth: int, indent: int) -> str | None:
+    """A random block of YAML (or None for a scalar), from valid and invalid pieces."""
+    pad = " " * indent
+    kind = rng.random()
+    if depth > 3 or kind < 0.3:
+        return None
+    lines = []
+    for _ in range(rng.randint(0, 4)):
+        sub = _render(rng, depth + 1, indent + rng.choice([1, 2, 4] if kind < 0.65 else [2]))
+        if kind < 0.65:
+            key = rng.choice(_KEYS)
+            if sub is None:
+                lines.append(f"{pad}{key}: {rng.choice(_SCALARS)}{rng.choice(['', '  # c'])}")
+            else:
+                lines += [f"{pad}{key}:{rng.choice(['', ' # c'])}", sub]
+        elif sub is None:
+            lines.append(f"{pad}- {rng.choice(_SCALARS)}")
+        elif rng.random() < 0.5:
+            lines += [f"{pad}-{rng.choice(['', ' # c'])}", sub]
+        else:
+            lines.append(f"{pad}- {sub.lstrip(' ')}")
+    return "\n".join(lines)
+
+
+def _mutate(rng: random.Random, text: str) -> str:
+    """``text`` with one character removed, inserted or replaced: often no longer YAML."""
+    at = rng.randrange(len(text))
+    char = rng.choice(" -:\n'\"[]{},#x")
+    return rng.choice(
+        [
+            text[:at] + text[at + 1 :],
+            text[:at] + char + text[at:],
+            text[:at] + char + text[at + 1 :],
+        ]
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.randoms(use_true_random=False), st.integers(0, 2))
+def test_generated_documents_parse_the_same_or_are_declined(
+    rng: random.Random, mutations: int
+) -> None:
+    text = _render(rng, 0, 0) or "a: 1"
+    for _ in range(mutations):
+        text = _mutate(rng, text)
+    assert _differences(text + "\n") in (None, [])

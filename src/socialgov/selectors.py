@@ -228,14 +228,13 @@ class FieldPath:
         # mappings all the way down. A text to follow as a reference, or a list to flatten,
         # takes the general walk.
         value: Any = entity.data
-        for index, part in enumerate(self.parts):
+        for part in self.parts:
             if not isinstance(value, dict):
                 return _walk(entity.data, entity.kind, (), self.parts, model, top=True)
             value = value.get(part, MISSING)
             if value is MISSING:
-                if index == 0 and part == "kind":
-                    return entity.kind if len(self.parts) == 1 else MISSING
-                return MISSING
+                # ``kind`` is a field of every entity, though not written in its data
+                return entity.kind if self.text == "kind" else MISSING
         return MISSING if value is None else value
 
     def local(self, entity: Entity) -> tuple[str, ...]:
@@ -432,6 +431,22 @@ def _member(options: tuple[Any, ...], policy_refs: bool) -> Callable[[Any], bool
     return test
 
 
+def _equality(operand: Any, policy_refs: bool) -> Test:
+    """``eq``: :func:`_equals`. A text or a boolean value meets a text or boolean operand of
+    its own type exactly when it is equal (what :func:`_same` amounts to), which is tested
+    first: ``purpose: service`` and ``security.mfa: true`` are the usual conditions."""
+    if type(operand) is bool or (type(operand) is str and not policy_refs):
+        kind = type(operand)
+
+        def test(value: Any, as_of: dt.date) -> bool:
+            if type(value) is kind:
+                return bool(value == operand)
+            return _equals(value, operand, policy_refs)
+
+        return test
+    return lambda value, _: _equals(value, operand, policy_refs)
+
+
 def _any_item(value: Any, test: Callable[[Any], bool]) -> bool:
     if value is MISSING:
         return False
@@ -445,7 +460,9 @@ def _present(value: Any) -> bool:
         return False
     if isinstance(value, str):
         return not value.isspace() and value != ""
-    return not (isinstance(value, list | tuple | Mapping) and len(value) == 0)
+    if isinstance(value, list | tuple | dict):  # before the slower check against Mapping
+        return len(value) != 0
+    return not (isinstance(value, Mapping) and len(value) == 0)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
@@ -507,6 +524,9 @@ class Condition:
         return all(test(value, as_of) for test in self.tests)
 
     def matches(self, entity: Entity, model: Model, as_of: dt.date) -> bool:
+        tests = self.tests
+        if len(tests) == 1:
+            return tests[0](self.path.get(entity, model), as_of)
         return self.holds(self.path.get(entity, model), as_of)
 
 
@@ -515,7 +535,7 @@ def _operator_test(op: str, operand: Any, path: FieldPath, where: Path_) -> Test
     refs = path.policy_refs
     if op == "eq":
         _check_scalar_or_list(operand, op, where)
-        return lambda value, _: _equals(value, operand, refs)
+        return _equality(operand, refs)
     if op == "ne":
         _check_scalar_or_list(operand, op, where)
         return lambda value, _: not _equals(value, operand, refs)
@@ -733,7 +753,14 @@ def compile_where(where: Any, at: Path_ = ("where",), kinds: Sequence[str] = ())
 def _all(parts: tuple[Match, ...]) -> Match:
     if len(parts) == 1:
         return parts[0]
-    return lambda entity, model, as_of: all(p(entity, model, as_of) for p in parts)
+
+    def every(entity: Entity, model: Model, as_of: dt.date) -> bool:
+        for part in parts:  # a loop, not all() over a generator: this runs per entity
+            if not part(entity, model, as_of):
+                return False
+        return True
+
+    return every
 
 
 def _any(parts: tuple[Match, ...]) -> Match:

@@ -70,6 +70,8 @@ class RuleProblem(Exception):
 
 def _freeze(value: Any) -> Any:
     """A hashable stand-in for a value; ``true`` and ``1`` stay different."""
+    if type(value) is str:  # the usual value, its own stand-in
+        return value
     if isinstance(value, bool):
         return ("bool", value)
     if isinstance(value, list | tuple):
@@ -84,10 +86,15 @@ def _holders(
 ) -> dict[Any, list[tuple[Entity, Any]]]:
     """The group's entities by value at ``path`` (hashed; entities without one left out)."""
     holders: dict[Any, list[tuple[Entity, Any]]] = {}
+    get = path.get
     for entity in group:
-        value = path.get(entity, model)
+        value = get(entity, model)
         if value is not MISSING:
-            holders.setdefault(_freeze(value), []).append((entity, value))
+            frozen = _freeze(value)
+            members = holders.get(frozen)
+            if members is None:
+                members = holders[frozen] = []
+            members.append((entity, value))
     return holders
 
 
@@ -128,9 +135,10 @@ class FieldAssertion:
 
     def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
         path = self.condition.path
+        get, holds = path.get, self.condition.holds
         for entity in entities:
-            value = path.get(entity, model)
-            if self.condition.holds(value, as_of):
+            value = get(entity, model)
+            if holds(value, as_of):
                 continue
             shown = "is not set" if value is MISSING else f"is {_quote(value)}"
             yield Outcome(
@@ -154,9 +162,10 @@ class RefAssertion:
     where_text: str
 
     def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
+        get, holds = self.path.get, self._holds
         for entity in entities:
-            value = self.path.get(entity, model)
-            if self._holds(value, model, as_of):
+            value = get(entity, model)
+            if holds(value, model, as_of):
                 continue
             shown = "is not set" if value is MISSING else f"is {_quote(value)}"
             need = f"a {self.kind}" + (f" with {self.where_text}" if self.where_text else "")
@@ -170,16 +179,15 @@ class RefAssertion:
             )
 
     def _holds(self, value: Any, model: Model, as_of: Any) -> bool:
-        items = value if isinstance(value, list) else [value]
+        items = value if isinstance(value, list) else (value,)
         if not items:
             return False
+        kind, where = self.kind, self.where
         for item in items:
             if not isinstance(item, str):
                 return False
-            target = model.find(
-                self.kind, item.partition("@")[0] if self.kind == "Policy" else item
-            )
-            if target is None or (self.where is not None and not self.where(target, model, as_of)):
+            target = model.find(kind, item.partition("@")[0] if kind == "Policy" else item)
+            if target is None or (where is not None and not where(target, model, as_of)):
                 return False
         return True
 
@@ -406,16 +414,20 @@ class CompiledRule:
         if self.group_by is None:
             return [(MISSING, selected)]
         groups: dict[Any, tuple[Any, list[Entity]]] = {}
+        get = self.group_by.get
+        policy_refs = self.group_by.policy_refs
         for entity in selected:
-            value = self.group_by.get(entity, model)
+            value = get(entity, model)
             if value is MISSING:
                 continue
-            values = value if isinstance(value, list) else [value]
-            for item in values:
-                if self.group_by.policy_refs and isinstance(item, str):
+            for item in value if isinstance(value, list) else (value,):
+                if policy_refs and isinstance(item, str):
                     item = item.partition("@")[0]
                 frozen = _freeze(item)
-                groups.setdefault(frozen, (item, []))[1].append(entity)
+                group = groups.get(frozen)
+                if group is None:
+                    group = groups[frozen] = (item, [])
+                group[1].append(entity)
         return list(groups.values())
 
     def _violation(self, outcome: Outcome, model: Model) -> Violation:

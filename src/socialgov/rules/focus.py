@@ -7,7 +7,7 @@ activity-unknown is written in the rules-as-code language (rules/activity-unknow
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from socialgov.findings import Severity
@@ -192,15 +192,19 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 )
 def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Two Account entities describing one presence."""
+    keyed = [(account, *_presence_keys(account)) for account in model.accounts]
+    handles = Counter(handle for _, handle, _ in keyed if handle is not None)
+    urls = Counter(url for _, _, url in keyed if url is not None)
+    # Only accounts sharing a handle or a url with another can be a duplicate or its first:
+    # they alone are put in written order (positions are looked up for them alone).
+    shared = [
+        (account, handle, url)
+        for account, handle, url in keyed
+        if (handle is not None and handles[handle] > 1) or (url is not None and urls[url] > 1)
+    ]
     by_handle: dict[tuple[str, str], Account] = {}
     by_url: dict[str, Account] = {}
-    for account in by_position(model.accounts):
-        handle = (
-            (account.platform, handle_key(account.handle))
-            if account.platform and account.handle and account.handle.strip()
-            else None
-        )
-        url = normalize_url(account.url) if account.url and account.url.strip() else None
+    for account, handle, url in sorted(shared, key=lambda item: (item[0].path, item[0].locate())):
         if handle is not None and handle in by_handle:
             first = by_handle[handle]
             label = SPECS[account.platform].label if account.platform in SPECS else account.platform
@@ -226,6 +230,19 @@ def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             by_handle.setdefault(handle, account)
         if url is not None:
             by_url.setdefault(url, account)
+
+
+def _presence_keys(account: Account) -> tuple[tuple[str, str] | None, str | None]:
+    """What makes two Accounts one presence: (platform, handle key) and the normalised url,
+    each None when not written."""
+    handle = account.handle
+    url = account.url
+    return (
+        (account.platform, handle_key(handle))
+        if account.platform and handle and handle.strip()
+        else None,
+        normalize_url(url) if url and url.strip() else None,
+    )
 
 
 @rule(

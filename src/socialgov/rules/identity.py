@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from socialgov.findings import Severity
 from socialgov.model import Model
-from socialgov.platforms import SPECS, handle_problem, url_problem
+from socialgov.platforms import SPECS, canonical_url, handle_problem, url_problem
 from socialgov.rules.base import RuleContext, Violation, rule
 
 FAMILY = "identity"
@@ -70,9 +70,10 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                     field=("handle",),
                 )
                 continue
-        if account.url is None:
-            continue
-        problem = url_problem(platform, handle, account.url)
+        url = account.url
+        if url is None or (handle is not None and url == canonical_url(platform, handle)):
+            continue  # no url, or exactly the profile URL the SPEC writes (the usual case)
+        problem = url_problem(platform, handle, url)
         if problem is not None:
             fix = "correct the url or the handle" if handle else "set url to the profile's address"
             yield Violation(

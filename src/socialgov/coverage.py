@@ -79,8 +79,11 @@ def playbook_coverage(
         for channel in matched or ():
             covered[key(channel)].append(playbook)
     for channel in channels:
+        listed = channel.playbooks
+        if not listed:
+            continue
         found = covered[key(channel)]
-        for playbook_id in channel.playbooks:
+        for playbook_id in listed:
             playbook = model.find("Playbook", playbook_id)
             if isinstance(playbook, Playbook) and all(p.id != playbook_id for p in found):
                 found.append(playbook)

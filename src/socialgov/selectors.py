@@ -754,13 +754,12 @@ def _all(parts: tuple[Match, ...]) -> Match:
     if len(parts) == 1:
         return parts[0]
 
-    def every(entity: Entity, model: Model, as_of: dt.date) -> bool:
-        for part in parts:  # a loop, not all() over a generator: this runs per entity
-            if not part(entity, model, as_of):
-                return False
-        return True
-
-    return every
+    if len(parts) == 2:  # the usual pair, without a generator per entity
+        first, second = parts
+        return lambda entity, model, as_of: bool(
+            first(entity, model, as_of) and second(entity, model, as_of)
+        )
+    return lambda entity, model, as_of: all(p(entity, model, as_of) for p in parts)
 
 
 def _any(parts: tuple[Match, ...]) -> Match:

@@ -9,10 +9,10 @@ with the number of channels times the number of policies, never with pairs of ch
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from typing import Any
 
-from socialgov.coverage import key, purposes_in, selected_channels
+from socialgov.coverage import purposes_in, selected_channels
 from socialgov.findings import Severity
 from socialgov.model import Account, ChannelBase, Model, Person, Policy, PolicyRef
 from socialgov.rules.base import RuleContext, Violation, rule
@@ -23,14 +23,18 @@ LISTED = 5
 """How many channels a message names for one value before it says "and N more"."""
 
 
-def _adopters(model: Model, *, live_only: bool) -> dict[str, list[tuple[ChannelBase, PolicyRef]]]:
-    """Policy id to the channels that adopt it (with their reference), in one pass."""
+def _adopters(
+    model: Model, *, live_only: bool, policies: Set[str] | None = None
+) -> dict[str, list[tuple[ChannelBase, PolicyRef]]]:
+    """Policy id to the channels that adopt it (with their reference), in one pass; only the
+    ``policies`` given, when given."""
     index: dict[str, list[tuple[ChannelBase, PolicyRef]]] = defaultdict(list)
     for channel in model.all_channels:
         if live_only and not channel.live:
             continue
         for ref in channel.policies:
-            index[ref.id].append((channel, ref))
+            if policies is None or ref.id in policies:
+                index[ref.id].append((channel, ref))
     return index
 
 
@@ -41,9 +45,14 @@ def _names(channels: Sequence[ChannelBase]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
-def _by_kind(channels: Iterable[ChannelBase]) -> str:
-    """The channels stating one value, social first, then traditional, labelled as such."""
-    ordered = sorted(channels, key=lambda c: (not c.social, c.id))
+def _social_first(channel: ChannelBase) -> tuple[bool, str]:
+    """Social channels first, then traditional ones, each by id."""
+    return (not channel.social, channel.id)
+
+
+def _by_kind(ordered: Sequence[ChannelBase]) -> str:
+    """The channels stating one value (ordered by :func:`_social_first`), social first, then
+    traditional, labelled as such."""
     social = [c for c in ordered if c.social]
     traditional = [c for c in ordered if not c.social]
     parts = []
@@ -237,13 +246,12 @@ channels:
 """,
 )
 def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    adopters: dict[str, list[tuple[ChannelBase, PolicyRef]]] | None = None
-    for policy in model.policies:
-        if not policy.consistent_terms:
-            continue
-        if adopters is None:
-            adopters = _adopters(model, live_only=True)
-        channels = list({key(c): c for c, _ in adopters.get(policy.id, ())}.values())
+    governing = [policy for policy in model.policies if policy.consistent_terms]
+    if not governing:
+        return
+    adopters = _adopters(model, live_only=True, policies={p.id for p in governing})
+    for policy in governing:
+        channels = list({(c.kind, c.id): c for c, _ in adopters.get(policy.id, ())}.values())
         for index, term in enumerate(policy.consistent_terms):
             values: dict[str, tuple[Any, list[ChannelBase]]] = {}
             for channel in channels:
@@ -260,11 +268,19 @@ def _inconsistency(
     policy: Policy, term: str, index: int, values: list[tuple[Any, list[ChannelBase]]]
 ) -> Violation:
     values.sort(key=lambda item: -len(item[1]))  # stable: ties keep the order first seen
-    listing = "; ".join(f"{show_term(value)} on {_by_kind(chans)}" for value, chans in values)
+    # Every channel, social first then by id, sorted once; each value's channels in that order.
+    stating = sorted((c for _, chans in values for c in chans), key=_social_first)
+    group = {id(c): number for number, (_, chans) in enumerate(values) for c in chans}
+    ordered: list[list[ChannelBase]] = [[] for _ in values]
+    for channel in stating:
+        ordered[group[id(channel)]].append(channel)
+    listing = "; ".join(
+        f"{show_term(value)} on {_by_kind(chans)}"
+        for (value, _), chans in zip(values, ordered, strict=True)
+    )
     hint = ""
     if len(values[0][1]) > len(values[1][1]):
         hint = f" (most state {show_term(values[0][0])})"
-    stating = sorted((c for _, chans in values for c in chans), key=lambda c: (not c.social, c.id))
     return Violation(
         entity=policy,
         message=(

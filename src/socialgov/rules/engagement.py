@@ -268,7 +268,7 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     crisis: dict[str, bool] = {}
     for account in accounts:
         playbooks = coverage[key(account)]
-        if any(_crisis(p, model, crisis) for p in playbooks):
+        if _any_crisis(playbooks, model, crisis):
             continue
         if playbooks:
             named = ", ".join(p.id for p in playbooks)
@@ -286,7 +286,12 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-def _crisis(playbook: Playbook, model: Model, seen: dict[str, bool]) -> bool:
-    if playbook.id not in seen:
-        seen[playbook.id] = has_crisis_path(playbook, model)
-    return seen[playbook.id]
+def _any_crisis(playbooks: list[Playbook], model: Model, seen: dict[str, bool]) -> bool:
+    """Whether one of ``playbooks`` has a crisis path; ``seen`` remembers each playbook's."""
+    for playbook in playbooks:
+        found = seen.get(playbook.id)
+        if found is None:
+            found = seen[playbook.id] = has_crisis_path(playbook, model)
+        if found:
+            return True
+    return False

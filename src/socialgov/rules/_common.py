@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.loader import Path_
-from socialgov.model import Account, Entity, Model, Person
+from socialgov.model import Account, ChannelBase, Entity, Model, Person
 from socialgov.rules.base import RuleContext
 
 
@@ -38,9 +38,15 @@ def written(entity: Entity, *path: str) -> Path_:
     return tuple(found)
 
 
-def live_accounts(model: Model) -> Iterator[Account]:
-    """Accounts whose status is neither retired nor planned."""
-    return (account for account in model.accounts if account.live)
+def live_accounts(model: Model, ctx: RuleContext) -> tuple[Account, ...]:
+    """Accounts whose status is neither retired nor planned, in model order."""
+    return ctx.derived.live_accounts(model)
+
+
+def live_channels(model: Model, ctx: RuleContext) -> tuple[ChannelBase, ...]:
+    """Accounts and traditional Channels whose status is neither retired nor planned, Accounts
+    first, each in model order."""
+    return ctx.derived.live_channels(model)
 
 
 def departed_person(model: Model, person_id: str | None, as_of: dt.date) -> Person | None:

@@ -14,8 +14,40 @@ from typing import Any
 
 from socialgov.findings import Severity
 from socialgov.loader import Path_
-from socialgov.model import Entity, Model
+from socialgov.model import Account, ChannelBase, Entity, Model
 from socialgov.selectors import Selections
+
+
+class Derived:
+    """What several rules derive from the model in the same way (the live channels), derived
+    once per run and shared, as :class:`~socialgov.selectors.Selections` shares what selectors
+    select. The values belong to one model; asked about another, it starts afresh. One
+    instance serves one run (see RuleContext)."""
+
+    def __init__(self) -> None:
+        self._model: Model | None = None
+        self._live_channels: tuple[ChannelBase, ...] | None = None
+        self._live_accounts: tuple[Account, ...] | None = None
+
+    def _for(self, model: Model) -> None:
+        if model is not self._model:
+            self._model = model
+            self._live_channels = self._live_accounts = None
+
+    def live_channels(self, model: Model) -> tuple[ChannelBase, ...]:
+        """Accounts then traditional Channels, in model order, whose status is neither retired
+        nor planned."""
+        self._for(model)
+        if self._live_channels is None:
+            self._live_channels = tuple(c for c in model.all_channels if c.live)
+        return self._live_channels
+
+    def live_accounts(self, model: Model) -> tuple[Account, ...]:
+        """The live Accounts, in model order."""
+        self._for(model)
+        if self._live_accounts is None:
+            self._live_accounts = tuple(a for a in model.accounts if a.live)
+        return self._live_accounts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +61,8 @@ class RuleContext:
     Rule entities (plugins, for example); the built-in rules are always known."""
     selections: Selections = field(default_factory=Selections, compare=False, repr=False)
     """What each selector selects, computed once for the whole run and shared by the rules."""
+    derived: Derived = field(default_factory=Derived, compare=False, repr=False)
+    """What several rules derive from the model alike (the live channels), derived once."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ with the number of channels times the number of policies, never with pairs of ch
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 from typing import Any
 
 from socialgov.coverage import purposes_in, selected_channels
 from socialgov.findings import Severity
 from socialgov.model import Account, ChannelBase, Model, Person, Policy, PolicyRef
+from socialgov.rules._common import live_channels
 from socialgov.rules.base import RuleContext, Violation, rule
 from socialgov.terms import show_term, term_key
 from socialgov.wording import plural
@@ -24,16 +25,14 @@ LISTED = 5
 
 
 def _adopters(
-    model: Model, *, live_only: bool, policies: Set[str] | None = None
+    channels: Iterable[ChannelBase], policies: Set[str]
 ) -> dict[str, list[tuple[ChannelBase, PolicyRef]]]:
-    """Policy id to the channels that adopt it (with their reference), in one pass; only the
-    ``policies`` given, when given."""
+    """Policy id to the ``channels`` that adopt it (with their reference), in one pass, for
+    the ``policies`` given."""
     index: dict[str, list[tuple[ChannelBase, PolicyRef]]] = defaultdict(list)
-    for channel in model.all_channels:
-        if live_only and not channel.live:
-            continue
+    for channel in channels:
         for ref in channel.policies:
-            if policies is None or ref.id in policies:
+            if ref.id in policies:
                 index[ref.id].append((channel, ref))
     return index
 
@@ -105,7 +104,7 @@ channels:
 """,
 )
 def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    channels = [c for c in model.all_channels if c.live]
+    channels = live_channels(model, ctx)
     for policy in model.policies:
         matched = selected_channels(policy.applies_to, channels, model, ctx.as_of, ctx.selections)
         for channel in matched or ():
@@ -249,7 +248,7 @@ def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Viol
     governing = [policy for policy in model.policies if policy.consistent_terms]
     if not governing:
         return
-    adopters = _adopters(model, live_only=True, policies={p.id for p in governing})
+    adopters = _adopters(live_channels(model, ctx), {p.id for p in governing})
     for policy in governing:
         channels = list({(c.kind, c.id): c for c, _ in adopters.get(policy.id, ())}.values())
         for index, term in enumerate(policy.consistent_terms):
@@ -507,7 +506,7 @@ accounts:
 """,
 )
 def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    live = [c for c in model.all_channels if c.live]
+    live = live_channels(model, ctx)
     accounts_by_purpose = purposes_in(c for c in live if c.social)
     if not accounts_by_purpose:
         return

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from socialgov.coverage import has_crisis_path, key, playbook_coverage
 from socialgov.findings import Severity
 from socialgov.model import ChannelBase, Model, Playbook
+from socialgov.rules._common import live_accounts, live_channels
 from socialgov.rules.base import RuleContext, Violation, rule
 from socialgov.wording import and_list
 
@@ -71,9 +72,7 @@ channels:
 )
 def no_playbook(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     channels = [
-        c
-        for c in model.all_channels
-        if c.live and c.purpose in ESCALATING_PURPOSES and not c.playbooks
+        c for c in live_channels(model, ctx) if c.purpose in ESCALATING_PURPOSES and not c.playbooks
     ]
     if not channels:
         return
@@ -261,7 +260,7 @@ accounts:
 """,
 )
 def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    accounts = [a for a in model.accounts if a.live]
+    accounts = live_accounts(model, ctx)
     if not accounts:
         return
     coverage = playbook_coverage(model, accounts, ctx.as_of, ctx.selections)

@@ -100,7 +100,7 @@ def fragmented_forums(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Live forums for one audience and topic, two or more of them thin."""
     threshold = option(ctx, "forum_min_active_members")
     groups: dict[tuple[str, str], list[Account]] = defaultdict(list)
-    for account in live_accounts(model):
+    for account in live_accounts(model, ctx):
         if account.type == "forum" and account.audience and account.topic:
             groups[(_words(account.audience), _words(account.topic))].append(account)
     for (audience, topic), forums in groups.items():
@@ -147,7 +147,7 @@ def fragmented_forums(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live Account with no activity for more than dormant_days days."""
     limit = int(option(ctx, "dormant_days"))
-    for account in live_accounts(model):
+    for account in live_accounts(model, ctx):
         last = account.last_activity
         if last is None:
             continue
@@ -283,7 +283,7 @@ def platform_sprawl(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A team with live Accounts on too many platforms."""
     limit = int(option(ctx, "max_platforms_per_team"))
     by_team: dict[str, dict[str, list[Account]]] = defaultdict(lambda: defaultdict(list))
-    for account in live_accounts(model):
+    for account in live_accounts(model, ctx):
         if account.team is not None and account.platform is not None:
             by_team[account.team][account.platform].append(account)
     for team_id, platforms in by_team.items():

@@ -19,6 +19,7 @@ from socialgov.rules._common import (
     departed_person,
     departure,
     listing,
+    live_channels,
     option,
     plural,
 )
@@ -61,9 +62,7 @@ def _people_words(employment: Sequence[str]) -> str:
 def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel whose owner has departed by as-of."""
     wanted = _people_words(option(ctx, "accountable_employment"))
-    for channel in model.all_channels:
-        if not channel.live:
-            continue
+    for channel in live_channels(model, ctx):
         owner = departed_person(model, channel.owner, ctx.as_of)
         if owner is not None:
             yield Violation(
@@ -100,9 +99,7 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 )
 def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel with no backup_owner, or a departed one."""
-    for channel in model.all_channels:
-        if not channel.live:
-            continue
+    for channel in live_channels(model, ctx):
         if channel.backup_owner is None:
             stand_in = f"for {channel.owner} " if channel.owner else ""
             yield Violation(
@@ -188,9 +185,7 @@ def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     accountable = list(option(ctx, "accountable_employment"))
     allowed = ", ".join(accountable) or "nothing"
     wanted = _people_words(accountable)
-    for channel in model.all_channels:
-        if not channel.live:
-            continue
+    for channel in live_channels(model, ctx):
         owner = model.person(channel.owner)
         if owner is None or owner.employment is None or owner.departed(ctx.as_of):
             continue
@@ -274,8 +269,8 @@ def owner_overloaded(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A person owning more live channels than max_channels_per_owner."""
     limit = int(option(ctx, "max_channels_per_owner"))
     owned: dict[str, list[ChannelBase]] = defaultdict(list)
-    for channel in model.all_channels:
-        if channel.live and channel.owner is not None:
+    for channel in live_channels(model, ctx):
+        if channel.owner is not None:
             owned[channel.owner].append(channel)
     for person_id, channels in owned.items():
         person = model.person(person_id)

@@ -73,19 +73,24 @@ def playbook_coverage(
     Each playbook's selector is compiled and run once over the channels; listing a playbook in
     a channel's ``playbooks`` covers the channel too.
     """
-    covered: dict[ChannelKey, list[Playbook]] = {key(c): [] for c in channels}
+    keys = [key(c) for c in channels]
+    covered: dict[ChannelKey, list[Playbook]] = {k: [] for k in keys}
     for playbook in model.playbooks:
         matched = selected_channels(playbook.applies_to, channels, model, as_of, selections)
         for channel in matched or ():
             covered[key(channel)].append(playbook)
-    for channel in channels:
+    named: dict[str, Playbook | None] = {}  # each listed id looked up once
+    for channel, channel_key in zip(channels, keys, strict=True):
         listed = channel.playbooks
         if not listed:
             continue
-        found = covered[key(channel)]
+        found = covered[channel_key]
         for playbook_id in listed:
-            playbook = model.find("Playbook", playbook_id)
-            if isinstance(playbook, Playbook) and all(p.id != playbook_id for p in found):
+            if playbook_id not in named:
+                entity = model.find("Playbook", playbook_id)
+                named[playbook_id] = entity if isinstance(entity, Playbook) else None
+            playbook = named[playbook_id]
+            if playbook is not None and (not found or all(p.id != playbook_id for p in found)):
                 found.append(playbook)
     return covered
 

@@ -581,6 +581,16 @@ def _operator_test(op: str, operand: Any, path: FieldPath, where: Path_) -> Test
                 where,
             )
         compare = _comparer(op, operand)
+        if _is_number(operand):
+            ordered = _COMPARE[op]
+
+            def numeric(value: Any, as_of: dt.date) -> bool:
+                # A number value is compared at once (what _any_item and compare amount to).
+                if type(value) is int or type(value) is float:
+                    return ordered(value, operand)
+                return _any_item(value, compare)
+
+            return numeric
         return lambda value, _: _any_item(value, compare)
     if op in ("older_than_days", "newer_than_days"):
         if not (isinstance(operand, int) and not isinstance(operand, bool)) or operand < 0:

@@ -249,6 +249,7 @@ def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Viol
     if not governing:
         return
     adopters = _adopters(live_channels(model, ctx), {p.id for p in governing})
+    text_keys: dict[str, str] = {}  # term_key of each text stated, computed once
     for policy in governing:
         channels = list({(c.kind, c.id): c for c, _ in adopters.get(policy.id, ())}.values())
         for index, term in enumerate(policy.consistent_terms):
@@ -257,7 +258,13 @@ def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Viol
                 if term not in channel.terms:
                     continue
                 stated = channel.terms[term]
-                values.setdefault(term_key(stated), (stated, []))[1].append(channel)
+                if type(stated) is str:
+                    compared = text_keys.get(stated)
+                    if compared is None:
+                        compared = text_keys[stated] = term_key(stated)
+                else:
+                    compared = term_key(stated)
+                values.setdefault(compared, (stated, []))[1].append(channel)
             if len(values) < 2:
                 continue
             yield _inconsistency(policy, term, index, list(values.values()))

@@ -1,0 +1,444 @@
+"""Rules made faster give what the straightforward implementations they replaced gave.
+
+Each reference below is the plain implementation a rule (or a helper of the rule engine) had
+before it was made faster, kept here verbatim in spirit: it sorts everything, recomputes
+everything and calls the general functions. Both run on repositories full of the cases each
+shortcut skips (duplicates across files and within one, retired and planned channels, texts
+equal only after normalising, values of every type), and must agree exactly: the same
+violations, in the same order, with the same positions and messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from conftest import AS_OF, MakeRepo
+from socialgov.config import load_config
+from socialgov.coverage import key, playbook_coverage, selected_channels
+from socialgov.lint import load_repository
+from socialgov.model import Account, ChannelBase, Model, Playbook, Policy
+from socialgov.platforms import SPECS, handle_key, normalize_url, url_problem
+from socialgov.rules import consistency, focus, identity
+from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.rules.engine import to_finding
+from socialgov.selectors import (
+    _COMPARE,
+    MISSING,
+    _any_item,
+    _comparer,
+    _equals,
+    _present,
+    compile_condition,
+)
+from socialgov.terms import show_term, term_key
+
+
+def _model(make_repo: MakeRepo, files: dict[str, str]) -> Model:
+    return load_repository(load_config(make_repo(files))).model
+
+
+def _same_findings(info: RuleInfo, model: Model, reference: Iterator[Violation]) -> None:
+    """The rule's findings (positions and all) are the reference's, in the same order."""
+    ctx = RuleContext(as_of=AS_OF)
+    assert info.check is not None
+    fast = [to_finding(info, v) for v in info.check(model, ctx)]
+    slow = [to_finding(info, v) for v in reference]
+    assert fast == slow
+    assert [f.suppressed for f in fast] == [f.suppressed for f in slow]
+
+
+# --------------------------------------------------------------------------- SG304
+
+
+def _duplicate_presence_reference(model: Model) -> Iterator[Violation]:
+    """SG304 as first written: every account in written order, positions looked up for all."""
+    by_handle: dict[tuple[str, str], Account] = {}
+    by_url: dict[str, Account] = {}
+    for account in sorted(model.accounts, key=lambda e: (e.path, e.locate())):
+        handle = (
+            (account.platform, handle_key(account.handle))
+            if account.platform and account.handle and account.handle.strip()
+            else None
+        )
+        url = normalize_url(account.url) if account.url and account.url.strip() else None
+        if handle is not None and handle in by_handle:
+            first = by_handle[handle]
+            label = SPECS[account.platform].label if account.platform in SPECS else account.platform
+            yield Violation(
+                account,
+                f"Account {account.id} has the same {label} handle '{account.handle}' as Account "
+                f"{first.id} ('{first.handle}', {first.path}:{first.locate().line}); one presence "
+                f"needs one entity: merge {account.id} into {first.id} and delete it",
+                field=("handle",),
+                related=(first,),
+            )
+        elif url is not None and url in by_url:
+            first = by_url[url]
+            yield Violation(
+                account,
+                f"Account {account.id} has the same url '{account.url}' as Account {first.id} "
+                f"('{first.url}', {first.path}:{first.locate().line}); one presence needs one "
+                f"entity: merge {account.id} into {first.id} and delete it",
+                field=("url",),
+                related=(first,),
+            )
+        if handle is not None:
+            by_handle.setdefault(handle, account)
+        if url is not None:
+            by_url.setdefault(url, account)
+
+
+HANDLES = ("acme", "@Acme", " ACME ", "other", "acme_2", "", "  ", "x y")
+URLS = (
+    "https://x.com/acme",
+    "HTTP://www.twitter.com/Acme/",
+    "x.com/acme#top",
+    "https://www.instagram.com/acme",
+    "https://example.com/a?b=1",
+    "https://example.com/a?b=2",
+    "",
+    " ",
+)
+PLATFORMS = ("x", "instagram", "mastodon", "unknown-platform")
+
+
+def _random_accounts(rng: random.Random, count: int, prefix: str) -> str:
+    """Accounts in block and flow style, with handles and urls drawn from small pools so that
+    duplicates are frequent, some left out."""
+    lines = ["accounts:"]
+    for i in range(count):
+        fields = {"id": f"{prefix}-{i}", "platform": rng.choice(PLATFORMS)}
+        if rng.random() < 0.8:
+            fields["handle"] = rng.choice(HANDLES)
+        if rng.random() < 0.6:
+            fields["url"] = rng.choice(URLS)
+        if rng.random() < 0.2:
+            fields["status"] = rng.choice(("retired", "planned", "dormant"))
+        if rng.random() < 0.5:
+            body = ", ".join(f"{k}: {v!r}" for k, v in fields.items())
+            lines.append(f"  - {{{body}}}")
+        else:
+            first, *rest = fields.items()
+            lines.append(f"  - {first[0]}: {first[1]!r}")
+            lines.extend(f"    {k}: {v!r}" for k, v in rest)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_duplicate_presence_is_the_reference(make_repo: MakeRepo, seed: int) -> None:
+    rng = random.Random(seed)
+    files = {
+        # written in an order unlike the model's: b before a, two documents in one file
+        f"accounts/{name}.yaml": _random_accounts(rng, 40, name)
+        + "---\n"
+        + _random_accounts(rng, 5, name + "-more")
+        for name in ("b", "a", "a-b", "a_b", "ab")
+    }
+    model = _model(make_repo, files)
+    found = list(focus.duplicate_presence.check(model, RuleContext(as_of=AS_OF)))  # type: ignore[misc]
+    assert any(v.field == ("handle",) for v in found)
+    assert any(v.field == ("url",) for v in found)
+    _same_findings(focus.duplicate_presence, model, _duplicate_presence_reference(model))
+
+
+# --------------------------------------------------------------------------- SG107
+
+
+def _handle_url_mismatch_reference(model: Model) -> Iterator[Violation]:
+    """SG107 as first written: every url through url_problem."""
+    from socialgov.platforms import handle_problem
+
+    for account in model.accounts:
+        platform = account.platform
+        if platform not in SPECS:
+            continue
+        handle = account.handle
+        if handle is not None:
+            problem = handle_problem(platform, handle)
+            if problem is not None:
+                yield Violation(
+                    account,
+                    f"Account {account.id}: handle {problem}; correct the handle",
+                    field=("handle",),
+                )
+                continue
+        if account.url is None:
+            continue
+        problem = url_problem(platform, handle, account.url)
+        if problem is not None:
+            fix = "correct the url or the handle" if handle else "set url to the profile's address"
+            yield Violation(account, f"Account {account.id}: url {problem}; {fix}", field=("url",))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_handle_url_mismatch_is_the_reference(make_repo: MakeRepo, seed: int) -> None:
+    rng = random.Random(seed)
+    model = _model(make_repo, {"accounts/a.yaml": _random_accounts(rng, 120, "a")})
+    _same_findings(identity.handle_url_mismatch, model, _handle_url_mismatch_reference(model))
+
+
+# --------------------------------------------------------------------------- SG403
+
+
+def _cross_channel_inconsistency_reference(model: Model) -> Iterator[Violation]:
+    """SG403 as first written: every policy indexed, each value's channels sorted apart."""
+    adopters: dict[str, list[ChannelBase]] = defaultdict(list)
+    for channel in model.all_channels:
+        if channel.live:
+            for ref in channel.policies:
+                adopters[ref.id].append(channel)
+    for policy in model.policies:
+        if not policy.consistent_terms:
+            continue
+        channels = list({key(c): c for c in adopters.get(policy.id, ())}.values())
+        for index, term in enumerate(policy.consistent_terms):
+            values: dict[str, tuple[Any, list[ChannelBase]]] = {}
+            for channel in channels:
+                if term in channel.terms:
+                    stated = channel.terms[term]
+                    values.setdefault(term_key(stated), (stated, []))[1].append(channel)
+            if len(values) >= 2:
+                yield _inconsistency_reference(policy, term, index, list(values.values()))
+
+
+def _names(channels: list[ChannelBase]) -> str:
+    shown = [f"{c.kind} {c.id}" for c in channels[:5]]
+    more = len(channels) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _by_kind(channels: list[ChannelBase]) -> str:
+    ordered = sorted(channels, key=lambda c: (not c.social, c.id))
+    social = [c for c in ordered if c.social]
+    traditional = [c for c in ordered if not c.social]
+    parts = []
+    if social:
+        parts.append(f"{_names(social)} (social)")
+    if traditional:
+        parts.append(f"{_names(traditional)} (traditional)")
+    return " and ".join(parts)
+
+
+def _inconsistency_reference(
+    policy: Policy, term: str, index: int, values: list[tuple[Any, list[ChannelBase]]]
+) -> Violation:
+    values.sort(key=lambda item: -len(item[1]))
+    listing = "; ".join(f"{show_term(value)} on {_by_kind(chans)}" for value, chans in values)
+    hint = ""
+    if len(values[0][1]) > len(values[1][1]):
+        hint = f" (most state {show_term(values[0][0])})"
+    stating = sorted((c for _, chans in values for c in chans), key=lambda c: (not c.social, c.id))
+    return Violation(
+        entity=policy,
+        message=(
+            f"Policy {policy.id}: live channels state {len(values)} different values for "
+            f"{term}: {listing}; make them all state the same value{hint}"
+        ),
+        field=("consistent_terms", index),
+        related=tuple(stating),
+        key=f"consistent_terms/{term}",
+    )
+
+
+def test_cross_channel_inconsistency_is_the_reference(make_repo: MakeRepo) -> None:
+    rng = random.Random(5)
+    hours = ("'24'", "24", "24.0", "' 24 '", "'24h'", "true", "'true'", "[1, 2]", "{a: 1}")
+    lines = ["accounts:"]
+    channels = ["channels:"]
+    for i in range(150):
+        policies = rng.choice(("[returns]", "[returns, returns@1]", "[returns, sla]", "[sla]"))
+        status = rng.choice(("active", "active", "retired", "planned", "dormant"))
+        terms = f"{{hours: {rng.choice(hours)}, window: {rng.choice(hours)}}}"
+        entry = f"{{id: c{i % 60}, policies: {policies}, status: {status}, terms: {terms}}}"
+        if i % 3:
+            lines.append(f"  - {entry[:-1]}, platform: x}}")
+        else:
+            channels.append(f"  - {entry[:-1]}, type: phone}}")
+    files = {
+        "accounts.yaml": "\n".join(lines) + "\n",
+        "channels.yaml": "\n".join(channels) + "\n",
+        "policies.yaml": (
+            "policies:\n"
+            "  - {id: returns, consistent_terms: [hours, window, unstated]}\n"
+            "  - {id: sla, consistent_terms: [window]}\n"
+            "  - {id: plain}\n"
+        ),
+    }
+    model = _model(make_repo, files)
+    found = list(consistency.cross_channel_inconsistency.check(model, RuleContext(as_of=AS_OF)))  # type: ignore[misc]
+    assert len(found) >= 2
+    _same_findings(
+        consistency.cross_channel_inconsistency,
+        model,
+        _cross_channel_inconsistency_reference(model),
+    )
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _playbook_coverage_reference(
+    model: Model, channels: list[ChannelBase]
+) -> dict[tuple[str, str], list[Playbook]]:
+    covered: dict[tuple[str, str], list[Playbook]] = {key(c): [] for c in channels}
+    for playbook in model.playbooks:
+        matched = selected_channels(playbook.applies_to, channels, model, AS_OF)
+        for channel in matched or ():
+            covered[key(channel)].append(playbook)
+    for channel in channels:
+        found = covered[key(channel)]
+        for playbook_id in channel.playbooks:
+            playbook = model.find("Playbook", playbook_id)
+            if isinstance(playbook, Playbook) and all(p.id != playbook_id for p in found):
+                found.append(playbook)
+    return covered
+
+
+def test_playbook_coverage_is_the_reference(make_repo: MakeRepo) -> None:
+    rng = random.Random(11)
+    names = ("crisis", "service", "none", "crisis", "ghost")
+    accounts = ["accounts:"]
+    for i in range(80):
+        listed = ", ".join(rng.sample(names, rng.randrange(4)))
+        purpose = rng.choice(("service", "sales", "pr"))
+        accounts.append(f"  - {{id: a{i}, platform: x, purpose: {purpose}, playbooks: [{listed}]}}")
+    files = {
+        "accounts.yaml": "\n".join(accounts) + "\n",
+        "channels.yaml": "channels:\n  - {id: a1, type: phone, playbooks: [crisis, crisis]}\n",
+        "playbooks.yaml": (
+            "playbooks:\n"
+            "  - {id: crisis, end: x, applies_to: {kind: Account, where: {purpose: pr}}}\n"
+            "  - {id: service, end: x, applies_to: {kind: [Account, Channel]}}\n"
+            "  - {id: none, end: x}\n"
+        ),
+    }
+    model = _model(make_repo, files)
+    channels = list(model.all_channels)
+    fast = playbook_coverage(model, channels, AS_OF)
+    assert fast == _playbook_coverage_reference(model, channels)
+    assert list(fast) == list(_playbook_coverage_reference(model, channels))
+
+
+# --------------------------------------------------------------------------- selectors
+
+VALUES: tuple[Any, ...] = (
+    MISSING,
+    True,
+    False,
+    0,
+    1,
+    1.0,
+    2.5,
+    10_000,
+    9_999.5,
+    "service",
+    " service",
+    "Service",
+    "true",
+    "1",
+    "",
+    "   ",
+    "2026-01-01",
+    dt.date(2026, 1, 1),
+    [],
+    ["service"],
+    ["sales", "service"],
+    [True],
+    [1, 20_000],
+    [None, "service"],
+    (),
+    {},
+    {"a": 1},
+    "service-sla@3",
+)
+
+
+def _present_reference(value: Any) -> bool:
+    if value is MISSING or value is None:
+        return False
+    if isinstance(value, str):
+        return not value.isspace() and value != ""
+    return not (isinstance(value, list | tuple | Mapping) and len(value) == 0)
+
+
+def test_present_is_the_reference() -> None:
+    for value in VALUES:
+        assert _present(value) is _present_reference(value), value
+
+
+@pytest.mark.parametrize("operand", [True, False, "service", "service-sla", 1, 1.0, "2026-01-01"])
+@pytest.mark.parametrize("field", ["purpose", "policies"])
+def test_eq_is_the_reference(operand: Any, field: str) -> None:
+    """``eq`` (also written as a plain value) answers as :func:`_equals` for every value."""
+    refs = field == "policies"
+    for condition in ({"eq": operand}, operand):
+        test = compile_condition(field, condition).tests[0]
+        for value in (*VALUES, [operand]):
+            assert test(value, AS_OF) == _equals(value, operand, refs), (operand, value)
+
+
+@pytest.mark.parametrize("op", sorted(_COMPARE))
+@pytest.mark.parametrize("operand", [10_000, 2.5, 1, "2026-01-01", "m"])
+def test_comparisons_are_the_reference(op: str, operand: Any) -> None:
+    test = compile_condition("metrics.followers", {op: operand}).tests[0]
+    compare = _comparer(op, operand)
+    for value in VALUES:
+        assert test(value, AS_OF) == _any_item(value, compare), (op, operand, value)
+
+
+def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
+    from socialgov.selectors import compile_where
+
+    model = _model(
+        make_repo,
+        {
+            "a.yaml": "accounts:\n"
+            + "".join(
+                f"  - {{id: a{i}, platform: {p}, purpose: {u}, status: {s}}}\n"
+                for i, (p, u, s) in enumerate(
+                    (p, u, s)
+                    for p in ("x", "instagram")
+                    for u in ("service", "sales")
+                    for s in ("active", "retired")
+                )
+            )
+        },
+    )
+    conditions = {"platform": "x", "purpose": "service", "status": {"ne": "retired"}}
+    for count in (1, 2, 3):
+        where = dict(list(conditions.items())[:count])
+        match = compile_where(where)
+        parts = [compile_condition(k, v) for k, v in where.items()]
+        for account in model.accounts:
+            expected = all(c.matches(account, model, AS_OF) for c in parts)
+            assert match(account, model, AS_OF) is expected
+
+
+# --------------------------------------------------------------------------- derived values
+
+
+def test_live_channels_are_derived_once_per_model(make_repo: MakeRepo) -> None:
+    model = _model(
+        make_repo,
+        {
+            "a.yaml": "accounts:\n"
+            "  - {id: a, platform: x}\n  - {id: b, platform: x, status: retired}\n"
+            "  - {id: c, platform: x, status: dormant}\n  - {id: d, platform: x, status: planned}\n"
+            "channels:\n  - {id: a, type: phone}\n  - {id: p, type: phone, status: retired}\n",
+        },
+    )
+    ctx = RuleContext(as_of=AS_OF)
+    live = ctx.derived.live_channels(model)
+    assert live == tuple(c for c in model.all_channels if c.live)
+    assert [(c.kind, c.id) for c in live] == [("Account", "a"), ("Account", "c"), ("Channel", "a")]
+    assert ctx.derived.live_channels(model) is live  # derived once
+    assert ctx.derived.live_accounts(model) == tuple(a for a in model.accounts if a.live)
+    other = Model({"Account": {}})
+    assert ctx.derived.live_channels(other) == ()  # another model starts afresh
+    assert ctx.derived.live_accounts(model) == live[:2]

@@ -31,12 +31,15 @@ path off.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import functools
+import itertools
 import json
 import os
 import re
+from array import array
 from collections.abc import Iterator
 from typing import Any
 
@@ -275,7 +278,9 @@ class _FilePositions:
     __slots__ = (
         "_buffer",
         "_exact",
+        "_line_starts",
         "_origin",
+        "_parents",
         "_tree",
         "ascii",
         "limits",
@@ -296,6 +301,9 @@ class _FilePositions:
         self._buffer: bytearray | None = None
         self._origin = 0
         self._exact: SourceMap | None = None
+        self._line_starts: array[int] | None = None
+        self._parents: dict[Path_, int] = {}
+        """The tree's node for each parent path located so far."""
 
     def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
         return _FilePositions, (self.raw, self.path, self.limits, self.size)
@@ -347,16 +355,23 @@ class _FilePositions:
 
     def _locate(self, path: Path_, start: int, key: bool) -> Position:
         tree = self.tree()
-        node = tree.root_id()
-        last = len(path) - 1
-        for i, part in enumerate(path):
-            child = self._child(node, part)
-            if child == ryml.NONE:
-                break
-            if i == last and key and i >= start and tree.is_map(node):
-                return self._position(self._key_offset(child))
-            node = child
-        return self._position(self._node_offset(node))
+        if not path:
+            return self._position(self._node_offset(tree.root_id()))
+        parent = self._parents.get(path[:-1])
+        if parent is None:  # the parent's walk is shared by every field of an entity
+            parent = tree.root_id()
+            for part in path[:-1]:
+                child = self._child(parent, part)
+                if child == ryml.NONE:
+                    return self._position(self._node_offset(parent))
+                parent = child
+            self._parents[path[:-1]] = parent
+        child = self._child(parent, path[-1])
+        if child == ryml.NONE:
+            return self._position(self._node_offset(parent))
+        if key and len(path) > start and tree.is_map(parent):
+            return self._position(self._key_offset(child))
+        return self._position(self._node_offset(child))
 
     def _key_offset(self, node: int) -> int:
         tree = self._tree
@@ -399,12 +414,15 @@ class _FilePositions:
         return at
 
     def _position(self, offset: int) -> Position:
-        raw = self.raw
-        line_start = raw.rfind(b"\n", 0, offset) + 1
-        line = raw.count(b"\n", 0, line_start) + 1
+        starts = self._line_starts
+        if starts is None:
+            lengths = map((1).__add__, map(len, self.raw.split(b"\n")))
+            starts = self._line_starts = array("q", [0, *itertools.accumulate(lengths)])
+        line = bisect.bisect_right(starts, offset)
+        line_start = starts[line - 1]
         if self.ascii:
             return Position(line, offset - line_start + 1)
-        return Position(line, len(raw[line_start:offset].decode()) + 1)
+        return Position(line, len(self.raw[line_start:offset].decode()) + 1)
 
 
 class RymlSourceMap(SourceMap):

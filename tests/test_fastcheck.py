@@ -339,3 +339,48 @@ def test_uri_check_skips_rfc3987s_parts_and_answers_the_same() -> None:
     assert verdicts == {True, False}
     for value in values:
         assert fast(value) == checker.conforms(value, "uri"), value
+
+
+UNIQUE = {
+    "type": "object",
+    "$defs": {"names": {"type": "array", "items": {"type": "string"}, "uniqueItems": True}},
+    "properties": {
+        "tags": {"$ref": "#/$defs/names"},
+        "numbers": {"type": "array", "items": {"type": "number"}, "uniqueItems": True},
+        "nested": {"type": "object", "properties": {"tags": {"$ref": "#/$defs/names"}}},
+        "open": True,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"tags": ["a", "b"]},
+        {"tags": ["a", "a"]},
+        {"tags": ["a", "A"]},
+        {"tags": []},
+        {"tags": ["a", 1]},
+        {"tags": "a"},
+        {"numbers": [1, 1.0]},
+        {"numbers": [1, True]},
+        {"nested": {"tags": ["a", "a"]}},
+        {"nested": {"tags": ["a", "b"]}},
+        {"open": ["a", "a"]},
+        ["a", "a"],
+    ],
+)
+def test_unique_lists_of_strings_are_checked_as_jsonschema_checks_them(value: Any) -> None:
+    # Root lists of strings are checked for duplicates by the check itself; every other
+    # uniqueItems (numbers, nested lists sharing the same $defs) stays fastjsonschema's.
+    check = compile_check(UNIQUE)
+    assert check is not None
+    assert check(value) == Draft202012Validator(UNIQUE).is_valid(value)
+
+
+def test_only_root_lists_of_strings_leave_uniqueness_to_the_check() -> None:
+    prepared = fastcheck._prepare(UNIQUE)
+    assert fastcheck._unique_string_lists(prepared) == ("tags",)
+    assert "uniqueItems" not in prepared["properties"]["tags"]
+    assert prepared["properties"]["nested"]["properties"]["tags"]["uniqueItems"] is True
+    assert prepared["properties"]["numbers"]["uniqueItems"] is True

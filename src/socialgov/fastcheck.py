@@ -14,16 +14,21 @@ keywords whose meaning is the same in draft 7, with two differences taken care o
 - in draft 7 a ``$ref`` hides its sibling keywords; in 2020-12 they apply too, so ``{"$ref": X,
   ...}`` is rewritten to ``{"allOf": [{"$ref": X}], ...}`` before compiling;
 - ``format`` is checked by jsonschema's own format checker, so "date", "email" and "uri" mean
-  exactly what they mean to jsonschema.
+  exactly what they mean to jsonschema (its "uri" check with rfc3987 is called without building
+  the URI's parts, which it discards).
 
-A local ``$ref`` (``#/$defs/...``) is replaced by a copy of the subschema it names unless that
-subschema leads, through its own refs, to one that refers back to itself (``where`` holds
-``where``s; those stay refs, so the code stays small): fastjsonschema compiles an inline
-subschema into straight-line code, but a ``$ref`` into a function call whose error-name argument
-is formatted with ``str.format(**locals())`` for every item of every list, which cost more than
-the checks themselves. A ``$ref`` means exactly "also valid against that subschema" in 2020-12,
-so the copy changes nothing. Refs are resolved against the schema's root, so a subschema with an
-``$id`` of its own (which would move the base of its refs) is left to jsonschema.
+Two rewrites make the common, valid case cheap without changing any answer:
+
+- a local ``$ref`` (``#/$defs/...``) is replaced by a copy of the subschema it names unless that
+  subschema leads, through its own refs, to one that refers back to itself (``where`` holds
+  ``where``s; those stay refs, so the code stays small): fastjsonschema compiles an inline
+  subschema into straight-line code, but a ``$ref`` into a function call whose error-name argument
+  is formatted with ``str.format(**locals())`` for every item of every list, which cost more than
+  the checks themselves. A ``$ref`` means exactly "also valid against that subschema" in 2020-12,
+  so the copy changes nothing. Refs are resolved against the schema's root, so a subschema with an
+  ``$id`` of its own (which would move the base of its refs) is left to jsonschema;
+- a property of the root that is a list of strings with ``uniqueItems`` is checked for
+  duplicates by ``len(set(items))`` after fastjsonschema's yes (see _unique_string_lists).
 
 A schema using any other keyword, a ``$ref`` to another file, or an ``enum``/``const`` that is not
 a string is left to jsonschema alone.
@@ -257,6 +262,7 @@ def compile_check(schema: Mapping[str, Any]) -> Check | None:
         prepared["$schema"] = "http://json-schema.org/draft-07/schema#"
     checker = Draft202012Validator.FORMAT_CHECKER
     formats = {name: _conforms(checker, name) for name in _formats(schema)}
+    unique = _unique_string_lists(prepared)
     try:
         validate = fastjsonschema.compile(prepared, formats=formats, use_default=False)
     except fastjsonschema.JsonSchemaDefinitionException:
@@ -268,9 +274,41 @@ def compile_check(schema: Mapping[str, Any]) -> Check | None:
             validate(value)
         except invalid:
             return False
+        for name in unique:  # lists of strings, once validate said yes
+            items = value.get(name)
+            if items is not None and len(set(items)) != len(items):
+                return False
         return True
 
     return check
+
+
+def _unique_string_lists(prepared: Any) -> tuple[str, ...]:
+    """The properties of an object schema that are lists of strings with unique items, their
+    ``uniqueItems`` taken out of ``prepared``: the check compares ``len(set(items))`` with
+    ``len(items)`` itself. For strings that is jsonschema's uniqueness exactly, and it spares
+    fastjsonschema's general one, which defines a function and hashes a frozen copy of every
+    item on every call (a quarter of an account's check)."""
+    if not isinstance(prepared, dict) or prepared.get("type") != "object":
+        return ()
+    properties = prepared.get("properties")
+    if not isinstance(properties, dict):
+        return ()
+    names = []
+    for name, sub in properties.items():
+        if not isinstance(sub, dict):
+            continue
+        items = sub.get("items")
+        if (
+            sub.get("type") == "array"
+            and sub.get("uniqueItems") is True
+            and isinstance(items, dict)
+            and items.get("type") == "string"
+        ):
+            # A new mapping: the old one may be shared with other places (an inlined $ref).
+            properties[name] = {key: value for key, value in sub.items() if key != "uniqueItems"}
+            names.append(name)
+    return tuple(names)
 
 
 @cache

@@ -6,15 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from socialgov import parallel
+from socialgov import fastyaml, parallel
 from socialgov.cache import CACHE_DIR
 from test_cache import findings, generated, repository  # noqa: F401 - the fixture is shared
 
 
+@pytest.mark.parametrize("exact", [False, True], ids=["fast-parser", "exact-parser"])
 def test_parallel_and_sequential_parsing_find_the_same(
     repository: Path,  # noqa: F811
+    exact: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if exact:  # every file to the workers, not only those the fast parser declines
+        monkeypatch.setenv(fastyaml.EXACT_ENV, "1")
     sequential = findings(repository, cache=False)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "workers", lambda: 2)

@@ -6,8 +6,9 @@
 In one run, on the same generated tree (benchmarks/data/<N>, git-ignored, generated when
 missing), it times with wall clocks, start-up included:
 
-- ``socialgov lint`` cold (``--no-cache``), warm (cache filled, nothing changed), incremental (one
-  file changed before each run), and PATHS mode on one file (what the pre-commit hook runs);
+- ``socialgov lint`` cold (``--no-cache``), warm (cache filled, nothing changed), incremental
+  (one account's name changed in one file before each run: a real edit, not a comment), and
+  PATHS mode on one file (what the pre-commit hook runs);
 - ``socialgov lint`` on examples/acme;
 - the floor: ``yaml.load(..., Loader=yaml.CSafeLoader)`` over the same files in one process;
 - the peers a user would otherwise script: yamllint and check-jsonschema on the same files
@@ -200,8 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     changed = tree / CHANGED_FILE
     original = changed.read_text(encoding="utf-8")
 
+    named = 'name: "Acme account 0"'
+    if named not in original:
+        raise SystemExit(f"{changed} lacks {named}: regenerate the tree (delete {args.data})")
+
     def edit(index: int) -> None:
-        changed.write_text(original + f"# benchmark edit {time.time_ns()} {index}\n", "utf-8")
+        """A real edit, not a comment: an account's name changes, so its data does."""
+        renamed = f'name: "Acme account 0, edit {time.time_ns()} {index}"'
+        changed.write_text(original.replace(named, renamed, 1), "utf-8")
 
     measures: dict[str, Measure] = {}
     try:
@@ -221,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             PROJECT,
         )
         measures["incremental"] = timed(
-            Measure("incremental", f"socialgov lint (cache, {CHANGED_FILE} changed)"),
+            Measure("incremental", f"socialgov lint (cache, a name changed in {CHANGED_FILE})"),
             lint_tree,
             args.runs,
             env,

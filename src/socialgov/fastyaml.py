@@ -278,6 +278,7 @@ class _FilePositions:
     __slots__ = (
         "_buffer",
         "_exact",
+        "_items",
         "_line_starts",
         "_origin",
         "_parents",
@@ -304,6 +305,8 @@ class _FilePositions:
         self._line_starts: array[int] | None = None
         self._parents: dict[Path_, int] = {}
         """The tree's node for each parent path located so far."""
+        self._items: dict[int, list[int]] = {}
+        """The items of each list of the tree searched so far."""
 
     def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
         return _FilePositions, (self.raw, self.path, self.limits, self.size)
@@ -349,8 +352,15 @@ class _FilePositions:
         tree = self._tree
         if tree.is_map(node):
             return tree.find_child(node, part.encode()) if isinstance(part, str) else ryml.NONE
-        if tree.is_seq(node) and isinstance(part, int) and 0 <= part < tree.num_children(node):
-            return tree.child(node, part)
+        if isinstance(part, int) and tree.is_seq(node):
+            items = self._items.get(node)
+            if items is None:  # rapidyaml finds the n-th item by walking them: list them once
+                items = self._items[node] = []
+                item = tree.first_child(node)
+                while item != ryml.NONE:
+                    items.append(item)
+                    item = tree.next_sibling(item)
+            return items[part] if 0 <= part < len(items) else ryml.NONE
         return ryml.NONE
 
     def _locate(self, path: Path_, start: int, key: bool) -> Position:

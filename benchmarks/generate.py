@@ -218,8 +218,8 @@ class Generator:
                 " before: acknowledge, expect: statement}\n"
                 f"  - {{scenario: legal, trigger: legal threat, from: {service_team}, "
                 f"to: {legal_team}, before: acknowledge, expect: advice}}\n"
-                f"  - {{scenario: sales_opportunity, trigger: purchase intent, from: {service_team},"
-                f" to: {sales_team}, expect: call back}}\n"
+                f"  - {{scenario: sales_opportunity, trigger: purchase intent, "
+                f"from: {service_team}, to: {sales_team}, expect: call back}}\n"
                 "end: The customer confirms the issue is resolved\n"
                 "follow_up: {communicate_to: [management], lessons_learned: true}\n"
             ),

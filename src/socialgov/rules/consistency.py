@@ -166,10 +166,13 @@ accounts:
 """,
 )
 def term_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    fixing = {p.id for p in model.policies if p.terms}  # the policies that fix a term
     for channel in model.all_channels:
         if channel.status == "retired" or not channel.terms:
             continue
         for ref in channel.policies:
+            if ref.id not in fixing:
+                continue
             policy = model.policy(ref.id)
             if policy is None or not policy.terms:
                 continue
@@ -338,8 +341,10 @@ def policy_version_drift(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         if channel.status == "retired":
             continue
         for ref in channel.policies:
+            if ref.version is None:  # unpinned: always the current version
+                continue
             policy = model.policy(ref.id)
-            if ref.version is None or policy is None or ref.version >= policy.version:
+            if policy is None or ref.version >= policy.version:
                 continue
             behind = policy.version - ref.version
             yield Violation(

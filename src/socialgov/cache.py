@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from socialgov import __version__, schema
-from socialgov.findings import Finding, Position
+from socialgov.findings import EntityRef, Finding, Position
 from socialgov.loader import (
     DecodeError,
     Document,
@@ -382,7 +382,7 @@ def _reducers() -> dict[type, Any]:
     as a few flat arrays (loader._Table), not as an object per node.
     """
     reducers: dict[type, Any] = {}
-    for cls in (Position, Finding, Document, ParsedFile):
+    for cls in (Position, Finding, EntityRef, Document, ParsedFile):
         names = tuple(f.name for f in dataclasses.fields(cls))
         if all(f.init for f in dataclasses.fields(cls)):
             reducers[cls] = _reducer(cls, names)

@@ -14,9 +14,9 @@ whole run: the model, references and every rule. A run's *inputs* are digested i
 - the installed plugins: each rule's identity and the bytes of the package its check comes from.
 
 The last run's result is stored under its key in ``.socialgov_cache/<fingerprint>/lint-run``:
-one entry, replaced by every full run. It is JSON (never unpickled), signed with the same key
-and HMAC as the parse cache, so a pull request cannot plant an entry that hides findings, and
-written atomically (temporary file, rename).
+one entry, replaced by every full run. It is pickled, signed with the same key and HMAC as the
+parse cache, and unpickled only when the signature holds, so a pull request cannot plant an
+entry that hides findings or runs code; it is written atomically (temporary file, rename).
 
 The entry holds what the reporters show (findings, suppressed findings, unused waivers, the
 counts, the selected rules' descriptions) but not the model, so it only serves runs that need no
@@ -28,17 +28,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
+import pickle
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialgov import __version__
-from socialgov.cache import CACHE_DIR, fingerprint, read_signed, signing_key, write_signed
+from socialgov.cache import (
+    CACHE_DIR,
+    dumps,
+    fingerprint,
+    read_signed,
+    signing_key,
+    write_signed,
+)
 from socialgov.config import Config
-from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.findings import Finding, Severity
 from socialgov.loader import read_bounded
 from socialgov.rules.base import RuleInfo
 
@@ -74,8 +81,8 @@ class RunCache:
         if payload is None:
             return None  # missing, another run's, or not written by this machine's socialgov
         try:
-            stored = json.loads(payload)
-        except ValueError:
+            stored = pickle.loads(payload)  # signed by this machine's socialgov: see above
+        except Exception:  # damaged, or pickled by another version
             return None
         return stored if isinstance(stored, dict) else None
 
@@ -84,7 +91,7 @@ class RunCache:
         signer = self._signer(inputs)
         if signer is None:
             return
-        payload = json.dumps(result, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        payload = dumps(result)
         write_signed(self.base, self.folder, self.entry, inputs, signer, payload)
 
 
@@ -210,27 +217,6 @@ def finding_row(finding: Finding) -> list[Any]:
     ]
 
 
-_SEVERITIES = {int(severity): severity for severity in Severity}
-
-
-def finding_from_row(row: list[Any]) -> Finding:
-    """The finding that ``finding_row`` wrote (fields in order: a warm run reads thousands)."""
-    code, name, severity, message, path, line, column, entity, related, key, suppressed = row
-    return Finding(
-        code,
-        name,
-        _SEVERITIES[severity],
-        message,
-        path,
-        line,
-        column,
-        None if entity is None else EntityRef(*entity),
-        tuple([EntityRef(*ref) for ref in related]) if related else (),
-        key,
-        suppressed,
-    )
-
-
 def rule_row(info: RuleInfo) -> dict[str, Any]:
     """What reporters may show of a rule (its check is code and is looked up again)."""
     row: dict[str, Any] = {"code": info.code, "name": info.name, "severity": int(info.severity)}
@@ -255,9 +241,9 @@ def result_payload(result: LintResult) -> dict[str, Any]:
     """What the whole-run cache keeps of a lint result: everything but the model."""
     return {
         "rules": [rule_row(info) for info in result.rules],
-        "findings": [finding_row(f) for f in result.findings],
-        "suppressed": [finding_row(f) for f in result.suppressed],
-        "unused_waivers": [finding_row(f) for f in result.unused_waivers],
+        "findings": result.findings,
+        "suppressed": result.suppressed,
+        "unused_waivers": result.unused_waivers,
         "baselined": result.baselined,
         "preexisting": result.preexisting,
         "files": result.files,
@@ -276,9 +262,9 @@ def load_result(
         return LintResult(
             config=config,
             rules=tuple(rule_from_row(row, by_code) for row in stored["rules"]),
-            findings=tuple(finding_from_row(row) for row in stored["findings"]),
-            suppressed=tuple(finding_from_row(row) for row in stored["suppressed"]),
-            unused_waivers=tuple(finding_from_row(row) for row in stored["unused_waivers"]),
+            findings=_findings(stored["findings"]),
+            suppressed=_findings(stored["suppressed"]),
+            unused_waivers=_findings(stored["unused_waivers"]),
             baselined=int(stored["baselined"]),
             preexisting=int(stored["preexisting"]),
             files=int(stored["files"]),
@@ -286,3 +272,9 @@ def load_result(
         )
     except (KeyError, TypeError, ValueError):  # a damaged entry: the run is made again
         return None
+
+
+def _findings(stored: Any) -> tuple[Finding, ...]:
+    if not isinstance(stored, tuple) or not all(type(f) is Finding for f in stored):
+        raise TypeError("not a tuple of findings")
+    return stored

@@ -10,8 +10,8 @@ tests/data/lint_snapshots/, which this module writes when run as a script:
 
 Run it only when a change of output is intended (a new rule, a reworded message), and review
 the difference of the stored files in the commit. The repository's absolute root is stored as
-``<ROOT>``, JUnit's timestamp and hostname as placeholders; the text reports are shown from
-the repository's root.
+``<ROOT>``, the checkout's as ``<CHECKOUT>``, socialgov's version, JUnit's timestamp and
+hostname as placeholders; the text reports are shown from the repository's root.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ SMALL_REPORTS: dict[str, tuple[str, dict[str, bool]]] = {
     "gitlab": ("gitlab", {"show_suppressed": True}),
     "checkstyle": ("checkstyle", {"show_suppressed": True}),
     "junit": ("junit", {"show_suppressed": True}),
+    "sarif": ("sarif", {"show_suppressed": True}),
 }
 """Further formats, for the two small repositories (they hold every kind of finding)."""
 
@@ -68,6 +69,7 @@ def generate_repository(
 
 def reports(root: Path, formats: dict[str, tuple[str, dict[str, bool]]]) -> dict[str, str]:
     """Each report of ``formats`` on the repository at ``root``, linted as of AS_OF (no cache)."""
+    from socialgov import __version__
     from socialgov.config import load_config
     from socialgov.lint import lint
     from socialgov.reporters import renderer
@@ -79,6 +81,8 @@ def reports(root: Path, formats: dict[str, tuple[str, dict[str, bool]]]) -> dict
     for name, (fmt, flags) in formats.items():
         text = renderer(fmt)(result, ReportOptions(cwd=root.resolve(), **flags))
         text = text.replace(root.resolve().as_posix(), "<ROOT>")
+        text = text.replace(PROJECT.resolve().as_uri(), "<CHECKOUT>")  # SARIF's base URI
+        text = text.replace(f'"{__version__}"', '"<VERSION>"')
         out[name] = _UNSTABLE.sub(r'\1="<\1>"', text)  # JUnit: when and where it ran
     return out
 

@@ -13,7 +13,7 @@ from conftest import TRICKY, run_lint
 from socialgov.config import Config
 from socialgov.findings import EntityRef, Finding, Severity
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, json_text
+from socialgov.reporters.base import ReportOptions, json_safe
 from socialgov.reporters.json import document, render
 
 STRANGE = TRICKY + ' \\ back\\slash \x1b[31m \u202e bidi \x7f \x85 \u2028 tab\t "findings": [],\n'
@@ -22,8 +22,8 @@ splices its findings in at."""
 
 
 def _reference(result: LintResult, options: ReportOptions) -> str:
-    """The report as the JSON encoder writes it: the document, indented, made safe."""
-    return json_text(document(result, options))
+    """The report as Python's JSON encoder writes it: the document, indented, made safe."""
+    return json_safe(json.dumps(document(result, options), indent=2, ensure_ascii=False)) + "\n"
 
 
 def _findings() -> tuple[Finding, ...]:

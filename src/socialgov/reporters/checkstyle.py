@@ -13,7 +13,7 @@ from socialgov.findings import Finding, Severity
 from socialgov.lint import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
-    repository_path,
+    repository_paths,
     shown_findings,
     xml_document,
     xml_safe,
@@ -39,8 +39,9 @@ def _message(finding: Finding) -> str:
 def render(result: LintResult, options: ReportOptions) -> str:
     root = Element("checkstyle", version=FORMAT_VERSION)
     by_file: dict[str, list[Finding]] = {}
+    path = repository_paths(result)
     for finding in shown_findings(result, options):
-        by_file.setdefault(repository_path(result, finding.path), []).append(finding)
+        by_file.setdefault(path(finding.path), []).append(finding)
     for path, findings in sorted(by_file.items()):
         file = SubElement(root, "file", name=xml_safe(path))
         for finding in findings:

@@ -14,6 +14,7 @@ from socialgov.lint import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
     repository_path,
+    repository_paths,
     rule_title,
     shown_findings,
     terminal_safe,
@@ -32,11 +33,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(result: LintResult, finding: Finding) -> str:
-    """One workflow command for ``finding``, on one line."""
+def annotation(result: LintResult, finding: Finding, path: str | None = None) -> str:
+    """One workflow command for ``finding``, on one line; ``path``, when given, is its
+    repository_path."""
     command = "notice" if finding.suppressed is not None else COMMANDS[finding.severity]
     properties = {
-        "file": repository_path(result, finding.path),
+        "file": repository_path(result, finding.path) if path is None else path,
         "line": str(finding.line),
         "col": str(finding.column),
         "title": rule_title(finding),
@@ -50,7 +52,8 @@ def annotation(result: LintResult, finding: Finding) -> str:
 
 
 def annotations(result: LintResult, options: ReportOptions) -> list[str]:
-    return [annotation(result, f) for f in shown_findings(result, options)]
+    path = repository_paths(result)
+    return [annotation(result, f, path(f.path)) for f in shown_findings(result, options)]
 
 
 def render(result: LintResult, options: ReportOptions) -> str:

@@ -15,7 +15,13 @@ from typing import Any
 
 from socialgov.findings import Finding, Severity
 from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, json_text, repository_path, shown_findings
+from socialgov.reporters.base import (
+    ReportOptions,
+    json_text,
+    repository_path,
+    repository_paths,
+    shown_findings,
+)
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
@@ -36,7 +42,10 @@ def _unique(fingerprint: str, seen: Counter[str]) -> str:
     return hashlib.sha256(derived).hexdigest()[:32]
 
 
-def issue(result: LintResult, finding: Finding, fingerprint: str) -> dict[str, Any]:
+def issue(
+    result: LintResult, finding: Finding, fingerprint: str, path: str | None = None
+) -> dict[str, Any]:
+    """One finding as a Code Quality issue; ``path``, when given, is its repository_path."""
     return {
         "type": "issue",
         "description": _description(finding),
@@ -44,7 +53,7 @@ def issue(result: LintResult, finding: Finding, fingerprint: str) -> dict[str, A
         "fingerprint": fingerprint,
         "severity": "info" if finding.suppressed is not None else SEVERITIES[finding.severity],
         "location": {
-            "path": repository_path(result, finding.path),
+            "path": repository_path(result, finding.path) if path is None else path,
             "lines": {"begin": max(finding.line, 1)},
         },
         "engine_name": "socialgov",
@@ -53,7 +62,9 @@ def issue(result: LintResult, finding: Finding, fingerprint: str) -> dict[str, A
 
 def render(result: LintResult, options: ReportOptions) -> str:
     seen: Counter[str] = Counter()
+    path = repository_paths(result)
     issues = [
-        issue(result, f, _unique(f.fingerprint, seen)) for f in shown_findings(result, options)
+        issue(result, f, _unique(f.fingerprint, seen), path(f.path))
+        for f in shown_findings(result, options)
     ]
     return json_text(issues)

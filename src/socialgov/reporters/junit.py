@@ -18,7 +18,7 @@ from socialgov.findings import Finding
 from socialgov.lint import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
-    repository_path,
+    repository_paths,
     rule_title,
     shown_findings,
     xml_document,
@@ -75,8 +75,9 @@ def render(result: LintResult, options: ReportOptions) -> str:
     host = xml_safe(_hostname())
     root = Element("testsuites")
     by_file: dict[str, list[Finding]] = {}
+    path = repository_paths(result)
     for finding in shown_findings(result, options):
-        by_file.setdefault(repository_path(result, finding.path), []).append(finding)
+        by_file.setdefault(path(finding.path), []).append(finding)
     if not by_file:
         suite = _suite(root, "socialgov", 0, stamp, host)
         SubElement(suite, "testcase", name="no problems found", classname="socialgov", time="0")

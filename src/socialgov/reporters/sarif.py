@@ -10,6 +10,7 @@ with the waiver's reason as its justification. docs/formats.md describes the map
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from socialgov.lint import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
     json_text,
-    repository_path,
+    repository_paths,
     repository_root,
     shown_findings,
 )
@@ -103,14 +104,29 @@ def reporting_descriptor(info: RuleInfo, result: LintResult) -> dict[str, Any]:
     }
 
 
-def _uri(result: LintResult, relpath: str) -> str:
-    return quote(repository_path(result, relpath), safe="/")
+Uris = Callable[[str], str]
+"""A finding's root-relative path to its artifact URI (see :func:`_uris`)."""
 
 
-def _location(result: LintResult, relpath: str, line: int, column: int) -> dict[str, Any]:
+def _uris(result: LintResult) -> Uris:
+    """Each path's URI relative to the checkout, percent-encoded: the checkout looked for once
+    per report and each path encoded once."""
+    path = repository_paths(result)
+    known: dict[str, str] = {}
+
+    def uri(relpath: str) -> str:
+        found = known.get(relpath)
+        if found is None:
+            found = known[relpath] = quote(path(relpath), safe="/")
+        return found
+
+    return uri
+
+
+def _location(uri: str, line: int, column: int) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": _uri(result, relpath), "uriBaseId": SRCROOT},
+            "artifactLocation": {"uri": uri, "uriBaseId": SRCROOT},
             "region": {
                 "startLine": max(line, 1),
                 "startColumn": max(column, 1),
@@ -120,7 +136,7 @@ def _location(result: LintResult, relpath: str, line: int, column: int) -> dict[
     }
 
 
-def _related(result: LintResult, finding: Finding) -> list[dict[str, Any]]:
+def _related(result: LintResult, finding: Finding, uri: Uris) -> list[dict[str, Any]]:
     """Where each related entity is written, when the model knows it."""
     locations: list[dict[str, Any]] = []
     if result.model is None:
@@ -130,23 +146,27 @@ def _related(result: LintResult, finding: Finding) -> list[dict[str, Any]]:
         if entity is None:
             continue
         pos = entity.locate(())
-        location = _location(result, entity.path, pos.line, pos.column)
+        location = _location(uri(entity.path), pos.line, pos.column)
         location["id"] = len(locations)
         location["message"] = {"text": str(ref)}
         locations.append(location)
     return locations
 
 
-def sarif_result(finding: Finding, rule_index: int, result: LintResult) -> dict[str, Any]:
+def sarif_result(
+    finding: Finding, rule_index: int, result: LintResult, uri: Uris | None = None
+) -> dict[str, Any]:
+    """One finding as a SARIF result; ``uri`` (from :func:`_uris`) serves a whole report."""
+    uri = _uris(result) if uri is None else uri
     item: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [_location(result, finding.path, finding.line, finding.column)],
+        "locations": [_location(uri(finding.path), finding.line, finding.column)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
-    related = _related(result, finding)
+    related = _related(result, finding, uri)
     if related:
         item["relatedLocations"] = related
     properties: dict[str, Any] = {}
@@ -167,6 +187,7 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
     findings = shown_findings(result, options)
     rules = _rules(result, findings)
     index = {info.code: i for i, info in enumerate(rules)}
+    uri = _uris(result)
     checkout = repository_root(result.config.root).as_uri()
     return {
         "$schema": SCHEMA_URI,
@@ -184,7 +205,7 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
                 "invocations": [{"executionSuccessful": True}],
                 "originalUriBaseIds": {SRCROOT: {"uri": checkout.rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": [sarif_result(f, index[f.code], result) for f in findings],
+                "results": [sarif_result(f, index[f.code], result, uri) for f in findings],
             }
         ],
     }

@@ -13,6 +13,7 @@ from socialgov.reporters.base import (
     ReportOptions,
     display_path,
     one_line,
+    repository_paths,
     shown_findings,
     summary_counts,
 )
@@ -90,7 +91,8 @@ def render(result: LintResult, options: ReportOptions) -> str:
     if options.annotations:
         from socialgov.reporters.github import annotation
 
-        lines.extend(annotation(result, f) for f in shown)
+        path = repository_paths(result)
+        lines.extend(annotation(result, f, path(f.path)) for f in shown)
     if options.statistics:
         lines.extend(statistics(shown))
     if not options.quiet:

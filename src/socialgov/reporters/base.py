@@ -115,9 +115,15 @@ def _write_json(value: object, out: list[str], newline: str) -> None:
         inner = newline + "  "
         separator = "[" + inner
         for item in value:
-            out.append(separator)
+            kind = type(item)
+            if kind is str:  # the usual leaves, written here rather than by another call
+                out.append(separator + encode_basestring(item))
+            elif kind is int:
+                out.append(separator + int.__repr__(item))
+            else:
+                out.append(separator)
+                _write_json(item, out, inner)
             separator = "," + inner
-            _write_json(item, out, inner)
         out.append(newline + "]")
     elif isinstance(value, dict):
         if not value:
@@ -126,9 +132,16 @@ def _write_json(value: object, out: list[str], newline: str) -> None:
         inner = newline + "  "
         separator = "{" + inner
         for key, item in value.items():
-            out.append(separator + _json_key(key) + ": ")
+            name = encode_basestring(key) if type(key) is str else _json_key(key)
+            kind = type(item)
+            if kind is str:
+                out.append(f"{separator}{name}: {encode_basestring(item)}")
+            elif kind is int:
+                out.append(f"{separator}{name}: {int.__repr__(item)}")
+            else:
+                out.append(f"{separator}{name}: ")
+                _write_json(item, out, inner)
             separator = "," + inner
-            _write_json(item, out, inner)
         out.append(newline + "}")
     else:
         raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")

@@ -24,7 +24,14 @@ from socialgov import fastyaml
 from socialgov.cache import CACHE_DIR, dumps
 from socialgov.config import load_config
 from socialgov.lint import lint
-from socialgov.loader import DEFAULT_LIMITS, ParsedFile, decode, load_file, parse_text
+from socialgov.loader import (
+    DEFAULT_LIMITS,
+    Document,
+    ParsedFile,
+    decode,
+    load_file,
+    parse_text,
+)
 from test_cache import generated
 from test_source_map import _every_path
 
@@ -56,15 +63,22 @@ def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None
     if fast is None:
         return None
     exact = parse_text(text, "f.yaml", limits)
-    if exact.findings or len(exact.documents) != 1:
+    if exact.findings or len(exact.documents) != len(fast.documents):
         return [f"the exact path finds {[f.message for f in exact.findings]}"]
-    (want,) = exact.documents
-    (got,) = fast.documents
     problems = []
-    if not _same(got.data, want.data):
-        problems.append(f"data {got.data!r} != {want.data!r}")
     if fast.nodes != exact.nodes:
         problems.append(f"nodes {fast.nodes} != {exact.nodes}")
+    for got, want in zip(fast.documents, exact.documents, strict=True):
+        problems += _document_differences(got, want)
+    return problems
+
+
+def _document_differences(got: Document, want: Document) -> list[str]:
+    problems = []
+    if got.index != want.index:
+        problems.append(f"document {got.index} != {want.index}")
+    if not _same(got.data, want.data):
+        problems.append(f"data {got.data!r} != {want.data!r}")
     probes = _every_path(want.data)
     probes += (
         [(*p, "missing") for p in probes] + [(*p, 0) for p in probes] + [(*p, 99) for p in probes]
@@ -128,6 +142,7 @@ SUPPORTED = {
     "empty values": "a:\nb: ''\nc: \"\"\nd:\n  -\n  - x\n",
     "empty collections": "a: []\nb: {}\nc: [ ]\n",
     "comments everywhere": "# top\na: 1 # after\n# between\nb: # here\n  - # dash\n    x\n",
+    "a comment ending in a dash": "- # c-\n  a: b\n- c\n",
     "dash then newline": "-\n  a: 1\n-\n  - b\n",
     "multi-line scalars": "a: plain\n  continued\nb: 'quoted\n  too'\nc: x\n",
     "numbers and booleans": "i: 12\nn: -3\nf: 1.5\ne: 1e3\nd: .5\nt: true\nf2: false\nz: null\ny: yes\n",
@@ -135,6 +150,9 @@ SUPPORTED = {
     "unicode": "name: Café Zürich\nemoji: 😀 ok\n'clé': été\nafter: x\n",
     "urls and colons": "url: https://example.com/a?b=c#d\nk: a:b\n",
     "crowded": "a: x#y\nb: 'a: b'\nc: \"x # y\"\nd: C#\n",
+    "document marker": "---\na: 1\n",
+    "marker with a comment": "# head\n--- # first\na: 1\n",
+    "three documents": "a: 1\n---\n- x\n- y\n---\nb: {c: 2}\n",
 }
 
 
@@ -149,8 +167,10 @@ DECLINED = {
     "tag": "a: !!str 1\n",
     "block scalar": "a: |\n  text\n",
     "folded scalar": "a: >\n  text\n",
-    "document marker": "---\na: 1\n",
-    "two documents": "a: 1\n---\nb: 2\n",
+    "empty document": "---\n---\na: 1\n",
+    "scalar document": "a: 1\n---\ntext\n",
+    "end marker": "a: 1\n...\n",
+    "content after a marker": "--- a: 1\n",
     "directive": "%YAML 1.2\n---\na: 1\n",
     "complex key": "? a\n: 1\n",
     "tab": "a:\t1\n",
@@ -175,6 +195,8 @@ DECLINED = {
     "empty key": ": 1\n",
     "flow item starting with a colon": "a: [:a: b]\n",
     "flow item ending with a colon": "- [a:, b]\n",
+    "quoted key over two lines": "k:\n  '\n k':\n",
+    "flow value starting with a colon": "- {a: :1}\n",
     "syntax error": "a: b: c\n",
     "bad indentation": "a:\n  b: 1\n c: 2\n",
     "only a comment": "# nothing\n",
@@ -281,7 +303,7 @@ _SCALARS = [
 ]  # fmt: skip
 _KEYS = [
     "a", "b", "key", "'q k'", '"d"', "1", "x y", "-k", "k#", "'a: b'", '"x#y"', "é", "true",
-    "null", "~", "[a]", "{a: 1}", "''", "a b ",
+    "null", "~", "[a]", "{a: 1}", "''", "a b ", "'a\n b'", "a\n b", '"x\n  y"',
 ]  # fmt: skip
 
 
@@ -328,6 +350,8 @@ def test_generated_documents_parse_the_same_or_are_declined(
     rng: random.Random, mutations: int
 ) -> None:
     text = _render(rng, 0, 0) or "a: 1"
+    if rng.random() < 0.2:
+        text = rng.choice(["---\n", ""]) + text + "\n---\n" + (_render(rng, 0, 0) or "b: 2")
     for _ in range(mutations):
         text = _mutate(rng, text)
     assert _differences(text + "\n") in (None, [])

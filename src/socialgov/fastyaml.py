@@ -69,26 +69,27 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 
 # What the fast path leaves to the exact one, found in one linear scan (RE2, so no pattern can
 # make it slow) of the text without its comments: characters that YAML or rapidyaml treat
-# specially (tabs, carriage returns, escapes, control characters), merge keys; an indicator of
+# specially (tabs, carriage returns, escapes, control characters); merge keys; an indicator of
 # an anchor, alias, tag, block scalar, complex key, directive or reserved character where a
-# node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'); document
-# markers; a flow collection nested in a flow collection, spanning lines, used as a key or
-# followed by more than a comment; a '-' that would
-# open a list after a key on its line; a value starting with ']' or '}'; an empty key, or a
-# flow item starting or ending with ':'; lines
-# indented 256 spaces or more.
+# node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'); a document
+# end marker, or a document start marker with content on its line; a flow collection nested in
+# a flow collection, spread over lines, used as a key or followed by more than a comment; a '-'
+# that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
+# empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
+# it opens; lines indented 256 spaces or more.
 _UNSUPPORTED = re2.compile(
     r"[\x00-\x09\x0b-\x1f\x7f\\]"
     r"|<<"
     r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*!|>?%@`]"
-    r"|(?:^|\n)(?:---|\.\.\.)"
+    r"|(?:^|\n)(?:\.\.\.|---[ ]*[^ \n])"
     r"|[\[{,][ ]*[\[{]"
     r"|[\]}][ ]*[^ \n,\]}#]"
     r"|[\[{][^\]}\n]*\n"
     r"|:[ ]+-(?:[ \n]|$)"
     r"|(?:^|[\n:-])[ ]*[\]}]"
     r"|(?:^|\n)[ -]*:(?:[ \n]|$)"
-    r"|[\[{,][ ]*:|:[,\]}]"
+    r"|[\[{,][ ]*:|:[,\]}]|:[ ]+:"
+    r"|(?:^|\n)[^'\"\n]*['\"][ ]*:(?:[ \n]|$)"
     r"|\n {256}"
 )
 _COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
@@ -136,22 +137,46 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     try:
         with _quiet():
             tree = ryml.parse_in_arena(raw)
-            root = tree.root_id()
-            if not (tree.is_map(root) or tree.is_seq(root)) or tree.num_children(root) == 0:
-                return None
-            emitted = ryml.emit_json(tree)
-        data = json.loads(emitted, object_pairs_hook=unique, parse_constant=_refuse)
+            roots = _documents(tree)
+            if len(roots) + _MARGIN > limits["max_documents_per_file"] or not all(
+                (tree.is_map(root) or tree.is_seq(root)) and tree.num_children(root)
+                for root in roots
+            ):
+                return None  # an empty or scalar document, or too many of them
+            emitted = [ryml.emit_json(tree, root) for root in roots]
+        if any(_LOOKALIKE.search(written) is not None for written in emitted):
+            return None
+        data = [
+            json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
+            for written in emitted
+        ]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
-        return None
-    if _LOOKALIKE.search(emitted) is not None:
         return None
     if len(text) > limits["max_scalar_chars"] and _longest(data) > limits["max_scalar_chars"]:
         return None
-    nodes = tree.size() + keys[0]
+    size = tree.size()
+    nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
-    source = RymlSourceMap._root(_FilePositions(raw, path, limits, tree.size()))
-    return ParsedFile(path, [Document(path, 0, data, source)], [], len(raw), nodes)
+    file = _FilePositions(raw, path, limits, size)
+    documents = [
+        Document(path, index, value, RymlSourceMap._root(file, index))
+        for index, value in enumerate(data)
+    ]
+    return ParsedFile(path, documents, [], len(raw), nodes)
+
+
+def _documents(tree: Any) -> list[int]:
+    """The root node of each document of rapidyaml's tree: the root, or the stream's children."""
+    root = tree.root_id()
+    if not tree.is_stream(root):
+        return [root]
+    found = []
+    document = tree.first_child(root)
+    while document != ryml.NONE:
+        found.append(document)
+        document = tree.next_sibling(document)
+    return found
 
 
 @contextlib.contextmanager
@@ -282,6 +307,7 @@ class _FilePositions:
         "_line_starts",
         "_origin",
         "_parents",
+        "_roots",
         "_tree",
         "ascii",
         "limits",
@@ -301,22 +327,23 @@ class _FilePositions:
         self._tree: Any = None
         self._buffer: bytearray | None = None
         self._origin = 0
-        self._exact: SourceMap | None = None
+        self._exact: list[SourceMap] | None = None
+        self._roots: list[int] = []
         self._line_starts: array[int] | None = None
-        self._parents: dict[Path_, int] = {}
-        """The tree's node for each parent path located so far."""
+        self._parents: dict[tuple[int, Path_], int] = {}
+        """The tree's node for each (document, parent path) located so far."""
         self._items: dict[int, list[int]] = {}
         """The items of each list of the tree searched so far."""
 
     def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
         return _FilePositions, (self.raw, self.path, self.limits, self.size)
 
-    def exact(self) -> SourceMap:
+    def exact(self, document: int) -> SourceMap:
         """The positions the exact path finds (parsed once, when first needed)."""
         if self._exact is None:
             parsed = parse_text(self.raw.decode(), self.path, self.limits)
-            self._exact = parsed.documents[0].source_map
-        return self._exact
+            self._exact = [document.source_map for document in parsed.documents]
+        return self._exact[document]
 
     def tree(self) -> Any:
         if self._tree is None:
@@ -325,18 +352,19 @@ class _FilePositions:
             tree.reserve(self.size)  # as many nodes as it needs: trees of every file may be kept
             self._tree = ryml.parse_in_place(self._buffer, tree)
             self._origin = _address(self._buffer)
+            self._roots = _documents(self._tree)
         return self._tree
 
-    def locate(self, base: Path_, path: Path_, key: bool) -> Position:
+    def locate(self, document: int, base: Path_, path: Path_, key: bool) -> Position:
         try:
-            return self._locate((*base, *path), len(base), key)
+            return self._locate(document, (*base, *path), len(base), key)
         except _Inexact:
-            return self.exact().subtree(base).locate(path, key=key)
+            return self.exact(document).subtree(base).locate(path, key=key)
 
-    def existing(self, path: Path_) -> Path_ | None:
+    def existing(self, document: int, path: Path_) -> Path_ | None:
         """The longest start of ``path`` that names a list or mapping; None for a scalar."""
         tree = self.tree()
-        node = tree.root_id()
+        node = self._roots[document]
         depth = 0
         for part in path:
             child = self._child(node, part)
@@ -363,19 +391,20 @@ class _FilePositions:
             return items[part] if 0 <= part < len(items) else ryml.NONE
         return ryml.NONE
 
-    def _locate(self, path: Path_, start: int, key: bool) -> Position:
+    def _locate(self, document: int, path: Path_, start: int, key: bool) -> Position:
         tree = self.tree()
+        root = self._roots[document]
         if not path:
-            return self._position(self._node_offset(tree.root_id()))
-        parent = self._parents.get(path[:-1])
+            return self._position(self._node_offset(root))
+        parent = self._parents.get((document, path[:-1]))
         if parent is None:  # the parent's walk is shared by every field of an entity
-            parent = tree.root_id()
+            parent = root
             for part in path[:-1]:
                 child = self._child(parent, part)
                 if child == ryml.NONE:
                     return self._position(self._node_offset(parent))
                 parent = child
-            self._parents[path[:-1]] = parent
+            self._parents[document, path[:-1]] = parent
         child = self._child(parent, path[-1])
         if child == ryml.NONE:
             return self._position(self._node_offset(parent))
@@ -419,7 +448,7 @@ class _FilePositions:
         at = offset - 1
         while at >= 0 and raw[at] in (0x20, 0x0A):
             at -= 1
-        if at < 0 or raw[at] != opener:
+        if at < 0 or raw[at] != opener or b"#" in raw[raw.rfind(b"\n", 0, at) + 1 : at]:
             raise _Inexact  # a comment in between, or a layout this does not follow
         return at
 
@@ -438,27 +467,28 @@ class _FilePositions:
 class RymlSourceMap(SourceMap):
     """A SourceMap whose positions come from rapidyaml's tree, worked out when asked for."""
 
-    __slots__ = ("_base", "_file")
+    __slots__ = ("_base", "_document", "_file")
 
     @classmethod
-    def _root(cls, file: _FilePositions, base: Path_ = ()) -> RymlSourceMap:
+    def _root(cls, file: _FilePositions, document: int, base: Path_ = ()) -> RymlSourceMap:
         view = cls.__new__(cls)
         view._file = file
+        view._document = document
         view._base = base
         return view
 
-    def __reduce__(self) -> tuple[Any, tuple[_FilePositions, Path_]]:  # type: ignore[override]
-        return RymlSourceMap._root, (self._file, self._base)
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # type: ignore[override]
+        return RymlSourceMap._root, (self._file, self._document, self._base)
 
     def __repr__(self) -> str:
-        return f"RymlSourceMap({self._file.path!r}, {self._base!r})"
+        return f"RymlSourceMap({self._file.path!r}, {self._document}, {self._base!r})"
 
     def _exact(self) -> SourceMap:
-        return self._file.exact().subtree(self._base)
+        return self._file.exact(self._document).subtree(self._base)
 
     @property
     def position(self) -> Position:
-        return self._file.locate(self._base, (), False)
+        return self._file.locate(self._document, self._base, (), False)
 
     @property
     def children(self) -> dict[str | int, SourceMap | Position]:
@@ -469,14 +499,14 @@ class RymlSourceMap(SourceMap):
         return self._exact().keys
 
     def locate(self, path: Path_, *, key: bool = False) -> Position:
-        return self._file.locate(self._base, path, key)
+        return self._file.locate(self._document, self._base, path, key)
 
     def subtree(self, path: Path_) -> SourceMap:
         """The positions of the node at ``path`` (or of its nearest existing parent)."""
-        found = self._file.existing((*self._base, *path))
+        found = self._file.existing(self._document, (*self._base, *path))
         if found is None:  # a scalar: a map of one position, as SourceMap.subtree gives
             return SourceMap(self.locate(path))
-        return RymlSourceMap._root(self._file, found)
+        return RymlSourceMap._root(self._file, self._document, found)
 
     def key_path(self, position: Position) -> Path_ | None:
         return self._exact().key_path(position)

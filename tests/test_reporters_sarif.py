@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,11 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
-from conftest import run_lint
+from conftest import ACME, run_lint
 from socialgov.findings import Severity
 from socialgov.lint import LintResult
 from socialgov.reporters.base import ReportOptions
-from socialgov.reporters.sarif import render
+from socialgov.reporters.sarif import MAX_RELATED, render
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +135,19 @@ def test_a_clean_repository_is_a_valid_empty_run(
     assert list(validator.iter_errors(log)) == []
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["tool"]["driver"]["rules"]  # rules that ran and found nothing
+
+
+def test_related_entities_are_capped_at_what_github_accepts() -> None:
+    result = run_lint(ACME)
+    finding = next(f for f in result.findings if f.related)
+    refs = tuple(finding.related) * 2500  # thousands, as one policy stated by a whole inventory
+    crowded = dataclasses.replace(finding, related=refs)
+    report = sarif(dataclasses.replace(result, findings=(crowded,)))
+    (item,) = report["runs"][0]["results"]
+    assert len(item["relatedLocations"]) == MAX_RELATED == 1000
+    assert [loc["id"] for loc in item["relatedLocations"]] == list(range(MAX_RELATED))
+    assert len(item["properties"]["related"]) == MAX_RELATED
+    assert item["properties"]["relatedCount"] == len(refs)
+    few = sarif(dataclasses.replace(result, findings=(finding,)))["runs"][0]["results"][0]
+    assert "relatedCount" not in few["properties"]
+    assert len(few["properties"]["related"]) == len(finding.related)

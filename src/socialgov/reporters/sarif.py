@@ -33,6 +33,10 @@ SCHEMA_URI = (
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "socialgov/v1"
 MAX_TEXT = 1024
+MAX_RELATED = 1000
+"""Related locations (and entities) kept per result: GitHub code scanning takes at most 1,000
+locations a result; a finding that relates more (one policy stated differently by thousands of
+channels) keeps the first 1,000 and says how many there are in ``properties.relatedCount``."""
 """Code scanning's limit on shortDescription and fullDescription."""
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -141,7 +145,7 @@ def _related(result: LintResult, finding: Finding, uri: Uris) -> list[dict[str, 
     locations: list[dict[str, Any]] = []
     if result.model is None:
         return locations
-    for ref in finding.related:
+    for ref in finding.related[:MAX_RELATED]:
         entity = result.model.find(ref.kind, ref.id)
         if entity is None:
             continue
@@ -173,7 +177,9 @@ def sarif_result(
     if finding.entity is not None:
         properties["entity"] = finding.entity.as_dict()
     if finding.related:
-        properties["related"] = [ref.as_dict() for ref in finding.related]
+        properties["related"] = [ref.as_dict() for ref in finding.related[:MAX_RELATED]]
+        if len(finding.related) > MAX_RELATED:
+            properties["relatedCount"] = len(finding.related)
     if properties:
         item["properties"] = properties
     if finding.suppressed is not None:

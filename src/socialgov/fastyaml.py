@@ -18,8 +18,10 @@ returns None and the file takes the exact path:
 - a file rapidyaml cannot parse (the exact path explains the syntax error);
 - duplicate keys (SG102 is reported by the exact path);
 - a string that the YAML 1.2 core schema could read as null, a boolean or a number (such as
-  ``~``, ``True`` or ``0x1F``): rapidyaml's JSON writes those as strings whether they were quoted
-  or not, so only the exact path knows what they mean;
+  ``~``, ``True`` or ``0x1F``) and whose characters appear unquoted somewhere in the file:
+  rapidyaml's JSON writes those as strings whether they were quoted or not, so only the exact
+  path knows what a plain one means (a phone number written "+442079460150" and nowhere bare
+  stays on the fast path);
 - anything near a limit (nodes, depth, scalar length).
 
 A position the tree cannot tell exactly (an empty value, a comment between a ``-`` and its item,
@@ -76,7 +78,7 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # a flow collection, spread over lines, used as a key or followed by more than a comment; a '-'
 # that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
-# it opens; lines indented 256 spaces or more.
+# it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
 _UNSUPPORTED = re2.compile(
     r"[\x00-\x09\x0b-\x1f\x7f\\]"
     r"|<<"
@@ -90,6 +92,7 @@ _UNSUPPORTED = re2.compile(
     r"|(?:^|\n)[ -]*:(?:[ \n]|$)"
     r"|[\[{,][ ]*:|:[,\]}]|:[ ]+:"
     r"|(?:^|\n)[^'\"\n]*['\"][ ]*:(?:[ \n]|$)"
+    r"|['\"][ ]+[^ \n#:,\]}]"
     r"|\n {256}"
 )
 _COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
@@ -115,7 +118,8 @@ def enabled() -> bool:
 
 def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
-    if not text.strip() or _UNSUPPORTED.search(_without_comments(text)) is not None:
+    bare = _without_comments(text)
+    if not text.strip() or _UNSUPPORTED.search(bare) is not None:
         return None
     deep = _deep_lines(limits["max_depth"])
     if deep is None or deep.search(text) is not None:
@@ -144,7 +148,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             ):
                 return None  # an empty or scalar document, or too many of them
             emitted = [ryml.emit_json(tree, root) for root in roots]
-        if any(_LOOKALIKE.search(written) is not None for written in emitted):
+        if not all(_quoted_where_written(written, bare) for written in emitted):
             return None
         data = [
             json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
@@ -164,6 +168,23 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         for index, value in enumerate(data)
     ]
     return ParsedFile(path, documents, [], len(raw), nodes)
+
+
+def _quoted_where_written(emitted: str, text: str) -> bool:
+    """Whether every string of ``emitted`` that the core schema would read otherwise unquoted
+    (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file without
+    its comments): each time its characters appear, they sit between quotes of one kind. A
+    plain occurrence anywhere, even inside a longer value, sends the file to the exact path,
+    which alone knows what a plain one means."""
+    for value in {match.group()[1:-1] for match in _LOOKALIKE.finditer(emitted)}:
+        start = text.find(value)
+        while start >= 0:
+            end = start + len(value)
+            before = text[start - 1 : start]
+            if not before or before not in "'\"" or text[end : end + 1] != before:
+                return False
+            start = text.find(value, end)
+    return True
 
 
 def _documents(tree: Any) -> list[int]:

@@ -227,6 +227,17 @@ def test_limits_near_the_edge_are_left_to_the_exact_path() -> None:
     assert fastyaml.parse(many, "f.yaml", LIMITS) is not None
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["# " + "'" * 200_000, "#" + " '" * 100_000 + " x", "c: 1 " + "# '" * 50_000],
+    ids=["quotes", "spaced quotes", "hashes and quotes"],
+)
+def test_hostile_comments_are_scanned_in_linear_time(line: str) -> None:
+    """A comment of a hundred thousand quotes once took minutes (a regular expression that
+    backtracked); it must parse like any file, the same on both paths."""
+    assert _differences(f"a: 1\n{line}\nb: 2\n") == []
+
+
 def test_rapidyaml_errors_print_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     assert fastyaml.parse("a: b: c\n", "f.yaml", LIMITS) is None
     assert fastyaml.parse("a:\n  b: 1\n c: 2\n", "f.yaml", LIMITS) is None

@@ -96,7 +96,6 @@ _UNSUPPORTED = re2.compile(
     r"|\n {256}"
 )
 _COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
-_QUOTE_THEN_MORE = re.compile(r"['\"][^\n]*[,\]}:]")
 _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 # A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
 # number: rapidyaml writes such a plain scalar as a string, as it does a quoted one. (An empty
@@ -236,7 +235,10 @@ def _without_comments(text: str) -> str:
 
 def _keep_prefix(match: re.Match[str]) -> str:
     prefix, comment = match.groups()
-    return match.group() if _QUOTE_THEN_MORE.search(comment) else prefix
+    quote = min((at for at in (comment.find("'"), comment.find('"')) if at >= 0), default=-1)
+    if quote >= 0 and any(mark in comment[quote:] for mark in ",]}:"):
+        return match.group()  # a quote, then what could be more YAML: scanned, to be safe
+    return prefix
 
 
 def _refuse(name: str) -> Any:

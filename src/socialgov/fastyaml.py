@@ -12,9 +12,11 @@ The fast path answers only when it is certain to give exactly what loader.parse_
 the same data (types included), node count and source positions, and no finding. Anything else
 returns None and the file takes the exact path:
 
-- a file with anything beyond plain block and flow YAML: anchors, aliases, tags, merge keys,
-  block scalars, directives, document markers, complex keys, tabs, carriage returns,
-  backslashes (escapes), characters YAML does not allow, reserved indicators;
+- a file with anything beyond plain block and flow YAML (several documents, ``---``, are
+  fine): anchors, aliases, tags, merge keys, block scalars, directives, ``...`` markers,
+  empty documents, complex keys, tabs, carriage returns, backslashes (escapes), characters
+  YAML does not allow, reserved indicators, and layouts that rapidyaml accepts but libyaml
+  rejects (see _UNSUPPORTED);
 - a file rapidyaml cannot parse (the exact path explains the syntax error);
 - duplicate keys (SG102 is reported by the exact path);
 - a string that the YAML 1.2 core schema could read as null, a boolean or a number (such as

@@ -91,8 +91,8 @@ def _parse_here(
 ) -> ParsedFile:
     if cache is None:
         return load_file(root, relpath, limits)
-    digest, parsed = read_and_parse(root, relpath, limits)
-    cache.remember(relpath, digest, parsed)
+    known_as, parsed = read_and_parse(root, relpath, limits)
+    cache.remember(relpath, known_as, parsed)
     return parsed
 
 
@@ -114,11 +114,11 @@ def _parse_in_parallel(
     tasks = [(str(root), [files[i] for i in chunk], limits) for chunk in chunks]
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         for chunk, outcome in zip(chunks, pool.map(_parse_chunk, tasks), strict=True):
-            for index, (digest, blob) in zip(chunk, outcome, strict=True):
+            for index, (known_as, blob) in zip(chunk, outcome, strict=True):
                 parsed = pickle.loads(blob)
                 results[index] = parsed
                 if cache is not None:
-                    cache.remember(files[index], digest, parsed)
+                    cache.remember(files[index], known_as, parsed)
 
 
 def _parse_chunk(task: tuple[str, list[str], dict[str, int]]) -> list[tuple[bytes | None, bytes]]:
@@ -126,8 +126,8 @@ def _parse_chunk(task: tuple[str, list[str], dict[str, int]]) -> list[tuple[byte
     root, relpaths, limits = task
     out = []
     for relpath in relpaths:
-        digest, parsed = read_and_parse(Path(root), relpath, limits)
-        out.append((digest, dumps(parsed)))
+        known_as, parsed = read_and_parse(Path(root), relpath, limits)
+        out.append((known_as, dumps(parsed)))
     return out
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
@@ -943,3 +943,62 @@ class Selections:
             if selected:
                 result.append(entity)
         return result
+
+
+# ----------------------------------------------------------------------------- what is read
+
+
+def path_reads(kinds: Sequence[str], parts: Sequence[str]) -> dict[str, set[str]]:
+    """The top-level fields, per kind, that resolving a dotted path on ``kinds`` (all when
+    empty) reads: ``owner.employment`` on an Account reads the Account's ``owner`` and the
+    Person's ``employment``, following references as :meth:`FieldPath.get` does."""
+    found: dict[str, set[str]] = {}
+    frontier: list[tuple[str, tuple[str, ...]]] = [(kind, ()) for kind in kinds or KINDS]
+    for part in parts:
+        following: list[tuple[str, tuple[str, ...]]] = []
+        for kind, local in frontier:
+            if not local:
+                found.setdefault(kind, set()).add(part)
+            local = (*local, part)
+            targets = reference_kinds(kind, local)
+            if targets:
+                following.extend((target, ()) for target in targets)
+            else:
+                following.append((kind, local))
+        frontier = following
+    return found
+
+
+def where_paths(where: Any) -> Iterator[str]:
+    """The field paths a where-mapping tests, through ``all``, ``any`` and ``not``."""
+    if not isinstance(where, Mapping):
+        return
+    for key, value in where.items():
+        if key in ("all", "any") and isinstance(value, list):
+            for item in value:
+                yield from where_paths(item)
+        elif key == "not":
+            yield from where_paths(value)
+        elif isinstance(key, str) and key:
+            yield key
+
+
+def where_reads(where: Any, kinds: Sequence[str]) -> dict[str, set[str]]:
+    """The fields a where-mapping reads, per kind."""
+    found: dict[str, set[str]] = {}
+    for text in where_paths(where):
+        for kind, names in path_reads(kinds, text.split(".")).items():
+            found.setdefault(kind, set()).update(names)
+    return found
+
+
+def selector_reads(source: Any) -> dict[str, set[str]]:
+    """The fields a selector as written reads, per kind; nothing for a malformed one, which
+    matches nothing (and is SG101's business)."""
+    if not isinstance(source, Mapping):
+        return {}
+    try:
+        kinds = _kinds(source.get("kind"))
+    except SelectorError:
+        return {}
+    return where_reads(source.get("where"), kinds)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from socialgov.findings import Severity
 from socialgov.loader import Path_
-from socialgov.model import Account, ChannelBase, Entity, Model
+from socialgov.model import KINDS, Account, ChannelBase, Entity, Model
 from socialgov.selectors import Selections
 
 
@@ -65,6 +65,83 @@ class RuleContext:
     """What several rules derive from the model alike (the live channels), derived once."""
 
 
+EVERY_FIELD: Final = "*"
+"""In :class:`Reads`, every field of a kind."""
+
+CHANNEL_KINDS: Final = ("Account", "Channel")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What a rule's findings depend on, so that a run after a small change can tell the rules
+    whose findings cannot have changed (socialgov.incremental).
+
+    ``fields`` names, per kind, the top-level fields the rule reads on entities of that kind,
+    whatever their role (the entity judged, or one it looks up); ``*`` is every field. Ids and
+    kinds are always read. ``local`` promises that the violations on an entity depend only on
+    that entity's own fields and the run's context (never on another entity, not even whether
+    one exists), so they can be checked again for one file's entities alone. ``positions``
+    says that messages show where other entities are written (a line number).
+    ``applies_to`` names the kinds (Policy, Playbook) whose ``applies_to`` selectors the rule
+    matches: the fields those selectors test are read too, as the repository writes them
+    (see :meth:`resolve`).
+
+    Tests check every declaration (tests/test_incremental.py): changing a field a rule does not
+    declare never changes its findings, and a local rule finds the same per file as overall.
+    """
+
+    fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    local: bool = False
+    positions: bool = False
+    applies_to: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        fields: Mapping[str | tuple[str, ...], Iterable[str]],
+        *,
+        local: bool = False,
+        positions: bool = False,
+        applies_to: tuple[str, ...] = (),
+    ) -> Reads:
+        """``Reads.of({CHANNEL_KINDS: ["status", "owner"], "Person": ["status"]})``."""
+        merged: dict[str, set[str]] = {}
+        for kinds, names in fields.items():
+            for kind in (kinds,) if isinstance(kinds, str) else kinds:
+                if kind not in KINDS:
+                    raise ValueError(f"unknown kind {kind!r} in a rule's reads")
+                merged.setdefault(kind, set()).update(names)
+        frozen = {kind: frozenset(names) for kind, names in merged.items()}
+        return cls(frozen, local=local, positions=positions, applies_to=applies_to)
+
+    def reads(self, kind: str, field_name: str) -> bool:
+        """True when the rule reads ``field_name`` of ``kind`` entities."""
+        names = self.fields.get(kind)
+        return names is not None and (field_name in names or EVERY_FIELD in names)
+
+    def resolve(self, model: Model) -> Reads:
+        """These reads with those of the model's ``applies_to`` selectors added in."""
+        if not self.applies_to:
+            return self
+        from socialgov.selectors import selector_reads
+
+        merged = {kind: set(names) for kind, names in self.fields.items()}
+        for kind in self.applies_to:
+            for entity in model.of(kind):
+                applies_to = entity.data.get("applies_to")
+                for read_kind, names in selector_reads(applies_to).items():
+                    merged.setdefault(read_kind, set()).update(names)
+        return Reads(
+            {kind: frozenset(names) for kind, names in merged.items()},
+            local=self.local,
+            positions=self.positions,
+        )
+
+
+READS_EVERYTHING: Final = Reads({kind: frozenset({EVERY_FIELD}) for kind in KINDS})
+"""What a rule that declares nothing (a plugin's) is taken to read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     """One thing a rule found wrong with ``entity``.
@@ -100,6 +177,9 @@ class RuleInfo:
     example_fail: str = ""
     example_pass: str = ""
     check: Check | None = None
+    reads: Reads = READS_EVERYTHING
+    """What the rule's findings depend on (see :class:`Reads`); a rule that does not say is
+    taken to read everything, and is checked again after any change."""
 
     def matches(self, selector: str) -> bool:
         """True when ``selector`` (ALL, a code, a code prefix or the name) selects this rule."""
@@ -123,6 +203,7 @@ def rule(
     options: Mapping[str, Any] | None = None,
     example_fail: str = "",
     example_pass: str = "",
+    reads: Reads = READS_EVERYTHING,
 ) -> Callable[[Check], RuleInfo]:
     """Declare a built-in rule: ``@rule(code="SG201", name="unowned-channel", ...)``."""
 
@@ -139,6 +220,7 @@ def rule(
             example_fail=example_fail,
             example_pass=example_pass,
             check=check,
+            reads=reads,
         )
 
     return wrap

@@ -16,7 +16,7 @@ from socialgov.coverage import purposes_in, selected_channels
 from socialgov.findings import Severity
 from socialgov.model import Account, ChannelBase, Model, Person, Policy, PolicyRef
 from socialgov.rules._common import live_channels
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
 from socialgov.terms import show_term, term_key
 from socialgov.wording import plural
 
@@ -102,6 +102,9 @@ channels:
     purpose: service
     policies: [service-sla]
 """,
+    reads=Reads.of(
+        {CHANNEL_KINDS: ("status", "policies"), "Policy": ("applies_to",)}, applies_to=("Policy",)
+    ),
 )
 def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     channels = live_channels(model, ctx)
@@ -164,6 +167,7 @@ accounts:
     policies: [service-sla]
     terms: {response_time_hours: "4"}
 """,
+    reads=Reads.of({CHANNEL_KINDS: ("status", "terms", "policies"), "Policy": ("terms",)}),
 )
 def term_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     fixing = {p.id for p in model.policies if p.terms}  # the policies that fix a term
@@ -246,6 +250,9 @@ channels:
     policies: [returns]
     terms: {refund_window_days: 30}
 """,
+    reads=Reads.of(
+        {CHANNEL_KINDS: ("status", "terms", "policies"), "Policy": ("consistent_terms",)}
+    ),
 )
 def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     governing = [policy for policy in model.policies if policy.consistent_terms]
@@ -335,6 +342,7 @@ channels:
     type: phone
     policies: [service-sla@3]
 """,
+    reads=Reads.of({CHANNEL_KINDS: ("status", "policies"), "Policy": ("version",)}),
 )
 def policy_version_drift(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for channel in model.all_channels:
@@ -383,6 +391,7 @@ policies:
   - id: service-sla
     review_by: 2027-06-30
 """,
+    reads=Reads.of({"Policy": ("review_by",)}, local=True),
 )
 def policy_review_overdue(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for policy in model.policies:
@@ -430,6 +439,7 @@ policies:
   - id: service-sla
     owner: customer-care
 """,
+    reads=Reads.of({"Policy": ("owner",), "Person": ("status", "departed_on")}),
 )
 def policy_without_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for policy in model.policies:
@@ -516,6 +526,9 @@ accounts:
     purpose: service
     policies: [service-sla]
 """,
+    reads=Reads.of(
+        {CHANNEL_KINDS: ("status", "purpose"), "Policy": ("applies_to",)}, applies_to=("Policy",)
+    ),
 )
 def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     live = live_channels(model, ctx)

@@ -28,7 +28,7 @@ from typing import Any
 from socialgov.findings import EntityRef, Finding, Severity
 from socialgov.loader import Document, Path_
 from socialgov.model import KINDS, Entity, Model
-from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.rules.base import Reads, RuleContext, RuleInfo, Violation
 from socialgov.rules.template import Template, TemplateError, parse_template, render_value
 from socialgov.selectors import (
     MISSING,
@@ -43,7 +43,11 @@ from socialgov.selectors import (
     compile_selector,
     compile_where,
     field_path,
+    path_reads,
+    reference_kinds,
     resolve,
+    where_paths,
+    where_reads,
 )
 
 FAMILY = "custom"
@@ -462,6 +466,46 @@ class CompiledRule:
             return special[name]
         return resolve(outcome.entity, name, model)
 
+    def reads(self) -> Reads:
+        """What this Rule reads, from its selector, group_by, assertions and message.
+
+        It is local (judges each entity on its own fields) when it has no group assertion,
+        no ``ref`` assertion and no path that follows a reference (``owner.employment``).
+        """
+        kinds = self.selector.kinds or KINDS
+        found: dict[str, set[str]] = {}
+        local = not self.per_group and not any(isinstance(a, RefAssertion) for a in self.per_entity)
+
+        def add(reads: Mapping[str, set[str]]) -> None:
+            for kind, names in reads.items():
+                found.setdefault(kind, set()).update(names)
+
+        def add_path(parts: Sequence[str]) -> None:
+            nonlocal local
+            add(path_reads(kinds, parts))
+            if any(reference_kinds(k, parts[:i]) for k in kinds for i in range(1, len(parts))):
+                local = False
+
+        for text in where_paths(self.selector.source.get("where")):
+            add_path(text.split("."))
+        if self.group_by is not None:
+            add_path(self.group_by.parts)
+        for assertion in self.per_entity:
+            path = (
+                assertion.path if isinstance(assertion, RefAssertion) else assertion.condition.path
+            )
+            add_path(path.parts)
+            if isinstance(assertion, RefAssertion):
+                add(where_reads(_ref_where(self.data, assertion.index), (assertion.kind,)))
+        for group_assertion in self.per_group:
+            if isinstance(group_assertion, SameAssertion | UniqueAssertion):
+                add_path(group_assertion.path.parts)
+        if self.template is not None:
+            for name in self.template.names:
+                if name not in SPECIAL_NAMES:
+                    add_path(name.split("."))
+        return Reads.of(found, local=local)
+
     def info(self) -> RuleInfo:
         docs = self.docs
         summary = str(docs.get("summary") or self.description or f"Custom rule {self.id}")
@@ -477,7 +521,15 @@ class CompiledRule:
             example_fail=str(docs.get("example_fail") or ""),
             example_pass=str(docs.get("example_pass") or ""),
             check=self.checked_violations,
+            reads=self.reads(),
         )
+
+
+def _ref_where(data: Mapping[str, Any], index: int) -> Any:
+    """The ``where`` of the ``ref`` assertion at ``index`` (SOLE for the only one)."""
+    written = data.get("assert")
+    item = written[index] if isinstance(written, list) and index != SOLE else written
+    return item.get("where") if isinstance(item, Mapping) else None
 
 
 def compile_rule(

@@ -14,7 +14,7 @@ from socialgov.coverage import has_crisis_path, key, playbook_coverage
 from socialgov.findings import Severity
 from socialgov.model import ChannelBase, Model, Playbook
 from socialgov.rules._common import live_accounts, live_channels
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
 from socialgov.wording import and_list
 
 ESCALATING_PURPOSES = ("service", "sales", "pr")
@@ -69,6 +69,10 @@ channels:
     type: phone
     purpose: service
 """,
+    reads=Reads.of(
+        {CHANNEL_KINDS: ("status", "purpose", "playbooks"), "Playbook": ("applies_to",)},
+        applies_to=("Playbook",),
+    ),
 )
 def no_playbook(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     channels = [
@@ -131,6 +135,7 @@ playbooks:
         before: Acknowledge publicly and take the conversation to DM
         expect: Issue a holding statement within 1 hour
 """,
+    reads=Reads.of({"Playbook": ("handoffs",)}, local=True),
 )
 def handoff_incomplete(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for playbook in model.playbooks:
@@ -194,6 +199,7 @@ playbooks:
       communicate_to: [product]
       lessons_learned: Monthly complaint review with product
 """,
+    reads=Reads.of({"Playbook": ("follow_up",)}, local=True),
 )
 def loop_not_closed(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for playbook in model.playbooks:
@@ -258,6 +264,14 @@ accounts:
   - id: acme-x
     platform: x
 """,
+    reads=Reads.of(
+        {
+            "Account": ("status", "playbooks"),
+            "Playbook": ("applies_to", "handoffs"),
+            "Team": ("function",),
+        },
+        applies_to=("Playbook",),
+    ),
 )
 def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     accounts = live_accounts(model, ctx)

@@ -21,7 +21,7 @@ from socialgov.rules._common import (
     option,
     plural,
 )
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule
 
 FAMILY = "focus"
 
@@ -95,6 +95,7 @@ def _activity(account: Account) -> str:
         "  - id: home-discord\n    platform: discord\n    type: forum\n"
         "    audience: smart home owners\n    topic: smart home\n    status: retired\n"
     ),
+    reads=Reads.of({"Account": ("status", "type", "audience", "topic", "metrics")}),
 )
 def fragmented_forums(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Live forums for one audience and topic, two or more of them thin."""
@@ -143,6 +144,7 @@ def fragmented_forums(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     options=defaults("dormant_days"),
     example_fail=("accounts:\n  - id: acme-x\n    platform: x\n    last_activity: 2026-05-27\n"),
     example_pass=("accounts:\n  - id: acme-x\n    platform: x\n    last_activity: 2026-05-28\n"),
+    reads=Reads.of({"Account": ("status", "last_activity")}, local=True),
 )
 def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live Account with no activity for more than dormant_days days."""
@@ -189,6 +191,7 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "  - {id: acme-x, platform: x, handle: acme}\n"
         "  - {id: acme-threads, platform: threads, handle: acme}\n"
     ),
+    reads=Reads.of({"Account": ("platform", "handle", "url")}, positions=True),
 )
 def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Two Account entities describing one presence."""
@@ -278,6 +281,7 @@ def _presence_keys(account: Account) -> tuple[tuple[str, str] | None, str | None
         )
         + "  - {id: acme-tiktok, platform: tiktok, team: marketing, status: planned}\n"
     ),
+    reads=Reads.of({"Account": ("status", "team", "platform")}),
 )
 def platform_sprawl(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A team with live Accounts on too many platforms."""

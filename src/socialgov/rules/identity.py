@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from socialgov.findings import Severity
 from socialgov.model import Model
 from socialgov.platforms import SPECS, canonical_url, handle_problem, url_problem
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule
 
 FAMILY = "identity"
 
@@ -53,6 +53,7 @@ def _platform_rules() -> str:
         "accounts:\n  - id: acme-x\n    platform: x\n    handle: '@AcmeSupport'\n"
         "    url: http://www.twitter.com/acmesupport/\n"
     ),
+    reads=Reads.of({"Account": ("platform", "handle", "url")}, local=True),
 )
 def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An invalid handle, or a url that is not the handle's profile."""

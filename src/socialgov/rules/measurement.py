@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from socialgov.findings import Severity
 from socialgov.model import Model
 from socialgov.rules._common import written
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule
 
 FAMILY = "measurement"
 
@@ -35,6 +35,7 @@ FAMILY = "measurement"
         "objectives:\n  - id: faster-answers\n    statement: Answer customers within an hour\n"
         "    kpis:\n      - name: median first response (minutes)\n        target: 60\n"
     ),
+    reads=Reads.of({"Objective": ("kpis",)}, local=True),
 )
 def objective_without_kpi(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An Objective without a measurable kpi."""
@@ -71,6 +72,7 @@ def objective_without_kpi(model: Model, ctx: RuleContext) -> Iterator[Violation]
         "objectives:\n  - id: faster-answers\n    statement: Answer customers within an hour\n"
         "    strategy: retain-customers\n"
     ),
+    reads=Reads.of({"Objective": ("strategy",)}, local=True),
 )
 def objective_without_strategy(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An Objective that serves no strategy goal."""

@@ -23,7 +23,7 @@ from socialgov.rules._common import (
     option,
     plural,
 )
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
 
 FAMILY = "ownership"
 
@@ -58,6 +58,7 @@ def _people_words(employment: Sequence[str]) -> str:
         "people:\n  - id: jdoe\n    employment: full_time\n    departed_on: 2027-03-01\n"
         "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n"
     ),
+    reads=Reads.of({CHANNEL_KINDS: ("status", "owner"), "Person": ("status", "departed_on")}),
 )
 def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel whose owner has departed by as-of."""
@@ -95,6 +96,9 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "people:\n  - id: jdoe\n    employment: full_time\n"
         "  - id: asmith\n    employment: part_time\n"
         "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n    backup_owner: asmith\n"
+    ),
+    reads=Reads.of(
+        {CHANNEL_KINDS: ("status", "owner", "backup_owner"), "Person": ("status", "departed_on")}
     ),
 )
 def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
@@ -139,6 +143,7 @@ def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "  - id: asmith\n    employment: full_time\n"
         "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n    backup_owner: asmith\n"
     ),
+    reads=Reads.of({CHANNEL_KINDS: ("owner", "backup_owner")}),
 )
 def backup_same_as_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """backup_owner names the same person as owner."""
@@ -179,6 +184,9 @@ def backup_same_as_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "people:\n  - id: jdoe\n    employment: full_time\n"
         "accounts:\n  - id: acme-x\n    platform: x\n    owner: jdoe\n"
     ),
+    reads=Reads.of(
+        {CHANNEL_KINDS: ("status", "owner"), "Person": ("employment", "status", "departed_on")}
+    ),
 )
 def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel owned by someone whose employment cannot be accountable."""
@@ -216,6 +224,7 @@ def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         "people:\n  - id: jdoe\n    employment: full_time\n"
         "teams:\n  - id: care\n    function: service\n    lead: jdoe\n"
     ),
+    reads=Reads.of({"Team": ("lead",), "Person": ("status", "departed_on")}),
 )
 def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A team with no lead, or a departed one."""
@@ -264,6 +273,7 @@ def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         + "".join(f"  - {{id: acme-{i}, platform: other, owner: jdoe}}\n" for i in range(1, 16))
         + "  - {id: acme-16, platform: other, owner: jdoe, status: retired}\n"
     ),
+    reads=Reads.of({CHANNEL_KINDS: ("status", "owner")}),
 )
 def owner_overloaded(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A person owning more live channels than max_channels_per_owner."""

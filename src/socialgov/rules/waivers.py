@@ -12,8 +12,8 @@ import difflib
 from collections.abc import Iterator
 
 from socialgov.findings import Severity
-from socialgov.model import Entity, Model, Waiver
-from socialgov.rules.base import RuleContext, Violation, rule
+from socialgov.model import KINDS, Entity, Model, Waiver
+from socialgov.rules.base import EVERY_FIELD, Reads, RuleContext, Violation, rule
 from socialgov.wording import and_list, plural
 
 # Findings of SG106 cannot be waived: a waiver must not vouch for waivers.
@@ -140,6 +140,7 @@ accounts:
         approved_by: jdoe
         expires: 2027-03-31
 """,
+    reads=Reads.of({KINDS: ("waivers",), "Rule": (EVERY_FIELD,)}),
 )
 def invalid_waiver(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     names: dict[str, str] | None = None

@@ -157,6 +157,11 @@ class ParseCache:
             self.hits += 1
         return cached
 
+    def version(self, relpath: str, known_as: bytes) -> ParsedFile | None:
+        """The cached parse of ``relpath`` as it was when its bytes hashed to ``known_as`` (an
+        earlier version, for incremental lint), or None when the cache no longer holds it."""
+        return self._read(self._entry(relpath), known_as)
+
     def remember(self, relpath: str, digest: bytes | None, parsed: ParsedFile) -> None:
         """Store ``parsed`` (read from bytes hashing to ``digest``) when this run closes."""
         self.misses += 1

@@ -6,11 +6,32 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.findings import EntityRef, Finding, Position, Severity
+from socialgov.loader import Path_
 from socialgov.model import Model, Waiver
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.waivers import UNWAIVABLE
+
+
+class Waivered(Protocol):
+    """What the waivers step needs of an entity: an Entity, or what incremental lint keeps."""
+
+    @property
+    def ref(self) -> EntityRef: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def waivers(self) -> tuple[Waiver, ...]: ...
+    def locate(self, field_path: Path_ = (), *, key: bool = False) -> Position: ...
+
+
+class WaiverHolders(Protocol):
+    """Where the waivers step finds entities: a Model, or incremental lint's index."""
+
+    def find(self, kind: str, entity_id: str | None) -> Waivered | None: ...
+    def all(self) -> Iterable[Waivered]: ...
 
 
 def select_rules(
@@ -69,7 +90,9 @@ class WaiverOutcome:
     unused: list[tuple[EntityRef, Waiver]]
 
 
-def apply_waivers(findings: Iterable[Finding], model: Model, as_of: dt.date) -> WaiverOutcome:
+def apply_waivers(
+    findings: Iterable[Finding], model: WaiverHolders, as_of: dt.date
+) -> WaiverOutcome:
     """Split findings into reported and suppressed by the waivers on their entities."""
     reported: list[Finding] = []
     suppressed: list[Finding] = []
@@ -103,7 +126,9 @@ def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:
 
 
 def unused_waiver_findings(
-    unused: Iterable[tuple[EntityRef, Waiver]], model: Model, rules_run: Iterable[RuleInfo]
+    unused: Iterable[tuple[EntityRef, Waiver]],
+    model: WaiverHolders,
+    rules_run: Iterable[RuleInfo],
 ) -> list[Finding]:
     """An info finding for each current waiver that suppressed nothing (``--show-suppressed``),
     at the waiver itself, so that stale waivers are cleaned up rather than kept forever.

@@ -7,10 +7,12 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialgov.config import CONFIG_FILE, Config
 from socialgov.errors import SocialgovError
 from socialgov.filters import (
+    WaiverHolders,
     apply_severity,
     apply_waivers,
     at_or_above,
@@ -21,14 +23,17 @@ from socialgov.filters import (
     without_known,
 )
 from socialgov.findings import Finding
-from socialgov.loader import Document, discover
+from socialgov.loader import Document, Path_, discover
 from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
-from socialgov.rules.engine import run_rules
+from socialgov.rules.engine import located_findings
 from socialgov.rules.plugins import plugin_rules
 from socialgov.rules.registry import builtin_rules
+
+if TYPE_CHECKING:
+    from socialgov.runcache import RunInputs
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class Repository:
     files: tuple[str, ...]
     model: Model
     findings: tuple[Finding, ...]
+    total_bytes: int = 0
+    """How many bytes the files hold, and how many YAML nodes they expand to (for limits)."""
+    total_nodes: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,7 +147,9 @@ def load_repository(
         if parse_cache is not None:
             parse_cache.close()  # after the model: entries remember which entities passed
     findings.extend(model_findings)
-    return Repository(config, tuple(files), model, tuple(attach_entities(findings, model)))
+    return Repository(
+        config, tuple(files), model, tuple(attach_entities(findings, model)), total, nodes
+    )
 
 
 def available_rules(model: Model | None = None, root: Path | None = None) -> tuple[RuleInfo, ...]:
@@ -163,6 +173,20 @@ def installed_rules(root: Path | None = None) -> tuple[RuleInfo, ...]:
     return plugins
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """What a full run found before waivers, severity and filters, and what it came from."""
+
+    repo: Repository
+    rules: tuple[RuleInfo, ...]
+    """Every rule the run knows: built-in, plugins' and the repository's own."""
+    selected: tuple[RuleInfo, ...]
+    found: list[tuple[Finding, Path_ | None]]
+    """Each finding of a selected rule with the node it points at inside its entity (None for
+    what loading and model building report)."""
+    known_rules: frozenset[str]
+
+
 def lint(
     config: Config,
     paths: Sequence[str] | None = None,
@@ -178,33 +202,47 @@ def lint(
     revision) hides the findings the repository already had at that revision. ``cache`` reuses
     the files parsed by earlier runs (.socialgov_cache/); the findings are the same. With
     ``cache`` and ``reuse`` too, a whole-repository run whose every input is unchanged since the
-    last one returns that run's result (socialgov.runcache): the same findings, but no model
-    (``model`` is None) and the repository's own Rules in ``rules`` without their check.
+    last one returns that run's result (socialgov.runcache), and one where a few files changed
+    starts from it (socialgov.incremental): the same findings, but no model (``model`` is None)
+    and the repository's own Rules in ``rules`` without their check.
     """
     plugins = installed_rules(config.root)
     installed = (*builtin_rules(), *plugins)
-    run_cache = inputs = None
-    if cache and paths is None:
-        from socialgov.runcache import RunCache, load_result
+    if not (cache and paths is None):
+        with _collector_paused():
+            return _finish_full(
+                config, _evaluate(config, installed, progress, cache=cache), paths, new_since
+            )
+    from socialgov.runcache import RunCache, load_result, result_payload
 
-        run_cache = RunCache(config)
-        inputs = _run_inputs(config, plugins, new_since)
-        if reuse and inputs is not None:
-            stored = run_cache.load(inputs)
-            if stored is not None:
-                reused = load_result(config, stored, installed)
-                if reused is not None:
-                    return reused
-    with _collector_paused():
-        result = _lint(
-            config, paths, installed, new_since=new_since, progress=progress, cache=cache
-        )
-    if run_cache is not None and inputs is not None:
-        from socialgov.runcache import result_payload
+    run_cache = RunCache(config)
+    inputs = _run_inputs(config, plugins, new_since)
+    result = state = None
+    if reuse and inputs is not None:
+        stored = run_cache.load(inputs.key)
+        if stored is not None:
+            reused = load_result(config, stored, installed)
+            if reused is not None:
+                return reused
+        from socialgov.incremental import relint
 
-        # Stored only when no input changed while the run read them.
-        if _run_inputs(config, plugins, new_since) == inputs:
-            run_cache.store(inputs, result_payload(result))
+        with _collector_paused():
+            outcome = relint(config, inputs, run_cache, installed, new_since=new_since)
+        if outcome is not None:
+            result, state = outcome
+    if result is None:
+        with _collector_paused():
+            evaluation = _evaluate(config, installed, progress, cache=True)
+            result = _finish_full(config, evaluation, None, new_since)
+        if inputs is not None:
+            from socialgov.incremental import state_of
+
+            state = state_of(config, inputs, evaluation, result)
+    # Stored only when no input changed while the run read them.
+    if inputs is not None and _run_inputs(config, plugins, new_since) == inputs:
+        run_cache.store(inputs.key, result_payload(result))
+        if state is not None:
+            run_cache.store_state(inputs.setup, state)
     return result
 
 
@@ -227,7 +265,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _run_inputs(
     config: Config, plugins: tuple[RuleInfo, ...], new_since: str | None
-) -> bytes | None:
+) -> RunInputs | None:
     from socialgov.runcache import run_inputs
 
     files, discovered = _discover(config)
@@ -236,15 +274,13 @@ def _run_inputs(
     return run_inputs(config, files, discovered, plugins, new_since)
 
 
-def _lint(
+def _evaluate(
     config: Config,
-    paths: Sequence[str] | None,
     installed: tuple[RuleInfo, ...],
-    *,
-    new_since: str | None,
     progress: FileProgress | None,
+    *,
     cache: bool,
-) -> LintResult:
+) -> Evaluation:
     repo = load_repository(config, progress, cache=cache)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)
@@ -256,26 +292,64 @@ def _lint(
             )
     selected = select_rules(rules, config.select, config.ignore)
     selected_codes = {info.code for info in selected}
-    ctx = RuleContext(
-        as_of=config.as_of,
-        options=config.options,
-        known_rules=frozenset(n.lower() for info in rules for n in (info.code, info.name)),
+    known = frozenset(n.lower() for info in rules for n in (info.code, info.name))
+    ctx = RuleContext(as_of=config.as_of, options=config.options, known_rules=known)
+    found: list[tuple[Finding, Path_ | None]] = [
+        (f, None) for f in (*repo.findings, *custom.findings) if f.code in selected_codes
+    ]
+    found.extend(located_findings(repo.model, selected, ctx))
+    return Evaluation(repo, rules, selected, found, known)
+
+
+def _finish_full(
+    config: Config, evaluation: Evaluation, paths: Sequence[str] | None, new_since: str | None
+) -> LintResult:
+    repo = evaluation.repo
+    return finish(
+        config,
+        [finding for finding, _ in evaluation.found],
+        evaluation.rules,
+        evaluation.selected,
+        repo.model,
+        paths=paths,
+        new_since=new_since,
+        files=len(repo.files),
+        entities=sum(len(of_kind) for of_kind in repo.model.entities.values()),
+        model=repo.model,
     )
-    findings = [f for f in (*repo.findings, *custom.findings) if f.code in selected_codes]
-    findings.extend(run_rules(repo.model, selected, ctx))
+
+
+def finish(
+    config: Config,
+    findings: list[Finding],
+    rules: Sequence[RuleInfo],
+    selected: tuple[RuleInfo, ...],
+    waivers: WaiverHolders,
+    *,
+    paths: Sequence[str] | None,
+    new_since: str | None,
+    files: int,
+    entities: int,
+    model: Model | None = None,
+) -> LintResult:
+    """The result of a run from what its selected rules found: configured severities, waivers
+    (from the entities ``waivers`` finds), PATHS (which needs the model), baseline and
+    ``--new-since`` applied, sorted by file and position."""
     findings = apply_severity(findings, config.severity, rules)
-    outcome = apply_waivers(findings, repo.model, config.as_of)
+    outcome = apply_waivers(findings, waivers, config.as_of)
     reported, suppressed = outcome.reported, outcome.suppressed
     unused = (
-        unused_waiver_findings(outcome.unused, repo.model, selected)
-        if "SG106" in selected_codes
+        unused_waiver_findings(outcome.unused, waivers, selected)
+        if any(info.code == "SG106" for info in selected)
         else []
     )
     if paths is not None:
+        if model is None:
+            raise ValueError("reporting only some paths needs the model")
         wanted = relative_paths(config.root, paths)
-        reported = in_paths(reported, wanted, repo.model)
-        suppressed = in_paths(suppressed, wanted, repo.model)
-        unused = in_paths(unused, wanted, repo.model)
+        reported = in_paths(reported, wanted, model)
+        suppressed = in_paths(suppressed, wanted, model)
+        unused = in_paths(unused, wanted, model)
     reported = sorted(set(reported), key=Finding.sort_key)
     baselined: list[Finding] = []
     if config.baseline is not None:
@@ -296,9 +370,9 @@ def _lint(
         unused_waivers=tuple(sorted(unused, key=Finding.sort_key)),
         baselined=len(baselined),
         preexisting=len(preexisting),
-        files=len(repo.files),
-        entities=sum(1 for _ in repo.model.all()),
-        model=repo.model,
+        files=files,
+        entities=entities,
+        model=model,
     )
 
 

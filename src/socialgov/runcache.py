@@ -31,7 +31,7 @@ import hmac
 import os
 import pickle
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,46 +53,85 @@ if TYPE_CHECKING:
     from socialgov.lint import LintResult
 
 ENTRY = "lint-run"
+STATE_ENTRY = "lint-state"
 _RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
 
 
 class RunCache:
-    """The stored result of the last full lint of one repository, by the digest of its inputs."""
+    """The stored result and state of the last full lint of one repository.
+
+    The result is stored under the digest of every input (:attr:`RunInputs.key`); the state
+    that incremental lint starts from (socialgov.incremental) under the digest of every input
+    but the files' bytes (:attr:`RunInputs.setup`).
+    """
 
     def __init__(self, config: Config) -> None:
         self.base = config.root / CACHE_DIR
         self.folder = self.base / fingerprint(dict(config.limits))
         self.entry = self.folder / ENTRY
+        self.state_entry = self.folder / STATE_ENTRY
         self._key = signing_key()
 
-    def _signer(self, inputs: bytes) -> hmac.HMAC | None:
+    def _signer(self, entry: Path, header: bytes) -> hmac.HMAC | None:
         if self._key is None:
             return None
         signer = hmac.new(self._key, digestmod=hashlib.sha256)
-        signer.update(f"{self.folder.name}\0{ENTRY}\0".encode() + inputs)
+        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + header)
         return signer
 
-    def load(self, inputs: bytes) -> dict[str, Any] | None:
-        """The stored result of a run with these inputs, or None."""
-        signer = self._signer(inputs)
+    def _load(self, entry: Path, header: bytes) -> Any:
+        signer = self._signer(entry, header)
         if signer is None:
             return None
-        payload = read_signed(self.entry, inputs, signer)
+        payload = read_signed(entry, header, signer)
         if payload is None:
             return None  # missing, another run's, or not written by this machine's socialgov
         try:
-            stored = pickle.loads(payload)  # signed by this machine's socialgov: see above
+            return pickle.loads(payload)  # signed by this machine's socialgov: see above
         except Exception:  # damaged, or pickled by another version
             return None
+
+    def _store(self, entry: Path, header: bytes, value: Any) -> None:
+        signer = self._signer(entry, header)
+        if signer is None:
+            return
+        write_signed(self.base, self.folder, entry, header, signer, dumps(value))
+
+    def load(self, inputs: bytes) -> dict[str, Any] | None:
+        """The stored result of a run with these inputs, or None."""
+        stored = self._load(self.entry, inputs)
         return stored if isinstance(stored, dict) else None
 
     def store(self, inputs: bytes, result: dict[str, Any]) -> None:
         """Remember ``result`` as the outcome of a run with these inputs; silent when it cannot."""
-        signer = self._signer(inputs)
-        if signer is None:
-            return
-        payload = dumps(result)
-        write_signed(self.base, self.folder, self.entry, inputs, signer, payload)
+        self._store(self.entry, inputs, result)
+
+    def load_state(self, setup: bytes) -> Any:
+        """The state the last full run with this setup left (socialgov.incremental), or None."""
+        return self._load(self.state_entry, setup)
+
+    def store_state(self, setup: bytes, state: Any) -> None:
+        """Remember a run's state for incremental lint; silent when it cannot."""
+        self._store(self.state_entry, setup, state)
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What a full lint depends on: ``setup`` digests everything but the files' bytes (the
+    configuration, socialgov, plugins, baseline, the --new-since commit, the file list and what
+    discovery found); ``hashes`` holds each file's SHA-256, in the order of ``files``."""
+
+    setup: bytes
+    files: tuple[str, ...]
+    hashes: tuple[bytes, ...]
+
+    @property
+    def key(self) -> bytes:
+        """One digest of every input: the whole-run cache's key."""
+        digest = hashlib.sha256(self.setup)
+        for relpath, file_hash in zip(self.files, self.hashes, strict=True):
+            digest.update(relpath.encode("utf-8") + b"\0" + file_hash)
+        return digest.digest()
 
 
 def run_inputs(
@@ -101,9 +140,9 @@ def run_inputs(
     discovered: Sequence[Finding],
     rules: Sequence[RuleInfo],
     new_since: str | None,
-) -> bytes | None:
-    """The digest of everything a full lint depends on; None when some input cannot be read
-    (the normal path then reports it)."""
+) -> RunInputs | None:
+    """What a full lint depends on; None when some input cannot be read (the normal path then
+    reports it)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -126,15 +165,16 @@ def run_inputs(
         if commit is None:
             return None
         add(commit)
-    add(len(files), *(finding_row(f) for f in discovered))
+    add(len(files), *files, *(finding_row(f) for f in discovered))
     limit = config.limits["max_file_bytes"]
+    hashes = []
     for relpath in files:
         try:
             raw = read_bounded(config.root / relpath, limit)
         except Exception:  # unreadable or too big: the normal path says so
             return None
-        add(relpath, hashlib.sha256(raw).digest())
-    return digest.digest()
+        hashes.append(hashlib.sha256(raw).digest())
+    return RunInputs(digest.digest(), tuple(files), tuple(hashes))
 
 
 def _package_digest() -> bytes:

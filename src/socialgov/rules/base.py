@@ -81,7 +81,8 @@ class Reads:
     kinds are always read. ``local`` promises that the violations on an entity depend only on
     that entity's own fields and the run's context (never on another entity, not even whether
     one exists), so they can be checked again for one file's entities alone. ``positions``
-    says that messages show where other entities are written (a line number).
+    says that messages show where the entities a finding is about or relates to are written (a
+    line number).
     ``applies_to`` names the kinds (Policy, Playbook) whose ``applies_to`` selectors the rule
     matches: the fields those selectors test are read too, as the repository writes them
     (see :meth:`resolve`).

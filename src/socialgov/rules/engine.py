@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from socialgov.errors import SocialgovError
 from socialgov.findings import Finding
+from socialgov.loader import Path_
 from socialgov.model import Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
 
@@ -42,12 +43,20 @@ def to_finding(info: RuleInfo, violation: Violation) -> Finding:
 
 def run_rules(model: Model, rules: Iterable[RuleInfo], ctx: RuleContext) -> list[Finding]:
     """Every finding of the given rules; structural rules (no ``check``) are skipped here."""
-    findings: list[Finding] = []
+    return [finding for finding, _ in located_findings(model, rules, ctx)]
+
+
+def located_findings(
+    model: Model, rules: Iterable[RuleInfo], ctx: RuleContext
+) -> list[tuple[Finding, Path_]]:
+    """:func:`run_rules`, each finding with the path of the node it points at inside its entity
+    (what socialgov.incremental needs to point at it again after the entity moves)."""
+    findings: list[tuple[Finding, Path_]] = []
     for info in rules:
         if info.check is None:
             continue
         try:
-            findings.extend(to_finding(info, v) for v in info.check(model, ctx))
+            findings.extend((to_finding(info, v), v.field) for v in info.check(model, ctx))
         except SocialgovError:
             raise  # says itself what to fix (a pattern too slow to match): exit 2, not a crash
         except Exception as error:

@@ -1,0 +1,324 @@
+"""Incremental lint: after a small change, the result is the full run's, found from the state.
+
+Every test makes an edit, then compares what ``lint(cache=True, reuse=True)`` gives with a full
+lint without any cache, field by field (fingerprints included), and checks whether the result
+was found incrementally or by the full run as the module documents.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import ACME
+from socialgov import incremental
+from socialgov.cache import CACHE_DIR
+from socialgov.findings import EntityRef, Position
+from socialgov.incremental import Waivered, WaiverIndex, same
+from socialgov.lint import LintResult
+from socialgov.model import Waiver
+from socialgov.runcache import STATE_ENTRY
+from test_cache import generated
+from test_runcache import everything, plain, run
+
+
+@pytest.fixture
+def acme(tmp_path: Path) -> Path:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return root
+
+
+class Spy:
+    """Records whether each run was found incrementally (True) or had to run in full."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.outcomes: list[bool] = []
+        real = incremental.relint
+
+        def relint(*args: Any, **kwargs: Any) -> Any:
+            outcome = real(*args, **kwargs)
+            self.outcomes.append(outcome is not None)
+            return outcome
+
+        monkeypatch.setattr(incremental, "relint", relint)
+
+    def last(self) -> bool:
+        return self.outcomes[-1]
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    return Spy(monkeypatch)
+
+
+def edit(root: Path, relpath: str, old: str, new: str) -> None:
+    path = root / relpath
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {relpath}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def relinted(root: Path) -> LintResult:
+    """Lint after an edit, checking the result is the full run's exactly."""
+    result = run(root)
+    assert everything(result) == everything(plain(root))
+    return result
+
+
+# Edits of the example repository, each with whether it is found incrementally.
+Edit = Callable[[Path], None]
+
+
+def rename(root: Path) -> None:
+    edit(root, "accounts/brand-marketing.yaml", "name: Acme on Instagram", "name: Acme, Instagram")
+
+
+def let_go_quiet(root: Path) -> None:
+    """Makes x-acmecorp dormant: SG302 (a local rule) finds something new."""
+    edit(root, "accounts/corp-comms.yaml", "last_activity: 2026-11-", "last_activity: 2025-01-")
+
+
+def switch_mfa_off(root: Path) -> None:
+    """SG701, a local rule written in YAML, finds something new."""
+    edit(root, "accounts/brand-marketing.yaml", "mfa: true", "mfa: false")
+
+
+def rename_beside_a_waiver(root: Path) -> None:
+    """An entity with a waiver moves down a line: the unused-waiver finding must follow it."""
+    edit(root, "accounts/corp-comms.yaml", "\naccounts:\n", "\n# a new comment line\naccounts:\n")
+
+
+def comment_a_duplicate(root: Path) -> None:
+    """SG304's message names the line of the first of two duplicates, which moves down."""
+    edit(root, "accounts/brand-marketing.yaml", "accounts:\n", "# moved\naccounts:\n")
+
+
+def retire(root: Path) -> None:
+    """status is read by rules that look at every channel (SG207...): the full run."""
+    edit(root, "accounts/talent.yaml", "status: active", "status: retired")
+
+
+def change_owner(root: Path) -> None:
+    """A reference: the full run (and its SG104 check)."""
+    edit(root, "accounts/retail.yaml", "owner: felix-wagner", "owner: nobody-here")
+
+
+def add_an_account(root: Path) -> None:
+    path = root / "accounts" / "brand-marketing.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  - id: brand-new\n    platform: mastodon\n    handle: acme@mastodon.social\n",
+        encoding="utf-8",
+    )
+
+
+def edit_a_policy(root: Path) -> None:
+    edit(
+        root, "policies/service-sla.yaml", "title: Customer Service Levels", "title: Service Levels"
+    )
+
+
+def break_the_yaml(root: Path) -> None:
+    edit(root, "accounts/retail.yaml", "accounts:\n", "accounts: [\n")
+
+
+EDITS: list[tuple[Edit, bool]] = [
+    (rename, True),
+    (let_go_quiet, True),
+    (switch_mfa_off, True),
+    (rename_beside_a_waiver, True),
+    (comment_a_duplicate, False),
+    (retire, False),
+    (change_owner, False),
+    (add_an_account, False),
+    (edit_a_policy, False),
+    (break_the_yaml, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "incrementally"), EDITS, ids=lambda e: getattr(e, "__name__", "")
+)
+def test_an_edit_gives_the_full_runs_result(
+    acme: Path, spy: Spy, change: Edit, incrementally: bool
+) -> None:
+    run(acme)
+    change(acme)
+    relinted(acme)
+    assert spy.last() is incrementally
+    again = run(acme)  # the edited state is stored in turn: nothing changed, the result reused
+    assert again.model is None
+    assert everything(again) == everything(plain(acme))
+
+
+def test_a_local_rule_finds_what_the_edit_brings_and_forgets_what_it_fixes(
+    acme: Path, spy: Spy
+) -> None:
+    run(acme)
+    let_go_quiet(acme)
+    dormant = [f.entity for f in relinted(acme).findings if f.code == "SG302"]
+    assert EntityRef("Account", "x-acmecorp") in dormant and spy.last()
+    edit(acme, "accounts/corp-comms.yaml", "last_activity: 2025-01-", "last_activity: 2026-11-")
+    assert EntityRef("Account", "x-acmecorp") not in [
+        f.entity for f in relinted(acme).findings if f.code == "SG302"
+    ]
+    assert spy.last()
+
+
+def unrename(root: Path) -> None:
+    edit(root, "accounts/brand-marketing.yaml", "name: Acme, Instagram", "name: Acme on Instagram")
+
+
+def test_edits_one_after_another_stay_exact(acme: Path, spy: Spy) -> None:
+    run(acme)
+    for change in (rename, let_go_quiet, switch_mfa_off, rename_beside_a_waiver, retire, unrename):
+        change(acme)
+        relinted(acme)
+    # the first run has no state, retire takes the full run; the others are incremental
+    assert spy.outcomes == [False, True, True, True, True, False, True]
+
+
+def test_two_files_changed_at_once(acme: Path, spy: Spy) -> None:
+    run(acme)
+    rename(acme)
+    let_go_quiet(acme)
+    relinted(acme)
+    assert spy.last()
+
+
+def test_a_broken_file_fixed_again_takes_the_full_run(acme: Path, spy: Spy) -> None:
+    run(acme)
+    break_the_yaml(acme)
+    assert any(f.code == "SG100" for f in relinted(acme).findings)
+    edit(acme, "accounts/retail.yaml", "accounts: [\n", "accounts:\n")
+    assert not any(f.code == "SG100" for f in relinted(acme).findings)
+    assert spy.outcomes == [False, False, False]  # no state yet, then the broken file
+
+
+def test_too_many_changed_files_take_the_full_run(
+    acme: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(incremental, "MAX_CHANGED_FILES", 1)
+    run(acme)
+    rename(acme)
+    let_go_quiet(acme)
+    relinted(acme)
+    assert spy.last() is False
+
+
+def test_an_earlier_version_gone_from_the_parse_cache_takes_the_full_run(
+    acme: Path, spy: Spy
+) -> None:
+    run(acme)
+    rename(acme)
+    for entry in (acme / CACHE_DIR).glob("*/*/*.pickle"):
+        entry.unlink()
+    relinted(acme)
+    assert spy.last() is False
+
+
+def test_a_tampered_state_is_never_used(acme: Path, spy: Spy) -> None:
+    run(acme)
+    (state,) = (acme / CACHE_DIR).glob(f"*/{STATE_ENTRY}")
+    data = state.read_bytes()
+    state.write_bytes(data.replace(b"SG302", b"SG999", 1))
+    rename(acme)
+    relinted(acme)
+    assert spy.last() is False
+
+
+def test_a_repository_with_a_duplicate_id_keeps_no_state(acme: Path, spy: Spy) -> None:
+    path = acme / "accounts" / "brand-marketing.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  - id: x-acmecorp\n    platform: x\n",
+        encoding="utf-8",
+    )
+    run(acme)
+    assert not list((acme / CACHE_DIR).glob(f"*/{STATE_ENTRY}"))
+    rename(acme)
+    relinted(acme)
+    assert spy.last() is False
+
+
+def test_a_baseline_applies_as_in_a_full_run(acme: Path, spy: Spy) -> None:
+    from socialgov.baseline import write_baseline
+
+    baseline = acme / "baseline.json"
+    write_baseline(baseline, plain(acme).findings)
+    run(acme, baseline=baseline)
+    let_go_quiet(acme)
+    result = run(acme, baseline=baseline)
+    assert everything(result) == everything(plain(acme, baseline=baseline))
+    assert spy.last() and result.baselined > 0
+    assert [f.code for f in result.findings] == ["SG302"]
+
+
+# ----------------------------------------------------------------------------- random edits
+
+FIELDS: dict[str, Callable[[random.Random], Any]] = {
+    "name": lambda rng: f"Renamed {rng.randrange(1000)}",
+    "description": lambda rng: rng.choice(["", "about us", None]),
+    "last_activity": lambda rng: (
+        f"20{rng.randrange(20, 27)}-0{rng.randrange(1, 10)}-1{rng.randrange(10)}"
+    ),
+    "security": lambda rng: rng.choice(
+        [{"mfa": False}, {"mfa": True, "credential_custodian": "it"}, {}]
+    ),
+    "monitoring": lambda rng: rng.choice([[], ["brandwatch"]]),
+    "objectives": lambda rng: rng.choice([[], ["objective-0"]]),
+    "terms": lambda rng: {"service_hours": rng.choice(["Mon-Fri 08:00-20:00", "24/7"])},
+    "metrics": lambda rng: {"active_members_per_month": rng.randrange(200)},
+    "status": lambda rng: rng.choice(["active", "retired", "dormant"]),
+    "handle": lambda rng: rng.choice(["acme1", "acme2", "bad handle!"]),
+    "labels": lambda rng: {"region": rng.choice(["eu", "us"])},
+}
+
+
+def test_random_edits_of_a_generated_inventory_stay_exact(tmp_path: Path, spy: Spy) -> None:
+    """Each edit rewrites a whole file (yaml.safe_dump moves every line), changing one field of
+    one entity; incremental or not, the result must be the full run's."""
+    root = generated(tmp_path / "generated", 150)
+    rng = random.Random(20261125)
+    files = sorted((root / "accounts").glob("*.yaml"))
+    run(root)
+    for _ in range(14):
+        path = rng.choice(files)
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entity = rng.choice(data["accounts"])
+        name = rng.choice(sorted(FIELDS))
+        value = FIELDS[name](rng)
+        if value is None:
+            entity.pop(name, None)
+        else:
+            entity[name] = value
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        relinted(root)
+    assert True in spy.outcomes and False in spy.outcomes
+
+
+# ----------------------------------------------------------------------------- pieces
+
+
+def test_same_tells_types_and_order_apart() -> None:
+    assert same({"a": [1, "x"]}, {"a": [1, "x"]})
+    assert not same(1, True) and not same(1, 1.0) and not same("1", 1)
+    assert not same({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    assert not same([1], [1, 2])
+
+
+def test_the_waiver_index_finds_holders_and_their_waivers_positions() -> None:
+    waiver = Waiver(rule="SG302", reason="why", approved_by=None, expires=None, index=0)
+    holder = Waivered(EntityRef("Account", "a"), "a.yaml", (waiver,), (Position(4, 7),))
+    index = WaiverIndex({holder.ref: holder})
+    assert index.find("Account", "a") is holder and index.find("Account", "b") is None
+    assert index.find("Account", None) is None and list(index.all()) == [holder]
+    assert holder.locate(("waivers", 0)) == Position(4, 7)
+    with pytest.raises(ValueError, match="only the positions of waivers"):
+        holder.locate(("name",))

@@ -16,14 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ACME
+from conftest import ACME, AS_OF
 from socialgov import incremental
 from socialgov.cache import CACHE_DIR
+from socialgov.config import load_config
 from socialgov.findings import EntityRef, Position
 from socialgov.incremental import Waivered, WaiverIndex, same
 from socialgov.lint import LintResult
 from socialgov.model import Waiver
-from socialgov.runcache import STATE_ENTRY
+from socialgov.runcache import ENTRY, RunCache
 from test_cache import generated
 from test_runcache import everything, plain, run
 
@@ -63,6 +64,18 @@ def edit(root: Path, relpath: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {relpath}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def stored_state(root: Path) -> object:
+    """The state the last run left for incremental lint."""
+    from socialgov import lint as lint_module
+
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    inputs = lint_module._run_inputs(config, (), None)
+    assert inputs is not None
+    stored = RunCache(config).load(inputs.setup)
+    assert stored is not None
+    return stored.state
 
 
 def relinted(root: Path) -> LintResult:
@@ -181,8 +194,8 @@ def test_edits_one_after_another_stay_exact(acme: Path, spy: Spy) -> None:
     for change in (rename, let_go_quiet, switch_mfa_off, rename_beside_a_waiver, retire, unrename):
         change(acme)
         relinted(acme)
-    # the first run has no state, retire takes the full run; the others are incremental
-    assert spy.outcomes == [False, True, True, True, True, False, True]
+    # retire takes the full run; the others are incremental
+    assert spy.outcomes == [True, True, True, True, False, True]
 
 
 def test_two_files_changed_at_once(acme: Path, spy: Spy) -> None:
@@ -199,7 +212,7 @@ def test_a_broken_file_fixed_again_takes_the_full_run(acme: Path, spy: Spy) -> N
     assert any(f.code == "SG100" for f in relinted(acme).findings)
     edit(acme, "accounts/retail.yaml", "accounts: [\n", "accounts:\n")
     assert not any(f.code == "SG100" for f in relinted(acme).findings)
-    assert spy.outcomes == [False, False, False]  # no state yet, then the broken file
+    assert spy.outcomes == [False, False]
 
 
 def test_too_many_changed_files_take_the_full_run(
@@ -226,12 +239,12 @@ def test_an_earlier_version_gone_from_the_parse_cache_takes_the_full_run(
 
 def test_a_tampered_state_is_never_used(acme: Path, spy: Spy) -> None:
     run(acme)
-    (state,) = (acme / CACHE_DIR).glob(f"*/{STATE_ENTRY}")
-    data = state.read_bytes()
-    state.write_bytes(data.replace(b"SG302", b"SG999", 1))
+    (entry,) = (acme / CACHE_DIR).glob(f"*/{ENTRY}")
+    data = entry.read_bytes()
+    entry.write_bytes(data.replace(b"SG302", b"SG999", 1))
     rename(acme)
     relinted(acme)
-    assert spy.last() is False
+    assert spy.outcomes == []  # its signature fails: neither result nor state is read
 
 
 def test_a_repository_with_a_duplicate_id_keeps_no_state(acme: Path, spy: Spy) -> None:
@@ -241,7 +254,7 @@ def test_a_repository_with_a_duplicate_id_keeps_no_state(acme: Path, spy: Spy) -
         encoding="utf-8",
     )
     run(acme)
-    assert not list((acme / CACHE_DIR).glob(f"*/{STATE_ENTRY}"))
+    assert stored_state(acme) is None
     rename(acme)
     relinted(acme)
     assert spy.last() is False

@@ -43,7 +43,7 @@ from socialgov.rules.engine import located_findings
 
 if TYPE_CHECKING:
     from socialgov.lint import Evaluation, LintResult
-    from socialgov.runcache import RunCache, RunInputs
+    from socialgov.runcache import RunInputs
 
 MAX_CHANGED_FILES = 16
 """More changed files than this (a branch switch, a rebase) take the full run."""
@@ -155,6 +155,59 @@ def state_of(
     )
 
 
+MAX_DELTA_FILES = 64
+"""How many files may differ from the last full run's state before the whole state is
+written again rather than what changed."""
+
+
+@dataclass(frozen=True)
+class StateDelta:
+    """How the state changed since the last full run (``base``, its key): the files' hashes,
+    and the findings and waivers of the files that changed since."""
+
+    base: bytes
+    key: bytes
+    """The key of the run that wrote it."""
+    hashes: tuple[bytes, ...]
+    found: Mapping[str, tuple[tuple[Finding, Path_ | None], ...]]
+    waivered: Mapping[EntityRef, Waivered]
+    total_bytes: int
+    total_nodes: int
+
+    def applied(self, state: LintState) -> LintState:
+        """``state`` (the base's) as this delta leaves it."""
+        found = [entry for entry in state.found if entry[0].path not in self.found]
+        for entries in self.found.values():
+            found.extend(entries)
+        return replace(
+            state,
+            hashes=self.hashes,
+            found=tuple(found),
+            waivered={**state.waivered, **self.waivered},
+            total_bytes=self.total_bytes,
+            total_nodes=self.total_nodes,
+        )
+
+
+def delta_of(base: bytes, key: bytes, state: LintState, paths: Iterable[str]) -> StateDelta:
+    """What ``state`` holds for ``paths`` (the files changed since the full run ``base``)."""
+    wanted = set(paths)
+    found: dict[str, list[tuple[Finding, Path_ | None]]] = {path: [] for path in wanted}
+    for entry in state.found:
+        entries = found.get(entry[0].path)
+        if entries is not None:
+            entries.append(entry)
+    return StateDelta(
+        base=base,
+        key=key,
+        hashes=state.hashes,
+        found={path: tuple(entries) for path, entries in found.items()},
+        waivered={ref: w for ref, w in state.waivered.items() if w.path in wanted},
+        total_bytes=state.total_bytes,
+        total_nodes=state.total_nodes,
+    )
+
+
 @dataclass(frozen=True)
 class _Change:
     """One changed file, both versions modelled on their own."""
@@ -175,14 +228,14 @@ class _Change:
 def relint(
     config: Config,
     inputs: RunInputs,
-    run_cache: RunCache,
+    state: object,
     installed: Sequence[RuleInfo],
     *,
     new_since: str | None,
-) -> tuple[LintResult, LintState] | None:
-    """The result of a full run, found from the last run's state; None when the full run must
-    be made (see the module's documentation for when)."""
-    state = run_cache.load_state(inputs.setup)
+) -> tuple[LintResult, LintState, list[str]] | None:
+    """The result of a full run, found from the state the last run with the same setup left,
+    with the new state and the files that changed; None when the full run must be made (see
+    the module's documentation for when)."""
     if not isinstance(state, LintState) or state.files != inputs.files:
         return None
     changed = [
@@ -211,7 +264,7 @@ def relint(
     if outcome is None:
         return None
     result, found, waivered = outcome
-    return result, replace(
+    new_state = replace(
         state,
         hashes=inputs.hashes,
         found=found,
@@ -219,6 +272,7 @@ def relint(
         total_bytes=total_bytes,
         total_nodes=total_nodes,
     )
+    return result, new_state, [path for path, _ in changed]
 
 
 def _compare(

@@ -33,7 +33,8 @@ from socialgov.rules.plugins import plugin_rules
 from socialgov.rules.registry import builtin_rules
 
 if TYPE_CHECKING:
-    from socialgov.runcache import RunInputs
+    from socialgov.incremental import LintState
+    from socialgov.runcache import RunCache, RunInputs, StoredRun
 
 
 @dataclass(frozen=True)
@@ -213,24 +214,33 @@ def lint(
             return _finish_full(
                 config, _evaluate(config, installed, progress, cache=cache), paths, new_since
             )
-    from socialgov.runcache import RunCache, load_result, result_payload
+    from socialgov.runcache import RunCache, load_result
 
     run_cache = RunCache(config)
     inputs = _run_inputs(config, plugins, new_since)
+    stored = run_cache.load(inputs.setup) if reuse and inputs is not None else None
     result = state = None
-    if reuse and inputs is not None:
-        stored = run_cache.load(inputs.key)
-        if stored is not None:
-            reused = load_result(config, stored, installed)
+    changed: set[str] = set()
+    if stored is not None and inputs is not None:
+        if stored.key == inputs.key:
+            reused = load_result(config, stored.result, installed)
             if reused is not None:
                 return reused
-        from socialgov.incremental import relint
+        from socialgov.incremental import StateDelta, relint
 
+        state = stored.state
+        delta = run_cache.load_delta(inputs.setup)
+        if isinstance(delta, StateDelta) and delta.base == stored.key and state is not None:
+            state, changed = delta.applied(state), set(delta.found)
         with _collector_paused():
-            outcome = relint(config, inputs, run_cache, installed, new_since=new_since)
-        if outcome is not None:
-            result, state = outcome
-    if result is None:
+            outcome = relint(config, inputs, state, installed, new_since=new_since)
+        if outcome is None:
+            state = None
+        else:
+            result, state, newly = outcome
+            changed.update(newly)
+    full = result is None
+    if full:
         with _collector_paused():
             evaluation = _evaluate(config, installed, progress, cache=True)
             result = _finish_full(config, evaluation, None, new_since)
@@ -238,12 +248,32 @@ def lint(
             from socialgov.incremental import state_of
 
             state = state_of(config, inputs, evaluation, result)
+    assert result is not None
     # Stored only when no input changed while the run read them.
-    if inputs is not None and _run_inputs(config, plugins, new_since) == inputs:
-        run_cache.store(inputs.key, result_payload(result))
-        if state is not None:
-            run_cache.store_state(inputs.setup, state)
+    if inputs is not None:
+        later = _run_inputs(config, plugins, new_since, hash_files=False)
+        if later is not None and inputs.unchanged(later):
+            _remember(run_cache, inputs, result, state, None if full else stored, changed)
     return result
+
+
+def _remember(
+    run_cache: RunCache,
+    inputs: RunInputs,
+    result: LintResult,
+    state: LintState | None,
+    base: StoredRun | None,
+    changed: set[str],
+) -> None:
+    """Store a run: a full one whole; an incremental one as what changed since the stored full
+    run (``base``), unless that has grown too big."""
+    from socialgov.incremental import MAX_DELTA_FILES, delta_of
+    from socialgov.runcache import StoredRun, result_payload
+
+    if base is not None and state is not None and len(changed) <= MAX_DELTA_FILES:
+        run_cache.store_delta(inputs.setup, delta_of(base.key, inputs.key, state, changed))
+    else:
+        run_cache.store(inputs.setup, StoredRun(inputs.key, result_payload(result), state))
 
 
 @contextlib.contextmanager
@@ -264,14 +294,18 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run_inputs(
-    config: Config, plugins: tuple[RuleInfo, ...], new_since: str | None
+    config: Config,
+    plugins: tuple[RuleInfo, ...],
+    new_since: str | None,
+    *,
+    hash_files: bool = True,
 ) -> RunInputs | None:
     from socialgov.runcache import run_inputs
 
     files, discovered = _discover(config)
     if len(files) > config.limits["max_files"]:
         return None
-    return run_inputs(config, files, discovered, plugins, new_since)
+    return run_inputs(config, files, discovered, plugins, new_since, hash_files=hash_files)
 
 
 def _evaluate(

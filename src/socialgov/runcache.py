@@ -1,7 +1,7 @@
 """The whole-run cache: a lint whose every input is unchanged returns the last run's findings.
 
 Where the parse cache (socialgov.cache) saves parsing each unchanged file, this cache saves the
-whole run: the model, references and every rule. A run's *inputs* are digested into one key:
+whole run: the model, references and every rule. A run's *inputs* are:
 
 - the bytes of every linted file (SHA-256 each), in the order discovered, and what discovery
   reported (skipped links, for example): one byte changed, a file added or removed, and the key
@@ -13,10 +13,14 @@ whole run: the model, references and every rule. A run's *inputs* are digested i
   parse cache's fingerprint (Python, PyYAML, jsonschema and fastjsonschema versions);
 - the installed plugins: each rule's identity and the bytes of the package its check comes from.
 
-The last run's result is stored under its key in ``.socialgov_cache/<fingerprint>/lint-run``:
-one entry, replaced by every full run. It is pickled, signed with the same key and HMAC as the
-parse cache, and unpickled only when the signature holds, so a pull request cannot plant an
-entry that hides findings or runs code; it is written atomically (temporary file, rename).
+Everything but the files' bytes is digested into the *setup*; the setup and the files' hashes
+into the *key*. The last run is stored in ``.socialgov_cache/<fingerprint>/lint-run`` under its
+setup: its key, its result, and the state incremental lint starts from (socialgov.incremental).
+A run with the same key returns the stored result; one with the same setup but a few changed
+files starts from the state. The entry is one, replaced by every run; it is pickled, signed
+with the same key and HMAC as the parse cache, and unpickled only when the signature holds, so
+a pull request cannot plant an entry that hides findings or runs code; it is written atomically
+(temporary file, rename), and only when no input changed while the run read them.
 
 The entry holds what the reporters show (findings, suppressed findings, unused waivers, the
 counts, the selected rules' descriptions) but not the model, so it only serves runs that need no
@@ -26,6 +30,7 @@ locations come from the model). The audit, PATHS mode and SARIF always take the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -53,66 +58,76 @@ if TYPE_CHECKING:
     from socialgov.lint import LintResult
 
 ENTRY = "lint-run"
-STATE_ENTRY = "lint-state"
+DELTA_ENTRY = "lint-delta"
 _RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
 
 
 class RunCache:
-    """The stored result and state of the last full lint of one repository.
-
-    The result is stored under the digest of every input (:attr:`RunInputs.key`); the state
-    that incremental lint starts from (socialgov.incremental) under the digest of every input
-    but the files' bytes (:attr:`RunInputs.setup`).
-    """
+    """The stored last run of one repository under its setup: its key, result and state; and
+    the changes incremental runs made to that state since (a small entry of its own, so that
+    an incremental run does not write the whole state again)."""
 
     def __init__(self, config: Config) -> None:
         self.base = config.root / CACHE_DIR
         self.folder = self.base / fingerprint(dict(config.limits))
         self.entry = self.folder / ENTRY
-        self.state_entry = self.folder / STATE_ENTRY
+        self.delta_entry = self.folder / DELTA_ENTRY
         self._key = signing_key()
 
-    def _signer(self, entry: Path, header: bytes) -> hmac.HMAC | None:
+    def _signer(self, entry: Path, setup: bytes) -> hmac.HMAC | None:
         if self._key is None:
             return None
         signer = hmac.new(self._key, digestmod=hashlib.sha256)
-        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + header)
+        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + setup)
         return signer
 
-    def _load(self, entry: Path, header: bytes) -> Any:
-        signer = self._signer(entry, header)
+    def _load(self, entry: Path, setup: bytes) -> Any:
+        signer = self._signer(entry, setup)
         if signer is None:
             return None
-        payload = read_signed(entry, header, signer)
+        payload = read_signed(entry, setup, signer)
         if payload is None:
-            return None  # missing, another run's, or not written by this machine's socialgov
+            return None  # missing, another setup's, or not written by this machine's socialgov
         try:
             return pickle.loads(payload)  # signed by this machine's socialgov: see above
         except Exception:  # damaged, or pickled by another version
             return None
 
-    def _store(self, entry: Path, header: bytes, value: Any) -> None:
-        signer = self._signer(entry, header)
-        if signer is None:
-            return
-        write_signed(self.base, self.folder, entry, header, signer, dumps(value))
+    def _store(self, entry: Path, setup: bytes, value: Any) -> None:
+        signer = self._signer(entry, setup)
+        if signer is not None:
+            write_signed(self.base, self.folder, entry, setup, signer, dumps(value))
 
-    def load(self, inputs: bytes) -> dict[str, Any] | None:
-        """The stored result of a run with these inputs, or None."""
-        stored = self._load(self.entry, inputs)
-        return stored if isinstance(stored, dict) else None
+    def load(self, setup: bytes) -> StoredRun | None:
+        """The last full run with this setup, or None."""
+        stored = self._load(self.entry, setup)
+        return stored if isinstance(stored, StoredRun) else None
 
-    def store(self, inputs: bytes, result: dict[str, Any]) -> None:
-        """Remember ``result`` as the outcome of a run with these inputs; silent when it cannot."""
-        self._store(self.entry, inputs, result)
+    def store(self, setup: bytes, stored: StoredRun) -> None:
+        """Remember a full run (and forget the changes made since the last); silent when it
+        cannot."""
+        self._store(self.entry, setup, stored)
+        with contextlib.suppress(OSError):
+            self.delta_entry.unlink()
 
-    def load_state(self, setup: bytes) -> Any:
-        """The state the last full run with this setup left (socialgov.incremental), or None."""
-        return self._load(self.state_entry, setup)
+    def load_delta(self, setup: bytes) -> Any:
+        """What incremental runs changed since the last full run with this setup, or None."""
+        return self._load(self.delta_entry, setup)
 
-    def store_state(self, setup: bytes, state: Any) -> None:
-        """Remember a run's state for incremental lint; silent when it cannot."""
-        self._store(self.state_entry, setup, state)
+    def store_delta(self, setup: bytes, delta: Any) -> None:
+        """Remember what incremental runs changed since the last full run; silent when it
+        cannot."""
+        self._store(self.delta_entry, setup, delta)
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """What the cache keeps of a run: the key of its inputs, what the reporters show
+    (:func:`result_payload`) and, when it can be kept, the state for incremental lint."""
+
+    key: bytes
+    result: dict[str, Any]
+    state: Any = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,13 @@ class RunInputs:
     setup: bytes
     files: tuple[str, ...]
     hashes: tuple[bytes, ...]
+    stamps: tuple[tuple[int, int, int], ...] = ()
+    """Each file's size, modification time and inode when it was hashed."""
+
+    def unchanged(self, later: RunInputs) -> bool:
+        """Whether ``later`` (made with ``hash_files=False``) finds the same setup, the same
+        files and each file untouched since this was made."""
+        return (self.setup, self.files, self.stamps) == (later.setup, later.files, later.stamps)
 
     @property
     def key(self) -> bytes:
@@ -140,9 +162,11 @@ def run_inputs(
     discovered: Sequence[Finding],
     rules: Sequence[RuleInfo],
     new_since: str | None,
+    *,
+    hash_files: bool = True,
 ) -> RunInputs | None:
     """What a full lint depends on; None when some input cannot be read (the normal path then
-    reports it)."""
+    reports it). Without ``hash_files``, the files are only looked at (:meth:`unchanged`)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -168,13 +192,17 @@ def run_inputs(
     add(len(files), *files, *(finding_row(f) for f in discovered))
     limit = config.limits["max_file_bytes"]
     hashes = []
+    stamps = []
     for relpath in files:
+        path = config.root / relpath
         try:
-            raw = read_bounded(config.root / relpath, limit)
+            info = path.stat()
+            if hash_files:
+                hashes.append(hashlib.sha256(read_bounded(path, limit)).digest())
         except Exception:  # unreadable or too big: the normal path says so
             return None
-        hashes.append(hashlib.sha256(raw).digest())
-    return RunInputs(digest.digest(), tuple(files), tuple(hashes))
+        stamps.append((info.st_size, info.st_mtime_ns, info.st_ino))
+    return RunInputs(digest.digest(), tuple(files), tuple(hashes), tuple(stamps))
 
 
 def _package_digest() -> bytes:

@@ -335,3 +335,25 @@ def test_the_waiver_index_finds_holders_and_their_waivers_positions() -> None:
     assert holder.locate(("waivers", 0)) == Position(4, 7)
     with pytest.raises(ValueError, match="only the positions of waivers"):
         holder.locate(("name",))
+
+
+def test_only_the_edited_entity_is_schema_checked_again(
+    acme: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialgov import schema
+
+    run(acme)
+    checked: list[Any] = []
+    real = schema._check
+
+    def counting(file_name: str, data: Any) -> list[Any]:
+        checked.append(data.get("id") if isinstance(data, dict) else data)
+        return real(file_name, data)
+
+    monkeypatch.setattr(schema, "_check", counting)
+    rename(acme)
+    result = run(acme)
+    assert spy.outcomes == [True]
+    # socialgov.yaml (no id), then the renamed account alone of its file's fifteen entities
+    assert checked == [None, "ig-acmecorp"]
+    assert everything(result) == everything(plain(acme))

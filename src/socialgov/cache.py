@@ -181,7 +181,7 @@ class ParseCache:
         """Where the values that passed their schema sit: document, path, schema file."""
         found = []
         for document in parsed.documents:
-            for path, value in _entity_candidates(document.data):
+            for path, value in entity_candidates(document.data):
                 seen = self._valid.get(id(value))
                 if seen is not None and seen[1] is value:
                     found.append((document.index, path, seen[0]))
@@ -366,7 +366,7 @@ def dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+def entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     """The mappings of a document that may be entities: itself and the items of its lists."""
     if not isinstance(data, dict):
         return

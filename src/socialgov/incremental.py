@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from socialgov.cache import ParseCache
 from socialgov.config import Config
 from socialgov.findings import EntityRef, Finding, Position
-from socialgov.loader import Path_
+from socialgov.loader import ParsedFile, Path_
 from socialgov.model import KINDS, REFERENCES, Entity, Model, Waiver, build_model
 from socialgov.rules.base import Reads, RuleContext, RuleInfo
 from socialgov.rules.engine import located_findings
@@ -284,6 +284,7 @@ def _compare(
     new_file = parse_cache.load(path)
     if old_file.findings or new_file.findings:
         return None
+    _trust_unchanged(old_file, new_file)
     old_model, _ = build_model(old_file.documents, strategy)
     new_model, problems = build_model(new_file.documents, strategy)
     # Every reference to another file's entity is unknown here. No reference changes (checked
@@ -305,6 +306,19 @@ def _compare(
     grown = (new_file.size - old_file.size, new_file.nodes - old_file.nodes)
     references = {(f.entity, f.key): Position(f.line, f.column) for f in problems}
     return _Change(path, new_model, frozenset(fields), moved, grown, references)
+
+
+def _trust_unchanged(old_file: ParsedFile, new_file: ParsedFile) -> None:
+    """Spare the schema check of each entity mapping the edit left as it was."""
+    from socialgov.cache import entity_candidates
+    from socialgov.schema import trust_as
+
+    for old_document, new_document in zip(old_file.documents, new_file.documents, strict=False):
+        old_values = dict(entity_candidates(old_document.data))
+        for path, value in entity_candidates(new_document.data):
+            known = old_values.get(path)
+            if known is not None and same(known, value):
+                trust_as(known, value)
 
 
 def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:

@@ -91,6 +91,14 @@ def trust_valid(file_name: str, value: Any) -> None:
     _known_valid[id(value)] = (file_name, value)
 
 
+def trust_as(known: Any, value: Any) -> None:
+    """Trust ``value`` as ``known`` is trusted: the same mapping, read again from an edited
+    file (incremental lint compares them before asking)."""
+    trusted = _known_valid.get(id(known))
+    if trusted is not None and trusted[1] is known:
+        _known_valid[id(value)] = (trusted[0], value)
+
+
 def record_valid() -> dict[int, tuple[str, Any]]:
     """Start recording the values that pass their schema (for the parse cache to store)."""
     global _seen_valid

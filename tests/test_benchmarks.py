@@ -37,6 +37,7 @@ def test_smoke_run_writes_results(tmp_path: Path) -> None:
         "| cold |",
         "| warm |",
         "| incremental |",
+        "| full-rerun |",
         "| paths |",
         "| acme |",
         "| floor |",

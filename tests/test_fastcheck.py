@@ -341,6 +341,35 @@ def test_uri_check_skips_rfc3987s_parts_and_answers_the_same() -> None:
         assert fast(value) == checker.conforms(value, "uri"), value
 
 
+def test_plain_uris_accepted_at_once_are_uris_by_rfc3987s_whole_rule() -> None:
+    """Every string the plain-URL shortcut accepts, rfc3987's "URI" rule accepts too; strings
+    near the shortcut's edges (other characters, ports, queries, IPv6, a trailing newline)
+    get rfc3987's answer."""
+    import random
+
+    import rfc3987
+
+    checker = Draft202012Validator.FORMAT_CHECKER
+    fast = fastcheck._conforms(checker, "uri")
+    pieces = [
+        "http", "https", "a+b.c-d", "1x", ":", "//", "/", "a", "Z", "0", "-", ".", "_", "~",
+        "%", "%2F", "%zz", "?", "#", "@", "[", "]", "[::1]", ":8080", "é", " ", "\n", "\t",
+        "'", "!", "$", "&", "(", ")", "*", "+", ",", ";", "=", "^", "|", "{", "}", "example.com",
+    ]  # fmt: skip
+    rng = random.Random(8)
+    values = ["https://x.com/a\n", "http://", "http:///", "a://b//c", "h://-/~/_/."]
+    for _ in range(20_000):
+        head = rng.choice(["https://", "http://", "x+y://", "", "1a://", "a:/"])
+        values.append(head + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+    plain = [v for v in values if fastcheck._PLAIN_URI.fullmatch(v)]
+    assert len(plain) > 1_000 and len(values) - len(plain) > 1_000
+    for value in values:
+        whole = rfc3987.match(value, "URI") is not None
+        if fastcheck._PLAIN_URI.fullmatch(value):
+            assert whole, value
+        assert fast(value) == checker.conforms(value, "uri"), value
+
+
 UNIQUE = {
     "type": "object",
     "$defs": {"names": {"type": "array", "items": {"type": "string"}, "uniqueItems": True}},

@@ -36,6 +36,7 @@ a string is left to jsonschema alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -232,18 +233,32 @@ def _rfc3987_uri(function: Callable[[Any], Any]) -> Callable[[Any], bool] | None
     module (which it needs for this rule). That check calls ``rfc3987.parse(value, rule="URI")``,
     which raises ValueError when ``rfc3987.match(value, "URI")`` finds no match and otherwise
     returns the match's parts as a dict that is never empty (true); the parts are not needed to
-    say yes or no. Values that are not strings conform, as there."""
+    say yes or no. Values that are not strings conform, as there.
+
+    A plain ``scheme://host/path`` URL (letters, digits and ``-._~`` only) is a URI by RFC
+    3986's grammar (a scheme, an authority that is a reg-name, a path-abempty of segments of
+    unreserved characters), so :data:`_PLAIN_URI` accepts it at once: a small part of the
+    rule, matched in a fraction of the time; everything else goes to rfc3987's whole rule."""
     import jsonschema._format as formats
 
     rfc3987 = getattr(formats, "rfc3987", None)
     if rfc3987 is None or not rfc3987.REGEX or function is not getattr(formats, "is_uri", None):
         return None
     match = rfc3987.match
+    plain = _PLAIN_URI.fullmatch
 
     def is_uri(value: Any) -> bool:
-        return not isinstance(value, str) or match(value, "URI") is not None
+        return (
+            not isinstance(value, str)
+            or plain(value) is not None
+            or match(value, "URI") is not None
+        )
 
     return is_uri
+
+
+_PLAIN_URI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~-]*(?:/[a-zA-Z0-9_.~-]*)*")
+"""URIs of the simplest form: every string it matches whole, rfc3987's "URI" rule matches."""
 
 
 def compile_check(schema: Mapping[str, Any]) -> Check | None:

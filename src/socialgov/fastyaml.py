@@ -139,9 +139,14 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         keys[0] += len(pairs)
         return mapping
 
+    buffer = bytearray(raw)
     try:
         with _quiet():
-            tree = ryml.parse_in_arena(raw)
+            # Parsed in place, in a buffer kept with the tree: the same tree later tells where
+            # each node was written (see _FilePositions), without parsing the file again.
+            tree = ryml.Tree()
+            tree.reserve(_nodes_at_most(raw))
+            ryml.parse_in_place(buffer, tree)
             roots = _documents(tree)
             if len(roots) + _MARGIN > limits["max_documents_per_file"] or not all(
                 (tree.is_map(root) or tree.is_seq(root)) and tree.num_children(root)
@@ -164,11 +169,23 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
     file = _FilePositions(raw, path, limits, size)
+    file.adopt(tree, buffer, roots)
     documents = [
         Document(path, index, value, RymlSourceMap._root(file, index))
         for index, value in enumerate(data)
     ]
     return ParsedFile(path, documents, [], len(raw), nodes)
+
+
+def _nodes_at_most(raw: bytes) -> int:
+    """About how many nodes rapidyaml's tree of ``raw`` will have, rarely fewer: a node starts
+    a line, follows a ``- `` or a ``,``, or opens a flow collection. Reserved at once, the tree
+    is not copied as it grows."""
+    return len(raw.translate(None, _ALL_BUT_STARTS)) + raw.count(b"- ") + 2
+
+
+_ALL_BUT_STARTS = bytes(sorted(set(range(256)) - set(b"\n,[{")))
+"""Every byte but those that may start a node (for bytes.translate, which deletes them)."""
 
 
 def _quoted_where_written(emitted: str, text: str) -> bool:
@@ -369,6 +386,11 @@ class _FilePositions:
             parsed = parse_text(self.raw.decode(), self.path, self.limits)
             self._exact = [document.source_map for document in parsed.documents]
         return self._exact[document]
+
+    def adopt(self, tree: Any, buffer: bytearray, roots: list[int]) -> None:
+        """Keep the tree that parsed the file, in place in ``buffer`` (a copy of ``raw``)."""
+        self._tree, self._buffer, self._roots = tree, buffer, roots
+        self._origin = _address(buffer)
 
     def tree(self) -> Any:
         if self._tree is None:

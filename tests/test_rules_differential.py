@@ -392,6 +392,84 @@ def test_comparisons_are_the_reference(op: str, operand: Any) -> None:
         assert test(value, AS_OF) == _any_item(value, compare), (op, operand, value)
 
 
+PATHS = (
+    "id",
+    "kind",
+    "status",
+    "name",
+    "owner",
+    "policies",
+    "security",
+    "security.mfa",
+    "metrics.followers",
+    "terms.service_hours",
+    "labels.a",
+    "owner.employment",
+    "owner.team.lead",
+    "team.function",
+    "policies.title",
+    "playbooks.handoffs.scenario",
+    "handoffs.scenario",
+    "handoffs.to.lead",
+    "waivers.approved_by.team",
+    "security.mfa.x",
+    "terms.service_hours.x",
+)
+
+
+def _odd_data(rng: random.Random, depth: int = 0) -> Any:
+    """A value of any shape a field may hold when data skipped its schema check."""
+    choice = rng.randrange(9 if depth < 2 else 6)
+    if choice == 0:
+        return None
+    if choice == 1:
+        return rng.choice([True, 0, 2.5, "", "p1", "t1", "x", "service-sla@2"])
+    if choice == 2:
+        return rng.choice(["p1", "p2", "nobody", "t1"])
+    if choice == 3:
+        return rng.choice([[], ["p1", None], ["service-sla", "service-sla@2", 3]])
+    if choice in (4, 5):
+        return rng.choice(["active", "retired", " "])
+    names = ["mfa", "followers", "service_hours", "a", "x", "lead", "scenario", "to"]
+    if choice == 8:
+        return [_odd_data(rng, depth + 1) for _ in range(rng.randrange(3))]
+    return {rng.choice(names): _odd_data(rng, depth + 1) for _ in range(rng.randrange(4))}
+
+
+def test_getters_read_what_the_general_walk_reads(make_repo: MakeRepo) -> None:
+    """Each path's getter (one, two or more parts) answers what FieldPath.get and the general
+    walk answer, on entities whose data holds values of every shape, references included."""
+    from socialgov.selectors import FieldPath, _walk
+
+    model = _model(
+        make_repo,
+        {
+            "p.yaml": "people:\n  - {id: p1, employment: full_time, team: t1}\n"
+            "  - {id: p2, team: t2}\n",
+            "t.yaml": "teams:\n  - {id: t1, lead: p1, function: x}\n  - {id: t2}\n",
+            "pol.yaml": "kind: Policy\nid: service-sla\ntitle: SLA\n",
+            "pb.yaml": "kind: Playbook\nid: crisis\nhandoffs:\n  - {scenario: s, to: t1}\n",
+            "a.yaml": "accounts:\n  - {id: a1, platform: x, owner: p1, policies: [service-sla]}\n",
+        },
+    )
+    rng = random.Random(11)
+    entities = list(model.all())
+    fields = ["status", "owner", "policies", "security", "metrics", "terms", "labels", "team"]
+    fields += ["handoffs", "playbooks", "waivers", "kind", "name"]
+    for n in range(3_000):
+        base = rng.choice(entities)
+        data = {k: _odd_data(rng) for k in rng.sample(fields, rng.randrange(6))}
+        if n % 3 == 0:
+            data = {**base.data, **data}
+        entity = type(base)(id=base.id, data=data, source=base.source)
+        for text in PATHS:
+            path = FieldPath.parse(text)
+            walked = _walk(entity.data, entity.kind, (), path.parts, model, top=True)
+            assert path.getter(entity, model) == path.get(entity, model), (text, data)
+            got = path.getter(entity, model)
+            assert got == walked and type(got) is type(walked), (text, data)
+
+
 def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
     from socialgov.selectors import compile_where
 

@@ -90,7 +90,7 @@ def _holders(
 ) -> dict[Any, list[tuple[Entity, Any]]]:
     """The group's entities by value at ``path`` (hashed; entities without one left out)."""
     holders: dict[Any, list[tuple[Entity, Any]]] = {}
-    get = path.get
+    get = path.getter
     for entity in group:
         value = get(entity, model)
         if value is not MISSING:
@@ -139,7 +139,8 @@ class FieldAssertion:
 
     def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
         path = self.condition.path
-        get, holds = path.get, self.condition.holds
+        tests = self.condition.tests
+        get, holds = path.getter, tests[0] if len(tests) == 1 else self.condition.holds
         for entity in entities:
             value = get(entity, model)
             if holds(value, as_of):
@@ -166,10 +167,11 @@ class RefAssertion:
     where_text: str
 
     def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
-        get, holds = self.path.get, self._holds
+        get, holds = self.path.getter, self._holds
+        index = model.entities.get(self.kind, {})  # what model.find looks in
         for entity in entities:
             value = get(entity, model)
-            if holds(value, model, as_of):
+            if holds(value, index, model, as_of):
                 continue
             shown = "is not set" if value is MISSING else f"is {_quote(value)}"
             need = f"a {self.kind}" + (f" with {self.where_text}" if self.where_text else "")
@@ -182,15 +184,20 @@ class RefAssertion:
                 path=self.path.text,
             )
 
-    def _holds(self, value: Any, model: Model, as_of: Any) -> bool:
+    def _holds(self, value: Any, index: Mapping[str, Entity], model: Model, as_of: Any) -> bool:
+        """Whether ``value`` names entities of ``index`` (the kind's) that meet ``where``."""
+        where = self.where
+        if isinstance(value, str):  # the usual single reference
+            target = index.get(value.partition("@")[0] if self.kind == "Policy" else value)
+            return target is not None and (where is None or bool(where(target, model, as_of)))
         items = value if isinstance(value, list) else (value,)
         if not items:
             return False
-        kind, where = self.kind, self.where
+        policy = self.kind == "Policy"
         for item in items:
             if not isinstance(item, str):
                 return False
-            target = model.find(kind, item.partition("@")[0] if kind == "Policy" else item)
+            target = index.get(item.partition("@")[0] if policy else item)
             if target is None or (where is not None and not where(target, model, as_of)):
                 return False
         return True
@@ -418,7 +425,7 @@ class CompiledRule:
         if self.group_by is None:
             return [(MISSING, selected)]
         groups: dict[Any, tuple[Any, list[Entity]]] = {}
-        get = self.group_by.get
+        get = self.group_by.getter
         policy_refs = self.group_by.policy_refs
         for entity in selected:
             value = get(entity, model)

@@ -35,7 +35,6 @@ path off.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import ctypes
 import functools
@@ -120,10 +119,8 @@ def enabled() -> bool:
 def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
     bare = _without_comments(text)
-    if not text.strip() or _UNSUPPORTED.search(bare) is not None:
-        return None
-    deep = _deep_lines(limits["max_depth"])
-    if deep is None or deep.search(text) is not None:
+    scan = _unsupported_or_deep(limits["max_depth"])
+    if scan is None or not text.strip() or scan.search(bare) is not None:
         return None
     if not text.isascii() and (
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
@@ -280,6 +277,18 @@ def _deep_lines(max_depth: int) -> Any:
     return re2.compile(rf"(?:^|\n)[ -]{{{longest}}}")
 
 
+@functools.lru_cache(maxsize=8)
+def _unsupported_or_deep(max_depth: int) -> Any:
+    """_UNSUPPORTED or _deep_lines in one scan; None when any line might nest too deep.
+
+    Scanned in the text without its comments: taking a comment away never changes the spaces
+    and dashes a line starts with, so the deep lines are the same as in the text."""
+    deep = _deep_lines(max_depth)
+    if deep is None:
+        return None
+    return re2.compile(f"{_UNSUPPORTED.pattern}|{deep.pattern}")
+
+
 def _longest(data: Any) -> int:
     """The length of the longest string (key or value) in ``data``."""
     longest = 0
@@ -346,7 +355,7 @@ class _FilePositions:
         "_buffer",
         "_exact",
         "_items",
-        "_line_starts",
+        "_lines_before",
         "_origin",
         "_parents",
         "_roots",
@@ -371,7 +380,8 @@ class _FilePositions:
         self._origin = 0
         self._exact: list[SourceMap] | None = None
         self._roots: list[int] = []
-        self._line_starts: array[int] | None = None
+        self._lines_before: array[int] | None = None
+        """How many line breaks come before each block of _BLOCK bytes of the file."""
         self._parents: dict[tuple[int, Path_], int] = {}
         """The tree's node for each (document, parent path) located so far."""
         self._items: dict[int, list[int]] = {}
@@ -500,15 +510,31 @@ class _FilePositions:
         return at
 
     def _position(self, offset: int) -> Position:
-        starts = self._line_starts
-        if starts is None:
-            lengths = map((1).__add__, map(len, self.raw.split(b"\n")))
-            starts = self._line_starts = array("q", [0, *itertools.accumulate(lengths)])
-        line = bisect.bisect_right(starts, offset)
-        line_start = starts[line - 1]
+        """The line and column of ``offset``: the line breaks before it, counted from the
+        start of its block of the file (how many each block begins after is counted once)."""
+        raw = self.raw
+        lines = self._lines_before
+        if lines is None:
+            lines = self._lines_before = array(
+                "q",
+                itertools.accumulate(
+                    (
+                        raw.count(b"\n", start, start + _BLOCK)
+                        for start in range(0, len(raw), _BLOCK)
+                    ),
+                    initial=0,
+                ),
+            )
+        block = offset // _BLOCK
+        line = lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
+        line_start = raw.rfind(b"\n", 0, offset) + 1
         if self.ascii:
             return Position(line, offset - line_start + 1)
-        return Position(line, len(self.raw[line_start:offset].decode()) + 1)
+        return Position(line, len(raw[line_start:offset].decode()) + 1)
+
+
+_BLOCK = 1024
+"""The size of the blocks of a file whose line breaks _FilePositions counts once."""
 
 
 class RymlSourceMap(SourceMap):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from socialgov.errors import SocialgovError
-from socialgov.findings import Finding
+from socialgov.findings import EntityRef, Finding
 from socialgov.loader import Path_
-from socialgov.model import Model
+from socialgov.model import Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
 
 
@@ -20,6 +20,14 @@ class RuleCrashed(Exception):
 
 
 def to_finding(info: RuleInfo, violation: Violation) -> Finding:
+    return _to_finding(info, violation, {})
+
+
+def _to_finding(
+    info: RuleInfo, violation: Violation, refs: dict[int, tuple[Entity, EntityRef]]
+) -> Finding:
+    """:func:`to_finding`; ``refs`` keeps the EntityRef made for each entity (by id, with the
+    entity, so that the id stays its own), for the next findings naming it among ``related``."""
     entity = violation.entity
     pos = entity.locate(violation.field)
     key = violation.key
@@ -27,6 +35,15 @@ def to_finding(info: RuleInfo, violation: Violation) -> Finding:
         key = "/".join(map(str, violation.field)) or ",".join(
             f"{r.kind}/{r.id}" for r in violation.related
         )
+    related: tuple[EntityRef, ...] = ()
+    if violation.related:
+        named = []
+        for other in violation.related:
+            known = refs.get(id(other))
+            if known is None or known[0] is not other:
+                known = refs[id(other)] = (other, other.ref)
+            named.append(known[1])
+        related = tuple(named)
     return Finding(
         code=info.code,
         name=info.name,
@@ -36,7 +53,7 @@ def to_finding(info: RuleInfo, violation: Violation) -> Finding:
         line=pos.line,
         column=pos.column,
         entity=entity.ref,
-        related=tuple(r.ref for r in violation.related),
+        related=related,
         key=key,
     )
 
@@ -52,11 +69,12 @@ def located_findings(
     """:func:`run_rules`, each finding with the path of the node it points at inside its entity
     (what socialgov.incremental needs to point at it again after the entity moves)."""
     findings: list[tuple[Finding, Path_]] = []
+    refs: dict[int, tuple[Entity, EntityRef]] = {}
     for info in rules:
         if info.check is None:
             continue
         try:
-            findings.extend((to_finding(info, v), v.field) for v in info.check(model, ctx))
+            findings.extend((_to_finding(info, v, refs), v.field) for v in info.check(model, ctx))
         except SocialgovError:
             raise  # says itself what to fix (a pattern too slow to match): exit 2, not a crash
         except Exception as error:

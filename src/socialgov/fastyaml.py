@@ -5,8 +5,8 @@ about as slow as PyYAML. Most files of a policy repository are plain block YAML:
 lists, plain and quoted scalars, nothing else. For those, rapidyaml (PyPI ``rapidyaml``) parses
 the text and writes it out as JSON in C++, and ``json.loads`` builds the data in C: about ten
 times faster. Source positions are not built at all: ``RymlSourceMap`` works out where a node
-was written only when a finding asks (``locate``), from rapidyaml's tree, whose strings point
-into the file's bytes.
+was written only when a finding asks (``locate``), from rapidyaml's tree, kept from the parse,
+whose strings point into (a copy of) the file's bytes.
 
 The fast path answers only when it is certain to give exactly what loader.parse_text gives:
 the same data (types included), node count and source positions, and no finding. Anything else

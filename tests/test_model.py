@@ -414,9 +414,13 @@ def test_typed_fields_match_the_straightforward_ones_whatever_the_values(kind: s
             "e", data, model_module._new_source(source.document, ())
         )
 
+    def arguments(data: dict[str, Any]) -> Any:
+        return cls(id="e", data=data, source=source, **model_module._fields(kind, data))
+
     for key in keys:
         for value in ODD_FIELD_VALUES:
             data = {**DEFAULTS.get(kind, {}), "id": "e", key: value}
+            assert make(arguments, data) == make(reference, data), (kind, key, value)
             built = make(fast, data)
             assert built == make(reference, data), (kind, key, value)
             if not isinstance(built, tuple):  # every slot set, with the reference's values

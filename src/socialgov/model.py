@@ -545,6 +545,23 @@ FIELDS: dict[str, FieldTable] = {
 }
 
 
+def _fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed constructor arguments from validated data (bad values already removed): only the
+    fields written in ``data``; the others keep their defaults. (``_BUILDERS`` build the whole
+    entity the same way; this gives the arguments, for ``dataclasses.replace``.)"""
+    table = FIELDS[kind]
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in table:
+            continue
+        convert = table[key]
+        if convert is not None:
+            fields[key] = convert(value)
+        elif isinstance(value, str):
+            fields[key] = value
+    return fields
+
+
 _UNSET: Any = object()
 Builder = Callable[[str, Mapping[str, Any], Source], Entity]
 

@@ -221,3 +221,49 @@ def test_the_command_line_reuses_except_for_sarif(
     assert main([*args, "--format", "sarif"]) == 1
     assert '"relatedLocations"' in capsys.readouterr().out
     assert calls == [True]  # SARIF needs the model
+
+
+def _looked_at(root: Path) -> Any:
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    return config, lint_module._run_inputs(config, (), None)
+
+
+def test_hashing_reads_only_files_whose_stamp_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+    import time
+
+    from socialgov import runcache
+
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    config, looked = _looked_at(root)
+    known = looked.hashed(config)
+    assert known is not None and len(known.hashes) == len(known.files)
+    # a stored hash that no longer matches its file shows whether the file was read again
+    stale = dataclasses.replace(known, hashes=(b"stale", *known.hashes[1:]))
+    read: list[str] = []
+    real = runcache.read_bounded
+
+    def reading(path: Path, limit: int) -> bytes:
+        read.append(path.relative_to(root).as_posix())
+        return real(path, limit)
+
+    monkeypatch.setattr(runcache, "read_bounded", reading)
+    # just hashed: every file is within the racy window, so all are read again
+    again = looked.hashed(config, stale)
+    assert again is not None and again.hashes == known.hashes
+    assert len(read) == len(known.files)
+    # hashed long after the files were written: unchanged stamps keep their hash, unread
+    read.clear()
+    settled = dataclasses.replace(stale, hashed_at=time.time_ns() + 10**10)
+    assert looked.hashed(config, settled).hashes == stale.hashes
+    assert read == []
+    # ... and a file whose stamp changed is read
+    edited = root / known.files[1]
+    edited.write_bytes(edited.read_bytes() + b"# edited\n")
+    _, looked = _looked_at(root)
+    after = looked.hashed(config, settled)
+    assert read == [known.files[1]]
+    assert after.hashes[1] != known.hashes[1] and after.hashes[2:] == known.hashes[2:]

@@ -162,13 +162,11 @@ written again rather than what changed."""
 
 @dataclass(frozen=True)
 class StateDelta:
-    """How the state changed since the last full run (``base``, its key): the files' hashes,
-    and the findings and waivers of the files that changed since."""
+    """How the state changed since the last full run (``base``, its key): the inputs of the
+    run that wrote it, and the findings and waivers of the files that changed since."""
 
     base: bytes
-    key: bytes
-    """The key of the run that wrote it."""
-    hashes: tuple[bytes, ...]
+    inputs: RunInputs
     found: Mapping[str, tuple[tuple[Finding, Path_ | None], ...]]
     waivered: Mapping[EntityRef, Waivered]
     total_bytes: int
@@ -181,7 +179,7 @@ class StateDelta:
             found.extend(entries)
         return replace(
             state,
-            hashes=self.hashes,
+            hashes=self.inputs.hashes,
             found=tuple(found),
             waivered={**state.waivered, **self.waivered},
             total_bytes=self.total_bytes,
@@ -189,7 +187,7 @@ class StateDelta:
         )
 
 
-def delta_of(base: bytes, key: bytes, state: LintState, paths: Iterable[str]) -> StateDelta:
+def delta_of(base: bytes, inputs: RunInputs, state: LintState, paths: Iterable[str]) -> StateDelta:
     """What ``state`` holds for ``paths`` (the files changed since the full run ``base``)."""
     wanted = set(paths)
     found: dict[str, list[tuple[Finding, Path_ | None]]] = {path: [] for path in wanted}
@@ -199,8 +197,7 @@ def delta_of(base: bytes, key: bytes, state: LintState, paths: Iterable[str]) ->
             entries.append(entry)
     return StateDelta(
         base=base,
-        key=key,
-        hashes=state.hashes,
+        inputs=inputs,
         found={path: tuple(entries) for path, entries in found.items()},
         waivered={ref: w for ref, w in state.waivered.items() if w.path in wanted},
         total_bytes=state.total_bytes,

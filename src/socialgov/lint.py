@@ -217,8 +217,17 @@ def lint(
     from socialgov.runcache import RunCache, load_result
 
     run_cache = RunCache(config)
-    inputs = _run_inputs(config, plugins, new_since)
-    stored = run_cache.load(inputs.setup) if reuse and inputs is not None else None
+    looked_at = _run_inputs(config, plugins, new_since)
+    stored = run_cache.load(looked_at.setup) if reuse and looked_at is not None else None
+    delta = None
+    if stored is not None:
+        from socialgov.incremental import StateDelta
+
+        delta = run_cache.load_delta(stored.inputs.setup)
+        if not isinstance(delta, StateDelta) or delta.base != stored.key:
+            delta = None
+    latest = delta.inputs if delta is not None else stored.inputs if stored is not None else None
+    inputs = looked_at.hashed(config, latest) if looked_at is not None else None
     result = state = None
     changed: set[str] = set()
     if stored is not None and inputs is not None:
@@ -226,11 +235,10 @@ def lint(
             reused = load_result(config, stored.result, installed)
             if reused is not None:
                 return reused
-        from socialgov.incremental import StateDelta, relint
+        from socialgov.incremental import relint
 
         state = stored.state
-        delta = run_cache.load_delta(inputs.setup)
-        if isinstance(delta, StateDelta) and delta.base == stored.key and state is not None:
+        if delta is not None and state is not None:
             state, changed = delta.applied(state), set(delta.found)
         with _collector_paused():
             outcome = relint(config, inputs, state, installed, new_since=new_since)
@@ -251,7 +259,7 @@ def lint(
     assert result is not None
     # Stored only when no input changed while the run read them.
     if inputs is not None:
-        later = _run_inputs(config, plugins, new_since, hash_files=False)
+        later = _run_inputs(config, plugins, new_since)
         if later is not None and inputs.unchanged(later):
             _remember(run_cache, inputs, result, state, None if full else stored, changed)
     return result
@@ -271,9 +279,9 @@ def _remember(
     from socialgov.runcache import StoredRun, result_payload
 
     if base is not None and state is not None and len(changed) <= MAX_DELTA_FILES:
-        run_cache.store_delta(inputs.setup, delta_of(base.key, inputs.key, state, changed))
+        run_cache.store_delta(inputs.setup, delta_of(base.key, inputs, state, changed))
     else:
-        run_cache.store(inputs.setup, StoredRun(inputs.key, result_payload(result), state))
+        run_cache.store(inputs.setup, StoredRun(inputs, result_payload(result), state))
 
 
 @contextlib.contextmanager
@@ -294,18 +302,15 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run_inputs(
-    config: Config,
-    plugins: tuple[RuleInfo, ...],
-    new_since: str | None,
-    *,
-    hash_files: bool = True,
+    config: Config, plugins: tuple[RuleInfo, ...], new_since: str | None
 ) -> RunInputs | None:
+    """What the run depends on, its files looked at but not yet hashed."""
     from socialgov.runcache import run_inputs
 
     files, discovered = _discover(config)
     if len(files) > config.limits["max_files"]:
         return None
-    return run_inputs(config, files, discovered, plugins, new_since, hash_files=hash_files)
+    return run_inputs(config, files, discovered, plugins, new_since)
 
 
 def _evaluate(

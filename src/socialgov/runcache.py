@@ -36,7 +36,7 @@ import hmac
 import os
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,29 +122,41 @@ class RunCache:
 
 @dataclass(frozen=True)
 class StoredRun:
-    """What the cache keeps of a run: the key of its inputs, what the reporters show
+    """What the cache keeps of a run: its inputs (hashes and stamps), what the reporters show
     (:func:`result_payload`) and, when it can be kept, the state for incremental lint."""
 
-    key: bytes
+    inputs: RunInputs
     result: dict[str, Any]
     state: Any = None
+
+    @property
+    def key(self) -> bytes:
+        return self.inputs.key
+
+
+Stamp = tuple[int, int, int, int]
+"""A file's size, modification and change times (nanoseconds) and inode."""
+
+RACY_NS = 2_000_000_000
+"""A file whose stamp is this close to when it was hashed may have changed in the same clock
+tick (FAT counts in 2 s steps): it is hashed again, as git does with "racily clean" files."""
 
 
 @dataclass(frozen=True)
 class RunInputs:
     """What a full lint depends on: ``setup`` digests everything but the files' bytes (the
     configuration, socialgov, plugins, baseline, the --new-since commit, the file list and what
-    discovery found); ``hashes`` holds each file's SHA-256, in the order of ``files``."""
+    discovery found); ``hashes`` holds each file's SHA-256, in the order of ``files``, and
+    ``stamps`` what the file system said of each when it was hashed (at ``hashed_at``)."""
 
     setup: bytes
     files: tuple[str, ...]
-    hashes: tuple[bytes, ...]
-    stamps: tuple[tuple[int, int, int], ...] = ()
-    """Each file's size, modification time and inode when it was hashed."""
+    stamps: tuple[Stamp, ...]
+    hashes: tuple[bytes, ...] = ()
+    hashed_at: int = 0
 
     def unchanged(self, later: RunInputs) -> bool:
-        """Whether ``later`` (made with ``hash_files=False``) finds the same setup, the same
-        files and each file untouched since this was made."""
+        """Whether ``later`` finds the same setup, the same files and each file untouched."""
         return (self.setup, self.files, self.stamps) == (later.setup, later.files, later.stamps)
 
     @property
@@ -155,6 +167,37 @@ class RunInputs:
             digest.update(relpath.encode("utf-8") + b"\0" + file_hash)
         return digest.digest()
 
+    def hashed(self, config: Config, known: RunInputs | None = None) -> RunInputs | None:
+        """These inputs with every file's hash; None when a file cannot be read (the normal
+        path then reports it). A file whose stamp is the one ``known`` (an earlier run's
+        inputs) recorded, and older than that run by :data:`RACY_NS`, keeps ``known``'s hash
+        without being read again."""
+        import time
+
+        started = time.time_ns()
+        reusable: dict[str, tuple[Stamp, bytes]] = {}
+        if known is not None and known.hashes:
+            before = known.hashed_at - RACY_NS
+            reusable = {
+                relpath: (stamp, file_hash)
+                for relpath, stamp, file_hash in zip(
+                    known.files, known.stamps, known.hashes, strict=True
+                )
+                if stamp[1] < before and stamp[2] < before
+            }
+        limit = config.limits["max_file_bytes"]
+        hashes = []
+        for relpath, stamp in zip(self.files, self.stamps, strict=True):
+            kept = reusable.get(relpath)
+            if kept is not None and kept[0] == stamp:
+                hashes.append(kept[1])
+                continue
+            try:
+                hashes.append(hashlib.sha256(read_bounded(config.root / relpath, limit)).digest())
+            except Exception:  # unreadable or too big: the normal path says so
+                return None
+        return replace(self, hashes=tuple(hashes), hashed_at=started)
+
 
 def run_inputs(
     config: Config,
@@ -162,11 +205,10 @@ def run_inputs(
     discovered: Sequence[Finding],
     rules: Sequence[RuleInfo],
     new_since: str | None,
-    *,
-    hash_files: bool = True,
 ) -> RunInputs | None:
-    """What a full lint depends on; None when some input cannot be read (the normal path then
-    reports it). Without ``hash_files``, the files are only looked at (:meth:`unchanged`)."""
+    """What a full lint depends on, the files looked at but not read (see
+    :meth:`RunInputs.hashed`); None when some input cannot be read (the normal path then
+    reports it)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -190,19 +232,14 @@ def run_inputs(
             return None
         add(commit)
     add(len(files), *files, *(finding_row(f) for f in discovered))
-    limit = config.limits["max_file_bytes"]
-    hashes = []
     stamps = []
     for relpath in files:
-        path = config.root / relpath
         try:
-            info = path.stat()
-            if hash_files:
-                hashes.append(hashlib.sha256(read_bounded(path, limit)).digest())
-        except Exception:  # unreadable or too big: the normal path says so
+            info = (config.root / relpath).stat()
+        except OSError:  # gone or unreadable: the normal path says so
             return None
-        stamps.append((info.st_size, info.st_mtime_ns, info.st_ino))
-    return RunInputs(digest.digest(), tuple(files), tuple(hashes), tuple(stamps))
+        stamps.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return RunInputs(digest.digest(), tuple(files), tuple(stamps))
 
 
 def _package_digest() -> bytes:

@@ -22,7 +22,7 @@ from socialgov.cache import CACHE_DIR
 from socialgov.config import load_config
 from socialgov.findings import EntityRef, Position
 from socialgov.incremental import Waivered, WaiverIndex, same
-from socialgov.lint import LintResult
+from socialgov.lint import LintResult, lint
 from socialgov.model import Waiver
 from socialgov.runcache import ENTRY, RunCache
 from test_cache import generated
@@ -357,3 +357,42 @@ def test_only_the_edited_entity_is_schema_checked_again(
     # socialgov.yaml (no id), then the renamed account alone of its file's fifteen entities
     assert checked == [None, "ig-acmecorp"]
     assert everything(result) == everything(plain(acme))
+
+
+# ----------------------------------------------------------------------------- PATHS mode
+
+PATHS = [
+    ["accounts/brand-marketing.yaml"],
+    ["accounts/corp-comms.yaml"],
+    ["policies/service-sla.yaml", "people/staff.yaml"],
+    ["accounts/retail.yaml", "accounts/brand-marketing.yaml"],
+    ["not-in-the-repository.yaml"],
+]
+
+
+@pytest.mark.parametrize("paths", PATHS, ids=lambda p: "+".join(Path(x).stem for x in p))
+def test_paths_mode_starts_from_the_state_and_reports_what_a_full_run_does(
+    acme: Path, spy: Spy, paths: list[str]
+) -> None:
+    config = load_config(acme).with_overrides(as_of=AS_OF)
+    wanted = [str(acme / p) for p in paths]
+    run(acme)
+    for change in (None, rename, let_go_quiet):
+        if change is not None:
+            change(acme)
+        result = lint(config, wanted, cache=True, reuse=True)
+        assert everything(result) == everything(lint(config, wanted))
+        assert result.model is None and spy.last()
+        assert bool(result.findings) is (paths != ["not-in-the-repository.yaml"])
+
+
+def test_paths_mode_after_a_full_paths_run_keeps_the_state_not_the_result(
+    acme: Path, spy: Spy
+) -> None:
+    config = load_config(acme).with_overrides(as_of=AS_OF)
+    wanted = [str(acme / "accounts" / "retail.yaml")]
+    first = lint(config, wanted, cache=True, reuse=True)  # nothing stored yet: the full run
+    assert first.model is not None and spy.outcomes == []
+    whole = run(acme)  # the stored result was only retail.yaml's: found from the state
+    assert spy.outcomes == [True]
+    assert everything(whole) == everything(plain(acme))

@@ -229,6 +229,7 @@ def relint(
     installed: Sequence[RuleInfo],
     *,
     new_since: str | None,
+    paths: Sequence[str] | None = None,
 ) -> tuple[LintResult, LintState, list[str]] | None:
     """The result of a full run, found from the state the last run with the same setup left,
     with the new state and the files that changed; None when the full run must be made (see
@@ -250,6 +251,11 @@ def relint(
             if change is None:
                 return None
             changes.append(change)
+        written = None
+        if paths is not None:
+            written = _written(config, paths, state, inputs, changes, parse_cache)
+            if written is None:
+                return None
     finally:
         parse_cache.close()
     total_bytes = state.total_bytes + sum(change.grown[0] for change in changes)
@@ -257,7 +263,7 @@ def relint(
     limits = config.limits
     if total_bytes > limits["max_total_bytes"] or total_nodes > limits["max_total_nodes"]:
         return None  # the full run says which limit, and what to do
-    outcome = _relint(config, state, changes, installed, new_since)
+    outcome = _relint(config, state, changes, installed, new_since, paths, written)
     if outcome is None:
         return None
     result, found, waivered = outcome
@@ -345,6 +351,8 @@ def _relint(
     changes: list[_Change],
     installed: Sequence[RuleInfo],
     new_since: str | None,
+    paths: Sequence[str] | None,
+    written: Model | None,
 ) -> tuple[LintResult, tuple[tuple[Finding, Path_ | None], ...], dict[EntityRef, Waivered]] | None:
     from socialgov.lint import finish
     from socialgov.runcache import rule_from_row
@@ -392,12 +400,43 @@ def _relint(
         selected,
         selected,
         WaiverIndex(waivered),
-        paths=None,
+        paths=paths,
         new_since=new_since,
         files=len(state.files),
         entities=state.entities,
+        written=written,
     )
     return result, tuple(found), waivered
+
+
+def _written(
+    config: Config,
+    paths: Sequence[str],
+    state: LintState,
+    inputs: RunInputs,
+    changes: list[_Change],
+    parse_cache: ParseCache,
+) -> Model | None:
+    """The entities written in the files PATHS names, indexed like the model (what PATHS mode
+    asks of it: where a finding's entity and related entities are written); None when a file's
+    parse is no longer in the cache."""
+    from socialgov.lint import relative_paths
+
+    wanted = relative_paths(config.root, paths)
+    models = {change.path: change.model for change in changes}
+    entities: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}
+    for path, known_as in zip(inputs.files, inputs.hashes, strict=True):
+        if path not in wanted:
+            continue
+        model = models.get(path)
+        if model is None:
+            parsed = parse_cache.version(path, known_as)
+            if parsed is None:
+                return None
+            model = build_model(parsed.documents, config.strategy)[0]
+        for kind, of_kind in model.entities.items():
+            entities[kind].update(of_kind)
+    return Model(entities=entities, strategy=config.strategy)
 
 
 def _shows(

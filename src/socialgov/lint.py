@@ -202,14 +202,14 @@ def lint(
     ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
     revision) hides the findings the repository already had at that revision. ``cache`` reuses
     the files parsed by earlier runs (.socialgov_cache/); the findings are the same. With
-    ``cache`` and ``reuse`` too, a whole-repository run whose every input is unchanged since the
-    last one returns that run's result (socialgov.runcache), and one where a few files changed
-    starts from it (socialgov.incremental): the same findings, but no model (``model`` is None)
-    and the repository's own Rules in ``rules`` without their check.
+    ``cache`` and ``reuse`` too, a run whose every input is unchanged since the last one
+    returns that run's result (socialgov.runcache), and one where a few files changed, or one
+    with PATHS, starts from it (socialgov.incremental): the same findings, but no model
+    (``model`` is None) and the repository's own Rules in ``rules`` without their check.
     """
     plugins = installed_rules(config.root)
     installed = (*builtin_rules(), *plugins)
-    if not (cache and paths is None):
+    if not cache:
         with _collector_paused():
             return _finish_full(
                 config, _evaluate(config, installed, progress, cache=cache), paths, new_since
@@ -231,7 +231,7 @@ def lint(
     result = state = None
     changed: set[str] = set()
     if stored is not None and inputs is not None:
-        if stored.key == inputs.key:
+        if paths is None and stored.key == inputs.key and stored.result is not None:
             reused = load_result(config, stored.result, installed)
             if reused is not None:
                 return reused
@@ -241,7 +241,7 @@ def lint(
         if delta is not None and state is not None:
             state, changed = delta.applied(state), set(delta.found)
         with _collector_paused():
-            outcome = relint(config, inputs, state, installed, new_since=new_since)
+            outcome = relint(config, inputs, state, installed, new_since=new_since, paths=paths)
         if outcome is None:
             state = None
         else:
@@ -251,7 +251,7 @@ def lint(
     if full:
         with _collector_paused():
             evaluation = _evaluate(config, installed, progress, cache=True)
-            result = _finish_full(config, evaluation, None, new_since)
+            result = _finish_full(config, evaluation, paths, new_since)
         if inputs is not None:
             from socialgov.incremental import state_of
 
@@ -261,7 +261,8 @@ def lint(
     if inputs is not None:
         later = _run_inputs(config, plugins, new_since)
         if later is not None and inputs.unchanged(later):
-            _remember(run_cache, inputs, result, state, None if full else stored, changed)
+            base = None if full else stored
+            _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
     return result
 
 
@@ -272,16 +273,20 @@ def _remember(
     state: LintState | None,
     base: StoredRun | None,
     changed: set[str],
+    *,
+    whole: bool,
 ) -> None:
     """Store a run: a full one whole; an incremental one as what changed since the stored full
-    run (``base``), unless that has grown too big."""
+    run (``base``), unless that has grown too big. The result of a PATHS run reports only some
+    files: it is not kept (the state is, and serves the next run)."""
     from socialgov.incremental import MAX_DELTA_FILES, delta_of
     from socialgov.runcache import StoredRun, result_payload
 
     if base is not None and state is not None and len(changed) <= MAX_DELTA_FILES:
         run_cache.store_delta(inputs.setup, delta_of(base.key, inputs, state, changed))
     else:
-        run_cache.store(inputs.setup, StoredRun(inputs, result_payload(result), state))
+        payload = result_payload(result) if whole else None
+        run_cache.store(inputs.setup, StoredRun(inputs, payload, state))
 
 
 @contextlib.contextmanager
@@ -370,10 +375,12 @@ def finish(
     files: int,
     entities: int,
     model: Model | None = None,
+    written: Model | None = None,
 ) -> LintResult:
     """The result of a run from what its selected rules found: configured severities, waivers
-    (from the entities ``waivers`` finds), PATHS (which needs the model), baseline and
-    ``--new-since`` applied, sorted by file and position."""
+    (from the entities ``waivers`` finds), PATHS (which needs to know where entities are
+    written: ``written``, else the model), baseline and ``--new-since`` applied, sorted by file
+    and position."""
     findings = apply_severity(findings, config.severity, rules)
     outcome = apply_waivers(findings, waivers, config.as_of)
     reported, suppressed = outcome.reported, outcome.suppressed
@@ -383,12 +390,13 @@ def finish(
         else []
     )
     if paths is not None:
-        if model is None:
-            raise ValueError("reporting only some paths needs the model")
+        where = written or model
+        if where is None:
+            raise ValueError("reporting only some paths needs to know where entities are written")
         wanted = relative_paths(config.root, paths)
-        reported = in_paths(reported, wanted, model)
-        suppressed = in_paths(suppressed, wanted, model)
-        unused = in_paths(unused, wanted, model)
+        reported = in_paths(reported, wanted, where)
+        suppressed = in_paths(suppressed, wanted, where)
+        unused = in_paths(unused, wanted, where)
     reported = sorted(set(reported), key=Finding.sort_key)
     baselined: list[Finding] = []
     if config.baseline is not None:

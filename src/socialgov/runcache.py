@@ -126,7 +126,8 @@ class StoredRun:
     (:func:`result_payload`) and, when it can be kept, the state for incremental lint."""
 
     inputs: RunInputs
-    result: dict[str, Any]
+    result: dict[str, Any] | None
+    """None after a PATHS run, which reported only some files."""
     state: Any = None
 
     @property

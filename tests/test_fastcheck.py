@@ -361,6 +361,10 @@ def test_plain_uris_accepted_at_once_are_uris_by_rfc3987s_whole_rule() -> None:
     for _ in range(20_000):
         head = rng.choice(["https://", "http://", "x+y://", "", "1a://", "a:/"])
         values.append(head + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))))
+    for url in ("https://www.threads.net/@acme", "http://a.b/c:d@e!$&'()*+,;=/f", "x://"):
+        assert fastcheck._PLAIN_URI.fullmatch(url), url  # taken at once
+    for url in ("https://a.b:8080/", "https://u@a.b/", "https://a.b/?q", "https://a.b/#f"):
+        assert not fastcheck._PLAIN_URI.fullmatch(url), url  # left to rfc3987
     plain = [v for v in values if fastcheck._PLAIN_URI.fullmatch(v)]
     assert len(plain) > 1_000 and len(values) - len(plain) > 1_000
     for value in values:

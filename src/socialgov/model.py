@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from socialgov.findings import EntityRef, Finding, Position, Severity
 from socialgov.loader import Document, Path_, SourceMap
@@ -423,9 +424,14 @@ def _waivers(value: Any) -> tuple[Waiver, ...]:
 
 
 def _policy_refs(value: Any) -> tuple[PolicyRef, ...]:
-    return tuple(
-        PolicyRef.parse(ref, i) for i, ref in enumerate(value or []) if isinstance(ref, str)
-    )
+    return tuple(_policy_ref(ref, i) for i, ref in enumerate(value or []) if isinstance(ref, str))
+
+
+@functools.lru_cache(maxsize=4096)
+def _policy_ref(text: str, index: int) -> PolicyRef:
+    """``PolicyRef.parse``, made once for each text and index: channels adopt the same few
+    policies, and a PolicyRef is immutable, so they share it."""
+    return PolicyRef.parse(text, index)
 
 
 def _handoffs(value: Any) -> tuple[Handoff, ...]:
@@ -644,8 +650,9 @@ _source_new = object.__new__
 _set_document, _set_base = _setter(Source, "document"), _setter(Source, "base")
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A mapping that may be an entity: its kind, data, document and path inside it."""
+
     kind: str
     data: Mapping[str, Any]
     document: Document

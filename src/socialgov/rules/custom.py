@@ -444,7 +444,10 @@ class CompiledRule:
     def _violation(self, outcome: Outcome, model: Model) -> Violation:
         entity = outcome.entity
         if self.template is not None:
-            message = self.template.render(lambda name: self._lookup(name, outcome, model))
+            special = self._special(outcome)  # once per message, not once per placeholder
+            message = self.template.render(
+                lambda name: special[name] if name in special else resolve(entity, name, model)
+            )
         else:
             message = f"{entity.kind} {entity.id}: {outcome.default}"
             if self.description:
@@ -458,8 +461,9 @@ class CompiledRule:
             key=f"{outcome.key}{group}",
         )
 
-    def _lookup(self, name: str, outcome: Outcome, model: Model) -> Any:
-        special: dict[str, Any] = {
+    def _special(self, outcome: Outcome) -> dict[str, Any]:
+        """The values of a message's special names (SPECIAL_NAMES) for ``outcome``."""
+        return {
             "id": outcome.entity.id,
             "kind": outcome.entity.kind,
             "value": outcome.value,
@@ -469,9 +473,6 @@ class CompiledRule:
             "rule": self.id,
             "code": self.code,
         }
-        if name in special:
-            return special[name]
-        return resolve(outcome.entity, name, model)
 
     def reads(self) -> Reads:
         """What this Rule reads, from its selector, group_by, assertions and message.

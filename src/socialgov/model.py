@@ -390,11 +390,17 @@ def _str(value: Any) -> str | None:
 
 
 def _strs(value: Any) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+    if not isinstance(value, list):
+        return ()
+    for item in value:  # the usual list of texts is taken whole, without a generator
+        if not isinstance(item, str):
+            return tuple(v for v in value if isinstance(v, str))
+    return tuple(value)
 
 
 def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    # A dict is told at once, before the slower check against Mapping.
+    return value if isinstance(value, dict) or isinstance(value, Mapping) else {}
 
 
 def _as_written(value: Any) -> Any:
@@ -424,7 +430,11 @@ def _waivers(value: Any) -> tuple[Waiver, ...]:
 
 
 def _policy_refs(value: Any) -> tuple[PolicyRef, ...]:
-    return tuple(_policy_ref(ref, i) for i, ref in enumerate(value or []) if isinstance(ref, str))
+    refs = []
+    for i, ref in enumerate(value or []):
+        if isinstance(ref, str):
+            refs.append(_policy_ref(ref, i))
+    return tuple(refs)
 
 
 @functools.lru_cache(maxsize=4096)

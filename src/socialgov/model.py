@@ -400,7 +400,7 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 def _map(value: Any) -> Mapping[str, Any]:
     # A dict is told at once, before the slower check against Mapping.
-    return value if isinstance(value, dict) or isinstance(value, Mapping) else {}
+    return value if isinstance(value, (dict, Mapping)) else {}
 
 
 def _as_written(value: Any) -> Any:

@@ -91,3 +91,67 @@ def test_overrides_replace_only_what_was_given(tmp_path: Path) -> None:
 def test_split_codes() -> None:
     assert split_codes(("SG1,SG2", "no-playbook")) == ("SG1", "SG2", "no-playbook")
     assert split_codes(()) is None
+
+
+# ----------------------------------------------------------------------------- validity memo
+
+
+def _counting_validation(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    from socialgov import schema
+
+    calls: list[object] = []
+    real = schema.validate_config
+
+    def counting(data: object) -> list[schema.SchemaError]:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(schema, "validate_config", counting)
+    return calls
+
+
+def test_with_the_cache_an_unchanged_valid_config_is_checked_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_validation(monkeypatch)
+    (tmp_path / "socialgov.yaml").write_text("organisation: Acme\nfail_on: warning\n")
+    first = load_config(tmp_path, cache=True)
+    again = load_config(tmp_path, cache=True)
+    assert first == again and len(calls) == 1
+    load_config(tmp_path)  # without the cache: always checked
+    assert len(calls) == 2
+    (tmp_path / "socialgov.yaml").write_text("organisation: Acme\nfail_on: error\n")
+    assert load_config(tmp_path, cache=True).fail_on == "error"
+    assert len(calls) == 3  # another configuration: checked again
+
+
+def test_an_invalid_config_is_never_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_validation(monkeypatch)
+    (tmp_path / "socialgov.yaml").write_text("organisation: Acme\nfail_on: sometimes\n")
+    for _ in range(2):
+        with pytest.raises(SocialgovError, match="fail_on"):
+            load_config(tmp_path, cache=True)
+    assert len(calls) == 2
+
+
+def test_a_tampered_memo_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from socialgov.cache import CACHE_DIR, CONFIG_ENTRY
+
+    calls = _counting_validation(monkeypatch)
+    (tmp_path / "socialgov.yaml").write_text("organisation: Acme\n")
+    load_config(tmp_path, cache=True)
+    entry = tmp_path / CACHE_DIR / CONFIG_ENTRY
+    entry.write_bytes(entry.read_bytes()[:-1] + b"X")
+    load_config(tmp_path, cache=True)
+    assert len(calls) == 2
+
+
+def test_types_are_told_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``max_files: 10`` passes; ``max_files: '10'`` must not pass on the strength of it."""
+    (tmp_path / "socialgov.yaml").write_text("limits: {max_files: 10}\n")
+    load_config(tmp_path, cache=True)
+    (tmp_path / "socialgov.yaml").write_text("limits: {max_files: '10'}\n")
+    with pytest.raises(SocialgovError, match="max_files"):
+        load_config(tmp_path, cache=True)

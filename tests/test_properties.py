@@ -273,6 +273,8 @@ OPTIONS = sorted(
         max_size=6,
     )
 )
+@example(argv=["fix", "\x00"])  # click's own path check crashed on a NUL character
+@example(argv=["lint", "--output", "a\x00b"])
 def test_random_command_lines_never_crash(
     argv: list[str],
     tmp_path: Path,

@@ -235,6 +235,48 @@ class ParseCache:
             self._writable = False  # read-only checkout or full disk: run without the cache
 
 
+CONFIG_ENTRY = "config-valid"
+"""The one configuration (as read) known to pass its schema, so that a run whose socialgov.yaml
+did not change need not import jsonschema to check it again."""
+
+
+def _config_header(data: Any) -> bytes:
+    """What a configuration's validity depends on: socialgov's version, the schemas, and the
+    data as read (its repr keeps types apart: ``1``, ``'1'`` and ``true`` differ)."""
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for path in schema.schema_files().values():
+        digest.update(path.read_bytes())
+    digest.update(repr(data).encode("utf-8"))
+    return digest.digest()
+
+
+def _config_signer(header: bytes) -> hmac.HMAC | None:
+    key = signing_key()
+    if key is None:
+        return None
+    signer = hmac.new(key, digestmod=hashlib.sha256)
+    signer.update(f"{CONFIG_ENTRY}\0".encode() + header)
+    return signer
+
+
+def config_known_valid(root: Path, data: Any) -> bool:
+    """Whether this configuration passed its schema in an earlier run (signed, as every entry)."""
+    header = _config_header(data)
+    signer = _config_signer(header)
+    entry = root / CACHE_DIR / CONFIG_ENTRY
+    return signer is not None and read_signed(entry, header, signer) == b"valid"
+
+
+def remember_valid_config(root: Path, data: Any) -> None:
+    """Record that this configuration passed its schema; silent when the cache cannot be
+    written."""
+    header = _config_header(data)
+    signer = _config_signer(header)
+    if signer is not None:
+        base = root / CACHE_DIR
+        write_signed(base, base, base / CONFIG_ENTRY, header, signer, b"valid")
+
+
 def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
     """The payload of a signed entry, or None when it is missing, is not a regular file, stands
     for something other than ``header``, or its signature does not hold."""

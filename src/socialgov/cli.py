@@ -34,14 +34,14 @@ def repository_options(func: F) -> F:
     options = [
         click.option(
             "--root",
-            type=click.Path(path_type=Path),
+            type=PathArgument(path_type=Path),
             help="The policy repository's folder (default: the nearest folder upward holding "
             "socialgov.yaml).",
         ),
         click.option(
             "--config",
             "config_path",
-            type=click.Path(path_type=Path),
+            type=PathArgument(path_type=Path),
             help="The configuration file (default: ROOT/socialgov.yaml).",
         ),
         click.option(
@@ -59,6 +59,16 @@ def repository_options(func: F) -> F:
     return func
 
 
+class PathArgument(click.Path):
+    """click.Path that refuses a NUL character with a usage error (click's own check would
+    crash on it: the operating system cannot take such a path)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail(f"{value!r} contains a NUL character, which no path can hold", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
@@ -69,13 +79,15 @@ no_cache_option = click.option(
 def load_settings(
     root: Path | None,
     config_path: Path | None,
+    *,
+    cache: bool = False,
     **overrides: Any,
 ) -> Any:
     """The configuration for this run: socialgov.yaml with the command line's overrides."""
     from socialgov.config import load_config, resolve_root
 
     resolved = resolve_root(root)
-    config = load_config(resolved, config_path)
+    config = load_config(resolved, config_path, cache=cache)
     return config.with_overrides(**overrides)
 
 
@@ -128,7 +140,7 @@ class ReportFormat(click.ParamType):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=PathArgument(path_type=str))
 @repository_options
 @click.option(
     "--format",
@@ -142,7 +154,7 @@ class ReportFormat(click.ParamType):
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path),
+    type=PathArgument(path_type=Path),
     help="Write the report (the --format given without a file) here instead of printing it.",
 )
 @click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SG2), names, ALL.")
@@ -160,13 +172,13 @@ class ReportFormat(click.ParamType):
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
 @click.option(
     "--baseline",
-    type=click.Path(path_type=Path),
+    type=PathArgument(path_type=Path),
     help="Report only findings not recorded in this baseline file (default: 'baseline' in "
     "socialgov.yaml).",
 )
 @click.option(
     "--write-baseline",
-    type=click.Path(path_type=Path),
+    type=PathArgument(path_type=Path),
     metavar="FILE",
     help="Record every current finding in FILE, so that later runs with --baseline FILE report "
     "only new ones.",
@@ -213,6 +225,7 @@ def lint(
     config = load_settings(
         root,
         config_path,
+        cache=not no_cache,
         as_of=as_of,
         select=split_codes(select),
         ignore=split_codes(ignore),
@@ -257,7 +270,7 @@ def lint(
     type=click.Choice(AUDIT_FORMATS),
     help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
 )
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--output", "-o", type=PathArgument(path_type=Path), help="Write the report here.")
 @no_cache_option
 def audit(
     root: Path | None,
@@ -289,7 +302,7 @@ def audit(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathArgument(path_type=Path, file_okay=False),
     help="Write every schema into this folder instead of printing.",
 )
 def schema(kind: str | None, output: Path | None) -> int:
@@ -314,7 +327,7 @@ def schema(kind: str | None, output: Path | None) -> int:
     show_default=True,
     help="Report format.",
 )
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--output", "-o", type=PathArgument(path_type=Path), help="Write the report here.")
 def test_command(
     root: Path | None,
     config_path: Path | None,
@@ -381,7 +394,7 @@ def _safe(message: str) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=PathArgument(path_type=str))
 @repository_options
 @click.option("--diff", is_flag=True, help="Show a unified diff of the fixes; write nothing.")
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that change meaning (review them).")
@@ -414,11 +427,11 @@ def import_group() -> None:
 
 
 @import_group.command("csv")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=PathArgument(path_type=Path, dir_okay=False))
 @click.option(
     "--out",
     required=True,
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PathArgument(path_type=Path, file_okay=False),
     help="The folder to write the Account YAML into (created when missing).",
 )
 @click.option(
@@ -450,7 +463,7 @@ def import_csv(
 
 
 @cli.command()
-@click.argument("directory", required=False, default=".", type=click.Path(path_type=Path))
+@click.argument("directory", required=False, default=".", type=PathArgument(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def init(directory: Path, force: bool, debug: bool) -> int:

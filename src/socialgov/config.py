@@ -78,8 +78,12 @@ def resolve_root(root: Path | None, cwd: Path | None = None) -> Path:
     return root.resolve()
 
 
-def load_config(root: Path, config_path: Path | None = None) -> Config:
-    """Read and validate socialgov.yaml (or ``config_path``); defaults when the root has none."""
+def load_config(root: Path, config_path: Path | None = None, *, cache: bool = False) -> Config:
+    """Read and validate socialgov.yaml (or ``config_path``); defaults when the root has none.
+
+    With ``cache``, a configuration that passed its schema before (socialgov.cache remembers
+    the last one, signed) is not checked again.
+    """
     path = config_path if config_path is not None else root / CONFIG_FILE
     if config_path is not None and not path.is_file():
         raise SocialgovError(f"--config {config_path}: no such file")
@@ -108,9 +112,16 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
             f"{'list' if isinstance(data, list) else 'single value'}"
         )
 
-    from socialgov.schema import validate_config
+    known = False
+    if cache:
+        from socialgov.cache import config_known_valid
 
-    errors = validate_config(data)
+        known = config_known_valid(root, data)
+    errors = [] if known else _schema_errors(data)
+    if not errors and cache and not known:
+        from socialgov.cache import remember_valid_config
+
+        remember_valid_config(root, data)
     if errors:
         error = errors[0]
         pos = parsed.documents[0].locate(error.path, key=error.at_key)
@@ -125,6 +136,12 @@ def load_config(root: Path, config_path: Path | None = None) -> Config:
             "root (--baseline on the command line may name any file)"
         )
     return _from_data(root, path, data)
+
+
+def _schema_errors(data: Any) -> list[Any]:
+    from socialgov.schema import validate_config
+
+    return validate_config(data)
 
 
 def _inside(root: Path, relpath: str) -> bool:

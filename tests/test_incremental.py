@@ -8,6 +8,7 @@ was found incrementally or by the full run as the module documents.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -396,3 +397,28 @@ def test_paths_mode_after_a_full_paths_run_keeps_the_state_not_the_result(
     whole = run(acme)  # the stored result was only retail.yaml's: found from the state
     assert spy.outcomes == [True]
     assert everything(whole) == everything(plain(acme))
+
+
+def test_edits_one_after_another_check_only_the_edited_entity_each_time(
+    acme: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an incremental run spares checking is recorded as valid for the next one."""
+    from socialgov import schema
+
+    run(acme)
+    checked: list[Any] = []
+    real = schema._check
+
+    def counting(file_name: str, data: Any) -> list[Any]:
+        checked.append(data.get("id") if isinstance(data, dict) else data)
+        return real(file_name, data)
+
+    monkeypatch.setattr(schema, "_check", counting)
+    for name in ("Acme, Instagram", "Acme on IG", "Acme, Instagram"):
+        text = (acme / "accounts" / "brand-marketing.yaml").read_text(encoding="utf-8")
+        edited = re.sub(r"name: Acme[ ,]+(on )?(Instagram|IG)\n", f"name: {name}\n", text, count=1)
+        (acme / "accounts" / "brand-marketing.yaml").write_text(edited, encoding="utf-8")
+        checked.clear()
+        run(acme)
+        assert checked == [None, "ig-acmecorp"]
+    assert spy.outcomes == [True, True, True]

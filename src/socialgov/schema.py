@@ -97,6 +97,8 @@ def trust_as(known: Any, value: Any) -> None:
     trusted = _known_valid.get(id(known))
     if trusted is not None and trusted[1] is known:
         _known_valid[id(value)] = (trusted[0], value)
+        if _seen_valid is not None:  # the parse cache records it as valid in turn
+            _seen_valid[id(value)] = (trusted[0], value)
 
 
 def record_valid() -> dict[int, tuple[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -88,6 +89,35 @@ def fingerprint(finding: Finding) -> str:
     )
     text = "\x1f".join((finding.code, where, finding.key))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def in_report_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Each distinct finding once, by file and position (:meth:`Finding.sort_key`), then by
+    every other field, so that the order never depends on the order they were found in."""
+    decorated = sorted((_report_order(f), index, f) for index, f in enumerate(findings))
+    result: list[Finding] = []
+    previous: object = None
+    for order, _, finding in decorated:
+        if order != previous:  # the same order is the same finding (its fields, compared)
+            result.append(finding)
+            previous = order
+    return result
+
+
+def _report_order(f: Finding) -> tuple[object, ...]:
+    entity = ("", "") if f.entity is None else (f.entity.kind, f.entity.id)
+    return (
+        f.path,
+        f.line,
+        f.column,
+        f.code,
+        f.message,
+        f.key,
+        f.name,
+        int(f.severity),
+        entity,
+        f.related,
+    )
 
 
 def counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[Severity, int]:

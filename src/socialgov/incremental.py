@@ -92,15 +92,13 @@ class WaiverIndex:
     """The entities that carry waivers, by kind and id, in model order."""
 
     def __init__(self, holders: Mapping[EntityRef, Waivered]) -> None:
-        self.holders = dict(holders)
+        self._by_id = {(ref.kind, ref.id): holder for ref, holder in holders.items()}
 
     def find(self, kind: str, entity_id: str | None) -> Waivered | None:
-        if entity_id is None:
-            return None
-        return self.holders.get(EntityRef(kind, entity_id))
+        return self._by_id.get((kind, entity_id))
 
     def all(self) -> Iterator[Waivered]:
-        return iter(self.holders.values())
+        return iter(self._by_id.values())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from socialgov.filters import (
     unused_waiver_findings,
     without_known,
 )
-from socialgov.findings import Finding
+from socialgov.findings import Finding, in_report_order
 from socialgov.loader import Document, Path_, discover
 from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
@@ -397,7 +397,7 @@ def finish(
         reported = in_paths(reported, wanted, where)
         suppressed = in_paths(suppressed, wanted, where)
         unused = in_paths(unused, wanted, where)
-    reported = sorted(set(reported), key=Finding.sort_key)
+    reported = in_report_order(reported)
     baselined: list[Finding] = []
     if config.baseline is not None:
         from socialgov.baseline import read_baseline

@@ -236,3 +236,30 @@ def test_console_script_runs_as_a_module(make_repo: MakeRepo) -> None:
     assert done.returncode == 1
     assert done.stderr == ""
     assert len(done.stdout.splitlines()) == 3
+
+
+def test_the_cyclic_collector_is_paused_for_a_command_and_resumed_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from socialgov import lint as lint_module
+
+    seen: list[bool] = []
+    real = lint_module.lint
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lint_module, "lint", recording)
+    (tmp_path / "socialgov.yaml").write_text("organisation: Test\n")
+    assert gc.isenabled()
+    assert main(["lint", "--root", str(tmp_path)]) == 0
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        main(["lint", "--root", str(tmp_path)])
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -475,7 +476,23 @@ def init(directory: Path, force: bool, debug: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code instead of raising, as pre-commit's tools do."""
+    """Run the command line; return the exit code instead of raising, as pre-commit's tools do.
+
+    Python's cyclic garbage collector is paused for the command: a command runs once and its
+    process ends, and each full collection would walk the repository's millions of objects
+    again to free nothing (0.4 s of a 100,000-account lint). Reference counting still frees
+    what is dropped.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:

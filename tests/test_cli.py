@@ -263,3 +263,26 @@ def test_the_cyclic_collector_is_paused_for_a_command_and_resumed_after(
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_the_command_exits_at_once_with_every_byte_written() -> None:
+    """run() ends the process without the interpreter's teardown: what was printed or written
+    is all there, and the exit code is main's."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    acme = PROJECT / "examples" / "acme"
+    done = subprocess.run(
+        [sys.executable, "-m", "socialgov", "lint", "--root", str(acme), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["summary"]["errors"] > 0 and len(report["findings"]) > 10
+    empty = subprocess.run(
+        [sys.executable, "-m", "socialgov", "lint", "--root", str(acme), "--select", "SG999"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert empty.returncode == 2 and "SG999" in empty.stderr

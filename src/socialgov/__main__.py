@@ -1,3 +1,3 @@
-from socialgov.cli import main
+from socialgov.cli import run
 
-raise SystemExit(main())
+run()

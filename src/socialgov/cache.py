@@ -177,15 +177,9 @@ class ParseCache:
             self._pending.clear()
             schema.forget_valid()
 
-    def _valid_entities(self, parsed: ParsedFile) -> list[tuple[int, tuple[str | int, ...], str]]:
+    def _valid_entities(self, parsed: ParsedFile) -> Vouched:
         """Where the values that passed their schema sit: document, path, schema file."""
-        found = []
-        for document in parsed.documents:
-            for path, value in entity_candidates(document.data):
-                seen = self._valid.get(id(value))
-                if seen is not None and seen[1] is value:
-                    found.append((document.index, path, seen[0]))
-        return found
+        return valid_entities(parsed, self._valid)
 
     def _signer(self, entry: Path, digest: bytes) -> hmac.HMAC | None:
         """The signature of an entry, begun over what it stands for; None without a key."""
@@ -208,12 +202,7 @@ class ParseCache:
             return None
         if not isinstance(parsed, ParsedFile):
             return None
-        documents = {document.index: document.data for document in parsed.documents}
-        for index, path, file_name in valid:
-            value = documents.get(index)
-            for part in path:
-                value = value[part]
-            schema.trust_valid(file_name, value)
+        trust_entities(parsed, valid)
         return parsed
 
     def _write(
@@ -275,6 +264,31 @@ def remember_valid_config(root: Path, data: Any) -> None:
     if signer is not None:
         base = root / CACHE_DIR
         write_signed(base, base, base / CONFIG_ENTRY, header, signer, b"valid")
+
+
+Vouched = list[tuple[int, tuple[str | int, ...], str]]
+"""Where a file's valid entity mappings are: document index, path inside it, schema file."""
+
+
+def valid_entities(parsed: ParsedFile, seen: dict[int, tuple[str, Any]]) -> Vouched:
+    """Where the mappings of ``parsed`` that ``seen`` (schema.record_valid) holds are."""
+    found = []
+    for document in parsed.documents:
+        for path, value in entity_candidates(document.data):
+            known = seen.get(id(value))
+            if known is not None and known[1] is value:
+                found.append((document.index, path, known[0]))
+    return found
+
+
+def trust_entities(parsed: ParsedFile, valid: Vouched) -> None:
+    """Trust the mappings ``valid`` names in ``parsed`` as having passed their schema."""
+    documents = {document.index: document.data for document in parsed.documents}
+    for index, path, file_name in valid:
+        value = documents.get(index)
+        for part in path:
+            value = value[part]
+        schema.trust_valid(file_name, value)
 
 
 def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -475,6 +476,21 @@ def init(directory: Path, force: bool, debug: bool) -> int:
     return 0
 
 
+def run() -> NoReturn:
+    """The ``socialgov`` command (and ``python -m socialgov``): :func:`main`, then exit at once.
+
+    The output is flushed, then the process ends without the interpreter's teardown, which
+    would free a large repository's millions of objects one by one to no end (0.35 s after a
+    100,000-account lint; mypy exits the same way). Nothing is left unwritten: reports and
+    fixed files are written and closed before main returns.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone, a closed stream
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising, as pre-commit's tools do.
 
@@ -525,4 +541,4 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    run()

@@ -795,6 +795,18 @@ def entity_mappings(data: Any) -> Iterator[tuple[str, Any]]:
                 yield plural, item
 
 
+def check_schemas(documents: Iterable[Document]) -> None:
+    """Check each entity mapping of ``documents`` against its kind's schema, as build_model
+    does, without building anything: with schema.record_valid() on, the valid ones are
+    recorded (a second process vouches for some files so, socialgov.parallel)."""
+    from socialgov.schema import validate_entity
+
+    for document in documents:
+        for candidate in _candidates(document)[0]:
+            if isinstance(candidate.data, Mapping):
+                validate_entity(candidate.kind, candidate.data)
+
+
 def build_model(
     documents: Iterable[Document], strategy: Mapping[str, str] | None = None
 ) -> tuple[Model, list[Finding]]:

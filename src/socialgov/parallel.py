@@ -1,5 +1,11 @@
 """Parse a large repository's files on every core; small ones stay in one process.
 
+Two things run in other processes:
+
+- files the fast parser cannot take are parsed by worker processes (below);
+- the schema checks of a share of the files are made by a forked child (:class:`Vouching`),
+  while this process parses every file itself and builds the model.
+
 Starting worker processes costs about a tenth of a second and every parsed file has to travel
 back to the main process, so only a repository with at least PARALLEL_MIN_BYTES of YAML left to
 parse (files the cache does not hold) is parsed in parallel: the pre-commit hook on a small
@@ -10,12 +16,22 @@ socialgov.loader parses it in one process, so the findings do not depend on the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from socialgov.cache import ParseCache, digest, dumps, read_and_parse, read_and_parse_fast
+from socialgov.cache import (
+    ParseCache,
+    Vouched,
+    digest,
+    dumps,
+    read_and_parse,
+    read_and_parse_fast,
+    trust_entities,
+    valid_entities,
+)
 from socialgov.loader import ParsedFile, load_file
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
@@ -44,16 +60,28 @@ def load_all(
         else:
             results[index] = hit
     size = _size(root, [files[i] for i in todo])
-    if size <= limits["max_total_bytes"]:
-        todo = _parse_fast(root, files, limits, cache, todo, results)
-        size = _size(root, [files[i] for i in todo])
-    count = workers()
-    # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading it all.
-    if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
-        for index in todo:
-            results[index] = _parse_here(root, files[index], limits, cache)
-    else:
-        _parse_in_parallel(root, files, limits, cache, todo, results, count)
+    vouching = None
+    try:
+        if size <= limits["max_total_bytes"]:
+            from socialgov import fastyaml
+
+            if size >= PARALLEL_MIN_BYTES and fastyaml.enabled():
+                vouching = Vouching.start(root, vouch_share(root, files, todo), limits)
+            todo = _parse_fast(root, files, limits, cache, todo, results, vouching)
+            size = _size(root, [files[i] for i in todo])
+        count = workers()
+        # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading
+        # it all.
+        if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
+            for index in todo:
+                results[index] = _parse_here(root, files[index], limits, cache)
+        else:
+            _parse_in_parallel(root, files, limits, cache, todo, results, count)
+        if vouching is not None:
+            vouching.trust([p for p in results if p is not None and p.path in vouching.share])
+    finally:
+        if vouching is not None:
+            vouching.close()
     for parsed in results:
         assert parsed is not None
         yield parsed
@@ -66,6 +94,7 @@ def _parse_fast(
     cache: ParseCache | None,
     todo: list[int],
     results: list[ParsedFile | None],
+    vouching: Vouching | None = None,
 ) -> list[int]:
     """Parse in this process what the fast path can (it is faster than handing files to
     workers and their data back); the indexes left for the exact path."""
@@ -81,6 +110,8 @@ def _parse_fast(
             continue
         raw, parsed = outcome
         results[index] = parsed
+        if vouching is not None:
+            vouching.read(files[index], raw)
         if cache is not None:
             cache.remember(files[index], digest(raw), parsed)
     return left
@@ -129,6 +160,154 @@ def _parse_chunk(task: tuple[str, list[str], dict[str, int]]) -> list[tuple[byte
         known_as, parsed = read_and_parse(Path(root), relpath, limits)
         out.append((known_as, dumps(parsed)))
     return out
+
+
+VOUCH_SHARE = 0.55
+"""The share of the bytes to parse whose schema checks the child makes: it parses them too, so
+with this share it is done about when this process has parsed everything."""
+
+
+class Vouching:
+    """Schema checks made in a forked child while this process parses.
+
+    Checking each entity against its kind's schema is about a seventh of a cold lint. The child
+    reads and parses the last files of the share itself (this process keeps its own parse:
+    sending parsed data between processes costs more than parsing it), checks their entities
+    and sends back, per file, a digest of the bytes it read and where the valid entities are.
+    This process then trusts those entities as it trusts the parse cache's, for each file whose
+    bytes it read the same, and checks the others itself (an invalid entity is always checked
+    here, so SG101 explains it). Nothing the child says can change a finding, only spare a
+    check: the result is the same whether it runs, fails or is late (tests/test_parallel.py).
+
+    Only on Linux, with two cores or more, in a process with no other thread (forking a threaded
+    process is unsafe), and for at least PARALLEL_MIN_BYTES to parse.
+    """
+
+    def __init__(self, pid: int, reader: int, share: frozenset[str]) -> None:
+        self._pid = pid
+        self._reader = reader
+        self.share = share
+        self._digests: dict[str, bytes] = {}
+        self._received = False
+
+    @classmethod
+    def start(cls, root: Path, relpaths: Sequence[str], limits: dict[str, int]) -> Vouching | None:
+        """Fork the child for ``relpaths``; None when this cannot or need not run."""
+        import sys
+        import threading
+
+        if not relpaths or sys.platform != "linux" or not hasattr(os, "fork"):
+            return None
+        if workers() < 2 or threading.active_count() > 1:
+            return None
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(reader)
+            _vouch_and_exit(root, relpaths, limits, writer)
+        os.close(writer)
+        return cls(pid, reader, frozenset(relpaths))
+
+    def read(self, relpath: str, raw: bytes) -> None:
+        """Note the bytes this process parsed ``relpath`` from."""
+        if relpath in self.share:
+            self._digests[relpath] = _vouch_digest(raw)
+
+    def trust(self, parsed_files: Sequence[ParsedFile]) -> int:
+        """Wait for the child and trust what it vouches for; how many files that was."""
+        verdicts = self._receive()
+        trusted = 0
+        for parsed in parsed_files:
+            verdict = verdicts.get(parsed.path)
+            mine = self._digests.get(parsed.path)
+            if verdict is not None and mine is not None and verdict[0] == mine:
+                trust_entities(parsed, verdict[1])
+                trusted += 1
+        return trusted
+
+    def _receive(self) -> dict[str, tuple[bytes, Vouched]]:
+        chunks = []
+        self._received = True
+        try:
+            with os.fdopen(self._reader, "rb") as pipe:
+                while chunk := pipe.read(1 << 20):
+                    chunks.append(chunk)
+        except OSError:
+            return {}
+        finally:
+            self.close()
+        try:
+            verdicts = pickle.loads(b"".join(chunks))  # from our own child, through a pipe
+        except Exception:  # the child failed part way: check everything here
+            return {}
+        return verdicts if isinstance(verdicts, dict) else {}
+
+    def close(self) -> None:
+        """Reap the child; one whose verdicts were never read (this process stopped early) is
+        killed first, since it may be waiting to write them."""
+        if not self._pid:
+            return
+        if not self._received:
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(self._reader)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+        self._pid = 0
+
+
+def _vouch_digest(raw: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _vouch_and_exit(root: Path, relpaths: Sequence[str], limits: dict[str, int], fd: int) -> None:
+    """In the child: check the schemas of ``relpaths``, send the verdicts, and exit at once
+    (no cleanup of the parent's state, no atexit handlers)."""
+    code = 0
+    try:
+        from socialgov import schema
+        from socialgov.model import check_schemas
+
+        verdicts: dict[str, tuple[bytes, Vouched]] = {}
+        for relpath in relpaths:
+            seen = schema.record_valid()
+            outcome = read_and_parse_fast(root, relpath, limits)
+            if outcome is None:
+                continue  # the exact path's file: checked by the parent
+            raw, parsed = outcome
+            check_schemas(parsed.documents)
+            verdicts[relpath] = (_vouch_digest(raw), valid_entities(parsed, seen))
+        payload = pickle.dumps(verdicts, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # anything: the parent checks everything itself
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def vouch_share(root: Path, files: Sequence[str], todo: Sequence[int]) -> list[str]:
+    """The last files of ``todo`` holding about VOUCH_SHARE of its bytes."""
+    sizes = []
+    for index in todo:
+        try:
+            sizes.append((index, (root / files[index]).stat().st_size))
+        except OSError:
+            continue
+    wanted = VOUCH_SHARE * sum(size for _, size in sizes)
+    share: list[str] = []
+    taken = 0
+    for index, size in reversed(sizes):
+        if taken >= wanted:
+            break
+        share.append(files[index])
+        taken += size
+    return share
 
 
 def _size(root: Path, files: Sequence[str]) -> int:

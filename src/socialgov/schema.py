@@ -87,8 +87,11 @@ _seen_valid: dict[int, tuple[str, Any]] | None = None
 
 
 def trust_valid(file_name: str, value: Any) -> None:
-    """Record that ``value`` passed ``file_name`` in an earlier run (the parse cache knows)."""
+    """Record that ``value`` passed ``file_name`` (the parse cache or another process knows);
+    while recording (record_valid), it counts as having passed here too."""
     _known_valid[id(value)] = (file_name, value)
+    if _seen_valid is not None:
+        _seen_valid[id(value)] = (file_name, value)
 
 
 def trust_as(known: Any, value: Any) -> None:
@@ -96,9 +99,7 @@ def trust_as(known: Any, value: Any) -> None:
     file (incremental lint compares them before asking)."""
     trusted = _known_valid.get(id(known))
     if trusted is not None and trusted[1] is known:
-        _known_valid[id(value)] = (trusted[0], value)
-        if _seen_valid is not None:  # the parse cache records it as valid in turn
-            _seen_valid[id(value)] = (trusted[0], value)
+        trust_valid(trusted[0], value)
 
 
 def record_valid() -> dict[int, tuple[str, Any]]:

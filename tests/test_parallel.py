@@ -163,3 +163,17 @@ def test_a_child_never_heard_from_is_stopped(
     vouching, _ = _vouch_for_one(tmp_path, "accounts:\n" + "  - {id: a, platform: x}\n" * 5000)
     with time_limit(10):  # type: ignore[operator]
         vouching.close()  # killed, then reaped: no hang on a full pipe
+
+
+def test_a_file_outside_the_share_never_waits_for_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialgov.loader import parse_text
+
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    vouching, _ = _vouch_for_one(tmp_path, "accounts:\n  - {id: a, platform: x}\n")
+    try:
+        assert vouching.trust_file(parse_text("people: []\n", "b.yaml")) is False
+        assert vouching._verdicts is None  # not received: nothing waited for
+    finally:
+        vouching.close()

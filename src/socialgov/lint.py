@@ -23,7 +23,7 @@ from socialgov.filters import (
     without_known,
 )
 from socialgov.findings import Finding, in_report_order
-from socialgov.loader import Document, Path_, discover
+from socialgov.loader import Document, ParsedFile, Path_, discover
 from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
@@ -34,6 +34,7 @@ from socialgov.rules.registry import builtin_rules
 
 if TYPE_CHECKING:
     from socialgov.incremental import LintState
+    from socialgov.parallel import Vouching
     from socialgov.runcache import RunCache, RunInputs, StoredRun
 
 
@@ -119,10 +120,15 @@ def load_repository(
             f"the repository has more than {limits['max_files']:,} YAML files (limits.max_files); "
             "narrow 'include' or add to 'exclude' in socialgov.yaml, or raise limits.max_files"
         )
-    documents: list[Document] = []
+    vouching = None
+    if parse_cache is None:  # a cold run: a second process may check some schemas meanwhile
+        from socialgov.parallel import Vouching
+
+        vouching = Vouching.for_repository(root, files, limits)
+    parsed_files: list[ParsedFile] = []
     total = nodes = 0
     try:
-        for done, parsed in enumerate(load_all(root, files, limits, parse_cache), 1):
+        for done, parsed in enumerate(load_all(root, files, limits, parse_cache, vouching), 1):
             total += parsed.size
             if total > limits["max_total_bytes"]:
                 raise SocialgovError(
@@ -140,17 +146,28 @@ def load_repository(
                     "'include', or raise limits.max_total_nodes"
                 )
             findings.extend(parsed.findings)
-            documents.extend(parsed.documents)
+            parsed_files.append(parsed)
             if progress is not None:
                 progress(done, len(files))
-        model, model_findings = build_model(documents, config.strategy)
+        model, model_findings = build_model(_documents(parsed_files, vouching), config.strategy)
     finally:
+        if vouching is not None:
+            vouching.close()
         if parse_cache is not None:
             parse_cache.close()  # after the model: entries remember which entities passed
     findings.extend(model_findings)
     return Repository(
         config, tuple(files), model, tuple(attach_entities(findings, model)), total, nodes
     )
+
+
+def _documents(parsed_files: list[ParsedFile], vouching: Vouching | None) -> Iterator[Document]:
+    """The files' documents in order, each file's entities trusted first when the second
+    process vouches for them (so the model is built while it still checks the last files)."""
+    for parsed in parsed_files:
+        if vouching is not None:
+            vouching.trust_file(parsed)
+        yield from parsed.documents
 
 
 def available_rules(model: Model | None = None, root: Path | None = None) -> tuple[RuleInfo, ...]:

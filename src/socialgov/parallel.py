@@ -48,9 +48,16 @@ def workers() -> int:
 
 
 def load_all(
-    root: Path, files: Sequence[str], limits: dict[str, int], cache: ParseCache | None = None
+    root: Path,
+    files: Sequence[str],
+    limits: dict[str, int],
+    cache: ParseCache | None = None,
+    vouching: Vouching | None = None,
 ) -> Iterator[ParsedFile]:
-    """The parsed files, in the order of ``files``: from the cache, in parallel, or in turn."""
+    """The parsed files, in the order of ``files``: from the cache, in parallel, or in turn.
+
+    With ``vouching``, the bytes of the files in its share are noted as they are parsed here
+    (the caller then trusts its verdicts file by file, :meth:`Vouching.trust_file`)."""
     results: list[ParsedFile | None] = [None] * len(files)
     todo: list[int] = []
     for index, relpath in enumerate(files):
@@ -60,28 +67,16 @@ def load_all(
         else:
             results[index] = hit
     size = _size(root, [files[i] for i in todo])
-    vouching = None
-    try:
-        if size <= limits["max_total_bytes"]:
-            from socialgov import fastyaml
-
-            if size >= PARALLEL_MIN_BYTES and fastyaml.enabled():
-                vouching = Vouching.start(root, vouch_share(root, files, todo), limits)
-            todo = _parse_fast(root, files, limits, cache, todo, results, vouching)
-            size = _size(root, [files[i] for i in todo])
-        count = workers()
-        # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading
-        # it all.
-        if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
-            for index in todo:
-                results[index] = _parse_here(root, files[index], limits, cache)
-        else:
-            _parse_in_parallel(root, files, limits, cache, todo, results, count)
-        if vouching is not None:
-            vouching.trust([p for p in results if p is not None and p.path in vouching.share])
-    finally:
-        if vouching is not None:
-            vouching.close()
+    if size <= limits["max_total_bytes"]:
+        todo = _parse_fast(root, files, limits, cache, todo, results, vouching)
+        size = _size(root, [files[i] for i in todo])
+    count = workers()
+    # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading it all.
+    if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
+        for index in todo:
+            results[index] = _parse_here(root, files[index], limits, cache)
+    else:
+        _parse_in_parallel(root, files, limits, cache, todo, results, count)
     for parsed in results:
         assert parsed is not None
         yield parsed
@@ -162,9 +157,10 @@ def _parse_chunk(task: tuple[str, list[str], dict[str, int]]) -> list[tuple[byte
     return out
 
 
-VOUCH_SHARE = 0.55
-"""The share of the bytes to parse whose schema checks the child makes: it parses them too, so
-with this share it is done about when this process has parsed everything."""
+VOUCH_SHARE = 0.75
+"""The share of the bytes whose schema checks the child makes. It parses them too; the model
+is built in the files' order, so the child's verdicts (for the last files) are needed only once
+this process has parsed everything and modelled the first files, about when the child is done."""
 
 
 class Vouching:
@@ -188,6 +184,7 @@ class Vouching:
         self._reader = reader
         self.share = share
         self._digests: dict[str, bytes] = {}
+        self._verdicts: dict[str, tuple[bytes, Vouched]] | None = None
         self._received = False
 
     @classmethod
@@ -213,17 +210,36 @@ class Vouching:
         if relpath in self.share:
             self._digests[relpath] = _vouch_digest(raw)
 
+    @classmethod
+    def for_repository(
+        cls, root: Path, files: Sequence[str], limits: dict[str, int]
+    ) -> Vouching | None:
+        """A child for the last files of a repository parsed without the cache, when it is big
+        enough to be worth one (PARALLEL_MIN_BYTES); None otherwise."""
+        from socialgov import fastyaml
+
+        size = _size(root, files)
+        if not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"] or not fastyaml.enabled():
+            return None
+        return cls.start(root, vouch_share(root, files, range(len(files))), limits)
+
+    def trust_file(self, parsed: ParsedFile) -> bool:
+        """Trust what the child vouches for in ``parsed``, if it is in the share and was read
+        here as the child read it; the first file of the share waits for the child."""
+        if parsed.path not in self.share:
+            return False
+        if self._verdicts is None:
+            self._verdicts = self._receive()
+        verdict = self._verdicts.get(parsed.path)
+        mine = self._digests.get(parsed.path)
+        if verdict is None or mine is None or verdict[0] != mine:
+            return False
+        trust_entities(parsed, verdict[1])
+        return True
+
     def trust(self, parsed_files: Sequence[ParsedFile]) -> int:
-        """Wait for the child and trust what it vouches for; how many files that was."""
-        verdicts = self._receive()
-        trusted = 0
-        for parsed in parsed_files:
-            verdict = verdicts.get(parsed.path)
-            mine = self._digests.get(parsed.path)
-            if verdict is not None and mine is not None and verdict[0] == mine:
-                trust_entities(parsed, verdict[1])
-                trusted += 1
-        return trusted
+        """:meth:`trust_file` for each of ``parsed_files``; how many were trusted."""
+        return sum(self.trust_file(parsed) for parsed in parsed_files)
 
     def _receive(self) -> dict[str, tuple[bytes, Vouched]]:
         chunks = []

@@ -121,9 +121,7 @@ class LintState:
     total_nodes: int
 
 
-def state_of(
-    config: Config, inputs: RunInputs, evaluation: Evaluation, result: LintResult
-) -> LintState | None:
+def state_of(inputs: RunInputs, evaluation: Evaluation, result: LintResult) -> LintState | None:
     """The state a full run leaves for the next; None when incremental lint cannot start from
     it (an id used twice, whose entity a look-up could not tell apart)."""
     from socialgov.runcache import rule_row
@@ -251,7 +249,7 @@ def relint(
             changes.append(change)
         written = None
         if paths is not None:
-            written = _written(config, paths, state, inputs, changes, parse_cache)
+            written = _written(config, paths, inputs, changes, parse_cache)
             if written is None:
                 return None
     finally:
@@ -410,7 +408,6 @@ def _relint(
 def _written(
     config: Config,
     paths: Sequence[str],
-    state: LintState,
     inputs: RunInputs,
     changes: list[_Change],
     parse_cache: ParseCache,

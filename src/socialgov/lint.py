@@ -231,6 +231,23 @@ def lint(
             return _finish_full(
                 config, _evaluate(config, installed, progress, cache=cache), paths, new_since
             )
+    return _lint_cached(
+        config, paths, plugins, installed, new_since=new_since, progress=progress, reuse=reuse
+    )
+
+
+def _lint_cached(
+    config: Config,
+    paths: Sequence[str] | None,
+    plugins: tuple[RuleInfo, ...],
+    installed: tuple[RuleInfo, ...],
+    *,
+    new_since: str | None,
+    progress: FileProgress | None,
+    reuse: bool,
+) -> LintResult:
+    """A run with the cache: the stored result when nothing changed, an incremental run from
+    the stored state when it can, else the full run; then what to keep for the next run."""
     from socialgov.runcache import RunCache, load_result
 
     run_cache = RunCache(config)
@@ -272,7 +289,7 @@ def lint(
         if inputs is not None:
             from socialgov.incremental import state_of
 
-            state = state_of(config, inputs, evaluation, result)
+            state = state_of(inputs, evaluation, result)
     assert result is not None
     # Stored only when no input changed while the run read them.
     if inputs is not None:

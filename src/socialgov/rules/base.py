@@ -87,7 +87,7 @@ class Reads:
     matches: the fields those selectors test are read too, as the repository writes them
     (see :meth:`resolve`).
 
-    Tests check every declaration (tests/test_incremental.py): changing a field a rule does not
+    Tests check every declaration (tests/test_rules_reads.py): changing a field a rule does not
     declare never changes its findings, and a local rule finds the same per file as overall.
     """
 

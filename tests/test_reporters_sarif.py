@@ -151,3 +151,21 @@ def test_related_entities_are_capped_at_what_github_accepts() -> None:
     few = sarif(dataclasses.replace(result, findings=(finding,)))["runs"][0]["results"][0]
     assert "relatedCount" not in few["properties"]
     assert len(few["properties"]["related"]) == len(finding.related)
+
+
+def test_more_results_than_code_scanning_takes_is_a_warning_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from socialgov.cli import main
+    from socialgov.reporters import sarif
+
+    args = ["lint", "--root", str(ACME), "--format", "sarif", "--output", str(tmp_path / "r")]
+    assert main(args) == 1
+    assert "warning" not in capsys.readouterr().err
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    assert main(args) == 1  # the report is still written whole; the exit code is unchanged
+    err = capsys.readouterr().err
+    count = len(json.loads((tmp_path / "r").read_text(encoding="utf-8"))["runs"][0]["results"])
+    assert count > 3
+    assert f"socialgov: warning: the SARIF report holds {count:,} results" in err
+    assert "at most 3 from one run" in err and "--write-baseline" in err and "--select" in err

@@ -215,7 +215,7 @@ def lint(
     """Check the policy repository; with PATHS, report only what those files touch."""
     from socialgov.config import split_codes
     from socialgov.lint import lint as run_lint
-    from socialgov.reporters import plan_targets, renderer
+    from socialgov.reporters import caveats, plan_targets, renderer
     from socialgov.reporters.base import ReportOptions
 
     targets = plan_targets(output_format, output)
@@ -261,6 +261,8 @@ def lint(
             annotations=on_github and target.format == "text" and target.output is None,
         )
         emit(renderer(target.format)(result, options), target.output)
+        for caveat in caveats(target.format, result, options):
+            click.echo(f"socialgov: warning: {caveat}", err=True)
     return result.exit_code
 
 

@@ -1,4 +1,5 @@
-"""Reporters: one module per output format, each with ``render(result, options) -> str``.
+"""Reporters: one module per output format, each with ``render(result, options) -> str``, and
+optionally ``caveats(result, options) -> list[str]``, warnings for the user about the report.
 
 Modules are imported only when their format is asked for, so that a plain ``socialgov lint``
 does not pay for XML or SARIF at start-up.
@@ -33,6 +34,13 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
     return render
+
+
+def caveats(name: str, result: LintResult, options: ReportOptions) -> list[str]:
+    """What the format ``name`` warns about this report (a format may define ``caveats``)."""
+    module = importlib.import_module(FORMATS[name])
+    warn: Callable[[LintResult, ReportOptions], list[str]] | None = getattr(module, "caveats", None)
+    return warn(result, options) if warn is not None else []
 
 
 @dataclass(frozen=True)

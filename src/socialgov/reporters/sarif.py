@@ -34,6 +34,8 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "socialgov/v1"
 MAX_TEXT = 1024
 MAX_RELATED = 1000
+MAX_RESULTS = 25_000
+"""The most results GitHub code scanning keeps from one run (it refuses the upload above)."""
 """Related locations (and entities) kept per result: GitHub code scanning takes at most 1,000
 locations a result; a finding that relates more (one policy stated differently by thousands of
 channels) keeps the first 1,000 and says how many there are in ``properties.relatedCount``."""
@@ -219,3 +221,16 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
 
 def render(result: LintResult, options: ReportOptions) -> str:
     return json_text(document(result, options))
+
+
+def caveats(result: LintResult, options: ReportOptions) -> list[str]:
+    """What the user should know about this report before uploading it."""
+    count = len(shown_findings(result, options))
+    if count <= MAX_RESULTS:
+        return []
+    return [
+        f"the SARIF report holds {count:,} results, and GitHub code scanning takes at most "
+        f"{MAX_RESULTS:,} from one run; upload it after a baseline (--write-baseline FILE, then "
+        "baseline: FILE in socialgov.yaml) so that only new findings are in it, or in parts "
+        "(--select SG2, --select SG3, ...), one category each (docs/ci.md)"
+    ]

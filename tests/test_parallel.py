@@ -177,3 +177,26 @@ def test_a_file_outside_the_share_never_waits_for_the_child(
         assert vouching._verdicts is None  # not received: nothing waited for
     finally:
         vouching.close()
+
+
+def test_a_child_that_fails_changes_nothing_but_the_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = generated(tmp_path / "repo", 300)
+    expected = findings(root, cache=False)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    trusted: list[bool] = []
+    real_trust = parallel.Vouching.trust_file
+
+    def recording(self: parallel.Vouching, parsed: object) -> bool:
+        trusted.append(real_trust(self, parsed))  # type: ignore[arg-type]
+        return trusted[-1]
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("the child fails part way")
+
+    monkeypatch.setattr(parallel.Vouching, "trust_file", recording)
+    monkeypatch.setattr(parallel, "valid_entities", broken)  # forked: the child inherits it
+    assert findings(root, cache=False) == expected
+    assert trusted and not any(trusted)  # nothing vouched for: every check made here

@@ -18,6 +18,13 @@ missing), it times with wall clocks, start-up included:
 
 It prints the medians of several runs, the ratios to the floor and to each peer, the peak memory
 (RSS) of each command, and whether each target of the performance issue is met.
+
+socialgov shares work with forked children on a large repository, and a child's pages are
+shared with its parent until one of them writes to them: the peak RSS of the largest process,
+which is what the operating system reports for a command, does not count what the children
+copied. So each socialgov command the memory target judges runs once more, untimed, while its
+whole process tree's memory is sampled (the sum of each process's proportional set size, PSS,
+every 20 ms): that is the memory the command takes from the machine.
 """
 
 from __future__ import annotations
@@ -66,6 +73,8 @@ class Measure:
     command: str
     times: list[float] = field(default_factory=list)
     peak_rss: int = 0
+    tree_memory: int = 0
+    """Peak memory of the command's whole process tree (bytes, PSS), from an untimed run."""
     note: str = ""
 
     @property
@@ -97,7 +106,11 @@ def timed(
     env: dict[str, str],
     cwd: Path,
     before: object = None,
+    *,
+    memory: bool = False,
 ) -> Measure:
+    """Run ``argv`` ``runs`` times (``before(index)`` first, if given); with ``memory``, once
+    more, untimed, sampling its process tree's memory."""
     for index in range(runs):
         if callable(before):
             before(index)
@@ -105,7 +118,55 @@ def timed(
         measure.times.append(elapsed)
         measure.peak_rss = max(measure.peak_rss, rss)
         print(f"  {measure.name}: {elapsed:.3f} s", file=sys.stderr)
+    if memory:
+        if callable(before):
+            before(runs)
+        measure.tree_memory = tree_memory(argv, env, cwd)
+        print(
+            f"  {measure.name}: {measure.tree_memory / 1e6:.0f} MB (process tree)", file=sys.stderr
+        )
     return measure
+
+
+SAMPLE_SECONDS = 0.02
+
+
+def tree_memory(argv: Sequence[str], env: dict[str, str], cwd: Path) -> int:
+    """Run ``argv`` and return the peak of its process tree's memory in bytes: the sum of
+    every process's PSS (pages shared between them counted once), sampled every 20 ms; 0
+    where /proc cannot tell (not Linux)."""
+    process = subprocess.Popen(
+        list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss(pid) for pid in _process_tree(process.pid)))
+        time.sleep(SAMPLE_SECONDS)
+    return peak
+
+
+def _process_tree(pid: int) -> list[int]:
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text()
+                todo.extend(int(child) for child in children.split())
+        except OSError:
+            continue  # gone meanwhile
+    return tree
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def yaml_files(tree: Path) -> list[str]:
@@ -228,7 +289,12 @@ def main(argv: list[str] | None = None) -> int:
         cold_argv = [*lint_tree, "--no-cache"] if has_cache else lint_tree
         shutil.rmtree(cache_dir, ignore_errors=True)
         measures["cold"] = timed(
-            Measure("cold", "socialgov lint --no-cache"), cold_argv, args.runs, env, PROJECT
+            Measure("cold", "socialgov lint --no-cache"),
+            cold_argv,
+            args.runs,
+            env,
+            PROJECT,
+            memory=True,
         )
         print("socialgov lint, warm", file=sys.stderr)
         run_once(lint_tree, env, PROJECT)  # fills the cache
@@ -238,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             args.runs,
             env,
             PROJECT,
+            memory=True,
         )
         measures["incremental"] = timed(
             Measure("incremental", f"socialgov lint (cache, a name changed in {CHANGED_FILE})"),
@@ -246,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             env,
             PROJECT,
             before=edit,
+            memory=True,
         )
         measures["full-rerun"] = timed(
             Measure(
@@ -257,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             env,
             PROJECT,
             before=hand_over,
+            memory=True,
         )
         changed.write_text(original, encoding="utf-8")
         run_once(lint_tree, env, PROJECT)
@@ -368,7 +437,8 @@ def render(
         + (" --smoke" if args.smoke else "")
         + f"`: {args.accounts:,} accounts in {files:,} YAML files ({size / 1e6:.1f} MB).",
         f"Medians of {args.runs} run(s) each ({args.peer_runs} for the peers); wall time, "
-        "start-up included; peak RSS of each command's process.",
+        "start-up included; peak RSS of each command's largest process; peak memory of its "
+        "whole process tree (PSS, forked children included) from one more, untimed run.",
         "",
         "## Machine",
         "",
@@ -378,22 +448,24 @@ def render(
         "",
         "## Timings",
         "",
-        "| measure | command | median (s) | runs | x floor | x cold | peak RSS (MB) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| measure | command | median (s) | runs | x floor | x cold | peak RSS (MB) "
+        "| process tree (MB) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for key, m in measures.items():
         median = "n/a" if m.median is None else f"{m.median:.3f}"
         rss = f"{m.peak_rss / 1e6:.0f}" if m.peak_rss else "n/a"
+        tree = f"{m.tree_memory / 1e6:.0f}" if m.tree_memory else "n/a"
         command = m.command + (f" ({m.note})" if m.note else "")
         lines.append(
             f"| {key} | {command} | {median} | {len(m.times)} | "
-            f"{_fmt_ratio(_ratio(m, floor))} | {_fmt_ratio(_ratio(m, cold))} | {rss} |"
+            f"{_fmt_ratio(_ratio(m, floor))} | {_fmt_ratio(_ratio(m, cold))} | {rss} | {tree} |"
         )
     if not has_cache:
         lines += ["", "This socialgov has no cache: warm and incremental are cold runs."]
     peak = max(
         (
-            m.peak_rss
+            max(m.peak_rss, m.tree_memory)
             for k, m in measures.items()
             if k in ("cold", "warm", "incremental", "full-rerun")
         ),
@@ -410,7 +482,11 @@ def render(
             lambda r: r <= 0.15,
         ),
         ("acme < 0.5 s wall", measures["acme"].median, lambda r: r < 0.5),
-        ("peak memory < 1.5 GB", peak / 1e9 if peak else None, lambda r: r < 1.5),
+        (
+            "peak memory < 1.5 GB (largest process or process tree)",
+            peak / 1e9 if peak else None,
+            lambda r: r < 1.5,
+        ),
         ("cold >= 20 x faster than yamllint", yamllint_speedup, lambda r: r >= 20),
     ]
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]

@@ -44,7 +44,10 @@ def test_smoke_run_writes_results(tmp_path: Path) -> None:
     ):
         assert measure in text
     assert "## Machine" in text and "- Cores: " in text
-    assert "| peak memory < 1.5 GB |" in text
+    assert "| peak memory < 1.5 GB (largest process or process tree) |" in text
+    cold = next(line for line in text.splitlines() if line.startswith("| cold |"))
+    tree_mb = cold.rstrip(" |").rsplit("|", 1)[1].strip()
+    assert int(tree_mb) > 0  # the process tree's memory was sampled
     assert "## Targets" in text
     # the changed file is restored after the incremental runs
     changed = tmp_path / "data" / "500" / "accounts" / "accounts-00000.yaml"

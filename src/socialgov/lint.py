@@ -28,7 +28,7 @@ from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
-from socialgov.rules.engine import located_findings
+from socialgov.rules.parallel import check_rules
 from socialgov.rules.plugins import plugin_rules
 from socialgov.rules.registry import builtin_rules
 
@@ -375,7 +375,8 @@ def _evaluate(
     found: list[tuple[Finding, Path_ | None]] = [
         (f, None) for f in (*repo.findings, *custom.findings) if f.code in selected_codes
     ]
-    found.extend(located_findings(repo.model, selected, ctx))
+    plugins = {info.code for info in installed} - {info.code for info in builtin_rules()}
+    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugins))
     return Evaluation(repo, rules, selected, found, known)
 
 

@@ -6,6 +6,9 @@ Two things run in other processes:
 - the schema checks of a share of the files are made by a forked child (:class:`Vouching`),
   while this process parses every file itself and builds the model.
 
+(The rules, once the model is built, are shared with a forked child too:
+socialgov.rules.parallel.)
+
 Starting worker processes costs about a tenth of a second and every parsed file has to travel
 back to the main process, so only a repository with at least PARALLEL_MIN_BYTES of YAML left to
 parse (files the cache does not hold) is parsed in parallel: the pre-commit hook on a small
@@ -19,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from socialgov.cache import (
@@ -45,6 +48,20 @@ def workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether work may be shared with a forked child here: on Linux, with two cores or more,
+    in a process with no other thread (forking a threaded process is unsafe)."""
+    import sys
+    import threading
+
+    return (
+        sys.platform == "linux"
+        and hasattr(os, "fork")
+        and workers() >= 2
+        and threading.active_count() == 1
+    )
 
 
 def load_all(
@@ -157,6 +174,77 @@ def _parse_chunk(task: tuple[str, list[str], dict[str, int]]) -> list[tuple[byte
     return out
 
 
+class ForkedChild:
+    """A forked copy of this process that does some work and sends back one answer, pickled,
+    through a pipe; this process reads it when it needs it (:meth:`answer`).
+
+    The child never returns into the caller's code: it exits at once when its work is done or
+    fails (no cleanup of the parent's state, no atexit handlers, no flushing of its output).
+    """
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self._pid = pid
+        self._reader = reader
+        self._received = False
+
+    @classmethod
+    def fork(cls, work: Callable[[], object]) -> ForkedChild:
+        """Fork a child that runs ``work`` and sends what it returns (see :func:`can_fork`)."""
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(reader)
+            code = 0
+            try:
+                payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(writer, "wb") as pipe:
+                    pipe.write(payload)
+            except BaseException:  # anything: the parent does the work it does not hear of
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(writer)
+        return cls(pid, reader)
+
+    @property
+    def pid(self) -> int:
+        return self._pid
+
+    def answer(self) -> object:
+        """What the child sent, once it is done (and reaped); None if it failed or died part
+        way. Waits for it."""
+        chunks = []
+        self._received = True
+        try:
+            with os.fdopen(self._reader, "rb") as pipe:
+                while chunk := pipe.read(1 << 20):
+                    chunks.append(chunk)
+        except OSError:
+            return None
+        finally:
+            self.close()
+        try:
+            return pickle.loads(b"".join(chunks))  # from our own child, through a pipe
+        except Exception:  # the child stopped part way
+            return None
+
+    def close(self) -> None:
+        """Reap the child; one whose answer was never read (this process stopped early) is
+        killed first, since it may be waiting to write it."""
+        if not self._pid:
+            return
+        if not self._received:
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.close(self._reader)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)
+        self._pid = 0
+
+
 VOUCH_SHARE = 0.75
 """The share of the bytes whose schema checks the child makes. It parses them too; the model
 is built in the files' order, so the child's verdicts (for the last files) are needed only once
@@ -179,31 +267,19 @@ class Vouching:
     process is unsafe), and for at least PARALLEL_MIN_BYTES to parse.
     """
 
-    def __init__(self, pid: int, reader: int, share: frozenset[str]) -> None:
-        self._pid = pid
-        self._reader = reader
+    def __init__(self, child: ForkedChild, share: frozenset[str]) -> None:
+        self._child = child
         self.share = share
         self._digests: dict[str, bytes] = {}
         self._verdicts: dict[str, tuple[bytes, Vouched]] | None = None
-        self._received = False
 
     @classmethod
     def start(cls, root: Path, relpaths: Sequence[str], limits: dict[str, int]) -> Vouching | None:
         """Fork the child for ``relpaths``; None when this cannot or need not run."""
-        import sys
-        import threading
-
-        if not relpaths or sys.platform != "linux" or not hasattr(os, "fork"):
+        if not relpaths or not can_fork():
             return None
-        if workers() < 2 or threading.active_count() > 1:
-            return None
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(reader)
-            _vouch_and_exit(root, relpaths, limits, writer)
-        os.close(writer)
-        return cls(pid, reader, frozenset(relpaths))
+        child = ForkedChild.fork(lambda: _vouch(root, relpaths, limits))
+        return cls(child, frozenset(relpaths))
 
     def read(self, relpath: str, raw: bytes) -> None:
         """Note the bytes this process parsed ``relpath`` from."""
@@ -242,37 +318,12 @@ class Vouching:
         return sum(self.trust_file(parsed) for parsed in parsed_files)
 
     def _receive(self) -> dict[str, tuple[bytes, Vouched]]:
-        chunks = []
-        self._received = True
-        try:
-            with os.fdopen(self._reader, "rb") as pipe:
-                while chunk := pipe.read(1 << 20):
-                    chunks.append(chunk)
-        except OSError:
-            return {}
-        finally:
-            self.close()
-        try:
-            verdicts = pickle.loads(b"".join(chunks))  # from our own child, through a pipe
-        except Exception:  # the child failed part way: check everything here
-            return {}
-        return verdicts if isinstance(verdicts, dict) else {}
+        verdicts = self._child.answer()
+        return verdicts if isinstance(verdicts, dict) else {}  # none: check everything here
 
     def close(self) -> None:
-        """Reap the child; one whose verdicts were never read (this process stopped early) is
-        killed first, since it may be waiting to write them."""
-        if not self._pid:
-            return
-        if not self._received:
-            import signal
-
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.close(self._reader)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self._pid, 0)
-        self._pid = 0
+        """Reap the child (killed first if its verdicts were never read)."""
+        self._child.close()
 
 
 def _vouch_digest(raw: bytes) -> bytes:
@@ -281,30 +332,24 @@ def _vouch_digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def _vouch_and_exit(root: Path, relpaths: Sequence[str], limits: dict[str, int], fd: int) -> None:
-    """In the child: check the schemas of ``relpaths``, send the verdicts, and exit at once
-    (no cleanup of the parent's state, no atexit handlers)."""
-    code = 0
-    try:
-        from socialgov import schema
-        from socialgov.model import check_schemas
+def _vouch(
+    root: Path, relpaths: Sequence[str], limits: dict[str, int]
+) -> dict[str, tuple[bytes, Vouched]]:
+    """In the child: check the schemas of ``relpaths``; per file, the digest of the bytes it
+    read and where the valid entities are."""
+    from socialgov import schema
+    from socialgov.model import check_schemas
 
-        verdicts: dict[str, tuple[bytes, Vouched]] = {}
-        for relpath in relpaths:
-            seen = schema.record_valid()
-            outcome = read_and_parse_fast(root, relpath, limits)
-            if outcome is None:
-                continue  # the exact path's file: checked by the parent
-            raw, parsed = outcome
-            check_schemas(parsed.documents)
-            verdicts[relpath] = (_vouch_digest(raw), valid_entities(parsed, seen))
-        payload = pickle.dumps(verdicts, protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(fd, "wb") as pipe:
-            pipe.write(payload)
-    except BaseException:  # anything: the parent checks everything itself
-        code = 1
-    finally:
-        os._exit(code)
+    verdicts: dict[str, tuple[bytes, Vouched]] = {}
+    for relpath in relpaths:
+        seen = schema.record_valid()
+        outcome = read_and_parse_fast(root, relpath, limits)
+        if outcome is None:
+            continue  # the exact path's file: checked by the parent
+        raw, parsed = outcome
+        check_schemas(parsed.documents)
+        verdicts[relpath] = (_vouch_digest(raw), valid_entities(parsed, seen))
+    return verdicts
 
 
 def vouch_share(root: Path, files: Sequence[str], todo: Sequence[int]) -> list[str]:

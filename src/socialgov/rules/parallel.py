@@ -1,0 +1,202 @@
+"""Run the rules of a large model on two cores: this process and a forked child share them.
+
+The rules are a good half of a cold lint of a large repository, and each is a pure function
+of the model: once the model is built, a forked child has all it needs, without copying it
+(the model's pages are shared copy-on-write). The two processes take the rules one at a time
+from a queue, so a slow rule on one side does not leave the other waiting; the child sends
+back the findings of the rules it took, as plain rows, and this process puts every finding in
+the order one process would have found them.
+
+Nothing the child says can change a finding: a rule the child did not finish (it failed, or
+the child died) is run here again, in the rules' order, so an error is reported as one
+process reports it (tests/test_rules_parallel.py). The rules of installed plugins stay in
+this process: socialgov cannot know that they are pure.
+
+Only on Linux, with two cores or more, in a process with no other thread (see
+socialgov.parallel.can_fork), and for a model of at least SPLIT_MIN_ENTITIES entities.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from socialgov.findings import EntityRef, Finding
+from socialgov.loader import Path_
+from socialgov.model import Model
+from socialgov.parallel import ForkedChild, can_fork
+from socialgov.rules.base import RuleContext, RuleInfo
+from socialgov.rules.engine import located_findings
+
+SPLIT_MIN_ENTITIES = 10_000
+"""Entities below which the rules run in this process alone (about 0.3 s of rules: forking
+and sending findings back would cost more than it spares)."""
+
+Located = list[tuple[Finding, Path_]]
+_Row = tuple[str, str, int, int, Any, tuple[tuple[str, str], ...], str, Path_]
+"""A finding on its way from the child: message, path, line, column, entity (kind, id),
+related ((kind, id), ...), key, and the node it points at. The rule gives the rest."""
+
+_INDEX_BYTES = 2
+"""Each queued rule is its index in two bytes: up to 65,535 rules are shared."""
+
+
+def check_rules(
+    model: Model,
+    rules: Sequence[RuleInfo],
+    ctx: RuleContext,
+    *,
+    keep_here: Collection[str] = (),
+) -> Located:
+    """:func:`socialgov.rules.engine.located_findings`, the work shared with a forked child
+    when the model is large enough; the same findings in the same order either way.
+    ``keep_here``: codes of rules that only this process may run (plugins' rules)."""
+    runnable = [info for info in rules if info.check is not None]
+    shared = [index for index, info in enumerate(runnable) if info.code not in keep_here]
+    entities = sum(len(of_kind) for of_kind in model.entities.values())
+    split = None
+    if entities >= SPLIT_MIN_ENTITIES and len(shared) >= 2:
+        split = _Split.start(model, runnable, shared, ctx)
+    if split is None:
+        return located_findings(model, runnable, ctx)
+    done: dict[int, Located] = {}
+    try:
+        for index, info in enumerate(runnable):
+            if info.code in keep_here:
+                _run_one(model, info, ctx, index, done)
+        while (index := split.claim()) is not None:
+            _run_one(model, runnable[index], ctx, index, done)
+        for index, rows in split.results().items():
+            done.setdefault(index, _findings(runnable[index], rows))
+    finally:
+        split.close()
+    found: Located = []
+    for index, info in enumerate(runnable):
+        # A rule neither process finished is run here, in order: its error is raised as one
+        # process would raise it, after the same rules before it.
+        found.extend(done[index] if index in done else located_findings(model, [info], ctx))
+    return found
+
+
+def _run_one(
+    model: Model, info: RuleInfo, ctx: RuleContext, index: int, done: dict[int, Located]
+) -> None:
+    """Run one rule; a rule that fails is left out of ``done``, to be run again in order."""
+    with contextlib.suppress(Exception):
+        done[index] = located_findings(model, [info], ctx)
+
+
+class _Split:
+    """The queue of rule indexes both processes take from, and the child taking from it."""
+
+    def __init__(self, child: ForkedChild, queue: int) -> None:
+        self.child = child
+        self._queue = queue
+
+    @classmethod
+    def start(
+        cls, model: Model, runnable: list[RuleInfo], shared: list[int], ctx: RuleContext
+    ) -> _Split | None:
+        """Fill the queue and fork the child; None when this cannot run here."""
+        if len(runnable) > 1 << (8 * _INDEX_BYTES) or not can_fork():
+            return None
+        queue, filler = os.pipe()
+        # Filled before the fork, without blocking: a pipe too small for the queue (a user
+        # over the system's pipe quota gets one page) means one process does it all.
+        os.set_blocking(filler, False)
+        items = b"".join(index.to_bytes(_INDEX_BYTES, "little") for index in shared)
+        try:
+            written = os.write(filler, items)
+        except BlockingIOError:
+            written = 0
+        finally:
+            os.close(filler)
+        if written != len(items):
+            os.close(queue)
+            return None
+        child = ForkedChild.fork(lambda: _check(model, runnable, ctx, queue))
+        return cls(child, queue)
+
+    def claim(self) -> int | None:
+        """The next rule to run, or None when the queue is empty."""
+        return _claim(self._queue)
+
+    def results(self) -> dict[int, list[_Row]]:
+        """What the child found, by rule index; {} if it failed part way or sent nothing."""
+        found = self.child.answer()
+        return found if isinstance(found, dict) else {}
+
+    def close(self) -> None:
+        """Close the queue and reap the child (killed first if its findings were never read)."""
+        if self._queue >= 0:
+            os.close(self._queue)
+            self._queue = -1
+        self.child.close()
+
+
+def _claim(queue: int) -> int | None:
+    """Take one index off the queue. Both processes read the same pipe; a read of two bytes
+    is atomic, and an empty pipe whose writer is closed reads as the end."""
+    item = os.read(queue, _INDEX_BYTES)
+    return int.from_bytes(item, "little") if len(item) == _INDEX_BYTES else None
+
+
+def _check(
+    model: Model, runnable: list[RuleInfo], ctx: RuleContext, queue: int
+) -> dict[int, list[_Row]]:
+    """In the child: the findings of the rules it takes off the queue, by rule index."""
+    done: dict[int, list[_Row]] = {}
+    while (index := _claim(queue)) is not None:
+        try:
+            found = located_findings(model, [runnable[index]], ctx)
+        except Exception:
+            continue  # the parent runs it again, and reports what went wrong
+        done[index] = [_row(finding, node) for finding, node in found]
+    return done
+
+
+def _row(finding: Finding, node: Path_) -> _Row:
+    """A finding as plain data, which pickles several times faster than the dataclass."""
+    entity = finding.entity
+    return (
+        finding.message,
+        finding.path,
+        finding.line,
+        finding.column,
+        (entity.kind, entity.id) if entity is not None else None,
+        tuple((ref.kind, ref.id) for ref in finding.related),
+        finding.key,
+        node,
+    )
+
+
+def _findings(info: RuleInfo, rows: list[_Row]) -> Located:
+    """The child's rows of one rule as findings, as that rule made them here."""
+    refs: dict[tuple[str, str], EntityRef] = {}
+
+    def ref(pair: tuple[str, str]) -> EntityRef:
+        known = refs.get(pair)
+        if known is None:
+            known = refs[pair] = EntityRef(*pair)
+        return known
+
+    return [
+        (
+            Finding(
+                code=info.code,
+                name=info.name,
+                severity=info.severity,
+                message=message,
+                path=path,
+                line=line,
+                column=column,
+                entity=ref(entity) if entity is not None else None,
+                related=tuple(map(ref, related)),
+                key=key,
+            ),
+            node,
+        )
+        for message, path, line, column, entity, related, key, node in rows
+    ]

@@ -54,7 +54,7 @@ def check_rules(
     when the model is large enough; the same findings in the same order either way.
     ``keep_here``: codes of rules that only this process may run (plugins' rules)."""
     runnable = [info for info in rules if info.check is not None]
-    shared = [index for index, info in enumerate(runnable) if info.code not in keep_here]
+    shared = queue_order(model, runnable, keep_here)
     entities = sum(len(of_kind) for of_kind in model.entities.values())
     split = None
     if entities >= SPLIT_MIN_ENTITIES and len(shared) >= 2:
@@ -78,6 +78,19 @@ def check_rules(
         # process would raise it, after the same rules before it.
         found.extend(done[index] if index in done else located_findings(model, [info], ctx))
     return found
+
+
+def queue_order(model: Model, runnable: list[RuleInfo], keep_here: Collection[str]) -> list[int]:
+    """The indexes of the rules both processes may run, those over the most entities first
+    (how many entities are of the kinds a rule reads is a rough measure of its cost): the
+    last rules taken are quick ones, so neither process waits long for the other at the end."""
+    shared = [index for index, info in enumerate(runnable) if info.code not in keep_here]
+    counts = {kind: len(of_kind) for kind, of_kind in model.entities.items()}
+
+    def entities_read(index: int) -> int:
+        return sum(counts.get(kind, 0) for kind in runnable[index].reads.fields)
+
+    return sorted(shared, key=lambda index: -entities_read(index))
 
 
 def _run_one(

@@ -23,6 +23,7 @@ from conftest import ACME, AS_OF, PROJECT
 from socialgov import fastyaml
 from socialgov.cache import CACHE_DIR, dumps
 from socialgov.config import load_config
+from socialgov.findings import Position
 from socialgov.lint import lint
 from socialgov.loader import (
     DEFAULT_LIMITS,
@@ -155,6 +156,8 @@ SUPPORTED = {
     "document marker": "---\na: 1\n",
     "marker with a comment": "# head\n--- # first\na: 1\n",
     "three documents": "a: 1\n---\n- x\n- y\n---\nb: {c: 2}\n",
+    "plain scalar over lines": "a: one\n  two\n  three\nb: x\nc: [y]\n",
+    "quoted scalar over lines": "- a: 'one\n    two'\n  b: \"x\n    y\"\n  c: z\n",
 }
 
 
@@ -268,6 +271,22 @@ def test_a_fast_parse_survives_pickling_for_the_cache() -> None:
         for key in (False, True):
             assert again.documents[0].locate(path, key=key) == exact.locate(path, key=key)
     assert _same(again.documents[0].data, exact.data)
+
+
+def test_each_file_is_kept_once_unless_parsing_rewrote_it() -> None:
+    text = SUPPORTED["comments everywhere"]
+    parsed = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert parsed is not None
+    kept = parsed.documents[0].source_map._file  # type: ignore[attr-defined]
+    assert kept._raw is None  # the parse buffer is the text
+    assert kept.raw == text.encode()
+    # rapidyaml joins a scalar's lines in place: the text as written is kept beside it
+    text = SUPPORTED["plain scalar over lines"]
+    parsed = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert parsed is not None
+    kept = parsed.documents[0].source_map._file  # type: ignore[attr-defined]
+    assert kept._raw == text.encode() != bytes(kept._buffer)
+    assert parsed.documents[0].locate(("c", 0)) == Position(5, 5)
 
 
 def _lint_json(root: Path) -> list[dict[str, Any]]:

@@ -135,17 +135,30 @@ def tree_memory(argv: Sequence[str], env: dict[str, str], cwd: Path) -> int:
     """Run ``argv`` and return the peak of its process tree's memory in bytes: the sum of
     every process's PSS (pages shared between them counted once), sampled every 20 ms; 0
     where /proc cannot tell (not Linux)."""
+    if not can_see_children():
+        return 0  # reported as n/a rather than as the root process alone
     process = subprocess.Popen(
-        list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     peak = 0
     while process.poll() is None:
-        peak = max(peak, sum(_pss(pid) for pid in _process_tree(process.pid)))
+        peak = max(peak, sum(_pss(pid) for pid in process_tree(process.pid)))
         time.sleep(SAMPLE_SECONDS)
+    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
     return peak
 
 
-def _process_tree(pid: int) -> list[int]:
+def can_see_children() -> bool:
+    """Whether /proc tells each process's children (Linux built with CONFIG_PROC_CHILDREN)."""
+    return Path(f"/proc/self/task/{os.getpid()}/children").is_file()
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from /proc (a process that ends meanwhile is skipped)."""
     tree, todo = [], [pid]
     while todo:
         current = todo.pop()

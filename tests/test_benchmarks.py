@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,3 +55,29 @@ def test_smoke_run_writes_results(tmp_path: Path) -> None:
     # the changed file is restored after the incremental runs
     changed = tmp_path / "data" / "500" / "accounts" / "accounts-00000.yaml"
     assert "benchmark edit" not in changed.read_text(encoding="utf-8")
+
+
+def test_the_process_tree_holds_every_descendant() -> None:
+    sys.path.insert(0, str(PROJECT / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(PROJECT / "benchmarks"))
+    assert run.can_see_children()  # Linux, where CI runs: the memory column is measured
+    sleeper = "import time; time.sleep(30)"
+    middle = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {sleeper!r}])"
+    script = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {middle!r}])"
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 20
+        tree = run.process_tree(parent.pid)
+        while len(tree) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            tree = run.process_tree(parent.pid)
+        assert tree[0] == parent.pid
+        assert len(tree) == 3  # its child, and its child's child
+    finally:
+        for pid in reversed(run.process_tree(parent.pid)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        parent.wait()

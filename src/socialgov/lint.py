@@ -28,9 +28,9 @@ from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
-from socialgov.rules.parallel import check_rules
 from socialgov.rules.plugins import plugin_rules
 from socialgov.rules.registry import builtin_rules
+from socialgov.rules.split import check_rules
 
 if TYPE_CHECKING:
     from socialgov.incremental import LintState
@@ -375,8 +375,9 @@ def _evaluate(
     found: list[tuple[Finding, Path_ | None]] = [
         (f, None) for f in (*repo.findings, *custom.findings) if f.code in selected_codes
     ]
-    plugins = {info.code for info in installed} - {info.code for info in builtin_rules()}
-    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugins))
+    # Plugins' rules run in this process only: socialgov cannot know they are pure.
+    plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
+    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes))
     return Evaluation(repo, rules, selected, found, known)
 
 

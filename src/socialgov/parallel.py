@@ -7,7 +7,7 @@ Two things run in other processes:
   while this process parses every file itself and builds the model.
 
 (The rules, once the model is built, are shared with a forked child too:
-socialgov.rules.parallel.)
+socialgov.rules.split.)
 
 Starting worker processes costs about a tenth of a second and every parsed file has to travel
 back to the main process, so only a repository with at least PARALLEL_MIN_BYTES of YAML left to
@@ -185,26 +185,46 @@ class ForkedChild:
     def __init__(self, pid: int, reader: int) -> None:
         self._pid = pid
         self._reader = reader
-        self._received = False
+        self._answered = False
 
     @classmethod
-    def fork(cls, work: Callable[[], object]) -> ForkedChild:
-        """Fork a child that runs ``work`` and sends what it returns (see :func:`can_fork`)."""
+    def fork(cls, work: Callable[[], object]) -> ForkedChild | None:
+        """Fork a child that runs ``work`` and sends what it returns (see :func:`can_fork`);
+        None when the system refuses a new process (no memory, a limit on processes)."""
+        import signal
+
         reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
+        # An interrupt is held back across the fork, so that it cannot reach the child before
+        # the child is inside its try (it would unwind into the caller's code).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:
             os.close(reader)
-            code = 0
+            os.close(writer)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            return None
+        if pid == 0:  # the child: never returns, whatever happens (an interrupt included)
+            code = 1
             try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                os.close(reader)
                 payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(writer, "wb") as pipe:
                     pipe.write(payload)
+                code = 0
             except BaseException:  # anything: the parent does the work it does not hear of
                 code = 1
             finally:
                 os._exit(code)
         os.close(writer)
-        return cls(pid, reader)
+        child = cls(pid, reader)
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # an interrupt held back lands here
+        except BaseException:
+            child.close()
+            raise
+        return child
 
     @property
     def pid(self) -> int:
@@ -214,11 +234,12 @@ class ForkedChild:
         """What the child sent, once it is done (and reaped); None if it failed or died part
         way. Waits for it."""
         chunks = []
-        self._received = True
         try:
             with os.fdopen(self._reader, "rb") as pipe:
+                self._reader = -1  # closed with the file object, whatever happens next
                 while chunk := pipe.read(1 << 20):
                     chunks.append(chunk)
+            self._answered = True
         except OSError:
             return None
         finally:
@@ -229,17 +250,20 @@ class ForkedChild:
             return None
 
     def close(self) -> None:
-        """Reap the child; one whose answer was never read (this process stopped early) is
-        killed first, since it may be waiting to write it."""
+        """Reap the child; one whose whole answer was not read (this process stopped early,
+        or was interrupted while reading) is killed first, since it may still be working or
+        waiting to write."""
+        if self._reader >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._reader)
+            self._reader = -1
         if not self._pid:
             return
-        if not self._received:
+        if not self._answered:
             import signal
 
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.close(self._reader)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
         self._pid = 0
@@ -279,7 +303,7 @@ class Vouching:
         if not relpaths or not can_fork():
             return None
         child = ForkedChild.fork(lambda: _vouch(root, relpaths, limits))
-        return cls(child, frozenset(relpaths))
+        return cls(child, frozenset(relpaths)) if child is not None else None
 
     def read(self, relpath: str, raw: bytes) -> None:
         """Note the bytes this process parsed ``relpath`` from."""

@@ -7,10 +7,11 @@ from a queue, so a slow rule on one side does not leave the other waiting; the c
 back the findings of the rules it took, as plain rows, and this process puts every finding in
 the order one process would have found them.
 
-Nothing the child says can change a finding: a rule the child did not finish (it failed, or
-the child died) is run here again, in the rules' order, so an error is reported as one
-process reports it (tests/test_rules_parallel.py). The rules of installed plugins stay in
-this process: socialgov cannot know that they are pure.
+The child's findings are the findings of its rules, rebuilt here field for field from its
+rows. A rule the child did not finish (it failed, or the child died) is run here, in the
+rules' order, and a rule that failed here raises its error at its place in that order, so an
+error is reported as one process reports it (tests/test_rules_split.py). The rules of
+installed plugins stay in this process, and run first: socialgov cannot know they are pure.
 
 Only on Linux, with two cores or more, in a process with no other thread (see
 socialgov.parallel.can_fork), and for a model of at least SPLIT_MIN_ENTITIES entities.
@@ -18,7 +19,6 @@ socialgov.parallel.can_fork), and for a model of at least SPLIT_MIN_ENTITIES ent
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -40,7 +40,9 @@ _Row = tuple[str, str, int, int, Any, tuple[tuple[str, str], ...], str, Path_]
 related ((kind, id), ...), key, and the node it points at. The rule gives the rest."""
 
 _INDEX_BYTES = 2
-"""Each queued rule is its index in two bytes: up to 65,535 rules are shared."""
+"""Each queued rule is its index in two bytes, so up to 65,536 rules can be queued; the pipe
+holds fewer (32,768 in the usual 64 KB, 2,048 in a 4 KB one), and a queue it cannot hold is
+not shared."""
 
 
 def check_rules(
@@ -61,7 +63,7 @@ def check_rules(
         split = _Split.start(model, runnable, shared, ctx)
     if split is None:
         return located_findings(model, runnable, ctx)
-    done: dict[int, Located] = {}
+    done: dict[int, Located | Exception] = {}
     try:
         for index, info in enumerate(runnable):
             if info.code in keep_here:
@@ -74,9 +76,12 @@ def check_rules(
         split.close()
     found: Located = []
     for index, info in enumerate(runnable):
-        # A rule neither process finished is run here, in order: its error is raised as one
-        # process would raise it, after the same rules before it.
-        found.extend(done[index] if index in done else located_findings(model, [info], ctx))
+        # In the rules' order, as one process: the first rule that failed raises its error;
+        # a rule the child did not finish is run here.
+        outcome = done[index] if index in done else located_findings(model, [info], ctx)
+        if isinstance(outcome, Exception):
+            raise outcome
+        found.extend(outcome)
     return found
 
 
@@ -94,11 +99,18 @@ def queue_order(model: Model, runnable: list[RuleInfo], keep_here: Collection[st
 
 
 def _run_one(
-    model: Model, info: RuleInfo, ctx: RuleContext, index: int, done: dict[int, Located]
+    model: Model,
+    info: RuleInfo,
+    ctx: RuleContext,
+    index: int,
+    done: dict[int, Located | Exception],
 ) -> None:
-    """Run one rule; a rule that fails is left out of ``done``, to be run again in order."""
-    with contextlib.suppress(Exception):
+    """Run one rule; what it raises is kept in ``done`` in place of its findings, to be raised
+    in the rules' order (a rule that failed is not run twice)."""
+    try:
         done[index] = located_findings(model, [info], ctx)
+    except Exception as error:
+        done[index] = error
 
 
 class _Split:
@@ -130,6 +142,9 @@ class _Split:
             os.close(queue)
             return None
         child = ForkedChild.fork(lambda: _check(model, runnable, ctx, queue))
+        if child is None:  # no process to be had: one process does it all
+            os.close(queue)
+            return None
         return cls(child, queue)
 
     def claim(self) -> int | None:

@@ -205,7 +205,7 @@ class ForkedChild:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             return None
         if pid == 0:  # the child: never returns, whatever happens (an interrupt included)
-            code = 1
+            code = 1  # unless the answer is written whole: the parent does what it does not hear of
             try:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(reader)
@@ -213,10 +213,8 @@ class ForkedChild:
                 with os.fdopen(writer, "wb") as pipe:
                     pipe.write(payload)
                 code = 0
-            except BaseException:  # anything: the parent does the work it does not hear of
-                code = 1
             finally:
-                os._exit(code)
+                os._exit(code)  # an exception, even an interrupt, ends here: it goes no further
         os.close(writer)
         child = cls(pid, reader)
         try:

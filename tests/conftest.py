@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,12 +62,13 @@ def found(result: LintResult, code: str) -> list[Finding]:
     return [f for f in result.findings if f.code == code]
 
 
-STANDARDS = next(
-    (f / "shared" / "standards" for f in PROJECT.parents if (f / "shared" / "standards").is_dir()),
-    PROJECT.parent / "shared" / "standards",
-)
-"""The consumers' own schemas and notes: shared/ sits beside the checkout (in CI as in
-/work/main), or beside a folder above it (a git worktree in /work/wt/NAME)."""
+DATA = PROJECT / "tests" / "data"
+STANDARDS = DATA / "standards"
+"""The consumers' own schemas and notes (SARIF, JUnit, Checkstyle, GitLab, GitHub workflow commands,
+pre-commit), copied from the project's shared/standards/ so the suite runs from a fresh clone."""
+
+REALDATA = DATA / "realdata"
+"""Real public inventories nobody on the project wrote (sources and licences in its README.md)."""
 
 TRICKY = "Quote \" apostrophe ' <tag> & amp, comma: colon 100% café ✓\nsecond line"
 """Text that every report format must carry safely: XML and JSON specials, workflow-command
@@ -75,7 +77,7 @@ separators, percent signs, a newline and non-ASCII."""
 
 @pytest.fixture(scope="session")
 def standards() -> Path:
-    """shared/standards/; its absence fails the test loudly rather than skipping it."""
+    """tests/data/standards/; its absence fails the test loudly rather than skipping it."""
     if not (STANDARDS / "sarif" / "sarif-schema-2.1.0.json").is_file():
         pytest.fail(f"the consumers' schemas are missing: expected them in {STANDARDS}")
     return STANDARDS
@@ -83,11 +85,32 @@ def standards() -> Path:
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:
-    """shared/realdata/ (real public inventories); its absence fails the test loudly."""
-    folder = STANDARDS.parent / "realdata"
-    if not folder.is_dir():
-        pytest.fail(f"the real inventories are missing: expected them in {folder}")
-    return folder
+    """tests/data/realdata/ (real public inventories); its absence fails the test loudly."""
+    if not (REALDATA / "README.md").is_file():
+        pytest.fail(f"the real inventories are missing: expected them in {REALDATA}")
+    return REALDATA
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+REQUIRE_BROWSER = "SOCIALGOV_REQUIRE_BROWSER"
+"""Set (to 1) by .ci/run: there a missing browser fails the browser tests instead of skipping them."""
+
+
+def find_browser() -> str:
+    """The headless browser that renders HTML reports in the tests.
+
+    Where Chromium is not installed (a developer's fresh clone), the browser tests are skipped with
+    a plain reason; .ci/run installs Chromium and sets SOCIALGOV_REQUIRE_BROWSER, so in CI a
+    missing browser fails them and no HTML page goes unchecked.
+    """
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    advice = "install Debian's package with 'apt-get install -y chromium' (.ci/run does this)"
+    if os.environ.get(REQUIRE_BROWSER):
+        pytest.fail(f"Chromium is not installed and {REQUIRE_BROWSER} requires it: {advice}.")
+    pytest.skip(f"Chromium is not installed, so HTML pages are not checked in a browser: {advice}.")
 
 
 @pytest.fixture

@@ -1,39 +1,25 @@
 """The HTML audit in a real browser: headless Chromium renders it, screenshots it, and logs nothing.
 
-Chromium is a test dependency installed from Debian's ``chromium`` package (.ci/run installs it when
-it is missing). Without it these tests fail and say so: the HTML report is only proven by a browser.
+Chromium is a test dependency installed from Debian's ``chromium`` package. .ci/run installs it and
+requires these tests to run (a missing browser fails them there); on a machine without it they are
+skipped with a reason that says how to install it.
 The browser runs without network access to anything (background networking, component updates
 and sync are off, and the page's Content Security Policy forbids every load).
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from conftest import ACME, MakeRepo, run_audit
+from conftest import ACME, MakeRepo, find_browser, run_audit
 from socialgov.audit.renderers import RenderOptions, renderer
 from test_audit_render import SECTIONS as REPORT_SECTIONS
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 WIDTH, HEIGHT = 1280, 2000
 SECTIONS = ["Maturity stage", "Worst gaps", "Who must act first", *REPORT_SECTIONS]
-
-
-def browser() -> str:
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail(
-        "Chromium is not installed, and the HTML audit must be checked in a real browser: "
-        "install Debian's package with 'apt-get install -y chromium' (.ci/run does this in CI)."
-    )
 
 
 class Rendered:
@@ -51,7 +37,7 @@ class Rendered:
 def open_in_chromium(page: Path, workdir: Path) -> Rendered:
     shot = workdir / "screenshot.png"
     command = [
-        browser(),
+        find_browser(),
         "--headless",
         "--no-sandbox",
         "--disable-gpu",

@@ -18,6 +18,7 @@ from socialgov.findings import Position
 from socialgov.loader import (
     DEFAULT_LIMITS,
     DecodeError,
+    FileTooBig,
     ParsedFile,
     decode,
     discover,
@@ -637,10 +638,28 @@ def test_file_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     assert load_file(tmp_path, "big.yaml", {"max_file_bytes": 204}).findings == []
 
 
-def test_read_bounded_never_reads_more_than_the_limit(tmp_path: Path) -> None:
+def test_read_bounded_never_reads_more_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "f.yaml"
     path.write_bytes(b"x" * 10)
     assert read_bounded(path, 10) == b"x" * 10
+    path.write_bytes(b"x" * 11)
+    with pytest.raises(FileTooBig):
+        read_bounded(path, 10)
+    # A file that grows after it was measured (its size said 10) is refused too: the read asks
+    # for one byte more than the limit and refuses the file when it gets it.
+    real_fstat = os.fstat
+    path.write_bytes(b"x" * 4096)
+
+    def measured_small(fd: int) -> os.stat_result:
+        info = list(real_fstat(fd))
+        info[6] = 10  # st_size
+        return os.stat_result(info)
+
+    monkeypatch.setattr(os, "fstat", measured_small)
+    with pytest.raises(FileTooBig, match="over the limit of 10"):
+        read_bounded(path, 10)
 
 
 def test_read_bounded_refuses_a_fifo_without_blocking(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -11,13 +12,31 @@ import pytest
 from conftest import AS_OF
 from socialgov.cli import LINT_FORMATS, main
 from socialgov.errors import SocialgovError
-from socialgov.reporters import FORMATS, ReportTarget, parse_target, plan_targets, renderer
+from socialgov.reporters import FORMATS, ReportTarget, parse_target, plan_targets
 
 
-def test_every_format_is_offered_and_renders(tricky_repo: Path) -> None:
+def test_every_format_is_offered_and_renders_every_finding(
+    tricky_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each format the command line offers renders the same findings from one repository."""
     assert tuple(FORMATS) == LINT_FORMATS
+
+    def report(name: str) -> str:
+        args = ["lint", "--root", str(tricky_repo), "--as-of", AS_OF.isoformat()]
+        assert main([*args, "--format", name, "--no-color"]) == 1
+        return capsys.readouterr().out
+
+    expected = json.loads(report("json"))["findings"]
+    codes = {f["code"] for f in expected}
+    assert {"SG100", "SG101", "SG102", "SG104", "SG105"} <= codes
     for name in FORMATS:
-        assert callable(renderer(name))
+        rendered = report(name)
+        assert rendered.strip(), name
+        for code in codes:
+            assert code in rendered, (name, code)
+        lines_with_a_code = [line for line in rendered.splitlines() if re.search(r"SG1\d\d", line)]
+        if name in ("text", "github"):  # one line a finding, one more for each line break
+            assert len(lines_with_a_code) >= len(expected), name
 
 
 def test_parse_target() -> None:

@@ -30,6 +30,14 @@ ACME = PROJECT / "examples" / "acme"
 MakeRepo = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def not_on_a_ci_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees the environment of a developer's machine, wherever the suite runs: .ci/run
+    runs with CI=true, which changes defaults (the cache); the tests of that set it themselves."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path) -> MakeRepo:
     """Write ``{relative path: YAML text}`` (dedented) plus a socialgov.yaml; return the root."""

@@ -126,6 +126,38 @@ def test_the_command_line_caches_unless_told_not_to(
     assert capsys.readouterr().out == uncached
 
 
+def test_in_ci_the_cache_is_written_only_where_one_was_restored_or_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    args = ["lint", "--root", str(root), "--as-of", AS_OF.isoformat(), "--no-color"]
+    main(args)
+    expected = capsys.readouterr().out
+    shutil.rmtree(root / CACHE_DIR)
+    for value in ("true", "1", "True", "yes"):
+        monkeypatch.setenv("CI", value)
+        main(args)  # a fresh CI checkout: a cache would be written and never read
+        assert capsys.readouterr().out == expected
+        assert not (root / CACHE_DIR).exists(), value
+        main(["audit", "--root", str(root), "--as-of", AS_OF.isoformat(), "--format", "json"])
+        assert '"organisation": "Acme Corp"' in capsys.readouterr().out
+        assert not (root / CACHE_DIR).exists(), value
+    main([*args, "--cache"])  # asked for (to be saved with actions/cache)
+    assert capsys.readouterr().out == expected
+    assert (root / CACHE_DIR).is_dir()
+    entries = sorted(p.name for p in (root / CACHE_DIR).rglob("*"))
+    main(args)  # restored: used and kept up to date
+    assert capsys.readouterr().out == expected
+    assert sorted(p.name for p in (root / CACHE_DIR).rglob("*")) == entries
+    for value in ("", "0", "false"):
+        shutil.rmtree(root / CACHE_DIR)
+        monkeypatch.setenv("CI", value)
+        main(args)
+        assert (root / CACHE_DIR).is_dir(), value
+    capsys.readouterr()
+
+
 # --------------------------------------------------------------------------- a hostile repository
 # The cache folder sits in the repository, so a pull request can commit one. Entries are pickles,
 # and unpickling runs code: what a pull request plants there must never be unpickled, and no

@@ -36,7 +36,7 @@ import secrets
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,20 @@ from socialgov.loader import (
 
 CACHE_DIR = ".socialgov_cache"
 _CODE = ("loader.py", "fastyaml.py", "findings.py", "cache.py", "schema.py", "fastcheck.py")
+
+
+def cache_wanted(root: Path, requested: bool | None, environ: Mapping[str, str]) -> bool:
+    """Whether a run uses the cache: as asked (``--cache``/``--no-cache``), else yes, except on a
+    CI runner (``CI`` set, as every major CI service sets it) whose checkout has no cache yet.
+
+    There a cold run would write a cache of up to a few hundred megabytes that nothing reads
+    again (each CI job starts from a fresh clone), a tenth or more of the run; a runner that
+    restores ``.socialgov_cache/`` (actions/cache, docs/ci.md) finds it and uses it.
+    """
+    if requested is not None:
+        return requested
+    on_ci = environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return not on_ci or (root / CACHE_DIR).is_dir()
 
 
 def fingerprint(limits: dict[str, int]) -> str:

@@ -71,11 +71,22 @@ class PathArgument(click.Path):
         return super().convert(value, param, ctx)
 
 
-no_cache_option = click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Parse every file afresh instead of reusing .socialgov_cache/ (the results are the same).",
+cache_option = click.option(
+    "--cache/--no-cache",
+    "cache",
+    default=None,
+    help="Reuse and update .socialgov_cache/, or parse every file afresh (the results are the "
+    "same). Default: the cache, except in CI (CI set) where no cache exists yet.",
 )
+
+
+def cache_for(root: Path | None, requested: bool | None) -> bool:
+    """Whether this run uses the cache (socialgov.cache.cache_wanted), for the repository the
+    command will find from ``root``."""
+    from socialgov.cache import cache_wanted
+    from socialgov.config import resolve_root
+
+    return cache_wanted(resolve_root(root), requested, os.environ)
 
 
 def load_settings(
@@ -191,7 +202,7 @@ class ReportFormat(click.ParamType):
     help="Report only findings that the repository did not have at git revision REV "
     "(a branch, tag or commit; for pull requests: --new-since origin/main).",
 )
-@no_cache_option
+@cache_option
 def lint(
     paths: tuple[str, ...],
     root: Path | None,
@@ -210,7 +221,7 @@ def lint(
     baseline: Path | None,
     write_baseline: Path | None,
     new_since: str | None,
-    no_cache: bool,
+    cache: bool | None,
 ) -> int:
     """Check the policy repository; with PATHS, report only what those files touch."""
     from socialgov.config import split_codes
@@ -219,6 +230,7 @@ def lint(
     from socialgov.reporters.base import ReportOptions
 
     targets = plan_targets(output_format, output)
+    use_cache = cache_for(root, cache)
     if write_baseline is not None and (paths or new_since or baseline):
         raise click.UsageError(
             "--write-baseline records every finding of the whole repository; "
@@ -227,7 +239,7 @@ def lint(
     config = load_settings(
         root,
         config_path,
-        cache=not no_cache,
+        cache=use_cache,
         as_of=as_of,
         select=split_codes(select),
         ignore=split_codes(ignore),
@@ -247,7 +259,7 @@ def lint(
             config,
             list(paths) if paths else None,
             new_since=new_since,
-            cache=not no_cache,
+            cache=use_cache,
             # SARIF's related locations come from the model, which a reused run has not got.
             reuse=all(target.format != "sarif" for target in targets),
         )
@@ -275,7 +287,7 @@ def lint(
     help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
 )
 @click.option("--output", "-o", type=PathArgument(path_type=Path), help="Write the report here.")
-@no_cache_option
+@cache_option
 def audit(
     root: Path | None,
     config_path: Path | None,
@@ -285,7 +297,7 @@ def audit(
     debug: bool,
     output_format: str | None,
     output: Path | None,
-    no_cache: bool,
+    cache: bool | None,
 ) -> int:
     """Report on the whole inventory: coverage, gaps, who must act, and the maturity stage."""
     from socialgov.audit import run_audit
@@ -294,7 +306,7 @@ def audit(
 
     config = load_settings(root, config_path, as_of=as_of)
     with Progress() as progress:
-        report = run_audit(config, progress, cache=not no_cache)
+        report = run_audit(config, progress, cache=cache_for(root, cache))
     chosen = format_for(output, output_format)
     options = RenderOptions(color=chosen == "table" and use_color(no_color, output))
     emit(renderer(chosen)(report, options), output)

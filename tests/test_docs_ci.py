@@ -46,8 +46,8 @@ def lint_commands() -> list[str]:
 
 
 def test_every_snippet_parses_and_each_setup_is_there() -> None:
-    assert len(snippets()) == 7
-    assert len(find("github")) == 2 and len(find("gitlab")) == 2 and len(find("pre-commit")) == 2
+    assert len(snippets()) == 8
+    assert len(find("github")) == 3 and len(find("gitlab")) == 2 and len(find("pre-commit")) == 2
 
 
 def test_github_workflow_uploads_the_sarif_it_writes() -> None:
@@ -94,7 +94,7 @@ def test_the_documented_commands_run(
     root = make_repo({"people.yaml": "people:\n  - {id: jdoe, employment: full_time}\n"})
     monkeypatch.chdir(root)
     commands = [c for c in lint_commands() if "--new-since" not in c]  # tests/test_history.py
-    assert len(commands) == 2
+    assert len(commands) == 3
     for command in commands:
         args = shlex.split(command)[1:]
         assert main([*args, "--as-of", "2026-11-24"]) == 0, capsys.readouterr().err

@@ -84,6 +84,7 @@ def run_shared(
     setup: Setup, rules: tuple[RuleInfo, ...] | None = None, **options: object
 ) -> object:
     model, every, _ = setup
+    options.setdefault("jobs", 2)
     return split.check_rules(model, rules or every, fresh_context(every), **options)
 
 
@@ -322,6 +323,17 @@ def test_rules_over_many_entities_are_queued_first(setup: Setup) -> None:
     assert order.index("SG302") < order.index("SG503")
 
 
+def test_one_job_is_checked_in_this_process(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(split, "SPLIT_MIN_ENTITIES", 0)
+
+    def refuse() -> int:
+        raise AssertionError("one job must not fork")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    assert run_shared(setup, jobs=1) == sequential(setup)
+
+
 def test_a_small_model_is_checked_in_this_process(
     setup: Setup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -383,10 +395,11 @@ def test_a_whole_lint_is_the_same_with_the_rules_shared(
     repository: Path, forking: list[dict[int, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = load_config(repository).with_overrides(as_of=AS_OF)
-    shared = lint(config)
+    shared = lint(config, jobs=2)
     assert forking
-    monkeypatch.setattr(split, "SPLIT_MIN_ENTITIES", 10**9)
-    alone = lint(config)
+    forking.clear()
+    alone = lint(config)  # one process: the default
+    assert not forking
     assert shared.findings == alone.findings
     assert shared.suppressed == alone.suppressed
     assert shared.unused_waivers == alone.unused_waivers

@@ -203,6 +203,15 @@ class ReportFormat(click.ParamType):
     "(a branch, tag or commit; for pull requests: --new-since origin/main).",
 )
 @cache_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes to use on a large repository (parsing and rules); more than 1 pays off "
+    "only on an idle machine with that many cores.",
+)
 def lint(
     paths: tuple[str, ...],
     root: Path | None,
@@ -222,6 +231,7 @@ def lint(
     write_baseline: Path | None,
     new_since: str | None,
     cache: bool | None,
+    jobs: int,
 ) -> int:
     """Check the policy repository; with PATHS, report only what those files touch."""
     from socialgov.config import split_codes
@@ -262,6 +272,7 @@ def lint(
             cache=use_cache,
             # SARIF's related locations come from the model, which a reused run has not got.
             reuse=all(target.format != "sarif" for target in targets),
+            jobs=jobs,
         )
     on_github = os.environ.get("GITHUB_ACTIONS") == "true"
     for target in targets:

@@ -23,7 +23,7 @@ from socialgov.filters import (
     without_known,
 )
 from socialgov.findings import Finding, in_report_order
-from socialgov.loader import Document, ParsedFile, Path_, discover
+from socialgov.loader import ParsedFile, Path_, discover
 from socialgov.model import Model, attach_entities, build_model
 from socialgov.parallel import load_all
 from socialgov.rules.base import RuleContext, RuleInfo
@@ -34,7 +34,6 @@ from socialgov.rules.split import check_rules
 
 if TYPE_CHECKING:
     from socialgov.incremental import LintState
-    from socialgov.parallel import Vouching
     from socialgov.runcache import RunCache, RunInputs, StoredRun
 
 
@@ -100,12 +99,14 @@ FileProgress = Callable[[int, int], None]
 
 
 def load_repository(
-    config: Config, progress: FileProgress | None = None, *, cache: bool = False
+    config: Config, progress: FileProgress | None = None, *, cache: bool = False, jobs: int = 1
 ) -> Repository:
     """Discover, parse and model every file of the repository.
 
     With ``cache``, files whose bytes did not change since the last run are not parsed again
-    (see socialgov.cache); the result is the same either way.
+    (see socialgov.cache); with ``jobs`` of 2 or more, a large repository's files that the fast
+    parser declines are parsed by that many processes (socialgov.parallel). The result is the
+    same either way.
     """
     root = config.root
     limits = dict(config.limits)
@@ -120,15 +121,10 @@ def load_repository(
             f"the repository has more than {limits['max_files']:,} YAML files (limits.max_files); "
             "narrow 'include' or add to 'exclude' in socialgov.yaml, or raise limits.max_files"
         )
-    vouching = None
-    if parse_cache is None:  # a cold run: a second process may check some schemas meanwhile
-        from socialgov.parallel import Vouching
-
-        vouching = Vouching.for_repository(root, files, limits)
     parsed_files: list[ParsedFile] = []
     total = nodes = 0
     try:
-        for done, parsed in enumerate(load_all(root, files, limits, parse_cache, vouching), 1):
+        for done, parsed in enumerate(load_all(root, files, limits, parse_cache, jobs), 1):
             total += parsed.size
             if total > limits["max_total_bytes"]:
                 raise SocialgovError(
@@ -149,25 +145,17 @@ def load_repository(
             parsed_files.append(parsed)
             if progress is not None:
                 progress(done, len(files))
-        model, model_findings = build_model(_documents(parsed_files, vouching), config.strategy)
+        model, model_findings = build_model(
+            (document for parsed in parsed_files for document in parsed.documents),
+            config.strategy,
+        )
     finally:
-        if vouching is not None:
-            vouching.close()
         if parse_cache is not None:
             parse_cache.close()  # after the model: entries remember which entities passed
     findings.extend(model_findings)
     return Repository(
         config, tuple(files), model, tuple(attach_entities(findings, model)), total, nodes
     )
-
-
-def _documents(parsed_files: list[ParsedFile], vouching: Vouching | None) -> Iterator[Document]:
-    """The files' documents in order, each file's entities trusted first when the second
-    process vouches for them (so the model is built while it still checks the last files)."""
-    for parsed in parsed_files:
-        if vouching is not None:
-            vouching.trust_file(parsed)
-        yield from parsed.documents
 
 
 def available_rules(model: Model | None = None, root: Path | None = None) -> tuple[RuleInfo, ...]:
@@ -213,6 +201,7 @@ def lint(
     progress: FileProgress | None = None,
     cache: bool = False,
     reuse: bool = False,
+    jobs: int = 1,
 ) -> LintResult:
     """Check the repository under ``config.root``; with ``paths``, report only what they touch.
 
@@ -229,10 +218,20 @@ def lint(
     if not cache:
         with _collector_paused():
             return _finish_full(
-                config, _evaluate(config, installed, progress, cache=cache), paths, new_since
+                config,
+                _evaluate(config, installed, progress, cache=cache, jobs=jobs),
+                paths,
+                new_since,
             )
     return _lint_cached(
-        config, paths, plugins, installed, new_since=new_since, progress=progress, reuse=reuse
+        config,
+        paths,
+        plugins,
+        installed,
+        new_since=new_since,
+        progress=progress,
+        reuse=reuse,
+        jobs=jobs,
     )
 
 
@@ -245,6 +244,7 @@ def _lint_cached(
     new_since: str | None,
     progress: FileProgress | None,
     reuse: bool,
+    jobs: int = 1,
 ) -> LintResult:
     """A run with the cache: the stored result when nothing changed, an incremental run from
     the stored state when it can, else the full run; then what to keep for the next run."""
@@ -284,7 +284,7 @@ def _lint_cached(
     full = result is None
     if full:
         with _collector_paused():
-            evaluation = _evaluate(config, installed, progress, cache=True)
+            evaluation = _evaluate(config, installed, progress, cache=True, jobs=jobs)
             result = _finish_full(config, evaluation, paths, new_since)
         if inputs is not None:
             from socialgov.incremental import state_of
@@ -358,8 +358,9 @@ def _evaluate(
     progress: FileProgress | None,
     *,
     cache: bool,
+    jobs: int = 1,
 ) -> Evaluation:
-    repo = load_repository(config, progress, cache=cache)
+    repo = load_repository(config, progress, cache=cache, jobs=jobs)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)
     for option, selectors in (("select", config.select), ("ignore", config.ignore)):
@@ -377,7 +378,7 @@ def _evaluate(
     ]
     # Plugins' rules run in this process only: socialgov cannot know they are pure.
     plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
-    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes))
+    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs))
     return Evaluation(repo, rules, selected, found, known)
 
 

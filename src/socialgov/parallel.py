@@ -1,13 +1,9 @@
-"""Parse a large repository's files on every core; small ones stay in one process.
+"""Parse a large repository's files on several cores, when asked (``lint --jobs N``).
 
-Two things run in other processes:
-
-- files the fast parser cannot take are parsed by worker processes (below);
-- the schema checks of a share of the files are made by a forked child (:class:`Vouching`),
-  while this process parses every file itself and builds the model.
-
-(The rules, once the model is built, are shared with a forked child too:
-socialgov.rules.split.)
+By default socialgov runs in one process: on a shared or busy machine a second process costs
+more than it spares, and run times stay predictable. With ``jobs`` of 2 or more, the files the
+fast parser cannot take are parsed by worker processes (below), and the rules, once the model is
+built, are shared with a forked child (socialgov.rules.split).
 
 Starting worker processes costs about a tenth of a second and every parsed file has to travel
 back to the main process, so only a repository with at least PARALLEL_MIN_BYTES of YAML left to
@@ -25,16 +21,7 @@ import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from socialgov.cache import (
-    ParseCache,
-    Vouched,
-    digest,
-    dumps,
-    read_and_parse,
-    read_and_parse_fast,
-    trust_entities,
-    valid_entities,
-)
+from socialgov.cache import ParseCache, digest, dumps, read_and_parse, read_and_parse_fast
 from socialgov.loader import ParsedFile, load_file
 
 PARALLEL_MIN_BYTES = 8 * 1024 * 1024
@@ -69,12 +56,10 @@ def load_all(
     files: Sequence[str],
     limits: dict[str, int],
     cache: ParseCache | None = None,
-    vouching: Vouching | None = None,
+    jobs: int = 1,
 ) -> Iterator[ParsedFile]:
-    """The parsed files, in the order of ``files``: from the cache, in parallel, or in turn.
-
-    With ``vouching``, the bytes of the files in its share are noted as they are parsed here
-    (the caller then trusts its verdicts file by file, :meth:`Vouching.trust_file`)."""
+    """The parsed files, in the order of ``files``: from the cache, in parallel (with ``jobs``
+    of 2 or more, on at most that many cores), or in turn."""
     results: list[ParsedFile | None] = [None] * len(files)
     todo: list[int] = []
     for index, relpath in enumerate(files):
@@ -85,9 +70,9 @@ def load_all(
             results[index] = hit
     size = _size(root, [files[i] for i in todo])
     if size <= limits["max_total_bytes"]:
-        todo = _parse_fast(root, files, limits, cache, todo, results, vouching)
+        todo = _parse_fast(root, files, limits, cache, todo, results)
         size = _size(root, [files[i] for i in todo])
-    count = workers()
+    count = min(jobs, workers())
     # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading it all.
     if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
         for index in todo:
@@ -106,7 +91,6 @@ def _parse_fast(
     cache: ParseCache | None,
     todo: list[int],
     results: list[ParsedFile | None],
-    vouching: Vouching | None = None,
 ) -> list[int]:
     """Parse in this process what the fast path can (it is faster than handing files to
     workers and their data back); the indexes left for the exact path."""
@@ -122,8 +106,6 @@ def _parse_fast(
             continue
         raw, parsed = outcome
         results[index] = parsed
-        if vouching is not None:
-            vouching.read(files[index], raw)
         if cache is not None:
             cache.remember(files[index], digest(raw), parsed)
     return left
@@ -265,136 +247,6 @@ class ForkedChild:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)
         self._pid = 0
-
-
-VOUCH_SHARE = 0.75
-"""The share of the bytes whose schema checks the child makes. It parses them too; the model
-is built in the files' order, so the child's verdicts (for the last files) are needed only once
-this process has parsed everything and modelled the first files, about when the child is done."""
-
-
-class Vouching:
-    """Schema checks made in a forked child while this process parses.
-
-    Checking each entity against its kind's schema is about a seventh of a cold lint. The child
-    reads and parses the last files of the share itself (this process keeps its own parse:
-    sending parsed data between processes costs more than parsing it), checks their entities
-    and sends back, per file, a digest of the bytes it read and where the valid entities are.
-    This process then trusts those entities as it trusts the parse cache's, for each file whose
-    bytes it read the same, and checks the others itself (an invalid entity is always checked
-    here, so SG101 explains it). Nothing the child says can change a finding, only spare a
-    check: the result is the same whether it runs, fails or is late (tests/test_parallel.py).
-
-    Only on Linux, with two cores or more, in a process with no other thread (forking a threaded
-    process is unsafe), and for at least PARALLEL_MIN_BYTES to parse.
-    """
-
-    def __init__(self, child: ForkedChild, share: frozenset[str]) -> None:
-        self._child = child
-        self.share = share
-        self._digests: dict[str, bytes] = {}
-        self._verdicts: dict[str, tuple[bytes, Vouched]] | None = None
-
-    @classmethod
-    def start(cls, root: Path, relpaths: Sequence[str], limits: dict[str, int]) -> Vouching | None:
-        """Fork the child for ``relpaths``; None when this cannot or need not run."""
-        if not relpaths or not can_fork():
-            return None
-        child = ForkedChild.fork(lambda: _vouch(root, relpaths, limits))
-        return cls(child, frozenset(relpaths)) if child is not None else None
-
-    def read(self, relpath: str, raw: bytes) -> None:
-        """Note the bytes this process parsed ``relpath`` from."""
-        if relpath in self.share:
-            self._digests[relpath] = _vouch_digest(raw)
-
-    @classmethod
-    def for_repository(
-        cls, root: Path, files: Sequence[str], limits: dict[str, int]
-    ) -> Vouching | None:
-        """A child for the last files of a repository parsed without the cache, when it is big
-        enough to be worth one (PARALLEL_MIN_BYTES); None otherwise."""
-        from socialgov import fastyaml
-
-        size = _size(root, files)
-        if not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"] or not fastyaml.enabled():
-            return None
-        return cls.start(root, vouch_share(root, files, range(len(files))), limits)
-
-    def trust_file(self, parsed: ParsedFile) -> bool:
-        """Trust what the child vouches for in ``parsed``, if it is in the share and was read
-        here as the child read it; the first file of the share waits for the child."""
-        if parsed.path not in self.share:
-            return False
-        if self._verdicts is None:
-            self._verdicts = self._receive()
-        verdict = self._verdicts.get(parsed.path)
-        mine = self._digests.get(parsed.path)
-        if verdict is None or mine is None or verdict[0] != mine:
-            return False
-        trust_entities(parsed, verdict[1])
-        return True
-
-    def trust(self, parsed_files: Sequence[ParsedFile]) -> int:
-        """:meth:`trust_file` for each of ``parsed_files``; how many were trusted."""
-        return sum(self.trust_file(parsed) for parsed in parsed_files)
-
-    def _receive(self) -> dict[str, tuple[bytes, Vouched]]:
-        verdicts = self._child.answer()
-        return verdicts if isinstance(verdicts, dict) else {}  # none: check everything here
-
-    def close(self) -> None:
-        """Reap the child (killed first if its verdicts were never read), and let go of what
-        was trusted: the model is built (about 10 MB on the 100,000-account tree)."""
-        from socialgov import schema
-
-        self._child.close()
-        schema.forget_valid()
-
-
-def _vouch_digest(raw: bytes) -> bytes:
-    import hashlib
-
-    return hashlib.blake2b(raw, digest_size=16).digest()
-
-
-def _vouch(
-    root: Path, relpaths: Sequence[str], limits: dict[str, int]
-) -> dict[str, tuple[bytes, Vouched]]:
-    """In the child: check the schemas of ``relpaths``; per file, the digest of the bytes it
-    read and where the valid entities are."""
-    from socialgov import schema
-    from socialgov.model import check_schemas
-
-    verdicts: dict[str, tuple[bytes, Vouched]] = {}
-    for relpath in relpaths:
-        seen = schema.record_valid()
-        outcome = read_and_parse_fast(root, relpath, limits)
-        if outcome is None:
-            continue  # the exact path's file: checked by the parent
-        raw, parsed = outcome
-        check_schemas(parsed.documents)
-        verdicts[relpath] = (_vouch_digest(raw), valid_entities(parsed, seen))
-    return verdicts
-
-
-def vouch_share(root: Path, files: Sequence[str], todo: Sequence[int]) -> list[str]:
-    """The last files of ``todo`` holding about VOUCH_SHARE of its bytes."""
-    sizes = []
-    for index in todo:
-        try:
-            sizes.append((index, (root / files[index]).stat().st_size))
-        except OSError:
-            continue
-    wanted = VOUCH_SHARE * sum(size for _, size in sizes)
-    share: list[str] = []
-    taken = 0
-    for index, size in reversed(sizes):
-        if taken >= wanted:
-            break
-        share.append(files[index])
-        taken += size
-    return share
 
 
 def _size(root: Path, files: Sequence[str]) -> int:

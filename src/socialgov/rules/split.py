@@ -1,4 +1,5 @@
-"""Run the rules of a large model on two cores: this process and a forked child share them.
+"""Run the rules of a large model on two cores, when asked (``lint --jobs 2``): this process and
+a forked child share them.
 
 The rules are a good half of a cold lint of a large repository, and each is a pure function
 of the model: once the model is built, a forked child has all it needs, without copying it
@@ -13,8 +14,9 @@ rules' order, and a rule that failed here raises its error at its place in that 
 error is reported as one process reports it (tests/test_rules_split.py). The rules of
 installed plugins stay in this process, and run first: socialgov cannot know they are pure.
 
-Only on Linux, with two cores or more, in a process with no other thread (see
-socialgov.parallel.can_fork), and for a model of at least SPLIT_MIN_ENTITIES entities.
+Only with ``jobs`` of 2 or more (one process is the default: on a busy machine the child waits
+for a core and the run gets slower), on Linux, with two cores or more, in a process with no other
+thread (see socialgov.parallel.can_fork), and for a model of at least SPLIT_MIN_ENTITIES entities.
 """
 
 from __future__ import annotations
@@ -51,15 +53,16 @@ def check_rules(
     ctx: RuleContext,
     *,
     keep_here: Collection[str] = (),
+    jobs: int = 1,
 ) -> Located:
     """:func:`socialgov.rules.engine.located_findings`, the work shared with a forked child
-    when the model is large enough; the same findings in the same order either way.
-    ``keep_here``: codes of rules that only this process may run (plugins' rules)."""
+    when ``jobs`` is 2 or more and the model is large enough; the same findings in the same
+    order either way. ``keep_here``: codes of rules that only this process may run (plugins')."""
     runnable = [info for info in rules if info.check is not None]
     shared = queue_order(model, runnable, keep_here)
     entities = sum(len(of_kind) for of_kind in model.entities.values())
     split = None
-    if entities >= SPLIT_MIN_ENTITIES and len(shared) >= 2:
+    if jobs >= 2 and entities >= SPLIT_MIN_ENTITIES and len(shared) >= 2:
         split = _Split.start(model, runnable, shared, ctx)
     if split is None:
         return located_findings(model, runnable, ctx)

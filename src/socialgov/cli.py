@@ -15,10 +15,11 @@ import click
 
 from socialgov import __version__
 from socialgov.errors import SocialgovError
+from socialgov.reporters import FORMATS as REPORT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LINT_FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "checkstyle")
+LINT_FORMATS = tuple(REPORT_FORMATS)
 AUDIT_FORMATS = ("table", "markdown", "html", "json", "csv")
 
 

@@ -20,8 +20,9 @@ from jsonschema import Draft202012Validator
 from conftest import ACME, AS_OF, PROJECT
 from socialgov import fastcheck, schema
 from socialgov.config import load_config
-from socialgov.fastcheck import check_for, compile_check
+from socialgov.fastcheck import compile_check
 from socialgov.lint import lint
+from socialgov.schema import check_for
 
 CHECKED = [*schema.KIND_FILES.values(), schema.CONFIG_FILE]
 ODD_VALUES: list[Any] = [

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -327,11 +326,3 @@ def _unique_string_lists(prepared: Any) -> tuple[str, ...]:
             properties[name] = {key: value for key, value in sub.items() if key != "uniqueItems"}
             names.append(name)
     return tuple(names)
-
-
-@cache
-def check_for(file_name: str) -> Check | None:
-    """The compiled check of one published schema (compiled once per process), or None."""
-    from socialgov.schema import load_schema
-
-    return compile_check(load_schema(file_name))

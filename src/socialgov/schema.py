@@ -64,6 +64,15 @@ def _validator(file_name: str) -> Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@cache
+def check_for(file_name: str) -> Check | None:
+    """The compiled yes/no check of one published schema (socialgov.fastcheck, compiled once per
+    process), or None where fastcheck cannot compile it."""
+    from socialgov.fastcheck import compile_check
+
+    return compile_check(load_schema(file_name))
+
+
 def validate_entity(kind: str, data: Any) -> list[SchemaError]:
     """Check one entity mapping against its kind's schema."""
     return _validate(KIND_FILES[kind], data)
@@ -77,7 +86,7 @@ FAST_AFTER = 100
 """Validations of one schema before its compiled check pays for compiling it (about 30 ms)."""
 _calls: dict[str, int] = {}
 _compiled: dict[str, Check | None] = {}
-"""Each schema's compiled check once asked for (fastcheck.check_for, without its import)."""
+"""Each schema's compiled check once asked for (check_for)."""
 _UNCOMPILED: Any = object()
 
 
@@ -132,8 +141,6 @@ def _check(file_name: str, data: Any) -> list[SchemaError]:
     if calls > FAST_AFTER:
         check = _compiled.get(file_name, _UNCOMPILED)
         if check is _UNCOMPILED:
-            from socialgov.fastcheck import check_for
-
             check = _compiled[file_name] = check_for(file_name)
         if check is not None and check(data):
             return []

@@ -145,6 +145,16 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             ),
             "owner": _str(data.get("owner")),
         }
+    elif kind == "Sighting":
+        specific = {
+            name: _str(data.get(name))
+            for name in ("url", "platform", "handle", "seen_at", "account", "note")
+        }
+        specific.update(
+            first_seen=_date(data.get("first_seen")),
+            last_seen=_date(data.get("last_seen")),
+            disposition=data.get("disposition", "unreviewed"),
+        )
     else:  # Rule
         specific = {"code": _str(data.get("code")), "severity": data.get("severity", "warning")}
     return {**common, **specific}

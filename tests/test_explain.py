@@ -20,6 +20,7 @@ GENERATED_FAMILIES = (
     "identity",
     "ownership",
     "focus",
+    "discovery",
     "consistency",
     "engagement",
     "measurement",

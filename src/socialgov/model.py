@@ -29,6 +29,7 @@ KINDS: tuple[str, ...] = (
     "Playbook",
     "Objective",
     "Rule",
+    "Sighting",
 )
 PLURALS: dict[str, str] = {
     "people": "Person",
@@ -39,6 +40,7 @@ PLURALS: dict[str, str] = {
     "playbooks": "Playbook",
     "objectives": "Objective",
     "rules": "Rule",
+    "sightings": "Sighting",
 }
 LIVE_EXCLUDED = frozenset({"retired", "planned"})
 
@@ -49,6 +51,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "Channel": {"status": "active"},
     "Policy": {"version": 1},
     "Rule": {"severity": "warning"},
+    "Sighting": {"disposition": "unreviewed"},
 }
 
 
@@ -264,8 +267,25 @@ class Rule(Entity):
     severity: str = "warning"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sighting(Entity):
+    """A presence seen on the web or in a discovery feed, with what a person decided it is."""
+
+    kind: ClassVar[str] = "Sighting"
+    url: str | None = None
+    platform: str | None = None
+    handle: str | None = None
+    seen_at: str | None = None
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    disposition: str = "unreviewed"
+    account: str | None = None
+    note: str | None = None
+
+
 ENTITY_CLASSES: dict[str, type[Entity]] = {
-    cls.kind: cls for cls in (Person, Team, Account, Channel, Policy, Playbook, Objective, Rule)
+    cls.kind: cls
+    for cls in (Person, Team, Account, Channel, Policy, Playbook, Objective, Rule, Sighting)
 }
 
 
@@ -301,6 +321,7 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
     "Playbook": (),
     "Objective": (Reference("owner", ("Person", "Team")),),
     "Rule": (),
+    "Sighting": (Reference("account", ("Account",)),),
 }
 
 
@@ -369,6 +390,10 @@ class Model:
 
     def policy(self, policy_id: str | None) -> Policy | None:
         return self.find("Policy", policy_id)  # type: ignore[return-value]
+
+    @property
+    def sightings(self) -> Iterable[Sighting]:
+        return self.of("Sighting")  # type: ignore[return-value]
 
 
 # ----------------------------------------------------------------------------- building
@@ -558,6 +583,18 @@ FIELDS: dict[str, FieldTable] = {
         ("owner", None),
     ),
     "Rule": _table(*_COMMON, ("code", None), ("severity", _as_written)),
+    "Sighting": _table(
+        *_COMMON,
+        ("url", None),
+        ("platform", None),
+        ("handle", None),
+        ("seen_at", None),
+        ("first_seen", _date),
+        ("last_seen", _date),
+        ("disposition", _as_written),
+        ("account", None),
+        ("note", None),
+    ),
 }
 
 

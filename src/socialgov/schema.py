@@ -27,6 +27,7 @@ KIND_FILES: dict[str, str] = {
     "Playbook": "playbook.schema.json",
     "Objective": "objective.schema.json",
     "Rule": "rule.schema.json",
+    "Sighting": "sighting.schema.json",
 }
 CONFIG_FILE = "config.schema.json"
 DOCUMENT_FILE = "document.schema.json"

@@ -491,6 +491,110 @@ def import_csv(
 
 
 @cli.command()
+@repository_options
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="URL|DIR",
+    help="Crawl this web site (same host only, robots.txt honoured), or read the saved HTML "
+    "pages in this folder; repeatable.",
+)
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    type=PathArgument(path_type=Path, dir_okay=False),
+    help="Read a discovery export (CSV: platform and handle, or url; first/last seen); repeatable.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=PathArgument(path_type=Path, dir_okay=False),
+    help="Where new sightings are added (default: ROOT/sightings/discovered.yaml); known "
+    "sightings are updated where they are.",
+)
+@click.option("--max-pages", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--max-depth",
+    default=10,
+    show_default=True,
+    type=click.IntRange(0, 1000),
+    help="Links to follow from the first page.",
+)
+@click.option(
+    "--time-limit",
+    default=300.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 86_400),
+    help="Seconds for the whole crawl.",
+)
+@click.option(
+    "--delay",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0, 60),
+    help="Seconds between requests (robots.txt's Crawl-delay wins when longer).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 600),
+    help="Seconds one request may take to answer.",
+)
+@click.option(
+    "--max-page-size",
+    default=5_000_000,
+    show_default=True,
+    type=click.IntRange(1_000, 1_000_000_000),
+    metavar="BYTES",
+    help="Bytes read of any one page; the rest of a larger page is not read.",
+)
+@click.option("--diff", is_flag=True, help="Show what would change in the YAML; write nothing.")
+def discover(
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    sites: tuple[str, ...],
+    feeds: tuple[Path, ...],
+    output: Path | None,
+    max_pages: int,
+    max_depth: int,
+    time_limit: float,
+    delay: float,
+    timeout: float,
+    max_page_size: int,
+    diff: bool,
+) -> int:
+    """Find social presences that claim to be you (links on your own site, discovery feeds) and
+    merge them into the repository's sightings: last_seen moves, new ones are added, what a
+    person wrote is never changed."""
+    from socialgov.discover import CrawlLimits, discover_all, render_result
+
+    if not sites and not feeds:
+        raise click.UsageError("give --site URL|DIR or --feed FILE (or both)")
+    config = load_settings(root, config_path, as_of=as_of)
+    limits = CrawlLimits(
+        max_pages=max_pages,
+        max_depth=max_depth,
+        time_limit=time_limit,
+        delay=delay,
+        timeout=timeout,
+        max_bytes=max_page_size,
+    )
+    target = output if output is not None else config.root / "sightings" / "discovered.yaml"
+    discoveries, merged = discover_all(config, sites, feeds, limits, target, diff=diff)
+    out, err = render_result(discoveries, merged, diff=diff, quiet=quiet)
+    click.echo(out, nl=False)
+    click.echo(err, nl=False, err=True)
+    return 0
+
+
+@cli.command()
 @click.argument("directory", required=False, default=".", type=PathArgument(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")

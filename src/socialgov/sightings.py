@@ -87,6 +87,10 @@ _NOT_PROFILES: Mapping[str, frozenset[str]] = {
 }
 
 
+_AT_PATH_HOSTS = frozenset({"medium.com", "vimeo.com", "substack.com", "flickr.com"})
+"""Hosts that use ``/@name`` paths but are not Mastodon instances."""
+
+
 def recognise(url: str) -> Profile | None:
     """The social profile ``url`` links to, or None when it is not a profile link the platform
     catalogue recognises (another site, a share button, a post rather than a profile)."""
@@ -101,7 +105,12 @@ def recognise(url: str) -> Profile | None:
     host = parts.hostname.lower().rstrip(".").removeprefix("www.").removeprefix("m.")
     platform = canonical_platform(host)
     if platform is None:
-        return None
+        # Any host may be a Mastodon instance: https://instance/@user is its profile form.
+        bare = f"https://{parts.hostname}{parts.path}"
+        handle = None if host in _AT_PATH_HOSTS else handle_from_url("mastodon", bare)
+        if handle is None:
+            return None
+        return Profile("mastodon", handle, canonical_url("mastodon", handle) or bare)
     if platform in SPECS:
         segments = [s for s in parts.path.split("/") if s]
         if segments and segments[0] in _NOT_PROFILES.get(platform, frozenset()):

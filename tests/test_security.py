@@ -583,9 +583,15 @@ def test_every_command_answers_the_whole_corpus(
     corpus = {path.name: path.read_bytes() for path in HOSTILE.glob("*.yaml")}
     root = make_repo(tmp_path / "repo", dict(corpus))
     readers = [name for name, command in cli.commands.items() if _takes(command, "--root")]
+    feed = tmp_path / "feed.csv"
+    feed.write_text("platform,handle\nx,acme\n", encoding="utf-8")
+    # what the commands that need more than a repository are given
+    needs = {"discover": ["--feed", str(feed), "--diff"]}
     for name in readers:
         with time_limit(60):
-            code = main([name, "--root", str(root), "--as-of", AS_OF.isoformat()])
+            code = main(
+                [name, "--root", str(root), "--as-of", AS_OF.isoformat(), *needs.get(name, [])]
+            )
         out, err = capsys.readouterr()
         assert code in (0, 1), (name, err)
         assert "Traceback" not in out + err and "internal error" not in err, name

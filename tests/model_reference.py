@@ -12,7 +12,9 @@ from socialgov.findings import EntityRef, Finding, Severity
 from socialgov.model import (
     DEFAULTS,
     ENTITY_CLASSES,
+    NESTED_REFERENCES,
     REFERENCES,
+    Access,
     Entity,
     Handoff,
     Kpi,
@@ -23,6 +25,7 @@ from socialgov.model import (
     _Candidate,
     _date,
     _map,
+    _nested_references,
     _playbook_references,
     _str,
     _strs,
@@ -30,6 +33,19 @@ from socialgov.model import (
     _Suggester,
     _unknown,
 )
+
+
+def _reference_access(value: Any) -> tuple[Access, ...]:
+    return tuple(
+        Access(
+            person=_str(a.get("person")),
+            role=_str(a.get("role")),
+            via=_str(a.get("via")),
+            index=i,
+        )
+        for i, a in enumerate(value or [])
+        if isinstance(a, Mapping)
+    )
 
 
 def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,6 +93,9 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             "playbooks": _strs(data.get("playbooks")),
             "terms": _map(data.get("terms")),
             "type": _str(data.get("type")),
+            "approved_by": _str(data.get("approved_by")),
+            "reviewed_on": _date(data.get("reviewed_on")),
+            "access": _reference_access(data.get("access")),
         }
         if kind == "Account":
             specific.update(
@@ -95,6 +114,11 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
                 metrics=_map(data.get("metrics")),
                 security=_map(data.get("security")),
                 verified=data.get("verified") if isinstance(data.get("verified"), bool) else None,
+                registered_on=_date(data.get("registered_on")),
+                retired_on=_date(data.get("retired_on")),
+                login_email=_str(data.get("login_email")),
+                archive=data.get("archive") if isinstance(data.get("archive"), Mapping) else None,
+                managed_via=_strs(data.get("managed_via")),
             )
         else:
             specific["contact"] = _str(data.get("contact"))
@@ -133,6 +157,7 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             ),
             "end": _str(data.get("end")),
             "follow_up": _map(data.get("follow_up")),
+            "last_exercised": _date(data.get("last_exercised")),
         }
     elif kind == "Objective":
         specific = {
@@ -155,6 +180,13 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             last_seen=_date(data.get("last_seen")),
             disposition=data.get("disposition", "unreviewed"),
         )
+    elif kind == "Tool":
+        specific = {
+            "category": _str(data.get("category")),
+            "owner": _str(data.get("owner")),
+            "security": _map(data.get("security")),
+            "access": _reference_access(data.get("access")),
+        }
     else:  # Rule
         specific = {"code": _str(data.get("code")), "severity": data.get("severity", "warning")}
     return {**common, **specific}
@@ -221,6 +253,8 @@ def reference_unknown_references(model: Model) -> Iterator[Finding]:
                     continue
                 node = (reference.field, i) if reference.many else (reference.field,)
                 yield _unknown(suggester, entity, node, target_id, reference.kinds)
+        if entity.kind in NESTED_REFERENCES:
+            yield from _nested_references(model, entity, suggester)
         if entity.kind == "Playbook":
             yield from _playbook_references(model, entity, suggester)
         if entity.kind == "Objective":

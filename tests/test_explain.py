@@ -25,6 +25,7 @@ GENERATED_FAMILIES = (
     "engagement",
     "measurement",
     "security",
+    "lifecycle",
 )
 
 

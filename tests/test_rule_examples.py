@@ -3,7 +3,8 @@
 The examples are what ``socialgov explain`` and docs/rules.md show, so this keeps the
 documentation from drifting away from behaviour. Each example is written, alone, into a policy
 repository whose socialgov.yaml lists one strategy goal (so examples may name it), and linted
-on 2026-11-24 with every rule selected.
+on 2026-11-24 with every rule selected; a rule that needs a setting (an option, the
+organisation's domains) says so in its ``example_config``, which is added to that socialgov.yaml.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ def test_examples_are_plain_yaml_documents(info: RuleInfo) -> None:
 
 @pytest.mark.parametrize("info", WITH_EXAMPLES, ids=_ids)
 def test_failing_example_fires(info: RuleInfo, make_repo: MakeRepo) -> None:
-    root = make_repo({"example.yaml": info.example_fail}, config=CONFIG)
+    root = make_repo({"example.yaml": info.example_fail}, config=CONFIG + info.example_config)
     assert info.code in codes(run_lint(root))
 
 
 @pytest.mark.parametrize("info", WITH_EXAMPLES, ids=_ids)
 def test_passing_example_does_not_fire(info: RuleInfo, make_repo: MakeRepo) -> None:
-    root = make_repo({"example.yaml": info.example_pass}, config=CONFIG)
+    root = make_repo({"example.yaml": info.example_pass}, config=CONFIG + info.example_config)
     assert info.code not in codes(run_lint(root))

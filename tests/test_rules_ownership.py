@@ -124,7 +124,8 @@ def test_orphan_account_points_at_the_owner_of_a_departed_person(make_repo: Make
     assert finding.related == (person("gone"),)
     assert finding.message == (
         "Account acme-x is owned by gone, who departed on 2026-03-01; make an active full-time "
-        "person its owner"
+        "person its owner, or, if nobody needs it any more, retire it (status: retired, "
+        "retired_on) and archive its records"
     )
 
 
@@ -162,7 +163,31 @@ def test_orphan_account_names_the_configured_accountable_employment(make_repo: M
         config="options:\n  accountable_employment: [full_time, part_time]\n",
     )
     [finding] = found(run_lint(root), "SG202")
-    assert finding.message.endswith("make an active full-time or part-time person its owner")
+    assert "make an active full-time or part-time person its owner, or" in finding.message
+
+
+def test_orphan_account_advises_retiring_an_idle_presence_first(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - {id: quiet, platform: x, owner: gone, status: dormant}
+              - {id: resting, platform: x, owner: gone, status: dormant}
+              - {id: busy, platform: x, owner: gone, last_activity: 2026-11-20}
+            """,
+        }
+    )
+    messages = {f.entity.id: f.message for f in found(run_lint(root), "SG202") if f.entity}
+    idle = (
+        "it is no longer active, so retire it (status: retired, retired_on) and archive its "
+        "records, or make an active full-time person its owner"
+    )
+    assert messages["quiet"].endswith(idle) and messages["resting"].endswith(idle)
+    assert messages["busy"].endswith(
+        "make an active full-time person its owner, or, if nobody needs it any more, retire it "
+        "(status: retired, retired_on) and archive its records"
+    )
 
 
 # --------------------------------------------------------------------------- SG203

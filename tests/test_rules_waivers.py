@@ -65,8 +65,8 @@ def test_waiver_problems_are_reported_at_the_offending_node(make_repo: MakeRepo)
     assert all(f.severity is Severity.ERROR for f in found)
     unknown, no_reason, blank_and_expired, unwaivable = (f.message for f in found)
     assert unknown == (
-        "Policy fresh: waivers[1] names rule 'SG999', which does not exist; name a rule by the "
-        "code or name 'socialgov rules' lists"
+        "Policy fresh: waivers[1] names rule 'SG999', which does not exist (did you mean "
+        "'SG209'?); name a rule by the code or name 'socialgov rules' lists"
     )
     assert no_reason == (
         "Policy fresh: the waiver of sg406 (waivers[2]) has no reason; write in 'reason' why "

@@ -21,6 +21,14 @@ DEFAULT_OPTIONS: dict[str, Any] = {
     "accountable_employment": ["full_time"],
     "max_channels_per_owner": 15,
     "max_platforms_per_team": 5,
+    "review_interval_days": 365,
+    "min_admins": 2,
+    "drill_interval_days": 365,
+    "archive_max_age_days": 30,
+    "require_archive": False,
+    # Not an option in socialgov.yaml but its own top-level key; carried here so that rules,
+    # which see only the run's options, can read it.
+    "organisation_domains": [],
 }
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -173,7 +181,11 @@ def _from_data(root: Path, path: Path, data: Mapping[str, Any]) -> Config:
             str(code): Severity.parse(str(sev)) for code, sev in data.get("severity", {}).items()
         },
         fail_on=str(data.get("fail_on", "error")),
-        options={**DEFAULT_OPTIONS, **data.get("options", {})},
+        options={
+            **DEFAULT_OPTIONS,
+            **data.get("options", {}),
+            "organisation_domains": [str(d) for d in data.get("organisation_domains", [])],
+        },
         baseline=(root / baseline) if baseline else None,
         limits={**DEFAULT_LIMITS, **data.get("limits", {})},
     )

@@ -80,6 +80,7 @@ def rule_dict(info: RuleInfo) -> dict[str, Any]:
         "options": dict(info.options),
         "example_fail": info.example_fail,
         "example_pass": info.example_pass,
+        **({"example_config": info.example_config} if info.example_config else {}),
     }
 
 
@@ -121,6 +122,8 @@ def explain_text(info: RuleInfo) -> str:
         parts.append("  none")
     if info.fix:
         parts += ["", "How to fix", _wrap(info.fix)]
+    if info.example_config:
+        parts += ["", "Examples linted with, in socialgov.yaml", _block(info.example_config)]
     if info.example_fail:
         parts += ["", "Example that fails", _block(info.example_fail)]
     if info.example_pass:
@@ -165,6 +168,15 @@ def explain_markdown(info: RuleInfo) -> str:
         parts += ["", "### How to fix", "", info.fix]
     if info.example_fail or info.example_pass:
         parts += ["", "### Example", ""]
+    if info.example_config:
+        parts += [
+            "With this in socialgov.yaml:",
+            "",
+            "```yaml",
+            info.example_config.rstrip("\n"),
+            "```",
+            "",
+        ]
     if info.example_fail:
         parts += ["This fails:", "", "```yaml", info.example_fail.rstrip("\n"), "```", ""]
     if info.example_pass:

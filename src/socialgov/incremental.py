@@ -37,7 +37,15 @@ from socialgov.cache import ParseCache
 from socialgov.config import Config
 from socialgov.findings import EntityRef, Finding, Position
 from socialgov.loader import ParsedFile, Path_
-from socialgov.model import KINDS, REFERENCES, Entity, Model, Waiver, build_model
+from socialgov.model import (
+    KINDS,
+    NESTED_REFERENCES,
+    REFERENCES,
+    Entity,
+    Model,
+    Waiver,
+    build_model,
+)
 from socialgov.rules.base import Reads, RuleContext, RuleInfo
 from socialgov.rules.engine import located_findings
 
@@ -58,6 +66,7 @@ LINKS: Mapping[str, frozenset[str]] = {
     kind: frozenset(
         {reference.field for reference in REFERENCES[kind]}
         | {"waivers"}
+        | {container for container, _, _ in NESTED_REFERENCES.get(kind, ())}
         | ({"handoffs"} if kind == "Playbook" else set())
         | ({"strategy"} if kind == "Objective" else set())
     )

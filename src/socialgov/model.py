@@ -30,6 +30,7 @@ KINDS: tuple[str, ...] = (
     "Objective",
     "Rule",
     "Sighting",
+    "Tool",
 )
 PLURALS: dict[str, str] = {
     "people": "Person",
@@ -41,6 +42,7 @@ PLURALS: dict[str, str] = {
     "objectives": "Objective",
     "rules": "Rule",
     "sightings": "Sighting",
+    "tools": "Tool",
 }
 LIVE_EXCLUDED = frozenset({"retired", "planned"})
 
@@ -106,6 +108,17 @@ class Handoff:
 
 
 @dataclass(frozen=True, slots=True)
+class Access:
+    """One person who can log in to a channel or Tool: their role, and (on channels) the way in:
+    a Tool id or ``native`` for the platform's own login."""
+
+    person: str | None
+    role: str | None
+    via: str | None
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
 class Kpi:
     name: str | None
     target: Any
@@ -156,6 +169,7 @@ class Person(Entity):
     employment: str | None = None
     status: str = "active"
     departed_on: dt.date | None = None
+    # ``source`` (where the record came from) stays in ``data``: the name is the entity's Source.
 
     def departed(self, as_of: dt.date) -> bool:
         """Gone by ``as_of``: status departed, or a departure date on or before it."""
@@ -183,6 +197,9 @@ class ChannelBase(Entity):
     policies: tuple[PolicyRef, ...] = ()
     playbooks: tuple[str, ...] = ()
     terms: Mapping[str, Any] = field(default_factory=dict)
+    approved_by: str | None = None
+    reviewed_on: dt.date | None = None
+    access: tuple[Access, ...] = ()
 
     @property
     def live(self) -> bool:
@@ -217,6 +234,11 @@ class Account(ChannelBase):
     metrics: Mapping[str, Any] = field(default_factory=dict)
     security: Mapping[str, Any] = field(default_factory=dict)
     verified: bool | None = None
+    registered_on: dt.date | None = None
+    retired_on: dt.date | None = None
+    login_email: str | None = None
+    archive: Mapping[str, Any] | None = None
+    managed_via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,6 +269,7 @@ class Playbook(Entity):
     handoffs: tuple[Handoff, ...] = ()
     end: str | None = None
     follow_up: Mapping[str, Any] = field(default_factory=dict)
+    last_exercised: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,9 +306,21 @@ class Sighting(Entity):
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tool(Entity):
+    """A part of the social media system: a publishing, listening, CRM, analytics or archiving
+    tool, with its owner, its controls and who can log in to it."""
+
+    kind: ClassVar[str] = "Tool"
+    category: str | None = None
+    owner: str | None = None
+    security: Mapping[str, Any] = field(default_factory=dict)
+    access: tuple[Access, ...] = ()
+
+
 ENTITY_CLASSES: dict[str, type[Entity]] = {
     cls.kind: cls
-    for cls in (Person, Team, Account, Channel, Policy, Playbook, Objective, Rule, Sighting)
+    for cls in (Person, Team, Account, Channel, Policy, Playbook, Objective, Rule, Sighting, Tool)
 }
 
 
@@ -309,6 +344,8 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
         Reference("policies", ("Policy",), many=True),
         Reference("playbooks", ("Playbook",), many=True),
         Reference("objectives", ("Objective",), many=True),
+        Reference("approved_by", ("Person",)),
+        Reference("managed_via", ("Tool",), many=True),
     ),
     "Channel": (
         Reference("owner", ("Person",)),
@@ -316,13 +353,28 @@ REFERENCES: dict[str, tuple[Reference, ...]] = {
         Reference("team", ("Team",)),
         Reference("policies", ("Policy",), many=True),
         Reference("playbooks", ("Playbook",), many=True),
+        Reference("approved_by", ("Person",)),
     ),
     "Policy": (Reference("owner", ("Person", "Team")),),
     "Playbook": (),
     "Objective": (Reference("owner", ("Person", "Team")),),
     "Rule": (),
     "Sighting": (Reference("account", ("Account",)),),
+    "Tool": (Reference("owner", ("Person", "Team")),),
 }
+# References inside lists of mappings and inside mappings (``access[i].person``,
+# ``archive.tool``), checked alongside REFERENCES. ``via`` may also be ``native``.
+NESTED_REFERENCES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    "Account": (
+        ("access", "person", ("Person",)),
+        ("access", "via", ("Tool",)),
+        ("archive", "tool", ("Tool",)),
+    ),
+    "Channel": (("access", "person", ("Person",)), ("access", "via", ("Tool",))),
+    "Tool": (("access", "person", ("Person",)),),
+}
+NATIVE_LOGIN = "native"
+"""The ``via`` of an access entry that logs in on the platform itself, not through a Tool."""
 
 
 @dataclass(frozen=True)
@@ -381,6 +433,10 @@ class Model:
     @property
     def rules(self) -> Iterable[Rule]:
         return self.of("Rule")  # type: ignore[return-value]
+
+    @property
+    def tools(self) -> Iterable[Tool]:
+        return self.of("Tool")  # type: ignore[return-value]
 
     def person(self, person_id: str | None) -> Person | None:
         return self.find("Person", person_id)  # type: ignore[return-value]
@@ -486,6 +542,19 @@ def _handoffs(value: Any) -> tuple[Handoff, ...]:
     )
 
 
+def _access(value: Any) -> tuple[Access, ...]:
+    return tuple(
+        Access(
+            person=_str(a.get("person")),
+            role=_str(a.get("role")),
+            via=_str(a.get("via")),
+            index=i,
+        )
+        for i, a in enumerate(value or [])
+        if isinstance(a, Mapping)
+    )
+
+
 def _kpis(value: Any) -> tuple[Kpi, ...]:
     return tuple(
         Kpi(name=_str(k.get("name")), target=k.get("target"))
@@ -520,6 +589,9 @@ _CHANNEL_BASE: tuple[tuple[str, Convert | None], ...] = (
     ("policies", _policy_refs),
     ("playbooks", _strs),
     ("terms", _map),
+    ("approved_by", None),
+    ("reviewed_on", _date),
+    ("access", _access),
 )
 
 # What each kind's constructor takes from its data. A field whose key is not written keeps the
@@ -554,6 +626,11 @@ FIELDS: dict[str, FieldTable] = {
         ("metrics", _map),
         ("security", _map),
         ("verified", _bool_or_none),
+        ("registered_on", _date),
+        ("retired_on", _date),
+        ("login_email", None),
+        ("archive", _mapping_or_none),
+        ("managed_via", _strs),
     ),
     "Channel": _table(*_COMMON, *_CHANNEL_BASE, ("type", None), ("contact", None)),
     "Policy": _table(
@@ -574,6 +651,7 @@ FIELDS: dict[str, FieldTable] = {
         ("handoffs", _handoffs),
         ("end", None),
         ("follow_up", _map),
+        ("last_exercised", _date),
     ),
     "Objective": _table(
         *_COMMON,
@@ -594,6 +672,13 @@ FIELDS: dict[str, FieldTable] = {
         ("disposition", _as_written),
         ("account", None),
         ("note", None),
+    ),
+    "Tool": _table(
+        *_COMMON,
+        ("category", None),
+        ("owner", None),
+        ("security", _map),
+        ("access", _access),
     ),
 }
 
@@ -966,6 +1051,8 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                         continue
                     node = (reference.field, i) if reference.many else (reference.field,)
                     yield _unknown(suggester, entity, node, target_id, reference.kinds)
+            if kind in NESTED_REFERENCES:
+                yield from _nested_references(model, entity, suggester)
             if kind == "Playbook":
                 yield from _playbook_references(model, entity, suggester)
             elif kind == "Objective":
@@ -1008,6 +1095,26 @@ def _unknown_strategy(model: Model, objective: Entity) -> Iterator[Finding]:
             entity=objective.ref,
             key="strategy",
         )
+
+
+def _nested_references(model: Model, entity: Entity, suggester: _Suggester) -> Iterator[Finding]:
+    """SG104 for the references inside ``access`` entries and the ``archive`` mapping."""
+    for container, fieldname, kinds in NESTED_REFERENCES[entity.kind]:
+        value = entity.data.get(container)
+        if isinstance(value, Mapping):
+            items: list[tuple[Path_, Any]] = [((container,), value)]
+        elif isinstance(value, list):
+            items = [((container, i), item) for i, item in enumerate(value)]
+        else:
+            continue
+        for node, item in items:
+            target = item.get(fieldname) if isinstance(item, Mapping) else None
+            if not isinstance(target, str):
+                continue
+            if fieldname == "via" and target == NATIVE_LOGIN:
+                continue
+            if not any(model.find(k, target) for k in kinds):
+                yield _unknown(suggester, entity, (*node, fieldname), target, kinds)
 
 
 def _playbook_references(

@@ -6,7 +6,9 @@ adapt. ``init`` copies it file by file, with two adjustments so that the new rep
 clean the day it is made and for a year after:
 
 - each Policy's ``effective`` becomes today and its ``review_by`` the end of the month thirteen
-  months from now (edited with the round-trip writer, so the comments stay);
+  months from now, and each Playbook's ``last_exercised`` becomes today (the day it was adopted;
+  the first drill is due within ``drill_interval_days``), edited with the round-trip writer, so
+  the comments stay;
 - ``{{socialgov_version}}`` and ``{{socialgov_repo}}`` in the pre-commit configuration and the
   CI workflow become this socialgov's version and home, so both run the version that made it.
 
@@ -62,7 +64,8 @@ def _substitute(text: str) -> str:
 
 
 def _dated(relpath: str, raw: bytes, today: dt.date) -> str:
-    """The pack file's text with every Policy's effective and review_by set from ``today``."""
+    """The pack file's text with every Policy's effective and review_by, and every Playbook's
+    last_exercised, set from ``today``."""
     from socialgov.model import entity_mappings
     from socialgov.writer import parse_yaml, set_value
 
@@ -72,13 +75,15 @@ def _dated(relpath: str, raw: bytes, today: dt.date) -> str:
             if kind == "Policy":
                 set_value(entity, "effective", today, after=("owner", "version"))
                 set_value(entity, "review_by", review_date(today), after=("effective",))
+            elif kind == "Playbook" and "last_exercised" in entity:
+                set_value(entity, "last_exercised", today)
     return opened.render()
 
 
 def render_file(relpath: str, today: dt.date) -> str:
     """The text ``init`` writes for the starter pack's file ``relpath``."""
     raw = (data_dir("policies") / relpath).read_bytes()
-    if relpath.endswith((".yaml", ".yml")) and b"kind: Policy" in raw:
+    if relpath.endswith((".yaml", ".yml")) and (b"kind: Policy" in raw or b"kind: Playbook" in raw):
         return _substitute(_dated(relpath, raw, today))
     return _substitute(raw.decode("utf-8"))
 

@@ -28,6 +28,7 @@ KIND_FILES: dict[str, str] = {
     "Objective": "objective.schema.json",
     "Rule": "rule.schema.json",
     "Sighting": "sighting.schema.json",
+    "Tool": "tool.schema.json",
 }
 CONFIG_FILE = "config.schema.json"
 DOCUMENT_FILE = "document.schema.json"

@@ -42,7 +42,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from socialgov.errors import SocialgovError
-from socialgov.model import KINDS, REFERENCES
+from socialgov.model import KINDS, NESTED_REFERENCES, REFERENCES
 
 if TYPE_CHECKING:
     from socialgov.model import Entity, Model
@@ -177,6 +177,13 @@ _REF_FIELDS.update(
         ("Playbook", ("handoffs", "from")): ("Team",),
         ("Playbook", ("handoffs", "to")): ("Team",),
         ("Playbook", ("handoffs", "continue_on")): ("Channel", "Account"),
+    }
+)
+_REF_FIELDS.update(
+    {
+        (kind, (container, name)): kinds
+        for kind, nested in NESTED_REFERENCES.items()
+        for container, name, kinds in nested
     }
 )
 for _kind in KINDS:

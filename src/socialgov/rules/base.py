@@ -177,6 +177,8 @@ class RuleInfo:
     options: Mapping[str, Any] = field(default_factory=dict)
     example_fail: str = ""
     example_pass: str = ""
+    example_config: str = ""
+    """socialgov.yaml settings both examples are linted with (an option the rule needs), if any."""
     check: Check | None = None
     reads: Reads = READS_EVERYTHING
     """What the rule's findings depend on (see :class:`Reads`); a rule that does not say is
@@ -204,6 +206,7 @@ def rule(
     options: Mapping[str, Any] | None = None,
     example_fail: str = "",
     example_pass: str = "",
+    example_config: str = "",
     reads: Reads = READS_EVERYTHING,
 ) -> Callable[[Check], RuleInfo]:
     """Declare a built-in rule: ``@rule(code="SG201", name="unowned-channel", ...)``."""
@@ -220,6 +223,7 @@ def rule(
             options=dict(options or {}),
             example_fail=example_fail,
             example_pass=example_pass,
+            example_config=example_config,
             check=check,
             reads=reads,
         )

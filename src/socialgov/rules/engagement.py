@@ -1,4 +1,4 @@
-"""Engagement rules SG501-SG505: pass the ball well.
+"""Engagement rules SG501-SG507: pass the ball well, and rehearse it.
 
 For every scenario that calls for it, a playbook says who gets the ball, what happens before the
 pass and after it, what constitutes the END, and who is told afterwards. Coverage (which
@@ -12,8 +12,15 @@ from collections.abc import Iterator
 
 from socialgov.coverage import has_crisis_path, key, playbook_coverage
 from socialgov.findings import Severity
-from socialgov.model import ChannelBase, Model, Playbook
-from socialgov.rules._common import live_accounts, live_channels
+from socialgov.model import Account, ChannelBase, Model, Playbook
+from socialgov.rules._common import (
+    by_position,
+    defaults,
+    live_accounts,
+    live_channels,
+    option,
+    plural,
+)
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
 from socialgov.wording import and_list
 
@@ -308,3 +315,170 @@ def _any_crisis(playbooks: list[Playbook], model: Model, seen: dict[str, bool]) 
         if found:
             return True
     return False
+
+
+COMPROMISE = "account_compromise"
+"""The handoff scenario of a hijacked or locked account (SG506)."""
+
+
+def _has_compromise_path(playbook: Playbook) -> bool:
+    return any(handoff.scenario == COMPROMISE for handoff in playbook.handoffs)
+
+
+@rule(
+    code="SG506",
+    name="no-compromise-path",
+    severity=Severity.WARNING,
+    family="engagement",
+    summary="A live Account is covered by no Playbook with an account_compromise handoff",
+    rationale=(
+        "A hijacked or locked account is a matter of minutes: someone must know who locks it "
+        "down, who calls the platform, who tells followers and who checks the other accounts "
+        "the same login reaches (the UK NCSC: plan for the worst). An account is covered by "
+        "the handoffs of every playbook that covers it (by applies_to or by its 'playbooks'); "
+        "one of them must have scenario account_compromise. Retired and planned accounts are "
+        "not judged. While no playbook has such a handoff at all, the plan is missing for "
+        "everyone, and that is one finding (on the playbook written first, else on the first "
+        "live Account), not one per account."
+    ),
+    fix=(
+        "Add a handoff with scenario account_compromise (trigger, to, before, expect) to a "
+        "playbook that covers the account, or write a compromise playbook whose applies_to "
+        "matches every Account."
+    ),
+    example_fail="""\
+accounts:
+  - id: acme-x
+    platform: x
+""",
+    example_pass="""\
+teams:
+  - id: it-security
+    function: it
+playbooks:
+  - id: account-compromise
+    applies_to: {kind: Account}
+    end: Every login is back in our hands and followers have been told
+    handoffs:
+      - scenario: account_compromise
+        trigger: A post we did not write, or a login alert we cannot explain
+        to: it-security
+        before: Stop scheduled posts and note what was posted
+        expect: Lock the account, reset logins, report to the platform within 1 hour
+accounts:
+  - id: acme-x
+    platform: x
+""",
+    reads=Reads.of(
+        {"Account": ("status", "playbooks"), "Playbook": ("applies_to", "handoffs")},
+        applies_to=("Playbook",),
+    ),
+)
+def no_compromise_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    accounts = live_accounts(model, ctx)
+    if not accounts:
+        return
+    if not any(_has_compromise_path(p) for p in model.playbooks):
+        yield _no_compromise_plan(model, accounts)
+        return
+    coverage = playbook_coverage(model, accounts, ctx.as_of, ctx.selections)
+    for account in accounts:
+        playbooks = coverage[key(account)]
+        if any(_has_compromise_path(p) for p in playbooks):
+            continue
+        if playbooks:
+            named = ", ".join(p.id for p in playbooks)
+            why = f"none of its playbooks ({named}) has an account_compromise handoff"
+        else:
+            why = "no playbook covers it"
+        yield Violation(
+            entity=account,
+            message=(
+                f"Account {account.id} has no plan for a hijacked or locked login: {why}; "
+                "cover it with a playbook that has a handoff with scenario account_compromise"
+            ),
+            field=_playbooks_field(account),
+            related=tuple(playbooks),
+        )
+
+
+def _no_compromise_plan(model: Model, accounts: tuple[Account, ...]) -> Violation:
+    """The one finding of a repository where no playbook plans for a hijacked account: on the
+    playbook written first (where the handoff can go), else on the first live Account."""
+    count = plural(len(accounts), "live Account")
+    playbooks = by_position(model.playbooks)
+    if playbooks:
+        return Violation(
+            entity=playbooks[0],
+            message=(
+                f"No playbook has a handoff with scenario account_compromise, so none of the "
+                f"{count} has a plan for a hijacked or locked login; add one here (who locks "
+                "the account, who reports it to the platform, who tells followers) and make "
+                "the playbook cover every Account"
+            ),
+            field=("handoffs",) if "handoffs" in playbooks[0].data else (),
+            key="programme",
+        )
+    first = by_position(accounts)[0]
+    return Violation(
+        entity=first,
+        message=(
+            f"No playbook exists, so none of the {count} has a plan for a hijacked or locked "
+            "login; write a playbook with a handoff with scenario account_compromise whose "
+            "applies_to matches every Account"
+        ),
+        key="programme",
+    )
+
+
+@rule(
+    code="SG507",
+    name="playbook-not-exercised",
+    severity=Severity.INFO,
+    family="engagement",
+    summary="A Playbook's last_exercised is missing or more than drill_interval_days before as-of",
+    rationale=(
+        "A plan nobody has rehearsed fails on the day: the phone number is old, the receiving "
+        "team has changed, the platform's recovery form has moved. A drill once a year (by "
+        "default) finds that out first. A Playbook without `last_exercised` has never been "
+        "drilled as far as anyone knows; the boundary is strict."
+    ),
+    fix=(
+        "Run a drill of the playbook (walk through a made-up case with the teams it names), "
+        "fix what it shows, and set `last_exercised` to the day of the drill."
+    ),
+    options=defaults("drill_interval_days"),
+    example_fail="""\
+playbooks:
+  - id: account-compromise
+    end: Every login is back in our hands
+    last_exercised: 2025-03-10
+""",
+    example_pass="""\
+playbooks:
+  - id: account-compromise
+    end: Every login is back in our hands
+    last_exercised: 2026-03-10
+""",
+    reads=Reads.of({"Playbook": ("last_exercised",)}, local=True),
+)
+def playbook_not_exercised(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    interval = int(option(ctx, "drill_interval_days"))
+    for playbook in model.playbooks:
+        day = playbook.last_exercised
+        if day is None:
+            yield Violation(
+                playbook,
+                f"Playbook {playbook.id} has never been exercised (no last_exercised); run a "
+                "drill with the teams it names and set last_exercised to its date",
+            )
+            continue
+        age = (ctx.as_of - day).days
+        if age > interval:
+            yield Violation(
+                playbook,
+                f"Playbook {playbook.id} was last exercised on {day.isoformat()}, "
+                f"{plural(age, 'day')} before as-of, more than drill_interval_days "
+                f"({interval}); run a drill and update last_exercised",
+                field=("last_exercised",),
+            )

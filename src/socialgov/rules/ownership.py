@@ -48,7 +48,12 @@ def _people_words(employment: Sequence[str]) -> str:
         "accountable for it, and often with the login in a former employee's hands. A person is "
         "departed when their status is departed, or their departed_on date is on or before as-of."
     ),
-    fix="Make an active person the owner, and move the login to them (security).",
+    fix=(
+        "Make an active person the owner, move the login to them (security) and revoke the "
+        "leaver's access (SG208). If nobody needs the presence any more (it is dormant, or its "
+        "purpose left with its owner, as with an office holder's account), retire it instead: "
+        "`status: retired`, `retired_on`, and archive its records (`archive`)."
+    ),
     example_fail=(
         "people:\n  - id: jdoe\n    employment: full_time\n    status: departed\n"
         "    departed_on: 2026-03-01\n"
@@ -65,14 +70,20 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     wanted = _people_words(option(ctx, "accountable_employment"))
     for channel in live_channels(model, ctx):
         owner = departed_person(model, channel.owner, ctx.as_of)
-        if owner is not None:
-            yield Violation(
-                channel,
-                f"{channel.kind} {channel.id} is owned by {owner.id}, who "
-                f"{departure(owner, ctx.as_of)}; make an active {wanted} its owner",
-                field=("owner",),
-                related=(owner,),
-            )
+        if owner is None:
+            continue
+        retire = "retire it (status: retired, retired_on) and archive its records"
+        if channel.status == "dormant":
+            advice = f"it is no longer active, so {retire}, or make an active {wanted} its owner"
+        else:
+            advice = f"make an active {wanted} its owner, or, if nobody needs it any more, {retire}"
+        yield Violation(
+            channel,
+            f"{channel.kind} {channel.id} is owned by {owner.id}, who "
+            f"{departure(owner, ctx.as_of)}; {advice}",
+            field=("owner",),
+            related=(owner,),
+        )
 
 
 @rule(

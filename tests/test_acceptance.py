@@ -151,7 +151,7 @@ def test_fingerprints_survive_edits_elsewhere_in_the_files(
     copy = tmp_path / "northwind"
     shutil.copytree(NORTHWIND, copy)
     first_items = {  # {0}: the file's name, so that each new id is unique
-        "accounts:\n": "  - {{id: aa-{0}, platform: other, status: retired}}\n",
+        "accounts:\n": "  - {{id: aa-{0}, platform: other, status: retired, retired_on: 2020-01-01}}\n",
         "people:\n": "  - {{id: aa.{0}, employment: full_time}}\n",
         "teams:\n": "  - {{id: aa-team, function: other, lead: aa.people}}\n",
         "channels:\n": "  - {{id: aa-{0}, type: other, status: retired}}\n",

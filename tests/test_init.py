@@ -11,6 +11,7 @@ import yaml
 
 from conftest import AS_OF, run_lint
 from socialgov.cli import main
+from socialgov.findings import EntityRef
 from socialgov.resources import data_dir
 from socialgov.scaffold import init_repository, review_date, starter_files
 
@@ -28,6 +29,7 @@ EXPECTED_FILES = [
     "policies/social-media-policy.yaml",
     "socialgov.yaml",
     "teams/teams.yaml",
+    "tools/tools.yaml",
 ]
 
 
@@ -64,12 +66,22 @@ def test_init_defaults_to_the_current_folder(
     assert (tmp_path / ".pre-commit-config.yaml").is_file()
 
 
-@pytest.mark.parametrize("days_ahead", [0, 180, 365, 366])
+@pytest.mark.parametrize("days_ahead", [0, 180, 365])
 def test_a_new_repository_lints_clean_today_and_for_a_year(repo: Path, days_ahead: int) -> None:
     result = run_lint(repo, as_of=AS_OF + dt.timedelta(days=days_ahead))
     assert [f"{f.code} {f.path}:{f.line} {f.message}" for f in result.findings] == []
     assert result.exit_code == 0
-    assert result.entities == 23
+    assert result.entities == 27
+
+
+def test_after_a_year_without_a_drill_the_playbook_asks_for_one(repo: Path) -> None:
+    """init dates the playbook's last_exercised today; a year and a day later without a drill,
+    that is the one finding (an info: the exit code stays 0)."""
+    result = run_lint(repo, as_of=AS_OF + dt.timedelta(days=366))
+    assert [(f.code, f.path, f.entity) for f in result.findings] == [
+        ("SG507", "playbooks/escalation.yaml", EntityRef("Playbook", "escalation"))
+    ]
+    assert result.exit_code == 0
 
 
 def test_the_command_line_agrees_on_the_real_today(
@@ -185,8 +197,26 @@ def test_the_starter_pack_has_what_good_governance_needs(repo: Path) -> None:
     teams = {t["id"]: t for t in load(repo, "teams/teams.yaml")["teams"]}
     playbook = load(repo, "playbooks/escalation.yaml")
     handoffs = {h["scenario"]: h for h in playbook["handoffs"]}
-    assert set(handoffs) == {"crisis", "sales_opportunity", "complaint", "legal"}
+    assert set(handoffs) == {
+        "crisis",
+        "sales_opportunity",
+        "complaint",
+        "account_compromise",
+        "legal",
+    }
     assert teams[handoffs["crisis"]["to"]]["function"] == "pr"
+    assert teams[handoffs["account_compromise"]["to"]]["function"] == "it"
+    assert playbook["last_exercised"] == AS_OF
+    tools = {t["id"]: t for t in load(repo, "tools/tools.yaml")["tools"]}
+    assert tools["your-publishing-tool"]["security"] == {
+        "mfa": True,
+        "sso": True,
+        "audit_log": True,
+    }
+    for account in load(repo, "accounts/accounts.yaml")["accounts"]:
+        assert account["login_email"].endswith("@example.org")
+        admins = [a["person"] for a in account["access"] if a["role"] == "admin"]
+        assert len(admins) == 2 and account["owner"] in admins
     assert playbook["end"] and set(playbook["follow_up"]) == {"communicate_to", "lessons_learned"}
     sla = load(repo, "policies/service-sla.yaml")
     assert sla["applies_to"]["where"] == {"purpose": "service"} and sla["consistent_terms"]

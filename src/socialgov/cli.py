@@ -490,6 +490,63 @@ def import_csv(
     return result.exit_code
 
 
+@import_group.command("people")
+@click.argument("file", type=PathArgument(path_type=Path, dir_okay=False, exists=True))
+@repository_options
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Change the Person entities in place (comments and layout kept) and add new people; "
+    "without it, only show what would change.",
+)
+@click.option(
+    "--source",
+    metavar="TEXT",
+    help="What to record in each changed person's source (default: the export's kind, file "
+    "name and the as-of date).",
+)
+@click.option(
+    "--employment",
+    type=click.Choice(["full_time", "part_time", "contractor", "agency", "intern", "volunteer"]),
+    default="full_time",
+    show_default=True,
+    help="The employment of new people whose export says none.",
+)
+@click.option(
+    "--people",
+    "people_file",
+    metavar="PATH",
+    help="The file (relative to the root) new people are added to (default: the file with "
+    "the most people, else people/people.yaml).",
+)
+def import_people(
+    file: Path,
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    update: bool,
+    source: str | None,
+    employment: str,
+    people_file: str | None,
+) -> int:
+    """Sync the people with an HR export (CSV) or an identity provider's SCIM 2.0 export (JSON):
+    leavers become departed (departed_on: the export's date, else as-of), new people are added,
+    nobody is deleted."""
+    from socialgov.people import import_people as run_import
+
+    config = load_settings(root, config_path, as_of=as_of)
+    code, out, err = run_import(
+        config, file, update=update, source=source, employment=employment, target=people_file
+    )
+    if not quiet or code:
+        click.echo(out, nl=False)
+    click.echo(err, nl=False, err=True)
+    return code
+
+
 @cli.command()
 @repository_options
 @click.option(

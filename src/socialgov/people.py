@@ -1,0 +1,924 @@
+"""``socialgov import people``: who has joined, moved and left, from HR or the identity provider.
+
+The truth about who has left is in the HR system or the identity provider, not in YAML. This
+module reads their exports and keeps the repository's Person entities in step with them:
+
+- an HR export (CSV): a header row naming at least an email column and a name column (or first
+  and last name), read loosely (``Work Email``, ``E-mail address``, ``Full Name``, ``Employment
+  Status``, ``Termination Date``, ``Department`` ...);
+- a SCIM 2.0 export (JSON, RFC 7643 ``User`` resources): a ``ListResponse`` or a plain list of
+  users, as Okta, Microsoft Entra ID, OneLogin or a Google Workspace connector write them.
+  ``active: false`` means departed; the enterprise extension's ``department`` names the team,
+  ``title`` the role, ``userType`` the employment.
+
+People are identified by email (case-insensitive); a Person written without an email is matched
+by name. With ``update``, the Person entities are changed in place through the round-trip writer
+(comments, order and layout kept): leavers become ``status: departed`` with ``departed_on`` (the
+export's termination date, else as-of), people on leave and back are set so, team and role follow
+the export, and people the repository does not know are added. Nobody is ever deleted, and a
+person departed here but active in the export is reported, not changed (a rehire is a person's
+call). Every file is rendered before any is written, and each is replaced atomically, so a
+problem leaves the repository as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialgov.config import Config
+from socialgov.errors import SocialgovError
+from socialgov.reporters.base import one_line
+
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+SCIM_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+EMPLOYMENTS = ("full_time", "part_time", "contractor", "agency", "intern", "volunteer")
+DEFAULT_PEOPLE_FILE = "people/people.yaml"
+
+# Words in an employment type (CSV column, SCIM userType), in the order they are tried.
+_EMPLOYMENT_WORDS: tuple[tuple[str, str], ...] = (
+    ("part", "part_time"),
+    ("intern", "intern"),
+    ("trainee", "intern"),
+    ("apprentice", "intern"),
+    ("student", "intern"),
+    ("working_student", "intern"),
+    ("volunteer", "volunteer"),
+    ("agency", "agency"),
+    ("vendor", "agency"),
+    ("supplier", "agency"),
+    ("contingent", "contractor"),
+    ("contract", "contractor"),
+    ("consult", "contractor"),
+    ("freelance", "contractor"),
+    ("temp", "contractor"),
+    ("external", "contractor"),
+    ("full", "full_time"),
+    ("employee", "full_time"),
+    ("permanent", "full_time"),
+    ("regular", "full_time"),
+    ("staff", "full_time"),
+    ("fte", "full_time"),
+)
+
+# HR status words: what each means for a Person's status.
+_STATUS_WORDS: Mapping[str, str] = {
+    **dict.fromkeys(
+        ("active", "employed", "current", "true", "yes", "1", "enabled", "working", "hired"),
+        "active",
+    ),
+    **dict.fromkeys(
+        ("leave", "on_leave", "loa", "leave_of_absence", "parental_leave", "sabbatical"),
+        "leave",
+    ),
+    **dict.fromkeys(
+        (
+            "inactive",
+            "terminated",
+            "termed",
+            "departed",
+            "leaver",
+            "left",
+            "former",
+            "false",
+            "no",
+            "0",
+            "disabled",
+            "deactivated",
+            "suspended",
+            "deprovisioned",
+            "withdrawn",
+            "retired",
+            "resigned",
+        ),
+        "departed",
+    ),
+}
+
+# CSV column names (normalised) and what each holds.
+_COLUMNS: Mapping[str, str] = {
+    **dict.fromkeys(
+        (
+            "email",
+            "e_mail",
+            "mail",
+            "email_address",
+            "e_mail_address",
+            "work_email",
+            "work_email_address",
+            "business_email",
+            "primary_email",
+            "company_email",
+            "user_principal_name",
+            "upn",
+        ),
+        "email",
+    ),
+    **dict.fromkeys(
+        ("name", "full_name", "display_name", "employee_name", "worker", "worker_name", "person"),
+        "name",
+    ),
+    **dict.fromkeys(
+        ("first_name", "given_name", "firstname", "preferred_first_name", "forename"), "first"
+    ),
+    **dict.fromkeys(("last_name", "family_name", "surname", "lastname"), "last"),
+    **dict.fromkeys(
+        (
+            "status",
+            "employment_status",
+            "employee_status",
+            "worker_status",
+            "active",
+            "account_status",
+            "hr_status",
+        ),
+        "status",
+    ),
+    **dict.fromkeys(
+        (
+            "department",
+            "dept",
+            "team",
+            "org_unit",
+            "organisation_unit",
+            "organization_unit",
+            "cost_center_name",
+            "division",
+        ),
+        "team",
+    ),
+    **dict.fromkeys(("title", "job_title", "position", "role", "job", "business_title"), "role"),
+    **dict.fromkeys(
+        (
+            "employment",
+            "employment_type",
+            "employee_type",
+            "worker_type",
+            "worker_category",
+            "contract_type",
+            "time_type",
+            "user_type",
+        ),
+        "employment",
+    ),
+    **dict.fromkeys(
+        (
+            "departed_on",
+            "termination_date",
+            "term_date",
+            "leaving_date",
+            "leave_date",
+            "end_date",
+            "last_day",
+            "last_working_day",
+            "separation_date",
+            "exit_date",
+        ),
+        "departed_on",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One person as the export gives them."""
+
+    where: str
+    """Where in the export: ``row 7`` or ``$.Resources[3]``."""
+    email: str
+    name: str | None
+    status: str
+    departed_on: dt.date | None = None
+    department: str | None = None
+    role: str | None = None
+    employment: str | None = None
+    tells_leave: bool = False
+    """Whether the export tells leave from active (an HR status column does; SCIM's
+    ``active`` does not: someone on leave keeps their login), so that leave is synced."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+    attention: bool = True
+    """False for a note (a Group resource among the users): it does not fail the command."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an export holds: its records, what could not be read, and what kind it is."""
+
+    kind: str
+    """``csv`` or ``scim``."""
+    records: tuple[Record, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_export(path: Path) -> Export:
+    """The people of an HR (CSV) or identity-provider (SCIM 2.0 JSON) export."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SocialgovError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SocialgovError(
+            f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); export it "
+            "as UTF-8"
+        ) from None
+    stripped = text.lstrip()
+    if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")):
+        return _read_scim(path, text)
+    return _read_csv(path)
+
+
+def _read_scim(path: Path, text: str) -> Export:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SocialgovError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); a SCIM export is a "
+            "JSON document"
+        ) from None
+    resources, base = _scim_resources(path, data)
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for index, resource in enumerate(resources):
+        where = f"{base}[{index}]"
+        if not isinstance(resource, dict):
+            problems.append(Problem(where, "not a SCIM resource (a JSON object); skipped"))
+            continue
+        if not _is_user(resource):
+            kind = _resource_type(resource) or "an object without a User schema"
+            problems.append(
+                Problem(where, f"a {kind} resource, not a User; skipped", attention=False)
+            )
+            continue
+        try:
+            records.append(_scim_record(resource, where))
+        except ValueError as exc:
+            problems.append(Problem(where, f"{exc}; skipped"))
+    return Export("scim", tuple(records), tuple(problems))
+
+
+def _scim_resources(path: Path, data: Any) -> tuple[list[Any], str]:
+    """The resources of a ListResponse, a plain list or one User, and their JSON path."""
+    expected = (
+        "expected a SCIM 2.0 ListResponse (schemas: ["
+        f'"{SCIM_LIST}"], with Resources), a list of User resources, or one User resource'
+    )
+    if isinstance(data, list):
+        if data and not any(isinstance(item, dict) and _is_user(item) for item in data):
+            raise SocialgovError(
+                f"{path}: not a SCIM export: $[0] is not a User resource (no schemas naming "
+                f'"{SCIM_USER}", no meta.resourceType "User"); {expected}'
+            )
+        return data, "$"
+    if not isinstance(data, dict):
+        raise SocialgovError(
+            f"{path}: not a SCIM export: the document is a plain value; {expected}"
+        )
+    schemas = data.get("schemas")
+    if (isinstance(schemas, list) and SCIM_LIST in schemas) or "Resources" in data:
+        resources = data.get("Resources", [])
+        if not isinstance(resources, list):
+            raise SocialgovError(
+                f"{path}: $.Resources is {type(resources).__name__}, not a list of resources; "
+                f"{expected}"
+            )
+        return resources, "$.Resources"
+    if _is_user(data):
+        return [data], "$"
+    keys = ", ".join(list(map(str, data))[:6]) or "none"
+    raise SocialgovError(f"{path}: not a SCIM export: $ has keys {keys}; {expected}")
+
+
+def _resource_type(resource: Mapping[str, Any]) -> str | None:
+    meta = resource.get("meta")
+    kind = meta.get("resourceType") if isinstance(meta, dict) else None
+    if isinstance(kind, str):
+        return kind
+    schemas = resource.get("schemas")
+    if isinstance(schemas, list):
+        for schema in schemas:
+            if isinstance(schema, str) and schema.startswith("urn:ietf:params:scim:schemas:core"):
+                return schema.rsplit(":", 1)[-1]
+    return None
+
+
+def _is_user(resource: Mapping[str, Any]) -> bool:
+    schemas = resource.get("schemas")
+    if isinstance(schemas, list) and SCIM_USER in schemas:
+        return True
+    return _resource_type(resource) == "User"
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _scim_email(resource: Mapping[str, Any]) -> str | None:
+    """The primary email, else the work email, else the first; else an email userName."""
+    emails = [
+        e for e in resource.get("emails") or [] if isinstance(e, dict) and _text(e.get("value"))
+    ]
+
+    def rank(entry: Mapping[str, Any]) -> int:
+        primary = entry.get("primary") in (True, "true", "True")
+        return 0 if primary else 1 if entry.get("type") == "work" else 2
+
+    if emails:
+        return str(_text(sorted(emails, key=rank)[0]["value"]))
+    user_name = _text(resource.get("userName"))
+    if user_name and _looks_like_email(user_name):
+        return user_name
+    return None
+
+
+def _looks_like_email(text: str) -> bool:
+    return re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
+
+
+def _scim_active(value: Any, where: str) -> bool:
+    if value is None:
+        return True  # RFC 7643: active is optional; a listed user without it is not a leaver
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"  # Entra ID has sent "False" as text
+    raise ValueError(f"active is {value!r}, neither true nor false")
+
+
+def _scim_record(resource: Mapping[str, Any], where: str) -> Record:
+    email = _scim_email(resource)
+    if email is None:
+        raise ValueError("no email (emails[].value, or a userName that is an address)")
+    name_value = resource.get("name")
+    name = None
+    if isinstance(name_value, dict):
+        name = _text(name_value.get("formatted")) or _text(
+            " ".join(
+                str(name_value.get(part) or "")
+                for part in ("givenName", "middleName", "familyName")
+            )
+        )
+    name = name or _text(resource.get("displayName"))
+    enterprise = resource.get(SCIM_ENTERPRISE)
+    department = _text(enterprise.get("department")) if isinstance(enterprise, dict) else None
+    active = _scim_active(resource.get("active"), where)
+    return Record(
+        where=where,
+        email=email,
+        name=name,
+        status="active" if active else "departed",
+        department=department,
+        role=_text(resource.get("title")),
+        employment=employment_of(_text(resource.get("userType"))),
+    )
+
+
+def _read_csv(path: Path) -> Export:
+    from socialgov.importer import normalise_column, read_rows
+
+    header, rows = read_rows(path)
+    columns: dict[str, int] = {}
+    for index, column in enumerate(header):
+        meaning = _COLUMNS.get(normalise_column(column))
+        if meaning is not None and meaning not in columns:
+            columns[meaning] = index
+    shown = ", ".join(repr(c) for c in header)
+    if "email" not in columns:
+        raise SocialgovError(
+            f"{path}:1: no email column (the columns are {shown}); people are identified by "
+            "their work email, so export it (a column named 'Email' or 'Work Email')"
+        )
+    if "name" not in columns and not ("first" in columns and "last" in columns):
+        raise SocialgovError(
+            f"{path}:1: no name column (the columns are {shown}); add a 'Name' column, or "
+            "'First Name' and 'Last Name'"
+        )
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for number, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        where = f"row {number}"
+
+        def cell(meaning: str, cells: list[str] = cells) -> str | None:
+            index = columns.get(meaning)
+            if index is None or index >= len(cells):
+                return None
+            return _text(cells[index])
+
+        email = cell("email")
+        if email is None or not _looks_like_email(email):
+            what = f"'{email}' is not an email address" if email else "no email"
+            problems.append(Problem(where, f"{what}; skipped"))
+            continue
+        name = cell("name") or _text(f"{cell('first') or ''} {cell('last') or ''}")
+        try:
+            departed_on = _hr_date(cell("departed_on"))
+        except ValueError as exc:
+            problems.append(Problem(where, f"{exc}; read as no date"))
+            departed_on = None
+        status_text = cell("status")
+        status = _status(status_text) if status_text else None
+        if status_text and status is None:
+            problems.append(
+                Problem(where, f"status '{status_text}' is not one socialgov knows; read as active")
+            )
+        if status is None:
+            status = "departed" if departed_on is not None and status_text is None else "active"
+        records.append(
+            Record(
+                where=where,
+                email=email,
+                name=name,
+                status=status,
+                departed_on=departed_on if status == "departed" else None,
+                department=cell("team"),
+                role=cell("role"),
+                employment=employment_of(cell("employment")),
+                tells_leave=status_text is not None,
+            )
+        )
+    return Export("csv", tuple(records), tuple(problems))
+
+
+def _status(text: str) -> str | None:
+    key = re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+    if key in _STATUS_WORDS:
+        return _STATUS_WORDS[key]
+    for word, status in (("leave", "leave"), ("terminat", "departed"), ("inactive", "departed")):
+        if word in key:
+            return status
+    return None
+
+
+def employment_of(text: str | None) -> str | None:
+    """``Full-Time`` -> full_time, ``Contractor`` -> contractor; None when unknown."""
+    if not text:
+        return None
+    key = re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+    if key in EMPLOYMENTS:
+        return key
+    for word, employment in _EMPLOYMENT_WORDS:
+        if word in key:
+            return employment
+    return None
+
+
+def _hr_date(text: str | None) -> dt.date | None:
+    """An HR date: ISO (with or without a time), or d/m/Y and m/d/Y where the numbers say
+    which (a part over 12 is the day)."""
+    if not text:
+        return None
+    iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", text)
+    if iso:
+        try:
+            return dt.date.fromisoformat(iso.group(1))
+        except ValueError:
+            pass
+    slashed = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", text)
+    if slashed:
+        first, second, year = (int(part) for part in slashed.groups())
+        if first > 12 >= second:
+            return dt.date(year, second, first)
+        if second > 12 >= first:
+            return dt.date(year, first, second)
+    raise ValueError(f"'{text}' is not a date socialgov can read safely; write it as YYYY-MM-DD")
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+@dataclass
+class Change:
+    """What happens to one person."""
+
+    person: str
+    """The Person id (new ones: the id they get)."""
+    label: str
+    """``Jane Doe <jane.doe@acme.example>``."""
+    kind: str
+    """departed, added, updated, conflict or unchanged."""
+    details: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    """The fields to set (new people: the whole entity)."""
+    path: str | None = None
+    """The file of the existing Person (None for a new one)."""
+
+
+@dataclass
+class Plan:
+    changes: list[Change]
+    problems: list[Problem]
+    kind: str
+    target: str
+    """The file new people go into."""
+    unknown_departments: dict[str, int] = field(default_factory=dict)
+    defaulted_employment: int = 0
+    missing: list[str] = field(default_factory=list)
+    """Active people of the repository the export does not list (not changed)."""
+    leavers_unknown: int = 0
+    """Departed people of the export the repository never had."""
+
+    def of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: str
+    path: str
+    data: Mapping[str, Any]
+
+
+def _people(config: Config) -> tuple[list[_Known], list[str]]:
+    """The Person entities of the repository (id, file, data) and the files holding a
+    ``people:`` collection, in file order."""
+    from socialgov.lint import repository_files
+    from socialgov.loader import load_file
+    from socialgov.model import entity_mappings
+
+    people: list[_Known] = []
+    collections: list[str] = []
+    for relpath in repository_files(config):
+        parsed = load_file(config.root, relpath)
+        for document in parsed.documents:
+            data = document.data
+            if isinstance(data, dict) and isinstance(data.get("people"), list):
+                collections.append(relpath)
+            for kind, mapping in entity_mappings(data):
+                if kind == "Person" and isinstance(mapping.get("id"), str):
+                    people.append(_Known(mapping["id"], relpath, mapping))
+    return people, collections
+
+
+def _team_index(config: Config) -> dict[str, str]:
+    """Each Team by its id and name, lower-cased and with runs of blanks as one, and by the
+    slug of its name."""
+    from socialgov.importer import slug
+    from socialgov.lint import repository_files
+    from socialgov.loader import load_file
+    from socialgov.model import entity_mappings
+
+    index: dict[str, str] = {}
+    for relpath in repository_files(config):
+        for document in load_file(config.root, relpath).documents:
+            for kind, mapping in entity_mappings(document.data):
+                team_id = mapping.get("id")
+                if kind != "Team" or not isinstance(team_id, str):
+                    continue
+                index.setdefault(team_id.lower(), team_id)
+                name = mapping.get("name")
+                if isinstance(name, str) and name.strip():
+                    index.setdefault(" ".join(name.lower().split()), team_id)
+                    index.setdefault(slug(name), team_id)
+    return index
+
+
+def _label(name: str | None, email: str | None) -> str:
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or "?"
+
+
+def plan(
+    config: Config,
+    export: Export,
+    *,
+    as_of: dt.date,
+    source: str,
+    employment: str,
+    target: str | None = None,
+) -> Plan:
+    """What syncing the repository's people with ``export`` changes, without writing."""
+    from socialgov.importer import slug
+
+    people, collections = _people(config)
+    teams = _team_index(config)
+    by_email: dict[str, _Known] = {}
+    by_name: dict[str, _Known] = {}
+    for known in people:
+        email = known.data.get("email")
+        if isinstance(email, str) and email.strip():
+            by_email.setdefault(email.strip().lower(), known)
+        else:
+            name = known.data.get("name")
+            if isinstance(name, str) and name.strip():
+                by_name.setdefault(" ".join(name.lower().split()), known)
+    used_ids = {known.id for known in people}
+    counts: dict[str, int] = {}
+    for known in people:
+        counts[known.path] = counts.get(known.path, 0) + 1
+    target = target or (
+        max(collections, key=lambda p: counts.get(p, 0)) if collections else DEFAULT_PEOPLE_FILE
+    )
+    result = Plan([], list(export.problems), export.kind, target)
+    seen: set[str] = set()
+    for record in export.records:
+        key = record.email.lower()
+        if key in seen:
+            result.problems.append(
+                Problem(record.where, f"{record.email} is listed twice; the first is used")
+            )
+            continue
+        seen.add(key)
+        known = by_email.get(key)
+        if known is None and record.name:
+            known = by_name.get(" ".join(record.name.lower().split()))
+        team = _team_for(record.department, teams, result)
+        if known is None:
+            if record.status == "departed":
+                result.leavers_unknown += 1
+                continue
+            result.changes.append(
+                _new_person(record, team, used_ids, source, employment, result, slug)
+            )
+            continue
+        result.changes.append(_update(known, record, team, as_of, source))
+    matched = {c.person for c in result.changes if c.path is not None}
+    result.missing = [
+        k.id for k in people if k.id not in matched and k.data.get("status", "active") != "departed"
+    ]
+    return result
+
+
+def _team_for(department: str | None, teams: Mapping[str, str], result: Plan) -> str | None:
+    from socialgov.importer import slug
+
+    if not department:
+        return None
+    team = teams.get(" ".join(department.lower().split())) or teams.get(slug(department))
+    if team is None:
+        result.unknown_departments[department] = result.unknown_departments.get(department, 0) + 1
+    return team
+
+
+def _new_person(
+    record: Record,
+    team: str | None,
+    used: set[str],
+    source: str,
+    default_employment: str,
+    result: Plan,
+    slug: Any,
+) -> Change:
+    base = slug(record.email.split("@", 1)[0].replace(".", "-")) or "person"
+    person_id, n = base, 2
+    while person_id in used:
+        person_id, n = f"{base}-{n}", n + 1
+    used.add(person_id)
+    employment = record.employment
+    if employment is None:
+        employment = default_employment
+        result.defaulted_employment += 1
+    fields: dict[str, Any] = {"id": person_id}
+    if record.name:
+        fields["name"] = record.name
+    fields["email"] = record.email
+    if team:
+        fields["team"] = team
+    if record.role:
+        fields["role"] = record.role
+    fields["employment"] = employment
+    if record.status != "active":
+        fields["status"] = record.status
+    fields["source"] = source
+    details = [f"new, {employment.replace('_', '-')}" + (f", team {team}" if team else "")]
+    return Change(person_id, _label(record.name, record.email), "added", details, fields)
+
+
+def _update(known: _Known, record: Record, team: str | None, as_of: dt.date, source: str) -> Change:
+    data = known.data
+    label = _label(_text(data.get("name")) or record.name, _text(data.get("email")) or record.email)
+    change = Change(known.id, label, "unchanged", path=known.path)
+    status = data.get("status", "active")
+    if record.status == "departed" and status != "departed":
+        departed_on = record.departed_on or as_of
+        change.kind = "departed"
+        change.fields["status"] = "departed"
+        change.fields["departed_on"] = departed_on
+        change.details.append(f"{status} -> departed on {departed_on.isoformat()}")
+    elif status == "departed" and record.status != "departed":
+        change.kind = "conflict"
+        change.details.append(
+            f"departed here but {record.status} in the export ({record.where}); left as it is: "
+            "if they came back, set their status by hand"
+        )
+        return change
+    elif record.tells_leave and record.status != status and record.status in ("active", "leave"):
+        change.fields["status"] = record.status
+        change.details.append(f"{status} -> {record.status}")
+    if team and data.get("team") != team:
+        change.fields["team"] = team
+        change.details.append(f"team {data.get('team') or '(none)'} -> {team}")
+    if record.role and data.get("role") != record.role and record.status != "departed":
+        change.fields["role"] = record.role
+        change.details.append(f"role -> {record.role}")
+    if change.fields:
+        change.fields["source"] = source
+        if change.kind == "unchanged":
+            change.kind = "updated"
+    return change
+
+
+# ----------------------------------------------------------------------------- writing
+
+_PERSON_ORDER = ("id", "name", "email", "team", "role", "employment", "status", "departed_on")
+
+
+def apply(config: Config, result: Plan) -> list[Path]:
+    """Write ``result``'s changes: every file rendered first, then each replaced atomically."""
+    from socialgov.model import entity_mappings
+    from socialgov.writer import ABSENT, read_yaml, render_new, set_value, write_atomic
+
+    edits = [c for c in result.changes if c.kind in ("departed", "updated") and c.path]
+    added = result.of("added")
+    files: dict[str, Any] = {}
+    for relpath in sorted(
+        {c.path for c in edits if c.path} | ({result.target} if added else set())
+    ):
+        path = config.root / relpath
+        if path.exists():
+            files[relpath] = read_yaml(path)
+    for change in edits:
+        opened = files[str(change.path)]
+        mapping = _find_person(opened.documents, change.person, entity_mappings)
+        if mapping is None:
+            raise SocialgovError(
+                f"{change.path}: Person {change.person} was not found when writing; the file "
+                "changed while importing, nothing was written"
+            )
+        for key, value in change.fields.items():
+            if isinstance(value, dt.date):  # its own object: a shared one is written as an alias
+                value = dt.date.fromordinal(value.toordinal())
+            after = _PERSON_ORDER[: _PERSON_ORDER.index(key)][::-1] if key in _PERSON_ORDER else ()
+            if key == "source":
+                after = ("departed_on", "status", "employment", "role", "team", "email", "name")
+            set_value(mapping, key, value, after=after)
+    texts: dict[str, tuple[str, Any]] = {}
+    if added:
+        new_people = [_ordered(c.fields) for c in added]
+        opened = files.get(result.target)
+        if opened is None:
+            header = "# People, kept in step with HR by `socialgov import people --update`.\n"
+            texts[result.target] = (render_new([{"people": new_people}], header=header), ABSENT)
+        else:
+            collection = _collection(opened.documents)
+            if collection is None:
+                raise SocialgovError(
+                    f"{result.target}: holds no 'people:' list to add the new people to; pass "
+                    "--people with a file that does (or a new file)"
+                )
+            for person in new_people:
+                collection.append(_commented(person))
+    for relpath, opened in files.items():
+        texts.setdefault(relpath, (opened.render(), opened.snapshot))
+    written: list[Path] = []
+    for relpath, (text, snap) in texts.items():
+        path = config.root / relpath
+        if (
+            snap is not ABSENT
+            and files.get(relpath) is not None
+            and text == files[relpath].original
+        ):
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text, expected=snap)
+        written.append(path)
+    return written
+
+
+def _find_person(documents: Iterable[Any], person_id: str, mappings: Any) -> Any:
+    for document in documents:
+        for kind, mapping in mappings(document):
+            if kind == "Person" and mapping.get("id") == person_id:
+                return mapping
+    return None
+
+
+def _collection(documents: Sequence[Any]) -> Any:
+    for document in documents:
+        if isinstance(document, Mapping) and isinstance(document.get("people"), list):
+            return document["people"]
+    return None
+
+
+def _ordered(fields: Mapping[str, Any]) -> dict[str, Any]:
+    order = (*_PERSON_ORDER, "source")
+    return {key: fields[key] for key in order if key in fields}
+
+
+def _commented(person: Mapping[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    return CommentedMap(person)
+
+
+# ----------------------------------------------------------------------------- reporting
+
+
+def render_plan(result: Plan, *, update: bool, written: Sequence[Path] = ()) -> tuple[str, str]:
+    """What the command prints: the people who change, then a summary; problems on stderr."""
+    lines: list[str] = []
+    verb = {True: ("", "added", "updated"), False: ("would be ", "to add", "to update")}[update]
+    for change in result.changes:
+        if change.kind in ("unchanged",):
+            continue
+        marker = {"departed": "-", "added": "+", "updated": "~", "conflict": "!"}[change.kind]
+        lines.append(
+            one_line(f"{marker} {change.person} ({change.label}): " + "; ".join(change.details))
+        )
+    departed, added, updated = (len(result.of(k)) for k in ("departed", "added", "updated"))
+    conflicts = len(result.of("conflict"))
+    summary = (
+        f"{departed} {verb[0]}marked departed, {added} {verb[1]}, {updated} {verb[2]}, "
+        f"{len(result.of('unchanged'))} unchanged"
+    )
+    if conflicts:
+        summary += f", {conflicts} to check by hand"
+    lines.append(summary + f" ({result.kind} export).")
+    if result.leavers_unknown:
+        lines.append(
+            f"{result.leavers_unknown} departed people of the export are not in the repository: "
+            "nothing to do for them."
+        )
+    if result.missing:
+        from socialgov.wording import and_list
+
+        shown = result.missing[:10]
+        more = f" and {len(result.missing) - 10} more" if len(result.missing) > 10 else ""
+        lines.append(
+            f"Not in the export, left as they are: {', '.join(shown)}{more} (externals, or "
+            "people the export does not cover)."
+            if len(shown) > 1
+            else f"Not in the export, left as they are: {and_list(shown)}."
+        )
+    if not update and (departed or added or updated):
+        lines.append("Nothing written; run again with --update to make these changes.")
+    for path in written:
+        lines.append(f"wrote {path}")
+    errors: list[str] = [one_line(f"{p.where}: {p.message}") for p in result.problems]
+    for department, count in result.unknown_departments.items():
+        errors.append(
+            one_line(
+                f"department '{department}' ({count} {'person' if count == 1 else 'people'}) "
+                "names no Team; add a Team whose name is the department, or its team is left "
+                "as it is"
+            )
+        )
+    if result.defaulted_employment:
+        errors.append(
+            f"{result.defaulted_employment} new people have no employment type in the export; "
+            "written as the --employment default: check them"
+        )
+    out = "\n".join(lines) + "\n"
+    err = "".join(f"{line}\n" for line in errors)
+    return out, err
+
+
+def import_people(
+    config: Config,
+    file: Path,
+    *,
+    update: bool,
+    source: str | None = None,
+    employment: str = "full_time",
+    target: str | None = None,
+) -> tuple[int, str, str]:
+    """Read ``file``, plan the sync and (with ``update``) write it; the exit code, stdout and
+    stderr. Exit 0 when everything came in and (without ``update``) nothing differs; 1 when a
+    record needs a person's attention or, without ``update``, the repository is behind."""
+    export = read_export(file)
+    if not export.records:
+        raise SocialgovError(f"{file}: holds no people to import")
+    as_of = config.as_of
+    result = plan(
+        config,
+        export,
+        as_of=as_of,
+        source=source or f"{export.kind} {file.name} {as_of.isoformat()}",
+        employment=employment,
+        target=target,
+    )
+    written = apply(config, result) if update else []
+    out, err = render_plan(result, update=update, written=written)
+    pending = not update and any(c.kind in ("departed", "added", "updated") for c in result.changes)
+    attention = any(p.attention for p in result.problems) or bool(result.of("conflict"))
+    return (1 if pending or attention else 0), out, err

@@ -694,6 +694,10 @@ def test_the_audit_never_disagrees_with_a_rule(where: str, make_repo: MakeRepo) 
         if cell.differs
     }
     assert flagged(root, "SG402") <= differing
+    lc = report.lifecycle
+    assert {(r.channel.kind, r.channel.id) for r in lc.overdue} == flagged(root, "SG211")
+    assert {(a.holder.kind, a.holder.id) for a in lc.leavers} == flagged(root, "SG208")
+    assert accounts(r.account.id for r in lc.unrecorded_retirements) == flagged(root, "SG212")
 
 
 def test_acme_is_scattered_by_its_ownership_and_policy_errors(acme: AuditReport) -> None:
@@ -737,3 +741,61 @@ def test_acme_fragmentation_group_is_sg301s(acme: AuditReport) -> None:
         ("dc-acme-home", 22),
         ("reddit-acmesmarthome", 35),
     ]
+
+
+LIFECYCLE = {
+    "people.yaml": """\
+        people:
+          - {id: ann, name: Ann Lee, employment: full_time}
+          - {id: bob, name: Bob Roy, employment: full_time, status: departed, departed_on: 2026-06-30}
+          - {id: cid, employment: full_time, departed_on: 2026-11-24}
+        """,
+    "accounts.yaml": """\
+        accounts:
+          - {id: late, platform: x, owner: ann, reviewed_on: 2025-11-23}
+          - {id: due-today, platform: x, owner: ann, reviewed_on: 2025-11-24}
+          - {id: window-end, platform: x, registered_on: 2026-02-22}
+          - {id: after-window, platform: x, registered_on: 2026-02-23}
+          - {id: old, platform: x, created: 2001-01-01}
+          - {id: undated, platform: x, access: [{person: bob, role: admin, via: native}]}
+          - {id: closed, platform: x, status: retired, access: [{person: bob, role: admin}]}
+          - {id: closed-ok, platform: x, status: retired, retired_on: 2025-01-01,
+             archive: {tool: vault, location: records://closed-ok}}
+        channels:
+          - {id: phone, type: phone, reviewed_on: 2026-01-10, access: [{person: cid, role: agency}]}
+        """,
+    "tools.yaml": """\
+        tools:
+          - {id: vault, name: Records vault, category: archiving, owner: ann,
+             security: {mfa: true, audit_log: true}, access: [{person: cid, role: admin}]}
+          - {id: loose, category: publishing, security: {mfa: false}}
+        """,
+}
+
+
+def test_lifecycle_section_reviews_leavers_records_and_tools(make_repo: MakeRepo) -> None:
+    lc = run_audit(make_repo(LIFECYCLE)).lifecycle
+    assert [(r.channel.id, r.basis, r.due, r.days_left, r.state) for r in lc.reviews] == [
+        ("old", "created", dt.date(2002, 1, 1), -9093, "overdue"),
+        ("late", "reviewed_on", dt.date(2026, 11, 23), -1, "overdue"),
+        ("due-today", "reviewed_on", dt.date(2026, 11, 24), 0, "due soon"),
+        ("phone", "reviewed_on", dt.date(2027, 1, 10), 47, "due soon"),
+        ("window-end", "registered_on", dt.date(2027, 2, 22), 90, "due soon"),
+        ("after-window", "registered_on", dt.date(2027, 2, 23), 91, "ok"),
+    ]
+    assert lc.reviewed == Ratio(4, 7)
+    assert lc.never_dated == (Ref("Account", "undated"),)
+    assert [(a.holder, a.person, a.departed_on, a.role, a.via) for a in lc.leavers] == [
+        (Ref("Account", "undated"), "bob", dt.date(2026, 6, 30), "admin", "native"),
+        (Ref("Channel", "phone"), "cid", dt.date(2026, 11, 24), "agency", None),
+        (Ref("Tool", "vault"), "cid", dt.date(2026, 11, 24), "admin", None),
+    ]  # the retired account's leaver is not listed: nobody can log in to a closed account
+    assert [(r.account.id, r.retired_on, r.archive, r.missing) for r in lc.retired] == [
+        ("closed", None, None, ("retired_on",)),
+        ("closed-ok", dt.date(2025, 1, 1), "records://closed-ok", ()),
+    ]
+    assert [(t.id, t.people, t.accounts, t.missing) for t in lc.tools] == [
+        ("loose", 0, 0, ("owner", "mfa", "audit_log")),
+        ("vault", 1, 0, ()),
+    ]
+    assert [t.id for t in lc.tools_without_controls] == ["loose"]

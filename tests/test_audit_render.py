@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import ACME, PROJECT, MakeRepo, run_audit
 from socialgov.audit.progress import Progress, wanted
 from socialgov.audit.renderers import FORMATS, RenderOptions, format_for, renderer
-from socialgov.audit.renderers.csv import COLUMNS, neutralise
+from socialgov.audit.renderers.csv import COLUMNS, LIFECYCLE_COLUMNS, TOOL_COLUMNS, neutralise
 from socialgov.audit.renderers.templating import markdown_escape
 from socialgov.audit.report import AuditReport
 from socialgov.cli import cli, main
@@ -31,6 +31,7 @@ SECTIONS = (
     "Playbooks and crisis paths",
     "Objectives and KPIs",
     "Security",
+    "Lifecycle",
     "Findings by rule",
     "Channels",
 )
@@ -294,9 +295,14 @@ def test_the_documented_json_has_the_fields_of_the_real_one(acme: AuditReport) -
 
 
 def test_csv_has_one_row_per_channel_with_computed_columns(acme: AuditReport) -> None:
-    rows = list(csv.DictReader(io.StringIO(render(acme, "csv"))))
+    everything = list(csv.DictReader(io.StringIO(render(acme, "csv"))))
+    rows = [r for r in everything if r["kind"] != "Tool"]
     assert len(rows) == 43
-    assert list(rows[0]) == [name for name, _ in COLUMNS]
+    assert list(rows[0]) == [
+        *(name for name, _ in COLUMNS),
+        *LIFECYCLE_COLUMNS,
+        *TOOL_COLUMNS,
+    ]
     by_id = {r["id"]: r for r in rows}
     assert by_id["pin-acmecorp"]["owner_status"] == "missing"
     assert by_id["ig-acme-audio"]["owner_status"] == "departed"
@@ -309,8 +315,33 @@ def test_csv_has_one_row_per_channel_with_computed_columns(acme: AuditReport) ->
     )
 
 
+def test_csv_carries_the_lifecycle_and_a_row_per_tool(acme: AuditReport) -> None:
+    rows = list(csv.DictReader(io.StringIO(render(acme, "csv"))))
+    by_id = {r["id"]: r for r in rows}
+    gaming, careers = by_id["dc-acme-gaming"], by_id["ig-lifeatacme"]
+    assert (gaming["last_review"], gaming["review_due"], gaming["review"]) == (
+        "2025-10-02",
+        "2026-10-02",
+        "overdue",
+    )
+    assert (careers["review_due"], careers["review"]) == ("2026-12-15", "due soon")
+    assert by_id["ig-acme-audio"]["leavers_with_access"] == "mark-ellison"
+    legacy = by_id["forum-acme-legacy"]
+    assert legacy["retired_on"] == "2024-06-30" and legacy["archive"].startswith("SharePoint")
+    tools = [
+        (r["id"], r["type"], r["owner"], r["missing_controls"]) for r in rows if r["kind"] == "Tool"
+    ]
+    assert tools == [
+        ("brandwatch", "listening", "corp-comms", ""),
+        ("later", "publishing", "brand-marketing", "audit_log"),
+        ("sprout-social", "publishing", "brand-marketing", ""),
+    ]
+
+
 def test_csv_neutralises_formulas(hostile: AuditReport) -> None:
-    row, phone = list(csv.DictReader(io.StringIO(render(hostile, "csv"))))
+    row, phone = [
+        r for r in csv.DictReader(io.StringIO(render(hostile, "csv"))) if r["kind"] != "Tool"
+    ]
     assert row["name"] == '\'=HYPERLINK("http://evil.example","click")'
     assert phone["url_or_contact"] == "'-1 555 0100"
     assert row["monitoring"] == "'@ops; +tool"
@@ -499,3 +530,28 @@ def test_long_lists_are_capped_with_a_count_of_the_rest(make_repo: MakeRepo) -> 
     assert len(page) < 1_000_000
     assert len(list(csv.DictReader(io.StringIO(render(report, "csv"))))) == 300
     assert len(json.loads(render(report, "json"))["channels"]) == 300
+
+
+def test_the_lifecycle_section_is_in_every_format(acme: AuditReport) -> None:
+    """Reviews overdue and due soon, leavers with a login, retired records and tools: the
+    table, markdown and HTML name them, JSON and CSV carry them."""
+    table = render(acme, "table")
+    section = table.split("Lifecycle: reviews, leavers, records and tools", 1)[1]
+    section = section.split("Findings by rule", 1)[0]
+    for text in ("Mark Ellison (mark-ellison)", "53 days overdue", "due in 21 days", "audit_log"):
+        assert text in section
+    markdown = render(acme, "markdown").split("## Lifecycle", 1)[1].split("## Findings", 1)[0]
+    for text in ("Mark Ellison (mark-ellison)", "53 days overdue", "due in 21 days", "later"):
+        assert text in markdown
+    html = render(acme, "html").split('<section id="lifecycle"', 1)[1].split("</section>", 1)[0]
+    for text in ("Mark Ellison", "53 days overdue", "due in 21 days", "<code>later</code>"):
+        assert text in html
+    data = json.loads(render(acme, "json"))["lifecycle"]
+    assert [r["channel"]["id"] for r in data["reviews"] if r["state"] != "ok"] == [
+        "dc-acme-gaming",
+        "ig-lifeatacme",
+    ]
+    assert [a["person"] for a in data["leavers"]] == ["mark-ellison"]
+    assert [t["id"] for t in data["tools"] if t["missing"]] == ["later"]
+    rows = list(csv.DictReader(io.StringIO(render(acme, "csv"))))
+    assert {r["id"]: r["review"] for r in rows}["dc-acme-gaming"] == "overdue"

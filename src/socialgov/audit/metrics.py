@@ -38,6 +38,8 @@ from socialgov.audit.report import (
     Gap,
     Inventory,
     KpiView,
+    LeaverAccess,
+    Lifecycle,
     Maturity,
     Objectives,
     ObjectiveSummary,
@@ -51,6 +53,8 @@ from socialgov.audit.report import (
     PolicyColumn,
     Ratio,
     Ref,
+    RetiredRecord,
+    ReviewItem,
     RuleCount,
     Security,
     SecurityGap,
@@ -61,6 +65,7 @@ from socialgov.audit.report import (
     TermMatrix,
     TermRow,
     TermValue,
+    ToolRow,
 )
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.coverage import has_crisis_path, playbook_coverage, selected_channels
@@ -141,6 +146,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         playbooks=playbook_section(data.model, rows),
         objectives=objectives(data.model, rows),
         security=security(rows),
+        lifecycle=lifecycle(data),
         findings=findings,
         actors=actors,
         channels=rows,
@@ -847,3 +853,131 @@ def _plain(value: Any) -> object:
     if isinstance(value, (list, tuple)):
         return tuple(_plain(v) for v in value)
     return value
+
+
+DUE_WINDOW_DAYS = 90
+"""The audit lists reviews falling due within this many days of as-of (SPEC section 10)."""
+
+
+def lifecycle(data: AuditInput) -> Lifecycle:
+    """Reviews due and overdue (SG211's dates), leavers who can still log in (SG208), retired
+    accounts and their records (SG212), and the tools with the controls they lack."""
+    from socialgov.rules.lifecycle import last_review, review_register
+
+    model, as_of = data.model, data.as_of
+    interval = int(data.option("review_interval_days"))
+    live = sorted((c for c in model.all_channels if c.live), key=lambda c: (not c.social, c.id))
+    register = review_register(live)
+    reviews: list[ReviewItem] = []
+    never: list[Ref] = []
+    for channel in live:
+        last = last_review(channel)
+        if last is None or (last[0] == "created" and not register):
+            never.append(Ref(channel.kind, channel.id))
+            continue
+        basis, day = last
+        due = day + dt.timedelta(days=interval)
+        left = (due - as_of).days
+        state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
+        reviews.append(
+            ReviewItem(
+                Ref(channel.kind, channel.id),
+                channel.name,
+                channel.owner,
+                basis,
+                day,
+                due,
+                left,
+                state,
+            )
+        )
+    order = {"overdue": 0, "due soon": 1, "ok": 2}
+    reviews.sort(key=lambda r: (order[r.state], r.due, r.channel.kind, r.channel.id))
+    leavers: list[LeaverAccess] = []
+    holders: list[Any] = [*live, *sorted(model.tools, key=lambda t: t.id)]
+    for holder in holders:
+        for entry in getattr(holder, "access", ()):
+            person = model.person(entry.person)
+            if person is None or not person.departed(as_of):
+                continue
+            leavers.append(
+                LeaverAccess(
+                    Ref(holder.kind, holder.id),
+                    person.id,
+                    person.name,
+                    person.departed_on,
+                    entry.role,
+                    entry.via,
+                )
+            )
+    require = bool(data.option("require_archive"))
+    retired = []
+    for account in sorted(model.accounts, key=lambda a: a.id):
+        if account.status != "retired":
+            continue
+        archive = account.archive or {}
+        where = archive.get("location") or archive.get("tool")
+        missing = (("retired_on",) if account.retired_on is None else ()) + (
+            ("archive",) if require and account.archive is None else ()
+        )
+        retired.append(
+            RetiredRecord(
+                Ref("Account", account.id),
+                account.retired_on,
+                str(where) if where else None,
+                missing,
+            )
+        )
+    return Lifecycle(
+        review_interval_days=interval,
+        due_window_days=DUE_WINDOW_DAYS,
+        reviewed=Ratio(sum(1 for r in reviews if r.state != "overdue"), len(live)),
+        reviews=tuple(reviews),
+        never_dated=tuple(never),
+        leavers=tuple(leavers),
+        retired=tuple(retired),
+        tools=_tool_rows(model),
+    )
+
+
+def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
+    named: Counter[str] = Counter()
+    for account in model.accounts:
+        if not account.live:
+            continue
+        names = set(account.managed_via) | set(account.monitoring)
+        names |= {a.via for a in account.access if a.via}
+        if account.archive and isinstance(account.archive.get("tool"), str):
+            names.add(account.archive["tool"])
+        named.update(names)
+    rows = []
+    for tool in sorted(model.tools, key=lambda t: t.id):
+        security = tool.security
+        flags = {
+            name: value if isinstance(value := security.get(name), bool) else None
+            for name in ("mfa", "sso", "audit_log")
+        }
+        missing = tuple(
+            name
+            for name, ok in (
+                ("owner", tool.owner is not None),
+                ("mfa", flags["mfa"] is True),
+                ("audit_log", flags["audit_log"] is True),
+            )
+            if not ok
+        )
+        rows.append(
+            ToolRow(
+                id=tool.id,
+                name=tool.name,
+                category=tool.category,
+                owner=tool.owner,
+                mfa=flags["mfa"],
+                sso=flags["sso"],
+                audit_log=flags["audit_log"],
+                people=len({a.person for a in tool.access if a.person}),
+                accounts=named.get(tool.id, 0),
+                missing=missing,
+            )
+        )
+    return tuple(rows)

@@ -388,6 +388,100 @@ class Security:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A live channel's review: when it was last done (or, never reviewed, registered or
+    created), and when the next is due."""
+
+    channel: Ref
+    name: str | None
+    owner: str | None
+    basis: str
+    """reviewed_on, registered_on or created: the date the review is counted from."""
+    last: dt.date
+    due: dt.date
+    days_left: int
+    """Days from as-of to the due date; negative when overdue."""
+    state: str
+    """overdue, due soon (within the next 90 days) or ok."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeaverAccess:
+    """A departed person still listed in a live channel's or a Tool's access (SG208)."""
+
+    holder: Ref
+    person: str
+    name: str | None
+    departed_on: dt.date | None
+    role: str | None
+    via: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredRecord:
+    """A retired Account and what its retirement records."""
+
+    account: Ref
+    retired_on: dt.date | None
+    archive: str | None
+    """Where its records are kept (the archive's location, else its tool), None without one."""
+    missing: tuple[str, ...]
+    """retired_on, and archive when require_archive is on: what SG212 asks for."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRow:
+    id: str
+    name: str | None
+    category: str | None
+    owner: str | None
+    mfa: bool | None
+    sso: bool | None
+    audit_log: bool | None
+    people: int
+    """How many people the access list names."""
+    accounts: int
+    """How many live Accounts name it (managed_via, monitoring, access via, archive)."""
+    missing: tuple[str, ...]
+    """The controls it lacks: owner, mfa, audit_log (mfa and audit_log judged on every tool
+    here; SG703 reports them for publishing and archiving tools)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """SPEC section 10: reviews, leavers' access, retired accounts' records and the tools."""
+
+    review_interval_days: int
+    due_window_days: int
+    reviewed: Ratio
+    """Live channels whose last review is within review_interval_days, of the live channels."""
+    reviews: tuple[ReviewItem, ...]
+    """Every live channel with a review date, overdue first, then by due date."""
+    never_dated: tuple[Ref, ...]
+    """Live channels with no review, registration or creation date."""
+    leavers: tuple[LeaverAccess, ...]
+    retired: tuple[RetiredRecord, ...]
+    """Every retired Account; those missing a record have ``missing``."""
+    tools: tuple[ToolRow, ...]
+
+    @property
+    def overdue(self) -> tuple[ReviewItem, ...]:
+        return tuple(r for r in self.reviews if r.state == "overdue")
+
+    @property
+    def due_soon(self) -> tuple[ReviewItem, ...]:
+        return tuple(r for r in self.reviews if r.state == "due soon")
+
+    @property
+    def unrecorded_retirements(self) -> tuple[RetiredRecord, ...]:
+        return tuple(r for r in self.retired if r.missing)
+
+    @property
+    def tools_without_controls(self) -> tuple[ToolRow, ...]:
+        return tuple(t for t in self.tools if t.missing)
+
+
+@dataclass(frozen=True, slots=True)
 class RuleCount:
     code: str
     name: str
@@ -485,6 +579,7 @@ class AuditReport:
     playbooks: PlaybookCoverage
     objectives: Objectives
     security: Security
+    lifecycle: Lifecycle
     findings: FindingsSummary
     actors: tuple[Actor, ...]
     channels: tuple[ChannelRow, ...]

@@ -10,7 +10,7 @@ skip them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from socialgov.findings import Severity
 from socialgov.model import NATIVE_LOGIN, Access, Account, ChannelBase, Entity, Model
@@ -263,7 +263,7 @@ def too_few_admins(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-def _last_review(channel: ChannelBase) -> tuple[str, dt.date] | None:
+def last_review(channel: ChannelBase) -> tuple[str, dt.date] | None:
     """The field and date a channel's review is counted from: reviewed_on, else (never
     reviewed) registered_on, else created; None when none is written."""
     if channel.reviewed_on is not None:
@@ -274,6 +274,15 @@ def _last_review(channel: ChannelBase) -> tuple[str, dt.date] | None:
         if channel.created is not None:
             return "created", channel.created
     return None
+
+
+def review_register(channels: Iterable[ChannelBase]) -> bool:
+    """Whether the repository keeps a register: some live channel records ``reviewed_on`` or
+    ``registered_on`` (then a channel with only ``created`` is judged from it)."""
+    return any(
+        channel.reviewed_on is not None or getattr(channel, "registered_on", None) is not None
+        for channel in channels
+    )
 
 
 @rule(
@@ -320,12 +329,9 @@ def review_overdue(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel not reviewed within review_interval_days."""
     interval = int(option(ctx, "review_interval_days"))
     channels = live_channels(model, ctx)
-    register = any(
-        channel.reviewed_on is not None or getattr(channel, "registered_on", None) is not None
-        for channel in channels
-    )
+    register = review_register(channels)
     for channel in channels:
-        last = _last_review(channel)
+        last = last_review(channel)
         if last is None or (last[0] == "created" and not register):
             continue
         field_name, day = last

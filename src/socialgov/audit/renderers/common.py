@@ -36,6 +36,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("playbooks", "Playbooks and crisis paths"),
     ("objectives", "Objectives and KPIs"),
     ("security", "Security"),
+    ("lifecycle", "Lifecycle"),
     ("findings", "Findings by rule"),
     ("channels", "Channels"),
 )

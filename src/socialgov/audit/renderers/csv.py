@@ -1,4 +1,8 @@
-"""``--format csv``: one row per channel, social and traditional, with the computed columns.
+"""``--format csv``: one row per channel, social and traditional, with the computed columns,
+then one row per Tool (kind ``Tool``: its id, name, owner and the controls it lacks).
+
+The lifecycle columns (review due, leavers with access, retired on, archive) come from the
+audit's lifecycle section, matched to each channel by kind and id.
 
 Every text cell that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) is prefixed with ``'``, as OWASP advises against CSV injection:
@@ -12,7 +16,7 @@ import io
 from collections.abc import Callable
 
 from socialgov.audit.renderers import RenderOptions
-from socialgov.audit.report import AuditReport, ChannelRow
+from socialgov.audit.report import AuditReport, ChannelRow, Lifecycle
 from socialgov.reporters.base import terminal_safe
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -69,12 +73,54 @@ COLUMNS: tuple[tuple[str, Callable[[ChannelRow], object]], ...] = (
 )
 
 
+LIFECYCLE_COLUMNS = (
+    "last_review",
+    "review_due",
+    "review",
+    "leavers_with_access",
+    "retired_on",
+    "archive",
+)
+TOOL_COLUMNS = ("missing_controls",)
+
+
+def _lifecycle_cells(lifecycle: Lifecycle) -> dict[tuple[str, str], list[object]]:
+    """Each channel's lifecycle cells, by (kind, id)."""
+    cells: dict[tuple[str, str], list[object]] = {}
+    for review in lifecycle.reviews:
+        key = (review.channel.kind, review.channel.id)
+        cells[key] = [review.last.isoformat(), review.due.isoformat(), review.state, "", "", ""]
+    for leaver in lifecycle.leavers:
+        row = cells.setdefault((leaver.holder.kind, leaver.holder.id), [""] * 6)
+        row[3] = f"{row[3]}; {leaver.person}" if row[3] else leaver.person
+    for retired in lifecycle.retired:
+        row = cells.setdefault((retired.account.kind, retired.account.id), [""] * 6)
+        row[4] = retired.retired_on.isoformat() if retired.retired_on else ""
+        row[5] = retired.archive or ""
+    return cells
+
+
 def render(report: AuditReport, options: RenderOptions) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerow([*(name for name, _ in COLUMNS), *LIFECYCLE_COLUMNS, *TOOL_COLUMNS])
+    lifecycle = _lifecycle_cells(report.lifecycle)
+    blank = [""] * len(LIFECYCLE_COLUMNS)
     for row in report.channels:
-        writer.writerow(
-            [neutralise(v) if isinstance(v, str) else v for v in (get(row) for _, get in COLUMNS)]
-        )
+        values = [get(row) for _, get in COLUMNS]
+        values += [*lifecycle.get((row.kind, row.id), blank), ""]
+        writer.writerow([neutralise(v) if isinstance(v, str) else v for v in values])
+    names = [name for name, _ in COLUMNS]
+    for tool in report.lifecycle.tools:
+        values = [""] * (len(COLUMNS) + len(LIFECYCLE_COLUMNS)) + ["; ".join(tool.missing)]
+        values[names.index("kind")] = "Tool"
+        values[names.index("id")] = tool.id
+        values[names.index("name")] = tool.name or ""
+        values[names.index("type")] = tool.category or ""
+        values[names.index("owner")] = tool.owner or ""
+        values[names.index("mfa")] = _yes_no(tool.mfa)
+        values[len(COLUMNS) + LIFECYCLE_COLUMNS.index("leavers_with_access")] = lifecycle.get(
+            ("Tool", tool.id), blank
+        )[LIFECYCLE_COLUMNS.index("leavers_with_access")]
+        writer.writerow([neutralise(v) if isinstance(v, str) else v for v in values])
     return out.getvalue()

@@ -135,6 +135,7 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     _playbooks(w, report)
     _objectives(w, report)
     _security(w, report)
+    _lifecycle(w, report)
     _findings(w, report)
     _channels(w, report)
     return "\n".join(w.lines) + "\n"
@@ -467,6 +468,96 @@ def _security(w: Writer, report: AuditReport) -> None:
                 g.owner or "",
             )
             for g in sec.gaps
+        ),
+    )
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value is not None else "none"
+
+
+def _lifecycle(w: Writer, report: AuditReport) -> None:
+    lc = report.lifecycle
+    w.heading("Lifecycle: reviews, leavers, records and tools")
+    _ratio(
+        w,
+        f"live channels reviewed in the last {lc.review_interval_days} days",
+        lc.reviewed,
+        f"{len(lc.overdue)} overdue, {len(lc.due_soon)} due in the next {lc.due_window_days} days",
+    )
+    w.line()
+    w.line("  Leavers who can still log in (revoke first)", bold=True)
+    w.table(
+        ("where", "person", "departed", "role", "via"),
+        (
+            (
+                f"{a.holder.kind} {a.holder.id}",
+                Cell(f"{a.name} ({a.person})" if a.name else a.person, {"fg": "red"}),
+                _date(a.departed_on),
+                a.role or "",
+                a.via or "",
+            )
+            for a in lc.leavers
+        ),
+    )
+    w.line()
+    w.line(f"  Reviews overdue and due in the next {lc.due_window_days} days", bold=True)
+    w.table(
+        ("channel", "owner", "last", "due", "state"),
+        (
+            (
+                f"{r.channel.kind} {r.channel.id}",
+                r.owner or "",
+                f"{r.last.isoformat()} ({r.basis})",
+                r.due.isoformat(),
+                Cell(
+                    f"{-r.days_left} days overdue"
+                    if r.state == "overdue"
+                    else f"due in {r.days_left} days",
+                    {"fg": "red" if r.state == "overdue" else "yellow"},
+                ),
+            )
+            for r in (*lc.overdue, *lc.due_soon)
+        ),
+    )
+    if lc.never_dated:
+        _listing(
+            w,
+            "No review, registration or creation date",
+            [r.id for r in lc.never_dated],
+            fg="white",
+        )
+    w.line()
+    w.line("  Retired accounts without records", bold=True)
+    w.table(
+        ("account", "retired on", "archive", "missing"),
+        (
+            (
+                r.account.id,
+                _date(r.retired_on),
+                r.archive or "none",
+                Cell(", ".join(r.missing), {"fg": "yellow"}),
+            )
+            for r in lc.unrecorded_retirements
+        ),
+    )
+    w.line()
+    w.line("  Tools", bold=True)
+    w.table(
+        ("tool", "category", "owner", "MFA", "SSO", "audit log", "people", "accounts", "missing"),
+        (
+            (
+                t.id,
+                t.category or "",
+                t.owner or Cell("none", {"fg": "red"}),
+                Cell(yes_no(t.mfa), {} if t.mfa else {"fg": "red"}),
+                yes_no(t.sso),
+                Cell(yes_no(t.audit_log), {} if t.audit_log else {"fg": "red"}),
+                _num(t.people),
+                _num(t.accounts),
+                Cell(", ".join(t.missing), {"fg": "yellow"} if t.missing else {}),
+            )
+            for t in lc.tools
         ),
     )
 

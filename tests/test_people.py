@@ -282,3 +282,22 @@ def test_a_repository_without_people_gets_a_new_people_file(
     assert all(p["source"] == f"scim onelogin-users.json {AS_OF}" for p in written)
     assert {p["employment"] for p in written} >= {"full_time", "contractor", "intern"}
     assert "wrote" in capsys.readouterr().out
+
+
+def test_one_page_of_a_paged_list_response_is_reported(
+    acme: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((SCIM / "okta-users.json").read_text("utf-8"))
+    data["totalResults"], data["Resources"] = 240, data["Resources"][:10]
+    export = tmp_path / "page-1.json"
+    export.write_text(json.dumps(data), "utf-8")
+    assert run(acme, export) == 1
+    assert "$.totalResults: the export holds 10 of 240 resources" in capsys.readouterr().err
+
+
+def test_the_people_file_must_be_inside_the_repository(
+    acme: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(acme, SCIM / "okta-users.json", "--update", "--people", "../outside.yaml") == 2
+    assert "--people ../outside.yaml: outside the repository" in capsys.readouterr().err
+    assert not (acme.parent / "outside.yaml").exists()

@@ -255,6 +255,16 @@ def _read_scim(path: Path, text: str) -> Export:
     resources, base = _scim_resources(path, data)
     records: list[Record] = []
     problems: list[Problem] = []
+    total = data.get("totalResults") if isinstance(data, dict) else None
+    if isinstance(total, int) and total > len(resources):
+        problems.append(
+            Problem(
+                "$.totalResults",
+                f"the export holds {len(resources)} of {total} resources (one page of a "
+                "paged ListResponse); export every page: people on the other pages are neither "
+                "added nor marked departed",
+            )
+        )
     for index, resource in enumerate(resources):
         where = f"{base}[{index}]"
         if not isinstance(resource, dict):
@@ -893,6 +903,21 @@ def render_plan(result: Plan, *, update: bool, written: Sequence[Path] = ()) -> 
     return out, err
 
 
+def _inside(config: Config, target: str) -> str:
+    """``--people`` as a path relative to the root, refused when it leads outside it or is not
+    a YAML file."""
+    path = Path(target)
+    full = (path if path.is_absolute() else config.root / path).resolve()
+    root = config.root.resolve()
+    if not full.is_relative_to(root):
+        raise SocialgovError(
+            f"--people {target}: outside the repository ({root}); name a file inside it"
+        )
+    if full.suffix not in (".yaml", ".yml"):
+        raise SocialgovError(f"--people {target}: not a .yaml file; name the people file")
+    return full.relative_to(root).as_posix()
+
+
 def import_people(
     config: Config,
     file: Path,
@@ -905,6 +930,8 @@ def import_people(
     """Read ``file``, plan the sync and (with ``update``) write it; the exit code, stdout and
     stderr. Exit 0 when everything came in and (without ``update``) nothing differs; 1 when a
     record needs a person's attention or, without ``update``, the repository is behind."""
+    if target is not None:
+        target = _inside(config, target)
     export = read_export(file)
     if not export.records:
         raise SocialgovError(f"{file}: holds no people to import")

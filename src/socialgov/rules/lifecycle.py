@@ -150,7 +150,6 @@ def _on_domains(address: str, domains: Sequence[str]) -> bool:
         "social@your-domain) and update `login_email`; if the domain is the organisation's, add "
         "it to `organisation_domains` in socialgov.yaml."
     ),
-    options=defaults("organisation_domains"),
     example_config="organisation_domains: [acme.example]\n",
     example_fail="""\
 accounts:

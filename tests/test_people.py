@@ -301,3 +301,33 @@ def test_the_people_file_must_be_inside_the_repository(
     assert run(acme, SCIM / "okta-users.json", "--update", "--people", "../outside.yaml") == 2
     assert "--people ../outside.yaml: outside the repository" in capsys.readouterr().err
     assert not (acme.parent / "outside.yaml").exists()
+
+
+def test_a_file_changed_meanwhile_stops_the_import_before_anything_is_written(
+    acme: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Leavers in two files (people/external.yaml, written first, and people/staff.yaml);
+    someone edits the second while the import renders: neither file is written."""
+    from socialgov.writer import YamlFile
+
+    data = json.loads((SCIM / "okta-users.json").read_text("utf-8"))
+    for user in data["Resources"]:
+        if user["userName"] == "nina.holm@acme.example":
+            user["active"] = False
+    export = tmp_path / "okta.json"
+    export.write_text(json.dumps(data), "utf-8")
+    external, staff = acme / "people" / "external.yaml", acme / "people" / "staff.yaml"
+    render = YamlFile.render
+
+    def render_while_someone_edits(self: YamlFile) -> str:
+        text = render(self)
+        if not staff.read_text("utf-8").endswith("# edited meanwhile\n"):
+            staff.write_text(staff.read_text("utf-8") + "# edited meanwhile\n", "utf-8")
+        return text
+
+    monkeypatch.setattr(YamlFile, "render", render_while_someone_edits)
+    before = external.read_text("utf-8")
+    assert run(acme, export, "--update") == 2
+    assert "staff.yaml: changed on disk since it was read" in capsys.readouterr().err
+    assert external.read_text("utf-8") == before
+    assert "status: departed" not in staff.read_text("utf-8").split("lucas-moreau", 1)[1][:200]

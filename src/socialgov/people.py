@@ -756,7 +756,15 @@ _PERSON_ORDER = ("id", "name", "email", "team", "role", "employment", "status", 
 def apply(config: Config, result: Plan) -> list[Path]:
     """Write ``result``'s changes: every file rendered first, then each replaced atomically."""
     from socialgov.model import entity_mappings
-    from socialgov.writer import ABSENT, read_yaml, render_new, set_value, write_atomic
+    from socialgov.writer import (
+        ABSENT,
+        FileChangedError,
+        read_yaml,
+        render_new,
+        set_value,
+        snapshot,
+        write_atomic,
+    )
 
     edits = [c for c in result.changes if c.kind in ("departed", "updated") and c.path]
     added = result.of("added")
@@ -800,6 +808,15 @@ def apply(config: Config, result: Plan) -> list[Path]:
                 collection.append(_commented(person))
     for relpath, opened in files.items():
         texts.setdefault(relpath, (opened.render(), opened.snapshot))
+    for relpath, (_, snap) in texts.items():  # all still as read, before the first write
+        now = snapshot(config.root / relpath)
+        if (snap is ABSENT) != (now is None) or (
+            now is not None
+            and snap is not None
+            and snap is not ABSENT
+            and now.digest != snap.digest
+        ):
+            raise FileChangedError(config.root / relpath)
     written: list[Path] = []
     for relpath, (text, snap) in texts.items():
         path = config.root / relpath

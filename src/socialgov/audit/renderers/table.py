@@ -521,12 +521,8 @@ def _lifecycle(w: Writer, report: AuditReport) -> None:
         ),
     )
     if lc.never_dated:
-        _listing(
-            w,
-            "No review, registration or creation date",
-            [r.id for r in lc.never_dated],
-            fg="white",
-        )
+        undated = [one_line(r.id) for r in lc.never_dated]
+        w.line(f"  No review, registration or creation date: {some(undated, 10)}")
     w.line()
     w.line("  Retired accounts without records", bold=True)
     w.table(

@@ -177,6 +177,7 @@ Employee ID,First Name,Last Name,Work Email,Department,Job Title,Employment Stat
 1005,Tariq,Aziz,tariq.aziz@acme.example,Customer Care,Social Care Agent,Active,,Contractor
 1006,Julia,Novak,julia.novak@acme.example,Community,Community Lead,Active,,Full-Time
 1007,No,Address,,Retail,Clerk,Active,,Full-Time
+1008,Omar,Haddad,omar.haddad@acme.example,Talent Acquisition,Head of Talent Acquisition,Terminated,2027-01-31,Full-Time
 """
 
 
@@ -201,11 +202,20 @@ def test_hr_csv_export_syncs_status_leave_and_dates(
         in captured.out
     )
     assert "! julia-novak (" in captured.out and "left as it is" in captured.out
+    assert (
+        "~ omar-haddad (Omar Haddad <omar.haddad@acme.example>): leaving on 2027-01-31 "
+        "(still active)" in captured.out
+    )
     assert "row 8: no email; skipped" in captured.err
     now = people(acme)
     assert now["lucas-moreau"]["departed_on"] == dt.date(2026, 11, 15)
     assert now["julia-novak"]["status"] == "departed"  # never changed back by an import
     assert now["tariq-aziz"]["employment"] == "contractor"
+    # serving notice: the date is recorded, the status stays until the day comes
+    assert (now["omar-haddad"].get("status"), now["omar-haddad"]["departed_on"]) == (
+        None,
+        dt.date(2027, 1, 31),
+    )
     assert len(now) == 28  # nobody deleted
 
 

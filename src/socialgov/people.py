@@ -14,7 +14,7 @@ module reads their exports and keeps the repository's Person entities in step wi
 People are identified by email (case-insensitive); a Person written without an email is matched
 by name. With ``update``, the Person entities are changed in place through the round-trip writer
 (comments, order and layout kept): leavers become ``status: departed`` with ``departed_on`` (the
-export's termination date, else as-of), people on leave and back are set so, team and role follow
+export's termination date, else as-of; one serving notice only gets the future ``departed_on``), people on leave and back are set so, team and role follow
 the export, and people the repository does not know are added. Nobody is ever deleted, and a
 person departed here but active in the export is reported, not changed (a rehire is a person's
 call). Every file is rendered before any is written, and each is replaced atomically, so a
@@ -719,7 +719,13 @@ def _update(known: _Known, record: Record, team: str | None, as_of: dt.date, sou
     label = _label(_text(data.get("name")) or record.name, _text(data.get("email")) or record.email)
     change = Change(known.id, label, "unchanged", path=known.path)
     status = data.get("status", "active")
-    if record.status == "departed" and status != "departed":
+    leaving = record.departed_on
+    if record.status == "departed" and status != "departed" and leaving and leaving > as_of:
+        # Serving notice: the date is recorded, and the rules count it from that day on.
+        if _date_of(data.get("departed_on")) != leaving:
+            change.fields["departed_on"] = leaving
+            change.details.append(f"leaving on {leaving.isoformat()} (still {status})")
+    elif record.status == "departed" and status != "departed":
         departed_on = record.departed_on or as_of
         change.kind = "departed"
         change.fields["status"] = "departed"
@@ -746,6 +752,15 @@ def _update(known: _Known, record: Record, team: str | None, as_of: dt.date, sou
         if change.kind == "unchanged":
             change.kind = "updated"
     return change
+
+
+def _date_of(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------- writing

@@ -23,7 +23,7 @@ from socialgov.config import load_config
 from socialgov.coverage import key, playbook_coverage, selected_channels
 from socialgov.lint import load_repository
 from socialgov.model import Account, ChannelBase, Model, Playbook, Policy
-from socialgov.platforms import SPECS, handle_key, normalize_url, url_problem
+from socialgov.platforms import handle_identity, label, url_identity, url_problem
 from socialgov.rules import consistency, focus, identity
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
 from socialgov.rules.engine import to_finding
@@ -57,41 +57,38 @@ def _same_findings(info: RuleInfo, model: Model, reference: Iterator[Violation])
 
 
 def _duplicate_presence_reference(model: Model) -> Iterator[Violation]:
-    """SG304 as first written: every account in written order, positions looked up for all."""
-    by_handle: dict[tuple[str, str], Account] = {}
-    by_url: dict[str, Account] = {}
+    """SG304 written plainly: every account in written order, positions looked up for all."""
+    first_of: dict[str, Account] = {}
     for account in sorted(model.accounts, key=lambda e: (e.path, e.locate())):
-        handle = (
-            (account.platform, handle_key(account.handle))
-            if account.platform and account.handle and account.handle.strip()
-            else None
-        )
-        url = normalize_url(account.url) if account.url and account.url.strip() else None
-        if handle is not None and handle in by_handle:
-            first = by_handle[handle]
-            label = SPECS[account.platform].label if account.platform in SPECS else account.platform
+        handle = handle_identity(account.platform, account.handle, account.url)
+        url = url_identity(account.platform, account.url)
+        if handle is not None and handle in first_of:
+            first = first_of[handle]
+            shown = " at ".join(f"'{v}'" for v in (first.handle, first.url) if v)
             yield Violation(
                 account,
-                f"Account {account.id} has the same {label} handle '{account.handle}' as Account "
-                f"{first.id} ('{first.handle}', {first.path}:{first.locate().line}); one presence "
-                f"needs one entity: merge {account.id} into {first.id} and delete it",
+                f"Account {account.id} has the same {label(str(account.platform))} handle "
+                f"'{account.handle}' as Account {first.id} ({shown or 'no handle or url'}, "
+                f"{first.path}:{first.locate().line}); one presence needs one entity: merge "
+                f"{account.id} into {first.id} and delete it",
                 field=("handle",),
                 related=(first,),
             )
-        elif url is not None and url in by_url:
-            first = by_url[url]
+        elif url is not None and url in first_of:
+            first = first_of[url]
+            shown = " at ".join(f"'{v}'" for v in (first.handle, first.url) if v)
             yield Violation(
                 account,
                 f"Account {account.id} has the same url '{account.url}' as Account {first.id} "
-                f"('{first.url}', {first.path}:{first.locate().line}); one presence needs one "
-                f"entity: merge {account.id} into {first.id} and delete it",
+                f"({shown or 'no handle or url'}, {first.path}:{first.locate().line}): both name "
+                f"one profile; one presence needs one entity: merge {account.id} into {first.id} "
+                "and delete it",
                 field=("url",),
                 related=(first,),
             )
-        if handle is not None:
-            by_handle.setdefault(handle, account)
-        if url is not None:
-            by_url.setdefault(url, account)
+        for key in (handle, url):
+            if key is not None:
+                first_of.setdefault(key, account)
 
 
 HANDLES = ("acme", "@Acme", " ACME ", "other", "acme_2", "", "  ", "x y")
@@ -152,11 +149,11 @@ def test_duplicate_presence_is_the_reference(make_repo: MakeRepo, seed: int) -> 
 
 def _handle_url_mismatch_reference(model: Model) -> Iterator[Violation]:
     """SG107 as first written: every url through url_problem."""
-    from socialgov.platforms import handle_problem
+    from socialgov.platforms import CATALOGUE, handle_problem
 
     for account in model.accounts:
         platform = account.platform
-        if platform not in SPECS:
+        if platform not in CATALOGUE or platform in ("other", "forum"):
             continue
         handle = account.handle
         if handle is not None:

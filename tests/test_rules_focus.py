@@ -252,12 +252,12 @@ def test_duplicate_presence_same_normalised_url(make_repo: MakeRepo) -> None:
     assert [(f.entity.id, f.line, f.column, f.related) for f in findings if f.entity] == [
         ("tw-acme", 3, 37, (account("x-acme"),)),
         ("forum-c", 6, 41, (account("forum-a"),)),
-        ("both", 7, 48, (account("x-acme"),)),
+        ("both", 7, 37, (account("x-acme"),)),
     ]
     assert findings[0].message == (
         "Account tw-acme has the same url 'http://www.twitter.com/acme/' as Account x-acme "
-        "('https://x.com/Acme', accounts.yaml:2); one presence needs one entity: merge tw-acme "
-        "into x-acme and delete it"
+        "('https://x.com/Acme', accounts.yaml:2): both name one profile; one presence needs one "
+        "entity: merge tw-acme into x-acme and delete it"
     )
 
 

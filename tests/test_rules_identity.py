@@ -55,13 +55,14 @@ def test_url_without_handle_must_be_a_profile_url(make_repo: MakeRepo) -> None:
             accounts:
               - {id: li-page, platform: linkedin, url: "https://www.linkedin.com/company/acme"}
               - {id: li-person, platform: linkedin, url: "https://www.linkedin.com/in/jdoe"}
+              - {id: li-feed, platform: linkedin, url: "https://www.linkedin.com/feed/"}
             """
         }
     )
     [finding] = found(run_lint(root), "SG107")
-    assert finding.entity == EntityRef("Account", "li-person")
+    assert finding.entity == EntityRef("Account", "li-feed")
     assert finding.message == (
-        "Account li-person: url 'https://www.linkedin.com/in/jdoe' is not a profile URL on "
+        "Account li-feed: url 'https://www.linkedin.com/feed/' is not a profile URL on "
         "LinkedIn (https://www.linkedin.com/company/HANDLE); set url to the profile's address"
     )
 
@@ -86,17 +87,35 @@ def test_tolerated_differences_and_aliases_pass(make_repo: MakeRepo) -> None:
     assert found(run_lint(root), "SG107") == []
 
 
-def test_unlisted_platforms_are_not_checked(make_repo: MakeRepo) -> None:
+def test_platforms_without_profile_urls_are_not_checked(make_repo: MakeRepo) -> None:
     root = make_repo(
         {
             "accounts.yaml": """\
             accounts:
-              - {id: r, platform: reddit, handle: "r/Acme Smart Home!", url: "https://x.com/acme"}
-              - {id: p, platform: pinterest, handle: "?", url: "https://example.com"}
+              - {id: f, platform: forum, handle: "Acme Smart Home!", url: "https://x.com/acme"}
+              - {id: o, platform: other, handle: "?", url: "https://example.com"}
+              - {id: w, platform: wechat, handle: "Acme 官方"}
+              - {id: p, platform: pinterest, handle: "?"}
             """
         }
     )
     assert found(run_lint(root), "SG107") == []
+
+
+def test_a_url_of_another_platform_is_a_real_disagreement(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "accounts.yaml": """\
+            accounts:
+              - {id: r, platform: reddit, handle: "r/acme", url: "https://x.com/acme"}
+            """
+        }
+    )
+    [finding] = found(run_lint(root), "SG107")
+    assert finding.message == (
+        "Account r: url 'https://x.com/acme' is a X profile, not a Reddit one; correct the url "
+        "or the handle"
+    )
 
 
 def test_checked_whatever_the_status(make_repo: MakeRepo) -> None:

@@ -1,207 +1,661 @@
-"""Social platforms: their names and aliases, handle rules and canonical profile URLs.
+"""The platform catalogue: every platform socialgov knows, the names people write for it, its
+profile URL forms in current or past use, its handle rule and, for platforms that shut down,
+the day they closed.
 
-Pure data and functions, shared by SG107 handle-url-mismatch, SG304 duplicate-presence and
-``socialgov fix``/``import`` (canonical URLs, a stripped leading ``@``, ``twitter`` -> ``x``).
+Everything here is generated from one table, :data:`CATALOGUE`, which the importer, ``fix``,
+SG107 handle-url-mismatch, SG108 retired-platform, SG304 duplicate-presence and discovery share.
+The public API (documented in docs/importing.md):
 
-The handle rules are those of SPEC section 3 (lengths inclusive). Platforms without a rule here
-(pinterest, reddit, discord, ...) are not checked. URLs are compared after :func:`normalize_url`,
-which forgives what does not change the page: ``http`` for ``https``, a missing or extra
-``www.``, a trailing slash, letter case, a ``#fragment``, and the old host of a platform
-(``twitter.com`` for ``x.com``, ``threads.com`` for ``threads.net``).
+- :func:`platform_named` reads a platform as people write it (``X (formerly Twitter)``,
+  ``LinkedIn School Page``, ``Facebook Group``) into a :class:`PlatformName`;
+- :func:`parse_profile` reads a profile URL into a :class:`Profile` (platform, what the URL names,
+  the handle to write); :func:`parse_handle` does the same for a handle as written
+  (``@user@instance``, ``r/name``, or a URL pasted into a handle cell);
+- :func:`presence_keys` gives what makes two accounts one presence (SG304, sightings);
+- :func:`closed_on` gives the day a platform shut down;
+- :func:`handle_problem`, :func:`url_problem` and :func:`canonical_url` are SG107's verdicts
+  and the canonical profile URL of a handle.
+
+The handle rules of SPEC section 3 (lengths inclusive) are checked for the platforms it lists;
+other platforms' handles are checked only for being a handle at all (not a URL). URLs are
+compared after :func:`normalize_url`, which forgives what does not change the page: ``http`` for
+``https``, a missing or extra ``www.``, a trailing slash, letter case, a ``#fragment``, and the
+old host of a platform (``twitter.com`` for ``x.com``, ``threads.com`` for ``threads.net``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
-from urllib.parse import urlsplit
-
-PLATFORMS: tuple[str, ...] = (
-    "x",
-    "facebook",
-    "instagram",
-    "linkedin",
-    "youtube",
-    "tiktok",
-    "threads",
-    "bluesky",
-    "mastodon",
-    "pinterest",
-    "reddit",
-    "discord",
-    "whatsapp",
-    "snapchat",
-    "twitch",
-    "forum",
-    "other",
-)
-"""Every value the Account schema allows for ``platform``."""
-
-PLATFORM_ALIASES: Mapping[str, str] = MappingProxyType(
-    {
-        "twitter": "x",
-        "twitter.com": "x",
-        "x.com": "x",
-        "fb": "facebook",
-        "facebook.com": "facebook",
-        "ig": "instagram",
-        "insta": "instagram",
-        "instagram.com": "instagram",
-        "li": "linkedin",
-        "linkedin.com": "linkedin",
-        "yt": "youtube",
-        "youtube.com": "youtube",
-        "tiktok.com": "tiktok",
-        "threads.net": "threads",
-        "threads.com": "threads",
-        "bsky": "bluesky",
-        "bsky.app": "bluesky",
-        "bsky.social": "bluesky",
-        "pinterest.com": "pinterest",
-        "reddit.com": "reddit",
-        "discord.com": "discord",
-        "discord.gg": "discord",
-        "whatsapp.com": "whatsapp",
-        "snapchat.com": "snapchat",
-        "twitch.tv": "twitch",
-    }
-)
-"""Other names people write for a platform (lower case), and the platform they mean."""
-
-HOST_ALIASES: Mapping[str, str] = MappingProxyType(
-    {"twitter.com": "x.com", "threads.com": "threads.net"}
-)
-"""Hosts that serve the same profiles as another (after ``www.`` is removed)."""
+from urllib.parse import parse_qs, urlsplit
 
 _DOMAIN = (
     r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
     r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
 )
 _FEDIVERSE_USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
+_SEGMENT = r"[^/]+"
+
+FORUM = "forum"
+"""The Account ``type`` of a discussion community (a group, a subreddit, a server)."""
 
 
 @dataclass(frozen=True, slots=True)
-class PlatformSpec:
-    """What a handle on one platform looks like and where its profile lives.
+class Form:
+    """One profile URL form of a platform: a regex over the URL's path (after the host, without
+    a trailing slash) whose group ``v`` is the value it names.
 
-    ``url_template`` uses ``{handle}``, or ``{user}`` and ``{instance}`` for ``user@instance``
-    handles (mastodon). ``also_profiles`` are regexes of other URLs (normalised) that are that
-    platform's profile URL whatever the handle, such as YouTube's ``/channel/UC...``.
+    ``space`` is what kind of value that is (``name``: a handle or vanity name; ``id``: a
+    number; ``channel``: a YouTube channel id; ``group``, ``person``, ``org``, ``subreddit``,
+    ``invite``, ``show``...): two URLs are the same presence when platform, space and value
+    agree. ``type`` is ``forum`` for communities. ``handle`` writes the value as a handle
+    (``r/{v}`` for a subreddit). ``comparable`` says whether a handle can be compared with the
+    value (an invite code or a podcast id cannot)."""
+
+    regex: re.Pattern[str]
+    space: str
+    type: str | None = None
+    handle: str = "{v}"
+    comparable: bool = True
+
+
+def _form(
+    path: str,
+    space: str = "name",
+    *,
+    type: str | None = None,
+    handle: str = "{v}",
+    comparable: bool = True,
+) -> Form:
+    pattern = path.replace("{v}", f"(?P<v>{_SEGMENT})").replace("{id}", r"(?P<v>\d+)")
+    return Form(re.compile(pattern, re.IGNORECASE), space, type, handle, comparable)
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """A platform of the catalogue.
+
+    ``hosts`` serve its profiles (the first is the canonical one; subdomains count);
+    ``subdomain_handle`` says the handle is the subdomain (``acme.tumblr.com``). ``pattern`` and
+    ``rule`` are the handle rule SG107 checks (None: any handle that is not a URL). ``template``
+    is the canonical profile URL of a handle. ``reserved`` are first path segments that are
+    never a profile (``/watch``, ``/search``). ``closed`` is the day it shut down.
     """
 
-    platform: str
+    id: str
     label: str
-    pattern: re.Pattern[str]
-    rule: str
-    url_template: str
-    also_profiles: tuple[re.Pattern[str], ...] = field(default=())
+    names: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    forms: tuple[Form, ...] = ()
+    pattern: re.Pattern[str] | None = None
+    rule: str = ""
+    template: str | None = None
+    reserved: frozenset[str] = frozenset()
+    closed: dt.date | None = None
+    subdomain_handle: bool = False
+    handle_prefix: str = ""
+    """A sign some write before a handle and that is no part of it (``+`` on Google+)."""
 
 
-def _spec(
-    platform: str,
+def _platform(
+    id: str,
     label: str,
-    pattern: str,
-    rule: str,
-    url_template: str,
-    also_profiles: tuple[str, ...] = (),
-) -> PlatformSpec:
-    return PlatformSpec(
-        platform=platform,
+    *,
+    names: tuple[str, ...] = (),
+    hosts: tuple[str, ...] = (),
+    forms: tuple[Form, ...] = (),
+    pattern: str | None = None,
+    rule: str = "",
+    template: str | None = None,
+    reserved: str = "",
+    closed: str | None = None,
+    subdomain_handle: bool = False,
+    handle_prefix: str = "",
+) -> Platform:
+    return Platform(
+        id=id,
         label=label,
-        pattern=re.compile(pattern),
+        names=names,
+        hosts=hosts,
+        forms=forms,
+        pattern=re.compile(pattern) if pattern is not None else None,
         rule=rule,
-        url_template=url_template,
-        also_profiles=tuple(re.compile(p) for p in also_profiles),
+        template=template,
+        reserved=frozenset(reserved.split()),
+        closed=dt.date.fromisoformat(closed) if closed else None,
+        subdomain_handle=subdomain_handle,
+        handle_prefix=handle_prefix,
     )
 
 
 _INSTAGRAM = r"[A-Za-z0-9._]{1,30}"
 _INSTAGRAM_RULE = "1 to 30 letters, digits, periods or underscores"
 
-SPECS: Mapping[str, PlatformSpec] = MappingProxyType(
+CATALOGUE: Mapping[str, Platform] = MappingProxyType(
     {
-        spec.platform: spec
-        for spec in (
-            _spec(
+        p.id: p
+        for p in (
+            _platform(
                 "x",
                 "X",
-                r"[A-Za-z0-9_]{1,15}",
-                "1 to 15 letters, digits or underscores",
-                "https://x.com/{handle}",
+                names=("twitter", "x twitter", "twitter x", "x formerly twitter"),
+                hosts=("x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com"),
+                forms=(_form("/{v}"),),
+                pattern=r"[A-Za-z0-9_]{1,15}",
+                rule="1 to 15 letters, digits or underscores",
+                template="https://x.com/{handle}",
+                reserved="home i intent search hashtag share explore settings messages "
+                "notifications login signup tos privacy compose",
             ),
-            _spec(
-                "instagram",
-                "Instagram",
-                _INSTAGRAM,
-                _INSTAGRAM_RULE,
-                "https://www.instagram.com/{handle}",
-            ),
-            _spec(
-                "threads",
-                "Threads",
-                _INSTAGRAM,
-                _INSTAGRAM_RULE + " (as on Instagram)",
-                "https://www.threads.net/@{handle}",
-            ),
-            _spec(
-                "tiktok",
-                "TikTok",
-                r"[A-Za-z0-9._]{1,23}[A-Za-z0-9_]",
-                "2 to 24 letters, digits, periods or underscores, not ending in a period",
-                "https://www.tiktok.com/@{handle}",
-            ),
-            _spec(
-                "youtube",
-                "YouTube",
-                r"[A-Za-z0-9._-]{3,30}",
-                "3 to 30 letters, digits, periods, hyphens or underscores",
-                "https://www.youtube.com/@{handle}",
-                also_profiles=(r"youtube\.com/channel/uc[a-z0-9_-]{22}",),
-            ),
-            _spec(
+            _platform(
                 "facebook",
                 "Facebook",
-                r"[A-Za-z0-9.]{5,50}",
-                "5 to 50 letters, digits or periods",
-                "https://www.facebook.com/{handle}",
+                names=("fb", "facebook page", "fb page", "facebook group", "fb group"),
+                hosts=("facebook.com", "fb.com", "m.facebook.com", "web.facebook.com", "fb.me"),
+                forms=(
+                    _form("/profile\\.php", "id"),  # ?id=N, read from the query
+                    _form("/pages/[^/]+/{id}", "id"),
+                    _form("/pages/category/[^/]+/[^/]+-{id}", "id"),
+                    _form("/people/[^/]+/{id}", "id"),
+                    _form("/groups/{v}", "group", type=FORUM),
+                    _form("/pg/{v}"),
+                    _form("/[^/]*[A-Za-z][^/]*-{id}", "id"),
+                    _form("/{id}", "id"),
+                    _form("/{v}"),
+                ),
+                pattern=r"[A-Za-z0-9.]{5,50}",
+                rule="5 to 50 letters, digits or periods",
+                template="https://www.facebook.com/{handle}",
+                reserved="events watch marketplace sharer sharer.php login help photo.php "
+                "permalink.php story.php plugins share dialog hashtag gaming",
             ),
-            _spec(
+            _platform(
+                "instagram",
+                "Instagram",
+                names=("ig", "insta", "instagram business"),
+                hosts=("instagram.com", "instagr.am"),
+                forms=(_form("/{v}"),),
+                pattern=_INSTAGRAM,
+                rule=_INSTAGRAM_RULE,
+                template="https://www.instagram.com/{handle}",
+                reserved="p reel reels explore stories accounts tv direct",
+            ),
+            _platform(
                 "linkedin",
                 "LinkedIn",
-                r"[a-z0-9-]{2,100}",
-                "a company slug: 2 to 100 lower-case letters, digits or hyphens",
-                "https://www.linkedin.com/company/{handle}",
+                names=(
+                    "li",
+                    "linked in",
+                    "linkedin company",
+                    "linkedin company page",
+                    "linkedin school",
+                    "linkedin school page",
+                    "linkedin showcase",
+                    "linkedin showcase page",
+                    "linkedin page",
+                    "linkedin group",
+                ),
+                hosts=("linkedin.com",),
+                forms=(
+                    _form("/company/{v}", "org"),
+                    _form("/school/{v}", "org"),
+                    _form("/showcase/{v}", "org"),
+                    _form("/groups/{v}", "group", type=FORUM),
+                    _form("/in/{v}", "person"),
+                ),
+                pattern=r"[a-z0-9-]{2,100}",
+                rule="a company slug: 2 to 100 lower-case letters, digits or hyphens",
+                template="https://www.linkedin.com/company/{handle}",
             ),
-            _spec(
-                "mastodon",
-                "Mastodon",
-                rf"{_FEDIVERSE_USER}@{_DOMAIN}",
-                "user@instance, such as acme@mastodon.social (the user: 1 to 30 letters, "
-                "digits or underscores, with periods or hyphens inside; the instance: a "
-                "domain name)",
-                "https://{instance}/@{user}",
+            _platform(
+                "youtube",
+                "YouTube",
+                names=("yt", "youtube channel", "you tube"),
+                hosts=("youtube.com", "m.youtube.com"),
+                forms=(
+                    _form("/@{v}"),
+                    _form("/channel/(?P<v>UC[A-Za-z0-9_-]{22})", "channel"),
+                    _form("/user/{v}"),
+                    _form("/c/{v}"),
+                    _form("/{v}"),
+                ),
+                pattern=r"[A-Za-z0-9._-]{3,30}",
+                rule="3 to 30 letters, digits, periods, hyphens or underscores",
+                template="https://www.youtube.com/@{handle}",
+                reserved="watch playlist results feed shorts embed live redirect t premium "
+                "gaming channel user c signin account",
             ),
-            _spec(
+            _platform(
+                "tiktok",
+                "TikTok",
+                names=("tik tok",),
+                hosts=("tiktok.com",),
+                forms=(_form("/@{v}"),),
+                pattern=r"[A-Za-z0-9._]{1,23}[A-Za-z0-9_]",
+                rule="2 to 24 letters, digits, periods or underscores, not ending in a period",
+                template="https://www.tiktok.com/@{handle}",
+            ),
+            _platform(
+                "threads",
+                "Threads",
+                names=("threads", "instagram threads", "meta threads"),
+                hosts=("threads.net", "threads.com"),
+                forms=(_form("/@{v}"),),
+                pattern=_INSTAGRAM,
+                rule=_INSTAGRAM_RULE + " (as on Instagram)",
+                template="https://www.threads.net/@{handle}",
+            ),
+            _platform(
                 "bluesky",
                 "Bluesky",
-                _DOMAIN,
-                "a domain name, such as acme.bsky.social or acme.com",
-                "https://bsky.app/profile/{handle}",
+                names=("bsky", "bluesky social", "blue sky"),
+                hosts=("bsky.app",),
+                forms=(_form("/profile/{v}"),),
+                pattern=rf"{_DOMAIN}|did:plc:[a-z2-7]{{24}}",
+                rule="a domain name, such as acme.bsky.social or acme.com",
+                template="https://bsky.app/profile/{handle}",
             ),
+            _platform(
+                "mastodon",
+                "Mastodon",
+                names=("fediverse", "fedi"),
+                hosts=(
+                    "mastodon.social",
+                    "mastodon.online",
+                    "mstdn.social",
+                    "mas.to",
+                    "fosstodon.org",
+                    "hachyderm.io",
+                    "infosec.exchange",
+                    "social.bund.de",
+                ),
+                forms=(_form("/@{v}"), _form("/users/{v}")),
+                pattern=rf"{_FEDIVERSE_USER}@{_DOMAIN}",
+                rule="user@instance, such as acme@mastodon.social (the user: 1 to 30 letters, "
+                "digits or underscores, with periods or hyphens inside; the instance: a "
+                "domain name)",
+                template="https://{instance}/@{user}",
+            ),
+            _platform(
+                "pinterest",
+                "Pinterest",
+                hosts=(
+                    "pinterest.com",
+                    "pinterest.co.uk",
+                    "pinterest.ca",
+                    "pinterest.de",
+                    "pinterest.fr",
+                    "pinterest.com.au",
+                    "pin.it",
+                ),
+                forms=(_form("/{v}"),),
+                template="https://www.pinterest.com/{handle}",
+                reserved="pin search ideas today business categories",
+            ),
+            _platform(
+                "reddit",
+                "Reddit",
+                names=("subreddit", "reddit community"),
+                hosts=("reddit.com", "old.reddit.com"),
+                forms=(
+                    _form("/r/{v}", "subreddit", type=FORUM, handle="r/{v}"),
+                    _form("/u/{v}", "user", handle="u/{v}"),
+                    _form("/user/{v}", "user", handle="u/{v}"),
+                ),
+            ),
+            _platform(
+                "discord",
+                "Discord",
+                names=("discord server", "discord community"),
+                hosts=("discord.gg", "discord.com", "discordapp.com"),
+                forms=(
+                    _form("/invite/{v}", "invite", type=FORUM, comparable=False),
+                    _form("/{v}", "invite", type=FORUM, comparable=False),
+                ),
+                reserved="channels app login servers developers download",
+            ),
+            _platform(
+                "whatsapp",
+                "WhatsApp",
+                names=("whats app", "whatsapp channel", "whatsapp business"),
+                hosts=("whatsapp.com", "wa.me"),
+                forms=(
+                    _form("/channel/{v}", "channel", comparable=False),
+                    _form("/{v}", "number", comparable=False),
+                ),
+                reserved="download business",
+            ),
+            _platform(
+                "snapchat",
+                "Snapchat",
+                names=("snap",),
+                hosts=("snapchat.com",),
+                forms=(_form("/add/{v}"), _form("/@{v}")),
+                template="https://www.snapchat.com/add/{handle}",
+            ),
+            _platform(
+                "twitch",
+                "Twitch",
+                hosts=("twitch.tv", "m.twitch.tv"),
+                forms=(_form("/{v}"),),
+                template="https://www.twitch.tv/{handle}",
+                reserved="directory videos search p downloads",
+            ),
+            _platform(
+                "telegram",
+                "Telegram",
+                names=("telegram channel",),
+                hosts=("t.me", "telegram.me", "telegram.dog"),
+                forms=(_form("/s/{v}"), _form("/{v}")),
+                template="https://t.me/{handle}",
+                reserved="joinchat addstickers share proxy",
+            ),
+            _platform(
+                "flickr",
+                "Flickr",
+                hosts=("flickr.com",),
+                forms=(
+                    _form("/photos/{v}"),
+                    _form("/people/{v}"),
+                    _form("/groups/{v}", "group", type=FORUM),
+                ),
+                template="https://www.flickr.com/photos/{handle}",
+            ),
+            _platform(
+                "medium",
+                "Medium",
+                hosts=("medium.com",),
+                forms=(_form("/@{v}"), _form("/{v}", "publication")),
+                template="https://medium.com/@{handle}",
+                reserved="tag topics m search p plans membership about",
+                subdomain_handle=True,
+            ),
+            _platform(
+                "github",
+                "GitHub",
+                names=("git hub", "github organization", "github org"),
+                hosts=("github.com",),
+                forms=(_form("/orgs/{v}"), _form("/{v}")),
+                template="https://github.com/{handle}",
+                reserved="topics features about marketplace search settings login explore "
+                "sponsors enterprise pricing collections",
+            ),
+            _platform(
+                "vimeo",
+                "Vimeo",
+                hosts=("vimeo.com",),
+                forms=(
+                    _form("/channels/{v}", "channel"),
+                    _form("/showcase/{v}", "showcase"),
+                    _form("/groups/{v}", "group", type=FORUM),
+                    _form("/(?P<v>[A-Za-z][^/]*)"),
+                ),
+                template="https://vimeo.com/{handle}",
+                reserved="ondemand search watch categories manage upload features blog",
+            ),
+            _platform(
+                "spotify",
+                "Spotify",
+                names=("spotify podcast", "spotify for podcasters"),
+                hosts=("open.spotify.com", "spotify.com", "podcasters.spotify.com"),
+                forms=(
+                    _form("/show/{v}", "show", comparable=False),
+                    _form("/artist/{v}", "artist", comparable=False),
+                    _form("/user/{v}", "user"),
+                    _form("/pod/show/{v}", "podcast"),
+                ),
+            ),
+            _platform("wechat", "WeChat", names=("weixin", "we chat")),
+            _platform(
+                "weibo",
+                "Weibo",
+                names=("sina weibo",),
+                hosts=("weibo.com", "weibo.cn"),
+                forms=(_form("/u/{id}", "id"), _form("/{v}")),
+            ),
+            _platform(
+                "tumblr",
+                "Tumblr",
+                hosts=("tumblr.com",),
+                forms=(_form("/blog/view/{v}"), _form("/blog/{v}"), _form("/{v}")),
+                template="https://{handle}.tumblr.com",
+                reserved="dashboard explore tagged search login register",
+                subdomain_handle=True,
+            ),
+            _platform(
+                "googleplus",
+                "Google+",
+                names=("google+", "google plus", "g+", "gplus"),
+                hosts=("plus.google.com",),
+                forms=(
+                    _form("/b/\\d+/\\+{v}"),
+                    _form("/b/\\d+/{id}", "id"),
+                    _form("/u/\\d+/\\+{v}"),
+                    _form("/communities/{id}", "community", type=FORUM),
+                    _form("/\\+{v}"),
+                    _form("/{id}", "id"),
+                ),
+                template="https://plus.google.com/+{handle}",
+                closed="2019-04-02",
+                handle_prefix="+",
+            ),
+            _platform(
+                "vine",
+                "Vine",
+                hosts=("vine.co",),
+                forms=(_form("/u/{id}", "id"), _form("/{v}")),
+                template="https://vine.co/{handle}",
+                reserved="v tags",
+                closed="2017-01-17",
+            ),
+            _platform(
+                "storify",
+                "Storify",
+                hosts=("storify.com",),
+                forms=(_form("/{v}"),),
+                template="https://storify.com/{handle}",
+                closed="2018-05-16",
+            ),
+            _platform(
+                "periscope",
+                "Periscope",
+                hosts=("periscope.tv", "pscp.tv"),
+                forms=(_form("/{v}"),),
+                template="https://www.periscope.tv/{handle}",
+                reserved="w",
+                closed="2021-03-31",
+            ),
+            _platform("forum", "forum", names=("own forum", "community forum", "message board")),
+            _platform("other", "other"),
         )
     }
 )
-"""The platforms whose handles and URLs SG107 checks."""
+"""Every platform socialgov knows, in the order of the Account schema's ``platform`` enum."""
+
+PLATFORMS: tuple[str, ...] = tuple(CATALOGUE)
+"""Every value the Account schema allows for ``platform``."""
+
+SPECS: Mapping[str, Platform] = MappingProxyType(
+    {p.id: p for p in CATALOGUE.values() if p.pattern is not None}
+)
+"""The platforms whose handles SG107 checks against a rule (SPEC section 3)."""
+
+HOST_ALIASES: Mapping[str, str] = MappingProxyType(
+    {"twitter.com": "x.com", "threads.com": "threads.net"}
+)
+"""Hosts that serve the same profiles as another (after ``www.`` is removed)."""
+
+TAILS = frozenset(
+    [
+        "about",
+        "posts",
+        "profile",
+        "featured",
+        "videos",
+        "photos",
+        "timeline",
+        "home",
+        "feed",
+        "streams",
+        "playlists",
+        "community",
+        "people",
+        "jobs",
+        "life",
+        "mycompany",
+        "media",
+        "likes",
+        "with_replies",
+        "info",
+        "reviews",
+        "shorts",
+    ]
+)
+"""Last path segments that show one part of a profile and still name the profile."""
+
+
+def _host_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for platform in CATALOGUE.values():
+        for host in platform.hosts:
+            table[host] = platform.id
+    return table
+
+
+_HOSTS: Mapping[str, str] = MappingProxyType(_host_table())
+
+
+def closed_on(platform: str) -> dt.date | None:
+    """The day ``platform`` shut down, or None while it runs (or is unknown)."""
+    known = CATALOGUE.get(platform)
+    return known.closed if known is not None else None
+
+
+def label(platform: str) -> str:
+    """The platform's name as people know it (``youtube`` -> ``YouTube``)."""
+    known = CATALOGUE.get(platform)
+    return known.label if known is not None else platform
+
+
+# ----------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformName:
+    """A platform as a spreadsheet names it: the platform, and ``forum`` when the name says the
+    presence is a community (``Facebook Group``, ``LinkedIn Group``, ``Discord server``)."""
+
+    platform: str
+    type: str | None = None
+
+
+_FORUM_WORDS = frozenset(
+    [
+        "group",
+        "groups",
+        "community",
+        "communities",
+        "server",
+        "forum",
+        "subreddit",
+    ]
+)
+_FILLER = frozenset(
+    [
+        "page",
+        "pages",
+        "account",
+        "accounts",
+        "profile",
+        "channel",
+        "official",
+        "company",
+        "school",
+        "showcase",
+        "business",
+        "handle",
+        "the",
+        "formerly",
+        "previously",
+        "aka",
+        "now",
+        "feed",
+        "app",
+        "social",
+        "network",
+        "com",
+        "our",
+        "main",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _name_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for platform in CATALOGUE.values():
+        for name in (platform.id, platform.label, *platform.names):
+            table[_words(name)] = platform.id
+            table[_words(name).replace(" ", "")] = platform.id
+    return table
+
+
+def _words(text: str) -> str:
+    text = text.lower().replace("google+", "googleplus").replace("g+", "googleplus")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def platform_named(text: str) -> PlatformName | None:
+    """The platform ``text`` names as people write it, or None when it names none we know.
+
+    ``X (formerly Twitter)`` and ``Twitter/X`` are x, ``FB`` facebook, ``Insta`` instagram,
+    ``LinkedIn School Page`` linkedin, ``Facebook Group`` facebook with type forum, ``YT``
+    youtube, ``Google+`` googleplus; a host (``twitter.com``) names its platform too."""
+    raw = text.strip().lower()
+    if not raw:
+        return None
+    by_host = platform_of_host(raw.split("/", 1)[0]) if "." in raw and " " not in raw else None
+    if by_host is not None:
+        return PlatformName(by_host)
+    words = _words(raw)
+    table = _name_table()
+    forum = FORUM if _FORUM_WORDS & set(words.split()) else None
+    found = table.get(words) or table.get(words.replace(" ", ""))
+    if found is None:
+        kept = [w for w in words.split() if w not in _FILLER and w not in _FORUM_WORDS]
+        found = table.get(" ".join(kept)) or table.get("".join(kept))
+        if found is None:
+            found = next((table[w] for w in kept if w in table and len(w) > 1), None)
+    if found is None:
+        return None
+    if found in ("reddit", "discord", "forum"):
+        forum = FORUM if found != "reddit" or "subreddit" in words or forum else None
+    return PlatformName(found, forum)
 
 
 def canonical_platform(name: str) -> str | None:
     """The platform ``name`` means (``Twitter`` -> ``x``), or None when it is not one we know."""
-    key = name.strip().lower()
-    if key in PLATFORMS:
-        return key
-    return PLATFORM_ALIASES.get(key)
+    found = platform_named(name)
+    return found.platform if found is not None else None
+
+
+def platform_of_host(host: str) -> str | None:
+    """The platform whose profiles ``host`` (or a domain above it) serves, or None."""
+    name = host.strip().lower().rstrip(".").removeprefix("www.")
+    name = HOST_ALIASES.get(name, name)
+    while "." in name:
+        found = _HOSTS.get(name)
+        if found is not None:
+            return found
+        name = name.partition(".")[2]
+    return None
+
+
+# ----------------------------------------------------------------------------- handles
 
 
 def bare_handle(handle: str) -> str:
@@ -214,12 +668,247 @@ def handle_key(handle: str) -> str:
     return bare_handle(handle).casefold()
 
 
+_URL_LIKE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)+/)", re.IGNORECASE
+)
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether ``text`` is a web address (``https://...``, ``www...``, ``host.tld/path``) rather
+    than a handle."""
+    return bool(_URL_LIKE.match(text.strip()))
+
+
+_MASTODON_ADDRESS = re.compile(rf"@?(?P<user>{_FEDIVERSE_USER})@(?P<instance>{_DOMAIN})")
+_YOUTUBE_CHANNEL = re.compile(r"UC[A-Za-z0-9_-]{22}")
+_REDDIT = re.compile(r"/?(?P<kind>r|u|user)/(?P<v>[^/]+)/?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a profile URL or a handle names on a platform.
+
+    ``space`` and ``value`` identify the presence (see :class:`Form`); ``handle`` is what an
+    Account's ``handle`` holds for it; ``type`` is ``forum`` for communities; ``host`` is the
+    URL's host (the instance, for Mastodon)."""
+
+    platform: str
+    space: str
+    value: str
+    handle: str
+    host: str = ""
+    type: str | None = None
+    comparable: bool = True
+
+    @property
+    def key(self) -> str:
+        """The presence's identity: two profiles with one key are one presence (SG304)."""
+        return f"{self.platform}:{self.space}:{self.value.casefold()}"
+
+    @property
+    def numeric(self) -> bool:
+        """A number or an opaque id rather than a name (a name and an id cannot be compared)."""
+        return self.space in ("id", "channel") or self.value.isdigit()
+
+
+def _default_space(platform: str) -> str:
+    return "org" if platform == "linkedin" else "name"
+
+
+def parse_handle(platform: str, text: str) -> Profile | None:
+    """What a handle as written names on ``platform``: ``@acme``, ``acme@mastodon.social``,
+    ``r/acme``, a YouTube channel id, a numeric page id, or a profile URL pasted into the handle
+    (its profile, on whatever platform its host shows). None for a blank handle."""
+    written = text.strip()
+    if not written:
+        return None
+    if looks_like_url(written):
+        return parse_profile(written, platform)
+    known = CATALOGUE.get(platform)
+    if platform == "mastodon":
+        match = _MASTODON_ADDRESS.fullmatch(written)
+        if match is not None:
+            value = f"{match['user']}@{match['instance'].lower()}"
+            return Profile(platform, "name", value, value, match["instance"].lower())
+    if platform == "reddit":
+        match = _REDDIT.fullmatch(written)
+        if match is not None:
+            kind = match["kind"].lower()
+            space, prefix = ("subreddit", "r") if kind == "r" else ("user", "u")
+            return Profile(
+                platform,
+                space,
+                match["v"],
+                f"{prefix}/{match['v']}",
+                type=FORUM if space == "subreddit" else None,
+            )
+    value = bare_handle(written)
+    if known is not None and known.handle_prefix:
+        value = value.removeprefix(known.handle_prefix)
+    if not value:
+        return None
+    space = _default_space(platform)
+    if platform == "youtube" and _YOUTUBE_CHANNEL.fullmatch(value):
+        space = "channel"
+    elif platform == "facebook" and value.isdigit():
+        space = "id"
+    if platform == "linkedin":
+        value = value.lower()
+    comparable = platform not in ("discord", "whatsapp")
+    return Profile(platform, space, value, value, comparable=comparable)
+
+
+# ----------------------------------------------------------------------------- URLs
+
+
+def parse_profile(url: str, platform: str | None = None) -> Profile | None:
+    """The profile a URL names, on the platform its host shows, or None when it is no profile
+    URL socialgov knows (another page of a platform, an unknown host).
+
+    ``platform`` is a hint for hosts that do not say which platform they are: any host can be
+    a Mastodon instance, so with ``mastodon`` an ``https://instance/@user`` URL on any host
+    is read; without a hint, only on an unknown host whose path is exactly ``/@user``.
+    """
+    written = url.strip()
+    address = _MASTODON_ADDRESS.fullmatch(written) if written.startswith("@") else None
+    if address is not None:
+        return parse_handle("mastodon", written)
+    scheme, host, path, query = _split(written)
+    if scheme or not host or ":" in host:
+        return None
+    found = platform_of_host(host)
+    if found is None or (platform == "mastodon" and found != "mastodon"):
+        return _fediverse(host, path) if platform in (None, "mastodon", "other") else None
+    known = CATALOGUE[found]
+    segments = [s for s in path.split("/") if s]
+    if len(segments) > 1 and segments[-1].lower() in TAILS:
+        segments.pop()
+    if known.subdomain_handle and host not in known.hosts:
+        sub = host.rsplit(".", 2)[0] if host.count(".") >= 2 else ""
+        if sub and "." not in sub and sub != "m" and not segments:
+            return Profile(found, "name", sub, sub, host)
+    rest = "/" + "/".join(segments)
+    for form in known.forms:
+        match = form.regex.fullmatch(rest)
+        if match is None:
+            continue
+        value = match.groupdict().get("v")
+        if value is None:  # facebook's profile.php?id=N
+            ids = parse_qs(query).get("id", [])
+            value = ids[0] if ids and ids[0].isdigit() else None
+            if value is None:
+                continue
+        generic = form.regex.pattern.startswith("/(?P<v>")
+        if generic and value.lower() in known.reserved:
+            continue
+        return _profile(known, form, value, host)
+    return None
+
+
+def _profile(known: Platform, form: Form, value: str, host: str) -> Profile | None:
+    if known.id == "mastodon":
+        value = f"{value.removeprefix('@')}@{host}"
+    if known.id == "linkedin":
+        value = value.lower()
+    handle = form.handle.format(v=value)
+    if form.space in ("name", "org") and known.pattern and not known.pattern.fullmatch(value):
+        return None  # no such handle can exist: not a profile URL
+    return Profile(
+        known.id, form.space, value, handle, host, type=form.type, comparable=form.comparable
+    )
+
+
+def _fediverse(host: str, path: str) -> Profile | None:
+    match = re.fullmatch(r"/@([^/@]+)", path)
+    if match is None:
+        return None
+    value = f"{match[1]}@{host}"
+    known = CATALOGUE["mastodon"]
+    assert known.pattern is not None
+    if not known.pattern.fullmatch(value):
+        return None
+    return Profile("mastodon", "name", value, value, host)
+
+
+def presence_keys(platform: str | None, handle: str | None, url: str | None) -> tuple[str, ...]:
+    """What makes an account the presence it is: the identity keys (:attr:`Profile.key`) its
+    handle and url name. Two accounts sharing a key are one presence (SG304); a sighting
+    sharing one with an Account is that Account.
+
+    A handle on ``other`` (or an unknown platform) is keyed by the url's host, so the same handle
+    on two services is never one presence; without a url it is not keyed at all. A url no
+    profile form reads is keyed by its normalised form. A url on another platform's host than
+    ``platform`` is keyed by its normalised form too (SG107 reports it)."""
+    keys: list[str] = []
+    handle_key_ = handle_identity(platform, handle, url)
+    if handle_key_ is not None:
+        keys.append(handle_key_)
+    url_key = url_identity(platform, url)
+    if url_key is not None and url_key not in keys:
+        keys.append(url_key)
+    return tuple(keys)
+
+
+def handle_identity(platform: str | None, handle: str | None, url: str | None) -> str | None:
+    """The identity key the handle names (see :func:`presence_keys`), or None."""
+    if not handle or not handle.strip() or not platform:
+        return None
+    if platform in CATALOGUE and platform not in ("other", "forum"):
+        found = parse_handle(platform, handle)
+        if found is None:
+            return None
+        if found.platform != platform:
+            return None  # a URL of another platform in the handle: SG107's business
+        return found.key
+    host = _split(url)[1] if url and url.strip() else ""
+    return f"{platform}:{host}:{handle_key(handle)}" if host else None
+
+
+def url_identity(platform: str | None, url: str | None) -> str | None:
+    """The identity key the url names (see :func:`presence_keys`), or None without a url."""
+    if not url or not url.strip():
+        return None
+    found = parse_profile(url, platform)
+    if found is not None and (found.platform == platform or platform in (None, "other")):
+        return found.key
+    return "url:" + normalize_url(url)
+
+
+def canonical_url(platform: str, handle: str) -> str | None:
+    """The profile URL of ``handle`` on ``platform`` as the SPEC writes it.
+
+    None when the platform has no profile URL for handles, or the handle is not valid there.
+    """
+    known = CATALOGUE.get(platform)
+    if known is None or handle_problem(platform, handle) is not None:
+        return None
+    found = parse_handle(platform, handle)
+    if found is None or found.platform != platform:
+        return None
+    if platform == "reddit":
+        return f"https://www.reddit.com/{found.handle}" if found.space != "name" else None
+    if platform == "youtube" and found.space == "channel":
+        return f"https://www.youtube.com/channel/{found.value}"
+    if known.template is None:
+        return None
+    user, _, instance = found.value.partition("@")
+    return known.template.format(handle=found.value, user=user, instance=instance.lower())
+
+
 def handle_problem(platform: str, handle: str) -> str | None:
     """Why ``handle`` cannot be a handle on ``platform``, or None when it can (or is unchecked)."""
+    known = CATALOGUE.get(platform)
+    if looks_like_url(handle):
+        return (
+            f"'{handle}' is a web address, not a handle; move it to url and write the handle "
+            "it names (socialgov fix does both)"
+        )
     spec = SPECS.get(platform)
-    if spec is None:
+    if spec is None or spec.pattern is None:
         return None
     bare = bare_handle(handle)
+    if known is not None and known.handle_prefix:
+        bare = bare.removeprefix(known.handle_prefix)
     if spec.pattern.fullmatch(bare):
         return None
     problem = f"'{handle}' is not a valid {spec.label} handle: {spec.label} handles are {spec.rule}"
@@ -230,17 +919,57 @@ def handle_problem(platform: str, handle: str) -> str | None:
     return problem
 
 
-def canonical_url(platform: str, handle: str) -> str | None:
-    """The profile URL of ``handle`` on ``platform`` as the SPEC writes it.
+def handle_from_url(platform: str, url: str) -> str | None:
+    """The handle a profile URL of ``platform`` names (in the URL's own letter case), or None
+    when the URL is not a profile URL of that platform."""
+    found = parse_profile(url, platform)
+    return found.handle if found is not None and found.platform == platform else None
 
-    None when the platform is not checked or the handle is not valid there.
+
+def is_profile_url(platform: str, url: str) -> bool:
+    """Whether ``url`` is a profile URL of ``platform`` at all (for any valid handle)."""
+    found = parse_profile(url, platform)
+    return found is not None and found.platform == platform
+
+
+def _example(known: Platform) -> str:
+    if known.template is None:
+        return ""
+    example = known.template.replace("{handle}", "HANDLE").replace("{user}", "USER")
+    return f" ({example.replace('{instance}', 'INSTANCE')})"
+
+
+def url_problem(platform: str, handle: str | None, url: str) -> str | None:
+    """Why ``url`` is not the profile of ``handle`` on ``platform``, or None when it is, or when
+    nobody can tell (a numeric page id against a vanity name, an invite code).
+
+    Without a handle, the URL must be a profile URL of the platform. Platforms without profile
+    URLs (other, forum, WeChat), and handles that are themselves invalid (see
+    :func:`handle_problem`), give None.
     """
-    spec = SPECS.get(platform)
-    if spec is None or handle_problem(platform, handle) is not None:
+    known = CATALOGUE.get(platform)
+    if known is None or not known.hosts:
         return None
-    bare = bare_handle(handle)
-    user, _, instance = bare.partition("@")
-    return spec.url_template.format(handle=bare, user=user, instance=instance.lower())
+    found = parse_profile(url, platform)
+    if found is None:
+        shown = platform_of_host(_split(url)[1])
+        if shown is not None and shown != platform:
+            return f"'{url}' is a {label(shown)} address, not a {known.label} one"
+        return f"'{url}' is not a profile URL on {known.label}{_example(known)}"
+    if found.platform != platform:
+        return f"'{url}' is a {label(found.platform)} profile, not a {known.label} one"
+    if handle is None or not handle.strip() or handle_problem(platform, handle) is not None:
+        return None
+    named = parse_handle(platform, handle)
+    if named is None or named.platform != platform:
+        return None
+    if not (named.comparable and found.comparable) or named.numeric != found.numeric:
+        return None  # a name and a number: nobody can tell from here
+    if named.value.casefold() == found.value.casefold():
+        return None
+    expected = canonical_url(platform, handle)
+    shown_expected = f" ({expected})" if expected else ""
+    return f"'{url}' is not the {known.label} profile URL of handle '{handle}'{shown_expected}"
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -306,69 +1035,3 @@ def normalize_url(url: str) -> str:
 def same_url(first: str, second: str) -> bool:
     """Whether two URLs name the same page once the tolerated differences are removed."""
     return normalize_url(first) == normalize_url(second)
-
-
-def _template_regex(spec: PlatformSpec) -> re.Pattern[str]:
-    pattern = re.escape(normalize_url(spec.url_template.replace("{", "\0").replace("}", "\1")))
-    for name in ("handle", "user", "instance"):
-        pattern = pattern.replace(re.escape(f"\0{name}\1"), rf"(?P<{name}>[^/?#]+)")
-    return re.compile(pattern, re.IGNORECASE)
-
-
-_TEMPLATE_REGEXES: Mapping[str, re.Pattern[str]] = MappingProxyType(
-    {platform: _template_regex(spec) for platform, spec in SPECS.items()}
-)
-
-
-def handle_from_url(platform: str, url: str) -> str | None:
-    """The handle a profile URL of ``platform`` names (in the URL's own letter case), or None
-    when the URL is not that platform's profile URL for a valid handle."""
-    regex = _TEMPLATE_REGEXES.get(platform)
-    if regex is None:
-        return None
-    scheme, host, path, query = _split(url)
-    if scheme or query:
-        return None
-    match = regex.fullmatch(f"{host}{path}")
-    if match is None:
-        return None
-    groups = match.groupdict()
-    handle = groups.get("handle") or f"{groups.get('user')}@{groups.get('instance')}"
-    pattern = SPECS[platform].pattern
-    if pattern.fullmatch(handle):
-        return handle
-    # Letter case does not count in a URL: a lower-case-only slug may be written in capitals.
-    return handle.lower() if pattern.fullmatch(handle.lower()) else None
-
-
-def is_profile_url(platform: str, url: str) -> bool:
-    """Whether ``url`` is a profile URL of ``platform`` at all (for any valid handle)."""
-    if handle_from_url(platform, url) is not None:
-        return True
-    spec = SPECS.get(platform)
-    normalized = normalize_url(url)
-    return spec is not None and any(p.fullmatch(normalized) for p in spec.also_profiles)
-
-
-def url_problem(platform: str, handle: str | None, url: str) -> str | None:
-    """Why ``url`` is not the profile URL of ``handle`` on ``platform``, or None when it is.
-
-    Without a handle, the URL must be a profile URL of the platform. Unchecked platforms, and
-    handles that are themselves invalid (see :func:`handle_problem`), give None.
-    """
-    spec = SPECS.get(platform)
-    if spec is None:
-        return None
-    normalized = normalize_url(url)
-    if any(p.fullmatch(normalized) for p in spec.also_profiles):
-        return None
-    if handle is None:
-        if handle_from_url(platform, url) is not None:
-            return None
-        example = spec.url_template.replace("{handle}", "HANDLE").replace("{user}", "USER")
-        example = example.replace("{instance}", "INSTANCE")
-        return f"'{url}' is not a profile URL on {spec.label} ({example})"
-    expected = canonical_url(platform, handle)
-    if expected is None or normalized == normalize_url(expected):
-        return None
-    return f"'{url}' is not the {spec.label} profile URL of handle '{handle}' ({expected})"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from socialgov.findings import Severity
 from socialgov.model import Account, Model
-from socialgov.platforms import SPECS, handle_key, normalize_url
+from socialgov.platforms import handle_identity, label, url_identity
 from socialgov.rules._common import (
     by_position,
     defaults,
@@ -174,11 +174,16 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     ),
     rationale=(
         "One presence written as two entities gets two owners, two sets of policies and two "
-        "rows in every count, and the two drift apart. Handles are compared on the same platform, "
-        "ignoring case and a leading @; urls after normalisation (http/https, www., a trailing "
-        "slash, letter case, twitter.com for x.com). Every status counts: a retired entity and "
-        "a new one for the same presence are still one presence. The finding is on the entity "
-        "written later, naming the earlier one."
+        "rows in every count, and the two drift apart. Two Accounts are one presence when "
+        "their handles or urls name the same profile in the platform catalogue: the same "
+        "platform and handle (ignoring case and a leading @), or urls that name the same "
+        "profile in any of its URL forms (youtube.com/user/acme and youtube.com/@acme; "
+        "twitter.com and x.com; http, www., a trailing slash and letter case do not count). "
+        "A handle on platform other counts only with its url's host, so the same handle on "
+        "two services is never one presence; a url no profile form reads is compared as "
+        "written, normalised. Every status counts: a retired entity and a new one for the "
+        "same presence are still one presence. The finding is on the entity written later, "
+        "naming the earlier one."
     ),
     fix="Keep one entity per presence: merge what the duplicate says into the other and delete it.",
     example_fail=(
@@ -196,55 +201,57 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Two Account entities describing one presence."""
     keyed = [(account, *_presence_keys(account)) for account in model.accounts]
-    handles = Counter(handle for _, handle, _ in keyed if handle is not None)
-    urls = Counter(url for _, _, url in keyed if url is not None)
-    # Only accounts sharing a handle or a url with another can be a duplicate or its first:
-    # they alone are put in written order (positions are looked up for them alone).
+    counted = Counter(key for _, handle, url in keyed for key in {handle, url} if key is not None)
+    # Only accounts sharing a key with another can be a duplicate or its first: they alone are
+    # put in written order (positions are looked up for them alone).
     shared = [
         (account, handle, url)
         for account, handle, url in keyed
-        if (handle is not None and handles[handle] > 1) or (url is not None and urls[url] > 1)
+        if (handle is not None and counted[handle] > 1) or (url is not None and counted[url] > 1)
     ]
-    by_handle: dict[tuple[str, str], Account] = {}
-    by_url: dict[str, Account] = {}
+    first_of: dict[str, Account] = {}
     for account, handle, url in sorted(shared, key=lambda item: (item[0].path, item[0].locate())):
-        if handle is not None and handle in by_handle:
-            first = by_handle[handle]
-            label = SPECS[account.platform].label if account.platform in SPECS else account.platform
+        first = first_of.get(handle) if handle is not None else None
+        if first is not None:
             yield Violation(
                 account,
-                f"Account {account.id} has the same {label} handle '{account.handle}' as Account "
-                f"{first.id} ('{first.handle}', {first.path}:{first.locate().line}); one presence "
-                f"needs one entity: merge {account.id} into {first.id} and delete it",
+                f"Account {account.id} has the same {label(str(account.platform))} handle "
+                f"'{account.handle}' as Account {first.id} ({_written(first)}, "
+                f"{first.path}:{first.locate().line}); one presence needs one entity: merge "
+                f"{account.id} into {first.id} and delete it",
                 field=("handle",),
                 related=(first,),
             )
-        elif url is not None and url in by_url:
-            first = by_url[url]
-            yield Violation(
-                account,
-                f"Account {account.id} has the same url '{account.url}' as Account {first.id} "
-                f"('{first.url}', {first.path}:{first.locate().line}); one presence needs one "
-                f"entity: merge {account.id} into {first.id} and delete it",
-                field=("url",),
-                related=(first,),
-            )
-        if handle is not None:
-            by_handle.setdefault(handle, account)
-        if url is not None:
-            by_url.setdefault(url, account)
+        else:
+            first = first_of.get(url) if url is not None else None
+            if first is not None:
+                yield Violation(
+                    account,
+                    f"Account {account.id} has the same url '{account.url}' as Account "
+                    f"{first.id} ({_written(first)}, {first.path}:{first.locate().line}): "
+                    f"both name one profile; one presence needs one entity: merge {account.id} "
+                    f"into {first.id} and delete it",
+                    field=("url",),
+                    related=(first,),
+                )
+        for key in (handle, url):
+            if key is not None:
+                first_of.setdefault(key, account)
 
 
-def _presence_keys(account: Account) -> tuple[tuple[str, str] | None, str | None]:
-    """What makes two Accounts one presence: (platform, handle key) and the normalised url,
-    each None when not written."""
-    handle = account.handle
-    url = account.url
+def _written(account: Account) -> str:
+    """How an account names its presence, for messages: its handle and url as written."""
+    parts = [f"'{value}'" for value in (account.handle, account.url) if value]
+    return " at ".join(parts) if parts else "no handle or url"
+
+
+def _presence_keys(account: Account) -> tuple[str | None, str | None]:
+    """What makes two Accounts one presence (socialgov.platforms.presence_keys): the identity
+    its handle names and the one its url names, each None when not written."""
+    platform = account.platform
     return (
-        (account.platform, handle_key(handle))
-        if account.platform and handle and handle.strip()
-        else None,
-        normalize_url(url) if url and url.strip() else None,
+        handle_identity(platform, account.handle, account.url),
+        url_identity(platform, account.url),
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, MakeRepo, codes, run_lint
+from conftest import AS_OF, MakeRepo, codes, found, run_lint
 from socialgov import fix as fixmod
 from socialgov.cli import main
 from socialgov.config import load_config
@@ -154,6 +154,7 @@ def test_policy_version_moves_only_older_pins() -> None:
 def test_every_fix_is_declared_with_the_finding_it_removes() -> None:
     assert [(f.name, f.code, f.unsafe) for f in fixmod.FIXES] == [
         ("platform-alias", "SG101", False),
+        ("handle-url", "SG107", False),
         ("handle-at", "SG107", False),
         ("url-canonical", "SG107", False),
         ("url-missing", "SG107", False),
@@ -288,3 +289,60 @@ def test_a_file_edited_meanwhile_is_not_overwritten(
     assert out == ""
     assert "accounts/social.yaml:1:1: changed on disk while socialgov was fixing it" in err
     assert sorted(p.name for p in path.parent.iterdir()) == ["social.yaml"]
+
+
+def test_a_profile_url_in_the_handle_moves_to_url(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(
+        {
+            "accounts/a.yaml": """\
+            accounts:
+              # pasted from the browser
+              - id: shop-ig
+                platform: instagram
+                handle: https://www.instagram.com/acme.shop/
+              - id: tv
+                platform: youtube
+                handle: youtube.com/user/AcmeTV
+                url: https://www.youtube.com/user/AcmeTV
+              - id: two-addresses
+                platform: x
+                handle: https://x.com/acme
+                url: https://x.com/acme_help
+              - id: wrong-platform
+                platform: facebook
+                handle: https://x.com/acme
+            """
+        }
+    )
+    assert [f.entity.id for f in found(run_lint(root), "SG107") if f.entity] == [
+        "shop-ig",
+        "tv",
+        "two-addresses",
+        "wrong-platform",
+    ]
+    assert fix(root) == 0
+    text = (root / "accounts/a.yaml").read_text(encoding="utf-8")
+    assert "# pasted from the browser" in text
+    data = accounts_of(root / "accounts/a.yaml")
+    assert data[0] == {
+        "id": "shop-ig",
+        "platform": "instagram",
+        "handle": "acme.shop",
+        "url": "https://www.instagram.com/acme.shop",
+    }
+    assert (data[1]["handle"], data[1]["url"]) == ("AcmeTV", "https://www.youtube.com/user/AcmeTV")
+    # two different addresses, or another platform's: a person decides
+    assert data[2]["handle"] == "https://x.com/acme"
+    assert data[3]["handle"] == "https://x.com/acme"
+    assert [f.entity.id for f in found(run_lint(root), "SG107") if f.entity] == [
+        "two-addresses",
+        "wrong-platform",
+    ]
+
+
+def accounts_of(path: Path) -> list[dict[str, object]]:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["accounts"]

@@ -86,9 +86,9 @@ def _duplicate_presence_reference(model: Model) -> Iterator[Violation]:
                 field=("url",),
                 related=(first,),
             )
-        for key in (handle, url):
-            if key is not None:
-                first_of.setdefault(key, account)
+        for found_key in (handle, url):
+            if found_key is not None:
+                first_of.setdefault(found_key, account)
 
 
 HANDLES = ("acme", "@Acme", " ACME ", "other", "acme_2", "", "  ", "x y")

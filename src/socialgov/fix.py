@@ -20,7 +20,14 @@ from typing import Any
 from socialgov.config import Config
 from socialgov.findings import Finding
 from socialgov.model import PolicyRef, entity_mappings
-from socialgov.platforms import bare_handle, canonical_platform, canonical_url, same_url
+from socialgov.platforms import (
+    bare_handle,
+    canonical_platform,
+    canonical_url,
+    looks_like_url,
+    parse_profile,
+    same_url,
+)
 from socialgov.reporters.base import one_line, terminal_safe
 from socialgov.writer import (
     FileChangedError,
@@ -88,6 +95,30 @@ def platform_alias(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]
         yield Change(("platform",), canonical, f"platform '{platform}' -> '{canonical}'")
 
 
+def handle_url(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
+    """``handle: https://www.instagram.com/acme/`` -> ``handle: acme`` and, when there is no
+    url yet (or the same one), ``url:`` that address: a profile URL pasted into the handle.
+
+    Only when the address is a profile URL of the account's own platform; anything else is
+    left for a person (SG107 says what is wrong)."""
+    platform, handle, url = data.get("platform"), _text(data, "handle"), _text(data, "url")
+    if not isinstance(platform, str) or handle is None or not looks_like_url(handle):
+        return
+    profile = parse_profile(handle, platform)
+    if profile is None or profile.platform != platform:
+        return
+    if url is not None and not same_url(url, handle):
+        return  # two addresses: which one is right is a person's call
+    if url is None:
+        yield Change(
+            ("url",),
+            handle.strip(),
+            f"url added from handle: {handle.strip()}",
+            after=("handle", "platform"),
+        )
+    yield Change(("handle",), profile.handle, f"handle '{handle}' -> '{profile.handle}'")
+
+
 def handle_at(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]:
     """``handle: '@acme'`` -> ``handle: acme``: no leading @ and no surrounding blanks."""
     handle = _text(data, "handle")
@@ -140,6 +171,13 @@ def policy_version(data: Mapping[str, Any], ctx: FixContext) -> Iterator[Change]
 
 FIXES: tuple[Fix, ...] = (
     Fix("SG101", "platform-alias", ("Account",), "platform aliases to their names", platform_alias),
+    Fix(
+        "SG107",
+        "handle-url",
+        ("Account",),
+        "a profile URL in the handle moved to url, and the handle it names written instead",
+        handle_url,
+    ),
     Fix("SG107", "handle-at", ("Account",), "a leading @ removed from handles", handle_at),
     Fix("SG107", "url-canonical", ("Account",), "profile URLs in canonical form", url_canonical),
     Fix("SG107", "url-missing", ("Account",), "a missing url filled in", url_missing),

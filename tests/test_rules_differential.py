@@ -58,37 +58,45 @@ def _same_findings(info: RuleInfo, model: Model, reference: Iterator[Violation])
 
 def _duplicate_presence_reference(model: Model) -> Iterator[Violation]:
     """SG304 written plainly: every account in written order, positions looked up for all."""
-    first_of: dict[str, Account] = {}
+    first_of: dict[str, tuple[Account, str]] = {}
     for account in sorted(model.accounts, key=lambda e: (e.path, e.locate())):
         handle = handle_identity(account.platform, account.handle, account.url)
         url = url_identity(account.platform, account.url)
         if handle is not None and handle in first_of:
-            first = first_of[handle]
-            shown = " at ".join(f"'{v}'" for v in (first.handle, first.url) if v)
-            yield Violation(
-                account,
-                f"Account {account.id} has the same {label(str(account.platform))} handle "
-                f"'{account.handle}' as Account {first.id} ({shown or 'no handle or url'}, "
-                f"{first.path}:{first.locate().line}); one presence needs one entity: merge "
-                f"{account.id} into {first.id} and delete it",
-                field=("handle",),
-                related=(first,),
-            )
+            field, (first, how) = "handle", first_of[handle]
         elif url is not None and url in first_of:
-            first = first_of[url]
+            field, (first, how) = "url", first_of[url]
+        else:
+            field = ""
+        if field:
             shown = " at ".join(f"'{v}'" for v in (first.handle, first.url) if v)
+            where = f"{shown or 'no handle or url'}, {first.path}:{first.locate().line}"
+            name = label(str(account.platform))
+            if field == how == "handle":
+                said = (
+                    f"has the same {name} handle '{account.handle}' as Account {first.id} ({where})"
+                )
+            elif field == how == "url":
+                said = (
+                    f"has the same url '{account.url}' as Account {first.id} ({where}): both "
+                    "name one profile"
+                )
+            else:
+                written = account.handle if field == "handle" else account.url
+                said = (
+                    f"names the same {name} profile ('{written}') as Account {first.id} ({where})"
+                )
             yield Violation(
                 account,
-                f"Account {account.id} has the same url '{account.url}' as Account {first.id} "
-                f"({shown or 'no handle or url'}, {first.path}:{first.locate().line}): both name "
-                f"one profile; one presence needs one entity: merge {account.id} into {first.id} "
-                "and delete it",
-                field=("url",),
+                f"Account {account.id} {said}; one presence needs one entity: merge "
+                f"{account.id} into {first.id} and delete it",
+                field=(field,),
                 related=(first,),
             )
-        for found_key in (handle, url):
-            if found_key is not None:
-                first_of.setdefault(found_key, account)
+        if handle is not None:
+            first_of.setdefault(handle, (account, "handle"))
+        if url is not None:
+            first_of.setdefault(url, (account, "url"))
 
 
 HANDLES = ("acme", "@Acme", " ACME ", "other", "acme_2", "", "  ", "x y")

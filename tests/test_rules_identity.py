@@ -123,11 +123,11 @@ def test_checked_whatever_the_status(make_repo: MakeRepo) -> None:
         {
             "accounts.yaml": """\
             accounts:
-              - {id: old, platform: facebook, handle: acme, status: retired}
+              - {id: old, platform: facebook, handle: acme_corp, status: retired}
               - {id: soon, platform: threads, handle: "acme corp", status: planned}
             """
         }
     )
     findings = found(run_lint(root), "SG107")
     assert [f.entity.id for f in findings if f.entity] == ["old", "soon"]
-    assert "Facebook handles are 5 to 50 letters, digits or periods" in findings[0].message
+    assert "Facebook handles are 1 to 50 letters, digits or periods" in findings[0].message

@@ -144,7 +144,7 @@ CATALOGUE: Mapping[str, Platform] = MappingProxyType(
                 "X",
                 names=("twitter", "x twitter", "twitter x", "x formerly twitter"),
                 hosts=("x.com", "twitter.com", "mobile.twitter.com", "mobile.x.com"),
-                forms=(_form("/{v}"),),
+                forms=(_form("/@{v}"), _form("/{v}")),
                 pattern=r"[A-Za-z0-9_]{1,15}",
                 rule="1 to 15 letters, digits or underscores",
                 template="https://x.com/{handle}",
@@ -167,8 +167,10 @@ CATALOGUE: Mapping[str, Platform] = MappingProxyType(
                     _form("/{id}", "id"),
                     _form("/{v}"),
                 ),
-                pattern=r"[A-Za-z0-9.]{5,50}",
-                rule="5 to 50 letters, digits or periods",
+                # New usernames need 5 characters, but older pages keep shorter ones
+                # (facebook.com/noaa, /nasa, /cnn): 1 is the least that exists.
+                pattern=r"[A-Za-z0-9.]{1,50}",
+                rule="1 to 50 letters, digits or periods",
                 template="https://www.facebook.com/{handle}",
                 reserved="events watch marketplace sharer sharer.php login help photo.php "
                 "permalink.php story.php plugins share dialog hashtag gaming",

@@ -209,34 +209,50 @@ def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         for account, handle, url in keyed
         if (handle is not None and counted[handle] > 1) or (url is not None and counted[url] > 1)
     ]
-    first_of: dict[str, Account] = {}
+    first_of: dict[str, tuple[Account, str]] = {}
     for account, handle, url in sorted(shared, key=lambda item: (item[0].path, item[0].locate())):
-        first = first_of.get(handle) if handle is not None else None
-        if first is not None:
+        field, earlier = _earlier(first_of, handle, url)
+        if earlier is not None:
+            first, how = earlier
+            where = f"{_written(first)}, {first.path}:{first.locate().line}"
+            if field == "handle" and how == "handle":
+                said = (
+                    f"has the same {label(str(account.platform))} handle '{account.handle}' "
+                    f"as Account {first.id} ({where})"
+                )
+            elif field == "url" and how == "url":
+                said = (
+                    f"has the same url '{account.url}' as Account {first.id} ({where}): both "
+                    "name one profile"
+                )
+            else:
+                written = account.handle if field == "handle" else account.url
+                said = (
+                    f"names the same {label(str(account.platform))} profile ('{written}') as "
+                    f"Account {first.id} ({where})"
+                )
             yield Violation(
                 account,
-                f"Account {account.id} has the same {label(str(account.platform))} handle "
-                f"'{account.handle}' as Account {first.id} ({_written(first)}, "
-                f"{first.path}:{first.locate().line}); one presence needs one entity: merge "
+                f"Account {account.id} {said}; one presence needs one entity: merge "
                 f"{account.id} into {first.id} and delete it",
-                field=("handle",),
+                field=(field,),
                 related=(first,),
             )
-        else:
-            first = first_of.get(url) if url is not None else None
-            if first is not None:
-                yield Violation(
-                    account,
-                    f"Account {account.id} has the same url '{account.url}' as Account "
-                    f"{first.id} ({_written(first)}, {first.path}:{first.locate().line}): "
-                    f"both name one profile; one presence needs one entity: merge {account.id} "
-                    f"into {first.id} and delete it",
-                    field=("url",),
-                    related=(first,),
-                )
-        for key in (handle, url):
+        for key, how in ((handle, "handle"), (url, "url")):
             if key is not None:
-                first_of.setdefault(key, account)
+                first_of.setdefault(key, (account, how))
+
+
+def _earlier(
+    first_of: dict[str, tuple[Account, str]], handle: str | None, url: str | None
+) -> tuple[str, tuple[Account, str] | None]:
+    """The field by which an account repeats an earlier presence, and that presence (with the
+    field that named it there); None when it repeats none."""
+    if handle is not None and handle in first_of:
+        return "handle", first_of[handle]
+    if url is not None and url in first_of:
+        return "url", first_of[url]
+    return "", None
 
 
 def _written(account: Account) -> str:

@@ -264,9 +264,9 @@ def test_platform_and_handle_are_told_from_the_url(tmp_path: Path) -> None:
     assert [(a["platform"], a.get("handle"), a["url"]) for a in result.accounts] == [
         ("x", "NOAA68", "https://x.com/NOAA68"),
         ("instagram", "acme", "https://www.instagram.com/acme"),
-        # not a profile URL form X uses: kept as written, for SG107 to point out
-        ("x", None, "https://twitter.com/@NOAA68"),
     ]
+    # twitter.com/@NOAA68 names NOAA68 too: the same presence as row 2
+    assert [s.row for s in result.skipped] == [4]
 
 
 def test_non_utf8_and_empty_files_are_clear_errors(tmp_path: Path) -> None:

@@ -457,34 +457,75 @@ def import_group() -> None:
 @import_group.command("csv")
 @click.argument("file", type=PathArgument(path_type=Path, dir_okay=False))
 @click.option(
-    "--out",
-    required=True,
+    "--root",
     type=PathArgument(path_type=Path, file_okay=False),
-    help="The folder to write the Account YAML into (created when missing).",
+    help="Write a whole repository here: accounts/, people/, teams/ (and socialgov.yaml when "
+    "missing).",
+)
+@click.option(
+    "--out",
+    type=PathArgument(path_type=Path, file_okay=False),
+    help="Write the Account YAML into this folder (with people.yaml and teams.yaml when the "
+    "sheet names people or teams the repository above does not know).",
 )
 @click.option(
     "--map",
     "mapping",
     multiple=True,
     metavar="COLUMN=FIELD",
-    help="Read COLUMN as FIELD (an Account field, labels.NAME, or ignore); repeatable.",
+    help="Read COLUMN as FIELD (an Account field, owner.email, backup_owner.email, "
+    "owner.employment, labels.NAME, or ignore); repeatable.",
+)
+@click.option(
+    "--date-format",
+    metavar="d/m/Y|m/d/Y",
+    help="How to read dates such as 03/04/2026 when a column never says (no day over 12).",
 )
 @click.option(
     "--split",
     type=click.Choice(["team"]),
-    help="Write one file per team instead of one accounts.yaml.",
+    help="Write one accounts file per team instead of one accounts.yaml.",
+)
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Re-import into the files an earlier import wrote, "
+    "changing them in place (comments kept), and say what changed.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def import_csv(
-    file: Path, out: Path, mapping: tuple[str, ...], split: str | None, force: bool, debug: bool
+    file: Path,
+    root: Path | None,
+    out: Path | None,
+    mapping: tuple[str, ...],
+    date_format: str | None,
+    split: str | None,
+    update: bool,
+    force: bool,
+    debug: bool,
 ) -> int:
-    """Turn an account spreadsheet (CSV) into Account YAML; bad rows are reported and skipped."""
+    """Turn an account spreadsheet (CSV) into a policy repository: every row becomes an
+    Account, owners and departments become people and teams. Exit 1 when a cell or row needs
+    a person's attention (the report says which)."""
     from socialgov.importer import import_csv as run_import
     from socialgov.importer import render_result
 
-    result = run_import(file, out, mapping, split=split, force=force)
-    stdout, stderr = render_result(result, out)
+    if (root is None) == (out is None):
+        raise click.UsageError("give --root DIR (a whole repository) or --out DIR (accounts only)")
+    if update and force:
+        raise click.UsageError("--update edits the files in place; --force replaces them: give one")
+    result = run_import(
+        file,
+        out,
+        mapping,
+        root=root,
+        split=split,
+        force=force,
+        update=update,
+        date_format=date_format,
+    )
+    stdout, stderr = render_result(result)
     click.echo(stdout, nl=False)
     click.echo(stderr, nl=False, err=True)
     return result.exit_code

@@ -632,6 +632,13 @@ def platform_named(text: str) -> PlatformName | None:
         found = table.get(" ".join(kept)) or table.get("".join(kept))
         if found is None:
             found = next((table[w] for w in kept if w in table and len(w) > 1), None)
+    if found is None:  # one word as export tools write it: TIKTOKBUSINESS, FACEBOOKGROUP
+        compact = words.replace(" ", "")
+        prefixes = [name for name in table if len(name) >= 4 and compact.startswith(name)]
+        if prefixes:
+            found = table[max(prefixes, key=len)]
+            if any(compact.endswith(word) for word in _FORUM_WORDS):
+                forum = FORUM
     if found is None:
         return None
     if found in ("reddit", "discord", "forum"):

@@ -96,8 +96,9 @@ def test_sg401_live_channels_matched_by_applies_to_must_adopt_the_policy(
     assert [(f.entity, where(f)) for f in found] == [
         (EntityRef("Channel", "phone"), ("channels.yaml", 2, 5)),
         (EntityRef("Channel", "mailbox"), ("channels.yaml", 8, 15)),  # its policies list
-        (EntityRef("Account", "care-x"), ("channels.yaml", 25, 5)),  # dormant is live
     ]
+    # care-x (dormant is live) adopts no policy at all: SG406 says so, and SG401 never also
+    assert [f.entity for f in findings(root, "SG406")] == [EntityRef("Account", "care-x")]
     first = found[0]
     assert first.severity is Severity.ERROR
     assert first.related == (EntityRef("Policy", "service-sla"),)

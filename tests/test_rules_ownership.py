@@ -48,6 +48,37 @@ def person(person_id: str) -> EntityRef:
 # --------------------------------------------------------------------------- SG201
 
 
+def test_unowned_channels_are_one_finding_while_no_channel_names_an_owner(
+    make_repo: MakeRepo,
+) -> None:
+    files = {
+        "accounts.yaml": """\
+        accounts:
+          - {id: a, platform: x}
+          - {id: b, platform: x, status: dormant}
+          - {id: c, platform: x, status: retired}
+        """,
+        "channels.yaml": "kind: Channel\nid: phone\ntype: phone\n",
+    }
+    root = make_repo(files)
+    [finding] = found(run_lint(root), "SG201")
+    assert (finding.path, finding.line, finding.column, finding.entity) == (
+        "socialgov.yaml",
+        1,
+        1,
+        None,
+    )
+    assert finding.message.startswith(
+        "No live channel in the repository names an owner yet, which leaves 3 live channels "
+        "uncovered; first step: record the one accountable person"
+    )
+    # one owner anywhere, and each channel without one is its own finding again
+    files["people.yaml"] = PEOPLE
+    files["channels.yaml"] = "kind: Channel\nid: phone\ntype: phone\nowner: jdoe\n"
+    root = make_repo(files)
+    assert [f.entity.id for f in found(run_lint(root), "SG201") if f.entity] == ["a", "b"]
+
+
 def test_unowned_channel_fires_on_the_entity_of_a_live_account_and_channel(
     make_repo: MakeRepo,
 ) -> None:
@@ -61,6 +92,9 @@ def test_unowned_channel_fires_on_the_entity_of_a_live_account_and_channel(
               - id: dormant-no-owner
                 platform: x
                 status: dormant
+              - id: owned
+                platform: x
+                owner: jdoe
             """,
             "channels.yaml": """\
             kind: Channel

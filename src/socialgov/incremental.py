@@ -46,6 +46,7 @@ from socialgov.model import (
     Waiver,
     build_model,
 )
+from socialgov.rules._programme import per_entity
 from socialgov.rules.base import Reads, RuleContext, RuleInfo
 from socialgov.rules.engine import located_findings
 
@@ -365,7 +366,9 @@ def _relint(
     by_code = {info.code: info for info in installed}
     fields = {pair for change in changes for pair in change.fields}
     moved = [change.model for change in changes if change.moved]
+    moved_models = [change.model for change in changes]
     again: list[RuleInfo] = []
+    ctx = RuleContext(as_of=config.as_of, options=config.options, known_rules=state.known_rules)
     for row in state.rules:
         code = row["code"]
         info = by_code.get(code)
@@ -373,7 +376,10 @@ def _relint(
             continue  # structural: no such finding in a changed file, before or after
         reads = state.reads[code]
         if any(reads.reads(kind, name) for kind, name in fields):
-            if info is None or not reads.local:
+            if info is not None and not reads.local:
+                # a programme rule that this change cannot switch on or off is local again
+                info = per_entity(info, (f for f, _ in state.found), moved_models, ctx)
+            if info is None or not (reads.local or info.reads.local):
                 return None
             again.append(info)
         elif reads.positions and moved and _shows(code, state.found, moved):
@@ -392,7 +398,6 @@ def _relint(
                 return None
             finding = moved_finding
         found.append((finding, node))
-    ctx = RuleContext(as_of=config.as_of, options=config.options, known_rules=state.known_rules)
     for model in models.values():
         found.extend(located_findings(model, again, ctx))
     waivered = dict(state.waivered)

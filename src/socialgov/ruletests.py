@@ -199,7 +199,10 @@ def _run_case(
     violations = list(compiled.violations(test_model, ctx))
     expect = test.get("expect")
     if expect == "pass" and violations:
-        shown = [f"  {v.entity.kind} {v.entity.id}: {v.message}" for v in violations[:10]]
+        shown = [
+            f"  {v.entity.kind} {v.entity.id}: {v.message}" if v.entity else f"  {v.message}"
+            for v in violations[:10]
+        ]
         more = [f"  ... and {len(violations) - 10} more"] if len(violations) > 10 else []
         return result(
             FAILED,

@@ -149,10 +149,12 @@ class Violation:
 
     ``field`` is the path, inside the entity, of the node a person must edit; leave it empty when
     the entity as a whole is at fault (a missing field, for example). ``key`` tells apart several
-    violations of one rule on one entity; it defaults to the field path.
+    violations of one rule on one entity; it defaults to the field path. ``entity`` is None for
+    a finding about the repository as a whole (a missing programme, SPEC section 9), which
+    points at socialgov.yaml, line 1.
     """
 
-    entity: Entity
+    entity: Entity | None
     message: str
     field: Path_ = ()
     related: tuple[Entity, ...] = ()

@@ -73,7 +73,8 @@ def _by_kind(ordered: Sequence[ChannelBase]) -> str:
         "but that does not list the policy in its 'policies' is run without it: its team may "
         "never have read it, and nothing it states is checked against the policy's terms. "
         "Channels that are retired or planned are not judged. A policy whose applies_to is "
-        "malformed is skipped here (SG101 reports the selector)."
+        "malformed is skipped here (SG101 reports the selector). An Account that adopts no "
+        "policy at all is SG406's finding, not this one: the two never fire for one channel."
     ),
     fix=(
         "Add the policy's id to the channel's 'policies', or narrow the policy's applies_to if "
@@ -113,6 +114,8 @@ def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         for channel in matched or ():
             if channel.adopts(policy.id) is not None:
                 continue
+            if channel.social and not channel.policies:
+                continue  # adopts no policy at all: SG406's finding, never both
             listed = "policies" in channel.data
             yield Violation(
                 entity=channel,

@@ -29,6 +29,18 @@ def _to_finding(
     """:func:`to_finding`; ``refs`` keeps the EntityRef made for each entity (by id, with the
     entity, so that the id stays its own), for the next findings naming it among ``related``."""
     entity = violation.entity
+    if entity is None:  # the repository as a whole: socialgov.yaml, line 1
+        from socialgov.rules._programme import PROGRAMME_FILE
+
+        return Finding(
+            code=info.code,
+            name=info.name,
+            severity=info.severity,
+            message=violation.message,
+            path=PROGRAMME_FILE,
+            entity=None,
+            key=violation.key or "programme",
+        )
     pos = entity.locate(violation.field)
     key = violation.key
     if key is None:

@@ -32,13 +32,14 @@ def builtin_rules() -> tuple[RuleInfo, ...]:
                 if value.code in found and found[value.code] is not value:
                     raise RuntimeError(f"rule code {value.code} is declared twice")
                 found[value.code] = value
+    from socialgov.rules._programme import programme_rule
     from socialgov.rules.custom import yaml_rules
 
     for info in yaml_rules():
         if info.code in found:
             raise RuntimeError(f"rule code {info.code} is declared in Python and in rules/")
         found[info.code] = info
-    return tuple(sorted(found.values(), key=lambda info: info.code))
+    return tuple(programme_rule(info) for info in sorted(found.values(), key=lambda i: i.code))
 
 
 def find_rule(selector: str, rules: Iterable[RuleInfo] | None = None) -> RuleInfo | None:

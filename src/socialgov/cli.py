@@ -183,7 +183,11 @@ class ReportFormat(click.ParamType):
     is_flag=True,
     help="Also show the findings waivers suppress, and waivers that suppress nothing.",
 )
-@click.option("--statistics", is_flag=True, help="Show counts per rule.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how many findings each rule has (most first) instead of the findings.",
+)
 @click.option(
     "--baseline",
     type=PathArgument(path_type=Path),

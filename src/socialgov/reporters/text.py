@@ -84,10 +84,12 @@ def _shown_path(result: LintResult, relpath: str, cwd: Path) -> str:
 
 
 def render(result: LintResult, options: ReportOptions) -> str:
+    """The findings one per line, then the summary line; with ``statistics`` the counts per
+    rule instead of the findings (as ``ruff --statistics`` prints them)."""
     shown = shown_findings(result, options)
     cwd = (options.cwd or Path.cwd()).resolve()
     paths = {path: _shown_path(result, path, cwd) for path in {f.path for f in shown}}
-    lines = [_line(f, options, paths) for f in shown]
+    lines = [] if options.statistics else [_line(f, options, paths) for f in shown]
     if options.annotations:
         from socialgov.reporters.github import annotation
 

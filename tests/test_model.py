@@ -428,3 +428,50 @@ def test_typed_fields_match_the_straightforward_ones_whatever_the_values(kind: s
     # Every typed field is read from the data: a field added to a class but not to FIELDS fails.
     written = set(FIELDS[kind])
     assert written == {f.name for f in dataclasses.fields(cls)} - {"id", "data", "source"}
+
+
+def test_extension_keys_hold_anchors_that_merge_keys_use(make_repo: MakeRepo) -> None:
+    """SPEC section 9: top-level x- keys are ignored, so anchors can live there (as in Compose
+    files), and << merges them as YAML 1.1 says: keys written beside it win."""
+    root = make_repo(
+        {
+            "accounts.yaml": """\
+            x-defaults: &defaults
+              owner: jdoe
+              team: care
+              purpose: service
+            x-note: anything at all, even [unbalanced
+            people:
+              - {id: jdoe, employment: full_time}
+              - {id: asmith, employment: full_time}
+            teams:
+              - {id: care, lead: jdoe}
+            accounts:
+              - <<: *defaults
+                id: care-x
+                platform: x
+              - <<: *defaults
+                id: care-ig
+                platform: instagram
+                owner: asmith
+            ---
+            kind: Account
+            id: sales-x
+            x-row: 14
+            x-base: &base {team: care, owner: jdoe}
+            platform: x
+            """
+        }
+    )
+    result = run_lint(root, select=["SG1"])
+    assert result.findings == ()
+    assert result.model is not None
+    accounts = {a.id: a for a in result.model.accounts}
+    assert (accounts["care-x"].owner, accounts["care-x"].team) == ("jdoe", "care")
+    assert accounts["care-ig"].owner == "asmith"
+    assert accounts["care-ig"].purpose == "service"
+    assert "x-row" not in accounts["sales-x"].data
+    # an x- key inside an entity is still an unknown field
+    root = make_repo({"accounts.yaml": "accounts:\n  - {id: a, platform: x, x-row: 3}\n"})
+    [finding] = run_lint(root, select=["SG1"]).findings
+    assert finding.code == "SG101" and "x-row" in finding.message

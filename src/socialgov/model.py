@@ -818,6 +818,12 @@ def _structural(
     )
 
 
+def _extension(key: object) -> bool:
+    """A top-level key that starts with ``x-``: ignored, as Compose files ignore theirs, so that
+    YAML anchors can be defined there and merged with ``<<`` (SPEC section 9)."""
+    return isinstance(key, str) and key.startswith("x-")
+
+
 def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     """The entities a document holds, in either form, and SG105/SG101 for what is not one."""
     data = document.data
@@ -844,6 +850,8 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     if "kind" in data:
         kind = data["kind"]
         if kind in ENTITY_CLASSES:
+            if any(_extension(key) for key in data):
+                data = {key: value for key, value in data.items() if not _extension(key)}
             found.append(_Candidate(kind, data, document, ()))
         else:
             hint = next((k for k in KINDS if str(kind).lower() == k.lower()), None)
@@ -860,6 +868,8 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
             )
         return found, problems
     for key, items in data.items():
+        if _extension(key):
+            continue  # an extension field: anchors to merge elsewhere (SPEC section 9)
         kind = PLURALS.get(key)
         if kind is None:
             close = difflib.get_close_matches(str(key).lower(), list(PLURALS), n=1, cutoff=0.7)

@@ -422,3 +422,44 @@ def test_edits_one_after_another_check_only_the_edited_entity_each_time(
         run(acme)
         assert checked == [None, "ig-acmecorp"]
     assert spy.outcomes == [True, True, True]
+
+
+def test_a_missing_programme_switches_on_and_off_as_the_full_run_says(
+    tmp_path: Path, spy: Spy
+) -> None:
+    """SPEC section 9: while no live Account records last_activity, SG303 is one finding on
+    socialgov.yaml; the edit that records the first one makes it per account, and the edit
+    that removes the last one makes it one again. Edits that cannot switch it stay incremental."""
+    root = tmp_path / "repo"
+    (root / "accounts").mkdir(parents=True)
+    (root / "socialgov.yaml").write_text("organisation: T\nselect: [SG303]\n", encoding="utf-8")
+    for name in ("a", "b"):
+        (root / f"accounts/{name}.yaml").write_text(
+            f"accounts:\n  - {{id: {name}1, platform: x}}\n  - {{id: {name}2, platform: x}}\n",
+            encoding="utf-8",
+        )
+    first = relinted(root)
+    assert [(f.path, f.entity) for f in first.findings] == [("socialgov.yaml", None)]
+    edit(
+        root,
+        "accounts/a.yaml",
+        "{id: a1, platform: x}",
+        "{id: a1, platform: x, last_activity: 2026-11-01}",
+    )
+    switched = relinted(root)
+    assert [f.entity.id for f in switched.findings if f.entity] == ["a2", "b1", "b2"]
+    edit(
+        root,
+        "accounts/b.yaml",
+        "{id: b1, platform: x}",
+        "{id: b1, platform: x, last_activity: 2026-11-02}",
+    )
+    assert [f.entity.id for f in relinted(root).findings if f.entity] == ["a2", "b2"]
+    assert spy.last()  # a1 still has it: b.yaml is checked again on its own
+    edit(root, "accounts/a.yaml", "last_activity: 2026-11-01", "last_activity: 2026-11-03")
+    relinted(root)
+    assert spy.last()
+    # the last two go: one finding again
+    edit(root, "accounts/a.yaml", ", last_activity: 2026-11-03}", "}")
+    edit(root, "accounts/b.yaml", ", last_activity: 2026-11-02}", "}")
+    assert [(f.path, f.entity) for f in relinted(root).findings] == [("socialgov.yaml", None)]

@@ -533,7 +533,7 @@ def test_a_file_that_cannot_be_read_is_exit_2(
         ),
         "empty.csv": (b"", "the file is empty"),
         "blank.csv": (b"\n\n,,\n", "the file has no header row naming its columns"),
-        "binary.csv": (b"PK\x03\x04\x00\x00", "NUL characters"),
+        "book.xlsx.csv": (b"PK\x03\x04\x14\x00\x06\x00", "is an Excel workbook, not CSV"),
     }
     for name, (raw, message) in cases.items():
         (tmp_path / name).write_bytes(raw)

@@ -218,6 +218,9 @@ def check_lint(
         return
     report = json.loads(out)
     for finding in report["findings"]:
+        if finding["path"] == "socialgov.yaml" and finding["entity"] is None:
+            assert finding["line"] == 1  # a missing programme: the repository as a whole
+            continue
         assert finding["path"] in files
         content = files[finding["path"]]
         assert finding["line"] >= 1 and finding["column"] >= 1
@@ -300,6 +303,8 @@ def test_imported_values_read_back_as_the_same_text(
     """``import csv`` writes whatever a spreadsheet holds as data, never as YAML syntax."""
     import csv
 
+    from socialgov.importer import is_blank
+
     source = tmp_path / "in.csv"
     with source.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(
@@ -311,12 +316,12 @@ def test_imported_values_read_back_as_the_same_text(
     code = main(["import", "csv", str(source), "--out", str(out)])
     _, err = capsys.readouterr()
     assert code in (0, 1) and "Traceback" not in err and "internal error" not in err
-    assert code == 0 or "row skipped" in err
-    if code != 0:
-        return
+    assert code == 0 or "in.csv:2:" in err  # what needs a person is said at its row
     [written] = out.glob("*.yaml")
     parsed = parse_text(written.read_text(encoding="utf-8"), written.name)
     assert parsed.findings == []
     [account] = parsed.documents[0].data["accounts"]
     for field, cell in zip(("audience", "topic"), cells, strict=True):
-        assert account.get(field, "") == cell.strip()
+        text = cell.replace("\x00", "").strip()  # a NUL is removed (and reported)
+        expected = "" if is_blank(text) else text  # "-", "n/a": a blank cell
+        assert account.get(field, "") == expected

@@ -640,8 +640,10 @@ def read_table(path: Path) -> list[tuple[int, list[str]]]:
                 f"{path}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save "
                 "the spreadsheet as 'CSV UTF-8'"
             ) from None
-    if "\x00" in text:
-        raise SocialgovError(f"{path}: holds NUL characters, so it is no CSV text file")
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise SocialgovError(
+            f"{path}: is an Excel workbook, not CSV; save it as 'CSV UTF-8' and import that"
+        )
     if not text.strip():
         raise SocialgovError(f"{path}: the file is empty; it needs a header row")
     delimiter = _delimiter(text)
@@ -1295,6 +1297,14 @@ def convert(
     table = read_table(path)
     header_at, header, groups = find_header(table)
     result = ImportResult(source=path.name)
+    nul_rows = [n for n, cells in table if any("\x00" in c for c in cells)]
+    if nul_rows:
+        table = [(n, [c.replace("\x00", "") for c in cells]) for n, cells in table]
+        header = [c.replace("\x00", "") for c in header]
+        result.notices.extend(
+            Notice(n, "holds NUL characters, which no text has; they were removed")
+            for n in nul_rows
+        )
     if header_at > 0:
         result.decisions.append(
             f"rows 1-{table[header_at][0] - 1} read as titles above the header (row "

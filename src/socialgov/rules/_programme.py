@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from socialgov.findings import Finding
-from socialgov.model import Model
+from socialgov.model import Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
 
 PROGRAMME_FILE = "socialgov.yaml"
@@ -127,8 +127,7 @@ PROGRAMMES: dict[str, Programme] = {
     "SG701": Programme(
         _any_live_account(_security("mfa")),
         "No live Account in the repository records security.mfa yet",
-        "check multi-factor authentication on each presence's login and record it as "
-        "security.mfa",
+        "check multi-factor authentication on each presence's login and record it as security.mfa",
     ),
     "SG702": Programme(
         _any_live_account(_security("credential_custodian")),
@@ -164,6 +163,17 @@ def per_entity(
     return None
 
 
+def _waives(entity: Entity, info: RuleInfo, ctx: RuleContext) -> bool:
+    """Whether ``entity`` carries a current waiver of the rule (as the waivers step reads it)."""
+    from socialgov.filters import waiver_applies_at_all
+
+    names = (info.code.lower(), info.name.lower())
+    return any(
+        waiver_applies_at_all(w, ctx.as_of) and w.rule.strip().lower() in names
+        for w in entity.waivers
+    )
+
+
 def programme_rule(info: RuleInfo) -> RuleInfo:
     """``info`` reporting once for the whole repository while nothing has what it asks for."""
     programme = PROGRAMMES.get(info.code)
@@ -176,6 +186,12 @@ def programme_rule(info: RuleInfo) -> RuleInfo:
         violations = list(check(model, ctx))
         if not violations or programme.has(model, ctx):
             yield from violations
+            return
+        # An entity that waives the rule keeps its own finding, for its waiver to suppress.
+        waived = [v for v in violations if v.entity is not None and _waives(v.entity, info, ctx)]
+        yield from waived
+        violations = [v for v in violations if v not in waived]
+        if not violations:
             return
         uncovered = len({(v.entity.kind, v.entity.id) for v in violations if v.entity})
         kinds = {v.entity.kind for v in violations if v.entity}
@@ -197,9 +213,11 @@ def programme_rule(info: RuleInfo) -> RuleInfo:
         f"{PROGRAMME_FILE} line 1, with the count it leaves uncovered and the first step; it "
         "reports each entity as soon as one has it (SPEC section 9)."
     )
+    reads = info.reads
+    fields = {kind: frozenset({*names, "waivers"}) for kind, names in reads.fields.items()}
     return dataclasses.replace(
         info,
         check=wrapped,
         rationale=info.rationale + note,
-        reads=dataclasses.replace(info.reads, local=False),
+        reads=dataclasses.replace(reads, fields=fields, local=False),
     )

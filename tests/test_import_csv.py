@@ -728,3 +728,22 @@ def test_helpers() -> None:
     assert parse_mapping(["User Name=handle"]) == {"user_name": "handle"}
     with pytest.raises(SocialgovError):
         parse_mapping(["x=nothing"])
+
+
+def test_update_with_split_finds_each_account_in_the_file_that_holds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header = "platform,handle,team,followers\n"
+    first = write_csv(tmp_path, header + "x,acme,Care,10\nx,acmesales,Sales,20\n", name="v1.csv")
+    root = tmp_path / "repo"
+    assert run(first, "--root", root, "--split", "team") == 0
+    # acme moved to the sales team; acmesales is gone from the sheet
+    second = write_csv(tmp_path, header + "x,acme,Sales,15\n", name="v2.csv")
+    capsys.readouterr()
+    assert run(second, "--root", root, "--split", "team", "--update") == 0
+    err = capsys.readouterr().err
+    assert "care.yaml: Account acme-x: team 'care' -> 'sales'" in err
+    assert "sales.yaml: Account acmesales-x is not in the sheet any more" in err
+    assert list(by_id(root / "accounts/care.yaml")) == ["acme-x"]
+    assert list(by_id(root / "accounts/sales.yaml")) == ["acmesales-x"]
+    assert not CAUSED_BY_IMPORT & {f.code for f in run_lint(root).findings}

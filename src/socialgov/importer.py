@@ -1559,6 +1559,8 @@ def write(
     if folder.exists() and not folder.is_dir():
         raise SocialgovError(f"{folder}: is a file; give a folder")
     paths = {folder / name: value for name, value in result.files.items()}
+    if update:
+        paths = _homes(paths, folder, target)
     existing = [p for p in paths if p.exists()]
     if existing and not force and not update:
         raise SocialgovError(refusal(existing) + "; or re-import into them with --update")
@@ -1588,6 +1590,47 @@ def write(
             raise SocialgovError(f"{path}: cannot write: {exc.strerror or exc}") from None
         result.written.append(path)
     return result.written
+
+
+def _homes(
+    paths: dict[Path, tuple[str, list[dict[str, Any]]]], folder: Path, target: Target
+) -> dict[Path, tuple[str, list[dict[str, Any]]]]:
+    """For ``--update``: each account goes to the file that already holds it (its team may have
+    changed since, with ``--split team``), and every accounts file an earlier import wrote is
+    looked at, so that accounts no longer in the sheet are reported wherever they are."""
+    import yaml
+
+    others = {"people.yaml", "teams.yaml"}
+    found = (
+        sorted((folder / "accounts").glob("*.yaml"))
+        if target.whole
+        else sorted(p for p in folder.glob("*.yaml") if p.name not in others)
+    )
+    home: dict[str, Path] = {}
+    for path in found:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # reported when the file itself is opened for the update
+        for entry in data.get("accounts") or [] if isinstance(data, dict) else []:
+            if not isinstance(entry, dict):
+                continue
+            keys = presence_keys(entry.get("platform"), entry.get("handle"), entry.get("url"))
+            for key in (*keys, f"id:{entry.get('id')}"):
+                home.setdefault(key, path)
+    routed: dict[Path, tuple[str, list[dict[str, Any]]]] = {
+        path: ("accounts", []) for path in found
+    }
+    for path, (key, entities) in paths.items():
+        if key != "accounts":
+            routed[path] = (key, entities)
+            continue
+        routed.setdefault(path, ("accounts", []))
+        for entity in entities:
+            keys = presence_keys(entity["platform"], entity.get("handle"), entity.get("url"))
+            where = next((home[k] for k in (*keys, f"id:{entity['id']}") if k in home), path)
+            routed.setdefault(where, ("accounts", []))[1].append(entity)
+    return routed
 
 
 def _quoted(text: str) -> str:

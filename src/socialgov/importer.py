@@ -30,7 +30,7 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -661,6 +661,17 @@ def read_table(path: Path) -> list[tuple[int, list[str]]]:
             raise SocialgovError(f"{path}:{number + 1}: cannot read the row: {exc}") from None
         number += 1
         rows.append((number, cells))
+
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header (the first row) and the (row number, cells) of every later row, read as
+    :func:`read_table` reads them: for the other commands that read spreadsheets (``import
+    people``, ``discover --feed``)."""
+    table = read_table(path)
+    _, header = table[0]
+    if not any(cell.strip() for cell in header):
+        raise SocialgovError(f"{path}:1: the first row must name the columns")
+    return header, iter(table[1:])
 
 
 def _delimiter(text: str) -> str:

@@ -83,7 +83,12 @@ def test_a_plain_spreadsheet_becomes_accounts_people_and_teams(
         "    status: active\n"
     )
     assert entities(root / "people/people.yaml", "people") == [
-        {"id": "jane-doe", "name": "Jane Doe", "employment": "full_time"}
+        {
+            "id": "jane-doe",
+            "name": "Jane Doe",
+            "employment": "full_time",
+            "source": "import csv in.csv",
+        }
     ]
     assert entities(root / "teams/teams.yaml", "teams") == [
         {"id": "care", "name": "Care"},
@@ -405,12 +410,14 @@ def test_one_person_however_many_rows_name_them(tmp_path: Path) -> None:
             "name": "Jane Doe",
             "email": "jane@acme.example",
             "employment": "full_time",
+            "source": "import csv in.csv",
         },
         {
             "id": "bob-stone",
             "name": "Bob Stone",
             "email": "bob@acme.example",
             "employment": "full_time",
+            "source": "import csv in.csv",
         },
     ]
     assert result.teams == [{"id": "customer-care", "name": "Customer Care"}]
@@ -428,7 +435,12 @@ def test_people_the_repository_knows_are_referenced_not_written_again(tmp_path: 
     assert run(src, "--out", root / "accounts") == 0
     assert entities(root / "accounts/accounts.yaml")[0]["owner"] == "jdoe"
     assert entities(root / "accounts/people.yaml", "people") == [
-        {"id": "new-person", "name": "New Person", "employment": "full_time"}
+        {
+            "id": "new-person",
+            "name": "New Person",
+            "employment": "full_time",
+            "source": "import csv in.csv",
+        }
     ]
     assert not CAUSED_BY_IMPORT & {f.code for f in run_lint(root).findings}
 

@@ -473,3 +473,10 @@ def test_the_fast_url_split_is_what_urlsplit_gives() -> None:
 
     for url in _url_corpus():
         assert _split(url) == _split_by_urlsplit(url), repr(url)
+
+
+def test_handles_of_platforms_without_a_rule_make_a_url_only_when_plain() -> None:
+    assert canonical_url("github", "acme-corp") == "https://github.com/acme-corp"
+    assert canonical_url("pinterest", "acme.home") == "https://www.pinterest.com/acme.home"
+    assert canonical_url("pinterest", "Acme Home Ideas") is None  # a name, not a handle
+    assert canonical_url("telegram", "acme/news") is None

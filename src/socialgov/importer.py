@@ -1380,6 +1380,7 @@ def convert(
         if person.employment is None:
             result.assumed_employment += 1
         entry["employment"] = person.employment or "full_time"
+        entry["source"] = f"import csv {path.name}"
         result.people.append(entry)
     result.teams = [team for team in teams.values() if not team.pop("_existing", False)]
     if reader.value_guesses:

@@ -900,6 +900,8 @@ def canonical_url(platform: str, handle: str) -> str | None:
         return f"https://www.youtube.com/channel/{found.value}"
     if known.template is None:
         return None
+    if known.pattern is None and not re.fullmatch(r"[A-Za-z0-9._-]+", found.value):
+        return None  # no rule says what a handle is here: only a plain one makes a URL
     user, _, instance = found.value.partition("@")
     return known.template.format(handle=found.value, user=user, instance=instance.lower())
 

@@ -364,3 +364,36 @@ def test_platform_sprawl_reads_max_platforms_per_team(make_repo: MakeRepo) -> No
     assert "on 3 platforms (facebook, instagram and x), more than max_platforms_per_team (2)" in (
         finding.message
     )
+
+
+def test_duplicate_presence_by_the_catalogues_identity(make_repo: MakeRepo) -> None:
+    """One presence in any of its URL forms is one presence; the same handle on two services,
+    or on two unknown services (platform other, told apart by the url's host), is not."""
+    root = make_repo(
+        {
+            "accounts.yaml": """\
+            accounts:
+              - {id: gh, platform: github, handle: usnistgov}
+              - {id: fl, platform: flickr, handle: usnistgov, url: "http://flickr.com/photos/usnistgov"}
+              - {id: md, platform: medium, url: "https://medium.com/@usnistgov"}
+              - {id: o1, platform: other, handle: acme, url: "https://forum.acme.example/u/acme"}
+              - {id: o2, platform: other, handle: acme, url: "https://talk.example.org/acme"}
+              - {id: o3, platform: other, handle: acme}
+              - {id: yt, platform: youtube, url: "https://www.youtube.com/user/AcmeTV"}
+              - {id: yt2, platform: youtube, handle: acmetv}
+              - {id: fb, platform: facebook, url: "https://www.facebook.com/Acme-Page-123456789"}
+              - {id: fb2, platform: facebook, url: "https://www.facebook.com/profile.php?id=123456789"}
+              - {id: li, platform: linkedin, url: "https://www.linkedin.com/company/acme"}
+              - {id: li2, platform: linkedin, url: "https://www.linkedin.com/in/acme"}
+            """
+        }
+    )
+    findings = found(run_lint(root), "SG304")
+    assert [(f.entity.id, f.related) for f in findings if f.entity] == [
+        ("yt2", (account("yt"),)),
+        ("fb2", (account("fb"),)),
+    ]
+    assert findings[0].message.startswith(
+        "Account yt2 names the same YouTube profile ('acmetv') as Account yt "
+        "('https://www.youtube.com/user/AcmeTV', accounts.yaml:8)"
+    )

@@ -379,6 +379,40 @@ def test_command(
     return report.exit_code
 
 
+def rule_catalogue(root: Path | None, config_path: Path | None, *, own: bool = True) -> Any:
+    """Every rule a run in this repository knows: built-in, plugins', the rule packs' that
+    socialgov.yaml extends and (with ``own``) the repository's own Rules. Outside a policy
+    repository (and without --root), the built-in and plugins' rules."""
+    from socialgov.config import find_root
+    from socialgov.lint import available_rules, load_repository
+
+    if root is None and config_path is None:
+        try:
+            find_root(Path.cwd())
+        except SocialgovError:
+            return available_rules()
+    config = load_settings(root, config_path)
+    if not own:
+        return available_rules(config=config)
+    return available_rules(load_repository(config, cache=True).model, config=config)
+
+
+def catalogue_options(func: F) -> F:
+    """--root and --config for the commands that list or explain rules."""
+    func = click.option(
+        "--config",
+        "config_path",
+        type=PathArgument(path_type=Path),
+        help="The configuration file (default: ROOT/socialgov.yaml).",
+    )(func)
+    return click.option(
+        "--root",
+        type=PathArgument(path_type=Path),
+        help="The policy repository whose own rules and rule packs to include (default: the "
+        "nearest folder upward holding socialgov.yaml, if any).",
+    )(func)
+
+
 @cli.command("rules")
 @click.option(
     "--format",
@@ -388,12 +422,13 @@ def test_command(
     show_default=True,
     help="A table, or JSON with every rule's documentation.",
 )
-def rules_command(output_format: str) -> int:
-    """List every rule: code, name, severity, family and summary."""
+@catalogue_options
+def rules_command(output_format: str, root: Path | None, config_path: Path | None) -> int:
+    """List every rule: code, name, severity, family and summary; in a policy repository, its
+    own Rules and those of the rule packs it extends too."""
     from socialgov.explain import rules_json, rules_table
-    from socialgov.lint import available_rules
 
-    rules = available_rules()
+    rules = rule_catalogue(root, config_path)
     click.echo(rules_json(rules) if output_format == "json" else rules_table(rules), nl=False)
     return 0
 
@@ -408,13 +443,18 @@ def rules_command(output_format: str) -> int:
     show_default=True,
     help="Plain text, JSON, or a Markdown section as in docs/rules.md.",
 )
-def explain(rule: str, output_format: str) -> int:
-    """Explain RULE (a code such as SG403, or a name such as cross-channel-inconsistency)."""
+@catalogue_options
+def explain(rule: str, output_format: str, root: Path | None, config_path: Path | None) -> int:
+    """Explain RULE (a code such as SG403, or a name such as cross-channel-inconsistency;
+    a repository's own Rules and its rule packs' too)."""
     from socialgov.explain import explain as render
     from socialgov.explain import find
-    from socialgov.lint import available_rules
 
-    click.echo(render(find(rule, available_rules()), output_format), nl=False)
+    try:  # the rules that need no repository loaded first
+        info = find(rule, rule_catalogue(root, config_path, own=False))
+    except SocialgovError:
+        info = find(rule, rule_catalogue(root, config_path))
+    click.echo(render(info, output_format), nl=False)
     return 0
 
 

@@ -7,11 +7,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialgov.errors import SocialgovError
 from socialgov.findings import Severity
 from socialgov.loader import DEFAULT_LIMITS, load_file
+
+if TYPE_CHECKING:
+    from socialgov.packs import Pack
 
 CONFIG_FILE = "socialgov.yaml"
 
@@ -52,6 +55,9 @@ class Config:
     baseline: Path | None = None
     limits: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     as_of: dt.date = field(default_factory=dt.date.today)
+    packs: tuple[Pack, ...] = ()
+    """The installed rule packs that ``extends`` names (their rules run beside the built-in
+    ones; see socialgov.packs)."""
 
     @property
     def fail_threshold(self) -> Severity | None:
@@ -143,7 +149,13 @@ def load_config(root: Path, config_path: Path | None = None, *, cache: bool = Fa
             "repository; keep the baseline file in it, as a path relative to the repository's "
             "root (--baseline on the command line may name any file)"
         )
-    return _from_data(root, path, data)
+    packs: tuple[Pack, ...] = ()
+    if data.get("extends"):
+        from socialgov.packs import extend
+
+        extended = extend(data, shown, path.parent, [root])
+        data, packs = extended.data, extended.packs
+    return replace(_from_data(root, path, data), packs=packs)
 
 
 def _schema_errors(data: Any) -> list[Any]:

@@ -47,6 +47,25 @@ def find(selector: str, rules: Sequence[RuleInfo]) -> RuleInfo:
     )
 
 
+def example(info: RuleInfo, expect: str) -> str:
+    """The rule's documented example that ``expect``s fail or pass; for a Rule entity without
+    documented examples, the entities of its first test that expects so, as YAML."""
+    written = info.example_fail if expect == "fail" else info.example_pass
+    if written:
+        return written
+    for test in info.tests:
+        if test.get("expect") == expect and isinstance(test.get("entities"), list):
+            import yaml
+
+            entities = [e for e in test["entities"] if isinstance(e, dict)]
+            name = test.get("name")
+            head = f"# test: {name}\n" if isinstance(name, str) else ""
+            return head + yaml.safe_dump(
+                {"entities": entities}, sort_keys=False, allow_unicode=True, width=WIDTH
+            ).removeprefix("entities:\n")
+    return ""
+
+
 def _options(info: RuleInfo) -> list[tuple[str, str]]:
     return [(name, json.dumps(default)) for name, default in info.options.items()]
 
@@ -78,9 +97,10 @@ def rule_dict(info: RuleInfo) -> dict[str, Any]:
         "rationale": info.rationale,
         "fix": info.fix,
         "options": dict(info.options),
-        "example_fail": info.example_fail,
-        "example_pass": info.example_pass,
+        "example_fail": example(info, "fail"),
+        "example_pass": example(info, "pass"),
         **({"example_config": info.example_config} if info.example_config else {}),
+        "origin": info.origin or None,
     }
 
 
@@ -107,6 +127,7 @@ def explain_text(info: RuleInfo) -> str:
     parts = [
         f"{info.code} {info.name}",
         f"Severity: {info.severity}    Family: {info.family}",
+        *([f"Defined at: {info.origin}"] if info.origin else []),
         "",
         "What it does",
         _wrap(info.summary.rstrip(".") + "."),
@@ -124,10 +145,11 @@ def explain_text(info: RuleInfo) -> str:
         parts += ["", "How to fix", _wrap(info.fix)]
     if info.example_config:
         parts += ["", "Examples linted with, in socialgov.yaml", _block(info.example_config)]
-    if info.example_fail:
-        parts += ["", "Example that fails", _block(info.example_fail)]
-    if info.example_pass:
-        parts += ["", "Example that passes", _block(info.example_pass)]
+    failing, passing = example(info, "fail"), example(info, "pass")
+    if failing:
+        parts += ["", "Example that fails", _block(failing)]
+    if passing:
+        parts += ["", "Example that passes", _block(passing)]
     waive = (
         ""
         if info.code.lower() in UNWAIVABLE
@@ -166,7 +188,8 @@ def explain_markdown(info: RuleInfo) -> str:
         parts.append("None.")
     if info.fix:
         parts += ["", "### How to fix", "", info.fix]
-    if info.example_fail or info.example_pass:
+    failing, passing = example(info, "fail"), example(info, "pass")
+    if failing or passing:
         parts += ["", "### Example", ""]
     if info.example_config:
         parts += [
@@ -177,10 +200,10 @@ def explain_markdown(info: RuleInfo) -> str:
             "```",
             "",
         ]
-    if info.example_fail:
-        parts += ["This fails:", "", "```yaml", info.example_fail.rstrip("\n"), "```", ""]
-    if info.example_pass:
-        parts += ["This passes:", "", "```yaml", info.example_pass.rstrip("\n"), "```", ""]
+    if failing:
+        parts += ["This fails:", "", "```yaml", failing.rstrip("\n"), "```", ""]
+    if passing:
+        parts += ["This passes:", "", "```yaml", passing.rstrip("\n"), "```", ""]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

@@ -158,12 +158,28 @@ def load_repository(
     )
 
 
-def available_rules(model: Model | None = None, root: Path | None = None) -> tuple[RuleInfo, ...]:
-    """Built-in rules, installed plugins' rules and, given a model, the repository's own Rules."""
+def available_rules(
+    model: Model | None = None, root: Path | None = None, config: Config | None = None
+) -> tuple[RuleInfo, ...]:
+    """Built-in rules, installed plugins' rules, the rules of the packs ``config`` extends and,
+    given a model, the repository's own Rules."""
+    if root is None and config is not None:
+        root = config.root
     rules = (*builtin_rules(), *installed_rules(root))
+    if config is not None:
+        rules = (*rules, *configured_rules(config, rules))
     if model is not None:
         rules = (*rules, *compile_model_rules(model, rules).rules)
     return rules
+
+
+def configured_rules(config: Config, taken: Sequence[RuleInfo] = ()) -> tuple[RuleInfo, ...]:
+    """The Rules of the rule packs that ``config`` extends (socialgov.packs)."""
+    if not config.packs:
+        return ()
+    from socialgov.packs import pack_rules
+
+    return pack_rules(config.packs, taken).rules
 
 
 def installed_rules(root: Path | None = None) -> tuple[RuleInfo, ...]:
@@ -214,7 +230,8 @@ def lint(
     (``model`` is None) and the repository's own Rules in ``rules`` without their check.
     """
     plugins = installed_rules(config.root)
-    installed = (*builtin_rules(), *plugins)
+    installed: tuple[RuleInfo, ...] = (*builtin_rules(), *plugins)
+    installed = (*installed, *configured_rules(config, installed))
     if not cache:
         with _collector_paused():
             return _finish_full(

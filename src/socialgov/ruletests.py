@@ -80,7 +80,20 @@ def run_tests(config: Config) -> TestReport:
     from socialgov.lint import load_repository
 
     repo = load_repository(config)
-    return run_rule_tests(repo.model, repo.findings, config)
+    report = run_rule_tests(repo.model, repo.findings, config)
+    if not config.packs:
+        return report
+    from socialgov.packs import pack_rules
+
+    started = time.perf_counter()
+    packs = pack_rules(config.packs)
+    ctx = RuleContext(as_of=config.as_of, options=config.options)
+    cases = [
+        case for rule in packs.entities for case in _rule_cases(rule, packs.model, (), config, ctx)
+    ]
+    return TestReport(
+        (*cases, *report.cases), config.as_of, report.seconds + time.perf_counter() - started
+    )
 
 
 def run_rule_tests(model: Model, load_findings: Sequence[Finding], config: Config) -> TestReport:

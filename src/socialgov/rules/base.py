@@ -185,6 +185,12 @@ class RuleInfo:
     reads: Reads = READS_EVERYTHING
     """What the rule's findings depend on (see :class:`Reads`); a rule that does not say is
     taken to read everything, and is checked again after any change."""
+    origin: str = ""
+    """Where a rule written as a ``kind: Rule`` entity is (``rules/x.yaml:3``, or ``pack NAME:
+    rules/x.yaml:3``); empty for the rules socialgov ships and plugins' rules."""
+    tests: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """A Rule entity's ``tests`` as written (``explain`` shows one that fails and one that
+    passes as the rule's examples)."""
 
     def matches(self, selector: str) -> bool:
         """True when ``selector`` (ALL, a code, a code prefix or the name) selects this rule."""

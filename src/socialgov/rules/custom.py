@@ -530,7 +530,17 @@ class CompiledRule:
             example_pass=str(docs.get("example_pass") or ""),
             check=self.checked_violations,
             reads=self.reads(),
+            origin=self._origin(),
+            tests=tuple(t for t in rule_tests(self.data) if isinstance(t, Mapping)),
         )
+
+    def _origin(self) -> str:
+        if self.entity is None and (self.document is None or self.docs):
+            return ""  # shipped with socialgov
+        if self.document is None:
+            return ""
+        pos = self.document.locate(self.base)
+        return f"{self.document.path}:{pos.line}"
 
 
 def _ref_where(data: Mapping[str, Any], index: int) -> Any:
@@ -826,9 +836,14 @@ def _duplicate_code(entity: Entity, code: str, previous: Entity | RuleInfo) -> F
     pos = entity.locate(("code",))
     related: tuple[EntityRef, ...] = ()
     if isinstance(previous, RuleInfo):
-        where = f"the {'built-in' if previous.code.startswith('SG') else 'plugin'} rule " + (
-            f"{previous.code} ({previous.name})"
+        owner = (
+            "built-in"
+            if previous.code.startswith("SG")
+            else previous.family
+            if previous.family.startswith("pack ")
+            else "plugin"
         )
+        where = f"the {owner} rule {previous.code} ({previous.name})"
     else:
         first = previous.locate(("code",))
         where = f"Rule {previous.id} at {previous.path}:{first.line}"

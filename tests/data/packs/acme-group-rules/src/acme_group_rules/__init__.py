@@ -1,0 +1,1 @@
+"""The Acme group's shared socialgov rule pack: socialgov.yaml and rules/ beside this file."""

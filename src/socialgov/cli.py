@@ -748,6 +748,44 @@ def init(directory: Path, force: bool, debug: bool) -> int:
     return 0
 
 
+@cli.command()
+@click.option(
+    "--root",
+    type=PathArgument(path_type=Path),
+    help="The policy repository (default: the nearest folder holding socialgov.yaml from the "
+    "editor's workspace folder upward).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=PathArgument(path_type=Path),
+    help="The configuration file (default: ROOT/socialgov.yaml).",
+)
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="DATE",
+    help="Judge dates against this day (YYYY-MM-DD) instead of today.",
+)
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default).")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def server(
+    root: Path | None, config_path: Path | None, as_of: dt.date | None, stdio: bool, debug: bool
+) -> int:
+    """Run the language server (LSP over stdio) for editors: diagnostics as you type, hover,
+    go to definition, completion and code actions. See docs/editors.md."""
+    from socialgov.config import resolve_root
+
+    if root is not None:
+        root = resolve_root(root)  # a bad --root is a usage error now, not a silent editor
+    if config_path is not None and not config_path.is_file():
+        raise SocialgovError(f"--config {config_path}: no such file")
+    from socialgov.server import serve
+
+    serve(root, config_path, as_of)
+    return 0
+
+
 def run() -> NoReturn:
     """The ``socialgov`` command (and ``python -m socialgov``): :func:`main`, then exit at once.
 

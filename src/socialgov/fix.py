@@ -36,6 +36,7 @@ from socialgov.writer import (
     YamlReadError,
     get_node,
     own_key,
+    parse_yaml,
     read_yaml,
     set_value,
     styled_like,
@@ -367,6 +368,22 @@ def fix_repository(
             continue
         result.files_changed += 1
     return result
+
+
+def fix_text(
+    relpath: str, text: str, policy_versions: Mapping[str, int], *, unsafe: bool = False
+) -> tuple[str, list[Applied]]:
+    """The safe fixes (with ``unsafe``, all) applied to ``text``, the contents of ``relpath``
+    as an editor holds them: the fixed text (``text`` itself when nothing changes) and what
+    changed. Raises :class:`YamlReadError` when the text is not YAML that can be edited."""
+    from pathlib import Path
+
+    opened = parse_yaml(Path(relpath), text.encode("utf-8"))
+    result = FixResult()
+    _fix_file(opened, relpath, FixContext(policy_versions), unsafe, result)
+    if not result.applied or not opened.changed:
+        return text, []
+    return opened.render(), result.applied
 
 
 def render_result(result: FixResult, *, diff: bool) -> tuple[str, str]:

@@ -83,6 +83,12 @@ def repository_files(config: Config) -> list[str]:
     return _discover(config)[0]
 
 
+def discover_files(config: Config) -> tuple[list[str], list[Finding]]:
+    """The repository's YAML files (as :func:`repository_files`) and what discovery found
+    wrong (unreadable folders, links out of the repository)."""
+    return _discover(config)
+
+
 def _discover(config: Config) -> tuple[list[str], list[Finding]]:
     files, findings = discover(
         config.root, config.include, config.exclude, config.limits["max_files"] + 1

@@ -189,8 +189,8 @@ def test_hooks_and_ci_run_this_socialgov(repo: Path) -> None:
     assert [h["id"] for h in hooks["hooks"]] == ["socialgov-lint"]
     workflow = load(repo, ".github/workflows/socialgov.yml")
     steps = workflow["jobs"]["lint"]["steps"]
-    assert {"run": f'python -m pip install "socialgov=={__version__}"'} in steps
-    assert {"run": "socialgov lint"} in steps
+    assert {"uses": f"socialgov/socialgov@v{__version__}"} in steps
+    assert workflow["permissions"]["security-events"] == "write"  # the Action uploads SARIF
 
 
 def test_the_starter_pack_has_what_good_governance_needs(repo: Path) -> None:

@@ -9,8 +9,10 @@ clean the day it is made and for a year after:
   months from now, and each Playbook's ``last_exercised`` becomes today (the day it was adopted;
   the first drill is due within ``drill_interval_days``), edited with the round-trip writer, so
   the comments stay;
-- ``{{socialgov_version}}`` and ``{{socialgov_repo}}`` in the pre-commit configuration and the
-  CI workflow become this socialgov's version and home, so both run the version that made it.
+- the placeholders of socialgov.release (``{{socialgov_repo}}``, ``{{socialgov_tag}}``,
+  ``{{socialgov_action}}``...) in the pre-commit configuration and the CI workflow become the
+  one source socialgov is installed from, at this version's tag, so both run the version that
+  made it.
 
 Existing files are never overwritten unless ``force`` is given; without it, nothing is written
 when any target exists, and the error lists them.
@@ -22,12 +24,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from socialgov import __version__
 from socialgov.errors import SocialgovError
 from socialgov.resources import data_dir
-
-PROJECT_REPO = "https://github.com/socialgov/socialgov"
-"""Where the socialgov-lint pre-commit hook is published (``.pre-commit-hooks.yaml``)."""
 
 REVIEW_MONTHS = 13
 
@@ -58,9 +56,9 @@ def review_date(today: dt.date) -> dt.date:
 
 
 def _substitute(text: str) -> str:
-    return text.replace("{{socialgov_version}}", __version__).replace(
-        "{{socialgov_repo}}", PROJECT_REPO
-    )
+    from socialgov.release import substitute
+
+    return substitute(text)
 
 
 def _dated(relpath: str, raw: bytes, today: dt.date) -> str:

@@ -46,8 +46,8 @@ def lint_commands() -> list[str]:
 
 
 def test_every_snippet_parses_and_each_setup_is_there() -> None:
-    assert len(snippets()) == 8
-    assert len(find("github")) == 3 and len(find("gitlab")) == 2 and len(find("pre-commit")) == 2
+    assert len(snippets()) == 9
+    assert len(find("github")) == 4 and len(find("gitlab")) == 2 and len(find("pre-commit")) == 2
 
 
 def test_github_workflow_uploads_the_sarif_it_writes() -> None:
@@ -55,6 +55,7 @@ def test_github_workflow_uploads_the_sarif_it_writes() -> None:
         w
         for w in find("github")
         if any(s.get("run", "").startswith("socialgov lint") for s in w["jobs"]["lint"]["steps"])
+        and any("upload-sarif" in s.get("uses", "") for s in w["jobs"]["lint"]["steps"])
     ]
     steps = workflow["jobs"]["lint"]["steps"]
     lint = next(s["run"] for s in steps if s.get("run", "").startswith("socialgov lint"))

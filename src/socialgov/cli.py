@@ -217,6 +217,11 @@ class ReportFormat(click.ParamType):
     help="Processes to use on a large repository (parsing and rules); more than 1 pays off "
     "only on an idle machine with that many cores.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Lint again whenever a file of the repository changes (Ctrl-C to stop).",
+)
 def lint(
     paths: tuple[str, ...],
     root: Path | None,
@@ -237,8 +242,22 @@ def lint(
     new_since: str | None,
     cache: bool | None,
     jobs: int,
+    watch: bool,
 ) -> int:
     """Check the policy repository; with PATHS, report only what those files touch."""
+    if watch:
+        if write_baseline is not None:
+            raise click.UsageError("--watch lints again and again; drop --write-baseline")
+        from socialgov.watch import stamps
+        from socialgov.watch import watch as watching
+
+        ctx = click.get_current_context()
+        again = {**ctx.params, "watch": False}
+        return watching(
+            lambda: int(ctx.invoke(lint, **again)),
+            lambda: stamps(root, config_path),
+            lambda line: click.echo(line, err=True),
+        )
     from socialgov.config import split_codes
     from socialgov.lint import lint as run_lint
     from socialgov.reporters import caveats, plan_targets, renderer

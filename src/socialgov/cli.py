@@ -460,12 +460,29 @@ def rules_command(output_format: str, root: Path | None, config_path: Path | Non
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
-    help="Plain text, JSON, or a Markdown section as in docs/rules.md.",
+    help="Plain text, JSON, or a Markdown section as in docs/rules.md (for a rule).",
 )
 @catalogue_options
-def explain(rule: str, output_format: str, root: Path | None, config_path: Path | None) -> int:
+@click.option(
+    "--as-of",
+    callback=_parse_date,
+    metavar="DATE",
+    help="For a finding: judge dates against this day (YYYY-MM-DD), as the lint that found it.",
+)
+def explain(
+    rule: str,
+    output_format: str,
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+) -> int:
     """Explain RULE (a code such as SG403, or a name such as cross-channel-inconsistency;
-    a repository's own Rules and its rule packs' too)."""
+    a repository's own Rules and its rule packs' too), or a finding: its FINGERPRINT or
+    PATH:LINE, with the chain of entities behind it."""
+    from socialgov.chain import is_finding_selector
+
+    if is_finding_selector(rule):
+        return explain_finding(rule, output_format, root, config_path, as_of)
     from socialgov.explain import explain as render
     from socialgov.explain import find
 
@@ -474,6 +491,40 @@ def explain(rule: str, output_format: str, root: Path | None, config_path: Path 
     except SocialgovError:
         info = find(rule, rule_catalogue(root, config_path))
     click.echo(render(info, output_format), nl=False)
+    return 0
+
+
+def explain_finding(
+    selector: str,
+    output_format: str,
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+) -> int:
+    """``explain FINGERPRINT|PATH:LINE``: lint, then show the findings it names with their
+    chains."""
+    from socialgov.chain import explain_findings, select_findings, split_location
+    from socialgov.lint import lint as run_lint
+    from socialgov.lint import relative_paths
+
+    config = load_settings(root, config_path, as_of=as_of)
+    result = run_lint(config)
+    assert result.model is not None  # a full run keeps its model
+    relpath = None
+    if ":" in selector:
+        path = split_location(selector)[0]
+        inside = relative_paths(config.root, [path])
+        relpath = next(iter(inside)) if inside else path.replace("\\", "/").removeprefix("./")
+    found = select_findings([*result.findings, *result.suppressed], selector, relpath)
+    if not found:
+        what = "finding has fingerprint" if relpath is None else "finding is at"
+        raise SocialgovError(
+            f"no {what} {selector} (as of {config.as_of.isoformat()}); 'socialgov lint "
+            "--format json' lists each finding's fingerprint, path and line"
+        )
+    rules = {info.code: info for info in result.rules}
+    fmt = "json" if output_format == "json" else "text"
+    click.echo(explain_findings(found, result.model, rules, fmt), nl=False)
     return 0
 
 

@@ -10,7 +10,7 @@ with the waiver's reason as its justification. docs/formats.md describes the map
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -159,11 +159,39 @@ def _related(result: LintResult, finding: Finding, uri: Uris) -> list[dict[str, 
     return locations
 
 
+def _code_flows(
+    result: LintResult, finding: Finding, uri: Uris, rules: Mapping[str, RuleInfo]
+) -> list[dict[str, Any]]:
+    """The chain of entities behind the finding (socialgov.chain) as one code flow, when it
+    has more than one step and the model is known."""
+    if result.model is None or finding.entity is None:
+        return []
+    from socialgov.chain import chain
+
+    links = chain(finding, result.model, rules.get(finding.code))
+    if len(links) < 2:
+        return []
+    locations = []
+    for link in links[:MAX_RELATED]:
+        location = _location(uri(link.path), link.line, link.column)
+        text = f"{link.entity}: {link.field}: {link.value}" if link.field else str(link.entity)
+        location["message"] = {"text": _clip(text)}
+        locations.append({"location": location})
+    return [{"threadFlows": [{"locations": locations}]}]
+
+
 def sarif_result(
-    finding: Finding, rule_index: int, result: LintResult, uri: Uris | None = None
+    finding: Finding,
+    rule_index: int,
+    result: LintResult,
+    uri: Uris | None = None,
+    rules: Mapping[str, RuleInfo] | None = None,
 ) -> dict[str, Any]:
-    """One finding as a SARIF result; ``uri`` (from :func:`_uris`) serves a whole report."""
+    """One finding as a SARIF result; ``uri`` (from :func:`_uris`) and ``rules`` (by code)
+    serve a whole report."""
     uri = _uris(result) if uri is None else uri
+    if rules is None:
+        rules = {info.code: info for info in result.rules}
     item: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -175,6 +203,9 @@ def sarif_result(
     related = _related(result, finding, uri)
     if related:
         item["relatedLocations"] = related
+    flows = _code_flows(result, finding, uri, rules)
+    if flows:
+        item["codeFlows"] = flows
     properties: dict[str, Any] = {}
     if finding.entity is not None:
         properties["entity"] = finding.entity.as_dict()
@@ -196,6 +227,7 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
     rules = _rules(result, findings)
     index = {info.code: i for i, info in enumerate(rules)}
     uri = _uris(result)
+    by_code = {info.code: info for info in result.rules}
     checkout = repository_root(result.config.root).as_uri()
     return {
         "$schema": SCHEMA_URI,
@@ -213,7 +245,7 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
                 "invocations": [{"executionSuccessful": True}],
                 "originalUriBaseIds": {SRCROOT: {"uri": checkout.rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": [sarif_result(f, index[f.code], result, uri) for f in findings],
+                "results": [sarif_result(f, index[f.code], result, uri, by_code) for f in findings],
             }
         ],
     }

@@ -188,6 +188,9 @@ class RuleInfo:
     origin: str = ""
     """Where a rule written as a ``kind: Rule`` entity is (``rules/x.yaml:3``, or ``pack NAME:
     rules/x.yaml:3``); empty for the rules socialgov ships and plugins' rules."""
+    follows: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
+    """The dotted field paths a Rule entity tests that follow references (``owner.employment``,
+    ``team.lead.status``), split: ``explain`` walks them to show the chain behind a finding."""
     tests: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     """A Rule entity's ``tests`` as written (``explain`` shows one that fails and one that
     passes as the rule's examples)."""

@@ -531,8 +531,30 @@ class CompiledRule:
             check=self.checked_violations,
             reads=self.reads(),
             origin=self._origin(),
+            follows=self.follows(),
             tests=tuple(t for t in rule_tests(self.data) if isinstance(t, Mapping)),
         )
+
+    def follows(self) -> tuple[tuple[str, ...], ...]:
+        """The field paths this Rule tests that follow a reference (``owner.employment``)."""
+        kinds = self.selector.kinds or KINDS
+        paths = [tuple(text.split(".")) for text in where_paths(self.selector.source.get("where"))]
+        for assertion in self.per_entity:
+            field_path = (
+                assertion.path if isinstance(assertion, RefAssertion) else assertion.condition.path
+            )
+            paths.append(tuple(field_path.parts))
+        for group_assertion in self.per_group:
+            if isinstance(group_assertion, SameAssertion | UniqueAssertion):
+                paths.append(tuple(group_assertion.path.parts))
+        found = []
+        for parts in paths:
+            crosses = any(
+                reference_kinds(kind, parts[:i]) for kind in kinds for i in range(1, len(parts))
+            )
+            if crosses and parts not in found:
+                found.append(parts)
+        return tuple(found)
 
     def _origin(self) -> str:
         if self.entity is None and (self.document is None or self.docs):

@@ -190,6 +190,7 @@ def test_an_editor_session(tmp_path: Path) -> None:
         assert "status: departed (departed on 2026-06-30)" in text
         assert "written at people/people.yaml:2" in text
         assert "**SG202 orphan-account** (error)" in text and "#### How to fix" in text
+        assert "- Person jdoe `status: departed` (people/people.yaml:5)" in text  # the chain
 
         # Go to definition: the person's id in the people file.
         location = await editor.client.text_document_definition_async(

@@ -538,6 +538,18 @@ def _finding_markdown(finding: Finding, snapshot: Snapshot | None) -> str:
 
     head = f"**{finding.code} {finding.name}** ({finding.severity}): {finding.message}"
     info = next((r for r in snapshot.rules if r.code == finding.code), None) if snapshot else None
+    if snapshot is not None:
+        from socialgov.chain import chain
+
+        links = chain(finding, snapshot.model, info)
+        if len(links) > 1:
+            steps = [
+                f"- {link.entity}"
+                + (f" `{link.field}: {link.value}`" if link.field else "")
+                + f" ({link.path}:{link.line})"
+                for link in links
+            ]
+            head += "\n\nThe entities behind it:\n" + "\n".join(steps)
     if info is None:
         return head
     body = explain_markdown(info).split("\n", 1)[1].replace("\n### ", "\n#### ")

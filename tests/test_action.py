@@ -284,6 +284,11 @@ def pull_request(tmp_path: Path) -> tuple[Path, str]:
         "organisation: T\nselect: [SG201]\n", encoding="utf-8"
     )
     (work / "policy" / "accounts" / "old.yaml").write_text(ACCOUNT.format(id="oldnews"))
+    # an owned account, so that owners are a programme and each missing one is its own finding
+    (work / "policy" / "accounts" / "owned.yaml").write_text(
+        ACCOUNT.format(id="owned") + "owner: jdoe\n"
+    )
+    (work / "policy" / "people.yaml").write_text("people:\n  - {id: jdoe, employment: full_time}\n")
     git(work, "init", "-q", "-b", "main")
     git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", ".")
     git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base")

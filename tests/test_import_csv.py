@@ -759,3 +759,37 @@ def test_update_with_split_finds_each_account_in_the_file_that_holds_it(
     assert list(by_id(root / "accounts/care.yaml")) == ["acme-x"]
     assert list(by_id(root / "accounts/sales.yaml")) == ["acmesales-x"]
     assert not CAUSED_BY_IMPORT & {f.code for f in run_lint(root).findings}
+
+
+def test_lifecycle_columns_are_read(tmp_path: Path) -> None:
+    """SPEC section 10's dates and login address, as registers write them."""
+    src = write_csv(
+        tmp_path,
+        "Platform,Handle,Status,Date Closed,Last Reviewed,Registered,Login Email\n"
+        "Google+,acme,Closed,02/04/2019,,14/09/2012,\n"
+        "X,acme,Live,,28/11/2026,14/09/2012,social@acme.example\n",
+    )
+    root = tmp_path / "repo"
+    assert run(src, "--root", root) == 0
+    closed, live = entities(root / "accounts/accounts.yaml")
+    assert (closed["status"], closed["retired_on"]) == ("retired", dt.date(2019, 4, 2))
+    assert live["reviewed_on"] == dt.date(2026, 11, 28)
+    assert live["registered_on"] == dt.date(2012, 9, 14)
+    assert live["login_email"] == "social@acme.example"
+    found = {f.code for f in run_lint(root).findings}
+    assert not CAUSED_BY_IMPORT & found
+    assert "SG212" not in found  # the closed account records when it was closed
+
+
+def test_a_date_column_that_never_says_is_read_as_the_sheets_others(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path,
+        "platform,handle,created,last post\nx,a,03/04/2020,28/11/2026\nx,b,05/06/2021,01/12/2026\n",
+    )
+    result = convert(src)
+    assert [a["created"] for a in result.accounts] == [dt.date(2020, 4, 3), dt.date(2021, 6, 5)]
+    assert (
+        "dates in 'created' read day/month/year, as the sheet's other dates ('28/11/2026' in "
+        "'last post' settles it)"
+    ) in result.decisions
+    assert result.exit_code == 0

@@ -72,6 +72,10 @@ FIELD_ORDER: tuple[str, ...] = (
     "language",
     "created",
     "last_activity",
+    "registered_on",
+    "reviewed_on",
+    "retired_on",
+    "login_email",
     "policies",
     "playbooks",
     "objectives",
@@ -84,12 +88,12 @@ FIELD_ORDER: tuple[str, ...] = (
 )
 
 # What a column may be read as.
-TEXT_FIELDS = ("name", "description", "audience", "topic", "region", "language")
+TEXT_FIELDS = ("name", "description", "audience", "topic", "region", "language", "login_email")
 PRESENCE_FIELDS = ("handle", "url")
 PEOPLE_FIELDS = ("owner", "owner.email", "backup_owner", "backup_owner.email", "owner.employment")
 ENUM_FIELDS = ("platform", "type", "purpose", "status")
 LIST_FIELDS = ("policies", "playbooks", "objectives", "monitoring", "tags")
-DATE_FIELDS = ("created", "last_activity")
+DATE_FIELDS = ("created", "last_activity", "registered_on", "reviewed_on", "retired_on")
 BOOL_FIELDS = ("verified", "security.mfa")
 INT_FIELDS = ("metrics.followers", "metrics.members", "metrics.active_members_per_month")
 NUMBER_FIELDS = ("metrics.posts_per_month",)
@@ -234,7 +238,28 @@ ALIASES: Mapping[str, str] = {
     "launched": "created",
     "launch_date": "created",
     "start_date": "created",
-    "registered": "created",
+    "registered": "registered_on",
+    "registration_date": "registered_on",
+    "date_registered": "registered_on",
+    "last_reviewed": "reviewed_on",
+    "reviewed": "reviewed_on",
+    "review_date": "reviewed_on",
+    "date_reviewed": "reviewed_on",
+    "last_review": "reviewed_on",
+    "recertified": "reviewed_on",
+    "retired": "retired_on",
+    "retired_date": "retired_on",
+    "date_retired": "retired_on",
+    "closed_on": "retired_on",
+    "date_closed": "retired_on",
+    "closure_date": "retired_on",
+    "deleted_on": "retired_on",
+    "login_email": "login_email",
+    "login": "login_email",
+    "login_e_mail": "login_email",
+    "sign_in_email": "login_email",
+    "account_email": "login_email",
+    "registered_email": "login_email",
     "last_post": "last_activity",
     "last_posted": "last_activity",
     "last_active": "last_activity",
@@ -816,6 +841,8 @@ def parse_date(text: str, order: str | None) -> dt.date:
             serial = int(float(value))
             if 20000 <= serial <= 80000:  # an Excel serial day: 1954 to 2119
                 return EXCEL_EPOCH + dt.timedelta(days=serial)
+    except CellError:
+        raise
     except ValueError:
         raise CellError(f"'{text}' is not a day that exists") from None
     raise CellError(
@@ -1012,6 +1039,8 @@ class Reader:
         self.notices: list[Notice] = []
         self.decisions: list[str] = []
         self.value_guesses: dict[tuple[str, str], str] = {}
+        unsettled: list[Column] = []
+        settled: dict[str, tuple[str, str]] = {}
         for column in self.columns:
             if column.target not in DATE_FIELDS:
                 continue
@@ -1035,19 +1064,32 @@ class Reader:
                     )
             elif order is not None:
                 self.orders[column.index] = order
+                settled.setdefault(order, (column.name, because))
                 self.decisions.append(
                     f"dates in '{column.name}' read {_order_words(order)} ('{because}' settles it)"
                 )
             elif has_numeric_dates(values):
-                self.orders[column.index] = None
-                self.notices.append(
-                    Notice(
-                        0,
-                        f"column '{column.name}': every date could be day/month or month/day; "
-                        "those are kept under labels; give --date-format d/m/Y or m/d/Y",
-                        column.name,
-                    )
+                unsettled.append(column)
+        # One sheet comes from one spreadsheet program: a column that never says is read as the
+        # sheet's other date columns are, when they agree.
+        only = next(iter(settled)) if len(settled) == 1 else None
+        for column in unsettled:
+            self.orders[column.index] = only
+            if only is not None:
+                name, because = settled[only]
+                self.decisions.append(
+                    f"dates in '{column.name}' read {_order_words(only)}, as the sheet's other "
+                    f"dates ('{because}' in '{name}' settles it)"
                 )
+                continue
+            self.notices.append(
+                Notice(
+                    0,
+                    f"column '{column.name}': every date could be day/month or month/day; "
+                    "those are kept under labels; give --date-format d/m/Y or m/d/Y",
+                    column.name,
+                )
+            )
 
     def read(self, number: int, cells: list[str]) -> RowRead:
         row = RowRead(number, {})

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
@@ -104,6 +104,19 @@ REQUIRE_BROWSER = "SOCIALGOV_REQUIRE_BROWSER"
 """Set (to 1) by .ci/run: there a missing browser fails the browser tests instead of skipping them."""
 
 
+REQUIRE_TOOLS = "SOCIALGOV_REQUIRE_TOOLS"
+"""Set (to 1) by .ci/run, which installs every outside tool the tests use (Chromium, actionlint):
+there a missing tool fails its tests instead of skipping them."""
+
+
+def require_tool(name: str, advice: str) -> NoReturn:
+    """Skip the calling test, with how to install ``name``, where the tool is missing; fail it
+    under .ci/run (SOCIALGOV_REQUIRE_TOOLS, or SOCIALGOV_REQUIRE_BROWSER for the browser)."""
+    if os.environ.get(REQUIRE_TOOLS) or (name == "Chromium" and os.environ.get(REQUIRE_BROWSER)):
+        pytest.fail(f"{name} is not installed and .ci/run requires it: {advice}.")
+    pytest.skip(f"{name} is not installed, so this check cannot run here: {advice}.")
+
+
 def find_browser() -> str:
     """The headless browser that renders HTML reports in the tests.
 
@@ -115,10 +128,7 @@ def find_browser() -> str:
         found = shutil.which(name)
         if found:
             return found
-    advice = "install Debian's package with 'apt-get install -y chromium' (.ci/run does this)"
-    if os.environ.get(REQUIRE_BROWSER):
-        pytest.fail(f"Chromium is not installed and {REQUIRE_BROWSER} requires it: {advice}.")
-    pytest.skip(f"Chromium is not installed, so HTML pages are not checked in a browser: {advice}.")
+    require_tool("Chromium", "apt-get install -y chromium (.ci/run does this)")
 
 
 @pytest.fixture

@@ -339,3 +339,51 @@ def test_without_a_policy_repository_the_server_says_so(tmp_path: Path) -> None:
         assert hover is None and not editor.diagnostics
 
     run(tmp_path, scenario)
+
+
+@pytest.mark.slow
+def test_changes_on_disk_and_to_the_configuration_are_linted(tmp_path: Path) -> None:
+    write_repo(tmp_path)
+
+    async def scenario(editor: Editor) -> None:
+        editor.open("accounts/x.yaml")
+        await editor.wait_for("SG202", lambda: ("SG202", 5, 7) in editor.codes("accounts/x.yaml"))
+        # A change on disk (a git checkout, another tool): the editor says the file changed.
+        people = tmp_path / "people" / "people.yaml"
+        people.write_text(PEOPLE.replace("lead: asmith", "lead: nobody"), encoding="utf-8")
+        editor.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(
+                        uri=editor.uri("people/people.yaml"), type=types.FileChangeType.Changed
+                    )
+                ]
+            )
+        )
+        await editor.wait_for(
+            "SG104 from disk",
+            lambda: any(c == "SG104" for c, *_ in editor.codes("people/people.yaml")),
+        )
+        # socialgov.yaml saved with SG202 ignored: the configuration is read again.
+        config = tmp_path / "socialgov.yaml"
+        config.write_text("organisation: Test\nselect: [SG1, SG2]\nignore: [SG202]\n")
+        editor.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=editor.uri("socialgov.yaml"))
+            )
+        )
+        await editor.wait_for(
+            "SG202 ignored",
+            lambda: not any(c == "SG202" for c, *_ in editor.codes("accounts/x.yaml")),
+        )
+        # A configuration that cannot be read is said, and the server keeps serving.
+        config.write_text("select: [SG1\n")
+        editor.client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=editor.uri("socialgov.yaml"))
+            )
+        )
+        await editor.wait_for("a message", lambda: editor.messages)
+        assert "socialgov.yaml" in editor.messages[-1]
+
+    run(tmp_path, scenario)

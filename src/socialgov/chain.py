@@ -269,21 +269,14 @@ def explain_findings(
     if output == "json":
         import json
 
+        from socialgov.reporters.json import finding_dict
+
         items = []
         for finding in findings:
             links = chain(finding, model, rules.get(finding.code))
             items.append(
                 {
-                    "code": finding.code,
-                    "name": finding.name,
-                    "severity": str(finding.severity),
-                    "message": finding.message,
-                    "path": finding.path,
-                    "line": finding.line,
-                    "column": finding.column,
-                    "entity": finding.entity.as_dict() if finding.entity else None,
-                    "fingerprint": finding.fingerprint,
-                    "suppressed": finding.suppressed,
+                    **finding_dict(finding),
                     "chain": [
                         {
                             **link.entity.as_dict(),

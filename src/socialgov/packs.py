@@ -185,18 +185,10 @@ def _read_config(path: Path, label: str) -> dict[str, Any]:
 
 
 def _entry_points(untrusted: Sequence[Path]) -> Iterator[tuple[Any, str]]:
-    from importlib.metadata import distributions
+    from socialgov.rules.plugins import installed_entry_points
 
-    from socialgov.rules.plugins import _without_untrusted_paths
-
-    with _without_untrusted_paths(untrusted) as path:
-        seen: set[tuple[str, str]] = set()
-        for dist in distributions(path=path):
-            for entry in dist.entry_points:
-                if entry.group != GROUP or (entry.name, entry.value) in seen:
-                    continue
-                seen.add((entry.name, entry.value))
-                yield entry, str(dist.metadata["Name"])
+    for entry, dist in installed_entry_points(GROUP, untrusted):
+        yield entry, str(dist.metadata["Name"])
 
 
 def installed_packs(untrusted: Sequence[Path] = ()) -> list[str]:

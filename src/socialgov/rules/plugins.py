@@ -18,6 +18,7 @@ import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from socialgov.errors import SocialgovError
 from socialgov.rules.base import RuleInfo
@@ -46,27 +47,36 @@ def _without_untrusted_paths(untrusted: Iterable[Path]) -> Iterator[list[str]]:
         sys.path[:] = saved
 
 
-def plugin_rules(untrusted: Iterable[Path] = ()) -> tuple[RuleInfo, ...]:
-    """Every rule that installed plugins register; a plugin that fails to load stops the run
-    (exit 2) with its name, since silently skipping it would let its findings vanish."""
+def installed_entry_points(group: str, untrusted: Iterable[Path] = ()) -> Iterator[tuple[Any, Any]]:
+    """Each entry point of ``group`` among the installed distributions, once, with its
+    distribution, found with the current folder and ``untrusted`` folders off ``sys.path``."""
     from importlib.metadata import distributions
 
-    found: dict[str, tuple[RuleInfo, str]] = {}
     with _without_untrusted_paths(untrusted) as path:
         seen: set[tuple[str, str]] = set()
         for dist in distributions(path=path):
             for entry in dist.entry_points:
-                if entry.group != GROUP or (entry.name, entry.value) in seen:
+                if entry.group != group or (entry.name, entry.value) in seen:
                     continue
                 seen.add((entry.name, entry.value))
-                label = f"plugin '{entry.name}' ({entry.value}, from {dist.metadata['Name']})"
-                for info in _load(entry, label):
-                    if info.code in found and found[info.code][0] is not info:
-                        raise SocialgovError(
-                            f"{label} declares rule {info.code}, which {found[info.code][1]} "
-                            "already declares; rule codes must be unique"
-                        )
-                    found[info.code] = (info, label)
+                yield entry, dist
+
+
+def plugin_rules(untrusted: Iterable[Path] = ()) -> tuple[RuleInfo, ...]:
+    """Every rule that installed plugins register; a plugin that fails to load stops the run
+    (exit 2) with its name, since silently skipping it would let its findings vanish."""
+    found: dict[str, tuple[RuleInfo, str]] = {}
+    untrusted = list(untrusted)
+    with _without_untrusted_paths(untrusted):  # imports made while loading stay trusted too
+        for entry, dist in installed_entry_points(GROUP, untrusted):
+            label = f"plugin '{entry.name}' ({entry.value}, from {dist.metadata['Name']})"
+            for info in _load(entry, label):
+                if info.code in found and found[info.code][0] is not info:
+                    raise SocialgovError(
+                        f"{label} declares rule {info.code}, which {found[info.code][1]} "
+                        "already declares; rule codes must be unique"
+                    )
+                found[info.code] = (info, label)
     return tuple(info for info, _ in sorted(found.values(), key=lambda item: item[0].code))
 
 

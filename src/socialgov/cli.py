@@ -674,6 +674,14 @@ def import_csv(
     help="The file (relative to the root) new people are added to (default: the file with "
     "the most people, else people/people.yaml).",
 )
+@click.option(
+    "--teams/--no-teams",
+    "add_teams",
+    default=True,
+    show_default=True,
+    help="Add a Team for each department that names none (to the file with the most teams, "
+    "else teams/teams.yaml); with --no-teams such departments are only reported.",
+)
 def import_people(
     file: Path,
     root: Path | None,
@@ -686,15 +694,22 @@ def import_people(
     source: str | None,
     employment: str,
     people_file: str | None,
+    add_teams: bool,
 ) -> int:
     """Sync the people with an HR export (CSV) or an identity provider's SCIM 2.0 export (JSON):
     leavers become departed (departed_on: the export's date, else as-of), new people are added,
-    nobody is deleted."""
+    departments become Teams, nobody is deleted."""
     from socialgov.people import import_people as run_import
 
     config = load_settings(root, config_path, as_of=as_of)
     code, out, err = run_import(
-        config, file, update=update, source=source, employment=employment, target=people_file
+        config,
+        file,
+        update=update,
+        source=source,
+        employment=employment,
+        target=people_file,
+        add_teams=add_teams,
     )
     if not quiet or code:
         click.echo(out, nl=False)

@@ -11,14 +11,18 @@ module reads their exports and keeps the repository's Person entities in step wi
   ``active: false`` means departed; the enterprise extension's ``department`` names the team,
   ``title`` the role, ``userType`` the employment.
 
-People are identified by email (case-insensitive); a Person written without an email is matched
-by name. With ``update``, the Person entities are changed in place through the round-trip writer
-(comments, order and layout kept): leavers become ``status: departed`` with ``departed_on`` (the
-export's termination date, else as-of; one serving notice only gets the future ``departed_on``), people on leave and back are set so, team and role follow
-the export, and people the repository does not know are added. Nobody is ever deleted, and a
-person departed here but active in the export is reported, not changed (a rehire is a person's
-call). Every file is rendered before any is written, and each is replaced atomically, so a
-problem leaves the repository as it was.
+People are identified by email (case-insensitive; an alias of the export matches when the
+names agree too); a Person written without an email is matched by name, the preferred or the
+legal one. With ``update``, the Person entities are changed in place through the round-trip
+writer (comments, order and layout kept): leavers become ``status: departed`` with
+``departed_on`` (the export's termination date, else as-of). A termination date on or before
+as-of makes a leaver whatever the HR status still says; a later one is notice being served:
+the status is kept and ``departed_on`` recorded. People on leave and back are set so, team and
+role follow the export, and people the repository does not know are added. A department that
+names no Team becomes one (written beside the people, through the same writer). Nobody is ever
+deleted, and a person departed here but active in the export is reported, not changed (a rehire
+is a person's call). Every file is rendered before any is written, and each is replaced
+atomically, so a problem leaves the repository as it was.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,7 @@ SCIM_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 EMPLOYMENTS = ("full_time", "part_time", "contractor", "agency", "intern", "volunteer")
 DEFAULT_PEOPLE_FILE = "people/people.yaml"
+DEFAULT_TEAMS_FILE = "teams/teams.yaml"
 
 # Words in an employment type (CSV column, SCIM userType), in the order they are tried.
 _EMPLOYMENT_WORDS: tuple[tuple[str, str], ...] = (
@@ -61,6 +66,7 @@ _EMPLOYMENT_WORDS: tuple[tuple[str, str], ...] = (
     ("temp", "contractor"),
     ("external", "contractor"),
     ("full", "full_time"),
+    ("fixed", "full_time"),
     ("employee", "full_time"),
     ("permanent", "full_time"),
     ("regular", "full_time"),
@@ -126,7 +132,10 @@ _COLUMNS: Mapping[str, str] = {
         "name",
     ),
     **dict.fromkeys(
-        ("first_name", "given_name", "firstname", "preferred_first_name", "forename"), "first"
+        ("first_name", "given_name", "firstname", "forename", "legal_first_name"), "first"
+    ),
+    **dict.fromkeys(
+        ("preferred_name", "preferred_first_name", "known_as", "nickname", "goes_by"), "preferred"
     ),
     **dict.fromkeys(("last_name", "family_name", "surname", "lastname"), "last"),
     **dict.fromkeys(
@@ -180,10 +189,35 @@ _COLUMNS: Mapping[str, str] = {
             "last_working_day",
             "separation_date",
             "exit_date",
+            "contract_end_date",
+            "end_of_contract",
         ),
         "departed_on",
     ),
+    **dict.fromkeys(
+        ("start_date", "hire_date", "date_of_joining", "joining_date", "joined", "started_on"),
+        "started_on",
+    ),
 }
+
+# HR status words for someone who has not started yet: added as active, their start date shown.
+_STARTER_WORDS = frozenset(
+    (
+        "pending_start",
+        "pending_hire",
+        "pre_hire",
+        "prehire",
+        "pre_boarding",
+        "preboarding",
+        "onboarding",
+        "not_started",
+        "new_starter",
+        "future_starter",
+        "starter",
+        "offer_accepted",
+        "hired_not_started",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -193,15 +227,26 @@ class Record:
     where: str
     """Where in the export: ``row 7`` or ``$.Resources[3]``."""
     email: str
+    """The address, lower-cased (the one written for a new person)."""
     name: str | None
+    """The name people know them by (a preferred first name when the export gives one)."""
     status: str
     departed_on: dt.date | None = None
+    """The termination (leaving, end) date as the export gives it, past or future."""
     department: str | None = None
     role: str | None = None
     employment: str | None = None
     tells_leave: bool = False
     """Whether the export tells leave from active (an HR status column does; SCIM's
     ``active`` does not: someone on leave keeps their login), so that leave is synced."""
+    status_text: str | None = None
+    """The HR status as written (``Active``), for messages."""
+    started_on: dt.date | None = None
+    """The start date, shown for someone who has not started yet."""
+    emails: tuple[str, ...] = ()
+    """Every address of the person (aliases too, lower-cased), to match people by."""
+    names: tuple[str, ...] = ()
+    """Other names of the person (the legal name beside a preferred one), to match by."""
 
 
 @dataclass(frozen=True)
@@ -373,31 +418,65 @@ def _scim_active(value: Any, where: str) -> bool:
     raise ValueError(f"active is {value!r}, neither true nor false")
 
 
+def _scim_emails(resource: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every address of the user (aliases, old domains), lower-cased, for matching."""
+    found = [
+        str(_text(e.get("value"))).lower()
+        for e in resource.get("emails") or []
+        if isinstance(e, dict) and _text(e.get("value"))
+    ]
+    user_name = _text(resource.get("userName"))
+    if user_name and _looks_like_email(user_name):
+        found.append(user_name.lower())
+    return tuple(dict.fromkeys(found))
+
+
+def _scim_names(resource: Mapping[str, Any]) -> tuple[str | None, tuple[str, ...], str | None]:
+    """The name people know the user by, the other names they go by, and what a parenthesised
+    tail of ``displayName`` says (Entra ID's guests: ``Ade Bello (Volunteer)``).
+
+    The known name is the nickname (RFC 7643's "casual way to address the user") with the
+    family name, else ``displayName``, else ``name.formatted``, else the name's parts: Okta
+    keeps the legal given name in ``name.givenName`` and the preferred one in ``nickName``."""
+    parts = resource.get("name") if isinstance(resource.get("name"), dict) else {}
+    given, family = _text(parts.get("givenName")), _text(parts.get("familyName"))
+    nick = _text(resource.get("nickName"))
+    display = _text(resource.get("displayName"))
+    tail = None
+    if display:
+        match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", display)
+        if match:
+            display, tail = match.group(1), match.group(2)
+    candidates = [
+        _text(f"{nick} {family}") if nick and family else None,
+        display,
+        _text(parts.get("formatted")),
+        _text(" ".join(str(parts.get(p) or "") for p in ("givenName", "middleName", "familyName"))),
+        _text(f"{given} {family}") if given and family else None,
+    ]
+    names = list(dict.fromkeys(c for c in candidates if c))
+    return (names[0] if names else None), tuple(names[1:]), tail
+
+
 def _scim_record(resource: Mapping[str, Any], where: str) -> Record:
     email = _scim_email(resource)
     if email is None:
         raise ValueError("no email (emails[].value, or a userName that is an address)")
-    name_value = resource.get("name")
-    name = None
-    if isinstance(name_value, dict):
-        name = _text(name_value.get("formatted")) or _text(
-            " ".join(
-                str(name_value.get(part) or "")
-                for part in ("givenName", "middleName", "familyName")
-            )
-        )
-    name = name or _text(resource.get("displayName"))
+    name, names, tail = _scim_names(resource)
     enterprise = resource.get(SCIM_ENTERPRISE)
     department = _text(enterprise.get("department")) if isinstance(enterprise, dict) else None
     active = _scim_active(resource.get("active"), where)
+    employment = employment_of(_text(resource.get("userType"))) or employment_of(tail)
     return Record(
         where=where,
-        email=email,
+        email=email.lower(),
         name=name,
         status="active" if active else "departed",
         department=department,
         role=_text(resource.get("title")),
-        employment=employment_of(_text(resource.get("userType"))),
+        employment=employment,
+        emails=_scim_emails(resource),
+        names=names,
     )
 
 
@@ -416,13 +495,23 @@ def _read_csv(path: Path) -> Export:
             f"{path}:1: no email column (the columns are {shown}); people are identified by "
             "their work email, so export it (a column named 'Email' or 'Work Email')"
         )
-    if "name" not in columns and not ("first" in columns and "last" in columns):
+    if "name" not in columns and not (
+        ("first" in columns or "preferred" in columns) and "last" in columns
+    ):
         raise SocialgovError(
             f"{path}:1: no name column (the columns are {shown}); add a 'Name' column, or "
             "'First Name' and 'Last Name'"
         )
     records: list[Record] = []
     problems: list[Problem] = []
+    without_email: list[tuple[str, str | None, str | None, str | None]] = []
+    rows = list(rows)
+    order = _date_order(
+        cells[columns[meaning]].strip()
+        for _, cells in rows
+        for meaning in ("departed_on", "started_on")
+        if meaning in columns and columns[meaning] < len(cells)
+    )
     for number, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
@@ -434,45 +523,92 @@ def _read_csv(path: Path) -> Export:
                 return None
             return _text(cells[index])
 
+        first, preferred, last = cell("first"), cell("preferred"), cell("last")
+        legal = _text(f"{first or ''} {last or ''}")
+        name = cell("name") or _text(f"{preferred or first or ''} {last or ''}")
         email = cell("email")
-        if email is None or not _looks_like_email(email):
-            what = f"'{email}' is not an email address" if email else "no email"
-            problems.append(Problem(where, f"{what}; skipped"))
-            continue
-        name = cell("name") or _text(f"{cell('first') or ''} {cell('last') or ''}")
-        try:
-            departed_on = _hr_date(cell("departed_on"))
-        except ValueError as exc:
-            problems.append(Problem(where, f"{exc}; read as no date"))
-            departed_on = None
         status_text = cell("status")
-        status = _status(status_text) if status_text else None
-        if status_text and status is None:
+        if email is None or not _looks_like_email(email):
+            if email is None:
+                without_email.append((where, name, legal, status_text))
+            else:
+                problems.append(Problem(where, f"'{email}' is not an email address; skipped"))
+            continue
+        dates: dict[str, dt.date | None] = {}
+        for meaning in ("departed_on", "started_on"):
+            try:
+                dates[meaning] = _hr_date(cell(meaning), order)
+            except ValueError as exc:
+                # a start date only adds to a line; a leaving date decides a status
+                problems.append(
+                    Problem(where, f"{exc}; read as no date", attention=meaning == "departed_on")
+                )
+                dates[meaning] = None
+        status = _status(status_text) if status_text else "active"
+        if status is None:
             problems.append(
                 Problem(where, f"status '{status_text}' is not one socialgov knows; read as active")
             )
-        if status is None:
-            status = "departed" if departed_on is not None and status_text is None else "active"
         records.append(
             Record(
                 where=where,
-                email=email,
+                email=email.lower(),
                 name=name,
-                status=status,
-                departed_on=departed_on if status == "departed" else None,
+                status="active" if status in (None, "starter") else status,
+                departed_on=dates["departed_on"],
                 department=cell("team"),
                 role=cell("role"),
                 employment=employment_of(cell("employment")),
                 tells_leave=status_text is not None,
+                status_text=status_text,
+                started_on=dates["started_on"],
+                emails=(email.lower(),),
+                names=tuple(n for n in (legal, cell("name")) if n and n != name),
             )
         )
+    problems.extend(_without_email(without_email, records))
     return Export("csv", tuple(records), tuple(problems))
 
 
+def _without_email(
+    rows: Sequence[tuple[str, str | None, str | None, str | None]], records: Sequence[Record]
+) -> list[Problem]:
+    """Rows without an address: skipped. One whose name is that of a row with an address is
+    an earlier employment record of the same person (a rehire keeps both), so a note;
+    any other needs a person (the address is how people are matched)."""
+    problems: list[Problem] = []
+    for where, name, legal, status_text in rows:
+        keys = {_name_key(n) for n in (name, legal) if n}
+        same = next(
+            (r for r in records if keys & {_name_key(n) for n in (r.name, *r.names) if n}),
+            None,
+        )
+        if same is None:
+            problems.append(Problem(where, "no email; skipped"))
+            continue
+        state = f" ({status_text})" if status_text else ""
+        problems.append(
+            Problem(
+                where,
+                f"no email: another record of {name}{state}, who is {same.email} in "
+                f"{same.where}; read from that row",
+                attention=False,
+            )
+        )
+    return problems
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
 def _status(text: str) -> str | None:
+    """``active``, ``leave``, ``departed``, ``starter`` (not started yet) or None (unknown)."""
     key = re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
     if key in _STATUS_WORDS:
         return _STATUS_WORDS[key]
+    if key in _STARTER_WORDS:
+        return "starter"
     for word, status in (("leave", "leave"), ("terminat", "departed"), ("inactive", "departed")):
         if word in key:
             return status
@@ -492,9 +628,28 @@ def employment_of(text: str | None) -> str | None:
     return None
 
 
-def _hr_date(text: str | None) -> dt.date | None:
+_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+def _date_order(values: Iterable[str | None]) -> str | None:
+    """``dmy`` or ``mdy`` when the export's slashed dates say which (a first part over 12 is
+    a day, a second part over 12 is a day too), as a spreadsheet's column does; None when
+    none says, or they disagree."""
+    orders = set()
+    for value in values:
+        match = _SLASHED.match(value or "")
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12 >= second:
+                orders.add("dmy")
+            elif second > 12 >= first:
+                orders.add("mdy")
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _hr_date(text: str | None, order: str | None = None) -> dt.date | None:
     """An HR date: ISO (with or without a time), or d/m/Y and m/d/Y where the numbers say
-    which (a part over 12 is the day)."""
+    which (a part over 12 is the day) or the export's other dates do (``order``)."""
     if not text:
         return None
     iso = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", text)
@@ -503,13 +658,16 @@ def _hr_date(text: str | None) -> dt.date | None:
             return dt.date.fromisoformat(iso.group(1))
         except ValueError:
             pass
-    slashed = re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", text)
+    slashed = _SLASHED.match(text)
     if slashed:
         first, second, year = (int(part) for part in slashed.groups())
-        if first > 12 >= second:
-            return dt.date(year, second, first)
-        if second > 12 >= first:
-            return dt.date(year, first, second)
+        try:
+            if first > 12 >= second or (order == "dmy" and max(first, second) <= 12):
+                return dt.date(year, second, first)
+            if second > 12 >= first or (order == "mdy" and max(first, second) <= 12):
+                return dt.date(year, first, second)
+        except ValueError:
+            pass
     raise ValueError(f"'{text}' is not a date socialgov can read safely; write it as YYYY-MM-DD")
 
 
@@ -541,14 +699,22 @@ class Plan:
     target: str
     """The file new people go into."""
     unknown_departments: dict[str, int] = field(default_factory=dict)
+    """Departments that name no Team, with how many people (only when teams are not added)."""
     defaulted_employment: int = 0
     missing: list[str] = field(default_factory=list)
     """Active people of the repository the export does not list (not changed)."""
     leavers_unknown: int = 0
     """Departed people of the export the repository never had."""
+    new_teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Teams to add for departments that name none: id -> the Team's fields."""
+    teams_target: str = DEFAULT_TEAMS_FILE
+    """The file new teams go into."""
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
+
+    def team_members(self, team_id: str) -> int:
+        return sum(1 for c in self.changes if c.fields.get("team") == team_id)
 
 
 @dataclass(frozen=True)
@@ -558,48 +724,63 @@ class _Known:
     data: Mapping[str, Any]
 
 
-def _people(config: Config) -> tuple[list[_Known], list[str]]:
-    """The Person entities of the repository (id, file, data) and the files holding a
-    ``people:`` collection, in file order."""
+@dataclass
+class _Repository:
+    """What the import needs of the repository: its people, its teams (by every key a
+    department may match), and the files holding ``people:`` and ``teams:`` collections with
+    how many entities each holds."""
+
+    people: list[_Known] = field(default_factory=list)
+    teams: dict[str, str] = field(default_factory=dict)
+    team_ids: set[str] = field(default_factory=set)
+    collections: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"people": {}, "teams": {}}
+    )
+
+    def target(self, key: str, default: str) -> str:
+        """The file with the most entities of a ``key:`` collection, else ``default``."""
+        files = self.collections[key]
+        return max(files, key=lambda relpath: files[relpath]) if files else default
+
+
+def _repository(config: Config) -> _Repository:
     from socialgov.lint import repository_files
     from socialgov.loader import load_file
     from socialgov.model import entity_mappings
 
-    people: list[_Known] = []
-    collections: list[str] = []
-    for relpath in repository_files(config):
-        parsed = load_file(config.root, relpath)
-        for document in parsed.documents:
-            data = document.data
-            if isinstance(data, dict) and isinstance(data.get("people"), list):
-                collections.append(relpath)
-            for kind, mapping in entity_mappings(data):
-                if kind == "Person" and isinstance(mapping.get("id"), str):
-                    people.append(_Known(mapping["id"], relpath, mapping))
-    return people, collections
-
-
-def _team_index(config: Config) -> dict[str, str]:
-    """Each Team by its id and name, lower-cased and with runs of blanks as one, and by the
-    slug of its name."""
-    from socialgov.importer import slug
-    from socialgov.lint import repository_files
-    from socialgov.loader import load_file
-    from socialgov.model import entity_mappings
-
-    index: dict[str, str] = {}
+    found = _Repository()
     for relpath in repository_files(config):
         for document in load_file(config.root, relpath).documents:
-            for kind, mapping in entity_mappings(document.data):
-                team_id = mapping.get("id")
-                if kind != "Team" or not isinstance(team_id, str):
+            data = document.data
+            for key in ("people", "teams"):
+                if isinstance(data, dict) and isinstance(data.get(key), list):
+                    files = found.collections[key]
+                    files[relpath] = files.get(relpath, 0) + len(data[key])
+            for kind, mapping in entity_mappings(data):
+                entity_id = mapping.get("id")
+                if not isinstance(entity_id, str):
                     continue
-                index.setdefault(team_id.lower(), team_id)
-                name = mapping.get("name")
-                if isinstance(name, str) and name.strip():
-                    index.setdefault(" ".join(name.lower().split()), team_id)
-                    index.setdefault(slug(name), team_id)
-    return index
+                if kind == "Person":
+                    found.people.append(_Known(entity_id, relpath, mapping))
+                elif kind == "Team":
+                    found.team_ids.add(entity_id)
+                    name = mapping.get("name")
+                    for key in _team_keys(entity_id) + (
+                        _team_keys(name) if isinstance(name, str) and name.strip() else []
+                    ):
+                        found.teams.setdefault(key, entity_id)
+    return found
+
+
+def _team_keys(text: str) -> list[str]:
+    """What a department and a Team's id or name are compared by: the text without case and
+    with runs of blanks as one, its slug, and its letters and digits with ``&`` read as
+    ``and`` (``Policy & Campaigns`` is ``Policy and Campaigns``)."""
+    from socialgov.importer import slug
+
+    folded = " ".join(text.casefold().split())
+    loose = "~" + re.sub(r"[^\w]+|_", "", folded.replace("&", " and "))
+    return [folded, slug(text), loose]
 
 
 def _label(name: str | None, email: str | None) -> str:
@@ -616,12 +797,17 @@ def plan(
     source: str,
     employment: str,
     target: str | None = None,
+    add_teams: bool = True,
+    teams_target: str | None = None,
 ) -> Plan:
-    """What syncing the repository's people with ``export`` changes, without writing."""
+    """What syncing the repository's people with ``export`` changes, without writing.
+
+    With ``add_teams``, a department that names no Team becomes a new Team (id slugged from
+    the department, name as written); without it the department is only reported."""
     from socialgov.importer import slug
 
-    people, collections = _people(config)
-    teams = _team_index(config)
+    repository = _repository(config)
+    people = repository.people
     by_email: dict[str, _Known] = {}
     by_name: dict[str, _Known] = {}
     for known in people:
@@ -631,16 +817,18 @@ def plan(
         else:
             name = known.data.get("name")
             if isinstance(name, str) and name.strip():
-                by_name.setdefault(" ".join(name.lower().split()), known)
+                by_name.setdefault(_name_key(name), known)
     used_ids = {known.id for known in people}
-    counts: dict[str, int] = {}
-    for known in people:
-        counts[known.path] = counts.get(known.path, 0) + 1
-    target = target or (
-        max(collections, key=lambda p: counts.get(p, 0)) if collections else DEFAULT_PEOPLE_FILE
+    result = Plan(
+        [],
+        list(export.problems),
+        export.kind,
+        target or repository.target("people", DEFAULT_PEOPLE_FILE),
+        teams_target=teams_target or repository.target("teams", DEFAULT_TEAMS_FILE),
     )
-    result = Plan([], list(export.problems), export.kind, target)
+    teams = _Teams(repository, result, add_teams)
     seen: set[str] = set()
+    matched: set[str] = set()
     for record in export.records:
         key = record.email.lower()
         if key in seen:
@@ -649,35 +837,117 @@ def plan(
             )
             continue
         seen.add(key)
-        known = by_email.get(key)
-        if known is None and record.name:
-            known = by_name.get(" ".join(record.name.lower().split()))
-        team = _team_for(record.department, teams, result)
+        record = _leaving(record, as_of, result)
+        known = (
+            by_email.get(key)
+            or _by_alias(record, by_email, matched)
+            or next(
+                (
+                    by_name[_name_key(n)]
+                    for n in (record.name, *record.names)
+                    if n and _name_key(n) in by_name
+                ),
+                None,
+            )
+        )
+        team = teams.of(record.department)
         if known is None:
-            if record.status == "departed":
+            if record.status == "departed" and not _serving_notice(record, as_of):
                 result.leavers_unknown += 1
                 continue
             result.changes.append(
-                _new_person(record, team, used_ids, source, employment, result, slug)
+                _new_person(record, team, used_ids, source, employment, result, as_of, slug)
             )
             continue
+        matched.add(str(known.data.get("email") or "").strip().lower())
         result.changes.append(_update(known, record, team, as_of, source))
-    matched = {c.person for c in result.changes if c.path is not None}
+    teams.keep_used()
+    changed = {c.person for c in result.changes if c.path is not None}
     result.missing = [
-        k.id for k in people if k.id not in matched and k.data.get("status", "active") != "departed"
+        k.id for k in people if k.id not in changed and k.data.get("status", "active") != "departed"
     ]
     return result
 
 
-def _team_for(department: str | None, teams: Mapping[str, str], result: Plan) -> str | None:
-    from socialgov.importer import slug
+def _by_alias(record: Record, by_email: Mapping[str, _Known], matched: set[str]) -> _Known | None:
+    """The Person written with another address of the record (an alias, an old domain), when
+    their names agree too: an alias may be a shared mailbox (press@) that is not this person."""
+    names = {_name_key(n) for n in (record.name, *record.names) if n}
+    for email in record.emails:
+        known = by_email.get(email)
+        name = known.data.get("name") if known is not None else None
+        if (
+            known is not None
+            and email not in matched
+            and isinstance(name, str)
+            and _name_key(name) in names
+        ):
+            return known
+    return None
 
-    if not department:
-        return None
-    team = teams.get(" ".join(department.lower().split())) or teams.get(slug(department))
-    if team is None:
-        result.unknown_departments[department] = result.unknown_departments.get(department, 0) + 1
-    return team
+
+def _serving_notice(record: Record, as_of: dt.date) -> bool:
+    return record.departed_on is not None and record.departed_on > as_of
+
+
+def _leaving(record: Record, as_of: dt.date, result: Plan) -> Record:
+    """The record as a careful reader of HR takes it: a termination date on or before as-of
+    makes a leaver whatever the status still says (HR updates the status late, or never for a
+    fixed-term contract that simply ended); a later one is notice being served, the status
+    kept. A leaver without a date stays one."""
+    leaving = record.departed_on
+    if leaving is None or record.status == "departed" or leaving > as_of:
+        return record
+    if record.status_text:
+        result.problems.append(
+            Problem(
+                record.where,
+                f"status '{record.status_text}' but the termination date "
+                f"{leaving.isoformat()} is on or before {as_of.isoformat()}: read as a leaver "
+                "(correct the status in HR)",
+                attention=False,
+            )
+        )
+    return replace(record, status="departed")
+
+
+class _Teams:
+    """Departments to Team ids: an existing Team when one matches, else (with ``add``) a new
+    Team; new teams nobody ends up in are dropped by ``keep_used``."""
+
+    def __init__(self, repository: _Repository, result: Plan, add: bool) -> None:
+        self.index = dict(repository.teams)
+        self.used = set(repository.team_ids)
+        self.result = result
+        self.add = add
+
+    def of(self, department: str | None) -> str | None:
+        from socialgov.importer import slug
+
+        if not department:
+            return None
+        keys = _team_keys(department)
+        team = next((self.index[key] for key in keys if key in self.index), None)
+        if team is not None:
+            return team
+        if not self.add:
+            unknown = self.result.unknown_departments
+            unknown[department] = unknown.get(department, 0) + 1
+            return None
+        base = slug(department) or "team"
+        team, n = base, 2
+        while team in self.used:
+            team, n = f"{base}-{n}", n + 1
+        self.used.add(team)
+        self.result.new_teams[team] = {"id": team, "name": " ".join(department.split())}
+        for key in keys:
+            self.index.setdefault(key, team)
+        return team
+
+    def keep_used(self) -> None:
+        used = {c.fields.get("team") for c in self.result.changes}
+        for team in [t for t in self.result.new_teams if t not in used]:
+            del self.result.new_teams[team]
 
 
 def _new_person(
@@ -687,6 +957,7 @@ def _new_person(
     source: str,
     default_employment: str,
     result: Plan,
+    as_of: dt.date,
     slug: Any,
 ) -> Change:
     base = slug(record.email.split("@", 1)[0].replace(".", "-")) or "person"
@@ -707,10 +978,15 @@ def _new_person(
     if record.role:
         fields["role"] = record.role
     fields["employment"] = employment
-    if record.status != "active":
+    if record.status not in ("active", "departed"):
         fields["status"] = record.status
-    fields["source"] = source
     details = [f"new, {employment.replace('_', '-')}" + (f", team {team}" if team else "")]
+    if record.started_on and record.started_on > as_of:
+        details.append(f"starts on {record.started_on.isoformat()}")
+    if _serving_notice(record, as_of):
+        fields["departed_on"] = record.departed_on
+        details.append(f"leaving on {record.departed_on.isoformat()}")  # type: ignore[union-attr]
+    fields["source"] = source
     return Change(person_id, _label(record.name, record.email), "added", details, fields)
 
 
@@ -720,27 +996,35 @@ def _update(known: _Known, record: Record, team: str | None, as_of: dt.date, sou
     change = Change(known.id, label, "unchanged", path=known.path)
     status = data.get("status", "active")
     leaving = record.departed_on
-    if record.status == "departed" and status != "departed" and leaving and leaving > as_of:
-        # Serving notice: the date is recorded, and the rules count it from that day on.
-        if _date_of(data.get("departed_on")) != leaving:
-            change.fields["departed_on"] = leaving
-            change.details.append(f"leaving on {leaving.isoformat()} (still {status})")
-    elif record.status == "departed" and status != "departed":
-        departed_on = record.departed_on or as_of
-        change.kind = "departed"
-        change.fields["status"] = "departed"
-        change.fields["departed_on"] = departed_on
-        change.details.append(f"{status} -> departed on {departed_on.isoformat()}")
-    elif status == "departed" and record.status != "departed":
+    if status == "departed" and record.status != "departed":
         change.kind = "conflict"
         change.details.append(
             f"departed here but {record.status} in the export ({record.where}); left as it is: "
             "if they came back, set their status by hand"
         )
         return change
-    elif record.tells_leave and record.status != status and record.status in ("active", "leave"):
+    if status != "departed" and leaving and leaving > as_of:
+        # Serving notice: the date is recorded, and the rules count it from that day on.
+        if _date_of(data.get("departed_on")) != leaving:
+            change.fields["departed_on"] = leaving
+            change.details.append(f"leaving on {leaving.isoformat()} (still {status})")
+    elif record.status == "departed" and status != "departed":
+        departed_on = leaving or as_of
+        change.kind = "departed"
+        change.fields["status"] = "departed"
+        change.fields["departed_on"] = departed_on
+        change.details.append(f"{status} -> departed on {departed_on.isoformat()}")
+    if (
+        record.tells_leave
+        and record.status != status
+        and record.status in ("active", "leave")
+        and status != "departed"
+    ):
         change.fields["status"] = record.status
         change.details.append(f"{status} -> {record.status}")
+    if not _text(data.get("email")):
+        change.fields["email"] = record.email
+        change.details.append(f"email {record.email}")
     if team and data.get("team") != team:
         change.fields["team"] = team
         change.details.append(f"team {data.get('team') or '(none)'} -> {team}")
@@ -783,9 +1067,17 @@ def apply(config: Config, result: Plan) -> list[Path]:
 
     edits = [c for c in result.changes if c.kind in ("departed", "updated") and c.path]
     added = result.of("added")
+    additions = {
+        key: (target, entities)
+        for key, target, entities in (
+            ("people", result.target, [_ordered(c.fields) for c in added]),
+            ("teams", result.teams_target, list(result.new_teams.values())),
+        )
+        if entities
+    }
     files: dict[str, Any] = {}
     for relpath in sorted(
-        {c.path for c in edits if c.path} | ({result.target} if added else set())
+        {c.path for c in edits if c.path} | {target for target, _ in additions.values()}
     ):
         path = config.root / relpath
         if path.exists():
@@ -806,21 +1098,25 @@ def apply(config: Config, result: Plan) -> list[Path]:
                 after = ("departed_on", "status", "employment", "role", "team", "email", "name")
             set_value(mapping, key, value, after=after)
     texts: dict[str, tuple[str, Any]] = {}
-    if added:
-        new_people = [_ordered(c.fields) for c in added]
-        opened = files.get(result.target)
+    new_files: dict[str, dict[str, list[Any]]] = {}
+    for key, (target, entities) in additions.items():
+        opened = files.get(target)
         if opened is None:
-            header = "# People, kept in step with HR by `socialgov import people --update`.\n"
-            texts[result.target] = (render_new([{"people": new_people}], header=header), ABSENT)
-        else:
-            collection = _collection(opened.documents)
-            if collection is None:
-                raise SocialgovError(
-                    f"{result.target}: holds no 'people:' list to add the new people to; pass "
-                    "--people with a file that does (or a new file)"
-                )
-            for person in new_people:
-                collection.append(_commented(person))
+            new_files.setdefault(target, {})[key] = entities
+            continue
+        collection = _collection(opened.documents, key)
+        if collection is None:
+            option = "pass --people with a file that does (or a new file)"
+            if key == "teams":
+                option = "add 'teams: []' to it, or move its teams into a 'teams:' list"
+            raise SocialgovError(
+                f"{target}: holds no '{key}:' list to add the new {key} to; {option}"
+            )
+        for entity in entities:
+            collection.append(_commented(entity))
+    for target, collections in new_files.items():
+        header = "\n".join(_HEADERS[key] for key in collections)
+        texts[target] = (render_new([collections], header=header), ABSENT)
     for relpath, opened in files.items():
         texts.setdefault(relpath, (opened.render(), opened.snapshot))
     for relpath, (_, snap) in texts.items():  # all still as read, before the first write
@@ -855,11 +1151,18 @@ def _find_person(documents: Iterable[Any], person_id: str, mappings: Any) -> Any
     return None
 
 
-def _collection(documents: Sequence[Any]) -> Any:
+def _collection(documents: Sequence[Any], key: str) -> Any:
     for document in documents:
-        if isinstance(document, Mapping) and isinstance(document.get("people"), list):
-            return document["people"]
+        if isinstance(document, Mapping) and isinstance(document.get(key), list):
+            return document[key]
     return None
+
+
+_HEADERS = {
+    "people": "People, kept in step with HR by `socialgov import people --update`.",
+    "teams": "Teams, from the departments of HR or the identity provider (`socialgov import "
+    "people`).\nGive each team its function and a lead who is still with you (SG206).",
+}
 
 
 def _ordered(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -880,6 +1183,14 @@ def render_plan(result: Plan, *, update: bool, written: Sequence[Path] = ()) -> 
     """What the command prints: the people who change, then a summary; problems on stderr."""
     lines: list[str] = []
     verb = {True: ("", "added", "updated"), False: ("would be ", "to add", "to update")}[update]
+    for team_id, team in result.new_teams.items():
+        members = result.team_members(team_id)
+        lines.append(
+            one_line(
+                f"+ team {team_id} ({team['name']}): new, "
+                f"{members} {'person' if members == 1 else 'people'}"
+            )
+        )
     for change in result.changes:
         if change.kind in ("unchanged",):
             continue
@@ -893,6 +1204,9 @@ def render_plan(result: Plan, *, update: bool, written: Sequence[Path] = ()) -> 
         f"{departed} {verb[0]}marked departed, {added} {verb[1]}, {updated} {verb[2]}, "
         f"{len(result.of('unchanged'))} unchanged"
     )
+    if result.new_teams:
+        count = len(result.new_teams)
+        summary += f", {count} {'team' if count == 1 else 'teams'} {verb[1]}"
     if conflicts:
         summary += f", {conflicts} to check by hand"
     lines.append(summary + f" ({result.kind} export).")
@@ -912,7 +1226,7 @@ def render_plan(result: Plan, *, update: bool, written: Sequence[Path] = ()) -> 
             if len(shown) > 1
             else f"Not in the export, left as they are: {and_list(shown)}."
         )
-    if not update and (departed or added or updated):
+    if not update and (departed or added or updated or result.new_teams):
         lines.append("Nothing written; run again with --update to make these changes.")
     for path in written:
         lines.append(f"wrote {path}")
@@ -921,8 +1235,8 @@ def render_plan(result: Plan, *, update: bool, written: Sequence[Path] = ()) -> 
         errors.append(
             one_line(
                 f"department '{department}' ({count} {'person' if count == 1 else 'people'}) "
-                "names no Team; add a Team whose name is the department, or its team is left "
-                "as it is"
+                "names no Team (--no-teams); add a Team whose name is the department, or its "
+                "team is left as it is"
             )
         )
     if result.defaulted_employment:
@@ -958,6 +1272,7 @@ def import_people(
     source: str | None = None,
     employment: str = "full_time",
     target: str | None = None,
+    add_teams: bool = True,
 ) -> tuple[int, str, str]:
     """Read ``file``, plan the sync and (with ``update``) write it; the exit code, stdout and
     stderr. Exit 0 when everything came in and (without ``update``) nothing differs; 1 when a
@@ -975,9 +1290,13 @@ def import_people(
         source=source or f"{export.kind} {file.name} {as_of.isoformat()}",
         employment=employment,
         target=target,
+        add_teams=add_teams,
     )
     written = apply(config, result) if update else []
     out, err = render_plan(result, update=update, written=written)
-    pending = not update and any(c.kind in ("departed", "added", "updated") for c in result.changes)
+    pending = not update and (
+        bool(result.new_teams)
+        or any(c.kind in ("departed", "added", "updated") for c in result.changes)
+    )
     attention = any(p.attention for p in result.problems) or bool(result.of("conflict"))
     return (1 if pending or attention else 0), out, err

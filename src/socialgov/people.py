@@ -599,7 +599,8 @@ def _without_email(
 
 
 def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A name without case, spacing or a parenthesised tail (``Ade Bello (volunteer)``)."""
+    return " ".join(re.sub(r"\s*\([^()]*\)\s*$", "", name).casefold().split())
 
 
 def _status(text: str) -> str | None:

@@ -440,3 +440,24 @@ def test_a_teams_file_without_a_teams_list_stops_the_import_with_nothing_written
     err = capsys.readouterr().err
     assert "teams/teams.yaml: holds no 'teams:' list to add the new teams to" in err
     assert {p: p.read_text("utf-8") for p in charity.rglob("*.yaml")} == before
+
+
+def test_an_inactive_user_created_days_ago_is_a_starter_to_check_not_a_leaver(
+    charity: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HR adds Kofi Asante (Pending Start, starts 05/01/2027); OneLogin lists him with
+    ``active: false`` and meta.created 2026-11-25: provisioned ahead of his first day. SPEC
+    section 10 reads active false as departed; departing him would have to be undone by hand,
+    so he is reported with '!' and left as he is. The real leavers still depart."""
+    assert run(charity, HR, "--update") == 0
+    capsys.readouterr()
+    assert run(charity, ONELOGIN, "--update") == 1  # a person to check
+    out = capsys.readouterr().out
+    assert (
+        "! kofi-asante (Kofi Asante <kofi.asante@lanternway.example.org>): inactive in the "
+        "export ($.Resources[8]) but created there on 2026-11-25, 5 days before 2026-11-30: a "
+        "starter not activated yet? left as it is" in out
+    )
+    people = entities(charity, "people")
+    assert "status" not in people["kofi-asante"]
+    assert {pid for pid, p in people.items() if p.get("status") == "departed"} == set(HR_LEAVING)

@@ -46,6 +46,9 @@ SCIM_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 EMPLOYMENTS = ("full_time", "part_time", "contractor", "agency", "intern", "volunteer")
 DEFAULT_PEOPLE_FILE = "people/people.yaml"
 DEFAULT_TEAMS_FILE = "teams/teams.yaml"
+NEW_USER_DAYS = 30
+"""An inactive SCIM user created this many days before as-of or fewer is taken for a starter
+not activated yet, not a leaver: reported, not departed."""
 
 # Words in an employment type (CSV column, SCIM userType), in the order they are tried.
 _EMPLOYMENT_WORDS: tuple[tuple[str, str], ...] = (
@@ -247,6 +250,8 @@ class Record:
     """Every address of the person (aliases too, lower-cased), to match people by."""
     names: tuple[str, ...] = ()
     """Other names of the person (the legal name beside a preferred one), to match by."""
+    created_on: dt.date | None = None
+    """When the identity provider created the user (SCIM ``meta.created``)."""
 
 
 @dataclass(frozen=True)
@@ -477,7 +482,17 @@ def _scim_record(resource: Mapping[str, Any], where: str) -> Record:
         employment=employment,
         emails=_scim_emails(resource),
         names=names,
+        created_on=_created_on(resource),
     )
+
+
+def _created_on(resource: Mapping[str, Any]) -> dt.date | None:
+    meta = resource.get("meta")
+    created = meta.get("created") if isinstance(meta, dict) else None
+    try:
+        return dt.date.fromisoformat(created[:10]) if isinstance(created, str) else None
+    except ValueError:
+        return None
 
 
 def _read_csv(path: Path) -> Export:
@@ -1002,6 +1017,23 @@ def _update(known: _Known, record: Record, team: str | None, as_of: dt.date, sou
         change.details.append(
             f"departed here but {record.status} in the export ({record.where}); left as it is: "
             "if they came back, set their status by hand"
+        )
+        return change
+    created = record.created_on
+    if (
+        record.status == "departed"
+        and status != "departed"
+        and created is not None
+        and (as_of - created).days <= NEW_USER_DAYS
+    ):
+        # An inactive user created days ago is a starter provisioned ahead of their first day
+        # far more often than a leaver: departing them would need undoing by hand.
+        change.kind = "conflict"
+        change.details.append(
+            f"inactive in the export ({record.where}) but created there on "
+            f"{created.isoformat()}, {(as_of - created).days} days before "
+            f"{as_of.isoformat()}: a starter not activated yet? left as it is; if they left, "
+            "set status: departed and departed_on by hand"
         )
         return change
     if status != "departed" and leaving and leaving > as_of:

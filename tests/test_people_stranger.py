@@ -461,3 +461,32 @@ def test_an_inactive_user_created_days_ago_is_a_starter_to_check_not_a_leaver(
     people = entities(charity, "people")
     assert "status" not in people["kofi-asante"]
     assert {pid for pid, p in people.items() if p.get("status") == "departed"} == set(HR_LEAVING)
+
+
+def test_the_starter_packs_files_keep_their_layout_new_entries_spaced_like_the_old(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`socialgov init`'s people and teams lists keep a blank line between items: what the
+    import adds keeps it too, every line that was there stays, in order; Communications is the
+    pack's team comms (by name), the other departments are added."""
+    root = tmp_path / "starter"
+    assert main(["init", str(root)]) == 0
+    teams_file, people_file = root / "teams" / "teams.yaml", root / "people" / "people.yaml"
+    teams_file.write_text(
+        teams_file.read_text("utf-8").replace("lead: it-lead", "lead: it-lead  # until March"),
+        "utf-8",
+    )
+    before = {p: p.read_text("utf-8") for p in (teams_file, people_file)}
+    capsys.readouterr()
+    assert run(root, HR, "--update") == 0
+    assert "8 teams added (csv export)." in capsys.readouterr().out
+    for path, old in before.items():
+        new = path.read_text("utf-8")
+        assert new.startswith(old)
+        added = new[len(old) - 1 :]  # from the old text's last line end
+        assert added.count("\n  - id: ") >= 8
+        assert added.count("\n  - id: ") == added.count("\n\n  - id: ")  # each after a blank
+    assert "    lead: it-lead  # until March\n\n  - id: fundraising\n" in teams_file.read_text(
+        "utf-8"
+    )
+    assert entities(root, "people")["jo-okafor"]["team"] == "comms"

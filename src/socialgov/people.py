@@ -1145,8 +1145,7 @@ def apply(config: Config, result: Plan) -> list[Path]:
             raise SocialgovError(
                 f"{target}: holds no '{key}:' list to add the new {key} to; {option}"
             )
-        for entity in entities:
-            collection.append(_commented(entity))
+        _append(collection, entities)
     for target, collections in new_files.items():
         header = "\n".join(_HEADERS[key] for key in collections)
         texts[target] = (render_new([collections], header=header), ABSENT)
@@ -1203,10 +1202,54 @@ def _ordered(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {key: fields[key] for key in order if key in fields}
 
 
-def _commented(person: Mapping[str, Any]) -> Any:
+def _append(collection: Any, entities: Sequence[Mapping[str, Any]]) -> None:
+    """Add ``entities`` at the end of a ``people:`` or ``teams:`` list, a blank line between
+    them when the list keeps one between its items (as the starter pack's files do)."""
     from ruamel.yaml.comments import CommentedMap
 
-    return CommentedMap(person)
+    spaced = _spaced(collection)
+    for entity in entities:
+        if spaced and len(collection):
+            _blank_after(collection[-1])
+        collection.append(CommentedMap(entity))
+
+
+def _trailing(item: Any) -> list[Any] | None:
+    """The comment slot after an item's last line, when the item ends in a plain value."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(item, CommentedMap) or not item:
+        return None
+    key = list(item.keys())[-1]
+    if isinstance(item[key], (dict, list)):
+        return None
+    slot: list[Any] = item.ca.items.setdefault(key, [None, None, None, None])
+    return slot
+
+
+def _spaced(collection: Any) -> bool:
+    """Whether most of the list's items (but the last) are followed by a blank line."""
+    items = [item for item in list(collection)[:-1] if isinstance(item, Mapping) and item]
+    blank = 0
+    for item in items:
+        slot = _trailing(item)
+        token = slot[2] if slot is not None and len(slot) > 2 else None
+        blank += bool(token is not None and "\n\n" in str(token.value))
+    return bool(items) and blank * 2 > len(items)
+
+
+def _blank_after(item: Any) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    slot = _trailing(item)
+    if slot is None:
+        return
+    token = slot[2]
+    if token is None:
+        slot[2] = CommentToken("\n\n", CommentMark(0), None)
+    elif "\n\n" not in str(token.value):
+        token.value = str(token.value).rstrip("\n") + "\n\n"
 
 
 # ----------------------------------------------------------------------------- reporting

@@ -490,3 +490,33 @@ def test_the_starter_packs_files_keep_their_layout_new_entries_spaced_like_the_o
         "utf-8"
     )
     assert entities(root, "people")["jo-okafor"]["team"] == "comms"
+
+
+def test_a_display_name_in_directory_order_is_not_the_name_written(
+    fresh: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    users = json.loads(ENTRA.read_text("utf-8"))
+    users[1]["displayName"] = "Okafor, Jo"  # as directories that sort by surname show it
+    export = tmp_path / "entra.json"
+    export.write_text(json.dumps(users), "utf-8")
+    assert run(fresh, export, "--update") == 0
+    assert entities(fresh, "people")["jo-okafor"]["name"] == "Jo Okafor"
+
+
+def test_a_row_without_an_address_is_an_old_record_only_when_it_is_a_leavers(
+    charity: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Callum Fraser's row 2 (Leaver, no address) is his record from before he was rehired: a
+    note. Marked Active, the same row could be another Callum Fraser: it needs a person."""
+    text = HR.read_text("utf-8-sig")
+    assert ",Full-Time,Leaver,03/09/2016,31/07/2019," in text
+    export = tmp_path / "hr.csv"
+    export.write_text(
+        text.replace(",Full-Time,Leaver,03/09/2016,31/07/2019,", ",Full-Time,Active,03/09/2016,,"),
+        "utf-8",
+    )
+    assert run(charity, export, "--update") == 1
+    err = capsys.readouterr().err
+    assert "row 2: no email; skipped" in err and "another record" not in err
+    assert run(charity, HR, "--update") == 0
+    assert "row 2: no email: another record of Callum Fraser (Leaver)" in capsys.readouterr().err

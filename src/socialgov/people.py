@@ -452,12 +452,15 @@ def _scim_names(resource: Mapping[str, Any]) -> tuple[str | None, tuple[str, ...
         match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", display)
         if match:
             display, tail = match.group(1), match.group(2)
+    # "Okafor, Jo" (a directory's sort order) is a display name, not how to write one
+    sorted_display = display is not None and "," in display
     candidates = [
         _text(f"{nick} {family}") if nick and family else None,
-        display,
+        None if sorted_display else display,
         _text(parts.get("formatted")),
         _text(" ".join(str(parts.get(p) or "") for p in ("givenName", "middleName", "familyName"))),
         _text(f"{given} {family}") if given and family else None,
+        display,
     ]
     names = list(dict.fromkeys(c for c in candidates if c))
     return (names[0] if names else None), tuple(names[1:]), tail
@@ -588,9 +591,9 @@ def _read_csv(path: Path) -> Export:
 def _without_email(
     rows: Sequence[tuple[str, str | None, str | None, str | None]], records: Sequence[Record]
 ) -> list[Problem]:
-    """Rows without an address: skipped. One whose name is that of a row with an address is
-    an earlier employment record of the same person (a rehire keeps both), so a note;
-    any other needs a person (the address is how people are matched)."""
+    """Rows without an address: skipped. A leaver's row whose name is that of a row with an
+    address is an earlier employment record of the same person (a rehire keeps both), so a
+    note; any other needs a person (the address is how people are matched)."""
     problems: list[Problem] = []
     for where, name, legal, status_text in rows:
         keys = {_name_key(n) for n in (name, legal) if n}
@@ -598,7 +601,7 @@ def _without_email(
             (r for r in records if keys & {_name_key(n) for n in (r.name, *r.names) if n}),
             None,
         )
-        if same is None:
+        if same is None or not status_text or _status(status_text) != "departed":
             problems.append(Problem(where, "no email; skipped"))
             continue
         state = f" ({status_text})" if status_text else ""

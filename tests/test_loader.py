@@ -348,6 +348,28 @@ def test_merge_of_something_that_is_not_a_mapping_is_a_finding() -> None:
     assert "merge key (<<)" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("<<: \n- ", (2, 2)),  # hypothesis's find: the list closes past the last line
+        ("<<:\n- 1\n- 2", (2, 3)),
+        ("x:\n  <<: [{a: 1},\n    3]", (3, 5)),
+        ("x:\n  <<:\n  - {a: 1}\n  - [b]", (4, 5)),
+        ("<<: []\n- x", None),  # not YAML: SG100 from the parser, wherever it says
+        ("x: &l [{a: 1}, 2]\ny:\n  <<: *l", (3, 7)),  # at the alias, not what it names
+        ("x:\n  <<: 3", (2, 7)),
+    ],
+)
+def test_a_bad_merge_value_is_found_at_the_value_inside_the_file(
+    text: str, where: tuple[int, int] | None
+) -> None:
+    line, column, message = only_finding(parse(text))
+    assert 1 <= line <= text.count("\n") + 1
+    if where is not None:
+        assert (line, column) == where
+        assert "merge key (<<)" in message
+
+
 def test_a_quoted_merge_key_is_an_ordinary_key() -> None:
     assert parse("'<<': {a: 1}\n").documents[0].data == {"<<": {"a": 1}}
 

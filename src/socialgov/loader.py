@@ -41,6 +41,7 @@ from typing import Any, Union
 import yaml
 from yaml.events import (
     AliasEvent,
+    CollectionEndEvent,
     CollectionStartEvent,
     DocumentEndEvent,
     DocumentStartEvent,
@@ -702,18 +703,32 @@ class _Builder:
         return path
 
     def _merge_sources(self, value: _Value, event: Event) -> list[tuple[dict[str, Any], _Tree]]:
+        """The mappings a merge key's value names. A value that is not one is a problem at the
+        node to edit: the value where it is written (an alias, not what it names), or the first
+        item of a list written here that is not a mapping. Never at the event that closed a
+        list: libyaml places that past the file's last line when the file does not end in a
+        line break."""
+        closed_here = isinstance(event, CollectionEndEvent)
+        where: SourceNode = (
+            value.source.position
+            if closed_here and isinstance(value.source, _Tree)
+            else self.position(event)
+        )
         if isinstance(value.data, dict) and isinstance(value.source, _Tree):
             return [(value.data, value.source)]
         if isinstance(value.data, list) and isinstance(value.source, _Tree):
-            sources = [
-                (item, value.source.children[i])
-                for i, item in enumerate(value.data)
-                if isinstance(item, dict)
-            ]
-            if len(sources) == len(value.data):
-                return [(item, source) for item, source in sources if isinstance(source, _Tree)]
+            sources: list[tuple[dict[str, Any], _Tree]] = []
+            for i, item in enumerate(value.data):
+                source = value.source.children[i]
+                if not (isinstance(item, dict) and isinstance(source, _Tree)):
+                    if closed_here:
+                        where = source
+                    break
+                sources.append((item, source))
+            else:
+                return sources
         raise _Problem(
-            self.position(event),
+            where.position if isinstance(where, _Tree) else where,
             "a merge key (<<) must name a mapping or a list of mappings; fix the value after <<",
         )
 

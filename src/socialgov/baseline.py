@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 from socialgov.errors import SocialgovError
 from socialgov.findings import Finding
 from socialgov.loader import read_bounded
-from socialgov.writer import write_atomic
 
 if TYPE_CHECKING:
     from socialgov.config import Config
@@ -55,10 +54,9 @@ def baseline_text(findings: Iterable[Finding]) -> str:
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
     """Record ``findings`` in ``path``, atomically: a reader never sees half a baseline."""
-    try:
-        write_atomic(path, baseline_text(findings))
-    except OSError as exc:
-        raise SocialgovError(f"--write-baseline {path}: {exc.strerror or exc}") from None
+    from socialgov.output import write_report
+
+    write_report(baseline_text(findings), path, "--write-baseline")
 
 
 def read_baseline(path: Path) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import os
@@ -108,20 +107,30 @@ def load_settings(
 def use_color(no_color: bool, output: Path | None) -> bool:
     if no_color or output is not None or "NO_COLOR" in os.environ:
         return False
-    return sys.stdout.isatty()
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a report to stdout, or to ``output`` (atomically)."""
+def emit(
+    text: str, output: Path | None, option: str = "--output", *, commands: bool = False
+) -> None:
+    """Write a report to stdout, or to ``output`` (socialgov.output.write_report), every line
+    made safe for a CI log first (socialgov.output.plain) unless the report is ``commands``:
+    workflow commands built by escaping every value (``--format github``)."""
+    from socialgov.output import echo, plain, write_report
+
+    if not commands:
+        text = plain(text)
     if output is None:
-        click.echo(text, nl=False)
-        return
-    from socialgov.writer import write_atomic
+        echo(text)
+    else:
+        write_report(text, output, option)
 
-    try:
-        write_atomic(output, text)
-    except OSError as exc:
-        raise SocialgovError(f"--output {output}: {exc.strerror or exc}") from None
+
+def say(text: str, *, err: bool = False) -> None:
+    """A message of the command itself (not a report), as one safe line per line."""
+    from socialgov.output import echo, plain
+
+    echo(plain(text) + "\n", err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -256,7 +265,7 @@ def lint(
         return watching(
             lambda: int(ctx.invoke(lint, **again)),
             lambda: stamps(root, config_path),
-            lambda line: click.echo(line, err=True),
+            lambda line: say(line, err=True),
         )
     from socialgov.config import split_codes
     from socialgov.lint import lint as run_lint
@@ -285,9 +294,7 @@ def lint(
 
         result = record_baseline(config, write_baseline)
         if not quiet:
-            click.echo(
-                f"socialgov: recorded {result.baselined} findings in {write_baseline}", err=True
-            )
+            say(f"socialgov: recorded {result.baselined} findings in {write_baseline}", err=True)
     else:
         result = run_lint(
             config,
@@ -307,9 +314,19 @@ def lint(
             statistics=statistics,
             annotations=on_github and target.format == "text" and target.output is None,
         )
-        emit(renderer(target.format)(result, options), target.output)
+        where = "--output" if target.output == output else f"--format {target.format}:FILE"
+        emit(
+            renderer(target.format)(result, options),
+            target.output,
+            where,
+            commands=target.format == "github",
+        )
+        if options.annotations:  # workflow commands, every value escaped: not made plain
+            from socialgov.reporters.github import render as annotations
+
+            emit(annotations(result, options), None, commands=True)
         for caveat in caveats(target.format, result, options):
-            click.echo(f"socialgov: warning: {caveat}", err=True)
+            say(f"socialgov: warning: {caveat}", err=True)
     return result.exit_code
 
 
@@ -362,9 +379,9 @@ def schema(kind: str | None, output: Path | None) -> int:
 
     if output is not None:
         for path in export_schemas(output):
-            click.echo(f"wrote {path}")
+            say(f"wrote {path}")
         return 0
-    click.echo(schema_text(kind), nl=False)
+    emit(schema_text(kind), None)
     return 0
 
 
@@ -448,7 +465,7 @@ def rules_command(output_format: str, root: Path | None, config_path: Path | Non
     from socialgov.explain import rules_json, rules_table
 
     rules = rule_catalogue(root, config_path)
-    click.echo(rules_json(rules) if output_format == "json" else rules_table(rules), nl=False)
+    emit(rules_json(rules) if output_format == "json" else rules_table(rules), None)
     return 0
 
 
@@ -490,7 +507,7 @@ def explain(
         info = find(rule, rule_catalogue(root, config_path, own=False))
     except SocialgovError:
         info = find(rule, rule_catalogue(root, config_path))
-    click.echo(render(info, output_format), nl=False)
+    emit(render(info, output_format), None)
     return 0
 
 
@@ -524,7 +541,7 @@ def explain_finding(
         )
     rules = {info.code: info for info in result.rules}
     fmt = "json" if output_format == "json" else "text"
-    click.echo(explain_findings(found, result.model, rules, fmt), nl=False)
+    emit(explain_findings(found, result.model, rules, fmt), None)
     return 0
 
 
@@ -557,9 +574,11 @@ def fix(
     config = load_settings(root, config_path, as_of=as_of)
     result = fix_repository(config, list(paths) or None, unsafe=unsafe, diff=diff)
     out, err = render_result(result, diff=diff)
-    click.echo(out, nl=False)
+    emit(out, None)
     if not quiet or result.skipped:
-        click.echo(err, nl=False, err=True)
+        from socialgov.output import echo, plain
+
+        echo(plain(err), err=True)
     return result.exit_code
 
 
@@ -640,8 +659,10 @@ def import_csv(
         date_format=date_format,
     )
     stdout, stderr = render_result(result)
-    click.echo(stdout, nl=False)
-    click.echo(stderr, nl=False, err=True)
+    emit(stdout, None)
+    from socialgov.output import echo, plain
+
+    echo(plain(stderr), err=True)
     return result.exit_code
 
 
@@ -829,7 +850,7 @@ def init(directory: Path, force: bool, debug: bool) -> int:
     """Create a policy repository in DIRECTORY (default: here) from the starter pack."""
     from socialgov.scaffold import init_repository, render_result
 
-    click.echo(render_result(init_repository(directory, force=force)), nl=False)
+    emit(render_result(init_repository(directory, force=force)), None)
     return 0
 
 
@@ -879,10 +900,10 @@ def run() -> NoReturn:
     100,000-account lint; mypy exits the same way). Nothing is left unwritten: reports and
     fixed files are written and closed before main returns.
     """
+    from socialgov.output import flush_streams
+
     code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone, a closed stream
-            stream.flush()
+    flush_streams()  # a reader gone, a closed or full stream: nothing left to tell
     os._exit(code)
 
 
@@ -911,7 +932,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("socialgov: aborted", err=True)
+        say("socialgov: aborted", err=True)
         return 2
     except click.ClickException as exc:
         exc.show()
@@ -919,14 +940,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except SocialgovError as exc:
         if debug:
             raise
-        click.echo(f"socialgov: error: {_safe(str(exc))}", err=True)
+        say(f"socialgov: error: {_safe(str(exc))}", err=True)
         return 2
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the promise: no traceback without --debug
         if debug:
             raise
-        click.echo(
+        say(
             f"socialgov: internal error: {type(exc).__name__}: {_safe(str(exc))}\n"
             "This is a bug in socialgov; rerun with --debug and report the traceback.",
             err=True,

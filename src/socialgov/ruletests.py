@@ -25,7 +25,7 @@ from socialgov.config import Config
 from socialgov.findings import Finding
 from socialgov.loader import Document
 from socialgov.model import Entity, Model, build_model
-from socialgov.reporters.base import terminal_safe, xml_safe
+from socialgov.reporters.base import one_line, terminal_safe, xml_no_commands, xml_safe
 from socialgov.rules.base import RuleContext
 from socialgov.rules.custom import CompiledRule, RuleProblems, compile_rule
 
@@ -52,6 +52,11 @@ class CaseResult:
     @property
     def node_id(self) -> str:
         return f"{self.path}::{self.rule}::{self.name}"
+
+    @property
+    def shown_id(self) -> str:
+        """:attr:`node_id` on one line, safe to print: every part comes from the repository."""
+        return one_line(self.node_id)
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,9 @@ def _rule_cases(
         except RuleProblems as exc:
             for problem in exc.problems:
                 pos = rule.locate(problem.path, key=True)
-                broken.append(f"{rule.path}:{pos.line}:{pos.column}: {problem.message}")
+                broken.append(
+                    f"{one_line(rule.path)}:{pos.line}:{pos.column}: {one_line(problem.message)}"
+                )
     if compiled is None:
         if not broken and not tests:
             return []
@@ -207,13 +214,18 @@ def _run_case(
     test_model, problems = build_model(documents, strategy)
     invalid = [f for f in problems if f.code in _INVALID_TEST_DATA]
     if invalid:
-        lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}" for f in invalid]
+        lines = [
+            f"{one_line(f.path)}:{f.line}:{f.column}: {f.code} {one_line(f.message)}"
+            for f in invalid
+        ]
         return result(ERROR, "the test's entities are invalid:\n" + "\n".join(lines))
     violations = list(compiled.violations(test_model, ctx))
     expect = test.get("expect")
     if expect == "pass" and violations:
         shown = [
-            f"  {v.entity.kind} {v.entity.id}: {v.message}" if v.entity else f"  {v.message}"
+            f"  {v.entity.kind} {one_line(v.entity.id)}: {one_line(v.message)}"
+            if v.entity
+            else f"  {one_line(v.message)}"
             for v in violations[:10]
         ]
         more = [f"  ... and {len(violations) - 10} more"] if len(violations) > 10 else []
@@ -258,19 +270,19 @@ def render_text(report: TestReport, *, quiet: bool = False) -> str:
             )
         lines.append("")
         for case in report.cases:
-            lines.append(f"{case.node_id} {case.outcome.upper()}")
+            lines.append(f"{case.shown_id} {case.outcome.upper()}")
     failures = [c for c in report.cases if c.outcome != PASSED]
     if failures:
         if lines:
             lines.append("")
         lines.append(" FAILURES ".center(72, "="))
         for case in failures:
-            lines.append(f" {case.node_id} ".center(72, "_"))
-            lines.append(f"{case.path}:{case.line}:{case.column}: {case.detail}")
+            lines.append(f" {case.shown_id} ".center(72, "_"))
+            lines.append(f"{one_line(case.path)}:{case.line}:{case.column}: {case.detail}")
             lines.append("")
         lines.append(" short test summary ".center(72, "="))
         for case in failures:
-            lines.append(f"{case.outcome.upper()} {case.node_id}")
+            lines.append(f"{case.outcome.upper()} {case.shown_id}")
     lines.append(summary_line(report))
     return terminal_safe("\n".join(lines) + "\n")  # names and messages quote the repository
 
@@ -331,5 +343,5 @@ def render_junit(report: TestReport) -> str:
                 outcome.text = _xml(case.detail)
         SubElement(suite, "system-out")
         SubElement(suite, "system-err")
-    xml = tostring(root, encoding="unicode")
+    xml = xml_no_commands(tostring(root, encoding="unicode"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"

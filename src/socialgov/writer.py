@@ -22,10 +22,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import difflib
+import errno
 import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -125,9 +127,18 @@ def write_atomic(
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
+    try:
+        existing = path.stat().st_mode
+    except FileNotFoundError:  # a new file, or a link to nothing (the link is replaced)
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing):
+        from socialgov.output import kind_of
+
+        # never swap a device, a FIFO or a folder (or a link to one) for a regular file
+        raise OSError(errno.EINVAL, f"is {kind_of(existing)}, not a regular file; name a file")
     # an existing file keeps its mode; a new one gets what open() would give it, not mkstemp's
     # owner-only 0600
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+    mode = existing & 0o7777 if existing is not None else 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:

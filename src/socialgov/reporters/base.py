@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 # CSI, OSC; U+009B and U+009D are their one-character forms), the line and paragraph separators,
 # and the bidirectional controls that make text display in another order than it is read
 # ("Trojan Source", CVE-2021-42574).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# Lone surrogates are bytes of a file name that is not UTF-8 (os.fsdecode's surrogateescape): no
+# stream can encode them, so they are shown as the byte they stand for.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# GitHub's runner takes "##[" anywhere in a line as a (legacy) workflow command.
+_LEGACY_COMMAND = re.compile(r"##\[")
 
 
 @dataclass(frozen=True)
@@ -37,14 +43,21 @@ class ReportOptions:
 
 
 def visible(match: re.Match[str]) -> str:
-    """A character as the escape that names it: ``\\x1b``, ``\\u202e``."""
+    """A character as the escape that names it: ``\\x1b``, ``\\u202e``; a lone surrogate from
+    a name that is not UTF-8 as the byte it stands for (``\\xff``)."""
     code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        code -= 0xDC00
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def terminal_safe(text: str) -> str:
-    """Text from the repository with control characters (terminal escape sequences) and
-    bidirectional controls made visible as escapes; tabs and line feeds are kept."""
+    """Text from the repository with control characters (terminal escape sequences),
+    bidirectional controls and the bytes of names that are not UTF-8 made visible as escapes,
+    and ``##[`` (a GitHub Actions command anywhere in a line) as ``##\\x5b``; tabs and line feeds
+    are kept (``one_line`` shows those too)."""
+    if "##[" in text:
+        text = _LEGACY_COMMAND.sub(r"##\\x5b", text)
     return _CONTROL.sub(visible, text)
 
 
@@ -148,8 +161,11 @@ def _write_json(value: object, out: list[str], newline: str) -> None:
 
 
 def json_safe(text: str) -> str:
-    """JSON text with the control and bidirectional characters written as ``\\u`` escapes
-    (see :func:`json_text`)."""
+    """JSON text with the control and bidirectional characters, and lone surrogates, written as
+    ``\\u`` escapes, and ``##[`` as ``##\\u005b`` (never a GitHub Actions command in a CI log),
+    all of which decode to the same data (see :func:`json_text`)."""
+    if "##[" in text:
+        text = _LEGACY_COMMAND.sub(r"##\\u005b", text)
     return _CONTROL.sub(_json_escape, text)
 
 
@@ -234,7 +250,7 @@ def xml_safe(text: str) -> str:
     surrogates) and those it discourages or that reorder text on screen (C1 controls,
     bidirectional controls) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes
     the rest."""
-    return _NOT_XML.sub(visible, terminal_safe(text))
+    return _NOT_XML.sub(visible, _CONTROL.sub(visible, text))  # ##[ is xml_document's
 
 
 def rule_title(finding: Finding) -> str:
@@ -248,5 +264,17 @@ def xml_document(root: Element) -> str:
     from xml.etree import ElementTree
 
     ElementTree.indent(root)
-    body = ElementTree.tostring(root, encoding="unicode")
+    body = xml_no_commands(ElementTree.tostring(root, encoding="unicode"))
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+_XML_COMMAND_LINE = re.compile(r"^(\s*):", re.MULTILINE)
+
+
+def xml_no_commands(body: str) -> str:
+    """An XML document with no line a GitHub Actions runner would take as a workflow command,
+    unchanged in meaning: text that would begin a line with ``::`` (a value with a line break)
+    gets its colon as ``&#58;``, and ``##[`` its bracket as ``&#91;``. Markup never starts with
+    ``:`` or holds ``##[``, so only text and attribute values are touched."""
+    body = body.replace("##[", "##&#91;")
+    return _XML_COMMAND_LINE.sub(r"\1&#58;", body) if "::" in body else body

@@ -13,7 +13,6 @@ from socialgov.reporters.base import (
     ReportOptions,
     display_path,
     one_line,
-    repository_paths,
     shown_findings,
     summary_counts,
 )
@@ -78,7 +77,7 @@ def statistics(findings: list[Finding]) -> list[str]:
 
 def _shown_path(result: LintResult, relpath: str, cwd: Path) -> str:
     path = display_path(result.config.root, relpath, cwd)
-    if path.startswith(("::", "##")):  # never a GitHub Actions workflow command
+    if path.lstrip().startswith(("::", "##")):  # never a GitHub Actions workflow command
         path = f"./{path}"
     return one_line(path)
 
@@ -90,11 +89,6 @@ def render(result: LintResult, options: ReportOptions) -> str:
     cwd = (options.cwd or Path.cwd()).resolve()
     paths = {path: _shown_path(result, path, cwd) for path in {f.path for f in shown}}
     lines = [] if options.statistics else [_line(f, options, paths) for f in shown]
-    if options.annotations:
-        from socialgov.reporters.github import annotation
-
-        path = repository_paths(result)
-        lines.extend(annotation(result, f, path(f.path)) for f in shown)
     if options.statistics:
         lines.extend(statistics(shown))
     if not options.quiet:

@@ -126,6 +126,13 @@ def emit(
         write_report(text, output, option)
 
 
+def emit_err(text: str) -> None:
+    """What a command tells on standard error (skipped rows, warnings), made plain."""
+    from socialgov.output import echo, plain
+
+    echo(plain(text), err=True)
+
+
 def say(text: str, *, err: bool = False) -> None:
     """A message of the command itself (not a report), as one safe line per line."""
     from socialgov.output import echo, plain
@@ -576,9 +583,7 @@ def fix(
     out, err = render_result(result, diff=diff)
     emit(out, None)
     if not quiet or result.skipped:
-        from socialgov.output import echo, plain
-
-        echo(plain(err), err=True)
+        emit_err(err)
     return result.exit_code
 
 
@@ -660,9 +665,7 @@ def import_csv(
     )
     stdout, stderr = render_result(result)
     emit(stdout, None)
-    from socialgov.output import echo, plain
-
-    echo(plain(stderr), err=True)
+    emit_err(stderr)
     return result.exit_code
 
 
@@ -733,8 +736,8 @@ def import_people(
         add_teams=add_teams,
     )
     if not quiet or code:
-        click.echo(out, nl=False)
-    click.echo(err, nl=False, err=True)
+        emit(out, None)
+    emit_err(err)
     return code
 
 
@@ -837,8 +840,8 @@ def discover(
     target = output if output is not None else config.root / "sightings" / "discovered.yaml"
     discoveries, merged = discover_all(config, sites, feeds, limits, target, diff=diff)
     out, err = render_result(discoveries, merged, diff=diff, quiet=quiet)
-    click.echo(out, nl=False)
-    click.echo(err, nl=False, err=True)
+    emit(out, None)
+    emit_err(err)
     return 0
 
 

@@ -327,9 +327,13 @@ def test_a_regular_file_is_replaced_atomically_and_a_full_device_is_an_error(
     report.chmod(0o640)
     assert _lint(repo, "-o", str(report)) == 1
     assert "SG101" in report.read_text("utf-8") and stat.S_IMODE(report.stat().st_mode) == 0o640
-    if Path("/dev/full").exists():
+    if FULL:
         assert _lint(repo, "-o", "/dev/full") == 2
         assert "no space left" in capsys.readouterr().err.lower()
+
+
+# Only where /dev/full is the device: never write to a file that has taken its name.
+FULL = os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
 def _run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
@@ -358,7 +362,7 @@ def test_a_closed_standard_output_is_an_error(repo: Path) -> None:
     assert b"standard output is closed" in closed.stderr and b"Traceback" not in closed.stderr
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.skipif(not FULL, reason="needs /dev/full (a character device)")
 @pytest.mark.parametrize("command", [LINT, ["rules"], ["explain", "SG101"], ["schema"]])
 def test_a_full_standard_output_is_an_error(repo: Path, command: list[str]) -> None:
     with open("/dev/full", "wb") as full:

@@ -141,7 +141,7 @@ class ParseCache:
             self._writable = False
 
     def _entry(self, relpath: str) -> Path:
-        name = hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:32]
+        name = hashlib.sha256(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.folder / name[:2] / f"{name}.pickle"
 
     def load(self, relpath: str) -> ParsedFile:

@@ -88,7 +88,7 @@ def fingerprint(finding: Finding) -> str:
         f"{finding.entity.kind}/{finding.entity.id}" if finding.entity else f"file:{finding.path}"
     )
     text = "\x1f".join((finding.code, where, finding.key))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def in_report_order(findings: Iterable[Finding]) -> list[Finding]:

@@ -1093,10 +1093,11 @@ def discover(
     included, excluded = _spec("include", include), _spec("exclude", exclude)
 
     def wanted(relpath: str) -> bool:
-        return included.match_file(relpath) and not excluded.match_file(relpath)
+        name = matchable(relpath)
+        return included.match_file(name) and not excluded.match_file(name)
 
     def wanted_folder(relpath: str) -> bool:
-        return not excluded.match_file(relpath + "/")
+        return not excluded.match_file(matchable(relpath) + "/")
 
     by_real: dict[str, tuple[bool, str]] = {}
     problems: list[Finding] = []
@@ -1115,6 +1116,19 @@ def discover(
                 break
     problems.sort(key=lambda finding: finding.path)
     return sorted(relpath for _, relpath in by_real.values()), problems
+
+
+def matchable(name: str) -> str:
+    """A file name as patterns see it: a name that is not UTF-8 (its bytes kept as lone
+    surrogates by ``os.fsdecode``) with each such byte read as U+FFFD, so ``*.yaml`` still
+    matches it and no matcher has to encode what cannot be encoded."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
 
 
 def _spec(option: str, patterns: Sequence[str]) -> Any:

@@ -33,9 +33,9 @@ from socialgov.errors import SocialgovError
 # its legacy parser takes "##[" anywhere in a line. Python's str.lstrip() strips a superset of
 # .NET's white space, so nothing the runner would trim is missed.
 _LEGACY_COMMAND = re.compile(r"##\[")
-# Line breaks other than "\n": the runner's reader also ends a line at a carriage return, and
-# terminals and log viewers may break at the others.
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Line breaks other than "\n" and "\r\n" (CSV's row end): the runner's reader also ends a line
+# at a lone carriage return, and terminals and log viewers may break at the others.
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -47,8 +47,8 @@ def plain(text: str) -> str:
     """``text`` with no line that GitHub Actions would run as a workflow command.
 
     A line whose first non-blank characters are ``::`` gets its first colon shown as ``\\x3a``;
-    ``##[`` anywhere becomes ``##\\x5b``; line breaks other than ``\\n`` are shown as escapes, so
-    a value can never begin a line of its own. Everything else is unchanged.
+    ``##[`` anywhere becomes ``##\\x5b``; line breaks other than ``\\n`` and ``\\r\\n`` are shown as
+    escapes, so a value can never begin a line of its own. Everything else is unchanged.
     """
     if "##[" in text:
         text = _LEGACY_COMMAND.sub(r"##\\x5b", text)

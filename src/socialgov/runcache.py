@@ -165,7 +165,7 @@ class RunInputs:
         """One digest of every input: the whole-run cache's key."""
         digest = hashlib.sha256(self.setup)
         for relpath, file_hash in zip(self.files, self.hashes, strict=True):
-            digest.update(relpath.encode("utf-8") + b"\0" + file_hash)
+            digest.update(relpath.encode("utf-8", "surrogateescape") + b"\0" + file_hash)
         return digest.digest()
 
     def hashed(self, config: Config, known: RunInputs | None = None) -> RunInputs | None:

@@ -123,7 +123,9 @@ def _uris(result: LintResult) -> Uris:
     def uri(relpath: str) -> str:
         found = known.get(relpath)
         if found is None:
-            found = known[relpath] = quote(path(relpath), safe="/")
+            # the name's own bytes, when it is not UTF-8
+            raw = path(relpath).encode("utf-8", "surrogateescape")
+            found = known[relpath] = quote(raw, safe="/")
         return found
 
     return uri

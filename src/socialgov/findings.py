@@ -7,6 +7,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from socialgov.text import MAX_MESSAGE, MAX_RELATED, bounded
+
 
 class Severity(enum.IntEnum):
     """How serious a finding is; ordered so that ``max()`` gives the worst."""
@@ -69,6 +71,17 @@ class Finding:
     key: str = ""
     suppressed: str | None = field(default=None, compare=False)
     """The reason of the waiver that suppresses this finding, when one does."""
+
+    def __post_init__(self) -> None:
+        # Every finding, whatever made it, is bounded (socialgov.text): a message quoting a
+        # value that aliases expand, or a group naming thousands of entities, cannot make a
+        # report grow with what the input expands to.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", bounded(self.message, MAX_MESSAGE))
+        if len(self.related) > MAX_RELATED:
+            object.__setattr__(self, "related", self.related[:MAX_RELATED])
+        if self.suppressed is not None and len(self.suppressed) > MAX_MESSAGE:
+            object.__setattr__(self, "suppressed", bounded(self.suppressed, MAX_MESSAGE))
 
     @property
     def fingerprint(self) -> str:

@@ -20,6 +20,7 @@ compiled here too (:func:`yaml_rules`), with their documentation fields.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -230,13 +231,16 @@ class SameAssertion:
         for frozen, members in holders.items():
             if frozen == majority:
                 continue
-            other_values = [f for f, _ in ranked if f != frozen]
-            others = ", ".join(summaries[f] for f in other_values[:MAX_SHOWN])
-            if len(other_values) > MAX_SHOWN:
-                others += f" and {len(other_values) - MAX_SHOWN} more values"
-            related = tuple(
-                e for f in other_values[:MAX_SHOWN] for e, _ in holders[f][:MAX_RELATED]
-            )[:MAX_RELATED]
+            # the first MAX_SHOWN other values, without copying the whole ranking per value
+            # (linear in the group, however many distinct values it holds)
+            other_values = list(itertools.islice((f for f, _ in ranked if f != frozen), MAX_SHOWN))
+            more = len(ranked) - 1 - len(other_values)
+            others = ", ".join(summaries[f] for f in other_values)
+            if more > 0:
+                others += f" and {more} more values"
+            related = tuple(e for f in other_values for e, _ in holders[f][:MAX_RELATED])[
+                :MAX_RELATED
+            ]
             for entity, value in members:
                 yield Outcome(
                     entity,
@@ -270,8 +274,10 @@ class UniqueAssertion:
                 continue
             everyone = [e for e, _ in members]
             for position, (entity, value) in enumerate(members[1:], start=1):
-                rest = everyone[:position] + everyone[position + 1 :]
-                others = _names(rest)
+                # the others but this one, only as many as are shown (linear, not quadratic)
+                limit = max(MAX_SHOWN, MAX_RELATED)
+                rest = [e for i, e in enumerate(everyone[: limit + 1]) if i != position][:limit]
+                others = _names(rest, len(everyone) - 1)
                 yield Outcome(
                     entity,
                     value,
@@ -336,10 +342,12 @@ EntityAssertion = FieldAssertion | RefAssertion
 GroupAssertion = SameAssertion | UniqueAssertion | CountAssertion
 
 
-def _names(entities: Sequence[Entity]) -> str:
+def _names(entities: Sequence[Entity], total: int | None = None) -> str:
+    """The first MAX_SHOWN of ``entities`` by kind and id, and how many more of ``total``."""
+    total = len(entities) if total is None else total
     shown = ", ".join(f"{e.kind} {e.id}" for e in entities[:MAX_SHOWN])
-    if len(entities) > MAX_SHOWN:
-        shown += f" and {len(entities) - MAX_SHOWN} more"
+    if total > MAX_SHOWN:
+        shown += f" and {total - MAX_SHOWN} more"
     return shown
 
 

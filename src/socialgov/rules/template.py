@@ -13,11 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from socialgov.selectors import MISSING
+from socialgov.text import MAX_MESSAGE, bounded, number_text
 
 MAX_VALUE_CHARS = 200
 NOT_SET = "(not set)"
@@ -45,13 +46,21 @@ class Template:
         return tuple(name for _, name in self.pieces if name is not None)
 
     def render(self, lookup: Callable[[str], Any]) -> str:
-        """The message, with each placeholder replaced by ``render_value(lookup(name))``."""
+        """The message, with each placeholder replaced by ``render_value(lookup(name))``; it
+        stops at MAX_MESSAGE characters, so a template of thousands of placeholders costs no
+        more than a message can hold."""
         out: list[str] = []
+        length = 0
         for literal, name in self.pieces:
             out.append(literal)
-            if name is not None:
-                out.append(render_value(lookup(name)))
-        return "".join(out)
+            length += len(literal)
+            if name is not None and length <= MAX_MESSAGE:
+                value = render_value(lookup(name))
+                out.append(value)
+                length += len(value)
+            if length > MAX_MESSAGE:
+                break
+        return bounded("".join(out), MAX_MESSAGE) if length > MAX_MESSAGE else "".join(out)
 
 
 def parse_template(text: str) -> Template:
@@ -111,7 +120,9 @@ def _check_name(name: str, shown: str) -> str | None:
 
 
 def render_value(value: Any) -> str:
-    """A value as a person reads it in a message: YAML-like, bounded in length."""
+    """A value as a person reads it in a message: YAML-like, bounded in length. Rendering stops
+    once the text is longer than the bound, so a list of a million aliased items costs no more
+    than a short one."""
     text = _render(value, depth=0)
     if len(text) > MAX_VALUE_CHARS:
         text = text[: MAX_VALUE_CHARS - 1] + "…"
@@ -124,16 +135,29 @@ def _render(value: Any, depth: int) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
+        return value[: MAX_VALUE_CHARS + 1]
+    if isinstance(value, int):
+        return number_text(value)
+    if isinstance(value, float):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if depth > 3:
         return "…"
     if isinstance(value, Mapping):
-        inner = ", ".join(f"{k}: {_render(v, depth + 1)}" for k, v in value.items())
-        return "{" + inner + "}"
+        return "{" + _join((f"{k}: {_render(v, depth + 1)}" for k, v in value.items())) + "}"
     if isinstance(value, list | tuple):
-        return ", ".join(_render(item, depth + 1) for item in value)
+        return _join(_render(item, depth + 1) for item in value)
     return type(value).__name__
+
+
+def _join(parts: Iterable[str]) -> str:
+    """``", ".join(parts)``, stopping once the text is past MAX_VALUE_CHARS."""
+    out: list[str] = []
+    length = 0
+    for part in parts:
+        out.append(part)
+        length += len(part) + 2
+        if length > MAX_VALUE_CHARS:
+            break
+    return ", ".join(out)

@@ -93,17 +93,31 @@ class WaiverOutcome:
 def apply_waivers(
     findings: Iterable[Finding], model: WaiverHolders, as_of: dt.date
 ) -> WaiverOutcome:
-    """Split findings into reported and suppressed by the waivers on their entities."""
+    """Split findings into reported and suppressed by the waivers on their entities.
+
+    Each entity's current waivers are indexed once by the rule they name, so the work is linear
+    in findings plus waivers (an entity with thousands of waivers and as many findings does not
+    compare each with each). A finding takes the first waiver, in written order, of its rule's
+    code or name, as :func:`waiver_applies` would pick it.
+    """
     reported: list[Finding] = []
     suppressed: list[Finding] = []
     used: set[tuple[EntityRef, int]] = set()
+    indexes: dict[EntityRef, dict[str, Waiver]] = {}
     for finding in findings:
         entity = model.find(finding.entity.kind, finding.entity.id) if finding.entity else None
-        waiver = (
-            next((w for w in entity.waivers if waiver_applies(w, finding, as_of)), None)
-            if entity
-            else None
-        )
+        waiver = None
+        if entity is not None and entity.waivers and finding.code.lower() not in UNWAIVABLE:
+            index = indexes.get(entity.ref)
+            if index is None:
+                index = indexes[entity.ref] = _waiver_index(entity.waivers, as_of)
+            by_code = index.get(finding.code.lower())
+            by_name = index.get(finding.name.lower())
+            waiver = min(
+                (w for w in (by_code, by_name) if w is not None),
+                key=lambda w: w.index,
+                default=None,
+            )
         if waiver is None:
             reported.append(finding)
             continue
@@ -116,6 +130,16 @@ def apply_waivers(
         if waiver_applies_at_all(waiver, as_of) and (entity.ref, waiver.index) not in used
     ]
     return WaiverOutcome(reported, suppressed, unused)
+
+
+def _waiver_index(waivers: Iterable[Waiver], as_of: dt.date) -> dict[str, Waiver]:
+    """The first current waiver of each rule name (lower case) among ``waivers``."""
+    index: dict[str, Waiver] = {}
+    for waiver in waivers:
+        wanted = waiver.rule.strip().lower()
+        if wanted not in UNWAIVABLE and waiver_applies_at_all(waiver, as_of):
+            index.setdefault(wanted, waiver)
+    return index
 
 
 def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:

@@ -28,6 +28,7 @@ not the YAML 1.1 sexagesimal integer 570; ``010`` is ten, not eight.
 from __future__ import annotations
 
 import codecs
+import heapq
 import math
 import os
 import re
@@ -1163,13 +1164,28 @@ class _Entry:
 
 
 def _walk(root: Path) -> Iterator[_Entry]:
-    """Every non-hidden file under ``root``, and the problems met; without recursion."""
+    """Every non-hidden file under ``root``, and the problems met; without recursion, and in
+    time linear in the number of real folders: each folder is listed once, however many links
+    lead to it. The folders reached without a link are walked first, then those only links
+    reach, by the smallest name, so that a file is found under its own name when it has one.
+    (Walking every path through links is exponential: a chain of folders each linking twice
+    to the next has 2^n paths.)"""
     # Each pending folder: its path as the repository names it, its real path, whether a link
     # led there, and the real paths of the folders above it (to recognise loops).
     pending: list[tuple[str, str, bool, frozenset[str]]] = [("", str(root), False, frozenset())]
+    linked: list[tuple[str, str, frozenset[str]]] = []  # a heap: folders links lead to
+    walked: set[str] = set()
     root_prefix = str(root).rstrip(os.sep) + os.sep
-    while pending:
+    while pending or linked:
+        if not pending:
+            relpath, real, above_link = heapq.heappop(linked)
+            if real not in walked:
+                pending.append((relpath, real, True, above_link))
+            continue
         prefix, real_dir, via_link, above = pending.pop()
+        if real_dir in walked:
+            continue
+        walked.add(real_dir)
         above = above | {real_dir}
         try:
             with os.scandir(real_dir) as scan:
@@ -1188,7 +1204,7 @@ def _walk(root: Path) -> Iterator[_Entry]:
             relpath = f"{prefix}/{entry.name}" if prefix else entry.name
             try:
                 if entry.is_symlink():
-                    yield from _link(entry, relpath, root_prefix, above, pending)
+                    yield from _link(entry, relpath, root_prefix, above, linked)
                 elif entry.is_dir(follow_symlinks=False):
                     pending.append((relpath, entry.path, via_link, above))
                 elif entry.is_file(follow_symlinks=False):
@@ -1210,9 +1226,10 @@ def _link(
     relpath: str,
     root_prefix: str,
     above: frozenset[str],
-    pending: list[tuple[str, str, bool, frozenset[str]]],
+    linked: list[tuple[str, str, frozenset[str]]],
 ) -> Iterator[_Entry]:
-    """Follow the symbolic link ``entry`` only where that is safe."""
+    """Follow the symbolic link ``entry`` only where that is safe; a folder it leads to is
+    queued on ``linked`` (walked once, after the folders reached without links)."""
     try:
         real = os.path.realpath(entry.path, strict=True)
     except (OSError, RuntimeError):
@@ -1240,7 +1257,7 @@ def _link(
                 folder=True,
             )
             return
-        pending.append((relpath, real, True, above))
+        heapq.heappush(linked, (relpath, real, above))
     elif os.path.isfile(real):
         yield _Entry(relpath, real, via_link=True)
     elif entry.name.endswith(YAML_SUFFIXES):

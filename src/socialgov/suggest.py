@@ -52,6 +52,15 @@ class Suggestions:
             answer = self._answers[word] = self._search(word)
         return list(answer)
 
+    @property
+    def answered(self) -> int:
+        """How many distinct words have been looked up so far."""
+        return len(self._answers)
+
+    def remembers(self, word: str) -> bool:
+        """Whether ``word`` has been looked up already (asking again costs nothing)."""
+        return word in self._answers
+
     def best(self, word: str) -> str | None:
         """The closest name to ``word``, or None when no name is close enough."""
         matches = self.close_matches(word)

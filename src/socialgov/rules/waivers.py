@@ -8,12 +8,13 @@ waiver can neither rot silently nor suppress without a recorded reason.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
 
 from socialgov.findings import Severity
 from socialgov.model import KINDS, Entity, Model, Waiver
 from socialgov.rules.base import EVERY_FIELD, Reads, RuleContext, Violation, rule
+from socialgov.suggest import Suggestions
+from socialgov.text import bounded
 from socialgov.wording import and_list, plural
 
 # Findings of SG106 cannot be waived: a waiver must not vouch for waivers.
@@ -42,7 +43,10 @@ def known_rules(model: Model, ctx: RuleContext) -> dict[str, str]:
 
 
 def waiver_problems(
-    waiver: Waiver, names: dict[str, str], as_of: dt.date
+    waiver: Waiver,
+    names: dict[str, str],
+    as_of: dt.date,
+    suggest: Suggestions | None = None,
 ) -> tuple[list[str], list[str], tuple[str | int, ...]]:
     """What is wrong with one waiver, how to fix it, and the node to point at (under the waiver).
 
@@ -57,9 +61,9 @@ def waiver_problems(
         fixes.append("correct or delete the waivers SG106 reports instead of waiving SG106")
         node = ("rule",)
     elif wanted not in names:
-        close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
-        hint = f" (did you mean '{names[close[0]]}'?)" if close else ""
-        problems.append(f"names rule '{waiver.rule}', which does not exist{hint}")
+        close = _close_match(wanted, names, suggest)
+        hint = f" (did you mean '{names[close]}'?)" if close else ""
+        problems.append(f"names rule '{bounded(waiver.rule, 80)}', which does not exist{hint}")
         fixes.append("name a rule by the code or name 'socialgov rules' lists")
         node = ("rule",)
     if waiver.reason is None or not waiver.reason.strip():
@@ -77,6 +81,22 @@ def waiver_problems(
         if node is None:
             node = ("expires",)
     return problems, fixes, node or ()
+
+
+MAX_SUGGESTIONS = 1000
+"""Distinct unknown rule names a run looks for a 'did you mean' for; past it, waivers naming
+unknown rules are still reported, without the suggestion (thousands of them are not typos)."""
+
+
+def _close_match(wanted: str, names: dict[str, str], suggest: Suggestions | None) -> str | None:
+    """The known name closest to ``wanted``, as difflib finds it (socialgov.suggest: each
+    distinct name looked up once, candidates of hopeless lengths skipped), for the first
+    MAX_SUGGESTIONS distinct names of the run, so thousands of unknown names stay cheap."""
+    if suggest is None:
+        suggest = Suggestions(names, n=1)
+    if suggest.answered >= MAX_SUGGESTIONS and not suggest.remembers(wanted):
+        return None
+    return suggest.best(wanted)
 
 
 def _describe(entity: Entity, waiver: Waiver, names: dict[str, str]) -> str:
@@ -144,13 +164,15 @@ accounts:
 )
 def invalid_waiver(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     names: dict[str, str] | None = None
+    suggest: Suggestions | None = None
     for entity in model.all():
         if not entity.waivers:
             continue
-        if names is None:
+        if names is None or suggest is None:
             names = known_rules(model, ctx)
+            suggest = Suggestions(names, n=1)
         for waiver in entity.waivers:
-            problems, fixes, node = waiver_problems(waiver, names, ctx.as_of)
+            problems, fixes, node = waiver_problems(waiver, names, ctx.as_of, suggest)
             if not problems:
                 continue
             yield Violation(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from socialgov.errors import SocialgovError
 from socialgov.findings import Finding
 from socialgov.loader import read_bounded
+from socialgov.text import bounded
 
 if TYPE_CHECKING:
     from socialgov.config import Config
@@ -59,6 +60,14 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
     write_report(baseline_text(findings), path, "--write-baseline")
 
 
+def _small_int(text: str) -> int:
+    """A JSON integer, refused when it is wider than any a baseline holds (a version number):
+    Python cannot even print one of thousands of digits."""
+    if len(text.lstrip("-")) > 30:
+        raise ValueError(f"it holds a {len(text.lstrip('-')):,}-digit number")
+    return int(text)
+
+
 def read_baseline(path: Path) -> list[str]:
     """The fingerprints recorded in ``path``, one per recorded finding."""
     how = f"create it with 'socialgov lint --write-baseline {path}'"
@@ -70,17 +79,24 @@ def read_baseline(path: Path) -> list[str]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise SocialgovError(f"baseline {path}: cannot be read ({reason}); {how}") from None
     try:
-        data: Any = json.loads(text)
+        data: Any = json.loads(text, parse_int=_small_int)
     except json.JSONDecodeError as exc:
         raise SocialgovError(
             f"baseline {path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); {how}"
         ) from None
+    except RecursionError:
+        raise SocialgovError(
+            f"baseline {path}: nested too deeply to be a baseline file; {how}"
+        ) from None
+    except ValueError as exc:  # a number too wide (_small_int)
+        raise SocialgovError(f"baseline {path}: {exc}; {how}") from None
     if not isinstance(data, dict) or "version" not in data:
         raise SocialgovError(f"baseline {path}: not a socialgov baseline file; {how}")
     if data["version"] != VERSION:
         raise SocialgovError(
-            f"baseline {path}: version {data['version']!r} is not supported (this socialgov "
-            f"reads version {VERSION}); rewrite it with 'socialgov lint --write-baseline {path}'"
+            f"baseline {path}: version {bounded(repr(data['version']), 40)} is not supported "
+            f"(this socialgov reads version {VERSION}); rewrite it with "
+            f"'socialgov lint --write-baseline {path}'"
         )
     entries = data.get("findings")
     if not isinstance(entries, list) or not all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -296,6 +297,10 @@ def lint(
         fail_on=fail_on,
         baseline=baseline,
     )
+    if paths:  # before the work: a path outside the repository is an error (exit 2)
+        from socialgov.lint import check_paths_inside
+
+        check_paths_inside(config.root, paths)
     if write_baseline is not None:
         from socialgov.baseline import record_baseline
 
@@ -579,6 +584,10 @@ def fix(
     from socialgov.fix import fix_repository, render_result
 
     config = load_settings(root, config_path, as_of=as_of)
+    if paths:  # a path outside the repository is an error, never "Nothing to fix"
+        from socialgov.lint import check_paths_inside
+
+        check_paths_inside(config.root, paths)
     result = fix_repository(config, list(paths) or None, unsafe=unsafe, diff=diff)
     out, err = render_result(result, diff=diff)
     emit(out, None)
@@ -905,7 +914,12 @@ def run() -> NoReturn:
     """
     from socialgov.output import flush_streams
 
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # Ctrl-C outside the command itself (click reports it inside)
+        code = 2
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write("\nsocialgov: aborted\n")
     flush_streams()  # a reader gone, a closed or full stream: nothing left to tell
     os._exit(code)
 
@@ -930,6 +944,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    selectors = sys.modules.get("socialgov.selectors")
+    if selectors is not None:  # each command is one run, with its own matching budget
+        selectors.reset_match_budget()
     try:
         result = cli.main(args=args, prog_name="socialgov", standalone_mode=False)
     except click.exceptions.Exit as exc:

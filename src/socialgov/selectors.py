@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from socialgov.errors import SocialgovError
 from socialgov.model import KINDS, NESTED_REFERENCES, REFERENCES
+from socialgov.text import bounded as bounded_text
 
 if TYPE_CHECKING:
     from socialgov.model import Entity, Model
@@ -107,9 +109,66 @@ MATCH_SECONDS: Final = 0.5
 """How long one ``matches`` may take on one value before the run stops (see PatternTooSlow)."""
 
 
+MAX_PATTERN_SIZE: Final = 100_000
+"""The largest ``matches`` pattern, counted with its repetitions multiplied out (``(a{100}){100}``
+is 10,000): the timeout-capable engine (``regex``) unrolls counted repetition when it compiles,
+so ``a{99999999}`` would take gigabytes before matching anything."""
+
+
+def pattern_size(pattern: str) -> int:
+    """How long ``pattern`` (a valid Python regular expression) is with every counted repetition
+    multiplied out; an unbounded one (``+``, ``*``, ``{5,}``) counts its minimum, at least once.
+    Without recursion, whatever the nesting."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, getattr(_parser, "POSSESSIVE_REPEAT", None)}
+    total = 0
+    stack: list[tuple[Any, int]] = [(_parser.parse(pattern), 1)]
+    while stack:
+        items, factor = stack.pop()
+        for op, arg in items:
+            total += factor
+            if total > MAX_PATTERN_SIZE:
+                return total
+            if op in repeats:
+                low, high, sub = arg
+                count = high if high != _parser.MAXREPEAT else max(low, 1)
+                stack.append((sub, factor * max(count, 1)))
+            elif op is _parser.SUBPATTERN:
+                stack.append((arg[-1], factor))
+            elif op is _parser.BRANCH:
+                stack.extend((branch, factor) for branch in arg[1])
+            elif op in (_parser.ASSERT, _parser.ASSERT_NOT):
+                stack.append((arg[1], factor))
+            elif op is getattr(_parser, "ATOMIC_GROUP", None):
+                stack.append((arg, factor))
+            elif op is _parser.GROUPREF_EXISTS:
+                stack.extend((branch, factor) for branch in arg[1:] if branch is not None)
+    return total
+
+
+MATCH_TOTAL_SECONDS: Final = 10.0
+"""How long all ``matches`` of one run may take together: a pattern that takes just under
+MATCH_SECONDS on each of many values would otherwise make the run as long as the values are
+many. The run stops (exit 2) naming the pattern that was matching when the budget ran out."""
+
+
 class PatternTooSlow(SocialgovError):
-    """A ``matches`` pattern that backtracks catastrophically on a value: the run stops (exit 2)
-    rather than hang, since a rule's pattern is as untrusted as the repository it comes in."""
+    """A ``matches`` pattern that backtracks catastrophically on a value, or patterns that
+    together spent the run's matching budget: the run stops (exit 2) rather than hang, since a
+    rule's pattern is as untrusted as the repository it comes in."""
+
+
+class _MatchClock:
+    """Time spent matching ``matches`` patterns in this run (one per process: a command is one
+    run; a long-running caller, such as a server, calls :func:`reset_match_budget` per run)."""
+
+    spent: float = 0.0
+
+
+def reset_match_budget() -> None:
+    """Start a new run's matching budget (MATCH_TOTAL_SECONDS)."""
+    _MatchClock.spent = 0.0
 
 
 def _bounded_search(
@@ -131,15 +190,28 @@ def _bounded_search(
             item = str(item)
         if bounded is None:  # pragma: no cover
             return pattern.search(item) is not None
+        left = MATCH_TOTAL_SECONDS - _MatchClock.spent
+        started = time.monotonic()
         try:
-            return bounded.search(item, timeout=MATCH_SECONDS) is not None
+            return bounded.search(item, timeout=min(MATCH_SECONDS, max(left, 0.001))) is not None
         except TimeoutError:
-            shown = item if len(item) <= 40 else item[:37] + "..."
+            shown = bounded_text(item, 40)
+            if left < MATCH_SECONDS:
+                raise PatternTooSlow(
+                    f"{_show_path(where) or 'matches'}: the rules' patterns took more than "
+                    f"{MATCH_TOTAL_SECONDS:g} s in all, the run's budget for matching; the "
+                    f"pattern '{bounded_text(operand, 80)}' was matching '{shown}' when it ran "
+                    "out; make the slow patterns simpler (anchor them, avoid nested or "
+                    "overlapping repetition such as (a+)+ or (a|aa)+)"
+                ) from None
             raise PatternTooSlow(
-                f"{_show_path(where) or 'matches'}: the pattern '{operand}' took more than "
-                f"{MATCH_SECONDS} s on the value '{shown}': it backtracks catastrophically; "
-                "rewrite it without nested or overlapping repetition such as (a+)+ or (a|aa)+"
+                f"{_show_path(where) or 'matches'}: the pattern '{bounded_text(operand, 80)}' "
+                f"took more than {MATCH_SECONDS} s on the value '{shown}': it backtracks "
+                "catastrophically; rewrite it without nested or overlapping repetition such as "
+                "(a+)+ or (a|aa)+"
             ) from None
+        finally:
+            _MatchClock.spent += time.monotonic() - started
 
     return search
 
@@ -629,14 +701,24 @@ def _operator_test(op: str, operand: Any, path: FieldPath, where: Path_) -> Test
                 f"'matches' takes a regular expression written as text; got {_describe(operand)}",
                 where,
             )
+        shown = bounded_text(operand, 80)
         try:
             pattern = re.compile(operand)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:
             raise SelectorError(
-                f"'{operand}' is not a valid regular expression ({exc}); fix the pattern "
-                "(Python syntax; escape special characters such as . ( [ with a backslash)",
+                f"'{shown}' is not a valid regular expression ({bounded_text(str(exc))}); fix the "
+                "pattern (Python syntax; escape special characters such as . ( [ with a "
+                "backslash)",
                 where,
             ) from None
+        size = pattern_size(operand)
+        if size > MAX_PATTERN_SIZE:
+            raise SelectorError(
+                f"'{shown}' repeats too much: with its repetition counts multiplied out it is "
+                f"at least {size:,} steps long, more than {MAX_PATTERN_SIZE:,}; use smaller "
+                "counts such as {1,100}, or + and * where the count does not matter",
+                where,
+            )
 
         search = _bounded_search(operand, pattern, where)
         return lambda value, _: _any_item(value, search)

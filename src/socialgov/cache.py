@@ -305,23 +305,51 @@ def trust_entities(parsed: ParsedFile, valid: Vouched) -> None:
         schema.trust_valid(file_name, value)
 
 
+_LENGTH = 8
+"""Bytes of an entry's payload length, written big-endian after the header's signature."""
+
+
+def _length_tag(signer: hmac.HMAC, length: bytes) -> bytes:
+    """The signature of what an entry stands for and how long its payload is: checked before a
+    byte of the payload is read."""
+    tag = signer.copy()
+    tag.update(b"length\0" + length)
+    return tag.digest()
+
+
 def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
     """The payload of a signed entry, or None when it is missing, is not a regular file, stands
-    for something other than ``header``, or its signature does not hold."""
+    for something other than ``header``, or a signature does not hold.
+
+    An entry is ``header``, a signature of the header and the payload's length, the length, a
+    signature of the payload, and the payload. The first signature and the file's size are
+    checked before the payload is read, so an entry that a pull request commits (it can copy a
+    header: it is the digest of a file it wrote) costs a few bytes of reading whatever its size,
+    and a payload is never read past the length this machine's socialgov signed.
+    """
+    size = signer.digest_size
     try:
         # Never blocks on a pipe or follows a link planted in the repository's cache folder.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         with open(os.open(entry, flags), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size < len(header) + 2 * size + _LENGTH:
                 return None
             if handle.read(len(header)) != header:
                 return None
-            signature = handle.read(signer.digest_size)
-            payload = handle.read()
+            length_tag = handle.read(size)
+            length = handle.read(_LENGTH)
+            if not hmac.compare_digest(length_tag, _length_tag(signer, length)):
+                return None
+            expected = int.from_bytes(length, "big")
+            if info.st_size != len(header) + 2 * size + _LENGTH + expected:
+                return None
+            signature = handle.read(size)
+            payload = handle.read(expected)
     except OSError:
         return None
     signer.update(payload)
-    if not hmac.compare_digest(signature, signer.digest()):
+    if len(payload) != expected or not hmac.compare_digest(signature, signer.digest()):
         return None
     return payload
 
@@ -329,18 +357,22 @@ def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
 def write_signed(
     base: Path, folder: Path, entry: Path, header: bytes, signer: hmac.HMAC, payload: bytes
 ) -> bool:
-    """Write ``header``, the signature and ``payload`` to ``entry`` atomically; False when the
-    cache cannot be written (read-only checkout, full disk, a planted symbolic link)."""
+    """Write an entry (see :func:`read_signed`) to ``entry`` atomically; False when the cache
+    cannot be written (read-only checkout, full disk, a planted symbolic link)."""
     try:
         prepare_folder(base, folder)
         entry.parent.mkdir(parents=True, exist_ok=True)
         if entry.parent.is_symlink():  # planted in the repository: never write through it
             raise OSError(f"{entry.parent} is a symbolic link")
+        length = len(payload).to_bytes(_LENGTH, "big")
+        length_tag = _length_tag(signer, length)
         signer.update(payload)
         fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(header)
+                handle.write(length_tag)
+                handle.write(length)
                 handle.write(signer.digest())
                 handle.write(payload)
             os.replace(temporary, entry)

@@ -29,6 +29,10 @@ def _without_current_folder(path: list[str]) -> list[str]:
 
 sys.path[:] = _without_current_folder(sys.path)
 
-from socialgov.cli import run  # noqa: E402  (only after the path is safe)
+try:
+    from socialgov.cli import run  # only after the path is safe
+except KeyboardInterrupt:  # Ctrl-C while starting: the same answer as during the command
+    sys.stderr.write("\nsocialgov: aborted\n")
+    os._exit(2)
 
 run()

@@ -223,6 +223,8 @@ class Skipped:
 class FixResult:
     applied: list[Applied] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    unwritten: int = 0
+    """Fixes found but not written (the file could not be written or changed meanwhile)."""
     diffs: list[str] = field(default_factory=list)
     files_changed: int = 0
     unsafe_available: int = 0
@@ -352,6 +354,7 @@ def fix_repository(
         try:
             opened.save()
         except FileChangedError:
+            result.unwritten += len(result.applied) - before
             del result.applied[before:]
             result.skipped.append(
                 Skipped(
@@ -363,6 +366,7 @@ def fix_repository(
             )
             continue
         except OSError as exc:
+            result.unwritten += len(result.applied) - before
             del result.applied[before:]
             result.skipped.append(Skipped(relpath, 1, f"cannot write: {exc.strerror or exc}"))
             continue
@@ -408,9 +412,21 @@ def render_result(result: FixResult, *, diff: bool) -> tuple[str, str]:
         summary = f"Would apply {count} {noun} in {where}." if count else "Nothing to fix."
     else:
         summary = f"Applied {count} {noun} in {where}." if count else "Nothing to fix."
+    if not count and result.unwritten:  # fixes were found: never "Nothing to fix"
+        n = result.unwritten
+        summary = (
+            f"No fix written: {n} {'fix' if n == 1 else 'fixes'} could not be written (see above)."
+        )
+    elif not count and result.skipped:
+        n = len(result.skipped)
+        places = "place" if n == 1 else "places"
+        summary = f"Nothing fixed; {n} {places} could not be read or fixed (see above)."
+    elif count and result.unwritten:
+        summary += f" {result.unwritten} more could not be written (see above)."
     unsafe = result.unsafe_available
     if unsafe:
         fixes = f"{unsafe} {'fix needs' if unsafe == 1 else 'fixes need'} --unsafe (review them)."
-        summary = f"{summary} {fixes}" if count else f"Nothing to fix safely; {fixes}"
+        nothing = not (count or result.unwritten or result.skipped)
+        summary = f"Nothing to fix safely; {fixes}" if nothing else f"{summary} {fixes}"
     err.append(summary + "\n")
     return "".join(out), "".join(err)

@@ -484,12 +484,33 @@ def finish(
 
 
 def relative_paths(root: Path, paths: Sequence[str]) -> set[str]:
-    """PATHS as given on the command line, as root-relative paths with ``/``."""
+    """PATHS as given on the command line, as root-relative paths with ``/`` (those outside
+    the repository left out: :func:`check_paths_inside` refuses them first where they matter)."""
     result = set()
     for path in paths:
         full = Path(path).resolve()
         try:
             result.add(full.relative_to(root).as_posix())
         except ValueError:
-            continue  # outside the repository: nothing of ours to report there
+            continue
     return result
+
+
+def check_paths_inside(root: Path, paths: Sequence[str]) -> None:
+    """Refuse (exit 2) PATHS outside the repository: ``lint`` or ``fix`` of such a path checks
+    nothing, which must never read as "No problems found" or "Nothing to fix"."""
+    outside = []
+    for path in paths:
+        try:
+            Path(path).resolve().relative_to(root)
+        except ValueError:
+            outside.append(path)
+    if outside:
+        from socialgov.reporters.base import one_line
+
+        shown = ", ".join(one_line(p) for p in outside[:5])
+        more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+        raise SocialgovError(
+            f"{shown}{more}: not inside the policy repository {one_line(str(root))}; give "
+            "files under it, or point --root at the repository that holds them"
+        )

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from socialgov.text import MAX_MESSAGE, MAX_RELATED, bounded
+from socialgov.text import MAX_MESSAGE, bounded
 
 
 class Severity(enum.IntEnum):
@@ -73,13 +73,12 @@ class Finding:
     """The reason of the waiver that suppresses this finding, when one does."""
 
     def __post_init__(self) -> None:
-        # Every finding, whatever made it, is bounded (socialgov.text): a message quoting a
-        # value that aliases expand, or a group naming thousands of entities, cannot make a
-        # report grow with what the input expands to.
+        # Every finding's message, whatever made it, is bounded (socialgov.text): a message
+        # quoting a value that aliases expand cannot make a report grow with what the input
+        # expands to. The related list is kept whole: PATHS selects findings by it, and the
+        # rules that name many entities do so once per group, not once per member.
         if len(self.message) > MAX_MESSAGE:
             object.__setattr__(self, "message", bounded(self.message, MAX_MESSAGE))
-        if len(self.related) > MAX_RELATED:
-            object.__setattr__(self, "related", self.related[:MAX_RELATED])
         if self.suppressed is not None and len(self.suppressed) > MAX_MESSAGE:
             object.__setattr__(self, "suppressed", bounded(self.suppressed, MAX_MESSAGE))
 

@@ -195,7 +195,7 @@ def _bounded_search(
         try:
             return bounded.search(item, timeout=min(MATCH_SECONDS, max(left, 0.001))) is not None
         except TimeoutError:
-            shown = bounded_text(item, 40)
+            shown = item if len(item) <= 40 else item[:37] + "..."
             if left < MATCH_SECONDS:
                 raise PatternTooSlow(
                     f"{_show_path(where) or 'matches'}: the rules' patterns took more than "

@@ -8,7 +8,8 @@ bounds (docs/security.md, "Bounded output"):
 - :data:`MAX_QUOTE` characters of one value quoted in a message (:func:`bounded`);
 - :data:`MAX_MESSAGE` characters of one finding's message (:class:`socialgov.findings.Finding`
   cuts longer ones itself, so every rule, built-in, YAML or plugin, is held to it);
-- :data:`MAX_RELATED` entities in one finding's related list;
+- :data:`MAX_RELATED` entities a rule names as related per finding where a finding is made
+  per member of a group (``unique``, ``same``), so groups stay linear;
 - :func:`number_text` for integers wider than Python will print.
 
 New rules and reporters quote repository values through :func:`bounded` and
@@ -28,7 +29,7 @@ MAX_QUOTE = 200
 MAX_MESSAGE = 4000
 """Characters of one message (GitHub's runner cuts annotations at 4,096)."""
 MAX_RELATED = 100
-"""Entities one finding names as related."""
+"""Entities a per-member finding of a group names as related (a per-group finding names all)."""
 
 # Python refuses to turn an int of more than this many digits into text (3.11+), by default.
 _MAX_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 0)() or 4300

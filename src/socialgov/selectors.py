@@ -160,8 +160,9 @@ class PatternTooSlow(SocialgovError):
 
 
 class _MatchClock:
-    """Time spent matching ``matches`` patterns in this run (one per process: a command is one
-    run; a long-running caller, such as a server, calls :func:`reset_match_budget` per run)."""
+    """Time spent matching ``matches`` patterns in this run: reset by each command and each run
+    of the rules (``rules.engine.located_findings``), so a long-running server's runs do not
+    add up."""
 
     spent: float = 0.0
 

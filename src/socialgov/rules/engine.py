@@ -80,6 +80,9 @@ def located_findings(
 ) -> list[tuple[Finding, Path_]]:
     """:func:`run_rules`, each finding with the path of the node it points at inside its entity
     (what socialgov.incremental needs to point at it again after the entity moves)."""
+    from socialgov.selectors import reset_match_budget
+
+    reset_match_budget()  # each run of the rules has its own matching budget (a server runs many)
     findings: list[tuple[Finding, Path_]] = []
     refs: dict[int, tuple[Entity, EntityRef]] = {}
     for info in rules:

@@ -684,8 +684,10 @@ _URL_LIKE = re.compile(
 
 def looks_like_url(text: str) -> bool:
     """Whether ``text`` is a web address (``https://...``, ``www...``, ``host.tld/path``) rather
-    than a handle."""
-    return bool(_URL_LIKE.match(text.strip()))
+    than a handle. Only the start is looked at (a host name is at most 253 characters): the
+    pattern backtracks over a long run of letters, so on a whole 100,000-character value it
+    would take quadratic time, once per entity that value is aliased into."""
+    return bool(_URL_LIKE.match(text.strip()[:300]))
 
 
 _MASTODON_ADDRESS = re.compile(rf"@?(?P<user>{_FEDIVERSE_USER})@(?P<instance>{_DOMAIN})")

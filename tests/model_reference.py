@@ -77,7 +77,11 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             "departed_on": _date(data.get("departed_on")),
         }
     elif kind == "Team":
-        specific = {"function": _str(data.get("function")), "lead": _str(data.get("lead"))}
+        specific = {
+            "function": _str(data.get("function")),
+            "lead": _str(data.get("lead")),
+            "parent": _str(data.get("parent")),
+        }
     elif kind in ("Account", "Channel"):
         specific = {
             "owner": _str(data.get("owner")),

@@ -472,3 +472,38 @@ def test_ownership_dates_follow_as_of(make_repo: MakeRepo) -> None:
     )
     assert found(run_lint(root), "SG202") == []
     assert len(found(run_lint(root, as_of=dt.date(2026, 11, 25)), "SG202")) == 1
+
+
+# --------------------------------------------------------------------------- SG214
+
+
+def test_team_parent_cycle_is_one_finding_per_cycle_on_its_smallest_team(
+    make_repo: MakeRepo,
+) -> None:
+    root = make_repo(
+        {
+            "teams.yaml": """\
+                teams:
+                  - {id: org, name: Organisation}
+                  - {id: comms, parent: org}
+                  - {id: social, parent: comms}
+                  - {id: zeta, parent: beta}
+                  - {id: beta, parent: gamma}
+                  - {id: gamma, parent: zeta}
+                  - {id: self, parent: self}
+                  - {id: under-loop, parent: beta}
+                  - {id: dangling, parent: nowhere}
+            """
+        }
+    )
+    result = run_lint(root)
+    findings = found(result, "SG214")
+    assert [(f.entity, f.severity) for f in findings] == [
+        (EntityRef("Team", "beta"), Severity.ERROR),
+        (EntityRef("Team", "self"), Severity.ERROR),
+    ]
+    assert "beta -> gamma -> zeta -> beta" in findings[0].message
+    assert [r.id for r in findings[0].related] == ["gamma", "zeta"]
+    assert (findings[0].line, findings[0].column) == (6, 24)  # beta's parent value
+    # a parent naming no team is an unknown reference, not a cycle
+    assert [f.entity for f in found(result, "SG104")] == [EntityRef("Team", "dangling")]

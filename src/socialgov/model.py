@@ -183,6 +183,8 @@ class Team(Entity):
     kind: ClassVar[str] = "Team"
     function: str | None = None
     lead: str | None = None
+    parent: str | None = None
+    """The Team this one belongs to: the unit hierarchy (``audit --by team``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -336,7 +338,7 @@ class Reference:
 # The reference fields of each kind. "strategy" names a goal in socialgov.yaml, not an entity.
 REFERENCES: dict[str, tuple[Reference, ...]] = {
     "Person": (Reference("team", ("Team",)),),
-    "Team": (Reference("lead", ("Person",)),),
+    "Team": (Reference("lead", ("Person",)), Reference("parent", ("Team",))),
     "Account": (
         Reference("owner", ("Person",)),
         Reference("backup_owner", ("Person",)),
@@ -607,7 +609,7 @@ FIELDS: dict[str, FieldTable] = {
         ("status", _as_written),
         ("departed_on", _date),
     ),
-    "Team": _table(*_COMMON, ("function", None), ("lead", None)),
+    "Team": _table(*_COMMON, ("function", None), ("lead", None), ("parent", None)),
     "Account": _table(
         *_COMMON,
         *_CHANNEL_BASE,

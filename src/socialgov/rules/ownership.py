@@ -1,4 +1,4 @@
-"""Ownership rules SG202-SG207: every live presence has an accountable owner and a backup.
+"""Ownership rules SG202-SG207 and SG214: every live presence has an accountable owner and a backup.
 
 SG201 unowned-channel is written in the rules-as-code language (rules/unowned-channel.yaml).
 
@@ -24,6 +24,7 @@ from socialgov.rules._common import (
     plural,
 )
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
+from socialgov.units import cycles, parents
 
 FAMILY = "ownership"
 
@@ -304,4 +305,37 @@ def owner_overloaded(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             f"({listing(c.id for c in ordered)}), more than max_channels_per_owner ({limit}); "
             "hand some to other owners or retire the ones nobody needs",
             related=tuple(ordered),
+        )
+
+
+@rule(
+    code="SG214",
+    name="team-parent-cycle",
+    severity=Severity.ERROR,
+    family=FAMILY,
+    summary="A Team is its own ancestor: following parent leads back to it",
+    rationale=(
+        "The unit hierarchy (a Team's `parent`) says which department a team belongs to; the "
+        "audit rolls each unit's scorecard up to its parents (`socialgov audit --by team`). A "
+        "cycle makes every team in it a part of itself, so nobody above them answers for their "
+        "presences. One finding per cycle, on the team of the cycle with the smallest id."
+    ),
+    fix="Set `parent:` of one team of the cycle to the unit it really belongs to, or remove it "
+    "if the team is a top unit.",
+    example_fail=("teams:\n  - id: care\n    parent: service\n  - id: service\n    parent: care\n"),
+    example_pass=("teams:\n  - id: care\n    parent: service\n  - id: service\n"),
+    reads=Reads.of({"Team": ("parent",)}),
+)
+def team_parent_cycle(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    """Each cycle of the team hierarchy, once."""
+    teams = {t.id: t for t in model.teams}
+    for loop in cycles(parents(teams.values())):
+        first = teams[loop[0]]
+        path = " -> ".join([*loop, loop[0]])
+        yield Violation(
+            first,
+            f"Team {first.id} is its own ancestor ({path}); set parent of one of them to the "
+            "unit it belongs to, or remove parent from the one that is a top unit",
+            field=("parent",),
+            related=tuple(teams[t] for t in loop[1:]),
         )

@@ -248,12 +248,20 @@ def git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Git:
     return run
 
 
-def run_audit(root: Path, *, as_of: dt.date = AS_OF, **overrides: object) -> AuditReport:
-    """The audit report of ``root``, as ``socialgov audit`` computes it, judged on ``as_of``."""
+def run_audit(
+    root: Path,
+    *,
+    as_of: dt.date = AS_OF,
+    by: str | None = None,
+    depth: int | None = None,
+    **overrides: object,
+) -> AuditReport:
+    """The audit report of ``root``, as ``socialgov audit`` computes it, judged on ``as_of``
+    (``by`` and ``depth`` as ``--by`` and ``--depth`` give them)."""
     from socialgov.audit import run_audit as audit
 
     config: Config = load_config(root).with_overrides(as_of=as_of, **overrides)
-    return audit(config)
+    return audit(config, by=by, depth=depth)
 
 
 def _libyaml_stops_flow_nesting_at() -> int | None:

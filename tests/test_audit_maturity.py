@@ -159,3 +159,54 @@ def test_the_threshold_can_be_given() -> None:
     rows = accounts(10, 1, "monitored")
     assert assess(rows, [], threshold=Fraction(95, 100)).stage == "scattered"
     assert assess(rows, [], threshold=Fraction(90, 100)).stage == "coordinated"
+
+
+# ----------------------------------------------------------------------------- score, progress
+
+
+NOTHING = {
+    "owner_status": "missing",
+    "backup_status": "missing",
+    "policies": (),
+    "missing_policies": ("sla",),
+    "playbooks": (),
+    "objectives": (),
+    "monitoring": (),
+}
+
+
+def test_one_error_never_looks_like_nothing_covered() -> None:
+    """The cliff of SPEC section 8: both are scattered; the score and progress tell them apart."""
+    nothing = assess(
+        [dataclasses.replace(GOOD, id=f"a{i}", **NOTHING) for i in range(100)],
+        [finding("SG201")],
+    )
+    one_error = assess(accounts(100, 0, "monitored"), [finding("SG402")])
+    assert nothing.stage == one_error.stage == "scattered"
+    # nothing covered: five shares at 0, and 99 of 100 accounts free of an SG2/SG4 error
+    assert nothing.score == 16 and nothing.progress == 16
+    # everything covered, one error on one account of 100: (5 + 99/100) / 6
+    assert one_error.error_free == Ratio(99, 100)
+    assert one_error.score == 99 and one_error.progress == 99
+    assert one_error.steps == ("Fix 1 error finding of SG402 some-rule.",)
+    assert nothing.steps[0] == (
+        "Owned, with a live backup: 80 more live accounts to reach 80% (0 of 100 now)."
+    )
+
+
+def test_progress_counts_each_indicator_up_to_the_bar_and_steps_say_how_many_more() -> None:
+    # 60 of 100 monitored: 60/80 of the way on that indicator, the other four at the bar
+    result = assess(accounts(100, 40, "monitored"), [])
+    assert result.stage == "scattered" and result.next_stage == "coordinated"
+    assert result.progress == 95  # (4 + 3/4 + 1) / 6 = 95.8
+    assert result.score == 93  # (4 + 0.6 + 1) / 6 = 93.3
+    assert result.steps == ("Monitored: 20 more live accounts to reach 80% (60 of 100 now).",)
+
+
+def test_coordinated_is_the_top_and_dormant_has_a_first_step() -> None:
+    top = assess(accounts(10, 1, "monitored"), [])
+    assert (top.stage, top.next_stage, top.progress, top.steps) == ("coordinated", None, 100, ())
+    assert top.score == 98  # (4 + 9/10 + 1) / 6 = 98.3
+    dormant = assess([], [])
+    assert (dormant.score, dormant.progress, dormant.next_stage) == (0, 0, "scattered")
+    assert dormant.steps == ("Register the organisation's first live social account.",)

@@ -351,6 +351,23 @@ def lint(
     help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
 )
 @click.option("--output", "-o", type=PathArgument(path_type=Path), help="Write the report here.")
+@click.option(
+    "--by",
+    type=click.Choice(["team"]),
+    help="Add a scorecard per unit (Team, rolled up its parents), worst first.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --by team: list units down to level N (1: top units); deeper ones are rolled up.",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(min=40),
+    metavar="COLUMNS",
+    help="Table format: the longest line (default: the terminal's width, else 200).",
+)
 @cache_option
 def audit(
     root: Path | None,
@@ -361,6 +378,9 @@ def audit(
     debug: bool,
     output_format: str | None,
     output: Path | None,
+    by: str | None,
+    depth: int | None,
+    width: int | None,
     cache: bool | None,
 ) -> int:
     """Report on the whole inventory: coverage, gaps, who must act, and the maturity stage."""
@@ -368,13 +388,27 @@ def audit(
     from socialgov.audit.progress import Progress
     from socialgov.audit.renderers import RenderOptions, format_for, renderer
 
+    if depth is not None and by is None:
+        raise click.UsageError("--depth needs --by team")
     config = load_settings(root, config_path, as_of=as_of)
-    with Progress() as progress:
-        report = run_audit(config, progress, cache=cache_for(root, cache))
     chosen = format_for(output, output_format)
-    options = RenderOptions(color=chosen == "table" and use_color(no_color, output))
+    options = RenderOptions(
+        color=chosen == "table" and use_color(no_color, output),
+        width=width or terminal_width(output),
+    )
+    with Progress() as progress:
+        report = run_audit(config, progress, cache=cache_for(root, cache), by=by, depth=depth)
     emit(renderer(chosen)(report, options), output)
     return 0
+
+
+def terminal_width(output: Path | None) -> int:
+    """The terminal's width when the report goes to one, else 200 characters."""
+    if output is None and sys.stdout.isatty():
+        import shutil
+
+        return max(shutil.get_terminal_size().columns, 40)
+    return 200
 
 
 @cli.command()

@@ -15,11 +15,17 @@ if TYPE_CHECKING:
 
 
 def run_audit(
-    config: Config, progress: Progress | None = None, *, cache: bool = False
+    config: Config,
+    progress: Progress | None = None,
+    *,
+    cache: bool = False,
+    by: str | None = None,
+    depth: int | None = None,
 ) -> AuditReport:
     """Lint the repository under ``config`` and build the audit report from the result.
 
-    ``cache`` reuses the files earlier runs parsed (.socialgov_cache/), as ``lint`` does."""
+    ``by="team"`` adds a scorecard per unit down to ``depth``. ``cache`` reuses the files
+    earlier runs parsed (.socialgov_cache/), as ``lint`` does."""
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
     from socialgov.lint import lint
@@ -36,5 +42,7 @@ def run_audit(
         organisation=config.organisation,
         root=config.root.as_posix(),
         tool_version=__version__,
+        by=by,
+        depth=depth,
     )
     return build_report(data, progress.step if progress else None)

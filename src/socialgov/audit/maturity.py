@@ -10,12 +10,24 @@ The five indicators are shares of live Accounts (the population that ``serving a
 playbook, serving an objective, monitored. Shares are exact fractions, so 79.9% is below the bar
 and 80% is on it. An error finding means a *reported* one: a waived finding was accepted by the
 organisation in review, and a severity lowered in socialgov.yaml is no longer an error.
+
+The stage is explained as progress, not a cliff (SPEC section 12):
+
+- the *score* (0-100) is the mean of six shares of live Accounts: the five indicators and the
+  share that no SG2/SG4 error finding is about, rounded down. One error on one account of a
+  hundred costs one sixth of a point; an organisation with nothing covered scores near 0;
+- the *progress* to the next stage (0-100): from scattered to coordinated, the mean of each
+  indicator's share of the bar (capped at the bar) and the error-free share, rounded down and
+  never 100 while anything blocks; dormant has 0 (no live account yet); coordinated is the top;
+- the *steps*: how many more accounts each indicator needs to reach the bar, and the errors to
+  fix, largest first.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from fractions import Fraction
 
 from socialgov.audit.report import (
@@ -91,18 +103,110 @@ def stage(
     return "coordinated"
 
 
+def blocked_accounts(findings: Sequence[Finding]) -> set[str]:
+    """Ids of the Accounts an SG2 or SG4 error finding is about, as its entity or related."""
+    ids: set[str] = set()
+    for finding in findings:
+        if finding.severity == Severity.ERROR and finding.code.startswith(BLOCKING_PREFIXES):
+            for ref in (finding.entity, *finding.related):
+                if ref is not None and ref.kind == "Account":
+                    ids.add(ref.id)
+    return ids
+
+
+def score(measured: Sequence[Indicator], error_free: Ratio) -> int:
+    """0-100: the mean of the indicators' shares and the error-free share, rounded down."""
+    shares = [i.ratio.fraction for i in measured] + [error_free.fraction]
+    if any(share is None for share in shares):
+        return 0  # no live account: nothing is covered
+    return math.floor(sum(shares, Fraction(0)) * 100 / len(shares))  # type: ignore[arg-type]
+
+
+def progress(
+    result: Stage,
+    measured: Sequence[Indicator],
+    error_free: Ratio,
+    blocking: Sequence[RuleCount],
+    threshold: Fraction,
+) -> int:
+    """0-100: how far from this stage to the next (see the module's documentation)."""
+    if result == "dormant":
+        return 0
+    if result == "coordinated":
+        return 100
+    parts = [
+        Fraction(1) if i.ratio.fraction is None else min(i.ratio.fraction / threshold, Fraction(1))
+        for i in measured
+    ]
+    parts.append(error_free.fraction if error_free.fraction is not None else Fraction(1))
+    value = math.floor(sum(parts, Fraction(0)) * 100 / len(parts))
+    return min(value, 99)  # something still blocks
+
+
+def steps(
+    result: Stage, measured: Sequence[Indicator], blocking: Sequence[RuleCount], threshold: Fraction
+) -> tuple[str, ...]:
+    """What remains to reach the next stage, largest first."""
+    if result == "dormant":
+        return ("Register the organisation's first live social account.",)
+    bar = f"{float(threshold * 100):g}%"
+    needs = []
+    for i in measured:
+        if i.passed:
+            continue
+        needed = math.ceil(threshold * i.ratio.whole) - i.ratio.part
+        needs.append(
+            (
+                needed,
+                f"{i.label}: {needed} more live account{'s' if needed != 1 else ''} to reach "
+                f"{bar} ({i.ratio.part} of {i.ratio.whole} now).",
+            )
+        )
+    needs.sort(key=lambda n: -n[0])
+    lines = [text for _, text in needs]
+    lines.extend(
+        f"Fix {rule.count} error finding{'s' if rule.count != 1 else ''} of {rule.code} "
+        f"{rule.name}."
+        for rule in blocking
+    )
+    return tuple(lines)
+
+
+NEXT: dict[str, Stage | None] = {
+    "dormant": "scattered",
+    "scattered": "coordinated",
+    "coordinated": None,
+}
+
+
 def assess(
     live_accounts: Sequence[ChannelRow],
     findings: Sequence[Finding],
     rules: Sequence[RuleInfo] = (),
     threshold: Fraction = THRESHOLD,
+    blocked: Collection[str] | None = None,
 ) -> Maturity:
-    """The stage, each indicator's value against the threshold, and why, in plain sentences."""
+    """The stage, each indicator's value against the threshold, why, in plain sentences, the
+    score, the progress to the next stage and the steps there.
+
+    ``blocked`` (the ids of Accounts an SG2/SG4 error is about) is computed from ``findings``
+    unless given."""
     measured = indicators(live_accounts, threshold)
     blocking = blocking_errors(findings, rules)
+    blocked = blocked_accounts(findings) if blocked is None else blocked
+    error_free = Ratio(sum(1 for r in live_accounts if r.id not in blocked), len(live_accounts))
     result = stage(len(live_accounts), measured, blocking)
     return Maturity(
-        result, threshold, measured, blocking, reasons(result, measured, blocking, threshold)
+        result,
+        threshold,
+        measured,
+        blocking,
+        reasons(result, measured, blocking, threshold),
+        error_free=error_free,
+        score=score(measured, error_free),
+        next_stage=NEXT[result],
+        progress=progress(result, measured, error_free, blocking, threshold),
+        steps=steps(result, measured, blocking, threshold),
     )
 
 

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialgov.audit.maturity import assess
+from socialgov.audit import risk
+from socialgov.audit.maturity import assess, blocked_accounts
 from socialgov.audit.report import (
     ActivitySection,
     Actor,
@@ -66,7 +67,9 @@ from socialgov.audit.report import (
     TermRow,
     TermValue,
     ToolRow,
+    label,
 )
+from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.coverage import has_crisis_path, playbook_coverage, selected_channels
 from socialgov.coverage import key as channel_key
@@ -94,6 +97,10 @@ class AuditInput:
     organisation: str = ""
     root: str = ""
     tool_version: str = ""
+    by: str | None = None
+    """``team`` for a scorecard per unit (``audit --by team``)."""
+    depth: int | None = None
+    """With ``by``: the deepest level of units listed (1: top units only)."""
 
     def option(self, name: str) -> Any:
         """An option from socialgov.yaml, or its default."""
@@ -125,7 +132,8 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     step("findings")
     findings = findings_summary(data.findings, data.suppressed, data.rules)
     step("maturity")
-    maturity = assess(live_accounts, data.findings, data.rules)
+    blocked = blocked_accounts(data.findings)
+    maturity = assess(live_accounts, data.findings, data.rules, blocked=blocked)
     actors = responsible(data)
     step("sections")
     return AuditReport(
@@ -135,7 +143,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         tool_version=data.tool_version,
         options=tuple(sorted((str(k), _plain(v)) for k, v in data.options.items())),
         maturity=maturity,
-        worst_gaps=worst_gaps(maturity, findings, data.findings),
+        worst_gaps=worst_gaps(maturity, findings, data.findings, model=data.model),
         act_first=actors[:5],
         inventory=inventory(data.model, rows),
         ownership=ownership(rows, data.model, data.accountable_employment),
@@ -150,6 +158,9 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         findings=findings,
         actors=actors,
         channels=rows,
+        units=units(data.model, rows, data.findings, blocked, data.depth)
+        if data.by == "team"
+        else None,
     )
 
 
@@ -326,7 +337,7 @@ def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
 
 
 def _ref(row: ChannelRow) -> Ref:
-    return Ref(row.kind, row.id)
+    return Ref(row.kind, row.id, row.name)
 
 
 def ownership(rows: Sequence[ChannelRow], model: Model, accountable: Sequence[str]) -> Ownership:
@@ -560,7 +571,7 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
             )
         )
     return TermMatrix(
-        channels=tuple(Ref(c.kind, c.id) for c in channels),
+        channels=tuple(Ref(c.kind, c.id, c.name) for c in channels),
         social=sum(1 for c in channels if c.social),
         terms=tuple(terms),
     )
@@ -781,7 +792,7 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
         tallies[key][finding.severity] += 1
         roles[key].add(role)
         if finding.entity is not None:
-            entities[key][Ref(finding.entity.kind, finding.entity.id)] = None
+            entities[key][Ref(finding.entity.kind, finding.entity.id, _name(entity))] = None
     actors = []
     for key, counter in tallies.items():
         person = model.person(key)
@@ -805,46 +816,80 @@ def worst_gaps(
     findings: FindingsSummary,
     reported: Sequence[Finding] = (),
     limit: int = 8,
+    model: Model | None = None,
 ) -> tuple[Gap, ...]:
-    """The gaps a reader should see first, at most ``limit``: the indicators below the bar
-    (lowest first), then the error rules that block coordination (SG2, SG4), then the other
-    error rules, each most frequent first and naming the entities it is about."""
-    where: dict[str, dict[str, None]] = defaultdict(dict)
+    """The gaps a reader should see first, at most ``limit``, ordered by risk
+    (``socialgov.audit.risk``): the rules with reported findings and the indicators below the
+    bar, most harmful first, then most frequent. Each names the first entities it is about."""
+    where: dict[str, dict[Ref, None]] = defaultdict(dict)
     for finding in reported:
-        if finding.entity is not None and finding.severity == Severity.ERROR:
-            where[finding.code][str(finding.entity)] = None
+        if finding.entity is not None:
+            where[finding.code][_named(finding.entity.kind, finding.entity.id, model)] = None
     bar = f"{float(maturity.threshold * 100):g}%"
-    failing = sorted(
-        (i for i in maturity.indicators if not i.passed),
-        key=lambda i: (i.ratio.fraction or 0, i.key),
-    )
+    blocking = {rule.code for rule in maturity.blocking}
     gaps = [
         Gap(
             "warning",
             f"{i.label}: {i.ratio.part} of {i.ratio.whole} live accounts "
             f"({i.ratio.percent:.1f}%), below {bar}",
+            risk=risk.INDICATORS.get(i.key, 20),
+            level=risk.level(risk.INDICATORS.get(i.key, 20)),
+            count=i.ratio.whole - i.ratio.part,
+            entities=tuple(_named("Account", a, model) for a in i.gaps[:5]),
         )
-        for i in failing
+        for i in maturity.indicators
+        if not i.passed
     ]
-    blocking = {rule.code for rule in maturity.blocking}
-    errors = [rule for rule in findings.by_rule if rule.severity == "error" and rule.count]
-    errors.sort(key=lambda rule: (rule.code not in blocking, -rule.count, rule.code))
-    gaps.extend(
-        Gap(
-            "error",
-            f"{rule.code} {rule.name}: {rule.count} error{'' if rule.count == 1 else 's'}"
-            + (f" on {_few(list(where[rule.code]))}" if where[rule.code] else "")
-            + ("; blocks the coordinated stage" if rule.code in blocking else ""),
+    for rule in findings.by_rule:
+        if not rule.count:
+            continue
+        value = risk.of_rule(rule.code, rule.severity)
+        about = list(where[rule.code])
+        noun = {"error": "error", "warning": "warning", "info": "info finding"}[rule.severity]
+        gaps.append(
+            Gap(
+                rule.severity,
+                f"{rule.code} {rule.name}: {rule.count} {noun}{'' if rule.count == 1 else 's'}"
+                + (f" on {_few([_brief(r) for r in about[:3]], total=len(about))}" if about else "")
+                + ("; blocks the coordinated stage" if rule.code in blocking else ""),
+                risk=value,
+                level=risk.level(value),
+                code=rule.code,
+                count=rule.count,
+                entities=tuple(about[:5]),
+            )
         )
-        for rule in errors
-    )
+    gaps.sort(key=lambda g: (-g.risk, -g.count, g.code or "", g.text))
     return tuple(gaps[:limit])
 
 
-def _few(names: Sequence[str], limit: int = 3) -> str:
-    """``a, b and c``, or ``a, b, c and 4 more``."""
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+def _short(text: str, limit: int = 40) -> str:
+    """A long name cut to ``limit`` characters, with ``…``: a sentence stays a sentence."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _brief(ref: Ref) -> str:
+    """``Account Acme Support (acme-x)``, a long name cut short, the id always whole."""
+    return f"{ref.kind} {label(_short(ref.name) if ref.name else None, ref.id)}"
+
+
+def _name(entity: Entity | None) -> str | None:
+    name = getattr(entity, "name", None) if entity is not None else None
+    return name if isinstance(name, str) else None
+
+
+def _named(kind: str, id_: str, model: Model | None) -> Ref:
+    """``Ref`` with the entity's name, when the model knows one."""
+    entity = model.find(kind, id_) if model is not None else None
+    name = getattr(entity, "name", None) if entity is not None else None
+    return Ref(kind, id_, name if isinstance(name, str) else None)
+
+
+def _few(names: Sequence[str], limit: int = 3, total: int | None = None) -> str:
+    """``a, b and c``, or ``a, b, c and 4 more`` (``total``: how many there are in all)."""
+    total = len(names) if total is None else total
+    if total > limit:
+        return ", ".join(names[:limit]) + f" and {total - limit} more"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

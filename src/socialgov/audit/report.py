@@ -54,13 +54,26 @@ class Ratio:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """An entity as the report names it."""
+    """An entity as the report names it: by its name, with its id (``name`` is None when the
+    entity has none, or it is the id itself)."""
 
     kind: str
     id: str
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``Acme Support (acme-x)``, or the id alone when there is no other name."""
+        return label(self.name, self.id)
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.id}"
+        return f"{self.kind} {self.label}"
+
+
+def label(name: str | None, id_: str) -> str:
+    """An entity as a person recognises it: its name, with its id to find it by."""
+    name = (name or "").strip()
+    return id_ if not name or name == id_ else f"{name} ({id_})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +546,15 @@ class Maturity:
     """Rules of the SG2 and SG4 families with error findings: each keeps the stage at scattered."""
     reasons: tuple[str, ...]
     """Plain sentences: why this stage and not the next."""
+    error_free: Ratio = Ratio(0, 0)
+    """Live Accounts that no SG2 or SG4 error finding is about (as its entity or related)."""
+    score: int = 0
+    """0-100: the mean of the five indicators' shares and ``error_free``, rounded down."""
+    next_stage: Stage | None = None
+    progress: int = 0
+    """0-100: how far the organisation is from its stage to ``next_stage`` (see maturity.py)."""
+    steps: tuple[str, ...] = ()
+    """What remains to reach ``next_stage``, one plain sentence each, largest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,10 +576,71 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """One of the worst gaps, worded for a reader at a glance."""
+    """One of the worst gaps, worded for a reader at a glance, ranked by ``risk``."""
 
     severity: Severity
     text: str
+    risk: int = 0
+    """0-100: how much harm the gap can do (a leaver's login outranks a differing term)."""
+    level: str = "low"
+    """high, medium or low: ``risk`` in a word."""
+    code: str | None = None
+    """The rule whose findings make the gap; None for an indicator below the bar."""
+    count: int = 0
+    entities: tuple[Ref, ...] = ()
+    """The first entities the gap is about (the JSON and the lint list every one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitScore:
+    """One indicator of a unit: its share of the unit's live Accounts and the verdict."""
+
+    key: str
+    label: str
+    ratio: Ratio
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A Team's scorecard, rolled up: its own live Accounts and those of every team below it."""
+
+    id: str | None
+    """The Team's id; None for the live Accounts with no team (or one that is not a Team)."""
+    name: str
+    parent: str | None
+    depth: int
+    """1 for a top unit, 2 for a unit of a top unit, and so on."""
+    path: tuple[str, ...]
+    """The ids of the units above it, the top unit first."""
+    lead: Ref | None
+    own_accounts: int
+    """Live Accounts whose team is this one."""
+    live_accounts: int
+    """Live Accounts of this team and every team below it."""
+    stage: Stage
+    score: int
+    indicators: tuple[UnitScore, ...]
+    blocked: int
+    """Of ``live_accounts``, how many an SG2 or SG4 error finding is about."""
+    errors: int
+    warnings: int
+    infos: int
+    """Reported findings on the unit's channels (live or not), rolled up."""
+
+    @property
+    def label(self) -> str:
+        return self.name if self.id is None else label(self.name, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class Units:
+    """``audit --by team``: every unit down to ``depth`` (None: all), worst first."""
+
+    depth: int | None
+    units: tuple[Unit, ...]
+    teams: int
+    """How many Teams the repository has (units deeper than ``depth`` are rolled up)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,3 +666,5 @@ class AuditReport:
     findings: FindingsSummary
     actors: tuple[Actor, ...]
     channels: tuple[ChannelRow, ...]
+    units: Units | None = None
+    """With ``--by team``: the scorecard of each unit."""

@@ -35,6 +35,8 @@ SUFFIXES: dict[str, str] = {
 @dataclass(frozen=True)
 class RenderOptions:
     color: bool = False
+    width: int = 200
+    """The table format's longest line, in columns (the terminal's width, else 200)."""
 
 
 Renderer = Callable[[AuditReport, RenderOptions], str]

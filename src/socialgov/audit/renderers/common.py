@@ -14,6 +14,7 @@ from socialgov.audit.report import (
     PolicyAdoption,
     Ratio,
     Tally,
+    label,
 )
 
 T = TypeVar("T")
@@ -41,6 +42,16 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("channels", "Channels"),
 )
 """Every section of the report, in order: (anchor, heading)."""
+
+
+SHORT_LABELS: dict[str, str] = {
+    "owned_with_backup": "Backup",
+    "adopting_policies": "Policies",
+    "playbook_covered": "Playbook",
+    "serving_objective": "Objective",
+    "monitored": "Monitored",
+}
+"""Each maturity indicator in a word, for the columns of a narrow table."""
 
 
 def percent(ratio: Ratio) -> str:
@@ -86,7 +97,32 @@ def yes_no(value: bool | None) -> str:
 def some(ids: Sequence[str], limit: int = 4, empty: str = "-") -> str:
     """A few names, and how many more: a glance; csv and json carry every one."""
     shown = names(ids[:limit], empty)
-    return shown + (f" +{len(ids) - limit} more" if len(ids) > limit else "")
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def link(address: str | None) -> str | None:
+    """``address`` when it is a web link a reader may follow (http or https with a host), else
+    None: a profile link is shown as a link, anything else as text."""
+    if not address:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in address.strip()):
+        return None
+    return address.strip()
+
+
+def channel_labels(report: AuditReport) -> dict[str, str]:
+    """Each channel's id to ``Name (id)``: how a reader recognises it (Accounts win a clash)."""
+    labels = {r.id: label(r.name, r.id) for r in report.channels if not r.social}
+    labels.update((r.id, label(r.name, r.id)) for r in report.channels if r.social)
+    return labels
 
 
 def channels_with_findings(report: AuditReport) -> list[ChannelRow]:
@@ -150,4 +186,6 @@ def template_globals(report: AuditReport, rows: int, names_shown: int) -> dict[s
         "adoption_legend": ADOPTION_LEGEND,
         "sections": SECTIONS,
         "channels_with_findings": channels_with_findings(report),
+        "link": link,
+        "short_labels": SHORT_LABELS,
     }

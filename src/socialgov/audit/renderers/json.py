@@ -14,8 +14,10 @@ from socialgov.audit.report import (
     ChannelRow,
     FamilyCount,
     Ratio,
+    Ref,
     Split,
     TermMatrix,
+    Unit,
 )
 from socialgov.reporters.base import json_text
 
@@ -29,6 +31,8 @@ _DERIVED: dict[type, tuple[str, ...]] = {
     Actor: ("total",),
     ChannelRow: ("findings",),
     TermMatrix: ("inconsistent",),
+    Ref: ("label",),
+    Unit: ("label",),
 }
 
 
@@ -50,9 +54,16 @@ def to_data(value: Any) -> Any:
     return value
 
 
+OPTIONAL = ("units", "history")
+"""Sections present only when asked for (``--by team``, ``--history``)."""
+
+
 def document(report: AuditReport) -> dict[str, Any]:
     data = to_data(report)
     data["options"] = {key: to_data(value) for key, value in report.options}
+    for name in OPTIONAL:
+        if data.get(name) is None:
+            data.pop(name, None)
     return {"version": VERSION, "kind": KIND, **data}
 
 

@@ -8,20 +8,22 @@ breaks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import click
-from wcwidth import wcswidth
+from wcwidth import wcswidth, wcwidth
 
 from socialgov.audit.renderers import RenderOptions
 from socialgov.audit.renderers.common import (
     ADOPTION_LEGEND,
+    SHORT_LABELS,
     STAGE_MEANING,
     STAGES,
     adoption_rows,
     cell_text,
+    channel_labels,
     channels_with_findings,
     names,
     percent,
@@ -30,11 +32,13 @@ from socialgov.audit.renderers.common import (
     tallies,
     yes_no,
 )
-from socialgov.audit.report import AuditReport, Ratio
+from socialgov.audit.report import AuditReport, Maturity, Ratio, label
 from socialgov.reporters.base import one_line
 
 ROWS = 50
 """Rows a table shows on a terminal before it says how many more there are."""
+NAMES = 8
+"""Lines a list of sentences shows before it says how many more there are."""
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 STAGE_COLORS = {"dormant": "white", "scattered": "yellow", "coordinated": "green"}
@@ -54,25 +58,95 @@ def _width(text: str) -> int:
     return len(text) if width < 0 else width
 
 
+def _char_width(char: str) -> int:
+    width = wcwidth(char)
+    return 1 if width < 0 else width
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns, ending in ``…`` when it was cut."""
+    if _width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        step = _char_width(char)
+        if used + step > width - 1:
+            break
+        kept.append(char)
+        used += step
+    return "".join(kept) + "…"
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` columns (a word longer than a
+    line is cut); the first line keeps ``text``'s leading spaces, later ones start with
+    ``indent``."""
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    lines: list[str] = []
+    current = lead
+    for word in text[len(lead) :].split(" "):
+        candidate = f"{current} {word}" if current.strip() else current + word
+        if _width(candidate) <= width or not current.strip():
+            current = candidate
+            continue
+        lines.append(current)
+        current = indent + word
+    lines.append(current)
+    return [clip(line, width) for line in lines]
+
+
 class Writer:
-    def __init__(self, color: bool) -> None:
+    def __init__(self, color: bool, width: int = 200) -> None:
         self.color = color
+        self.width = width
         self.lines: list[str] = []
 
     def style(self, text: str, **style: Any) -> str:
         return click.style(text, **style) if self.color and style else text
 
     def line(self, text: str = "", **style: Any) -> None:
-        self.lines.append(self.style(text, **style))
+        """A line of plain text, wrapped to the width (continued lines indented)."""
+        indent = " " * (len(text) - len(text.lstrip(" ")) + 2)
+        for part in wrap(text, self.width, indent):
+            self.lines.append(self.style(part, **style))
+
+    def styled(self, text: str) -> None:
+        """A line that carries its own styles; past the width it is shown plain, wrapped."""
+        if _width(click.unstyle(text)) <= self.width:
+            self.lines.append(text)
+        else:
+            self.line(click.unstyle(text))
 
     def heading(self, text: str) -> None:
         if self.lines and self.lines[-1]:
             self.lines.append("")
+        text = clip(text, self.width)
         self.lines.append(self.style(text, bold=True))
         self.lines.append(self.style("─" * _width(text), dim=True))
 
     def para(self, label: str, value: str) -> None:
-        self.lines.append(f"  {self.style(label, bold=True)} {value}")
+        text = f"  {label} {value}"
+        if _width(text) <= self.width:
+            self.lines.append(f"  {self.style(label, bold=True)} {value}")
+        else:
+            self.line(text)
+
+    def listing(self, label: str, names: Sequence[str], **style: Any) -> None:
+        """``label: a, b, c and N more`` on one line that fits the width."""
+        if not names:
+            return
+        head = f"  {label}: "
+        shown: list[str] = []
+        for index, name in enumerate(names):
+            rest = len(names) - index - 1
+            tail = f" and {rest} more" if rest else ""
+            candidate = head + ", ".join([*shown, one_line(name)]) + tail
+            if _width(candidate) > self.width and shown:
+                break
+            shown.append(one_line(name))
+        hidden = len(names) - len(shown)
+        text = head + ", ".join(shown) + (f" and {hidden} more" if hidden else "")
+        self.lines.append(self.style(clip(text, self.width), **style))
 
     def table(
         self,
@@ -81,32 +155,68 @@ class Writer:
         indent: int = 2,
         limit: int | None = None,
     ) -> None:
-        """Aligned columns; past ``limit`` rows (default ``ROWS``) a line says how many more."""
+        """Aligned columns that fit the width (the widest text columns are cut with ``…``);
+        past ``limit`` rows (default ``ROWS``) a line says how many more."""
         limit = ROWS if limit is None else limit
-        cells = [[c if isinstance(c, Cell) else Cell(c) for c in row] for row in rows]
+        cells: list[list[Cell]] = []
+        hidden = 0
+        for row in rows:
+            if len(cells) >= limit:
+                hidden += 1
+                continue
+            cells.append([c if isinstance(c, Cell) else Cell(c) for c in row])
         if not cells:
             self.lines.append(" " * indent + self.style("(none)", dim=True))
             return
-        hidden = max(len(cells) - limit, 0)
-        cells = cells[:limit]
         texts = [[Cell(one_line(c.text), c.style, c.right) for c in row] for row in cells]
         widths = [_width(h) for h in headers]
         for row in texts:
             for i, cell in enumerate(row):
                 widths[i] = max(widths[i], _width(cell.text))
+        widths = _fit(widths, self.width - indent - 2 * (len(widths) - 1))
         pad = " " * indent
-        header = "  ".join(h + " " * (widths[i] - _width(h)) for i, h in enumerate(headers))
+        header = "  ".join(
+            clip(h, widths[i]) + " " * (widths[i] - _width(clip(h, widths[i])))
+            for i, h in enumerate(headers)
+        )
         self.lines.append(pad + self.style(header.rstrip(), bold=True))
         for row in texts:
             parts = []
             for i, cell in enumerate(row):
-                space = " " * (widths[i] - _width(cell.text))
-                text = self.style(cell.text, **cell.style)
-                parts.append(space + text if cell.right else text + space)
+                text = clip(cell.text, widths[i])
+                space = " " * (widths[i] - _width(text))
+                shown = self.style(text, **cell.style)
+                parts.append(space + shown if cell.right else shown + space)
             self.lines.append((pad + "  ".join(parts)).rstrip())
         if hidden:
-            note = f"... {hidden} more; --format csv or json lists every one"
-            self.lines.append(pad + self.style(note, dim=True))
+            note = f"... and {hidden} more; --format csv or json lists every one"
+            self.lines.append(pad + self.style(clip(note, self.width - indent), dim=True))
+
+    def text(self) -> str:
+        """Every line, each checked against the width one last time."""
+        return "\n".join(self._bounded()) + "\n"
+
+    def _bounded(self) -> Iterator[str]:
+        for line in self.lines:
+            if _width(click.unstyle(line)) <= self.width:
+                yield line
+            else:
+                yield clip(click.unstyle(line), self.width)
+
+
+def _fit(widths: list[int], room: int) -> list[int]:
+    """Column widths that add up to at most ``room``: the widest column gives way first, and no
+    column goes below a few characters (``Writer.text`` then cuts what is still too long)."""
+    widths = list(widths)
+    floor = 4
+    while sum(widths) > room:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= floor:
+            break
+        second = max((w for i, w in enumerate(widths) if i != widest), default=0)
+        step = max(1, min(sum(widths) - room, widths[widest] - second))
+        widths[widest] = max(floor, widths[widest] - step)
+    return widths
 
 
 def _num(value: int, **style: Any) -> Cell:
@@ -124,8 +234,10 @@ def _ratio(writer: Writer, label: str, ratio: Ratio, note: str = "") -> None:
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
-    w = Writer(options.color)
+    w = Writer(options.color, options.width)
     _summary(w, report)
+    for section in SECTIONS_BEFORE:
+        section(w, report)
     _inventory(w, report)
     _ownership(w, report)
     _activity(w, report)
@@ -138,7 +250,7 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     _lifecycle(w, report)
     _findings(w, report)
     _channels(w, report)
-    return "\n".join(w.lines) + "\n"
+    return w.text()
 
 
 def _summary(w: Writer, report: AuditReport) -> None:
@@ -146,17 +258,26 @@ def _summary(w: Writer, report: AuditReport) -> None:
     w.line(f"{org}: social media governance audit, as of {report.as_of.isoformat()}", bold=True)
     w.line(f"{one_line(report.root)} · socialgov {report.tool_version}", dim=True)
     w.line()
-    stage = report.maturity.stage
+    m = report.maturity
+    stage = m.stage
     track = " → ".join(
         w.style(s.upper(), bold=True, fg=STAGE_COLORS[s]) if s == stage else s for s in STAGES
     )
-    w.line(
+    w.styled(
         f"Maturity stage: {w.style(stage.upper(), bold=True, fg=STAGE_COLORS[stage])} "
         f"({STAGE_MEANING[stage]})"
     )
-    w.line(f"  {track}")
-    for reason in report.maturity.reasons:
+    w.styled(f"  {track}")
+    w.line(f"  {progress_sentence(m)}")
+    for reason in () if m.steps and m.next_stage == "coordinated" else m.reasons:
         w.line(f"  - {one_line(reason)}")
+    if m.steps:
+        w.line(f"  To reach {m.next_stage}:")
+        for step in m.steps[:NAMES]:
+            w.line(f"    - {one_line(step)}")
+        if len(m.steps) > NAMES:
+            w.line(f"    - and {len(m.steps) - NAMES} more steps", dim=True)
+    labels = channel_labels(report)
     w.heading("Coverage of live accounts (the bar is 80%)")
     w.table(
         ("indicator", "share", "", "", "missing"),
@@ -166,32 +287,86 @@ def _summary(w: Writer, report: AuditReport) -> None:
                 Cell(percent(i.ratio), right=True),
                 Cell(_bar(i.ratio), {"fg": "green" if i.passed else "red"}),
                 Cell("ok" if i.passed else "below", {"fg": "green" if i.passed else "red"}),
-                some(i.gaps, empty=""),
+                some([labels.get(g, g) for g in i.gaps], 2, empty=""),
             )
-            for i in report.maturity.indicators
+            for i in m.indicators
         ),
     )
-    w.heading("Worst gaps")
+    w.heading("Worst gaps (most harmful first)")
     if not report.worst_gaps:
         w.line("  none: nothing stands between this repository and the next stage", dim=True)
     for gap in report.worst_gaps:
-        mark = w.style("✗" if gap.severity == "error" else "!", fg=SEVERITY_COLORS[gap.severity])
-        w.line(f"  {mark} {one_line(gap.text)}")
+        mark = "✗" if gap.severity == "error" else "!"
+        text = f"  {mark} [{gap.level}] {one_line(gap.text)}"
+        if _width(text) <= w.width:
+            styled_mark = w.style(mark, fg=SEVERITY_COLORS[gap.severity])
+            w.lines.append(f"  {styled_mark} [{gap.level}] {one_line(gap.text)}")
+        else:
+            w.line(text)
     w.heading("Who must act first")
     w.table(
         ("person", "role", "errors", "warnings", "info", "on"),
         (
             (
-                a.name if a.person is None else f"{a.name} ({a.person})",
+                a.name if a.person is None else label(a.name, a.person),
                 a.role,
                 _num(a.errors, fg="red"),
                 _num(a.warnings, fg="yellow"),
                 _num(a.infos),
-                some([e.id for e in a.entities], 3, ""),
+                some([e.label for e in a.entities], 2, ""),
             )
             for a in report.act_first
         ),
     )
+
+
+def progress_sentence(m: Maturity) -> str:
+    """``Score 94 of 100; 97% of the way to coordinated.``"""
+    text = f"Score {m.score} of 100"
+    if m.next_stage is None:
+        return text + "; the top stage."
+    return text + f"; {m.progress}% of the way to {m.next_stage}."
+
+
+def _units(w: Writer, report: AuditReport) -> None:
+    if report.units is None:
+        return
+    units = report.units
+    depth = "every level" if units.depth is None else f"down to level {units.depth}"
+    w.heading(f"Units ({plural(units.teams, 'team')}, {depth}; worst first, rolled up)")
+    keys = [SHORT_LABELS.get(i.key, i.key).lower() for u in units.units[:1] for i in u.indicators]
+    w.table(
+        ("unit", "in", "stage", "score", "live", *keys, "errors"),
+        (
+            (
+                "  " * (u.depth - 1) + u.label,
+                " / ".join(u.path) if u.path else "",
+                Cell(u.stage, {"fg": STAGE_COLORS[u.stage]}),
+                Cell(str(u.score), right=True),
+                _num(u.live_accounts),
+                *(
+                    Cell(
+                        "n/a" if i.ratio.percent is None else f"{i.ratio.percent:.0f}%",
+                        {} if i.passed else {"fg": "red"},
+                        right=True,
+                    )
+                    for i in u.indicators
+                ),
+                _num(u.errors, fg="red"),
+            )
+            for u in units.units
+        ),
+    )
+    w.line(
+        "  Shares of each unit's live accounts, its own and those of the teams below it; "
+        "score 0-100.",
+        dim=True,
+    )
+
+
+SECTIONS_BEFORE = (_units,)
+"""Sections shown right after the summary (units, then history), each skipping itself when
+the report has nothing for it."""
 
 
 def _inventory(w: Writer, report: AuditReport) -> None:
@@ -278,9 +453,8 @@ def _members(count: int | None) -> str:
 
 
 def _listing(w: Writer, label: str, ids: Sequence[str], fg: str = "yellow") -> None:
-    """``label: a, b, c`` on one line, coloured, when there is anything to list."""
-    if ids:
-        w.line(f"  {label}: {', '.join(map(one_line, ids))}", fg=fg)
+    """``label: a, b, c and N more`` on one line that fits, coloured."""
+    w.listing(label, ids, fg=fg)
 
 
 def _fragmentation(w: Writer, report: AuditReport) -> None:

@@ -244,7 +244,8 @@ def generate(root: Path, accounts: int = 10_000, seed: int = 21) -> Path:
                 f"igokk-customer-care-{i}",
             )
         )
-        handle = re.sub(r"[^a-z0-9]", "", handle)[:15] if platform == "x" else handle
+        if platform == "x":
+            handle = re.sub(r"[^a-z0-9]", "", handle)[:10] + str(i)
         url = PLATFORMS[platform].format(h=handle)
         account: dict[str, object] = {
             "id": slug(url, 120) if rng.random() < 0.5 else f"{platform}-{handle}",

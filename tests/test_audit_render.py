@@ -204,7 +204,10 @@ def test_html_is_self_contained_with_charts(acme: AuditReport) -> None:
     assert page.headings[0] == "Acme Corp: social media governance audit"
     assert "Maturity stage" in page.headings and "Term consistency" in page.headings
     assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
-    assert all(url.startswith("#") for url in page.urls)  # only in-page anchors
+    # in-page anchors, and each account's profile as a link to follow (never a resource to load)
+    profiles = [url for url in page.urls if not url.startswith("#")]
+    assert profiles and all(url.startswith(("https://", "http://")) for url in profiles)
+    assert 'href="https://x.com/AcmeHelp"' in html
     assert "default-src 'none'" in html
     assert page.tags.count("svg") == 3
     assert "Coverage of live accounts against the bar" in html
@@ -530,7 +533,7 @@ def test_long_lists_are_capped_with_a_count_of_the_rest(make_repo: MakeRepo) -> 
     for table_html in page.split("<table")[1:]:
         assert table_html.count("<tr><td") <= html.ROWS
     assert f"{300 - html.ROWS} more channels not shown here" in page
-    assert "too many channels for a matrix: 300" in page
+    assert "(300 channels state terms)" in page
     assert 'class="terms"' not in page
     assert len(page) < 1_000_000
     assert len(list(csv.DictReader(io.StringIO(render(report, "csv"))))) == 300
@@ -560,3 +563,30 @@ def test_the_lifecycle_section_is_in_every_format(acme: AuditReport) -> None:
     assert [t["id"] for t in data["tools"] if t["missing"]] == ["later"]
     rows = list(csv.DictReader(io.StringIO(render(acme, "csv"))))
     assert {r["id"]: r["review"] for r in rows}["dc-acme-gaming"] == "overdue"
+
+
+def test_profile_links_are_links_and_only_web_links_are(make_repo: MakeRepo) -> None:
+    root = make_repo(
+        {
+            "a.yaml": """\
+                people:
+                  - {id: jdoe, employment: full_time}
+                accounts:
+                  - {id: good, name: Good Profile, platform: x, url: "https://x.com/good", owner: nobody}
+                  - {id: script, platform: other, url: "javascript:alert(1)", owner: nobody}
+                  - id: sneaky
+                    platform: other
+                    url: "https://example.com/a)[click](https://evil.example"
+                    owner: nobody
+            """
+        }
+    )
+    report = run_audit(root)
+    page = render(report, "html")
+    assert '<a class="profile" href="https://x.com/good"' in page
+    assert 'href="javascript' not in page
+    md = render(report, "markdown")
+    assert "[good](https://x.com/good)" not in md  # the handle is shown, else "profile"
+    assert "(https://x.com/good)" in md and "Good Profile (good)" in md
+    assert "javascript" not in md.split("## Channels")[1].split("](")[-1]
+    assert "](https://example.com/a%29%5Bclick%5D%28https://evil.example)" in md

@@ -118,6 +118,18 @@ def link(address: str | None) -> str | None:
     return address.strip()
 
 
+def markdown_link(address: str | None) -> str | None:
+    """A followable ``address`` as a markdown link target: the characters that would end the
+    link or the table cell (parentheses, angle brackets, ``|``, spaces, backslashes) percent-
+    encoded, so the link is the address and nothing else."""
+    target = link(address)
+    if target is None:
+        return None
+    from urllib.parse import quote
+
+    return quote(target, safe="/:?#@!$&'*+,;=%-._~")
+
+
 def channel_labels(report: AuditReport) -> dict[str, str]:
     """Each channel's id to ``Name (id)``: how a reader recognises it (Accounts win a clash)."""
     labels = {r.id: label(r.name, r.id) for r in report.channels if not r.social}
@@ -187,5 +199,6 @@ def template_globals(report: AuditReport, rows: int, names_shown: int) -> dict[s
         "sections": SECTIONS,
         "channels_with_findings": channels_with_findings(report),
         "link": link,
+        "md_link": markdown_link,
         "short_labels": SHORT_LABELS,
     }

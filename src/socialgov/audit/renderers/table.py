@@ -39,6 +39,8 @@ ROWS = 50
 """Rows a table shows on a terminal before it says how many more there are."""
 NAMES = 8
 """Lines a list of sentences shows before it says how many more there are."""
+READABLE = 9
+"""The narrowest a column may become before the columns after it are left out."""
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
 STAGE_COLORS = {"dormant": "white", "scattered": "yellow", "coordinated": "green"}
@@ -173,6 +175,23 @@ class Writer:
         for row in texts:
             for i, cell in enumerate(row):
                 widths[i] = max(widths[i], _width(cell.text))
+        # too narrow for every column at a readable width: the last columns are left out
+        kept = len(widths)
+        while kept > 2 and sum(min(w, READABLE) for w in widths[:kept]) + 2 * (kept - 1) > (
+            self.width - indent
+        ):
+            kept -= 1
+        if kept < len(widths):
+            left_out = ", ".join(h or "…" for h in headers[kept:])
+            headers, widths = headers[:kept], widths[:kept]
+            texts = [row[:kept] for row in texts]
+            self.lines.append(
+                " " * indent
+                + self.style(
+                    clip(f"(too narrow for: {left_out}; see --format csv)", self.width - indent),
+                    dim=True,
+                )
+            )
         widths = _fit(widths, self.width - indent - 2 * (len(widths) - 1))
         pad = " " * indent
         header = "  ".join(

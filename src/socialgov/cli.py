@@ -363,6 +363,26 @@ def lint(
     help="With --by team: list units down to level N (1: top units); deeper ones are rolled up.",
 )
 @click.option(
+    "--history",
+    is_flag=True,
+    help="Add the indicators, score and stage at sampled commits of the git history.",
+)
+@click.option(
+    "--since",
+    metavar="DATE|REV_RANGE",
+    help="With --history: commits from this date (YYYY-MM-DD) or in this range (v1..main).",
+)
+@click.option(
+    "--every",
+    type=click.Choice(["week", "month", "commit"]),
+    help="With --history: one sample per week (default), per month, or every commit.",
+)
+@click.option(
+    "--compare",
+    metavar="REV",
+    help="Report only what changed since git revision REV: indicators, findings, entities.",
+)
+@click.option(
     "--width",
     type=click.IntRange(min=40),
     metavar="COLUMNS",
@@ -380,6 +400,10 @@ def audit(
     output: Path | None,
     by: str | None,
     depth: int | None,
+    history: bool,
+    since: str | None,
+    every: str | None,
+    compare: str | None,
     width: int | None,
     cache: bool | None,
 ) -> int:
@@ -390,14 +414,35 @@ def audit(
 
     if depth is not None and by is None:
         raise click.UsageError("--depth needs --by team")
+    if (since or every) and not history:
+        raise click.UsageError("--since and --every go with --history")
+    if compare is not None and (history or by):
+        raise click.UsageError("--compare reports the changes only; drop --history and --by")
     config = load_settings(root, config_path, as_of=as_of)
     chosen = format_for(output, output_format)
     options = RenderOptions(
         color=chosen == "table" and use_color(no_color, output),
         width=width or terminal_width(output),
     )
+    if compare is not None:
+        from socialgov.audit.compare import compare_with
+        from socialgov.audit.renderers import comparison_renderer
+
+        comparison = compare_with(config, compare, cache=cache_for(root, cache))
+        emit(comparison_renderer(chosen)(comparison, options), output)
+        return 0
     with Progress() as progress:
         report = run_audit(config, progress, cache=cache_for(root, cache), by=by, depth=depth)
+        if history:
+            from dataclasses import replace
+
+            from socialgov.audit.history import sample_history
+
+            # the samples' cache lives in a temporary folder for this run only: always worth it
+            series = sample_history(
+                config, since=since, every=every or "week", cache=cache is not False
+            )
+            report = replace(report, history=series)
     emit(renderer(chosen)(report, options), output)
     return 0
 

@@ -644,6 +644,122 @@ class Units:
 
 
 @dataclass(frozen=True, slots=True)
+class IndicatorChange:
+    """One indicator then and now."""
+
+    key: str
+    label: str
+    before: Ratio | None
+    """None when there was nothing to compare with (the repository did not exist)."""
+    after: Ratio
+    points: float | None
+    """The change in percentage points, exact to one decimal; None when either side has no
+    live account."""
+
+    @classmethod
+    def between(cls, key: str, label: str, before: Ratio | None, after: Ratio) -> IndicatorChange:
+        old = before.fraction if before is not None else None
+        new = after.fraction
+        moved = None
+        if old is not None and new is not None:
+            moved = math.floor(abs(new - old) * 1000 + Fraction(1, 2)) / 10
+            moved = -moved if new < old else moved
+        return cls(key, label, before, after, moved)
+
+    @property
+    def direction(self) -> str:
+        """up, down, same, or new."""
+        if self.points is None:
+            return "new"
+        return "up" if self.points > 0 else ("down" if self.points < 0 else "same")
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """The audit at one commit of the history, judged as of that commit's date."""
+
+    commit: str
+    short: str
+    date: dt.date
+    subject: str
+    stage: Stage
+    score: int
+    progress: int
+    indicators: tuple[UnitScore, ...]
+    error_free: Ratio
+    live_accounts: int
+    accounts: int
+    live_channels: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChange:
+    """From the first sample to the last."""
+
+    since: dt.date
+    until: dt.date
+    stage_before: Stage
+    stage_after: Stage
+    score: int
+    indicators: tuple[IndicatorChange, ...]
+    live_accounts: int
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """``audit --history``: the samples, oldest first."""
+
+    since: str | None
+    every: str
+    samples: tuple[Sample, ...]
+    change: HistoryChange | None
+    """None with fewer than two samples."""
+    skipped: tuple[str, ...] = ()
+    """Sampled commits that could not be audited, each with why."""
+
+
+@dataclass(frozen=True, slots=True)
+class FindingChange:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    entity: Ref | None
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """``audit --compare REV``: what changed since REV, both sides judged as of ``as_of``."""
+
+    rev: str
+    commit: str
+    date: dt.date | None
+    as_of: dt.date
+    existed: bool
+    """False when the policy repository did not exist at REV (everything is added)."""
+    stage_before: Stage | None
+    stage_after: Stage
+    score_before: int | None
+    score_after: int
+    indicators: tuple[IndicatorChange, ...]
+    errors_before: int
+    errors_after: int
+    warnings_before: int
+    warnings_after: int
+    findings_added: tuple[FindingChange, ...]
+    findings_resolved: tuple[FindingChange, ...]
+    entities_added: tuple[Ref, ...]
+    entities_removed: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AuditReport:
     organisation: str
     root: str
@@ -668,3 +784,5 @@ class AuditReport:
     channels: tuple[ChannelRow, ...]
     units: Units | None = None
     """With ``--by team``: the scorecard of each unit."""
+    history: History | None = None
+    """With ``--history``: the samples of the git history."""

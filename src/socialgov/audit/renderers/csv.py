@@ -1,5 +1,6 @@
 """``--format csv``: one row per channel, social and traditional, with the computed columns,
-then one row per Tool (kind ``Tool``: its id, name, owner and the controls it lacks).
+then one row per Tool (kind ``Tool``: its id, name, owner and the controls it lacks); with
+``--history``, one row per sample of the history instead (a CSV holds one table).
 
 The lifecycle columns (review due, leavers with access, retired on, archive) come from the
 audit's lifecycle section, matched to each channel by kind and id.
@@ -100,7 +101,57 @@ def _lifecycle_cells(lifecycle: Lifecycle) -> dict[tuple[str, str], list[object]
     return cells
 
 
+HISTORY_COLUMNS = (
+    "date",
+    "commit",
+    "subject",
+    "stage",
+    "score",
+    "progress",
+    "live_accounts",
+    "accounts",
+    "live_channels",
+    "errors",
+    "warnings",
+    "info",
+)
+
+
+def history(report: AuditReport) -> str:
+    """With ``--history``: one row per sample, oldest first; each indicator's share of live
+    accounts in percent (rounded down to one decimal, empty without live accounts)."""
+    assert report.history is not None
+    samples = report.history.samples
+    keys = [i.key for i in samples[0].indicators] if samples else []
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*HISTORY_COLUMNS, *keys, "error_free"])
+    for s in samples:
+        shares = {i.key: i.ratio.percent for i in s.indicators}
+        writer.writerow(
+            [
+                s.date.isoformat(),
+                s.commit,
+                neutralise(s.subject),
+                s.stage,
+                s.score,
+                s.progress,
+                s.live_accounts,
+                s.accounts,
+                s.live_channels,
+                s.errors,
+                s.warnings,
+                s.infos,
+                *("" if shares[k] is None else shares[k] for k in keys),
+                "" if s.error_free.percent is None else s.error_free.percent,
+            ]
+        )
+    return out.getvalue()
+
+
 def render(report: AuditReport, options: RenderOptions) -> str:
+    if report.history is not None:
+        return history(report)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*(name for name, _ in COLUMNS), *LIFECYCLE_COLUMNS, *TOOL_COLUMNS])

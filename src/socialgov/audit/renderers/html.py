@@ -7,7 +7,7 @@ Jinja2's autoescape escapes every value from the repository (templates/report.ht
 
 from __future__ import annotations
 
-from socialgov.audit.renderers import RenderOptions, charts
+from socialgov.audit.renderers import RenderOptions, charts, linecharts
 from socialgov.audit.renderers.common import template_globals
 from socialgov.audit.renderers.templating import environment
 from socialgov.audit.report import AuditReport, TermRow
@@ -31,6 +31,7 @@ def value_keys(row: TermRow) -> dict[str, str]:
 
 def render(report: AuditReport, options: RenderOptions) -> str:
     template = environment("html").get_template("report.html.j2")
+    samples = report.history.samples if report.history is not None else ()
     context = template_globals(report, rows=ROWS, names_shown=NAMES)
     context.update(
         coverage_chart=charts.coverage(report.maturity.indicators, report.maturity.threshold),
@@ -39,5 +40,7 @@ def render(report: AuditReport, options: RenderOptions) -> str:
         value_keys=value_keys,
         term_columns=TERM_COLUMNS,
         channels_ordered=sorted(report.channels, key=lambda c: (-c.errors, -c.findings, c.id)),
+        history_coverage=linecharts.coverage(samples, report.maturity.threshold),
+        history_score=linecharts.score(samples),
     )
     return template.render(context)

@@ -13,6 +13,7 @@ from socialgov.audit.report import (
     AuditReport,
     ChannelRow,
     FamilyCount,
+    IndicatorChange,
     Ratio,
     Ref,
     Split,
@@ -33,6 +34,7 @@ _DERIVED: dict[type, tuple[str, ...]] = {
     TermMatrix: ("inconsistent",),
     Ref: ("label",),
     Unit: ("label",),
+    IndicatorChange: ("direction",),
 }
 
 

@@ -383,7 +383,75 @@ def _units(w: Writer, report: AuditReport) -> None:
     )
 
 
-SECTIONS_BEFORE = (_units,)
+def _history(w: Writer, report: AuditReport) -> None:
+    history = report.history
+    if history is None:
+        return
+    samples = history.samples
+    scope = f"since {history.since}" if history.since else "over the whole history"
+    w.heading(f"History ({plural(len(samples), 'sample')}, one per {history.every}, {scope})")
+    if not samples:
+        w.line("  no commit of the policy repository to sample", dim=True)
+    shown = samples[-ROWS:]
+    if len(samples) > len(shown):
+        w.line(
+            f"  the last {len(shown)}; {len(samples) - len(shown)} earlier samples in "
+            "--format csv or json",
+            dim=True,
+        )
+    keys = (
+        [SHORT_LABELS.get(i.key, i.key).lower() for i in samples[0].indicators] if samples else []
+    )
+    w.table(
+        ("date", "commit", "stage", "score", "live", *keys, "errors"),
+        (
+            (
+                s.date.isoformat(),
+                s.short[:8],
+                Cell(s.stage, {"fg": STAGE_COLORS[s.stage]}),
+                Cell(str(s.score), right=True),
+                _num(s.live_accounts),
+                *(
+                    Cell(
+                        "n/a" if i.ratio.percent is None else f"{i.ratio.percent:.1f}%",
+                        {} if i.passed else {"fg": "red"},
+                        right=True,
+                    )
+                    for i in s.indicators
+                ),
+                _num(s.errors, fg="red"),
+            )
+            for s in shown
+        ),
+        limit=ROWS,
+    )
+    change = history.change
+    if change is not None:
+        moves = "; ".join(
+            f"{SHORT_LABELS.get(i.key, i.key).lower()} {_points(i.points)}"
+            for i in change.indicators
+        )
+        stage = (
+            f"{change.stage_before} → {change.stage_after}"
+            if change.stage_before != change.stage_after
+            else f"still {change.stage_after}"
+        )
+        w.line(
+            f"  Change {change.since.isoformat()} → {change.until.isoformat()}: {stage}, "
+            f"score {change.score:+d}, live accounts {change.live_accounts:+d}, "
+            f"errors {change.errors:+d}; {moves}."
+        )
+    for skipped in history.skipped[:3]:
+        w.line(f"  not sampled: {one_line(skipped)}", dim=True)
+    if len(history.skipped) > 3:
+        w.line(f"  and {len(history.skipped) - 3} more commits not sampled", dim=True)
+
+
+def _points(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.1f} pts"
+
+
+SECTIONS_BEFORE = (_units, _history)
 """Sections shown right after the summary (units, then history), each skipping itself when
 the report has nothing for it."""
 

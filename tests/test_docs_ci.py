@@ -107,3 +107,17 @@ def test_the_documented_commands_run(
         for arg in args:
             if ":" in arg and not arg.startswith("-"):
                 assert (root / arg.partition(":")[2]).is_file()
+
+
+def test_the_documented_audit_comment_compares_and_posts_the_file_it_writes() -> None:
+    workflow = next(s for s in find("github") if "audit-change" in s["jobs"])
+    steps = workflow["jobs"]["audit-change"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0
+    audit = next(s["run"] for s in steps if s.get("run", "").startswith("socialgov audit"))
+    args = shlex.split(audit)
+    assert args[1:3] == ["audit", "--compare"] and "--format" in args
+    written = args[args.index("--output") + 1]
+    post = next(s for s in steps if "gh pr comment" in s.get("run", ""))
+    assert f"--body-file {written}" in post["run"]
+    assert workflow["permissions"]["pull-requests"] == "write"
+    assert post["env"]["GH_TOKEN"] == "${{ github.token }}"

@@ -40,7 +40,9 @@ def render(report: AuditReport, options: RenderOptions) -> str:
         value_keys=value_keys,
         term_columns=TERM_COLUMNS,
         channels_ordered=sorted(report.channels, key=lambda c: (-c.errors, -c.findings, c.id)),
-        history_coverage=linecharts.coverage(samples, report.maturity.threshold),
-        history_score=linecharts.score(samples),
+        history_coverage=linecharts.coverage(samples, report.maturity.threshold)
+        if samples
+        else None,
+        history_score=linecharts.score(samples) if samples else None,
     )
     return template.render(context)

@@ -77,6 +77,8 @@ class LineChart:
 
 def _x(dates: Sequence[dt.date]) -> list[float]:
     right = WIDTH - RIGHT
+    if not dates:
+        return []
     if len(dates) == 1 or dates[0] == dates[-1]:
         if len(dates) == 1:
             return [(LEFT + right) / 2]

@@ -52,7 +52,13 @@ def test_wheel_ships_the_audit_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     templates = PROJECT / "src" / "socialgov" / "audit" / "templates"
     shipped = sorted(p.name for p in templates.iterdir())
-    assert shipped == ["report.css", "report.html.j2", "report.md.j2"]
+    assert shipped == [
+        "comparison.html.j2",
+        "comparison.md.j2",
+        "report.css",
+        "report.html.j2",
+        "report.md.j2",
+    ]
     for name in shipped:
         assert f"socialgov/audit/templates/{name}" in names
 

@@ -718,16 +718,16 @@ def test_acme_is_scattered_by_its_ownership_and_policy_errors(acme: AuditReport)
         "SG406",
     ]
     assert m.reasons[0] == "1 error finding of SG201 unowned-channel."
-    # ordered by risk: the account whose owner left (a leaver may hold its login) comes first,
-    # the differing stated term after every ownership and security gap
+    # ordered by risk: a leaver who still holds a login comes first, then the account whose
+    # owner left; the differing stated term (SG402) ranks below every ownership and security gap
     assert acme.worst_gaps[0].text == (
-        "SG202 orphan-account: 1 error on Account Acme Audio on Instagram (ig-acme-audio); "
+        "SG208 departed-access: 1 error on Account Acme Audio on Instagram (ig-acme-audio); "
         "blocks the coordinated stage"
     )
-    assert (acme.worst_gaps[0].level, acme.worst_gaps[0].code) == ("high", "SG202")
+    assert (acme.worst_gaps[0].level, acme.worst_gaps[0].code) == ("high", "SG208")
     codes = [g.code for g in acme.worst_gaps]
-    assert codes.index("SG202") < codes.index("SG201") < codes.index("SG406")
-    assert "SG402" not in codes[: codes.index("SG406")]
+    assert codes[:2] == ["SG208", "SG202"] and codes.index("SG202") < codes.index("SG201")
+    assert "SG402" not in codes and len(codes) == 8
     risks = [g.risk for g in acme.worst_gaps]
     assert risks == sorted(risks, reverse=True)
     # the score: the mean of the five shares and the share of live accounts no SG2/SG4 error

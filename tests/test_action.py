@@ -90,7 +90,7 @@ def test_actionlint_passes_on_the_action_the_docs_and_inits_workflow(tmp_path: P
     files = [folder / "action.yml"]
     files[0].write_text(yaml.safe_dump(action_as_workflow(action)), encoding="utf-8")
     workflows = doc_workflows()
-    assert len(workflows) == 4
+    assert len(workflows) == 5
     for index, workflow in enumerate(workflows):
         path = folder / f"docs-{index}.yml"
         path.write_text(workflow_text(workflow), encoding="utf-8")

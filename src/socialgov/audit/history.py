@@ -25,13 +25,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialgov.audit.report import History, HistoryChange, IndicatorChange, Sample, UnitScore
+from socialgov.audit.report import (
+    FindingsSummary,
+    History,
+    HistoryChange,
+    IndicatorChange,
+    Inventory,
+    Maturity,
+    Sample,
+    UnitScore,
+)
 from socialgov.errors import SocialgovError
 from socialgov.history import _git, checkout_root, export_tree
 
 if TYPE_CHECKING:
-    from socialgov.audit.report import AuditReport
     from socialgov.config import Config
+
+Measured = tuple[Maturity, Inventory, FindingsSummary]
 
 EVERY = ("week", "month", "commit")
 
@@ -113,12 +123,12 @@ def _workspace() -> Iterator[Path]:
         yield Path(tmp)
 
 
-def reports_at(
-    config: Config, revisions: Sequence[Commit], *, cache: bool = True, by: str | None = None
-) -> Iterator[tuple[Commit, AuditReport | None, str | None]]:
-    """The audit report at each revision, judged as of its commit date (None and the reason
-    when the policy repository did not exist there or its configuration could not be read)."""
-    from socialgov.audit import run_audit
+def measured_at(
+    config: Config, revisions: Sequence[Commit], *, cache: bool = True
+) -> Iterator[tuple[Commit, Measured | None, str | None]]:
+    """The maturity, counts and findings at each revision, judged as of its commit date (None
+    and the reason when the policy repository did not exist there or its configuration could
+    not be read)."""
     from socialgov.cache import CACHE_DIR
     from socialgov.config import load_config
 
@@ -145,11 +155,30 @@ def reports_at(
                     yield commit, None, f"its configuration could not be read: {exc}"
                     continue
                 at = replace(at, as_of=commit.date, baseline=None)
-                report = run_audit(at, cache=cache, by=by)
+                measured = _measure(at, cache)
             finally:
                 if (root / CACHE_DIR).is_dir() and not kept.exists():
                     (root / CACHE_DIR).rename(kept)
-            yield commit, report, None
+            yield commit, measured, None
+
+
+def _measure(config: Config, cache: bool) -> Measured:
+    """The maturity, the counts and the findings of the repository under ``config``."""
+    from socialgov.audit.metrics import AuditInput, measure
+    from socialgov.lint import lint
+
+    result = lint(config, cache=cache)
+    assert result.model is not None
+    return measure(
+        AuditInput(
+            model=result.model,
+            findings=result.findings,
+            suppressed=result.suppressed,
+            rules=result.rules,
+            as_of=config.as_of,
+            options=config.options,
+        )
+    )
 
 
 def _config_at(config: Config, root: Path) -> Path | None:
@@ -168,7 +197,6 @@ def sample_history(
     *,
     since: str | None = None,
     every: str = "week",
-    by: str | None = None,
     cache: bool = True,
 ) -> History:
     """The series of samples, oldest first, and the change from the first to the last."""
@@ -177,11 +205,11 @@ def sample_history(
     chosen = sample(commits(top, "" if prefix == "." else prefix, since), every)
     samples = []
     skipped = []
-    for commit, report, reason in reports_at(config, chosen, cache=cache, by=by):
-        if report is None:
+    for commit, measured, reason in measured_at(config, chosen, cache=cache):
+        if measured is None:
             skipped.append(f"{commit.id[:12]} ({commit.date.isoformat()}): {reason}")
             continue
-        samples.append(to_sample(commit, report))
+        samples.append(to_sample(commit, *measured))
     return History(
         since=since,
         every=every,
@@ -191,8 +219,9 @@ def sample_history(
     )
 
 
-def to_sample(commit: Commit, report: AuditReport) -> Sample:
-    m = report.maturity
+def to_sample(
+    commit: Commit, m: Maturity, inventory: Inventory, findings: FindingsSummary
+) -> Sample:
     return Sample(
         commit=commit.id,
         short=commit.id[:12],
@@ -203,12 +232,12 @@ def to_sample(commit: Commit, report: AuditReport) -> Sample:
         progress=m.progress,
         indicators=tuple(UnitScore(i.key, i.label, i.ratio, i.passed) for i in m.indicators),
         error_free=m.error_free,
-        live_accounts=report.inventory.live_accounts,
-        accounts=report.inventory.accounts,
-        live_channels=report.inventory.live_channels,
-        errors=report.findings.errors,
-        warnings=report.findings.warnings,
-        infos=report.findings.infos,
+        live_accounts=inventory.live_accounts,
+        accounts=inventory.accounts,
+        live_channels=inventory.live_channels,
+        errors=findings.errors,
+        warnings=findings.warnings,
+        infos=findings.infos,
     )
 
 

@@ -164,6 +164,22 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     )
 
 
+def measure(data: AuditInput) -> tuple[Maturity, Inventory, FindingsSummary]:
+    """Only what a sample of the history shows: the maturity, the inventory's counts and the
+    findings by severity (``audit --history`` audits many revisions; the other sections, and
+    each channel's line, are not computed)."""
+    rows = channel_rows(data, positions=False)
+    live_accounts = tuple(r for r in rows if r.social and r.live)
+    maturity = assess(
+        live_accounts, data.findings, data.rules, blocked=blocked_accounts(data.findings)
+    )
+    return (
+        maturity,
+        inventory(data.model, rows),
+        findings_summary(data.findings, data.suppressed, data.rules),
+    )
+
+
 # ----------------------------------------------------------------------------- per channel
 
 
@@ -215,8 +231,9 @@ def _count_by_entity(findings: Iterable[Finding]) -> dict[EntityRef, Counter[Sev
     return result
 
 
-def channel_rows(data: AuditInput) -> tuple[ChannelRow, ...]:
-    """One row per Account and Channel, live or not: social first, each kind by id."""
+def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, ...]:
+    """One row per Account and Channel, live or not: social first, each kind by id
+    (``positions``: each with the line it is written on; 0 without)."""
     model, as_of = data.model, data.as_of
     reported = _count_by_entity(data.findings)
     suppressed = Counter(f.entity for f in data.suppressed if f.entity is not None)
@@ -280,7 +297,7 @@ def channel_rows(data: AuditInput) -> tuple[ChannelRow, ...]:
                 infos=counts[Severity.INFO],
                 suppressed=suppressed.get(channel.ref, 0),
                 path=channel.path,
-                line=channel.locate().line,
+                line=channel.locate().line if positions else 0,
             )
         )
     return tuple(rows)

@@ -46,8 +46,8 @@ def lint_commands() -> list[str]:
 
 
 def test_every_snippet_parses_and_each_setup_is_there() -> None:
-    assert len(snippets()) == 9
-    assert len(find("github")) == 4 and len(find("gitlab")) == 2 and len(find("pre-commit")) == 2
+    assert len(snippets()) == 10
+    assert len(find("github")) == 5 and len(find("gitlab")) == 2 and len(find("pre-commit")) == 2
 
 
 def test_github_workflow_uploads_the_sarif_it_writes() -> None:

@@ -54,7 +54,8 @@ def test_github_workflow_uploads_the_sarif_it_writes() -> None:
     [workflow] = [
         w
         for w in find("github")
-        if any(s.get("run", "").startswith("socialgov lint") for s in w["jobs"]["lint"]["steps"])
+        if "lint" in w["jobs"]
+        and any(s.get("run", "").startswith("socialgov lint") for s in w["jobs"]["lint"]["steps"])
         and any("upload-sarif" in s.get("uses", "") for s in w["jobs"]["lint"]["steps"])
     ]
     steps = workflow["jobs"]["lint"]["steps"]

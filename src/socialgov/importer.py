@@ -29,6 +29,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -176,6 +177,13 @@ ALIASES: Mapping[str, str] = {
     "admin": "owner",
     "administrator": "owner",
     "contact": "owner",
+    "lead": "owner",
+    "account_lead": "owner",
+    "channel_lead": "owner",
+    "social_lead": "owner",
+    "lead_name": "owner",
+    "account_admin": "owner",
+    "account_manager_name": "owner",
     "contact_name": "owner",
     "primary_contact": "owner",
     "main_contact": "owner",
@@ -185,6 +193,8 @@ ALIASES: Mapping[str, str] = {
     "contact_email": "owner.email",
     "account_owner_email": "owner.email",
     "manager_email": "owner.email",
+    "lead_email": "owner.email",
+    "account_lead_email": "owner.email",
     "primary_contact_email": "owner.email",
     "responsible_email": "owner.email",
     "employment": "owner.employment",
@@ -231,8 +241,10 @@ ALIASES: Mapping[str, str] = {
     "created_on": "created",
     "date_created": "created",
     "creation_date": "created",
-    "date_added": "created",
-    "added": "created",
+    "date_added": "registered_on",
+    "added": "registered_on",
+    "connected_on": "registered_on",
+    "date_connected": "registered_on",
     "opened": "created",
     "date_opened": "created",
     "launched": "created",
@@ -246,6 +258,9 @@ ALIASES: Mapping[str, str] = {
     "review_date": "reviewed_on",
     "date_reviewed": "reviewed_on",
     "last_review": "reviewed_on",
+    "last_review_date": "reviewed_on",
+    "last_reviewed_on": "reviewed_on",
+    "reviewed_on": "reviewed_on",
     "recertified": "reviewed_on",
     "retired": "retired_on",
     "retired_date": "retired_on",
@@ -268,6 +283,9 @@ ALIASES: Mapping[str, str] = {
     "date_of_last_post": "last_activity",
     "most_recent_post": "last_activity",
     "last_used": "last_activity",
+    "last_published": "last_activity",
+    "last_published_date": "last_activity",
+    "last_published_on": "last_activity",
     "policy": "policies",
     "playbook": "playbooks",
     "objective": "objectives",
@@ -314,6 +332,44 @@ ALIASES: Mapping[str, str] = {
     "about": "description",
     "bio": "description",
     "remarks": "description",
+    # German column names (a German or Austrian register)
+    "plattform": "platform",
+    "netzwerk": "platform",
+    "kanal": "platform",
+    "kanalname": "name",
+    "name_des_kanals": "name",
+    "accountname": "name",
+    "einrichtung": "team",
+    "abteilung": "team",
+    "organisationseinheit": "team",
+    "fachbereich": "team",
+    "bereich": "team",
+    "verantwortlich": "owner",
+    "verantwortliche": "owner",
+    "verantwortliche_r": "owner",
+    "verantwortlicher": "owner",
+    "ansprechperson": "owner",
+    "ansprechpartner": "owner",
+    "ansprechpartnerin": "owner",
+    "vertretung": "backup_owner",
+    "stellvertretung": "backup_owner",
+    "erstellt": "created",
+    "erstellt_am": "created",
+    "angelegt_am": "created",
+    "eroffnet_am": "created",
+    "zuletzt_gepruft": "reviewed_on",
+    "zuletzt_geprueft": "reviewed_on",
+    "letzte_prufung": "reviewed_on",
+    "letzte_pruefung": "reviewed_on",
+    "gepruft_am": "reviewed_on",
+    "letzter_beitrag": "last_activity",
+    "letzter_post": "last_activity",
+    "anmerkungen": "description",
+    "anmerkung": "description",
+    "bemerkungen": "description",
+    "bemerkung": "description",
+    "beschreibung": "description",
+    "sprache": "language",
 }
 
 # Word clues for column names no alias names, tried in order: (words all present, field).
@@ -330,6 +386,7 @@ CLUES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("owner",), "owner"),
     (("responsible",), "owner"),
     (("manager",), "owner"),
+    (("lead",), "owner"),
     (("follower",), "metrics.followers"),
     (("subscriber",), "metrics.followers"),
     (("last", "post"), "last_activity"),
@@ -365,6 +422,14 @@ STATUS_SYNONYMS = {
     "yes": "active",
     "in use": "active",
     "current": "active",
+    "aktiv": "active",
+    "inaktiv": "dormant",
+    "ruhend": "dormant",
+    "pausiert": "dormant",
+    "geschlossen": "retired",
+    "archiviert": "retired",
+    "stillgelegt": "retired",
+    "geplant": "planned",
     "inactive": "dormant",
     "paused": "dormant",
     "not used": "dormant",
@@ -600,7 +665,8 @@ def _label_key(column: str) -> str:
 
 def guess_target(column: str) -> str | None:
     """The field a column name means, or None when it names none (it becomes a label)."""
-    key = normalise_column(column).replace("e_mail", "email")
+    folded = unicodedata.normalize("NFKD", column).encode("ascii", "ignore").decode("ascii")
+    key = normalise_column(folded).replace("e_mail", "email")
     if not key:
         return None
     words = key.split("_")
@@ -1378,6 +1444,10 @@ def convert(
     first_of: dict[str, int] = {}
     row_of: dict[int, RowRead] = {}
     for number, cells in body:
+        skipped = not_an_account(columns, cells)
+        if skipped is not None:
+            result.decisions.append(f"row {number}: {skipped}, not an account: skipped")
+            continue
         result.rows += 1
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             extra = [c for c in cells[len(header) :] if c.strip()]
@@ -1440,6 +1510,49 @@ def convert(
     _validate(result)
     result.files = _files(result, split, target or Target(Path("."), whole=False))
     return result
+
+
+_NOT_ACCOUNT_WORDS = {
+    "total": "a totals row",
+    "totals": "a totals row",
+    "grand total": "a totals row",
+    "subtotal": "a totals row",
+    "sub total": "a totals row",
+    "sum": "a totals row",
+    "count": "a totals row",
+    "average": "a totals row",
+    "key": "a key or legend line",
+    "legend": "a key or legend line",
+    "note": "a note under the table",
+    "notes": "a note under the table",
+    "nb": "a note under the table",
+}
+
+
+def not_an_account(columns: Sequence[Column], cells: Sequence[str]) -> str | None:
+    """What a row is when it is not an account (a totals row, a legend or note line under the
+    table), or None when it may be one.
+
+    A row is not an account when no cell names its platform, handle, url or name, and its text
+    is in one or two cells only, or starts with a word such as TOTAL, Key or Note."""
+    identifying = {"platform", "handle", "url", "name"}
+    filled = [
+        (column, cells[column.index].strip())
+        for column in columns
+        if column.index < len(cells) and cells[column.index].strip()
+    ]
+    if any(column.target in identifying for column, _ in filled):
+        return None
+    texts = [cell.strip() for cell in cells if cell.strip()]
+    if not texts:
+        return None
+    first = re.sub(r"[^a-z ]+", " ", texts[0].lower()).split()
+    for words in (" ".join(first[:2]), " ".join(first[:1])):
+        if words in _NOT_ACCOUNT_WORDS:
+            return _NOT_ACCOUNT_WORDS[words]
+    if len(texts) <= 2:
+        return "a line of text outside the table" if len(texts) == 1 else "two cells of text"
+    return None
 
 
 def _team(

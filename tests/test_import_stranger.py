@@ -1,0 +1,151 @@
+"""socialgov import csv on seven account inventories an outside tester wrote without reading the
+code (tests/data/import-stranger): the facts a careful human reads in them come in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import PROJECT, run_lint
+from socialgov.cli import main
+
+SHEETS = PROJECT / "tests" / "data" / "import-stranger"
+AS_OF = dt.date(2026, 11, 30)  # the day the tester's files describe
+CAUSED_BY_IMPORT = {"SG100", "SG101", "SG102", "SG103", "SG104", "SG105"}
+
+
+@dataclass
+class Imported:
+    code: int
+    err: str
+    accounts: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    teams: list[dict[str, Any]]
+    findings: Counter[str]
+
+    def account(self, **where: object) -> dict[str, Any]:
+        found = [a for a in self.accounts if all(a.get(k) == v for k, v in where.items())]
+        assert len(found) == 1, (where, found)
+        return found[0]
+
+
+def _entities(path: Path, key: str) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8"))[key] or []
+
+
+def import_sheet(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Imported:
+    """``socialgov import csv SHEET --root DIR``, then lint DIR as of the sheet's day."""
+    root = tmp_path / "repo"
+    code = main(["import", "csv", str(SHEETS / name), "--root", str(root)])
+    err = capsys.readouterr().err
+    findings = Counter(f.code for f in run_lint(root, as_of=AS_OF).findings)
+    return Imported(
+        code,
+        err,
+        _entities(root / "accounts/accounts.yaml", "accounts"),
+        _entities(root / "people/people.yaml", "people"),
+        _entities(root / "teams/teams.yaml", "teams"),
+        findings,
+    )
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def test_a_totals_row_is_not_an_account(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the retailer's sheet ends "TOTAL,,,...,5,186,786,$70,375.00" (row 45)
+    result = import_sheet("02_harborpine_social_channels.csv", tmp_path, capsys)
+    assert len(result.accounts) == 42
+    assert "row 45: a totals row, not an account: skipped" in result.err
+    assert not [a for a in result.accounts if a["platform"] == "other" and not a.get("url")]
+    assert "Imported 42 accounts from 42 rows" in result.err
+    assert result.code == 1  # duplicates, conflicts and unreadable cells remain
+    assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+def test_the_legend_under_a_table_is_not_an_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the NHS trust's register ends with "Key:", "RAG: Green = ..." and a rule of the trust
+    result = import_sheet("04_northbrook_nhs_social_register.csv", tmp_path, capsys)
+    assert len(result.accounts) == 36
+    assert "row 41: a key or legend line, not an account: skipped" in result.err
+    assert "row 42: a line of text outside the table, not an account: skipped" in result.err
+    assert "row 43: a line of text outside the table, not an account: skipped" in result.err
+    assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+# ----------------------------------------------------------------------------- columns
+
+
+def test_the_account_lead_is_the_owner(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 'Account Lead' and 'Lead email': every row names its lead, so nothing is unowned
+    result = import_sheet("04_northbrook_nhs_social_register.csv", tmp_path, capsys)
+    assert "'Account Lead' -> owner" in result.err
+    assert "'Lead email' -> owner.email" in result.err
+    assert all(a.get("owner") for a in result.accounts)
+    assert result.findings["SG201"] == 0
+    main_x = result.account(platform="x", handle="NorthbrookNHS", description=None)
+    assert main_x["owner"] == "helen-marsh"
+    assert main_x["reviewed_on"] == dt.date(2026, 1, 12)  # 'Last review' 12/01/2026
+
+
+def test_a_german_register_reads_its_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = import_sheet("03_uni_lindenau_kanaele.csv", tmp_path, capsys)
+    for column, field in [
+        ("Einrichtung", "team"),
+        ("Plattform", "platform"),
+        ("Kanalname", "name"),
+        ("Verantwortlich", "owner"),
+        ("Vertretung", "backup_owner"),
+        ("Erstellt am", "created"),
+        ("Zuletzt geprüft", "reviewed_on"),
+    ]:
+        assert f"'{column}' -> {field}" in result.err
+    assert len(result.accounts) == 41
+    assert all(a.get("owner") and a.get("team") for a in result.accounts)
+    assert result.findings["SG201"] == 0
+    main_x = result.account(platform="x", handle="UniLindenau")
+    assert main_x["name"] == "Universität Lindenau"
+    assert main_x["created"] == dt.date(2010, 5, 12)  # 12.05.2010
+    assert main_x["reviewed_on"] == dt.date(2024, 10, 3)  # 03.10.2024
+    assert main_x["status"] == "active"  # aktiv
+    statuses = Counter(a.get("status") for a in result.accounts)
+    assert statuses["active"] == 33 and statuses["dormant"] == 7  # aktiv, ruhend
+    assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+def test_the_tools_dates_are_read_as_what_they_mean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Hootsuite: 'Date Added' (to the tool) and 'Last Published'
+    result = import_sheet("06_fairhaven_hootsuite_social_profiles.csv", tmp_path, capsys)
+    assert "'Date Added' -> registered_on" in result.err
+    assert "'Last Published' -> last_activity" in result.err
+    x = result.account(platform="x", handle="fairhavenhts")
+    assert x["registered_on"] == dt.date(2023, 8, 1)
+    assert x["last_activity"] == dt.date(2026, 12, 1)
+    assert "created" not in x
+
+
+def test_sprouts_connected_on_is_the_registration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = import_sheet("07_ashgrove_rovers_sprout_profiles.csv", tmp_path, capsys)
+    assert "'Connected On' -> registered_on" in result.err
+    main_x = [
+        a for a in result.accounts if a["platform"] == "x" and a["handle"] == "AshgroveRovers"
+    ]
+    assert len(main_x) == 2  # listed twice (a duplicate the sheet has)
+    assert main_x[0]["registered_on"] == dt.date(2010, 2, 14)  # 40223, an Excel serial day
+    assert "created" not in main_x[0]

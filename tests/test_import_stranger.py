@@ -149,3 +149,34 @@ def test_sprouts_connected_on_is_the_registration(
     assert len(main_x) == 2  # listed twice (a duplicate the sheet has)
     assert main_x[0]["registered_on"] == dt.date(2010, 2, 14)  # 40223, an Excel serial day
     assert "created" not in main_x[0]
+
+
+# ----------------------------------------------------------------------------- a tool's export
+
+
+def test_a_tools_profile_id_and_connection_state_are_the_tools(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = import_sheet("06_fairhaven_hootsuite_social_profiles.csv", tmp_path, capsys)
+    assert len(result.accounts) == 34
+    # 'Profile ID' is Hootsuite's number for the profile, not a socialgov id
+    assert "'Profile ID' -> labels.profile-id" in result.err
+    first = result.account(platform="x", handle="FairhavenHts")
+    assert first["id"] == "fairhavenhts-x"
+    assert first["labels"]["profile-id"] == "102938475"
+    assert not [a for a in result.accounts if a["id"].isdigit()]
+    # 'Status' is the tool's connection: Connected is active, the rest is said once
+    assert first["labels"]["status"] == "Disconnected" and "status" not in first
+    assert result.account(platform="x", handle="fairhavenhts")["status"] == "active"
+    assert sum(a.get("status") == "active" for a in result.accounts) == 30
+    said = [line for line in result.err.splitlines() if "'Disconnected'" in line]
+    assert said == [
+        "06_fairhaven_hootsuite_social_profiles.csv: column 'Status' is the tool's connection to "
+        "each profile, not the account's status: 'Connected' is read as active; 'Disconnected' "
+        "(rows 2, 20), 'Reauthorization required' (rows 9, 15) kept as labels.status: reconnect "
+        "the profile in the tool, or write the account's status if it is no longer used"
+    ]
+    assert "is not one of planned, active" not in result.err
+    assert "3 rows need attention" in result.err  # two duplicates and one conflict, no more
+    assert result.code == 1
+    assert not CAUSED_BY_IMPORT & set(result.findings)

@@ -447,6 +447,26 @@ STATUS_SYNONYMS = {
     "pending": "planned",
     "in progress": "planned",
 }
+# A management tool's "Status" column says whether the tool is still connected to the profile,
+# not whether the account is in use: only "connected" says something of the account (active).
+CONNECTION_STATES = frozenset(
+    {
+        "connected",
+        "disconnected",
+        "not connected",
+        "reauthorization required",
+        "reauthorisation required",
+        "needs reauthorization",
+        "needs reauthorisation",
+        "reconnect",
+        "reconnect required",
+        "expired",
+        "token expired",
+        "authorization expired",
+        "authorisation expired",
+    }
+)
+
 PURPOSE_SYNONYMS = {
     "customer service": "service",
     "customer care": "service",
@@ -675,8 +695,11 @@ def guess_target(column: str) -> str | None:
     if key in ALIASES:
         return ALIASES[key]
     for prefix in ("account_", "social_", "page_", "profile_", "primary_"):
-        if key.startswith(prefix) and key.removeprefix(prefix) in ALIASES:
-            return ALIASES[key.removeprefix(prefix)]
+        rest = key.removeprefix(prefix)
+        if key.startswith(prefix) and rest == "id":
+            return None  # a platform's or a tool's own id (Profile ID): not a socialgov id
+        if key.startswith(prefix) and rest in ALIASES:
+            return ALIASES[rest]
     for clue, target in CLUES:
         if all(any(word.startswith(part) for word in words) for part in clue):
             return target
@@ -1105,6 +1128,10 @@ class Reader:
         self.notices: list[Notice] = []
         self.decisions: list[str] = []
         self.value_guesses: dict[tuple[str, str], str] = {}
+        self.connection: set[int] = set()
+        for column in self.columns:
+            if column.target == "status":
+                self._connection_state(column, rows)
         unsettled: list[Column] = []
         settled: dict[str, tuple[str, str]] = {}
         for column in self.columns:
@@ -1157,6 +1184,43 @@ class Reader:
                 )
             )
 
+    def _connection_state(self, column: Column, rows: list[tuple[int, list[str]]]) -> None:
+        """A status column holding only a tool's connection states is read as one: Connected
+        is active, the others are kept as labels and reported once for the column."""
+        states: dict[str, list[int]] = {}
+        for number, cells in rows:
+            text = cells[column.index].strip() if column.index < len(cells) else ""
+            if is_blank(text):
+                continue
+            if _word(text) not in CONNECTION_STATES:
+                return
+            states.setdefault(text, []).append(number)
+        if not states:
+            return
+        self.connection.add(column.index)
+        key = _label_key(column.name)
+        others = [
+            f"'{text}' (row{'s' if len(numbers) > 1 else ''} "
+            f"{', '.join(str(n) for n in numbers)})"
+            for text, numbers in states.items()
+            if _word(text) != "connected"
+        ]
+        message = (
+            f"column '{column.name}' is the tool's connection to each profile, not the "
+            "account's status: 'Connected' is read as active"
+        )
+        if not others:
+            self.decisions.append(message)
+            return
+        self.notices.append(
+            Notice(
+                0,
+                f"{message}; {', '.join(others)} kept as labels.{key}: reconnect the profile "
+                "in the tool, or write the account's status if it is no longer used",
+                column.name,
+            )
+        )
+
     def read(self, number: int, cells: list[str]) -> RowRead:
         row = RowRead(number, {})
         account = row.account
@@ -1208,6 +1272,11 @@ class Reader:
                     row.team = text
                 elif target == "platform":
                     self._platform(column, text, account, labels)
+                elif column.index in self.connection:
+                    if _word(text) == "connected":
+                        account["status"] = "active"
+                    else:
+                        labels[_label_key(column.name)] = text
                 elif target in ("type", "purpose", "status"):
                     synonyms = {
                         "type": TYPE_SYNONYMS,

@@ -180,3 +180,64 @@ def test_a_tools_profile_id_and_connection_state_are_the_tools(
     assert "3 rows need attention" in result.err  # two duplicates and one conflict, no more
     assert result.code == 1
     assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+# ----------------------------------------------------------------------------- teams
+
+
+def test_team_spellings_are_one_team_and_near_misses_are_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = import_sheet("01_westmarsh_cc_social_media_register.csv", tmp_path, capsys)
+    names = {t["id"]: t["name"] for t in result.teams}
+    # 'Fire & Rescue'/'Fire and Rescue', "Children's"/'Childrens', 'Comms '/'Comms': one each
+    assert sum(1 for n in names.values() if n.startswith("Fire")) == 1
+    assert sum(1 for n in names.values() if n.startswith("Children")) == 1
+    # the tester counts 15 with 'Comms' = 'Communications' (said: a person merges them) and
+    # 'Libraries' = 'Library Service' (not said: a name inside a longer one is often two teams)
+    assert len(result.teams) == 17
+    assert (
+        "teams 'Communications' (communications) and 'Comms' (comms) are probably the same "
+        "team: merge them" in result.err
+    )
+    assert "Planning' are probably" not in result.err
+    # the LinkedIn page listed again by 'Comms ' is a duplicate, not an ownership conflict
+    assert "row 5 (team 'communications' and 'comms' are probably one team)" in result.err
+    conflicts = [line for line in result.err.splitlines() if ": ownership conflict" in line]
+    assert len(conflicts) == 1 and "'WestmarshParks'" in conflicts[0]
+    assert all(a["team"] in names for a in result.accounts)
+    assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+def test_merged_team_cells_are_read_as_the_team_above(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the NHS register writes the department once per block ('Department / Service'), under a
+    # wider 'Directorate'; the blank cells below mean "same as above"
+    result = import_sheet("04_northbrook_nhs_social_register.csv", tmp_path, capsys)
+    assert "'Department / Service' -> team" in result.err
+    assert "'Directorate' -> labels.directorate" in result.err
+    assert "21 blank cells read as the team above them (rows 5-13, 15-16" in result.err
+    assert all(a.get("team") for a in result.accounts)
+    facebook = result.account(platform="facebook", handle="NorthbrookNHS")
+    assert facebook["team"] == "communications-engagement"
+    maternity = [a for a in result.accounts if a.get("handle") == "northbrookmaternity"]
+    assert [a["team"] for a in maternity] == ["communications-engagement", "maternity-services"]
+    # 13 teams as the tester counts them, and 'Comms & Engagement', said to be the same
+    assert len(result.teams) == 14
+    assert "'Comms & Engagement' (comms-engagement) are probably the same team" in result.err
+    assert result.findings["SG201"] == 0
+    assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+def test_sprout_groups_are_teams_and_german_teams_get_readable_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sprout = import_sheet("07_ashgrove_rovers_sprout_profiles.csv", tmp_path / "a", capsys)
+    assert "'Group' -> team" in sprout.err
+    assert all(a.get("team") for a in sprout.accounts)
+    german = import_sheet("03_uni_lindenau_kanaele.csv", tmp_path / "b", capsys)
+    ids = {t["id"] for t in german.teams}
+    assert {"fakultat-fur-informatik", "universitatsbibliothek", "alumni-netzwerk"} <= ids
+    assert "alumni-netzwerk-2" not in ids and len(ids) == 16  # 'Alumni Netzwerk' is the same
+    assert "'Universitätsbibliothek' (universitatsbibliothek) and 'UB' (ub)" in german.err

@@ -230,6 +230,10 @@ ALIASES: Mapping[str, str] = {
     "agency": "team",
     "team_id": "team",
     "team_name": "team",
+    "group": "team",
+    "profile_group": "team",
+    "department_service": "team",
+    "department_or_service": "team",
     # the rest
     "lang": "language",
     "locale": "language",
@@ -641,6 +645,15 @@ def normalise_column(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
+def ascii_words(text: str) -> str:
+    """``Fakultät für Informatik`` -> ``Fakultat fur Informatik``: letters without their accents
+    (for ids, which are ASCII), other characters kept."""
+    value = unicodedata.normalize("NFKD", text)
+    value = value.translate({0x0131: "i", 0x0142: "l", 0x0141: "L", 0x00F8: "o", 0x00D8: "O"})
+    value = value.replace("ß", "ss").replace("æ", "ae").replace("Æ", "AE").replace("đ", "d")
+    return "".join(c for c in value if not unicodedata.combining(c))
+
+
 def slug(text: str) -> str:
     """A lower-case id from free text: ``"Acme Support (UK)"`` -> ``acme-support-uk``."""
     value = re.sub(r"[^a-z0-9._]+", "-", text.strip().lower())
@@ -706,6 +719,48 @@ def guess_target(column: str) -> str | None:
     return None
 
 
+# How narrow a grouping a team column names: the narrowest is the team, the wider ones labels.
+_TEAM_BREADTH = {
+    "team": 0,
+    "group": 1,
+    "department": 1,
+    "dept": 1,
+    "service": 1,
+    "unit": 1,
+    "office": 1,
+    "einrichtung": 1,
+    "abteilung": 1,
+    "area": 2,
+    "division": 3,
+    "directorate": 3,
+    "business": 3,
+    "faculty": 3,
+    "school": 3,
+    "agency": 3,
+    "fachbereich": 3,
+}
+
+
+def _team_column(
+    header: Sequence[str], normalised: Sequence[str], overrides: Mapping[str, str]
+) -> int | None:
+    """The index of the column read as the team: the one given with --map, else the narrowest
+    grouping of those that name a team (``Department / Service`` rather than ``Directorate``)."""
+    for index, key in enumerate(normalised):
+        if overrides.get(key) == "team":
+            return index
+    best: tuple[int, int] | None = None
+    for index, (column, key) in enumerate(zip(header, normalised, strict=True)):
+        if key in overrides or guess_target(column) != "team":
+            continue
+        breadth = min((_TEAM_BREADTH.get(word, 2) for word in key.split("_")), default=2)
+        if key not in ALIASES:
+            breadth += 10  # named by a word of it only ('Comms team notes'): the last choice
+        if best is None or breadth < best[0]:
+            best = (breadth, index)
+    return best[1] if best else None
+
+
 def assign_columns(header: Sequence[str], overrides: Mapping[str, str]) -> list[Column]:
     """What each column is read as (``labels.X`` for columns that name no field)."""
     columns: list[Column] = []
@@ -717,12 +772,15 @@ def assign_columns(header: Sequence[str], overrides: Mapping[str, str]) -> list[
                 f"--map: the spreadsheet has no column '{column}'; its columns are "
                 f"{', '.join(repr(c) for c in header if c.strip())}"
             )
+    team_column = _team_column(header, normalised, overrides)
     for index, (column, key) in enumerate(zip(header, normalised, strict=True)):
         given = overrides.get(key)
         if given == IGNORE or (not key and given is None):
             columns.append(Column(index, column, None, given is None))
             continue
         target = given or guess_target(column)
+        if not given and target == "team" and index != team_column:
+            target = None  # a wider grouping (Directorate over Department): kept as a label
         if target is None or (target in taken and not target.startswith("labels.")):
             target = f"labels.{_label_key(column)}"
         taken.add(target)
@@ -1504,6 +1562,9 @@ def convert(
     columns = assign_columns(names, mapping or {})
     result.columns = columns
     body = [(n, cells) for n, cells in table[header_at + 1 :] if any(c.strip() for c in cells)]
+    body, filled = _fill_down(columns, body)
+    if filled:
+        result.decisions.append(filled)
     reader = Reader(path.name, columns, body, date_format)
     result.notices.extend(reader.notices)
     known_people, person_ids, team_ids, team_names = _known(repository)
@@ -1548,7 +1609,7 @@ def convert(
         used.add(account["id"])
         result.rows_of[account["id"]] = number
         row_of[number] = row
-        _duplicates(account, number, first_of, result, {a["id"]: a for a in result.accounts})
+        _duplicates(account, number, first_of, result, teams)
         result.accounts.append(_ordered(account))
     for person in people.people:
         if person.existing:
@@ -1564,6 +1625,18 @@ def convert(
         entry["source"] = f"import csv {path.name}"
         result.people.append(entry)
     result.teams = [team for team in teams.values() if not team.pop("_existing", False)]
+    new_teams = list(teams.values())
+    for index, team in enumerate(new_teams):
+        for other in new_teams[index + 1 :]:
+            if probably_same_team(str(team["name"]), str(other["name"])):
+                result.notices.append(
+                    Notice(
+                        0,
+                        f"teams '{team['name']}' ({team['id']}) and '{other['name']}' "
+                        f"({other['id']}) are probably the same team: merge them (write one "
+                        "name in the sheet, or move the accounts of one to the other)",
+                    )
+                )
     if reader.value_guesses:
         shown = ", ".join(
             f"'{text}' -> {value}" for (_, text), value in reader.value_guesses.items()
@@ -1579,6 +1652,64 @@ def convert(
     _validate(result)
     result.files = _files(result, split, target or Target(Path("."), whole=False))
     return result
+
+
+def _fill_down(
+    columns: Sequence[Column], body: list[tuple[int, list[str]]]
+) -> tuple[list[tuple[int, list[str]]], str | None]:
+    """A team column written as merged cells (the team in its first row, the rows under it
+    blank) has each blank cell read as the team above it, as the sheet's reader sees it.
+
+    It is read so when the first row names a team and most rows below are blank; the report
+    says which rows took the team above them."""
+    team = next((c for c in columns if c.target == "team"), None)
+    rows = [(n, cells) for n, cells in body if not_an_account(columns, cells) is None]
+    if team is None or len(rows) < 3:
+        return body, None
+
+    def cell(cells: list[str]) -> str:
+        return cells[team.index].strip() if team.index < len(cells) else ""
+
+    blank = sum(1 for _, cells in rows if is_blank(cell(cells)))
+    if is_blank(cell(rows[0][1])) or blank * 2 < len(rows):
+        return body, None
+    out: list[tuple[int, list[str]]] = []
+    above = ""
+    taken: list[int] = []
+    skip = {n for n, _ in body} - {n for n, _ in rows}
+    for number, cells in body:
+        if number in skip:
+            out.append((number, cells))
+            continue
+        if is_blank(cell(cells)):
+            cells = list(cells) + [""] * (team.index + 1 - len(cells))
+            cells[team.index] = above
+            taken.append(number)
+        else:
+            above = cell(cells)
+        out.append((number, cells))
+    return out, (
+        f"column '{team.name}' is written as merged cells (a team in the first of its rows, the "
+        f"rows under it blank): {len(taken)} blank cells read as the team above them (rows "
+        f"{_ranges(taken)}); write the team in each row if that is wrong"
+    )
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """``[2, 3, 4, 7]`` -> ``2-4, 7``."""
+    parts: list[str] = []
+    start = prev = None
+    for n in numbers:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:  # type: ignore[operator]
+            prev = n
+        else:
+            parts.append(f"{start}-{prev}" if start != prev else str(start))
+            start = prev = n
+    if start is not None:
+        parts.append(f"{start}-{prev}" if start != prev else str(start))
+    return ", ".join(parts)
 
 
 _NOT_ACCOUNT_WORDS = {
@@ -1624,6 +1755,56 @@ def not_an_account(columns: Sequence[Column], cells: Sequence[str]) -> str | Non
     return None
 
 
+def team_key(name: str) -> str:
+    """How team names are compared: ``Children’s Services`` = ``childrens services``, ``Fire &
+    Rescue`` = ``Fire and Rescue``, ``Alumni-Netzwerk`` = ``Alumni Netzwerk``."""
+    value = re.sub(r"['`\u2018\u2019]", "", unicodedata.normalize("NFKC", name).casefold())
+    value = ascii_words(value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"\s*[&+]\s*", " and ", value)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", value).split())
+
+
+def _shortens(short: str, long: str) -> bool:
+    """``comms`` shortens ``communications``: same first letter, its letters in order."""
+    if not short or len(short) >= len(long) or short[0] != long[0]:
+        return False
+    rest = iter(long)
+    return all(letter in rest for letter in short)
+
+
+def _singular(words: list[str]) -> list[str]:
+    """``libraries`` -> ``library``, ``services`` -> ``service``: plurals compared as one."""
+    out = []
+    for word in words:
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+def probably_same_team(first: str, second: str) -> bool:
+    """Two team names that differ as an abbreviation and its full form do (``Comms`` and
+    ``Communications``, ``Parks & Rec`` and ``Parks and Recreation``, ``UB`` and
+    ``Universitätsbibliothek``): reported as probably one team, never merged without a person.
+    A name inside a longer one (``Planning``, ``Emergency Planning``) is not: it is often a team
+    of its own."""
+    a, b = team_key(first), team_key(second)
+    if a == b or not a or not b:
+        return False
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    short_words, long_words = _singular(short.split()), _singular(long.split())
+    if len(short_words) == len(long_words) and all(
+        x == y or _shortens(x, y) for x, y in zip(short_words, long_words, strict=True)
+    ):
+        return True
+    if set(short_words) <= set(long_words):
+        return False  # 'Planning' and 'Emergency Planning' are two teams
+    joined_short, joined_long = "".join(short_words), "".join(long_words)
+    return len(joined_short) * 10 <= len(joined_long) * 7 and _shortens(joined_short, joined_long)
+
+
 def _team(
     text: str,
     teams: dict[str, dict[str, Any]],
@@ -1632,14 +1813,17 @@ def _team(
 ) -> str:
     name = " ".join(text.split())
     known = known_names.get(name.casefold())
+    if known is None:
+        key = team_key(name)
+        known = next((i for n, i in known_names.items() if team_key(n) == key), None)
     if known is not None:
         return known
     if ID_PATTERN.match(name) and name in known_ids:
         return name
     for team in teams.values():
-        if str(team.get("name", "")).casefold() == name.casefold():
+        if team_key(str(team.get("name", ""))) == team_key(name):
             return str(team["id"])
-    team_id = slug(name) or "team"
+    team_id = slug(ascii_words(name).replace(".", "")) or "team"
     if team_id in teams or team_id in known_ids:
         return team_id  # "Customer Care" and "customer-care" are one team
     teams[team_id] = {"id": team_id, "name": name}
@@ -1680,7 +1864,7 @@ def _duplicates(
     number: int,
     first_of: dict[str, int],
     result: ImportResult,
-    earlier_accounts: Mapping[str, dict[str, Any]],
+    teams: Mapping[str, Mapping[str, Any]],
 ) -> None:
     keys = presence_keys(account["platform"], account.get("handle"), account.get("url"))
     earlier = next((first_of[k] for k in keys if k in first_of), None)
@@ -1691,6 +1875,12 @@ def _duplicates(
             for key, what in (("team", "team"), ("owner", "owner"))
             if first.get(key) and account.get(key) and first.get(key) != account.get(key)
         ]
+        names = [str(teams.get(str(a.get("team")), {}).get("name", "")) for a in (first, account)]
+        alike = ""
+        if differ and differ[0].startswith("team") and probably_same_team(*names):
+            # 'Comms' and 'Communications': one team written two ways, not two owners
+            alike = f" (team '{first['team']}' and '{account['team']}' are probably one team)"
+            differ = differ[1:]
         what = f"{label(account['platform'])} " + (
             f"'{account['handle']}'" if account.get("handle") else f"'{account.get('url')}'"
         )
@@ -1707,8 +1897,9 @@ def _duplicates(
             result.notices.append(
                 Notice(
                     number,
-                    f"the same presence ({what}) as row {earlier}; both imported ({first['id']} "
-                    f"and {account['id']}): merge them (lint reports SG304 until then)",
+                    f"the same presence ({what}) as row {earlier}{alike}; both imported "
+                    f"({first['id']} and {account['id']}): merge them (lint reports SG304 until "
+                    "then)",
                 )
             )
     for key in keys:

@@ -1258,8 +1258,7 @@ class Reader:
         self.connection.add(column.index)
         key = _label_key(column.name)
         others = [
-            f"'{text}' (row{'s' if len(numbers) > 1 else ''} "
-            f"{', '.join(str(n) for n in numbers)})"
+            f"'{text}' (row{'s' if len(numbers) > 1 else ''} {', '.join(str(n) for n in numbers)})"
             for text, numbers in states.items()
             if _word(text) != "connected"
         ]
@@ -1756,7 +1755,7 @@ def not_an_account(columns: Sequence[Column], cells: Sequence[str]) -> str | Non
 
 
 def team_key(name: str) -> str:
-    """How team names are compared: ``Children’s Services`` = ``childrens services``, ``Fire &
+    """How team names are compared: ``Children\u2019s Services`` = ``childrens services``, ``Fire &
     Rescue`` = ``Fire and Rescue``, ``Alumni-Netzwerk`` = ``Alumni Netzwerk``."""
     value = re.sub(r"['`\u2018\u2019]", "", unicodedata.normalize("NFKC", name).casefold())
     value = ascii_words(value).encode("ascii", "ignore").decode("ascii")

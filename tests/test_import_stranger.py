@@ -241,3 +241,50 @@ def test_sprout_groups_are_teams_and_german_teams_get_readable_ids(
     assert {"fakultat-fur-informatik", "universitatsbibliothek", "alumni-netzwerk"} <= ids
     assert "alumni-netzwerk-2" not in ids and len(ids) == 16  # 'Alumni Netzwerk' is the same
     assert "'Universitätsbibliothek' (universitatsbibliothek) and 'UB' (ub)" in german.err
+
+
+# ----------------------------------------------------------------------------- people
+
+
+def test_one_person_however_the_sheet_writes_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    council = import_sheet("01_westmarsh_cc_social_media_register.csv", tmp_path / "a", capsys)
+    assert len(council.people) == 19  # as the tester counts them
+    niamh = [p for p in council.people if "Donnell" in str(p.get("name"))]
+    assert niamh == [  # O'Donnell and O’Donnell
+        {
+            "id": "niamh-odonnell",
+            "name": "Niamh O'Donnell",
+            "email": "niamh.odonnell@westmarsh.example.gov.uk",
+            "employment": "full_time",
+            "source": "import csv 01_westmarsh_cc_social_media_register.csv",
+        }
+    ]
+    # Austrian: 'Jürgen Weiß' in both Unicode forms and as 'Jürgen Weiss', 'Mag.a Katharina
+    # Brandstätter', 'Dr. Elisabeth Hofer-Gruber', 'Mehmet Yilmaz' for 'Mehmet Yılmaz'
+    german = import_sheet("03_uni_lindenau_kanaele.csv", tmp_path / "b", capsys)
+    assert len(german.people) == 14
+    ids = {p["id"]: p for p in german.people}
+    assert ids["jurgen-weiss"]["name"] == "Jürgen Weiß"
+    assert ids["elisabeth-hofer-gruber"]["name"] == "Elisabeth Hofer-Gruber"
+    assert {"katharina-brandstatter", "mehmet-yilmaz", "francois-lefevre"} <= set(ids)
+    # NHS: 'Dr Iain McLeod' and 'Iain Mcleod'
+    nhs = import_sheet("04_northbrook_nhs_social_register.csv", tmp_path / "c", capsys)
+    assert len(nhs.people) == 15
+    assert {a["owner"] for a in nhs.accounts if "mcleod" in str(a["owner"])} == {"iain-mcleod"}
+    for result in (council, german, nhs):
+        assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+def test_a_name_and_an_email_that_spells_it_are_one_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Sprout: 'Chloe Barker' as an owner, chloe.barker@... as a backup email
+    sprout = import_sheet("07_ashgrove_rovers_sprout_profiles.csv", tmp_path / "a", capsys)
+    chloe = [p for p in sprout.people if "chloe" in p["id"]]
+    assert len(chloe) == 1 and chloe[0]["name"] == "Chloe Barker"
+    assert chloe[0]["email"] == "chloe.barker@ashgroverovers.example"
+    # Hootsuite: 'Beth Lindgren' as an owner, bethlindgren@... in another row
+    hootsuite = import_sheet("06_fairhaven_hootsuite_social_profiles.csv", tmp_path / "b", capsys)
+    assert [p["id"] for p in hootsuite.people if "lindgren" in p["id"]] == ["beth-lindgren"]

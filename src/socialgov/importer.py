@@ -1087,6 +1087,44 @@ class Person:
     existing: bool = False
 
 
+# Titles written before a name: not part of whom it names.
+_TITLES = frozenset(
+    """dr dr. prof prof. professor mr mr. mrs mrs. ms ms. miss mx mx. sir dame rev rev. revd
+    cllr cllr. mag mag. mag.a mag.ª dipl.-ing. di di. dipl. ing ing. mmag. mmag dott. dott
+    univ.-prof. ao.univ.-prof. priv.-doz. hon hon.""".split()
+)
+
+
+def person_name(text: str) -> str:
+    """The name as a person writes it, without titles, in reading order: ``Dr. Iain McLeod`` ->
+    ``Iain McLeod``, ``Nair, Priya`` -> ``Priya Nair``, typographic apostrophes as ``'``."""
+    value = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u2018", "'")
+    value = " ".join(value.split())
+    last, comma, first = value.partition(",")
+    if comma and first.strip() and "," not in first and len(last.split()) <= 2:
+        value = f"{first.strip()} {last.strip()}"
+    words = value.split()
+    while len(words) > 2 and words[0].casefold() in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def person_key(text: str) -> str:
+    """How names are compared: a name as :func:`person_name` writes it, in lower case, without
+    accents, apostrophes, hyphens or a role in brackets: ``Jürgen Weiss`` = ``Jürgen Weiß``
+    (either Unicode form), ``Mehmet Yilmaz`` = ``Mehmet Yılmaz``, ``O’Donnell`` = ``O'Donnell``,
+    ``Ade Bello (volunteer)`` = ``Ade Bello``."""
+    value = re.sub(r"\([^)]*\)", " ", person_name(text))
+    value = ascii_words(unicodedata.normalize("NFKC", value).casefold())
+    value = re.sub(r"['`]", "", value)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", value).split())
+
+
+def _mailbox_key(email: str) -> str:
+    """``Priya.Nair@…`` -> ``priyanair``: an email's local part, to compare with a name."""
+    return re.sub(r"[^a-z0-9]+", "", email.partition("@")[0].casefold())
+
+
 class People:
     """One Person per person however many rows name them: matched by email, else by name.
 
@@ -1109,15 +1147,18 @@ class People:
         if person.email:
             self.by_email.setdefault(person.email.casefold(), person)
         if person.name:
-            self.by_name.setdefault(" ".join(person.name.split()).casefold(), person)
+            self.by_name.setdefault(person_key(person.name), person)
 
     def find_or_add(self, name: str | None, email: str | None) -> Person:
+        if name:
+            name = person_name(name) or name
         if email and email.casefold() in self.by_email:
             person = self.by_email[email.casefold()]
             if person.name is None and name and not person.existing:
                 person.name = name
+                self.by_name.setdefault(person_key(name), person)
             return person
-        key = " ".join(name.split()).casefold() if name else None
+        key = person_key(name) if name else None
         if key and key in self.by_name:
             person = self.by_name[key]
             if person.email is None and email and not person.existing:
@@ -1126,7 +1167,28 @@ class People:
             return person
         if name and not email and name.strip() in self.by_id:
             return self.by_id[name.strip()]
-        base = slug(name) if name else slug(email.split("@")[0]) if email else ""
+        # a name and, in another row, only an email whose local part spells that name
+        # ('Chloe Barker' and chloe.barker@...): one person
+        for person in self.people:
+            if person.existing:
+                continue
+            if key and not email and person.name is None and person.email:
+                if _mailbox_key(person.email) == key.replace(" ", ""):
+                    person.name = name
+                    self.by_name.setdefault(key, person)
+                    return person
+            if email and not name and person.email is None and person.name:
+                if person_key(person.name).replace(" ", "") == _mailbox_key(email):
+                    person.email = email
+                    self.by_email.setdefault(email.casefold(), person)
+                    return person
+        base = (
+            slug(ascii_words(name).replace("'", ""))
+            if name
+            else slug(ascii_words(email.split("@")[0]))
+            if email
+            else ""
+        )
         base = base or "person"
         candidate, n = base, 2
         while candidate in self.used:

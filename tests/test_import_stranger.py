@@ -252,7 +252,7 @@ def test_one_person_however_the_sheet_writes_them(
     council = import_sheet("01_westmarsh_cc_social_media_register.csv", tmp_path / "a", capsys)
     assert len(council.people) == 19  # as the tester counts them
     niamh = [p for p in council.people if "Donnell" in str(p.get("name"))]
-    assert niamh == [  # O'Donnell and O’Donnell
+    assert niamh == [  # O'Donnell and O\u2019Donnell
         {
             "id": "niamh-odonnell",
             "name": "Niamh O'Donnell",
@@ -262,7 +262,7 @@ def test_one_person_however_the_sheet_writes_them(
         }
     ]
     # Austrian: 'Jürgen Weiß' in both Unicode forms and as 'Jürgen Weiss', 'Mag.a Katharina
-    # Brandstätter', 'Dr. Elisabeth Hofer-Gruber', 'Mehmet Yilmaz' for 'Mehmet Yılmaz'
+    # Brandstätter', 'Dr. Elisabeth Hofer-Gruber', 'Mehmet Yilmaz' for 'Mehmet Y\u0131lmaz'
     german = import_sheet("03_uni_lindenau_kanaele.csv", tmp_path / "b", capsys)
     assert len(german.people) == 14
     ids = {p["id"]: p for p in german.people}

@@ -1089,9 +1089,12 @@ class Person:
 
 # Titles written before a name: not part of whom it names.
 _TITLES = frozenset(
-    """dr dr. prof prof. professor mr mr. mrs mrs. ms ms. miss mx mx. sir dame rev rev. revd
-    cllr cllr. mag mag. mag.a mag.ª dipl.-ing. di di. dipl. ing ing. mmag. mmag dott. dott
-    univ.-prof. ao.univ.-prof. priv.-doz. hon hon.""".split()
+    (
+        *("dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "mrs", "mrs.", "ms", "ms."),
+        *("miss", "mx", "mx.", "sir", "dame", "rev", "rev.", "revd", "cllr", "cllr.", "hon"),
+        *("mag", "mag.", "mag.a", "mag.\u00aa", "mmag", "mmag.", "dipl.-ing.", "di", "di."),
+        *("dipl.", "ing", "ing.", "dott", "dott.", "univ.-prof.", "priv.-doz.", "hon."),
+    )
 )
 
 
@@ -1112,7 +1115,8 @@ def person_name(text: str) -> str:
 def person_key(text: str) -> str:
     """How names are compared: a name as :func:`person_name` writes it, in lower case, without
     accents, apostrophes, hyphens or a role in brackets: ``Jürgen Weiss`` = ``Jürgen Weiß``
-    (either Unicode form), ``Mehmet Yilmaz`` = ``Mehmet Yılmaz``, ``O’Donnell`` = ``O'Donnell``,
+    (either Unicode form), ``Mehmet Yilmaz`` = ``Mehmet Y\u0131lmaz``, ``O\u2019Donnell`` =
+    ``O'Donnell``,
     ``Ade Bello (volunteer)`` = ``Ade Bello``."""
     value = re.sub(r"\([^)]*\)", " ", person_name(text))
     value = ascii_words(unicodedata.normalize("NFKC", value).casefold())
@@ -1172,16 +1176,26 @@ class People:
         for person in self.people:
             if person.existing:
                 continue
-            if key and not email and person.name is None and person.email:
-                if _mailbox_key(person.email) == key.replace(" ", ""):
-                    person.name = name
-                    self.by_name.setdefault(key, person)
-                    return person
-            if email and not name and person.email is None and person.name:
-                if person_key(person.name).replace(" ", "") == _mailbox_key(email):
-                    person.email = email
-                    self.by_email.setdefault(email.casefold(), person)
-                    return person
+            if (
+                key
+                and not email
+                and person.name is None
+                and person.email
+                and _mailbox_key(person.email) == key.replace(" ", "")
+            ):
+                person.name = name
+                self.by_name.setdefault(key, person)
+                return person
+            if (
+                email
+                and not name
+                and person.email is None
+                and person.name
+                and person_key(person.name).replace(" ", "") == _mailbox_key(email)
+            ):
+                person.email = email
+                self.by_email.setdefault(email.casefold(), person)
+                return person
         base = (
             slug(ascii_words(name).replace("'", ""))
             if name

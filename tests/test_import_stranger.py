@@ -177,7 +177,8 @@ def test_a_tools_profile_id_and_connection_state_are_the_tools(
         "the profile in the tool, or write the account's status if it is no longer used"
     ]
     assert "is not one of planned, active" not in result.err
-    assert "3 rows need attention" in result.err  # two duplicates and one conflict, no more
+    # two duplicates, one conflict and two rows the city itself 'owns': no more
+    assert "5 rows need attention" in result.err
     assert result.code == 1
     assert not CAUSED_BY_IMPORT & set(result.findings)
 
@@ -288,3 +289,34 @@ def test_a_name_and_an_email_that_spells_it_are_one_person(
     # Hootsuite: 'Beth Lindgren' as an owner, bethlindgren@... in another row
     hootsuite = import_sheet("06_fairhaven_hootsuite_social_profiles.csv", tmp_path / "b", capsys)
     assert [p["id"] for p in hootsuite.people if "lindgren" in p["id"]] == ["beth-lindgren"]
+
+
+def test_an_organisation_or_a_shared_mailbox_is_no_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hootsuite = import_sheet("06_fairhaven_hootsuite_social_profiles.csv", tmp_path / "a", capsys)
+    assert len(hootsuite.people) == 10
+    assert not [p for p in hootsuite.people if "organization" in p["id"]]
+    city_hall = hootsuite.account(name="Fairhaven Heights City Hall")
+    assert "owner" not in city_hall
+    assert city_hall["labels"]["owner"] == "City of Fairhaven Heights (Organization)"
+    assert hootsuite.findings["SG201"] == 2  # the two rows the city itself 'owns'
+    assert (
+        "06_fairhaven_hootsuite_social_profiles.csv:30: owner 'City of Fairhaven Heights "
+        "(Organization)' is an organisation, not a person: kept as labels.owner" in hootsuite.err
+    )
+    sprout = import_sheet("07_ashgrove_rovers_sprout_profiles.csv", tmp_path / "b", capsys)
+    assert len(sprout.people) == 8
+    assert not [p for p in sprout.people if "goalmouth" in str(p.get("email"))]
+    assert "backup owner 'social@goalmouthdigital.example' is a shared mailbox" in sprout.err
+
+
+def test_two_people_in_one_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the retailer's 'Secondary Owner' cell 'Jordan Blake / Marisol Vega' (row 6)
+    result = import_sheet("02_harborpine_social_channels.csv", tmp_path, capsys)
+    assert len(result.people) == 11
+    assert not [p for p in result.people if "/" in str(p.get("name"))]
+    help_x = result.account(platform="x", handle="HarborPineHelp")
+    assert help_x["backup_owner"] == "jordan-blake"
+    assert help_x["labels"]["secondary-owner"] == "Jordan Blake / Marisol Vega"
+    assert "column 'Secondary Owner': names 2 people" in result.err

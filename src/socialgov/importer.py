@@ -1212,6 +1212,42 @@ class People:
         return person
 
 
+def _several_people(text: str) -> list[str]:
+    """``Jordan Blake / Marisol Vega`` -> both names; a cell naming one person -> that cell."""
+    parts = [p.strip() for p in re.split(r"\s+/\s+|\s*;\s*|\n", text) if p.strip()]
+    if len(parts) > 1 and all(EMAIL.search(p) or len(p.split()) >= 2 for p in parts):
+        return parts
+    return [text]
+
+
+# The local parts of shared mailboxes: an address made only of these words is no one person's.
+_ROLE_MAILBOX_WORDS = frozenset(
+    (
+        *("social", "socialmedia", "sm", "info", "admin", "it", "itadmin", "comms", "media"),
+        *("communications", "marketing", "press", "digital", "hello", "contact", "support"),
+        *("team", "office", "web", "webmaster", "noreply", "no", "reply", "enquiries", "help"),
+        *("news", "accounts", "helpdesk", "service", "services", "general", "mail", "agency"),
+    )
+)
+_ORGANISATION = re.compile(
+    r"\((?:organi[sz]ation|company|agency|business|brand|page|department|team)\)\s*$",
+    re.IGNORECASE,
+)
+
+
+def not_a_person(name: str | None, email: str | None) -> str | None:
+    """What an owner cell names when it is no person: ``an organisation`` (``City of Fairhaven
+    Heights (Organization)``) or ``a shared mailbox`` (``social@agency.example`` with no name);
+    None for a person."""
+    if name and _ORGANISATION.search(name):
+        return "an organisation"
+    if email and not name:
+        words = [w for w in re.split(r"[._+-]+", email.partition("@")[0].casefold()) if w]
+        if words and all(word in _ROLE_MAILBOX_WORDS for word in words):
+            return "a shared mailbox"
+    return None
+
+
 def split_person(text: str) -> tuple[str | None, str | None]:
     """``Jane Doe <jane@uni.edu>`` -> (name, email); a bare email or a bare name."""
     value = text.strip()
@@ -1380,7 +1416,21 @@ class Reader:
                 elif target in ("id", *TEXT_FIELDS, "security.credential_custodian"):
                     self._set(account, target, text)
                 elif target in ("owner", "backup_owner"):
-                    name, email = split_person(text)
+                    first, *more = _several_people(text)
+                    if more:
+                        key = _label_key(column.name)
+                        labels[key] = text
+                        row.notices.append(
+                            Notice(
+                                number,
+                                f"names {len(more) + 1} people; {target} is one person: "
+                                f"'{first}' is read as the {target.replace('_', ' ')}, the "
+                                f"cell kept as labels.{key} (add the others as access, or "
+                                "write one per cell)",
+                                column.name,
+                            )
+                        )
+                    name, email = split_person(first)
                     slot = row.owner if target == "owner" else row.backup
                     person = (name or slot[0], email or slot[1])
                     if target == "owner":
@@ -1671,6 +1721,24 @@ def convert(
                 row.account.setdefault("labels", {})["extra"] = extra_text
         account = row.account
         result.notices.extend(row.notices)
+        for slot, key in ((row.owner, "owner"), (row.backup, "backup_owner")):
+            what = not_a_person(*slot)
+            if what is None:
+                continue
+            written = " ".join(v for v in slot if v)
+            label = key.replace("_", "-")
+            account.setdefault("labels", {})[label] = written
+            result.notices.append(
+                Notice(
+                    number,
+                    f"{key.replace('_', ' ')} '{written}' is {what}, not a person: kept as "
+                    f"labels.{label}; name the person who answers for the account",
+                )
+            )
+            if key == "owner":
+                row.owner = (None, None)
+            else:
+                row.backup = (None, None)
         if row.owner != (None, None):
             person = people.find_or_add(*row.owner)
             if row.employment and not person.existing:

@@ -320,3 +320,17 @@ def test_two_people_in_one_cell(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert help_x["backup_owner"] == "jordan-blake"
     assert help_x["labels"]["secondary-owner"] == "Jordan Blake / Marisol Vega"
     assert "column 'Secondary Owner': names 2 people" in result.err
+
+
+def test_a_short_first_name_and_the_full_one_are_said_to_be_one_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the charity writes its head of communications 'Jo Okafor' and 'Joanne Okafor'
+    result = import_sheet("05_lanternway_social_accounts.csv", tmp_path, capsys)
+    assert len(result.accounts) == 70
+    assert (
+        "people 'Jo Okafor' (jo-okafor) and 'Joanne Okafor' (joanne-okafor) are probably one "
+        "person" in result.err
+    )
+    assert result.err.count("are probably one person") == 1
+    assert not CAUSED_BY_IMPORT & set(result.findings)

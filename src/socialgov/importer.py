@@ -1124,6 +1124,16 @@ def person_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", value).split())
 
 
+def probably_same_person(first: str, second: str) -> bool:
+    """``Jo Okafor`` and ``Joanne Okafor``: the same surname, one first name the start of the
+    other. Reported, never merged: ``Sam`` may be Samuel or Samantha."""
+    a, b = person_key(first).split(), person_key(second).split()
+    if len(a) < 2 or len(b) < 2 or a == b or a[1:] != b[1:]:
+        return False
+    short, long = sorted((a[0], b[0]), key=len)
+    return len(short) >= 2 and short != long and long.startswith(short)
+
+
 def _mailbox_key(email: str) -> str:
     """``Priya.Nair@…`` -> ``priyanair``: an email's local part, to compare with a name."""
     return re.sub(r"[^a-z0-9]+", "", email.partition("@")[0].casefold())
@@ -1754,6 +1764,18 @@ def convert(
         row_of[number] = row
         _duplicates(account, number, first_of, result, teams)
         result.accounts.append(_ordered(account))
+    written = [p for p in people.people if not p.existing and p.name]
+    for index, person in enumerate(written):
+        for other in written[index + 1 :]:
+            if probably_same_person(str(person.name), str(other.name)):
+                result.notices.append(
+                    Notice(
+                        0,
+                        f"people '{person.name}' ({person.id}) and '{other.name}' ({other.id}) "
+                        "are probably one person (a short first name and the full one): merge "
+                        "them if so",
+                    )
+                )
     for person in people.people:
         if person.existing:
             continue

@@ -210,6 +210,15 @@ def test_team_spellings_are_one_team_and_near_misses_are_said(
     assert not CAUSED_BY_IMPORT & set(result.findings)
 
 
+def test_team_names_written_with_or_without_a_space_are_one_team(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = import_sheet("02_harborpine_social_channels.csv", tmp_path, capsys)
+    names = [t["name"] for t in result.teams]
+    assert [n for n in names if "ommerce" in n] == ["E-Commerce"]  # and 'eCommerce'
+    assert "'Customer Care' (customer-care) and 'Cust Care' (cust-care) are probably" in result.err
+
+
 def test_merged_team_cells_are_read_as_the_team_above(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1922,11 +1922,17 @@ def not_an_account(columns: Sequence[Column], cells: Sequence[str]) -> str | Non
 
 def team_key(name: str) -> str:
     """How team names are compared: ``Children\u2019s Services`` = ``childrens services``, ``Fire &
-    Rescue`` = ``Fire and Rescue``, ``Alumni-Netzwerk`` = ``Alumni Netzwerk``."""
+    Rescue`` = ``Fire and Rescue``, ``Alumni-Netzwerk`` = ``Alumni Netzwerk`` (and, compared
+    without spaces by :func:`same_team`, ``E-Commerce`` = ``eCommerce``)."""
     value = re.sub(r"['`\u2018\u2019]", "", unicodedata.normalize("NFKC", name).casefold())
     value = ascii_words(value).encode("ascii", "ignore").decode("ascii")
     value = re.sub(r"\s*[&+]\s*", " and ", value)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", value).split())
+
+
+def same_team(first: str, second: str) -> bool:
+    """Whether two team names are one team written two ways (``E-Commerce``, ``eCommerce``)."""
+    return team_key(first).replace(" ", "") == team_key(second).replace(" ", "")
 
 
 def _shortens(short: str, long: str) -> bool:
@@ -1956,7 +1962,7 @@ def probably_same_team(first: str, second: str) -> bool:
     A name inside a longer one (``Planning``, ``Emergency Planning``) is not: it is often a team
     of its own."""
     a, b = team_key(first), team_key(second)
-    if a == b or not a or not b:
+    if same_team(first, second) or not a or not b:
         return False
     short, long = (a, b) if len(a) < len(b) else (b, a)
     short_words, long_words = _singular(short.split()), _singular(long.split())
@@ -1979,14 +1985,13 @@ def _team(
     name = " ".join(text.split())
     known = known_names.get(name.casefold())
     if known is None:
-        key = team_key(name)
-        known = next((i for n, i in known_names.items() if team_key(n) == key), None)
+        known = next((i for n, i in known_names.items() if same_team(n, name)), None)
     if known is not None:
         return known
     if ID_PATTERN.match(name) and name in known_ids:
         return name
     for team in teams.values():
-        if team_key(str(team.get("name", ""))) == team_key(name):
+        if same_team(str(team.get("name", "")), name):
             return str(team["id"])
     team_id = slug(ascii_words(name).replace(".", "")) or "team"
     if team_id in teams or team_id in known_ids:

@@ -177,8 +177,9 @@ def test_a_tools_profile_id_and_connection_state_are_the_tools(
         "the profile in the tool, or write the account's status if it is no longer used"
     ]
     assert "is not one of planned, active" not in result.err
-    # two duplicates, one conflict and two rows the city itself 'owns': no more
-    assert "5 rows need attention" in result.err
+    # two duplicates, one conflict, two rows the city itself 'owns', one cell naming two
+    # teams: no more
+    assert "6 rows need attention" in result.err
     assert result.code == 1
     assert not CAUSED_BY_IMPORT & set(result.findings)
 
@@ -342,4 +343,15 @@ def test_a_short_first_name_and_the_full_one_are_said_to_be_one_person(
         "person" in result.err
     )
     assert result.err.count("are probably one person") == 1
+    assert not CAUSED_BY_IMPORT & set(result.findings)
+
+
+def test_a_team_cell_naming_two_teams(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Hootsuite: the police YouTube channel's team is 'Communications, Police Department'
+    result = import_sheet("06_fairhaven_hootsuite_social_profiles.csv", tmp_path, capsys)
+    channel = result.account(platform="youtube", handle="FairhavenPD")
+    assert channel["team"] == "police-department"  # as its owner's other accounts
+    assert channel["labels"]["team"] == "Communications, Police Department"
+    assert "Communications, Police Department" not in [t["name"] for t in result.teams]
+    assert "read as 'Police Department' (the team of its owner's other accounts)" in result.err
     assert not CAUSED_BY_IMPORT & set(result.findings)

@@ -1789,6 +1789,7 @@ def convert(
         entry["employment"] = person.employment or "full_time"
         entry["source"] = f"import csv {path.name}"
         result.people.append(entry)
+    _several_teams(result, teams)
     result.teams = [team for team in teams.values() if not team.pop("_existing", False)]
     new_teams = list(teams.values())
     for index, team in enumerate(new_teams):
@@ -1998,6 +1999,43 @@ def _team(
         return team_id  # "Customer Care" and "customer-care" are one team
     teams[team_id] = {"id": team_id, "name": name}
     return team_id
+
+
+def _several_teams(result: ImportResult, teams: dict[str, dict[str, Any]]) -> None:
+    """A team cell naming two of the sheet's teams (``Communications, Police Department``): an
+    account has one team, so it takes the one most of its owner's other accounts have (else the
+    first), the cell is kept as ``labels.team``, and the report says so."""
+    for account in result.accounts:
+        combined = teams.get(str(account.get("team")))
+        if combined is None or combined.get("_existing"):
+            continue
+        parts = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+/\s+", str(combined["name"]))]
+        found = [
+            next((t for t in teams.values() if t is not combined and same_team(t["name"], p)), None)
+            for p in parts
+        ]
+        if len(parts) < 2 or any(t is None for t in found):
+            continue
+        owned = Counter(
+            a.get("team")
+            for a in result.accounts
+            if a is not account and a.get("owner") and a.get("owner") == account.get("owner")
+        )
+        chosen = max(found, key=lambda t: owned[t["id"]] if t else -1)
+        assert chosen is not None
+        account["team"] = chosen["id"]
+        account.setdefault("labels", {})["team"] = str(combined["name"])
+        why = "the team of its owner's other accounts" if chosen["id"] in owned else "the first"
+        result.notices.append(
+            Notice(
+                result.rows_of[account["id"]],
+                f"team '{combined['name']}' names {len(parts)} of the sheet's teams; an account "
+                f"has one: read as '{chosen['name']}' ({why}), the cell kept as labels.team",
+            )
+        )
+    used = {a.get("team") for a in result.accounts}
+    for team_id in [i for i, t in teams.items() if i not in used and not t.get("_existing")]:
+        del teams[team_id]
 
 
 def _make_id(account: Mapping[str, Any], used: set[str], number: int, result: ImportResult) -> str:

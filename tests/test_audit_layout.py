@@ -29,6 +29,7 @@ from wcwidth import wcswidth
 from conftest import ACME, AS_OF, find_browser, run_audit
 from inventory_generator import generate
 from socialgov.cli import main
+from test_audit_html_chromium import png_size
 
 SCREEN = 1400
 PAPER = 718
@@ -106,6 +107,7 @@ def layout(page: str, width: int, printed: bool, workdir: Path) -> dict[str, Any
         "--no-first-run",
         f"--user-data-dir={workdir / 'profile'}",
         f"--window-size={width},2000",
+        f"--screenshot={workdir / f'layout-{width}.png'}",
         "--dump-dom",
         copy.resolve().as_uri(),
     ]
@@ -113,6 +115,7 @@ def layout(page: str, width: int, printed: bool, workdir: Path) -> dict[str, Any
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'<pre id="layout-check">(.*?)</pre>', done.stdout, re.S)
     assert found, "the layout check did not run"
+    assert png_size(workdir / f"layout-{width}.png") == (width, 2000)
     result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
     return result
 

@@ -933,6 +933,40 @@ def discover(
     return 0
 
 
+@cli.command("directory")
+@repository_options
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=PathArgument(path_type=Path, file_okay=False),
+    help="The folder to write the directory into (created when missing).",
+)
+def directory_command(
+    root: Path | None,
+    config_path: Path | None,
+    as_of: dt.date | None,
+    no_color: bool,
+    quiet: bool,
+    debug: bool,
+    output: Path,
+) -> int:
+    """Publish the directory of official presences: index.html, a page per team and
+    accounts.json, with public fields only; retired accounts listed as closed."""
+    from socialgov.directory import make_directory
+    from socialgov.reporters.base import one_line
+
+    config = load_settings(root, config_path, as_of=as_of)
+    directory, written = make_directory(config, output)
+    if not quiet:
+        click.echo(
+            f"wrote {one_line(str(output))}: {len(directory.official)} official and "
+            f"{len(directory.closed)} closed account(s), {len(written.files)} file(s)"
+            + (f", {len(written.removed)} old team page(s) removed" if written.removed else "")
+        )
+    return 0
+
+
 @cli.command()
 @click.argument("directory", required=False, default=".", type=PathArgument(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")

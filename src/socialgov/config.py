@@ -58,6 +58,8 @@ class Config:
     packs: tuple[Pack, ...] = ()
     """The installed rule packs that ``extends`` names (their rules run beside the built-in
     ones; see socialgov.packs)."""
+    public_labels: tuple[str, ...] = ()
+    """The Account labels ``socialgov directory`` may publish (``directory.public_labels``)."""
 
     @property
     def fail_threshold(self) -> Severity | None:
@@ -200,6 +202,7 @@ def _from_data(root: Path, path: Path, data: Mapping[str, Any]) -> Config:
         },
         baseline=(root / baseline) if baseline else None,
         limits={**DEFAULT_LIMITS, **data.get("limits", {})},
+        public_labels=tuple(data.get("directory", {}).get("public_labels", ())),
     )
 
 

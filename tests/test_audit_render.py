@@ -32,6 +32,7 @@ SECTIONS = (
     "Objectives and KPIs",
     "Security",
     "Lifecycle",
+    "Sightings",
     "Findings by rule",
     "Channels",
 )

@@ -59,6 +59,8 @@ from socialgov.audit.report import (
     RuleCount,
     Security,
     SecurityGap,
+    SightingRow,
+    Sightings,
     Split,
     StrategyGoal,
     Tally,
@@ -74,7 +76,7 @@ from socialgov.config import DEFAULT_OPTIONS
 from socialgov.coverage import has_crisis_path, playbook_coverage, selected_channels
 from socialgov.coverage import key as channel_key
 from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.model import Account, ChannelBase, Entity, Model, Person, Policy, Team
+from socialgov.model import Account, ChannelBase, Entity, Model, Person, Policy, Sighting, Team
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.engagement import ESCALATING_PURPOSES
 from socialgov.terms import term_key
@@ -155,6 +157,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         objectives=objectives(data.model, rows),
         security=security(rows),
         lifecycle=lifecycle(data),
+        sightings=sightings(data.model),
         findings=findings,
         actors=actors,
         channels=rows,
@@ -695,6 +698,32 @@ def security(rows: Sequence[ChannelRow]) -> Security:
             if r.mfa is not True or not r.custodian
         ),
         custodians=_tallies(r.custodian for r in accounts if r.custodian),
+    )
+
+
+def sightings(model: Model) -> Sightings:
+    """Sightings by disposition, the unreviewed ones that match no Account (SG310) and the
+    impostors not yet reported (SG311), each newest last_seen first."""
+    from socialgov.rules.discovery import open_impostors, unregistered_sightings
+
+    def rows(found: Iterable[Sighting]) -> tuple[SightingRow, ...]:
+        listed = [
+            SightingRow(
+                s.id, s.platform, s.handle, s.url, s.seen_at, s.first_seen, s.last_seen, s.note
+            )
+            for s in found
+        ]
+        listed.sort(
+            key=lambda r: (r.last_seen is None, -(r.last_seen or dt.date.min).toordinal(), r.id)
+        )
+        return tuple(listed)
+
+    every = list(model.sightings)
+    return Sightings(
+        total=len(every),
+        by_disposition=_tallies(s.disposition for s in every),
+        unreviewed=rows(unregistered_sightings(model)),
+        impostors_open=rows(open_impostors(model)),
     )
 
 

@@ -495,6 +495,33 @@ class Lifecycle:
 
 
 @dataclass(frozen=True, slots=True)
+class SightingRow:
+    """A presence seen on the web or in a feed (a Sighting) that needs a person."""
+
+    id: str
+    platform: str | None
+    handle: str | None
+    url: str | None
+    seen_at: str | None
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sightings:
+    """Presences that claim to be the organisation (SPEC section 11): how many, what people
+    decided about them, and which still need someone."""
+
+    total: int
+    by_disposition: tuple[Tally, ...]
+    unreviewed: tuple[SightingRow, ...]
+    """Unreviewed sightings that match no Account (SG310)."""
+    impostors_open: tuple[SightingRow, ...]
+    """Impostors not yet reported to their platform (SG311)."""
+
+
+@dataclass(frozen=True, slots=True)
 class RuleCount:
     code: str
     name: str
@@ -779,6 +806,7 @@ class AuditReport:
     objectives: Objectives
     security: Security
     lifecycle: Lifecycle
+    sightings: Sightings
     findings: FindingsSummary
     actors: tuple[Actor, ...]
     channels: tuple[ChannelRow, ...]

@@ -42,6 +42,28 @@ def _account_index(model: Model) -> PresenceIndex[Account]:
     )
 
 
+def unregistered_sightings(model: Model) -> Iterator[Sighting]:
+    """The unreviewed sightings that are the same presence as no Account (SG310), in model
+    order; shared with the audit."""
+    index: PresenceIndex[Account] | None = None
+    for sighting in model.sightings:
+        if sighting.disposition != "unreviewed":
+            continue
+        if index is None:
+            index = _account_index(model)
+        keys = presence_keys(sighting.platform, sighting.handle, sighting.url)
+        if keys and index.find(keys) is None:
+            yield sighting
+
+
+def open_impostors(model: Model) -> Iterator[Sighting]:
+    """The impostors whose note does not say they were reported (SG311); shared with the
+    audit."""
+    for sighting in model.sightings:
+        if sighting.disposition == "impostor" and not was_reported(sighting.note):
+            yield sighting
+
+
 def sighting_label(sighting: Sighting) -> str:
     """How a sighting is named in messages: its URL, else platform and handle."""
     if sighting.url:
@@ -96,15 +118,7 @@ def sighting_label(sighting: Sighting) -> str:
 )
 def unregistered_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An unreviewed sighting that is no registered Account."""
-    index: PresenceIndex[Account] | None = None
-    for sighting in model.sightings:
-        if sighting.disposition != "unreviewed":
-            continue
-        if index is None:
-            index = _account_index(model)
-        keys = presence_keys(sighting.platform, sighting.handle, sighting.url)
-        if not keys or index.find(keys) is not None:
-            continue
+    for sighting in unregistered_sightings(model):
         where = f" (seen on {sighting.seen_at})" if sighting.seen_at else ""
         yield Violation(
             sighting,
@@ -146,9 +160,7 @@ def unregistered_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]
 )
 def impostor_open(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An impostor nobody has reported yet."""
-    for sighting in model.sightings:
-        if sighting.disposition != "impostor" or was_reported(sighting.note):
-            continue
+    for sighting in open_impostors(model):
         written = sighting.note is not None
         yield Violation(
             sighting,

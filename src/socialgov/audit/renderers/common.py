@@ -16,6 +16,7 @@ from socialgov.audit.report import (
     Tally,
     label,
 )
+from socialgov.directory import safe_link
 
 T = TypeVar("T")
 
@@ -38,6 +39,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("objectives", "Objectives and KPIs"),
     ("security", "Security"),
     ("lifecycle", "Lifecycle"),
+    ("sightings", "Sightings"),
     ("findings", "Findings by rule"),
     ("channels", "Channels"),
 )
@@ -195,6 +197,7 @@ def template_globals(report: AuditReport, rows: int, names_shown: int) -> dict[s
         "some": some,
         "yes_no": yes_no,
         "plural": plural,
+        "link": safe_link,
         "adoption_legend": ADOPTION_LEGEND,
         "sections": SECTIONS,
         "channels_with_findings": channels_with_findings(report),

@@ -267,6 +267,7 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     _objectives(w, report)
     _security(w, report)
     _lifecycle(w, report)
+    _sightings(w, report)
     _findings(w, report)
     _channels(w, report)
     return w.text()
@@ -817,6 +818,38 @@ def _lifecycle(w: Writer, report: AuditReport) -> None:
             for t in lc.tools
         ),
     )
+
+
+def _sightings(w: Writer, report: AuditReport) -> None:
+    s = report.sightings
+    w.heading("Sightings")
+    if not s.total:
+        w.line("  none recorded: 'socialgov discover' finds the presences that claim to be you")
+        return
+    w.para(
+        f"{plural(s.total, 'sighting')}:",
+        ", ".join(f"{t.count} {t.key}" for t in s.by_disposition),
+    )
+    for title, rows, colour in (
+        ("Unregistered, not reviewed (SG310)", s.unreviewed, "yellow"),
+        ("Impostors not yet reported (SG311)", s.impostors_open, "red"),
+    ):
+        w.line()
+        w.line(f"  {title}: {len(rows)}", fg=colour if rows else None)
+        w.table(
+            ("sighting", "platform", "profile", "seen at", "last seen"),
+            (
+                (
+                    r.id,
+                    r.platform or "",
+                    r.url or r.handle or "",
+                    r.seen_at or "",
+                    r.last_seen.isoformat() if r.last_seen else "",
+                )
+                for r in rows
+            ),
+            indent=4,
+        )
 
 
 def _findings(w: Writer, report: AuditReport) -> None:

@@ -174,3 +174,11 @@ def test_rules_are_listed_and_explained(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["rules"]) == 0
     rows = [line.split()[:4] for line in capsys.readouterr().out.splitlines()]
     assert ["SG310", "unregistered-presence", "warning", "discovery"] in rows
+
+
+def test_a_sighting_takes_every_platform_an_account_takes() -> None:
+    from socialgov.schema import load_schema
+
+    account = load_schema("account.schema.json")["properties"]["platform"]["enum"]
+    sighting = load_schema("sighting.schema.json")["properties"]["platform"]["enum"]
+    assert sighting == account

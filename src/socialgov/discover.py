@@ -46,7 +46,13 @@ from socialgov import __version__
 from socialgov.config import Config
 from socialgov.errors import SocialgovError
 from socialgov.platforms import bare_handle, canonical_platform, canonical_url
-from socialgov.sightings import PresenceIndex, PresenceKey, Profile, presence_keys, recognise
+from socialgov.sightings import (
+    PresenceIndex,
+    PresenceKey,
+    ProfileLink,
+    presence_keys,
+    recognise,
+)
 
 USER_AGENT = (
     f"socialgov-discover/{__version__} (+https://pypi.org/project/socialgov/; finds the links "
@@ -74,7 +80,7 @@ _BINARY_SUFFIX = re.compile(
 class Seen:
     """A social profile, where it was seen (a page URL, a saved file or a feed) and when."""
 
-    profile: Profile
+    profile: ProfileLink
     seen_at: str
     first_seen: dt.date | None = None
     last_seen: dt.date | None = None
@@ -578,14 +584,14 @@ def _feed_row(values: Mapping[str, str], feed: str) -> tuple[str | None, Seen | 
     platform = canonical_platform(platform_text) if platform_text else None
     if platform_text and platform is None:
         platform = None
-    profile: Profile | None = None
+    profile: ProfileLink | None = None
     if url:
         profile = recognise(url if "://" in url else f"https://{url}")
         if profile is None and platform is not None:
-            profile = Profile(platform, bare_handle(handle) or None, url)
+            profile = ProfileLink(platform, bare_handle(handle) or None, url)
     if profile is None and handle and platform is not None:
         bare = bare_handle(handle)
-        profile = Profile(platform, bare, canonical_url(platform, bare) or "")
+        profile = ProfileLink(platform, bare, canonical_url(platform, bare) or "")
     if profile is None:
         if url:
             return f"'{url}' is not a social profile address the catalogue knows; row skipped", None
@@ -640,7 +646,7 @@ class MergeResult:
 class _Group:
     """The sightings of one presence in this run, merged: where first seen, the date range."""
 
-    profile: Profile
+    profile: ProfileLink
     seen_at: str
     keys: set[PresenceKey]
     first_seen: dt.date

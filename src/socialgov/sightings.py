@@ -1,151 +1,62 @@
 """Sightings: which web links are social profiles, and which presences are the same.
 
-Pure functions over the platform catalogue (socialgov.platforms), shared by the rules SG310 and
-SG311, ``socialgov discover`` (recognising links and merging sightings) and the audit. Two
-presences are the same presence when they share a key: the same platform and handle
-(case-insensitive, without a leading @), or the same normalised profile URL, as SG304 compares
-Accounts. A profile URL also yields its handle where the catalogue knows the platform's URL form,
-so a sighting written as a URL matches an Account written as a handle.
+Thin over the platform catalogue (socialgov.platforms), shared by the rules SG310 and SG311,
+``socialgov discover`` (recognising links and merging sightings) and the audit. What makes two
+presences one is the catalogue's :func:`~socialgov.platforms.presence_keys`, exactly as SG304
+compares Accounts: a sighting sharing a key with an Account is that Account.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
-from socialgov.platforms import (
-    SPECS,
-    canonical_platform,
-    canonical_url,
-    handle_from_url,
-    handle_key,
-    is_profile_url,
-    normalize_url,
-)
+from socialgov import platforms
 
-PresenceKey = tuple[str, ...]
-"""("handle", platform, handle key) or ("url", normalised url)."""
+PresenceKey = str
+"""An identity key of the catalogue (``x:name:acme``, ``url:example.org/acme``)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Profile:
-    """A link recognised as a social profile: its platform, handle (when the URL names one) and
-    the URL to record (the catalogue's canonical profile URL when there is one)."""
+class ProfileLink:
+    """A link recognised as a social profile: its platform, the handle it names, and the URL to
+    record (the catalogue's canonical profile URL of the handle when there is one, else the
+    link without its fragment and without a query that does not change the profile)."""
 
     platform: str
     handle: str | None
     url: str
 
 
-# Single-segment paths of platform hosts that are pages of the platform itself, not profiles
-# (links to them are share buttons, log-in links and the like).
-_NOT_PROFILES: Mapping[str, frozenset[str]] = {
-    "x": frozenset(
-        {
-            "home",
-            "explore",
-            "search",
-            "share",
-            "intent",
-            "login",
-            "signup",
-            "i",
-            "settings",
-            "notifications",
-            "messages",
-            "tos",
-            "privacy",
-            "hashtag",
-        }
-    ),
-    "facebook": frozenset(
-        {
-            "sharer",
-            "sharer.php",
-            "share",
-            "login",
-            "login.php",
-            "groups",
-            "pages",
-            "watch",
-            "events",
-            "marketplace",
-            "help",
-            "policies",
-            "privacy",
-            "dialog",
-            "plugins",
-            "home.php",
-        }
-    ),
-    "instagram": frozenset({"explore", "accounts", "about", "developer", "legal", "p", "reel"}),
-    "threads": frozenset({"login", "search"}),
-    "linkedin": frozenset({"shareArticle", "sharing", "feed", "login", "legal", "help"}),
-    "youtube": frozenset({"watch", "results", "feed", "playlist", "embed", "shorts"}),
-    "tiktok": frozenset({"foryou", "explore", "login", "legal", "following"}),
-}
-
-
-_AT_PATH_HOSTS = frozenset({"medium.com", "vimeo.com", "substack.com", "flickr.com"})
-"""Hosts that use ``/@name`` paths but are not Mastodon instances."""
-
-
-def recognise(url: str) -> Profile | None:
-    """The social profile ``url`` links to, or None when it is not a profile link the platform
-    catalogue recognises (another site, a share button, a post rather than a profile)."""
-    from urllib.parse import urlsplit
-
+def recognise(url: str) -> ProfileLink | None:
+    """The social profile ``url`` links to, or None when the catalogue reads no profile there
+    (another site, a share button, a post rather than a profile, a javascript: link)."""
+    text = url.strip()
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text)
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    host = parts.hostname.lower().rstrip(".").removeprefix("www.").removeprefix("m.")
-    platform = canonical_platform(host)
-    if platform is None:
-        # Any host may be a Mastodon instance: https://instance/@user is its profile form.
-        bare = f"https://{parts.hostname}{parts.path}"
-        handle = None if host in _AT_PATH_HOSTS else handle_from_url("mastodon", bare)
-        if handle is None:
-            return None
-        return Profile("mastodon", handle, canonical_url("mastodon", handle) or bare)
-    if platform in SPECS:
-        segments = [s for s in parts.path.split("/") if s]
-        if segments and segments[0] in _NOT_PROFILES.get(platform, frozenset()):
-            return None
-        # A query (?lang=en, ?utm_source=...) or fragment does not change which profile it is.
-        bare = f"https://{parts.hostname}{parts.path}"
-        handle = handle_from_url(platform, bare)
-        if handle is not None:
-            return Profile(platform, handle, canonical_url(platform, handle) or bare)
-        if is_profile_url(platform, bare):
-            return Profile(platform, None, bare.rstrip("/"))
+    profile = platforms.parse_profile(text)
+    if profile is None:
         return None
-    # Platforms whose URL forms the catalogue does not describe: a link with a path to the
-    # platform's host is taken as a profile, recorded as written.
-    if not parts.path.strip("/"):
-        return None
-    return Profile(platform, None, f"https://{parts.hostname}{parts.path}".rstrip("/"))
+    canonical = platforms.canonical_url(profile.platform, profile.handle)
+    if canonical is None:
+        bare = urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, "", ""))
+        same = platforms.parse_profile(bare)
+        keep_query = same is None or same.key != profile.key
+        canonical = urlunsplit(
+            (parts.scheme.lower(), parts.netloc, parts.path, parts.query if keep_query else "", "")
+        )
+    return ProfileLink(profile.platform, profile.handle or None, canonical)
 
 
 def presence_keys(platform: str | None, handle: str | None, url: str | None) -> set[PresenceKey]:
-    """What makes a presence the same as another: its platform and handle, and its normalised
-    URL (and the handle a profile URL names, and the profile URL a handle has)."""
-    keys: set[PresenceKey] = set()
-    if handle and handle.strip() and platform:
-        keys.add(("handle", platform, handle_key(handle)))
-        profile = canonical_url(platform, handle)
-        if profile is not None:
-            keys.add(("url", normalize_url(profile)))
-    if url and url.strip():
-        keys.add(("url", normalize_url(url)))
-        if platform:
-            named = handle_from_url(platform, url)
-            if named is not None:
-                keys.add(("handle", platform, handle_key(named)))
-    return keys
+    """The catalogue's identity keys of a presence (see platforms.presence_keys)."""
+    return set(platforms.presence_keys(platform, handle, url))
 
 
 E = TypeVar("E")
@@ -161,7 +72,7 @@ class PresenceIndex(Generic[E]):
                 self._by_key.setdefault(key, entity)
 
     def find(self, keys: Iterable[PresenceKey]) -> E | None:
-        """The entity sharing a key with ``keys`` (handle keys before url keys), or None."""
+        """The entity sharing a key with ``keys``, or None (keys tried in a fixed order)."""
         for key in sorted(keys):
             found = self._by_key.get(key)
             if found is not None:

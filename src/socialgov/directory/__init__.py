@@ -33,28 +33,13 @@ from socialgov import __version__
 from socialgov.config import Config
 from socialgov.errors import SocialgovError
 from socialgov.model import Account, Model
-from socialgov.platforms import SPECS, canonical_url
+from socialgov.platforms import canonical_url, label
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SCHEMA_ID = "https://socialgov.dev/schemas/directory.schema.json"
 JSON_VERSION = 1
 UNASSIGNED = "_no-team"
 """The anchor and page name of the accounts that name no team (team ids never start with _)."""
-
-_LABELS = {spec.platform: spec.label for spec in SPECS.values()}
-_LABELS.update(
-    {
-        "pinterest": "Pinterest",
-        "reddit": "Reddit",
-        "discord": "Discord",
-        "whatsapp": "WhatsApp",
-        "snapchat": "Snapchat",
-        "twitch": "Twitch",
-        "forum": "Forum",
-        "other": "Other",
-    }
-)
-
 
 _AT_HANDLES = frozenset(
     {"x", "instagram", "threads", "tiktok", "youtube", "bluesky", "mastodon", "twitch"}
@@ -66,7 +51,8 @@ def platform_label(platform: str | None) -> str:
     """How people write a platform's name (``x`` -> ``X``, ``youtube`` -> ``YouTube``)."""
     if not platform:
         return "Unknown"
-    return _LABELS.get(platform, platform.capitalize())
+    named = label(platform)
+    return named if named != platform else platform.capitalize()
 
 
 def safe_link(url: str | None) -> str | None:
@@ -193,22 +179,6 @@ class Directory:
         return tuple(a for g in self.groups for a in g.accounts)
 
 
-def _retired_on(account: Account) -> str | None:
-    value = getattr(account, "retired_on", None)
-    if value is None:
-        value = account.data.get("retired_on")
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and value.strip():
-        try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
 def public_account(
     account: Account, team_name: str | None, public_labels: Sequence[str]
 ) -> PublicAccount:
@@ -237,7 +207,7 @@ def public_account(
         tags=tuple(account.tags),
         labels=labels,
         closed=closed,
-        retired_on=_retired_on(account) if closed else None,
+        retired_on=account.retired_on.isoformat() if closed and account.retired_on else None,
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from socialgov.findings import Severity
 from socialgov.model import Account, Model, Sighting
-from socialgov.platforms import SPECS
+from socialgov.platforms import label
 from socialgov.rules.base import Reads, RuleContext, Violation, rule
 from socialgov.sightings import PresenceIndex, presence_keys
 
@@ -68,9 +68,7 @@ def sighting_label(sighting: Sighting) -> str:
     """How a sighting is named in messages: its URL, else platform and handle."""
     if sighting.url:
         return sighting.url
-    spec = SPECS.get(sighting.platform or "")
-    label = spec.label if spec is not None else sighting.platform
-    return f"{label} handle '{sighting.handle}'"
+    return f"{label(sighting.platform or 'other')} handle '{sighting.handle}'"
 
 
 @rule(

@@ -515,6 +515,14 @@ def test_acme_directory_in_chromium_filters_as_you_type(
     browser.key("Backspace", "Backspace", 8)
     assert browser.evaluate(VISIBLE_ROWS) == every
     assert browser.console == []
+    # a link may carry the filter: index.html?q=WORDS opens filtered
+    browser.send("Page.navigate", {"url": (acme_out / "index.html").as_uri() + "?q=TikTok"})
+    for _ in range(400):
+        if browser.evaluate("document.getElementById('filter').value") == "TikTok":
+            break
+        time.sleep(0.05)
+    linked = browser.evaluate(VISIBLE_ROWS)
+    assert linked == [row for row in every if "tiktok" in row] and linked
 
 
 def test_acme_directory_in_chromium_keyboard_and_layout(acme_out: Path, browser: Browser) -> None:

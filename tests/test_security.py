@@ -593,7 +593,11 @@ def test_every_command_answers_the_whole_corpus(
     feed = tmp_path / "feed.csv"
     feed.write_text("platform,handle\nx,acme\n", encoding="utf-8")
     # what the commands that need more than a repository are given
-    needs = {"discover": ["--feed", str(feed), "--diff"], "explain": ["SG101"]}
+    needs = {
+        "discover": ["--feed", str(feed), "--diff"],
+        "directory": ["-o", str(tmp_path / "directory")],
+        "explain": ["SG101"],
+    }
     for name, command in readers:
         argv = [name, *needs.get(name, []), "--root", str(root)]
         if _takes(command, "--as-of"):

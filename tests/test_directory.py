@@ -518,7 +518,8 @@ def test_acme_directory_in_chromium_filters_as_you_type(
     # a link may carry the filter: index.html?q=WORDS opens filtered
     browser.send("Page.navigate", {"url": (acme_out / "index.html").as_uri() + "?q=TikTok"})
     for _ in range(400):
-        if browser.evaluate("document.getElementById('filter').value") == "TikTok":
+        loaded = "document.readyState == 'complete' && document.getElementById('filter')"
+        if browser.evaluate(f"({loaded} || {{}}).value") == "TikTok":
             break
         time.sleep(0.05)
     linked = browser.evaluate(VISIBLE_ROWS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -138,6 +139,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         REQUESTS.append(
             (self.headers.get("Host", ""), self.path, self.headers.get("User-Agent", ""))
         )
+        if self.path == "/trickle":  # a page that arrives one byte every 0.2 s, for a minute
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                for _ in range(300):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            return
         status, headers, body = SITE.get(self.path, (404, {"Content-Type": "text/html"}, b""))
         if status == 404 and not body:
             body = page("<h1>Not found</h1><a href='https://x.com/NotFoundPage'>x</a>")
@@ -409,3 +422,20 @@ def test_bad_site_argument(make_repo: MakeRepo, capsys: pytest.CaptureFixture[st
     assert "no such folder" in capsys.readouterr().err
     assert run(root) == 2
     assert "give --site URL|DIR or --feed FILE" in capsys.readouterr().err
+
+
+def test_a_page_that_trickles_in_is_bounded_by_the_time_limit(
+    site: str, make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo({})
+    started = time.monotonic()
+    code = run(root, "--site", site + "trickle", "--time-limit", "1", "--timeout", "2")
+    elapsed = time.monotonic() - started
+    assert code == 2
+    err = capsys.readouterr().err
+    assert (
+        f"--site {site}trickle: {site}trickle: cannot be read: the page was still arriving" in err
+    )
+    # the whole page would take a minute; the crawl gives up at its limit (and one read's wait)
+    assert elapsed < 30
+    assert not (root / "sightings").exists()

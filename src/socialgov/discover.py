@@ -63,6 +63,8 @@ USER_AGENT = (
 ROBOTS_AGENT = "socialgov-discover"
 MAX_REDIRECTS = 5
 MAX_LINKS_PER_PAGE = 20_000
+QUEUE_FACTOR = 4
+"""Pages queued at most, as a multiple of --max-pages (some fail or robots.txt forbids them)."""
 MAX_CRAWL_DELAY = 10.0
 """The longest Crawl-delay honoured (seconds); a longer one is capped and reported."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -228,9 +230,10 @@ class _Fetcher:
             ("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"),
         ]
 
-    def get(self, url: str, *, html_only: bool = True) -> _Response:
+    def get(self, url: str, *, html_only: bool = True, deadline: float | None = None) -> _Response:
         """The response to GET ``url`` (3xx, 4xx and 5xx included). Network problems raise
-        ``OSError`` (``urllib.error.URLError``, timeouts)."""
+        ``OSError`` (``urllib.error.URLError``, timeouts); so does a body still arriving at
+        ``deadline`` (a ``time.monotonic`` value), however slowly it trickles in."""
         try:
             response = self.opener.open(url, timeout=self.timeout)
         except urllib.error.HTTPError as error:
@@ -242,11 +245,26 @@ class _Fetcher:
             kind = headers.get_content_type()
             if html_only and kind not in HTML_TYPES:
                 return _Response(response.geturl(), response.status, headers, b"", False)
-            body = response.read(self.max_bytes + 1)
+            body = self._body(response, deadline)
             truncated = len(body) > self.max_bytes
             return _Response(
                 response.geturl(), response.status, headers, body[: self.max_bytes], truncated
             )
+
+    def _body(self, response: Any, deadline: float | None) -> bytes:
+        """At most ``max_bytes + 1`` bytes of the body, read a piece at a time (each read waits
+        at most ``timeout``), given up at ``deadline``."""
+        chunks: list[bytes] = []
+        size = 0
+        while size <= self.max_bytes:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError("the page was still arriving when the time limit was reached")
+            chunk = response.read1(min(1 << 16, self.max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
 
 
 def _site_key(url: str) -> tuple[str, int | None]:
@@ -319,7 +337,7 @@ def crawl_site(
         if not first_request and delay > 0:
             sleep(delay)
         first_request = False
-        page = _fetch_page(fetcher, url, referrer, site, robots, queued, result)
+        page = _fetch_page(fetcher, url, referrer, site, robots, queued, result, deadline)
         if page is None:
             if depth == 0 and result.pages == 0 and not queue:
                 raise SocialgovError(f"--site {start}: {result.problems[-1]}")
@@ -340,6 +358,8 @@ def crawl_site(
             key = _page_key(link)
             if key in queued or depth + 1 > limits.max_depth:
                 continue
+            if len(queued) >= QUEUE_FACTOR * limits.max_pages:
+                continue  # more than the crawl can ever fetch: memory stays bounded
             if _BINARY_SUFFIX.search(urlsplit(link).path):
                 continue
             queued.add(key)
@@ -406,6 +426,7 @@ def _fetch_page(
     robots: urllib.robotparser.RobotFileParser,
     queued: set[str],
     result: Discovery,
+    deadline: float | None = None,
 ) -> tuple[str, str] | None:
     """(final URL, HTML) of ``url`` after same-host redirects; None, with a problem recorded,
     when there is no HTML page to read there."""
@@ -414,7 +435,7 @@ def _fetch_page(
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         try:
-            response = fetcher.get(current)
+            response = fetcher.get(current, deadline=deadline)
         except (OSError, ValueError) as exc:
             result.problems.append(f"{current}: cannot be read: {_reason(exc)}{linked}")
             return None
@@ -470,6 +491,8 @@ def _fetch_page(
 
 def _reason(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None) or exc
+    if isinstance(reason, TimeoutError) and reason.args and reason.args[0] != "timed out":
+        return str(reason)
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return "no answer in time"
     text = getattr(reason, "strerror", None) or str(reason)

@@ -16,7 +16,6 @@ from socialgov.audit.report import (
     Tally,
     label,
 )
-from socialgov.directory import safe_link
 
 T = TypeVar("T")
 
@@ -197,7 +196,6 @@ def template_globals(report: AuditReport, rows: int, names_shown: int) -> dict[s
         "some": some,
         "yes_no": yes_no,
         "plural": plural,
-        "link": safe_link,
         "adoption_legend": ADOPTION_LEGEND,
         "sections": SECTIONS,
         "channels_with_findings": channels_with_findings(report),

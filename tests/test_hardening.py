@@ -248,14 +248,16 @@ def test_patterns_share_one_matching_budget_per_run(
 ) -> None:
     import socialgov.selectors
 
-    monkeypatch.setattr(socialgov.selectors, "MATCH_TOTAL_SECONDS", 1.0)
+    # A budget far below what the values take together on any machine (each takes tens of
+    # milliseconds, 40 take over a second), and below the per-value timeout (0.5 s), so the
+    # budget, not a single value, is what stops the run, however fast the machine.
+    monkeypatch.setattr(socialgov.selectors, "MATCH_TOTAL_SECONDS", 0.2)
     rule = (
         "kind: Rule\nid: slow\ncode: ACME003\nseverity: error\ndescription: d\n"
         "select: {kind: Account}\nassert: {field: handle, matches: '(a|aa)+$'}\n"
     )
-    # each value takes a fraction of the per-value timeout (0.5 s), so no single one stops it
     accounts = "".join(
-        f"  - {{id: a{i}, platform: x, handle: {'a' * 23}b}}\n" for i in range(values)
+        f"  - {{id: a{i}, platform: x, handle: {'a' * 26}b}}\n" for i in range(values)
     )
     root = _repo(tmp_path / "repo", {"r.yaml": rule, "a.yaml": f"accounts:\n{accounts}"})
     with time_limit(30):  # type: ignore[operator]

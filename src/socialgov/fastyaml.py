@@ -83,7 +83,7 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 _UNSUPPORTED = re2.compile(
     r"[\x00-\x09\x0b-\x1f\x7f\\]"
     r"|<<"
-    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*!|>?%@`]"
+    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*!?%@`]"
     r"|(?:^|\n)(?:\.\.\.|---[ ]*[^ \n])"
     r"|[\[{,][ ]*[\[{]"
     r"|[\]}][ ]*[^ \n,\]}#]"
@@ -93,10 +93,11 @@ _UNSUPPORTED = re2.compile(
     r"|(?:^|\n)[ -]*:(?:[ \n]|$)"
     r"|[\[{,][ ]*:|:[,\]}]|:[ ]+:"
     r"|(?:^|\n)[^'\"\n]*['\"][ ]*:(?:[ \n]|$)"
-    r"|['\"][ ]+[^ \n#:,\]}]"
+    r"|(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)"
+    r"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     r"|\n {256}"
 )
-_COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
+_COMMENT = re.compile(r"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
 _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 # A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
 # number: rapidyaml writes such a plain scalar as a string, as it does a quoted one. (An empty
@@ -118,9 +119,11 @@ def enabled() -> bool:
 
 def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
-    bare = _without_comments(text)
+    bare = _masked(text)
     scan = _unsupported_or_deep(limits["max_depth"])
     if scan is None or not text.strip() or scan.search(bare) is not None:
+        return None
+    if ("|" in bare or ">" in bare) and not _text_blocks_agree(text, bare):
         return None
     if not text.isascii() and (
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
@@ -174,6 +177,26 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     return ParsedFile(path, documents, [], len(raw), nodes)
 
 
+def _text_blocks_agree(text: str, bare: str) -> bool:
+    """Whether rapidyaml reads the text blocks (``|``, ``>``) of ``text`` as libyaml does:
+    when the file ends with a line break (rapidyaml ends a last block with one either way),
+    and each header holds only its indicators and a comment (rapidyaml takes more)."""
+    if not text.endswith("\n"):
+        return False
+    headers = _BLOCK_HEADERS.findall(bare)
+    if not all(_BLOCK_HEADER.fullmatch(header) for header in headers):
+        return False
+    # With an indentation indicator, rapidyaml drops the spaces of a blank line past it
+    return not any(_INDENTED.search(header) for header in headers) or not _SPACES_ONLY.search(text)
+
+
+_BLOCK_HEADERS = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
+"""What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
+_INDENTED = re.compile(r"^.[+-]?[1-9]")
+_SPACES_ONLY = re2.compile(r"(?:^|\n)[ ]+(?:\r?\n|$)")
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#.*)?")
+
+
 def _nodes_at_most(raw: bytes) -> int:
     """About how many nodes rapidyaml's tree of ``raw`` will have, rarely fewer: a node starts
     a line, follows a ``- `` or a ``,``, or opens a flow collection. Reserved at once, the tree
@@ -187,19 +210,25 @@ _ALL_BUT_STARTS = bytes(sorted(set(range(256)) - set(b"\n,[{")))
 
 def _quoted_where_written(emitted: str, text: str) -> bool:
     """Whether every string of ``emitted`` that the core schema would read otherwise unquoted
-    (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file without
-    its comments): each time its characters appear, they sit between quotes of one kind. A
-    plain occurrence anywhere, even inside a longer value, sends the file to the exact path,
-    which alone knows what a plain one means."""
+    (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file as the
+    scan reads it: quoted values and text blocks masked, comments taken away): its characters
+    never stand alone there as a value or key would (after a key, a ``-`` or a bracket, before
+    the line's end, a comment, a ``:``, a comma or a bracket). Such a string holds no space,
+    so a plain value of it is written on one line; inside a longer value it is not one."""
     for value in {match.group()[1:-1] for match in _LOOKALIKE.finditer(emitted)}:
         start = text.find(value)
         while start >= 0:
             end = start + len(value)
-            before = text[start - 1 : start]
-            if not before or before not in "'\"" or text[end : end + 1] != before:
+            line_start = text.rfind("\n", 0, start) + 1
+            if _NODE_START.search(text, line_start, start) is not None and (
+                _VALUE_END.match(text, end) is not None
+            ):
                 return False
-            start = text.find(value, end)
+            start = text.find(value, start + 1)
     return True
+
+
+_VALUE_END = re.compile(r"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 
 def _documents(tree: Any) -> list[int]:
@@ -234,6 +263,82 @@ def _quiet() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _masked(text: str) -> str:
+    """``text`` as the scan above reads it: the contents of its quoted values (one line,
+    without escapes) and of its text blocks replaced by ``x``, and without its comments.
+    Inside those, brackets, quotes, colons and indicators are text to both parsers, and a
+    comment may say anything."""
+    if "'" in text or '"' in text:
+        text = _mask_quoted(text)
+    text = _without_comments(text)
+    if "|" in text or ">" in text:
+        text = _mask_blocks(text)
+    return text
+
+
+_QUOTED = re2.compile(
+    r"(?:\"[^\"\\\n]*\"|'[^'\n]*(?:''[^'\n]*)*')(?:[ ]*(?:[ ]#|:[ \n]|[,\]}\n])|[ ]*:?$)"
+)
+"""A quoted value on one line (a double-quoted one without escapes), followed by what may
+follow a value: a comment, a ``:`` (it is a key), a comma, a closing bracket, the line's end."""
+_NODE_START = re.compile(r"(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
+"""What a line holds before a value that starts there (a quote at its end)."""
+
+
+def _mask_quoted(text: str) -> str:
+    pieces = []
+    done = 0
+    for match in _QUOTED.finditer(text):
+        start = match.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if _NODE_START.search(text, line_start, start) is None:
+            continue  # a quote inside a plain value: part of the text, not a quoted value
+        close = text.index(text[start], start + 1)
+        while text.startswith("''", close):  # an escaped quote of a single-quoted value
+            close = text.index("'", close + 2)
+        pieces.append(text[done : start + 1])
+        pieces.append("x" * (close - start - 1))
+        done = close
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _mask_blocks(text: str) -> str:
+    """``text`` with the lines of each text block replaced by ``x`` after their indentation
+    (tabs and carriage returns kept: the scan still sees them). A block's lines are those
+    after its header that are blank or indented further than the header's line and its
+    ``- `` indicators; the first line that is not ends it."""
+    pieces = []
+    done = 0
+    for match in _BLOCK_LINE.finditer(text):
+        indent, key = match.groups()
+        parent = len(indent) if key else len(indent.rstrip(" ")) - 1  # after a key, or a -
+        at = match.end() + 1
+        while at < len(text):
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            line = text[at:end]
+            content = line.lstrip(" ")
+            if content and len(line) - len(content) <= parent:
+                break
+            if content:
+                pieces.append(text[done : at + len(line) - len(content)])
+                pieces.append(_BLANK_BLOCK.sub("x", content))
+                done = end
+            at = end + 1
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+_BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ ]*$")
+"""A line ending in a text block's header (its comment taken away), with its indentation."""
+_BLANK_BLOCK = re.compile(r"[^\t\r]")
 
 
 def _without_comments(text: str) -> str:
@@ -515,7 +620,21 @@ class _FilePositions:
         if not text:
             raise _Inexact  # an empty value: libyaml marks where the next token starts
         offset = _address(text) - self._origin
+        if tree.is_val_literal(node) or tree.is_val_folded(node):
+            return self._block_header(offset)
         return offset - 1 if tree.is_val_quoted(node) else offset
+
+    def _block_header(self, offset: int) -> int:
+        """Where a text block (``|`` or ``>``) starts, as libyaml marks it: its indicator, on
+        the line before ``offset`` (where rapidyaml writes the block's text, in place)."""
+        raw = self._text()
+        if offset <= 0 or raw[offset - 1] != 0x0A:
+            raise _Inexact
+        start = raw.rfind(b"\n", 0, offset - 1) + 1
+        found = [m.start() for m in _BLOCK_INDICATOR.finditer(raw, start, offset - 1)]
+        if len(found) != 1:
+            raise _Inexact  # a quoted key or a comment holds what could be one too
+        return found[0]
 
     def _opener(self, offset: int, opener: int) -> int:
         """The offset of the ``-``, ``[`` or ``{`` right before ``offset``, past blanks."""
@@ -552,6 +671,11 @@ class _FilePositions:
 
 
 _BLOCK = 1024
+_BLOCK_INDICATOR = re.compile(
+    rb"(?m)(?:^|(?<=[ ]))[|>](?=(?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#[^\n]*)?\r?$)"
+)
+"""A text block's indicator on its line: after a space (or first), then at most its chomping
+and indentation indicators and a comment."""
 """The size of the blocks of a file whose line breaks _FilePositions counts once."""
 
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 
 from socialgov.config import Config, load_config
-from socialgov.findings import Finding
-from socialgov.lint import LintResult, lint
+from socialgov.core.findings import Finding
+from socialgov.pipeline import lint
+from socialgov.report.result import LintResult
 
 if TYPE_CHECKING:
     from socialgov.audit.report import AuditReport

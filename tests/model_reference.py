@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.model import (
     DEFAULTS,
     ENTITY_CLASSES,

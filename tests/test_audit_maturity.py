@@ -9,7 +9,7 @@ import pytest
 
 from socialgov.audit.maturity import INDICATORS, assess, blocking_errors, indicators, stage
 from socialgov.audit.report import THRESHOLD, ChannelRow, Ratio
-from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.core.findings import EntityRef, Finding, Severity
 
 GOOD = ChannelRow(
     kind="Account",

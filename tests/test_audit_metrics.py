@@ -15,9 +15,9 @@ from conftest import ACME, AS_OF, PROJECT, MakeRepo, run_audit, run_lint
 from socialgov.audit.metrics import AuditInput, fragmentation, responsible
 from socialgov.audit.report import AuditReport, Ratio, Ref, Split, Tally
 from socialgov.config import load_config
-from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.lint import load_repository
+from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.model import Model
+from socialgov.pipeline import load_repository
 from socialgov.rules.base import RuleInfo
 
 SMALL = {

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, MakeRepo, run_lint
-from socialgov.baseline import baseline_text, read_baseline, write_baseline
 from socialgov.cli import main
-from socialgov.errors import SocialgovError
-from socialgov.filters import without_known
-from socialgov.findings import Finding, Severity
+from socialgov.core.errors import SocialgovError
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.baseline import baseline_text, read_baseline, write_baseline
+from socialgov.report.filters import without_known
 
 CONFIG = "organisation: Test\nselect: [SG1]\n"
 """The structural rules only, so that the findings stay the same as rule families are added."""

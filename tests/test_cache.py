@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from conftest import ACME, AS_OF, PROJECT
-from socialgov.cache import CACHE_DIR, ParseCache
 from socialgov.cli import main
-from socialgov.config import load_config
-from socialgov.lint import lint
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.pipeline import lint
+from socialgov.speedups.cache import ParseCache
 from test_fastcheck import SCHEMA_DEFECTS
 
 

@@ -211,12 +211,12 @@ def test_unreadable_config_is_exit_2_naming_the_position(
 def test_internal_errors_hide_the_traceback_unless_debug(
     make_repo: MakeRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socialgov.lint
+    import socialgov.pipeline
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(socialgov.lint, "lint", explode)
+    monkeypatch.setattr(socialgov.pipeline, "lint", explode)
     root = make_repo({})
     assert main(["lint", "--root", str(root)]) == 2
     assert "internal error: RuntimeError: boom" in capsys.readouterr().err
@@ -243,7 +243,7 @@ def test_the_cyclic_collector_is_paused_for_a_command_and_resumed_after(
 ) -> None:
     import gc
 
-    from socialgov import lint as lint_module
+    from socialgov import pipeline as lint_module
 
     seen: list[bool] = []
     real = lint_module.lint

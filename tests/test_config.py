@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from socialgov.config import DEFAULT_OPTIONS, find_root, load_config, resolve_root, split_codes
-from socialgov.errors import SocialgovError
-from socialgov.findings import Severity
+from socialgov.core.errors import SocialgovError
+from socialgov.core.findings import Severity
+from socialgov.speedups.cache import CachedConfigs
 
 
 def test_root_is_the_nearest_folder_upward_with_socialgov_yaml(tmp_path: Path) -> None:
@@ -97,7 +98,7 @@ def test_split_codes() -> None:
 
 
 def _counting_validation(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    from socialgov import schema
+    from socialgov.schema import validation as schema
 
     calls: list[object] = []
     real = schema.validate_config
@@ -115,13 +116,13 @@ def test_with_the_cache_an_unchanged_valid_config_is_checked_once(
 ) -> None:
     calls = _counting_validation(monkeypatch)
     (tmp_path / "socialgov.yaml").write_text("organisation: Acme\nfail_on: warning\n")
-    first = load_config(tmp_path, cache=True)
-    again = load_config(tmp_path, cache=True)
+    first = load_config(tmp_path, valid=CachedConfigs())
+    again = load_config(tmp_path, valid=CachedConfigs())
     assert first == again and len(calls) == 1
     load_config(tmp_path)  # without the cache: always checked
     assert len(calls) == 2
     (tmp_path / "socialgov.yaml").write_text("organisation: Acme\nfail_on: error\n")
-    assert load_config(tmp_path, cache=True).fail_on == "error"
+    assert load_config(tmp_path, valid=CachedConfigs()).fail_on == "error"
     assert len(calls) == 3  # another configuration: checked again
 
 
@@ -132,26 +133,27 @@ def test_an_invalid_config_is_never_remembered(
     (tmp_path / "socialgov.yaml").write_text("organisation: Acme\nfail_on: sometimes\n")
     for _ in range(2):
         with pytest.raises(SocialgovError, match="fail_on"):
-            load_config(tmp_path, cache=True)
+            load_config(tmp_path, valid=CachedConfigs())
     assert len(calls) == 2
 
 
 def test_a_tampered_memo_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from socialgov.cache import CACHE_DIR, CONFIG_ENTRY
+    from socialgov.config import CACHE_DIR
+    from socialgov.speedups.cache import CONFIG_ENTRY
 
     calls = _counting_validation(monkeypatch)
     (tmp_path / "socialgov.yaml").write_text("organisation: Acme\n")
-    load_config(tmp_path, cache=True)
+    load_config(tmp_path, valid=CachedConfigs())
     entry = tmp_path / CACHE_DIR / CONFIG_ENTRY
     entry.write_bytes(entry.read_bytes()[:-1] + b"X")
-    load_config(tmp_path, cache=True)
+    load_config(tmp_path, valid=CachedConfigs())
     assert len(calls) == 2
 
 
 def test_types_are_told_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``max_files: 10`` passes; ``max_files: '10'`` must not pass on the strength of it."""
     (tmp_path / "socialgov.yaml").write_text("limits: {max_files: 10}\n")
-    load_config(tmp_path, cache=True)
+    load_config(tmp_path, valid=CachedConfigs())
     (tmp_path / "socialgov.yaml").write_text("limits: {max_files: '10'}\n")
     with pytest.raises(SocialgovError, match="max_files"):
-        load_config(tmp_path, cache=True)
+        load_config(tmp_path, valid=CachedConfigs())

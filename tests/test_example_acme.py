@@ -13,8 +13,8 @@ import pytest
 
 from conftest import ACME, AS_OF
 from socialgov.config import load_config
-from socialgov.findings import EntityRef
-from socialgov.lint import lint
+from socialgov.core.findings import EntityRef
+from socialgov.pipeline import lint
 from socialgov.rules.registry import builtin_rules
 
 _ROW = re.compile(r"^\| *(\d+) *\| *([^|]+?) *\| *(\w+) `([^`]+)`[^|]*\| *(SG\d{3}) *\|")

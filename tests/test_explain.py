@@ -9,7 +9,7 @@ import pytest
 
 from conftest import PROJECT
 from socialgov.cli import main
-from socialgov.explain import explain_markdown, find
+from socialgov.commands.explain import explain_markdown, find
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.registry import builtin_rules
 
@@ -81,7 +81,7 @@ def test_explain_shows_options_with_defaults() -> None:
         family="test",
         options={"dormant_days": 180, "accountable_employment": ["full_time"]},
     )
-    from socialgov.explain import explain
+    from socialgov.commands.explain import explain
 
     text = explain(info)
     assert (

@@ -18,11 +18,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import ACME, AS_OF, PROJECT
-from socialgov import fastcheck, schema
 from socialgov.config import load_config
-from socialgov.fastcheck import compile_check
-from socialgov.lint import lint
-from socialgov.schema import check_for
+from socialgov.pipeline import lint
+from socialgov.schema import fastcheck
+from socialgov.schema import validation as schema
+from socialgov.schema.fastcheck import compile_check
+from socialgov.schema.validation import check_for
 
 CHECKED = [*schema.KIND_FILES.values(), schema.CONFIG_FILE]
 ODD_VALUES: list[Any] = [

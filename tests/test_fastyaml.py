@@ -24,19 +24,13 @@ from hypothesis import strategies as st
 
 import yaml_stranger
 from conftest import ACME, AS_OF, PROJECT
-from socialgov import fastyaml
-from socialgov.cache import CACHE_DIR, dumps
-from socialgov.config import load_config
-from socialgov.findings import Position
-from socialgov.lint import lint
-from socialgov.loader import (
-    DEFAULT_LIMITS,
-    Document,
-    ParsedFile,
-    decode,
-    load_file,
-    parse_text,
-)
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.core.findings import Position
+from socialgov.pipeline import lint
+from socialgov.source import fastyaml
+from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile, parse_text
+from socialgov.source.reading import decode, load_file
+from socialgov.speedups.cache import dumps
 from test_cache import generated
 from test_source_map import _every_path
 

@@ -7,7 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import AS_OF, MakeRepo, run_lint
-from socialgov.filters import (
+from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.model import Waiver
+from socialgov.pipeline import available_rules
+from socialgov.report.filters import (
     apply_severity,
     apply_waivers,
     at_or_above,
@@ -19,9 +22,6 @@ from socialgov.filters import (
     waiver_applies,
     without_known,
 )
-from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.lint import available_rules
-from socialgov.model import Waiver
 
 RULES = available_rules()
 DAY = dt.timedelta(days=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from socialgov.findings import EntityRef, Finding, Severity, in_report_order
+from socialgov.core.findings import EntityRef, Finding, Severity, in_report_order
 
 
 def _finding(path: str, line: int, **fields: object) -> Finding:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, MakeRepo, codes, found, run_lint
-from socialgov import fix as fixmod
 from socialgov.cli import main
 from socialgov.config import load_config
-from socialgov.fix import (
+from socialgov.writing import fix as fixmod
+from socialgov.writing.fix import (
     Change,
     FixContext,
     fix_repository,

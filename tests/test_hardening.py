@@ -246,12 +246,12 @@ def test_patterns_share_one_matching_budget_per_run(
     time_limit: object,
     values: int,
 ) -> None:
-    import socialgov.selectors
+    import socialgov.lang.selectors
 
     # A budget far below what the values take together on any machine (each takes tens of
     # milliseconds, 40 take over a second), and below the per-value timeout (0.5 s), so the
     # budget, not a single value, is what stops the run, however fast the machine.
-    monkeypatch.setattr(socialgov.selectors, "MATCH_TOTAL_SECONDS", 0.2)
+    monkeypatch.setattr(socialgov.lang.selectors, "MATCH_TOTAL_SECONDS", 0.2)
     rule = (
         "kind: Rule\nid: slow\ncode: ACME003\nseverity: error\ndescription: d\n"
         "select: {kind: Account}\nassert: {field: handle, matches: '(a|aa)+$'}\n"

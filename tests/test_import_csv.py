@@ -11,8 +11,8 @@ import yaml
 
 from conftest import PROJECT, run_lint
 from socialgov.cli import main
-from socialgov.errors import SocialgovError
-from socialgov.importer import (
+from socialgov.core.errors import SocialgovError
+from socialgov.writing.importer import (
     convert,
     normalise_column,
     parse_date,

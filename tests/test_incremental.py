@@ -18,14 +18,14 @@ import pytest
 import yaml
 
 from conftest import ACME, AS_OF
-from socialgov import incremental
-from socialgov.cache import CACHE_DIR
-from socialgov.config import load_config
-from socialgov.findings import EntityRef, Position
-from socialgov.incremental import Waivered, WaiverIndex, same
-from socialgov.lint import LintResult, lint
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.core.findings import EntityRef, Position
 from socialgov.model import Waiver
-from socialgov.runcache import ENTRY, RunCache
+from socialgov.pipeline import lint
+from socialgov.report.result import LintResult
+from socialgov.speedups import incremental
+from socialgov.speedups.incremental import Waivered, WaiverIndex, same
+from socialgov.speedups.runcache import ENTRY, RunCache
 from test_cache import generated
 from test_runcache import everything, plain, run
 
@@ -69,7 +69,7 @@ def edit(root: Path, relpath: str, old: str, new: str) -> None:
 
 def stored_state(root: Path) -> object:
     """The state the last run left for incremental lint."""
-    from socialgov import lint as lint_module
+    from socialgov import pipeline as lint_module
 
     config = load_config(root).with_overrides(as_of=AS_OF)
     inputs = lint_module._run_inputs(config, (), None)
@@ -262,7 +262,7 @@ def test_a_repository_with_a_duplicate_id_keeps_no_state(acme: Path, spy: Spy) -
 
 
 def test_a_baseline_applies_as_in_a_full_run(acme: Path, spy: Spy) -> None:
-    from socialgov.baseline import write_baseline
+    from socialgov.report.baseline import write_baseline
 
     baseline = acme / "baseline.json"
     write_baseline(baseline, plain(acme).findings)
@@ -341,7 +341,7 @@ def test_the_waiver_index_finds_holders_and_their_waivers_positions() -> None:
 def test_only_the_edited_entity_is_schema_checked_again(
     acme: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from socialgov import schema
+    from socialgov.schema import validation as schema
 
     run(acme)
     checked: list[Any] = []
@@ -403,7 +403,7 @@ def test_edits_one_after_another_check_only_the_edited_entity_each_time(
     acme: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What an incremental run spares checking is recorded as valid for the next one."""
-    from socialgov import schema
+    from socialgov.schema import validation as schema
 
     run(acme)
     checked: list[Any] = []

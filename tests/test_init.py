@@ -11,9 +11,9 @@ import yaml
 
 from conftest import AS_OF, run_lint
 from socialgov.cli import main
-from socialgov.findings import EntityRef
-from socialgov.resources import data_dir
-from socialgov.scaffold import init_repository, review_date, starter_files
+from socialgov.core.findings import EntityRef
+from socialgov.core.resources import data_dir
+from socialgov.writing.scaffold import init_repository, review_date, starter_files
 
 EXPECTED_FILES = [
     ".github/workflows/socialgov.yml",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ACME, AS_OF, MakeRepo, run_lint
-from socialgov.cache import CACHE_DIR
-from socialgov.config import load_config
-from socialgov.lint import LintResult, available_rules, lint, repository_files
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.pipeline import available_rules, lint, repository_files
+from socialgov.report.result import LintResult
 
 PEOPLE = "people:\n  - {id: ann, employment: full_time}\n  - {id: bob, employment: intern}\n"
 

@@ -71,7 +71,7 @@ def reports(root: Path, formats: dict[str, tuple[str, dict[str, bool]]]) -> dict
     """Each report of ``formats`` on the repository at ``root``, linted as of AS_OF (no cache)."""
     from socialgov import __version__
     from socialgov.config import load_config
-    from socialgov.lint import lint
+    from socialgov.pipeline import lint
     from socialgov.reporters import renderer
     from socialgov.reporters.base import ReportOptions
 

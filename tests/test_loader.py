@@ -14,19 +14,11 @@ from pathlib import Path
 import pytest
 
 from conftest import DenyReads, flow_depth_column
-from socialgov.findings import Position
-from socialgov.loader import (
-    DEFAULT_LIMITS,
-    DecodeError,
-    FileTooBig,
-    ParsedFile,
-    decode,
-    discover,
-    load_file,
-    parse_text,
-    read_bounded,
-    text_position,
-)
+from socialgov.core.files import FileTooBig, read_bounded
+from socialgov.core.findings import Position
+from socialgov.source.discovery import discover
+from socialgov.source.loader import DEFAULT_LIMITS, ParsedFile, parse_text, text_position
+from socialgov.source.reading import DecodeError, decode, load_file
 
 ALL = ("**/*.yaml", "**/*.yml")
 TimeLimit = Callable[[float], AbstractContextManager[None]]
@@ -497,7 +489,7 @@ def test_a_problem_drops_its_document_and_the_next_one_is_read() -> None:
 
 
 def test_default_limits_match_the_published_config_schema() -> None:
-    from socialgov.schema import load_schema
+    from socialgov.schema.validation import load_schema
 
     limits = load_schema("config.schema.json")["properties"]["limits"]
     assert {name: spec["default"] for name, spec in limits["properties"].items()} == DEFAULT_LIMITS

@@ -14,11 +14,7 @@ import pytest
 import model_reference
 from conftest import ACME, AS_OF, PROJECT, MakeRepo, codes, run_lint
 from socialgov import model as model_module
-from socialgov import schema
-from socialgov.cache import CACHE_DIR
-from socialgov.config import load_config
-from socialgov.lint import load_repository
-from socialgov.loader import parse_text
+from socialgov.config import CACHE_DIR, load_config
 from socialgov.model import (
     DEFAULTS,
     ENTITY_CLASSES,
@@ -30,6 +26,9 @@ from socialgov.model import (
     Source,
     build_model,
 )
+from socialgov.pipeline import load_repository
+from socialgov.schema import validation as schema
+from socialgov.source.loader import parse_text
 from test_cache import generated
 from test_fastcheck import SCHEMA_DEFECTS
 
@@ -295,7 +294,7 @@ def test_duplicate_key_outside_any_entity_keeps_no_entity(make_repo: MakeRepo) -
 #
 # build_model makes typed fields from per-kind tables, keeps valid data without copying it key by
 # key, and finds unknown references with one look-up per kind; schema checks are compiled
-# (socialgov.fastcheck). tests/model_reference.py keeps the straightforward code these replaced;
+# (socialgov.schema.fastcheck). tests/model_reference.py keeps the straightforward code these replaced;
 # each test runs both and compares every entity and every finding.
 
 

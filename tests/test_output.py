@@ -1,4 +1,4 @@
-"""socialgov.output: what every command prints and writes (docs/security.md, issue 16 classes 1
+"""socialgov.core.output: what every command prints and writes (docs/security.md, issue 16 classes 1
 and 6). Through the command line (``main``), on repositories a pull request could send."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 from conftest import AS_OF, PROJECT
 from socialgov.cli import main
-from socialgov.output import plain
+from socialgov.core.output import plain
 
 # .NET's char.IsWhiteSpace: what the runner's TrimStart() removes before looking for "::".
 DOTNET_SPACE = (

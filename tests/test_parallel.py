@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from conftest import AS_OF
-from socialgov import fastyaml, parallel
-from socialgov.cache import CACHE_DIR
 from socialgov.cli import main
-from socialgov.config import load_config
-from socialgov.lint import lint
-from socialgov.rules import split
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.pipeline import lint
+from socialgov.source import fastyaml
+from socialgov.speedups import parallel, split
 from test_cache import generated, repository  # noqa: F401 - the fixture is shared
 
 
@@ -112,6 +111,6 @@ def test_over_the_total_size_limit_files_are_parsed_in_turn(
 
 
 def _defaults() -> dict[str, int]:
-    from socialgov.loader import DEFAULT_LIMITS
+    from socialgov.source.loader import DEFAULT_LIMITS
 
     return dict(DEFAULT_LIMITS)

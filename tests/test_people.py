@@ -17,7 +17,7 @@ import yaml
 
 from conftest import ACME, PROJECT, found, run_lint
 from socialgov.cli import main
-from socialgov.findings import EntityRef
+from socialgov.core.findings import EntityRef
 
 SCIM = PROJECT / "tests" / "data" / "scim"
 AS_OF = "2026-11-30"
@@ -318,7 +318,7 @@ def test_a_file_changed_meanwhile_stops_the_import_before_anything_is_written(
 ) -> None:
     """Leavers in two files (people/external.yaml, written first, and people/staff.yaml);
     someone edits the second while the import renders: neither file is written."""
-    from socialgov.writer import YamlFile
+    from socialgov.writing.writer import YamlFile
 
     data = json.loads((SCIM / "okta-users.json").read_text("utf-8"))
     for user in data["Resources"]:

@@ -1,4 +1,4 @@
-"""socialgov.platforms: handle rules at their limits, canonical URLs and every URL tolerance."""
+"""socialgov.domain.platforms: handle rules at their limits, canonical URLs and every URL tolerance."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import PROJECT
-from socialgov.platforms import (
+from socialgov.domain.platforms import (
     CATALOGUE,
     PLATFORMS,
     SPECS,
@@ -385,7 +385,7 @@ def _split_by_urlsplit(url: str) -> tuple[str, str, str, str]:
     import re
     from urllib.parse import urlsplit
 
-    from socialgov.platforms import HOST_ALIASES
+    from socialgov.domain.platforms import HOST_ALIASES
 
     text = url.strip()
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
@@ -469,7 +469,7 @@ def _url_corpus() -> list[str]:
 
 
 def test_the_fast_url_split_is_what_urlsplit_gives() -> None:
-    from socialgov.platforms import _split
+    from socialgov.domain.platforms import _split
 
     for url in _url_corpus():
         assert _split(url) == _split_by_urlsplit(url), repr(url)

@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 
 from conftest import AS_OF
 from socialgov.cli import LINT_FORMATS, cli, main
-from socialgov.loader import parse_text
 from socialgov.model import KINDS, PLURALS
-from socialgov.schema import KIND_FILES, load_schema
+from socialgov.schema.validation import KIND_FILES, load_schema
+from socialgov.source.loader import parse_text
 
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PROFILES = {"ci": 200, "thorough": 5000}
@@ -303,7 +303,7 @@ def test_imported_values_read_back_as_the_same_text(
     """``import csv`` writes whatever a spreadsheet holds as data, never as YAML syntax."""
     import csv
 
-    from socialgov.importer import is_blank
+    from socialgov.writing.importer import is_blank
 
     source = tmp_path / "in.csv"
     with source.open("w", encoding="utf-8", newline="") as handle:

@@ -21,7 +21,7 @@ import yaml
 
 from conftest import run_lint
 from socialgov.cli import main
-from socialgov.lint import LintResult
+from socialgov.report.result import LintResult
 
 AS_OF = dt.date(2026, 11, 24)
 USDR = "usdr-project_DOC_accts_2017-06_f71e6ab.json"

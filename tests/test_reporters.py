@@ -11,7 +11,7 @@ import pytest
 
 from conftest import AS_OF
 from socialgov.cli import LINT_FORMATS, main
-from socialgov.errors import SocialgovError
+from socialgov.core.errors import SocialgovError
 from socialgov.reporters import FORMATS, ReportTarget, parse_target, plan_targets
 
 

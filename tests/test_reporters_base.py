@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from socialgov.findings import Severity
-from socialgov.reporters.base import indented_json, json_safe, json_text
+from socialgov.core.escape import indented_json, json_safe, json_text
+from socialgov.core.findings import Severity
 
 STRINGS = (
     "",

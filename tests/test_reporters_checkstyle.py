@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import xmlschema
 
 from conftest import run_lint
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
 from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.checkstyle import render
 

@@ -215,13 +215,13 @@ def test_audit_terminal_and_json(
     ],
 )
 def test_terminal_safe(text: str, shown: str) -> None:
-    from socialgov.reporters.base import terminal_safe
+    from socialgov.core.escape import terminal_safe
 
     assert terminal_safe(text) == shown
 
 
 def test_one_line_json_text_and_xml_safe() -> None:
-    from socialgov.reporters.base import json_text, one_line, xml_safe
+    from socialgov.core.escape import json_text, one_line, xml_safe
 
     assert one_line("a\r\nb\nc\x1b") == "a\\nb\\nc\\x1b"
     data = {"k": "\x1b\x9b\u202e\u2028\x7f\n"}

@@ -14,8 +14,8 @@ import pytest
 from conftest import AS_OF, TRICKY, run_lint
 from socialgov.cli import main
 from socialgov.config import Config
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.result import LintResult
 from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.github import escape_data, escape_property, render
 

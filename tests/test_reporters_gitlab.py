@@ -10,8 +10,8 @@ import jsonschema
 
 from conftest import run_lint
 from socialgov.config import Config
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.result import LintResult
 from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.gitlab import render
 

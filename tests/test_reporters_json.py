@@ -11,9 +11,10 @@ import pytest
 
 from conftest import TRICKY, run_lint
 from socialgov.config import Config
-from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.lint import LintResult
-from socialgov.reporters.base import ReportOptions, json_safe
+from socialgov.core.escape import json_safe
+from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.report.result import LintResult
+from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.json import document, render
 
 STRANGE = TRICKY + ' \\ back\\slash \x1b[31m \u202e bidi \x7f \x85 \u2028 tab\t "findings": [],\n'

@@ -10,7 +10,7 @@ import pytest
 import xmlschema
 
 from conftest import TRICKY, run_lint
-from socialgov.findings import Finding, Severity
+from socialgov.core.findings import Finding, Severity
 from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.junit import render
 
@@ -74,7 +74,7 @@ def test_waived_findings_are_skipped_tests(tricky_repo: Path, schemas: list[Any]
 
 def test_duplicate_names_are_made_unique(tmp_path: Path) -> None:
     from socialgov.config import Config
-    from socialgov.lint import LintResult
+    from socialgov.report.result import LintResult
 
     finding = Finding("SG101", "schema-violation", Severity.ERROR, TRICKY, "a.yaml", 3, 4)
     other = Finding("SG101", "schema-violation", Severity.ERROR, "other", "a.yaml", 3, 4)
@@ -89,7 +89,7 @@ def test_duplicate_names_are_made_unique(tmp_path: Path) -> None:
 
 def test_control_characters_cannot_break_the_xml(tmp_path: Path, schemas: list[Any]) -> None:
     from socialgov.config import Config
-    from socialgov.lint import LintResult
+    from socialgov.report.result import LintResult
 
     finding = Finding("SG101", "schema-violation", Severity.ERROR, "bell\x07 end\x1b", "a.yaml")
     text = render(LintResult(Config(root=tmp_path), (), (finding,)), ReportOptions())

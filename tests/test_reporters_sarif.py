@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from conftest import ACME, run_lint
-from socialgov.findings import Severity
-from socialgov.lint import LintResult
+from socialgov.core.findings import Severity
+from socialgov.report.result import LintResult
 from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.sarif import MAX_RELATED, render
 

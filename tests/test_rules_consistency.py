@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import MakeRepo, run_lint
-from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.selectors import SelectorError, compile_selector
-from socialgov.terms import show_term, term_key
+from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.domain.terms import show_term, term_key
+from socialgov.lang.selectors import SelectorError, compile_selector
 
 
 def findings(root: Path, code: str, **overrides: object) -> list[Finding]:

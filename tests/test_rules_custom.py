@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import AS_OF, MakeRepo, run_lint
-from socialgov.findings import EntityRef, Severity
-from socialgov.lint import LintResult, available_rules
-from socialgov.loader import Document, SourceMap
+from socialgov.core.findings import EntityRef, Severity
 from socialgov.model import Account, Model, Source
+from socialgov.pipeline import available_rules
+from socialgov.report.result import LintResult
 from socialgov.rules.base import RuleContext
 from socialgov.rules.custom import compile_rule
+from socialgov.source.loader import Document, SourceMap
 
 SPEC_RULE = """\
 kind: Rule
@@ -127,7 +128,7 @@ def test_waivers_suppress_custom_findings(make_repo: MakeRepo) -> None:
 
 def test_available_rules_include_the_repositorys_rules(make_repo: MakeRepo) -> None:
     from socialgov.config import load_config
-    from socialgov.lint import load_repository
+    from socialgov.pipeline import load_repository
 
     root = make_repo({"rules/hours.yaml": SPEC_RULE})
     repo = load_repository(load_config(root))

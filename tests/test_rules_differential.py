@@ -20,14 +20,10 @@ import pytest
 
 from conftest import AS_OF, MakeRepo
 from socialgov.config import load_config
-from socialgov.coverage import key, playbook_coverage, selected_channels
-from socialgov.lint import load_repository
-from socialgov.model import Account, ChannelBase, Model, Playbook, Policy
-from socialgov.platforms import handle_identity, label, url_identity, url_problem
-from socialgov.rules import consistency, focus, identity
-from socialgov.rules.base import RuleContext, RuleInfo, Violation
-from socialgov.rules.engine import to_finding
-from socialgov.selectors import (
+from socialgov.domain.coverage import key, playbook_coverage, selected_channels
+from socialgov.domain.platforms import handle_identity, label, url_identity, url_problem
+from socialgov.domain.terms import show_term, term_key
+from socialgov.lang.selectors import (
     _COMPARE,
     MISSING,
     _any_item,
@@ -36,7 +32,11 @@ from socialgov.selectors import (
     _present,
     compile_condition,
 )
-from socialgov.terms import show_term, term_key
+from socialgov.model import Account, ChannelBase, Model, Playbook, Policy
+from socialgov.pipeline import load_repository
+from socialgov.rules import consistency, focus, identity
+from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.rules.engine import to_finding
 
 
 def _model(make_repo: MakeRepo, files: dict[str, str]) -> Model:
@@ -157,7 +157,7 @@ def test_duplicate_presence_is_the_reference(make_repo: MakeRepo, seed: int) -> 
 
 def _handle_url_mismatch_reference(model: Model) -> Iterator[Violation]:
     """SG107 as first written: every url through url_problem."""
-    from socialgov.platforms import CATALOGUE, handle_problem
+    from socialgov.domain.platforms import CATALOGUE, handle_problem
 
     for account in model.accounts:
         platform = account.platform
@@ -444,7 +444,7 @@ def _odd_data(rng: random.Random, depth: int = 0) -> Any:
 def test_getters_read_what_the_general_walk_reads(make_repo: MakeRepo) -> None:
     """Each path's getter (one, two or more parts) answers what FieldPath.get and the general
     walk answer, on entities whose data holds values of every shape, references included."""
-    from socialgov.selectors import FieldPath, _walk
+    from socialgov.lang.selectors import FieldPath, _walk
 
     model = _model(
         make_repo,
@@ -476,7 +476,7 @@ def test_getters_read_what_the_general_walk_reads(make_repo: MakeRepo) -> None:
 
 
 def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
-    from socialgov.selectors import compile_where
+    from socialgov.lang.selectors import compile_where
 
     model = _model(
         make_repo,

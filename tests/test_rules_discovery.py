@@ -9,7 +9,7 @@ import pytest
 
 from conftest import MakeRepo, found, run_lint
 from socialgov.cli import main
-from socialgov.findings import EntityRef, Severity
+from socialgov.core.findings import EntityRef, Severity
 
 ACCOUNTS = """\
 accounts:
@@ -177,7 +177,7 @@ def test_rules_are_listed_and_explained(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_a_sighting_takes_every_platform_an_account_takes() -> None:
-    from socialgov.schema import load_schema
+    from socialgov.schema.validation import load_schema
 
     account = load_schema("account.schema.json")["properties"]["platform"]["enum"]
     sighting = load_schema("sighting.schema.json")["properties"]["platform"]["enum"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MakeRepo, run_lint
-from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.core.findings import EntityRef, Finding, Severity
 
 
 def findings(root: Path, code: str) -> list[Finding]:

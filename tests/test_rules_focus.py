@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import MakeRepo, found, run_lint
-from socialgov.findings import EntityRef, Severity
+from socialgov.core.findings import EntityRef, Severity
 
 
 def account(account_id: str) -> EntityRef:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import MakeRepo, found, run_lint
-from socialgov.findings import EntityRef, Severity
+from socialgov.core.findings import EntityRef, Severity
 
 
 def test_invalid_handle_points_at_the_handle(make_repo: MakeRepo) -> None:

@@ -4,7 +4,7 @@ near misses, with the position of every finding; and the references of the new f
 from __future__ import annotations
 
 from conftest import MakeRepo, codes, found, run_lint
-from socialgov.findings import EntityRef, Severity
+from socialgov.core.findings import EntityRef, Severity
 
 PEOPLE = """\
 people:

@@ -16,7 +16,7 @@ from socialgov.cli import main
 from socialgov.rules.plugins import plugin_rules
 
 PLUGIN_SOURCE = """
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
 from socialgov.rules.base import Violation, rule
 
 
@@ -87,7 +87,7 @@ def test_a_broken_plugin_is_a_clear_exit_2(
 
 
 def test_a_plugin_must_give_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from socialgov.errors import SocialgovError
+    from socialgov.core.errors import SocialgovError
 
     site = install_plugin(tmp_path / "site", "wrong_plugin_rules", "X1", source="RULES = 42\n")
     monkeypatch.syspath_prepend(str(site))

@@ -1,6 +1,6 @@
 """Every rule's ``reads`` declaration (socialgov.rules.base.Reads) holds.
 
-Incremental lint (socialgov.incremental) keeps a rule's findings when nothing it reads changed,
+Incremental lint (socialgov.speedups.incremental) keeps a rule's findings when nothing it reads changed,
 and checks a local rule again on the changed file alone. So, for every built-in rule, on the
 example repository and on a generated inventory:
 
@@ -23,10 +23,9 @@ import pytest
 
 from conftest import AS_OF
 from socialgov.config import load_config
-from socialgov.lint import available_rules, repository_files
-from socialgov.loader import Document
+from socialgov.lang.selectors import path_reads, selector_reads
 from socialgov.model import DEFAULTS, FIELDS, KINDS, Entity, Model, _fields, build_model
-from socialgov.parallel import load_all
+from socialgov.pipeline import available_rules, repository_files
 from socialgov.rules.base import (
     CHANNEL_KINDS,
     EVERY_FIELD,
@@ -37,8 +36,9 @@ from socialgov.rules.base import (
 )
 from socialgov.rules.custom import compile_rule
 from socialgov.rules.engine import run_rules
-from socialgov.schema import validate_entity
-from socialgov.selectors import path_reads, selector_reads
+from socialgov.schema.validation import validate_entity
+from socialgov.source.loader import Document
+from socialgov.speedups.parallel import load_all
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "benchmarks"))
@@ -194,7 +194,7 @@ def test_the_mutations_do_change_the_findings_of_rules_that_read_the_field(
 
 def _shifted(corpus: Corpus) -> Model:
     """The corpus with every entity written three lines further down its file."""
-    from socialgov.loader import parse_text
+    from socialgov.source.loader import parse_text
 
     documents = []
     for path in corpus.files:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from socialgov.rules.template import NOT_SET, TemplateError, parse_template, render_value
-from socialgov.selectors import MISSING
+from socialgov.lang.selectors import MISSING
+from socialgov.lang.template import NOT_SET, TemplateError, parse_template, render_value
 
 
 def test_renders_names_and_paths_without_str_format() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import MakeRepo, run_lint
 from socialgov.cli import main
-from socialgov.findings import EntityRef, Severity
+from socialgov.core.findings import EntityRef, Severity
 from socialgov.rules.base import RuleContext
 from socialgov.rules.waivers import invalid_waiver
 

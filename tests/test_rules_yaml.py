@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from conftest import AS_OF, PROJECT
+from socialgov.commands.ruletests import PASSED, run_builtin_tests
 from socialgov.config import Config
 from socialgov.rules.custom import yaml_compiled_rules, yaml_rules
 from socialgov.rules.registry import builtin_rules
-from socialgov.ruletests import PASSED, run_builtin_tests
 
 
 def test_yaml_rules_join_the_builtin_registry() -> None:

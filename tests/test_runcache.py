@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from conftest import ACME, AS_OF, PROJECT
-from socialgov import lint as lint_module
-from socialgov.cache import CACHE_DIR
+from socialgov import pipeline as lint_module
 from socialgov.cli import main
-from socialgov.config import load_config
-from socialgov.lint import LintResult, lint
-from socialgov.runcache import ENTRY
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.pipeline import lint
+from socialgov.report.result import LintResult
+from socialgov.speedups.runcache import ENTRY
 from test_cache import generated
 
 NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
@@ -118,7 +118,7 @@ def test_any_change_to_the_files_or_config_misses(tmp_path: Path, change: Any) -
     assert run(root).model is None
     change(root)
     again = run(root)
-    # A changed byte is found incrementally (socialgov.incremental: no model either); any
+    # A changed byte is found incrementally (socialgov.speedups.incremental: no model either); any
     # other change takes the full run.
     assert (again.model is None) == (change is change_a_byte)
     assert everything(again) == everything(plain(root))
@@ -233,7 +233,7 @@ def test_hashing_reads_only_files_whose_stamp_changed(
     import dataclasses
     import time
 
-    from socialgov import runcache
+    from socialgov.speedups import runcache
 
     root = tmp_path / "acme"
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))

@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from socialgov.cli import main
-from socialgov.schema import KIND_FILES, load_schema, schema_files, validate_entity
+from socialgov.schema.validation import KIND_FILES, load_schema, schema_files, validate_entity
 
 
 def _properties(schema: object, where: str = ""):

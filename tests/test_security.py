@@ -568,7 +568,7 @@ def test_a_baseline_that_is_a_pipe_is_refused_without_blocking(
 
 
 def test_docs_security_lists_every_limit_with_its_default() -> None:
-    from socialgov.loader import DEFAULT_LIMITS
+    from socialgov.source.loader import DEFAULT_LIMITS
 
     text = (PROJECT / "docs" / "security.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \| ([\d,]+)", text, flags=re.M)

@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 
-from socialgov.loader import parse_text
+from socialgov.lang.selectors import MISSING, SelectorError, compile_selector, resolve, select
 from socialgov.model import Model, build_model
-from socialgov.selectors import (
-    MISSING,
-    SelectorError,
-    compile_selector,
-    resolve,
-    select,
-)
+from socialgov.source.loader import parse_text
 
 AS_OF = dt.date(2026, 11, 24)
 
@@ -212,14 +206,14 @@ def test_missing_values(model: Model, condition: dict[str, Any], holds: bool) ->
     ],
 )
 def test_present_treats_empty_and_blank_as_absent(value: Any, present: bool) -> None:
-    from socialgov.selectors import compile_condition
+    from socialgov.lang.selectors import compile_condition
 
     assert compile_condition("name", {"present": True}).holds(value, AS_OF) is present
     assert compile_condition("name", {"present": False}).holds(value, AS_OF) is not present
 
 
 def test_dates_as_date_objects_too(model: Model) -> None:
-    from socialgov.selectors import compile_condition
+    from socialgov.lang.selectors import compile_condition
 
     condition = compile_condition("created", {"older_than_days": 10, "lt": "2026-11-20"})
     assert condition.holds(dt.date(2026, 11, 1), AS_OF)
@@ -452,7 +446,7 @@ def test_compiles_once_and_is_reusable(model: Model) -> None:
     ],
 )
 def test_field_path_fast_path_agrees_with_the_general_walk(model: Model, path: str) -> None:
-    from socialgov.selectors import FieldPath, _walk
+    from socialgov.lang.selectors import FieldPath, _walk
 
     parsed = FieldPath.parse(path)
     for entity in model.all():
@@ -474,7 +468,7 @@ SHARED_SELECTORS: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("selector", SHARED_SELECTORS)
 def test_selections_answer_what_select_answers(model: Model, selector: dict[str, Any]) -> None:
-    from socialgov.selectors import Selections
+    from socialgov.lang.selectors import Selections
 
     selections = Selections()
     expected = select(model, compile_selector(selector), AS_OF)
@@ -491,7 +485,7 @@ def test_selections_answer_what_select_answers(model: Model, selector: dict[str,
 def test_selections_run_each_selector_once_per_model_and_date(
     model: Model, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socialgov.selectors as selectors
+    import socialgov.lang.selectors as selectors
 
     calls: list[Any] = []
     real = selectors.select
@@ -520,7 +514,7 @@ def test_selections_run_each_selector_once_per_model_and_date(
 def test_selections_filter_asks_directly_about_entities_of_another_model(model: Model) -> None:
     import dataclasses
 
-    from socialgov.selectors import Selections
+    from socialgov.lang.selectors import Selections
 
     selections = Selections()
     selector = selections.compile({"kind": "Account", "where": {"purpose": "service"}})
@@ -531,7 +525,7 @@ def test_selections_filter_asks_directly_about_entities_of_another_model(model: 
 
 
 def test_selections_raise_the_selector_error_every_time() -> None:
-    from socialgov.selectors import Selections
+    from socialgov.lang.selectors import Selections
 
     selections = Selections()
     bad = {"kind": "Account", "where": {"purpose": {"eqq": "service"}}}

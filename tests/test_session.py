@@ -1,4 +1,4 @@
-"""The editor's lint session (socialgov.session) reports what ``socialgov lint`` reports: on
+"""The editor's lint session (socialgov.commands.session) reports what ``socialgov lint`` reports: on
 repositories nobody here wrote for it, and with an editor's unsaved text in place of a file."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ACME, AS_OF, PROJECT
+from socialgov.commands.session import Session
 from socialgov.config import load_config
-from socialgov.findings import Finding
-from socialgov.lint import lint
-from socialgov.session import Session
+from socialgov.core.findings import Finding
+from socialgov.pipeline import lint
 
 NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
 

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 
 from conftest import ACME, AS_OF, PROJECT
-from socialgov import loader, parallel
-from socialgov.cache import CACHE_DIR, dumps
-from socialgov.config import load_config
-from socialgov.findings import Position
-from socialgov.lint import lint
-from socialgov.loader import SourceMap, parse_text
+from socialgov.config import CACHE_DIR, load_config
+from socialgov.core.findings import Position
+from socialgov.pipeline import lint
+from socialgov.source import loader
+from socialgov.source.loader import SourceMap, parse_text
+from socialgov.speedups import parallel
+from socialgov.speedups.cache import dumps
 from test_cache import generated
 
 HOSTILE = PROJECT / "tests" / "hostile"

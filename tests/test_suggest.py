@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from socialgov.suggest import Suggestions
+from socialgov.core.suggest import Suggestions
 
 
 def _random_id(rng: random.Random) -> str:

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import PROJECT, MakeRepo
-from socialgov.watch import changes, watch
+from socialgov.commands.watch import changes, watch
 
 ACCOUNT = "kind: Account\nid: news\nplatform: x\nhandle: news\n"
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from socialgov import writer
-from socialgov.writer import (
-    FileChangedError,
+from socialgov.core import files
+from socialgov.core.files import FileChangedError, write_atomic
+from socialgov.writing import writer
+from socialgov.writing.writer import (
     Style,
     YamlReadError,
     detect_style,
@@ -23,7 +24,6 @@ from socialgov.writer import (
     render_new,
     set_value,
     splice,
-    write_atomic,
 )
 
 CORPUS = Path(__file__).parent / "data" / "writer"
@@ -309,9 +309,7 @@ def test_failure_mid_write_leaves_the_original_and_no_temporary_file(
             self.handle.write(text[: len(text) // 2])  # type: ignore[attr-defined]
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(
-        writer.os, "fdopen", lambda fd, *a, **k: Exploding(real_fdopen(fd, *a, **k))
-    )
+    monkeypatch.setattr(files.os, "fdopen", lambda fd, *a, **k: Exploding(real_fdopen(fd, *a, **k)))
     with pytest.raises(OSError, match="No space left"):
         opened.save()
     assert path.read_bytes() == before
@@ -327,7 +325,7 @@ def test_failure_at_rename_leaves_the_original_and_no_temporary_file(
     def interrupted(src: str, dst: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer.os, "replace", interrupted)
+    monkeypatch.setattr(files.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(path, "a: 2\n")
     assert path.read_text(encoding="utf-8") == "a: 1\n"
@@ -349,7 +347,7 @@ def test_creating_a_file_refuses_when_one_appeared_meanwhile(tmp_path: Path) -> 
     path = tmp_path / "new.yaml"
     path.write_text("a: 1\n", encoding="utf-8")
     with pytest.raises(FileChangedError):
-        write_atomic(path, "b: 2\n", expected=writer.ABSENT)
+        write_atomic(path, "b: 2\n", expected=files.ABSENT)
     assert path.read_text(encoding="utf-8") == "a: 1\n"
 
 

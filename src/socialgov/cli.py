@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from socialgov import __version__
-from socialgov.errors import SocialgovError
+from socialgov.core.errors import SocialgovError
 from socialgov.reporters import FORMATS as REPORT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,10 +82,10 @@ cache_option = click.option(
 
 
 def cache_for(root: Path | None, requested: bool | None) -> bool:
-    """Whether this run uses the cache (socialgov.cache.cache_wanted), for the repository the
-    command will find from ``root``."""
-    from socialgov.cache import cache_wanted
+    """Whether this run uses the cache (socialgov.speedups.cache.cache_wanted), for the repository
+    the command will find from ``root``."""
     from socialgov.config import resolve_root
+    from socialgov.speedups.cache import cache_wanted
 
     return cache_wanted(resolve_root(root), requested, os.environ)
 
@@ -101,7 +101,12 @@ def load_settings(
     from socialgov.config import load_config, resolve_root
 
     resolved = resolve_root(root)
-    config = load_config(resolved, config_path, cache=cache)
+    valid = None
+    if cache:
+        from socialgov.speedups.cache import CachedConfigs
+
+        valid = CachedConfigs()
+    config = load_config(resolved, config_path, valid=valid)
     return config.with_overrides(**overrides)
 
 
@@ -114,10 +119,10 @@ def use_color(no_color: bool, output: Path | None) -> bool:
 def emit(
     text: str, output: Path | None, option: str = "--output", *, commands: bool = False
 ) -> None:
-    """Write a report to stdout, or to ``output`` (socialgov.output.write_report), every line
-    made safe for a CI log first (socialgov.output.plain) unless the report is ``commands``:
+    """Write a report to stdout, or to ``output`` (socialgov.core.output.write_report), every line
+    made safe for a CI log first (socialgov.core.output.plain) unless the report is ``commands``:
     workflow commands built by escaping every value (``--format github``)."""
-    from socialgov.output import echo, plain, write_report
+    from socialgov.core.output import echo, plain, write_report
 
     if not commands:
         text = plain(text)
@@ -129,14 +134,14 @@ def emit(
 
 def emit_err(text: str) -> None:
     """What a command tells on standard error (skipped rows, warnings), made plain."""
-    from socialgov.output import echo, plain
+    from socialgov.core.output import echo, plain
 
     echo(plain(text), err=True)
 
 
 def say(text: str, *, err: bool = False) -> None:
     """A message of the command itself (not a report), as one safe line per line."""
-    from socialgov.output import echo, plain
+    from socialgov.core.output import echo, plain
 
     echo(plain(text) + "\n", err=err)
 
@@ -265,8 +270,8 @@ def lint(
     if watch:
         if write_baseline is not None:
             raise click.UsageError("--watch lints again and again; drop --write-baseline")
-        from socialgov.watch import stamps
-        from socialgov.watch import watch as watching
+        from socialgov.commands.watch import stamps
+        from socialgov.commands.watch import watch as watching
 
         ctx = click.get_current_context()
         again = {**ctx.params, "watch": False}
@@ -276,7 +281,7 @@ def lint(
             lambda line: say(line, err=True),
         )
     from socialgov.config import split_codes
-    from socialgov.lint import lint as run_lint
+    from socialgov.pipeline import lint as run_lint
     from socialgov.reporters import caveats, plan_targets, renderer
     from socialgov.reporters.base import ReportOptions
 
@@ -298,11 +303,11 @@ def lint(
         baseline=baseline,
     )
     if paths:  # before the work: a path outside the repository is an error (exit 2)
-        from socialgov.lint import check_paths_inside
+        from socialgov.report.finish import check_paths_inside
 
         check_paths_inside(config.root, paths)
     if write_baseline is not None:
-        from socialgov.baseline import record_baseline
+        from socialgov.pipeline import record_baseline
 
         result = record_baseline(config, write_baseline)
         if not quiet:
@@ -426,7 +431,7 @@ def audit(
     )
     if compare is not None:
         from socialgov.audit.compare import compare_with
-        from socialgov.audit.renderers import comparison_renderer
+        from socialgov.audit.renderers.comparison import comparison_renderer
 
         comparison = compare_with(config, compare, cache=cache_for(root, cache))
         emit(comparison_renderer(chosen)(comparison, options), output)
@@ -466,7 +471,7 @@ def terminal_width(output: Path | None) -> int:
 )
 def schema(kind: str | None, output: Path | None) -> int:
     """Print the JSON Schema of KIND (or of a whole document), or write them all to a folder."""
-    from socialgov.schema import export_schemas, schema_text
+    from socialgov.schema.validation import export_schemas, schema_text
 
     if output is not None:
         for path in export_schemas(output):
@@ -498,7 +503,7 @@ def test_command(
     output: Path | None,
 ) -> int:
     """Run the tests of every Rule in the repository; exit 1 when one fails."""
-    from socialgov.ruletests import render_junit, render_text, run_tests
+    from socialgov.commands.ruletests import render_junit, render_text, run_tests
 
     report = run_tests(load_settings(root, config_path, as_of=as_of))
     text = render_junit(report) if output_format == "junit" else render_text(report, quiet=quiet)
@@ -511,7 +516,7 @@ def rule_catalogue(root: Path | None, config_path: Path | None, *, own: bool = T
     socialgov.yaml extends and (with ``own``) the repository's own Rules. Outside a policy
     repository (and without --root), the built-in and plugins' rules."""
     from socialgov.config import find_root
-    from socialgov.lint import available_rules, load_repository
+    from socialgov.pipeline import available_rules, load_repository
 
     if root is None and config_path is None:
         try:
@@ -553,7 +558,7 @@ def catalogue_options(func: F) -> F:
 def rules_command(output_format: str, root: Path | None, config_path: Path | None) -> int:
     """List every rule: code, name, severity, family and summary; in a policy repository, its
     own Rules and those of the rule packs it extends too."""
-    from socialgov.explain import rules_json, rules_table
+    from socialgov.commands.explain import rules_json, rules_table
 
     rules = rule_catalogue(root, config_path)
     emit(rules_json(rules) if output_format == "json" else rules_table(rules), None)
@@ -587,12 +592,12 @@ def explain(
     """Explain RULE (a code such as SG403, or a name such as cross-channel-inconsistency;
     a repository's own Rules and its rule packs' too), or a finding: its FINGERPRINT or
     PATH:LINE, with the chain of entities behind it."""
-    from socialgov.chain import is_finding_selector
+    from socialgov.report.chain import is_finding_selector
 
     if is_finding_selector(rule):
         return explain_finding(rule, output_format, root, config_path, as_of)
-    from socialgov.explain import explain as render
-    from socialgov.explain import find
+    from socialgov.commands.explain import explain as render
+    from socialgov.commands.explain import find
 
     try:  # the rules that need no repository loaded first
         info = find(rule, rule_catalogue(root, config_path, own=False))
@@ -611,9 +616,10 @@ def explain_finding(
 ) -> int:
     """``explain FINGERPRINT|PATH:LINE``: lint, then show the findings it names with their
     chains."""
-    from socialgov.chain import explain_findings, select_findings, split_location
-    from socialgov.lint import lint as run_lint
-    from socialgov.lint import relative_paths
+    from socialgov.commands.explain import explain_findings
+    from socialgov.pipeline import lint as run_lint
+    from socialgov.report.chain import select_findings, split_location
+    from socialgov.report.finish import relative_paths
 
     config = load_settings(root, config_path, as_of=as_of)
     result = run_lint(config)
@@ -638,7 +644,7 @@ def explain_finding(
 
 def _safe(message: str) -> str:
     """An error message, which may quote the repository, as one line safe for a terminal."""
-    from socialgov.reporters.base import one_line
+    from socialgov.core.escape import one_line
 
     return one_line(message)
 
@@ -660,11 +666,11 @@ def fix(
     unsafe: bool,
 ) -> int:
     """Apply safe fixes to the repository (or PATHS), keeping comments, order and quoting."""
-    from socialgov.fix import fix_repository, render_result
+    from socialgov.writing.fix import fix_repository, render_result
 
     config = load_settings(root, config_path, as_of=as_of)
     if paths:  # a path outside the repository is an error, never "Nothing to fix"
-        from socialgov.lint import check_paths_inside
+        from socialgov.report.finish import check_paths_inside
 
         check_paths_inside(config.root, paths)
     result = fix_repository(config, list(paths) or None, unsafe=unsafe, diff=diff)
@@ -734,8 +740,8 @@ def import_csv(
     """Turn an account spreadsheet (CSV) into a policy repository: every row becomes an
     Account, owners and departments become people and teams. Exit 1 when a cell or row needs
     a person's attention (the report says which)."""
-    from socialgov.importer import import_csv as run_import
-    from socialgov.importer import render_result
+    from socialgov.writing.importer import import_csv as run_import
+    from socialgov.writing.importer import render_result
 
     if (root is None) == (out is None):
         raise click.UsageError("give --root DIR (a whole repository) or --out DIR (accounts only)")
@@ -811,7 +817,7 @@ def import_people(
     """Sync the people with an HR export (CSV) or an identity provider's SCIM 2.0 export (JSON):
     leavers become departed (departed_on: the export's date, else as-of), new people are added,
     departments become Teams, nobody is deleted."""
-    from socialgov.people import import_people as run_import
+    from socialgov.writing.people import import_people as run_import
 
     config = load_settings(root, config_path, as_of=as_of)
     code, out, err = run_import(
@@ -912,7 +918,7 @@ def discover(
     """Find social presences that claim to be you (links on your own site, discovery feeds) and
     merge them into the repository's sightings: last_seen moves, new ones are added, what a
     person wrote is never changed."""
-    from socialgov.discover import CrawlLimits, discover_all, render_result
+    from socialgov.commands.discover import CrawlLimits, discover_all, render_result
 
     if not sites and not feeds:
         raise click.UsageError("give --site URL|DIR or --feed FILE (or both)")
@@ -953,8 +959,8 @@ def directory_command(
 ) -> int:
     """Publish the directory of official presences: index.html, a page per team and
     accounts.json, with public fields only; retired accounts listed as closed."""
-    from socialgov.directory import make_directory
-    from socialgov.reporters.base import one_line
+    from socialgov.commands.directory import make_directory
+    from socialgov.core.escape import one_line
 
     config = load_settings(root, config_path, as_of=as_of)
     directory, written = make_directory(config, output)
@@ -973,7 +979,7 @@ def directory_command(
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def init(directory: Path, force: bool, debug: bool) -> int:
     """Create a policy repository in DIRECTORY (default: here) from the starter pack."""
-    from socialgov.scaffold import init_repository, render_result
+    from socialgov.writing.scaffold import init_repository, render_result
 
     emit(render_result(init_repository(directory, force=force)), None)
     return 0
@@ -1011,7 +1017,7 @@ def server(
         root = resolve_root(root)  # a bad --root is a usage error now, not a silent editor
     if config_path is not None and not config_path.is_file():
         raise SocialgovError(f"--config {config_path}: no such file")
-    from socialgov.server import serve
+    from socialgov.commands.server import serve
 
     serve(root, config_path, as_of)
     return 0
@@ -1025,7 +1031,7 @@ def run() -> NoReturn:
     100,000-account lint; mypy exits the same way). Nothing is left unwritten: reports and
     fixed files are written and closed before main returns.
     """
-    from socialgov.output import flush_streams
+    from socialgov.core.output import flush_streams
 
     try:
         code = main()
@@ -1057,7 +1063,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    selectors = sys.modules.get("socialgov.selectors")
+    selectors = sys.modules.get("socialgov.lang.selectors")
     if selectors is not None:  # each command is one run, with its own matching budget
         selectors.reset_match_budget()
     try:

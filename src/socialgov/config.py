@@ -7,14 +7,15 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from socialgov.errors import SocialgovError
-from socialgov.findings import Severity
-from socialgov.loader import DEFAULT_LIMITS, load_file
+from socialgov.core.errors import SocialgovError
+from socialgov.core.findings import Severity
+from socialgov.source.loader import DEFAULT_LIMITS
+from socialgov.source.reading import load_file
 
 if TYPE_CHECKING:
-    from socialgov.packs import Pack
+    from socialgov.extends import Pack
 
 CONFIG_FILE = "socialgov.yaml"
 
@@ -94,11 +95,20 @@ def resolve_root(root: Path | None, cwd: Path | None = None) -> Path:
     return root.resolve()
 
 
-def load_config(root: Path, config_path: Path | None = None, *, cache: bool = False) -> Config:
+class ValidConfigs(Protocol):
+    """Remembers configurations that passed their schema (the parse cache does, signed)."""
+
+    def known(self, root: Path, data: Any) -> bool: ...
+
+    def remember(self, root: Path, data: Any) -> None: ...
+
+
+def load_config(
+    root: Path, config_path: Path | None = None, *, valid: ValidConfigs | None = None
+) -> Config:
     """Read and validate socialgov.yaml (or ``config_path``); defaults when the root has none.
 
-    With ``cache``, a configuration that passed its schema before (socialgov.cache remembers
-    the last one, signed) is not checked again.
+    A configuration that ``valid`` knows passed its schema before is not checked again.
     """
     path = config_path if config_path is not None else root / CONFIG_FILE
     if config_path is not None and not path.is_file():
@@ -128,16 +138,10 @@ def load_config(root: Path, config_path: Path | None = None, *, cache: bool = Fa
             f"{'list' if isinstance(data, list) else 'single value'}"
         )
 
-    known = False
-    if cache:
-        from socialgov.cache import config_known_valid
-
-        known = config_known_valid(root, data)
+    known = valid is not None and valid.known(root, data)
     errors = [] if known else _schema_errors(data)
-    if not errors and cache and not known:
-        from socialgov.cache import remember_valid_config
-
-        remember_valid_config(root, data)
+    if not errors and valid is not None and not known:
+        valid.remember(root, data)
     if errors:
         error = errors[0]
         pos = parsed.documents[0].locate(error.path, key=error.at_key)
@@ -153,7 +157,7 @@ def load_config(root: Path, config_path: Path | None = None, *, cache: bool = Fa
         )
     packs: tuple[Pack, ...] = ()
     if data.get("extends"):
-        from socialgov.packs import extend
+        from socialgov.extends import extend
 
         extended = extend(data, shown, path.parent, [root])
         data, packs = extended.data, extended.packs
@@ -161,7 +165,7 @@ def load_config(root: Path, config_path: Path | None = None, *, cache: bool = Fa
 
 
 def _schema_errors(data: Any) -> list[Any]:
-    from socialgov.schema import validate_config
+    from socialgov.schema.validation import validate_config
 
     return validate_config(data)
 
@@ -211,3 +215,6 @@ def split_codes(values: Sequence[str] | None) -> tuple[str, ...] | None:
     if not values:
         return None
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+CACHE_DIR = ".socialgov_cache"

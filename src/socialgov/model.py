@@ -16,9 +16,9 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, NamedTuple
 
-from socialgov.findings import EntityRef, Finding, Position, Severity
-from socialgov.loader import Document, Path_, SourceMap
-from socialgov.suggest import Suggestions
+from socialgov.core.findings import EntityRef, Finding, Position, Severity
+from socialgov.core.suggest import Suggestions
+from socialgov.source.loader import Document, Path_, SourceMap
 
 KINDS: tuple[str, ...] = (
     "Person",
@@ -932,8 +932,8 @@ def entity_mappings(data: Any) -> Iterator[tuple[str, Any]]:
 def check_schemas(documents: Iterable[Document]) -> None:
     """Check each entity mapping of ``documents`` against its kind's schema, as build_model
     does, without building anything: with schema.record_valid() on, the valid ones are
-    recorded (a second process vouches for some files so, socialgov.parallel)."""
-    from socialgov.schema import validate_entity
+    recorded (a second process vouches for some files so, socialgov.speedups.parallel)."""
+    from socialgov.schema.validation import validate_entity
 
     for document in documents:
         for candidate in _candidates(document)[0]:
@@ -945,7 +945,7 @@ def build_model(
     documents: Iterable[Document], strategy: Mapping[str, str] | None = None
 ) -> tuple[Model, list[Finding]]:
     """Entities from parsed documents, with every SG101, SG103, SG104 and SG105 finding."""
-    from socialgov.schema import validate_entity
+    from socialgov.schema.validation import validate_entity
 
     findings: list[Finding] = []
     index: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}
@@ -1024,7 +1024,8 @@ def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, l
 
 class _Suggester:
     """The 'did you mean' of unknown references for one model: the names of each set of kinds
-    are gathered once, and each distinct unknown id is searched once (see socialgov.suggest)."""
+    are gathered once, and each distinct unknown id is searched once (see
+    socialgov.core.suggest)."""
 
     def __init__(self, model: Model) -> None:
         self._model = model
@@ -1206,3 +1207,10 @@ def attach_entities(findings: Iterable[Finding], model: Model) -> Iterator[Findi
 def _key_path(source: SourceMap, position: Position) -> Path_ | None:
     """The path, inside ``source``, of the mapping key written at ``position``."""
     return source.key_path(position)
+
+
+def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:
+    """A waiver that could suppress something (valid and current)."""
+    return bool(waiver.reason and waiver.reason.strip()) and (
+        waiver.expires is None or waiver.expires >= as_of
+    )

@@ -28,7 +28,7 @@ def run_audit(
     earlier runs parsed (.socialgov_cache/), as ``lint`` does."""
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
-    from socialgov.lint import lint
+    from socialgov.pipeline import lint
 
     result = lint(config, progress=progress.files if progress else None, cache=cache)
     assert result.model is not None

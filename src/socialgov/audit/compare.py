@@ -15,20 +15,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialgov.audit.report import (
-    Comparison,
-    FindingChange,
-    IndicatorChange,
-    Ref,
-)
-from socialgov.errors import SocialgovError
-from socialgov.findings import Finding
-from socialgov.history import _git, checkout_root, export_tree, resolve_commit
+from socialgov.audit.report import Comparison, FindingChange, IndicatorChange, Ref
+from socialgov.core.errors import SocialgovError
+from socialgov.core.findings import Finding
+from socialgov.source.git import _git, checkout_root, export_tree, resolve_commit
 
 if TYPE_CHECKING:
     from socialgov.config import Config
-    from socialgov.lint import LintResult
     from socialgov.model import Model
+    from socialgov.report.result import LintResult
 
 from socialgov.audit.report import AuditReport
 
@@ -36,7 +31,7 @@ from socialgov.audit.report import AuditReport
 def _audit(config: Config, cache: bool) -> tuple[AuditReport, LintResult]:
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
-    from socialgov.lint import lint
+    from socialgov.pipeline import lint
 
     result = lint(config, cache=cache)
     assert result.model is not None

@@ -35,8 +35,8 @@ from socialgov.audit.report import (
     Sample,
     UnitScore,
 )
-from socialgov.errors import SocialgovError
-from socialgov.history import _git, checkout_root, export_tree
+from socialgov.core.errors import SocialgovError
+from socialgov.source.git import _git, checkout_root, export_tree
 
 if TYPE_CHECKING:
     from socialgov.config import Config
@@ -129,8 +129,7 @@ def measured_at(
     """The maturity, counts and findings at each revision, judged as of its commit date (None
     and the reason when the policy repository did not exist there or its configuration could
     not be read)."""
-    from socialgov.cache import CACHE_DIR
-    from socialgov.config import load_config
+    from socialgov.config import CACHE_DIR, load_config
 
     top = checkout_root(config.root)
     prefix = config.root.resolve().relative_to(top).as_posix()
@@ -165,7 +164,7 @@ def measured_at(
 def _measure(config: Config, cache: bool) -> Measured:
     """The maturity, the counts and the findings of the repository under ``config``."""
     from socialgov.audit.metrics import AuditInput, measure
-    from socialgov.lint import lint
+    from socialgov.pipeline import lint
 
     result = lint(config, cache=cache)
     assert result.model is not None

@@ -39,7 +39,7 @@ from socialgov.audit.report import (
     RuleCount,
     Stage,
 )
-from socialgov.findings import Finding, Severity
+from socialgov.core.findings import Finding, Severity
 from socialgov.rules.base import RuleInfo
 
 BLOCKING_PREFIXES = ("SG2", "SG4")

@@ -73,13 +73,13 @@ from socialgov.audit.report import (
 )
 from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
-from socialgov.coverage import has_crisis_path, playbook_coverage, selected_channels
-from socialgov.coverage import key as channel_key
-from socialgov.findings import EntityRef, Finding, Severity
+from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.domain.coverage import has_crisis_path, playbook_coverage, selected_channels
+from socialgov.domain.coverage import key as channel_key
+from socialgov.domain.terms import term_key
 from socialgov.model import Account, ChannelBase, Entity, Model, Person, Policy, Sighting, Team
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.engagement import ESCALATING_PURPOSES
-from socialgov.terms import term_key
 
 NONE_KEY = "(none)"
 

@@ -1,6 +1,6 @@
 """``audit --by team``: a scorecard per unit, rolled up the Team hierarchy, worst first.
 
-A unit is a Team with every team below it (``parent``, socialgov.units). Its scorecard is the
+A unit is a Team with every team below it (``parent``, socialgov.domain.units). Its scorecard is the
 organisation's, computed over the unit's live Accounts only: the five indicators, the share no
 SG2/SG4 error finding is about, the score (0-100) and the stage. Findings on the unit's channels
 are counted beside them. Live Accounts with no team, or a team that is not a Team, make one
@@ -17,9 +17,9 @@ from collections.abc import Collection, Sequence
 
 from socialgov.audit.maturity import assess
 from socialgov.audit.report import ChannelRow, Ref, Stage, Unit, Units, UnitScore
-from socialgov.findings import Finding, Severity
+from socialgov.core.findings import Finding, Severity
+from socialgov.domain.units import ancestors, parents
 from socialgov.model import Model
-from socialgov.units import ancestors, parents
 
 NO_TEAM = "(no team)"
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialgov.errors import SocialgovError
+from socialgov.core.errors import SocialgovError
 
 if TYPE_CHECKING:
-    from socialgov.lint import LintResult
+    from socialgov.report.result import LintResult
     from socialgov.reporters.base import ReportOptions
 
 FORMATS: dict[str, str] = {

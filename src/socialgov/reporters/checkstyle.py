@@ -9,15 +9,10 @@ from __future__ import annotations
 
 from xml.etree.ElementTree import Element, SubElement
 
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
-from socialgov.reporters.base import (
-    ReportOptions,
-    repository_paths,
-    shown_findings,
-    xml_document,
-    xml_safe,
-)
+from socialgov.core.escape import xml_document, xml_safe
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.result import LintResult
+from socialgov.reporters.base import ReportOptions, repository_paths, shown_findings
 
 FORMAT_VERSION = "4.3"
 """The report version most tools write and read (Checkstyle's own XMLLogger, ESLint)."""

@@ -9,15 +9,15 @@ it runs under GitHub Actions (``GITHUB_ACTIONS=true``).
 
 from __future__ import annotations
 
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
+from socialgov.core.escape import terminal_safe
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.result import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
     repository_path,
     repository_paths,
     rule_title,
     shown_findings,
-    terminal_safe,
 )
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -13,11 +13,11 @@ import hashlib
 from collections import Counter
 from typing import Any
 
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
+from socialgov.core.escape import json_text
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.result import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
-    json_text,
     repository_path,
     repository_paths,
     shown_findings,

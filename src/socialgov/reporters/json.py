@@ -13,15 +13,10 @@ from collections import Counter
 from json.encoder import encode_basestring
 from typing import Any
 
-from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.lint import LintResult
-from socialgov.reporters.base import (
-    ReportOptions,
-    json_safe,
-    json_text,
-    shown_findings,
-    summary_counts,
-)
+from socialgov.core.escape import json_safe, json_text
+from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.report.result import LintResult
+from socialgov.reporters.base import ReportOptions, shown_findings, summary_counts
 
 VERSION = 1
 

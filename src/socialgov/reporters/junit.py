@@ -14,16 +14,10 @@ from collections import Counter
 from xml.etree.ElementTree import Element, SubElement
 
 from socialgov import __version__
-from socialgov.findings import Finding
-from socialgov.lint import LintResult
-from socialgov.reporters.base import (
-    ReportOptions,
-    repository_paths,
-    rule_title,
-    shown_findings,
-    xml_document,
-    xml_safe,
-)
+from socialgov.core.escape import xml_document, xml_safe
+from socialgov.core.findings import Finding
+from socialgov.report.result import LintResult
+from socialgov.reporters.base import ReportOptions, repository_paths, rule_title, shown_findings
 
 
 def _hostname() -> str:

@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import quote
 
 from socialgov import __version__
-from socialgov.filters import configured_severity
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
+from socialgov.core.escape import json_text
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.filters import configured_severity
+from socialgov.report.result import LintResult
 from socialgov.reporters.base import (
     ReportOptions,
-    json_text,
     repository_paths,
     repository_root,
     shown_findings,
@@ -164,11 +164,11 @@ def _related(result: LintResult, finding: Finding, uri: Uris) -> list[dict[str, 
 def _code_flows(
     result: LintResult, finding: Finding, uri: Uris, rules: Mapping[str, RuleInfo]
 ) -> list[dict[str, Any]]:
-    """The chain of entities behind the finding (socialgov.chain) as one code flow, when it
+    """The chain of entities behind the finding (socialgov.report.chain) as one code flow, when it
     has more than one step and the model is known."""
     if result.model is None or finding.entity is None:
         return []
-    from socialgov.chain import chain
+    from socialgov.report.chain import chain
 
     links = chain(finding, result.model, rules.get(finding.code))
     if len(links) < 2:

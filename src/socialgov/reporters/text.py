@@ -7,15 +7,10 @@ from pathlib import Path
 
 import click
 
-from socialgov.findings import Finding, Severity
-from socialgov.lint import LintResult
-from socialgov.reporters.base import (
-    ReportOptions,
-    display_path,
-    one_line,
-    shown_findings,
-    summary_counts,
-)
+from socialgov.core.escape import one_line
+from socialgov.core.findings import Finding, Severity
+from socialgov.report.result import LintResult
+from socialgov.reporters.base import ReportOptions, display_path, shown_findings, summary_counts
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from socialgov.config import DEFAULT_OPTIONS
-from socialgov.loader import Path_
 from socialgov.model import Account, ChannelBase, Entity, Model, Person
 from socialgov.rules.base import RuleContext
+from socialgov.source.loader import Path_
 
 
 def option(ctx: RuleContext, name: str) -> Any:

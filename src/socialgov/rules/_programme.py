@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from socialgov.findings import Finding
+from socialgov.core.findings import Finding
 from socialgov.model import Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
 
@@ -165,7 +165,7 @@ def per_entity(
 
 def _waives(entity: Entity, info: RuleInfo, ctx: RuleContext) -> bool:
     """Whether ``entity`` carries a current waiver of the rule (as the waivers step reads it)."""
-    from socialgov.filters import waiver_applies_at_all
+    from socialgov.model import waiver_applies_at_all
 
     names = (info.code.lower(), info.name.lower())
     return any(

@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from socialgov.findings import Severity
-from socialgov.loader import Path_
+from socialgov.core.findings import Severity
+from socialgov.lang.selectors import Selections
 from socialgov.model import KINDS, Account, ChannelBase, Entity, Model
-from socialgov.selectors import Selections
+from socialgov.source.loader import Path_
 
 
 class Derived:
     """What several rules derive from the model in the same way (the live channels), derived
-    once per run and shared, as :class:`~socialgov.selectors.Selections` shares what selectors
+    once per run and shared, as :class:`~socialgov.lang.selectors.Selections` shares what selectors
     select. The values belong to one model; asked about another, it starts afresh. One
     instance serves one run (see RuleContext)."""
 
@@ -74,7 +74,7 @@ CHANNEL_KINDS: Final = ("Account", "Channel")
 @dataclass(frozen=True)
 class Reads:
     """What a rule's findings depend on, so that a run after a small change can tell the rules
-    whose findings cannot have changed (socialgov.incremental).
+    whose findings cannot have changed (socialgov.speedups.incremental).
 
     ``fields`` names, per kind, the top-level fields the rule reads on entities of that kind,
     whatever their role (the entity judged, or one it looks up); ``*`` is every field. Ids and
@@ -124,7 +124,7 @@ class Reads:
         """These reads with those of the model's ``applies_to`` selectors added in."""
         if not self.applies_to:
             return self
-        from socialgov.selectors import selector_reads
+        from socialgov.lang.selectors import selector_reads
 
         merged = {kind: set(names) for kind, names in self.fields.items()}
         for kind in self.applies_to:

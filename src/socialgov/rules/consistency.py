@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence, Set
 from typing import Any
 
-from socialgov.coverage import purposes_in, selected_channels
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
+from socialgov.core.wording import plural
+from socialgov.domain.coverage import purposes_in, selected_channels
+from socialgov.domain.terms import show_term, term_key
 from socialgov.model import Account, ChannelBase, Model, Person, Policy, PolicyRef
 from socialgov.rules._common import live_channels
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
-from socialgov.terms import show_term, term_key
-from socialgov.wording import plural
 
 LISTED = 5
 """How many channels a message names for one value before it says "and N more"."""

@@ -1,7 +1,7 @@
 """The rules-as-code engine (SPEC section 4): ``kind: Rule`` entities compiled into runnable rules.
 
 A Rule is compiled once into a :class:`~socialgov.rules.base.RuleInfo` whose ``check`` selects
-entities with the selector language (:mod:`socialgov.selectors`) and evaluates its assertions:
+entities with the selector language (:mod:`socialgov.lang.selectors`) and evaluates its assertions:
 
 - per entity: ``{field: PATH, OPERATOR: VALUE, ...}`` (the condition operators) and
   ``{field: PATH, ref: KIND, where: {...}}`` (the value names a KIND entity meeting ``where``;
@@ -26,12 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from socialgov.findings import EntityRef, Finding, Severity
-from socialgov.loader import Document, Path_
-from socialgov.model import KINDS, Entity, Model
-from socialgov.rules.base import Reads, RuleContext, RuleInfo, Violation
-from socialgov.rules.template import Template, TemplateError, parse_template, render_value
-from socialgov.selectors import (
+from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.lang.selectors import (
     MISSING,
     OPERATORS,
     Condition,
@@ -50,6 +46,10 @@ from socialgov.selectors import (
     where_paths,
     where_reads,
 )
+from socialgov.lang.template import Template, TemplateError, parse_template, render_value
+from socialgov.model import KINDS, Entity, Model
+from socialgov.rules.base import Reads, RuleContext, RuleInfo, Violation
+from socialgov.source.loader import Document, Path_
 
 FAMILY = "custom"
 GROUP_KEYS = ("same", "unique", "count")
@@ -914,8 +914,8 @@ def yaml_rules() -> tuple[RuleInfo, ...]:
 @cache
 def yaml_compiled_rules() -> tuple[CompiledRule, ...]:
     """Compiled built-in YAML rules; a broken one is a bug in socialgov, raised loudly."""
-    from socialgov.loader import parse_text
-    from socialgov.resources import data_dir
+    from socialgov.core.resources import data_dir
+    from socialgov.source.loader import parse_text
 
     folder = data_dir("rules")
     compiled: list[CompiledRule] = []

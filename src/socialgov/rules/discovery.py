@@ -2,7 +2,7 @@
 the organisation. SG310 holds up every unreviewed sighting that is not a registered Account;
 SG311 every impostor not yet reported to its platform.
 
-What makes a sighting the same presence as an Account is socialgov.sightings' (the platform
+What makes a sighting the same presence as an Account is socialgov.domain.sightings' (the platform
 catalogue's keys, as SG304 compares Accounts); this module only turns it into findings.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
+from socialgov.domain.platforms import label
+from socialgov.domain.sightings import PresenceIndex, presence_keys
 from socialgov.model import Account, Model, Sighting
-from socialgov.platforms import label
 from socialgov.rules.base import Reads, RuleContext, Violation, rule
-from socialgov.sightings import PresenceIndex, presence_keys
 
 FAMILY = "discovery"
 

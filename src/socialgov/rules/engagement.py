@@ -2,7 +2,7 @@
 
 For every scenario that calls for it, a playbook says who gets the ball, what happens before the
 pass and after it, what constitutes the END, and who is told afterwards. Coverage (which
-playbooks cover which channels) is computed once per rule by ``socialgov.coverage``. SG503
+playbooks cover which channels) is computed once per rule by ``socialgov.domain.coverage``. SG503
 no-end-condition is written in the rules-as-code language (rules/no-end-condition.yaml).
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialgov.coverage import has_crisis_path, key, playbook_coverage
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
+from socialgov.core.wording import and_list
+from socialgov.domain.coverage import has_crisis_path, key, playbook_coverage
 from socialgov.model import Account, ChannelBase, Model, Playbook
 from socialgov.rules._common import (
     by_position,
@@ -22,7 +23,6 @@ from socialgov.rules._common import (
     plural,
 )
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
-from socialgov.wording import and_list
 
 ESCALATING_PURPOSES = ("service", "sales", "pr")
 """Purposes whose channels meet complaints, leads and crises, and so need a playbook (SG501)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from socialgov.errors import SocialgovError
-from socialgov.findings import EntityRef, Finding
-from socialgov.loader import Path_
+from socialgov.core.errors import SocialgovError
+from socialgov.core.findings import EntityRef, Finding
 from socialgov.model import Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.source.loader import Path_
 
 
 class RuleCrashed(Exception):
@@ -79,8 +79,8 @@ def located_findings(
     model: Model, rules: Iterable[RuleInfo], ctx: RuleContext
 ) -> list[tuple[Finding, Path_]]:
     """:func:`run_rules`, each finding with the path of the node it points at inside its entity
-    (what socialgov.incremental needs to point at it again after the entity moves)."""
-    from socialgov.selectors import reset_match_budget
+    (what socialgov.speedups.incremental needs to point at it again after the entity moves)."""
+    from socialgov.lang.selectors import reset_match_budget
 
     reset_match_budget()  # each run of the rules has its own matching budget (a server runs many)
     findings: list[tuple[Finding, Path_]] = []

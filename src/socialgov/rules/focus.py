@@ -10,17 +10,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
+from socialgov.domain.platforms import handle_identity, label, url_identity
 from socialgov.model import Account, Model
-from socialgov.platforms import handle_identity, label, url_identity
-from socialgov.rules._common import (
-    by_position,
-    defaults,
-    listing,
-    live_accounts,
-    option,
-    plural,
-)
+from socialgov.rules._common import by_position, defaults, listing, live_accounts, option, plural
 from socialgov.rules.base import Reads, RuleContext, Violation, rule
 
 FAMILY = "focus"
@@ -262,7 +255,7 @@ def _written(account: Account) -> str:
 
 
 def _presence_keys(account: Account) -> tuple[str | None, str | None]:
-    """What makes two Accounts one presence (socialgov.platforms.presence_keys): the identity
+    """What makes two Accounts one presence (socialgov.domain.platforms.presence_keys): the identity
     its handle names and the one its url names, each None when not written."""
     platform = account.platform
     return (

@@ -1,8 +1,8 @@
 """Identity rules: SG107, an Account's handle and url must name one real profile on its
 platform; SG108, a live Account must not be on a platform that has shut down.
 
-The per-platform handle patterns, profile URL forms and closing dates live in the platform
-catalogue (socialgov.platforms), which ``fix`` and ``import`` share; this module only turns its
+The per-platform handle patterns, profile URL forms and closing dates live in the platform catalogue
+(socialgov.domain.platforms), which ``fix`` and ``import`` share; this module only turns its
 verdicts into findings.
 """
 
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialgov.findings import Severity
-from socialgov.model import Model
-from socialgov.platforms import (
+from socialgov.core.findings import Severity
+from socialgov.domain.platforms import (
     CATALOGUE,
     SPECS,
     canonical_url,
@@ -21,6 +20,7 @@ from socialgov.platforms import (
     label,
     url_problem,
 )
+from socialgov.model import Model
 from socialgov.rules._common import live_accounts
 from socialgov.rules.base import Reads, RuleContext, Violation, rule
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
 from socialgov.model import NATIVE_LOGIN, Access, Account, ChannelBase, Entity, Model
 from socialgov.rules._common import (
     defaults,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
 from socialgov.model import Model
 from socialgov.rules._common import written
 from socialgov.rules.base import Reads, RuleContext, Violation, rule

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
+from socialgov.domain.units import cycles, parents
 from socialgov.model import ChannelBase, Model
 from socialgov.rules._common import (
     by_position,
@@ -24,7 +25,6 @@ from socialgov.rules._common import (
     plural,
 )
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
-from socialgov.units import cycles, parents
 
 FAMILY = "ownership"
 

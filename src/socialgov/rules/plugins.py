@@ -14,52 +14,14 @@ imported, so a pull request to a policy repository cannot bring code that its CI
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from socialgov.errors import SocialgovError
+from socialgov.core.entrypoints import installed_entry_points, without_untrusted_paths
+from socialgov.core.errors import SocialgovError
 from socialgov.rules.base import RuleInfo
 
 GROUP = "socialgov.rules"
-
-
-@contextlib.contextmanager
-def _without_untrusted_paths(untrusted: Iterable[Path]) -> Iterator[list[str]]:
-    """``sys.path`` without the current folder and ``untrusted`` folders, restored afterwards."""
-    banned = {Path.cwd().resolve(), *(p.resolve() for p in untrusted)}
-    saved = list(sys.path)
-
-    def trusted(entry: str) -> bool:
-        if entry == "":
-            return False
-        try:
-            return Path(entry).resolve() not in banned
-        except OSError:
-            return False
-
-    sys.path[:] = [entry for entry in saved if trusted(entry)]
-    try:
-        yield list(sys.path)
-    finally:
-        sys.path[:] = saved
-
-
-def installed_entry_points(group: str, untrusted: Iterable[Path] = ()) -> Iterator[tuple[Any, Any]]:
-    """Each entry point of ``group`` among the installed distributions, once, with its
-    distribution, found with the current folder and ``untrusted`` folders off ``sys.path``."""
-    from importlib.metadata import distributions
-
-    with _without_untrusted_paths(untrusted) as path:
-        seen: set[tuple[str, str]] = set()
-        for dist in distributions(path=path):
-            for entry in dist.entry_points:
-                if entry.group != group or (entry.name, entry.value) in seen:
-                    continue
-                seen.add((entry.name, entry.value))
-                yield entry, dist
 
 
 def plugin_rules(untrusted: Iterable[Path] = ()) -> tuple[RuleInfo, ...]:
@@ -67,7 +29,7 @@ def plugin_rules(untrusted: Iterable[Path] = ()) -> tuple[RuleInfo, ...]:
     (exit 2) with its name, since silently skipping it would let its findings vanish."""
     found: dict[str, tuple[RuleInfo, str]] = {}
     untrusted = list(untrusted)
-    with _without_untrusted_paths(untrusted):  # imports made while loading stay trusted too
+    with without_untrusted_paths(untrusted):  # imports made while loading stay trusted too
         for entry, dist in installed_entry_points(GROUP, untrusted):
             label = f"plugin '{entry.name}' ({entry.value}, from {dist.metadata['Name']})"
             for info in _load(entry, label):

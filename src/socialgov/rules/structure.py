@@ -6,7 +6,7 @@ every other rule, and so that select/ignore/severity apply to them the same way.
 
 from __future__ import annotations
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
 from socialgov.rules.base import RuleInfo
 
 YAML_SYNTAX = RuleInfo(

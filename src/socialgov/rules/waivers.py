@@ -1,8 +1,8 @@
 """Waiver rules: SG106 invalid-waiver.
 
 Waivers are data (SPEC section 5): a reviewed exception with a reason and an expiry date.
-``socialgov.filters`` applies the valid ones; this rule reports the ones that are not valid, so a
-waiver can neither rot silently nor suppress without a recorded reason.
+``socialgov.report.filters`` applies the valid ones; this rule reports the ones that are not valid,
+so a waiver can neither rot silently nor suppress without a recorded reason.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from socialgov.findings import Severity
+from socialgov.core.findings import Severity
+from socialgov.core.suggest import Suggestions
+from socialgov.core.text import bounded
+from socialgov.core.wording import and_list, plural
 from socialgov.model import KINDS, Entity, Model, Waiver
 from socialgov.rules.base import EVERY_FIELD, Reads, RuleContext, Violation, rule
-from socialgov.suggest import Suggestions
-from socialgov.text import bounded
-from socialgov.wording import and_list, plural
 
 # Findings of SG106 cannot be waived: a waiver must not vouch for waivers.
 UNWAIVABLE = frozenset({"sg106", "invalid-waiver"})
@@ -89,7 +89,7 @@ unknown rules are still reported, without the suggestion (thousands of them are 
 
 
 def _close_match(wanted: str, names: dict[str, str], suggest: Suggestions | None) -> str | None:
-    """The known name closest to ``wanted``, as difflib finds it (socialgov.suggest: each
+    """The known name closest to ``wanted``, as difflib finds it (socialgov.core.suggest: each
     distinct name looked up once, candidates of hopeless lengths skipped), for the first
     MAX_SUGGESTIONS distinct names of the run, so thousands of unknown names stay cheap."""
     if suggest is None:

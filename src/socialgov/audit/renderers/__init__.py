@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialgov.audit.report import AuditReport, Comparison
+from socialgov.audit.report import AuditReport
 
 FORMATS: dict[str, str] = {
     "table": "socialgov.audit.renderers.table",
@@ -47,13 +47,6 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
     return render
-
-
-def comparison_renderer(name: str) -> Callable[[Comparison, RenderOptions], str]:
-    """The renderer of ``audit --compare`` in the format called ``name``."""
-    from socialgov.audit.renderers.comparison import RENDERERS
-
-    return RENDERERS[name]
 
 
 def format_for(output: Path | None, requested: str | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from socialgov.audit.renderers import RenderOptions
 from socialgov.audit.report import Comparison, FindingChange, IndicatorChange, Ref
-from socialgov.reporters.base import json_text, one_line
+from socialgov.core.escape import json_text, one_line
 
 LISTED = 10
 """Items of each list the table, markdown and html show."""
@@ -241,3 +241,8 @@ RENDERERS: dict[str, Callable[[Comparison, RenderOptions], str]] = {
 
 def few(items: Sequence[FindingChange], limit: int = LISTED) -> tuple[FindingChange, ...]:
     return tuple(items[:limit])
+
+
+def comparison_renderer(name: str) -> Callable[[Comparison, RenderOptions], str]:
+    """The renderer of ``audit --compare`` in the format called ``name``."""
+    return RENDERERS[name]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from socialgov.audit.renderers import RenderOptions
 from socialgov.audit.report import AuditReport, ChannelRow, Lifecycle
-from socialgov.reporters.base import terminal_safe
+from socialgov.core.escape import terminal_safe
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -20,7 +20,7 @@ from socialgov.audit.report import (
     TermMatrix,
     Unit,
 )
-from socialgov.reporters.base import json_text
+from socialgov.core.escape import json_text
 
 VERSION = 1
 KIND = "socialgov-audit"

@@ -33,7 +33,7 @@ from socialgov.audit.renderers.common import (
     yes_no,
 )
 from socialgov.audit.report import AuditReport, Maturity, Ratio, label
-from socialgov.reporters.base import one_line
+from socialgov.core.escape import one_line
 
 ROWS = 50
 """Rows a table shows on a terminal before it says how many more there are."""

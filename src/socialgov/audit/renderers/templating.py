@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from socialgov.reporters.base import terminal_safe
+from socialgov.core.escape import terminal_safe
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

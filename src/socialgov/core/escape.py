@@ -1,0 +1,193 @@
+"""Text from a repository made safe for where it is shown: a terminal, one line of a report,
+JSON, XML. Every reporter and every message that quotes a user's text goes through these."""
+
+from __future__ import annotations
+
+import math
+import re
+from json.encoder import encode_basestring
+from xml.etree.ElementTree import Element
+
+# C0 and C1 control characters but tab and line feed (ESC starts every terminal escape sequence:
+# CSI, OSC; U+009B and U+009D are their one-character forms), the line and paragraph separators,
+# and the bidirectional controls that make text display in another order than it is read
+# ("Trojan Source", CVE-2021-42574).
+# Lone surrogates are bytes of a file name that is not UTF-8 (os.fsdecode's surrogateescape): no
+# stream can encode them, so they are shown as the byte they stand for.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+# GitHub's runner takes "##[" anywhere in a line as a (legacy) workflow command.
+_LEGACY_COMMAND = re.compile(r"##\[")
+
+
+def visible(match: re.Match[str]) -> str:
+    """A character as the escape that names it: ``\\x1b``, ``\\u202e``; a lone surrogate from
+    a name that is not UTF-8 as the byte it stands for (``\\xff``)."""
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text from the repository with control characters (terminal escape sequences),
+    bidirectional controls and the bytes of names that are not UTF-8 made visible as escapes,
+    and ``##[`` (a GitHub Actions command anywhere in a line) as ``##\\x5b``; tabs and line feeds
+    are kept (``one_line`` shows those too)."""
+    if "##[" in text:
+        text = _LEGACY_COMMAND.sub(r"##\\x5b", text)
+    return _CONTROL.sub(visible, text)
+
+
+def json_text(value: object) -> str:
+    """``value`` as indented JSON, readable (not ASCII-escaped) yet safe to print: the control
+    and bidirectional characters JSON allows raw in a string are written as ``\\u`` escapes, so
+    the text decodes to exactly the same data."""
+    return json_safe(indented_json(value)) + "\n"
+
+
+def indented_json(value: object) -> str:
+    """What ``json.dumps(value, indent=2, ensure_ascii=False)`` gives, written by one recursive
+    function into one list: Python's encoder indents through a generator per container, which
+    costs seconds on a report of 100,000 findings. Strings go through the encoder's own C
+    escaping; tests compare both on every kind of value."""
+    out: list[str] = []
+    _write_json(value, out, "\n")
+    return "".join(out)
+
+
+def _json_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == math.inf:
+        return "Infinity"
+    if value == -math.inf:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _json_key(key: object) -> str:
+    """A mapping key as the JSON encoder writes it (it turns numbers, booleans and null into
+    text)."""
+    if isinstance(key, str):
+        return encode_basestring(key)
+    if isinstance(key, float):
+        return encode_basestring(_json_float(key))
+    if key is True:
+        return '"true"'
+    if key is False:
+        return '"false"'
+    if key is None:
+        return '"null"'
+    if isinstance(key, int):
+        return encode_basestring(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+
+def _write_json(value: object, out: list[str], newline: str) -> None:
+    """Append ``value``'s JSON to ``out``; ``newline`` is a line break and the current indent.
+    The checks run in the encoder's order (a bool is an int, a str subclass is a str)."""
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_json_float(value))
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            kind = type(item)
+            if kind is str:  # the usual leaves, written here rather than by another call
+                out.append(separator + encode_basestring(item))
+            elif kind is int:
+                out.append(separator + int.__repr__(item))
+            else:
+                out.append(separator)
+                _write_json(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            name = encode_basestring(key) if type(key) is str else _json_key(key)
+            kind = type(item)
+            if kind is str:
+                out.append(f"{separator}{name}: {encode_basestring(item)}")
+            elif kind is int:
+                out.append(f"{separator}{name}: {int.__repr__(item)}")
+            else:
+                out.append(f"{separator}{name}: ")
+                _write_json(item, out, inner)
+            separator = "," + inner
+        out.append(newline + "}")
+    else:
+        raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the control and bidirectional characters, and lone surrogates, written as
+    ``\\u`` escapes, and ``##[`` as ``##\\u005b`` (never a GitHub Actions command in a CI log),
+    all of which decode to the same data (see :func:`json_text`)."""
+    if "##[" in text:
+        text = _LEGACY_COMMAND.sub(r"##\\u005b", text)
+    return _CONTROL.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def one_line(text: str) -> str:
+    """Text from the repository, safe for a terminal, on one line: line breaks shown as ``\\n``,
+    so that it can never forge a line of its own."""
+    return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text with the characters XML 1.0 cannot hold at all (most control characters, lone
+    surrogates) and those it discourages or that reorder text on screen (C1 controls,
+    bidirectional controls) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes
+    the rest."""
+    return _NOT_XML.sub(visible, _CONTROL.sub(visible, text))  # ##[ is xml_document's
+
+
+def xml_document(root: Element) -> str:
+    """An element tree as an indented UTF-8 XML document; ElementTree escapes ``<``, ``&``,
+    quotes and, in attributes, newlines and tabs (as ``&#10;`` and ``&#09;``)."""
+    from xml.etree import ElementTree
+
+    ElementTree.indent(root)
+    body = xml_no_commands(ElementTree.tostring(root, encoding="unicode"))
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
+
+
+_XML_COMMAND_LINE = re.compile(r"^(\s*):", re.MULTILINE)
+
+
+def xml_no_commands(body: str) -> str:
+    """An XML document with no line a GitHub Actions runner would take as a workflow command,
+    unchanged in meaning: text that would begin a line with ``::`` (a value with a line break)
+    gets its colon as ``&#58;``, and ``##[`` its bracket as ``&#91;``. Markup never starts with
+    ``:`` or holds ``##[``, so only text and attribute values are touched."""
+    body = body.replace("##[", "##&#91;")
+    return _XML_COMMAND_LINE.sub(r"\1&#58;", body) if "::" in body else body

@@ -1,0 +1,140 @@
+"""What every check produces: a Finding, its Severity, its location and its fingerprint."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from socialgov.core.text import MAX_MESSAGE, bounded
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that ``max()`` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: use error, warning or info") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EntityRef:
+    """An entity named by kind and id, as findings and reports show it."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "id": self.id}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a policy repository.
+
+    ``path`` is relative to the repository root, with ``/``. ``key`` tells findings of one rule on
+    one entity apart (the field or the related entity) and goes into the fingerprint, which must
+    never depend on line numbers.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int = 1
+    column: int = 1
+    entity: EntityRef | None = None
+    related: tuple[EntityRef, ...] = ()
+    key: str = ""
+    suppressed: str | None = field(default=None, compare=False)
+    """The reason of the waiver that suppresses this finding, when one does."""
+
+    def __post_init__(self) -> None:
+        # Every finding's message, whatever made it, is bounded (socialgov.core.text): a message
+        # quoting a value that aliases expand cannot make a report grow with what the input
+        # expands to. The related list is kept whole: PATHS selects findings by it, and the
+        # rules that name many entities do so once per group, not once per member.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", bounded(self.message, MAX_MESSAGE))
+        if self.suppressed is not None and len(self.suppressed) > MAX_MESSAGE:
+            object.__setattr__(self, "suppressed", bounded(self.suppressed, MAX_MESSAGE))
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+def fingerprint(finding: Finding) -> str:
+    """A stable identity for a finding: rule, entity and field, never its line or file.
+
+    An entity can move to another file or gain fields elsewhere and keep its fingerprints. A
+    finding with no entity (a YAML syntax error) is tied to its file instead.
+    """
+    where = (
+        f"{finding.entity.kind}/{finding.entity.id}" if finding.entity else f"file:{finding.path}"
+    )
+    text = "\x1f".join((finding.code, where, finding.key))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def in_report_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Each distinct finding once, by file and position (:meth:`Finding.sort_key`), then by
+    every other field, so that the order never depends on the order they were found in."""
+    decorated = sorted((_report_order(f), index, f) for index, f in enumerate(findings))
+    result: list[Finding] = []
+    previous: object = None
+    for order, _, finding in decorated:
+        if order != previous:  # the same order is the same finding (its fields, compared)
+            result.append(finding)
+            previous = order
+    return result
+
+
+def _report_order(f: Finding) -> tuple[object, ...]:
+    entity = ("", "") if f.entity is None else (f.entity.kind, f.entity.id)
+    return (
+        f.path,
+        f.line,
+        f.column,
+        f.code,
+        f.message,
+        f.key,
+        f.name,
+        int(f.severity),
+        entity,
+        f.related,
+    )
+
+
+def counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[Severity, int]:
+    """How many findings there are of each severity, worst first."""
+    result = {severity: 0 for severity in sorted(Severity, reverse=True)}
+    for finding in findings:
+        result[finding.severity] += 1
+    return result

@@ -1,0 +1,106 @@
+"""Which channels policies and playbooks cover: shared by the rules and the audit.
+
+A Policy's ``applies_to`` names the channels that must adopt it; a Playbook covers the channels
+its ``applies_to`` matches and those that list it in their ``playbooks``. A malformed selector
+covers nothing here: SG101 reports it, and no rule may crash on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from socialgov.model import ChannelBase, Model, Playbook
+
+if TYPE_CHECKING:
+    from socialgov.lang.selectors import Selections
+
+ChannelKey = tuple[str, str]
+"""A channel's (kind, id): Accounts and Channels may share ids."""
+
+
+def key(channel: ChannelBase) -> ChannelKey:
+    return (channel.kind, channel.id)
+
+
+def selected_channels(
+    applies_to: Mapping[str, Any] | None,
+    channels: Sequence[ChannelBase],
+    model: Model,
+    as_of: dt.date,
+    selections: Selections | None = None,
+) -> list[ChannelBase] | None:
+    """The ``channels`` an ``applies_to`` selector matches; None when there is no selector or
+    it is malformed (so that it counts as matching nothing, and is reported as SG101).
+
+    Given the run's ``selections``, each selector is compiled and matched once for the run,
+    however many rules ask (the answer is the same).
+    """
+    if applies_to is None:
+        return None
+    from socialgov.lang.selectors import SelectorError, compile_selector
+
+    try:
+        selector = (
+            compile_selector(applies_to) if selections is None else selections.compile(applies_to)
+        )
+    except SelectorError:
+        return None
+    if selections is not None:
+        return selections.filter(model, selector, channels, as_of)  # type: ignore[return-value]
+    return [channel for channel in channels if selector.matches(channel, model, as_of)]
+
+
+def purposes_in(channels: Iterable[ChannelBase]) -> dict[str, list[ChannelBase]]:
+    """Channels grouped by purpose, in the order given; channels without one are left out."""
+    groups: dict[str, list[ChannelBase]] = defaultdict(list)
+    for channel in channels:
+        if channel.purpose:
+            groups[channel.purpose].append(channel)
+    return dict(groups)
+
+
+def playbook_coverage(
+    model: Model,
+    channels: Sequence[ChannelBase],
+    as_of: dt.date,
+    selections: Selections | None = None,
+) -> dict[ChannelKey, list[Playbook]]:
+    """For each of ``channels``, the existing playbooks that cover it (possibly none).
+
+    Each playbook's selector is compiled and run once over the channels; listing a playbook in
+    a channel's ``playbooks`` covers the channel too.
+    """
+    keys = [key(c) for c in channels]
+    covered: dict[ChannelKey, list[Playbook]] = {k: [] for k in keys}
+    for playbook in model.playbooks:
+        matched = selected_channels(playbook.applies_to, channels, model, as_of, selections)
+        for channel in matched or ():
+            covered[key(channel)].append(playbook)
+    named: dict[str, Playbook | None] = {}  # each listed id looked up once
+    for channel, channel_key in zip(channels, keys, strict=True):
+        listed = channel.playbooks
+        if not listed:
+            continue
+        found = covered[channel_key]
+        for playbook_id in listed:
+            if playbook_id not in named:
+                entity = model.find("Playbook", playbook_id)
+                named[playbook_id] = entity if isinstance(entity, Playbook) else None
+            playbook = named[playbook_id]
+            if playbook is not None and (not found or all(p.id != playbook_id for p in found)):
+                found.append(playbook)
+    return covered
+
+
+def has_crisis_path(playbook: Playbook, model: Model) -> bool:
+    """True when a handoff of ``playbook`` passes a crisis to a team whose function is pr."""
+    for handoff in playbook.handoffs:
+        if handoff.scenario != "crisis":
+            continue
+        team = model.team(handoff.to_team)
+        if team is not None and team.function == "pr":
+            return True
+    return False

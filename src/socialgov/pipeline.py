@@ -1,0 +1,411 @@
+"""The lint pipeline: load, validate, model, rules, findings, filter; reporters take it on."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from socialgov.config import CONFIG_FILE, Config
+from socialgov.core.errors import SocialgovError
+from socialgov.core.findings import Finding
+from socialgov.model import Model, attach_entities, build_model
+from socialgov.report.baseline import write_baseline
+from socialgov.report.filters import select_rules, unknown_selectors
+from socialgov.report.finish import KnownBefore, finish
+from socialgov.report.result import Evaluation, LintResult, Repository
+from socialgov.rules.base import RuleContext, RuleInfo
+from socialgov.rules.custom import compile_model_rules
+from socialgov.rules.plugins import plugin_rules
+from socialgov.rules.registry import builtin_rules
+from socialgov.source.discovery import discover
+from socialgov.source.git import checkout_root, export_tree, resolve_commit
+from socialgov.source.loader import ParsedFile, Path_
+from socialgov.speedups.parallel import load_all
+from socialgov.speedups.split import check_rules
+
+if TYPE_CHECKING:
+    from socialgov.speedups.incremental import LintState
+    from socialgov.speedups.runcache import RunCache, RunInputs, StoredRun
+
+
+def repository_files(config: Config) -> list[str]:
+    """The YAML files of the repository (root-relative, with ``/``), without its config file."""
+    return _discover(config)[0]
+
+
+def discover_files(config: Config) -> tuple[list[str], list[Finding]]:
+    """The repository's YAML files (as :func:`repository_files`) and what discovery found
+    wrong (unreadable folders, links out of the repository)."""
+    return _discover(config)
+
+
+def _discover(config: Config) -> tuple[list[str], list[Finding]]:
+    files, findings = discover(
+        config.root, config.include, config.exclude, config.limits["max_files"] + 1
+    )
+    skip = {CONFIG_FILE}
+    if config.config_path is not None:
+        with contextlib.suppress(ValueError):  # a config outside the root is not a repository file
+            skip.add(config.config_path.resolve().relative_to(config.root).as_posix())
+    return [f for f in files if f not in skip], findings
+
+
+FileProgress = Callable[[int, int], None]
+"""Called with (files read, files in total) as the repository loads; for progress bars."""
+
+
+def load_repository(
+    config: Config, progress: FileProgress | None = None, *, cache: bool = False, jobs: int = 1
+) -> Repository:
+    """Discover, parse and model every file of the repository.
+
+    With ``cache``, files whose bytes did not change since the last run are not parsed again (see
+    socialgov.speedups.cache); with ``jobs`` of 2 or more, a large repository's files that the fast
+    parser declines are parsed by that many processes (socialgov.speedups.parallel). The result is
+    the same either way.
+    """
+    root = config.root
+    limits = dict(config.limits)
+    parse_cache = None
+    if cache:
+        from socialgov.speedups.cache import ParseCache
+
+        parse_cache = ParseCache(root, limits)
+    files, findings = _discover(config)
+    if len(files) > limits["max_files"]:
+        raise SocialgovError(
+            f"the repository has more than {limits['max_files']:,} YAML files (limits.max_files); "
+            "narrow 'include' or add to 'exclude' in socialgov.yaml, or raise limits.max_files"
+        )
+    parsed_files: list[ParsedFile] = []
+    total = nodes = 0
+    try:
+        for done, parsed in enumerate(load_all(root, files, limits, parse_cache, jobs), 1):
+            total += parsed.size
+            if total > limits["max_total_bytes"]:
+                raise SocialgovError(
+                    "the repository's YAML files add up to more than "
+                    f"{limits['max_total_bytes']:,} bytes (limits.max_total_bytes); narrow "
+                    "'include' or add to 'exclude' in socialgov.yaml, or raise "
+                    "limits.max_total_bytes"
+                )
+            nodes += parsed.nodes
+            if nodes > limits["max_total_nodes"]:
+                raise SocialgovError(
+                    f"the repository's YAML files expand to more than "
+                    f"{limits['max_total_nodes']:,} nodes (limits.max_total_nodes), aliases "
+                    "counted as what they repeat; remove aliases that repeat large parts, narrow "
+                    "'include', or raise limits.max_total_nodes"
+                )
+            findings.extend(parsed.findings)
+            parsed_files.append(parsed)
+            if progress is not None:
+                progress(done, len(files))
+        model, model_findings = build_model(
+            (document for parsed in parsed_files for document in parsed.documents),
+            config.strategy,
+        )
+    finally:
+        if parse_cache is not None:
+            parse_cache.close()  # after the model: entries remember which entities passed
+    findings.extend(model_findings)
+    return Repository(
+        config, tuple(files), model, tuple(attach_entities(findings, model)), total, nodes
+    )
+
+
+def available_rules(
+    model: Model | None = None, root: Path | None = None, config: Config | None = None
+) -> tuple[RuleInfo, ...]:
+    """Built-in rules, installed plugins' rules, the rules of the packs ``config`` extends and,
+    given a model, the repository's own Rules."""
+    if root is None and config is not None:
+        root = config.root
+    rules = (*builtin_rules(), *installed_rules(root))
+    if config is not None:
+        rules = (*rules, *configured_rules(config, rules))
+    if model is not None:
+        rules = (*rules, *compile_model_rules(model, rules).rules)
+    return rules
+
+
+def configured_rules(config: Config, taken: Sequence[RuleInfo] = ()) -> tuple[RuleInfo, ...]:
+    """The Rules of the rule packs that ``config`` extends (socialgov.packs)."""
+    if not config.packs:
+        return ()
+    from socialgov.rules.packs import pack_rules
+
+    return pack_rules(config.packs, taken).rules
+
+
+def installed_rules(root: Path | None = None) -> tuple[RuleInfo, ...]:
+    """Rules of installed plugins (never loaded from ``root``, the linted repository)."""
+    builtin = {info.code for info in builtin_rules()}
+    plugins = plugin_rules([root] if root is not None else [])
+    for info in plugins:
+        if info.code in builtin:
+            raise SocialgovError(
+                f"a plugin declares rule {info.code}, which is a built-in rule's code; plugin "
+                "rules need codes of their own"
+            )
+    return plugins
+
+
+def lint(
+    config: Config,
+    paths: Sequence[str] | None = None,
+    *,
+    new_since: str | None = None,
+    progress: FileProgress | None = None,
+    cache: bool = False,
+    reuse: bool = False,
+    jobs: int = 1,
+) -> LintResult:
+    """Check the repository under ``config.root``; with ``paths``, report only what they touch.
+
+    ``config.baseline`` hides the findings recorded in that baseline file; ``new_since`` (a git
+    revision) hides the findings the repository already had at that revision. ``cache`` reuses the
+    files parsed by earlier runs (.socialgov_cache/); the findings are the same. With ``cache`` and
+    ``reuse`` too, a run whose every input is unchanged since the last one returns that run's result
+    (socialgov.speedups.runcache), and one where a few files changed, or one with PATHS, starts from
+    it (socialgov.speedups.incremental): the same findings, but no model (``model`` is None) and the
+    repository's own Rules in ``rules`` without their check.
+    """
+    plugins = installed_rules(config.root)
+    installed: tuple[RuleInfo, ...] = (*builtin_rules(), *plugins)
+    installed = (*installed, *configured_rules(config, installed))
+    if not cache:
+        with _collector_paused():
+            return _finish_full(
+                config,
+                _evaluate(config, installed, progress, cache=cache, jobs=jobs),
+                paths,
+                new_since,
+            )
+    return _lint_cached(
+        config,
+        paths,
+        plugins,
+        installed,
+        new_since=new_since,
+        progress=progress,
+        reuse=reuse,
+        jobs=jobs,
+    )
+
+
+def _lint_cached(
+    config: Config,
+    paths: Sequence[str] | None,
+    plugins: tuple[RuleInfo, ...],
+    installed: tuple[RuleInfo, ...],
+    *,
+    new_since: str | None,
+    progress: FileProgress | None,
+    reuse: bool,
+    jobs: int = 1,
+) -> LintResult:
+    """A run with the cache: the stored result when nothing changed, an incremental run from
+    the stored state when it can, else the full run; then what to keep for the next run."""
+    from socialgov.speedups.runcache import RunCache, load_result
+
+    run_cache = RunCache(config)
+    looked_at = _run_inputs(config, plugins, new_since)
+    stored = run_cache.load(looked_at.setup) if reuse and looked_at is not None else None
+    delta = None
+    if stored is not None:
+        from socialgov.speedups.incremental import StateDelta
+
+        delta = run_cache.load_delta(stored.inputs.setup)
+        if not isinstance(delta, StateDelta) or delta.base != stored.key:
+            delta = None
+    latest = delta.inputs if delta is not None else stored.inputs if stored is not None else None
+    inputs = looked_at.hashed(config, latest) if looked_at is not None else None
+    result = state = None
+    changed: set[str] = set()
+    if stored is not None and inputs is not None:
+        if paths is None and stored.key == inputs.key and stored.result is not None:
+            reused = load_result(config, stored.result, installed)
+            if reused is not None:
+                return reused
+        from socialgov.speedups.incremental import relint
+
+        state = stored.state
+        if delta is not None and state is not None:
+            state, changed = delta.applied(state), set(delta.found)
+        with _collector_paused():
+            outcome = relint(
+                config,
+                inputs,
+                state,
+                installed,
+                known_before=_known_at(config, new_since),
+                paths=paths,
+            )
+        if outcome is None:
+            state = None
+        else:
+            result, state, newly = outcome
+            changed.update(newly)
+    full = result is None
+    if full:
+        with _collector_paused():
+            evaluation = _evaluate(config, installed, progress, cache=True, jobs=jobs)
+            result = _finish_full(config, evaluation, paths, new_since)
+        if inputs is not None:
+            from socialgov.speedups.incremental import state_of
+
+            state = state_of(inputs, evaluation, result)
+    assert result is not None
+    # Stored only when no input changed while the run read them.
+    if inputs is not None:
+        later = _run_inputs(config, plugins, new_since)
+        if later is not None and inputs.unchanged(later):
+            base = None if full else stored
+            _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
+    return result
+
+
+def _remember(
+    run_cache: RunCache,
+    inputs: RunInputs,
+    result: LintResult,
+    state: LintState | None,
+    base: StoredRun | None,
+    changed: set[str],
+    *,
+    whole: bool,
+) -> None:
+    """Store a run: a full one whole; an incremental one as what changed since the stored full
+    run (``base``), unless that has grown too big. The result of a PATHS run reports only some
+    files: it is not kept (the state is, and serves the next run)."""
+    from socialgov.speedups.incremental import MAX_DELTA_FILES, delta_of
+    from socialgov.speedups.runcache import StoredRun, result_payload
+
+    if base is not None and state is not None and len(changed) <= MAX_DELTA_FILES:
+        run_cache.store_delta(inputs.setup, delta_of(base.key, inputs, state, changed))
+    else:
+        payload = result_payload(result) if whole else None
+        run_cache.store(inputs.setup, StoredRun(inputs, payload, state))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run.
+
+    Everything a run builds (the parsed files, the model) lives until its end; each full
+    collection walks all of it again and frees nothing, which costs seconds on 100,000 accounts.
+    Reference counting still frees what the run drops; cycles wait for the collector to resume.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_inputs(
+    config: Config, plugins: tuple[RuleInfo, ...], new_since: str | None
+) -> RunInputs | None:
+    """What the run depends on, its files looked at but not yet hashed."""
+    from socialgov.speedups.runcache import run_inputs
+
+    files, discovered = _discover(config)
+    if len(files) > config.limits["max_files"]:
+        return None
+    return run_inputs(config, files, discovered, plugins, new_since)
+
+
+def _evaluate(
+    config: Config,
+    installed: tuple[RuleInfo, ...],
+    progress: FileProgress | None,
+    *,
+    cache: bool,
+    jobs: int = 1,
+) -> Evaluation:
+    repo = load_repository(config, progress, cache=cache, jobs=jobs)
+    custom = compile_model_rules(repo.model, installed)
+    rules = (*installed, *custom.rules)
+    for option, selectors in (("select", config.select), ("ignore", config.ignore)):
+        unknown = unknown_selectors(rules, selectors)
+        if unknown:
+            raise SocialgovError(
+                f"{option}: {', '.join(unknown)} matches no rule; see 'socialgov rules'"
+            )
+    selected = select_rules(rules, config.select, config.ignore)
+    selected_codes = {info.code for info in selected}
+    known = frozenset(n.lower() for info in rules for n in (info.code, info.name))
+    ctx = RuleContext(as_of=config.as_of, options=config.options, known_rules=known)
+    found: list[tuple[Finding, Path_ | None]] = [
+        (f, None) for f in (*repo.findings, *custom.findings) if f.code in selected_codes
+    ]
+    # Plugins' rules run in this process only: socialgov cannot know they are pure.
+    plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
+    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs))
+    return Evaluation(repo, rules, selected, found, known)
+
+
+def _finish_full(
+    config: Config, evaluation: Evaluation, paths: Sequence[str] | None, new_since: str | None
+) -> LintResult:
+    repo = evaluation.repo
+    return finish(
+        config,
+        [finding for finding, _ in evaluation.found],
+        evaluation.rules,
+        evaluation.selected,
+        repo.model,
+        paths=paths,
+        known_before=_known_at(config, new_since),
+        files=len(repo.files),
+        entities=sum(len(of_kind) for of_kind in repo.model.entities.values()),
+        model=repo.model,
+    )
+
+
+def _known_at(config: Config, new_since: str | None) -> KnownBefore | None:
+    """What ``--new-since`` hides: the fingerprints of the findings at that revision, worked
+    out when the run first needs them (a stored result that is still valid never does)."""
+    if new_since is None:
+        return None
+    return lambda: [finding.fingerprint for finding in findings_at(config, new_since)]
+
+
+def findings_at(config: Config, rev: str) -> list[Finding]:
+    """The findings the policy repository had at git revision ``rev``, with the same config."""
+    top = checkout_root(config.root)
+    commit = resolve_commit(top, rev)
+    prefix = config.root.resolve().relative_to(top).as_posix()
+    prefix = "" if prefix == "." else prefix
+    with tempfile.TemporaryDirectory(prefix="socialgov-new-since-") as tmp:
+        tree = Path(tmp)
+        if not export_tree(top, commit, prefix, tree):
+            return []  # the policy repository did not exist yet: everything is new
+        old_root = (tree / prefix) if prefix else tree
+        config_path = config.config_path
+        if config_path is not None:  # a config file outside the repository stays where it is
+            with contextlib.suppress(ValueError):
+                config_path = old_root / config_path.resolve().relative_to(config.root)
+        old = replace(config, root=old_root, config_path=config_path, baseline=None)
+        try:
+            return list(lint(old).findings)
+        except SocialgovError as exc:
+            raise SocialgovError(
+                f"--new-since {rev}: linting that revision failed: {exc}"
+            ) from None
+
+
+def record_baseline(config: Config, path: Path) -> LintResult:
+    """Lint the whole repository, ignoring any configured baseline, record every reported
+    finding in ``path``, and return the run as the new baseline sees it: nothing new."""
+    result = lint(replace(config, baseline=None))
+    write_baseline(path, result.findings)
+    return replace(result, findings=(), baselined=len(result.findings))

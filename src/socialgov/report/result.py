@@ -1,0 +1,68 @@
+"""What a run produced: the loaded repository, the evaluation of its rules, and the result that
+reporters render (findings only: related locations are resolved before reporting)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from socialgov.config import Config
+from socialgov.core.findings import Finding
+from socialgov.model import Model
+from socialgov.report.filters import at_or_above
+from socialgov.rules.base import RuleInfo
+from socialgov.source.loader import Path_
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A loaded policy repository: its model and the findings met while loading it."""
+
+    config: Config
+    files: tuple[str, ...]
+    model: Model
+    findings: tuple[Finding, ...]
+    total_bytes: int = 0
+    """How many bytes the files hold, and how many YAML nodes they expand to (for limits)."""
+    total_nodes: int = 0
+
+
+@dataclass(frozen=True)
+class LintResult:
+    config: Config
+    rules: tuple[RuleInfo, ...]
+    findings: tuple[Finding, ...]
+    """What is reported, sorted by file and position."""
+    suppressed: tuple[Finding, ...] = ()
+    """Findings that waivers suppress, each with ``suppressed`` set to the waiver's reason."""
+    unused_waivers: tuple[Finding, ...] = ()
+    """An info finding (SG106) per current waiver of a rule that ran that suppressed nothing;
+    shown with --show-suppressed, never counted towards the exit code."""
+    baselined: int = 0
+    """How many findings the baseline file hid."""
+    preexisting: int = 0
+    """How many findings ``--new-since REV`` hid because the repository at REV had them."""
+    files: int = 0
+    entities: int = 0
+    model: Model | None = field(default=None, repr=False)
+
+    @property
+    def failed(self) -> bool:
+        return at_or_above(self.findings, self.config.fail_threshold)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What a full run found before waivers, severity and filters, and what it came from."""
+
+    repo: Repository
+    rules: tuple[RuleInfo, ...]
+    """Every rule the run knows: built-in, plugins' and the repository's own."""
+    selected: tuple[RuleInfo, ...]
+    found: list[tuple[Finding, Path_ | None]]
+    """Each finding of a selected rule with the node it points at inside its entity (None for
+    what loading and model building report)."""
+    known_rules: frozenset[str]

@@ -1,0 +1,291 @@
+"""JSON Schema validation of entities and of socialgov.yaml. schemas/ is the source of truth."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialgov.core.resources import data_dir
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
+
+    from socialgov.schema.fastcheck import Check
+
+KIND_FILES: dict[str, str] = {
+    "Person": "person.schema.json",
+    "Team": "team.schema.json",
+    "Account": "account.schema.json",
+    "Channel": "channel.schema.json",
+    "Policy": "policy.schema.json",
+    "Playbook": "playbook.schema.json",
+    "Objective": "objective.schema.json",
+    "Rule": "rule.schema.json",
+    "Sighting": "sighting.schema.json",
+    "Tool": "tool.schema.json",
+}
+CONFIG_FILE = "config.schema.json"
+DOCUMENT_FILE = "document.schema.json"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    """One violation: where (a path inside the validated value) and what, in plain words."""
+
+    path: tuple[str | int, ...]
+    message: str
+    at_key: bool = False
+    """True when the position to show is the mapping key itself (an unknown field)."""
+
+
+def schema_files() -> dict[str, Path]:
+    """Every published schema by file name."""
+    folder = data_dir("schemas")
+    return {path.name: path for path in sorted(folder.glob("*.schema.json"))}
+
+
+@cache
+def load_schema(file_name: str) -> dict[str, Any]:
+    path = data_dir("schemas") / file_name
+    with path.open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+@cache
+def _validator(file_name: str) -> Validator:
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema(file_name)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def check_for(file_name: str) -> Check | None:
+    """The compiled yes/no check of one published schema (socialgov.schema.fastcheck, compiled once
+    per process), or None where fastcheck cannot compile it."""
+    from socialgov.schema.fastcheck import compile_check
+
+    return compile_check(load_schema(file_name))
+
+
+def validate_entity(kind: str, data: Any) -> list[SchemaError]:
+    """Check one entity mapping against its kind's schema."""
+    return _validate(KIND_FILES[kind], data)
+
+
+def validate_config(data: Any) -> list[SchemaError]:
+    return _validate(CONFIG_FILE, data)
+
+
+FAST_AFTER = 100
+"""Validations of one schema before its compiled check pays for compiling it (about 30 ms)."""
+_calls: dict[str, int] = {}
+_compiled: dict[str, Check | None] = {}
+"""Each schema's compiled check once asked for (check_for)."""
+_UNCOMPILED: Any = object()
+
+
+_known_valid: dict[int, tuple[str, Any]] = {}
+"""Values known to pass a schema (from the parse cache): id -> (schema file, the value itself)."""
+_seen_valid: dict[int, tuple[str, Any]] | None = None
+
+
+def trust_valid(file_name: str, value: Any) -> None:
+    """Record that ``value`` passed ``file_name`` (the parse cache or another process knows);
+    while recording (record_valid), it counts as having passed here too."""
+    _known_valid[id(value)] = (file_name, value)
+    if _seen_valid is not None:
+        _seen_valid[id(value)] = (file_name, value)
+
+
+def trust_as(known: Any, value: Any) -> None:
+    """Trust ``value`` as ``known`` is trusted: the same mapping, read again from an edited
+    file (incremental lint compares them before asking)."""
+    trusted = _known_valid.get(id(known))
+    if trusted is not None and trusted[1] is known:
+        trust_valid(trusted[0], value)
+
+
+def record_valid() -> dict[int, tuple[str, Any]]:
+    """Start recording the values that pass their schema (for the parse cache to store)."""
+    global _seen_valid
+    _seen_valid = {}
+    return _seen_valid
+
+
+def forget_valid() -> None:
+    """Stop recording and trusting: the end of one run's use of the parse cache."""
+    global _seen_valid
+    _seen_valid = None
+    _known_valid.clear()
+
+
+def _validate(file_name: str, data: Any) -> list[SchemaError]:
+    """A compiled yes/no check first (see fastcheck); jsonschema explains only the failures."""
+    known = _known_valid.get(id(data))
+    if known is not None and known[1] is data and known[0] == file_name:
+        return []
+    errors = _check(file_name, data)
+    if not errors and _seen_valid is not None:
+        _seen_valid[id(data)] = (file_name, data)
+    return errors
+
+
+def _check(file_name: str, data: Any) -> list[SchemaError]:
+    calls = _calls[file_name] = _calls.get(file_name, 0) + 1
+    if calls > FAST_AFTER:
+        check = _compiled.get(file_name, _UNCOMPILED)
+        if check is _UNCOMPILED:
+            check = _compiled[file_name] = check_for(file_name)
+        if check is not None and check(data):
+            return []
+    return _explain(_validator(file_name), data)
+
+
+def _explain(validator: Validator, data: Any) -> list[SchemaError]:
+    errors: list[SchemaError] = []
+    for error in sorted(validator.iter_errors(data), key=_error_order):
+        errors.extend(_describe(error))
+    return errors
+
+
+def _error_order(error: ValidationError) -> tuple[str, ...]:
+    return tuple(str(part) for part in error.absolute_path)
+
+
+def _field_name(path: Iterable[str | int]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the entity"
+
+
+def _describe(error: ValidationError) -> list[SchemaError]:
+    """Plain-language messages for one jsonschema error, positioned at the node to edit."""
+    path = tuple(error.absolute_path)
+    where = _field_name(path)
+    validator = error.validator
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        known = list(schema.get("properties", {}))
+        extras = [key for key in error.instance if key not in known]
+        results = []
+        for key in extras:
+            hint = _suggest(str(key), known)
+            fix = (
+                f"did you mean '{hint}'?"
+                if hint
+                else "remove it, or keep your own data under labels"
+            )
+            inside = f"{where}: " if path else ""
+            results.append(
+                SchemaError((*path, key), f"{inside}unknown field '{key}'; {fix}", at_key=True)
+            )
+        return results
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [SchemaError(path, f"{where}: required field '{missing}' is missing; add it")]
+    if validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        hint = _suggest(str(error.instance), [str(v) for v in error.validator_value])
+        fix = f"did you mean '{hint}'?" if hint else f"use one of: {allowed}"
+        return [SchemaError(path, f"{where}: '{error.instance}' is not allowed; {fix}")]
+    if validator == "const":
+        return [SchemaError(path, f"{where}: must be '{error.validator_value}'")]
+    if validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return [
+            SchemaError(
+                path,
+                f"{where}: expected {_article(expected)}, got {_json_type(error.instance)} "
+                f"{_short(error.instance)}",
+            )
+        ]
+    if validator == "pattern":
+        return [
+            SchemaError(
+                path,
+                f"{where}: {_short(error.instance)} does not match the required form "
+                f"{error.validator_value}",
+            )
+        ]
+    if validator == "format":
+        return [
+            SchemaError(
+                path,
+                f"{where}: {_short(error.instance)} is not a valid {error.validator_value}"
+                + (" (write it as YYYY-MM-DD)" if error.validator_value == "date" else ""),
+            )
+        ]
+    if validator in ("anyOf", "oneOf") and error.context:
+        best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator != "type"))
+        return _describe(best)
+    message = error.message if len(error.message) < 300 else error.message[:297] + "..."
+    return [SchemaError(path, f"{where}: {message}")]
+
+
+def _suggest(word: str, choices: list[str]) -> str | None:
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
+def _article(type_name: str) -> str:
+    return f"an {type_name}" if type_name[:1] in "aeiou" else f"a {type_name}"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, Mapping):
+        return "mapping"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def schema_text(kind: str | None) -> str:
+    """The schema of ``kind`` (a kind name, any case, or "config"), or of a whole document."""
+    if kind is None:
+        file_name = DOCUMENT_FILE
+    else:
+        by_name = {k.lower(): f for k, f in KIND_FILES.items()}
+        by_name.update({"config": CONFIG_FILE, "document": DOCUMENT_FILE})
+        file_name = by_name.get(kind.lower(), "")
+        if not file_name:
+            from socialgov.core.errors import SocialgovError
+
+            choices = ", ".join([*KIND_FILES, "config", "document"])
+            raise SocialgovError(f"no schema for '{kind}'; choose one of: {choices}")
+    return json.dumps(load_schema(file_name), indent=2, ensure_ascii=False) + "\n"
+
+
+def export_schemas(folder: Path) -> list[Path]:
+    """Write every schema into ``folder`` (relative $refs between them keep working)."""
+    from socialgov.core.files import write_atomic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, source in schema_files().items():
+        target = folder / name
+        write_atomic(target, source.read_text(encoding="utf-8"))
+        written.append(target)
+    return written

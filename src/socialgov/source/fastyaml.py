@@ -1,0 +1,727 @@
+"""The fast path for parsing: rapidyaml's C++ parser for the plain YAML most files are written in.
+
+socialgov.source.loader's parser builds every node from libyaml's events in Python: exact, safe, and
+about as slow as PyYAML. Most files of a policy repository are plain block YAML: mappings,
+lists, plain and quoted scalars, nothing else. For those, rapidyaml (PyPI ``rapidyaml``) parses
+the text and writes it out as JSON in C++, and ``json.loads`` builds the data in C: about ten
+times faster. Source positions are not built at all: ``RymlSourceMap`` works out where a node
+was written only when a finding asks (``locate``), from rapidyaml's tree, kept from the parse,
+whose strings point into (a copy of) the file's bytes.
+
+The fast path answers only when it is certain to give exactly what loader.parse_text gives:
+the same data (types included), node count and source positions, and no finding. Anything else
+returns None and the file takes the exact path:
+
+- a file with anything beyond plain block and flow YAML (several documents, ``---``, are
+  fine): anchors, aliases, tags, merge keys, block scalars, directives, ``...`` markers,
+  empty documents, complex keys, tabs, carriage returns, backslashes (escapes), characters
+  YAML does not allow, reserved indicators, and layouts that rapidyaml accepts but libyaml
+  rejects (see _UNSUPPORTED);
+- a file rapidyaml cannot parse (the exact path explains the syntax error);
+- duplicate keys (SG102 is reported by the exact path);
+- a string that the YAML 1.2 core schema could read as null, a boolean or a number (such as
+  ``~``, ``True`` or ``0x1F``) and whose characters appear unquoted somewhere in the file:
+  rapidyaml's JSON writes those as strings whether they were quoted or not, so only the exact
+  path knows what a plain one means (a phone number written "+442079460150" and nowhere bare
+  stays on the fast path);
+- anything near a limit (nodes, depth, scalar length).
+
+A position the tree cannot tell exactly (an empty value, a comment between a ``-`` and its item,
+an empty ``[]`` or ``{}``) is answered by parsing that one file on the exact path. The
+differential tests in tests/test_fastyaml.py compare both paths on every corpus the project
+has and on generated documents; ``SOCIALGOV_EXACT_PARSER=1`` in the environment turns the fast
+path off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import itertools
+import json
+import os
+import re
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+import re2
+
+from socialgov.core.findings import Position
+from socialgov.source.loader import (
+    _BOOL_RE,
+    _FLOAT_RE,
+    _INT_RE,
+    _NOT_PRINTABLE,
+    _NULL_RE,
+    Document,
+    ParsedFile,
+    Path_,
+    SourceMap,
+    parse_text,
+)
+
+try:
+    import ryml
+except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it, the exact path
+    ryml = None
+
+EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
+"""Set to 1 to parse every file on the exact path (for comparing, or when in doubt)."""
+
+# What the fast path leaves to the exact one, found in one linear scan (RE2, so no pattern can
+# make it slow) of the text without its comments: characters that YAML or rapidyaml treat
+# specially (tabs, carriage returns, escapes, control characters); merge keys; an indicator of
+# an anchor, alias, tag, block scalar, complex key, directive or reserved character where a
+# node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'); a document
+# end marker, or a document start marker with content on its line; a flow collection nested in
+# a flow collection, spread over lines, used as a key or followed by more than a comment; a '-'
+# that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
+# empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
+# it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
+_UNSUPPORTED = re2.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f\\]"
+    r"|<<"
+    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*!?%@`]"
+    r"|(?:^|\n)(?:\.\.\.|---[ ]*[^ \n])"
+    r"|[\[{,][ ]*[\[{]"
+    r"|[\]}][ ]*[^ \n,\]}#]"
+    r"|[\[{][^\]}\n]*\n"
+    r"|:[ ]+-(?:[ \n]|$)"
+    r"|(?:^|[\n:-])[ ]*[\]}]"
+    r"|(?:^|\n)[ -]*:(?:[ \n]|$)"
+    r"|[\[{,][ ]*:|:[,\]}]|:[ ]+:"
+    r"|(?:^|\n)[^'\"\n]*['\"][ ]*:(?:[ \n]|$)"
+    r"|(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)"
+    r"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
+    r"|\n {256}"
+)
+_COMMENT = re.compile(r"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
+_NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
+# A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
+# number: rapidyaml writes such a plain scalar as a string, as it does a quoted one. (An empty
+# plain scalar it writes as null; "" is always a quoted one.)
+_CORE_PATTERNS = "|".join(p.pattern.rstrip("|") for p in (_NULL_RE, _BOOL_RE, _INT_RE, _FLOAT_RE))
+_LOOKALIKE = re2.compile(f'"(?:{_CORE_PATTERNS})"')
+_MARGIN = 2
+"""How far from a limit (nodes, depth) the exact path takes over, to report it exactly."""
+
+
+class _Unsupported(Exception):
+    """The text needs the exact path."""
+
+
+def enabled() -> bool:
+    """Whether the fast path may be used: rapidyaml is installed and not turned off."""
+    return ryml is not None and os.environ.get(EXACT_ENV, "") in ("", "0")
+
+
+def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
+    """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
+    bare = _masked(text)
+    scan = _unsupported_or_deep(limits["max_depth"])
+    if scan is None or not text.strip() or scan.search(bare) is not None:
+        return None
+    if ("|" in bare or ">" in bare) and not _text_blocks_agree(text, bare):
+        return None
+    if not text.isascii() and (
+        _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
+    ):
+        return None
+    raw = text.encode()
+    keys = [0]
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+        keys[0] += len(pairs)
+        return mapping
+
+    buffer = bytearray(raw)
+    try:
+        with _quiet():
+            # Parsed in place, in a buffer kept with the tree: the same tree later tells where
+            # each node was written (see _FilePositions), without parsing the file again.
+            tree = ryml.Tree()
+            tree.reserve(_nodes_at_most(raw))
+            ryml.parse_in_place(buffer, tree)
+            roots = _documents(tree)
+            if len(roots) + _MARGIN > limits["max_documents_per_file"] or not all(
+                (tree.is_map(root) or tree.is_seq(root)) and tree.num_children(root)
+                for root in roots
+            ):
+                return None  # an empty or scalar document, or too many of them
+            emitted = [ryml.emit_json(tree, root) for root in roots]
+        if not all(_quoted_where_written(written, bare) for written in emitted):
+            return None
+        data = [
+            json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
+            for written in emitted
+        ]
+    except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
+        return None
+    if len(text) > limits["max_scalar_chars"] and _longest(data) > limits["max_scalar_chars"]:
+        return None
+    size = tree.size()
+    nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
+    if nodes + _MARGIN > limits["max_nodes_per_file"]:
+        return None
+    file = _FilePositions(raw, path, limits, size)
+    file.adopt(tree, buffer, roots)
+    documents = [
+        Document(path, index, value, RymlSourceMap._root(file, index))
+        for index, value in enumerate(data)
+    ]
+    return ParsedFile(path, documents, [], len(raw), nodes)
+
+
+def _text_blocks_agree(text: str, bare: str) -> bool:
+    """Whether rapidyaml reads the text blocks (``|``, ``>``) of ``text`` as libyaml does:
+    when the file ends with a line break (rapidyaml ends a last block with one either way),
+    and each header holds only its indicators and a comment (rapidyaml takes more)."""
+    if not text.endswith("\n"):
+        return False
+    headers = _BLOCK_HEADERS.findall(bare)
+    if not all(_BLOCK_HEADER.fullmatch(header) for header in headers):
+        return False
+    # With an indentation indicator, rapidyaml drops the spaces of a blank line past it
+    return not any(_INDENTED.search(header) for header in headers) or not _SPACES_ONLY.search(text)
+
+
+_BLOCK_HEADERS = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
+"""What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
+_INDENTED = re.compile(r"^.[+-]?[1-9]")
+_SPACES_ONLY = re2.compile(r"(?:^|\n)[ ]+(?:\r?\n|$)")
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#.*)?")
+
+
+def _nodes_at_most(raw: bytes) -> int:
+    """About how many nodes rapidyaml's tree of ``raw`` will have, rarely fewer: a node starts
+    a line, follows a ``- `` or a ``,``, or opens a flow collection. Reserved at once, the tree
+    is not copied as it grows."""
+    return len(raw.translate(None, _ALL_BUT_STARTS)) + raw.count(b"- ") + 2
+
+
+_ALL_BUT_STARTS = bytes(sorted(set(range(256)) - set(b"\n,[{")))
+"""Every byte but those that may start a node (for bytes.translate, which deletes them)."""
+
+
+def _quoted_where_written(emitted: str, text: str) -> bool:
+    """Whether every string of ``emitted`` that the core schema would read otherwise unquoted
+    (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file as the
+    scan reads it: quoted values and text blocks masked, comments taken away): its characters
+    never stand alone there as a value or key would (after a key, a ``-`` or a bracket, before
+    the line's end, a comment, a ``:``, a comma or a bracket). Such a string holds no space,
+    so a plain value of it is written on one line; inside a longer value it is not one."""
+    for value in {match.group()[1:-1] for match in _LOOKALIKE.finditer(emitted)}:
+        start = text.find(value)
+        while start >= 0:
+            end = start + len(value)
+            line_start = text.rfind("\n", 0, start) + 1
+            if _NODE_START.search(text, line_start, start) is not None and (
+                _VALUE_END.match(text, end) is not None
+            ):
+                return False
+            start = text.find(value, start + 1)
+    return True
+
+
+_VALUE_END = re.compile(r"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
+
+
+def _documents(tree: Any) -> list[int]:
+    """The root node of each document of rapidyaml's tree: the root, or the stream's children."""
+    root = tree.root_id()
+    if not tree.is_stream(root):
+        return [root]
+    found = []
+    document = tree.first_child(root)
+    while document != ryml.NONE:
+        found.append(document)
+        document = tree.next_sibling(document)
+    return found
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence rapidyaml, which prints each error to the process's stderr before raising it;
+    the exact path reports the error in socialgov's words."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr to silence
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _masked(text: str) -> str:
+    """``text`` as the scan above reads it: the contents of its quoted values (one line,
+    without escapes) and of its text blocks replaced by ``x``, and without its comments.
+    Inside those, brackets, quotes, colons and indicators are text to both parsers, and a
+    comment may say anything."""
+    if "'" in text or '"' in text:
+        text = _mask_quoted(text)
+    text = _without_comments(text)
+    if "|" in text or ">" in text:
+        text = _mask_blocks(text)
+    return text
+
+
+_QUOTED = re2.compile(
+    r"(?:\"[^\"\\\n]*\"|'[^'\n]*(?:''[^'\n]*)*')(?:[ ]*(?:[ ]#|:[ \n]|[,\]}\n])|[ ]*:?$)"
+)
+"""A quoted value on one line (a double-quoted one without escapes), followed by what may
+follow a value: a comment, a ``:`` (it is a key), a comma, a closing bracket, the line's end."""
+_NODE_START = re.compile(r"(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
+"""What a line holds before a value that starts there (a quote at its end)."""
+
+
+def _mask_quoted(text: str) -> str:
+    pieces = []
+    done = 0
+    for match in _QUOTED.finditer(text):
+        start = match.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if _NODE_START.search(text, line_start, start) is None:
+            continue  # a quote inside a plain value: part of the text, not a quoted value
+        close = text.index(text[start], start + 1)
+        while text.startswith("''", close):  # an escaped quote of a single-quoted value
+            close = text.index("'", close + 2)
+        pieces.append(text[done : start + 1])
+        pieces.append("x" * (close - start - 1))
+        done = close
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _mask_blocks(text: str) -> str:
+    """``text`` with the lines of each text block replaced by ``x`` after their indentation
+    (tabs and carriage returns kept: the scan still sees them). A block's lines are those
+    after its header that are blank or indented further than the header's line and its
+    ``- `` indicators; the first line that is not ends it."""
+    pieces = []
+    done = 0
+    for match in _BLOCK_LINE.finditer(text):
+        indent, key = match.groups()
+        parent = len(indent) if key else len(indent.rstrip(" ")) - 1  # after a key, or a -
+        at = match.end() + 1
+        while at < len(text):
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            line = text[at:end]
+            content = line.lstrip(" ")
+            if content and len(line) - len(content) <= parent:
+                break
+            if content:
+                pieces.append(text[done : at + len(line) - len(content)])
+                pieces.append(_BLANK_BLOCK.sub("x", content))
+                done = end
+            at = end + 1
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+_BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ ]*$")
+"""A line ending in a text block's header (its comment taken away), with its indentation."""
+_BLANK_BLOCK = re.compile(r"[^\t\r]")
+
+
+def _without_comments(text: str) -> str:
+    """``text`` without its comments, for the scan above: a comment may say anything.
+
+    A comment starts with ``#`` at the start of a line or after a space. Only lines without
+    quotes before the ``#`` are considered, so a ``#`` inside a quoted value is never taken for
+    a comment; one inside a quoted value that spans lines is, but only hides more of that
+    value, unless a quote closes it on that line with more YAML after it: such a "comment" is
+    kept, and scanned."""
+    if "#" not in text:
+        return text
+    return _COMMENT.sub(_keep_prefix, text)
+
+
+def _keep_prefix(match: re.Match[str]) -> str:
+    prefix, comment = match.groups()
+    quote = min((at for at in (comment.find("'"), comment.find('"')) if at >= 0), default=-1)
+    if quote >= 0 and any(mark in comment[quote:] for mark in ",]}:"):
+        return match.group()  # a quote, then what could be more YAML: scanned, to be safe
+    return prefix
+
+
+def _refuse(name: str) -> Any:
+    raise _Unsupported(name)  # NaN or Infinity: not JSON rapidyaml writes for a YAML value
+
+
+@functools.lru_cache(maxsize=8)
+def _deep_lines(max_depth: int) -> Any:
+    """Lines that might nest near ``max_depth``; None when any line might (a low limit).
+
+    Nesting in block YAML costs columns: a list or mapping inside another starts further
+    right, except a list under a key, whose items' contents then start two columns right. So a
+    mapping key's depth is at most its column plus one, its value (one flow collection at most,
+    not nested) adds two: a node is at most three levels deeper than its line's leading spaces
+    and dashes are long. A file without lines that deep is far from the limit, which the exact
+    path reports in its own words."""
+    longest = max_depth - 8
+    if longest < 1:
+        return None
+    return re2.compile(rf"(?:^|\n)[ -]{{{longest}}}")
+
+
+@functools.lru_cache(maxsize=8)
+def _unsupported_or_deep(max_depth: int) -> Any:
+    """_UNSUPPORTED or _deep_lines in one scan; None when any line might nest too deep.
+
+    Scanned in the text without its comments: taking a comment away never changes the spaces
+    and dashes a line starts with, so the deep lines are the same as in the text."""
+    deep = _deep_lines(max_depth)
+    if deep is None:
+        return None
+    return re2.compile(f"{_UNSUPPORTED.pattern}|{deep.pattern}")
+
+
+def _longest(data: Any) -> int:
+    """The length of the longest string (key or value) in ``data``."""
+    longest = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if type(value) is dict:
+            longest = max(longest, *map(len, value), 0)
+            pending.extend(value.values())
+        elif type(value) is list:
+            pending.extend(value)
+        elif type(value) is str:
+            longest = max(longest, len(value))
+    return longest
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class _PyBuffer(ctypes.Structure):
+    _fields_ = [  # ctypes' declaration of Py_buffer
+        ("buf", ctypes.c_void_p),
+        ("obj", ctypes.py_object),
+        ("len", ctypes.c_ssize_t),
+        ("itemsize", ctypes.c_ssize_t),
+        ("readonly", ctypes.c_int),
+        ("ndim", ctypes.c_int),
+        ("format", ctypes.c_char_p),
+        ("shape", ctypes.c_void_p),
+        ("strides", ctypes.c_void_p),
+        ("suboffsets", ctypes.c_void_p),
+        ("internal", ctypes.c_void_p),
+    ]
+
+
+_get_buffer = ctypes.pythonapi.PyObject_GetBuffer
+_get_buffer.argtypes = [ctypes.py_object, ctypes.POINTER(_PyBuffer), ctypes.c_int]
+_release_buffer = ctypes.pythonapi.PyBuffer_Release
+_release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
+
+
+def _address(buffer: Any) -> int:
+    """The memory address of the first byte of ``buffer`` (a bytearray or a memoryview)."""
+    view = _PyBuffer()
+    _get_buffer(buffer, ctypes.byref(view), 0)
+    try:
+        return view.buf or 0
+    finally:
+        _release_buffer(ctypes.byref(view))
+
+
+class _Inexact(Exception):
+    """The tree cannot tell this position exactly; the exact path answers."""
+
+
+class _FilePositions:
+    """Where the nodes of one file were written, worked out when first asked.
+
+    rapidyaml parses the bytes in place, so every key and value of its tree is a slice of the
+    buffer: the slice's address, less the buffer's, is the offset where the text was written.
+    """
+
+    __slots__ = (
+        "_buffer",
+        "_exact",
+        "_items",
+        "_lines_before",
+        "_origin",
+        "_parents",
+        "_raw",
+        "_roots",
+        "_tree",
+        "ascii",
+        "limits",
+        "path",
+        "size",
+    )
+
+    def __init__(self, raw: bytes, path: str, limits: dict[str, int], size: int) -> None:
+        self._raw: bytes | None = raw
+        """The file's text as UTF-8 (its byte order mark removed); None while the buffer the
+        tree was parsed in holds the same bytes (see :meth:`adopt`)."""
+        self.path = path
+        self.limits = limits
+        self.size = size
+        """How many nodes rapidyaml's tree of the file has."""
+        self.ascii = raw.isascii()
+        self._tree: Any = None
+        self._buffer: bytearray | None = None
+        self._origin = 0
+        self._exact: list[SourceMap] | None = None
+        self._roots: list[int] = []
+        self._lines_before: array[int] | None = None
+        """How many line breaks come before each block of _BLOCK bytes of the file."""
+        self._parents: dict[tuple[int, Path_], int] = {}
+        """The tree's node for each (document, parent path) located so far."""
+        self._items: dict[int, list[int]] = {}
+        """The items of each list of the tree searched so far."""
+
+    def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
+        return _FilePositions, (self.raw, self.path, self.limits, self.size)
+
+    @property
+    def raw(self) -> bytes:
+        """The file's text as UTF-8 (its byte order mark removed)."""
+        return self._raw if self._raw is not None else bytes(self._text())
+
+    def _text(self) -> bytes | bytearray:
+        """The file's text, without a copy: the parse buffer when it holds the same bytes."""
+        if self._raw is not None:
+            return self._raw
+        assert self._buffer is not None
+        return self._buffer
+
+    def exact(self, document: int) -> SourceMap:
+        """The positions the exact path finds (parsed once, when first needed)."""
+        if self._exact is None:
+            parsed = parse_text(self._text().decode(), self.path, self.limits)
+            self._exact = [document.source_map for document in parsed.documents]
+        return self._exact[document]
+
+    def adopt(self, tree: Any, buffer: bytearray, roots: list[int]) -> None:
+        """Keep the tree that parsed the file, in place in ``buffer`` (a copy of ``raw``).
+
+        When parsing left the buffer as it was (it changes only where rapidyaml rewrites a
+        scalar in place), the buffer is the file's text from then on: each file's bytes are
+        kept once, not twice (62 MB on the 100,000-account tree)."""
+        self._tree, self._buffer, self._roots = tree, buffer, roots
+        self._origin = _address(buffer)
+        if self._raw is not None and buffer == self._raw:
+            self._raw = None
+
+    def tree(self) -> Any:
+        if self._tree is None:
+            buffer = bytearray(self.raw)
+            tree = ryml.Tree()
+            tree.reserve(self.size)  # as many nodes as it needs: trees of every file may be kept
+            ryml.parse_in_place(buffer, tree)
+            self.adopt(tree, buffer, _documents(tree))
+        return self._tree
+
+    def locate(self, document: int, base: Path_, path: Path_, key: bool) -> Position:
+        try:
+            return self._locate(document, (*base, *path), len(base), key)
+        except _Inexact:
+            return self.exact(document).subtree(base).locate(path, key=key)
+
+    def existing(self, document: int, path: Path_) -> Path_ | None:
+        """The longest start of ``path`` that names a list or mapping; None for a scalar."""
+        tree = self.tree()
+        node = self._roots[document]
+        depth = 0
+        for part in path:
+            child = self._child(node, part)
+            if child == ryml.NONE:
+                break
+            node = child
+            depth += 1
+        return path[:depth] if tree.is_map(node) or tree.is_seq(node) else None
+
+    def _child(self, node: int, part: str | int) -> int:
+        """The child ``part`` of ``node``; ryml.NONE when there is none (or ``node`` is a
+        scalar)."""
+        tree = self._tree
+        if tree.is_map(node):
+            return tree.find_child(node, part.encode()) if isinstance(part, str) else ryml.NONE
+        if isinstance(part, int) and tree.is_seq(node):
+            items = self._items.get(node)
+            if items is None:  # rapidyaml finds the n-th item by walking them: list them once
+                items = self._items[node] = []
+                item = tree.first_child(node)
+                while item != ryml.NONE:
+                    items.append(item)
+                    item = tree.next_sibling(item)
+            return items[part] if 0 <= part < len(items) else ryml.NONE
+        return ryml.NONE
+
+    def _locate(self, document: int, path: Path_, start: int, key: bool) -> Position:
+        tree = self.tree()
+        root = self._roots[document]
+        if not path:
+            return self._position(self._node_offset(root))
+        parent = self._parents.get((document, path[:-1]))
+        if parent is None:  # the parent's walk is shared by every field of an entity
+            parent = root
+            for part in path[:-1]:
+                child = self._child(parent, part)
+                if child == ryml.NONE:
+                    return self._position(self._node_offset(parent))
+                parent = child
+            self._parents[document, path[:-1]] = parent
+        child = self._child(parent, path[-1])
+        if child == ryml.NONE:
+            return self._position(self._node_offset(parent))
+        if key and len(path) > start and tree.is_map(parent):
+            return self._position(self._key_offset(child))
+        return self._position(self._node_offset(child))
+
+    def _key_offset(self, node: int) -> int:
+        tree = self._tree
+        text = tree.key(node)
+        if not text:
+            raise _Inexact
+        offset = _address(text) - self._origin
+        return offset - 1 if tree.is_key_quoted(node) else offset
+
+    def _node_offset(self, node: int) -> int:
+        """Where a node starts, as libyaml marks it: a scalar's first character (its opening
+        quote), a block mapping's first key, a block list's first ``-``, a flow collection's
+        bracket."""
+        tree = self._tree
+        if tree.is_map(node) or tree.is_seq(node):
+            first = tree.first_child(node)
+            if first == ryml.NONE:
+                raise _Inexact  # an empty [] or {}: nothing inside points at it
+            inner = self._key_offset(first) if tree.is_map(node) else self._node_offset(first)
+            if tree.is_map(node) and not tree.is_flow(node):
+                return inner
+            opener = ord("-") if tree.is_seq(node) and not tree.is_flow(node) else None
+            if opener is None:
+                opener = ord("[") if tree.is_seq(node) else ord("{")
+            return self._opener(inner, opener)
+        text = tree.val(node)
+        if not text:
+            raise _Inexact  # an empty value: libyaml marks where the next token starts
+        offset = _address(text) - self._origin
+        if tree.is_val_literal(node) or tree.is_val_folded(node):
+            return self._block_header(offset)
+        return offset - 1 if tree.is_val_quoted(node) else offset
+
+    def _block_header(self, offset: int) -> int:
+        """Where a text block (``|`` or ``>``) starts, as libyaml marks it: its indicator, on
+        the line before ``offset`` (where rapidyaml writes the block's text, in place)."""
+        raw = self._text()
+        if offset <= 0 or raw[offset - 1] != 0x0A:
+            raise _Inexact
+        start = raw.rfind(b"\n", 0, offset - 1) + 1
+        found = [m.start() for m in _BLOCK_INDICATOR.finditer(raw, start, offset - 1)]
+        if len(found) != 1:
+            raise _Inexact  # a quoted key or a comment holds what could be one too
+        return found[0]
+
+    def _opener(self, offset: int, opener: int) -> int:
+        """The offset of the ``-``, ``[`` or ``{`` right before ``offset``, past blanks."""
+        raw = self._text()
+        at = offset - 1
+        while at >= 0 and raw[at] in (0x20, 0x0A):
+            at -= 1
+        if at < 0 or raw[at] != opener or b"#" in raw[raw.rfind(b"\n", 0, at) + 1 : at]:
+            raise _Inexact  # a comment in between, or a layout this does not follow
+        return at
+
+    def _position(self, offset: int) -> Position:
+        """The line and column of ``offset``: the line breaks before it, counted from the
+        start of its block of the file (how many each block begins after is counted once)."""
+        raw = self._text()
+        lines = self._lines_before
+        if lines is None:
+            lines = self._lines_before = array(
+                "q",
+                itertools.accumulate(
+                    (
+                        raw.count(b"\n", start, start + _BLOCK)
+                        for start in range(0, len(raw), _BLOCK)
+                    ),
+                    initial=0,
+                ),
+            )
+        block = offset // _BLOCK
+        line = lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        if self.ascii:
+            return Position(line, offset - line_start + 1)
+        return Position(line, len(raw[line_start:offset].decode()) + 1)
+
+
+_BLOCK = 1024
+_BLOCK_INDICATOR = re.compile(
+    rb"(?m)(?:^|(?<=[ ]))[|>](?=(?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#[^\n]*)?\r?$)"
+)
+"""A text block's indicator on its line: after a space (or first), then at most its chomping
+and indentation indicators and a comment."""
+"""The size of the blocks of a file whose line breaks _FilePositions counts once."""
+
+
+class RymlSourceMap(SourceMap):
+    """A SourceMap whose positions come from rapidyaml's tree, worked out when asked for."""
+
+    __slots__ = ("_base", "_document", "_file")
+
+    @classmethod
+    def _root(cls, file: _FilePositions, document: int, base: Path_ = ()) -> RymlSourceMap:
+        view = cls.__new__(cls)
+        view._file = file
+        view._document = document
+        view._base = base
+        return view
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # type: ignore[override]
+        return RymlSourceMap._root, (self._file, self._document, self._base)
+
+    def __repr__(self) -> str:
+        return f"RymlSourceMap({self._file.path!r}, {self._document}, {self._base!r})"
+
+    def _exact(self) -> SourceMap:
+        return self._file.exact(self._document).subtree(self._base)
+
+    @property
+    def position(self) -> Position:
+        return self._file.locate(self._document, self._base, (), False)
+
+    @property
+    def children(self) -> dict[str | int, SourceMap | Position]:
+        return self._exact().children
+
+    @property
+    def keys(self) -> dict[str | int, Position]:
+        return self._exact().keys
+
+    def locate(self, path: Path_, *, key: bool = False) -> Position:
+        return self._file.locate(self._document, self._base, path, key)
+
+    def subtree(self, path: Path_) -> SourceMap:
+        """The positions of the node at ``path`` (or of its nearest existing parent)."""
+        found = self._file.existing(self._document, (*self._base, *path))
+        if found is None:  # a scalar: a map of one position, as SourceMap.subtree gives
+            return SourceMap(self.locate(path))
+        return RymlSourceMap._root(self._file, self._document, found)
+
+    def key_path(self, position: Position) -> Path_ | None:
+        return self._exact().key_path(position)

@@ -1,0 +1,522 @@
+"""A cache of parsed files, like ruff's: a file whose bytes did not change is not parsed again.
+
+The cache lives in ``.socialgov_cache/`` at the repository's root (hidden, so never linted; it
+holds a ``.gitignore`` of ``*`` so git ignores it too). It has one entry per file, named after a
+hash of the file's path, holding the SHA-256 of the bytes it was parsed from and the parsed file
+(data, source positions and findings, so findings point where they always do). An entry is used
+only when the file's bytes hash the same; the folder's name is a fingerprint of socialgov's
+version, the code that parses, the Python version and the limits, so any change to those starts
+a fresh cache.
+
+The folder sits in the repository, where a pull request can put files of its own, and an entry
+is a pickle, which runs code when it is read. So every entry is signed (HMAC-SHA256) with a key
+that never lives in a repository: 32 random bytes in the user's cache folder
+(``$XDG_CACHE_HOME/socialgov/cache.key``, else ``~/.cache/...``), made on first use. An entry
+whose signature does not match was not written by this machine's socialgov and is never
+unpickled, and nothing is written through a symbolic link. Without a key (no writable home),
+there is no cache.
+
+Entries are written to a temporary file and renamed into place, so runs at the same time never
+read half an entry; an entry that cannot be read (damaged, from another Python) is parsed again,
+and a cache that cannot be written (read-only checkout) is silently skipped: the cache can make
+socialgov faster, never wrong and never fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import io
+import json
+import os
+import pickle
+import secrets
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from socialgov import __version__
+from socialgov.config import CACHE_DIR
+from socialgov.core.files import read_bounded
+from socialgov.core.findings import EntityRef, Finding, Position
+from socialgov.core.resources import PACKAGE_DIR
+from socialgov.schema import validation as schema
+from socialgov.source.loader import Document, ParsedFile
+from socialgov.source.reading import DecodeError, decode, load_file, parse_file_text
+
+_CODE = ("source", "schema", "core/findings.py", "speedups/cache.py")
+"""The code a cached parse depends on (folders: every module in them), under the package."""
+
+
+def _code_files() -> list[Path]:
+    files = []
+    for name in _CODE:
+        path = PACKAGE_DIR / name
+        files.extend(sorted(path.glob("*.py")) if path.is_dir() else [path])
+    return files
+
+
+def cache_wanted(root: Path, requested: bool | None, environ: Mapping[str, str]) -> bool:
+    """Whether a run uses the cache: as asked (``--cache``/``--no-cache``), else yes, except on a
+    CI runner (``CI`` set, as every major CI service sets it) whose checkout has no cache yet.
+
+    There a cold run would write a cache of up to a few hundred megabytes that nothing reads
+    again (each CI job starts from a fresh clone), a tenth or more of the run; a runner that
+    restores ``.socialgov_cache/`` (actions/cache, docs/ci.md) finds it and uses it.
+    """
+    if requested is not None:
+        return requested
+    on_ci = environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return not on_ci or (root / CACHE_DIR).is_dir()
+
+
+def fingerprint(limits: dict[str, int]) -> str:
+    """What parsing and schema checks depend on besides the file's bytes and path."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
+    digest.update(json.dumps(limits, sort_keys=True).encode())
+    for path in _code_files():
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
+    for name, path in schema.schema_files().items():
+        digest.update(name.encode() + path.read_bytes())
+    for distribution in ("jsonschema", "fastjsonschema", "pyyaml", "rapidyaml", "google-re2"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{distribution}={metadata.version(distribution)}|".encode())
+    return digest.hexdigest()[:16]
+
+
+KEY_BYTES = 32
+
+
+def key_path() -> Path:
+    """Where this user's signing key lives: in their cache folder, never in a repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "socialgov" / "cache.key"
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries, made on first use; None when it cannot be."""
+    path = key_path()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+            try:
+                os.write(fd, secrets.token_bytes(KEY_BYTES))
+                os.close(fd)
+                with contextlib.suppress(FileExistsError):  # another run made it first
+                    os.link(temporary, path)
+            finally:
+                os.unlink(temporary)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            key = os.read(fd, KEY_BYTES + 1)
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+    return key if len(key) == KEY_BYTES else None
+
+
+class ParseCache:
+    """Parsed files of one repository, by path and content hash."""
+
+    def __init__(self, root: Path, limits: dict[str, int]) -> None:
+        self.root = root
+        self.limits = limits
+        self.base = root / CACHE_DIR
+        self.folder = self.base / fingerprint(limits)
+        self.hits = 0
+        self.misses = 0
+        self._writable = True
+        self._pending: list[tuple[Path, bytes, ParsedFile]] = []
+        self._valid = schema.record_valid()
+        self._key = signing_key()
+        if self._key is None:
+            self._writable = False
+
+    def _entry(self, relpath: str) -> Path:
+        name = hashlib.sha256(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return self.folder / name[:2] / f"{name}.pickle"
+
+    def load(self, relpath: str) -> ParsedFile:
+        """The parsed file at ``relpath``: from the cache when its bytes are unchanged."""
+        source = _source(self.root, relpath, self.limits)
+        if source is None:  # unreadable, too big or undecodable: the loader says so
+            return load_file(self.root, relpath, self.limits)
+        raw, text = source
+        known_as = digest(raw)
+        cached = self._read(self._entry(relpath), known_as)
+        if cached is not None:
+            self.hits += 1
+            return cached
+        parsed = parse_file_text(text, relpath, self.limits)
+        parsed.size = len(raw)
+        self.remember(relpath, known_as, parsed)
+        return parsed
+
+    def lookup(self, relpath: str) -> ParsedFile | None:
+        """The cached parse of ``relpath`` if its bytes are unchanged, else None."""
+        try:
+            raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
+        except Exception:  # the loader reports it (too big, unreadable) when it parses
+            return None
+        cached = self._read(self._entry(relpath), digest(raw))
+        if cached is not None:
+            self.hits += 1
+        return cached
+
+    def version(self, relpath: str, known_as: bytes) -> ParsedFile | None:
+        """The cached parse of ``relpath`` as it was when its bytes hashed to ``known_as`` (an
+        earlier version, for incremental lint), or None when the cache no longer holds it."""
+        return self._read(self._entry(relpath), known_as)
+
+    def remember(self, relpath: str, digest: bytes | None, parsed: ParsedFile) -> None:
+        """Store ``parsed`` (read from bytes hashing to ``digest``) when this run closes."""
+        self.misses += 1
+        if digest is not None:
+            self._pending.append((self._entry(relpath), digest, parsed))
+
+    def close(self) -> None:
+        """Write the entries of the files parsed in this run, once the model validated them."""
+        try:
+            for entry, digest, parsed in self._pending:
+                self._write(entry, digest, parsed, self._valid_entities(parsed))
+        finally:
+            self._pending.clear()
+            schema.forget_valid()
+
+    def _valid_entities(self, parsed: ParsedFile) -> Vouched:
+        """Where the values that passed their schema sit: document, path, schema file."""
+        return valid_entities(parsed, self._valid)
+
+    def _signer(self, entry: Path, digest: bytes) -> hmac.HMAC | None:
+        """The signature of an entry, begun over what it stands for; None without a key."""
+        if self._key is None:
+            return None
+        signer = hmac.new(self._key, digestmod=hashlib.sha256)
+        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + digest)
+        return signer
+
+    def _read(self, entry: Path, digest: bytes) -> ParsedFile | None:
+        signer = self._signer(entry, digest)
+        if signer is None:
+            return None
+        payload = read_signed(entry, digest, signer)
+        if payload is None:
+            return None  # missing, or not written by this machine's socialgov: never unpickled
+        try:
+            parsed, valid = pickle.loads(payload)
+        except Exception:  # damaged or written by another version: parse again
+            return None
+        if not isinstance(parsed, ParsedFile):
+            return None
+        trust_entities(parsed, valid)
+        return parsed
+
+    def _write(
+        self,
+        entry: Path,
+        digest: bytes,
+        parsed: ParsedFile,
+        valid: list[tuple[int, tuple[str | int, ...], str]],
+    ) -> None:
+        signer = self._signer(entry, digest)
+        if not self._writable or signer is None:
+            return
+        try:
+            payload = dumps((parsed, valid))
+        except (pickle.PicklingError, RecursionError):
+            self._writable = False
+            return
+        if not write_signed(self.base, self.folder, entry, digest, signer, payload):
+            self._writable = False  # read-only checkout or full disk: run without the cache
+
+
+CONFIG_ENTRY = "config-valid"
+"""The one configuration (as read) known to pass its schema, so that a run whose socialgov.yaml
+did not change need not import jsonschema to check it again."""
+
+
+def _config_header(data: Any) -> bytes:
+    """What a configuration's validity depends on: socialgov's version, the schemas, and the
+    data as read (its repr keeps types apart: ``1``, ``'1'`` and ``true`` differ)."""
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for path in schema.schema_files().values():
+        digest.update(path.read_bytes())
+    digest.update(repr(data).encode("utf-8"))
+    return digest.digest()
+
+
+def _config_signer(header: bytes) -> hmac.HMAC | None:
+    key = signing_key()
+    if key is None:
+        return None
+    signer = hmac.new(key, digestmod=hashlib.sha256)
+    signer.update(f"{CONFIG_ENTRY}\0".encode() + header)
+    return signer
+
+
+def config_known_valid(root: Path, data: Any) -> bool:
+    """Whether this configuration passed its schema in an earlier run (signed, as every entry)."""
+    header = _config_header(data)
+    signer = _config_signer(header)
+    entry = root / CACHE_DIR / CONFIG_ENTRY
+    return signer is not None and read_signed(entry, header, signer) == b"valid"
+
+
+def remember_valid_config(root: Path, data: Any) -> None:
+    """Record that this configuration passed its schema; silent when the cache cannot be
+    written."""
+    header = _config_header(data)
+    signer = _config_signer(header)
+    if signer is not None:
+        base = root / CACHE_DIR
+        write_signed(base, base, base / CONFIG_ENTRY, header, signer, b"valid")
+
+
+Vouched = list[tuple[int, tuple[str | int, ...], str]]
+"""Where a file's valid entity mappings are: document index, path inside it, schema file."""
+
+
+def valid_entities(parsed: ParsedFile, seen: dict[int, tuple[str, Any]]) -> Vouched:
+    """Where the mappings of ``parsed`` that ``seen`` (schema.record_valid) holds are."""
+    found = []
+    for document in parsed.documents:
+        for path, value in entity_candidates(document.data):
+            known = seen.get(id(value))
+            if known is not None and known[1] is value:
+                found.append((document.index, path, known[0]))
+    return found
+
+
+def trust_entities(parsed: ParsedFile, valid: Vouched) -> None:
+    """Trust the mappings ``valid`` names in ``parsed`` as having passed their schema."""
+    documents = {document.index: document.data for document in parsed.documents}
+    for index, path, file_name in valid:
+        value = documents.get(index)
+        for part in path:
+            value = value[part]
+        schema.trust_valid(file_name, value)
+
+
+_LENGTH = 8
+"""Bytes of an entry's payload length, written big-endian after the header's signature."""
+
+
+def _length_tag(signer: hmac.HMAC, length: bytes) -> bytes:
+    """The signature of what an entry stands for and how long its payload is: checked before a
+    byte of the payload is read."""
+    tag = signer.copy()
+    tag.update(b"length\0" + length)
+    return tag.digest()
+
+
+def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
+    """The payload of a signed entry, or None when it is missing, is not a regular file, stands
+    for something other than ``header``, or a signature does not hold.
+
+    An entry is ``header``, a signature of the header and the payload's length, the length, a
+    signature of the payload, and the payload. The first signature and the file's size are
+    checked before the payload is read, so an entry that a pull request commits (it can copy a
+    header: it is the digest of a file it wrote) costs a few bytes of reading whatever its size,
+    and a payload is never read past the length this machine's socialgov signed.
+    """
+    size = signer.digest_size
+    try:
+        # Never blocks on a pipe or follows a link planted in the repository's cache folder.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        with open(os.open(entry, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size < len(header) + 2 * size + _LENGTH:
+                return None
+            if handle.read(len(header)) != header:
+                return None
+            length_tag = handle.read(size)
+            length = handle.read(_LENGTH)
+            if not hmac.compare_digest(length_tag, _length_tag(signer, length)):
+                return None
+            expected = int.from_bytes(length, "big")
+            if info.st_size != len(header) + 2 * size + _LENGTH + expected:
+                return None
+            signature = handle.read(size)
+            payload = handle.read(expected)
+    except OSError:
+        return None
+    signer.update(payload)
+    if len(payload) != expected or not hmac.compare_digest(signature, signer.digest()):
+        return None
+    return payload
+
+
+def write_signed(
+    base: Path, folder: Path, entry: Path, header: bytes, signer: hmac.HMAC, payload: bytes
+) -> bool:
+    """Write an entry (see :func:`read_signed`) to ``entry`` atomically; False when the cache
+    cannot be written (read-only checkout, full disk, a planted symbolic link)."""
+    try:
+        prepare_folder(base, folder)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        if entry.parent.is_symlink():  # planted in the repository: never write through it
+            raise OSError(f"{entry.parent} is a symbolic link")
+        length = len(payload).to_bytes(_LENGTH, "big")
+        length_tag = _length_tag(signer, length)
+        signer.update(payload)
+        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(header)
+                handle.write(length_tag)
+                handle.write(length)
+                handle.write(signer.digest())
+                handle.write(payload)
+            os.replace(temporary, entry)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def prepare_folder(base: Path, folder: Path) -> None:
+    """Make the cache folder ``folder`` inside ``base`` (.socialgov_cache/), removing the folders
+    of other fingerprints; raises OSError rather than write through a symbolic link."""
+    if base.is_symlink() or folder.is_symlink():
+        raise OSError(f"{base} holds a symbolic link")  # never write through one
+    if folder.is_dir():
+        return
+    base.mkdir(exist_ok=True)
+    _create(base / ".gitignore", "# created by socialgov\n*\n")
+    _create(
+        base / "CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by socialgov.\n",
+    )
+    # Entries of other versions or limits are never read again: remove them.
+    for old in base.iterdir():
+        if old.is_dir() and old.name != folder.name:
+            _remove_tree(old)
+    folder.mkdir(exist_ok=True)
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; one that exists, even as a link pointing nowhere, is left alone."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _source(root: Path, relpath: str, limits: dict[str, int]) -> tuple[bytes, str] | None:
+    """The bytes and text of a file, or None when the loader has a finding to make about it."""
+    try:
+        raw = read_bounded(root / relpath, limits["max_file_bytes"])
+        return raw, decode(raw)
+    except (OSError, DecodeError, Exception):
+        return None
+
+
+def read_and_parse(
+    root: Path, relpath: str, limits: dict[str, int]
+) -> tuple[bytes | None, ParsedFile]:
+    """Parse one file; with the hash of the bytes parsed when it may be cached."""
+    source = _source(root, relpath, limits)
+    if source is None:
+        return None, load_file(root, relpath, limits)
+    raw, text = source
+    parsed = parse_file_text(text, relpath, limits)
+    parsed.size = len(raw)
+    return digest(raw), parsed
+
+
+def read_and_parse_fast(
+    root: Path, relpath: str, limits: dict[str, int]
+) -> tuple[bytes, ParsedFile] | None:
+    """Parse one file on the fast path alone (socialgov.source.fastyaml), with the file's bytes (to
+    hash for the cache); None when it needs the exact path (read_and_parse)."""
+    from socialgov.source import fastyaml
+
+    source = _source(root, relpath, limits)
+    if source is None:
+        return None
+    raw, text = source
+    parsed = fastyaml.parse(text, relpath, limits)
+    return None if parsed is None else (raw, parsed)
+
+
+def digest(raw: bytes) -> bytes:
+    """What the cache knows a file's bytes by."""
+    return hashlib.sha256(raw).digest()
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle parsed files quickly (see _reducers)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _reducers()
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The mappings of a document that may be entities: itself and the items of its lists."""
+    if not isinstance(data, dict):
+        return
+    yield (), data
+    for key, value in data.items():
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield (key, index), item
+
+
+@cache
+def _reducers() -> dict[type, Any]:
+    """Pickle the parsed file's dataclasses as constructor calls.
+
+    The default for a dataclass with slots restores each object field by field through Python
+    code; calling the class with its fields is several times faster. A SourceMap pickles itself
+    as a few flat arrays (loader._Table), not as an object per node.
+    """
+    reducers: dict[type, Any] = {}
+    for cls in (Position, Finding, EntityRef, Document, ParsedFile):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        if all(f.init for f in dataclasses.fields(cls)):
+            reducers[cls] = _reducer(cls, names)
+    return reducers
+
+
+def _reducer(cls: type, names: tuple[str, ...]) -> Any:
+    def reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, tuple(getattr(obj, name) for name in names)
+
+    return reduce
+
+
+def _remove_tree(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class CachedConfigs:
+    """The cache's memory of valid configurations (socialgov.config.ValidConfigs)."""
+
+    def known(self, root: Path, data: Any) -> bool:
+        return config_known_valid(root, data)
+
+    def remember(self, root: Path, data: Any) -> None:
+        remember_valid_config(root, data)

@@ -1,0 +1,380 @@
+"""The whole-run cache: a lint whose every input is unchanged returns the last run's findings.
+
+Where the parse cache (socialgov.speedups.cache) saves parsing each unchanged file, this cache saves
+the whole run: the model, references and every rule. A run's *inputs* are:
+
+- the bytes of every linted file (SHA-256 each), in the order discovered, and what discovery
+  reported (skipped links, for example): one byte changed, a file added or removed, and the key
+  differs;
+- the whole configuration after the command line's overrides (root, config file, include,
+  exclude, select, ignore, severity, fail_on, options, baseline, limits) and the ``--as-of`` date;
+- the baseline file's bytes, and the commit that ``--new-since REV`` names today;
+- socialgov itself: its version and the bytes of every file of the package (code, schemas), the
+  parse cache's fingerprint (Python, PyYAML, jsonschema and fastjsonschema versions);
+- the installed plugins: each rule's identity and the bytes of the package its check comes from.
+
+Everything but the files' bytes is digested into the *setup*; the setup and the files' hashes into
+the *key*. The last run is stored in ``.socialgov_cache/<fingerprint>/lint-run`` under its setup:
+its key, its result, and the state incremental lint starts from (socialgov.speedups.incremental). A
+run with the same key returns the stored result; one with the same setup but a few changed files
+starts from the state. The entry is one, replaced by every run; it is pickled, signed with the same
+key and HMAC as the parse cache, and unpickled only when the signature holds, so a pull request
+cannot plant an entry that hides findings or runs code; it is written atomically (temporary file,
+rename), and only when no input changed while the run read them.
+
+The entry holds what the reporters show (findings, suppressed findings, unused waivers, the
+counts, the selected rules' descriptions) but not the model, so it only serves runs that need no
+model: lint of the whole repository (no PATHS) to reporters other than SARIF (whose related
+locations come from the model). The audit, PATHS mode and SARIF always take the normal path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialgov import __version__
+from socialgov.config import CACHE_DIR, Config
+from socialgov.core.files import read_bounded
+from socialgov.core.findings import Finding, Severity
+from socialgov.core.resources import PACKAGE_DIR
+from socialgov.rules.base import RuleInfo
+from socialgov.speedups.cache import dumps, fingerprint, read_signed, signing_key, write_signed
+
+if TYPE_CHECKING:
+    from socialgov.report.result import LintResult
+
+ENTRY = "lint-run"
+DELTA_ENTRY = "lint-delta"
+_RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
+
+
+class RunCache:
+    """The stored last run of one repository under its setup: its key, result and state; and
+    the changes incremental runs made to that state since (a small entry of its own, so that
+    an incremental run does not write the whole state again)."""
+
+    def __init__(self, config: Config) -> None:
+        self.base = config.root / CACHE_DIR
+        self.folder = self.base / fingerprint(dict(config.limits))
+        self.entry = self.folder / ENTRY
+        self.delta_entry = self.folder / DELTA_ENTRY
+        self._key = signing_key()
+
+    def _signer(self, entry: Path, setup: bytes) -> hmac.HMAC | None:
+        if self._key is None:
+            return None
+        signer = hmac.new(self._key, digestmod=hashlib.sha256)
+        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + setup)
+        return signer
+
+    def _load(self, entry: Path, setup: bytes) -> Any:
+        signer = self._signer(entry, setup)
+        if signer is None:
+            return None
+        payload = read_signed(entry, setup, signer)
+        if payload is None:
+            return None  # missing, another setup's, or not written by this machine's socialgov
+        try:
+            return pickle.loads(payload)  # signed by this machine's socialgov: see above
+        except Exception:  # damaged, or pickled by another version
+            return None
+
+    def _store(self, entry: Path, setup: bytes, value: Any) -> None:
+        signer = self._signer(entry, setup)
+        if signer is not None:
+            write_signed(self.base, self.folder, entry, setup, signer, dumps(value))
+
+    def load(self, setup: bytes) -> StoredRun | None:
+        """The last full run with this setup, or None."""
+        stored = self._load(self.entry, setup)
+        return stored if isinstance(stored, StoredRun) else None
+
+    def store(self, setup: bytes, stored: StoredRun) -> None:
+        """Remember a full run (and forget the changes made since the last); silent when it
+        cannot."""
+        self._store(self.entry, setup, stored)
+        with contextlib.suppress(OSError):
+            self.delta_entry.unlink()
+
+    def load_delta(self, setup: bytes) -> Any:
+        """What incremental runs changed since the last full run with this setup, or None."""
+        return self._load(self.delta_entry, setup)
+
+    def store_delta(self, setup: bytes, delta: Any) -> None:
+        """Remember what incremental runs changed since the last full run; silent when it
+        cannot."""
+        self._store(self.delta_entry, setup, delta)
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """What the cache keeps of a run: its inputs (hashes and stamps), what the reporters show
+    (:func:`result_payload`) and, when it can be kept, the state for incremental lint."""
+
+    inputs: RunInputs
+    result: dict[str, Any] | None
+    """None after a PATHS run, which reported only some files."""
+    state: Any = None
+
+    @property
+    def key(self) -> bytes:
+        return self.inputs.key
+
+
+Stamp = tuple[int, int, int, int]
+"""A file's size, modification and change times (nanoseconds) and inode."""
+
+RACY_NS = 2_000_000_000
+"""A file whose stamp is this close to when it was hashed may have changed in the same clock
+tick (FAT counts in 2 s steps): it is hashed again, as git does with "racily clean" files."""
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What a full lint depends on: ``setup`` digests everything but the files' bytes (the
+    configuration, socialgov, plugins, baseline, the --new-since commit, the file list and what
+    discovery found); ``hashes`` holds each file's SHA-256, in the order of ``files``, and
+    ``stamps`` what the file system said of each when it was hashed (at ``hashed_at``)."""
+
+    setup: bytes
+    files: tuple[str, ...]
+    stamps: tuple[Stamp, ...]
+    hashes: tuple[bytes, ...] = ()
+    hashed_at: int = 0
+
+    def unchanged(self, later: RunInputs) -> bool:
+        """Whether ``later`` finds the same setup, the same files and each file untouched."""
+        return (self.setup, self.files, self.stamps) == (later.setup, later.files, later.stamps)
+
+    @property
+    def key(self) -> bytes:
+        """One digest of every input: the whole-run cache's key."""
+        digest = hashlib.sha256(self.setup)
+        for relpath, file_hash in zip(self.files, self.hashes, strict=True):
+            digest.update(relpath.encode("utf-8", "surrogateescape") + b"\0" + file_hash)
+        return digest.digest()
+
+    def hashed(self, config: Config, known: RunInputs | None = None) -> RunInputs | None:
+        """These inputs with every file's hash; None when a file cannot be read (the normal
+        path then reports it). A file whose stamp is the one ``known`` (an earlier run's
+        inputs) recorded, and older than that run by :data:`RACY_NS`, keeps ``known``'s hash
+        without being read again."""
+        import time
+
+        started = time.time_ns()
+        reusable: dict[str, tuple[Stamp, bytes]] = {}
+        if known is not None and known.hashes:
+            before = known.hashed_at - RACY_NS
+            reusable = {
+                relpath: (stamp, file_hash)
+                for relpath, stamp, file_hash in zip(
+                    known.files, known.stamps, known.hashes, strict=True
+                )
+                if stamp[1] < before and stamp[2] < before
+            }
+        limit = config.limits["max_file_bytes"]
+        hashes = []
+        for relpath, stamp in zip(self.files, self.stamps, strict=True):
+            kept = reusable.get(relpath)
+            if kept is not None and kept[0] == stamp:
+                hashes.append(kept[1])
+                continue
+            try:
+                hashes.append(hashlib.sha256(read_bounded(config.root / relpath, limit)).digest())
+            except Exception:  # unreadable or too big: the normal path says so
+                return None
+        return replace(self, hashes=tuple(hashes), hashed_at=started)
+
+
+def run_inputs(
+    config: Config,
+    files: Sequence[str],
+    discovered: Sequence[Finding],
+    rules: Sequence[RuleInfo],
+    new_since: str | None,
+) -> RunInputs | None:
+    """What a full lint depends on, the files looked at but not read (see
+    :meth:`RunInputs.hashed`); None when some input cannot be read (the normal path then
+    reports it)."""
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+            digest.update(len(data).to_bytes(8, "big") + data)
+
+    add(__version__, _package_digest(), fingerprint(dict(config.limits)))
+    add(*(repr(getattr(config, f.name)) for f in fields(config)))
+    add(*_plugin_inputs(rules))
+    if config.baseline is not None:
+        from socialgov.report.baseline import MAX_BYTES
+
+        try:  # bounded, and never blocking on a pipe: the path may come from a pull request
+            add(read_bounded(config.baseline, MAX_BYTES))
+        except Exception:  # the normal path says what is wrong with it
+            return None
+    if new_since is not None:
+        commit = _commit(config.root, new_since)
+        if commit is None:
+            return None
+        add(commit)
+    add(len(files), *files, *(finding_row(f) for f in discovered))
+    stamps = []
+    for relpath in files:
+        try:
+            info = (config.root / relpath).stat()
+        except OSError:  # gone or unreadable: the normal path says so
+            return None
+        stamps.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return RunInputs(digest.digest(), tuple(files), tuple(stamps))
+
+
+def _package_digest() -> bytes:
+    """The bytes of every file of the installed socialgov package (code, schemas, data)."""
+    here = PACKAGE_DIR
+    digest = hashlib.sha256()
+    for folder, dirs, names in sorted(os.walk(here)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = Path(folder) / name
+            digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _plugin_inputs(rules: Sequence[RuleInfo]) -> list[object]:
+    """Each plugin rule's identity and the bytes of the package its check lives in."""
+    import sys
+
+    parts: list[object] = []
+    for info in rules:
+        parts.append((info.code, info.name, int(info.severity), repr(dict(info.options))))
+        module = sys.modules.get(getattr(info.check, "__module__", "") or "")
+        source = getattr(module, "__file__", None)
+        if source is None:
+            parts.append(None)
+            continue
+        top = sys.modules.get(module.__name__.split(".")[0])  # type: ignore[union-attr]
+        top_file = getattr(top, "__file__", None) or source
+        folder = Path(top_file).parent if Path(top_file).name == "__init__.py" else None
+        paths = sorted(folder.rglob("*.py")) if folder is not None else [Path(source)]
+        for path in paths:
+            try:
+                parts.append(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                parts.append(str(path))
+    return parts
+
+
+def _commit(root: Path, revision: str) -> str | None:
+    """The commit ``revision`` names now, or None when git cannot say."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{revision}^{{commit}}",
+            ],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    text = done.stdout.decode("ascii", "replace").strip()
+    return text if done.returncode == 0 and text else None
+
+
+def finding_row(finding: Finding) -> list[Any]:
+    """A finding as a JSON list, every field kept."""
+    return [
+        finding.code,
+        finding.name,
+        int(finding.severity),
+        finding.message,
+        finding.path,
+        finding.line,
+        finding.column,
+        None if finding.entity is None else [finding.entity.kind, finding.entity.id],
+        [[ref.kind, ref.id] for ref in finding.related],
+        finding.key,
+        finding.suppressed,
+    ]
+
+
+def rule_row(info: RuleInfo) -> dict[str, Any]:
+    """What reporters may show of a rule (its check is code and is looked up again)."""
+    row: dict[str, Any] = {"code": info.code, "name": info.name, "severity": int(info.severity)}
+    row.update({name: getattr(info, name) for name in _RULE_TEXT})
+    return row
+
+
+def rule_from_row(row: dict[str, Any], known: dict[str, RuleInfo]) -> RuleInfo:
+    """The built-in or plugin rule of that code, else (a repository's own Rule) its description."""
+    info = known.get(row["code"])
+    if info is not None:
+        return info
+    return RuleInfo(
+        code=row["code"],
+        name=row["name"],
+        severity=Severity(row["severity"]),
+        **{name: row[name] for name in _RULE_TEXT},
+    )
+
+
+def result_payload(result: LintResult) -> dict[str, Any]:
+    """What the whole-run cache keeps of a lint result: everything but the model."""
+    return {
+        "rules": [rule_row(info) for info in result.rules],
+        "findings": result.findings,
+        "suppressed": result.suppressed,
+        "unused_waivers": result.unused_waivers,
+        "baselined": result.baselined,
+        "preexisting": result.preexisting,
+        "files": result.files,
+        "entities": result.entities,
+    }
+
+
+def load_result(
+    config: Config, stored: dict[str, Any], known: Sequence[RuleInfo]
+) -> LintResult | None:
+    """The lint result that ``result_payload`` kept, for ``config``; None when it is damaged."""
+    from socialgov.report.result import LintResult
+
+    by_code = {info.code: info for info in known}
+    try:
+        return LintResult(
+            config=config,
+            rules=tuple(rule_from_row(row, by_code) for row in stored["rules"]),
+            findings=_findings(stored["findings"]),
+            suppressed=_findings(stored["suppressed"]),
+            unused_waivers=_findings(stored["unused_waivers"]),
+            baselined=int(stored["baselined"]),
+            preexisting=int(stored["preexisting"]),
+            files=int(stored["files"]),
+            entities=int(stored["entities"]),
+        )
+    except (KeyError, TypeError, ValueError):  # a damaged entry: the run is made again
+        return None
+
+
+def _findings(stored: Any) -> tuple[Finding, ...]:
+    if not isinstance(stored, tuple) or not all(type(f) is Finding for f in stored):
+        raise TypeError("not a tuple of findings")
+    return stored

@@ -1,36 +1,43 @@
-"""Time socialgov on a synthetic repository of N accounts and write benchmarks/RESULTS.md.
+"""Time socialgov on generated repositories, one core, and write benchmarks/RESULTS.md.
 
-    python benchmarks/run.py --accounts 100000     # the documented benchmark
-    python benchmarks/run.py --smoke               # 500 accounts, one run each, no peers (CI)
+    python benchmarks/run.py --accounts 1000 5000 100000        # the documented benchmark
+    python benchmarks/run.py --accounts 5000 --against main~3    # before and after, one run
+    python benchmarks/run.py --smoke                             # tiny trees, one run each (CI)
 
-In one run, on the same generated tree (benchmarks/data/<N>, git-ignored, generated when
-missing), it times with wall clocks, start-up included:
+Two trees per size, both generated when missing (under benchmarks/data/, git-ignored):
+``plain`` by benchmarks/generate.py (files of a hundred accounts, one tidy shape) and ``human``
+by benchmarks/human.py (YAML as people write it: small files in nested folders, comments,
+several documents per file, flow and block style, text blocks, anchors and merge keys, CRLF,
+several groups' habits and a few mistakes). On each tree, in one run, it times with wall
+clocks, start-up included, every command pinned to one core (``taskset -c 0``; where taskset is
+missing, the CPU affinity is set before the command starts; where neither is possible the
+report says so):
 
 - ``socialgov lint`` cold (``--no-cache``), warm (cache filled, nothing changed), incremental
-  (one account's name changed in one file before each run: a real edit, not a comment), an edit
-  that incremental lint cannot take (an account's owner changed: every rule that counts owners
-  must look at the whole repository again, so the run is a full one from the parse cache), and
-  PATHS mode on one file (what the pre-commit hook runs);
-- ``socialgov lint`` on examples/acme;
-- the floor: ``yaml.load(..., Loader=yaml.CSafeLoader)`` over the same files in one process;
-- the peers a user would otherwise script: yamllint and check-jsonschema on the same files
-  (install them with ``pip install -e '.[bench]'``; a missing peer is reported, not fatal).
+  (one account's name changed in one file before each run), full-rerun (an account's owner
+  changed: an edit incremental lint cannot take), PATHS mode on that one file with the cache
+  warm (what the pre-commit hook runs), and ``socialgov audit`` cold (``--no-cache``, JSON);
+- beside them: the floor, PyYAML's ``CSafeLoader`` parsing the same files in one process;
+  rapidyaml (``ryml``) parsing the same files in one process; and, once, a bare interpreter
+  start (``python -I -c pass``) and ``socialgov lint`` on examples/acme.
 
-It prints the medians of several runs, the ratios to the floor and to each peer, the peak memory
-(RSS) of each command, and whether each target of the performance issue is met.
+Medians of 5 runs by default. Memory: the peak RSS of each command (its largest process) and,
+for cold lint and the audit, the peak of the whole process tree (the sum of every process's
+PSS, sampled every 20 ms, from one more untimed run), so that forked children count.
 
-socialgov shares work with forked children on a large repository, and a child's pages are
-shared with its parent until one of them writes to them: the peak RSS of the largest process,
-which is what the operating system reports for a command, does not count what the children
-copied. So each socialgov command the memory target judges runs once more, untimed, while its
-whole process tree's memory is sampled (the sum of each process's proportional set size, PSS,
-every 20 ms): that is the memory the command takes from the machine.
+``--against REV`` runs every socialgov command also with the source of git revision REV
+(extracted under the data folder; same interpreter, same ``python -m socialgov`` invocation,
+each with its own copy of the trees so neither side's cache touches the other's), the two
+interleaved run by run, and reports per measure the ratio after/before and whether any is more
+than 5% slower. The report ends with "What each change bought", kept from one run to the next
+(``--bought TEXT`` adds a line from an ``--against`` run).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import re
@@ -38,9 +45,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,25 +57,53 @@ PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import Generator  # noqa: E402
+from human import MANIFEST, HumanGenerator  # noqa: E402
 
-CHANGED_FILE = "accounts/accounts-00000.yaml"
+AS_OF = "2026-11-24"
+GENERATORS = ("plain", "human")
+SOURCE = {"plain": "benchmarks/generate.py", "human": "benchmarks/human.py"}
 README_START = "<!-- benchmark-results:start -->"
 README_END = "<!-- benchmark-results:end -->"
+BOUGHT_START = "<!-- what-each-change-bought:start -->"
+BOUGHT_END = "<!-- what-each-change-bought:end -->"
+SLOWER = 1.05  # --against: a measure more than 5% slower is reported
 
 FLOOR_SCRIPT = """
 import sys, yaml
-for path in sys.argv[1:]:
+for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
     with open(path, "rb") as handle:
         try:
             list(yaml.load_all(handle, Loader=yaml.CSafeLoader))
         except yaml.YAMLError:
             pass
 """
+RYML_SCRIPT = """
+import sys, ryml
+for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    with open(path, "rb") as handle:
+        buffer = bytearray(handle.read())
+    try:
+        tree = ryml.Tree()
+        ryml.parse_in_place(buffer, tree)
+    except Exception:
+        pass
+"""
+# rows of the targets table (issue 18): what, which size, how measured, the limit
+TARGETS = (
+    ("cold lint <= 0.5 x CSafeLoader parse-only", 100_000, "cold/floor", 0.5),
+    ("cold lint <= 1.0 x the floor", 1_000, "cold/floor", 1.0),
+    ("cold lint <= 0.6 x the floor", 5_000, "cold/floor", 0.6),
+    ("warm lint <= 0.05 x cold", None, "warm/cold", 0.05),
+    ("PATHS mode, warm <= 5 x `python -I -c pass`", 1_000, "paths/bare", 5.0),
+    ("audit <= 1.2 x cold lint", 100_000, "audit/cold", 1.2),
+    ("audit peak memory <= lint's (process tree)", 100_000, "audit-memory/cold-memory", 1.0),
+    ("peak memory of lint (process tree) <= 1.0 GB", 100_000, "cold-memory-gb", 1.0),
+)
 
 
 @dataclass
 class Measure:
-    """Wall times (seconds) and peak resident memory (bytes) of one command, run several times."""
+    """Wall times (seconds) and peak memory (bytes) of one command, run several times."""
 
     name: str
     command: str
@@ -82,73 +118,104 @@ class Measure:
         return statistics.median(self.times) if self.times else None
 
 
-def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, int, int]:
-    """Run ``argv``; its wall time, peak RSS in bytes (its own process tree) and exit code."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
-    return elapsed, usage.ru_maxrss * 1024, process.returncode
+@dataclass
+class Side:
+    """One version of socialgov: its source folder and the environment that runs it."""
+
+    name: str  # "after" (this checkout) or "before" (--against REV)
+    src: Path
+    label: str
+    env: dict[str, str] = field(default_factory=dict)
+    has_cache_flag: bool = True
+    audit_cache_flag: bool = True
 
 
-def timed(
-    measure: Measure,
-    argv: Sequence[str],
-    runs: int,
-    env: dict[str, str],
-    cwd: Path,
-    before: object = None,
-    *,
-    memory: bool = False,
-) -> Measure:
-    """Run ``argv`` ``runs`` times (``before(index)`` first, if given); with ``memory``, once
-    more, untimed, sampling its process tree's memory."""
-    for index in range(runs):
-        if callable(before):
-            before(index)
-        elapsed, rss, _ = run_once(argv, env, cwd)
-        measure.times.append(elapsed)
-        measure.peak_rss = max(measure.peak_rss, rss)
-        print(f"  {measure.name}: {elapsed:.3f} s", file=sys.stderr)
-    if memory:
-        if callable(before):
-            before(runs)
-        measure.tree_memory = tree_memory(argv, env, cwd)
-        print(
-            f"  {measure.name}: {measure.tree_memory / 1e6:.0f} MB (process tree)", file=sys.stderr
+@dataclass
+class Tree:
+    generator: str
+    accounts: int
+    path: Path
+    files: list[str]
+    size: int
+
+
+# running commands ------------------------------------------------------------------------------
+
+
+class Pin:
+    """How commands are held to one core."""
+
+    def __init__(self, core: int | None) -> None:
+        self.core = core
+        self.prefix: list[str] = []
+        self.preexec: Callable[[], None] | None = None
+        if core is None:
+            self.how = "not pinned (--core none)"
+        elif shutil.which("taskset"):
+            self.prefix = ["taskset", "-c", str(core)]
+            self.how = f"`taskset -c {core}`"
+        elif hasattr(os, "sched_setaffinity"):
+            self.preexec = lambda: os.sched_setaffinity(0, {core})
+            self.how = f"CPU affinity set to core {core} before exec (taskset not found)"
+        else:
+            self.how = "NOT pinned: neither taskset nor sched_setaffinity on this system"
+
+    def argv(self, argv: Sequence[str]) -> list[str]:
+        return [*self.prefix, *argv]
+
+
+def run_once(
+    argv: Sequence[str], env: dict[str, str], cwd: Path, pin: Pin | None = None
+) -> tuple[float, int, int]:
+    """Run ``argv``; its wall time, peak RSS in bytes (its largest process) and exit code."""
+    pin = pin or Pin(None)
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            pin.argv(argv),
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            preexec_fn=pin.preexec,
         )
-    return measure
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            errors.seek(0)
+            text = errors.read().decode("utf-8", "replace")[-4000:]
+            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{text}")
+    return elapsed, usage.ru_maxrss * 1024, process.returncode
 
 
 SAMPLE_SECONDS = 0.02
 
 
-def tree_memory(argv: Sequence[str], env: dict[str, str], cwd: Path) -> int:
+def tree_memory(argv: Sequence[str], env: dict[str, str], cwd: Path, pin: Pin | None = None) -> int:
     """Run ``argv`` and return the peak of its process tree's memory in bytes: the sum of
     every process's PSS (pages shared between them counted once), sampled every 20 ms; 0
     where /proc cannot tell (not Linux)."""
     if not can_see_children():
         return 0  # reported as n/a rather than as the root process alone
-    process = subprocess.Popen(
-        list(argv), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, sum(_pss(pid) for pid in process_tree(process.pid)))
-        time.sleep(SAMPLE_SECONDS)
-    stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
+    pin = pin or Pin(None)
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            pin.argv(argv),
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            preexec_fn=pin.preexec,
+        )
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, sum(_pss(pid) for pid in process_tree(process.pid)))
+            time.sleep(SAMPLE_SECONDS)
+        if process.returncode not in (0, 1):
+            errors.seek(0)
+            text = errors.read().decode("utf-8", "replace")[-4000:]
+            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{text}")
     return peak
 
 
@@ -182,6 +249,9 @@ def _pss(pid: int) -> int:
     return 0
 
 
+# trees -----------------------------------------------------------------------------------------
+
+
 def yaml_files(tree: Path) -> list[str]:
     """The tree's YAML files (relative), hidden folders such as the cache left out."""
     found = []
@@ -192,23 +262,454 @@ def yaml_files(tree: Path) -> list[str]:
     return found
 
 
-def ensure_tree(accounts: int, data: Path) -> Path:
-    tree = data / str(accounts)
-    if not (tree / "socialgov.yaml").is_file():
-        print(f"generating {accounts:,} accounts into {tree}", file=sys.stderr)
-        Generator(accounts).write(tree)
-    return tree
+def _stamp(generator: str, accounts: int) -> str:
+    """What a tree was made from: its generator's code and its size."""
+    digest = hashlib.sha256(f"{generator} {accounts}".encode())
+    for name in ("generate.py", "human.py", "yamltext.py"):
+        digest.update((HERE / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def lint_supports_cache(env: dict[str, str]) -> bool:
-    helptext = subprocess.run(
-        [sys.executable, "-m", "socialgov", "lint", "--help"],
+def ensure_tree(generator: str, accounts: int, data: Path) -> Tree:
+    """The tree of ``accounts`` accounts by ``generator``, generated again when missing or
+    made by other code."""
+    path = data / f"{generator}-{accounts}"
+    stamp = _stamp(generator, accounts)
+    marker = path / ".bench-stamp"
+    if not marker.is_file() or marker.read_text().strip() != stamp:
+        print(f"generating {generator} tree of {accounts:,} accounts in {path}", file=sys.stderr)
+        if generator == "plain":
+            Generator(accounts).write(path)
+        else:
+            HumanGenerator(accounts).write(path)
+        marker.write_text(stamp + "\n")
+    files = yaml_files(path)
+    return Tree(generator, accounts, path, files, sum((path / f).stat().st_size for f in files))
+
+
+def copy_tree(tree: Tree, suffix: str) -> Tree:
+    """A copy of ``tree`` for the other side of --against (its own cache)."""
+    path = tree.path.with_name(tree.path.name + suffix)
+    shutil.rmtree(path, ignore_errors=True)
+    shutil.copytree(tree.path, path, ignore=shutil.ignore_patterns(".socialgov_cache"))
+    return Tree(tree.generator, tree.accounts, path, tree.files, tree.size)
+
+
+_NAME = re.compile(r"^([ \t]*(?:- )?)name: (.*)$", re.MULTILINE)
+_OWNER = re.compile(r"^[ \t]*(?:- )?owner: ([a-z0-9][a-z0-9._-]*)[ \t]*$", re.MULTILINE)
+
+
+@dataclass
+class EditTarget:
+    """The file the incremental, full-rerun and PATHS measures edit, and how."""
+
+    relpath: str
+    name_line: str  # a line naming one account, once in the file
+    owners: list[str]  # three owners named on lines of their own, the first to be replaced
+
+
+def edit_target(path: Path, files: list[str]) -> EditTarget:
+    """The first account file (path order) that names an account on a line found once in the
+    file and at least three owners in block style, with LF line ends and no planned mistake."""
+    avoid: set[str] = set()
+    manifest = path / MANIFEST
+    if manifest.is_file():
+        import json
+
+        avoid = {d["file"] for d in json.loads(manifest.read_text())["defects"]}
+    ranked = sorted(files, key=lambda f: ("account" not in f, f))
+    for relpath in ranked:
+        if relpath in avoid:
+            continue
+        raw = (path / relpath).read_bytes()
+        if b"\r" in raw or raw.startswith(b"\xef\xbb\xbf"):
+            continue
+        text = raw.decode("utf-8")
+        owners = list(dict.fromkeys(_OWNER.findall(text)))
+        if len(owners) < 3:
+            continue
+        names = [m.group(0) for m in _NAME.finditer(text)]
+        unique = [line for line in names if names.count(line) == 1]
+        if unique:
+            return EditTarget(relpath, unique[0], owners)
+    raise SystemExit(f"no file of {path} names accounts and owners in block style")
+
+
+# the sides ---------------------------------------------------------------------------------------
+
+
+def base_env() -> dict[str, str]:
+    """The environment of every command: a developer's machine (CI unset, so the cache is
+    written as it is there), no colour."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CI", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "SOCIALGOV_EXACT_PARSER")
+    }
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def make_side(name: str, src: Path, label: str) -> Side:
+    env = {**base_env(), "PYTHONPATH": str(src)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import socialgov; print(socialgov.__file__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(where).resolve().is_relative_to(src.resolve()):
+        raise SystemExit(f"{name}: socialgov imports from {where}, not from {src}")
+    lint_help = _help(env, "lint")
+    audit_help = _help(env, "audit")
+    return Side(name, src, label, env, "--no-cache" in lint_help, "--no-cache" in audit_help)
+
+
+def _help(env: dict[str, str], command: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "socialgov", command, "--help"],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return "--no-cache" in helptext
+
+
+def checkout(rev: str, data: Path) -> tuple[Path, str]:
+    """The source of ``rev``, extracted (git archive) under ``data``; its src folder and label."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    if commit.returncode:
+        raise SystemExit(f"--against {rev}: not a revision of {PROJECT}")
+    sha = commit.stdout.strip()
+    folder = data / f"rev-{sha[:12]}"
+    if not (folder / "src" / "socialgov").is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        archive = subprocess.Popen(
+            # the whole checkout: its src finds schemas/, rules/ and policies/ beside it
+            ["git", "archive", "--format=tar", sha],
+            cwd=PROJECT,
+            stdout=subprocess.PIPE,
+        )
+        subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
+        if archive.wait():
+            raise SystemExit(f"git archive {sha} failed")
+    return folder / "src", f"{rev} ({sha[:10]})"
+
+
+def head_label() -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "src"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"this checkout ({commit or 'unknown'}{', src modified' if dirty else ''})"
+
+
+# measuring ---------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, sides: list[Side], pin: Pin) -> None:
+        self.args = args
+        self.sides = sides
+        self.pin = pin
+        # results[(generator, accounts)][measure][side name]; ("", 0) for the global ones
+        self.results: dict[tuple[str, int], dict[str, dict[str, Measure]]] = {}
+        self.trees: dict[tuple[str, int], Tree] = {}
+
+    def lint(self, side: Side, root: Path) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "socialgov",
+            "lint",
+            "--quiet",
+            "--as-of",
+            AS_OF,
+            "--root",
+            str(root),
+        ]
+
+    def timed(
+        self,
+        key: tuple[str, int],
+        name: str,
+        command: str,
+        argv_of: Callable[[Side], list[str]],
+        cwd_of: Callable[[Side], Path],
+        *,
+        before: Callable[[Side, int], None] | None = None,
+        memory: bool = False,
+        sides: list[Side] | None = None,
+    ) -> None:
+        """Run one measure on every side, the sides interleaved run by run (A B A B ...)."""
+        sides = sides or self.sides
+        found = self.results.setdefault(key, {}).setdefault(name, {})
+        for side in sides:
+            found[side.name] = Measure(name, command)
+        label = f"{key[0]}-{key[1]} " if key[0] else ""
+        for index in range(self.args.runs):
+            for side in sides:
+                if before:
+                    before(side, index)
+                elapsed, rss, _ = run_once(argv_of(side), side.env, cwd_of(side), self.pin)
+                m = found[side.name]
+                m.times.append(elapsed)
+                m.peak_rss = max(m.peak_rss, rss)
+                print(f"  {label}{name} [{side.name}]: {elapsed:.3f} s", file=sys.stderr)
+        if memory:
+            for side in sides:
+                if before:
+                    before(side, self.args.runs)
+                m = found[side.name]
+                m.tree_memory = tree_memory(argv_of(side), side.env, cwd_of(side), self.pin)
+                print(
+                    f"  {label}{name} [{side.name}]: {m.tree_memory / 1e6:.0f} MB (process tree)",
+                    file=sys.stderr,
+                )
+
+    def warm_up(self) -> None:
+        """Compile each side's modules (lint and audit) before anything is timed, so that
+        neither side pays for writing its bytecode in a timed run."""
+        acme = PROJECT / "examples" / "acme"
+        for side in self.sides:
+            for command, flag in (("lint", side.has_cache_flag), ("audit", side.audit_cache_flag)):
+                argv = [
+                    sys.executable,
+                    "-m",
+                    "socialgov",
+                    command,
+                    "--as-of",
+                    AS_OF,
+                    "--root",
+                    str(acme),
+                ]
+                run_once([*argv, "--no-cache"] if flag else argv, side.env, PROJECT)
+
+    def global_measures(self) -> None:
+        key = ("", 0)
+        bare = self.sides[-1]
+        print("bare interpreter start", file=sys.stderr)
+        self.timed(
+            key,
+            "bare",
+            "python -I -c pass",
+            lambda s: [sys.executable, "-I", "-c", "pass"],
+            lambda s: PROJECT,
+            sides=[bare],
+        )
+        acme = {side.name: self._acme_copy(side) for side in self.sides}
+        for side in self.sides:
+            run_once(self.lint(side, acme[side.name]), side.env, PROJECT, self.pin)  # cache
+        print("examples/acme", file=sys.stderr)
+        self.timed(
+            key,
+            "acme",
+            "socialgov lint on examples/acme (cache)",
+            lambda s: self.lint(s, acme[s.name]),
+            lambda s: PROJECT,
+        )
+
+    def _acme_copy(self, side: Side) -> Path:
+        """examples/acme of this checkout, copied per side (each keeps its own cache)."""
+        target = self.args.data / f"acme-{side.name}"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(
+            PROJECT / "examples" / "acme",
+            target,
+            ignore=shutil.ignore_patterns(".socialgov_cache"),
+        )
+        return target
+
+    def tree_measures(self, tree: Tree) -> None:
+        key = (tree.generator, tree.accounts)
+        self.trees[key] = tree
+        roots = {self.sides[-1].name: tree}
+        if len(self.sides) > 1:
+            roots[self.sides[0].name] = copy_tree(tree, ".before")
+        target = edit_target(tree.path, tree.files)
+        original = (tree.path / target.relpath).read_text(encoding="utf-8")
+
+        def root(side: Side) -> Path:
+            return roots[side.name].path
+
+        def changed(side: Side) -> Path:
+            return root(side) / target.relpath
+
+        def restore(side: Side, index: int = 0) -> None:
+            changed(side).write_text(original, encoding="utf-8")
+
+        def edit(side: Side, index: int) -> None:
+            """A real edit, not a comment: an account's name changes, so its data does."""
+            indent = _NAME.match(target.name_line).group(1)  # type: ignore[union-attr]
+            renamed = f'{indent}name: "Edited {time.time_ns()} {index}"'
+            changed(side).write_text(original.replace(target.name_line, renamed, 1), "utf-8")
+
+        def hand_over(side: Side, index: int) -> None:
+            """The first owner line names another owner of the file each run."""
+            new = target.owners[1 + index % 2]
+            text = re.sub(
+                rf"^([ \t]*(?:- )?owner: ){re.escape(target.owners[0])}[ \t]*$",
+                lambda m: m.group(1) + new,
+                original,
+                count=1,
+                flags=re.MULTILINE,
+            )
+            changed(side).write_text(text, encoding="utf-8")
+
+        def cold_argv(side: Side) -> list[str]:
+            argv = self.lint(side, root(side))
+            return [*argv, "--no-cache"] if side.has_cache_flag else argv
+
+        def audit_argv(side: Side) -> list[str]:
+            argv = [
+                sys.executable,
+                "-m",
+                "socialgov",
+                "audit",
+                "--as-of",
+                AS_OF,
+                "--root",
+                str(root(side)),
+                "--format",
+                "json",
+            ]
+            return [*argv, "--no-cache"] if side.audit_cache_flag else argv
+
+        def fill(side: Side, index: int = 0) -> None:
+            run_once(self.lint(side, root(side)), side.env, PROJECT, self.pin)
+
+        here = lambda side: PROJECT  # noqa: E731
+        name = f"{tree.generator} tree, {tree.accounts:,} accounts"
+        try:
+            print(f"{name}: floor and rapidyaml", file=sys.stderr)
+            listing = tree.path / ".bench-files"
+            listing.write_text("\n".join(tree.files) + "\n", encoding="utf-8")
+            last = self.sides[-1:]
+            self.timed(
+                key,
+                "floor",
+                "yaml.load_all(..., Loader=yaml.CSafeLoader), one process",
+                lambda s: [sys.executable, "-c", FLOOR_SCRIPT, str(listing)],
+                lambda s: tree.path,
+                sides=last,
+            )
+            self.timed(
+                key,
+                "ryml",
+                "ryml.parse_in_place (rapidyaml), one process",
+                lambda s: [sys.executable, "-c", RYML_SCRIPT, str(listing)],
+                lambda s: tree.path,
+                sides=last,
+            )
+            print(f"{name}: socialgov", file=sys.stderr)
+            for side in self.sides:
+                shutil.rmtree(root(side) / ".socialgov_cache", ignore_errors=True)
+            self.timed(key, "cold", "socialgov lint --no-cache", cold_argv, here, memory=True)
+            for side in self.sides:
+                fill(side)
+            self.timed(
+                key,
+                "warm",
+                "socialgov lint (cache, nothing changed)",
+                lambda s: self.lint(s, root(s)),
+                here,
+            )
+            self.timed(
+                key,
+                "incremental",
+                f"socialgov lint (cache, a name changed in {target.relpath})",
+                lambda s: self.lint(s, root(s)),
+                here,
+                before=edit,
+            )
+            self.timed(
+                key,
+                "full-rerun",
+                f"socialgov lint (cache, an owner changed in {target.relpath}: a full run)",
+                lambda s: self.lint(s, root(s)),
+                here,
+                before=hand_over,
+            )
+            for side in self.sides:
+                restore(side)
+                fill(side)
+            self.timed(
+                key,
+                "paths",
+                f"socialgov lint {target.relpath} (PATHS mode, warm cache)",
+                lambda s: [*self.lint(s, root(s)), str(changed(s))],
+                here,
+            )
+            self.timed(
+                key,
+                "audit",
+                "socialgov audit --no-cache --format json",
+                audit_argv,
+                here,
+                memory=True,
+            )
+            if self.args.peers:
+                run_peers(self, key, tree)
+        finally:
+            for side in self.sides:
+                restore(side)
+
+
+def run_peers(bench: Bench, key: tuple[str, int], tree: Tree) -> None:
+    """yamllint and check-jsonschema on the same files (``pip install -e '.[bench]'``)."""
+    bindir = Path(sys.executable).parent
+    path = f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"
+    last = bench.sides[-1:]
+    yamllint = shutil.which("yamllint", path=path)
+    checker = shutil.which("check-jsonschema", path=path)
+    found = bench.results[key]
+    if yamllint:
+        bench.timed(
+            key,
+            "yamllint",
+            "yamllint (default rules)",
+            lambda s: [yamllint, "-f", "parsable", *tree.files],
+            lambda s: tree.path,
+            sides=last,
+        )
+    else:
+        found["yamllint"] = {last[0].name: Measure("yamllint", "yamllint", note="not installed")}
+    schema = PROJECT / "schemas" / "document.schema.json"
+    if checker:
+        bench.timed(
+            key,
+            "check-jsonschema",
+            "check-jsonschema --schemafile document.schema.json",
+            lambda s: [
+                checker,
+                "--base-uri",
+                schema.as_uri(),
+                "--schemafile",
+                str(schema),
+                *[f for f in tree.files if f != "socialgov.yaml"],
+            ],
+            lambda s: tree.path,
+            sides=last,
+        )
+    else:
+        found["check-jsonschema"] = {
+            last[0].name: Measure("check-jsonschema", "check-jsonschema", note="not installed")
+        }
+
+
+# the report --------------------------------------------------------------------------------------
 
 
 def machine() -> dict[str, str]:
@@ -228,311 +729,356 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True, text=True
-    ).stdout.strip()
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "unknown"
     return {
         "CPU": cpu,
         "Cores": str(os.cpu_count()),
         "Memory": memory,
         "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "socialgov commit": commit or "unknown",
+        "Python": f"{platform.python_version()} ({sys.executable})",
+        "Load average at the end": load,
         "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
-def peer_version(module: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(module)
-    except metadata.PackageNotFoundError:
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
         return None
+    return a / b
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5, help="runs of each socialgov command")
-    parser.add_argument("--peer-runs", type=int, default=1, help="runs of each slow peer")
-    parser.add_argument("--smoke", action="store_true", help="500 accounts, one run, no peers")
-    parser.add_argument("--no-peers", action="store_true", help="skip yamllint, check-jsonschema")
-    parser.add_argument("--data", type=Path, default=HERE / "data", help="where trees are made")
-    parser.add_argument("--results", type=Path, help="default: benchmarks/RESULTS.md")
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.accounts, args.runs, args.peer_runs, args.no_peers = 500, 1, 1, True
-    results_path = args.results or (
-        args.data / "RESULTS-smoke.md" if args.smoke else HERE / "RESULTS.md"
-    )
-
-    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src"), "NO_COLOR": "1"}
-    tree = ensure_tree(args.accounts, args.data)
-    files = yaml_files(tree)
-    size = sum((tree / f).stat().st_size for f in files)
-    cache_dir = tree / ".socialgov_cache"
-    has_cache = lint_supports_cache(env)
-    socialgov = [sys.executable, "-m", "socialgov", "lint", "--quiet", "--as-of", "2026-11-24"]
-    lint_tree = [*socialgov, "--root", str(tree)]
-    changed = tree / CHANGED_FILE
-    original = changed.read_text(encoding="utf-8")
-
-    named = 'name: "Acme account 0"'
-    if named not in original:
-        raise SystemExit(f"{changed} lacks {named}: regenerate the tree (delete {args.data})")
-
-    owners = list(dict.fromkeys(re.findall(r"^    owner: (\S+)$", original, re.MULTILINE)))
-    if len(owners) < 3:
-        raise SystemExit(f"{changed} names too few owners: regenerate the tree ({args.data})")
-
-    def edit(index: int) -> None:
-        """A real edit, not a comment: an account's name changes, so its data does."""
-        renamed = f'name: "Acme account 0, edit {time.time_ns()} {index}"'
-        changed.write_text(original.replace(named, renamed, 1), "utf-8")
-
-    def hand_over(index: int) -> None:
-        """The first account changes owner, to another owner of the file each run."""
-        owner = f"owner: {owners[1 + index % 2]}"
-        changed.write_text(original.replace(f"owner: {owners[0]}", owner, 1), "utf-8")
-
-    measures: dict[str, Measure] = {}
-    try:
-        print("socialgov lint, cold", file=sys.stderr)
-        cold_argv = [*lint_tree, "--no-cache"] if has_cache else lint_tree
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        measures["cold"] = timed(
-            Measure("cold", "socialgov lint --no-cache"),
-            cold_argv,
-            args.runs,
-            env,
-            PROJECT,
-            memory=True,
-        )
-        print("socialgov lint, warm", file=sys.stderr)
-        run_once(lint_tree, env, PROJECT)  # fills the cache
-        measures["warm"] = timed(
-            Measure("warm", "socialgov lint (cache, nothing changed)"),
-            lint_tree,
-            args.runs,
-            env,
-            PROJECT,
-            memory=True,
-        )
-        measures["incremental"] = timed(
-            Measure("incremental", f"socialgov lint (cache, a name changed in {CHANGED_FILE})"),
-            lint_tree,
-            args.runs,
-            env,
-            PROJECT,
-            before=edit,
-            memory=True,
-        )
-        measures["full-rerun"] = timed(
-            Measure(
-                "full-rerun",
-                f"socialgov lint (cache, an owner changed in {CHANGED_FILE}: a full run)",
-            ),
-            lint_tree,
-            args.runs,
-            env,
-            PROJECT,
-            before=hand_over,
-            memory=True,
-        )
-        changed.write_text(original, encoding="utf-8")
-        run_once(lint_tree, env, PROJECT)
-        measures["paths"] = timed(
-            Measure("paths", f"socialgov lint {CHANGED_FILE} (PATHS mode, cache)"),
-            [*lint_tree, str(changed)],
-            args.runs,
-            env,
-            PROJECT,
-        )
-    finally:
-        changed.write_text(original, encoding="utf-8")
-    acme = PROJECT / "examples" / "acme"
-    measures["acme"] = timed(
-        Measure("acme", "socialgov lint on examples/acme"),
-        [*socialgov, "--root", str(acme)],
-        args.runs,
-        env,
-        PROJECT,
-    )
-    print("floor: CSafeLoader", file=sys.stderr)
-    measures["floor"] = timed(
-        Measure("floor", "yaml.load(..., Loader=yaml.CSafeLoader), one process"),
-        [sys.executable, "-c", FLOOR_SCRIPT, *files],
-        args.runs,
-        env,
-        tree,
-    )
-    if not args.no_peers:
-        run_peers(measures, files, tree, env, args.peer_runs)
-
-    report = render(measures, args, len(files), size, has_cache)
-    print(report)
-    results_path.parent.mkdir(parents=True, exist_ok=True)
-    results_path.write_text(report, encoding="utf-8")
-    print(f"wrote {results_path}", file=sys.stderr)
-    if not args.smoke and args.results is None:
-        update_readme(report)
-    return 0
+def _fmt(value: float | None, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def run_peers(
-    measures: dict[str, Measure], files: list[str], tree: Path, env: dict[str, str], runs: int
-) -> None:
-    bindir = Path(sys.executable).parent
-    yamllint = shutil.which("yamllint", path=f"{bindir}{os.pathsep}{env.get('PATH', '')}")
-    if yamllint:
-        print("peer: yamllint", file=sys.stderr)
-        measures["yamllint"] = timed(
-            Measure("yamllint", f"yamllint {peer_version('yamllint')} (default rules)"),
-            [yamllint, "-f", "parsable", *files],
-            runs,
-            env,
-            tree,
-        )
-    else:
-        measures["yamllint"] = Measure("yamllint", "yamllint", note="not installed")
-    checker = shutil.which("check-jsonschema", path=f"{bindir}{os.pathsep}{env.get('PATH', '')}")
-    schema = PROJECT / "schemas" / "document.schema.json"
-    if checker:
-        print("peer: check-jsonschema", file=sys.stderr)
-        measures["check-jsonschema"] = timed(
-            Measure(
-                "check-jsonschema",
-                f"check-jsonschema {peer_version('check-jsonschema')} "
-                "--schemafile schemas/document.schema.json",
-            ),
-            [
-                checker,
-                # the schemas' $id is a web address: resolve their $refs from this checkout
-                "--base-uri",
-                schema.as_uri(),
-                "--schemafile",
-                str(schema),
-                *[f for f in files if f != "socialgov.yaml"],
-            ],
-            runs,
-            env,
-            tree,
-        )
-    else:
-        measures["check-jsonschema"] = Measure(
-            "check-jsonschema", "check-jsonschema", note="not installed"
-        )
+def _mb(value: int) -> str:
+    return f"{value / 1e6:.0f}" if value else "n/a"
 
 
-def _ratio(a: Measure | None, b: Measure | None) -> float | None:
-    if a is None or b is None or a.median is None or b.median is None or b.median == 0:
-        return None
-    return a.median / b.median
+class Report:
+    def __init__(self, bench: Bench, command: str, elapsed: float) -> None:
+        self.bench = bench
+        self.command = command
+        self.elapsed = elapsed
+        self.after = bench.sides[-1].name
+        self.before = bench.sides[0].name if len(bench.sides) > 1 else None
 
+    def get(self, key: tuple[str, int], name: str, side: str | None = None) -> Measure | None:
+        return self.bench.results.get(key, {}).get(name, {}).get(side or self.after)
 
-def _fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+    def median(self, key: tuple[str, int], name: str, side: str | None = None) -> float | None:
+        m = self.get(key, name, side)
+        return m.median if m else None
 
+    def value(self, key: tuple[str, int], how: str, side: str | None = None) -> float | None:
+        """A target's measured value: ``a/b`` of medians (``x-memory``: process tree peaks)."""
+        if how == "cold-memory-gb":
+            m = self.get(key, "cold", side)
+            peak = max(m.peak_rss, m.tree_memory) if m else 0
+            return peak / 1e9 if peak else None
+        top, bottom = how.split("/")
 
-def render(
-    measures: dict[str, Measure],
-    args: argparse.Namespace,
-    files: int,
-    size: int,
-    has_cache: bool,
-) -> str:
-    floor, cold = measures.get("floor"), measures.get("cold")
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Generated by `python benchmarks/run.py --accounts {args.accounts}"
-        + (" --smoke" if args.smoke else "")
-        + f"`: {args.accounts:,} accounts in {files:,} YAML files ({size / 1e6:.1f} MB).",
-        f"Medians of {args.runs} run(s) each ({args.peer_runs} for the peers); wall time, "
-        "start-up included; peak RSS of each command's largest process; peak memory of its "
-        "whole process tree (PSS, forked children included) from one more, untimed run.",
-        "",
-        "## Machine",
-        "",
-    ]
-    lines += [f"- {key}: {value}" for key, value in machine().items()]
-    lines += [
-        "",
-        "## Timings",
-        "",
-        "| measure | command | median (s) | runs | x floor | x cold | peak RSS (MB) "
-        "| process tree (MB) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for key, m in measures.items():
-        median = "n/a" if m.median is None else f"{m.median:.3f}"
-        rss = f"{m.peak_rss / 1e6:.0f}" if m.peak_rss else "n/a"
-        tree = f"{m.tree_memory / 1e6:.0f}" if m.tree_memory else "n/a"
-        command = m.command + (f" ({m.note})" if m.note else "")
-        lines.append(
-            f"| {key} | {command} | {median} | {len(m.times)} | "
-            f"{_fmt_ratio(_ratio(m, floor))} | {_fmt_ratio(_ratio(m, cold))} | {rss} | {tree} |"
-        )
-    if not has_cache:
-        lines += ["", "This socialgov has no cache: warm and incremental are cold runs."]
-    peak = max(
-        (
-            max(m.peak_rss, m.tree_memory)
-            for k, m in measures.items()
-            if k in ("cold", "warm", "incremental", "full-rerun")
-        ),
-        default=0,
-    )
-    yamllint_speedup = _ratio(measures.get("yamllint"), cold)
-    checker_speedup = _ratio(measures.get("check-jsonschema"), cold)
-    targets = [
-        ("cold <= 0.5 x floor (CSafeLoader parse only)", _ratio(cold, floor), lambda r: r <= 0.5),
-        ("warm <= 0.1 x cold", _ratio(measures.get("warm"), cold), lambda r: r <= 0.1),
-        (
-            "incremental <= 0.15 x cold",
-            _ratio(measures.get("incremental"), cold),
-            lambda r: r <= 0.15,
-        ),
-        ("acme < 0.5 s wall", measures["acme"].median, lambda r: r < 0.5),
-        (
-            "peak memory < 1.5 GB (largest process or process tree)",
-            peak / 1e9 if peak else None,
-            lambda r: r < 1.5,
-        ),
-        ("cold >= 20 x faster than yamllint", yamllint_speedup, lambda r: r >= 20),
-    ]
-    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
-    for name, value, test in targets:
-        verdict = "not measured" if value is None else "yes" if test(value) else "**no**"
-        lines.append(f"| {name} | {_fmt_ratio(value)} | {verdict} |")
-    if checker_speedup is not None:
-        lines += ["", f"check-jsonschema takes {checker_speedup:.1f} x the time of cold lint."]
-    if "full-rerun" in measures:
+        def one(name: str) -> float | None:
+            if name.endswith("-memory"):
+                m = self.get(key, name[: -len("-memory")], side)
+                peak = max(m.peak_rss, m.tree_memory) if m else 0
+                return float(peak) if peak else None
+            if name == "bare":
+                return self.median(("", 0), "bare", self.after)
+            return self.median(key, name, side)
+
+        return _ratio(one(top), one(bottom))
+
+    def target_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """Every row of the targets table, for every generator: measured, met or not."""
+        rows = []
+        sizes = sorted({n for _, n in self.bench.trees})
+        for title, size, how, limit in TARGETS:
+            for generator in GENERATORS:
+                wanted = [size] if size else (sizes or [0])
+                for accounts in wanted:
+                    key = (generator, accounts)
+                    measured = self.value(key, how) if key in self.bench.trees else None
+                    if measured is None:
+                        verdict = "not measured" + (
+                            f" (needs --accounts {accounts})"
+                            if key not in self.bench.trees and accounts
+                            else ""
+                        )
+                    else:
+                        verdict = "met" if measured <= limit else "**not met**"
+                    unit = " GB" if how.endswith("-gb") else " x"
+                    size_text = f"{accounts:,}" if accounts else "any"
+                    rows.append(
+                        (
+                            title,
+                            generator,
+                            size_text,
+                            "n/a" if measured is None else f"{measured:.3f}{unit}",
+                            verdict,
+                        )
+                    )
+        return rows
+
+    def render(self) -> str:
+        bench = self.bench
+        args = bench.args
+        lines = [
+            "# Benchmark results",
+            "",
+            f"Generated by `{self.command}` in {self.elapsed / 60:.0f} min. Medians of "
+            f"{args.runs} run(s) each; wall time, start-up included; every command pinned to "
+            f"one core: {bench.pin.how}. Peak RSS: each command's largest process; process "
+            "tree: the peak of the sum of every process's PSS (forked children included), from "
+            "one more, untimed run.",
+            "",
+            "## Machine",
+            "",
+        ]
+        lines += [f"- {key}: {value}" for key, value in machine().items()]
+        lines += [f"- socialgov {side.name}: {side.label}" for side in bench.sides]
+        lines += ["", "## Targets (issue 18)", "", *self.targets_table()]
+        for key, tree in bench.trees.items():
+            lines += ["", f"## {tree.generator} tree, {tree.accounts:,} accounts", ""]
+            lines.append(
+                f"{len(tree.files):,} YAML files, {tree.size / 1e6:.1f} MB "
+                f"({SOURCE[tree.generator]})."
+            )
+            lines += ["", *self.measures_table(key)]
+        glob = bench.results.get(("", 0), {})
+        if glob:
+            lines += ["", "## Start-up and examples/acme", "", *self.measures_table(("", 0))]
+        if self.before:
+            lines += ["", "## Before and after", "", *self.against_table()]
         lines += [
             "",
-            "full-rerun is not a target: it shows what an edit costs that incremental lint "
-            "cannot take (docs/performance.md says which).",
+            "Not targets: incremental and full-rerun show what an edit costs (full-rerun is an "
+            "edit incremental lint cannot take; docs/performance.md says which).",
         ]
-    if args.smoke:
-        lines += ["", "Smoke run: too small to judge the targets; it proves the harness works."]
-    return "\n".join(lines) + "\n"
+        if args.smoke:
+            lines += ["", "Smoke run: too small to judge the targets; it proves the harness works."]
+        lines += ["", "## What each change bought", "", self.bought_section()]
+        return "\n".join(lines) + "\n"
+
+    def targets_table(self) -> list[str]:
+        out = ["| target | tree | accounts | measured | met |", "|---|---|---:|---:|---|"]
+        out += [f"| {' | '.join(row)} |" for row in self.target_rows()]
+        return out
+
+    def measures_table(self, key: tuple[str, int]) -> list[str]:
+        head = "| measure | command |"
+        rule = "|---|---|"
+        if self.before:
+            head += " before (s) | after (s) | after/before |"
+            rule += "---:|---:|---:|"
+        else:
+            head += " median (s) |"
+            rule += "---:|"
+        if key[0]:
+            head += " x floor | x rapidyaml | x cold |"
+            rule += "---:|---:|---:|"
+        head += " peak RSS (MB) | process tree (MB) |"
+        rule += "---:|---:|"
+        out = [head, rule]
+        for name, by_side in self.bench.results.get(key, {}).items():
+            m = by_side.get(self.after) or next(iter(by_side.values()))
+            command = m.command + (f" ({m.note})" if m.note else "")
+            row = f"| {name} | {command} |"
+            if self.before:
+                b = by_side.get(self.before)
+                before = b.median if b else None
+                row += f" {_fmt(before)} | {_fmt(m.median)} | {_fmt(_ratio(m.median, before))} |"
+            else:
+                row += f" {_fmt(m.median)} |"
+            if key[0]:
+                row += (
+                    f" {_fmt(_ratio(m.median, self.median(key, 'floor')))} |"
+                    f" {_fmt(_ratio(m.median, self.median(key, 'ryml')))} |"
+                    f" {_fmt(_ratio(m.median, self.median(key, 'cold')))} |"
+                )
+            row += f" {_mb(m.peak_rss)} | {_mb(m.tree_memory)} |"
+            out.append(row)
+        return out
+
+    def against_rows(self) -> list[tuple[str, str, float | None, float | None, float | None]]:
+        rows = []
+        for key, measures in self.bench.results.items():
+            where = f"{key[0]} {key[1]:,}" if key[0] else "-"
+            for name, by_side in measures.items():
+                if self.before not in by_side:
+                    continue
+                a, b = by_side[self.before], by_side[self.after]
+                rows.append((where, name, a.median, b.median, _ratio(b.median, a.median)))
+                if a.tree_memory and b.tree_memory:
+                    rows.append(
+                        (
+                            where,
+                            f"{name} memory (MB)",
+                            a.tree_memory / 1e6,
+                            b.tree_memory / 1e6,
+                            b.tree_memory / a.tree_memory,
+                        )
+                    )
+        return rows
+
+    def against_table(self) -> list[str]:
+        before = next(s for s in self.bench.sides if s.name == self.before)
+        after = self.bench.sides[-1]
+        out = [
+            f"before: {before.label}; after: {after.label}. Same interpreter, same invocation "
+            "(`python -m socialgov`, PYTHONPATH at each side's src), each side its own copy of "
+            "every tree; runs interleaved (before, after, before, after, ...).",
+            "",
+            "| tree | measure | before | after | after/before | verdict |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        slower = []
+        for where, name, a, b, ratio in self.against_rows():
+            verdict = (
+                "n/a"
+                if ratio is None
+                else (
+                    f"**{(ratio - 1) * 100:.0f}% slower**"
+                    if ratio > SLOWER
+                    else f"{(1 - ratio) * 100:.0f}% faster"
+                    if ratio < 1 / SLOWER
+                    else "within 5%"
+                )
+            )
+            if ratio is not None and ratio > SLOWER:
+                slower.append(f"{where} {name}")
+            out.append(f"| {where} | {name} | {_fmt(a)} | {_fmt(b)} | {_fmt(ratio)} | {verdict} |")
+        out += [
+            "",
+            "More than 5% slower: " + (", ".join(slower) if slower else "no measure") + ".",
+        ]
+        return out
+
+    def bought_section(self) -> str:
+        """The ledger of what each change bought, kept from the results file's last version;
+        with --against and --bought, this run's ratios are added to it."""
+        previous = ""
+        path = self.bench.args.results_path
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            if BOUGHT_START in text and BOUGHT_END in text:
+                previous = text.split(BOUGHT_START, 1)[1].split(BOUGHT_END, 1)[0].strip()
+        if not previous:
+            previous = (
+                "One line per change, measured with `--against` (the commit before the change) "
+                "on the same machine in one run: the change, the revisions, and the ratio "
+                "after/before of the measures it was for.\n\n"
+                "| change | before -> after | what it bought (after/before) |\n|---|---|---|"
+            )
+        if self.before and self.bench.args.bought:
+            before = next(s for s in self.bench.sides if s.name == self.before)
+            gains = "; ".join(
+                f"{where} {name} {ratio:.2f}x"
+                for where, name, _, _, ratio in self.against_rows()
+                if ratio is not None and "memory" not in name and where != "-"
+            )
+            previous += (
+                f"\n| {self.bench.args.bought} | {before.label} -> "
+                f"{self.bench.sides[-1].label} | {gains} |"
+            )
+        return f"{BOUGHT_START}\n{previous}\n{BOUGHT_END}"
+
+    def readme_block(self) -> str:
+        """What the README quotes: the command, the machine line and the targets table."""
+        return "\n".join(
+            [
+                f"From [benchmarks/RESULTS.md](benchmarks/RESULTS.md), `{self.command}`, one core "
+                f"({self.bench.pin.how}), medians of {self.bench.args.runs}:",
+                "",
+                *self.targets_table(),
+            ]
+        )
 
 
-def update_readme(report: str) -> None:
-    """Put the tables of ``report`` between the README's benchmark markers, if it has them."""
+def update_readme(block: str) -> None:
+    """Put ``block`` between the README's benchmark markers, if it has them."""
     readme = PROJECT / "README.md"
     text = readme.read_text(encoding="utf-8")
     if README_START not in text or README_END not in text:
         return
-    # The report's sections sit under the README's own "Performance" heading.
-    body = report.split("\n", 2)[2].strip().replace("\n## ", "\n### ")
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     readme.write_text(
-        head + README_START + "\n" + textwrap.dedent(body) + "\n" + README_END + tail,
+        head + README_START + "\n" + textwrap.dedent(block) + "\n" + README_END + tail,
         encoding="utf-8",
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        nargs="+",
+        default=[100_000],
+        help="sizes of the trees (several: --accounts 1000 5000 100000)",
+    )
+    parser.add_argument("--generators", nargs="+", choices=GENERATORS, default=list(GENERATORS))
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command (median)")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="also run every socialgov command with git revision REV's source",
+    )
+    parser.add_argument(
+        "--bought", metavar="TEXT", help="with --against: add this run to 'What each change bought'"
+    )
+    parser.add_argument(
+        "--core", default="0", help="the core every command is pinned to ('none': not pinned)"
+    )
+    parser.add_argument(
+        "--peers", action="store_true", help="also time yamllint and check-jsonschema (slow)"
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny trees (200 accounts), one run each: proves the harness works",
+    )
+    parser.add_argument("--data", type=Path, default=HERE / "data", help="where trees are made")
+    parser.add_argument("--results", type=Path, help="default: benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.accounts, args.runs = [200], 1
+    if args.bought and not args.against:
+        parser.error("--bought needs --against")
+    args.results_path = args.results or (
+        args.data / "RESULTS-smoke.md" if args.smoke else HERE / "RESULTS.md"
+    )
+    args.data.mkdir(parents=True, exist_ok=True)
+    args.data = args.data.resolve()
+    command = "python benchmarks/run.py " + " ".join(
+        a for a in (argv if argv is not None else sys.argv[1:])
+    )
+    started = time.perf_counter()
+    pin = Pin(None if args.core == "none" else int(args.core))
+    print(f"pinning: {pin.how}", file=sys.stderr)
+    sides = [make_side("after", PROJECT / "src", head_label())]
+    if args.against:
+        src, label = checkout(args.against, args.data)
+        sides.insert(0, make_side("before", src, label))
+    bench = Bench(args, sides, pin)
+    bench.warm_up()
+    bench.global_measures()
+    for accounts in sorted(set(args.accounts)):
+        for generator in args.generators:
+            bench.tree_measures(ensure_tree(generator, accounts, args.data))
+    report = Report(bench, command.strip(), time.perf_counter() - started)
+    text = report.render()
+    print(text)
+    args.results_path.parent.mkdir(parents=True, exist_ok=True)
+    args.results_path.write_text(text, encoding="utf-8")
+    print(f"wrote {args.results_path}", file=sys.stderr)
+    if not args.smoke and args.results is None:
+        update_readme(report.readme_block())
+    return 0
 
 
 if __name__ == "__main__":

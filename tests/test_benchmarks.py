@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,54 +17,99 @@ import pytest
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
-def test_smoke_run_writes_results(tmp_path: Path) -> None:
-    results = tmp_path / "RESULTS.md"
-    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(PROJECT / "benchmarks" / "run.py"),
-            "--smoke",
-            "--data",
-            str(tmp_path / "data"),
-            "--results",
-            str(results),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
-    text = results.read_text(encoding="utf-8")
-    for measure in (
-        "| cold |",
-        "| warm |",
-        "| incremental |",
-        "| full-rerun |",
-        "| paths |",
-        "| acme |",
-        "| floor |",
-    ):
-        assert measure in text
-    assert "## Machine" in text and "- Cores: " in text
-    assert "| peak memory < 1.5 GB (largest process or process tree) |" in text
-    cold = next(line for line in text.splitlines() if line.startswith("| cold |"))
-    tree_mb = cold.rstrip(" |").rsplit("|", 1)[1].strip()
-    assert int(tree_mb) > 0  # the process tree's memory was sampled
-    assert "## Targets" in text
-    # the changed file is restored after the incremental runs
-    changed = tmp_path / "data" / "500" / "accounts" / "accounts-00000.yaml"
-    assert "benchmark edit" not in changed.read_text(encoding="utf-8")
-
-
-def test_the_process_tree_holds_every_descendant() -> None:
+def _run_module():  # benchmarks/run.py, imported as the harness's own helpers
     sys.path.insert(0, str(PROJECT / "benchmarks"))
     try:
         import run
     finally:
         sys.path.remove(str(PROJECT / "benchmarks"))
+    return run
+
+
+@pytest.mark.slow
+def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
+    """--smoke on both generators' trees, with --against HEAD: every measure on each tree and
+    each side, every target row, the before/after table, the changed file restored."""
+    run = _run_module()
+    results = tmp_path / "RESULTS.md"
+    previous = f"{run.BOUGHT_START}\n| one parse path | a -> b | human 5,000 cold 0.61x |\n"
+    results.write_text(f"# old\n\n{previous}{run.BOUGHT_END}\n", encoding="utf-8")
+    data = tmp_path / "data"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    options = ["--smoke", "--against", "HEAD", "--data", str(data), "--results", str(results)]
+    completed = subprocess.run(
+        [sys.executable, str(PROJECT / "benchmarks" / "run.py"), *options, "--bought", "smoke"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stderr
+    text = results.read_text(encoding="utf-8")
+    assert "## Machine" in text and "- Cores: " in text
+    assert "pinned to one core: `taskset -c 0`" in text or "CPU affinity set to core 0" in text
+    for generator in ("plain", "human"):
+        section = text.split(f"## {generator} tree, 200 accounts", 1)[1].split("\n## ", 1)[0]
+        for measure in ("floor", "ryml", "cold", "warm", "incremental", "full-rerun", "paths"):
+            row = next(line for line in section.splitlines() if line.startswith(f"| {measure} |"))
+            if measure in ("floor", "ryml"):
+                assert "| n/a | " in row  # measured once, not per side
+            else:
+                before, after = (float(cell) for cell in row.split("|")[3:5])
+                assert before > 0 and after > 0
+        audit = next(line for line in section.splitlines() if line.startswith("| audit |"))
+        assert int(audit.rstrip(" |").rsplit("|", 1)[1]) > 0  # process tree memory sampled
+    for measure in ("bare", "acme"):
+        assert f"| {measure} |" in text
+    # every row of the targets table, for both trees, met or not
+    targets = text.split("## Targets (issue 18)", 1)[1].split("\n## ", 1)[0]
+    for title, size, _, _ in run.TARGETS:
+        for generator in ("plain", "human"):
+            accounts = f"{size:,}" if size else "200"
+            assert f"| {title} | {generator} | {accounts} |" in targets, (title, generator)
+    assert "| warm lint <= 0.05 x cold | human | 200 | " in targets
+    assert "not measured (needs --accounts 100000)" in targets
+    # before and after, per measure, with the verdict
+    against = text.split("## Before and after", 1)[1].split("\n## ", 1)[0]
+    assert "before: HEAD (" in against
+    for measure in ("cold", "warm", "incremental", "full-rerun", "paths", "audit"):
+        assert f"| human 200 | {measure} |" in against
+        assert f"| plain 200 | {measure} |" in against
+    assert "More than 5% slower: " in against
+    # the ledger of what each change bought is kept, and this run added to it
+    ledger = text.split(run.BOUGHT_START, 1)[1].split(run.BOUGHT_END, 1)[0]
+    assert "| one parse path | a -> b | human 5,000 cold 0.61x |" in ledger
+    assert "| smoke | HEAD (" in ledger
+    # the edited files are as generated again, in both copies
+    for copy in ("", ".before"):
+        tree = data / f"human-200{copy}"
+        manifest_files = run.yaml_files(data / "human-200")
+        target = run.edit_target(data / "human-200", manifest_files)
+        assert "Edited" not in (tree / target.relpath).read_text(encoding="utf-8")
+
+
+def test_the_edit_target_names_an_account_and_three_owners(tmp_path: Path) -> None:
+    """The incremental measures edit a real account: a name line found once in its file and
+    an owner line that another owner of the file replaces; never a file with a planted
+    mistake."""
+    run = _run_module()
+    tree = run.ensure_tree("human", 300, tmp_path)
+    target = run.edit_target(tree.path, tree.files)
+    text = (tree.path / target.relpath).read_text(encoding="utf-8")
+    assert text.count(target.name_line) == 1
+    assert len(target.owners) >= 3
+    for owner in target.owners[:3]:
+        assert re.search(rf"^\s*(- )?owner: {re.escape(owner)}\s*$", text, re.MULTILINE)
+    manifest = json.loads((tree.path / ".generator.json").read_text())
+    assert target.relpath not in {d["file"] for d in manifest["defects"]}
+    again = run.ensure_tree("human", 300, tmp_path)  # kept, not generated again
+    assert (again.path / ".bench-stamp").stat().st_mtime == (
+        tree.path / ".bench-stamp"
+    ).stat().st_mtime
+
+
+def test_the_process_tree_holds_every_descendant() -> None:
+    run = _run_module()
     assert run.can_see_children()  # Linux, where CI runs: the memory column is measured
     sleeper = "import time; time.sleep(30)"
     middle = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {sleeper!r}])"

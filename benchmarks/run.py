@@ -70,23 +70,31 @@ SLOWER = 1.05  # --against: a measure more than 5% slower is reported
 
 FLOOR_SCRIPT = """
 import sys, yaml
+refused = 0
 for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
     with open(path, "rb") as handle:
         try:
             list(yaml.load_all(handle, Loader=yaml.CSafeLoader))
         except yaml.YAMLError:
-            pass
+            refused += 1
+if sys.argv[2:] == ["--count"]:
+    print(refused)
 """
+# rapidyaml takes bytes: a byte order mark is dropped first, as a YAML reader does
 RYML_SCRIPT = """
 import sys, ryml
+refused = 0
 for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
     with open(path, "rb") as handle:
-        buffer = bytearray(handle.read())
+        raw = handle.read()
+    buffer = bytearray(raw[3:] if raw.startswith(b"\\xef\\xbb\\xbf") else raw)
     try:
         tree = ryml.Tree()
         ryml.parse_in_place(buffer, tree)
     except Exception:
-        pass
+        refused += 1
+if sys.argv[2:] == ["--count"]:
+    print(refused)
 """
 # rows of the targets table (issue 18): what, which size, how measured, the limit
 TARGETS = (
@@ -613,6 +621,19 @@ class Bench:
                 lambda s: tree.path,
                 sides=last,
             )
+            for parser, script in (("floor", FLOOR_SCRIPT), ("ryml", RYML_SCRIPT)):
+                counted = subprocess.run(
+                    [sys.executable, "-c", script, str(listing), "--count"],
+                    cwd=tree.path,
+                    env=self.sides[-1].env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                refused = int(counted.stdout.strip() or 0)
+                self.results[key][parser][
+                    self.sides[-1].name
+                ].note = f"refused {refused:,} of {len(tree.files):,} files"
             print(f"{name}: socialgov", file=sys.stderr)
             for side in self.sides:
                 shutil.rmtree(root(side) / ".socialgov_cache", ignore_errors=True)

@@ -347,7 +347,7 @@ ORDER_PLATFORM_FIRST = (
 
 HABITS = (
     Habits(
-        "comms team (tidy, merge keys, by platform)",
+        "tidy: merge keys, folders by platform",
         Style(indent=2, quote='"', quote_fields=frozenset({"name"})),
         layout="collection",
         folders="platform",
@@ -363,7 +363,7 @@ HABITS = (
         block_styles=(">", ">-"),
     ),
     Habits(
-        "customer care EMEA (Windows, one account per file, 4 spaces)",
+        "Windows: one account per file, 4 spaces, editor schema hints",
         Style(indent=4, dash_indented=True, quote='"', quote_fields=frozenset({"name", "handle"})),
         layout="single",
         folders="region",
@@ -380,7 +380,7 @@ HABITS = (
         block_styles=("|", ">"),
     ),
     Habits(
-        "retail Americas (documents per file, single quotes)",
+        "documents per file, single quotes, quoted dates",
         Style(
             indent=2,
             quote="'",
@@ -402,7 +402,7 @@ HABITS = (
         quoted_dates=True,
     ),
     Habits(
-        "talent and HR (one entity per line)",
+        "one entity per line, entries commented out",
         Style(indent=2, quote='"'),
         layout="flowlines",
         folders="department",
@@ -415,7 +415,7 @@ HABITS = (
         no_final_newline=0.3,
     ),
     Habits(
-        "product labs (anchors, names first)",
+        "anchors and aliases, names first, ... ends",
         Style(indent=2, dash_indented=True, quote="'", comment_gap=" "),
         layout="mixed",
         folders="department",
@@ -431,7 +431,7 @@ HABITS = (
         block_styles=(">-", "|", "|+"),
     ),
     Habits(
-        "APAC marketing agency (pasted from JSON, 4 spaces)",
+        "pasted from JSON: quoted keys, 4 spaces",
         Style(indent=4, quote='"', quote_keys=True, quote_fields=frozenset(ORDER_ID_FIRST)),
         layout="collection",
         folders="region",
@@ -1281,7 +1281,7 @@ class HumanGenerator:
                 defects.append(defect)
         layout = habits.layout
         if layout == "mixed":
-            layout = rng.choice(("collection", "multidoc"))
+            layout = rng.choice(("collection", "multidoc", "both"))
         header = [
             f"{unit.title}: {folder.split('/')[-1]} accounts",
             "Ask the Governance Office before opening a new account.",
@@ -1292,6 +1292,11 @@ class HumanGenerator:
                 node.items.insert(0, ("kind", "Account"))
                 docs.append(node)
             made = self._file(relpath, docs, habits, header, defects)
+        elif layout == "both" and len(nodes) > 1:
+            # a collection, then one more account added below it as an entity of its own
+            nodes[-1].items.insert(0, ("kind", "Account"))
+            docs = [self._collection(unit, nodes[:-1], False), nodes[-1]]
+            made = self._file(relpath, docs, replace(habits, doc_start=True), header, defects)
         else:
             collection = self._collection(unit, nodes, layout == "flowlines")
             made = self._file(relpath, [collection], habits, header, defects)

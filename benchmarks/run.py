@@ -359,16 +359,22 @@ def base_env() -> dict[str, str]:
 
 
 def make_side(name: str, src: Path, label: str) -> Side:
+    """A side that runs socialgov from ``src``: refused (SystemExit) when ``python -m
+    socialgov`` with PYTHONPATH at ``src`` would run socialgov from anywhere else (an installed
+    copy), which would compare a version with itself."""
     env = {**base_env(), "PYTHONPATH": str(src)}
-    where = subprocess.run(
+    found = subprocess.run(
         [sys.executable, "-c", "import socialgov; print(socialgov.__file__)"],
         env=env,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout.strip()
-    if not Path(where).resolve().is_relative_to(src.resolve()):
-        raise SystemExit(f"{name}: socialgov imports from {where}, not from {src}")
+    )
+    where = found.stdout.strip()
+    if found.returncode or not Path(where).resolve().is_relative_to(src.resolve()):
+        raise SystemExit(
+            f"{name}: socialgov imports from {where or 'nowhere'}, not from {src}"
+            + (f"\n{found.stderr.strip()}" if found.returncode else "")
+        )
     lint_help = _help(env, "lint")
     audit_help = _help(env, "audit")
     return Side(name, src, label, env, "--no-cache" in lint_help, "--no-cache" in audit_help)
@@ -775,6 +781,12 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
+def _spread(m: Measure) -> float | None:
+    if len(m.times) < 2 or not m.median:
+        return None
+    return (max(m.times) - min(m.times)) / m.median
+
+
 def _mb(value: int) -> str:
     return f"{value / 1e6:.0f}" if value else "n/a"
 
@@ -924,15 +936,20 @@ class Report:
             out.append(row)
         return out
 
-    def against_rows(self) -> list[tuple[str, str, float | None, float | None, float | None]]:
+    def against_rows(
+        self,
+    ) -> list[tuple[str, str, float | None, float | None, float | None, float | None]]:
+        """Per measure: where, name, before, after, after/before and the run-to-run spread
+        (the larger of the two sides' (slowest - fastest) / median)."""
         rows = []
         for key, measures in self.bench.results.items():
-            where = f"{key[0]} {key[1]:,}" if key[0] else "-"
+            where = f"{key[0]} {key[1]:,}" if key[0] else "examples"
             for name, by_side in measures.items():
                 if self.before not in by_side:
                     continue
                 a, b = by_side[self.before], by_side[self.after]
-                rows.append((where, name, a.median, b.median, _ratio(b.median, a.median)))
+                spread = max((_spread(a), _spread(b)), key=lambda x: -1 if x is None else x)
+                rows.append((where, name, a.median, b.median, _ratio(b.median, a.median), spread))
                 if a.tree_memory and b.tree_memory:
                     rows.append(
                         (
@@ -941,6 +958,7 @@ class Report:
                             a.tree_memory / 1e6,
                             b.tree_memory / 1e6,
                             b.tree_memory / a.tree_memory,
+                            None,
                         )
                     )
         return rows
@@ -953,11 +971,11 @@ class Report:
             "(`python -m socialgov`, PYTHONPATH at each side's src), each side its own copy of "
             "every tree; runs interleaved (before, after, before, after, ...).",
             "",
-            "| tree | measure | before | after | after/before | verdict |",
-            "|---|---|---:|---:|---:|---|",
+            "| tree | measure | before | after | after/before | verdict | run-to-run spread |",
+            "|---|---|---:|---:|---:|---|---:|",
         ]
         slower = []
-        for where, name, a, b, ratio in self.against_rows():
+        for where, name, a, b, ratio, spread in self.against_rows():
             verdict = (
                 "n/a"
                 if ratio is None
@@ -971,10 +989,14 @@ class Report:
             )
             if ratio is not None and ratio > SLOWER:
                 slower.append(f"{where} {name}")
-            out.append(f"| {where} | {name} | {_fmt(a)} | {_fmt(b)} | {_fmt(ratio)} | {verdict} |")
+            noise = "n/a" if spread is None else f"{spread * 100:.0f}%"
+            cells = (where, name, _fmt(a), _fmt(b), _fmt(ratio), verdict, noise)
+            out.append(f"| {' | '.join(cells)} |")
         out += [
             "",
             "More than 5% slower: " + (", ".join(slower) if slower else "no measure") + ".",
+            "A difference smaller than the run-to-run spread may be the machine, not the change: "
+            "run again, or with more --runs.",
         ]
         return out
 
@@ -998,8 +1020,8 @@ class Report:
             before = next(s for s in self.bench.sides if s.name == self.before)
             gains = "; ".join(
                 f"{where} {name} {ratio:.2f}x"
-                for where, name, _, _, ratio in self.against_rows()
-                if ratio is not None and "memory" not in name and where != "-"
+                for where, name, _, _, ratio, _ in self.against_rows()
+                if ratio is not None and "memory" not in name and where != "examples"
             )
             previous += (
                 f"\n| {self.bench.args.bought} | {before.label} -> "
@@ -1019,18 +1041,18 @@ class Report:
         )
 
 
-def update_readme(block: str) -> None:
-    """Put ``block`` between the README's benchmark markers, if it has them."""
-    readme = PROJECT / "README.md"
+def update_readme(block: str, readme: Path = PROJECT / "README.md") -> bool:
+    """Put ``block`` between the README's benchmark markers, if it has them (whether it had)."""
     text = readme.read_text(encoding="utf-8")
     if README_START not in text or README_END not in text:
-        return
+        return False
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     readme.write_text(
         head + README_START + "\n" + textwrap.dedent(block) + "\n" + README_END + tail,
         encoding="utf-8",
     )
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:

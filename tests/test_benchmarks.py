@@ -128,3 +128,36 @@ def test_the_process_tree_holds_every_descendant() -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         parent.wait()
+
+
+def test_the_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> None:
+    run = _run_module()
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        f"# x\n\nbefore\n{run.README_START}\nold figures\n{run.README_END}\nafter\n",
+        encoding="utf-8",
+    )
+    assert run.update_readme("| target | met |\n|---|---|", readme)
+    text = readme.read_text(encoding="utf-8")
+    assert "old figures" not in text
+    assert (
+        f"before\n{run.README_START}\n| target | met |\n|---|---|\n{run.README_END}\nafter" in text
+    )
+    plain = tmp_path / "OTHER.md"
+    plain.write_text("no markers\n", encoding="utf-8")
+    assert not run.update_readme("x", plain)
+    assert plain.read_text(encoding="utf-8") == "no markers\n"
+
+
+def test_a_side_that_would_run_another_socialgov_is_refused(tmp_path: Path) -> None:
+    """--against compares two sources: a src folder without socialgov would silently run the
+    installed one (or none), so the harness refuses it rather than compare a version with
+    itself."""
+    run = _run_module()
+    (tmp_path / "src").mkdir()
+    with pytest.raises(SystemExit, match="socialgov imports from"):
+        run.make_side("before", tmp_path / "src", "empty")
+    side = run.make_side("after", PROJECT / "src", "this checkout")
+    assert side.env["PYTHONPATH"] == str(PROJECT / "src")
+    assert "CI" not in side.env
+    assert side.has_cache_flag and side.audit_cache_flag

@@ -125,6 +125,10 @@ def test_it_writes_every_shape_people_write(tree: Path) -> None:
     single = [r for r, d in documents.items() if len(d) == 1 and "kind" in (d[0] or {})]
     assert any(documents[r][0]["kind"] == "Account" for r in single)  # one-entity files
     assert any(len(d) >= 3 for d in documents.values())  # several documents per file
+    assert any(  # a collection and an entity with kind: in one file
+        any("accounts" in doc for doc in d) and any("kind" in doc for doc in d)
+        for d in documents.values()
+    )
     assert re.search(r"^\.\.\.$", every, re.M)  # a document end marker
     assert re.search(r": \{[^}]+\}", every) and re.search(r": \[[^\]]+\]", every)  # flow
     assert re.search(r"^\s*- \{id: ", every, re.M)  # a whole entity on one line

@@ -169,6 +169,15 @@ SUPPORTED = {
     "single-quoted backslash": "p: 'C:\\\\temp'\n",
     "a comment with quotes": "a: 1 # it's here\n# don't \"a\"\nb: 2\n",
     "quoted lookalike, plain inside a longer value": "zip: '02119'\nfec: H8TN02119\n",
+    "plain lookalikes": "fax: ~\nt: True\nh: 0x1F\no: 010\nn: .inf\np: +1\nq: '010'\n",
+    "a lookalike on the line after its key": "a:\n  010\nb:\n  - ~\n",
+    "anchors and aliases": "a: &x\n  k: 1\nb: *x\nc: &y 5\nd: *y\ne: &z [1, *y]\n",
+    "an anchor defined again": "x: &a 1\ny: &a 2\nz: *a\n",
+    "merge key": "base: &b {x: 1, y: 2}\nm:\n  y: 9\n  <<: *b\n  z: 3\n",
+    "merge keys, a list of them": "a: &a {p: 1}\nb: &b\n  q: 2\n  p: 3\nc:\n  <<: [*a, *b]\n  r: 4\n",
+    "merge of an empty list": "<<: []\na: 1\n",
+    "a quoted merge key is a key": "'<<': 1\na: 2\n",
+    "aliases in a list": "- &x a\n- *x\n- [*x, &y b, *y]\n",
 }
 
 
@@ -178,14 +187,17 @@ def test_plain_yaml_takes_the_fast_path_with_identical_results(text: str) -> Non
 
 
 DECLINED = {
-    "anchor and alias": "a: &x 1\nb: *x\n",
-    "merge key": "a: {x: 1}\nb:\n  <<: {y: 2}\n",
+    "alias before its anchor": "a: *x\nb: &x 1\n",
+    "alias inside its anchor": "- &a\n  - 1\n  - *a\n",
+    "alias to another document": "a: &x 1\n---\nb: *x\n",
+    "merge of a scalar": "a: &x 1\nb:\n  <<: *x\n",
+    "duplicate key beside a merge": "a: &x {k: 1}\nb:\n  <<: *x\n  c: 1\n  c: 2\n",
+    "anchor on a key": "&k a: 1\n",
     "tag": "a: !!str 1\n",
     "a text block last, without a final line break": "a: |\n  text",
     "more after a text block's header": "a: |1> x\n  text\n",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
-    "a plain lookalike beside a quoted one": "a: '010'\nb: [010]\n",
     "empty document": "---\n---\na: 1\n",
     "scalar document": "a: 1\n---\ntext\n",
     "end marker": "a: 1\n...\n",
@@ -196,14 +208,6 @@ DECLINED = {
     "carriage return": "a: 1\r\nb: 2\r\n",
     "escape": 'a: "x\\ty"\n',
     "duplicate key": "a: 1\na: 2\n",
-    "tilde null": "a: ~\n",
-    "capitalised boolean": "a: True\n",
-    "hex": "a: 0x1F\n",
-    "octal": "a: 0o17\n",
-    "leading zero": "a: 010\n",
-    "infinity": "a: .inf\n",
-    "quoted number and its plain twin": "a: '12'\nb: 12\n",
-    "plus sign": "a: +1\n",
     "reserved indicator": "a: @x\n",
     "flow in flow": "a: [1, [2]]\n",
     "flow key": "[a]: 1\n",
@@ -239,6 +243,17 @@ def test_limits_near_the_edge_are_left_to_the_exact_path() -> None:
     small = {**LIMITS, "max_scalar_chars": 20}
     assert fastyaml.parse(long_value, "f.yaml", small) is None
     assert fastyaml.parse("a: {b: [c]}\n", "f.yaml", {**LIMITS, "max_depth": 8}) is None
+    bomb = "a: &a [1, 1]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"  # 61 nodes
+    assert fastyaml.parse(bomb, "f.yaml", {**LIMITS, "max_nodes_per_file": 20}) is None
+    assert _differences(bomb) == []
+    deep = "a: &a\n  - - - - 1\n" + "".join(  # 21 levels through aliases, 5 as written
+        f"{name}: &{name}\n  - - - - *{previous}\n"
+        for previous, name in zip("abcd", "bcde", strict=True)
+    )
+    assert fastyaml.parse(deep, "f.yaml", {**LIMITS, "max_depth": 22}) is None
+    assert parse_text(deep, "f.yaml", {**LIMITS, "max_depth": 20}).findings
+    assert _differences(deep) == []
+    assert parse_text(bomb, "f.yaml", {**LIMITS, "max_nodes_per_file": 20}).findings
     many = "".join(f"k{i}: {i}\n" for i in range(50))
     assert fastyaml.parse(many, "f.yaml", {**LIMITS, "max_nodes_per_file": 100}) is None
     assert fastyaml.parse(many, "f.yaml", LIMITS) is not None
@@ -275,8 +290,11 @@ def test_exact_parser_environment_variable_turns_the_fast_path_off(
     )
 
 
-def test_a_fast_parse_survives_pickling_for_the_cache() -> None:
+@pytest.mark.parametrize("anchors", [False, True], ids=["plain", "anchors and merge keys"])
+def test_a_fast_parse_survives_pickling_for_the_cache(anchors: bool) -> None:
     text = SUPPORTED["comments everywhere"] + SUPPORTED["unicode"].replace("name", "other")
+    if anchors:
+        text += "anchor: &p {x: 1, y: 2}\nmerged:\n  y: 3\n  <<: *p\nalias: *p\n"
     parsed = fastyaml.parse(text, "f.yaml", LIMITS)
     assert parsed is not None
     again: ParsedFile = pickle.loads(dumps(parsed))

@@ -168,7 +168,14 @@ class Writer:
         if rng.random() < self.style.anchors and isinstance(data, dict) and data:
             self.anchors += 1
             anchor = f"&a{self.anchors}"
-            self.mappings.append(f"a{self.anchors}")
+        try:
+            self._node(data, pad, prefix, anchor)
+        finally:
+            if anchor:  # an alias may name it once it is complete
+                self.mappings.append(anchor[1:])
+
+    def _node(self, data: object, pad: str, prefix: str, anchor: str) -> None:
+        rng = self.rng
         if isinstance(data, (dict, list)):
             if not data or (rng.random() < self.style.flow and _flat(data)):
                 flow = self.flow(data)
@@ -176,7 +183,7 @@ class Writer:
                     self.lines.append(f"{prefix} {anchor} {flow}".replace("  ", " ") + self.tail())
                     return
                 if not data:
-                    return self.node("", pad, prefix)
+                    return self._node("", pad, prefix, anchor)
             self.lines.append(f"{prefix} {anchor}".rstrip() + self.tail())
             child = pad + " " * self.style.indent
             if isinstance(data, list) and prefix.rstrip().endswith(":") and self.style.indentless:
@@ -187,6 +194,9 @@ class Writer:
         if isinstance(text, list):
             self.lines.append(f"{prefix} {text[0]}")
             self.lines.extend(text[1:])
+        elif text and rng.random() < 0.1 and "\n" not in text:  # the value on the next line
+            self.lines.append(prefix)
+            self.lines.append(pad + " " * self.style.indent + text + self.tail())
         else:
             self.lines.append(f"{prefix} {text}".rstrip() + (self.tail() if text else ""))
 

@@ -59,6 +59,7 @@ from socialgov.source.loader import (
     ParsedFile,
     Path_,
     SourceMap,
+    _plain_scalar,
     parse_text,
 )
 
@@ -82,8 +83,7 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
 _UNSUPPORTED = re2.compile(
     r"[\x00-\x09\x0b-\x1f\x7f\\]"
-    r"|<<"
-    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*!?%@`]"
+    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[!?%@`]"
     r"|(?:^|\n)(?:\.\.\.|---[ ]*[^ \n])"
     r"|[\[{,][ ]*[\[{]"
     r"|[\]}][ ]*[^ \n,\]}#]"
@@ -153,28 +153,160 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                 for root in roots
             ):
                 return None  # an empty or scalar document, or too many of them
-            emitted = [ryml.emit_json(tree, root) for root in roots]
-        if not all(_quoted_where_written(written, bare) for written in emitted):
-            return None
-        data = [
-            json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
-            for written in emitted
-        ]
+            walker = None
+            if _ANCHORED.search(bare) is None:
+                emitted = [ryml.emit_json(tree, root) for root in roots]
+                if all(_quoted_where_written(written, bare) for written in emitted):
+                    data = [
+                        json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
+                        for written in emitted
+                    ]
+                    walker = False
+            if walker is None:  # anchors, aliases, merge keys or plain lookalikes
+                walker = _Walker(tree, limits)
+                data = [walker.document(root) for root in roots]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
         return None
-    if len(text) > limits["max_scalar_chars"] and _longest(data) > limits["max_scalar_chars"]:
-        return None
     size = tree.size()
-    nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
+    if walker:
+        nodes = walker.nodes
+        if walker.height + _MARGIN > limits["max_depth"]:
+            return None
+    else:
+        if len(text) > limits["max_scalar_chars"] and (_longest(data) > limits["max_scalar_chars"]):
+            return None
+        nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
     file = _FilePositions(raw, path, limits, size)
     file.adopt(tree, buffer, roots)
+    if walker:
+        file.links = walker.links
     documents = [
         Document(path, index, value, RymlSourceMap._root(file, index))
         for index, value in enumerate(data)
     ]
     return ParsedFile(path, documents, [], len(raw), nodes)
+
+
+_ANCHORED = re2.compile(r"(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*]|<<")
+"""Where an anchor, an alias or a merge key may be: the file's data is then built by
+_Walker, which knows them, instead of from rapidyaml's JSON, which does not."""
+
+
+class _Walker:
+    """Builds a file's data from rapidyaml's tree as loader._Builder builds it from libyaml's
+    events: plain scalars read by the YAML 1.2 core schema, an alias sharing its anchor's
+    data, merge keys (``<<``) adding the keys the mapping does not write itself (an earlier
+    merged mapping winning over a later one), every node counted as it expands, aliases
+    included, and the height of each node with what its aliases repeat. Anything the exact
+    path reports (a duplicate key, an alias without its anchor or inside it, a merge of
+    something that is no mapping, a key with an anchor or alias) raises _Unsupported.
+
+    ``links`` records, for each list and mapping of the tree, where each child of its data
+    was written: the node holding its key, the node holding its value (for an alias, the
+    anchored node; for a merged key, the merged mapping's own)."""
+
+    def __init__(self, tree: Any, limits: dict[str, int]) -> None:
+        self.tree = tree
+        self.limits = limits
+        self.nodes = 0
+        self.height = 0
+        self.links: dict[int, dict[str | int, tuple[int, int]]] = {}
+        self.anchors: dict[bytes, tuple[Any, int, int, int] | None] = {}
+
+    def document(self, root: int) -> Any:
+        self.anchors = {}  # anchors never reach across documents
+        data, size, height, _node = self._node(root)
+        self.nodes += size
+        self.height = max(self.height, height)
+        return data
+
+    def _node(self, node: int) -> tuple[Any, int, int, int]:
+        """(data, nodes it expands to, height, the node its positions come from)."""
+        tree = self.tree
+        if tree.is_val_ref(node):
+            found = self.anchors.get(bytes(tree.val_ref(node)))
+            if found is None:  # no such anchor before it, or the alias is inside it
+                raise _Unsupported
+            return found
+        if tree.has_val_tag(node):
+            raise _Unsupported
+        anchor = bytes(tree.val_anchor(node)) if tree.has_val_anchor(node) else None
+        if anchor is not None:
+            self.anchors[anchor] = None  # being read: an alias to it here is a loop
+        if tree.is_map(node):
+            value = self._mapping(node)
+        elif tree.is_seq(node):
+            value = self._sequence(node)
+        else:
+            text = bytes(tree.val(node)).decode()
+            if len(text) > self.limits["max_scalar_chars"]:
+                raise _Unsupported
+            data = text if tree.is_val_quoted(node) else _plain_scalar(text)
+            value = (data, 1, 0, node)
+        if anchor is not None:
+            self.anchors[anchor] = value
+        return value
+
+    def _sequence(self, node: int) -> tuple[Any, int, int, int]:
+        tree = self.tree
+        data: list[Any] = []
+        links: dict[str | int, tuple[int, int]] = {}
+        size, height = 1, 1
+        child = tree.first_child(node)
+        while child != ryml.NONE:
+            item, item_size, item_height, where = self._node(child)
+            links[len(data)] = (child, where)
+            data.append(item)
+            size += item_size
+            height = max(height, item_height + 1)
+            child = tree.next_sibling(child)
+        self.links[node] = links
+        return data, size, height, node
+
+    def _mapping(self, node: int) -> tuple[Any, int, int, int]:
+        tree = self.tree
+        data: dict[str, Any] = {}
+        links: dict[str | int, tuple[int, int]] = {}
+        merges: list[tuple[dict[str, Any], int]] = []
+        size, height = 1, 1
+        child = tree.first_child(node)
+        while child != ryml.NONE:
+            if tree.is_key_ref(child) or tree.has_key_anchor(child) or tree.has_key_tag(child):
+                raise _Unsupported
+            key = bytes(tree.key(child)).decode()
+            value, value_size, value_height, where = self._node(child)
+            size += 1 + value_size
+            height = max(height, value_height + 1)
+            if key == "<<" and not tree.is_key_quoted(child):
+                merges.extend(self._merged(value, where))
+            elif key in data:
+                raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+            else:
+                data[key] = value
+                links[key] = (child, where)
+            child = tree.next_sibling(child)
+        for merged, source in merges:
+            for key, value in merged.items():
+                if key not in data:
+                    data[key] = value
+                    links[key] = self.links[source][key]
+        self.links[node] = links
+        return data, size, height, node
+
+    def _merged(self, value: Any, node: int) -> list[tuple[dict[str, Any], int]]:
+        """The mappings a merge key's value names, with their nodes."""
+        if isinstance(value, dict):
+            return [(value, node)]
+        if not isinstance(value, list):
+            raise _Unsupported
+        merged = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise _Unsupported
+            merged.append((item, self.links[node][index][1]))
+        return merged
 
 
 def _text_blocks_agree(text: str, bare: str) -> bool:
@@ -270,9 +402,11 @@ def _masked(text: str) -> str:
     without escapes) and of its text blocks replaced by ``x``, and without its comments.
     Inside those, brackets, quotes, colons and indicators are text to both parsers, and a
     comment may say anything."""
+    spanning = False
     if "'" in text or '"' in text:
         text = _mask_quoted(text)
-    text = _without_comments(text)
+        spanning = _OPEN_QUOTE.search(text) is not None
+    text = _without_comments(text, spanning)
     if "|" in text or ">" in text:
         text = _mask_blocks(text)
     return text
@@ -283,7 +417,12 @@ _QUOTED = re2.compile(
 )
 """A quoted value on one line (a double-quoted one without escapes), followed by what may
 follow a value: a comment, a ``:`` (it is a key), a comma, a closing bracket, the line's end."""
-_NODE_START = re.compile(r"(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
+_OPEN_QUOTE = re2.compile(
+    r"(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)(?:\"x*(?:[^x\"]|$)|'x*(?:[^x']|$))"
+)
+"""A quote that may open a value which _mask_quoted did not mask: one over several lines, or
+with escapes."""
+_NODE_START = re.compile(r"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
 """What a line holds before a value that starts there (a quote at its end)."""
 
 
@@ -341,17 +480,18 @@ _BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ 
 _BLANK_BLOCK = re.compile(r"[^\t\r]")
 
 
-def _without_comments(text: str) -> str:
+def _without_comments(text: str, spanning: bool = True) -> str:
     """``text`` without its comments, for the scan above: a comment may say anything.
 
     A comment starts with ``#`` at the start of a line or after a space. Only lines without
-    quotes before the ``#`` are considered, so a ``#`` inside a quoted value is never taken for
-    a comment; one inside a quoted value that spans lines is, but only hides more of that
-    value, unless a quote closes it on that line with more YAML after it: such a "comment" is
-    kept, and scanned."""
+    quotes before the ``#`` (other than masked values) are considered, so a ``#`` inside a
+    quoted value is never taken for a comment; one inside a quoted value that spans lines
+    (``spanning``: the file may hold one) is, but only hides more of that value, unless a
+    quote closes it on that line with more YAML after it: such a "comment" is kept, and
+    scanned."""
     if "#" not in text:
         return text
-    return _COMMENT.sub(_keep_prefix, text)
+    return _COMMENT.sub(_keep_prefix if spanning else r"\1", text)
 
 
 def _keep_prefix(match: re.Match[str]) -> str:
@@ -468,11 +608,19 @@ class _FilePositions:
         "_tree",
         "ascii",
         "limits",
+        "links",
         "path",
         "size",
     )
 
-    def __init__(self, raw: bytes, path: str, limits: dict[str, int], size: int) -> None:
+    def __init__(
+        self,
+        raw: bytes,
+        path: str,
+        limits: dict[str, int],
+        size: int,
+        links: dict[int, dict[str | int, tuple[int, int]]] | None = None,
+    ) -> None:
         self._raw: bytes | None = raw
         """The file's text as UTF-8 (its byte order mark removed); None while the buffer the
         tree was parsed in holds the same bytes (see :meth:`adopt`)."""
@@ -492,9 +640,12 @@ class _FilePositions:
         """The tree's node for each (document, parent path) located so far."""
         self._items: dict[int, list[int]] = {}
         """The items of each list of the tree searched so far."""
+        self.links: dict[int, dict[str | int, tuple[int, int]]] | None = links
+        """For a file with anchors, aliases or merge keys, where each child of each list and
+        mapping was written (see _Walker); None for the others, whose tree says it all."""
 
     def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
-        return _FilePositions, (self.raw, self.path, self.limits, self.size)
+        return _FilePositions, (self.raw, self.path, self.limits, self.size, self.links)
 
     @property
     def raw(self) -> bytes:
@@ -554,9 +705,13 @@ class _FilePositions:
             depth += 1
         return path[:depth] if tree.is_map(node) or tree.is_seq(node) else None
 
-    def _child(self, node: int, part: str | int) -> int:
+    def _child(self, node: int, part: str | int, key: bool = False) -> int:
         """The child ``part`` of ``node``; ryml.NONE when there is none (or ``node`` is a
-        scalar)."""
+        scalar). With ``key``, the node holding its key (which differs for an alias or a
+        merged key, see _Walker)."""
+        if self.links is not None:
+            found = self.links.get(node, {}).get(part)
+            return ryml.NONE if found is None else found[0 if key else 1]
         tree = self._tree
         if tree.is_map(node):
             return tree.find_child(node, part.encode()) if isinstance(part, str) else ryml.NONE
@@ -589,7 +744,7 @@ class _FilePositions:
         if child == ryml.NONE:
             return self._position(self._node_offset(parent))
         if key and len(path) > start and tree.is_map(parent):
-            return self._position(self._key_offset(child))
+            return self._position(self._key_offset(self._child(parent, path[-1], key=True)))
         return self._position(self._node_offset(child))
 
     def _key_offset(self, node: int) -> int:
@@ -603,8 +758,10 @@ class _FilePositions:
     def _node_offset(self, node: int) -> int:
         """Where a node starts, as libyaml marks it: a scalar's first character (its opening
         quote), a block mapping's first key, a block list's first ``-``, a flow collection's
-        bracket."""
+        bracket; a node with an anchor, its ``&``."""
         tree = self._tree
+        if self.links is not None and tree.has_val_anchor(node):
+            return _address(tree.val_anchor(node)) - self._origin - 1
         if tree.is_map(node) or tree.is_seq(node):
             first = tree.first_child(node)
             if first == ryml.NONE:

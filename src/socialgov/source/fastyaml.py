@@ -72,10 +72,12 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 """Set to 1 to parse every file on the exact path (for comparing, or when in doubt)."""
 
 # What the fast path leaves to the exact one, found in one linear scan (RE2, so no pattern can
-# make it slow) of the text without its comments: characters that YAML or rapidyaml treat
-# specially (tabs, carriage returns, escapes, control characters); merge keys; an indicator of
-# an anchor, alias, tag, block scalar, complex key, directive or reserved character where a
-# node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'); a document
+# make it slow) of the text as _masked leaves it (quoted values and text blocks masked, no
+# comments): characters that YAML or rapidyaml treat specially (tabs, carriage returns, escapes,
+# control characters); an indicator of a tag, complex key, directive or reserved character
+# where a node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'), or
+# an anchor or alias whose name libyaml refuses (empty, or other than letters, digits, '-' and
+# '_'); a document
 # end marker, or a document start marker with content on its line; a flow collection nested in
 # a flow collection, spread over lines, used as a key or followed by more than a comment; a '-'
 # that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
@@ -83,7 +85,8 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
 _UNSUPPORTED = re2.compile(
     r"[\x00-\x09\x0b-\x1f\x7f\\]"
-    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[!?%@`]"
+    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
+    r"(?:[!?%@`]|[&*](?:[^0-9A-Za-z_\-]|$|[0-9A-Za-z_\-]+[^0-9A-Za-z_\- \n,\]}]))"
     r"|(?:^|\n)(?:\.\.\.|---[ ]*[^ \n])"
     r"|[\[{,][ ]*[\[{]"
     r"|[\]}][ ]*[^ \n,\]}#]"
@@ -312,8 +315,9 @@ class _Walker:
 def _text_blocks_agree(text: str, bare: str) -> bool:
     """Whether rapidyaml reads the text blocks (``|``, ``>``) of ``text`` as libyaml does:
     when the file ends with a line break (rapidyaml ends a last block with one either way),
-    and each header holds only its indicators and a comment (rapidyaml takes more)."""
-    if not text.endswith("\n"):
+    and each header holds only its indicators and a comment (rapidyaml takes more) without
+    ``-``, ``+`` or digits (rapidyaml reads those as indicators)."""
+    if not text.endswith("\n") or _BLOCK_COMMENT.search(text) is not None:
         return False
     headers = _BLOCK_HEADERS.findall(bare)
     if not all(_BLOCK_HEADER.fullmatch(header) for header in headers):
@@ -322,6 +326,9 @@ def _text_blocks_agree(text: str, bare: str) -> bool:
     return not any(_INDENTED.search(header) for header in headers) or not _SPACES_ONLY.search(text)
 
 
+_BLOCK_COMMENT = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]+#[^\n]*[-+0-9]")
+"""A text block's header whose comment holds a ``-``, ``+`` or digit, which rapidyaml 0.15
+takes for a chomping or indentation indicator (``|  # a - b`` strips the last line break)."""
 _BLOCK_HEADERS = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
 """What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
 _INDENTED = re.compile(r"^.[+-]?[1-9]")

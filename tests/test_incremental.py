@@ -72,7 +72,7 @@ def stored_state(root: Path) -> object:
     from socialgov import pipeline as lint_module
 
     config = load_config(root).with_overrides(as_of=AS_OF)
-    inputs = lint_module._run_inputs(config, (), None)
+    inputs = lint_module._run_inputs(config, None)
     assert inputs is not None
     stored = RunCache(config).load(inputs.setup)
     assert stored is not None

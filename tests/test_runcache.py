@@ -224,7 +224,7 @@ def test_the_command_line_reuses_except_for_sarif(
 
 def _looked_at(root: Path) -> Any:
     config = load_config(root).with_overrides(as_of=AS_OF)
-    return config, lint_module._run_inputs(config, (), None)
+    return config, lint_module._run_inputs(config, None)
 
 
 def test_hashing_reads_only_files_whose_stamp_changed(
@@ -266,3 +266,67 @@ def test_hashing_reads_only_files_whose_stamp_changed(
     after = looked.hashed(config, settled)
     assert read == [known.files[1]]
     assert after.hashes[1] != known.hashes[1] and after.hashes[2:] == known.hashes[2:]
+
+
+PLUGIN = """
+from socialgov.core.findings import Severity
+from socialgov.rules.base import Violation, rule
+
+
+@rule(code="CACHEPY001", name="cache-plugin", severity=Severity.WARNING, summary="A plugin",
+      family="plugin")
+def check(model, ctx):
+    for account in list(model.accounts)[:1]:
+        yield Violation(account, "plugin version {version} found this", ("name",))
+
+
+RULES = [check]
+"""
+
+
+def test_a_plugin_installed_edited_or_removed_is_seen_by_a_warm_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The key knows the installed plugins without loading them (the metadata folders on
+    sys.path, the plugin's code read every run): each change misses, warm or PATHS."""
+    import sys
+
+    from test_rules_plugins import install_plugin
+
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    whole = ["lint", "--root", str(root), "--as-of", "2026-11-24"]
+    paths = [*whole, str(root / "accounts" / "brand-marketing.yaml")]
+
+    def outputs() -> tuple[str, str]:
+        """The whole report and a PATHS report, each warm, checked against a cold run."""
+        reports = []
+        for args in (whole, paths):
+            main([*args, "--no-cache"])
+            cold = capsys.readouterr().out
+            main(args)
+            main(args)
+            assert capsys.readouterr().out == cold * 2
+            reports.append(cold)
+        return reports[0], reports[1]
+
+    before = outputs()
+    assert "CACHEPY001" not in before[0]
+    site = tmp_path / "site"
+    install_plugin(site, "cache_plugin_rules", "CACHEPY001", source=PLUGIN.format(version=1))
+    monkeypatch.syspath_prepend(str(site))
+    installed = outputs()
+    assert "plugin version 1 found this" in installed[0]
+    assert "plugin version 1 found this" in installed[1]
+
+    # An edit of the plugin's code (an editable install: no metadata changes)
+    (site / "cache_plugin_rules.py").write_text(PLUGIN.format(version=2), encoding="utf-8")
+    monkeypatch.delitem(sys.modules, "cache_plugin_rules")  # as a new process would
+    edited = outputs()
+    assert "plugin version 2 found this" in edited[0]
+    assert "version 1" not in edited[0]
+
+    sys.path.remove(str(site))
+    monkeypatch.delitem(sys.modules, "cache_plugin_rules")
+    assert outputs() == before

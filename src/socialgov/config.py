@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from socialgov.core.errors import SocialgovError
 from socialgov.core.findings import Severity
-from socialgov.source.loader import DEFAULT_LIMITS
-from socialgov.source.reading import load_file
+from socialgov.source.limits import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
     from socialgov.extends import Pack
+    from socialgov.source.loader import Document
 
 CONFIG_FILE = "socialgov.yaml"
 
@@ -102,6 +102,12 @@ class ValidConfigs(Protocol):
 
     def remember(self, root: Path, data: Any) -> None: ...
 
+    def parsed(self, root: Path, raw: bytes) -> Any:
+        """The data a configuration of these bytes was read as, if remembered (else None)."""
+
+    def keep_parsed(self, root: Path, raw: bytes, data: Any) -> None:
+        """Remember the data a configuration of these bytes is read as."""
+
 
 def load_config(
     root: Path, config_path: Path | None = None, *, valid: ValidConfigs | None = None
@@ -115,9 +121,15 @@ def load_config(
         raise SocialgovError(f"--config {config_path}: no such file")
     if not os.path.lexists(path):
         return Config(root=root)
+    shown = _shown(path, root)
+    raw = _raw(path) if valid is not None else None
+    data = valid.parsed(root, raw) if valid is not None and raw is not None else None
+    if isinstance(data, dict):  # read before as this mapping: no YAML parser imported
+        return _checked(root, path, shown, data, valid, None)
+    from socialgov.source.reading import load_file
+
     # Read like any repository file: bounded, and a folder, pipe or broken link is an error.
     parsed = load_file(path.parent, path.name)
-    shown = _shown(path, root)
     if parsed.findings:
         first = parsed.findings[0]
         message = first.message
@@ -138,18 +150,53 @@ def load_config(
             f"{'list' if isinstance(data, list) else 'single value'}"
         )
 
+    config = _checked(root, path, shown, data, valid, parsed.documents[0])
+    if valid is not None and raw is not None and _raw(path) == raw:  # unchanged since read
+        valid.keep_parsed(root, raw, data)
+    return config
+
+
+def _raw(path: Path) -> bytes | None:
+    """The configuration file's bytes, or None when reading it has a problem to report."""
+    from socialgov.core.files import read_bounded
+
+    try:
+        return read_bounded(path, DEFAULT_LIMITS["max_file_bytes"])
+    except OSError:
+        return None
+
+
+def _checked(
+    root: Path,
+    path: Path,
+    shown: str,
+    data: dict[str, Any],
+    valid: ValidConfigs | None,
+    document: Document | None,
+) -> Config:
+    """The configuration of ``data`` (read from ``path``) once its schema and the baseline's
+    place are checked; a problem's position comes from ``document``, else from parsing the
+    file again (a configuration remembered as read is parsed only to say where it is wrong)."""
+
+    def located() -> Document:
+        if document is not None:
+            return document
+        from socialgov.source.reading import load_file
+
+        return load_file(path.parent, path.name).documents[0]
+
     known = valid is not None and valid.known(root, data)
     errors = [] if known else _schema_errors(data)
     if not errors and valid is not None and not known:
         valid.remember(root, data)
     if errors:
         error = errors[0]
-        pos = parsed.documents[0].locate(error.path, key=error.at_key)
+        pos = located().locate(error.path, key=error.at_key)
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise SocialgovError(f"{shown}:{pos.line}:{pos.column}: {error.message}{more}")
     baseline = data.get("baseline")
     if isinstance(baseline, str) and not _inside(root, baseline):
-        pos = parsed.documents[0].locate(("baseline",))
+        pos = located().locate(("baseline",))
         raise SocialgovError(
             f"{shown}:{pos.line}:{pos.column}: baseline: '{baseline}' is outside the "
             "repository; keep the baseline file in it, as a path relative to the repository's "

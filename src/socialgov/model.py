@@ -17,21 +17,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, NamedTuple
 
 from socialgov.core.findings import EntityRef, Finding, Position, Severity
+from socialgov.core.kinds import KINDS, Waiver
+from socialgov.core.kinds import waiver_applies_at_all as waiver_applies_at_all
 from socialgov.core.suggest import Suggestions
 from socialgov.source.loader import Document, Path_, SourceMap
 
-KINDS: tuple[str, ...] = (
-    "Person",
-    "Team",
-    "Account",
-    "Channel",
-    "Policy",
-    "Playbook",
-    "Objective",
-    "Rule",
-    "Sighting",
-    "Tool",
-)
 PLURALS: dict[str, str] = {
     "people": "Person",
     "teams": "Team",
@@ -70,15 +60,6 @@ class Source:
 
     def locate(self, field_path: Path_ = (), *, key: bool = False) -> Position:
         return self.document.locate((*self.base, *field_path), key=key)
-
-
-@dataclass(frozen=True, slots=True)
-class Waiver:
-    rule: str
-    reason: str | None
-    approved_by: str | None
-    expires: dt.date | None
-    index: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -1207,10 +1188,3 @@ def attach_entities(findings: Iterable[Finding], model: Model) -> Iterator[Findi
 def _key_path(source: SourceMap, position: Position) -> Path_ | None:
     """The path, inside ``source``, of the mapping key written at ``position``."""
     return source.key_path(position)
-
-
-def waiver_applies_at_all(waiver: Waiver, as_of: dt.date) -> bool:
-    """A waiver that could suppress something (valid and current)."""
-    return bool(waiver.reason and waiver.reason.strip()) and (
-        waiver.expires is None or waiver.expires >= as_of
-    )

@@ -12,23 +12,16 @@ from typing import TYPE_CHECKING
 
 from socialgov.config import CONFIG_FILE, Config
 from socialgov.core.errors import SocialgovError
-from socialgov.core.findings import Finding
-from socialgov.model import Model, attach_entities, build_model
-from socialgov.report.baseline import write_baseline
-from socialgov.report.filters import select_rules, unknown_selectors
-from socialgov.report.finish import KnownBefore, finish
-from socialgov.report.result import Evaluation, LintResult, Repository
-from socialgov.rules.base import RuleContext, RuleInfo
-from socialgov.rules.custom import compile_model_rules
-from socialgov.rules.plugins import plugin_rules
-from socialgov.rules.registry import builtin_rules
-from socialgov.source.discovery import discover
-from socialgov.source.git import checkout_root, export_tree, resolve_commit
-from socialgov.source.loader import ParsedFile, Path_
-from socialgov.speedups.parallel import load_all
-from socialgov.speedups.split import check_rules
 
+# The model, the rules, the parsers and git are imported by the functions that use them: a warm
+# run (the pre-commit hook's) takes its findings from the run cache and never needs them.
 if TYPE_CHECKING:
+    from socialgov.core.findings import Finding
+    from socialgov.model import Model
+    from socialgov.report.finish import KnownBefore
+    from socialgov.report.result import Evaluation, LintResult, Repository
+    from socialgov.rules.base import RuleInfo
+    from socialgov.source.loader import ParsedFile, Path_
     from socialgov.speedups.incremental import LintState
     from socialgov.speedups.runcache import RunCache, RunInputs, StoredRun
 
@@ -44,8 +37,13 @@ def discover_files(config: Config) -> tuple[list[str], list[Finding]]:
     return _discover(config)
 
 
-def _discover(config: Config) -> tuple[list[str], list[Finding]]:
-    files, findings = discover(
+def _discover(config: Config, run_cache: RunCache | None = None) -> tuple[list[str], list[Finding]]:
+    """The repository's files and discovery's findings; with ``run_cache``, the choice among
+    the files walked is the one remembered for the same walk (socialgov.speedups.runcache)."""
+    from socialgov.source.discovery import discover
+
+    found = discover if run_cache is None else run_cache.discover
+    files, findings = found(
         config.root, config.include, config.exclude, config.limits["max_files"] + 1
     )
     skip = {CONFIG_FILE}
@@ -69,6 +67,10 @@ def load_repository(
     parser declines are parsed by that many processes (socialgov.speedups.parallel). The result is
     the same either way.
     """
+    from socialgov.model import attach_entities, build_model
+    from socialgov.report.result import Repository
+    from socialgov.speedups.parallel import load_all
+
     root = config.root
     limits = dict(config.limits)
     parse_cache = None
@@ -124,6 +126,9 @@ def available_rules(
 ) -> tuple[RuleInfo, ...]:
     """Built-in rules, installed plugins' rules, the rules of the packs ``config`` extends and,
     given a model, the repository's own Rules."""
+    from socialgov.rules.custom import compile_model_rules
+    from socialgov.rules.registry import builtin_rules
+
     if root is None and config is not None:
         root = config.root
     rules = (*builtin_rules(), *installed_rules(root))
@@ -145,6 +150,9 @@ def configured_rules(config: Config, taken: Sequence[RuleInfo] = ()) -> tuple[Ru
 
 def installed_rules(root: Path | None = None) -> tuple[RuleInfo, ...]:
     """Rules of installed plugins (never loaded from ``root``, the linted repository)."""
+    from socialgov.rules.plugins import plugin_rules
+    from socialgov.rules.registry import builtin_rules
+
     builtin = {info.code for info in builtin_rules()}
     plugins = plugin_rules([root] if root is not None else [])
     for info in plugins:
@@ -173,37 +181,36 @@ def lint(
     files parsed by earlier runs (.socialgov_cache/); the findings are the same. With ``cache`` and
     ``reuse`` too, a run whose every input is unchanged since the last one returns that run's result
     (socialgov.speedups.runcache), and one where a few files changed, or one with PATHS, starts from
-    it (socialgov.speedups.incremental): the same findings, but no model (``model`` is None) and the
-    repository's own Rules in ``rules`` without their check.
+    it (socialgov.speedups.incremental): the same findings, but no model (``model`` is None) and in
+    ``rules`` the descriptions the cache kept of the selected rules, without their check.
     """
-    plugins = installed_rules(config.root)
-    installed: tuple[RuleInfo, ...] = (*builtin_rules(), *plugins)
-    installed = (*installed, *configured_rules(config, installed))
     if not cache:
         with _collector_paused():
             return _finish_full(
                 config,
-                _evaluate(config, installed, progress, cache=cache, jobs=jobs),
+                _evaluate(config, _installed(config), progress, cache=cache, jobs=jobs),
                 paths,
                 new_since,
             )
     return _lint_cached(
-        config,
-        paths,
-        plugins,
-        installed,
-        new_since=new_since,
-        progress=progress,
-        reuse=reuse,
-        jobs=jobs,
+        config, paths, new_since=new_since, progress=progress, reuse=reuse, jobs=jobs
     )
+
+
+def _installed(config: Config) -> tuple[RuleInfo, ...]:
+    """Every rule a run of ``config`` may select but the repository's own: built-in, plugins'
+    and the packs'. Imports every rule family and loads the plugins: a run asks for them only
+    when it runs rules."""
+    from socialgov.rules.registry import builtin_rules
+
+    plugins = installed_rules(config.root)
+    installed: tuple[RuleInfo, ...] = (*builtin_rules(), *plugins)
+    return (*installed, *configured_rules(config, installed))
 
 
 def _lint_cached(
     config: Config,
     paths: Sequence[str] | None,
-    plugins: tuple[RuleInfo, ...],
-    installed: tuple[RuleInfo, ...],
     *,
     new_since: str | None,
     progress: FileProgress | None,
@@ -211,11 +218,14 @@ def _lint_cached(
     jobs: int = 1,
 ) -> LintResult:
     """A run with the cache: the stored result when nothing changed, an incremental run from
-    the stored state when it can, else the full run; then what to keep for the next run."""
+    the stored state when it can, else the full run; then what to keep for the next run.
+
+    The rules (and the plugins) are loaded only when rules run: a stored result, or a state no
+    edit touched, answers without them (the key knows the plugins without loading them)."""
     from socialgov.speedups.runcache import RunCache, load_result
 
     run_cache = RunCache(config)
-    looked_at = _run_inputs(config, plugins, new_since)
+    looked_at = _run_inputs(config, new_since, run_cache)
     stored = run_cache.load(looked_at.setup) if reuse and looked_at is not None else None
     delta = None
     if stored is not None:
@@ -228,9 +238,17 @@ def _lint_cached(
     inputs = looked_at.hashed(config, latest) if looked_at is not None else None
     result = state = None
     changed: set[str] = set()
+    newly: list[str] = []
+    loaded: list[tuple[RuleInfo, ...]] = []
+
+    def installed() -> tuple[RuleInfo, ...]:
+        if not loaded:
+            loaded.append(_installed(config))
+        return loaded[0]
+
     if stored is not None and inputs is not None:
         if paths is None and stored.key == inputs.key and stored.result is not None:
-            reused = load_result(config, stored.result, installed)
+            reused = load_result(config, stored.result)
             if reused is not None:
                 return reused
         from socialgov.speedups.incremental import relint
@@ -255,16 +273,19 @@ def _lint_cached(
     full = result is None
     if full:
         with _collector_paused():
-            evaluation = _evaluate(config, installed, progress, cache=True, jobs=jobs)
+            evaluation = _evaluate(config, installed(), progress, cache=True, jobs=jobs)
             result = _finish_full(config, evaluation, paths, new_since)
         if inputs is not None:
             from socialgov.speedups.incremental import state_of
 
             state = state_of(inputs, evaluation, result)
     assert result is not None
+    unchanged = not full and not newly and latest is not None and inputs is not None
+    if unchanged and inputs.same(latest):
+        return result  # nothing to remember that the cache does not hold already
     # Stored only when no input changed while the run read them.
     if inputs is not None:
-        later = _run_inputs(config, plugins, new_since)
+        later = _run_inputs(config, new_since, run_cache)
         if later is not None and inputs.unchanged(later):
             base = None if full else stored
             _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
@@ -312,15 +333,15 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run_inputs(
-    config: Config, plugins: tuple[RuleInfo, ...], new_since: str | None
+    config: Config, new_since: str | None, run_cache: RunCache | None = None
 ) -> RunInputs | None:
     """What the run depends on, its files looked at but not yet hashed."""
     from socialgov.speedups.runcache import run_inputs
 
-    files, discovered = _discover(config)
+    files, discovered = _discover(config, run_cache)
     if len(files) > config.limits["max_files"]:
         return None
-    return run_inputs(config, files, discovered, plugins, new_since)
+    return run_inputs(config, files, discovered, new_since, run_cache)
 
 
 def _evaluate(
@@ -331,6 +352,13 @@ def _evaluate(
     cache: bool,
     jobs: int = 1,
 ) -> Evaluation:
+    from socialgov.report.filters import select_rules, unknown_selectors
+    from socialgov.report.result import Evaluation
+    from socialgov.rules.base import RuleContext
+    from socialgov.rules.custom import compile_model_rules
+    from socialgov.rules.registry import builtin_rules
+    from socialgov.speedups.split import check_rules
+
     repo = load_repository(config, progress, cache=cache, jobs=jobs)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)
@@ -356,6 +384,8 @@ def _evaluate(
 def _finish_full(
     config: Config, evaluation: Evaluation, paths: Sequence[str] | None, new_since: str | None
 ) -> LintResult:
+    from socialgov.report.finish import finish
+
     repo = evaluation.repo
     return finish(
         config,
@@ -381,6 +411,8 @@ def _known_at(config: Config, new_since: str | None) -> KnownBefore | None:
 
 def findings_at(config: Config, rev: str) -> list[Finding]:
     """The findings the policy repository had at git revision ``rev``, with the same config."""
+    from socialgov.source.git import checkout_root, export_tree, resolve_commit
+
     top = checkout_root(config.root)
     commit = resolve_commit(top, rev)
     prefix = config.root.resolve().relative_to(top).as_posix()
@@ -406,6 +438,8 @@ def findings_at(config: Config, rev: str) -> list[Finding]:
 def record_baseline(config: Config, path: Path) -> LintResult:
     """Lint the whole repository, ignoring any configured baseline, record every reported
     finding in ``path``, and return the run as the new baseline sees it: nothing new."""
+    from socialgov.report.baseline import write_baseline
+
     result = lint(replace(config, baseline=None))
     write_baseline(path, result.findings)
     return replace(result, findings=(), baselined=len(result.findings))

@@ -6,13 +6,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from socialgov.core.findings import EntityRef, Finding, Position, Severity
-from socialgov.model import Model, Waiver, waiver_applies_at_all
-from socialgov.rules.base import RuleInfo
-from socialgov.rules.waivers import UNWAIVABLE
-from socialgov.source.loader import Path_
+from socialgov.core.kinds import UNWAIVABLE, Waiver, waiver_applies_at_all
+
+if TYPE_CHECKING:  # the warm run (socialgov.speedups.runcache) filters without the model
+    from socialgov.rules.base import RuleInfo
+    from socialgov.source.loader import Path_
 
 
 class Waivered(Protocol):
@@ -32,6 +33,18 @@ class WaiverHolders(Protocol):
 
     def find(self, kind: str, entity_id: str | None) -> Waivered | None: ...
     def all(self) -> Iterable[Waivered]: ...
+
+
+class Written(Protocol):
+    """Where PATHS mode finds which file an entity is written in: a Model, or what incremental
+    lint keeps."""
+
+    def find(self, kind: str, entity_id: str | None) -> Placed | None: ...
+
+
+class Placed(Protocol):
+    @property
+    def path(self) -> str: ...
 
 
 def select_rules(
@@ -202,7 +215,7 @@ def without_known(
     return new, old
 
 
-def in_paths(findings: Iterable[Finding], paths: Iterable[str], model: Model) -> list[Finding]:
+def in_paths(findings: Iterable[Finding], paths: Iterable[str], model: Written) -> list[Finding]:
     """Findings located in ``paths``, or whose entity or related entities are written there.
 
     This is what pre-commit needs: the whole repository is loaded (cross-file rules need it),

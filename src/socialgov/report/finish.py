@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from socialgov.config import Config
 from socialgov.core.errors import SocialgovError
 from socialgov.core.findings import Finding, in_report_order
-from socialgov.model import Model
 from socialgov.report.filters import (
     WaiverHolders,
+    Written,
     apply_severity,
     apply_waivers,
     in_paths,
@@ -19,7 +19,11 @@ from socialgov.report.filters import (
     without_known,
 )
 from socialgov.report.result import LintResult
-from socialgov.rules.base import RuleInfo
+
+if TYPE_CHECKING:  # a warm run finishes without the model or the rules' code
+    from socialgov.config import Config
+    from socialgov.model import Model
+    from socialgov.rules.base import RuleInfo
 
 KnownBefore = Callable[[], Iterable[str]]
 """The fingerprints of the findings the repository already had (``--new-since REV``), asked for
@@ -38,7 +42,7 @@ def finish(
     files: int,
     entities: int,
     model: Model | None = None,
-    written: Model | None = None,
+    written: Written | None = None,
 ) -> LintResult:
     """The result of a run from what its selected rules found: configured severities, waivers
     (from the entities ``waivers`` finds), PATHS (which needs to know where entities are

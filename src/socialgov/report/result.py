@@ -4,13 +4,16 @@ reporters render (findings only: related locations are resolved before reporting
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from socialgov.config import Config
 from socialgov.core.findings import Finding
-from socialgov.model import Model
 from socialgov.report.filters import at_or_above
-from socialgov.rules.base import RuleInfo
-from socialgov.source.loader import Path_
+
+if TYPE_CHECKING:  # a warm run's result is made without the model or the rules' code
+    from socialgov.config import Config
+    from socialgov.model import Model
+    from socialgov.rules.base import RuleInfo
+    from socialgov.source.loader import Path_
 
 
 @dataclass(frozen=True)

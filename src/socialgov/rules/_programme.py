@@ -165,7 +165,7 @@ def per_entity(
 
 def _waives(entity: Entity, info: RuleInfo, ctx: RuleContext) -> bool:
     """Whether ``entity`` carries a current waiver of the rule (as the waivers step reads it)."""
-    from socialgov.model import waiver_applies_at_all
+    from socialgov.core.kinds import waiver_applies_at_all
 
     names = (info.code.lower(), info.name.lower())
     return any(

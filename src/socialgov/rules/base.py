@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from socialgov.core.findings import Severity
-from socialgov.lang.selectors import Selections
-from socialgov.model import KINDS, Account, ChannelBase, Entity, Model
-from socialgov.source.loader import Path_
+from socialgov.core.kinds import KINDS
+
+if TYPE_CHECKING:  # what a rule is, and what it reads, are known without the model's code
+    from socialgov.lang.selectors import Selections
+    from socialgov.model import Account, ChannelBase, Entity, Model
+    from socialgov.source.loader import Path_
 
 
 class Derived:
@@ -50,6 +53,12 @@ class Derived:
         return self._live_accounts
 
 
+def _selections() -> Selections:
+    from socialgov.lang.selectors import Selections
+
+    return Selections()
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What a rule may know besides the model: the date it judges against and its options."""
@@ -59,7 +68,7 @@ class RuleContext:
     known_rules: frozenset[str] = frozenset()
     """Codes and names (lower case) of every rule this run knows besides the repository's own
     Rule entities (plugins, for example); the built-in rules are always known."""
-    selections: Selections = field(default_factory=Selections, compare=False, repr=False)
+    selections: Selections = field(default_factory=_selections, compare=False, repr=False)
     """What each selector selects, computed once for the whole run and shared by the rules."""
     derived: Derived = field(default_factory=Derived, compare=False, repr=False)
     """What several rules derive from the model alike (the live channels), derived once."""
@@ -161,7 +170,7 @@ class Violation:
     key: str | None = None
 
 
-Check = Callable[[Model, RuleContext], Iterable[Violation]]
+Check = Callable[["Model", RuleContext], Iterable[Violation]]
 
 
 @dataclass(frozen=True)

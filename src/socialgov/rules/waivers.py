@@ -11,14 +11,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 from socialgov.core.findings import Severity
+from socialgov.core.kinds import UNWAIVABLE
 from socialgov.core.suggest import Suggestions
 from socialgov.core.text import bounded
 from socialgov.core.wording import and_list, plural
 from socialgov.model import KINDS, Entity, Model, Waiver
 from socialgov.rules.base import EVERY_FIELD, Reads, RuleContext, Violation, rule
 
-# Findings of SG106 cannot be waived: a waiver must not vouch for waivers.
-UNWAIVABLE = frozenset({"sg106", "invalid-waiver"})
+# Findings of SG106 cannot be waived (UNWAIVABLE): a waiver must not vouch for waivers.
 
 
 def known_rules(model: Model, ctx: RuleContext) -> dict[str, str]:

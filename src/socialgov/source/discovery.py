@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from socialgov.core.findings import Finding
-from socialgov.source.loader import syntax_finding
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -28,6 +27,24 @@ def discover(
     reachable under several names through links is read once, under its own name when that is
     selected. With ``max_files``, discovery stops once it has found one file more than that.
     """
+    return select(_walk(root.resolve()), include, exclude, max_files)
+
+
+def walk(root: Path) -> list[Entry]:
+    """Every non-hidden file under ``root`` and every problem met, as :func:`discover` walks
+    them before ``include`` and ``exclude`` choose: what its result depends on besides them."""
+    return list(_walk(root.resolve()))
+
+
+def select(
+    entries: Iterable[Entry],
+    include: Sequence[str],
+    exclude: Sequence[str],
+    max_files: int | None = None,
+) -> tuple[list[str], list[Finding]]:
+    """What :func:`discover` finds among the ``entries`` of a walk."""
+    from socialgov.source.loader import syntax_finding
+
     included, excluded = _spec("include", include), _spec("exclude", exclude)
 
     def wanted(relpath: str) -> bool:
@@ -39,7 +56,7 @@ def discover(
 
     by_real: dict[str, tuple[bool, str]] = {}
     problems: list[Finding] = []
-    for entry in _walk(root.resolve()):
+    for entry in entries:
         if entry.problem:
             selected = wanted_folder(entry.relpath) if entry.folder else wanted(entry.relpath)
             if selected:
@@ -92,7 +109,10 @@ def _spec(option: str, patterns: Sequence[str]) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
+class Entry:
+    """A file (or a problem) met walking the repository: its path as the repository names it,
+    its real path, whether a link led there, and the problem, if any."""
+
     relpath: str
     real: str = ""
     via_link: bool = False
@@ -100,7 +120,7 @@ class _Entry:
     folder: bool = False
 
 
-def _walk(root: Path) -> Iterator[_Entry]:
+def _walk(root: Path) -> Iterator[Entry]:
     """Every non-hidden file under ``root``, and the problems met; without recursion, and in
     time linear in the number of real folders: each folder is listed once, however many links
     lead to it. The folders reached without a link are walked first, then those only links
@@ -128,7 +148,7 @@ def _walk(root: Path) -> Iterator[_Entry]:
             with os.scandir(real_dir) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
-            yield _Entry(
+            yield Entry(
                 prefix or ".",
                 problem=f"cannot read the folder: {exc.strerror or exc}; give the user running "
                 "socialgov access to it, or exclude it in socialgov.yaml",
@@ -145,11 +165,11 @@ def _walk(root: Path) -> Iterator[_Entry]:
                 elif entry.is_dir(follow_symlinks=False):
                     pending.append((relpath, entry.path, via_link, above))
                 elif entry.is_file(follow_symlinks=False):
-                    yield _Entry(relpath, entry.path, via_link)
+                    yield Entry(relpath, entry.path, via_link)
                 elif entry.name.endswith(YAML_SUFFIXES):
-                    yield _Entry(relpath, problem=_NOT_REGULAR)
+                    yield Entry(relpath, problem=_NOT_REGULAR)
             except OSError as exc:
-                yield _Entry(relpath, problem=f"cannot inspect this path: {exc.strerror or exc}")
+                yield Entry(relpath, problem=f"cannot inspect this path: {exc.strerror or exc}")
 
 
 _NOT_REGULAR = (
@@ -164,13 +184,13 @@ def _link(
     root_prefix: str,
     above: frozenset[str],
     linked: list[tuple[str, str, frozenset[str]]],
-) -> Iterator[_Entry]:
+) -> Iterator[Entry]:
     """Follow the symbolic link ``entry`` only where that is safe; a folder it leads to is
     queued on ``linked`` (walked once, after the folders reached without links)."""
     try:
         real = os.path.realpath(entry.path, strict=True)
     except (OSError, RuntimeError):
-        yield _Entry(
+        yield Entry(
             relpath,
             problem="this symbolic link points to nothing, or to itself through a loop of "
             "links; fix or remove the link",
@@ -178,7 +198,7 @@ def _link(
         return
     is_dir = os.path.isdir(real)
     if not (real + os.sep).startswith(root_prefix):
-        yield _Entry(
+        yield Entry(
             relpath,
             problem="this symbolic link leads outside the repository and is not followed; "
             "copy what it points to into the repository instead",
@@ -187,7 +207,7 @@ def _link(
         return
     if is_dir:
         if real in above:
-            yield _Entry(
+            yield Entry(
                 relpath,
                 problem="this symbolic link points to a folder that contains it, a loop, and is "
                 "not followed; remove the link",
@@ -196,6 +216,6 @@ def _link(
             return
         heapq.heappush(linked, (relpath, real, above))
     elif os.path.isfile(real):
-        yield _Entry(relpath, real, via_link=True)
+        yield Entry(relpath, real, via_link=True)
     elif entry.name.endswith(YAML_SUFFIXES):
-        yield _Entry(relpath, problem=_NOT_REGULAR)
+        yield Entry(relpath, problem=_NOT_REGULAR)

@@ -50,6 +50,7 @@ from yaml.events import (
 )
 
 from socialgov.core.findings import Finding, Position, Severity
+from socialgov.source.limits import DEFAULT_LIMITS as DEFAULT_LIMITS
 
 try:  # libyaml makes parsing several times faster; PyYAML's pure-Python parser is the fallback
     from yaml.cyaml import CParser as _Parser
@@ -67,18 +68,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 Path_ = tuple[str | int, ...]
 """A path to a node inside a document: mapping keys and sequence indexes."""
-
-DEFAULT_LIMITS: dict[str, int] = {
-    "max_file_bytes": 20 * 1024 * 1024,
-    "max_total_bytes": 512 * 1024 * 1024,
-    "max_nodes_per_file": 2_000_000,
-    "max_total_nodes": 50_000_000,
-    "max_depth": 64,
-    "max_scalar_chars": 100_000,
-    "max_documents_per_file": 10_000,
-    "max_files": 200_000,
-}
-"""Resource limits for hostile input; ``limits:`` in socialgov.yaml overrides each one."""
 
 
 _CORE = "tag:yaml.org,2002:"

@@ -39,7 +39,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socialgov import __version__
 from socialgov.config import CACHE_DIR
@@ -47,8 +47,9 @@ from socialgov.core.files import read_bounded
 from socialgov.core.findings import EntityRef, Finding, Position
 from socialgov.core.resources import PACKAGE_DIR
 from socialgov.schema import validation as schema
-from socialgov.source.loader import Document, ParsedFile
-from socialgov.source.reading import DecodeError, decode, load_file, parse_file_text
+
+if TYPE_CHECKING:  # the parsers are imported only by a run that parses (not a warm one)
+    from socialgov.source.loader import ParsedFile
 
 _CODE = ("source", "schema", "core/findings.py", "speedups/cache.py")
 """The code a cached parse depends on (folders: every module in them), under the package."""
@@ -76,20 +77,31 @@ def cache_wanted(root: Path, requested: bool | None, environ: Mapping[str, str])
     return not on_ci or (root / CACHE_DIR).is_dir()
 
 
+PARSING_DISTRIBUTIONS = ("jsonschema", "fastjsonschema", "pyyaml", "rapidyaml", "google-re2")
+"""The libraries whose versions a cached parse and schema check depend on."""
+
+
 def fingerprint(limits: dict[str, int]) -> str:
-    """What parsing and schema checks depend on besides the file's bytes and path."""
-    from importlib import metadata
+    """What parsing and schema checks depend on besides the file's bytes and path (worked out
+    once per process and set of limits: a run asks for it several times)."""
+    return _fingerprint(json.dumps(limits, sort_keys=True))
+
+
+@cache
+def _fingerprint(limits_json: str) -> str:
+    from socialgov.speedups.environment import installed_versions
 
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
-    digest.update(json.dumps(limits, sort_keys=True).encode())
+    digest.update(limits_json.encode())
     for path in _code_files():
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
     for name, path in schema.schema_files().items():
         digest.update(name.encode() + path.read_bytes())
-    for distribution in ("jsonschema", "fastjsonschema", "pyyaml", "rapidyaml", "google-re2"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{distribution}={metadata.version(distribution)}|".encode())
+    # The metadata folders' names hold the versions (pyyaml-6.0.3.dist-info): read without
+    # importlib.metadata, which a warm run would otherwise import for this alone.
+    for folder in installed_versions(PARSING_DISTRIBUTIONS):
+        digest.update(f"{folder}|".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:16]
 
 
@@ -149,6 +161,8 @@ class ParseCache:
 
     def load(self, relpath: str) -> ParsedFile:
         """The parsed file at ``relpath``: from the cache when its bytes are unchanged."""
+        from socialgov.source.reading import load_file, parse_file_text
+
         source = _source(self.root, relpath, self.limits)
         if source is None:  # unreadable, too big or undecodable: the loader says so
             return load_file(self.root, relpath, self.limits)
@@ -217,6 +231,8 @@ class ParseCache:
             parsed, valid = pickle.loads(payload)
         except Exception:  # damaged or written by another version: parse again
             return None
+        from socialgov.source.loader import ParsedFile
+
         if not isinstance(parsed, ParsedFile):
             return None
         trust_entities(parsed, valid)
@@ -422,6 +438,8 @@ def _create(path: Path, text: str) -> None:
 
 def _source(root: Path, relpath: str, limits: dict[str, int]) -> tuple[bytes, str] | None:
     """The bytes and text of a file, or None when the loader has a finding to make about it."""
+    from socialgov.source.reading import DecodeError, decode
+
     try:
         raw = read_bounded(root / relpath, limits["max_file_bytes"])
         return raw, decode(raw)
@@ -433,6 +451,8 @@ def read_and_parse(
     root: Path, relpath: str, limits: dict[str, int]
 ) -> tuple[bytes | None, ParsedFile]:
     """Parse one file; with the hash of the bytes parsed when it may be cached."""
+    from socialgov.source.reading import load_file, parse_file_text
+
     source = _source(root, relpath, limits)
     if source is None:
         return None, load_file(root, relpath, limits)
@@ -483,16 +503,26 @@ def entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
                     yield (key, index), item
 
 
-@cache
 def _reducers() -> dict[type, Any]:
     """Pickle the parsed file's dataclasses as constructor calls.
 
     The default for a dataclass with slots restores each object field by field through Python
     code; calling the class with its fields is several times faster. A SourceMap pickles itself
-    as a few flat arrays (loader._Table), not as an object per node.
+    as a few flat arrays (loader._Table), not as an object per node. A process that never
+    imported the loader (a warm run) has no parsed file to pickle, and does not import it.
     """
+    return _reducers_for("socialgov.source.loader" in sys.modules)
+
+
+@cache
+def _reducers_for(parsed: bool) -> dict[type, Any]:
+    classes: list[type] = [Position, Finding, EntityRef]
+    if parsed:
+        from socialgov.source.loader import Document, ParsedFile
+
+        classes += [Document, ParsedFile]
     reducers: dict[type, Any] = {}
-    for cls in (Position, Finding, EntityRef, Document, ParsedFile):
+    for cls in classes:
         names = tuple(f.name for f in dataclasses.fields(cls))
         if all(f.init for f in dataclasses.fields(cls)):
             reducers[cls] = _reducer(cls, names)
@@ -512,11 +542,70 @@ def _remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+CONFIG_PARSED_ENTRY = "config-parsed"
+"""The one configuration file (its bytes) known to read as a mapping, and that mapping, so that a
+run whose socialgov.yaml did not change need not import a YAML parser to read it again."""
+
+
+def _parsed_signer(header: bytes) -> hmac.HMAC | None:
+    key = signing_key()
+    if key is None:
+        return None
+    signer = hmac.new(key, digestmod=hashlib.sha256)
+    signer.update(f"{CONFIG_PARSED_ENTRY}\0".encode() + header)
+    return signer
+
+
+def _parsed_header(raw: bytes) -> bytes:
+    """What reading a configuration depends on: its bytes and the parsers (their code and
+    versions, as in the parse cache's fingerprint)."""
+    from socialgov.source.limits import DEFAULT_LIMITS
+
+    return hashlib.sha256(fingerprint(dict(DEFAULT_LIMITS)).encode() + b"\0" + raw).digest()
+
+
+def config_parsed(root: Path, raw: bytes) -> Any:
+    """The mapping a configuration of these bytes read as in an earlier run, else None."""
+    header = _parsed_header(raw)
+    signer = _parsed_signer(header)
+    if signer is None:
+        return None
+    payload = read_signed(root / CACHE_DIR / CONFIG_PARSED_ENTRY, header, signer)
+    if payload is None:
+        return None
+    try:
+        data = pickle.loads(payload)  # signed by this machine's socialgov
+    except Exception:  # damaged: read the file again
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def keep_config_parsed(root: Path, raw: bytes, data: Any) -> None:
+    """Remember what a configuration of these bytes reads as; silent when it cannot."""
+    header = _parsed_header(raw)
+    signer = _parsed_signer(header)
+    if signer is None:
+        return
+    try:
+        payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a value pickle cannot take: read the file every time
+        return
+    base = root / CACHE_DIR
+    write_signed(base, base, base / CONFIG_PARSED_ENTRY, header, signer, payload)
+
+
 class CachedConfigs:
-    """The cache's memory of valid configurations (socialgov.config.ValidConfigs)."""
+    """The cache's memory of configurations (socialgov.config.ValidConfigs): those that passed
+    their schema, and what the last configuration file read as."""
 
     def known(self, root: Path, data: Any) -> bool:
         return config_known_valid(root, data)
 
     def remember(self, root: Path, data: Any) -> None:
         remember_valid_config(root, data)
+
+    def parsed(self, root: Path, raw: bytes) -> Any:
+        return config_parsed(root, raw)
+
+    def keep_parsed(self, root: Path, raw: bytes, data: Any) -> None:
+        keep_config_parsed(root, raw, data)

@@ -29,22 +29,24 @@ many kinds of edits). Whatever this cannot decide takes the full run instead:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from socialgov.config import Config
 from socialgov.core.findings import EntityRef, Finding, Position
-from socialgov.model import KINDS, NESTED_REFERENCES, REFERENCES, Entity, Model, Waiver, build_model
-from socialgov.rules._programme import per_entity
-from socialgov.rules.base import Reads, RuleContext, RuleInfo
-from socialgov.rules.engine import located_findings
-from socialgov.source.loader import ParsedFile, Path_
-from socialgov.speedups.cache import ParseCache
+from socialgov.core.kinds import KINDS, Waiver
 
+# The model, the rules and the parsers are imported only when a file changed: a run whose files
+# are all as the state knows them (the pre-commit hook's, most often) needs none of them.
 if TYPE_CHECKING:
+    from socialgov.model import Entity, Model
     from socialgov.report.finish import KnownBefore
     from socialgov.report.result import Evaluation, LintResult
+    from socialgov.rules.base import Reads, RuleInfo
+    from socialgov.source.loader import ParsedFile, Path_
+    from socialgov.speedups.cache import ParseCache
     from socialgov.speedups.runcache import RunInputs
 
 MAX_CHANGED_FILES = 16
@@ -56,17 +58,22 @@ STRUCTURAL = frozenset({"SG100", "SG101", "SG102", "SG103", "SG104", "SG105"})
 RESHAPING_KINDS = frozenset({"Policy", "Playbook", "Rule"})
 """Kinds whose entities change what rules select (applies_to, a Rule's own selector)."""
 
-LINKS: Mapping[str, frozenset[str]] = {
-    kind: frozenset(
-        {reference.field for reference in REFERENCES[kind]}
-        | {"waivers"}
-        | {container for container, _, _ in NESTED_REFERENCES.get(kind, ())}
-        | ({"handoffs"} if kind == "Playbook" else set())
-        | ({"strategy"} if kind == "Objective" else set())
-    )
-    for kind in KINDS
-}
-"""The fields of each kind that name something else, which model building checks (SG104)."""
+
+@cache
+def links() -> Mapping[str, frozenset[str]]:
+    """The fields of each kind that name something else, which model building checks (SG104)."""
+    from socialgov.model import NESTED_REFERENCES, REFERENCES
+
+    return {
+        kind: frozenset(
+            {reference.field for reference in REFERENCES[kind]}
+            | {"waivers"}
+            | {container for container, _, _ in NESTED_REFERENCES.get(kind, ())}
+            | ({"handoffs"} if kind == "Playbook" else set())
+            | ({"strategy"} if kind == "Objective" else set())
+        )
+        for kind in KINDS
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +129,9 @@ class LintState:
     entities: int
     total_bytes: int
     total_nodes: int
+    written: Mapping[str, tuple[tuple[str, str], ...]]
+    """The kind and id of every entity, by the file it is written in: what PATHS mode asks of
+    the model (an incremental run never moves an entity to another file)."""
 
 
 def state_of(inputs: RunInputs, evaluation: Evaluation, result: LintResult) -> LintState | None:
@@ -135,6 +145,9 @@ def state_of(inputs: RunInputs, evaluation: Evaluation, result: LintResult) -> L
     if any(finding.code == "SG103" for finding, _ in found):
         return None
     model = evaluation.repo.model
+    written: dict[str, list[tuple[str, str]]] = {}
+    for entity in model.all():
+        written.setdefault(entity.path, []).append((entity.kind, entity.id))
     return LintState(
         files=inputs.files,
         hashes=inputs.hashes,
@@ -151,6 +164,7 @@ def state_of(inputs: RunInputs, evaluation: Evaluation, result: LintResult) -> L
         entities=result.entities,
         total_bytes=evaluation.repo.total_bytes,
         total_nodes=evaluation.repo.total_nodes,
+        written={path: tuple(refs) for path, refs in written.items()},
     )
 
 
@@ -225,14 +239,15 @@ def relint(
     config: Config,
     inputs: RunInputs,
     state: object,
-    installed: Sequence[RuleInfo],
+    installed: Callable[[], Sequence[RuleInfo]],
     *,
     known_before: KnownBefore | None,
     paths: Sequence[str] | None = None,
 ) -> tuple[LintResult, LintState, list[str]] | None:
     """The result of a full run, found from the state the last run with the same setup left,
     with the new state and the files that changed; None when the full run must be made (see
-    the module's documentation for when)."""
+    the module's documentation for when). ``installed`` gives every rule but the repository's
+    own; it is called only when a rule must run again."""
     if not isinstance(state, LintState) or state.files != inputs.files:
         return None
     changed = [
@@ -242,21 +257,20 @@ def relint(
     ]
     if len(changed) > MAX_CHANGED_FILES or any(path in state.troubled for path, _ in changed):
         return None
-    parse_cache = ParseCache(config.root, dict(config.limits))
-    try:
-        changes = []
-        for path, old_hash in changed:
-            change = _compare(parse_cache, path, old_hash, config.strategy)
-            if change is None:
-                return None
-            changes.append(change)
-        written = None
-        if paths is not None:
-            written = _written(config, paths, inputs, changes, parse_cache)
-            if written is None:
-                return None
-    finally:
-        parse_cache.close()
+    changes = []
+    if changed:
+        from socialgov.speedups.cache import ParseCache
+
+        parse_cache = ParseCache(config.root, dict(config.limits))
+        try:
+            for path, old_hash in changed:
+                change = _compare(parse_cache, path, old_hash, config.strategy)
+                if change is None:
+                    return None
+                changes.append(change)
+        finally:
+            parse_cache.close()
+    written = _written(config, paths, state) if paths is not None else None
     total_bytes = state.total_bytes + sum(change.grown[0] for change in changes)
     total_nodes = state.total_nodes + sum(change.grown[1] for change in changes)
     limits = config.limits
@@ -286,6 +300,8 @@ def _compare(
     new_file = parse_cache.load(path)
     if old_file.findings or new_file.findings:
         return None
+    from socialgov.model import build_model
+
     _trust_unchanged(old_file, new_file)
     old_model, _ = build_model(old_file.documents, strategy)
     new_model, problems = build_model(new_file.documents, strategy)
@@ -301,7 +317,7 @@ def _compare(
             return None  # added, removed, renamed or reordered
         for old, new in zip(before.values(), after.values(), strict=True):
             names = _changed_fields(old.data, new.data)
-            if names and (kind in RESHAPING_KINDS or names & LINKS[kind]):
+            if names and (kind in RESHAPING_KINDS or names & links()[kind]):
                 return None
             fields.update((kind, name) for name in names)
             moved = moved or old.locate() != new.locate()
@@ -348,34 +364,46 @@ def _relint(
     config: Config,
     state: LintState,
     changes: list[_Change],
-    installed: Sequence[RuleInfo],
+    installed: Callable[[], Sequence[RuleInfo]],
     known_before: KnownBefore | None,
     paths: Sequence[str] | None,
-    written: Model | None,
+    written: Written | None,
 ) -> tuple[LintResult, tuple[tuple[Finding, Path_ | None], ...], dict[EntityRef, Waivered]] | None:
     from socialgov.report.finish import finish
     from socialgov.speedups.runcache import rule_from_row
 
-    by_code = {info.code: info for info in installed}
     fields = {pair for change in changes for pair in change.fields}
     moved = [change.model for change in changes if change.moved]
     moved_models = [change.model for change in changes]
     again: list[RuleInfo] = []
-    ctx = RuleContext(as_of=config.as_of, options=config.options, known_rules=state.known_rules)
+    known: dict[str, RuleInfo] = {}
+    ctx = None
     for row in state.rules:
         code = row["code"]
-        info = by_code.get(code)
+        reads = state.reads[code]
+        touched = any(reads.reads(kind, name) for kind, name in fields)
+        if not touched and not (reads.positions and moved):
+            continue  # what the rule found stands: no need of its code
+        if not known:  # every rule family imported, and the plugins loaded, only now
+            from socialgov.rules.base import RuleContext
+
+            known = {info.code: info for info in installed()}
+            ctx = RuleContext(
+                as_of=config.as_of, options=config.options, known_rules=state.known_rules
+            )
+        info = known.get(code)
         if info is not None and info.check is None:
             continue  # structural: no such finding in a changed file, before or after
-        reads = state.reads[code]
-        if any(reads.reads(kind, name) for kind, name in fields):
+        if touched:
             if info is not None and not reads.local:
+                from socialgov.rules._programme import per_entity
+
                 # a programme rule that this change cannot switch on or off is local again
                 info = per_entity(info, (f for f, _ in state.found), moved_models, ctx)
             if info is None or not (reads.local or info.reads.local):
                 return None
             again.append(info)
-        elif reads.positions and moved and _shows(code, state.found, moved):
+        elif _shows(code, state.found, moved):
             return None  # a message says where a moved entity was written
     models = {change.path: change.model for change in changes}
     by_path = {change.path: change for change in changes}
@@ -391,12 +419,18 @@ def _relint(
                 return None
             finding = moved_finding
         found.append((finding, node))
-    for model in models.values():
-        found.extend(located_findings(model, again, ctx))
+    if again:
+        from socialgov.rules.engine import located_findings
+
+        assert ctx is not None
+        for model in models.values():
+            found.extend(located_findings(model, again, ctx))
     waivered = dict(state.waivered)
     for model in models.values():
         waivered.update((e.ref, Waivered.of(e)) for e in model.all() if e.waivers)
-    selected = tuple(rule_from_row(row, by_code) for row in state.rules)
+    # What the reporters show of each rule, as the full run kept it (the same for every run of
+    # this setup), without importing the rules' code.
+    selected = tuple(rule_from_row(row) for row in state.rules)
     result = finish(
         config,
         [finding for finding, _ in found],
@@ -412,33 +446,30 @@ def _relint(
     return result, tuple(found), waivered
 
 
-def _written(
-    config: Config,
-    paths: Sequence[str],
-    inputs: RunInputs,
-    changes: list[_Change],
-    parse_cache: ParseCache,
-) -> Model | None:
-    """The entities written in the files PATHS names, indexed like the model (what PATHS mode
-    asks of it: where a finding's entity and related entities are written); None when a file's
-    parse is no longer in the cache."""
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    path: str
+
+
+class Written:
+    """Which file each entity written in the files PATHS names is in (what PATHS mode asks of
+    the model: where a finding's entity and related entities are written)."""
+
+    def __init__(self, files: Mapping[tuple[str, str], str]) -> None:
+        self._files = files
+
+    def find(self, kind: str, entity_id: str | None) -> _Placed | None:
+        path = self._files.get((kind, entity_id)) if entity_id is not None else None
+        return None if path is None else _Placed(path)
+
+
+def _written(config: Config, paths: Sequence[str], state: LintState) -> Written:
+    """The entities written in the files PATHS names, from the state (an incremental run adds,
+    removes, renames and moves no entity between files)."""
     from socialgov.report.finish import relative_paths
 
     wanted = relative_paths(config.root, paths)
-    models = {change.path: change.model for change in changes}
-    entities: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}
-    for path, known_as in zip(inputs.files, inputs.hashes, strict=True):
-        if path not in wanted:
-            continue
-        model = models.get(path)
-        if model is None:
-            parsed = parse_cache.version(path, known_as)
-            if parsed is None:
-                return None
-            model = build_model(parsed.documents, config.strategy)[0]
-        for kind, of_kind in model.entities.items():
-            entities[kind].update(of_kind)
-    return Model(entities=entities, strategy=config.strategy)
+    return Written({ref: path for path in wanted for ref in state.written.get(path, ())})
 
 
 def _shows(

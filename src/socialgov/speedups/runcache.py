@@ -11,7 +11,10 @@ the whole run: the model, references and every rule. A run's *inputs* are:
 - the baseline file's bytes, and the commit that ``--new-since REV`` names today;
 - socialgov itself: its version and the bytes of every file of the package (code, schemas), the
   parse cache's fingerprint (Python, PyYAML, jsonschema and fastjsonschema versions);
-- the installed plugins: each rule's identity and the bytes of the package its check comes from.
+- the installed plugins: the environment's stamp (the metadata folders on ``sys.path``, see
+  socialgov.speedups.environment), each plugin's entry point and distribution, and the bytes of
+  its package, read on every run; the plugins are not loaded for this, so a warm run imports
+  neither them nor importlib.metadata (which runs only when the stamp changed).
 
 Everything but the files' bytes is digested into the *setup*; the setup and the files' hashes into
 the *key*. The last run is stored in ``.socialgov_cache/<fingerprint>/lint-run`` under its setup:
@@ -26,6 +29,12 @@ The entry holds what the reporters show (findings, suppressed findings, unused w
 counts, the selected rules' descriptions) but not the model, so it only serves runs that need no
 model: lint of the whole repository (no PATHS) to reporters other than SARIF (whose related
 locations come from the model). The audit, PATHS mode and SARIF always take the normal path.
+A reused result's rules are those descriptions (:func:`rule_from_row`): the rules' code is not
+imported to answer from the cache.
+
+Beside the run, the cache remembers what discovery chose among the files of the last walk of
+the repository (so the include/exclude matcher is imported only when a folder changed) and
+which plugins the environment of a stamp holds.
 """
 
 from __future__ import annotations
@@ -35,8 +44,8 @@ import hashlib
 import hmac
 import os
 import pickle
-from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,14 +54,18 @@ from socialgov.config import CACHE_DIR, Config
 from socialgov.core.files import read_bounded
 from socialgov.core.findings import Finding, Severity
 from socialgov.core.resources import PACKAGE_DIR
-from socialgov.rules.base import RuleInfo
 from socialgov.speedups.cache import dumps, fingerprint, read_signed, signing_key, write_signed
 
 if TYPE_CHECKING:
     from socialgov.report.result import LintResult
+    from socialgov.rules.base import RuleInfo
 
 ENTRY = "lint-run"
 DELTA_ENTRY = "lint-delta"
+PLUGINS_ENTRY = "plugins"
+"""Which plugins the installed distributions hold, under the environment's stamp."""
+DISCOVERY_ENTRY = "discovered"
+"""What discovery chose among the files of the last walk, under the walk and the patterns."""
 _RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
 
 
@@ -66,6 +79,8 @@ class RunCache:
         self.folder = self.base / fingerprint(dict(config.limits))
         self.entry = self.folder / ENTRY
         self.delta_entry = self.folder / DELTA_ENTRY
+        self.plugins_entry = self.folder / PLUGINS_ENTRY
+        self.discovery_entry = self.folder / DISCOVERY_ENTRY
         self._key = signing_key()
 
     def _signer(self, entry: Path, setup: bytes) -> hmac.HMAC | None:
@@ -113,6 +128,46 @@ class RunCache:
         cannot."""
         self._store(self.delta_entry, setup, delta)
 
+    def discover(
+        self, root: Path, include: Sequence[str], exclude: Sequence[str], max_files: int | None
+    ) -> tuple[list[str], list[Finding]]:
+        """What socialgov.source.discovery.discover finds: the files and problems of a walk of
+        ``root`` chosen by ``include`` and ``exclude``. The choice is a function of the walk's
+        entries and the patterns, remembered for the last walk, so a run whose folders did not
+        change does not import the pattern matcher (pathspec)."""
+        from socialgov.source.discovery import select, walk
+
+        entries = walk(root)
+        digest = hashlib.sha256()
+        for entry in entries:
+            digest.update(repr(astuple(entry)).encode("utf-8", "surrogateescape"))
+        digest.update(
+            repr((tuple(include), tuple(exclude), max_files)).encode("utf-8", "surrogateescape")
+        )
+        header = digest.digest()
+        known = self._load(self.discovery_entry, header)
+        if (
+            isinstance(known, tuple)
+            and len(known) == 2
+            and isinstance(known[0], list)
+            and isinstance(known[1], list)
+            and all(type(f) is Finding for f in known[1])
+        ):
+            return list(known[0]), list(known[1])
+        files, problems = select(entries, include, exclude, max_files)
+        self._store(self.discovery_entry, header, (files, problems))
+        return files, problems
+
+    def plugins(self, stamp: bytes, untrusted: Sequence[Path]) -> list[PluginSource]:
+        """The plugins installed in the environment of ``stamp``: remembered, or found with
+        importlib.metadata (once, after anything was installed or removed) and remembered."""
+        known = self._load(self.plugins_entry, stamp)
+        if isinstance(known, list) and all(type(item) is PluginSource for item in known):
+            return known
+        found = plugin_sources(untrusted)
+        self._store(self.plugins_entry, stamp, found)
+        return found
+
 
 @dataclass(frozen=True)
 class StoredRun:
@@ -149,6 +204,11 @@ class RunInputs:
     stamps: tuple[Stamp, ...]
     hashes: tuple[bytes, ...] = ()
     hashed_at: int = 0
+
+    def same(self, other: RunInputs) -> bool:
+        """Whether ``other`` found the same setup and files, each with the same stamp and
+        hash (when each was hashed aside)."""
+        return self.unchanged(other) and self.hashes == other.hashes
 
     def unchanged(self, later: RunInputs) -> bool:
         """Whether ``later`` finds the same setup, the same files and each file untouched."""
@@ -198,8 +258,8 @@ def run_inputs(
     config: Config,
     files: Sequence[str],
     discovered: Sequence[Finding],
-    rules: Sequence[RuleInfo],
     new_since: str | None,
+    run_cache: RunCache | None = None,
 ) -> RunInputs | None:
     """What a full lint depends on, the files looked at but not read (see
     :meth:`RunInputs.hashed`); None when some input cannot be read (the normal path then
@@ -213,7 +273,7 @@ def run_inputs(
 
     add(__version__, _package_digest(), fingerprint(dict(config.limits)))
     add(*(repr(getattr(config, f.name)) for f in fields(config)))
-    add(*_plugin_inputs(rules))
+    add(*_plugin_inputs(config, run_cache or RunCache(config)))
     if config.baseline is not None:
         from socialgov.report.baseline import MAX_BYTES
 
@@ -251,22 +311,63 @@ def _package_digest() -> bytes:
     return digest.digest()
 
 
-def _plugin_inputs(rules: Sequence[RuleInfo]) -> list[object]:
-    """Each plugin rule's identity and the bytes of the package its check lives in."""
-    import sys
+@dataclass(frozen=True)
+class PluginSource:
+    """An installed plugin (an entry point of socialgov.rules) and where its code lives."""
 
-    parts: list[object] = []
-    for info in rules:
-        parts.append((info.code, info.name, int(info.severity), repr(dict(info.options))))
-        module = sys.modules.get(getattr(info.check, "__module__", "") or "")
-        source = getattr(module, "__file__", None)
-        if source is None:
-            parts.append(None)
+    name: str
+    value: str
+    distribution: str
+    code: str | None
+    """The plugin's top package folder, or its module file; None when it cannot be found."""
+    package: bool
+
+
+def plugin_sources(untrusted: Sequence[Path]) -> list[PluginSource]:
+    """Every installed plugin, found with importlib.metadata, without importing its code."""
+    from importlib.util import find_spec
+
+    from socialgov.core.entrypoints import installed_entry_points, without_untrusted_paths
+    from socialgov.rules.plugins import GROUP
+
+    found = []
+    for entry, dist in installed_entry_points(GROUP, untrusted):
+        top = entry.value.split(":", 1)[0].strip().split(".", 1)[0]
+        code: str | None = None
+        package = False
+        try:
+            with without_untrusted_paths(untrusted):
+                spec = find_spec(top)
+        except (ImportError, ValueError):  # loading it says what is wrong (exit 2)
+            spec = None
+        if spec is not None and spec.origin not in (None, "built-in", "frozen"):
+            origin = Path(spec.origin)
+            package = origin.name == "__init__.py"
+            code = str(origin.parent if package else origin)
+        elif spec is not None and spec.submodule_search_locations:  # a namespace package
+            code, package = str(next(iter(spec.submodule_search_locations))), True
+        found.append(
+            PluginSource(entry.name, entry.value, str(dist.metadata["Name"]), code, package)
+        )
+    return found
+
+
+def _plugin_inputs(config: Config, run_cache: RunCache) -> list[object]:
+    """What the installed plugins are: the environment's stamp (socialgov.speedups.environment),
+    each plugin's entry point and distribution, and the bytes of its code, read on every run.
+
+    A plugin's rules are not loaded for this: a warm run never imports them."""
+    from socialgov.speedups.environment import environment_stamp, search_path
+
+    untrusted = [config.root]
+    stamp = environment_stamp(search_path(untrusted))
+    parts: list[object] = [stamp]
+    for plugin in run_cache.plugins(stamp, untrusted):
+        parts.append((plugin.name, plugin.value, plugin.distribution, plugin.code))
+        if plugin.code is None:
             continue
-        top = sys.modules.get(module.__name__.split(".")[0])  # type: ignore[union-attr]
-        top_file = getattr(top, "__file__", None) or source
-        folder = Path(top_file).parent if Path(top_file).name == "__init__.py" else None
-        paths = sorted(folder.rglob("*.py")) if folder is not None else [Path(source)]
+        where = Path(plugin.code)
+        paths = sorted(where.rglob("*.py")) if plugin.package else [where]
         for path in paths:
             try:
                 parts.append(hashlib.sha256(path.read_bytes()).digest())
@@ -324,9 +425,12 @@ def rule_row(info: RuleInfo) -> dict[str, Any]:
     return row
 
 
-def rule_from_row(row: dict[str, Any], known: dict[str, RuleInfo]) -> RuleInfo:
-    """The built-in or plugin rule of that code, else (a repository's own Rule) its description."""
-    info = known.get(row["code"])
+def rule_from_row(row: dict[str, Any], known: Mapping[str, RuleInfo] | None = None) -> RuleInfo:
+    """The built-in or plugin rule of that code in ``known``, else its description (what the
+    reporters show of a rule; a warm run does not import the rules' code)."""
+    from socialgov.rules.base import RuleInfo
+
+    info = known.get(row["code"]) if known is not None else None
     if info is not None:
         return info
     return RuleInfo(
@@ -351,17 +455,15 @@ def result_payload(result: LintResult) -> dict[str, Any]:
     }
 
 
-def load_result(
-    config: Config, stored: dict[str, Any], known: Sequence[RuleInfo]
-) -> LintResult | None:
-    """The lint result that ``result_payload`` kept, for ``config``; None when it is damaged."""
+def load_result(config: Config, stored: dict[str, Any]) -> LintResult | None:
+    """The lint result that ``result_payload`` kept, for ``config``; None when it is damaged.
+    Its rules are the descriptions the result kept (:func:`rule_from_row`), without their code."""
     from socialgov.report.result import LintResult
 
-    by_code = {info.code: info for info in known}
     try:
         return LintResult(
             config=config,
-            rules=tuple(rule_from_row(row, by_code) for row in stored["rules"]),
+            rules=tuple(rule_from_row(row) for row in stored["rules"]),
             findings=_findings(stored["findings"]),
             suppressed=_findings(stored["suppressed"]),
             unused_waivers=_findings(stored["unused_waivers"]),

@@ -1,0 +1,140 @@
+"""The start-up budget: a warm run (the pre-commit hook's, PATHS mode) imports only what it uses.
+
+Each run is a fresh interpreter calling the command line's ``main(argv)``, which then writes the
+names in ``sys.modules`` (``-X importtime`` cannot tell: it misses what ``importlib.import_module``
+imports, the rule families and reporters among them). A warm run takes its findings from the
+run cache, so it must import no rule family, no YAML parser, no schema validator, no pattern
+matcher and no plugin discovery. Times are never asserted (benchmarks/ and docs/performance.md
+measure them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ACME, PROJECT
+from socialgov.config import CACHE_DIR
+
+pytestmark = pytest.mark.slow
+
+RULE_FAMILIES = sorted(
+    f"socialgov.rules.{path.stem}"
+    for path in (PROJECT / "src" / "socialgov" / "rules").glob("*.py")
+    if path.stem not in {"__init__", "base"}
+)
+"""Every module of the rules package but what a stored state is made of (RuleInfo, Reads)."""
+
+HEAVY = {
+    "yaml",  # PyYAML, the exact loader's parser
+    "ryml",  # rapidyaml, the fast parser
+    "re2",
+    "ruamel",
+    "jsonschema",
+    "fastjsonschema",
+    "pathspec",  # include/exclude patterns
+    "importlib.metadata",  # plugin and pack discovery
+    "jinja2",
+    "socialgov.model",
+    "socialgov.source.loader",
+    "socialgov.source.fastyaml",
+    "socialgov.source.reading",
+    "socialgov.lang.selectors",
+    "socialgov.schema.fastcheck",
+    "socialgov.speedups.parallel",
+    "socialgov.speedups.split",
+    "socialgov.domain.platforms",
+    *RULE_FAMILIES,
+}
+"""What a warm run must not import."""
+
+_RUN = """
+import json, sys
+from socialgov.cli import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w", encoding="utf-8") as handle:
+    json.dump(sorted(sys.modules), handle)
+sys.exit(code)
+"""
+
+
+def imported(root: Path, *args: str, home: Path) -> set[str]:
+    """The modules a ``socialgov lint`` run in ``root`` imports (its exit status must be 0 or 1)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT / "src"),
+        "XDG_CACHE_HOME": str(home),  # the signing key, away from the user's
+    }
+    env.pop("CI", None)
+    modules = home.parent / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(modules), "lint", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    return set(json.loads(modules.read_text(encoding="utf-8")))
+
+
+def heavy(modules: set[str]) -> set[str]:
+    """The heavy modules among ``modules`` (a package's submodules count as the package)."""
+    return {name for name in modules if name in HEAVY or name.split(".")[0] in HEAVY}
+
+
+@pytest.fixture
+def acme(tmp_path: Path) -> Path:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return root
+
+
+def test_the_report_reads_every_import(acme: Path, tmp_path: Path) -> None:
+    """The check below can fail: a cold run imports every heavy module it guards against."""
+    cold = imported(acme, "--no-cache", "accounts/retail.yaml", home=tmp_path / "home")
+    assert {"yaml", "socialgov.model", "socialgov.rules.identity", "pathspec"} <= cold
+    assert {"socialgov.cli", "click"} <= cold
+
+
+def test_a_warm_paths_run_imports_nothing_heavy(acme: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    imported(acme, home=home)  # fills the cache
+    first = imported(acme, "accounts/retail.yaml", home=home)
+    warm = imported(acme, "accounts/retail.yaml", home=home)
+    assert heavy(warm) == set(), sorted(heavy(warm))
+    assert heavy(first) == set(), sorted(heavy(first))  # a state no edit touched answers too
+
+
+def test_a_warm_whole_run_imports_nothing_heavy(acme: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    imported(acme, home=home)
+    warm = imported(acme, home=home)
+    assert heavy(warm) == set(), sorted(heavy(warm))
+
+
+def test_a_json_report_of_a_warm_run_imports_nothing_heavy(acme: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    imported(acme, "--format", "json", home=home)
+    warm = imported(acme, "--format", "json", "accounts/retail.yaml", home=home)
+    assert heavy(warm) == set(), sorted(heavy(warm))
+
+
+def test_an_edit_models_the_file_again_but_keeps_the_file_list(acme: Path, tmp_path: Path) -> None:
+    """An edit that incremental lint takes (a name) parses and models the changed file; the
+    file list still comes from the cache."""
+    home = tmp_path / "home"
+    imported(acme, home=home)
+    path = acme / "accounts" / "retail.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    name: " in text
+    path.write_text(text.replace("    name: ", "    name: Renamed ", 1), encoding="utf-8")
+    after_edit = imported(acme, "accounts/retail.yaml", home=home)
+    assert "socialgov.model" in after_edit  # the changed file is modelled again
+    assert "pathspec" not in after_edit  # the same files: the choice among them is remembered

@@ -18,7 +18,8 @@ import pytest
 
 from socialgov.config import Config, load_config
 from socialgov.core.findings import Finding
-from socialgov.pipeline import lint
+from socialgov.model import Model
+from socialgov.pipeline import lint, lint_model
 from socialgov.report.result import LintResult
 
 if TYPE_CHECKING:
@@ -56,10 +57,21 @@ def make_repo(tmp_path: Path) -> MakeRepo:
     return make
 
 
-def run_lint(root: Path, *, as_of: dt.date = AS_OF, **overrides: object) -> LintResult:
-    """Lint ``root`` as the command line would, judged on ``as_of``."""
+def run_lint(
+    root: Path, *, as_of: dt.date = AS_OF, trails: bool = False, **overrides: object
+) -> LintResult:
+    """Lint ``root`` as the command line would, judged on ``as_of`` (with ``trails``: where
+    related entities are written, as SARIF needs)."""
     config: Config = load_config(root).with_overrides(as_of=as_of, **overrides)
-    return lint(config)
+    return lint(config, trails=trails)
+
+
+def lint_and_model(
+    root: Path, *, as_of: dt.date = AS_OF, **overrides: object
+) -> tuple[LintResult, Model]:
+    """As :func:`run_lint`, with the model the run built (socialgov.pipeline.lint_model)."""
+    config: Config = load_config(root).with_overrides(as_of=as_of, **overrides)
+    return lint_model(config)
 
 
 def codes(result: LintResult) -> list[str]:

@@ -63,6 +63,38 @@ def test_cold_warm_and_incremental_runs_find_the_same(repository: Path) -> None:
     assert findings(repository, cache=True) == changed  # incremental: the edit is seen
 
 
+def test_entities_read_from_the_cache_are_not_schema_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialgov.schema import validation
+
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    checked: list[Any] = []
+    real = validation.check_schema
+
+    def counting(file_name: str, data: Any) -> list[Any]:
+        checked.append(data.get("id"))
+        return real(file_name, data)
+
+    monkeypatch.setattr(validation, "check_schema", counting)
+    expected = lint(config).findings
+    everything = len(checked)
+    assert everything > 20  # each entity of acme, checked once
+    checked.clear()
+    assert lint(config, cache=True).findings == expected  # fills the cache: all checked
+    assert len(checked) == everything
+    checked.clear()
+    assert lint(config, cache=True).findings == expected  # a full run from the cache
+    assert checked == []
+    tools = root / "tools" / "tools.yaml"
+    tools.write_text(tools.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    checked.clear()
+    assert lint(config, cache=True).findings == expected
+    assert sorted(checked) == ["brandwatch", "later", "sprout-social"]  # that file only
+
+
 def test_only_changed_files_are_parsed_again(tmp_path: Path) -> None:
     root = generated(tmp_path / "repo", 300)
     config = load_config(root)

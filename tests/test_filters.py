@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import AS_OF, MakeRepo, run_lint
+from conftest import AS_OF, MakeRepo, lint_and_model, run_lint
 from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.model import Waiver
 from socialgov.pipeline import available_rules
@@ -168,9 +168,7 @@ def test_paths_keep_findings_located_there_or_about_entities_written_there(
         },
         "organisation: Test\nselect: [SG202, SG203]\n",
     )
-    result = run_lint(root)
-    model = result.model
-    assert model is not None
+    result, model = lint_and_model(root)
     everything = result.findings
     assert {(f.code, f.entity.id) for f in everything if f.entity} == {
         ("SG202", "x"),

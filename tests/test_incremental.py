@@ -69,10 +69,11 @@ def edit(root: Path, relpath: str, old: str, new: str) -> None:
 
 def stored_state(root: Path) -> object:
     """The state the last run left for incremental lint."""
-    from socialgov import pipeline as lint_module
+    from socialgov.pipeline import discover_files
+    from socialgov.speedups.runcache import run_inputs
 
     config = load_config(root).with_overrides(as_of=AS_OF)
-    inputs = lint_module._run_inputs(config, None)
+    inputs = run_inputs(config, *discover_files(config), None)
     assert inputs is not None
     stored = RunCache(config).load(inputs.setup)
     assert stored is not None
@@ -168,7 +169,7 @@ def test_an_edit_gives_the_full_runs_result(
     relinted(acme)
     assert spy.last() is incrementally
     again = run(acme)  # the edited state is stored in turn: nothing changed, the result reused
-    assert again.model is None
+    assert again.run != "full"
     assert everything(again) == everything(plain(acme))
 
 
@@ -345,13 +346,13 @@ def test_only_the_edited_entity_is_schema_checked_again(
 
     run(acme)
     checked: list[Any] = []
-    real = schema._check
+    real = schema.check_schema
 
     def counting(file_name: str, data: Any) -> list[Any]:
         checked.append(data.get("id") if isinstance(data, dict) else data)
         return real(file_name, data)
 
-    monkeypatch.setattr(schema, "_check", counting)
+    monkeypatch.setattr(schema, "check_schema", counting)
     rename(acme)
     result = run(acme)
     assert spy.outcomes == [True]
@@ -383,7 +384,7 @@ def test_paths_mode_starts_from_the_state_and_reports_what_a_full_run_does(
             change(acme)
         result = lint(config, wanted, cache=True, reuse=True)
         assert everything(result) == everything(lint(config, wanted))
-        assert result.model is None and spy.last()
+        assert result.run != "full" and spy.last()
         assert bool(result.findings) is (paths != ["not-in-the-repository.yaml"])
 
 
@@ -393,7 +394,7 @@ def test_paths_mode_after_a_full_paths_run_keeps_the_state_not_the_result(
     config = load_config(acme).with_overrides(as_of=AS_OF)
     wanted = [str(acme / "accounts" / "retail.yaml")]
     first = lint(config, wanted, cache=True, reuse=True)  # nothing stored yet: the full run
-    assert first.model is not None and spy.outcomes == []
+    assert first.run == "full" and spy.outcomes == []
     whole = run(acme)  # the stored result was only retail.yaml's: found from the state
     assert spy.outcomes == [True]
     assert everything(whole) == everything(plain(acme))
@@ -407,13 +408,13 @@ def test_edits_one_after_another_check_only_the_edited_entity_each_time(
 
     run(acme)
     checked: list[Any] = []
-    real = schema._check
+    real = schema.check_schema
 
     def counting(file_name: str, data: Any) -> list[Any]:
         checked.append(data.get("id") if isinstance(data, dict) else data)
         return real(file_name, data)
 
-    monkeypatch.setattr(schema, "_check", counting)
+    monkeypatch.setattr(schema, "check_schema", counting)
     for name in ("Acme, Instagram", "Acme on IG", "Acme, Instagram"):
         text = (acme / "accounts" / "brand-marketing.yaml").read_text(encoding="utf-8")
         edited = re.sub(r"name: Acme[ ,]+(on )?(Instagram|IG)\n", f"name: {name}\n", text, count=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ACME, AS_OF, MakeRepo, run_lint
+from conftest import ACME, AS_OF, MakeRepo, lint_and_model, run_lint
 from socialgov.config import CACHE_DIR, load_config
 from socialgov.pipeline import available_rules, lint, repository_files
 from socialgov.report.result import LintResult
@@ -109,8 +109,7 @@ def test_the_repository_own_rules_are_available_beside_the_built_in_ones(
         },
         "organisation: Test\nselect: [ACME]\n",
     )
-    result = run_lint(root)
+    result, model = lint_and_model(root)
     assert [(f.code, f.message) for f in result.findings] == [("ACME001", "Account x has no topic")]
-    assert result.model is not None
-    assert "ACME001" in {r.code for r in available_rules(result.model)}
+    assert "ACME001" in {r.code for r in available_rules(model)}
     assert "ACME001" not in {r.code for r in available_rules()}

@@ -67,18 +67,21 @@ def generate_repository(
     return root
 
 
-def reports(root: Path, formats: dict[str, tuple[str, dict[str, bool]]]) -> dict[str, str]:
-    """Each report of ``formats`` on the repository at ``root``, linted as of AS_OF (no cache)."""
+def reports(
+    root: Path, formats: dict[str, tuple[str, dict[str, bool]]], *, cache: bool = False
+) -> dict[str, str]:
+    """Each report of ``formats`` on the repository at ``root``, linted as of AS_OF (without the
+    cache, or with it as the command line uses it: reused when nothing changed)."""
     from socialgov import __version__
     from socialgov.config import load_config
     from socialgov.pipeline import lint
-    from socialgov.reporters import renderer
+    from socialgov.reporters import renderer, wants_trails
     from socialgov.reporters.base import ReportOptions
 
     config = load_config(root).with_overrides(as_of=AS_OF)
-    result = lint(config)
     out: dict[str, str] = {}
     for name, (fmt, flags) in formats.items():
+        result = lint(config, cache=cache, reuse=cache, trails=wants_trails([fmt]))
         text = renderer(fmt)(result, ReportOptions(cwd=root.resolve(), **flags))
         text = text.replace(root.resolve().as_posix(), "<ROOT>")
         text = text.replace(PROJECT.resolve().as_uri(), "<CHECKOUT>")  # SARIF's base URI
@@ -228,6 +231,22 @@ def test_reports_are_unchanged(repo: str, tmp_path: Path) -> None:
             f"'python tests/test_lint_snapshots.py' and review the new snapshots:\n"
             + _first_difference(stored, text)
         )
+
+
+@pytest.mark.parametrize("repo", ["acme", "dense", "northwind"])
+def test_the_cached_path_gives_the_same_reports(repo: str, tmp_path: Path) -> None:
+    """The command line's default: the first run fills the cache, the next ones reuse it."""
+    import shutil
+
+    source, formats = REPOSITORIES[repo]
+    root = shutil.copytree(source(tmp_path / "made"), tmp_path / "copy")
+    uncached = reports(root, formats)  # the stored snapshots, but for where the copy is
+    for run in ("cold", "warm"):
+        for name, text in reports(root, formats, cache=True).items():
+            assert text == uncached[name], f"{run} run, {name}:\n" + _first_difference(
+                uncached[name], text
+            )
+    assert (root / ".socialgov_cache").is_dir()
 
 
 def test_generated_snapshot_has_every_family() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import model_reference
-from conftest import ACME, AS_OF, PROJECT, MakeRepo, codes, run_lint
+from conftest import ACME, AS_OF, PROJECT, MakeRepo, codes, lint_and_model, run_lint
 from socialgov import model as model_module
 from socialgov.config import CACHE_DIR, load_config
 from socialgov.model import (
@@ -124,9 +124,9 @@ def test_invalid_entity_stays_in_the_model_without_its_broken_field(make_repo: M
             "objectives:\n  - {id: o, owner: p}\n",
         }
     )
-    result = run_lint(root, select=("SG1",))
+    result, model = lint_and_model(root, select=("SG1",))
     assert codes(result) == ["SG101"]
-    account = result.model.find("Account", "a")
+    account = model.find("Account", "a")
     assert account is not None and account.status == "active"
 
 
@@ -140,7 +140,7 @@ def test_duplicate_id_is_sg103_on_the_second_one(make_repo: MakeRepo) -> None:
     [finding] = run_lint(root, select=("SG103",)).findings
     assert (finding.path, finding.line, finding.column) == ("b.yaml", 2, 9)
     assert "already used at a.yaml:2" in finding.message
-    assert run_lint(root).model.person("jdoe").employment == "full_time"
+    assert lint_and_model(root)[1].person("jdoe").employment == "full_time"
 
 
 def test_same_id_in_different_kinds_is_fine(make_repo: MakeRepo) -> None:
@@ -462,10 +462,9 @@ def test_extension_keys_hold_anchors_that_merge_keys_use(make_repo: MakeRepo) ->
             """
         }
     )
-    result = run_lint(root, select=["SG1"])
+    result, model = lint_and_model(root, select=["SG1"])
     assert result.findings == ()
-    assert result.model is not None
-    accounts = {a.id: a for a in result.model.accounts}
+    accounts = {a.id: a for a in model.accounts}
     assert (accounts["care-x"].owner, accounts["care-x"].team) == ("jdoe", "care")
     assert accounts["care-ig"].owner == "asmith"
     assert accounts["care-ig"].purpose == "service"

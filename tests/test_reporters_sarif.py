@@ -11,8 +11,9 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
-from conftest import ACME, run_lint
+from conftest import ACME, lint_and_model, run_lint
 from socialgov.core.findings import Severity
+from socialgov.report.chain import trails
 from socialgov.report.result import LintResult
 from socialgov.reporters.base import ReportOptions
 from socialgov.reporters.sarif import MAX_RELATED, render
@@ -36,7 +37,7 @@ def sarif(result: LintResult, **options: Any) -> dict[str, Any]:
 def test_validates_against_the_oasis_schema_with_uri_formats(
     tricky_repo: Path, validator: jsonschema.Draft4Validator
 ) -> None:
-    result = run_lint(tricky_repo)
+    result = run_lint(tricky_repo, trails=True)
     assert {f.severity for f in result.findings} == set(Severity)
     for show in (False, True):
         log = sarif(result, show_suppressed=show)
@@ -50,7 +51,7 @@ def test_validates_against_the_oasis_schema_with_uri_formats(
 
 
 def test_meets_github_code_scanning_requirements(tricky_repo: Path) -> None:
-    result = run_lint(tricky_repo)
+    result = run_lint(tricky_repo, trails=True)
     log = sarif(result, show_suppressed=True)
     assert log["$schema"] and log["version"] == "2.1.0"
     run = log["runs"][0]
@@ -79,7 +80,7 @@ def test_meets_github_code_scanning_requirements(tricky_repo: Path) -> None:
 
 
 def test_levels_follow_the_configured_severities(tricky_repo: Path) -> None:
-    log = sarif(run_lint(tricky_repo))
+    log = sarif(run_lint(tricky_repo, trails=True))
     run = log["runs"][0]
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels == {
@@ -94,7 +95,7 @@ def test_levels_follow_the_configured_severities(tricky_repo: Path) -> None:
 
 
 def test_tricky_message_and_path_survive(tricky_repo: Path) -> None:
-    log = sarif(run_lint(tricky_repo))
+    log = sarif(run_lint(tricky_repo, trails=True))
     texts = [r["message"]["text"] for r in log["runs"][0]["results"]]
     assert any('\n<&>"%,:é' in text for text in texts)
     uris = [
@@ -105,7 +106,7 @@ def test_tricky_message_and_path_survive(tricky_repo: Path) -> None:
 
 
 def test_waived_findings_carry_an_in_source_suppression(tricky_repo: Path) -> None:
-    result = run_lint(tricky_repo)
+    result = run_lint(tricky_repo, trails=True)
     assert len(result.suppressed) == 1
     hidden = sarif(result)["runs"][0]["results"]
     assert all("suppressions" not in r for r in hidden)
@@ -131,17 +132,20 @@ def test_a_clean_repository_is_a_valid_empty_run(
     make_repo: Any, validator: jsonschema.Draft4Validator
 ) -> None:
     root = make_repo({"people.yaml": "people:\n  - {id: jdoe, employment: full_time}\n"})
-    log = sarif(run_lint(root))
+    log = sarif(run_lint(root, trails=True))
     assert list(validator.iter_errors(log)) == []
     assert log["runs"][0]["results"] == []
     assert log["runs"][0]["tool"]["driver"]["rules"]  # rules that ran and found nothing
 
 
 def test_related_entities_are_capped_at_what_github_accepts() -> None:
-    result = run_lint(ACME)
+    result, model = lint_and_model(ACME)
     finding = next(f for f in result.findings if f.related)
     refs = tuple(finding.related) * 2500  # thousands, as one policy stated by a whole inventory
     crowded = dataclasses.replace(finding, related=refs)
+    rules = {info.code: info for info in result.rules}
+    resolved = {**trails((crowded,), model, rules), **trails((finding,), model, rules)}
+    result = dataclasses.replace(result, trails=resolved)
     report = sarif(dataclasses.replace(result, findings=(crowded,)))
     (item,) = report["runs"][0]["results"]
     assert len(item["relatedLocations"]) == MAX_RELATED == 1000

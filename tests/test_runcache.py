@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 
 from conftest import ACME, AS_OF, PROJECT
-from socialgov import pipeline as lint_module
 from socialgov.cli import main
 from socialgov.config import CACHE_DIR, load_config
-from socialgov.pipeline import lint
+from socialgov.pipeline import discover_files, lint
 from socialgov.report.result import LintResult
-from socialgov.speedups.runcache import ENTRY
+from socialgov.speedups.runcache import ENTRY, run_inputs
 from test_cache import generated
 
 NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
@@ -79,11 +78,11 @@ def repository(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 def test_a_warm_run_reuses_the_last_result_exactly(repository: Path) -> None:
     expected = everything(plain(repository))
     cold = run(repository)
-    assert cold.model is not None  # computed: nothing stored yet
+    assert cold.run == "full"  # computed: nothing stored yet
     assert everything(cold) == expected
     assert (repository / CACHE_DIR).glob(f"*/{ENTRY}")
     warm = run(repository)
-    assert warm.model is None  # reused: no model was built
+    assert warm.run == "stored"  # reused: no model was built
     assert everything(warm) == expected
 
 
@@ -115,14 +114,14 @@ def test_any_change_to_the_files_or_config_misses(tmp_path: Path, change: Any) -
     root = tmp_path / "acme"
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
     run(root)
-    assert run(root).model is None
+    assert run(root).run != "full"
     change(root)
     again = run(root)
     # A changed byte is found incrementally (socialgov.speedups.incremental: no model either); any
     # other change takes the full run.
-    assert (again.model is None) == (change is change_a_byte)
+    assert (again.run != "full") == (change is change_a_byte)
     assert everything(again) == everything(plain(root))
-    assert run(root).model is None  # and the new run is reused in turn
+    assert run(root).run != "full"  # and the new run is reused in turn
 
 
 @pytest.mark.parametrize(
@@ -140,7 +139,7 @@ def test_other_options_miss(tmp_path: Path, overrides: dict[str, Any]) -> None:
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
     run(root)
     other = run(root, **overrides)
-    assert other.model is not None
+    assert other.run == "full"
     assert everything(other) == everything(plain(root, **overrides))
 
 
@@ -151,12 +150,12 @@ def test_a_changed_baseline_misses(tmp_path: Path) -> None:
     assert main(["lint", "--root", str(root), "--as-of", "2026-11-24", "-q"]) == 1
     assert main(["lint", "--root", str(root), "--write-baseline", str(baseline), "-q"]) == 0
     assert run(root, baseline=baseline).findings == ()
-    assert run(root, baseline=baseline).model is None
+    assert run(root, baseline=baseline).run != "full"
     recorded = json.loads(baseline.read_text(encoding="utf-8"))
     recorded["findings"] = recorded["findings"][1:]
     baseline.write_text(json.dumps(recorded), encoding="utf-8")
     changed = run(root, baseline=baseline)
-    assert changed.model is not None
+    assert changed.run == "full"
     assert len(changed.findings) == 1
 
 
@@ -165,8 +164,8 @@ def test_callers_that_need_the_model_never_reuse(tmp_path: Path) -> None:
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
     run(root)
     config = load_config(root).with_overrides(as_of=AS_OF)
-    assert lint(config, cache=True).model is not None
-    assert lint(config, reuse=True).model is not None  # no cache, no reuse
+    assert lint(config, cache=True).run == "full"
+    assert lint(config, reuse=True).run == "full"  # no cache, no reuse
 
 
 def test_a_tampered_entry_is_never_used(tmp_path: Path) -> None:
@@ -178,7 +177,7 @@ def test_a_tampered_entry_is_never_used(tmp_path: Path) -> None:
     assert b"SG" in data
     entry.write_bytes(data.replace(b"SG", b"XX", 1))
     result = run(root)
-    assert result.model is not None
+    assert result.run == "full"
     assert everything(result) == everything(plain(root))
 
 
@@ -187,20 +186,20 @@ def test_a_file_changed_during_the_run_is_not_stored(
 ) -> None:
     root = tmp_path / "acme"
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
-    real = lint_module._evaluate
+    config = load_config(root).with_overrides(as_of=AS_OF)
 
-    def racing(*args: Any, **kwargs: Any) -> lint_module.Evaluation:
-        evaluation = real(*args, **kwargs)
-        change_a_byte(root)  # an editor saved while the run was reading
-        return evaluation
+    def racing(done: int, total: int) -> None:
+        if done == total:
+            change_a_byte(root)  # an editor saved while the run was reading
 
-    monkeypatch.setattr(lint_module, "_evaluate", racing)
-    run(root)
+    lint(config, cache=True, reuse=True, progress=racing)
     assert not list((root / CACHE_DIR).glob(f"*/{ENTRY}"))
+    lint(config, cache=True, reuse=True)  # unchanged meanwhile: stored
+    assert list((root / CACHE_DIR).glob(f"*/{ENTRY}"))
 
 
-def test_the_command_line_reuses_except_for_sarif(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_the_command_line_reuses_and_sarif_still_has_related_locations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "acme"
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
@@ -209,22 +208,19 @@ def test_the_command_line_reuses_except_for_sarif(
     expected = capsys.readouterr().out
     assert main(args) == 1
     assert capsys.readouterr().out == expected
-    calls: list[bool] = []
-    real = lint_module._evaluate
-    monkeypatch.setattr(
-        lint_module, "_evaluate", lambda *a, **k: calls.append(True) or real(*a, **k)
-    )
-    assert main(args) == 1
-    assert capsys.readouterr().out == expected
-    assert calls == []  # reused
-    assert main([*args, "--format", "sarif"]) == 1
-    assert '"relatedLocations"' in capsys.readouterr().out
-    assert calls == [True]  # SARIF needs the model
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    assert lint(config, cache=True, reuse=True).run == "stored"  # the command line stored it
+    assert main([*args, "--no-cache", "--format", "sarif"]) == 1
+    cold = capsys.readouterr().out
+    assert '"relatedLocations"' in cold and '"codeFlows"' in cold
+    assert main([*args, "--format", "sarif"]) == 1  # with the cache: the same report
+    assert capsys.readouterr().out == cold
 
 
 def _looked_at(root: Path) -> Any:
     config = load_config(root).with_overrides(as_of=AS_OF)
-    return config, lint_module._run_inputs(config, None)
+    files, discovered = discover_files(config)
+    return config, run_inputs(config, files, discovered, None)
 
 
 def test_hashing_reads_only_files_whose_stamp_changed(

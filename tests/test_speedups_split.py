@@ -52,21 +52,21 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[int, object]]
     monkeypatch.setattr(split, "SPLIT_MIN_ENTITIES", 0)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
     received: list[dict[int, object]] = []
-    results = split._Split.results
+    results = split.Split.results
 
-    def recording(self: split._Split) -> dict[int, object]:
+    def recording(self: split.Split) -> dict[int, object]:
         found = results(self)
         received.append(dict(found))
         return found  # type: ignore[return-value]
 
-    monkeypatch.setattr(split._Split, "results", recording)
+    monkeypatch.setattr(split.Split, "results", recording)
     yield received
 
 
 @pytest.fixture
 def parent_takes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Leave every shared rule to the child, so that what it does is certain to matter."""
-    monkeypatch.setattr(split._Split, "claim", lambda self: None)
+    monkeypatch.setattr(split.Split, "claim", lambda self: None)
 
 
 def every_runnable(rules: tuple[RuleInfo, ...]) -> list[RuleInfo]:
@@ -164,7 +164,7 @@ def crashing(check: object) -> object:
 def who_runs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every shared rule run by one side: the child, or this process."""
     if request.param == "in the child":
-        monkeypatch.setattr(split._Split, "claim", lambda self: None)
+        monkeypatch.setattr(split.Split, "claim", lambda self: None)
     else:  # the child, forked after this, inherits it: it takes nothing
         monkeypatch.setattr(split, "_check", lambda *args: {})
     return str(request.param)
@@ -358,22 +358,22 @@ def test_a_queue_too_big_for_the_pipe_is_not_shared(
     monkeypatch.setattr(os, "fork", refuse)
     model, rules, ctx = setup
     many = [rules[0]] * 40_000  # 80,000 bytes: more than a pipe holds (64 KB)
-    assert split._Split.start(model, many, list(range(len(many))), ctx) is None
+    assert split.Split.start(model, many, list(range(len(many))), ctx) is None
 
 
 def test_an_interrupted_run_leaves_no_child_behind(
     setup: Setup, forking: list[dict[int, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[int] = []
-    start = split._Split.start
+    start = split.Split.start
 
-    def recording(*args: object) -> split._Split | None:
+    def recording(*args: object) -> split.Split | None:
         outcome = start(*args)  # type: ignore[arg-type]
         assert outcome is not None
         started.append(outcome.child.pid)
         return outcome
 
-    monkeypatch.setattr(split._Split, "start", staticmethod(recording))
+    monkeypatch.setattr(split.Split, "start", staticmethod(recording))
 
     def interrupted(check: object) -> object:
         def checked(model: Model, ctx: RuleContext) -> Iterator[Violation]:

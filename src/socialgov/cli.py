@@ -14,13 +14,14 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from socialgov import __version__
+from socialgov.audit.renderers import FORMATS as AUDIT_RENDERERS
 from socialgov.core.errors import SocialgovError
 from socialgov.reporters import FORMATS as REPORT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 LINT_FORMATS = tuple(REPORT_FORMATS)
-AUDIT_FORMATS = ("table", "markdown", "html", "json", "csv")
+AUDIT_FORMATS = tuple(AUDIT_RENDERERS)
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -282,7 +283,13 @@ def lint(
         )
     from socialgov.config import split_codes
     from socialgov.pipeline import lint as run_lint
-    from socialgov.reporters import caveats, plan_targets, renderer
+    from socialgov.reporters import (
+        caveats,
+        emits_commands,
+        plan_targets,
+        renderer,
+        wants_trails,
+    )
     from socialgov.reporters.base import ReportOptions
 
     targets = plan_targets(output_format, output)
@@ -318,8 +325,8 @@ def lint(
             list(paths) if paths else None,
             new_since=new_since,
             cache=use_cache,
-            # SARIF's related locations come from the model, which a reused run has not got.
-            reuse=all(target.format != "sarif" for target in targets),
+            reuse=True,
+            trails=wants_trails(target.format for target in targets),
             jobs=jobs,
         )
     on_github = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -336,7 +343,7 @@ def lint(
             renderer(target.format)(result, options),
             target.output,
             where,
-            commands=target.format == "github",
+            commands=emits_commands(target.format),
         )
         if options.annotations:  # workflow commands, every value escaped: not made plain
             from socialgov.reporters.github import render as annotations
@@ -622,8 +629,7 @@ def explain_finding(
     from socialgov.report.finish import relative_paths
 
     config = load_settings(root, config_path, as_of=as_of)
-    result = run_lint(config)
-    assert result.model is not None  # a full run keeps its model
+    result = run_lint(config, trails=True)
     relpath = None
     if ":" in selector:
         path = split_location(selector)[0]
@@ -636,9 +642,8 @@ def explain_finding(
             f"no {what} {selector} (as of {config.as_of.isoformat()}); 'socialgov lint "
             "--format json' lists each finding's fingerprint, path and line"
         )
-    rules = {info.code: info for info in result.rules}
     fmt = "json" if output_format == "json" else "text"
-    emit(explain_findings(found, result.model, rules, fmt), None)
+    emit(explain_findings(found, result.trails, fmt), None)
     return 0
 
 

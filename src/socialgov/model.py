@@ -20,6 +20,7 @@ from socialgov.core.findings import EntityRef, Finding, Position, Severity
 from socialgov.core.kinds import KINDS, Waiver
 from socialgov.core.kinds import waiver_applies_at_all as waiver_applies_at_all
 from socialgov.core.suggest import Suggestions
+from socialgov.schema.validation import Validity
 from socialgov.source.loader import Document, Path_, SourceMap
 
 PLURALS: dict[str, str] = {
@@ -910,23 +911,18 @@ def entity_mappings(data: Any) -> Iterator[tuple[str, Any]]:
                 yield plural, item
 
 
-def check_schemas(documents: Iterable[Document]) -> None:
-    """Check each entity mapping of ``documents`` against its kind's schema, as build_model
-    does, without building anything: with schema.record_valid() on, the valid ones are
-    recorded (a second process vouches for some files so, socialgov.speedups.parallel)."""
-    from socialgov.schema.validation import validate_entity
-
-    for document in documents:
-        for candidate in _candidates(document)[0]:
-            if isinstance(candidate.data, Mapping):
-                validate_entity(candidate.kind, candidate.data)
-
-
 def build_model(
-    documents: Iterable[Document], strategy: Mapping[str, str] | None = None
+    documents: Iterable[Document],
+    strategy: Mapping[str, str] | None = None,
+    validity: Validity | None = None,
 ) -> tuple[Model, list[Finding]]:
-    """Entities from parsed documents, with every SG101, SG103, SG104 and SG105 finding."""
+    """Entities from parsed documents, with every SG101, SG103, SG104 and SG105 finding
+    (``validity``: the values known to pass their schema, and where to note those that do)."""
+    from functools import partial
+
     from socialgov.schema.validation import validate_entity
+
+    validate = partial(validate_entity, validity=validity)
 
     findings: list[Finding] = []
     index: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}
@@ -934,7 +930,7 @@ def build_model(
         candidates, problems = _candidates(document)
         findings.extend(problems)
         for candidate in candidates:
-            entity, problems = _make_entity(candidate, validate_entity)
+            entity, problems = _make_entity(candidate, validate)
             findings.extend(problems)
             if entity is None:
                 continue

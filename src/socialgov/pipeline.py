@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,14 +58,20 @@ FileProgress = Callable[[int, int], None]
 
 
 def load_repository(
-    config: Config, progress: FileProgress | None = None, *, cache: bool = False, jobs: int = 1
+    config: Config,
+    progress: FileProgress | None = None,
+    *,
+    cache: bool = False,
+    jobs: int = 1,
+    digests: Mapping[str, bytes] | None = None,
 ) -> Repository:
     """Discover, parse and model every file of the repository.
 
     With ``cache``, files whose bytes did not change since the last run are not parsed again (see
     socialgov.speedups.cache); with ``jobs`` of 2 or more, a large repository's files that the fast
     parser declines are parsed by that many processes (socialgov.speedups.parallel). The result is
-    the same either way.
+    the same either way. ``digests`` (each file's hash, as the run cache read it) spares reading
+    a file again to find its cached parse.
     """
     from socialgov.model import attach_entities, build_model
     from socialgov.report.result import Repository
@@ -77,7 +83,7 @@ def load_repository(
     if cache:
         from socialgov.speedups.cache import ParseCache
 
-        parse_cache = ParseCache(root, limits)
+        parse_cache = ParseCache(root, limits, digests)
     files, findings = _discover(config)
     if len(files) > limits["max_files"]:
         raise SocialgovError(
@@ -111,6 +117,7 @@ def load_repository(
         model, model_findings = build_model(
             (document for parsed in parsed_files for document in parsed.documents),
             config.strategy,
+            parse_cache.validity if parse_cache is not None else None,
         )
     finally:
         if parse_cache is not None:
@@ -173,6 +180,7 @@ def lint(
     cache: bool = False,
     reuse: bool = False,
     jobs: int = 1,
+    trails: bool = False,
 ) -> LintResult:
     """Check the repository under ``config.root``; with ``paths``, report only what they touch.
 
@@ -181,17 +189,52 @@ def lint(
     files parsed by earlier runs (.socialgov_cache/); the findings are the same. With ``cache`` and
     ``reuse`` too, a run whose every input is unchanged since the last one returns that run's result
     (socialgov.speedups.runcache), and one where a few files changed, or one with PATHS, starts from
-    it (socialgov.speedups.incremental): the same findings, but no model (``model`` is None) and in
-    ``rules`` the descriptions the cache kept of the selected rules, without their check.
+    it (socialgov.speedups.incremental): the same findings, with, in ``rules``, the descriptions the
+    cache kept of the selected rules, without their check. With ``trails``, each finding's related
+    entities and chain are resolved from the model (``LintResult.trails``, for SARIF and
+    ``explain``): a full run.
     """
+    result, evaluation = _run(
+        config, paths, new_since, progress, cache=cache, reuse=reuse and not trails, jobs=jobs
+    )
+    if trails:
+        assert evaluation is not None  # not reused: a full run
+        return _with_trails(result, evaluation)
+    return result
+
+
+def lint_model(
+    config: Config, *, progress: FileProgress | None = None, cache: bool = False, jobs: int = 1
+) -> tuple[LintResult, Model]:
+    """A full run (as :func:`lint`) and the model it built, for what reads both (the audit)."""
+    result, evaluation = _run(config, None, None, progress, cache=cache, reuse=False, jobs=jobs)
+    assert evaluation is not None  # not reused: a full run
+    return result, evaluation.repo.model
+
+
+def _with_trails(result: LintResult, evaluation: Evaluation) -> LintResult:
+    from socialgov.report.chain import trails
+
+    rules = {info.code: info for info in evaluation.rules}
+    shown = (*result.findings, *result.suppressed, *result.unused_waivers)
+    return replace(result, trails=trails(shown, evaluation.repo.model, rules))
+
+
+def _run(
+    config: Config,
+    paths: Sequence[str] | None,
+    new_since: str | None,
+    progress: FileProgress | None,
+    *,
+    cache: bool,
+    reuse: bool,
+    jobs: int,
+) -> tuple[LintResult, Evaluation | None]:
+    """The result of a run, and its evaluation when it was a full one."""
     if not cache:
         with _collector_paused():
-            return _finish_full(
-                config,
-                _evaluate(config, _installed(config), progress, cache=cache, jobs=jobs),
-                paths,
-                new_since,
-            )
+            evaluation = _evaluate(config, _installed(config), progress, cache=cache, jobs=jobs)
+            return _finish_full(config, evaluation, paths, new_since), evaluation
     return _lint_cached(
         config, paths, new_since=new_since, progress=progress, reuse=reuse, jobs=jobs
     )
@@ -216,9 +259,10 @@ def _lint_cached(
     progress: FileProgress | None,
     reuse: bool,
     jobs: int = 1,
-) -> LintResult:
+) -> tuple[LintResult, Evaluation | None]:
     """A run with the cache: the stored result when nothing changed, an incremental run from
-    the stored state when it can, else the full run; then what to keep for the next run.
+    the stored state when it can, else the full run (and its evaluation); then what to keep for
+    the next run.
 
     The rules (and the plugins) are loaded only when rules run: a stored result, or a state no
     edit touched, answers without them (the key knows the plugins without loading them)."""
@@ -250,7 +294,7 @@ def _lint_cached(
         if paths is None and stored.key == inputs.key and stored.result is not None:
             reused = load_result(config, stored.result)
             if reused is not None:
-                return reused
+                return reused, None
         from socialgov.speedups.incremental import relint
 
         state = stored.state
@@ -271,9 +315,13 @@ def _lint_cached(
             result, state, newly = outcome
             changed.update(newly)
     full = result is None
+    evaluation = None
     if full:
         with _collector_paused():
-            evaluation = _evaluate(config, installed(), progress, cache=True, jobs=jobs)
+            digests = dict(zip(inputs.files, inputs.hashes, strict=True)) if inputs else None
+            evaluation = _evaluate(
+                config, installed(), progress, cache=True, jobs=jobs, digests=digests
+            )
             result = _finish_full(config, evaluation, paths, new_since)
         if inputs is not None:
             from socialgov.speedups.incremental import state_of
@@ -282,14 +330,14 @@ def _lint_cached(
     assert result is not None
     unchanged = not full and not newly and latest is not None and inputs is not None
     if unchanged and inputs.same(latest):
-        return result  # nothing to remember that the cache does not hold already
+        return result, evaluation  # nothing to remember that the cache does not hold already
     # Stored only when no input changed while the run read them.
     if inputs is not None:
         later = _run_inputs(config, new_since, run_cache)
         if later is not None and inputs.unchanged(later):
             base = None if full else stored
             _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
-    return result
+    return result, evaluation
 
 
 def _remember(
@@ -351,6 +399,7 @@ def _evaluate(
     *,
     cache: bool,
     jobs: int = 1,
+    digests: Mapping[str, bytes] | None = None,
 ) -> Evaluation:
     from socialgov.report.filters import select_rules, unknown_selectors
     from socialgov.report.result import Evaluation
@@ -359,7 +408,7 @@ def _evaluate(
     from socialgov.rules.registry import builtin_rules
     from socialgov.speedups.split import check_rules
 
-    repo = load_repository(config, progress, cache=cache, jobs=jobs)
+    repo = load_repository(config, progress, cache=cache, jobs=jobs, digests=digests)
     custom = compile_model_rules(repo.model, installed)
     rules = (*installed, *custom.rules)
     for option, selectors in (("select", config.select), ("ignore", config.ignore)):

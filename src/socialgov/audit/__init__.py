@@ -28,12 +28,11 @@ def run_audit(
     earlier runs parsed (.socialgov_cache/), as ``lint`` does."""
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
-    from socialgov.pipeline import lint
+    from socialgov.pipeline import lint_model
 
-    result = lint(config, progress=progress.files if progress else None, cache=cache)
-    assert result.model is not None
+    result, model = lint_model(config, progress=progress.files if progress else None, cache=cache)
     data = AuditInput(
-        model=result.model,
+        model=model,
         findings=result.findings,
         suppressed=result.suppressed,
         rules=result.rules,

@@ -28,16 +28,15 @@ if TYPE_CHECKING:
 from socialgov.audit.report import AuditReport
 
 
-def _audit(config: Config, cache: bool) -> tuple[AuditReport, LintResult]:
+def _audit(config: Config, cache: bool) -> tuple[AuditReport, LintResult, Model]:
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
-    from socialgov.pipeline import lint
+    from socialgov.pipeline import lint_model
 
-    result = lint(config, cache=cache)
-    assert result.model is not None
+    result, model = lint_model(config, cache=cache)
     report = build_report(
         AuditInput(
-            model=result.model,
+            model=model,
             findings=result.findings,
             suppressed=result.suppressed,
             rules=result.rules,
@@ -48,7 +47,7 @@ def _audit(config: Config, cache: bool) -> tuple[AuditReport, LintResult]:
             tool_version=__version__,
         )
     )
-    return report, result
+    return report, result, model
 
 
 def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
@@ -59,7 +58,7 @@ def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
     commit = resolve_commit(top, rev)
     prefix = config.root.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix
-    after, after_lint = _audit(config, cache)
+    after, after_lint, after_model = _audit(config, cache)
     with tempfile.TemporaryDirectory(prefix="socialgov-compare-") as tmp:
         tree = Path(tmp)
         if export_tree(top, commit, prefix, tree):
@@ -71,8 +70,8 @@ def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
                     f"--compare {rev}: the configuration there could not be read: {exc}"
                 ) from None
             old = replace(old, as_of=config.as_of, baseline=None)
-            before, before_lint = _audit(old, cache=False)
-            before_model: Model | None = before_lint.model
+            before, before_lint, old_model = _audit(old, cache=False)
+            before_model: Model | None = old_model
             before_findings = before_lint.findings
         else:
             before, before_model, before_findings = None, None, ()
@@ -84,7 +83,7 @@ def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
         before,
         after,
         before_model,
-        after_lint.model,
+        after_model,
         before_findings,
         after_lint.findings,
     )

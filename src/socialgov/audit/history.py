@@ -164,13 +164,12 @@ def measured_at(
 def _measure(config: Config, cache: bool) -> Measured:
     """The maturity, the counts and the findings of the repository under ``config``."""
     from socialgov.audit.metrics import AuditInput, measure
-    from socialgov.pipeline import lint
+    from socialgov.pipeline import lint_model
 
-    result = lint(config, cache=cache)
-    assert result.model is not None
+    result, model = lint_model(config, cache=cache)
     return measure(
         AuditInput(
-            model=result.model,
+            model=model,
             findings=result.findings,
             suppressed=result.suppressed,
             rules=result.rules,

@@ -16,8 +16,7 @@ from typing import Any
 
 from socialgov.core.errors import SocialgovError
 from socialgov.core.findings import Finding
-from socialgov.model import Model
-from socialgov.report.chain import chain, render_chain
+from socialgov.report.chain import Link, Trail, render_chain
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.waivers import UNWAIVABLE
 
@@ -220,9 +219,14 @@ def explain(info: RuleInfo, output_format: str = "text") -> str:
 
 
 def explain_findings(
-    findings: Sequence[Finding], model: Model, rules: Mapping[str, RuleInfo], output: str
+    findings: Sequence[Finding], trails: Mapping[Finding, Trail] | None, output: str
 ) -> str:
-    """Each finding with its chain, as text (or JSON)."""
+    """Each finding with its chain (from the run's ``trails``), as text (or JSON)."""
+
+    def links_of(finding: Finding) -> tuple[Link, ...]:
+        trail = trails.get(finding) if trails is not None else None
+        return trail.chain if trail is not None else ()
+
     if output == "json":
         import json
 
@@ -230,7 +234,7 @@ def explain_findings(
 
         items = []
         for finding in findings:
-            links = chain(finding, model, rules.get(finding.code))
+            links = links_of(finding)
             items.append(
                 {
                     **finding_dict(finding),
@@ -260,7 +264,7 @@ def explain_findings(
         ]
         if finding.suppressed is not None:
             lines.append(f"  waived: {finding.suppressed}")
-        links = chain(finding, model, rules.get(finding.code))
+        links = links_of(finding)
         if links:
             lines += ["", "  The entities behind it:", *render_chain(links)]
         blocks.append("\n".join(lines))

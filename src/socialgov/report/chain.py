@@ -15,7 +15,7 @@ A finding at a reference with nothing related (an unknown reference) shows the v
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,10 @@ from socialgov.model import NESTED_REFERENCES, REFERENCES, Entity, Model
 from socialgov.rules.base import EVERY_FIELD, RuleInfo
 
 MAX_DEPTH = 3
+MAX_RELATED = 1000
+"""Related locations and chain links kept per finding: GitHub code scanning takes at most 1,000
+locations a SARIF result; a finding that relates more (one policy stated differently by thousands
+of channels) keeps the first 1,000 (SARIF says how many in ``properties.relatedCount``)."""
 MAX_VALUES = 4
 SHOWN_BY_DEFAULT = ("status", "departed_on", "employment")
 
@@ -179,12 +183,19 @@ def chain(finding: Finding, model: Model, rule: RuleInfo | None = None) -> list[
         else Link(start.ref, "", "", start.path, finding.line, finding.column)
     )
     links = [first]
+    seen = {first}  # links are compared often: a set, not the list (findings can relate to many)
+
+    def add(link: Link) -> None:
+        if link not in seen:
+            seen.add(link)
+            links.append(link)
+
     for parts in rule.follows if rule is not None else ():
         for link in _walk(model, start, parts):
-            if link not in links:
-                links.append(link)
+            add(link)
     if len(links) > 1 and not first.field:
         links.remove(first)
+        seen.discard(first)
     ends: list[EntityRef] = list(finding.related)
     if not ends and isinstance(node, str):
         for path, target_id, kinds in _references(start):
@@ -200,14 +211,55 @@ def chain(finding: Finding, model: Model, rule: RuleInfo | None = None) -> list[
             for part in path:
                 value = value[part]
             link = _field_link(entity, path, value)
-            if link != links[-1] and link not in links:
-                links.append(link)
+            if not links or link != links[-1]:
+                add(link)
         pos = target.locate()
         reads = _read_fields(target, rule)
         for link in reads or [Link(target.ref, "", "", target.path, pos.line, pos.column)]:
-            if link not in links:
-                links.append(link)
+            add(link)
     return links
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a related entity is written."""
+
+    entity: EntityRef
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """A finding's related entities and its chain, resolved from the model before reporting,
+    so that no reporter needs the model or a file."""
+
+    related: tuple[Place, ...]
+    """Where each related entity the model knows is written (at most ``max_related``)."""
+    chain: tuple[Link, ...]
+    """The chain of entities behind the finding (:func:`chain`)."""
+
+
+def trails(
+    findings: Iterable[Finding],
+    model: Model,
+    rules: Mapping[str, RuleInfo],
+    max_related: int = MAX_RELATED,
+) -> dict[Finding, Trail]:
+    """The trail of each finding that is on an entity or relates to some."""
+    out: dict[Finding, Trail] = {}
+    for finding in findings:
+        if finding.entity is None and not finding.related:
+            continue
+        related = []
+        for ref in finding.related[:max_related]:
+            entity = model.find(ref.kind, ref.id)
+            if entity is not None:
+                pos = entity.locate(())
+                related.append(Place(ref, entity.path, pos.line, pos.column))
+        out[finding] = Trail(tuple(related), tuple(chain(finding, model, rules.get(finding.code))))
+    return out
 
 
 def render_chain(links: Sequence[Link]) -> list[str]:

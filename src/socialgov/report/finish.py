@@ -83,7 +83,6 @@ def finish(
         preexisting=len(preexisting),
         files=files,
         entities=entities,
-        model=model,
     )
 
 

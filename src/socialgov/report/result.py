@@ -3,6 +3,7 @@ reporters render (findings only: related locations are resolved before reporting
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from socialgov.report.filters import at_or_above
 if TYPE_CHECKING:  # a warm run's result is made without the model or the rules' code
     from socialgov.config import Config
     from socialgov.model import Model
+    from socialgov.report.chain import Trail
     from socialgov.rules.base import RuleInfo
     from socialgov.source.loader import Path_
 
@@ -46,7 +48,13 @@ class LintResult:
     """How many findings ``--new-since REV`` hid because the repository at REV had them."""
     files: int = 0
     entities: int = 0
-    model: Model | None = field(default=None, repr=False)
+    run: str = "full"
+    """How the run found its findings: ``full`` (every file read, every rule run), ``incremental``
+    (from the last run's state, a few files checked again) or ``stored`` (nothing changed: the last
+    run's result). The findings are the same either way."""
+    trails: Mapping[Finding, Trail] | None = field(default=None, repr=False)
+    """Where each finding's related entities and its chain are written (socialgov.report.chain),
+    when the run was asked for them (``lint(..., trails=True)``); reporters read only this."""
 
     @property
     def failed(self) -> bool:

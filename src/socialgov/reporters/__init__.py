@@ -1,16 +1,19 @@
 """Reporters: one module per output format, each with ``render(result, options) -> str``, and
 optionally ``caveats(result, options) -> list[str]``, warnings for the user about the report.
 
-Modules are imported only when their format is asked for, so that a plain ``socialgov lint``
-does not pay for XML or SARIF at start-up, and this module imports nothing heavy: the command
-line takes its list of formats from ``FORMATS`` (a new format is its module, one line here, its
-tests and its docs).
+Every module of this package but ``base`` is a format, named as its module: a new format is its
+module, its tests and its docs (docs/formats.md), nothing else. A module says what it needs of
+the run and of the command line with constants: ``TRAILS = True`` (where related entities are
+written, resolved before reporting) and ``WORKFLOW_COMMANDS = True`` (its lines are CI workflow
+commands, printed as they are). Modules are imported only when their format is asked for, so
+that a plain ``socialgov lint`` does not pay for XML or SARIF at start-up.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+import pkgutil
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,15 +24,21 @@ if TYPE_CHECKING:
     from socialgov.report.result import LintResult
     from socialgov.reporters.base import ReportOptions
 
-FORMATS: dict[str, str] = {
-    "text": "socialgov.reporters.text",
-    "json": "socialgov.reporters.json",
-    "sarif": "socialgov.reporters.sarif",
-    "junit": "socialgov.reporters.junit",
-    "github": "socialgov.reporters.github",
-    "gitlab": "socialgov.reporters.gitlab",
-    "checkstyle": "socialgov.reporters.checkstyle",
-}
+DEFAULT = "text"
+
+
+def _formats() -> dict[str, str]:
+    """Each format's module by name, the default first (the package's modules, not imported)."""
+    names = sorted(
+        module.name
+        for module in pkgutil.iter_modules(__path__)
+        if not module.name.startswith("_") and module.name != "base"
+    )
+    names.sort(key=lambda name: name != DEFAULT)
+    return {name: f"{__name__}.{name}" for name in names}
+
+
+FORMATS: dict[str, str] = _formats()
 
 Renderer = Callable[["LintResult", "ReportOptions"], str]
 
@@ -39,6 +48,22 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
     return render
+
+
+def _says(name: str, constant: str) -> bool:
+    return bool(getattr(importlib.import_module(FORMATS[name]), constant, False))
+
+
+def emits_commands(name: str) -> bool:
+    """Whether the format ``name`` writes CI workflow commands (printed as they are)."""
+    return _says(name, "WORKFLOW_COMMANDS")
+
+
+def wants_trails(names: Iterable[str]) -> bool:
+    """Whether any of the formats ``names`` shows where a finding's related entities and chain
+    are written (a format's module says so with ``TRAILS = True``): the run then resolves them
+    (``lint(..., trails=True)``)."""
+    return any(_says(name, "TRAILS") for name in names)
 
 
 def caveats(name: str, result: LintResult, options: ReportOptions) -> list[str]:

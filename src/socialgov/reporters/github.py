@@ -23,6 +23,10 @@ from socialgov.reporters.base import (
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
+WORKFLOW_COMMANDS = True
+"""Every line is a GitHub Actions workflow command: printed as it is (values escaped here)."""
+
+
 def escape_data(text: str) -> str:
     """A command's message, as @actions/core's escapeData writes it."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -10,13 +10,14 @@ with the waiver's reason as its justification. docs/formats.md describes the map
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from socialgov import __version__
 from socialgov.core.escape import json_text
 from socialgov.core.findings import Finding, Severity
+from socialgov.report.chain import MAX_RELATED
 from socialgov.report.filters import configured_severity
 from socialgov.report.result import LintResult
 from socialgov.reporters.base import (
@@ -32,14 +33,12 @@ SCHEMA_URI = (
 )
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "socialgov/v1"
+TRAILS = True
+"""Related locations and code flows need the run's trails (socialgov.reporters.wants_trails)."""
 MAX_TEXT = 1024
-MAX_RELATED = 1000
+"""Code scanning's limit on shortDescription and fullDescription."""
 MAX_RESULTS = 25_000
 """The most results GitHub code scanning keeps from one run (it refuses the upload above)."""
-"""Related locations (and entities) kept per result: GitHub code scanning takes at most 1,000
-locations a result; a finding that relates more (one policy stated differently by thousands of
-channels) keeps the first 1,000 and says how many there are in ``properties.relatedCount``."""
-"""Code scanning's limit on shortDescription and fullDescription."""
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 PROBLEM_SEVERITY = {
@@ -145,36 +144,25 @@ def _location(uri: str, line: int, column: int) -> dict[str, Any]:
 
 
 def _related(result: LintResult, finding: Finding, uri: Uris) -> list[dict[str, Any]]:
-    """Where each related entity is written, when the model knows it."""
+    """Where each related entity is written, as the run resolved it."""
+    trail = result.trails.get(finding) if result.trails is not None else None
     locations: list[dict[str, Any]] = []
-    if result.model is None:
-        return locations
-    for ref in finding.related[:MAX_RELATED]:
-        entity = result.model.find(ref.kind, ref.id)
-        if entity is None:
-            continue
-        pos = entity.locate(())
-        location = _location(uri(entity.path), pos.line, pos.column)
+    for place in trail.related if trail is not None else ():
+        location = _location(uri(place.path), place.line, place.column)
         location["id"] = len(locations)
-        location["message"] = {"text": str(ref)}
+        location["message"] = {"text": str(place.entity)}
         locations.append(location)
     return locations
 
 
-def _code_flows(
-    result: LintResult, finding: Finding, uri: Uris, rules: Mapping[str, RuleInfo]
-) -> list[dict[str, Any]]:
+def _code_flows(result: LintResult, finding: Finding, uri: Uris) -> list[dict[str, Any]]:
     """The chain of entities behind the finding (socialgov.report.chain) as one code flow, when it
-    has more than one step and the model is known."""
-    if result.model is None or finding.entity is None:
-        return []
-    from socialgov.report.chain import chain
-
-    links = chain(finding, result.model, rules.get(finding.code))
-    if len(links) < 2:
+    has more than one step."""
+    trail = result.trails.get(finding) if result.trails is not None else None
+    if trail is None or len(trail.chain) < 2:
         return []
     locations = []
-    for link in links[:MAX_RELATED]:
+    for link in trail.chain[:MAX_RELATED]:
         location = _location(uri(link.path), link.line, link.column)
         text = f"{link.entity}: {link.field}: {link.value}" if link.field else str(link.entity)
         location["message"] = {"text": _clip(text)}
@@ -187,13 +175,9 @@ def sarif_result(
     rule_index: int,
     result: LintResult,
     uri: Uris | None = None,
-    rules: Mapping[str, RuleInfo] | None = None,
 ) -> dict[str, Any]:
-    """One finding as a SARIF result; ``uri`` (from :func:`_uris`) and ``rules`` (by code)
-    serve a whole report."""
+    """One finding as a SARIF result; ``uri`` (from :func:`_uris`) serves a whole report."""
     uri = _uris(result) if uri is None else uri
-    if rules is None:
-        rules = {info.code: info for info in result.rules}
     item: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -205,7 +189,7 @@ def sarif_result(
     related = _related(result, finding, uri)
     if related:
         item["relatedLocations"] = related
-    flows = _code_flows(result, finding, uri, rules)
+    flows = _code_flows(result, finding, uri)
     if flows:
         item["codeFlows"] = flows
     properties: dict[str, Any] = {}
@@ -229,7 +213,6 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
     rules = _rules(result, findings)
     index = {info.code: i for i, info in enumerate(rules)}
     uri = _uris(result)
-    by_code = {info.code: info for info in result.rules}
     checkout = repository_root(result.config.root).as_uri()
     return {
         "$schema": SCHEMA_URI,
@@ -247,7 +230,7 @@ def document(result: LintResult, options: ReportOptions) -> dict[str, Any]:
                 "invocations": [{"executionSuccessful": True}],
                 "originalUriBaseIds": {SRCROOT: {"uri": checkout.rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
-                "results": [sarif_result(f, index[f.code], result, uri, by_code) for f in findings],
+                "results": [sarif_result(f, index[f.code], result, uri) for f in findings],
             }
         ],
     }

@@ -14,7 +14,7 @@ from functools import cache
 
 from socialgov.rules.base import RuleInfo
 
-_NOT_FAMILIES = {"base", "registry", "engine", "custom", "template", "plugins"}
+_NOT_FAMILIES = {"base", "registry", "engine", "custom", "packs", "plugins"}
 
 
 @cache

@@ -75,13 +75,47 @@ def check_for(file_name: str) -> Check | None:
     return compile_check(load_schema(file_name))
 
 
-def validate_entity(kind: str, data: Any) -> list[SchemaError]:
-    """Check one entity mapping against its kind's schema."""
-    return _validate(KIND_FILES[kind], data)
+def validate_entity(kind: str, data: Any, validity: Validity | None = None) -> list[SchemaError]:
+    """Check one entity mapping against its kind's schema (sparing those ``validity`` knows)."""
+    if validity is not None:
+        return validity.validate(KIND_FILES[kind], data)
+    return check_schema(KIND_FILES[kind], data)
 
 
 def validate_config(data: Any) -> list[SchemaError]:
-    return _validate(CONFIG_FILE, data)
+    return check_schema(CONFIG_FILE, data)
+
+
+class Validity:
+    """Which values passed their schema in one run, by identity: those the parse cache vouches
+    for (``trust``: their schema check is spared) and those that passed here (``seen``, which the
+    parse cache stores with each file). One run's object, never shared between runs."""
+
+    def __init__(self) -> None:
+        self.trusted: dict[int, tuple[str, Any]] = {}
+        self.seen: dict[int, tuple[str, Any]] = {}
+        """id(value) -> (schema file, the value itself: the id is only valid while it lives)."""
+
+    def trust(self, file_name: str, value: Any) -> None:
+        """Record that ``value`` passed ``file_name`` (the parse cache knows)."""
+        self.trusted[id(value)] = self.seen[id(value)] = (file_name, value)
+
+    def trust_as(self, known: Any, value: Any) -> None:
+        """Trust ``value`` as ``known`` is trusted: the same mapping, read again from an edited
+        file (incremental lint compares them before asking)."""
+        trusted = self.trusted.get(id(known))
+        if trusted is not None and trusted[1] is known:
+            self.trust(trusted[0], value)
+
+    def validate(self, file_name: str, data: Any) -> list[SchemaError]:
+        """Check ``data`` against ``file_name``, unless it is trusted to pass it."""
+        known = self.trusted.get(id(data))
+        if known is not None and known[1] is data and known[0] == file_name:
+            return []
+        errors = check_schema(file_name, data)
+        if not errors:
+            self.seen[id(data)] = (file_name, data)
+        return errors
 
 
 FAST_AFTER = 100
@@ -92,53 +126,10 @@ _compiled: dict[str, Check | None] = {}
 _UNCOMPILED: Any = object()
 
 
-_known_valid: dict[int, tuple[str, Any]] = {}
-"""Values known to pass a schema (from the parse cache): id -> (schema file, the value itself)."""
-_seen_valid: dict[int, tuple[str, Any]] | None = None
-
-
-def trust_valid(file_name: str, value: Any) -> None:
-    """Record that ``value`` passed ``file_name`` (the parse cache or another process knows);
-    while recording (record_valid), it counts as having passed here too."""
-    _known_valid[id(value)] = (file_name, value)
-    if _seen_valid is not None:
-        _seen_valid[id(value)] = (file_name, value)
-
-
-def trust_as(known: Any, value: Any) -> None:
-    """Trust ``value`` as ``known`` is trusted: the same mapping, read again from an edited
-    file (incremental lint compares them before asking)."""
-    trusted = _known_valid.get(id(known))
-    if trusted is not None and trusted[1] is known:
-        trust_valid(trusted[0], value)
-
-
-def record_valid() -> dict[int, tuple[str, Any]]:
-    """Start recording the values that pass their schema (for the parse cache to store)."""
-    global _seen_valid
-    _seen_valid = {}
-    return _seen_valid
-
-
-def forget_valid() -> None:
-    """Stop recording and trusting: the end of one run's use of the parse cache."""
-    global _seen_valid
-    _seen_valid = None
-    _known_valid.clear()
-
-
-def _validate(file_name: str, data: Any) -> list[SchemaError]:
-    """A compiled yes/no check first (see fastcheck); jsonschema explains only the failures."""
-    known = _known_valid.get(id(data))
-    if known is not None and known[1] is data and known[0] == file_name:
-        return []
-    errors = _check(file_name, data)
-    if not errors and _seen_valid is not None:
-        _seen_valid[id(data)] = (file_name, data)
-    return errors
-
-
-def _check(file_name: str, data: Any) -> list[SchemaError]:
+def check_schema(file_name: str, data: Any) -> list[SchemaError]:
+    """``data`` against the published schema ``file_name``: a compiled yes/no check first, once a
+    schema is used often enough to pay for compiling it (see fastcheck); jsonschema explains only
+    the failures, in plain words."""
     calls = _calls[file_name] = _calls.get(file_name, 0) + 1
     if calls > FAST_AFTER:
         check = _compiled.get(file_name, _UNCOMPILED)

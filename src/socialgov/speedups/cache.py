@@ -141,16 +141,22 @@ def signing_key() -> bytes | None:
 class ParseCache:
     """Parsed files of one repository, by path and content hash."""
 
-    def __init__(self, root: Path, limits: dict[str, int]) -> None:
+    def __init__(
+        self, root: Path, limits: dict[str, int], digests: Mapping[str, bytes] | None = None
+    ) -> None:
         self.root = root
         self.limits = limits
+        self.digests = dict(digests or {})
+        """What each file's bytes hashed to when this run looked at them (the run cache hashes
+        them first): a hit is then found without reading the file again."""
         self.base = root / CACHE_DIR
         self.folder = self.base / fingerprint(limits)
         self.hits = 0
         self.misses = 0
         self._writable = True
         self._pending: list[tuple[Path, bytes, ParsedFile]] = []
-        self._valid = schema.record_valid()
+        self.validity = schema.Validity()
+        """What passed its schema in this run, and what the cache vouches for."""
         self._key = signing_key()
         if self._key is None:
             self._writable = False
@@ -179,11 +185,14 @@ class ParseCache:
 
     def lookup(self, relpath: str) -> ParsedFile | None:
         """The cached parse of ``relpath`` if its bytes are unchanged, else None."""
-        try:
-            raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
-        except Exception:  # the loader reports it (too big, unreadable) when it parses
-            return None
-        cached = self._read(self._entry(relpath), digest(raw))
+        known_as = self.digests.get(relpath)
+        if known_as is None:
+            try:
+                raw = read_bounded(self.root / relpath, self.limits["max_file_bytes"])
+            except Exception:  # the loader reports it (too big, unreadable) when it parses
+                return None
+            known_as = digest(raw)
+        cached = self._read(self._entry(relpath), known_as)
         if cached is not None:
             self.hits += 1
         return cached
@@ -206,11 +215,10 @@ class ParseCache:
                 self._write(entry, digest, parsed, self._valid_entities(parsed))
         finally:
             self._pending.clear()
-            schema.forget_valid()
 
     def _valid_entities(self, parsed: ParsedFile) -> Vouched:
         """Where the values that passed their schema sit: document, path, schema file."""
-        return valid_entities(parsed, self._valid)
+        return valid_entities(parsed, self.validity.seen)
 
     def _signer(self, entry: Path, digest: bytes) -> hmac.HMAC | None:
         """The signature of an entry, begun over what it stands for; None without a key."""
@@ -235,7 +243,7 @@ class ParseCache:
 
         if not isinstance(parsed, ParsedFile):
             return None
-        trust_entities(parsed, valid)
+        trust_entities(parsed, valid, self.validity)
         return parsed
 
     def _write(
@@ -304,7 +312,7 @@ Vouched = list[tuple[int, tuple[str | int, ...], str]]
 
 
 def valid_entities(parsed: ParsedFile, seen: dict[int, tuple[str, Any]]) -> Vouched:
-    """Where the mappings of ``parsed`` that ``seen`` (schema.record_valid) holds are."""
+    """Where the mappings of ``parsed`` that ``seen`` (schema.Validity.seen) holds are."""
     found = []
     for document in parsed.documents:
         for path, value in entity_candidates(document.data):
@@ -314,14 +322,14 @@ def valid_entities(parsed: ParsedFile, seen: dict[int, tuple[str, Any]]) -> Vouc
     return found
 
 
-def trust_entities(parsed: ParsedFile, valid: Vouched) -> None:
+def trust_entities(parsed: ParsedFile, valid: Vouched, validity: schema.Validity) -> None:
     """Trust the mappings ``valid`` names in ``parsed`` as having passed their schema."""
     documents = {document.index: document.data for document in parsed.documents}
     for index, path, file_name in valid:
         value = documents.get(index)
         for part in path:
             value = value[part]
-        schema.trust_valid(file_name, value)
+        validity.trust(file_name, value)
 
 
 _LENGTH = 8

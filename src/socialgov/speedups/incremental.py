@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from socialgov.report.finish import KnownBefore
     from socialgov.report.result import Evaluation, LintResult
     from socialgov.rules.base import Reads, RuleInfo
+    from socialgov.schema.validation import Validity
     from socialgov.source.loader import ParsedFile, Path_
     from socialgov.speedups.cache import ParseCache
     from socialgov.speedups.runcache import RunInputs
@@ -302,9 +303,9 @@ def _compare(
         return None
     from socialgov.model import build_model
 
-    _trust_unchanged(old_file, new_file)
-    old_model, _ = build_model(old_file.documents, strategy)
-    new_model, problems = build_model(new_file.documents, strategy)
+    _trust_unchanged(old_file, new_file, parse_cache.validity)
+    old_model, _ = build_model(old_file.documents, strategy, parse_cache.validity)
+    new_model, problems = build_model(new_file.documents, strategy, parse_cache.validity)
     # Every reference to another file's entity is unknown here. No reference changes (checked
     # below) and no id either, so the full model finds the same unknown ones as before.
     if any(finding.code != "SG104" for finding in problems):
@@ -326,9 +327,8 @@ def _compare(
     return _Change(path, new_model, frozenset(fields), moved, grown, references)
 
 
-def _trust_unchanged(old_file: ParsedFile, new_file: ParsedFile) -> None:
+def _trust_unchanged(old_file: ParsedFile, new_file: ParsedFile, validity: Validity) -> None:
     """Spare the schema check of each entity mapping the edit left as it was."""
-    from socialgov.schema.validation import trust_as
     from socialgov.speedups.cache import entity_candidates
 
     for old_document, new_document in zip(old_file.documents, new_file.documents, strict=False):
@@ -336,7 +336,7 @@ def _trust_unchanged(old_file: ParsedFile, new_file: ParsedFile) -> None:
         for path, value in entity_candidates(new_document.data):
             known = old_values.get(path)
             if known is not None and same(known, value):
-                trust_as(known, value)
+                validity.trust_as(known, value)
 
 
 def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> set[str]:
@@ -443,7 +443,7 @@ def _relint(
         entities=state.entities,
         written=written,
     )
-    return result, tuple(found), waivered
+    return replace(result, run="incremental"), tuple(found), waivered
 
 
 @dataclass(frozen=True, slots=True)

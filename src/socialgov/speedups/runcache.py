@@ -462,6 +462,7 @@ def load_result(config: Config, stored: dict[str, Any]) -> LintResult | None:
 
     try:
         return LintResult(
+            run="stored",
             config=config,
             rules=tuple(rule_from_row(row) for row in stored["rules"]),
             findings=_findings(stored["findings"]),

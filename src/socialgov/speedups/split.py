@@ -63,7 +63,7 @@ def check_rules(
     entities = sum(len(of_kind) for of_kind in model.entities.values())
     split = None
     if jobs >= 2 and entities >= SPLIT_MIN_ENTITIES and len(shared) >= 2:
-        split = _Split.start(model, runnable, shared, ctx)
+        split = Split.start(model, runnable, shared, ctx)
     if split is None:
         return located_findings(model, runnable, ctx)
     done: dict[int, Located | Exception] = {}
@@ -116,7 +116,7 @@ def _run_one(
         done[index] = error
 
 
-class _Split:
+class Split:
     """The queue of rule indexes both processes take from, and the child taking from it."""
 
     def __init__(self, child: ForkedChild, queue: int) -> None:
@@ -126,7 +126,7 @@ class _Split:
     @classmethod
     def start(
         cls, model: Model, runnable: list[RuleInfo], shared: list[int], ctx: RuleContext
-    ) -> _Split | None:
+    ) -> Split | None:
         """Fill the queue and fork the child; None when this cannot run here."""
         if len(runnable) > 1 << (8 * _INDEX_BYTES) or not can_fork():
             return None

@@ -10,8 +10,11 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from socialgov.audit.report import AuditReport
+if TYPE_CHECKING:
+    from socialgov.audit.report import AuditReport
+
 
 FORMATS: dict[str, str] = {
     "table": "socialgov.audit.renderers.table",
@@ -39,7 +42,7 @@ class RenderOptions:
     """The table format's longest line, in columns (the terminal's width, else 200)."""
 
 
-Renderer = Callable[[AuditReport, RenderOptions], str]
+Renderer = Callable[["AuditReport", RenderOptions], str]
 
 
 def renderer(name: str) -> Renderer:

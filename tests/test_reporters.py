@@ -43,7 +43,9 @@ def test_parse_target() -> None:
     assert parse_target("sarif") == ReportTarget("sarif")
     assert parse_target("SARIF:out/a.sarif") == ReportTarget("sarif", Path("out/a.sarif"))
     assert parse_target("junit:C:/reports/x.xml") == ReportTarget("junit", Path("C:/reports/x.xml"))
-    with pytest.raises(ValueError, match="'yaml' is not a report format; use one of text, json"):
+    with pytest.raises(
+        ValueError, match="'yaml' is not a report format; use one of text, checkstyle"
+    ):
         parse_target("yaml")
     with pytest.raises(ValueError, match="names no file after the colon"):
         parse_target("sarif:")

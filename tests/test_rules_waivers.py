@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeRepo, run_lint
+from conftest import MakeRepo, lint_and_model, run_lint
 from socialgov.cli import main
 from socialgov.core.findings import EntityRef, Severity
 from socialgov.rules.base import RuleContext
@@ -134,8 +134,7 @@ def test_sg106_findings_cannot_be_waived(make_repo: MakeRepo) -> None:
 
 def test_rules_the_run_knows_besides_are_valid_waiver_targets(make_repo: MakeRepo) -> None:
     root = make_repo({"p.yaml": "policies:\n  - id: p\n    waivers: [{rule: ACME9, reason: r}]\n"})
-    model = run_lint(root, select=("SG106",)).model
-    assert model is not None
+    model = lint_and_model(root, select=("SG106",))[1]
     today = dt.date(2026, 11, 24)
     assert len(list(invalid_waiver.check(model, RuleContext(as_of=today)))) == 1  # type: ignore[misc]
     plugin = RuleContext(as_of=today, known_rules=frozenset({"acme9"}))

@@ -162,6 +162,9 @@ SUPPORTED = {
     "indentation indicator": "a: |2\n    two more\n  base\nb: >1-\n  x\n",
     "block after a dash": "- |\n  one\n- >-  # folded\n  two\n-   |\n    three\n",
     "block holding YAML": "a: |\n  - not: [a, list]\n  \"quoted\": 'x' # no comment\n  @x *y &z\nb: 1\n",
+    "a text block's header on the line after its key": (
+        "'id':\n >\n  acct\nowner: &a1\n  team: x\n  t: \"[a] b\"\n"
+    ),
     "blocks in a list of maps": "- id: a\n  text: |\n    x\n- id: b\n  text: >\n    y\n",
     "quotes inside plain values": 'name: Eric A. "Rick" Crawford\nshop: Store managers\' debrief\n',
     "brackets inside quoted values": "m: \"{kind} {id} states '{value}', others {x}\"\nn: '[a] {b}'\n",
@@ -177,6 +180,8 @@ SUPPORTED = {
     "merge keys, a list of them": "a: &a {p: 1}\nb: &b\n  q: 2\n  p: 3\nc:\n  <<: [*a, *b]\n  r: 4\n",
     "merge of an empty list": "<<: []\na: 1\n",
     "a quoted merge key is a key": "'<<': 1\na: 2\n",
+    "windows line ends": "a: 1\r\nb:\r\n  - x\r\n  - 'y\r\n    z'\r\nc: |\r\n  l1\r\n\r\n  l2\r\nd: >-\r\n  f\r\n  g\r\n",
+    "end markers": "a: 1\n...\n---\nb: 2\n... # done\n\n# bye\n",
     "aliases in a list": "- &x a\n- *x\n- [*x, &y b, *y]\n",
 }
 
@@ -203,12 +208,13 @@ DECLINED = {
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",
     "scalar document": "a: 1\n---\ntext\n",
-    "end marker": "a: 1\n...\n",
+    "content after an end marker": "a: 1\n...\nb: 2\n",
+    "more on an end marker's line": "a: 1\n... x\n",
+    "a lone carriage return": "a: 1\rb: 2\n",
     "content after a marker": "--- a: 1\n",
     "directive": "%YAML 1.2\n---\na: 1\n",
     "complex key": "? a\n: 1\n",
     "tab": "a:\t1\n",
-    "carriage return": "a: 1\r\nb: 2\r\n",
     "escape": 'a: "x\\ty"\n',
     "duplicate key": "a: 1\na: 2\n",
     "reserved indicator": "a: @x\n",

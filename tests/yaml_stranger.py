@@ -192,7 +192,10 @@ class Writer:
             return
         text = self.scalar(data, pad)
         if isinstance(text, list):
-            self.lines.append(f"{prefix} {text[0]}")
+            if rng.random() < 0.1:  # the header on the line after the key
+                self.lines += [prefix, f"{pad}{' ' * self.style.indent} {text[0]}"]
+            else:
+                self.lines.append(f"{prefix} {text[0]}")
             self.lines.extend(text[1:])
         elif text and rng.random() < 0.1 and "\n" not in text:  # the value on the next line
             self.lines.append(prefix)
@@ -336,7 +339,8 @@ def text_blocks(rng: random.Random) -> str:
                 lines.append(body + piece.replace("\n", " ").replace("\t", " ").strip(" ") or "x")
         if rng.random() < 0.2:
             lines.append(rng.choice(["# after", "", "  # indented comment"]))
-    return "\n".join(lines) + rng.choice(["\n", "\n", "", "\n\n", "\n  \n"])
+    text = "\n".join(lines) + rng.choice(["\n", "\n", "", "\n\n", "\n  \n"])
+    return text.replace("\n", "\r\n") if rng.random() < 0.25 else text
 
 
 def _pad_of(line: str) -> str:

@@ -65,6 +65,21 @@ from socialgov.source.loader import (
 
 try:
     import ryml
+    from ryml import _ryml
+
+    _type = _ryml.Tree_type
+    _key = _ryml.Tree_key
+    _val = _ryml.Tree_val
+    _first_child = _ryml.Tree_first_child
+    _next_sibling = _ryml.Tree_next_sibling
+    _NONE = ryml.NONE
+    _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
+    _VALREF, _VALANCH, _VALTAG, _VALQUO = ryml.VALREF, ryml.VALANCH, ryml.VALTAG, ryml.VALQUO
+    _KEYQUO = ryml.KEYQUO
+    _KEY_SPECIAL = ryml.KEYREF | ryml.KEYANCH | ryml.KEYTAG
+    _SCALAR_ONLY = ryml.MAP | ryml.SEQ | ryml.VAL | ryml.VALREF | ryml.VALANCH | ryml.VALTAG
+    """rapidyaml's node type bits (one call for what a node is), and its functions, called
+    without the Python wrapper's frame: the walk calls them for every node."""
 except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it, the exact path
     ryml = None
 
@@ -78,7 +93,8 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # where a node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'), or
 # an anchor or alias whose name libyaml refuses (empty, or other than letters, digits, '-' and
 # '_'); a document
-# end marker, or a document start marker with content on its line; a flow collection nested in
+# end marker followed by more than comments before the next start marker (libyaml wants one),
+# a document start marker with content on its line; a flow collection nested in
 # a flow collection, spread over lines, used as a key or followed by more than a comment; a '-'
 # that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
@@ -87,7 +103,9 @@ _UNSUPPORTED = re2.compile(
     r"[\x00-\x09\x0b-\x1f\x7f\\]"
     r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
     r"(?:[!?%@`]|[&*](?:[^0-9A-Za-z_\-]|$|[0-9A-Za-z_\-]+[^0-9A-Za-z_\- \n,\]}]))"
-    r"|(?:^|\n)(?:\.\.\.|---[ ]*[^ \n])"
+    r"|(?:^|\n)---[ ]*[^ \n]"
+    r"|(?:^|\n)\.\.\.(?:[ ]*[^ \n]|(?:\n[ ]*)*\n(?:[ ]+[^ \n]|[^-. \n]|-(?:[^-]|$)|--(?:[^-]|$)"
+    r"|---[^ \n]|\.(?:[^.]|$)|\.\.(?:[^.]|$)|\.\.\.[^ \n]))"
     r"|[\[{,][ ]*[\[{]"
     r"|[\]}][ ]*[^ \n,\]}#]"
     r"|[\[{][^\]}\n]*\n"
@@ -100,13 +118,16 @@ _UNSUPPORTED = re2.compile(
     r"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     r"|\n {256}"
 )
-_COMMENT = re.compile(r"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
+_LONE_CR = re2.compile(r"\r(?:[^\n]|$)")
+_COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
+_MASKED_COMMENT = re.compile(r"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
+"""A comment, after a line's start without quotes (or, once masked, only masked values)."""
 _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 # A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
 # number: rapidyaml writes such a plain scalar as a string, as it does a quoted one. (An empty
 # plain scalar it writes as null; "" is always a quoted one.)
 _CORE_PATTERNS = "|".join(p.pattern.rstrip("|") for p in (_NULL_RE, _BOOL_RE, _INT_RE, _FLOAT_RE))
-_LOOKALIKE = re2.compile(f'"(?:{_CORE_PATTERNS})"')
+_LOOKALIKE = re.compile(f'"(?:{_CORE_PATTERNS})"')
 _MARGIN = 2
 """How far from a limit (nodes, depth) the exact path takes over, to report it exactly."""
 
@@ -122,11 +143,20 @@ def enabled() -> bool:
 
 def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
-    bare = _masked(text)
     scan = _unsupported_or_deep(limits["max_depth"])
-    if scan is None or not text.strip() or scan.search(bare) is not None:
+    if scan is None or not text.strip():
         return None
-    if ("|" in bare or ">" in bare) and not _text_blocks_agree(text, bare):
+    read = text
+    if "\r" in text:  # Windows line ends: both parsers read \r\n as \n, a lone \r as well
+        if _LONE_CR.search(text) is not None:
+            return None  # (a line break too, to libyaml only)
+        read = text.replace("\r\n", "\n")
+    bare = _without_comments(read)
+    if scan.search(bare) is not None:  # perhaps only inside a quoted value or a text block
+        bare = _masked(read)
+        if scan.search(bare) is not None:
+            return None
+    if ("|" in bare or ">" in bare) and not _text_blocks_agree(read, bare):
         return None
     if not text.isascii() and (
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
@@ -228,26 +258,26 @@ class _Walker:
     def _node(self, node: int) -> tuple[Any, int, int, int]:
         """(data, nodes it expands to, height, the node its positions come from)."""
         tree = self.tree
-        if tree.is_val_ref(node):
-            found = self.anchors.get(bytes(tree.val_ref(node)))
+        kind = _type(tree, node)
+        if kind & _VALREF:
+            found = self.anchors.get(bytes(_ryml.Tree_val_ref(tree, node)))
             if found is None:  # no such anchor before it, or the alias is inside it
                 raise _Unsupported
             return found
-        if tree.has_val_tag(node):
+        if kind & _VALTAG:
             raise _Unsupported
-        anchor = bytes(tree.val_anchor(node)) if tree.has_val_anchor(node) else None
+        anchor = bytes(_ryml.Tree_val_anchor(tree, node)) if kind & _VALANCH else None
         if anchor is not None:
             self.anchors[anchor] = None  # being read: an alias to it here is a loop
-        if tree.is_map(node):
+        if kind & _MAP:
             value = self._mapping(node)
-        elif tree.is_seq(node):
+        elif kind & _SEQ:
             value = self._sequence(node)
         else:
-            text = bytes(tree.val(node)).decode()
+            text = str(_val(tree, node), "utf-8")
             if len(text) > self.limits["max_scalar_chars"]:
                 raise _Unsupported
-            data = text if tree.is_val_quoted(node) else _plain_scalar(text)
-            value = (data, 1, 0, node)
+            value = (text if kind & _VALQUO else _plain_scalar(text), 1, 0, node)
         if anchor is not None:
             self.anchors[anchor] = value
         return value
@@ -257,14 +287,24 @@ class _Walker:
         data: list[Any] = []
         links: dict[str | int, tuple[int, int]] = {}
         size, height = 1, 1
-        child = tree.first_child(node)
-        while child != ryml.NONE:
-            item, item_size, item_height, where = self._node(child)
-            links[len(data)] = (child, where)
-            data.append(item)
-            size += item_size
-            height = max(height, item_height + 1)
-            child = tree.next_sibling(child)
+        child = _first_child(tree, node)
+        while child != _NONE:
+            kind = _type(tree, child)
+            if kind & _SCALAR_ONLY == _VAL:  # a plain or quoted scalar
+                item = str(_val(tree, child), "utf-8")
+                if len(item) > self.limits["max_scalar_chars"]:
+                    raise _Unsupported
+                links[len(data)] = (child, child)
+                data.append(item if kind & _VALQUO else _plain_scalar(item))
+                size += 1
+            else:
+                item, item_size, item_height, where = self._node(child)
+                links[len(data)] = (child, where)
+                data.append(item)
+                size += item_size
+                if item_height >= height:
+                    height = item_height + 1
+            child = _next_sibling(tree, child)
         self.links[node] = links
         return data, size, height, node
 
@@ -274,22 +314,33 @@ class _Walker:
         links: dict[str | int, tuple[int, int]] = {}
         merges: list[tuple[dict[str, Any], int]] = []
         size, height = 1, 1
-        child = tree.first_child(node)
-        while child != ryml.NONE:
-            if tree.is_key_ref(child) or tree.has_key_anchor(child) or tree.has_key_tag(child):
-                raise _Unsupported
-            key = bytes(tree.key(child)).decode()
-            value, value_size, value_height, where = self._node(child)
-            size += 1 + value_size
-            height = max(height, value_height + 1)
-            if key == "<<" and not tree.is_key_quoted(child):
-                merges.extend(self._merged(value, where))
-            elif key in data:
-                raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+        child = _first_child(tree, node)
+        while child != _NONE:
+            kind = _type(tree, child)
+            if kind & _KEY_SPECIAL:
+                raise _Unsupported  # a key with an anchor, alias or tag
+            key = str(_key(tree, child), "utf-8")
+            if kind & _SCALAR_ONLY == _VAL and key != "<<":
+                text = str(_val(tree, child), "utf-8")  # a plain or quoted scalar
+                if len(text) > self.limits["max_scalar_chars"]:
+                    raise _Unsupported
+                value = text if kind & _VALQUO else _plain_scalar(text)
+                where = child
+                size += 2
             else:
-                data[key] = value
-                links[key] = (child, where)
-            child = tree.next_sibling(child)
+                value, value_size, value_height, where = self._node(child)
+                size += 1 + value_size
+                if value_height >= height:
+                    height = value_height + 1
+                if key == "<<" and not kind & _KEYQUO:
+                    merges.extend(self._merged(value, where))
+                    child = _next_sibling(tree, child)
+                    continue
+            if key in data:
+                raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+            data[key] = value
+            links[key] = (child, where)
+            child = _next_sibling(tree, child)
         for merged, source in merges:
             for key, value in merged.items():
                 if key not in data:
@@ -413,7 +464,8 @@ def _masked(text: str) -> str:
     if "'" in text or '"' in text:
         text = _mask_quoted(text)
         spanning = _OPEN_QUOTE.search(text) is not None
-    text = _without_comments(text, spanning)
+    if "#" in text:
+        text = _MASKED_COMMENT.sub(_keep_prefix if spanning else r"\1", text)
     if "|" in text or ">" in text:
         text = _mask_blocks(text)
     return text
@@ -462,7 +514,12 @@ def _mask_blocks(text: str) -> str:
     done = 0
     for match in _BLOCK_LINE.finditer(text):
         indent, key = match.groups()
-        parent = len(indent) if key else len(indent.rstrip(" ")) - 1  # after a key, or a -
+        if key:
+            parent = len(indent)  # the block's key starts after the indentation and dashes
+        elif "-" in indent:
+            parent = len(indent.rstrip(" ")) - 1  # the block is an item: its dash
+        else:
+            continue  # a header alone on its line: its key's indentation is on a line above
         at = match.end() + 1
         while at < len(text):
             end = text.find("\n", at)
@@ -487,18 +544,18 @@ _BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ 
 _BLANK_BLOCK = re.compile(r"[^\t\r]")
 
 
-def _without_comments(text: str, spanning: bool = True) -> str:
+def _without_comments(text: str) -> str:
     """``text`` without its comments, for the scan above: a comment may say anything.
 
     A comment starts with ``#`` at the start of a line or after a space. Only lines without
-    quotes before the ``#`` (other than masked values) are considered, so a ``#`` inside a
-    quoted value is never taken for a comment; one inside a quoted value that spans lines
-    (``spanning``: the file may hold one) is, but only hides more of that value, unless a
-    quote closes it on that line with more YAML after it: such a "comment" is kept, and
-    scanned."""
+    quotes before the ``#`` are considered, so a ``#`` inside a quoted value is never taken for
+    a comment; one inside a quoted value that spans lines is, but only hides more of that
+    value, unless a quote closes it on that line with more YAML after it: such a "comment" is
+    kept, and scanned. (_masked also drops those after masked values, and keeps none when no
+    value may span lines.)"""
     if "#" not in text:
         return text
-    return _COMMENT.sub(_keep_prefix if spanning else r"\1", text)
+    return _COMMENT.sub(_keep_prefix, text)
 
 
 def _keep_prefix(match: re.Match[str]) -> str:

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import grimp
@@ -140,3 +141,78 @@ def test_the_cycle_finder_finds_a_planted_circle(
     (package / "d.py").write_text("from circle import a\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     assert import_cycles("circle") == [["circle.a", "circle.b", "circle.c"]]
+
+
+def _copy_of_socialgov(tmp_path: Path) -> Path:
+    """A copy of the package and the data it ships, to change as a contributor would."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        PACKAGE, copy / "src" / "socialgov", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for data in ("schemas", "rules", "policies"):
+        shutil.copytree(PROJECT / data, copy / data)
+    return copy
+
+
+def _socialgov(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(copy / "src")}
+    env.pop("CI", None)
+    return subprocess.run(
+        [sys.executable, "-m", "socialgov", *args],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_new_output_format_is_its_module_alone(tmp_path: Path) -> None:
+    copy = _copy_of_socialgov(tmp_path)
+    (copy / "src" / "socialgov" / "reporters" / "tally.py").write_text(
+        '"""One line per finding: its code."""\n\n'
+        "from socialgov.report.result import LintResult\n"
+        "from socialgov.reporters.base import ReportOptions, shown_findings\n\n\n"
+        "def render(result: LintResult, options: ReportOptions) -> str:\n"
+        '    return "".join(f"{f.code}\\n" for f in shown_findings(result, options))\n',
+        encoding="utf-8",
+    )
+    acme = str(PROJECT / "examples" / "acme")
+    done = _socialgov(copy, "lint", "--root", acme, "--no-cache", "--format", "tally")
+    assert done.returncode == 1, done.stderr
+    codes = done.stdout.split()
+    assert "SG202" in codes and all(code.startswith("SG") for code in codes)
+    assert "tally" in _socialgov(copy, "lint", "--help").stdout
+
+
+def test_a_new_rule_is_its_function_in_its_family_module(tmp_path: Path) -> None:
+    copy = _copy_of_socialgov(tmp_path)
+    family = copy / "src" / "socialgov" / "rules" / "measurement.py"
+    family.write_text(
+        family.read_text(encoding="utf-8")
+        + textwrap.dedent(
+            """
+
+
+            @rule(
+                code="SG699",
+                name="objective-without-statement",
+                severity=Severity.WARNING,
+                family=FAMILY,
+                summary="An Objective has no statement",
+                rationale="An objective nobody wrote down cannot be shared.",
+                fix="Add a `statement`.",
+                reads=Reads.of({"Objective": ("statement",)}, local=True),
+            )
+            def objective_without_statement(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+                for objective in model.objectives:
+                    yield Violation(objective, f"Objective {objective.id} is checked", key="id")
+            """
+        ),
+        encoding="utf-8",
+    )
+    assert "SG699" in _socialgov(copy, "rules").stdout
+    acme = str(PROJECT / "examples" / "acme")
+    done = _socialgov(copy, "lint", "--root", acme, "--no-cache", "--select", "SG699")
+    assert done.returncode == 0, done.stderr  # a warning: below the failing threshold
+    assert "SG699 [warning] Objective" in done.stdout

@@ -419,3 +419,88 @@ def test_only_root_lists_of_strings_leave_uniqueness_to_the_check() -> None:
     assert "uniqueItems" not in prepared["properties"]["tags"]
     assert prepared["properties"]["nested"]["properties"]["tags"]["uniqueItems"] is True
     assert prepared["properties"]["numbers"]["uniqueItems"] is True
+
+
+class DictStore:
+    """A store of compiled checks in memory, as the parse cache keeps them on disk."""
+
+    def __init__(self) -> None:
+        self.entries: dict[bytes, bytes] = {}
+        self.served = 0
+
+    def get(self, key: bytes) -> bytes | None:
+        code = self.entries.get(key)
+        self.served += code is not None
+        return code
+
+    def put(self, key: bytes, code: bytes) -> None:
+        self.entries[key] = code
+
+
+@pytest.mark.parametrize("file_name", ["account.schema.json", "rule.schema.json"])
+def test_a_check_compiled_once_and_kept_answers_as_jsonschema(file_name: str) -> None:
+    store = DictStore()
+    first = compile_check(schema.load_schema(file_name), store)
+    assert first is not None and len(store.entries) == 1 and store.served == 0
+    kept = compile_check(schema.load_schema(file_name), store)
+    assert kept is not None and store.served == 1  # loaded, not compiled again
+    examples = schema.load_schema(file_name)["examples"]
+    tried = 0
+    for example in examples:
+        for value in mutations(example):
+            tried += 1
+            assert kept(value) == first(value) == jsonschema_valid(file_name, value), value
+    assert tried > 50
+
+
+def test_a_damaged_kept_check_is_compiled_again() -> None:
+    store = DictStore()
+    assert compile_check(schema.load_schema("account.schema.json"), store) is not None
+    (key,) = store.entries
+    store.entries[key] = b"not marshal data"
+    check = compile_check(schema.load_schema("account.schema.json"), store)
+    assert check is not None
+    example = schema.load_schema("account.schema.json")["examples"][0]
+    assert check(example) is True
+    assert check({**example, "unknown_field": 1}) is False
+    assert store.entries[key] != b"not marshal data"  # the fresh code replaced it
+
+
+def test_a_cached_cold_run_keeps_the_compiled_checks_for_the_next(tmp_path: Path) -> None:
+    """A run with the parse cache over more entities of a kind than FAST_AFTER compiles that
+    kind's check once and keeps it for the user; a later run that parses every file again (a
+    fresh clone, in a new process) loads it instead, and reports the same."""
+    import os
+    import subprocess
+
+    generated = tmp_path / "tree"
+    generator = str(PROJECT / "benchmarks" / "generate.py")
+    subprocess.run(
+        [sys.executable, generator, "--accounts", "300", "--out", str(generated)],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src"), "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("CI", None)
+
+    def lint_tree(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "socialgov", "lint", "--as-of", "2026-11-24", *args],
+            cwd=generated,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode in (0, 1), done.stderr
+        return done.stdout
+
+    plain = lint_tree("--no-cache")
+    assert not (tmp_path / "socialgov" / "checks").exists()  # --no-cache keeps nothing
+    assert lint_tree() == plain
+    kept = sorted((tmp_path / "socialgov" / "checks").glob("*.code"))
+    assert kept, "no compiled check was kept"
+    stamps = [entry.stat().st_mtime_ns for entry in kept]
+    shutil.rmtree(generated / ".socialgov_cache")  # as a fresh clone: parse every file again
+    assert lint_tree() == plain
+    assert [entry.stat().st_mtime_ns for entry in kept] == stamps  # served, not written again

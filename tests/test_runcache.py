@@ -326,3 +326,39 @@ def test_a_plugin_installed_edited_or_removed_is_seen_by_a_warm_run(
     sys.path.remove(str(site))
     monkeypatch.delitem(sys.modules, "cache_plugin_rules")
     assert outputs() == before
+
+
+def test_an_upgrade_of_socialgov_misses_even_with_the_same_sizes_and_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest of socialgov's own files is remembered under their stamps; a file rewritten
+    with the same size and modification time (an upgrade that keeps times) still misses."""
+    import os
+
+    from socialgov.core.resources import PACKAGE_DIR
+    from socialgov.speedups import runcache
+
+    package = tmp_path / "package"
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runcache, "PACKAGE_DIR", package)
+    monkeypatch.setattr(runcache, "RACY_NS", 0)  # remember at once (no need to wait)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    first = run(root)
+    assert first.run == "full"
+    expected = everything(first)
+    second = run(root)
+    assert second.run == "stored" and everything(second) == expected
+    assert any(p.name == runcache.PACKAGE_ENTRY for p in (root / CACHE_DIR).rglob("*"))
+
+    module = package / "pipeline.py"
+    text = module.read_text(encoding="utf-8")
+    info = module.stat()
+    module.write_text(text.replace("one run", "two run", 1), encoding="utf-8")  # same length
+    assert module.stat().st_size == info.st_size
+    os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
+    again = run(root)
+    assert again.run == "full"  # the package changed: the run was made again
+    assert everything(again) == expected
+    assert run(root).run == "stored"

@@ -6,7 +6,10 @@ from __future__ import annotations
 import math
 import re
 from json.encoder import encode_basestring
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # XML is imported only by the reports that write it
+    from xml.etree.ElementTree import Element
 
 # C0 and C1 control characters but tab and line feed (ESC starts every terminal escape sequence:
 # CSI, OSC; U+009B and U+009D are their one-character forms), the line and paragraph separators,

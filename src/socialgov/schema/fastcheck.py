@@ -38,13 +38,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from jsonschema import FormatChecker
 
 Check = Callable[[Any], bool]
+
+
+class CodeStore(Protocol):
+    """Where compiled checks are kept between runs (the parse cache's folder, signed): the
+    Python code fastjsonschema writes for a prepared schema, compiled, by a digest of all it
+    depends on. Writing and compiling that code is most of a check's cost (about 45 ms for the
+    Account schema); loading it is a fraction of a millisecond."""
+
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def put(self, key: bytes, code: bytes) -> None: ...
+
 
 # Keywords whose draft-7 meaning in fastjsonschema equals their 2020-12 meaning in jsonschema.
 _SAME_MEANING = frozenset(
@@ -263,8 +275,9 @@ _PLAIN_URI = re.compile(
 """URIs of the simplest form: every string it matches whole, rfc3987's "URI" rule matches."""
 
 
-def compile_check(schema: Mapping[str, Any]) -> Check | None:
-    """A function telling whether jsonschema would find no error in a value; None if unsure."""
+def compile_check(schema: Mapping[str, Any], store: CodeStore | None = None) -> Check | None:
+    """A function telling whether jsonschema would find no error in a value; None if unsure.
+    With ``store``, the compiled code is taken from there when it holds it, else kept there."""
     try:
         import fastjsonschema
     except ImportError:  # pragma: no cover - fastjsonschema is a dependency
@@ -281,7 +294,7 @@ def compile_check(schema: Mapping[str, Any]) -> Check | None:
     formats = {name: _conforms(checker, name) for name in _formats(schema)}
     unique = _unique_string_lists(prepared)
     try:
-        validate = fastjsonschema.compile(prepared, formats=formats, use_default=False)
+        validate = _compiled(prepared, formats, store)
     except fastjsonschema.JsonSchemaDefinitionException:
         return None
     invalid = fastjsonschema.JsonSchemaValueException
@@ -298,6 +311,49 @@ def compile_check(schema: Mapping[str, Any]) -> Check | None:
         return True
 
     return check
+
+
+def _compiled(
+    prepared: Any, formats: Mapping[str, Callable[[Any], bool]], store: CodeStore | None
+) -> Callable[[Any], Any]:
+    """What ``fastjsonschema.compile(prepared, formats=formats, use_default=False)`` returns:
+    the code of ``fastjsonschema.compile_to_code`` run, its function given the formats. The code
+    depends on the prepared schema, the formats' names, fastjsonschema's version and (compiled)
+    Python's; with ``store``, it is compiled once for them."""
+    import functools
+    import hashlib
+    import json
+    import marshal
+    import sys
+
+    import fastjsonschema
+    from fastjsonschema.ref_resolver import RefResolver
+
+    key = hashlib.sha256(
+        json.dumps(
+            [prepared, sorted(formats), fastjsonschema.VERSION, sys.version], sort_keys=True
+        ).encode("utf-8")
+    ).digest()
+    code = None
+    kept = store.get(key) if store is not None else None
+    if kept is not None:
+        try:
+            code = marshal.loads(kept)  # signed by this machine's socialgov (the store's entry)
+        except (EOFError, ValueError, TypeError):
+            code = None
+        if not isinstance(code, type(_compiled.__code__)):
+            code = None
+    if code is None:
+        source = fastjsonschema.compile_to_code(prepared, formats=formats, use_default=False)
+        code = compile(source, "<fastjsonschema>", "exec")
+        if store is not None:
+            store.put(key, marshal.dumps(code))
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # the code fastjsonschema wrote for our own schema
+    function = namespace[RefResolver.from_schema(prepared, handlers={}, store={}).get_scope_name()]
+    if formats:
+        return functools.partial(function, custom_formats=dict(formats))
+    return function  # type: ignore[no-any-return]
 
 
 def _unique_string_lists(prepared: Any) -> tuple[str, ...]:

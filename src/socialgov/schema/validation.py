@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
     from jsonschema import ValidationError
     from jsonschema.protocols import Validator
 
-    from socialgov.schema.fastcheck import Check
+    from socialgov.schema.fastcheck import Check, CodeStore
 
 KIND_FILES: dict[str, str] = {
     "Person": "person.schema.json",
@@ -67,12 +66,13 @@ def _validator(file_name: str) -> Validator:
 
 
 @cache
-def check_for(file_name: str) -> Check | None:
+def check_for(file_name: str, store: CodeStore | None = None) -> Check | None:
     """The compiled yes/no check of one published schema (socialgov.schema.fastcheck, compiled once
-    per process), or None where fastcheck cannot compile it."""
+    per process, and with ``store`` kept there for later runs), or None where fastcheck cannot
+    compile it."""
     from socialgov.schema.fastcheck import compile_check
 
-    return compile_check(load_schema(file_name))
+    return compile_check(load_schema(file_name), store)
 
 
 def validate_entity(kind: str, data: Any, validity: Validity | None = None) -> list[SchemaError]:
@@ -91,7 +91,9 @@ class Validity:
     for (``trust``: their schema check is spared) and those that passed here (``seen``, which the
     parse cache stores with each file). One run's object, never shared between runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, checks: CodeStore | None = None) -> None:
+        self.checks = checks
+        """Where compiled checks are kept between runs (socialgov.schema.fastcheck.CodeStore)."""
         self.trusted: dict[int, tuple[str, Any]] = {}
         self.seen: dict[int, tuple[str, Any]] = {}
         """id(value) -> (schema file, the value itself: the id is only valid while it lives)."""
@@ -112,7 +114,7 @@ class Validity:
         known = self.trusted.get(id(data))
         if known is not None and known[1] is data and known[0] == file_name:
             return []
-        errors = check_schema(file_name, data)
+        errors = check_schema(file_name, data, self.checks)
         if not errors:
             self.seen[id(data)] = (file_name, data)
         return errors
@@ -126,15 +128,15 @@ _compiled: dict[str, Check | None] = {}
 _UNCOMPILED: Any = object()
 
 
-def check_schema(file_name: str, data: Any) -> list[SchemaError]:
+def check_schema(file_name: str, data: Any, checks: CodeStore | None = None) -> list[SchemaError]:
     """``data`` against the published schema ``file_name``: a compiled yes/no check first, once a
-    schema is used often enough to pay for compiling it (see fastcheck); jsonschema explains only
-    the failures, in plain words."""
+    schema is used often enough to pay for compiling it (see fastcheck; ``checks`` keeps it for
+    later runs); jsonschema explains only the failures, in plain words."""
     calls = _calls[file_name] = _calls.get(file_name, 0) + 1
     if calls > FAST_AFTER:
         check = _compiled.get(file_name, _UNCOMPILED)
         if check is _UNCOMPILED:
-            check = _compiled[file_name] = check_for(file_name)
+            check = _compiled[file_name] = check_for(file_name, checks)
         if check is not None and check(data):
             return []
     return _explain(_validator(file_name), data)
@@ -224,6 +226,8 @@ def _describe(error: ValidationError) -> list[SchemaError]:
 
 
 def _suggest(word: str, choices: list[str]) -> str | None:
+    import difflib
+
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return matches[0] if matches else None
 

@@ -45,10 +45,16 @@ def search_path(untrusted: Iterable[Path] = ()) -> list[str]:
 
 def environment_stamp(path: Sequence[str]) -> bytes:
     """A digest that changes when a distribution is installed, upgraded or removed in a folder
-    of ``path``, or ``path`` itself changes (a ``.pth`` file added a folder)."""
-    digest = hashlib.sha256(f"{sys.version}\0{sys.executable}\0".encode())
+    of ``path``, or the folders holding distributions change places on it.
+
+    A folder without a metadata folder counts for nothing until one appears in it (which changes
+    its listing): so ``socialgov`` (whose script's folder is first on ``sys.path``) and ``python
+    -m socialgov`` find the same stamp, and share the cache."""
+    digest = hashlib.sha256(f"{sys.version}\0".encode())
     for folder in path:
-        digest.update(repr((folder, _listing(folder))).encode("utf-8", "surrogateescape"))
+        listing = _listing(folder)
+        if listing is not None and listing[1]:
+            digest.update(repr((folder, listing)).encode("utf-8", "surrogateescape"))
     return digest.digest()
 
 

@@ -44,6 +44,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 from pathlib import Path
@@ -64,6 +65,8 @@ ENTRY = "lint-run"
 DELTA_ENTRY = "lint-delta"
 PLUGINS_ENTRY = "plugins"
 """Which plugins the installed distributions hold, under the environment's stamp."""
+PACKAGE_ENTRY = "package"
+"""The digest of socialgov's own files, under what the file system says of them."""
 DISCOVERY_ENTRY = "discovered"
 """What discovery chose among the files of the last walk, under the walk and the patterns."""
 _RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
@@ -81,6 +84,7 @@ class RunCache:
         self.delta_entry = self.folder / DELTA_ENTRY
         self.plugins_entry = self.folder / PLUGINS_ENTRY
         self.discovery_entry = self.folder / DISCOVERY_ENTRY
+        self.package_entry = self.folder / PACKAGE_ENTRY
         self._key = signing_key()
 
     def _signer(self, entry: Path, setup: bytes) -> hmac.HMAC | None:
@@ -158,6 +162,14 @@ class RunCache:
         self._store(self.discovery_entry, header, (files, problems))
         return files, problems
 
+    def package_digest(self, stamps: bytes) -> bytes | None:
+        """The digest of socialgov's files remembered under these stamps, or None."""
+        known = self._load(self.package_entry, stamps)
+        return known if isinstance(known, bytes) else None
+
+    def remember_package_digest(self, stamps: bytes, digest: bytes) -> None:
+        self._store(self.package_entry, stamps, digest)
+
     def plugins(self, stamp: bytes, untrusted: Sequence[Path]) -> list[PluginSource]:
         """The plugins installed in the environment of ``stamp``: remembered, or found with
         importlib.metadata (once, after anything was installed or removed) and remembered."""
@@ -227,8 +239,6 @@ class RunInputs:
         path then reports it). A file whose stamp is the one ``known`` (an earlier run's
         inputs) recorded, and older than that run by :data:`RACY_NS`, keeps ``known``'s hash
         without being read again."""
-        import time
-
         started = time.time_ns()
         reusable: dict[str, tuple[Stamp, bytes]] = {}
         if known is not None and known.hashes:
@@ -271,9 +281,10 @@ def run_inputs(
             data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
             digest.update(len(data).to_bytes(8, "big") + data)
 
-    add(__version__, _package_digest(), fingerprint(dict(config.limits)))
+    run_cache = run_cache or RunCache(config)
+    add(__version__, _package_digest(run_cache), fingerprint(dict(config.limits)))
     add(*(repr(getattr(config, f.name)) for f in fields(config)))
-    add(*_plugin_inputs(config, run_cache or RunCache(config)))
+    add(*_plugin_inputs(config, run_cache))
     if config.baseline is not None:
         from socialgov.report.baseline import MAX_BYTES
 
@@ -297,18 +308,58 @@ def run_inputs(
     return RunInputs(digest.digest(), tuple(files), tuple(stamps))
 
 
-def _package_digest() -> bytes:
-    """The bytes of every file of the installed socialgov package (code, schemas, data)."""
-    here = PACKAGE_DIR
-    digest = hashlib.sha256()
-    for folder, dirs, names in sorted(os.walk(here)):
+def _package_files() -> list[Path]:
+    """Every file of the installed socialgov package (code, schemas, data), in a fixed order."""
+    files = []
+    for folder, dirs, names in sorted(os.walk(PACKAGE_DIR)):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(names):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = Path(folder) / name
-            digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
-    return digest.digest()
+        files.extend(
+            Path(folder) / name for name in sorted(names) if not name.endswith((".pyc", ".pyo"))
+        )
+    return files
+
+
+def _package_digest(run_cache: RunCache | None = None) -> bytes:
+    """The bytes of every file of the installed socialgov package (code, schemas, data).
+
+    With ``run_cache``, the digest is remembered under what the file system says of every
+    file (size, modification and change times, inode: any write changes the change time), and
+    the files are read again only when one of them changed; a file changed less than
+    :data:`RACY_NS` before the digest was made may have changed in the same clock tick, so
+    such a digest is not remembered."""
+    started = time.time_ns()
+    files = _package_files()
+    stamps = hashlib.sha256()
+    newest = 0
+    try:
+        for path in files:
+            info = path.stat()
+            stamps.update(
+                repr(
+                    (
+                        str(path.relative_to(PACKAGE_DIR)),
+                        info.st_size,
+                        info.st_mtime_ns,
+                        info.st_ctime_ns,
+                        info.st_ino,
+                    )
+                ).encode("utf-8", "surrogateescape")
+            )
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+    except OSError:
+        run_cache = None  # a file went away while looked at: read what is there
+    header = stamps.digest()
+    if run_cache is not None:
+        known = run_cache.package_digest(header)
+        if known is not None:
+            return known
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
+    result = digest.digest()
+    if run_cache is not None and newest < started - RACY_NS:
+        run_cache.remember_package_digest(header, result)
+    return result
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,8 @@ SUPPORTED = {
     "a quoted merge key is a key": "'<<': 1\na: 2\n",
     "windows line ends": "a: 1\r\nb:\r\n  - x\r\n  - 'y\r\n    z'\r\nc: |\r\n  l1\r\n\r\n  l2\r\nd: >-\r\n  f\r\n  g\r\n",
     "end markers": "a: 1\n...\n---\nb: 2\n... # done\n\n# bye\n",
+    "flow in flow": "a: [{x: 1}, {y: [2, 3]}, []]\nb: {c: [d, {e: f}], g: {}}\n",
+    "escapes": 'a: "x\\ny\\tz\\\\w\\"q\\/ \\u00e9"\nb: ["\\"", c]\n',
     "aliases in a list": "- &x a\n- *x\n- [*x, &y b, *y]\n",
 }
 
@@ -215,10 +217,11 @@ DECLINED = {
     "directive": "%YAML 1.2\n---\na: 1\n",
     "complex key": "? a\n: 1\n",
     "tab": "a:\t1\n",
-    "escape": 'a: "x\\ty"\n',
+    "escape rapidyaml reads otherwise": 'a: "x\\0y"\n',
+    "a surrogate pair": 'a: "\\ud83d\\ude00"\n',
+    "a backslash in a plain value": "a: C:\\temp\n",
     "duplicate key": "a: 1\na: 2\n",
     "reserved indicator": "a: @x\n",
-    "flow in flow": "a: [1, [2]]\n",
     "flow key": "[a]: 1\n",
     "flow over lines": "a: [one,\n  two]\n",
     "more after a flow": "- [a, b] - c\n",
@@ -252,6 +255,10 @@ def test_limits_near_the_edge_are_left_to_the_exact_path() -> None:
     small = {**LIMITS, "max_scalar_chars": 20}
     assert fastyaml.parse(long_value, "f.yaml", small) is None
     assert fastyaml.parse("a: {b: [c]}\n", "f.yaml", {**LIMITS, "max_depth": 8}) is None
+    flows = "a: " + "[" * 30 + "1" + "]" * 30 + "\n"  # 31 levels on one line
+    assert fastyaml.parse(flows, "f.yaml", {**LIMITS, "max_depth": 32}) is None
+    assert parse_text(flows, "f.yaml", {**LIMITS, "max_depth": 30}).findings
+    assert _differences(flows) == []
     bomb = "a: &a [1, 1]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"  # 61 nodes
     assert fastyaml.parse(bomb, "f.yaml", {**LIMITS, "max_nodes_per_file": 20}) is None
     assert _differences(bomb) == []

@@ -177,7 +177,7 @@ class Writer:
     def _node(self, data: object, pad: str, prefix: str, anchor: str) -> None:
         rng = self.rng
         if isinstance(data, (dict, list)):
-            if not data or (rng.random() < self.style.flow and _flat(data)):
+            if not data or (rng.random() < self.style.flow and _shallow(data)):
                 flow = self.flow(data)
                 if flow is not None:
                     self.lines.append(f"{prefix} {anchor} {flow}".replace("  ", " ") + self.tail())
@@ -224,8 +224,13 @@ class Writer:
     def flow(self, data: dict[str, object] | list[object]) -> str | None:
         parts = []
         for key, item in data.items() if isinstance(data, dict) else enumerate(data):
-            text = self.scalar(item, "") if not isinstance(item, (dict, list)) else None
-            if not isinstance(text, str) or not text or any(c in text for c in ",[]{}#\n"):
+            if isinstance(item, (dict, list)):
+                text = self.flow(item)  # a flow collection inside another
+            else:
+                text = self.scalar(item, "")
+                if isinstance(text, str) and any(c in text for c in ",[]{}#\n"):
+                    return None
+            if not isinstance(text, str) or not text:
                 return None
             if isinstance(data, dict):
                 written = self.scalar(key, "", as_key=True)
@@ -239,9 +244,12 @@ class Writer:
         return f"{opener}{pad}{', '.join(parts)}{pad}{closer}"
 
 
-def _flat(data: dict[str, object] | list[object]) -> bool:
+def _shallow(data: object, depth: int = 0) -> bool:
+    """Whether ``data`` nests at most twice: small enough to write on one line."""
+    if not isinstance(data, (dict, list)):
+        return True
     items = data.values() if isinstance(data, dict) else data
-    return all(not isinstance(item, (dict, list)) for item in items)
+    return depth < 2 and all(_shallow(item, depth + 1) for item in items)
 
 
 def _plain_ok(text: str) -> bool:

@@ -1,36 +1,51 @@
-"""The fast path for parsing: rapidyaml's C++ parser for the plain YAML most files are written in.
+"""The fast path for parsing: rapidyaml's C++ parser for YAML as people write it.
 
-socialgov.source.loader's parser builds every node from libyaml's events in Python: exact, safe, and
-about as slow as PyYAML. Most files of a policy repository are plain block YAML: mappings,
-lists, plain and quoted scalars, nothing else. For those, rapidyaml (PyPI ``rapidyaml``) parses
-the text and writes it out as JSON in C++, and ``json.loads`` builds the data in C: about ten
-times faster. Source positions are not built at all: ``RymlSourceMap`` works out where a node
-was written only when a finding asks (``locate``), from rapidyaml's tree, kept from the parse,
-whose strings point into (a copy of) the file's bytes.
+socialgov.source.loader's parser builds every node from libyaml's events in Python: exact, safe,
+and about as slow as PyYAML. Here rapidyaml (PyPI ``rapidyaml``) parses the text in C++, and the
+data is built one of two ways:
+
+- most files: rapidyaml writes the tree out as JSON and ``json.loads`` builds the data in C,
+  about ten times faster than the exact path;
+- files with anchors, aliases or merge keys (``<<``), or with plain values the YAML 1.2 core
+  schema reads as null, booleans or numbers beyond JSON's (``~``, ``True``, ``0x1F``, ``010``,
+  ``.inf``): ``_Walker`` builds the data from rapidyaml's tree in Python, exactly as the exact
+  path builds it from libyaml's events (an alias shares its anchor's data, keys written in a
+  mapping win over merged ones and an earlier merged mapping over a later one, nodes and
+  depth counted as aliases expand), about twice as fast as the exact path.
+
+Source positions are not built at all: ``RymlSourceMap`` works out where a node was written
+only when a finding asks (``locate``), from rapidyaml's tree, kept from the parse, whose strings
+point into (a copy of) the file's bytes: a scalar at its first character (its quote), a text
+block at its ``|`` or ``>``, a node with an anchor at its ``&``, an alias at what it names, a
+merged key at the merged mapping's key.
 
 The fast path answers only when it is certain to give exactly what loader.parse_text gives:
 the same data (types included), node count and source positions, and no finding. Anything else
 returns None and the file takes the exact path:
 
-- a file with anything beyond plain block and flow YAML (several documents, ``---``, are
-  fine): anchors, aliases, tags, merge keys, block scalars, directives, ``...`` markers,
-  empty documents, complex keys, tabs, carriage returns, backslashes (escapes), characters
-  YAML does not allow, reserved indicators, and layouts that rapidyaml accepts but libyaml
-  rejects (see _UNSUPPORTED);
+- tags, directives, complex keys (``?``), reserved indicators, content on a ``---`` line, an
+  end marker (``...``) followed by more than the next ``---``, empty or scalar documents,
+  tabs, a carriage return that is not part of a CRLF line end, backslashes outside quoted
+  values (escapes), characters YAML does not allow, anchors on keys, anchor names libyaml
+  refuses, flow collections nested or spread over lines, and layouts that rapidyaml accepts
+  but libyaml rejects: one RE2 scan (_UNSUPPORTED), first of the text without comments, then,
+  when that finds something, with quoted values and text blocks masked (a bracket or quote
+  inside those is text to both parsers);
+- text blocks rapidyaml reads differently (a header with more than its indicators and a
+  comment, a comment holding ``-``, ``+`` or a digit, which rapidyaml takes for indicators;
+  an indentation indicator with a blank line of spaces; a block last in a file without a final
+  line break);
 - a file rapidyaml cannot parse (the exact path explains the syntax error);
-- duplicate keys (SG102 is reported by the exact path);
-- a string that the YAML 1.2 core schema could read as null, a boolean or a number (such as
-  ``~``, ``True`` or ``0x1F``) and whose characters appear unquoted somewhere in the file:
-  rapidyaml's JSON writes those as strings whether they were quoted or not, so only the exact
-  path knows what a plain one means (a phone number written "+442079460150" and nowhere bare
-  stays on the fast path);
-- anything near a limit (nodes, depth, scalar length).
+- duplicate keys (SG102), an alias without its anchor or inside it, a merge of what is not a
+  mapping (SG100): all reported by the exact path;
+- anything near a limit (nodes, depth, scalar length, documents).
 
 A position the tree cannot tell exactly (an empty value, a comment between a ``-`` and its item,
-an empty ``[]`` or ``{}``) is answered by parsing that one file on the exact path. The
-differential tests in tests/test_fastyaml.py compare both paths on every corpus the project
-has and on generated documents; ``SOCIALGOV_EXACT_PARSER=1`` in the environment turns the fast
-path off.
+an empty ``[]`` or ``{}``, a text block header with a quoted key or comment holding ``|`` or
+``>``) is answered by parsing that one file on the exact path. The differential tests in
+tests/test_fastyaml.py compare both paths on every corpus the project has, on generated
+inventories and on a stranger's YAML (tests/yaml_stranger.py), and the values with PyYAML's;
+``SOCIALGOV_EXACT_PARSER=1`` in the environment turns the fast path off.
 """
 
 from __future__ import annotations
@@ -92,10 +107,9 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # control characters); an indicator of a tag, complex key, directive or reserved character
 # where a node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'), or
 # an anchor or alias whose name libyaml refuses (empty, or other than letters, digits, '-' and
-# '_'); a document
-# end marker followed by more than comments before the next start marker (libyaml wants one),
-# a document start marker with content on its line; a flow collection nested in
-# a flow collection, spread over lines, used as a key or followed by more than a comment; a '-'
+# '_'); a document end marker followed by more than comments before the next start marker
+# (libyaml wants one), a document start marker with content on its line; a flow collection
+# spread over lines, used as a key or followed by more than a comment; a '-'
 # that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
@@ -106,7 +120,6 @@ _UNSUPPORTED = re2.compile(
     r"|(?:^|\n)---[ ]*[^ \n]"
     r"|(?:^|\n)\.\.\.(?:[ ]*[^ \n]|(?:\n[ ]*)*\n(?:[ ]+[^ \n]|[^-. \n]|-(?:[^-]|$)|--(?:[^-]|$)"
     r"|---[^ \n]|\.(?:[^.]|$)|\.\.(?:[^.]|$)|\.\.\.[^ \n]))"
-    r"|[\[{,][ ]*[\[{]"
     r"|[\]}][ ]*[^ \n,\]}#]"
     r"|[\[{][^\]}\n]*\n"
     r"|:[ ]+-(?:[ \n]|$)"
@@ -128,6 +141,7 @@ _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 # plain scalar it writes as null; "" is always a quoted one.)
 _CORE_PATTERNS = "|".join(p.pattern.rstrip("|") for p in (_NULL_RE, _BOOL_RE, _INT_RE, _FLOAT_RE))
 _LOOKALIKE = re.compile(f'"(?:{_CORE_PATTERNS})"')
+_LOOKALIKE_RE2 = re2.compile(_LOOKALIKE.pattern)  # the same: faster to tell whether there is one
 _MARGIN = 2
 """How far from a limit (nodes, depth) the exact path takes over, to report it exactly."""
 
@@ -208,6 +222,10 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     else:
         if len(text) > limits["max_scalar_chars"] and (_longest(data) > limits["max_scalar_chars"]):
             return None
+        if _NESTED_FLOW.search(bare) is not None and (
+            max(map(_height, data)) + _MARGIN > limits["max_depth"]
+        ):
+            return None  # flow collections inside flow collections nest on one line
         nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
@@ -405,6 +423,8 @@ def _quoted_where_written(emitted: str, text: str) -> bool:
     never stand alone there as a value or key would (after a key, a ``-`` or a bracket, before
     the line's end, a comment, a ``:``, a comma or a bracket). Such a string holds no space,
     so a plain value of it is written on one line; inside a longer value it is not one."""
+    if _LOOKALIKE_RE2.search(emitted) is None:
+        return True
     for value in {match.group()[1:-1] for match in _LOOKALIKE.finditer(emitted)}:
         start = text.find(value)
         while start >= 0:
@@ -472,10 +492,15 @@ def _masked(text: str) -> str:
 
 
 _QUOTED = re2.compile(
-    r"(?:\"[^\"\\\n]*\"|'[^'\n]*(?:''[^'\n]*)*')(?:[ ]*(?:[ ]#|:[ \n]|[,\]}\n])|[ ]*:?$)"
+    r"(\"(?:[^\"\\\n]|\\[nt\"\\/ ]"
+    r"|\\u(?:[0-9a-cA-Ce-fE-F][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}))*\""
+    r"|'[^'\n]*(?:''[^'\n]*)*')(?:[ ]*(?:[ ]#|:[ \n]|[,\]}\n])|[ ]*:?$)"
 )
-"""A quoted value on one line (a double-quoted one without escapes), followed by what may
-follow a value: a comment, a ``:`` (it is a key), a comma, a closing bracket, the line's end."""
+"""A quoted value on one line, followed by what may follow a value: a comment, a ``:`` (it is a
+key), a comma, a closing bracket, the line's end. A double-quoted one with only the escapes
+rapidyaml reads as libyaml does: ``\\n``, ``\\t``, ``\\"``, ``\\\\``, ``\\/``, an escaped space and
+``\\u`` of a character that is no surrogate (rapidyaml 0.15 writes a surrogate pair's halves as
+three bytes each, and refuses ``\\0``, ``\\a``, ``\\e`` and the like)."""
 _OPEN_QUOTE = re2.compile(
     r"(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)(?:\"x*(?:[^x\"]|$)|'x*(?:[^x']|$))"
 )
@@ -493,9 +518,7 @@ def _mask_quoted(text: str) -> str:
         line_start = text.rfind("\n", 0, start) + 1
         if _NODE_START.search(text, line_start, start) is None:
             continue  # a quote inside a plain value: part of the text, not a quoted value
-        close = text.index(text[start], start + 1)
-        while text.startswith("''", close):  # an escaped quote of a single-quoted value
-            close = text.index("'", close + 2)
+        close = match.end(1) - 1
         pieces.append(text[done : start + 1])
         pieces.append("x" * (close - start - 1))
         done = close
@@ -596,6 +619,25 @@ def _unsupported_or_deep(max_depth: int) -> Any:
     if deep is None:
         return None
     return re2.compile(f"{_UNSUPPORTED.pattern}|{deep.pattern}")
+
+
+_NESTED_FLOW = re2.compile(r"[\[{,][ ]*[\[{]")
+
+
+def _height(data: Any) -> int:
+    """How many levels of lists and mappings ``data`` holds, as loader._Builder counts them."""
+    height = 0
+    pending = [(data, 1)]
+    while pending:
+        value, level = pending.pop()
+        if type(value) is dict:
+            pending.extend((item, level + 1) for item in value.values())
+        elif type(value) is list:
+            pending.extend((item, level + 1) for item in value)
+        else:
+            continue
+        height = max(height, level)
+    return height
 
 
 def _longest(data: Any) -> int:

@@ -107,9 +107,9 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # control characters); an indicator of a tag, complex key, directive or reserved character
 # where a node may start (at the start of a line or after ':', '-', '[', '{', ',' or '?'), or
 # an anchor or alias whose name libyaml refuses (empty, or other than letters, digits, '-' and
-# '_'); a document end marker followed by more than comments before the next start marker
-# (libyaml wants one), a document start marker with content on its line; a flow collection
-# spread over lines, used as a key or followed by more than a comment; a '-'
+# '_'), or alone on its line; a document end marker followed by more than comments before the
+# next start marker (libyaml wants one), a document start marker with content on its line; a
+# flow collection spread over lines, used as a key or followed by more than a comment; a '-'
 # that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
@@ -118,6 +118,7 @@ _UNSUPPORTED = re2.compile(
     r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
     r"(?:[!?%@`]|[&*](?:[^0-9A-Za-z_\-]|$|[0-9A-Za-z_\-]+[^0-9A-Za-z_\- \n,\]}]))"
     r"|(?:^|\n)---[ ]*[^ \n]"
+    r"|(?:^|\n)[ ]*[&*][0-9A-Za-z_\-]+[ ]*(?:\n|$)"
     r"|(?:^|\n)\.\.\.(?:[ ]*[^ \n]|(?:\n[ ]*)*\n(?:[ ]+[^ \n]|[^-. \n]|-(?:[^-]|$)|--(?:[^-]|$)"
     r"|---[^ \n]|\.(?:[^.]|$)|\.\.(?:[^.]|$)|\.\.\.[^ \n]))"
     r"|[\]}][ ]*[^ \n,\]}#]"
@@ -386,13 +387,31 @@ def _text_blocks_agree(text: str, bare: str) -> bool:
     when the file ends with a line break (rapidyaml ends a last block with one either way),
     and each header holds only its indicators and a comment (rapidyaml takes more) without
     ``-``, ``+`` or digits (rapidyaml reads those as indicators)."""
-    if not text.endswith("\n") or _BLOCK_COMMENT.search(text) is not None:
-        return False
     headers = _BLOCK_HEADERS.findall(bare)
+    if not headers:
+        return True
+    if _BLOCK_COMMENT.search(text) is not None or not (text.endswith("\n") or _ends_before(bare)):
+        return False
     if not all(_BLOCK_HEADER.fullmatch(header) for header in headers):
         return False
     # With an indentation indicator, rapidyaml drops the spaces of a blank line past it
     return not any(_INDENTED.search(header) for header in headers) or not _SPACES_ONLY.search(text)
+
+
+def _ends_before(bare: str) -> bool:
+    """Whether the last text block of ``bare`` (the text without comments) ends before the
+    file does: a line after it starts at or left of its key (or its item's ``-``)."""
+    headers = list(_BLOCK_LINE.finditer(bare))
+    if not headers:
+        return False
+    last = headers[-1]
+    indent, key = last.groups()
+    parent = len(indent) if key else len(indent.rstrip(" ")) - 1
+    for line in bare[last.end() :].split("\n"):
+        content = line.lstrip(" ")
+        if content and len(line) - len(content) <= parent:
+            return True
+    return False
 
 
 _BLOCK_COMMENT = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]+#[^\n]*[-+0-9]")

@@ -974,27 +974,27 @@ class Report:
             "| tree | measure | before | after | after/before | verdict | run-to-run spread |",
             "|---|---|---:|---:|---:|---|---:|",
         ]
-        slower = []
+        slower: list[str] = []
+        grown: list[str] = []
         for where, name, a, b, ratio, spread in self.against_rows():
-            verdict = (
-                "n/a"
-                if ratio is None
-                else (
-                    f"**{(ratio - 1) * 100:.0f}% slower**"
-                    if ratio > SLOWER
-                    else f"{(1 - ratio) * 100:.0f}% faster"
-                    if ratio < 1 / SLOWER
-                    else "within 5%"
-                )
-            )
-            if ratio is not None and ratio > SLOWER:
-                slower.append(f"{where} {name}")
+            memory = name.endswith("(MB)")
+            worse, better = ("more", "less") if memory else ("slower", "faster")
+            if ratio is None:
+                verdict = "n/a"
+            elif ratio > SLOWER:
+                verdict = f"**{(ratio - 1) * 100:.0f}% {worse}**"
+                (grown if memory else slower).append(f"{where} {name}")
+            elif ratio < 1 / SLOWER:
+                verdict = f"{(1 - ratio) * 100:.0f}% {better}"
+            else:
+                verdict = "within 5%"
             noise = "n/a" if spread is None else f"{spread * 100:.0f}%"
             cells = (where, name, _fmt(a), _fmt(b), _fmt(ratio), verdict, noise)
             out.append(f"| {' | '.join(cells)} |")
         out += [
             "",
             "More than 5% slower: " + (", ".join(slower) if slower else "no measure") + ".",
+            "More than 5% more memory: " + (", ".join(grown) if grown else "no measure") + ".",
             "A difference smaller than the run-to-run spread may be the machine, not the change: "
             "run again, or with more --runs.",
         ]

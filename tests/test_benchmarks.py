@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import os
@@ -75,7 +76,8 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
     for measure in ("cold", "warm", "incremental", "full-rerun", "paths", "audit"):
         assert f"| human 200 | {measure} |" in against
         assert f"| plain 200 | {measure} |" in against
-    assert "More than 5% slower: " in against
+    assert "More than 5% slower: " in against and "More than 5% more memory: " in against
+    assert "| human 200 | cold memory (MB) |" in against
     # the ledger of what each change bought is kept, and this run added to it
     ledger = text.split(run.BOUGHT_START, 1)[1].split(run.BOUGHT_END, 1)[0]
     assert "| one parse path | a -> b | human 5,000 cold 0.61x |" in ledger
@@ -161,3 +163,33 @@ def test_a_side_that_would_run_another_socialgov_is_refused(tmp_path: Path) -> N
     assert side.env["PYTHONPATH"] == str(PROJECT / "src")
     assert "CI" not in side.env
     assert side.has_cache_flag and side.audit_cache_flag
+
+
+def test_before_and_after_names_what_got_slower_or_bigger(tmp_path: Path) -> None:
+    """The --against table from known timings: ratio after/before per measure, a measure more
+    than 5% slower (or 5% more memory) named, one within 5% not, the spread shown."""
+    run = _run_module()
+    sides = [run.Side("before", tmp_path, "REV"), run.Side("after", PROJECT / "src", "HEAD")]
+    args = argparse.Namespace(runs=2, smoke=False, results_path=tmp_path / "R.md", bought=None)
+    bench = run.Bench(args, sides, run.Pin(None))
+    key = ("human", 1000)
+    bench.trees[key] = run.Tree("human", 1000, tmp_path, [], 0)
+
+    def pair(before: list[float], after: list[float], memory: tuple[int, int] = (0, 0)) -> dict:
+        return {
+            "before": run.Measure("m", "m", before, tree_memory=memory[0]),
+            "after": run.Measure("m", "m", after, tree_memory=memory[1]),
+        }
+
+    bench.results[key] = {
+        "cold": pair([1.0, 1.2], [1.3, 1.3], (100_000_000, 104_000_000)),
+        "warm": pair([0.50, 0.50], [0.51, 0.52]),
+        "audit": pair([2.0, 2.0], [1.5, 1.5], (100_000_000, 130_000_000)),
+    }
+    table = "\n".join(run.Report(bench, "cmd", 1.0).against_table())
+    assert "| human 1,000 | cold | 1.100 | 1.300 | 1.182 | **18% slower** | 18% |" in table
+    assert "| human 1,000 | warm | 0.500 | 0.515 | 1.030 | within 5% | 2% |" in table
+    assert "| human 1,000 | audit | 2.000 | 1.500 | 0.750 | 25% faster | 0% |" in table
+    assert "| human 1,000 | audit memory (MB) | 100.000 | 130.000 | 1.300 | **30% more** |" in table
+    assert "More than 5% slower: human 1,000 cold." in table
+    assert "More than 5% more memory: human 1,000 audit memory (MB)." in table

@@ -362,3 +362,34 @@ def test_an_upgrade_of_socialgov_misses_even_with_the_same_sizes_and_times(
     assert again.run == "full"  # the package changed: the run was made again
     assert everything(again) == expected
     assert run(root).run == "stored"
+
+
+def test_the_remembered_file_list_follows_the_walk_and_the_patterns(tmp_path: Path) -> None:
+    """What include and exclude choose is remembered for the same walk: another file, a nested
+    folder or another pattern is seen at once, and a file no pattern selects changes nothing."""
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+
+    def cold() -> tuple[Any, ...]:
+        config = load_config(root).with_overrides(as_of=AS_OF)
+        return everything(lint(config))
+
+    assert run(root).run == "full"
+    assert run(root).run == "stored"
+    (root / "notes.txt").write_text("not YAML\n", encoding="utf-8")
+    unchanged = run(root)
+    assert unchanged.run == "stored" and everything(unchanged) == cold()
+
+    nested = root / "deep" / "er"
+    nested.mkdir(parents=True)
+    (nested / "newcomer.yaml").write_text("kind: Person\nid: newcomer\nname: N\n", "utf-8")
+    added = run(root)
+    assert added.run != "stored" and added.files == unchanged.files + 1
+    assert everything(added) == cold()
+
+    config = root / "socialgov.yaml"
+    config.write_text(config.read_text("utf-8") + "exclude: ['deep/**']\n", "utf-8")
+    excluded = run(root)
+    assert excluded.run != "stored" and excluded.files == unchanged.files
+    assert everything(excluded) == cold()
+    assert run(root).run == "stored"

@@ -32,7 +32,6 @@ import io
 import json
 import os
 import pickle
-import secrets
 import stat
 import sys
 import tempfile
@@ -122,6 +121,8 @@ def signing_key() -> bytes | None:
         if not path.exists():
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
             try:
+                import secrets  # once per user: a warm run only reads the key
+
                 os.write(fd, secrets.token_bytes(KEY_BYTES))
                 os.close(fd)
                 with contextlib.suppress(FileExistsError):  # another run made it first

@@ -29,8 +29,10 @@ PSS, sampled every 20 ms, from one more untimed run), so that forked children co
 (extracted under the data folder; same interpreter, same ``python -m socialgov`` invocation,
 each with its own copy of the trees so neither side's cache touches the other's), the two
 interleaved run by run, and reports per measure the ratio after/before and whether any is more
-than 5% slower. The report ends with "What each change bought", kept from one run to the next
-(``--bought TEXT`` adds a line from an ``--against`` run).
+than 5% slower. ``--after REV`` runs another revision instead of this checkout as the
+"after" side (``--against C~1 --after C``: what commit C alone changed). The report ends
+with "What each change bought", kept from one run to the next (``--bought TEXT`` adds a line
+from an ``--against`` run).
 """
 
 from __future__ import annotations
@@ -1072,6 +1074,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also run every socialgov command with git revision REV's source",
     )
     parser.add_argument(
+        "--after",
+        metavar="REV",
+        help="with --against: run git revision REV's source as 'after' instead of this "
+        "checkout (one change measured on its own: --against C~1 --after C)",
+    )
+    parser.add_argument(
         "--bought", metavar="TEXT", help="with --against: add this run to 'What each change bought'"
     )
     parser.add_argument(
@@ -1090,8 +1098,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.accounts, args.runs = [200], 1
-    if args.bought and not args.against:
-        parser.error("--bought needs --against")
+    if (args.bought or args.after) and not args.against:
+        parser.error("--bought and --after need --against")
     args.results_path = args.results or (
         args.data / "RESULTS-smoke.md" if args.smoke else HERE / "RESULTS.md"
     )
@@ -1103,7 +1111,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pin = Pin(None if args.core == "none" else int(args.core))
     print(f"pinning: {pin.how}", file=sys.stderr)
-    sides = [make_side("after", PROJECT / "src", head_label())]
+    if args.after:
+        src, label = checkout(args.after, args.data)
+        sides = [make_side("after", src, label)]
+    else:
+        sides = [make_side("after", PROJECT / "src", head_label())]
     if args.against:
         src, label = checkout(args.against, args.data)
         sides.insert(0, make_side("before", src, label))

@@ -193,3 +193,18 @@ def test_before_and_after_names_what_got_slower_or_bigger(tmp_path: Path) -> Non
     assert "| human 1,000 | audit memory (MB) | 100.000 | 130.000 | 1.300 | **30% more** |" in table
     assert "More than 5% slower: human 1,000 cold." in table
     assert "More than 5% more memory: human 1,000 audit memory (MB)." in table
+
+
+def test_a_revision_is_extracted_and_runs_as_a_side(tmp_path: Path) -> None:
+    """--against REV (and --after REV) run socialgov from REV's own files: the extracted
+    source imports from there, and has the folders beside src that it reads."""
+    run = _run_module()
+    src, label = run.checkout("HEAD", tmp_path)
+    assert src.is_relative_to(tmp_path) and label.startswith("HEAD (")
+    assert (src / "socialgov" / "__main__.py").is_file() and (src.parent / "schemas").is_dir()
+    side = run.make_side("before", src, label)
+    assert side.env["PYTHONPATH"] == str(src)
+    again, _ = run.checkout("HEAD", tmp_path)  # extracted once
+    assert again == src
+    with pytest.raises(SystemExit, match="not a revision"):
+        run.checkout("no-such-revision-anywhere", tmp_path)

@@ -393,3 +393,26 @@ def test_the_remembered_file_list_follows_the_walk_and_the_patterns(tmp_path: Pa
     assert excluded.run != "stored" and excluded.files == unchanged.files
     assert everything(excluded) == cold()
     assert run(root).run == "stored"
+
+
+def test_a_built_in_rule_file_changed_in_a_source_checkout_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a source checkout or an editable install the built-in rules in YAML live beside the
+    package, not in it: they count as socialgov's own files all the same."""
+    from socialgov.core import resources
+
+    real = resources.data_dir
+    rules = tmp_path / "rules"
+    shutil.copytree(real("rules"), rules)
+    monkeypatch.setattr(
+        resources, "data_dir", lambda name: rules if name == "rules" else real(name)
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    assert run(root).run == "full"
+    assert run(root).run == "stored"
+    rule = rules / "unowned-channel.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("has no owner", "has no owner yet"), "utf-8")
+    assert run(root).run == "full"

@@ -308,19 +308,37 @@ def run_inputs(
     return RunInputs(digest.digest(), tuple(files), tuple(stamps))
 
 
-def _package_files() -> list[Path]:
-    """Every file of the installed socialgov package (code, schemas, data), in a fixed order."""
+_SHIPPED_DATA = ("schemas", "rules")
+"""The data folders a run reads besides the code (the schemas, the built-in rules in YAML):
+inside the package in a wheel, at the top of the repository in a source checkout or an
+editable install (socialgov.core.resources), where they count as much."""
+
+
+def _package_files() -> list[tuple[str, Path]]:
+    """Every file of the installed socialgov package (code, schemas, data) and of the data
+    folders it reads from outside it, each with the name it is digested under, in a fixed
+    order."""
+    from socialgov.core.resources import data_dir
+
+    tops = [("", PACKAGE_DIR)]
+    for name in _SHIPPED_DATA:
+        folder = data_dir(name)
+        if not folder.resolve().is_relative_to(PACKAGE_DIR.resolve()):
+            tops.append((f"{name}:", folder))
     files = []
-    for folder, dirs, names in sorted(os.walk(PACKAGE_DIR)):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        files.extend(
-            Path(folder) / name for name in sorted(names) if not name.endswith((".pyc", ".pyo"))
-        )
+    for label, top in tops:
+        for folder, dirs, names in sorted(os.walk(top)):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if not name.endswith((".pyc", ".pyo")):
+                    path = Path(folder) / name
+                    files.append((label + str(path.relative_to(top)), path))
     return files
 
 
 def _package_digest(run_cache: RunCache | None = None) -> bytes:
-    """The bytes of every file of the installed socialgov package (code, schemas, data).
+    """The bytes of every file of the installed socialgov package (code, schemas, data), and
+    of its data folders outside it (a source checkout's schemas/ and rules/).
 
     With ``run_cache``, the digest is remembered under what the file system says of every
     file (size, modification and change times, inode: any write changes the change time), and
@@ -332,12 +350,12 @@ def _package_digest(run_cache: RunCache | None = None) -> bytes:
     stamps = hashlib.sha256()
     newest = 0
     try:
-        for path in files:
+        for shown, path in files:
             info = path.stat()
             stamps.update(
                 repr(
                     (
-                        str(path.relative_to(PACKAGE_DIR)),
+                        shown,
                         info.st_size,
                         info.st_mtime_ns,
                         info.st_ctime_ns,
@@ -354,8 +372,8 @@ def _package_digest(run_cache: RunCache | None = None) -> bytes:
         if known is not None:
             return known
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
+    for shown, path in files:
+        digest.update(shown.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes())
     result = digest.digest()
     if run_cache is not None and newest < started - RACY_NS:
         run_cache.remember_package_digest(header, result)

@@ -184,6 +184,7 @@ SUPPORTED = {
     "end markers": "a: 1\n...\n---\nb: 2\n... # done\n\n# bye\n",
     "flow in flow": "a: [{x: 1}, {y: [2, 3]}, []]\nb: {c: [d, {e: f}], g: {}}\n",
     "escapes": 'a: "x\\ny\\tz\\\\w\\"q\\/ \\u00e9"\nb: ["\\"", c]\n',
+    "flows, then the next key": "- tags: [a, b]\n  owner: {x: 1}\n- [c]\n- d: [e]\n  f: g\n",
     "a text block, then the last line without a break": "a: |\n  text\nb: 1",
     "aliases in a list": "- &x a\n- *x\n- [*x, &y b, *y]\n",
 }
@@ -201,6 +202,7 @@ DECLINED = {
     "merge of a scalar": "a: &x 1\nb:\n  <<: *x\n",
     "duplicate key beside a merge": "a: &x {k: 1}\nb:\n  <<: *x\n  c: 1\n  c: 2\n",
     "anchor on a key": "&k a: 1\n",
+    "a line indented past a flow item": 'owner:\n- {}\n  - "a \\nb: c"\n',
     "an anchor alone on its line": "a: >-\n x\n&owner\n",
     "an anchor without a name": "a:\n & x\n",
     "an anchor name libyaml refuses": "a: &x.y 1\nb: *x.y\n",
@@ -208,6 +210,7 @@ DECLINED = {
     "a text block last, without a final line break": "a: |\n  text",
     "a text block last, a comment after it": "a: |\n  text\n# end",
     "a text block with a comment, last": "a: |+\nb: > #\n  x",
+    "a text block after a quoted key, with a comment, last": "a: >  # x\n  y\n'b': >  # z\n  w",
     "a text block alone on its line, last": "a:\n  |\n  text\nb: 1\nc:\n  >\n  more",
     "more after a text block's header": "a: |1> x\n  text\n",
     "a dash in a text block header's comment": "- >  # a - b\n   x\n- y\n",

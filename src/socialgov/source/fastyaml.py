@@ -171,6 +171,8 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         bare = _masked(read)
         if scan.search(bare) is not None:
             return None
+        if ("]" in bare or "}" in bare) and _deeper_after_flow(bare):
+            return None  # seen only with escapes, which the first scan refuses
     if ("|" in bare or ">" in bare) and not _text_blocks_agree(read, bare):
         return None
     if not text.isascii() and (
@@ -382,6 +384,36 @@ class _Walker:
         return merged
 
 
+def _deeper_after_flow(bare: str) -> bool:
+    """Whether a line that ends with a flow collection (``- {}``, ``key: [a, b]``) is followed
+    by a line indented past the collection's item or key: libyaml refuses it, rapidyaml 0.15
+    may read it as a key (``- {}`` then ``    - "a\\nb: c"``). Only the lines whose next line is
+    indented further (or as far, for a flow collection alone on its line) are looked at."""
+    for pattern in (_FLOW_THEN_DEEPER, _FLOW_ALONE_THEN_SAME):
+        for match in pattern.finditer(bare):
+            line = bare[match.start() : bare.index("\n", match.start())]
+            content = line.lstrip(" ")
+            indent = len(line) - len(content)
+            dashes = len(content) - len(content.lstrip("- "))
+            rest = content[dashes:]
+            bracket = min((at for at in (rest.find("["), rest.find("{")) if at >= 0), default=0)
+            if ": " in rest[:bracket] or rest[:bracket].endswith(":"):
+                limit = indent + dashes  # the key's column
+            elif dashes:
+                limit = indent + len(content[:dashes].rstrip(" ")) - 1  # the last dash's column
+            else:
+                limit = indent - 1  # alone on its line: its key is on a line above
+            if len(match.group(2)) > limit:
+                return True
+    return False
+
+
+_FLOW_THEN_DEEPER = re.compile(r"(?m)^( *)(?! )[^\n]*[\]}] *\n(?: *\n)*(\1 +)[^ \n]")
+"""A line ending with a closing bracket, then (past blank lines) one indented further."""
+_FLOW_ALONE_THEN_SAME = re.compile(r"(?m)^( *)(?! )[\[{][^\n]*[\]}] *\n(?: *\n)*(\1 *)[^ \n]")
+"""A line holding only a flow collection, then one indented as far or further."""
+
+
 def _text_blocks_agree(text: str, bare: str) -> bool:
     """Whether rapidyaml reads the text blocks (``|``, ``>``) of ``text`` as libyaml does:
     when the file ends with a line break (rapidyaml ends a last block with one either way),
@@ -401,7 +433,7 @@ def _text_blocks_agree(text: str, bare: str) -> bool:
 def _ends_before(bare: str) -> bool:
     """Whether the last text block of ``bare`` (the text without comments) ends before the
     file does: a line after it starts at or left of its key (or its item's ``-``)."""
-    headers = list(_BLOCK_LINE.finditer(bare))
+    headers = list(_ANY_BLOCK_LINE.finditer(bare))
     if not headers:
         return False
     last = headers[-1]
@@ -583,6 +615,8 @@ def _mask_blocks(text: str) -> str:
 
 _BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ ]*$")
 """A line ending in a text block's header (its comment taken away), with its indentation."""
+_ANY_BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][^\n]*$")
+"""Any line that may hold a text block's header, a comment kept after it or not."""
 _BLANK_BLOCK = re.compile(r"[^\t\r]")
 
 

@@ -422,7 +422,7 @@ def audit(
     """Report on the whole inventory: coverage, gaps, who must act, and the maturity stage."""
     from socialgov.audit import run_audit
     from socialgov.audit.progress import Progress
-    from socialgov.audit.renderers import RenderOptions, format_for, renderer
+    from socialgov.audit.renderers import SHOW_LINES, RenderOptions, format_for, renderer
 
     if depth is not None and by is None:
         raise click.UsageError("--depth needs --by team")
@@ -444,7 +444,14 @@ def audit(
         emit(comparison_renderer(chosen)(comparison, options), output)
         return 0
     with Progress() as progress:
-        report = run_audit(config, progress, cache=cache_for(root, cache), by=by, depth=depth)
+        report = run_audit(
+            config,
+            progress,
+            cache=cache_for(root, cache),
+            by=by,
+            depth=depth,
+            positions=chosen in SHOW_LINES,
+        )
         if history:
             from dataclasses import replace
 

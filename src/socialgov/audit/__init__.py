@@ -21,11 +21,13 @@ def run_audit(
     cache: bool = False,
     by: str | None = None,
     depth: int | None = None,
+    positions: bool = True,
 ) -> AuditReport:
     """Lint the repository under ``config`` and build the audit report from the result.
 
     ``by="team"`` adds a scorecard per unit down to ``depth``. ``cache`` reuses the files
-    earlier runs parsed (.socialgov_cache/), as ``lint`` does."""
+    earlier runs parsed (.socialgov_cache/), as ``lint`` does. Without ``positions``, each
+    channel's ``line`` is 0 (for the formats that do not show it)."""
     from socialgov import __version__
     from socialgov.audit.metrics import AuditInput, build_report
     from socialgov.pipeline import lint_model
@@ -43,5 +45,6 @@ def run_audit(
         tool_version=__version__,
         by=by,
         depth=depth,
+        positions=positions,
     )
     return build_report(data, progress.step if progress else None)

@@ -22,6 +22,7 @@ from typing import Any
 from socialgov.audit import risk
 from socialgov.audit.maturity import assess, blocked_accounts
 from socialgov.audit.report import (
+    Activity,
     ActivitySection,
     Actor,
     AdoptionCell,
@@ -29,6 +30,7 @@ from socialgov.audit.report import (
     AuditReport,
     BackupStatus,
     Canonical,
+    CellState,
     ChannelRow,
     DormantAccount,
     FamilyCount,
@@ -74,10 +76,24 @@ from socialgov.audit.report import (
 from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.core.findings import EntityRef, Finding, Severity
-from socialgov.domain.coverage import has_crisis_path, playbook_coverage, selected_channels
+from socialgov.domain.coverage import (
+    ChannelKey,
+    has_crisis_path,
+    playbook_coverage,
+    selected_channels,
+)
 from socialgov.domain.coverage import key as channel_key
 from socialgov.domain.terms import term_key
-from socialgov.model import Account, ChannelBase, Entity, Model, Person, Policy, Sighting, Team
+from socialgov.model import (
+    Account,
+    ChannelBase,
+    Entity,
+    Model,
+    Person,
+    PolicyRef,
+    Sighting,
+    Team,
+)
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.engagement import ESCALATING_PURPOSES
 
@@ -103,6 +119,9 @@ class AuditInput:
     """``team`` for a scorecard per unit (``audit --by team``)."""
     depth: int | None = None
     """With ``by``: the deepest level of units listed (1: top units only)."""
+    positions: bool = True
+    """Each channel's row with the line it is written on (0 without: only some formats show
+    it, and finding it for every channel costs as much as a tenth of the lint)."""
 
     def option(self, name: str) -> Any:
         """An option from socialgov.yaml, or its default."""
@@ -129,7 +148,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     """Every section of the audit, from the model and the findings."""
     step = progress or (lambda _name: None)
     step("channels")
-    rows = channel_rows(data)
+    rows = channel_rows(data, positions=data.positions)
     live_accounts = tuple(r for r in rows if r.social and r.live)
     step("findings")
     findings = findings_summary(data.findings, data.suppressed, data.rules)
@@ -216,30 +235,35 @@ def backup_status(channel: ChannelBase, model: Model, as_of: dt.date) -> BackupS
     return "ok"
 
 
-def days_inactive(account: Account, as_of: dt.date) -> int | None:
-    return None if account.last_activity is None else (as_of - account.last_activity).days
-
-
-def is_dormant(account: Account, as_of: dt.date, dormant_days: int) -> bool:
-    """More than ``dormant_days`` days between the last activity and ``as_of`` (SG302)."""
-    days = days_inactive(account, as_of)
-    return days is not None and days > dormant_days
-
-
-def _count_by_entity(findings: Iterable[Finding]) -> dict[EntityRef, Counter[Severity]]:
-    result: dict[EntityRef, Counter[Severity]] = defaultdict(Counter)
+def _severity_counts(findings: Iterable[Finding]) -> dict[tuple[str, str], list[int]]:
+    """[errors, warnings, infos] of the findings about each entity, by (kind, id)."""
+    slot = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    result: dict[tuple[str, str], list[int]] = {}
     for finding in findings:
-        if finding.entity is not None:
-            result[finding.entity][finding.severity] += 1
+        entity = finding.entity
+        if entity is None:
+            continue
+        key = (entity.kind, entity.id)
+        counts = result.get(key)
+        if counts is None:
+            counts = result[key] = [0, 0, 0]
+        counts[slot[finding.severity]] += 1
     return result
 
 
 def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, ...]:
     """One row per Account and Channel, live or not: social first, each kind by id
-    (``positions``: each with the line it is written on; 0 without)."""
+    (``positions``: each with the line it is written on; 0 without).
+
+    One pass over the channels; what many channels share (a person's status, a playbook's
+    crisis path) is worked out once."""
     model, as_of = data.model, data.as_of
-    reported = _count_by_entity(data.findings)
-    suppressed = Counter(f.entity for f in data.suppressed if f.entity is not None)
+    dormant_days = data.dormant_days
+    accountable = data.accountable_employment
+    reported = _severity_counts(data.findings)
+    suppressed: Counter[tuple[str, str]] = Counter(
+        (f.entity.kind, f.entity.id) for f in data.suppressed if f.entity is not None
+    )
     channels = sorted(model.all_channels, key=lambda c: (not c.social, c.id))
     required: dict[tuple[str, str], list[str]] = defaultdict(list)
     for policy in sorted(model.policies, key=lambda p: p.id):
@@ -247,63 +271,97 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
             required[channel_key(channel)].append(policy.id)
     covering = playbook_coverage(model, channels, as_of)
     crisis = {p.id: has_crisis_path(p, model) for p in model.playbooks}
+    known_objectives = model.entities.get("Objective", {})
+    owners: dict[str | None, OwnerStatus] = {}
+    backups: dict[str, BackupStatus] = {}
+    no_counts = (0, 0, 0)
     rows = []
+    append = rows.append
     for channel in channels:
+        key = (channel.kind, channel.id)
         account = channel if isinstance(channel, Account) else None
-        counts = reported.get(channel.ref, Counter())
-        needed = required.get(channel_key(channel), [])
-        playbooks = sorted(covering[channel_key(channel)], key=lambda p: p.id)
-        if account is None:
-            activity_state = "not tracked"
-        elif account.last_activity is None:
-            activity_state = "unknown"
-        elif is_dormant(account, as_of, data.dormant_days):
-            activity_state = "dormant"
+        errors, warnings, infos = reported.get(key, no_counts)
+        needed = required.get(key, ())
+        found = covering[key]
+        playbooks = sorted(found, key=_by_id) if len(found) > 1 else found
+        owner, backup = channel.owner, channel.backup_owner
+        status = owners.get(owner)
+        if status is None:
+            status = owners[owner] = owner_status(channel, model, as_of, accountable)
+        if not backup:
+            backing: BackupStatus = "missing"
+        elif backup == owner:
+            backing = "same as owner"
         else:
-            activity_state = "active"
-        custodian = account.security.get("credential_custodian") if account else None
-        mfa = account.security.get("mfa") if account else None
-        rows.append(
+            known = backups.get(backup)
+            if known is None:
+                known = backups[backup] = backup_status(channel, model, as_of)
+            backing = known
+        if account is None:
+            activity_state: Activity = "not tracked"
+            last_activity = inactive = None
+            custodian = mfa = None
+            objectives_: tuple[str, ...] = ()
+            monitoring: tuple[str, ...] = ()
+            crisis_path = None
+        else:
+            last_activity = account.last_activity
+            inactive = None if last_activity is None else (as_of - last_activity).days
+            if inactive is None:
+                activity_state = "unknown"
+            elif inactive > dormant_days:  # more than dormant_days days: dormant, as for SG302
+                activity_state = "dormant"
+            else:
+                activity_state = "active"
+            custodian = account.security.get("credential_custodian")
+            mfa = account.security.get("mfa")
+            objectives_ = tuple(o for o in account.objectives if o in known_objectives)
+            monitoring = account.monitoring
+            crisis_path = any(crisis[p.id] for p in playbooks)
+        adopted = channel.policies
+        append(
             ChannelRow(
-                kind=channel.kind,
-                id=channel.id,
-                name=channel.name,
-                social=channel.social,
-                platform=account.platform if account else None,
-                type=account.type if account else channel.type,  # type: ignore[attr-defined]
-                handle=account.handle if account else None,
-                address=account.url if account else channel.contact,  # type: ignore[attr-defined]
-                team=channel.team,
-                purpose=channel.purpose,
-                status=str(channel.status),
-                live=channel.live,
-                owner=channel.owner,
-                owner_status=owner_status(channel, model, as_of, data.accountable_employment),
-                backup_owner=channel.backup_owner,
-                backup_status=backup_status(channel, model, as_of),
-                last_activity=account.last_activity if account else None,
-                days_inactive=days_inactive(account, as_of) if account else None,
-                activity=activity_state,
-                policies=tuple(dict.fromkeys(ref.id for ref in channel.policies)),
-                required_policies=tuple(needed),
-                missing_policies=tuple(p for p in needed if channel.adopts(p) is None),
-                playbooks=tuple(p.id for p in playbooks),
-                crisis_path=any(crisis[p.id] for p in playbooks) if account else None,
-                objectives=tuple(
-                    o for o in (account.objectives if account else ()) if model.find("Objective", o)
-                ),
-                monitoring=account.monitoring if account else (),
-                mfa=mfa if isinstance(mfa, bool) else None,
-                custodian=custodian if isinstance(custodian, str) and custodian.strip() else None,
-                errors=counts[Severity.ERROR],
-                warnings=counts[Severity.WARNING],
-                infos=counts[Severity.INFO],
-                suppressed=suppressed.get(channel.ref, 0),
-                path=channel.path,
-                line=channel.locate().line if positions else 0,
+                channel.kind,
+                channel.id,
+                channel.name,
+                channel.social,
+                account.platform if account else None,
+                account.type if account else channel.type,  # type: ignore[attr-defined]
+                account.handle if account else None,
+                account.url if account else channel.contact,  # type: ignore[attr-defined]
+                channel.team,
+                channel.purpose,
+                str(channel.status),
+                channel.live,
+                owner,
+                status,
+                backup,
+                backing,
+                last_activity,
+                inactive,
+                activity_state,
+                tuple(dict.fromkeys(ref.id for ref in adopted)) if adopted else (),
+                tuple(needed),
+                tuple(p for p in needed if channel.adopts(p) is None),
+                tuple(p.id for p in playbooks),
+                crisis_path,
+                objectives_,
+                monitoring,
+                mfa if isinstance(mfa, bool) else None,
+                custodian if isinstance(custodian, str) and custodian.strip() else None,
+                errors,
+                warnings,
+                infos,
+                suppressed.get(key, 0),
+                channel.path,
+                channel.locate().line if positions else 0,
             )
         )
     return tuple(rows)
+
+
+def _by_id(entity: Entity) -> str:
+    return entity.id
 
 
 # ----------------------------------------------------------------------------- sections
@@ -485,25 +543,45 @@ def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
     """Live channels by policies: adopted, adopted at an older version, missing, not required."""
     policies = sorted(model.policies, key=lambda p: p.id)
     live = [r for r in rows if r.live]
+    ids = [policy.id for policy in policies]
+    latest = [policy.version for policy in policies]
+    required = [0] * len(policies)
+    adopted = [0] * len(policies)
+    missing = [0] * len(policies)
+    outdated = [0] * len(policies)
+    shared: dict[tuple[CellState, int | None], AdoptionCell] = {}  # equal cells made once
+
+    def cell(state: CellState, pinned: int | None = None) -> AdoptionCell:
+        found = shared.get((state, pinned))
+        if found is None:
+            found = shared[state, pinned] = AdoptionCell(state, pinned)
+        return found
+
     matrix: list[AdoptionRow] = []
     for row in live:
         channel = model.find(row.kind, row.id)
         assert isinstance(channel, ChannelBase)
+        refs: dict[str, PolicyRef] = {}
+        for ref in channel.policies:
+            refs.setdefault(ref.id, ref)  # the first, as ChannelBase.adopts finds it
         cells = []
-        for policy in policies:
-            ref = channel.adopts(policy.id)
+        for i, policy_id in enumerate(ids):
+            if policy_id in row.required_policies:
+                required[i] += 1
+            ref = refs.get(policy_id)
             if ref is not None:
-                outdated = ref.version is not None and ref.version < policy.version
-                cells.append(AdoptionCell("outdated" if outdated else "adopted", ref.version))
-            elif policy.id in row.missing_policies:
-                cells.append(AdoptionCell("missing"))
+                adopted[i] += 1
+                if ref.version is not None and ref.version < latest[i]:
+                    outdated[i] += 1
+                    cells.append(cell("outdated", ref.version))
+                else:
+                    cells.append(cell("adopted", ref.version))
+            elif policy_id in row.missing_policies:
+                missing[i] += 1
+                cells.append(cell("missing"))
             else:
-                cells.append(AdoptionCell("not required"))
+                cells.append(cell("not required"))
         matrix.append(AdoptionRow(_ref(row), row.social, tuple(cells)))
-
-    def column(index: int) -> list[AdoptionCell]:
-        return [r.cells[index] for r in matrix]
-
     columns = tuple(
         PolicyColumn(
             id=policy.id,
@@ -511,10 +589,10 @@ def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
             version=int(policy.version) if isinstance(policy.version, int) else 1,
             owner=policy.owner,
             review_by=policy.review_by,
-            required=sum(1 for r in live if policy.id in r.required_policies),
-            adopted=sum(1 for c in column(i) if c.state in ("adopted", "outdated")),
-            missing=sum(1 for c in column(i) if c.state == "missing"),
-            outdated=sum(1 for c in column(i) if c.state == "outdated"),
+            required=required[i],
+            adopted=adopted[i],
+            missing=missing[i],
+            outdated=outdated[i],
         )
         for i, policy in enumerate(policies)
     )
@@ -550,28 +628,39 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
         | {t for p in policies for t in p.terms}
         | {t for p in policies for t in p.consistent_terms}
     )
+    empty = TermCell(None)
     terms = []
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
-        stated = {channel_key(c): c.terms[name] for c in channels if name in c.terms}
-        common = Counter(term_key(v) for v in stated.values())
+        canonical_keys = [(p.id, term_key(v)) for p, v in canonical]
+        # each stating channel's value, as stated and as compared
+        stated = [
+            (c, value, term_key(value))
+            for c in channels
+            if (value := c.terms.get(name, _ABSENT)) is not _ABSENT
+        ]
+        common = Counter(k for _, _, k in stated)
         majority = min(common, key=lambda k: (-common[k], k)) if common else None
-        cells = []
         differing: set[str] = set()
         holders: dict[str, list[ChannelBase]] = defaultdict(list)
-        for channel in channels:
-            if channel_key(channel) not in stated:
-                cells.append(TermCell(None))
-                continue
-            value = stated[channel_key(channel)]
-            holders[term_key(value)].append(channel)
-            differs = term_key(value) != _reference(channel, canonical, majority)
+        shown: dict[str, str] = {}  # the first display of each compared value
+        states: dict[ChannelKey, TermCell] = {}
+        cell_of: dict[tuple[str, bool], TermCell] = {}  # equal cells made once
+        for channel, value, key in stated:
+            holders[key].append(channel)
+            differs = key != _reference(channel, canonical_keys, majority)
             if differs:
-                differing.add(term_key(value))
-            cells.append(TermCell(display(value), differs))
+                differing.add(key)
+            text = display(value)
+            shown.setdefault(key, text)
+            found = cell_of.get((text, differs))
+            if found is None:
+                found = cell_of[text, differs] = TermCell(text, differs)
+            states[channel.kind, channel.id] = found
+        cells = tuple(states.get((c.kind, c.id), empty) for c in channels)
         values = [
             TermValue(
-                value=display(stated[channel_key(holders[key][0])]),
+                value=shown[key],
                 social=tuple(c.id for c in holders[key] if c.social),
                 traditional=tuple(c.id for c in holders[key] if not c.social),
                 differs=key in differing,
@@ -586,7 +675,7 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
                     p.id for p in policies if name in p.terms or name in p.consistent_terms
                 ),
                 values=tuple(values),
-                cells=tuple(cells),
+                cells=cells,
                 consistent=not differing and len(common) <= 1,
             )
         )
@@ -597,14 +686,19 @@ def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
     )
 
 
+_ABSENT = object()
+
+
 def _reference(
-    channel: ChannelBase, canonical: Sequence[tuple[Policy, Any]], majority: str | None
+    channel: ChannelBase, canonical: Sequence[tuple[str, str]], majority: str | None
 ) -> str | None:
-    """What ``channel`` should state for a term, compared as ``term_key`` compares values."""
-    for policy, value in canonical:
-        if channel.adopts(policy.id) is not None:
-            return term_key(value)
-    return term_key(canonical[0][1]) if canonical else majority
+    """What ``channel`` should state for a term (``canonical``: each policy fixing it, with its
+    value as ``term_key`` compares values): the value of the first policy it adopts, else the
+    first policy's, else the ``majority`` value."""
+    for policy_id, value in canonical:
+        if channel.adopts(policy_id) is not None:
+            return value
+    return canonical[0][1] if canonical else majority
 
 
 def _handoff_complete(handoff: Any) -> bool:
@@ -652,6 +746,10 @@ def playbook_section(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCovera
 def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
     """Objectives with their KPIs and strategy, the strategy goals they serve, and monitoring."""
     accounts = [r for r in rows if r.social and r.live]
+    serving: dict[str, list[str]] = defaultdict(list)
+    for row in accounts:
+        for served in dict.fromkeys(row.objectives):
+            serving[served].append(row.id)
     summaries = []
     for objective in sorted(model.objectives, key=lambda o: o.id):
         summaries.append(
@@ -669,7 +767,7 @@ def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
                     )
                     for kpi in objective.kpis
                 ),
-                live_accounts=tuple(r.id for r in accounts if objective.id in r.objectives),
+                live_accounts=tuple(serving.get(objective.id, ())),
             )
         )
     return Objectives(

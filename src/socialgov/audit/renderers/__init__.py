@@ -24,6 +24,9 @@ FORMATS: dict[str, str] = {
     "csv": "socialgov.audit.renderers.csv",
 }
 
+SHOW_LINES = frozenset({"json", "csv"})
+"""The formats that show the line each channel is written on (the others need no positions)."""
+
 SUFFIXES: dict[str, str] = {
     ".md": "markdown",
     ".markdown": "markdown",

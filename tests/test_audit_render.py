@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -277,6 +278,34 @@ def test_json_is_versioned_and_complete(acme: AuditReport) -> None:
         "traditional": 8,
         "total": 40,
     }
+
+
+def test_json_is_written_exactly_as_the_plain_data_of_the_report(
+    acme: AuditReport, hostile: AuditReport
+) -> None:
+    """The JSON is written from the report directly, not through ``document``: the text is
+    the same, for every kind of value, long lists and hostile text included."""
+    from dataclasses import replace
+
+    from socialgov.audit.renderers.json import LONG, document
+    from socialgov.core.escape import json_text
+
+    teams = run_audit(ACME, by="team")
+    unusual = replace(
+        acme,
+        options=(
+            *acme.options,
+            ("a_date", dt.date(2026, 1, 2)),
+            ("a_mapping", {"k": [1, "two", None, 2.5, True], "empty": {}}),
+            ("a_share", 0.25),
+            ("nothing", ()),
+        ),
+        channels=acme.channels * (LONG // len(acme.channels) + 2),
+    )
+    assert len(unusual.channels) > LONG
+    for report in (acme, hostile, teams, unusual):
+        assert render(report, "json") == json_text(document(report))
+        assert json.loads(render(report, "json")) == json.loads(json_text(document(report)))
 
 
 def test_the_documented_json_has_the_fields_of_the_real_one() -> None:

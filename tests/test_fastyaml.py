@@ -329,6 +329,24 @@ def test_a_fast_parse_survives_pickling_for_the_cache(anchors: bool) -> None:
     assert _same(again.documents[0].data, exact.data)
 
 
+@pytest.mark.parametrize("name", sorted(SUPPORTED))
+def test_positions_after_the_tree_is_let_go_are_the_same(name: str) -> None:
+    text = SUPPORTED[name]
+    parsed = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert parsed is not None
+    exact = parse_text(text, "f.yaml", LIMITS)
+    for got, want in zip(parsed.documents, exact.documents, strict=True):
+        paths = _every_path(want.data)
+        before = [got.locate(path, key=key) for path in paths for key in (False, True)]
+        got.source_map.release()
+        assert got.source_map._file._tree is None  # type: ignore[attr-defined]
+        after = [got.locate(path, key=key) for path in paths for key in (False, True)]
+        assert after == before == [want.locate(p, key=k) for p in paths for k in (False, True)]
+        got.source_map.release()  # and again, once more after being parsed again
+        assert [got.locate(path) for path in paths] == [want.locate(path) for path in paths]
+    exact.documents[0].source_map.release()  # the exact path's positions hold nothing else
+
+
 def test_each_file_is_kept_once_unless_parsing_rewrote_it() -> None:
     text = SUPPORTED["comments everywhere"]
     parsed = fastyaml.parse(text, "f.yaml", LIMITS)

@@ -13,7 +13,7 @@ import pytest
 from conftest import ACME, AS_OF, PROJECT
 from socialgov.cli import main
 from socialgov.config import CACHE_DIR, load_config
-from socialgov.pipeline import discover_files, lint
+from socialgov.pipeline import discover_files, lint, lint_model
 from socialgov.report.result import LintResult
 from socialgov.speedups.runcache import ENTRY, run_inputs
 from test_cache import generated
@@ -416,3 +416,15 @@ def test_a_built_in_rule_file_changed_in_a_source_checkout_misses(
     rule = rules / "unowned-channel.yaml"
     rule.write_text(rule.read_text("utf-8").replace("has no owner", "has no owner yet"), "utf-8")
     assert run(root).run == "full"
+
+
+def test_a_run_not_to_remember_reuses_parsed_files_only(tmp_path: Path) -> None:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    result, _ = lint_model(config, cache=True, remember=False)
+    assert everything(result) == everything(plain(root))
+    assert (root / CACHE_DIR).is_dir()  # the parsed files are kept for the next run
+    assert not list((root / CACHE_DIR).glob(f"*/{ENTRY}"))  # the run itself is not
+    lint(config, cache=True)
+    assert list((root / CACHE_DIR).glob(f"*/{ENTRY}"))

@@ -204,10 +204,20 @@ def lint(
 
 
 def lint_model(
-    config: Config, *, progress: FileProgress | None = None, cache: bool = False, jobs: int = 1
+    config: Config,
+    *,
+    progress: FileProgress | None = None,
+    cache: bool = False,
+    jobs: int = 1,
+    remember: bool = True,
 ) -> tuple[LintResult, Model]:
-    """A full run (as :func:`lint`) and the model it built, for what reads both (the audit)."""
-    result, evaluation = _run(config, None, None, progress, cache=cache, reuse=False, jobs=jobs)
+    """A full run (as :func:`lint`) and the model it built, for what reads both (the audit).
+
+    With ``cache`` but not ``remember``, only the parsed files are reused: the run is not stored
+    for later runs (``audit --history`` audits revisions no later run will see again)."""
+    result, evaluation = _run(
+        config, None, None, progress, cache=cache, reuse=False, jobs=jobs, remember=remember
+    )
     assert evaluation is not None  # not reused: a full run
     return result, evaluation.repo.model
 
@@ -229,9 +239,10 @@ def _run(
     cache: bool,
     reuse: bool,
     jobs: int,
+    remember: bool = True,
 ) -> tuple[LintResult, Evaluation | None]:
     """The result of a run, and its evaluation when it was a full one."""
-    if not cache:
+    if not cache or not (reuse or remember):
         with _collector_paused():
             evaluation = _evaluate(config, _installed(config), progress, cache=cache, jobs=jobs)
             return _finish_full(config, evaluation, paths, new_since), evaluation

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,20 +21,29 @@ from socialgov.core.findings import Finding
 from socialgov.source.git import _git, checkout_root, export_tree, resolve_commit
 
 if TYPE_CHECKING:
+    from socialgov.audit.report import FindingsSummary, Maturity
     from socialgov.config import Config
     from socialgov.model import Model
-    from socialgov.report.result import LintResult
-
-from socialgov.audit.report import AuditReport
 
 
-def _audit(config: Config, cache: bool) -> tuple[AuditReport, LintResult, Model]:
-    from socialgov import __version__
-    from socialgov.audit.metrics import AuditInput, build_report
+@dataclass(frozen=True)
+class Side:
+    """What one side of the comparison needs from its audit: the maturity and the findings by
+    severity, every entity by kind and id, and the reported findings. Taken from the lint's
+    model, which is let go at once (two models are never held together)."""
+
+    maturity: Maturity
+    summary: FindingsSummary
+    entities: dict[tuple[str, str], Ref]
+    findings: tuple[Finding, ...]
+
+
+def _audit(config: Config, cache: bool) -> Side:
+    from socialgov.audit.metrics import AuditInput, measure
     from socialgov.pipeline import lint_model
 
     result, model = lint_model(config, cache=cache)
-    report = build_report(
+    maturity, _, summary = measure(
         AuditInput(
             model=model,
             findings=result.findings,
@@ -42,12 +51,9 @@ def _audit(config: Config, cache: bool) -> tuple[AuditReport, LintResult, Model]
             rules=result.rules,
             as_of=config.as_of,
             options=config.options,
-            organisation=config.organisation,
-            root=config.root.as_posix(),
-            tool_version=__version__,
         )
     )
-    return report, result, model
+    return Side(maturity, summary, _entities(model), result.findings)
 
 
 def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
@@ -58,7 +64,7 @@ def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
     commit = resolve_commit(top, rev)
     prefix = config.root.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix
-    after, after_lint, after_model = _audit(config, cache)
+    after = _audit(config, cache)
     with tempfile.TemporaryDirectory(prefix="socialgov-compare-") as tmp:
         tree = Path(tmp)
         if export_tree(top, commit, prefix, tree):
@@ -70,23 +76,10 @@ def compare_with(config: Config, rev: str, *, cache: bool = True) -> Comparison:
                     f"--compare {rev}: the configuration there could not be read: {exc}"
                 ) from None
             old = replace(old, as_of=config.as_of, baseline=None)
-            before, before_lint, old_model = _audit(old, cache=False)
-            before_model: Model | None = old_model
-            before_findings = before_lint.findings
+            before: Side | None = _audit(old, cache=False)
         else:
-            before, before_model, before_findings = None, None, ()
-    return comparison(
-        rev,
-        commit,
-        _date(top, commit),
-        config.as_of,
-        before,
-        after,
-        before_model,
-        after_model,
-        before_findings,
-        after_lint.findings,
-    )
+            before = None
+    return comparison(rev, commit, _date(top, commit), config.as_of, before, after)
 
 
 def _date(top: Path, commit: str) -> dt.date | None:
@@ -123,7 +116,12 @@ def _finding(finding: Finding, names: dict[tuple[str, str], Ref]) -> FindingChan
 
 def _order(change: FindingChange) -> tuple[int, str, str, str]:
     rank = {"error": 0, "warning": 1, "info": 2}[change.severity]
-    return (rank, change.code, change.entity.id if change.entity else "", change.message)
+    return (
+        rank,
+        change.code,
+        change.entity.id if change.entity else "",
+        change.message,
+    )
 
 
 def comparison(
@@ -131,19 +129,17 @@ def comparison(
     commit: str,
     date: dt.date | None,
     as_of: dt.date,
-    before: AuditReport | None,
-    after: AuditReport,
-    before_model: Model | None,
-    after_model: Model | None,
-    before_findings: tuple[Finding, ...] | list[Finding],
-    after_findings: tuple[Finding, ...] | list[Finding],
+    before: Side | None,
+    after: Side,
 ) -> Comparison:
-    """The differences between two audits and their lint results."""
-    old_entities, new_entities = _entities(before_model), _entities(after_model)
+    """The differences between two audits (``before`` None: the repository did not exist)."""
+    old_entities = before.entities if before is not None else {}
+    new_entities = after.entities
+    before_findings = before.findings if before is not None else ()
     old_prints = {f.fingerprint for f in before_findings}
-    new_prints = {f.fingerprint for f in after_findings}
+    new_prints = {f.fingerprint for f in after.findings}
     added = sorted(
-        (_finding(f, new_entities) for f in after_findings if f.fingerprint not in old_prints),
+        (_finding(f, new_entities) for f in after.findings if f.fingerprint not in old_prints),
         key=_order,
     )
     resolved = sorted(
@@ -165,10 +161,10 @@ def comparison(
             IndicatorChange.between(i.key, i.label, old_indicators.get(i.key), i.ratio)
             for i in after.maturity.indicators
         ),
-        errors_before=before.findings.errors if before else 0,
-        errors_after=after.findings.errors,
-        warnings_before=before.findings.warnings if before else 0,
-        warnings_after=after.findings.warnings,
+        errors_before=before.summary.errors if before else 0,
+        errors_after=after.summary.errors,
+        warnings_before=before.summary.warnings if before else 0,
+        warnings_after=after.summary.warnings,
         findings_added=tuple(added),
         findings_resolved=tuple(resolved),
         entities_added=tuple(

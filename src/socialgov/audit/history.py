@@ -166,7 +166,9 @@ def _measure(config: Config, cache: bool) -> Measured:
     from socialgov.audit.metrics import AuditInput, measure
     from socialgov.pipeline import lint_model
 
-    result, model = lint_model(config, cache=cache)
+    # the parsed files are reused from sample to sample; the run is not stored (no later run
+    # sees this tree again)
+    result, model = lint_model(config, cache=cache, remember=False)
     return measure(
         AuditInput(
             model=model,

@@ -148,7 +148,11 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     """Every section of the audit, from the model and the findings."""
     step = progress or (lambda _name: None)
     step("channels")
-    rows = channel_rows(data, positions=data.positions)
+    channels = _sorted_channels(data.model)
+    lines = [c.locate().line for c in channels] if data.positions else None
+    release_positions(data.model)  # ``lines`` hold every position the report shows
+    rows = _channel_rows(data, channels, lines)
+    live = [c for r, c in zip(rows, channels, strict=True) if r.live]
     live_accounts = tuple(r for r in rows if r.social and r.live)
     step("findings")
     findings = findings_summary(data.findings, data.suppressed, data.rules)
@@ -170,12 +174,12 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         ownership=ownership(rows, data.model, data.accountable_employment),
         activity=activity(rows, data.dormant_days),
         fragmentation=fragmentation(data),
-        adoption=adoption(data.model, rows),
-        terms=term_matrix(data.model, rows),
+        adoption=adoption(data.model, rows, channels),
+        terms=term_matrix(data.model, rows, channels),
         playbooks=playbook_section(data.model, rows),
         objectives=objectives(data.model, rows),
         security=security(rows),
-        lifecycle=lifecycle(data),
+        lifecycle=lifecycle(data, live),
         sightings=sightings(data.model),
         findings=findings,
         actors=actors,
@@ -184,6 +188,18 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         if data.by == "team"
         else None,
     )
+
+
+def release_positions(model: Model) -> None:
+    """Let go of what the model's positions are worked out from (the parser's tree of every
+    file: most of the model's memory), so that the report is built in the memory the lint
+    used. Positions asked for later are worked out again: nothing changes but the time."""
+    seen: set[int] = set()
+    for entity in model.all():
+        document = entity.source.document
+        if id(document) not in seen:
+            seen.add(id(document))
+            document.source_map.release()
 
 
 def measure(data: AuditInput) -> tuple[Maturity, Inventory, FindingsSummary]:
@@ -253,7 +269,20 @@ def _severity_counts(findings: Iterable[Finding]) -> dict[tuple[str, str], list[
 
 def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, ...]:
     """One row per Account and Channel, live or not: social first, each kind by id
-    (``positions``: each with the line it is written on; 0 without).
+    (``positions``: each with the line it is written on; 0 without)."""
+    channels = _sorted_channels(data.model)
+    return _channel_rows(data, channels, [c.locate().line for c in channels] if positions else None)
+
+
+def _sorted_channels(model: Model) -> list[ChannelBase]:
+    """Every Account and Channel, social first, each kind by id: the order of the rows."""
+    return sorted(model.all_channels, key=lambda c: (not c.social, c.id))
+
+
+def _channel_rows(
+    data: AuditInput, channels: Sequence[ChannelBase], lines: Sequence[int] | None
+) -> tuple[ChannelRow, ...]:
+    """The row of each of ``channels`` (``lines``: the line each is written on; 0 without).
 
     One pass over the channels; what many channels share (a person's status, a playbook's
     crisis path) is worked out once."""
@@ -264,7 +293,6 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
     suppressed: Counter[tuple[str, str]] = Counter(
         (f.entity.kind, f.entity.id) for f in data.suppressed if f.entity is not None
     )
-    channels = sorted(model.all_channels, key=lambda c: (not c.social, c.id))
     required: dict[tuple[str, str], list[str]] = defaultdict(list)
     for policy in sorted(model.policies, key=lambda p: p.id):
         for channel in selected_channels(policy.applies_to, channels, model, as_of) or ():
@@ -277,7 +305,7 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
     no_counts = (0, 0, 0)
     rows = []
     append = rows.append
-    for channel in channels:
+    for index, channel in enumerate(channels):
         key = (channel.kind, channel.id)
         account = channel if isinstance(channel, Account) else None
         errors, warnings, infos = reported.get(key, no_counts)
@@ -354,7 +382,7 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
                 infos,
                 suppressed.get(key, 0),
                 channel.path,
-                channel.locate().line if positions else 0,
+                lines[index] if lines is not None else 0,
             )
         )
     return tuple(rows)
@@ -539,10 +567,14 @@ def fragmentation(data: AuditInput) -> Fragmentation:
     )
 
 
-def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
-    """Live channels by policies: adopted, adopted at an older version, missing, not required."""
+def adoption(
+    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None = None
+) -> PolicyAdoption:
+    """Live channels by policies: adopted, adopted at an older version, missing, not required
+    (``channels``: the channel of each row, else looked up)."""
     policies = sorted(model.policies, key=lambda p: p.id)
-    live = [r for r in rows if r.live]
+    pairs = _live(model, rows, channels)
+    live = [r for r, _ in pairs]
     ids = [policy.id for policy in policies]
     latest = [policy.version for policy in policies]
     required = [0] * len(policies)
@@ -558,9 +590,7 @@ def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
         return found
 
     matrix: list[AdoptionRow] = []
-    for row in live:
-        channel = model.find(row.kind, row.id)
-        assert isinstance(channel, ChannelBase)
+    for row, channel in pairs:
         refs: dict[str, PolicyRef] = {}
         for ref in channel.policies:
             refs.setdefault(ref.id, ref)  # the first, as ChannelBase.adopts finds it
@@ -604,6 +634,21 @@ def adoption(model: Model, rows: Sequence[ChannelRow]) -> PolicyAdoption:
     )
 
 
+def _live(
+    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None
+) -> list[tuple[ChannelRow, ChannelBase]]:
+    """Each live row with its channel (looked up in ``model`` when ``channels`` is None)."""
+    if channels is not None:
+        return [(r, c) for r, c in zip(rows, channels, strict=True) if r.live]
+    pairs = []
+    for row in rows:
+        if row.live:
+            channel = model.find(row.kind, row.id)
+            assert isinstance(channel, ChannelBase)
+            pairs.append((row, channel))
+    return pairs
+
+
 def display(value: Any) -> str:
     """A YAML value as a person reads it: strings as written, the rest as YAML would show it."""
     if isinstance(value, str):
@@ -613,15 +658,17 @@ def display(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def term_matrix(model: Model, rows: Sequence[ChannelRow]) -> TermMatrix:
-    """Terms by live channels that state them, social then traditional; differing values marked.
+def term_matrix(
+    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None = None
+) -> TermMatrix:
+    """Terms by live channels that state them, social then traditional; differing values marked
+    (``channels``: the channel of each row, else looked up).
 
     A stated value differs when it is not the reference value: the canonical value of a policy
     the channel adopts, else any policy's canonical value, else the value most channels state.
     """
     policies = sorted(model.policies, key=lambda p: p.id)
-    live = [model.find(r.kind, r.id) for r in rows if r.live]
-    stating = [c for c in live if isinstance(c, ChannelBase) and c.terms]
+    stating = [c for _, c in _live(model, rows, channels) if c.terms]
     channels = [c for c in stating if c.social] + [c for c in stating if not c.social]
     names = sorted(
         {t for c in channels for t in c.terms}
@@ -929,14 +976,23 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
     tallies: dict[str | None, Counter[Severity]] = defaultdict(Counter)
     roles: dict[str | None, set[str]] = defaultdict(set)
     entities: dict[str | None, dict[Ref, None]] = defaultdict(dict)
+    # who is accountable for an entity, and how the report names it, worked out once for all
+    # of its findings
+    about: dict[tuple[str, str] | None, tuple[str | None, str, Ref | None]] = {}
     for finding in data.findings:
-        entity = model.find(finding.entity.kind, finding.entity.id) if finding.entity else None
-        person, role = accountable_person(entity, model, data.as_of)
-        key = person.id if person else None
+        ref = finding.entity
+        where = (ref.kind, ref.id) if ref is not None else None
+        known = about.get(where)
+        if known is None:
+            entity = model.find(ref.kind, ref.id) if ref is not None else None
+            person, role = accountable_person(entity, model, data.as_of)
+            named = Ref(ref.kind, ref.id, _name(entity)) if ref is not None else None
+            known = about[where] = (person.id if person else None, role, named)
+        key, role, named = known
         tallies[key][finding.severity] += 1
         roles[key].add(role)
-        if finding.entity is not None:
-            entities[key][Ref(finding.entity.kind, finding.entity.id, _name(entity))] = None
+        if named is not None:
+            entities[key][named] = None
     actors = []
     for key, counter in tallies.items():
         person = model.person(key)
@@ -1048,26 +1104,34 @@ DUE_WINDOW_DAYS = 90
 """The audit lists reviews falling due within this many days of as-of (SPEC section 10)."""
 
 
-def lifecycle(data: AuditInput) -> Lifecycle:
+def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Lifecycle:
     """Reviews due and overdue (SG211's dates), leavers who can still log in (SG208), retired
-    accounts and their records (SG212), and the tools with the controls they lack."""
+    accounts and their records (SG212), and the tools with the controls they lack (``live``:
+    the live channels, social first, each kind by id, when already at hand)."""
     from socialgov.rules.lifecycle import last_review, review_register
 
     model, as_of = data.model, data.as_of
     interval = int(data.option("review_interval_days"))
-    live = sorted((c for c in model.all_channels if c.live), key=lambda c: (not c.social, c.id))
+    if live is None:
+        live = sorted((c for c in model.all_channels if c.live), key=lambda c: (not c.social, c.id))
     register = review_register(live)
     reviews: list[ReviewItem] = []
     never: list[Ref] = []
+    period = dt.timedelta(days=interval)
+    dues: dict[dt.date, tuple[dt.date, int, str]] = {}  # channels share review dates
     for channel in live:
         last = last_review(channel)
         if last is None or (last[0] == "created" and not register):
             never.append(Ref(channel.kind, channel.id))
             continue
         basis, day = last
-        due = day + dt.timedelta(days=interval)
-        left = (due - as_of).days
-        state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
+        known = dues.get(day)
+        if known is None:
+            due = day + period
+            left = (due - as_of).days
+            state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
+            known = dues[day] = (due, left, state)
+        due, left, state = known
         reviews.append(
             ReviewItem(
                 Ref(channel.kind, channel.id),

@@ -836,6 +836,17 @@ class _FilePositions:
         if self._raw is not None and buffer == self._raw:
             self._raw = None
 
+    def release(self) -> None:
+        """Let go of the tree and of what was found in it (the trees of a repository's files
+        are most of its model's memory): the text is kept, and a position asked for later
+        parses it again."""
+        if self._tree is None:
+            return
+        if self._raw is None:
+            self._raw = bytes(self._text())
+        self._tree = self._buffer = None
+        self._roots, self._parents, self._items = [], {}, {}
+
     def tree(self) -> Any:
         if self._tree is None:
             buffer = bytearray(self.raw)
@@ -1016,6 +1027,9 @@ class RymlSourceMap(SourceMap):
 
     def _exact(self) -> SourceMap:
         return self._file.exact(self._document).subtree(self._base)
+
+    def release(self) -> None:
+        self._file.release()
 
     @property
     def position(self) -> Position:

@@ -258,6 +258,11 @@ class SourceMap:
     def __reduce__(self) -> tuple[Any, tuple[_Table, int]]:
         return SourceMap._view, (self._table, self._node)
 
+    def release(self) -> None:
+        """Let go of what the positions were worked out from, where that is more than they
+        need (a parser's tree of the whole file: socialgov.source.fastyaml); positions asked
+        for later are worked out again. These positions are all held here: nothing to let go."""
+
     def __repr__(self) -> str:
         return f"SourceMap({self.position!r}, {len(self.children)} children)"
 

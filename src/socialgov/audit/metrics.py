@@ -293,13 +293,17 @@ def _channel_rows(
     suppressed: Counter[tuple[str, str]] = Counter(
         (f.entity.kind, f.entity.id) for f in data.suppressed if f.entity is not None
     )
-    required: dict[tuple[str, str], list[str]] = defaultdict(list)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal lists of ids are kept once
+    share = shared.setdefault
+    needs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for policy in sorted(model.policies, key=lambda p: p.id):
         for channel in selected_channels(policy.applies_to, channels, model, as_of) or ():
-            required[channel_key(channel)].append(policy.id)
+            needs[channel_key(channel)].append(policy.id)
+    required = {key: share(tuple(ids), tuple(ids)) for key, ids in needs.items()}
     covering = playbook_coverage(model, channels, as_of)
     crisis = {p.id: has_crisis_path(p, model) for p in model.playbooks}
     known_objectives = model.entities.get("Objective", {})
+    serving: dict[tuple[str, ...], tuple[str, ...]] = {}  # the known objectives of each list
     owners: dict[str | None, OwnerStatus] = {}
     backups: dict[str, BackupStatus] = {}
     no_counts = (0, 0, 0)
@@ -310,8 +314,33 @@ def _channel_rows(
         account = channel if isinstance(channel, Account) else None
         errors, warnings, infos = reported.get(key, no_counts)
         needed = required.get(key, ())
+        adopted = channel.policies
+        if not adopted:
+            ids: tuple[str, ...] = ()
+        elif len(adopted) == 1:
+            ids = (adopted[0].id,)
+            ids = share(ids, ids)
+        else:
+            ids = tuple(dict.fromkeys(ref.id for ref in adopted))
+            ids = share(ids, ids)
+        if not needed:
+            missing: tuple[str, ...] = ()
+        else:
+            missing = tuple(p for p in needed if p not in ids)
+            missing = share(missing, missing)
         found = covering[key]
-        playbooks = sorted(found, key=_by_id) if len(found) > 1 else found
+        if not found:
+            playbooks: tuple[str, ...] = ()
+            crisis_path = False
+        elif len(found) == 1:
+            playbooks = (found[0].id,)
+            playbooks = share(playbooks, playbooks)
+            crisis_path = crisis[found[0].id]
+        else:
+            ordered = sorted(found, key=_by_id)
+            playbooks = tuple(p.id for p in ordered)
+            playbooks = share(playbooks, playbooks)
+            crisis_path = any(crisis[p.id] for p in ordered)
         owner, backup = channel.owner, channel.backup_owner
         status = owners.get(owner)
         if status is None:
@@ -331,7 +360,7 @@ def _channel_rows(
             custodian = mfa = None
             objectives_: tuple[str, ...] = ()
             monitoring: tuple[str, ...] = ()
-            crisis_path = None
+            crisis_path = None  # type: ignore[assignment]
         else:
             last_activity = account.last_activity
             inactive = None if last_activity is None else (as_of - last_activity).days
@@ -343,10 +372,12 @@ def _channel_rows(
                 activity_state = "active"
             custodian = account.security.get("credential_custodian")
             mfa = account.security.get("mfa")
-            objectives_ = tuple(o for o in account.objectives if o in known_objectives)
+            listed = account.objectives
+            served = serving.get(listed)
+            if served is None:
+                served = serving[listed] = tuple(o for o in listed if o in known_objectives)
+            objectives_ = served
             monitoring = account.monitoring
-            crisis_path = any(crisis[p.id] for p in playbooks)
-        adopted = channel.policies
         append(
             ChannelRow(
                 channel.kind,
@@ -368,10 +399,10 @@ def _channel_rows(
                 last_activity,
                 inactive,
                 activity_state,
-                tuple(dict.fromkeys(ref.id for ref in adopted)) if adopted else (),
-                tuple(needed),
-                tuple(p for p in needed if channel.adopts(p) is None),
-                tuple(p.id for p in playbooks),
+                ids,
+                needed,
+                missing,
+                playbooks,
                 crisis_path,
                 objectives_,
                 monitoring,
@@ -381,7 +412,7 @@ def _channel_rows(
                 warnings,
                 infos,
                 suppressed.get(key, 0),
-                channel.path,
+                channel.source.document.path,
                 lines[index] if lines is not None else 0,
             )
         )
@@ -395,13 +426,8 @@ def _by_id(entity: Entity) -> str:
 # ----------------------------------------------------------------------------- sections
 
 
-def _splits(
-    rows: Iterable[ChannelRow], key: Callable[[ChannelRow], str | None]
-) -> tuple[Split, ...]:
-    social: Counter[str] = Counter()
-    traditional: Counter[str] = Counter()
-    for row in rows:
-        (social if row.social else traditional)[key(row) or NONE_KEY] += 1
+def _splits(social: Counter[str], traditional: Counter[str]) -> tuple[Split, ...]:
+    """Social and traditional counts under each key, most first, then by key."""
     keys = sorted(set(social) | set(traditional), key=lambda k: (-(social[k] + traditional[k]), k))
     return tuple(Split(k, social[k], traditional[k]) for k in keys)
 
@@ -413,17 +439,33 @@ def _tallies(values: Iterable[str]) -> tuple[Tally, ...]:
 
 def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
     """Counts by platform (with status), status, team, purpose and traditional channel type."""
-    accounts = [r for r in rows if r.social]
     by_platform: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in accounts:
-        by_platform[row.platform or NONE_KEY][row.status] += 1
+    # [social, traditional] counts by status, team and purpose
+    statuses: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    teams: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    purposes: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    types: Counter[str] = Counter()
+    accounts = live_accounts = live_channels = 0
+    for row in rows:
+        if row.social:
+            side = 0
+            accounts += 1
+            live_accounts += row.live
+            by_platform[row.platform or NONE_KEY][row.status] += 1
+        else:
+            side = 1
+            live_channels += row.live
+            types[row.type or NONE_KEY] += 1
+        statuses[side][row.status or NONE_KEY] += 1
+        teams[side][row.team or NONE_KEY] += 1
+        purposes[side][row.purpose or NONE_KEY] += 1
     platforms = sorted(by_platform.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     people = list(model.people)
     return Inventory(
-        accounts=len(accounts),
-        live_accounts=sum(1 for r in accounts if r.live),
-        channels=len(rows) - len(accounts),
-        live_channels=sum(1 for r in rows if not r.social and r.live),
+        accounts=accounts,
+        live_accounts=live_accounts,
+        channels=len(rows) - accounts,
+        live_channels=live_channels,
         people=len(people),
         active_people=sum(1 for p in people if p.status == "active"),
         teams=len(list(model.teams)),
@@ -432,13 +474,13 @@ def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
         objectives=len(list(model.objectives)),
         rules=len(list(model.rules)),
         by_platform=tuple(
-            PlatformCount(name, sum(statuses.values()), _tallies(statuses.elements()))
-            for name, statuses in platforms
+            PlatformCount(name, sum(counted.values()), _tallies(counted.elements()))
+            for name, counted in platforms
         ),
-        by_status=_splits(rows, lambda r: r.status),
-        by_team=_splits(rows, lambda r: r.team),
-        by_purpose=_splits(rows, lambda r: r.purpose),
-        by_channel_type=_tallies(r.type or NONE_KEY for r in rows if not r.social),
+        by_status=_splits(*statuses),
+        by_team=_splits(*teams),
+        by_purpose=_splits(*purposes),
+        by_channel_type=_tallies(types.elements()),
     )
 
 
@@ -577,10 +619,6 @@ def adoption(
     live = [r for r, _ in pairs]
     ids = [policy.id for policy in policies]
     latest = [policy.version for policy in policies]
-    required = [0] * len(policies)
-    adopted = [0] * len(policies)
-    missing = [0] * len(policies)
-    outdated = [0] * len(policies)
     shared: dict[tuple[CellState, int | None], AdoptionCell] = {}  # equal cells made once
 
     def cell(state: CellState, pinned: int | None = None) -> AdoptionCell:
@@ -589,29 +627,52 @@ def adoption(
             found = shared[state, pinned] = AdoptionCell(state, pinned)
         return found
 
-    matrix: list[AdoptionRow] = []
-    for row, channel in pairs:
+    def cells_of(row: ChannelRow, channel: ChannelBase) -> tuple[AdoptionCell, ...]:
         refs: dict[str, PolicyRef] = {}
         for ref in channel.policies:
             refs.setdefault(ref.id, ref)  # the first, as ChannelBase.adopts finds it
         cells = []
         for i, policy_id in enumerate(ids):
-            if policy_id in row.required_policies:
-                required[i] += 1
             ref = refs.get(policy_id)
             if ref is not None:
-                adopted[i] += 1
-                if ref.version is not None and ref.version < latest[i]:
-                    outdated[i] += 1
-                    cells.append(cell("outdated", ref.version))
-                else:
-                    cells.append(cell("adopted", ref.version))
+                outdated = ref.version is not None and ref.version < latest[i]
+                cells.append(cell("outdated" if outdated else "adopted", ref.version))
             elif policy_id in row.missing_policies:
-                missing[i] += 1
                 cells.append(cell("missing"))
             else:
                 cells.append(cell("not required"))
-        matrix.append(AdoptionRow(_ref(row), row.social, tuple(cells)))
+        return tuple(cells)
+
+    # Rows that require, miss and adopt the same policies (at the same versions) have the same
+    # cells: each such group's are worked out once, and counted once per row of the group.
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    matrix: list[AdoptionRow] = []
+    for row, channel in pairs:
+        written = channel.policies
+        signature = (
+            row.required_policies,
+            row.missing_policies,
+            tuple([(ref.id, ref.version) for ref in written]) if written else (),
+        )
+        group = groups.get(signature)
+        if group is None:
+            group = groups[signature] = [cells_of(row, channel), 0]
+        group[1] += 1
+        matrix.append(AdoptionRow(_ref(row), row.social, group[0]))
+    required = [0] * len(policies)
+    adopted = [0] * len(policies)
+    missing = [0] * len(policies)
+    outdated = [0] * len(policies)
+    for (needed, _, _), (cells, times) in groups.items():
+        for i, found in enumerate(cells):
+            if ids[i] in needed:
+                required[i] += times
+            if found.state in ("adopted", "outdated"):
+                adopted[i] += times
+            if found.state == "outdated":
+                outdated[i] += times
+            elif found.state == "missing":
+                missing[i] += times
     columns = tuple(
         PolicyColumn(
             id=policy.id,
@@ -975,7 +1036,7 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
     model = data.model
     tallies: dict[str | None, Counter[Severity]] = defaultdict(Counter)
     roles: dict[str | None, set[str]] = defaultdict(set)
-    entities: dict[str | None, dict[Ref, None]] = defaultdict(dict)
+    entities: dict[str | None, dict[tuple[str, str], Ref]] = defaultdict(dict)
     # who is accountable for an entity, and how the report names it, worked out once for all
     # of its findings
     about: dict[tuple[str, str] | None, tuple[str | None, str, Ref | None]] = {}
@@ -992,7 +1053,7 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
         tallies[key][finding.severity] += 1
         roles[key].add(role)
         if named is not None:
-            entities[key][named] = None
+            entities[key].setdefault(where, named)  # type: ignore[arg-type]
     actors = []
     for key, counter in tallies.items():
         person = model.person(key)
@@ -1004,7 +1065,7 @@ def responsible(data: AuditInput) -> tuple[Actor, ...]:
                 errors=counter[Severity.ERROR],
                 warnings=counter[Severity.WARNING],
                 infos=counter[Severity.INFO],
-                entities=tuple(entities[key]),
+                entities=tuple(entities[key].values()),
             )
         )
     actors.sort(key=lambda a: (-a.errors, -a.total, a.person is None, a.name.lower()))
@@ -1021,10 +1082,16 @@ def worst_gaps(
     """The gaps a reader should see first, at most ``limit``, ordered by risk
     (``socialgov.audit.risk``): the rules with reported findings and the indicators below the
     bar, most harmful first, then most frequent. Each names the first entities it is about."""
-    where: dict[str, dict[Ref, None]] = defaultdict(dict)
+    where: dict[str, dict[tuple[str, str], Ref]] = defaultdict(dict)
+    named: dict[tuple[str, str], Ref] = {}  # each entity looked up once
     for finding in reported:
-        if finding.entity is not None:
-            where[finding.code][_named(finding.entity.kind, finding.entity.id, model)] = None
+        entity = finding.entity
+        if entity is not None:
+            key = (entity.kind, entity.id)
+            ref = named.get(key)
+            if ref is None:
+                ref = named[key] = _named(entity.kind, entity.id, model)
+            where[finding.code].setdefault(key, ref)
     bar = f"{float(maturity.threshold * 100):g}%"
     blocking = {rule.code for rule in maturity.blocking}
     gaps = [
@@ -1044,7 +1111,7 @@ def worst_gaps(
         if not rule.count:
             continue
         value = risk.of_rule(rule.code, rule.severity)
-        about = list(where[rule.code])
+        about = list(where[rule.code].values())
         noun = {"error": "error", "warning": "warning", "info": "info finding"}[rule.severity]
         gaps.append(
             Gap(

@@ -249,15 +249,21 @@ def test_a_tampered_state_is_never_used(acme: Path, spy: Spy) -> None:
     assert spy.outcomes == []  # its signature fails: neither result nor state is read
 
 
-def test_a_repository_with_a_duplicate_id_keeps_no_state(acme: Path, spy: Spy) -> None:
-    path = acme / "accounts" / "brand-marketing.yaml"
+def test_an_id_used_twice_takes_the_full_run_only_for_its_files(acme: Path, spy: Spy) -> None:
+    path = acme / "accounts" / "brand-marketing.yaml"  # x-acmecorp is first in corp-comms.yaml
     path.write_text(
         path.read_text(encoding="utf-8") + "  - id: x-acmecorp\n    platform: x\n",
         encoding="utf-8",
     )
     run(acme)
-    assert stored_state(acme) is None
-    rename(acme)
+    assert stored_state(acme) is not None
+    edit(acme, "accounts/talent.yaml", "name: Acme Jobs on X", "name: Acme Jobs, X")
+    relinted(acme)  # a file that holds neither: checked again on its own
+    assert spy.last() is True
+    rename(acme)  # the file of the second x-acmecorp
+    relinted(acme)
+    assert spy.last() is False
+    let_go_quiet(acme)  # the file of the first
     relinted(acme)
     assert spy.last() is False
 

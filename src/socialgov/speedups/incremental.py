@@ -137,15 +137,23 @@ class LintState:
 
 def state_of(inputs: RunInputs, evaluation: Evaluation, result: LintResult) -> LintState | None:
     """The state a full run leaves for the next; None when incremental lint cannot start from
-    it (an id used twice, whose entity a look-up could not tell apart)."""
+    it. The files a structural finding is in are *troubled*: an edit to one takes the full run.
+    An id used twice (SG103) troubles both files that write it: a look-up by id there could
+    not tell the two apart, while an edit anywhere else is checked again as usual (a hook in a
+    repository with one pasted account would otherwise always run in full)."""
     from socialgov.speedups.runcache import rule_row
 
     if tuple(evaluation.repo.files) != inputs.files:
         return None
     found = tuple(evaluation.found)
-    if any(finding.code == "SG103" for finding, _ in found):
-        return None
     model = evaluation.repo.model
+    doubled = set()
+    for finding, _ in found:
+        if finding.code == "SG103" and finding.entity is not None:
+            first = model.find(finding.entity.kind, finding.entity.id)
+            if first is None:
+                return None  # not what SG103 reports: take no chances
+            doubled.add(first.path)
     written: dict[str, list[tuple[str, str]]] = {}
     for entity in model.all():
         written.setdefault(entity.path, []).append((entity.kind, entity.id))
@@ -161,7 +169,8 @@ def state_of(inputs: RunInputs, evaluation: Evaluation, result: LintResult) -> L
             finding.path
             for finding, _ in found
             if finding.code in STRUCTURAL and finding.code != "SG104"
-        ),
+        )
+        | doubled,
         entities=result.entities,
         total_bytes=evaluation.repo.total_bytes,
         total_nodes=evaluation.repo.total_nodes,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DenyReads, flow_depth_column
+from conftest import PROJECT, DenyReads, flow_depth_column
 from socialgov.core.files import FileTooBig, read_bounded
 from socialgov.core.findings import Position
 from socialgov.source.discovery import discover
@@ -724,6 +725,58 @@ def test_discovery_skips_hidden_and_excluded_and_sorts(tmp_path: Path) -> None:
         },
     )
     assert discover(root, ALL, ["ci/**"]) == (["a/x.yml", "b.yaml"], [])
+
+
+def test_the_default_include_selects_what_its_gitignore_patterns_select(tmp_path: Path) -> None:
+    # Without include/exclude the file names' endings decide (no pattern matcher): the same
+    # files as the patterns themselves, spelt so that the matcher must read them.
+    names = [
+        "a.yaml",
+        "b.yml",
+        "c.YAML",
+        "d.yaml.bak",
+        "e.json",
+        "yaml",
+        "f.yamll",
+        "g .yaml",
+        "deep/er/h.yaml",
+        "deep/i.yml",
+        "dir.yaml/j.txt",
+        "dir.yaml/k.yml",
+        "l.yaml~",
+        "m\u00e9.yaml",
+        "n[1].yaml",
+        "o*.yml",
+        "p!.yaml",
+        "#q.yaml",
+        "r.yaml ",
+    ]
+    root = tree(tmp_path, dict.fromkeys(names, ""))
+    (root / os.fsdecode(b"s\xff.yaml")).write_text("")  # a name that is not UTF-8
+    default = discover(root, ALL, ())
+    assert default == discover(root, ("*.yaml", "*.yml"), ())
+    assert default == discover(root, ("**/*.yaml", "**/*.yml", "!never"), ())
+    assert "deep/er/h.yaml" in default[0] and "c.YAML" not in default[0]
+    assert "dir.yaml/j.txt" in default[0]  # as in a .gitignore: the folder's name matches
+
+
+def test_the_default_include_does_not_import_the_pattern_matcher(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"a.yaml": "", "b/c.yml": ""})
+    code = (
+        "import sys; from pathlib import Path;"
+        "from socialgov.source.discovery import discover, DEFAULT_INCLUDE;"
+        f"print(discover(Path({str(root)!r}), DEFAULT_INCLUDE, ())[0], 'pathspec' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.split("]")[1].strip() == "False", done.stdout
+    code_excluding = code.replace("DEFAULT_INCLUDE, ()", "DEFAULT_INCLUDE, ('x/**',)")
+    done = subprocess.run(
+        [sys.executable, "-c", code_excluding], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.split("]")[1].strip() == "True", done.stdout
 
 
 def test_symlink_to_a_file_outside_the_root_is_a_finding_and_not_read(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from socialgov.core.errors import SocialgovError
 from socialgov.core.findings import Severity
+from socialgov.source.discovery import DEFAULT_INCLUDE
 from socialgov.source.limits import DEFAULT_LIMITS
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Config:
     config_path: Path | None = None
     organisation: str = ""
     strategy: Mapping[str, str] = field(default_factory=dict)
-    include: tuple[str, ...] = ("**/*.yaml", "**/*.yml")
+    include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()

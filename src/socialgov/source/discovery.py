@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,8 @@ from typing import Any
 from socialgov.core.findings import Finding
 
 YAML_SUFFIXES = (".yaml", ".yml")
+DEFAULT_INCLUDE = ("**/*.yaml", "**/*.yml")
+"""What a repository without ``include:`` selects: every YAML file, at any depth."""
 
 
 def discover(
@@ -45,14 +47,7 @@ def select(
     """What :func:`discover` finds among the ``entries`` of a walk."""
     from socialgov.source.loader import syntax_finding
 
-    included, excluded = _spec("include", include), _spec("exclude", exclude)
-
-    def wanted(relpath: str) -> bool:
-        name = matchable(relpath)
-        return included.match_file(name) and not excluded.match_file(name)
-
-    def wanted_folder(relpath: str) -> bool:
-        return not excluded.match_file(matchable(relpath) + "/")
+    wanted, wanted_folder = _matchers(include, exclude)
 
     by_real: dict[str, tuple[bool, str]] = {}
     problems: list[Finding] = []
@@ -71,6 +66,37 @@ def select(
                 break
     problems.sort(key=lambda finding: finding.path)
     return sorted(relpath for _, relpath in by_real.values()), problems
+
+
+def _matchers(
+    include: Sequence[str], exclude: Sequence[str]
+) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """Whether a file, and a folder, is selected by ``include`` and ``exclude``.
+
+    The settings most repositories keep (every YAML file, nothing excluded) are answered by the
+    file name's ending, which is what those two patterns mean in a .gitignore: a run then does
+    not import the pattern matcher (pathspec, 18 ms of a cold run). As in a .gitignore, a
+    pattern that matches a folder selects everything in it (``notes.yaml/README.md``)."""
+    if tuple(include) == DEFAULT_INCLUDE and not exclude:
+        return _any_yaml_name, lambda relpath: True
+    included, excluded = _spec("include", include), _spec("exclude", exclude)
+
+    def wanted(relpath: str) -> bool:
+        name = matchable(relpath)
+        return included.match_file(name) and not excluded.match_file(name)
+
+    def wanted_folder(relpath: str) -> bool:
+        return not excluded.match_file(matchable(relpath) + "/")
+
+    return wanted, wanted_folder
+
+
+def _any_yaml_name(relpath: str) -> bool:
+    """Whether the file, or a folder above it, has a YAML name (what ``**/*.yaml`` and
+    ``**/*.yml`` select)."""
+    return relpath.endswith(YAML_SUFFIXES) or (
+        "/" in relpath and any(part.endswith(YAML_SUFFIXES) for part in relpath.split("/"))
+    )
 
 
 def matchable(name: str) -> str:

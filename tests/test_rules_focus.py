@@ -336,6 +336,38 @@ def test_platform_sprawl_fires_on_the_team(make_repo: MakeRepo) -> None:
     )
 
 
+def test_platform_sprawl_lists_the_accounts_in_the_order_they_are_written(
+    make_repo: MakeRepo,
+) -> None:
+    # Files by name; in a file, documents in order; in a document, its lists in the order
+    # they are written (not by name), each list's items in order.
+    root = make_repo(
+        {
+            "teams.yaml": TEAMS,
+            "b.yaml": "kind: Account\nid: m-tiktok\nplatform: tiktok\nteam: marketing\n"
+            "---\nteams:\n  - {id: sales, function: sales}\naccounts:\n"
+            "  - {id: m-youtube, platform: youtube, team: marketing}\n"
+            "  - {id: m-x, platform: x, team: marketing}\n"
+            "  - {id: m-linkedin-2, platform: linkedin, team: marketing}\n"
+            "people:\n  - {id: ann, name: Ann}\n",
+            "a.yaml": "people:\n  - {id: bob, name: Bob}\naccounts:\n"
+            "  - {id: m-linkedin, platform: linkedin, team: marketing}\n"
+            "  - {id: m-facebook, platform: facebook, team: marketing}\n"
+            "  - {id: m-instagram, platform: instagram, team: marketing}\n",
+        }
+    )
+    [finding] = found(run_lint(root), "SG305")
+    assert [ref.id for ref in finding.related] == [
+        "m-linkedin",
+        "m-facebook",
+        "m-instagram",
+        "m-tiktok",
+        "m-youtube",
+        "m-x",
+        "m-linkedin-2",
+    ]
+
+
 def test_platform_sprawl_near_misses(make_repo: MakeRepo) -> None:
     root = make_repo(
         {

@@ -160,6 +160,9 @@ def test_the_compiled_check_does_not_fill_in_defaults() -> None:
 
 def _findings(root: Path, fast_after: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(schema, "FAST_AFTER", fast_after)
+    monkeypatch.setattr(schema, "_compiled", {})
+    if fast_after > 10**6:  # jsonschema alone: no shipped check either
+        monkeypatch.setattr(schema, "shipped_check_for", lambda file_name: None)
     schema._calls.clear()
     result = lint(load_config(root).with_overrides(as_of=AS_OF))
     return [
@@ -421,86 +424,117 @@ def test_only_root_lists_of_strings_leave_uniqueness_to_the_check() -> None:
     assert prepared["properties"]["numbers"]["uniqueItems"] is True
 
 
-class DictStore:
-    """A store of compiled checks in memory, as the parse cache keeps them on disk."""
-
-    def __init__(self) -> None:
-        self.entries: dict[bytes, bytes] = {}
-        self.served = 0
-
-    def get(self, key: bytes) -> bytes | None:
-        code = self.entries.get(key)
-        self.served += code is not None
-        return code
-
-    def put(self, key: bytes, code: bytes) -> None:
-        self.entries[key] = code
+SHIPPED = PROJECT / "src" / "socialgov" / "schema" / "compiled"
 
 
-@pytest.mark.parametrize("file_name", ["account.schema.json", "rule.schema.json"])
-def test_a_check_compiled_once_and_kept_answers_as_jsonschema(file_name: str) -> None:
-    store = DictStore()
-    first = compile_check(schema.load_schema(file_name), store)
-    assert first is not None and len(store.entries) == 1 and store.served == 0
-    kept = compile_check(schema.load_schema(file_name), store)
-    assert kept is not None and store.served == 1  # loaded, not compiled again
-    examples = schema.load_schema(file_name)["examples"]
+def test_every_compiled_check_ships_generated_from_the_schema_as_it_is() -> None:
+    # If this fails, a schema was edited: run `python -m socialgov.schema.fastcheck`.
+    shipped = {path.stem for path in SHIPPED.glob("*.py")} - {"__init__"}
+    assert shipped == {name.removesuffix(".schema.json") for name in CHECKED}
+    for file_name in CHECKED:
+        raw = (PROJECT / "schemas" / file_name).read_bytes()
+        assert fastcheck.shipped_check(file_name, raw) is not None, file_name
+
+
+def test_a_schema_changed_since_its_check_was_generated_is_not_checked_by_it() -> None:
+    raw = (PROJECT / "schemas" / "account.schema.json").read_bytes()
+    assert fastcheck.shipped_check("account.schema.json", raw + b"\n") is None
+    assert fastcheck.shipped_check("no-such.schema.json", raw) is None
+
+
+def test_the_generator_writes_what_ships(tmp_path: Path) -> None:
+    written = fastcheck.write_shipped(schema.schema_files(), tmp_path)
+    assert sorted(path.name for path in written) == sorted(
+        path.name for path in SHIPPED.glob("*.py") if path.name != "__init__.py"
+    )
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert "fastjsonschema" not in text.split('"""', 2)[2]  # it runs without it
+        shipped = (SHIPPED / path.name).read_text(encoding="utf-8")
+        for name in ("SCHEMA_SHA256", "FORMATS", "UNIQUE"):
+            assert _constant(text, name) == _constant(shipped, name), (path.name, name)
+
+
+def _constant(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"{name} = "))
+
+
+@pytest.mark.parametrize("file_name", CHECKED)
+def test_the_shipped_check_agrees_with_jsonschema_on_examples_and_mutations(
+    file_name: str,
+) -> None:
+    check = schema.shipped_check_for(file_name)
+    assert check is not None
     tried = 0
-    for example in examples:
+    for example in schema.load_schema(file_name)["examples"]:
         for value in mutations(example):
             tried += 1
-            assert kept(value) == first(value) == jsonschema_valid(file_name, value), value
+            assert check(value) == jsonschema_valid(file_name, value), value
     assert tried > 50
 
 
-def test_a_damaged_kept_check_is_compiled_again() -> None:
-    store = DictStore()
-    assert compile_check(schema.load_schema("account.schema.json"), store) is not None
-    (key,) = store.entries
-    store.entries[key] = b"not marshal data"
-    check = compile_check(schema.load_schema("account.schema.json"), store)
-    assert check is not None
-    example = schema.load_schema("account.schema.json")["examples"][0]
-    assert check(example) is True
-    assert check({**example, "unknown_field": 1}) is False
-    assert store.entries[key] != b"not marshal data"  # the fresh code replaced it
+def test_the_format_checks_answer_as_the_format_checker_does() -> None:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    names = ["date", "date-time", "email", "uri", "uri-reference", "no-such-format"]
+    values = [
+        *FORMAT_VALUES,
+        "2026-11-24T10:00:00Z",
+        "2026-11-24T10:00:00.5+01:00",
+        "2026-11-24t10:00:00z",
+        "2026-11-24T25:00:00Z",
+        "2026-02-30T10:00:00Z",
+        "2026-11-24T10:00:00",
+        "2026-11-24 10:00:00Z",
+        "2026-1-24",
+        "\u0662\u0660\u0662\u0666-11-24",
+        "relative/path",
+        "mailto:a@example.com",
+    ]
+    for name, conforms in fastcheck.format_checks(names).items():
+        for value in values:
+            assert conforms(value) == checker.conforms(value, name), (name, value)
 
 
-def test_a_cached_cold_run_keeps_the_compiled_checks_for_the_next(tmp_path: Path) -> None:
-    """A run with the parse cache over more entities of a kind than FAST_AFTER compiles that
-    kind's check once and keeps it for the user; a later run that parses every file again (a
-    fresh clone, in a new process) loads it instead, and reports the same."""
+CLEAN_REPOSITORY = {
+    "socialgov.yaml": "organisation: Clean\n",
+    "people.yaml": (
+        "people:\n  - {id: ann, name: Ann, email: ann@example.com, employment: full_time}\n"
+    ),
+    "teams.yaml": "teams:\n  - {id: web, name: Web, function: marketing, lead: ann}\n",
+    "accounts.yaml": (
+        "accounts:\n  - id: web-x\n    platform: x\n    handle: acmeweb\n"
+        "    url: https://x.com/acmeweb\n    owner: ann\n    team: web\n"
+        "    created: 2024-01-31\n"
+    ),
+}
+
+
+def _lint_and_modules(root: Path) -> tuple[str, set[str]]:
     import os
     import subprocess
 
-    generated = tmp_path / "tree"
-    generator = str(PROJECT / "benchmarks" / "generate.py")
-    subprocess.run(
-        [sys.executable, generator, "--accounts", "300", "--out", str(generated)],
-        check=True,
-        capture_output=True,
+    code = (
+        "import sys; from socialgov.cli import main; status = main(['lint', '--no-cache', "
+        "'--format', 'json', '--as-of', '2026-11-24']);"
+        "print(status, ' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('jsonschema', 'fastjsonschema'))), file=sys.stderr)"
     )
-    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src"), "XDG_CACHE_HOME": str(tmp_path)}
-    env.pop("CI", None)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+    )
+    _status, *modules = done.stderr.strip().splitlines()[-1].split(" ")
+    return done.stdout, set(modules)
 
-    def lint_tree(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "socialgov", "lint", "--as-of", "2026-11-24", *args],
-            cwd=generated,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode in (0, 1), done.stderr
-        return done.stdout
 
-    plain = lint_tree("--no-cache")
-    assert not (tmp_path / "socialgov" / "checks").exists()  # --no-cache keeps nothing
-    assert lint_tree() == plain
-    kept = sorted((tmp_path / "socialgov" / "checks").glob("*.code"))
-    assert kept, "no compiled check was kept"
-    stamps = [entry.stat().st_mtime_ns for entry in kept]
-    shutil.rmtree(generated / ".socialgov_cache")  # as a fresh clone: parse every file again
-    assert lint_tree() == plain
-    assert [entry.stat().st_mtime_ns for entry in kept] == stamps  # served, not written again
+def test_a_lint_of_valid_entities_imports_neither_jsonschema_nor_fastjsonschema(
+    tmp_path: Path,
+) -> None:
+    for relpath, text in CLEAN_REPOSITORY.items():
+        (tmp_path / relpath).write_text(text, encoding="utf-8")
+    report, modules = _lint_and_modules(tmp_path)
+    assert modules == set() and '"SG101"' not in report
+    # A schema error is explained by jsonschema, which the run then imports.
+    (tmp_path / "bad.yaml").write_text("people:\n  - {id: bob, name: 7}\n", encoding="utf-8")
+    report, modules = _lint_and_modules(tmp_path)
+    assert '"SG101"' in report and "jsonschema" in modules and "fastjsonschema" not in modules

@@ -305,6 +305,8 @@ def _reference_paths(monkeypatch: pytest.MonkeyPatch) -> None:
         model_module, "_unknown_references", model_reference.reference_unknown_references
     )
     monkeypatch.setattr(schema, "FAST_AFTER", 10**9)
+    monkeypatch.setattr(schema, "_compiled", {})
+    monkeypatch.setattr(schema, "shipped_check_for", lambda file_name: None)
 
 
 def _outcome(root: Path) -> tuple[list[tuple[Any, ...]], list[tuple[str, str, Any]]]:

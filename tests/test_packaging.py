@@ -48,6 +48,14 @@ def test_wheel_ships_the_data_folders(wheel: Path) -> None:
                 )
 
 
+def test_wheel_ships_the_compiled_schema_checks(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    compiled = sorted((PROJECT / "src" / "socialgov" / "schema" / "compiled").glob("*.py"))
+    assert len(compiled) > 10
+    for path in compiled:
+        assert f"socialgov/schema/compiled/{path.name}" in names
+
+
 def test_wheel_ships_the_audit_templates(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     templates = PROJECT / "src" / "socialgov" / "audit" / "templates"

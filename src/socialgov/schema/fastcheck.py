@@ -36,26 +36,18 @@ a string is left to jsonschema alone.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
     from jsonschema import FormatChecker
 
 Check = Callable[[Any], bool]
-
-
-class CodeStore(Protocol):
-    """Where compiled checks are kept between runs (the parse cache's folder, signed): the
-    Python code fastjsonschema writes for a prepared schema, compiled, by a digest of all it
-    depends on. Writing and compiling that code is most of a check's cost (about 45 ms for the
-    Account schema); loading it is a fraction of a millisecond."""
-
-    def get(self, key: bytes) -> bytes | None: ...
-
-    def put(self, key: bytes, code: bytes) -> None: ...
 
 
 # Keywords whose draft-7 meaning in fastjsonschema equals their 2020-12 meaning in jsonschema.
@@ -217,6 +209,72 @@ def _formats(schema: Any) -> set[str]:
     return found
 
 
+def format_checks(names: Iterable[str]) -> dict[str, Callable[[Any], bool]]:
+    """What jsonschema's format checker says of a string, for each format in ``names``: the
+    common, valid forms are accepted at once (see _ACCEPTED), anything else is judged by the
+    format checker itself, which is imported only then (jsonschema takes 40 ms to import)."""
+    return {name: _format_check(name) for name in names}
+
+
+def _format_check(name: str) -> Callable[[Any], bool]:
+    accepted = _ACCEPTED.get(name)
+    judge: list[Callable[[Any], bool]] = []
+
+    def conforms(value: Any) -> bool:
+        if accepted is not None and accepted(value):
+            return True
+        if not judge:
+            from jsonschema import Draft202012Validator
+
+            judge.append(_conforms(Draft202012Validator.FORMAT_CHECKER, name))
+        return judge[0](value)
+
+    return conforms
+
+
+def _a_date(value: Any) -> bool:
+    """jsonschema's "date", for the strings it accepts: ``YYYY-MM-DD`` naming a real day."""
+    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _a_date_time(value: Any) -> bool:
+    """Some of the strings jsonschema's "date-time" accepts (RFC 3339, checked by
+    rfc3339-validator when installed, else not at all): ``YYYY-MM-DDTHH:MM:SS``, seconds'
+    fractions and a ``Z`` or ``+HH:MM`` offset, naming a real moment."""
+    if not isinstance(value, str) or _DATE_TIME.fullmatch(value) is None:
+        return False
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _a_plain_uri(value: Any) -> bool:
+    return isinstance(value, str) and _PLAIN_URI.fullmatch(value) is not None
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
+_ACCEPTED: dict[str, Callable[[Any], bool]] = {
+    "date": _a_date,
+    "date-time": _a_date_time,
+    "email": lambda value: isinstance(value, str) and "@" in value,
+    "uri": _a_plain_uri,
+    "uri-reference": _a_plain_uri,  # a URI is a URI reference
+}
+"""Strings each format's check surely accepts, told cheaply (never a "no": that is left to
+jsonschema's format checker, so no answer differs from its own)."""
+
+
 def _conforms(checker: FormatChecker, name: str) -> Callable[[Any], bool]:
     """``checker.conforms(value, name)`` without its two layers of calls and its FormatError:
     the same function, the same exceptions taken for "no", the same truth test of its result
@@ -275,29 +333,26 @@ _PLAIN_URI = re.compile(
 """URIs of the simplest form: every string it matches whole, rfc3987's "URI" rule matches."""
 
 
-def compile_check(schema: Mapping[str, Any], store: CodeStore | None = None) -> Check | None:
-    """A function telling whether jsonschema would find no error in a value; None if unsure.
-    With ``store``, the compiled code is taken from there when it holds it, else kept there."""
+def compile_check(schema: Mapping[str, Any]) -> Check | None:
+    """A function telling whether jsonschema would find no error in a value; None if unsure."""
     try:
         import fastjsonschema
     except ImportError:  # pragma: no cover - fastjsonschema is a dependency
         return None
-    from jsonschema import Draft202012Validator
+    try:
+        source = generated_code(schema)
+    except (_Unsupported, fastjsonschema.JsonSchemaDefinitionException):
+        return None
+    return _check(_compiled(source))
 
-    try:
-        prepared = _prepare(schema)
-    except _Unsupported:
-        return None
-    if isinstance(prepared, dict):
-        prepared["$schema"] = "http://json-schema.org/draft-07/schema#"
-    checker = Draft202012Validator.FORMAT_CHECKER
-    formats = {name: _conforms(checker, name) for name in _formats(schema)}
-    unique = _unique_string_lists(prepared)
-    try:
-        validate = _compiled(prepared, formats, store)
-    except fastjsonschema.JsonSchemaDefinitionException:
-        return None
-    invalid = fastjsonschema.JsonSchemaValueException
+
+def _check(namespace: Mapping[str, Any]) -> Check:
+    """The yes/no check of the code generated_code wrote, run (or imported, as shipped)."""
+    validate = namespace["CHECK"]
+    if namespace["FORMATS"]:
+        validate = functools.partial(validate, custom_formats=format_checks(namespace["FORMATS"]))
+    invalid = namespace["Invalid"]
+    unique = namespace["UNIQUE"]
 
     def check(value: Any) -> bool:
         try:
@@ -313,47 +368,121 @@ def compile_check(schema: Mapping[str, Any], store: CodeStore | None = None) -> 
     return check
 
 
-def _compiled(
-    prepared: Any, formats: Mapping[str, Callable[[Any], bool]], store: CodeStore | None
-) -> Callable[[Any], Any]:
-    """What ``fastjsonschema.compile(prepared, formats=formats, use_default=False)`` returns:
-    the code of ``fastjsonschema.compile_to_code`` run, its function given the formats. The code
-    depends on the prepared schema, the formats' names, fastjsonschema's version and (compiled)
-    Python's; with ``store``, it is compiled once for them."""
-    import functools
-    import hashlib
-    import json
-    import marshal
-    import sys
-
+def generated_code(schema: Mapping[str, Any], digest: str = "") -> str:
+    """The Python code of ``schema``'s yes/no check: what ``fastjsonschema.compile_to_code``
+    writes for the prepared schema, with every failure raising one bare ``Invalid`` (its
+    messages, and the copies of the schema it keeps for them, are never read: jsonschema
+    explains), then the names _check reads. Raises _Unsupported for a schema it would read
+    differently from jsonschema."""
     import fastjsonschema
     from fastjsonschema.ref_resolver import RefResolver
 
-    key = hashlib.sha256(
-        json.dumps(
-            [prepared, sorted(formats), fastjsonschema.VERSION, sys.version], sort_keys=True
-        ).encode("utf-8")
-    ).digest()
-    code = None
-    kept = store.get(key) if store is not None else None
-    if kept is not None:
-        try:
-            code = marshal.loads(kept)  # signed by this machine's socialgov (the store's entry)
-        except (EOFError, ValueError, TypeError):
-            code = None
-        if not isinstance(code, type(_compiled.__code__)):
-            code = None
-    if code is None:
-        source = fastjsonschema.compile_to_code(prepared, formats=formats, use_default=False)
-        code = compile(source, "<fastjsonschema>", "exec")
-        if store is not None:
-            store.put(key, marshal.dumps(code))
+    prepared = _prepare(schema)
+    if isinstance(prepared, dict):
+        prepared["$schema"] = "http://json-schema.org/draft-07/schema#"
+    formats = sorted(_formats(schema))
+    unique = _unique_string_lists(prepared)
+    source = fastjsonschema.compile_to_code(
+        prepared, formats=dict.fromkeys(formats, _accept_all), use_default=False
+    )
+    code = _bare_failures(source)
+    if "fastjsonschema" in code or "JsonSchemaValue" in code:
+        raise _Unsupported("generated code this does not know how to make bare")
+    entry = RefResolver.from_schema(prepared, handlers={}, store={}).get_scope_name()
+    return (
+        f"SCHEMA_SHA256 = {digest!r}\n"
+        f"FORMATS = {tuple(formats)!r}\n"
+        f"UNIQUE = {unique!r}\n\n\n"
+        "class Invalid(Exception):\n"
+        '    """The value is not valid (jsonschema says why)."""\n\n\n'
+        f"{code}\n\n\nCHECK = {entry}\n"
+    )
+
+
+def _accept_all(value: Any) -> bool:
+    return True
+
+
+def _bare_failures(source: str) -> str:
+    """fastjsonschema's code with ``raise Invalid`` for each ``raise
+    JsonSchemaValueException(message, value=..., name=..., definition=..., rule=...)``, and
+    without its import of fastjsonschema."""
+    import ast
+
+    class Bare(ast.NodeTransformer):
+        def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST | None:
+            return None if node.module == "fastjsonschema" else node
+
+        def visit_Raise(self, node: ast.Raise) -> ast.AST:
+            failure = node.exc
+            if (
+                isinstance(failure, ast.Call)
+                and isinstance(failure.func, ast.Name)
+                and failure.func.id == "JsonSchemaValueException"
+            ):
+                return ast.copy_location(ast.Raise(exc=ast.Name("Invalid", ast.Load())), node)
+            return self.generic_visit(node)
+
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in ("JsonSchemaValueException", "JsonSchemaValuesException"):
+                # caught inside anyOf, oneOf, not (the plural is raised only without fast_fail)
+                return ast.copy_location(ast.Name("Invalid", node.ctx), node)
+            return node
+
+    return ast.unparse(Bare().visit(ast.parse(source)))
+
+
+def _compiled(source: str) -> dict[str, Any]:
+    """``source`` run, its names returned."""
     namespace: dict[str, Any] = {}
-    exec(code, namespace)  # the code fastjsonschema wrote for our own schema
-    function = namespace[RefResolver.from_schema(prepared, handlers={}, store={}).get_scope_name()]
-    if formats:
-        return functools.partial(function, custom_formats=dict(formats))
-    return function  # type: ignore[no-any-return]
+    exec(compile(source, "<fastcheck>", "exec"), namespace)  # the code generated_code wrote
+    return namespace
+
+
+SHIPPED = "socialgov.schema.compiled"
+"""The package of the checks generated for the published schemas (``python -m
+socialgov.schema.fastcheck`` writes them): a run imports them instead of compiling."""
+
+
+def shipped_check(file_name: str, schema_bytes: bytes) -> Check | None:
+    """The check shipped for the schema ``file_name``, if it was generated from these bytes."""
+    import hashlib
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{SHIPPED}.{_module_name(file_name)}")
+    except ImportError:
+        return None
+    if hashlib.sha256(schema_bytes).hexdigest() != module.SCHEMA_SHA256:
+        return None  # the schema changed since: compiled as any other
+    return _check(vars(module))
+
+
+def _module_name(file_name: str) -> str:
+    return file_name.removesuffix(".schema.json").replace("-", "_")
+
+
+def write_shipped(schemas: Mapping[str, Path], folder: Path) -> list[Path]:
+    """Write the shipped check of every schema fastcheck supports into ``folder``."""
+    import hashlib
+    import json
+
+    written = []
+    for file_name, path in sorted(schemas.items()):
+        raw = path.read_bytes()
+        try:
+            code = generated_code(json.loads(raw), hashlib.sha256(raw).hexdigest())
+        except _Unsupported:
+            continue
+        target = folder / f"{_module_name(file_name)}.py"
+        header = (
+            f'"""The yes/no check of schemas/{file_name}, generated by '
+            "`python -m socialgov.schema.fastcheck`\nfrom it with fastjsonschema: do not edit. "
+            '(See socialgov.schema.fastcheck.)"""\n\n'
+        )
+        target.write_text(header + code, encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def _unique_string_lists(prepared: Any) -> tuple[str, ...]:
@@ -382,3 +511,18 @@ def _unique_string_lists(prepared: Any) -> tuple[str, ...]:
             properties[name] = {key: value for key, value in sub.items() if key != "uniqueItems"}
             names.append(name)
     return tuple(names)
+
+
+def main() -> int:
+    """Write the shipped checks: ``python -m socialgov.schema.fastcheck`` after editing a schema
+    (tests/test_fastcheck.py fails until they are written again)."""
+    from socialgov.core.resources import data_dir
+
+    schemas = {path.name: path for path in data_dir("schemas").glob("*.schema.json")}
+    for path in write_shipped(schemas, Path(__file__).resolve().parent / "compiled"):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from jsonschema import ValidationError
     from jsonschema.protocols import Validator
 
-    from socialgov.schema.fastcheck import Check, CodeStore
+    from socialgov.schema.fastcheck import Check
 
 KIND_FILES: dict[str, str] = {
     "Person": "person.schema.json",
@@ -66,13 +66,21 @@ def _validator(file_name: str) -> Validator:
 
 
 @cache
-def check_for(file_name: str, store: CodeStore | None = None) -> Check | None:
+def check_for(file_name: str) -> Check | None:
     """The compiled yes/no check of one published schema (socialgov.schema.fastcheck, compiled once
-    per process, and with ``store`` kept there for later runs), or None where fastcheck cannot
-    compile it."""
+    per process), or None where fastcheck cannot compile it."""
     from socialgov.schema.fastcheck import compile_check
 
-    return compile_check(load_schema(file_name), store)
+    return compile_check(load_schema(file_name))
+
+
+@cache
+def shipped_check_for(file_name: str) -> Check | None:
+    """The yes/no check shipped with socialgov for the published schema ``file_name`` (None if
+    there is none, or the schema changed since it was generated)."""
+    from socialgov.schema.fastcheck import shipped_check
+
+    return shipped_check(file_name, (data_dir("schemas") / file_name).read_bytes())
 
 
 def validate_entity(kind: str, data: Any, validity: Validity | None = None) -> list[SchemaError]:
@@ -91,9 +99,7 @@ class Validity:
     for (``trust``: their schema check is spared) and those that passed here (``seen``, which the
     parse cache stores with each file). One run's object, never shared between runs."""
 
-    def __init__(self, checks: CodeStore | None = None) -> None:
-        self.checks = checks
-        """Where compiled checks are kept between runs (socialgov.schema.fastcheck.CodeStore)."""
+    def __init__(self) -> None:
         self.trusted: dict[int, tuple[str, Any]] = {}
         self.seen: dict[int, tuple[str, Any]] = {}
         """id(value) -> (schema file, the value itself: the id is only valid while it lives)."""
@@ -114,7 +120,7 @@ class Validity:
         known = self.trusted.get(id(data))
         if known is not None and known[1] is data and known[0] == file_name:
             return []
-        errors = check_schema(file_name, data, self.checks)
+        errors = check_schema(file_name, data)
         if not errors:
             self.seen[id(data)] = (file_name, data)
         return errors
@@ -128,17 +134,22 @@ _compiled: dict[str, Check | None] = {}
 _UNCOMPILED: Any = object()
 
 
-def check_schema(file_name: str, data: Any, checks: CodeStore | None = None) -> list[SchemaError]:
-    """``data`` against the published schema ``file_name``: a compiled yes/no check first, once a
-    schema is used often enough to pay for compiling it (see fastcheck; ``checks`` keeps it for
-    later runs); jsonschema explains only the failures, in plain words."""
-    calls = _calls[file_name] = _calls.get(file_name, 0) + 1
-    if calls > FAST_AFTER:
-        check = _compiled.get(file_name, _UNCOMPILED)
-        if check is _UNCOMPILED:
-            check = _compiled[file_name] = check_for(file_name, checks)
-        if check is not None and check(data):
-            return []
+def check_schema(file_name: str, data: Any) -> list[SchemaError]:
+    """``data`` against the published schema ``file_name``: a compiled yes/no check first (the one
+    shipped with socialgov; for a schema changed since it was generated, one compiled once the
+    schema is used often enough to pay for it, see fastcheck); jsonschema explains only the
+    failures, in plain words."""
+    check = _compiled.get(file_name, _UNCOMPILED)
+    if check is _UNCOMPILED:
+        check = shipped_check_for(file_name)
+        if check is not None:
+            _compiled[file_name] = check
+        else:
+            calls = _calls[file_name] = _calls.get(file_name, 0) + 1
+            if calls > FAST_AFTER:
+                check = _compiled[file_name] = check_for(file_name)
+    if check is not None and check(data):
+        return []
     return _explain(_validator(file_name), data)
 
 

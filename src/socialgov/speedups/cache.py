@@ -159,11 +159,8 @@ class ParseCache:
         self._key = signing_key()
         if self._key is None:
             self._writable = False
-        self.validity = schema.Validity(
-            CompiledChecks(self._key) if self._key is not None else None
-        )
-        """What passed its schema in this run, and what the cache vouches for; the compiled
-        checks are kept for the user (CompiledChecks)."""
+        self.validity = schema.Validity()
+        """What passed its schema in this run, and what the cache vouches for."""
 
     def _entry(self, relpath: str) -> Path:
         name = hashlib.sha256(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
@@ -267,35 +264,6 @@ class ParseCache:
             return
         if not write_signed(self.base, self.folder, entry, digest, signer, payload):
             self._writable = False  # read-only checkout or full disk: run without the cache
-
-
-class CompiledChecks:
-    """The compiled schema checks (socialgov.schema.fastcheck.CodeStore), kept for every
-    repository of this user beside the signing key (so a fresh clone's first run finds them),
-    each signed with that key as every entry is; the key an entry is found by digests what its
-    code was written from (the prepared schema, fastjsonschema's and Python's versions)."""
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-        self.folder = key_path().parent / "checks"
-
-    def _signer(self, entry: Path, key: bytes) -> hmac.HMAC:
-        signer = hmac.new(self._key, digestmod=hashlib.sha256)
-        signer.update(f"checks\0{entry.name}\0".encode() + key)
-        return signer
-
-    def _entry(self, key: bytes) -> Path:
-        return self.folder / f"{key.hex()[:32]}.code"
-
-    def get(self, key: bytes) -> bytes | None:
-        entry = self._entry(key)
-        return read_signed(entry, key, self._signer(entry, key))
-
-    def put(self, key: bytes, code: bytes) -> None:
-        entry = self._entry(key)
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(mode=0o700, exist_ok=True)
-            write_signed(self.folder, self.folder, entry, key, self._signer(entry, key), code)
 
 
 CONFIG_ENTRY = "config-valid"

@@ -328,9 +328,14 @@ def _rfc3987_uri(function: Callable[[Any], Any]) -> Callable[[Any], bool] | None
 
 
 _PLAIN_URI = re.compile(
-    r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~-]*(?:/[a-zA-Z0-9_.~!$&'()*+,;=:@-]*)*"
+    r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~-]*"
+    r"(?:/(?:[a-zA-Z0-9_.~!$&'()*+,;=:@-]|%[0-9a-fA-F]{2})*)*"
+    r"(?:\?(?:[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]|%[0-9a-fA-F]{2})*)?"
+    r"(?:#(?:[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]|%[0-9a-fA-F]{2})*)?"
 )
-"""URIs of the simplest form: every string it matches whole, rfc3987's "URI" rule matches."""
+"""URIs of the simplest form (RFC 3986's, with a host of plain characters and no port or user:
+a path, a query and a fragment of its characters, percent escapes included): every string it
+matches whole, rfc3987's "URI" rule matches."""
 
 
 def compile_check(schema: Mapping[str, Any]) -> Check | None:

@@ -915,12 +915,13 @@ def yaml_rules() -> tuple[RuleInfo, ...]:
 def yaml_compiled_rules() -> tuple[CompiledRule, ...]:
     """Compiled built-in YAML rules; a broken one is a bug in socialgov, raised loudly."""
     from socialgov.core.resources import data_dir
-    from socialgov.source.loader import parse_text
+    from socialgov.source.loader import DEFAULT_LIMITS
+    from socialgov.source.reading import parse_file_text
 
     folder = data_dir("rules")
     compiled: list[CompiledRule] = []
     for path in sorted(folder.glob("*.yaml")):
-        parsed = parse_text(path.read_text(encoding="utf-8"), path.name)
+        parsed = parse_file_text(path.read_text(encoding="utf-8"), path.name, DEFAULT_LIMITS)
         if parsed.findings:
             raise RuntimeError(f"built-in rule file {path}: {parsed.findings[0].message}")
         for document in parsed.documents:

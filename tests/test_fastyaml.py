@@ -214,6 +214,7 @@ DECLINED = {
     "a text block alone on its line, last": "a:\n  |\n  text\nb: 1\nc:\n  >\n  more",
     "more after a text block's header": "a: |1> x\n  text\n",
     "a dash in a text block header's comment": "- >  # a - b\n   x\n- y\n",
+    "a plus in a comment right after a header": "a: >1#+\n   x\n\n   y\n\n",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",

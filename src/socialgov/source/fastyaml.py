@@ -446,9 +446,10 @@ def _ends_before(bare: str) -> bool:
     return False
 
 
-_BLOCK_COMMENT = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]+#[^\n]*[-+0-9]")
+_BLOCK_COMMENT = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]*#[^\n]*[-+0-9]")
 """A text block's header whose comment holds a ``-``, ``+`` or digit, which rapidyaml 0.15
-takes for a chomping or indentation indicator (``|  # a - b`` strips the last line break)."""
+takes for a chomping or indentation indicator (``|  # a - b`` strips the last line break; so
+does ``>1#+``, where libyaml reads a comment without the space YAML asks for before it)."""
 _BLOCK_HEADERS = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
 """What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
 _INDENTED = re.compile(r"^.[+-]?[1-9]")

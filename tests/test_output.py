@@ -68,6 +68,35 @@ def test_plain_leaves_no_line_the_runner_runs(line: str) -> None:
     assert plain("no command here: a::b ## [x]\n") == "no command here: a::b ## [x]\n"
 
 
+def test_plain_changes_what_a_full_scan_would_and_nothing_else() -> None:
+    """plain() looks for each kind of line break before scanning with its regular expression:
+    on texts made of every character it cares about, it gives what the scan alone gives."""
+    import random
+
+    breaks = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    def scanned(text: str) -> str:
+        text = breaks.sub(visible, text.replace("##[", "##\\x5b"))
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            rest = line.lstrip()
+            if rest.startswith("::"):
+                lines[i] = line[: len(line) - len(rest)] + "\\x3a" + rest[1:]
+        return "\n".join(lines)
+
+    alphabet = "ab \r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029:#[\u00e9"
+    pick = random.Random(18)
+    for _ in range(20_000):
+        text = "".join(pick.choice(alphabet) for _ in range(pick.randint(0, 14)))
+        assert plain(text) == scanned(text), repr(text)
+    assert plain("a\r\nb\r\n") == "a\r\nb\r\n"  # CSV's row ends stay
+    assert plain("a\r\nb\rc") == "a\r\nb\\x0dc"
+
+
 def _repo(root: Path, files: dict[str, str]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "socialgov.yaml").write_text("organisation: T\n", encoding="utf-8")

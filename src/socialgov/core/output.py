@@ -44,7 +44,9 @@ _BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def _other_breaks(text: str) -> bool:
-    return any(c in text for c in _BREAKS) or text.count("\r") != text.count("\r\n")
+    if any(c in text for c in _BREAKS):
+        return True
+    return "\r" in text and text.count("\r") != text.count("\r\n")
 
 
 def _visible(match: re.Match[str]) -> str:

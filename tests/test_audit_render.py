@@ -18,7 +18,15 @@ from socialgov.audit.progress import Progress, wanted
 from socialgov.audit.renderers import FORMATS, RenderOptions, format_for, renderer
 from socialgov.audit.renderers.csv import COLUMNS, LIFECYCLE_COLUMNS, TOOL_COLUMNS, neutralise
 from socialgov.audit.renderers.templating import markdown_escape
-from socialgov.audit.report import AuditReport
+from socialgov.audit.report import (
+    AuditReport,
+    History,
+    HistoryChange,
+    IndicatorChange,
+    Ratio,
+    Sample,
+    UnitScore,
+)
 from socialgov.cli import cli, main
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -303,9 +311,75 @@ def test_json_is_written_exactly_as_the_plain_data_of_the_report(
         channels=acme.channels * (LONG // len(acme.channels) + 2),
     )
     assert len(unusual.channels) > LONG
-    for report in (acme, hostile, teams, unusual):
+    history = replace(acme, history=_history())
+    # what orjson writes otherwise than json.dumps, or refuses: those sections are written
+    # by the Python writer (each case in a section of its own, the others still fast)
+    first = acme.channels[0]
+    odd = replace(
+        history,
+        channels=(replace(first, path="not-utf8-\udcff.yaml"), *acme.channels[1:]),
+        actors=(replace(acme.actors[0], errors=2**70), *acme.actors[1:]),
+        history=replace(
+            _history(),
+            change=replace(
+                _history().change,
+                indicators=tuple(
+                    IndicatorChange("k", "K", None, Ratio(1, 2), points)
+                    for points in (1e20, 1e-7, float("nan"), float("inf"), -0.0, 12.5)
+                ),
+            ),
+        ),
+    )
+    for report in (acme, hostile, teams, unusual, history, odd):
         assert render(report, "json") == json_text(document(report))
         assert json.loads(render(report, "json")) == json.loads(json_text(document(report)))
+
+
+def _history() -> History:
+    """A history of two samples, with what a sample can hold: no earlier indicator, a change in
+    points up and down, a skipped commit."""
+    scores = (
+        UnitScore("owned", "Owned", Ratio(3, 4), False),
+        UnitScore("mfa", "MFA", Ratio(0, 0), True),
+    )
+    samples = tuple(
+        Sample(
+            commit=f"{n}" * 40,
+            short=f"{n}" * 7,
+            date=dt.date(2026, n, 1),
+            subject=f"commit \u202e{n} ##[x]",
+            stage="scattered",
+            score=40 + n,
+            progress=n,
+            indicators=scores,
+            error_free=Ratio(n, 7),
+            live_accounts=7,
+            accounts=8,
+            live_channels=9,
+            errors=n,
+            warnings=0,
+            infos=1,
+        )
+        for n in (1, 2)
+    )
+    change = HistoryChange(
+        since=dt.date(2026, 1, 1),
+        until=dt.date(2026, 2, 1),
+        stage_before="scattered",
+        stage_after="scattered",
+        score=1,
+        indicators=(
+            IndicatorChange.between("owned", "Owned", None, Ratio(3, 4)),
+            IndicatorChange.between("mfa", "MFA", Ratio(1, 3), Ratio(2, 3)),
+            IndicatorChange.between("review", "Reviewed", Ratio(2, 3), Ratio(1, 3)),
+        ),
+        live_accounts=0,
+        errors=1,
+        warnings=0,
+    )
+    return History(
+        since="2026-01", every="month", samples=samples, change=change, skipped=("3: gone",)
+    )
 
 
 def test_the_documented_json_has_the_fields_of_the_real_one() -> None:

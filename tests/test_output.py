@@ -186,14 +186,35 @@ def test_socialgov_test_output_keeps_each_case_on_one_line(
     assert "##[error]legacy" in names  # unchanged in meaning
 
 
-def test_the_audit_table_and_csv_never_give_the_runner_a_command(
+def test_no_audit_format_gives_the_runner_a_command(
     hostile_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(hostile_repo)
-    for fmt in ("table", "markdown", "csv", "html"):
+    for fmt in ("table", "markdown", "csv", "html", "json"):
         assert main(["audit", "--no-cache", "--as-of", AS_OF.isoformat(), "--format", fmt]) == 0
         out = capsys.readouterr().out
         assert runner_commands(out) == [], fmt
+        if fmt == "json":  # printed as written (ESCAPED): plain() would change nothing
+            assert plain(out) == out
+
+
+def test_the_audit_json_is_printed_safe_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The audit's JSON skips plain(): its writer escapes what plain() would change."""
+    accounts = "accounts:\n" + "".join(
+        f"  - {{id: a{i}, name: {json.dumps(v)}, platform: x, handle: {json.dumps(v)},"
+        " status: active, owner: nobody}\n"
+        for i, v in enumerate(HOSTILE_VALUES)
+    )
+    root = _repo(tmp_path / "r", {"\u00a0::error file=x::a.yaml": accounts})
+    monkeypatch.chdir(root)
+    assert main(["audit", "--no-cache", "--as-of", AS_OF.isoformat(), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert runner_commands(out) == [] and plain(out) == out
+    data = json.loads(out)
+    assert [c["name"] for c in data["channels"]] == HOSTILE_VALUES  # nothing lost
+    assert data["channels"][0]["path"] == "\u00a0::error file=x::a.yaml"
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "junit", "checkstyle"])

@@ -118,14 +118,20 @@ def use_color(no_color: bool, output: Path | None) -> bool:
 
 
 def emit(
-    text: str, output: Path | None, option: str = "--output", *, commands: bool = False
+    text: str,
+    output: Path | None,
+    option: str = "--output",
+    *,
+    commands: bool = False,
+    escaped: bool = False,
 ) -> None:
     """Write a report to stdout, or to ``output`` (socialgov.core.output.write_report), every line
     made safe for a CI log first (socialgov.core.output.plain) unless the report is ``commands``:
-    workflow commands built by escaping every value (``--format github``)."""
+    workflow commands built by escaping every value (``--format github``), or ``escaped``: JSON
+    whose every value its writer escaped and made ``json_safe``, where no line can be one."""
     from socialgov.core.output import echo, plain, write_report
 
-    if not commands:
+    if not (commands or escaped):
         text = plain(text)
     if output is None:
         echo(text)
@@ -422,7 +428,13 @@ def audit(
     """Report on the whole inventory: coverage, gaps, who must act, and the maturity stage."""
     from socialgov.audit import run_audit
     from socialgov.audit.progress import Progress
-    from socialgov.audit.renderers import SHOW_LINES, RenderOptions, format_for, renderer
+    from socialgov.audit.renderers import (
+        ESCAPED,
+        SHOW_LINES,
+        RenderOptions,
+        format_for,
+        renderer,
+    )
 
     if depth is not None and by is None:
         raise click.UsageError("--depth needs --by team")
@@ -462,7 +474,7 @@ def audit(
                 config, since=since, every=every or "week", cache=cache is not False
             )
             report = replace(report, history=series)
-    emit(renderer(chosen)(report, options), output)
+    emit(renderer(chosen)(report, options), output, escaped=chosen in ESCAPED)
     return 0
 
 

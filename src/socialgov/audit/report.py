@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 Stage = Literal["dormant", "scattered", "coordinated"]
 OwnerStatus = Literal["ok", "missing", "unknown", "departed", "not accountable"]
@@ -19,6 +19,16 @@ BackupStatus = Literal["ok", "missing", "unknown", "departed", "same as owner"]
 Activity = Literal["active", "dormant", "unknown", "not tracked"]
 CellState = Literal["adopted", "outdated", "missing", "not required"]
 Severity = Literal["error", "warning", "info"]
+
+_set = object.__setattr__
+
+
+def _derived() -> Any:
+    """A member worked out from the others when the value is made (``__post_init__``), and kept
+    like a field, after the others: the JSON writer writes fields, and derived members are
+    part of the JSON (docs/audit.md). Not an argument, not compared, not in ``repr``."""
+    return field(init=False, repr=False, compare=False)
+
 
 THRESHOLD = Fraction(80, 100)
 """The coverage a maturity indicator needs for the coordinated stage (SPEC section 8)."""
@@ -30,17 +40,17 @@ class Ratio:
 
     part: int
     whole: int
+    percent: float | None = _derived()
+    """The share in percent, rounded *down* to one decimal: a value below a threshold never
+    displays as the threshold itself (79.96% shows as 79.9%, not 80.0%)."""
+
+    def __post_init__(self) -> None:
+        fraction = self.fraction
+        _set(self, "percent", None if fraction is None else math.floor(fraction * 1000) / 10)
 
     @property
     def fraction(self) -> Fraction | None:
         return Fraction(self.part, self.whole) if self.whole else None
-
-    @property
-    def percent(self) -> float | None:
-        """The share in percent, rounded *down* to one decimal: a value below a threshold
-        never displays as the threshold itself (79.96% shows as 79.9%, not 80.0%)."""
-        fraction = self.fraction
-        return None if fraction is None else math.floor(fraction * 1000) / 10
 
     def meets(self, threshold: Fraction) -> bool:
         """At or above ``threshold``; an empty population has nothing missing, so it meets it."""
@@ -60,11 +70,11 @@ class Ref:
     kind: str
     id: str
     name: str | None = None
+    label: str = _derived()
+    """``Acme Support (acme-x)``, or the id alone when there is no other name."""
 
-    @property
-    def label(self) -> str:
-        """``Acme Support (acme-x)``, or the id alone when there is no other name."""
-        return label(self.name, self.id)
+    def __post_init__(self) -> None:
+        _set(self, "label", label(self.name, self.id))
 
     def __str__(self) -> str:
         return f"{self.kind} {self.label}"
@@ -89,10 +99,10 @@ class Split:
     key: str
     social: int
     traditional: int
+    total: int = _derived()
 
-    @property
-    def total(self) -> int:
-        return self.social + self.traditional
+    def __post_init__(self) -> None:
+        _set(self, "total", self.social + self.traditional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +170,11 @@ class ChannelRow:
     suppressed: int
     path: str
     line: int
+    findings: int = _derived()
+    """errors, warnings and infos."""
 
-    @property
-    def findings(self) -> int:
-        return self.errors + self.warnings + self.infos
+    def __post_init__(self) -> None:
+        _set(self, "findings", self.errors + self.warnings + self.infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,10 +323,10 @@ class TermMatrix:
     social: int
     """How many of ``channels`` (the first ones) are social Accounts."""
     terms: tuple[TermRow, ...]
+    inconsistent: int = _derived()
 
-    @property
-    def inconsistent(self) -> int:
-        return sum(1 for row in self.terms if not row.consistent)
+    def __post_init__(self) -> None:
+        _set(self, "inconsistent", sum(1 for row in self.terms if not row.consistent))
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,10 +548,10 @@ class FamilyCount:
     errors: int
     warnings: int
     infos: int
+    total: int = _derived()
 
-    @property
-    def total(self) -> int:
-        return self.errors + self.warnings + self.infos
+    def __post_init__(self) -> None:
+        _set(self, "total", self.errors + self.warnings + self.infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -595,10 +606,10 @@ class Actor:
     warnings: int
     infos: int
     entities: tuple[Ref, ...]
+    total: int = _derived()
 
-    @property
-    def total(self) -> int:
-        return self.errors + self.warnings + self.infos
+    def __post_init__(self) -> None:
+        _set(self, "total", self.errors + self.warnings + self.infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -654,10 +665,10 @@ class Unit:
     warnings: int
     infos: int
     """Reported findings on the unit's channels (live or not), rolled up."""
+    label: str = _derived()
 
-    @property
-    def label(self) -> str:
-        return self.name if self.id is None else label(self.name, self.id)
+    def __post_init__(self) -> None:
+        _set(self, "label", self.name if self.id is None else label(self.name, self.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,12 +704,15 @@ class IndicatorChange:
             moved = -moved if new < old else moved
         return cls(key, label, before, after, moved)
 
-    @property
-    def direction(self) -> str:
-        """up, down, same, or new."""
-        if self.points is None:
-            return "new"
-        return "up" if self.points > 0 else ("down" if self.points < 0 else "same")
+    direction: str = _derived()
+    """up, down, same, or new."""
+
+    def __post_init__(self) -> None:
+        points = self.points
+        moved = (
+            "new" if points is None else "up" if points > 0 else "down" if points < 0 else "same"
+        )
+        _set(self, "direction", moved)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,11 @@ FORMATS: dict[str, str] = {
 SHOW_LINES = frozenset({"json", "csv"})
 """The formats that show the line each channel is written on (the others need no positions)."""
 
+ESCAPED = frozenset({"json"})
+"""The formats whose text is safe in a CI log as written: JSON whose writer escaped every value
+and made it ``json_safe`` (no line break but its own, no ``##[``, every line starting with
+indentation and JSON), which the command line then prints without scanning it again."""
+
 SUFFIXES: dict[str, str] = {
     ".md": "markdown",
     ".markdown": "markdown",

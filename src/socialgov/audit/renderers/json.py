@@ -8,40 +8,14 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 from json.encoder import encode_basestring
-from operator import attrgetter
 from typing import Any
 
 from socialgov.audit.renderers import RenderOptions
-from socialgov.audit.report import (
-    Actor,
-    AdoptionCell,
-    AuditReport,
-    ChannelRow,
-    FamilyCount,
-    IndicatorChange,
-    Ratio,
-    Ref,
-    Split,
-    TermCell,
-    TermMatrix,
-    Unit,
-)
+from socialgov.audit.report import AuditReport, Ratio
 from socialgov.core.escape import indented_json, json_safe
 
 VERSION = 1
 KIND = "socialgov-audit"
-
-# Properties worth having in the JSON although they are computed from other fields.
-_DERIVED: dict[type, tuple[str, ...]] = {
-    Split: ("total",),
-    FamilyCount: ("total",),
-    Actor: ("total",),
-    ChannelRow: ("findings",),
-    TermMatrix: ("inconsistent",),
-    Ref: ("label",),
-    Unit: ("label",),
-    IndicatorChange: ("direction",),
-}
 
 
 def to_data(value: Any) -> Any:
@@ -49,10 +23,7 @@ def to_data(value: Any) -> Any:
     if isinstance(value, Ratio):
         return {"part": value.part, "whole": value.whole, "percent": value.percent}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in _DERIVED.get(type(value), ()):
-            data[name] = to_data(getattr(value, name))
-        return data
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Fraction):
         return float(value)
     if isinstance(value, dt.date):
@@ -77,13 +48,73 @@ def document(report: AuditReport) -> dict[str, Any]:
 
 def render(report: AuditReport, options: RenderOptions) -> str:
     """``json_text(document(report))``, written straight from the report: no copy of it as
-    dictionaries and lists, and the text joined a piece at a time (a report of 100,000
-    channels is hundreds of megabytes of JSON).
+    dictionaries and lists.
 
-    Each section is written by orjson (in Rust, a tenth of the time); a section it cannot
-    write as ``json.dumps`` would (text that is not UTF-8, an integer past 64 bits, a float
-    it writes otherwise) is written by ``_write`` instead, in Python."""
-    fast = _Fast()
+    orjson writes it, in Rust: the report's dataclasses (their fields, derived members
+    included: see ``report._derived``), dates and lists, calling back only for a share
+    (``Fraction``). What it would write otherwise than ``json.dumps``, or refuses (text with
+    lone surrogates, from names of files that are not UTF-8; an integer past 64 bits; a float
+    with an exponent), is written by ``_write``, in Python: the history (its changes in points
+    may be any float), options that are not plain text, numbers and lists, and any section
+    orjson refuses."""
+    import orjson
+
+    if report.history is None and all(_plain(value) for _, value in report.options):
+        document = {"version": VERSION, "kind": KIND}
+        for name in _fields(AuditReport):
+            value = getattr(report, name)
+            if name in OPTIONAL and value is None:
+                continue
+            document[name] = dict(report.options) if name == "options" else value
+        option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        try:
+            data = orjson.dumps(document, default=_share, option=option)
+        except TypeError:  # orjson's JSONEncodeError is one
+            pass
+        else:
+            return _escaped(data)
+    return _by_section(report, orjson)
+
+
+def _plain(value: Any) -> bool:
+    """Whether orjson writes an option's value as ``json.dumps`` does."""
+    kind = type(value)
+    if kind in (str, bool, int) or value is None or kind is dt.date:
+        return True
+    if kind is float:
+        return _fixed(value)
+    if kind in (tuple, list):
+        return all(_plain(item) for item in value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    return False
+
+
+def _fixed(number: float) -> bool:
+    """Whether ``float.__repr__`` writes ``number`` without an exponent, as orjson does."""
+    return number == 0 or (1e-4 <= abs(number) < 1e16 and math.isfinite(number))
+
+
+def _escaped(data: bytes) -> str:
+    """orjson's UTF-8 as text, made ``json_safe``: it escapes every control below U+0020, so
+    only DEL, ``##[`` and characters from U+0080 up may need it, which begin with the bytes
+    looked for here (C1 controls, U+061C, U+200E to U+2069); text without them is left as it
+    is, unscanned."""
+    text = data.decode()
+    if (b"#" in data and b"##[" in data) or b"\x7f" in data:
+        return json_safe(text)
+    if not text.isascii() and (b"\xc2" in data or b"\xd8" in data or b"\xe2" in data):
+        return json_safe(text)
+    return text
+
+
+def _by_section(report: AuditReport, orjson: Any) -> str:
+    """The JSON a section at a time, each by orjson if it can, else by ``_write``; the text
+    joined a piece at a time."""
+
+    def dumps(value: Any) -> str:
+        return orjson.dumps(value, default=_share, option=orjson.OPT_INDENT_2).decode()
+
     chunks = ['{\n  "version": ' + int.__repr__(VERSION), ',\n  "kind": ' + _string(KIND)]
     for name in _fields(AuditReport):
         value = getattr(report, name)
@@ -92,10 +123,12 @@ def render(report: AuditReport, options: RenderOptions) -> str:
         out = [",\n  " + _string(name) + ": "]
         if name == "options":
             _write_mapping(report.options, out, "\n  ")
+        elif name == "history":
+            _write(value, out, "\n  ", chunks)
         else:
             try:
-                pieces = fast.pieces(value, "\n  ")
-            except TypeError:  # orjson's JSONEncodeError too
+                pieces = _pieces(dumps, value, "\n  ")
+            except TypeError:
                 _write(value, out, "\n  ", chunks)
             else:
                 out.append(pieces[0])
@@ -107,109 +140,33 @@ def render(report: AuditReport, options: RenderOptions) -> str:
     return "".join(chunks)
 
 
+def _share(value: Any) -> float:
+    """A ``Fraction`` as the number orjson writes, when it writes it as ``json.dumps`` does."""
+    if isinstance(value, Fraction) and _fixed(number := float(value)):
+        return number
+    raise TypeError(f"{type(value).__name__} is written by _write")
+
+
+def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> list[str]:
+    """The text of ``value`` at the indent ``newline``, a long list in pieces of ``LONG``
+    items (orjson writes a list of them; its brackets are left out, its lines indented)."""
+    if type(value) not in (tuple, list) or len(value) <= LONG:
+        return [dumps(value).replace("\n", newline)]
+    pieces = ["["]
+    for start in range(0, len(value), LONG):
+        inner = dumps(value[start : start + LONG])[1:-2]  # "\n  item,\n  item"
+        pieces.append(("," if start else "") + inner.replace("\n", newline))
+    pieces.append(newline + "]")
+    return pieces
+
+
 def _safe(text: str) -> str:
     """``json_safe(text)``, which leaves ASCII text without DEL and ``##[`` as it is: everything
     written here went through a JSON encoder's escaping, which writes every control below
     U+0020 as an escape, so a scan of such text would find nothing to change."""
-    if text.isascii() and "\x7f" not in text and "##[" not in text:
+    if text.isascii() and "\x7f" not in text and ("#" not in text or "##[" not in text):
         return text
     return json_safe(text)
-
-
-SHARED = (AdoptionCell, TermCell)
-"""Values the report makes once and shares between rows (equal cells): each is converted once."""
-
-
-class _Fast:
-    """Writes report values with orjson, as ``_write`` does: the dataclasses as mappings of
-    their ``_fields``, dates as ISO text, shares (``Fraction``) as numbers; a long list a
-    thousand items at a time, each batch's text indented for its depth.
-
-    Raises TypeError for what orjson would write otherwise than ``json.dumps``: text with lone
-    surrogates (names of files that are not UTF-8), integers past 64 bits (orjson refuses
-    both), and floats written with an exponent, or not finite (orjson writes ``1e16`` and
-    ``null`` where Python writes ``1e+16`` and ``NaN``)."""
-
-    def __init__(self) -> None:
-        import orjson
-
-        self.dumps = orjson.dumps
-        self.option = (
-            orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-        )
-        self.converters: dict[type, Callable[[Any], Any]] = {dt.date: dt.date.isoformat}
-        self.shared: dict[int, dict[str, Any]] = {}
-
-    def pieces(self, value: Any, newline: str) -> list[str]:
-        """The text of ``value`` at the indent ``newline``, in pieces of at most ``LONG`` items."""
-        if type(value) not in (tuple, list) or len(value) <= LONG:
-            return [self.text(value).replace("\n", newline)]
-        pieces = ["["]
-        for start in range(0, len(value), LONG):
-            inner = self.text(value[start : start + LONG])[1:-2]  # "\n  item,\n  item"
-            pieces.append(("," if start else "") + inner.replace("\n", newline))
-        pieces.append(newline + "]")
-        return pieces
-
-    def text(self, value: Any) -> str:
-        return self.dumps(value, default=self.convert, option=self.option).decode()
-
-    def convert(self, value: Any) -> Any:
-        """What orjson is given for a value it does not know (``to_data``'s conversion)."""
-        converter = self.converters.get(type(value))
-        if converter is None:
-            converter = self.converters[type(value)] = self.converter(type(value))
-        return converter(value)
-
-    def converter(self, kind: type) -> Callable[[Any], Any]:
-        """How values of ``kind`` are converted: a function made once per type."""
-        if issubclass(kind, Ratio):
-            return lambda r: {"part": r.part, "whole": r.whole, "percent": _plain(r.percent)}
-        if dataclasses.is_dataclass(kind):
-            names = _fields(kind)
-            get = attrgetter(*names) if len(names) > 1 else (lambda v: (getattr(v, names[0]),))
-            floats = [i for i, n in enumerate(names) if "float" in _annotation(kind, n)]
-            if kind in SHARED:  # equal cells are one object: converted once
-                shared = self.shared
-
-                def once(value: Any) -> dict[str, Any]:
-                    found = shared.get(id(value))
-                    if found is None:
-                        found = shared[id(value)] = dict(zip(names, get(value), strict=True))
-                    return found
-
-                return once
-            if not floats:
-                return lambda value: dict(zip(names, get(value), strict=True))
-
-            def checked(value: Any) -> dict[str, Any]:
-                members = get(value)
-                for i in floats:
-                    if type(members[i]) is float:
-                        _plain(members[i])
-                return dict(zip(names, members, strict=True))
-
-            return checked
-        if issubclass(kind, Fraction):
-            return lambda f: _plain(float(f))
-        if issubclass(kind, dt.date):
-            return kind.isoformat
-        raise TypeError(f"{kind.__name__} is written by _write")
-
-
-def _annotation(kind: type, name: str) -> str:
-    """The type a member of a report dataclass is declared with (a property's return type)."""
-    for member in dataclasses.fields(kind):
-        if member.name == name:
-            return str(member.type)
-    return str(getattr(kind, name).fget.__annotations__.get("return", "float"))
-
-
-def _plain(value: float | None) -> float | None:
-    """``value``, if orjson writes it as ``float.__repr__`` does (a fixed-point number)."""
-    if value is None or value == 0 or (1e-4 <= abs(value) < 1e16 and math.isfinite(value)):
-        return value
-    raise TypeError(f"{value!r} is written by _write")
 
 
 _string = encode_basestring
@@ -217,16 +174,10 @@ _string = encode_basestring
 LONG = 1000
 """A list longer than this is written to text an item at a time."""
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
 
 def _fields(kind: type) -> tuple[str, ...]:
-    """The JSON members of a report dataclass: its fields, then its ``_DERIVED`` properties."""
-    found = _FIELDS.get(kind)
-    if found is None:
-        names = (*(f.name for f in dataclasses.fields(kind)), *_DERIVED.get(kind, ()))
-        found = _FIELDS[kind] = names
-    return found
+    """The JSON members of a report dataclass: its fields (derived members included)."""
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _write_mapping(items: Any, out: list[str], newline: str) -> None:

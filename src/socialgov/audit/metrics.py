@@ -73,6 +73,7 @@ from socialgov.audit.report import (
     TermValue,
     ToolRow,
     label,
+    maker,
 )
 from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
@@ -326,6 +327,7 @@ def _channel_rows(
     owners: dict[str | None, OwnerStatus] = {}
     backups: dict[str, BackupStatus] = {}
     no_counts = (0, 0, 0)
+    make_row = maker(ChannelRow)
     rows = []
     append = rows.append
     for index, channel in enumerate(channels):
@@ -398,7 +400,7 @@ def _channel_rows(
             objectives_ = served
             monitoring = account.monitoring
         append(
-            ChannelRow(
+            make_row(
                 channel.kind,
                 channel.id,
                 channel.name,

@@ -7,11 +7,13 @@ versioned JSON that docs/audit.md documents, so the field names below are part o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Stage = Literal["dormant", "scattered", "coordinated"]
 OwnerStatus = Literal["ok", "missing", "unknown", "departed", "not accountable"]
@@ -21,6 +23,7 @@ CellState = Literal["adopted", "outdated", "missing", "not required"]
 Severity = Literal["error", "warning", "info"]
 
 _set = object.__setattr__
+T = TypeVar("T")
 
 
 def _derived() -> Any:
@@ -28,6 +31,33 @@ def _derived() -> Any:
     like a field, after the others: the JSON writer writes fields, and derived members are
     part of the JSON (docs/audit.md). Not an argument, not compared, not in ``repr``."""
     return field(init=False, repr=False, compare=False)
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A function making a ``cls`` from its fields' values in order, as ``cls(...)`` does,
+    three times as fast: each slot is set through its descriptor, where a frozen dataclass's
+    ``__init__`` calls ``object.__setattr__`` for each, then ``__post_init__`` works out the
+    derived members. For the rows the metrics make by the thousand."""
+    space: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    parameters, body = [], []
+    for i, spec in enumerate(dataclasses.fields(cls)):  # type: ignore[arg-type]
+        if not spec.init:
+            continue
+        space[f"set_{i}"] = getattr(cls, spec.name).__set__
+        body.append(f"    set_{i}(made, {spec.name})")
+        if spec.default is not dataclasses.MISSING:
+            space[f"default_{i}"] = spec.default
+            parameters.append(f"{spec.name}=default_{i}")
+        else:
+            parameters.append(spec.name)
+    lines = [f"def make({', '.join(parameters)}):", "    made = new(cls)", *body]
+    if hasattr(cls, "__post_init__"):
+        space["post_init"] = cls.__post_init__  # type: ignore[attr-defined]
+        lines.append("    post_init(made)")
+    lines.append("    return made")
+    exec("\n".join(lines), space)
+    made: Callable[..., T] = space["make"]
+    return made
 
 
 THRESHOLD = Fraction(80, 100)

@@ -1,0 +1,70 @@
+"""socialgov.audit.report: derived members and ``maker``, the fast way rows are made."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import replace
+
+import pytest
+
+from socialgov.audit import report
+from socialgov.audit.report import ChannelRow, IndicatorChange, Ratio, Ref, Split, maker
+
+CLASSES = [
+    value
+    for value in vars(report).values()
+    if isinstance(value, type)
+    and dataclasses.is_dataclass(value)
+    and value.__module__ == report.__name__
+]
+
+
+def _values(cls: type) -> list[object]:
+    """A distinct value for each argument: its position, as text or as a number."""
+    values: list[object] = []
+    for i, spec in enumerate(f for f in dataclasses.fields(cls) if f.init):
+        kind = str(spec.type)
+        if kind.startswith("tuple"):
+            values.append(())
+        elif kind.startswith(("int", "float")):
+            values.append(i + 1)
+        else:
+            values.append(f"v{i}")
+    return values
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_maker_makes_what_the_class_makes(cls: type) -> None:
+    values = _values(cls)
+    made, expected = maker(cls)(*values), cls(*values)
+    assert type(made) is cls
+    for spec in dataclasses.fields(cls):  # derived members too (not compared by ==)
+        assert getattr(made, spec.name) == getattr(expected, spec.name), spec.name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, dataclasses.fields(cls)[0].name, 1)
+
+
+def test_maker_takes_defaults_and_keywords() -> None:
+    make = maker(Ref)
+    assert make("Account", "a") == Ref("Account", "a") and make("Account", "a").label == "a"
+    named = make(kind="Account", id="a", name="Acme")
+    assert named.label == "Acme (a)" and named == Ref("Account", "a", "Acme")
+
+
+def test_derived_members_follow_the_fields_they_come_from() -> None:
+    assert Ratio(799, 1000).percent == 79.9 and Ratio(0, 0).percent is None
+    assert Split("k", 2, 3).total == 5 and replace(Split("k", 2, 3), social=5).total == 8
+    assert [
+        IndicatorChange("k", "K", None, Ratio(1, 2), p).direction for p in (None, 1.5, -0.1, 0.0)
+    ] == [
+        "new",
+        "up",
+        "down",
+        "same",
+    ]
+    row = ChannelRow(*_values(ChannelRow))
+    assert row.findings == row.errors + row.warnings + row.infos
+    # derived members are not arguments, and do not decide equality
+    assert "label" not in {f.name for f in dataclasses.fields(Ref) if f.init}
+    with pytest.raises(TypeError):
+        Ref("Account", "a", "n", "label")  # type: ignore[call-arg]

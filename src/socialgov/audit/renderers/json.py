@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from json.encoder import encode_basestring
 from typing import Any
@@ -47,75 +47,33 @@ def document(report: AuditReport) -> dict[str, Any]:
 
 
 def render(report: AuditReport, options: RenderOptions) -> str:
-    """``json_text(document(report))``, written straight from the report: no copy of it as
-    dictionaries and lists.
+    """``json_text(document(report))``, written straight from the report (see :func:`write`)."""
+    chunks: list[str] = []
+    write(report, options, chunks.append)
+    return "".join(chunks)
 
-    orjson writes it, in Rust: the report's dataclasses (their fields, derived members
-    included: see ``report._derived``), dates and lists, calling back only for a share
-    (``Fraction``). What it would write otherwise than ``json.dumps``, or refuses (text with
-    lone surrogates, from names of files that are not UTF-8; an integer past 64 bits; a float
-    with an exponent), is written by ``_write``, in Python: the history (its changes in points
-    may be any float), options that are not plain text, numbers and lists, and any section
-    orjson refuses."""
+
+def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None]) -> None:
+    """:func:`render`'s text, handed to ``put`` a piece at a time: no copy of the report as
+    dictionaries and lists, and never the whole text at once (a report of 100,000 channels is
+    hundreds of megabytes of JSON).
+
+    orjson writes each section, in Rust: the report's dataclasses (their fields, derived
+    members included: see ``report._derived``), dates and lists, calling back only for a share
+    (``Fraction``); a long list ``LONG`` items at a time. What it would write otherwise than
+    ``json.dumps``, or refuses (text with lone surrogates, from names of files that are not
+    UTF-8; an integer past 64 bits), is written by ``_write``, in Python: a section orjson
+    refuses, the options (YAML's mappings, whose keys may be numbers) and the history (its
+    changes in points may be any float)."""
     import orjson
 
-    if report.history is None and all(_plain(value) for _, value in report.options):
-        document = {"version": VERSION, "kind": KIND}
-        for name in _fields(AuditReport):
-            value = getattr(report, name)
-            if name in OPTIONAL and value is None:
-                continue
-            document[name] = dict(report.options) if name == "options" else value
-        option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-        try:
-            data = orjson.dumps(document, default=_share, option=option)
-        except TypeError:  # orjson's JSONEncodeError is one
-            pass
-        else:
-            return _escaped(data)
-    return _by_section(report, orjson)
-
-
-def _plain(value: Any) -> bool:
-    """Whether orjson writes an option's value as ``json.dumps`` does."""
-    kind = type(value)
-    if kind in (str, bool, int) or value is None or kind is dt.date:
-        return True
-    if kind is float:
-        return _fixed(value)
-    if kind in (tuple, list):
-        return all(_plain(item) for item in value)
-    if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    return False
-
-
-def _fixed(number: float) -> bool:
-    """Whether ``float.__repr__`` writes ``number`` without an exponent, as orjson does."""
-    return number == 0 or (1e-4 <= abs(number) < 1e16 and math.isfinite(number))
-
-
-def _escaped(data: bytes) -> str:
-    """orjson's UTF-8 as text, made ``json_safe``: it escapes every control below U+0020, so
-    only DEL, ``##[`` and characters from U+0080 up may need it, which begin with the bytes
-    looked for here (C1 controls, U+061C, U+200E to U+2069); text without them is left as it
-    is, unscanned."""
-    text = data.decode()
-    if (b"#" in data and b"##[" in data) or b"\x7f" in data:
-        return json_safe(text)
-    if not text.isascii() and (b"\xc2" in data or b"\xd8" in data or b"\xe2" in data):
-        return json_safe(text)
-    return text
-
-
-def _by_section(report: AuditReport, orjson: Any) -> str:
-    """The JSON a section at a time, each by orjson if it can, else by ``_write``; the text
-    joined a piece at a time."""
+    option = orjson.OPT_INDENT_2
 
     def dumps(value: Any) -> str:
-        return orjson.dumps(value, default=_share, option=orjson.OPT_INDENT_2).decode()
+        return orjson.dumps(value, default=_share, option=option).decode()
 
-    chunks = ['{\n  "version": ' + int.__repr__(VERSION), ',\n  "kind": ' + _string(KIND)]
+    put('{\n  "version": ' + int.__repr__(VERSION))
+    put(',\n  "kind": ' + _string(KIND))
     for name in _fields(AuditReport):
         value = getattr(report, name)
         if name in OPTIONAL and value is None:
@@ -124,20 +82,15 @@ def _by_section(report: AuditReport, orjson: Any) -> str:
         if name == "options":
             _write_mapping(report.options, out, "\n  ")
         elif name == "history":
-            _write(value, out, "\n  ", chunks)
+            _write(value, out, "\n  ", put)
         else:
-            try:
-                pieces = _pieces(dumps, value, "\n  ")
-            except TypeError:
-                _write(value, out, "\n  ", chunks)
-            else:
-                out.append(pieces[0])
-                for piece in pieces[1:]:
-                    chunks.append(_safe("".join(out)))
-                    out = [piece]
-        chunks.append(_safe("".join(out)))
-    chunks.append("\n}\n")
-    return "".join(chunks)
+            pieces = _pieces(dumps, value, "\n  ")
+            out.append(next(pieces))
+            for piece in pieces:
+                put(_safe("".join(out)))
+                out = [piece]
+        put(_safe("".join(out)))
+    put("\n}\n")
 
 
 def _share(value: Any) -> float:
@@ -147,17 +100,37 @@ def _share(value: Any) -> float:
     raise TypeError(f"{type(value).__name__} is written by _write")
 
 
-def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> list[str]:
-    """The text of ``value`` at the indent ``newline``, a long list in pieces of ``LONG``
-    items (orjson writes a list of them; its brackets are left out, its lines indented)."""
+def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> Iterator[str]:
+    """The text of ``value`` at the indent ``newline``, a long list a piece of ``LONG`` items
+    at a time (orjson writes a list of them; its brackets are left out, its lines indented).
+    What orjson refuses (a TypeError) is written by ``_write``: the value, or the batch."""
     if type(value) not in (tuple, list) or len(value) <= LONG:
-        return [dumps(value).replace("\n", newline)]
-    pieces = ["["]
+        try:
+            yield dumps(value).replace("\n", newline)
+        except TypeError:  # orjson's JSONEncodeError is one
+            out: list[str] = []
+            _write(value, out, newline)
+            yield "".join(out)
+        return
+    inner = newline + "  "
+    yield "["
     for start in range(0, len(value), LONG):
-        inner = dumps(value[start : start + LONG])[1:-2]  # "\n  item,\n  item"
-        pieces.append(("," if start else "") + inner.replace("\n", newline))
-    pieces.append(newline + "]")
-    return pieces
+        batch = value[start : start + LONG]
+        try:
+            text = dumps(batch)[1:-2].replace("\n", newline)  # "\n  item,\n  item"
+        except TypeError:
+            out = []
+            for item in batch:
+                out.append(("," if out else "") + inner)
+                _write(item, out, inner)
+            text = "".join(out)
+        yield ("," if start else "") + text
+    yield newline + "]"
+
+
+def _fixed(number: float) -> bool:
+    """Whether ``float.__repr__`` writes ``number`` without an exponent, as orjson does."""
+    return number == 0 or (1e-4 <= abs(number) < 1e16 and math.isfinite(number))
 
 
 def _safe(text: str) -> str:
@@ -172,7 +145,7 @@ def _safe(text: str) -> str:
 _string = encode_basestring
 
 LONG = 1000
-"""A list longer than this is written to text an item at a time."""
+"""A list longer than this is written to text this many items at a time."""
 
 
 def _fields(kind: type) -> tuple[str, ...]:
@@ -194,10 +167,12 @@ def _write_mapping(items: Any, out: list[str], newline: str) -> None:
     out.append(newline + "}")
 
 
-def _write(value: Any, out: list[str], newline: str, done: list[str] | None = None) -> None:
+def _write(
+    value: Any, out: list[str], newline: str, done: Callable[[str], None] | None = None
+) -> None:
     """Append the JSON of ``to_data(value)``, as ``indented_json`` writes it, to ``out``;
     ``newline`` is a line break and the current indent. Given ``done``, the text of a long
-    list's items moves there as it is written (``out`` then holds what follows them)."""
+    list's items is handed to it as it is written (``out`` then holds what follows them)."""
     kind = type(value)
     if kind is str:
         out.append(_string(value))
@@ -224,7 +199,7 @@ def _write(value: Any, out: list[str], newline: str, done: list[str] | None = No
                 _write(item, out, inner)
             separator = "," + inner
             if long:
-                done.append(json_safe("".join(out)))  # type: ignore[union-attr]
+                done(json_safe("".join(out)))  # type: ignore[misc]
                 out.clear()
         out.append(newline + "]")
     elif isinstance(value, Ratio):

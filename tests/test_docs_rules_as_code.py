@@ -17,7 +17,7 @@ from socialgov.commands.ruletests import PASSED, run_rule_tests
 from socialgov.config import Config
 from socialgov.model import build_model
 from socialgov.rules.custom import compile_model_rules
-from socialgov.source.loader import parse_text
+from socialgov.source.exact import parse_text
 
 DOC = PROJECT / "docs" / "rules-as-code.md"
 BLOCK = re.compile(r"(?:<!-- malformed: (\d+) -->\n)?```yaml\n(.*?)```", re.DOTALL)

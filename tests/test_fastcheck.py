@@ -525,7 +525,7 @@ def _lint_and_modules(root: Path) -> tuple[str, set[str]]:
         "import sys; from socialgov.cli import main; status = main(['lint', '--no-cache', "
         "'--format', 'json', '--as-of', '2026-11-24']);"
         "print(status, ' '.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('jsonschema', 'fastjsonschema'))), file=sys.stderr)"
+        "('jsonschema', 'fastjsonschema', 'yaml'))), file=sys.stderr)"
     )
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
     done = subprocess.run(
@@ -535,7 +535,7 @@ def _lint_and_modules(root: Path) -> tuple[str, set[str]]:
     return done.stdout, set(modules)
 
 
-def test_a_lint_of_valid_entities_imports_neither_jsonschema_nor_fastjsonschema(
+def test_a_lint_of_valid_files_imports_neither_validator_nor_the_exact_parser(
     tmp_path: Path,
 ) -> None:
     for relpath, text in CLEAN_REPOSITORY.items():
@@ -545,4 +545,9 @@ def test_a_lint_of_valid_entities_imports_neither_jsonschema_nor_fastjsonschema(
     # A schema error is explained by jsonschema, which the run then imports.
     (tmp_path / "bad.yaml").write_text("people:\n  - {id: bob, name: 7}\n", encoding="utf-8")
     report, modules = _lint_and_modules(tmp_path)
-    assert '"SG101"' in report and "jsonschema" in modules and "fastjsonschema" not in modules
+    assert '"SG101"' in report and {"jsonschema", "fastjsonschema"} & modules == {"jsonschema"}
+    assert "yaml" not in modules
+    # A file only the exact parser reads (a duplicate key, SG102) makes the run import PyYAML.
+    (tmp_path / "twice.yaml").write_text("people:\n  - {id: cy, id: cy}\n", encoding="utf-8")
+    report, modules = _lint_and_modules(tmp_path)
+    assert '"SG102"' in report and "yaml" in modules

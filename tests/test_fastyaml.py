@@ -28,7 +28,8 @@ from socialgov.config import CACHE_DIR, load_config
 from socialgov.core.findings import Position
 from socialgov.pipeline import lint
 from socialgov.source import fastyaml
-from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile, parse_text
+from socialgov.source.exact import parse_text
+from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile
 from socialgov.source.reading import decode, load_file
 from socialgov.speedups.cache import dumps
 from test_cache import generated

@@ -18,7 +18,8 @@ from conftest import PROJECT, DenyReads, flow_depth_column
 from socialgov.core.files import FileTooBig, read_bounded
 from socialgov.core.findings import Position
 from socialgov.source.discovery import discover
-from socialgov.source.loader import DEFAULT_LIMITS, ParsedFile, parse_text, text_position
+from socialgov.source.exact import parse_text
+from socialgov.source.loader import DEFAULT_LIMITS, ParsedFile, text_position
 from socialgov.source.reading import DecodeError, decode, load_file
 
 ALL = ("**/*.yaml", "**/*.yml")

@@ -28,7 +28,7 @@ from socialgov.model import (
 )
 from socialgov.pipeline import load_repository
 from socialgov.schema import validation as schema
-from socialgov.source.loader import parse_text
+from socialgov.source.exact import parse_text
 from test_cache import generated
 from test_fastcheck import SCHEMA_DEFECTS
 

@@ -32,7 +32,7 @@ from conftest import AS_OF
 from socialgov.cli import LINT_FORMATS, cli, main
 from socialgov.model import KINDS, PLURALS
 from socialgov.schema.validation import KIND_FILES, load_schema
-from socialgov.source.loader import parse_text
+from socialgov.source.exact import parse_text
 
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PROFILES = {"ci": 200, "thorough": 5000}

@@ -194,7 +194,7 @@ def test_the_mutations_do_change_the_findings_of_rules_that_read_the_field(
 
 def _shifted(corpus: Corpus) -> Model:
     """The corpus with every entity written three lines further down its file."""
-    from socialgov.source.loader import parse_text
+    from socialgov.source.exact import parse_text
 
     documents = []
     for path in corpus.files:

@@ -11,7 +11,7 @@ import pytest
 
 from socialgov.lang.selectors import MISSING, SelectorError, compile_selector, resolve, select
 from socialgov.model import Model, build_model
-from socialgov.source.loader import parse_text
+from socialgov.source.exact import parse_text
 
 AS_OF = dt.date(2026, 11, 24)
 

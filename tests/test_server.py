@@ -18,7 +18,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from conftest import PROJECT
-from socialgov.source.loader import parse_text
+from socialgov.source.exact import parse_text
 
 PEOPLE = """\
 people:

@@ -19,7 +19,8 @@ from socialgov.config import CACHE_DIR, load_config
 from socialgov.core.findings import Position
 from socialgov.pipeline import lint
 from socialgov.source import loader
-from socialgov.source.loader import SourceMap, parse_text
+from socialgov.source.exact import parse_text
+from socialgov.source.loader import SourceMap
 from socialgov.speedups import parallel
 from socialgov.speedups.cache import dumps
 from test_cache import generated

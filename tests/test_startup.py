@@ -98,9 +98,11 @@ def acme(tmp_path: Path) -> Path:
 
 def test_the_report_reads_every_import(acme: Path, tmp_path: Path) -> None:
     """The check below can fail: a cold run imports every heavy module it guards against (the
-    pattern matcher where socialgov.yaml has patterns of its own)."""
+    pattern matcher where socialgov.yaml has patterns of its own, PyYAML where a file needs it)."""
     config = acme / "socialgov.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "exclude: [drafts/**]\n", "utf-8")
+    # and PyYAML where a file needs the exact parser (a duplicate key)
+    (acme / "twice.yaml").write_text("people:\n  - {id: cy, id: cy}\n", encoding="utf-8")
     cold = imported(acme, "--no-cache", "accounts/retail.yaml", home=tmp_path / "home")
     assert {"yaml", "socialgov.model", "socialgov.rules.identity", "pathspec"} <= cold
     assert {"socialgov.cli", "click"} <= cold

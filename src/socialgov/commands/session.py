@@ -27,7 +27,8 @@ from socialgov.rules.base import RuleContext, RuleInfo
 from socialgov.rules.custom import compile_model_rules
 from socialgov.rules.engine import run_rules
 from socialgov.rules.registry import builtin_rules
-from socialgov.source.loader import ParsedFile, parse_text
+from socialgov.source.exact import parse_text
+from socialgov.source.loader import ParsedFile
 from socialgov.source.reading import load_file
 
 

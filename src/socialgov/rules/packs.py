@@ -27,7 +27,7 @@ def pack_rules(packs: Sequence[Pack], taken: Sequence[RuleInfo] = ()) -> PackRul
     since a shared rule set that silently lost a rule would pass what it should fail."""
     from socialgov.model import build_model
     from socialgov.rules.custom import compile_model_rules
-    from socialgov.source.loader import parse_text
+    from socialgov.source.exact import parse_text
 
     documents = []
     for pack in packs:

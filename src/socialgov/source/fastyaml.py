@@ -19,7 +19,7 @@ point into (a copy of) the file's bytes: a scalar at its first character (its qu
 block at its ``|`` or ``>``, a node with an anchor at its ``&``, an alias at what it names, a
 merged key at the merged mapping's key.
 
-The fast path answers only when it is certain to give exactly what loader.parse_text gives:
+The fast path answers only when it is certain to give exactly what exact.parse_text gives:
 the same data (types included), node count and source positions, and no finding. Anything else
 returns None and the file takes the exact path:
 
@@ -75,7 +75,6 @@ from socialgov.source.loader import (
     Path_,
     SourceMap,
     _plain_scalar,
-    parse_text,
 )
 
 try:
@@ -157,7 +156,7 @@ def enabled() -> bool:
 
 
 def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
-    """``text`` parsed exactly as loader.parse_text would, or None when only it can."""
+    """``text`` parsed exactly as exact.parse_text would, or None when only it can."""
     scan = _unsupported_or_deep(limits["max_depth"])
     if scan is None or not text.strip():
         return None
@@ -249,7 +248,7 @@ _Walker, which knows them, instead of from rapidyaml's JSON, which does not."""
 
 
 class _Walker:
-    """Builds a file's data from rapidyaml's tree as loader._Builder builds it from libyaml's
+    """Builds a file's data from rapidyaml's tree as exact._Builder builds it from libyaml's
     events: plain scalars read by the YAML 1.2 core schema, an alias sharing its anchor's
     data, merge keys (``<<``) adding the keys the mapping does not write itself (an earlier
     merged mapping winning over a later one), every node counted as it expands, aliases
@@ -679,7 +678,7 @@ _NESTED_FLOW = re2.compile(r"[\[{,][ ]*[\[{]")
 
 
 def _height(data: Any) -> int:
-    """How many levels of lists and mappings ``data`` holds, as loader._Builder counts them."""
+    """How many levels of lists and mappings ``data`` holds, as exact._Builder counts them."""
     height = 0
     pending = [(data, 1)]
     while pending:
@@ -822,6 +821,8 @@ class _FilePositions:
     def exact(self, document: int) -> SourceMap:
         """The positions the exact path finds (parsed once, when first needed)."""
         if self._exact is None:
+            from socialgov.source.exact import parse_text
+
             parsed = parse_text(self._text().decode(), self.path, self.limits)
             self._exact = [document.source_map for document in parsed.documents]
         return self._exact[document]

@@ -14,7 +14,6 @@ from socialgov.source.loader import (
     DEFAULT_LIMITS,
     ParsedFile,
     limit_message,
-    parse_text,
     syntax_finding,
     text_position,
 )
@@ -106,6 +105,8 @@ def parse_file_text(text: str, path: str, limits: dict[str, int]) -> ParsedFile:
         parsed = fastyaml.parse(text, path, limits)
         if parsed is not None:
             return parsed
+    from socialgov.source.exact import parse_text
+
     return parse_text(text, path, limits)
 
 

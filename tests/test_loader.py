@@ -678,6 +678,31 @@ def test_read_bounded_never_reads_more_than_the_limit(
         read_bounded(path, 10)
 
 
+def test_read_bounded_reads_the_whole_file_however_it_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "f.yaml"
+    text = bytes(range(256)) * 300
+    path.write_bytes(text)
+    assert read_bounded(path, len(text)) == text
+    # Grown since it was measured (its size said 10), within the limit: read whole.
+    real_fstat, real_read = os.fstat, os.read
+
+    def measured_small(fd: int) -> os.stat_result:
+        info = list(real_fstat(fd))
+        info[6] = 10  # st_size
+        return os.stat_result(info)
+
+    monkeypatch.setattr(os, "fstat", measured_small)
+    assert read_bounded(path, 10**6) == text
+    # Short reads (a network file system may give fewer bytes than asked): read to the end.
+    monkeypatch.setattr(os, "fstat", real_fstat)
+    monkeypatch.setattr(os, "read", lambda fd, size: real_read(fd, min(size, 7)))
+    assert read_bounded(path, 10**6) == text
+    with pytest.raises(FileTooBig):
+        read_bounded(path, len(text) - 1)
+
+
 def test_read_bounded_refuses_a_fifo_without_blocking(
     tmp_path: Path, time_limit: TimeLimit
 ) -> None:

@@ -38,8 +38,18 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
             raise OSError(0, "not a regular file")
         if info.st_size > max_bytes:
             raise FileTooBig(info.st_size, max_bytes)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(max_bytes + 1)
+        # Read to the end in as few calls as the size allows (the first asks one byte past it,
+        # the next finds the end), never more than one byte past the limit.
+        parts: list[bytes] = []
+        total = 0
+        while total <= max_bytes:
+            want = max(info.st_size + 1 - total, 1 << 16)
+            part = os.read(fd, min(want, max_bytes + 1 - total))
+            if not part:
+                break
+            parts.append(part)
+            total += len(part)
+        raw = parts[0] if len(parts) == 1 else b"".join(parts)
         if len(raw) > max_bytes:
             raise FileTooBig(max(len(raw), info.st_size), max_bytes)
         return raw

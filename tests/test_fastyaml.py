@@ -188,6 +188,20 @@ SUPPORTED = {
     "flows, then the next key": "- tags: [a, b]\n  owner: {x: 1}\n- [c]\n- d: [e]\n  f: g\n",
     "a text block, then the last line without a break": "a: |\n  text\nb: 1",
     "aliases in a list": "- &x a\n- *x\n- [*x, &y b, *y]\n",
+    "an alias late in a list": "- &x a\n- b\n- c\n- *x\n- [d, e, *x]\n- f\n",
+    "merge of mappings written in place": (
+        "a: &a {p: 1}\nc:\n  <<: [{q: 2}, *a]\n  r: 4\nd:\n  <<: {s: 5, t: 6}\n  s: 7\n"
+    ),
+    "merge of a mapping that merges": (
+        "a: &a {p: 1, q: 2}\nb: &b\n  <<: *a\n  q: 3\nc:\n  <<: *b\n  r: [*a]\n"
+    ),
+    "a mapping of many keys": "".join(f"key{i}: v{i}\n" for i in range(40)) + "'q k': |\n  t\n",
+    "many keys, a value rewritten in place": (
+        "".join(f"k{i}:\n  n: v\n    more\n" if i == 20 else f"k{i}: x\n" for i in range(30))
+    ),
+    "anchors among many keys": (
+        "base: &b {x: 1}\n" + "".join(f"k{i}: *b\n" for i in range(30)) + "m:\n  <<: *b\n"
+    ),
 }
 
 
@@ -341,12 +355,44 @@ def test_positions_after_the_tree_is_let_go_are_the_same(name: str) -> None:
         paths = _every_path(want.data)
         before = [got.locate(path, key=key) for path in paths for key in (False, True)]
         got.source_map.release()
-        assert got.source_map._file._tree is None  # type: ignore[attr-defined]
+        assert got.source_map._file._nodes is None  # type: ignore[attr-defined]
         after = [got.locate(path, key=key) for path in paths for key in (False, True)]
         assert after == before == [want.locate(p, key=k) for p in paths for k in (False, True)]
         got.source_map.release()  # and again, once more after being parsed again
         assert [got.locate(path) for path in paths] == [want.locate(path) for path in paths]
     exact.documents[0].source_map.release()  # the exact path's positions hold nothing else
+
+
+def test_rapidyamls_nodes_are_read_without_keeping_its_tree() -> None:
+    # the layout of rapidyaml's nodes is checked once against its own answers; should a new
+    # rapidyaml lay them out otherwise, its trees are kept instead (slower to locate, more
+    # memory): this test says so
+    assert fastyaml._columns_read_rapidyaml()
+    parsed = fastyaml.parse(SUPPORTED["anchors and aliases"], "f.yaml", LIMITS)
+    assert parsed is not None
+    kept = parsed.documents[0].source_map._file  # type: ignore[attr-defined]
+    assert type(kept._nodes).__name__ == "_Columns"
+
+
+@pytest.mark.parametrize("name", sorted(SUPPORTED))
+def test_positions_are_the_same_however_the_keys_are_read(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the data (a fresh parse), from the parse buffer (a parse read back from the cache,
+    without its data), and from rapidyaml's tree itself (a rapidyaml whose nodes are laid out
+    otherwise): the exact path's positions every time."""
+    text = SUPPORTED[name]
+    exact = parse_text(text, "f.yaml", LIMITS)
+    fresh = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert fresh is not None
+    cached: ParsedFile = pickle.loads(dumps(fresh))
+    monkeypatch.setattr(fastyaml, "_columns_read_rapidyaml", lambda: False)
+    tree = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert tree is not None
+    assert type(tree.documents[0].source_map._file._nodes).__name__ == "_TreeNodes"  # type: ignore[attr-defined]
+    for parsed in (fresh, cached, tree):
+        for got, want in zip(parsed.documents, exact.documents, strict=True):
+            assert _document_differences(got, want) == []
 
 
 def test_each_file_is_kept_once_unless_parsing_rewrote_it() -> None:
@@ -361,7 +407,8 @@ def test_each_file_is_kept_once_unless_parsing_rewrote_it() -> None:
     parsed = fastyaml.parse(text, "f.yaml", LIMITS)
     assert parsed is not None
     kept = parsed.documents[0].source_map._file  # type: ignore[attr-defined]
-    assert kept._raw == text.encode() != bytes(kept._buffer)
+    assert kept._raw == text.encode()
+    assert kept._buffer is None  # its keys are read from the data
     assert parsed.documents[0].locate(("c", 0)) == Position(5, 5)
 
 

@@ -57,6 +57,7 @@ import itertools
 import json
 import os
 import re
+import sys
 from array import array
 from collections.abc import Iterator
 from typing import Any
@@ -231,16 +232,18 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
-    file = _FilePositions(raw, path, limits, size)
-    file.adopt(tree, buffer, roots)
-    if walker:
-        file.links = walker.links
+    file = _FilePositions(raw, path, limits, size, walker.links if walker else None)
+    file.adopt(tree, buffer, roots, data)
     documents = [
         Document(path, index, value, RymlSourceMap._root(file, index))
         for index, value in enumerate(data)
     ]
     return ParsedFile(path, documents, [], len(raw), nodes)
 
+
+Link = int | tuple[int, int]
+"""Where a child of a list or mapping was written: the node holding its key and value, or,
+when they differ, the node holding its key and the node holding its value (see _Walker)."""
 
 _ANCHORED = re2.compile(r"(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*]|<<")
 """Where an anchor, an alias or a merge key may be: the file's data is then built by
@@ -256,17 +259,22 @@ class _Walker:
     path reports (a duplicate key, an alias without its anchor or inside it, a merge of
     something that is no mapping, a key with an anchor or alias) raises _Unsupported.
 
-    ``links`` records, for each list and mapping of the tree, where each child of its data
-    was written: the node holding its key, the node holding its value (for an alias, the
-    anchored node; for a merged key, the merged mapping's own)."""
+    ``links`` records, for each list and mapping of the tree whose data is not simply its
+    children in order (one holding an alias or merge keys), where each child of its data was
+    written: the node holding its key and value (an int), or, when they differ, both (for an
+    alias, the anchored node holds the value; for a merged key, the merged mapping's own
+    nodes hold both). The others' n-th key or item is their n-th child."""
 
     def __init__(self, tree: Any, limits: dict[str, int]) -> None:
         self.tree = tree
         self.limits = limits
         self.nodes = 0
         self.height = 0
-        self.links: dict[int, dict[str | int, tuple[int, int]]] = {}
+        self.links: dict[int, dict[str | int, Link]] = {}
         self.anchors: dict[bytes, tuple[Any, int, int, int] | None] = {}
+        self.keys: dict[str, str] = {}
+        """Each key once: the same key of every entity of a file is one string (as
+        ``json.loads`` shares them)."""
 
     def document(self, root: int) -> Any:
         self.anchors = {}  # anchors never reach across documents
@@ -305,34 +313,49 @@ class _Walker:
     def _sequence(self, node: int) -> tuple[Any, int, int, int]:
         tree = self.tree
         data: list[Any] = []
-        links: dict[str | int, tuple[int, int]] = {}
+        links: dict[str | int, Link] | None = None  # kept only for a list holding an alias
         size, height = 1, 1
         child = _first_child(tree, node)
         while child != _NONE:
             kind = _type(tree, child)
+            where = child
             if kind & _SCALAR_ONLY == _VAL:  # a plain or quoted scalar
                 item = str(_val(tree, child), "utf-8")
                 if len(item) > self.limits["max_scalar_chars"]:
                     raise _Unsupported
-                links[len(data)] = (child, child)
                 data.append(item if kind & _VALQUO else _plain_scalar(item))
                 size += 1
             else:
                 item, item_size, item_height, where = self._node(child)
-                links[len(data)] = (child, where)
                 data.append(item)
                 size += item_size
                 if item_height >= height:
                     height = item_height + 1
+            if where != child and links is None:  # an alias: its data is the anchored node's
+                links = dict(enumerate(self._children(node, len(data) - 1)))
+            if links is not None:
+                links[len(data) - 1] = child if where == child else (child, where)
             child = _next_sibling(tree, child)
-        self.links[node] = links
+        if links is not None:
+            self.links[node] = links
         return data, size, height, node
+
+    def _children(self, node: int, count: int) -> list[int]:
+        """The first ``count`` children of ``node``."""
+        found = []
+        child = _first_child(self.tree, node)
+        while len(found) < count:
+            found.append(child)
+            child = _next_sibling(self.tree, child)
+        return found
 
     def _mapping(self, node: int) -> tuple[Any, int, int, int]:
         tree = self.tree
         data: dict[str, Any] = {}
-        links: dict[str | int, tuple[int, int]] = {}
+        links: dict[str | int, Link] = {}
         merges: list[tuple[dict[str, Any], int]] = []
+        simple = True  # no alias, no merge key: the n-th key is the n-th child
+        keys = self.keys
         size, height = 1, 1
         child = _first_child(tree, node)
         while child != _NONE:
@@ -340,6 +363,7 @@ class _Walker:
             if kind & _KEY_SPECIAL:
                 raise _Unsupported  # a key with an anchor, alias or tag
             key = str(_key(tree, child), "utf-8")
+            key = keys.setdefault(key, key)
             if kind & _SCALAR_ONLY == _VAL and key != "<<":
                 text = str(_val(tree, child), "utf-8")  # a plain or quoted scalar
                 if len(text) > self.limits["max_scalar_chars"]:
@@ -354,19 +378,30 @@ class _Walker:
                     height = value_height + 1
                 if key == "<<" and not kind & _KEYQUO:
                     merges.extend(self._merged(value, where))
+                    simple = False
                     child = _next_sibling(tree, child)
                     continue
             if key in data:
                 raise _Unsupported  # a duplicate key: SG102 comes from the exact path
             data[key] = value
-            links[key] = (child, where)
+            if where == child:
+                links[key] = child
+            else:  # an alias: its data is the anchored node's
+                links[key] = (child, where)
+                simple = False
             child = _next_sibling(tree, child)
         for merged, source in merges:
+            written = self.links.get(source)
+            at = _first_child(tree, source)  # without links, the n-th key's node
             for key, value in merged.items():
+                link = at if written is None else written[key]
+                if written is None:
+                    at = _next_sibling(tree, at)
                 if key not in data:
                     data[key] = value
-                    links[key] = self.links[source][key]
-        self.links[node] = links
+                    links[key] = link
+        if not simple:
+            self.links[node] = links
         return data, size, height, node
 
     def _merged(self, value: Any, node: int) -> list[tuple[dict[str, Any], int]]:
@@ -379,7 +414,9 @@ class _Walker:
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 raise _Unsupported
-            merged.append((item, self.links[node][index][1]))
+            links = self.links.get(node)
+            link = self._children(node, index + 1)[-1] if links is None else links[index]
+            merged.append((item, link if type(link) is int else link[1]))
         return merged
 
 
@@ -748,23 +785,205 @@ class _Inexact(Exception):
     """The tree cannot tell this position exactly; the exact path answers."""
 
 
+_WORDS = 18
+"""rapidyaml's node (``NodeData``), in 64-bit words: its type; the key's tag, text and anchor,
+each a pointer and a length; the value's the same; its parent, first child, last child, next
+sibling and previous sibling."""
+_KEPT = (0, 3, 4, 9, 10, 11, 14, 16)
+"""The words positions read, in the order of the columns: the type, the key's text (pointer,
+length), the value's text (pointer, length), the value's anchor (pointer), the first child and
+the next sibling."""
+_READ = 0x100
+_INDEXED = 16
+"""A mapping with more children than this is indexed by key when searched in full."""
+_LOW = 0xFFFFFFFF
+"""Each word is kept to its low 32 bits: the type bits fit (checked), node numbers too (a file
+has far fewer than 4 billion nodes), and a pointer's offset from the buffer's start, taken
+modulo 2**32, is exact for a file under 4 GB."""
+_FLOW = 0
+_VAL_BLOCK = 0
+if ryml is not None:
+    _FLOW = ryml.FLOW_SL | ryml.FLOW_ML
+    _VAL_BLOCK = ryml.VAL_LITERAL | ryml.VAL_FOLDED
+_PROBE = (
+    b"---\nplain: value\n'quoted key': \"quoted\"\nflow: [a, 'b', {c: d}, []]\nempty:\n"
+    b"block:\n  - &anchor {x: 1}\n  - *anchor\n  - |\n    text\n  - >-\n    folded\n"
+    b"merged:\n  <<: *anchor\n  y: ''\n  z: 'it''s'\n---\n- a\n- b: [c]\n"
+)
+"""A stream with every kind of node positions read, to check the layout against."""
+
+
+class _Columns:
+    """What positions read of a file's rapidyaml tree, without the tree: each node's type, where
+    its key, value and anchor were written (offsets in the parse buffer) and how long they are,
+    its first child and next sibling, copied out of the tree's own nodes into columns of 32-bit
+    numbers (32 bytes a node, where rapidyaml's node takes 144), so that the tree can be freed
+    as soon as the file is parsed."""
+
+    __slots__ = ("_at", "_origin", "_size")
+
+    def __init__(self, tree: Any, origin: int, size: int) -> None:
+        view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("I")
+        # little-endian (checked): the low half of word w is the 32-bit number 2 * w
+        columns = b"".join(view[2 * word :: 2 * _WORDS].tobytes() for word in _KEPT)
+        self._at = memoryview(columns).cast("I")
+        self._origin = origin & _LOW
+        self._size = size
+
+    def kind(self, node: int) -> int:
+        return self._at[node]
+
+    def key(self, node: int) -> tuple[int, int]:
+        """Where the key's text starts (its offset) and how many bytes it has."""
+        at, size = self._at, self._size
+        return (at[size + node] - self._origin) & _LOW, at[2 * size + node]
+
+    def val(self, node: int) -> tuple[int, int]:
+        at, size = self._at, self._size
+        return (at[3 * size + node] - self._origin) & _LOW, at[4 * size + node]
+
+    def anchor(self, node: int) -> int:
+        return (self._at[5 * self._size + node] - self._origin) & _LOW
+
+    def first_child(self, node: int) -> int:
+        child = self._at[6 * self._size + node]
+        return -1 if child == _LOW else child
+
+    def next_sibling(self, node: int) -> int:
+        sibling = self._at[7 * self._size + node]
+        return -1 if sibling == _LOW else sibling
+
+
+class _TreeNodes:
+    """The same questions, asked of rapidyaml's tree itself (kept): for a rapidyaml whose nodes
+    are laid out otherwise than _Columns reads them."""
+
+    __slots__ = ("_origin", "_tree")
+
+    def __init__(self, tree: Any, origin: int) -> None:
+        self._tree = tree
+        self._origin = origin
+
+    def kind(self, node: int) -> int:
+        return int(_type(self._tree, node))
+
+    def key(self, node: int) -> tuple[int, int]:
+        return self._span(self._tree.key(node))
+
+    def val(self, node: int) -> tuple[int, int]:
+        return self._span(self._tree.val(node))
+
+    def anchor(self, node: int) -> int:
+        return _address(self._tree.val_anchor(node)) - self._origin
+
+    def _span(self, text: Any) -> tuple[int, int]:
+        return (_address(text) - self._origin, len(text)) if text else (0, 0)
+
+    def first_child(self, node: int) -> int:
+        child = self._tree.first_child(node)
+        return -1 if child == ryml.NONE else child
+
+    def next_sibling(self, node: int) -> int:
+        sibling = self._tree.next_sibling(node)
+        return -1 if sibling == ryml.NONE else sibling
+
+
+_memory = ctypes.pythonapi.PyMemoryView_FromMemory
+_memory.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_int]
+_memory.restype = ctypes.py_object
+"""A read-only memoryview of bytes at an address (``PyBUF_READ``: 0x100 as the last argument)."""
+
+
+def _nodes_address(tree: Any) -> int:
+    """Where rapidyaml's array of nodes starts: the first member of its ``Tree``."""
+    return ctypes.c_void_p.from_address(int(tree.this)).value or 0
+
+
+def _nodes(tree: Any, buffer: bytearray) -> _Columns | _TreeNodes:
+    """What positions need of ``tree`` (parsed in place in ``buffer``): columns copied out of
+    it when rapidyaml lays its nodes out as _Columns reads them, else the tree itself."""
+    origin = _address(buffer)
+    size = tree.size()
+    if _columns_read_rapidyaml() and 0 < size < _LOW:
+        return _Columns(tree, origin, size)
+    return _TreeNodes(tree, origin)
+
+
+@functools.cache
+def _columns_read_rapidyaml() -> bool:
+    """Whether _Columns reads this rapidyaml's nodes right: checked once, against rapidyaml's
+    own answers for every node of a small stream with every kind of node positions ask about
+    (a rapidyaml that lays its nodes out otherwise keeps its trees instead)."""
+    if sys.byteorder != "little" or ctypes.sizeof(ctypes.c_void_p) != 8:
+        return False
+    buffer = bytearray(_PROBE)
+    tree = ryml.Tree()
+    try:
+        tree.reserve(256)  # room past what is read, should rapidyaml's nodes be smaller
+        ryml.parse_in_place(buffer, tree)
+        head = (ctypes.c_size_t * 3).from_address(int(tree.this))  # nodes, capacity, size
+        if head[1] != tree.capacity() or head[2] != tree.size():
+            return False
+        origin = _address(buffer)
+        columns, asked = _Columns(tree, origin, tree.size()), _TreeNodes(tree, origin)
+        for node in range(tree.size()):
+            kind = _type(tree, node)
+            if columns.kind(node) != kind or (
+                bool(kind & _FLOW) != tree.is_flow(node)
+                or bool(kind & _MAP) != tree.is_map(node)
+                or bool(kind & _SEQ) != tree.is_seq(node)
+                or bool(kind & _KEYQUO) != tree.is_key_quoted(node)
+                or bool(kind & _VALQUO) != tree.is_val_quoted(node)
+                or bool(kind & _VAL_BLOCK)
+                != (tree.is_val_literal(node) or tree.is_val_folded(node))
+                or bool(kind & _VALANCH) != tree.has_val_anchor(node)
+            ):
+                return False
+            if (columns.first_child(node), columns.next_sibling(node)) != (
+                asked.first_child(node),
+                asked.next_sibling(node),
+            ):
+                return False
+            for part in ("key", "val"):
+                if tree.has_key(node) or part == "val":
+                    got, want = getattr(columns, part)(node), getattr(asked, part)(node)
+                    if got[1] != want[1] or (want[1] and got[0] != want[0]):
+                        return False
+            if kind & _VALANCH and columns.anchor(node) != asked.anchor(node):
+                return False
+    except Exception:  # anything unexpected: keep the trees
+        return False
+    return True
+
+
+def _inside(value: Any, part: str | int) -> Any:
+    """The data at ``part`` of a file's data ``value``, as its tree has it (see _keyed)."""
+    try:
+        return value[part]
+    except (KeyError, IndexError, TypeError):
+        raise _Inexact from None  # the data was changed since: the exact path answers
+
+
 class _FilePositions:
     """Where the nodes of one file were written, worked out when first asked.
 
     rapidyaml parses the bytes in place, so every key and value of its tree is a slice of the
     buffer: the slice's address, less the buffer's, is the offset where the text was written.
+    Those offsets, and the tree's shape, are copied out of the tree when the file is parsed
+    (_Columns), and the tree is let go at once.
     """
 
     __slots__ = (
         "_buffer",
+        "_data",
         "_exact",
+        "_index",
         "_items",
         "_lines_before",
-        "_origin",
+        "_nodes",
         "_parents",
         "_raw",
         "_roots",
-        "_tree",
         "ascii",
         "limits",
         "links",
@@ -778,7 +997,7 @@ class _FilePositions:
         path: str,
         limits: dict[str, int],
         size: int,
-        links: dict[int, dict[str | int, tuple[int, int]]] | None = None,
+        links: dict[int, dict[str | int, Link]] | None = None,
     ) -> None:
         self._raw: bytes | None = raw
         """The file's text as UTF-8 (its byte order mark removed); None while the buffer the
@@ -788,20 +1007,27 @@ class _FilePositions:
         self.size = size
         """How many nodes rapidyaml's tree of the file has."""
         self.ascii = raw.isascii()
-        self._tree: Any = None
+        self._nodes: _Columns | _TreeNodes | None = None
         self._buffer: bytearray | None = None
-        self._origin = 0
+        """The buffer the tree was parsed in, while its keys are read there (see _keyed)."""
+        self._data: list[Any] | None = None
+        """Each document's data, whose mappings' keys are the tree's, in the tree's order
+        (files whose data was built from rapidyaml's JSON; see _keyed)."""
         self._exact: list[SourceMap] | None = None
         self._roots: list[int] = []
         self._lines_before: array[int] | None = None
         """How many line breaks come before each block of _BLOCK bytes of the file."""
-        self._parents: dict[tuple[int, Path_], int] = {}
-        """The tree's node for each (document, parent path) located so far."""
+        self._parents: dict[tuple[int, Path_], tuple[int, Any]] = {}
+        """The tree's node, and the data there, for each (document, parent path) located so
+        far."""
         self._items: dict[int, list[int]] = {}
         """The items of each list of the tree searched so far."""
-        self.links: dict[int, dict[str | int, tuple[int, int]]] | None = links
+        self._index: dict[int, dict[bytes, int]] = {}
+        """The children of each large mapping searched so far, by key."""
+        self.links: dict[int, dict[str | int, Link]] | None = links
         """For a file with anchors, aliases or merge keys, where each child of each list and
-        mapping was written (see _Walker); None for the others, whose tree says it all."""
+        mapping holding an alias or a merge key was written (see _Walker); None for the
+        others, whose tree says it all."""
 
     def __reduce__(self) -> tuple[type[_FilePositions], tuple[Any, ...]]:
         return _FilePositions, (self.raw, self.path, self.limits, self.size, self.links)
@@ -827,36 +1053,46 @@ class _FilePositions:
             self._exact = [document.source_map for document in parsed.documents]
         return self._exact[document]
 
-    def adopt(self, tree: Any, buffer: bytearray, roots: list[int]) -> None:
-        """Keep the tree that parsed the file, in place in ``buffer`` (a copy of ``raw``).
+    def adopt(
+        self, tree: Any, buffer: bytearray, roots: list[int], data: list[Any] | None = None
+    ) -> None:
+        """Take what positions need from the tree that parsed the file, in place in ``buffer``
+        (a copy of ``raw``); the tree itself may be let go then (see _Columns). ``data``: each
+        document's data, when it was built from rapidyaml's JSON.
 
         When parsing left the buffer as it was (it changes only where rapidyaml rewrites a
         scalar in place), the buffer is the file's text from then on: each file's bytes are
-        kept once, not twice (62 MB on the 100,000-account tree)."""
-        self._tree, self._buffer, self._roots = tree, buffer, roots
-        self._origin = _address(buffer)
+        kept once, not twice (62 MB on the 100,000-account tree). When it did not, the buffer
+        is kept only while the keys of mappings are read there, not when the data names them
+        (48 MB on the 100,000-account human-style tree, whose text blocks are rewritten)."""
+        self._nodes, self._roots = _nodes(tree, buffer), roots
+        if data is not None:
+            self._data = data
         if self._raw is not None and buffer == self._raw:
-            self._raw = None
+            self._raw, self._buffer = None, buffer
+        else:  # the keys are read from the data, when there is data
+            self._buffer = None if self._data is not None else buffer
 
     def release(self) -> None:
-        """Let go of the tree and of what was found in it (the trees of a repository's files
-        are most of its model's memory): the text is kept, and a position asked for later
-        parses it again."""
-        if self._tree is None:
+        """Let go of what was taken from the tree and of what was found in it: the text is
+        kept, and a position asked for later parses it again."""
+        if self._nodes is None:
             return
         if self._raw is None:
             self._raw = bytes(self._text())
-        self._tree = self._buffer = None
-        self._roots, self._parents, self._items = [], {}, {}
+        self._nodes = self._buffer = None
+        self._roots, self._parents, self._items, self._index = [], {}, {}, {}
 
-    def tree(self) -> Any:
-        if self._tree is None:
+    def nodes(self) -> _Columns | _TreeNodes:
+        """What positions read of the file's tree (parsed again after :meth:`release`)."""
+        if self._nodes is None:
             buffer = bytearray(self.raw)
             tree = ryml.Tree()
-            tree.reserve(self.size)  # as many nodes as it needs: trees of every file may be kept
+            tree.reserve(self.size)
             ryml.parse_in_place(buffer, tree)
             self.adopt(tree, buffer, _documents(tree))
-        return self._tree
+        assert self._nodes is not None
+        return self._nodes
 
     def locate(self, document: int, base: Path_, path: Path_, key: bool) -> Position:
         try:
@@ -866,92 +1102,159 @@ class _FilePositions:
 
     def existing(self, document: int, path: Path_) -> Path_ | None:
         """The longest start of ``path`` that names a list or mapping; None for a scalar."""
-        tree = self.tree()
+        nodes = self.nodes()
         node = self._roots[document]
+        value = None if self._data is None else self._data[document]
         depth = 0
         for part in path:
-            child = self._child(node, part)
-            if child == ryml.NONE:
+            child = self._child(node, part, value)
+            if child < 0:
                 break
             node = child
+            value = None if value is None else _inside(value, part)
             depth += 1
-        return path[:depth] if tree.is_map(node) or tree.is_seq(node) else None
+        return path[:depth] if nodes.kind(node) & (_MAP | _SEQ) else None
 
-    def _child(self, node: int, part: str | int, key: bool = False) -> int:
-        """The child ``part`` of ``node``; ryml.NONE when there is none (or ``node`` is a
-        scalar). With ``key``, the node holding its key (which differs for an alias or a
+    def _child(self, node: int, part: str | int, written: Any, key: bool = False) -> int:
+        """The child ``part`` of ``node``; -1 when there is none (or ``node`` is a scalar).
+        ``written`` is the data parsed at ``node`` (None: the keys are read in the buffer, see
+        _keyed). With ``key``, the node holding its key (which differs for an alias or a
         merged key, see _Walker)."""
         if self.links is not None:
-            found = self.links.get(node, {}).get(part)
-            return ryml.NONE if found is None else found[0 if key else 1]
-        tree = self._tree
-        if tree.is_map(node):
-            return tree.find_child(node, part.encode()) if isinstance(part, str) else ryml.NONE
-        if isinstance(part, int) and tree.is_seq(node):
+            links = self.links.get(node)
+            if links is not None:
+                found = links.get(part)
+                if found is None:
+                    return -1
+                return found if type(found) is int else found[0 if key else 1]
+        nodes = self._nodes
+        assert nodes is not None
+        kind = nodes.kind(node)
+        if kind & _MAP:
+            return self._keyed(nodes, node, part, written) if isinstance(part, str) else -1
+        if isinstance(part, int) and kind & _SEQ:
             items = self._items.get(node)
-            if items is None:  # rapidyaml finds the n-th item by walking them: list them once
+            if items is None:  # the n-th item is found by walking them: list them once
                 items = self._items[node] = []
-                item = tree.first_child(node)
-                while item != ryml.NONE:
+                item = nodes.first_child(node)
+                while item >= 0:
                     items.append(item)
-                    item = tree.next_sibling(item)
-            return items[part] if 0 <= part < len(items) else ryml.NONE
-        return ryml.NONE
+                    item = nodes.next_sibling(item)
+            return items[part] if 0 <= part < len(items) else -1
+        return -1
+
+    def _keyed(self, nodes: _Columns | _TreeNodes, node: int, name: str, written: Any) -> int:
+        """The child of mapping ``node`` whose key is ``name``; -1 when there is none.
+
+        The keys are those of ``written``, the mapping's data, in the order written (which is
+        the tree's: rapidyaml's JSON of the mapping built it, and no key is there twice); or,
+        without it, as rapidyaml read them in the parse buffer. A large mapping is indexed
+        once."""
+        index = self._index.get(node)
+        if index is None:
+            child = nodes.first_child(node)
+            seen = 0
+            if written is not None:
+                for key in written:
+                    if child < 0:
+                        break
+                    if key == name and seen < _INDEXED:
+                        return child
+                    child = nodes.next_sibling(child)
+                    seen += 1
+            else:
+                buffer = self._buffer
+                assert buffer is not None
+                wanted = name.encode()
+                while child >= 0:
+                    offset, size = nodes.key(child)
+                    found = size == len(wanted) and buffer.startswith(wanted, offset)
+                    if found and seen < _INDEXED:
+                        return child
+                    child = nodes.next_sibling(child)
+                    seen += 1
+            if seen < _INDEXED:
+                return -1
+            index = self._index[node] = self._keys(nodes, node, written)
+        return index.get(name, -1)
+
+    def _keys(self, nodes: _Columns | _TreeNodes, node: int, written: Any) -> dict[str, int]:
+        """The children of mapping ``node`` by key (see _keyed)."""
+        found: dict[str, int] = {}
+        child = nodes.first_child(node)
+        if written is not None:
+            for key in written:
+                if child < 0:
+                    break
+                found[key] = child
+                child = nodes.next_sibling(child)
+            return found
+        buffer = self._buffer
+        assert buffer is not None
+        while child >= 0:
+            offset, size = nodes.key(child)
+            found.setdefault(buffer[offset : offset + size].decode(), child)
+            child = nodes.next_sibling(child)
+        return found
 
     def _locate(self, document: int, path: Path_, start: int, key: bool) -> Position:
-        tree = self.tree()
+        nodes = self.nodes()
         root = self._roots[document]
         if not path:
             return self._position(self._node_offset(root))
-        parent = self._parents.get((document, path[:-1]))
-        if parent is None:  # the parent's walk is shared by every field of an entity
+        known = self._parents.get((document, path[:-1]))
+        if known is None:  # the parent's walk is shared by every field of an entity
             parent = root
+            value = None if self._data is None else self._data[document]
             for part in path[:-1]:
-                child = self._child(parent, part)
-                if child == ryml.NONE:
+                child = self._child(parent, part, value)
+                if child < 0:
                     return self._position(self._node_offset(parent))
                 parent = child
-            self._parents[document, path[:-1]] = parent
-        child = self._child(parent, path[-1])
-        if child == ryml.NONE:
+                value = None if value is None else _inside(value, part)
+            self._parents[document, path[:-1]] = parent, value
+        else:
+            parent, value = known
+        child = self._child(parent, path[-1], value)
+        if child < 0:
             return self._position(self._node_offset(parent))
-        if key and len(path) > start and tree.is_map(parent):
-            return self._position(self._key_offset(self._child(parent, path[-1], key=True)))
+        if key and len(path) > start and nodes.kind(parent) & _MAP:
+            return self._position(self._key_offset(self._child(parent, path[-1], value, key=True)))
         return self._position(self._node_offset(child))
 
     def _key_offset(self, node: int) -> int:
-        tree = self._tree
-        text = tree.key(node)
-        if not text:
+        nodes = self._nodes
+        assert nodes is not None
+        offset, size = nodes.key(node)
+        if not size:
             raise _Inexact
-        offset = _address(text) - self._origin
-        return offset - 1 if tree.is_key_quoted(node) else offset
+        return offset - 1 if nodes.kind(node) & _KEYQUO else offset
 
     def _node_offset(self, node: int) -> int:
         """Where a node starts, as libyaml marks it: a scalar's first character (its opening
         quote), a block mapping's first key, a block list's first ``-``, a flow collection's
         bracket; a node with an anchor, its ``&``."""
-        tree = self._tree
-        if self.links is not None and tree.has_val_anchor(node):
-            return _address(tree.val_anchor(node)) - self._origin - 1
-        if tree.is_map(node) or tree.is_seq(node):
-            first = tree.first_child(node)
-            if first == ryml.NONE:
+        nodes = self._nodes
+        assert nodes is not None
+        kind = nodes.kind(node)
+        if self.links is not None and kind & _VALANCH:
+            return nodes.anchor(node) - 1
+        if kind & (_MAP | _SEQ):
+            first = nodes.first_child(node)
+            if first < 0:
                 raise _Inexact  # an empty [] or {}: nothing inside points at it
-            inner = self._key_offset(first) if tree.is_map(node) else self._node_offset(first)
-            if tree.is_map(node) and not tree.is_flow(node):
+            inner = self._key_offset(first) if kind & _MAP else self._node_offset(first)
+            if kind & _MAP and not kind & _FLOW:
                 return inner
-            opener = ord("-") if tree.is_seq(node) and not tree.is_flow(node) else None
-            if opener is None:
-                opener = ord("[") if tree.is_seq(node) else ord("{")
-            return self._opener(inner, opener)
-        text = tree.val(node)
-        if not text:
+            if not kind & _FLOW:
+                return self._opener(inner, ord("-"))  # a block list
+            return self._opener(inner, ord("[") if kind & _SEQ else ord("{"))
+        offset, size = nodes.val(node)
+        if not size:
             raise _Inexact  # an empty value: libyaml marks where the next token starts
-        offset = _address(text) - self._origin
-        if tree.is_val_literal(node) or tree.is_val_folded(node):
+        if kind & _VAL_BLOCK:
             return self._block_header(offset)
-        return offset - 1 if tree.is_val_quoted(node) else offset
+        return offset - 1 if kind & _VALQUO else offset
 
     def _block_header(self, offset: int) -> int:
         """Where a text block (``|`` or ``>``) starts, as libyaml marks it: its indicator, on
@@ -1050,7 +1353,10 @@ class RymlSourceMap(SourceMap):
 
     def subtree(self, path: Path_) -> SourceMap:
         """The positions of the node at ``path`` (or of its nearest existing parent)."""
-        found = self._file.existing(self._document, (*self._base, *path))
+        try:
+            found = self._file.existing(self._document, (*self._base, *path))
+        except _Inexact:
+            return self._exact().subtree(path)
         if found is None:  # a scalar: a map of one position, as SourceMap.subtree gives
             return SourceMap(self.locate(path))
         return RymlSourceMap._root(self._file, self._document, found)

@@ -694,3 +694,34 @@ def test_profile_links_are_links_and_only_web_links_are(make_repo: MakeRepo) -> 
     assert "(https://x.com/good)" in md and "Good Profile (good)" in md
     assert "javascript" not in md.split("## Channels")[1].split("](")[-1]
     assert "[profile](https://example.com/a_%28b%29)" in md
+
+
+def test_json_is_handed_on_a_piece_at_a_time_never_held_whole(
+    acme: AuditReport, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The JSON of a large report (100,000 channels: hundreds of megabytes) goes to its file or
+    to standard output as it is written, the same text as ``render`` gives; the formats that
+    write no such text are rendered whole."""
+    from dataclasses import replace
+
+    from socialgov.audit.renderers import writer
+    from socialgov.audit.renderers.json import LONG
+
+    large = replace(acme, channels=acme.channels * (4 * LONG // len(acme.channels) + 1))
+    whole = render(large, "json")
+    pieces: list[str] = []
+    write = writer("json")
+    assert write is not None
+    write(large, RenderOptions(), pieces.append)
+    assert "".join(pieces) == whole
+    assert max(map(len, pieces)) < len(whole) / 3
+    assert [name for name in FORMATS if writer(name) is not None] == ["json"]
+    # through the command line: to a file and to standard output, what render gives
+    expected = render(run_audit(ACME), "json")
+    args = ["audit", "--root", str(ACME), "--as-of", "2026-11-24", "--format", "json"]
+    target = tmp_path / "audit.json"
+    assert main([*args, "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == expected
+    capsys.readouterr()
+    assert main(args) == 0
+    assert capsys.readouterr().out == expected

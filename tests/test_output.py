@@ -18,6 +18,7 @@ import pytest
 
 from conftest import AS_OF, PROJECT
 from socialgov.cli import main
+from socialgov.core import output
 from socialgov.core.output import plain
 
 # .NET's char.IsWhiteSpace: what the runner's TrimStart() removes before looking for "::".
@@ -437,3 +438,24 @@ def test_a_reader_that_goes_away_keeps_the_exit_code(repo: Path) -> None:
     err = process.stderr.read()
     assert process.wait(60) == 1  # findings: exit 1, as if the report had been read
     assert err == b""
+
+
+@pytest.mark.parametrize("gather", [1, 3, 1 << 20])
+def test_a_report_written_a_piece_at_a_time_is_made_plain_as_the_whole_text(
+    gather: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plain_writing hands on whole lines only, so each is made plain as the whole text's line
+    would be, wherever the pieces were cut (a break, a command, a CRLF across a cut)."""
+    import random
+
+    monkeypatch.setattr(output, "_GATHER", gather)
+    rng = random.Random(gather)
+    alphabet = ["a", " ", "\n", "\r\n", "\r", "::", ":", "##[", "#", "[", "\u2028", "\x85"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        cuts = sorted(rng.sample(range(len(text) + 1), rng.randint(0, min(8, len(text) + 1))))
+        pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        handed: list[str] = []
+        output.plain_writing(lambda put, pieces=pieces: [put(p) for p in pieces])(handed.append)
+        assert "".join(handed) == plain(text)
+        assert all(piece.endswith("\n") for piece in handed[:-1])

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -17,6 +17,9 @@ from socialgov import __version__
 from socialgov.audit.renderers import FORMATS as AUDIT_RENDERERS
 from socialgov.core.errors import SocialgovError
 from socialgov.reporters import FORMATS as REPORT_FORMATS
+
+if TYPE_CHECKING:
+    from socialgov.core.files import Writing
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,7 +121,7 @@ def use_color(no_color: bool, output: Path | None) -> bool:
 
 
 def emit(
-    text: str,
+    text: str | Writing,
     output: Path | None,
     option: str = "--output",
     *,
@@ -128,11 +131,12 @@ def emit(
     """Write a report to stdout, or to ``output`` (socialgov.core.output.write_report), every line
     made safe for a CI log first (socialgov.core.output.plain) unless the report is ``commands``:
     workflow commands built by escaping every value (``--format github``), or ``escaped``: JSON
-    whose every value its writer escaped and made ``json_safe``, where no line can be one."""
-    from socialgov.core.output import echo, plain, write_report
+    whose every value its writer escaped and made ``json_safe``, where no line can be one.
+    ``text`` may be written a piece at a time (socialgov.core.files.Writing), never held whole."""
+    from socialgov.core.output import echo, plain, plain_writing, write_report
 
     if not (commands or escaped):
-        text = plain(text)
+        text = plain(text) if isinstance(text, str) else plain_writing(text)
     if output is None:
         echo(text)
     else:
@@ -434,6 +438,7 @@ def audit(
         RenderOptions,
         format_for,
         renderer,
+        writer,
     )
 
     if depth is not None and by is None:
@@ -474,7 +479,11 @@ def audit(
                 config, since=since, every=every or "week", cache=cache is not False
             )
             report = replace(report, history=series)
-    emit(renderer(chosen)(report, options), output, escaped=chosen in ESCAPED)
+    write = writer(chosen)
+    if write is None:
+        emit(renderer(chosen)(report, options), output, escaped=chosen in ESCAPED)
+    else:
+        emit(lambda put: write(report, options, put), output, escaped=chosen in ESCAPED)
     return 0
 
 

@@ -9,6 +9,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,15 +120,21 @@ def _unchanged(path: Path, expected: Snapshot) -> bool:
     return current.size == expected.size and current.digest == expected.digest
 
 
+Writing = Callable[[Callable[[str], None]], None]
+"""Text written a piece at a time: called with the function that takes each piece (a report
+too large to hold whole; see socialgov.core.output)."""
+
+
 def write_atomic(
     path: Path,
-    text: str,
+    text: str | Writing,
     *,
     encoding: str = "utf-8",
     expected: Snapshot | None = None,
 ) -> None:
     """Replace ``path`` with ``text`` in one step: a reader sees the old file or the new one,
-    never half of either, and an interrupted write leaves the old file untouched.
+    never half of either, and an interrupted write leaves the old file untouched. ``text`` may
+    be written a piece at a time (:data:`Writing`): a failure part way leaves the old file.
 
     With ``expected`` (a :class:`Snapshot` taken when the file was read, or :data:`ABSENT` for a
     file that did not exist), the file is compared again just before it is replaced; when it
@@ -150,7 +157,10 @@ def write_atomic(
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                text(handle.write)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

@@ -23,11 +23,12 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from socialgov.core.errors import SocialgovError
-from socialgov.core.files import kind_of
+from socialgov.core.files import Writing, kind_of
 
 # GitHub's runner reads a line as a command when, after .NET's TrimStart() (every Unicode white
 # space: tabs, no-break and other spaces, line and paragraph separators), it starts with "::";
@@ -76,6 +77,39 @@ def plain(text: str) -> str:
     return "\n".join(lines)
 
 
+def plain_writing(writing: Writing) -> Writing:
+    """``writing`` (text written a piece at a time) made :func:`plain` as it comes: exactly as
+    the whole text would be, since plain() reads a line at a time and each piece handed on
+    ends with a line break (what follows the last one waits for the next); pieces are
+    gathered up to about a megabyte, so a destination is not written for every small one."""
+
+    def write(put: Callable[[str], None]) -> None:
+        pending: list[str] = []
+        size = 0
+
+        def take(piece: str) -> None:
+            nonlocal size
+            pending.append(piece)
+            size += len(piece)
+            if size >= _GATHER and "\n" in piece:
+                end = piece.rindex("\n") + 1
+                pending[-1] = piece[:end]
+                put(plain("".join(pending)))
+                rest = piece[end:]
+                pending[:] = [rest] if rest else []
+                size = len(rest)
+
+        writing(take)
+        if pending:
+            put(plain("".join(pending)))
+
+    return write
+
+
+_GATHER = 1 << 20
+"""How many characters :func:`plain_writing` gathers before handing them on."""
+
+
 def plain_line(text: str) -> str:
     """A one-line message (an error, a warning) made safe for a CI log: :func:`plain` after
     ``one_line`` (controls visible, line breaks shown as ``\\n``)."""
@@ -87,8 +121,9 @@ def plain_line(text: str) -> str:
 # --------------------------------------------------------------------------- standard streams
 
 
-def echo(text: str, *, err: bool = False) -> None:
-    """Write ``text`` to standard output (or error) and flush it.
+def echo(text: str | Writing, *, err: bool = False) -> None:
+    """Write ``text`` to standard output (or error) and flush it; ``text`` may be written a
+    piece at a time (socialgov.core.files.Writing).
 
     Standard output closed (``>&-``) or full (``/dev/full``, a full disk) is a SocialgovError
     saying so (exit 2), never a traceback and never a silent success. A reader that went away
@@ -103,11 +138,10 @@ def echo(text: str, *, err: bool = False) -> None:
             return  # nowhere left to say anything; the exit code still tells
         raise SocialgovError(f"{name} is closed; give the command somewhere to write (or -o FILE)")
     try:
-        try:
-            stream.write(text)
-        except UnicodeEncodeError:
-            encoding = getattr(stream, "encoding", None) or "utf-8"
-            stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        if isinstance(text, str):
+            _write_text(stream, text)
+        else:
+            text(lambda piece: _write_text(stream, piece))  # type: ignore[union-attr]
         stream.flush()
     except BrokenPipeError:
         _drop_output(stream)
@@ -120,6 +154,14 @@ def echo(text: str, *, err: bool = False) -> None:
         raise SocialgovError(
             f"cannot write to {name}: {exc.strerror or exc}; nothing more was written"
         ) from None
+
+
+def _write_text(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
 
 def _drop_output(stream: TextIO) -> None:
@@ -152,8 +194,9 @@ def flush_streams() -> None:
 # --------------------------------------------------------------------------- files
 
 
-def write_report(text: str, path: Path, option: str = "--output") -> None:
-    """Write a report to ``path``, as the option ``option`` named it.
+def write_report(text: str | Writing, path: Path, option: str = "--output") -> None:
+    """Write a report to ``path``, as the option ``option`` named it (``text`` may be written a
+    piece at a time: socialgov.core.files.Writing).
 
     - a regular file, a new file, or a symbolic link to either: replaced atomically (a reader
       sees the old report or the new one; an interrupted run leaves the old one whole); a link
@@ -200,7 +243,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _write_through(path: Path, text: str) -> None:
+def _write_through(path: Path, text: str | Writing) -> None:
     """Write ``text`` into the device or FIFO at ``path`` (which is never created or replaced)."""
     flags = os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags)  # a FIFO without a reader: ENXIO at once, instead of waiting
@@ -209,9 +252,16 @@ def _write_through(path: Path, text: str) -> None:
         if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):  # swapped since it was looked at
             raise SocialgovError(f"is {kind_of(mode)} now; run the command again")
         os.set_blocking(fd, True)
-        data = memoryview(text.encode("utf-8", "backslashreplace"))
-        while data:
-            written = os.write(fd, data)
-            data = data[written:]
+
+        def put(piece: str) -> None:
+            data = memoryview(piece.encode("utf-8", "backslashreplace"))
+            while data:
+                written = os.write(fd, data)
+                data = data[written:]
+
+        if isinstance(text, str):
+            put(text)
+        else:
+            text(put)
     finally:
         os.close(fd)

@@ -1,4 +1,6 @@
-"""Audit renderers: one module per format, each with ``render(report, options) -> str``.
+"""Audit renderers: one module per format, each with ``render(report, options) -> str``; a
+format whose text may be too large to hold whole also has ``write(report, options, put)``,
+which hands the same text to ``put`` a piece at a time.
 
 They only render: every number, verdict and sentence comes from the ``AuditReport``. Modules are
 imported when their format is asked for, so the table a terminal shows never loads Jinja2.
@@ -58,6 +60,16 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
     return render
+
+
+Writer = Callable[["AuditReport", RenderOptions, Callable[[str], None]], None]
+
+
+def writer(name: str) -> Writer | None:
+    """The ``write`` function of the format called ``name``, when it has one."""
+    module = importlib.import_module(FORMATS[name])
+    write: Writer | None = getattr(module, "write", None)
+    return write
 
 
 def format_for(output: Path | None, requested: str | None) -> str:

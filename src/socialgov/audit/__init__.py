@@ -29,10 +29,12 @@ def run_audit(
     earlier runs parsed (.socialgov_cache/), as ``lint`` does. Without ``positions``, each
     channel's ``line`` is 0 (for the formats that do not show it)."""
     from socialgov import __version__
-    from socialgov.audit.metrics import AuditInput, build_report
     from socialgov.pipeline import lint_model
 
     result, model = lint_model(config, progress=progress.files if progress else None, cache=cache)
+    # imported once the lint is done: its peak of memory is not raised by the audit's modules
+    from socialgov.audit.metrics import AuditInput, build_report
+
     data = AuditInput(
         model=model,
         findings=result.findings,

@@ -705,16 +705,23 @@ def test_json_is_handed_on_a_piece_at_a_time_never_held_whole(
     from dataclasses import replace
 
     from socialgov.audit.renderers import writer
-    from socialgov.audit.renderers.json import LONG
+    from socialgov.audit.renderers.json import LONG, document
+    from socialgov.core.escape import json_text
 
-    large = replace(acme, channels=acme.channels * (4 * LONG // len(acme.channels) + 1))
+    rows = acme.adoption.rows
+    large = replace(
+        acme,
+        channels=acme.channels * (4 * LONG // len(acme.channels) + 1),
+        adoption=replace(acme.adoption, rows=rows * (6 * LONG // len(rows) + 1)),
+    )
     whole = render(large, "json")
+    assert whole == json_text(document(large))
     pieces: list[str] = []
     write = writer("json")
     assert write is not None
     write(large, RenderOptions(), pieces.append)
     assert "".join(pieces) == whole
-    assert max(map(len, pieces)) < len(whole) / 3
+    assert max(map(len, pieces)) < len(whole) / 5  # the adoption matrix too
     assert [name for name in FORMATS if writer(name) is not None] == ["json"]
     # through the command line: to a file and to standard output, what render gives
     expected = render(run_audit(ACME), "json")

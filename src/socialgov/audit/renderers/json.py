@@ -103,7 +103,18 @@ def _share(value: Any) -> float:
 def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> Iterator[str]:
     """The text of ``value`` at the indent ``newline``, a long list a piece of ``LONG`` items
     at a time (orjson writes a list of them; its brackets are left out, its lines indented).
-    What orjson refuses (a TypeError) is written by ``_write``: the value, or the batch."""
+    What orjson refuses (a TypeError) is written by ``_write``: the value, or the batch. A
+    dataclass holding a long list somewhere in its fields (the adoption matrix: a row per live
+    channel) is written a field at a time, as orjson writes it, so that its list is too."""
+    if _holds_long_list(value):
+        inner = newline + "  "
+        opening = "{"
+        for name in _fields(type(value)):
+            yield opening + inner + _string(name) + ": "
+            yield from _pieces(dumps, getattr(value, name), inner)
+            opening = ","
+        yield newline + "}"
+        return
     if type(value) not in (tuple, list) or len(value) <= LONG:
         try:
             yield dumps(value).replace("\n", newline)
@@ -126,6 +137,20 @@ def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> Iterator[s
             text = "".join(out)
         yield ("," if start else "") + text
     yield newline + "]"
+
+
+def _holds_long_list(value: Any) -> bool:
+    """Whether ``value`` is a report dataclass with a list longer than ``LONG`` among its
+    fields, or in a dataclass among them."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return False
+    for name in _fields(type(value)):
+        field = getattr(value, name)
+        if type(field) in (tuple, list) and len(field) > LONG:
+            return True
+        if _holds_long_list(field):
+            return True
+    return False
 
 
 def _fixed(number: float) -> bool:

@@ -668,6 +668,7 @@ def adoption(
     # cells: each such group's are worked out once, and counted once per row of the group.
     groups: dict[tuple[Any, ...], list[Any]] = {}
     matrix: list[AdoptionRow] = []
+    make_row, make_ref = maker(AdoptionRow), maker(Ref)
     for row, channel in pairs:
         written = channel.policies
         signature = (
@@ -679,7 +680,7 @@ def adoption(
         if group is None:
             group = groups[signature] = [cells_of(row, channel), 0]
         group[1] += 1
-        matrix.append(AdoptionRow(_ref(row), row.social, group[0]))
+        matrix.append(make_row(make_ref(row.kind, row.id, row.name), row.social, group[0]))
     required = [0] * len(policies)
     adopted = [0] * len(policies)
     missing = [0] * len(policies)
@@ -759,17 +760,28 @@ def term_matrix(
     )
     empty = TermCell(None)
     terms = []
+    compared: dict[str, str] = {}  # term_key of each text stated (texts repeat: worked out once)
+    # the policies each channel adopts (worked out once, not once per term)
+    adopted = {id(c): {ref.id for ref in c.policies} for c in channels}
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
         canonical_keys = [(p.id, term_key(v)) for p, v in canonical]
         # each stating channel's value, as stated and as compared
-        stated = [
-            (c, value, term_key(value))
-            for c in channels
-            if (value := c.terms.get(name, _ABSENT)) is not _ABSENT
-        ]
+        stated = []
+        for c in channels:
+            value = c.terms.get(name, _ABSENT)
+            if value is _ABSENT:
+                continue
+            if type(value) is str:
+                key = compared.get(value)
+                if key is None:
+                    key = compared[value] = term_key(value)
+            else:
+                key = term_key(value)
+            stated.append((c, value, key))
         common = Counter(k for _, _, k in stated)
         majority = min(common, key=lambda k: (-common[k], k)) if common else None
+        fallback = canonical_keys[0][1] if canonical_keys else majority
         differing: set[str] = set()
         holders: dict[str, list[ChannelBase]] = defaultdict(list)
         shown: dict[str, str] = {}  # the first display of each compared value
@@ -777,10 +789,18 @@ def term_matrix(
         cell_of: dict[tuple[str, bool], TermCell] = {}  # equal cells made once
         for channel, value, key in stated:
             holders[key].append(channel)
-            differs = key != _reference(channel, canonical_keys, majority)
+            ids = adopted[id(channel)]
+            reference = fallback
+            # what it should state: the value of the first policy it adopts, else the first
+            # policy's, else the majority value
+            for policy_id, fixed in canonical_keys:
+                if policy_id in ids:
+                    reference = fixed
+                    break
+            differs = key != reference
             if differs:
                 differing.add(key)
-            text = display(value)
+            text = value if type(value) is str else display(value)
             shown.setdefault(key, text)
             found = cell_of.get((text, differs))
             if found is None:
@@ -816,18 +836,6 @@ def term_matrix(
 
 
 _ABSENT = object()
-
-
-def _reference(
-    channel: ChannelBase, canonical: Sequence[tuple[str, str]], majority: str | None
-) -> str | None:
-    """What ``channel`` should state for a term (``canonical``: each policy fixing it, with its
-    value as ``term_key`` compares values): the value of the first policy it adopts, else the
-    first policy's, else the ``majority`` value."""
-    for policy_id, value in canonical:
-        if channel.adopts(policy_id) is not None:
-            return value
-    return canonical[0][1] if canonical else majority
 
 
 def _handoff_complete(handoff: Any) -> bool:
@@ -1207,6 +1215,7 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     never: list[Ref] = []
     period = dt.timedelta(days=interval)
     dues: dict[dt.date, tuple[dt.date, int, str]] = {}  # channels share review dates
+    make_item, make_ref = maker(ReviewItem), maker(Ref)
     for channel in live:
         last = last_review(channel)
         if last is None or (last[0] == "created" and not register):
@@ -1221,8 +1230,8 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
             known = dues[day] = (due, left, state)
         due, left, state = known
         reviews.append(
-            ReviewItem(
-                Ref(channel.kind, channel.id),
+            make_item(
+                make_ref(channel.kind, channel.id),
                 channel.name,
                 channel.owner,
                 basis,

@@ -904,9 +904,16 @@ def _nodes(tree: Any, buffer: bytearray) -> _Columns | _TreeNodes:
     it when rapidyaml lays its nodes out as _Columns reads them, else the tree itself."""
     origin = _address(buffer)
     size = tree.size()
-    if _columns_read_rapidyaml() and 0 < size < _LOW:
+    if _columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size):
         return _Columns(tree, origin, size)
     return _TreeNodes(tree, origin)
+
+
+def _numbered_in_order(tree: Any, size: int) -> bool:
+    """Whether the nodes of ``tree`` are its first ``size`` (none removed while parsing): its
+    list of free nodes starts right after them (or there is none left)."""
+    head = (ctypes.c_size_t * 4).from_address(int(tree.this))  # nodes, capacity, size, free
+    return head[3] == size or (head[3] == ryml.NONE and size == head[1])
 
 
 @functools.cache
@@ -924,6 +931,15 @@ def _columns_read_rapidyaml() -> bool:
         head = (ctypes.c_size_t * 3).from_address(int(tree.this))  # nodes, capacity, size
         if head[1] != tree.capacity() or head[2] != tree.size():
             return False
+        if not _numbered_in_order(tree, tree.size()):
+            return False
+        tree.remove(tree.last_child(tree.first_child(tree.root_id())))
+        if _numbered_in_order(tree, tree.size()):  # a node removed is free again
+            return False
+        buffer = bytearray(_PROBE)
+        tree = ryml.Tree()
+        tree.reserve(256)
+        ryml.parse_in_place(buffer, tree)
         origin = _address(buffer)
         columns, asked = _Columns(tree, origin, tree.size()), _TreeNodes(tree, origin)
         for node in range(tree.size()):

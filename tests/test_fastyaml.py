@@ -372,6 +372,14 @@ def test_rapidyamls_nodes_are_read_without_keeping_its_tree() -> None:
     assert parsed is not None
     kept = parsed.documents[0].source_map._file  # type: ignore[attr-defined]
     assert type(kept._nodes).__name__ == "_Columns"
+    # read as columns only while the tree's nodes are its first ones: none removed while parsing
+    import ryml
+
+    tree, text = ryml.Tree(), bytearray(b"a: 1\nb: [c, d]\ne: f\n")  # the tree points into it
+    ryml.parse_in_place(text, tree)
+    assert fastyaml._numbered_in_order(tree, tree.size())
+    tree.remove(tree.find_child(tree.root_id(), b"b"))
+    assert not fastyaml._numbered_in_order(tree, tree.size())
 
 
 @pytest.mark.parametrize("name", sorted(SUPPORTED))

@@ -763,8 +763,7 @@ def term_matrix(
     empty = TermCell(None)
     terms = []
     compared: dict[str, str] = {}  # term_key of each text stated (texts repeat: worked out once)
-    # the policies each channel adopts (worked out once, not once per term)
-    adopted = {id(c): {ref.id for ref in c.policies} for c in channels}
+    adopted: dict[int, set[str]] = {}  # the policies each channel adopts, worked out once
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
         canonical_keys = [(p.id, term_key(v)) for p, v in canonical]
@@ -791,8 +790,11 @@ def term_matrix(
         cell_of: dict[tuple[str, bool], TermCell] = {}  # equal cells made once
         for channel, value, key in stated:
             holders[key].append(channel)
-            ids = adopted[id(channel)]
             reference = fallback
+            if canonical_keys:
+                ids = adopted.get(id(channel))
+                if ids is None:
+                    ids = adopted[id(channel)] = {ref.id for ref in channel.policies}
             # what it should state: the value of the first policy it adopts, else the first
             # policy's, else the majority value
             for policy_id, fixed in canonical_keys:
@@ -1293,15 +1295,32 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
 
 
 def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
-    named: Counter[str] = Counter()
+    # accounts naming the same tools are counted together: each such set is made once
+    sets: dict[tuple[Any, ...], frozenset[str]] = {}
+    counted: Counter[frozenset[str]] = Counter()
     for account in model.accounts:
         if not account.live:
             continue
-        names = set(account.managed_via) | set(account.monitoring)
-        names |= {a.via for a in account.access if a.via}
-        if account.archive and isinstance(account.archive.get("tool"), str):
-            names.add(account.archive["tool"])
-        named.update(names)
+        archive = account.archive
+        tool = archive.get("tool") if archive else None
+        via = tuple(a.via for a in account.access if a.via) if account.access else ()
+        key = (
+            account.managed_via,
+            account.monitoring,
+            via,
+            tool if isinstance(tool, str) else None,
+        )
+        names = sets.get(key)
+        if names is None:
+            found = {*key[0], *key[1], *via}
+            if key[3] is not None:
+                found.add(key[3])
+            names = sets[key] = frozenset(found)
+        counted[names] += 1
+    named: Counter[str] = Counter()
+    for names, times in counted.items():
+        for name in names:
+            named[name] += times
     rows = []
     for tool in sorted(model.tools, key=lambda t: t.id):
         security = tool.security

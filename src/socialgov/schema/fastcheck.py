@@ -232,28 +232,19 @@ def _format_check(name: str) -> Callable[[Any], bool]:
     return conforms
 
 
-def _a_date(value: Any) -> bool:
-    """jsonschema's "date", for the strings it accepts: ``YYYY-MM-DD`` naming a real day."""
-    if not isinstance(value, str) or _DATE.fullmatch(value) is None:
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def _iso(form: re.Pattern[str], parse: Callable[[str], Any]) -> Callable[[Any], bool]:
+    """Strings written in ``form`` that ``parse`` reads (a real day, a real moment)."""
 
+    def accepted(value: Any) -> bool:
+        if not isinstance(value, str) or form.fullmatch(value) is None:
+            return False
+        try:
+            parse(value)
+        except ValueError:
+            return False
+        return True
 
-def _a_date_time(value: Any) -> bool:
-    """Some of the strings jsonschema's "date-time" accepts (RFC 3339, checked by
-    rfc3339-validator when installed, else not at all): ``YYYY-MM-DDTHH:MM:SS``, seconds'
-    fractions and a ``Z`` or ``+HH:MM`` offset, naming a real moment."""
-    if not isinstance(value, str) or _DATE_TIME.fullmatch(value) is None:
-        return False
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return accepted
 
 
 def _a_plain_uri(value: Any) -> bool:
@@ -265,8 +256,11 @@ _DATE_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
 )
 _ACCEPTED: dict[str, Callable[[Any], bool]] = {
-    "date": _a_date,
-    "date-time": _a_date_time,
+    # jsonschema's "date": YYYY-MM-DD naming a real day, exactly.
+    "date": _iso(_DATE, dt.date.fromisoformat),
+    # Some of what jsonschema's "date-time" accepts (RFC 3339, checked by rfc3339-validator
+    # when installed, else not at all): seconds' fractions and a Z or +HH:MM offset.
+    "date-time": _iso(_DATE_TIME, dt.datetime.fromisoformat),
     "email": lambda value: isinstance(value, str) and "@" in value,
     "uri": _a_plain_uri,
     "uri-reference": _a_plain_uri,  # a URI is a URI reference

@@ -17,8 +17,7 @@ A policy repository arrives in pull requests, so everything here treats its file
 
 Every mapping key and value keeps its source position (``SourceMap``), duplicate keys are
 reported (SG102) instead of silently overwritten, and dates stay the strings the person wrote
-(quoted or not).
-Scalars follow the YAML 1.2 core schema (socialgov.source.loader._plain_scalar).
+(quoted or not). Scalars follow the YAML 1.2 core schema (socialgov.source.loader).
 """
 
 from __future__ import annotations

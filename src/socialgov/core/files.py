@@ -39,8 +39,9 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
             raise OSError(0, "not a regular file")
         if info.st_size > max_bytes:
             raise FileTooBig(info.st_size, max_bytes)
-        # Read to the end in as few calls as the size allows (the first asks one byte past it,
-        # the next finds the end), never more than one byte past the limit.
+        # Read to the end in as few calls as the size allows (the first asks for the size and
+        # one byte more, at least 64 KB; the next finds the end), never more than one byte past
+        # the limit: a file grown since it was measured is still cut off there.
         parts: list[bytes] = []
         total = 0
         while total <= max_bytes:

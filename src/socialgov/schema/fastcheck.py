@@ -13,9 +13,10 @@ keywords whose meaning is the same in draft 7, with two differences taken care o
 
 - in draft 7 a ``$ref`` hides its sibling keywords; in 2020-12 they apply too, so ``{"$ref": X,
   ...}`` is rewritten to ``{"allOf": [{"$ref": X}], ...}`` before compiling;
-- ``format`` is checked by jsonschema's own format checker, so "date", "email" and "uri" mean
-  exactly what they mean to jsonschema (its "uri" check with rfc3987 is called without building
-  the URI's parts, which it discards).
+- ``format`` means exactly what it means to jsonschema's own format checker: the common valid
+  forms (a plain URI, a real date, an address with an ``@``) are accepted at once, anything else
+  is judged by that checker, imported only then (its "uri" check with rfc3987 called without
+  building the URI's parts, which it discards).
 
 Two rewrites make the common, valid case cheap without changing any answer:
 
@@ -32,6 +33,11 @@ Two rewrites make the common, valid case cheap without changing any answer:
 
 A schema using any other keyword, a ``$ref`` to another file, or an ``enum``/``const`` that is not
 a string is left to jsonschema alone.
+
+The checks of the published schemas ship with socialgov (socialgov.schema.compiled, written by
+``python -m socialgov.schema.fastcheck``): fastjsonschema's code with each failure a bare
+``Invalid``, run without fastjsonschema; a schema changed since its check was generated is
+compiled at run time (compile_check).
 """
 
 from __future__ import annotations

@@ -139,3 +139,32 @@ def test_plugin_codes_must_not_shadow_builtin_codes(
     root = make_repo({"a.yaml": "accounts: [{id: a, platform: x}]\n"})
     assert main(["lint", "--root", str(root)]) == 2
     assert "built-in rule's code" in capsys.readouterr().err
+
+
+def test_a_plugin_installed_as_a_zip_file_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a folder can be looked into cheaply for entry points: a zip file on the path is read
+    by importlib.metadata, as before."""
+    import zipfile
+
+    site = install_plugin(tmp_path / "site", "zipped_plugin_rules", "ZIPPY001")
+    archive = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        for path in sorted(site.rglob("*")):
+            if path.is_file():
+                packed.write(path, path.relative_to(site).as_posix())
+    monkeypatch.syspath_prepend(str(archive))
+    assert [info.code for info in plugin_rules()] == ["ZIPPY001"]
+
+
+def test_a_plugin_with_egg_info_metadata_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = install_plugin(tmp_path / "site", "egg_plugin_rules", "EGG001")
+    (site / "egg_plugin_rules-1.0.dist-info").rename(site / "egg_plugin_rules.egg-info")
+    (site / "egg_plugin_rules.egg-info" / "METADATA").rename(
+        site / "egg_plugin_rules.egg-info" / "PKG-INFO"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    assert [info.code for info in plugin_rules()] == ["EGG001"]

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-METADATA_SUFFIXES = (".dist-info", ".egg-info")
+from socialgov.core.entrypoints import metadata_folders
 
 
 def _listing(folder: str) -> tuple[int, tuple[str, ...]] | None:
@@ -28,10 +28,10 @@ def _listing(folder: str) -> tuple[int, tuple[str, ...]] | None:
     folder that can be listed (a zip file, or gone)."""
     try:
         modified = os.stat(folder).st_mtime_ns
-        names = tuple(sorted(n for n in os.listdir(folder) if n.endswith(METADATA_SUFFIXES)))
     except OSError:
         return None
-    return modified, names
+    names = metadata_folders(folder)
+    return None if names is None else (modified, tuple(sorted(names)))
 
 
 def search_path(untrusted: Iterable[Path] = ()) -> list[str]:

@@ -926,3 +926,24 @@ def test_a_syntax_error_at_the_end_of_a_file_without_a_final_line_break_is_insid
 def test_a_parsed_file_counts_the_nodes_of_the_documents_it_keeps() -> None:
     assert parse("a: &x [1, 2]\nb: [*x, *x]\n").nodes == 13  # mapping, 2 keys, 3, 1 + 3 + 3
     assert parse("[1]\n---\n[*nowhere]\n").nodes == 2  # the dropped document cost nothing
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\x7f", "\x84", "\x86", "\x9f", "\ufffe", "\uffff"],
+)
+def test_a_character_yaml_leaves_out_is_named_in_the_finding(char: str) -> None:
+    """The edges of YAML's character set (https://yaml.org/spec/1.2.2/#51-character-set; a
+    surrogate cannot reach the parser: its UTF-8 bytes do not decode, which is its own finding)."""
+    [(line, column, message)] = [only_finding(parse(f'a: "x{char}y"\n'))]
+    assert (line, column) == (1, 6)
+    assert f"U+{ord(char):04X}" in message
+
+
+@pytest.mark.parametrize(
+    "char", ["~", "\x85", "\xa0", "\ud7ff", "\ue000", "\ufffd", "\U00010000", "\U0010ffff"]
+)
+def test_a_character_yaml_allows_reads_without_a_finding(char: str) -> None:
+    parsed = parse(f'a: "x{char}y"\n')
+    assert parsed.findings == []
+    assert parsed.documents[0].data["a"].startswith("x")

@@ -220,6 +220,20 @@ def test_terminal_safe(text: str, shown: str) -> None:
     assert terminal_safe(text) == shown
 
 
+@pytest.mark.parametrize(
+    ("char", "kept"),
+    [(c, True) for c in ("\t", "\n", " ", "\ud7ff", "\ue000", "\ufffd", "\U00010000")]
+    + [("\U0010ffff", True)]
+    + [(c, False) for c in ("\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ud800", "\udfff")]
+    + [("\ufffe", False), ("\uffff", False)],
+)
+def test_xml_safe_keeps_exactly_the_characters_xml_allows(char: str, kept: bool) -> None:
+    """The edges of XML 1.0's Char production (#x9 | #xA | #xD | [#x20-#xD7FF] | ...)."""
+    from socialgov.core.escape import xml_safe
+
+    assert (xml_safe(f"a{char}b") == f"a{char}b") is kept
+
+
 def test_one_line_json_text_and_xml_safe() -> None:
     from socialgov.core.escape import json_text, one_line, xml_safe
 

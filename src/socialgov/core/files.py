@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat
 import tempfile
@@ -96,6 +95,8 @@ class Snapshot:
 
     @classmethod
     def of_bytes(cls, raw: bytes, mtime_ns: int = 0) -> Snapshot:
+        import hashlib  # not at import: a lint without the cache never hashes a file
+
         return cls(hashlib.sha256(raw).hexdigest(), len(raw), mtime_ns)
 
 

@@ -373,7 +373,7 @@ def _check(namespace: Mapping[str, Any]) -> Check:
     return check
 
 
-def generated_code(schema: Mapping[str, Any], digest: str = "") -> str:
+def generated_code(schema: Mapping[str, Any], stamp: str = "") -> str:
     """The Python code of ``schema``'s yes/no check: what ``fastjsonschema.compile_to_code``
     writes for the prepared schema, with every failure raising one bare ``Invalid`` (its
     messages, and the copies of the schema it keeps for them, are never read: jsonschema
@@ -395,7 +395,7 @@ def generated_code(schema: Mapping[str, Any], digest: str = "") -> str:
         raise _Unsupported("generated code this does not know how to make bare")
     entry = RefResolver.from_schema(prepared, handlers={}, store={}).get_scope_name()
     return (
-        f"SCHEMA_SHA256 = {digest!r}\n"
+        f"SCHEMA_STAMP = {stamp!r}\n"
         f"FORMATS = {tuple(formats)!r}\n"
         f"UNIQUE = {unique!r}\n\n\n"
         "class Invalid(Exception):\n"
@@ -451,16 +451,25 @@ socialgov.schema.fastcheck`` writes them): a run imports them instead of compili
 
 def shipped_check(file_name: str, schema_bytes: bytes) -> Check | None:
     """The check shipped for the schema ``file_name``, if it was generated from these bytes."""
-    import hashlib
     import importlib
 
     try:
         module = importlib.import_module(f"{SHIPPED}.{_module_name(file_name)}")
     except ImportError:
         return None
-    if hashlib.sha256(schema_bytes).hexdigest() != module.SCHEMA_SHA256:
+    if schema_stamp(schema_bytes) != module.SCHEMA_STAMP:
         return None  # the schema changed since: compiled as any other
     return _check(vars(module))
+
+
+def schema_stamp(schema_bytes: bytes) -> str:
+    """What tells a schema's bytes from those a shipped check was generated from: their size and
+    CRC-32. Not a defence against anyone (the checks and schemas ship together); it notices a
+    schema edited without generating its check again, without loading OpenSSL for hashlib at
+    every start (zlib is loaded already)."""
+    import zlib
+
+    return f"{len(schema_bytes)}:{zlib.crc32(schema_bytes):08x}"
 
 
 def _module_name(file_name: str) -> str:
@@ -469,14 +478,13 @@ def _module_name(file_name: str) -> str:
 
 def write_shipped(schemas: Mapping[str, Path], folder: Path) -> list[Path]:
     """Write the shipped check of every schema fastcheck supports into ``folder``."""
-    import hashlib
     import json
 
     written = []
     for file_name, path in sorted(schemas.items()):
         raw = path.read_bytes()
         try:
-            code = generated_code(json.loads(raw), hashlib.sha256(raw).hexdigest())
+            code = generated_code(json.loads(raw), schema_stamp(raw))
         except _Unsupported:
             continue
         target = folder / f"{_module_name(file_name)}.py"

@@ -26,12 +26,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
-import hmac
 import io
 import json
 import os
-import pickle
 import stat
 import sys
 import tempfile
@@ -48,6 +45,8 @@ from socialgov.core.resources import PACKAGE_DIR
 from socialgov.schema import validation as schema
 
 if TYPE_CHECKING:  # the parsers are imported only by a run that parses (not a warm one)
+    import hmac
+
     from socialgov.source.loader import ParsedFile
 
 _CODE = ("source", "schema", "core/findings.py", "speedups/cache.py")
@@ -88,6 +87,9 @@ def fingerprint(limits: dict[str, int]) -> str:
 
 @cache
 def _fingerprint(limits_json: str) -> str:
+    import hashlib
+    import pickle
+
     from socialgov.speedups.environment import installed_versions
 
     digest = hashlib.sha256()
@@ -163,6 +165,8 @@ class ParseCache:
         """What passed its schema in this run, and what the cache vouches for."""
 
     def _entry(self, relpath: str) -> Path:
+        import hashlib
+
         name = hashlib.sha256(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.folder / name[:2] / f"{name}.pickle"
 
@@ -223,6 +227,9 @@ class ParseCache:
 
     def _signer(self, entry: Path, digest: bytes) -> hmac.HMAC | None:
         """The signature of an entry, begun over what it stands for; None without a key."""
+        import hashlib
+        import hmac
+
         if self._key is None:
             return None
         signer = hmac.new(self._key, digestmod=hashlib.sha256)
@@ -230,6 +237,8 @@ class ParseCache:
         return signer
 
     def _read(self, entry: Path, digest: bytes) -> ParsedFile | None:
+        import pickle
+
         signer = self._signer(entry, digest)
         if signer is None:
             return None
@@ -254,6 +263,8 @@ class ParseCache:
         parsed: ParsedFile,
         valid: list[tuple[int, tuple[str | int, ...], str]],
     ) -> None:
+        import pickle
+
         signer = self._signer(entry, digest)
         if not self._writable or signer is None:
             return
@@ -274,6 +285,8 @@ did not change need not import jsonschema to check it again."""
 def _config_header(data: Any) -> bytes:
     """What a configuration's validity depends on: socialgov's version, the schemas, and the
     data as read (its repr keeps types apart: ``1``, ``'1'`` and ``true`` differ)."""
+    import hashlib
+
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
     for path in schema.schema_files().values():
         digest.update(path.read_bytes())
@@ -282,6 +295,9 @@ def _config_header(data: Any) -> bytes:
 
 
 def _config_signer(header: bytes) -> hmac.HMAC | None:
+    import hashlib
+    import hmac
+
     key = signing_key()
     if key is None:
         return None
@@ -355,6 +371,8 @@ def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
     header: it is the digest of a file it wrote) costs a few bytes of reading whatever its size,
     and a payload is never read past the length this machine's socialgov signed.
     """
+    import hmac
+
     size = signer.digest_size
     try:
         # Never blocks on a pipe or follows a link planted in the repository's cache folder.
@@ -488,11 +506,15 @@ def read_and_parse_fast(
 
 def digest(raw: bytes) -> bytes:
     """What the cache knows a file's bytes by."""
+    import hashlib
+
     return hashlib.sha256(raw).digest()
 
 
 def dumps(value: Any) -> bytes:
     """Pickle parsed files quickly (see _reducers)."""
+    import pickle
+
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = _reducers()
@@ -557,6 +579,9 @@ run whose socialgov.yaml did not change need not import a YAML parser to read it
 
 
 def _parsed_signer(header: bytes) -> hmac.HMAC | None:
+    import hashlib
+    import hmac
+
     key = signing_key()
     if key is None:
         return None
@@ -568,6 +593,8 @@ def _parsed_signer(header: bytes) -> hmac.HMAC | None:
 def _parsed_header(raw: bytes) -> bytes:
     """What reading a configuration depends on: its bytes and the parsers (their code and
     versions, as in the parse cache's fingerprint)."""
+    import hashlib
+
     from socialgov.source.limits import DEFAULT_LIMITS
 
     return hashlib.sha256(fingerprint(dict(DEFAULT_LIMITS)).encode() + b"\0" + raw).digest()
@@ -575,6 +602,8 @@ def _parsed_header(raw: bytes) -> bytes:
 
 def config_parsed(root: Path, raw: bytes) -> Any:
     """The mapping a configuration of these bytes read as in an earlier run, else None."""
+    import pickle
+
     header = _parsed_header(raw)
     signer = _parsed_signer(header)
     if signer is None:
@@ -591,6 +620,8 @@ def config_parsed(root: Path, raw: bytes) -> Any:
 
 def keep_config_parsed(root: Path, raw: bytes, data: Any) -> None:
     """Remember what a configuration of these bytes reads as; silent when it cannot."""
+    import pickle
+
     header = _parsed_header(raw)
     signer = _parsed_signer(header)
     if signer is None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -132,6 +131,7 @@ def _parse_in_parallel(
     count: int,
 ) -> None:
     import multiprocessing
+    import pickle
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
@@ -174,6 +174,7 @@ class ForkedChild:
     def fork(cls, work: Callable[[], object]) -> ForkedChild | None:
         """Fork a child that runs ``work`` and sends what it returns (see :func:`can_fork`);
         None when the system refuses a new process (no memory, a limit on processes)."""
+        import pickle
         import signal
 
         reader, writer = os.pipe()
@@ -214,6 +215,8 @@ class ForkedChild:
     def answer(self) -> object:
         """What the child sent, once it is done (and reaped); None if it failed or died part
         way. Waits for it."""
+        import pickle
+
         chunks = []
         try:
             with os.fdopen(self._reader, "rb") as pipe:

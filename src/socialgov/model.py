@@ -79,6 +79,10 @@ class PolicyRef:
 
 @dataclass(frozen=True, slots=True)
 class Handoff:
+    """One pass of the ball in a Playbook: for a ``scenario``, on a ``trigger``, the Team
+    ``from_team`` does ``before`` and passes to ``to_team``, which is to do what it may
+    ``expect``; the conversation may ``continue_on`` another channel."""
+
     scenario: str | None
     trigger: str | None
     from_team: str | None
@@ -102,6 +106,8 @@ class Access:
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
+    """A measure an Objective is tracked by, with its target as written."""
+
     name: str | None
     target: Any
 
@@ -144,6 +150,8 @@ class Entity:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Person(Entity):
+    """Someone who owns, backs up, leads or can log in to something."""
+
     kind: ClassVar[str] = "Person"
     email: str | None = None
     team: str | None = None
@@ -162,6 +170,8 @@ class Person(Entity):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Team(Entity):
+    """A unit of the organisation; ``parent`` makes the hierarchy."""
+
     kind: ClassVar[str] = "Team"
     function: str | None = None
     lead: str | None = None
@@ -202,6 +212,8 @@ class ChannelBase(Entity):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Account(ChannelBase):
+    """A social media presence: a profile, page or forum on a platform."""
+
     kind: ClassVar[str] = "Account"
     platform: str | None = None
     type: str = "profile"
@@ -227,6 +239,8 @@ class Account(ChannelBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Channel(ChannelBase):
+    """A traditional channel (phone line, email address, web form, shop counter)."""
+
     kind: ClassVar[str] = "Channel"
     type: str | None = None
     contact: str | None = None
@@ -234,6 +248,8 @@ class Channel(ChannelBase):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Policy(Entity):
+    """A written policy that channels adopt, versioned."""
+
     kind: ClassVar[str] = "Policy"
     title: str | None = None
     version: int = 1
@@ -247,6 +263,8 @@ class Policy(Entity):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Playbook(Entity):
+    """An escalation playbook: its scenarios, hand-offs and the channels it covers."""
+
     kind: ClassVar[str] = "Playbook"
     title: str | None = None
     applies_to: Mapping[str, Any] | None = None
@@ -258,6 +276,8 @@ class Playbook(Entity):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Objective(Entity):
+    """An aim that presences serve, with the KPIs it is measured by."""
+
     kind: ClassVar[str] = "Objective"
     statement: str | None = None
     strategy: str | None = None

@@ -25,6 +25,9 @@ UNWAIVABLE = frozenset({"sg106", "invalid-waiver"})
 
 @dataclass(frozen=True, slots=True)
 class Waiver:
+    """A waiver written on an entity: the ``rule`` it suppresses there, the ``reason``, who
+    ``approved_by`` it and when it ``expires``; ``index`` is its place in the entity's list."""
+
     rule: str
     reason: str | None
     approved_by: str | None

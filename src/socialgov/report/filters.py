@@ -98,6 +98,8 @@ def waiver_applies(waiver: Waiver, finding: Finding, as_of: dt.date) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class WaiverOutcome:
+    """Findings split by the waivers on their entities, and the waivers that suppressed none."""
+
     reported: list[Finding]
     suppressed: list[Finding]
     unused: list[tuple[EntityRef, Waiver]]

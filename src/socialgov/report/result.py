@@ -33,6 +33,8 @@ class Repository:
 
 @dataclass(frozen=True)
 class LintResult:
+    """What a lint run found and how it was configured: all a reporter needs."""
+
     config: Config
     rules: tuple[RuleInfo, ...]
     findings: tuple[Finding, ...]

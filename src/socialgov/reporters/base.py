@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """How the reporters of ``lint`` write: colour, quiet, suppressed findings, statistics."""
+
     color: bool = False
     quiet: bool = False
     show_suppressed: bool = False

@@ -367,6 +367,8 @@ class Document:
 
 @dataclass(slots=True)
 class ParsedFile:
+    """One file read: its documents, or the findings that kept it from being read."""
+
     path: str
     documents: list[Document]
     findings: list[Finding]

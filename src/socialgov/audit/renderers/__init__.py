@@ -47,6 +47,8 @@ SUFFIXES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How the audit renderers write: colour and, for the table, its width."""
+
     color: bool = False
     width: int = 200
     """The table format's longest line, in columns (the terminal's width, else 200)."""

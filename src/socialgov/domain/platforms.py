@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 _DOMAIN = (
@@ -695,13 +696,13 @@ _YOUTUBE_CHANNEL = re.compile(r"UC[A-Za-z0-9_-]{22}")
 _REDDIT = re.compile(r"/?(?P<kind>r|u|user)/(?P<v>[^/]+)/?", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
     """What a profile URL or a handle names on a platform.
 
     ``space`` and ``value`` identify the presence (see :class:`Form`); ``handle`` is what an
     Account's ``handle`` holds for it; ``type`` is ``forum`` for communities; ``host`` is the
-    URL's host (the instance, for Mastodon)."""
+    URL's host (the instance, for Mastodon). A named tuple: rules make one or two for every
+    Account (SG107, SG304), and a tuple is made several times faster than a frozen dataclass."""
 
     platform: str
     space: str
@@ -885,13 +886,14 @@ def url_identity(platform: str | None, url: str | None) -> str | None:
     return "url:" + normalize_url(url)
 
 
-def canonical_url(platform: str, handle: str) -> str | None:
+def canonical_url(platform: str, handle: str, *, valid: bool = False) -> str | None:
     """The profile URL of ``handle`` on ``platform`` as the SPEC writes it.
 
-    None when the platform has no profile URL for handles, or the handle is not valid there.
+    None when the platform has no profile URL for handles, or the handle is not valid there
+    (``valid``: :func:`handle_problem` already found nothing wrong with it).
     """
     known = CATALOGUE.get(platform)
-    if known is None or handle_problem(platform, handle) is not None:
+    if known is None or (not valid and handle_problem(platform, handle) is not None):
         return None
     found = parse_handle(platform, handle)
     if found is None or found.platform != platform:

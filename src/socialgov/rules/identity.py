@@ -99,7 +99,9 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 )
                 continue
         url = account.url
-        if url is None or (handle is not None and url == canonical_url(platform, handle)):
+        if url is None or (
+            handle is not None and url == canonical_url(platform, handle, valid=True)
+        ):
             continue  # no url, or exactly the profile URL the SPEC writes (the usual case)
         problem = url_problem(platform, handle, url)
         if problem is not None:

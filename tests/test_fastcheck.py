@@ -313,6 +313,25 @@ def test_format_checks_answer_as_the_format_checker_does() -> None:
             assert conforms(value) == checker.conforms(value, name), (name, value)
 
 
+def test_the_explaining_format_checker_answers_as_jsonschemas_does() -> None:
+    checker = Draft202012Validator.FORMAT_CHECKER
+    explaining = fastcheck.format_checker()
+    assert set(explaining.checkers) == set(checker.checkers)
+    values = [*FORMAT_VALUES, "https://x.com/acme?lang=en#top", "http://a b", "2026-02-30"]
+    for name in checker.checkers:
+        for value in values:
+            assert explaining.conforms(value, name) == checker.conforms(value, name), (name, value)
+
+
+def test_an_entity_explained_keeps_its_url_finding() -> None:
+    """Explaining an invalid entity judges its url with rfc3987 only when the url is not plain:
+    a bad url is still reported, a plain one is not."""
+    plain = {"id": "a", "platform": "x", "url": "https://x.com/acme", "status": 3}
+    bad = {**plain, "url": "https://x.com/a b"}
+    assert {e.path for e in schema.validate_entity("Account", plain)} == {("status",)}
+    assert {e.path for e in schema.validate_entity("Account", bad)} == {("status",), ("url",)}
+
+
 def test_uri_check_skips_rfc3987s_parts_and_answers_the_same() -> None:
     checker = Draft202012Validator.FORMAT_CHECKER
     function, _ = checker.checkers["uri"]

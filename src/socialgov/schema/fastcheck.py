@@ -238,6 +238,32 @@ def _format_check(name: str) -> Callable[[Any], bool]:
     return conforms
 
 
+def format_checker() -> FormatChecker:
+    """jsonschema's format checker (Draft 2020-12's) for explaining what is wrong, with the
+    common valid forms of each format accepted at once (_ACCEPTED) before its own check: the
+    same answers, but a plain URL in an entity being explained no longer compiles rfc3987's
+    pattern for URIs (about 15 ms, once per process)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    checker = FormatChecker(())
+    for name, (function, raises) in Draft202012Validator.FORMAT_CHECKER.checkers.items():
+        accepted = _ACCEPTED.get(name)
+        checker.checkers[name] = (
+            function if accepted is None else _accepted_first(accepted, function),
+            raises,
+        )
+    return checker
+
+
+def _accepted_first(
+    accepted: Callable[[Any], bool], function: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        return True if accepted(value) else function(value)
+
+    return check
+
+
 def _iso(form: re.Pattern[str], parse: Callable[[str], Any]) -> Callable[[Any], bool]:
     """Strings written in ``form`` that ``parse`` reads (a real day, a real moment)."""
 

@@ -61,8 +61,10 @@ def load_schema(file_name: str) -> dict[str, Any]:
 def _validator(file_name: str) -> Validator:
     from jsonschema import Draft202012Validator
 
+    from socialgov.schema.fastcheck import format_checker
+
     schema = load_schema(file_name)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, format_checker=format_checker())
 
 
 @cache

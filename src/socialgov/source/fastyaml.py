@@ -55,6 +55,7 @@ import ctypes
 import functools
 import itertools
 import json
+import operator
 import os
 import re
 import sys
@@ -83,10 +84,6 @@ try:
     from ryml import _ryml
 
     _type = _ryml.Tree_type
-    _key = _ryml.Tree_key
-    _val = _ryml.Tree_val
-    _first_child = _ryml.Tree_first_child
-    _next_sibling = _ryml.Tree_next_sibling
     _NONE = ryml.NONE
     _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
     _VALREF, _VALANCH, _VALTAG, _VALQUO = ryml.VALREF, ryml.VALANCH, ryml.VALTAG, ryml.VALQUO
@@ -114,27 +111,26 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
 _UNSUPPORTED = re2.compile(
-    r"[\x00-\x09\x0b-\x1f\x7f\\]"
-    r"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
-    r"(?:[!?%@`]|[&*](?:[^0-9A-Za-z_\-]|$|[0-9A-Za-z_\-]+[^0-9A-Za-z_\- \n,\]}]))"
-    r"|(?:^|\n)---[ ]*[^ \n]"
-    r"|(?:^|\n)[ ]*[&*][0-9A-Za-z_\-]+[ ]*(?:\n|$)"
-    r"|(?:^|\n)\.\.\.(?:[ ]*[^ \n]|(?:\n[ ]*)*\n(?:[ ]+[^ \n]|[^-. \n]|-(?:[^-]|$)|--(?:[^-]|$)"
-    r"|---[^ \n]|\.(?:[^.]|$)|\.\.(?:[^.]|$)|\.\.\.[^ \n]))"
-    r"|[\]}][ ]*[^ \n,\]}#]"
-    r"|[\[{][^\]}\n]*\n"
-    r"|:[ ]+-(?:[ \n]|$)"
-    r"|(?:^|[\n:-])[ ]*[\]}]"
-    r"|(?:^|\n)[ -]*:(?:[ \n]|$)"
-    r"|[\[{,][ ]*:|:[,\]}]|:[ ]+:"
-    r"|(?:^|\n)[^'\"\n]*['\"][ ]*:(?:[ \n]|$)"
-    r"|(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)"
-    r"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
-    r"|\n {256}"
+    rb"[\x00-\x09\x0b-\x1f\x7f\\]"
+    rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
+    rb"(?:[!?%@`]|[&*](?:[^0-9A-Za-z_\-]|$|[0-9A-Za-z_\-]+[^0-9A-Za-z_\- \n,\]}]))"
+    rb"|(?:^|\n)---[ ]*[^ \n]"
+    rb"|(?:^|\n)[ ]*[&*][0-9A-Za-z_\-]+[ ]*(?:\n|$)"
+    rb"|(?:^|\n)\.\.\.(?:[ ]*[^ \n]|(?:\n[ ]*)*\n(?:[ ]+[^ \n]|[^-. \n]|-(?:[^-]|$)|--(?:[^-]|$)"
+    rb"|---[^ \n]|\.(?:[^.]|$)|\.\.(?:[^.]|$)|\.\.\.[^ \n]))"
+    rb"|[\]}][ ]*[^ \n,\]}#]"
+    rb"|[\[{][^\]}\n]*\n"
+    rb"|:[ ]+-(?:[ \n]|$)"
+    rb"|(?:^|[\n:-])[ ]*[\]}]"
+    rb"|(?:^|\n)[ -]*:(?:[ \n]|$)"
+    rb"|[\[{,][ ]*:|:[,\]}]|:[ ]+:"
+    rb"|(?:^|\n)[^'\"\n]*['\"][ ]*:(?:[ \n]|$)"
+    rb"|(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)"
+    rb"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
+    rb"|\n {256}"
 )
-_LONE_CR = re2.compile(r"\r(?:[^\n]|$)")
-_COMMENT = re.compile(r"(?m)^((?:[^'\"#\n]*[ ])?)(#[^\n]*)")
-_MASKED_COMMENT = re.compile(r"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
+_LONE_CR = re2.compile(rb"\r(?:[^\n]|$)")
+_MASKED_COMMENT = re.compile(rb"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
 """A comment, after a line's start without quotes (or, once masked, only masked values)."""
 _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 # A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
@@ -142,7 +138,7 @@ _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
 # plain scalar it writes as null; "" is always a quoted one.)
 _CORE_PATTERNS = "|".join(p.pattern.rstrip("|") for p in (_NULL_RE, _BOOL_RE, _INT_RE, _FLOAT_RE))
 _LOOKALIKE = re.compile(f'"(?:{_CORE_PATTERNS})"')
-_LOOKALIKE_RE2 = re2.compile(_LOOKALIKE.pattern)  # the same: faster to tell whether there is one
+_LOOKALIKE_RE2 = re2.compile(_LOOKALIKE.pattern.encode())  # the same: faster to tell if any
 _MARGIN = 2
 """How far from a limit (nodes, depth) the exact path takes over, to report it exactly."""
 
@@ -159,27 +155,29 @@ def enabled() -> bool:
 def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     """``text`` parsed exactly as exact.parse_text would, or None when only it can."""
     scan = _unsupported_or_deep(limits["max_depth"])
-    if scan is None or not text.strip():
+    if scan is None or not text or text.isspace():
         return None
-    read = text
-    if "\r" in text:  # Windows line ends: both parsers read \r\n as \n, a lone \r as well
-        if _LONE_CR.search(text) is not None:
+    # The scans read the file's UTF-8 bytes: each character YAML gives a meaning is ASCII,
+    # and a character past ASCII is bytes that no pattern's ASCII character matches.
+    raw = text.encode()
+    read = raw
+    if b"\r" in raw:  # Windows line ends: both parsers read \r\n as \n, a lone \r as well
+        if _found(_LONE_CR, raw):
             return None  # (a line break too, to libyaml only)
-        read = text.replace("\r\n", "\n")
+        read = raw.replace(b"\r\n", b"\n")
     bare = _without_comments(read)
-    if scan.search(bare) is not None:  # perhaps only inside a quoted value or a text block
+    if _found(scan, bare):  # perhaps only inside a quoted value or a text block
         bare = _masked(read)
-        if scan.search(bare) is not None:
+        if _found(scan, bare):
             return None
-        if ("]" in bare or "}" in bare) and _deeper_after_flow(bare):
+        if (b"]" in bare or b"}" in bare) and _deeper_after_flow(bare):
             return None  # seen only with escapes, which the first scan refuses
-    if ("|" in bare or ">" in bare) and not _text_blocks_agree(read, bare):
+    if (b"|" in bare or b">" in bare) and not _text_blocks_agree(read, bare):
         return None
-    if not text.isascii() and (
+    if not raw.isascii() and (
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
     ):
         return None
-    raw = text.encode()
     keys = [0]
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -204,7 +202,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             ):
                 return None  # an empty or scalar document, or too many of them
             walker = None
-            if _ANCHORED.search(bare) is None:
+            if not _found(_ANCHORED, bare):
                 emitted = [ryml.emit_json(tree, root) for root in roots]
                 if all(_quoted_where_written(written, bare) for written in emitted):
                     data = [
@@ -213,7 +211,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                     ]
                     walker = False
             if walker is None:  # anchors, aliases, merge keys or plain lookalikes
-                walker = _Walker(tree, limits)
+                walker = _Walker(tree, buffer, limits)
                 data = [walker.document(root) for root in roots]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
         return None
@@ -225,9 +223,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     else:
         if len(text) > limits["max_scalar_chars"] and (_longest(data) > limits["max_scalar_chars"]):
             return None
-        if _NESTED_FLOW.search(bare) is not None and (
-            max(map(_height, data)) + _MARGIN > limits["max_depth"]
-        ):
+        if _found(_NESTED_FLOW, bare) and (max(map(_height, data)) + _MARGIN > limits["max_depth"]):
             return None  # flow collections inside flow collections nest on one line
         nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
@@ -245,7 +241,7 @@ Link = int | tuple[int, int]
 """Where a child of a list or mapping was written: the node holding its key and value, or,
 when they differ, the node holding its key and the node holding its value (see _Walker)."""
 
-_ANCHORED = re2.compile(r"(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*]|<<")
+_ANCHORED = re2.compile(rb"(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*]|<<")
 """Where an anchor, an alias or a merge key may be: the file's data is then built by
 _Walker, which knows them, instead of from rapidyaml's JSON, which does not."""
 
@@ -259,19 +255,52 @@ class _Walker:
     path reports (a duplicate key, an alias without its anchor or inside it, a merge of
     something that is no mapping, a key with an anchor or alias) raises _Unsupported.
 
+    The tree is read as _Columns reads it, straight from rapidyaml's array of nodes (each
+    node's type, first child and next sibling, where its key, value and anchor were written),
+    copied out into lists at once: a Python call into rapidyaml for each node cost three times
+    as much. Keys and values are read in the parse buffer, where rapidyaml left them (in place:
+    it rewrites escapes and text blocks there), as one string sliced for a file that is ASCII.
+
     ``links`` records, for each list and mapping of the tree whose data is not simply its
     children in order (one holding an alias or merge keys), where each child of its data was
     written: the node holding its key and value (an int), or, when they differ, both (for an
     alias, the anchored node holds the value; for a merged key, the merged mapping's own
     nodes hold both). The others' n-th key or item is their n-th child."""
 
-    def __init__(self, tree: Any, limits: dict[str, int]) -> None:
-        self.tree = tree
-        self.limits = limits
+    def __init__(self, tree: Any, buffer: bytearray, limits: dict[str, int]) -> None:
+        size = tree.size()
+        read = _columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)
+        (
+            self.kinds,
+            self.key_at,
+            self.key_size,
+            self.val_at,
+            self.val_size,
+            self.anchor_at,
+            self.anchor_size,
+            self.first,
+            self.next,
+        ) = _tree_lists(tree, size) if read else _tree_lists_asked(tree)
+        origin = _address(buffer)
+        end = origin + len(buffer)
+        for starts, sizes in (
+            (self.key_at, self.key_size),
+            (self.val_at, self.val_size),
+            (self.anchor_at, self.anchor_size),
+        ):
+            written = list(itertools.compress(starts, sizes))
+            if written and (
+                min(written) < origin or max(map(operator.add, written, filter(None, sizes))) > end
+            ):
+                raise _Unsupported  # a scalar rapidyaml wrote outside the file's text
+        self.origin = origin
+        self.ascii = buffer.isascii()
+        self.source: str | bytes = buffer.decode("ascii") if self.ascii else bytes(buffer)
+        self.longest = limits["max_scalar_chars"]
         self.nodes = 0
         self.height = 0
         self.links: dict[int, dict[str | int, Link]] = {}
-        self.anchors: dict[bytes, tuple[Any, int, int, int] | None] = {}
+        self.anchors: dict[str, tuple[Any, int, int, int] | None] = {}
         self.keys: dict[str, str] = {}
         """Each key once: the same key of every entity of a file is one string (as
         ``json.loads`` shares them)."""
@@ -283,47 +312,56 @@ class _Walker:
         self.height = max(self.height, height)
         return data
 
+    def _text(self, at: int, size: int) -> str:
+        """The text rapidyaml read at address ``at``, ``size`` bytes long."""
+        start = at - self.origin
+        text = self.source[start : start + size]
+        return text if self.ascii else text.decode()  # type: ignore[return-value,union-attr]
+
+    def _scalar(self, node: int, kind: int) -> Any:
+        """A scalar's data: its text, read by the core schema when it is plain."""
+        text = self._text(self.val_at[node], self.val_size[node])
+        if len(text) > self.longest:
+            raise _Unsupported
+        if kind & _VALQUO or (text and text[0] not in _PLAIN_TYPED):
+            return text
+        return _plain_scalar(text)
+
     def _node(self, node: int) -> tuple[Any, int, int, int]:
         """(data, nodes it expands to, height, the node its positions come from)."""
-        tree = self.tree
-        kind = _type(tree, node)
-        if kind & _VALREF:
-            found = self.anchors.get(bytes(_ryml.Tree_val_ref(tree, node)))
+        kind = self.kinds[node]
+        if kind & _VALREF:  # an alias: its text is the name after the *
+            found = self.anchors.get(self._text(self.val_at[node] + 1, self.val_size[node] - 1))
             if found is None:  # no such anchor before it, or the alias is inside it
                 raise _Unsupported
             return found
         if kind & _VALTAG:
             raise _Unsupported
-        anchor = bytes(_ryml.Tree_val_anchor(tree, node)) if kind & _VALANCH else None
-        if anchor is not None:
+        anchor = None
+        if kind & _VALANCH:
+            anchor = self._text(self.anchor_at[node], self.anchor_size[node])
             self.anchors[anchor] = None  # being read: an alias to it here is a loop
         if kind & _MAP:
             value = self._mapping(node)
         elif kind & _SEQ:
             value = self._sequence(node)
         else:
-            text = str(_val(tree, node), "utf-8")
-            if len(text) > self.limits["max_scalar_chars"]:
-                raise _Unsupported
-            value = (text if kind & _VALQUO else _plain_scalar(text), 1, 0, node)
+            value = (self._scalar(node, kind), 1, 0, node)
         if anchor is not None:
             self.anchors[anchor] = value
         return value
 
     def _sequence(self, node: int) -> tuple[Any, int, int, int]:
-        tree = self.tree
+        kinds, nexts, scalar = self.kinds, self.next, self._scalar
         data: list[Any] = []
         links: dict[str | int, Link] | None = None  # kept only for a list holding an alias
         size, height = 1, 1
-        child = _first_child(tree, node)
+        child = self.first[node]
         while child != _NONE:
-            kind = _type(tree, child)
+            kind = kinds[child]
             where = child
             if kind & _SCALAR_ONLY == _VAL:  # a plain or quoted scalar
-                item = str(_val(tree, child), "utf-8")
-                if len(item) > self.limits["max_scalar_chars"]:
-                    raise _Unsupported
-                data.append(item if kind & _VALQUO else _plain_scalar(item))
+                data.append(scalar(child, kind))
                 size += 1
             else:
                 item, item_size, item_height, where = self._node(child)
@@ -335,7 +373,7 @@ class _Walker:
                 links = dict(enumerate(self._children(node, len(data) - 1)))
             if links is not None:
                 links[len(data) - 1] = child if where == child else (child, where)
-            child = _next_sibling(tree, child)
+            child = nexts[child]
         if links is not None:
             self.links[node] = links
         return data, size, height, node
@@ -343,32 +381,34 @@ class _Walker:
     def _children(self, node: int, count: int) -> list[int]:
         """The first ``count`` children of ``node``."""
         found = []
-        child = _first_child(self.tree, node)
+        child = self.first[node]
         while len(found) < count:
             found.append(child)
-            child = _next_sibling(self.tree, child)
+            child = self.next[child]
         return found
 
     def _mapping(self, node: int) -> tuple[Any, int, int, int]:
-        tree = self.tree
+        kinds, nexts, scalar = self.kinds, self.next, self._scalar
+        key_at, key_size, origin, source = self.key_at, self.key_size, self.origin, self.source
+        ascii_ = self.ascii
         data: dict[str, Any] = {}
         links: dict[str | int, Link] = {}
         merges: list[tuple[dict[str, Any], int]] = []
         simple = True  # no alias, no merge key: the n-th key is the n-th child
         keys = self.keys
         size, height = 1, 1
-        child = _first_child(tree, node)
+        child = self.first[node]
         while child != _NONE:
-            kind = _type(tree, child)
+            kind = kinds[child]
             if kind & _KEY_SPECIAL:
                 raise _Unsupported  # a key with an anchor, alias or tag
-            key = str(_key(tree, child), "utf-8")
+            start = key_at[child] - origin
+            key = source[start : start + key_size[child]]
+            if not ascii_:
+                key = key.decode()  # type: ignore[union-attr]
             key = keys.setdefault(key, key)
             if kind & _SCALAR_ONLY == _VAL and key != "<<":
-                text = str(_val(tree, child), "utf-8")  # a plain or quoted scalar
-                if len(text) > self.limits["max_scalar_chars"]:
-                    raise _Unsupported
-                value = text if kind & _VALQUO else _plain_scalar(text)
+                value = scalar(child, kind)  # a plain or quoted scalar
                 where = child
                 size += 2
             else:
@@ -379,7 +419,7 @@ class _Walker:
                 if key == "<<" and not kind & _KEYQUO:
                     merges.extend(self._merged(value, where))
                     simple = False
-                    child = _next_sibling(tree, child)
+                    child = nexts[child]
                     continue
             if key in data:
                 raise _Unsupported  # a duplicate key: SG102 comes from the exact path
@@ -389,14 +429,14 @@ class _Walker:
             else:  # an alias: its data is the anchored node's
                 links[key] = (child, where)
                 simple = False
-            child = _next_sibling(tree, child)
-        for merged, source in merges:
-            written = self.links.get(source)
-            at = _first_child(tree, source)  # without links, the n-th key's node
+            child = nexts[child]
+        for merged, source_node in merges:
+            written = self.links.get(source_node)
+            at = self.first[source_node]  # without links, the n-th key's node
             for key, value in merged.items():
                 link = at if written is None else written[key]
                 if written is None:
-                    at = _next_sibling(tree, at)
+                    at = nexts[at]
                 if key not in data:
                     data[key] = value
                     links[key] = link
@@ -420,23 +460,60 @@ class _Walker:
         return merged
 
 
-def _deeper_after_flow(bare: str) -> bool:
+def _tree_lists(tree: Any, size: int) -> list[list[int]]:
+    """The words of rapidyaml's nodes the walk reads, each as a list (a column) of the tree's
+    ``size`` nodes (numbered in order, see _numbered_in_order), in the order of _WALKED."""
+    words = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("Q")
+    return [words[word::_WORDS].tolist() for word in _WALKED]
+
+
+def _tree_lists_asked(tree: Any) -> list[list[int]]:
+    """The same lists, asked of rapidyaml node by node (for a rapidyaml whose nodes are laid
+    out otherwise, or a tree whose nodes are not numbered in order)."""
+    count = tree.capacity()
+    lists = [[0] * count for _ in _WALKED]
+    kinds, key_at, key_size, val_at, val_size, anchor_at, anchor_size, first, next_ = lists
+    pending = [tree.root_id()]
+    while pending:
+        node = pending.pop()
+        kinds[node] = int(_type(tree, node))
+        first[node], next_[node] = tree.first_child(node), tree.next_sibling(node)
+        for text, at, size in (
+            (tree.key(node) if tree.has_key(node) else None, key_at, key_size),
+            (tree.val(node) if tree.has_val(node) else None, val_at, val_size),
+            (tree.val_anchor(node) if tree.has_val_anchor(node) else None, anchor_at, anchor_size),
+        ):
+            if text is not None and len(text):
+                at[node], size[node] = _address(text), len(text)
+        pending.extend(child for child in (first[node], next_[node]) if child != _NONE)
+    return lists
+
+
+_WALKED = (0, 3, 4, 9, 10, 11, 12, 14, 16)
+"""The words of rapidyaml's node (see _WORDS) the walk reads: the type; the key's text
+(address, length); the value's text and its anchor (the same); the first child and the next
+sibling."""
+_PLAIN_TYPED = frozenset("~nNtTfF0123456789+-.")
+"""The first characters of a plain scalar the core schema may read as other than text."""
+
+
+def _deeper_after_flow(bare: bytes) -> bool:
     """Whether a line that ends with a flow collection (``- {}``, ``key: [a, b]``) is followed
     by a line indented past the collection's item or key: libyaml refuses it, rapidyaml 0.15
     may read it as a key (``- {}`` then ``    - "a\\nb: c"``). Only the lines whose next line is
     indented further (or as far, for a flow collection alone on its line) are looked at."""
     for pattern in (_FLOW_THEN_DEEPER, _FLOW_ALONE_THEN_SAME):
         for match in pattern.finditer(bare):
-            line = bare[match.start() : bare.index("\n", match.start())]
-            content = line.lstrip(" ")
+            line = bare[match.start() : bare.index(b"\n", match.start())]
+            content = line.lstrip(b" ")
             indent = len(line) - len(content)
-            dashes = len(content) - len(content.lstrip("- "))
+            dashes = len(content) - len(content.lstrip(b"- "))
             rest = content[dashes:]
-            bracket = min((at for at in (rest.find("["), rest.find("{")) if at >= 0), default=0)
-            if ": " in rest[:bracket] or rest[:bracket].endswith(":"):
+            bracket = min((at for at in (rest.find(b"["), rest.find(b"{")) if at >= 0), default=0)
+            if b": " in rest[:bracket] or rest[:bracket].endswith(b":"):
                 limit = indent + dashes  # the key's column
             elif dashes:
-                limit = indent + len(content[:dashes].rstrip(" ")) - 1  # the last dash's column
+                limit = indent + len(content[:dashes].rstrip(b" ")) - 1  # the last dash's column
             else:
                 limit = indent - 1  # alone on its line: its key is on a line above
             if len(match.group(2)) > limit:
@@ -444,13 +521,13 @@ def _deeper_after_flow(bare: str) -> bool:
     return False
 
 
-_FLOW_THEN_DEEPER = re.compile(r"(?m)^( *)(?! )[^\n]*[\]}] *\n(?: *\n)*(\1 +)[^ \n]")
+_FLOW_THEN_DEEPER = re.compile(rb"(?m)^( *)(?! )[^\n]*[\]}] *\n(?: *\n)*(\1 +)[^ \n]")
 """A line ending with a closing bracket, then (past blank lines) one indented further."""
-_FLOW_ALONE_THEN_SAME = re.compile(r"(?m)^( *)(?! )[\[{][^\n]*[\]}] *\n(?: *\n)*(\1 *)[^ \n]")
+_FLOW_ALONE_THEN_SAME = re.compile(rb"(?m)^( *)(?! )[\[{][^\n]*[\]}] *\n(?: *\n)*(\1 *)[^ \n]")
 """A line holding only a flow collection, then one indented as far or further."""
 
 
-def _text_blocks_agree(text: str, bare: str) -> bool:
+def _text_blocks_agree(text: bytes, bare: bytes) -> bool:
     """Whether rapidyaml reads the text blocks (``|``, ``>``) of ``text`` as libyaml does:
     when the file ends with a line break (rapidyaml ends a last block with one either way),
     and each header holds only its indicators and a comment (rapidyaml takes more) without
@@ -458,66 +535,69 @@ def _text_blocks_agree(text: str, bare: str) -> bool:
     headers = _BLOCK_HEADERS.findall(bare)
     if not headers:
         return True
-    if _BLOCK_COMMENT.search(text) is not None or not (text.endswith("\n") or _ends_before(bare)):
+    if _found(_BLOCK_COMMENT, text) or not (text.endswith(b"\n") or _ends_before(bare)):
         return False
     if not all(_BLOCK_HEADER.fullmatch(header) for header in headers):
         return False
     # With an indentation indicator, rapidyaml drops the spaces of a blank line past it
-    return not any(_INDENTED.search(header) for header in headers) or not _SPACES_ONLY.search(text)
+    return not any(_INDENTED.search(header) for header in headers) or not _found(_SPACES_ONLY, text)
 
 
-def _ends_before(bare: str) -> bool:
+def _ends_before(bare: bytes) -> bool:
     """Whether the last text block of ``bare`` (the text without comments) ends before the
-    file does: a line after it starts at or left of its key (or its item's ``-``)."""
-    headers = list(_ANY_BLOCK_LINE.finditer(bare))
-    if not headers:
-        return False
-    last = headers[-1]
+    file does: a line after it starts at or left of its key (or its item's ``-``). The last
+    line that may hold a header is found from the end, among the lines holding ``|`` or ``>``."""
+    end = len(bare)
+    while True:
+        at = max(bare.rfind(b"|", 0, end), bare.rfind(b">", 0, end))
+        if at < 0:
+            return False
+        end = bare.rfind(b"\n", 0, at) + 1
+        last = _ANY_BLOCK_LINE.match(bare, end)
+        if last is not None:
+            break
     indent, key = last.groups()
-    parent = len(indent) if key else len(indent.rstrip(" ")) - 1
-    for line in bare[last.end() :].split("\n"):
-        content = line.lstrip(" ")
+    parent = len(indent) if key else len(indent.rstrip(b" ")) - 1
+    for line in bare[last.end() :].split(b"\n"):
+        content = line.lstrip(b" ")
         if content and len(line) - len(content) <= parent:
             return True
     return False
 
 
-_BLOCK_COMMENT = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]*#[^\n]*[-+0-9]")
+_BLOCK_COMMENT = re2.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]*#[^\n]*[-+0-9]")
 """A text block's header whose comment holds a ``-``, ``+`` or digit, which rapidyaml 0.15
 takes for a chomping or indentation indicator (``|  # a - b`` strips the last line break; so
 does ``>1#+``, where libyaml reads a comment without the space YAML asks for before it)."""
-_BLOCK_HEADERS = re2.compile(r"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
+_BLOCK_HEADERS = re2.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
 """What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
-_INDENTED = re.compile(r"^.[+-]?[1-9]")
-_SPACES_ONLY = re2.compile(r"(?:^|\n)[ ]+(?:\r?\n|$)")
-_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#.*)?")
+_INDENTED = re.compile(rb"^.[+-]?[1-9]")
+_SPACES_ONLY = re2.compile(rb"(?:^|\n)[ ]+(?:\r?\n|$)")
+_BLOCK_HEADER = re.compile(rb"[|>](?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#.*)?")
 
 
 def _nodes_at_most(raw: bytes) -> int:
     """About how many nodes rapidyaml's tree of ``raw`` will have, rarely fewer: a node starts
     a line, follows a ``- `` or a ``,``, or opens a flow collection. Reserved at once, the tree
     is not copied as it grows."""
-    return len(raw.translate(None, _ALL_BUT_STARTS)) + raw.count(b"- ") + 2
+    count = raw.count
+    return count(b"\n") + count(b",") + count(b"[") + count(b"{") + count(b"- ") + 2
 
 
-_ALL_BUT_STARTS = bytes(sorted(set(range(256)) - set(b"\n,[{")))
-"""Every byte but those that may start a node (for bytes.translate, which deletes them)."""
-
-
-def _quoted_where_written(emitted: str, text: str) -> bool:
+def _quoted_where_written(emitted: str, text: bytes) -> bool:
     """Whether every string of ``emitted`` that the core schema would read otherwise unquoted
     (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file as the
     scan reads it: quoted values and text blocks masked, comments taken away): its characters
     never stand alone there as a value or key would (after a key, a ``-`` or a bracket, before
     the line's end, a comment, a ``:``, a comma or a bracket). Such a string holds no space,
     so a plain value of it is written on one line; inside a longer value it is not one."""
-    if _LOOKALIKE_RE2.search(emitted) is None:
+    if not _found(_LOOKALIKE_RE2, emitted.encode()):
         return True
-    for value in {match.group()[1:-1] for match in _LOOKALIKE.finditer(emitted)}:
+    for value in {match.group()[1:-1].encode() for match in _LOOKALIKE.finditer(emitted)}:
         start = text.find(value)
         while start >= 0:
             end = start + len(value)
-            line_start = text.rfind("\n", 0, start) + 1
+            line_start = text.rfind(b"\n", 0, start) + 1
             if _NODE_START.search(text, line_start, start) is not None and (
                 _VALUE_END.match(text, end) is not None
             ):
@@ -526,7 +606,7 @@ def _quoted_where_written(emitted: str, text: str) -> bool:
     return True
 
 
-_VALUE_END = re.compile(r"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
+_VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 
 def _documents(tree: Any) -> list[int]:
@@ -563,26 +643,26 @@ def _quiet() -> Iterator[None]:
         os.close(saved)
 
 
-def _masked(text: str) -> str:
+def _masked(text: bytes) -> bytes:
     """``text`` as the scan above reads it: the contents of its quoted values (one line,
     without escapes) and of its text blocks replaced by ``x``, and without its comments.
     Inside those, brackets, quotes, colons and indicators are text to both parsers, and a
     comment may say anything."""
     spanning = False
-    if "'" in text or '"' in text:
+    if b"'" in text or b'"' in text:
         text = _mask_quoted(text)
-        spanning = _OPEN_QUOTE.search(text) is not None
-    if "#" in text:
-        text = _MASKED_COMMENT.sub(_keep_prefix if spanning else r"\1", text)
-    if "|" in text or ">" in text:
+        spanning = _found(_OPEN_QUOTE, text)
+    if b"#" in text:
+        text = _MASKED_COMMENT.sub(_keep_prefix if spanning else rb"\1", text)
+    if b"|" in text or b">" in text:
         text = _mask_blocks(text)
     return text
 
 
 _QUOTED = re2.compile(
-    r"(\"(?:[^\"\\\n]|\\[nt\"\\/ ]"
-    r"|\\u(?:[0-9a-cA-Ce-fE-F][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}))*\""
-    r"|'[^'\n]*(?:''[^'\n]*)*')(?:[ ]*(?:[ ]#|:[ \n]|[,\]}\n])|[ ]*:?$)"
+    rb"(\"(?:[^\"\\\n]|\\[nt\"\\/ ]"
+    rb"|\\u(?:[0-9a-cA-Ce-fE-F][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}))*\""
+    rb"|'[^'\n]*(?:''[^'\n]*)*')(?:[ ]*(?:[ ]#|:[ \n]|[,\]}\n])|[ ]*:?$)"
 )
 """A quoted value on one line, followed by what may follow a value: a comment, a ``:`` (it is a
 key), a comma, a closing bracket, the line's end. A double-quoted one with only the escapes
@@ -590,33 +670,33 @@ rapidyaml reads as libyaml does: ``\\n``, ``\\t``, ``\\"``, ``\\\\``, ``\\/``, a
 ``\\u`` of a character that is no surrogate (rapidyaml 0.15 writes a surrogate pair's halves as
 three bytes each, and refuses ``\\0``, ``\\a``, ``\\e`` and the like)."""
 _OPEN_QUOTE = re2.compile(
-    r"(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)(?:\"x*(?:[^x\"]|$)|'x*(?:[^x']|$))"
+    rb"(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)(?:\"x*(?:[^x\"]|$)|'x*(?:[^x']|$))"
 )
 """A quote that may open a value which _mask_quoted did not mask: one over several lines, or
 with escapes."""
-_NODE_START = re.compile(r"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
+_NODE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
 """What a line holds before a value that starts there (a quote at its end)."""
 
 
-def _mask_quoted(text: str) -> str:
+def _mask_quoted(text: bytes) -> bytes:
     pieces = []
     done = 0
     for match in _QUOTED.finditer(text):
         start = match.start()
-        line_start = text.rfind("\n", 0, start) + 1
+        line_start = text.rfind(b"\n", 0, start) + 1
         if _NODE_START.search(text, line_start, start) is None:
             continue  # a quote inside a plain value: part of the text, not a quoted value
         close = match.end(1) - 1
         pieces.append(text[done : start + 1])
-        pieces.append("x" * (close - start - 1))
+        pieces.append(b"x" * (close - start - 1))
         done = close
     if not pieces:
         return text
     pieces.append(text[done:])
-    return "".join(pieces)
+    return b"".join(pieces)
 
 
-def _mask_blocks(text: str) -> str:
+def _mask_blocks(text: bytes) -> bytes:
     """``text`` with the lines of each text block replaced by ``x`` after their indentation
     (tabs and carriage returns kept: the scan still sees them). A block's lines are those
     after its header that are blank or indented further than the header's line and its
@@ -627,37 +707,37 @@ def _mask_blocks(text: str) -> str:
         indent, key = match.groups()
         if key:
             parent = len(indent)  # the block's key starts after the indentation and dashes
-        elif "-" in indent:
-            parent = len(indent.rstrip(" ")) - 1  # the block is an item: its dash
+        elif b"-" in indent:
+            parent = len(indent.rstrip(b" ")) - 1  # the block is an item: its dash
         else:
             continue  # a header alone on its line: its key's indentation is on a line above
         at = match.end() + 1
         while at < len(text):
-            end = text.find("\n", at)
+            end = text.find(b"\n", at)
             end = len(text) if end < 0 else end
             line = text[at:end]
-            content = line.lstrip(" ")
+            content = line.lstrip(b" ")
             if content and len(line) - len(content) <= parent:
                 break
             if content:
                 pieces.append(text[done : at + len(line) - len(content)])
-                pieces.append(_BLANK_BLOCK.sub("x", content))
+                pieces.append(_BLANK_BLOCK.sub(b"x", content))
                 done = end
             at = end + 1
     if not pieces:
         return text
     pieces.append(text[done:])
-    return "".join(pieces)
+    return b"".join(pieces)
 
 
-_BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ ]*$")
+_BLOCK_LINE = re.compile(rb"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[ ]*$")
 """A line ending in a text block's header (its comment taken away), with its indentation."""
-_ANY_BLOCK_LINE = re.compile(r"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][^\n]*$")
+_ANY_BLOCK_LINE = re.compile(rb"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][^\n]*$")
 """Any line that may hold a text block's header, a comment kept after it or not."""
-_BLANK_BLOCK = re.compile(r"[^\t\r]")
+_BLANK_BLOCK = re.compile(rb"[^\t\r]")
 
 
-def _without_comments(text: str) -> str:
+def _without_comments(text: bytes) -> bytes:
     """``text`` without its comments, for the scan above: a comment may say anything.
 
     A comment starts with ``#`` at the start of a line or after a space. Only lines without
@@ -665,18 +745,64 @@ def _without_comments(text: str) -> str:
     a comment; one inside a quoted value that spans lines is, but only hides more of that
     value, unless a quote closes it on that line with more YAML after it: such a "comment" is
     kept, and scanned. (_masked also drops those after masked values, and keeps none when no
-    value may span lines.)"""
-    if "#" not in text:
+    value may span lines.)
+
+    Only the lines holding a ``#`` are looked at, each found by ``bytes.find``: the first
+    ``#`` of a line is a comment's when the line has no quote before it and it starts the line
+    or follows a space (a later ``#`` of that line then is inside the comment, or inside a
+    value that the scan reads whole)."""
+    at = text.find(b"#")
+    if at < 0:
         return text
-    return _COMMENT.sub(_keep_prefix, text)
+    pieces = []
+    done = 0
+    while at >= 0:
+        start = text.rfind(b"\n", 0, at) + 1
+        end = text.find(b"\n", at)
+        if end < 0:
+            end = len(text)
+        if (
+            (at == start or text[at - 1] == 0x20)
+            and (b"'" not in text[start:at] and b'"' not in text[start:at])
+            and not _more_yaml(text[at:end])
+        ):
+            pieces.append(text[done:at])
+            done = end
+        at = text.find(b"#", end)
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return b"".join(pieces)
 
 
-def _keep_prefix(match: re.Match[str]) -> str:
+def _more_yaml(comment: bytes) -> bool:
+    """Whether a comment holds a quote, then what could be more YAML: a quoted value that
+    spans lines may end there, so the "comment" is scanned, to be safe."""
+    quote = min((at for at in (comment.find(b"'"), comment.find(b'"')) if at >= 0), default=-1)
+    return quote >= 0 and any(mark in comment[quote:] for mark in (b",", b"]", b"}", b":"))
+
+
+def _keep_prefix(match: re.Match[bytes]) -> bytes:
     prefix, comment = match.groups()
-    quote = min((at for at in (comment.find("'"), comment.find('"')) if at >= 0), default=-1)
-    if quote >= 0 and any(mark in comment[quote:] for mark in ",]}:"):
-        return match.group()  # a quote, then what could be more YAML: scanned, to be safe
-    return prefix
+    return match.group() if _more_yaml(comment) else prefix
+
+
+def _found(pattern: Any, text: bytes) -> bool:
+    """Whether RE2 ``pattern`` matches anywhere in ``text``."""
+    return pattern.search(text) is not None
+
+
+def _found_in_one_call(pattern: Any, text: bytes) -> bool:
+    """The same, asked of RE2 in one call: its Python wrapper's search makes a generator and a
+    match object first, about half the cost of the scans of a small file."""
+    return pattern._regexp.Match(_ANYWHERE, text, 0, len(text))[0][0] >= 0
+
+
+with contextlib.suppress(Exception):  # a wrapper without these keeps its search
+    _ANYWHERE = re2._Anchor.UNANCHORED
+    _probe = re2.compile(rb"b+")
+    if (_found_in_one_call(_probe, b"abbc"), _found_in_one_call(_probe, b"ac")) == (True, False):
+        _found = _found_in_one_call
 
 
 def _refuse(name: str) -> Any:
@@ -696,7 +822,7 @@ def _deep_lines(max_depth: int) -> Any:
     longest = max_depth - 8
     if longest < 1:
         return None
-    return re2.compile(rf"(?:^|\n)[ -]{{{longest}}}")
+    return re2.compile(rb"(?:^|\n)[ -]{%d}" % longest)
 
 
 @functools.lru_cache(maxsize=8)
@@ -708,10 +834,10 @@ def _unsupported_or_deep(max_depth: int) -> Any:
     deep = _deep_lines(max_depth)
     if deep is None:
         return None
-    return re2.compile(f"{_UNSUPPORTED.pattern}|{deep.pattern}")
+    return re2.compile(_UNSUPPORTED.pattern + b"|" + deep.pattern)
 
 
-_NESTED_FLOW = re2.compile(r"[\[{,][ ]*[\[{]")
+_NESTED_FLOW = re2.compile(rb"[\[{,][ ]*[\[{]")
 
 
 def _height(data: Any) -> int:
@@ -967,8 +1093,40 @@ def _columns_read_rapidyaml() -> bool:
                         return False
             if kind & _VALANCH and columns.anchor(node) != asked.anchor(node):
                 return False
+        if not _walk_reads_rapidyaml(tree, buffer, origin):
+            return False
     except Exception:  # anything unexpected: keep the trees
         return False
+    return True
+
+
+def _walk_reads_rapidyaml(tree: Any, buffer: bytearray, origin: int) -> bool:
+    """Whether _tree_lists reads every node of ``tree`` (parsed in place in ``buffer``, at
+    address ``origin``) as rapidyaml answers for it: its type, children, key, value and anchor."""
+    kinds, key_at, key_size, val_at, val_size, anchor_at, anchor_size, first, next_ = _tree_lists(
+        tree, tree.size()
+    )
+
+    def differs(at: int, size: int, asked: Any) -> bool:
+        if asked is None or not len(asked):  # an empty scalar, or none
+            return size != 0
+        return bytes(buffer[at - origin : at - origin + size]) != bytes(asked)
+
+    for node in range(tree.size()):
+        if (kinds[node], first[node], next_[node]) != (
+            _type(tree, node),
+            tree.first_child(node),
+            tree.next_sibling(node),
+        ):
+            return False
+        if tree.has_key(node) and differs(key_at[node], key_size[node], tree.key(node)):
+            return False
+        if tree.has_val(node) and differs(val_at[node], val_size[node], tree.val(node)):
+            return False
+        if tree.has_val_anchor(node) and differs(
+            anchor_at[node], anchor_size[node], tree.val_anchor(node)
+        ):
+            return False
     return True
 
 

@@ -84,14 +84,19 @@ try:
     from ryml import _ryml
 
     _type = _ryml.Tree_type
+    _first_child = _ryml.Tree_first_child
+    _next_sibling = _ryml.Tree_next_sibling
+    _reserve = _ryml.Tree_reserve
+    _parse_in_place = _ryml.parse_substr
+    _emit_json = _ryml.emit_json_malloc
     _NONE = ryml.NONE
     _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
     _VALREF, _VALANCH, _VALTAG, _VALQUO = ryml.VALREF, ryml.VALANCH, ryml.VALTAG, ryml.VALQUO
-    _KEYQUO = ryml.KEYQUO
+    _KEYQUO, _STREAM = ryml.KEYQUO, ryml.STREAM
     _KEY_SPECIAL = ryml.KEYREF | ryml.KEYANCH | ryml.KEYTAG
     _SCALAR_ONLY = ryml.MAP | ryml.SEQ | ryml.VAL | ryml.VALREF | ryml.VALANCH | ryml.VALTAG
-    """rapidyaml's node type bits (one call for what a node is), and its functions, called
-    without the Python wrapper's frame: the walk calls them for every node."""
+    """rapidyaml's node type bits (one call for what a node is), and the functions each file
+    calls, without the Python wrapper's frame."""
 except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it, the exact path
     ryml = None
 
@@ -193,17 +198,17 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             # Parsed in place, in a buffer kept with the tree: the same tree later tells where
             # each node was written (see _FilePositions), without parsing the file again.
             tree = ryml.Tree()
-            tree.reserve(_nodes_at_most(raw))
-            ryml.parse_in_place(buffer, tree)
+            _reserve(tree, _nodes_at_most(raw))
+            _parse_in_place(buffer, tree)
             roots = _documents(tree)
             if len(roots) + _MARGIN > limits["max_documents_per_file"] or not all(
-                (tree.is_map(root) or tree.is_seq(root)) and tree.num_children(root)
+                _type(tree, root) & (_MAP | _SEQ) and _first_child(tree, root) != _NONE
                 for root in roots
             ):
                 return None  # an empty or scalar document, or too many of them
             walker = None
             if not _found(_ANCHORED, bare):
-                emitted = [ryml.emit_json(tree, root) for root in roots]
+                emitted = [_emit_json(tree, root) for root in roots]
                 if all(_quoted_where_written(written, bare) for written in emitted):
                     data = [
                         json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
@@ -225,7 +230,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             return None
         if _found(_NESTED_FLOW, bare) and (max(map(_height, data)) + _MARGIN > limits["max_depth"]):
             return None  # flow collections inside flow collections nest on one line
-        nodes = size + keys[0] - tree.is_stream(tree.root_id())  # the stream is no YAML node
+        nodes = size + keys[0] - (roots[0] != 0)  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
     file = _FilePositions(raw, path, limits, size, walker.links if walker else None)
@@ -611,14 +616,13 @@ _VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 def _documents(tree: Any) -> list[int]:
     """The root node of each document of rapidyaml's tree: the root, or the stream's children."""
-    root = tree.root_id()
-    if not tree.is_stream(root):
-        return [root]
+    if _type(tree, 0) & _STREAM != _STREAM:  # the root is node 0; a stream is a list too
+        return [0]
     found = []
-    document = tree.first_child(root)
-    while document != ryml.NONE:
+    document = _first_child(tree, 0)
+    while document != _NONE:
         found.append(document)
-        document = tree.next_sibling(document)
+        document = _next_sibling(tree, document)
     return found
 
 

@@ -202,6 +202,21 @@ SUPPORTED = {
     "anchors among many keys": (
         "base: &b {x: 1}\n" + "".join(f"k{i}: *b\n" for i in range(30)) + "m:\n  <<: *b\n"
     ),
+    # the walk reads keys and values where rapidyaml left them in the parse buffer: empty
+    # values (rapidyaml points them nowhere), text past ASCII, text it rewrote in place
+    "anchors with empty values": "base: &b\n  x:\n  y: 1\nother:\n  <<: *b\n  z:\nl:\n  -\n  - *b\n",
+    "anchors in a file past ASCII": (
+        "base: &b\n  naïve: café\n  'ключ': \"значение\"\nother:\n  <<: *b\n  ü: ö\n"
+    ),
+    "anchors and text rewritten in place": (
+        'base: &b\n  x: "a\\tb\\u00e9"\n  y: |\n    line\n    two\n  z: >-\n    folded\n    text\n'
+        "c: *b\nd: [*b]\n"
+    ),
+    # the scans read UTF-8 bytes: characters past ASCII beside what they look for
+    "quoted brackets past ASCII": 'm: "é [x] {y}"\nn: \'ü: {z}\'\no: ["ä, b", c]\n',
+    "a comment with a quote, then a colon": 'a: 1 # it\'s: here\nb: [x] # "y", z\n',
+    "a lookalike past ASCII": "é: 010\nb: '010'\nc: [~, ü]\n",
+    "text blocks past ASCII": "é: |\n  ü\nf: >-\n  ö\n  ä\ng: x\n",
 }
 
 
@@ -221,8 +236,10 @@ DECLINED = {
     "an anchor alone on its line": "a: >-\n x\n&owner\n",
     "an anchor without a name": "a:\n & x\n",
     "an anchor name libyaml refuses": "a: &x.y 1\nb: *x.y\n",
+    "an anchor named past ASCII": "a: &café 1\nb: *café\n",
     "tag": "a: !!str 1\n",
     "a text block last, without a final line break": "a: |\n  text",
+    "a text block last past ASCII, without a final line break": "a: |\n  é\nb: |\n  ü",
     "a text block last, a comment after it": "a: |\n  text\n# end",
     "a text block with a comment, last": "a: |+\nb: > #\n  x",
     "a text block after a quoted key, with a comment, last": "a: >  # x\n  y\n'b': >  # z\n  w",

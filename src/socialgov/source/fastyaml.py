@@ -171,7 +171,8 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             return None  # (a line break too, to libyaml only)
         read = raw.replace(b"\r\n", b"\n")
     bare = _without_comments(read)
-    if _found(scan, bare):  # perhaps only inside a quoted value or a text block
+    flagged = _found(_any_scan(scan), bare)  # most files: none of the three scans finds a thing
+    if flagged and _found(scan, bare):  # perhaps only inside a quoted value or a text block
         bare = _masked(read)
         if _found(scan, bare):
             return None
@@ -207,7 +208,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             ):
                 return None  # an empty or scalar document, or too many of them
             walker = None
-            if not _found(_ANCHORED, bare):
+            if not (flagged and _found(_ANCHORED, bare)):
                 emitted = [_emit_json(tree, root) for root in roots]
                 if all(_quoted_where_written(written, bare) for written in emitted):
                     data = [
@@ -228,7 +229,8 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     else:
         if len(text) > limits["max_scalar_chars"] and (_longest(data) > limits["max_scalar_chars"]):
             return None
-        if _found(_NESTED_FLOW, bare) and (max(map(_height, data)) + _MARGIN > limits["max_depth"]):
+        nested = flagged and _found(_NESTED_FLOW, bare)
+        if nested and max(map(_height, data)) + _MARGIN > limits["max_depth"]:
             return None  # flow collections inside flow collections nest on one line
         nodes = size + keys[0] - (roots[0] != 0)  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
@@ -842,6 +844,14 @@ def _unsupported_or_deep(max_depth: int) -> Any:
 
 
 _NESTED_FLOW = re2.compile(rb"[\[{,][ ]*[\[{]")
+
+
+@functools.lru_cache(maxsize=8)
+def _any_scan(scan: Any) -> Any:
+    """``scan`` (_unsupported_or_deep's), _ANCHORED and _NESTED_FLOW in one: one linear pass
+    over a file tells that none of them finds anything, as in most files; only a file where
+    one does is scanned with each."""
+    return re2.compile(b"|".join(b"(?:%s)" % p.pattern for p in (scan, _ANCHORED, _NESTED_FLOW)))
 
 
 def _height(data: Any) -> int:

@@ -395,9 +395,9 @@ class _Walker:
         return found
 
     def _mapping(self, node: int) -> tuple[Any, int, int, int]:
-        kinds, nexts, scalar = self.kinds, self.next, self._scalar
+        kinds, nexts = self.kinds, self.next
         key_at, key_size, origin, source = self.key_at, self.key_size, self.origin, self.source
-        ascii_ = self.ascii
+        val_at, val_size, ascii_, longest = self.val_at, self.val_size, self.ascii, self.longest
         data: dict[str, Any] = {}
         links: dict[str | int, Link] = {}
         merges: list[tuple[dict[str, Any], int]] = []
@@ -414,8 +414,15 @@ class _Walker:
             if not ascii_:
                 key = key.decode()  # type: ignore[union-attr]
             key = keys.setdefault(key, key)
-            if kind & _SCALAR_ONLY == _VAL and key != "<<":
-                value = scalar(child, kind)  # a plain or quoted scalar
+            if kind & _SCALAR_ONLY == _VAL and key != "<<":  # a plain or quoted scalar
+                start = val_at[child] - origin  # (self._scalar, written out: most nodes are)
+                value = source[start : start + val_size[child]]
+                if not ascii_:
+                    value = value.decode()  # type: ignore[union-attr]
+                if len(value) > longest:
+                    raise _Unsupported
+                if not kind & _VALQUO and (not value or value[0] in _PLAIN_TYPED):
+                    value = _plain_scalar(value)
                 where = child
                 size += 2
             else:

@@ -211,15 +211,32 @@ def lint_model(
     jobs: int = 1,
     remember: bool = True,
 ) -> tuple[LintResult, Model]:
-    """A full run (as :func:`lint`) and the model it built, for what reads both (the audit).
+    """A full run (as :func:`lint`) and the model it built, for what reads both.
 
     With ``cache`` but not ``remember``, only the parsed files are reused: the run is not stored
     for later runs (``audit --history`` audits revisions no later run will see again)."""
+    result, evaluation = lint_evaluated(
+        config, progress=progress, cache=cache, jobs=jobs, remember=remember
+    )
+    return result, evaluation.repo.model
+
+
+def lint_evaluated(
+    config: Config,
+    *,
+    progress: FileProgress | None = None,
+    cache: bool = False,
+    jobs: int = 1,
+    remember: bool = True,
+) -> tuple[LintResult, Evaluation]:
+    """:func:`lint_model`, with the whole evaluation: the model, and what the rules' selectors
+    selected in it (``Evaluation.selections``), for the audit, which reads the model after the
+    rules and selects with the same selectors."""
     result, evaluation = _run(
         config, None, None, progress, cache=cache, reuse=False, jobs=jobs, remember=remember
     )
     assert evaluation is not None  # not reused: a full run
-    return result, evaluation.repo.model
+    return result, evaluation
 
 
 def _with_trails(result: LintResult, evaluation: Evaluation) -> LintResult:
@@ -438,7 +455,7 @@ def _evaluate(
     # Plugins' rules run in this process only: socialgov cannot know they are pure.
     plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
     found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs))
-    return Evaluation(repo, rules, selected, found, known)
+    return Evaluation(repo, rules, selected, found, known, ctx.selections)
 
 
 def _finish_full(

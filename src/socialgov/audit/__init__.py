@@ -29,9 +29,13 @@ def run_audit(
     earlier runs parsed (.socialgov_cache/), as ``lint`` does. Without ``positions``, each
     channel's ``line`` is 0 (for the formats that do not show it)."""
     from socialgov import __version__
-    from socialgov.pipeline import lint_model
+    from socialgov.pipeline import lint_evaluated
 
-    result, model = lint_model(config, progress=progress.files if progress else None, cache=cache)
+    result, evaluation = lint_evaluated(
+        config, progress=progress.files if progress else None, cache=cache
+    )
+    model, selections = evaluation.repo.model, evaluation.selections
+    del evaluation  # what else it holds is not kept while the report is built
     # imported once the lint is done: its peak of memory is not raised by the audit's modules
     from socialgov.audit.metrics import AuditInput, build_report
 
@@ -48,5 +52,6 @@ def run_audit(
         by=by,
         depth=depth,
         positions=positions,
+        selections=selections,
     )
     return build_report(data, progress.step if progress else None)

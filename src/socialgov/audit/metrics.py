@@ -18,7 +18,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from socialgov.audit import risk
 from socialgov.audit.maturity import assess, blocked_accounts
@@ -79,12 +79,9 @@ from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.domain.coverage import (
-    ChannelKey,
     has_crisis_path,
-    playbook_coverage,
     selected_channels,
 )
-from socialgov.domain.coverage import key as channel_key
 from socialgov.domain.terms import term_key
 from socialgov.model import (
     Account,
@@ -92,6 +89,7 @@ from socialgov.model import (
     Entity,
     Model,
     Person,
+    Playbook,
     PolicyRef,
     Sighting,
     Team,
@@ -99,7 +97,11 @@ from socialgov.model import (
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.engagement import ESCALATING_PURPOSES
 
+if TYPE_CHECKING:
+    from socialgov.lang.selectors import Selections
+
 NONE_KEY = "(none)"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,9 @@ class AuditInput:
     positions: bool = True
     """Each channel's row with the line it is written on (0 without: only some formats show
     it, and finding it for every channel costs as much as a tenth of the lint)."""
+    selections: Selections | None = field(default=None, compare=False, repr=False)
+    """The lint's selections (``RuleContext.selections``): what its rules' selectors selected,
+    so that the audit matches no selector again (None: matched here)."""
 
     def option(self, name: str) -> Any:
         """An option from socialgov.yaml, or its default."""
@@ -154,7 +159,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     lines = [c.locate().line for c in channels] if data.positions else None
     release_positions(data.model)  # ``lines`` hold every position the report shows
     rows = _channel_rows(data, channels, lines)
-    live = [c for r, c in zip(rows, channels, strict=True) if r.live]
+    live = live_channels(data.model, rows, channels)  # each with its Ref, made once
     live_accounts = tuple(r for r in rows if r.social and r.live)
     step("findings")
     findings = findings_summary(data.findings, data.suppressed, data.rules)
@@ -176,12 +181,12 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         ownership=ownership(rows, data.model, data.accountable_employment),
         activity=activity(rows, data.dormant_days),
         fragmentation=fragmentation(data),
-        adoption=adoption(data.model, rows, channels),
-        terms=term_matrix(data.model, rows, channels),
+        adoption=adoption(data.model, rows, live=live),
+        terms=term_matrix(data.model, rows, live=live),
         playbooks=playbook_section(data.model, rows),
         objectives=objectives(data.model, rows),
         security=security(rows),
-        lifecycle=lifecycle(data, live),
+        lifecycle=lifecycle(data, [channel for _, channel, _ in live]),
         sightings=sightings(data.model),
         findings=findings,
         actors=actors,
@@ -317,12 +322,15 @@ def _channel_rows(
     )
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal lists of ids are kept once
     share = shared.setdefault
-    needs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for policy in sorted(model.policies, key=lambda p: p.id):
-        for channel in selected_channels(policy.applies_to, channels, model, as_of) or ():
-            needs[channel_key(channel)].append(policy.id)
-    required = {key: share(tuple(ids), tuple(ids)) for key, ids in needs.items()}
-    covering = playbook_coverage(model, channels, as_of)
+    # What policies require and playbooks cover, by channel (``id``): each selector matched
+    # once (by the lint's rules already, given its selections), each channel's list made once.
+    required = _selected_ids(
+        [(p.id, p.applies_to) for p in sorted(model.policies, key=_by_id)],
+        channels,
+        data,
+    )
+    playbooks_of = _selected_ids([(p, p.applies_to) for p in model.playbooks], channels, data)
+    named: dict[str, Playbook | None] = {}  # each playbook a channel lists, looked up once
     crisis = {p.id: has_crisis_path(p, model) for p in model.playbooks}
     known_objectives = model.entities.get("Objective", {})
     serving: dict[tuple[str, ...], tuple[str, ...]] = {}  # the known objectives of each list
@@ -336,7 +344,7 @@ def _channel_rows(
         key = (channel.kind, channel.id)
         account = channel if isinstance(channel, Account) else None
         errors, warnings, infos = reported.get(key, no_counts)
-        needed = required.get(key, ())
+        needed: tuple[str, ...] = required.get(id(channel), ())
         adopted = channel.policies
         if not adopted:
             ids: tuple[str, ...] = ()
@@ -351,7 +359,9 @@ def _channel_rows(
         else:
             missing = tuple(p for p in needed if p not in ids)
             missing = share(missing, missing)
-        found = covering[key]
+        found: Sequence[Playbook] = playbooks_of.get(id(channel), ())
+        if channel.playbooks:  # listing a playbook covers the channel too
+            found = _with_listed(found, channel.playbooks, model, named)
         if not found:
             playbooks: tuple[str, ...] = ()
             crisis_path = False
@@ -444,6 +454,47 @@ def _channel_rows(
 
 def _by_id(entity: Entity) -> str:
     return entity.id
+
+
+def _selected_ids(
+    selectors: Sequence[tuple[T, Mapping[str, Any] | None]],
+    channels: Sequence[ChannelBase],
+    data: AuditInput,
+) -> dict[int, tuple[T, ...]]:
+    """For each of ``channels`` (by ``id``) that any of ``selectors`` selects, what selects it,
+    in the order of ``selectors`` (as :func:`selected_channels` finds them; a malformed
+    selector selects nothing). Equal tuples are one tuple."""
+    found: dict[int, tuple[T, ...]] = {}
+    # each tuple made once: by the tuple it extends (every one is kept here) and what is added
+    joined: dict[tuple[int, int], tuple[T, ...]] = {}
+    for index, (what, applies_to) in enumerate(selectors):
+        matched = selected_channels(applies_to, channels, data.model, data.as_of, data.selections)
+        for channel in matched or ():
+            before = found.get(id(channel), ())
+            after = joined.get((id(before), index))
+            if after is None:
+                after = joined[id(before), index] = (*before, what)
+            found[id(channel)] = after
+    return found
+
+
+def _with_listed(
+    found: Sequence[Playbook],
+    listed: Sequence[str],
+    model: Model,
+    named: dict[str, Playbook | None],
+) -> list[Playbook]:
+    """The playbooks that cover a channel: ``found`` (those whose ``applies_to`` select it),
+    then those it lists that exist and are not among them, as :func:`playbook_coverage`."""
+    result = list(found)
+    for playbook_id in listed:
+        if playbook_id not in named:
+            entity = model.find("Playbook", playbook_id)
+            named[playbook_id] = entity if isinstance(entity, Playbook) else None
+        playbook = named[playbook_id]
+        if playbook is not None and (not result or all(p.id != playbook_id for p in result)):
+            result.append(playbook)
+    return result
 
 
 # ----------------------------------------------------------------------------- sections
@@ -633,13 +684,18 @@ def fragmentation(data: AuditInput) -> Fragmentation:
 
 
 def adoption(
-    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None = None
+    model: Model,
+    rows: Sequence[ChannelRow],
+    channels: Sequence[ChannelBase] | None = None,
+    *,
+    live: Sequence[LiveChannel] | None = None,
 ) -> PolicyAdoption:
     """Live channels by policies: adopted, adopted at an older version, missing, not required
-    (``channels``: the channel of each row, else looked up)."""
+    (``channels``: the channel of each row, else looked up; ``live``: what
+    :func:`live_channels` gives, when at hand)."""
     policies = sorted(model.policies, key=lambda p: p.id)
-    pairs = _live(model, rows, channels)
-    live = [r for r, _ in pairs]
+    if live is None:
+        live = live_channels(model, rows, channels)
     ids = [policy.id for policy in policies]
     latest = [policy.version for policy in policies]
     shared: dict[tuple[CellState, int | None], AdoptionCell] = {}  # equal cells made once
@@ -670,8 +726,8 @@ def adoption(
     # cells: each such group's are worked out once, and counted once per row of the group.
     groups: dict[tuple[Any, ...], list[Any]] = {}
     matrix: list[AdoptionRow] = []
-    make_row, make_ref = maker(AdoptionRow), maker(Ref)
-    for row, channel in pairs:
+    make_row = maker(AdoptionRow)
+    for row, channel, ref in live:
         written = channel.policies
         signature = (
             row.required_policies,
@@ -682,7 +738,7 @@ def adoption(
         if group is None:
             group = groups[signature] = [cells_of(row, channel), 0]
         group[1] += 1
-        matrix.append(make_row(make_ref(row.kind, row.id, row.name), row.social, group[0]))
+        matrix.append(make_row(ref, row.social, group[0]))
     required = [0] * len(policies)
     adopted = [0] * len(policies)
     missing = [0] * len(policies)
@@ -714,24 +770,33 @@ def adoption(
     return PolicyAdoption(
         policies=columns,
         rows=tuple(matrix),
-        ungoverned=tuple(r.id for r in live if r.social and not r.policies),
+        ungoverned=tuple(r.id for r, _, _ in live if r.social and not r.policies),
         missing=sum(c.missing for c in columns),
     )
 
 
-def _live(
-    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None
-) -> list[tuple[ChannelRow, ChannelBase]]:
-    """Each live row with its channel (looked up in ``model`` when ``channels`` is None)."""
-    if channels is not None:
-        return [(r, c) for r, c in zip(rows, channels, strict=True) if r.live]
-    pairs = []
-    for row in rows:
-        if row.live:
-            channel = model.find(row.kind, row.id)
-            assert isinstance(channel, ChannelBase)
-            pairs.append((row, channel))
-    return pairs
+LiveChannel = tuple[ChannelRow, ChannelBase, Ref]
+"""A live channel's row, the channel, and the channel as the report names it."""
+
+
+def live_channels(
+    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None = None
+) -> list[LiveChannel]:
+    """Each live row with its channel (``channels``: the channel of each row, else looked up in
+    ``model``) and its ``Ref``, made once for the sections that name the live channels."""
+    make_ref = maker(Ref)
+    found = []
+    for index, row in enumerate(rows):
+        if not row.live:
+            continue
+        if channels is not None:
+            channel = channels[index]
+        else:
+            looked_up = model.find(row.kind, row.id)
+            assert isinstance(looked_up, ChannelBase)
+            channel = looked_up
+        found.append((row, channel, make_ref(row.kind, row.id, row.name)))
+    return found
 
 
 def display(value: Any) -> str:
@@ -744,33 +809,39 @@ def display(value: Any) -> str:
 
 
 def term_matrix(
-    model: Model, rows: Sequence[ChannelRow], channels: Sequence[ChannelBase] | None = None
+    model: Model,
+    rows: Sequence[ChannelRow],
+    channels: Sequence[ChannelBase] | None = None,
+    *,
+    live: Sequence[LiveChannel] | None = None,
 ) -> TermMatrix:
     """Terms by live channels that state them, social then traditional; differing values marked
-    (``channels``: the channel of each row, else looked up).
+    (``channels``: the channel of each row, else looked up; ``live``: what :func:`live_channels`
+    gives, when at hand).
 
     A stated value differs when it is not the reference value: the canonical value of a policy
     the channel adopts, else any policy's canonical value, else the value most channels state.
     """
     policies = sorted(model.policies, key=lambda p: p.id)
-    stating = [c for _, c in _live(model, rows, channels) if c.terms]
-    channels = [c for c in stating if c.social] + [c for c in stating if not c.social]
+    if live is None:
+        live = live_channels(model, rows, channels)
+    stating = [entry for entry in live if entry[1].terms]
+    ordered = [e for e in stating if e[0].social] + [e for e in stating if not e[0].social]
     names = sorted(
-        {t for c in channels for t in c.terms}
+        {t for _, c, _ in ordered for t in c.terms}
         | {t for p in policies for t in p.terms}
         | {t for p in policies for t in p.consistent_terms}
     )
     empty = TermCell(None)
     terms = []
     compared: dict[str, str] = {}  # term_key of each text stated (texts repeat: worked out once)
-    adopted: dict[int, set[str]] = {}  # the policies each channel adopts, worked out once
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
         canonical_keys = [(p.id, term_key(v)) for p, v in canonical]
-        # each stating channel's value, as stated and as compared
+        # each stating channel's place, row and value, as stated and as compared
         stated = []
-        for c in channels:
-            value = c.terms.get(name, _ABSENT)
+        for place, (row, channel, _) in enumerate(ordered):
+            value = channel.terms.get(name, _ABSENT)
             if value is _ABSENT:
                 continue
             if type(value) is str:
@@ -779,26 +850,22 @@ def term_matrix(
                     key = compared[value] = term_key(value)
             else:
                 key = term_key(value)
-            stated.append((c, value, key))
-        common = Counter(k for _, _, k in stated)
+            stated.append((place, row, value, key))
+        common = Counter(k for _, _, _, k in stated)
         majority = min(common, key=lambda k: (-common[k], k)) if common else None
         fallback = canonical_keys[0][1] if canonical_keys else majority
         differing: set[str] = set()
-        holders: dict[str, list[ChannelBase]] = defaultdict(list)
+        holders: dict[str, list[ChannelRow]] = defaultdict(list)
         shown: dict[str, str] = {}  # the first display of each compared value
-        states: dict[ChannelKey, TermCell] = {}
+        cells = [empty] * len(ordered)
         cell_of: dict[tuple[str, bool], TermCell] = {}  # equal cells made once
-        for channel, value, key in stated:
-            holders[key].append(channel)
+        for place, row, value, key in stated:
+            holders[key].append(row)
             reference = fallback
-            if canonical_keys:
-                ids = adopted.get(id(channel))
-                if ids is None:
-                    ids = adopted[id(channel)] = {ref.id for ref in channel.policies}
             # what it should state: the value of the first policy it adopts, else the first
-            # policy's, else the majority value
+            # policy's, else the majority value (``row.policies``: the ids it adopts)
             for policy_id, fixed in canonical_keys:
-                if policy_id in ids:
+                if policy_id in row.policies:
                     reference = fixed
                     break
             differs = key != reference
@@ -809,13 +876,12 @@ def term_matrix(
             found = cell_of.get((text, differs))
             if found is None:
                 found = cell_of[text, differs] = TermCell(text, differs)
-            states[channel.kind, channel.id] = found
-        cells = tuple(states.get((c.kind, c.id), empty) for c in channels)
+            cells[place] = found
         values = [
             TermValue(
                 value=shown[key],
-                social=tuple(c.id for c in holders[key] if c.social),
-                traditional=tuple(c.id for c in holders[key] if not c.social),
+                social=tuple(r.id for r in holders[key] if r.social),
+                traditional=tuple(r.id for r in holders[key] if not r.social),
                 differs=key in differing,
             )
             for key in sorted(common, key=lambda k: (-common[k], k))
@@ -828,13 +894,13 @@ def term_matrix(
                     p.id for p in policies if name in p.terms or name in p.consistent_terms
                 ),
                 values=tuple(values),
-                cells=cells,
+                cells=tuple(cells),
                 consistent=not differing and len(common) <= 1,
             )
         )
     return TermMatrix(
-        channels=tuple(Ref(c.kind, c.id, c.name) for c in channels),
-        social=sum(1 for c in channels if c.social),
+        channels=tuple(ref for _, _, ref in ordered),
+        social=sum(1 for e in ordered if e[0].social),
         terms=tuple(terms),
     )
 
@@ -1223,7 +1289,7 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     for channel in live:
         last = last_review(channel)
         if last is None or (last[0] == "created" and not register):
-            never.append(Ref(channel.kind, channel.id))
+            never.append(make_ref(channel.kind, channel.id))
             continue
         basis, day = last
         known = dues.get(day)
@@ -1266,9 +1332,7 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
             )
     require = bool(data.option("require_archive"))
     retired = []
-    for account in sorted(model.accounts, key=lambda a: a.id):
-        if account.status != "retired":
-            continue
+    for account in sorted((a for a in model.accounts if a.status == "retired"), key=_by_id):
         archive = account.archive or {}
         where = archive.get("location") or archive.get("tool")
         missing = (("retired_on",) if account.retired_on is None else ()) + (

@@ -12,6 +12,7 @@ from socialgov.report.filters import at_or_above
 
 if TYPE_CHECKING:  # a warm run's result is made without the model or the rules' code
     from socialgov.config import Config
+    from socialgov.lang.selectors import Selections
     from socialgov.model import Model
     from socialgov.report.chain import Trail
     from socialgov.rules.base import RuleInfo
@@ -79,3 +80,6 @@ class Evaluation:
     """Each finding of a selected rule with the node it points at inside its entity (None for
     what loading and model building report)."""
     known_rules: frozenset[str]
+    selections: Selections | None = field(default=None, compare=False, repr=False)
+    """What the rules' selectors selected in the model (``RuleContext.selections``), for what
+    reads the model after the rules (the audit)."""

@@ -13,6 +13,7 @@ days) or the rule's own findings (SG301's fragmentation groups), never a variant
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sys
 from collections import Counter, defaultdict
@@ -158,7 +159,8 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     channels = _sorted_channels(data.model)
     lines = [c.locate().line for c in channels] if data.positions else None
     release_positions(data.model)  # ``lines`` hold every position the report shows
-    rows = _channel_rows(data, channels, lines)
+    tally = tally_findings(data.findings)
+    rows = _channel_rows(data, channels, lines, tally)
     live = live_channels(data.model, rows, channels)  # each with its Ref, made once
     live_accounts = tuple(r for r in rows if r.social and r.live)
     step("findings")
@@ -166,7 +168,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     step("maturity")
     blocked = blocked_accounts(data.findings)
     maturity = assess(live_accounts, data.findings, data.rules, blocked=blocked)
-    actors = responsible(data)
+    actors = responsible(data, tally)
     step("sections")
     return AuditReport(
         organisation=data.organisation,
@@ -175,7 +177,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         tool_version=data.tool_version,
         options=tuple(sorted((str(k), _plain(v)) for k, v in data.options.items())),
         maturity=maturity,
-        worst_gaps=worst_gaps(maturity, findings, data.findings, model=data.model),
+        worst_gaps=worst_gaps(maturity, findings, model=data.model, tally=tally),
         act_first=actors[:5],
         inventory=inventory(data.model, rows),
         ownership=ownership(rows, data.model, data.accountable_employment),
@@ -278,20 +280,39 @@ def backup_status(channel: ChannelBase, model: Model, as_of: dt.date) -> BackupS
     return "ok"
 
 
-def _severity_counts(findings: Iterable[Finding]) -> dict[tuple[str, str], list[int]]:
-    """[errors, warnings, infos] of the findings about each entity, by (kind, id)."""
-    slot = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    result: dict[tuple[str, str], list[int]] = {}
+EntityKey = tuple[str, str]
+"""An entity as findings name it: (kind, id)."""
+
+
+@dataclass(frozen=True)
+class FindingTally:
+    """The reported findings gone through once, for every section that counts them: by the
+    entity each is about, and by rule."""
+
+    by_entity: dict[EntityKey | None, list[int]]
+    """[errors, warnings, infos] about each entity (None: about no entity), in the order of
+    the first finding about it."""
+    by_code: dict[str, dict[EntityKey, None]]
+    """Each rule's entities, in the order of its first finding about each."""
+
+
+def tally_findings(findings: Iterable[Finding]) -> FindingTally:
+    """:class:`FindingTally` of ``findings``, in their order."""
+    by_entity: dict[EntityKey | None, list[int]] = {}
+    by_code: dict[str, dict[EntityKey, None]] = {}
     for finding in findings:
         entity = finding.entity
-        if entity is None:
-            continue
-        key = (entity.kind, entity.id)
-        counts = result.get(key)
+        key = None if entity is None else (entity.kind, entity.id)
+        counts = by_entity.get(key)
         if counts is None:
-            counts = result[key] = [0, 0, 0]
-        counts[slot[finding.severity]] += 1
-    return result
+            counts = by_entity[key] = [0, 0, 0]
+        counts[Severity.ERROR - finding.severity] += 1  # errors first, as [errors, ...]
+        if key is not None:
+            about = by_code.get(finding.code)
+            if about is None:
+                about = by_code[finding.code] = {}
+            about[key] = None  # a key seen before keeps its place
+    return FindingTally(by_entity, by_code)
 
 
 def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, ...]:
@@ -307,16 +328,20 @@ def _sorted_channels(model: Model) -> list[ChannelBase]:
 
 
 def _channel_rows(
-    data: AuditInput, channels: Sequence[ChannelBase], lines: Sequence[int] | None
+    data: AuditInput,
+    channels: Sequence[ChannelBase],
+    lines: Sequence[int] | None,
+    tally: FindingTally | None = None,
 ) -> tuple[ChannelRow, ...]:
-    """The row of each of ``channels`` (``lines``: the line each is written on; 0 without).
+    """The row of each of ``channels`` (``lines``: the line each is written on; 0 without;
+    ``tally``: the findings' tally, when at hand).
 
     One pass over the channels; what many channels share (a person's status, a playbook's
     crisis path) is worked out once."""
     model, as_of = data.model, data.as_of
     dormant_days = data.dormant_days
     accountable = data.accountable_employment
-    reported = _severity_counts(data.findings)
+    reported = (tally or tally_findings(data.findings)).by_entity
     suppressed: Counter[tuple[str, str]] = Counter(
         (f.entity.kind, f.entity.id) for f in data.suppressed if f.entity is not None
     )
@@ -1130,40 +1155,38 @@ def accountable_person(
     return None, "unassigned"
 
 
-def responsible(data: AuditInput) -> tuple[Actor, ...]:
-    """Everyone with findings to act on, most errors first, then most findings."""
+def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Actor, ...]:
+    """Everyone with findings to act on, most errors first, then most findings (``tally``:
+    the findings' tally, when at hand)."""
     model = data.model
-    tallies: dict[str | None, Counter[Severity]] = defaultdict(Counter)
+    tallies: dict[str | None, list[int]] = {}
     roles: dict[str | None, set[str]] = defaultdict(set)
-    entities: dict[str | None, dict[tuple[str, str], Ref]] = defaultdict(dict)
-    # who is accountable for an entity, and how the report names it, worked out once for all
-    # of its findings
-    about: dict[tuple[str, str] | None, tuple[str | None, str, Ref | None]] = {}
-    for finding in data.findings:
-        ref = finding.entity
-        where = (ref.kind, ref.id) if ref is not None else None
-        known = about.get(where)
-        if known is None:
-            entity = model.find(ref.kind, ref.id) if ref is not None else None
-            person, role = accountable_person(entity, model, data.as_of)
-            named = Ref(ref.kind, ref.id, _name(entity)) if ref is not None else None
-            known = about[where] = (person.id if person else None, role, named)
-        key, role, named = known
-        tallies[key][finding.severity] += 1
+    entities: dict[str | None, dict[EntityKey, Ref]] = defaultdict(dict)
+    # who is accountable for each entity, and how the report names it, worked out once for
+    # all of its findings, in the order of the first finding about each
+    for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
+        entity = model.find(*where) if where is not None else None
+        person, role = accountable_person(entity, model, data.as_of)
+        key = person.id if person else None
+        total = tallies.get(key)
+        if total is None:
+            total = tallies[key] = [0, 0, 0]
+        for slot, count in enumerate(counts):
+            total[slot] += count
         roles[key].add(role)
-        if named is not None:
-            entities[key].setdefault(where, named)  # type: ignore[arg-type]
+        if where is not None:
+            entities[key].setdefault(where, Ref(where[0], where[1], _name(entity)))
     actors = []
-    for key, counter in tallies.items():
+    for key, (errors, warnings, infos) in tallies.items():
         person = model.person(key)
         actors.append(
             Actor(
                 person=key,
                 name=(person.name or person.id) if person else "nobody accountable",
                 role=" and ".join(sorted(roles[key])),
-                errors=counter[Severity.ERROR],
-                warnings=counter[Severity.WARNING],
-                infos=counter[Severity.INFO],
+                errors=errors,
+                warnings=warnings,
+                infos=infos,
                 entities=tuple(entities[key].values()),
             )
         )
@@ -1177,20 +1200,14 @@ def worst_gaps(
     reported: Sequence[Finding] = (),
     limit: int = 8,
     model: Model | None = None,
+    *,
+    tally: FindingTally | None = None,
 ) -> tuple[Gap, ...]:
     """The gaps a reader should see first, at most ``limit``, ordered by risk
     (``socialgov.audit.risk``): the rules with reported findings and the indicators below the
-    bar, most harmful first, then most frequent. Each names the first entities it is about."""
-    where: dict[str, dict[tuple[str, str], Ref]] = defaultdict(dict)
-    named: dict[tuple[str, str], Ref] = {}  # each entity looked up once
-    for finding in reported:
-        entity = finding.entity
-        if entity is not None:
-            key = (entity.kind, entity.id)
-            ref = named.get(key)
-            if ref is None:
-                ref = named[key] = _named(entity.kind, entity.id, model)
-            where[finding.code].setdefault(key, ref)
+    bar, most harmful first, then most frequent. Each names the first entities it is about
+    (``tally``: the tally of the ``reported`` findings, when at hand)."""
+    where = (tally or tally_findings(reported)).by_code
     bar = f"{float(maturity.threshold * 100):g}%"
     blocking = {rule.code for rule in maturity.blocking}
     gaps = [
@@ -1210,13 +1227,18 @@ def worst_gaps(
         if not rule.count:
             continue
         value = risk.of_rule(rule.code, rule.severity)
-        about = list(where[rule.code].values())
+        entities = where.get(rule.code, {})
+        about = [_named(kind, id_, model) for kind, id_ in itertools.islice(entities, 5)]
         noun = {"error": "error", "warning": "warning", "info": "info finding"}[rule.severity]
         gaps.append(
             Gap(
                 rule.severity,
                 f"{rule.code} {rule.name}: {rule.count} {noun}{'' if rule.count == 1 else 's'}"
-                + (f" on {_few([_brief(r) for r in about[:3]], total=len(about))}" if about else "")
+                + (
+                    f" on {_few([_brief(r) for r in about[:3]], total=len(entities))}"
+                    if about
+                    else ""
+                )
                 + ("; blocks the coordinated stage" if rule.code in blocking else ""),
                 risk=value,
                 level=risk.level(value),

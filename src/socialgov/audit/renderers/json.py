@@ -69,8 +69,15 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
 
     option = orjson.OPT_INDENT_2
 
-    def dumps(value: Any) -> str:
-        return orjson.dumps(value, default=_share, option=option).decode()
+    def dumps(value: Any, depth: int) -> str:
+        # orjson indents ``value`` as it would inside ``depth`` objects: it is written inside
+        # them, and the text around it cut off (a copy, where moving every line to its depth
+        # afterwards is a scan and a copy of the whole text)
+        for _ in range(depth):
+            value = {"": value}
+        text = orjson.dumps(value, default=_share, option=option)
+        opening, closing = _around(depth)
+        return text[opening : len(text) - closing].decode()
 
     put('{\n  "version": ' + int.__repr__(VERSION))
     put(',\n  "kind": ' + _string(KIND))
@@ -100,7 +107,17 @@ def _share(value: Any) -> float:
     raise TypeError(f"{type(value).__name__} is written by _write")
 
 
-def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> Iterator[str]:
+def _around(depth: int) -> tuple[int, int]:
+    """How many bytes orjson writes before and after a value it indents inside ``depth``
+    objects, each with one member whose name is empty: ``{``, a line break, the indent and
+    ``"": `` for each before; a line break, the indent and ``}`` for each after."""
+    return (
+        sum(len('{\n  "": ') + 2 * level for level in range(depth)),
+        sum(len("\n}") + 2 * level for level in range(depth)),
+    )
+
+
+def _pieces(dumps: Callable[[Any, int], str], value: Any, newline: str) -> Iterator[str]:
     """The text of ``value`` at the indent ``newline``, a long list a piece of ``LONG`` items
     at a time (orjson writes a list of them; its brackets are left out, its lines indented).
     What orjson refuses (a TypeError) is written by ``_write``: the value, or the batch. A
@@ -115,9 +132,10 @@ def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> Iterator[s
             opening = ","
         yield newline + "}"
         return
+    depth = (len(newline) - 1) // 2  # newline: a line break and two spaces a level
     if type(value) not in (tuple, list) or len(value) <= LONG:
         try:
-            yield dumps(value).replace("\n", newline)
+            yield dumps(value, depth)
         except TypeError:  # orjson's JSONEncodeError is one
             out: list[str] = []
             _write(value, out, newline)
@@ -128,7 +146,9 @@ def _pieces(dumps: Callable[[Any], str], value: Any, newline: str) -> Iterator[s
     for start in range(0, len(value), LONG):
         batch = value[start : start + LONG]
         try:
-            text = dumps(batch)[1:-2].replace("\n", newline)  # "\n  item,\n  item"
+            # "\n  item,\n  item" at its depth: what orjson writes between "[" and the line
+            # break before "]"
+            text = dumps(batch, depth)[1 : -len(newline) - 1]
         except TypeError:
             out = []
             for item in batch:

@@ -815,3 +815,81 @@ def test_lifecycle_section_reviews_leavers_records_and_tools(make_repo: MakeRepo
         ("vault", 1, 0, ()),
     ]
     assert [t.id for t in lc.tools_without_controls] == ["loose"]
+
+
+# ----------------------------------------------------------------------------- what the lint gives
+
+
+def test_the_audit_selects_with_what_the_lints_rules_selected(small: Path) -> None:
+    """The policies' and playbooks' selectors were matched by the lint's rules: the audit takes
+    their answers (``Evaluation.selections``) and reports what it reports matching them again."""
+    from dataclasses import replace
+
+    from socialgov.audit.metrics import build_report
+    from socialgov.pipeline import lint_evaluated
+
+    config = load_config(small).with_overrides(as_of=AS_OF)
+    result, evaluation = lint_evaluated(config)
+    assert evaluation.selections is not None
+    model = evaluation.repo.model
+    sla = model.find("Policy", "sla")
+    assert sla is not None
+    matched = evaluation.selections.compile(sla.applies_to)  # type: ignore[attr-defined]
+    data = AuditInput(
+        model=model,
+        findings=result.findings,
+        suppressed=result.suppressed,
+        rules=result.rules,
+        as_of=AS_OF,
+        options=config.options,
+        selections=evaluation.selections,
+    )
+    shared = build_report(data)
+    assert evaluation.selections.compile(sla.applies_to) is matched  # remembered, not again
+    fresh = build_report(replace(data, selections=None))
+    assert shared == fresh
+    rows = {row.id: row for row in shared.channels}
+    assert rows["x-care"].required_policies == ("sla",)
+    assert rows["x-care"].playbooks == ("crisis",)
+    assert rows["li-corp"].required_policies == ()
+
+
+def test_who_must_act_and_the_gaps_name_entities_in_the_order_of_their_first_finding(
+    small: Path,
+) -> None:
+    """The findings are gone through once for every section (``tally_findings``): each actor's
+    and each gap's entities in the order of their first finding, counts whole."""
+    from socialgov.audit.metrics import findings_summary, tally_findings, worst_gaps
+    from socialgov.audit.report import FindingsSummary, Maturity
+
+    model = model_of(small)
+    findings = (
+        _finding("Channel", "phone", Severity.WARNING),
+        _finding("Account", "x-care"),
+        _finding("Person", "ben", Severity.WARNING),
+        _finding("Account", "x-care", Severity.INFO),
+        _finding("Channel", "phone"),
+    )
+    tally = tally_findings(findings)
+    assert tally.by_entity == {
+        ("Channel", "phone"): [1, 1, 0],
+        ("Account", "x-care"): [1, 0, 1],
+        ("Person", "ben"): [0, 1, 0],
+    }
+    assert list(tally.by_code["SG999"]) == [
+        ("Channel", "phone"),
+        ("Account", "x-care"),
+        ("Person", "ben"),
+    ]
+    data = AuditInput(model=model, findings=findings, as_of=AS_OF)
+    (ana,) = responsible(data, tally)
+    assert (ana.person, ana.errors, ana.warnings, ana.infos) == ("ana", 2, 2, 1)
+    assert [r.id for r in ana.entities] == ["phone", "x-care", "ben"]
+    assert responsible(data) == (ana,)
+    summary: FindingsSummary = findings_summary(findings, (), ())
+    maturity: Maturity = run_audit(small).maturity
+    gaps = worst_gaps(maturity, summary, model=model, tally=tally)
+    (gap,) = [g for g in gaps if g.code == "SG999"]
+    assert [r.id for r in gap.entities] == ["phone", "x-care", "ben"]
+    assert gap.count == 5 and "on Channel phone, Account x-care and Person Ben (ben)" in gap.text
+    assert worst_gaps(maturity, summary, findings, model=model) == gaps

@@ -168,3 +168,17 @@ def test_a_plugin_with_egg_info_metadata_is_found(
     )
     monkeypatch.syspath_prepend(str(site))
     assert [info.code for info in plugin_rules()] == ["EGG001"]
+
+
+def test_a_plugin_installed_as_an_unzipped_egg_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """buildout and easy_install leave a folder NAME-VERSION.egg on the path, its metadata in
+    EGG-INFO: importlib.metadata reads it, so the look before it must too."""
+    site = install_plugin(tmp_path / "site", "unzipped_egg_rules", "EGGDIR001")
+    egg = tmp_path / "unzipped_egg_rules-1.0-py3.11.egg"
+    site.rename(egg)
+    (egg / "unzipped_egg_rules-1.0.dist-info").rename(egg / "EGG-INFO")
+    (egg / "EGG-INFO" / "METADATA").rename(egg / "EGG-INFO" / "PKG-INFO")
+    monkeypatch.syspath_prepend(str(egg))
+    assert [info.code for info in plugin_rules()] == ["EGGDIR001"]

@@ -428,3 +428,16 @@ def test_a_run_not_to_remember_reuses_parsed_files_only(tmp_path: Path) -> None:
     assert not list((root / CACHE_DIR).glob(f"*/{ENTRY}"))  # the run itself is not
     lint(config, cache=True)
     assert list((root / CACHE_DIR).glob(f"*/{ENTRY}"))
+
+
+def test_an_unzipped_egg_on_the_path_counts_in_the_environments_stamp(tmp_path: Path) -> None:
+    """Installing or upgrading a plugin as an unzipped egg (buildout, easy_install) must change
+    the stamp under which the run cache remembers the installed plugins."""
+    from socialgov.speedups.environment import environment_stamp
+
+    egg = tmp_path / "acme_rules-1.0-py3.11.egg"
+    egg.mkdir()
+    empty = environment_stamp([str(egg)])
+    (egg / "EGG-INFO").mkdir()
+    installed = environment_stamp([str(egg)])
+    assert installed != empty

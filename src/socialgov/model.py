@@ -80,8 +80,8 @@ class PolicyRef:
 @dataclass(frozen=True, slots=True)
 class Handoff:
     """One pass of the ball in a Playbook: for a ``scenario``, on a ``trigger``, the Team
-    ``from_team`` does ``before`` and passes to ``to_team``, which is to do what it may
-    ``expect``; the conversation may ``continue_on`` another channel."""
+    ``from_team`` does ``before`` and passes to ``to_team``, which is expected to do ``expect``;
+    the conversation may ``continue_on`` another channel."""
 
     scenario: str | None
     trigger: str | None

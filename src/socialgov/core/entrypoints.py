@@ -40,35 +40,42 @@ METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
 def metadata_folders(folder: str) -> list[str] | None:
-    """The metadata folders in ``folder`` of ``sys.path``; None when it cannot be listed (a zip
-    file, or gone)."""
+    """The metadata folders in ``folder`` of ``sys.path``, as importlib.metadata finds them (an
+    unzipped egg's ``EGG-INFO`` among them); None when it cannot be listed (a zip file, or
+    gone)."""
+    egg = folder.rstrip("/\\").lower().endswith(".egg")
     try:
-        return [name for name in os.listdir(folder) if name.lower().endswith(METADATA_SUFFIXES)]
+        return [
+            name
+            for name in os.listdir(folder)
+            if name.lower().endswith(METADATA_SUFFIXES) or (egg and name.lower() == "egg-info")
+        ]
     except OSError:
         return None
 
 
 def _declared_nowhere(group: str, path: Iterable[str]) -> bool:
     """True when no distribution on ``path`` can declare an entry point of ``group``: every
-    distribution is a metadata folder in a folder of ``path``, and no ``entry_points.txt`` of
-    theirs names the group. A look at a few small files that spares importing
-    importlib.metadata and reading every distribution's metadata (about 20 ms) when no plugin
-    is installed, the usual case. When it cannot tell (a zip file on the path, or an import
-    hook that finds distributions of its own), False: importlib.metadata decides."""
+    distribution is a metadata folder in a folder of ``path`` (:func:`metadata_folders`), and no
+    ``entry_points.txt`` of theirs names the group. A look at a few small files that spares
+    importing importlib.metadata and reading every distribution's metadata (about 20 ms) when no
+    plugin is installed, the usual case. When it cannot tell (a zip file on the path, or an
+    import hook that finds distributions of its own), False: importlib.metadata decides."""
     if any(
         getattr(finder, "find_distributions", None) is not None and finder is not _PATH_FINDER
         for finder in sys.meta_path
     ):
         return False
-    for folder in path:
-        names = metadata_folders(folder or ".")
+    for entry in path:
+        folder = entry or "."
+        names = metadata_folders(folder)
         if names is None:
-            if os.path.exists(folder or "."):
+            if os.path.exists(folder):
                 return False  # a zip file: importlib.metadata reads inside it
             continue
         for name in names:
             try:
-                with open(os.path.join(folder or ".", name, "entry_points.txt"), "rb") as handle:
+                with open(os.path.join(folder, name, "entry_points.txt"), "rb") as handle:
                     if group.encode() in handle.read():
                         return False
             except OSError:

@@ -285,13 +285,15 @@ def _a_plain_uri(value: Any) -> bool:
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
 _ACCEPTED: dict[str, Callable[[Any], bool]] = {
     # jsonschema's "date": YYYY-MM-DD naming a real day, exactly.
     "date": _iso(_DATE, dt.date.fromisoformat),
     # Some of what jsonschema's "date-time" accepts (RFC 3339, checked by rfc3339-validator
-    # when installed, else not at all): seconds' fractions and a Z or +HH:MM offset.
+    # when installed, else not at all): seconds' fractions and a Z or +HH:MM offset (an hour
+    # up to 23 and minutes up to 59: Python reads +05:90 as +06:30, RFC 3339 refuses it).
     "date-time": _iso(_DATE_TIME, dt.datetime.fromisoformat),
     "email": lambda value: isinstance(value, str) and "@" in value,
     "uri": _a_plain_uri,

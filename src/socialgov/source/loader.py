@@ -367,7 +367,7 @@ class Document:
 
 @dataclass(slots=True)
 class ParsedFile:
-    """One file read: its documents, or the findings that kept it from being read."""
+    """One file read: its documents, and findings on what could not be read."""
 
     path: str
     documents: list[Document]

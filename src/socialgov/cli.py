@@ -283,6 +283,9 @@ def lint(
             raise click.UsageError("--watch lints again and again; drop --write-baseline")
         from socialgov.commands.watch import stamps
         from socialgov.commands.watch import watch as watching
+        from socialgov.core.lifetime import goes_on
+
+        goes_on()
 
         ctx = click.get_current_context()
         again = {**ctx.params, "watch": False}
@@ -473,7 +476,9 @@ def audit(
             from dataclasses import replace
 
             from socialgov.audit.history import sample_history
+            from socialgov.core.lifetime import goes_on
 
+            goes_on()  # one evaluation per sampled commit: each freed as the next one comes
             # the samples' cache lives in a temporary folder for this run only: always worth it
             series = sample_history(
                 config, since=since, every=every or "week", cache=cache is not False
@@ -1051,7 +1056,9 @@ def server(
     if config_path is not None and not config_path.is_file():
         raise SocialgovError(f"--config {config_path}: no such file")
     from socialgov.commands.server import serve
+    from socialgov.core.lifetime import goes_on
 
+    goes_on()  # it lints again on every edit
     serve(root, config_path, as_of)
     return 0
 
@@ -1064,8 +1071,10 @@ def run() -> NoReturn:
     100,000-account lint; mypy exits the same way). Nothing is left unwritten: reports and
     fixed files are written and closed before main returns.
     """
+    from socialgov.core.lifetime import ends_after_command
     from socialgov.core.output import flush_streams
 
+    ends_after_command()
     try:
         code = main()
     except KeyboardInterrupt:  # Ctrl-C outside the command itself (click reports it inside)

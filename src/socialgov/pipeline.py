@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from socialgov.config import CONFIG_FILE, Config
 from socialgov.core.errors import SocialgovError
+from socialgov.core.lifetime import keep_until_exit
 
 # The model, the rules, the parsers and git are imported by the functions that use them: a warm
 # run (the pre-commit hook's) takes its findings from the run cache and never needs them.
@@ -455,7 +456,9 @@ def _evaluate(
     # Plugins' rules run in this process only: socialgov cannot know they are pure.
     plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
     found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs))
-    return Evaluation(repo, rules, selected, found, known, ctx.selections)
+    evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections)
+    keep_until_exit(evaluation)  # a process about to end need not free it (core/lifetime.py)
+    return evaluation
 
 
 def _finish_full(

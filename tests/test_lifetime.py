@@ -1,0 +1,55 @@
+"""core/lifetime: a process that ends after its command keeps its last evaluation instead of
+freeing it; any other process keeps nothing. Each case runs in a fresh interpreter (the choice
+is the process's)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ACME, PROJECT
+
+_RUN = """
+import gc, sys
+from socialgov.core import lifetime
+{before}
+from socialgov.cli import main
+from socialgov.model import Account
+main(["lint", "--no-cache", "--quiet", "--root", sys.argv[1]])
+{after}
+gc.unfreeze()  # what was kept is out of the collector's sight: counted with the rest
+gc.collect()
+print(sum(1 for o in gc.get_objects() if isinstance(o, Account)))
+"""
+
+
+def accounts_alive(before: str = "", after: str = "") -> int:
+    """How many Account objects are alive after a lint of examples/acme in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN.format(before=before, after=after), str(ACME)],
+        env={**os.environ, "PYTHONPATH": str(PROJECT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_a_process_that_goes_on_frees_what_the_run_built() -> None:
+    assert accounts_alive() == 0
+
+
+@pytest.mark.slow
+def test_a_process_that_ends_after_its_command_keeps_the_last_evaluation() -> None:
+    assert accounts_alive(before="lifetime.ends_after_command()") > 0
+
+
+@pytest.mark.slow
+def test_a_process_that_says_it_goes_on_keeps_nothing_more() -> None:
+    kept = "lifetime.ends_after_command()"
+    assert accounts_alive(before=kept, after="lifetime.goes_on()") == 0

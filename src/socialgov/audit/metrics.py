@@ -82,6 +82,7 @@ from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.domain.coverage import (
     has_crisis_path,
     selected_channels,
+    with_listed,
 )
 from socialgov.domain.terms import term_key
 from socialgov.model import (
@@ -386,7 +387,7 @@ def _channel_rows(
             missing = share(missing, missing)
         found: Sequence[Playbook] = playbooks_of.get(id(channel), ())
         if channel.playbooks:  # listing a playbook covers the channel too
-            found = _with_listed(found, channel.playbooks, model, named)
+            found = with_listed(found, channel.playbooks, model, named)
         if not found:
             playbooks: tuple[str, ...] = ()
             crisis_path = False
@@ -501,25 +502,6 @@ def _selected_ids(
                 after = joined[id(before), index] = (*before, what)
             found[id(channel)] = after
     return found
-
-
-def _with_listed(
-    found: Sequence[Playbook],
-    listed: Sequence[str],
-    model: Model,
-    named: dict[str, Playbook | None],
-) -> list[Playbook]:
-    """The playbooks that cover a channel: ``found`` (those whose ``applies_to`` select it),
-    then those it lists that exist and are not among them, as :func:`playbook_coverage`."""
-    result = list(found)
-    for playbook_id in listed:
-        if playbook_id not in named:
-            entity = model.find("Playbook", playbook_id)
-            named[playbook_id] = entity if isinstance(entity, Playbook) else None
-        playbook = named[playbook_id]
-        if playbook is not None and (not result or all(p.id != playbook_id for p in result)):
-            result.append(playbook)
-    return result
 
 
 # ----------------------------------------------------------------------------- sections

@@ -82,17 +82,29 @@ def playbook_coverage(
     named: dict[str, Playbook | None] = {}  # each listed id looked up once
     for channel, channel_key in zip(channels, keys, strict=True):
         listed = channel.playbooks
-        if not listed:
-            continue
-        found = covered[channel_key]
-        for playbook_id in listed:
-            if playbook_id not in named:
-                entity = model.find("Playbook", playbook_id)
-                named[playbook_id] = entity if isinstance(entity, Playbook) else None
-            playbook = named[playbook_id]
-            if playbook is not None and (not found or all(p.id != playbook_id for p in found)):
-                found.append(playbook)
+        if listed:
+            covered[channel_key] = with_listed(covered[channel_key], listed, model, named)
     return covered
+
+
+def with_listed(
+    found: Sequence[Playbook],
+    listed: Sequence[str],
+    model: Model,
+    named: dict[str, Playbook | None],
+) -> list[Playbook]:
+    """The playbooks that cover a channel: ``found`` (those whose ``applies_to`` select it),
+    then those it lists in ``playbooks`` that exist and are not among them. ``named`` holds the
+    playbook of each id looked up so far (None: no such playbook), for the next channels."""
+    result = list(found)
+    for playbook_id in listed:
+        if playbook_id not in named:
+            entity = model.find("Playbook", playbook_id)
+            named[playbook_id] = entity if isinstance(entity, Playbook) else None
+        playbook = named[playbook_id]
+        if playbook is not None and (not result or all(p.id != playbook_id for p in result)):
+            result.append(playbook)
+    return result
 
 
 def has_crisis_path(playbook: Playbook, model: Model) -> bool:

@@ -457,7 +457,9 @@ def _evaluate(
     plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
     found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs))
     evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections)
-    keep_until_exit(evaluation)  # a process about to end need not free it (core/lifetime.py)
+    # A process about to end need not free the model (core/lifetime.py); the findings it frees
+    # as before, so that an audit's report is built within its lint's peak.
+    keep_until_exit(repo)
     return evaluation
 
 

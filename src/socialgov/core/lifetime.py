@@ -2,14 +2,16 @@
 
 ``socialgov`` (cli.run) ends its process without the interpreter's teardown once its command is
 done. A lint of a large repository used to free its model before the report, object by object:
-about 0.6 s of CPU after a 100,000-account lint, for memory nobody would use again. Such a
-process keeps its last evaluation instead, out of the cyclic collector's sight (``gc.freeze``:
-the collector, resumed after the run, would otherwise walk all of it once more).
+0.3-0.6 s of CPU after a 100,000-account lint, for memory nobody would use again. Such a
+process keeps the last repository it loaded (its model and parsed files) instead, out of the
+cyclic collector's sight (``gc.freeze``: the collector, resumed after the run, would otherwise
+walk all of it once more). The findings are freed as before, so that an audit, which builds
+its report after its lint, stays within the lint's peak.
 
-Only that process keeps anything, and only the last evaluation: a test, the language server or
-a library caller (which never say the process ends), and a watch (which says it goes on), keep
-nothing; a command that evaluates several times (a comparison, the history) frees each earlier
-evaluation as before.
+Only that process keeps anything, and only the last repository: a test, the language server or
+a library caller (which never say the process ends), and a watch or the history (which say
+they go on), keep nothing; a command that loads several times (a comparison) frees each earlier
+one as before.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def goes_on() -> None:
 
 
 def keep_until_exit(value: object) -> bool:
-    """Keep ``value`` (the run's last evaluation) until the process ends, if it ends after its
+    """Keep ``value`` (the run's repository) until the process ends, if it ends after its
     command; whether it was kept."""
     if not _ending:
         return False

@@ -84,7 +84,7 @@ from socialgov.domain.coverage import (
     selected_channels,
     with_listed,
 )
-from socialgov.domain.terms import term_key
+from socialgov.domain.terms import term_key, term_key_of
 from socialgov.model import (
     Account,
     ChannelBase,
@@ -851,12 +851,7 @@ def term_matrix(
             value = channel.terms.get(name, _ABSENT)
             if value is _ABSENT:
                 continue
-            if type(value) is str:
-                key = compared.get(value)
-                if key is None:
-                    key = compared[value] = term_key(value)
-            else:
-                key = term_key(value)
+            key = term_key_of(value, compared)
             stated.append((place, row, value, key))
         common = Counter(k for _, _, _, k in stated)
         majority = min(common, key=lambda k: (-common[k], k)) if common else None

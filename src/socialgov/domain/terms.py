@@ -30,6 +30,17 @@ def term_key(value: Any) -> str:
     return text
 
 
+def term_key_of(value: Any, texts: dict[str, str]) -> str:
+    """:func:`term_key` of ``value``, a text's worked out once: ``texts`` remembers each text's
+    key (the same texts are stated on many channels)."""
+    if type(value) is not str:
+        return term_key(value)
+    key = texts.get(value)
+    if key is None:
+        key = texts[value] = term_key(value)
+    return key
+
+
 def show_term(value: Any) -> str:
     """A term's value as a message quotes it: as written, in single quotes."""
     text = ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -15,7 +15,7 @@ from typing import Any
 from socialgov.core.findings import Severity
 from socialgov.core.wording import plural
 from socialgov.domain.coverage import purposes_in, selected_channels
-from socialgov.domain.terms import show_term, term_key
+from socialgov.domain.terms import show_term, term_key, term_key_of
 from socialgov.model import Account, ChannelBase, Model, Person, Policy, PolicyRef
 from socialgov.rules._common import live_channels
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
@@ -271,12 +271,7 @@ def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Viol
                 if term not in channel.terms:
                     continue
                 stated = channel.terms[term]
-                if type(stated) is str:
-                    compared = text_keys.get(stated)
-                    if compared is None:
-                        compared = text_keys[stated] = term_key(stated)
-                else:
-                    compared = term_key(stated)
+                compared = term_key_of(stated, text_keys)
                 values.setdefault(compared, (stated, []))[1].append(channel)
             if len(values) < 2:
                 continue

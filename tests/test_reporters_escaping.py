@@ -244,3 +244,13 @@ def test_one_line_json_text_and_xml_safe() -> None:
     assert xml_safe("\x00\x0b\ufffe\uffff\ud800\x9b\u202e<&>\t\n") == (
         "\\x00\\x0b\\ufffe\\uffff\\ud800\\x9b\\u202e<&>\t\n"
     )
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_one_line_shows_every_ascii_character_as_terminal_safe_does(code: int) -> None:
+    """Plain ASCII text is returned as it is only when nothing in it needs showing: each ASCII
+    character, alone and beside a GitHub command's ``##[``, as the full escaping shows it."""
+    from socialgov.core.escape import one_line, terminal_safe
+
+    for text in (f"a{chr(code)}b", f"##{chr(code)}", f"{chr(code)}#[x"):
+        assert one_line(text) == terminal_safe(text.replace("\n", "\\n"))

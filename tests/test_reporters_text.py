@@ -58,3 +58,30 @@ def test_summary_names_what_was_hidden(make_repo: object) -> None:
     assert render(run_lint(root), ReportOptions()).strip() == (
         "No problems found in 1 file (1 entities)."
     )
+
+
+def test_paths_are_shown_as_typed_from_the_working_folder(tmp_path: Path) -> None:
+    """Relative to the working folder when a file is under it or at most two folders up (from
+    inside the repository, beside it, above it), in full when further; the same folder's files
+    alike whichever is shown first."""
+    root = tmp_path / "a" / "b" / "repo"
+    (root / "sub" / "deep").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "other" / "o2" / "o3").mkdir(parents=True)
+    (root / "socialgov.yaml").write_text("organisation: Paths\n", encoding="utf-8")
+    for relpath in ("top.yaml", "sub/deep/one.yaml", "sub/deep/two.yaml"):
+        (root / relpath).write_text("kind: Account\nid: [\n", encoding="utf-8")  # SG100
+    result = run_lint(root)
+
+    def shown(cwd: Path) -> list[str]:
+        lines = render(result, ReportOptions(cwd=cwd, quiet=True)).splitlines()
+        return sorted(line.split(":")[0] for line in lines)
+
+    deep = ["sub/deep/one.yaml", "sub/deep/two.yaml", "top.yaml"]
+    assert shown(root) == deep
+    assert shown(root / "sub") == ["../top.yaml", "deep/one.yaml", "deep/two.yaml"]
+    assert shown(root / "sub" / "deep") == ["../../top.yaml", "one.yaml", "two.yaml"]
+    assert shown(tmp_path / "a") == [f"b/repo/{p}" for p in deep]
+    assert shown(tmp_path / "a" / "b" / "other") == [f"../repo/{p}" for p in deep]
+    assert shown(tmp_path / "a" / "b" / "other" / "o2") == [f"../../repo/{p}" for p in deep]
+    far = tmp_path / "a" / "b" / "other" / "o2" / "o3"
+    assert shown(far) == [(root / p).as_posix() for p in deep]

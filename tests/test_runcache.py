@@ -241,8 +241,8 @@ def test_hashing_reads_only_files_whose_stamp_changed(
     read: list[str] = []
     real = runcache.read_bounded
 
-    def reading(path: Path, limit: int) -> bytes:
-        read.append(path.relative_to(root).as_posix())
+    def reading(path: str | Path, limit: int) -> bytes:
+        read.append(Path(path).relative_to(root).as_posix())
         return real(path, limit)
 
     monkeypatch.setattr(runcache, "read_bounded", reading)

@@ -160,6 +160,8 @@ def _json_escape(match: re.Match[str]) -> str:
 def one_line(text: str) -> str:
     """Text from the repository, safe for a terminal, on one line: line breaks shown as ``\\n``,
     so that it can never forge a line of its own."""
+    if text.isascii() and text.isprintable() and "##[" not in text:
+        return text  # most messages and paths: nothing to show otherwise
     return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
 
 

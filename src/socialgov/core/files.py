@@ -23,7 +23,7 @@ class FileTooBig(OSError):
         self.size = size
 
 
-def read_bounded(path: Path, max_bytes: int) -> bytes:
+def read_bounded(path: str | Path, max_bytes: int) -> bytes:
     """The bytes of the regular file at ``path``, refusing more than ``max_bytes``.
 
     The file is opened without blocking and checked through its descriptor, so a FIFO or a

@@ -27,18 +27,34 @@ class ReportOptions:
     """Also emit GitHub Actions annotation commands (text format under GITHUB_ACTIONS=true)."""
 
 
-def display_path(root: Path, relpath: str, cwd: Path | None = None) -> str:
-    """A finding's path as a person at ``cwd`` would type it: relative when under cwd.
+def display_paths(root: Path, cwd: Path) -> Callable[[str], str]:
+    """How a report shows the paths of ``root``'s files (relative, with ``/``) to a person at
+    ``cwd`` (resolved): as they would type them, relative to ``cwd`` when the file is under it
+    or at most two folders up, else in full. Each folder's form is worked out once per report
+    (a 100,000-account repository's findings name thousands of files in far fewer folders)."""
+    folders: dict[str, str] = {}
 
-    ``cwd``, when given, must already be resolved (reporters resolve it once per report).
-    """
-    full = root / relpath
-    base = cwd if cwd is not None else Path.cwd().resolve()
+    def shown(relpath: str) -> str:
+        folder, _, name = relpath.rpartition("/")
+        try:
+            return folders[folder] + name
+        except KeyError:
+            folders[folder] = _folder_prefix(root / folder, cwd)
+            return folders[folder] + name
+
+    return shown
+
+
+def _folder_prefix(folder: Path, cwd: Path) -> str:
+    """What goes before the name of a file in ``folder``: nothing for ``cwd`` itself, else the
+    folder and a ``/``."""
     try:
-        return full.relative_to(base).as_posix()
+        inside = folder.relative_to(cwd).as_posix()
     except ValueError:
-        rel = os.path.relpath(full, base)
-        return Path(rel).as_posix() if not rel.startswith("../../..") else full.as_posix()
+        up = os.path.relpath(folder, cwd)
+        shown = folder.as_posix() if up.startswith("../../..") else Path(up).as_posix()
+        return shown if shown.endswith("/") else shown + "/"
+    return "" if inside == "." else inside + "/"
 
 
 def summary_counts(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]:

@@ -10,7 +10,7 @@ import click
 from socialgov.core.escape import one_line
 from socialgov.core.findings import Finding, Severity
 from socialgov.report.result import LintResult
-from socialgov.reporters.base import ReportOptions, display_path, shown_findings, summary_counts
+from socialgov.reporters.base import ReportOptions, display_paths, shown_findings, summary_counts
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -70,8 +70,7 @@ def statistics(findings: list[Finding]) -> list[str]:
     ]
 
 
-def _shown_path(result: LintResult, relpath: str, cwd: Path) -> str:
-    path = display_path(result.config.root, relpath, cwd)
+def _safe_path(path: str) -> str:
     if path.lstrip().startswith(("::", "##")):  # never a GitHub Actions workflow command
         path = f"./{path}"
     return one_line(path)
@@ -81,8 +80,8 @@ def render(result: LintResult, options: ReportOptions) -> str:
     """The findings one per line, then the summary line; with ``statistics`` the counts per
     rule instead of the findings (as ``ruff --statistics`` prints them)."""
     shown = shown_findings(result, options)
-    cwd = (options.cwd or Path.cwd()).resolve()
-    paths = {path: _shown_path(result, path, cwd) for path in {f.path for f in shown}}
+    shown_path = display_paths(result.config.root, (options.cwd or Path.cwd()).resolve())
+    paths = {path: _safe_path(shown_path(path)) for path in {f.path for f in shown}}
     lines = [] if options.statistics else [_line(f, options, paths) for f in shown]
     if options.statistics:
         lines.extend(statistics(shown))

@@ -46,7 +46,7 @@ import os
 import pickle
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,12 +139,17 @@ class RunCache:
         ``root`` chosen by ``include`` and ``exclude``. The choice is a function of the walk's
         entries and the patterns, remembered for the last walk, so a run whose folders did not
         change does not import the pattern matcher (pathspec)."""
-        from socialgov.source.discovery import select, walk
+        from socialgov.source.discovery import Entry, select, walk
 
         entries = walk(root)
         digest = hashlib.sha256()
-        for entry in entries:
-            digest.update(repr(astuple(entry)).encode("utf-8", "surrogateescape"))
+        # each entry as repr(astuple(entry)) writes it, without astuple's deep copy of each field
+        names = [field.name for field in fields(Entry)]
+        digest.update(
+            "".join(repr(tuple([getattr(e, n) for n in names])) for e in entries).encode(
+                "utf-8", "surrogateescape"
+            )
+        )
         digest.update(
             repr((tuple(include), tuple(exclude), max_files)).encode("utf-8", "surrogateescape")
         )
@@ -251,6 +256,7 @@ class RunInputs:
                 if stamp[1] < before and stamp[2] < before
             }
         limit = config.limits["max_file_bytes"]
+        top = os.path.join(config.root, "")
         hashes = []
         for relpath, stamp in zip(self.files, self.stamps, strict=True):
             kept = reusable.get(relpath)
@@ -258,7 +264,7 @@ class RunInputs:
                 hashes.append(kept[1])
                 continue
             try:
-                hashes.append(hashlib.sha256(read_bounded(config.root / relpath, limit)).digest())
+                hashes.append(hashlib.sha256(read_bounded(top + relpath, limit)).digest())
             except Exception:  # unreadable or too big: the normal path says so
                 return None
         return replace(self, hashes=tuple(hashes), hashed_at=started)
@@ -299,9 +305,10 @@ def run_inputs(
         add(commit)
     add(len(files), *files, *(finding_row(f) for f in discovered))
     stamps = []
+    top = os.path.join(config.root, "")  # joined as text: a Path for each file costs more
     for relpath in files:
         try:
-            info = (config.root / relpath).stat()
+            info = os.stat(top + relpath)
         except OSError:  # gone or unreadable: the normal path says so
             return None
         stamps.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))

@@ -347,6 +347,7 @@ def _channel_rows(
         (f.entity.kind, f.entity.id) for f in data.suppressed if f.entity is not None
     )
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal lists of ids are kept once
+    missed: dict[tuple[int, int], tuple[str, ...]] = {}  # by the ids of needed and adopted
     share = shared.setdefault
     # What policies require and playbooks cover, by channel (``id``): each selector matched
     # once (by the lint's rules already, given its selections), each channel's list made once.
@@ -382,9 +383,13 @@ def _channel_rows(
             ids = share(ids, ids)
         if not needed:
             missing: tuple[str, ...] = ()
-        else:
-            missing = tuple(p for p in needed if p not in ids)
-            missing = share(missing, missing)
+        else:  # ``needed`` and ``ids`` are each one tuple wherever equal: pairs recur
+            pair = (id(needed), id(ids))
+            known_missing = missed.get(pair)
+            if known_missing is None:
+                missing = tuple(p for p in needed if p not in ids)
+                known_missing = missed[pair] = share(missing, missing)
+            missing = known_missing
         found: Sequence[Playbook] = playbooks_of.get(id(channel), ())
         if channel.playbooks:  # listing a playbook covers the channel too
             found = with_listed(found, channel.playbooks, model, named)
@@ -514,7 +519,11 @@ def _splits(social: Counter[str], traditional: Counter[str]) -> tuple[Split, ...
 
 
 def _tallies(values: Iterable[str]) -> tuple[Tally, ...]:
-    counter = Counter(values)
+    return _ranked(Counter(values))
+
+
+def _ranked(counter: Counter[str]) -> tuple[Tally, ...]:
+    """Each key and its count, most first, then by key."""
     return tuple(Tally(k, n) for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -527,19 +536,24 @@ def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
     purposes: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
     types: Counter[str] = Counter()
     accounts = live_accounts = live_channels = 0
-    for row in rows:
-        if row.social:
+    # rows alike in every field counted here are counted together
+    alike = Counter(
+        (row.social, row.live, row.platform, row.type, row.status, row.team, row.purpose)
+        for row in rows
+    )
+    for (social, live, platform, kind, status, team, purpose), times in alike.items():
+        if social:
             side = 0
-            accounts += 1
-            live_accounts += row.live
-            by_platform[row.platform or NONE_KEY][row.status] += 1
+            accounts += times
+            live_accounts += live * times
+            by_platform[platform or NONE_KEY][status] += times
         else:
             side = 1
-            live_channels += row.live
-            types[row.type or NONE_KEY] += 1
-        statuses[side][row.status or NONE_KEY] += 1
-        teams[side][row.team or NONE_KEY] += 1
-        purposes[side][row.purpose or NONE_KEY] += 1
+            live_channels += live * times
+            types[kind or NONE_KEY] += times
+        statuses[side][status or NONE_KEY] += times
+        teams[side][team or NONE_KEY] += times
+        purposes[side][purpose or NONE_KEY] += times
     platforms = sorted(by_platform.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     people = list(model.people)
     return Inventory(
@@ -555,13 +569,13 @@ def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
         objectives=len(list(model.objectives)),
         rules=len(list(model.rules)),
         by_platform=tuple(
-            PlatformCount(name, sum(counted.values()), _tallies(counted.elements()))
+            PlatformCount(name, sum(counted.values()), _ranked(counted))
             for name, counted in platforms
         ),
         by_status=_splits(*statuses),
         by_team=_splits(*teams),
         by_purpose=_splits(*purposes),
-        by_channel_type=_tallies(types.elements()),
+        by_channel_type=_ranked(types),
     )
 
 
@@ -956,9 +970,21 @@ def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
     """Objectives with their KPIs and strategy, the strategy goals they serve, and monitoring."""
     accounts = [r for r in rows if r.social and r.live]
     serving: dict[str, list[str]] = defaultdict(list)
+    each: dict[tuple[str, ...], tuple[list[str], ...]] = {}  # the lists of each list served
     for row in accounts:
-        for served in dict.fromkeys(row.objectives):
-            serving[served].append(row.id)
+        listed = row.objectives
+        if not listed:
+            continue
+        lists = each.get(listed)
+        if lists is None:
+            lists = each[listed] = tuple(serving[served] for served in dict.fromkeys(listed))
+        for found in lists:
+            found.append(row.id)
+    monitoring: Counter[tuple[str, ...]] = Counter(r.monitoring for r in accounts)
+    tools: Counter[str] = Counter()
+    for listed, times in monitoring.items():
+        for tool in dict.fromkeys(listed):
+            tools[tool] += times
     summaries = []
     for objective in sorted(model.objectives, key=lambda o: o.id):
         summaries.append(
@@ -989,7 +1015,7 @@ def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
         monitored=Ratio(sum(1 for r in accounts if r.monitoring), len(accounts)),
         without_objective=tuple(r.id for r in accounts if not r.objectives),
         unmonitored=tuple(r.id for r in accounts if not r.monitoring),
-        monitoring_tools=_tallies(tool for r in accounts for tool in dict.fromkeys(r.monitoring)),
+        monitoring_tools=_ranked(tools),
     )
 
 
@@ -1135,24 +1161,37 @@ def accountable_person(
 def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Actor, ...]:
     """Everyone with findings to act on, most errors first, then most findings (``tally``:
     the findings' tally, when at hand)."""
-    model = data.model
+    model, as_of = data.model, data.as_of
     tallies: dict[str | None, list[int]] = {}
     roles: dict[str | None, set[str]] = defaultdict(set)
     entities: dict[str | None, dict[EntityKey, Ref]] = defaultdict(dict)
+    # who is accountable for a channel depends on its owner and team only: worked out once
+    # for each pair
+    by_owner: dict[tuple[str | None, str | None], tuple[str | None, str]] = {}
+    make_ref = maker(Ref)
     # who is accountable for each entity, and how the report names it, worked out once for
     # all of its findings, in the order of the first finding about each
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
         entity = model.find(*where) if where is not None else None
-        person, role = accountable_person(entity, model, data.as_of)
-        key = person.id if person else None
+        if isinstance(entity, ChannelBase):
+            pair = (entity.owner, entity.team)
+            found = by_owner.get(pair)
+            if found is None:
+                person, role = accountable_person(entity, model, as_of)
+                found = by_owner[pair] = (person.id if person else None, role)
+            key, role = found
+        else:
+            person, role = accountable_person(entity, model, as_of)
+            key = person.id if person else None
         total = tallies.get(key)
         if total is None:
             total = tallies[key] = [0, 0, 0]
-        for slot, count in enumerate(counts):
-            total[slot] += count
+        total[0] += counts[0]
+        total[1] += counts[1]
+        total[2] += counts[2]
         roles[key].add(role)
         if where is not None:
-            entities[key].setdefault(where, Ref(where[0], where[1], _name(entity)))
+            entities[key].setdefault(where, make_ref(where[0], where[1], _name(entity)))
     actors = []
     for key, (errors, warnings, infos) in tallies.items():
         person = model.person(key)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
@@ -653,8 +653,11 @@ def canonical_platform(name: str) -> str | None:
     return found.platform if found is not None else None
 
 
+@lru_cache(maxsize=1024)
 def platform_of_host(host: str) -> str | None:
-    """The platform whose profiles ``host`` (or a domain above it) serves, or None."""
+    """The platform whose profiles ``host`` (or a domain above it) serves, or None.
+
+    Remembered (a repository names few hosts, and every url of an Account asks)."""
     name = host.strip().lower().rstrip(".").removeprefix("www.")
     name = HOST_ALIASES.get(name, name)
     while "." in name:
@@ -688,7 +691,10 @@ def looks_like_url(text: str) -> bool:
     than a handle. Only the start is looked at (a host name is at most 253 characters): the
     pattern backtracks over a long run of letters, so on a whole 100,000-character value it
     would take quadratic time, once per entity that value is aliased into."""
-    return bool(_URL_LIKE.match(text.strip()[:300]))
+    start = text.strip()[:300]
+    if "." not in start and ":" not in start:
+        return False  # each form of the pattern needs one of them (most handles have neither)
+    return bool(_URL_LIKE.match(start))
 
 
 _MASTODON_ADDRESS = re.compile(rf"@?(?P<user>{_FEDIVERSE_USER})@(?P<instance>{_DOMAIN})")
@@ -782,8 +788,7 @@ def parse_profile(url: str, platform: str | None = None) -> Profile | None:
     is read; without a hint, only on an unknown host whose path is exactly ``/@user``.
     """
     written = url.strip()
-    address = _MASTODON_ADDRESS.fullmatch(written) if written.startswith("@") else None
-    if address is not None:
+    if written.startswith("@") and _MASTODON_ADDRESS.fullmatch(written) is not None:
         return parse_handle("mastodon", written)
     scheme, host, path, query = _split(written)
     if scheme or not host or ":" in host:
@@ -792,29 +797,54 @@ def parse_profile(url: str, platform: str | None = None) -> Profile | None:
     if found is None or (platform == "mastodon" and found != "mastodon"):
         return _fediverse(host, path) if platform in (None, "mastodon", "other") else None
     known = CATALOGUE[found]
-    segments = [s for s in path.split("/") if s]
-    if len(segments) > 1 and segments[-1].lower() in TAILS:
-        segments.pop()
-    if known.subdomain_handle and host not in known.hosts:
-        sub = host.rsplit(".", 2)[0] if host.count(".") >= 2 else ""
-        if sub and "." not in sub and sub != "m" and not segments:
-            return Profile(found, "name", sub, sub, host)
-    rest = "/" + "/".join(segments)
-    for form in known.forms:
-        match = form.regex.fullmatch(rest)
+    if path.count("/") == 1 and path.startswith("/"):
+        rest = path  # one segment (the usual profile URL): no tail to drop, no subdomain handle
+    else:
+        segments = [s for s in path.split("/") if s]
+        if len(segments) > 1 and segments[-1].lower() in TAILS:
+            segments.pop()
+        if known.subdomain_handle and host not in known.hosts:
+            sub = host.rsplit(".", 2)[0] if host.count(".") >= 2 else ""
+            if sub and "." not in sub and sub != "m" and not segments:
+                return Profile(found, "name", sub, sub, host)
+        rest = "/" + "/".join(segments)
+    for form, fullmatch, named, generic in _FORM_STEPS[found]:
+        match = fullmatch(rest)
         if match is None:
             continue
-        value = match.groupdict().get("v")
+        value = match["v"] if named else None
         if value is None:  # facebook's profile.php?id=N
             ids = parse_qs(query).get("id", [])
             value = ids[0] if ids and ids[0].isdigit() else None
             if value is None:
                 continue
-        generic = form.regex.pattern.startswith("/(?P<v>")
         if generic and value.lower() in known.reserved:
             continue
         return _profile(known, form, value, host)
     return None
+
+
+_FormStep = tuple[Form, Callable[[str], "re.Match[str] | None"], bool, bool]
+
+
+def _form_steps(known: Platform) -> tuple[_FormStep, ...]:
+    """What :func:`parse_profile` asks of each of a platform's forms, worked out once: the form,
+    its regex's ``fullmatch``, whether it has a group ``v``, and whether it is the generic
+    ``/{v}`` form (whose value must not be a reserved path)."""
+    return tuple(
+        (
+            form,
+            form.regex.fullmatch,
+            "v" in form.regex.groupindex,
+            form.regex.pattern.startswith("/(?P<v>"),
+        )
+        for form in known.forms
+    )
+
+
+_FORM_STEPS: Mapping[str, tuple[_FormStep, ...]] = MappingProxyType(
+    {known.id: _form_steps(known) for known in CATALOGUE.values()}
+)
 
 
 def _profile(known: Platform, form: Form, value: str, host: str) -> Profile | None:
@@ -822,7 +852,7 @@ def _profile(known: Platform, form: Form, value: str, host: str) -> Profile | No
         value = f"{value.removeprefix('@')}@{host}"
     if known.id == "linkedin":
         value = value.lower()
-    handle = form.handle.format(v=value)
+    handle = value if form.handle == "{v}" else form.handle.format(v=value)
     if form.space in ("name", "org") and known.pattern and not known.pattern.fullmatch(value):
         return None  # no such handle can exist: not a profile URL
     return Profile(
@@ -954,13 +984,14 @@ def _example(known: Platform) -> str:
     return f" ({example.replace('{instance}', 'INSTANCE')})"
 
 
-def url_problem(platform: str, handle: str | None, url: str) -> str | None:
+def url_problem(platform: str, handle: str | None, url: str, *, valid: bool = False) -> str | None:
     """Why ``url`` is not the profile of ``handle`` on ``platform``, or None when it is, or when
     nobody can tell (a numeric page id against a vanity name, an invite code).
 
     Without a handle, the URL must be a profile URL of the platform. Platforms without profile
     URLs (other, forum, WeChat), and handles that are themselves invalid (see
-    :func:`handle_problem`), give None.
+    :func:`handle_problem`), give None (``valid``: it already found nothing wrong with the
+    handle).
     """
     known = CATALOGUE.get(platform)
     if known is None or not known.hosts:
@@ -973,7 +1004,9 @@ def url_problem(platform: str, handle: str | None, url: str) -> str | None:
         return f"'{url}' is not a profile URL on {known.label}{_example(known)}"
     if found.platform != platform:
         return f"'{url}' is a {label(found.platform)} profile, not a {known.label} one"
-    if handle is None or not handle.strip() or handle_problem(platform, handle) is not None:
+    if handle is None or not handle.strip():
+        return None
+    if not valid and handle_problem(platform, handle) is not None:
         return None
     named = parse_handle(platform, handle)
     if named is None or named.platform != platform:
@@ -982,7 +1015,7 @@ def url_problem(platform: str, handle: str | None, url: str) -> str | None:
         return None  # a name and a number: nobody can tell from here
     if named.value.casefold() == found.value.casefold():
         return None
-    expected = canonical_url(platform, handle)
+    expected = canonical_url(platform, handle, valid=valid)
     shown_expected = f" ({expected})" if expected else ""
     return f"'{url}' is not the {known.label} profile URL of handle '{handle}'{shown_expected}"
 
@@ -1005,11 +1038,13 @@ def _split(url: str) -> tuple[str, str, str, str]:
     aliases resolved; the path has no trailing slash. Letter case of the path is kept.
     """
     text = url.strip()
-    if not _SCHEME.match(text):
-        text = "https://" + text.removeprefix("//")
-    plain = _PLAIN_URL.fullmatch(text)
+    plain = _PLAIN_URL.fullmatch(text)  # the usual URL, which has its scheme
     if plain is None:
-        return _split_general(text)
+        if not _SCHEME.match(text):
+            text = "https://" + text.removeprefix("//")
+            plain = _PLAIN_URL.fullmatch(text)
+        if plain is None:
+            return _split_general(text)
     host = plain[1].lower().rstrip(".").removeprefix("www.")
     return "", HOST_ALIASES.get(host, host), (plain[2] or "").rstrip("/"), ""
 

@@ -103,7 +103,7 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             handle is not None and url == canonical_url(platform, handle, valid=True)
         ):
             continue  # no url, or exactly the profile URL the SPEC writes (the usual case)
-        problem = url_problem(platform, handle, url)
+        problem = url_problem(platform, handle, url, valid=True)  # the handle was checked above
         if problem is not None:
             fix = "correct the url or the handle" if handle else "set url to the profile's address"
             yield Violation(

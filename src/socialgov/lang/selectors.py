@@ -38,7 +38,7 @@ import difflib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
@@ -649,6 +649,9 @@ def _contains(value: Any, wanted: Any, policy_refs: bool) -> bool:
 Test = Callable[[Any, dt.date], bool]
 
 
+Sieve = Callable[[Sequence["Entity"]], list["Entity"]]
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
     """A compiled condition on one field: every (operator, operand) must hold."""
@@ -656,6 +659,10 @@ class Condition:
     path: FieldPath
     operators: tuple[tuple[str, Any], ...]
     tests: tuple[Test, ...]
+    doubtful: Sieve | None = field(default=None, compare=False, repr=False)
+    """For the usual conditions (see :func:`_sieve`): the entities, of those given, that may
+    not meet the condition, in their order; every other one surely meets it. None for the
+    others: every entity is in doubt."""
 
     def holds(self, value: Any, as_of: dt.date) -> bool:
         if len(self.tests) == 1:  # the usual single operator, without a generator per value
@@ -844,9 +851,74 @@ def compile_condition(
                 raise SelectorError(_unknown_operator(op), (*where, op))
             tests.append(_operator_test(op, operand, path, (*where, op)))
             operators.append((op, operand))
-        return Condition(path, tuple(operators), tuple(tests))
+        return Condition(path, tuple(operators), tuple(tests), _sieve(path, operators))
     op = "in" if isinstance(condition, list) else "eq"
-    return Condition(path, ((op, condition),), (_operator_test(op, condition, path, where),))
+    test = _operator_test(op, condition, path, where)
+    return Condition(path, ((op, condition),), (test,), _sieve(path, [(op, condition)]))
+
+
+# What surely meets a condition, as Python expressions on the value ``v`` read from an entity's
+# data (names bound in _SIEVE_NAMES, operands passed as ``OPERAND``, never written into code):
+# each implies what the condition's test (_operator_test) answers on that value.
+_SURELY: dict[tuple[str, Any], str] = {
+    # _present: a text with a character that is not a blank; a list or a mapping with items; a
+    # number, a boolean or a date (not a Mapping, so present).
+    ("present", True): (
+        "(type(v) is str and not v.isspace() and v != '') "
+        "or (type(v) in SIZED and len(v) != 0) or type(v) in SCALARS"
+    ),
+    # _equality: a value of the operand's own type is compared with == at once.
+    ("eq", bool): "type(v) is bool and v == OPERAND",
+    ("eq", str): "type(v) is str and v == OPERAND",
+}
+_SIEVE_NAMES: dict[str, Any] = {
+    "SIZED": (list, dict),
+    "SCALARS": (int, float, bool, dt.date, dt.datetime),
+}
+
+
+def _sieve(path: FieldPath, operators: Sequence[tuple[str, Any]]) -> Sieve | None:
+    """The ``doubtful`` of a condition with one operator, ``present: true`` or ``eq`` with a
+    text or a boolean, on a field of the entity itself (one or two names, read through plain
+    dicts: no reference followed, no list flattened): a loop made for it once, reading the
+    value with ``dict.get`` and testing it inline, where the general way makes three calls per
+    entity (the getter, the test, the check). Whatever the loop is not sure of (another type,
+    data that is not a dict, a missing value) is left in doubt, to be tested the general way."""
+    if len(operators) != 1 or path.parts == ("kind",) or len(path.parts) > 2:
+        return None
+    op, operand = operators[0]
+    if op == "present" and operand is True:
+        surely = _SURELY["present", True]
+    elif op == "eq" and type(operand) is bool:
+        surely = _SURELY["eq", bool]
+    elif op == "eq" and type(operand) is str and not path.policy_refs:
+        surely = _SURELY["eq", str]
+    else:
+        return None
+    read = "v = d.get(FIRST)"
+    if len(path.parts) == 2:
+        read += "\n            v = v.get(SECOND) if type(v) is dict else None"
+    source = f"""
+def doubtful(entities):
+    found = []
+    for entity in entities:
+        d = entity.data
+        if type(d) is dict:
+            {read}
+            if {surely}:
+                continue
+        found.append(entity)
+    return found
+"""
+    names = {
+        **_SIEVE_NAMES,
+        "OPERAND": operand,
+        "FIRST": path.parts[0],
+        "SECOND": path.parts[-1],
+    }
+    exec(compile(source, f"<sieve {path.text}>", "exec"), names)  # the operands are names, not code
+    made: Sieve = names["doubtful"]
+    return made
 
 
 def field_path(field: Any, where: Path_ = (), kinds: Sequence[str] = ()) -> FieldPath:

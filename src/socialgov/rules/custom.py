@@ -142,6 +142,9 @@ class FieldAssertion:
         path = self.condition.path
         tests = self.condition.tests
         get, holds = path.getter, tests[0] if len(tests) == 1 else self.condition.holds
+        doubtful = self.condition.doubtful
+        if doubtful is not None:  # the usual condition: only those it is not sure of are tested
+            entities = doubtful(entities)
         for entity in entities:
             value = get(entity, model)
             if holds(value, as_of):

@@ -475,6 +475,71 @@ def test_getters_read_what_the_general_walk_reads(make_repo: MakeRepo) -> None:
             assert got == walked and type(got) is type(walked), (text, data)
 
 
+SIEVED = (
+    ("status", {"present": True}),
+    ("security.mfa", {"eq": True}),
+    ("security.mfa", True),
+    ("security.mfa", {"eq": False}),
+    ("status", "active"),
+    ("status", {"eq": " "}),
+    ("metrics.followers", {"present": True}),
+    ("terms.service_hours", {"present": True}),
+    ("owner", {"present": True}),
+    ("name", {"present": True}),
+    ("kind", {"present": True}),
+    ("kind", "Account"),
+    ("policies", {"eq": "service-sla"}),
+    ("owner.employment", {"present": True}),
+    ("security.mfa.x", {"eq": True}),
+    ("status", {"present": True, "eq": "active"}),
+    ("status", {"present": False}),
+    ("security.mfa", {"ne": True}),
+)
+
+
+def test_what_a_condition_is_sure_of_it_holds(make_repo: MakeRepo) -> None:
+    """A condition's ``doubtful`` leaves out only entities that meet the condition (as its
+    getter and test answer), keeps the others in their order, and exists for the usual
+    conditions on the entity's own fields."""
+    model = _model(
+        make_repo,
+        {
+            "p.yaml": "people:\n  - {id: p1, employment: full_time, team: t1}\n",
+            "a.yaml": "accounts:\n  - {id: a1, platform: x, owner: p1}\n",
+        },
+    )
+    rng = random.Random(5)
+    base = next(iter(model.accounts))
+    fields = ["status", "owner", "policies", "security", "metrics", "terms", "name", "kind"]
+    extra = [dt.date(2026, 1, 1), 0, 3, 2.5, False, {}, {"mfa": True}, [" "], (), "  ", "\t"]
+    entities = []
+    for _ in range(2_000):
+        data = {k: _odd_data(rng) for k in rng.sample(fields, rng.randrange(6))}
+        for name in rng.sample(fields, rng.randrange(2)):
+            data[name] = rng.choice(extra)
+        if rng.randrange(4) == 0:
+            data["security"] = {"mfa": rng.choice([True, False, None, "true", 1, {}])}
+        entities.append(type(base)(id=base.id, data=data, source=base.source))
+    sieved = 0
+    for field, written in SIEVED:
+        condition = compile_condition(field, written)
+        if condition.doubtful is None:
+            continue
+        sieved += 1
+        get = condition.path.getter
+        doubtful = condition.doubtful(entities)
+        kept = {id(e) for e in doubtful}
+        assert doubtful == [e for e in entities if id(e) in kept]  # in their order
+        for entity in entities:
+            if id(entity) not in kept:
+                assert condition.holds(get(entity, model), AS_OF), (field, written, entity.data)
+        if field == "owner.employment":  # a reference, followed the general way: all in doubt
+            assert doubtful == entities
+        else:
+            assert len(doubtful) < len(entities), (field, written)
+    assert sieved == 11  # present: true and eq on texts and booleans, on one or two names
+
+
 def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
     from socialgov.lang.selectors import compile_where
 

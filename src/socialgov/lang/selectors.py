@@ -986,9 +986,41 @@ def _matcher(condition: Condition) -> Match:
     get = condition.path.getter
     if len(condition.tests) == 1:  # the usual single operator
         test = condition.tests[0]
+        texts = _text_choice(condition)
+        if texts is not None:  # a text field against texts: one call per entity, not three
+            name, wanted, negated = texts
+
+            def match(entity: Entity, model: Model, as_of: dt.date) -> bool:
+                data = entity.data
+                if type(data) is dict:
+                    value = data.get(name)
+                    if type(value) is str:
+                        return (value in wanted) is not negated
+                return test(get(entity, model), as_of)
+
+            return match
         return lambda entity, model, as_of: test(get(entity, model), as_of)
     holds = condition.holds
     return lambda entity, model, as_of: holds(get(entity, model), as_of)
+
+
+def _text_choice(condition: Condition) -> tuple[str, frozenset[str], bool] | None:
+    """For a condition that compares a field of the entity itself (one name, not ``kind``, not a
+    policy list) with texts only (``eq``, ``ne``, ``in``, ``not_in``): the field's name, the
+    texts, and whether the condition is their negation. A text value then meets it exactly when
+    it is (or, negated, is not) one of them: what :func:`_same` amounts to for two texts."""
+    path = condition.path
+    if len(condition.operators) != 1 or len(path.parts) != 1 or path.parts == ("kind",):
+        return None
+    if path.policy_refs:
+        return None
+    op, operand = condition.operators[0]
+    options = operand if op in ("in", "not_in") else [operand]
+    if op not in ("eq", "ne", "in", "not_in") or not isinstance(options, list):
+        return None
+    if not options or any(type(option) is not str for option in options):
+        return None
+    return path.parts[0], frozenset(options), op in ("ne", "not_in")
 
 
 def _all(parts: tuple[Match, ...]) -> Match:

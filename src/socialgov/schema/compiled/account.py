@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '21782:249564b8'
 FORMATS = ('date', 'email', 'uri')
-UNIQUE = ('policies', 'playbooks', 'objectives', 'monitoring', 'managed_via', 'tags')
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,577 +13,461 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$': re.compile('^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$').search
+SEARCH_2 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'platform', 'type', 'handle', 'url', 'owner', 'backup_owner', 'team', 'purpose', 'status', 'policies', 'playbooks', 'terms', 'audience', 'topic', 'region', 'language', 'created', 'last_activity', 'objectives', 'monitoring', 'metrics', 'security', 'verified', 'approved_by', 'registered_on', 'reviewed_on', 'retired_on', 'access', 'login_email', 'archive', 'managed_via', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'followers', 'posts_per_month', 'members', 'active_members_per_month'})
+KNOWN_2 = frozenset({'mfa', 'credential_custodian'})
+KNOWN_3 = frozenset({'tool', 'location', 'last_capture', 'retain_until'})
+KNOWN_4 = frozenset({'person', 'role', 'via'})
+KNOWN_5 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id', 'platform']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data or 'platform' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Account'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Account'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'platform' in data_keys:
-            data_keys.remove('platform')
-            data__platform = data['platform']
-            if not isinstance(data__platform, str):
-                raise Invalid
-            if not (isinstance(data__platform, str) and data__platform == 'x' or (isinstance(data__platform, str) and data__platform == 'facebook') or (isinstance(data__platform, str) and data__platform == 'instagram') or (isinstance(data__platform, str) and data__platform == 'linkedin') or (isinstance(data__platform, str) and data__platform == 'youtube') or (isinstance(data__platform, str) and data__platform == 'tiktok') or (isinstance(data__platform, str) and data__platform == 'threads') or (isinstance(data__platform, str) and data__platform == 'bluesky') or (isinstance(data__platform, str) and data__platform == 'mastodon') or (isinstance(data__platform, str) and data__platform == 'pinterest') or (isinstance(data__platform, str) and data__platform == 'reddit') or (isinstance(data__platform, str) and data__platform == 'discord') or (isinstance(data__platform, str) and data__platform == 'whatsapp') or (isinstance(data__platform, str) and data__platform == 'snapchat') or (isinstance(data__platform, str) and data__platform == 'twitch') or (isinstance(data__platform, str) and data__platform == 'telegram') or (isinstance(data__platform, str) and data__platform == 'flickr') or (isinstance(data__platform, str) and data__platform == 'medium') or (isinstance(data__platform, str) and data__platform == 'github') or (isinstance(data__platform, str) and data__platform == 'vimeo') or (isinstance(data__platform, str) and data__platform == 'spotify') or (isinstance(data__platform, str) and data__platform == 'wechat') or (isinstance(data__platform, str) and data__platform == 'weibo') or (isinstance(data__platform, str) and data__platform == 'tumblr') or (isinstance(data__platform, str) and data__platform == 'googleplus') or (isinstance(data__platform, str) and data__platform == 'vine') or (isinstance(data__platform, str) and data__platform == 'storify') or (isinstance(data__platform, str) and data__platform == 'periscope') or (isinstance(data__platform, str) and data__platform == 'forum') or (isinstance(data__platform, str) and data__platform == 'other')):
-                raise Invalid
-        if 'type' in data_keys:
-            data_keys.remove('type')
-            data__type = data['type']
-            if not isinstance(data__type, str):
-                raise Invalid
-            if not (isinstance(data__type, str) and data__type == 'profile' or (isinstance(data__type, str) and data__type == 'forum')):
-                raise Invalid
-        if 'handle' in data_keys:
-            data_keys.remove('handle')
-            data__handle = data['handle']
-            if not isinstance(data__handle, str):
-                raise Invalid
-        if 'url' in data_keys:
-            data_keys.remove('url')
-            data__url = data['url']
-            if not isinstance(data__url, str):
-                raise Invalid
-            if isinstance(data__url, str):
-                if not custom_formats['uri'](data__url):
-                    raise Invalid
-        if 'owner' in data_keys:
-            data_keys.remove('owner')
-            data__owner = data['owner']
-            if not isinstance(data__owner, str):
-                raise Invalid
-            if isinstance(data__owner, str):
-                data__owner_len = len(data__owner)
-                if data__owner_len < 1:
-                    raise Invalid
-                if data__owner_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__owner):
-                    raise Invalid
-        if 'backup_owner' in data_keys:
-            data_keys.remove('backup_owner')
-            data__backupowner = data['backup_owner']
-            if not isinstance(data__backupowner, str):
-                raise Invalid
-            if isinstance(data__backupowner, str):
-                data__backupowner_len = len(data__backupowner)
-                if data__backupowner_len < 1:
-                    raise Invalid
-                if data__backupowner_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__backupowner):
-                    raise Invalid
-        if 'team' in data_keys:
-            data_keys.remove('team')
-            data__team = data['team']
-            if not isinstance(data__team, str):
-                raise Invalid
-            if isinstance(data__team, str):
-                data__team_len = len(data__team)
-                if data__team_len < 1:
-                    raise Invalid
-                if data__team_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__team):
-                    raise Invalid
-        if 'purpose' in data_keys:
-            data_keys.remove('purpose')
-            data__purpose = data['purpose']
-            if not isinstance(data__purpose, str):
-                raise Invalid
-            if not (isinstance(data__purpose, str) and data__purpose == 'sales' or (isinstance(data__purpose, str) and data__purpose == 'service') or (isinstance(data__purpose, str) and data__purpose == 'innovation') or (isinstance(data__purpose, str) and data__purpose == 'marketing') or (isinstance(data__purpose, str) and data__purpose == 'pr') or (isinstance(data__purpose, str) and data__purpose == 'recruiting') or (isinstance(data__purpose, str) and data__purpose == 'internal') or (isinstance(data__purpose, str) and data__purpose == 'other')):
-                raise Invalid
-        if 'status' in data_keys:
-            data_keys.remove('status')
-            data__status = data['status']
-            if not isinstance(data__status, str):
-                raise Invalid
-            if not (isinstance(data__status, str) and data__status == 'planned' or (isinstance(data__status, str) and data__status == 'active') or (isinstance(data__status, str) and data__status == 'dormant') or (isinstance(data__status, str) and data__status == 'retired')):
-                raise Invalid
-        if 'policies' in data_keys:
-            data_keys.remove('policies')
-            data__policies = data['policies']
-            if not isinstance(data__policies, (list, tuple)):
-                raise Invalid
-            data__policies_is_list = isinstance(data__policies, (list, tuple))
-            if data__policies_is_list:
-                data__policies_len = len(data__policies)
-                for data__policies_x, data__policies_item in enumerate(data__policies):
-                    if not isinstance(data__policies_item, str):
-                        raise Invalid
-                    if isinstance(data__policies_item, str):
-                        data__policies_item_len = len(data__policies_item)
-                        if data__policies_item_len < 1:
-                            raise Invalid
-                        if data__policies_item_len > 140:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$'].search(data__policies_item):
-                            raise Invalid
-        if 'playbooks' in data_keys:
-            data_keys.remove('playbooks')
-            data__playbooks = data['playbooks']
-            if not isinstance(data__playbooks, (list, tuple)):
-                raise Invalid
-            data__playbooks_is_list = isinstance(data__playbooks, (list, tuple))
-            if data__playbooks_is_list:
-                data__playbooks_len = len(data__playbooks)
-                for data__playbooks_x, data__playbooks_item in enumerate(data__playbooks):
-                    if not isinstance(data__playbooks_item, str):
-                        raise Invalid
-                    if isinstance(data__playbooks_item, str):
-                        data__playbooks_item_len = len(data__playbooks_item)
-                        if data__playbooks_item_len < 1:
-                            raise Invalid
-                        if data__playbooks_item_len > 128:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__playbooks_item):
-                            raise Invalid
-        if 'terms' in data_keys:
-            data_keys.remove('terms')
-            data__terms = data['terms']
-            if not isinstance(data__terms, dict):
-                raise Invalid
-            data__terms_is_dict = isinstance(data__terms, dict)
-            if data__terms_is_dict:
-                data__terms_keys = set(data__terms.keys())
-                for data__terms_key in data__terms_keys:
-                    if data__terms_key not in []:
-                        data__terms_value = data__terms.get(data__terms_key)
-                        if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
-                            raise Invalid
-        if 'audience' in data_keys:
-            data_keys.remove('audience')
-            data__audience = data['audience']
-            if not isinstance(data__audience, str):
-                raise Invalid
-        if 'topic' in data_keys:
-            data_keys.remove('topic')
-            data__topic = data['topic']
-            if not isinstance(data__topic, str):
-                raise Invalid
-        if 'region' in data_keys:
-            data_keys.remove('region')
-            data__region = data['region']
-            if not isinstance(data__region, str):
-                raise Invalid
-        if 'language' in data_keys:
-            data_keys.remove('language')
-            data__language = data['language']
-            if not isinstance(data__language, str):
-                raise Invalid
-        if 'created' in data_keys:
-            data_keys.remove('created')
-            data__created = data['created']
-            if not isinstance(data__created, str):
-                raise Invalid
-            if isinstance(data__created, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__created):
-                    raise Invalid
-                if not custom_formats['date'](data__created):
-                    raise Invalid
-        if 'last_activity' in data_keys:
-            data_keys.remove('last_activity')
-            data__lastactivity = data['last_activity']
-            if not isinstance(data__lastactivity, str):
-                raise Invalid
-            if isinstance(data__lastactivity, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__lastactivity):
-                    raise Invalid
-                if not custom_formats['date'](data__lastactivity):
-                    raise Invalid
-        if 'objectives' in data_keys:
-            data_keys.remove('objectives')
-            data__objectives = data['objectives']
-            if not isinstance(data__objectives, (list, tuple)):
-                raise Invalid
-            data__objectives_is_list = isinstance(data__objectives, (list, tuple))
-            if data__objectives_is_list:
-                data__objectives_len = len(data__objectives)
-                for data__objectives_x, data__objectives_item in enumerate(data__objectives):
-                    if not isinstance(data__objectives_item, str):
-                        raise Invalid
-                    if isinstance(data__objectives_item, str):
-                        data__objectives_item_len = len(data__objectives_item)
-                        if data__objectives_item_len < 1:
-                            raise Invalid
-                        if data__objectives_item_len > 128:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__objectives_item):
-                            raise Invalid
-        if 'monitoring' in data_keys:
-            data_keys.remove('monitoring')
-            data__monitoring = data['monitoring']
-            if not isinstance(data__monitoring, (list, tuple)):
-                raise Invalid
-            data__monitoring_is_list = isinstance(data__monitoring, (list, tuple))
-            if data__monitoring_is_list:
-                data__monitoring_len = len(data__monitoring)
-                for data__monitoring_x, data__monitoring_item in enumerate(data__monitoring):
-                    if not isinstance(data__monitoring_item, str):
-                        raise Invalid
-                    if isinstance(data__monitoring_item, str):
-                        data__monitoring_item_len = len(data__monitoring_item)
-                        if data__monitoring_item_len < 1:
-                            raise Invalid
-        if 'metrics' in data_keys:
-            data_keys.remove('metrics')
-            data__metrics = data['metrics']
-            if not isinstance(data__metrics, dict):
-                raise Invalid
-            data__metrics_is_dict = isinstance(data__metrics, dict)
-            if data__metrics_is_dict:
-                data__metrics_keys = set(data__metrics.keys())
-                if 'followers' in data__metrics_keys:
-                    data__metrics_keys.remove('followers')
-                    data__metrics__followers = data__metrics['followers']
-                    if not isinstance(data__metrics__followers, int) and (not (isinstance(data__metrics__followers, float) and data__metrics__followers.is_integer())) or isinstance(data__metrics__followers, bool):
-                        raise Invalid
-                    if isinstance(data__metrics__followers, (int, float, Decimal)) and (not isinstance(data__metrics__followers, bool)):
-                        if data__metrics__followers < 0:
-                            raise Invalid
-                if 'posts_per_month' in data__metrics_keys:
-                    data__metrics_keys.remove('posts_per_month')
-                    data__metrics__postspermonth = data__metrics['posts_per_month']
-                    if not isinstance(data__metrics__postspermonth, (int, float, Decimal)) or isinstance(data__metrics__postspermonth, bool):
-                        raise Invalid
-                    if isinstance(data__metrics__postspermonth, (int, float, Decimal)) and (not isinstance(data__metrics__postspermonth, bool)):
-                        if data__metrics__postspermonth < 0:
-                            raise Invalid
-                if 'members' in data__metrics_keys:
-                    data__metrics_keys.remove('members')
-                    data__metrics__members = data__metrics['members']
-                    if not isinstance(data__metrics__members, int) and (not (isinstance(data__metrics__members, float) and data__metrics__members.is_integer())) or isinstance(data__metrics__members, bool):
-                        raise Invalid
-                    if isinstance(data__metrics__members, (int, float, Decimal)) and (not isinstance(data__metrics__members, bool)):
-                        if data__metrics__members < 0:
-                            raise Invalid
-                if 'active_members_per_month' in data__metrics_keys:
-                    data__metrics_keys.remove('active_members_per_month')
-                    data__metrics__activememberspermonth = data__metrics['active_members_per_month']
-                    if not isinstance(data__metrics__activememberspermonth, int) and (not (isinstance(data__metrics__activememberspermonth, float) and data__metrics__activememberspermonth.is_integer())) or isinstance(data__metrics__activememberspermonth, bool):
-                        raise Invalid
-                    if isinstance(data__metrics__activememberspermonth, (int, float, Decimal)) and (not isinstance(data__metrics__activememberspermonth, bool)):
-                        if data__metrics__activememberspermonth < 0:
-                            raise Invalid
-                if data__metrics_keys:
-                    raise Invalid
-        if 'security' in data_keys:
-            data_keys.remove('security')
-            data__security = data['security']
-            if not isinstance(data__security, dict):
-                raise Invalid
-            data__security_is_dict = isinstance(data__security, dict)
-            if data__security_is_dict:
-                data__security_keys = set(data__security.keys())
-                if 'mfa' in data__security_keys:
-                    data__security_keys.remove('mfa')
-                    data__security__mfa = data__security['mfa']
-                    if not isinstance(data__security__mfa, bool):
-                        raise Invalid
-                if 'credential_custodian' in data__security_keys:
-                    data__security_keys.remove('credential_custodian')
-                    data__security__credentialcustodian = data__security['credential_custodian']
-                    if not isinstance(data__security__credentialcustodian, str):
-                        raise Invalid
-                if data__security_keys:
-                    raise Invalid
-        if 'verified' in data_keys:
-            data_keys.remove('verified')
-            data__verified = data['verified']
-            if not isinstance(data__verified, bool):
-                raise Invalid
-        if 'approved_by' in data_keys:
-            data_keys.remove('approved_by')
-            data__approvedby = data['approved_by']
-            if not isinstance(data__approvedby, str):
-                raise Invalid
-            if isinstance(data__approvedby, str):
-                data__approvedby_len = len(data__approvedby)
-                if data__approvedby_len < 1:
-                    raise Invalid
-                if data__approvedby_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__approvedby):
-                    raise Invalid
-        if 'registered_on' in data_keys:
-            data_keys.remove('registered_on')
-            data__registeredon = data['registered_on']
-            if not isinstance(data__registeredon, str):
-                raise Invalid
-            if isinstance(data__registeredon, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__registeredon):
-                    raise Invalid
-                if not custom_formats['date'](data__registeredon):
-                    raise Invalid
-        if 'reviewed_on' in data_keys:
-            data_keys.remove('reviewed_on')
-            data__reviewedon = data['reviewed_on']
-            if not isinstance(data__reviewedon, str):
-                raise Invalid
-            if isinstance(data__reviewedon, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__reviewedon):
-                    raise Invalid
-                if not custom_formats['date'](data__reviewedon):
-                    raise Invalid
-        if 'retired_on' in data_keys:
-            data_keys.remove('retired_on')
-            data__retiredon = data['retired_on']
-            if not isinstance(data__retiredon, str):
-                raise Invalid
-            if isinstance(data__retiredon, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__retiredon):
-                    raise Invalid
-                if not custom_formats['date'](data__retiredon):
-                    raise Invalid
-        if 'access' in data_keys:
-            data_keys.remove('access')
-            data__access = data['access']
-            if not isinstance(data__access, (list, tuple)):
-                raise Invalid
-            data__access_is_list = isinstance(data__access, (list, tuple))
-            if data__access_is_list:
-                data__access_len = len(data__access)
-                for data__access_x, data__access_item in enumerate(data__access):
-                    if not isinstance(data__access_item, dict):
-                        raise Invalid
-                    data__access_item_is_dict = isinstance(data__access_item, dict)
-                    if data__access_item_is_dict:
-                        data__access_item__missing_keys = set(['person', 'role']) - data__access_item.keys()
-                        if data__access_item__missing_keys:
-                            raise Invalid
-                        data__access_item_keys = set(data__access_item.keys())
-                        if 'person' in data__access_item_keys:
-                            data__access_item_keys.remove('person')
-                            data__access_item__person = data__access_item['person']
-                            if not isinstance(data__access_item__person, str):
-                                raise Invalid
-                            if isinstance(data__access_item__person, str):
-                                data__access_item__person_len = len(data__access_item__person)
-                                if data__access_item__person_len < 1:
-                                    raise Invalid
-                                if data__access_item__person_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__access_item__person):
-                                    raise Invalid
-                        if 'role' in data__access_item_keys:
-                            data__access_item_keys.remove('role')
-                            data__access_item__role = data__access_item['role']
-                            if not isinstance(data__access_item__role, str):
-                                raise Invalid
-                            if not (isinstance(data__access_item__role, str) and data__access_item__role == 'admin' or (isinstance(data__access_item__role, str) and data__access_item__role == 'editor') or (isinstance(data__access_item__role, str) and data__access_item__role == 'analyst') or (isinstance(data__access_item__role, str) and data__access_item__role == 'agency')):
-                                raise Invalid
-                        if 'via' in data__access_item_keys:
-                            data__access_item_keys.remove('via')
-                            data__access_item__via = data__access_item['via']
-                            if not isinstance(data__access_item__via, str):
-                                raise Invalid
-                            if isinstance(data__access_item__via, str):
-                                data__access_item__via_len = len(data__access_item__via)
-                                if data__access_item__via_len < 1:
-                                    raise Invalid
-                                if data__access_item__via_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__access_item__via):
-                                    raise Invalid
-                        if data__access_item_keys:
-                            raise Invalid
-        if 'login_email' in data_keys:
-            data_keys.remove('login_email')
-            data__loginemail = data['login_email']
-            if not isinstance(data__loginemail, str):
-                raise Invalid
-            if isinstance(data__loginemail, str):
-                data__loginemail_len = len(data__loginemail)
-                if data__loginemail_len < 3:
-                    raise Invalid
-                if not custom_formats['email'](data__loginemail):
-                    raise Invalid
-        if 'archive' in data_keys:
-            data_keys.remove('archive')
-            data__archive = data['archive']
-            if not isinstance(data__archive, dict):
-                raise Invalid
-            data__archive_is_dict = isinstance(data__archive, dict)
-            if data__archive_is_dict:
-                data__archive_keys = set(data__archive.keys())
-                if 'tool' in data__archive_keys:
-                    data__archive_keys.remove('tool')
-                    data__archive__tool = data__archive['tool']
-                    if not isinstance(data__archive__tool, str):
-                        raise Invalid
-                    if isinstance(data__archive__tool, str):
-                        data__archive__tool_len = len(data__archive__tool)
-                        if data__archive__tool_len < 1:
-                            raise Invalid
-                        if data__archive__tool_len > 128:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__archive__tool):
-                            raise Invalid
-                if 'location' in data__archive_keys:
-                    data__archive_keys.remove('location')
-                    data__archive__location = data__archive['location']
-                    if not isinstance(data__archive__location, str):
-                        raise Invalid
-                if 'last_capture' in data__archive_keys:
-                    data__archive_keys.remove('last_capture')
-                    data__archive__lastcapture = data__archive['last_capture']
-                    if not isinstance(data__archive__lastcapture, str):
-                        raise Invalid
-                    if isinstance(data__archive__lastcapture, str):
-                        if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__archive__lastcapture):
-                            raise Invalid
-                        if not custom_formats['date'](data__archive__lastcapture):
-                            raise Invalid
-                if 'retain_until' in data__archive_keys:
-                    data__archive_keys.remove('retain_until')
-                    data__archive__retainuntil = data__archive['retain_until']
-                    if not isinstance(data__archive__retainuntil, str):
-                        raise Invalid
-                    if isinstance(data__archive__retainuntil, str):
-                        if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__archive__retainuntil):
-                            raise Invalid
-                        if not custom_formats['date'](data__archive__retainuntil):
-                            raise Invalid
-                if data__archive_keys:
-                    raise Invalid
-        if 'managed_via' in data_keys:
-            data_keys.remove('managed_via')
-            data__managedvia = data['managed_via']
-            if not isinstance(data__managedvia, (list, tuple)):
-                raise Invalid
-            data__managedvia_is_list = isinstance(data__managedvia, (list, tuple))
-            if data__managedvia_is_list:
-                data__managedvia_len = len(data__managedvia)
-                for data__managedvia_x, data__managedvia_item in enumerate(data__managedvia):
-                    if not isinstance(data__managedvia_item, str):
-                        raise Invalid
-                    if isinstance(data__managedvia_item, str):
-                        data__managedvia_item_len = len(data__managedvia_item)
-                        if data__managedvia_item_len < 1:
-                            raise Invalid
-                        if data__managedvia_item_len > 128:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__managedvia_item):
-                            raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
             raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'platform' in data:
+        data__platform = data['platform']
+        if not isinstance(data__platform, str):
+            raise Invalid
+        if not (isinstance(data__platform, str) and data__platform in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}):
+            raise Invalid
+    if 'type' in data:
+        data__type = data['type']
+        if not isinstance(data__type, str):
+            raise Invalid
+        if not (isinstance(data__type, str) and data__type in {'forum', 'profile'}):
+            raise Invalid
+    if 'handle' in data:
+        data__handle = data['handle']
+        if not isinstance(data__handle, str):
+            raise Invalid
+    if 'url' in data:
+        data__url = data['url']
+        if not isinstance(data__url, str):
+            raise Invalid
+        if not custom_formats['uri'](data__url):
+            raise Invalid
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        data__owner_len = len(data__owner)
+        if data__owner_len < 1:
+            raise Invalid
+        if data__owner_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__owner):
+            raise Invalid
+    if 'backup_owner' in data:
+        data__backupowner = data['backup_owner']
+        if not isinstance(data__backupowner, str):
+            raise Invalid
+        data__backupowner_len = len(data__backupowner)
+        if data__backupowner_len < 1:
+            raise Invalid
+        if data__backupowner_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__backupowner):
+            raise Invalid
+    if 'team' in data:
+        data__team = data['team']
+        if not isinstance(data__team, str):
+            raise Invalid
+        data__team_len = len(data__team)
+        if data__team_len < 1:
+            raise Invalid
+        if data__team_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__team):
+            raise Invalid
+    if 'purpose' in data:
+        data__purpose = data['purpose']
+        if not isinstance(data__purpose, str):
+            raise Invalid
+        if not (isinstance(data__purpose, str) and data__purpose in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}):
+            raise Invalid
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if not (isinstance(data__status, str) and data__status in {'active', 'dormant', 'planned', 'retired'}):
+            raise Invalid
+    if 'policies' in data:
+        data__policies = data['policies']
+        if not isinstance(data__policies, (list, tuple)):
+            raise Invalid
+        for data__policies_item in data__policies:
+            if not isinstance(data__policies_item, str):
+                raise Invalid
+            data__policies_item_len = len(data__policies_item)
+            if data__policies_item_len < 1:
+                raise Invalid
+            if data__policies_item_len > 140:
+                raise Invalid
+            if not SEARCH_1(data__policies_item):
+                raise Invalid
+        if len(data__policies) > 1 and len(set(data__policies)) != len(data__policies):
+            raise Invalid
+    if 'playbooks' in data:
+        data__playbooks = data['playbooks']
+        if not isinstance(data__playbooks, (list, tuple)):
+            raise Invalid
+        for data__playbooks_item in data__playbooks:
+            if not isinstance(data__playbooks_item, str):
+                raise Invalid
+            data__playbooks_item_len = len(data__playbooks_item)
+            if data__playbooks_item_len < 1:
+                raise Invalid
+            if data__playbooks_item_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__playbooks_item):
+                raise Invalid
+        if len(data__playbooks) > 1 and len(set(data__playbooks)) != len(data__playbooks):
+            raise Invalid
+    if 'terms' in data:
+        data__terms = data['terms']
+        if not isinstance(data__terms, dict):
+            raise Invalid
+        for data__terms_key, data__terms_value in data__terms.items():
+            if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
+                raise Invalid
+    if 'audience' in data:
+        data__audience = data['audience']
+        if not isinstance(data__audience, str):
+            raise Invalid
+    if 'topic' in data:
+        data__topic = data['topic']
+        if not isinstance(data__topic, str):
+            raise Invalid
+    if 'region' in data:
+        data__region = data['region']
+        if not isinstance(data__region, str):
+            raise Invalid
+    if 'language' in data:
+        data__language = data['language']
+        if not isinstance(data__language, str):
+            raise Invalid
+    if 'created' in data:
+        data__created = data['created']
+        if not isinstance(data__created, str):
+            raise Invalid
+        if not SEARCH_2(data__created):
+            raise Invalid
+        if not custom_formats['date'](data__created):
+            raise Invalid
+    if 'last_activity' in data:
+        data__lastactivity = data['last_activity']
+        if not isinstance(data__lastactivity, str):
+            raise Invalid
+        if not SEARCH_2(data__lastactivity):
+            raise Invalid
+        if not custom_formats['date'](data__lastactivity):
+            raise Invalid
+    if 'objectives' in data:
+        data__objectives = data['objectives']
+        if not isinstance(data__objectives, (list, tuple)):
+            raise Invalid
+        for data__objectives_item in data__objectives:
+            if not isinstance(data__objectives_item, str):
+                raise Invalid
+            data__objectives_item_len = len(data__objectives_item)
+            if data__objectives_item_len < 1:
+                raise Invalid
+            if data__objectives_item_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__objectives_item):
+                raise Invalid
+        if len(data__objectives) > 1 and len(set(data__objectives)) != len(data__objectives):
+            raise Invalid
+    if 'monitoring' in data:
+        data__monitoring = data['monitoring']
+        if not isinstance(data__monitoring, (list, tuple)):
+            raise Invalid
+        for data__monitoring_item in data__monitoring:
+            if not isinstance(data__monitoring_item, str):
+                raise Invalid
+            data__monitoring_item_len = len(data__monitoring_item)
+            if data__monitoring_item_len < 1:
+                raise Invalid
+        if len(data__monitoring) > 1 and len(set(data__monitoring)) != len(data__monitoring):
+            raise Invalid
+    if 'metrics' in data:
+        data__metrics = data['metrics']
+        if not isinstance(data__metrics, dict):
+            raise Invalid
+        if 'followers' in data__metrics:
+            data__metrics__followers = data__metrics['followers']
+            if not isinstance(data__metrics__followers, int) and (not (isinstance(data__metrics__followers, float) and data__metrics__followers.is_integer())) or isinstance(data__metrics__followers, bool):
+                raise Invalid
+            if isinstance(data__metrics__followers, (int, float, Decimal)) and (not isinstance(data__metrics__followers, bool)):
+                if data__metrics__followers < 0:
+                    raise Invalid
+        if 'posts_per_month' in data__metrics:
+            data__metrics__postspermonth = data__metrics['posts_per_month']
+            if not isinstance(data__metrics__postspermonth, (int, float, Decimal)) or isinstance(data__metrics__postspermonth, bool):
+                raise Invalid
+            if isinstance(data__metrics__postspermonth, (int, float, Decimal)) and (not isinstance(data__metrics__postspermonth, bool)):
+                if data__metrics__postspermonth < 0:
+                    raise Invalid
+        if 'members' in data__metrics:
+            data__metrics__members = data__metrics['members']
+            if not isinstance(data__metrics__members, int) and (not (isinstance(data__metrics__members, float) and data__metrics__members.is_integer())) or isinstance(data__metrics__members, bool):
+                raise Invalid
+            if isinstance(data__metrics__members, (int, float, Decimal)) and (not isinstance(data__metrics__members, bool)):
+                if data__metrics__members < 0:
+                    raise Invalid
+        if 'active_members_per_month' in data__metrics:
+            data__metrics__activememberspermonth = data__metrics['active_members_per_month']
+            if not isinstance(data__metrics__activememberspermonth, int) and (not (isinstance(data__metrics__activememberspermonth, float) and data__metrics__activememberspermonth.is_integer())) or isinstance(data__metrics__activememberspermonth, bool):
+                raise Invalid
+            if isinstance(data__metrics__activememberspermonth, (int, float, Decimal)) and (not isinstance(data__metrics__activememberspermonth, bool)):
+                if data__metrics__activememberspermonth < 0:
+                    raise Invalid
+        if not data__metrics.keys() <= KNOWN_1:
+            raise Invalid
+    if 'security' in data:
+        data__security = data['security']
+        if not isinstance(data__security, dict):
+            raise Invalid
+        if 'mfa' in data__security:
+            data__security__mfa = data__security['mfa']
+            if not isinstance(data__security__mfa, bool):
+                raise Invalid
+        if 'credential_custodian' in data__security:
+            data__security__credentialcustodian = data__security['credential_custodian']
+            if not isinstance(data__security__credentialcustodian, str):
+                raise Invalid
+        if not data__security.keys() <= KNOWN_2:
+            raise Invalid
+    if 'verified' in data:
+        data__verified = data['verified']
+        if not isinstance(data__verified, bool):
+            raise Invalid
+    if 'approved_by' in data:
+        data__approvedby = data['approved_by']
+        if not isinstance(data__approvedby, str):
+            raise Invalid
+        data__approvedby_len = len(data__approvedby)
+        if data__approvedby_len < 1:
+            raise Invalid
+        if data__approvedby_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__approvedby):
+            raise Invalid
+    if 'registered_on' in data:
+        data__registeredon = data['registered_on']
+        if not isinstance(data__registeredon, str):
+            raise Invalid
+        if not SEARCH_2(data__registeredon):
+            raise Invalid
+        if not custom_formats['date'](data__registeredon):
+            raise Invalid
+    if 'reviewed_on' in data:
+        data__reviewedon = data['reviewed_on']
+        if not isinstance(data__reviewedon, str):
+            raise Invalid
+        if not SEARCH_2(data__reviewedon):
+            raise Invalid
+        if not custom_formats['date'](data__reviewedon):
+            raise Invalid
+    if 'retired_on' in data:
+        data__retiredon = data['retired_on']
+        if not isinstance(data__retiredon, str):
+            raise Invalid
+        if not SEARCH_2(data__retiredon):
+            raise Invalid
+        if not custom_formats['date'](data__retiredon):
+            raise Invalid
+    if 'access' in data:
+        data__access = data['access']
+        if not isinstance(data__access, (list, tuple)):
+            raise Invalid
+        for data__access_item in data__access:
+            if not isinstance(data__access_item, dict):
+                raise Invalid
+            if 'person' not in data__access_item or 'role' not in data__access_item:
+                raise Invalid
+            if 'person' in data__access_item:
+                data__access_item__person = data__access_item['person']
+                if not isinstance(data__access_item__person, str):
+                    raise Invalid
+                data__access_item__person_len = len(data__access_item__person)
+                if data__access_item__person_len < 1:
+                    raise Invalid
+                if data__access_item__person_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__access_item__person):
+                    raise Invalid
+            if 'role' in data__access_item:
+                data__access_item__role = data__access_item['role']
+                if not isinstance(data__access_item__role, str):
+                    raise Invalid
+                if not (isinstance(data__access_item__role, str) and data__access_item__role in {'admin', 'agency', 'analyst', 'editor'}):
+                    raise Invalid
+            if 'via' in data__access_item:
+                data__access_item__via = data__access_item['via']
+                if not isinstance(data__access_item__via, str):
+                    raise Invalid
+                data__access_item__via_len = len(data__access_item__via)
+                if data__access_item__via_len < 1:
+                    raise Invalid
+                if data__access_item__via_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__access_item__via):
+                    raise Invalid
+            if not data__access_item.keys() <= KNOWN_4:
+                raise Invalid
+    if 'login_email' in data:
+        data__loginemail = data['login_email']
+        if not isinstance(data__loginemail, str):
+            raise Invalid
+        data__loginemail_len = len(data__loginemail)
+        if data__loginemail_len < 3:
+            raise Invalid
+        if not custom_formats['email'](data__loginemail):
+            raise Invalid
+    if 'archive' in data:
+        data__archive = data['archive']
+        if not isinstance(data__archive, dict):
+            raise Invalid
+        if 'tool' in data__archive:
+            data__archive__tool = data__archive['tool']
+            if not isinstance(data__archive__tool, str):
+                raise Invalid
+            data__archive__tool_len = len(data__archive__tool)
+            if data__archive__tool_len < 1:
+                raise Invalid
+            if data__archive__tool_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__archive__tool):
+                raise Invalid
+        if 'location' in data__archive:
+            data__archive__location = data__archive['location']
+            if not isinstance(data__archive__location, str):
+                raise Invalid
+        if 'last_capture' in data__archive:
+            data__archive__lastcapture = data__archive['last_capture']
+            if not isinstance(data__archive__lastcapture, str):
+                raise Invalid
+            if not SEARCH_2(data__archive__lastcapture):
+                raise Invalid
+            if not custom_formats['date'](data__archive__lastcapture):
+                raise Invalid
+        if 'retain_until' in data__archive:
+            data__archive__retainuntil = data__archive['retain_until']
+            if not isinstance(data__archive__retainuntil, str):
+                raise Invalid
+            if not SEARCH_2(data__archive__retainuntil):
+                raise Invalid
+            if not custom_formats['date'](data__archive__retainuntil):
+                raise Invalid
+        if not data__archive.keys() <= KNOWN_3:
+            raise Invalid
+    if 'managed_via' in data:
+        data__managedvia = data['managed_via']
+        if not isinstance(data__managedvia, (list, tuple)):
+            raise Invalid
+        for data__managedvia_item in data__managedvia:
+            if not isinstance(data__managedvia_item, str):
+                raise Invalid
+            data__managedvia_item_len = len(data__managedvia_item)
+            if data__managedvia_item_len < 1:
+                raise Invalid
+            if data__managedvia_item_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__managedvia_item):
+                raise Invalid
+        if len(data__managedvia) > 1 and len(set(data__managedvia)) != len(data__managedvia):
+            raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_2(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_5:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 

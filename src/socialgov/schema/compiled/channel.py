@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '12630:0db4f7df'
 FORMATS = ('date',)
-UNIQUE = ('policies', 'playbooks', 'tags')
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,323 +13,256 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$': re.compile('^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$').search
+SEARCH_2 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'type', 'contact', 'owner', 'backup_owner', 'team', 'purpose', 'status', 'policies', 'playbooks', 'terms', 'approved_by', 'reviewed_on', 'access', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'person', 'role', 'via'})
+KNOWN_2 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id', 'type']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data or 'type' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Channel'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Channel'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'type' in data_keys:
-            data_keys.remove('type')
-            data__type = data['type']
-            if not isinstance(data__type, str):
-                raise Invalid
-            if not (isinstance(data__type, str) and data__type == 'phone' or (isinstance(data__type, str) and data__type == 'email') or (isinstance(data__type, str) and data__type == 'chat') or (isinstance(data__type, str) and data__type == 'web') or (isinstance(data__type, str) and data__type == 'store') or (isinstance(data__type, str) and data__type == 'sms') or (isinstance(data__type, str) and data__type == 'mail') or (isinstance(data__type, str) and data__type == 'other')):
-                raise Invalid
-        if 'contact' in data_keys:
-            data_keys.remove('contact')
-            data__contact = data['contact']
-            if not isinstance(data__contact, str):
-                raise Invalid
-        if 'owner' in data_keys:
-            data_keys.remove('owner')
-            data__owner = data['owner']
-            if not isinstance(data__owner, str):
-                raise Invalid
-            if isinstance(data__owner, str):
-                data__owner_len = len(data__owner)
-                if data__owner_len < 1:
-                    raise Invalid
-                if data__owner_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__owner):
-                    raise Invalid
-        if 'backup_owner' in data_keys:
-            data_keys.remove('backup_owner')
-            data__backupowner = data['backup_owner']
-            if not isinstance(data__backupowner, str):
-                raise Invalid
-            if isinstance(data__backupowner, str):
-                data__backupowner_len = len(data__backupowner)
-                if data__backupowner_len < 1:
-                    raise Invalid
-                if data__backupowner_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__backupowner):
-                    raise Invalid
-        if 'team' in data_keys:
-            data_keys.remove('team')
-            data__team = data['team']
-            if not isinstance(data__team, str):
-                raise Invalid
-            if isinstance(data__team, str):
-                data__team_len = len(data__team)
-                if data__team_len < 1:
-                    raise Invalid
-                if data__team_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__team):
-                    raise Invalid
-        if 'purpose' in data_keys:
-            data_keys.remove('purpose')
-            data__purpose = data['purpose']
-            if not isinstance(data__purpose, str):
-                raise Invalid
-            if not (isinstance(data__purpose, str) and data__purpose == 'sales' or (isinstance(data__purpose, str) and data__purpose == 'service') or (isinstance(data__purpose, str) and data__purpose == 'innovation') or (isinstance(data__purpose, str) and data__purpose == 'marketing') or (isinstance(data__purpose, str) and data__purpose == 'pr') or (isinstance(data__purpose, str) and data__purpose == 'recruiting') or (isinstance(data__purpose, str) and data__purpose == 'internal') or (isinstance(data__purpose, str) and data__purpose == 'other')):
-                raise Invalid
-        if 'status' in data_keys:
-            data_keys.remove('status')
-            data__status = data['status']
-            if not isinstance(data__status, str):
-                raise Invalid
-            if not (isinstance(data__status, str) and data__status == 'planned' or (isinstance(data__status, str) and data__status == 'active') or (isinstance(data__status, str) and data__status == 'dormant') or (isinstance(data__status, str) and data__status == 'retired')):
-                raise Invalid
-        if 'policies' in data_keys:
-            data_keys.remove('policies')
-            data__policies = data['policies']
-            if not isinstance(data__policies, (list, tuple)):
-                raise Invalid
-            data__policies_is_list = isinstance(data__policies, (list, tuple))
-            if data__policies_is_list:
-                data__policies_len = len(data__policies)
-                for data__policies_x, data__policies_item in enumerate(data__policies):
-                    if not isinstance(data__policies_item, str):
-                        raise Invalid
-                    if isinstance(data__policies_item, str):
-                        data__policies_item_len = len(data__policies_item)
-                        if data__policies_item_len < 1:
-                            raise Invalid
-                        if data__policies_item_len > 140:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$'].search(data__policies_item):
-                            raise Invalid
-        if 'playbooks' in data_keys:
-            data_keys.remove('playbooks')
-            data__playbooks = data['playbooks']
-            if not isinstance(data__playbooks, (list, tuple)):
-                raise Invalid
-            data__playbooks_is_list = isinstance(data__playbooks, (list, tuple))
-            if data__playbooks_is_list:
-                data__playbooks_len = len(data__playbooks)
-                for data__playbooks_x, data__playbooks_item in enumerate(data__playbooks):
-                    if not isinstance(data__playbooks_item, str):
-                        raise Invalid
-                    if isinstance(data__playbooks_item, str):
-                        data__playbooks_item_len = len(data__playbooks_item)
-                        if data__playbooks_item_len < 1:
-                            raise Invalid
-                        if data__playbooks_item_len > 128:
-                            raise Invalid
-                        if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__playbooks_item):
-                            raise Invalid
-        if 'terms' in data_keys:
-            data_keys.remove('terms')
-            data__terms = data['terms']
-            if not isinstance(data__terms, dict):
-                raise Invalid
-            data__terms_is_dict = isinstance(data__terms, dict)
-            if data__terms_is_dict:
-                data__terms_keys = set(data__terms.keys())
-                for data__terms_key in data__terms_keys:
-                    if data__terms_key not in []:
-                        data__terms_value = data__terms.get(data__terms_key)
-                        if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
-                            raise Invalid
-        if 'approved_by' in data_keys:
-            data_keys.remove('approved_by')
-            data__approvedby = data['approved_by']
-            if not isinstance(data__approvedby, str):
-                raise Invalid
-            if isinstance(data__approvedby, str):
-                data__approvedby_len = len(data__approvedby)
-                if data__approvedby_len < 1:
-                    raise Invalid
-                if data__approvedby_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__approvedby):
-                    raise Invalid
-        if 'reviewed_on' in data_keys:
-            data_keys.remove('reviewed_on')
-            data__reviewedon = data['reviewed_on']
-            if not isinstance(data__reviewedon, str):
-                raise Invalid
-            if isinstance(data__reviewedon, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__reviewedon):
-                    raise Invalid
-                if not custom_formats['date'](data__reviewedon):
-                    raise Invalid
-        if 'access' in data_keys:
-            data_keys.remove('access')
-            data__access = data['access']
-            if not isinstance(data__access, (list, tuple)):
-                raise Invalid
-            data__access_is_list = isinstance(data__access, (list, tuple))
-            if data__access_is_list:
-                data__access_len = len(data__access)
-                for data__access_x, data__access_item in enumerate(data__access):
-                    if not isinstance(data__access_item, dict):
-                        raise Invalid
-                    data__access_item_is_dict = isinstance(data__access_item, dict)
-                    if data__access_item_is_dict:
-                        data__access_item__missing_keys = set(['person', 'role']) - data__access_item.keys()
-                        if data__access_item__missing_keys:
-                            raise Invalid
-                        data__access_item_keys = set(data__access_item.keys())
-                        if 'person' in data__access_item_keys:
-                            data__access_item_keys.remove('person')
-                            data__access_item__person = data__access_item['person']
-                            if not isinstance(data__access_item__person, str):
-                                raise Invalid
-                            if isinstance(data__access_item__person, str):
-                                data__access_item__person_len = len(data__access_item__person)
-                                if data__access_item__person_len < 1:
-                                    raise Invalid
-                                if data__access_item__person_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__access_item__person):
-                                    raise Invalid
-                        if 'role' in data__access_item_keys:
-                            data__access_item_keys.remove('role')
-                            data__access_item__role = data__access_item['role']
-                            if not isinstance(data__access_item__role, str):
-                                raise Invalid
-                            if not (isinstance(data__access_item__role, str) and data__access_item__role == 'admin' or (isinstance(data__access_item__role, str) and data__access_item__role == 'editor') or (isinstance(data__access_item__role, str) and data__access_item__role == 'analyst') or (isinstance(data__access_item__role, str) and data__access_item__role == 'agency')):
-                                raise Invalid
-                        if 'via' in data__access_item_keys:
-                            data__access_item_keys.remove('via')
-                            data__access_item__via = data__access_item['via']
-                            if not isinstance(data__access_item__via, str):
-                                raise Invalid
-                            if isinstance(data__access_item__via, str):
-                                data__access_item__via_len = len(data__access_item__via)
-                                if data__access_item__via_len < 1:
-                                    raise Invalid
-                                if data__access_item__via_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__access_item__via):
-                                    raise Invalid
-                        if data__access_item_keys:
-                            raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
             raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'type' in data:
+        data__type = data['type']
+        if not isinstance(data__type, str):
+            raise Invalid
+        if not (isinstance(data__type, str) and data__type in {'chat', 'email', 'mail', 'other', 'phone', 'sms', 'store', 'web'}):
+            raise Invalid
+    if 'contact' in data:
+        data__contact = data['contact']
+        if not isinstance(data__contact, str):
+            raise Invalid
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        data__owner_len = len(data__owner)
+        if data__owner_len < 1:
+            raise Invalid
+        if data__owner_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__owner):
+            raise Invalid
+    if 'backup_owner' in data:
+        data__backupowner = data['backup_owner']
+        if not isinstance(data__backupowner, str):
+            raise Invalid
+        data__backupowner_len = len(data__backupowner)
+        if data__backupowner_len < 1:
+            raise Invalid
+        if data__backupowner_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__backupowner):
+            raise Invalid
+    if 'team' in data:
+        data__team = data['team']
+        if not isinstance(data__team, str):
+            raise Invalid
+        data__team_len = len(data__team)
+        if data__team_len < 1:
+            raise Invalid
+        if data__team_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__team):
+            raise Invalid
+    if 'purpose' in data:
+        data__purpose = data['purpose']
+        if not isinstance(data__purpose, str):
+            raise Invalid
+        if not (isinstance(data__purpose, str) and data__purpose in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}):
+            raise Invalid
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if not (isinstance(data__status, str) and data__status in {'active', 'dormant', 'planned', 'retired'}):
+            raise Invalid
+    if 'policies' in data:
+        data__policies = data['policies']
+        if not isinstance(data__policies, (list, tuple)):
+            raise Invalid
+        for data__policies_item in data__policies:
+            if not isinstance(data__policies_item, str):
+                raise Invalid
+            data__policies_item_len = len(data__policies_item)
+            if data__policies_item_len < 1:
+                raise Invalid
+            if data__policies_item_len > 140:
+                raise Invalid
+            if not SEARCH_1(data__policies_item):
+                raise Invalid
+        if len(data__policies) > 1 and len(set(data__policies)) != len(data__policies):
+            raise Invalid
+    if 'playbooks' in data:
+        data__playbooks = data['playbooks']
+        if not isinstance(data__playbooks, (list, tuple)):
+            raise Invalid
+        for data__playbooks_item in data__playbooks:
+            if not isinstance(data__playbooks_item, str):
+                raise Invalid
+            data__playbooks_item_len = len(data__playbooks_item)
+            if data__playbooks_item_len < 1:
+                raise Invalid
+            if data__playbooks_item_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__playbooks_item):
+                raise Invalid
+        if len(data__playbooks) > 1 and len(set(data__playbooks)) != len(data__playbooks):
+            raise Invalid
+    if 'terms' in data:
+        data__terms = data['terms']
+        if not isinstance(data__terms, dict):
+            raise Invalid
+        for data__terms_key, data__terms_value in data__terms.items():
+            if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
+                raise Invalid
+    if 'approved_by' in data:
+        data__approvedby = data['approved_by']
+        if not isinstance(data__approvedby, str):
+            raise Invalid
+        data__approvedby_len = len(data__approvedby)
+        if data__approvedby_len < 1:
+            raise Invalid
+        if data__approvedby_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__approvedby):
+            raise Invalid
+    if 'reviewed_on' in data:
+        data__reviewedon = data['reviewed_on']
+        if not isinstance(data__reviewedon, str):
+            raise Invalid
+        if not SEARCH_2(data__reviewedon):
+            raise Invalid
+        if not custom_formats['date'](data__reviewedon):
+            raise Invalid
+    if 'access' in data:
+        data__access = data['access']
+        if not isinstance(data__access, (list, tuple)):
+            raise Invalid
+        for data__access_item in data__access:
+            if not isinstance(data__access_item, dict):
+                raise Invalid
+            if 'person' not in data__access_item or 'role' not in data__access_item:
+                raise Invalid
+            if 'person' in data__access_item:
+                data__access_item__person = data__access_item['person']
+                if not isinstance(data__access_item__person, str):
+                    raise Invalid
+                data__access_item__person_len = len(data__access_item__person)
+                if data__access_item__person_len < 1:
+                    raise Invalid
+                if data__access_item__person_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__access_item__person):
+                    raise Invalid
+            if 'role' in data__access_item:
+                data__access_item__role = data__access_item['role']
+                if not isinstance(data__access_item__role, str):
+                    raise Invalid
+                if not (isinstance(data__access_item__role, str) and data__access_item__role in {'admin', 'agency', 'analyst', 'editor'}):
+                    raise Invalid
+            if 'via' in data__access_item:
+                data__access_item__via = data__access_item['via']
+                if not isinstance(data__access_item__via, str):
+                    raise Invalid
+                data__access_item__via_len = len(data__access_item__via)
+                if data__access_item__via_len < 1:
+                    raise Invalid
+                if data__access_item__via_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__access_item__via):
+                    raise Invalid
+            if not data__access_item.keys() <= KNOWN_1:
+                raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_2(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 

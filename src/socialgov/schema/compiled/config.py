@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '14847:2889896e'
 FORMATS = ()
-UNIQUE = ('organisation_domains',)
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,449 +13,367 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$': re.compile('^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$').search
+KNOWN_0 = frozenset({'extends', 'organisation', 'strategy', 'organisation_domains', 'include', 'exclude', 'select', 'ignore', 'severity', 'fail_on', 'options', 'baseline', 'limits', 'directory'})
+KNOWN_1 = frozenset({'dormant_days', 'forum_min_active_members', 'accountable_employment', 'max_channels_per_owner', 'max_platforms_per_team', 'review_interval_days', 'min_admins', 'drill_interval_days', 'archive_max_age_days', 'require_archive'})
+KNOWN_2 = frozenset({'max_file_bytes', 'max_total_bytes', 'max_nodes_per_file', 'max_total_nodes', 'max_depth', 'max_scalar_chars', 'max_documents_per_file', 'max_files'})
+KNOWN_3 = frozenset({'public_labels'})
+KNOWN_4 = frozenset({'id', 'statement'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'extends' in data_keys:
-            data_keys.remove('extends')
-            data__extends = data['extends']
-            data__extends_one_of_count1 = 0
-            if data__extends_one_of_count1 < 2:
-                try:
-                    if not isinstance(data__extends, str):
-                        raise Invalid
-                    if isinstance(data__extends, str):
-                        data__extends_len = len(data__extends)
-                        if data__extends_len < 1:
-                            raise Invalid
-                    data__extends_one_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if data__extends_one_of_count1 < 2:
-                try:
-                    if not isinstance(data__extends, (list, tuple)):
-                        raise Invalid
-                    data__extends_is_list = isinstance(data__extends, (list, tuple))
-                    if data__extends_is_list:
+    if 'extends' in data:
+        data__extends = data['extends']
+        data__extends_one_of_count1 = 0
+        if data__extends_one_of_count1 < 2:
+            try:
+                if not isinstance(data__extends, str):
+                    raise Invalid
+                data__extends_len = len(data__extends)
+                if data__extends_len < 1:
+                    raise Invalid
+                data__extends_one_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if data__extends_one_of_count1 < 2:
+            try:
+                if not isinstance(data__extends, (list, tuple)):
+                    raise Invalid
 
-                        def fn(var):
-                            return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                        data__extends_len = len(data__extends)
-                        if data__extends_len > len(set((fn(data__extends_x) for data__extends_x in data__extends))):
-                            raise Invalid
-                        for data__extends_x, data__extends_item in enumerate(data__extends):
-                            if not isinstance(data__extends_item, str):
-                                raise Invalid
-                            if isinstance(data__extends_item, str):
-                                data__extends_item_len = len(data__extends_item)
-                                if data__extends_item_len < 1:
-                                    raise Invalid
-                    data__extends_one_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if data__extends_one_of_count1 != 1:
-                raise Invalid
-        if 'organisation' in data_keys:
-            data_keys.remove('organisation')
-            data__organisation = data['organisation']
-            if not isinstance(data__organisation, str):
-                raise Invalid
-        if 'strategy' in data_keys:
-            data_keys.remove('strategy')
-            data__strategy = data['strategy']
-            if not isinstance(data__strategy, (list, tuple)):
-                raise Invalid
-            data__strategy_is_list = isinstance(data__strategy, (list, tuple))
-            if data__strategy_is_list:
-                data__strategy_len = len(data__strategy)
-                for data__strategy_x, data__strategy_item in enumerate(data__strategy):
-                    if not isinstance(data__strategy_item, dict):
-                        raise Invalid
-                    data__strategy_item_is_dict = isinstance(data__strategy_item, dict)
-                    if data__strategy_item_is_dict:
-                        data__strategy_item__missing_keys = set(['id']) - data__strategy_item.keys()
-                        if data__strategy_item__missing_keys:
-                            raise Invalid
-                        data__strategy_item_keys = set(data__strategy_item.keys())
-                        if 'id' in data__strategy_item_keys:
-                            data__strategy_item_keys.remove('id')
-                            data__strategy_item__id = data__strategy_item['id']
-                            if not isinstance(data__strategy_item__id, str):
-                                raise Invalid
-                            if isinstance(data__strategy_item__id, str):
-                                data__strategy_item__id_len = len(data__strategy_item__id)
-                                if data__strategy_item__id_len < 1:
-                                    raise Invalid
-                                if data__strategy_item__id_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__strategy_item__id):
-                                    raise Invalid
-                        if 'statement' in data__strategy_item_keys:
-                            data__strategy_item_keys.remove('statement')
-                            data__strategy_item__statement = data__strategy_item['statement']
-                            if not isinstance(data__strategy_item__statement, str):
-                                raise Invalid
-                        if data__strategy_item_keys:
-                            raise Invalid
-        if 'organisation_domains' in data_keys:
-            data_keys.remove('organisation_domains')
-            data__organisationdomains = data['organisation_domains']
-            if not isinstance(data__organisationdomains, (list, tuple)):
-                raise Invalid
-            data__organisationdomains_is_list = isinstance(data__organisationdomains, (list, tuple))
-            if data__organisationdomains_is_list:
-                data__organisationdomains_len = len(data__organisationdomains)
-                for data__organisationdomains_x, data__organisationdomains_item in enumerate(data__organisationdomains):
-                    if not isinstance(data__organisationdomains_item, str):
-                        raise Invalid
-                    if isinstance(data__organisationdomains_item, str):
-                        if not REGEX_PATTERNS['^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$'].search(data__organisationdomains_item):
-                            raise Invalid
-        if 'include' in data_keys:
-            data_keys.remove('include')
-            data__include = data['include']
-            if not isinstance(data__include, (list, tuple)):
-                raise Invalid
-            data__include_is_list = isinstance(data__include, (list, tuple))
-            if data__include_is_list:
-                data__include_len = len(data__include)
-                for data__include_x, data__include_item in enumerate(data__include):
-                    if not isinstance(data__include_item, str):
-                        raise Invalid
-                    if isinstance(data__include_item, str):
-                        data__include_item_len = len(data__include_item)
-                        if data__include_item_len < 1:
-                            raise Invalid
-        if 'exclude' in data_keys:
-            data_keys.remove('exclude')
-            data__exclude = data['exclude']
-            if not isinstance(data__exclude, (list, tuple)):
-                raise Invalid
-            data__exclude_is_list = isinstance(data__exclude, (list, tuple))
-            if data__exclude_is_list:
-                data__exclude_len = len(data__exclude)
-                for data__exclude_x, data__exclude_item in enumerate(data__exclude):
-                    if not isinstance(data__exclude_item, str):
-                        raise Invalid
-                    if isinstance(data__exclude_item, str):
-                        data__exclude_item_len = len(data__exclude_item)
-                        if data__exclude_item_len < 1:
-                            raise Invalid
-        if 'select' in data_keys:
-            data_keys.remove('select')
-            data__select = data['select']
-            if not isinstance(data__select, (list, tuple)):
-                raise Invalid
-            data__select_is_list = isinstance(data__select, (list, tuple))
-            if data__select_is_list:
-                data__select_len = len(data__select)
-                for data__select_x, data__select_item in enumerate(data__select):
-                    if not isinstance(data__select_item, str):
-                        raise Invalid
-                    if isinstance(data__select_item, str):
-                        data__select_item_len = len(data__select_item)
-                        if data__select_item_len < 1:
-                            raise Invalid
-        if 'ignore' in data_keys:
-            data_keys.remove('ignore')
-            data__ignore = data['ignore']
-            if not isinstance(data__ignore, (list, tuple)):
-                raise Invalid
-            data__ignore_is_list = isinstance(data__ignore, (list, tuple))
-            if data__ignore_is_list:
-                data__ignore_len = len(data__ignore)
-                for data__ignore_x, data__ignore_item in enumerate(data__ignore):
-                    if not isinstance(data__ignore_item, str):
-                        raise Invalid
-                    if isinstance(data__ignore_item, str):
-                        data__ignore_item_len = len(data__ignore_item)
-                        if data__ignore_item_len < 1:
-                            raise Invalid
-        if 'severity' in data_keys:
-            data_keys.remove('severity')
-            data__severity = data['severity']
-            if not isinstance(data__severity, dict):
-                raise Invalid
-            data__severity_is_dict = isinstance(data__severity, dict)
-            if data__severity_is_dict:
-                data__severity_keys = set(data__severity.keys())
-                for data__severity_key in data__severity_keys:
-                    if data__severity_key not in []:
-                        data__severity_value = data__severity.get(data__severity_key)
-                        if not isinstance(data__severity_value, str):
-                            raise Invalid
-                        if not (isinstance(data__severity_value, str) and data__severity_value == 'error' or (isinstance(data__severity_value, str) and data__severity_value == 'warning') or (isinstance(data__severity_value, str) and data__severity_value == 'info')):
-                            raise Invalid
-                data__severity_len = len(data__severity)
-                if data__severity_len != 0:
-                    data__severity_property_names = True
-                    for data__severity_key in data__severity:
-                        try:
-                            if isinstance(data__severity_key, str):
-                                data__severity_key_len = len(data__severity_key)
-                                if data__severity_key_len < 1:
-                                    raise Invalid
-                        except (Invalid, Invalid):
-                            data__severity_property_names = False
-                    if not data__severity_property_names:
-                        raise Invalid
-        if 'fail_on' in data_keys:
-            data_keys.remove('fail_on')
-            data__failon = data['fail_on']
-            if not isinstance(data__failon, str):
-                raise Invalid
-            if not (isinstance(data__failon, str) and data__failon == 'error' or (isinstance(data__failon, str) and data__failon == 'warning') or (isinstance(data__failon, str) and data__failon == 'info') or (isinstance(data__failon, str) and data__failon == 'never')):
-                raise Invalid
-        if 'options' in data_keys:
-            data_keys.remove('options')
-            data__options = data['options']
-            if not isinstance(data__options, dict):
-                raise Invalid
-            data__options_is_dict = isinstance(data__options, dict)
-            if data__options_is_dict:
-                data__options_keys = set(data__options.keys())
-                if 'dormant_days' in data__options_keys:
-                    data__options_keys.remove('dormant_days')
-                    data__options__dormantdays = data__options['dormant_days']
-                    if not isinstance(data__options__dormantdays, int) and (not (isinstance(data__options__dormantdays, float) and data__options__dormantdays.is_integer())) or isinstance(data__options__dormantdays, bool):
-                        raise Invalid
-                    if isinstance(data__options__dormantdays, (int, float, Decimal)) and (not isinstance(data__options__dormantdays, bool)):
-                        if data__options__dormantdays < 1:
-                            raise Invalid
-                        if data__options__dormantdays > 36500:
-                            raise Invalid
-                if 'forum_min_active_members' in data__options_keys:
-                    data__options_keys.remove('forum_min_active_members')
-                    data__options__forumminactivemembers = data__options['forum_min_active_members']
-                    if not isinstance(data__options__forumminactivemembers, int) and (not (isinstance(data__options__forumminactivemembers, float) and data__options__forumminactivemembers.is_integer())) or isinstance(data__options__forumminactivemembers, bool):
-                        raise Invalid
-                    if isinstance(data__options__forumminactivemembers, (int, float, Decimal)) and (not isinstance(data__options__forumminactivemembers, bool)):
-                        if data__options__forumminactivemembers < 0:
-                            raise Invalid
-                        if data__options__forumminactivemembers > 1000000000:
-                            raise Invalid
-                if 'accountable_employment' in data__options_keys:
-                    data__options_keys.remove('accountable_employment')
-                    data__options__accountableemployment = data__options['accountable_employment']
-                    if not isinstance(data__options__accountableemployment, (list, tuple)):
-                        raise Invalid
-                    data__options__accountableemployment_is_list = isinstance(data__options__accountableemployment, (list, tuple))
-                    if data__options__accountableemployment_is_list:
-
-                        def fn(var):
-                            return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                        data__options__accountableemployment_len = len(data__options__accountableemployment)
-                        if data__options__accountableemployment_len > len(set((fn(data__options__accountableemployment_x) for data__options__accountableemployment_x in data__options__accountableemployment))):
-                            raise Invalid
-                        for data__options__accountableemployment_x, data__options__accountableemployment_item in enumerate(data__options__accountableemployment):
-                            if not isinstance(data__options__accountableemployment_item, str):
-                                raise Invalid
-                            if not (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item == 'full_time' or (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item == 'part_time') or (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item == 'contractor') or (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item == 'agency') or (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item == 'intern') or (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item == 'volunteer')):
-                                raise Invalid
-                if 'max_channels_per_owner' in data__options_keys:
-                    data__options_keys.remove('max_channels_per_owner')
-                    data__options__maxchannelsperowner = data__options['max_channels_per_owner']
-                    if not isinstance(data__options__maxchannelsperowner, int) and (not (isinstance(data__options__maxchannelsperowner, float) and data__options__maxchannelsperowner.is_integer())) or isinstance(data__options__maxchannelsperowner, bool):
-                        raise Invalid
-                    if isinstance(data__options__maxchannelsperowner, (int, float, Decimal)) and (not isinstance(data__options__maxchannelsperowner, bool)):
-                        if data__options__maxchannelsperowner < 1:
-                            raise Invalid
-                        if data__options__maxchannelsperowner > 1000000000:
-                            raise Invalid
-                if 'max_platforms_per_team' in data__options_keys:
-                    data__options_keys.remove('max_platforms_per_team')
-                    data__options__maxplatformsperteam = data__options['max_platforms_per_team']
-                    if not isinstance(data__options__maxplatformsperteam, int) and (not (isinstance(data__options__maxplatformsperteam, float) and data__options__maxplatformsperteam.is_integer())) or isinstance(data__options__maxplatformsperteam, bool):
-                        raise Invalid
-                    if isinstance(data__options__maxplatformsperteam, (int, float, Decimal)) and (not isinstance(data__options__maxplatformsperteam, bool)):
-                        if data__options__maxplatformsperteam < 1:
-                            raise Invalid
-                        if data__options__maxplatformsperteam > 1000000000:
-                            raise Invalid
-                if 'review_interval_days' in data__options_keys:
-                    data__options_keys.remove('review_interval_days')
-                    data__options__reviewintervaldays = data__options['review_interval_days']
-                    if not isinstance(data__options__reviewintervaldays, int) and (not (isinstance(data__options__reviewintervaldays, float) and data__options__reviewintervaldays.is_integer())) or isinstance(data__options__reviewintervaldays, bool):
-                        raise Invalid
-                    if isinstance(data__options__reviewintervaldays, (int, float, Decimal)) and (not isinstance(data__options__reviewintervaldays, bool)):
-                        if data__options__reviewintervaldays < 1:
-                            raise Invalid
-                        if data__options__reviewintervaldays > 36500:
-                            raise Invalid
-                if 'min_admins' in data__options_keys:
-                    data__options_keys.remove('min_admins')
-                    data__options__minadmins = data__options['min_admins']
-                    if not isinstance(data__options__minadmins, int) and (not (isinstance(data__options__minadmins, float) and data__options__minadmins.is_integer())) or isinstance(data__options__minadmins, bool):
-                        raise Invalid
-                    if isinstance(data__options__minadmins, (int, float, Decimal)) and (not isinstance(data__options__minadmins, bool)):
-                        if data__options__minadmins < 1:
-                            raise Invalid
-                        if data__options__minadmins > 1000000000:
-                            raise Invalid
-                if 'drill_interval_days' in data__options_keys:
-                    data__options_keys.remove('drill_interval_days')
-                    data__options__drillintervaldays = data__options['drill_interval_days']
-                    if not isinstance(data__options__drillintervaldays, int) and (not (isinstance(data__options__drillintervaldays, float) and data__options__drillintervaldays.is_integer())) or isinstance(data__options__drillintervaldays, bool):
-                        raise Invalid
-                    if isinstance(data__options__drillintervaldays, (int, float, Decimal)) and (not isinstance(data__options__drillintervaldays, bool)):
-                        if data__options__drillintervaldays < 1:
-                            raise Invalid
-                        if data__options__drillintervaldays > 36500:
-                            raise Invalid
-                if 'archive_max_age_days' in data__options_keys:
-                    data__options_keys.remove('archive_max_age_days')
-                    data__options__archivemaxagedays = data__options['archive_max_age_days']
-                    if not isinstance(data__options__archivemaxagedays, int) and (not (isinstance(data__options__archivemaxagedays, float) and data__options__archivemaxagedays.is_integer())) or isinstance(data__options__archivemaxagedays, bool):
-                        raise Invalid
-                    if isinstance(data__options__archivemaxagedays, (int, float, Decimal)) and (not isinstance(data__options__archivemaxagedays, bool)):
-                        if data__options__archivemaxagedays < 1:
-                            raise Invalid
-                        if data__options__archivemaxagedays > 36500:
-                            raise Invalid
-                if 'require_archive' in data__options_keys:
-                    data__options_keys.remove('require_archive')
-                    data__options__requirearchive = data__options['require_archive']
-                    if not isinstance(data__options__requirearchive, bool):
-                        raise Invalid
-                if data__options_keys:
+                def fn(var):
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                data__extends_len = len(data__extends)
+                if data__extends_len > len(set((fn(data__extends_x) for data__extends_x in data__extends))):
                     raise Invalid
-        if 'baseline' in data_keys:
-            data_keys.remove('baseline')
-            data__baseline = data['baseline']
-            if not isinstance(data__baseline, str):
-                raise Invalid
-            if isinstance(data__baseline, str):
-                data__baseline_len = len(data__baseline)
-                if data__baseline_len < 1:
-                    raise Invalid
-        if 'limits' in data_keys:
-            data_keys.remove('limits')
-            data__limits = data['limits']
-            if not isinstance(data__limits, dict):
-                raise Invalid
-            data__limits_is_dict = isinstance(data__limits, dict)
-            if data__limits_is_dict:
-                data__limits_keys = set(data__limits.keys())
-                if 'max_file_bytes' in data__limits_keys:
-                    data__limits_keys.remove('max_file_bytes')
-                    data__limits__maxfilebytes = data__limits['max_file_bytes']
-                    if not isinstance(data__limits__maxfilebytes, int) and (not (isinstance(data__limits__maxfilebytes, float) and data__limits__maxfilebytes.is_integer())) or isinstance(data__limits__maxfilebytes, bool):
+                for data__extends_x, data__extends_item in enumerate(data__extends):
+                    if not isinstance(data__extends_item, str):
                         raise Invalid
-                    if isinstance(data__limits__maxfilebytes, (int, float, Decimal)) and (not isinstance(data__limits__maxfilebytes, bool)):
-                        if data__limits__maxfilebytes < 1:
-                            raise Invalid
-                        if data__limits__maxfilebytes > 2147483647:
-                            raise Invalid
-                if 'max_total_bytes' in data__limits_keys:
-                    data__limits_keys.remove('max_total_bytes')
-                    data__limits__maxtotalbytes = data__limits['max_total_bytes']
-                    if not isinstance(data__limits__maxtotalbytes, int) and (not (isinstance(data__limits__maxtotalbytes, float) and data__limits__maxtotalbytes.is_integer())) or isinstance(data__limits__maxtotalbytes, bool):
+                    data__extends_item_len = len(data__extends_item)
+                    if data__extends_item_len < 1:
                         raise Invalid
-                    if isinstance(data__limits__maxtotalbytes, (int, float, Decimal)) and (not isinstance(data__limits__maxtotalbytes, bool)):
-                        if data__limits__maxtotalbytes < 1:
-                            raise Invalid
-                        if data__limits__maxtotalbytes > 1099511627776:
-                            raise Invalid
-                if 'max_nodes_per_file' in data__limits_keys:
-                    data__limits_keys.remove('max_nodes_per_file')
-                    data__limits__maxnodesperfile = data__limits['max_nodes_per_file']
-                    if not isinstance(data__limits__maxnodesperfile, int) and (not (isinstance(data__limits__maxnodesperfile, float) and data__limits__maxnodesperfile.is_integer())) or isinstance(data__limits__maxnodesperfile, bool):
-                        raise Invalid
-                    if isinstance(data__limits__maxnodesperfile, (int, float, Decimal)) and (not isinstance(data__limits__maxnodesperfile, bool)):
-                        if data__limits__maxnodesperfile < 1:
-                            raise Invalid
-                        if data__limits__maxnodesperfile > 2147483647:
-                            raise Invalid
-                if 'max_total_nodes' in data__limits_keys:
-                    data__limits_keys.remove('max_total_nodes')
-                    data__limits__maxtotalnodes = data__limits['max_total_nodes']
-                    if not isinstance(data__limits__maxtotalnodes, int) and (not (isinstance(data__limits__maxtotalnodes, float) and data__limits__maxtotalnodes.is_integer())) or isinstance(data__limits__maxtotalnodes, bool):
-                        raise Invalid
-                    if isinstance(data__limits__maxtotalnodes, (int, float, Decimal)) and (not isinstance(data__limits__maxtotalnodes, bool)):
-                        if data__limits__maxtotalnodes < 1:
-                            raise Invalid
-                        if data__limits__maxtotalnodes > 1099511627776:
-                            raise Invalid
-                if 'max_depth' in data__limits_keys:
-                    data__limits_keys.remove('max_depth')
-                    data__limits__maxdepth = data__limits['max_depth']
-                    if not isinstance(data__limits__maxdepth, int) and (not (isinstance(data__limits__maxdepth, float) and data__limits__maxdepth.is_integer())) or isinstance(data__limits__maxdepth, bool):
-                        raise Invalid
-                    if isinstance(data__limits__maxdepth, (int, float, Decimal)) and (not isinstance(data__limits__maxdepth, bool)):
-                        if data__limits__maxdepth < 1:
-                            raise Invalid
-                        if data__limits__maxdepth > 128:
-                            raise Invalid
-                if 'max_scalar_chars' in data__limits_keys:
-                    data__limits_keys.remove('max_scalar_chars')
-                    data__limits__maxscalarchars = data__limits['max_scalar_chars']
-                    if not isinstance(data__limits__maxscalarchars, int) and (not (isinstance(data__limits__maxscalarchars, float) and data__limits__maxscalarchars.is_integer())) or isinstance(data__limits__maxscalarchars, bool):
-                        raise Invalid
-                    if isinstance(data__limits__maxscalarchars, (int, float, Decimal)) and (not isinstance(data__limits__maxscalarchars, bool)):
-                        if data__limits__maxscalarchars < 1:
-                            raise Invalid
-                        if data__limits__maxscalarchars > 2147483647:
-                            raise Invalid
-                if 'max_documents_per_file' in data__limits_keys:
-                    data__limits_keys.remove('max_documents_per_file')
-                    data__limits__maxdocumentsperfile = data__limits['max_documents_per_file']
-                    if not isinstance(data__limits__maxdocumentsperfile, int) and (not (isinstance(data__limits__maxdocumentsperfile, float) and data__limits__maxdocumentsperfile.is_integer())) or isinstance(data__limits__maxdocumentsperfile, bool):
-                        raise Invalid
-                    if isinstance(data__limits__maxdocumentsperfile, (int, float, Decimal)) and (not isinstance(data__limits__maxdocumentsperfile, bool)):
-                        if data__limits__maxdocumentsperfile < 1:
-                            raise Invalid
-                        if data__limits__maxdocumentsperfile > 2147483647:
-                            raise Invalid
-                if 'max_files' in data__limits_keys:
-                    data__limits_keys.remove('max_files')
-                    data__limits__maxfiles = data__limits['max_files']
-                    if not isinstance(data__limits__maxfiles, int) and (not (isinstance(data__limits__maxfiles, float) and data__limits__maxfiles.is_integer())) or isinstance(data__limits__maxfiles, bool):
-                        raise Invalid
-                    if isinstance(data__limits__maxfiles, (int, float, Decimal)) and (not isinstance(data__limits__maxfiles, bool)):
-                        if data__limits__maxfiles < 1:
-                            raise Invalid
-                        if data__limits__maxfiles > 2147483647:
-                            raise Invalid
-                if data__limits_keys:
-                    raise Invalid
-        if 'directory' in data_keys:
-            data_keys.remove('directory')
-            data__directory = data['directory']
-            if not isinstance(data__directory, dict):
-                raise Invalid
-            data__directory_is_dict = isinstance(data__directory, dict)
-            if data__directory_is_dict:
-                data__directory_keys = set(data__directory.keys())
-                if 'public_labels' in data__directory_keys:
-                    data__directory_keys.remove('public_labels')
-                    data__directory__publiclabels = data__directory['public_labels']
-                    if not isinstance(data__directory__publiclabels, (list, tuple)):
-                        raise Invalid
-                    data__directory__publiclabels_is_list = isinstance(data__directory__publiclabels, (list, tuple))
-                    if data__directory__publiclabels_is_list:
-
-                        def fn(var):
-                            return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                        data__directory__publiclabels_len = len(data__directory__publiclabels)
-                        if data__directory__publiclabels_len > len(set((fn(data__directory__publiclabels_x) for data__directory__publiclabels_x in data__directory__publiclabels))):
-                            raise Invalid
-                        for data__directory__publiclabels_x, data__directory__publiclabels_item in enumerate(data__directory__publiclabels):
-                            if not isinstance(data__directory__publiclabels_item, str):
-                                raise Invalid
-                            if isinstance(data__directory__publiclabels_item, str):
-                                data__directory__publiclabels_item_len = len(data__directory__publiclabels_item)
-                                if data__directory__publiclabels_item_len < 1:
-                                    raise Invalid
-                if data__directory_keys:
-                    raise Invalid
-        if data_keys:
+                data__extends_one_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if data__extends_one_of_count1 != 1:
             raise Invalid
+    if 'organisation' in data:
+        data__organisation = data['organisation']
+        if not isinstance(data__organisation, str):
+            raise Invalid
+    if 'strategy' in data:
+        data__strategy = data['strategy']
+        if not isinstance(data__strategy, (list, tuple)):
+            raise Invalid
+        for data__strategy_item in data__strategy:
+            if not isinstance(data__strategy_item, dict):
+                raise Invalid
+            if 'id' not in data__strategy_item:
+                raise Invalid
+            if 'id' in data__strategy_item:
+                data__strategy_item__id = data__strategy_item['id']
+                if not isinstance(data__strategy_item__id, str):
+                    raise Invalid
+                data__strategy_item__id_len = len(data__strategy_item__id)
+                if data__strategy_item__id_len < 1:
+                    raise Invalid
+                if data__strategy_item__id_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__strategy_item__id):
+                    raise Invalid
+            if 'statement' in data__strategy_item:
+                data__strategy_item__statement = data__strategy_item['statement']
+                if not isinstance(data__strategy_item__statement, str):
+                    raise Invalid
+            if not data__strategy_item.keys() <= KNOWN_4:
+                raise Invalid
+    if 'organisation_domains' in data:
+        data__organisationdomains = data['organisation_domains']
+        if not isinstance(data__organisationdomains, (list, tuple)):
+            raise Invalid
+        for data__organisationdomains_item in data__organisationdomains:
+            if not isinstance(data__organisationdomains_item, str):
+                raise Invalid
+            if not SEARCH_1(data__organisationdomains_item):
+                raise Invalid
+        if len(data__organisationdomains) > 1 and len(set(data__organisationdomains)) != len(data__organisationdomains):
+            raise Invalid
+    if 'include' in data:
+        data__include = data['include']
+        if not isinstance(data__include, (list, tuple)):
+            raise Invalid
+        for data__include_item in data__include:
+            if not isinstance(data__include_item, str):
+                raise Invalid
+            data__include_item_len = len(data__include_item)
+            if data__include_item_len < 1:
+                raise Invalid
+    if 'exclude' in data:
+        data__exclude = data['exclude']
+        if not isinstance(data__exclude, (list, tuple)):
+            raise Invalid
+        for data__exclude_item in data__exclude:
+            if not isinstance(data__exclude_item, str):
+                raise Invalid
+            data__exclude_item_len = len(data__exclude_item)
+            if data__exclude_item_len < 1:
+                raise Invalid
+    if 'select' in data:
+        data__select = data['select']
+        if not isinstance(data__select, (list, tuple)):
+            raise Invalid
+        for data__select_item in data__select:
+            if not isinstance(data__select_item, str):
+                raise Invalid
+            data__select_item_len = len(data__select_item)
+            if data__select_item_len < 1:
+                raise Invalid
+    if 'ignore' in data:
+        data__ignore = data['ignore']
+        if not isinstance(data__ignore, (list, tuple)):
+            raise Invalid
+        for data__ignore_item in data__ignore:
+            if not isinstance(data__ignore_item, str):
+                raise Invalid
+            data__ignore_item_len = len(data__ignore_item)
+            if data__ignore_item_len < 1:
+                raise Invalid
+    if 'severity' in data:
+        data__severity = data['severity']
+        if not isinstance(data__severity, dict):
+            raise Invalid
+        for data__severity_key, data__severity_value in data__severity.items():
+            if not isinstance(data__severity_value, str):
+                raise Invalid
+            if not (isinstance(data__severity_value, str) and data__severity_value in {'error', 'info', 'warning'}):
+                raise Invalid
+        data__severity_len = len(data__severity)
+        if data__severity_len != 0:
+            data__severity_property_names = True
+            for data__severity_key in data__severity:
+                try:
+                    if isinstance(data__severity_key, str):
+                        data__severity_key_len = len(data__severity_key)
+                        if data__severity_key_len < 1:
+                            raise Invalid
+                except (Invalid, Invalid):
+                    data__severity_property_names = False
+            if not data__severity_property_names:
+                raise Invalid
+    if 'fail_on' in data:
+        data__failon = data['fail_on']
+        if not isinstance(data__failon, str):
+            raise Invalid
+        if not (isinstance(data__failon, str) and data__failon in {'error', 'info', 'never', 'warning'}):
+            raise Invalid
+    if 'options' in data:
+        data__options = data['options']
+        if not isinstance(data__options, dict):
+            raise Invalid
+        if 'dormant_days' in data__options:
+            data__options__dormantdays = data__options['dormant_days']
+            if not isinstance(data__options__dormantdays, int) and (not (isinstance(data__options__dormantdays, float) and data__options__dormantdays.is_integer())) or isinstance(data__options__dormantdays, bool):
+                raise Invalid
+            if isinstance(data__options__dormantdays, (int, float, Decimal)) and (not isinstance(data__options__dormantdays, bool)):
+                if data__options__dormantdays < 1:
+                    raise Invalid
+                if data__options__dormantdays > 36500:
+                    raise Invalid
+        if 'forum_min_active_members' in data__options:
+            data__options__forumminactivemembers = data__options['forum_min_active_members']
+            if not isinstance(data__options__forumminactivemembers, int) and (not (isinstance(data__options__forumminactivemembers, float) and data__options__forumminactivemembers.is_integer())) or isinstance(data__options__forumminactivemembers, bool):
+                raise Invalid
+            if isinstance(data__options__forumminactivemembers, (int, float, Decimal)) and (not isinstance(data__options__forumminactivemembers, bool)):
+                if data__options__forumminactivemembers < 0:
+                    raise Invalid
+                if data__options__forumminactivemembers > 1000000000:
+                    raise Invalid
+        if 'accountable_employment' in data__options:
+            data__options__accountableemployment = data__options['accountable_employment']
+            if not isinstance(data__options__accountableemployment, (list, tuple)):
+                raise Invalid
+
+            def fn(var):
+                return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+            data__options__accountableemployment_len = len(data__options__accountableemployment)
+            if data__options__accountableemployment_len > len(set((fn(data__options__accountableemployment_x) for data__options__accountableemployment_x in data__options__accountableemployment))):
+                raise Invalid
+            for data__options__accountableemployment_x, data__options__accountableemployment_item in enumerate(data__options__accountableemployment):
+                if not isinstance(data__options__accountableemployment_item, str):
+                    raise Invalid
+                if not (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item in {'agency', 'contractor', 'full_time', 'intern', 'part_time', 'volunteer'}):
+                    raise Invalid
+        if 'max_channels_per_owner' in data__options:
+            data__options__maxchannelsperowner = data__options['max_channels_per_owner']
+            if not isinstance(data__options__maxchannelsperowner, int) and (not (isinstance(data__options__maxchannelsperowner, float) and data__options__maxchannelsperowner.is_integer())) or isinstance(data__options__maxchannelsperowner, bool):
+                raise Invalid
+            if isinstance(data__options__maxchannelsperowner, (int, float, Decimal)) and (not isinstance(data__options__maxchannelsperowner, bool)):
+                if data__options__maxchannelsperowner < 1:
+                    raise Invalid
+                if data__options__maxchannelsperowner > 1000000000:
+                    raise Invalid
+        if 'max_platforms_per_team' in data__options:
+            data__options__maxplatformsperteam = data__options['max_platforms_per_team']
+            if not isinstance(data__options__maxplatformsperteam, int) and (not (isinstance(data__options__maxplatformsperteam, float) and data__options__maxplatformsperteam.is_integer())) or isinstance(data__options__maxplatformsperteam, bool):
+                raise Invalid
+            if isinstance(data__options__maxplatformsperteam, (int, float, Decimal)) and (not isinstance(data__options__maxplatformsperteam, bool)):
+                if data__options__maxplatformsperteam < 1:
+                    raise Invalid
+                if data__options__maxplatformsperteam > 1000000000:
+                    raise Invalid
+        if 'review_interval_days' in data__options:
+            data__options__reviewintervaldays = data__options['review_interval_days']
+            if not isinstance(data__options__reviewintervaldays, int) and (not (isinstance(data__options__reviewintervaldays, float) and data__options__reviewintervaldays.is_integer())) or isinstance(data__options__reviewintervaldays, bool):
+                raise Invalid
+            if isinstance(data__options__reviewintervaldays, (int, float, Decimal)) and (not isinstance(data__options__reviewintervaldays, bool)):
+                if data__options__reviewintervaldays < 1:
+                    raise Invalid
+                if data__options__reviewintervaldays > 36500:
+                    raise Invalid
+        if 'min_admins' in data__options:
+            data__options__minadmins = data__options['min_admins']
+            if not isinstance(data__options__minadmins, int) and (not (isinstance(data__options__minadmins, float) and data__options__minadmins.is_integer())) or isinstance(data__options__minadmins, bool):
+                raise Invalid
+            if isinstance(data__options__minadmins, (int, float, Decimal)) and (not isinstance(data__options__minadmins, bool)):
+                if data__options__minadmins < 1:
+                    raise Invalid
+                if data__options__minadmins > 1000000000:
+                    raise Invalid
+        if 'drill_interval_days' in data__options:
+            data__options__drillintervaldays = data__options['drill_interval_days']
+            if not isinstance(data__options__drillintervaldays, int) and (not (isinstance(data__options__drillintervaldays, float) and data__options__drillintervaldays.is_integer())) or isinstance(data__options__drillintervaldays, bool):
+                raise Invalid
+            if isinstance(data__options__drillintervaldays, (int, float, Decimal)) and (not isinstance(data__options__drillintervaldays, bool)):
+                if data__options__drillintervaldays < 1:
+                    raise Invalid
+                if data__options__drillintervaldays > 36500:
+                    raise Invalid
+        if 'archive_max_age_days' in data__options:
+            data__options__archivemaxagedays = data__options['archive_max_age_days']
+            if not isinstance(data__options__archivemaxagedays, int) and (not (isinstance(data__options__archivemaxagedays, float) and data__options__archivemaxagedays.is_integer())) or isinstance(data__options__archivemaxagedays, bool):
+                raise Invalid
+            if isinstance(data__options__archivemaxagedays, (int, float, Decimal)) and (not isinstance(data__options__archivemaxagedays, bool)):
+                if data__options__archivemaxagedays < 1:
+                    raise Invalid
+                if data__options__archivemaxagedays > 36500:
+                    raise Invalid
+        if 'require_archive' in data__options:
+            data__options__requirearchive = data__options['require_archive']
+            if not isinstance(data__options__requirearchive, bool):
+                raise Invalid
+        if not data__options.keys() <= KNOWN_1:
+            raise Invalid
+    if 'baseline' in data:
+        data__baseline = data['baseline']
+        if not isinstance(data__baseline, str):
+            raise Invalid
+        data__baseline_len = len(data__baseline)
+        if data__baseline_len < 1:
+            raise Invalid
+    if 'limits' in data:
+        data__limits = data['limits']
+        if not isinstance(data__limits, dict):
+            raise Invalid
+        if 'max_file_bytes' in data__limits:
+            data__limits__maxfilebytes = data__limits['max_file_bytes']
+            if not isinstance(data__limits__maxfilebytes, int) and (not (isinstance(data__limits__maxfilebytes, float) and data__limits__maxfilebytes.is_integer())) or isinstance(data__limits__maxfilebytes, bool):
+                raise Invalid
+            if isinstance(data__limits__maxfilebytes, (int, float, Decimal)) and (not isinstance(data__limits__maxfilebytes, bool)):
+                if data__limits__maxfilebytes < 1:
+                    raise Invalid
+                if data__limits__maxfilebytes > 2147483647:
+                    raise Invalid
+        if 'max_total_bytes' in data__limits:
+            data__limits__maxtotalbytes = data__limits['max_total_bytes']
+            if not isinstance(data__limits__maxtotalbytes, int) and (not (isinstance(data__limits__maxtotalbytes, float) and data__limits__maxtotalbytes.is_integer())) or isinstance(data__limits__maxtotalbytes, bool):
+                raise Invalid
+            if isinstance(data__limits__maxtotalbytes, (int, float, Decimal)) and (not isinstance(data__limits__maxtotalbytes, bool)):
+                if data__limits__maxtotalbytes < 1:
+                    raise Invalid
+                if data__limits__maxtotalbytes > 1099511627776:
+                    raise Invalid
+        if 'max_nodes_per_file' in data__limits:
+            data__limits__maxnodesperfile = data__limits['max_nodes_per_file']
+            if not isinstance(data__limits__maxnodesperfile, int) and (not (isinstance(data__limits__maxnodesperfile, float) and data__limits__maxnodesperfile.is_integer())) or isinstance(data__limits__maxnodesperfile, bool):
+                raise Invalid
+            if isinstance(data__limits__maxnodesperfile, (int, float, Decimal)) and (not isinstance(data__limits__maxnodesperfile, bool)):
+                if data__limits__maxnodesperfile < 1:
+                    raise Invalid
+                if data__limits__maxnodesperfile > 2147483647:
+                    raise Invalid
+        if 'max_total_nodes' in data__limits:
+            data__limits__maxtotalnodes = data__limits['max_total_nodes']
+            if not isinstance(data__limits__maxtotalnodes, int) and (not (isinstance(data__limits__maxtotalnodes, float) and data__limits__maxtotalnodes.is_integer())) or isinstance(data__limits__maxtotalnodes, bool):
+                raise Invalid
+            if isinstance(data__limits__maxtotalnodes, (int, float, Decimal)) and (not isinstance(data__limits__maxtotalnodes, bool)):
+                if data__limits__maxtotalnodes < 1:
+                    raise Invalid
+                if data__limits__maxtotalnodes > 1099511627776:
+                    raise Invalid
+        if 'max_depth' in data__limits:
+            data__limits__maxdepth = data__limits['max_depth']
+            if not isinstance(data__limits__maxdepth, int) and (not (isinstance(data__limits__maxdepth, float) and data__limits__maxdepth.is_integer())) or isinstance(data__limits__maxdepth, bool):
+                raise Invalid
+            if isinstance(data__limits__maxdepth, (int, float, Decimal)) and (not isinstance(data__limits__maxdepth, bool)):
+                if data__limits__maxdepth < 1:
+                    raise Invalid
+                if data__limits__maxdepth > 128:
+                    raise Invalid
+        if 'max_scalar_chars' in data__limits:
+            data__limits__maxscalarchars = data__limits['max_scalar_chars']
+            if not isinstance(data__limits__maxscalarchars, int) and (not (isinstance(data__limits__maxscalarchars, float) and data__limits__maxscalarchars.is_integer())) or isinstance(data__limits__maxscalarchars, bool):
+                raise Invalid
+            if isinstance(data__limits__maxscalarchars, (int, float, Decimal)) and (not isinstance(data__limits__maxscalarchars, bool)):
+                if data__limits__maxscalarchars < 1:
+                    raise Invalid
+                if data__limits__maxscalarchars > 2147483647:
+                    raise Invalid
+        if 'max_documents_per_file' in data__limits:
+            data__limits__maxdocumentsperfile = data__limits['max_documents_per_file']
+            if not isinstance(data__limits__maxdocumentsperfile, int) and (not (isinstance(data__limits__maxdocumentsperfile, float) and data__limits__maxdocumentsperfile.is_integer())) or isinstance(data__limits__maxdocumentsperfile, bool):
+                raise Invalid
+            if isinstance(data__limits__maxdocumentsperfile, (int, float, Decimal)) and (not isinstance(data__limits__maxdocumentsperfile, bool)):
+                if data__limits__maxdocumentsperfile < 1:
+                    raise Invalid
+                if data__limits__maxdocumentsperfile > 2147483647:
+                    raise Invalid
+        if 'max_files' in data__limits:
+            data__limits__maxfiles = data__limits['max_files']
+            if not isinstance(data__limits__maxfiles, int) and (not (isinstance(data__limits__maxfiles, float) and data__limits__maxfiles.is_integer())) or isinstance(data__limits__maxfiles, bool):
+                raise Invalid
+            if isinstance(data__limits__maxfiles, (int, float, Decimal)) and (not isinstance(data__limits__maxfiles, bool)):
+                if data__limits__maxfiles < 1:
+                    raise Invalid
+                if data__limits__maxfiles > 2147483647:
+                    raise Invalid
+        if not data__limits.keys() <= KNOWN_2:
+            raise Invalid
+    if 'directory' in data:
+        data__directory = data['directory']
+        if not isinstance(data__directory, dict):
+            raise Invalid
+        if 'public_labels' in data__directory:
+            data__directory__publiclabels = data__directory['public_labels']
+            if not isinstance(data__directory__publiclabels, (list, tuple)):
+                raise Invalid
+
+            def fn(var):
+                return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+            data__directory__publiclabels_len = len(data__directory__publiclabels)
+            if data__directory__publiclabels_len > len(set((fn(data__directory__publiclabels_x) for data__directory__publiclabels_x in data__directory__publiclabels))):
+                raise Invalid
+            for data__directory__publiclabels_x, data__directory__publiclabels_item in enumerate(data__directory__publiclabels):
+                if not isinstance(data__directory__publiclabels_item, str):
+                    raise Invalid
+                data__directory__publiclabels_item_len = len(data__directory__publiclabels_item)
+                if data__directory__publiclabels_item_len < 1:
+                    raise Invalid
+        if not data__directory.keys() <= KNOWN_3:
+            raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 

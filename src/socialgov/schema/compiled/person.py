@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '8583:f91c878c'
 FORMATS = ('date', 'email')
-UNIQUE = ('tags',)
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,196 +13,155 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'email', 'team', 'role', 'employment', 'status', 'departed_on', 'source', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'status'})
+KNOWN_2 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
     data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id', 'employment']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data or 'employment' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Person'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Person'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'email' in data_keys:
-            data_keys.remove('email')
-            data__email = data['email']
-            if not isinstance(data__email, str):
-                raise Invalid
-            if isinstance(data__email, str):
-                if not custom_formats['email'](data__email):
-                    raise Invalid
-        if 'team' in data_keys:
-            data_keys.remove('team')
-            data__team = data['team']
-            if not isinstance(data__team, str):
-                raise Invalid
-            if isinstance(data__team, str):
-                data__team_len = len(data__team)
-                if data__team_len < 1:
-                    raise Invalid
-                if data__team_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__team):
-                    raise Invalid
-        if 'role' in data_keys:
-            data_keys.remove('role')
-            data__role = data['role']
-            if not isinstance(data__role, str):
-                raise Invalid
-        if 'employment' in data_keys:
-            data_keys.remove('employment')
-            data__employment = data['employment']
-            if not isinstance(data__employment, str):
-                raise Invalid
-            if not (isinstance(data__employment, str) and data__employment == 'full_time' or (isinstance(data__employment, str) and data__employment == 'part_time') or (isinstance(data__employment, str) and data__employment == 'contractor') or (isinstance(data__employment, str) and data__employment == 'agency') or (isinstance(data__employment, str) and data__employment == 'intern') or (isinstance(data__employment, str) and data__employment == 'volunteer')):
-                raise Invalid
-        if 'status' in data_keys:
-            data_keys.remove('status')
-            data__status = data['status']
-            if not isinstance(data__status, str):
-                raise Invalid
-            if not (isinstance(data__status, str) and data__status == 'active' or (isinstance(data__status, str) and data__status == 'leave') or (isinstance(data__status, str) and data__status == 'departed')):
-                raise Invalid
-        if 'departed_on' in data_keys:
-            data_keys.remove('departed_on')
-            data__departedon = data['departed_on']
-            if not isinstance(data__departedon, str):
-                raise Invalid
-            if isinstance(data__departedon, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__departedon):
-                    raise Invalid
-                if not custom_formats['date'](data__departedon):
-                    raise Invalid
-        if 'source' in data_keys:
-            data_keys.remove('source')
-            data__source = data['source']
-            if not isinstance(data__source, str):
-                raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
             raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'email' in data:
+        data__email = data['email']
+        if not isinstance(data__email, str):
+            raise Invalid
+        if not custom_formats['email'](data__email):
+            raise Invalid
+    if 'team' in data:
+        data__team = data['team']
+        if not isinstance(data__team, str):
+            raise Invalid
+        data__team_len = len(data__team)
+        if data__team_len < 1:
+            raise Invalid
+        if data__team_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__team):
+            raise Invalid
+    if 'role' in data:
+        data__role = data['role']
+        if not isinstance(data__role, str):
+            raise Invalid
+    if 'employment' in data:
+        data__employment = data['employment']
+        if not isinstance(data__employment, str):
+            raise Invalid
+        if not (isinstance(data__employment, str) and data__employment in {'agency', 'contractor', 'full_time', 'intern', 'part_time', 'volunteer'}):
+            raise Invalid
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if not (isinstance(data__status, str) and data__status in {'active', 'departed', 'leave'}):
+            raise Invalid
+    if 'departed_on' in data:
+        data__departedon = data['departed_on']
+        if not isinstance(data__departedon, str):
+            raise Invalid
+        if not SEARCH_1(data__departedon):
+            raise Invalid
+        if not custom_formats['date'](data__departedon):
+            raise Invalid
+    if 'source' in data:
+        data__source = data['source']
+        if not isinstance(data__source, str):
+            raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_1(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
-            data__missing_keys = set(['status']) - data.keys()
-            if data__missing_keys:
+            if 'status' not in data:
                 raise Invalid
-            data_keys = set(data.keys())
-            if 'status' in data_keys:
-                data_keys.remove('status')
+            if 'status' in data:
                 data__status = data['status']
                 if not (isinstance(data__status, str) and data__status == 'departed'):
                     raise Invalid
@@ -211,8 +170,7 @@ def validate(data, custom_formats={}, name_prefix=None):
     else:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
-            data__missing_keys = set(['departed_on']) - data.keys()
-            if data__missing_keys:
+            if 'departed_on' not in data:
                 raise Invalid
     return data
 

@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '20150:7b7a94a8'
 FORMATS = ('date',)
-UNIQUE = ('tags',)
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,444 +13,355 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'title', 'applies_to', 'handoffs', 'end', 'follow_up', 'last_exercised', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'communicate_to', 'lessons_learned'})
+KNOWN_2 = frozenset({'scenario', 'trigger', 'from', 'to', 'before', 'expect', 'continue_on'})
+KNOWN_3 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+KNOWN_4 = frozenset({'kind', 'where'})
+KNOWN_5 = frozenset({'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Playbook'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Playbook'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'title' in data_keys:
-            data_keys.remove('title')
-            data__title = data['title']
-            if not isinstance(data__title, str):
-                raise Invalid
-        if 'applies_to' in data_keys:
-            data_keys.remove('applies_to')
-            data__appliesto = data['applies_to']
-            validate____defs_selector(data__appliesto, custom_formats, (name_prefix or 'data') + '.applies_to')
-        if 'handoffs' in data_keys:
-            data_keys.remove('handoffs')
-            data__handoffs = data['handoffs']
-            if not isinstance(data__handoffs, (list, tuple)):
-                raise Invalid
-            data__handoffs_is_list = isinstance(data__handoffs, (list, tuple))
-            if data__handoffs_is_list:
-                data__handoffs_len = len(data__handoffs)
-                for data__handoffs_x, data__handoffs_item in enumerate(data__handoffs):
-                    if not isinstance(data__handoffs_item, dict):
-                        raise Invalid
-                    data__handoffs_item_is_dict = isinstance(data__handoffs_item, dict)
-                    if data__handoffs_item_is_dict:
-                        data__handoffs_item_keys = set(data__handoffs_item.keys())
-                        if 'scenario' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('scenario')
-                            data__handoffs_item__scenario = data__handoffs_item['scenario']
-                            if not isinstance(data__handoffs_item__scenario, str):
-                                raise Invalid
-                            if not (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'crisis' or (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'sales_opportunity') or (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'complaint') or (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'legal') or (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'support') or (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'account_compromise') or (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario == 'other')):
-                                raise Invalid
-                        if 'trigger' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('trigger')
-                            data__handoffs_item__trigger = data__handoffs_item['trigger']
-                            if not isinstance(data__handoffs_item__trigger, str):
-                                raise Invalid
-                        if 'from' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('from')
-                            data__handoffs_item__from = data__handoffs_item['from']
-                            if not isinstance(data__handoffs_item__from, str):
-                                raise Invalid
-                            if isinstance(data__handoffs_item__from, str):
-                                data__handoffs_item__from_len = len(data__handoffs_item__from)
-                                if data__handoffs_item__from_len < 1:
-                                    raise Invalid
-                                if data__handoffs_item__from_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__handoffs_item__from):
-                                    raise Invalid
-                        if 'to' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('to')
-                            data__handoffs_item__to = data__handoffs_item['to']
-                            if not isinstance(data__handoffs_item__to, str):
-                                raise Invalid
-                            if isinstance(data__handoffs_item__to, str):
-                                data__handoffs_item__to_len = len(data__handoffs_item__to)
-                                if data__handoffs_item__to_len < 1:
-                                    raise Invalid
-                                if data__handoffs_item__to_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__handoffs_item__to):
-                                    raise Invalid
-                        if 'before' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('before')
-                            data__handoffs_item__before = data__handoffs_item['before']
-                            if not isinstance(data__handoffs_item__before, str):
-                                raise Invalid
-                        if 'expect' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('expect')
-                            data__handoffs_item__expect = data__handoffs_item['expect']
-                            if not isinstance(data__handoffs_item__expect, str):
-                                raise Invalid
-                        if 'continue_on' in data__handoffs_item_keys:
-                            data__handoffs_item_keys.remove('continue_on')
-                            data__handoffs_item__continueon = data__handoffs_item['continue_on']
-                            if not isinstance(data__handoffs_item__continueon, str):
-                                raise Invalid
-                            if isinstance(data__handoffs_item__continueon, str):
-                                data__handoffs_item__continueon_len = len(data__handoffs_item__continueon)
-                                if data__handoffs_item__continueon_len < 1:
-                                    raise Invalid
-                                if data__handoffs_item__continueon_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__handoffs_item__continueon):
-                                    raise Invalid
-                        if data__handoffs_item_keys:
-                            raise Invalid
-        if 'end' in data_keys:
-            data_keys.remove('end')
-            data__end = data['end']
-            if not isinstance(data__end, str):
-                raise Invalid
-        if 'follow_up' in data_keys:
-            data_keys.remove('follow_up')
-            data__followup = data['follow_up']
-            if not isinstance(data__followup, dict):
-                raise Invalid
-            data__followup_is_dict = isinstance(data__followup, dict)
-            if data__followup_is_dict:
-                data__followup_keys = set(data__followup.keys())
-                if 'communicate_to' in data__followup_keys:
-                    data__followup_keys.remove('communicate_to')
-                    data__followup__communicateto = data__followup['communicate_to']
-                    if not isinstance(data__followup__communicateto, (list, tuple)):
-                        raise Invalid
-                    data__followup__communicateto_is_list = isinstance(data__followup__communicateto, (list, tuple))
-                    if data__followup__communicateto_is_list:
-                        data__followup__communicateto_len = len(data__followup__communicateto)
-                        for data__followup__communicateto_x, data__followup__communicateto_item in enumerate(data__followup__communicateto):
-                            if not isinstance(data__followup__communicateto_item, str):
-                                raise Invalid
-                            if isinstance(data__followup__communicateto_item, str):
-                                data__followup__communicateto_item_len = len(data__followup__communicateto_item)
-                                if data__followup__communicateto_item_len < 1:
-                                    raise Invalid
-                if 'lessons_learned' in data__followup_keys:
-                    data__followup_keys.remove('lessons_learned')
-                    data__followup__lessonslearned = data__followup['lessons_learned']
-                    if not isinstance(data__followup__lessonslearned, (bool, str)):
-                        raise Invalid
-                if data__followup_keys:
-                    raise Invalid
-        if 'last_exercised' in data_keys:
-            data_keys.remove('last_exercised')
-            data__lastexercised = data['last_exercised']
-            if not isinstance(data__lastexercised, str):
-                raise Invalid
-            if isinstance(data__lastexercised, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__lastexercised):
-                    raise Invalid
-                if not custom_formats['date'](data__lastexercised):
-                    raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
             raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'title' in data:
+        data__title = data['title']
+        if not isinstance(data__title, str):
+            raise Invalid
+    if 'applies_to' in data:
+        data__appliesto = data['applies_to']
+        validate____defs_selector(data__appliesto, custom_formats, None)
+    if 'handoffs' in data:
+        data__handoffs = data['handoffs']
+        if not isinstance(data__handoffs, (list, tuple)):
+            raise Invalid
+        for data__handoffs_item in data__handoffs:
+            if not isinstance(data__handoffs_item, dict):
+                raise Invalid
+            if 'scenario' in data__handoffs_item:
+                data__handoffs_item__scenario = data__handoffs_item['scenario']
+                if not isinstance(data__handoffs_item__scenario, str):
+                    raise Invalid
+                if not (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario in {'account_compromise', 'complaint', 'crisis', 'legal', 'other', 'sales_opportunity', 'support'}):
+                    raise Invalid
+            if 'trigger' in data__handoffs_item:
+                data__handoffs_item__trigger = data__handoffs_item['trigger']
+                if not isinstance(data__handoffs_item__trigger, str):
+                    raise Invalid
+            if 'from' in data__handoffs_item:
+                data__handoffs_item__from = data__handoffs_item['from']
+                if not isinstance(data__handoffs_item__from, str):
+                    raise Invalid
+                data__handoffs_item__from_len = len(data__handoffs_item__from)
+                if data__handoffs_item__from_len < 1:
+                    raise Invalid
+                if data__handoffs_item__from_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__handoffs_item__from):
+                    raise Invalid
+            if 'to' in data__handoffs_item:
+                data__handoffs_item__to = data__handoffs_item['to']
+                if not isinstance(data__handoffs_item__to, str):
+                    raise Invalid
+                data__handoffs_item__to_len = len(data__handoffs_item__to)
+                if data__handoffs_item__to_len < 1:
+                    raise Invalid
+                if data__handoffs_item__to_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__handoffs_item__to):
+                    raise Invalid
+            if 'before' in data__handoffs_item:
+                data__handoffs_item__before = data__handoffs_item['before']
+                if not isinstance(data__handoffs_item__before, str):
+                    raise Invalid
+            if 'expect' in data__handoffs_item:
+                data__handoffs_item__expect = data__handoffs_item['expect']
+                if not isinstance(data__handoffs_item__expect, str):
+                    raise Invalid
+            if 'continue_on' in data__handoffs_item:
+                data__handoffs_item__continueon = data__handoffs_item['continue_on']
+                if not isinstance(data__handoffs_item__continueon, str):
+                    raise Invalid
+                data__handoffs_item__continueon_len = len(data__handoffs_item__continueon)
+                if data__handoffs_item__continueon_len < 1:
+                    raise Invalid
+                if data__handoffs_item__continueon_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__handoffs_item__continueon):
+                    raise Invalid
+            if not data__handoffs_item.keys() <= KNOWN_2:
+                raise Invalid
+    if 'end' in data:
+        data__end = data['end']
+        if not isinstance(data__end, str):
+            raise Invalid
+    if 'follow_up' in data:
+        data__followup = data['follow_up']
+        if not isinstance(data__followup, dict):
+            raise Invalid
+        if 'communicate_to' in data__followup:
+            data__followup__communicateto = data__followup['communicate_to']
+            if not isinstance(data__followup__communicateto, (list, tuple)):
+                raise Invalid
+            for data__followup__communicateto_item in data__followup__communicateto:
+                if not isinstance(data__followup__communicateto_item, str):
+                    raise Invalid
+                data__followup__communicateto_item_len = len(data__followup__communicateto_item)
+                if data__followup__communicateto_item_len < 1:
+                    raise Invalid
+        if 'lessons_learned' in data__followup:
+            data__followup__lessonslearned = data__followup['lessons_learned']
+            if not isinstance(data__followup__lessonslearned, (bool, str)):
+                raise Invalid
+        if not data__followup.keys() <= KNOWN_1:
+            raise Invalid
+    if 'last_exercised' in data:
+        data__lastexercised = data['last_exercised']
+        if not isinstance(data__lastexercised, str):
+            raise Invalid
+        if not SEARCH_1(data__lastexercised):
+            raise Invalid
+        if not custom_formats['date'](data__lastexercised):
+            raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_1(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_3:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 def validate____defs_selector(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            data__kind_any_of_count1 = 0
-            if not data__kind_any_of_count1:
-                try:
-                    if not isinstance(data__kind, str):
-                        raise Invalid
-                    if not (isinstance(data__kind, str) and data__kind == 'Person' or (isinstance(data__kind, str) and data__kind == 'Team') or (isinstance(data__kind, str) and data__kind == 'Account') or (isinstance(data__kind, str) and data__kind == 'Channel') or (isinstance(data__kind, str) and data__kind == 'Policy') or (isinstance(data__kind, str) and data__kind == 'Playbook') or (isinstance(data__kind, str) and data__kind == 'Objective') or (isinstance(data__kind, str) and data__kind == 'Rule') or (isinstance(data__kind, str) and data__kind == 'Tool')):
-                        raise Invalid
-                    data__kind_any_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if not data__kind_any_of_count1:
-                try:
-                    if not isinstance(data__kind, (list, tuple)):
-                        raise Invalid
-                    data__kind_is_list = isinstance(data__kind, (list, tuple))
-                    if data__kind_is_list:
-                        data__kind_len = len(data__kind)
-                        if data__kind_len < 1:
-                            raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        data__kind_any_of_count1 = 0
+        if not data__kind_any_of_count1:
+            try:
+                if not isinstance(data__kind, str):
+                    raise Invalid
+                if not (isinstance(data__kind, str) and data__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                    raise Invalid
+                data__kind_any_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if not data__kind_any_of_count1:
+            try:
+                if not isinstance(data__kind, (list, tuple)):
+                    raise Invalid
+                data__kind_len = len(data__kind)
+                if data__kind_len < 1:
+                    raise Invalid
 
-                        def fn(var):
-                            return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                        if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
-                            raise Invalid
-                        for data__kind_x, data__kind_item in enumerate(data__kind):
-                            if not isinstance(data__kind_item, str):
-                                raise Invalid
-                            if not (isinstance(data__kind_item, str) and data__kind_item == 'Person' or (isinstance(data__kind_item, str) and data__kind_item == 'Team') or (isinstance(data__kind_item, str) and data__kind_item == 'Account') or (isinstance(data__kind_item, str) and data__kind_item == 'Channel') or (isinstance(data__kind_item, str) and data__kind_item == 'Policy') or (isinstance(data__kind_item, str) and data__kind_item == 'Playbook') or (isinstance(data__kind_item, str) and data__kind_item == 'Objective') or (isinstance(data__kind_item, str) and data__kind_item == 'Rule') or (isinstance(data__kind_item, str) and data__kind_item == 'Tool')):
-                                raise Invalid
-                    data__kind_any_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if not data__kind_any_of_count1:
-                raise Invalid
-        if 'where' in data_keys:
-            data_keys.remove('where')
-            data__where = data['where']
-            validate____defs_where(data__where, custom_formats, (name_prefix or 'data') + '.where')
-        if data_keys:
+                def fn(var):
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
+                    raise Invalid
+                for data__kind_x, data__kind_item in enumerate(data__kind):
+                    if not isinstance(data__kind_item, str):
+                        raise Invalid
+                    if not (isinstance(data__kind_item, str) and data__kind_item in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                        raise Invalid
+                data__kind_any_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if not data__kind_any_of_count1:
             raise Invalid
+    if 'where' in data:
+        data__where = data['where']
+        validate____defs_where(data__where, custom_formats, None)
+    if not data.keys() <= KNOWN_4:
+        raise Invalid
     return data
 
 def validate____defs_where(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'all' in data_keys:
-            data_keys.remove('all')
-            data__all = data['all']
-            if not isinstance(data__all, (list, tuple)):
-                raise Invalid
-            data__all_is_list = isinstance(data__all, (list, tuple))
-            if data__all_is_list:
-                data__all_len = len(data__all)
-                for data__all_x, data__all_item in enumerate(data__all):
-                    validate____defs_where(data__all_item, custom_formats, (name_prefix or 'data') + '.all[{data__all_x}]'.format(**locals()))
-        if 'any' in data_keys:
-            data_keys.remove('any')
-            data__any = data['any']
-            if not isinstance(data__any, (list, tuple)):
-                raise Invalid
-            data__any_is_list = isinstance(data__any, (list, tuple))
-            if data__any_is_list:
-                data__any_len = len(data__any)
-                for data__any_x, data__any_item in enumerate(data__any):
-                    validate____defs_where(data__any_item, custom_formats, (name_prefix or 'data') + '.any[{data__any_x}]'.format(**locals()))
-        if 'not' in data_keys:
-            data_keys.remove('not')
-            data__not = data['not']
-            validate____defs_where(data__not, custom_formats, (name_prefix or 'data') + '.not')
-        for data_key in data_keys:
-            if data_key not in ['all', 'any', 'not']:
-                data_value = data.get(data_key)
-                try:
-                    if not isinstance(data_value, dict):
+    data_keys = set(data.keys())
+    if 'all' in data_keys:
+        data_keys.remove('all')
+        data__all = data['all']
+        if not isinstance(data__all, (list, tuple)):
+            raise Invalid
+        for data__all_item in data__all:
+            validate____defs_where(data__all_item, custom_formats, None)
+    if 'any' in data_keys:
+        data_keys.remove('any')
+        data__any = data['any']
+        if not isinstance(data__any, (list, tuple)):
+            raise Invalid
+        for data__any_item in data__any:
+            validate____defs_where(data__any_item, custom_formats, None)
+    if 'not' in data_keys:
+        data_keys.remove('not')
+        data__not = data['not']
+        validate____defs_where(data__not, custom_formats, None)
+    for data_key in data_keys:
+        if data_key not in ['all', 'any', 'not']:
+            data_value = data.get(data_key)
+            try:
+                if not isinstance(data_value, dict):
+                    raise Invalid
+            except (Invalid, Invalid):
+                if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                    raise Invalid
+            else:
+                if not isinstance(data_value, dict):
+                    raise Invalid
+                data_value_len = len(data_value)
+                if data_value_len < 1:
+                    raise Invalid
+                if 'eq' in data_value:
+                    data_value__eq = data_value['eq']
+                if 'ne' in data_value:
+                    data_value__ne = data_value['ne']
+                if 'in' in data_value:
+                    data_value__in = data_value['in']
+                    if not isinstance(data_value__in, (list, tuple)):
                         raise Invalid
-                except (Invalid, Invalid):
-                    if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                if 'not_in' in data_value:
+                    data_value__notin = data_value['not_in']
+                    if not isinstance(data_value__notin, (list, tuple)):
                         raise Invalid
-                else:
-                    if not isinstance(data_value, dict):
+                if 'present' in data_value:
+                    data_value__present = data_value['present']
+                    if not isinstance(data_value__present, bool):
                         raise Invalid
-                    data_value_is_dict = isinstance(data_value, dict)
-                    if data_value_is_dict:
-                        data_value_len = len(data_value)
-                        if data_value_len < 1:
+                if 'matches' in data_value:
+                    data_value__matches = data_value['matches']
+                    if not isinstance(data_value__matches, str):
+                        raise Invalid
+                if 'gt' in data_value:
+                    data_value__gt = data_value['gt']
+                    if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
+                        raise Invalid
+                if 'ge' in data_value:
+                    data_value__ge = data_value['ge']
+                    if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
+                        raise Invalid
+                if 'lt' in data_value:
+                    data_value__lt = data_value['lt']
+                    if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
+                        raise Invalid
+                if 'le' in data_value:
+                    data_value__le = data_value['le']
+                    if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
+                        raise Invalid
+                if 'older_than_days' in data_value:
+                    data_value__olderthandays = data_value['older_than_days']
+                    if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
+                        raise Invalid
+                    if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
+                        if data_value__olderthandays < 0:
                             raise Invalid
-                        data_value_keys = set(data_value.keys())
-                        if 'eq' in data_value_keys:
-                            data_value_keys.remove('eq')
-                            data_value__eq = data_value['eq']
-                        if 'ne' in data_value_keys:
-                            data_value_keys.remove('ne')
-                            data_value__ne = data_value['ne']
-                        if 'in' in data_value_keys:
-                            data_value_keys.remove('in')
-                            data_value__in = data_value['in']
-                            if not isinstance(data_value__in, (list, tuple)):
-                                raise Invalid
-                        if 'not_in' in data_value_keys:
-                            data_value_keys.remove('not_in')
-                            data_value__notin = data_value['not_in']
-                            if not isinstance(data_value__notin, (list, tuple)):
-                                raise Invalid
-                        if 'present' in data_value_keys:
-                            data_value_keys.remove('present')
-                            data_value__present = data_value['present']
-                            if not isinstance(data_value__present, bool):
-                                raise Invalid
-                        if 'matches' in data_value_keys:
-                            data_value_keys.remove('matches')
-                            data_value__matches = data_value['matches']
-                            if not isinstance(data_value__matches, str):
-                                raise Invalid
-                        if 'gt' in data_value_keys:
-                            data_value_keys.remove('gt')
-                            data_value__gt = data_value['gt']
-                            if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
-                                raise Invalid
-                        if 'ge' in data_value_keys:
-                            data_value_keys.remove('ge')
-                            data_value__ge = data_value['ge']
-                            if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
-                                raise Invalid
-                        if 'lt' in data_value_keys:
-                            data_value_keys.remove('lt')
-                            data_value__lt = data_value['lt']
-                            if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
-                                raise Invalid
-                        if 'le' in data_value_keys:
-                            data_value_keys.remove('le')
-                            data_value__le = data_value['le']
-                            if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
-                                raise Invalid
-                        if 'older_than_days' in data_value_keys:
-                            data_value_keys.remove('older_than_days')
-                            data_value__olderthandays = data_value['older_than_days']
-                            if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
-                                raise Invalid
-                            if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
-                                if data_value__olderthandays < 0:
-                                    raise Invalid
-                        if 'newer_than_days' in data_value_keys:
-                            data_value_keys.remove('newer_than_days')
-                            data_value__newerthandays = data_value['newer_than_days']
-                            if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
-                                raise Invalid
-                            if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
-                                if data_value__newerthandays < 0:
-                                    raise Invalid
-                        if 'contains' in data_value_keys:
-                            data_value_keys.remove('contains')
-                            data_value__contains = data_value['contains']
-                        if data_value_keys:
+                if 'newer_than_days' in data_value:
+                    data_value__newerthandays = data_value['newer_than_days']
+                    if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
+                        raise Invalid
+                    if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
+                        if data_value__newerthandays < 0:
                             raise Invalid
-        data_len = len(data)
-        if data_len != 0:
-            data_property_names = True
-            for data_key in data:
-                try:
-                    if isinstance(data_key, str):
-                        data_key_len = len(data_key)
-                        if data_key_len < 1:
-                            raise Invalid
-                except (Invalid, Invalid):
-                    data_property_names = False
-            if not data_property_names:
-                raise Invalid
+                if 'contains' in data_value:
+                    data_value__contains = data_value['contains']
+                if not data_value.keys() <= KNOWN_5:
+                    raise Invalid
+    data_len = len(data)
+    if data_len != 0:
+        data_property_names = True
+        for data_key in data:
+            try:
+                if isinstance(data_key, str):
+                    data_key_len = len(data_key)
+                    if data_key_len < 1:
+                        raise Invalid
+            except (Invalid, Invalid):
+                data_property_names = False
+        if not data_property_names:
+            raise Invalid
     return data
 
 

@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '17232:12ea6885'
 FORMATS = ('date',)
-UNIQUE = ('consistent_terms', 'tags')
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,391 +13,314 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'title', 'version', 'owner', 'effective', 'review_by', 'applies_to', 'terms', 'consistent_terms', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+KNOWN_2 = frozenset({'kind', 'where'})
+KNOWN_3 = frozenset({'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Policy'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Policy'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'title' in data_keys:
-            data_keys.remove('title')
-            data__title = data['title']
-            if not isinstance(data__title, str):
-                raise Invalid
-        if 'version' in data_keys:
-            data_keys.remove('version')
-            data__version = data['version']
-            if not isinstance(data__version, int) and (not (isinstance(data__version, float) and data__version.is_integer())) or isinstance(data__version, bool):
-                raise Invalid
-            if isinstance(data__version, (int, float, Decimal)) and (not isinstance(data__version, bool)):
-                if data__version < 1:
-                    raise Invalid
-        if 'owner' in data_keys:
-            data_keys.remove('owner')
-            data__owner = data['owner']
-            if not isinstance(data__owner, str):
-                raise Invalid
-            if isinstance(data__owner, str):
-                data__owner_len = len(data__owner)
-                if data__owner_len < 1:
-                    raise Invalid
-                if data__owner_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__owner):
-                    raise Invalid
-        if 'effective' in data_keys:
-            data_keys.remove('effective')
-            data__effective = data['effective']
-            if not isinstance(data__effective, str):
-                raise Invalid
-            if isinstance(data__effective, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__effective):
-                    raise Invalid
-                if not custom_formats['date'](data__effective):
-                    raise Invalid
-        if 'review_by' in data_keys:
-            data_keys.remove('review_by')
-            data__reviewby = data['review_by']
-            if not isinstance(data__reviewby, str):
-                raise Invalid
-            if isinstance(data__reviewby, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__reviewby):
-                    raise Invalid
-                if not custom_formats['date'](data__reviewby):
-                    raise Invalid
-        if 'applies_to' in data_keys:
-            data_keys.remove('applies_to')
-            data__appliesto = data['applies_to']
-            validate____defs_selector(data__appliesto, custom_formats, (name_prefix or 'data') + '.applies_to')
-        if 'terms' in data_keys:
-            data_keys.remove('terms')
-            data__terms = data['terms']
-            if not isinstance(data__terms, dict):
-                raise Invalid
-            data__terms_is_dict = isinstance(data__terms, dict)
-            if data__terms_is_dict:
-                data__terms_keys = set(data__terms.keys())
-                for data__terms_key in data__terms_keys:
-                    if data__terms_key not in []:
-                        data__terms_value = data__terms.get(data__terms_key)
-                        if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
-                            raise Invalid
-        if 'consistent_terms' in data_keys:
-            data_keys.remove('consistent_terms')
-            data__consistentterms = data['consistent_terms']
-            if not isinstance(data__consistentterms, (list, tuple)):
-                raise Invalid
-            data__consistentterms_is_list = isinstance(data__consistentterms, (list, tuple))
-            if data__consistentterms_is_list:
-                data__consistentterms_len = len(data__consistentterms)
-                for data__consistentterms_x, data__consistentterms_item in enumerate(data__consistentterms):
-                    if not isinstance(data__consistentterms_item, str):
-                        raise Invalid
-                    if isinstance(data__consistentterms_item, str):
-                        data__consistentterms_item_len = len(data__consistentterms_item)
-                        if data__consistentterms_item_len < 1:
-                            raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
             raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'title' in data:
+        data__title = data['title']
+        if not isinstance(data__title, str):
+            raise Invalid
+    if 'version' in data:
+        data__version = data['version']
+        if not isinstance(data__version, int) and (not (isinstance(data__version, float) and data__version.is_integer())) or isinstance(data__version, bool):
+            raise Invalid
+        if isinstance(data__version, (int, float, Decimal)) and (not isinstance(data__version, bool)):
+            if data__version < 1:
+                raise Invalid
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        data__owner_len = len(data__owner)
+        if data__owner_len < 1:
+            raise Invalid
+        if data__owner_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__owner):
+            raise Invalid
+    if 'effective' in data:
+        data__effective = data['effective']
+        if not isinstance(data__effective, str):
+            raise Invalid
+        if not SEARCH_1(data__effective):
+            raise Invalid
+        if not custom_formats['date'](data__effective):
+            raise Invalid
+    if 'review_by' in data:
+        data__reviewby = data['review_by']
+        if not isinstance(data__reviewby, str):
+            raise Invalid
+        if not SEARCH_1(data__reviewby):
+            raise Invalid
+        if not custom_formats['date'](data__reviewby):
+            raise Invalid
+    if 'applies_to' in data:
+        data__appliesto = data['applies_to']
+        validate____defs_selector(data__appliesto, custom_formats, None)
+    if 'terms' in data:
+        data__terms = data['terms']
+        if not isinstance(data__terms, dict):
+            raise Invalid
+        for data__terms_key, data__terms_value in data__terms.items():
+            if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
+                raise Invalid
+    if 'consistent_terms' in data:
+        data__consistentterms = data['consistent_terms']
+        if not isinstance(data__consistentterms, (list, tuple)):
+            raise Invalid
+        for data__consistentterms_item in data__consistentterms:
+            if not isinstance(data__consistentterms_item, str):
+                raise Invalid
+            data__consistentterms_item_len = len(data__consistentterms_item)
+            if data__consistentterms_item_len < 1:
+                raise Invalid
+        if len(data__consistentterms) > 1 and len(set(data__consistentterms)) != len(data__consistentterms):
+            raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_1(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_1:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 def validate____defs_selector(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            data__kind_any_of_count1 = 0
-            if not data__kind_any_of_count1:
-                try:
-                    if not isinstance(data__kind, str):
-                        raise Invalid
-                    if not (isinstance(data__kind, str) and data__kind == 'Person' or (isinstance(data__kind, str) and data__kind == 'Team') or (isinstance(data__kind, str) and data__kind == 'Account') or (isinstance(data__kind, str) and data__kind == 'Channel') or (isinstance(data__kind, str) and data__kind == 'Policy') or (isinstance(data__kind, str) and data__kind == 'Playbook') or (isinstance(data__kind, str) and data__kind == 'Objective') or (isinstance(data__kind, str) and data__kind == 'Rule') or (isinstance(data__kind, str) and data__kind == 'Tool')):
-                        raise Invalid
-                    data__kind_any_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if not data__kind_any_of_count1:
-                try:
-                    if not isinstance(data__kind, (list, tuple)):
-                        raise Invalid
-                    data__kind_is_list = isinstance(data__kind, (list, tuple))
-                    if data__kind_is_list:
-                        data__kind_len = len(data__kind)
-                        if data__kind_len < 1:
-                            raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        data__kind_any_of_count1 = 0
+        if not data__kind_any_of_count1:
+            try:
+                if not isinstance(data__kind, str):
+                    raise Invalid
+                if not (isinstance(data__kind, str) and data__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                    raise Invalid
+                data__kind_any_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if not data__kind_any_of_count1:
+            try:
+                if not isinstance(data__kind, (list, tuple)):
+                    raise Invalid
+                data__kind_len = len(data__kind)
+                if data__kind_len < 1:
+                    raise Invalid
 
-                        def fn(var):
-                            return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                        if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
-                            raise Invalid
-                        for data__kind_x, data__kind_item in enumerate(data__kind):
-                            if not isinstance(data__kind_item, str):
-                                raise Invalid
-                            if not (isinstance(data__kind_item, str) and data__kind_item == 'Person' or (isinstance(data__kind_item, str) and data__kind_item == 'Team') or (isinstance(data__kind_item, str) and data__kind_item == 'Account') or (isinstance(data__kind_item, str) and data__kind_item == 'Channel') or (isinstance(data__kind_item, str) and data__kind_item == 'Policy') or (isinstance(data__kind_item, str) and data__kind_item == 'Playbook') or (isinstance(data__kind_item, str) and data__kind_item == 'Objective') or (isinstance(data__kind_item, str) and data__kind_item == 'Rule') or (isinstance(data__kind_item, str) and data__kind_item == 'Tool')):
-                                raise Invalid
-                    data__kind_any_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if not data__kind_any_of_count1:
-                raise Invalid
-        if 'where' in data_keys:
-            data_keys.remove('where')
-            data__where = data['where']
-            validate____defs_where(data__where, custom_formats, (name_prefix or 'data') + '.where')
-        if data_keys:
+                def fn(var):
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
+                    raise Invalid
+                for data__kind_x, data__kind_item in enumerate(data__kind):
+                    if not isinstance(data__kind_item, str):
+                        raise Invalid
+                    if not (isinstance(data__kind_item, str) and data__kind_item in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                        raise Invalid
+                data__kind_any_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if not data__kind_any_of_count1:
             raise Invalid
+    if 'where' in data:
+        data__where = data['where']
+        validate____defs_where(data__where, custom_formats, None)
+    if not data.keys() <= KNOWN_2:
+        raise Invalid
     return data
 
 def validate____defs_where(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'all' in data_keys:
-            data_keys.remove('all')
-            data__all = data['all']
-            if not isinstance(data__all, (list, tuple)):
-                raise Invalid
-            data__all_is_list = isinstance(data__all, (list, tuple))
-            if data__all_is_list:
-                data__all_len = len(data__all)
-                for data__all_x, data__all_item in enumerate(data__all):
-                    validate____defs_where(data__all_item, custom_formats, (name_prefix or 'data') + '.all[{data__all_x}]'.format(**locals()))
-        if 'any' in data_keys:
-            data_keys.remove('any')
-            data__any = data['any']
-            if not isinstance(data__any, (list, tuple)):
-                raise Invalid
-            data__any_is_list = isinstance(data__any, (list, tuple))
-            if data__any_is_list:
-                data__any_len = len(data__any)
-                for data__any_x, data__any_item in enumerate(data__any):
-                    validate____defs_where(data__any_item, custom_formats, (name_prefix or 'data') + '.any[{data__any_x}]'.format(**locals()))
-        if 'not' in data_keys:
-            data_keys.remove('not')
-            data__not = data['not']
-            validate____defs_where(data__not, custom_formats, (name_prefix or 'data') + '.not')
-        for data_key in data_keys:
-            if data_key not in ['all', 'any', 'not']:
-                data_value = data.get(data_key)
-                try:
-                    if not isinstance(data_value, dict):
+    data_keys = set(data.keys())
+    if 'all' in data_keys:
+        data_keys.remove('all')
+        data__all = data['all']
+        if not isinstance(data__all, (list, tuple)):
+            raise Invalid
+        for data__all_item in data__all:
+            validate____defs_where(data__all_item, custom_formats, None)
+    if 'any' in data_keys:
+        data_keys.remove('any')
+        data__any = data['any']
+        if not isinstance(data__any, (list, tuple)):
+            raise Invalid
+        for data__any_item in data__any:
+            validate____defs_where(data__any_item, custom_formats, None)
+    if 'not' in data_keys:
+        data_keys.remove('not')
+        data__not = data['not']
+        validate____defs_where(data__not, custom_formats, None)
+    for data_key in data_keys:
+        if data_key not in ['all', 'any', 'not']:
+            data_value = data.get(data_key)
+            try:
+                if not isinstance(data_value, dict):
+                    raise Invalid
+            except (Invalid, Invalid):
+                if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                    raise Invalid
+            else:
+                if not isinstance(data_value, dict):
+                    raise Invalid
+                data_value_len = len(data_value)
+                if data_value_len < 1:
+                    raise Invalid
+                if 'eq' in data_value:
+                    data_value__eq = data_value['eq']
+                if 'ne' in data_value:
+                    data_value__ne = data_value['ne']
+                if 'in' in data_value:
+                    data_value__in = data_value['in']
+                    if not isinstance(data_value__in, (list, tuple)):
                         raise Invalid
-                except (Invalid, Invalid):
-                    if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                if 'not_in' in data_value:
+                    data_value__notin = data_value['not_in']
+                    if not isinstance(data_value__notin, (list, tuple)):
                         raise Invalid
-                else:
-                    if not isinstance(data_value, dict):
+                if 'present' in data_value:
+                    data_value__present = data_value['present']
+                    if not isinstance(data_value__present, bool):
                         raise Invalid
-                    data_value_is_dict = isinstance(data_value, dict)
-                    if data_value_is_dict:
-                        data_value_len = len(data_value)
-                        if data_value_len < 1:
+                if 'matches' in data_value:
+                    data_value__matches = data_value['matches']
+                    if not isinstance(data_value__matches, str):
+                        raise Invalid
+                if 'gt' in data_value:
+                    data_value__gt = data_value['gt']
+                    if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
+                        raise Invalid
+                if 'ge' in data_value:
+                    data_value__ge = data_value['ge']
+                    if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
+                        raise Invalid
+                if 'lt' in data_value:
+                    data_value__lt = data_value['lt']
+                    if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
+                        raise Invalid
+                if 'le' in data_value:
+                    data_value__le = data_value['le']
+                    if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
+                        raise Invalid
+                if 'older_than_days' in data_value:
+                    data_value__olderthandays = data_value['older_than_days']
+                    if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
+                        raise Invalid
+                    if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
+                        if data_value__olderthandays < 0:
                             raise Invalid
-                        data_value_keys = set(data_value.keys())
-                        if 'eq' in data_value_keys:
-                            data_value_keys.remove('eq')
-                            data_value__eq = data_value['eq']
-                        if 'ne' in data_value_keys:
-                            data_value_keys.remove('ne')
-                            data_value__ne = data_value['ne']
-                        if 'in' in data_value_keys:
-                            data_value_keys.remove('in')
-                            data_value__in = data_value['in']
-                            if not isinstance(data_value__in, (list, tuple)):
-                                raise Invalid
-                        if 'not_in' in data_value_keys:
-                            data_value_keys.remove('not_in')
-                            data_value__notin = data_value['not_in']
-                            if not isinstance(data_value__notin, (list, tuple)):
-                                raise Invalid
-                        if 'present' in data_value_keys:
-                            data_value_keys.remove('present')
-                            data_value__present = data_value['present']
-                            if not isinstance(data_value__present, bool):
-                                raise Invalid
-                        if 'matches' in data_value_keys:
-                            data_value_keys.remove('matches')
-                            data_value__matches = data_value['matches']
-                            if not isinstance(data_value__matches, str):
-                                raise Invalid
-                        if 'gt' in data_value_keys:
-                            data_value_keys.remove('gt')
-                            data_value__gt = data_value['gt']
-                            if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
-                                raise Invalid
-                        if 'ge' in data_value_keys:
-                            data_value_keys.remove('ge')
-                            data_value__ge = data_value['ge']
-                            if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
-                                raise Invalid
-                        if 'lt' in data_value_keys:
-                            data_value_keys.remove('lt')
-                            data_value__lt = data_value['lt']
-                            if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
-                                raise Invalid
-                        if 'le' in data_value_keys:
-                            data_value_keys.remove('le')
-                            data_value__le = data_value['le']
-                            if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
-                                raise Invalid
-                        if 'older_than_days' in data_value_keys:
-                            data_value_keys.remove('older_than_days')
-                            data_value__olderthandays = data_value['older_than_days']
-                            if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
-                                raise Invalid
-                            if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
-                                if data_value__olderthandays < 0:
-                                    raise Invalid
-                        if 'newer_than_days' in data_value_keys:
-                            data_value_keys.remove('newer_than_days')
-                            data_value__newerthandays = data_value['newer_than_days']
-                            if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
-                                raise Invalid
-                            if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
-                                if data_value__newerthandays < 0:
-                                    raise Invalid
-                        if 'contains' in data_value_keys:
-                            data_value_keys.remove('contains')
-                            data_value__contains = data_value['contains']
-                        if data_value_keys:
+                if 'newer_than_days' in data_value:
+                    data_value__newerthandays = data_value['newer_than_days']
+                    if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
+                        raise Invalid
+                    if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
+                        if data_value__newerthandays < 0:
                             raise Invalid
-        data_len = len(data)
-        if data_len != 0:
-            data_property_names = True
-            for data_key in data:
-                try:
-                    if isinstance(data_key, str):
-                        data_key_len = len(data_key)
-                        if data_key_len < 1:
-                            raise Invalid
-                except (Invalid, Invalid):
-                    data_property_names = False
-            if not data_property_names:
-                raise Invalid
+                if 'contains' in data_value:
+                    data_value__contains = data_value['contains']
+                if not data_value.keys() <= KNOWN_3:
+                    raise Invalid
+    data_len = len(data)
+    if data_len != 0:
+        data_property_names = True
+        for data_key in data:
+            try:
+                if isinstance(data_key, str):
+                    data_key_len = len(data_key)
+                    if data_key_len < 1:
+                        raise Invalid
+            except (Invalid, Invalid):
+                data_property_names = False
+        if not data_property_names:
+            raise Invalid
     return data
 
 

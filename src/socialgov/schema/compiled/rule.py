@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '29898:74cc3663'
 FORMATS = ('date',)
-UNIQUE = ('tags',)
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,261 +13,214 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^SG': re.compile('^SG'), '^[A-Z][A-Z0-9_-]*[0-9]+$': re.compile('^[A-Z][A-Z0-9_-]*[0-9]+\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^SG').search
+SEARCH_2 = re.compile('^[A-Z][A-Z0-9_-]*[0-9]+$').search
+SEARCH_3 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'code', 'severity', 'message', 'select', 'group_by', 'assert', 'tests', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'name', 'entities', 'expect'})
+KNOWN_2 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+KNOWN_3 = frozenset({'kind', 'id'})
+KNOWN_4 = frozenset({'same'})
+KNOWN_5 = frozenset({'unique'})
+KNOWN_6 = frozenset({'count'})
+KNOWN_7 = frozenset({'min', 'max'})
+KNOWN_8 = frozenset({'field', 'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
+KNOWN_9 = frozenset({'field', 'ref', 'where'})
+KNOWN_10 = frozenset({'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
+KNOWN_11 = frozenset({'kind', 'where'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id', 'code', 'select']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data or 'code' not in data or 'select' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Rule'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Rule'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'code' in data_keys:
-            data_keys.remove('code')
-            data__code = data['code']
-            if not isinstance(data__code, str):
-                raise Invalid
-            try:
-                if isinstance(data__code, str):
-                    if not REGEX_PATTERNS['^SG'].search(data__code):
-                        raise Invalid
-            except (Invalid, Invalid):
-                pass
-            else:
-                raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'code' in data:
+        data__code = data['code']
+        if not isinstance(data__code, str):
+            raise Invalid
+        try:
             if isinstance(data__code, str):
-                if not REGEX_PATTERNS['^[A-Z][A-Z0-9_-]*[0-9]+$'].search(data__code):
+                if not SEARCH_1(data__code):
                     raise Invalid
-        if 'severity' in data_keys:
-            data_keys.remove('severity')
-            data__severity = data['severity']
-            if not isinstance(data__severity, str):
-                raise Invalid
-            if not (isinstance(data__severity, str) and data__severity == 'error' or (isinstance(data__severity, str) and data__severity == 'warning') or (isinstance(data__severity, str) and data__severity == 'info')):
-                raise Invalid
-        if 'message' in data_keys:
-            data_keys.remove('message')
-            data__message = data['message']
-            if not isinstance(data__message, str):
-                raise Invalid
-        if 'select' in data_keys:
-            data_keys.remove('select')
-            data__select = data['select']
-            validate____defs_selector(data__select, custom_formats, (name_prefix or 'data') + '.select')
-        if 'group_by' in data_keys:
-            data_keys.remove('group_by')
-            data__groupby = data['group_by']
-            if not isinstance(data__groupby, str):
-                raise Invalid
-            if isinstance(data__groupby, str):
-                data__groupby_len = len(data__groupby)
-                if data__groupby_len < 1:
-                    raise Invalid
-        if 'assert' in data_keys:
-            data_keys.remove('assert')
-            data__assert = data['assert']
-            try:
-                if not isinstance(data__assert, (list, tuple)):
-                    raise Invalid
-            except (Invalid, Invalid):
-                validate____defs_assertion(data__assert, custom_formats, (name_prefix or 'data') + '.assert')
-            else:
-                data__assert_is_list = isinstance(data__assert, (list, tuple))
-                if data__assert_is_list:
-                    data__assert_len = len(data__assert)
-                    if data__assert_len < 1:
-                        raise Invalid
-                    for data__assert_x, data__assert_item in enumerate(data__assert):
-                        validate____defs_assertion(data__assert_item, custom_formats, (name_prefix or 'data') + '.assert[{data__assert_x}]'.format(**locals()))
-        if 'tests' in data_keys:
-            data_keys.remove('tests')
-            data__tests = data['tests']
-            if not isinstance(data__tests, (list, tuple)):
-                raise Invalid
-            data__tests_is_list = isinstance(data__tests, (list, tuple))
-            if data__tests_is_list:
-                data__tests_len = len(data__tests)
-                for data__tests_x, data__tests_item in enumerate(data__tests):
-                    if not isinstance(data__tests_item, dict):
-                        raise Invalid
-                    data__tests_item_is_dict = isinstance(data__tests_item, dict)
-                    if data__tests_item_is_dict:
-                        data__tests_item__missing_keys = set(['name', 'entities', 'expect']) - data__tests_item.keys()
-                        if data__tests_item__missing_keys:
-                            raise Invalid
-                        data__tests_item_keys = set(data__tests_item.keys())
-                        if 'name' in data__tests_item_keys:
-                            data__tests_item_keys.remove('name')
-                            data__tests_item__name = data__tests_item['name']
-                            if not isinstance(data__tests_item__name, str):
-                                raise Invalid
-                            if isinstance(data__tests_item__name, str):
-                                data__tests_item__name_len = len(data__tests_item__name)
-                                if data__tests_item__name_len < 1:
-                                    raise Invalid
-                        if 'entities' in data__tests_item_keys:
-                            data__tests_item_keys.remove('entities')
-                            data__tests_item__entities = data__tests_item['entities']
-                            if not isinstance(data__tests_item__entities, (list, tuple)):
-                                raise Invalid
-                            data__tests_item__entities_is_list = isinstance(data__tests_item__entities, (list, tuple))
-                            if data__tests_item__entities_is_list:
-                                data__tests_item__entities_len = len(data__tests_item__entities)
-                                for data__tests_item__entities_x, data__tests_item__entities_item in enumerate(data__tests_item__entities):
-                                    if not isinstance(data__tests_item__entities_item, dict):
-                                        raise Invalid
-                                    data__tests_item__entities_item_is_dict = isinstance(data__tests_item__entities_item, dict)
-                                    if data__tests_item__entities_item_is_dict:
-                                        data__tests_item__entities_item__missing_keys = set(['kind', 'id']) - data__tests_item__entities_item.keys()
-                                        if data__tests_item__entities_item__missing_keys:
-                                            raise Invalid
-                                        data__tests_item__entities_item_keys = set(data__tests_item__entities_item.keys())
-                                        if 'kind' in data__tests_item__entities_item_keys:
-                                            data__tests_item__entities_item_keys.remove('kind')
-                                            data__tests_item__entities_item__kind = data__tests_item__entities_item['kind']
-                                            if not isinstance(data__tests_item__entities_item__kind, str):
-                                                raise Invalid
-                                            if not (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Person' or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Team') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Account') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Channel') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Policy') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Playbook') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Objective') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Rule') or (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind == 'Tool')):
-                                                raise Invalid
-                                        if 'id' in data__tests_item__entities_item_keys:
-                                            data__tests_item__entities_item_keys.remove('id')
-                                            data__tests_item__entities_item__id = data__tests_item__entities_item['id']
-                                            if not isinstance(data__tests_item__entities_item__id, str):
-                                                raise Invalid
-                                            if isinstance(data__tests_item__entities_item__id, str):
-                                                data__tests_item__entities_item__id_len = len(data__tests_item__entities_item__id)
-                                                if data__tests_item__entities_item__id_len < 1:
-                                                    raise Invalid
-                                                if data__tests_item__entities_item__id_len > 128:
-                                                    raise Invalid
-                                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__tests_item__entities_item__id):
-                                                    raise Invalid
-                        if 'expect' in data__tests_item_keys:
-                            data__tests_item_keys.remove('expect')
-                            data__tests_item__expect = data__tests_item['expect']
-                            if not isinstance(data__tests_item__expect, str):
-                                raise Invalid
-                            if not (isinstance(data__tests_item__expect, str) and data__tests_item__expect == 'pass' or (isinstance(data__tests_item__expect, str) and data__tests_item__expect == 'fail')):
-                                raise Invalid
-                        if data__tests_item_keys:
-                            raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+        except (Invalid, Invalid):
+            pass
+        else:
             raise Invalid
+        if isinstance(data__code, str):
+            if not SEARCH_2(data__code):
+                raise Invalid
+    if 'severity' in data:
+        data__severity = data['severity']
+        if not isinstance(data__severity, str):
+            raise Invalid
+        if not (isinstance(data__severity, str) and data__severity in {'error', 'info', 'warning'}):
+            raise Invalid
+    if 'message' in data:
+        data__message = data['message']
+        if not isinstance(data__message, str):
+            raise Invalid
+    if 'select' in data:
+        data__select = data['select']
+        validate____defs_selector(data__select, custom_formats, None)
+    if 'group_by' in data:
+        data__groupby = data['group_by']
+        if not isinstance(data__groupby, str):
+            raise Invalid
+        data__groupby_len = len(data__groupby)
+        if data__groupby_len < 1:
+            raise Invalid
+    if 'assert' in data:
+        data__assert = data['assert']
+        try:
+            if not isinstance(data__assert, (list, tuple)):
+                raise Invalid
+        except (Invalid, Invalid):
+            validate____defs_assertion(data__assert, custom_formats, None)
+        else:
+            data__assert_is_list = isinstance(data__assert, (list, tuple))
+            if data__assert_is_list:
+                data__assert_len = len(data__assert)
+                if data__assert_len < 1:
+                    raise Invalid
+                for data__assert_item in data__assert:
+                    validate____defs_assertion(data__assert_item, custom_formats, None)
+    if 'tests' in data:
+        data__tests = data['tests']
+        if not isinstance(data__tests, (list, tuple)):
+            raise Invalid
+        for data__tests_item in data__tests:
+            if not isinstance(data__tests_item, dict):
+                raise Invalid
+            if 'name' not in data__tests_item or 'entities' not in data__tests_item or 'expect' not in data__tests_item:
+                raise Invalid
+            if 'name' in data__tests_item:
+                data__tests_item__name = data__tests_item['name']
+                if not isinstance(data__tests_item__name, str):
+                    raise Invalid
+                data__tests_item__name_len = len(data__tests_item__name)
+                if data__tests_item__name_len < 1:
+                    raise Invalid
+            if 'entities' in data__tests_item:
+                data__tests_item__entities = data__tests_item['entities']
+                if not isinstance(data__tests_item__entities, (list, tuple)):
+                    raise Invalid
+                for data__tests_item__entities_item in data__tests_item__entities:
+                    if not isinstance(data__tests_item__entities_item, dict):
+                        raise Invalid
+                    if 'kind' not in data__tests_item__entities_item or 'id' not in data__tests_item__entities_item:
+                        raise Invalid
+                    if 'kind' in data__tests_item__entities_item:
+                        data__tests_item__entities_item__kind = data__tests_item__entities_item['kind']
+                        if not isinstance(data__tests_item__entities_item__kind, str):
+                            raise Invalid
+                        if not (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                            raise Invalid
+                    if 'id' in data__tests_item__entities_item:
+                        data__tests_item__entities_item__id = data__tests_item__entities_item['id']
+                        if not isinstance(data__tests_item__entities_item__id, str):
+                            raise Invalid
+                        data__tests_item__entities_item__id_len = len(data__tests_item__entities_item__id)
+                        if data__tests_item__entities_item__id_len < 1:
+                            raise Invalid
+                        if data__tests_item__entities_item__id_len > 128:
+                            raise Invalid
+                        if not SEARCH_0(data__tests_item__entities_item__id):
+                            raise Invalid
+            if 'expect' in data__tests_item:
+                data__tests_item__expect = data__tests_item['expect']
+                if not isinstance(data__tests_item__expect, str):
+                    raise Invalid
+                if not (isinstance(data__tests_item__expect, str) and data__tests_item__expect in {'fail', 'pass'}):
+                    raise Invalid
+            if not data__tests_item.keys() <= KNOWN_1:
+                raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_3(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
@@ -276,414 +229,334 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
     try:
         data_is_dict = isinstance(data, dict)
         if data_is_dict:
-            data__missing_keys = set(['same']) - data.keys()
-            if data__missing_keys:
+            if 'same' not in data:
                 raise Invalid
     except (Invalid, Invalid):
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data__missing_keys = set(['unique']) - data.keys()
-                if data__missing_keys:
+                if 'unique' not in data:
                     raise Invalid
         except (Invalid, Invalid):
             try:
                 data_is_dict = isinstance(data, dict)
                 if data_is_dict:
-                    data__missing_keys = set(['count']) - data.keys()
-                    if data__missing_keys:
+                    if 'count' not in data:
                         raise Invalid
             except (Invalid, Invalid):
                 try:
                     data_is_dict = isinstance(data, dict)
                     if data_is_dict:
-                        data__missing_keys = set(['ref']) - data.keys()
-                        if data__missing_keys:
+                        if 'ref' not in data:
                             raise Invalid
                 except (Invalid, Invalid):
                     if not isinstance(data, dict):
                         raise Invalid
                     data_is_dict = isinstance(data, dict)
-                    if data_is_dict:
-                        data_len = len(data)
-                        if data_len < 2:
+                    data_len = len(data)
+                    if data_len < 2:
+                        raise Invalid
+                    if 'field' not in data:
+                        raise Invalid
+                    if 'field' in data:
+                        data__field = data['field']
+                        if not isinstance(data__field, str):
                             raise Invalid
-                        data__missing_keys = set(['field']) - data.keys()
-                        if data__missing_keys:
+                        data__field_len = len(data__field)
+                        if data__field_len < 1:
                             raise Invalid
-                        data_keys = set(data.keys())
-                        if 'field' in data_keys:
-                            data_keys.remove('field')
-                            data__field = data['field']
-                            if not isinstance(data__field, str):
-                                raise Invalid
-                            if isinstance(data__field, str):
-                                data__field_len = len(data__field)
-                                if data__field_len < 1:
-                                    raise Invalid
-                        if 'eq' in data_keys:
-                            data_keys.remove('eq')
-                            data__eq = data['eq']
-                        if 'ne' in data_keys:
-                            data_keys.remove('ne')
-                            data__ne = data['ne']
-                        if 'in' in data_keys:
-                            data_keys.remove('in')
-                            data__in = data['in']
-                            if not isinstance(data__in, (list, tuple)):
-                                raise Invalid
-                        if 'not_in' in data_keys:
-                            data_keys.remove('not_in')
-                            data__notin = data['not_in']
-                            if not isinstance(data__notin, (list, tuple)):
-                                raise Invalid
-                        if 'present' in data_keys:
-                            data_keys.remove('present')
-                            data__present = data['present']
-                            if not isinstance(data__present, bool):
-                                raise Invalid
-                        if 'matches' in data_keys:
-                            data_keys.remove('matches')
-                            data__matches = data['matches']
-                            if not isinstance(data__matches, str):
-                                raise Invalid
-                        if 'gt' in data_keys:
-                            data_keys.remove('gt')
-                            data__gt = data['gt']
-                            if not isinstance(data__gt, (int, float, Decimal, str)) or isinstance(data__gt, bool):
-                                raise Invalid
-                        if 'ge' in data_keys:
-                            data_keys.remove('ge')
-                            data__ge = data['ge']
-                            if not isinstance(data__ge, (int, float, Decimal, str)) or isinstance(data__ge, bool):
-                                raise Invalid
-                        if 'lt' in data_keys:
-                            data_keys.remove('lt')
-                            data__lt = data['lt']
-                            if not isinstance(data__lt, (int, float, Decimal, str)) or isinstance(data__lt, bool):
-                                raise Invalid
-                        if 'le' in data_keys:
-                            data_keys.remove('le')
-                            data__le = data['le']
-                            if not isinstance(data__le, (int, float, Decimal, str)) or isinstance(data__le, bool):
-                                raise Invalid
-                        if 'older_than_days' in data_keys:
-                            data_keys.remove('older_than_days')
-                            data__olderthandays = data['older_than_days']
-                            if not isinstance(data__olderthandays, int) and (not (isinstance(data__olderthandays, float) and data__olderthandays.is_integer())) or isinstance(data__olderthandays, bool):
-                                raise Invalid
-                            if isinstance(data__olderthandays, (int, float, Decimal)) and (not isinstance(data__olderthandays, bool)):
-                                if data__olderthandays < 0:
-                                    raise Invalid
-                        if 'newer_than_days' in data_keys:
-                            data_keys.remove('newer_than_days')
-                            data__newerthandays = data['newer_than_days']
-                            if not isinstance(data__newerthandays, int) and (not (isinstance(data__newerthandays, float) and data__newerthandays.is_integer())) or isinstance(data__newerthandays, bool):
-                                raise Invalid
-                            if isinstance(data__newerthandays, (int, float, Decimal)) and (not isinstance(data__newerthandays, bool)):
-                                if data__newerthandays < 0:
-                                    raise Invalid
-                        if 'contains' in data_keys:
-                            data_keys.remove('contains')
-                            data__contains = data['contains']
-                        if data_keys:
+                    if 'eq' in data:
+                        data__eq = data['eq']
+                    if 'ne' in data:
+                        data__ne = data['ne']
+                    if 'in' in data:
+                        data__in = data['in']
+                        if not isinstance(data__in, (list, tuple)):
                             raise Invalid
+                    if 'not_in' in data:
+                        data__notin = data['not_in']
+                        if not isinstance(data__notin, (list, tuple)):
+                            raise Invalid
+                    if 'present' in data:
+                        data__present = data['present']
+                        if not isinstance(data__present, bool):
+                            raise Invalid
+                    if 'matches' in data:
+                        data__matches = data['matches']
+                        if not isinstance(data__matches, str):
+                            raise Invalid
+                    if 'gt' in data:
+                        data__gt = data['gt']
+                        if not isinstance(data__gt, (int, float, Decimal, str)) or isinstance(data__gt, bool):
+                            raise Invalid
+                    if 'ge' in data:
+                        data__ge = data['ge']
+                        if not isinstance(data__ge, (int, float, Decimal, str)) or isinstance(data__ge, bool):
+                            raise Invalid
+                    if 'lt' in data:
+                        data__lt = data['lt']
+                        if not isinstance(data__lt, (int, float, Decimal, str)) or isinstance(data__lt, bool):
+                            raise Invalid
+                    if 'le' in data:
+                        data__le = data['le']
+                        if not isinstance(data__le, (int, float, Decimal, str)) or isinstance(data__le, bool):
+                            raise Invalid
+                    if 'older_than_days' in data:
+                        data__olderthandays = data['older_than_days']
+                        if not isinstance(data__olderthandays, int) and (not (isinstance(data__olderthandays, float) and data__olderthandays.is_integer())) or isinstance(data__olderthandays, bool):
+                            raise Invalid
+                        if isinstance(data__olderthandays, (int, float, Decimal)) and (not isinstance(data__olderthandays, bool)):
+                            if data__olderthandays < 0:
+                                raise Invalid
+                    if 'newer_than_days' in data:
+                        data__newerthandays = data['newer_than_days']
+                        if not isinstance(data__newerthandays, int) and (not (isinstance(data__newerthandays, float) and data__newerthandays.is_integer())) or isinstance(data__newerthandays, bool):
+                            raise Invalid
+                        if isinstance(data__newerthandays, (int, float, Decimal)) and (not isinstance(data__newerthandays, bool)):
+                            if data__newerthandays < 0:
+                                raise Invalid
+                    if 'contains' in data:
+                        data__contains = data['contains']
+                    if not data.keys() <= KNOWN_8:
+                        raise Invalid
                 else:
-                    validate____defs_refassertion(data, custom_formats, (name_prefix or 'data') + '')
+                    validate____defs_refassertion(data, custom_formats, None)
             else:
                 if not isinstance(data, dict):
                     raise Invalid
                 data_is_dict = isinstance(data, dict)
-                if data_is_dict:
-                    data__missing_keys = set(['count']) - data.keys()
-                    if data__missing_keys:
+                if 'count' not in data:
+                    raise Invalid
+                if 'count' in data:
+                    data__count = data['count']
+                    if not isinstance(data__count, dict):
                         raise Invalid
-                    data_keys = set(data.keys())
-                    if 'count' in data_keys:
-                        data_keys.remove('count')
-                        data__count = data['count']
-                        if not isinstance(data__count, dict):
+                    data__count_len = len(data__count)
+                    if data__count_len < 1:
+                        raise Invalid
+                    if 'min' in data__count:
+                        data__count__min = data__count['min']
+                        if not isinstance(data__count__min, int) and (not (isinstance(data__count__min, float) and data__count__min.is_integer())) or isinstance(data__count__min, bool):
                             raise Invalid
-                        data__count_is_dict = isinstance(data__count, dict)
-                        if data__count_is_dict:
-                            data__count_len = len(data__count)
-                            if data__count_len < 1:
+                        if isinstance(data__count__min, (int, float, Decimal)) and (not isinstance(data__count__min, bool)):
+                            if data__count__min < 0:
                                 raise Invalid
-                            data__count_keys = set(data__count.keys())
-                            if 'min' in data__count_keys:
-                                data__count_keys.remove('min')
-                                data__count__min = data__count['min']
-                                if not isinstance(data__count__min, int) and (not (isinstance(data__count__min, float) and data__count__min.is_integer())) or isinstance(data__count__min, bool):
-                                    raise Invalid
-                                if isinstance(data__count__min, (int, float, Decimal)) and (not isinstance(data__count__min, bool)):
-                                    if data__count__min < 0:
-                                        raise Invalid
-                            if 'max' in data__count_keys:
-                                data__count_keys.remove('max')
-                                data__count__max = data__count['max']
-                                if not isinstance(data__count__max, int) and (not (isinstance(data__count__max, float) and data__count__max.is_integer())) or isinstance(data__count__max, bool):
-                                    raise Invalid
-                                if isinstance(data__count__max, (int, float, Decimal)) and (not isinstance(data__count__max, bool)):
-                                    if data__count__max < 0:
-                                        raise Invalid
-                            if data__count_keys:
+                    if 'max' in data__count:
+                        data__count__max = data__count['max']
+                        if not isinstance(data__count__max, int) and (not (isinstance(data__count__max, float) and data__count__max.is_integer())) or isinstance(data__count__max, bool):
+                            raise Invalid
+                        if isinstance(data__count__max, (int, float, Decimal)) and (not isinstance(data__count__max, bool)):
+                            if data__count__max < 0:
                                 raise Invalid
-                    if data_keys:
+                    if not data__count.keys() <= KNOWN_7:
                         raise Invalid
+                if not data.keys() <= KNOWN_6:
+                    raise Invalid
         else:
             if not isinstance(data, dict):
                 raise Invalid
             data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(['unique']) - data.keys()
-                if data__missing_keys:
+            if 'unique' not in data:
+                raise Invalid
+            if 'unique' in data:
+                data__unique = data['unique']
+                if not isinstance(data__unique, str):
                     raise Invalid
-                data_keys = set(data.keys())
-                if 'unique' in data_keys:
-                    data_keys.remove('unique')
-                    data__unique = data['unique']
-                    if not isinstance(data__unique, str):
-                        raise Invalid
-                    if isinstance(data__unique, str):
-                        data__unique_len = len(data__unique)
-                        if data__unique_len < 1:
-                            raise Invalid
-                if data_keys:
+                data__unique_len = len(data__unique)
+                if data__unique_len < 1:
                     raise Invalid
+            if not data.keys() <= KNOWN_5:
+                raise Invalid
     else:
         if not isinstance(data, dict):
             raise Invalid
         data_is_dict = isinstance(data, dict)
-        if data_is_dict:
-            data__missing_keys = set(['same']) - data.keys()
-            if data__missing_keys:
+        if 'same' not in data:
+            raise Invalid
+        if 'same' in data:
+            data__same = data['same']
+            if not isinstance(data__same, str):
                 raise Invalid
-            data_keys = set(data.keys())
-            if 'same' in data_keys:
-                data_keys.remove('same')
-                data__same = data['same']
-                if not isinstance(data__same, str):
-                    raise Invalid
-                if isinstance(data__same, str):
-                    data__same_len = len(data__same)
-                    if data__same_len < 1:
-                        raise Invalid
-            if data_keys:
+            data__same_len = len(data__same)
+            if data__same_len < 1:
                 raise Invalid
+        if not data.keys() <= KNOWN_4:
+            raise Invalid
     return data
 
 def validate____defs_refassertion(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['field', 'ref']) - data.keys()
-        if data__missing_keys:
+    if 'field' not in data or 'ref' not in data:
+        raise Invalid
+    if 'field' in data:
+        data__field = data['field']
+        if not isinstance(data__field, str):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'field' in data_keys:
-            data_keys.remove('field')
-            data__field = data['field']
-            if not isinstance(data__field, str):
-                raise Invalid
-            if isinstance(data__field, str):
-                data__field_len = len(data__field)
-                if data__field_len < 1:
-                    raise Invalid
-        if 'ref' in data_keys:
-            data_keys.remove('ref')
-            data__ref = data['ref']
-            if not isinstance(data__ref, str):
-                raise Invalid
-            if not (isinstance(data__ref, str) and data__ref == 'Person' or (isinstance(data__ref, str) and data__ref == 'Team') or (isinstance(data__ref, str) and data__ref == 'Account') or (isinstance(data__ref, str) and data__ref == 'Channel') or (isinstance(data__ref, str) and data__ref == 'Policy') or (isinstance(data__ref, str) and data__ref == 'Playbook') or (isinstance(data__ref, str) and data__ref == 'Objective') or (isinstance(data__ref, str) and data__ref == 'Rule') or (isinstance(data__ref, str) and data__ref == 'Tool')):
-                raise Invalid
-        if 'where' in data_keys:
-            data_keys.remove('where')
-            data__where = data['where']
-            validate____defs_where(data__where, custom_formats, (name_prefix or 'data') + '.where')
-        if data_keys:
+        data__field_len = len(data__field)
+        if data__field_len < 1:
             raise Invalid
+    if 'ref' in data:
+        data__ref = data['ref']
+        if not isinstance(data__ref, str):
+            raise Invalid
+        if not (isinstance(data__ref, str) and data__ref in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+            raise Invalid
+    if 'where' in data:
+        data__where = data['where']
+        validate____defs_where(data__where, custom_formats, None)
+    if not data.keys() <= KNOWN_9:
+        raise Invalid
     return data
 
 def validate____defs_where(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'all' in data_keys:
-            data_keys.remove('all')
-            data__all = data['all']
-            if not isinstance(data__all, (list, tuple)):
-                raise Invalid
-            data__all_is_list = isinstance(data__all, (list, tuple))
-            if data__all_is_list:
-                data__all_len = len(data__all)
-                for data__all_x, data__all_item in enumerate(data__all):
-                    validate____defs_where(data__all_item, custom_formats, (name_prefix or 'data') + '.all[{data__all_x}]'.format(**locals()))
-        if 'any' in data_keys:
-            data_keys.remove('any')
-            data__any = data['any']
-            if not isinstance(data__any, (list, tuple)):
-                raise Invalid
-            data__any_is_list = isinstance(data__any, (list, tuple))
-            if data__any_is_list:
-                data__any_len = len(data__any)
-                for data__any_x, data__any_item in enumerate(data__any):
-                    validate____defs_where(data__any_item, custom_formats, (name_prefix or 'data') + '.any[{data__any_x}]'.format(**locals()))
-        if 'not' in data_keys:
-            data_keys.remove('not')
-            data__not = data['not']
-            validate____defs_where(data__not, custom_formats, (name_prefix or 'data') + '.not')
-        for data_key in data_keys:
-            if data_key not in ['all', 'any', 'not']:
-                data_value = data.get(data_key)
-                try:
-                    if not isinstance(data_value, dict):
+    data_keys = set(data.keys())
+    if 'all' in data_keys:
+        data_keys.remove('all')
+        data__all = data['all']
+        if not isinstance(data__all, (list, tuple)):
+            raise Invalid
+        for data__all_item in data__all:
+            validate____defs_where(data__all_item, custom_formats, None)
+    if 'any' in data_keys:
+        data_keys.remove('any')
+        data__any = data['any']
+        if not isinstance(data__any, (list, tuple)):
+            raise Invalid
+        for data__any_item in data__any:
+            validate____defs_where(data__any_item, custom_formats, None)
+    if 'not' in data_keys:
+        data_keys.remove('not')
+        data__not = data['not']
+        validate____defs_where(data__not, custom_formats, None)
+    for data_key in data_keys:
+        if data_key not in ['all', 'any', 'not']:
+            data_value = data.get(data_key)
+            try:
+                if not isinstance(data_value, dict):
+                    raise Invalid
+            except (Invalid, Invalid):
+                if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                    raise Invalid
+            else:
+                if not isinstance(data_value, dict):
+                    raise Invalid
+                data_value_len = len(data_value)
+                if data_value_len < 1:
+                    raise Invalid
+                if 'eq' in data_value:
+                    data_value__eq = data_value['eq']
+                if 'ne' in data_value:
+                    data_value__ne = data_value['ne']
+                if 'in' in data_value:
+                    data_value__in = data_value['in']
+                    if not isinstance(data_value__in, (list, tuple)):
                         raise Invalid
-                except (Invalid, Invalid):
-                    if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                if 'not_in' in data_value:
+                    data_value__notin = data_value['not_in']
+                    if not isinstance(data_value__notin, (list, tuple)):
                         raise Invalid
-                else:
-                    if not isinstance(data_value, dict):
+                if 'present' in data_value:
+                    data_value__present = data_value['present']
+                    if not isinstance(data_value__present, bool):
                         raise Invalid
-                    data_value_is_dict = isinstance(data_value, dict)
-                    if data_value_is_dict:
-                        data_value_len = len(data_value)
-                        if data_value_len < 1:
+                if 'matches' in data_value:
+                    data_value__matches = data_value['matches']
+                    if not isinstance(data_value__matches, str):
+                        raise Invalid
+                if 'gt' in data_value:
+                    data_value__gt = data_value['gt']
+                    if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
+                        raise Invalid
+                if 'ge' in data_value:
+                    data_value__ge = data_value['ge']
+                    if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
+                        raise Invalid
+                if 'lt' in data_value:
+                    data_value__lt = data_value['lt']
+                    if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
+                        raise Invalid
+                if 'le' in data_value:
+                    data_value__le = data_value['le']
+                    if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
+                        raise Invalid
+                if 'older_than_days' in data_value:
+                    data_value__olderthandays = data_value['older_than_days']
+                    if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
+                        raise Invalid
+                    if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
+                        if data_value__olderthandays < 0:
                             raise Invalid
-                        data_value_keys = set(data_value.keys())
-                        if 'eq' in data_value_keys:
-                            data_value_keys.remove('eq')
-                            data_value__eq = data_value['eq']
-                        if 'ne' in data_value_keys:
-                            data_value_keys.remove('ne')
-                            data_value__ne = data_value['ne']
-                        if 'in' in data_value_keys:
-                            data_value_keys.remove('in')
-                            data_value__in = data_value['in']
-                            if not isinstance(data_value__in, (list, tuple)):
-                                raise Invalid
-                        if 'not_in' in data_value_keys:
-                            data_value_keys.remove('not_in')
-                            data_value__notin = data_value['not_in']
-                            if not isinstance(data_value__notin, (list, tuple)):
-                                raise Invalid
-                        if 'present' in data_value_keys:
-                            data_value_keys.remove('present')
-                            data_value__present = data_value['present']
-                            if not isinstance(data_value__present, bool):
-                                raise Invalid
-                        if 'matches' in data_value_keys:
-                            data_value_keys.remove('matches')
-                            data_value__matches = data_value['matches']
-                            if not isinstance(data_value__matches, str):
-                                raise Invalid
-                        if 'gt' in data_value_keys:
-                            data_value_keys.remove('gt')
-                            data_value__gt = data_value['gt']
-                            if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
-                                raise Invalid
-                        if 'ge' in data_value_keys:
-                            data_value_keys.remove('ge')
-                            data_value__ge = data_value['ge']
-                            if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
-                                raise Invalid
-                        if 'lt' in data_value_keys:
-                            data_value_keys.remove('lt')
-                            data_value__lt = data_value['lt']
-                            if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
-                                raise Invalid
-                        if 'le' in data_value_keys:
-                            data_value_keys.remove('le')
-                            data_value__le = data_value['le']
-                            if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
-                                raise Invalid
-                        if 'older_than_days' in data_value_keys:
-                            data_value_keys.remove('older_than_days')
-                            data_value__olderthandays = data_value['older_than_days']
-                            if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
-                                raise Invalid
-                            if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
-                                if data_value__olderthandays < 0:
-                                    raise Invalid
-                        if 'newer_than_days' in data_value_keys:
-                            data_value_keys.remove('newer_than_days')
-                            data_value__newerthandays = data_value['newer_than_days']
-                            if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
-                                raise Invalid
-                            if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
-                                if data_value__newerthandays < 0:
-                                    raise Invalid
-                        if 'contains' in data_value_keys:
-                            data_value_keys.remove('contains')
-                            data_value__contains = data_value['contains']
-                        if data_value_keys:
+                if 'newer_than_days' in data_value:
+                    data_value__newerthandays = data_value['newer_than_days']
+                    if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
+                        raise Invalid
+                    if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
+                        if data_value__newerthandays < 0:
                             raise Invalid
-        data_len = len(data)
-        if data_len != 0:
-            data_property_names = True
-            for data_key in data:
-                try:
-                    if isinstance(data_key, str):
-                        data_key_len = len(data_key)
-                        if data_key_len < 1:
-                            raise Invalid
-                except (Invalid, Invalid):
-                    data_property_names = False
-            if not data_property_names:
-                raise Invalid
+                if 'contains' in data_value:
+                    data_value__contains = data_value['contains']
+                if not data_value.keys() <= KNOWN_10:
+                    raise Invalid
+    data_len = len(data)
+    if data_len != 0:
+        data_property_names = True
+        for data_key in data:
+            try:
+                if isinstance(data_key, str):
+                    data_key_len = len(data_key)
+                    if data_key_len < 1:
+                        raise Invalid
+            except (Invalid, Invalid):
+                data_property_names = False
+        if not data_property_names:
+            raise Invalid
     return data
 
 def validate____defs_selector(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            data__kind_any_of_count1 = 0
-            if not data__kind_any_of_count1:
-                try:
-                    if not isinstance(data__kind, str):
-                        raise Invalid
-                    if not (isinstance(data__kind, str) and data__kind == 'Person' or (isinstance(data__kind, str) and data__kind == 'Team') or (isinstance(data__kind, str) and data__kind == 'Account') or (isinstance(data__kind, str) and data__kind == 'Channel') or (isinstance(data__kind, str) and data__kind == 'Policy') or (isinstance(data__kind, str) and data__kind == 'Playbook') or (isinstance(data__kind, str) and data__kind == 'Objective') or (isinstance(data__kind, str) and data__kind == 'Rule') or (isinstance(data__kind, str) and data__kind == 'Tool')):
-                        raise Invalid
-                    data__kind_any_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if not data__kind_any_of_count1:
-                try:
-                    if not isinstance(data__kind, (list, tuple)):
-                        raise Invalid
-                    data__kind_is_list = isinstance(data__kind, (list, tuple))
-                    if data__kind_is_list:
-                        data__kind_len = len(data__kind)
-                        if data__kind_len < 1:
-                            raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        data__kind_any_of_count1 = 0
+        if not data__kind_any_of_count1:
+            try:
+                if not isinstance(data__kind, str):
+                    raise Invalid
+                if not (isinstance(data__kind, str) and data__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                    raise Invalid
+                data__kind_any_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if not data__kind_any_of_count1:
+            try:
+                if not isinstance(data__kind, (list, tuple)):
+                    raise Invalid
+                data__kind_len = len(data__kind)
+                if data__kind_len < 1:
+                    raise Invalid
 
-                        def fn(var):
-                            return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
-                        if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
-                            raise Invalid
-                        for data__kind_x, data__kind_item in enumerate(data__kind):
-                            if not isinstance(data__kind_item, str):
-                                raise Invalid
-                            if not (isinstance(data__kind_item, str) and data__kind_item == 'Person' or (isinstance(data__kind_item, str) and data__kind_item == 'Team') or (isinstance(data__kind_item, str) and data__kind_item == 'Account') or (isinstance(data__kind_item, str) and data__kind_item == 'Channel') or (isinstance(data__kind_item, str) and data__kind_item == 'Policy') or (isinstance(data__kind_item, str) and data__kind_item == 'Playbook') or (isinstance(data__kind_item, str) and data__kind_item == 'Objective') or (isinstance(data__kind_item, str) and data__kind_item == 'Rule') or (isinstance(data__kind_item, str) and data__kind_item == 'Tool')):
-                                raise Invalid
-                    data__kind_any_of_count1 += 1
-                except (Invalid, Invalid):
-                    pass
-            if not data__kind_any_of_count1:
-                raise Invalid
-        if 'where' in data_keys:
-            data_keys.remove('where')
-            data__where = data['where']
-            validate____defs_where(data__where, custom_formats, (name_prefix or 'data') + '.where')
-        if data_keys:
+                def fn(var):
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
+                    raise Invalid
+                for data__kind_x, data__kind_item in enumerate(data__kind):
+                    if not isinstance(data__kind_item, str):
+                        raise Invalid
+                    if not (isinstance(data__kind_item, str) and data__kind_item in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                        raise Invalid
+                data__kind_any_of_count1 += 1
+            except (Invalid, Invalid):
+                pass
+        if not data__kind_any_of_count1:
             raise Invalid
+    if 'where' in data:
+        data__where = data['where']
+        validate____defs_where(data__where, custom_formats, None)
+    if not data.keys() <= KNOWN_11:
+        raise Invalid
     return data
 
 

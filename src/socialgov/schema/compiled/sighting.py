@@ -13,7 +13,10 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'url', 'platform', 'handle', 'seen_at', 'first_seen', 'last_seen', 'disposition', 'account', 'note', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -24,8 +27,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data__missing_keys = set(['url']) - data.keys()
-                if data__missing_keys:
+                if 'url' not in data:
                     raise Invalid
             data_any_of_count1 += 1
         except (Invalid, Invalid):
@@ -34,8 +36,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         try:
             data_is_dict = isinstance(data, dict)
             if data_is_dict:
-                data__missing_keys = set(['handle']) - data.keys()
-                if data__missing_keys:
+                if 'handle' not in data:
                     raise Invalid
             data_any_of_count1 += 1
         except (Invalid, Invalid):
@@ -44,197 +45,150 @@ def validate(data, custom_formats={}, name_prefix=None):
         raise Invalid
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(['id', 'platform']) - data.keys()
-        if data__missing_keys:
+        if 'id' not in data or 'platform' not in data:
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
+        if 'kind' in data:
             data__kind = data['kind']
             if not (isinstance(data__kind, str) and data__kind == 'Sighting'):
                 raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
+        if 'id' in data:
             data__id = data['id']
             if not isinstance(data__id, str):
                 raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
+            data__id_len = len(data__id)
+            if data__id_len < 1:
+                raise Invalid
+            if data__id_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__id):
+                raise Invalid
+        if 'name' in data:
             data__name = data['name']
             if not isinstance(data__name, str):
                 raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
+        if 'description' in data:
             data__description = data['description']
             if not isinstance(data__description, str):
                 raise Invalid
-        if 'url' in data_keys:
-            data_keys.remove('url')
+        if 'url' in data:
             data__url = data['url']
             if not isinstance(data__url, str):
                 raise Invalid
-            if isinstance(data__url, str):
-                if not custom_formats['uri'](data__url):
-                    raise Invalid
-        if 'platform' in data_keys:
-            data_keys.remove('platform')
+            if not custom_formats['uri'](data__url):
+                raise Invalid
+        if 'platform' in data:
             data__platform = data['platform']
             if not isinstance(data__platform, str):
                 raise Invalid
-            if not (isinstance(data__platform, str) and data__platform == 'x' or (isinstance(data__platform, str) and data__platform == 'facebook') or (isinstance(data__platform, str) and data__platform == 'instagram') or (isinstance(data__platform, str) and data__platform == 'linkedin') or (isinstance(data__platform, str) and data__platform == 'youtube') or (isinstance(data__platform, str) and data__platform == 'tiktok') or (isinstance(data__platform, str) and data__platform == 'threads') or (isinstance(data__platform, str) and data__platform == 'bluesky') or (isinstance(data__platform, str) and data__platform == 'mastodon') or (isinstance(data__platform, str) and data__platform == 'pinterest') or (isinstance(data__platform, str) and data__platform == 'reddit') or (isinstance(data__platform, str) and data__platform == 'discord') or (isinstance(data__platform, str) and data__platform == 'whatsapp') or (isinstance(data__platform, str) and data__platform == 'snapchat') or (isinstance(data__platform, str) and data__platform == 'twitch') or (isinstance(data__platform, str) and data__platform == 'telegram') or (isinstance(data__platform, str) and data__platform == 'flickr') or (isinstance(data__platform, str) and data__platform == 'medium') or (isinstance(data__platform, str) and data__platform == 'github') or (isinstance(data__platform, str) and data__platform == 'vimeo') or (isinstance(data__platform, str) and data__platform == 'spotify') or (isinstance(data__platform, str) and data__platform == 'wechat') or (isinstance(data__platform, str) and data__platform == 'weibo') or (isinstance(data__platform, str) and data__platform == 'tumblr') or (isinstance(data__platform, str) and data__platform == 'googleplus') or (isinstance(data__platform, str) and data__platform == 'vine') or (isinstance(data__platform, str) and data__platform == 'storify') or (isinstance(data__platform, str) and data__platform == 'periscope') or (isinstance(data__platform, str) and data__platform == 'forum') or (isinstance(data__platform, str) and data__platform == 'other')):
+            if not (isinstance(data__platform, str) and data__platform in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}):
                 raise Invalid
-        if 'handle' in data_keys:
-            data_keys.remove('handle')
+        if 'handle' in data:
             data__handle = data['handle']
             if not isinstance(data__handle, str):
                 raise Invalid
-        if 'seen_at' in data_keys:
-            data_keys.remove('seen_at')
+        if 'seen_at' in data:
             data__seenat = data['seen_at']
             if not isinstance(data__seenat, str):
                 raise Invalid
-            if isinstance(data__seenat, str):
-                data__seenat_len = len(data__seenat)
-                if data__seenat_len < 1:
-                    raise Invalid
-        if 'first_seen' in data_keys:
-            data_keys.remove('first_seen')
+            data__seenat_len = len(data__seenat)
+            if data__seenat_len < 1:
+                raise Invalid
+        if 'first_seen' in data:
             data__firstseen = data['first_seen']
             if not isinstance(data__firstseen, str):
                 raise Invalid
-            if isinstance(data__firstseen, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__firstseen):
-                    raise Invalid
-                if not custom_formats['date'](data__firstseen):
-                    raise Invalid
-        if 'last_seen' in data_keys:
-            data_keys.remove('last_seen')
+            if not SEARCH_1(data__firstseen):
+                raise Invalid
+            if not custom_formats['date'](data__firstseen):
+                raise Invalid
+        if 'last_seen' in data:
             data__lastseen = data['last_seen']
             if not isinstance(data__lastseen, str):
                 raise Invalid
-            if isinstance(data__lastseen, str):
-                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__lastseen):
-                    raise Invalid
-                if not custom_formats['date'](data__lastseen):
-                    raise Invalid
-        if 'disposition' in data_keys:
-            data_keys.remove('disposition')
+            if not SEARCH_1(data__lastseen):
+                raise Invalid
+            if not custom_formats['date'](data__lastseen):
+                raise Invalid
+        if 'disposition' in data:
             data__disposition = data['disposition']
             if not isinstance(data__disposition, str):
                 raise Invalid
-            if not (isinstance(data__disposition, str) and data__disposition == 'unreviewed' or (isinstance(data__disposition, str) and data__disposition == 'official') or (isinstance(data__disposition, str) and data__disposition == 'unofficial') or (isinstance(data__disposition, str) and data__disposition == 'impostor') or (isinstance(data__disposition, str) and data__disposition == 'ignored')):
+            if not (isinstance(data__disposition, str) and data__disposition in {'ignored', 'impostor', 'official', 'unofficial', 'unreviewed'}):
                 raise Invalid
-        if 'account' in data_keys:
-            data_keys.remove('account')
+        if 'account' in data:
             data__account = data['account']
             if not isinstance(data__account, str):
                 raise Invalid
-            if isinstance(data__account, str):
-                data__account_len = len(data__account)
-                if data__account_len < 1:
-                    raise Invalid
-                if data__account_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__account):
-                    raise Invalid
-        if 'note' in data_keys:
-            data_keys.remove('note')
+            data__account_len = len(data__account)
+            if data__account_len < 1:
+                raise Invalid
+            if data__account_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__account):
+                raise Invalid
+        if 'note' in data:
             data__note = data['note']
             if not isinstance(data__note, str):
                 raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
+        if 'labels' in data:
             data__labels = data['labels']
             if not isinstance(data__labels, dict):
                 raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
+            for data__labels_key, data__labels_value in data__labels.items():
+                if not isinstance(data__labels_value, str):
+                    raise Invalid
+        if 'tags' in data:
             data__tags = data['tags']
             if not isinstance(data__tags, (list, tuple)):
                 raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
+            for data__tags_item in data__tags:
+                if not isinstance(data__tags_item, str):
+                    raise Invalid
+                data__tags_item_len = len(data__tags_item)
+                if data__tags_item_len < 1:
+                    raise Invalid
+        if 'waivers' in data:
             data__waivers = data['waivers']
             if not isinstance(data__waivers, (list, tuple)):
                 raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
+            for data__waivers_item in data__waivers:
+                if not isinstance(data__waivers_item, dict):
+                    raise Invalid
+                if 'rule' not in data__waivers_item:
+                    raise Invalid
+                if 'rule' in data__waivers_item:
+                    data__waivers_item__rule = data__waivers_item['rule']
+                    if not isinstance(data__waivers_item__rule, str):
                         raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+                    data__waivers_item__rule_len = len(data__waivers_item__rule)
+                    if data__waivers_item__rule_len < 1:
+                        raise Invalid
+                if 'reason' in data__waivers_item:
+                    data__waivers_item__reason = data__waivers_item['reason']
+                    if not isinstance(data__waivers_item__reason, str):
+                        raise Invalid
+                if 'approved_by' in data__waivers_item:
+                    data__waivers_item__approvedby = data__waivers_item['approved_by']
+                    if not isinstance(data__waivers_item__approvedby, str):
+                        raise Invalid
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                if 'expires' in data__waivers_item:
+                    data__waivers_item__expires = data__waivers_item['expires']
+                    if not isinstance(data__waivers_item__expires, str):
+                        raise Invalid
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                if not data__waivers_item.keys() <= KNOWN_1:
+                    raise Invalid
+        if not data.keys() <= KNOWN_0:
             raise Invalid
     return data
 

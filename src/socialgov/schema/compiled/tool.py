@@ -3,7 +3,7 @@ from it with fastjsonschema: do not edit. (See socialgov.schema.fastcheck.)"""
 
 SCHEMA_STAMP = '9478:8468e090'
 FORMATS = ('date',)
-UNIQUE = ('tags',)
+UNIQUE = ()
 
 
 class Invalid(Exception):
@@ -13,216 +13,167 @@ class Invalid(Exception):
 VERSION = '2.22.3'
 from decimal import Decimal
 import re
-REGEX_PATTERNS = {'^[a-z0-9][a-z0-9._-]*$': re.compile('^[a-z0-9][a-z0-9._-]*\\Z'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}\\Z')}
+SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
+SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
+KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'category', 'owner', 'security', 'access', 'labels', 'tags', 'waivers'})
+KNOWN_1 = frozenset({'mfa', 'sso', 'audit_log'})
+KNOWN_2 = frozenset({'person', 'role'})
+KNOWN_3 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
-    if data_is_dict:
-        data__missing_keys = set(['id']) - data.keys()
-        if data__missing_keys:
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Tool'):
             raise Invalid
-        data_keys = set(data.keys())
-        if 'kind' in data_keys:
-            data_keys.remove('kind')
-            data__kind = data['kind']
-            if not (isinstance(data__kind, str) and data__kind == 'Tool'):
-                raise Invalid
-        if 'id' in data_keys:
-            data_keys.remove('id')
-            data__id = data['id']
-            if not isinstance(data__id, str):
-                raise Invalid
-            if isinstance(data__id, str):
-                data__id_len = len(data__id)
-                if data__id_len < 1:
-                    raise Invalid
-                if data__id_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__id):
-                    raise Invalid
-        if 'name' in data_keys:
-            data_keys.remove('name')
-            data__name = data['name']
-            if not isinstance(data__name, str):
-                raise Invalid
-        if 'description' in data_keys:
-            data_keys.remove('description')
-            data__description = data['description']
-            if not isinstance(data__description, str):
-                raise Invalid
-        if 'category' in data_keys:
-            data_keys.remove('category')
-            data__category = data['category']
-            if not isinstance(data__category, str):
-                raise Invalid
-            if not (isinstance(data__category, str) and data__category == 'publishing' or (isinstance(data__category, str) and data__category == 'listening') or (isinstance(data__category, str) and data__category == 'crm') or (isinstance(data__category, str) and data__category == 'analytics') or (isinstance(data__category, str) and data__category == 'archiving') or (isinstance(data__category, str) and data__category == 'other')):
-                raise Invalid
-        if 'owner' in data_keys:
-            data_keys.remove('owner')
-            data__owner = data['owner']
-            if not isinstance(data__owner, str):
-                raise Invalid
-            if isinstance(data__owner, str):
-                data__owner_len = len(data__owner)
-                if data__owner_len < 1:
-                    raise Invalid
-                if data__owner_len > 128:
-                    raise Invalid
-                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__owner):
-                    raise Invalid
-        if 'security' in data_keys:
-            data_keys.remove('security')
-            data__security = data['security']
-            if not isinstance(data__security, dict):
-                raise Invalid
-            data__security_is_dict = isinstance(data__security, dict)
-            if data__security_is_dict:
-                data__security_keys = set(data__security.keys())
-                if 'mfa' in data__security_keys:
-                    data__security_keys.remove('mfa')
-                    data__security__mfa = data__security['mfa']
-                    if not isinstance(data__security__mfa, bool):
-                        raise Invalid
-                if 'sso' in data__security_keys:
-                    data__security_keys.remove('sso')
-                    data__security__sso = data__security['sso']
-                    if not isinstance(data__security__sso, bool):
-                        raise Invalid
-                if 'audit_log' in data__security_keys:
-                    data__security_keys.remove('audit_log')
-                    data__security__auditlog = data__security['audit_log']
-                    if not isinstance(data__security__auditlog, bool):
-                        raise Invalid
-                if data__security_keys:
-                    raise Invalid
-        if 'access' in data_keys:
-            data_keys.remove('access')
-            data__access = data['access']
-            if not isinstance(data__access, (list, tuple)):
-                raise Invalid
-            data__access_is_list = isinstance(data__access, (list, tuple))
-            if data__access_is_list:
-                data__access_len = len(data__access)
-                for data__access_x, data__access_item in enumerate(data__access):
-                    if not isinstance(data__access_item, dict):
-                        raise Invalid
-                    data__access_item_is_dict = isinstance(data__access_item, dict)
-                    if data__access_item_is_dict:
-                        data__access_item__missing_keys = set(['person', 'role']) - data__access_item.keys()
-                        if data__access_item__missing_keys:
-                            raise Invalid
-                        data__access_item_keys = set(data__access_item.keys())
-                        if 'person' in data__access_item_keys:
-                            data__access_item_keys.remove('person')
-                            data__access_item__person = data__access_item['person']
-                            if not isinstance(data__access_item__person, str):
-                                raise Invalid
-                            if isinstance(data__access_item__person, str):
-                                data__access_item__person_len = len(data__access_item__person)
-                                if data__access_item__person_len < 1:
-                                    raise Invalid
-                                if data__access_item__person_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__access_item__person):
-                                    raise Invalid
-                        if 'role' in data__access_item_keys:
-                            data__access_item_keys.remove('role')
-                            data__access_item__role = data__access_item['role']
-                            if not isinstance(data__access_item__role, str):
-                                raise Invalid
-                            if not (isinstance(data__access_item__role, str) and data__access_item__role == 'admin' or (isinstance(data__access_item__role, str) and data__access_item__role == 'editor') or (isinstance(data__access_item__role, str) and data__access_item__role == 'analyst') or (isinstance(data__access_item__role, str) and data__access_item__role == 'agency')):
-                                raise Invalid
-                        if data__access_item_keys:
-                            raise Invalid
-        if 'labels' in data_keys:
-            data_keys.remove('labels')
-            data__labels = data['labels']
-            if not isinstance(data__labels, dict):
-                raise Invalid
-            data__labels_is_dict = isinstance(data__labels, dict)
-            if data__labels_is_dict:
-                data__labels_keys = set(data__labels.keys())
-                for data__labels_key in data__labels_keys:
-                    if data__labels_key not in []:
-                        data__labels_value = data__labels.get(data__labels_key)
-                        if not isinstance(data__labels_value, str):
-                            raise Invalid
-        if 'tags' in data_keys:
-            data_keys.remove('tags')
-            data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
-                raise Invalid
-            data__tags_is_list = isinstance(data__tags, (list, tuple))
-            if data__tags_is_list:
-                data__tags_len = len(data__tags)
-                for data__tags_x, data__tags_item in enumerate(data__tags):
-                    if not isinstance(data__tags_item, str):
-                        raise Invalid
-                    if isinstance(data__tags_item, str):
-                        data__tags_item_len = len(data__tags_item)
-                        if data__tags_item_len < 1:
-                            raise Invalid
-        if 'waivers' in data_keys:
-            data_keys.remove('waivers')
-            data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
-                raise Invalid
-            data__waivers_is_list = isinstance(data__waivers, (list, tuple))
-            if data__waivers_is_list:
-                data__waivers_len = len(data__waivers)
-                for data__waivers_x, data__waivers_item in enumerate(data__waivers):
-                    if not isinstance(data__waivers_item, dict):
-                        raise Invalid
-                    data__waivers_item_is_dict = isinstance(data__waivers_item, dict)
-                    if data__waivers_item_is_dict:
-                        data__waivers_item__missing_keys = set(['rule']) - data__waivers_item.keys()
-                        if data__waivers_item__missing_keys:
-                            raise Invalid
-                        data__waivers_item_keys = set(data__waivers_item.keys())
-                        if 'rule' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('rule')
-                            data__waivers_item__rule = data__waivers_item['rule']
-                            if not isinstance(data__waivers_item__rule, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__rule, str):
-                                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                                if data__waivers_item__rule_len < 1:
-                                    raise Invalid
-                        if 'reason' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('reason')
-                            data__waivers_item__reason = data__waivers_item['reason']
-                            if not isinstance(data__waivers_item__reason, str):
-                                raise Invalid
-                        if 'approved_by' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('approved_by')
-                            data__waivers_item__approvedby = data__waivers_item['approved_by']
-                            if not isinstance(data__waivers_item__approvedby, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__approvedby, str):
-                                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                                if data__waivers_item__approvedby_len < 1:
-                                    raise Invalid
-                                if data__waivers_item__approvedby_len > 128:
-                                    raise Invalid
-                                if not REGEX_PATTERNS['^[a-z0-9][a-z0-9._-]*$'].search(data__waivers_item__approvedby):
-                                    raise Invalid
-                        if 'expires' in data__waivers_item_keys:
-                            data__waivers_item_keys.remove('expires')
-                            data__waivers_item__expires = data__waivers_item['expires']
-                            if not isinstance(data__waivers_item__expires, str):
-                                raise Invalid
-                            if isinstance(data__waivers_item__expires, str):
-                                if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__waivers_item__expires):
-                                    raise Invalid
-                                if not custom_formats['date'](data__waivers_item__expires):
-                                    raise Invalid
-                        if data__waivers_item_keys:
-                            raise Invalid
-        if data_keys:
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
             raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+    if 'category' in data:
+        data__category = data['category']
+        if not isinstance(data__category, str):
+            raise Invalid
+        if not (isinstance(data__category, str) and data__category in {'analytics', 'archiving', 'crm', 'listening', 'other', 'publishing'}):
+            raise Invalid
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        data__owner_len = len(data__owner)
+        if data__owner_len < 1:
+            raise Invalid
+        if data__owner_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__owner):
+            raise Invalid
+    if 'security' in data:
+        data__security = data['security']
+        if not isinstance(data__security, dict):
+            raise Invalid
+        if 'mfa' in data__security:
+            data__security__mfa = data__security['mfa']
+            if not isinstance(data__security__mfa, bool):
+                raise Invalid
+        if 'sso' in data__security:
+            data__security__sso = data__security['sso']
+            if not isinstance(data__security__sso, bool):
+                raise Invalid
+        if 'audit_log' in data__security:
+            data__security__auditlog = data__security['audit_log']
+            if not isinstance(data__security__auditlog, bool):
+                raise Invalid
+        if not data__security.keys() <= KNOWN_1:
+            raise Invalid
+    if 'access' in data:
+        data__access = data['access']
+        if not isinstance(data__access, (list, tuple)):
+            raise Invalid
+        for data__access_item in data__access:
+            if not isinstance(data__access_item, dict):
+                raise Invalid
+            if 'person' not in data__access_item or 'role' not in data__access_item:
+                raise Invalid
+            if 'person' in data__access_item:
+                data__access_item__person = data__access_item['person']
+                if not isinstance(data__access_item__person, str):
+                    raise Invalid
+                data__access_item__person_len = len(data__access_item__person)
+                if data__access_item__person_len < 1:
+                    raise Invalid
+                if data__access_item__person_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__access_item__person):
+                    raise Invalid
+            if 'role' in data__access_item:
+                data__access_item__role = data__access_item['role']
+                if not isinstance(data__access_item__role, str):
+                    raise Invalid
+                if not (isinstance(data__access_item__role, str) and data__access_item__role in {'admin', 'agency', 'analyst', 'editor'}):
+                    raise Invalid
+            if not data__access_item.keys() <= KNOWN_2:
+                raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, (list, tuple)):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                data__waivers_item__rule_len = len(data__waivers_item__rule)
+                if data__waivers_item__rule_len < 1:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                if data__waivers_item__approvedby_len < 1:
+                    raise Invalid
+                if data__waivers_item__approvedby_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__waivers_item__approvedby):
+                    raise Invalid
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if not SEARCH_1(data__waivers_item__expires):
+                    raise Invalid
+                if not custom_formats['date'](data__waivers_item__expires):
+                    raise Invalid
+            if not data__waivers_item.keys() <= KNOWN_3:
+                raise Invalid
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
     return data
 
 

@@ -1,0 +1,776 @@
+"""fastjsonschema's code rewritten to say the same yes or no with less work.
+
+fastjsonschema writes general code: an ``enum`` of strings becomes a chain of ``isinstance(v, str)
+and v == 'x' or ...`` (thirty comparisons for an account's platform), an object's keys are copied
+into a set and each known key removed from it to find the unknown ones, a regex is looked up by
+its source in a dict at every use, a list is walked with ``enumerate`` and measured whether or not
+the index and length are read, and a value's type is tested again right after a test that already
+raised when it was wrong. Each rewrite here replaces one such shape with code that takes the same
+branches for every value, and applies only where the whole shape is there (any other use of the
+names involved leaves the code as fastjsonschema wrote it):
+
+- ``isinstance(v, str) and v == 'a' or isinstance(v, str) and v == 'b' ...`` becomes
+  ``isinstance(v, str) and v in {'a', 'b', ...}`` (a constant frozenset; for a string, equal to
+  one of them is being in the set);
+- ``keys = set(d.keys())``, then ``if 'p' in keys: keys.remove('p'); ...`` for each property and
+  ``if keys: raise Invalid`` becomes ``if 'p' in d: ...`` and ``if not d.keys() <= KNOWN: raise
+  Invalid``: what is left in ``keys`` at the end is exactly the keys of ``d`` outside the removed
+  names, as nothing else touches it (without that test, the set and removals simply go);
+- ``keys = set(d.keys())`` then ``for key in keys: if key not in []: value = d.get(key); ...``
+  becomes ``for key, value in d.items(): ...``;
+- ``missing = set([...]) - d.keys()`` then ``if missing: raise Invalid`` becomes ``if 'a' not in d
+  or ...: raise Invalid``;
+- ``REGEX_PATTERNS[p].search`` becomes a module name bound once to ``re.compile(p).search``
+  (the schema's own pattern, as jsonschema searches it: see _bind_regexes);
+- ``if not isinstance(v, T): raise Invalid`` followed by ``if isinstance(v, T): body`` (or by
+  ``v_is = isinstance(v, T)`` and ``if v_is: body``) keeps the first and runs ``body`` directly;
+- ``for v_x, v_item in enumerate(v)`` with ``v_x`` unread becomes ``for v_item in v``, and a length
+  ``v_len = len(v)`` or a type test ``v_is_list = isinstance(v, T)`` never read is dropped (after
+  the tests before them, neither has an effect).
+
+tests/test_fastcheck.py compares the rewritten checks with jsonschema on examples, mutations and
+strangers' entities.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+
+
+def leaner(
+    source: str, entry: str = "", unique: tuple[str, ...] = ()
+) -> tuple[str, tuple[str, ...]]:
+    """``source`` (fastjsonschema's code, failures made bare) with the rewrites above, and with
+    the test that each property in ``unique`` of the value given to the function ``entry`` (a
+    list of strings) holds no string twice, where that property's check is found; the properties
+    whose test could not be written in are returned, for the caller to test."""
+    module = ast.parse(source)
+    _without_names_for_messages(module)
+    regexes = _bind_regexes(module)
+    constants: list[ast.stmt] = []
+    for function in [node for node in module.body if isinstance(node, ast.FunctionDef)]:
+        _Enums().visit(function)
+        _known_keys(function, constants)
+        _items_loops(function)
+        _simpler_tests(function.body)
+        if not _reads_locals(function):
+            _plain_loops(function)
+    at = _after_imports(module)
+    module.body[at:at] = [*regexes, *constants]
+    left = tuple(name for name in unique if not _unique_inline(module, entry, name))
+    return ast.unparse(ast.fix_missing_locations(module)), left
+
+
+def _simpler_tests(body: list[ast.stmt]) -> None:
+    """The type-test and required-key rewrites in ``body`` and every statement list inside it."""
+    body[:] = _required_keys(_without_repeated_type_tests(body))
+    for statement in body:
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                _simpler_tests(inner)
+        for handler in getattr(statement, "handlers", ()):
+            _simpler_tests(handler.body)
+
+
+def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every statement list inside ``node``, outer ones first."""
+    for child in ast.walk(node):
+        for field in ("body", "orelse", "finalbody"):
+            value = getattr(child, field, None)
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                yield value
+        for handler in getattr(child, "handlers", ()):
+            yield handler.body
+
+
+def _assigns(node: ast.stmt, name: str) -> bool:
+    return (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == name
+    )
+
+
+def _after_imports(module: ast.Module) -> int:
+    at = 0
+    for index, node in enumerate(module.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            at = index + 1
+    return at
+
+
+def _name(node: ast.AST | None) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _raises_only(body: list[ast.stmt]) -> bool:
+    return len(body) == 1 and isinstance(body[0], ast.Raise)
+
+
+# -- unique strings -------------------------------------------------------------------------
+
+
+def _unique_inline(module: ast.Module, entry: str, name: str) -> bool:
+    """Whether ``if len(v) > 1 and len(set(v)) != len(v): raise Invalid`` could be added at the
+    end of ``if 'name' in data: v = data['name']; ...`` in the statements of ``entry`` (its
+    value's property checked once, the list's items checked as strings above it)."""
+    function = next(
+        (node for node in module.body if isinstance(node, ast.FunctionDef) and node.name == entry),
+        None,
+    )
+    if function is None or not function.args.args:
+        return False
+    data = function.args.args[0].arg
+    found = [
+        statement
+        for statement in function.body
+        if isinstance(statement, ast.If)
+        and not statement.orelse
+        and isinstance(statement.test, ast.Compare)
+        and _membership(statement.test, data) == name
+        and isinstance(statement.body[0], ast.Assign)
+        and len(statement.body[0].targets) == 1
+        and isinstance(statement.body[0].targets[0], ast.Name)
+        and ast.dump(statement.body[0].value)
+        == ast.dump(ast.Subscript(ast.Name(data, ast.Load()), ast.Constant(name), ast.Load()))
+    ]
+    if len(found) != 1:
+        return False
+    block = found[0]
+    value = block.body[0].targets[0].id  # type: ignore[attr-defined]
+    if not any(
+        isinstance(node, ast.Name) and node.id == value and isinstance(node.ctx, ast.Store)
+        for node in ast.walk(block)
+    ):
+        return False
+    length = ast.Call(ast.Name("len", ast.Load()), [ast.Name(value, ast.Load())], [])
+    distinct = ast.Call(
+        ast.Name("len", ast.Load()),
+        [ast.Call(ast.Name("set", ast.Load()), [ast.Name(value, ast.Load())], [])],
+        [],
+    )
+    block.body.append(
+        ast.If(
+            ast.BoolOp(
+                ast.And(),
+                [
+                    ast.Compare(length, [ast.Gt()], [ast.Constant(1)]),
+                    ast.Compare(distinct, [ast.NotEq()], [length]),
+                ],
+            ),
+            [ast.Raise(ast.Name("Invalid", ast.Load()))],
+            [],
+        )
+    )
+    return True
+
+
+# -- messages ---------------------------------------------------------------------------------
+
+
+def _without_names_for_messages(module: ast.Module) -> None:
+    """``None`` for the name a subschema's function is given for its messages (``(name_prefix
+    or 'data') + '.x[{data__x_x}]'.format(**locals())``, once per item), if nothing but such
+    calls reads ``name_prefix``: the messages are gone (failures are bare)."""
+    calls = [
+        node
+        for node in ast.walk(module)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id.startswith("validate")
+        and len(node.args) == 3
+        and not node.keywords
+    ]
+    passed = {id(node) for call in calls for node in ast.walk(call.args[2])}
+    for node in ast.walk(module):
+        if isinstance(node, ast.Name) and node.id == "name_prefix" and id(node) not in passed:
+            return
+    for call in calls:
+        call.args[2] = ast.Constant(None)
+
+
+def _reads_locals(function: ast.FunctionDef) -> bool:
+    return any(_name(node) in ("locals", "vars", "eval", "exec") for node in ast.walk(function))
+
+
+# -- enums ------------------------------------------------------------------------------------
+
+
+def _string_choice(node: ast.expr) -> tuple[str, str] | None:
+    """(v, 'a') for ``isinstance(v, str) and v == 'a'``."""
+    if not (isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And)):
+        return None
+    if len(node.values) != 2:
+        return None
+    kind, compare = node.values
+    name = _isinstance_of(kind)
+    if name is None or name[1] != "str":
+        return None
+    if (
+        isinstance(compare, ast.Compare)
+        and _name(compare.left) == name[0]
+        and len(compare.ops) == 1
+        and isinstance(compare.ops[0], ast.Eq)
+        and isinstance(compare.comparators[0], ast.Constant)
+        and type(compare.comparators[0].value) is str
+    ):
+        return name[0], compare.comparators[0].value
+    return None
+
+
+def _isinstance_of(node: ast.expr) -> tuple[str, str] | None:
+    """(v, 'T') for ``isinstance(v, T)`` with a plain name T."""
+    if (
+        isinstance(node, ast.Call)
+        and _name(node.func) == "isinstance"
+        and len(node.args) == 2
+        and not node.keywords
+    ):
+        value, kind = node.args
+        if isinstance(value, ast.Name) and isinstance(kind, ast.Name):
+            return value.id, kind.id
+    return None
+
+
+class _Enums(ast.NodeTransformer):
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
+        self.generic_visit(node)
+        if not isinstance(node.op, ast.Or) or len(node.values) < 2:
+            return node
+        choices = [_string_choice(value) for value in node.values]
+        if any(choice is None for choice in choices):
+            return node
+        names = {choice[0] for choice in choices if choice is not None}
+        if len(names) != 1:
+            return node
+        (name,) = names
+        words = sorted({choice[1] for choice in choices if choice is not None})
+        kept = ast.Set(elts=[ast.Constant(word) for word in words])
+        return ast.copy_location(
+            ast.BoolOp(
+                op=ast.And(),
+                values=[
+                    ast.Call(
+                        ast.Name("isinstance", ast.Load()),
+                        [ast.Name(name, ast.Load()), ast.Name("str", ast.Load())],
+                        [],
+                    ),
+                    ast.Compare(ast.Name(name, ast.Load()), [ast.In()], [kept]),
+                ],
+            ),
+            node,
+        )
+
+
+# -- known keys -------------------------------------------------------------------------------
+
+
+def _set_of_keys(node: ast.stmt) -> tuple[str, str] | None:
+    """(keys, d) for ``keys = set(d.keys())``."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+        return None
+    target, value = _name(node.targets[0]), node.value
+    if (
+        target is not None
+        and isinstance(value, ast.Call)
+        and _name(value.func) == "set"
+        and len(value.args) == 1
+        and not value.keywords
+        and _keys_of(value.args[0]) is not None
+    ):
+        return target, _keys_of(value.args[0])  # type: ignore[return-value]
+    return None
+
+
+def _keys_of(node: ast.expr) -> str | None:
+    """d for ``d.keys()``."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "keys"
+        and not node.args
+        and not node.keywords
+    ):
+        return _name(node.func.value)
+    return None
+
+
+def _membership(node: ast.expr, container: str) -> str | None:
+    """'p' for ``'p' in container``."""
+    if (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], ast.In)
+        and _name(node.comparators[0]) == container
+        and isinstance(node.left, ast.Constant)
+        and type(node.left.value) is str
+    ):
+        return node.left.value
+    return None
+
+
+def _removal(node: ast.stmt, container: str) -> str | None:
+    """'p' for the statement ``container.remove('p')``."""
+    if not isinstance(node, ast.Expr):
+        return None
+    call = node.value
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "remove"
+        and _name(call.func.value) == container
+        and len(call.args) == 1
+        and not call.keywords
+        and isinstance(call.args[0], ast.Constant)
+        and type(call.args[0].value) is str
+    ):
+        return call.args[0].value
+    return None
+
+
+def _known_keys(function: ast.FunctionDef, constants: list[ast.stmt]) -> None:
+    for body in list(_bodies(function)):
+        for start, node in enumerate(body):
+            found = _set_of_keys(node)
+            if found is None:
+                continue
+            keys, mapping = found
+            known = _known_keys_in(body[start + 1 :], keys)
+            if known is None:
+                continue
+            removed, final = known
+            final += start + 1
+            if not removed and not any(
+                isinstance(statement, ast.If) and _name(statement.test) == keys
+                for statement in body[start + 1 : final + 1]
+            ):
+                continue
+            region = _own(body[start : final + 1])
+            if not _dead(body[final + 1 :], keys) or not _dead_outside(
+                body, keys, _parents(function), region
+            ):
+                continue
+            name = f"KNOWN_{len(constants)}"
+            constants.append(
+                ast.Assign(
+                    [ast.Name(name, ast.Store())],
+                    ast.Call(
+                        ast.Name("frozenset", ast.Load()),
+                        [ast.Set([ast.Constant(key) for key in removed])] if removed else [],
+                        [],
+                    ),
+                )
+            )
+            for statement in body[start + 1 : final + 1]:
+                if not isinstance(statement, ast.If):
+                    continue
+                if _name(statement.test) == keys:
+                    statement.test = ast.UnaryOp(
+                        ast.Not(),
+                        ast.Compare(
+                            ast.Call(
+                                ast.Attribute(ast.Name(mapping, ast.Load()), "keys", ast.Load()),
+                                [],
+                                [],
+                            ),
+                            [ast.LtE()],
+                            [ast.Name(name, ast.Load())],
+                        ),
+                    )
+                elif _membership(statement.test, keys) is not None:
+                    statement.test.comparators[0] = ast.Name(mapping, ast.Load())  # type: ignore[attr-defined]
+                    del statement.body[0]
+                    if not statement.body:
+                        statement.body.append(ast.Pass())
+            del body[start]
+            break
+
+
+def _known_keys_in(rest: list[ast.stmt], keys: str) -> tuple[list[str], int] | None:
+    """The names removed from ``keys`` and the index of the last test, if ``rest`` (the
+    statements after its assignment) reads ``keys`` only in ``if 'p' in keys: keys.remove('p');
+    ...`` (``keys`` not read in the rest of that block) and then, if at all, in one ``if keys:
+    raise Invalid`` (the index is that of the last statement when there is none)."""
+    removed: list[str] = []
+    for index, statement in enumerate(rest):
+        if isinstance(statement, ast.If) and not statement.orelse:
+            word = _membership(statement.test, keys)
+            if word is not None and statement.body and _removal(statement.body[0], keys) == word:
+                if any(
+                    _name(node) == keys for part in statement.body[1:] for node in ast.walk(part)
+                ):
+                    return None
+                removed.append(word)
+                continue
+            if _name(statement.test) == keys and _raises_only(statement.body):
+                if len(set(removed)) != len(removed):
+                    return None
+                return removed, index
+        if any(_name(node) == keys for node in ast.walk(statement)):
+            return None
+    return removed, len(rest) - 1  # no test of what is left: only the removals go
+
+
+_LISTS = ("body", "orelse", "finalbody")
+
+
+def _lists(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists directly inside ``statement``."""
+    found = [getattr(statement, field, None) for field in _LISTS]
+    found += [handler.body for handler in getattr(statement, "handlers", ())]
+    return [body for body in found if isinstance(body, list)]
+
+
+def _parents(function: ast.FunctionDef) -> dict[int, tuple[list[ast.stmt], int]]:
+    """For each statement list in ``function`` (by id), the list and index of the statement
+    holding it."""
+    parents: dict[int, tuple[list[ast.stmt], int]] = {}
+
+    def visit(body: list[ast.stmt]) -> None:
+        for index, statement in enumerate(body):
+            for inner in _lists(statement):
+                parents[id(inner)] = (body, index)
+                visit(inner)
+
+    visit(function.body)
+    return parents
+
+
+def _dead(statements: list[ast.stmt], name: str) -> bool:
+    """Whether running ``statements`` never reads ``name`` before assigning it anew (told
+    conservatively: a read anywhere but after an assignment at the same level counts)."""
+    for statement in statements:
+        if isinstance(statement, ast.Assign) and any(
+            _name(target) == name for target in statement.targets
+        ):
+            return not any(_name(node) == name for node in ast.walk(statement.value))
+        inner = _lists(statement)
+        inner_ids = {id(body) for body in inner}
+        for field, value in ast.iter_fields(statement):
+            if (isinstance(value, list) and id(value) in inner_ids) or field == "handlers":
+                continue
+            nodes = value if isinstance(value, list) else [value]
+            for node in nodes:
+                if isinstance(node, ast.AST) and any(
+                    _name(part) == name for part in ast.walk(node)
+                ):
+                    return False
+        for handler in getattr(statement, "handlers", ()):
+            if handler.type is not None and any(
+                _name(part) == name for part in ast.walk(handler.type)
+            ):
+                return False
+        if not all(_dead(body, name) for body in inner):
+            return False
+    return True
+
+
+def _dead_outside(
+    body: list[ast.stmt],
+    name: str,
+    parents: dict[int, tuple[list[ast.stmt], int]],
+    region: set[ast.AST],
+) -> bool:
+    """Whether nothing run after ``body`` (in the statements holding it, up to the function)
+    reads ``name`` before assigning it anew. Inside a loop, anything of the loop outside
+    ``region`` (the rewritten statements) may run after them: there ``name`` must not appear;
+    inside a ``try``, its handlers and other parts may run after them."""
+    while id(body) in parents:
+        outer, index = parents[id(body)]
+        holder = outer[index]
+        others = [inner for inner in _lists(holder) if inner is not body]
+        if isinstance(holder, (ast.For, ast.While)) and any(
+            _name(node) == name for node in ast.walk(holder) if node not in region
+        ):
+            return False
+        if not all(_dead(inner, name) for inner in others) or not _dead(outer[index + 1 :], name):
+            return False
+        body = outer
+    return True
+
+
+def _own(body: list[ast.stmt]) -> set[ast.AST]:
+    return {node for statement in body for node in ast.walk(statement)}
+
+
+def _items_loops(function: ast.FunctionDef) -> None:
+    """``keys = set(d.keys())`` then ``for key in keys: if key not in []: value = d.get(key);
+    ...`` (an object with only ``additionalProperties``) as ``for key, value in d.items(): ...``
+    (the same pairs; the order does not change a yes or no), where ``keys`` is read nowhere
+    else."""
+    for body in list(_bodies(function)):
+        for start in range(len(body) - 1):
+            found = _set_of_keys(body[start])
+            loop = body[start + 1]
+            if found is None or not isinstance(loop, ast.For) or loop.orelse:
+                continue
+            keys, mapping = found
+            key = _name(loop.target)
+            if key is None or _name(loop.iter) != keys or len(loop.body) != 1:
+                continue
+            test = loop.body[0]
+            if not (
+                isinstance(test, ast.If)
+                and not test.orelse
+                and ast.dump(test.test)
+                == ast.dump(
+                    ast.Compare(
+                        ast.Name(key, ast.Load()), [ast.NotIn()], [ast.List([], ast.Load())]
+                    )
+                )
+                and isinstance(test.body[0], ast.Assign)
+                and len(test.body[0].targets) == 1
+                and _name(test.body[0].targets[0]) is not None
+            ):
+                continue
+            value = _name(test.body[0].targets[0])
+            got = ast.Call(
+                ast.Attribute(ast.Name(mapping, ast.Load()), "get", ast.Load()),
+                [ast.Name(key, ast.Load())],
+                [],
+            )
+            if ast.dump(test.body[0].value) != ast.dump(got) or len(test.body) < 2:
+                continue
+            region = _own(body[start : start + 2])
+            if not _dead(body[start + 2 :], keys) or not _dead_outside(
+                body, keys, _parents(function), region
+            ):
+                continue
+            loop.target = ast.Tuple(
+                [ast.Name(key, ast.Store()), ast.Name(value, ast.Store())], ast.Store()
+            )
+            loop.iter = ast.Call(
+                ast.Attribute(ast.Name(mapping, ast.Load()), "items", ast.Load()), [], []
+            )
+            loop.body = test.body[1:]
+            del body[start]
+            break
+
+
+# -- required keys ----------------------------------------------------------------------------
+
+
+def _required_keys(body: list[ast.stmt]) -> list[ast.stmt]:
+    """``missing = set([...]) - d.keys()`` and ``if missing: raise`` as one test of each name."""
+    result: list[ast.stmt] = []
+    index = 0
+    while index < len(body):
+        node = body[index]
+        following = body[index + 1] if index + 1 < len(body) else None
+        required = _missing(node)
+        if (
+            required is not None
+            and isinstance(following, ast.If)
+            and not following.orelse
+            and _name(following.test) == required[0]
+            and _raises_only(following.body)
+        ):
+            _, mapping, words = required
+            tests: list[ast.expr] = [
+                ast.Compare(ast.Constant(word), [ast.NotIn()], [ast.Name(mapping, ast.Load())])
+                for word in words
+            ]
+            test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+            result.append(ast.If(test, following.body, []))
+            index += 2
+            continue
+        result.append(node)
+        index += 1
+    return result
+
+
+def _missing(node: ast.stmt) -> tuple[str, str, list[str]] | None:
+    """(missing, d, names) for ``missing = set([names]) - d.keys()``."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+        return None
+    target, value = _name(node.targets[0]), node.value
+    if target is None or not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub)):
+        return None
+    mapping = _keys_of(value.right)
+    wanted = value.left
+    if (
+        mapping is None
+        or not isinstance(wanted, ast.Call)
+        or _name(wanted.func) != "set"
+        or len(wanted.args) != 1
+        or not isinstance(wanted.args[0], ast.List)
+        or not wanted.args[0].elts
+    ):
+        return None
+    words = []
+    for item in wanted.args[0].elts:
+        if not (isinstance(item, ast.Constant) and type(item.value) is str):
+            return None
+        words.append(item.value)
+    return target, mapping, words
+
+
+# -- type tests -------------------------------------------------------------------------------
+
+
+def _guard(node: ast.stmt) -> str | None:
+    """The dumped ``isinstance(...)`` call of ``if not isinstance(...): raise Invalid``."""
+    if (
+        isinstance(node, ast.If)
+        and not node.orelse
+        and _raises_only(node.body)
+        and isinstance(node.test, ast.UnaryOp)
+        and isinstance(node.test.op, ast.Not)
+        and isinstance(node.test.operand, ast.Call)
+        and _name(node.test.operand.func) == "isinstance"
+    ):
+        return ast.dump(node.test.operand)
+    return None
+
+
+def _without_repeated_type_tests(body: list[ast.stmt]) -> list[ast.stmt]:
+    result: list[ast.stmt] = []
+    guarded: set[str] = set()
+    """The type tests that have raised already if false (cleared at anything else)."""
+    flags: dict[str, str] = {}
+    """Names assigned a guarded type test, by name."""
+    for node in body:
+        guard = _guard(node)
+        if guard is not None:
+            guarded.add(guard)
+            result.append(node)
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and ast.dump(node.value) in guarded
+        ):
+            flags[node.targets[0].id] = ast.dump(node.value)
+            result.append(node)
+            continue
+        if isinstance(node, ast.If) and not node.orelse:
+            test = node.test
+            flag = flags.get(test.id) if isinstance(test, ast.Name) else None
+            if (flag is not None and flag in guarded) or ast.dump(test) in guarded:
+                result.extend(node.body)
+                continue
+        guarded.clear()
+        flags.clear()
+        result.append(node)
+    return result
+
+
+# -- loops and lengths ------------------------------------------------------------------------
+
+
+def _plain_loops(function: ast.FunctionDef) -> None:
+    reads = Counter(
+        node.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    )
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.For)
+            and isinstance(node.target, ast.Tuple)
+            and len(node.target.elts) == 2
+            and all(isinstance(elt, ast.Name) for elt in node.target.elts)
+            and isinstance(node.iter, ast.Call)
+            and _name(node.iter.func) == "enumerate"
+            and len(node.iter.args) == 1
+            and not node.iter.keywords
+            and reads[node.target.elts[0].id] == 0  # type: ignore[attr-defined]
+        ):
+            node.target = node.target.elts[1]
+            node.iter = node.iter.args[0]
+    for body in _bodies(function):
+        body[:] = [
+            node
+            for node in body
+            if not (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and reads[node.targets[0].id] == 0
+                and (_type_test(node.value) or _length(node.value))
+            )
+        ] or [ast.Pass()]
+
+
+def _type_test(node: ast.expr) -> bool:
+    """Whether ``node`` is ``isinstance(v, T)`` or ``isinstance(v, (T, U))`` with plain names."""
+    if not (
+        isinstance(node, ast.Call)
+        and _name(node.func) == "isinstance"
+        and len(node.args) == 2
+        and not node.keywords
+        and isinstance(node.args[0], ast.Name)
+    ):
+        return False
+    kinds = node.args[1]
+    return isinstance(kinds, ast.Name) or (
+        isinstance(kinds, ast.Tuple) and all(isinstance(kind, ast.Name) for kind in kinds.elts)
+    )
+
+
+def _length(node: ast.expr) -> bool:
+    """Whether ``node`` is ``len(v)`` (of a value whose type was tested: a list, string or
+    mapping, whose length has no effect)."""
+    return (
+        isinstance(node, ast.Call)
+        and _name(node.func) == "len"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Name)
+    )
+
+
+# -- regexes ----------------------------------------------------------------------------------
+
+
+def _bind_regexes(module: ast.Module) -> list[ast.stmt]:
+    """Replace ``REGEX_PATTERNS[p].search`` by a name bound once to ``re.compile(p).search``;
+    the bindings to add. ``p`` is the schema's own pattern: fastjsonschema compiles it with each
+    ``$`` made ``\\Z``, which refuses a string ending in a newline that jsonschema's
+    ``re.search(p, value)`` accepts, so its "no" sent such values to jsonschema; the schema's
+    pattern gives jsonschema's answer itself. ``REGEX_PATTERNS`` goes when nothing else reads it."""
+    names: dict[str, str] = {}
+
+    class Bind(ast.NodeTransformer):
+        def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+            self.generic_visit(node)
+            value = node.value
+            if (
+                node.attr == "search"
+                and isinstance(value, ast.Subscript)
+                and _name(value.value) == "REGEX_PATTERNS"
+                and isinstance(value.slice, ast.Constant)
+                and isinstance(value.slice.value, str)
+            ):
+                pattern = value.slice.value
+                name = names.setdefault(pattern, f"SEARCH_{len(names)}")
+                return ast.copy_location(ast.Name(name, ast.Load()), node)
+            return node
+
+    Bind().visit(module)
+    if not any(
+        _name(node) == "REGEX_PATTERNS"
+        for statement in module.body
+        if not _assigns(statement, "REGEX_PATTERNS")
+        for node in ast.walk(statement)
+    ):
+        module.body[:] = [node for node in module.body if not _assigns(node, "REGEX_PATTERNS")]
+    return [
+        ast.Assign(
+            [ast.Name(name, ast.Store())],
+            ast.Attribute(
+                ast.Call(
+                    ast.Attribute(ast.Name("re", ast.Load()), "compile", ast.Load()),
+                    [ast.Constant(pattern)],
+                    [],
+                ),
+                "search",
+                ast.Load(),
+            ),
+        )
+        for pattern, name in names.items()
+    ]

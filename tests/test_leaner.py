@@ -1,0 +1,302 @@
+"""The leaner compiled checks say yes exactly when jsonschema finds no error.
+
+socialgov.schema.leaner rewrites fastjsonschema's code into cheaper code with the same answers.
+Here both judges see entities written the way strangers write them: fields from the docs with
+values of the wrong type, enum words in the wrong case or with a space, typos of field names and
+fields nobody defined, ids at the edges of their pattern and length, dates that do not exist or
+are written another way, lists with repeats, mappings where lists belong. The shipped check, the
+check compiled at run time and jsonschema must give the same yes or no on every one.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from socialgov.schema import validation as schema
+from socialgov.schema.fastcheck import compile_check
+from socialgov.schema.leaner import leaner
+from test_fastcheck import paths
+
+CHECKED = [*schema.KIND_FILES.values(), schema.CONFIG_FILE]
+
+IDS = [
+    "acme", "a", "0", "a-b.c_d", "team-0001", "person-000276", "a" * 128, "a" * 129, "", "A",
+    "Acme", "-a", ".a", "_a", "a b", "a\n", "a\t", " a", "caf\u00e9", "\uff41", "\u0661\u0662",
+    "a/b", "a@1", "a@0", "a@01", "social-media@2", "a@", "@1", "a:b", "a" * 139 + "@1",
+]  # fmt: skip
+DATES = [
+    "2026-11-24", "2024-02-29", "2026-02-29", "2026-02-30", "2026-13-01", "2026-00-10",
+    "2026-1-24", "2026-11-24T10:00:00", "2026-11-24 ", "2026-11-24\n", "20261124", "2026-W48-2",
+    "0000-01-01", "9999-12-31", "\u0662\u0660\u0662\u0666-11-24", "24/11/2026", "2026/11/24",
+    "2026-11-24T10:00:00Z",
+]  # fmt: skip
+URLS = [
+    "https://x.com/acme", "https://www.threads.net/@acme", "https://a.b/%C3%A9?q=1#top",
+    "http://a b", "https://a.b/%zz", "https://a.b:8080/", "ftp://files.example.com/a",
+    "x.com/acme", "mailto:press@example.com", "", "https://", "https://u@a.b/x", "//x.com/a",
+    "https://example.com/f/1200\n", "https://[::1]/x",
+]  # fmt: skip
+TEXTS = ["", " ", "Acme", "Mon-Fri 08:00-20:00", "a@b", "ab", "@", "x@y.z", "\u2603", "yes"]
+NUMBERS: list[Any] = [0, 1, -1, 1.0, 1.5, -0.0, 0.5, 10**30, float("inf"), float("nan"), 7, 100]
+ODD: list[Any] = [None, True, False, [], {}, [1], ["a", "a"], ["a", "b"], {"a": 1}, {"x": [1]}]
+UNKNOWN_KEYS: list[Any] = ["Owner", "notes", "x-extra", "ownr", "", "id ", 1, "kind2", "labels"]
+
+
+def _words(value: Any) -> Iterator[str]:
+    """Every enum or const string written anywhere in a schema, and every property name."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "enum" and isinstance(item, list):
+                yield from (word for word in item if isinstance(word, str))
+            elif key == "const" and isinstance(item, str):
+                yield item
+            elif key == "properties" and isinstance(item, dict):
+                yield from item
+            if key not in ("examples", "default"):
+                yield from _words(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _words(item)
+
+
+class Stranger:
+    """Writes entities for one schema as people who half read its documentation do."""
+
+    def __init__(self, file_name: str, seed: int) -> None:
+        self.schema = schema.load_schema(file_name)
+        self.rng = random.Random(seed)
+        words = sorted(set(_words(self.schema)))
+        self.words = words
+        self.fields = list(self.schema.get("properties", {}))
+        variants = [word.upper() for word in words[:20]] + [word + " " for word in words[:10]]
+        self.scalars: list[Any] = [
+            *IDS, *DATES, *URLS, *TEXTS, *NUMBERS, *words, *variants,
+        ]  # fmt: skip
+
+    def value(self, depth: int = 0) -> Any:
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.55 or depth > 2:
+            return rng.choice(self.scalars + ODD)
+        if roll < 0.8:
+            return [self.value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return self.mapping(depth + 1, self.words)
+
+    def mapping(self, depth: int, keys: list[str]) -> dict[Any, Any]:
+        rng = self.rng
+        result: dict[Any, Any] = {}
+        for _ in range(rng.randint(0, 5)):
+            key = rng.choice(keys) if rng.random() < 0.9 else rng.choice(UNKNOWN_KEYS)
+            result[key] = self.value(depth)
+        return result
+
+    def entity(self) -> Any:
+        rng = self.rng
+        examples = self.schema.get("examples", [])
+        if examples and rng.random() < 0.7:
+            value = copy.deepcopy(rng.choice(examples))
+            for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
+                value = self.edit(value)
+            return value
+        value = self.mapping(0, self.fields)
+        if "id" in self.fields and rng.random() < 0.8:
+            value["id"] = rng.choice(IDS)
+        return value
+
+    def edit(self, value: Any) -> Any:
+        rng = self.rng
+        places = list(paths(value))
+        if not places:
+            return self.value()
+        path = rng.choice(places)
+        parent = value
+        for part in path[:-1]:
+            parent = parent[part]
+        last = path[-1]
+        roll = rng.random()
+        if roll < 0.15:
+            del parent[last]
+        elif roll < 0.25 and isinstance(parent, dict):
+            parent[rng.choice(UNKNOWN_KEYS)] = parent[last]
+        elif roll < 0.35 and isinstance(parent[last], list) and parent[last]:
+            parent[last].append(parent[last][0])  # a repeat
+        elif roll < 0.45 and isinstance(parent[last], str):
+            parent[last] = rng.choice([parent[last].upper(), parent[last] + " ", [parent[last]]])
+        else:
+            parent[last] = self.value(1)
+        return value
+
+
+def _jsonschema_valid(validator: Draft202012Validator, value: Any) -> bool:
+    return next(validator.iter_errors(value), None) is None
+
+
+@pytest.mark.parametrize("file_name", CHECKED)
+def test_strangers_entities_get_jsonschemas_yes_or_no_from_the_compiled_checks(
+    file_name: str,
+) -> None:
+    validator = Draft202012Validator(
+        schema.load_schema(file_name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    shipped = schema.shipped_check_for(file_name)
+    compiled = compile_check(schema.load_schema(file_name))
+    assert shipped is not None and compiled is not None
+    verdicts = {True: 0, False: 0}
+    for seed in range(3):
+        stranger = Stranger(file_name, seed)
+        for _ in range(600):
+            value = stranger.entity()
+            expected = _jsonschema_valid(validator, value)
+            assert shipped(value) == expected, (file_name, expected, value)
+            assert compiled(value) == expected, (file_name, expected, value)
+            verdicts[expected] += 1
+    # Both answers are exercised often: the test could fail either way.
+    assert verdicts[True] > 100 and verdicts[False] > 300, verdicts
+
+
+EDGE_IDS = ["a", "a\n", "a" * 128, "a" * 129, "", "A", "caf\u00e9", "-a"]
+
+
+@pytest.mark.parametrize("identifier", EDGE_IDS)
+def test_an_id_at_the_edge_of_its_pattern_gets_jsonschemas_answer(identifier: str) -> None:
+    # "a\n" matches the schema's ``^...$`` as jsonschema searches it: the compiled check says
+    # yes too instead of sending it to jsonschema for nothing.
+    account = {"id": identifier, "platform": "x"}
+    validator = Draft202012Validator(schema.load_schema("account.schema.json"))
+    check = schema.shipped_check_for("account.schema.json")
+    assert check is not None
+    assert check(account) == _jsonschema_valid(validator, account)
+    assert schema.validate_entity("Account", account) == [] or not check(account)
+
+
+FASTJSONSCHEMA_SHAPES = """
+def validate(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(['id']) - data.keys()
+        if data__missing_keys:
+            raise Invalid
+        data_keys = set(data.keys())
+        if 'id' in data_keys:
+            data_keys.remove('id')
+            data__id = data['id']
+            if not isinstance(data__id, str):
+                raise Invalid
+            if isinstance(data__id, str):
+                if not REGEX_PATTERNS['^[a-z]+$'].search(data__id):
+                    raise Invalid
+        if 'status' in data_keys:
+            data_keys.remove('status')
+            data__status = data['status']
+            if not (isinstance(data__status, str) and data__status == 'a' or (isinstance(data__status, str) and data__status == 'b')):
+                raise Invalid
+        if 'tags' in data_keys:
+            data_keys.remove('tags')
+            data__tags = data['tags']
+            if not isinstance(data__tags, (list, tuple)):
+                raise Invalid
+            data__tags_is_list = isinstance(data__tags, (list, tuple))
+            if data__tags_is_list:
+                data__tags_len = len(data__tags)
+                for data__tags_x, data__tags_item in enumerate(data__tags):
+                    if not isinstance(data__tags_item, str):
+                        raise Invalid
+        if data_keys:
+            raise Invalid
+    return data
+"""
+PRELUDE = "import re\nREGEX_PATTERNS = {'^[a-z]+$': re.compile('^[a-z]+\\\\Z')}\n"
+
+
+def _run(source: str) -> Any:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<test>", "exec"), namespace)
+    invalid = namespace["Invalid"]
+
+    def check(value: Any) -> bool:
+        try:
+            namespace["validate"](value)
+        except invalid:
+            return False
+        return True
+
+    return check
+
+
+def _module(code: str) -> str:
+    return "class Invalid(Exception):\n    pass\n" + code
+
+
+LEANER_VALUES: list[Any] = [
+    {"id": "a"},
+    {"id": "a\n"},
+    {"id": "A"},
+    {"id": 1},
+    {},
+    {"id": "a", "status": "a"},
+    {"id": "a", "status": "c"},
+    {"id": "a", "status": ["a"]},
+    {"id": "a", "tags": ["x", "y"]},
+    {"id": "a", "tags": ["x", 1]},
+    {"id": "a", "tags": "x"},
+    {"id": "a", "other": 1},
+    {"id": "a", 1: 1},
+    [],
+    None,
+]
+
+
+def test_each_rewrite_is_made_and_answers_as_before_but_for_jsonschemas_dollar() -> None:
+    before = _run(_module(PRELUDE + FASTJSONSCHEMA_SHAPES))
+    code, unique = leaner(PRELUDE + FASTJSONSCHEMA_SHAPES, "validate", ("tags",))
+    after = _run(_module(code))
+    assert unique == ()  # the repeat test of tags is in the code
+    for value in LEANER_VALUES:
+        expected = before(value) or value == {"id": "a\n"}  # `$`, as jsonschema reads it
+        assert after(value) == expected, value
+    assert after({"id": "a", "tags": ["x", "x"]}) is False
+    assert after({"id": "a", "tags": ["x", "y"]}) is True
+    tree = ast.parse(code)
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    calls = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    assert "data_keys" not in names and "data__missing_keys" not in names
+    assert "REGEX_PATTERNS" not in names and "enumerate" not in calls
+    assert "data__tags_len" not in names and "data__tags_is_list" not in names
+    assert code.count("isinstance(data__id, str)") == 1
+    assert "data__status in {'a', 'b'}" in code
+
+
+def test_the_set_of_keys_stays_where_it_is_read_otherwise() -> None:
+    # Read after its last test (here: counted), the set of keys is needed as it was.
+    source = PRELUDE + FASTJSONSCHEMA_SHAPES.replace(
+        "    return data\n", "    return len(data_keys)\n"
+    ).replace("        if data_keys:\n            raise Invalid\n", "")
+    code, _ = leaner(source, "validate", ())
+    assert "data_keys = set(data.keys())" in code and "data_keys.remove('id')" in code
+    assert _run(_module(code))({"id": "a", "other": 1}) is True
+    # Inside a loop whose other statements read it, too.
+    looped = source.replace("    return len(data_keys)\n", "    return data\n").replace(
+        "    if data_is_dict:\n", "    for _ in range(2):\n        len(data_keys) if _ else 0\n"
+    )
+    looped_code, _ = leaner(looped, "validate", ())
+    assert "data_keys.remove('id')" in looped_code
+
+
+def test_a_repeat_test_not_written_in_is_left_to_the_caller() -> None:
+    _, unique = leaner(PRELUDE + FASTJSONSCHEMA_SHAPES, "validate", ("tags", "nowhere"))
+    assert unique == ("nowhere",)
+    _, unique = leaner(PRELUDE + FASTJSONSCHEMA_SHAPES, "other_function", ("tags",))
+    assert unique == ("tags",)

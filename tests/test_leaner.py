@@ -300,3 +300,60 @@ def test_a_repeat_test_not_written_in_is_left_to_the_caller() -> None:
     assert unique == ("nowhere",)
     _, unique = leaner(PRELUDE + FASTJSONSCHEMA_SHAPES, "other_function", ("tags",))
     assert unique == ("tags",)
+
+
+REMEMBERING = """
+def validate(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        if not REGEX_PATTERNS['^[a-z]+$'].search(data__id):
+            raise Invalid
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        data__owner_len = len(data__owner)
+        if data__owner_len > 3:
+            raise Invalid
+        if not REGEX_PATTERNS['^[a-z]+$'].search(data__owner):
+            raise Invalid
+        if not custom_formats['x'](data__owner):
+            raise Invalid
+    return data
+"""
+
+
+def test_strings_that_passed_a_place_are_remembered_there_and_nothing_else() -> None:
+    code, _ = leaner(PRELUDE + REMEMBERING, "validate", ())
+    namespace: dict[str, Any] = {}
+    exec(compile(_module(code), "<test>", "exec"), namespace)
+    validate, invalid = namespace["validate"], namespace["Invalid"]
+    refused: list[str] = []
+
+    def formats(value: str) -> bool:  # not pure as far as the check knows: asked every time
+        refused.append(value)
+        return value != "bad"
+
+    def check(value: Any) -> bool:
+        try:
+            validate(value, {"x": formats})
+        except invalid:
+            return False
+        return True
+
+    seen = [name for name in namespace if name.startswith("SEEN_")]
+    assert len(seen) == 1  # the owner's tests; the entity's own id is never remembered
+    assert [check({"owner": owner}) for owner in ("ann", "ann", "bad", "bad", "toolong")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert namespace[seen[0]] == {"ann", "bad"}  # passed the length and the pattern
+    assert refused == ["ann", "ann", "bad", "bad"]  # the format is asked every time
+    assert [check({"id": identifier}) for identifier in ("a", "a", "A")] == [True, True, False]

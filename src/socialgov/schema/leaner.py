@@ -24,6 +24,9 @@ names involved leaves the code as fastjsonschema wrote it):
   (the schema's own pattern, as jsonschema searches it: see _bind_regexes);
 - ``if not isinstance(v, T): raise Invalid`` followed by ``if isinstance(v, T): body`` (or by
   ``v_is = isinstance(v, T)`` and ``if v_is: body``) keeps the first and runs ``body`` directly;
+- after ``if not isinstance(v, str): raise Invalid``, the tests that depend on the string alone
+  (its length, a regex) run only for a string not seen passing them at that place before (see
+  _remember_strings; up to REMEMBERED strings a place, never an entity's own id);
 - ``for v_x, v_item in enumerate(v)`` with ``v_x`` unread becomes ``for v_item in v``, and a length
   ``v_len = len(v)`` or a type test ``v_is_list = isinstance(v, T)`` never read is dropped (after
   the tests before them, neither has an effect).
@@ -57,6 +60,13 @@ def leaner(
         _simpler_tests(function.body)
         if not _reads_locals(function):
             _plain_loops(function)
+    entry_function = next(
+        (node for node in module.body if isinstance(node, ast.FunctionDef) and node.name == entry),
+        None,
+    )
+    for function in [node for node in module.body if isinstance(node, ast.FunctionDef)]:
+        own_id = _own_id(function) if function is entry_function else None
+        _remember_strings(function, function.body, constants, own_id)
     at = _after_imports(module)
     module.body[at:at] = [*regexes, *constants]
     left = tuple(name for name in unique if not _unique_inline(module, entry, name))
@@ -109,6 +119,152 @@ def _name(node: ast.AST | None) -> str | None:
 
 def _raises_only(body: list[ast.stmt]) -> bool:
     return len(body) == 1 and isinstance(body[0], ast.Raise)
+
+
+# -- strings remembered --------------------------------------------------------------------
+
+
+REMEMBERED = 8192
+"""How many strings each place in a check remembers as passed (a set of that many strings is
+about 300 KB)."""
+
+
+def _own_id(function: ast.FunctionDef) -> str | None:
+    """The name given ``data['id']`` in ``function`` (the entity's own id: unique, so never worth
+    remembering)."""
+    if not function.args.args:
+        return None
+    data = function.args.args[0].arg
+    wanted = ast.dump(ast.Subscript(ast.Name(data, ast.Load()), ast.Constant("id"), ast.Load()))
+    for node in ast.walk(function):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and ast.dump(node.value) == wanted
+        ):
+            return node.targets[0].id
+    return None
+
+
+def _remember_strings(
+    function: ast.FunctionDef,
+    body: list[ast.stmt],
+    constants: list[ast.stmt],
+    own_id: str | None,
+) -> None:
+    """After ``if not isinstance(v, str): raise Invalid``, the tests of ``v`` that depend on
+    nothing but ``v`` (its length, regexes) run only for a string not seen passing them at that
+    place before: ``if v not in SEEN_n: <tests>; SEEN_n.add(v)`` (up to REMEMBERED strings). A
+    repository names the same people, teams and policies again and again; each is tested once."""
+    index = 0
+    while index < len(body):
+        statement = body[index]
+        for inner in _lists(statement):
+            _remember_strings(function, inner, constants, own_id)
+        guard = _guard(statement)
+        value = _isinstance_of(statement.test.operand) if guard else None  # type: ignore[attr-defined]
+        if value is None or value[1] != "str" or value[0] == own_id:
+            index += 1
+            continue
+        name = value[0]
+        end = index + 1
+        assigned: set[str] = set()
+        while end < len(body) and _pure_test(body[end], name, assigned):
+            end += 1
+        block = body[index + 1 : end]
+        searches = any(
+            isinstance(node, ast.Call) and (_name(node.func) or "").startswith("SEARCH_")
+            for statement in block
+            for node in ast.walk(statement)
+        )
+        later = {
+            node.id
+            for statement in body[end:]
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Name)
+        }
+        if not searches or assigned & later:
+            index += 1
+            continue
+        seen = f"SEEN_{sum(1 for c in constants if _assigns_prefix(c, 'SEEN_'))}"
+        constants.append(
+            ast.Assign([ast.Name(seen, ast.Store())], ast.Call(ast.Name("set", ast.Load()), [], []))
+        )
+        remember = ast.If(
+            ast.Compare(
+                ast.Call(ast.Name("len", ast.Load()), [ast.Name(seen, ast.Load())], []),
+                [ast.Lt()],
+                [ast.Constant(REMEMBERED)],
+            ),
+            [
+                ast.Expr(
+                    ast.Call(
+                        ast.Attribute(ast.Name(seen, ast.Load()), "add", ast.Load()),
+                        [ast.Name(name, ast.Load())],
+                        [],
+                    )
+                )
+            ],
+            [],
+        )
+        test = ast.Compare(ast.Name(name, ast.Load()), [ast.NotIn()], [ast.Name(seen, ast.Load())])
+        body[index + 1 : end] = [ast.If(test, [*block, remember], [])]
+        index += 2
+
+
+def _assigns_prefix(node: ast.stmt, prefix: str) -> bool:
+    return (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id.startswith(prefix)
+    )
+
+
+def _pure_test(statement: ast.stmt, name: str, assigned: set[str]) -> bool:
+    """Whether ``statement`` is ``x = len(name)`` or ``if <test>: raise Invalid`` whose test
+    reads only ``name``, names assigned so (``assigned``, added to), constants and calls of
+    ``len`` and the bound regexes: its effect depends on the string ``name`` alone."""
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and _length(statement.value)
+        and _name(statement.value.args[0]) == name  # type: ignore[attr-defined]
+    ):
+        assigned.add(statement.targets[0].id)
+        return True
+    if not (isinstance(statement, ast.If) and not statement.orelse):
+        return False
+    if not (_raises_only(statement.body) and _name(statement.body[0].exc) == "Invalid"):  # type: ignore[attr-defined]
+        return False
+    for node in ast.walk(statement.test):
+        if isinstance(node, ast.Call):
+            called = _name(node.func) or ""
+            if not (called == "len" or called.startswith("SEARCH_")) or node.keywords:
+                return False
+            if len(node.args) != 1 or _name(node.args[0]) != name:
+                return False
+        elif isinstance(node, ast.Name):
+            known = node.id in (name, "len") or node.id in assigned
+            if not known and not node.id.startswith("SEARCH_"):
+                return False
+        elif not isinstance(
+            node,
+            (
+                ast.Compare,
+                ast.BoolOp,
+                ast.UnaryOp,
+                ast.Constant,
+                ast.cmpop,
+                ast.boolop,
+                ast.unaryop,
+                ast.expr_context,
+            ),
+        ):
+            return False
+    return True
 
 
 # -- unique strings -------------------------------------------------------------------------

@@ -22,6 +22,26 @@ KNOWN_2 = frozenset({'mfa', 'credential_custodian'})
 KNOWN_3 = frozenset({'tool', 'location', 'last_capture', 'retain_until'})
 KNOWN_4 = frozenset({'person', 'role', 'via'})
 KNOWN_5 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
+SEEN_4 = set()
+SEEN_5 = set()
+SEEN_6 = set()
+SEEN_7 = set()
+SEEN_8 = set()
+SEEN_9 = set()
+SEEN_10 = set()
+SEEN_11 = set()
+SEEN_12 = set()
+SEEN_13 = set()
+SEEN_14 = set()
+SEEN_15 = set()
+SEEN_16 = set()
+SEEN_17 = set()
+SEEN_18 = set()
+SEEN_19 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -78,35 +98,44 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__owner = data['owner']
         if not isinstance(data__owner, str):
             raise Invalid
-        data__owner_len = len(data__owner)
-        if data__owner_len < 1:
-            raise Invalid
-        if data__owner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__owner):
-            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
     if 'backup_owner' in data:
         data__backupowner = data['backup_owner']
         if not isinstance(data__backupowner, str):
             raise Invalid
-        data__backupowner_len = len(data__backupowner)
-        if data__backupowner_len < 1:
-            raise Invalid
-        if data__backupowner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__backupowner):
-            raise Invalid
+        if data__backupowner not in SEEN_1:
+            data__backupowner_len = len(data__backupowner)
+            if data__backupowner_len < 1:
+                raise Invalid
+            if data__backupowner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__backupowner):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__backupowner)
     if 'team' in data:
         data__team = data['team']
         if not isinstance(data__team, str):
             raise Invalid
-        data__team_len = len(data__team)
-        if data__team_len < 1:
-            raise Invalid
-        if data__team_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__team):
-            raise Invalid
+        if data__team not in SEEN_2:
+            data__team_len = len(data__team)
+            if data__team_len < 1:
+                raise Invalid
+            if data__team_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__team):
+                raise Invalid
+            if len(SEEN_2) < 8192:
+                SEEN_2.add(data__team)
     if 'purpose' in data:
         data__purpose = data['purpose']
         if not isinstance(data__purpose, str):
@@ -126,13 +155,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__policies_item in data__policies:
             if not isinstance(data__policies_item, str):
                 raise Invalid
-            data__policies_item_len = len(data__policies_item)
-            if data__policies_item_len < 1:
-                raise Invalid
-            if data__policies_item_len > 140:
-                raise Invalid
-            if not SEARCH_1(data__policies_item):
-                raise Invalid
+            if data__policies_item not in SEEN_3:
+                data__policies_item_len = len(data__policies_item)
+                if data__policies_item_len < 1:
+                    raise Invalid
+                if data__policies_item_len > 140:
+                    raise Invalid
+                if not SEARCH_1(data__policies_item):
+                    raise Invalid
+                if len(SEEN_3) < 8192:
+                    SEEN_3.add(data__policies_item)
         if len(data__policies) > 1 and len(set(data__policies)) != len(data__policies):
             raise Invalid
     if 'playbooks' in data:
@@ -142,13 +174,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__playbooks_item in data__playbooks:
             if not isinstance(data__playbooks_item, str):
                 raise Invalid
-            data__playbooks_item_len = len(data__playbooks_item)
-            if data__playbooks_item_len < 1:
-                raise Invalid
-            if data__playbooks_item_len > 128:
-                raise Invalid
-            if not SEARCH_0(data__playbooks_item):
-                raise Invalid
+            if data__playbooks_item not in SEEN_4:
+                data__playbooks_item_len = len(data__playbooks_item)
+                if data__playbooks_item_len < 1:
+                    raise Invalid
+                if data__playbooks_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__playbooks_item):
+                    raise Invalid
+                if len(SEEN_4) < 8192:
+                    SEEN_4.add(data__playbooks_item)
         if len(data__playbooks) > 1 and len(set(data__playbooks)) != len(data__playbooks):
             raise Invalid
     if 'terms' in data:
@@ -178,16 +213,22 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__created = data['created']
         if not isinstance(data__created, str):
             raise Invalid
-        if not SEARCH_2(data__created):
-            raise Invalid
+        if data__created not in SEEN_5:
+            if not SEARCH_2(data__created):
+                raise Invalid
+            if len(SEEN_5) < 8192:
+                SEEN_5.add(data__created)
         if not custom_formats['date'](data__created):
             raise Invalid
     if 'last_activity' in data:
         data__lastactivity = data['last_activity']
         if not isinstance(data__lastactivity, str):
             raise Invalid
-        if not SEARCH_2(data__lastactivity):
-            raise Invalid
+        if data__lastactivity not in SEEN_6:
+            if not SEARCH_2(data__lastactivity):
+                raise Invalid
+            if len(SEEN_6) < 8192:
+                SEEN_6.add(data__lastactivity)
         if not custom_formats['date'](data__lastactivity):
             raise Invalid
     if 'objectives' in data:
@@ -197,13 +238,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__objectives_item in data__objectives:
             if not isinstance(data__objectives_item, str):
                 raise Invalid
-            data__objectives_item_len = len(data__objectives_item)
-            if data__objectives_item_len < 1:
-                raise Invalid
-            if data__objectives_item_len > 128:
-                raise Invalid
-            if not SEARCH_0(data__objectives_item):
-                raise Invalid
+            if data__objectives_item not in SEEN_7:
+                data__objectives_item_len = len(data__objectives_item)
+                if data__objectives_item_len < 1:
+                    raise Invalid
+                if data__objectives_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__objectives_item):
+                    raise Invalid
+                if len(SEEN_7) < 8192:
+                    SEEN_7.add(data__objectives_item)
         if len(data__objectives) > 1 and len(set(data__objectives)) != len(data__objectives):
             raise Invalid
     if 'monitoring' in data:
@@ -274,35 +318,47 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__approvedby = data['approved_by']
         if not isinstance(data__approvedby, str):
             raise Invalid
-        data__approvedby_len = len(data__approvedby)
-        if data__approvedby_len < 1:
-            raise Invalid
-        if data__approvedby_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__approvedby):
-            raise Invalid
+        if data__approvedby not in SEEN_8:
+            data__approvedby_len = len(data__approvedby)
+            if data__approvedby_len < 1:
+                raise Invalid
+            if data__approvedby_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__approvedby):
+                raise Invalid
+            if len(SEEN_8) < 8192:
+                SEEN_8.add(data__approvedby)
     if 'registered_on' in data:
         data__registeredon = data['registered_on']
         if not isinstance(data__registeredon, str):
             raise Invalid
-        if not SEARCH_2(data__registeredon):
-            raise Invalid
+        if data__registeredon not in SEEN_9:
+            if not SEARCH_2(data__registeredon):
+                raise Invalid
+            if len(SEEN_9) < 8192:
+                SEEN_9.add(data__registeredon)
         if not custom_formats['date'](data__registeredon):
             raise Invalid
     if 'reviewed_on' in data:
         data__reviewedon = data['reviewed_on']
         if not isinstance(data__reviewedon, str):
             raise Invalid
-        if not SEARCH_2(data__reviewedon):
-            raise Invalid
+        if data__reviewedon not in SEEN_10:
+            if not SEARCH_2(data__reviewedon):
+                raise Invalid
+            if len(SEEN_10) < 8192:
+                SEEN_10.add(data__reviewedon)
         if not custom_formats['date'](data__reviewedon):
             raise Invalid
     if 'retired_on' in data:
         data__retiredon = data['retired_on']
         if not isinstance(data__retiredon, str):
             raise Invalid
-        if not SEARCH_2(data__retiredon):
-            raise Invalid
+        if data__retiredon not in SEEN_11:
+            if not SEARCH_2(data__retiredon):
+                raise Invalid
+            if len(SEEN_11) < 8192:
+                SEEN_11.add(data__retiredon)
         if not custom_formats['date'](data__retiredon):
             raise Invalid
     if 'access' in data:
@@ -318,13 +374,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__person = data__access_item['person']
                 if not isinstance(data__access_item__person, str):
                     raise Invalid
-                data__access_item__person_len = len(data__access_item__person)
-                if data__access_item__person_len < 1:
-                    raise Invalid
-                if data__access_item__person_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__access_item__person):
-                    raise Invalid
+                if data__access_item__person not in SEEN_12:
+                    data__access_item__person_len = len(data__access_item__person)
+                    if data__access_item__person_len < 1:
+                        raise Invalid
+                    if data__access_item__person_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__person):
+                        raise Invalid
+                    if len(SEEN_12) < 8192:
+                        SEEN_12.add(data__access_item__person)
             if 'role' in data__access_item:
                 data__access_item__role = data__access_item['role']
                 if not isinstance(data__access_item__role, str):
@@ -335,13 +394,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__via = data__access_item['via']
                 if not isinstance(data__access_item__via, str):
                     raise Invalid
-                data__access_item__via_len = len(data__access_item__via)
-                if data__access_item__via_len < 1:
-                    raise Invalid
-                if data__access_item__via_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__access_item__via):
-                    raise Invalid
+                if data__access_item__via not in SEEN_13:
+                    data__access_item__via_len = len(data__access_item__via)
+                    if data__access_item__via_len < 1:
+                        raise Invalid
+                    if data__access_item__via_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__via):
+                        raise Invalid
+                    if len(SEEN_13) < 8192:
+                        SEEN_13.add(data__access_item__via)
             if not data__access_item.keys() <= KNOWN_4:
                 raise Invalid
     if 'login_email' in data:
@@ -361,13 +423,16 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__archive__tool = data__archive['tool']
             if not isinstance(data__archive__tool, str):
                 raise Invalid
-            data__archive__tool_len = len(data__archive__tool)
-            if data__archive__tool_len < 1:
-                raise Invalid
-            if data__archive__tool_len > 128:
-                raise Invalid
-            if not SEARCH_0(data__archive__tool):
-                raise Invalid
+            if data__archive__tool not in SEEN_14:
+                data__archive__tool_len = len(data__archive__tool)
+                if data__archive__tool_len < 1:
+                    raise Invalid
+                if data__archive__tool_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__archive__tool):
+                    raise Invalid
+                if len(SEEN_14) < 8192:
+                    SEEN_14.add(data__archive__tool)
         if 'location' in data__archive:
             data__archive__location = data__archive['location']
             if not isinstance(data__archive__location, str):
@@ -376,16 +441,22 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__archive__lastcapture = data__archive['last_capture']
             if not isinstance(data__archive__lastcapture, str):
                 raise Invalid
-            if not SEARCH_2(data__archive__lastcapture):
-                raise Invalid
+            if data__archive__lastcapture not in SEEN_15:
+                if not SEARCH_2(data__archive__lastcapture):
+                    raise Invalid
+                if len(SEEN_15) < 8192:
+                    SEEN_15.add(data__archive__lastcapture)
             if not custom_formats['date'](data__archive__lastcapture):
                 raise Invalid
         if 'retain_until' in data__archive:
             data__archive__retainuntil = data__archive['retain_until']
             if not isinstance(data__archive__retainuntil, str):
                 raise Invalid
-            if not SEARCH_2(data__archive__retainuntil):
-                raise Invalid
+            if data__archive__retainuntil not in SEEN_16:
+                if not SEARCH_2(data__archive__retainuntil):
+                    raise Invalid
+                if len(SEEN_16) < 8192:
+                    SEEN_16.add(data__archive__retainuntil)
             if not custom_formats['date'](data__archive__retainuntil):
                 raise Invalid
         if not data__archive.keys() <= KNOWN_3:
@@ -397,13 +468,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__managedvia_item in data__managedvia:
             if not isinstance(data__managedvia_item, str):
                 raise Invalid
-            data__managedvia_item_len = len(data__managedvia_item)
-            if data__managedvia_item_len < 1:
-                raise Invalid
-            if data__managedvia_item_len > 128:
-                raise Invalid
-            if not SEARCH_0(data__managedvia_item):
-                raise Invalid
+            if data__managedvia_item not in SEEN_17:
+                data__managedvia_item_len = len(data__managedvia_item)
+                if data__managedvia_item_len < 1:
+                    raise Invalid
+                if data__managedvia_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__managedvia_item):
+                    raise Invalid
+                if len(SEEN_17) < 8192:
+                    SEEN_17.add(data__managedvia_item)
         if len(data__managedvia) > 1 and len(set(data__managedvia)) != len(data__managedvia):
             raise Invalid
     if 'labels' in data:
@@ -449,19 +523,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_18:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_18) < 8192:
+                        SEEN_18.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_2(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_19:
+                    if not SEARCH_2(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_19) < 8192:
+                        SEEN_19.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_5:

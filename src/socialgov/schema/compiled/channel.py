@@ -19,6 +19,17 @@ SEARCH_2 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
 KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'type', 'contact', 'owner', 'backup_owner', 'team', 'purpose', 'status', 'policies', 'playbooks', 'terms', 'approved_by', 'reviewed_on', 'access', 'labels', 'tags', 'waivers'})
 KNOWN_1 = frozenset({'person', 'role', 'via'})
 KNOWN_2 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
+SEEN_4 = set()
+SEEN_5 = set()
+SEEN_6 = set()
+SEEN_7 = set()
+SEEN_8 = set()
+SEEN_9 = set()
+SEEN_10 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -63,35 +74,44 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__owner = data['owner']
         if not isinstance(data__owner, str):
             raise Invalid
-        data__owner_len = len(data__owner)
-        if data__owner_len < 1:
-            raise Invalid
-        if data__owner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__owner):
-            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
     if 'backup_owner' in data:
         data__backupowner = data['backup_owner']
         if not isinstance(data__backupowner, str):
             raise Invalid
-        data__backupowner_len = len(data__backupowner)
-        if data__backupowner_len < 1:
-            raise Invalid
-        if data__backupowner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__backupowner):
-            raise Invalid
+        if data__backupowner not in SEEN_1:
+            data__backupowner_len = len(data__backupowner)
+            if data__backupowner_len < 1:
+                raise Invalid
+            if data__backupowner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__backupowner):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__backupowner)
     if 'team' in data:
         data__team = data['team']
         if not isinstance(data__team, str):
             raise Invalid
-        data__team_len = len(data__team)
-        if data__team_len < 1:
-            raise Invalid
-        if data__team_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__team):
-            raise Invalid
+        if data__team not in SEEN_2:
+            data__team_len = len(data__team)
+            if data__team_len < 1:
+                raise Invalid
+            if data__team_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__team):
+                raise Invalid
+            if len(SEEN_2) < 8192:
+                SEEN_2.add(data__team)
     if 'purpose' in data:
         data__purpose = data['purpose']
         if not isinstance(data__purpose, str):
@@ -111,13 +131,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__policies_item in data__policies:
             if not isinstance(data__policies_item, str):
                 raise Invalid
-            data__policies_item_len = len(data__policies_item)
-            if data__policies_item_len < 1:
-                raise Invalid
-            if data__policies_item_len > 140:
-                raise Invalid
-            if not SEARCH_1(data__policies_item):
-                raise Invalid
+            if data__policies_item not in SEEN_3:
+                data__policies_item_len = len(data__policies_item)
+                if data__policies_item_len < 1:
+                    raise Invalid
+                if data__policies_item_len > 140:
+                    raise Invalid
+                if not SEARCH_1(data__policies_item):
+                    raise Invalid
+                if len(SEEN_3) < 8192:
+                    SEEN_3.add(data__policies_item)
         if len(data__policies) > 1 and len(set(data__policies)) != len(data__policies):
             raise Invalid
     if 'playbooks' in data:
@@ -127,13 +150,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__playbooks_item in data__playbooks:
             if not isinstance(data__playbooks_item, str):
                 raise Invalid
-            data__playbooks_item_len = len(data__playbooks_item)
-            if data__playbooks_item_len < 1:
-                raise Invalid
-            if data__playbooks_item_len > 128:
-                raise Invalid
-            if not SEARCH_0(data__playbooks_item):
-                raise Invalid
+            if data__playbooks_item not in SEEN_4:
+                data__playbooks_item_len = len(data__playbooks_item)
+                if data__playbooks_item_len < 1:
+                    raise Invalid
+                if data__playbooks_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__playbooks_item):
+                    raise Invalid
+                if len(SEEN_4) < 8192:
+                    SEEN_4.add(data__playbooks_item)
         if len(data__playbooks) > 1 and len(set(data__playbooks)) != len(data__playbooks):
             raise Invalid
     if 'terms' in data:
@@ -147,19 +173,25 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__approvedby = data['approved_by']
         if not isinstance(data__approvedby, str):
             raise Invalid
-        data__approvedby_len = len(data__approvedby)
-        if data__approvedby_len < 1:
-            raise Invalid
-        if data__approvedby_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__approvedby):
-            raise Invalid
+        if data__approvedby not in SEEN_5:
+            data__approvedby_len = len(data__approvedby)
+            if data__approvedby_len < 1:
+                raise Invalid
+            if data__approvedby_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__approvedby):
+                raise Invalid
+            if len(SEEN_5) < 8192:
+                SEEN_5.add(data__approvedby)
     if 'reviewed_on' in data:
         data__reviewedon = data['reviewed_on']
         if not isinstance(data__reviewedon, str):
             raise Invalid
-        if not SEARCH_2(data__reviewedon):
-            raise Invalid
+        if data__reviewedon not in SEEN_6:
+            if not SEARCH_2(data__reviewedon):
+                raise Invalid
+            if len(SEEN_6) < 8192:
+                SEEN_6.add(data__reviewedon)
         if not custom_formats['date'](data__reviewedon):
             raise Invalid
     if 'access' in data:
@@ -175,13 +207,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__person = data__access_item['person']
                 if not isinstance(data__access_item__person, str):
                     raise Invalid
-                data__access_item__person_len = len(data__access_item__person)
-                if data__access_item__person_len < 1:
-                    raise Invalid
-                if data__access_item__person_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__access_item__person):
-                    raise Invalid
+                if data__access_item__person not in SEEN_7:
+                    data__access_item__person_len = len(data__access_item__person)
+                    if data__access_item__person_len < 1:
+                        raise Invalid
+                    if data__access_item__person_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__person):
+                        raise Invalid
+                    if len(SEEN_7) < 8192:
+                        SEEN_7.add(data__access_item__person)
             if 'role' in data__access_item:
                 data__access_item__role = data__access_item['role']
                 if not isinstance(data__access_item__role, str):
@@ -192,13 +227,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__via = data__access_item['via']
                 if not isinstance(data__access_item__via, str):
                     raise Invalid
-                data__access_item__via_len = len(data__access_item__via)
-                if data__access_item__via_len < 1:
-                    raise Invalid
-                if data__access_item__via_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__access_item__via):
-                    raise Invalid
+                if data__access_item__via not in SEEN_8:
+                    data__access_item__via_len = len(data__access_item__via)
+                    if data__access_item__via_len < 1:
+                        raise Invalid
+                    if data__access_item__via_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__via):
+                        raise Invalid
+                    if len(SEEN_8) < 8192:
+                        SEEN_8.add(data__access_item__via)
             if not data__access_item.keys() <= KNOWN_1:
                 raise Invalid
     if 'labels' in data:
@@ -244,19 +282,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_9:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_9) < 8192:
+                        SEEN_9.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_2(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_10:
+                    if not SEARCH_2(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_10) < 8192:
+                        SEEN_10.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:

@@ -20,6 +20,8 @@ KNOWN_1 = frozenset({'dormant_days', 'forum_min_active_members', 'accountable_em
 KNOWN_2 = frozenset({'max_file_bytes', 'max_total_bytes', 'max_nodes_per_file', 'max_total_nodes', 'max_depth', 'max_scalar_chars', 'max_documents_per_file', 'max_files'})
 KNOWN_3 = frozenset({'public_labels'})
 KNOWN_4 = frozenset({'id', 'statement'})
+SEEN_0 = set()
+SEEN_1 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -76,13 +78,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__strategy_item__id = data__strategy_item['id']
                 if not isinstance(data__strategy_item__id, str):
                     raise Invalid
-                data__strategy_item__id_len = len(data__strategy_item__id)
-                if data__strategy_item__id_len < 1:
-                    raise Invalid
-                if data__strategy_item__id_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__strategy_item__id):
-                    raise Invalid
+                if data__strategy_item__id not in SEEN_0:
+                    data__strategy_item__id_len = len(data__strategy_item__id)
+                    if data__strategy_item__id_len < 1:
+                        raise Invalid
+                    if data__strategy_item__id_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__strategy_item__id):
+                        raise Invalid
+                    if len(SEEN_0) < 8192:
+                        SEEN_0.add(data__strategy_item__id)
             if 'statement' in data__strategy_item:
                 data__strategy_item__statement = data__strategy_item['statement']
                 if not isinstance(data__strategy_item__statement, str):
@@ -96,8 +101,11 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__organisationdomains_item in data__organisationdomains:
             if not isinstance(data__organisationdomains_item, str):
                 raise Invalid
-            if not SEARCH_1(data__organisationdomains_item):
-                raise Invalid
+            if data__organisationdomains_item not in SEEN_1:
+                if not SEARCH_1(data__organisationdomains_item):
+                    raise Invalid
+                if len(SEEN_1) < 8192:
+                    SEEN_1.add(data__organisationdomains_item)
         if len(data__organisationdomains) > 1 and len(set(data__organisationdomains)) != len(data__organisationdomains):
             raise Invalid
     if 'include' in data:

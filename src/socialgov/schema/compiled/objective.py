@@ -18,6 +18,10 @@ SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
 KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'statement', 'strategy', 'kpis', 'owner', 'labels', 'tags', 'waivers'})
 KNOWN_1 = frozenset({'name', 'target'})
 KNOWN_2 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -56,13 +60,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__strategy = data['strategy']
         if not isinstance(data__strategy, str):
             raise Invalid
-        data__strategy_len = len(data__strategy)
-        if data__strategy_len < 1:
-            raise Invalid
-        if data__strategy_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__strategy):
-            raise Invalid
+        if data__strategy not in SEEN_0:
+            data__strategy_len = len(data__strategy)
+            if data__strategy_len < 1:
+                raise Invalid
+            if data__strategy_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__strategy):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__strategy)
     if 'kpis' in data:
         data__kpis = data['kpis']
         if not isinstance(data__kpis, (list, tuple)):
@@ -84,13 +91,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__owner = data['owner']
         if not isinstance(data__owner, str):
             raise Invalid
-        data__owner_len = len(data__owner)
-        if data__owner_len < 1:
-            raise Invalid
-        if data__owner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__owner):
-            raise Invalid
+        if data__owner not in SEEN_1:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__owner)
     if 'labels' in data:
         data__labels = data['labels']
         if not isinstance(data__labels, dict):
@@ -134,19 +144,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_1(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:

@@ -18,6 +18,10 @@ SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
 KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'email', 'team', 'role', 'employment', 'status', 'departed_on', 'source', 'labels', 'tags', 'waivers'})
 KNOWN_1 = frozenset({'status'})
 KNOWN_2 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -59,13 +63,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__team = data['team']
         if not isinstance(data__team, str):
             raise Invalid
-        data__team_len = len(data__team)
-        if data__team_len < 1:
-            raise Invalid
-        if data__team_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__team):
-            raise Invalid
+        if data__team not in SEEN_0:
+            data__team_len = len(data__team)
+            if data__team_len < 1:
+                raise Invalid
+            if data__team_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__team):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__team)
     if 'role' in data:
         data__role = data['role']
         if not isinstance(data__role, str):
@@ -86,8 +93,11 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__departedon = data['departed_on']
         if not isinstance(data__departedon, str):
             raise Invalid
-        if not SEARCH_1(data__departedon):
-            raise Invalid
+        if data__departedon not in SEEN_1:
+            if not SEARCH_1(data__departedon):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__departedon)
         if not custom_formats['date'](data__departedon):
             raise Invalid
     if 'source' in data:
@@ -137,19 +147,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_1(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:

@@ -21,6 +21,12 @@ KNOWN_2 = frozenset({'scenario', 'trigger', 'from', 'to', 'before', 'expect', 'c
 KNOWN_3 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 KNOWN_4 = frozenset({'kind', 'where'})
 KNOWN_5 = frozenset({'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
+SEEN_4 = set()
+SEEN_5 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -79,24 +85,30 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__handoffs_item__from = data__handoffs_item['from']
                 if not isinstance(data__handoffs_item__from, str):
                     raise Invalid
-                data__handoffs_item__from_len = len(data__handoffs_item__from)
-                if data__handoffs_item__from_len < 1:
-                    raise Invalid
-                if data__handoffs_item__from_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__handoffs_item__from):
-                    raise Invalid
+                if data__handoffs_item__from not in SEEN_0:
+                    data__handoffs_item__from_len = len(data__handoffs_item__from)
+                    if data__handoffs_item__from_len < 1:
+                        raise Invalid
+                    if data__handoffs_item__from_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__handoffs_item__from):
+                        raise Invalid
+                    if len(SEEN_0) < 8192:
+                        SEEN_0.add(data__handoffs_item__from)
             if 'to' in data__handoffs_item:
                 data__handoffs_item__to = data__handoffs_item['to']
                 if not isinstance(data__handoffs_item__to, str):
                     raise Invalid
-                data__handoffs_item__to_len = len(data__handoffs_item__to)
-                if data__handoffs_item__to_len < 1:
-                    raise Invalid
-                if data__handoffs_item__to_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__handoffs_item__to):
-                    raise Invalid
+                if data__handoffs_item__to not in SEEN_1:
+                    data__handoffs_item__to_len = len(data__handoffs_item__to)
+                    if data__handoffs_item__to_len < 1:
+                        raise Invalid
+                    if data__handoffs_item__to_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__handoffs_item__to):
+                        raise Invalid
+                    if len(SEEN_1) < 8192:
+                        SEEN_1.add(data__handoffs_item__to)
             if 'before' in data__handoffs_item:
                 data__handoffs_item__before = data__handoffs_item['before']
                 if not isinstance(data__handoffs_item__before, str):
@@ -109,13 +121,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__handoffs_item__continueon = data__handoffs_item['continue_on']
                 if not isinstance(data__handoffs_item__continueon, str):
                     raise Invalid
-                data__handoffs_item__continueon_len = len(data__handoffs_item__continueon)
-                if data__handoffs_item__continueon_len < 1:
-                    raise Invalid
-                if data__handoffs_item__continueon_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__handoffs_item__continueon):
-                    raise Invalid
+                if data__handoffs_item__continueon not in SEEN_2:
+                    data__handoffs_item__continueon_len = len(data__handoffs_item__continueon)
+                    if data__handoffs_item__continueon_len < 1:
+                        raise Invalid
+                    if data__handoffs_item__continueon_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__handoffs_item__continueon):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__handoffs_item__continueon)
             if not data__handoffs_item.keys() <= KNOWN_2:
                 raise Invalid
     if 'end' in data:
@@ -146,8 +161,11 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__lastexercised = data['last_exercised']
         if not isinstance(data__lastexercised, str):
             raise Invalid
-        if not SEARCH_1(data__lastexercised):
-            raise Invalid
+        if data__lastexercised not in SEEN_3:
+            if not SEARCH_1(data__lastexercised):
+                raise Invalid
+            if len(SEEN_3) < 8192:
+                SEEN_3.add(data__lastexercised)
         if not custom_formats['date'](data__lastexercised):
             raise Invalid
     if 'labels' in data:
@@ -193,19 +211,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_4:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_4) < 8192:
+                        SEEN_4.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_1(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_5:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_5) < 8192:
+                        SEEN_5.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_3:

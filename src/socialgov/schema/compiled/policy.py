@@ -19,6 +19,11 @@ KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'title', 'version', 'o
 KNOWN_1 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
 KNOWN_2 = frozenset({'kind', 'where'})
 KNOWN_3 = frozenset({'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
+SEEN_4 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -64,27 +69,36 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__owner = data['owner']
         if not isinstance(data__owner, str):
             raise Invalid
-        data__owner_len = len(data__owner)
-        if data__owner_len < 1:
-            raise Invalid
-        if data__owner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__owner):
-            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
     if 'effective' in data:
         data__effective = data['effective']
         if not isinstance(data__effective, str):
             raise Invalid
-        if not SEARCH_1(data__effective):
-            raise Invalid
+        if data__effective not in SEEN_1:
+            if not SEARCH_1(data__effective):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__effective)
         if not custom_formats['date'](data__effective):
             raise Invalid
     if 'review_by' in data:
         data__reviewby = data['review_by']
         if not isinstance(data__reviewby, str):
             raise Invalid
-        if not SEARCH_1(data__reviewby):
-            raise Invalid
+        if data__reviewby not in SEEN_2:
+            if not SEARCH_1(data__reviewby):
+                raise Invalid
+            if len(SEEN_2) < 8192:
+                SEEN_2.add(data__reviewby)
         if not custom_formats['date'](data__reviewby):
             raise Invalid
     if 'applies_to' in data:
@@ -152,19 +166,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_3:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_1(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_4:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_4) < 8192:
+                        SEEN_4.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_1:

@@ -29,6 +29,9 @@ KNOWN_8 = frozenset({'field', 'eq', 'ne', 'in', 'not_in', 'present', 'matches', 
 KNOWN_9 = frozenset({'field', 'ref', 'where'})
 KNOWN_10 = frozenset({'eq', 'ne', 'in', 'not_in', 'present', 'matches', 'gt', 'ge', 'lt', 'le', 'older_than_days', 'newer_than_days', 'contains'})
 KNOWN_11 = frozenset({'kind', 'where'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -144,13 +147,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                         data__tests_item__entities_item__id = data__tests_item__entities_item['id']
                         if not isinstance(data__tests_item__entities_item__id, str):
                             raise Invalid
-                        data__tests_item__entities_item__id_len = len(data__tests_item__entities_item__id)
-                        if data__tests_item__entities_item__id_len < 1:
-                            raise Invalid
-                        if data__tests_item__entities_item__id_len > 128:
-                            raise Invalid
-                        if not SEARCH_0(data__tests_item__entities_item__id):
-                            raise Invalid
+                        if data__tests_item__entities_item__id not in SEEN_0:
+                            data__tests_item__entities_item__id_len = len(data__tests_item__entities_item__id)
+                            if data__tests_item__entities_item__id_len < 1:
+                                raise Invalid
+                            if data__tests_item__entities_item__id_len > 128:
+                                raise Invalid
+                            if not SEARCH_0(data__tests_item__entities_item__id):
+                                raise Invalid
+                            if len(SEEN_0) < 8192:
+                                SEEN_0.add(data__tests_item__entities_item__id)
             if 'expect' in data__tests_item:
                 data__tests_item__expect = data__tests_item['expect']
                 if not isinstance(data__tests_item__expect, str):
@@ -202,19 +208,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_1:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_1) < 8192:
+                        SEEN_1.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_3(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_2:
+                    if not SEARCH_3(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:

@@ -17,6 +17,11 @@ SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
 SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
 KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'url', 'platform', 'handle', 'seen_at', 'first_seen', 'last_seen', 'disposition', 'account', 'note', 'labels', 'tags', 'waivers'})
 KNOWN_1 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
+SEEN_4 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -97,16 +102,22 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__firstseen = data['first_seen']
             if not isinstance(data__firstseen, str):
                 raise Invalid
-            if not SEARCH_1(data__firstseen):
-                raise Invalid
+            if data__firstseen not in SEEN_0:
+                if not SEARCH_1(data__firstseen):
+                    raise Invalid
+                if len(SEEN_0) < 8192:
+                    SEEN_0.add(data__firstseen)
             if not custom_formats['date'](data__firstseen):
                 raise Invalid
         if 'last_seen' in data:
             data__lastseen = data['last_seen']
             if not isinstance(data__lastseen, str):
                 raise Invalid
-            if not SEARCH_1(data__lastseen):
-                raise Invalid
+            if data__lastseen not in SEEN_1:
+                if not SEARCH_1(data__lastseen):
+                    raise Invalid
+                if len(SEEN_1) < 8192:
+                    SEEN_1.add(data__lastseen)
             if not custom_formats['date'](data__lastseen):
                 raise Invalid
         if 'disposition' in data:
@@ -119,13 +130,16 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__account = data['account']
             if not isinstance(data__account, str):
                 raise Invalid
-            data__account_len = len(data__account)
-            if data__account_len < 1:
-                raise Invalid
-            if data__account_len > 128:
-                raise Invalid
-            if not SEARCH_0(data__account):
-                raise Invalid
+            if data__account not in SEEN_2:
+                data__account_len = len(data__account)
+                if data__account_len < 1:
+                    raise Invalid
+                if data__account_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__account):
+                    raise Invalid
+                if len(SEEN_2) < 8192:
+                    SEEN_2.add(data__account)
         if 'note' in data:
             data__note = data['note']
             if not isinstance(data__note, str):
@@ -171,19 +185,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                     data__waivers_item__approvedby = data__waivers_item['approved_by']
                     if not isinstance(data__waivers_item__approvedby, str):
                         raise Invalid
-                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                    if data__waivers_item__approvedby_len < 1:
-                        raise Invalid
-                    if data__waivers_item__approvedby_len > 128:
-                        raise Invalid
-                    if not SEARCH_0(data__waivers_item__approvedby):
-                        raise Invalid
+                    if data__waivers_item__approvedby not in SEEN_3:
+                        data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                        if data__waivers_item__approvedby_len < 1:
+                            raise Invalid
+                        if data__waivers_item__approvedby_len > 128:
+                            raise Invalid
+                        if not SEARCH_0(data__waivers_item__approvedby):
+                            raise Invalid
+                        if len(SEEN_3) < 8192:
+                            SEEN_3.add(data__waivers_item__approvedby)
                 if 'expires' in data__waivers_item:
                     data__waivers_item__expires = data__waivers_item['expires']
                     if not isinstance(data__waivers_item__expires, str):
                         raise Invalid
-                    if not SEARCH_1(data__waivers_item__expires):
-                        raise Invalid
+                    if data__waivers_item__expires not in SEEN_4:
+                        if not SEARCH_1(data__waivers_item__expires):
+                            raise Invalid
+                        if len(SEEN_4) < 8192:
+                            SEEN_4.add(data__waivers_item__expires)
                     if not custom_formats['date'](data__waivers_item__expires):
                         raise Invalid
                 if not data__waivers_item.keys() <= KNOWN_1:

@@ -17,6 +17,10 @@ SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
 SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
 KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'function', 'lead', 'parent', 'labels', 'tags', 'waivers'})
 KNOWN_1 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -57,24 +61,30 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__lead = data['lead']
         if not isinstance(data__lead, str):
             raise Invalid
-        data__lead_len = len(data__lead)
-        if data__lead_len < 1:
-            raise Invalid
-        if data__lead_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__lead):
-            raise Invalid
+        if data__lead not in SEEN_0:
+            data__lead_len = len(data__lead)
+            if data__lead_len < 1:
+                raise Invalid
+            if data__lead_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__lead):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__lead)
     if 'parent' in data:
         data__parent = data['parent']
         if not isinstance(data__parent, str):
             raise Invalid
-        data__parent_len = len(data__parent)
-        if data__parent_len < 1:
-            raise Invalid
-        if data__parent_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__parent):
-            raise Invalid
+        if data__parent not in SEEN_1:
+            data__parent_len = len(data__parent)
+            if data__parent_len < 1:
+                raise Invalid
+            if data__parent_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__parent):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__parent)
     if 'labels' in data:
         data__labels = data['labels']
         if not isinstance(data__labels, dict):
@@ -118,19 +128,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_1(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_1:

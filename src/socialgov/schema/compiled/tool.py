@@ -19,6 +19,10 @@ KNOWN_0 = frozenset({'kind', 'id', 'name', 'description', 'category', 'owner', '
 KNOWN_1 = frozenset({'mfa', 'sso', 'audit_log'})
 KNOWN_2 = frozenset({'person', 'role'})
 KNOWN_3 = frozenset({'rule', 'reason', 'approved_by', 'expires'})
+SEEN_0 = set()
+SEEN_1 = set()
+SEEN_2 = set()
+SEEN_3 = set()
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -59,13 +63,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__owner = data['owner']
         if not isinstance(data__owner, str):
             raise Invalid
-        data__owner_len = len(data__owner)
-        if data__owner_len < 1:
-            raise Invalid
-        if data__owner_len > 128:
-            raise Invalid
-        if not SEARCH_0(data__owner):
-            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
     if 'security' in data:
         data__security = data['security']
         if not isinstance(data__security, dict):
@@ -97,13 +104,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__person = data__access_item['person']
                 if not isinstance(data__access_item__person, str):
                     raise Invalid
-                data__access_item__person_len = len(data__access_item__person)
-                if data__access_item__person_len < 1:
-                    raise Invalid
-                if data__access_item__person_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__access_item__person):
-                    raise Invalid
+                if data__access_item__person not in SEEN_1:
+                    data__access_item__person_len = len(data__access_item__person)
+                    if data__access_item__person_len < 1:
+                        raise Invalid
+                    if data__access_item__person_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__person):
+                        raise Invalid
+                    if len(SEEN_1) < 8192:
+                        SEEN_1.add(data__access_item__person)
             if 'role' in data__access_item:
                 data__access_item__role = data__access_item['role']
                 if not isinstance(data__access_item__role, str):
@@ -155,19 +165,25 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__approvedby = data__waivers_item['approved_by']
                 if not isinstance(data__waivers_item__approvedby, str):
                     raise Invalid
-                data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
-                if data__waivers_item__approvedby_len < 1:
-                    raise Invalid
-                if data__waivers_item__approvedby_len > 128:
-                    raise Invalid
-                if not SEARCH_0(data__waivers_item__approvedby):
-                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
             if 'expires' in data__waivers_item:
                 data__waivers_item__expires = data__waivers_item['expires']
                 if not isinstance(data__waivers_item__expires, str):
                     raise Invalid
-                if not SEARCH_1(data__waivers_item__expires):
-                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
                 if not custom_formats['date'](data__waivers_item__expires):
                     raise Invalid
             if not data__waivers_item.keys() <= KNOWN_3:

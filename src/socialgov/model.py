@@ -1039,43 +1039,62 @@ class _Suggester:
 def _unknown_references(model: Model) -> Iterator[Finding]:
     suggester = _Suggester(model)
     entities = model.entities
+    people = entities.get("Person", {})
     for kind in KINDS:
         # Each reference with the ids it may name, gathered once per kind, not per entity.
         references = [
-            (reference, _ids(entities, reference.kinds)) for reference in REFERENCES[kind]
+            (
+                reference.field,
+                reference.many,
+                reference.field == "policies",
+                _ids(entities, reference.kinds),
+                reference,
+            )
+            for reference in REFERENCES[kind]
         ]
+        containers = tuple(dict.fromkeys(entry[0] for entry in NESTED_REFERENCES.get(kind, ())))
+        playbook, objective = kind == "Playbook", kind == "Objective"
         for entity in entities.get(kind, {}).values():
             data = entity.data
-            for reference, known in references:
-                value = data.get(reference.field)
+            for field_name, many, versioned, known, reference in references:
+                value = data.get(field_name)
                 if value is None:
                     continue
-                values = value if reference.many and isinstance(value, list) else [value]
+                if many and isinstance(value, list):
+                    # The usual list names only known ids: told without an index or a finding.
+                    if not versioned and all(
+                        target in known for target in value if isinstance(target, str)
+                    ):
+                        continue
+                    values = value
+                else:
+                    values = [value]
                 for i, target in enumerate(values):
                     if not isinstance(target, str):
                         continue
-                    target_id = (
-                        target.partition("@")[0] if reference.field == "policies" else target
-                    )
+                    target_id = target.partition("@")[0] if versioned else target
                     if target_id in known:
                         continue
-                    node = (reference.field, i) if reference.many else (reference.field,)
+                    node = (field_name, i) if many else (field_name,)
                     yield _unknown(suggester, entity, node, target_id, reference.kinds)
-            if kind in NESTED_REFERENCES:
-                yield from _nested_references(model, entity, suggester)
-            if kind == "Playbook":
+            for container in containers:
+                if container in data:
+                    yield from _nested_references(model, entity, suggester)
+                    break
+            if playbook:
                 yield from _playbook_references(model, entity, suggester)
-            elif kind == "Objective":
+            elif objective:
                 yield from _unknown_strategy(model, entity)
-            for i, waiver in enumerate(entity.waivers):
-                if waiver.approved_by and waiver.approved_by not in entities.get("Person", {}):
-                    yield _unknown(
-                        suggester,
-                        entity,
-                        ("waivers", i, "approved_by"),
-                        waiver.approved_by,
-                        ("Person",),
-                    )
+            if entity.waivers:
+                for i, waiver in enumerate(entity.waivers):
+                    if waiver.approved_by and waiver.approved_by not in people:
+                        yield _unknown(
+                            suggester,
+                            entity,
+                            ("waivers", i, "approved_by"),
+                            waiver.approved_by,
+                            ("Person",),
+                        )
 
 
 def _ids(entities: Mapping[str, Mapping[str, Entity]], kinds: tuple[str, ...]) -> Container[str]:

@@ -357,3 +357,14 @@ def test_strings_that_passed_a_place_are_remembered_there_and_nothing_else() -> 
     assert namespace[seen[0]] == {"ann", "bad"}  # passed the length and the pattern
     assert refused == ["ann", "ann", "bad", "bad"]  # the format is asked every time
     assert [check({"id": identifier}) for identifier in ("a", "a", "A")] == [True, True, False]
+
+
+def test_the_missing_keys_stay_a_set_where_read_again() -> None:
+    source = PRELUDE + FASTJSONSCHEMA_SHAPES.replace(
+        "    return data\n", "    return data__missing_keys\n"
+    )
+    code, _ = leaner(source, "validate", ())
+    assert "data__missing_keys = set(['id']) - data.keys()" in code
+    assert _run(_module(code))({"status": "a"}) is False
+    plain, _ = leaner(PRELUDE + FASTJSONSCHEMA_SHAPES, "validate", ())
+    assert "data__missing_keys" not in plain and "'id' not in data" in plain

@@ -53,19 +53,18 @@ def leaner(
     _without_names_for_messages(module)
     regexes = _bind_regexes(module)
     constants: list[ast.stmt] = []
-    for function in [node for node in module.body if isinstance(node, ast.FunctionDef)]:
+    # A function that reads its names through locals() keeps them all: only its enums change.
+    functions = [node for node in module.body if isinstance(node, ast.FunctionDef)]
+    plain = [function for function in functions if not _reads_locals(function)]
+    for function in functions:
         _Enums().visit(function)
+    for function in plain:
         _known_keys(function, constants)
         _items_loops(function)
-        _simpler_tests(function.body)
-        if not _reads_locals(function):
-            _plain_loops(function)
-    entry_function = next(
-        (node for node in module.body if isinstance(node, ast.FunctionDef) and node.name == entry),
-        None,
-    )
-    for function in [node for node in module.body if isinstance(node, ast.FunctionDef)]:
-        own_id = _own_id(function) if function is entry_function else None
+        _simpler_tests(function.body, function)
+        _plain_loops(function)
+    for function in plain:
+        own_id = _own_id(function) if function.name == entry else None
         _remember_strings(function, function.body, constants, own_id)
     at = _after_imports(module)
     module.body[at:at] = [*regexes, *constants]
@@ -73,16 +72,27 @@ def leaner(
     return ast.unparse(ast.fix_missing_locations(module)), left
 
 
-def _simpler_tests(body: list[ast.stmt]) -> None:
-    """The type-test and required-key rewrites in ``body`` and every statement list inside it."""
-    body[:] = _required_keys(_without_repeated_type_tests(body))
+def _simpler_tests(body: list[ast.stmt], function: ast.FunctionDef) -> None:
+    """The type-test and required-key rewrites in ``body`` (a statement list of ``function``)
+    and every statement list inside it."""
+    body[:] = _without_repeated_type_tests(body)
+    _required_keys(body, function)
     for statement in body:
         for field in ("body", "orelse", "finalbody"):
             inner = getattr(statement, field, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                _simpler_tests(inner)
+                _simpler_tests(inner, function)
         for handler in getattr(statement, "handlers", ()):
-            _simpler_tests(handler.body)
+            _simpler_tests(handler.body, function)
+
+
+def _loads(node: ast.AST) -> Counter[str]:
+    """How often each name is read in ``node``."""
+    return Counter(
+        part.id
+        for part in ast.walk(node)
+        if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Load)
+    )
 
 
 def _bodies(node: ast.AST) -> Iterator[list[ast.stmt]]:
@@ -178,13 +188,8 @@ def _remember_strings(
             for statement in block
             for node in ast.walk(statement)
         )
-        later = {
-            node.id
-            for statement in body[end:]
-            for node in ast.walk(statement)
-            if isinstance(node, ast.Name)
-        }
-        if not searches or assigned & later:
+        elsewhere = _loads(function) - _loads(ast.Module(block, []))
+        if not searches or any(elsewhere[name] for name in assigned):
             index += 1
             continue
         seen = f"SEEN_{sum(1 for c in constants if _assigns_prefix(c, 'SEEN_'))}"
@@ -710,33 +715,32 @@ def _items_loops(function: ast.FunctionDef) -> None:
 # -- required keys ----------------------------------------------------------------------------
 
 
-def _required_keys(body: list[ast.stmt]) -> list[ast.stmt]:
-    """``missing = set([...]) - d.keys()`` and ``if missing: raise`` as one test of each name."""
-    result: list[ast.stmt] = []
+def _required_keys(body: list[ast.stmt], function: ast.FunctionDef) -> None:
+    """``missing = set([...]) - d.keys()`` and ``if missing: raise`` in ``body`` as one test of
+    each name, where nothing run after them reads ``missing`` before assigning it anew."""
     index = 0
-    while index < len(body):
-        node = body[index]
-        following = body[index + 1] if index + 1 < len(body) else None
+    while index + 1 < len(body):
+        node, following = body[index], body[index + 1]
         required = _missing(node)
         if (
-            required is not None
-            and isinstance(following, ast.If)
-            and not following.orelse
-            and _name(following.test) == required[0]
-            and _raises_only(following.body)
+            required is None
+            or not isinstance(following, ast.If)
+            or following.orelse
+            or _name(following.test) != required[0]
+            or not _raises_only(following.body)
+            or not _dead(body[index + 2 :], required[0])
+            or not _dead_outside(body, required[0], _parents(function), _own([node, following]))
         ):
-            _, mapping, words = required
-            tests: list[ast.expr] = [
-                ast.Compare(ast.Constant(word), [ast.NotIn()], [ast.Name(mapping, ast.Load())])
-                for word in words
-            ]
-            test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
-            result.append(ast.If(test, following.body, []))
-            index += 2
+            index += 1
             continue
-        result.append(node)
+        _, mapping, words = required
+        tests: list[ast.expr] = [
+            ast.Compare(ast.Constant(word), [ast.NotIn()], [ast.Name(mapping, ast.Load())])
+            for word in words
+        ]
+        test = tests[0] if len(tests) == 1 else ast.BoolOp(ast.Or(), tests)
+        body[index : index + 2] = [ast.If(test, following.body, [])]
         index += 1
-    return result
 
 
 def _missing(node: ast.stmt) -> tuple[str, str, list[str]] | None:
@@ -785,14 +789,15 @@ def _guard(node: ast.stmt) -> str | None:
 
 def _without_repeated_type_tests(body: list[ast.stmt]) -> list[ast.stmt]:
     result: list[ast.stmt] = []
-    guarded: set[str] = set()
-    """The type tests that have raised already if false (cleared at anything else)."""
+    guarded: dict[str, str] = {}
+    """The type tests that have raised already if false (cleared at anything else), with the
+    name each tests."""
     flags: dict[str, str] = {}
     """Names assigned a guarded type test, by name."""
     for node in body:
         guard = _guard(node)
         if guard is not None:
-            guarded.add(guard)
+            guarded[guard] = _name(node.test.operand.args[0]) or ""  # type: ignore[attr-defined]
             result.append(node)
             continue
         if (
@@ -809,6 +814,15 @@ def _without_repeated_type_tests(body: list[ast.stmt]) -> list[ast.stmt]:
             flag = flags.get(test.id) if isinstance(test, ast.Name) else None
             if (flag is not None and flag in guarded) or ast.dump(test) in guarded:
                 result.extend(node.body)
+                stored = {
+                    part.id
+                    for statement in node.body
+                    for part in ast.walk(statement)
+                    if isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store)
+                }
+                if stored & set(guarded.values()) or stored & set(flags):
+                    guarded.clear()  # a tested name assigned anew: its tests no longer hold
+                    flags.clear()
                 continue
         guarded.clear()
         flags.clear()

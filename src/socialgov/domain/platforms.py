@@ -729,10 +729,6 @@ class Profile(NamedTuple):
         return self.space in ("id", "channel") or self.value.isdigit()
 
 
-def _default_space(platform: str) -> str:
-    return "org" if platform == "linkedin" else "name"
-
-
 def parse_handle(platform: str, text: str) -> Profile | None:
     """What a handle as written names on ``platform``: ``@acme``, ``acme@mastodon.social``,
     ``r/acme``, a YouTube channel id, a numeric page id, or a profile URL pasted into the handle
@@ -740,7 +736,7 @@ def parse_handle(platform: str, text: str) -> Profile | None:
     written = text.strip()
     if not written:
         return None
-    if looks_like_url(written):
+    if ("." in written or ":" in written) and looks_like_url(written):
         return parse_profile(written, platform)
     known = CATALOGUE.get(platform)
     if platform == "mastodon":
@@ -760,12 +756,12 @@ def parse_handle(platform: str, text: str) -> Profile | None:
                 f"{prefix}/{match['v']}",
                 type=FORUM if space == "subreddit" else None,
             )
-    value = bare_handle(written)
+    value = written.removeprefix("@")  # bare_handle: it is stripped already
     if known is not None and known.handle_prefix:
         value = value.removeprefix(known.handle_prefix)
     if not value:
         return None
-    space = _default_space(platform)
+    space = "org" if platform == "linkedin" else "name"  # a company slug on LinkedIn
     if platform == "youtube" and _YOUTUBE_CHANNEL.fullmatch(value):
         space = "channel"
     elif platform == "facebook" and value.isdigit():
@@ -773,7 +769,7 @@ def parse_handle(platform: str, text: str) -> Profile | None:
     if platform == "linkedin":
         value = value.lower()
     comparable = platform not in ("discord", "whatsapp")
-    return Profile(platform, space, value, value, comparable=comparable)
+    return Profile(platform, space, value, value, "", None, comparable)
 
 
 # ----------------------------------------------------------------------------- URLs
@@ -943,7 +939,7 @@ def canonical_url(platform: str, handle: str, *, valid: bool = False) -> str | N
 def handle_problem(platform: str, handle: str) -> str | None:
     """Why ``handle`` cannot be a handle on ``platform``, or None when it can (or is unchecked)."""
     known = CATALOGUE.get(platform)
-    if looks_like_url(handle):
+    if ("." in handle or ":" in handle) and looks_like_url(handle):  # neither: no web address
         return (
             f"'{handle}' is a web address, not a handle; move it to url and write the handle "
             "it names (socialgov fix does both)"

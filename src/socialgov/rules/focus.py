@@ -7,7 +7,7 @@ activity-unknown is written in the rules-as-code language (rules/activity-unknow
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 
 from socialgov.core.findings import Severity
@@ -194,7 +194,12 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Two Account entities describing one presence."""
     keyed = [(account, *_presence_keys(account)) for account in model.accounts]
-    counted = Counter(key for _, handle, url in keyed for key in {handle, url} if key is not None)
+    counted: dict[str, int] = {}  # how many accounts name each key (an account counts once)
+    for _, handle, url in keyed:
+        if handle is not None:
+            counted[handle] = counted.get(handle, 0) + 1
+        if url is not None and url != handle:
+            counted[url] = counted.get(url, 0) + 1
     # Only accounts sharing a key with another can be a duplicate or its first: they alone are
     # put in written order (positions are looked up for them alone).
     shared = [

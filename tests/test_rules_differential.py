@@ -461,18 +461,26 @@ def test_getters_read_what_the_general_walk_reads(make_repo: MakeRepo) -> None:
     entities = list(model.all())
     fields = ["status", "owner", "policies", "security", "metrics", "terms", "labels", "team"]
     fields += ["handoffs", "playbooks", "waivers", "kind", "name"]
+    made = []
     for n in range(3_000):
         base = rng.choice(entities)
         data = {k: _odd_data(rng) for k in rng.sample(fields, rng.randrange(6))}
         if n % 3 == 0:
             data = {**base.data, **data}
         entity = type(base)(id=base.id, data=data, source=base.source)
+        made.append(entity)
         for text in PATHS:
             path = FieldPath.parse(text)
             walked = _walk(entity.data, entity.kind, (), path.parts, model, top=True)
             assert path.getter(entity, model) == path.get(entity, model), (text, data)
             got = path.getter(entity, model)
             assert got == walked and type(got) is type(walked), (text, data)
+    for text in PATHS:  # each entity's value read in one loop (group_by, same, unique)
+        path = FieldPath.parse(text)
+        expected = [path.getter(entity, model) for entity in made]
+        values = path.values(made, model)
+        assert values == expected, text
+        assert [type(v) for v in values] == [type(v) for v in expected], text
 
 
 SIEVED = (

@@ -91,11 +91,9 @@ def _holders(
 ) -> dict[Any, list[tuple[Entity, Any]]]:
     """The group's entities by value at ``path`` (hashed; entities without one left out)."""
     holders: dict[Any, list[tuple[Entity, Any]]] = {}
-    get = path.getter
-    for entity in group:
-        value = get(entity, model)
+    for entity, value in zip(group, path.values(group, model), strict=True):
         if value is not MISSING:
-            frozen = _freeze(value)
+            frozen = value if type(value) is str else _freeze(value)
             members = holders.get(frozen)
             if members is None:
                 members = holders[frozen] = []
@@ -145,16 +143,18 @@ class FieldAssertion:
         doubtful = self.condition.doubtful
         if doubtful is not None:  # the usual condition: only those it is not sure of are tested
             entities = doubtful(entities)
+        must = ""
         for entity in entities:
             value = get(entity, model)
             if holds(value, as_of):
                 continue
             shown = "is not set" if value is MISSING else f"is {_quote(value)}"
+            must = must or _requirements(self.condition.operators)  # the same for every entity
             yield Outcome(
                 entity,
                 value,
                 path.local(entity),
-                default=f"{path.text} {shown}; it must {_requirements(self.condition.operators)}",
+                default=f"{path.text} {shown}; it must {must}",
                 key=_key(self.index, path.text),
                 path=path.text,
             )
@@ -436,16 +436,14 @@ class CompiledRule:
         if self.group_by is None:
             return [(MISSING, selected)]
         groups: dict[Any, tuple[Any, list[Entity]]] = {}
-        get = self.group_by.getter
         policy_refs = self.group_by.policy_refs
-        for entity in selected:
-            value = get(entity, model)
+        for entity, value in zip(selected, self.group_by.values(selected, model), strict=True):
             if value is MISSING:
                 continue
             for item in value if isinstance(value, list) else (value,):
                 if policy_refs and isinstance(item, str):
                     item = item.partition("@")[0]
-                frozen = _freeze(item)
+                frozen = item if type(item) is str else _freeze(item)
                 group = groups.get(frozen)
                 if group is None:
                     group = groups[frozen] = (item, [])

@@ -159,8 +159,10 @@ def entities(draw: st.DrawFn) -> dict[str, Any]:
     entity: dict[str, Any] = {"kind": kind, "id": draw(IDS)}
     for name in chosen:
         entity[name] = draw(st.one_of(fields[name], IDS, ANY_VALUE))
-    if draw(st.booleans()):
-        entity[draw(st.text(min_size=1, max_size=8))] = draw(ANY_VALUE)
+    if draw(st.booleans()):  # an unknown field; not kind, which says where the entity goes
+        entity[draw(st.text(min_size=1, max_size=8).filter(lambda k: k != "kind"))] = draw(
+            ANY_VALUE
+        )
     if draw(st.integers(0, 9)) == 0:
         del entity["id"]
     return entity

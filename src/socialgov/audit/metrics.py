@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import operator
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -325,7 +326,8 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
 
 def _sorted_channels(model: Model) -> list[ChannelBase]:
     """Every Account and Channel, social first, each kind by id: the order of the rows."""
-    return sorted(model.all_channels, key=lambda c: (not c.social, c.id))
+    by_id = operator.attrgetter("id")
+    return [*sorted(model.accounts, key=by_id), *sorted(model.channels, key=by_id)]
 
 
 def _channel_rows(

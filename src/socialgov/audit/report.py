@@ -118,7 +118,8 @@ class Ref:
     """``Acme Support (acme-x)``, or the id alone when there is no other name."""
 
     def __post_init__(self) -> None:
-        _set(self, "label", label(self.name, self.id))
+        name = self.name
+        _set(self, "label", self.id if name is None else label(name, self.id))
 
     def __str__(self) -> str:
         return f"{self.kind} {self.label}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import run_lint
-from socialgov.reporters.base import ReportOptions
+from socialgov.reporters.base import ReportOptions, display_paths
 from socialgov.reporters.text import render
 
 
@@ -62,8 +64,8 @@ def test_summary_names_what_was_hidden(make_repo: object) -> None:
 
 def test_paths_are_shown_as_typed_from_the_working_folder(tmp_path: Path) -> None:
     """Relative to the working folder when a file is under it or at most two folders up (from
-    inside the repository, beside it, above it), in full when further; the same folder's files
-    alike whichever is shown first."""
+    inside the repository, beside it, above it), in full when further; two files of one folder
+    alike (its form is worked out once)."""
     root = tmp_path / "a" / "b" / "repo"
     (root / "sub" / "deep").mkdir(parents=True)
     (tmp_path / "a" / "b" / "other" / "o2" / "o3").mkdir(parents=True)
@@ -85,3 +87,29 @@ def test_paths_are_shown_as_typed_from_the_working_folder(tmp_path: Path) -> Non
     assert shown(tmp_path / "a" / "b" / "other" / "o2") == [f"../../repo/{p}" for p in deep]
     far = tmp_path / "a" / "b" / "other" / "o2" / "o3"
     assert shown(far) == [(root / p).as_posix() for p in deep]
+
+
+def test_a_folders_own_path_is_shown_from_wherever_one_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding on a folder (one that cannot be read: ``teams/locked``, or the root ``.``) is
+    shown as the folder, also from inside it; a library caller's relative root shows top-level
+    files without a ``./``."""
+    root = tmp_path / "repo"
+    inner = root / "teams" / "locked" / "inner"
+    inner.mkdir(parents=True)
+
+    def shown(cwd: Path, relpath: str) -> str:
+        return display_paths(root, cwd)(relpath)
+
+    assert shown(root, "teams/locked") == "teams/locked"
+    assert shown(root / "teams" / "locked", "teams/locked") == "."
+    assert shown(inner, "teams/locked") == ".."
+    assert shown(root, ".") == "."
+    assert shown(root / "teams", ".") == ".."
+    assert shown(tmp_path, ".") == "repo"
+    assert shown(root / "teams" / "locked", ".") == "../.."
+    assert shown(inner, ".") == root.as_posix()
+    monkeypatch.chdir(root)
+    relative = display_paths(Path("."), root.resolve())
+    assert [relative("top.yaml"), relative("teams/x.yaml")] == ["top.yaml", "teams/x.yaml"]

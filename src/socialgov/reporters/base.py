@@ -33,28 +33,35 @@ def display_paths(root: Path, cwd: Path) -> Callable[[str], str]:
     or at most two folders up, else in full. Each folder's form is worked out once per report
     (a 100,000-account repository's findings name thousands of files in far fewer folders)."""
     folders: dict[str, str] = {}
+    try:
+        here = cwd.relative_to(os.path.abspath(root)).as_posix()  # cwd inside the repository
+    except ValueError:
+        here = None
 
     def shown(relpath: str) -> str:
         folder, _, name = relpath.rpartition("/")
+        if name in ("", ".", "..") or (
+            here is not None and (here == relpath or here.startswith(relpath + "/"))
+        ):  # a folder's own path (a folder that cannot be read), cwd at or inside it
+            return _display_path(root, relpath, cwd)
         try:
             return folders[folder] + name
         except KeyError:
-            folders[folder] = _folder_prefix(root / folder, cwd)
+            above = _display_path(root, folder, cwd)
+            folders[folder] = "" if above == "." else above.rstrip("/") + "/"
             return folders[folder] + name
 
     return shown
 
 
-def _folder_prefix(folder: Path, cwd: Path) -> str:
-    """What goes before the name of a file in ``folder``: nothing for ``cwd`` itself, else the
-    folder and a ``/``."""
+def _display_path(root: Path, relpath: str, cwd: Path) -> str:
+    """One path of ``root`` as :func:`display_paths` shows it."""
+    full = root / relpath
     try:
-        inside = folder.relative_to(cwd).as_posix()
+        return full.relative_to(cwd).as_posix()
     except ValueError:
-        up = os.path.relpath(folder, cwd)
-        shown = folder.as_posix() if up.startswith("../../..") else Path(up).as_posix()
-        return shown if shown.endswith("/") else shown + "/"
-    return "" if inside == "." else inside + "/"
+        rel = os.path.relpath(full, cwd)
+        return Path(rel).as_posix() if not rel.startswith("../../..") else full.as_posix()
 
 
 def summary_counts(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]:

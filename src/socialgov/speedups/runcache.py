@@ -143,13 +143,15 @@ class RunCache:
 
         entries = walk(root)
         digest = hashlib.sha256()
-        # each entry as repr(astuple(entry)) writes it, without astuple's deep copy of each field
+        # each entry as repr(astuple(entry)) writes it (its fields are texts and flags), without
+        # astuple's deep copy of each field, a thousand entries at a time
         names = [field.name for field in fields(Entry)]
-        digest.update(
-            "".join(repr(tuple([getattr(e, n) for n in names])) for e in entries).encode(
-                "utf-8", "surrogateescape"
+        for start in range(0, len(entries), 1000):
+            text = "".join(
+                repr(tuple([getattr(entry, name) for name in names]))
+                for entry in entries[start : start + 1000]
             )
-        )
+            digest.update(text.encode("utf-8", "surrogateescape"))
         digest.update(
             repr((tuple(include), tuple(exclude), max_files)).encode("utf-8", "surrogateescape")
         )

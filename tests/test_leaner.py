@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import itertools
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -357,6 +358,30 @@ def test_strings_that_passed_a_place_are_remembered_there_and_nothing_else() -> 
     assert namespace[seen[0]] == {"ann", "bad"}  # passed the length and the pattern
     assert refused == ["ann", "ann", "bad", "bad"]  # the format is asked every time
     assert [check({"id": identifier}) for identifier in ("a", "a", "A")] == [True, True, False]
+
+
+def test_a_place_remembers_at_most_its_cap_and_still_checks_what_it_forgot() -> None:
+    from socialgov.schema.leaner import REMEMBERED
+
+    code, _ = leaner(PRELUDE + REMEMBERING, "validate", ())
+    namespace: dict[str, Any] = {}
+    exec(compile(_module(code), "<test>", "exec"), namespace)
+    validate, invalid = namespace["validate"], namespace["Invalid"]
+
+    def check(value: Any) -> bool:
+        try:
+            validate(value, {"x": lambda text: True})
+        except invalid:
+            return False
+        return True
+
+    letters = "abcdefghijklmnopqrstuvwxyz"  # the owners this check takes: up to 3 letters
+    owners = ["".join(three) for three in itertools.product(letters, repeat=3)]
+    owners = owners[: REMEMBERED + 50]
+    assert all(check({"owner": owner}) for owner in owners)
+    (seen,) = [namespace[name] for name in namespace if name.startswith("SEEN_")]
+    assert len(seen) == REMEMBERED and seen <= set(owners)
+    assert check({"owner": owners[-1]}) and not check({"owner": "toolong"})
 
 
 def test_the_missing_keys_stay_a_set_where_read_again() -> None:

@@ -110,6 +110,9 @@ def test_a_folders_own_path_is_shown_from_wherever_one_stands(
     assert shown(tmp_path, ".") == "repo"
     assert shown(root / "teams" / "locked", ".") == "../.."
     assert shown(inner, ".") == root.as_posix()
+    # "two folders up" counts folders, not the dots a name starts with
+    assert shown(root / "teams" / "locked", "..x.yaml") == "../../..x.yaml"
+    assert shown(inner, "..x.yaml") == (root / "..x.yaml").as_posix()
     monkeypatch.chdir(root)
     relative = display_paths(Path("."), root.resolve())
     assert [relative("top.yaml"), relative("teams/x.yaml")] == ["top.yaml", "teams/x.yaml"]

@@ -548,6 +548,50 @@ def test_what_a_condition_is_sure_of_it_holds(make_repo: MakeRepo) -> None:
     assert sieved == 11  # present: true and eq on texts and booleans, on one or two names
 
 
+TEXT_CHOICES = (
+    ("status", "active"),
+    ("status", {"eq": "active"}),
+    ("status", {"ne": "retired"}),
+    ("status", {"in": ["active", "dormant"]}),
+    ("status", {"not_in": ["retired", "planned"]}),
+    ("purpose", "service"),
+    ("name", {"in": ["", " ", "Active"]}),
+)
+
+
+def test_a_where_on_texts_answers_as_its_condition_does(make_repo: MakeRepo) -> None:
+    """A where-condition comparing a field of the entity itself with texts (read at once for a
+    text value) answers, on data of every shape, what the condition's own getter and test do."""
+    from socialgov.lang.selectors import compile_where
+
+    model = _model(
+        make_repo,
+        {
+            "p.yaml": "people:\n  - {id: p1, employment: full_time, team: t1}\n",
+            "a.yaml": "accounts:\n  - {id: a1, platform: x, owner: p1}\n",
+        },
+    )
+    rng = random.Random(11)
+    base = next(iter(model.accounts))
+    odd = [None, "", " ", "active", "Active", "active ", "retired", "service", True, False, 1, 0]
+    odd += [1.0, ["active"], ("active",), {"active": 1}, dt.date(2026, 1, 1), "2026-01-01"]
+    entities = []
+    for _ in range(2_000):
+        data = {k: _odd_data(rng) for k in rng.sample(["status", "purpose", "name"], 2)}
+        for name in rng.sample(["status", "purpose", "name"], rng.randrange(3)):
+            data[name] = rng.choice(odd)
+        entities.append(type(base)(id=base.id, data=data, source=base.source))
+    for field, written in TEXT_CHOICES:
+        match, condition = compile_where({field: written}), compile_condition(field, written)
+        for entity in entities:
+            expected = condition.matches(entity, model, AS_OF)
+            assert bool(match(entity, model, AS_OF)) is bool(expected), (
+                field,
+                written,
+                entity.data,
+            )
+
+
 def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
     from socialgov.lang.selectors import compile_where
 

@@ -385,7 +385,8 @@ def _channel_rows(
             ids = share(ids, ids)
         if not needed:
             missing: tuple[str, ...] = ()
-        else:  # ``needed`` and ``ids`` are each one tuple wherever equal: pairs recur
+        else:  # ``needed`` and ``ids`` are each one tuple wherever equal: pairs recur (their
+            # ids are safe keys: ``required`` and ``shared`` keep every such tuple alive here)
             pair = (id(needed), id(ids))
             known_missing = missed.get(pair)
             if known_missing is None:

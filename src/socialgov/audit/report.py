@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from typing import Any, Literal, TypeVar
 
 Stage = Literal["dormant", "scattered", "coordinated"]
@@ -33,16 +34,18 @@ def _derived() -> Any:
     return field(init=False, repr=False, compare=False)
 
 
+@cache
 def maker(cls: type[T]) -> Callable[..., T]:
     """A function making a ``cls`` from its fields' values in order, as ``cls(...)`` does,
-    several times as fast, for the rows the metrics make by the thousand.
+    several times as fast, for the rows the metrics make by the thousand (made once per class
+    and process).
 
     A frozen dataclass's ``__init__`` sets each slot with ``object.__setattr__``; the function
     made here fills an object of a twin class instead (the same slots, not frozen: each value
     stored as any attribute is, without a call), then makes it a ``cls`` (``__class__``, which
     Python allows between classes of the same layout) and works out the derived members
-    (``__post_init__``). A class without slots of its own is filled slot by slot through its
-    descriptors' ``__set__``."""
+    (``__post_init__``). A class without slots of its own, or with a base class other than
+    ``object``, is filled slot by slot through its descriptors' ``__set__``."""
     space: dict[str, Any] = {"new": object.__new__, "cls": cls}
     parameters, names = [], []
     for spec in dataclasses.fields(cls):  # type: ignore[arg-type]

@@ -60,8 +60,8 @@ def _display_path(root: Path, relpath: str, cwd: Path) -> str:
     try:
         return full.relative_to(cwd).as_posix()
     except ValueError:
-        rel = os.path.relpath(full, cwd)
-        return Path(rel).as_posix() if not rel.startswith("../../..") else full.as_posix()
+        rel = Path(os.path.relpath(full, cwd)).as_posix()
+        return full.as_posix() if rel.split("/", 3)[:3] == ["..", "..", ".."] else rel
 
 
 def summary_counts(findings: tuple[Finding, ...] | list[Finding]) -> dict[str, int]:

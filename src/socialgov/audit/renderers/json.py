@@ -230,8 +230,9 @@ LONG = 1000
 
 
 def _fields(kind: type) -> tuple[str, ...]:
-    """The JSON members of a report dataclass: its fields (derived members included)."""
-    return tuple(f.name for f in dataclasses.fields(kind))
+    """The JSON members of a report dataclass: its fields (derived members included), but, as
+    orjson writes a dataclass, none whose name starts with ``_``."""
+    return tuple(f.name for f in dataclasses.fields(kind) if not f.name.startswith("_"))
 
 
 def _write_mapping(items: Any, out: list[str], newline: str) -> None:

@@ -505,17 +505,22 @@ SIEVED = (
 )
 
 
-def test_what_a_condition_is_sure_of_it_holds(make_repo: MakeRepo) -> None:
-    """A condition's ``doubtful`` leaves out only entities that meet the condition (as its
-    getter and test answer), keeps the others in their order, and exists for the usual
-    conditions on the entity's own fields."""
-    model = _model(
+def _one_account(make_repo: MakeRepo) -> Model:
+    """A model of one Account and its owner, whose Account the tests give data of every shape."""
+    return _model(
         make_repo,
         {
             "p.yaml": "people:\n  - {id: p1, employment: full_time, team: t1}\n",
             "a.yaml": "accounts:\n  - {id: a1, platform: x, owner: p1}\n",
         },
     )
+
+
+def test_what_a_condition_is_sure_of_it_holds(make_repo: MakeRepo) -> None:
+    """A condition's ``doubtful`` leaves out only entities that meet the condition (as its
+    getter and test answer), keeps the others in their order, and exists for the usual
+    conditions on the entity's own fields."""
+    model = _one_account(make_repo)
     rng = random.Random(5)
     base = next(iter(model.accounts))
     fields = ["status", "owner", "policies", "security", "metrics", "terms", "name", "kind"]
@@ -564,13 +569,7 @@ def test_a_where_on_texts_answers_as_its_condition_does(make_repo: MakeRepo) -> 
     text value) answers, on data of every shape, what the condition's own getter and test do."""
     from socialgov.lang.selectors import compile_where
 
-    model = _model(
-        make_repo,
-        {
-            "p.yaml": "people:\n  - {id: p1, employment: full_time, team: t1}\n",
-            "a.yaml": "accounts:\n  - {id: a1, platform: x, owner: p1}\n",
-        },
-    )
+    model = _one_account(make_repo)
     rng = random.Random(11)
     base = next(iter(model.accounts))
     odd = [None, "", " ", "active", "Active", "active ", "retired", "service", True, False, 1, 0]

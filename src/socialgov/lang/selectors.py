@@ -927,8 +927,8 @@ def _sieve(path: FieldPath, operators: Sequence[tuple[str, Any]]) -> Sieve | Non
 @cache
 def _sieve_code(form: tuple[str, Any], parts: int) -> CodeType:
     """The code defining ``doubtful`` for one form of condition on a field of ``parts`` names,
-    compiled once per process (compiling takes ten times as long as running it for a
-    condition)."""
+    compiled once per process: compiling it costs about 45 us, making a condition's function
+    from the compiled code about 2 us."""
     read = "v = d.get(FIRST)"
     if parts == 2:
         read += "\n            v = v.get(SECOND) if type(v) is dict else None"

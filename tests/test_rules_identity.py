@@ -131,3 +131,40 @@ def test_checked_whatever_the_status(make_repo: MakeRepo) -> None:
     findings = found(run_lint(root), "SG107")
     assert [f.entity.id for f in findings if f.entity] == ["old", "soon"]
     assert "Facebook handles are 1 to 50 letters, digits or periods" in findings[0].message
+
+
+def test_a_handle_naming_a_platforms_own_page_is_one_finding_whatever_the_url(
+    make_repo: MakeRepo,
+) -> None:
+    """facebook.com/watch is Facebook's video section, github.com/about GitHub's own page: such
+    a handle is wrong whether the url is its canonical address, another form of it or absent
+    (the canonical url alone once passed); where the handle is not the first path segment
+    (youtube.com/@watch, linkedin.com/company/about) nothing is reserved."""
+    root = make_repo(
+        {
+            "accounts.yaml": """\
+            accounts:
+              - {id: a, platform: facebook, handle: watch, url: "https://www.facebook.com/watch"}
+              - {id: b, platform: facebook, handle: watch, url: "http://facebook.com/watch"}
+              - {id: c, platform: github, handle: About}
+              - {id: d, platform: x, handle: "@explore", url: "https://x.com/explore"}
+              - {id: e, platform: youtube, handle: watch, url: "https://www.youtube.com/@watch"}
+              - {id: f, platform: linkedin, handle: about}
+            """
+        }
+    )
+    findings = found(run_lint(root), "SG107")
+    assert [(f.entity.id, f.line, f.column) for f in findings if f.entity] == [
+        ("a", 2, 41),  # the handle, each time
+        ("b", 3, 41),
+        ("c", 4, 39),
+        ("d", 5, 34),
+    ]
+    assert findings[0].message == (
+        "Account a: handle 'watch' names one of Facebook's own pages "
+        "(https://www.facebook.com/watch), not an account; correct the handle"
+    )
+    assert findings[2].message == (
+        "Account c: handle 'About' names one of GitHub's own pages (https://github.com/About), "
+        "not an account; correct the handle"
+    )

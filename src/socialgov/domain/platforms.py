@@ -944,12 +944,15 @@ def handle_problem(platform: str, handle: str) -> str | None:
             f"'{handle}' is a web address, not a handle; move it to url and write the handle "
             "it names (socialgov fix does both)"
         )
-    spec = SPECS.get(platform)
-    if spec is None or spec.pattern is None:
-        return None
     bare = bare_handle(handle)
     if known is not None and known.handle_prefix:
         bare = bare.removeprefix(known.handle_prefix)
+    if known is not None and bare.lower() in known.reserved and _first_segment(known):
+        page = known.template.format(handle=bare)  # type: ignore[union-attr]
+        return f"'{handle}' names one of {known.label}'s own pages ({page}), not an account"
+    spec = SPECS.get(platform)
+    if spec is None or spec.pattern is None:
+        return None
     if spec.pattern.fullmatch(bare):
         return None
     problem = f"'{handle}' is not a valid {spec.label} handle: {spec.label} handles are {spec.rule}"
@@ -958,6 +961,13 @@ def handle_problem(platform: str, handle: str) -> str | None:
     elif platform == "mastodon" and "@" not in bare:
         problem += "; add the instance the account lives on"
     return problem
+
+
+def _first_segment(known: Platform) -> bool:
+    """Whether a handle's profile URL is the handle alone after the host (``x.com/{handle}``),
+    where a reserved path (``/explore``, ``/watch``) is a page of the platform's own."""
+    template = known.template
+    return template is not None and template.endswith("/{handle}") and template.count("/") == 3
 
 
 def handle_from_url(platform: str, url: str) -> str | None:

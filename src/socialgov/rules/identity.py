@@ -54,7 +54,8 @@ def _closed_platforms() -> str:
         "A handle that cannot exist on its platform, or a url that points somewhere else, is "
         "usually a typo or a copy-paste from another presence; monitoring, audits and people "
         "then look at the wrong profile. It fires only on a real disagreement: a handle that "
-        "cannot exist on the platform (or is a web address: socialgov fix moves it to url), a "
+        "cannot exist on the platform (or is a web address: socialgov fix moves it to url, or "
+        "names one of the platform's own pages: facebook.com/watch, x.com/explore), a "
         "url that is no profile URL of the platform, or a url that names another handle than "
         "the one written. Every profile URL form in current or past use is accepted (YouTube "
         "/@h, /channel/UC..., /user/h, /c/h and /h; LinkedIn /company/, /school/, /showcase/, "
@@ -68,7 +69,8 @@ def _closed_platforms() -> str:
         "twitter.com is accepted for x.com, threads.com for threads.net. Handles (lengths "
         "inclusive): "
         + _platform_rules()
-        + ". Handles on other platforms are checked only for not being a web address; "
+        + ". Handles on other platforms are checked only for not being a web address or one of "
+        "the platform's own pages; "
         "platforms other and forum are not checked."
     ),
     fix="Correct the handle, or set url to the profile URL the message gives.",

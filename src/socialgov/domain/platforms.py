@@ -736,7 +736,7 @@ def parse_handle(platform: str, text: str) -> Profile | None:
     written = text.strip()
     if not written:
         return None
-    if ("." in written or ":" in written) and looks_like_url(written):
+    if looks_like_url(written):
         return parse_profile(written, platform)
     known = CATALOGUE.get(platform)
     if platform == "mastodon":
@@ -756,7 +756,7 @@ def parse_handle(platform: str, text: str) -> Profile | None:
                 f"{prefix}/{match['v']}",
                 type=FORUM if space == "subreddit" else None,
             )
-    value = written.removeprefix("@")  # bare_handle: it is stripped already
+    value = bare_handle(written)
     if known is not None and known.handle_prefix:
         value = value.removeprefix(known.handle_prefix)
     if not value:
@@ -769,7 +769,7 @@ def parse_handle(platform: str, text: str) -> Profile | None:
     if platform == "linkedin":
         value = value.lower()
     comparable = platform not in ("discord", "whatsapp")
-    return Profile(platform, space, value, value, "", None, comparable)
+    return Profile(platform, space, value, value, comparable=comparable)
 
 
 # ----------------------------------------------------------------------------- URLs
@@ -939,7 +939,7 @@ def canonical_url(platform: str, handle: str, *, valid: bool = False) -> str | N
 def handle_problem(platform: str, handle: str) -> str | None:
     """Why ``handle`` cannot be a handle on ``platform``, or None when it can (or is unchecked)."""
     known = CATALOGUE.get(platform)
-    if ("." in handle or ":" in handle) and looks_like_url(handle):  # neither: no web address
+    if looks_like_url(handle):
         return (
             f"'{handle}' is a web address, not a handle; move it to url and write the handle "
             "it names (socialgov fix does both)"

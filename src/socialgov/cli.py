@@ -1073,6 +1073,7 @@ def run() -> NoReturn:
     """
     from socialgov.core.lifetime import ends_after_command
     from socialgov.core.output import flush_streams
+    from socialgov.speedups.classcode import save as save_class_code
 
     ends_after_command()
     try:
@@ -1082,6 +1083,7 @@ def run() -> NoReturn:
         with contextlib.suppress(OSError, ValueError):
             sys.stderr.write("\nsocialgov: aborted\n")
     flush_streams()  # a reader gone, a closed or full stream: nothing left to tell
+    save_class_code()  # what atexit would have stored (speedups/classcode.py)
     os._exit(code)
 
 

@@ -8,7 +8,8 @@ configuration, docs/ci.md and the GitHub Action (action.yml) all name this sourc
 
 from __future__ import annotations
 
-from socialgov import __version__
+__version__ = "0.1.0"
+"""This version (pyproject.toml's ``version``; ``socialgov.__version__``)."""
 
 REPOSITORY = "https://github.com/socialgov/socialgov"
 """The project's git repository: pre-commit's ``repo``, pip's ``git+`` source."""

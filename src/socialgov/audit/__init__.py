@@ -29,6 +29,7 @@ def run_audit(
     earlier runs parsed (.socialgov_cache/), as ``lint`` does. Without ``positions``, each
     channel's ``line`` is 0 (for the formats that do not show it)."""
     from socialgov import __version__
+    from socialgov.core.lifetime import keep_with_repository
     from socialgov.pipeline import lint_evaluated
 
     result, evaluation = lint_evaluated(
@@ -54,4 +55,8 @@ def run_audit(
         positions=positions,
         selections=selections,
     )
-    return build_report(data, progress.step if progress else None)
+    report = build_report(data, progress.step if progress else None)
+    # a process that ends after its command keeps the report, and what it was made from, with
+    # the repository instead of freeing them object by object (core.lifetime)
+    keep_with_repository((report, data, result))
+    return report

@@ -11,7 +11,9 @@ its report after its lint, stays within the lint's peak.
 Only that process keeps anything, and only the last repository: a test, the language server or
 a library caller (which never say the process ends), and a watch or the history (which say
 they go on), keep nothing; a command that loads several times (a comparison) frees each earlier
-one as before.
+one as before. What a command made from that repository and would free last (the audit's
+report) may be kept with it (``keep_with_repository``): freeing 100,000 channels' rows one by
+one was about 0.15 s of such an audit.
 """
 
 from __future__ import annotations
@@ -41,5 +43,16 @@ def keep_until_exit(value: object) -> bool:
     if not _ending:
         return False
     _kept[:] = [value]
+    gc.freeze()
+    return True
+
+
+def keep_with_repository(value: object) -> bool:
+    """Keep ``value`` too (what the command made from the repository kept: the audit's report,
+    and what it was made from), until the process ends, if it ends after its command; let go
+    with the repository when another one is kept. Whether it was kept."""
+    if not _ending:
+        return False
+    _kept.append(value)
     gc.freeze()
     return True

@@ -375,6 +375,89 @@ def test_fast_and_straightforward_build_agree_on_every_entity_and_finding(
         assert {"SG101", "SG104"} <= {code for code, *_ in fast_findings}
 
 
+def _references_as_people_write_them(seed: int) -> str:
+    """Channels and Accounts naming people, teams, policies, playbooks, objectives and tools the
+    way several organisations would: known ids, typos, pinned policy versions, lists of one and
+    of many, unknown ids first, last or alone, a reference list written as a single text."""
+    import random
+
+    rng = random.Random(seed)
+    people = [f"p{i}" for i in range(6)]
+    teams = ["care", "sales", "pr.team"]
+    policies = ["social", "sla-2", "brand_voice"]
+    playbooks = ["escalation", "crisis"]
+    objectives = ["grow", "serve"]
+    tools = ["hootsuite"]
+
+    def one(known: list[str]) -> str:
+        pick = rng.random()
+        if pick < 0.6:
+            return rng.choice(known)
+        if pick < 0.8:
+            return rng.choice(known) + rng.choice(["x", "-old", "s"])  # a typo
+        return rng.choice(["nobody", "former", "p99", "care2"])
+
+    def pinned(known: list[str]) -> str:
+        name = one(known)
+        return name + rng.choice(["", "", "@1", "@2", "@17"])
+
+    lines = [
+        "people:",
+        *[f"  - {{id: {p}, employment: full_time}}" for p in people],
+        "teams:",
+        *[f"  - {{id: {t}, lead: {people[0]}}}" for t in teams],
+        "policies:",
+        *[f"  - {{id: {p}, version: 2, owner: {one(people + teams)}}}" for p in policies],
+        "playbooks:",
+        *[f"  - {{id: {p}}}" for p in playbooks],
+        "objectives:",
+        *[f"  - {{id: {o}, owner: {one(people)}}}" for o in objectives],
+        "tools:",
+        *[f"  - {{id: {t}, owner: {one(teams)}}}" for t in tools],
+        "accounts:",
+    ]
+    for i in range(120):
+        fields = [f"id: acct-{i}", "platform: x"]
+        for name, known in (("owner", people), ("backup_owner", people), ("team", teams)):
+            if rng.random() < 0.8:
+                fields.append(f"{name}: {one(known)}")
+        if rng.random() < 0.3:
+            fields.append(f"approved_by: {one(people)}")
+        for name, known, item in (
+            ("policies", policies, pinned),
+            ("playbooks", playbooks, one),
+            ("objectives", objectives, one),
+            ("managed_via", tools, one),
+        ):
+            shape = rng.random()
+            if shape < 0.1:
+                fields.append(f"{name}: []")
+            elif shape < 0.8:
+                items = ", ".join(item(known) for _ in range(rng.randint(1, 4)))
+                fields.append(f"{name}: [{items}]")
+        if rng.random() < 0.2:
+            fields.append(f"access: [{{person: {one(people)}, via: {one([*tools, 'native'])}}}]")
+        lines.append("  - {" + ", ".join(fields) + "}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unknown_references_agree_with_the_straightforward_search(
+    seed: int, make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The usual reference is told known at once (a text, a list that names only known ids, a
+    # pinned policy by its id); every other one must give the straightforward search's finding.
+    root = make_repo({"refs.yaml": _references_as_people_write_them(seed)})
+    fast_findings, _ = _outcome(root)
+    with monkeypatch.context() as patch:
+        _reference_paths(patch)
+        plain_findings, _ = _outcome(root)
+    assert fast_findings == plain_findings
+    found = [finding for finding in fast_findings if finding[0] == "SG104"]
+    assert len(found) > 20, "references of every kind named nobody in the data"
+    assert any("@" not in key and "policies" in key for *_, key, _, _ in found)
+
+
 ODD_FIELD_VALUES: list[Any] = [
     None,
     True,

@@ -1060,12 +1060,13 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                 value = data.get(field_name)
                 if value is None:
                     continue
-                if many and isinstance(value, list):
-                    # The usual list names only known ids: told without an index or a finding.
-                    if not versioned and all(
-                        target in known for target in value if isinstance(target, str)
-                    ):
-                        continue
+                if type(value) is str:
+                    if value in known and not (versioned and "@" in value):
+                        continue  # the usual reference: an id the model holds
+                    values = [value]
+                elif many and isinstance(value, list):
+                    if _names_known(value, known, versioned):
+                        continue  # the usual list: told without an index or a finding
                     values = value
                 else:
                     values = [value]
@@ -1095,6 +1096,18 @@ def _unknown_references(model: Model) -> Iterator[Finding]:
                             waiver.approved_by,
                             ("Person",),
                         )
+
+
+def _names_known(values: list[Any], known: Container[str], versioned: bool) -> bool:
+    """Whether every text of ``values`` names an id in ``known`` (with ``versioned``, a
+    pinned ``id@version`` by its id), as the finding's own loop would tell one by one."""
+    for target in values:
+        if isinstance(target, str):
+            if versioned and "@" in target:
+                target = target.partition("@")[0]
+            if target not in known:
+                return False
+    return True
 
 
 def _ids(entities: Mapping[str, Mapping[str, Entity]], kinds: tuple[str, ...]) -> Container[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import MakeRepo, found, run_lint
+from conftest import MakeRepo, found, lint_and_model, run_lint
 from socialgov.core.findings import EntityRef, Severity
 
 PEOPLE = """\
@@ -507,3 +507,51 @@ def test_team_parent_cycle_is_one_finding_per_cycle_on_its_smallest_team(
     assert (findings[0].line, findings[0].column) == (6, 24)  # beta's parent value
     # a parent naming no team is an unknown reference, not a cycle
     assert [f.entity for f in found(result, "SG104")] == [EntityRef("Team", "dangling")]
+
+
+def test_departed_owners_backups_leads_and_access_as_each_person_says(make_repo: MakeRepo) -> None:
+    # The rules look people up among those departed by the run's date (derived once per run):
+    # each finding names exactly the people Person.departed calls gone on that date, whether
+    # they left by status, by date before, on or after it, or not at all, and nobody for ids
+    # naming no one.
+    people = ["jdoe", "gone", "today", "tomorrow", "resting", "marked", "gone-temp", "ghost"]
+    accounts = "\n".join(
+        f"  - {{id: a{i}, platform: x, owner: {owner}, backup_owner: {backup}, "
+        f"access: [{{person: {access}, role: admin}}]}}"
+        for i, (owner, backup, access) in enumerate(
+            zip(people, reversed(people), people[3:] + people[:3], strict=True)
+        )
+    )
+    teams = "\n".join(f"  - {{id: t-{person}, lead: {person}}}" for person in people)
+    root = make_repo(
+        {"people.yaml": PEOPLE, "rest.yaml": f"teams:\n{teams}\naccounts:\n{accounts}\n"}
+    )
+    for as_of in (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 11, 24),
+        dt.date(2026, 11, 25),
+        dt.date(2027, 6, 1),
+    ):
+        result, model = lint_and_model(
+            root, as_of=as_of, select=["SG202", "SG203", "SG206", "SG208"]
+        )
+        gone = {p.id for p in model.people if p.departed(as_of)}
+        assert gone, as_of
+        named = {
+            (f.code, f.entity.id if f.entity else None, f.related[0].id)
+            for f in result.findings
+            if f.related
+        }
+        expected = set()
+        for account in model.accounts:
+            if account.owner in gone:
+                expected.add(("SG202", account.id, account.owner))
+            if account.backup_owner in gone:
+                expected.add(("SG203", account.id, account.backup_owner))
+            for entry in account.access:
+                if entry.person in gone:
+                    expected.add(("SG208", account.id, entry.person))
+        for team in model.teams:
+            if team.lead in gone:
+                expected.add(("SG206", team.id, team.lead))
+        assert named == expected, as_of

@@ -49,11 +49,11 @@ def live_channels(model: Model, ctx: RuleContext) -> tuple[ChannelBase, ...]:
     return ctx.derived.live_channels(model)
 
 
-def departed_person(model: Model, person_id: str | None, as_of: dt.date) -> Person | None:
-    """The Person ``person_id`` names when they have departed by ``as_of``; None otherwise
-    (no id, an id naming nobody, which is SG104's business, or someone still here)."""
-    person = model.person(person_id)
-    return person if person is not None and person.departed(as_of) else None
+def departed_people(model: Model, ctx: RuleContext) -> Mapping[str | None, Person]:
+    """The people departed by the run's as-of date, by id (derived once per run): ``.get(id)``
+    is the Person an id names when they have departed; None otherwise (no id, an id naming
+    nobody, which is SG104's business, or someone still here)."""
+    return ctx.derived.departed_people(model, ctx.as_of)  # type: ignore[return-value]
 
 
 def departure(person: Person, as_of: dt.date) -> str:

@@ -17,7 +17,7 @@ from socialgov.core.kinds import KINDS
 
 if TYPE_CHECKING:  # what a rule is, and what it reads, are known without the model's code
     from socialgov.lang.selectors import Selections
-    from socialgov.model import Account, ChannelBase, Entity, Model
+    from socialgov.model import Account, ChannelBase, Entity, Model, Person
     from socialgov.source.loader import Path_
 
 
@@ -31,11 +31,13 @@ class Derived:
         self._model: Model | None = None
         self._live_channels: tuple[ChannelBase, ...] | None = None
         self._live_accounts: tuple[Account, ...] | None = None
+        self._departed: tuple[dt.date, dict[str, Person]] | None = None
 
     def _for(self, model: Model) -> None:
         if model is not self._model:
             self._model = model
             self._live_channels = self._live_accounts = None
+            self._departed = None
 
     def live_channels(self, model: Model) -> tuple[ChannelBase, ...]:
         """Accounts then traditional Channels, in model order, whose status is neither retired
@@ -51,6 +53,17 @@ class Derived:
         if self._live_accounts is None:
             self._live_accounts = tuple(a for a in model.accounts if a.live)
         return self._live_accounts
+
+    def departed_people(self, model: Model, as_of: dt.date) -> Mapping[str, Person]:
+        """The people departed by ``as_of`` (:meth:`Person.departed`), by id: the owners,
+        backups, leads and access holders of every channel are looked up in it, instead of
+        each Person being found and asked again for every channel that names them."""
+        self._for(model)
+        if self._departed is None or self._departed[0] != as_of:
+            people: Iterable[tuple[str, Person]] = model.entities.get("Person", {}).items()
+            gone = {person_id: p for person_id, p in people if p.departed(as_of)}
+            self._departed = (as_of, gone)
+        return self._departed[1]
 
 
 def _selections() -> Selections:

@@ -16,7 +16,7 @@ from socialgov.core.findings import Severity
 from socialgov.model import NATIVE_LOGIN, Access, Account, ChannelBase, Entity, Model
 from socialgov.rules._common import (
     defaults,
-    departed_person,
+    departed_people,
     departure,
     live_accounts,
     live_channels,
@@ -96,10 +96,11 @@ accounts:
 def departed_access(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An access entry, on a live channel or a Tool, naming a person who has left."""
     holders: list[Entity] = [*live_channels(model, ctx), *model.tools]
+    departed = departed_people(model, ctx)
     for holder in holders:
         entries: Sequence[Access] = getattr(holder, "access", ())
         for entry in entries:
-            person = departed_person(model, entry.person, ctx.as_of)
+            person = departed.get(entry.person)
             if person is None:
                 continue
             if holder.kind == "Tool":

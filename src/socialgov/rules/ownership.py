@@ -17,7 +17,7 @@ from socialgov.model import ChannelBase, Model
 from socialgov.rules._common import (
     by_position,
     defaults,
-    departed_person,
+    departed_people,
     departure,
     listing,
     live_channels,
@@ -69,8 +69,9 @@ def _people_words(employment: Sequence[str]) -> str:
 def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel whose owner has departed by as-of."""
     wanted = _people_words(option(ctx, "accountable_employment"))
+    departed = departed_people(model, ctx)
     for channel in live_channels(model, ctx):
-        owner = departed_person(model, channel.owner, ctx.as_of)
+        owner = departed.get(channel.owner)
         if owner is None:
             continue
         retire = "retire it (status: retired, retired_on) and archive its records"
@@ -115,6 +116,7 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 )
 def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A live channel with no backup_owner, or a departed one."""
+    departed = departed_people(model, ctx)
     for channel in live_channels(model, ctx):
         if channel.backup_owner is None:
             stand_in = f"for {channel.owner} " if channel.owner else ""
@@ -124,7 +126,7 @@ def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 f"person who can stand in {stand_in}when they are away",
             )
             continue
-        backup = departed_person(model, channel.backup_owner, ctx.as_of)
+        backup = departed.get(channel.backup_owner)
         if backup is not None:
             yield Violation(
                 channel,
@@ -240,6 +242,7 @@ def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 )
 def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """A team with no lead, or a departed one."""
+    departed = departed_people(model, ctx)
     for team in model.teams:
         if team.lead is None:
             yield Violation(
@@ -248,7 +251,7 @@ def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 "the team",
             )
             continue
-        lead = departed_person(model, team.lead, ctx.as_of)
+        lead = departed.get(team.lead)
         if lead is not None:
             yield Violation(
                 team,

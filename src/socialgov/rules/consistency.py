@@ -14,9 +14,9 @@ from typing import Any
 
 from socialgov.core.findings import Severity
 from socialgov.core.wording import plural
-from socialgov.domain.coverage import purposes_in, selected_channels
+from socialgov.domain.coverage import selected_channels
 from socialgov.domain.terms import show_term, term_key, term_key_of
-from socialgov.model import Account, ChannelBase, Model, Person, Policy, PolicyRef
+from socialgov.model import ChannelBase, Model, Person, Policy, PolicyRef
 from socialgov.rules._common import live_channels
 from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
 
@@ -530,19 +530,28 @@ accounts:
 )
 def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     live = live_channels(model, ctx)
-    accounts_by_purpose = purposes_in(c for c in live if c.social)
-    if not accounts_by_purpose:
+    # The purposes of the live Accounts; the Accounts of one are gathered only for a finding.
+    account_purposes = {c.purpose for c in live if c.social and c.purpose}
+    if not account_purposes:
         return
     for policy in model.policies:
         matched = selected_channels(policy.applies_to, live, model, ctx.as_of, ctx.selections)
         if not matched:
             continue
-        traditional = purposes_in(c for c in matched if not c.social)
-        social = purposes_in(c for c in matched if c.social)
-        for purpose, channels in traditional.items():
-            accounts: list[Account] = accounts_by_purpose.get(purpose, [])  # type: ignore[assignment]
-            if not accounts or purpose in social:
+        traditional: dict[str, list[ChannelBase]] = {}  # purposes_in, of the traditional ones
+        social: set[str] = set()
+        for channel in matched:
+            purpose = channel.purpose
+            if not purpose:
                 continue
+            if channel.social:
+                social.add(purpose)
+            else:
+                traditional.setdefault(purpose, []).append(channel)
+        for purpose, channels in traditional.items():
+            if purpose not in account_purposes or purpose in social:
+                continue
+            accounts = [c for c in live if c.social and c.purpose == purpose]
             yield Violation(
                 entity=policy,
                 message=(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from conftest import AS_OF, MakeRepo, run_lint
 from socialgov.core.findings import EntityRef, Severity
 from socialgov.model import Account, Model, Source
@@ -557,3 +559,54 @@ def test_as_of_drives_date_conditions(make_repo: MakeRepo) -> None:
         "last_activity is '2026-11-01'; it must be a date at most 30 days before as-of"
         in late.message
     )
+
+
+# ------------------------------------------------------------- the built-in rules' shipped data
+
+
+def test_the_built_in_rules_data_ships_written_from_the_rules_as_they_are() -> None:
+    """rules/*.yaml edited without `python -m socialgov.rules.custom`: write it again."""
+    from socialgov.rules import custom
+
+    shipped = Path(custom.__file__).with_name("shipped.py").read_text(encoding="utf-8")
+    assert shipped == custom.shipped_rules_code(custom.builtin_rule_files())
+
+
+def _compiled(where_written: bool) -> list[object]:
+    import dataclasses
+
+    from socialgov.rules.custom import yaml_compiled_rules
+
+    found: list[object] = []
+    for rule in yaml_compiled_rules(where_written=where_written):
+        info = rule.info()
+        found.append((rule.data, rule.selector.kinds, rule.selector.source, info.follows))
+        found.append(dataclasses.replace(info, check=None))
+    return found
+
+
+def test_the_built_in_rules_compiled_from_shipped_data_are_those_of_the_files() -> None:
+    from socialgov.rules.custom import yaml_compiled_rules
+
+    shipped = yaml_compiled_rules()
+    assert len(shipped) == 8
+    assert all(rule.document is None for rule in shipped)  # no file was parsed
+    written = yaml_compiled_rules(where_written=True)
+    assert [rule.document.path for rule in written if rule.document] == [
+        f"{rule.id}.yaml" for rule in written
+    ]  # the rules' own tests point at lines of the files
+    assert _compiled(False) == _compiled(True)
+
+
+def test_a_built_in_rule_file_edited_since_its_data_was_shipped_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from socialgov.rules import custom, shipped
+
+    monkeypatch.setattr(shipped, "STAMP", shipped.STAMP.replace(".yaml:", ".yaml:1", 1))
+    custom.yaml_compiled_rules.cache_clear()
+    try:
+        rules = custom.yaml_compiled_rules()
+        assert all(rule.document is not None for rule in rules)
+    finally:
+        custom.yaml_compiled_rules.cache_clear()

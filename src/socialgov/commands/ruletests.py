@@ -133,7 +133,7 @@ def run_builtin_tests(config: Config) -> TestReport:
     ctx = RuleContext(as_of=config.as_of, options=config.options)
     cases = [
         _run_case(rule, index, test, config.strategy, ctx)
-        for rule in yaml_compiled_rules()
+        for rule in yaml_compiled_rules(where_written=True)
         for index, test in enumerate(rule.data.get("tests") or [])
         if isinstance(test, Mapping)
     ]

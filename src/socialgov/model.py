@@ -14,6 +14,7 @@ import difflib
 import functools
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
 from socialgov.core.findings import EntityRef, Finding, Position, Severity
@@ -381,6 +382,11 @@ NATIVE_LOGIN = "native"
 """The ``via`` of an access entry that logs in on the platform itself, not through a Tool."""
 
 
+_NO_ENTITIES: Mapping[str, Entity] = MappingProxyType({})
+"""The entities of a kind the model holds none of (one shared, read-only mapping: ``find`` and
+``of`` are asked hundreds of thousands of times and made an empty dict each)."""
+
+
 @dataclass(frozen=True)
 class Model:
     """Every entity of the repository, indexed by kind and id, with the run's settings."""
@@ -389,12 +395,12 @@ class Model:
     strategy: Mapping[str, str] = field(default_factory=dict)
 
     def of(self, kind: str) -> Iterable[Entity]:
-        return self.entities.get(kind, {}).values()
+        return self.entities.get(kind, _NO_ENTITIES).values()
 
     def find(self, kind: str, entity_id: str | None) -> Entity | None:
         if entity_id is None:
             return None
-        return self.entities.get(kind, {}).get(entity_id)
+        return self.entities.get(kind, _NO_ENTITIES).get(entity_id)
 
     def all(self) -> Iterator[Entity]:
         for kind in KINDS:

@@ -1132,12 +1132,10 @@ def select(model: Model, selector: Selector | Mapping[str, Any], as_of: dt.date)
     """The entities of ``model`` that ``selector`` chooses, in kind order then model order."""
     compiled = selector if isinstance(selector, Selector) else compile_selector(selector)
     kinds = compiled.kinds or KINDS
-    return [
-        entity
-        for kind in kinds
-        for entity in model.of(kind)
-        if compiled._where is None or compiled._where(entity, model, as_of)
-    ]
+    where = compiled._where
+    if where is None:
+        return [entity for kind in kinds for entity in model.of(kind)]
+    return [entity for kind in kinds for entity in model.of(kind) if where(entity, model, as_of)]
 
 
 def _source_key(value: Any) -> Any:

@@ -259,6 +259,44 @@ def test_ref_assertion_on_a_list_and_pinned_policies(make_repo: MakeRepo) -> Non
     assert messages == ["bad adopts sla, loose", "empty adopts ", "none adopts (not set)"]
 
 
+def test_ref_assertion_answers_each_entity_as_its_own_reference_says(make_repo: MakeRepo) -> None:
+    # Many accounts name the same few people (the assertion answers each text once): every
+    # account's finding must still be exactly what its own owner says, whoever named them
+    # before, in any order; names of nobody, blank owners and lists are judged one by one.
+    import random
+
+    rng = random.Random(11)
+    people = {
+        "ann": "full_time",
+        "bo": "contractor",
+        "cy": "full_time",
+        "dee": "agency",
+        "eli": "part_time",
+    }
+    owners = [*people, "ghost", "ann2"]
+    lines = ["people:", *[f"  - {{id: {p}, employment: {e}}}" for p, e in people.items()]]
+    lines.append("accounts:")
+    expected = set()
+    for i in range(90):
+        owner = rng.choice(owners)
+        lines.append(f"  - {{id: a{i}, platform: x, owner: {owner}}}")
+        if people.get(owner) != "full_time":
+            expected.add(f"a{i}")
+    for i in range(90, 96):  # no owner at all
+        lines.append(f"  - {{id: a{i}, platform: x}}")
+        expected.add(f"a{i}")
+    rule = """\
+        kind: Rule
+        id: full-time-owners
+        code: ACME004
+        select: {kind: Account}
+        assert: {field: owner, ref: Person, where: {employment: full_time}}
+        """
+    result = lint_files(make_repo, {"rules/r.yaml": rule, "d.yaml": "\n".join(lines) + "\n"})
+    assert {f.entity.id for f in custom(result, "ACME004") if f.entity} == expected
+    assert len(expected) > 30
+
+
 def test_template_follows_references_and_reads_fields(make_repo: MakeRepo) -> None:
     rule = (
         MFA_RULE

@@ -173,9 +173,17 @@ class RefAssertion:
     def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
         get, holds = self.path.getter, self._holds
         index = model.entities.get(self.kind, {})  # what model.find looks in
+        # What each text names is answered once: entities name the same few owners and teams.
+        answered: dict[str, bool] = {}
         for entity in entities:
             value = get(entity, model)
-            if holds(value, index, model, as_of):
+            if type(value) is str:
+                held = answered.get(value)
+                if held is None:
+                    held = answered[value] = holds(value, index, model, as_of)
+            else:
+                held = holds(value, index, model, as_of)
+            if held:
                 continue
             shown = "is not set" if value is MISSING else f"is {_quote(value)}"
             need = f"a {self.kind}" + (f" with {self.where_text}" if self.where_text else "")

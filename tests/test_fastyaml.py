@@ -217,6 +217,34 @@ SUPPORTED = {
     "a comment with a quote, then a colon": 'a: 1 # it\'s: here\nb: [x] # "y", z\n',
     "a lookalike past ASCII": "é: 010\nb: '010'\nc: [~, ü]\n",
     "text blocks past ASCII": "é: |\n  ü\nf: >-\n  ö\n  ä\ng: x\n",
+    # booleans and nulls as people capitalise them, which JSON does not write: rapidyaml's JSON
+    # is written with JSON's words in their place (see fastyaml._with_json_words)
+    "booleans and nulls capitalised": (
+        "id: acme-x\nverified: True\nsecurity:\n  mfa: FALSE\n  sso: False # for now\n"
+        "backup_owner: Null\narchive: NULL\nactive: true\n"
+    ),
+    "capitalised words in lists and flows": (
+        "flags: [True, false, TRUE, 'True', \"FALSE\"]\nitems:\n  - True\n  - Null\n"
+        "  - {on: True, off: False, none: NULL, text: 'Null'}\n  -   TRUE\n"
+    ),
+    "capitalised words that stay text": (
+        "True: key\n'False': quoted key\nstory: True story\nlong: True\n  or not\n"
+        "block: |\n  True\nfolded: >-\n  False\nnote: 'True'\nq: \"NULL\"\nw: Truely\n"
+        "x: TRUE-ish\ny: Nullable\n"
+    ),
+    "capitalised words beside other lookalikes": "a: True\nb: ~\nc: 010\nd: FALSE\n",
+    "capitalised words beside quoted ones": (
+        "flags: [True, 'FALSE', \"Null\"]\nb: TRUE\nc: {d: False, e: 'No'}\nf:\n  - 'False '\n"
+        "  - NULL\n"
+    ),
+    "capitalised words in several documents": (
+        "---\nkind: Account\nverified: True\n---\nkind: Person\nactive: False\nleft: Null\n"
+    ),
+    "capitalised words with windows line ends": "a: True\r\nb:\r\n  - FALSE\r\n  - x\r\n",
+    "capitalised words past ASCII": "café: True\nnaïve: [Null, 'é']\nü: FALSE # ö\n",
+    "capitalised words with text rewritten in place": (
+        'a: "x\\ty"\nb: True\nc: |\n  block\n  text\nd: Null\n'
+    ),
 }
 
 

@@ -5,9 +5,10 @@ and about as slow as PyYAML. Here rapidyaml (PyPI ``rapidyaml``) parses the text
 data is built one of two ways:
 
 - most files: rapidyaml writes the tree out as JSON and ``json.loads`` builds the data in C,
-  about six times faster than the exact path;
-- files with anchors, aliases or merge keys (``<<``), or with plain values the YAML 1.2 core
-  schema reads as null, booleans or numbers beyond JSON's (``~``, ``True``, ``0x1F``, ``010``,
+  about six times faster than the exact path (a plain ``True``, ``FALSE`` or ``Null``, which
+  rapidyaml writes as a string, is written as JSON's word for it: _with_json_words);
+- files with anchors, aliases or merge keys (``<<``), or with other plain values the YAML 1.2
+  core schema reads as null, booleans or numbers beyond JSON's (``~``, ``0x1F``, ``010``,
   ``.inf``): ``_Walker`` builds the data from rapidyaml's tree in Python, exactly as the exact
   path builds it from libyaml's events (an alias shares its anchor's data, keys written in a
   mapping win over merged ones and an earlier merged mapping over a later one, nodes and
@@ -210,8 +211,12 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                 return None  # an empty or scalar document, or too many of them
             walker = None
             if not (flagged and _found(_ANCHORED, bare)):
-                emitted = [_emit_json(tree, root) for root in roots]
-                if all(_quoted_where_written(written, bare) for written in emitted):
+                settled: frozenset[bytes] = frozenset()
+                if _found(_JSON_WORD, bare):
+                    emitted, settled = _with_json_words(tree, buffer, roots)
+                else:
+                    emitted = [_emit_json(tree, root) for root in roots]
+                if all(_quoted_where_written(written, bare, settled) for written in emitted):
                     data = [
                         json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
                         for written in emitted
@@ -599,16 +604,20 @@ def _nodes_at_most(raw: bytes) -> int:
     return count(b"\n") + count(b",") + count(b"[") + count(b"{") + count(b"- ") + 2
 
 
-def _quoted_where_written(emitted: str, text: bytes) -> bool:
+def _quoted_where_written(
+    emitted: str, text: bytes, settled: frozenset[bytes] = frozenset()
+) -> bool:
     """Whether every string of ``emitted`` that the core schema would read otherwise unquoted
     (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file as the
     scan reads it: quoted values and text blocks masked, comments taken away): its characters
     never stand alone there as a value or key would (after a key, a ``-`` or a bracket, before
     the line's end, a comment, a ``:``, a comma or a bracket). Such a string holds no space,
-    so a plain value of it is written on one line; inside a longer value it is not one."""
+    so a plain value of it is written on one line; inside a longer value it is not one.
+    Strings in ``settled`` are known to be keys or quoted values (see _with_json_words)."""
     if not _found(_LOOKALIKE_RE2, emitted.encode()):
         return True
-    for value in {match.group()[1:-1].encode() for match in _LOOKALIKE.finditer(emitted)}:
+    found = {match.group()[1:-1].encode() for match in _LOOKALIKE.finditer(emitted)}
+    for value in found - settled:
         start = text.find(value)
         while start >= 0:
             end = start + len(value)
@@ -622,6 +631,58 @@ def _quoted_where_written(emitted: str, text: bytes) -> bool:
 
 
 _VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
+
+
+def _with_json_words(
+    tree: Any, buffer: bytearray, roots: list[int]
+) -> tuple[list[str], frozenset[bytes]]:
+    """rapidyaml's JSON of each document, with the plain values the core schema reads as a
+    boolean or null that JSON does not write (``True``, ``FALSE``, ``Null``; rapidyaml writes
+    them as strings) written as JSON's ``true``, ``false`` and ``null``. (Other such values,
+    ``~``, ``0x1F``, ``+1``, are still written as strings: _quoted_where_written sees them.)
+
+    Each is as long as its JSON word, so it is changed in the parse buffer, where the tree's
+    text is, for rapidyaml to write, and put back at once (the buffer is the file's text again,
+    kept once; see _FilePositions.adopt). Every node is looked at whose value is plain (not
+    quoted, not a text block) and as long as one of those words: any of them still written as a
+    string is a key, or a value quoted or in a text block, which it is (the words are returned,
+    for _quoted_where_written to pass over)."""
+    size = tree.size()
+    if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
+        return [_emit_json(tree, root) for root in roots], frozenset()  # left to the walk
+    words = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("Q")
+    kinds, val_at, val_size = (words[word::_WORDS].tolist() for word in (0, 9, 10))
+    origin, end = _address(buffer), len(buffer)
+    settled = frozenset(_JSON_WORDS)
+    changed: list[tuple[int, bytes]] = []
+    try:
+        for node in [node for node, length in enumerate(val_size) if length in (4, 5)]:
+            kind = kinds[node]
+            if kind & _SCALAR_ONLY != _VAL or kind & (_VALQUO | _VAL_BLOCK):
+                continue
+            start = val_at[node] - origin
+            stop = start + val_size[node]
+            if start < 0 or stop > end:  # a value outside the file: the walk refuses it
+                settled = frozenset()
+                break
+            written = bytes(buffer[start:stop])
+            word = _JSON_WORDS.get(written)
+            if word is not None:
+                changed.append((start, written))
+                buffer[start:stop] = word
+        return [_emit_json(tree, root) for root in roots], settled
+    finally:
+        for start, written in changed:
+            buffer[start : start + len(written)] = written
+
+
+_JSON_WORDS = {
+    word.encode(): word.lower().encode()
+    for word in ("True", "TRUE", "False", "FALSE", "Null", "NULL")
+}
+"""The plain values the core schema reads as a boolean or null that JSON writes otherwise, each
+as long as the JSON word for it."""
+_JSON_WORD = re2.compile(rb"True|TRUE|False|FALSE|Null|NULL")
 
 
 def _documents(tree: Any) -> list[int]:

@@ -71,12 +71,13 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
         def dumps(value: Any, depth: int) -> str:
             # orjson indents ``value`` as it would inside ``depth`` objects: it is written
             # inside them, and the text around it cut off (a copy, where moving every line to
-            # its depth afterwards is a scan and a copy of the whole text)
+            # its depth afterwards is a scan and a copy of the whole text), decoded from a
+            # view of orjson's bytes: one copy, where cutting the bytes first made two
             for _ in range(depth):
                 value = {"": value}
             text = orjson.dumps(value, default=default, option=option)
             opening, closing = _around(depth)
-            return text[opening : len(text) - closing].decode()
+            return str(memoryview(text)[opening : len(text) - closing], "utf-8")
 
         return dumps
 

@@ -587,46 +587,50 @@ def _ref(row: ChannelRow) -> Ref:
 
 
 def ownership(rows: Sequence[ChannelRow], model: Model, accountable: Sequence[str]) -> Ownership:
-    """Owner, live backup, departed owners and accountable employment, over live channels."""
-    live = [r for r in rows if r.live]
-    owned = [r for r in live if r.owner_status in ("ok", "not accountable")]
+    """Owner, live backup, departed owners and accountable employment, over live channels.
+
+    One pass over the rows (at 100,000 rows each pass is about 10 ms of memory reads)."""
 
     def employment(row: ChannelRow) -> str:
         person = model.person(row.owner)
         return person.employment if person and person.employment else "unknown"
 
+    live = owned = backed = accounted = 0
+    unowned: list[OwnerIssue] = []
+    departed: list[OwnerIssue] = []
+    no_live_backup: list[OwnerIssue] = []
+    unaccountable: list[OwnerIssue] = []
+    for r in rows:
+        if not r.live:
+            continue
+        live += 1
+        status = r.owner_status
+        if status == "ok":
+            owned += 1
+            accounted += 1
+        elif status == "not accountable":
+            owned += 1
+            unaccountable.append(OwnerIssue(_ref(r), r.owner, employment(r).replace("_", " ")))
+        elif status == "missing":
+            unowned.append(OwnerIssue(_ref(r), r.owner, "no owner"))
+        elif status == "unknown":
+            unowned.append(OwnerIssue(_ref(r), r.owner, f"owner '{r.owner}' is not a known person"))
+        elif status == "departed":
+            departed.append(OwnerIssue(_ref(r), r.owner, _departure(model.person(r.owner))))
+        if r.backup_status == "ok":
+            backed += 1
+        else:
+            no_live_backup.append(OwnerIssue(_ref(r), r.backup_owner, _backup_detail(r)))
     return Ownership(
-        live=len(live),
-        owned=Ratio(len(owned), len(live)),
-        live_backup=Ratio(sum(1 for r in live if r.backup_status == "ok"), len(live)),
-        accountable=Ratio(sum(1 for r in live if r.owner_status == "ok"), len(live)),
+        live=live,
+        owned=Ratio(owned, live),
+        live_backup=Ratio(backed, live),
+        accountable=Ratio(accounted, live),
         accountable_employment=tuple(accountable),
-        unowned=tuple(
-            OwnerIssue(
-                _ref(r),
-                r.owner,
-                "no owner"
-                if r.owner_status == "missing"
-                else f"owner '{r.owner}' is not a known person",
-            )
-            for r in live
-            if r.owner_status in ("missing", "unknown")
-        ),
-        departed=tuple(
-            OwnerIssue(_ref(r), r.owner, _departure(model.person(r.owner)))
-            for r in live
-            if r.owner_status == "departed"
-        ),
-        no_live_backup=tuple(
-            OwnerIssue(_ref(r), r.backup_owner, _backup_detail(r))
-            for r in live
-            if r.backup_status != "ok"
-        ),
-        unaccountable=tuple(
-            OwnerIssue(_ref(r), r.owner, employment(r).replace("_", " "))
-            for r in live
-            if r.owner_status == "not accountable"
-        ),
+        unowned=tuple(unowned),
+        departed=tuple(departed),
+        no_live_backup=tuple(no_live_backup),
+        unaccountable=tuple(unaccountable),
     )
 
 
@@ -647,22 +651,29 @@ def _backup_detail(row: ChannelRow) -> str:
 
 def activity(rows: Sequence[ChannelRow], dormant_days: int) -> ActivitySection:
     """Dormant live Accounts (longest silence first) and those whose activity is unknown."""
-    accounts = [r for r in rows if r.social and r.live]
 
     def brief(row: ChannelRow) -> DormantAccount:
         return DormantAccount(
             row.id, row.platform, row.handle, row.owner, row.last_activity, row.days_inactive
         )
 
-    dormant = sorted(
-        (r for r in accounts if r.activity == "dormant"),
-        key=lambda r: (-(r.days_inactive or 0), r.id),
-    )
+    accounts = 0
+    dormant: list[ChannelRow] = []
+    unknown: list[DormantAccount] = []
+    for r in rows:  # one pass
+        if not (r.social and r.live):
+            continue
+        accounts += 1
+        if r.activity == "dormant":
+            dormant.append(r)
+        elif r.activity == "unknown":
+            unknown.append(brief(r))
+    dormant.sort(key=lambda r: (-(r.days_inactive or 0), r.id))
     return ActivitySection(
         dormant_days=dormant_days,
-        live_accounts=len(accounts),
+        live_accounts=accounts,
         dormant=tuple(brief(r) for r in dormant),
-        unknown=tuple(brief(r) for r in accounts if r.activity == "unknown"),
+        unknown=tuple(unknown),
     )
 
 
@@ -750,8 +761,11 @@ def adoption(
     # cells: each such group's are worked out once, and counted once per row of the group.
     groups: dict[tuple[Any, ...], list[Any]] = {}
     matrix: list[AdoptionRow] = []
+    ungoverned: list[str] = []  # live Accounts that adopt no policy
     make_row = maker(AdoptionRow)
     for row, channel, ref in live:
+        if row.social and not row.policies:
+            ungoverned.append(row.id)
         written = channel.policies
         signature = (
             row.required_policies,
@@ -794,7 +808,7 @@ def adoption(
     return PolicyAdoption(
         policies=columns,
         rows=tuple(matrix),
-        ungoverned=tuple(r.id for r, _, _ in live if r.social and not r.policies),
+        ungoverned=tuple(ungoverned),
         missing=sum(c.missing for c in columns),
     )
 
@@ -937,11 +951,37 @@ def _present(value: Any) -> bool:
 
 def playbook_section(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCoverage:
     """Playbooks, what they cover, and the live Accounts without a playbook or a crisis path."""
-    live = [r for r in rows if r.live]
-    accounts = [r for r in live if r.social]
+    # one pass over the rows: the live channels and Accounts each playbook covers (by each
+    # list of playbooks, counted once), those without one, without a crisis path
+    lists: Counter[tuple[bool, tuple[str, ...]]] = Counter()  # by (social?, playbooks)
+    accounts = with_crisis_path = 0
+    uncovered: list[str] = []
+    no_crisis_path: list[str] = []
+    required_uncovered: list[Ref] = []
+    for r in rows:
+        if not r.live:
+            continue
+        lists[r.social, r.playbooks] += 1
+        if not r.playbooks and r.purpose in ESCALATING_PURPOSES:
+            required_uncovered.append(_ref(r))
+        if not r.social:
+            continue
+        accounts += 1
+        if not r.playbooks:
+            uncovered.append(r.id)
+        if r.crisis_path:
+            with_crisis_path += 1
+        else:
+            no_crisis_path.append(r.id)
+    channels: Counter[str] = Counter()  # live channels covered, by playbook
+    social: Counter[str] = Counter()  # live Accounts covered, by playbook
+    for (is_social, playbooks), times in lists.items():
+        for playbook_id in dict.fromkeys(playbooks):
+            channels[playbook_id] += times
+            if is_social:
+                social[playbook_id] += times
     summaries = []
     for playbook in sorted(model.playbooks, key=lambda p: p.id):
-        covered = [r for r in live if playbook.id in r.playbooks]
         summaries.append(
             PlaybookSummary(
                 id=playbook.id,
@@ -953,37 +993,44 @@ def playbook_section(model: Model, rows: Sequence[ChannelRow]) -> PlaybookCovera
                 has_end=bool(playbook.end and playbook.end.strip()),
                 loop_closed=_present(playbook.follow_up.get("communicate_to"))
                 and _present(playbook.follow_up.get("lessons_learned")),
-                live_channels=len(covered),
-                live_accounts=sum(1 for r in covered if r.social),
+                live_channels=channels[playbook.id],
+                live_accounts=social[playbook.id],
             )
         )
     return PlaybookCoverage(
         playbooks=tuple(summaries),
-        covered=Ratio(sum(1 for r in accounts if r.playbooks), len(accounts)),
-        crisis_path=Ratio(sum(1 for r in accounts if r.crisis_path), len(accounts)),
-        uncovered=tuple(r.id for r in accounts if not r.playbooks),
-        no_crisis_path=tuple(r.id for r in accounts if not r.crisis_path),
-        required_uncovered=tuple(
-            _ref(r) for r in live if r.purpose in ESCALATING_PURPOSES and not r.playbooks
-        ),
+        covered=Ratio(accounts - len(uncovered), accounts),
+        crisis_path=Ratio(with_crisis_path, accounts),
+        uncovered=tuple(uncovered),
+        no_crisis_path=tuple(no_crisis_path),
+        required_uncovered=tuple(required_uncovered),
     )
 
 
 def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
     """Objectives with their KPIs and strategy, the strategy goals they serve, and monitoring."""
-    accounts = [r for r in rows if r.social and r.live]
+    accounts = 0
     serving: dict[str, list[str]] = defaultdict(list)
     each: dict[tuple[str, ...], tuple[list[str], ...]] = {}  # the lists of each list served
-    for row in accounts:
+    without_objective: list[str] = []
+    unmonitored: list[str] = []
+    monitoring: Counter[tuple[str, ...]] = Counter()
+    for row in rows:  # one pass
+        if not (row.social and row.live):
+            continue
+        accounts += 1
+        monitoring[row.monitoring] += 1
+        if not row.monitoring:
+            unmonitored.append(row.id)
         listed = row.objectives
         if not listed:
+            without_objective.append(row.id)
             continue
         lists = each.get(listed)
         if lists is None:
             lists = each[listed] = tuple(serving[served] for served in dict.fromkeys(listed))
         for found in lists:
             found.append(row.id)
-    monitoring: Counter[tuple[str, ...]] = Counter(r.monitoring for r in accounts)
     tools: Counter[str] = Counter()
     for listed, times in monitoring.items():
         for tool in dict.fromkeys(listed):
@@ -1014,26 +1061,36 @@ def objectives(model: Model, rows: Sequence[ChannelRow]) -> Objectives:
             StrategyGoal(goal, statement, tuple(s.id for s in summaries if s.strategy == goal))
             for goal, statement in model.strategy.items()
         ),
-        serving=Ratio(sum(1 for r in accounts if r.objectives), len(accounts)),
-        monitored=Ratio(sum(1 for r in accounts if r.monitoring), len(accounts)),
-        without_objective=tuple(r.id for r in accounts if not r.objectives),
-        unmonitored=tuple(r.id for r in accounts if not r.monitoring),
+        serving=Ratio(accounts - len(without_objective), accounts),
+        monitored=Ratio(accounts - len(unmonitored), accounts),
+        without_objective=tuple(without_objective),
+        unmonitored=tuple(unmonitored),
         monitoring_tools=_ranked(tools),
     )
 
 
 def security(rows: Sequence[ChannelRow]) -> Security:
     """MFA and credential custody of live Accounts (SG701, SG702)."""
-    accounts = [r for r in rows if r.social and r.live]
+    accounts = with_mfa = held = 0
+    gaps: list[SecurityGap] = []
+    custodians: Counter[str] = Counter()
+    for r in rows:  # one pass
+        if not (r.social and r.live):
+            continue
+        accounts += 1
+        mfa, custodian = r.mfa, r.custodian
+        if mfa is True:
+            with_mfa += 1
+        if custodian:
+            held += 1
+            custodians[custodian] += 1
+        if mfa is not True or not custodian:
+            gaps.append(SecurityGap(r.id, r.platform, r.owner, mfa, custodian))
     return Security(
-        mfa=Ratio(sum(1 for r in accounts if r.mfa is True), len(accounts)),
-        custodian=Ratio(sum(1 for r in accounts if r.custodian), len(accounts)),
-        gaps=tuple(
-            SecurityGap(r.id, r.platform, r.owner, r.mfa, r.custodian)
-            for r in accounts
-            if r.mfa is not True or not r.custodian
-        ),
-        custodians=_tallies(r.custodian for r in accounts if r.custodian),
+        mfa=Ratio(with_mfa, accounts),
+        custodian=Ratio(held, accounts),
+        gaps=tuple(gaps),
+        custodians=_ranked(custodians),
     )
 
 

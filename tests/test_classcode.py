@@ -1,153 +1,178 @@
 """speedups/classcode.py: dataclasses' methods for socialgov's classes, compiled once and kept.
 
-Each test runs socialgov in a fresh interpreter whose ``.pyc`` files (and so the store) go to a
+Each test runs Python in a fresh interpreter whose ``.pyc`` files (and so the store) go to a
 folder of its own (``PYTHONPYCACHEPREFIX``), as a first run after an installation would.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import marshal
 import os
 import subprocess
 import sys
-import types
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
-
-import pytest
 
 from socialgov.speedups import classcode
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "examples" / "acme"
+HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize])
 
-# run in a fresh interpreter: lint the example, then say what the store did
-_PROBE = """
-import json, sys
+# lint the example, then print whether the store was written (what the process ends by doing)
+_LINT = """
+import sys
 from socialgov.cli import main
 from socialgov.speedups import classcode
 code = main(["lint", "--quiet", "--no-cache", "--as-of", "2026-11-24", "--root", sys.argv[1]])
-store = classcode._codes
-print(json.dumps({"code": code, "used": len(store.used), "stored": len(store.codes),
-                  "saved": classcode.save()}))
+print(code, classcode.save())
 """
 
 
-def _run(prefix: Path, *flags: str, env: dict[str, str] | None = None) -> dict[str, object]:
+def _python(prefix: Path, script: str, *flags: str, env: dict[str, str] | None = None) -> str:
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     environment |= {"PYTHONPYCACHEPREFIX": str(prefix), "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run(
-        [sys.executable, *flags, "-c", _PROBE, str(ACME)],
+        [sys.executable, *flags, "-c", script, str(ACME)],
         capture_output=True,
         text=True,
         env=environment | (env or {}),
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1]
 
 
-def _stores(prefix: Path) -> list[Path]:
-    return sorted(prefix.rglob("classcode.*.dataclasses"))
+def _lint(prefix: Path, *flags: str, env: dict[str, str] | None = None) -> bool:
+    """Lint the example; whether the store was written at the end."""
+    code, saved = _python(prefix, _LINT, *flags, env=env).split()
+    assert code == "1"  # the example has findings: the run did its work
+    return saved == "True"
+
+
+def _store(prefix: Path) -> Path:
+    [store] = prefix.rglob("classcode.*.dataclasses")
+    return store
+
+
+def _stored(prefix: Path) -> dict[str, object]:
+    data = _store(prefix).read_bytes()
+    assert data.startswith(HEADER)
+    return marshal.loads(data[len(HEADER) :])
 
 
 def test_the_first_run_stores_the_methods_and_the_next_compiles_none(tmp_path: Path) -> None:
-    first = _run(tmp_path)
-    assert first["code"] == 1  # the example has findings: the run did its work
-    assert first["used"] > 100  # the model's, rules' and reports' classes
-    assert first["saved"] is True
-    [store] = _stores(tmp_path)
-    written = store.read_bytes()
-
-    second = _run(tmp_path)
-    assert second["code"] == 1
-    assert second["used"] == first["used"]
-    assert second["saved"] is False  # every method came from the store: nothing new to keep
-    assert store.read_bytes() == written
+    assert _lint(tmp_path) is True
+    written = _store(tmp_path).read_bytes()
+    assert len(_stored(tmp_path)) > 100  # the model's, the rules' and the reports' classes
+    assert _lint(tmp_path) is False  # every method came from the store: nothing new to keep
+    assert _store(tmp_path).read_bytes() == written
 
 
 def test_no_store_is_written_where_python_writes_no_pyc_files(tmp_path: Path) -> None:
-    assert _run(tmp_path, env={"PYTHONDONTWRITEBYTECODE": "1"})["saved"] is False
-    assert _run(tmp_path, "-B")["saved"] is False
-    assert _stores(tmp_path) == []
+    assert _lint(tmp_path, env={"PYTHONDONTWRITEBYTECODE": "1"}) is False
+    assert _lint(tmp_path, "-B") is False
+    assert list(tmp_path.rglob("classcode.*")) == []
 
 
 def test_a_damaged_or_foreign_store_is_ignored_and_replaced(tmp_path: Path) -> None:
-    _run(tmp_path)
-    [store] = _stores(tmp_path)
+    _lint(tmp_path)
+    store = _store(tmp_path)
+    good = store.read_bytes()
     for damage in (
         b"",  # empty
         b"\x00\x01\x02 not a store",  # foreign
-        store.read_bytes()[:-40],  # cut short
-        b"XXXX\x00" + store.read_bytes()[5:],  # another interpreter's magic number
-        MAGIC_NUMBER + bytes([sys.flags.optimize]) + marshal.dumps({"def f(): pass": 3}),
+        good[:-40],  # cut short
+        b"XXXX\x00" + good[5:],  # another interpreter's magic number
+        HEADER + marshal.dumps({"def f(): pass": 3}),  # not code
     ):
         store.write_bytes(damage)
-        run = _run(tmp_path)
-        assert run["code"] == 1
-        assert run["saved"] is True, damage[:20]
-        assert _run(tmp_path)["saved"] is False  # the replacement is read back whole
+        assert _lint(tmp_path) is True, damage[:20]
+        assert _lint(tmp_path) is False  # the replacement is read back whole
 
 
 def test_a_store_that_cannot_be_written_only_costs_the_compiling(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("the cache folder cannot be made under a file\n", encoding="utf-8")
-    run = _run(blocked)
-    assert run["code"] == 1
-    assert run["saved"] is False
+    assert _lint(blocked) is False
     assert blocked.is_file()
 
 
 def test_a_store_past_its_limit_keeps_only_what_the_run_used(tmp_path: Path) -> None:
-    _run(tmp_path)
-    [store] = _stores(tmp_path)
-    header = MAGIC_NUMBER + bytes([sys.flags.optimize])
-    codes = marshal.loads(store.read_bytes()[len(header) :])
-    stale = {f"def old_{n}(): return {n}": compile("pass", "<string>", "exec") for n in range(2100)}
-    store.write_bytes(header + marshal.dumps({**stale, "def lost(): pass": codes.popitem()[1]}))
+    _lint(tmp_path)
+    used = _stored(tmp_path)
+    one = next(iter(used.values()))
+    stale = {f"def old_{n}(): return {n}": one for n in range(classcode.LIMIT)}
+    _store(tmp_path).write_bytes(HEADER + marshal.dumps({**stale, **used}))
+    assert _lint(tmp_path) is False  # nothing new: the big store is read and kept as it is
 
-    run = _run(tmp_path)
-    assert run["saved"] is True  # the one removed above was compiled again
-    kept = marshal.loads(store.read_bytes()[len(header) :])
-    assert len(kept) == run["used"] < classcode.LIMIT
-    assert not any(source.startswith(("def old_", "def lost")) for source in kept)
+    del used[next(iter(used))]  # one this run needs, to compile again
+    _store(tmp_path).write_bytes(HEADER + marshal.dumps({**stale, **used}))
+    assert _lint(tmp_path) is True
+    kept = _stored(tmp_path)
+    assert len(kept) == len(used) + 1
+    assert not any(source.startswith("def old_") for source in kept)
 
 
-def _make_class(module: str) -> type:
+# make the same class in socialgov modules (their methods come through the store) and in another
+# module, with the store and with the builtin exec alone, and compare them
+_CLASSES = """
+import dataclasses, inspect, sys, types
+
+def make(module):
     made = types.ModuleType(module)
-    made.dataclasses = dataclasses  # type: ignore[attr-defined]
     sys.modules[module] = made  # dataclasses reads the class's module's namespace from here
+    exec(
+        "import dataclasses\\n"
+        "@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, order=True)\\n"
+        "class Probe:\\n"
+        "    name: str\\n"
+        "    tags: 'tuple[str, ...]' = ()\\n"
+        "    size: int = dataclasses.field(default=3, compare=False)\\n",
+        vars(made),
+    )
+    del sys.modules[module]
+    return made.Probe
+
+import socialgov  # installs the store's exec
+kept, again = make("socialgov._probe"), make("socialgov._probe_again")
+foreign, other = make("elsewhere"), make("elsewhere_too")
+installed = dataclasses.__dict__.pop("exec")
+plain = make("elsewhere_plain")  # the builtin exec alone
+dataclasses.exec = installed
+
+# socialgov's classes run the code compiled once; any other module's is compiled each time
+assert again.__init__.__code__ is kept.__init__.__code__
+assert other.__init__.__code__ is not foreign.__init__.__code__
+for cls in (kept, again, foreign):
+    for method in ("__init__", "__repr__", "__eq__", "__lt__", "__hash__", "__setattr__"):
+        made, fresh = getattr(cls, method), getattr(plain, method)
+        assert made.__code__.co_flags == fresh.__code__.co_flags, method
+        assert made.__code__.co_code == fresh.__code__.co_code, method
+        assert made.__annotations__ == fresh.__annotations__, method
+    assert str(inspect.signature(cls)) == str(inspect.signature(plain))
+    one, same, other = cls(name="a", tags=("x",)), cls(name="a", size=9), cls(name="b")
+    assert repr(one) == "Probe(name='a', tags=('x',), size=3)"
+    assert same == cls(name="a", tags=(), size=1) and one != same
+    assert hash(same) == hash(cls(name="a", size=1))
+    assert one < other and sorted([other, one]) == [one, other]
     try:
-        exec(
-            "@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, order=True)\n"
-            "class Probe:\n"
-            "    name: str\n"
-            "    tags: tuple[str, ...] = ()\n"
-            "    size: int = dataclasses.field(default=3, compare=False)\n",
-            vars(made),
-        )
-    finally:
-        del sys.modules[module]
-    return made.Probe  # type: ignore[attr-defined,no-any-return]
+        one.name = "c"
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("a frozen class took an assignment")
+    try:
+        cls("a")
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("a keyword-only class took a positional argument")
+    assert [f.name for f in dataclasses.fields(cls)] == ["name", "tags", "size"]
+    assert dataclasses.replace(one, name="z").name == "z"
+print("same")
+"""
 
 
-def test_a_class_made_from_kept_code_behaves_as_one_compiled_afresh() -> None:
-    kept, again = _make_class("socialgov._probe"), _make_class("socialgov._probe_again")
-    fresh, other_fresh = _make_class("elsewhere"), _make_class("elsewhere_too")
-    # socialgov's classes run the code compiled once; any other module's is compiled each time
-    assert again.__init__.__code__ is kept.__init__.__code__
-    assert other_fresh.__init__.__code__ is not fresh.__init__.__code__
-    for cls in (kept, again, fresh):
-        one, same, other = cls(name="a", tags=("x",)), cls(name="a", size=9), cls(name="b")
-        assert repr(one) == "Probe(name='a', tags=('x',), size=3)"
-        assert same == cls(name="a", tags=(), size=1) and one != same
-        assert hash(same) == hash(cls(name="a", size=1))
-        assert one < other and sorted([other, one]) == [one, other]
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            one.name = "c"  # type: ignore[misc]
-        with pytest.raises(TypeError):
-            cls("a")  # keyword-only
-        assert [f.name for f in dataclasses.fields(cls)] == ["name", "tags", "size"]
-        assert dataclasses.replace(one, name="z").name == "z"
+def test_classes_made_from_kept_code_are_those_compiled_afresh(tmp_path: Path) -> None:
+    assert _python(tmp_path, _CLASSES) == "same"

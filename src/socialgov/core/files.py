@@ -58,6 +58,16 @@ def read_bounded(path: str | Path, max_bytes: int) -> bytes:
         os.close(fd)
 
 
+def content_stamp(data: bytes) -> str:
+    """What tells a shipped file's bytes from those something generated from it was made from
+    (the shipped schema checks, the built-in rules' data): their size and CRC-32. Not a defence
+    against anyone (the two ship together); it notices a file edited without generating again,
+    without loading OpenSSL for hashlib at every start (zlib is loaded already)."""
+    import zlib
+
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
 def kind_of(mode: int) -> str:
     """What a file is, in words: ``a folder``, ``a FIFO``, ``a character device`` ..."""
     if stat.S_ISDIR(mode):

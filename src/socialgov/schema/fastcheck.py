@@ -54,6 +54,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from socialgov.core.files import content_stamp
+
 if TYPE_CHECKING:
     from jsonschema import FormatChecker
 
@@ -503,19 +505,9 @@ def shipped_check(file_name: str, schema_bytes: bytes) -> Check | None:
         module = importlib.import_module(f"{SHIPPED}.{_module_name(file_name)}")
     except ImportError:
         return None
-    if schema_stamp(schema_bytes) != module.SCHEMA_STAMP:
+    if content_stamp(schema_bytes) != module.SCHEMA_STAMP:
         return None  # the schema changed since: compiled as any other
     return _check(vars(module))
-
-
-def schema_stamp(schema_bytes: bytes) -> str:
-    """What tells a schema's bytes from those a shipped check was generated from: their size and
-    CRC-32. Not a defence against anyone (the checks and schemas ship together); it notices a
-    schema edited without generating its check again, without loading OpenSSL for hashlib at
-    every start (zlib is loaded already)."""
-    import zlib
-
-    return f"{len(schema_bytes)}:{zlib.crc32(schema_bytes):08x}"
 
 
 def _module_name(file_name: str) -> str:
@@ -530,7 +522,7 @@ def write_shipped(schemas: Mapping[str, Path], folder: Path) -> list[Path]:
     for file_name, path in sorted(schemas.items()):
         raw = path.read_bytes()
         try:
-            code = generated_code(json.loads(raw), schema_stamp(raw))
+            code = generated_code(json.loads(raw), content_stamp(raw))
         except _Unsupported:
             continue
         target = folder / f"{_module_name(file_name)}.py"

@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
     from socialgov.schema.fastcheck import Check
-    from socialgov.schema.reasons import Error, Explainer
-
-    Reason = ValidationError | Error
-    """An error as jsonschema gives it, or as socialgov.schema.reasons gives it in its place."""
 
 KIND_FILES: dict[str, str] = {
     "Person": "person.schema.json",
@@ -156,35 +152,17 @@ def check_schema(file_name: str, data: Any) -> list[SchemaError]:
                 check = _compiled[file_name] = check_for(file_name)
     if check is not None and check(data):
         return []
-    return explain(file_name, data)
+    return _explain(_validator(file_name), data)
 
 
-def explain(file_name: str, data: Any) -> list[SchemaError]:
-    """Why ``data`` fails the published schema ``file_name``, in plain words, from the errors
-    jsonschema gives: given by socialgov.schema.reasons where it gives them the same (every
-    published schema), so that explaining imports no jsonschema; by jsonschema otherwise."""
-    explainer = _explainer(file_name)
-    found: Iterable[Reason]
-    if explainer is not None:
-        found = explainer.errors(data)
-    else:
-        found = _validator(file_name).iter_errors(data)
+def _explain(validator: Validator, data: Any) -> list[SchemaError]:
     errors: list[SchemaError] = []
-    for error in sorted(found, key=_error_order):
+    for error in sorted(validator.iter_errors(data), key=_error_order):
         errors.extend(_describe(error))
     return errors
 
 
-@cache
-def _explainer(file_name: str) -> Explainer | None:
-    """What gives jsonschema's errors for ``file_name`` without it (None: only jsonschema)."""
-    from socialgov.schema.reasons import Explainer, supported
-
-    schema = load_schema(file_name)
-    return Explainer(schema) if supported(schema) else None
-
-
-def _error_order(error: Reason) -> tuple[str, ...]:
+def _error_order(error: ValidationError) -> tuple[str, ...]:
     return tuple(str(part) for part in error.absolute_path)
 
 
@@ -195,7 +173,7 @@ def _field_name(path: Iterable[str | int]) -> str:
     return text or "the entity"
 
 
-def _describe(error: Reason) -> list[SchemaError]:
+def _describe(error: ValidationError) -> list[SchemaError]:
     """Plain-language messages for one jsonschema error, positioned at the node to edit."""
     path = tuple(error.absolute_path)
     where = _field_name(path)

@@ -435,6 +435,8 @@ def _references_as_people_write_them(seed: int) -> str:
             elif shape < 0.8:
                 items = ", ".join(item(known) for _ in range(rng.randint(1, 4)))
                 fields.append(f"{name}: [{items}]")
+            elif shape < 0.9:  # the list written as a single text, `policies: social@2`
+                fields.append(f"{name}: {item(known)}")
         if rng.random() < 0.2:
             fields.append(f"access: [{{person: {one(people)}, via: {one([*tools, 'native'])}}}]")
         lines.append("  - {" + ", ".join(fields) + "}")

@@ -8,8 +8,7 @@ covers nothing here: SG101 reports it, and no rule may crash on it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from socialgov.model import ChannelBase, Model, Playbook
@@ -51,15 +50,6 @@ def selected_channels(
     if selections is not None:
         return selections.filter(model, selector, channels, as_of)  # type: ignore[return-value]
     return [channel for channel in channels if selector.matches(channel, model, as_of)]
-
-
-def purposes_in(channels: Iterable[ChannelBase]) -> dict[str, list[ChannelBase]]:
-    """Channels grouped by purpose, in the order given; channels without one are left out."""
-    groups: dict[str, list[ChannelBase]] = defaultdict(list)
-    for channel in channels:
-        if channel.purpose:
-            groups[channel.purpose].append(channel)
-    return dict(groups)
 
 
 def playbook_coverage(

@@ -538,7 +538,7 @@ def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violatio
         matched = selected_channels(policy.applies_to, live, model, ctx.as_of, ctx.selections)
         if not matched:
             continue
-        traditional: dict[str, list[ChannelBase]] = {}  # purposes_in, of the traditional ones
+        traditional: dict[str, list[ChannelBase]] = {}  # the traditional channels by purpose
         social: set[str] = set()
         for channel in matched:
             purpose = channel.purpose

@@ -48,9 +48,9 @@ def keep_until_exit(value: object) -> bool:
 
 
 def keep_with_repository(value: object) -> bool:
-    """Keep ``value`` too (what the command made from the repository kept: the audit's report,
-    and what it was made from), until the process ends, if it ends after its command; let go
-    with the repository when another one is kept. Whether it was kept."""
+    """Keep ``value`` too (what the command made from the repository kept: the audit's report)
+    until the process ends, if it ends after its command; let go with the repository when
+    another one is kept. Whether it was kept."""
     if not _ending:
         return False
     _kept.append(value)

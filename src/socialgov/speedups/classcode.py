@@ -41,6 +41,9 @@ from types import CodeType
 from typing import Any
 
 _OURS = "socialgov"
+_HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize & 0xFF])
+"""What a store starts with: the bytecode format and the optimisation level (-O drops asserts
+when compiling)."""
 #: Stored sources past which a save keeps only the ones this process used (old class shapes
 #: accumulate while socialgov's classes change in a checkout). A lint uses ~350, the language
 #: server and the audit some more; a store at the limit is ~1.2 MB, read in ~2 ms.
@@ -65,10 +68,10 @@ class _Codes:
                 data = handle.read()
         except OSError:
             return
-        if not data.startswith(_header()):
+        if not data.startswith(_HEADER):
             return
         try:
-            codes = marshal.loads(data[len(_header()) :])
+            codes = marshal.loads(data[len(_HEADER) :])
         except (EOFError, ValueError, TypeError):
             return
         if type(codes) is dict and all(
@@ -99,7 +102,7 @@ class _Codes:
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             with open(temporary, "wb") as handle:
-                handle.write(_header() + marshal.dumps(codes))
+                handle.write(_HEADER + marshal.dumps(codes))
             os.replace(temporary, self.path)
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
@@ -107,11 +110,6 @@ class _Codes:
             return False
         self.new = False
         return True
-
-
-def _header() -> bytes:
-    # the bytecode format and the optimisation level (-O drops asserts when compiling)
-    return MAGIC_NUMBER + bytes([sys.flags.optimize & 0xFF])
 
 
 def _store_path() -> str | None:

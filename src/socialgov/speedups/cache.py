@@ -468,7 +468,7 @@ def _source(root: Path, relpath: str, limits: dict[str, int]) -> tuple[bytes, st
     from socialgov.source.reading import DecodeError, decode
 
     try:
-        raw = read_bounded(root / relpath, limits["max_file_bytes"])
+        raw = read_bounded(f"{root}{os.sep}{relpath}", limits["max_file_bytes"])
         return raw, decode(raw)
     except (OSError, DecodeError, Exception):
         return None

@@ -68,17 +68,16 @@ def load_all(
             todo.append(index)
         else:
             results[index] = hit
-    size = _size(root, [files[i] for i in todo])
-    if size <= limits["max_total_bytes"]:
+    within = _size(root, [files[i] for i in todo]) <= limits["max_total_bytes"]
+    if within:
         todo = _parse_fast(root, files, limits, cache, todo, results)
-        size = _size(root, [files[i] for i in todo])
-    count = min(jobs, workers())
     # Over max_total_bytes, parse in turn: the caller stops at the limit, before reading it all.
-    if count < 2 or not PARALLEL_MIN_BYTES <= size <= limits["max_total_bytes"]:
+    count = min(jobs, workers()) if todo and within else 1
+    if count >= 2 and _size(root, [files[i] for i in todo]) >= PARALLEL_MIN_BYTES:
+        _parse_in_parallel(root, files, limits, cache, todo, results, count)
+    else:
         for index in todo:
             results[index] = _parse_here(root, files[index], limits, cache)
-    else:
-        _parse_in_parallel(root, files, limits, cache, todo, results, count)
     for parsed in results:
         assert parsed is not None
         yield parsed
@@ -255,9 +254,10 @@ class ForkedChild:
 
 def _size(root: Path, files: Sequence[str]) -> int:
     total = 0
+    folder = f"{root}{os.sep}"
     for relpath in files:
         try:
-            total += (root / relpath).stat().st_size
+            total += os.stat(folder + relpath).st_size
         except OSError:
             continue
     return total

@@ -564,8 +564,12 @@ def test_a_lint_of_valid_files_imports_neither_validator_nor_the_exact_parser(
         (tmp_path / relpath).write_text(text, encoding="utf-8")
     report, modules = _lint_and_modules(tmp_path)
     assert modules == set() and '"SG101"' not in report
-    # A schema error is explained by jsonschema, which the run then imports.
+    # A wrong type is explained without jsonschema (socialgov.schema.explainer) ...
     (tmp_path / "bad.yaml").write_text("people:\n  - {id: bob, name: 7}\n", encoding="utf-8")
+    report, modules = _lint_and_modules(tmp_path)
+    assert '"SG101"' in report and modules == set()
+    # ... a value failing a pattern by jsonschema, which the run then imports.
+    (tmp_path / "bad.yaml").write_text("people:\n  - {id: Bob, name: Bob}\n", encoding="utf-8")
     report, modules = _lint_and_modules(tmp_path)
     assert '"SG101"' in report and {"jsonschema", "fastjsonschema"} & modules == {"jsonschema"}
     assert "yaml" not in modules

@@ -150,9 +150,52 @@ def check_schema(file_name: str, data: Any) -> list[SchemaError]:
             calls = _calls[file_name] = _calls.get(file_name, 0) + 1
             if calls > FAST_AFTER:
                 check = _compiled[file_name] = check_for(file_name)
-    if check is not None and check(data):
+    if check is not None:
+        if check(data):
+            return []
+        sure = _surely_explained(file_name, check, data)
+        if sure is not None:
+            return sure
+    return jsonschema_errors(file_name, data)
+
+
+def surely_explained(file_name: str, data: Any) -> list[SchemaError] | None:
+    """What is wrong with ``data`` against the published schema ``file_name``, told without
+    jsonschema where that is certain (socialgov.schema.explainer: unknown and missing fields,
+    wrong types, values not allowed), else None. [] when the value is valid."""
+    check = shipped_check_for(file_name) or check_for(file_name)
+    if check is None:
+        return None
+    if check(data):
         return []
+    return _surely_explained(file_name, check, data)
+
+
+def jsonschema_errors(file_name: str, data: Any) -> list[SchemaError]:
+    """What is wrong with ``data`` against the published schema ``file_name``, as jsonschema
+    finds it, in plain words (what an invalid entity gets when the explainer is not sure)."""
     return _explain(_validator(file_name), data)
+
+
+def _surely_explained(file_name: str, check: Check, data: Any) -> list[SchemaError] | None:
+    from socialgov.schema.explainer import explained
+
+    errors = explained(load_schema(file_name), check, data)
+    if errors is None:
+        return None
+    described: list[SchemaError] = []
+    for path, keyword, detail in errors:
+        if keyword == "additionalProperties":
+            described.extend(_unknown_fields(path, *detail))
+        elif keyword == "required":
+            described.append(_missing_field(path, detail))
+        elif keyword == "enum":
+            described.append(_not_allowed(path, *detail))
+        elif keyword == "const":
+            described.append(_not_the_constant(path, detail))
+        else:
+            described.append(_wrong_type(path, *detail))
+    return described
 
 
 def _explain(validator: Validator, data: Any) -> list[SchemaError]:
@@ -180,41 +223,16 @@ def _describe(error: ValidationError) -> list[SchemaError]:
     validator = error.validator
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if validator == "additionalProperties" and isinstance(error.instance, Mapping):
-        known = list(schema.get("properties", {}))
-        extras = [key for key in error.instance if key not in known]
-        results = []
-        for key in extras:
-            hint = _suggest(str(key), known)
-            fix = (
-                f"did you mean '{hint}'?"
-                if hint
-                else "remove it, or keep your own data under labels"
-            )
-            inside = f"{where}: " if path else ""
-            results.append(
-                SchemaError((*path, key), f"{inside}unknown field '{key}'; {fix}", at_key=True)
-            )
-        return results
+        return _unknown_fields(path, list(schema.get("properties", {})), error.instance)
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return [SchemaError(path, f"{where}: required field '{missing}' is missing; add it")]
+        return [_missing_field(path, missing)]
     if validator == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        hint = _suggest(str(error.instance), [str(v) for v in error.validator_value])
-        fix = f"did you mean '{hint}'?" if hint else f"use one of: {allowed}"
-        return [SchemaError(path, f"{where}: '{error.instance}' is not allowed; {fix}")]
+        return [_not_allowed(path, error.validator_value, error.instance)]
     if validator == "const":
-        return [SchemaError(path, f"{where}: must be '{error.validator_value}'")]
+        return [_not_the_constant(path, error.validator_value)]
     if validator == "type":
-        expected = error.validator_value
-        expected = " or ".join(expected) if isinstance(expected, list) else expected
-        return [
-            SchemaError(
-                path,
-                f"{where}: expected {_article(expected)}, got {_json_type(error.instance)} "
-                f"{_short(error.instance)}",
-            )
-        ]
+        return [_wrong_type(path, error.validator_value, error.instance)]
     if validator == "pattern":
         return [
             SchemaError(
@@ -236,6 +254,47 @@ def _describe(error: ValidationError) -> list[SchemaError]:
         return _describe(best)
     message = error.message if len(error.message) < 300 else error.message[:297] + "..."
     return [SchemaError(path, f"{where}: {message}")]
+
+
+def _unknown_fields(
+    path: tuple[str | int, ...], known: list[str], instance: Mapping[Any, Any]
+) -> list[SchemaError]:
+    where = _field_name(path)
+    results = []
+    for key in instance:
+        if key in known:
+            continue
+        hint = _suggest(str(key), known)
+        fix = f"did you mean '{hint}'?" if hint else "remove it, or keep your own data under labels"
+        inside = f"{where}: " if path else ""
+        results.append(
+            SchemaError((*path, key), f"{inside}unknown field '{key}'; {fix}", at_key=True)
+        )
+    return results
+
+
+def _missing_field(path: tuple[str | int, ...], name: str) -> SchemaError:
+    return SchemaError(path, f"{_field_name(path)}: required field '{name}' is missing; add it")
+
+
+def _not_allowed(path: tuple[str | int, ...], allowed: list[Any], instance: Any) -> SchemaError:
+    choices = ", ".join(str(v) for v in allowed)
+    hint = _suggest(str(instance), [str(v) for v in allowed])
+    fix = f"did you mean '{hint}'?" if hint else f"use one of: {choices}"
+    return SchemaError(path, f"{_field_name(path)}: '{instance}' is not allowed; {fix}")
+
+
+def _not_the_constant(path: tuple[str | int, ...], value: Any) -> SchemaError:
+    return SchemaError(path, f"{_field_name(path)}: must be '{value}'")
+
+
+def _wrong_type(path: tuple[str | int, ...], expected: Any, instance: Any) -> SchemaError:
+    expected = " or ".join(expected) if isinstance(expected, list) else expected
+    return SchemaError(
+        path,
+        f"{_field_name(path)}: expected {_article(expected)}, got {_json_type(instance)} "
+        f"{_short(instance)}",
+    )
 
 
 def _suggest(word: str, choices: list[str]) -> str | None:

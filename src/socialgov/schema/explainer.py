@@ -235,6 +235,8 @@ class _Explainer:
             return []
         if not isinstance(schema, Mapping):
             raise _Unsure
+        if ("$id" in schema and schema is not self._root) or any(n is schema for n in nodes):
+            raise _Unsure  # refs read from another base, or refs leading back to themselves
         nodes.append(schema)
         result: list[tuple[str, Any, Mapping[str, Any]]] = []
         for key, value in schema.items():
@@ -327,6 +329,8 @@ class _Explainer:
             if not isinstance(keyword_value, int) or len(value) > keyword_value:
                 raise _Unsure
             return []
+        if key != "items":
+            raise _Unsure
         # items: each item tried alone in a list of one (which the list's other keywords allow)
         for other, limit, _ in keywords:
             if other in ("minItems", "maxItems") and (

@@ -290,6 +290,38 @@ def test_sg403_names_a_few_channels_then_counts_the_rest(make_repo: MakeRepo) ->
     assert len(finding.related) == 9
 
 
+def test_sg403_orders_channels_social_first_by_id_whatever_the_files_order(
+    make_repo: MakeRepo,
+) -> None:
+    # Written out of order, across files; an Account and a Channel sharing an id; a channel
+    # adopting the policy twice (listed once); values tied in count keep the order first seen.
+    root = make_repo(
+        {
+            "p.yaml": "policies:\n  - {id: p, consistent_terms: [t]}\n",
+            "b.yaml": "channels:\n"
+            "  - {id: zeta, type: phone, policies: [p], terms: {t: 1}}\n"
+            "  - {id: desk, type: email, policies: [p, p@1], terms: {t: 2}}\n",
+            "a.yaml": "accounts:\n"
+            "  - {id: desk, platform: x, policies: [p], terms: {t: 1}}\n"
+            "  - {id: beta, platform: x, policies: [p], terms: {t: 2}}\n"
+            "  - {id: alpha, platform: x, policies: [p@1, p], terms: {t: '2'}}\n",
+        }
+    )
+    [finding] = findings(root, "SG403")
+    assert finding.message == (
+        "Policy p: live channels state 2 different values for t: '2' on Account alpha, "
+        "Account beta (social) and Channel desk (traditional); '1' on Account desk (social) "
+        "and Channel zeta (traditional); make them all state the same value (most state '2')"
+    )
+    assert finding.related == (
+        EntityRef("Account", "alpha"),
+        EntityRef("Account", "beta"),
+        EntityRef("Account", "desk"),
+        EntityRef("Channel", "desk"),
+        EntityRef("Channel", "zeta"),
+    )
+
+
 # ----------------------------------------------------------------------------- SG404
 
 

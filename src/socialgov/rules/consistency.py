@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence, Set
+from operator import attrgetter
 from typing import Any
 
 from socialgov.core.findings import Severity
@@ -44,16 +45,27 @@ def _names(channels: Sequence[ChannelBase]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
-def _social_first(channel: ChannelBase) -> tuple[bool, str]:
-    """Social channels first, then traditional ones, each by id."""
-    return (not channel.social, channel.id)
+_BY_ID = attrgetter("id")
+_UNSTATED: Any = object()
+"""What a channel's terms give for a term they do not state."""
 
 
-def _by_kind(ordered: Sequence[ChannelBase]) -> str:
-    """The channels stating one value (ordered by :func:`_social_first`), social first, then
+def _social_first(channels: Iterable[ChannelBase]) -> tuple[list[ChannelBase], list[ChannelBase]]:
+    """``channels`` split into social and traditional ones, each sorted by id: in that order,
+    social first, they are sorted by (not social, id). (Ids are unique within a kind, so no two
+    channels of one part share an id: the order is the same however they were given.)"""
+    social: list[ChannelBase] = []
+    traditional: list[ChannelBase] = []
+    for channel in channels:
+        (social if channel.kind == "Account" else traditional).append(channel)
+    social.sort(key=_BY_ID)
+    traditional.sort(key=_BY_ID)
+    return social, traditional
+
+
+def _by_kind(social: Sequence[ChannelBase], traditional: Sequence[ChannelBase]) -> str:
+    """The channels stating one value (each part sorted by id), social first, then
     traditional, labelled as such."""
-    social = [c for c in ordered if c.social]
-    traditional = [c for c in ordered if not c.social]
     parts = []
     if social:
         parts.append(f"{_names(social)} (social)")
@@ -264,13 +276,15 @@ def cross_channel_inconsistency(model: Model, ctx: RuleContext) -> Iterator[Viol
     adopters = _adopters(live_channels(model, ctx), {p.id for p in governing})
     text_keys: dict[str, str] = {}  # term_key of each text stated, computed once
     for policy in governing:
-        channels = list({(c.kind, c.id): c for c, _ in adopters.get(policy.id, ())}.values())
+        # Each channel once (one adopting the policy twice is listed twice): by identity, as
+        # the model holds one entity per kind and id.
+        channels = list({id(c): c for c, _ in adopters.get(policy.id, ())}.values())
         for index, term in enumerate(policy.consistent_terms):
             values: dict[str, tuple[Any, list[ChannelBase]]] = {}
             for channel in channels:
-                if term not in channel.terms:
+                stated = channel.terms.get(term, _UNSTATED)
+                if stated is _UNSTATED:
                     continue
-                stated = channel.terms[term]
                 compared = term_key_of(stated, text_keys)
                 values.setdefault(compared, (stated, []))[1].append(channel)
             if len(values) < 2:
@@ -282,15 +296,15 @@ def _inconsistency(
     policy: Policy, term: str, index: int, values: list[tuple[Any, list[ChannelBase]]]
 ) -> Violation:
     values.sort(key=lambda item: -len(item[1]))  # stable: ties keep the order first seen
-    # Every channel, social first then by id, sorted once; each value's channels in that order.
-    stating = sorted((c for _, chans in values for c in chans), key=_social_first)
-    group = {id(c): number for number, (_, chans) in enumerate(values) for c in chans}
-    ordered: list[list[ChannelBase]] = [[] for _ in values]
-    for channel in stating:
-        ordered[group[id(channel)]].append(channel)
+    # Each value's channels, social first then by id; every channel in that order (the runs of
+    # each value's parts are merged by the sort).
+    ordered = [_social_first(chans) for _, chans in values]
+    social = sorted((c for part, _ in ordered for c in part), key=_BY_ID)
+    traditional = sorted((c for _, part in ordered for c in part), key=_BY_ID)
+    stating = social + traditional
     listing = "; ".join(
-        f"{show_term(value)} on {_by_kind(chans)}"
-        for (value, _), chans in zip(values, ordered, strict=True)
+        f"{show_term(value)} on {_by_kind(*parts)}"
+        for (value, _), parts in zip(values, ordered, strict=True)
     )
     hint = ""
     if len(values[0][1]) > len(values[1][1]):

@@ -50,11 +50,13 @@ def _to_finding(
     related: tuple[EntityRef, ...] = ()
     if violation.related:
         named = []
+        add, known_ref = named.append, refs.get  # a finding may relate 100,000 channels (SG403)
         for other in violation.related:
-            known = refs.get(id(other))
+            address = id(other)
+            known = known_ref(address)
             if known is None or known[0] is not other:
-                known = refs[id(other)] = (other, other.ref)
-            named.append(known[1])
+                known = refs[address] = (other, other.ref)
+            add(known[1])
         related = tuple(named)
     return Finding(
         code=info.code,

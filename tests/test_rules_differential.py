@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -26,11 +27,14 @@ from socialgov.domain.terms import show_term, term_key
 from socialgov.lang.selectors import (
     _COMPARE,
     MISSING,
+    Selections,
     _any_item,
     _comparer,
     _equals,
     _present,
     compile_condition,
+    compile_selector,
+    doubtful_together,
 )
 from socialgov.model import Account, ChannelBase, Model, Playbook, Policy
 from socialgov.pipeline import load_repository
@@ -551,6 +555,48 @@ def test_what_a_condition_is_sure_of_it_holds(make_repo: MakeRepo) -> None:
         else:
             assert len(doubtful) < len(entities), (field, written)
     assert sieved == 11  # present: true and eq on texts and booleans, on one or two names
+
+
+def test_conditions_sieved_together_leave_each_what_its_own_sieve_leaves(
+    make_repo: MakeRepo,
+) -> None:
+    """One pass sieving for several conditions (the built-in rules' on the live Accounts) gives
+    each condition exactly what its own ``doubtful`` gives, on data of every shape (data that is
+    not a dict among it), and a Selections remembers the others' answers for when they are
+    asked."""
+    model = _one_account(make_repo)
+    rng = random.Random(11)
+    base = next(iter(model.accounts))
+    fields = ["status", "owner", "policies", "security", "metrics", "terms", "name"]
+    entities = []
+    for _ in range(1_000):
+        data: Any = {k: _odd_data(rng) for k in rng.sample(fields, rng.randrange(6))}
+        if rng.randrange(4) == 0:
+            data["security"] = {"mfa": rng.choice([True, False, None, "true", 1, {}, " "])}
+        if rng.randrange(10) == 0:
+            data = MappingProxyType(data)  # not a dict: in doubt for every condition
+        entities.append(type(base)(id=base.id, data=data, source=base.source))
+    conditions = [compile_condition(f, w) for f, w in SIEVED]
+    usual = [c for c in conditions if c.sure is not None]
+    assert len(usual) == 11
+    for chosen in (usual, usual[::-1], rng.sample(usual, 4), usual[:1]):
+        together = doubtful_together([c.sure for c in chosen if c.sure is not None])(entities)
+        assert len(together) == len(chosen)
+        for condition, in_doubt in zip(chosen, together, strict=True):
+            assert condition.doubtful is not None
+            assert in_doubt == condition.doubtful(entities)
+
+    selector = compile_selector({"kind": "Account"})
+    selections = Selections()
+    first, *others = usual
+    accounts = list(model.accounts)
+    assert first.doubtful is not None
+    assert selections.doubtful(model, selector, first, AS_OF, usual) == first.doubtful(accounts)
+    for other in others:
+        assert other.doubtful is not None
+        remembered = selections.doubtful(model, selector, other, AS_OF)
+        assert remembered == other.doubtful(accounts)
+        assert remembered is selections.doubtful(model, selector, other, AS_OF, usual)
 
 
 TEXT_CHOICES = (

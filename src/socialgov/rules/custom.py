@@ -43,6 +43,7 @@ from socialgov.lang.selectors import (
     path_reads,
     reference_kinds,
     resolve,
+    source_key,
     where_paths,
     where_reads,
 )
@@ -136,12 +137,16 @@ class FieldAssertion:
     index: int
     condition: Condition
 
-    def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
+    def check(
+        self, entities: Sequence[Entity], model: Model, as_of: Any, *, sieved: bool = False
+    ) -> Iterator[Outcome]:
+        """The outcomes of the ``entities`` failing the condition; ``sieved``: ``entities`` are
+        already what the condition's ``doubtful`` gives of the selection."""
         path = self.condition.path
         tests = self.condition.tests
         get, holds = path.getter, tests[0] if len(tests) == 1 else self.condition.holds
         doubtful = self.condition.doubtful
-        if doubtful is not None:  # the usual condition: only those it is not sure of are tested
+        if doubtful is not None and not sieved:  # only those it is not sure of are tested
             entities = doubtful(entities)
         must = ""
         for entity in entities:
@@ -429,9 +434,19 @@ class CompiledRule:
             raise PatternTooSlow(f"{where}Rule {self.id}: {exc}") from None
 
     def violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
-        selected = ctx.selections.select(model, self.selector, ctx.as_of)
+        selections, as_of = ctx.selections, ctx.as_of
+        selected = selections.select(model, self.selector, as_of)
         for assertion in self.per_entity:
-            for outcome in assertion.check(selected, model, ctx.as_of):
+            if type(assertion) is FieldAssertion and assertion.condition.sure is not None:
+                # Sieved in one pass with the built-in rules' conditions on the same selection
+                # (six of them test the live Accounts): each entity's data is read once.
+                in_doubt = selections.doubtful(
+                    model, self.selector, assertion.condition, as_of, _alongside(self.selector)
+                )
+                outcomes = assertion.check(in_doubt, model, as_of, sieved=True)
+            else:
+                outcomes = assertion.check(selected, model, as_of)
+            for outcome in outcomes:
                 yield self._violation(outcome, model)
         if not self.per_group:
             return
@@ -912,6 +927,29 @@ def _show(path: Path_) -> str:
 
 
 # ----------------------------------------------------------------------------- built-in YAML rules
+
+
+def _alongside(selector: Selector) -> tuple[Condition, ...]:
+    """The conditions of the built-in YAML rules' assertions on what ``selector`` selects
+    (selectors written alike), which a pass sieving for one condition sieves for too."""
+    try:
+        key = source_key(selector.source)
+        return _built_in_conditions().get(key, ())
+    except TypeError:  # an unhashable value (a set from a plugin): nothing shared
+        return ()
+
+
+@cache
+def _built_in_conditions() -> dict[Any, tuple[Condition, ...]]:
+    """The conditions of the built-in YAML rules' field assertions, by their selector's
+    :func:`~socialgov.lang.selectors.source_key`."""
+    found: dict[Any, list[Condition]] = {}
+    for rule in yaml_compiled_rules():
+        for assertion in rule.per_entity:
+            if isinstance(assertion, FieldAssertion) and assertion.condition.sure is not None:
+                key = source_key(rule.selector.source)
+                found.setdefault(key, []).append(assertion.condition)
+    return {key: tuple(conditions) for key, conditions in found.items()}
 
 
 @cache

@@ -52,6 +52,7 @@ inventories and on a stranger's YAML (tests/yaml_stranger.py), and the values wi
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import functools
@@ -210,19 +211,27 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             ):
                 return None  # an empty or scalar document, or too many of them
             walker = None
-            if not (flagged and _found(_ANCHORED, bare)):
-                settled: frozenset[bytes] = frozenset()
-                if _found(_JSON_WORD, bare):
-                    emitted, settled = _with_json_words(tree, buffer, roots)
-                else:
-                    emitted = [_emit_json(tree, root) for root in roots]
-                if all(_quoted_where_written(written, bare, settled) for written in emitted):
+            resolved = None
+            anchored = flagged and _found(_ANCHORED, bare)
+            settled: frozenset[bytes] = frozenset()
+            if _found(_JSON_WORD, bare):
+                emitted, settled = _with_json_words(tree, buffer, roots)
+            else:
+                emitted = [_emit_json(tree, root) for root in roots]
+            if all(_quoted_where_written(written, bare, settled) for written in emitted):
+                try:
                     data = [
                         json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
                         for written in emitted
                     ]
+                    if anchored:  # aliases written as "*name", merge keys as "<<"
+                        resolved = _Aliases(tree, buffer, roots, data)
                     walker = False
-            if walker is None:  # anchors, aliases, merge keys or plain lookalikes
+                except _Unsupported:
+                    if not anchored:
+                        raise
+                    keys[0] = 0  # the walk tells (a duplicate key, a merge of no mapping)
+            if walker is None:  # plain lookalikes, or aliases this could not resolve
                 walker = _Walker(tree, buffer, limits)
                 data = [walker.document(root) for root in roots]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
@@ -233,15 +242,22 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         if walker.height + _MARGIN > limits["max_depth"]:
             return None
     else:
+        nodes = size + keys[0] - (roots[0] != 0)  # the stream is no YAML node
+        if resolved is not None:  # each alias counted as what it repeats (before the data
+            nodes += resolved.repeated  # is read whole below: an alias bomb stops here)
+            if nodes + _MARGIN > limits["max_nodes_per_file"] or (
+                resolved.height + _MARGIN > limits["max_depth"]
+            ):
+                return None
         if len(text) > limits["max_scalar_chars"] and (_longest(data) > limits["max_scalar_chars"]):
             return None
         nested = flagged and _found(_NESTED_FLOW, bare)
         if nested and max(map(_height, data)) + _MARGIN > limits["max_depth"]:
             return None  # flow collections inside flow collections nest on one line
-        nodes = size + keys[0] - (roots[0] != 0)  # the stream is no YAML node
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
-    file = _FilePositions(raw, path, limits, size, walker.links if walker else None)
+    links = walker.links if walker else resolved.links if resolved is not None else None
+    file = _FilePositions(raw, path, limits, size, links)
     file.adopt(tree, buffer, roots, data)
     documents = [
         Document(path, index, value, RymlSourceMap._root(file, index))
@@ -478,6 +494,272 @@ class _Walker:
             link = self._children(node, index + 1)[-1] if links is None else links[index]
             merged.append((item, link if type(link) is int else link[1]))
         return merged
+
+
+class _Aliases:
+    """Anchors, aliases and merge keys (``<<``) resolved in the data ``json.loads`` built from
+    rapidyaml's JSON, which writes an alias as the string ``"*name"``, a merge key as the key
+    ``"<<"`` and an anchor not at all: each alias's place in the data is given its anchor's
+    data (shared, as the walk and the exact path share it), and each mapping merges what its
+    ``<<`` names as _Walker merges it (keys written in the mapping win over merged ones, an
+    earlier merged mapping over a later one; merged keys after the mapping's own, in order).
+
+    Only the nodes that matter are read, straight from rapidyaml's array of nodes (as
+    _Columns reads it): the aliases, the anchored nodes and the merge keys are found by their
+    type bits and key lengths read as byte columns (``bytes.translate`` and ``find``, in C),
+    each one's place in the data by its parents. What the walk would record for positions
+    (``links``, for the lists and mappings holding an alias or a merge key), how many more
+    nodes the aliases make (``repeated``: each alias counts as what it repeats, as the walk
+    counts it) and the height they reach (``height``) are worked out from those nodes alone.
+
+    Anything less usual (an anchor name defined twice in a document, an alias with no anchor
+    before it or inside it, a key with an anchor or alias, a merge of something that is no
+    mapping, a tree not read as columns) raises _Unsupported: the walk then decides."""
+
+    __slots__ = (
+        "_buffer",
+        "_children",
+        "_end",
+        "_indexes",
+        "_origin",
+        "_words",
+        "height",
+        "links",
+        "repeated",
+    )
+
+    def __init__(self, tree: Any, buffer: bytearray, roots: list[int], data: list[Any]) -> None:
+        size = tree.size()
+        if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
+            raise _Unsupported
+        view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
+        stride = 8 * _WORDS
+        low, high = view[0::stride].tobytes(), view[1::stride].tobytes()  # the type's bits
+        if _hits(low, _KEY_ALIAS) or _hits(high, _KEY_ANCHOR_OR_TAG):
+            raise _Unsupported  # a key with an alias, an anchor or a tag: the walk refuses it
+        words = self._words = view.cast("Q")
+        self._buffer, self._origin, self._end = buffer, _address(buffer), len(buffer)
+        self._children: dict[int, list[int]] = {}
+        self._indexes: dict[int, dict[int, int]] = {}
+        aliases = _hits(low, _VAL_ALIAS)
+        merges = [
+            node
+            for node in _hits(view[8 * _KEY_SIZE :: stride].tobytes(), _TWO)
+            if words[node * _WORDS + _KEY_SIZE] == 2
+            and not words[node * _WORDS] & _KEYQUO
+            and self._text(words[node * _WORDS + _KEY_AT], 2) == b"<<"
+        ]
+        self.links: dict[int, dict[str | int, Link]] = {}
+        self.repeated = self.height = 0
+        if not aliases and not merges:
+            return  # anchors alone: the data is as written
+        targets, depths = self._targets(aliases, _hits(high, _VAL_ANCHOR), roots)
+
+        objects: dict[int, Any] = {root: data[index] for index, root in enumerate(roots)}
+        places = {alias: self._place(alias, objects) for alias in aliases}
+        shared = {target: self._object(target, objects) for target in set(targets.values())}
+        for merge in merges:
+            self._object(words[merge * _WORDS + _PARENT], objects)
+        for alias, (container, step) in places.items():
+            container[step] = shared[targets[alias]]
+
+        # Where each child of a list or mapping holding an alias or merge key was written
+        mappings = {words[merge * _WORDS + _PARENT]: merge for merge in merges}
+        for alias in aliases:
+            parent = words[alias * _WORDS + _PARENT]
+            if words[parent * _WORDS] & _MAP:
+                mappings.setdefault(parent, -1)
+            elif parent not in self.links:
+                self.links[parent] = {
+                    index: child if child not in targets else (child, targets[child])
+                    for index, child in enumerate(self._items(parent))
+                }
+        for mapping in sorted(mappings, key=self._after_its_children):
+            self._merge(mapping, mappings[mapping], objects[mapping], targets)
+
+        sizes: dict[int, tuple[int, int]] = {}
+        for alias in aliases:  # what it repeats, as deep as it is (the lists and mappings
+            size, height = self._expanded(targets[alias], targets, sizes)  # around it)
+            self.repeated += size - 1
+            self.height = max(self.height, depths[alias] + height)
+
+    def _text(self, at: int, size: int) -> bytes:
+        """The bytes rapidyaml read at address ``at`` (checked to lie inside the buffer)."""
+        start = at - self._origin
+        if start < 0 or start + size > self._end:
+            raise _Unsupported  # a scalar rapidyaml wrote outside the file's text
+        return bytes(self._buffer[start : start + size])
+
+    def _items(self, node: int) -> list[int]:
+        """The children of ``node``, in order."""
+        found = self._children.get(node)
+        if found is None:
+            words = self._words
+            found = self._children[node] = []
+            child = words[node * _WORDS + _FIRST]
+            while child != _NONE:
+                found.append(child)
+                child = words[child * _WORDS + _NEXT]
+        return found
+
+    def _targets(
+        self, aliases: list[int], anchored: list[int], roots: list[int]
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        """The anchored node each alias names (the anchor before it in its document, not one
+        holding it), and how many lists and mappings hold each alias."""
+        words = self._words
+        targets: dict[int, int] = {}
+        depths: dict[int, int] = {}
+        defined: dict[bytes, int] = {}
+        document = -1
+        is_alias = set(aliases)
+        for node in sorted({*aliases, *anchored}):
+            at = bisect.bisect_right(roots, node) - 1
+            if at != document:
+                defined, document = {}, at  # anchors never reach across documents
+            base = node * _WORDS
+            if node not in is_alias:
+                name = self._text(words[base + _ANCHOR_AT], words[base + _ANCHOR_SIZE])
+                if name in defined:
+                    raise _Unsupported  # defined again: which one an alias names, the walk tells
+                defined[name] = node
+                continue
+            if words[base] & _VALANCH:
+                raise _Unsupported
+            target = defined.get(self._text(words[base + _VAL_AT] + 1, words[base + _VAL_SIZE] - 1))
+            if target is None:
+                raise _Unsupported  # no such anchor before it
+            parent = node
+            depth = 0
+            while parent != roots[at]:
+                parent = words[parent * _WORDS + _PARENT]
+                depth += 1
+                if parent == target:
+                    raise _Unsupported  # an alias inside its anchor
+            targets[node], depths[node] = target, depth
+        return targets, depths
+
+    def _object(self, node: int, objects: dict[int, Any]) -> Any:
+        """The data built at ``node`` (before any alias was resolved)."""
+        if node in objects:
+            return objects[node]
+        container, step = self._place(node, objects)
+        try:
+            value = objects[node] = container[step]
+        except (KeyError, IndexError, TypeError):
+            raise _Unsupported from None  # (not seen: the data is the tree's)
+        return value
+
+    def _place(self, node: int, objects: dict[int, Any]) -> tuple[Any, str | int]:
+        """The list or mapping holding ``node``'s data, and its index or key there."""
+        base = node * _WORDS
+        parent = self._words[base + _PARENT]
+        container = self._object(parent, objects)
+        if type(container) is dict:
+            return container, self._text(
+                self._words[base + _KEY_AT], self._words[base + _KEY_SIZE]
+            ).decode()
+        if type(container) is not list:
+            raise _Unsupported
+        index = self._indexes.get(parent)
+        if index is None:
+            index = self._indexes[parent] = {
+                item: at for at, item in enumerate(self._items(parent))
+            }
+        return container, index[node]
+
+    def _after_its_children(self, node: int) -> tuple[int, int]:
+        """Mappings merged in the order their reading ends (a mapping after every node inside
+        it and before it), as the walk merges them: the last node inside it, then inner first."""
+        words = self._words
+        last = node
+        while words[last * _WORDS + _LAST] != _NONE:
+            last = words[last * _WORDS + _LAST]
+        return last, -node
+
+    def _merge(self, node: int, merge: int, data: dict[str, Any], targets: dict[int, int]) -> None:
+        """Merge into mapping ``node`` (its data ``data``) what its merge key (the child
+        ``merge``; -1 for none) names, and record where each of its keys was written."""
+        children = self._items(node)
+        if len(children) != len(data):
+            raise _Unsupported  # (not seen: the data is the tree's)
+        links: dict[str | int, Link] = {}
+        for key, child in zip(list(data), children, strict=True):
+            if child != merge:
+                target = targets.get(child)
+                links[key] = child if target is None else (child, target)
+        if merge >= 0:
+            value = data.pop("<<")
+            source = targets.get(merge, merge)
+            if type(value) is dict:
+                merged = [(value, source)]
+            elif type(value) is list and all(type(item) is dict for item in value):
+                items = self._items(source)
+                if len(items) != len(value):
+                    raise _Unsupported
+                merged = [
+                    (item, targets.get(at, at)) for item, at in zip(value, items, strict=True)
+                ]
+            else:
+                raise _Unsupported  # a merge of what is no mapping: the exact path says so
+            for mapping, at in merged:
+                written = self.links.get(at)
+                if written is None:
+                    written = dict(zip(mapping, self._items(at), strict=True))
+                for key, item in mapping.items():
+                    if key not in data:
+                        data[key] = item
+                        links[key] = written[key]  # (KeyError, ValueError: the walk tells)
+        self.links[node] = links
+
+    def _expanded(
+        self, node: int, targets: dict[int, int], sizes: dict[int, tuple[int, int]]
+    ) -> tuple[int, int]:
+        """How many nodes ``node`` stands for, aliases repeated (its key not counted), and its
+        height, as the walk counts them."""
+        node = targets.get(node, node)
+        known = sizes.get(node)
+        if known is not None:
+            return known
+        kind = self._words[node * _WORDS]
+        size, height = 1, 0
+        if kind & (_MAP | _SEQ):
+            height = 1
+            keyed = 1 if kind & _MAP else 0
+            for child in self._items(node):
+                child_size, child_height = self._expanded(child, targets, sizes)
+                size += keyed + child_size
+                height = max(height, child_height + 1)
+        sizes[node] = size, height
+        return size, height
+
+
+def _hits(column: bytes, table: bytes) -> list[int]:
+    """The positions of the bytes of ``column`` that ``table`` (for bytes.translate) marks 1."""
+    marked = column.translate(table)
+    found = []
+    at = marked.find(1)
+    while at >= 0:
+        found.append(at)
+        at = marked.find(1, at + 1)
+    return found
+
+
+def _marking(test: Any) -> bytes:
+    return bytes(1 if test(value) else 0 for value in range(256))
+
+
+_KEY_SIZE, _KEY_AT, _VAL_AT, _VAL_SIZE, _ANCHOR_AT, _ANCHOR_SIZE = 4, 3, 9, 10, 11, 12
+_PARENT, _FIRST, _LAST, _NEXT = 13, 14, 15, 16
+"""Words of rapidyaml's node (see _WORDS)."""
+_TWO = _marking(lambda value: value == 2)
+if ryml is not None:
+    _VAL_ALIAS = _marking(lambda value: value & int(ryml.VALREF))
+    _KEY_ALIAS = _marking(lambda value: value & int(ryml.KEYREF))
+    _VAL_ANCHOR = _marking(lambda value: value & (int(ryml.VALANCH) >> 8))
+    _KEY_ANCHOR_OR_TAG = _marking(
+        lambda value: value & ((int(ryml.KEYANCH) | int(ryml.KEYTAG) | int(ryml.VALTAG)) >> 8)
+    )
 
 
 def _tree_lists(tree: Any, size: int) -> list[list[int]]:

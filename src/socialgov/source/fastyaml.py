@@ -220,10 +220,15 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                 emitted = [_emit_json(tree, root) for root in roots]
             if all(_quoted_where_written(written, bare, settled) for written in emitted):
                 try:
-                    data = [
-                        json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
-                        for written in emitted
-                    ]
+                    # The documents in one text: json.loads makes each key once per text, so
+                    # every document of a file shares its keys (as the walk shares them)
+                    data = json.loads(
+                        emitted[0] if len(emitted) == 1 else f"[{','.join(emitted)}]",
+                        object_pairs_hook=unique,
+                        parse_constant=_refuse,
+                    )
+                    if len(emitted) == 1:
+                        data = [data]
                     if anchored:  # aliases written as "*name", merge keys as "<<"
                         resolved = _Aliases(tree, buffer, roots, data)
                     walker = False

@@ -43,6 +43,8 @@ CORPORA = [
     PROJECT / "tests" / "hostile",
     PROJECT / "rules",
     PROJECT / "policies",
+    PROJECT / "tests" / "data" / "writer",
+    PROJECT / "tests" / "data" / "packs",
 ]
 
 
@@ -217,6 +219,45 @@ SUPPORTED = {
     "a comment with a quote, then a colon": 'a: 1 # it\'s: here\nb: [x] # "y", z\n',
     "a lookalike past ASCII": "é: 010\nb: '010'\nc: [~, ü]\n",
     "text blocks past ASCII": "é: |\n  ü\nf: >-\n  ö\n  ä\ng: x\n",
+    # anchors, aliases and merge keys as people write them: resolved in the data built from
+    # rapidyaml's JSON (fastyaml._Aliases), or by the walk when that cannot tell
+    "merge keys overridden before and after": (
+        "a: &a {p: 1, q: 1}\nb: &b {q: 2, r: 2, s: 2}\nc:\n  p: 0\n  <<: [*a, *b]\n  r: 3\n"
+    ),
+    "nested merges": (
+        "base: &base {x: 1, y: 0}\nmid: &mid\n  <<: *base\n  y: 2\ntop:\n  <<: *mid\n  z: 3\n"
+        "  inner:\n    <<: [*mid, *base]\n    x: 9\n    deeper: {<<: *top_less, w: 1}\n"
+    ).replace("*top_less", "*base"),
+    "aliases to nodes holding aliases": (
+        "a: &a 1\nb: &b [*a, 2]\nc: &c {k: *b, <<: {m: *a}}\nd: [*c, *b, *a]\ne: {f: *c}\n"
+    ),
+    "anchors on mappings, lists and scalars in several documents": (
+        "---\nd: &d {k: v}\ne: *d\nf:\n  <<: *d\n---\nl: &l [1, 2]\nm: *l\n---\n"
+        "s: &s text\nt: [*s, *s]\nu: *s\n"
+    ),
+    "merge keys with windows line ends": (
+        "base: &b\r\n  x: 1\r\n  y: |\r\n    two\r\n    lines\r\nc:\r\n  <<: *b\r\n  z: *b\r\n"
+    ),
+    "merge keys past ASCII": (
+        "base: &b\n  naïve: café\n  'ключ': 1\nx:\n  <<: *b\n  ü: [*b]\nй: {<<: *b, naïve: ö}\n"
+    ),
+    "merge keys in flow mappings": "a: &a {p: 1}\nb: {<<: *a, q: 2}\nc: [{<<: [*a], p: 3}]\n",
+    "a merge of an alias to a list of mappings": (
+        "l: &l [{p: 1}, {q: 2, p: 0}]\nm:\n  <<: *l\n  r: 3\n"
+    ),
+    "accounts merging their defaults": (
+        "# care accounts\nx-defaults: &defaults\n    purpose: service\n    security: {mfa: True}\n"
+        "accounts:\n- <<: *defaults\n  id: a-1\n  notes: |\n    first\n    text\n  tags: [x, y]\n"
+        "- <<: *defaults  # paused\n  id: a-2\n  status: paused\n  security: {mfa: FALSE}\n"
+        "- id: a-3\n  <<: *defaults\n  purpose: sales\n"
+    ),
+    "a quoted merge key beside a merge key": (
+        "a: &a {p: 1}\nb: &b\n  '<<': kept\n  <<: *a\nc: *b\nd: {\"<<\": *a}\n"
+    ),
+    "an alias among a merge's own keys": "a: &a {p: 1}\nb:\n  <<: *a\n  q: *a\n  r: [*a]\n",
+    "an anchor defined again inside itself": "x: &a [&a 1, *a]\ny: *a\n",
+    "an empty anchored value merged and repeated": "a: &a\nb: [*a, *a]\nc: &c {}\nd: {<<: *c}\n",
+    "anchors beside plain lookalikes": "a: &a {p: ~, q: 010}\nb:\n  <<: *a\n  r: True\n",
     # booleans and nulls as people capitalise them, which JSON does not write: rapidyaml's JSON
     # is written with JSON's words in their place (see fastyaml._with_json_words)
     "booleans and nulls capitalised": (
@@ -406,6 +447,38 @@ def test_positions_after_the_tree_is_let_go_are_the_same(name: str) -> None:
         got.source_map.release()  # and again, once more after being parsed again
         assert [got.locate(path) for path in paths] == [want.locate(path) for path in paths]
     exact.documents[0].source_map.release()  # the exact path's positions hold nothing else
+
+
+ANCHORED = sorted(name for name, text in SUPPORTED.items() if "&" in text)
+WALKED = {
+    "an anchor defined again",  # which one an alias names depends on where each ends
+    "an anchor defined again inside itself",
+    "anchors beside plain lookalikes",  # rapidyaml's JSON writes ~ and 010 as strings
+    "plain lookalikes",
+    "a quoted merge key beside a merge key",  # two keys "<<" in rapidyaml's JSON
+}
+
+
+class _Refused:
+    def __init__(self, *args: Any) -> None:
+        raise fastyaml._Unsupported
+
+
+@pytest.mark.parametrize("name", ANCHORED)
+def test_anchors_resolved_in_the_json_data_and_by_the_walk_are_the_same(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with anchors, aliases or merge keys is built from rapidyaml's JSON with its
+    aliases resolved in the data; the walk takes what that cannot tell. Each way, alone, gives
+    the exact path's data, node count and every position (or, for the walk's cases, leaves it
+    to the walk)."""
+    text = SUPPORTED[name]
+    with monkeypatch.context() as alone:
+        alone.setattr(fastyaml, "_Walker", _Refused)
+        assert _differences(text) == ([] if name not in WALKED else None)
+    with monkeypatch.context() as alone:
+        alone.setattr(fastyaml, "_Aliases", _Refused)
+        assert _differences(text) == []
 
 
 def test_rapidyamls_nodes_are_read_without_keeping_its_tree() -> None:

@@ -6,12 +6,14 @@ data is built one of two ways:
 
 - most files: rapidyaml writes the tree out as JSON and ``json.loads`` builds the data in C,
   about six times faster than the exact path (a plain ``True``, ``FALSE`` or ``Null``, which
-  rapidyaml writes as a string, is written as JSON's word for it: _with_json_words);
-- files with anchors, aliases or merge keys (``<<``), or with other plain values the YAML 1.2
-  core schema reads as null, booleans or numbers beyond JSON's (``~``, ``0x1F``, ``010``,
-  ``.inf``): ``_Walker`` builds the data from rapidyaml's tree in Python, exactly as the exact
-  path builds it from libyaml's events (an alias shares its anchor's data, keys written in a
-  mapping win over merged ones and an earlier merged mapping over a later one, nodes and
+  rapidyaml writes as a string, is written as JSON's word for it: _with_json_words; anchors,
+  aliases and merge keys, which rapidyaml writes as an alias's ``"*name"`` and a key ``"<<"``,
+  are resolved in that data from the few nodes of rapidyaml's tree they are: _Aliases);
+- files with other plain values the YAML 1.2 core schema reads as null, booleans or numbers
+  beyond JSON's (``~``, ``0x1F``, ``010``, ``.inf``), or anchors _Aliases leaves (a name
+  defined twice): ``_Walker`` builds the data from rapidyaml's tree in Python, exactly as the
+  exact path builds it from libyaml's events (an alias shares its anchor's data, keys written
+  in a mapping win over merged ones and an earlier merged mapping over a later one, nodes and
   depth counted as aliases expand), about four times as fast as the exact path: it reads
   rapidyaml's array of nodes as lists (see _Walker), not node by node through its wrapper.
 
@@ -276,8 +278,9 @@ Link = int | tuple[int, int]
 when they differ, the node holding its key and the node holding its value (see _Walker)."""
 
 _ANCHORED = re2.compile(rb"(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*]|<<")
-"""Where an anchor, an alias or a merge key may be: the file's data is then built by
-_Walker, which knows them, instead of from rapidyaml's JSON, which does not."""
+"""Where an anchor, an alias or a merge key may be: the data built from rapidyaml's JSON, which
+writes an alias as a string and a merge key as a key, is then resolved by _Aliases (or the
+file walked by _Walker, when that cannot tell)."""
 
 
 class _Walker:

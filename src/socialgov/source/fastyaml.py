@@ -276,6 +276,11 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
 Link = int | tuple[int, int]
 """Where a child of a list or mapping was written: the node holding its key and value, or,
 when they differ, the node holding its key and the node holding its value (see _Walker)."""
+Links = dict[str | int, Link] | tuple[int, dict[str | int, Link]]
+"""Where the children of a list or mapping holding an alias or merge keys were written: each
+(the walk's), or, for a mapping, its merge key's node (-1: none) and the keys that are not
+simply its own children: those holding an alias and those merged (_Aliases'; its other keys
+are its children but the merge key, in order)."""
 
 _ANCHORED = re2.compile(rb"(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)[&*]|<<")
 """Where an anchor, an alias or a merge key may be: the data built from rapidyaml's JSON, which
@@ -557,7 +562,7 @@ class _Aliases:
             and not words[node * _WORDS] & _KEYQUO
             and self._text(words[node * _WORDS + _KEY_AT], 2) == b"<<"
         ]
-        self.links: dict[int, dict[str | int, Link]] = {}
+        self.links: dict[int, Links] = {}
         self.repeated = self.height = 0
         if not aliases and not merges:
             return  # anchors alone: the data is as written
@@ -571,19 +576,27 @@ class _Aliases:
         for alias, (container, step) in places.items():
             container[step] = shared[targets[alias]]
 
-        # Where each child of a list or mapping holding an alias or merge key was written
+        # Where the children of a list or mapping holding an alias or merge key were written:
+        # a list's, each; a mapping's, those that are not simply its own children (see Links)
         mappings = {words[merge * _WORDS + _PARENT]: merge for merge in merges}
+        aliased: dict[int, dict[str | int, Link]] = {}
         for alias in aliases:
             parent = words[alias * _WORDS + _PARENT]
             if words[parent * _WORDS] & _MAP:
-                mappings.setdefault(parent, -1)
+                if mappings.setdefault(parent, -1) != alias:  # (a merge key is no key)
+                    aliased.setdefault(parent, {})[places[alias][1]] = (alias, targets[alias])
             elif parent not in self.links:
                 self.links[parent] = {
                     index: child if child not in targets else (child, targets[child])
                     for index, child in enumerate(self._items(parent))
                 }
+        written: dict[int, dict[str | int, Link]] = {}
         for mapping in sorted(mappings, key=self._after_its_children):
-            self._merge(mapping, mappings[mapping], objects[mapping], targets)
+            merge = mappings[mapping]
+            links = aliased.get(mapping, {})
+            if merge >= 0:
+                self._merge(objects[mapping], merge, targets, links, written)
+            self.links[mapping] = (merge, links)
 
         sizes: dict[int, tuple[int, int]] = {}
         for alias in aliases:  # what it repeats, as deep as it is (the lists and mappings
@@ -685,40 +698,38 @@ class _Aliases:
             last = words[last * _WORDS + _LAST]
         return last, -node
 
-    def _merge(self, node: int, merge: int, data: dict[str, Any], targets: dict[int, int]) -> None:
-        """Merge into mapping ``node`` (its data ``data``) what its merge key (the child
-        ``merge``; -1 for none) names, and record where each of its keys was written."""
-        children = self._items(node)
-        if len(children) != len(data):
-            raise _Unsupported  # (not seen: the data is the tree's)
-        links: dict[str | int, Link] = {}
-        for key, child in zip(list(data), children, strict=True):
-            if child != merge:
-                target = targets.get(child)
-                links[key] = child if target is None else (child, target)
-        if merge >= 0:
-            value = data.pop("<<")
-            source = targets.get(merge, merge)
-            if type(value) is dict:
-                merged = [(value, source)]
-            elif type(value) is list and all(type(item) is dict for item in value):
-                items = self._items(source)
-                if len(items) != len(value):
-                    raise _Unsupported
-                merged = [
-                    (item, targets.get(at, at)) for item, at in zip(value, items, strict=True)
-                ]
-            else:
-                raise _Unsupported  # a merge of what is no mapping: the exact path says so
-            for mapping, at in merged:
-                written = self.links.get(at)
-                if written is None:
-                    written = dict(zip(mapping, self._items(at), strict=True))
-                for key, item in mapping.items():
-                    if key not in data:
-                        data[key] = item
-                        links[key] = written[key]  # (KeyError, ValueError: the walk tells)
-        self.links[node] = links
+    def _merge(
+        self,
+        data: dict[str, Any],
+        merge: int,
+        targets: dict[int, int],
+        links: dict[str | int, Link],
+        written: dict[int, dict[str | int, Link]],
+    ) -> None:
+        """Merge into a mapping's data ``data`` what its merge key (its child ``merge``) names,
+        recording in ``links`` where each merged key was written (``written``: where each key
+        of each merged mapping was, found once per file)."""
+        value = data.pop("<<")
+        source = targets.get(merge, merge)
+        if type(value) is dict:
+            merged = [(value, source)]
+        elif type(value) is list and all(type(item) is dict for item in value):
+            items = self._items(source)
+            if len(items) != len(value):
+                raise _Unsupported
+            merged = [(item, targets.get(at, at)) for item, at in zip(value, items, strict=True)]
+        else:
+            raise _Unsupported  # a merge of what is no mapping: the exact path says so
+        for mapping, at in merged:
+            keys = written.get(at)
+            if keys is None:  # its own keys are its children (but its merge key), in order
+                skip, keys = self.links.get(at, (-1, {}))  # type: ignore[misc]
+                children = [child for child in self._items(at) if child != skip]
+                keys = written[at] = {**dict(zip(mapping, children, strict=False)), **keys}
+            for key, item in mapping.items():
+                if key not in data:
+                    data[key] = item
+                    links[key] = keys[key]  # (KeyError: the walk tells)
 
     def _expanded(
         self, node: int, targets: dict[int, int], sizes: dict[int, tuple[int, int]]
@@ -1544,7 +1555,7 @@ class _FilePositions:
         path: str,
         limits: dict[str, int],
         size: int,
-        links: dict[int, dict[str | int, Link]] | None = None,
+        links: dict[int, Links] | None = None,
     ) -> None:
         self._raw: bytes | None = raw
         """The file's text as UTF-8 (its byte order mark removed); None while the buffer the
@@ -1571,7 +1582,7 @@ class _FilePositions:
         """The items of each list of the tree searched so far."""
         self._index: dict[int, dict[bytes, int]] = {}
         """The children of each large mapping searched so far, by key."""
-        self.links: dict[int, dict[str | int, Link]] | None = links
+        self.links: dict[int, Links] | None = links
         """For a file with anchors, aliases or merge keys, where each child of each list and
         mapping holding an alias or a merge key was written (see _Walker); None for the
         others, whose tree says it all."""
@@ -1667,15 +1678,20 @@ class _FilePositions:
         ``written`` is the data parsed at ``node`` (None: the keys are read in the buffer, see
         _keyed). With ``key``, the node holding its key (which differs for an alias or a
         merged key, see _Walker)."""
+        nodes = self._nodes
+        assert nodes is not None
         if self.links is not None:
             links = self.links.get(node)
             if links is not None:
+                skip = None
+                if type(links) is tuple:  # the mapping's other keys are its children (Links)
+                    skip, links = links
                 found = links.get(part)
                 if found is None:
-                    return -1
+                    if skip is None or not isinstance(part, str):
+                        return -1
+                    return self._keyed(nodes, node, part, written, skip)
                 return found if type(found) is int else found[0 if key else 1]
-        nodes = self._nodes
-        assert nodes is not None
         kind = nodes.kind(node)
         if kind & _MAP:
             return self._keyed(nodes, node, part, written) if isinstance(part, str) else -1
@@ -1690,19 +1706,24 @@ class _FilePositions:
             return items[part] if 0 <= part < len(items) else -1
         return -1
 
-    def _keyed(self, nodes: _Columns | _TreeNodes, node: int, name: str, written: Any) -> int:
+    def _keyed(
+        self, nodes: _Columns | _TreeNodes, node: int, name: str, written: Any, skip: int = -1
+    ) -> int:
         """The child of mapping ``node`` whose key is ``name``; -1 when there is none.
 
         The keys are those of ``written``, the mapping's data, in the order written (which is
         the tree's: rapidyaml's JSON of the mapping built it, and no key is there twice); or,
         without it, as rapidyaml read them in the parse buffer. A large mapping is indexed
-        once."""
+        once. ``skip``: the child that is the mapping's merge key, which its data does not
+        hold (its merged keys follow its own; see Links)."""
         index = self._index.get(node)
         if index is None:
             child = nodes.first_child(node)
             seen = 0
             if written is not None:
                 for key in written:
+                    if child == skip:
+                        child = nodes.next_sibling(child)
                     if child < 0:
                         break
                     if key == name and seen < _INDEXED:
@@ -1716,21 +1737,25 @@ class _FilePositions:
                 while child >= 0:
                     offset, size = nodes.key(child)
                     found = size == len(wanted) and buffer.startswith(wanted, offset)
-                    if found and seen < _INDEXED:
+                    if found and seen < _INDEXED and child != skip:
                         return child
                     child = nodes.next_sibling(child)
                     seen += 1
             if seen < _INDEXED:
                 return -1
-            index = self._index[node] = self._keys(nodes, node, written)
+            index = self._index[node] = self._keys(nodes, node, written, skip)
         return index.get(name, -1)
 
-    def _keys(self, nodes: _Columns | _TreeNodes, node: int, written: Any) -> dict[str, int]:
+    def _keys(
+        self, nodes: _Columns | _TreeNodes, node: int, written: Any, skip: int = -1
+    ) -> dict[str, int]:
         """The children of mapping ``node`` by key (see _keyed)."""
         found: dict[str, int] = {}
         child = nodes.first_child(node)
         if written is not None:
             for key in written:
+                if child == skip:
+                    child = nodes.next_sibling(child)
                 if child < 0:
                     break
                 found[key] = child
@@ -1739,8 +1764,9 @@ class _FilePositions:
         buffer = self._buffer
         assert buffer is not None
         while child >= 0:
-            offset, size = nodes.key(child)
-            found.setdefault(buffer[offset : offset + size].decode(), child)
+            if child != skip:
+                offset, size = nodes.key(child)
+                found.setdefault(buffer[offset : offset + size].decode(), child)
             child = nodes.next_sibling(child)
         return found
 

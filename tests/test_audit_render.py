@@ -330,7 +330,19 @@ def test_json_is_written_exactly_as_the_plain_data_of_the_report(
             ),
         ),
     )
-    for report in (acme, hostile, teams, unusual, history, odd):
+    # every character json_safe escapes that orjson writes as it is, each in a section of text
+    # that is not ASCII otherwise (the JSON writer looks for their UTF-8 bytes), and letters
+    # and punctuation that share their lead bytes (a no-break space, a dash)
+    marks = [
+        replace(acme, channels=(replace(first, name=f"Ré {mark} x"),))
+        for mark in (
+            *"\x7f\x80\x85\x9f\xa0\u061c\u200e\u200f\u2013\u2028\u2029\u202e",
+            *"\u2066\u2069\u2070",
+            "##[",
+            "#",
+        )
+    ]
+    for report in (acme, hostile, teams, unusual, history, odd, *marks):
         assert render(report, "json") == json_text(document(report))
         assert json.loads(render(report, "json")) == json.loads(json_text(document(report)))
 

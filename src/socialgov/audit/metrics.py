@@ -351,6 +351,7 @@ def _channel_rows(
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal lists of ids are kept once
     missed: dict[tuple[int, int], tuple[str, ...]] = {}  # by the ids of needed and adopted
     share = shared.setdefault
+    several: dict[tuple[str, ...], tuple[str, ...]] = {}  # the ids a channel adopts, by as listed
     # What policies require and playbooks cover, by channel (``id``): each selector matched
     # once (by the lint's rules already, given its selections), each channel's list made once.
     required = _selected_ids(
@@ -380,9 +381,13 @@ def _channel_rows(
         elif len(adopted) == 1:
             ids = (adopted[0].id,)
             ids = share(ids, ids)
-        else:
-            ids = tuple(dict.fromkeys(ref.id for ref in adopted))
-            ids = share(ids, ids)
+        else:  # each list of ids as written made unique once
+            listed = tuple([ref.id for ref in adopted])
+            unique = several.get(listed)
+            if unique is None:
+                unique = tuple(dict.fromkeys(listed))
+                unique = several[listed] = share(unique, unique)
+            ids = unique
         if not needed:
             missing: tuple[str, ...] = ()
         else:  # ``needed`` and ``ids`` are each one tuple wherever equal: pairs recur (their
@@ -478,7 +483,7 @@ def _channel_rows(
                 errors,
                 warnings,
                 infos,
-                suppressed.get(key, 0),
+                suppressed.get(key, 0) if suppressed else 0,
                 channel.source.document.path,
                 lines[index] if lines is not None else 0,
             )
@@ -884,45 +889,61 @@ def term_matrix(
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
         canonical_keys = [(p.id, term_key(v)) for p, v in canonical]
-        # each stating channel's place, row, value, as stated and as compared
-        stated = []
         common: Counter[str] = Counter()
-        for place, (row, stating, _) in enumerate(ordered):
-            value = stating.get(name, _ABSENT)
-            if value is _ABSENT:
-                continue
-            key = term_key_of(value, compared)
-            common[key] += 1
-            stated.append((place, row, value, key))
-        majority = min(common, key=lambda k: (-common[k], k)) if common else None
-        fallback = canonical_keys[0][1] if canonical_keys else majority
         differing: set[str] = set()
         # the ids of the social and of the traditional channels stating each compared value
         holders: dict[str, tuple[list[str], list[str]]] = {}
         shown: dict[str, str] = {}  # the first display of each compared value
         cells = [empty] * len(ordered)
         cell_of: dict[tuple[str, bool], TermCell] = {}  # equal cells made once
-        for place, row, value, key in stated:
+        # what a channel should state: the value of the first policy it adopts, else the first
+        # policy's, else the majority value (known once every channel is counted: the cells
+        # are placed then). Worked out once per list of adopted ids (``row.policies``: equal
+        # lists are one tuple, kept alive by the rows, so its ``id`` is a safe key)
+        references: dict[int, str] = {}
+        later: list[tuple[int, str, str]] = []  # (place, compared, shown) without a policy
+        for place, (row, stating, _) in enumerate(ordered):
+            value = stating.get(name, _ABSENT)
+            if value is _ABSENT:
+                continue
+            key = term_key_of(value, compared)
+            common[key] += 1
             held = holders.get(key)
             if held is None:
                 held = holders[key] = ([], [])
             held[0 if row.social else 1].append(row.id)
-            reference = fallback
-            # what it should state: the value of the first policy it adopts, else the first
-            # policy's, else the majority value (``row.policies``: the ids it adopts)
-            for policy_id, fixed in canonical_keys:
-                if policy_id in row.policies:
-                    reference = fixed
-                    break
+            text = value if type(value) is str else display(value)
+            if key not in shown:
+                shown[key] = text
+            if not canonical_keys:
+                later.append((place, key, text))
+                continue
+            adopted = row.policies
+            reference = references.get(id(adopted))
+            if reference is None:
+                reference = canonical_keys[0][1]
+                for policy_id, fixed in canonical_keys:
+                    if policy_id in adopted:
+                        reference = fixed
+                        break
+                references[id(adopted)] = reference
             differs = key != reference
             if differs:
                 differing.add(key)
-            text = value if type(value) is str else display(value)
-            shown.setdefault(key, text)
             found = cell_of.get((text, differs))
             if found is None:
                 found = cell_of[text, differs] = TermCell(text, differs)
             cells[place] = found
+        if later:
+            majority = min(common, key=lambda k: (-common[k], k))
+            for place, key, text in later:
+                differs = key != majority
+                if differs:
+                    differing.add(key)
+                found = cell_of.get((text, differs))
+                if found is None:
+                    found = cell_of[text, differs] = TermCell(text, differs)
+                cells[place] = found
         values = [
             TermValue(
                 value=shown[key],

@@ -75,9 +75,10 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
             # view of orjson's bytes: one copy, where cutting the bytes first made two
             for _ in range(depth):
                 value = {"": value}
-            text = orjson.dumps(value, default=default, option=option)
+            data = orjson.dumps(value, default=default, option=option)
             opening, closing = _around(depth)
-            return str(memoryview(text)[opening : len(text) - closing], "utf-8")
+            text = str(memoryview(data)[opening : len(data) - closing], "utf-8")
+            return text if _clean(text, data) else json_safe(text)
 
         return dumps
 
@@ -100,11 +101,14 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
         elif name == "history":
             _write(value, out, "\n  ", put)
         else:
+            # each piece is made json_safe as it is written (see _pieces)
             pieces = _pieces(native if name in _NATIVE else as_dicts, value, "\n  ")
             out.append(next(pieces))
             for piece in pieces:
-                put(_safe("".join(out)))
+                put("".join(out))
                 out = [piece]
+            put("".join(out))
+            continue
         put(_safe("".join(out)))
     put("\n}\n")
 
@@ -176,7 +180,7 @@ def _pieces(dumps: Callable[[Any, int], str], value: Any, newline: str) -> Itera
         except TypeError:  # orjson's JSONEncodeError is one
             out: list[str] = []
             _write(value, out, newline)
-            yield "".join(out)
+            yield _safe("".join(out))
         return
     inner = newline + "  "
     yield "["
@@ -191,7 +195,7 @@ def _pieces(dumps: Callable[[Any, int], str], value: Any, newline: str) -> Itera
             for item in batch:
                 out.append(("," if out else "") + inner)
                 _write(item, out, inner)
-            text = "".join(out)
+            text = _safe("".join(out))
         yield ("," if start else "") + text
     yield newline + "]"
 
@@ -213,6 +217,19 @@ def _holds_long_list(value: Any) -> bool:
 def _fixed(number: float) -> bool:
     """Whether ``float.__repr__`` writes ``number`` without an exponent, as orjson does."""
     return number == 0 or (1e-4 <= abs(number) < 1e16 and math.isfinite(number))
+
+
+def _clean(text: str, written: bytes) -> bool:
+    """Whether ``text``, orjson's ``written`` UTF-8 decoded, holds nothing ``json_safe``
+    changes. orjson writes every control below U+0020 as an escape and refuses lone
+    surrogates; what is left is DEL, ``##[`` and, in text that is not ASCII, the C1 controls
+    (UTF-8 lead byte C2), U+061C (D8) and the marks, separators and bidirectional controls of
+    U+2000-U+206F (E2), looked for as bytes (a search in C each) rather than by a regular
+    expression's scan of every character. Text with one of those lead bytes (some letters and
+    punctuation have them too: a no-break space, a dash) is scanned as before."""
+    if "\x7f" in text or ("#" in text and "##[" in text):
+        return False
+    return text.isascii() or not (b"\xc2" in written or b"\xd8" in written or b"\xe2" in written)
 
 
 def _safe(text: str) -> str:

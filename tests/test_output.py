@@ -459,3 +459,40 @@ def test_a_report_written_a_piece_at_a_time_is_made_plain_as_the_whole_text(
         output.plain_writing(lambda put, pieces=pieces: [put(p) for p in pieces])(handed.append)
         assert "".join(handed) == plain(text)
         assert all(piece.endswith("\n") for piece in handed[:-1])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", None])
+def test_text_handed_on_as_utf8_comes_out_as_the_same_text_in_order(
+    encoding: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A report written a piece at a time may hand on pieces already encoded as UTF-8 (the
+    audit's JSON): each destination shows the same text, in order, as if every piece had been
+    text: UTF-8 into a UTF-8 stream's bytes, decoded for one that encodes otherwise or holds
+    text only (encoding None: a StringIO), and into a file and through a FIFO."""
+    import io
+
+    pieces = ["{\n  ", "Ré".encode(), memoryview(b'["x", "\\u00e9"]'), "\u00e9\n", b"}\n"]
+    text = "".join(p if isinstance(p, str) else str(p, "utf-8") for p in pieces)
+
+    def writing(put: object) -> None:
+        for piece in pieces:
+            put(piece)  # type: ignore[operator]
+
+    raw = io.BytesIO()
+    stream = io.StringIO() if encoding is None else io.TextIOWrapper(raw, encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stream)
+    output.echo(writing)
+    shown = stream.getvalue() if encoding is None else raw.getvalue().decode(encoding)
+    assert shown == text
+    target = tmp_path / "report.json"
+    output.write_report(writing, target)
+    assert target.read_text(encoding="utf-8") == text
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    reader = FifoReader(fifo)
+    reader.start()
+    try:
+        output.write_report(writing, fifo)
+    finally:
+        got = reader.finish()
+    assert got.decode("utf-8") == text

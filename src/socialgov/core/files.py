@@ -3,6 +3,7 @@ atomic writes that never lose what a user wrote (a file changed meanwhile is ref
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import os
@@ -11,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from socialgov.core.errors import SocialgovError
 
@@ -132,9 +134,27 @@ def _unchanged(path: Path, expected: Snapshot) -> bool:
     return current.size == expected.size and current.digest == expected.digest
 
 
-Writing = Callable[[Callable[[str], None]], None]
+Writing = Callable[[Callable[[Any], None]], None]
 """Text written a piece at a time: called with the function that takes each piece (a report
-too large to hold whole; see socialgov.core.output)."""
+too large to hold whole; see socialgov.core.output). A piece is text, or text already encoded
+as UTF-8 (``bytes`` or a ``memoryview`` of them: the audit's JSON, as orjson writes it), which
+the destinations take as it is where they write UTF-8 (see :func:`put_encoded`)."""
+
+
+def put_encoded(handle: IO[str], piece: str | bytes | memoryview) -> None:
+    """Write ``piece`` (see :data:`Writing`) to ``handle``: text as text; UTF-8 into the bytes
+    under it when it writes UTF-8 without changing line breaks (after what it holds as text),
+    else decoded and written as text."""
+    if isinstance(piece, str):
+        handle.write(piece)
+        return
+    under = getattr(handle, "buffer", None)
+    encoding = getattr(handle, "encoding", None) or ""
+    if under is not None and os.linesep == "\n" and codecs.lookup(encoding).name == "utf-8":
+        handle.flush()
+        under.write(piece)
+    else:
+        handle.write(str(piece, "utf-8"))
 
 
 def write_atomic(
@@ -172,7 +192,7 @@ def write_atomic(
             if isinstance(text, str):
                 handle.write(text)
             else:
-                text(handle.write)
+                text(lambda piece: put_encoded(handle, piece))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)

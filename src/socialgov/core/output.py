@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from socialgov.core.errors import SocialgovError
-from socialgov.core.files import Writing, kind_of
+from socialgov.core.files import Writing, kind_of, put_encoded
 
 # GitHub's runner reads a line as a command when, after .NET's TrimStart() (every Unicode white
 # space: tabs, no-break and other spaces, line and paragraph separators), it starts with "::";
@@ -156,7 +156,10 @@ def echo(text: str | Writing, *, err: bool = False) -> None:
         ) from None
 
 
-def _write_text(stream: TextIO, text: str) -> None:
+def _write_text(stream: TextIO, text: str | bytes | memoryview) -> None:
+    if not isinstance(text, str):  # already UTF-8 (socialgov.core.files.Writing)
+        put_encoded(stream, text)
+        return
     try:
         stream.write(text)
     except UnicodeEncodeError:
@@ -253,8 +256,10 @@ def _write_through(path: Path, text: str | Writing) -> None:
             raise SocialgovError(f"is {kind_of(mode)} now; run the command again")
         os.set_blocking(fd, True)
 
-        def put(piece: str) -> None:
-            data = memoryview(piece.encode("utf-8", "backslashreplace"))
+        def put(piece: str | bytes | memoryview) -> None:
+            data = memoryview(
+                piece.encode("utf-8", "backslashreplace") if isinstance(piece, str) else piece
+            )
             while data:
                 written = os.write(fd, data)
                 data = data[written:]

@@ -1,6 +1,6 @@
 """Audit renderers: one module per format, each with ``render(report, options) -> str``; a
 format whose text may be too large to hold whole also has ``write(report, options, put)``,
-which hands the same text to ``put`` a piece at a time.
+which hands the same text to ``put`` a piece at a time, as UTF-8.
 
 They only render: every number, verdict and sentence comes from the ``AuditReport``. Modules are
 imported when their format is asked for, so the table a terminal shows never loads Jinja2.
@@ -64,7 +64,9 @@ def renderer(name: str) -> Renderer:
     return render
 
 
-Writer = Callable[["AuditReport", RenderOptions, Callable[[str], None]], None]
+Writer = Callable[["AuditReport", RenderOptions, Callable[[bytes | memoryview], None]], None]
+"""A format's ``write``: its text handed on as UTF-8, a piece at a time (see
+socialgov.core.files.Writing)."""
 
 
 def writer(name: str) -> Writer | None:

@@ -48,15 +48,20 @@ def document(report: AuditReport) -> dict[str, Any]:
 
 def render(report: AuditReport, options: RenderOptions) -> str:
     """``json_text(document(report))``, written straight from the report (see :func:`write`)."""
-    chunks: list[str] = []
+    chunks: list[Piece] = []
     write(report, options, chunks.append)
-    return "".join(chunks)
+    return b"".join(chunks).decode("utf-8")
 
 
-def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None]) -> None:
-    """:func:`render`'s text, handed to ``put`` a piece at a time: no copy of the report as
-    dictionaries and lists, and never the whole text at once (a report of 100,000 channels is
-    hundreds of megabytes of JSON).
+Piece = bytes | memoryview
+"""A piece of the JSON as UTF-8: what orjson wrote, or a view of it."""
+
+
+def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], None]) -> None:
+    """:func:`render`'s text as UTF-8, handed to ``put`` a piece at a time: no copy of the
+    report as dictionaries and lists, and never the whole text at once (a report of 100,000
+    channels is hundreds of megabytes of JSON), nor decoded to be encoded again on its way out
+    (socialgov.core.output takes UTF-8 pieces).
 
     orjson writes each section, in Rust: the report's dataclasses (their fields, derived
     members included: see ``report._derived``), dates and lists, calling back only for a share
@@ -64,21 +69,22 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
     ``json.dumps``, or refuses (text with lone surrogates, from names of files that are not
     UTF-8; an integer past 64 bits), is written by ``_write``, in Python: a section orjson
     refuses, the options (YAML's mappings, whose keys may be numbers) and the history (its
-    changes in points may be any float)."""
+    changes in points may be any float). Every piece is ``json_safe``."""
     import orjson
 
-    def dumper(option: int, default: Callable[[Any], Any]) -> Callable[[Any, int], str]:
-        def dumps(value: Any, depth: int) -> str:
+    def dumper(option: int, default: Callable[[Any], Any]) -> Callable[[Any, int], Piece]:
+        def dumps(value: Any, depth: int) -> Piece:
             # orjson indents ``value`` as it would inside ``depth`` objects: it is written
-            # inside them, and the text around it cut off (a copy, where moving every line to
-            # its depth afterwards is a scan and a copy of the whole text), decoded from a
-            # view of orjson's bytes: one copy, where cutting the bytes first made two
+            # inside them, and a view of its bytes without the text around them handed on
+            # (no copy, where moving every line to its depth afterwards is a scan and a copy)
             for _ in range(depth):
                 value = {"": value}
             data = orjson.dumps(value, default=default, option=option)
             opening, closing = _around(depth)
-            text = str(memoryview(data)[opening : len(data) - closing], "utf-8")
-            return text if _clean(text, data) else json_safe(text)
+            view = memoryview(data)[opening : len(data) - closing]
+            if _clean(data):
+                return view
+            return json_safe(str(view, "utf-8")).encode("utf-8")
 
         return dumps
 
@@ -89,8 +95,10 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
     native = dumper(orjson.OPT_INDENT_2, _share)
     as_dicts = dumper(orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS, _as_dict)
 
-    put('{\n  "version": ' + int.__repr__(VERSION))
-    put(',\n  "kind": ' + _string(KIND))
+    def put_text(text: str) -> None:
+        put(_safe(text).encode("utf-8"))
+
+    put_text('{\n  "version": ' + int.__repr__(VERSION) + ',\n  "kind": ' + _string(KIND))
     for name in _fields(AuditReport):
         value = getattr(report, name)
         if name in OPTIONAL and value is None:
@@ -99,18 +107,14 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[str], None
         if name == "options":
             _write_mapping(report.options, out, "\n  ")
         elif name == "history":
-            _write(value, out, "\n  ", put)
+            _write(value, out, "\n  ", put_text)
         else:
-            # each piece is made json_safe as it is written (see _pieces)
-            pieces = _pieces(native if name in _NATIVE else as_dicts, value, "\n  ")
-            out.append(next(pieces))
-            for piece in pieces:
-                put("".join(out))
-                out = [piece]
-            put("".join(out))
+            put_text(out[0])
+            for piece in _pieces(native if name in _NATIVE else as_dicts, value, "\n  "):
+                put(piece)
             continue
-        put(_safe("".join(out)))
-    put("\n}\n")
+        put_text("".join(out))
+    put(b"\n}\n")
 
 
 def _share(value: Any) -> float:
@@ -158,20 +162,21 @@ def _around(depth: int) -> tuple[int, int]:
     )
 
 
-def _pieces(dumps: Callable[[Any, int], str], value: Any, newline: str) -> Iterator[str]:
-    """The text of ``value`` at the indent ``newline``, a long list a piece of ``LONG`` items
-    at a time (orjson writes a list of them; its brackets are left out, its lines indented).
-    What orjson refuses (a TypeError) is written by ``_write``: the value, or the batch. A
-    dataclass holding a long list somewhere in its fields (the adoption matrix: a row per live
-    channel) is written a field at a time, as orjson writes it, so that its list is too."""
+def _pieces(dumps: Callable[[Any, int], Piece], value: Any, newline: str) -> Iterator[Piece]:
+    """The JSON of ``value`` at the indent ``newline``, as UTF-8 made ``json_safe``, a long
+    list a piece of ``LONG`` items at a time (orjson writes a list of them; its brackets are
+    left out, its lines indented). What orjson refuses (a TypeError) is written by ``_write``:
+    the value, or the batch. A dataclass holding a long list somewhere in its fields (the
+    adoption matrix: a row per live channel) is written a field at a time, as orjson writes
+    it, so that its list is too."""
     if _holds_long_list(value):
         inner = newline + "  "
         opening = "{"
         for name in _fields(type(value)):
-            yield opening + inner + _string(name) + ": "
+            yield (opening + inner + _string(name) + ": ").encode("utf-8")
             yield from _pieces(dumps, getattr(value, name), inner)
             opening = ","
-        yield newline + "}"
+        yield (newline + "}").encode("utf-8")
         return
     depth = (len(newline) - 1) // 2  # newline: a line break and two spaces a level
     if type(value) not in (tuple, list) or len(value) <= LONG:
@@ -180,24 +185,25 @@ def _pieces(dumps: Callable[[Any, int], str], value: Any, newline: str) -> Itera
         except TypeError:  # orjson's JSONEncodeError is one
             out: list[str] = []
             _write(value, out, newline)
-            yield _safe("".join(out))
+            yield _safe("".join(out)).encode("utf-8")
         return
     inner = newline + "  "
-    yield "["
+    yield b"["
     for start in range(0, len(value), LONG):
         batch = value[start : start + LONG]
+        if start:
+            yield b","
         try:
             # "\n  item,\n  item" at its depth: what orjson writes between "[" and the line
             # break before "]"
-            text = dumps(batch, depth)[1 : -len(newline) - 1]
+            yield dumps(batch, depth)[1 : -len(newline) - 1]
         except TypeError:
             out = []
             for item in batch:
                 out.append(("," if out else "") + inner)
                 _write(item, out, inner)
-            text = _safe("".join(out))
-        yield ("," if start else "") + text
-    yield newline + "]"
+            yield _safe("".join(out)).encode("utf-8")
+    yield (newline + "]").encode("utf-8")
 
 
 def _holds_long_list(value: Any) -> bool:
@@ -219,17 +225,17 @@ def _fixed(number: float) -> bool:
     return number == 0 or (1e-4 <= abs(number) < 1e16 and math.isfinite(number))
 
 
-def _clean(text: str, written: bytes) -> bool:
-    """Whether ``text``, orjson's ``written`` UTF-8 decoded, holds nothing ``json_safe``
-    changes. orjson writes every control below U+0020 as an escape and refuses lone
-    surrogates; what is left is DEL, ``##[`` and, in text that is not ASCII, the C1 controls
-    (UTF-8 lead byte C2), U+061C (D8) and the marks, separators and bidirectional controls of
-    U+2000-U+206F (E2), looked for as bytes (a search in C each) rather than by a regular
-    expression's scan of every character. Text with one of those lead bytes (some letters and
+def _clean(written: bytes) -> bool:
+    """Whether orjson's ``written`` UTF-8 holds nothing ``json_safe`` changes, looked for as
+    bytes (a search in C each) rather than by a regular expression's scan of every character
+    of the decoded text. orjson writes every control below U+0020 as an escape and refuses
+    lone surrogates; what is left is DEL, ``##[`` and, in text that is not ASCII, the C1
+    controls (UTF-8 lead byte C2), U+061C (D8) and the marks, separators and bidirectional
+    controls of U+2000-U+206F (E2). Text with one of those lead bytes (some letters and
     punctuation have them too: a no-break space, a dash) is scanned as before."""
-    if "\x7f" in text or ("#" in text and "##[" in text):
+    if b"\x7f" in written or (b"#" in written and b"##[" in written):
         return False
-    return text.isascii() or not (b"\xc2" in written or b"\xd8" in written or b"\xe2" in written)
+    return written.isascii() or not (b"\xc2" in written or b"\xd8" in written or b"\xe2" in written)
 
 
 def _safe(text: str) -> str:

@@ -91,7 +91,7 @@ def explained(
     check is ``check``), in its order, sorted as validation sorts them; None when not sure."""
     try:
         errors = _Explainer(root, check).node(root, data, (), _same)
-    except _Unsure:
+    except (_Unsure, RecursionError):  # deeply nested data: as deep for jsonschema as before
         return None
     if not errors:
         return None  # the check says no, yet nothing found here: something not modelled
@@ -200,7 +200,7 @@ class _Explainer:
             raise _Unsure
         if key == "required":
             return all(name in value for name in _names(keyword_value))
-        if key == "properties":
+        if key == "properties" and isinstance(keyword_value, Mapping):
             return all(
                 self.valid(sub, value[name]) for name, sub in keyword_value.items() if name in value
             )
@@ -280,6 +280,8 @@ class _Explainer:
                 if name not in value:
                     errors.append((path, "required", name))
         elif key == "properties":
+            if not isinstance(keyword_value, Mapping):
+                raise _Unsure
             for name, sub in keyword_value.items():
                 if name in value:
                     errors.extend(self._child(sub, value[name], path, name, place))
@@ -389,10 +391,14 @@ class _Place:
             self._bases = [
                 example
                 for node in self._nodes
-                for example in node.get("examples", ())
+                for example in _listed(node.get("examples"))
                 if isinstance(example, dict) and self._explainer.passes(self._wrap, example)
             ]
         return self._bases
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _names(required: Any) -> list[str]:

@@ -220,15 +220,12 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                 emitted, settled = _with_json_words(tree, buffer, roots)
             else:
                 emitted = [_emit_json(tree, root) for root in roots]
-            if all(_quoted_where_written(written, bare, settled) for written in emitted):
+            # The documents in one text: json.loads makes each key once per text, so every
+            # document of a file shares its keys (as the walk shares them)
+            written = emitted[0] if len(emitted) == 1 else f"[{','.join(emitted)}]"
+            if _quoted_where_written(written, bare, settled):
                 try:
-                    # The documents in one text: json.loads makes each key once per text, so
-                    # every document of a file shares its keys (as the walk shares them)
-                    data = json.loads(
-                        emitted[0] if len(emitted) == 1 else f"[{','.join(emitted)}]",
-                        object_pairs_hook=unique,
-                        parse_constant=_refuse,
-                    )
+                    data = json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
                     if len(emitted) == 1:
                         data = [data]
                     if anchored:  # aliases written as "*name", merge keys as "<<"
@@ -772,6 +769,7 @@ _KEY_SIZE, _KEY_AT, _VAL_AT, _VAL_SIZE, _ANCHOR_AT, _ANCHOR_SIZE = 4, 3, 9, 10, 
 _PARENT, _FIRST, _LAST, _NEXT = 13, 14, 15, 16
 """Words of rapidyaml's node (see _WORDS)."""
 _TWO = _marking(lambda value: value == 2)
+_FOUR_OR_FIVE = _marking(lambda value: value in (4, 5))
 if ryml is not None:
     _VAL_ALIAS = _marking(lambda value: value & int(ryml.VALREF))
     _KEY_ALIAS = _marking(lambda value: value & int(ryml.KEYREF))
@@ -951,18 +949,20 @@ def _with_json_words(
     size = tree.size()
     if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
         return [_emit_json(tree, root) for root in roots], frozenset()  # left to the walk
-    words = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("Q")
-    kinds, val_at, val_size = (words[word::_WORDS].tolist() for word in (0, 9, 10))
+    view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
+    words = view.cast("Q")
     origin, end = _address(buffer), len(buffer)
     settled = frozenset(_JSON_WORDS)
     changed: list[tuple[int, bytes]] = []
-    try:
-        for node in [node for node, length in enumerate(val_size) if length in (4, 5)]:
-            kind = kinds[node]
-            if kind & _SCALAR_ONLY != _VAL or kind & (_VALQUO | _VAL_BLOCK):
+    try:  # the nodes whose value is 4 or 5 bytes long, found in a byte column (in C)
+        for node in _hits(view[8 * _VAL_SIZE :: 8 * _WORDS].tobytes(), _FOUR_OR_FIVE):
+            base = node * _WORDS
+            length = words[base + _VAL_SIZE]
+            kind = words[base]
+            if length not in (4, 5) or kind & _SCALAR_ONLY != _VAL or kind & (_VALQUO | _VAL_BLOCK):
                 continue
-            start = val_at[node] - origin
-            stop = start + val_size[node]
+            start = words[base + _VAL_AT] - origin
+            stop = start + length
             if start < 0 or stop > end:  # a value outside the file: the walk refuses it
                 settled = frozenset()
                 break

@@ -375,6 +375,31 @@ def test_unaccountable_owner_reads_accountable_employment(make_repo: MakeRepo) -
     assert "make an active contractor person its owner" in findings[0].message
 
 
+def test_unaccountable_owner_judges_each_channel_of_a_shared_owner(make_repo: MakeRepo) -> None:
+    # Owners shared by many channels, interleaved, with channels naming nobody or nobody known:
+    # every channel of an unaccountable owner has its own finding, in the channels' order.
+    accounts = "".join(
+        f"  - {{id: a{i}, platform: x, owner: {owner}}}\n"
+        for i, owner in enumerate(["temp", "jdoe", "temp", "nobody", "agency", "temp", "jdoe"])
+    )
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": "accounts:\n" + accounts + "  - {id: unowned, platform: x}\n",
+            "channels.yaml": "channels:\n  - {id: chat, type: chat, owner: temp}\n",
+        }
+    )
+    findings = found(run_lint(root), "SG205")
+    assert [f.entity.id for f in findings if f.entity] == ["a0", "a2", "a4", "a5", "chat"]
+    assert [f.related for f in findings] == [
+        (person("temp"),),
+        (person("temp"),),
+        (person("agency"),),
+        (person("temp"),),
+        (person("temp"),),
+    ]
+
+
 # --------------------------------------------------------------------------- SG206
 
 

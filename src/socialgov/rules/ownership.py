@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from socialgov.core.findings import Severity
 from socialgov.domain.units import cycles, parents
-from socialgov.model import ChannelBase, Model
+from socialgov.model import ChannelBase, Model, Person
 from socialgov.rules._common import (
     by_position,
     defaults,
@@ -207,11 +207,24 @@ def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     accountable = list(option(ctx, "accountable_employment"))
     allowed = ", ".join(accountable) or "nothing"
     wanted = _people_words(accountable)
+    # Judged once per owner (channels share a few thousand owners): the owner to report, or
+    # None (nobody, no employment written, departed, or accountable).
+    judged: dict[str | None, Person | None] = {}
     for channel in live_channels(model, ctx):
-        owner = model.person(channel.owner)
-        if owner is None or owner.employment is None or owner.departed(ctx.as_of):
-            continue
-        if owner.employment not in accountable:
+        owner_id = channel.owner
+        if owner_id in judged:
+            owner = judged[owner_id]
+        else:
+            owner = model.person(owner_id)
+            if (
+                owner is None
+                or owner.employment is None
+                or owner.departed(ctx.as_of)
+                or owner.employment in accountable
+            ):
+                owner = None
+            judged[owner_id] = owner
+        if owner is not None:
             yield Violation(
                 channel,
                 f"{channel.kind} {channel.id} is owned by {owner.id}, whose employment is "

@@ -11,6 +11,7 @@ from socialgov.domain.platforms import (
     CATALOGUE,
     PLATFORMS,
     SPECS,
+    Profile,
     bare_handle,
     canonical_platform,
     canonical_url,
@@ -18,7 +19,10 @@ from socialgov.domain.platforms import (
     handle_key,
     handle_problem,
     is_profile_url,
+    looks_like_url,
     normalize_url,
+    parse_handle,
+    parse_profile,
     same_url,
     url_problem,
 )
@@ -480,3 +484,91 @@ def test_handles_of_platforms_without_a_rule_make_a_url_only_when_plain() -> Non
     assert canonical_url("pinterest", "acme.home") == "https://www.pinterest.com/acme.home"
     assert canonical_url("pinterest", "Acme Home Ideas") is None  # a name, not a handle
     assert canonical_url("telegram", "acme/news") is None
+
+
+def _profile(platform: str, space: str, value: str, **rest: object) -> Profile:
+    return Profile(
+        platform=platform,
+        space=space,
+        value=value,
+        handle=str(rest.get("handle", value)),
+        host=str(rest.get("host", "")),
+        type=rest.get("type"),  # type: ignore[arg-type]
+        comparable=bool(rest.get("comparable", True)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "expected"),
+    [
+        ("discord", "acme", _profile("discord", "name", "acme", comparable=False)),
+        ("x", "@Acme ", _profile("x", "name", "Acme")),
+        ("linkedin", "AcmeCorp", _profile("linkedin", "org", "acmecorp")),
+        ("youtube", "UC" + "1" * 22, _profile("youtube", "channel", "UC" + "1" * 22)),
+        ("facebook", "12345", _profile("facebook", "id", "12345")),
+        (
+            "mastodon",
+            "acme@Mastodon.Social",
+            _profile("mastodon", "name", "acme@mastodon.social", host="mastodon.social"),
+        ),
+        (
+            "reddit",
+            "r/acme",
+            _profile("reddit", "subreddit", "acme", handle="r/acme", type="forum"),
+        ),
+        ("x", "https://twitter.com/acme", _profile("x", "name", "acme", host="x.com")),
+    ],
+)
+def test_a_handle_names_its_profile_field_by_field(
+    platform: str, handle: str, expected: Profile
+) -> None:
+    found = parse_handle(platform, handle)
+    assert type(found) is Profile
+    assert found._asdict() == expected._asdict()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://www.reddit.com/r/acme/",
+            _profile(
+                "reddit", "subreddit", "acme", handle="r/acme", host="reddit.com", type="forum"
+            ),
+        ),
+        ("https://x.com/acme?lang=en", _profile("x", "name", "acme", host="x.com")),
+        (
+            "https://www.linkedin.com/company/AcmeCorp",
+            _profile("linkedin", "org", "acmecorp", host="linkedin.com"),
+        ),
+        (
+            "https://discord.gg/acme",
+            _profile(
+                "discord", "invite", "acme", host="discord.gg", type="forum", comparable=False
+            ),
+        ),
+        ("https://www.youtube.com/@acme", _profile("youtube", "name", "acme", host="youtube.com")),
+    ],
+)
+def test_a_profile_url_names_its_profile_field_by_field(url: str, expected: Profile) -> None:
+    found = parse_profile(url)
+    assert type(found) is Profile
+    assert found._asdict() == expected._asdict()
+    assert found.key == f"{expected.platform}:{expected.space}:{expected.value.casefold()}"
+
+
+@pytest.mark.parametrize(
+    ("text", "is_url"),
+    [
+        ("acme", False),
+        ("acme_support", False),
+        (" acme:1", False),
+        ("www.acme.com", True),
+        ("  https://x.com/a", True),
+        ("acme.com/page", True),
+        ("a" * 400 + ".com/x", False),  # only the start is looked at
+        ("a" * 400 + "://x", False),
+    ],
+)
+def test_what_looks_like_a_web_address(text: str, is_url: bool) -> None:
+    assert looks_like_url(text) is is_url

@@ -637,6 +637,32 @@ def test_a_where_on_texts_answers_as_its_condition_does(make_repo: MakeRepo) -> 
             )
 
 
+def test_a_selection_on_texts_is_what_its_condition_chooses(make_repo: MakeRepo) -> None:
+    """A selector whose where is one condition on texts selects in one loop (no call per
+    entity) exactly the entities its condition matches, in model order, on data of every shape
+    (data that is not a dict among it)."""
+    from socialgov.lang.selectors import select
+
+    model = _one_account(make_repo)
+    rng = random.Random(13)
+    base = next(iter(model.accounts))
+    odd = [None, "", " ", "active", "Active", "retired", "planned", "service", True, 1, 0.0]
+    odd += [["active"], ["retired", "active"], {"active": 1}, dt.date(2026, 1, 1)]
+    entities = []
+    for number in range(1_500):
+        data: Any = {k: rng.choice(odd) for k in rng.sample(["status", "purpose", "name"], 2)}
+        if rng.randrange(12) == 0:
+            data = MappingProxyType(data)
+        entities.append(type(base)(id=f"a{number}", data=data, source=base.source))
+    odd_model = Model(entities={"Account": {e.id: e for e in entities}})
+    for field, written in TEXT_CHOICES:
+        condition = compile_condition(field, written)
+        selector = compile_selector({"kind": "Account", "where": {field: written}})
+        chosen = select(odd_model, selector, AS_OF)
+        assert chosen == [e for e in entities if condition.matches(e, odd_model, AS_OF)]
+        assert 0 < len(chosen) < len(entities), (field, written)
+
+
 def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
     from socialgov.lang.selectors import compile_where
 

@@ -1118,6 +1118,10 @@ class Selector:
     """The kinds it chooses from; empty means every kind."""
     source: Mapping[str, Any]
     _where: Match | None = None
+    _choose: Chooser | None = None
+    """For a where of one condition comparing a field with texts (``status: {not_in:
+    [retired, planned]}``): the entities, of those given, that ``_where`` matches, in one loop
+    without a call per entity (see :func:`_chooser`)."""
 
     def matches(self, entity: Entity, model: Model, as_of: dt.date) -> bool:
         if self.kinds and entity.kind not in self.kinds:
@@ -1140,10 +1144,47 @@ def compile_selector(data: Mapping[str, Any]) -> Selector:
                 f"unknown selector key '{key}'; a selector has only kind and where; {hint}", (key,)
             )
     kinds = _kinds(data.get("kind"))
-    where = None
+    where = choose = None
     if "where" in data:
-        where = compile_where(data["where"], ("where",), kinds)
-    return Selector(kinds=kinds, source=data, _where=where)
+        written = data["where"]
+        where = compile_where(written, ("where",), kinds)
+        if isinstance(written, Mapping) and len(written) == 1:
+            [(key, value)] = written.items()
+            if key not in ("all", "any", "not"):
+                choose = _chooser(compile_condition(key, value, ("where", key), kinds))
+    return Selector(kinds=kinds, source=data, _where=where, _choose=choose)
+
+
+Chooser = Callable[[Iterable["Entity"], "Model", dt.date], list["Entity"]]
+
+
+def _chooser(condition: Condition) -> Chooser | None:
+    """For a condition :func:`_text_choice` reads (a field of the entity itself against
+    texts): the entities, of those given, meeting it, in their order, in one loop reading a
+    text value at once (what _matcher's ``match`` answers for each, without calling it: a
+    selection of 100,000 Accounts made 100,000 calls); None for other conditions."""
+    texts = _text_choice(condition)
+    if texts is None:
+        return None
+    name, wanted, negated = texts
+    get, test = condition.path.getter, condition.tests[0]
+
+    def choose(entities: Iterable[Entity], model: Model, as_of: dt.date) -> list[Entity]:
+        found: list[Entity] = []
+        add = found.append
+        for entity in entities:
+            data = entity.data
+            if type(data) is dict:
+                value = data.get(name)
+                if type(value) is str:
+                    if (value in wanted) is not negated:
+                        add(entity)
+                    continue
+            if test(get(entity, model), as_of):
+                add(entity)
+        return found
+
+    return choose
 
 
 def _kinds(value: Any) -> tuple[str, ...]:
@@ -1173,6 +1214,12 @@ def select(model: Model, selector: Selector | Mapping[str, Any], as_of: dt.date)
     where = compiled._where
     if where is None:
         return [entity for kind in kinds for entity in model.of(kind)]
+    choose = compiled._choose
+    if choose is not None:  # the usual where on texts: one loop per kind, no call per entity
+        found: list[Entity] = []
+        for kind in kinds:
+            found.extend(choose(model.of(kind), model, as_of))
+        return found
     return [entity for kind in kinds for entity in model.of(kind) if where(entity, model, as_of)]
 
 

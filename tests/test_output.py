@@ -3,6 +3,7 @@ and 6). Through the command line (``main``), on repositories a pull request coul
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -461,7 +462,15 @@ def test_a_report_written_a_piece_at_a_time_is_made_plain_as_the_whole_text(
         assert all(piece.endswith("\n") for piece in handed[:-1])
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", None])
+class _Unnamed(io.TextIOWrapper):
+    """A stream that does not say its encoding (as some stand-ins for standard output)."""
+
+    @property
+    def encoding(self) -> None:  # type: ignore[override]
+        return None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", None, "unnamed"])
 def test_text_handed_on_as_utf8_comes_out_as_the_same_text_in_order(
     encoding: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -469,8 +478,6 @@ def test_text_handed_on_as_utf8_comes_out_as_the_same_text_in_order(
     audit's JSON): each destination shows the same text, in order, as if every piece had been
     text: UTF-8 into a UTF-8 stream's bytes, decoded for one that encodes otherwise or holds
     text only (encoding None: a StringIO), and into a file and through a FIFO."""
-    import io
-
     pieces = ["{\n  ", "Ré".encode(), memoryview(b'["x", "\\u00e9"]'), "\u00e9\n", b"}\n"]
     text = "".join(p if isinstance(p, str) else str(p, "utf-8") for p in pieces)
 
@@ -479,10 +486,19 @@ def test_text_handed_on_as_utf8_comes_out_as_the_same_text_in_order(
             put(piece)  # type: ignore[operator]
 
     raw = io.BytesIO()
-    stream = io.StringIO() if encoding is None else io.TextIOWrapper(raw, encoding=encoding)
+    stream: io.TextIOBase
+    if encoding is None:
+        stream = io.StringIO()
+    elif encoding == "unnamed":
+        stream = _Unnamed(raw, encoding="utf-8")
+    else:
+        stream = io.TextIOWrapper(raw, encoding=encoding)
     monkeypatch.setattr(sys, "stdout", stream)
     output.echo(writing)
-    shown = stream.getvalue() if encoding is None else raw.getvalue().decode(encoding)
+    if isinstance(stream, io.StringIO):
+        shown = stream.getvalue()
+    else:
+        shown = raw.getvalue().decode("utf-8" if encoding == "unnamed" else str(encoding))
     assert shown == text
     target = tmp_path / "report.json"
     output.write_report(writing, target)

@@ -149,12 +149,21 @@ def put_encoded(handle: IO[str], piece: str | bytes | memoryview) -> None:
         handle.write(piece)
         return
     under = getattr(handle, "buffer", None)
-    encoding = getattr(handle, "encoding", None) or ""
-    if under is not None and os.linesep == "\n" and codecs.lookup(encoding).name == "utf-8":
+    if under is not None and os.linesep == "\n" and _utf8(getattr(handle, "encoding", None)):
         handle.flush()
         under.write(piece)
     else:
         handle.write(str(piece, "utf-8"))
+
+
+def _utf8(encoding: object) -> bool:
+    """Whether ``encoding`` (a stream's, which a stand-in for a stream may lack) is UTF-8."""
+    if not isinstance(encoding, str):
+        return False
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def write_atomic(

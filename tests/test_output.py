@@ -399,12 +399,18 @@ def _run(args: list[str], cwd: Path, **kwargs: object) -> subprocess.CompletedPr
 LINT = ["lint", "--no-cache", "--as-of", AS_OF.isoformat()]
 
 
-def test_a_closed_standard_output_is_an_error(repo: Path) -> None:
-    done = _run(LINT, repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert done.returncode == 1
+AUDIT = ["audit", "--no-cache", "--as-of", AS_OF.isoformat()]
+
+
+@pytest.mark.parametrize(
+    ("command", "code"), [(LINT, 1), (AUDIT, 0), ([*AUDIT, "--format", "json"], 0)]
+)
+def test_a_closed_standard_output_is_an_error(repo: Path, command: list[str], code: int) -> None:
+    done = _run(command, repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert done.returncode == code
     # the shell's >&-: descriptor 1 closed before the program starts
     closed = subprocess.run(
-        ["sh", "-c", 'exec "$0" -m socialgov "$@" >&-', sys.executable, *LINT],
+        ["sh", "-c", 'exec "$0" -m socialgov "$@" >&-', sys.executable, *command],
         cwd=repo,
         env={**os.environ, "PYTHONPATH": str(PROJECT / "src")},
         stderr=subprocess.PIPE,

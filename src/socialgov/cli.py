@@ -493,8 +493,9 @@ def audit(
 
 
 def terminal_width(output: Path | None) -> int:
-    """The terminal's width when the report goes to one, else 200 characters."""
-    if output is None and sys.stdout.isatty():
+    """The terminal's width when the report goes to one, else 200 characters (also when
+    standard output is closed: writing the report then says so)."""
+    if output is None and sys.stdout is not None and sys.stdout.isatty():
         import shutil
 
         return max(shutil.get_terminal_size().columns, 40)

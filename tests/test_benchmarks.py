@@ -15,16 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmark_modules import benchmark_module
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
 def _run_module():  # benchmarks/run.py, imported as the harness's own helpers
-    sys.path.insert(0, str(PROJECT / "benchmarks"))
-    try:
-        import run
-    finally:
-        sys.path.remove(str(PROJECT / "benchmarks"))
-    return run
+    return benchmark_module("run")
 
 
 @pytest.mark.slow

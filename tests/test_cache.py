@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import ACME, AS_OF, PROJECT
+from benchmark_modules import benchmark_module
+from conftest import ACME, AS_OF
 from socialgov.cli import main
 from socialgov.config import CACHE_DIR, load_config
 from socialgov.pipeline import lint
@@ -26,12 +26,7 @@ def findings(root: Path, *, cache: bool) -> list[Any]:
 
 
 def generated(root: Path, accounts: int = 600) -> Path:
-    sys.path.insert(0, str(PROJECT / "benchmarks"))
-    try:
-        from generate import Generator
-    finally:
-        sys.path.remove(str(PROJECT / "benchmarks"))
-    Generator(accounts).write(root)
+    benchmark_module("generate").Generator(accounts).write(root)
     return root
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from benchmark_modules import benchmark_module
 from conftest import ACME, AS_OF, PROJECT
 from socialgov.config import load_config
 from socialgov.pipeline import lint
@@ -195,12 +196,7 @@ def test_lint_findings_are_identical_on_the_fast_and_the_jsonschema_path(
     if repository == "acme":
         shutil.copytree(ACME, root)
     else:
-        sys.path.insert(0, str(PROJECT / "benchmarks"))
-        try:
-            from generate import Generator
-        finally:
-            sys.path.remove(str(PROJECT / "benchmarks"))
-        Generator(1500).write(root)
+        benchmark_module("generate").Generator(1500).write(root)
     (root / "schema-defects.yaml").write_text(SCHEMA_DEFECTS, encoding="utf-8")
     slow = _findings(root, 10**9, monkeypatch)
     fast = _findings(root, 0, monkeypatch)
@@ -340,12 +336,7 @@ def test_uri_check_skips_rfc3987s_parts_and_answers_the_same() -> None:
     assert fast is not None  # rfc3987 and regex are dependencies: the cheap check is used
     assert fastcheck._conforms(checker, "uri").__code__ is fast.__code__
     assert fastcheck._rfc3987_uri(lambda value: True) is None  # another checker: not replaced
-    sys.path.insert(0, str(PROJECT / "benchmarks"))
-    try:
-        from generate import Generator
-    finally:
-        sys.path.remove(str(PROJECT / "benchmarks"))
-    generator = Generator(300)
+    generator = benchmark_module("generate").Generator(300)
     urls = [
         line.split("url: ", 1)[1]
         for i in range(300)

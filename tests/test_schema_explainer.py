@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from benchmark_modules import benchmark_module
 from socialgov.cli import main
 from socialgov.schema import validation as schema
 from test_fastcheck import _DELETE, ODD_VALUES, paths, replaced
@@ -161,6 +162,46 @@ def test_whenever_the_explainer_answers_it_says_what_jsonschema_says(
     assert answered > invalid // 4
 
 
+# The format libraries jsonschema uses when they are installed (the [dev] extra brings rfc3987);
+# a default install may have none of them, and then jsonschema checks no ``uri``.
+_FORMAT_LIBRARIES = (
+    "rfc3987",
+    "rfc3986_validator",
+    "rfc3987_syntax",
+    "rfc3339_validator",
+    "fqdn",
+    "idna",
+    "webcolors",
+    "jsonpointer",
+    "uri_template",
+    "isoduration",
+)
+
+
+def test_the_differential_holds_where_no_format_library_is_installed() -> None:
+    """The differential above, run again in a process where none of the format libraries can
+    be imported, as on a default install: jsonschema checks no ``uri`` there, and the compiled
+    checks (which the explainer asks) must judge as it does."""
+    code = (
+        "import sys\n"
+        f"for name in {_FORMAT_LIBRARIES!r}:\n"
+        "    sys.modules[name] = None\n"
+        "import jsonschema, pytest\n"
+        "assert 'uri' not in jsonschema.FormatChecker.checkers\n"
+        "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', sys.argv[1]]))\n"
+    )
+    test = f"{__file__}::test_whenever_the_explainer_answers_it_says_what_jsonschema_says"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PROJECT / "src"), str(PROJECT / "tests")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code, test], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"{len(CHECKED)} passed" in done.stdout
+
+
 SURE = [
     ("Account", {"id": "a-x", "platform": "x", "status": "Active"}),
     ("Account", {"id": "a-x", "platform": "x", "backup_onwer": "ann"}),
@@ -237,13 +278,8 @@ def _found(tree: Path, entity: dict[str, str]) -> Any:
 
 
 def test_a_lint_of_the_mistakes_people_make_imports_no_jsonschema(tmp_path: Path) -> None:
-    sys.path.insert(0, str(PROJECT / "benchmarks"))
-    try:
-        from human import HumanGenerator
-    finally:
-        sys.path.remove(str(PROJECT / "benchmarks"))
     tree = tmp_path / "tree"
-    manifest = HumanGenerator(1000, seed=7).write(tree)
+    manifest = benchmark_module("human").HumanGenerator(1000, seed=7).write(tree)
     code = (
         "import sys; from socialgov.cli import main; main(['lint', '--no-cache', '--format', "
         "'json', '--as-of', '2026-11-24', '--root', sys.argv[1]]); print(' '.join(sorted(m for "

@@ -4,11 +4,11 @@ repositories nobody here wrote for it, and with an editor's unsaved text in plac
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from benchmark_modules import benchmark_module
 from conftest import ACME, AS_OF, PROJECT
 from socialgov.commands.session import Session
 from socialgov.config import load_config
@@ -23,13 +23,8 @@ def rows(findings: tuple[Finding, ...] | list[Finding]) -> list[tuple[object, ..
 
 
 def generated(tmp_path: Path) -> Path:
-    sys.path.insert(0, str(PROJECT / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(PROJECT / "benchmarks"))
     root = tmp_path / "generated"
-    generate.main(["--accounts", "300", "--out", str(root), "--seed", "11"])
+    benchmark_module("generate").main(["--accounts", "300", "--out", str(root), "--seed", "11"])
     return root
 
 

@@ -125,21 +125,10 @@ class _Explainer:
         place = _Place(self, nodes, keywords, wrap)
         errors: list[Error] = []
         for key, keyword_value, node in keywords:
-            if key == "type":
-                if not _is_type(value, keyword_value):
-                    errors.append((path, "type", (keyword_value, value)))
-            elif key == "enum":
-                if _fails_strings(value, keyword_value):
-                    errors.append((path, "enum", (keyword_value, value)))
-            elif key == "const":
-                if _fails_strings(value, [keyword_value]):
-                    errors.append((path, "const", keyword_value))
-            elif key in _FOR_STRINGS:
-                if kind == "string":
-                    raise _Unsure
-            elif key in _FOR_NUMBERS:
-                if kind == "number":
-                    raise _Unsure
+            if key in _OF_THE_VALUE:
+                error = _error_of(key, keyword_value, value, kind)
+                if error is not None:
+                    errors.append((path, *error))
             elif key in _FOR_OBJECTS:
                 if kind == "object":
                     errors.extend(self._object(key, keyword_value, node, value, path, place))
@@ -161,33 +150,17 @@ class _Explainer:
         """Whether ``value`` is valid against ``schema``, told for certain (else _Unsure)."""
         kind = _json_kind(value)
         for key, keyword_value, node in self._keywords(schema, []):
-            if key == "type":
-                if not _is_type(value, keyword_value):
+            if key in _OF_THE_VALUE:
+                if _error_of(key, keyword_value, value, kind) is not None:
                     return False
-            elif key == "enum":
-                if _fails_strings(value, keyword_value):
-                    return False
-            elif key == "const":
-                if _fails_strings(value, [keyword_value]):
-                    return False
-            elif key in _FOR_STRINGS:
-                if kind == "string":
-                    raise _Unsure
-            elif key in _FOR_NUMBERS:
-                if kind == "number":
-                    raise _Unsure
             elif key in _FOR_ARRAYS:
                 if kind == "array":
                     raise _Unsure
             elif key in _FOR_OBJECTS:
                 if kind == "object" and not self._valid_object(key, keyword_value, node, value):
                     return False
-            elif key == "if":
-                branch = node.get("then" if self.valid(keyword_value, value) else "else")
-                if branch is not None and not self.valid(branch, value):
-                    return False
-            elif key == "anyOf":
-                if not any(self.valid(branch, value) for branch in keyword_value):
+            elif key in ("if", "anyOf"):
+                if not self.conditions_hold([(key, keyword_value, node)], value):
                     return False
             elif key not in ("then", "else"):
                 raise _Unsure
@@ -395,6 +368,25 @@ class _Place:
                 if isinstance(example, dict) and self._explainer.passes(self._wrap, example)
             ]
         return self._bases
+
+
+_OF_THE_VALUE = frozenset({"type", "enum", "const"}) | _FOR_STRINGS | _FOR_NUMBERS
+"""The keywords that judge a value alone, without its children."""
+
+
+def _error_of(key: str, keyword_value: Any, value: Any, kind: str) -> tuple[str, Any] | None:
+    """The error one of the keywords _OF_THE_VALUE finds in ``value`` (of JSON type ``kind``):
+    its keyword and what describing it needs, or None; _Unsure for a string or number keyword
+    judging a value of its type (their checks are not modelled)."""
+    if key == "type":
+        return None if _is_type(value, keyword_value) else ("type", (keyword_value, value))
+    if key == "enum":
+        return ("enum", (keyword_value, value)) if _fails_strings(value, keyword_value) else None
+    if key == "const":
+        return ("const", keyword_value) if _fails_strings(value, [keyword_value]) else None
+    if (key in _FOR_STRINGS and kind == "string") or (key in _FOR_NUMBERS and kind == "number"):
+        raise _Unsure
+    return None
 
 
 def _listed(value: Any) -> list[Any]:

@@ -468,6 +468,22 @@ def test_a_report_written_a_piece_at_a_time_is_made_plain_as_the_whole_text(
         assert all(piece.endswith("\n") for piece in handed[:-1])
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252", "latin-1"])
+def test_utf8_pieces_a_stream_cannot_encode_are_written_with_escapes(
+    encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A piece handed on as UTF-8 (the audit's JSON) holding a character the stream's encoding
+    lacks (a console in cp1252, a redirect in ASCII) is written as text with backslash escapes,
+    as a text piece is, and the pieces after it still come: never "standard output is closed"."""
+    pieces = ["{ ", "Caf\u00e9 \U0001f4e3 \u4e2d".encode(), b" ok", " }\n"]
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding=encoding))
+    output.echo(lambda put: [put(piece) for piece in pieces])
+    shown = raw.getvalue().decode(encoding)
+    wanted = "{ Caf\u00e9 \U0001f4e3 \u4e2d ok }\n"
+    assert shown == wanted.encode(encoding, "backslashreplace").decode(encoding)
+
+
 class _Unnamed(io.TextIOWrapper):
     """A stream that does not say its encoding (as some stand-ins for standard output)."""
 

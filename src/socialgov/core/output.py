@@ -158,8 +158,11 @@ def echo(text: str | Writing, *, err: bool = False) -> None:
 
 def _write_text(stream: TextIO, text: str | bytes | memoryview) -> None:
     if not isinstance(text, str):  # already UTF-8 (socialgov.core.files.Writing)
-        put_encoded(stream, text)
-        return
+        try:
+            put_encoded(stream, text)
+            return
+        except UnicodeEncodeError:  # a stream in an encoding without some character: below
+            text = str(text, "utf-8")
     try:
         stream.write(text)
     except UnicodeEncodeError:

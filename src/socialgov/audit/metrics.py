@@ -901,7 +901,8 @@ def term_matrix(
         # are placed then). Worked out once per list of adopted ids (``row.policies``: equal
         # lists are one tuple, kept alive by the rows, so its ``id`` is a safe key)
         references: dict[int, str] = {}
-        later: list[tuple[int, str, str]] = []  # (place, compared, shown) without a policy
+        # (place, compared, shown, what it should state: None for the majority value)
+        placing: list[tuple[int, str, str, str | None]] = []
         for place, (row, stating, _) in enumerate(ordered):
             value = stating.get(name, _ABSENT)
             if value is _ABSENT:
@@ -915,35 +916,29 @@ def term_matrix(
             text = value if type(value) is str else display(value)
             if key not in shown:
                 shown[key] = text
-            if not canonical_keys:
-                later.append((place, key, text))
-                continue
-            adopted = row.policies
-            reference = references.get(id(adopted))
-            if reference is None:
-                reference = canonical_keys[0][1]
-                for policy_id, fixed in canonical_keys:
-                    if policy_id in adopted:
-                        reference = fixed
-                        break
-                references[id(adopted)] = reference
-            differs = key != reference
+            reference = None
+            if canonical_keys:
+                adopted = row.policies
+                reference = references.get(id(adopted))
+                if reference is None:
+                    reference = canonical_keys[0][1]
+                    for policy_id, fixed in canonical_keys:
+                        if policy_id in adopted:
+                            reference = fixed
+                            break
+                    references[id(adopted)] = reference
+            placing.append((place, key, text, reference))
+        majority = (
+            min(common, key=lambda k: (-common[k], k)) if not canonical_keys and common else None
+        )
+        for place, key, text, reference in placing:
+            differs = key != (majority if reference is None else reference)
             if differs:
                 differing.add(key)
             found = cell_of.get((text, differs))
             if found is None:
                 found = cell_of[text, differs] = TermCell(text, differs)
             cells[place] = found
-        if later:
-            majority = min(common, key=lambda k: (-common[k], k))
-            for place, key, text in later:
-                differs = key != majority
-                if differs:
-                    differing.add(key)
-                found = cell_of.get((text, differs))
-                if found is None:
-                    found = cell_of[text, differs] = TermCell(text, differs)
-                cells[place] = found
         values = [
             TermValue(
                 value=shown[key],

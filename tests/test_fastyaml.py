@@ -258,6 +258,23 @@ SUPPORTED = {
     "an anchor defined again inside itself": "x: &a [&a 1, *a]\ny: *a\n",
     "an empty anchored value merged and repeated": "a: &a\nb: [*a, *a]\nc: &c {}\nd: {<<: *c}\n",
     "anchors beside plain lookalikes": "a: &a {p: ~, q: 010}\nb:\n  <<: *a\n  r: True\n",
+    # a lookalike anchored itself: rapidyaml's JSON writes it as a string, as it was written
+    "anchored plain lookalikes": (
+        "s: &none ~\nt: *none\nu: &hex 0x10\nv: [*hex, &octal 010, *octal]\n"
+        "w: &inf -.inf\nx: {y: *inf}\n"
+    ),
+    "anchored capitalised words": "a: &n Null\nb: *n\nc: [&t TRUE, *t]\nd: &f False\n",
+    "an anchored capitalised word beside a plain one": "a: &n Null\nb: True\nc: *n\n",
+    "anchored lookalikes in a flow list": "s: [&c ~, *c]\nt: [&d NULL, *d, True]\n",
+    # rapidyaml's JSON writes .Inf, -.INF and .NaN in lower case: still numbers (the walk's)
+    "infinities and not-a-number capitalised": (
+        "a: .Inf\nb: -.INF\nc: .NaN\nd: [.NAN, '.NaN', +.Inf]\ne: {f: .NaN}\n"
+    ),
+    "not-a-number capitalised in a list": "a: [.NaN, 1]\n",
+    "comments after flow collections closed": (
+        "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"
+    ),
+    "capitalised words as anchor and alias names": "a: &True x\nb: *True\nc: False\n",
     # booleans and nulls as people capitalise them, which JSON does not write: rapidyaml's JSON
     # is written with JSON's words in their place (see fastyaml._with_json_words)
     "booleans and nulls capitalised": (
@@ -344,6 +361,10 @@ DECLINED = {
     "flow value starting with a colon": "- {a: :1}\n",
     "more after a quoted value": '- "x" -\n- x\n',
     "syntax error": "a: b: c\n",
+    "a comment hiding the end of a flow mapping after a quote": "p: {b: 'k', x: 2 # c}\nu: 1\n",
+    "a comment hiding the end of a flow list after a quote": 'p: ["k", {x: ~ # c}]\nu: 1\n',
+    "a comment hiding the end of a flow mapping": "r: {y: [1], x: 2 # c}\nu: 1\n",
+    "a comment hiding the end of nested flows": "r: {x: 1, n: [{y: [1], x: ~ # c}, 2]}\nu: 1\n",
     "bad indentation": "a:\n  b: 1\n c: 2\n",
     "only a comment": "# nothing\n",
     "a scalar document": "just text\n",
@@ -454,6 +475,10 @@ WALKED = {
     "an anchor defined again",  # which one an alias names depends on where each ends
     "an anchor defined again inside itself",
     "anchors beside plain lookalikes",  # rapidyaml's JSON writes ~ and 010 as strings
+    "anchored plain lookalikes",
+    "anchored capitalised words",  # an anchored value is left as written, for the walk
+    "an anchored capitalised word beside a plain one",
+    "anchored lookalikes in a flow list",
     "plain lookalikes",
     "a quoted merge key beside a merge key",  # two keys "<<" in rapidyaml's JSON
 }

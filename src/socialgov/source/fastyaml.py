@@ -139,6 +139,8 @@ _UNSUPPORTED = re2.compile(
     rb"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     rb"|\n {256}"
 )
+_FLOW_THEN_COMMENT = re2.compile(rb"[\[{][^\n]*[ ]#")
+"""A ``#`` after a space, after a flow collection opens on its line (see _comment_in_flow)."""
 _LONE_CR = re2.compile(rb"\r(?:[^\n]|$)")
 _MASKED_COMMENT = re.compile(rb"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
 """A comment, after a line's start without quotes (or, once masked, only masked values)."""
@@ -184,6 +186,8 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         if (b"]" in bare or b"}" in bare) and _deeper_after_flow(bare):
             return None  # seen only with escapes, which the first scan refuses
     if (b"|" in bare or b">" in bare) and not _text_blocks_agree(read, bare):
+        return None
+    if b" #" in read and _found(_FLOW_THEN_COMMENT, read) and _comment_in_flow(read):
         return None
     if not raw.isascii() and (
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
@@ -917,18 +921,32 @@ def _quoted_where_written(
         return True
     found = {match.group()[1:-1].encode() for match in _LOOKALIKE.finditer(emitted)}
     for value in found - settled:
-        start = text.find(value)
-        while start >= 0:
-            end = start + len(value)
-            line_start = text.rfind(b"\n", 0, start) + 1
-            if _NODE_START.search(text, line_start, start) is not None and (
-                _VALUE_END.match(text, end) is not None
-            ):
-                return False
-            start = text.find(value, start + 1)
+        for spelling in (value, *_WRITTEN_AS.get(value, ())):
+            start = text.find(spelling)
+            while start >= 0:
+                end = start + len(spelling)
+                line_start = text.rfind(b"\n", 0, start) + 1
+                if _VALUE_START.search(text, line_start, start) is not None and (
+                    _VALUE_END.match(text, end) is not None
+                ):
+                    return False
+                start = text.find(spelling, start + 1)
     return True
 
 
+_WRITTEN_AS = {
+    sign + word.lower(): (sign + word, sign + word.upper())
+    for sign in (b"", b"-", b"+")
+    for word in (b".Inf", b".NaN")
+    if not (sign and word == b".NaN")
+}
+"""How a plain value rapidyaml's JSON writes in lower case may be written in the file: the
+core schema reads ``.Inf``, ``-.INF`` and ``.NaN`` as the numbers ``.inf`` and ``.nan`` are."""
+
+
+_VALUE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)(?:[&!][^ \n]*[ ]+)*$")
+"""What a line holds before a plain value that starts there: as _NODE_START, and the value's
+anchor or tag if it has one (``s: &none ~``)."""
 _VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 
@@ -945,33 +963,39 @@ def _with_json_words(
     kept once; see _FilePositions.adopt). Every node is looked at whose value is plain (not
     quoted, not a text block) and as long as one of those words: any of them still written as a
     string is a key, or a value quoted or in a text block, which it is (the words are returned,
-    for _quoted_where_written to pass over)."""
+    for _quoted_where_written to pass over), or an anchored or tagged value, which is left as
+    written and its word not returned (_quoted_where_written finds it plain: the walk reads
+    it)."""
     size = tree.size()
     if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
         return [_emit_json(tree, root) for root in roots], frozenset()  # left to the walk
     view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
     words = view.cast("Q")
     origin, end = _address(buffer), len(buffer)
-    settled = frozenset(_JSON_WORDS)
+    settled = set(_JSON_WORDS)
     changed: list[tuple[int, bytes]] = []
     try:  # the nodes whose value is 4 or 5 bytes long, found in a byte column (in C)
         for node in _hits(view[8 * _VAL_SIZE :: 8 * _WORDS].tobytes(), _FOUR_OR_FIVE):
             base = node * _WORDS
             length = words[base + _VAL_SIZE]
             kind = words[base]
-            if length not in (4, 5) or kind & _SCALAR_ONLY != _VAL or kind & (_VALQUO | _VAL_BLOCK):
+            if length not in (4, 5) or not kind & _VAL or kind & (_VALQUO | _VAL_BLOCK):
                 continue
             start = words[base + _VAL_AT] - origin
             stop = start + length
             if start < 0 or stop > end:  # a value outside the file: the walk refuses it
-                settled = frozenset()
+                settled = set()
                 break
             written = bytes(buffer[start:stop])
             word = _JSON_WORDS.get(written)
-            if word is not None:
-                changed.append((start, written))
-                buffer[start:stop] = word
-        return [_emit_json(tree, root) for root in roots], settled
+            if word is None:
+                continue
+            if kind & _SCALAR_ONLY != _VAL:  # anchored or tagged (or an alias's name)
+                settled.discard(written)
+                continue
+            changed.append((start, written))
+            buffer[start:stop] = word
+        return [_emit_json(tree, root) for root in roots], frozenset(settled)
     finally:
         for start, written in changed:
             buffer[start : start + len(written)] = written
@@ -1111,6 +1135,23 @@ _BLOCK_LINE = re.compile(rb"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][1-9+-]*[
 _ANY_BLOCK_LINE = re.compile(rb"(?m)^([ ]*(?:-[ ]+)*)([^\n]*?[:?][ ]+)?[|>][^\n]*$")
 """Any line that may hold a text block's header, a comment kept after it or not."""
 _BLANK_BLOCK = re.compile(rb"[^\t\r]")
+
+
+def _comment_in_flow(text: bytes) -> bool:
+    """Whether a comment starts inside a flow collection: in ``{a: 1, b: [2] # c}`` the comment
+    takes the rest of the line, so the mapping is not closed there, which libyaml refuses and
+    rapidyaml reads as the text ``[2] # c``. The comment of a line is its first ``#`` after a
+    space outside a quoted value (quoted values masked); inside, more brackets opened than
+    closed before it."""
+    if b"'" in text or b'"' in text:
+        text = _mask_quoted(text)
+    for match in _FLOW_THEN_COMMENT.finditer(text):
+        line_start = text.rfind(b"\n", 0, match.start()) + 1
+        comment = text.find(b" #", line_start)
+        before = text[line_start:comment]
+        if before.count(b"[") + before.count(b"{") > before.count(b"]") + before.count(b"}"):
+            return True
+    return False
 
 
 def _without_comments(text: bytes) -> bytes:

@@ -664,6 +664,99 @@ def test_generated_documents_parse_the_same_or_are_declined(
     assert _differences(text + "\n") in (None, [])
 
 
+_ANCHORED_SCALARS = [
+    "1", "2.5", "true", "null", "hi", "'q s'", '"dq"', "é", "-3", "''", "yes", "2024-01-02",
+    "~", "0x1F", "010", "0o17", ".inf", "-.Inf", ".NaN", ".NAN", "Null", "NULL", "True",
+    "FALSE", "+1", "1_000", "1e3", "'~'", '"True"', "x # c",
+]  # fmt: skip
+
+
+class _AnchoredWriter:
+    """Documents full of anchors, aliases and merge keys (``<<: *a``, ``<<: [*a, *b]``), in
+    block and flow style, with lookalike scalars anchored or not and comments here and there:
+    what a person copying settings around a file writes."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.anchors: dict[str, str] = {}  # name: "map", "seq" or "scalar"
+        self.count = 0
+
+    def _anchor(self) -> str | None:
+        if self.rng.random() < 0.3:
+            self.count += 1
+            return self.rng.choice(["a", "b", "c", f"n{self.count}"])
+        return None
+
+    def node(self, indent: int, depth: int, flow: bool = False) -> str:
+        rng = self.rng
+        roll = rng.random()
+        if depth > 3 or roll < 0.35:
+            named = [name for name in self.anchors]
+            if named and rng.random() < 0.3:
+                return f"*{rng.choice(named)}" + (" " if flow else "")
+            anchor, value = self._anchor(), rng.choice(_ANCHORED_SCALARS)
+            if flow and "#" in value:
+                value = "x"
+            if anchor:
+                self.anchors[anchor] = "scalar"
+                return f"&{anchor} {value}"
+            return value
+        if roll < 0.6:
+            anchor = self._anchor()
+            items = [self.node(indent + 2, depth + 1, True) for _ in range(rng.randrange(4))]
+            if anchor:
+                self.anchors[anchor] = "seq"
+            return (f"&{anchor} " if anchor else "") + "[" + ", ".join(items) + "]"
+        return self.mapping(indent, depth, flow)
+
+    def mapping(self, indent: int, depth: int, flow: bool) -> str:
+        rng = self.rng
+        anchor = self._anchor()
+        entries: list[tuple[str, str | None]] = []
+        merged = [name for name, kind in self.anchors.items() if kind == "map"]
+        if merged and rng.random() < 0.5:
+            picked = rng.sample(merged, min(len(merged), rng.randrange(1, 3)))
+            alias = " ".join(f"*{name} " for name in picked[:1])
+            many = "[" + ", ".join(f"*{name} " for name in picked) + "]"
+            entries.append(("<<", alias if rng.random() < 0.5 else many))
+        keys = ["a", "b", "c", "id", "name", "x", "é", "'<<'", "k1", "tags"]
+        entries += [(key, None) for key in rng.sample(keys, rng.randrange(4))]
+        rng.shuffle(entries)
+        if flow or rng.random() < 0.3:
+            body = ", ".join(f"{k}: {v or self.node(indent, depth + 1, True)}" for k, v in entries)
+            if anchor:
+                self.anchors[anchor] = "map"
+            return (f"&{anchor} " if anchor else "") + "{" + body + "}"
+        lines = []
+        for key, value in entries:
+            written = value or self.node(indent + 2, depth + 1)
+            comment = rng.choice(["", "", "  # why"]) if not written.startswith("\n") else ""
+            sep = "" if written.startswith("\n") else " "
+            lines.append(" " * indent + f"{key}:{sep}{written}{comment}")
+        if anchor:
+            self.anchors[anchor] = "map"
+        if not lines:
+            return (f"&{anchor} " if anchor else "") + "{}"
+        return (f" &{anchor}" if anchor else "") + "\n" + "\n".join(lines)
+
+    def document(self) -> str:
+        top = []
+        for key in self.rng.sample(["p", "q", "r", "s", "t", "u"], self.rng.randrange(1, 6)):
+            value = self.node(2, 1)
+            joined = value.startswith((" &", "\n"))
+            top.append(f"{key}:{value}" if joined else f"{key}: {value}")
+        return "\n".join(top) + "\n"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_anchored_documents_parse_the_same_or_are_declined(rng: random.Random) -> None:
+    """Anchors, aliases and merge keys among lookalikes (``&none ~``, ``.NaN``, ``0x1F``),
+    flows and comments: the fast path gives the exact path's data, node count and every
+    position, or leaves the file to it."""
+    assert _differences(_AnchoredWriter(rng).document()) in (None, [])
+
+
 # --------------------------------------------------------------------------- a stranger's YAML
 
 

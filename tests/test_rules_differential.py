@@ -329,9 +329,13 @@ def test_playbook_coverage_is_the_reference(make_repo: MakeRepo) -> None:
     }
     model = _model(make_repo, files)
     channels = list(model.all_channels)
+    reference = _playbook_coverage_reference(model, channels)
     fast = playbook_coverage(model, channels, AS_OF)
-    assert fast == _playbook_coverage_reference(model, channels)
-    assert list(fast) == list(_playbook_coverage_reference(model, channels))
+    assert fast == [reference[key(c)] for c in channels]
+    assert len({tuple(p.id for p in found) for found in fast}) > 3  # channels differ in cover
+    # any order of the channels: each gets its own playbooks, in the playbooks' order
+    shuffled = rng.sample(channels, len(channels))
+    assert playbook_coverage(model, shuffled, AS_OF) == [reference[key(c)] for c in shuffled]
 
 
 # --------------------------------------------------------------------------- selectors
@@ -713,3 +717,24 @@ def test_live_channels_are_derived_once_per_model(make_repo: MakeRepo) -> None:
     other = Model({"Account": {}})
     assert ctx.derived.live_channels(other) == ()  # another model starts afresh
     assert ctx.derived.live_accounts(model) == live[:2]
+
+
+def test_live_account_coverage_is_derived_once_per_model_and_day(make_repo: MakeRepo) -> None:
+    model = _model(
+        make_repo,
+        {
+            "a.yaml": "accounts:\n"
+            "  - {id: a, platform: x, purpose: pr}\n  - {id: b, platform: x, status: retired}\n"
+            "  - {id: c, platform: x, playbooks: [listed]}\n"
+            "playbooks:\n"
+            "  - {id: pr, end: x, applies_to: {kind: Account, where: {purpose: pr}}}\n"
+            "  - {id: listed, end: x}\n",
+        },
+    )
+    ctx = RuleContext(as_of=AS_OF)
+    coverage = ctx.derived.live_account_coverage(model, AS_OF, ctx.selections)
+    assert [[p.id for p in found] for found in coverage] == [["pr"], ["listed"]]
+    assert ctx.derived.live_account_coverage(model, AS_OF, ctx.selections) is coverage
+    later = AS_OF + dt.timedelta(days=1)
+    assert ctx.derived.live_account_coverage(model, later, ctx.selections) is not coverage
+    assert ctx.derived.live_account_coverage(Model({"Account": {}}), AS_OF, None) == []

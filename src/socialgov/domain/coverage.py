@@ -57,23 +57,29 @@ def playbook_coverage(
     channels: Sequence[ChannelBase],
     as_of: dt.date,
     selections: Selections | None = None,
-) -> dict[ChannelKey, list[Playbook]]:
-    """For each of ``channels``, the existing playbooks that cover it (possibly none).
+) -> list[list[Playbook]]:
+    """For each of ``channels``, in their order, the existing playbooks that cover it (possibly
+    none).
 
     Each playbook's selector is compiled and run once over the channels; listing a playbook in
-    a channel's ``playbooks`` covers the channel too.
+    a channel's ``playbooks`` covers the channel too. ``channels`` are the model's own (their
+    (kind, id) unique), and the lists are found by each channel's place, not its key.
     """
-    keys = [key(c) for c in channels]
-    covered: dict[ChannelKey, list[Playbook]] = {k: [] for k in keys}
+    covered: list[list[Playbook]] = [[] for _ in channels]
+    place: dict[int, int] | None = None
     for playbook in model.playbooks:
         matched = selected_channels(playbook.applies_to, channels, model, as_of, selections)
-        for channel in matched or ():
-            covered[key(channel)].append(playbook)
+        if not matched:
+            continue
+        if place is None:
+            place = {id(channel): index for index, channel in enumerate(channels)}
+        for channel in matched:
+            covered[place[id(channel)]].append(playbook)
     named: dict[str, Playbook | None] = {}  # each listed id looked up once
-    for channel, channel_key in zip(channels, keys, strict=True):
+    for index, channel in enumerate(channels):
         listed = channel.playbooks
         if listed:
-            covered[channel_key] = with_listed(covered[channel_key], listed, model, named)
+            covered[index] = with_listed(covered[index], listed, model, named)
     return covered
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from socialgov.config import DEFAULT_OPTIONS
-from socialgov.model import Account, ChannelBase, Entity, Model, Person
+from socialgov.model import Account, ChannelBase, Entity, Model, Person, Playbook
 from socialgov.rules.base import RuleContext
 from socialgov.source.loader import Path_
 
@@ -41,6 +41,12 @@ def written(entity: Entity, *path: str) -> Path_:
 def live_accounts(model: Model, ctx: RuleContext) -> tuple[Account, ...]:
     """Accounts whose status is neither retired nor planned, in model order."""
     return ctx.derived.live_accounts(model)
+
+
+def live_account_coverage(model: Model, ctx: RuleContext) -> list[list[Playbook]]:
+    """The playbooks that cover each live Account, in :func:`live_accounts`' order (derived once
+    per run; socialgov.domain.coverage.playbook_coverage)."""
+    return ctx.derived.live_account_coverage(model, ctx.as_of, ctx.selections)
 
 
 def live_channels(model: Model, ctx: RuleContext) -> tuple[ChannelBase, ...]:

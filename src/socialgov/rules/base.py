@@ -17,7 +17,7 @@ from socialgov.core.kinds import KINDS
 
 if TYPE_CHECKING:  # what a rule is, and what it reads, are known without the model's code
     from socialgov.lang.selectors import Selections
-    from socialgov.model import Account, ChannelBase, Entity, Model, Person
+    from socialgov.model import Account, ChannelBase, Entity, Model, Person, Playbook
     from socialgov.source.loader import Path_
 
 
@@ -32,12 +32,13 @@ class Derived:
         self._live_channels: tuple[ChannelBase, ...] | None = None
         self._live_accounts: tuple[Account, ...] | None = None
         self._departed: tuple[dt.date, dict[str, Person]] | None = None
+        self._account_coverage: tuple[dt.date, list[list[Playbook]]] | None = None
 
     def _for(self, model: Model) -> None:
         if model is not self._model:
             self._model = model
             self._live_channels = self._live_accounts = None
-            self._departed = None
+            self._departed = self._account_coverage = None
 
     def live_channels(self, model: Model) -> tuple[ChannelBase, ...]:
         """Accounts then traditional Channels, in model order, whose status is neither retired
@@ -64,6 +65,23 @@ class Derived:
             gone = {person_id: p for person_id, p in people if p.departed(as_of)}
             self._departed = (as_of, gone)
         return self._departed[1]
+
+    def live_account_coverage(
+        self, model: Model, as_of: dt.date, selections: Selections | None
+    ) -> list[list[Playbook]]:
+        """The playbooks that cover each live Account, in :meth:`live_accounts`' order
+        (socialgov.domain.coverage.playbook_coverage): SG504 and SG506 each judge every live
+        Account by them. Not to be changed by those who ask."""
+        self._for(model)
+        if self._account_coverage is None or self._account_coverage[0] != as_of:
+            from socialgov.domain.coverage import playbook_coverage
+
+            accounts = self.live_accounts(model)
+            self._account_coverage = (
+                as_of,
+                playbook_coverage(model, accounts, as_of, selections),
+            )
+        return self._account_coverage[1]
 
 
 def _selections() -> Selections:

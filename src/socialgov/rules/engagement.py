@@ -2,7 +2,8 @@
 
 For every scenario that calls for it, a playbook says who gets the ball, what happens before the
 pass and after it, what constitutes the END, and who is told afterwards. Coverage (which
-playbooks cover which channels) is computed once per rule by ``socialgov.domain.coverage``. SG503
+playbooks cover which channels) is computed by ``socialgov.domain.coverage``: once per run for
+the live Accounts (SG504, SG506 share it), once for SG501's channels. SG503
 no-end-condition is written in the rules-as-code language (rules/no-end-condition.yaml).
 """
 
@@ -12,11 +13,12 @@ from collections.abc import Iterator
 
 from socialgov.core.findings import Severity
 from socialgov.core.wording import and_list
-from socialgov.domain.coverage import has_crisis_path, key, playbook_coverage
+from socialgov.domain.coverage import has_crisis_path, playbook_coverage
 from socialgov.model import Account, ChannelBase, Model, Playbook
 from socialgov.rules._common import (
     by_position,
     defaults,
+    live_account_coverage,
     live_accounts,
     live_channels,
     option,
@@ -88,8 +90,8 @@ def no_playbook(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     if not channels:
         return
     coverage = playbook_coverage(model, channels, ctx.as_of, ctx.selections)
-    for channel in channels:
-        if coverage[key(channel)]:
+    for channel, playbooks in zip(channels, coverage, strict=True):
+        if playbooks:
             continue
         yield Violation(
             entity=channel,
@@ -284,10 +286,8 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     accounts = live_accounts(model, ctx)
     if not accounts:
         return
-    coverage = playbook_coverage(model, accounts, ctx.as_of, ctx.selections)
     crisis: dict[str, bool] = {}
-    for account in accounts:
-        playbooks = coverage[key(account)]
+    for account, playbooks in zip(accounts, live_account_coverage(model, ctx), strict=True):
         if _any_crisis(playbooks, model, crisis):
             continue
         if playbooks:
@@ -381,9 +381,7 @@ def no_compromise_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     if not any(_has_compromise_path(p) for p in model.playbooks):
         yield _no_compromise_plan(model, accounts)
         return
-    coverage = playbook_coverage(model, accounts, ctx.as_of, ctx.selections)
-    for account in accounts:
-        playbooks = coverage[key(account)]
+    for account, playbooks in zip(accounts, live_account_coverage(model, ctx), strict=True):
         if any(_has_compromise_path(p) for p in playbooks):
             continue
         if playbooks:

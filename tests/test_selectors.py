@@ -524,6 +524,49 @@ def test_selections_filter_asks_directly_about_entities_of_another_model(model: 
     assert selections.filter(model, selector, [copy, support], AS_OF) == [support]
 
 
+def test_selections_filter_a_tuple_once_and_hand_out_copies(
+    model: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from socialgov.lang.selectors import Selections
+
+    selections = Selections()
+    selector = selections.compile({"kind": ["Account", "Channel"], "where": {"purpose": "service"}})
+    support = model.find("Account", "support-x")
+    assert support is not None
+    # An entity of no model (another run's copy) is asked about directly: that shows when the
+    # tuple is filtered again rather than remembered.
+    stranger = dataclasses.replace(support, data={**support.data, "purpose": "service"})
+    channels = (*model.all_channels, stranger)
+    expected = [c for c in channels if selector.matches(c, model, AS_OF)]
+    assert stranger in expected and len(expected) < len(channels)
+    real = type(selector).matches
+    asked: list[Any] = []
+
+    def matches(self: Any, entity: Any, *args: Any) -> bool:
+        asked.append(entity)
+        return real(self, entity, *args)
+
+    monkeypatch.setattr(type(selector), "matches", matches)
+    first = selections.filter(model, selector, channels, AS_OF)
+    assert first == expected and asked == [stranger]
+    first.clear()  # the caller's copy: the remembered answer is untouched
+    assert selections.filter(model, selector, channels, AS_OF) == expected
+    assert asked == [stranger]  # the same tuple: remembered
+    # Another tuple is filtered afresh; a list is never remembered (it may change between calls).
+    assert selections.filter(model, selector, channels[::-1], AS_OF) == expected[::-1]
+    assert asked == [stranger] * 2
+    listed = list(channels)
+    assert selections.filter(model, selector, listed, AS_OF) == expected
+    listed.pop()
+    assert selections.filter(model, selector, listed, AS_OF) == expected[:-1]
+    assert asked == [stranger] * 3
+    # Another day is another answer.
+    selections.filter(model, selector, channels, dt.date(2025, 1, 20))
+    assert asked == [stranger] * 4
+
+
 def test_selections_raise_the_selector_error_every_time() -> None:
     from socialgov.lang.selectors import Selections
 

@@ -1248,6 +1248,7 @@ class Selections:
         self._compiled: dict[Any, Selector | SelectorError] = {}
         self._selected: dict[Any, tuple[Entity, ...]] = {}
         self._chosen: dict[Any, dict[int, bool]] = {}
+        self._filtered: dict[tuple[Any, int], tuple[tuple[Entity, ...], list[Entity]]] = {}
         self._doubtful: dict[Any, dict[int, tuple[Condition, list[Entity]]]] = {}
 
     def _for(self, model: Model, as_of: dt.date) -> None:
@@ -1255,6 +1256,7 @@ class Selections:
             self._model, self._as_of = model, as_of
             self._selected.clear()
             self._chosen.clear()
+            self._filtered.clear()
             self._doubtful.clear()
 
     def compile(self, source: Mapping[str, Any]) -> Selector:
@@ -1334,13 +1336,19 @@ class Selections:
         as_of: dt.date,
     ) -> list[Entity]:
         """The ``entities`` that ``selector`` matches, in their order: what
-        ``[e for e in entities if selector.matches(e, model, as_of)]`` gives."""
+        ``[e for e in entities if selector.matches(e, model, as_of)]`` gives. Of a tuple (the
+        run's live channels, which several rules filter by every policy's ``applies_to``), the
+        answer is worked out once."""
         self._for(model, as_of)
         try:
             key = source_key(selector.source)
             chosen = self._chosen.get(key)
         except TypeError:
             return [e for e in entities if selector.matches(e, model, as_of)]
+        if type(entities) is tuple:
+            done = self._filtered.get((key, id(entities)))
+            if done is not None and done[0] is entities:
+                return list(done[1])
         if chosen is None:
             # For every entity of the selector's kinds in the model: whether it is selected.
             chosen = {id(e): False for kind in selector.kinds or KINDS for e in model.of(kind)}
@@ -1353,6 +1361,9 @@ class Selections:
                 selected = selector.matches(entity, model, as_of)
             if selected:
                 result.append(entity)
+        if type(entities) is tuple:  # kept with the tuple, whose id is then not reused
+            self._filtered[(key, id(entities))] = (entities, result)
+            return list(result)
         return result
 
 

@@ -271,6 +271,12 @@ SUPPORTED = {
         "a: .Inf\nb: -.INF\nc: .NaN\nd: [.NAN, '.NaN', +.Inf]\ne: {f: .NaN}\n"
     ),
     "not-a-number capitalised in a list": "a: [.NaN, 1]\n",
+    # rapidyaml's JSON writes a plain nan, inf, infinity, -inf as .nan, .inf, -.inf: text to
+    # the core schema (a grandmother called Nan, an abbreviation), left to the walk
+    "nan and inf in lower case": (
+        "name: nan\nnan: 1\nl: [inf, -inf, infinity, -infinity]\nc: nan # gran\nd: .inf\n"
+    ),
+    "an anchored nan": "a: &n nan\nb: [*n, inf]\n",
     "comments after flow collections closed": (
         "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"
     ),
@@ -479,6 +485,7 @@ WALKED = {
     "anchored capitalised words",  # an anchored value is left as written, for the walk
     "an anchored capitalised word beside a plain one",
     "anchored lookalikes in a flow list",
+    "an anchored nan",
     "plain lookalikes",
     "a quoted merge key beside a merge key",  # two keys "<<" in rapidyaml's JSON
 }

@@ -935,13 +935,15 @@ def _quoted_where_written(
 
 
 _WRITTEN_AS = {
-    sign + word.lower(): (sign + word, sign + word.upper())
-    for sign in (b"", b"-", b"+")
-    for word in (b".Inf", b".NaN")
-    if not (sign and word == b".NaN")
+    b".inf": (b".Inf", b".INF", b"inf", b"infinity"),
+    b"-.inf": (b"-.Inf", b"-.INF", b"-inf", b"-infinity"),
+    b"+.inf": (b"+.Inf", b"+.INF"),
+    b".nan": (b".NaN", b".NAN", b"nan"),
 }
-"""How a plain value rapidyaml's JSON writes in lower case may be written in the file: the
-core schema reads ``.Inf``, ``-.INF`` and ``.NaN`` as the numbers ``.inf`` and ``.nan`` are."""
+"""How a plain value rapidyaml's JSON writes as one of these may be written in the file: the
+core schema reads ``.Inf``, ``-.INF`` and ``.NaN`` as the numbers ``.inf`` and ``.nan`` are;
+rapidyaml 0.15 also writes a plain ``nan``, ``inf``, ``infinity``, ``-inf`` and ``-infinity``
+(values or keys) as ``.nan``, ``.inf`` and ``-.inf``, which the core schema reads as text."""
 
 
 _VALUE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)(?:[&!][^ \n]*[ ]+)*$")

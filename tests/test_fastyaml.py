@@ -277,6 +277,7 @@ SUPPORTED = {
         "name: nan\nnan: 1\nl: [inf, -inf, infinity, -infinity]\nc: nan # gran\nd: .inf\n"
     ),
     "an anchored nan": "a: &n nan\nb: [*n, inf]\n",
+    "a key 1024 characters long, libyaml's longest": "k" * 1023 + "é: 1\nv: " + "x " * 900 + "\n",
     "comments after flow collections closed": (
         "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"
     ),
@@ -376,6 +377,10 @@ DECLINED = {
     "a scalar document": "just text\n",
     "byte order mark inside": "a: \ufeff1\n",
     "next line character": "a: x\x85y\n",
+    # libyaml refuses a key more than 1024 characters long; rapidyaml read it
+    "a key of 1025 characters": "k" * 1024 + "é: 1\n",
+    "a quoted key of 1025 characters": "- '" + "k" * 1023 + "': 1\n",
+    "a long key in a flow mapping": "a: {" + "k" * 1025 + ": 1}\n",
 }
 
 

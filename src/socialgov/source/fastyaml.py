@@ -31,7 +31,8 @@ returns None and the file takes the exact path:
   end marker (``...``) followed by more than the next ``---``, empty or scalar documents,
   tabs, a carriage return that is not part of a CRLF line end, backslashes outside quoted
   values (escapes), characters YAML does not allow, anchors on keys, anchor names libyaml
-  refuses, flow collections nested or spread over lines, and layouts that rapidyaml accepts
+  refuses, flow collections nested or spread over lines, keys over 1024 characters (libyaml's
+  limit), and layouts that rapidyaml accepts
   but libyaml rejects: one RE2 scan (_UNSUPPORTED), first of the text without comments, then,
   when that finds something, with quoted values and text blocks masked (a bracket or quote
   inside those is text to both parsers);
@@ -119,7 +120,9 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # flow collection spread over lines, used as a key or followed by more than a comment; a '-'
 # that would open a list after a key on its line; a value starting with ']', '}' or ':'; an
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
-# it opens; more than a comment after a quoted value; lines indented 256 spaces or more.
+# it opens; more than a comment after a quoted value; lines indented 256 spaces or more; a ':'
+# that may end a key more than 1024 characters into its line (libyaml refuses a key that long,
+# rapidyaml reads it: a one-line flow mapping that long is left to the exact path too).
 _UNSUPPORTED = re2.compile(
     rb"[\x00-\x09\x0b-\x1f\x7f\\]"
     rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
@@ -138,6 +141,7 @@ _UNSUPPORTED = re2.compile(
     rb"|(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)"
     rb"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     rb"|\n {256}"
+    rb"|(?:^|\n)[^\n]{1000}[^\n]{25}[^\n]*:(?:[ \n,\]}]|$)"
 )
 _FLOW_THEN_COMMENT = re2.compile(rb"[\[{][^\n]*[ ]#")
 """A ``#`` after a space, after a flow collection opens on its line (see _comment_in_flow)."""

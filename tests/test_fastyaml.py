@@ -277,6 +277,7 @@ SUPPORTED = {
         "name: nan\nnan: 1\nl: [inf, -inf, infinity, -infinity]\nc: nan # gran\nd: .inf\n"
     ),
     "an anchored nan": "a: &n nan\nb: [*n, inf]\n",
+    "nan and inf as quoted keys": "'nan': 1\n\"-.Inf\": x\nb: {'.NaN': [3]}\n",
     "a key 1024 characters long, libyaml's longest": "k" * 1023 + "é: 1\nv: " + "x " * 900 + "\n",
     "comments after flow collections closed": (
         "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"

@@ -925,6 +925,8 @@ def _quoted_where_written(
         return True
     found = {match.group()[1:-1].encode() for match in _LOOKALIKE.finditer(emitted)}
     for value in found - settled:
+        if value in _WRITTEN_AS and f'"{value.decode()}":' in emitted:
+            return False  # a key rapidyaml may have rewritten, quoted or not (see _WRITTEN_AS)
         for spelling in (value, *_WRITTEN_AS.get(value, ())):
             start = text.find(spelling)
             while start >= 0:
@@ -947,7 +949,8 @@ _WRITTEN_AS = {
 """How a plain value rapidyaml's JSON writes as one of these may be written in the file: the
 core schema reads ``.Inf``, ``-.INF`` and ``.NaN`` as the numbers ``.inf`` and ``.nan`` are;
 rapidyaml 0.15 also writes a plain ``nan``, ``inf``, ``infinity``, ``-inf`` and ``-infinity``
-(values or keys) as ``.nan``, ``.inf`` and ``-.inf``, which the core schema reads as text."""
+(values or keys) as ``.nan``, ``.inf`` and ``-.inf``, which the core schema reads as text; and
+any of these spellings as a key, quoted or not, in those three ways."""
 
 
 _VALUE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)(?:[&!][^ \n]*[ ]+)*$")

@@ -341,6 +341,11 @@ DECLINED = {
     "more after a text block's header": "a: |1> x\n  text\n",
     "a dash in a text block header's comment": "- >  # a - b\n   x\n- y\n",
     "a plus in a comment right after a header": "a: >1#+\n   x\n\n   y\n\n",
+    # a text block with an anchor: rapidyaml read its header's comment (a - b) as indicators,
+    # took more after the header, and ended it with a line break where the file did not
+    "an anchored text block with a dash in its comment": "a: &x > # a - b\n  text\nb: *x\n",
+    "an anchored text block, more after its header": "a: &x |1 x\n  text\n",
+    "an anchored text block last, without a final line break": "a: |\n  x\nb: &a |\n  text",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",

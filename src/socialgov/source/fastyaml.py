@@ -31,9 +31,9 @@ returns None and the file takes the exact path:
   end marker (``...``) followed by more than the next ``---``, empty or scalar documents,
   tabs, a carriage return that is not part of a CRLF line end, backslashes outside quoted
   values (escapes), characters YAML does not allow, anchors on keys, anchor names libyaml
-  refuses, flow collections nested or spread over lines, keys over 1024 characters (libyaml's
-  limit), and layouts that rapidyaml accepts
-  but libyaml rejects: one RE2 scan (_UNSUPPORTED), first of the text without comments, then,
+  refuses, text blocks with an anchor, flow collections nested or spread over lines, keys
+  over 1024 characters (libyaml's limit), and layouts that rapidyaml accepts but libyaml
+  rejects: one RE2 scan (_UNSUPPORTED), first of the text without comments, then,
   when that finds something, with quoted values and text blocks masked (a bracket or quote
   inside those is text to both parsers);
 - text blocks rapidyaml reads differently (a header with more than its indicators and a
@@ -122,7 +122,9 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # empty key; a flow item starting or ending with ':'; a quoted key closed on a later line than
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more; a ':'
 # that may end a key more than 1024 characters into its line (libyaml refuses a key that long,
-# rapidyaml reads it: a one-line flow mapping that long is left to the exact path too).
+# rapidyaml reads it: a one-line flow mapping that long is left to the exact path too); a text
+# block with an anchor (``&text |``: the checks of text blocks below read a header only where a
+# node starts).
 _UNSUPPORTED = re2.compile(
     rb"[\x00-\x09\x0b-\x1f\x7f\\]"
     rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
@@ -142,6 +144,7 @@ _UNSUPPORTED = re2.compile(
     rb"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     rb"|\n {256}"
     rb"|(?:^|\n)[^\n]{1000}[^\n]{25}[^\n]*:(?:[ \n,\]}]|$)"
+    rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)&[^ \n]*[ ]+[|>]"
 )
 _FLOW_THEN_COMMENT = re2.compile(rb"[\[{][^\n]*[ ]#")
 """A ``#`` after a space, after a flow collection opens on its line (see _comment_in_flow)."""

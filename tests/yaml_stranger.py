@@ -1,11 +1,43 @@
 """YAML written the way many different people write it, for the parsers' differential tests.
 
-Not one tidy style: each file picks its own habits (indentation of two, three or four spaces,
+Not one tidy style: each file picks its own habits (Style: indentation of one to eight spaces,
 lists indented under their key or not, flow or block collections, quotes always, sometimes or
 never, comments above, beside and between entries, text blocks with every header, CRLF line
-ends, a byte order mark, several documents, anchors, aliases and merge keys, the odd tag), and
+ends, a byte order mark, several documents, anchors, aliases and merge keys, tags, ...), and
 its values come from what inventories hold: names in many scripts, handles, URLs, dates, phone
 numbers, text that looks like a number or a boolean, empty values. Deterministic for a seed.
+
+Who writes like that, habit by habit (each a Style field, off in some files and on in others):
+
+- ``anchors``/``aliases``/``merges``: someone copying settings around a file: an anchor on any
+  node (a mapping of defaults, a list of tags, one owner's name), inside flows too, the same
+  name defined again further down; an alias wherever a value goes, sometimes as a key; merge
+  keys naming one mapping, a list of them, or a mapping written in place.
+- ``spelling``: a scalar spelled as the person's tool or habit spells it: ``True``/``TRUE``,
+  ``Null``/``~``/nothing, ``0x1F``, ``0o17``, ``+12``, ``007``, ``1e3``, ``.5``, ``-.INF``,
+  ``.NaN``; and LOOKALIKES among the texts (YAML 1.1's ``yes``/``No``/``ON``, ``1_000``,
+  ``nan``, ``infinity``, times, dates), plain where they may be.
+- ``tags``: a Kubernetes or CloudFormation hand (``!!str 010``, ``!!int "3"``, ``!Ref x``,
+  ``!!map``, a ``%TAG`` directive) or a tool that writes ``%YAML 1.1``.
+- ``wrap``: an editor that wraps long values: plain and quoted scalars over several lines,
+  with blank lines (kept as line breaks) and trailing spaces.
+- ``escapes``: someone who writes double quotes with every escape YAML has (``\\x41``,
+  ``\\u00e9``, ``\\U0001F600``, ``\\N``, ``\\_``, ``\\L``, ``\\P``, ``\\e``, ``\\0``, ``\\/``, a
+  backslash at a line's end).
+- ``aligned``: colons lined up (``id    : x``) or values lined up (``id:    x``).
+- ``keys``: keys that look like other things, unquoted (``1:``, ``yes:``, ``on:``, ``~:``,
+  ``nan:``, dates), quoted keys of every kind, ``? `` complex keys, very long keys.
+- ``json``: someone pasting JSON: quoted keys, ``{"a":1}`` without spaces, flows over lines
+  with trailing commas and comments inside (prettier's habit).
+- ``compact``: most people and tools (Kubernetes, Ansible): ``- id: x`` with the rest of the
+  mapping under ``id``, ``- - x`` for a list in a list, the dash followed by one to three spaces;
+  now and then an anchor meant for that mapping put before its first key.
+- ``untidy``: trailing spaces, a tab inside a value or before a comment, comments at odd
+  indentation, a comment as the last line without a line break, empty documents, ``---`` and
+  ``...`` with comments, a file made by concatenating two (a byte order mark in the middle), a
+  part indented otherwise than the rest.
+- UNICODE among the texts: emoji with joiners, right-to-left text and marks, combining marks,
+  no-break spaces, zero-width characters, U+2028, U+0085, full-width punctuation.
 """
 
 from __future__ import annotations
@@ -23,10 +55,56 @@ WORDS = (
     "", "12", "-7", "3.25", "0o17", "TRUE", "Null", "*star", "&amp", "!bang", "%pct",
     "|pipe", ">gt", "'quoted'", '"dq"', "back\\slash", "é", "über-long " * 6,
 )  # fmt: skip
+LOOKALIKES = (
+    # YAML 1.1's booleans (text to the 1.2 core schema socialgov reads, booleans to old tools)
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n",
+    "N",
+    # numbers as programmers, spreadsheets and phones write them
+    "0o17", "0O17", "0x1F", "0X1f", "0xff", "0b101", "1_000", "1,000", "1e3", "1E-3", "6.02e+23",
+    ".5", "-.5", "+.5", "1.", "1.e3", "007", "-0", "+12", "0", "00", "-1_0", "12:30",
+    "1:30:00", "190:20:30", "+1 555 0100", "1/2", "3.", "0.0", "-.0e-0",
+    # infinities and not-a-number in every spelling
+    ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.INF", ".nan", ".NaN", ".NAN",
+    "nan", "NaN", "Nan", "NAN", "inf", "Inf", "-inf", "+inf", "infinity", "Infinity",
+    "-Infinity", "-infinity", ".Nan", "-.nan",
+    # nulls and booleans, capitalised or not
+    "~", "null", "Null", "NULL", "nULL", "true", "True", "TRUE", "tRUE", "false", "False",
+    "FALSE",
+    # dates and times, which stay text
+    "2026-09-02", "2026-09-02T10:00:00Z", "2001-12-14t21:59:43.10-05:00", "2026-9-2",
+    "20260902", "2026-09-02 10:00:00 +1",
+)  # fmt: skip
+UNICODE = (
+    "😀 emoji", "👨\u200d👩\u200d👧 family", "🇬🇧 flag", "שלום עולם", "\u200fRTL mark", "مرحبا بكم",
+    "e\u0301 combining", "z\u0337\u0336algo", "no\u00a0break space", "\u00a0lead nbsp",
+    "trail nbsp\u00a0", "zero\u200bwidth", "line\u2028separator", "para\u2029sep",
+    "nel\u0085char", "“smart quotes”", "full\uff1awidth colon", "\uff46\uff55\uff4c\uff4c", "ǅ titlecase", "ß",
+    "\U0001f600", "a\u00adsoft hyphen", "e\ufe0f variation",
+)  # fmt: skip
+TEXTS = WORDS + LOOKALIKES + UNICODE
 KEYS = (
     "id", "kind", "name", "handle", "url", "platform", "owner", "backup", "team", "status",
     "labels", "notes", "description", "created", "policies", "Zürich", "名前", "x-y",
     "with space", "on", "yes", "1", "null", "key: colon", "#hash", "it's", "a-b_c.d",
+)  # fmt: skip
+ODD_KEYS = (
+    "1", "007", "0x1F", "1e3", ".5", "-1", "yes", "No", "ON", "off", "y", "~", "null", "Null",
+    "NULL", "true", "False", "nan", ".nan", "inf", ".inf", "-.Inf", "2026-09-02", "12:30", "<<",
+    "=", "-x", "?x", ":x", "x?", "a b  c", "é", "😀", "שלום", "no\u00a0break", "x#y", "[x]",
+    "{x}", "a,b", "it's", 'say "x"', "*star", "&amp", "!bang", "%pct", "@at", "`tick",
+)  # fmt: skip
+ANCHOR_NAMES = (
+    "a", "b", "defaults", "base", "base-owner", "owner_1", "x1", "DEFAULTS", "Anchor", "1", "True",
+    "null", "-x", "_", "a-b_c",
+)  # fmt: skip
+ODD_ANCHOR_NAMES = ("a.b", "café", "a:b", "a/b", "x[0]", "😀")
+TAGS = (
+    "!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp", "!!binary", "!", "!Ref",
+    "!secret", "!!python/object:os.system", "!<tag:yaml.org,2002:str>", "!e!x",
+)  # fmt: skip
+COMMENTS = (
+    "# note", "#", "# it's: [x] {y} 'q' \"d\" - a", "# TODO |>", "#no space", "# é 😀",
+    "# - item: x", "# &a *b !c", "# ---", "# ...", "#  |  >-  1",
 )  # fmt: skip
 _PLAIN_UNSAFE = set(":#,[]{}&*!|>'\"%@`\\\t\n")
 
@@ -40,11 +118,22 @@ class Style:
     comments: float
     blocks: float  # chance a longer text is written as a text block
     crlf: bool
-    anchors: float
+    anchors: float  # chance a node (mapping, list or scalar) gets an anchor
+    aliases: float = 0.0  # chance a value is an alias to a node anchored before it
+    merges: float = 0.0  # chance a mapping merges others (<<)
+    spelling: float = 0.0  # chance a number, boolean or null is spelled otherwise
+    tags: float = 0.0  # chance a node is tagged
+    wrap: float = 0.0  # chance a longer value is written over several lines
+    escapes: float = 0.0  # chance a double-quoted value uses YAML's other escapes
+    aligned: str = ""  # "", "colons" (id   : x) or "values" (id:   x)
+    keys: float = 0.0  # chance a key is an odd one (a lookalike, quoted, complex, very long)
+    json: float = 0.0  # chance a collection is written as JSON (over lines, trailing commas)
+    untidy: float = 0.0  # trailing spaces, tabs, odd comments, empty documents, a BOM
+    compact: float = 0.0  # chance a list's mapping or list starts on its dash's line
 
     @classmethod
     def pick(cls, rng: random.Random) -> Style:
-        return cls(
+        style = cls(
             indent=rng.choice([2, 2, 2, 3, 4, 4, 1, 8]),
             indentless=rng.random() < 0.4,
             quotes=rng.choice(["never", "some", "always", "single", "double"]),
@@ -54,6 +143,20 @@ class Style:
             crlf=rng.random() < 0.15,
             anchors=rng.choice([0.0, 0.0, 0.1, 0.3]),
         )
+        # the newer habits, each in about half the files at most, so that the plain ones
+        # above still make most files (and the fast path still takes most of them)
+        style.aliases = rng.choice([0.0, 0.0, 0.1, 0.3]) if style.anchors else 0.0
+        style.merges = rng.choice([0.0, 0.0, 0.2, 0.5]) if style.anchors else 0.0
+        style.spelling = rng.choice([0.0, 0.0, 0.3, 0.8])
+        style.tags = rng.choice([0.0] * 6 + [0.05, 0.2])
+        style.wrap = rng.choice([0.0, 0.0, 0.3, 0.7])
+        style.escapes = rng.choice([0.0] * 4 + [0.3, 0.8])
+        style.aligned = rng.choice(["", "", "", "colons", "values"])
+        style.keys = rng.choice([0.0, 0.0, 0.05, 0.2])
+        style.json = rng.choice([0.0] * 4 + [0.3, 0.8])
+        style.untidy = rng.choice([0.0, 0.0, 0.05, 0.2])
+        style.compact = rng.choice([0.0, 0.5, 0.9, 1.0])
+        return style
 
 
 def value(rng: random.Random, depth: int = 0) -> object:
@@ -64,12 +167,17 @@ def value(rng: random.Random, depth: int = 0) -> object:
     if depth < 4 and roll < 0.4:
         return [value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
     if roll < 0.5:
-        return rng.choice([True, False, None, rng.randint(-5, 10**6), rng.random() * 100])
-    text = rng.choice(WORDS)
+        return rng.choice(
+            [True, False, None, rng.randint(-5, 10**6), rng.random() * 100, rng.randint(0, 255)]
+        )
+    texts = rng.choice([WORDS, WORDS, LOOKALIKES, UNICODE])
+    text = rng.choice(texts)
     if rng.random() < 0.25:
-        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 12)))
+        text = " ".join(rng.choice(TEXTS) for _ in range(rng.randint(2, 12)))
     if rng.random() < 0.15:
-        text = "\n".join(rng.choice(WORDS) for _ in range(rng.randint(2, 5)))
+        text = "\n".join(rng.choice(TEXTS) for _ in range(rng.randint(2, 5)))
+    if rng.random() < 0.01:  # a bio pasted on one line
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(150, 400)))
     return text
 
 
@@ -85,46 +193,141 @@ class Writer:
         self.style = style
         self.lines: list[str] = []
         self.anchors = 0
-        self.mappings: list[str] = []  # anchors of mappings written so far (in this document)
+        self.named: list[tuple[str, str]] = []  # (name, "map", "seq" or "scalar") of this document
+
+    def chance(self, habit: float) -> bool:
+        return habit > 0 and self.rng.random() < habit
 
     def comment(self) -> str:
-        return self.rng.choice(["# note", "#", "# it's: [x] {y} 'q' \"d\" - a", "# TODO |>"])
+        return self.rng.choice(COMMENTS)
 
     def maybe_comment_line(self, pad: str) -> None:
-        if self.rng.random() < self.style.comments:
+        if self.chance(self.style.comments):
+            if self.chance(self.style.untidy):  # a comment not lined up with its neighbours
+                pad = self.rng.choice(["", " ", pad + "   "])
             self.lines.append(pad + self.comment())
 
     def tail(self) -> str:
-        return "  " + self.comment() if self.rng.random() < self.style.comments else ""
+        rng = self.rng
+        end = ""
+        if self.chance(self.style.comments):
+            end = rng.choice(["  ", " ", "\t" if self.chance(self.style.untidy) else "   "])
+            end += self.comment()
+        if self.chance(self.style.untidy):
+            end += rng.choice([" ", "  ", "\t"])  # trailing white space an editor left
+        return end
+
+    def spell(self, data: object) -> str:
+        """A number, boolean or null as this person writes it (the same value to the YAML
+        1.2 core schema, or on purpose not: ``yes``, ``1_000``)."""
+        rng = self.rng
+        other = self.chance(self.style.spelling)
+        if data is None:
+            return rng.choice(["", "~", "null", "Null", "NULL"]) if other else "null"
+        if data is True or data is False:
+            spellings = ["true", "True", "TRUE"] if data else ["false", "False", "FALSE"]
+            if other and rng.random() < 0.2:  # YAML 1.1's words: text to socialgov
+                spellings = ["yes", "Yes", "ON", "y"] if data else ["no", "No", "OFF", "n"]
+            return rng.choice(spellings) if other else spellings[0]
+        if isinstance(data, int):
+            if not other:
+                return str(data)
+            choices = [f"+{data}" if data >= 0 else str(data), f"{data:_}", f"{data}.0"]
+            if data >= 0:
+                choices += [f"0x{data:X}", f"0x{data:x}", f"0o{data:o}", f"00{data}", f"{data}e0"]
+            return rng.choice(choices)
+        if isinstance(data, float):
+            if not other:
+                return repr(data)
+            return rng.choice(
+                [
+                    f"{data:e}",
+                    f"{data:E}",
+                    f"{data:.3f}",
+                    f"+{data}",
+                    f".{int(data * 1000) % 1000:03d}",
+                    rng.choice([".inf", ".Inf", "-.INF", "+.inf", ".NaN", ".nan", ".NAN", "-.inf"]),
+                ]
+            )
+        raise TypeError(data)
 
     def scalar(self, data: object, pad: str, as_key: bool = False) -> list[str] | str:
-        """A scalar as text: a line's remainder, or the lines of a text block."""
-        if data is None:
-            return self.rng.choice(["", "null", "~", "Null"]) if not as_key else "null"
-        if data is True or data is False:
-            return self.rng.choice(["true", "True", "TRUE"] if data else ["false", "FALSE"])
-        if isinstance(data, int):
-            return str(data)
-        if isinstance(data, float):
-            return repr(data)
+        """A scalar as text: a line's remainder, or the lines of a text block or of a value
+        over several lines."""
+        rng = self.rng
+        if data is None or isinstance(data, (bool, int, float)):
+            spelled = self.spell(data)
+            if as_key and not spelled:
+                spelled = "null"
+            return spelled if as_key else self.tagged(spelled, data)
         text = str(data)
         multi = "\n" in text or len(text) > 60
-        if (
-            not as_key
-            and (multi or self.rng.random() < 0.1)
-            and self.rng.random() < self.style.blocks
-        ):
+        if not as_key and (multi or rng.random() < 0.1) and rng.random() < self.style.blocks:
             block = self.block(text, pad)
             if block is not None:
                 return block
         quotes = self.style.quotes
         if quotes == "some":
-            quotes = self.rng.choice(["never", "single", "double"])
-        if _plain_ok(text) and (quotes == "never" or (quotes == "always" and not as_key)):
-            return text
+            quotes = rng.choice(["never", "single", "double"])
+        plain = _plain_ok(text) or (self.chance(self.style.spelling) and _plain_enough(text))
+        if plain and (quotes == "never" or (quotes == "always" and not as_key)):
+            if not as_key and len(text) > 30 and self.chance(self.style.wrap):
+                return self.wrapped(text, pad, "")
+            return text if as_key else self.tagged(text, data)
         if quotes == "single" and "\n" not in text and "\t" not in text:
-            return "'" + text.replace("'", "''") + "'"
-        return _double(text, self.rng)
+            if not as_key and len(text) > 30 and self.chance(self.style.wrap):
+                return self.wrapped(text.replace("'", "''"), pad, "'")
+            written = "'" + text.replace("'", "''") + "'"
+            return written if as_key else self.tagged(written, data)
+        if not as_key and " " in text.strip() and self.chance(self.style.wrap):
+            quoted = _double(text, rng, self.style.escapes)[1:-1]
+            if "\\" not in quoted or self.chance(0.5):
+                return self.wrapped(quoted, pad, '"')
+        written = _double(text, rng, self.style.escapes)
+        return written if as_key else self.tagged(written, data)
+
+    def tagged(self, written: str, data: object) -> str:
+        """``written`` with a tag before it, now and then."""
+        if not self.chance(self.style.tags) or not written:
+            return written
+        rng = self.rng
+        if isinstance(data, bool):
+            tag = rng.choice(["!!bool", "!!str", "!"])
+        elif isinstance(data, int):
+            tag = rng.choice(["!!int", "!!float", "!!str"])
+        elif data is None:
+            tag = rng.choice(["!!null", "!!str"])
+        else:
+            tag = rng.choice(TAGS)
+        return f"{tag} {written}"
+
+    def wrapped(self, text: str, pad: str, quote: str) -> list[str]:
+        """``text`` (already escaped for ``quote``) over several lines, as an editor wraps it
+        at spaces: continuation lines indented past the key, now and then a blank line (a line
+        break in the value) or trailing spaces."""
+        rng = self.rng
+        inner = pad + " " * max(self.style.indent, 1)
+        words = text.split(" ")
+        rows: list[str] = []
+        row = ""
+        for word in words:
+            if row and len(row) + len(word) > rng.choice([15, 30, 60]):
+                rows.append(row)
+                row = word
+            else:
+                row = f"{row} {word}" if row else word
+        rows.append(row)
+        lines = [quote + rows[0]]
+        for row in rows[1:]:
+            if self.chance(0.15):
+                lines.append("" if rng.random() < 0.7 else inner)  # a blank line, or spaces
+            if self.chance(self.style.untidy):
+                lines[-1] += "  "
+            lines.append(inner + row)
+        lines[-1] += quote
+        if lines[-1].strip() == quote or any(not line.strip() for line in lines[:1]):
+            return [quote + text + quote]
+        return lines
 
     def block(self, text: str, pad: str) -> list[str] | None:
         """``text`` as a literal or folded block, with a header that keeps it exact; None
@@ -161,70 +364,192 @@ class Writer:
             lines.append("")
         return [header + self.tail(), *lines]
 
+    def anchor_name(self) -> str:
+        rng = self.rng
+        self.anchors += 1
+        if self.chance(0.02):
+            return rng.choice(ODD_ANCHOR_NAMES)  # a name libyaml refuses
+        if rng.random() < 0.3 and self.named:
+            return rng.choice(self.named)[0]  # the same name again, further down
+        return rng.choice([rng.choice(ANCHOR_NAMES), f"a{self.anchors}"])
+
+    def alias(self, kinds: tuple[str, ...] = ("map", "seq", "scalar")) -> str | None:
+        """``*name`` of a node anchored before this one (of one of ``kinds``), or None."""
+        names = [name for name, kind in self.named if kind in kinds]
+        if not names:
+            return None
+        if self.chance(0.01):
+            return "*" + self.rng.choice(["nowhere", "a", "defaults"])  # perhaps defined later
+        return "*" + self.rng.choice(names)
+
     def node(self, data: object, pad: str, prefix: str) -> None:
         """Write ``data`` after ``prefix`` (``key:`` or ``-`` with its padding)."""
         rng = self.rng
+        if self.chance(self.style.aliases):
+            alias = self.alias()
+            if alias is not None:
+                self.lines.append(f"{prefix} {alias}" + self.tail())
+                return
         anchor = ""
-        if rng.random() < self.style.anchors and isinstance(data, dict) and data:
-            self.anchors += 1
-            anchor = f"&a{self.anchors}"
-        try:
-            self._node(data, pad, prefix, anchor)
-        finally:
-            if anchor:  # an alias may name it once it is complete
-                self.mappings.append(anchor[1:])
+        kind = "map" if isinstance(data, dict) else "seq" if isinstance(data, list) else "scalar"
+        if self.chance(self.style.anchors) and (kind == "map" or rng.random() < 0.5):
+            anchor = "&" + self.anchor_name()
+        self._node(data, pad, prefix, anchor)
+        if anchor:  # an alias may name it once it is complete
+            self.named.append((anchor[1:], kind))
 
     def _node(self, data: object, pad: str, prefix: str, anchor: str) -> None:
         rng = self.rng
         if isinstance(data, (dict, list)):
+            if self.chance(self.style.json) and data and _shallow(data):
+                lines = self.json(data, pad)
+                if lines is not None:
+                    self.lines.append(_joined(prefix, anchor, lines[0]))
+                    self.lines.extend(lines[1:])
+                    return
             if not data or (rng.random() < self.style.flow and _shallow(data)):
                 flow = self.flow(data)
                 if flow is not None:
-                    self.lines.append(f"{prefix} {anchor} {flow}".replace("  ", " ") + self.tail())
+                    self.lines.append(_joined(prefix, anchor, flow) + self.tail())
                     return
                 if not data:
                     return self._node("", pad, prefix, anchor)
-            self.lines.append(f"{prefix} {anchor}".rstrip() + self.tail())
+            tag = ""
+            if self.chance(self.style.tags):
+                tag = rng.choice(["!!map", "!!omap"] if isinstance(data, dict) else ["!!seq"])
+                tag = rng.choice([tag, "!", "!custom"])
+            self.lines.append(_joined(prefix, anchor, tag) + self.tail())
             child = pad + " " * self.style.indent
-            if isinstance(data, list) and prefix.rstrip().endswith(":") and self.style.indentless:
-                child = pad
+            if self.chance(self.style.untidy):  # this part pasted from a file indented otherwise
+                child = pad + " " * self.rng.choice([1, 2, 3, 4, 6])
+            if isinstance(data, list) and prefix.rstrip().endswith(":"):
+                indentless = self.style.indentless
+                if self.chance(self.style.untidy):  # someone else's habit, in the same file
+                    indentless = not indentless
+                if indentless:
+                    child = pad
             self.collection(data, child)
             return
         text = self.scalar(data, pad)
+        if anchor:
+            text = (
+                [f"{anchor} {text[0]}", *text[1:]]
+                if isinstance(text, list)
+                else (f"{anchor} {text}")
+            )
         if isinstance(text, list):
-            if rng.random() < 0.1:  # the header on the line after the key
+            if rng.random() < 0.1 and not text[0].startswith(("'", '"')):  # header after the key
                 self.lines += [prefix, f"{pad}{' ' * self.style.indent} {text[0]}"]
             else:
                 self.lines.append(f"{prefix} {text[0]}")
             self.lines.extend(text[1:])
         elif text and rng.random() < 0.1 and "\n" not in text:  # the value on the next line
-            self.lines.append(prefix)
+            self.lines.append(prefix + (self.tail() if self.chance(0.2) else ""))
             self.lines.append(pad + " " * self.style.indent + text + self.tail())
         else:
-            self.lines.append(f"{prefix} {text}".rstrip() + (self.tail() if text else ""))
+            gap = " "
+            if self.style.aligned == "values" and prefix.endswith(":"):
+                gap = " " * max(1, 16 - len(prefix))
+            self.lines.append(f"{prefix}{gap}{text}".rstrip() + (self.tail() if text else ""))
+
+    def written_key(self, key: str, pad: str) -> str:
+        """A mapping key as this person writes it, ``:`` included."""
+        rng = self.rng
+        if self.chance(self.style.keys):
+            roll = rng.random()
+            if roll < 0.5:
+                key = rng.choice(ODD_KEYS)
+                written = key if rng.random() < 0.6 else self.scalar(key, pad, as_key=True)
+            elif roll < 0.6 and self.named:
+                alias = self.alias(("scalar",))
+                written = f"{alias} " if alias else "k"
+            elif roll < 0.63:
+                written = "k" * rng.choice([1020, 1024, 1025, 1100])  # a key pasted by mistake
+            else:
+                written = self.scalar(key, pad, as_key=True)  # type: ignore[assignment]
+                if rng.random() < 0.5:
+                    written = rng.choice([f"'{key}'", _double(key, rng, self.style.escapes)])
+        else:
+            written = self.scalar(key, pad, as_key=True)  # type: ignore[assignment]
+        assert isinstance(written, str)
+        if self.style.aligned == "colons":
+            written = written.ljust(12)
+        elif self.chance(self.style.untidy):
+            written += " "
+        return written + ":"
 
     def collection(self, data: dict[str, object] | list[object], pad: str) -> None:
         rng = self.rng
         if isinstance(data, dict):
-            if self.mappings and rng.random() < self.style.anchors:
-                self.lines.append(f"{pad}<<: *{rng.choice(self.mappings)}")
-            for key, item in data.items():
+            merge = self.chance(self.style.merges) and self.merge()
+            at = rng.randrange(len(data) + 1) if merge else -1
+            for index, (key, item) in enumerate([*data.items(), (None, None)]):
+                if index == at:
+                    self.lines.append(f"{pad}<<: {merge}" + self.tail())
+                if key is None:
+                    break
                 self.maybe_comment_line(pad)
-                written = self.scalar(key, pad, as_key=True)
-                assert isinstance(written, str)
-                if isinstance(item, str) and self.mappings and rng.random() < self.style.anchors:
-                    self.lines.append(f"{pad}{written}: *{rng.choice(self.mappings)}")
+                if self.chance(self.style.keys * 0.2):  # a complex key
+                    self.lines.append(f"{pad}? {self.scalar(key, pad, as_key=True)}")
+                    self.node(item, pad, f"{pad}:")
                     continue
-                self.node(item, pad, f"{pad}{written}:")
+                self.node(item, pad, f"{pad}{self.written_key(key, pad)}")
             return
         for item in data:
             self.maybe_comment_line(pad)
-            self.node(item, pad + " " * (len(pad) and 0), f"{pad}-")
+            if isinstance(item, dict) and item and self.chance(self.style.comments * 0.3):
+                self.lines.append(f"{pad}- {self.comment()}")  # the mapping on the next line
+                self.collection(item, pad + " " * max(self.style.indent, 2))
+                continue
+            if isinstance(item, (dict, list)) and item and self.chance(self.style.compact):
+                self.compact(item, pad)
+                continue
+            self.node(item, pad, f"{pad}-")
+
+    def compact(self, item: dict[str, object] | list[object], pad: str) -> None:
+        """A list's mapping or list item begun on its dash's line (``- id: x`` and the rest
+        of the mapping under ``id``; ``- - x``), the dash followed by one space or more."""
+        width = self.rng.choice([2, 2, 2, 3, 4])
+        inner = pad + " " * width
+        start = len(self.lines)
+        self.collection(item, inner)
+        first = self.lines[start]
+        dash = pad + "-" + " " * (width - 1)
+        if self.chance(self.style.anchors * 0.1):  # meant for the mapping, it names the first key
+            name = self.anchor_name()
+            dash += f"&{name} "
+            self.named.append((name, "scalar"))
+        if first.startswith(inner) and first[len(inner) : len(inner) + 1] not in ("", " "):
+            self.lines[start] = dash + first[len(inner) :]
+        else:
+            self.lines.insert(start, dash.rstrip())
+
+    def merge(self) -> str | None:
+        """What a merge key names: one mapping, a list of them, or one written in place."""
+        rng = self.rng
+        names = [name for name, kind in self.named if kind == "map"]
+        if self.chance(0.03) and self.named:
+            names = [name for name, _kind in self.named]  # perhaps no mapping: the exact path says
+        roll = rng.random()
+        if names and roll < 0.5:
+            return f"*{rng.choice(names)}"
+        if names and roll < 0.85:
+            picked = [f"*{rng.choice(names)}" for _ in range(rng.randint(1, 3))]
+            return "[" + ", ".join(picked) + "]"
+        return rng.choice(["{x: 1}", "[{x: 1}, {y: 2}]", "{}", "[]"])
 
     def flow(self, data: dict[str, object] | list[object]) -> str | None:
+        rng = self.rng
         parts = []
+        if isinstance(data, dict) and self.chance(self.style.merges):
+            merge = self.merge()
+            if merge is not None:
+                parts.append(f"<<: {merge}")
         for key, item in data.items() if isinstance(data, dict) else enumerate(data):
-            if isinstance(item, (dict, list)):
+            alias = self.alias() if self.chance(self.style.aliases) else None
+            if alias is not None:
+                text = alias + rng.choice(["", " "])  # (`*a,` names "a," to rapidyaml)
+            elif isinstance(item, (dict, list)):
                 text = self.flow(item)  # a flow collection inside another
             else:
                 text = self.scalar(item, "")
@@ -232,6 +557,11 @@ class Writer:
                     return None
             if not isinstance(text, str) or not text:
                 return None
+            if self.chance(self.style.anchors * 0.5) and not text.startswith(("*", "&")):
+                name = self.anchor_name()
+                text = f"&{name} {text}"
+                kind = "map" if isinstance(item, dict) else "seq" if isinstance(item, list) else ""
+                self.named.append((name, kind or "scalar"))
             if isinstance(data, dict):
                 written = self.scalar(key, "", as_key=True)
                 if not isinstance(written, str) or any(c in written for c in ",[]{}:#"):
@@ -239,9 +569,46 @@ class Writer:
                 parts.append(f"{written}: {text}")
             else:
                 parts.append(text)
-        pad = self.rng.choice(["", " "])
+        pad = rng.choice(["", " "])
         opener, closer = ("{", "}") if isinstance(data, dict) else ("[", "]")
         return f"{opener}{pad}{', '.join(parts)}{pad}{closer}"
+
+    def json(self, data: dict[str, object] | list[object], pad: str) -> list[str] | None:
+        """``data`` as JSON pasted in, or as prettier writes a flow collection: over lines,
+        keys quoted, sometimes a trailing comma or a comment after an item."""
+        rng = self.rng
+        inner = pad + " " * max(self.style.indent, 1)
+        tight = rng.random() < 0.3  # {"a":1,"b":2}
+        one_line = rng.random() < 0.4
+        parts = []
+        for key, item in data.items() if isinstance(data, dict) else enumerate(data):
+            if isinstance(item, (dict, list)):
+                text = self.flow(item)
+            elif isinstance(item, str):
+                text = _double(item, rng, 0.0)
+            elif item is None or isinstance(item, bool):
+                text = "null" if item is None else "true" if item else "false"
+            else:
+                text = repr(item)
+            if text is None:
+                return None
+            if isinstance(data, dict):
+                text = f"{_double(key, rng, 0.0)}:{'' if tight else ' '}{text}"
+            parts.append(text)
+        opener, closer = ("{", "}") if isinstance(data, dict) else ("[", "]")
+        if one_line:
+            return [opener + ("," if tight else ", ").join(parts) + closer]
+        lines = [opener]
+        for index, part in enumerate(parts):
+            comma = "," if index < len(parts) - 1 or rng.random() < 0.3 else ""
+            comment = f"  {self.comment()}" if self.chance(self.style.comments) else ""
+            lines.append(f"{inner}{part}{comma}{comment}")
+        lines.append(pad + closer if rng.random() < 0.7 else inner + closer)
+        return lines
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _shallow(data: object, depth: int = 0) -> bool:
@@ -263,7 +630,29 @@ def _plain_ok(text: str) -> bool:
     )
 
 
-def _double(text: str, rng: random.Random) -> str:
+def _plain_enough(text: str) -> bool:
+    """Whether a person who does not think about quoting would leave ``text`` plain: a
+    lookalike (``0x1F``, ``nan``, ``yes``) or a text with nothing YAML reads otherwise."""
+    return (
+        bool(text)
+        and text == text.strip(" ")
+        and "\n" not in text
+        and not any(mark in text for mark in (": ", " #", "\t"))
+        and not text.endswith(":")
+        and text[0] not in "&*!|>'\"%@`#[]{},"
+        and not text.startswith(("- ", "? ", ": "))
+    )
+
+
+_ESCAPES = (
+    ("\\x41", "A"), ("\\u00e9", "é"), ("\\U0001F600", "😀"), ("\\N", "\x85"), ("\\_", "\xa0"),
+    ("\\L", "\u2028"), ("\\P", "\u2029"), ("\\e", "\x1b"), ("\\0", "\x00"), ("\\a", "\x07"),
+    ("\\b", "\x08"), ("\\v", "\x0b"), ("\\f", "\x0c"), ("\\r", "\r"), ("\\/", "/"), ("\\ ", " "),
+    ("\\t", "\t"), ("\\ud83d\\ude00", "😀"), ("\\u0000", "\x00"), ("\\xe9", "é"),
+)  # fmt: skip
+
+
+def _double(text: str, rng: random.Random, escapes: float = 0.0) -> str:
     out = []
     for char in text:
         if char == '"' or char == "\\":
@@ -274,8 +663,12 @@ def _double(text: str, rng: random.Random) -> str:
             out.append(rng.choice(["\\t", "\t"]))
         elif ord(char) > 127 and rng.random() < 0.2:
             out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        elif ord(char) < 32 or 0x7F <= ord(char) < 0xA0 or char in "\u2028\u2029\ufeff":
+            out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)
+        if escapes and rng.random() < escapes * 0.1:
+            out.append(rng.choice(_ESCAPES)[0])  # one more character, written as an escape
     return '"' + "".join(out) + '"'
 
 
@@ -285,19 +678,39 @@ def document(rng: random.Random, style: Style) -> str:
     documents = rng.choice([1, 1, 1, 2, 3])
     if rng.random() < 0.2:
         writer.lines.append("# " + rng.choice(WORDS).replace("\n", " "))
+    if writer.chance(style.tags):
+        writer.lines.append(
+            rng.choice(["%YAML 1.1", "%YAML 1.2", "%TAG !e! tag:example.com,2000:"])
+        )
+        documents = max(documents, 1)
+        writer.lines.append("---")
     for index in range(documents):
-        writer.mappings = []
+        writer.named = []
         if documents > 1 or rng.random() < 0.2:
-            writer.lines.append("---" + rng.choice(["", "", " # doc"]))
+            marker = "---" + rng.choice(["", "", " # doc", "  #", " "])
+            if index and rng.random() < 0.2:
+                writer.lines.append("..." + rng.choice(["", " # end", " "]))
+            writer.lines.append(marker)
+            if writer.chance(style.untidy):  # an empty document, or one holding a comment
+                writer.lines.append(rng.choice(["# nothing here", ""]))
+                writer.lines.append("---")
         data = value(rng)
         if not isinstance(data, (dict, list)) or not data:
             data = {"kind": "Account", "id": f"acct-{index}", "owner": value(rng, 3)}
         writer.collection(data, "")
         if rng.random() < 0.05:
-            writer.lines.append("...")
-    text = "\n".join(writer.lines) + rng.choice(["\n", "\n", "", "\n\n"])
+            writer.lines.append("..." + rng.choice(["", " # done"]))
+    if writer.chance(style.comments * style.untidy * 5):
+        writer.lines.append(rng.choice(["# last line, no line break", "  # indented"]))
+        text = "\n".join(writer.lines)
+    else:
+        text = "\n".join(writer.lines) + rng.choice(["\n", "\n", "", "\n\n"])
+    if writer.chance(style.untidy * 0.5):  # two files concatenated, each with its BOM
+        text = text + ("" if text.endswith("\n") else "\n") + "\ufeff---\nother: file\n"
     if style.crlf:
         text = text.replace("\n", "\r\n")
+    if writer.chance(style.untidy * 2):
+        text = "\ufeff" + text  # saved by an editor that writes a byte order mark
     return text
 
 

@@ -947,3 +947,38 @@ def test_a_character_yaml_allows_reads_without_a_finding(char: str) -> None:
     parsed = parse(f'a: "x{char}y"\n')
     assert parsed.findings == []
     assert parsed.documents[0].data["a"].startswith("x")
+
+
+def test_pyyaml_s_reader_finds_the_characters_yaml_does_not_allow_as_its_own_pattern_does() -> None:
+    """The exact parser hands PyYAML's reader the loader's compiled pattern (cheaper to compile)
+    under the text of PyYAML's own: both must find exactly the same characters, all of them."""
+    code = """
+import ast, re, sys
+import socialgov.source.exact
+from socialgov.source import loader
+import yaml.reader
+
+tree = ast.parse(open(yaml.reader.__file__, encoding="utf-8").read())
+text, = [
+    node.value.args[0].value
+    for node in ast.walk(tree)
+    if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "NON_PRINTABLE"
+]
+taken = yaml.reader.Reader.NON_PRINTABLE
+own = re.compile(text, re.UNICODE)  # other flags than PyYAML's: compiled again, not the one kept
+every = "".join(map(chr, range(0x110000)))
+print(taken is loader._NOT_PRINTABLE, own is not taken)
+print([m.start() for m in taken.finditer(every)] == [m.start() for m in own.finditer(every)])
+print(len(own.findall(every)))
+"""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.split() == ["True", "True", "True", str(61 + 2048 + 2)], done.stdout
+    # And PyYAML's own pure-Python reader, with that pattern, still refuses a control character.
+    import yaml
+    from yaml.reader import Reader
+
+    with pytest.raises(yaml.YAMLError, match="special characters are not allowed"):
+        Reader("a: \x07\n")

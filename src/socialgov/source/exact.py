@@ -22,22 +22,10 @@ reported (SG102) instead of silently overwritten, and dates stay the strings the
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
-from yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
-    DocumentEndEvent,
-    DocumentStartEvent,
-    Event,
-    MappingStartEvent,
-    ScalarEvent,
-    StreamEndEvent,
-    StreamStartEvent,
-)
 
 from socialgov.core.findings import Finding, Position
 from socialgov.source.loader import (
@@ -65,6 +53,35 @@ from socialgov.source.loader import (
     limit_message,
     syntax_finding,
     text_position,
+)
+
+# PyYAML's reader compiles, when imported, a pattern of the characters YAML does not allow,
+# written as the complement of those it does: Python's re builds a table of the 65,536
+# characters of such a set one by one, about 58 M instructions, more than half of what
+# importing PyYAML costs, for a pattern only PyYAML's pure-Python reader uses (libyaml's
+# parser, used here, reads the characters in C). socialgov.source.loader has compiled the same
+# set, written as the characters left out, and re keeps what it compiled by the pattern's
+# text: that pattern is kept under the text PyYAML asks for before PyYAML is imported, and its
+# reader finds the same characters (tests/test_loader.py compares both on every character)
+# without the cost. A PyYAML whose pattern is written otherwise, or a Python whose re keeps
+# its patterns otherwise, compiles its own, as before.
+_PYYAML_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+_compiled = getattr(re, "_cache", None)
+if "yaml.reader" not in sys.modules and type(_compiled) is dict:
+    _compiled.setdefault((str, _PYYAML_NON_PRINTABLE, 0), _NOT_PRINTABLE)
+
+import yaml  # noqa: E402
+from yaml.events import (  # noqa: E402
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingStartEvent,
+    ScalarEvent,
+    StreamEndEvent,
+    StreamStartEvent,
 )
 
 try:  # libyaml makes parsing several times faster; PyYAML's pure-Python parser is the fallback

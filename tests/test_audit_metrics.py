@@ -523,6 +523,73 @@ def test_channel_rows_count_the_findings_on_each_channel(make_repo: MakeRepo) ->
     assert (row.errors, row.warnings, row.findings, row.path, row.line) == (2, 0, 2, "a.yaml", 2)
 
 
+def test_each_channel_has_the_line_its_mapping_starts_on(make_repo: MakeRepo) -> None:
+    # written as people write them: lists of block and flow mappings with comments between,
+    # one entity a document with ``kind:``, several documents a file, settings merged from an
+    # anchor, ids in no order; "# starts X" marks the line each channel's mapping starts on
+    files = {
+        "accounts/list.yaml": """\
+            # the care team's accounts
+            accounts:
+              - id: zed  # starts zed
+                platform: x
+
+                owner: ana
+              # retired last year
+              - {id: amy, platform: x,  # starts amy
+                 owner: ana}
+              -   id: kit  # starts kit
+                  platform: bluesky
+            channels:
+              - id: phone  # starts phone
+                type: phone
+        """,
+        "accounts/one-each.yaml": """\
+            ---
+            kind: Account  # starts moe
+            id: moe
+            platform: x
+            ---
+            # a second document
+
+            kind: Account  # starts bea
+            platform: x
+            id: bea
+        """,
+        "accounts/merged.yaml": """\
+            x-defaults: &defaults
+              platform: x
+              owner: ana
+            accounts:
+              - <<: *defaults  # starts cal
+                id: cal
+              - id: abe  # starts abe
+                <<: *defaults
+        """,
+        "channels/desk.yaml": "kind: Channel  # starts desk\nid: desk\ntype: email\n",
+    }
+    root = make_repo(files)
+    expected = {}
+    for name, text in files.items():
+        for number, line in enumerate(textwrap.dedent(text).splitlines(), start=1):
+            if "# starts " in line:
+                expected[line.rsplit("# starts ", 1)[1]] = (name, number)
+    rows = run_audit(root).channels
+    social_first_each_kind_by_id = [
+        "abe",
+        "amy",
+        "bea",
+        "cal",
+        "kit",
+        "moe",
+        "zed",
+        "desk",
+        "phone",
+    ]
+    assert [row.id for row in rows] == social_first_each_kind_by_id
+    assert {row.id: (row.path, row.line) for row in rows} == expected
+
+
 # ----------------------------------------------------------------------------- who must act
 
 

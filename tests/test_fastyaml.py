@@ -94,6 +94,12 @@ def _document_differences(got: Document, want: Document) -> list[str]:
                 problems.append(f"locate{path} key={key}: {mine} != {theirs}")
         if got.source_map.subtree(path).position != want.source_map.subtree(path).position:
             problems.append(f"subtree{path}")
+    # every node's line asked at once (the audit's line of each entity), in an order that is
+    # not the text's, as the exact path's positions give them one at a time
+    asked = probes[::-1]
+    lines = [want.source_map.locate(path).line for path in asked]
+    if got.source_map.lines(asked) != lines or want.source_map.lines(asked) != lines:
+        problems.append(f"lines {got.source_map.lines(asked)} != {lines}")
     return problems
 
 

@@ -340,11 +340,36 @@ def _rows_in_order(
         *sorted(range(social), key=ids.__getitem__),  # stable: as sorting the channels by id
         *sorted(range(social, len(written)), key=ids.__getitem__),
     ]
-    lines = [channel.locate().line for channel in written] if positions else None
+    lines = _lines(written) if positions else None
     if positions:
         release_positions(model)  # ``lines`` hold every position the report shows
     rows = _channel_rows(data, written, lines, tally)
     return [written[i] for i in order], tuple([rows[i] for i in order])
+
+
+def _lines(entities: Sequence[Entity]) -> list[int]:
+    """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
+    document for all of its entities at once (``SourceMap.lines``), or of the entity alone in
+    a document of its own (one-entity documents, as people often write, gain nothing)."""
+    by_document: dict[int, list[int]] = {}
+    for index, entity in enumerate(entities):
+        key = id(entity.source.document)
+        found = by_document.get(key)
+        if found is None:
+            by_document[key] = [index]
+        else:
+            found.append(index)
+    lines = [0] * len(entities)
+    for indices in by_document.values():
+        if len(indices) == 1:
+            index = indices[0]
+            lines[index] = entities[index].locate().line
+            continue
+        document = entities[indices[0]].source.document
+        found = document.source_map.lines([entities[index].source.base for index in indices])
+        for index, line in zip(indices, found, strict=True):
+            lines[index] = line
+    return lines
 
 
 def _channel_rows(

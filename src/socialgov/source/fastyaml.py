@@ -66,7 +66,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import re2
@@ -1825,11 +1825,40 @@ class _FilePositions:
             child = nodes.next_sibling(child)
         return found
 
+    def lines(self, document: int, paths: Sequence[Path_]) -> list[int]:
+        """The line of each node at ``paths``: ``locate(document, path, (), False).line`` for
+        each, worked out together (the line breaks before each counted from the one before, in
+        the order of the nodes) rather than a position at a time."""
+        found: list[tuple[int, int]] = []
+        for at, path in enumerate(paths):
+            try:
+                found.append((self._offset(document, path, len(path), False), at))
+            except _Inexact:
+                found.append((-1, at))
+        found.sort()
+        raw = self._text()
+        lines = [0] * len(paths)
+        line = before = -1
+        for offset, at in found:
+            if offset < 0:
+                lines[at] = self.locate(document, paths[at], (), False).line
+            elif before < 0:  # the first, from the file's count of line breaks by block
+                line, before = self._position(offset).line, offset
+                lines[at] = line
+            else:
+                line += raw.count(b"\n", before, offset)
+                lines[at], before = line, offset
+        return lines
+
     def _locate(self, document: int, path: Path_, start: int, key: bool) -> Position:
+        return self._position(self._offset(document, path, start, key))
+
+    def _offset(self, document: int, path: Path_, start: int, key: bool) -> int:
+        """Where the node at ``path`` starts (see :meth:`locate`), as an offset in the text."""
         nodes = self.nodes()
         root = self._roots[document]
         if not path:
-            return self._position(self._node_offset(root))
+            return self._node_offset(root)
         known = self._parents.get((document, path[:-1]))
         if known is None:  # the parent's walk is shared by every field of an entity
             parent = root
@@ -1837,7 +1866,7 @@ class _FilePositions:
             for part in path[:-1]:
                 child = self._child(parent, part, value)
                 if child < 0:
-                    return self._position(self._node_offset(parent))
+                    return self._node_offset(parent)
                 parent = child
                 value = None if value is None else _inside(value, part)
             self._parents[document, path[:-1]] = parent, value
@@ -1845,10 +1874,10 @@ class _FilePositions:
             parent, value = known
         child = self._child(parent, path[-1], value)
         if child < 0:
-            return self._position(self._node_offset(parent))
+            return self._node_offset(parent)
         if key and len(path) > start and nodes.kind(parent) & _MAP:
-            return self._position(self._key_offset(self._child(parent, path[-1], value, key=True)))
-        return self._position(self._node_offset(child))
+            return self._key_offset(self._child(parent, path[-1], value, key=True))
+        return self._node_offset(child)
 
     def _key_offset(self, node: int) -> int:
         nodes = self._nodes
@@ -1978,6 +2007,10 @@ class RymlSourceMap(SourceMap):
 
     def locate(self, path: Path_, *, key: bool = False) -> Position:
         return self._file.locate(self._document, self._base, path, key)
+
+    def lines(self, paths: Sequence[Path_]) -> list[int]:
+        base = self._base
+        return self._file.lines(self._document, [(*base, *path) for path in paths])
 
     def subtree(self, path: Path_) -> SourceMap:
         """The positions of the node at ``path`` (or of its nearest existing parent)."""

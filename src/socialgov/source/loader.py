@@ -17,7 +17,7 @@ import codecs
 import math
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -276,6 +276,11 @@ class SourceMap:
                     return where
             node = table.child(edge)
         return table.position(node)
+
+    def lines(self, paths: Sequence[Path_]) -> list[int]:
+        """The line of each node at ``paths``: ``locate(path).line`` for each, asked at once
+        (a report of every entity's line: see fastyaml, which works them out together)."""
+        return [self.locate(path).line for path in paths]
 
     def subtree(self, path: Path_) -> SourceMap:
         """The positions of the node at ``path`` as a map of its own (for a nested document)."""

@@ -403,6 +403,7 @@ def _channel_rows(
     )
     playbooks_of = _selected_ids([(p, p.applies_to) for p in model.playbooks], channels, data)
     named: dict[str, Playbook | None] = {}  # each playbook a channel lists, looked up once
+    covering: dict[tuple[int, tuple[str, ...]], tuple[tuple[str, ...], bool]] = {}
     crisis = {p.id: has_crisis_path(p, model) for p in model.playbooks}
     known_objectives = model.entities.get("Objective", {})
     serving: dict[tuple[str, ...], tuple[str, ...]] = {}  # the known objectives of each list
@@ -440,21 +441,17 @@ def _channel_rows(
                 missing = tuple(p for p in needed if p not in ids)
                 known_missing = missed[pair] = share(missing, missing)
             missing = known_missing
-        found: Sequence[Playbook] = playbooks_of.get(id(channel), ())
-        if channel.playbooks:  # listing a playbook covers the channel too
-            found = with_listed(found, channel.playbooks, model, named)
-        if not found:
-            playbooks: tuple[str, ...] = ()
-            crisis_path = False
-        elif len(found) == 1:
-            playbooks = (found[0].id,)
-            playbooks = share(playbooks, playbooks)
-            crisis_path = crisis[found[0].id]
-        else:
-            ordered = sorted(found, key=_by_id)
-            playbooks = tuple(p.id for p in ordered)
-            playbooks = share(playbooks, playbooks)
-            crisis_path = any(crisis[p.id] for p in ordered)
+        selected: tuple[Playbook, ...] = playbooks_of.get(id(channel), ())
+        listed = channel.playbooks
+        # the playbooks covering a channel, and its crisis path, depend on what selects it
+        # and what it lists only: worked out once per pair (``selected``: one tuple wherever
+        # equal, kept alive by ``playbooks_of``, so its ``id`` is a safe key)
+        coverage = (id(selected), listed)
+        known_coverage = covering.get(coverage)
+        if known_coverage is None:
+            known_coverage = covering[coverage] = _coverage(selected, listed, crisis, named, data)
+        playbooks, crisis_path = known_coverage
+        playbooks = share(playbooks, playbooks)
         owner, backup = channel.owner, channel.backup_owner
         status = owners.get(owner)
         if status is None:
@@ -531,6 +528,21 @@ def _channel_rows(
             )
         )
     return rows
+
+
+def _coverage(
+    selected: Sequence[Playbook],
+    listed: Sequence[str],
+    crisis: Mapping[str, bool],
+    named: dict[str, Playbook | None],
+    data: AuditInput,
+) -> tuple[tuple[str, ...], bool]:
+    """The ids of the playbooks covering a channel that ``selected`` select and that lists
+    ``listed`` (listing a playbook covers the channel too), by id, and whether one of them has
+    a crisis path."""
+    found = with_listed(selected, listed, data.model, named) if listed else selected
+    ordered = sorted(found, key=_by_id) if len(found) > 1 else found
+    return tuple([p.id for p in ordered]), any(crisis[p.id] for p in ordered)
 
 
 def _by_id(entity: Entity) -> str:

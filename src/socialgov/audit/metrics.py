@@ -1462,10 +1462,11 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     if live is None:
         live = sorted((c for c in model.all_channels if c.live), key=lambda c: (not c.social, c.id))
     register = review_register(live)
-    reviews: list[ReviewItem] = []
     never: list[Ref] = []
     period = dt.timedelta(days=interval)
-    dues: dict[dt.date, tuple[dt.date, int, str]] = {}  # channels share review dates
+    # the reviews of each date reviewed (channels share them), with its due date, days left
+    # and state: in the order of ``live``, social first, each kind by id
+    dues: dict[dt.date, tuple[dt.date, int, str, list[ReviewItem]]] = {}
     make_item, make_ref = maker(ReviewItem), maker(Ref)
     for channel in live:
         last = last_review(channel)
@@ -1478,9 +1479,9 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
             due = day + period
             left = (due - as_of).days
             state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
-            known = dues[day] = (due, left, state)
-        due, left, state = known
-        reviews.append(
+            known = dues[day] = (due, left, state, [])
+        due, left, state, gathered = known
+        gathered.append(
             make_item(
                 make_ref(channel.kind, channel.id),
                 channel.name,
@@ -1492,8 +1493,14 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
                 state,
             )
         )
+    # by state (overdue first), due date, then kind and id: each date's reviews are in that
+    # order already, and one date reviewed has one due date: only the dates are sorted
     order = {"overdue": 0, "due soon": 1, "ok": 2}
-    reviews.sort(key=lambda r: (order[r.state], r.due, r.channel.kind, r.channel.id))
+    reviews = [
+        review
+        for *_, gathered in sorted(dues.values(), key=lambda d: (order[d[2]], d[0]))
+        for review in gathered
+    ]
     leavers: list[LeaverAccess] = []
     holders: list[Any] = [*live, *sorted(model.tools, key=lambda t: t.id)]
     for holder in holders:

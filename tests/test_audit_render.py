@@ -342,9 +342,43 @@ def test_json_is_written_exactly_as_the_plain_data_of_the_report(
             "#",
         )
     ]
-    for report in (acme, hostile, teams, unusual, history, odd, *marks):
+    # the adoption rows in batches, sharing their tuples of cells across batches, and one
+    # batch that orjson refuses (a channel's name with a lone surrogate)
+    rows = acme.adoption.rows * (LONG // len(acme.adoption.rows) + 2)
+    adopting = replace(acme, adoption=replace(acme.adoption, rows=rows))
+    named = replace(rows[0].channel, name="not-utf8-\udcff")
+    refused = replace(
+        adopting,
+        adoption=replace(acme.adoption, rows=(*rows, replace(rows[0], channel=named))),
+    )
+    for report in (acme, hostile, teams, unusual, history, odd, *marks, adopting, refused):
         assert render(report, "json") == json_text(document(report))
         assert json.loads(render(report, "json")) == json.loads(json_text(document(report)))
+
+
+def test_json_cells_are_each_reports_own(acme: AuditReport) -> None:
+    """The writer makes each tuple of cells a list once per report: a report written after
+    another, whose cells are new tuples (perhaps where the other's were), has its own."""
+    from dataclasses import replace
+
+    from socialgov.audit.renderers.json import document
+    from socialgov.audit.report import AdoptionCell, TermCell
+    from socialgov.core.escape import json_text
+
+    for state in ("adopted", "missing", "outdated", "not required") * 3:
+        cells = tuple(AdoptionCell(state, len(state)) for _ in acme.adoption.policies)
+        rows = tuple(replace(row, cells=cells) for row in acme.adoption.rows)
+        terms = tuple(
+            replace(term, cells=tuple(TermCell(state) for _ in term.cells))
+            for term in acme.terms.terms
+        )
+        report = replace(
+            acme,
+            adoption=replace(acme.adoption, rows=rows),
+            terms=replace(acme.terms, terms=terms),
+        )
+        assert render(report, "json") == json_text(document(report))
+        del report, rows, cells, terms
 
 
 def _history() -> History:

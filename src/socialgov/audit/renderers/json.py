@@ -11,7 +11,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from socialgov.audit.renderers import RenderOptions
-from socialgov.audit.report import AuditReport, Ratio
+from socialgov.audit.report import AuditReport, Ratio, Ref
 from socialgov.core.escape import indented_json, json_safe
 
 VERSION = 1
@@ -99,6 +99,21 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], No
         put(_safe(text).encode("utf-8"))
 
     put_text('{\n  "version": ' + int.__repr__(VERSION) + ',\n  "kind": ' + _string(KIND))
+    try:
+        _write_sections(report, put, put_text, native, as_dicts)
+    finally:
+        _CONVERTED.clear()
+    put(b"\n}\n")
+
+
+def _write_sections(
+    report: AuditReport,
+    put: Callable[[Piece], None],
+    put_text: Callable[[str], None],
+    native: Callable[[Any, int], Piece],
+    as_dicts: Callable[[Any, int], Piece],
+) -> None:
+    """Every section of ``report`` after the version and kind (see :func:`write`)."""
     for name in _fields(AuditReport):
         value = getattr(report, name)
         if name in OPTIONAL and value is None:
@@ -114,7 +129,6 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], No
                 put(piece)
             continue
         put_text("".join(out))
-    put(b"\n}\n")
 
 
 def _share(value: Any) -> float:
@@ -144,12 +158,53 @@ _CONVERTERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
 
 def _converter(kind: type) -> Callable[[Any], dict[str, Any]]:
     """A function making the dictionary of a ``kind``'s fields, in their order, in one
-    expression (one call, where a loop over the fields is one a field)."""
-    members = ", ".join(f"{name!r}: value.{name}" for name in _fields(kind))
-    space: dict[str, Any] = {}
-    exec(f"def convert(value):\n    return {{{members}}}", space)
+    expression (one call, where a loop over the fields is one a field).
+
+    What orjson would hand back for each row of a long list is made here too: a ``Ref`` field
+    is made its dictionary in the same expression, and a field of cells (``_CELLS``: a few
+    distinct cells, shared by every row) the list of their dictionaries, each made once."""
+    members = []
+    for spec in dataclasses.fields(kind):
+        name = spec.name
+        if name.startswith("_"):
+            continue
+        if spec.type == "Ref":
+            inner = ", ".join(f"{member!r}: value.{name}.{member}" for member in _fields(Ref))
+            members.append(f"{name!r}: {{{inner}}}")
+        elif spec.type in _CELLS:
+            members.append(f"{name!r}: cells(value.{name})")
+        else:
+            members.append(f"{name!r}: value.{name}")
+    space: dict[str, Any] = {"cells": _cells}
+    exec(f"def convert(value):\n    return {{{', '.join(members)}}}", space)
     convert: Callable[[Any], dict[str, Any]] = space["convert"]
     return convert
+
+
+_CELLS = frozenset({"tuple[AdoptionCell, ...]", "tuple[TermCell, ...]"})
+"""The fields of cells: an adoption row's (one tuple shared by the rows of equal cells) and a
+term's (one cell per channel stating terms, each one of a few)."""
+
+_CONVERTED: dict[int, tuple[tuple[Any, ...], list[Any]]] = {}
+"""The list of each tuple of cells made so far by the :func:`write` under way (with the tuple,
+which keeps its ``id`` from being reused while it is here)."""
+
+
+def _cells(cells: tuple[Any, ...]) -> list[Any]:
+    """The dictionaries of ``cells``, each distinct cell's made once; a tuple met before gives
+    the same list."""
+    known = _CONVERTED.get(id(cells))
+    if known is not None and known[0] is cells:
+        return known[1]
+    made: dict[int, Any] = {}  # by the cell's ``id``: every cell is alive in ``cells``
+    converted = []
+    for cell in cells:
+        found = made.get(id(cell))
+        if found is None:
+            found = made[id(cell)] = _as_dict(cell)
+        converted.append(found)
+    _CONVERTED[id(cells)] = (cells, converted)
+    return converted
 
 
 def _around(depth: int) -> tuple[int, int]:

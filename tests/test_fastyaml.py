@@ -353,6 +353,12 @@ DECLINED = {
     "an anchored text block with a dash in its comment": "a: &x > # a - b\n  text\nb: *x\n",
     "an anchored text block, more after its header": "a: &x |1 x\n  text\n",
     "an anchored text block last, without a final line break": "a: |\n  x\nb: &a |\n  text",
+    # an anchor, then a list's dash or a closing bracket on its line: libyaml refuses them,
+    # rapidyaml read a list and the text '}'
+    "an anchor, then a dash": "- &x - a\n",
+    "an anchor, then a dash, nested": "- - &x - 1\n",
+    "an anchor, then a closing brace": "owner: &a1  }\nb: 1\n",
+    "an anchor, then a closing bracket": "a: &x ]\n",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",

@@ -364,6 +364,8 @@ DECLINED = {
     "empty document": "---\n---\na: 1\n",
     "scalar document": "a: 1\n---\ntext\n",
     "content after an end marker": "a: 1\n...\nb: 2\n",
+    "content after an end marker and its comment": "a: 1\n... # accounts end\n\nb: 2\n",
+    "content after an end marker and a space": "a: 1\n... \nb: 2\n",
     "more on an end marker's line": "a: 1\n... x\n",
     "a lone carriage return": "a: 1\rb: 2\n",
     "content after a marker": "--- a: 1\n",

@@ -35,7 +35,9 @@ Who writes like that, habit by habit (each a Style field, off in some files and 
 - ``untidy``: trailing spaces, a tab inside a value or before a comment, comments at odd
   indentation, a comment as the last line without a line break, empty documents, ``---`` and
   ``...`` with comments, a file made by concatenating two (a byte order mark in the middle), a
-  part indented otherwise than the rest.
+  part indented otherwise than the rest; in a one-line flow a trailing comma, an empty entry
+  (``[a,, b]``) or a comment that hides its end; ``@handle``, ``%pct`` or ``|x`` unquoted.
+- flows as people shorten them: ``{a, b: }`` for nulls, ``[id: x]`` for a list of one pair.
 - UNICODE among the texts: emoji with joiners, right-to-left text and marks, combining marks,
   no-break spaces, zero-width characters, U+2028, U+0085, full-width punctuation.
 """
@@ -270,6 +272,8 @@ class Writer:
         if quotes == "some":
             quotes = rng.choice(["never", "single", "double"])
         plain = _plain_ok(text) or (self.chance(self.style.spelling) and _plain_enough(text))
+        if not plain and self.chance(self.style.untidy) and _plain_enough(text[1:] or "x"):
+            plain = text[:1] in tuple("@`%!&*|>")  # unquoted where YAML wants quotes: @handle
         if plain and (quotes == "never" or (quotes == "always" and not as_key)):
             if not as_key and len(text) > 30 and self.chance(self.style.wrap):
                 return self.wrapped(text, pad, "")
@@ -549,12 +553,21 @@ class Writer:
             alias = self.alias() if self.chance(self.style.aliases) else None
             if alias is not None:
                 text = alias + rng.choice(["", " "])  # (`*a,` names "a," to rapidyaml)
+            elif isinstance(item, dict) and len(item) == 1 and rng.random() < 0.3:
+                pair = self.flow(item)  # a single pair in a list: [id: x]
+                text = pair[1:-1].strip() if pair and pair[1:-1].strip() else None
             elif isinstance(item, (dict, list)):
                 text = self.flow(item)  # a flow collection inside another
             else:
                 text = self.scalar(item, "")
                 if isinstance(text, str) and any(c in text for c in ",[]{}#\n"):
                     return None
+            if isinstance(data, dict) and text == "":  # {a: , b: 1} or {a, b: 1}: nulls
+                written = self.scalar(key, "", as_key=True)
+                if not isinstance(written, str) or any(c in written for c in ",[]{}:#"):
+                    return None
+                parts.append(rng.choice([f"{written}:", written]))
+                continue
             if not isinstance(text, str) or not text:
                 return None
             if self.chance(self.style.anchors * 0.5) and not text.startswith(("*", "&")):
@@ -571,6 +584,17 @@ class Writer:
                 parts.append(text)
         pad = rng.choice(["", " "])
         opener, closer = ("{", "}") if isinstance(data, dict) else ("[", "]")
+        if parts and self.chance(self.style.untidy):
+            at = rng.randrange(len(parts))
+            parts[at] += rng.choice(
+                [
+                    "",  # a trailing comma, which YAML allows: [a, b, ]
+                    " # a comment that hides the rest of the line",
+                    ",",  # [a,, b]: an empty entry, which it does not
+                ]
+            )
+            if at == len(parts) - 1 and not parts[at].endswith("line"):
+                parts[at] += ","
         return f"{opener}{pad}{', '.join(parts)}{pad}{closer}"
 
     def json(self, data: dict[str, object] | list[object], pad: str) -> list[str] | None:

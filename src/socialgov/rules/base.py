@@ -70,7 +70,7 @@ class Derived:
         self, model: Model, as_of: dt.date, selections: Selections | None
     ) -> list[list[Playbook]]:
         """The playbooks that cover each live Account, in :meth:`live_accounts`' order
-        (socialgov.domain.coverage.playbook_coverage): SG504 and SG506 each judge every live
+        (socialgov.domain.coverage.playbook_coverage): SG505 and SG506 each judge every live
         Account by them. Not to be changed by those who ask."""
         self._for(model)
         if self._account_coverage is None or self._account_coverage[0] != as_of:

@@ -3,7 +3,7 @@
 For every scenario that calls for it, a playbook says who gets the ball, what happens before the
 pass and after it, what constitutes the END, and who is told afterwards. Coverage (which
 playbooks cover which channels) is computed by ``socialgov.domain.coverage``: once per run for
-the live Accounts (SG504, SG506 share it), once for SG501's channels. SG503
+the live Accounts (SG505 and SG506 share it), once for SG501's channels. SG503
 no-end-condition is written in the rules-as-code language (rules/no-end-condition.yaml).
 """
 

@@ -289,6 +289,11 @@ SUPPORTED = {
     "comments after flow collections closed": (
         "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"
     ),
+    # each line that may hold a comment inside a flow is read with its quoted values masked
+    "a ' #' only inside quoted values of a flow": "b: ['x # y', \"{ #\"]\nc: '[ #'\n",
+    "flows closed before comments, quotes on other lines": (
+        "a: 'it''s [ # not'\nb: [\"x\", {y: 'z'}] # c [\nd: \"{\" # e\nf: [1] # g"
+    ),
     "capitalised words as anchor and alias names": "a: &True x\nb: *True\nc: False\n",
     # booleans and nulls as people capitalise them, which JSON does not write: rapidyaml's JSON
     # is written with JSON's words in their place (see fastyaml._with_json_words)
@@ -394,6 +399,10 @@ DECLINED = {
     "a comment hiding the end of a flow list after a quote": 'p: ["k", {x: ~ # c}]\nu: 1\n',
     "a comment hiding the end of a flow mapping": "r: {y: [1], x: 2 # c}\nu: 1\n",
     "a comment hiding the end of nested flows": "r: {x: 1, n: [{y: [1], x: ~ # c}, 2]}\nu: 1\n",
+    "a comment hiding the end of a flow after a quoted ' #'": (
+        "a: 'x'\np: {b: \"k # j\", x: 2 # c}\nu: 1\n"
+    ),
+    "a comment hiding the end of a flow on the last line": 'u: 1\np: ["k", 1 # c]',
     "bad indentation": "a:\n  b: 1\n c: 2\n",
     "only a comment": "# nothing\n",
     "a scalar document": "just text\n",
@@ -455,6 +464,18 @@ def test_rapidyaml_errors_print_nothing(capfd: pytest.CaptureFixture[str]) -> No
     assert fastyaml.parse("a:\n  b: 1\n c: 2\n", "f.yaml", LIMITS) is None
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+def test_quiet_silences_stderr_once_for_nested_uses_and_gives_it_back(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    with fastyaml.quiet():
+        with fastyaml.quiet():
+            assert fastyaml.parse("a: b: c\n", "f.yaml", LIMITS) is None
+        os.write(2, b"inside\n")  # still silenced: the outer use has not ended
+        assert fastyaml.parse("a:\n  b: 1\n c: 2\n", "f.yaml", LIMITS) is None
+    os.write(2, b"after\n")
+    assert capfd.readouterr() == ("", "after\n")
 
 
 def test_exact_parser_environment_variable_turns_the_fast_path_off(

@@ -114,3 +114,21 @@ def _defaults() -> dict[str, int]:
     from socialgov.source.loader import DEFAULT_LIMITS
 
     return dict(DEFAULT_LIMITS)
+
+
+def test_files_rapidyaml_refuses_print_nothing_and_stderr_is_given_back(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The fast path's files are parsed with stderr silenced once for all of them (rapidyaml
+    prints its errors there): a lint shows socialgov's finding, nothing of rapidyaml's, and
+    whatever is written to stderr afterwards."""
+    for number in range(3):
+        (tmp_path / f"team-{number}.yaml").write_text(
+            f"teams:\n  - id: team-{number}\n    name: Team {number}\n", encoding="utf-8"
+        )
+    (tmp_path / "broken.yaml").write_text("teams:\n  - id: x\n    name: a: b\n", encoding="utf-8")
+    code = main(["lint", "--root", str(tmp_path), "--no-cache", "--format", "json"])
+    os.write(2, b"after\n")
+    out, err = capfd.readouterr()
+    assert code == 1 and '"SG100"' in out and "broken.yaml" in out
+    assert err == "after\n"

@@ -98,15 +98,16 @@ def _parse_fast(
     if not fastyaml.enabled():
         return todo
     left = []
-    for index in todo:
-        outcome = read_and_parse_fast(root, files[index], limits)
-        if outcome is None:
-            left.append(index)
-            continue
-        raw, parsed = outcome
-        results[index] = parsed
-        if cache is not None:
-            cache.remember(files[index], digest(raw), parsed)
+    with fastyaml.quiet():  # stderr redirected once for all the files, not once each
+        for index in todo:
+            outcome = read_and_parse_fast(root, files[index], limits)
+            if outcome is None:
+                left.append(index)
+                continue
+            raw, parsed = outcome
+            results[index] = parsed
+            if cache is not None:
+                cache.remember(files[index], digest(raw), parsed)
     return left
 
 

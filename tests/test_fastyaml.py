@@ -937,3 +937,45 @@ def test_a_strangers_yaml_mostly_takes_the_fast_path() -> None:
         taken += fastyaml.parse(text, "f.yaml", LIMITS) is not None
     assert valid > 200
     assert taken > valid // 4
+
+
+def _wide_file(rng: random.Random) -> str:
+    """Documents in a stranger's style, each a mapping of a width from one key to a couple of
+    hundred (a wide mapping is searched otherwise than a narrow one, see _keyed)."""
+    style = yaml_stranger.Style.pick(rng)
+    style.flow = 0.0  # (the Writer's flow line collapses its own indentation's double spaces)
+    writer = yaml_stranger.Writer(rng, style)
+    for _ in range(rng.randint(1, 3)):
+        width = rng.choice([1, 2, 5, 15, 16, 17, 30, 63, 64, 65, 66, 100, 200])
+        keys = dict.fromkeys(
+            rng.choice(yaml_stranger.KEYS)
+            if rng.random() < 0.2
+            else f"{rng.choice(yaml_stranger.KEYS)}-{i}"
+            for i in range(width)
+        )
+        writer.mappings = []
+        writer.lines.append("---")
+        wide = {key: _wide_value(rng, key) for key in keys}
+        # a mapping before it, which the wide one may merge (<<) when the style anchors
+        writer.collection({"base": {"status": "active", "1": 2}, "wide": wide}, "")
+    return "\n".join(writer.lines) + "\n"
+
+
+def _wide_value(rng: random.Random, key: str) -> object:
+    """Mostly values that every parser reads alike (one odd value sends the file to the
+    exact path, and a wide mapping has many), sometimes the stranger's."""
+    if rng.random() < 0.05:
+        return yaml_stranger.value(rng, 4)
+    return rng.choice([f"{key} value", rng.randint(0, 999), True, None, [key, "b"], {"x": key}, ""])
+
+
+def test_positions_in_mappings_of_every_width_are_the_exact_paths() -> None:
+    """Every key and value of mappings from one key to hundreds (some with merge keys, in many
+    styles), and keys that are not there, are located where the exact path locates them."""
+    taken = 0
+    for seed in range(120):
+        text = _wide_file(random.Random(seed))
+        problems = _differences(text)
+        assert problems in (None, []), f"seed {seed}: {problems[:5]}"
+        taken += problems is not None
+    assert taken > 90

@@ -1399,6 +1399,9 @@ the next sibling."""
 _READ = 0x100
 _INDEXED = 16
 """A mapping with more children than this is indexed by key when searched in full."""
+_COUNTED = 64
+"""A mapping whose data holds at most this many keys finds a key's child by the key's place
+among them (no index: an entity's mapping is usually searched once or twice)."""
 _LOW = 0xFFFFFFFF
 """Each word is kept to its low 32 bits: the type bits fit (checked), node numbers too (a file
 has far fewer than 4 billion nodes), and a pointer's offset from the buffer's start, taken
@@ -1456,6 +1459,29 @@ class _Columns:
         sibling = self._at[7 * self._size + node]
         return -1 if sibling == _LOW else sibling
 
+    def children(self, node: int) -> list[int]:
+        """The children of ``node``, in order."""
+        at, after = self._at, 7 * self._size
+        found = []
+        child = at[6 * self._size + node]
+        while child != _LOW:
+            found.append(child)
+            child = at[after + child]
+        return found
+
+    def nth_child(self, node: int, count: int, skip: int = -1) -> int:
+        """The child of ``node`` with ``count`` children before it (``skip`` not counted);
+        -1 when it has fewer."""
+        at, after = self._at, 7 * self._size
+        child = at[6 * self._size + node]
+        while child != _LOW:
+            if child != skip:
+                if not count:
+                    return child
+                count -= 1
+            child = at[after + child]
+        return -1
+
 
 class _TreeNodes:
     """The same questions, asked of rapidyaml's tree itself (kept): for a rapidyaml whose nodes
@@ -1489,6 +1515,22 @@ class _TreeNodes:
     def next_sibling(self, node: int) -> int:
         sibling = self._tree.next_sibling(node)
         return -1 if sibling == ryml.NONE else sibling
+
+    def children(self, node: int) -> list[int]:
+        found = []
+        child = self.first_child(node)
+        while child >= 0:
+            found.append(child)
+            child = self.next_sibling(child)
+        return found
+
+    def nth_child(self, node: int, count: int, skip: int = -1) -> int:
+        for child in self.children(node):
+            if child != skip:
+                if not count:
+                    return child
+                count -= 1
+        return -1
 
 
 _memory = ctypes.pythonapi.PyMemoryView_FromMemory
@@ -1791,11 +1833,7 @@ class _FilePositions:
         if isinstance(part, int) and kind & _SEQ:
             items = self._items.get(node)
             if items is None:  # the n-th item is found by walking them: list them once
-                items = self._items[node] = []
-                item = nodes.first_child(node)
-                while item >= 0:
-                    items.append(item)
-                    item = nodes.next_sibling(item)
+                items = self._items[node] = nodes.children(node)
             return items[part] if 0 <= part < len(items) else -1
         return -1
 
@@ -1806,11 +1844,19 @@ class _FilePositions:
 
         The keys are those of ``written``, the mapping's data, in the order written (which is
         the tree's: rapidyaml's JSON of the mapping built it, and no key is there twice); or,
-        without it, as rapidyaml read them in the parse buffer. A large mapping is indexed
-        once. ``skip``: the child that is the mapping's merge key, which its data does not
-        hold (its merged keys follow its own; see Links)."""
+        without it, as rapidyaml read them in the parse buffer. With the data, the key's place
+        among its keys names the child (one list of the keys and a walk of the siblings in the
+        columns, no Python call per key); a mapping of more than _COUNTED keys, or one read in
+        the buffer, is walked key by key and, when large, indexed once. ``skip``: the child
+        that is the mapping's merge key, which its data does not hold (its merged keys follow
+        its own; see Links)."""
         index = self._index.get(node)
         if index is None:
+            if type(written) is dict and len(written) <= _COUNTED:
+                # its keys are its children's, in order: the key's place names the child
+                if name not in written:
+                    return -1
+                return nodes.nth_child(node, list(written).index(name), skip)
             child = nodes.first_child(node)
             seen = 0
             if written is not None:
@@ -1979,16 +2025,9 @@ class _FilePositions:
         raw = self._text()
         lines = self._lines_before
         if lines is None:
-            lines = self._lines_before = array(
-                "q",
-                itertools.accumulate(
-                    (
-                        raw.count(b"\n", start, start + _BLOCK)
-                        for start in range(0, len(raw), _BLOCK)
-                    ),
-                    initial=0,
-                ),
-            )
+            ends = range(_BLOCK, len(raw) + _BLOCK, _BLOCK)
+            counts = map(raw.count, itertools.repeat(b"\n"), range(0, len(raw), _BLOCK), ends)
+            lines = self._lines_before = array("q", itertools.accumulate(counts, initial=0))
         block = offset // _BLOCK
         line = lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
         line_start = raw.rfind(b"\n", 0, offset) + 1

@@ -943,7 +943,11 @@ def _wide_file(rng: random.Random) -> str:
     """Documents in a stranger's style, each a mapping of a width from one key to a couple of
     hundred (a wide mapping is searched otherwise than a narrow one, see _keyed)."""
     style = yaml_stranger.Style.pick(rng)
-    style.flow = 0.0  # (the Writer's flow line collapses its own indentation's double spaces)
+    # without the habits that send a file to the exact path wherever they occur (a wide
+    # mapping has room for one): tags, odd keys, tabs, escapes, JSON and values over lines
+    style.tags = style.keys = style.untidy = style.escapes = style.json = style.wrap = 0.0
+    if rng.random() < 0.5:  # merge keys, whose node a mapping's data does not hold
+        style.anchors, style.merges = max(style.anchors, 0.3), 0.5
     writer = yaml_stranger.Writer(rng, style)
     for _ in range(rng.randint(1, 3)):
         width = rng.choice([1, 2, 5, 15, 16, 17, 30, 63, 64, 65, 66, 100, 200])
@@ -978,4 +982,4 @@ def test_positions_in_mappings_of_every_width_are_the_exact_paths() -> None:
         problems = _differences(text)
         assert problems in (None, []), f"seed {seed}: {problems[:5]}"
         taken += problems is not None
-    assert taken > 90
+    assert taken > 50

@@ -982,4 +982,4 @@ def test_positions_in_mappings_of_every_width_are_the_exact_paths() -> None:
         problems = _differences(text)
         assert problems in (None, []), f"seed {seed}: {problems[:5]}"
         taken += problems is not None
-    assert taken > 50
+    assert taken > 30  # of 120 (the stranger sends many a wide file to the exact path)

@@ -334,41 +334,42 @@ def _rows_in_order(
     model = data.model
     accounts = list(model.accounts)
     written = [*accounts, *model.channels]
-    social = len(accounts)
-    ids = [channel.id for channel in written]
-    order = [
-        *sorted(range(social), key=ids.__getitem__),  # stable: as sorting the channels by id
-        *sorted(range(social, len(written)), key=ids.__getitem__),
-    ]
     lines = _lines(written) if positions else None
     if positions:
         release_positions(model)  # ``lines`` hold every position the report shows
     rows = _channel_rows(data, written, lines, tally)
+    del lines
+    # the rows' order, worked out once the positions are let go (nothing made before then
+    # comes on top of the memory the lint's positions hold)
+    ids = [channel.id for channel in written]
+    social = len(accounts)
+    order = [
+        *sorted(range(social), key=ids.__getitem__),  # stable: as sorting the channels by id
+        *sorted(range(social, len(written)), key=ids.__getitem__),
+    ]
     return [written[i] for i in order], tuple([rows[i] for i in order])
 
 
 def _lines(entities: Sequence[Entity]) -> list[int]:
     """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
-    document for all of its entities at once (``SourceMap.lines``), or of the entity alone in
-    a document of its own (one-entity documents, as people often write, gain nothing)."""
-    by_document: dict[int, list[int]] = {}
-    for index, entity in enumerate(entities):
-        key = id(entity.source.document)
-        found = by_document.get(key)
-        if found is None:
-            by_document[key] = [index]
+    document for all of its entities that follow one another in ``entities`` at once
+    (``SourceMap.lines``), or of an entity alone in its document (one-entity documents, as
+    people often write, gain nothing). Nothing is kept per entity but its line: the positions
+    are all held when this runs."""
+    lines: list[int] = []
+    count = len(entities)
+    start = 0
+    while start < count:
+        document = entities[start].source.document
+        end = start + 1
+        while end < count and entities[end].source.document is document:
+            end += 1
+        if end - start == 1:
+            lines.append(entities[start].locate().line)
         else:
-            found.append(index)
-    lines = [0] * len(entities)
-    for indices in by_document.values():
-        if len(indices) == 1:
-            index = indices[0]
-            lines[index] = entities[index].locate().line
-            continue
-        document = entities[indices[0]].source.document
-        found = document.source_map.lines([entities[index].source.base for index in indices])
-        for index, line in zip(indices, found, strict=True):
-            lines[index] = line
+            bases = [entity.source.base for entity in entities[start:end]]
+            lines.extend(document.source_map.lines(bases))
+        start = end
     return lines
 
 

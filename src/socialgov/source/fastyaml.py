@@ -1046,7 +1046,11 @@ def quiet() -> Iterator[None]:
     one file (parse), or around parsing many (socialgov.speedups.parallel), so that stderr is
     redirected once instead of once a file (six system calls, about a tenth of the time a
     small file's parse takes). Nested and concurrent uses share one redirection: the first to
-    start it makes it, the last to end it restores stderr."""
+    start it makes it, the last to end it restores stderr. While it lasts, anything written to
+    stderr is lost: in parallel's loop only files are read and parsed (no progress, no warning
+    is written there by socialgov; an error propagates, printed after stderr is back), but another
+    thread's writes in that window (a language server's log) would be lost too: the language
+    server parses file by file, so its window is one file's parse, as before."""
     global _silenced, _saved_stderr
     with _silencing:
         if not _silenced:

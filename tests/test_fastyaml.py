@@ -365,6 +365,7 @@ DECLINED = {
     "an anchor, then a closing brace": "owner: &a1  }\nb: 1\n",
     "an anchor, then a closing bracket": "a: &x ]\n",
     "an anchor, then a reserved indicator": "'owner' : &b @handle\nb: [&c `x`]\n",
+    "an alias, then a dash": "- &x 1\n- *x - a\n",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",

@@ -366,6 +366,8 @@ DECLINED = {
     "an anchor, then a closing bracket": "a: &x ]\n",
     "an anchor, then a reserved indicator": "'owner' : &b @handle\nb: [&c `x`]\n",
     "an alias, then a dash": "- &x 1\n- *x - a\n",
+    "an anchor, then a percent sign in a flow": "a: [b, &x %y]\n",
+    "an anchor, then a key indicator in a flow": "a: [&x ? b]\n",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",

@@ -364,6 +364,7 @@ DECLINED = {
     "an anchor, then a dash, nested": "- - &x - 1\n",
     "an anchor, then a closing brace": "owner: &a1  }\nb: 1\n",
     "an anchor, then a closing bracket": "a: &x ]\n",
+    "an anchor, then a closing bracket, no space": "a: &x]\nb:\n  &y}\n",
     "an anchor, then a reserved indicator": "'owner' : &b @handle\nb: [&c `x`]\n",
     "an alias, then a dash": "- &x 1\n- *x - a\n",
     "an anchor, then a percent sign in a flow": "a: [b, &x %y]\n",

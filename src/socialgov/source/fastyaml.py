@@ -127,8 +127,8 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # block with an anchor (``&text |``: the checks of text blocks below read a header only where a
 # node starts); an anchor followed on its line by a list's '-', a closing bracket, a reserved
 # indicator, a '%' or a '?' key indicator, an alias by a list's '-' (libyaml refuses ``- &x - a``,
-# ``a: &x }``, ``&b @handle``, ``[&x %y]`` and ``- *x - a``, rapidyaml reads them; an empty
-# anchored value in a flow, ``[&x ]``, is left to the exact path too).
+# ``a: &x }``, ``a: &x]``, ``&b @handle``, ``[&x %y]`` and ``- *x - a``, rapidyaml reads them;
+# an empty anchored value in a flow, ``[&x ]``, is left to the exact path too).
 _UNSUPPORTED = re2.compile(
     rb"[\x00-\x09\x0b-\x1f\x7f\\]"
     rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)"
@@ -148,8 +148,8 @@ _UNSUPPORTED = re2.compile(
     rb"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     rb"|\n {256}"
     rb"|(?:^|\n)[^\n]{1000}[^\n]{25}[^\n]*:(?:[ \n,\]}]|$)"
-    rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)(?:&[^ \n]*[ ]+[|>\]}@`%]"
-    rb"|&[^ \n]*[ ]+\?(?:[ \n]|$)|[&*][^ \n]*[ ]+-(?:[ \n]|$))"
+    rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)(?:&[^ \n]*[ ]+[|>@`%]"
+    rb"|&[0-9A-Za-z_\-]*[ ]*[\]}]|&[^ \n]*[ ]+\?(?:[ \n]|$)|[&*][^ \n]*[ ]+-(?:[ \n]|$))"
 )
 _FLOW_THEN_COMMENT = re2.compile(rb"[\[{][^\n]*[ ]#")
 """A ``#`` after a space, after a flow collection opens on its line (see _comment_in_flow)."""

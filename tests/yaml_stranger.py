@@ -739,9 +739,18 @@ def document(rng: random.Random, style: Style) -> str:
 
 
 def mutate(rng: random.Random, text: str) -> str:
-    """``text`` with one character removed, inserted or replaced: often no longer YAML."""
+    """``text`` with one character removed, inserted or replaced: often no longer YAML. Now and
+    then the edit lands right after an anchor or alias (``&a -``, ``*a ]``, ``&a@``), where
+    both parsers must still agree on what the node is."""
     if not text:
         return text
+    marks = [at for at, char in enumerate(text) if char in "&*"]
+    if marks and rng.random() < 0.3:
+        at = text.find(" ", rng.choice(marks))
+        if at > 0:
+            cut = at + rng.choice([0, 1])
+            piece = rng.choice(["- ", "-", "]", "}", "@", "`", "%", "? ", "|", ">", ":", ",", "#"])
+            return text[:cut] + piece + text[cut:]
     at = rng.randrange(len(text))
     char = rng.choice(" -:\n'\"[]{},#x|>&*!\t\\")
     return rng.choice(

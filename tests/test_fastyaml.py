@@ -285,6 +285,11 @@ SUPPORTED = {
     ),
     "an anchored nan": "a: &n nan\nb: [*n, inf]\n",
     "nan and inf as quoted keys": "'nan': 1\n\"-.Inf\": x\nb: {'.NaN': [3]}\n",
+    # JSON's way: a quoted key's ':' without a space, then a plain lookalike (the reviewer's)
+    "a lookalike right after a quoted key's colon": (
+        'accounts:\n  - {"id":"acme-x", "owner":~, "n":0x1F, "i":infinity, "f":-.INF}\n'
+        "b: {'k':&x 010, c: *x}\n"
+    ),
     "a key 1024 characters long, libyaml's longest": "k" * 1023 + "é: 1\nv: " + "x " * 900 + "\n",
     "comments after flow collections closed": (
         "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"

@@ -963,9 +963,10 @@ rapidyaml 0.15 also writes a plain ``nan``, ``inf``, ``infinity``, ``-inf`` and 
 any of these spellings as a key, quoted or not, in those three ways."""
 
 
-_VALUE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)(?:[&!][^ \n]*[ ]+)*$")
-"""What a line holds before a plain value that starts there: as _NODE_START, and the value's
-anchor or tag if it has one (``s: &none ~``)."""
+_VALUE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|[\"']:[ ]*|^[ ]*)(?:[&!][^ \n]*[ ]+)*$")
+"""What a line holds before a plain value that starts there: as _NODE_START, after a quoted
+key's ``:`` without a space too (``{"owner":~}``, as JSON is written), and the value's anchor or
+tag if it has one (``s: &none ~``)."""
 _VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 

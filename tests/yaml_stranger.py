@@ -608,6 +608,8 @@ class Writer:
         for key, item in data.items() if isinstance(data, dict) else enumerate(data):
             if isinstance(item, (dict, list)):
                 text = self.flow(item)
+            elif isinstance(item, str) and tight and _plain_enough(item) and rng.random() < 0.5:
+                text = item  # {"owner":~}: a value left plain after a key's colon, no space
             elif isinstance(item, str):
                 text = _double(item, rng, 0.0)
             elif item is None or isinstance(item, bool):

@@ -543,6 +543,7 @@ WALKED = {
     "an anchored capitalised word beside a plain one",
     "anchored lookalikes in a flow list",
     "an anchored nan",
+    "a lookalike right after a quoted key's colon",
     "plain lookalikes",
     "a quoted merge key beside a merge key",  # two keys "<<" in rapidyaml's JSON
 }

@@ -57,15 +57,18 @@ def playbook_coverage(
     channels: Sequence[ChannelBase],
     as_of: dt.date,
     selections: Selections | None = None,
-) -> list[list[Playbook]]:
+) -> list[tuple[Playbook, ...]]:
     """For each of ``channels``, in their order, the existing playbooks that cover it (possibly
     none).
 
     Each playbook's selector is compiled and run once over the channels; listing a playbook in
     a channel's ``playbooks`` covers the channel too. ``channels`` are the model's own (their
-    (kind, id) unique), and the lists are found by each channel's place, not its key.
+    (kind, id) unique), and each one's playbooks are found by its place, not its key. Channels
+    covered alike share one tuple (most channels of a repository are: 100,000 of them hold a
+    few distinct tuples, not 100,000 lists).
     """
-    covered: list[list[Playbook]] = [[] for _ in channels]
+    covered: list[tuple[Playbook, ...]] = [()] * len(channels)
+    alike: dict[tuple[int, ...], tuple[Playbook, ...]] = {}  # each cover made, by its playbooks
     place: dict[int, int] | None = None
     for playbook in model.playbooks:
         matched = selected_channels(playbook.applies_to, channels, model, as_of, selections)
@@ -73,13 +76,23 @@ def playbook_coverage(
             continue
         if place is None:
             place = {id(channel): index for index, channel in enumerate(channels)}
+        # each cover found so far, with this playbook added, made once (and kept with it, so
+        # that its id stays its own while this loop runs)
+        grown: dict[int, tuple[tuple[Playbook, ...], tuple[Playbook, ...]]] = {}
         for channel in matched:
-            covered[place[id(channel)]].append(playbook)
+            index = place[id(channel)]
+            before = covered[index]
+            known = grown.get(id(before))
+            if known is None:
+                after = (*before, playbook)
+                known = grown[id(before)] = (before, alike.setdefault(tuple(map(id, after)), after))
+            covered[index] = known[1]
     named: dict[str, Playbook | None] = {}  # each listed id looked up once
     for index, channel in enumerate(channels):
         listed = channel.playbooks
         if listed:
-            covered[index] = with_listed(covered[index], listed, model, named)
+            found = tuple(with_listed(covered[index], listed, model, named))
+            covered[index] = alike.setdefault(tuple(map(id, found)), found)
     return covered
 
 

@@ -43,7 +43,7 @@ def live_accounts(model: Model, ctx: RuleContext) -> tuple[Account, ...]:
     return ctx.derived.live_accounts(model)
 
 
-def live_account_coverage(model: Model, ctx: RuleContext) -> list[list[Playbook]]:
+def live_account_coverage(model: Model, ctx: RuleContext) -> tuple[tuple[Playbook, ...], ...]:
     """The playbooks that cover each live Account, in :func:`live_accounts`' order (derived once
     per run; socialgov.domain.coverage.playbook_coverage)."""
     return ctx.derived.live_account_coverage(model, ctx.as_of, ctx.selections)

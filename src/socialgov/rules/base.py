@@ -32,7 +32,7 @@ class Derived:
         self._live_channels: tuple[ChannelBase, ...] | None = None
         self._live_accounts: tuple[Account, ...] | None = None
         self._departed: tuple[dt.date, dict[str, Person]] | None = None
-        self._account_coverage: tuple[dt.date, list[list[Playbook]]] | None = None
+        self._account_coverage: tuple[dt.date, tuple[tuple[Playbook, ...], ...]] | None = None
 
     def _for(self, model: Model) -> None:
         if model is not self._model:
@@ -68,10 +68,10 @@ class Derived:
 
     def live_account_coverage(
         self, model: Model, as_of: dt.date, selections: Selections | None
-    ) -> list[list[Playbook]]:
+    ) -> tuple[tuple[Playbook, ...], ...]:
         """The playbooks that cover each live Account, in :meth:`live_accounts`' order
         (socialgov.domain.coverage.playbook_coverage): SG505 and SG506 each judge every live
-        Account by them. Not to be changed by those who ask."""
+        Account by them. Tuples, and Accounts covered alike share one."""
         self._for(model)
         if self._account_coverage is None or self._account_coverage[0] != as_of:
             from socialgov.domain.coverage import playbook_coverage
@@ -79,7 +79,7 @@ class Derived:
             accounts = self.live_accounts(model)
             self._account_coverage = (
                 as_of,
-                playbook_coverage(model, accounts, as_of, selections),
+                tuple(playbook_coverage(model, accounts, as_of, selections)),
             )
         return self._account_coverage[1]
 

@@ -9,7 +9,7 @@ no-end-condition is written in the rules-as-code language (rules/no-end-conditio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from socialgov.core.findings import Severity
 from socialgov.core.wording import and_list
@@ -306,7 +306,7 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         )
 
 
-def _any_crisis(playbooks: list[Playbook], model: Model, seen: dict[str, bool]) -> bool:
+def _any_crisis(playbooks: Sequence[Playbook], model: Model, seen: dict[str, bool]) -> bool:
     """Whether one of ``playbooks`` has a crisis path; ``seen`` remembers each playbook's."""
     for playbook in playbooks:
         found = seen.get(playbook.id)

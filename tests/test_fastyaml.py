@@ -290,6 +290,11 @@ SUPPORTED = {
         'accounts:\n  - {"id":"acme-x", "owner":~, "n":0x1F, "i":infinity, "f":-.INF}\n'
         "b: {'k':&x 010, c: *x}\n"
     ),
+    # a ':' more than 1024 bytes into a line that is no key's end: inside a quoted value, or
+    # not followed by a space
+    "a long line whose colons end no key": (
+        "a: '" + "x" * 1100 + ": y'\nb: " + "z " * 600 + "ab:cd\nc: [" + "w, " * 400 + "v]\n"
+    ),
     "a key 1024 characters long, libyaml's longest": "k" * 1023 + "é: 1\nv: " + "x " * 900 + "\n",
     "comments after flow collections closed": (
         "a: [1, [2]]  # a comment\nb: {c: 'x # y', d: [3]} # another [ one\ne: '[' # z\n"

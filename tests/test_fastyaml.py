@@ -426,6 +426,7 @@ DECLINED = {
     "a key of 1025 characters": "k" * 1024 + "é: 1\n",
     "a quoted key of 1025 characters": "- '" + "k" * 1023 + "': 1\n",
     "a long key in a flow mapping": "a: {" + "k" * 1025 + ": 1}\n",
+    "a long quoted key in a flow, as JSON is written": 'a: {"' + "k" * 1100 + '":1}\n',
 }
 
 

@@ -932,8 +932,9 @@ def _long_key(text: bytes) -> bool:
 
 _KEY_BYTES = 1025
 """A line's characters before a key's ``:`` past libyaml's limit (each at least a byte)."""
-_KEY_END = re.compile(":(?:[ ,\\]}]|$)")
-"""A ``:`` that may end a key: before a space, a comma, a closing bracket or the line's end."""
+_KEY_END = re.compile(":(?:[ ,\\]}]|$)|[\"']:")
+"""A ``:`` that may end a key: before a space, a comma, a closing bracket or the line's end, or
+right after a quoted key (``{"key":1}``, as JSON is written)."""
 
 
 def _nodes_to_reserve(raw: bytes) -> int:

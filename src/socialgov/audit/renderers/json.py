@@ -93,27 +93,14 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], No
     # makes it a dictionary; a small one (a cell, a Ref, a review) it writes three times as
     # fast as a dictionary that ``_as_dict`` makes (OPT_PASSTHROUGH_DATACLASS hands it there)
     native = dumper(orjson.OPT_INDENT_2, _share)
-    as_dicts = dumper(orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS, _as_dict)
+    # the lists of cells made for this report (see _cells), dropped with it
+    converted: Converted = {}
+    as_dicts = dumper(orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS, _as_dict(converted))
 
     def put_text(text: str) -> None:
         put(_safe(text).encode("utf-8"))
 
     put_text('{\n  "version": ' + int.__repr__(VERSION) + ',\n  "kind": ' + _string(KIND))
-    try:
-        _write_sections(report, put, put_text, native, as_dicts)
-    finally:
-        _CONVERTED.clear()
-    put(b"\n}\n")
-
-
-def _write_sections(
-    report: AuditReport,
-    put: Callable[[Piece], None],
-    put_text: Callable[[str], None],
-    native: Callable[[Any, int], Piece],
-    as_dicts: Callable[[Any, int], Piece],
-) -> None:
-    """Every section of ``report`` after the version and kind (see :func:`write`)."""
     for name in _fields(AuditReport):
         value = getattr(report, name)
         if name in OPTIONAL and value is None:
@@ -129,6 +116,7 @@ def _write_sections(
                 put(piece)
             continue
         put_text("".join(out))
+    put(b"\n}\n")
 
 
 def _share(value: Any) -> float:
@@ -142,21 +130,26 @@ _NATIVE = frozenset({"channels"})
 """The sections orjson writes as dataclasses itself: the rows of many fields."""
 
 
-def _as_dict(value: Any) -> Any:
-    """A report dataclass as the dictionary of its fields (derived members included), as
-    orjson would write it; a share as :func:`_share` writes it."""
-    convert = _CONVERTERS.get(type(value))
-    if convert is None:
-        if not dataclasses.is_dataclass(value) or isinstance(value, type):
-            return _share(value)
-        convert = _CONVERTERS[type(value)] = _converter(type(value))
-    return convert(value)
+def _as_dict(converted: Converted) -> Callable[[Any], Any]:
+    """orjson's ``default`` for one report: a report dataclass as the dictionary of its fields
+    (derived members included), as orjson would write it; a share as :func:`_share` writes it.
+    ``converted``: the lists of cells made for the report so far (see :func:`_cells`)."""
+
+    def as_dict(value: Any) -> Any:
+        convert = _CONVERTERS.get(type(value))
+        if convert is None:
+            if not dataclasses.is_dataclass(value) or isinstance(value, type):
+                return _share(value)
+            convert = _CONVERTERS[type(value)] = _converter(type(value))
+        return convert(value, converted)
+
+    return as_dict
 
 
-_CONVERTERS: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_CONVERTERS: dict[type, Callable[[Any, Converted], dict[str, Any]]] = {}
 
 
-def _converter(kind: type) -> Callable[[Any], dict[str, Any]]:
+def _converter(kind: type) -> Callable[[Any, Converted], dict[str, Any]]:
     """A function making the dictionary of a ``kind``'s fields, in their order, in one
     expression (one call, where a loop over the fields is one a field).
 
@@ -172,12 +165,12 @@ def _converter(kind: type) -> Callable[[Any], dict[str, Any]]:
             inner = ", ".join(f"{member!r}: value.{name}.{member}" for member in _fields(Ref))
             members.append(f"{name!r}: {{{inner}}}")
         elif spec.type in _CELLS:
-            members.append(f"{name!r}: cells(value.{name})")
+            members.append(f"{name!r}: cells(value.{name}, converted)")
         else:
             members.append(f"{name!r}: value.{name}")
     space: dict[str, Any] = {"cells": _cells}
-    exec(f"def convert(value):\n    return {{{', '.join(members)}}}", space)
-    convert: Callable[[Any], dict[str, Any]] = space["convert"]
+    exec(f"def convert(value, converted):\n    return {{{', '.join(members)}}}", space)
+    convert: Callable[[Any, Converted], dict[str, Any]] = space["convert"]
     return convert
 
 
@@ -185,26 +178,29 @@ _CELLS = frozenset({"tuple[AdoptionCell, ...]", "tuple[TermCell, ...]"})
 """The fields of cells: an adoption row's (one tuple shared by the rows of equal cells) and a
 term's (one cell per channel stating terms, each one of a few)."""
 
-_CONVERTED: dict[int, tuple[tuple[Any, ...], list[Any]]] = {}
-"""The list of each tuple of cells made so far by the :func:`write` under way (with the tuple,
+Converted = dict[int, tuple[tuple[Any, ...], list[Any]]]
+"""The list made of each tuple of cells for one report, by the tuple's ``id`` (with the tuple,
 which keeps its ``id`` from being reused while it is here)."""
 
 
-def _cells(cells: tuple[Any, ...]) -> list[Any]:
-    """The dictionaries of ``cells``, each distinct cell's made once; a tuple met before gives
-    the same list."""
-    known = _CONVERTED.get(id(cells))
+def _cells(cells: tuple[Any, ...], converted: Converted) -> list[Any]:
+    """The dictionaries of ``cells``, each distinct cell's made once; a tuple met before in
+    the report (``converted``) gives the same list."""
+    known = converted.get(id(cells))
     if known is not None and known[0] is cells:
         return known[1]
     made: dict[int, Any] = {}  # by the cell's ``id``: every cell is alive in ``cells``
-    converted = []
+    listed = []
     for cell in cells:
         found = made.get(id(cell))
         if found is None:
-            found = made[id(cell)] = _as_dict(cell)
-        converted.append(found)
-    _CONVERTED[id(cells)] = (cells, converted)
-    return converted
+            convert = _CONVERTERS.get(type(cell))
+            if convert is None:
+                convert = _CONVERTERS[type(cell)] = _converter(type(cell))
+            found = made[id(cell)] = convert(cell, converted)
+        listed.append(found)
+    converted[id(cells)] = (cells, listed)
+    return listed
 
 
 def _around(depth: int) -> tuple[int, int]:

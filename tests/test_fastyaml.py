@@ -379,6 +379,10 @@ DECLINED = {
     "an alias, then a dash": "- &x 1\n- *x - a\n",
     "an anchor, then a percent sign in a flow": "a: [b, &x %y]\n",
     "an anchor, then a key indicator in a flow": "a: [&x ? b]\n",
+    # in a flow, libyaml reads ':' after an anchor as a value indicator (an empty key, or a
+    # mapping it then refuses to close); rapidyaml read the text ':alse'
+    "an anchor, then a colon in a flow mapping": 'a: { "null3": &null :alse }\n',
+    "an anchor, then a colon in a flow sequence": "x: [&a :b]\n",
     "indentation indicator and a blank line of spaces": "a: |1\n  \n",
     "more after a single-quoted value": "- 'it''s' x\n",
     "empty document": "---\n---\na: 1\n",

@@ -124,8 +124,9 @@ EXACT_ENV = "SOCIALGOV_EXACT_PARSER"
 # it opens; more than a comment after a quoted value; lines indented 256 spaces or more; a text
 # block with an anchor (``&text |``: the checks of text blocks below read a header only where a
 # node starts); an anchor followed on its line by a list's '-', a closing bracket, a reserved
-# indicator, a '%' or a '?' key indicator, an alias by a list's '-' (libyaml refuses ``- &x - a``,
-# ``a: &x }``, ``a: &x]``, ``&b @handle``, ``[&x %y]`` and ``- *x - a``, rapidyaml reads them;
+# indicator, a '%', a '?' key indicator or a ':', an alias by a list's '-' (libyaml refuses
+# ``- &x - a``, ``a: &x }``, ``a: &x]``, ``&b @handle``, ``[&x %y]``, ``{a: &x :b}`` and
+# ``- *x - a``, and reads ``[&x :b]`` as a mapping, where rapidyaml reads the text ``:b``;
 # an empty anchored value in a flow, ``[&x ]``, is left to the exact path too).
 _UNSUPPORTED = re2.compile(
     rb"[\x00-\x09\x0b-\x1f\x7f\\]"
@@ -145,7 +146,7 @@ _UNSUPPORTED = re2.compile(
     rb"|(?:(?:^|\n)[ ]*(?:-[ ]+)*|[:\-?][ ]+|[\[{,][ ]*)"
     rb"(?:\"[^\"]*\"|'(?:[^']|'')*')[ ]+[^ \n#:,\]}]"
     rb"|\n {256}"
-    rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)(?:&[^ \n]*[ ]+[|>@`%]"
+    rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)(?:&[^ \n]*[ ]+[|>@`%:]"
     rb"|&[0-9A-Za-z_\-]*[ ]*[\]}]|&[^ \n]*[ ]+\?(?:[ \n]|$)|[&*][^ \n]*[ ]+-(?:[ \n]|$))"
 )
 _FLOW_THEN_COMMENT = re2.compile(rb"[\[{][^\n]*[ ]#")

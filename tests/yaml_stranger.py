@@ -311,16 +311,7 @@ class Writer:
         break in the value) or trailing spaces."""
         rng = self.rng
         inner = pad + " " * max(self.style.indent, 1)
-        words = text.split(" ")
-        rows: list[str] = []
-        row = ""
-        for word in words:
-            if row and len(row) + len(word) > rng.choice([15, 30, 60]):
-                rows.append(row)
-                row = word
-            else:
-                row = f"{row} {word}" if row else word
-        rows.append(row)
+        rows = _wrapped_at_spaces(text.split(" "), [15, 30, 60], rng)
         lines = [quote + rows[0]]
         for row in rows[1:]:
             if self.chance(0.15):
@@ -350,15 +341,7 @@ class Writer:
         if not literal:
             if "\n" in body or "  " in body:
                 return None
-            words = body.split(" ")
-            rows, row = [], ""
-            for word in words:  # fold at spaces, as an editor wraps text
-                if row and len(row) + len(word) > rng.choice([20, 40, 70]):
-                    rows.append(row)
-                    row = word
-                else:
-                    row = f"{row} {word}" if row else word
-            rows.append(row)
+            rows = _wrapped_at_spaces(body.split(" "), [20, 40, 70], rng)
             if any(not r for r in rows):
                 return None
         else:
@@ -801,3 +784,18 @@ def text_blocks(rng: random.Random) -> str:
 
 def _pad_of(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" "))]
+
+
+def _wrapped_at_spaces(words: list[str], widths: list[int], rng: random.Random) -> list[str]:
+    """``words`` joined into rows at spaces, as an editor wraps text: a row ends when the next
+    word would take it past a width chosen for it among ``widths``."""
+    rows: list[str] = []
+    row = ""
+    for word in words:
+        if row and len(row) + len(word) > rng.choice(widths):
+            rows.append(row)
+            row = word
+        else:
+            row = f"{row} {word}" if row else word
+    rows.append(row)
+    return rows

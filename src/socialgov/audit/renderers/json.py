@@ -136,17 +136,25 @@ def _as_dict(converted: Converted) -> Callable[[Any], Any]:
     ``converted``: the lists of cells made for the report so far (see :func:`_cells`)."""
 
     def as_dict(value: Any) -> Any:
-        convert = _CONVERTERS.get(type(value))
+        convert = _CONVERTERS.get(type(value))  # (the usual case: one look-up a value)
         if convert is None:
             if not dataclasses.is_dataclass(value) or isinstance(value, type):
                 return _share(value)
-            convert = _CONVERTERS[type(value)] = _converter(type(value))
+            convert = _converter_of(type(value))
         return convert(value, converted)
 
     return as_dict
 
 
 _CONVERTERS: dict[type, Callable[[Any, Converted], dict[str, Any]]] = {}
+
+
+def _converter_of(kind: type) -> Callable[[Any, Converted], dict[str, Any]]:
+    """The dictionary maker of a report dataclass ``kind`` (:func:`_converter`), made once."""
+    convert = _CONVERTERS.get(kind)
+    if convert is None:
+        convert = _CONVERTERS[kind] = _converter(kind)
+    return convert
 
 
 def _converter(kind: type) -> Callable[[Any, Converted], dict[str, Any]]:
@@ -194,10 +202,7 @@ def _cells(cells: tuple[Any, ...], converted: Converted) -> list[Any]:
     for cell in cells:
         found = made.get(id(cell))
         if found is None:
-            convert = _CONVERTERS.get(type(cell))
-            if convert is None:
-                convert = _CONVERTERS[type(cell)] = _converter(type(cell))
-            found = made[id(cell)] = convert(cell, converted)
+            found = made[id(cell)] = _converter_of(type(cell))(cell, converted)
         listed.append(found)
     converted[id(cells)] = (cells, listed)
     return listed

@@ -216,7 +216,7 @@ def test_internal_errors_hide_the_traceback_unless_debug(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(socialgov.pipeline, "lint", explode)
+    monkeypatch.setattr(socialgov.pipeline, "lint_reported", explode)
     root = make_repo({})
     assert main(["lint", "--root", str(root)]) == 2
     assert "internal error: RuntimeError: boom" in capsys.readouterr().err
@@ -246,13 +246,13 @@ def test_the_cyclic_collector_is_paused_for_a_command_and_resumed_after(
     from socialgov import pipeline as lint_module
 
     seen: list[bool] = []
-    real = lint_module.lint
+    real = lint_module.lint_reported
 
     def recording(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(lint_module, "lint", recording)
+    monkeypatch.setattr(lint_module, "lint_reported", recording)
     (tmp_path / "socialgov.yaml").write_text("organisation: Test\n")
     assert gc.isenabled()
     assert main(["lint", "--root", str(tmp_path)]) == 0

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -441,3 +442,96 @@ def test_an_unzipped_egg_on_the_path_counts_in_the_environments_stamp(tmp_path: 
     (egg / "EGG-INFO").mkdir()
     installed = environment_stamp([str(egg)])
     assert installed != empty
+
+
+def _acme(tmp_path: Path) -> Path:
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return root
+
+
+def _cold(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
+    code = main([*args, "--no-cache"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--format", "json"], ["--statistics", "--show-suppressed"], ["--quiet"]],
+    ids=["text", "json", "statistics", "quiet"],
+)
+def test_an_unchanged_run_writes_the_last_reports_again_without_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str]
+) -> None:
+    root = _acme(tmp_path)
+    args = ["lint", "--root", str(root), "--as-of", "2026-11-24", *options]
+    expected = _cold(capsys, args)
+    assert main(args) == expected[0]  # with the cache: stores the run and its reports
+    assert capsys.readouterr()[:] == expected[1:]
+    for entry in (root / CACHE_DIR).glob(f"*/{ENTRY}"):
+        entry.unlink()  # a run that loaded or made a result would need (or write) it
+    assert main(args) == expected[0]
+    assert capsys.readouterr()[:] == expected[1:]
+    assert not list((root / CACHE_DIR).glob(f"*/{ENTRY}"))  # the reports alone answered
+    change_a_byte(root)
+    changed = _cold(capsys, args)
+    assert main(args) == changed[0]  # a changed file: the run is made again, and stored
+    assert capsys.readouterr()[:] == changed[1:]
+    assert list((root / CACHE_DIR).glob(f"*/{ENTRY}"))
+
+
+def test_reports_written_again_follow_the_options_and_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _acme(tmp_path)
+    args = ["lint", "--root", str(root), "--as-of", "2026-11-24"]
+    main(args)
+    capsys.readouterr()
+    for run_args in (
+        [*args, "--format", "gitlab"],
+        [*args, "--fail-on", "error"],
+        [*args, "--select", "SG2"],
+    ):
+        expected = _cold(capsys, run_args)
+        assert main(run_args) == expected[0]
+        assert capsys.readouterr()[:] == expected[1:]
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the text report gains annotations
+    annotated = _cold(capsys, args)
+    assert "::error file=" in annotated[1]
+    assert main(args) == annotated[0]
+    assert capsys.readouterr()[:] == annotated[1:]
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    inside = root / "accounts"  # paths are shown relative to where the command runs
+    monkeypatch.chdir(inside)
+    here = _cold(capsys, args)
+    assert main(args) == here[0]
+    shown = capsys.readouterr()
+    assert shown[:] == here[1:]
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == here[0]
+    elsewhere = capsys.readouterr().out
+    assert elsewhere != shown.out and elsewhere == _cold(capsys, args)[1]
+
+
+def test_a_stamped_report_is_rendered_by_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socialgov.reporters.junit as junit
+
+    root = _acme(tmp_path)
+    args = ["lint", "--root", str(root), "--as-of", "2026-11-24", "--format", "junit"]
+
+    class Clock(dt.datetime):
+        now_is = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)
+
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Clock:  # type: ignore[override]
+            return cls.now_is  # type: ignore[return-value]
+
+    monkeypatch.setattr(junit, "dt", SimpleNamespace(datetime=Clock, timezone=dt.timezone))
+    main(args)
+    assert 'timestamp="2026-12-01T09:30:00"' in capsys.readouterr().out
+    Clock.now_is = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc)
+    main(args)  # unchanged inputs, but the report says when it was written
+    assert 'timestamp="2026-12-02T10:00:00"' in capsys.readouterr().out

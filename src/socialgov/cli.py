@@ -295,12 +295,12 @@ def lint(
             lambda line: say(line, err=True),
         )
     from socialgov.config import split_codes
-    from socialgov.pipeline import lint as run_lint
+    from socialgov.pipeline import lint_reported
     from socialgov.reporters import (
-        caveats,
+        asked_for,
         emits_commands,
         plan_targets,
-        renderer,
+        render_reports,
         wants_trails,
     )
     from socialgov.reporters.base import ReportOptions
@@ -326,45 +326,47 @@ def lint(
         from socialgov.report.finish import check_paths_inside
 
         check_paths_inside(config.root, paths)
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    planned = [
+        (
+            target,
+            ReportOptions(
+                color=use_color(no_color, target.output),
+                quiet=quiet,
+                show_suppressed=show_suppressed,
+                statistics=statistics,
+                annotations=on_github and target.format == "text" and target.output is None,
+            ),
+        )
+        for target in targets
+    ]
     if write_baseline is not None:
         from socialgov.pipeline import record_baseline
 
-        result = record_baseline(config, write_baseline)
+        recorded = record_baseline(config, write_baseline)
         if not quiet:
-            say(f"socialgov: recorded {result.baselined} findings in {write_baseline}", err=True)
+            say(f"socialgov: recorded {recorded.baselined} findings in {write_baseline}", err=True)
+        reports = render_reports(recorded, planned)
     else:
-        result = run_lint(
+        reports = lint_reported(
             config,
+            lambda result: render_reports(result, planned),
+            asked_for(planned),
             list(paths) if paths else None,
             new_since=new_since,
             cache=use_cache,
-            reuse=True,
             trails=wants_trails(target.format for target in targets),
             jobs=jobs,
         )
-    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
-    for target in targets:
-        options = ReportOptions(
-            color=use_color(no_color, target.output),
-            quiet=quiet,
-            show_suppressed=show_suppressed,
-            statistics=statistics,
-            annotations=on_github and target.format == "text" and target.output is None,
-        )
+    for report in reports.rendered:
+        target = report.target
         where = "--output" if target.output == output else f"--format {target.format}:FILE"
-        emit(
-            renderer(target.format)(result, options),
-            target.output,
-            where,
-            commands=emits_commands(target.format),
-        )
-        if options.annotations:  # workflow commands, every value escaped: not made plain
-            from socialgov.reporters.github import render as annotations
-
-            emit(annotations(result, options), None, commands=True)
-        for caveat in caveats(target.format, result, options):
+        emit(report.text, target.output, where, commands=emits_commands(target.format))
+        if report.annotations is not None:  # workflow commands, every value escaped
+            emit(report.annotations, None, commands=True)
+        for caveat in report.caveats:
             say(f"socialgov: warning: {caveat}", err=True)
-    return result.exit_code
+    return reports.exit_code
 
 
 @cli.command()

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from socialgov.config import CONFIG_FILE, Config
 from socialgov.core.errors import SocialgovError
@@ -204,6 +204,69 @@ def lint(
     return result
 
 
+Reports = TypeVar("Reports")
+
+
+def lint_reported(
+    config: Config,
+    report: Callable[[LintResult], Reports],
+    asked: str | None,
+    paths: Sequence[str] | None = None,
+    *,
+    new_since: str | None = None,
+    cache: bool = False,
+    jobs: int = 1,
+    trails: bool = False,
+) -> Reports:
+    """``report(lint(config, paths, ..., reuse=True))``: the reports of a run, as the command line
+    writes them.
+
+    ``asked`` names everything ``report`` depends on besides the result (the formats, the
+    options, the folder it runs in), or is None when its reports cannot be written again (they
+    carry the time). With the cache, a whole run (no PATHS, no trails) whose every input and
+    ``asked`` are the last such run's returns the reports that run wrote, without loading its
+    findings (socialgov.speedups.runcache.StoredReport); any other run stores its reports for the
+    next."""
+    if not cache or asked is None or paths is not None or trails:
+        return report(
+            lint(
+                config,
+                paths,
+                new_since=new_since,
+                cache=cache,
+                reuse=True,
+                jobs=jobs,
+                trails=trails,
+            )
+        )
+    from socialgov.speedups.runcache import RunCache, StoredReport
+
+    run_cache = RunCache(config)
+    looked_at = _run_inputs(config, new_since, run_cache)
+    inputs = None
+    if looked_at is not None:
+        known = run_cache.load_report(looked_at.setup, asked)
+        if known is not None:
+            inputs = looked_at.hashed(config, known.inputs)
+            if inputs is not None and inputs.key == known.inputs.key:
+                return known.value  # type: ignore[no-any-return]
+    confirmed: list[RunInputs] = []
+    result, _ = _lint_cached(
+        config,
+        None,
+        new_since=new_since,
+        progress=None,
+        reuse=True,
+        jobs=jobs,
+        looked=(run_cache, looked_at, inputs),
+        confirmed=confirmed,
+    )
+    value = report(result)
+    if confirmed:
+        run_cache.store_report(confirmed[0].setup, asked, StoredReport(confirmed[0], value))
+    return value
+
+
 def lint_model(
     config: Config,
     *,
@@ -288,17 +351,26 @@ def _lint_cached(
     progress: FileProgress | None,
     reuse: bool,
     jobs: int = 1,
+    looked: tuple[RunCache, RunInputs | None, RunInputs | None] | None = None,
+    confirmed: list[RunInputs] | None = None,
 ) -> tuple[LintResult, Evaluation | None]:
     """A run with the cache: the stored result when nothing changed, an incremental run from
     the stored state when it can, else the full run (and its evaluation); then what to keep for
     the next run.
 
     The rules (and the plugins) are loaded only when rules run: a stored result, or a state no
-    edit touched, answers without them (the key knows the plugins without loading them)."""
+    edit touched, answers without them (the key knows the plugins without loading them).
+    ``looked`` is the cache, the inputs and (or None) their hashes when the caller has them
+    already; ``confirmed`` receives the inputs when the result is theirs (no input changed while
+    the run read them)."""
     from socialgov.speedups.runcache import RunCache, load_result
 
-    run_cache = RunCache(config)
-    looked_at = _run_inputs(config, new_since, run_cache)
+    if looked is None:
+        run_cache = RunCache(config)
+        looked_at, hashed = _run_inputs(config, new_since, run_cache), None
+    else:
+        run_cache, looked_at, hashed = looked
+    confirm = confirmed.append if confirmed is not None else lambda inputs: None
     stored = run_cache.load(looked_at.setup) if reuse and looked_at is not None else None
     delta = None
     if stored is not None:
@@ -308,7 +380,7 @@ def _lint_cached(
         if not isinstance(delta, StateDelta) or delta.base != stored.key:
             delta = None
     latest = delta.inputs if delta is not None else stored.inputs if stored is not None else None
-    inputs = looked_at.hashed(config, latest) if looked_at is not None else None
+    inputs = hashed or (looked_at.hashed(config, latest) if looked_at is not None else None)
     result = state = None
     changed: set[str] = set()
     newly: list[str] = []
@@ -323,6 +395,7 @@ def _lint_cached(
         if paths is None and stored.key == inputs.key and stored.result is not None:
             reused = load_result(config, stored.result)
             if reused is not None:
+                confirm(inputs)
                 return reused, None
         from socialgov.speedups.incremental import relint
 
@@ -359,11 +432,13 @@ def _lint_cached(
     assert result is not None
     unchanged = not full and not newly and latest is not None and inputs is not None
     if unchanged and inputs.same(latest):
+        confirm(inputs)
         return result, evaluation  # nothing to remember that the cache does not hold already
     # Stored only when no input changed while the run read them.
     if inputs is not None:
         later = _run_inputs(config, new_since, run_cache)
         if later is not None and inputs.unchanged(later):
+            confirm(inputs)
             base = None if full else stored
             _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
     return result, evaluation

@@ -4,9 +4,11 @@ optionally ``caveats(result, options) -> list[str]``, warnings for the user abou
 Every module of this package but ``base`` is a format, named as its module: a new format is its
 module, its tests and its docs (docs/formats.md), nothing else. A module says what it needs of
 the run and of the command line with constants: ``TRAILS = True`` (where related entities are
-written, resolved before reporting) and ``WORKFLOW_COMMANDS = True`` (its lines are CI workflow
-commands, printed as they are). Modules are imported only when their format is asked for, so
-that a plain ``socialgov lint`` does not pay for XML or SARIF at start-up.
+written, resolved before reporting), ``WORKFLOW_COMMANDS = True`` (its lines are CI workflow
+commands, printed as they are) and ``STAMPED = True`` (its report carries when or where it was
+written, so an unchanged run renders it again instead of writing the last run's). Modules are
+imported only when their format is asked for, so that a plain ``socialgov lint`` does not pay for
+XML or SARIF at start-up.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +73,63 @@ def caveats(name: str, result: LintResult, options: ReportOptions) -> list[str]:
     module = importlib.import_module(FORMATS[name])
     warn: Callable[[LintResult, ReportOptions], list[str]] | None = getattr(module, "caveats", None)
     return warn(result, options) if warn is not None else []
+
+
+def stamped(names: Iterable[str]) -> bool:
+    """Whether any of the formats ``names`` writes when or where it was written (``STAMPED =
+    True``): such reports are rendered by every run, never taken from the last one."""
+    return any(_says(name, "STAMPED") for name in names)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One report of a run as written: its target, its text, the workflow annotations that
+    follow it (``ReportOptions.annotations``) and the format's caveats."""
+
+    target: ReportTarget
+    text: str
+    annotations: str | None
+    caveats: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reports:
+    """Every report of a run, in the order asked, and the exit code the run ends with."""
+
+    rendered: tuple[Rendered, ...]
+    exit_code: int
+
+
+def render_reports(
+    result: LintResult, planned: Sequence[tuple[ReportTarget, ReportOptions]]
+) -> Reports:
+    """The reports of ``result``, one per target with its options."""
+    rendered = []
+    for target, options in planned:
+        annotations = None
+        if options.annotations:  # workflow commands, every value escaped: not made plain
+            from socialgov.reporters.github import render as annotate
+
+            annotations = annotate(result, options)
+        text = renderer(target.format)(result, options)
+        rendered.append(
+            Rendered(target, text, annotations, tuple(caveats(target.format, result, options)))
+        )
+    return Reports(tuple(rendered), result.exit_code)
+
+
+def asked_for(planned: Sequence[tuple[ReportTarget, ReportOptions]]) -> str | None:
+    """What the reports of ``planned`` depend on besides the run's result (each target and its
+    options, the folder paths are shown from), or None when one of them is stamped."""
+    if stamped(target.format for target, _ in planned):
+        return None
+    here = Path.cwd().resolve()
+    return repr(
+        [
+            (target, replace(options, cwd=(options.cwd or here).resolve()))
+            for target, options in planned
+        ]
+    )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ from socialgov.core.findings import Finding
 from socialgov.report.result import LintResult
 from socialgov.reporters.base import ReportOptions, repository_paths, rule_title, shown_findings
 
+STAMPED = True
+"""The report carries when and on which host it was written: every run renders it."""
+
 
 def _hostname() -> str:
     try:

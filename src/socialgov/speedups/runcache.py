@@ -32,6 +32,11 @@ locations come from the model). The audit, PATHS mode and SARIF always take the 
 A reused result's rules are those descriptions (:func:`rule_from_row`): the rules' code is not
 imported to answer from the cache.
 
+The reports the command line wrote from a whole run are kept too, in an entry of their own
+(``lint-report``, :class:`StoredReport`), under the setup and what the reports depend on besides
+the result (formats, options, the folder the command runs in): an unchanged run writes them
+again without unpickling the run's findings (socialgov.pipeline.lint_reported).
+
 Beside the run, the cache remembers what discovery chose among the files of the last walk of
 the repository (so the include/exclude matcher is imported only when a folder changed) and
 which plugins the environment of a stamp holds.
@@ -63,6 +68,8 @@ if TYPE_CHECKING:
 
 ENTRY = "lint-run"
 DELTA_ENTRY = "lint-delta"
+REPORT_ENTRY = "lint-report"
+"""The reports of the last whole run, as the command line wrote them (see :class:`StoredReport`)."""
 PLUGINS_ENTRY = "plugins"
 """Which plugins the installed distributions hold, under the environment's stamp."""
 PACKAGE_ENTRY = "package"
@@ -82,6 +89,7 @@ class RunCache:
         self.folder = self.base / fingerprint(dict(config.limits))
         self.entry = self.folder / ENTRY
         self.delta_entry = self.folder / DELTA_ENTRY
+        self.report_entry = self.folder / REPORT_ENTRY
         self.plugins_entry = self.folder / PLUGINS_ENTRY
         self.discovery_entry = self.folder / DISCOVERY_ENTRY
         self.package_entry = self.folder / PACKAGE_ENTRY
@@ -131,6 +139,16 @@ class RunCache:
         """Remember what incremental runs changed since the last full run; silent when it
         cannot."""
         self._store(self.delta_entry, setup, delta)
+
+    def load_report(self, setup: bytes, asked: str) -> StoredReport | None:
+        """The reports last written for the run of this setup asked for as ``asked``, or None."""
+        stored = self._load(self.report_entry, _report_header(setup, asked))
+        return stored if isinstance(stored, StoredReport) else None
+
+    def store_report(self, setup: bytes, asked: str, stored: StoredReport) -> None:
+        """Remember the reports of a whole run (only the last ones are kept); silent when it
+        cannot."""
+        self._store(self.report_entry, _report_header(setup, asked), stored)
 
     def discover(
         self, root: Path, include: Sequence[str], exclude: Sequence[str], max_files: int | None
@@ -201,6 +219,20 @@ class StoredRun:
     @property
     def key(self) -> bytes:
         return self.inputs.key
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """The reports of a whole run, as written: what the command line rendered from the run's
+    result for what it was asked (formats, options, the folder it ran in), kept apart from the
+    run's entry so that an unchanged run writes them again without unpickling its findings."""
+
+    inputs: RunInputs
+    value: Any
+
+
+def _report_header(setup: bytes, asked: str) -> bytes:
+    return hashlib.sha256(setup + b"\0" + asked.encode("utf-8", "surrogateescape")).digest()
 
 
 Stamp = tuple[int, int, int, int]

@@ -703,6 +703,25 @@ def test_read_bounded_reads_the_whole_file_however_it_comes(
         read_bounded(path, len(text) - 1)
 
 
+def test_read_bounded_reads_a_file_as_big_as_measured_in_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_read = os.read
+    calls: list[int] = []
+
+    def counted(fd: int, size: int) -> bytes:
+        calls.append(size)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", counted)
+    for size in (0, 10, 70_000):
+        path = tmp_path / f"f{size}.yaml"
+        path.write_bytes(b"x" * size)
+        calls.clear()
+        assert read_bounded(path, 10**6) == b"x" * size
+        assert len(calls) == 1
+
+
 def test_read_bounded_refuses_a_fifo_without_blocking(
     tmp_path: Path, time_limit: TimeLimit
 ) -> None:

@@ -41,17 +41,21 @@ def read_bounded(path: str | Path, max_bytes: int) -> bytes:
         if info.st_size > max_bytes:
             raise FileTooBig(info.st_size, max_bytes)
         # Read to the end in as few calls as the size allows (the first asks for the size and
-        # one byte more, at least 64 KB; the next finds the end), never more than one byte past
-        # the limit: a file grown since it was measured is still cut off there.
+        # one byte more, at least 64 KB; fewer bytes than asked that make the size measured are
+        # the end, else the next call finds it: a network file system may read short), never
+        # more than one byte past the limit: a file grown since it was measured is still cut
+        # off there.
         parts: list[bytes] = []
         total = 0
         while total <= max_bytes:
-            want = max(info.st_size + 1 - total, 1 << 16)
-            part = os.read(fd, min(want, max_bytes + 1 - total))
+            asked = min(max(info.st_size + 1 - total, 1 << 16), max_bytes + 1 - total)
+            part = os.read(fd, asked)
             if not part:
                 break
             parts.append(part)
             total += len(part)
+            if len(part) < asked and total == info.st_size:
+                break
         raw = parts[0] if len(parts) == 1 else b"".join(parts)
         if len(raw) > max_bytes:
             raise FileTooBig(max(len(raw), info.st_size), max_bytes)

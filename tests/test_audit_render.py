@@ -340,6 +340,12 @@ def test_json_is_written_exactly_as_the_plain_data_of_the_report(
             *"\u2066\u2069\u2070",
             "##[",
             "#",
+            # the writer finds each "#" and looks at what follows it, a few thousand of them
+            # in a piece: a command after many, a "#" before one, many and none
+            "# " * 5000 + "##[",
+            "###[",
+            "# #[ #",
+            "#" * 5000,
         )
     ]
     # the adoption rows in batches, sharing their tuples of cells across batches, and one

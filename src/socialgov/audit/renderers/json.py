@@ -289,9 +289,31 @@ def _clean(written: bytes) -> bool:
     controls (UTF-8 lead byte C2), U+061C (D8) and the marks, separators and bidirectional
     controls of U+2000-U+206F (E2). Text with one of those lead bytes (some letters and
     punctuation have them too: a no-break space, a dash) is scanned as before."""
-    if b"\x7f" in written or (b"#" in written and b"##[" in written):
+    if b"\x7f" in written or _holds_command(written):
         return False
     return written.isascii() or not (b"\xc2" in written or b"\xd8" in written or b"\xe2" in written)
+
+
+def _holds_command(written: bytes) -> bool:
+    """Whether ``written`` holds ``##[`` (what starts a CI workflow command).
+
+    Each ``#`` is found by ``find`` (``memchr``: many gigabytes a second) and the two bytes
+    after it compared: a search for the three bytes at once (``in``) steps through the text a
+    byte at a time, about 1 GB/s, and the human-style tree's report holds ``#`` in one piece of
+    two (in names such as ``IN #20046``). Past ``_FEW`` of them in one piece, ``in`` does it."""
+    find = written.find
+    at = find(b"#")
+    for _ in range(_FEW):
+        if at < 0:
+            return False
+        if written.startswith(b"#[", at + 1):
+            return True
+        at = find(b"#", at + 1)
+    return at >= 0 and b"##[" in written
+
+
+_FEW = 4096
+"""How many ``#`` of one piece :func:`_holds_command` looks at one by one."""
 
 
 def _safe(text: str) -> str:

@@ -1309,21 +1309,30 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
     tallies: dict[str | None, list[int]] = {}
     roles: dict[str | None, set[str]] = defaultdict(set)
     entities: dict[str | None, dict[EntityKey, Ref]] = defaultdict(dict)
-    # who is accountable for a channel depends on its owner and team only: worked out once
-    # for each pair
-    by_owner: dict[tuple[str | None, str | None], tuple[str | None, str]] = {}
+    # who is accountable for a channel (as accountable_person finds it): its owner while
+    # here, else its team's lead; each owner's presence and each team's lead worked out once
+    present: dict[str | None, str | None] = {}  # an owner's id while here, else None
+    leads: dict[str | None, str | None] = {}  # a team's lead's id while here, else None
     make_ref = maker(Ref)
     # who is accountable for each entity, and how the report names it, worked out once for
     # all of its findings, in the order of the first finding about each
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
         entity = model.find(*where) if where is not None else None
         if isinstance(entity, ChannelBase):
-            pair = (entity.owner, entity.team)
-            found = by_owner.get(pair)
-            if found is None:
-                person, role = accountable_person(entity, model, as_of)
-                found = by_owner[pair] = (person.id if person else None, role)
-            key, role = found
+            owner = entity.owner
+            key = present.get(owner, _UNSEEN)
+            if key is _UNSEEN:
+                person = model.person(owner)
+                key = present[owner] = person.id if _active(person, as_of) else None
+            if key is not None:
+                role = "owner"
+            else:
+                team = entity.team
+                key = leads.get(team, _UNSEEN)
+                if key is _UNSEEN:
+                    lead = _lead(model.team(team), model, as_of)
+                    key = leads[team] = lead.id if lead else None
+                role = "unassigned" if key is None else "team lead"
         else:
             person, role = accountable_person(entity, model, as_of)
             key = person.id if person else None
@@ -1352,6 +1361,9 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
         )
     actors.sort(key=lambda a: (-a.errors, -a.total, a.person is None, a.name.lower()))
     return tuple(actors)
+
+
+_UNSEEN: Any = object()
 
 
 def worst_gaps(

@@ -944,13 +944,14 @@ def term_matrix(
     for name in names:
         canonical = [(p, p.terms[name]) for p in policies if name in p.terms]
         canonical_keys = [(p.id, term_key(v)) for p, v in canonical]
-        common: Counter[str] = Counter()
         differing: set[str] = set()
         # the ids of the social and of the traditional channels stating each compared value
         holders: dict[str, tuple[list[str], list[str]]] = {}
         shown: dict[str, str] = {}  # the first display of each compared value
         cells = [empty] * len(ordered)
-        cell_of: dict[tuple[str, bool], TermCell] = {}  # equal cells made once
+        # equal cells made once: by the text shown, among those that do not differ and those
+        # that do
+        cell_of: tuple[dict[str, TermCell], dict[str, TermCell]] = ({}, {})
         # what a channel should state: the value of the first policy it adopts, else the first
         # policy's, else the majority value (known once every channel is counted: the cells
         # are placed then). Worked out once per list of adopted ids (``row.policies``: equal
@@ -963,14 +964,12 @@ def term_matrix(
             if value is _ABSENT:
                 continue
             key = term_key_of(value, compared)
-            common[key] += 1
-            held = holders.get(key)
-            if held is None:
-                held = holders[key] = ([], [])
-            held[0 if row.social else 1].append(row.id)
             text = value if type(value) is str else display(value)
-            if key not in shown:
+            held = holders.get(key)
+            if held is None:  # a value first stated
+                held = holders[key] = ([], [])
                 shown[key] = text
+            held[0 if row.social else 1].append(row.id)
             reference = None
             if canonical_keys:
                 adopted = row.policies
@@ -983,6 +982,8 @@ def term_matrix(
                             break
                     references[id(adopted)] = reference
             placing.append((place, key, text, reference))
+        # how many channels state each compared value, in the order first stated
+        common = {key: len(social) + len(others) for key, (social, others) in holders.items()}
         majority = (
             min(common, key=lambda k: (-common[k], k)) if not canonical_keys and common else None
         )
@@ -990,9 +991,10 @@ def term_matrix(
             differs = key != (majority if reference is None else reference)
             if differs:
                 differing.add(key)
-            found = cell_of.get((text, differs))
+            alike = cell_of[differs]
+            found = alike.get(text)
             if found is None:
-                found = cell_of[text, differs] = TermCell(text, differs)
+                found = alike[text] = TermCell(text, differs)
             cells[place] = found
         values = [
             TermValue(

@@ -1483,7 +1483,10 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     # and state: in the order of ``live``, social first, each kind by id
     dues: dict[dt.date, tuple[dt.date, int, str, list[ReviewItem]]] = {}
     make_item, make_ref = maker(ReviewItem), maker(Ref)
+    leavers: list[LeaverAccess] = []  # the live channels', then the tools'
     for channel in live:
+        if channel.access:
+            _leavers(channel, model, as_of, leavers)
         last = last_review(channel)
         if last is None or (last[0] == "created" and not register):
             never.append(make_ref(channel.kind, channel.id))
@@ -1516,23 +1519,8 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
         for *_, gathered in sorted(dues.values(), key=lambda d: (order[d[2]], d[0]))
         for review in gathered
     ]
-    leavers: list[LeaverAccess] = []
-    holders: list[Any] = [*live, *sorted(model.tools, key=lambda t: t.id)]
-    for holder in holders:
-        for entry in getattr(holder, "access", ()):
-            person = model.person(entry.person)
-            if person is None or not person.departed(as_of):
-                continue
-            leavers.append(
-                LeaverAccess(
-                    Ref(holder.kind, holder.id),
-                    person.id,
-                    person.name,
-                    person.departed_on,
-                    entry.role,
-                    entry.via,
-                )
-            )
+    for tool in sorted(model.tools, key=lambda t: t.id):
+        _leavers(tool, model, as_of, leavers)
     require = bool(data.option("require_archive"))
     retired = []
     for account in sorted((a for a in model.accounts if a.status == "retired"), key=_by_id):
@@ -1559,6 +1547,25 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
         retired=tuple(retired),
         tools=_tool_rows(model),
     )
+
+
+def _leavers(holder: Any, model: Model, as_of: dt.date, found: list[LeaverAccess]) -> None:
+    """Add to ``found`` each access to ``holder`` (a channel or tool) that a person who has
+    departed still holds."""
+    for entry in getattr(holder, "access", ()):
+        person = model.person(entry.person)
+        if person is None or not person.departed(as_of):
+            continue
+        found.append(
+            LeaverAccess(
+                Ref(holder.kind, holder.id),
+                person.id,
+                person.name,
+                person.departed_on,
+                entry.role,
+                entry.via,
+            )
+        )
 
 
 def _tool_rows(model: Model) -> tuple[ToolRow, ...]:

@@ -180,6 +180,25 @@ def test_inventory_counts_by_platform_status_team_and_purpose(report: AuditRepor
     assert inv.by_channel_type == (Tally("email", 1), Tally("phone", 1), Tally("store", 1))
 
 
+@pytest.mark.parametrize("order", ["reversed", "by name", "kinds mixed"])
+def test_inventory_is_the_same_whatever_the_order_of_the_rows(
+    acme: AuditReport, order: str
+) -> None:
+    """The audit counts the rows in the order they were made, not the report's: every count
+    and every list of counts is the same either way."""
+    from socialgov.audit.metrics import inventory
+
+    rows = acme.channels
+    if order == "reversed":
+        shuffled = rows[::-1]
+    elif order == "by name":
+        shuffled = tuple(sorted(rows, key=lambda r: (r.name or "", r.id)))
+    else:
+        shuffled = rows[1::2] + rows[::2]
+    assert shuffled != rows
+    assert inventory(model_of(ACME), shuffled) == acme.inventory
+
+
 # ----------------------------------------------------------------------------- ownership
 
 

@@ -158,7 +158,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     step = progress or (lambda _name: None)
     step("channels")
     tally = tally_findings(data.findings)
-    channels, rows = _rows_in_order(data, data.positions, tally)
+    channels, rows, made = _rows_in_order(data, data.positions, tally)
     live = live_channels(data.model, rows, channels)  # each with its Ref, made once
     live_accounts = tuple(r for r in rows if r.social and r.live)
     step("findings")
@@ -177,7 +177,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         maturity=maturity,
         worst_gaps=worst_gaps(maturity, findings, model=data.model, tally=tally),
         act_first=actors[:5],
-        inventory=inventory(data.model, rows),
+        inventory=inventory(data.model, made),  # counts: in the order the rows were made
         ownership=ownership(rows, data.model, data.accountable_employment),
         activity=activity(rows, data.dormant_days),
         fragmentation=fragmentation(data),
@@ -321,10 +321,11 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
 
 def _rows_in_order(
     data: AuditInput, positions: bool, tally: FindingTally | None = None
-) -> tuple[list[ChannelBase], tuple[ChannelRow, ...]]:
-    """Every Account and Channel in the order of the rows (social first, each kind by id), and
+) -> tuple[list[ChannelBase], tuple[ChannelRow, ...], list[ChannelRow]]:
+    """Every Account and Channel in the order of the rows (social first, each kind by id),
     their rows (``positions``: each with its line, after which the model's positions are
-    released: see :func:`release_positions`).
+    released: see :func:`release_positions`), and the rows in the order they were made (what
+    only counts them reads them so: in the order of their memory).
 
     The rows are worked out in the order the channels were written (the model's), then put in
     the rows' order: each channel's values, and its file's positions, were made in that order,
@@ -347,7 +348,7 @@ def _rows_in_order(
         *sorted(range(social), key=ids.__getitem__),  # stable: as sorting the channels by id
         *sorted(range(social, len(written)), key=ids.__getitem__),
     ]
-    return [written[i] for i in order], tuple([rows[i] for i in order])
+    return [written[i] for i in order], tuple([rows[i] for i in order]), rows
 
 
 def _lines(entities: Sequence[Entity]) -> list[int]:
@@ -591,7 +592,8 @@ def _ranked(counter: Counter[str]) -> tuple[Tally, ...]:
 
 
 def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
-    """Counts by platform (with status), status, team, purpose and traditional channel type."""
+    """Counts by platform (with status), status, team, purpose and traditional channel type
+    (of ``rows`` in any order: each list of counts is sorted by count, then by name)."""
     by_platform: dict[str, Counter[str]] = defaultdict(Counter)
     # [social, traditional] counts by status, team and purpose
     statuses: tuple[Counter[str], Counter[str]] = (Counter(), Counter())

@@ -22,7 +22,16 @@ import pytest
 from conftest import AS_OF, MakeRepo
 from socialgov.config import load_config
 from socialgov.domain.coverage import key, playbook_coverage, selected_channels
-from socialgov.domain.platforms import handle_identity, label, url_identity, url_problem
+from socialgov.domain.platforms import (
+    CATALOGUE,
+    account_identity,
+    canonical_url,
+    handle_identity,
+    label,
+    parsed_url_problem,
+    url_identity,
+    url_problem,
+)
 from socialgov.domain.terms import show_term, term_key
 from socialgov.lang.selectors import (
     _COMPARE,
@@ -190,6 +199,94 @@ def test_handle_url_mismatch_is_the_reference(make_repo: MakeRepo, seed: int) ->
     rng = random.Random(seed)
     model = _model(make_repo, {"accounts/a.yaml": _random_accounts(rng, 120, "a")})
     _same_findings(identity.handle_url_mismatch, model, _handle_url_mismatch_reference(model))
+
+
+# --------------------------------------------------------------------------- SG107 and SG304
+
+IDENTITY_HANDLES = (
+    *HANDLES,
+    None,
+    "AcmeSupport",
+    "acme@mastodon.social",
+    "@acme@Mastodon.Social",
+    "r/acme",
+    "u/acme",
+    "UC" + "x" * 22,
+    "123456",
+    "https://x.com/acme",
+    "x.com/acme",
+    "acme.bsky.social",
+    "explore",
+    "+acme",
+    "a" * 40,
+)
+IDENTITY_URLS = (
+    *URLS,
+    None,
+    "https://x.com/AcmeSupport",
+    "https://x.com/explore",
+    "https://twitter.com/acme?lang=en",
+    "https://mastodon.social/@acme",
+    "https://www.mastodon.social/@acme",
+    "https://www.reddit.com/r/acme",
+    "https://www.youtube.com/channel/UC" + "x" * 22,
+    "https://www.youtube.com/@acme",
+    "https://www.facebook.com/123456",
+    "https://www.facebook.com/profile.php?id=123456",
+    "https://www.facebook.com/acme",
+    "https://www.linkedin.com/company/acme",
+    "https://www.linkedin.com/company/Acme/about",
+    "https://bsky.app/profile/acme.bsky.social",
+    "https://acme.tumblr.com",
+    "https://plus.google.com/+acme",
+    "https://example.com/@acme",
+)
+
+
+@pytest.mark.parametrize("platform", [*sorted(CATALOGUE), None, "unknown-platform"])
+def test_an_account_identity_is_what_each_rule_asked_for_itself(platform: str | None) -> None:
+    """account_identity, parsed once for SG107 and SG304, answers for every handle and url what
+    the functions the two rules called each gave: the identity keys, whether the url is the
+    canonical one, and (through what it keeps) url_problem."""
+    checked = platform in CATALOGUE and platform not in ("other", "forum")
+    for handle in IDENTITY_HANDLES:
+        for url in IDENTITY_URLS:
+            found = account_identity(platform, handle, url)
+            assert found.handle_key == handle_identity(platform, handle, url)
+            assert found.url_key == url_identity(platform, url)
+            if not checked or url is None:
+                assert (found.named, found.found) == (None, None)
+                continue
+            assert platform is not None
+            canonical = handle is not None and url == canonical_url(platform, handle, valid=True)
+            assert found.canonical is canonical
+            if canonical:
+                continue
+            for valid in (True, False):
+                assert parsed_url_problem(platform, handle, url, found, valid=valid) == (
+                    url_problem(platform, handle, url, valid=valid)
+                )
+
+
+def test_account_identities_are_let_go_once_both_rules_took_them(make_repo: MakeRepo) -> None:
+    model = _model(
+        make_repo,
+        {
+            "a.yaml": "accounts:\n"
+            "  - {id: a, platform: x, handle: acme, url: 'https://x.com/acme'}\n"
+            "  - {id: b, platform: instagram, url: 'https://example.com/b'}\n"
+            "  - {id: c, platform: other, handle: acme}\n",
+        },
+    )
+    ctx = RuleContext(as_of=AS_OF)
+    first = ctx.derived.account_identities(model, "SG107")
+    assert first == [account_identity(a.platform, a.handle, a.url) for a in model.accounts]
+    assert first[0].handle_key == first[0].url_key == "x:name:acme" and first[0].canonical
+    assert ctx.derived.account_identities(model, "SG107") is first  # kept for SG304
+    assert ctx.derived.account_identities(model, "SG304") is first
+    again = ctx.derived.account_identities(model, "SG304")  # both took it: made afresh
+    assert again == first and again is not first
+    assert ctx.derived.account_identities(Model({"Account": {}}), "SG107") == []
 
 
 # --------------------------------------------------------------------------- SG403

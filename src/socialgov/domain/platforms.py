@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 _DOMAIN = (
@@ -890,6 +890,48 @@ def presence_keys(platform: str | None, handle: str | None, url: str | None) -> 
     return tuple(keys)
 
 
+class Identity(NamedTuple):
+    """What SG304 (duplicate-presence) and SG107 (handle-url-mismatch) read of one Account's
+    handle and url, each parsed once for both (:func:`account_identity`)."""
+
+    handle_key: str | None
+    """:func:`handle_identity` of the account."""
+    url_key: str | None
+    """:func:`url_identity` of the account."""
+    canonical: bool
+    """Whether the url is exactly ``canonical_url(platform, handle, valid=True)``."""
+    named: Profile | None
+    """``parse_handle(platform, handle)``, kept only while SG107 may need it: the platform is
+    checked and the url is not the canonical one (else None)."""
+    found: Profile | None
+    """``parse_profile(url, platform)``, kept likewise."""
+
+
+def account_identity(platform: str | None, handle: str | None, url: str | None) -> Identity:
+    """The :class:`Identity` of an Account on ``platform`` with ``handle`` and ``url``: the
+    handle and the url are parsed once for what SG304 and SG107 both ask of them (each asked
+    ``parse_handle`` and ``parse_profile`` of the same texts for itself)."""
+    found = parse_profile(url, platform) if url is not None else None
+    named: Profile | None = None
+    canonical = False
+    known = CATALOGUE.get(platform) if platform not in (None, "other", "forum") else None
+    if known is not None and platform is not None:  # a platform SG107 checks
+        if handle is not None:
+            named = parse_handle(platform, handle)
+            canonical = url is not None and url == _canonical(known, platform, named)
+        blank = not handle or not handle.strip()
+        ok = named is not None and named.platform == platform
+        handle_key_ = named.key if ok and not blank else None  # type: ignore[union-attr]
+    else:
+        handle_key_ = handle_identity(platform, handle, url)
+    url_key = _url_key(platform, url, found)
+    if url_key is not None and url_key == handle_key_:
+        url_key = handle_key_  # one text for both (SG304 keeps them for every Account)
+    if known is None or url is None or canonical:
+        named = found = None  # SG107 asks nothing more of them
+    return Identity(handle_key_, url_key, canonical, named, found)
+
+
 def handle_identity(platform: str | None, handle: str | None, url: str | None) -> str | None:
     """The identity key the handle names (see :func:`presence_keys`), or None."""
     if not handle or not handle.strip() or not platform:
@@ -909,7 +951,13 @@ def url_identity(platform: str | None, url: str | None) -> str | None:
     """The identity key the url names (see :func:`presence_keys`), or None without a url."""
     if not url or not url.strip():
         return None
-    found = parse_profile(url, platform)
+    return _url_key(platform, url, parse_profile(url, platform))
+
+
+def _url_key(platform: str | None, url: str | None, found: Profile | None) -> str | None:
+    """:func:`url_identity`, with ``found`` the url's ``parse_profile(url, platform)``."""
+    if not url or not url.strip():
+        return None
     if found is not None and (found.platform == platform or platform in (None, "other")):
         return found.key
     return "url:" + normalize_url(url)
@@ -924,7 +972,12 @@ def canonical_url(platform: str, handle: str, *, valid: bool = False) -> str | N
     known = CATALOGUE.get(platform)
     if known is None or (not valid and handle_problem(platform, handle) is not None):
         return None
-    found = parse_handle(platform, handle)
+    return _canonical(known, platform, parse_handle(platform, handle))
+
+
+def _canonical(known: Platform, platform: str, found: Profile | None) -> str | None:
+    """:func:`canonical_url` of a valid handle on ``platform`` (``known``), which
+    ``parse_handle`` reads as ``found``."""
     if found is None or found.platform != platform:
         return None
     if platform == "reddit":
@@ -1005,7 +1058,37 @@ def url_problem(platform: str, handle: str | None, url: str, *, valid: bool = Fa
     known = CATALOGUE.get(platform)
     if known is None or not known.hosts:
         return None
-    found = parse_profile(url, platform)
+    return _url_problem(known, platform, handle, url, parse_profile(url, platform), valid=valid)
+
+
+def parsed_url_problem(
+    platform: str, handle: str | None, url: str, identity: Identity, *, valid: bool = False
+) -> str | None:
+    """:func:`url_problem` of an Account whose :func:`account_identity` is ``identity`` (with
+    the url not its handle's canonical one: ``identity`` keeps what was parsed then)."""
+    known = CATALOGUE.get(platform)
+    if known is None or not known.hosts:
+        return None
+    named = identity.named if handle is not None else None
+    return _url_problem(known, platform, handle, url, identity.found, valid=valid, named=named)
+
+
+_UNPARSED: Any = object()
+"""The handle not parsed yet (see _url_problem)."""
+
+
+def _url_problem(
+    known: Platform,
+    platform: str,
+    handle: str | None,
+    url: str,
+    found: Profile | None,
+    *,
+    valid: bool,
+    named: Profile | None = _UNPARSED,
+) -> str | None:
+    """:func:`url_problem`, with ``found`` the url's ``parse_profile(url, platform)`` and
+    ``named``, when given, the handle's ``parse_handle(platform, handle)``."""
     if found is None:
         shown = platform_of_host(_split(url)[1])
         if shown is not None and shown != platform:
@@ -1017,14 +1100,15 @@ def url_problem(platform: str, handle: str | None, url: str, *, valid: bool = Fa
         return None
     if not valid and handle_problem(platform, handle) is not None:
         return None
-    named = parse_handle(platform, handle)
+    if named is _UNPARSED:
+        named = parse_handle(platform, handle)
     if named is None or named.platform != platform:
         return None
     if not (named.comparable and found.comparable) or named.numeric != found.numeric:
         return None  # a name and a number: nobody can tell from here
     if named.value.casefold() == found.value.casefold():
         return None
-    expected = canonical_url(platform, handle, valid=valid)
+    expected = _canonical(known, platform, named)  # the handle is valid: checked above
     shown_expected = f" ({expected})" if expected else ""
     return f"'{url}' is not the {known.label} profile URL of handle '{handle}'{shown_expected}"
 

@@ -16,9 +16,14 @@ from socialgov.core.findings import Severity
 from socialgov.core.kinds import KINDS
 
 if TYPE_CHECKING:  # what a rule is, and what it reads, are known without the model's code
+    from socialgov.domain.platforms import Identity
     from socialgov.lang.selectors import Selections
     from socialgov.model import Account, ChannelBase, Entity, Model, Person, Playbook
     from socialgov.source.loader import Path_
+
+
+_IDENTITY_TAKERS: Final = frozenset({"SG107", "SG304"})
+"""The rules that share :meth:`Derived.account_identities`."""
 
 
 class Derived:
@@ -33,12 +38,36 @@ class Derived:
         self._live_accounts: tuple[Account, ...] | None = None
         self._departed: tuple[dt.date, dict[str, Person]] | None = None
         self._account_coverage: tuple[dt.date, tuple[tuple[Playbook, ...], ...]] | None = None
+        self._identities: list[Identity] | None = None
+        self._identities_taken: set[str] = set()
 
     def _for(self, model: Model) -> None:
         if model is not self._model:
             self._model = model
             self._live_channels = self._live_accounts = None
             self._departed = self._account_coverage = None
+            self._identities, self._identities_taken = None, set()
+
+    def account_identities(self, model: Model, taker: str) -> list[Identity]:
+        """What SG107 and SG304 read of every Account's handle and url
+        (socialgov.domain.platforms.account_identity), in ``model.accounts``' order: each
+        handle and url parsed once for both rules, not once in each. ``taker`` is the rule
+        asking: once both have taken the list it is let go (a rule asking again gets it made
+        afresh), so that it is not kept through the rest of the run (about 15 MB at 100,000
+        Accounts)."""
+        self._for(model)
+        identities = self._identities
+        if identities is None:
+            from socialgov.domain.platforms import account_identity
+
+            identities = self._identities = [
+                account_identity(a.platform, a.handle, a.url) for a in model.accounts
+            ]
+            self._identities_taken = set()
+        self._identities_taken.add(taker)
+        if self._identities_taken >= _IDENTITY_TAKERS:
+            self._identities, self._identities_taken = None, set()
+        return identities
 
     def live_channels(self, model: Model) -> tuple[ChannelBase, ...]:
         """Accounts then traditional Channels, in model order, whose status is neither retired

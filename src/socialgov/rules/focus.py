@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from socialgov.core.findings import Severity
-from socialgov.domain.platforms import handle_identity, label, url_identity
+from socialgov.domain.platforms import label
 from socialgov.model import Account, Model
 from socialgov.rules._common import by_position, defaults, listing, live_accounts, option, plural
 from socialgov.rules.base import Reads, RuleContext, Violation, rule
@@ -193,7 +193,11 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 )
 def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """Two Account entities describing one presence."""
-    keyed = [(account, *_presence_keys(account)) for account in model.accounts]
+    identities = ctx.derived.account_identities(model, "SG304")  # parsed once with SG107
+    keyed = [
+        (account, identity.handle_key, identity.url_key)
+        for account, identity in zip(model.accounts, identities, strict=True)
+    ]
     counted: dict[str, int] = {}  # how many accounts name each key (an account counts once)
     for _, handle, url in keyed:
         if handle is not None:
@@ -257,16 +261,6 @@ def _written(account: Account) -> str:
     """How an account names its presence, for messages: its handle and url as written."""
     parts = [f"'{value}'" for value in (account.handle, account.url) if value]
     return " at ".join(parts) if parts else "no handle or url"
-
-
-def _presence_keys(account: Account) -> tuple[str | None, str | None]:
-    """What makes two Accounts one presence (socialgov.domain.platforms.presence_keys): the identity
-    its handle names and the one its url names, each None when not written."""
-    platform = account.platform
-    return (
-        handle_identity(platform, account.handle, account.url),
-        url_identity(platform, account.url),
-    )
 
 
 @rule(

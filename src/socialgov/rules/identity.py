@@ -14,11 +14,10 @@ from socialgov.core.findings import Severity
 from socialgov.domain.platforms import (
     CATALOGUE,
     SPECS,
-    canonical_url,
     closed_on,
     handle_problem,
     label,
-    url_problem,
+    parsed_url_problem,
 )
 from socialgov.model import Model
 from socialgov.rules._common import live_accounts
@@ -86,7 +85,8 @@ def _closed_platforms() -> str:
 )
 def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An invalid handle, or a url that is not the handle's profile."""
-    for account in model.accounts:
+    identities = ctx.derived.account_identities(model, "SG107")  # parsed once with SG304
+    for account, identity in zip(model.accounts, identities, strict=True):
         platform = account.platform
         if platform not in CATALOGUE or platform in ("other", "forum"):
             continue
@@ -101,11 +101,10 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 )
                 continue
         url = account.url
-        if url is None or (
-            handle is not None and url == canonical_url(platform, handle, valid=True)
-        ):
+        if url is None or (handle is not None and identity.canonical):
             continue  # no url, or exactly the profile URL the SPEC writes (the usual case)
-        problem = url_problem(platform, handle, url, valid=True)  # the handle was checked above
+        # the handle was checked above
+        problem = parsed_url_problem(platform, handle, url, identity, valid=True)
         if problem is not None:
             fix = "correct the url or the handle" if handle else "set url to the profile's address"
             yield Violation(

@@ -516,6 +516,80 @@ def test_typed_fields_match_the_straightforward_ones_whatever_the_values(kind: s
     assert written == {f.name for f in dataclasses.fields(cls)} - {"id", "data", "source"}
 
 
+def _every_field_written(kind: str) -> dict[str, Any]:
+    """An entity of ``kind`` with every typed field written (each with a value of its type)."""
+    values: dict[Any, Any] = {
+        model_module._str: "text",
+        model_module._as_written: "active",
+        model_module._date: "2026-01-02",
+        model_module._strs: ["a", "b"],
+        model_module._map: {"k": "v"},
+        model_module._mapping_or_none: {"tool": "t"},
+        model_module._bool_or_none: True,
+        model_module._policy_refs: ["social", "service-sla@2"],
+    }
+    data: dict[str, Any] = {**DEFAULTS.get(kind, {}), "id": "e"}
+    for key, convert in FIELDS[kind].items():
+        data[key] = values.get(convert if convert is not None else model_module._str)
+        if data[key] is None:  # lists of mappings: waivers, hand-offs, access, KPIs
+            data[key] = [{"rule": "SG201", "name": "n", "person": "p", "to": "care"}]
+    return data
+
+
+@pytest.mark.parametrize("kind", list(ENTITY_CLASSES))
+def test_built_entities_are_the_frozen_dataclass_itself(kind: str) -> None:
+    # The builders assemble each entity as an object of a twin class and then make it a `cls`
+    # (socialgov.model._assembly_class): what comes out must be exactly what `cls(...)` makes.
+    import copy
+    import pickle
+
+    cls = ENTITY_CLASSES[kind]
+    source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
+    for data in ({"id": "e"}, _every_field_written(kind)):
+        built = model_module._BUILDERS[kind]("e", data, source)
+        made = cls(id="e", data=data, source=source, **model_module._fields(kind, data))
+        assert type(built) is cls
+        assert built == made and hash(built.ref) == hash(made.ref)
+        assert repr(built) == repr(made)
+        assert not hasattr(built, "__dict__")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.id = "other"  # type: ignore[misc]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            del built.name  # type: ignore[misc]
+        assert copy.copy(built) == made
+        assert dataclasses.replace(built, name="n") == dataclasses.replace(made, name="n")
+        clone = pickle.loads(pickle.dumps(dataclasses.replace(built, source=None)))
+        assert type(clone) is cls and clone == dataclasses.replace(made, source=None)
+    source_made = model_module._new_source(source.document, ("accounts", 3))
+    assert type(source_made) is Source and source_made == Source(source.document, ("accounts", 3))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        source_made.base = ()  # type: ignore[misc]
+
+
+def test_the_builders_ship_as_the_generator_writes_them() -> None:
+    # If this fails, an entity class or FIELDS was edited: run `python -m socialgov.model`.
+    shipped = Path(model_module.__file__).with_name("model_builders.py")
+    assert shipped.read_text(encoding="utf-8") == model_module.model_builders_code()
+    for kind in ENTITY_CLASSES:  # every kind is built by the shipped code, not compiled again
+        assert model_module._builder(ENTITY_CLASSES[kind]).__code__.co_filename == str(shipped)
+
+
+def test_a_kind_changed_since_its_builder_shipped_is_built_by_code_compiled_from_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from socialgov import model_builders
+
+    # As if Person's class or fields had changed since its builder shipped: the text written
+    # now is no longer the one whose checksum ships.
+    monkeypatch.setitem(model_builders.CRC32, "Person", model_builders.CRC32["Person"] + 1)
+    build = model_module._builder(Person)
+    assert build.__code__.co_filename == "<string>"
+    source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
+    data = _every_field_written("Person")
+    made = Person(id="e", data=data, source=source, **model_module._fields("Person", data))
+    assert repr(build("e", data, source)) == repr(made)
+
+
 def test_extension_keys_hold_anchors_that_merge_keys_use(make_repo: MakeRepo) -> None:
     """SPEC section 9: top-level x- keys are ignored, so anchors can live there (as in Compose
     files), and << merges them as YAML 1.1 says: keys written beside it win."""

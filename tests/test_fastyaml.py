@@ -1,8 +1,9 @@
 """The fast path (rapidyaml) gives exactly what the exact path (libyaml events) gives, or nothing.
 
-Every test compares the two: whenever ``fastyaml.parse`` answers, the exact path must have no
-finding, one document, the same data (types included), the same node count, and the same answer
-to every ``locate`` (values and keys), every ``subtree`` and every path that goes off the data.
+Every test compares the two: whenever ``fastyaml.parse`` answers, the exact path must have the
+same findings (none, or a key written twice: SG102, worded and placed alike), the same documents,
+the same data (types included), the same node count, and the same answer to every ``locate``
+(values and keys), every ``subtree`` and every path that goes off the data.
 Tests also check that the fast path is really taken where it should be, so that a fast path
 which always declined could not pass.
 """
@@ -66,8 +67,11 @@ def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None
     if fast is None:
         return None
     exact = parse_text(text, "f.yaml", limits)
-    if exact.findings or len(exact.documents) != len(fast.documents):
-        return [f"the exact path finds {[f.message for f in exact.findings]}"]
+    if exact.findings != fast.findings or len(exact.documents) != len(fast.documents):
+        return [
+            f"the exact path finds {[(f.line, f.column, f.key, f.message) for f in exact.findings]}"
+            f", the fast one {[(f.line, f.column, f.key, f.message) for f in fast.findings]}"
+        ]
     problems = []
     if fast.nodes != exact.nodes:
         problems.append(f"nodes {fast.nodes} != {exact.nodes}")
@@ -188,6 +192,7 @@ SUPPORTED = {
     "an anchor defined again": "x: &a 1\ny: &a 2\nz: *a\n",
     "merge key": "base: &b {x: 1, y: 2}\nm:\n  y: 9\n  <<: *b\n  z: 3\n",
     "merge keys, a list of them": "a: &a {p: 1}\nb: &b\n  q: 2\n  p: 3\nc:\n  <<: [*a, *b]\n  r: 4\n",
+    "a merge key twice: both merged, no duplicate": "a: &x {k: 1}\nb: {<<: *x, <<: {j: 2}, k: 3}\n",
     "merge of an empty list": "<<: []\na: 1\n",
     "a quoted merge key is a key": "'<<': 1\na: 2\n",
     "windows line ends": "a: 1\r\nb:\r\n  - x\r\n  - 'y\r\n    z'\r\nc: |\r\n  l1\r\n\r\n  l2\r\nd: >-\r\n  f\r\n  g\r\n",
@@ -341,12 +346,41 @@ def test_plain_yaml_takes_the_fast_path_with_identical_results(text: str) -> Non
     assert _differences(text) == []
 
 
+DUPLICATES = {
+    "a key twice": "a: 1\na: 2\n",
+    "a key three times, the first at the end": "a: 1\nb: 2\na: [x]\nc: 3\na: {y: 4}\n",
+    "quoted and plain, one key": "'a': 1\n\"b\": 2\na: 3\nb: 4\n",
+    "deep, in lists and flows": (
+        "x:\n  - a: 1\n    b: {p: 1, p: ~}\n    a: [q, {r: 1, r: 2}]\n  - s\nx: 1\n"
+    ),
+    "in several documents": "a: 1\na: 2\n---\n- b: 1\n  b: True\n---\nc: 1\n",
+    "past ASCII": 'é: 1\nnaïve: [{ü: 1, "ü": 2}]\né: 3\n',
+    "beside a merge": "a: &x {k: 1}\nb:\n  <<: *x\n  c: 1\n  c: 2\n",
+    "a merged key written twice": "a: &x {k: 1, k: 2}\nb:\n  <<: *x\n  k: 3\nc: {<<: *x}\n",
+    "an alias written twice": "a: &x 1\nb: *x\nb: *x\nc: [*x]\n",
+    "a quoted merge key twice": "'<<': 1\n'<<': 2\n",
+    "beside lookalikes": "a: ~\nb: 0x1F\na: .inf\n",
+    "with text blocks": "a: |\n  one\nb: x\na: >-\n  two\n",
+    "windows line ends": "a: 1\r\nb:\r\n  c: 1\r\n  c: 2\r\n",
+}
+
+
+@pytest.mark.parametrize("text", DUPLICATES.values(), ids=DUPLICATES.keys())
+def test_duplicate_keys_take_the_fast_path_with_the_exact_paths_findings(text: str) -> None:
+    """A key written twice is reported (SG102) on the fast path as on the exact one: the same
+    message, position and key, the last value kept in the first key's place."""
+    assert _differences(text) == []
+    parsed = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert parsed is not None
+    assert {finding.code for finding in parsed.findings} == {"SG102"}
+
+
 DECLINED = {
     "alias before its anchor": "a: *x\nb: &x 1\n",
     "alias inside its anchor": "- &a\n  - 1\n  - *a\n",
+    "an empty quoted key twice": "'': 1\n'': 2\n",
     "alias to another document": "a: &x 1\n---\nb: *x\n",
     "merge of a scalar": "a: &x 1\nb:\n  <<: *x\n",
-    "duplicate key beside a merge": "a: &x {k: 1}\nb:\n  <<: *x\n  c: 1\n  c: 2\n",
     "anchor on a key": "&k a: 1\n",
     "a line indented past a flow item": 'owner:\n- {}\n  - "a \\nb: c"\n',
     "an anchor alone on its line": "a: >-\n x\n&owner\n",
@@ -399,7 +433,6 @@ DECLINED = {
     "escape rapidyaml reads otherwise": 'a: "x\\0y"\n',
     "a surrogate pair": 'a: "\\ud83d\\ude00"\n',
     "a backslash in a plain value": "a: C:\\temp\n",
-    "duplicate key": "a: 1\na: 2\n",
     "reserved indicator": "a: @x\n",
     "flow key": "[a]: 1\n",
     "flow over lines": "a: [one,\n  two]\n",
@@ -556,6 +589,7 @@ WALKED = {
     "a lookalike right after a quoted key's colon",
     "plain lookalikes",
     "a quoted merge key beside a merge key",  # two keys "<<" in rapidyaml's JSON
+    "a merge key twice: both merged, no duplicate",
 }
 
 

@@ -45,11 +45,11 @@ from socialgov.source.loader import (
     Document,
     ParsedFile,
     SourceNode,
-    _finding,
     _freeze,
     _plain_scalar,
     _Tree,
     _typed_scalar,
+    duplicate_key_finding,
     limit_message,
     syntax_finding,
     text_position,
@@ -324,17 +324,8 @@ class _Builder:
         assert key is not None and top.key_position is not None
         if key in top.source.keys:
             first = top.source.keys[key]
-            where = "/".join(map(str, (*self._path(), key)))
             self.findings.append(
-                _finding(
-                    "SG102",
-                    "duplicate-key",
-                    f"key '{key}' appears twice in this mapping (first on line {first.line}); "
-                    "YAML keeps only the last value, so delete or rename one of them",
-                    self.path,
-                    top.key_position,
-                    where,
-                )
+                duplicate_key_finding(self.path, key, first.line, top.key_position, self._path())
             )
         top.data[key] = value.data
         top.source.keys[key] = top.key_position

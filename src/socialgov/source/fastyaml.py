@@ -24,8 +24,10 @@ block at its ``|`` or ``>``, a node with an anchor at its ``&``, an alias at wha
 merged key at the merged mapping's key.
 
 The fast path answers only when it is certain to give exactly what exact.parse_text gives:
-the same data (types included), node count and source positions, and no finding. Anything else
-returns None and the file takes the exact path:
+the same data (types included), node count, source positions and findings: none, or a key
+written twice in a mapping (SG102), which the walk reports as the exact path does (the JSON's
+mappings would keep the last value silently: a file with one is walked). Anything else returns
+None and the file takes the exact path:
 
 - tags, directives, complex keys (``?``), reserved indicators, content on a ``---`` line, an
   end marker (``...``) followed by more than the next ``---``, empty or scalar documents,
@@ -41,8 +43,8 @@ returns None and the file takes the exact path:
   an indentation indicator with a blank line of spaces; a block last in a file without a final
   line break);
 - a file rapidyaml cannot parse (the exact path explains the syntax error);
-- duplicate keys (SG102), an alias without its anchor or inside it, a merge of what is not a
-  mapping (SG100): all reported by the exact path;
+- an alias without its anchor or inside it, a merge of what is not a mapping (SG100): all
+  reported by the exact path;
 - anything near a limit (nodes, depth, scalar length, documents).
 
 A position the tree cannot tell exactly (an empty value, a comment between a ``-`` and its item,
@@ -72,7 +74,7 @@ from typing import Any
 
 import re2
 
-from socialgov.core.findings import Position
+from socialgov.core.findings import Finding, Position
 from socialgov.source.loader import (
     _BOOL_RE,
     _FLOAT_RE,
@@ -84,6 +86,7 @@ from socialgov.source.loader import (
     Path_,
     SourceMap,
     _plain_scalar,
+    duplicate_key_finding,
 )
 
 try:
@@ -169,6 +172,11 @@ class _Unsupported(Exception):
     """The text needs the exact path."""
 
 
+class _DuplicateKey(_Unsupported):
+    """A mapping of rapidyaml's JSON writes a key twice: the walk reads the file (it reports
+    each duplicate as the exact path does)."""
+
+
 def enabled() -> bool:
     """Whether the fast path may be used: rapidyaml is installed and not turned off."""
     return ryml is not None and os.environ.get(EXACT_ENV, "") in ("", "0")
@@ -209,7 +217,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         mapping = dict(pairs)
         if len(mapping) != len(pairs):
-            raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+            raise _DuplicateKey  # the walk reports it (SG102), as the exact path does
         keys[0] += len(pairs)
         return mapping
 
@@ -246,8 +254,8 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                     if anchored:  # aliases written as "*name", merge keys as "<<"
                         resolved = _Aliases(tree, buffer, roots, data)
                     walker = False
-                except _Unsupported:
-                    if not anchored:
+                except _Unsupported as unsupported:
+                    if not anchored and type(unsupported) is not _DuplicateKey:
                         raise
                     keys[0] = 0  # the walk tells (a duplicate key, a merge of no mapping)
             if walker is None:  # plain lookalikes, or aliases this could not resolve
@@ -278,11 +286,17 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     links = walker.links if walker else resolved.links if resolved is not None else None
     file = _FilePositions(raw, path, limits, size, links)
     file.adopt(tree, buffer, roots, data)
+    findings = []
+    if walker and walker.duplicates:
+        try:
+            findings = walker.duplicate_findings(file, path)
+        except _Inexact:
+            return None  # a key the tree cannot place (an empty quoted one)
     documents = [
         Document(path, index, value, RymlSourceMap._root(file, index))
         for index, value in enumerate(data)
     ]
-    return ParsedFile(path, documents, [], len(raw), nodes)
+    return ParsedFile(path, documents, findings, len(raw), nodes)
 
 
 Link = int | tuple[int, int]
@@ -306,8 +320,11 @@ class _Walker:
     data, merge keys (``<<``) adding the keys the mapping does not write itself (an earlier
     merged mapping winning over a later one), every node counted as it expands, aliases
     included, and the height of each node with what its aliases repeat. Anything the exact
-    path reports (a duplicate key, an alias without its anchor or inside it, a merge of
-    something that is no mapping, a key with an anchor or alias) raises _Unsupported.
+    path reports as SG100 (an alias without its anchor or inside it, a merge of something that
+    is no mapping, a key with an anchor or alias) raises _Unsupported. A key written twice in a
+    mapping keeps the last value in the first key's place, as the exact path keeps it, and is
+    recorded (``duplicates``) for the SG102 finding the exact path reports
+    (:meth:`duplicate_findings`).
 
     The tree is read as _Columns reads it, straight from rapidyaml's array of nodes (each
     node's type, first child and next sibling, where its key, value and anchor were written),
@@ -358,9 +375,15 @@ class _Walker:
         self.keys: dict[str, str] = {}
         """Each key once: the same key of every entity of a file is one string (as
         ``json.loads`` shares them)."""
+        self.duplicates: list[tuple[int, int, int, int, str]] = []
+        """Each key written again in its mapping, in the order the exact path reports them
+        (when the value after it is read): its document's root, the mapping, the node holding
+        the key again and the one holding it before, and the key."""
+        self.root = 0
 
     def document(self, root: int) -> Any:
         self.anchors = {}  # anchors never reach across documents
+        self.root = root
         data, size, height, _node = self._node(root)
         self.nodes += size
         self.height = max(self.height, height)
@@ -482,8 +505,11 @@ class _Walker:
                     simple = False
                     child = nexts[child]
                     continue
-            if key in data:
-                raise _Unsupported  # a duplicate key: SG102 comes from the exact path
+            if key in data:  # the last value is kept, in the first key's place
+                before = links[key]
+                before = before if type(before) is int else before[0]  # type: ignore[index]
+                self.duplicates.append((self.root, node, child, before, key))
+                simple = False  # its n-th key is no longer its n-th child
             data[key] = value
             if where == child:
                 links[key] = child
@@ -504,6 +530,40 @@ class _Walker:
         if not simple:
             self.links[node] = links
         return data, size, height, node
+
+    def duplicate_findings(self, file: _FilePositions, path: str) -> list[Finding]:
+        """The SG102 finding of each key written twice, as the exact path words and places it:
+        at the key written again, naming the line of the one before it, with the path of the
+        mapping (raises _Inexact for a key the tree cannot place)."""
+        findings = []
+        for root, mapping, again, before, key in self.duplicates:
+            first = file._position(file._key_offset(before))
+            where = self._written_path(root, mapping)
+            position = file._position(file._key_offset(again))
+            findings.append(duplicate_key_finding(path, key, first.line, position, where))
+        return findings
+
+    def _written_path(self, root: int, target: int) -> list[str | int]:
+        """The keys and indexes that lead from ``root`` to ``target`` as written (not through
+        aliases): what the exact path names a mapping by."""
+        pending: list[tuple[int, list[str | int]]] = [(root, [])]
+        while pending:
+            node, path = pending.pop()
+            if node == target:
+                return path
+            kind = self.kinds[node]
+            child = self.first[node] if kind & (_MAP | _SEQ) else _NONE
+            index = 0
+            while child != _NONE:
+                if kind & _MAP:
+                    size = self.key_size[child]
+                    part: str | int = self._text(self.key_at[child], size) if size else ""
+                else:
+                    part = index
+                pending.append((child, [*path, part]))
+                child = self.next[child]
+                index += 1
+        raise _Inexact  # (not seen: the mapping is inside its document)
 
     def _merged(self, value: Any, node: int) -> list[tuple[dict[str, Any], int]]:
         """The mappings a merge key's value names, with their nodes."""

@@ -396,6 +396,22 @@ def _finding(code: str, name: str, message: str, path: str, pos: Position, key: 
     )
 
 
+def duplicate_key_finding(
+    path: str, key: str, first_line: int, pos: Position, where: Sequence[str | int]
+) -> Finding:
+    """An SG102 finding: ``key`` written again at ``pos`` in a mapping that has it on line
+    ``first_line``; ``where`` is the path of the mapping in its document."""
+    return _finding(
+        "SG102",
+        "duplicate-key",
+        f"key '{key}' appears twice in this mapping (first on line {first_line}); "
+        "YAML keeps only the last value, so delete or rename one of them",
+        path,
+        pos,
+        "/".join(map(str, (*where, key))),
+    )
+
+
 def syntax_finding(path: str, message: str, pos: Position | None = None, key: str = "") -> Finding:
     """An SG100 finding: the file cannot be read as YAML."""
     return _finding("SG100", "yaml-syntax", message, path, pos or Position(1, 1), key or message)

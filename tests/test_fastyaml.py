@@ -98,6 +98,17 @@ def _document_differences(got: Document, want: Document) -> list[str]:
                 problems.append(f"locate{path} key={key}: {mine} != {theirs}")
         if got.source_map.subtree(path).position != want.source_map.subtree(path).position:
             problems.append(f"subtree{path}")
+    # which key is written at a key's position (and at its value's), in the document and inside
+    # its first level: for paths spread over the document, 12 of a small one, 3 of a large one
+    # (each answer walks the document)
+    paths = _every_path(want.data)
+    for path in paths[:: max(1, len(paths) // (12 if len(paths) < 1000 else 3))]:
+        for at in (want.source_map.locate(path, key=True), want.source_map.locate(path)):
+            for base in ((), path[:1]):
+                mine = got.source_map.subtree(base).key_path(at)
+                theirs = want.source_map.subtree(base).key_path(at)
+                if mine != theirs:
+                    problems.append(f"key_path{base} at {at}: {mine} != {theirs}")
     # every node's line asked at once (the audit's line of each entity), in an order that is
     # not the text's, as the exact path's positions give them one at a time
     asked = probes[::-1]

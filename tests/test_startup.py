@@ -101,8 +101,8 @@ def test_the_report_reads_every_import(acme: Path, tmp_path: Path) -> None:
     pattern matcher where socialgov.yaml has patterns of its own, PyYAML where a file needs it)."""
     config = acme / "socialgov.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "exclude: [drafts/**]\n", "utf-8")
-    # and PyYAML where a file needs the exact parser (a duplicate key)
-    (acme / "twice.yaml").write_text("people:\n  - {id: cy, id: cy}\n", encoding="utf-8")
+    # and PyYAML where a file needs the exact parser (a tab, which only it explains)
+    (acme / "tabbed.yaml").write_text("people:\n\t- {id: cy}\n", encoding="utf-8")
     cold = imported(acme, "--no-cache", "accounts/retail.yaml", home=tmp_path / "home")
     assert {"yaml", "socialgov.model", "socialgov.rules.identity", "pathspec"} <= cold
     assert {"socialgov.cli", "click"} <= cold

@@ -2194,4 +2194,43 @@ class RymlSourceMap(SourceMap):
         return RymlSourceMap._root(self._file, self._document, found)
 
     def key_path(self, position: Position) -> Path_ | None:
-        return self._exact().key_path(position)
+        found = _written_key_path(self._file, self._document, self._base, position)
+        return self._exact().key_path(position) if found is _UNTOLD else found
+
+
+_UNTOLD: Any = object()
+"""What _written_key_path answers when only the exact path can tell."""
+
+
+def _written_key_path(
+    file: _FilePositions, document: int, base: Path_, position: Position
+) -> Path_ | None:
+    """The path (inside ``base``) of the mapping key written at ``position``, as the exact
+    path's SourceMap.key_path finds it: for the duplicate key's finding (SG102), whose entity is
+    named by it, without parsing the file again on the exact path. Searched as that searches
+    its map, in the file's data: each mapping's keys in order (its own, then those merged),
+    then the lists and mappings inside it, the last first (so that a key shared by aliases or
+    merged is found where the exact path finds it), each key located as :meth:`locate` does.
+    _UNTOLD when the data is not at hand (a parse from the cache) or a position is not exact."""
+    data = file._data
+    if data is None:
+        return _UNTOLD
+    try:
+        value = data[document]
+        for part in base:
+            value = value[part]
+        pending: list[tuple[Path_, Any]] = [((), value)]
+        while pending:
+            path, value = pending.pop()
+            items = value.items() if type(value) is dict else enumerate(value)
+            if type(value) is dict:
+                for key in value:
+                    inside = (*path, key)
+                    if file._locate(document, (*base, *inside), len(base), True) == position:
+                        return inside
+            pending.extend(
+                ((*path, part), item) for part, item in items if type(item) in (dict, list)
+            )
+    except (_Inexact, KeyError, IndexError, TypeError):
+        return _UNTOLD
+    return None

@@ -99,6 +99,7 @@ try:
     _reserve = _ryml.Tree_reserve
     _parse_in_place = _ryml.parse_substr
     _emit_json = _ryml.emit_json_malloc
+    _tree_size = _ryml.Tree_size
     _NONE = ryml.NONE
     _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
     _VALREF, _VALANCH, _VALTAG, _VALQUO = ryml.VALREF, ryml.VALANCH, ryml.VALTAG, ryml.VALQUO
@@ -107,6 +108,18 @@ try:
     _SCALAR_ONLY = ryml.MAP | ryml.SEQ | ryml.VAL | ryml.VALREF | ryml.VALANCH | ryml.VALTAG
     """rapidyaml's node type bits (one call for what a node is), and the functions each file
     calls, without the Python wrapper's frame."""
+    _handle: Any = operator.attrgetter("this")
+    """The object SWIG made for a ``ryml.Tree``'s C++ tree, which the functions above take as
+    they take the tree: given the tree itself, each call first looks up this object through
+    SWIG's wrapper (a type name formatted and compared, an attribute looked up), about 1.1 µs a
+    call and ten calls a file; given the object, 0.03 µs. (A rapidyaml whose functions refuse
+    it is given the tree.)"""
+    try:
+        _tree_size(_handle(ryml.Tree()))
+    except Exception:  # pragma: no cover - depends on how rapidyaml was wrapped
+
+        def _handle(tree: Any) -> Any:
+            return tree
 except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it, the exact path
     ryml = None
 
@@ -227,11 +240,12 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             # Parsed in place, in a buffer kept with the tree: the same tree later tells where
             # each node was written (see _FilePositions), without parsing the file again.
             tree = ryml.Tree()
-            _reserve(tree, _nodes_to_reserve(raw))
-            _parse_in_place(buffer, tree)
-            roots = _documents(tree)
+            this = _handle(tree)
+            _reserve(this, _nodes_to_reserve(raw))
+            _parse_in_place(buffer, this)
+            roots = _documents(this)
             if len(roots) + _MARGIN > limits["max_documents_per_file"] or not all(
-                _type(tree, root) & (_MAP | _SEQ) and _first_child(tree, root) != _NONE
+                _type(this, root) & (_MAP | _SEQ) and _first_child(this, root) != _NONE
                 for root in roots
             ):
                 return None  # an empty or scalar document, or too many of them
@@ -242,7 +256,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             if _found(_JSON_WORD, bare):
                 emitted, settled = _with_json_words(tree, buffer, roots)
             else:
-                emitted = [_emit_json(tree, root) for root in roots]
+                emitted = [_emit_json(this, root) for root in roots]
             # The documents in one text: json.loads makes each key once per text, so every
             # document of a file shares its keys (as the walk shares them)
             written = emitted[0] if len(emitted) == 1 else f"[{','.join(emitted)}]"
@@ -263,7 +277,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                 data = [walker.document(root) for root in roots]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
         return None
-    size = tree.size()
+    size = _tree_size(this)
     if walker:
         nodes = walker.nodes
         if walker.height + _MARGIN > limits["max_depth"]:
@@ -339,7 +353,7 @@ class _Walker:
     nodes hold both). The others' n-th key or item is their n-th child."""
 
     def __init__(self, tree: Any, buffer: bytearray, limits: dict[str, int]) -> None:
-        size = tree.size()
+        size = _tree_size(_handle(tree))
         read = _columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)
         (
             self.kinds,
@@ -614,7 +628,7 @@ class _Aliases:
     )
 
     def __init__(self, tree: Any, buffer: bytearray, roots: list[int], data: list[Any]) -> None:
-        size = tree.size()
+        size = _tree_size(_handle(tree))
         if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
             raise _Unsupported
         view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
@@ -1073,9 +1087,10 @@ def _with_json_words(
     for _quoted_where_written to pass over), or an anchored or tagged value, which is left as
     written and its word not returned (_quoted_where_written finds it plain: the walk reads
     it)."""
-    size = tree.size()
+    this = _handle(tree)
+    size = _tree_size(this)
     if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
-        return [_emit_json(tree, root) for root in roots], frozenset()  # left to the walk
+        return [_emit_json(this, root) for root in roots], frozenset()  # left to the walk
     view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
     words = view.cast("Q")
     origin, end = _address(buffer), len(buffer)
@@ -1102,7 +1117,7 @@ def _with_json_words(
                 continue
             changed.append((start, written))
             buffer[start:stop] = word
-        return [_emit_json(tree, root) for root in roots], frozenset(settled)
+        return [_emit_json(this, root) for root in roots], frozenset(settled)
     finally:
         for start, written in changed:
             buffer[start : start + len(written)] = written
@@ -1470,6 +1485,8 @@ _release_buffer.argtypes = [ctypes.POINTER(_PyBuffer)]
 
 def _address(buffer: Any) -> int:
     """The memory address of the first byte of ``buffer`` (a bytearray or a memoryview)."""
+    if type(buffer) is bytearray and buffer:  # (a quarter of the time of the general way)
+        return ctypes.addressof(ctypes.c_char.from_buffer(buffer))
     view = _PyBuffer()
     _get_buffer(buffer, ctypes.byref(view), 0)
     try:
@@ -1642,7 +1659,7 @@ def _nodes(tree: Any, buffer: bytearray) -> _Columns | _TreeNodes:
     """What positions need of ``tree`` (parsed in place in ``buffer``): columns copied out of
     it when rapidyaml lays its nodes out as _Columns reads them, else the tree itself."""
     origin = _address(buffer)
-    size = tree.size()
+    size = _tree_size(_handle(tree))
     if _columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size):
         return _Columns(tree, origin, size)
     return _TreeNodes(tree, origin)

@@ -769,6 +769,49 @@ def test_a_selection_on_texts_is_what_its_condition_chooses(make_repo: MakeRepo)
         assert 0 < len(chosen) < len(entities), (field, written)
 
 
+NUMBER_CHOICES: list[tuple[str, Any]] = [
+    ("metrics.followers", {"ge": 10_000}),
+    ("metrics.followers", {"lt": 10_000.5}),
+    ("metrics.posts_per_month", {"gt": 0}),
+    ("metrics", {"le": 1}),
+    ("metrics", {"gt": -0.5}),
+]
+
+
+def test_a_selection_on_numbers_is_what_its_condition_chooses(make_repo: MakeRepo) -> None:
+    """A selector whose where is one condition comparing a field (one or two names) with a
+    number selects in one loop exactly the entities its condition matches, in model order, on
+    data of every shape: numbers of both types, booleans, numbers as text, dates, lists of
+    numbers, mappings that are not dicts, a missing field, data that is not a dict."""
+    from socialgov.lang.selectors import select
+
+    model = _one_account(make_repo)
+    rng = random.Random(17)
+    base = next(iter(model.accounts))
+    odd: list[Any] = [None, 0, 1, -1, 9_999, 10_000, 10_000.5, 1e9, float("nan"), True, False]
+    odd += ["10000", "", dt.date(2026, 1, 1), [10_000], [1, 20_000], [], {"followers": 5}]
+    entities = []
+    for number in range(2_000):
+        data: Any = {"name": rng.choice(odd)} if rng.randrange(2) else {}
+        metrics: Any = {k: rng.choice(odd) for k in rng.sample(["followers", "posts_per_month"], 2)}
+        if rng.randrange(8) == 0:
+            metrics = MappingProxyType(metrics)
+        elif rng.randrange(4) == 0:
+            metrics = rng.choice(odd)
+        if rng.randrange(6):
+            data["metrics"] = metrics
+        if rng.randrange(12) == 0:
+            data = MappingProxyType(data)
+        entities.append(type(base)(id=f"a{number}", data=data, source=base.source))
+    odd_model = Model(entities={"Account": {e.id: e for e in entities}})
+    for field, written in NUMBER_CHOICES:
+        condition = compile_condition(field, written)
+        selector = compile_selector({"kind": "Account", "where": {field: written}})
+        chosen = select(odd_model, selector, AS_OF)
+        assert chosen == [e for e in entities if condition.matches(e, odd_model, AS_OF)]
+        assert 0 < len(chosen) < len(entities), (field, written)
+
+
 def test_where_with_several_conditions_is_every_condition(make_repo: MakeRepo) -> None:
     from socialgov.lang.selectors import compile_where
 

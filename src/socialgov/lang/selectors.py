@@ -1120,8 +1120,9 @@ class Selector:
     _where: Match | None = None
     _choose: Chooser | None = None
     """For a where of one condition comparing a field with texts (``status: {not_in:
-    [retired, planned]}``): the entities, of those given, that ``_where`` matches, in one loop
-    without a call per entity (see :func:`_chooser`)."""
+    [retired, planned]}``) or a number (``metrics.followers: {ge: 10000}``): the entities, of
+    those given, that ``_where`` matches, in one loop without a call per entity (see
+    :func:`_chooser`)."""
 
     def matches(self, entity: Entity, model: Model, as_of: dt.date) -> bool:
         if self.kinds and entity.kind not in self.kinds:
@@ -1165,7 +1166,7 @@ def _chooser(condition: Condition) -> Chooser | None:
     selection of 100,000 Accounts made 100,000 calls); None for other conditions."""
     texts = _text_choice(condition)
     if texts is None:
-        return None
+        return _number_chooser(condition)
     name, wanted, negated = texts
     get, test = condition.path.getter, condition.tests[0]
 
@@ -1178,6 +1179,45 @@ def _chooser(condition: Condition) -> Chooser | None:
                 value = data.get(name)
                 if type(value) is str:
                     if (value in wanted) is not negated:
+                        add(entity)
+                    continue
+            if test(get(entity, model), as_of):
+                add(entity)
+        return found
+
+    return choose
+
+
+def _number_chooser(condition: Condition) -> Chooser | None:
+    """For a condition comparing a field of the entity itself (one or two names, such as
+    ``metrics.followers``) with a number (``gt``, ``ge``, ``lt``, ``le``): the entities, of those
+    given, meeting it, in their order, in one loop that compares a number value at once, read
+    through plain dicts (what the getter and the test answer for it: see _operator_test's
+    ``numeric``); any other value is asked of the getter and the test. None for other
+    conditions."""
+    path = condition.path
+    if len(condition.operators) != 1 or not 1 <= len(path.parts) <= 2 or path.policy_refs:
+        return None
+    op, operand = condition.operators[0]
+    if op not in _COMPARE or not _is_number(operand) or path.parts == ("kind",):
+        return None
+    first, second = path.parts[0], path.parts[-1]
+    two = len(path.parts) == 2
+    ordered, get, test = _COMPARE[op], path.getter, condition.tests[0]
+
+    def choose(entities: Iterable[Entity], model: Model, as_of: dt.date) -> list[Entity]:
+        found: list[Entity] = []
+        add = found.append
+        for entity in entities:
+            data = entity.data
+            if type(data) is dict:
+                value = data.get(first)
+                if two and type(value) is dict:
+                    value = value.get(second)
+                elif two:
+                    value = None  # not read through plain dicts: asked below
+                if type(value) is int or type(value) is float:
+                    if ordered(value, operand):
                         add(entity)
                     continue
             if test(get(entity, model), as_of):

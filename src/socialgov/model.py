@@ -845,6 +845,12 @@ _new_twin_source = object.__new__
 _SourceAssembly: Any = _assembly_class(Source)
 
 
+_FIELD_KEYS: dict[str, frozenset[str]] = {
+    kind: frozenset(("kind", "id", *table)) for kind, table in FIELDS.items()
+}
+"""The keys of each kind's typed fields (none of them an extension key, ``x-...``)."""
+
+
 class _Candidate(NamedTuple):
     """A mapping that may be an entity: its kind, data, document and path inside it."""
 
@@ -913,7 +919,8 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     if "kind" in data:
         kind = data["kind"]
         if kind in ENTITY_CLASSES:
-            if any(_extension(key) for key in data):
+            # No x- key among the kind's own fields (told at once, by a set): none to take out.
+            if not data.keys() <= _FIELD_KEYS[kind] and any(_extension(key) for key in data):
                 data = {key: value for key, value in data.items() if not _extension(key)}
             found.append(_Candidate(kind, data, document, ()))
         else:

@@ -516,6 +516,35 @@ def test_typed_fields_match_the_straightforward_ones_whatever_the_values(kind: s
     assert written == {f.name for f in dataclasses.fields(cls)} - {"id", "data", "source"}
 
 
+def test_policy_lists_and_dates_met_again_are_read_as_the_first_time() -> None:
+    # The builders remember the answer for each list of policies and each date text they read
+    # (channels repeat them); a list met again, or an equal one, must give what the
+    # straightforward reading gives, whatever its items.
+    lists: list[Any] = [
+        ["social", "service-sla@2"],
+        ["social", "service-sla@2"],
+        ["social", "service-sla"],
+        [1, "social"],
+        [True, "social"],
+        [1.0, "social"],
+        [{"id": "x"}, "social"],
+        [["social"], "service-sla@3"],
+        [None, "social@0"],
+        ["social@x", "social@12"],
+        [],
+    ]
+    dates: list[Any] = ["2026-02-30", "2026-02-28", " 2026-02-28", "2026-2-28", dt.date(2026, 1, 2)]
+    source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
+    for _ in range(2):
+        for value in lists:
+            for day in dates:
+                data = {"id": "e", "policies": value, "created": day, "reviewed_on": day}
+                fields = model_reference.reference_fields("Account", data)
+                expected = Account(id="e", data=data, source=source, **fields)
+                built = model_module._BUILDERS["Account"]("e", data, source)
+                assert repr(built) == repr(expected), (value, day)
+
+
 def _every_field_written(kind: str) -> dict[str, Any]:
     """An entity of ``kind`` with every typed field written (each with a value of its type)."""
     values: dict[Any, Any] = {

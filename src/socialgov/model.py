@@ -467,14 +467,29 @@ class Model:
 
 
 def _date(value: Any) -> dt.date | None:
+    """The day a field names: a date as it is, a text in ISO form (None if it names no day).
+    Each text's answer is remembered (``_DAYS``): a repository writes the same few hundred
+    dates again and again, and a date is immutable, so the entities that name it share it."""
+    if type(value) is str:
+        day = _DAYS.get(value, _UNSET)
+        if day is not _UNSET:
+            return day
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            return None
+            day = None
+        if type(value) is str and len(_DAYS) < _REMEMBERED:
+            _DAYS[value] = day
+        return day
     return None
+
+
+_DAYS: dict[str, dt.date | None] = {}
+_REMEMBERED = 4096
+"""How many texts (dates, lists of policies) the builders remember the answer for."""
 
 
 def _str(value: Any) -> str | None:
@@ -522,11 +537,30 @@ def _waivers(value: Any) -> tuple[Waiver, ...]:
 
 
 def _policy_refs(value: Any) -> tuple[PolicyRef, ...]:
+    """A channel's policies, each text parsed (``PolicyRef.parse``), other items left out. The
+    answer for each list is remembered by its items (``_POLICIES``): channels adopt the same few
+    policies, written the same way, and the tuple is immutable, so they share it. (Equal items
+    that are not texts, ``1`` and ``True``, give the same answer: only texts are read.)"""
+    key = None
+    if type(value) is list:
+        key = tuple(value)
+        try:
+            known = _POLICIES.get(key)
+        except TypeError:  # an item that cannot be a key (a mapping in the list)
+            key = known = None
+        if known is not None:
+            return known
     refs = []
     for i, ref in enumerate(value or []):
         if isinstance(ref, str):
             refs.append(_policy_ref(ref, i))
-    return tuple(refs)
+    answer = tuple(refs)
+    if key is not None and len(_POLICIES) < _REMEMBERED:
+        _POLICIES[key] = answer
+    return answer
+
+
+_POLICIES: dict[tuple[Any, ...], tuple[PolicyRef, ...]] = {}
 
 
 @functools.lru_cache(maxsize=4096)

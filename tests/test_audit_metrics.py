@@ -184,8 +184,9 @@ def test_inventory_counts_by_platform_status_team_and_purpose(report: AuditRepor
 def test_inventory_is_the_same_whatever_the_order_of_the_rows(
     acme: AuditReport, order: str
 ) -> None:
-    """The audit counts the rows in the order they were made, not the report's: every count
-    and every list of counts is the same either way."""
+    """The assumption that lets the audit count the rows in the order they were made rather
+    than the report's: inventory() gives every count and every list of counts the same for
+    the rows in any order (it sorts what it lists), so the order it is given cannot show."""
     from socialgov.audit.metrics import inventory
 
     rows = acme.channels

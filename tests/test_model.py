@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -610,9 +611,25 @@ def test_a_kind_changed_since_its_builder_shipped_is_built_by_code_compiled_from
 
     # As if Person's class or fields had changed since its builder shipped: the text written
     # now is no longer the one whose checksum ships.
-    monkeypatch.setitem(model_builders.CRC32, "Person", model_builders.CRC32["Person"] + 1)
+    monkeypatch.setitem(model_builders.STAMPS, "Person", "0:00000000")
     build = model_module._builder(Person)
-    assert build.__code__.co_filename == "<string>"
+    assert build.__code__.co_filename == "<socialgov.model builder of Person>"
+    _builds_as_the_class_does(build)
+
+
+def test_without_the_shipped_builders_each_kind_is_built_by_code_compiled_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socialgov
+
+    monkeypatch.delattr(socialgov, "model_builders", raising=False)
+    monkeypatch.setitem(sys.modules, "socialgov.model_builders", None)  # import refused
+    build = model_module._builder(Person)
+    assert build.__code__.co_filename == "<socialgov.model builder of Person>"
+    _builds_as_the_class_does(build)
+
+
+def _builds_as_the_class_does(build: model_module.Builder) -> None:
     source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
     data = _every_field_written("Person")
     made = Person(id="e", data=data, source=source, **model_module._fields("Person", data))

@@ -1290,6 +1290,32 @@ def _lead(team: Team | None, model: Model, as_of: dt.date) -> Person | None:
     return lead if _active(lead, as_of) else None
 
 
+class _ChannelAccountable:
+    """Who is accountable for a channel: its owner while here, else its owning team's lead;
+    each owner's presence and each team's lead worked out once (the channels of a big
+    inventory have far fewer owners and teams: 27,839 entities, 5,638 pairs on the plain
+    100,000-account tree)."""
+
+    def __init__(self, model: Model, as_of: dt.date) -> None:
+        self.model, self.as_of = model, as_of
+        self.present: dict[str | None, str | None] = {}  # an owner's id while here, else None
+        self.leads: dict[str | None, str | None] = {}  # a team's lead's id while here, else None
+
+    def of(self, owner: str | None, team: str | None) -> tuple[str | None, str]:
+        """The accountable person's id (None: nobody) and their role."""
+        key = self.present.get(owner, _UNSEEN)
+        if key is _UNSEEN:
+            person = self.model.person(owner)
+            key = self.present[owner] = person.id if _active(person, self.as_of) else None
+        if key is not None:
+            return key, "owner"
+        key = self.leads.get(team, _UNSEEN)
+        if key is _UNSEEN:
+            lead = _lead(self.model.team(team), self.model, self.as_of)
+            key = self.leads[team] = lead.id if lead else None
+        return key, "unassigned" if key is None else "team lead"
+
+
 def accountable_person(
     entity: Entity | None, model: Model, as_of: dt.date
 ) -> tuple[Person | None, str]:
@@ -1300,11 +1326,8 @@ def accountable_person(
     with nobody accountable (a playbook, a broken file) are unassigned.
     """
     if isinstance(entity, ChannelBase):
-        owner = model.person(entity.owner)
-        if _active(owner, as_of):
-            return owner, "owner"
-        lead = _lead(model.team(entity.team), model, as_of)
-        return (lead, "team lead") if lead else (None, "unassigned")
+        key, role = _ChannelAccountable(model, as_of).of(entity.owner, entity.team)
+        return model.person(key), role
     if entity is not None and entity.kind in ("Policy", "Objective"):
         owner_id = getattr(entity, "owner", None)
         owner = model.person(owner_id)
@@ -1328,30 +1351,14 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
     tallies: dict[str | None, list[int]] = {}
     roles: dict[str | None, set[str]] = defaultdict(set)
     entities: dict[str | None, dict[EntityKey, Ref]] = defaultdict(dict)
-    # who is accountable for a channel (as accountable_person finds it): its owner while
-    # here, else its team's lead; each owner's presence and each team's lead worked out once
-    present: dict[str | None, str | None] = {}  # an owner's id while here, else None
-    leads: dict[str | None, str | None] = {}  # a team's lead's id while here, else None
+    for_channel = _ChannelAccountable(model, as_of).of
     make_ref = maker(Ref)
     # who is accountable for each entity, and how the report names it, worked out once for
     # all of its findings, in the order of the first finding about each
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
         entity = model.find(*where) if where is not None else None
         if isinstance(entity, ChannelBase):
-            owner = entity.owner
-            key = present.get(owner, _UNSEEN)
-            if key is _UNSEEN:
-                person = model.person(owner)
-                key = present[owner] = person.id if _active(person, as_of) else None
-            if key is not None:
-                role = "owner"
-            else:
-                team = entity.team
-                key = leads.get(team, _UNSEEN)
-                if key is _UNSEEN:
-                    lead = _lead(model.team(team), model, as_of)
-                    key = leads[team] = lead.id if lead else None
-                role = "unassigned" if key is None else "team lead"
+            key, role = for_channel(entity.owner, entity.team)
         else:
             person, role = accountable_person(entity, model, as_of)
             key = person.id if person else None

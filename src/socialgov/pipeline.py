@@ -204,12 +204,12 @@ def lint(
     return result
 
 
-Reports = TypeVar("Reports")
+Rendering = TypeVar("Rendering")
 
 
 def lint_reported(
     config: Config,
-    report: Callable[[LintResult], Reports],
+    report: Callable[[LintResult], Rendering],
     asked: str | None,
     paths: Sequence[str] | None = None,
     *,
@@ -217,7 +217,7 @@ def lint_reported(
     cache: bool = False,
     jobs: int = 1,
     trails: bool = False,
-) -> Reports:
+) -> Rendering:
     """``report(lint(config, paths, ..., reuse=True))``: the reports of a run, as the command line
     writes them.
 
@@ -380,7 +380,9 @@ def _lint_cached(
         if not isinstance(delta, StateDelta) or delta.base != stored.key:
             delta = None
     latest = delta.inputs if delta is not None else stored.inputs if stored is not None else None
-    inputs = hashed or (looked_at.hashed(config, latest) if looked_at is not None else None)
+    inputs = hashed
+    if inputs is None and looked_at is not None:
+        inputs = looked_at.hashed(config, latest)
     result = state = None
     changed: set[str] = set()
     newly: list[str] = []

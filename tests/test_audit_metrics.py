@@ -941,6 +941,50 @@ def test_the_audit_selects_with_what_the_lints_rules_selected(small: Path) -> No
     assert rows["li-corp"].required_policies == ()
 
 
+def test_the_tally_is_let_go_before_the_live_channels_refs_are_made(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who must act and the worst gaps read the findings' tally; the live channels' Refs are
+    read by later sections only: the report makes the Refs once the tally is let go, so that
+    the two are never held at once (together they were the report's peak of memory)."""
+    import weakref
+
+    from socialgov.audit import metrics
+    from socialgov.pipeline import lint_evaluated
+
+    config = load_config(small).with_overrides(as_of=AS_OF)
+    result, evaluation = lint_evaluated(config)
+    data = AuditInput(
+        model=evaluation.repo.model,
+        findings=result.findings,
+        suppressed=result.suppressed,
+        rules=result.rules,
+        as_of=AS_OF,
+        options=config.options,
+        selections=evaluation.selections,
+    )
+    made: list[weakref.ref[metrics.FindingTally]] = []
+    held_at_refs: list[bool] = []
+    tally_findings, live_channels = metrics.tally_findings, metrics.live_channels
+
+    def tallied(*args: object, **kwargs: object) -> metrics.FindingTally:
+        tally = tally_findings(*args, **kwargs)  # type: ignore[arg-type]
+        made.append(weakref.ref(tally))
+        return tally
+
+    def live(*args: object, **kwargs: object) -> list[metrics.LiveChannel]:
+        held_at_refs.extend(ref() is not None for ref in made)
+        return live_channels(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(metrics, "tally_findings", tallied)
+    monkeypatch.setattr(metrics, "live_channels", live)
+    report = metrics.build_report(data)
+    assert made and held_at_refs == [False] * len(made)
+    assert report.act_first and report.worst_gaps  # the sections that read the tally
+    monkeypatch.undo()
+    assert report == metrics.build_report(data)
+
+
 def test_who_must_act_and_the_gaps_name_entities_in_the_order_of_their_first_finding(
     small: Path,
 ) -> None:

@@ -159,13 +159,14 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     What only some sections read (the findings' tally, the live channels with their Refs, the
     rows in the order they were made) is let go once they are made: the report is at its
     largest when its last section is made, and on the human-style 100,000-account tree that
-    came above the lint's own peak (by about 2 MB) while they were still held."""
+    came above the lint's own peak (by about 2 MB) while they were still held. Who must act
+    and the worst gaps (what reads the tally) are made before the live channels' Refs (what
+    only the adoption matrix, the term matrix and lifecycle read), so that the tally is let go
+    before the Refs are made: held together they were the report's peak."""
     step = progress or (lambda _name: None)
     step("channels")
     tally = tally_findings(data.findings)
     channels, rows, made = _rows_in_order(data, data.positions, tally)
-    live = live_channels(data.model, rows, channels)  # each with its Ref, made once
-    del channels
     live_accounts = tuple(r for r in rows if r.social and r.live)
     step("findings")
     findings = findings_summary(data.findings, data.suppressed, data.rules)
@@ -175,7 +176,9 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     del live_accounts
     actors = responsible(data, tally)
     gaps = worst_gaps(maturity, findings, model=data.model, tally=tally)
-    del tally
+    del tally  # let go before the live channels' Refs are made: the two are never held together
+    live = live_channels(data.model, rows, channels)  # each with its Ref, made once
+    del channels
     step("sections")
     counted = inventory(data.model, made)  # counts: in the order the rows were made
     del made

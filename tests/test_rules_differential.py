@@ -24,6 +24,7 @@ from socialgov.config import load_config
 from socialgov.domain.coverage import key, playbook_coverage, selected_channels
 from socialgov.domain.platforms import (
     CATALOGUE,
+    Identity,
     account_identity,
     canonical_url,
     handle_identity,
@@ -219,6 +220,8 @@ IDENTITY_HANDLES = (
     "explore",
     "+acme",
     "a" * 40,
+    "",
+    "   ",
 )
 IDENTITY_URLS = (
     *URLS,
@@ -240,6 +243,9 @@ IDENTITY_URLS = (
     "https://acme.tumblr.com",
     "https://plus.google.com/+acme",
     "https://example.com/@acme",
+    "",
+    "  ",
+    " https://x.com/acme ",
 )
 
 
@@ -252,8 +258,11 @@ def test_an_account_identity_is_what_each_rule_asked_for_itself(platform: str | 
     for handle in IDENTITY_HANDLES:
         for url in IDENTITY_URLS:
             found = account_identity(platform, handle, url)
+            assert type(found) is Identity and len(found) == len(Identity._fields)
             assert found.handle_key == handle_identity(platform, handle, url)
             assert found.url_key == url_identity(platform, url)
+            if found.url_key is not None and found.url_key == found.handle_key:
+                assert found.url_key is found.handle_key  # one text kept for both
             if not checked or url is None:
                 assert (found.named, found.found) == (None, None)
                 continue

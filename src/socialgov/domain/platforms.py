@@ -912,24 +912,41 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
     handle and the url are parsed once for what SG304 and SG107 both ask of them (each asked
     ``parse_handle`` and ``parse_profile`` of the same texts for itself)."""
     found = parse_profile(url, platform) if url is not None else None
+    known = CATALOGUE.get(platform) if platform not in (None, "other", "forum") else None
+    if known is None:
+        handle_key_ = handle_identity(platform, handle, url)
+        url_key = _url_key(platform, url, found)
+        if url_key is not None and url_key == handle_key_:
+            url_key = handle_key_
+        return _identity_of((handle_key_, url_key, False, None, None))
+    # A platform SG107 checks (``platform`` is one of the catalogue's).
     named: Profile | None = None
     canonical = False
-    known = CATALOGUE.get(platform) if platform not in (None, "other", "forum") else None
-    if known is not None and platform is not None:  # a platform SG107 checks
-        if handle is not None:
-            named = parse_handle(platform, handle)
-            canonical = url is not None and url == _canonical(known, platform, named)
-        blank = not handle or not handle.strip()
-        ok = named is not None and named.platform == platform
-        handle_key_ = named.key if ok and not blank else None  # type: ignore[union-attr]
+    handle_key_ = None
+    if handle is not None:
+        named = parse_handle(platform, handle)  # type: ignore[arg-type]
+        # parse_handle reads a blank handle as None, and a profile of the platform's own only
+        # from a handle that is not blank: then its key is the handle's key.
+        if named is not None and named.platform == platform:
+            handle_key_ = named.key
+            canonical = url is not None and url == _canonical(known, platform, named)  # type: ignore[arg-type]
+    if url is None:
+        return _identity_of((handle_key_, None, False, None, None))
+    if found is not None and found.platform == platform and url.strip():
+        url_key = found.key
     else:
-        handle_key_ = handle_identity(platform, handle, url)
-    url_key = _url_key(platform, url, found)
+        url_key = _url_key(platform, url, found)
     if url_key is not None and url_key == handle_key_:
         url_key = handle_key_  # one text for both (SG304 keeps them for every Account)
-    if known is None or url is None or canonical:
-        named = found = None  # SG107 asks nothing more of them
-    return Identity(handle_key_, url_key, canonical, named, found)
+    if canonical:
+        return _identity_of((handle_key_, url_key, True, None, None))  # SG107 asks no more
+    return _identity_of((handle_key_, url_key, False, named, found))
+
+
+_identity_of: Callable[[tuple[str | None, str | None, bool, Any, Any]], Identity] = partial(
+    tuple.__new__, Identity
+)
+"""``Identity(*fields)`` without the named tuple's ``__new__`` (see :data:`_profile_of`)."""
 
 
 def handle_identity(platform: str | None, handle: str | None, url: str | None) -> str | None:

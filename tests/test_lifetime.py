@@ -74,3 +74,20 @@ def test_an_audit_in_a_process_that_goes_on_keeps_no_row() -> None:
     assert accounts_alive(command=_AUDIT, kind="ChannelRow") == 0
     kept = "lifetime.ends_after_command()"
     assert accounts_alive(before=kept, after="lifetime.goes_on()", command=_AUDIT) == 0
+
+
+@pytest.mark.slow
+def test_a_process_that_goes_on_collects_cycles_between_runs() -> None:
+    """The command line pauses the cyclic collector for a command (cli.main); the language
+    server, --watch and --history say they go on, and collect cycles between runs from then."""
+    script = "import gc\nfrom socialgov.core import lifetime\ngc.disable()\n"
+    script += "lifetime.goes_on()\nprint(gc.isenabled())\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(PROJECT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True"]

@@ -8,12 +8,13 @@ cyclic collector's sight (``gc.freeze``: the collector, resumed after the run, w
 walk all of it once more). The findings are freed as before, so that an audit, which builds
 its report after its lint, stays within the lint's peak.
 
-Only that process keeps anything, and only the last repository: a test, the language server or
-a library caller (which never say the process ends), and a watch or the history (which say
-they go on), keep nothing; a command that loads several times (a comparison) frees each earlier
-one as before. What a command made from that repository and would free last (the audit's
-report) may be kept with it (``keep_with_repository``): freeing 100,000 channels' rows one by
-one was about 0.15 s of such an audit.
+Only that process keeps anything, and only the last repository: a test or a library caller
+(which never say the process ends), and a watch, the language server or the history (which say
+they go on, and from then on collect cycles between runs), keep nothing; a command that loads
+several times (a comparison) frees each earlier one as before. What a command made from that
+repository and would free last (the audit's report) may be kept with it
+(``keep_with_repository``): freeing 100,000 channels' rows one by one was about 0.15 s of such
+an audit.
 """
 
 from __future__ import annotations
@@ -31,10 +32,15 @@ def ends_after_command() -> None:
 
 
 def goes_on() -> None:
-    """The process runs on after this (a watch): keep nothing from now on."""
+    """The process runs on after this (a watch, the language server, the history): keep nothing
+    from now on, and let the cyclic collector run again between runs. The command line pauses
+    it for a command (cli.main), which suits a command that ends; a process that runs again and
+    again would otherwise keep every run's cycles for its whole life. Each run still pauses it
+    for itself (pipeline: _collector_paused) and resumes it after."""
     global _ending
     _ending = False
     _kept.clear()
+    gc.enable()
 
 
 def keep_until_exit(value: object) -> bool:

@@ -350,11 +350,51 @@ SUPPORTED = {
         'a: "x\\ty"\nb: True\nc: |\n  block\n  text\nd: Null\n'
     ),
 }
+# a '#' in a quoted value before a flow collection on its line: no comment (where the flow's
+# bracket is found, see fastyaml._FilePositions._opener)
+HASH_BEFORE_FLOWS = {
+    "a '#' in a quoted name, then flows": (
+        '- {id: a, name: "Globex Talent, CL #2487", security: {mfa: true}, tags: [x, "#y", [z]]}'
+        '\n- {n: "#3", l: [1]}\n'
+    ),
+    "a '#' in quoted keys and values, then flows": (
+        "k: {n: '#1', l: [x], m: {p: [q]}}\n\"x # y\": {a: 1}\n'#': [b, {c: d}]\n"
+    ),
+    "a '#' in quoted items, then flows, in lists of lists": (
+        '- ["a #b", [c], {d: "#e", f: [g]}]\n- - [a, "# b", [c]] # d [\n  - {e: "# f", g: {h: i}}\n'
+    ),
+    "a '#' in quoted values, then flows spaced out": (
+        'a: "x #y"\nb: [ "p # q" , [ r ] ,{ s: t } ]\nc: { u: "#" , v: {w: x} }\n'
+    ),
+    "a '#' in an anchored value, then flows": (
+        '- {a: &x "#1", b: [*x, [y]], c: {d: *x}}\n- {e: "#2", <<: {f: [g]}}\n'
+    ),
+}
+SUPPORTED.update(HASH_BEFORE_FLOWS)
 
 
 @pytest.mark.parametrize("text", SUPPORTED.values(), ids=SUPPORTED.keys())
 def test_plain_yaml_takes_the_fast_path_with_identical_results(text: str) -> None:
     assert _differences(text) == []
+
+
+@pytest.mark.parametrize("text", HASH_BEFORE_FLOWS.values(), ids=HASH_BEFORE_FLOWS.keys())
+def test_flows_after_a_quoted_hash_are_located_without_the_exact_path(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A '#' inside a quoted value before a flow collection on its line is no comment: the
+    flow's bracket is found in the text, not by parsing the file again on the exact path."""
+    fast = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert fast is not None
+    exact = parse_text(text, "f.yaml", LIMITS)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again on the exact path")
+
+    monkeypatch.setattr("socialgov.source.exact.parse_text", refused)
+    for got, want in zip(fast.documents, exact.documents, strict=True):
+        for path in _every_path(want.data):
+            assert got.source_map.locate(path) == want.source_map.locate(path), path
 
 
 DUPLICATES = {

@@ -2129,7 +2129,7 @@ class _FilePositions:
             if kind & _MAP and not kind & _FLOW:
                 return inner
             if not kind & _FLOW:
-                return self._opener(inner, ord("-"))  # a block list
+                return self._opener(inner, _DASH)  # a block list
             return self._opener(inner, ord("[") if kind & _SEQ else ord("{"))
         offset, size = nodes.val(node)
         if not size:
@@ -2151,9 +2151,20 @@ class _FilePositions:
         return found[0]
 
     def _opener(self, offset: int, opener: int) -> int:
-        """The offset of the ``-``, ``[`` or ``{`` right before ``offset``, past blanks."""
+        """The offset of the ``-``, ``[`` or ``{`` right before ``offset``, past blanks.
+
+        A flow collection's bracket is on its first item's line (the fast path takes no flow
+        spread over lines), with only spaces between: the first character before them is the
+        bracket, whatever the line holds before it (a quoted ``"CL #2487"`` is no comment). A
+        block list's ``-`` may be lines above its item, past a comment that may hold one."""
         raw = self._text()
         at = offset - 1
+        if opener != _DASH:
+            while at >= 0 and raw[at] == 0x20:
+                at -= 1
+            if at < 0 or raw[at] != opener:
+                raise _Inexact  # a layout this does not follow
+            return at
         while at >= 0 and raw[at] in (0x20, 0x0A):
             at -= 1
         if at < 0 or raw[at] != opener or b"#" in raw[raw.rfind(b"\n", 0, at) + 1 : at]:
@@ -2184,6 +2195,7 @@ _BLOCK_INDICATOR = re.compile(
 """A text block's indicator on its line: after a space (or first), then at most its chomping
 and indentation indicators and a comment."""
 """The size of the blocks of a file whose line breaks _FilePositions counts once."""
+_DASH = ord("-")
 
 
 class RymlSourceMap(SourceMap):

@@ -1088,3 +1088,67 @@ def test_positions_in_mappings_of_every_width_are_the_exact_paths() -> None:
         assert problems in (None, []), f"seed {seed}: {problems[:5]}"
         taken += problems is not None
     assert taken > 30  # of 120 (the stranger sends many a wide file to the exact path)
+
+
+_FLOW_THEN_COMMENT = re.compile(rb"[\[{][^\n]*[ ]#")
+"""What _comment_in_flow reads: the lines where a flow collection opens before a `` #``."""
+_BLOCK_COMMENT_ANYWHERE = re.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]*#[^\n]*[-+0-9]")
+"""What _block_comment tells: a text block's header whose comment holds -, + or a digit."""
+
+
+def _comment_in_flow_by_pattern(text: bytes) -> bool:
+    """_comment_in_flow as the pattern above finds its lines (the whole text searched)."""
+    for match in _FLOW_THEN_COMMENT.finditer(text):
+        line_start = text.rfind(b"\n", 0, match.start()) + 1
+        line_end = text.find(b"\n", match.end())
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if b"'" in line or b'"' in line:
+            line = fastyaml._mask_quoted(line)
+        comment = line.find(b" #")
+        before = line[:comment]
+        if comment >= 0 and (
+            before.count(b"[") + before.count(b"{") > before.count(b"]") + before.count(b"}")
+        ):
+            return True
+    return False
+
+
+@given(st.lists(st.sampled_from([*b"[{]}#|>-+1:,? a'\"\n", *b"  \n", *b"##"]), max_size=60))
+@settings(max_examples=3000, deadline=None)
+def test_the_lines_comments_are_looked_for_in_are_the_patterns(chars: list[int]) -> None:
+    """_comment_in_flow and _block_comment read only the lines holding a '#' (found by
+    bytes.find), not the whole text: the same answers as the patterns over the whole text."""
+    text = bytes(chars)
+    assert fastyaml._comment_in_flow(text) == _comment_in_flow_by_pattern(text)
+    assert fastyaml._block_comment(text) == (_BLOCK_COMMENT_ANYWHERE.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        (b"a: [1, 2] # c\nb: {x: 1 # y\n", True),
+        (b"a: x # c [\nb: [1] #\n", False),
+        (b"a: ['x # y', b #z\n", True),
+        (b"a: x #c [ #d\n", False),
+        (b"# [\n  b: 1 #\n", False),
+        (b'a: ["b # c"] # d\n', False),
+    ],
+)
+def test_a_comment_inside_a_flow_is_found_on_any_line(text: bytes, inside: bool) -> None:
+    assert fastyaml._comment_in_flow(text) is inside
+    assert _comment_in_flow_by_pattern(text) is inside
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (b"a: |  # a - b\n  x\n", True),
+        (b"a: |\n  x # 1\n", False),
+        (b"# a: | 1\nb: >1#+\n", True),
+        (b"a: x # | 2\nb: '|' # c\n", False),
+        (b"- >- # note 3\n  y", True),
+    ],
+)
+def test_a_text_blocks_header_comment_with_indicators_is_found(text: bytes, found: bool) -> None:
+    assert fastyaml._block_comment(text) is found
+    assert (_BLOCK_COMMENT_ANYWHERE.search(text) is not None) is found

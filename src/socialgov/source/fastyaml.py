@@ -165,8 +165,6 @@ _UNSUPPORTED = re2.compile(
     rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)(?:&[^ \n]*[ ]+[|>@`%:]"
     rb"|&[0-9A-Za-z_\-]*[ ]*[\]}]|&[^ \n]*[ ]+\?(?:[ \n]|$)|[&*][^ \n]*[ ]+-(?:[ \n]|$))"
 )
-_FLOW_THEN_COMMENT = re2.compile(rb"[\[{][^\n]*[ ]#")
-"""A ``#`` after a space, after a flow collection opens on its line (see _comment_in_flow)."""
 _LONE_CR = re2.compile(rb"\r(?:[^\n]|$)")
 _MASKED_COMMENT = re.compile(rb"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
 """A comment, after a line's start without quotes (or, once masked, only masked values)."""
@@ -219,7 +217,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             return None  # seen only with escapes, which the first scan refuses
     if (b"|" in bare or b">" in bare) and not _text_blocks_agree(read, bare):
         return None
-    if b" #" in read and _found(_FLOW_THEN_COMMENT, read) and _comment_in_flow(read):
+    if b" #" in read and _comment_in_flow(read):
         return None
     if not raw.isascii() and (
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
@@ -943,7 +941,7 @@ def _text_blocks_agree(text: bytes, bare: bytes) -> bool:
     headers = [bare[start:end] for _match, (start, end) in _spans(_BLOCK_HEADERS, bare)]
     if not headers:
         return True
-    if _found(_BLOCK_COMMENT, text) or not (text.endswith(b"\n") or _ends_before(bare)):
+    if _block_comment(text) or not (text.endswith(b"\n") or _ends_before(bare)):
         return False
     if not all(_BLOCK_HEADER.fullmatch(header) for header in headers):
         return False
@@ -973,10 +971,28 @@ def _ends_before(bare: bytes) -> bool:
     return False
 
 
+def _block_comment(text: bytes) -> bool:
+    """Whether a text block's header has a comment holding a ``-``, ``+`` or digit, which
+    rapidyaml 0.15 takes for a chomping or indentation indicator (``|  # a - b`` strips the last
+    line break; so does ``>1#+``, where libyaml reads a comment without the space YAML asks for
+    before it): _BLOCK_COMMENT found in a line of ``text``. Only the lines holding a ``#`` and
+    a ``|`` or ``>`` are searched (each found by ``bytes.find``), not the whole text: a match
+    lies within one line (an RE2 pass over every file with a text block cost more)."""
+    at = text.find(b"#")
+    while at >= 0:
+        start = text.rfind(b"\n", 0, at) + 1
+        end = text.find(b"\n", at)
+        if end < 0:
+            end = len(text)
+        line = text[start:end]
+        if (b"|" in line or b">" in line) and _found(_BLOCK_COMMENT, line):
+            return True
+        at = text.find(b"#", end)
+    return False
+
+
 _BLOCK_COMMENT = re2.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]*#[^\n]*[-+0-9]")
-"""A text block's header whose comment holds a ``-``, ``+`` or digit, which rapidyaml 0.15
-takes for a chomping or indentation indicator (``|  # a - b`` strips the last line break; so
-does ``>1#+``, where libyaml reads a comment without the space YAML asks for before it)."""
+"""A text block's header whose comment holds a ``-``, ``+`` or digit (see _block_comment)."""
 _BLOCK_HEADERS = re2.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
 """What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
 _INDENTED = re.compile(rb"^.[+-]?[1-9]")
@@ -1296,13 +1312,23 @@ def _comment_in_flow(text: bytes) -> bool:
     rapidyaml reads as the text ``[2] # c``. The comment of a line is its first ``#`` after a
     space outside a quoted value; inside, more brackets opened than closed before it.
 
-    Only the lines where a flow collection opens before a `` #`` are read, each with its quoted
-    values masked (_mask_quoted: a quoted value it masks is on one line, so masking a line
-    alone masks it as masking the whole file would), not the whole file."""
-    for (start, end), *_groups in _spans(_FLOW_THEN_COMMENT, text):
-        line_start = text.rfind(b"\n", 0, start) + 1
-        line_end = text.find(b"\n", end)
-        line = text[line_start : len(text) if line_end < 0 else line_end]
+    Only the lines where a flow collection opens before a `` #`` are read (the lines holding a
+    `` #``, each found by ``bytes.find``: an RE2 pass over the text for them cost more), each
+    with its quoted values masked (_mask_quoted: a quoted value it masks is on one line, so
+    masking a line alone masks it as masking the whole file would), not the whole file."""
+    find = text.find
+    at = find(b" #")
+    while at >= 0:
+        line_start = text.rfind(b"\n", 0, at) + 1
+        line_end = find(b"\n", at)
+        if line_end < 0:
+            line_end = len(text)
+        at = find(b" #", line_end)
+        square, curly = find(b"[", line_start, line_end), find(b"{", line_start, line_end)
+        bracket = square if curly < 0 or 0 <= square < curly else curly
+        if bracket < 0 or find(b" #", bracket + 1, line_end) < 0:
+            continue  # no flow collection opens before a comment may start
+        line = text[line_start:line_end]
         if b"'" in line or b'"' in line:
             line = _mask_quoted(line)
         comment = line.find(b" #")  # none left when each was inside a quoted value

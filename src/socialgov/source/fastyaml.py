@@ -165,7 +165,6 @@ _UNSUPPORTED = re2.compile(
     rb"|(?:(?:^|\n)[ ]*|[:\-\[{,?][ ]*)(?:&[^ \n]*[ ]+[|>@`%:]"
     rb"|&[0-9A-Za-z_\-]*[ ]*[\]}]|&[^ \n]*[ ]+\?(?:[ \n]|$)|[&*][^ \n]*[ ]+-(?:[ \n]|$))"
 )
-_LONE_CR = re2.compile(rb"\r(?:[^\n]|$)")
 _MASKED_COMMENT = re.compile(rb"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
 """A comment, after a line's start without quotes (or, once masked, only masked values)."""
 _NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
@@ -203,9 +202,9 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
     raw = text.encode()
     read = raw
     if b"\r" in raw:  # Windows line ends: both parsers read \r\n as \n, a lone \r as well
-        if _found(_LONE_CR, raw):
-            return None  # (a line break too, to libyaml only)
         read = raw.replace(b"\r\n", b"\n")
+        if b"\r" in read:  # (no \r of a \r\n is left: \r\n cannot overlap itself)
+            return None  # a lone \r: a line break too, to libyaml only
     bare = _without_comments(read)
     long_key = _long_key(bare)  # (not in the scan: see _long_key)
     flagged = long_key or _found(_any_scan(scan), bare)  # most files: none finds a thing

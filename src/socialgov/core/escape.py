@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # XML is imported only by the reports that write it
     from xml.etree.ElementTree import Element
+
 
 # C0 and C1 control characters but tab and line feed (ESC starts every terminal escape sequence:
 # CSI, OSC; U+009B and U+009D are their one-character forms), the line and paragraph separators,
@@ -17,9 +19,15 @@ if TYPE_CHECKING:  # XML is imported only by the reports that write it
 # ("Trojan Source", CVE-2021-42574).
 # Lone surrogates are bytes of a file name that is not UTF-8 (os.fsdecode's surrogateescape): no
 # stream can encode them, so they are shown as the byte they stand for.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+#
+# Compiled when first used: a class of characters past U+00FF is compiled through a table of
+# 65,536 entries (about 4.5 M instructions each, of this pattern and of _not_xml's), and most
+# runs show only ASCII text (one_line's shortcut) and write no XML.
+@cache
+def _control() -> re.Pattern[str]:
+    return re.compile(
+        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+    )
 
 
 # GitHub's runner takes "##[" anywhere in a line as a (legacy) workflow command.
@@ -42,7 +50,7 @@ def terminal_safe(text: str) -> str:
     are kept (``one_line`` shows those too)."""
     if "##[" in text:
         text = _LEGACY_COMMAND.sub(r"##\\x5b", text)
-    return _CONTROL.sub(visible, text)
+    return _control().sub(visible, text)
 
 
 def json_text(value: object) -> str:
@@ -150,7 +158,7 @@ def json_safe(text: str) -> str:
     all of which decode to the same data (see :func:`json_text`)."""
     if "##[" in text:
         text = _LEGACY_COMMAND.sub(r"##\\u005b", text)
-    return _CONTROL.sub(_json_escape, text)
+    return _control().sub(_json_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -165,9 +173,12 @@ def one_line(text: str) -> str:
     return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""What XML 1.0 leaves out of its characters (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD]
-| [#x10000-#x10FFFF]), written as what is left out: the same set, compiled ten times faster."""
+@cache
+def _not_xml() -> re.Pattern[str]:
+    """What XML 1.0 leaves out of its characters (#x9 | #xA | #xD | [#x20-#xD7FF] |
+    [#xE000-#xFFFD] | [#x10000-#x10FFFF]), written as what is left out: the same set, compiled
+    ten times faster; compiled when an XML report is first written."""
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
@@ -175,7 +186,7 @@ def xml_safe(text: str) -> str:
     surrogates) and those it discourages or that reorder text on screen (C1 controls,
     bidirectional controls) made visible as ``\\xNN`` / ``\\uNNNN``; the XML writer escapes
     the rest."""
-    return _NOT_XML.sub(visible, _CONTROL.sub(visible, text))  # ##[ is xml_document's
+    return _not_xml().sub(visible, _control().sub(visible, text))  # ##[ is xml_document's
 
 
 def xml_document(root: Element) -> str:
@@ -188,13 +199,12 @@ def xml_document(root: Element) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
 
 
-_XML_COMMAND_LINE = re.compile(r"^(\s*):", re.MULTILINE)
-
-
 def xml_no_commands(body: str) -> str:
     """An XML document with no line a GitHub Actions runner would take as a workflow command,
     unchanged in meaning: text that would begin a line with ``::`` (a value with a line break)
     gets its colon as ``&#58;``, and ``##[`` its bracket as ``&#91;``. Markup never starts with
     ``:`` or holds ``##[``, so only text and attribute values are touched."""
     body = body.replace("##[", "##&#91;")
-    return _XML_COMMAND_LINE.sub(r"\1&#58;", body) if "::" in body else body
+    if "::" not in body:
+        return body
+    return re.sub(r"^(\s*):", r"\1&#58;", body, flags=re.MULTILINE)

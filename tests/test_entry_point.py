@@ -56,3 +56,29 @@ def test_python_m_imports_nothing_from_the_current_folder(
     done = subprocess.run(command, cwd=planted_repo, env=env, capture_output=True, timeout=120)
     assert b"PLANTED" not in done.stderr
     assert done.returncode in (0, 1), done.stderr
+
+
+_SPY = """
+import gc, runpy, sys
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("click", "socialgov.cli"):
+            sys.stderr.write(f"{name} collector={gc.isenabled()}\\n")
+        return None
+sys.meta_path.insert(0, Spy())
+sys.argv = ["socialgov", "--version"]
+runpy.run_module("socialgov", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_python_m_imports_the_command_line_with_the_collector_paused() -> None:
+    """The command runs with the cyclic collector paused and ends its process (cli.run):
+    ``python -m socialgov`` pauses it before importing the command line, whose modules' objects
+    would otherwise set off collections that free nothing."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _SPY], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "socialgov.cli collector=False" in done.stderr
+    assert "click collector=False" in done.stderr

@@ -186,3 +186,14 @@ def test_a_text_report_compiles_no_pattern_it_does_not_use(acme: Path, tmp_path:
     assert not any("reported" in pattern for pattern in plain)
     xml = compiled(acme, "--no-cache", "--format", "junit", home=home)
     assert {control, not_xml} <= xml
+
+
+def test_rapidyaml_is_imported_without_packaging_s_version_pattern(
+    acme: Path, tmp_path: Path
+) -> None:
+    """rapidyaml's wrapper imports ``deprecation``, which imports packaging.version: a cold run
+    leaves its code (and its version pattern, ~9 M instructions) unrun; nothing asks it for a
+    version."""
+    plain = compiled(acme, "--no-cache", home=tmp_path / "home")
+    assert "socialgov.source.fastyaml" in imported(acme, "--no-cache", home=tmp_path / "home")
+    assert not any("(?P<release>" in pattern for pattern in plain)

@@ -75,6 +75,7 @@ from typing import Any
 import re2
 
 from socialgov.core.findings import Finding, Position
+from socialgov.core.lazy import lazily
 from socialgov.source.loader import (
     _BOOL_RE,
     _FLOAT_RE,
@@ -90,6 +91,10 @@ from socialgov.source.loader import (
 )
 
 try:
+    # rapidyaml's wrapper imports `deprecation` for its deprecated functions' decorator, which
+    # imports packaging.version: ~9 M instructions, its version pattern compiled, for versions
+    # nobody parses (rapidyaml gives the decorator no current version). Loaded if used.
+    lazily("packaging.version")
     import ryml
     from ryml import _ryml
 

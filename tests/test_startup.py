@@ -197,3 +197,25 @@ def test_rapidyaml_is_imported_without_packaging_s_version_pattern(
     plain = compiled(acme, "--no-cache", home=tmp_path / "home")
     assert "socialgov.source.fastyaml" in imported(acme, "--no-cache", home=tmp_path / "home")
     assert not any("(?P<release>" in pattern for pattern in plain)
+
+
+_GETTEXT = """
+import gettext
+asked = []
+real = gettext.gettext
+gettext.gettext = lambda message: asked.append(message) or real(message)
+import socialgov.cli
+print(len(asked))
+"""
+
+
+def test_the_command_line_asks_gettext_for_few_names() -> None:
+    """click asks gettext for every click.Path's name when it is made, and gettext looks for a
+    catalogue each time (~0.2 M instructions a call, no catalogue found is remembered): the
+    command line makes one path type of each kind, not one per option (36 before)."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _GETTEXT], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) <= 8

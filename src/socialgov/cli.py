@@ -41,14 +41,14 @@ def repository_options(func: F) -> F:
     options = [
         click.option(
             "--root",
-            type=PathArgument(path_type=Path),
+            type=_PATH,
             help="The policy repository's folder (default: the nearest folder upward holding "
             "socialgov.yaml).",
         ),
         click.option(
             "--config",
             "config_path",
-            type=PathArgument(path_type=Path),
+            type=_PATH,
             help="The configuration file (default: ROOT/socialgov.yaml).",
         ),
         click.option(
@@ -74,6 +74,15 @@ class PathArgument(click.Path):
         if isinstance(value, str) and "\x00" in value:
             self.fail(f"{value!r} contains a NUL character, which no path can hold", param, ctx)
         return super().convert(value, param, ctx)
+
+
+# One instance of each kind of path for every option and argument that takes one: each click.Path
+# made asks gettext for its name (about 0.2 M instructions a call, gettext looking for a
+# catalogue every time), 36 of them at import before.
+_PATH = PathArgument(path_type=Path)
+_PATH_TEXT = PathArgument(path_type=str)
+_FOLDER = PathArgument(path_type=Path, file_okay=False)
+_FILE = PathArgument(path_type=Path, dir_okay=False)
 
 
 cache_option = click.option(
@@ -187,7 +196,7 @@ class ReportFormat(click.ParamType):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=PathArgument(path_type=str))
+@click.argument("paths", nargs=-1, type=_PATH_TEXT)
 @repository_options
 @click.option(
     "--format",
@@ -201,7 +210,7 @@ class ReportFormat(click.ParamType):
 @click.option(
     "--output",
     "-o",
-    type=PathArgument(path_type=Path),
+    type=_PATH,
     help="Write the report (the --format given without a file) here instead of printing it.",
 )
 @click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SG2), names, ALL.")
@@ -223,13 +232,13 @@ class ReportFormat(click.ParamType):
 )
 @click.option(
     "--baseline",
-    type=PathArgument(path_type=Path),
+    type=_PATH,
     help="Report only findings not recorded in this baseline file (default: 'baseline' in "
     "socialgov.yaml).",
 )
 @click.option(
     "--write-baseline",
-    type=PathArgument(path_type=Path),
+    type=_PATH,
     metavar="FILE",
     help="Record every current finding in FILE, so that later runs with --baseline FILE report "
     "only new ones.",
@@ -377,7 +386,7 @@ def lint(
     type=click.Choice(AUDIT_FORMATS),
     help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
 )
-@click.option("--output", "-o", type=PathArgument(path_type=Path), help="Write the report here.")
+@click.option("--output", "-o", type=_PATH, help="Write the report here.")
 @click.option(
     "--by",
     type=click.Choice(["team"]),
@@ -509,7 +518,7 @@ def terminal_width(output: Path | None) -> int:
 @click.option(
     "--output",
     "-o",
-    type=PathArgument(path_type=Path, file_okay=False),
+    type=_FOLDER,
     help="Write every schema into this folder instead of printing.",
 )
 def schema(kind: str | None, output: Path | None) -> int:
@@ -534,7 +543,7 @@ def schema(kind: str | None, output: Path | None) -> int:
     show_default=True,
     help="Report format.",
 )
-@click.option("--output", "-o", type=PathArgument(path_type=Path), help="Write the report here.")
+@click.option("--output", "-o", type=_PATH, help="Write the report here.")
 def test_command(
     root: Path | None,
     config_path: Path | None,
@@ -577,12 +586,12 @@ def catalogue_options(func: F) -> F:
     func = click.option(
         "--config",
         "config_path",
-        type=PathArgument(path_type=Path),
+        type=_PATH,
         help="The configuration file (default: ROOT/socialgov.yaml).",
     )(func)
     return click.option(
         "--root",
-        type=PathArgument(path_type=Path),
+        type=_PATH,
         help="The policy repository whose own rules and rule packs to include (default: the "
         "nearest folder upward holding socialgov.yaml, if any).",
     )(func)
@@ -691,7 +700,7 @@ def _safe(message: str) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=PathArgument(path_type=str))
+@click.argument("paths", nargs=-1, type=_PATH_TEXT)
 @repository_options
 @click.option("--diff", is_flag=True, help="Show a unified diff of the fixes; write nothing.")
 @click.option("--unsafe", is_flag=True, help="Also apply fixes that change meaning (review them).")
@@ -728,16 +737,16 @@ def import_group() -> None:
 
 
 @import_group.command("csv")
-@click.argument("file", type=PathArgument(path_type=Path, dir_okay=False))
+@click.argument("file", type=_FILE)
 @click.option(
     "--root",
-    type=PathArgument(path_type=Path, file_okay=False),
+    type=_FOLDER,
     help="Write a whole repository here: accounts/, people/, teams/ (and socialgov.yaml when "
     "missing).",
 )
 @click.option(
     "--out",
-    type=PathArgument(path_type=Path, file_okay=False),
+    type=_FOLDER,
     help="Write the Account YAML into this folder (with people.yaml and teams.yaml when the "
     "sheet names people or teams the repository above does not know).",
 )
@@ -890,13 +899,13 @@ def import_people(
     "--feed",
     "feeds",
     multiple=True,
-    type=PathArgument(path_type=Path, dir_okay=False),
+    type=_FILE,
     help="Read a discovery export (CSV: platform and handle, or url; first/last seen); repeatable.",
 )
 @click.option(
     "--output",
     "-o",
-    type=PathArgument(path_type=Path, dir_okay=False),
+    type=_FILE,
     help="Where new sightings are added (default: ROOT/sightings/discovered.yaml); known "
     "sightings are updated where they are.",
 )
@@ -986,7 +995,7 @@ def discover(
     "--output",
     "-o",
     required=True,
-    type=PathArgument(path_type=Path, file_okay=False),
+    type=_FOLDER,
     help="The folder to write the directory into (created when missing).",
 )
 def directory_command(
@@ -1015,7 +1024,7 @@ def directory_command(
 
 
 @cli.command()
-@click.argument("directory", required=False, default=".", type=PathArgument(path_type=Path))
+@click.argument("directory", required=False, default=".", type=_PATH)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def init(directory: Path, force: bool, debug: bool) -> int:
@@ -1029,14 +1038,14 @@ def init(directory: Path, force: bool, debug: bool) -> int:
 @cli.command()
 @click.option(
     "--root",
-    type=PathArgument(path_type=Path),
+    type=_PATH,
     help="The policy repository (default: the nearest folder holding socialgov.yaml from the "
     "editor's workspace folder upward).",
 )
 @click.option(
     "--config",
     "config_path",
-    type=PathArgument(path_type=Path),
+    type=_PATH,
     help="The configuration file (default: ROOT/socialgov.yaml).",
 )
 @click.option(

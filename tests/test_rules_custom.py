@@ -402,6 +402,40 @@ def test_group_by_a_list_puts_an_entity_in_each_group(make_repo: MakeRepo) -> No
     ]
 
 
+def test_group_by_a_text_groups_its_accounts_in_the_selections_order(
+    make_repo: MakeRepo,
+) -> None:
+    """A text value is its own group key (read at once, without the general path's steps):
+    each text's accounts are one group, in the selection's order; an account without the field
+    is in none."""
+    rule = """\
+        kind: Rule
+        id: one-per-tier
+        code: ACME008
+        select: {kind: Account}
+        group_by: labels.tier
+        assert: {count: {max: 1}}
+        message: "{group}: {id}, {others}"
+        """
+    data = """\
+        accounts:
+          - {id: a, platform: x, labels: {tier: gold}}
+          - {id: b, platform: x, labels: {tier: '3'}}
+          - {id: c, platform: x, labels: {tier: silver}}
+          - {id: d, platform: x}
+          - {id: e, platform: x, labels: {tier: gold}}
+          - {id: f, platform: x, labels: {tier: '3'}}
+          - {id: g, platform: x, labels: {tier: silver}}
+          - {id: h, platform: x, labels: {tier: gold}}
+        """
+    result = lint_files(make_repo, {"rules/r.yaml": rule, "d.yaml": data})
+    assert [f.message for f in custom(result, "ACME008")] == [
+        "gold: a, Account e, Account h",
+        "3: b, Account f",
+        "silver: c, Account g",
+    ]
+
+
 def test_group_assertions_on_a_large_model(tmp_path: Path) -> None:
     """Correctness at scale; speed is measured by benchmarks/run.py, never timed in tests."""
     document = Document("big.yaml", 0, {}, SourceMap())

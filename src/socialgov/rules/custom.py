@@ -461,6 +461,14 @@ class CompiledRule:
         groups: dict[Any, tuple[Any, list[Entity]]] = {}
         policy_refs = self.group_by.policy_refs
         for entity, value in zip(selected, self.group_by.values(selected, model), strict=True):
+            if type(value) is str:  # the usual value (a platform, a team): its own key
+                if policy_refs:
+                    value = value.partition("@")[0]
+                group = groups.get(value)
+                if group is None:
+                    group = groups[value] = (value, [])
+                group[1].append(entity)
+                continue
             if value is MISSING:
                 continue
             for item in value if isinstance(value, list) else (value,):

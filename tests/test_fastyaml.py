@@ -1155,3 +1155,22 @@ def test_a_comment_inside_a_flow_is_found_on_any_line(text: bytes, inside: bool)
 def test_a_text_blocks_header_comment_with_indicators_is_found(text: bytes, found: bool) -> None:
     assert fastyaml._block_comment(text) is found
     assert (_BLOCK_COMMENT_ANYWHERE.search(text) is not None) is found
+
+
+_BLOCK_HEADERS_ANYWHERE = re.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
+"""What _block_headers gives: each text block's header that may start a node, to its line's end."""
+
+
+@given(st.lists(st.sampled_from([*b"|>|>-:[{,? \n\na#1+"]), max_size=60))
+@settings(max_examples=3000, deadline=None)
+def test_the_lines_text_blocks_headers_are_looked_for_in_are_the_patterns(chars: list[int]) -> None:
+    """_block_headers searches only the lines holding a '|' or '>' (found by bytes.find), each
+    alone: the same headers, in the same order, as the pattern over the whole text."""
+    text = bytes(chars)
+    want = [match.group(1) for match in _BLOCK_HEADERS_ANYWHERE.finditer(text)]
+    assert fastyaml._block_headers(text) == want
+
+
+def test_text_blocks_headers_are_found_on_every_line() -> None:
+    text = b"a: |\n  x > y\nb: >- # c\n  |\n- |2\n  z\nc: 'q|r'\n|\n"
+    assert fastyaml._block_headers(text) == [b"|", b">- # c", b"|", b"|2", b"|"]

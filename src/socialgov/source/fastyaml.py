@@ -942,7 +942,7 @@ def _text_blocks_agree(text: bytes, bare: bytes) -> bool:
     when the file ends with a line break (rapidyaml ends a last block with one either way),
     and each header holds only its indicators and a comment (rapidyaml takes more) without
     ``-``, ``+`` or digits (rapidyaml reads those as indicators)."""
-    headers = [bare[start:end] for _match, (start, end) in _spans(_BLOCK_HEADERS, bare)]
+    headers = _block_headers(bare)
     if not headers:
         return True
     if _block_comment(text) or not (text.endswith(b"\n") or _ends_before(bare)):
@@ -951,6 +951,29 @@ def _text_blocks_agree(text: bytes, bare: bytes) -> bool:
         return False
     # With an indentation indicator, rapidyaml drops the spaces of a blank line past it
     return not any(_INDENTED.search(header) for header in headers) or not _found(_SPACES_ONLY, text)
+
+
+def _block_headers(bare: bytes) -> list[bytes]:
+    """What follows each ``|`` or ``>`` of ``bare`` that may start a node, to the end of its
+    line (_BLOCK_HEADERS' group): each within one line, so only the lines holding a ``|`` or
+    ``>`` (found by ``bytes.find``) are searched, each alone, not the whole text (an RE2 pass
+    over every file with a text block cost more)."""
+    headers = []
+    find = bare.find
+    bar, angle = find(b"|"), find(b">")
+    while bar >= 0 or angle >= 0:
+        at = bar if angle < 0 or 0 <= bar < angle else angle
+        start = bare.rfind(b"\n", 0, at) + 1
+        end = find(b"\n", at)
+        if end < 0:
+            end = len(bare)
+        line = bare[start:end]
+        headers += [line[begin:stop] for _match, (begin, stop) in _spans(_BLOCK_HEADERS, line)]
+        if bar >= 0:
+            bar = find(b"|", end)
+        if angle >= 0:
+            angle = find(b">", end)
+    return headers
 
 
 def _ends_before(bare: bytes) -> bool:
@@ -1034,12 +1057,15 @@ right after a quoted key (``{"key":1}``, as JSON is written)."""
 
 def _nodes_to_reserve(raw: bytes) -> int:
     """How many nodes to reserve in rapidyaml's tree of ``raw`` before parsing: one for every
-    16 bytes, more than most files need (their nodes take 14 to 35 bytes, 22 in the middle, in
-    the human-style trees); a file with more grows its tree (rapidyaml doubles it, its nodes
-    still numbered in order). Counting where nodes start (five passes of ``bytes.count``) cost
-    more than the copies it spared: parsing every file of the 1,000-account trees took 14-15 M
-    fewer instructions this way (human-style 372.9 -> 357.8 M, plain 224.0 -> 210.3 M)."""
-    return len(raw) // 16 + 16
+    20 bytes, enough for most files (their nodes take 14 to 35 bytes, 22 in the middle, in the
+    human-style trees); a file with more grows its tree (rapidyaml doubles it, its nodes still
+    numbered in order). Counting where nodes start (five passes of ``bytes.count``) cost more
+    than the copies it spared: parsing every file of the 1,000-account trees took 14-15 M fewer
+    instructions this way (human-style 372.9 -> 357.8 M, plain 224.0 -> 210.3 M). Every
+    reserved node is cleared: one for every 16 bytes cleared more than the growing it spared
+    (cold lint of the 5,000-account trees 6.1 M and 5.1 M more instructions than one for every
+    20; one for every 24 grew too many trees, 13.8 M more on the human-style tree)."""
+    return len(raw) // 20 + 16
 
 
 def _quoted_where_written(

@@ -1,8 +1,9 @@
 """The start-up budget: a warm run (the pre-commit hook's, PATHS mode) imports only what it uses.
 
-Each run is a fresh interpreter calling the command line's ``main(argv)``, which then writes the
-names in ``sys.modules`` (``-X importtime`` cannot tell: it misses what ``importlib.import_module``
-imports, the rule families and reporters among them). A warm run takes its findings from the
+Each run is a fresh interpreter calling the command line's ``main(argv)`` as the ``socialgov``
+command does (a process of one command), which then writes the names in ``sys.modules``
+(``-X importtime`` cannot tell: it misses what ``importlib.import_module`` imports, the rule
+families and reporters among them). A warm run takes its findings from the
 run cache, so it must import no rule family, no YAML parser, no schema validator, no pattern
 matcher and no plugin discovery. Times are never asserted (benchmarks/ and docs/performance.md
 measure them)."""
@@ -56,6 +57,8 @@ HEAVY = {
 
 _RUN = """
 import json, re, sys
+from socialgov.core.lifetime import ends_after_command
+ends_after_command()  # as the socialgov command (cli.run) says before main: one command, one thread
 from socialgov.cli import main
 code = main(sys.argv[2:])
 compiled = getattr(re, "_cache", {})  # re's compiled patterns, by type, text and flags
@@ -219,3 +222,27 @@ def test_the_command_line_asks_gettext_for_few_names() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) <= 8
+
+
+_LIBRARY_IMPORT = """
+import sys, types
+import socialgov.source.fastyaml
+version = sys.modules.get("packaging.version")
+print(version is None or type(version) is types.ModuleType)
+"""
+
+
+def test_a_library_import_of_the_parser_leaves_packaging_an_ordinary_module() -> None:
+    """The lazy packaging.version is for a process of one command (cli.run): importlib's
+    LazyLoader is not thread-safe on this Python, and a library caller, the language server or
+    a watch may use packaging from several threads."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _LIBRARY_IMPORT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]

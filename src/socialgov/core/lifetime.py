@@ -31,6 +31,12 @@ def ends_after_command() -> None:
     _ending = True
 
 
+def ending_after_command() -> bool:
+    """Whether the process ends once its command is done (a lint, an audit: one command, one
+    thread), rather than going on (a watch, the language server) or being a library caller's."""
+    return _ending
+
+
 def goes_on() -> None:
     """The process runs on after this (a watch, the language server, the history): keep nothing
     from now on, and let the cyclic collector run again between runs. The command line pauses

@@ -76,6 +76,7 @@ import re2
 
 from socialgov.core.findings import Finding, Position
 from socialgov.core.lazy import lazily
+from socialgov.core.lifetime import ending_after_command
 from socialgov.source.loader import (
     _BOOL_RE,
     _FLOAT_RE,
@@ -93,8 +94,12 @@ from socialgov.source.loader import (
 try:
     # rapidyaml's wrapper imports `deprecation` for its deprecated functions' decorator, which
     # imports packaging.version: ~9 M instructions, its version pattern compiled, for versions
-    # nobody parses (rapidyaml gives the decorator no current version). Loaded if used.
-    lazily("packaging.version")
+    # nobody parses (rapidyaml gives the decorator no current version). Loaded if used, in a
+    # process of one command only: LazyLoader is not thread-safe before Python 3.12.3 (two
+    # threads' first reads can see the module empty), and the language server, a watch or a
+    # library caller may have a plugin use packaging in threads.
+    if ending_after_command():
+        lazily("packaging.version")
     import ryml
     from ryml import _ryml
 

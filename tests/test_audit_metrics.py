@@ -1024,3 +1024,47 @@ def test_who_must_act_and_the_gaps_name_entities_in_the_order_of_their_first_fin
     assert [r.id for r in gap.entities] == ["phone", "x-care", "ben"]
     assert gap.count == 5 and "on Channel phone, Account x-care and Person Ben (ben)" in gap.text
     assert worst_gaps(maturity, summary, findings, model=model) == gaps
+
+
+def test_the_findings_summary_counts_each_rule_and_family_from_one_pass() -> None:
+    """By rule: the name of its first finding (a suppressed one first), its worst severity of
+    those reported, its counts; by family in the rules' order (a rule of no known family is
+    ``custom``, last); the totals by severity."""
+    from socialgov.audit.metrics import findings_summary
+
+    def finding(code: str, name: str, severity: Severity) -> Finding:
+        return Finding(code, name, severity, "m", "a.yaml", entity=EntityRef("Account", "a"))
+
+    rules = (
+        RuleInfo("SG201", "owner", Severity.ERROR, "s", "ownership"),
+        RuleInfo("SG101", "schema", Severity.ERROR, "s", "structure"),
+        RuleInfo("SG401", "policy", Severity.WARNING, "s", "policy"),
+    )
+    reported = (
+        finding("SG401", "policy first", Severity.INFO),
+        finding("SG201", "owner first", Severity.WARNING),
+        finding("SG401", "policy later", Severity.ERROR),
+        finding("X1", "mine", Severity.INFO),
+        finding("SG401", "policy last", Severity.INFO),
+        finding("SG201", "owner later", Severity.WARNING),
+    )
+    suppressed = (
+        finding("SG201", "owner waived", Severity.ERROR),
+        finding("SG101", "schema waived", Severity.ERROR),
+    )
+    summary = findings_summary(reported, suppressed, rules)
+    assert (summary.total, summary.errors, summary.warnings, summary.infos) == (6, 1, 2, 3)
+    assert summary.suppressed == 2
+    assert [
+        (r.code, r.name, r.family, r.severity, r.count, r.suppressed) for r in summary.by_rule
+    ] == [
+        ("SG401", "policy first", "policy", "error", 3, 0),
+        ("SG101", "schema waived", "structure", "error", 0, 1),
+        ("SG201", "owner waived", "ownership", "warning", 2, 1),
+        ("X1", "mine", "custom", "info", 1, 0),
+    ]
+    assert [(f.family, f.errors, f.warnings, f.infos) for f in summary.by_family] == [
+        ("ownership", 0, 2, 0),
+        ("policy", 1, 0, 2),
+        ("custom", 0, 0, 1),
+    ]

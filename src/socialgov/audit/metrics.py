@@ -1229,17 +1229,29 @@ def sightings(model: Model) -> Sightings:
 def findings_summary(
     findings: Sequence[Finding], suppressed: Sequence[Finding], rules: Sequence[RuleInfo]
 ) -> FindingsSummary:
-    """Reported findings by rule (with the suppressed ones counted) and by family."""
+    """Reported findings by rule (with the suppressed ones counted) and by family.
+
+    The findings are gone through once, counted by (rule, severity): the counts by rule, each
+    rule's worst severity, the counts by family and the totals are read from those few."""
     infos = {info.code: info for info in rules}
-    reported = Counter(f.code for f in findings)
     waived = Counter(f.code for f in suppressed)
-    worst: dict[str, Severity] = {}
     names: dict[str, str] = {}
     for finding in suppressed:
         names.setdefault(finding.code, finding.name)
+    pairs: dict[tuple[str, Severity], int] = {}
     for finding in findings:
-        names.setdefault(finding.code, finding.name)
-        worst[finding.code] = max(worst.get(finding.code, finding.severity), finding.severity)
+        pair = (finding.code, finding.severity)
+        count = pairs.get(pair)
+        if count is None:
+            pairs[pair] = 1
+            names.setdefault(finding.code, finding.name)
+        else:
+            pairs[pair] = count + 1
+    reported: Counter[str] = Counter()
+    worst: dict[str, Severity] = {}
+    for (code, level), count in pairs.items():
+        reported[code] += count
+        worst[code] = max(worst.get(code, level), level)
 
     def family(code: str) -> str:
         info = infos.get(code)
@@ -1258,10 +1270,11 @@ def findings_summary(
     )
     families: dict[str, Counter[Severity]] = {}
     order = [info.family for info in sorted(rules, key=lambda i: i.code)]
-    for finding in findings:
-        families.setdefault(family(finding.code), Counter())[finding.severity] += 1
+    total: Counter[Severity] = Counter()
+    for (code, level), count in pairs.items():  # families in the order of their first finding
+        families.setdefault(family(code), Counter())[level] += count
+        total[level] += count
     ranked = sorted(families, key=lambda f: (order.index(f) if f in order else len(order), f))
-    total = Counter(f.severity for f in findings)
     return FindingsSummary(
         total=len(findings),
         errors=total[Severity.ERROR],

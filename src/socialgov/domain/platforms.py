@@ -920,16 +920,17 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
             url_key = handle_key_
         return _identity_of((handle_key_, url_key, False, None, None))
     # A platform SG107 checks (``platform`` is one of the catalogue's).
+    assert platform is not None  # known is None for a missing platform
     named: Profile | None = None
     canonical = False
     handle_key_ = None
     if handle is not None:
-        named = parse_handle(platform, handle)  # type: ignore[arg-type]
+        named = parse_handle(platform, handle)
         # parse_handle reads a blank handle as None, and a profile of the platform's own only
         # from a handle that is not blank: then its key is the handle's key.
         if named is not None and named.platform == platform:
             handle_key_ = named.key
-            canonical = url is not None and url == _canonical(known, platform, named)  # type: ignore[arg-type]
+            canonical = url is not None and url == _canonical(known, platform, named)
     if url is None:
         return _identity_of((handle_key_, None, False, None, None))
     if found is not None and found.platform == platform and url.strip():

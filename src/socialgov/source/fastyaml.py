@@ -2250,13 +2250,14 @@ class _FilePositions:
 
 
 _BLOCK = 1024
+"""The size of the blocks of a file whose line breaks _FilePositions counts once."""
 _BLOCK_INDICATOR = re.compile(
     rb"(?m)(?:^|(?<=[ ]))[|>](?=(?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#[^\n]*)?\r?$)"
 )
 """A text block's indicator on its line: after a space (or first), then at most its chomping
 and indentation indicators and a comment."""
-"""The size of the blocks of a file whose line breaks _FilePositions counts once."""
 _DASH = ord("-")
+"""A block list's opener (``_FilePositions._opener``)."""
 
 
 class RymlSourceMap(SourceMap):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import textwrap
@@ -13,7 +14,7 @@ import pytest
 
 from conftest import ACME, AS_OF, PROJECT, MakeRepo, run_audit, run_lint
 from socialgov.audit.metrics import AuditInput, fragmentation, responsible
-from socialgov.audit.report import AuditReport, Ratio, Ref, Split, Tally
+from socialgov.audit.report import AuditReport, ChannelRow, Ratio, Ref, Split, Tally
 from socialgov.config import load_config
 from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.model import Model
@@ -542,6 +543,28 @@ def test_channel_rows_count_the_findings_on_each_channel(make_repo: MakeRepo) ->
     )
     (row,) = run_audit(root).channels
     assert (row.errors, row.warnings, row.findings, row.path, row.line) == (2, 0, 2, "a.yaml", 2)
+
+
+def test_channel_rows_are_what_the_class_makes_of_their_fields(make_repo: MakeRepo) -> None:
+    # the rows are made inline, slot by slot (report.twin): each field set, the derived too
+    root = make_repo(
+        {
+            "a.yaml": "accounts:\n  - {id: a, platform: x, owner: nobody, status: planned}\n"
+            "  - {id: b, platform: x, security: {mfa: true, credential_custodian: ' '}}\n"
+            "channels:\n  - {id: c, type: phone, contact: '1', owner: nobody}\n"
+        },
+        config="select: [SG1, SG2]\n",
+    )
+    rows = run_audit(root).channels
+    assert [(r.id, r.social, r.live, r.status, r.mfa, r.custodian) for r in rows] == [
+        ("a", True, False, "planned", None, None),
+        ("b", True, True, "active", True, None),
+        ("c", False, True, "active", None, None),
+    ]
+    for row in rows:
+        fields = dataclasses.fields(ChannelRow)
+        made = ChannelRow(*[getattr(row, f.name) for f in fields if f.init])
+        assert type(row) is ChannelRow and row == made and row.findings == made.findings
 
 
 def test_each_channel_has_the_line_its_mapping_starts_on(make_repo: MakeRepo) -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from socialgov.audit import report
-from socialgov.audit.report import ChannelRow, IndicatorChange, Ratio, Ref, Split, maker
+from socialgov.audit.report import ChannelRow, IndicatorChange, Ratio, Ref, Split, maker, twin
 
 CLASSES = [
     value
@@ -42,6 +42,28 @@ def test_maker_makes_what_the_class_makes(cls: type) -> None:
         assert getattr(made, spec.name) == getattr(expected, spec.name), spec.name
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(made, dataclasses.fields(cls)[0].name, 1)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_a_twin_filled_and_made_the_class_is_what_the_class_makes(cls: type) -> None:
+    expected = cls(*_values(cls))
+    made = object.__new__(twin(cls))
+    for spec in dataclasses.fields(cls):  # derived members too: the twin has their slots
+        setattr(made, spec.name, getattr(expected, spec.name))
+    made.__class__ = cls
+    assert made == expected and repr(made) == repr(expected)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, dataclasses.fields(cls)[0].name, 1)
+
+
+def test_twin_refuses_a_class_it_cannot_stand_in_for() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Named(Ref):
+        extra: int = 0
+
+    with pytest.raises(TypeError, match="Named"):
+        twin(Named)
+    assert maker(Named)("Account", "a", "A", 2) == Named("Account", "a", "A", 2)
 
 
 def test_maker_takes_defaults_and_keywords() -> None:

@@ -57,9 +57,8 @@ def maker(cls: type[T]) -> Callable[..., T]:
             parameters.append(f"{spec.name}=default_{len(names)}")
         else:
             parameters.append(spec.name)
-    slots = cls.__dict__.get("__slots__")
-    if slots is not None and cls.__bases__ == (object,):
-        space["twin"] = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
+    if _twinned(cls):
+        space["twin"] = twin(cls)
         body = ["    made = new(twin)", *(f"    made.{name} = {name}" for name in names)]
         body.append("    made.__class__ = cls")
     else:
@@ -75,6 +74,23 @@ def maker(cls: type[T]) -> Callable[..., T]:
     exec("\n".join(lines), space)
     made: Callable[..., T] = space["make"]
     return made
+
+
+def _twinned(cls: type) -> bool:
+    return cls.__dict__.get("__slots__") is not None and cls.__bases__ == (object,)
+
+
+@cache
+def twin(cls: type[T]) -> type:
+    """The class :func:`maker` fills for ``cls`` (a frozen dataclass with slots of its own and
+    no base class but ``object``): the same slots, not frozen. An object of it, each slot
+    set (derived members too), made a ``cls`` by setting its ``__class__``, is the ``cls``
+    made from those values: what a loop making many of them does inline, without a call
+    each (``metrics._channel_rows``)."""
+    if not _twinned(cls):
+        raise TypeError(f"{cls.__name__} has no slots of its own, or a base class")
+    slots = cls.__dict__["__slots__"]
+    return type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
 
 
 THRESHOLD = Fraction(80, 100)

@@ -524,47 +524,73 @@ def test_selections_filter_asks_directly_about_entities_of_another_model(model: 
     assert selections.filter(model, selector, [copy, support], AS_OF) == [support]
 
 
-def test_selections_filter_a_tuple_once_and_hand_out_copies(
-    model: Model, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_selections_filter_a_tuple_once_and_hand_out_copies(model: Model) -> None:
     import dataclasses
 
     from socialgov.lang.selectors import Selections
 
     selections = Selections()
-    selector = selections.compile({"kind": ["Account", "Channel"], "where": {"purpose": "service"}})
-    support = model.find("Account", "support-x")
-    assert support is not None
-    # An entity of no model (another run's copy) is asked about directly: that shows when the
-    # tuple is filtered again rather than remembered.
-    stranger = dataclasses.replace(support, data={**support.data, "purpose": "service"})
-    channels = (*model.all_channels, stranger)
-    expected = [c for c in channels if selector.matches(c, model, AS_OF)]
-    assert stranger in expected and len(expected) < len(channels)
-    real = type(selector).matches
+    compiled = selections.compile({"kind": ["Account", "Channel"], "where": {"purpose": "service"}})
+    assert compiled._where is not None
     asked: list[Any] = []
 
-    def matches(self: Any, entity: Any, *args: Any) -> bool:
+    def where(entity: Any, *args: Any) -> bool:
         asked.append(entity)
-        return real(self, entity, *args)
+        return compiled._where(entity, *args)  # type: ignore[misc]
 
-    monkeypatch.setattr(type(selector), "matches", matches)
+    # The same selector (the same source), its where counted: each entity filtered afresh is
+    # asked once.
+    selector = dataclasses.replace(compiled, _where=where, _choose=None)
+    support = model.find("Account", "support-x")
+    assert support is not None
+    stranger = dataclasses.replace(support, data={**support.data, "purpose": "service"})
+    channels = (*model.all_channels, stranger)
+    expected = [c for c in channels if compiled.matches(c, model, AS_OF)]
+    assert stranger in expected and len(expected) < len(channels)
     first = selections.filter(model, selector, channels, AS_OF)
-    assert first == expected and asked == [stranger]
+    assert first == expected and asked == list(channels)
     first.clear()  # the caller's copy: the remembered answer is untouched
     assert selections.filter(model, selector, channels, AS_OF) == expected
-    assert asked == [stranger]  # the same tuple: remembered
+    assert len(asked) == len(channels)  # the same tuple: remembered
     # Another tuple is filtered afresh; a list is never remembered (it may change between calls).
     assert selections.filter(model, selector, channels[::-1], AS_OF) == expected[::-1]
-    assert asked == [stranger] * 2
+    assert len(asked) == 2 * len(channels)
     listed = list(channels)
     assert selections.filter(model, selector, listed, AS_OF) == expected
     listed.pop()
     assert selections.filter(model, selector, listed, AS_OF) == expected[:-1]
-    assert asked == [stranger] * 3
+    assert len(asked) == 4 * len(channels) - 1
     # Another day is another answer.
     selections.filter(model, selector, channels, dt.date(2025, 1, 20))
-    assert asked == [stranger] * 4
+    assert len(asked) == 5 * len(channels) - 1
+
+
+def test_selector_matching_is_matches_of_each_entity(model: Model) -> None:
+    """What a selector matching a sequence of entities at once answers is what it answers of
+    each, for entities of its kinds and others, with a where it chooses in one loop (texts, a
+    number), a general where, or none."""
+    import dataclasses
+
+    support = model.find("Account", "support-x")
+    assert support is not None
+    odd = [
+        dataclasses.replace(support, data={**support.data, "purpose": value})
+        for value in ("service", "Service", None, 3, ["service"], {"a": 1})
+    ]
+    entities = [*model.all(), *odd, *reversed(list(model.all()))]
+    for source in [
+        *SHARED_SELECTORS,
+        {"kind": "Account"},
+        {"kind": ["Channel", "Account"]},
+        {},
+        {"where": {"purpose": "service"}},
+        {"kind": "Account", "where": {"purpose": ["sales", "service"]}},
+        {"kind": "Account", "where": {"any": [{"purpose": "service"}, {"status": "paused"}]}},
+    ]:
+        selector = compile_selector(source)
+        expected = [e for e in entities if selector.matches(e, model, AS_OF)]
+        assert selector.matching(entities, model, AS_OF) == expected, source
+        assert selector.matching(iter(entities), model, AS_OF) == expected, source
 
 
 def test_selections_raise_the_selector_error_every_time() -> None:

@@ -1129,6 +1129,18 @@ class Selector:
             return False
         return self._where is None or self._where(entity, model, as_of)
 
+    def matching(self, entities: Iterable[Entity], model: Model, as_of: dt.date) -> list[Entity]:
+        """``[e for e in entities if self.matches(e, model, as_of)]``, with a where of one
+        condition on texts or a number chosen in one loop (``_choose``) and no call per entity
+        for the kinds."""
+        kinds, where = self.kinds, self._where
+        chosen = [e for e in entities if e.kind in kinds] if kinds else list(entities)
+        if where is None:
+            return chosen
+        if self._choose is not None:
+            return self._choose(chosen, model, as_of)
+        return [e for e in chosen if where(e, model, as_of)]
+
 
 def compile_selector(data: Mapping[str, Any]) -> Selector:
     """Check and compile a selector once; raise :class:`SelectorError` at its offending node."""
@@ -1287,7 +1299,6 @@ class Selections:
         self._as_of: dt.date | None = None
         self._compiled: dict[Any, Selector | SelectorError] = {}
         self._selected: dict[Any, tuple[Entity, ...]] = {}
-        self._chosen: dict[Any, dict[int, bool]] = {}
         self._filtered: dict[tuple[Any, int], tuple[tuple[Entity, ...], list[Entity]]] = {}
         self._doubtful: dict[Any, dict[int, tuple[Condition, list[Entity]]]] = {}
 
@@ -1295,7 +1306,6 @@ class Selections:
         if model is not self._model or as_of != self._as_of:
             self._model, self._as_of = model, as_of
             self._selected.clear()
-            self._chosen.clear()
             self._filtered.clear()
             self._doubtful.clear()
 
@@ -1376,35 +1386,21 @@ class Selections:
         as_of: dt.date,
     ) -> list[Entity]:
         """The ``entities`` that ``selector`` matches, in their order: what
-        ``[e for e in entities if selector.matches(e, model, as_of)]`` gives. Of a tuple (the
-        run's live channels, which several rules filter by every policy's ``applies_to``), the
-        answer is worked out once."""
+        ``[e for e in entities if selector.matches(e, model, as_of)]`` gives
+        (:meth:`Selector.matching`). Of a tuple (the run's live channels, which several rules
+        filter by every policy's ``applies_to``), the answer is worked out once."""
         self._for(model, as_of)
+        if type(entities) is not tuple:
+            return selector.matching(entities, model, as_of)
         try:
-            key = source_key(selector.source)
-            chosen = self._chosen.get(key)
-        except TypeError:
-            return [e for e in entities if selector.matches(e, model, as_of)]
-        if type(entities) is tuple:
-            done = self._filtered.get((key, id(entities)))
-            if done is not None and done[0] is entities:
-                return list(done[1])
-        if chosen is None:
-            # For every entity of the selector's kinds in the model: whether it is selected.
-            chosen = {id(e): False for kind in selector.kinds or KINDS for e in model.of(kind)}
-            chosen.update((id(e), True) for e in self.select(model, selector, as_of))
-            self._chosen[key] = chosen
-        result: list[Entity] = []
-        for entity in entities:
-            selected = chosen.get(id(entity))
-            if selected is None:  # another kind, or not of this model: asked directly
-                selected = selector.matches(entity, model, as_of)
-            if selected:
-                result.append(entity)
-        if type(entities) is tuple:  # kept with the tuple, whose id is then not reused
-            self._filtered[(key, id(entities))] = (entities, result)
-            return list(result)
-        return result
+            key = (source_key(selector.source), id(entities))
+            done = self._filtered.get(key)
+        except TypeError:  # an unhashable value (a set from a plugin): not remembered
+            return selector.matching(entities, model, as_of)
+        if done is None or done[0] is not entities:
+            # kept with the tuple, whose id is then not reused
+            done = self._filtered[key] = (entities, selector.matching(entities, model, as_of))
+        return list(done[1])
 
 
 # ----------------------------------------------------------------------------- what is read

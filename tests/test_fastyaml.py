@@ -597,6 +597,39 @@ def test_exact_parser_environment_variable_turns_the_fast_path_off(
     )
 
 
+def test_each_parse_counts_its_own_keys() -> None:
+    """The decoder (one a thread) counts each file's keys afresh: after a file whose JSON was
+    decoded, or one whose decoding stopped at a key written twice, the next file's node count
+    is the exact path's."""
+    many = "a: 1\nb: 2\nc: {d: 3, e: 4}\n"
+    twice = "a: 1\nb: {c: 2, c: 3}\n"
+    few = "---\nx: 1\n---\n- y\n"
+    for text in (many, twice, few, many, few):
+        fast = fastyaml.parse(text, "f.yaml", LIMITS)
+        assert fast is not None
+        assert fast.nodes == parse_text(text, "f.yaml", LIMITS).nodes
+
+
+def test_a_file_read_with_a_byte_order_mark_is_placed_as_its_text(tmp_path: Path) -> None:
+    """The fast path is given the file's bytes as its text's UTF-8 only when they are (no
+    byte order mark): positions are counted in the text, not in the bytes."""
+    from socialgov.speedups.cache import read_and_parse_fast
+
+    text = '# ünïcode\nname: Zoë\nlist:\n  - "a"\n  - b\n---\nother: [1, 2]\n'
+    for name, raw in (
+        ("plain.yaml", text.encode()),
+        ("bom8.yaml", b"\xef\xbb\xbf" + text.encode()),
+        ("bom16.yaml", text.encode("utf-16")),
+    ):
+        (tmp_path / name).write_bytes(raw)
+        outcome = read_and_parse_fast(tmp_path, name, LIMITS)
+        assert outcome is not None
+        assert outcome[0] == raw
+        exact = parse_text(text, name, LIMITS)
+        for got, want in zip(outcome[1].documents, exact.documents, strict=True):
+            assert _document_differences(got, want) == []
+
+
 @pytest.mark.parametrize("anchors", [False, True], ids=["plain", "anchors and merge keys"])
 def test_a_fast_parse_survives_pickling_for_the_cache(anchors: bool) -> None:
     text = SUPPORTED["comments everywhere"] + SUPPORTED["unicode"].replace("name", "other")

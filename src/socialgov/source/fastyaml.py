@@ -202,14 +202,18 @@ def enabled() -> bool:
     return ryml is not None and os.environ.get(EXACT_ENV, "") in ("", "0")
 
 
-def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
-    """``text`` parsed exactly as exact.parse_text would, or None when only it can."""
+def parse(
+    text: str, path: str, limits: dict[str, int], encoded: bytes | None = None
+) -> ParsedFile | None:
+    """``text`` parsed exactly as exact.parse_text would, or None when only it can.
+    ``encoded``: ``text`` as UTF-8, when the caller has it (the bytes of a file read without a
+    byte order mark), so that it is not encoded again."""
     scan = _unsupported_or_deep(limits["max_depth"])
     if scan is None or not text or text.isspace():
         return None
     # The scans read the file's UTF-8 bytes: each character YAML gives a meaning is ASCII,
     # and a character past ASCII is bytes that no pattern's ASCII character matches.
-    raw = text.encode()
+    raw = text.encode() if encoded is None else encoded
     read = raw
     if b"\r" in raw:  # Windows line ends: both parsers read \r\n as \n, a lone \r as well
         read = raw.replace(b"\r\n", b"\n")
@@ -232,15 +236,8 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
     ):
         return None
-    keys = [0]
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping = dict(pairs)
-        if len(mapping) != len(pairs):
-            raise _DuplicateKey  # the walk reports it (SG102), as the exact path does
-        keys[0] += len(pairs)
-        return mapping
-
+    decoding = _decoding()
+    decoding.keys = 0
     buffer = bytearray(raw)
     try:
         with quiet():
@@ -260,17 +257,17 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
             resolved = None
             anchored = flagged and _found(_ANCHORED, bare)
             settled: frozenset[bytes] = frozenset()
+            # The documents in one text (a stream's JSON is the list of its documents): the
+            # decoder makes each key once per text, so every document of a file shares its keys
+            # (as the walk shares them); one call into rapidyaml, not one a document
             if _found(_JSON_WORD, bare):
-                emitted, settled = _with_json_words(tree, buffer, roots)
+                written, settled = _with_json_words(tree, buffer)
             else:
-                emitted = [_emit_json(this, root) for root in roots]
-            # The documents in one text: json.loads makes each key once per text, so every
-            # document of a file shares its keys (as the walk shares them)
-            written = emitted[0] if len(emitted) == 1 else f"[{','.join(emitted)}]"
+                written = _emit_json(this, 0)
             if _quoted_where_written(written, bare, settled):
                 try:
-                    data = json.loads(written, object_pairs_hook=unique, parse_constant=_refuse)
-                    if len(emitted) == 1:
+                    data = decoding.decode(written)
+                    if roots[0] == 0:  # a lone document, not a stream
                         data = [data]
                     if anchored:  # aliases written as "*name", merge keys as "<<"
                         resolved = _Aliases(tree, buffer, roots, data)
@@ -278,7 +275,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
                 except _Unsupported as unsupported:
                     if not anchored and type(unsupported) is not _DuplicateKey:
                         raise
-                    keys[0] = 0  # the walk tells (a duplicate key, a merge of no mapping)
+                    decoding.keys = 0  # the walk tells (a duplicate key, a merge of no mapping)
             if walker is None:  # plain lookalikes, or aliases this could not resolve
                 walker = _Walker(tree, buffer, limits)
                 data = [walker.document(root) for root in roots]
@@ -290,7 +287,7 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         if walker.height + _MARGIN > limits["max_depth"]:
             return None
     else:
-        nodes = size + keys[0] - (roots[0] != 0)  # the stream is no YAML node
+        nodes = size + decoding.keys - (roots[0] != 0)  # the stream is no YAML node
         if resolved is not None:  # each alias counted as what it repeats (before the data
             nodes += resolved.repeated  # is read whole below: an alias bomb stops here)
             if nodes + _MARGIN > limits["max_nodes_per_file"] or (
@@ -318,6 +315,38 @@ def parse(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
         for index, value in enumerate(data)
     ]
     return ParsedFile(path, documents, findings, len(raw), nodes)
+
+
+class _Decoding:
+    """A thread's JSON decoder for rapidyaml's JSON (see :func:`_decoding`): its mappings built
+    by :meth:`unique`, which refuses a key written twice (the walk reports it, SG102, as the
+    exact path does) and counts the keys (each a node of the YAML) in :attr:`keys`."""
+
+    __slots__ = ("decode", "keys")
+
+    def __init__(self) -> None:
+        self.keys = 0
+        self.decode = json.JSONDecoder(object_pairs_hook=self.unique, parse_constant=_refuse).decode
+
+    def unique(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping = dict(pairs)
+        if len(mapping) != len(pairs):
+            raise _DuplicateKey
+        self.keys += len(pairs)
+        return mapping
+
+
+_decoders = threading.local()
+
+
+def _decoding() -> _Decoding:
+    """This thread's :class:`_Decoding`, made once: ``json.loads`` with a hook makes a new
+    decoder and scanner each call (about 16 K instructions, a file's), and a decoder shared by
+    threads would mix their counts of keys."""
+    decoding: _Decoding | None = getattr(_decoders, "decoding", None)
+    if decoding is None:
+        decoding = _decoders.decoding = _Decoding()
+    return decoding
 
 
 Link = int | tuple[int, int]
@@ -1122,13 +1151,12 @@ tag if it has one (``s: &none ~``)."""
 _VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 
-def _with_json_words(
-    tree: Any, buffer: bytearray, roots: list[int]
-) -> tuple[list[str], frozenset[bytes]]:
-    """rapidyaml's JSON of each document, with the plain values the core schema reads as a
-    boolean or null that JSON does not write (``True``, ``FALSE``, ``Null``; rapidyaml writes
-    them as strings) written as JSON's ``true``, ``false`` and ``null``. (Other such values,
-    ``~``, ``0x1F``, ``+1``, are still written as strings: _quoted_where_written sees them.)
+def _with_json_words(tree: Any, buffer: bytearray) -> tuple[str, frozenset[bytes]]:
+    """rapidyaml's JSON of the tree (of a stream: the list of its documents), with the plain
+    values the core schema reads as a boolean or null that JSON does not write (``True``,
+    ``FALSE``, ``Null``; rapidyaml writes them as strings) written as JSON's ``true``,
+    ``false`` and ``null``. (Other such values, ``~``, ``0x1F``, ``+1``, are still written as
+    strings: _quoted_where_written sees them.)
 
     Each is as long as its JSON word, so it is changed in the parse buffer, where the tree's
     text is, for rapidyaml to write, and put back at once (the buffer is the file's text again,
@@ -1141,7 +1169,7 @@ def _with_json_words(
     this = _handle(tree)
     size = _tree_size(this)
     if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
-        return [_emit_json(this, root) for root in roots], frozenset()  # left to the walk
+        return _emit_json(this, 0), frozenset()  # left to the walk
     view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
     words = view.cast("Q")
     origin, end = _address(buffer), len(buffer)
@@ -1168,7 +1196,7 @@ def _with_json_words(
                 continue
             changed.append((start, written))
             buffer[start:stop] = word
-        return [_emit_json(this, root) for root in roots], frozenset(settled)
+        return _emit_json(this, 0), frozenset(settled)
     finally:
         for start, written in changed:
             buffer[start : start + len(written)] = written

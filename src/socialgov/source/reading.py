@@ -30,6 +30,11 @@ class DecodeError(ValueError):
         self.position = position
 
 
+BOMS = tuple(bom for bom, _ in _BOMS)
+"""The byte order marks :func:`decode` reads: bytes without one that decode are the text's
+UTF-8, byte for byte."""
+
+
 def decode(raw: bytes) -> str:
     """Decode a file's bytes: UTF-8 (with or without BOM) or UTF-16/32 with a BOM.
 

@@ -495,12 +495,13 @@ def read_and_parse_fast(
     """Parse one file on the fast path alone (socialgov.source.fastyaml), with the file's bytes (to
     hash for the cache); None when it needs the exact path (read_and_parse)."""
     from socialgov.source import fastyaml
+    from socialgov.source.reading import BOMS
 
     source = _source(root, relpath, limits)
     if source is None:
         return None
     raw, text = source
-    parsed = fastyaml.parse(text, relpath, limits)
+    parsed = fastyaml.parse(text, relpath, limits, None if raw.startswith(BOMS) else raw)
     return None if parsed is None else (raw, parsed)
 
 

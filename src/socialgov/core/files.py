@@ -25,6 +25,9 @@ class FileTooBig(OSError):
         self.size = size
 
 
+_READING = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_bounded(path: str | Path, max_bytes: int) -> bytes:
     """The bytes of the regular file at ``path``, refusing more than ``max_bytes``.
 
@@ -32,30 +35,29 @@ def read_bounded(path: str | Path, max_bytes: int) -> bytes:
     device that takes the place of a file is refused rather than read forever, and a file that
     grows while it is read is cut off at the limit.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    fd = os.open(path, _READING)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(0, "not a regular file")
         if info.st_size > max_bytes:
             raise FileTooBig(info.st_size, max_bytes)
+        asked = min(max(info.st_size + 1, 1 << 16), max_bytes + 1)
+        raw = os.read(fd, asked)
+        if len(raw) == info.st_size < asked:  # most files: whole, as measured, in one call
+            return raw
         # Read to the end in as few calls as the size allows (the first asks for the size and
         # one byte more, at least 64 KB; fewer bytes than asked that make the size measured are
         # the end, else the next call finds it: a network file system may read short), never
         # more than one byte past the limit: a file grown since it was measured is still cut
         # off there.
-        parts: list[bytes] = []
-        total = 0
-        while total <= max_bytes:
+        parts = [raw]
+        total = len(raw)
+        while raw and total <= max_bytes and not (len(raw) < asked and total == info.st_size):
             asked = min(max(info.st_size + 1 - total, 1 << 16), max_bytes + 1 - total)
-            part = os.read(fd, asked)
-            if not part:
-                break
-            parts.append(part)
-            total += len(part)
-            if len(part) < asked and total == info.st_size:
-                break
+            raw = os.read(fd, asked)
+            parts.append(raw)
+            total += len(raw)
         raw = parts[0] if len(parts) == 1 else b"".join(parts)
         if len(raw) > max_bytes:
             raise FileTooBig(max(len(raw), info.st_size), max_bytes)

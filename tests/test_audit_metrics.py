@@ -404,6 +404,41 @@ def test_a_term_all_channels_agree_on_is_consistent(make_repo: MakeRepo) -> None
     ]
 
 
+def test_term_values_written_otherwise_compare_as_one_and_show_as_written(
+    make_repo: MakeRepo,
+) -> None:
+    # texts repeat (each looked up once): equal texts, texts of one compared value, a number
+    root = make_repo(
+        {
+            "a.yaml": """\
+                accounts:
+                  - {id: a, platform: x, terms: {days: "30"}}
+                  - {id: b, platform: x, terms: {days: " 30.0 "}}
+                  - {id: c, platform: x, terms: {days: 30}}
+                  - {id: d, platform: x, terms: {days: "30"}}
+                  - {id: e, platform: x, terms: {days: "14"}}
+                channels:
+                  - {id: f, type: phone, terms: {days: " 30.0 "}}
+                  - {id: g, type: phone, terms: {days: "14"}}
+            """
+        }
+    )
+    (row,) = run_audit(root).terms.terms
+    assert [(v.value, v.social, v.traditional, v.differs) for v in row.values] == [
+        ("30", ("a", "b", "c", "d"), ("f",), False),
+        ("14", ("e",), ("g",), True),
+    ]
+    assert [(c.value, c.differs) for c in row.cells] == [
+        ("30", False),
+        (" 30.0 ", False),
+        ("30", False),
+        ("30", False),
+        ("14", True),
+        (" 30.0 ", False),
+        ("14", True),
+    ]
+
+
 def test_an_account_and_a_channel_may_share_an_id(make_repo: MakeRepo) -> None:
     root = make_repo(
         {

@@ -8,7 +8,16 @@ from dataclasses import replace
 import pytest
 
 from socialgov.audit import report
-from socialgov.audit.report import ChannelRow, IndicatorChange, Ratio, Ref, Split, maker, twin
+from socialgov.audit.report import (
+    ChannelRow,
+    IndicatorChange,
+    Ratio,
+    Ref,
+    Split,
+    make_ref,
+    maker,
+    twin,
+)
 
 CLASSES = [
     value
@@ -64,6 +73,14 @@ def test_twin_refuses_a_class_it_cannot_stand_in_for() -> None:
     with pytest.raises(TypeError, match="Named"):
         twin(Named)
     assert maker(Named)("Account", "a", "A", 2) == Named("Account", "a", "A", 2)
+
+
+@pytest.mark.parametrize("name", [None, "", "  ", "a", " a ", "Acme", " Acme Care ", "ü"])
+def test_make_ref_makes_what_the_class_makes(name: str | None) -> None:
+    made, expected = make_ref("Account", "a", name), Ref("Account", "a", name)
+    assert type(made) is Ref and made == expected and made.label == expected.label
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.label = "x"  # type: ignore[misc]
 
 
 def test_maker_takes_defaults_and_keywords() -> None:

@@ -74,6 +74,7 @@ from socialgov.audit.report import (
     TermValue,
     ToolRow,
     label,
+    make_ref,
     maker,
     twin,
 )
@@ -223,8 +224,12 @@ def release_positions(model: Model) -> None:
     bytes a node), so that the report is built in the memory the lint used. Positions asked
     for later are worked out again: nothing changes but the time."""
     seen: set[int] = set()
+    last = None
     for entity in model.all():
         document = entity.source.document
+        if document is last:  # the entities of a document follow one another
+            continue
+        last = document
         if id(document) not in seen:
             seen.add(id(document))
             document.source_map.release()
@@ -519,7 +524,7 @@ def _channel_rows(
         # the row made inline (``report.twin``): each slot set, the derived one too, then
         # made a ChannelRow; a call of ``maker``'s function with 34 arguments and the row's
         # ``__post_init__`` were a fifth of the rows' time
-        row = new(blank)
+        row: Any = new(blank)
         row.kind = kind
         row.id = key[1]
         row.name = channel.name
@@ -674,7 +679,7 @@ def inventory(model: Model, rows: Sequence[ChannelRow]) -> Inventory:
 
 
 def _ref(row: ChannelRow) -> Ref:
-    return Ref(row.kind, row.id, row.name)
+    return make_ref(row.kind, row.id, row.name)
 
 
 def ownership(rows: Sequence[ChannelRow], model: Model, accountable: Sequence[str]) -> Ownership:
@@ -913,7 +918,6 @@ def live_channels(
 ) -> list[LiveChannel]:
     """Each live row with its channel (``channels``: the channel of each row, else looked up in
     ``model``) and its ``Ref``, made once for the sections that name the live channels."""
-    make_ref = maker(Ref)
     found = []
     for index, row in enumerate(rows):
         if not row.live:
@@ -964,6 +968,7 @@ def term_matrix(
             (social if row.social else traditional).append((row, channel.terms, ref))
             stated_names.update(channel.terms)
     ordered = social + traditional
+    stating_social = len(social)
     names = sorted(
         stated_names
         | {t for p in policies for t in p.terms}
@@ -990,17 +995,26 @@ def term_matrix(
         references: dict[int, str] = {}
         # (place, compared, shown, what it should state: None for the majority value)
         placing: list[tuple[int, str, str, str | None]] = []
+        # each text stated, with its compared value's holders (texts repeat: looked up once)
+        texts: dict[str, tuple[str, tuple[list[str], list[str]]]] = {}
         for place, (row, stating, _) in enumerate(ordered):
             value = stating.get(name, _ABSENT)
             if value is _ABSENT:
                 continue
-            key = term_key_of(value, compared)
-            text = value if type(value) is str else display(value)
-            held = holders.get(key)
-            if held is None:  # a value first stated
-                held = holders[key] = ([], [])
-                shown[key] = text
-            held[0 if row.social else 1].append(row.id)
+            known = texts.get(value) if type(value) is str else None
+            if known is None:
+                key = term_key_of(value, compared)
+                text = value if type(value) is str else display(value)
+                held = holders.get(key)
+                if held is None:  # a value first stated
+                    held = holders[key] = ([], [])
+                    shown[key] = text
+                if type(value) is str:
+                    texts[value] = (key, held)
+            else:
+                key, held = known
+                text = value
+            held[0 if place < stating_social else 1].append(row.id)  # social ones first
             reference = None
             if canonical_keys:
                 adopted = row.policies
@@ -1375,41 +1389,41 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
     """Everyone with findings to act on, most errors first, then most findings (``tally``:
     the findings' tally, when at hand)."""
     model, as_of = data.model, data.as_of
-    tallies: dict[str | None, list[int]] = {}
-    roles: dict[str | None, set[str]] = defaultdict(set)
-    entities: dict[str | None, dict[EntityKey, Ref]] = defaultdict(dict)
+    # each accountable person's (None: nobody's) counts, roles and entities
+    held: dict[str | None, tuple[list[int], set[str], list[Ref]]] = {}
     for_channel = _ChannelAccountable(model, as_of).of
-    make_ref = maker(Ref)
+    known = model.entities
     # who is accountable for each entity, and how the report names it, worked out once for
-    # all of its findings, in the order of the first finding about each
+    # all of its findings, in the order of the first finding about each (each entity once)
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
-        entity = model.find(*where) if where is not None else None
+        entity = None if where is None else known.get(where[0], _NOTHING).get(where[1])
         if isinstance(entity, ChannelBase):
             key, role = for_channel(entity.owner, entity.team)
         else:
             person, role = accountable_person(entity, model, as_of)
             key = person.id if person else None
-        total = tallies.get(key)
-        if total is None:
-            total = tallies[key] = [0, 0, 0]
+        found = held.get(key)
+        if found is None:
+            found = held[key] = ([0, 0, 0], set(), [])
+        total = found[0]
         total[0] += counts[0]
         total[1] += counts[1]
         total[2] += counts[2]
-        roles[key].add(role)
+        found[1].add(role)
         if where is not None:
-            entities[key].setdefault(where, make_ref(where[0], where[1], _name(entity)))
+            found[2].append(make_ref(where[0], where[1], _name(entity)))
     actors = []
-    for key, (errors, warnings, infos) in tallies.items():
+    for key, ((errors, warnings, infos), roles, entities) in held.items():
         person = model.person(key)
         actors.append(
             Actor(
                 person=key,
                 name=(person.name or person.id) if person else "nobody accountable",
-                role=" and ".join(sorted(roles[key])),
+                role=" and ".join(sorted(roles)),
                 errors=errors,
                 warnings=warnings,
                 infos=infos,
-                entities=tuple(entities[key].values()),
+                entities=tuple(entities),
             )
         )
     actors.sort(key=lambda a: (-a.errors, -a.total, a.person is None, a.name.lower()))
@@ -1417,6 +1431,7 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
 
 
 _UNSEEN: Any = object()
+_NOTHING: Mapping[str, Entity] = {}
 
 
 def worst_gaps(
@@ -1533,7 +1548,7 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     # the reviews of each date reviewed (channels share them), with its due date, days left
     # and state: in the order of ``live``, social first, each kind by id
     dues: dict[dt.date, tuple[dt.date, int, str, list[ReviewItem]]] = {}
-    make_item, make_ref = maker(ReviewItem), maker(Ref)
+    make_item = maker(ReviewItem)
     leavers: list[LeaverAccess] = []  # the live channels', then the tools'
     for channel in live:
         if channel.access:
@@ -1624,7 +1639,7 @@ def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
     sets: dict[tuple[Any, ...], frozenset[str]] = {}
     counted: Counter[frozenset[str]] = Counter()
     for account in model.accounts:
-        if not account.live:
+        if account.status in LIVE_EXCLUDED:  # not live (ChannelBase.live, without a call)
             continue
         archive = account.archive
         tool = archive.get("tool") if archive else None

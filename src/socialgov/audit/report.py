@@ -144,10 +144,32 @@ class Ref:
         return f"{self.kind} {self.label}"
 
 
+def make_ref(kind: str, id_: str, name: str | None = None) -> Ref:
+    """``Ref(kind, id_, name)``, made with one call (``Ref(...)``, or :func:`maker`'s function,
+    call ``__post_init__`` and :func:`label` too): for the sections that name every live
+    channel. Its ``label`` is :func:`label`'s, worked out here."""
+    made: Any = _new(_RefTwin)
+    made.kind = kind
+    made.id = id_
+    made.name = name
+    if name is None:
+        made.label = id_
+    else:
+        text = name.strip()
+        made.label = id_ if not text or text == id_ else f"{text} ({id_})"
+    made.__class__ = Ref
+    ref: Ref = made
+    return ref
+
+
 def label(name: str | None, id_: str) -> str:
     """An entity as a person recognises it: its name, with its id to find it by."""
     name = (name or "").strip()
     return id_ if not name or name == id_ else f"{name} ({id_})"
+
+
+_new = object.__new__
+_RefTwin = twin(Ref)
 
 
 @dataclass(frozen=True, slots=True)

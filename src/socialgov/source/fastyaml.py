@@ -1223,8 +1223,7 @@ def _documents(tree: Any) -> list[int]:
     return found
 
 
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
+def quiet() -> _Quiet:
     """Silence rapidyaml, which prints each error to the process's stderr before raising it
     (the exact path reports the error in socialgov's words), for as long as this lasts: around
     one file (parse), or around parsing many (socialgov.speedups.parallel), so that stderr is
@@ -1234,20 +1233,34 @@ def quiet() -> Iterator[None]:
     stderr is lost: in parallel's loop only files are read and parsed (no progress, no warning
     is written there by socialgov; an error propagates, printed after stderr is back), but another
     thread's writes in that window (a language server's log) would be lost too: the language
-    server parses file by file, so its window is one file's parse, as before."""
-    global _silenced, _saved_stderr
-    with _silencing:
-        if not _silenced:
-            _saved_stderr = _silence_stderr()
-        _silenced += 1
-    try:
-        yield
-    finally:
+    server parses file by file, so its window is one file's parse, as before. (A class's
+    methods, not a generator's: a generator, its frame and the context manager around it cost
+    more than the redirection's bookkeeping, once a file.)"""
+    return _QUIET
+
+
+class _Quiet:
+    """What :func:`quiet` gives: one for every use (it holds nothing of its own)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _silenced, _saved_stderr
+        with _silencing:
+            if not _silenced:
+                _saved_stderr = _silence_stderr()
+            _silenced += 1
+
+    def __exit__(self, *_: object) -> None:
+        global _silenced
         with _silencing:
             _silenced -= 1
             if not _silenced and _saved_stderr >= 0:
                 os.dup2(_saved_stderr, 2)
                 os.close(_saved_stderr)
+
+
+_QUIET = _Quiet()
 
 
 def _silence_stderr() -> int:
@@ -1626,6 +1639,8 @@ _KEPT = (0, 3, 4, 9, 10, 11, 14, 16)
 """The words positions read, in the order of the columns: the type, the key's text (pointer,
 length), the value's text (pointer, length), the value's anchor (pointer), the first child and
 the next sibling."""
+_STARTS = tuple(2 * word for word in _KEPT)
+"""Where each kept word's low half is, in 32-bit numbers from its node's start."""
 _READ = 0x100
 _INDEXED = 16
 """A mapping with more children than this is indexed by key when searched in full."""
@@ -1661,7 +1676,7 @@ class _Columns:
     def __init__(self, tree: Any, origin: int, size: int) -> None:
         view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("I")
         # little-endian (checked): the low half of word w is the 32-bit number 2 * w
-        columns = b"".join(view[2 * word :: 2 * _WORDS].tobytes() for word in _KEPT)
+        columns = b"".join([view[start :: 2 * _WORDS].tobytes() for start in _STARTS])
         self._at = memoryview(columns).cast("I")
         self._origin = origin & _LOW
         self._size = size

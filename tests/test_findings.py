@@ -50,6 +50,17 @@ def test_equal_findings_are_kept_once_whatever_their_waiver_reason() -> None:
     assert in_report_order([first, same, _finding("a.yaml", 3)]) == [first, _finding("a.yaml", 3)]
 
 
+def test_of_equal_findings_the_first_found_stays() -> None:
+    first = _finding("a.yaml", 2)
+    same = _finding("a.yaml", 2, suppressed="a reason")
+    later = _finding("a.yaml", 1)
+    assert [f.suppressed for f in in_report_order([first, later, same])] == [None, None]
+    assert in_report_order([first, later, same])[1] is first
+    assert in_report_order([same, later, first])[1] is same
+    # any iterable, read once
+    assert in_report_order(iter([same, later, first]))[1] is same
+
+
 def test_the_order_never_depends_on_the_order_found() -> None:
     rng = random.Random(7)
     findings = [

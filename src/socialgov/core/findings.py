@@ -107,12 +107,17 @@ def fingerprint(finding: Finding) -> str:
 def in_report_order(findings: Iterable[Finding]) -> list[Finding]:
     """Each distinct finding once, by file and position (:meth:`Finding.sort_key`), then by
     every other field, so that the order never depends on the order they were found in."""
-    decorated = sorted((_report_order(f), index, f) for index, f in enumerate(findings))
+    found = findings if isinstance(findings, list | tuple) else list(findings)
+    orders = list(map(_report_order, found))
     result: list[Finding] = []
     previous: object = None
-    for order, _, finding in decorated:
+    # Sorted by each finding's order alone (compared once, where within a tuple beside its
+    # index it was compared twice: equal, then less); the sort is stable, so of equal
+    # findings the first found stays, as before.
+    for index in sorted(range(len(orders)), key=orders.__getitem__):
+        order = orders[index]
         if order != previous:  # the same order is the same finding (its fields, compared)
-            result.append(finding)
+            result.append(found[index])
             previous = order
     return result
 

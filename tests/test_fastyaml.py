@@ -610,6 +610,44 @@ def test_each_parse_counts_its_own_keys() -> None:
         assert fast.nodes == parse_text(text, "f.yaml", LIMITS).nodes
 
 
+def test_threads_parsing_at_once_each_count_their_own_keys() -> None:
+    """Threads parsing at once (the language server, a library caller) each count their own
+    file's keys: a decoder shared by threads would add one file's keys to another's count,
+    and the per-file node limit is judged on that count."""
+    import sys
+    import threading
+
+    texts = [
+        "a: 1\nb: 2\nc: {d: 3, e: 4}\n",
+        "x: 1\n",
+        "---\nk: {l: {m: {n: 1}}}\n---\n- y\n",
+        "".join(f"key{i}: {{a: {i}, b: {i}}}\n" for i in range(40)),
+    ]
+    want = [parse_text(text, "f.yaml", LIMITS).nodes for text in texts]
+    wrong: list[tuple[int, int]] = []
+    start = threading.Barrier(6)
+
+    def parse_many(offset: int) -> None:
+        start.wait()
+        for turn in range(400):
+            index = (offset + turn) % len(texts)
+            fast = fastyaml.parse(texts[index], "f.yaml", LIMITS)
+            if fast is None or fast.nodes != want[index]:
+                wrong.append((index, -1 if fast is None else fast.nodes))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    try:
+        threads = [threading.Thread(target=parse_many, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
+
+
 def test_a_file_read_with_a_byte_order_mark_is_placed_as_its_text(tmp_path: Path) -> None:
     """The fast path is given the file's bytes as its text's UTF-8 only when they are (no
     byte order mark): positions are counted in the text, not in the bytes."""

@@ -88,7 +88,6 @@ from socialgov.domain.coverage import (
 )
 from socialgov.domain.terms import term_key, term_key_of
 from socialgov.model import (
-    LIVE_EXCLUDED,
     Account,
     ChannelBase,
     Entity,
@@ -528,7 +527,7 @@ def _channel_rows(
         row.kind = kind
         row.id = key[1]
         row.name = channel.name
-        row.social = kind == "Account"  # ChannelBase.social, as live below: without a call
+        row.social = channel.social
         row.platform = account.platform if account else None
         row.type = account.type if account else channel.type  # type: ignore[attr-defined]
         row.handle = account.handle if account else None
@@ -537,7 +536,7 @@ def _channel_rows(
         row.purpose = channel.purpose
         state = channel.status
         row.status = state if type(state) is str else str(state)
-        row.live = state not in LIVE_EXCLUDED
+        row.live = channel.live
         row.owner = owner
         row.owner_status = status
         row.backup_owner = backup
@@ -1392,11 +1391,10 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
     # each accountable person's (None: nobody's) counts, roles and entities
     held: dict[str | None, tuple[list[int], set[str], list[Ref]]] = {}
     for_channel = _ChannelAccountable(model, as_of).of
-    known = model.entities
     # who is accountable for each entity, and how the report names it, worked out once for
     # all of its findings, in the order of the first finding about each (each entity once)
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
-        entity = None if where is None else known.get(where[0], _NOTHING).get(where[1])
+        entity = None if where is None else model.find(*where)
         if isinstance(entity, ChannelBase):
             key, role = for_channel(entity.owner, entity.team)
         else:
@@ -1431,7 +1429,6 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
 
 
 _UNSEEN: Any = object()
-_NOTHING: Mapping[str, Entity] = {}
 
 
 def worst_gaps(
@@ -1639,7 +1636,7 @@ def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
     sets: dict[tuple[Any, ...], frozenset[str]] = {}
     counted: Counter[frozenset[str]] = Counter()
     for account in model.accounts:
-        if account.status in LIVE_EXCLUDED:  # not live (ChannelBase.live, without a call)
+        if not account.live:
             continue
         archive = account.archive
         tool = archive.get("tool") if archive else None

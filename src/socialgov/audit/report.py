@@ -146,17 +146,12 @@ class Ref:
 
 def make_ref(kind: str, id_: str, name: str | None = None) -> Ref:
     """``Ref(kind, id_, name)``, made with one call (``Ref(...)``, or :func:`maker`'s function,
-    call ``__post_init__`` and :func:`label` too): for the sections that name every live
-    channel. Its ``label`` is :func:`label`'s, worked out here."""
+    call ``__post_init__`` too): for the sections that name every live channel."""
     made: Any = _new(_RefTwin)
     made.kind = kind
     made.id = id_
     made.name = name
-    if name is None:
-        made.label = id_
-    else:
-        text = name.strip()
-        made.label = id_ if not text or text == id_ else f"{text} ({id_})"
+    made.label = label(name, id_)
     made.__class__ = Ref
     ref: Ref = made
     return ref

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -396,6 +397,51 @@ def test_plain_uris_accepted_at_once_are_uris_by_rfc3987s_whole_rule() -> None:
         if fastcheck._PLAIN_URI.fullmatch(value):
             assert whole, value
         assert fast(value) == checker.conforms(value, "uri"), value
+
+
+_SEGMENTS_URI = re.compile(
+    r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~-]*"
+    r"(?:/[a-zA-Z0-9_.~!$&'()*+,;=:@-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@-]*)*)*"
+    r"(?:\?[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*)*)?"
+    r"(?:#[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*)*)?"
+)
+"""The plain-URI shortcut with its path written as RFC 3986 does, one repeated group per
+segment (``("/" c*(%hh c*)*)*``), as it was before it became one run."""
+
+
+def test_plain_uri_path_as_one_run_matches_what_a_group_per_segment_matched() -> None:
+    """The shortcut's path written as one run of segments accepts exactly the strings the
+    segment-per-group form accepted: slashes anywhere and repeated, empty segments, escapes
+    at a segment's start and end, bad escapes, queries and fragments after them."""
+    import random
+
+    pieces = [
+        "/", "//", "a", "Z", "0", "-", ".", "_", "~", "@", ":", "!", "$", "&", "'", "(", ")",
+        "*", "+", ",", ";", "=", "%", "%2F", "%2", "%zz", "%c3%A9", "?", "#", " ", "é", "\n",
+        "[", "]", "^", "example.com",
+    ]  # fmt: skip
+    rng = random.Random(18)
+    values = [
+        "https://a.b",
+        "https://a.b/",
+        "https://a.b//",
+        "https://a.b/%2F/",
+        "https://a.b%2F",
+        "https://a.b/a/%41/b?q#f",
+        "https://a.b/a%4",
+        "x://",
+        "x:///",
+        "https://a.b?/#/",
+    ]
+    for _ in range(30_000):
+        head = rng.choice(["https://", "http://a.b", "https://www.x.com/", "x+y://h", "1a://"])
+        values.append(head + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))))
+    taken = [v for v in values if _SEGMENTS_URI.fullmatch(v)]
+    assert len(taken) > 3_000 and len(values) - len(taken) > 3_000
+    for value in values:
+        assert bool(fastcheck._PLAIN_URI.fullmatch(value)) == bool(
+            _SEGMENTS_URI.fullmatch(value)
+        ), value
 
 
 UNIQUE = {

@@ -373,7 +373,7 @@ def _rfc3987_uri(function: Callable[[Any], Any]) -> Callable[[Any], bool] | None
 
 _PLAIN_URI = re.compile(
     r"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9_.~-]*"
-    r"(?:/[a-zA-Z0-9_.~!$&'()*+,;=:@-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@-]*)*)*"
+    r"(?:/[a-zA-Z0-9_.~!$&'()*+,;=:@/-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@/-]*)*)?"
     r"(?:\?[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*)*)?"
     r"(?:#[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*(?:%[0-9a-fA-F]{2}[a-zA-Z0-9_.~!$&'()*+,;=:@/?-]*)*)?"
 )
@@ -382,7 +382,10 @@ a path, a query and a fragment of its characters, percent escapes included): eve
 matches whole, rfc3987's "URI" rule matches. Each part is written ``c*(%hh c*)*`` rather than
 ``(c|%hh)*`` (the same strings; ``%`` is not among the characters ``c``, so there is one way to
 match and no backtracking): a run of plain characters is one step for the regex engine instead of
-one alternation per character: a third less time for a typical profile URL."""
+one alternation per character: a third less time for a typical profile URL. The path, RFC 3986's
+``("/" segment)*``, is written as one run that starts with ``/`` and may hold more of them
+(``(/[c/]*(%hh[c/]*)*)?``: the same strings), not a repeated group per segment: the engine's
+repeat of a group, with its marks saved on each turn, took half the time of a profile URL."""
 
 
 def compile_check(schema: Mapping[str, Any]) -> Check | None:

@@ -28,6 +28,7 @@ from socialgov.domain.platforms import (
     account_identity,
     canonical_url,
     handle_identity,
+    handle_problem,
     label,
     parsed_url_problem,
     url_identity,
@@ -171,7 +172,7 @@ def test_duplicate_presence_is_the_reference(make_repo: MakeRepo, seed: int) -> 
 
 def _handle_url_mismatch_reference(model: Model) -> Iterator[Violation]:
     """SG107 as first written: every url through url_problem."""
-    from socialgov.domain.platforms import CATALOGUE, handle_problem
+    from socialgov.domain.platforms import CATALOGUE
 
     for account in model.accounts:
         platform = account.platform
@@ -261,6 +262,8 @@ def test_an_account_identity_is_what_each_rule_asked_for_itself(platform: str | 
             assert type(found) is Identity and len(found) == len(Identity._fields)
             assert found.handle_key == handle_identity(platform, handle, url)
             assert found.url_key == url_identity(platform, url)
+            problem = handle_problem(platform, handle) if checked and handle is not None else None
+            assert found.problem == problem  # SG107's verdict on the handle, found with the parse
             if found.url_key is not None and found.url_key == found.handle_key:
                 assert found.url_key is found.handle_key  # one text kept for both
             if not checked or url is None:

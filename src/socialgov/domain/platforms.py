@@ -749,6 +749,22 @@ def parse_handle(platform: str, text: str) -> Profile | None:
     if looks_like_url(written):
         return parse_profile(written, platform)
     known = CATALOGUE.get(platform)
+    return _parse_written(platform, known, written, _bare(known, written))
+
+
+def _bare(known: Platform | None, handle: str) -> str:
+    """``bare_handle(handle)`` without the platform's ``handle_prefix`` (Google+'s ``+``)."""
+    value = handle.strip().removeprefix("@")
+    if known is not None and known.handle_prefix:
+        value = value.removeprefix(known.handle_prefix)
+    return value
+
+
+def _parse_written(
+    platform: str, known: Platform | None, written: str, value: str
+) -> Profile | None:
+    """:func:`parse_handle` of ``written``, a handle stripped, not blank and no web address, whose
+    :func:`_bare` is ``value``."""
     if platform == "mastodon":
         match = _MASTODON_ADDRESS.fullmatch(written)
         if match is not None:
@@ -766,9 +782,6 @@ def parse_handle(platform: str, text: str) -> Profile | None:
                 f"{prefix}/{match['v']}",
                 type=FORUM if space == "subreddit" else None,
             )
-    value = bare_handle(written)
-    if known is not None and known.handle_prefix:
-        value = value.removeprefix(known.handle_prefix)
     if not value:
         return None
     space = "org" if platform == "linkedin" else "name"  # a company slug on LinkedIn
@@ -905,6 +918,9 @@ class Identity(NamedTuple):
     checked and the url is not the canonical one (else None)."""
     found: Profile | None
     """``parse_profile(url, platform)``, kept likewise."""
+    problem: str | None
+    """``handle_problem(platform, handle)`` on a platform SG107 checks (None without a handle,
+    and on the others)."""
 
 
 def account_identity(platform: str | None, handle: str | None, url: str | None) -> Identity:
@@ -918,21 +934,29 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
         url_key = _url_key(platform, url, found)
         if url_key is not None and url_key == handle_key_:
             url_key = handle_key_
-        return _identity_of((handle_key_, url_key, False, None, None))
+        return _identity_of((handle_key_, url_key, False, None, None, None))
     # A platform SG107 checks (``platform`` is one of the catalogue's).
     assert platform is not None  # known is None for a missing platform
     named: Profile | None = None
     canonical = False
-    handle_key_ = None
+    handle_key_ = problem = None
     if handle is not None:
-        named = parse_handle(platform, handle)
+        # parse_handle and handle_problem, sharing the look for a web address and the bare handle
+        written = handle.strip()
+        if looks_like_url(written):
+            named = parse_profile(written, platform)
+            problem = _web_address(handle)
+        else:
+            bare = _bare(known, written)
+            named = _parse_written(platform, known, written, bare) if written else None
+            problem = _written_problem(platform, known, handle, bare)
         # parse_handle reads a blank handle as None, and a profile of the platform's own only
         # from a handle that is not blank: then its key is the handle's key.
         if named is not None and named.platform == platform:
             handle_key_ = named.key
             canonical = url is not None and url == _canonical(known, platform, named)
     if url is None:
-        return _identity_of((handle_key_, None, False, None, None))
+        return _identity_of((handle_key_, None, False, None, None, problem))
     if found is not None and found.platform == platform and url.strip():
         url_key = found.key
     else:
@@ -940,12 +964,12 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
     if url_key is not None and url_key == handle_key_:
         url_key = handle_key_  # one text for both (SG304 keeps them for every Account)
     if canonical:
-        return _identity_of((handle_key_, url_key, True, None, None))  # SG107 asks no more
-    return _identity_of((handle_key_, url_key, False, named, found))
+        return _identity_of((handle_key_, url_key, True, None, None, problem))  # SG107: no more
+    return _identity_of((handle_key_, url_key, False, named, found, problem))
 
 
-_identity_of: Callable[[tuple[str | None, str | None, bool, Any, Any]], Identity] = partial(
-    tuple.__new__, Identity
+_identity_of: Callable[[tuple[str | None, str | None, bool, Any, Any, str | None]], Identity] = (
+    partial(tuple.__new__, Identity)
 )
 """``Identity(*fields)`` without the named tuple's ``__new__`` (see :data:`_profile_of`)."""
 
@@ -1012,15 +1036,22 @@ def _canonical(known: Platform, platform: str, found: Profile | None) -> str | N
 
 def handle_problem(platform: str, handle: str) -> str | None:
     """Why ``handle`` cannot be a handle on ``platform``, or None when it can (or is unchecked)."""
-    known = CATALOGUE.get(platform)
     if looks_like_url(handle):
-        return (
-            f"'{handle}' is a web address, not a handle; move it to url and write the handle "
-            "it names (socialgov fix does both)"
-        )
-    bare = bare_handle(handle)
-    if known is not None and known.handle_prefix:
-        bare = bare.removeprefix(known.handle_prefix)
+        return _web_address(handle)
+    known = CATALOGUE.get(platform)
+    return _written_problem(platform, known, handle, _bare(known, handle))
+
+
+def _web_address(handle: str) -> str:
+    """:func:`handle_problem` of a handle that is a web address."""
+    return (
+        f"'{handle}' is a web address, not a handle; move it to url and write the handle "
+        "it names (socialgov fix does both)"
+    )
+
+
+def _written_problem(platform: str, known: Platform | None, handle: str, bare: str) -> str | None:
+    """:func:`handle_problem` of ``handle``, no web address, whose :func:`_bare` is ``bare``."""
     if known is not None and bare.lower() in known.reserved and _first_segment(known):
         page = known.template.format(handle=bare)  # type: ignore[union-attr]
         return f"'{handle}' names one of {known.label}'s own pages ({page}), not an account"

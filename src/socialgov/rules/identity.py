@@ -15,7 +15,6 @@ from socialgov.domain.platforms import (
     CATALOGUE,
     SPECS,
     closed_on,
-    handle_problem,
     label,
     parsed_url_problem,
 )
@@ -92,7 +91,7 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             continue
         handle = account.handle
         if handle is not None:
-            problem = handle_problem(platform, handle)
+            problem = identity.problem  # handle_problem(platform, handle), found with the parse
             if problem is not None:
                 yield Violation(
                     account,

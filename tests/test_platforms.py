@@ -447,6 +447,14 @@ def _url_corpus() -> list[str]:
         "/@acme",
         "/profile/acme.bsky.social",
         "/acme?x=1",
+        "/acme?lang=en",
+        "?lang=en&a=%41",
+        "/acme?",
+        "/a?b?c/d",
+        "/a?x#y",
+        "/a?x y",
+        "/a?x\\y",
+        "/a?é",
         "/acme#about",
         "/acme/?#",
         "/a b",
@@ -477,6 +485,19 @@ def test_the_fast_url_split_is_what_urlsplit_gives() -> None:
 
     for url in _url_corpus():
         assert _split(url) == _split_by_urlsplit(url), repr(url)
+
+
+def test_a_plain_url_with_a_query_is_split_without_urlsplit() -> None:
+    """``x.com/acme?lang=en`` (how people copy profile URLs) takes the plain path, its query
+    what urlsplit gives; a fragment or a blank after the query does not."""
+    from socialgov.domain.platforms import _PLAIN_URL, _split
+
+    for url in ("https://x.com/acme?lang=en", "http://x.com?a=%41/b?c", "https://x.com/a?"):
+        assert _PLAIN_URL.fullmatch(url), url
+        assert _split(url) == _split_by_urlsplit(url), url
+    assert _split("https://twitter.com/Acme/?lang=en") == ("", "x.com", "/Acme", "lang=en")
+    for url in ("https://x.com/a?b#c", "https://x.com/a?b c", "https://x.com/a?é"):
+        assert not _PLAIN_URL.fullmatch(url), url
 
 
 def test_handles_of_platforms_without_a_rule_make_a_url_only_when_plain() -> None:

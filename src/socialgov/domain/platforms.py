@@ -1165,11 +1165,13 @@ def _url_problem(
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 # An http or https URL whose host is letters, digits, dots and hyphens and whose path holds only
-# the plain characters of a URL path: no user, port, query, fragment, blank, backslash, control
-# or non-ASCII character. ``urlsplit`` reads such a URL as exactly these two groups (host, path),
-# so it is split without it; anything else takes the general path. Most URLs are like this.
+# the plain characters of a URL path, then maybe a query of them (and ``?``): no user, port,
+# fragment, blank, backslash, control or non-ASCII character. ``urlsplit`` reads such a URL as
+# exactly these three groups (host, path, query: ``x.com/acme?lang=en``), so it is split without
+# it; anything else takes the general path. Most URLs are like this.
 _PLAIN_URL = re.compile(
     r"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+    r"(?:\?([A-Za-z0-9._~!$&'()*+,;=:@%/?-]*))?"
 )
 
 
@@ -1188,7 +1190,7 @@ def _split(url: str) -> tuple[str, str, str, str]:
         if plain is None:
             return _split_general(text)
     host = plain[1].lower().rstrip(".").removeprefix("www.")
-    return "", HOST_ALIASES.get(host, host), (plain[2] or "").rstrip("/"), ""
+    return "", HOST_ALIASES.get(host, host), (plain[2] or "").rstrip("/"), plain[3] or ""
 
 
 def _split_general(text: str) -> tuple[str, str, str, str]:

@@ -754,7 +754,7 @@ def parse_handle(platform: str, text: str) -> Profile | None:
 
 def _bare(known: Platform | None, handle: str) -> str:
     """``bare_handle(handle)`` without the platform's ``handle_prefix`` (Google+'s ``+``)."""
-    value = handle.strip().removeprefix("@")
+    value = bare_handle(handle)
     if known is not None and known.handle_prefix:
         value = value.removeprefix(known.handle_prefix)
     return value

@@ -18,8 +18,10 @@ report says so):
   changed: an edit incremental lint cannot take), PATHS mode on that one file with the cache
   warm (what the pre-commit hook runs), and ``socialgov audit`` cold (``--no-cache``, JSON);
 - beside them: the floor, PyYAML's ``CSafeLoader`` parsing the same files in one process;
-  rapidyaml (``ryml``) parsing the same files in one process; and, once, a bare interpreter
-  start (``python -I -c pass``) and ``socialgov lint`` on examples/acme.
+  rapidyaml (``ryml``) parsing the same files in one process, both run in the same rounds as
+  cold lint (floor, ryml, before, after, floor, ryml, ...: a ratio to the floor compares runs
+  made at the same time); and, once, a bare interpreter start (``python -I -c pass``) and
+  ``socialgov lint`` on examples/acme.
 
 Medians of 5 runs by default. Memory: the peak RSS of each command (its largest process) and,
 for cold lint and the audit, the peak of the whole process tree (the sum of every process's
@@ -468,14 +470,29 @@ class Bench:
         before: Callable[[Side, int], None] | None = None,
         memory: bool = False,
         sides: list[Side] | None = None,
+        beside: Sequence[tuple[str, str, list[str], Path]] = (),
     ) -> None:
-        """Run one measure on every side, the sides interleaved run by run (A B A B ...)."""
+        """Run one measure on every side, the sides interleaved run by run (A B A B ...).
+
+        ``beside``: measures of their own (name, command, argv, cwd), each run once in every
+        round before the sides (F A B F A B ...), so that a ratio to them compares runs made
+        at the same time, not minutes apart on a machine whose speed drifts."""
         sides = sides or self.sides
-        found = self.results.setdefault(key, {}).setdefault(name, {})
+        results = self.results.setdefault(key, {})
+        found = results.setdefault(name, {})
         for side in sides:
             found[side.name] = Measure(name, command)
+        owner = self.sides[-1].name  # a measure of its own is reported on the last side's column
+        for other, other_command, _, _ in beside:
+            results[other] = {owner: Measure(other, other_command)}
         label = f"{key[0]}-{key[1]} " if key[0] else ""
         for index in range(self.args.runs):
+            for other, _, argv, cwd in beside:
+                elapsed, rss, _ = run_once(argv, self.sides[-1].env, cwd, self.pin)
+                m = results[other][owner]
+                m.times.append(elapsed)
+                m.peak_rss = max(m.peak_rss, rss)
+                print(f"  {label}{other} [{owner}]: {elapsed:.3f} s", file=sys.stderr)
             for side in sides:
                 if before:
                     before(side, index)
@@ -609,25 +626,32 @@ class Bench:
         here = lambda side: PROJECT  # noqa: E731
         name = f"{tree.generator} tree, {tree.accounts:,} accounts"
         try:
-            print(f"{name}: floor and rapidyaml", file=sys.stderr)
             listing = tree.path / ".bench-files"
             listing.write_text("\n".join(tree.files) + "\n", encoding="utf-8")
-            last = self.sides[-1:]
+            print(f"{name}: socialgov, the floor and rapidyaml beside cold lint", file=sys.stderr)
+            for side in self.sides:
+                shutil.rmtree(root(side) / ".socialgov_cache", ignore_errors=True)
             self.timed(
                 key,
-                "floor",
-                "yaml.load_all(..., Loader=yaml.CSafeLoader), one process",
-                lambda s: [sys.executable, "-c", FLOOR_SCRIPT, str(listing)],
-                lambda s: tree.path,
-                sides=last,
-            )
-            self.timed(
-                key,
-                "ryml",
-                "ryml.parse_in_place (rapidyaml), one process",
-                lambda s: [sys.executable, "-c", RYML_SCRIPT, str(listing)],
-                lambda s: tree.path,
-                sides=last,
+                "cold",
+                "socialgov lint --no-cache",
+                cold_argv,
+                here,
+                memory=True,
+                beside=[
+                    (
+                        "floor",
+                        "yaml.load_all(..., Loader=yaml.CSafeLoader), one process",
+                        [sys.executable, "-c", FLOOR_SCRIPT, str(listing)],
+                        tree.path,
+                    ),
+                    (
+                        "ryml",
+                        "ryml.parse_in_place (rapidyaml), one process",
+                        [sys.executable, "-c", RYML_SCRIPT, str(listing)],
+                        tree.path,
+                    ),
+                ],
             )
             for parser, script in (("floor", FLOOR_SCRIPT), ("ryml", RYML_SCRIPT)):
                 counted = subprocess.run(
@@ -642,10 +666,6 @@ class Bench:
                 self.results[key][parser][
                     self.sides[-1].name
                 ].note = f"refused {refused:,} of {len(tree.files):,} files"
-            print(f"{name}: socialgov", file=sys.stderr)
-            for side in self.sides:
-                shutil.rmtree(root(side) / ".socialgov_cache", ignore_errors=True)
-            self.timed(key, "cold", "socialgov lint --no-cache", cold_argv, here, memory=True)
             for side in self.sides:
                 fill(side)
             self.timed(
@@ -1067,7 +1087,9 @@ def main(argv: list[str] | None = None) -> int:
         help="sizes of the trees (several: --accounts 1000 5000 100000)",
     )
     parser.add_argument("--generators", nargs="+", choices=GENERATORS, default=list(GENERATORS))
-    parser.add_argument("--runs", type=int, default=5, help="runs of each command (median)")
+    parser.add_argument(
+        "--runs", type=int, help="runs of each command (median; default 5, 1 with --smoke)"
+    )
     parser.add_argument(
         "--against",
         metavar="REV",
@@ -1097,7 +1119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="default: benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.accounts, args.runs = [200], 1
+        args.accounts = [200]
+    if args.runs is None:
+        args.runs = 1 if args.smoke else 5
     if (args.bought or args.after) and not args.against:
         parser.error("--bought and --after need --against")
     args.results_path = args.results or (

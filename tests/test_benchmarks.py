@@ -34,7 +34,8 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
     results.write_text(f"# old\n\n{previous}{run.BOUGHT_END}\n", encoding="utf-8")
     data = tmp_path / "data"
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
-    options = ["--smoke", "--against", "HEAD", "--data", str(data), "--results", str(results)]
+    options = ["--smoke", "--runs", "2", "--against", "HEAD", "--data", str(data)]
+    options += ["--results", str(results)]
     completed = subprocess.run(
         [sys.executable, str(PROJECT / "benchmarks" / "run.py"), *options, "--bought", "smoke"],
         env=env,
@@ -59,6 +60,15 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
         assert int(audit.rstrip(" |").rsplit("|", 1)[1]) > 0  # process tree memory sampled
     for measure in ("bare", "acme"):
         assert f"| {measure} |" in text
+    # the floor and rapidyaml are run in the same rounds as cold lint, not in a block before it
+    rounds = [
+        line.split()[1]
+        for line in completed.stderr.splitlines()
+        if line.startswith("  human-200 ")
+        and line.endswith(" s")
+        and line.split()[1] in ("floor", "ryml", "cold")
+    ]
+    assert len(rounds) >= 8 and rounds == ["floor", "ryml", "cold", "cold"] * (len(rounds) // 4)
     # every row of the targets table, for both trees, met or not
     targets = text.split("## Targets (issue 18)", 1)[1].split("\n## ", 1)[0]
     for title, size, _, _ in run.TARGETS:

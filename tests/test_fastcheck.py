@@ -392,11 +392,20 @@ def test_plain_uris_accepted_at_once_are_uris_by_rfc3987s_whole_rule() -> None:
         assert not fastcheck._PLAIN_URI.fullmatch(url), url  # left to rfc3987
     plain = [v for v in values if fastcheck._PLAIN_URI.fullmatch(v)]
     assert len(plain) > 1_000 and len(values) - len(plain) > 1_000
+    checks = fastcheck.format_checks(["uri", "uri-reference"])
     for value in values:
         whole = rfc3987.match(value, "URI") is not None
         if fastcheck._PLAIN_URI.fullmatch(value):
             assert whole, value
         assert fast(value) == checker.conforms(value, "uri"), value
+        for name, conforms in checks.items():
+            assert conforms(value) == checker.conforms(value, name), (name, value)
+    # The pattern written into the format's check (_PLAIN_FORMS) is _ACCEPTED's test exactly.
+    for name, plain in fastcheck._PLAIN_FORMS.items():
+        accepted = fastcheck._ACCEPTED[name]
+        for value in [*values, 7, None, b"https://x.com/a", ["https://x.com/a"]]:
+            told = isinstance(value, str) and plain(value) is not None
+            assert told == accepted(value), (name, value)
 
 
 _SEGMENTS_URI = re.compile(

@@ -230,16 +230,30 @@ def format_checks(names: Iterable[str]) -> dict[str, Callable[[Any], bool]]:
 
 def _format_check(name: str) -> Callable[[Any], bool]:
     accepted = _ACCEPTED.get(name)
+    plain = _PLAIN_FORMS.get(name)
     judge: list[Callable[[Any], bool]] = []
 
-    def conforms(value: Any) -> bool:
-        if accepted is not None and accepted(value):
-            return True
+    def judged(value: Any) -> bool:
         if not judge:
             from jsonschema import Draft202012Validator
 
             judge.append(_conforms(Draft202012Validator.FORMAT_CHECKER, name))
         return judge[0](value)
+
+    if plain is not None:
+        # _ACCEPTED's test of the format written into this function: a profile URL is told in
+        # one call instead of three (the check's own, _a_plain_uri's and the regex's).
+        def plainly(value: Any) -> bool:
+            if isinstance(value, str) and plain(value) is not None:
+                return True
+            return judged(value)
+
+        return plainly
+
+    def conforms(value: Any) -> bool:
+        if accepted is not None and accepted(value):
+            return True
+        return judged(value)
 
     return conforms
 
@@ -386,6 +400,13 @@ one alternation per character: a third less time for a typical profile URL. The 
 ``("/" segment)*``, is written as one run that starts with ``/`` and may hold more of them
 (``(/[c/]*(%hh[c/]*)*)?``: the same strings), not a repeated group per segment, whose marks
 the engine saves on each turn: 8% less time for a typical profile URL."""
+
+_PLAIN_FORMS: dict[str, Callable[[str], object]] = {
+    "uri": _PLAIN_URI.fullmatch,
+    "uri-reference": _PLAIN_URI.fullmatch,
+}
+"""The formats whose _ACCEPTED test is a string matching a pattern whole (_a_plain_uri), with
+that pattern's fullmatch: format_checks writes the test into the format's check."""
 
 
 def compile_check(schema: Mapping[str, Any]) -> Check | None:

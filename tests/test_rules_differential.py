@@ -250,6 +250,56 @@ IDENTITY_URLS = (
 )
 
 
+def _canonical_reference(platform: str, handle: str) -> str | None:
+    """canonical_url as it was written before the templates were split around the handle:
+    the template's format with the handle, its user and its instance."""
+    import re
+
+    from socialgov.domain.platforms import parse_handle
+
+    known = CATALOGUE[platform]
+    found = parse_handle(platform, handle)
+    if found is None or found.platform != platform:
+        return None
+    if platform == "reddit":
+        return f"https://www.reddit.com/{found.handle}" if found.space != "name" else None
+    if platform == "youtube" and found.space == "channel":
+        return f"https://www.youtube.com/channel/{found.value}"
+    if known.template is None:
+        return None
+    if known.pattern is None and not re.fullmatch(r"[A-Za-z0-9._-]+", found.value):
+        return None
+    user, _, instance = found.value.partition("@")
+    return known.template.format(handle=found.value, user=user, instance=instance.lower())
+
+
+@pytest.mark.parametrize("platform", sorted(CATALOGUE))
+def test_a_canonical_url_is_the_templates_format(platform: str) -> None:
+    """A profile URL made by concatenating around the template's handle is the one the
+    template's format made, for every platform and handle (odd ones, braces among them)."""
+    handles = [
+        *(h for h in IDENTITY_HANDLES if h is not None),
+        "{handle}",
+        "a{0}b",
+        "a}b",
+        "acme_{x}",
+        "Acme.Care-1",
+        "acme@Social.Example",
+        "é",
+    ]
+    made = 0
+    for handle in handles:
+        expected = _canonical_reference(platform, handle)
+        if handle_problem(platform, handle) is None:
+            assert canonical_url(platform, handle, valid=True) == expected, handle
+            made += expected is not None
+        assert canonical_url(platform, handle) == (
+            expected if handle_problem(platform, handle) is None else None
+        ), handle
+    if CATALOGUE[platform].template is not None:
+        assert made > 0
+
+
 @pytest.mark.parametrize("platform", [*sorted(CATALOGUE), None, "unknown-platform"])
 def test_an_account_identity_is_what_each_rule_asked_for_itself(platform: str | None) -> None:
     """account_identity, parsed once for SG107 and SG304, answers for every handle and url what
@@ -896,3 +946,57 @@ def test_live_account_coverage_is_derived_once_per_model_and_day(make_repo: Make
     later = AS_OF + dt.timedelta(days=1)
     assert ctx.derived.live_account_coverage(model, later, ctx.selections) is not coverage
     assert ctx.derived.live_account_coverage(Model({"Account": {}}), AS_OF, None) == ()
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def test_a_finding_made_from_a_violation_is_the_one_named_by_keywords(make_repo: MakeRepo) -> None:
+    """_to_finding builds each Finding positionally: every field lands where its keyword puts it
+    (a field, related entities, a key given or made from the field or the related ones, a long
+    message bounded, the repository as a whole)."""
+    from socialgov.core.findings import Finding
+
+    model = _model(
+        make_repo,
+        {
+            "accounts.yaml": "accounts:\n  - id: a\n    platform: x\n    handle: acme\n"
+            "    security: {mfa: false}\n  - id: b\n    platform: x\n",
+        },
+    )
+    a, b = model.accounts
+    info = focus.duplicate_presence
+    violations = [
+        Violation(a, "m1", ("security", "mfa")),
+        Violation(a, "m2", (), (b,)),
+        Violation(b, "m3" * 5000, ("handle",), (a, b), key="k"),
+        Violation(b, "m4"),
+    ]
+    for violation in violations:
+        entity = violation.entity
+        assert entity is not None
+        pos = entity.locate(violation.field)
+        key = violation.key
+        if key is None:
+            key = "/".join(map(str, violation.field)) or ",".join(
+                f"{r.kind}/{r.id}" for r in violation.related
+            )
+        named = Finding(
+            code=info.code,
+            name=info.name,
+            severity=info.severity,
+            message=violation.message,
+            path=entity.path,
+            line=pos.line,
+            column=pos.column,
+            entity=entity.ref,
+            related=tuple(r.ref for r in violation.related),
+            key=key,
+        )
+        made = to_finding(info, violation)
+        assert made == named
+        assert [getattr(made, f) for f in Finding.__slots__] == [
+            getattr(named, f) for f in Finding.__slots__
+        ]
+    assert to_finding(info, violations[0]).line == 5
+    assert len(to_finding(info, violations[2]).message) < 5000

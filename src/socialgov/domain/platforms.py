@@ -1026,12 +1026,35 @@ def _canonical(known: Platform, platform: str, found: Profile | None) -> str | N
         return f"https://www.reddit.com/{found.handle}" if found.space != "name" else None
     if platform == "youtube" and found.space == "channel":
         return f"https://www.youtube.com/channel/{found.value}"
-    if known.template is None:
+    template = known.template
+    if template is None:
         return None
-    if known.pattern is None and not re.fullmatch(r"[A-Za-z0-9._-]+", found.value):
+    if known.pattern is None and _plain_value(found.value) is None:
         return None  # no rule says what a handle is here: only a plain one makes a URL
+    around = _AROUND.get(template)
+    if around is not None:  # the template names the handle alone: no format, no partition
+        return around[0] + found.value + around[1]
     user, _, instance = found.value.partition("@")
-    return known.template.format(handle=found.value, user=user, instance=instance.lower())
+    return template.format(handle=found.value, user=user, instance=instance.lower())
+
+
+_plain_value = re.compile(r"[A-Za-z0-9._-]+").fullmatch
+
+
+def _around(template: str) -> tuple[str, str] | None:
+    """``template`` split around its one ``{handle}``, when that is all it names (no other
+    field, no brace escaped): ``template.format(handle=v, ...)`` is then ``head + v + tail``."""
+    head, mark, tail = template.partition("{handle}")
+    if not mark or any(brace in head + tail for brace in "{}"):
+        return None
+    return head, tail
+
+
+_AROUND: dict[str, tuple[str, str] | None] = {
+    p.template: _around(p.template) for p in CATALOGUE.values() if p.template is not None
+}
+"""Each template of the catalogue split around its handle (_around), for _canonical: a profile
+URL made by two concatenations instead of a format call with three keywords."""
 
 
 def handle_problem(platform: str, handle: str) -> str | None:

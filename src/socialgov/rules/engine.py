@@ -58,17 +58,19 @@ def _to_finding(
                 known = refs[address] = (other, other.ref)
             add(known[1])
         related = tuple(named)
+    # Positional: a frozen dataclass's __init__ called with ten keywords costs half again as much
+    # (tests/test_rules_differential.py holds this to the keywords).
     return Finding(
-        code=info.code,
-        name=info.name,
-        severity=info.severity,
-        message=violation.message,
-        path=entity.path,
-        line=pos.line,
-        column=pos.column,
-        entity=entity.ref,
-        related=related,
-        key=key,
+        info.code,
+        info.name,
+        info.severity,
+        violation.message,
+        entity.path,
+        pos.line,
+        pos.column,
+        entity.ref,
+        related,
+        key,
     )
 
 

@@ -14,7 +14,16 @@ import pytest
 
 from conftest import ACME, AS_OF, PROJECT, MakeRepo, run_audit, run_lint
 from socialgov.audit.metrics import AuditInput, fragmentation, responsible
-from socialgov.audit.report import AuditReport, ChannelRow, Ratio, Ref, Split, Tally
+from socialgov.audit.report import (
+    AdoptionRow,
+    AuditReport,
+    ChannelRow,
+    Ratio,
+    Ref,
+    ReviewItem,
+    Split,
+    Tally,
+)
 from socialgov.config import load_config
 from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.model import Model
@@ -961,6 +970,43 @@ def test_lifecycle_section_reviews_leavers_records_and_tools(make_repo: MakeRepo
         ("vault", 1, 0, ()),
     ]
     assert [t.id for t in lc.tools_without_controls] == ["loose"]
+
+
+def test_the_reviews_adoption_rows_and_refs_are_what_their_classes_make() -> None:
+    # made inline (report.twin), slot by slot: each equal to the class's, its label as the
+    # class words it (a derived member, not compared by ``==``)
+    report = run_audit(ACME)
+
+    def same_ref(ref: Ref) -> None:
+        made = Ref(ref.kind, ref.id, ref.name)
+        assert type(ref) is Ref and ref == made and ref.label == made.label
+
+    lc = report.lifecycle
+    assert lc.reviews and lc.never_dated is not None
+    for review in lc.reviews:
+        fields = [getattr(review, f.name) for f in dataclasses.fields(ReviewItem)]
+        assert type(review) is ReviewItem and review == ReviewItem(*fields)
+        assert review.channel.name is None
+        same_ref(review.channel)
+    for ref in lc.never_dated:
+        same_ref(ref)
+    rows = report.adoption.rows
+    assert rows and any(row.channel.name for row in rows)
+    for row in rows:
+        assert type(row) is AdoptionRow and row == AdoptionRow(row.channel, row.social, row.cells)
+        same_ref(row.channel)
+    named = {row.channel.id: row.channel.label for row in rows}
+    assert report.terms.channels
+    for ref in report.terms.channels:
+        same_ref(ref)
+        assert named[ref.id] == ref.label
+    assert {row.id: row.name for row in report.channels if row.live} == {
+        row.channel.id: row.channel.name for row in rows
+    }
+    assert any(ref.name for actor in report.actors for ref in actor.entities)
+    for actor in report.actors:
+        for ref in actor.entities:
+            same_ref(ref)
 
 
 # ----------------------------------------------------------------------------- what the lint gives

@@ -75,7 +75,6 @@ from socialgov.audit.report import (
     ToolRow,
     label,
     make_ref,
-    maker,
     twin,
 )
 from socialgov.audit.units import units
@@ -88,6 +87,7 @@ from socialgov.domain.coverage import (
 )
 from socialgov.domain.terms import term_key, term_key_of
 from socialgov.model import (
+    LIVE_EXCLUDED,
     Account,
     ChannelBase,
     Entity,
@@ -527,7 +527,7 @@ def _channel_rows(
         row.kind = kind
         row.id = key[1]
         row.name = channel.name
-        row.social = channel.social
+        row.social = kind == "Account"  # ChannelBase.social's, without the property's call
         row.platform = account.platform if account else None
         row.type = account.type if account else channel.type  # type: ignore[attr-defined]
         row.handle = account.handle if account else None
@@ -536,7 +536,7 @@ def _channel_rows(
         row.purpose = channel.purpose
         state = channel.status
         row.status = state if type(state) is str else str(state)
-        row.live = channel.live
+        row.live = state not in LIVE_EXCLUDED  # ChannelBase.live's, without the call
         row.owner = owner
         row.owner_status = status
         row.backup_owner = backup
@@ -857,7 +857,7 @@ def adoption(
     groups: dict[tuple[Any, ...], list[Any]] = {}
     matrix: list[AdoptionRow] = []
     ungoverned: list[str] = []  # live Accounts that adopt no policy
-    make_row = maker(AdoptionRow)
+    new, blank = object.__new__, twin(AdoptionRow)  # each row made inline (``report.twin``)
     for row, channel, ref in live:
         if row.social and not row.policies:
             ungoverned.append(row.id)
@@ -871,7 +871,12 @@ def adoption(
         if group is None:
             group = groups[signature] = [cells_of(row, channel), 0]
         group[1] += 1
-        matrix.append(make_row(ref, row.social, group[0]))
+        made: Any = new(blank)
+        made.channel = ref
+        made.social = row.social
+        made.cells = group[0]
+        made.__class__ = AdoptionRow
+        matrix.append(made)
     required = [0] * len(policies)
     adopted = [0] * len(policies)
     missing = [0] * len(policies)
@@ -918,6 +923,8 @@ def live_channels(
     """Each live row with its channel (``channels``: the channel of each row, else looked up in
     ``model``) and its ``Ref``, made once for the sections that name the live channels."""
     found = []
+    # each Ref made inline (``report.twin``), its label as ``report.label`` words it
+    new, blank = object.__new__, twin(Ref)
     for index, row in enumerate(rows):
         if not row.live:
             continue
@@ -927,7 +934,13 @@ def live_channels(
             looked_up = model.find(row.kind, row.id)
             assert isinstance(looked_up, ChannelBase)
             channel = looked_up
-        found.append((row, channel, make_ref(row.kind, row.id, row.name)))
+        ref: Any = new(blank)
+        ref.kind = row.kind
+        ref.id = id_ = row.id
+        ref.name = name = row.name
+        ref.label = label(name, id_)
+        ref.__class__ = Ref
+        found.append((row, channel, ref))
     return found
 
 
@@ -1391,10 +1404,13 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
     # each accountable person's (None: nobody's) counts, roles and entities
     held: dict[str | None, tuple[list[int], set[str], list[Ref]]] = {}
     for_channel = _ChannelAccountable(model, as_of).of
+    by_kind = model.entities  # each entity found in its kind's map (``Model.find``'s)
+    none: dict[str, Entity] = {}
+    new, blank = object.__new__, twin(Ref)  # each Ref made inline (``report.twin``)
     # who is accountable for each entity, and how the report names it, worked out once for
     # all of its findings, in the order of the first finding about each (each entity once)
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
-        entity = None if where is None else model.find(*where)
+        entity = None if where is None else by_kind.get(where[0], none).get(where[1])
         if isinstance(entity, ChannelBase):
             key, role = for_channel(entity.owner, entity.team)
         else:
@@ -1409,7 +1425,12 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
         total[2] += counts[2]
         found[1].add(role)
         if where is not None:
-            found[2].append(make_ref(where[0], where[1], _name(entity)))
+            ref: Any = new(blank)
+            ref.kind, ref.id = where
+            ref.name = name = _name(entity)
+            ref.label = label(name, where[1])
+            ref.__class__ = Ref
+            found[2].append(ref)
     actors = []
     for key, ((errors, warnings, infos), roles, entities) in held.items():
         person = model.person(key)
@@ -1545,14 +1566,21 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     # the reviews of each date reviewed (channels share them), with its due date, days left
     # and state: in the order of ``live``, social first, each kind by id
     dues: dict[dt.date, tuple[dt.date, int, str, list[ReviewItem]]] = {}
-    make_item = maker(ReviewItem)
     leavers: list[LeaverAccess] = []  # the live channels', then the tools'
+    # each channel's Ref (no name: its label is its id, as ``make_ref`` makes it) and review
+    # made inline (``report.twin``), without two calls a live channel
+    new, blank_ref, blank_item = object.__new__, twin(Ref), twin(ReviewItem)
     for channel in live:
         if channel.access:
             _leavers(channel, model, as_of, leavers)
         last = last_review(channel)
+        ref: Any = new(blank_ref)
+        ref.kind = channel.kind
+        ref.id = ref.label = channel.id
+        ref.name = None
+        ref.__class__ = Ref
         if last is None or (last[0] == "created" and not register):
-            never.append(make_ref(channel.kind, channel.id))
+            never.append(ref)
             continue
         basis, day = last
         known = dues.get(day)
@@ -1562,18 +1590,17 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
             state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
             known = dues[day] = (due, left, state, [])
         due, left, state, gathered = known
-        gathered.append(
-            make_item(
-                make_ref(channel.kind, channel.id),
-                channel.name,
-                channel.owner,
-                basis,
-                day,
-                due,
-                left,
-                state,
-            )
-        )
+        item: Any = new(blank_item)
+        item.channel = ref
+        item.name = channel.name
+        item.owner = channel.owner
+        item.basis = basis
+        item.last = day
+        item.due = due
+        item.days_left = left
+        item.state = state
+        item.__class__ = ReviewItem
+        gathered.append(item)
     # by state (overdue first), due date, then kind and id: each date's reviews are in that
     # order already, and one date reviewed has one due date: only the dates are sorted
     order = {"overdue": 0, "due soon": 1, "ok": 2}
@@ -1636,7 +1663,7 @@ def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
     sets: dict[tuple[Any, ...], frozenset[str]] = {}
     counted: Counter[frozenset[str]] = Counter()
     for account in model.accounts:
-        if not account.live:
+        if account.status in LIVE_EXCLUDED:  # not live (without the property's call)
             continue
         archive = account.archive
         tool = archive.get("tool") if archive else None

@@ -1090,6 +1090,7 @@ def run() -> NoReturn:
     from socialgov.core.lifetime import ends_after_command
     from socialgov.core.output import flush_streams
     from socialgov.speedups.classcode import save as save_class_code
+    from socialgov.speedups.regexcode import save as save_patterns
 
     ends_after_command()
     try:
@@ -1100,6 +1101,7 @@ def run() -> NoReturn:
             sys.stderr.write("\nsocialgov: aborted\n")
     flush_streams()  # a reader gone, a closed or full stream: nothing left to tell
     save_class_code()  # what atexit would have stored (speedups/classcode.py)
+    save_patterns()  # and speedups/regexcode.py
     os._exit(code)
 
 

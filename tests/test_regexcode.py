@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "examples" / "acme"
 
 pytestmark = pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="Python 3.10 compiles its patterns as before"
+    not (3, 11) <= sys.version_info < (3, 14), reason="this Python compiles patterns as before"
 )
 
 # lint the example, then print how many patterns the run compiled itself, how many came from
@@ -81,7 +81,7 @@ def test_the_first_run_stores_the_programs_and_the_next_compiles_none(tmp_path: 
 
 def test_no_store_is_written_where_python_writes_no_pyc_files(tmp_path: Path) -> None:
     assert _lint(tmp_path, env={"PYTHONDONTWRITEBYTECODE": "1"})[2] is False
-    assert list(tmp_path.rglob("regexcode.*")) == []
+    assert list(tmp_path.rglob("regexcode.*.patterns")) == []
 
 
 def test_a_damaged_or_foreign_store_is_ignored_and_replaced(tmp_path: Path) -> None:
@@ -106,9 +106,68 @@ def test_a_damaged_program_is_compiled_as_before(tmp_path: Path) -> None:
     missed = _lint(tmp_path)[0]
     stamp, texts, raw = _stored(tmp_path)
     key = next(key for key, program in texts.items() if program is not None)
-    texts[key] = (0, [1, 2, 3], 0, {}, ())  # a program _sre refuses
-    _store(tmp_path).write_bytes(MAGIC_NUMBER + marshal.dumps((stamp, texts, raw)))
-    assert _lint(tmp_path) == (0, missed, False)  # compiled afresh, the run as before
+    for damage in (
+        (0, [1, 2, 3], 0, {}, ()),  # a program _sre refuses
+        (0, [1, 2, 3]),  # too short
+        "not a program",
+    ):
+        texts[key] = damage
+        _store(tmp_path).write_bytes(MAGIC_NUMBER + marshal.dumps((stamp, texts, raw)))
+        assert _lint(tmp_path) == (0, missed, False), damage  # compiled afresh, as before
+
+
+def test_where_the_store_cannot_be_written_no_pattern_is_parsed_again(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the cache folder cannot be made under a file\n", encoding="utf-8")
+    script = """
+import re
+import socialgov
+from socialgov.speedups import regexcode
+re.compile("(?P<one>a)+b")
+parses = []
+parse = regexcode._parser.parse
+regexcode._parser.parse = lambda *args: parses.append(args) or parse(*args)
+print(regexcode.save(), len(parses))
+"""
+    assert _python(blocked, script) == "False 0"
+
+
+_LIBRARY = """
+import re, sys
+import socialgov
+from socialgov.speedups import regexcode
+regexcode.LIMIT = 5
+for n in range(int(sys.argv[1])):
+    re.compile(f"library-{n}")
+print(len(regexcode._programs.missed))
+"""
+
+
+def test_a_library_caller_keeps_a_bounded_few_and_stores_none(tmp_path: Path) -> None:
+    assert _python(tmp_path, _LIBRARY, "20") == "5"  # at most LIMIT in hand
+    assert list(tmp_path.rglob("regexcode.*.patterns")) == []  # none saved at exit: no command
+    script = _LIBRARY.replace("print(len(regexcode._programs.missed))", "print(regexcode.save())")
+    assert _python(tmp_path, script, "20") == "True"
+    _, texts, raw = _stored(tmp_path)
+    assert len(texts) + len(raw) <= 5
+
+
+def test_a_debug_pattern_prints_its_program_every_time(tmp_path: Path) -> None:
+    script = """
+import re
+import socialgov
+from socialgov.speedups import regexcode
+re.compile("ab+c", re.DEBUG)
+print(regexcode.save())
+"""
+    for _ in range(2):
+        environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        environment |= {"PYTHONPYCACHEPREFIX": str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=environment
+        )
+        assert done.returncode == 0, done.stderr
+        assert "LITERAL 97" in done.stdout and "MAX_REPEAT 1 MAXREPEAT" in done.stdout
 
 
 def test_a_store_past_its_limit_keeps_only_what_the_run_used(tmp_path: Path) -> None:

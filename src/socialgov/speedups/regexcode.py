@@ -11,7 +11,7 @@ code in its ``.pyc`` files.
 :func:`install` gives ``re._compiler`` a ``compile`` of its own (``re._compile`` calls it for a
 pattern that is not in ``re``'s cache): a text or bytes pattern whose program was stored before
 goes to ``_sre.compile`` with it; any other is compiled as before, and remembered. The programs
-are stored beside the package's ``.pyc`` files by :func:`save`, at the end of a process that
+are stored beside the package's ``.pyc`` files by :func:`save`, at the end of a command that
 compiled something new, and not at all where Python writes no ``.pyc`` files. A program is
 stored only when, given to ``_sre.compile``, it makes a pattern equal to the one Python compiled
 (``Pattern.__eq__`` compares the flags, the text and the program), and only when compiling the
@@ -21,14 +21,14 @@ stamped with the interpreter's version and build and ``_sre``'s magic number and
 other interpreter ignores and replaces it, as a damaged file. It is trusted as the ``.pyc``
 files beside it are: whoever can write one can write the other.
 
-Only on Python 3.11 and later (``re._compiler``, whose ``compile`` is the same through 3.13);
+Only on Python 3.11 to 3.13 (``re._compiler``, whose ``compile`` is the same in the three);
 elsewhere nothing changes. Patterns compiled before socialgov is imported (the interpreter's
-start) are compiled as they were.
+start) are compiled as they were. Only the command line (``cli.run``) saves: a library caller
+compiles from the store but never writes to it.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import marshal
 import os
@@ -37,11 +37,11 @@ import warnings
 from importlib.util import MAGIC_NUMBER, cache_from_source
 from typing import Any
 
-try:
+if (3, 11) <= sys.version_info < (3, 14):  # re._compiler.compile as written below, unchanged
     import _sre
     from re import _compiler, _parser
-except ImportError:  # pragma: no cover - Python 3.10: sre_compile, left alone
-    _compiler = None  # type: ignore[assignment]
+else:  # pragma: no cover - Python 3.10 (sre_compile) or one not tried: left alone
+    _compiler = None
 
 #: Stored patterns past which a save keeps only the ones this process used.
 LIMIT = 2_000
@@ -102,14 +102,15 @@ class _Programs:
             if program:
                 try:
                     made = _sre.compile(pattern, *program[:3], dict(program[3]), program[4])
-                except (TypeError, ValueError, RuntimeError, OverflowError):
-                    pass  # a damaged entry: compiled as before
+                except Exception:  # a damaged entry, of any shape: compiled as before
+                    pass
                 else:
                     self.used.add(key)
                     return made
             compiled = _original(pattern, flags)
             if program is False:  # never seen (None: seen, and compiled every time)
-                self.missed.append((pattern, flags, compiled))
+                if len(self.missed) < LIMIT:  # a long-lived process compiling on and on
+                    self.missed.append((pattern, flags, compiled))
             else:
                 self.used.add(key)
             return compiled
@@ -120,20 +121,21 @@ class _Programs:
         files; whether it wrote anything."""
         if not self.missed or self.path is None or sys.dont_write_bytecode:
             return False
+        missed, self.missed = self.missed, []
         texts, bytes_ = self.texts, self.bytes
-        if len(texts) + len(bytes_) + len(self.missed) > LIMIT:
+        if len(texts) + len(bytes_) + len(missed) > LIMIT:
             texts = {key: texts[key] for key in self.used if key in texts}
             bytes_ = {key: bytes_[key] for key in self.used if key in bytes_}
-        for pattern, flags, compiled in self.missed:
-            # None: a pattern that warns, or that this Python compiles otherwise, is compiled
-            # by every run, without being tried again at its end
-            table: dict[Any, Program | None] = texts if type(pattern) is str else bytes_
-            table[(pattern, int(flags))] = _program(pattern, flags, compiled)
-        self.missed.clear()
         temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
+            # opened first: where the store cannot be written, no pattern is parsed again
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             with open(temporary, "wb") as handle:
+                for pattern, flags, compiled in missed[: max(LIMIT - len(texts) - len(bytes_), 0)]:
+                    # None: a pattern that warns, or that this Python compiles otherwise, is
+                    # compiled by every run, without being tried again at its end
+                    table: dict[Any, Program | None] = texts if type(pattern) is str else bytes_
+                    table[(pattern, int(flags))] = _program(pattern, flags, compiled)
                 handle.write(MAGIC_NUMBER + marshal.dumps((_stamp(), texts, bytes_)))
             os.replace(temporary, self.path)
         except (OSError, ValueError):
@@ -191,11 +193,12 @@ def install() -> None:
     _original = _compiler.compile
     _programs = programs
     _compiler.compile = programs.compile
-    atexit.register(save)
 
 
 def save() -> bool:
     """Store what this process compiled that was not stored yet; whether anything was written.
 
-    Runs at exit, and from cli.run, which ends its process without running ``atexit``."""
+    Called by cli.run as its process ends, never at exit: a library caller's (a host
+    importing socialgov) patterns are not socialgov's to keep, and such a process keeps at most
+    :data:`LIMIT` of them in hand."""
     return _programs is not None and _programs.save()

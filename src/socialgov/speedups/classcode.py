@@ -31,14 +31,13 @@ at run time in the package's ``__pycache__``.
 
 import atexit
 import builtins
-import contextlib
 import dataclasses
-import marshal
-import os
 import sys
-from importlib.util import MAGIC_NUMBER, cache_from_source
+from importlib.util import MAGIC_NUMBER
 from types import CodeType
 from typing import Any
+
+from socialgov.speedups.stores import read_store, store_path, write_store
 
 _OURS = "socialgov"
 _HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize & 0xFF])
@@ -61,19 +60,7 @@ class _Codes:
 
     def load(self) -> None:
         """Read the stored codes; a missing, stale, foreign or damaged file gives none."""
-        if self.path is None:
-            return
-        try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return
-        if not data.startswith(_HEADER):
-            return
-        try:
-            codes = marshal.loads(data[len(_HEADER) :])
-        except (EOFError, ValueError, TypeError):
-            return
+        codes = read_store(self.path, _HEADER)
         if type(codes) is dict and all(
             type(k) is str and type(v) is CodeType for k, v in codes.items()
         ):
@@ -98,26 +85,10 @@ class _Codes:
         codes = self.codes
         if len(codes) > LIMIT:
             codes = {source: codes[source] for source in self.used}
-        temporary = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temporary, "wb") as handle:
-                handle.write(_HEADER + marshal.dumps(codes))
-            os.replace(temporary, self.path)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        if not write_store(self.path, _HEADER, lambda: codes):
             return False
         self.new = False
         return True
-
-
-def _store_path() -> str | None:
-    try:
-        pyc = cache_from_source(__file__)
-    except (NotImplementedError, ValueError):  # no cache tag: an interpreter without .pyc files
-        return None
-    return pyc[: -len(".pyc")] + ".dataclasses"
 
 
 _codes: _Codes | None = None
@@ -147,7 +118,7 @@ def install() -> None:
     global _codes
     if _codes is not None or "exec" in vars(dataclasses):
         return
-    _codes = _Codes(_store_path())
+    _codes = _Codes(store_path(__file__, ".dataclasses"))
     _codes.load()
     dataclasses.exec = _exec  # type: ignore[attr-defined]
     atexit.register(save)

@@ -29,13 +29,12 @@ compiles from the store but never writes to it.
 
 from __future__ import annotations
 
-import contextlib
-import marshal
-import os
 import sys
 import warnings
-from importlib.util import MAGIC_NUMBER, cache_from_source
+from importlib.util import MAGIC_NUMBER
 from typing import Any
+
+from socialgov.speedups.stores import read_store, store_path, write_store
 
 if (3, 11) <= sys.version_info < (3, 14):  # re._compiler.compile as written below, unchanged
     import _sre
@@ -71,19 +70,7 @@ class _Programs:
 
     def load(self) -> None:
         """Read the stored programs; a missing, stale, foreign or damaged file gives none."""
-        if self.path is None:
-            return
-        try:
-            with open(self.path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return
-        if not data.startswith(MAGIC_NUMBER):
-            return
-        try:
-            stored = marshal.loads(data[len(MAGIC_NUMBER) :])
-        except (EOFError, ValueError, TypeError):
-            return
+        stored = read_store(self.path, MAGIC_NUMBER)
         if (
             type(stored) is tuple
             and len(stored) == 3
@@ -126,21 +113,22 @@ class _Programs:
         if len(texts) + len(bytes_) + len(missed) > LIMIT:
             texts = {key: texts[key] for key in self.used if key in texts}
             bytes_ = {key: bytes_[key] for key in self.used if key in bytes_}
-        temporary = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            # opened first: where the store cannot be written, no pattern is parsed again
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temporary, "wb") as handle:
-                for pattern, flags, compiled in missed[: max(LIMIT - len(texts) - len(bytes_), 0)]:
-                    # None: a pattern that warns, or that this Python compiles otherwise, is
-                    # compiled by every run, without being tried again at its end
-                    table: dict[Any, Program | None] = texts if type(pattern) is str else bytes_
-                    table[(pattern, int(flags))] = _program(pattern, flags, compiled)
-                handle.write(MAGIC_NUMBER + marshal.dumps((_stamp(), texts, bytes_)))
-            os.replace(temporary, self.path)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        pruned = len(texts) + len(bytes_) < len(self.texts) + len(self.bytes)
+        added = missed[: max(LIMIT - len(texts) - len(bytes_), 0)]
+
+        def programs() -> tuple[str, dict[Any, Any], dict[Any, Any]] | None:
+            # called once the store's file is open: where it cannot be written, no pattern is
+            # parsed again
+            if not added and not pruned:
+                return None
+            for pattern, flags, compiled in added:
+                # None: a pattern that warns, or that this Python compiles otherwise, is
+                # compiled by every run, without being tried again at its end
+                table: dict[Any, Program | None] = texts if type(pattern) is str else bytes_
+                table[(pattern, int(flags))] = _program(pattern, flags, compiled)
+            return (_stamp(), texts, bytes_)
+
+        if not write_store(self.path, MAGIC_NUMBER, programs):
             return False
         self.texts, self.bytes = texts, bytes_
         return True
@@ -171,14 +159,6 @@ def _program(pattern: Any, flags: int, compiled: Any) -> Program | None:
     return program if made == compiled else None
 
 
-def _store_path() -> str | None:
-    try:
-        pyc = cache_from_source(__file__)
-    except (NotImplementedError, ValueError):  # no cache tag: an interpreter without .pyc files
-        return None
-    return pyc[: -len(".pyc")] + ".patterns"
-
-
 _programs: _Programs | None = None
 _original: Any = None
 
@@ -188,7 +168,7 @@ def install() -> None:
     global _programs, _original
     if _programs is not None or _compiler is None:
         return
-    programs = _Programs(_store_path())
+    programs = _Programs(store_path(__file__, ".patterns"))
     programs.load()
     _original = _compiler.compile
     _programs = programs

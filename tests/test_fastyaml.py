@@ -513,6 +513,17 @@ DECLINED = {
     "a scalar document": "just text\n",
     "byte order mark inside": "a: \ufeff1\n",
     "next line character": "a: x\x85y\n",
+    # What YAML does not allow past ASCII, or reads as a line break: one RE2 pass of the UTF-8
+    "a line separator": "a: x\u2028y\n",
+    "a paragraph separator": "a: é\u2029\n",
+    "a C1 control character, first": "a: \x80é\n",
+    "a C1 control character, last": "a: é\x9f\n",
+    "not a character (U+FFFE)": "- é\n- \ufffe\n",
+    "not a character (U+FFFF)": "a: 'é\uffff'\n",
+    "a next line character in a comment": "a: é # x\x85y\n",
+    "a byte order mark in a comment": "# é\ufeff\na: 1\n",
+    "a control character in a comment past ASCII": "a: é # x\x01y\n",
+    "a delete character in a text past ASCII": "a: é\x7f\n",
     # libyaml refuses a key more than 1024 characters long; rapidyaml read it
     "a key of 1025 characters": "k" * 1024 + "é: 1\n",
     "a quoted key of 1025 characters": "- '" + "k" * 1023 + "': 1\n",
@@ -524,6 +535,34 @@ DECLINED = {
 @pytest.mark.parametrize("text", DECLINED.values(), ids=DECLINED.keys())
 def test_what_only_the_exact_path_can_tell_is_left_to_it(text: str) -> None:
     assert fastyaml.parse(text, "f.yaml", LIMITS) is None
+
+
+@pytest.mark.parametrize(
+    "flow",
+    [
+        "[[[[[[[1]]]]]]]",
+        "[[[[[[[]]]]]]]",
+        "[[[[[[{}]]]]]]",
+        "[1, [[[[[[x]]]]]]]",
+        "[[], [[[[[[]]]]]]]",
+        "{a: [[[[[{b: 1, c: [], d: 2, e: 3, f: 4, g: 5}]]]]]}",
+        "[[[[[[[]]]]], [[[[[[[]]]]]]]]]",
+        "[[[[[[[{}], x, [y]]]]]]]",
+    ],
+)
+def test_the_depth_of_flows_in_flows_is_the_exact_paths(flow: str) -> None:
+    # A flow inside a flow nests on one line: its depth is counted in the data (_height), and
+    # a file within _MARGIN levels of the limit is left to the exact path, to report it
+    text = f"k: {flow}\nother: [x]\n"
+    depth = 1
+    while parse_text(text, "f.yaml", {**LIMITS, "max_depth": depth}).findings:
+        depth += 1  # the least limit the exact path takes it within: its depth
+    assert depth >= 8 and parse_text(text, "f.yaml", {**LIMITS, "max_depth": depth - 1}).findings
+    assert _differences(text, {**LIMITS, "max_depth": depth + 2}) == []
+    assert fastyaml.parse(text, "f.yaml", {**LIMITS, "max_depth": depth + 1}) is None
+    aliased = f"a: &a {flow}\nb: [*a, [*a]]\n"  # two levels deeper, through an alias
+    assert fastyaml.parse(aliased, "f.yaml", {**LIMITS, "max_depth": depth + 3}) is None
+    assert _differences(aliased, {**LIMITS, "max_depth": depth + 4}) == []
 
 
 def test_limits_near_the_edge_are_left_to_the_exact_path() -> None:

@@ -61,6 +61,7 @@ import bisect
 import contextlib
 import ctypes
 import functools
+import gc
 import itertools
 import json
 import operator
@@ -81,7 +82,6 @@ from socialgov.source.loader import (
     _BOOL_RE,
     _FLOAT_RE,
     _INT_RE,
-    _NOT_PRINTABLE,
     _NULL_RE,
     Document,
     ParsedFile,
@@ -177,7 +177,14 @@ _UNSUPPORTED = re2.compile(
 )
 _MASKED_COMMENT = re.compile(rb"(?m)^((?:(?:[^'\"#\n]|'x*'|\"x*\")*[ ])?)(#[^\n]*)")
 """A comment, after a line's start without quotes (or, once masked, only masked values)."""
-_NON_ASCII_BREAKS = ("\x85", "\u2028", "\u2029", "\ufeff")
+_NOT_PRINTABLE_UTF8 = re2.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029\ufeff]".encode()
+)
+"""What YAML does not allow in a text, or reads as a line break only libyaml knows, or as a
+byte order mark inside it: loader._NOT_PRINTABLE (but the surrogates, which no UTF-8 text
+holds) and ``\x85``, ``\u2028``, ``\u2029``, ``\ufeff``, in one RE2 pass over the text's
+UTF-8 (RE2 reads a pattern and text given as bytes as UTF-8): a third of the instructions of
+``re``'s search of the text, one of the fast path's costliest passes over a text past ASCII."""
 # A JSON string that the YAML 1.2 core schema would read, unquoted, as null, a boolean or a
 # number: rapidyaml writes such a plain scalar as a string, as it does a quoted one. (An empty
 # plain scalar it writes as null; "" is always a quoted one.)
@@ -232,9 +239,7 @@ def parse(
         return None
     if b" #" in read and _comment_in_flow(read):
         return None
-    if not raw.isascii() and (
-        _NOT_PRINTABLE.search(text) is not None or any(c in text for c in _NON_ASCII_BREAKS)
-    ):
+    if not raw.isascii() and _found(_NOT_PRINTABLE_UTF8, raw):
         return None
     decoding = _decoding()
     decoding.keys = 0
@@ -1559,19 +1564,27 @@ def _any_scan(scan: Any) -> Any:
 
 
 def _height(data: Any) -> int:
-    """How many levels of lists and mappings ``data`` holds, as exact._Builder counts them."""
-    height = 0
-    pending = [(data, 1)]
-    while pending:
-        value, level = pending.pop()
-        if type(value) is dict:
-            pending.extend((item, level + 1) for item in value.values())
-        elif type(value) is list:
-            pending.extend((item, level + 1) for item in value)
-        else:
-            continue
-        height = max(height, level)
+    """How many levels of lists and mappings ``data`` (JSON's data: mappings, lists, strings,
+    numbers, booleans and None) holds, as exact._Builder counts them.
+
+    A level at a time, in C: ``gc.get_referents`` gives what the lists and mappings of a level
+    hold (a mapping's values, and perhaps its keys: strings) and nothing of the rest, the only
+    objects here it tracks. The deepest level whose referents are not empty holds a list or
+    mapping that is not empty; the next, the last, may hold empty ones (a Python loop over each
+    item and value cost ten times as much: about 8 ms for a large file with flows in flows)."""
+    if type(data) is not dict and type(data) is not list:
+        return 0
+    height, deeper = 1, _referents(data)  # (what the lists and mappings at height hold)
+    while deeper:
+        below = _referents(*deeper)
+        if not below:  # only empty lists and mappings, if any, below height
+            return height + 1 if any(map(_IS_CONTAINER, map(type, deeper))) else height
+        height, deeper = height + 1, below
     return height
+
+
+_referents = gc.get_referents
+_IS_CONTAINER = frozenset([dict, list]).__contains__
 
 
 def _longest(data: Any) -> int:
@@ -1674,9 +1687,10 @@ class _Columns:
     __slots__ = ("_at", "_origin", "_size")
 
     def __init__(self, tree: Any, origin: int, size: int) -> None:
-        view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("I")
+        nodes = array("I")
+        nodes.frombytes(_memory(_nodes_address(tree), 8 * _WORDS * size, _READ))
         # little-endian (checked): the low half of word w is the 32-bit number 2 * w
-        columns = b"".join([view[start :: 2 * _WORDS].tobytes() for start in _STARTS])
+        columns = b"".join([nodes[start :: 2 * _WORDS] for start in _STARTS])
         self._at = memoryview(columns).cast("I")
         self._origin = origin & _LOW
         self._size = size

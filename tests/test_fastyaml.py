@@ -523,6 +523,11 @@ DECLINED = {
     "a next line character in a comment": "a: é # x\x85y\n",
     "a byte order mark in a comment": "# é\ufeff\na: 1\n",
     "a control character in a comment past ASCII": "a: é # x\x01y\n",
+    # libyaml refuses a control character in a comment too (the scan reads no comment)
+    "a control character in a comment": "a: 1 # x\x01y\n",
+    "a delete character in a comment": "# x\x7f\na: 1\n",
+    "an escape character in a comment of a list": "- 1\n# \x1b[0m\n- 2\n",
+    "a control character in the second comment": "a: 1 # x\nb: 2 # \x0c\n",
     "a delete character in a text past ASCII": "a: é\x7f\n",
     # libyaml refuses a key more than 1024 characters long; rapidyaml read it
     "a key of 1025 characters": "k" * 1024 + "é: 1\n",

@@ -227,6 +227,8 @@ def parse(
         if b"\r" in read:  # (no \r of a \r\n is left: \r\n cannot overlap itself)
             return None  # a lone \r: a line break too, to libyaml only
     bare = _without_comments(read)
+    if bare is None:
+        return None  # a control character in a comment
     long_key = _long_key(bare)  # (not in the scan: see _long_key)
     flagged = long_key or _found(_any_scan(scan), bare)  # most files: none finds a thing
     if flagged and (long_key or _found(scan, bare)):  # perhaps only in a quoted value or block
@@ -1421,8 +1423,10 @@ def _comment_in_flow(text: bytes) -> bool:
     return False
 
 
-def _without_comments(text: bytes) -> bytes:
-    """``text`` without its comments, for the scan above: a comment may say anything.
+def _without_comments(text: bytes) -> bytes | None:
+    """``text`` without its comments, for the scan above: a comment may say anything but a
+    control character (None then: libyaml refuses it, in a comment too; the scan would not see
+    it there, nor the check of a text past ASCII in a text that is all ASCII).
 
     A comment starts with ``#`` at the start of a line or after a space. Only lines without
     quotes before the ``#`` are considered, so a ``#`` inside a quoted value is never taken for
@@ -1439,24 +1443,34 @@ def _without_comments(text: bytes) -> bytes:
     if at < 0:
         return text
     pieces = []
+    comments = []
     done = 0
     while at >= 0:
         start = text.rfind(b"\n", 0, at) + 1
         end = text.find(b"\n", at)
         if end < 0:
             end = len(text)
+        comment = text[at:end]
         if (
             (at == start or text[at - 1] == 0x20)
             and (b"'" not in text[start:at] and b'"' not in text[start:at])
-            and not _more_yaml(text[at:end])
+            and not _more_yaml(comment)
         ):
             pieces.append(text[done:at])
+            comments.append(comment)
             done = end
         at = text.find(b"#", end)
     if not pieces:
         return text
+    dropped = b"".join(comments)
+    if len(dropped.translate(None, _CONTROLS)) != len(dropped):
+        return None
     pieces.append(text[done:])
     return b"".join(pieces)
+
+
+_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+"""The ASCII characters YAML refuses anywhere, in a comment too (a tab it allows there)."""
 
 
 def _more_yaml(comment: bytes) -> bool:

@@ -943,16 +943,14 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
     problems: list[Finding] = []
     if data is None:  # an empty document, or one holding only comments
         return found, problems
-    kinds = ", ".join(KINDS)
-    plurals = ", ".join(PLURALS)
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # a dict told at once
         problems.append(
             _structural(
                 "SG105",
                 "unknown-document",
                 f"this document is a {'list' if isinstance(data, list) else 'plain value'}, "
-                f"not an entity or a collection; write a mapping with 'kind:' ({kinds}) or a "
-                f"collection keyed by {plurals}",
+                f"not an entity or a collection; write a mapping with 'kind:' ({_KINDS_TEXT}) or a "
+                f"collection keyed by {_PLURALS_TEXT}",
                 document,
                 (),
                 finding_key=f"doc{document.index}",
@@ -965,10 +963,10 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
             # No x- key among the kind's own fields (told at once, by a set): none to take out.
             if not data.keys() <= _FIELD_KEYS[kind] and any(_extension(key) for key in data):
                 data = {key: value for key, value in data.items() if not _extension(key)}
-            found.append(_Candidate(kind, data, document, ()))
+            found.append(_new_candidate(_Candidate, (kind, data, document, ())))
         else:
             hint = next((k for k in KINDS if str(kind).lower() == k.lower()), None)
-            fix = f"did you mean '{hint}'?" if hint else f"use one of: {kinds}"
+            fix = f"did you mean '{hint}'?" if hint else f"use one of: {_KINDS_TEXT}"
             problems.append(
                 _structural(
                     "SG105",
@@ -987,7 +985,7 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
         if kind is None:
             close = difflib.get_close_matches(str(key).lower(), list(PLURALS), n=1, cutoff=0.7)
             hint = close[0] if close else None
-            fix = f"did you mean '{hint}'?" if hint else f"a collection's keys are {plurals}"
+            fix = f"did you mean '{hint}'?" if hint else f"a collection's keys are {_PLURALS_TEXT}"
             problems.append(
                 _structural(
                     "SG105",
@@ -1016,8 +1014,14 @@ def _candidates(document: Document) -> tuple[list[_Candidate], list[Finding]]:
             )
             continue
         for index, item in enumerate(items):
-            found.append(_Candidate(kind, item, document, (key, index)))
+            found.append(_new_candidate(_Candidate, (kind, item, document, (key, index))))
     return found, problems
+
+
+_new_candidate = tuple.__new__
+"""``_Candidate(...)`` without the named tuple's ``__new__``, a Python call per entity."""
+_KINDS_TEXT = ", ".join(KINDS)
+_PLURALS_TEXT = ", ".join(PLURALS)
 
 
 def entity_mappings(data: Any) -> Iterator[tuple[str, Any]]:

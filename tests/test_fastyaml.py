@@ -528,6 +528,13 @@ DECLINED = {
     "a delete character in a comment": "# x\x7f\na: 1\n",
     "an escape character in a comment of a list": "- 1\n# \x1b[0m\n- 2\n",
     "a control character in the second comment": "a: 1 # x\nb: 2 # \x0c\n",
+    # ... and in what the scan reads masked: a comment after a quoted value, a quoted value,
+    # a text block (all ASCII)
+    "a control character in a comment after a single-quoted value": "name: 'T2' # \x01\n",
+    "a control character in a comment after a double-quoted value": 'a: "q" # \x1f\n',
+    "a backspace in a single-quoted value": "name: 'T\x083'\n",
+    "a delete character in a text block": "a: |\n  T\x7f4\n",
+    "a form feed in a quoted value holding a '#'": "- 'a # \x0c'\n",
     "a delete character in a text past ASCII": "a: é\x7f\n",
     # libyaml refuses a key more than 1024 characters long; rapidyaml read it
     "a key of 1025 characters": "k" * 1024 + "é: 1\n",

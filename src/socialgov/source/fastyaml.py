@@ -232,6 +232,8 @@ def parse(
     long_key = _long_key(bare)  # (not in the scan: see _long_key)
     flagged = long_key or _found(_any_scan(scan), bare)  # most files: none finds a thing
     if flagged and (long_key or _found(scan, bare)):  # perhaps only in a quoted value or block
+        if _found(_NOT_PRINTABLE_UTF8, read):
+            return None  # a control character masking would hide (in a value or a comment)
         bare = _masked(read)
         if _found(scan, bare) or _long_key(bare):
             return None

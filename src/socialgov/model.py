@@ -1064,7 +1064,8 @@ def build_model(
         findings.extend(problems)
         for candidate in candidates:
             entity, problems = _make_entity(candidate, validate)
-            findings.extend(problems)
+            if problems:
+                findings.extend(problems)
             if entity is None:
                 continue
             existing = index[entity.kind].get(entity.id)
@@ -1091,9 +1092,8 @@ def build_model(
 
 
 def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, list[Finding]]:
-    document, base, kind = candidate.document, candidate.base, candidate.kind
-    data = candidate.data
-    if not isinstance(data, Mapping):
+    kind, data, document, base = candidate  # one unpacking, not a named field read per part
+    if type(data) is not dict and not isinstance(data, Mapping):  # a dict told at once
         return None, [
             _structural(
                 "SG101",
@@ -1108,26 +1108,32 @@ def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, l
     entity_id = data.get("id")
     has_id = isinstance(entity_id, str)
     findings: list[Finding] = []
-    broken: set[str] = set()
-    for error in validate(kind, data):
-        ref = EntityRef(kind, entity_id) if has_id else None
-        findings.append(
-            _structural(
-                "SG101",
-                "schema-violation",
-                f"{ref}: {error.message}" if ref else f"{kind}: {error.message}",
-                document,
-                (*base, *error.path),
-                key=error.at_key,
-                entity=ref,
-                finding_key="/".join(map(str, error.path)) + ":" + error.message,
+    errors = validate(kind, data)
+    kept = data
+    if errors:  # (an empty list or tuple is no error; anything else is read item by item)
+        broken: set[str] = set()
+        for error in errors:
+            ref = EntityRef(kind, entity_id) if has_id else None
+            findings.append(
+                _structural(
+                    "SG101",
+                    "schema-violation",
+                    f"{ref}: {error.message}" if ref else f"{kind}: {error.message}",
+                    document,
+                    (*base, *error.path),
+                    key=error.at_key,
+                    entity=ref,
+                    finding_key="/".join(map(str, error.path)) + ":" + error.message,
+                )
             )
-        )
-        if error.path:
-            broken.add(str(error.path[0]))
-    if not has_id or "id" in broken:
+            if error.path:
+                broken.add(str(error.path[0]))
+        if "id" in broken:
+            return None, findings
+        if broken:
+            kept = {k: v for k, v in data.items() if k not in broken}
+    if not has_id:
         return None, findings
-    kept = {k: v for k, v in data.items() if k not in broken} if broken else data
     clean = {**DEFAULTS.get(kind, {}), **kept}
     return _BUILDERS[kind](entity_id, clean, _new_source(document, base)), findings
 

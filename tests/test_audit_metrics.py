@@ -9,6 +9,7 @@ import textwrap
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1052,6 +1053,38 @@ def test_the_audit_selects_with_what_the_lints_rules_selected(small: Path) -> No
     assert rows["x-care"].required_policies == ("sla",)
     assert rows["x-care"].playbooks == ("crisis",)
     assert rows["li-corp"].required_policies == ()
+
+
+def test_the_audit_matches_only_the_channels_the_lints_rules_did_not(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lint's rules matched each policy's selector over the live channels: the audit takes
+    those answers (``Selections.filtered``) and matches only the channels that are not live
+    (retired, planned); its rows are what matching every channel again makes."""
+    from dataclasses import replace
+
+    from socialgov.audit.metrics import build_report
+    from socialgov.lang.selectors import Selector, source_key
+
+    data, _ = _linted(small)
+    fresh = build_report(replace(data, selections=None))
+    asked: dict[Any, list[str]] = {}
+    matching = Selector.matching
+
+    def spy(self: Selector, entities: Iterable[Any], model: Model, as_of: dt.date) -> Any:
+        entities = list(entities)
+        asked.setdefault(source_key(self.source), []).extend(e.id for e in entities)
+        return matching(self, entities, model, as_of)
+
+    monkeypatch.setattr(Selector, "matching", spy)
+    shared = build_report(data)
+    assert shared == fresh
+    rows = {row.id: row for row in shared.channels}
+    assert rows["yt-old"].required_policies == ("sla",)  # retired, selected: matched here
+    assert rows["x-care"].required_policies == ("sla",)  # live: the lint's answer
+    sla = data.model.find("Policy", "sla")
+    assert sla is not None
+    assert sorted(asked[source_key(sla.applies_to)]) == ["store", "tt-new", "yt-old"]
 
 
 def test_the_tally_is_let_go_before_the_live_channels_refs_are_made(

@@ -524,6 +524,28 @@ def test_selections_filter_asks_directly_about_entities_of_another_model(model: 
     assert selections.filter(model, selector, [copy, support], AS_OF) == [support]
 
 
+def test_selections_filtered_is_what_filter_gave_for_an_equal_tuple(model: Model) -> None:
+    from socialgov.lang.selectors import Selections
+
+    selections = Selections()
+    selector = selections.compile({"kind": "Account", "where": {"purpose": "service"}})
+    accounts = tuple(model.accounts)
+    assert selections.filtered(model, selector, accounts, AS_OF) is None  # not asked yet
+    given = selections.filter(model, selector, accounts, AS_OF)
+    assert given
+    equal = tuple(list(accounts))  # the same entities in the same order, another tuple
+    assert equal is not accounts
+    found = selections.filtered(model, selector, equal, AS_OF)
+    assert found == given
+    assert found is not None
+    found.clear()  # the caller's copy
+    assert selections.filtered(model, selector, equal, AS_OF) == given
+    assert selections.filtered(model, selector, accounts[1:], AS_OF) is None  # other entities
+    other = selections.compile({"kind": "Account", "where": {"purpose": "sales"}})
+    assert selections.filtered(model, other, equal, AS_OF) is None  # another selector
+    assert selections.filtered(model, selector, equal, dt.date(2025, 1, 1)) is None  # another day
+
+
 def test_selections_filter_a_tuple_once_and_hand_out_copies(model: Model) -> None:
     import dataclasses
 

@@ -1402,6 +1402,23 @@ class Selections:
             done = self._filtered[key] = (entities, selector.matching(entities, model, as_of))
         return list(done[1])
 
+    def filtered(
+        self, model: Model, selector: Selector, entities: tuple[Entity, ...], as_of: dt.date
+    ) -> list[Entity] | None:
+        """What :meth:`filter` gave for ``entities`` or for a tuple equal to it (the same
+        entities in the same order: the run's live channels, as another reader makes them),
+        without matching anything; None when it was not asked."""
+        if model is not self._model or as_of != self._as_of:
+            return None
+        try:
+            wanted = source_key(selector.source)
+        except TypeError:
+            return None
+        for (source, _), (kept, matched) in self._filtered.items():
+            if source == wanted and kept == entities:
+                return list(matched)
+        return None
+
 
 # ----------------------------------------------------------------------------- what is read
 

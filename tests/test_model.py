@@ -680,3 +680,52 @@ def test_extension_keys_hold_anchors_that_merge_keys_use(make_repo: MakeRepo) ->
     root = make_repo({"accounts.yaml": "accounts:\n  - {id: a, platform: x, x-row: 3}\n"})
     [finding] = run_lint(root, select=["SG1"]).findings
     assert finding.code == "SG101" and "x-row" in finding.message
+
+
+_KINDS_SPELLED = "Person, Team, Account, Channel, Policy, Playbook, Objective, Rule, Sighting, Tool"
+_PLURALS_SPELLED = (
+    "people, teams, accounts, channels, policies, playbooks, objectives, rules, sightings, tools"
+)
+
+
+def test_sg105_messages_spell_out_the_kinds_and_collection_keys(make_repo: MakeRepo) -> None:
+    """Every SG105 message in full: the kinds and collection keys a person may write, named
+    in the order the docs give them (the texts are made once, at import)."""
+    root = make_repo(
+        {
+            "list.yaml": "- a\n- b\n",
+            "scalar.yaml": "just text\n",
+            "kind.yaml": "kind: Gadget\nid: a\n",
+            "case.yaml": "kind: account\nid: b\n",
+            "plural.yaml": "acounts:\n  - id: c\nwidgets: []\n",
+        }
+    )
+    found = [
+        (f.path, f.line, f.column, f.message) for f in run_lint(root, select=("SG105",)).findings
+    ]
+    mapping = f"write a mapping with 'kind:' ({_KINDS_SPELLED}) or a collection keyed by {_PLURALS_SPELLED}"
+    assert found == [
+        ("case.yaml", 1, 7, "unknown kind 'account'; did you mean 'Account'?"),
+        ("kind.yaml", 1, 7, f"unknown kind 'Gadget'; use one of: {_KINDS_SPELLED}"),
+        ("list.yaml", 1, 1, f"this document is a list, not an entity or a collection; {mapping}"),
+        (
+            "plural.yaml",
+            1,
+            1,
+            "'acounts' is neither 'kind:' nor a collection key; did you mean 'accounts'? "
+            "(or give a single entity a 'kind:')",
+        ),
+        (
+            "plural.yaml",
+            3,
+            1,
+            "'widgets' is neither 'kind:' nor a collection key; a collection's keys are "
+            f"{_PLURALS_SPELLED} (or give a single entity a 'kind:')",
+        ),
+        (
+            "scalar.yaml",
+            1,
+            1,
+            f"this document is a plain value, not an entity or a collection; {mapping}",
+        ),
+    ]

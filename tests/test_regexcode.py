@@ -229,3 +229,25 @@ def test_patterns_made_from_stored_programs_are_those_compiled_afresh(tmp_path: 
     assert texts[("[[a]x", 0)] is None  # compiled by every run, never served from the store
     assert ("(?m)^(ab|cd)+$", 0) in texts and (b"(?m)^(ab|cd)+$", 0) in raw
     assert texts[("(?P<user>[a-z]+)@(?P<host>[a-z.]+)", 2)] is not None  # re.IGNORECASE
+
+
+def test_a_full_store_of_used_programs_is_not_rewritten_for_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store at its limit whose every program this run used has no room for the run's new
+    pattern: nothing is added or pruned, so the file is left as it is (not written again, the
+    same bytes, every run)."""
+    import re
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as where .pyc files are written
+    path = tmp_path / "store.patterns"
+    programs = regexcode._Programs(str(path))
+    programs.texts = {(f"p{number}", 0): None for number in range(regexcode.LIMIT)}
+    programs.used = set(programs.texts)
+    path.write_bytes(b"as the last run left it")
+    before = path.stat()
+    programs.missed = [("new-[a-z]+", 0, re.compile("new-[a-z]+"))]
+    assert programs.save() is False
+    assert path.read_bytes() == b"as the last run left it"
+    assert path.stat().st_ino == before.st_ino
+    assert programs.missed == []  # handed on once: not tried again at the next save

@@ -87,7 +87,6 @@ from socialgov.domain.coverage import (
 )
 from socialgov.domain.terms import term_key, term_key_of
 from socialgov.model import (
-    LIVE_EXCLUDED,
     Account,
     ChannelBase,
     Entity,
@@ -526,7 +525,7 @@ def _channel_rows(
         row.kind = kind
         row.id = key[1]
         row.name = channel.name
-        row.social = kind == "Account"  # ChannelBase.social's, without the property's call
+        row.social = channel.social
         row.platform = account.platform if account else None
         row.type = account.type if account else channel.type  # type: ignore[attr-defined]
         row.handle = account.handle if account else None
@@ -535,7 +534,7 @@ def _channel_rows(
         row.purpose = channel.purpose
         state = channel.status
         row.status = state if type(state) is str else str(state)
-        row.live = state not in LIVE_EXCLUDED  # ChannelBase.live's, without the call
+        row.live = channel.live
         row.owner = owner
         row.owner_status = status
         row.backup_owner = backup
@@ -599,8 +598,8 @@ def _matcher(channels: Sequence[ChannelBase], data: AuditInput) -> Matcher:
         return lambda applies_to: selected_channels(applies_to, channels, model, as_of)
     from socialgov.lang.selectors import SelectorError
 
-    live = tuple([c for c in channels if c.status not in LIVE_EXCLUDED])  # the lint's order
-    others = [c for c in channels if c.status in LIVE_EXCLUDED]
+    live = tuple([c for c in channels if c.live])  # the lint's order
+    others = [c for c in channels if not c.live]
 
     def match(applies_to: Mapping[str, Any] | None) -> Sequence[ChannelBase] | None:
         if applies_to is None:
@@ -1435,13 +1434,11 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
     # each accountable person's (None: nobody's) counts, roles and entities
     held: dict[str | None, tuple[list[int], set[str], list[Ref]]] = {}
     for_channel = _ChannelAccountable(model, as_of).of
-    by_kind = model.entities  # each entity found in its kind's map (``Model.find``'s)
-    none: dict[str, Entity] = {}
     new, blank = object.__new__, twin(Ref)  # each Ref made inline (``report.twin``)
     # who is accountable for each entity, and how the report names it, worked out once for
     # all of its findings, in the order of the first finding about each (each entity once)
     for where, counts in (tally or tally_findings(data.findings)).by_entity.items():
-        entity = None if where is None else by_kind.get(where[0], none).get(where[1])
+        entity = None if where is None else model.find(*where)
         if isinstance(entity, ChannelBase):
             key, role = for_channel(entity.owner, entity.team)
         else:
@@ -1694,7 +1691,7 @@ def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
     sets: dict[tuple[Any, ...], frozenset[str]] = {}
     counted: Counter[frozenset[str]] = Counter()
     for account in model.accounts:
-        if account.status in LIVE_EXCLUDED:  # not live (without the property's call)
+        if not account.live:
             continue
         archive = account.archive
         tool = archive.get("tool") if archive else None

@@ -56,6 +56,7 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
             else:
                 before, after = (float(cell) for cell in row.split("|")[3:5])
                 assert before > 0 and after > 0
+            assert float(row.split("|")[6]) > 0  # the CPU time column
         audit = next(line for line in section.splitlines() if line.startswith("| audit |"))
         assert int(audit.rstrip(" |").rsplit("|", 1)[1]) > 0  # process tree memory sampled
     for measure in ("bare", "acme"):
@@ -75,6 +76,14 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
         for generator in ("plain", "human"):
             accounts = f"{size:,}" if size else "200"
             assert f"| {title} | {generator} | {accounts} |" in targets, (title, generator)
+    # a time ratio also on CPU time; a memory row has none
+    warm = next(
+        line for line in targets.splitlines() if "| warm lint <= 0.05 x cold | human |" in line
+    )
+    measured, on_cpu = (float(cell.strip(" x")) for cell in warm.split("|")[4:6])
+    assert measured > 0 and on_cpu > 0
+    memory = next(line for line in targets.splitlines() if "| peak memory of lint" in line)
+    assert memory.split("|")[5].strip() == "n/a"
     assert "| warm lint <= 0.05 x cold | human | 200 | " in targets
     assert "not measured (needs --accounts 100000)" in targets
     # before and after, per measure, with the verdict
@@ -182,22 +191,31 @@ def test_before_and_after_names_what_got_slower_or_bigger(tmp_path: Path) -> Non
     key = ("human", 1000)
     bench.trees[key] = run.Tree("human", 1000, tmp_path, [], 0)
 
-    def pair(before: list[float], after: list[float], memory: tuple[int, int] = (0, 0)) -> dict:
+    def pair(
+        before: list[float],
+        after: list[float],
+        memory: tuple[int, int] = (0, 0),
+        cpu: tuple[list[float], list[float]] = ([], []),
+    ) -> dict:
         return {
-            "before": run.Measure("m", "m", before, tree_memory=memory[0]),
-            "after": run.Measure("m", "m", after, tree_memory=memory[1]),
+            "before": run.Measure("m", "m", before, tree_memory=memory[0], cpu=cpu[0]),
+            "after": run.Measure("m", "m", after, tree_memory=memory[1], cpu=cpu[1]),
         }
 
     bench.results[key] = {
-        "cold": pair([1.0, 1.2], [1.3, 1.3], (100_000_000, 104_000_000)),
+        "cold": pair([1.0, 1.2], [1.3, 1.3], (100_000_000, 104_000_000), ([0.9, 1.0], [0.9, 0.92])),
         "warm": pair([0.50, 0.50], [0.51, 0.52]),
         "audit": pair([2.0, 2.0], [1.5, 1.5], (100_000_000, 130_000_000)),
     }
     table = "\n".join(run.Report(bench, "cmd", 1.0).against_table())
-    assert "| human 1,000 | cold | 1.100 | 1.300 | 1.182 | **18% slower** | 18% |" in table
-    assert "| human 1,000 | warm | 0.500 | 0.515 | 1.030 | within 5% | 2% |" in table
+    # the wall time's verdict, and beside it the CPU times' ratio (medians 0.95 and 0.91)
+    assert "| human 1,000 | cold | 1.100 | 1.300 | 1.182 | **18% slower** | 18% | 0.958 |" in table
+    assert "| human 1,000 | warm | 0.500 | 0.515 | 1.030 | within 5% | 2% | n/a |" in table
     assert "| human 1,000 | audit | 2.000 | 1.500 | 0.750 | 25% faster | 0% |" in table
-    assert "| human 1,000 | audit memory (MB) | 100.000 | 130.000 | 1.300 | **30% more** |" in table
+    assert (
+        "| human 1,000 | audit memory (MB) | 100.000 | 130.000 | 1.300 | **30% more** | n/a | n/a |"
+        in table
+    )
     assert "More than 5% slower: human 1,000 cold." in table
     assert "More than 5% more memory: human 1,000 audit memory (MB)." in table
 
@@ -215,3 +233,16 @@ def test_a_revision_is_extracted_and_runs_as_a_side(tmp_path: Path) -> None:
     assert again == src
     with pytest.raises(SystemExit, match="not a revision"):
         run.checkout("no-such-revision-anywhere", tmp_path)
+
+
+def test_a_run_is_charged_the_cpu_time_of_its_children() -> None:
+    """run_once's CPU time is what the kernel charged the command and every child it waited
+    for: a parent that only waits for a child spinning 0.3 s of CPU is charged at least that
+    (measured as CPU time, so a busy machine cannot make it fail; wall time would not tell)."""
+    run = _run_module()
+    spin = "import time\nwhile time.process_time() < 0.3: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}])"
+    result = run.run_once([sys.executable, "-c", parent], dict(os.environ), PROJECT)
+    assert result.code == 0
+    assert result.cpu >= 0.3
+    assert result.elapsed > 0 and result.peak_rss > 0

@@ -23,13 +23,17 @@ from conftest import AS_OF, MakeRepo
 from socialgov.config import load_config
 from socialgov.domain.coverage import key, playbook_coverage, selected_channels
 from socialgov.domain.platforms import (
+    _NAMED_SPACE,
     CATALOGUE,
+    TAILS,
     Identity,
+    _reads_as_named,
     account_identity,
     canonical_url,
     handle_identity,
     handle_problem,
     label,
+    parse_handle,
     parsed_url_problem,
     url_identity,
     url_problem,
@@ -328,6 +332,57 @@ def test_an_account_identity_is_what_each_rule_asked_for_itself(platform: str | 
                 assert parsed_url_problem(platform, handle, url, found, valid=valid) == (
                     url_problem(platform, handle, url, valid=valid)
                 )
+
+
+def _canonical_handles(seed: int) -> list[str]:
+    """Handles whose canonical URLs the url's parse may or may not read back as the handle: plain
+    names, digits, the characters that change a parse (``.``, ``-``, ``_``, ``@``, ``/``, ``:``),
+    every reserved path and tail in either case, lengths at the patterns' edges, domains (Bluesky),
+    channel ids, and profile URLs of every platform pasted into the handle."""
+    rnd = random.Random(seed)
+    words = [*TAILS, *(w for known in CATALOGUE.values() for w in known.reserved)]
+    words += ["profile.php", "PROFILE.PHP", "123", "0", "a-1", "ab-12", "a.b", "a_b", "pages"]
+    words += ["acme.bsky.social", "a-b.example", "x.y", "UC" + "a" * 22, "r/acme", "u/acme"]
+    words += ["did:plc:" + "a2" * 12, "did:plc:" + "A2" * 12, "١٢٣", "12٣", "acme١"]
+    handles = [form for w in words for form in (w, w.upper(), "@" + w)]
+    for _ in range(600):
+        size = rnd.choice([1, 2, 3, 15, 16, 23, 24, 30, 31, 50, 51, 100, 101])
+        letters = "abcXYZ019_.-" if rnd.random() < 0.7 else "abcXYZ019_.-@/:+é %"
+        handles.append("".join(rnd.choice(letters) for _ in range(size)))
+        handles.append("".join(rnd.choice("0123456789") for _ in range(size)))
+        labels = ["".join(rnd.choice("ab9-") for _ in range(rnd.randint(1, 5))) for _ in "ab"]
+        handles.append(".".join([*labels, rnd.choice(["social", "example", "x", "9a"])]))
+    for known in CATALOGUE.values():
+        for host in known.hosts[:2]:
+            for value in ("acme", "123", "about", "a.b", "UC" + "b" * 22):
+                handles += [f"https://{host}/{value}", f"https://{host}/@{value}"]
+                handles += [f"https://{host}/{part}/{value}" for part in ("in", "pg", "user", "c")]
+                handles += [f"https://{host}/company/{value}", f"https://{host}/groups/{value}"]
+    return handles
+
+
+@pytest.mark.parametrize("platform", sorted(CATALOGUE))
+def test_a_canonical_url_keyed_without_its_parse_is_keyed_as_parsed(platform: str) -> None:
+    """account_identity takes the url's key from the handle when the url is the handle's
+    canonical URL and the parse could not read it otherwise (platforms._reads_as_named): on
+    every handle of every form, the url's key is still url_identity's (the parse's), and one
+    text for both keys when they are equal."""
+    shortcut = 0
+    for handle in _canonical_handles(len(platform)):
+        url = canonical_url(platform, handle, valid=True)
+        if url is None:
+            continue
+        found = account_identity(platform, handle, url)
+        assert found.canonical
+        assert found.handle_key == handle_identity(platform, handle, url)
+        assert found.url_key == url_identity(platform, url), (handle, url)
+        if found.url_key is not None and found.url_key == found.handle_key:
+            assert found.url_key is found.handle_key
+        shortcut += found.handle_key is not None and _reads_as_named(
+            platform, CATALOGUE[platform], parse_handle(platform, handle)
+        )
+    if platform in _NAMED_SPACE:
+        assert shortcut > 100  # the shortcut was taken, not only the parse
 
 
 def test_account_identities_are_let_go_once_both_rules_took_them(make_repo: MakeRepo) -> None:

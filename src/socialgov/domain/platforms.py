@@ -927,9 +927,9 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
     """The :class:`Identity` of an Account on ``platform`` with ``handle`` and ``url``: the
     handle and the url are parsed once for what SG304 and SG107 both ask of them (each asked
     ``parse_handle`` and ``parse_profile`` of the same texts for itself)."""
-    found = parse_profile(url, platform) if url is not None else None
     known = CATALOGUE.get(platform) if platform not in (None, "other", "forum") else None
     if known is None:
+        found = parse_profile(url, platform) if url is not None else None
         handle_key_ = handle_identity(platform, handle, url)
         url_key = _url_key(platform, url, found)
         if url_key is not None and url_key == handle_key_:
@@ -957,6 +957,10 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
             canonical = url is not None and url == _canonical(known, platform, named)
     if url is None:
         return _identity_of((handle_key_, None, False, None, None, problem))
+    if canonical and named is not None and _reads_as_named(platform, known, named):
+        # the url's key is the handle's without parsing it (SG107: nothing more to ask)
+        return _identity_of((handle_key_, handle_key_, True, None, None, problem))
+    found = parse_profile(url, platform)
     if found is not None and found.platform == platform and url.strip():
         url_key = found.key
     else:
@@ -966,6 +970,47 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
     if canonical:
         return _identity_of((handle_key_, url_key, True, None, None, problem))  # SG107: no more
     return _identity_of((handle_key_, url_key, False, named, found, problem))
+
+
+_NAMED_SPACE: dict[str, str] = {
+    "x": "name",
+    "facebook": "name",
+    "instagram": "name",
+    "linkedin": "org",
+    "youtube": "name",
+    "tiktok": "name",
+    "threads": "name",
+    "bluesky": "name",
+    "pinterest": "name",
+}
+"""The platforms whose canonical profile URL (their template, ``head + value + tail``) is read
+back by :func:`parse_profile` as the profile of the value it was made of, in this space, when
+:func:`_reads_as_named` says so; the others' URLs are always parsed."""
+
+def _reads_as_named(platform: str, known: Platform, named: Profile) -> bool:
+    """Whether ``parse_profile`` of the canonical URL of ``named`` (a handle's profile on
+    ``platform``, whose canonical URL the Account's url is) gives a profile of ``named``'s key,
+    without parsing it. So it does on a platform of :data:`_NAMED_SPACE` for a value that is
+    neither a reserved path (the generic ``/{v}`` form skips it) nor a tail (a second path
+    segment is dropped), that the platform's pattern accepts (``_profile`` refuses what it does
+    not; Pinterest has none, and ``_canonical`` made its URL of plain characters only), and whose
+    space is the one the template's form gives (Facebook's ASCII digits are an ``id``, with no
+    pattern): those patterns take only characters the plain-URL split reads as written, and no
+    form tried before the template's own matches such a path (Facebook's ``/profile.php`` goes on
+    to the next form without a query). Anything else is parsed; tests/test_rules_differential.py
+    holds the two to each other on every platform."""
+    space = _NAMED_SPACE.get(platform)
+    if space is None:
+        return False
+    value = named.value
+    lowered = value.lower()
+    if lowered in known.reserved or lowered in TAILS:
+        return False
+    if platform == "facebook" and value.isdigit():
+        return value.isascii() and named.space == "id"
+    if known.pattern is not None and known.pattern.fullmatch(value) is None:
+        return False
+    return named.space == space
 
 
 _identity_of: Callable[[tuple[str | None, str | None, bool, Any, Any, str | None]], Identity] = (

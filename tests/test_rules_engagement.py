@@ -288,6 +288,50 @@ def test_sg505_every_live_account_needs_a_crisis_handoff_to_pr(make_repo: MakeRe
     assert bare.severity is Severity.WARNING
 
 
+def test_sg505_and_sg506_judge_each_account_by_its_own_cover(make_repo: MakeRepo) -> None:
+    """Accounts covered alike share one cover, whose answer each rule works out once: accounts
+    of every cover, interleaved (the same playbooks in another order are another cover; a
+    listed playbook its applies_to already matched adds nothing), each reported exactly when
+    its own cover has no crisis path (SG505) or no account_compromise handoff (SG506)."""
+    playbooks = CRISIS_PLAYBOOKS.rstrip(" ") + (
+        "      - id: compromise\n"
+        "        end: Done\n"
+        "        handoffs:\n"
+        "          - {scenario: account_compromise, trigger: t, to: comms, before: b, expect: e}\n"
+    )
+    covers = [
+        "[crisis-listed]",
+        "[complaints-to-comms]",
+        "[compromise]",
+        "[crisis-to-care, compromise]",
+        "[compromise, crisis-to-care]",
+        "[crisis-listed, compromise]",
+        "[]",
+    ]
+    rows = []
+    for number in range(21):
+        listed = covers[(number * 5) % len(covers)]
+        purpose = "marketing" if number % 4 == 0 else "service"  # crisis-all matches marketing
+        rows.append(f"  - {{id: a{number}, platform: x, purpose: {purpose}, playbooks: {listed}}}")
+    root = make_repo(
+        {
+            "teams.yaml": TEAMS,
+            "pb.yaml": playbooks,
+            "a.yaml": "accounts:\n" + "\n".join(rows) + "\n",
+        }
+    )
+    no_crisis, no_compromise = [], []
+    for number in range(21):
+        listed = covers[(number * 5) % len(covers)]
+        if number % 4 != 0 and "crisis-listed" not in listed:
+            no_crisis.append(EntityRef("Account", f"a{number}"))
+        if "compromise]" not in listed and "compromise," not in listed:
+            no_compromise.append(EntityRef("Account", f"a{number}"))
+    assert 0 < len(no_crisis) < 21 and 0 < len(no_compromise) < 21
+    assert [f.entity for f in findings(root, "SG505")] == no_crisis
+    assert [f.entity for f in findings(root, "SG506")] == no_compromise
+
+
 @pytest.mark.parametrize("function", ["service", None])
 def test_sg505_the_receiving_team_must_have_function_pr(
     make_repo: MakeRepo, function: str | None

@@ -287,8 +287,12 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     if not accounts:
         return
     crisis: dict[str, bool] = {}
+    covers: dict[int, bool] = {}  # each cover's answer, by its tuple (accounts share covers)
     for account, playbooks in zip(accounts, live_account_coverage(model, ctx), strict=True):
-        if _any_crisis(playbooks, model, crisis):
+        covered = covers.get(id(playbooks))
+        if covered is None:
+            covered = covers[id(playbooks)] = _any_crisis(playbooks, model, crisis)
+        if covered:
             continue
         if playbooks:
             named = ", ".join(p.id for p in playbooks)
@@ -381,8 +385,12 @@ def no_compromise_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     if not any(_has_compromise_path(p) for p in model.playbooks):
         yield _no_compromise_plan(model, accounts)
         return
+    covers: dict[int, bool] = {}  # each cover's answer, by its tuple (accounts share covers)
     for account, playbooks in zip(accounts, live_account_coverage(model, ctx), strict=True):
-        if any(_has_compromise_path(p) for p in playbooks):
+        covered = covers.get(id(playbooks))
+        if covered is None:
+            covered = covers[id(playbooks)] = any(_has_compromise_path(p) for p in playbooks)
+        if covered:
             continue
         if playbooks:
             named = ", ".join(p.id for p in playbooks)

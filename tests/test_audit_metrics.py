@@ -615,7 +615,8 @@ def test_channel_rows_are_what_the_class_makes_of_their_fields(make_repo: MakeRe
 def test_each_channel_has_the_line_its_mapping_starts_on(make_repo: MakeRepo) -> None:
     # written as people write them: lists of block and flow mappings with comments between,
     # one entity a document with ``kind:``, several documents a file, settings merged from an
-    # anchor, ids in no order; "# starts X" marks the line each channel's mapping starts on
+    # anchor, a quoted first key, an anchored entity, ids in no order; "# starts X" marks the
+    # line each channel's mapping starts on (as locating it finds: see _Columns.map_starts)
     files = {
         "accounts/list.yaml": """\
             # the care team's accounts
@@ -655,6 +656,15 @@ def test_each_channel_has_the_line_its_mapping_starts_on(make_repo: MakeRepo) ->
               - id: abe  # starts abe
                 <<: *defaults
         """,
+        "accounts/quoted.yaml": """\
+            accounts:
+              - "id": quo  # starts quo
+                platform: x
+              -  { 'id': sue, platform: x }  # starts sue
+              - &anchored  # starts ann
+                id: ann
+                platform: x
+        """,
         "channels/desk.yaml": "kind: Channel  # starts desk\nid: desk\ntype: email\n",
     }
     root = make_repo(files)
@@ -667,10 +677,13 @@ def test_each_channel_has_the_line_its_mapping_starts_on(make_repo: MakeRepo) ->
     social_first_each_kind_by_id = [
         "abe",
         "amy",
+        "ann",
         "bea",
         "cal",
         "kit",
         "moe",
+        "quo",
+        "sue",
         "zed",
         "desk",
         "phone",

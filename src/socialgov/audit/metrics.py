@@ -377,9 +377,9 @@ def _rows_in_order(
 def _lines(entities: Sequence[Entity]) -> list[int]:
     """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
     document for all of its entities that follow one another in ``entities`` at once
-    (``SourceMap.lines``), or of an entity alone in its document (one-entity documents, as
-    people often write, gain nothing). Nothing is kept per entity but its line: the positions
-    are all held when this runs."""
+    (``SourceMap.lines``, which reads where an entity's mapping starts without locating it:
+    an entity alone in its document too). Nothing is kept per entity but its line: the
+    positions are all held when this runs."""
     lines: list[int] = []
     count = len(entities)
     start = 0
@@ -388,11 +388,8 @@ def _lines(entities: Sequence[Entity]) -> list[int]:
         end = start + 1
         while end < count and entities[end].source.document is document:
             end += 1
-        if end - start == 1:
-            lines.append(entities[start].locate().line)
-        else:
-            bases = [entity.source.base for entity in entities[start:end]]
-            lines.extend(document.source_map.lines(bases))
+        bases = [entity.source.base for entity in entities[start:end]]
+        lines.extend(document.source_map.lines(bases))
         start = end
     return lines
 

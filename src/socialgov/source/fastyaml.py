@@ -1757,6 +1757,35 @@ class _Columns:
             child = at[after + child]
         return -1
 
+    def map_starts(
+        self, nodes: Sequence[int], raw: bytes | bytearray, anchored: int = 0
+    ) -> list[int]:
+        """Where each of ``nodes`` starts when it is a mapping whose first key is written, as
+        _FilePositions._node_offset finds it (``raw``, the file's text): a block mapping's
+        first key (its opening quote), a flow mapping's ``{``; -1 for any other node, for a
+        node whose kind has a bit of ``anchored`` (one that _node_offset finds otherwise), and
+        for -1. One call for a list of entities, where _node_offset is five calls a node."""
+        at, size, origin = self._at, self._size, self._origin
+        firsts, sizes = 6 * size, 2 * size
+        found = []
+        for node in nodes:
+            offset = -1
+            kind = at[node] if node >= 0 else 0
+            if kind & _MAP and not kind & anchored:
+                first = at[firsts + node]
+                if first != _LOW and at[sizes + first]:
+                    offset = (at[size + first] - origin) & _LOW
+                    if at[first] & _KEYQUO:
+                        offset -= 1
+                    if kind & _FLOW:  # its ``{``: before the first key, past spaces only
+                        offset -= 1
+                        while offset >= 0 and raw[offset] == 0x20:
+                            offset -= 1
+                        if offset >= 0 and raw[offset] != 0x7B:
+                            offset = -1
+            found.append(offset)
+        return found
+
 
 class _TreeNodes:
     """The same questions, asked of rapidyaml's tree itself (kept): for a rapidyaml whose nodes
@@ -1806,6 +1835,29 @@ class _TreeNodes:
                     return child
                 count -= 1
         return -1
+
+    def map_starts(
+        self, nodes: Sequence[int], raw: bytes | bytearray, anchored: int = 0
+    ) -> list[int]:
+        found = []
+        for node in nodes:
+            offset = -1
+            kind = self.kind(node) if node >= 0 else 0
+            first = self.first_child(node) if kind & _MAP and not kind & anchored else -1
+            if first >= 0:
+                offset, size = self.key(first)
+                if not size:
+                    offset = -1
+                elif self.kind(first) & _KEYQUO:
+                    offset -= 1
+                if kind & _FLOW and offset >= 0:  # its ``{``: before the first key, past spaces
+                    offset -= 1
+                    while offset >= 0 and raw[offset] == 0x20:
+                        offset -= 1
+                    if offset >= 0 and raw[offset] != 0x7B:
+                        offset = -1
+            found.append(offset)
+        return found
 
 
 _memory = ctypes.pythonapi.PyMemoryView_FromMemory
@@ -2189,11 +2241,15 @@ class _FilePositions:
         each, worked out together (the line breaks before each counted from the one before, in
         the order of the nodes) rather than a position at a time."""
         found: list[tuple[int, int]] = []
+        starts = self._starts(document, paths)
         for at, path in enumerate(paths):
-            try:
-                found.append((self._offset(document, path, len(path), False), at))
-            except _Inexact:
-                found.append((-1, at))
+            offset = starts[at]
+            if offset < 0:
+                try:
+                    offset = self._offset(document, path, len(path), False)
+                except _Inexact:
+                    offset = -1
+            found.append((offset, at))
         found.sort()
         raw = self._text()
         lines = [0] * len(paths)
@@ -2202,35 +2258,75 @@ class _FilePositions:
             if offset < 0:
                 lines[at] = self.locate(document, paths[at], (), False).line
             elif before < 0:  # the first, from the file's count of line breaks by block
-                line, before = self._position(offset).line, offset
+                line, before = self._line(offset), offset
                 lines[at] = line
             else:
                 line += raw.count(b"\n", before, offset)
                 lines[at], before = line, offset
         return lines
 
+    def _starts(self, document: int, paths: Sequence[Path_]) -> list[int]:
+        """Where the node at each of ``paths`` starts, as :meth:`_offset` finds it, for the
+        nodes a report of entities' lines asks about: a document, or an item of a list, that
+        is a mapping, read from the columns together (_Columns.map_starts); -1 for any
+        other (an anchored node, an item of a list with links), which :meth:`_offset` finds."""
+        links = self.links
+        nodes = self.nodes()
+        picked: list[int] = []
+        above: Path_ | None = None
+        items: list[int] = []
+        for path in paths:
+            if not path:
+                picked.append(self._roots[document])
+                continue
+            part = path[-1]
+            if type(part) is not int:
+                picked.append(-1)
+                continue
+            if path[:-1] != above:  # the items of one list follow one another in ``paths``
+                above, items = path[:-1], []
+                walked = self._walk(document, above)
+                if (
+                    type(walked) is tuple
+                    and nodes.kind(walked[0]) & _SEQ
+                    and (links is None or walked[0] not in links)  # its items are there
+                ):
+                    found = self._items.get(walked[0])
+                    if found is None:
+                        found = self._items[walked[0]] = nodes.children(walked[0])
+                    items = found
+            picked.append(items[part] if 0 <= part < len(items) else -1)
+        return nodes.map_starts(picked, self._text(), 0 if links is None else _VALANCH)
+
     def _locate(self, document: int, path: Path_, start: int, key: bool) -> Position:
         return self._position(self._offset(document, path, start, key))
+
+    def _walk(self, document: int, path: Path_) -> tuple[int, Any] | int:
+        """The node at ``path`` and the data there (kept: the walk to a parent is shared by
+        every field of an entity); when a part of it is missing, the deepest node found."""
+        known = self._parents.get((document, path))
+        if known is not None:
+            return known
+        node = self._roots[document]
+        value = None if self._data is None else self._data[document]
+        for part in path:
+            child = self._child(node, part, value)
+            if child < 0:
+                return node
+            node = child
+            value = None if value is None else _inside(value, part)
+        known = self._parents[document, path] = node, value
+        return known
 
     def _offset(self, document: int, path: Path_, start: int, key: bool) -> int:
         """Where the node at ``path`` starts (see :meth:`locate`), as an offset in the text."""
         nodes = self.nodes()
-        root = self._roots[document]
         if not path:
-            return self._node_offset(root)
-        known = self._parents.get((document, path[:-1]))
-        if known is None:  # the parent's walk is shared by every field of an entity
-            parent = root
-            value = None if self._data is None else self._data[document]
-            for part in path[:-1]:
-                child = self._child(parent, part, value)
-                if child < 0:
-                    return self._node_offset(parent)
-                parent = child
-                value = None if value is None else _inside(value, part)
-            self._parents[document, path[:-1]] = parent, value
-        else:
-            parent, value = known
+            return self._node_offset(self._roots[document])
+        walked = self._walk(document, path[:-1])
+        if type(walked) is int:
+            return self._node_offset(walked)
+        parent, value = walked
         child = self._child(parent, path[-1], value)
         if child < 0:
             return self._node_offset(parent)
@@ -2306,8 +2402,17 @@ class _FilePositions:
         return at
 
     def _position(self, offset: int) -> Position:
-        """The line and column of ``offset``: the line breaks before it, counted from the
-        start of its block of the file (how many each block begins after is counted once)."""
+        """The line and column of ``offset`` (see :meth:`_line`)."""
+        raw = self._text()
+        line = self._line(offset)
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        if self.ascii:
+            return Position(line, offset - line_start + 1)
+        return Position(line, len(raw[line_start:offset].decode()) + 1)
+
+    def _line(self, offset: int) -> int:
+        """The line of ``offset``: the line breaks before it, counted from the start of its
+        block of the file (how many each block begins after is counted once)."""
         raw = self._text()
         lines = self._lines_before
         if lines is None:
@@ -2315,11 +2420,7 @@ class _FilePositions:
             counts = map(raw.count, itertools.repeat(b"\n"), range(0, len(raw), _BLOCK), ends)
             lines = self._lines_before = array("q", itertools.accumulate(counts, initial=0))
         block = offset // _BLOCK
-        line = lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
-        line_start = raw.rfind(b"\n", 0, offset) + 1
-        if self.ascii:
-            return Position(line, offset - line_start + 1)
-        return Position(line, len(raw[line_start:offset].decode()) + 1)
+        return lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
 
 
 _BLOCK = 1024

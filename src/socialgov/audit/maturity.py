@@ -66,12 +66,22 @@ INDICATORS: tuple[tuple[str, str, Test], ...] = (
 def indicators(
     live_accounts: Sequence[ChannelRow], threshold: Fraction = THRESHOLD
 ) -> tuple[Indicator, ...]:
-    """Each indicator's share of live Accounts, whether it meets ``threshold``, and the gaps."""
+    """Each indicator's share of live Accounts, whether it meets ``threshold``, and the gaps.
+
+    Every indicator is tested on a row before the next row is read (one pass over the rows,
+    not one per indicator): the rows are in the order of their ids, which in a tree written
+    as people write it is not the order they lie in memory, and at 100,000 accounts reading
+    them five times was most of the maturity's time."""
+    gaps: list[list[str]] = [[] for _ in INDICATORS]
+    tests = [(test, found.append) for (_, _, test), found in zip(INDICATORS, gaps, strict=True)]
+    for row in live_accounts:
+        for test, gap in tests:
+            if not test(row):
+                gap(row.id)
     result = []
-    for key, label, test in INDICATORS:
-        gaps = tuple(r.id for r in live_accounts if not test(r))
-        ratio = Ratio(len(live_accounts) - len(gaps), len(live_accounts))
-        result.append(Indicator(key, label, ratio, ratio.meets(threshold), gaps))
+    for (key, label, _), found in zip(INDICATORS, gaps, strict=True):
+        ratio = Ratio(len(live_accounts) - len(found), len(live_accounts))
+        result.append(Indicator(key, label, ratio, ratio.meets(threshold), tuple(found)))
     return tuple(result)
 
 
@@ -82,8 +92,9 @@ def blocking_errors(
     families = {info.code: info.family for info in rules}
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
+    error = Severity.ERROR  # (an enum's member looked up once: each look-up is a call)
     for finding in findings:
-        if finding.severity == Severity.ERROR and finding.code.startswith(BLOCKING_PREFIXES):
+        if finding.severity == error and finding.code.startswith(BLOCKING_PREFIXES):
             counts[finding.code] += 1
             names[finding.code] = finding.name
     return tuple(
@@ -106,8 +117,9 @@ def stage(
 def blocked_accounts(findings: Sequence[Finding]) -> set[str]:
     """Ids of the Accounts an SG2 or SG4 error finding is about, as its entity or related."""
     ids: set[str] = set()
+    error = Severity.ERROR  # (looked up once, as in blocking_errors)
     for finding in findings:
-        if finding.severity == Severity.ERROR and finding.code.startswith(BLOCKING_PREFIXES):
+        if finding.severity == error and finding.code.startswith(BLOCKING_PREFIXES):
             for ref in (finding.entity, *finding.related):
                 if ref is not None and ref.kind == "Account":
                     ids.add(ref.id)

@@ -321,13 +321,14 @@ def tally_findings(findings: Iterable[Finding]) -> FindingTally:
     """:class:`FindingTally` of ``findings``, in their order."""
     by_entity: dict[EntityKey | None, list[int]] = {}
     by_code: dict[str, dict[EntityKey, None]] = {}
+    error = int(Severity.ERROR)  # (an enum's member looked up once: each look-up is a call)
     for finding in findings:
         entity = finding.entity
         key = None if entity is None else (entity.kind, entity.id)
         counts = by_entity.get(key)
         if counts is None:
             counts = by_entity[key] = [0, 0, 0]
-        counts[Severity.ERROR - finding.severity] += 1  # errors first, as [errors, ...]
+        counts[error - finding.severity] += 1  # errors first, as [errors, ...]
         if key is not None:
             about = by_code.get(finding.code)
             if about is None:

@@ -1757,14 +1757,13 @@ class _Columns:
             child = at[after + child]
         return -1
 
-    def map_starts(
-        self, nodes: Sequence[int], raw: bytes | bytearray, anchored: int = 0
-    ) -> list[int]:
-        """Where each of ``nodes`` starts when it is a mapping whose first key is written, as
-        _FilePositions._node_offset finds it (``raw``, the file's text): a block mapping's
-        first key (its opening quote), a flow mapping's ``{``; -1 for any other node, for a
-        node whose kind has a bit of ``anchored`` (one that _node_offset finds otherwise), and
-        for -1. One call for a list of entities, where _node_offset is five calls a node."""
+    def map_starts(self, nodes: Sequence[int], anchored: int = 0) -> list[int]:
+        """For each of ``nodes`` that is a mapping whose first key is written, that key's
+        offset: on the line _FilePositions._node_offset finds the mapping to start on (its
+        first key's, less an opening quote; a flow mapping's ``{``, which the fast path takes
+        only on its first key's line), all that lines need. -1 for any other node, for a node
+        whose kind has a bit of ``anchored`` (its ``&`` may be lines above), and for -1. One
+        call for a list of entities, where _node_offset is five calls a node."""
         at, size, origin = self._at, self._size, self._origin
         firsts, sizes = 6 * size, 2 * size
         found = []
@@ -1775,14 +1774,6 @@ class _Columns:
                 first = at[firsts + node]
                 if first != _LOW and at[sizes + first]:
                     offset = (at[size + first] - origin) & _LOW
-                    if at[first] & _KEYQUO:
-                        offset -= 1
-                    if kind & _FLOW:  # its ``{``: before the first key, past spaces only
-                        offset -= 1
-                        while offset >= 0 and raw[offset] == 0x20:
-                            offset -= 1
-                        if offset >= 0 and raw[offset] != 0x7B:
-                            offset = -1
             found.append(offset)
         return found
 
@@ -1836,27 +1827,14 @@ class _TreeNodes:
                 count -= 1
         return -1
 
-    def map_starts(
-        self, nodes: Sequence[int], raw: bytes | bytearray, anchored: int = 0
-    ) -> list[int]:
+    def map_starts(self, nodes: Sequence[int], anchored: int = 0) -> list[int]:
+        """See _Columns.map_starts."""
         found = []
         for node in nodes:
-            offset = -1
             kind = self.kind(node) if node >= 0 else 0
             first = self.first_child(node) if kind & _MAP and not kind & anchored else -1
-            if first >= 0:
-                offset, size = self.key(first)
-                if not size:
-                    offset = -1
-                elif self.kind(first) & _KEYQUO:
-                    offset -= 1
-                if kind & _FLOW and offset >= 0:  # its ``{``: before the first key, past spaces
-                    offset -= 1
-                    while offset >= 0 and raw[offset] == 0x20:
-                        offset -= 1
-                    if offset >= 0 and raw[offset] != 0x7B:
-                        offset = -1
-            found.append(offset)
+            offset, size = self.key(first) if first >= 0 else (-1, 0)
+            found.append(offset if size else -1)
         return found
 
 
@@ -2266,10 +2244,11 @@ class _FilePositions:
         return lines
 
     def _starts(self, document: int, paths: Sequence[Path_]) -> list[int]:
-        """Where the node at each of ``paths`` starts, as :meth:`_offset` finds it, for the
-        nodes a report of entities' lines asks about: a document, or an item of a list, that
-        is a mapping, read from the columns together (_Columns.map_starts); -1 for any
-        other (an anchored node, an item of a list with links), which :meth:`_offset` finds."""
+        """An offset on the line where the node at each of ``paths`` starts (what
+        :meth:`lines` needs), for the nodes a report of entities' lines asks about: a document,
+        or an item of a list, that is a mapping, read from the columns together
+        (_Columns.map_starts); -1 for any other (an anchored node, an item of a list with
+        links), which :meth:`_offset` finds."""
         links = self.links
         nodes = self.nodes()
         picked: list[int] = []
@@ -2296,7 +2275,7 @@ class _FilePositions:
                         found = self._items[walked[0]] = nodes.children(walked[0])
                     items = found
             picked.append(items[part] if 0 <= part < len(items) else -1)
-        return nodes.map_starts(picked, self._text(), 0 if links is None else _VALANCH)
+        return nodes.map_starts(picked, 0 if links is None else _VALANCH)
 
     def _locate(self, document: int, path: Path_, start: int, key: bool) -> Position:
         return self._position(self._offset(document, path, start, key))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from conftest import PROJECT, MakeRepo
@@ -314,3 +315,62 @@ def test_audit_and_lint_import_the_pipeline_before_reading_the_settings(
             [sys.executable, "-c", probe, *command], capture_output=True, text=True, env=env
         )
         assert done.stdout.splitlines()[0] == "True", (command, done.stderr)
+
+
+def test_a_command_is_made_only_when_it_is_asked_for() -> None:
+    """Importing the command line makes no option; a run makes its own command's (here
+    ``import people``'s, inside its group), not the ~110 of the others; ``--help`` makes
+    every command, each with what it was written with."""
+    probe = (
+        "import sys\n"
+        "import click\n"
+        "made = []\n"
+        "init = click.Parameter.__init__\n"
+        "def counting(self, *args, **kwargs):\n"
+        "    made.append(self)\n"
+        "    init(self, *args, **kwargs)\n"
+        "click.Parameter.__init__ = counting\n"
+        "from socialgov.cli import cli, main\n"
+        "print(len(made), file=sys.stderr)\n"
+        "main(sys.argv[1:])\n"
+        "print(len(made), file=sys.stderr)\n"
+        "print(len(cli.commands['import'].commands['people'].params), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "import", "people", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: socialgov import people [OPTIONS] FILE")
+    lines = done.stderr.splitlines()
+    at_import, after_run, own = int(lines[-3]), int(lines[-2]), int(lines[-1])
+    assert at_import == 1  # the group's --version
+    assert own == 12  # FILE, six repository options and five of its own
+    assert after_run - at_import == own + 3  # and the --help of socialgov, import and people
+
+
+def test_every_command_is_listed_and_made_from_what_was_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from socialgov.cli import cli
+
+    names = list(cli.commands)
+    assert names == [
+        "lint", "audit", "schema", "test", "rules", "explain", "fix", "import", "discover",
+        "directory", "init", "server",
+    ]  # fmt: skip
+    assert main(["--help"]) == 0
+    listed = capsys.readouterr().out.split("Commands:\n")[1].splitlines()
+    assert [line.split()[0] for line in listed if line[:2] == "  " and line[2] != " "] == sorted(names)
+    lint = cli.commands["lint"]
+    assert isinstance(lint, click.Command) and lint.name == "lint"
+    assert lint is cli.commands["lint"]  # made once
+    assert [param.name for param in lint.params][:4] == ["paths", "root", "config_path", "as_of"]
+    assert lint.help is not None and lint.help.startswith("Check the policy repository")
+    group = cli.commands["import"]
+    assert isinstance(group, click.Group)
+    assert sorted(group.commands) == ["csv", "people"]
+    assert cli.get_command(click.Context(cli), "nosuch") is None

@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -27,6 +27,94 @@ LINT_FORMATS = tuple(REPORT_FORMATS)
 AUDIT_FORMATS = tuple(AUDIT_RENDERERS)
 
 
+class Commands(MutableMapping[str, click.Command]):
+    """A group's commands by name, each made (its options and arguments built) when it is first
+    asked for: a run builds the command it runs, not the other commands' ~110 options (about
+    11 M instructions of a cold lint's start). ``socialgov --help``, completion and the tests
+    that read ``cli.commands`` ask for all of them and get what eager commands were."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, click.Command | Later] = {}
+
+    def later(self, name: str, later: Later) -> None:
+        self._entries[name] = later
+
+    def __getitem__(self, name: str) -> click.Command:
+        entry = self._entries[name]
+        if isinstance(entry, Later):
+            entry = self._entries[name] = entry.make()
+        return entry
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._entries[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class Later:
+    """A command as written (its function, name, click's attributes and its options' and
+    arguments' decorators in the order Python applied them), made by :meth:`make`. A group's own
+    commands wait in :attr:`commands` until it is made."""
+
+    def __init__(self, function: Callable[..., Any], name: str, attrs: dict[str, Any]) -> None:
+        self.function = function
+        self.name = name
+        self.attrs = attrs
+        self.commands = Commands()
+
+    def make(self) -> click.Command:
+        function = self.function
+        for decorate in getattr(function, "_socialgov_params", ()):
+            function = decorate(function)
+        made: click.Command = click.command(self.name, **self.attrs)(function)
+        if isinstance(made, click.Group):
+            made.commands = self.commands
+        return made
+
+
+def command(
+    group: click.Group | Later, name: str, **attrs: Any
+) -> Callable[[Callable[..., Any]], Later]:
+    """``group.command(name, **attrs)``, made when the command is first asked for
+    (:class:`Commands`)."""
+
+    def decorator(function: Callable[..., Any]) -> Later:
+        later = Later(function, name, attrs)
+        commands = group.commands
+        assert isinstance(commands, Commands)
+        commands.later(name, later)
+        return later
+
+    return decorator
+
+
+def _kept(decorate: Callable[[F], F]) -> Callable[[F], F]:
+    """A click decorator, applied when its command is made (:meth:`Later.make`)."""
+
+    def keep(function: F) -> F:
+        function.__dict__.setdefault("_socialgov_params", []).append(decorate)
+        return function
+
+    return keep
+
+
+def option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """``click.option``, made with its command."""
+    return _kept(click.option(*decls, **attrs))
+
+
+def argument(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """``click.argument``, made with its command."""
+    return _kept(click.argument(*decls, **attrs))
+
+
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -39,30 +127,30 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 def repository_options(func: F) -> F:
     """Options every command that reads a policy repository takes."""
     options = [
-        click.option(
+        option(
             "--root",
             type=_PATH,
             help="The policy repository's folder (default: the nearest folder upward holding "
             "socialgov.yaml).",
         ),
-        click.option(
+        option(
             "--config",
             "config_path",
             type=_PATH,
             help="The configuration file (default: ROOT/socialgov.yaml).",
         ),
-        click.option(
+        option(
             "--as-of",
             callback=_parse_date,
             metavar="DATE",
             help="Judge dates against this day (YYYY-MM-DD) instead of today.",
         ),
-        click.option("--no-color", is_flag=True, help="Never colour the output."),
-        click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
-        click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
+        option("--no-color", is_flag=True, help="Never colour the output."),
+        option("--quiet", "-q", is_flag=True, help="Print findings only, no summary."),
+        option("--debug", is_flag=True, help="Show a traceback on internal errors."),
     ]
-    for option in reversed(options):
-        func = option(func)
+    for decorate in reversed(options):
+        func = decorate(func)
     return func
 
 
@@ -85,7 +173,7 @@ _FOLDER = PathArgument(path_type=Path, file_okay=False)
 _FILE = PathArgument(path_type=Path, dir_okay=False)
 
 
-cache_option = click.option(
+cache_option = option(
     "--cache/--no-cache",
     "cache",
     default=None,
@@ -166,7 +254,10 @@ def say(text: str, *, err: bool = False) -> None:
     echo(plain(text) + "\n", err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    commands=Commands(),
+)
 @click.version_option(__version__, prog_name="socialgov")
 def cli() -> None:
     """socialgov: social media governance as code.
@@ -195,10 +286,10 @@ class ReportFormat(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=_PATH_TEXT)
+@command(cli, "lint")
+@argument("paths", nargs=-1, type=_PATH_TEXT)
 @repository_options
-@click.option(
+@option(
     "--format",
     "output_format",
     type=ReportFormat(),
@@ -207,50 +298,50 @@ class ReportFormat(click.ParamType):
     "reports in one run, each but one with its own file: --format text --format "
     "sarif:socialgov.sarif.",
 )
-@click.option(
+@option(
     "--output",
     "-o",
     type=_PATH,
     help="Write the report (the --format given without a file) here instead of printing it.",
 )
-@click.option("--select", multiple=True, help="Rules to run: codes, prefixes (SG2), names, ALL.")
-@click.option("--ignore", multiple=True, help="Rules to skip: codes, prefixes, names.")
-@click.option(
+@option("--select", multiple=True, help="Rules to run: codes, prefixes (SG2), names, ALL.")
+@option("--ignore", multiple=True, help="Rules to skip: codes, prefixes, names.")
+@option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
     help="Exit 1 when a finding reaches this severity (default: error).",
 )
-@click.option(
+@option(
     "--show-suppressed",
     is_flag=True,
     help="Also show the findings waivers suppress, and waivers that suppress nothing.",
 )
-@click.option(
+@option(
     "--statistics",
     is_flag=True,
     help="Print how many findings each rule has (most first) instead of the findings.",
 )
-@click.option(
+@option(
     "--baseline",
     type=_PATH,
     help="Report only findings not recorded in this baseline file (default: 'baseline' in "
     "socialgov.yaml).",
 )
-@click.option(
+@option(
     "--write-baseline",
     type=_PATH,
     metavar="FILE",
     help="Record every current finding in FILE, so that later runs with --baseline FILE report "
     "only new ones.",
 )
-@click.option(
+@option(
     "--new-since",
     metavar="REV",
     help="Report only findings that the repository did not have at git revision REV "
     "(a branch, tag or commit; for pull requests: --new-since origin/main).",
 )
 @cache_option
-@click.option(
+@option(
     "--jobs",
     "-j",
     type=click.IntRange(1, 64),
@@ -259,7 +350,7 @@ class ReportFormat(click.ParamType):
     help="Processes to use on a large repository (parsing and rules); more than 1 pays off "
     "only on an idle machine with that many cores.",
 )
-@click.option(
+@option(
     "--watch",
     is_flag=True,
     help="Lint again whenever a file of the repository changes (Ctrl-C to stop).",
@@ -299,7 +390,7 @@ def lint(
         ctx = click.get_current_context()
         again = {**ctx.params, "watch": False}
         return watching(
-            lambda: int(ctx.invoke(lint, **again)),
+            lambda: int(ctx.invoke(ctx.command, **again)),
             lambda: stamps(root, config_path),
             lambda line: say(line, err=True),
         )
@@ -378,47 +469,47 @@ def lint(
     return reports.exit_code
 
 
-@cli.command()
+@command(cli, "audit")
 @repository_options
-@click.option(
+@option(
     "--format",
     "output_format",
     type=click.Choice(AUDIT_FORMATS),
     help="Report format (default: from --output's suffix, .md .html .json .csv, else table).",
 )
-@click.option("--output", "-o", type=_PATH, help="Write the report here.")
-@click.option(
+@option("--output", "-o", type=_PATH, help="Write the report here.")
+@option(
     "--by",
     type=click.Choice(["team"]),
     help="Add a scorecard per unit (Team, rolled up its parents), worst first.",
 )
-@click.option(
+@option(
     "--depth",
     type=click.IntRange(min=1),
     metavar="N",
     help="With --by team: list units down to level N (1: top units); deeper ones are rolled up.",
 )
-@click.option(
+@option(
     "--history",
     is_flag=True,
     help="Add the indicators, score and stage at sampled commits of the git history.",
 )
-@click.option(
+@option(
     "--since",
     metavar="DATE|REV_RANGE",
     help="With --history: commits from this date (YYYY-MM-DD) or in this range (v1..main).",
 )
-@click.option(
+@option(
     "--every",
     type=click.Choice(["week", "month", "commit"]),
     help="With --history: one sample per week (default), per month, or every commit.",
 )
-@click.option(
+@option(
     "--compare",
     metavar="REV",
     help="Report only what changed since git revision REV: indicators, findings, entities.",
 )
-@click.option(
+@option(
     "--width",
     type=click.IntRange(min=40),
     metavar="COLUMNS",
@@ -517,9 +608,9 @@ def terminal_width(output: Path | None) -> int:
     return 200
 
 
-@cli.command()
-@click.argument("kind", required=False)
-@click.option(
+@command(cli, "schema")
+@argument("kind", required=False)
+@option(
     "--output",
     "-o",
     type=_FOLDER,
@@ -537,9 +628,9 @@ def schema(kind: str | None, output: Path | None) -> int:
     return 0
 
 
-@cli.command("test")
+@command(cli, "test")
 @repository_options
-@click.option(
+@option(
     "--format",
     "output_format",
     type=click.Choice(["text", "junit"]),
@@ -547,7 +638,7 @@ def schema(kind: str | None, output: Path | None) -> int:
     show_default=True,
     help="Report format.",
 )
-@click.option("--output", "-o", type=_PATH, help="Write the report here.")
+@option("--output", "-o", type=_PATH, help="Write the report here.")
 def test_command(
     root: Path | None,
     config_path: Path | None,
@@ -587,13 +678,13 @@ def rule_catalogue(root: Path | None, config_path: Path | None, *, own: bool = T
 
 def catalogue_options(func: F) -> F:
     """--root and --config for the commands that list or explain rules."""
-    func = click.option(
+    func = option(
         "--config",
         "config_path",
         type=_PATH,
         help="The configuration file (default: ROOT/socialgov.yaml).",
     )(func)
-    return click.option(
+    return option(
         "--root",
         type=_PATH,
         help="The policy repository whose own rules and rule packs to include (default: the "
@@ -601,8 +692,8 @@ def catalogue_options(func: F) -> F:
     )(func)
 
 
-@cli.command("rules")
-@click.option(
+@command(cli, "rules")
+@option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -621,9 +712,9 @@ def rules_command(output_format: str, root: Path | None, config_path: Path | Non
     return 0
 
 
-@cli.command()
-@click.argument("rule")
-@click.option(
+@command(cli, "explain")
+@argument("rule")
+@option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "markdown"]),
@@ -632,7 +723,7 @@ def rules_command(output_format: str, root: Path | None, config_path: Path | Non
     help="Plain text, JSON, or a Markdown section as in docs/rules.md (for a rule).",
 )
 @catalogue_options
-@click.option(
+@option(
     "--as-of",
     callback=_parse_date,
     metavar="DATE",
@@ -703,11 +794,11 @@ def _safe(message: str) -> str:
     return one_line(message)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=_PATH_TEXT)
+@command(cli, "fix")
+@argument("paths", nargs=-1, type=_PATH_TEXT)
 @repository_options
-@click.option("--diff", is_flag=True, help="Show a unified diff of the fixes; write nothing.")
-@click.option("--unsafe", is_flag=True, help="Also apply fixes that change meaning (review them).")
+@option("--diff", is_flag=True, help="Show a unified diff of the fixes; write nothing.")
+@option("--unsafe", is_flag=True, help="Also apply fixes that change meaning (review them).")
 def fix(
     paths: tuple[str, ...],
     root: Path | None,
@@ -735,26 +826,26 @@ def fix(
     return result.exit_code
 
 
-@cli.group("import")
+@command(cli, "import", cls=click.Group)
 def import_group() -> None:
     """Turn other inventories into socialgov YAML."""
 
 
-@import_group.command("csv")
-@click.argument("file", type=_FILE)
-@click.option(
+@command(import_group, "csv")
+@argument("file", type=_FILE)
+@option(
     "--root",
     type=_FOLDER,
     help="Write a whole repository here: accounts/, people/, teams/ (and socialgov.yaml when "
     "missing).",
 )
-@click.option(
+@option(
     "--out",
     type=_FOLDER,
     help="Write the Account YAML into this folder (with people.yaml and teams.yaml when the "
     "sheet names people or teams the repository above does not know).",
 )
-@click.option(
+@option(
     "--map",
     "mapping",
     multiple=True,
@@ -762,24 +853,24 @@ def import_group() -> None:
     help="Read COLUMN as FIELD (an Account field, owner.email, backup_owner.email, "
     "owner.employment, labels.NAME, or ignore); repeatable.",
 )
-@click.option(
+@option(
     "--date-format",
     metavar="d/m/Y|m/d/Y",
     help="How to read dates such as 03/04/2026 when a column never says (no day over 12).",
 )
-@click.option(
+@option(
     "--split",
     type=click.Choice(["team"]),
     help="Write one accounts file per team instead of one accounts.yaml.",
 )
-@click.option(
+@option(
     "--update",
     is_flag=True,
     help="Re-import into the files an earlier import wrote, "
     "changing them in place (comments kept), and say what changed.",
 )
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@option("--force", is_flag=True, help="Overwrite files that already exist.")
+@option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def import_csv(
     file: Path,
     root: Path | None,
@@ -817,36 +908,36 @@ def import_csv(
     return result.exit_code
 
 
-@import_group.command("people")
-@click.argument("file", type=PathArgument(path_type=Path, dir_okay=False, exists=True))
+@command(import_group, "people")
+@argument("file", type=PathArgument(path_type=Path, dir_okay=False, exists=True))
 @repository_options
-@click.option(
+@option(
     "--update",
     is_flag=True,
     help="Change the Person entities in place (comments and layout kept) and add new people; "
     "without it, only show what would change.",
 )
-@click.option(
+@option(
     "--source",
     metavar="TEXT",
     help="What to record in each changed person's source (default: the export's kind, file "
     "name and the as-of date).",
 )
-@click.option(
+@option(
     "--employment",
     type=click.Choice(["full_time", "part_time", "contractor", "agency", "intern", "volunteer"]),
     default="full_time",
     show_default=True,
     help="The employment of new people whose export says none.",
 )
-@click.option(
+@option(
     "--people",
     "people_file",
     metavar="PATH",
     help="The file (relative to the root) new people are added to (default: the file with "
     "the most people, else people/people.yaml).",
 )
-@click.option(
+@option(
     "--teams/--no-teams",
     "add_teams",
     default=True,
@@ -889,9 +980,9 @@ def import_people(
     return code
 
 
-@cli.command()
+@command(cli, "discover")
 @repository_options
-@click.option(
+@option(
     "--site",
     "sites",
     multiple=True,
@@ -899,50 +990,50 @@ def import_people(
     help="Crawl this web site (same host only, robots.txt honoured), or read the saved HTML "
     "pages in this folder; repeatable.",
 )
-@click.option(
+@option(
     "--feed",
     "feeds",
     multiple=True,
     type=_FILE,
     help="Read a discovery export (CSV: platform and handle, or url; first/last seen); repeatable.",
 )
-@click.option(
+@option(
     "--output",
     "-o",
     type=_FILE,
     help="Where new sightings are added (default: ROOT/sightings/discovered.yaml); known "
     "sightings are updated where they are.",
 )
-@click.option("--max-pages", default=500, show_default=True, type=click.IntRange(1, 100_000))
-@click.option(
+@option("--max-pages", default=500, show_default=True, type=click.IntRange(1, 100_000))
+@option(
     "--max-depth",
     default=10,
     show_default=True,
     type=click.IntRange(0, 1000),
     help="Links to follow from the first page.",
 )
-@click.option(
+@option(
     "--time-limit",
     default=300.0,
     show_default=True,
     type=click.FloatRange(0.1, 86_400),
     help="Seconds for the whole crawl.",
 )
-@click.option(
+@option(
     "--delay",
     default=0.5,
     show_default=True,
     type=click.FloatRange(0, 60),
     help="Seconds between requests (robots.txt's Crawl-delay wins when longer).",
 )
-@click.option(
+@option(
     "--timeout",
     default=10.0,
     show_default=True,
     type=click.FloatRange(0.1, 600),
     help="Seconds one request may take to answer.",
 )
-@click.option(
+@option(
     "--max-page-size",
     default=5_000_000,
     show_default=True,
@@ -950,7 +1041,7 @@ def import_people(
     metavar="BYTES",
     help="Bytes read of any one page; the rest of a larger page is not read.",
 )
-@click.option("--diff", is_flag=True, help="Show what would change in the YAML; write nothing.")
+@option("--diff", is_flag=True, help="Show what would change in the YAML; write nothing.")
 def discover(
     root: Path | None,
     config_path: Path | None,
@@ -993,9 +1084,9 @@ def discover(
     return 0
 
 
-@cli.command("directory")
+@command(cli, "directory")
 @repository_options
-@click.option(
+@option(
     "--output",
     "-o",
     required=True,
@@ -1027,10 +1118,10 @@ def directory_command(
     return 0
 
 
-@cli.command()
-@click.argument("directory", required=False, default=".", type=_PATH)
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@command(cli, "init")
+@argument("directory", required=False, default=".", type=_PATH)
+@option("--force", is_flag=True, help="Overwrite files that already exist.")
+@option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def init(directory: Path, force: bool, debug: bool) -> int:
     """Create a policy repository in DIRECTORY (default: here) from the starter pack."""
     from socialgov.writing.scaffold import init_repository, render_result
@@ -1039,27 +1130,27 @@ def init(directory: Path, force: bool, debug: bool) -> int:
     return 0
 
 
-@cli.command()
-@click.option(
+@command(cli, "server")
+@option(
     "--root",
     type=_PATH,
     help="The policy repository (default: the nearest folder holding socialgov.yaml from the "
     "editor's workspace folder upward).",
 )
-@click.option(
+@option(
     "--config",
     "config_path",
     type=_PATH,
     help="The configuration file (default: ROOT/socialgov.yaml).",
 )
-@click.option(
+@option(
     "--as-of",
     callback=_parse_date,
     metavar="DATE",
     help="Judge dates against this day (YYYY-MM-DD) instead of today.",
 )
-@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default).")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@option("--stdio", is_flag=True, help="Talk over standard input and output (the default).")
+@option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def server(
     root: Path | None, config_path: Path | None, as_of: dt.date | None, stdio: bool, debug: bool
 ) -> int:

@@ -17,7 +17,7 @@ from socialgov.speedups import classcode
 
 ROOT = Path(__file__).resolve().parents[1]
 ACME = ROOT / "examples" / "acme"
-HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize])
+HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize, 2])
 
 # lint the example, then print whether the store was written (what the process ends by doing)
 _LINT = """
@@ -55,10 +55,28 @@ def _store(prefix: Path) -> Path:
     return store
 
 
-def _stored(prefix: Path) -> dict[str, object]:
+def _modules(prefix: Path) -> dict[str, tuple[int, bytes]]:
+    """The store's entries: each module's count of codes and its codes marshalled."""
     data = _store(prefix).read_bytes()
     assert data.startswith(HEADER)
-    return marshal.loads(data[len(HEADER) :])
+    modules = marshal.loads(data[len(HEADER) :])
+    assert isinstance(modules, dict)
+    return modules
+
+
+def _stored(prefix: Path) -> dict[str, object]:
+    """Every stored code by its source, whatever its module."""
+    codes: dict[str, object] = {}
+    for count, packed in _modules(prefix).values():
+        table = marshal.loads(packed)
+        assert len(table) == count
+        codes |= table
+    return codes
+
+
+def _write(prefix: Path, modules: dict[str, dict[str, object]]) -> None:
+    packed = {name: (len(table), marshal.dumps(table)) for name, table in modules.items()}
+    _store(prefix).write_bytes(HEADER + marshal.dumps(packed))
 
 
 def test_the_first_run_stores_the_methods_and_the_next_compiles_none(tmp_path: Path) -> None:
@@ -83,8 +101,11 @@ def test_a_damaged_or_foreign_store_is_ignored_and_replaced(tmp_path: Path) -> N
         b"",  # empty
         b"\x00\x01\x02 not a store",  # foreign
         good[:-40],  # cut short
-        b"XXXX\x00" + good[5:],  # another interpreter's magic number
-        HEADER + marshal.dumps({"def f(): pass": 3}),  # not code
+        b"XXXX\x00" + good[4:],  # another interpreter's magic number
+        good[:5] + b"\x01" + good[6:],  # another layout
+        HEADER + marshal.dumps({"def f(): pass": 3}),  # not an index of modules
+        HEADER + marshal.dumps({"socialgov.model": (1, marshal.dumps({"x": 3}))}),  # not code
+        HEADER + marshal.dumps({"socialgov.model": (1, b"\x00damaged")}),
     ):
         store.write_bytes(damage)
         assert _lint(tmp_path) is True, damage[:20]
@@ -103,15 +124,37 @@ def test_a_store_past_its_limit_keeps_only_what_the_run_used(tmp_path: Path) -> 
     used = _stored(tmp_path)
     one = next(iter(used.values()))
     stale = {f"def old_{n}(): return {n}": one for n in range(classcode.LIMIT)}
-    _store(tmp_path).write_bytes(HEADER + marshal.dumps({**stale, **used}))
+    modules = {name: marshal.loads(packed) for name, (_, packed) in _modules(tmp_path).items()}
+    modules["socialgov.model"] |= stale  # old shapes of a module the run imports
+    modules["socialgov.gone"] = stale  # and a module no run imports any more
+    _write(tmp_path, modules)
     assert _lint(tmp_path) is False  # nothing new: the big store is read and kept as it is
 
-    del used[next(iter(used))]  # one this run needs, to compile again
-    _store(tmp_path).write_bytes(HEADER + marshal.dumps({**stale, **used}))
+    first = next(iter(modules["socialgov.model"]))
+    del modules["socialgov.model"][first]  # one this run needs, to compile again
+    _write(tmp_path, modules)
     assert _lint(tmp_path) is True
     kept = _stored(tmp_path)
-    assert len(kept) == len(used) + 1
+    assert len(kept) == len(used)
     assert not any(source.startswith("def old_") for source in kept)
+
+
+def test_a_run_reads_only_the_codes_of_the_modules_it_imports(tmp_path: Path) -> None:
+    """Each module's codes are read when it makes its first class: a lint never reads those of
+    a module it does not import (here damaged, which reading would find and replace)."""
+    _lint(tmp_path)
+    modules = _modules(tmp_path)
+    modules["socialgov.not_imported"] = (1, b"\x00 not marshal")
+    store = _store(tmp_path)
+    store.write_bytes(HEADER + marshal.dumps(modules))
+    written = store.read_bytes()
+    assert _lint(tmp_path) is False
+    assert store.read_bytes() == written
+    del modules["socialgov.model"]  # a module the run imports: its codes compiled and stored
+    store.write_bytes(HEADER + marshal.dumps(modules))
+    assert _lint(tmp_path) is True
+    assert _modules(tmp_path)["socialgov.not_imported"] == (1, b"\x00 not marshal")
+    assert "socialgov.model" in _modules(tmp_path)
 
 
 # make the same class in socialgov modules (their methods come through the store) and in another
@@ -135,7 +178,7 @@ def make(module):
     return made.Probe
 
 import socialgov  # installs the store's exec
-kept, again = make("socialgov._probe"), make("socialgov._probe_again")
+kept, again = make("socialgov._probe"), make("socialgov._probe")
 foreign, other = make("elsewhere"), make("elsewhere_too")
 installed = dataclasses.__dict__.pop("exec")
 plain = make("elsewhere_plain")  # the builtin exec alone

@@ -13,7 +13,8 @@ object compiled from the same text before instead of compiling it again. The sam
 with the same flags is the same code, so the classes are exactly what they were; text never seen
 is compiled as before and kept. The code objects are stored beside the package's own ``.pyc``
 files (``__pycache__``, or ``PYTHONPYCACHEPREFIX``), in marshal's format under the interpreter's
-magic number, by the first run that compiled something new (:func:`save`), and not at all where
+magic number, each module's apart (a run reads those of the modules it imports), by the first
+run that compiled something new (:func:`save`), and not at all where
 Python writes no ``.pyc`` files (``PYTHONDONTWRITEBYTECODE``, ``-B``) or cannot write (an
 installation read only to its user: then every run compiles, as before). A stale, foreign or
 damaged file is ignored and replaced. It is trusted as the ``.pyc`` files beside it are: whoever
@@ -32,6 +33,7 @@ at run time in the package's ``__pycache__``.
 import atexit
 import builtins
 import dataclasses
+import marshal
 import sys
 from importlib.util import MAGIC_NUMBER
 from types import CodeType
@@ -40,52 +42,109 @@ from typing import Any
 from socialgov.speedups.stores import read_store, store_path, write_store
 
 _OURS = "socialgov"
-_HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize & 0xFF])
-"""What a store starts with: the bytecode format and the optimisation level (-O drops asserts
-when compiling)."""
+_HEADER = MAGIC_NUMBER + bytes([sys.flags.optimize & 0xFF, 2])
+"""What a store starts with: the bytecode format, the optimisation level (-O drops asserts when
+compiling) and the store's layout (2: each module's codes marshalled apart)."""
 #: Stored sources past which a save keeps only the ones this process used (old class shapes
 #: accumulate while socialgov's classes change in a checkout). A lint uses ~350, the language
 #: server and the audit some more; a store at the limit is ~1.2 MB, read in ~2 ms.
 LIMIT = 1_000
 
+Table = dict[str, CodeType]
+"""One module's compiled codes, by their source."""
+
+
+def _table(packed: object) -> Table | None:
+    """A module's codes from their stored bytes; None when they are not such a table."""
+    try:
+        table = marshal.loads(packed)  # type: ignore[arg-type]
+    except (EOFError, ValueError, TypeError):
+        return None
+    if type(table) is dict and all(
+        type(k) is str and type(v) is CodeType for k, v in table.items()
+    ):
+        return table
+    return None
+
 
 class _Codes:
-    """The compiled code of dataclass sources, by their text, and whether any is new."""
+    """The compiled code of dataclass sources, by module and text, and whether any is new.
+
+    Each module's codes are stored marshalled on their own and read when the module makes its
+    first class: a run reads the codes of the modules it imports (a lint ~350 of a store's ~800,
+    the rest the audit's, the server's, the writers' and older shapes of changed classes), and
+    one module's methods still share their names (its fields), as one marshalled whole would."""
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.codes: dict[str, CodeType] = {}
-        self.used: set[str] = set()
+        self.stored: dict[str, tuple[int, bytes]] = {}
+        self.tables: dict[str, Table] = {}
+        self.used: dict[str, set[str]] = {}
+        self.changed: set[str] = set()
         self.new = False
 
     def load(self) -> None:
-        """Read the stored codes; a missing, stale, foreign or damaged file gives none."""
-        codes = read_store(self.path, _HEADER)
-        if type(codes) is dict and all(
-            type(k) is str and type(v) is CodeType for k, v in codes.items()
+        """Read the store's index; a missing, stale, foreign or damaged file gives none."""
+        stored = read_store(self.path, _HEADER)
+        if type(stored) is dict and all(
+            type(module) is str
+            and type(entry) is tuple
+            and len(entry) == 2
+            and type(entry[0]) is int
+            and type(entry[1]) is bytes
+            for module, entry in stored.items()
         ):
-            self.codes = codes
+            self.stored = stored
 
-    def code(self, source: str) -> CodeType:
+    def table(self, module: str) -> Table:
+        """``module``'s codes, read from the store when first asked for."""
+        table = self.tables.get(module)
+        if table is None:
+            entry = self.stored.get(module)
+            table = _table(entry[1]) if entry is not None else None
+            if table is None:  # none stored, or damaged: compiled again and stored anew
+                table = {}
+                self.stored.pop(module, None)
+            self.tables[module] = table
+        return table
+
+    def code(self, module: str, source: str) -> CodeType:
         """The code of ``source`` as ``exec`` would compile it: from the store, or compiled now."""
-        code = self.codes.get(source)
+        table = self.table(module)
+        code = table.get(source)
         if code is None:
             # exec compiles a text as file "<string>", inheriting the calling frame's future
             # flags: dataclasses.py has none
             code = compile(source, "<string>", "exec", dont_inherit=True)
-            self.codes[source] = code
+            table[source] = code
+            self.changed.add(module)
             self.new = True
-        self.used.add(source)
+        self.used.setdefault(module, set()).add(source)
         return code
+
+    def payload(self) -> dict[str, tuple[int, bytes]]:
+        """What to store: every module's codes, or past :data:`LIMIT` only those this process
+        used; a module read and unchanged keeps its stored bytes."""
+        counts = {module: entry[0] for module, entry in self.stored.items()}
+        counts |= {module: len(table) for module, table in self.tables.items()}
+        if sum(counts.values()) <= LIMIT:
+            kept = dict(self.stored)
+            for module in self.changed:
+                table = self.tables[module]
+                kept[module] = (len(table), marshal.dumps(table))
+            return kept
+        kept = {}
+        for module, sources in self.used.items():
+            table = self.tables[module]
+            used = {source: table[source] for source in table if source in sources}
+            kept[module] = (len(used), marshal.dumps(used))
+        return kept
 
     def save(self) -> bool:
         """Store the codes if any is new and Python writes ``.pyc`` files; whether it did."""
         if not self.new or self.path is None or sys.dont_write_bytecode:
             return False
-        codes = self.codes
-        if len(codes) > LIMIT:
-            codes = {source: codes[source] for source in self.used}
-        if not write_store(self.path, _HEADER, lambda: codes):
+        if not write_store(self.path, _HEADER, self.payload):
             return False
         self.new = False
         return True
@@ -103,13 +162,10 @@ def _exec(
         globals = frame.f_globals
         if locals is None:
             locals = frame.f_locals
-    if (
-        _codes is not None
-        and type(source) is str
-        and not kwargs
-        and str(globals.get("__name__", "")).partition(".")[0] == _OURS
-    ):
-        source = _codes.code(source)
+    if _codes is not None and type(source) is str and not kwargs:
+        module = str(globals.get("__name__", ""))
+        if module.partition(".")[0] == _OURS:
+            source = _codes.code(module, source)
     builtins.exec(source, globals, locals, **kwargs)
 
 

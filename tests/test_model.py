@@ -546,6 +546,46 @@ def test_policy_lists_and_dates_met_again_are_read_as_the_first_time() -> None:
                 assert repr(built) == repr(expected), (value, day)
 
 
+def test_mapping_fields_not_written_share_one_empty_mapping() -> None:
+    # An entity that writes none of labels, terms, metrics or security holds one shared empty
+    # mapping for each (not a dict made per entity and field); one that writes them holds its
+    # own, and a value that is not a mapping reads as empty.
+    source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
+    build = model_module._BUILDERS["Account"]
+    bare, other = build("a", {"id": "a"}, source), build("b", {"id": "b"}, source)
+    person = model_module._BUILDERS["Person"]("p", {"id": "p"}, source)
+    assert bare.labels == bare.terms == bare.metrics == bare.security == {}
+    assert bare.labels is bare.terms is bare.metrics is other.security is person.labels
+    written = {"labels": {"k": "v"}, "terms": {"t": 1}, "metrics": {"m": 2}, "security": {}}
+    account = build("c", {"id": "c", **written}, source)
+    assert account.labels is written["labels"] and account.security is written["security"]
+    assert build("d", {"id": "d", "labels": "odd"}, source).labels == {}
+    # Shared, it refuses to be written (a plugin's write would reach every such entity) but
+    # reads, prints, copies and pickles as an empty dict.
+    import copy
+    import json
+    import pickle
+
+    shared: Any = bare.labels
+    for write in (
+        lambda: shared.__setitem__("k", "v"),
+        lambda: shared.setdefault("k", "v"),
+        lambda: shared.update(k="v"),
+        lambda: shared.__delitem__("k"),
+        lambda: shared.pop("k", None),
+        lambda: shared.popitem(),
+        lambda: shared.clear(),
+        lambda: shared.__ior__({"k": "v"}),
+    ):
+        with pytest.raises(TypeError, match="read-only"):
+            write()
+    assert shared == {} and repr(shared) == "{}" and dict(shared) == {} and not shared
+    assert isinstance(shared, dict) and json.dumps(shared) == "{}" and copy.deepcopy(shared) == {}
+    placeless = dataclasses.replace(bare, source=None)
+    clone = pickle.loads(pickle.dumps(placeless))
+    assert clone.labels == {} and repr(clone) == repr(placeless)
+
+
 def _every_field_written(kind: str) -> dict[str, Any]:
     """An entity of ``kind`` with every typed field written (each with a value of its type)."""
     values: dict[Any, Any] = {

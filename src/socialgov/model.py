@@ -507,7 +507,7 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 def _map(value: Any) -> Mapping[str, Any]:
     # A dict is told at once, before the slower check against Mapping.
-    return value if isinstance(value, (dict, Mapping)) else {}
+    return value if isinstance(value, (dict, Mapping)) else _EMPTY
 
 
 def _as_written(value: Any) -> Any:
@@ -746,6 +746,30 @@ def _fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _UNSET: Any = object()
+
+
+class _SharedEmpty(dict[str, Any]):
+    """An empty dict that refuses to be written: the one mapping every entity that writes none
+    of a mapping field holds (see ``_EMPTY``). It reads, compares, prints, copies and pickles as
+    ``{}``; writing into it raises ``TypeError`` instead of changing every such entity."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "an entity's mappings are read-only: this empty one is shared by every entity that "
+            "writes none (copy it with dict() to change it)"
+        )
+
+    __setitem__ = __delitem__ = __ior__ = setdefault = update = pop = popitem = clear = _refuse
+
+
+_EMPTY: Mapping[str, Any] = _SharedEmpty()
+"""The mapping of every entity that writes none of a mapping field (``labels``, ``terms``,
+``metrics``...): one shared empty dict, not one made per entity and field (64 bytes each, about
+two an entity). Entities' mappings are read, never written (those written are the parsed
+document's own, shared with it); this one refuses to be, so that a plugin writing into one
+entity's cannot change every other's."""
 Builder = Callable[[str, Mapping[str, Any], Source], Entity]
 
 
@@ -799,7 +823,8 @@ def _builder_text(cls: type[Entity]) -> tuple[str, dict[str, Any]]:
         if name in ("id", "data", "source"):
             continue
         if spec.default_factory is dict:
-            default = "{}"
+            names["empty"] = _EMPTY
+            default = "empty"
         elif spec.default_factory is not dataclasses.MISSING:
             names[f"make_{name}"] = spec.default_factory
             default = f"make_{name}()"

@@ -2,20 +2,20 @@
 socialgov.model` from the classes and FIELDS of socialgov.model: do not edit."""
 
 STAMPS = {
-    'Person': '2562:98ade582',
-    'Team': '1936:55386ed7',
-    'Account': '8087:317846f0',
-    'Channel': '4095:c97b1d58',
-    'Policy': '3025:a02e6481',
-    'Playbook': '2609:368bc174',
-    'Objective': '2156:285c6710',
-    'Rule': '1671:3340bb3d',
-    'Sighting': '3247:28f64150',
-    'Tool': '2116:5096048e',
+    'Person': '2572:58164d0a',
+    'Team': '1946:32c32ea7',
+    'Account': '8106:21f445bd',
+    'Channel': '4108:4a37821c',
+    'Policy': '3038:7249aa23',
+    'Playbook': '2622:32611bbc',
+    'Objective': '2166:e3281076',
+    'Rule': '1681:ad18e58e',
+    'Sighting': '3257:bf34f014',
+    'Tool': '2129:5c57bd2f',
 }
 
 
-def make_Person(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_email, default_team, default_role, default_employment, default_status, default_departed_on, convert_departed_on):
+def make_Person(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_email, default_team, default_role, default_employment, default_status, default_departed_on, convert_departed_on):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -35,7 +35,7 @@ def make_Person(new, Twin, cls, default_name, default_description, convert_label
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -82,7 +82,7 @@ def make_Person(new, Twin, cls, default_name, default_description, convert_label
     return build
 
 
-def make_Team(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_function, default_lead, default_parent):
+def make_Team(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_function, default_lead, default_parent):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -102,7 +102,7 @@ def make_Team(new, Twin, cls, default_name, default_description, convert_labels,
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -134,7 +134,7 @@ def make_Team(new, Twin, cls, default_name, default_description, convert_labels,
     return build
 
 
-def make_Account(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, convert_terms, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_platform, default_type, default_handle, default_url, default_audience, default_topic, default_region, default_language, default_created, convert_created, default_last_activity, convert_last_activity, default_objectives, convert_objectives, default_monitoring, convert_monitoring, convert_metrics, convert_security, default_verified, convert_verified, default_registered_on, convert_registered_on, default_retired_on, convert_retired_on, default_login_email, default_archive, convert_archive, default_managed_via, convert_managed_via):
+def make_Account(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, convert_terms, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_platform, default_type, default_handle, default_url, default_audience, default_topic, default_region, default_language, default_created, convert_created, default_last_activity, convert_last_activity, default_objectives, convert_objectives, default_monitoring, convert_monitoring, convert_metrics, convert_security, default_verified, convert_verified, default_registered_on, convert_registered_on, default_retired_on, convert_retired_on, default_login_email, default_archive, convert_archive, default_managed_via, convert_managed_via):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -154,7 +154,7 @@ def make_Account(new, Twin, cls, default_name, default_description, convert_labe
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -204,7 +204,7 @@ def make_Account(new, Twin, cls, default_name, default_description, convert_labe
             value = data['terms']
             entity.terms = convert_terms(value)
         else:
-            entity.terms = {}
+            entity.terms = empty
         if 'approved_by' in data:
             value = data['approved_by']
             entity.approved_by = value if isinstance(value, str) else default_approved_by
@@ -284,12 +284,12 @@ def make_Account(new, Twin, cls, default_name, default_description, convert_labe
             value = data['metrics']
             entity.metrics = convert_metrics(value)
         else:
-            entity.metrics = {}
+            entity.metrics = empty
         if 'security' in data:
             value = data['security']
             entity.security = convert_security(value)
         else:
-            entity.security = {}
+            entity.security = empty
         if 'verified' in data:
             value = data['verified']
             entity.verified = convert_verified(value)
@@ -326,7 +326,7 @@ def make_Account(new, Twin, cls, default_name, default_description, convert_labe
     return build
 
 
-def make_Channel(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, convert_terms, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_type, default_contact):
+def make_Channel(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, convert_terms, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_type, default_contact):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -346,7 +346,7 @@ def make_Channel(new, Twin, cls, default_name, default_description, convert_labe
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -396,7 +396,7 @@ def make_Channel(new, Twin, cls, default_name, default_description, convert_labe
             value = data['terms']
             entity.terms = convert_terms(value)
         else:
-            entity.terms = {}
+            entity.terms = empty
         if 'approved_by' in data:
             value = data['approved_by']
             entity.approved_by = value if isinstance(value, str) else default_approved_by
@@ -428,7 +428,7 @@ def make_Channel(new, Twin, cls, default_name, default_description, convert_labe
     return build
 
 
-def make_Policy(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_version, default_owner, default_effective, convert_effective, default_review_by, convert_review_by, default_applies_to, convert_applies_to, convert_terms, default_consistent_terms, convert_consistent_terms):
+def make_Policy(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_version, default_owner, default_effective, convert_effective, default_review_by, convert_review_by, default_applies_to, convert_applies_to, convert_terms, default_consistent_terms, convert_consistent_terms):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -448,7 +448,7 @@ def make_Policy(new, Twin, cls, default_name, default_description, convert_label
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -493,7 +493,7 @@ def make_Policy(new, Twin, cls, default_name, default_description, convert_label
             value = data['terms']
             entity.terms = convert_terms(value)
         else:
-            entity.terms = {}
+            entity.terms = empty
         if 'consistent_terms' in data:
             value = data['consistent_terms']
             entity.consistent_terms = convert_consistent_terms(value)
@@ -505,7 +505,7 @@ def make_Policy(new, Twin, cls, default_name, default_description, convert_label
     return build
 
 
-def make_Playbook(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_applies_to, convert_applies_to, default_handoffs, convert_handoffs, default_end, convert_follow_up, default_last_exercised, convert_last_exercised):
+def make_Playbook(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_applies_to, convert_applies_to, default_handoffs, convert_handoffs, default_end, convert_follow_up, default_last_exercised, convert_last_exercised):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -525,7 +525,7 @@ def make_Playbook(new, Twin, cls, default_name, default_description, convert_lab
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -560,7 +560,7 @@ def make_Playbook(new, Twin, cls, default_name, default_description, convert_lab
             value = data['follow_up']
             entity.follow_up = convert_follow_up(value)
         else:
-            entity.follow_up = {}
+            entity.follow_up = empty
         if 'last_exercised' in data:
             value = data['last_exercised']
             entity.last_exercised = convert_last_exercised(value)
@@ -572,7 +572,7 @@ def make_Playbook(new, Twin, cls, default_name, default_description, convert_lab
     return build
 
 
-def make_Objective(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_statement, default_strategy, default_kpis, convert_kpis, default_owner):
+def make_Objective(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_statement, default_strategy, default_kpis, convert_kpis, default_owner):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -592,7 +592,7 @@ def make_Objective(new, Twin, cls, default_name, default_description, convert_la
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -629,7 +629,7 @@ def make_Objective(new, Twin, cls, default_name, default_description, convert_la
     return build
 
 
-def make_Rule(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_code, default_severity):
+def make_Rule(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_code, default_severity):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -649,7 +649,7 @@ def make_Rule(new, Twin, cls, default_name, default_description, convert_labels,
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -676,7 +676,7 @@ def make_Rule(new, Twin, cls, default_name, default_description, convert_labels,
     return build
 
 
-def make_Sighting(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_url, default_platform, default_handle, default_seen_at, default_first_seen, convert_first_seen, default_last_seen, convert_last_seen, default_disposition, default_account, default_note):
+def make_Sighting(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_url, default_platform, default_handle, default_seen_at, default_first_seen, convert_first_seen, default_last_seen, convert_last_seen, default_disposition, default_account, default_note):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -696,7 +696,7 @@ def make_Sighting(new, Twin, cls, default_name, default_description, convert_lab
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -758,7 +758,7 @@ def make_Sighting(new, Twin, cls, default_name, default_description, convert_lab
     return build
 
 
-def make_Tool(new, Twin, cls, default_name, default_description, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_category, default_owner, convert_security, default_access, convert_access):
+def make_Tool(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_category, default_owner, convert_security, default_access, convert_access):
     def build(entity_id, data, source):
         entity = new(Twin)
         entity.id = entity_id
@@ -778,7 +778,7 @@ def make_Tool(new, Twin, cls, default_name, default_description, convert_labels,
             value = data['labels']
             entity.labels = convert_labels(value)
         else:
-            entity.labels = {}
+            entity.labels = empty
         if 'tags' in data:
             value = data['tags']
             entity.tags = convert_tags(value)
@@ -803,7 +803,7 @@ def make_Tool(new, Twin, cls, default_name, default_description, convert_labels,
             value = data['security']
             entity.security = convert_security(value)
         else:
-            entity.security = {}
+            entity.security = empty
         if 'access' in data:
             value = data['access']
             entity.access = convert_access(value)

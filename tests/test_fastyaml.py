@@ -10,6 +10,7 @@ which always declined could not pass.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import pickle
@@ -826,9 +827,32 @@ def test_positions_are_the_same_however_the_keys_are_read(
     tree = fastyaml.parse(text, "f.yaml", LIMITS)
     assert tree is not None
     assert type(tree.documents[0].source_map._file._nodes).__name__ == "_TreeNodes"  # type: ignore[attr-defined]
+    assert tree.nodes == exact.nodes  # the keys counted in rapidyaml's tree itself
     for parsed in (fresh, cached, tree):
         for got, want in zip(parsed.documents, exact.documents, strict=True):
             assert _document_differences(got, want) == []
+
+
+def test_the_values_of_json_data_are_counted_in_c_as_in_python() -> None:
+    """A key written twice is told by counting the data's values (gc.get_referents a level at a
+    time, not a decoder's hook a mapping): CPython's mappings of string keys give their values
+    only, checked when imported, and the count is the one walked in Python."""
+    assert fastyaml._COUNTS_VALUES
+    rng = random.Random(18)
+
+    def value(depth: int) -> object:
+        kind = rng.random() if depth < 5 else 0.0
+        if kind < 0.4:
+            return rng.choice(["x", "", 1, 2.5, True, None, "True", 10**30])
+        if kind < 0.7:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        return {f"k{index}": value(depth + 1) for index in range(rng.randrange(4))}
+
+    for _ in range(300):
+        data = json.loads(json.dumps(value(0)))
+        assert fastyaml._values(data) == fastyaml._values_walked(data), data
+    # a key written twice keeps one value, and nothing of the other
+    assert fastyaml._values(json.loads('{"a": {"b": [1, 2]}, "a": 3}')) == 1
 
 
 def test_each_file_is_kept_once_unless_parsing_rewrote_it() -> None:

@@ -113,7 +113,7 @@ try:
     _NONE = ryml.NONE
     _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
     _VALREF, _VALANCH, _VALTAG, _VALQUO = ryml.VALREF, ryml.VALANCH, ryml.VALTAG, ryml.VALQUO
-    _KEYQUO, _STREAM = ryml.KEYQUO, ryml.STREAM
+    _KEY, _KEYQUO, _STREAM = ryml.KEY, ryml.KEYQUO, ryml.STREAM
     _KEY_SPECIAL = ryml.KEYREF | ryml.KEYANCH | ryml.KEYTAG
     _SCALAR_ONLY = ryml.MAP | ryml.SEQ | ryml.VAL | ryml.VALREF | ryml.VALANCH | ryml.VALTAG
     """rapidyaml's node type bits (one call for what a node is), and the functions each file
@@ -245,8 +245,6 @@ def parse(
         return None
     if not raw.isascii() and _found(_NOT_PRINTABLE_UTF8, raw):
         return None
-    decoding = _decoding()
-    decoding.keys = 0
     buffer = bytearray(raw)
     try:
         with quiet():
@@ -275,7 +273,11 @@ def parse(
                 written = _emit_json(this, 0)
             if _quoted_where_written(written, bare, settled):
                 try:
-                    data = decoding.decode(written)
+                    data = _decode(written)
+                    # A key written twice keeps one value (and what is inside it) in the
+                    # data: fewer values than the tree has nodes below its root
+                    if _values(data) != _tree_size(this) - 1:
+                        raise _DuplicateKey
                     if roots[0] == 0:  # a lone document, not a stream
                         data = [data]
                     if anchored:  # aliases written as "*name", merge keys as "<<"
@@ -284,19 +286,20 @@ def parse(
                 except _Unsupported as unsupported:
                     if not anchored and type(unsupported) is not _DuplicateKey:
                         raise
-                    decoding.keys = 0  # the walk tells (a duplicate key, a merge of no mapping)
+                    # the walk tells (a duplicate key, a merge of no mapping)
             if walker is None:  # plain lookalikes, or aliases this could not resolve
                 walker = _Walker(tree, buffer, limits)
                 data = [walker.document(root) for root in roots]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
         return None
     size = _tree_size(this)
+    columns = _nodes(tree, buffer)
     if walker:
         nodes = walker.nodes
         if walker.height + _MARGIN > limits["max_depth"]:
             return None
     else:
-        nodes = size + decoding.keys - (roots[0] != 0)  # the stream is no YAML node
+        nodes = size + columns.keyed() - (roots[0] != 0)  # the stream is no YAML node
         if resolved is not None:  # each alias counted as what it repeats (before the data
             nodes += resolved.repeated  # is read whole below: an alias bomb stops here)
             if nodes + _MARGIN > limits["max_nodes_per_file"] or (
@@ -312,7 +315,7 @@ def parse(
         return None
     links = walker.links if walker else resolved.links if resolved is not None else None
     file = _FilePositions(raw, path, limits, size, links)
-    file.adopt(tree, buffer, roots, data)
+    file.adopt(columns, buffer, roots, data)
     findings = []
     if walker and walker.duplicates:
         try:
@@ -326,36 +329,20 @@ def parse(
     return ParsedFile(path, documents, findings, len(raw), nodes)
 
 
-class _Decoding:
-    """A thread's JSON decoder for rapidyaml's JSON (see :func:`_decoding`): its mappings built
-    by :meth:`unique`, which refuses a key written twice (the walk reports it, SG102, as the
-    exact path does) and counts the keys (each a node of the YAML) in :attr:`keys`."""
+def _values(data: Any) -> int:
+    """How many values the lists and mappings of ``data`` (JSON's data) hold, at every depth.
 
-    __slots__ = ("decode", "keys")
-
-    def __init__(self) -> None:
-        self.keys = 0
-        self.decode = json.JSONDecoder(object_pairs_hook=self.unique, parse_constant=_refuse).decode
-
-    def unique(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        mapping = dict(pairs)
-        if len(mapping) != len(pairs):
-            raise _DuplicateKey
-        self.keys += len(pairs)
-        return mapping
-
-
-_decoders = threading.local()
-
-
-def _decoding() -> _Decoding:
-    """This thread's :class:`_Decoding`, made once: ``json.loads`` with a hook makes a new
-    decoder and scanner each call (about 16 K instructions, a file's), and a decoder shared by
-    threads would mix their counts of keys."""
-    decoding: _Decoding | None = getattr(_decoders, "decoding", None)
-    if decoding is None:
-        decoding = _decoders.decoding = _Decoding()
-    return decoding
+    A level at a time, in C: ``gc.get_referents`` gives a list's items and a mapping's values
+    (JSON's mappings have only string keys, which CPython's mappings of string keys do not
+    give: checked when imported, see _COUNTS_VALUES), and nothing of a string or number. Each
+    node of rapidyaml's tree below its root is one value of its JSON, so a mapping that kept
+    one value of a key written twice leaves the count short."""
+    count = 0
+    level = _referents(data)
+    while level:
+        count += len(level)
+        level = _referents(*level)
+    return count
 
 
 Link = int | tuple[int, int]
@@ -905,6 +892,7 @@ _PARENT, _FIRST, _LAST, _NEXT = 13, 14, 15, 16
 _TWO = _marking(lambda value: value == 2)
 _FOUR_OR_FIVE = _marking(lambda value: value in (4, 5))
 if ryml is not None:
+    _KEYED = _marking(lambda value: value & int(ryml.KEY))
     _VAL_ALIAS = _marking(lambda value: value & int(ryml.VALREF))
     _KEY_ALIAS = _marking(lambda value: value & int(ryml.KEYREF))
     _VAL_ANCHOR = _marking(lambda value: value & (int(ryml.VALANCH) >> 8))
@@ -1540,6 +1528,13 @@ def _refuse(name: str) -> Any:
     raise _Unsupported(name)  # NaN or Infinity: not JSON rapidyaml writes for a YAML value
 
 
+_decode = json.JSONDecoder(parse_constant=_refuse).decode
+"""rapidyaml's JSON decoded, its mappings built by the C scanner itself: a hook telling a key
+written twice (``object_pairs_hook``, a Python call a mapping and a tuple a key) took a quarter
+of the decoding's instructions; a key written twice is told by :func:`_values` instead. (The
+decoder holds nothing of a call: threads share it, as ``json.loads`` shares its own.)"""
+
+
 @functools.lru_cache(maxsize=8)
 def _deep_lines(max_depth: int) -> Any:
     """Lines that might nest near ``max_depth``; None when any line might (a low limit).
@@ -1601,6 +1596,27 @@ def _height(data: Any) -> int:
 
 _referents = gc.get_referents
 _IS_CONTAINER = frozenset([dict, list]).__contains__
+
+
+def _values_walked(data: Any) -> int:
+    """:func:`_values` in Python, for a Python whose mappings give their keys to
+    ``gc.get_referents`` too."""
+    count = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if type(value) is dict:
+            value = list(value.values())
+        elif type(value) is not list:
+            continue
+        count += len(value)
+        pending += value
+    return count
+
+
+_COUNTS_VALUES = _values(json.loads('[{"a": [1, {"b": "c"}], "d": {}}, [], "e"]')) == 8
+if not _COUNTS_VALUES:  # pragma: no cover - CPython's mappings of string keys give values only
+    _values = _values_walked
 
 
 def _longest(data: Any) -> int:
@@ -1714,6 +1730,10 @@ class _Columns:
     def kind(self, node: int) -> int:
         return self._at[node]
 
+    def keyed(self) -> int:
+        """How many nodes have a key (the type's low byte, little-endian: checked)."""
+        return self._at[: self._size].tobytes()[::4].translate(_KEYED).count(1)
+
     def key(self, node: int) -> tuple[int, int]:
         """Where the key's text starts (its offset) and how many bytes it has."""
         at, size = self._at, self._size
@@ -1790,6 +1810,15 @@ class _TreeNodes:
 
     def kind(self, node: int) -> int:
         return int(_type(self._tree, node))
+
+    def keyed(self) -> int:
+        count = 0
+        pending = [self._tree.root_id()]
+        while pending:
+            node = pending.pop()
+            count += bool(self.kind(node) & _KEY)
+            pending += self.children(node)
+        return count
 
     def key(self, node: int) -> tuple[int, int]:
         return self._span(self._tree.key(node))
@@ -2052,18 +2081,22 @@ class _FilePositions:
         return self._exact[document]
 
     def adopt(
-        self, tree: Any, buffer: bytearray, roots: list[int], data: list[Any] | None = None
+        self,
+        nodes: _Columns | _TreeNodes,
+        buffer: bytearray,
+        roots: list[int],
+        data: list[Any] | None = None,
     ) -> None:
-        """Take what positions need from the tree that parsed the file, in place in ``buffer``
-        (a copy of ``raw``); the tree itself may be let go then (see _Columns). ``data``: each
-        document's data, when it was built from rapidyaml's JSON.
+        """Take what positions need of the tree that parsed the file in place in ``buffer`` (a
+        copy of ``raw``): its ``nodes`` (_nodes'); the tree itself may be let go then (see
+        _Columns). ``data``: each document's data, when it was built from rapidyaml's JSON.
 
         When parsing left the buffer as it was (it changes only where rapidyaml rewrites a
         scalar in place), the buffer is the file's text from then on: each file's bytes are
         kept once, not twice (62 MB on the 100,000-account tree). When it did not, the buffer
         is kept only while the keys of mappings are read there, not when the data names them
         (48 MB on the 100,000-account human-style tree, whose text blocks are rewritten)."""
-        self._nodes, self._roots = _nodes(tree, buffer), roots
+        self._nodes, self._roots = nodes, roots
         if data is not None:
             self._data = data
         if self._raw is not None and buffer == self._raw:
@@ -2088,7 +2121,7 @@ class _FilePositions:
             tree = ryml.Tree()
             tree.reserve(self.size)
             ryml.parse_in_place(buffer, tree)
-            self.adopt(tree, buffer, _documents(tree))
+            self.adopt(_nodes(tree, buffer), buffer, _documents(tree))
         assert self._nodes is not None
         return self._nodes
 

@@ -346,3 +346,77 @@ def accounts_of(path: Path) -> list[dict[str, object]]:
     import yaml
 
     return yaml.safe_load(path.read_text(encoding="utf-8"))["accounts"]
+
+
+def test_values_the_editor_cannot_read_skip_their_file_with_its_line(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Valid YAML whose value ruamel.yaml cannot construct (a day that does not exist, an
+    integer longer than Python converts) is a skipped file at that value, never an internal
+    error; the other files are still fixed."""
+    digits = "9" * 5000
+    root = make_repo(
+        {
+            "a.yaml": "kind: Account\nid: a\nplatform: Twitter\n",
+            "b.yaml": "kind: Account\nid: b\nplatform: Twitter\ncreated: 2026-02-30\n",
+            "c.yaml": f"kind: Account\nid: c\nplatform: Twitter\nmetrics: {{followers: {digits}}}\n",
+        }
+    )
+    assert fix(root) == 1
+    err = capsys.readouterr().err
+    assert (
+        "b.yaml:4:10: not fixed: cannot edit the file: the value '2026-02-30' cannot be read "
+        "(day is out of range for month); correct or quote it and run again" in err
+    )
+    assert (
+        "c.yaml:4:22: not fixed: cannot edit the file: the value '9999999999999999999999999"
+        "999999999999...' cannot be read (a number of 5,000 digits, more than the 4,300 Python "
+        "reads); correct or quote it and run again" in err
+    )
+    assert "internal error" not in err
+    assert "platform: x" in (root / "a.yaml").read_text(encoding="utf-8")
+    assert "platform: Twitter" in (root / "b.yaml").read_text(encoding="utf-8")
+
+
+def test_a_key_tagged_as_text_is_fixed_and_keeps_its_tag(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(
+        {"a.yaml": "accounts:\n  - !!str id: a\n    platform: Twitter\n    handle: ab\n"}
+    )
+    assert fix(root) == 0
+    assert (root / "a.yaml").read_text(encoding="utf-8") == (
+        "accounts:\n  - !!str id: a\n    platform: x\n    handle: ab\n    url: https://x.com/ab\n"
+    )
+
+
+def test_a_change_the_editor_cannot_write_back_skips_only_its_file(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An edit ruamel.yaml would write as other data (here a value that reads back unequal,
+    NaN) leaves its file as it was and is reported there; the other files are still fixed."""
+    root = make_repo(
+        {
+            "a.yaml": "kind: Account\nid: a\nplatform: Twitter\n",
+            "b.yaml": "kind: Account\nid: b\nplatform: Twitter\n",
+        }
+    )
+    real = fixmod._fix_file
+
+    def an_unwritable_edit(opened, relpath, *args: object) -> None:  # type: ignore[no-untyped-def]
+        real(opened, relpath, *args)
+        if relpath == "b.yaml":
+            opened.documents[0]["score"] = float("nan")
+
+    monkeypatch.setattr(fixmod, "_fix_file", an_unwritable_edit)
+    assert fix(root) == 1
+    out, err = capsys.readouterr()
+    assert (
+        "b.yaml:1:1: not fixed: the change cannot be written without altering other data of "
+        "this file; it was left as it is: make the change by hand" in err
+    )
+    assert "platform: x" in (root / "a.yaml").read_text(encoding="utf-8")
+    assert (root / "b.yaml").read_text(
+        encoding="utf-8"
+    ) == "kind: Account\nid: b\nplatform: Twitter\n"
+    assert "1 more could not be written" in out + err

@@ -32,6 +32,7 @@ from socialgov.domain.platforms import (
 from socialgov.model import PolicyRef, entity_mappings
 from socialgov.writing.writer import (
     NodePath,
+    UnwritableChange,
     YamlFile,
     YamlReadError,
     get_node,
@@ -347,10 +348,16 @@ def fix_repository(
             continue
         before = len(result.applied)
         _fix_file(opened, relpath, ctx, unsafe, result)
-        if len(result.applied) == before or not opened.changed:
-            continue
-        if diff:
-            result.diffs.append(opened.diff(relpath))
+        try:
+            if len(result.applied) == before or not opened.changed:
+                continue
+            if diff:
+                result.diffs.append(opened.diff(relpath))
+                continue
+        except UnwritableChange as exc:
+            result.unwritten += len(result.applied) - before
+            del result.applied[before:]
+            result.skipped.append(Skipped(relpath, exc.line, f"not fixed: {exc.reason}"))
             continue
         try:
             opened.save()

@@ -58,6 +58,11 @@ class YamlReadError(SocialgovError):
         self.reason = message
 
 
+class UnwritableChange(YamlReadError):
+    """An edit the YAML library cannot write back without changing other data of the file
+    (the file is left as it is)."""
+
+
 # ----------------------------------------------------------------------------- atomic writes
 
 
@@ -210,6 +215,10 @@ def plain(value: Any, _depth: int = 0) -> Any:
         return int(value)
     if isinstance(value, float):
         return float(value)
+    tag = getattr(value, "tag", None)
+    if tag is not None and hasattr(value, "value"):  # a tagged scalar (``!!str id``, ``!x y``)
+        text = str(getattr(tag, "value", tag))
+        return value.value if text == "tag:yaml.org,2002:str" else (text, value.value)
     return value
 
 
@@ -309,9 +318,10 @@ class YamlFile:
             except Exception:  # the splice misplaced something: use the plain rendering
                 pass
         if plain(load_documents(edited, self.style)) != want:  # ruamel.yaml could not say it
-            raise SocialgovError(
-                f"{self.path}: could not write the change without altering other data; "
-                "the file was left as it is, please report this"
+            raise UnwritableChange(
+                self.path,
+                "the change cannot be written without altering other data of this file; it "
+                "was left as it is: make the change by hand",
             )
         return _restore(edited, self.style)
 
@@ -392,7 +402,47 @@ def parse_yaml(path: Path, raw: bytes, snap: Snapshot | None = None) -> YamlFile
         raise YamlReadError(path, f"cannot edit invalid YAML: {problem}", line, column) from None
     except YAMLError as exc:
         raise YamlReadError(path, f"cannot edit the file: {' '.join(str(exc).split())}") from None
+    except (ValueError, OverflowError) as exc:
+        # valid YAML whose value the editing library cannot make (a date that does not
+        # exist, an integer of more digits than Python converts): say which and where
+        raise _unreadable_value(path, text, style, exc) from None
     return YamlFile(path, text, style, documents, snap)
+
+
+def _unreadable_value(path: Path, text: str, style: Style, exc: Exception) -> YamlReadError:
+    """The :class:`YamlReadError` for the first scalar of ``text`` that cannot be constructed
+    (found again node by node: only on this error's path)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    yaml = make_yaml(style)
+    pending: list[Any] = list(yaml.compose_all(text))
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, MappingNode):
+            pending[:0] = [part for pair in node.value for part in pair]
+        elif isinstance(node, SequenceNode):
+            pending[:0] = node.value
+        elif isinstance(node, ScalarNode):
+            try:
+                yaml.constructor.construct_object(node, deep=True)
+            except (ValueError, OverflowError) as error:
+                shown = node.value if len(node.value) <= 40 else f"{node.value[:37]}..."
+                mark = node.start_mark
+                return YamlReadError(
+                    path,
+                    f"cannot edit the file: the value {shown!r} cannot be read "
+                    f"({_why(node.value, error)}); correct or quote it and run again",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+    return YamlReadError(path, f"cannot edit the file: {exc}")
+
+
+def _why(value: str, error: Exception) -> str:
+    if "integer string conversion" in str(error):
+        digits = sum(c.isdigit() for c in value)
+        return f"a number of {digits:,} digits, more than the 4,300 Python reads"
+    return " ".join(str(error).split())
 
 
 # ----------------------------------------------------------------------------- node edits

@@ -1320,3 +1320,17 @@ def test_the_lines_text_blocks_headers_are_looked_for_in_are_the_patterns(chars:
 def test_text_blocks_headers_are_found_on_every_line() -> None:
     text = b"a: |\n  x > y\nb: >- # c\n  |\n- |2\n  z\nc: 'q|r'\n|\n"
     assert fastyaml._block_headers(text) == [b"|", b">- # c", b"|", b"|2", b"|"]
+
+
+def test_where_a_quoted_value_may_start_is_told_as_the_pattern_tells_it() -> None:
+    """_mask_quoted asks whether a value may start at each quote from the characters before it
+    on its line (_node_starts), as _NODE_START's search of the line did (which read the line
+    from its start at each quote of a long flow collection)."""
+    rng = random.Random(12)
+    alphabet = b" :-?[{,x\"'a\n#"
+    for _ in range(100_000):
+        text = bytes(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        start = rng.randrange(len(text) + 1)
+        line_start = text.rfind(b"\n", 0, start) + 1
+        found = fastyaml._NODE_START.search(text, line_start, start) is not None
+        assert fastyaml._node_starts(text, line_start, start) == found, (text, start)

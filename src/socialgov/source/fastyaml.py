@@ -1067,9 +1067,11 @@ def _long_key(text: bytes) -> bool:
     human-style 1,000-account tree took 1.7 times the instructions."""
     # Such a line holds 512 bytes without a line break from a multiple of 512 on: only a text
     # holding that is split into lines (a few calls of bytes.find for most files)
-    find = text.find
-    if len(text) <= _KEY_BYTES or all(
-        find(b"\n", at, at + 512) >= 0 for at in range(0, len(text) - 511, 512)
+    if len(text) <= _KEY_BYTES or -1 not in map(  # (in C: a generator cost more than finding)
+        text.find,
+        itertools.repeat(b"\n"),
+        range(0, len(text) - 511, 512),
+        range(512, len(text) + 1, 512),
     ):
         return False
     return any(  # counted in characters, as RE2 reads UTF-8
@@ -1321,12 +1323,24 @@ _NODE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|^[ ]*)$")
 """What a line holds before a value that starts there (a quote at its end)."""
 
 
+def _node_starts(text: bytes, line_start: int, start: int) -> bool:
+    """Whether a value may start at ``start`` of ``text``, its line starting at ``line_start``:
+    _NODE_START found between them, told from the last character before the spaces there (a
+    search of the pattern read the line from its start at each quote: a line holding a long
+    flow collection of quoted values was read once a value)."""
+    before = text[line_start:start]
+    content = before.rstrip(b" ")
+    return not content or (
+        content[-1] in b"[{," or (content[-1] in b":-?" and len(content) < len(before))
+    )
+
+
 def _mask_quoted(text: bytes) -> bytes:
     pieces = []
     done = 0
     for (start, _end), (_open, quoted_end) in _spans(_QUOTED, text):
         line_start = text.rfind(b"\n", 0, start) + 1
-        if _NODE_START.search(text, line_start, start) is None:
+        if not _node_starts(text, line_start, start):
             continue  # a quote inside a plain value: part of the text, not a quoted value
         close = quoted_end - 1
         pieces.append(text[done : start + 1])

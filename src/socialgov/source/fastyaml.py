@@ -809,12 +809,19 @@ class _Aliases:
 
     def _after_its_children(self, node: int) -> tuple[int, int]:
         """Mappings merged in the order their reading ends (a mapping after every node inside
-        it and before it), as the walk merges them: the last node inside it, then inner first."""
+        it and before it), as the walk merges them: the last node inside it, then inner first.
+        Mappings that end at the same node are one inside the other: the deeper is inner (not
+        the later numbered: rapidyaml numbers a stream's first document after its contents)."""
         words = self._words
         last = node
         while words[last * _WORDS + _LAST] != _NONE:
             last = words[last * _WORDS + _LAST]
-        return last, -node
+        depth = 0
+        parent = words[node * _WORDS + _PARENT]
+        while parent != _NONE:
+            depth += 1
+            parent = words[parent * _WORDS + _PARENT]
+        return last, -depth
 
     def _merge(
         self,

@@ -420,3 +420,25 @@ def test_a_change_the_editor_cannot_write_back_skips_only_its_file(
         encoding="utf-8"
     ) == "kind: Account\nid: b\nplatform: Twitter\n"
     assert "1 more could not be written" in out + err
+
+
+def test_a_change_that_would_drop_an_anchor_leaves_the_file_as_written(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ruamel.yaml writes an edited flow mapping again without the anchor written on it: the
+    same data, but not what the person wrote. The file is left as it is and reported; an
+    anchor the edit keeps (on its own line) does not stop the fix."""
+    flow = "accounts:\n  - &m {id: a1, platform: Twitter, handle: ab}\n"
+    block = "accounts:\n  - &n\n    id: a2\n    platform: Twitter\n    handle: cd\n"
+    root = make_repo({"a.yaml": flow, "b.yaml": block})
+    assert fix(root) == 1
+    err = capsys.readouterr().err
+    assert (
+        "a.yaml:1:1: not fixed: the change cannot be written without dropping an anchor (&name) "
+        "or a tag (!!type) written in this file; it was left as it is: make the change by hand"
+        in err
+    )
+    assert (root / "a.yaml").read_text(encoding="utf-8") == flow
+    assert (root / "b.yaml").read_text(encoding="utf-8") == (
+        "accounts:\n  - &n\n    id: a2\n    platform: x\n    handle: cd\n    url: https://x.com/cd\n"
+    )

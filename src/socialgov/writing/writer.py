@@ -199,6 +199,24 @@ def load_documents(text: str, style: Style) -> list[Any]:
     return list(make_yaml(style).load_all(text))
 
 
+def _marks(text: str) -> list[str] | None:
+    """The anchors (``&name``) and explicit tags (``!!map``, ``!!str``) written in ``text``,
+    sorted: what an edit must keep besides the data (None: a text without ``&`` or ``!``)."""
+    if "&" not in text and "!" not in text:
+        return None
+    from ruamel.yaml import YAML
+
+    found: list[str] = []
+    for event in YAML(typ="rt").parse(text):
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            found.append(f"&{anchor}")
+        tag = getattr(event, "tag", None)
+        if tag:
+            found.append(f"!{getattr(tag, 'value', tag)}")
+    return sorted(found) or None
+
+
 def plain(value: Any, _depth: int = 0) -> Any:
     """``value`` as plain Python data (dicts, lists, str, numbers), for comparing contents."""
     if _depth > 200:
@@ -310,10 +328,12 @@ class YamlFile:
         if edited == base:
             return self.original
         want = plain(self.documents)
+        marks = _marks(self.text)
         candidate = splice(self.text, base, edited)
         if candidate is not None and candidate != edited:
             try:
-                if plain(load_documents(candidate, self.style)) == want:
+                same = plain(load_documents(candidate, self.style)) == want
+                if same and _marks(candidate) == marks:
                     return _restore(candidate, self.style)
             except Exception:  # the splice misplaced something: use the plain rendering
                 pass
@@ -322,6 +342,12 @@ class YamlFile:
                 self.path,
                 "the change cannot be written without altering other data of this file; it "
                 "was left as it is: make the change by hand",
+            )
+        if _marks(edited) != marks:  # the same data, but an anchor or a tag someone wrote lost
+            raise UnwritableChange(
+                self.path,
+                "the change cannot be written without dropping an anchor (&name) or a tag "
+                "(!!type) written in this file; it was left as it is: make the change by hand",
             )
         return _restore(edited, self.style)
 

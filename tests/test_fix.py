@@ -435,10 +435,25 @@ def test_a_change_that_would_drop_an_anchor_leaves_the_file_as_written(
     err = capsys.readouterr().err
     assert (
         "a.yaml:1:1: not fixed: the change cannot be written without dropping an anchor (&name) "
-        "or a tag (!!type) written in this file; it was left as it is: make the change by hand"
-        in err
+        "or a tag (!!type), or moving a comment, written in this file; it was left as it is: "
+        "make the change by hand" in err
     )
     assert (root / "a.yaml").read_text(encoding="utf-8") == flow
     assert (root / "b.yaml").read_text(encoding="utf-8") == (
         "accounts:\n  - &n\n    id: a2\n    platform: x\n    handle: cd\n    url: https://x.com/cd\n"
     )
+
+
+def test_a_change_that_would_move_a_comment_to_another_item_is_not_written(
+    make_repo: MakeRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A comment on a list item's dash line would be written at the end of the item before
+    it (where it reads as that item's): the file is left as it is and reported."""
+    text = (
+        "accounts:\n  - id: cm1\n    platform: x\n    handle: cm1\n"
+        "  - # a comment about cm2\n    id: cm2\n    platform: x\n    handle: cm2\n"
+    )
+    root = make_repo({"a.yaml": text})
+    assert fix(root) == 1
+    assert "a.yaml:1:1: not fixed: the change cannot be written without" in capsys.readouterr().err
+    assert (root / "a.yaml").read_text(encoding="utf-8") == text

@@ -199,22 +199,30 @@ def load_documents(text: str, style: Style) -> list[Any]:
     return list(make_yaml(style).load_all(text))
 
 
-def _marks(text: str) -> list[str] | None:
-    """The anchors (``&name``) and explicit tags (``!!map``, ``!!str``) written in ``text``,
-    sorted: what an edit must keep besides the data (None: a text without ``&`` or ``!``)."""
-    if "&" not in text and "!" not in text:
-        return None
-    from ruamel.yaml import YAML
+def _marks(text: str) -> list[str]:
+    """What an edit must keep of ``text`` besides its data, sorted: the anchors (``&name``) and
+    explicit tags (``!!map``, ``!!str``) written in it, and its whole-line comments as written
+    (one on a list item's dash line with its dash: moved to the line above, it would read as
+    the previous item's)."""
+    found = [
+        line.strip()
+        for line in text.splitlines()
+        if line.lstrip().startswith("#") or _DASH_COMMENT.match(line)
+    ]
+    if "&" in text or "!" in text:
+        from ruamel.yaml import YAML
 
-    found: list[str] = []
-    for event in YAML(typ="rt").parse(text):
-        anchor = getattr(event, "anchor", None)
-        if anchor:
-            found.append(f"&{anchor}")
-        tag = getattr(event, "tag", None)
-        if tag:
-            found.append(f"!{getattr(tag, 'value', tag)}")
-    return sorted(found) or None
+        for event in YAML(typ="rt").parse(text):
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                found.append(f"&{anchor}")
+            tag = getattr(event, "tag", None)
+            if tag:
+                found.append(f"!{getattr(tag, 'value', tag)}")
+    return sorted(found)
+
+
+_DASH_COMMENT = re.compile(r"\s*(?:-\s+)+#")
 
 
 def plain(value: Any, _depth: int = 0) -> Any:
@@ -343,11 +351,12 @@ class YamlFile:
                 "the change cannot be written without altering other data of this file; it "
                 "was left as it is: make the change by hand",
             )
-        if _marks(edited) != marks:  # the same data, but an anchor or a tag someone wrote lost
+        if _marks(edited) != marks:  # the same data, but an anchor, tag or comment not kept
             raise UnwritableChange(
                 self.path,
                 "the change cannot be written without dropping an anchor (&name) or a tag "
-                "(!!type) written in this file; it was left as it is: make the change by hand",
+                "(!!type), or moving a comment, written in this file; it was left as it is: "
+                "make the change by hand",
             )
         return _restore(edited, self.style)
 

@@ -396,3 +396,28 @@ def test_render_new_quotes_words_yaml_1_1_reads_as_booleans() -> None:
     text = render_new([{"labels": {"a": "yes", "b": "Off", "c": "no way", "d": "~"}}])
     assert text == "labels:\n  a: 'yes'\n  b: 'Off'\n  c: no way\n  d: '~'\n"
     assert yaml.safe_load(text) == {"labels": {"a": "yes", "b": "Off", "c": "no way", "d": "~"}}
+
+
+def test_a_value_that_cannot_be_read_is_found_beside_an_alias_inside_itself() -> None:
+    """The value ruamel.yaml cannot construct is found by walking the file's nodes again; an
+    alias inside the node it names (which ruamel.yaml reads) must not make that walk endless.
+    Run in a child process so that an endless walk fails the test instead of hanging it."""
+    import subprocess
+    import sys
+
+    script = (
+        "from pathlib import Path\n"
+        "from socialgov.writing.writer import YamlReadError, parse_yaml\n"
+        "text = b'loop: &r\\n  - *r\\naccounts:\\n  - id: a\\n    created: 2026-02-30\\n'\n"
+        "try:\n"
+        "    parse_yaml(Path('a.yaml'), text)\n"
+        "except YamlReadError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == (
+        "a.yaml:5:14: cannot edit the file: the value '2026-02-30' cannot be read (day is out "
+        "of range for month); correct or quote it and run again"
+    ), done.stderr

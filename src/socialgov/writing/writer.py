@@ -23,6 +23,7 @@ import codecs
 import difflib
 import io
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -450,13 +451,17 @@ def _unreadable_value(path: Path, text: str, style: Style, exc: Exception) -> Ya
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     yaml = make_yaml(style)
-    pending: list[Any] = list(yaml.compose_all(text))
+    pending: list[Any] = list(reversed(list(yaml.compose_all(text))))  # a stack: file order
+    seen: set[int] = set()  # an alias is its anchor's node again (perhaps inside itself)
     while pending:
-        node = pending.pop(0)
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, MappingNode):
-            pending[:0] = [part for pair in node.value for part in pair]
+            pending.extend(reversed([part for pair in node.value for part in pair]))
         elif isinstance(node, SequenceNode):
-            pending[:0] = node.value
+            pending.extend(reversed(node.value))
         elif isinstance(node, ScalarNode):
             try:
                 yaml.constructor.construct_object(node, deep=True)
@@ -476,7 +481,8 @@ def _unreadable_value(path: Path, text: str, style: Style, exc: Exception) -> Ya
 def _why(value: str, error: Exception) -> str:
     if "integer string conversion" in str(error):
         digits = sum(c.isdigit() for c in value)
-        return f"a number of {digits:,} digits, more than the 4,300 Python reads"
+        limit = sys.get_int_max_str_digits()
+        return f"a number of {digits:,} digits, more than the {limit:,} Python reads"
     return " ".join(str(error).split())
 
 

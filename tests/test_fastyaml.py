@@ -78,6 +78,18 @@ def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None
         problems.append(f"nodes {fast.nodes} != {exact.nodes}")
     for got, want in zip(fast.documents, exact.documents, strict=True):
         problems += _document_differences(got, want)
+    # every document's nodes asked of the file at once (the audit's line of each entity: a
+    # document each), the last document first; and of the exact path's maps, one at a time
+    maps, exact_maps, asked, lines = [], [], [], []
+    for got, want in zip(fast.documents[::-1], exact.documents[::-1], strict=True):
+        for path in _every_path(want.data)[::-1]:
+            maps.append(got.source_map)
+            exact_maps.append(want.source_map)
+            asked.append(path)
+            lines.append(want.source_map.locate(path).line)
+    for found in (fastyaml.lines_of(maps, asked), fastyaml.lines_of(exact_maps, asked)):
+        if found != lines:
+            problems.append(f"lines_of {found} != {lines}")
     return problems
 
 

@@ -221,15 +221,16 @@ def release_positions(model: Model) -> None:
     read, the columns copied out of rapidyaml's tree and what locating looked up: about 30
     bytes a node), so that the report is built in the memory the lint used. Positions asked
     for later are worked out again: nothing changes but the time."""
-    seen: set[int] = set()
+    seen: set[str] = set()
     last = None
     for entity in model.all():
         document = entity.source.document
         if document is last:  # the entities of a document follow one another
             continue
         last = document
-        if id(document) not in seen:
-            seen.add(id(document))
+        path = document.path  # a file's documents share its positions: each file once
+        if path not in seen:
+            seen.add(path)
             document.source_map.release()
     _return_freed_memory()
 
@@ -377,20 +378,24 @@ def _rows_in_order(
 
 def _lines(entities: Sequence[Entity]) -> list[int]:
     """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
-    document for all of its entities that follow one another in ``entities`` at once
-    (``SourceMap.lines``, which reads where an entity's mapping starts without locating it:
-    an entity alone in its document too). Nothing is kept per entity but its line: the
-    positions are all held when this runs."""
+    file for all of its entities that follow one another in ``entities`` at once
+    (``fastyaml.lines_of``, which reads where an entity's mapping starts without locating it,
+    and counts a file's line breaks once for all of its documents: many files of the
+    human-style tree hold one entity a document). Nothing is kept per entity but its line:
+    the positions are all held when this runs."""
+    from socialgov.source.fastyaml import lines_of
+
     lines: list[int] = []
     count = len(entities)
+    sources = [entity.source for entity in entities]
     start = 0
     while start < count:
-        document = entities[start].source.document
+        path = sources[start].document.path
         end = start + 1
-        while end < count and entities[end].source.document is document:
+        while end < count and sources[end].document.path == path:
             end += 1
-        bases = [entity.source.base for entity in entities[start:end]]
-        lines.extend(document.source_map.lines(bases))
+        group = sources[start:end]
+        lines += lines_of([s.document.source_map for s in group], [s.base for s in group])
         start = end
     return lines
 
@@ -596,8 +601,12 @@ def _matcher(channels: Sequence[ChannelBase], data: AuditInput) -> Matcher:
         return lambda applies_to: selected_channels(applies_to, channels, model, as_of)
     from socialgov.lang.selectors import SelectorError
 
-    live = tuple([c for c in channels if c.live])  # the lint's order
-    others = [c for c in channels if not c.live]
+    live_ones: list[ChannelBase] = []
+    others: list[ChannelBase] = []
+    for channel in channels:
+        (live_ones if channel.live else others).append(channel)
+    live = tuple(live_ones)  # the lint's order
+    del live_ones
 
     def match(applies_to: Mapping[str, Any] | None) -> Sequence[ChannelBase] | None:
         if applies_to is None:

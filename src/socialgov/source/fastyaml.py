@@ -2270,15 +2270,21 @@ class _FilePositions:
 
     def lines(self, document: int, paths: Sequence[Path_]) -> list[int]:
         """The line of each node at ``paths``: ``locate(document, path, (), False).line`` for
-        each, worked out together (the line breaks before each counted from the one before, in
-        the order of the nodes) rather than a position at a time."""
+        each (see :meth:`lines_of`)."""
+        return self.lines_of([document] * len(paths), paths)
+
+    def lines_of(self, documents: Sequence[int], paths: Sequence[Path_]) -> list[int]:
+        """The line of the node at each of ``paths`` in the document beside it in
+        ``documents``, worked out together (the line breaks before each counted from the one
+        before, in the order of the nodes: a file's documents asked at once count its line
+        breaks once) rather than a position at a time."""
         found: list[tuple[int, int]] = []
-        starts = self._starts(document, paths)
+        starts = self._starts(documents, paths)
         for at, path in enumerate(paths):
             offset = starts[at]
             if offset < 0:
                 try:
-                    offset = self._offset(document, path, len(path), False)
+                    offset = self._offset(documents[at], path, len(path), False)
                 except _Inexact:
                     offset = -1
             found.append((offset, at))
@@ -2288,37 +2294,42 @@ class _FilePositions:
         line = before = -1
         for offset, at in found:
             if offset < 0:
-                lines[at] = self.locate(document, paths[at], (), False).line
-            elif before < 0:  # the first, from the file's count of line breaks by block
-                line, before = self._line(offset), offset
-                lines[at] = line
+                lines[at] = self.locate(documents[at], paths[at], (), False).line
+            elif before < 0:  # the first: from the count by blocks when made, else from the start
+                if self._lines_before is None:
+                    line = raw.count(b"\n", 0, offset) + 1
+                else:
+                    line = self._line(offset)
+                lines[at], before = line, offset
             else:
                 line += raw.count(b"\n", before, offset)
                 lines[at], before = line, offset
         return lines
 
-    def _starts(self, document: int, paths: Sequence[Path_]) -> list[int]:
-        """An offset on the line where the node at each of ``paths`` starts (what
-        :meth:`lines` needs), for the nodes a report of entities' lines asks about: a document,
-        or an item of a list, that is a mapping, read from the columns together
-        (_Columns.map_starts); -1 for any other (an anchored node, an item of a list with
-        links), which :meth:`_offset` finds."""
+    def _starts(self, documents: Sequence[int], paths: Sequence[Path_]) -> list[int]:
+        """An offset on the line where the node at each of ``paths`` (in the document beside
+        it) starts (what :meth:`lines_of` needs), for the nodes a report of entities' lines
+        asks about: a document, or an item of a list, that is a mapping, read from the columns
+        together (_Columns.map_starts); -1 for any other (an anchored node, an item of a list
+        with links), which :meth:`_offset` finds."""
         links = self.links
         nodes = self.nodes()
+        roots = self._roots
         picked: list[int] = []
-        above: Path_ | None = None
+        above: tuple[int, Path_] | None = None
         items: list[int] = []
-        for path in paths:
+        for document, path in zip(documents, paths, strict=True):
             if not path:
-                picked.append(self._roots[document])
+                picked.append(roots[document])
                 continue
             part = path[-1]
             if type(part) is not int:
                 picked.append(-1)
                 continue
-            if path[:-1] != above:  # the items of one list follow one another in ``paths``
-                above, items = path[:-1], []
-                walked = self._walk(document, above)
+            if above is None or above[0] != document or path[:-1] != above[1]:
+                # the items of one list follow one another in ``paths``
+                above, items = (document, path[:-1]), []
+                walked = self._walk(document, above[1])
                 if (
                     type(walked) is tuple
                     and nodes.kind(walked[0]) & _SEQ
@@ -2524,6 +2535,31 @@ class RymlSourceMap(SourceMap):
     def key_path(self, position: Position) -> Path_ | None:
         found = _written_key_path(self._file, self._document, self._base, position)
         return self._exact().key_path(position) if found is _UNTOLD else found
+
+
+def lines_of(maps: Sequence[SourceMap], paths: Sequence[Path_]) -> list[int]:
+    """The line of the node at each of ``paths`` in the map beside it in ``maps``: each map's
+    ``lines`` of its paths (the maps that follow one another asked at once); when every map is
+    a document of one file parsed here, the file asked once for all of them (an entity a
+    document: the audit's line of each)."""
+    first = maps[0] if maps else None
+    if isinstance(first, RymlSourceMap):
+        file = first._file
+        views = [m for m in maps if type(m) is RymlSourceMap and m._file is file]
+        if len(views) == len(maps):
+            return file.lines_of(
+                [m._document for m in views],
+                [(*m._base, *path) for m, path in zip(views, paths, strict=True)],
+            )
+    lines: list[int] = []
+    start, count = 0, len(maps)
+    while start < count:
+        end = start + 1
+        while end < count and maps[end] is maps[start]:
+            end += 1
+        lines += maps[start].lines(paths[start:end])
+        start = end
+    return lines
 
 
 _UNTOLD: Any = object()

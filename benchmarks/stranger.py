@@ -153,8 +153,9 @@ AGENCIES = [
 ]
 
 FACILITY = {
-    "district": ("District", ["District {n}", "Region {n} Maintenance"]),
-    "troop": ("Troop", ["Troop {L}", "Troop {L} {town} Post"]),
+    "district": ("District", ["District {n}", "Region {n} Maintenance", "{town} Maintenance Shed",
+                              "{town} Rest Area", "{town} Ferry Terminal", "{town} Pass Traffic"]),
+    "troop": ("Troop", ["Troop {L}", "Troop {L} {town} Post", "{town} Detachment"]),
     "park": ("Park", ["{town} State Park", "{town} Wildlife Area", "{town} State Beach",
                       "{town} Fish Hatchery", "{town} Trail State Park"]),
     "health-district": ("Health District", ["{county} County Health District"]),
@@ -169,7 +170,7 @@ FACILITY = {
     "forest": ("Forest", ["{town} State Forest", "{county} Fire District"]),
     "facility": ("Facility", ["{town} Correctional Center", "{town} Reentry Center"]),
     "vets-home": ("Veterans Home", ["{town} Veterans Home"]),
-    "unit": ("Unit", ["{n}th Infantry Battalion", "{n}th Airlift Wing"]),
+    "unit": ("Unit", ["{n}th Infantry Battalion", "{n}th Airlift Wing", "{town} Readiness Center"]),
     "terminal": ("Terminal", ["{town} Marine Terminal"]),
 }
 
@@ -207,6 +208,20 @@ WORDS = (
     "after before during the 2019 2021 2023 legislative session budget cut pilot migration "
     "from to and or of for with on in at a an we our this that these those every each"
 ).split()
+
+AUDIENCES = {
+    "dot": ["drivers", "commuters", "freight carriers", "ferry riders"],
+    "wsp": ["drivers", "residents", "recruits"], "parks": ["visitors", "hunters and anglers", "campers"],
+    "health": ["residents", "parents", "health care providers"], "dmv": ["drivers"],
+    "labor": ["job seekers", "employers", "claimants"], "oem": ["residents", "media"],
+    "tourism": ["visitors", "travel trade"], "library": ["patrons", "librarians"],
+    "history": ["visitors", "teachers"], "ag": ["farmers", "fairgoers"],
+    "dnr": ["residents", "landowners", "hikers"], "education": ["teachers", "parents"],
+    "revenue": ["taxpayers", "businesses"], "corrections": ["families", "job seekers"],
+    "veterans": ["veterans", "families"], "guard": ["recruits", "families"],
+    "commerce": ["businesses"], "lottery": ["players"], "arts": ["artists", "residents"],
+    "hr": ["job seekers"], "ports": ["shippers", "cruise passengers"],
+}
 
 PROGRAMS = ["Outreach", "Events", "Newsroom", "Youth Council", "Grants", "Safety Week",
             "Town Halls", "Careers", "Volunteers", "Community Meetings", "Scholarships",
@@ -498,6 +513,7 @@ class StrangerGenerator:
         self.used: set[str] = set()         # presence keys
         self.acc_ids: set[str] = set()
         self.town_names: set[str] = set()
+        self.fac_counter: dict[str, int] = {}
         # quotas
         weights = [a[5] for a in AGENCIES]
         total = sum(weights)
@@ -551,18 +567,20 @@ class StrangerGenerator:
     def _unit_names(self, fac: str, count: int) -> list[str]:
         r = self.r
         kind, patterns = FACILITY[fac]
-        names = []
-        n = 0
+        plain = [p for p in patterns if "{n}" not in p and "{L}" not in p] or patterns
+        names: list[str] = []
         while len(names) < count:
-            n += 1
+            n = self.fac_counter[fac] = self.fac_counter.get(fac, 0) + 1
             pat = r.choice(patterns)
+            if ("{n}" in pat and n > 12) or ("{L}" in pat and n > 26):
+                pat = r.choice(plain)   # only so many districts and troops
             town = f"{r.choice(TOWN_A)} {r.choice(TOWN_B)}"
-            name = pat.format(n=n, L=chr(65 + (n - 1) % 26) + ("" if n <= 26 else str(n // 26)),
-                              town=town, county=r.choice(COUNTIES))
+            name = pat.format(n=n, L=chr(64 + n) if n <= 26 else str(n), town=town,
+                              county=r.choice(COUNTIES))
             if name in self.town_names:
-                name = f"{name} {n}" if "{n}" not in pat else name + f" ({town})"
+                name = f"{name} {r.choice(['North', 'South', 'East', 'West', 'Annex', 'II'])}"
                 if name in self.town_names:
-                    continue
+                    name = f"{name} {n}"
             self.town_names.add(name)
             names.append(name)
         return names
@@ -641,14 +659,16 @@ class StrangerGenerator:
             typ = "profile"
             handle: str | None
             if plat == "x":
-                cand = [f"{short}{initials}", f"{short}_{initials}", camel, f"{short}_{low}"]
+                cand = ([camel, f"{camel}News", f"{camel}_Info", f"{camel}Alerts"] if camel == short
+                        else [f"{short}{initials}", f"{short}_{initials}", camel, f"{short}_{low}"])
                 h = cand[attempt % 4]
                 h = (h[: 15 - len(suffix)] + suffix) if attempt >= 4 else h[:15]
                 handle = h
                 url = r.choice([f"https://x.com/{h}", f"https://twitter.com/{h}",
                                 f"http://twitter.com/{h}", f"https://x.com/{h}"])
             elif plat in ("facebook",):
-                h = (camel if attempt % 2 == 0 else f"{short}{camel}")[: 50 - len(suffix)] + suffix
+                fb = [camel, f"{camel}Official", f"{camel}Espanol", camel if camel == short else f"{short}{camel}"]
+                h = fb[attempt % 4] if attempt < 4 else fb[0][: 50 - len(suffix)] + suffix
                 if len(h) < 5:
                     h = h + "Page"
                 handle = h
@@ -754,9 +774,7 @@ class StrangerGenerator:
         r = self.r
         slug, aname, short, function, style = ag[:5]
         real_plat = {"fbgroup": "facebook", "nextdoor": "other"}.get(plat, plat)
-        base = uname if ukind != "hq" else aname.replace("Department of ", "").replace("Office of the ", "")
-        if ukind == "hq" and plat == "x":
-            base = short
+        base = {"hq": short, "division": f"{short} {uname}"}.get(ukind, uname)
         handle, url, typ = self._handle(plat, base, short)
         aid = f"{slug}-{_slug(uname)[:40]}-{real_plat}" if ukind != "hq" else f"{slug}-{real_plat}"
         if plat == "fbgroup":
@@ -840,9 +858,7 @@ class StrangerGenerator:
             acc = e
         else:
             e["purpose"] = purpose
-            e["audience"] = r.choice(["residents", "visitors", "drivers", "families", "job seekers",
-                                      "employers", "veterans", "hunters and anglers", "media",
-                                      "businesses", "students and teachers"])
+            e["audience"] = r.choice(AUDIENCES.get(slug, ["residents", "media"]))
             e["topic"] = uname if r.random() < 0.6 else r.choice(["alerts", "closures", "events", "news"])
             e["region"] = r.choice(["statewide", "statewide", *COUNTIES[:8]])
             e["language"] = lang
@@ -903,7 +919,11 @@ class StrangerGenerator:
                 e.setdefault("terms", {})["response_time_hours"] = 48
             acc = e
         acc_meta: dict = {"agency": slug, "style": style, "imported": imported, "ukind": ukind}
-        if r.random() < 0.05:
+        if style == "spanish" and not imported and r.random() < 0.08:
+            acc_meta["before"] = {"id": [r.choice(["Cuenta abierta para la campaña de 2021; revisar si sigue activa.",
+                                                   "Responsable cambió en 2024 (ver people/).",
+                                                   "Pendiente: activar 2FA con OIT."])]}
+        elif r.random() < 0.05:
             acc_meta["before"] = {"id": [r.choice([
                 "TODO: confirm owner after the reorg",
                 f"Added {self._date(D(2018, 1, 1), AS_OF).isoformat()} per request from the regional manager",

@@ -1010,7 +1010,8 @@ class StrangerGenerator:
                 old = a["owner"]
                 a["owner"] = a["backup_owner"]
                 self.meta[a["id"]]["dup"] = ("owner", old)
-                add(a, "duplicate-key", key="owner", entity=a["id"])
+                # the backup took over and nobody named a new backup: SG204 follows (not structural)
+                add(a, "duplicate-key", key="owner", entity=a["id"], also="SG204")
                 bump("SG102")
         # SG101: a platform written as people say it
         for _ in range(max(1, n // 2500)):

@@ -158,10 +158,12 @@ FACILITY = {
     "troop": ("Troop", ["Troop {L}", "Troop {L} {town} Post", "{town} Detachment"]),
     "park": ("Park", ["{town} State Park", "{town} Wildlife Area", "{town} State Beach",
                       "{town} Fish Hatchery", "{town} Trail State Park"]),
-    "health-district": ("Health District", ["{county} County Health District"]),
+    "health-district": ("Health District", ["{county} County Health District", "{town} Public Health Clinic",
+                                            "{town} WIC Clinic"]),
     "dmv-office": ("DMV Office", ["DMV {town}", "{town} Licensing Office"]),
     "job-center": ("WorkSource", ["WorkSource {town}", "Centro de Empleo {town}"]),
-    "em-region": ("Region", ["{county} Region Emergency Management"]),
+    "em-region": ("Region", ["{county} Region Emergency Management", "{town} Emergency Operations Center",
+                             "{town} CERT", "{town} Flood Warning"]),
     "welcome-center": ("Welcome Center", ["{town} Welcome Center", "Visit {town}"]),
     "library": ("Library", ["{town} Regional Library", "{county} County Library System"]),
     "museum": ("Museum", ["{town} History Museum", "{town} Heritage Site",
@@ -668,7 +670,7 @@ class StrangerGenerator:
                                 f"http://twitter.com/{h}", f"https://x.com/{h}"])
             elif plat in ("facebook",):
                 fb = [camel, f"{camel}Official", f"{camel}Espanol", camel if camel == short else f"{short}{camel}"]
-                h = fb[attempt % 4] if attempt < 4 else fb[0][: 50 - len(suffix)] + suffix
+                h = fb[attempt % 4][:50] if attempt < 4 else fb[0][: 50 - len(suffix)] + suffix
                 if len(h) < 5:
                     h = h + "Page"
                 handle = h

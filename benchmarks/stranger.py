@@ -49,125 +49,374 @@ D = dt.date
 # --------------------------------------------------------------------------------------------
 # vocabulary (written here; nothing is read at run time)
 
-FIRST = (
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FIRST = _words(
     "María José Ana Luis Carmen Jorge Lucía Diego Sofía Andrés Guadalupe Ramón Inés Joaquín "
     "Thu Minh Hương Quang Linh Bảo Ngọc Tuấn Mai Hiếu "
     "Kaya Winona Tahoma Sequoia Dezba Ahanu Kiona Nayeli "
     "Søren Zoë Chloé Björn Siobhán Łukasz Agnieszka Jürgen Émile Renée Noël Anaïs "
     "Ngozi Oluwaseun Chidi Amara Kwame Abena Fatima Yusuf Amina Omar Leila Samir "
-    "Keʻala Kalani Makoa Leilani Hyun-woo Ji-yeon Min-jun Haruto Yuki Aiko Wei Xiaoling Priya "
+    "Keʻala Kalani Makoa Leilani Hyun-woo Ji-yeon Min-jun Haruto Yuki Aiko Wei Xiaoling Priya "  # noqa: RUF001 (the okina of Hawaiian names)
     "Arjun Deepa Rohan Sean Patrick Bridget Megan Tyler Brandon Ashley Kayla Dustin Crystal "
     "Heather Travis Kelsey Cody Amber Jared Brittany Lindsey Dale Darlene Earl Loretta Wade "
     "Marisol Jamal Tanisha DeShawn Latoya Rasheed Imani Terrence Keisha Marcus Rosa Hector"
-).split()
-LAST = (
+)
+LAST = _words(
     "Peña Hernández Ortíz Muñoz Gutiérrez Castañeda Ibáñez Núñez Sánchez Domínguez Mendoza "
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Võ Đặng Bùi Đỗ "
     "Tsosie Begay Yazzie Runningwater Whitehorse Two-Bears Redcloud Lightfoot "
     "Kowalczyk Wiśniewski Müller Schäfer Jørgensen Søndergaard Lefèvre Dubois Brontë "
     "Okonkwo Adeyemi Mensah Abdi Haddad Nasser Farah "
     "Kahananui Akana Kealoha Park Kim Choi Nakamura Tanaka Chen Zhang Patel Iyer "
-    "O'Brien O’Connor MacLeod McAllister Fitzgerald Kowalski Johnson Miller Anderson Thompson "
+    "O'Brien O’Connor MacLeod McAllister Fitzgerald Kowalski Johnson Miller Anderson Thompson "  # noqa: RUF001 (a typographic apostrophe, as people type)
     "Sorensen Lindqvist Halvorsen Baptiste Washington Jefferson Coleman Brooks Whitfield "
     "Reyes Delgado Villanueva Espinoza Calloway Pruitt Hollister Abernathy Quill Varga"
-).split()
+)
 
-TOWN_A = (
+TOWN_A = _words(
     "Cedar Alder Pine Elk Bear Eagle Otter Heron Raven Willow Aspen Juniper Sage Maple Birch "
     "Granite Copper Silver Iron Salt Red Blue Stone Clear Cold Sweet Bitter Crystal Shadow "
     "North South East West Upper Lower Big Little Old New Fort Port Mount Lake Río San Santa "
     "Tahoma Kittatas Wenaha Chelan Oka Skookum Nisqua Tumwa Yaquina Klick Walla Umat Sisk"
-).split()
-TOWN_B = (
+)
+TOWN_B = _words(
     "Falls Creek Springs Valley Ridge Hollow Bend Crossing Harbor Point Flats Butte Prairie "
     "Ferry Junction Grove Meadows Bluff Canyon Mesa Landing Forks Gap Rapids Pass Heights "
     "Lake Park Mill Rock Bay Island Glen Wells Fork"
-).split()
-COUNTIES = (
+)
+COUNTIES = _words(
     "Alder Bexley Calloway Dunmore Esperanza Franklin Granite Hollis Ibarra Jasper Kittatas "
     "Lassen Modoc Nisqua Okanogan Pend Quillayute Roslyn Skookum Tahoma Umatilla Valdez "
     "Wenaha Yaquina Zillah"
-).split()
+)
 
 STATE = "Westmark"
-DOMAIN = "westmark.example"          # the state's email and web domain (RFC 2606 style)
-OLD_DOMAIN = "wm-state.example"      # the domain before the 2019 consolidation
+DOMAIN = "westmark.example"  # the state's email and web domain (RFC 2606 style)
+OLD_DOMAIN = "wm-state.example"  # the domain before the 2019 consolidation
 
 # agency slug, name, short code (for handles), team function, keeper style, weight,
 # facility kind (or None), divisions
 AGENCIES = [
-    ("governor", "Office of the Governor", "Gov", "executive", "governor", 3, None,
-     ["Constituent Services", "Boards & Commissions", "First Spouse's Office"]),
-    ("gocomms", "Governor's Office of Communications", "GovComms", "pr", "governor", 2, None,
-     ["Press Office", "Digital Engagement", "Translation Services"]),
-    ("oit", "Office of Information Technology", "OIT", "it", "governor", 1, None,
-     ["Security Operations Center", "Web Services"]),
-    ("dot", "Department of Transportation", "WestDOT", "service", "tiny", 9, "district",
-     ["Traffic Operations", "Highway Safety", "Ferries", "Aviation", "Rail & Transit"]),
-    ("wsp", "Westmark State Police", "WSP", "service", "tiny", 5, "troop",
-     ["Recruiting", "Crime Lab", "Motor Carrier Safety"]),
-    ("parks", "Department of Parks & Wildlife", "WMParks", "marketing", "import", 14, "park",
-     ["Hunting & Fishing", "Boating", "Trails", "Wildlife Viewing", "Volunteer Program"]),
-    ("health", "Department of Health", "WMHealth", "service", "anchors", 8, "health-district",
-     ["Immunization", "WIC", "Vital Records", "Environmental Health", "Tobacco Prevention"]),
-    ("dmv", "Division of Motor Vehicles", "WMDMV", "service", "windows", 6, "dmv-office",
-     ["Driver Licensing", "Vehicle Titles", "Commercial Licensing"]),
-    ("labor", "Department of Labor & Workforce", "WMLabor", "service", "spanish", 6,
-     "job-center", ["Unemployment Insurance", "Apprenticeships", "Workplace Safety"]),
-    ("oem", "Office of Emergency Management", "WMEmergency", "pr", "multidoc", 4, "em-region",
-     ["Preparedness", "Recovery", "Alerts & Warnings"]),
-    ("tourism", "Travel Westmark", "TravelWM", "marketing", "import", 5, "welcome-center",
-     ["Outdoor Recreation", "Film Office", "Culinary Trail"]),
-    ("library", "Westmark State Library", "WMLibrary", "other", "import", 4, "library",
-     ["Talking Book Library", "Digital Archives", "Youth Services"]),
-    ("history", "Westmark Historical Society & Museums", "WMHistory", "marketing", "governor",
-     3, "museum", ["Collections", "Education Programs"]),
-    ("ag", "Department of Agriculture", "WMAg", "other", "import", 3, "fair",
-     ["Farmers Markets", "Food Safety", "Westmark Grown"]),
-    ("dnr", "Department of Natural Resources", "WMDNR", "service", "multidoc", 5,
-     "forest", ["Wildfire", "Geological Survey", "Aquatic Lands"]),
-    ("education", "Department of Education", "WMEd", "other", "import", 3, None,
-     ["Teacher Certification", "School Nutrition", "Special Education"]),
-    ("revenue", "Department of Revenue", "WMRevenue", "service", "windows", 2, None,
-     ["Taxpayer Services", "Unclaimed Property"]),
-    ("corrections", "Department of Corrections", "WMDOC", "other", "tiny", 2, "facility",
-     ["Community Corrections", "Careers"]),
-    ("veterans", "Department of Veterans Affairs", "WMVets", "service", "spanish", 2,
-     "vets-home", ["Benefits", "Cemeteries"]),
-    ("guard", "Westmark National Guard", "WMGuard", "pr", "tiny", 2, "unit",
-     ["Recruiting", "Family Programs"]),
-    ("commerce", "Department of Commerce & Economic Development", "WMCommerce", "sales",
-     "import", 2, None, ["Small Business", "Trade & Export", "Broadband Office"]),
-    ("lottery", "Westmark Lottery", "WMLottery", "marketing", "windows", 1, None,
-     ["Responsible Gaming"]),
-    ("arts", "Westmark Arts Council", "WMArts", "marketing", "spanish", 1, None,
-     ["Poet Laureate", "Folk Arts"]),
-    ("sos", "Office of the Secretary of State", "WMSOS", "pr", "governor", 1, None,
-     ["Elections", "Corporations", "State Archives"]),
-    ("attorney-general", "Office of the Attorney General", "WMAG", "legal", "governor", 1, None,
-     ["Consumer Protection", "Crime Victims"]),
-    ("hr", "Department of Administration - State HR", "WorkForWM", "hr", "import", 1, None,
-     ["Careers", "Employee Wellness"]),
-    ("ports", "Port of Westmark", "PortWM", "sales", "anchors", 1, "terminal",
-     ["Cruise Terminal", "Cargo"]),
+    (
+        "governor",
+        "Office of the Governor",
+        "Gov",
+        "executive",
+        "governor",
+        3,
+        None,
+        ["Constituent Services", "Boards & Commissions", "First Spouse's Office"],
+    ),
+    (
+        "gocomms",
+        "Governor's Office of Communications",
+        "GovComms",
+        "pr",
+        "governor",
+        2,
+        None,
+        ["Press Office", "Digital Engagement", "Translation Services"],
+    ),
+    (
+        "oit",
+        "Office of Information Technology",
+        "OIT",
+        "it",
+        "governor",
+        1,
+        None,
+        ["Security Operations Center", "Web Services"],
+    ),
+    (
+        "dot",
+        "Department of Transportation",
+        "WestDOT",
+        "service",
+        "tiny",
+        9,
+        "district",
+        ["Traffic Operations", "Highway Safety", "Ferries", "Aviation", "Rail & Transit"],
+    ),
+    (
+        "wsp",
+        "Westmark State Police",
+        "WSP",
+        "service",
+        "tiny",
+        5,
+        "troop",
+        ["Recruiting", "Crime Lab", "Motor Carrier Safety"],
+    ),
+    (
+        "parks",
+        "Department of Parks & Wildlife",
+        "WMParks",
+        "marketing",
+        "import",
+        14,
+        "park",
+        ["Hunting & Fishing", "Boating", "Trails", "Wildlife Viewing", "Volunteer Program"],
+    ),
+    (
+        "health",
+        "Department of Health",
+        "WMHealth",
+        "service",
+        "anchors",
+        8,
+        "health-district",
+        ["Immunization", "WIC", "Vital Records", "Environmental Health", "Tobacco Prevention"],
+    ),
+    (
+        "dmv",
+        "Division of Motor Vehicles",
+        "WMDMV",
+        "service",
+        "windows",
+        6,
+        "dmv-office",
+        ["Driver Licensing", "Vehicle Titles", "Commercial Licensing"],
+    ),
+    (
+        "labor",
+        "Department of Labor & Workforce",
+        "WMLabor",
+        "service",
+        "spanish",
+        6,
+        "job-center",
+        ["Unemployment Insurance", "Apprenticeships", "Workplace Safety"],
+    ),
+    (
+        "oem",
+        "Office of Emergency Management",
+        "WMEmergency",
+        "pr",
+        "multidoc",
+        4,
+        "em-region",
+        ["Preparedness", "Recovery", "Alerts & Warnings"],
+    ),
+    (
+        "tourism",
+        "Travel Westmark",
+        "TravelWM",
+        "marketing",
+        "import",
+        5,
+        "welcome-center",
+        ["Outdoor Recreation", "Film Office", "Culinary Trail"],
+    ),
+    (
+        "library",
+        "Westmark State Library",
+        "WMLibrary",
+        "other",
+        "import",
+        4,
+        "library",
+        ["Talking Book Library", "Digital Archives", "Youth Services"],
+    ),
+    (
+        "history",
+        "Westmark Historical Society & Museums",
+        "WMHistory",
+        "marketing",
+        "governor",
+        3,
+        "museum",
+        ["Collections", "Education Programs"],
+    ),
+    (
+        "ag",
+        "Department of Agriculture",
+        "WMAg",
+        "other",
+        "import",
+        3,
+        "fair",
+        ["Farmers Markets", "Food Safety", "Westmark Grown"],
+    ),
+    (
+        "dnr",
+        "Department of Natural Resources",
+        "WMDNR",
+        "service",
+        "multidoc",
+        5,
+        "forest",
+        ["Wildfire", "Geological Survey", "Aquatic Lands"],
+    ),
+    (
+        "education",
+        "Department of Education",
+        "WMEd",
+        "other",
+        "import",
+        3,
+        None,
+        ["Teacher Certification", "School Nutrition", "Special Education"],
+    ),
+    (
+        "revenue",
+        "Department of Revenue",
+        "WMRevenue",
+        "service",
+        "windows",
+        2,
+        None,
+        ["Taxpayer Services", "Unclaimed Property"],
+    ),
+    (
+        "corrections",
+        "Department of Corrections",
+        "WMDOC",
+        "other",
+        "tiny",
+        2,
+        "facility",
+        ["Community Corrections", "Careers"],
+    ),
+    (
+        "veterans",
+        "Department of Veterans Affairs",
+        "WMVets",
+        "service",
+        "spanish",
+        2,
+        "vets-home",
+        ["Benefits", "Cemeteries"],
+    ),
+    (
+        "guard",
+        "Westmark National Guard",
+        "WMGuard",
+        "pr",
+        "tiny",
+        2,
+        "unit",
+        ["Recruiting", "Family Programs"],
+    ),
+    (
+        "commerce",
+        "Department of Commerce & Economic Development",
+        "WMCommerce",
+        "sales",
+        "import",
+        2,
+        None,
+        ["Small Business", "Trade & Export", "Broadband Office"],
+    ),
+    (
+        "lottery",
+        "Westmark Lottery",
+        "WMLottery",
+        "marketing",
+        "windows",
+        1,
+        None,
+        ["Responsible Gaming"],
+    ),
+    (
+        "arts",
+        "Westmark Arts Council",
+        "WMArts",
+        "marketing",
+        "spanish",
+        1,
+        None,
+        ["Poet Laureate", "Folk Arts"],
+    ),
+    (
+        "sos",
+        "Office of the Secretary of State",
+        "WMSOS",
+        "pr",
+        "governor",
+        1,
+        None,
+        ["Elections", "Corporations", "State Archives"],
+    ),
+    (
+        "attorney-general",
+        "Office of the Attorney General",
+        "WMAG",
+        "legal",
+        "governor",
+        1,
+        None,
+        ["Consumer Protection", "Crime Victims"],
+    ),
+    (
+        "hr",
+        "Department of Administration - State HR",
+        "WorkForWM",
+        "hr",
+        "import",
+        1,
+        None,
+        ["Careers", "Employee Wellness"],
+    ),
+    (
+        "ports",
+        "Port of Westmark",
+        "PortWM",
+        "sales",
+        "anchors",
+        1,
+        "terminal",
+        ["Cruise Terminal", "Cargo"],
+    ),
 ]
 
 FACILITY = {
-    "district": ("District", ["District {n}", "Region {n} Maintenance", "{town} Maintenance Shed",
-                              "{town} Rest Area", "{town} Ferry Terminal", "{town} Pass Traffic"]),
+    "district": (
+        "District",
+        [
+            "District {n}",
+            "Region {n} Maintenance",
+            "{town} Maintenance Shed",
+            "{town} Rest Area",
+            "{town} Ferry Terminal",
+            "{town} Pass Traffic",
+        ],
+    ),
     "troop": ("Troop", ["Troop {L}", "Troop {L} {town} Post", "{town} Detachment"]),
-    "park": ("Park", ["{town} State Park", "{town} Wildlife Area", "{town} State Beach",
-                      "{town} Fish Hatchery", "{town} Trail State Park"]),
-    "health-district": ("Health District", ["{county} County Health District", "{town} Public Health Clinic",
-                                            "{town} WIC Clinic"]),
+    "park": (
+        "Park",
+        [
+            "{town} State Park",
+            "{town} Wildlife Area",
+            "{town} State Beach",
+            "{town} Fish Hatchery",
+            "{town} Trail State Park",
+        ],
+    ),
+    "health-district": (
+        "Health District",
+        ["{county} County Health District", "{town} Public Health Clinic", "{town} WIC Clinic"],
+    ),
     "dmv-office": ("DMV Office", ["DMV {town}", "{town} Licensing Office"]),
     "job-center": ("WorkSource", ["WorkSource {town}", "Centro de Empleo {town}"]),
-    "em-region": ("Region", ["{county} Region Emergency Management", "{town} Emergency Operations Center",
-                             "{town} CERT", "{town} Flood Warning"]),
+    "em-region": (
+        "Region",
+        [
+            "{county} Region Emergency Management",
+            "{town} Emergency Operations Center",
+            "{town} CERT",
+            "{town} Flood Warning",
+        ],
+    ),
     "welcome-center": ("Welcome Center", ["{town} Welcome Center", "Visit {town}"]),
     "library": ("Library", ["{town} Regional Library", "{county} County Library System"]),
-    "museum": ("Museum", ["{town} History Museum", "{town} Heritage Site",
-                          "Fort {town} State Historic Site"]),
+    "museum": (
+        "Museum",
+        ["{town} History Museum", "{town} Heritage Site", "Fort {town} State Historic Site"],
+    ),
     "fair": ("Fair", ["{county} County Fair", "{town} Farmers Market"]),
     "forest": ("Forest", ["{town} State Forest", "{county} Fire District"]),
     "facility": ("Facility", ["{town} Correctional Center", "{town} Reentry Center"]),
@@ -179,15 +428,38 @@ FACILITY = {
 # The platform mix of a state government in 2026 (the 2017 U.S. Digital Registry sample had
 # twitter 39%, facebook 36%, youtube 10%; since then Instagram, Nextdoor and TikTok grew).
 PLATFORMS = [
-    ("facebook", 300), ("x", 150), ("instagram", 160), ("youtube", 80), ("linkedin", 50),
-    ("nextdoor", 35), ("tiktok", 25), ("threads", 20), ("bluesky", 25), ("flickr", 20),
-    ("mastodon", 6), ("pinterest", 8), ("vimeo", 5), ("github", 4), ("fbgroup", 10),
-    ("googleplus", 9), ("periscope", 3), ("storify", 2), ("medium", 3), ("reddit", 2),
-    ("discord", 2), ("whatsapp", 3), ("snapchat", 3), ("tumblr", 2), ("spotify", 5),
+    ("facebook", 300),
+    ("x", 150),
+    ("instagram", 160),
+    ("youtube", 80),
+    ("linkedin", 50),
+    ("nextdoor", 35),
+    ("tiktok", 25),
+    ("threads", 20),
+    ("bluesky", 25),
+    ("flickr", 20),
+    ("mastodon", 6),
+    ("pinterest", 8),
+    ("vimeo", 5),
+    ("github", 4),
+    ("fbgroup", 10),
+    ("googleplus", 9),
+    ("periscope", 3),
+    ("storify", 2),
+    ("medium", 3),
+    ("reddit", 2),
+    ("discord", 2),
+    ("whatsapp", 3),
+    ("snapchat", 3),
+    ("tumblr", 2),
+    ("spotify", 5),
     ("forum", 3),
 ]
-RETIRED_PLATFORMS = {"googleplus": D(2019, 4, 2), "periscope": D(2021, 3, 31),
-                     "storify": D(2018, 5, 16)}
+RETIRED_PLATFORMS = {
+    "googleplus": D(2019, 4, 2),
+    "periscope": D(2021, 3, 31),
+    "storify": D(2018, 5, 16),
+}
 
 TOOLS = [
     ("hootsuite", "Hootsuite Enterprise (statewide contract WM-IT-2021-044)", "publishing"),
@@ -197,10 +469,16 @@ TOOLS = [
     ("everbridge", "Everbridge alerts console", "other"),
 ]
 
-POLICIES = ["wm-social-media", "records-retention", "comment-moderation", "accessibility",
-            "language-access", "constituent-sla"]
+POLICIES = [
+    "wm-social-media",
+    "records-retention",
+    "comment-moderation",
+    "accessibility",
+    "language-access",
+    "constituent-sla",
+]
 
-WORDS = (
+WORDS = _words(
     "the state agency post posts public comment comments record records retention schedule "
     "moderation staff account accounts page pages official resident residents county office "
     "update updates alert alerts season permit permits hours closure closures road roads "
@@ -209,25 +487,51 @@ WORDS = (
     "appointment appointments federal guidance reviewed approved by director deputy manager "
     "after before during the 2019 2021 2023 legislative session budget cut pilot migration "
     "from to and or of for with on in at a an we our this that these those every each"
-).split()
+)
 
 AUDIENCES = {
     "dot": ["drivers", "commuters", "freight carriers", "ferry riders"],
-    "wsp": ["drivers", "residents", "recruits"], "parks": ["visitors", "hunters and anglers", "campers"],
-    "health": ["residents", "parents", "health care providers"], "dmv": ["drivers"],
-    "labor": ["job seekers", "employers", "claimants"], "oem": ["residents", "media"],
-    "tourism": ["visitors", "travel trade"], "library": ["patrons", "librarians"],
-    "history": ["visitors", "teachers"], "ag": ["farmers", "fairgoers"],
-    "dnr": ["residents", "landowners", "hikers"], "education": ["teachers", "parents"],
-    "revenue": ["taxpayers", "businesses"], "corrections": ["families", "job seekers"],
-    "veterans": ["veterans", "families"], "guard": ["recruits", "families"],
-    "commerce": ["businesses"], "lottery": ["players"], "arts": ["artists", "residents"],
-    "hr": ["job seekers"], "ports": ["shippers", "cruise passengers"],
+    "wsp": ["drivers", "residents", "recruits"],
+    "parks": ["visitors", "hunters and anglers", "campers"],
+    "health": ["residents", "parents", "health care providers"],
+    "dmv": ["drivers"],
+    "labor": ["job seekers", "employers", "claimants"],
+    "oem": ["residents", "media"],
+    "tourism": ["visitors", "travel trade"],
+    "library": ["patrons", "librarians"],
+    "history": ["visitors", "teachers"],
+    "ag": ["farmers", "fairgoers"],
+    "dnr": ["residents", "landowners", "hikers"],
+    "education": ["teachers", "parents"],
+    "revenue": ["taxpayers", "businesses"],
+    "corrections": ["families", "job seekers"],
+    "veterans": ["veterans", "families"],
+    "guard": ["recruits", "families"],
+    "commerce": ["businesses"],
+    "lottery": ["players"],
+    "arts": ["artists", "residents"],
+    "hr": ["job seekers"],
+    "ports": ["shippers", "cruise passengers"],
 }
 
-PROGRAMS = ["Outreach", "Events", "Newsroom", "Youth Council", "Grants", "Safety Week",
-            "Town Halls", "Careers", "Volunteers", "Community Meetings", "Scholarships",
-            "Road Trip", "Alerts", "Open Data", "Podcast", "Photo Archive"]
+PROGRAMS = [
+    "Outreach",
+    "Events",
+    "Newsroom",
+    "Youth Council",
+    "Grants",
+    "Safety Week",
+    "Town Halls",
+    "Careers",
+    "Volunteers",
+    "Community Meetings",
+    "Scholarships",
+    "Road Trip",
+    "Alerts",
+    "Open Data",
+    "Podcast",
+    "Photo Archive",
+]
 
 SPANISH = [
     "Cuenta oficial en español; responde la Oficina de Acceso Lingüístico.",
@@ -237,7 +541,7 @@ SPANISH = [
 
 
 def _ascii(text: str) -> str:
-    text = text.replace("ʻ", "").replace("’", "").replace("'", "")
+    text = text.replace("ʻ", "").replace("’", "").replace("'", "")  # noqa: RUF001
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
@@ -252,8 +556,23 @@ def _camel(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # YAML text, written by hand
 
-_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "nan",
-                 ".nan", ".inf", "-.inf", "none"}
+_YAML11_WORDS = {
+    "y",
+    "n",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "true",
+    "false",
+    "null",
+    "~",
+    "nan",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "none",
+}
 _PLAIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][^\n\t]*")
 
 
@@ -272,9 +591,9 @@ class Block(str):
 
 
 class Raw:
-    """A value written exactly as given (the way a person typed it); ``data`` is what it reads as."""
+    """A value written exactly as a person typed it; ``data`` is what it reads as."""
 
-    __slots__ = ("text", "data")
+    __slots__ = ("data", "text")
 
     def __init__(self, text: str, data: object) -> None:
         self.text, self.data = text, data
@@ -283,15 +602,15 @@ class Raw:
 class Style:
     def __init__(self, **kw: object) -> None:
         self.indent = 2
-        self.dash_indent = True     # list items indented under their key
-        self.quote = "auto"         # auto | double | single
+        self.dash_indent = True  # list items indented under their key
+        self.quote = "auto"  # auto | double | single
         self.flow_lists = True
         self.flow_maps = False
         self.blank_between = False
         self.date_quoted = False
         self.crlf = False
         self.bom = False
-        self.lead = False           # a leading '---'
+        self.lead = False  # a leading '---'
         self.__dict__.update(kw)
 
 
@@ -300,9 +619,7 @@ def _plain_ok(s: str, flow: bool) -> bool:
         return False
     if s.lower() in _YAML11_WORDS or ": " in s or " #" in s or s.endswith(":"):
         return False
-    if flow and any(c in s for c in ",[]{}:"):
-        return False
-    return True
+    return not (flow and any(c in s for c in ",[]{}:"))
 
 
 def _dq(s: str) -> str:
@@ -419,7 +736,7 @@ class Writer:
         # the first line that is not a comment gets the dash
         for i in range(start, len(out)):
             if not out[i].lstrip().startswith("#"):
-                out[i] = " " * dcol + "- " + out[i][dcol + 2:]
+                out[i] = " " * dcol + "- " + out[i][dcol + 2 :]
                 break
 
 
@@ -435,7 +752,7 @@ class StrangerGenerator:
             raise ValueError("accounts must be >= 0")
         self.n = accounts
         self.seed = seed
-        self.keep_data = False      # the test sets it: self.data[relpath] = [documents]
+        self.keep_data = False  # the test sets it: self.data[relpath] = [documents]
         self.data: dict[str, list] = {}
 
     # -- helpers ---------------------------------------------------------------------------
@@ -459,8 +776,9 @@ class StrangerGenerator:
             lines[-1] += "."
         return lines
 
-    def _person(self, team: str, style: str, employment: str = "full_time",
-                role: str | None = None) -> str:
+    def _person(
+        self, team: str, style: str, employment: str = "full_time", role: str | None = None
+    ) -> str:
         r = self.r
         first, last = r.choice(FIRST), r.choice(LAST)
         if style == "spanish" and r.random() < 0.5:
@@ -475,15 +793,16 @@ class StrangerGenerator:
         while pid in self.people:
             i += 1
             pid = f"{base}{i}" if style in ("tiny", "windows") else f"{base}-{i}"
-        if style == "spanish" or r.random() < 0.25:
-            name = f"{first} {last}"
-        else:
-            name = f"{first} {last}"
+        name = f"{last}, {first}" if style == "tiny" else f"{first} {last}"  # Workday: Last, First
         email_dom = f"{self.agency_sub(team)}.{DOMAIN}"
-        p = {"id": pid, "name": name,
-             "email": f"{_slug(first).split('-')[0]}.{_slug(last).replace('-', '')}"
-                      f"{'' if i == 1 else i}@{email_dom}",
-             "team": team, "employment": employment}
+        p = {
+            "id": pid,
+            "name": name,
+            "email": f"{_slug(first).split('-')[0]}.{_slug(last).replace('-', '')}"
+            f"{'' if i == 1 else i}@{email_dom}",
+            "team": team,
+            "employment": employment,
+        }
         if role:
             p["role"] = role
         # turnover: elections, retirements, the 2024 reorganisation
@@ -510,9 +829,9 @@ class StrangerGenerator:
         self.people_of_agency: dict[str, list[str]] = {}
         self.teams: dict[str, dict] = {}
         self.agency_of_team: dict[str, str] = {}
-        self.accounts: list[dict] = []      # in file order per agency
+        self.accounts: list[dict] = []  # in file order per agency
         self.meta: dict[str, dict] = {}
-        self.used: set[str] = set()         # presence keys
+        self.used: set[str] = set()  # presence keys
         self.acc_ids: set[str] = set()
         self.town_names: set[str] = set()
         self.fac_counter: dict[str, int] = {}
@@ -535,8 +854,8 @@ class StrangerGenerator:
                 diff += 1
             i += 1
         self.quotas = quotas
-        for ai, ag in enumerate(AGENCIES):
-            slug, name, short, function, style, _w, fac, divisions = ag
+        for ag in AGENCIES:
+            slug, name, _short, function, style, _w, _fac, divisions = ag
             self.agency_of_team[slug] = slug
             self.teams[slug] = {"id": slug, "name": name, "function": function}
             for dv in divisions:
@@ -551,16 +870,34 @@ class StrangerGenerator:
             self.people[lead].pop("status", None)
             self.people[lead].pop("departed_on", None)
             self.teams[slug]["lead"] = lead
-            pio = [self._person(slug, style, role=r.choice(
-                ["Public Information Officer", "Communications Manager", "Digital Media Coordinator",
-                 "Web & Social Media Specialist", "Outreach Coordinator"])) for _ in range(3)]
+            pio = [
+                self._person(
+                    slug,
+                    style,
+                    role=r.choice(
+                        [
+                            "Public Information Officer",
+                            "Communications Manager",
+                            "Digital Media Coordinator",
+                            "Web & Social Media Specialist",
+                            "Outreach Coordinator",
+                        ]
+                    ),
+                )
+                for _ in range(3)
+            ]
             self.comms[slug] = pio
             for dv in ag[7]:
                 tid = f"{slug}-{_slug(dv)}"
                 if style == "import" and r.random() < 0.5 and slug != "gocomms":
                     continue  # imported teams: nobody added function or lead (SG206)
-                self.teams[tid]["function"] = ("pr" if dv == "Press Office" else "it" if slug == "oit"
-                                               else r.choice(["service", "marketing", "other", "pr"]))
+                self.teams[tid]["function"] = (
+                    "pr"
+                    if dv == "Press Office"
+                    else "it"
+                    if slug == "oit"
+                    else r.choice(["service", "marketing", "other", "pr"])
+                )
                 self.teams[tid]["lead"] = self._person(tid, style, role=f"Manager, {dv}")
         self.staff_by_team: dict[str, list[str]] = {}
         for ai, ag in enumerate(AGENCIES):
@@ -568,17 +905,18 @@ class StrangerGenerator:
 
     def _unit_names(self, fac: str, count: int) -> list[str]:
         r = self.r
-        kind, patterns = FACILITY[fac]
+        _kind, patterns = FACILITY[fac]
         plain = [p for p in patterns if "{n}" not in p and "{L}" not in p] or patterns
         names: list[str] = []
         while len(names) < count:
             n = self.fac_counter[fac] = self.fac_counter.get(fac, 0) + 1
             pat = r.choice(patterns)
             if ("{n}" in pat and n > 12) or ("{L}" in pat and n > 26):
-                pat = r.choice(plain)   # only so many districts and troops
+                pat = r.choice(plain)  # only so many districts and troops
             town = f"{r.choice(TOWN_A)} {r.choice(TOWN_B)}"
-            name = pat.format(n=n, L=chr(64 + n) if n <= 26 else str(n), town=town,
-                              county=r.choice(COUNTIES))
+            name = pat.format(
+                n=n, L=chr(64 + n) if n <= 26 else str(n), town=town, county=r.choice(COUNTIES)
+            )
             if name in self.town_names:
                 name = f"{name} {r.choice(['North', 'South', 'East', 'West', 'Annex', 'II'])}"
                 if name in self.town_names:
@@ -589,7 +927,7 @@ class StrangerGenerator:
 
     def _agency_accounts(self, ai: int, ag: tuple, quota: int) -> None:
         r = self.r
-        slug, name, short, function, style, _w, fac, divisions = ag
+        slug, name, short, _function, style, _w, fac, divisions = ag
         units: list[tuple[str, str, str]] = [(name, slug, "hq")]
         units += [(dv, f"{slug}-{_slug(dv)}", "division") for dv in divisions]
         made = 0
@@ -603,7 +941,9 @@ class StrangerGenerator:
                 if not fac:
                     prog = r.choice(PROGRAMS)
                     where = r.choice(COUNTIES)
-                    uname = f"{where} County {prog}" if r.random() < 0.6 else f"{short} {prog} {where}"
+                    uname = (
+                        f"{where} County {prog}" if r.random() < 0.6 else f"{short} {prog} {where}"
+                    )
                     tries = 0
                     while uname in self.town_names:
                         tries += 1
@@ -617,16 +957,21 @@ class StrangerGenerator:
                         fac_names = self._unit_names(fac, 64)
                     uname, team, ukind = fac_names.pop(), slug, "facility"
             ui += 1
-            k = {"hq": r.randint(4, 9), "division": r.randint(1, 4), "program": r.randint(1, 3),
-                 "facility": r.choice([1, 1, 1, 2, 2, 3, 4])}[ukind]
+            k = {
+                "hq": r.randint(4, 9),
+                "division": r.randint(1, 4),
+                "program": r.randint(1, 3),
+                "facility": r.choice([1, 1, 1, 2, 2, 3, 4]),
+            }[ukind]
             k = min(k, quota - made)
             manager = None
             if ukind == "facility":
                 emp = "full_time"
                 if slug == "parks" and r.random() < 0.12:
-                    emp = "part_time"   # seasonal rangers run many park pages
-                manager = self._person(team, style, employment=emp,
-                                       role=f"{FACILITY[fac][0]} Manager, {uname}")
+                    emp = "part_time"  # seasonal rangers run many park pages
+                manager = self._person(
+                    team, style, employment=emp, role=f"{FACILITY[fac][0]} Manager, {uname}"
+                )
             platforms = self._platforms(k, ukind)
             for plat in platforms:
                 self._account(ag, uname, team, ukind, plat, manager)
@@ -634,10 +979,7 @@ class StrangerGenerator:
 
     def _platforms(self, k: int, ukind: str) -> list[str]:
         r = self.r
-        if ukind == "facility":
-            first = ["facebook"]
-        else:
-            first = ["facebook", "x"]
+        first = ["facebook"] if ukind == "facility" else ["facebook", "x"]
         out = first[:k]
         names = [p for p, _ in PLATFORMS]
         weights = [w for _, w in PLATFORMS]
@@ -656,26 +998,50 @@ class StrangerGenerator:
         words = re.findall(r"[A-Za-z0-9]+", _ascii(base_words))
         initials = "".join(w[0] for w in words).upper()
         for attempt in range(400):
-            suffix = ("" if attempt == 0 else str(attempt + 1) if attempt < 12
-                      else str(r.randint(10, 10 ** (2 + attempt // 40))))
+            suffix = (
+                ""
+                if attempt == 0
+                else str(attempt + 1)
+                if attempt < 12
+                else str(r.randint(10, 10 ** (2 + attempt // 40)))
+            )
             typ = "profile"
             handle: str | None
             if plat == "x":
-                cand = ([camel, f"{camel}News", f"{camel}_Info", f"{camel}Alerts"] if camel == short
-                        else [f"{short}{initials}", f"{short}_{initials}", camel, f"{short}_{low}"])
+                cand = (
+                    [camel, f"{camel}News", f"{camel}_Info", f"{camel}Alerts"]
+                    if camel == short
+                    else [f"{short}{initials}", f"{short}_{initials}", camel, f"{short}_{low}"]
+                )
                 h = cand[attempt % 4]
                 h = (h[: 15 - len(suffix)] + suffix) if attempt >= 4 else h[:15]
                 handle = h
-                url = r.choice([f"https://x.com/{h}", f"https://twitter.com/{h}",
-                                f"http://twitter.com/{h}", f"https://x.com/{h}"])
+                url = r.choice(
+                    [
+                        f"https://x.com/{h}",
+                        f"https://twitter.com/{h}",
+                        f"http://twitter.com/{h}",
+                        f"https://x.com/{h}",
+                    ]
+                )
             elif plat in ("facebook",):
-                fb = [camel, f"{camel}Official", f"{camel}Espanol", camel if camel == short else f"{short}{camel}"]
+                fb = [
+                    camel,
+                    f"{camel}Official",
+                    f"{camel}Espanol",
+                    camel if camel == short else f"{short}{camel}",
+                ]
                 h = fb[attempt % 4][:50] if attempt < 4 else fb[0][: 50 - len(suffix)] + suffix
                 if len(h) < 5:
                     h = h + "Page"
                 handle = h
-                url = r.choice([f"https://www.facebook.com/{h}", f"https://facebook.com/{h}/",
-                                f"https://www.facebook.com/{h}"])
+                url = r.choice(
+                    [
+                        f"https://www.facebook.com/{h}",
+                        f"https://facebook.com/{h}/",
+                        f"https://www.facebook.com/{h}",
+                    ]
+                )
             elif plat == "fbgroup":
                 h = f"{low}{suffix}"[:60]
                 handle, typ = None, "forum"
@@ -684,25 +1050,40 @@ class StrangerGenerator:
                 h = r.choice([low, f"{short.lower()}.{low}", f"{short.lower()}_{low}"])
                 h = h[: 30 - len(suffix)] + suffix
                 handle = h
-                url = (f"https://www.instagram.com/{h}/" if plat == "instagram"
-                       else f"https://www.threads.net/@{h}")
+                url = (
+                    f"https://www.instagram.com/{h}/"
+                    if plat == "instagram"
+                    else f"https://www.threads.net/@{h}"
+                )
             elif plat == "youtube":
-                h = (camel[: 30 - len(suffix)] + suffix)
+                h = camel[: 30 - len(suffix)] + suffix
                 if len(h) < 3:
                     h += "TV"
                 if r.random() < 0.15:
-                    chan = "UC" + "".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") for _ in range(22))
+                    chan = "UC" + "".join(
+                        r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+                        for _ in range(22)
+                    )
                     handle, url = None, f"https://www.youtube.com/channel/{chan}"
                     h = chan
                 else:
                     handle = h
-                    url = r.choice([f"https://www.youtube.com/@{h}", f"https://www.youtube.com/user/{h}",
-                                    f"https://www.youtube.com/@{h}"])
+                    url = r.choice(
+                        [
+                            f"https://www.youtube.com/@{h}",
+                            f"https://www.youtube.com/user/{h}",
+                            f"https://www.youtube.com/@{h}",
+                        ]
+                    )
             elif plat == "linkedin":
                 h = _slug(base_words)[:90] + ("" if not suffix else "-" + suffix)
                 handle = h
-                url = r.choice([f"https://www.linkedin.com/company/{h}",
-                                f"https://www.linkedin.com/showcase/{h}/"])
+                url = r.choice(
+                    [
+                        f"https://www.linkedin.com/company/{h}",
+                        f"https://www.linkedin.com/showcase/{h}/",
+                    ]
+                )
             elif plat == "tiktok":
                 h = (low[: 24 - len(suffix)] + suffix) or "wmstate"
                 handle, url = h, f"https://www.tiktok.com/@{h}"
@@ -747,10 +1128,15 @@ class StrangerGenerator:
                 h = f"{low[:20]}{suffix}"
                 handle, typ, url = None, "forum", f"https://discord.gg/{h}"
             elif plat == "whatsapp":
-                h = "0029Va" + "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(18))
+                h = "0029Va" + "".join(
+                    r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(18)
+                )
                 handle, url = None, f"https://whatsapp.com/channel/{h}"
             elif plat == "spotify":
-                h = "".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") for _ in range(22))
+                h = "".join(
+                    r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+                    for _ in range(22)
+                )
                 handle, url = None, f"https://open.spotify.com/show/{h}"
             elif plat == "googleplus":
                 h = f"{camel[:40]}{suffix}"
@@ -771,10 +1157,11 @@ class StrangerGenerator:
                 return handle, url, typ
         raise RuntimeError("no free handle")  # pragma: no cover
 
-    def _account(self, ag: tuple, uname: str, team: str, ukind: str, plat: str,
-                 manager: str | None) -> None:
+    def _account(
+        self, ag: tuple, uname: str, team: str, ukind: str, plat: str, manager: str | None
+    ) -> None:
         r = self.r
-        slug, aname, short, function, style = ag[:5]
+        slug, _aname, short, function, style = ag[:5]
         real_plat = {"fbgroup": "facebook", "nextdoor": "other"}.get(plat, plat)
         base = {"hq": short, "division": f"{short} {uname}"}.get(ukind, uname)
         handle, url, typ = self._handle(plat, base, short)
@@ -787,9 +1174,15 @@ class StrangerGenerator:
             i += 1
             aid = f"{root}-{i}"
         self.acc_ids.add(aid)
-        label = {"x": "X", "fbgroup": "Facebook Group", "nextdoor": "Nextdoor",
-                 "googleplus": "Google+", "youtube": "YouTube", "linkedin": "LinkedIn",
-                 "tiktok": "TikTok"}.get(plat, plat.capitalize())
+        label = {
+            "x": "X",
+            "fbgroup": "Facebook Group",
+            "nextdoor": "Nextdoor",
+            "googleplus": "Google+",
+            "youtube": "YouTube",
+            "linkedin": "LinkedIn",
+            "tiktok": "TikTok",
+        }.get(plat, plat.capitalize())
         lang = "en"
         if style == "spanish" and r.random() < 0.3:
             lang = "es"
@@ -799,23 +1192,25 @@ class StrangerGenerator:
         # dates
         created = self._date(D(2009, 6, 1), D(2025, 10, 1))
         if real_plat in RETIRED_PLATFORMS:
-            created = self._date(D(2011, 6, 1), RETIRED_PLATFORMS[real_plat] - dt.timedelta(days=400))
+            created = self._date(
+                D(2011, 6, 1), RETIRED_PLATFORMS[real_plat] - dt.timedelta(days=400)
+            )
         status = "active"
         x = r.random()
-        if real_plat in RETIRED_PLATFORMS:
-            status = "retired"
-        elif x < 0.06:
+        if real_plat in RETIRED_PLATFORMS or x < 0.06:
             status = "retired"
         elif x < 0.09:
             status = "dormant"
         elif x < 0.105:
             status = "planned"
         if status == "active" and r.random() < 0.1:
-            last = self._date(D(2023, 1, 1), D(2026, 5, 1))      # nobody posts any more
+            last = self._date(D(2023, 1, 1), D(2026, 5, 1))  # nobody posts any more
         elif status == "dormant":
             last = self._date(D(2021, 1, 1), D(2025, 6, 1))
         elif status == "retired":
-            last = self._date(created, min(RETIRED_PLATFORMS.get(real_plat, D(2026, 6, 1)), D(2026, 6, 1)))
+            last = self._date(
+                created, min(RETIRED_PLATFORMS.get(real_plat, D(2026, 6, 1)), D(2026, 6, 1))
+            )
         else:
             last = self._date(D(2026, 9, 1), AS_OF)
         if last < created:
@@ -835,8 +1230,16 @@ class StrangerGenerator:
         if r.random() > 0.09:
             e["backup_owner"] = backup
         e["team"] = team
-        purpose = {"pr": "pr", "service": "service", "marketing": "marketing", "sales": "sales",
-                   "hr": "recruiting", "legal": "pr", "it": "internal", "executive": "pr"}.get(function, "other")
+        purpose = {
+            "pr": "pr",
+            "service": "service",
+            "marketing": "marketing",
+            "sales": "sales",
+            "hr": "recruiting",
+            "legal": "pr",
+            "it": "internal",
+            "executive": "pr",
+        }.get(function, "other")
         if "Recruit" in uname or "Careers" in uname:
             purpose = "recruiting"
         if status == "planned":
@@ -861,7 +1264,9 @@ class StrangerGenerator:
         else:
             e["purpose"] = purpose
             e["audience"] = r.choice(AUDIENCES.get(slug, ["residents", "media"]))
-            e["topic"] = uname if r.random() < 0.6 else r.choice(["alerts", "closures", "events", "news"])
+            e["topic"] = (
+                uname if r.random() < 0.6 else r.choice(["alerts", "closures", "events", "news"])
+            )
             e["region"] = r.choice(["statewide", "statewide", *COUNTIES[:8]])
             e["language"] = lang
             e["status"] = status
@@ -878,15 +1283,27 @@ class StrangerGenerator:
             if r.random() < 0.7:
                 e["objectives"] = [self._objective_for(purpose)]
             if r.random() < 0.8:
-                e["monitoring"] = r.sample(["meltwater", "Google Alerts", "Everbridge social feed",
-                                            "hootsuite"], r.randint(1, 2))
+                e["monitoring"] = r.sample(
+                    ["meltwater", "Google Alerts", "Everbridge social feed", "hootsuite"],
+                    r.randint(1, 2),
+                )
             if r.random() < 0.55:
                 e["managed_via"] = [r.choice(["hootsuite", "sprout"])]
-            e["metrics"] = {"followers": r.randint(20, 250000), "posts_per_month": r.randint(0, 120)}
+            e["metrics"] = {
+                "followers": r.randint(20, 250000),
+                "posts_per_month": r.randint(0, 120),
+            }
             if typ == "forum":
-                e["metrics"] = {"members": r.randint(30, 9000), "active_members_per_month": r.randint(2, 600)}
-            e["security"] = {"mfa": r.random() < 0.9,
-                             "credential_custodian": r.choice(["oit", "1Password: WM-Social", "oit-security-operations-center"])}
+                e["metrics"] = {
+                    "members": r.randint(30, 9000),
+                    "active_members_per_month": r.randint(2, 600),
+                }
+            e["security"] = {
+                "mfa": r.random() < 0.9,
+                "credential_custodian": r.choice(
+                    ["oit", "1Password: WM-Social", "oit-security-operations-center"]
+                ),
+            }
             if r.random() < 0.75:
                 dom = DOMAIN if r.random() < 0.9 else OLD_DOMAIN
                 if r.random() < 0.02:
@@ -895,43 +1312,78 @@ class StrangerGenerator:
             if r.random() < 0.7:
                 acc_list = [{"person": owner, "role": "admin", "via": "native"}]
                 if "backup_owner" in e:
-                    acc_list.append({"person": backup, "role": r.choice(["admin", "admin", "editor"]),
-                                     "via": r.choice(["native", "hootsuite"])})
+                    acc_list.append(
+                        {
+                            "person": backup,
+                            "role": r.choice(["admin", "admin", "editor"]),
+                            "via": r.choice(["native", "hootsuite"]),
+                        }
+                    )
                 e["access"] = acc_list
             if r.random() < 0.65 or status == "retired":
-                e["archive"] = {"tool": "archivesocial",
-                                "location": f"records://wm/{slug}/{aid}",
-                                "last_capture": self._date(D(2026, 10, 1), AS_OF) if status != "retired" else last,
-                                "retain_until": D(2033, 12, 31)}
+                e["archive"] = {
+                    "tool": "archivesocial",
+                    "location": f"records://wm/{slug}/{aid}",
+                    "last_capture": self._date(D(2026, 10, 1), AS_OF)
+                    if status != "retired"
+                    else last,
+                    "retain_until": D(2033, 12, 31),
+                }
             if r.random() < 0.3:
-                e["labels"] = {"records-series": f"GS-{r.randint(10, 99)}-{r.randint(100, 999)}",
-                               "cost-center": f"{r.randint(1000, 9999)}"}
+                e["labels"] = {
+                    "records-series": f"GS-{r.randint(10, 99)}-{r.randint(100, 999)}",
+                    "cost-center": f"{r.randint(1000, 9999)}",
+                }
             if r.random() < 0.15:
-                e["tags"] = r.sample(["spanish", "alerts", "seasonal", "legacy", "flagship", "youth"], 2)
+                e["tags"] = r.sample(
+                    ["spanish", "alerts", "seasonal", "legacy", "flagship", "youth"], 2
+                )
             if lang == "es":
                 e["description"] = r.choice(SPANISH)
                 e["terms"] = {"language_access": "es"}
             elif r.random() < 0.06:
                 e["description"] = Block.make(self._text(r.randint(30, 90)), r.choice(["|", ">"]))
             if r.random() < 0.02:
-                e["waivers"] = [{"rule": "SG302", "reason": "Seasonal page: posts only May to September (ticket WM-SOC-"
-                                 f"{r.randint(100, 999)})", "approved_by": self.teams[slug]["lead"],
-                                 "expires": D(2027, 6, 30)}]
+                e["waivers"] = [
+                    {
+                        "rule": "SG302",
+                        "reason": "Seasonal page: posts only May to September (ticket WM-SOC-"
+                        f"{r.randint(100, 999)})",
+                        "approved_by": self.teams[slug]["lead"],
+                        "expires": D(2027, 6, 30),
+                    }
+                ]
             if purpose == "service" and r.random() < 0.6:
                 e.setdefault("terms", {})["response_time_hours"] = 48
             acc = e
         acc_meta: dict = {"agency": slug, "style": style, "imported": imported, "ukind": ukind}
         if style == "spanish" and not imported and r.random() < 0.08:
-            acc_meta["before"] = {"id": [r.choice(["Cuenta abierta para la campaña de 2021; revisar si sigue activa.",
-                                                   "Responsable cambió en 2024 (ver people/).",
-                                                   "Pendiente: activar 2FA con OIT."])]}
+            acc_meta["before"] = {
+                "id": [
+                    r.choice(
+                        [
+                            "Cuenta abierta para la campaña de 2021; revisar si sigue activa.",
+                            "Responsable cambió en 2024 (ver people/).",
+                            "Pendiente: activar 2FA con OIT.",
+                        ]
+                    )
+                ]
+            }
         elif r.random() < 0.05:
-            acc_meta["before"] = {"id": [r.choice([
-                "TODO: confirm owner after the reorg",
-                f"Added {self._date(D(2018, 1, 1), AS_OF).isoformat()} per request from the regional manager",
-                "Page name changed in 2022; old name kept in the name field",
-                "Verified badge requested, see ticket WM-SOC-" + str(r.randint(100, 999)),
-            ])]}
+            acc_meta["before"] = {
+                "id": [
+                    r.choice(
+                        [
+                            "TODO: confirm owner after the reorg",
+                            f"Added {self._date(D(2018, 1, 1), AS_OF).isoformat()} per "
+                            f"request from the regional manager",
+                            "Page name changed in 2022; old name kept in the name field",
+                            "Verified badge requested, see ticket WM-SOC-"
+                            + str(r.randint(100, 999)),
+                        ]
+                    )
+                ]
+            }
         self.accounts.append(acc)
         self.meta[aid] = acc_meta
 
@@ -949,8 +1401,13 @@ class StrangerGenerator:
         return refs
 
     def _objective_for(self, purpose: str) -> str:
-        return {"service": "answer-residents", "pr": "inform-in-emergencies", "marketing": "grow-visitors",
-                "recruiting": "fill-state-jobs", "sales": "grow-business"}.get(purpose, "open-government")
+        return {
+            "service": "answer-residents",
+            "pr": "inform-in-emergencies",
+            "marketing": "grow-visitors",
+            "recruiting": "fill-state-jobs",
+            "sales": "grow-business",
+        }.get(purpose, "open-government")
 
     # -- planted mistakes ----------------------------------------------------------------
     def _plant(self) -> None:
@@ -968,8 +1425,13 @@ class StrangerGenerator:
             tgt = self.expected_other if other else self.expected
             tgt[code] = tgt.get(code, 0) + k
 
-        free = [a for a in self.accounts if a.get("status", "active") in ("active",)
-                and a["platform"] not in ("other", "forum") and "handle" in a]
+        free = [
+            a
+            for a in self.accounts
+            if a.get("status", "active") in ("active",)
+            and a["platform"] not in ("other", "forum")
+            and "handle" in a
+        ]
         r.shuffle(free)
         taken: set[str] = set()
 
@@ -981,7 +1443,13 @@ class StrangerGenerator:
             return None
 
         def block_style(a: dict) -> bool:  # a file whose keys are written one per line
-            return self.meta[a["id"]]["style"] in ("import", "tiny", "governor", "spanish", "multidoc")
+            return self.meta[a["id"]]["style"] in (
+                "import",
+                "tiny",
+                "governor",
+                "spanish",
+                "multidoc",
+            )
 
         def add(a: dict, kind: str, **kw: object) -> None:
             self.meta[a["id"]].setdefault("defects", []).append(dict(kind=kind, **kw))
@@ -991,15 +1459,26 @@ class StrangerGenerator:
         leads = {t.get("lead") for t in self.teams.values()}
         comms = {p for ps in self.comms.values() for p in ps}
         for _ in range(max(1, n // 5000)):
-            cands = [a for a in free if a["id"] not in taken and a["owner"] not in comms
-                     and a["owner"] not in leads and a["owner"] not in self.deleted_people]
+            cands = [
+                a
+                for a in free
+                if a["id"] not in taken
+                and a["owner"] not in comms
+                and a["owner"] not in leads
+                and a["owner"] not in self.deleted_people
+            ]
             if not cands:
                 break
             pid = cands[0]["owner"]
-            refs = [a for a in self.accounts if a.get("owner") == pid
-                    or any(x["person"] == pid for x in a.get("access", []))]
-            k = sum((a.get("owner") == pid) + sum(x["person"] == pid for x in a.get("access", []))
-                    for a in refs)
+            refs = [
+                a
+                for a in self.accounts
+                if a.get("owner") == pid or any(x["person"] == pid for x in a.get("access", []))
+            ]
+            k = sum(
+                (a.get("owner") == pid) + sum(x["person"] == pid for x in a.get("access", []))
+                for a in refs
+            )
             self.deleted_people.add(pid)
             taken.update(a["id"] for a in refs)
             for a in refs:
@@ -1025,8 +1504,13 @@ class StrangerGenerator:
                 bump("SG101")
         # SG101: YAML 1.1 booleans from an old template ('mfa: yes')
         for _ in range(max(1, n // 2000)):
-            a = pick(lambda a: block_style(a) and isinstance(a.get("security"), dict)
-                     and a["security"].get("mfa") is True)
+            a = pick(
+                lambda a: (
+                    block_style(a)
+                    and isinstance(a.get("security"), dict)
+                    and a["security"].get("mfa") is True
+                )
+            )
             if a:
                 a["security"]["mfa"] = Raw("yes", True)
                 add(a, "yaml11-boolean", field="security.mfa", entity=a["id"])
@@ -1042,8 +1526,13 @@ class StrangerGenerator:
                 bump("SG101", 2)
         # SG101: followers copied from a report with a thousands separator
         for _ in range(max(1, n // 3000)):
-            a = pick(lambda a: block_style(a) and not self.meta[a["id"]]["style"] == "anchors"
-                     and a.get("metrics", {}).get("followers", 0) >= 1000)
+            a = pick(
+                lambda a: (
+                    block_style(a)
+                    and self.meta[a["id"]]["style"] != "anchors"
+                    and a.get("metrics", {}).get("followers", 0) >= 1000
+                )
+            )
             if a:
                 f = a["metrics"]["followers"]
                 text = f"{f:,}"
@@ -1066,14 +1555,19 @@ class StrangerGenerator:
                     wrong = {"dot": "wsdot", "parks": "parks-and-wildlife"}[t]  # the old names
                 else:
                     cut = len(t) - 3
-                    wrong = t[:cut] + t[cut + 1:]  # a letter dropped
+                    wrong = t[:cut] + t[cut + 1 :]  # a letter dropped
                 a["team"] = wrong
                 add(a, "team-typo", value=wrong, entity=a["id"])
                 bump("SG104")
         # SG107: a url copied from the neighbouring row
         for _ in range(max(1, n // 2000)):
-            a = pick(lambda a: a["platform"] == "x" and not self.meta[a["id"]].get("defects")
-                     and "x:" + (a["handle"][:-1] + "Info").lower() not in self.used)
+            a = pick(
+                lambda a: (
+                    a["platform"] == "x"
+                    and not self.meta[a["id"]].get("defects")
+                    and "x:" + (a["handle"][:-1] + "Info").lower() not in self.used
+                )
+            )
             if a:
                 wrong = a["url"].rsplit("/", 1)[0] + "/" + a["handle"][:-1] + "Info"
                 a["url"] = wrong
@@ -1082,8 +1576,14 @@ class StrangerGenerator:
                 bump("SG107")
         # SG107: the page's display name typed into the handle
         for _ in range(max(1, n // 5000)):
-            a = pick(lambda a: a["platform"] == "facebook" and " " in str(a["name"])
-                     and not self.meta[a["id"]].get("defects") and "(" not in a["name"])
+            a = pick(
+                lambda a: (
+                    a["platform"] == "facebook"
+                    and " " in str(a["name"])
+                    and not self.meta[a["id"]].get("defects")
+                    and "(" not in a["name"]
+                )
+            )
             if a:
                 a["handle"] = a["name"]
                 add(a, "display-name-as-handle", value=a["name"], entity=a["id"])
@@ -1097,14 +1597,23 @@ class StrangerGenerator:
             add(a, "closed-platform-live", entity=a["id"])
             bump("SG108")
         # SG304: one Facebook page registered by two agencies (ownership conflict)
-        fb = [a for a in self.accounts if a["platform"] == "facebook" and "handle" in a
-              and a["id"] not in taken and a.get("status", "active") != "planned"]
+        fb = [
+            a
+            for a in self.accounts
+            if a["platform"] == "facebook"
+            and "handle" in a
+            and a["id"] not in taken
+            and a.get("status", "active") != "planned"
+        ]
         r.shuffle(fb)
         for _ in range(max(1, n // 2500)):
             if len(fb) < 2:
                 break
             first = fb.pop()
-            second = next((b for b in fb if self.meta[b["id"]]["agency"] != self.meta[first["id"]]["agency"]), None)
+            second = next(
+                (b for b in fb if self.meta[b["id"]]["agency"] != self.meta[first["id"]]["agency"]),
+                None,
+            )
             if second is None:
                 break
             fb.remove(second)
@@ -1117,18 +1626,31 @@ class StrangerGenerator:
         for _ in range(max(1, n // 10000)):
             a = pick(lambda a: not self.meta[a["id"]]["imported"] and "waivers" not in a)
             if a:
-                a["waivers"] = [{"rule": "SG604", "reason": "Meltwater contract lapsed; renewal in procurement",
-                                 "approved_by": self.teams[self.meta[a["id"]]["agency"]]["lead"],
-                                 "expires": D(2025, 12, 31)}]
+                a["waivers"] = [
+                    {
+                        "rule": "SG604",
+                        "reason": "Meltwater contract lapsed; renewal in procurement",
+                        "approved_by": self.teams[self.meta[a["id"]]["agency"]]["lead"],
+                        "expires": D(2025, 12, 31),
+                    }
+                ]
                 add(a, "expired-waiver", entity=a["id"])
                 bump("SG106")
         # SG103: a person who moved agencies, added again by the new agency's import
-        movers = [p for p in self.people.values() if p.get("status") is None and p["id"] not in self.deleted_people]
+        movers = [
+            p
+            for p in self.people.values()
+            if p.get("status") is None and p["id"] not in self.deleted_people
+        ]
         for _ in range(max(1, n // 10000)):
             if not movers:
                 break
             p = movers.pop(r.randrange(len(movers)))
-            other = next(a[0] for a in AGENCIES if a[0] != self.agency_of_team[p["team"]] and a[4] == "import")
+            other = next(
+                a[0]
+                for a in AGENCIES
+                if a[0] != self.agency_of_team[p["team"]] and a[4] == "import"
+            )
             self.dup_people.append((p["id"], other))
             bump("SG103")
         # SG100: a merge conflict left in a channels file; SG105: a contacts sheet saved as YAML
@@ -1152,7 +1674,9 @@ class StrangerGenerator:
                 if t.get("lead"):
                     cnt[t["lead"]] = cnt.get(t["lead"], 0) + 1
             self._refcount = cnt
-        return self._refcount.get(pid, 0) + (5 if any(pid in self.comms[a] for a in self.comms) else 0)
+        return self._refcount.get(pid, 0) + (
+            5 if any(pid in self.comms[a] for a in self.comms) else 0
+        )
 
     # -- files -------------------------------------------------------------------------------
     def _emit(self, rel: str, text: str, docs: list | None, st: Style | None = None) -> None:
@@ -1177,9 +1701,16 @@ class StrangerGenerator:
             return [self._docs_value(x) for x in v]
         return v
 
-    def _collection_file(self, rel: str, key: str, items: list[dict], st: Style,
-                         header: list[str], extra_top: dict | None = None,
-                         anchors: dict | None = None) -> None:
+    def _collection_file(
+        self,
+        rel: str,
+        key: str,
+        items: list[dict],
+        st: Style,
+        header: list[str],
+        extra_top: dict | None = None,
+        anchors: dict | None = None,
+    ) -> None:
         w = Writer(st)
         out = [f"# {h}" if h else "#" for h in header]
         if header:
@@ -1239,8 +1770,15 @@ class StrangerGenerator:
         m.update(e)
         return m
 
-    def _entity_docs_file(self, rel: str, kind: str, items: list[dict], st: Style,
-                          header: list[str], between: bool = True) -> None:
+    def _entity_docs_file(
+        self,
+        rel: str,
+        kind: str,
+        items: list[dict],
+        st: Style,
+        header: list[str],
+        between: bool = True,
+    ) -> None:
         w = Writer(st)
         out = [f"# {h}" if h else "#" for h in header]
         if st.lead:
@@ -1298,15 +1836,26 @@ class StrangerGenerator:
             "defects": defects,
             "expected_structural": dict(sorted(self.expected.items())),
             "expected_other": dict(sorted(self.expected_other.items())),
-            "structural_codes": ["SG100", "SG101", "SG102", "SG103", "SG104", "SG105", "SG106",
-                                 "SG107", "SG108"],
+            "structural_codes": [
+                "SG100",
+                "SG101",
+                "SG102",
+                "SG103",
+                "SG104",
+                "SG105",
+                "SG106",
+                "SG107",
+                "SG108",
+            ],
         }
-        (out / ".generator.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
+        (out / ".generator.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         return manifest
 
     def _write_config(self) -> None:
-        text = f"""# socialgov configuration: State of {STATE}, executive branch social media register.
+        text = f"""# socialgov configuration: State of {STATE}, executive branch social media
+# register.
 #
 # Kept by the Governor's Office of Communications (Digital Engagement). Agencies keep their own
 # folders; changes to this file need a review from GOC and OIT Security (see CODEOWNERS).
@@ -1356,15 +1905,34 @@ options:
     def _write_people_and_teams(self) -> None:
         r = self.r
         # teams: one hand-kept file for the Governor's cluster, the rest as imported
-        gov = [t for t in self.teams.values() if self.agency_of_team[t["id"]] in ("governor", "gocomms", "oit")]
+        gov = [
+            t
+            for t in self.teams.values()
+            if self.agency_of_team[t["id"]] in ("governor", "gocomms", "oit")
+        ]
         rest = [t for t in self.teams.values() if t not in gov]
-        self._collection_file("teams/governor.yaml", "teams", gov, Style(blank_between=True),
-                              ["Teams of the Governor's cluster (hand-kept since 2017).",
-                               "The Press Office is the only pr team for crisis handoffs; see playbooks/."])
-        self._collection_file("teams/agencies.yaml", "teams", rest, Style(),
-                              ["Teams named in WM Social Media Registry.xlsx, written by 'socialgov import csv'.",
-                               "Add each team's function and lead.",
-                               "(Functions and leads were filled in for most agencies in 2024; parents added 2025.)"])
+        self._collection_file(
+            "teams/governor.yaml",
+            "teams",
+            gov,
+            Style(blank_between=True),
+            [
+                "Teams of the Governor's cluster (hand-kept since 2017).",
+                "The Press Office is the only pr team for crisis handoffs; see playbooks/.",
+            ],
+        )
+        self._collection_file(
+            "teams/agencies.yaml",
+            "teams",
+            rest,
+            Style(),
+            [
+                "Teams named in WM Social Media Registry.xlsx, written by 'socialgov import csv'.",
+                "Add each team's function and lead.",
+                "(Functions and leads were filled in for most agencies in 2024; parents added "
+                "2025.)",
+            ],
+        )
         # people: one file per agency, in the agency keeper's style
         by_agency: dict[str, list[dict]] = {}
         for p in self.people.values():
@@ -1378,29 +1946,64 @@ options:
                     q = dict(self.people[pid])
                     q["team"] = other
                     q["source"] = "import csv 2025-moves.csv"
-                    ps = ps + [q]
-                    self.file_defects.append({"file": f"people/{slug}.yaml", "kind": "duplicate-person-id",
-                                              "person": pid})
+                    ps = [*ps, q]
+                    self.file_defects.append(
+                        {
+                            "file": f"people/{slug}.yaml",
+                            "kind": "duplicate-person-id",
+                            "person": pid,
+                        }
+                    )
             if not ps:
                 continue
             if style == "import":
-                ps = [{**p, "source": p.get("source", "import csv WM Social Media Registry.xlsx")} for p in ps]
-                self._collection_file(f"people/{slug}.yaml", "people", ps, Style(),
-                                      ["People named in WM Social Media Registry.xlsx, written by 'socialgov import csv'.",
-                                       "employment is full_time unless the sheet said otherwise: correct it where it is wrong."])
+                ps = [
+                    {**p, "source": p.get("source", "import csv WM Social Media Registry.xlsx")}
+                    for p in ps
+                ]
+                self._collection_file(
+                    f"people/{slug}.yaml",
+                    "people",
+                    ps,
+                    Style(),
+                    [
+                        "People named in WM Social Media Registry.xlsx, written by 'socialgov "
+                        "import csv'.",
+                        "employment is full_time unless the sheet said otherwise: correct it "
+                        "where it is wrong.",
+                    ],
+                )
             elif style == "windows":
-                self._collection_file(f"people/{slug}.yaml", "people", ps,
-                                      Style(quote="double", crlf=True, bom=True, indent=4),
-                                      [f"{slug.upper()} staff with access to social media (maintained by contractor)"])
+                self._collection_file(
+                    f"people/{slug}.yaml",
+                    "people",
+                    ps,
+                    Style(quote="double", crlf=True, bom=True, indent=4),
+                    [
+                        f"{slug.upper()} staff with access to social media (maintained by "
+                        f"contractor)"
+                    ],
+                )
             elif style == "tiny":
-                self._collection_file(f"people/{slug}.yaml", "people", ps, Style(indent=4, dash_indent=False),
-                                      ["Synced from Workday export (HR) - do not hand edit names"])
+                self._collection_file(
+                    f"people/{slug}.yaml",
+                    "people",
+                    ps,
+                    Style(indent=4, dash_indent=False),
+                    ["Synced from Workday export (HR) - do not hand edit names"],
+                )
             elif style == "anchors":
-                self._collection_file(f"people/{slug}.yaml", "people", ps, Style(flow_maps=True),
-                                      ["people"])
+                self._collection_file(
+                    f"people/{slug}.yaml", "people", ps, Style(flow_maps=True), ["people"]
+                )
             else:
-                self._collection_file(f"people/{slug}.yaml", "people", ps, Style(blank_between=r.random() < 0.5),
-                                      [f"People of the {slug} cluster."])
+                self._collection_file(
+                    f"people/{slug}.yaml",
+                    "people",
+                    ps,
+                    Style(blank_between=r.random() < 0.5),
+                    [f"People of the {slug} cluster."],
+                )
 
     def _write_accounts(self) -> None:
         r = self.r
@@ -1411,7 +2014,7 @@ options:
         big_import: list[dict] = []
         tiny_paths: set[str] = set()
         for ag in AGENCIES:
-            slug, name, short, function, style = ag[:5]
+            slug, name, _short, _function, style = ag[:5]
             accs = by_agency.get(slug, [])
             hand, imported = [], []
             for a in accs:
@@ -1429,9 +2032,17 @@ options:
                     rel = f"accounts/{_slug(self.teams.get(team, {'name': team})['name'])}.yaml"
                     for part, chunk in enumerate(_chunks(items, 2500)):
                         rp = rel if part == 0 else rel.replace(".yaml", f"-{part + 1}.yaml")
-                        self._collection_file(rp, "accounts", chunk, Style(),
-                                              [f"Accounts imported from WM Social Media Registry.xlsx by 'socialgov import csv'.",
-                                               "Review them, then add owners, policies, playbooks and objectives."])
+                        self._collection_file(
+                            rp,
+                            "accounts",
+                            chunk,
+                            Style(),
+                            [
+                                "Accounts imported from WM Social Media Registry.xlsx by "
+                                "'socialgov import csv'.",
+                                "Review them, then add owners, policies, playbooks and objectives.",
+                            ],
+                        )
                         for a in chunk:
                             self.file_of[a["id"]] = rp
             elif style == "tiny":
@@ -1444,8 +2055,15 @@ options:
                     if rel in tiny_paths:
                         rel = rel.replace(".yaml", f"-{a['id'][-12:]}.yaml")
                     tiny_paths.add(rel)
-                    self._entity_docs_file(rel, "Account", [a], st,
-                                           [f"{a['name']}", f"Owner: see people/{slug}.yaml"] if r.random() < 0.5 else [])
+                    self._entity_docs_file(
+                        rel,
+                        "Account",
+                        [a],
+                        st,
+                        [f"{a['name']}", f"Owner: see people/{slug}.yaml"]
+                        if r.random() < 0.5
+                        else [],
+                    )
                     self.file_of[a["id"]] = rel
             elif style == "multidoc":
                 st = Style(lead=True, flow_lists=True)
@@ -1454,199 +2072,470 @@ options:
                     groups.setdefault(a.get("region", "statewide").lower(), []).append(a)
                 for region, items in groups.items():
                     for part, chunk in enumerate(_chunks(items, 400)):
-                        rel = f"accounts/{slug}/{region}{'' if part == 0 else '-' + str(part + 1)}.yml"
-                        self._entity_docs_file(rel, "Account", chunk, st,
-                                               [f"{name}: {region} accounts. One document per account, newest at the bottom."])
+                        tail = "" if part == 0 else f"-{part + 1}"
+                        rel = f"accounts/{slug}/{region}{tail}.yml"
+                        self._entity_docs_file(
+                            rel,
+                            "Account",
+                            chunk,
+                            st,
+                            [
+                                f"{name}: {region} accounts. One document per account, newest "
+                                f"at the bottom."
+                            ],
+                        )
                         for a in chunk:
                             self.file_of[a["id"]] = rel
             elif style == "anchors":
                 team_default = slug
-                anchors = {"team": team_default, "owner": self.comms[slug][0],
-                           "monitoring": ["meltwater"],
-                           "security": {"mfa": True, "credential_custodian": "oit"}}
+                anchors = {
+                    "team": team_default,
+                    "owner": self.comms[slug][0],
+                    "monitoring": ["meltwater"],
+                    "security": {"mfa": True, "credential_custodian": "oit"},
+                }
                 for i, chunk in enumerate(_chunks(accs, 900)):
                     rel = f"accounts/{slug}/social-accounts-{i + 1:02d}.yaml"
-                    self._collection_file(rel, "accounts", chunk, Style(flow_maps=True, flow_lists=True),
-                                          [f"{name} social accounts.", "Defaults below; each entry overrides what differs."],
-                                          anchors=anchors)
+                    self._collection_file(
+                        rel,
+                        "accounts",
+                        chunk,
+                        Style(flow_maps=True, flow_lists=True),
+                        [
+                            f"{name} social accounts.",
+                            "Defaults below; each entry overrides what differs.",
+                        ],
+                        anchors=anchors,
+                    )
                     for a in chunk:
                         self.file_of[a["id"]] = rel
             elif style == "windows":
-                st = Style(quote="double", crlf=True, bom=True, indent=4, date_quoted=True, flow_lists=False)
+                st = Style(
+                    quote="double",
+                    crlf=True,
+                    bom=True,
+                    indent=4,
+                    date_quoted=True,
+                    flow_lists=False,
+                )
                 for i, chunk in enumerate(_chunks(accs, 600)):
                     rel = f"accounts/{slug.upper()}/{slug}_social_{i + 1}.yaml"
-                    self._collection_file(rel, "accounts", chunk, st,
-                                          [f"{name} - social media accounts", "Updated by contractor (vendor ticket queue)"])
+                    self._collection_file(
+                        rel,
+                        "accounts",
+                        chunk,
+                        st,
+                        [
+                            f"{name} - social media accounts",
+                            "Updated by contractor (vendor ticket queue)",
+                        ],
+                    )
                     for a in chunk:
                         self.file_of[a["id"]] = rel
             elif style == "spanish":
                 st = Style(blank_between=True)
                 for i, chunk in enumerate(_chunks(accs, 700)):
                     rel = f"accounts/{slug}/cuentas-{i + 1}.yaml"
-                    self._collection_file(rel, "accounts", chunk, st,
-                                          [f"{name} / Cuentas oficiales en redes sociales.",
-                                           "Las cuentas en español adoptan la política de acceso lingüístico (language-access)."])
+                    self._collection_file(
+                        rel,
+                        "accounts",
+                        chunk,
+                        st,
+                        [
+                            f"{name} / Cuentas oficiales en redes sociales.",
+                            "Las cuentas en español adoptan la política de acceso lingüístico "
+                            "(language-access).",
+                        ],
+                    )
                     for a in chunk:
                         self.file_of[a["id"]] = rel
             else:  # governor: hand-written 2017-2019, its own key order, lots of comments
                 st = Style(blank_between=True, quote="single")
-                order = ["id", "owner", "backup_owner", "team", "name", "platform", "type", "handle", "url"]
+                order = [
+                    "id",
+                    "owner",
+                    "backup_owner",
+                    "team",
+                    "name",
+                    "platform",
+                    "type",
+                    "handle",
+                    "url",
+                ]
                 items = [{**{k: a[k] for k in order if k in a}, **a} for a in accs]
                 for i, chunk in enumerate(_chunks(items, 500)):
                     rel = f"accounts/{slug}.yaml" if i == 0 else f"accounts/{slug}-{i + 1}.yaml"
-                    self._collection_file(rel, "accounts", chunk, st,
-                                          [f"{name}", "",
-                                           "Hand-maintained since 2017 (originally in the Registry spreadsheet).",
-                                           "Please keep owner/backup at the top of each entry so reviewers see them first."])
+                    self._collection_file(
+                        rel,
+                        "accounts",
+                        chunk,
+                        st,
+                        [
+                            f"{name}",
+                            "",
+                            "Hand-maintained since 2017 (originally in the Registry spreadsheet).",
+                            "Please keep owner/backup at the top of each entry so reviewers "
+                            "see them first.",
+                        ],
+                    )
                     for a in chunk:
                         self.file_of[a["id"]] = rel
         # the statewide local-offices import: very large files, importer style
         for i, chunk in enumerate(_chunks(big_import, 6000)):
-            rel = f"accounts/imported/local-offices-2023-09{'' if i == 0 else '-part' + str(i + 1)}.yaml"
-            self._collection_file(rel, "accounts", chunk, Style(),
-                                  ["Accounts imported from Local Offices Social Media Inventory (FY24).csv by 'socialgov import csv'.",
-                                   "Review them, then add owners, policies, playbooks and objectives.",
-                                   "DO NOT re-import over this file: agencies have edited entries since (use --update)."])
+            tail = "" if i == 0 else f"-part{i + 1}"
+            rel = f"accounts/imported/local-offices-2023-09{tail}.yaml"
+            self._collection_file(
+                rel,
+                "accounts",
+                chunk,
+                Style(),
+                [
+                    "Accounts imported from Local Offices Social Media Inventory (FY24).csv "
+                    "by 'socialgov import csv'.",
+                    "Review them, then add owners, policies, playbooks and objectives.",
+                    "DO NOT re-import over this file: agencies have edited entries since (use "
+                    "--update).",
+                ],
+            )
             for a in chunk:
                 self.file_of[a["id"]] = rel
 
     def _write_policies_etc(self) -> None:
-        r = self.r
         gc = self.comms["gocomms"]
-        longtext = Block.make([
-            "1. Every official account is registered here before it posts. Unregistered",
-            "   accounts found by Digital Engagement are reported as impostors or closed.",
-            "2. Each account has one accountable owner (a permanent state employee) and a",
-            "   backup. Seasonal staff, interns and vendors may post, never own.",
-            "3. Posts, comments and direct messages are public records (retention schedule",
-            "   GS-50-05). Accounts are archived by the statewide archiving tool.",
-            "4. Comments are moderated under the Comment Policy; never delete a comment",
-            "   because it criticises the state.",
-            "",
-            "Adopted by the Governor's Office of Communications, 2017; revised 2021 and 2025.",
-        ], "|")
+        longtext = Block.make(
+            [
+                "1. Every official account is registered here before it posts. Unregistered",
+                "   accounts found by Digital Engagement are reported as impostors or closed.",
+                "2. Each account has one accountable owner (a permanent state employee) and a",
+                "   backup. Seasonal staff, interns and vendors may post, never own.",
+                "3. Posts, comments and direct messages are public records (retention schedule",
+                "   GS-50-05). Accounts are archived by the statewide archiving tool.",
+                "4. Comments are moderated under the Comment Policy; never delete a comment",
+                "   because it criticises the state.",
+                "",
+                "Adopted by the Governor's Office of Communications, 2017; revised 2021 and 2025.",
+            ],
+            "|",
+        )
         pol = [
-            {"id": "wm-social-media", "title": "State of Westmark Social Media Policy", "version": 3,
-             "owner": gc[0], "effective": D(2025, 7, 1), "review_by": D(2027, 6, 30),
-             "applies_to": {"kind": "Account"}, "description": longtext},
-            {"id": "records-retention", "title": "Social Media Records Retention (GS-50-05)", "version": 2,
-             "owner": "sos-state-archives", "effective": D(2024, 1, 1), "review_by": D(2027, 1, 1),
-             "applies_to": {"kind": "Account", "where": {"status": {"not_in": ["planned"]}}}},
-            {"id": "comment-moderation", "title": "Public Comment Policy", "version": 1,
-             "owner": "attorney-general", "effective": D(2021, 3, 15), "review_by": D(2026, 3, 15),
-             "terms": {"comment_policy_url": f"https://www.{DOMAIN}/comment-policy"}},
-            {"id": "accessibility", "title": "Accessible Social Media (alt text, captions, CamelCase hashtags)",
-             "owner": "oit-web-services", "effective": D(2023, 5, 1), "review_by": D(2027, 5, 1)},
-            {"id": "language-access", "title": "Language Access Plan: social media", "owner": gc[1],
-             "effective": D(2022, 9, 1), "review_by": D(2027, 9, 1),
-             "applies_to": {"kind": "Account", "where": {"language": "es"}},
-             "terms": {"language_access": "es"}},
-            {"id": "constituent-sla", "title": "Constituent Response Standard", "version": 2,
-             "owner": "governor-constituent-services", "effective": D(2024, 7, 1), "review_by": D(2027, 6, 30),
-             "applies_to": {"kind": ["Account", "Channel"], "where": {"purpose": "service"}},
-             "consistent_terms": ["response_time_hours"]},
+            {
+                "id": "wm-social-media",
+                "title": "State of Westmark Social Media Policy",
+                "version": 3,
+                "owner": gc[0],
+                "effective": D(2025, 7, 1),
+                "review_by": D(2027, 6, 30),
+                "applies_to": {"kind": "Account"},
+                "description": longtext,
+            },
+            {
+                "id": "records-retention",
+                "title": "Social Media Records Retention (GS-50-05)",
+                "version": 2,
+                "owner": "sos-state-archives",
+                "effective": D(2024, 1, 1),
+                "review_by": D(2027, 1, 1),
+                "applies_to": {"kind": "Account", "where": {"status": {"not_in": ["planned"]}}},
+            },
+            {
+                "id": "comment-moderation",
+                "title": "Public Comment Policy",
+                "version": 1,
+                "owner": "attorney-general",
+                "effective": D(2021, 3, 15),
+                "review_by": D(2026, 3, 15),
+                "terms": {"comment_policy_url": f"https://www.{DOMAIN}/comment-policy"},
+            },
+            {
+                "id": "accessibility",
+                "title": "Accessible Social Media (alt text, captions, CamelCase hashtags)",
+                "owner": "oit-web-services",
+                "effective": D(2023, 5, 1),
+                "review_by": D(2027, 5, 1),
+            },
+            {
+                "id": "language-access",
+                "title": "Language Access Plan: social media",
+                "owner": gc[1],
+                "effective": D(2022, 9, 1),
+                "review_by": D(2027, 9, 1),
+                "applies_to": {"kind": "Account", "where": {"language": "es"}},
+                "terms": {"language_access": "es"},
+            },
+            {
+                "id": "constituent-sla",
+                "title": "Constituent Response Standard",
+                "version": 2,
+                "owner": "governor-constituent-services",
+                "effective": D(2024, 7, 1),
+                "review_by": D(2027, 6, 30),
+                "applies_to": {"kind": ["Account", "Channel"], "where": {"purpose": "service"}},
+                "consistent_terms": ["response_time_hours"],
+            },
         ]
         for p in pol:
-            self._entity_docs_file(f"policies/{p['id']}.yaml", "Policy", [p], Style(),
-                                   ["Policy. Changes need GOC and the Attorney General's office."])
+            self._entity_docs_file(
+                f"policies/{p['id']}.yaml",
+                "Policy",
+                [p],
+                Style(),
+                ["Policy. Changes need GOC and the Attorney General's office."],
+            )
         pb = [
-            {"id": "statewide-crisis", "title": "Statewide crisis and emergency communications",
-             "applies_to": {"kind": ["Account", "Channel"]}, "last_exercised": D(2026, 5, 14),
-             "handoffs": [
-                 {"scenario": "crisis", "trigger": "An emergency declaration, a wildfire evacuation, or a post about an agency going viral",
-                  "from": "oem", "to": "gocomms-press-office",
-                  "before": "Post the holding statement from the Joint Information Center template; pause scheduled posts",
-                  "expect": "The Press Office coordinates one message across every agency account within 30 minutes"},
-                 {"scenario": "account_compromise", "trigger": "A post nobody in the agency made, or a login alert",
-                  "to": "oit-security-operations-center", "before": "Screenshot, call the OIT SOC hotline, pause the publishing tool",
-                  "expect": "OIT locks the account, resets credentials and files the platform's report within 2 hours"},
-                 {"scenario": "legal", "trigger": "A public records request or litigation hold naming social media",
-                  "from": "gocomms", "to": "attorney-general", "before": "Preserve the thread in the archive; do not delete",
-                  "expect": "The AG's office answers and says what may be posted"},
-             ],
-             "end": "The Press Office confirms the final message is posted everywhere and the JIC is closed.",
-             "follow_up": {"communicate_to": ["gocomms", "oem", "oit"], "lessons_learned": "After-action report within 10 working days"}},
-            {"id": "constituent-complaints", "title": "Complaints and casework on social",
-             "applies_to": {"kind": ["Account", "Channel"], "where": {"purpose": "service"}},
-             "handoffs": [
-                 {"scenario": "complaint", "trigger": "A resident describes a problem with their own case",
-                  "to": "governor-constituent-services", "before": "Reply publicly with the casework form link; never ask for an SSN",
-                  "expect": "Constituent Services opens a case within 2 business days",
-                  "continue_on": "gov-casework-email"}],
-             "end": "The case is closed in the casework system.",
-             "follow_up": {"communicate_to": ["governor"], "lessons_learned": True}},
+            {
+                "id": "statewide-crisis",
+                "title": "Statewide crisis and emergency communications",
+                "applies_to": {"kind": ["Account", "Channel"]},
+                "last_exercised": D(2026, 5, 14),
+                "handoffs": [
+                    {
+                        "scenario": "crisis",
+                        "trigger": (
+                            "An emergency declaration, a wildfire evacuation, or a "
+                            "post about an agency going viral"
+                        ),
+                        "from": "oem",
+                        "to": "gocomms-press-office",
+                        "before": (
+                            "Post the holding statement from the Joint Information "
+                            "Center template; pause scheduled posts"
+                        ),
+                        "expect": (
+                            "The Press Office coordinates one message across every "
+                            "agency account within 30 minutes"
+                        ),
+                    },
+                    {
+                        "scenario": "account_compromise",
+                        "trigger": "A post nobody in the agency made, or a login alert",
+                        "to": "oit-security-operations-center",
+                        "before": "Screenshot, call the OIT SOC hotline, pause the publishing tool",
+                        "expect": (
+                            "OIT locks the account, resets credentials and files the "
+                            "platform's report within 2 hours"
+                        ),
+                    },
+                    {
+                        "scenario": "legal",
+                        "trigger": (
+                            "A public records request or litigation hold naming social media"
+                        ),
+                        "from": "gocomms",
+                        "to": "attorney-general",
+                        "before": "Preserve the thread in the archive; do not delete",
+                        "expect": "The AG's office answers and says what may be posted",
+                    },
+                ],
+                "end": (
+                    "The Press Office confirms the final message is posted everywhere and "
+                    "the JIC is closed."
+                ),
+                "follow_up": {
+                    "communicate_to": ["gocomms", "oem", "oit"],
+                    "lessons_learned": "After-action report within 10 working days",
+                },
+            },
+            {
+                "id": "constituent-complaints",
+                "title": "Complaints and casework on social",
+                "applies_to": {"kind": ["Account", "Channel"], "where": {"purpose": "service"}},
+                "handoffs": [
+                    {
+                        "scenario": "complaint",
+                        "trigger": "A resident describes a problem with their own case",
+                        "to": "governor-constituent-services",
+                        "before": (
+                            "Reply publicly with the casework form link; never ask for an SSN"
+                        ),
+                        "expect": "Constituent Services opens a case within 2 business days",
+                        "continue_on": "gov-casework-email",
+                    }
+                ],
+                "end": "The case is closed in the casework system.",
+                "follow_up": {"communicate_to": ["governor"], "lessons_learned": True},
+            },
         ]
-        self._entity_docs_file("playbooks/statewide.yaml", "Playbook", pb, Style(lead=True),
-                               ["Playbooks agreed by the Governor's cabinet, 2024."])
+        self._entity_docs_file(
+            "playbooks/statewide.yaml",
+            "Playbook",
+            pb,
+            Style(lead=True),
+            ["Playbooks agreed by the Governor's cabinet, 2024."],
+        )
         obj = [
-            {"id": "answer-residents", "statement": "Residents' questions on social are answered as on the phone",
-             "strategy": "service-everywhere", "owner": gc[0],
-             "kpis": [{"name": "median first response (hours)", "target": 48}]},
-            {"id": "inform-in-emergencies", "statement": "Emergency information reaches people fast",
-             "strategy": "safety-first", "owner": self.comms["oem"][0],
-             "kpis": [{"name": "minutes from declaration to first post", "target": 15}]},
-            {"id": "grow-visitors", "statement": "More out-of-state visitors", "strategy": "visit-westmark",
-             "owner": self.comms["tourism"][0], "kpis": [{"name": "referrals to reservation site", "target": "+5%"}]},
-            {"id": "fill-state-jobs", "statement": "Fill state jobs faster", "strategy": "public-workforce",
-             "owner": self.comms["hr"][0], "kpis": [{"name": "days to fill", "target": 60}]},
-            {"id": "grow-business", "statement": "Small businesses find state programs", "strategy": "inform-residents",
-             "owner": self.comms["commerce"][0]},
-            {"id": "open-government", "statement": "Every account is a kept public record", "strategy": "open-government",
-             "owner": self.comms["sos"][0], "kpis": [{"name": "accounts archived", "target": "100%"}]},
+            {
+                "id": "answer-residents",
+                "statement": "Residents' questions on social are answered as on the phone",
+                "strategy": "service-everywhere",
+                "owner": gc[0],
+                "kpis": [{"name": "median first response (hours)", "target": 48}],
+            },
+            {
+                "id": "inform-in-emergencies",
+                "statement": "Emergency information reaches people fast",
+                "strategy": "safety-first",
+                "owner": self.comms["oem"][0],
+                "kpis": [{"name": "minutes from declaration to first post", "target": 15}],
+            },
+            {
+                "id": "grow-visitors",
+                "statement": "More out-of-state visitors",
+                "strategy": "visit-westmark",
+                "owner": self.comms["tourism"][0],
+                "kpis": [{"name": "referrals to reservation site", "target": "+5%"}],
+            },
+            {
+                "id": "fill-state-jobs",
+                "statement": "Fill state jobs faster",
+                "strategy": "public-workforce",
+                "owner": self.comms["hr"][0],
+                "kpis": [{"name": "days to fill", "target": 60}],
+            },
+            {
+                "id": "grow-business",
+                "statement": "Small businesses find state programs",
+                "strategy": "inform-residents",
+                "owner": self.comms["commerce"][0],
+            },
+            {
+                "id": "open-government",
+                "statement": "Every account is a kept public record",
+                "strategy": "open-government",
+                "owner": self.comms["sos"][0],
+                "kpis": [{"name": "accounts archived", "target": "100%"}],
+            },
         ]
-        self._collection_file("objectives/objectives.yaml", "objectives", obj, Style(),
-                              ["Objectives from the 2025-2028 Digital Services Plan."])
+        self._collection_file(
+            "objectives/objectives.yaml",
+            "objectives",
+            obj,
+            Style(),
+            ["Objectives from the 2025-2028 Digital Services Plan."],
+        )
         tools = []
         for tid, tname, cat in TOOLS:
-            tools.append({"id": tid, "name": tname, "category": cat, "owner": "oit",
-                          "security": {"mfa": True, "sso": cat != "other", "audit_log": True},
-                          "access": [{"person": self.comms["oit"][0], "role": "admin"},
-                                     {"person": self.comms["gocomms"][1], "role": "admin"}]})
-        self._collection_file("tools/tools.yaml", "tools", tools, Style(flow_maps=True),
-                              ["Statewide contracts. OIT owns every tool."])
-        rule = {"id": "spanish-accounts-adopt-language-access", "code": "WM001", "severity": "warning",
-                "description": "Spanish-language accounts adopt the Language Access Plan",
-                "select": {"kind": "Account", "where": {"language": "es", "status": {"not_in": ["retired", "planned"]}}},
-                "assert": {"field": "policies", "eq": "language-access"},
-                "message": "{kind} {id} posts in Spanish but does not adopt language-access"}
-        self._entity_docs_file("rules/wm001-language-access.yaml", "Rule", [rule], Style(),
-                               ["WM001: the Language Access Plan (2022) applies to every Spanish-language account."])
+            tools.append(
+                {
+                    "id": tid,
+                    "name": tname,
+                    "category": cat,
+                    "owner": "oit",
+                    "security": {"mfa": True, "sso": cat != "other", "audit_log": True},
+                    "access": [
+                        {"person": self.comms["oit"][0], "role": "admin"},
+                        {"person": self.comms["gocomms"][1], "role": "admin"},
+                    ],
+                }
+            )
+        self._collection_file(
+            "tools/tools.yaml",
+            "tools",
+            tools,
+            Style(flow_maps=True),
+            ["Statewide contracts. OIT owns every tool."],
+        )
+        rule = {
+            "id": "spanish-accounts-adopt-language-access",
+            "code": "WM001",
+            "severity": "warning",
+            "description": "Spanish-language accounts adopt the Language Access Plan",
+            "select": {
+                "kind": "Account",
+                "where": {"language": "es", "status": {"not_in": ["retired", "planned"]}},
+            },
+            "assert": {"field": "policies", "eq": "language-access"},
+            "message": "{kind} {id} posts in Spanish but does not adopt language-access",
+        }
+        self._entity_docs_file(
+            "rules/wm001-language-access.yaml",
+            "Rule",
+            [rule],
+            Style(),
+            ["WM001: the Language Access Plan (2022) applies to every Spanish-language account."],
+        )
 
     def _write_channels(self) -> None:
         r = self.r
         self.unparsed: list[str] = []
-        gov_chan = [{"id": "gov-casework-email", "type": "email", "name": "Constituent casework mailbox",
-                     "contact": f"casework@governor.{DOMAIN}", "owner": self.comms["governor"][0],
-                     "backup_owner": self.comms["governor"][1], "team": "governor-constituent-services",
-                     "purpose": "service", "status": "active", "reviewed_on": D(2026, 4, 2),
-                     "policies": ["constituent-sla"], "terms": {"response_time_hours": 48}}]
-        self._collection_file("channels/governor.yaml", "channels", gov_chan, Style(),
-                              ["Traditional channels of the Governor's office"])
+        gov_chan = [
+            {
+                "id": "gov-casework-email",
+                "type": "email",
+                "name": "Constituent casework mailbox",
+                "contact": f"casework@governor.{DOMAIN}",
+                "owner": self.comms["governor"][0],
+                "backup_owner": self.comms["governor"][1],
+                "team": "governor-constituent-services",
+                "purpose": "service",
+                "status": "active",
+                "reviewed_on": D(2026, 4, 2),
+                "policies": ["constituent-sla"],
+                "terms": {"response_time_hours": 48},
+            }
+        ]
+        self._collection_file(
+            "channels/governor.yaml",
+            "channels",
+            gov_chan,
+            Style(),
+            ["Traditional channels of the Governor's office"],
+        )
         conflicts = self.channel_conflicts
         for ai, ag in enumerate(AGENCIES):
             slug, name = ag[0], ag[1]
             if ag[3] != "service":
                 continue
-            chans = [{"id": f"{slug}-phone", "type": "phone", "name": f"{name} call center",
-                      "contact": f"+1 555 01{ai:02d} {r.randint(1000, 9999)}",
-                      "owner": self.comms[slug][0], "backup_owner": self.comms[slug][1], "team": slug,
-                      "purpose": "service", "status": "active", "reviewed_on": D(2026, 2, 1),
-                      "policies": ["constituent-sla"], "terms": {"response_time_hours": 48}},
-                     {"id": f"{slug}-web", "type": "web", "name": f"{name} website",
-                      "contact": f"https://{slug}.{DOMAIN}/", "owner": self.comms[slug][2], "team": slug,
-                      "purpose": "service", "status": "active", "reviewed_on": D(2026, 2, 1),
-                      "policies": ["constituent-sla"]}]
+            chans = [
+                {
+                    "id": f"{slug}-phone",
+                    "type": "phone",
+                    "name": f"{name} call center",
+                    "contact": f"+1 555 01{ai:02d} {r.randint(1000, 9999)}",
+                    "owner": self.comms[slug][0],
+                    "backup_owner": self.comms[slug][1],
+                    "team": slug,
+                    "purpose": "service",
+                    "status": "active",
+                    "reviewed_on": D(2026, 2, 1),
+                    "policies": ["constituent-sla"],
+                    "terms": {"response_time_hours": 48},
+                },
+                {
+                    "id": f"{slug}-web",
+                    "type": "web",
+                    "name": f"{name} website",
+                    "contact": f"https://{slug}.{DOMAIN}/",
+                    "owner": self.comms[slug][2],
+                    "team": slug,
+                    "purpose": "service",
+                    "status": "active",
+                    "reviewed_on": D(2026, 2, 1),
+                    "policies": ["constituent-sla"],
+                },
+            ]
             rel = f"channels/{slug}/phone-and-web.yaml"
-            if conflicts and ag[4] in ("tiny", "multidoc", "anchors", "spanish", "windows", "import"):
+            if conflicts and ag[4] in (
+                "tiny",
+                "multidoc",
+                "anchors",
+                "spanish",
+                "windows",
+                "import",
+            ):
                 conflicts -= 1
                 w = Writer(Style())
                 out = ["# Call center and website.", "channels:"]
                 w.item(chans[0], 2, out)
                 keep = out[:]
                 # a merge left unresolved: both sides of the hours change
-                i = next(j for j, l in enumerate(keep) if "response_time_hours" in l)
-                keep[i:i + 1] = ["<<<<<<< HEAD", keep[i], "=======",
-                                 keep[i].replace("48", "24"), ">>>>>>> phone-hours-2026"]
+                i = next(j for j, line in enumerate(keep) if "response_time_hours" in line)
+                keep[i : i + 1] = [
+                    "<<<<<<< HEAD",
+                    keep[i],
+                    "=======",
+                    keep[i].replace("48", "24"),
+                    ">>>>>>> phone-hours-2026",
+                ]
                 self._emit(rel, "\n".join(keep) + "\n", None)
                 self.unparsed.append(rel)
                 self.file_defects.append({"file": rel, "kind": "merge-conflict-markers"})
@@ -1656,20 +2545,47 @@ options:
     def _write_misc(self) -> None:
         # a contacts sheet someone saved as YAML next to the teams (SG105, one per key)
         if self.notes_doc:
-            text = ("# Agency social media contacts, from the 2022 PIO roster (kept for reference)\n"
-                    "agency_contacts:\n"
-                    + "".join(f"  - {{agency: {a[0]}, pio: {self.comms[a[0]][0]}}}\n" for a in AGENCIES[:6])
-                    + "updated: 2022-08-15\n")
+            text = (
+                "# Agency social media contacts, from the 2022 PIO roster (kept for reference)\n"
+                "agency_contacts:\n"
+                + "".join(
+                    f"  - {{agency: {a[0]}, pio: {self.comms[a[0]][0]}}}\n" for a in AGENCIES[:6]
+                )
+                + "updated: 2022-08-15\n"
+            )
             rel = "teams/pio-roster.yaml"
-            data = [{"agency_contacts": [{"agency": a[0], "pio": self.comms[a[0]][0]} for a in AGENCIES[:6]],
-                     "updated": D(2022, 8, 15)}]
+            data = [
+                {
+                    "agency_contacts": [
+                        {"agency": a[0], "pio": self.comms[a[0]][0]} for a in AGENCIES[:6]
+                    ],
+                    "updated": D(2022, 8, 15),
+                }
+            ]
             self._emit(rel, text, data)
             self.file_defects.append({"file": rel, "kind": "not-an-entity-document", "keys": 2})
         # files that are not read: a draft (excluded), the spreadsheet, docs
-        self._emit("drafts/tiktok-pilot.yaml", "# draft, not registered yet\naccounts:\n  - id: tiktok pilot\n    platform: TikTok\n", None)
-        self._emit("imports/README.md", "Original spreadsheets live in the records system; this folder is excluded.\n", None)
-        self._emit("README.md", f"# State of {STATE} social media register\n\nRun `socialgov lint` before every merge.\n", None)
-        self._emit("CODEOWNERS", "* @westmark/goc-digital\n/accounts/dot/ @westmark/dot-public-affairs\n", None)
+        self._emit(
+            "drafts/tiktok-pilot.yaml",
+            "# draft, not registered yet\naccounts:\n  - id: tiktok pilot\n    platform: TikTok\n",
+            None,
+        )
+        self._emit(
+            "imports/README.md",
+            "Original spreadsheets live in the records system; this folder is excluded.\n",
+            None,
+        )
+        self._emit(
+            "README.md",
+            f"# State of {STATE} social media register\n\nRun `socialgov lint` before every "
+            f"merge.\n",
+            None,
+        )
+        self._emit(
+            "CODEOWNERS",
+            "* @westmark/goc-digital\n/accounts/dot/ @westmark/dot-public-affairs\n",
+            None,
+        )
 
 
 def _val(v: object) -> object:
@@ -1678,7 +2594,7 @@ def _val(v: object) -> object:
 
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
     if not items:
         return
 
@@ -1690,7 +2606,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args(argv)
     m = StrangerGenerator(args.accounts, args.seed).write(args.out)
-    print(f"wrote {m['files']} files, {m['accounts']} accounts, {len(m['defects'])} planted defects to {args.out}")
+    print(
+        f"wrote {m['files']} files, {m['accounts']} accounts, {len(m['defects'])} planted "
+        f"defects to {args.out}"
+    )
     return 0
 
 

@@ -35,8 +35,14 @@ def _norm(value: object) -> object:
 
 def _socialgov(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
-    return subprocess.run([sys.executable, "-m", "socialgov", *args], capture_output=True,
-                          text=True, env=env, cwd=PROJECT, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "socialgov", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module", params=SEEDS)
@@ -71,30 +77,33 @@ def test_pyyaml_reads_every_file_as_written(tree) -> None:
         else:  # socialgov.yaml and the excluded draft
             assert rel in ("socialgov.yaml", "drafts/tiktok-pilot.yaml"), rel
     assert checked == len(gen.data)
-    assert json.loads((out / ".generator.json").read_text(encoding="utf-8"))["files"] == \
-        sum(1 for p in out.rglob("*") if p.is_file())
+    assert json.loads((out / ".generator.json").read_text(encoding="utf-8"))["files"] == sum(
+        1 for p in out.rglob("*") if p.is_file()
+    )
 
 
 def test_tree_holds_exactly_n_accounts(tree) -> None:
     gen, out, manifest = tree
     count = 0
-    for rel, docs in gen.data.items():
+    for _rel, docs in gen.data.items():
         for doc in docs:
             if isinstance(doc, dict):
                 if doc.get("kind") == "Account":
                     count += 1
                 count += len(doc.get("accounts") or [])
     assert count == ACCOUNTS == manifest["accounts"]
-    audit = _socialgov("audit", "--root", str(out), "--format", "json", "--no-cache",
-                       "--as-of", manifest["as_of"])
+    audit = _socialgov(
+        "audit", "--root", str(out), "--format", "json", "--no-cache", "--as-of", manifest["as_of"]
+    )
     assert audit.returncode in (0, 1), audit.stderr
     assert json.loads(audit.stdout)["inventory"]["accounts"] == ACCOUNTS
 
 
 def test_lint_reports_exactly_the_planted_structural_findings(tree) -> None:
-    gen, out, manifest = tree
-    run = _socialgov("lint", "--root", str(out), "--format", "json", "--no-cache",
-                     "--as-of", manifest["as_of"])
+    _gen, out, manifest = tree
+    run = _socialgov(
+        "lint", "--root", str(out), "--format", "json", "--no-cache", "--as-of", manifest["as_of"]
+    )
     assert run.returncode == 1, run.stderr
     report = json.loads(run.stdout)
     found = Counter(f["code"] for f in report["findings"])
@@ -111,12 +120,13 @@ def test_lint_reports_exactly_the_planted_structural_findings(tree) -> None:
         elif f["code"] in ("SG100", "SG102", "SG105"):
             assert f["path"] in files, f
         elif f["code"] == "SG103":
-            assert f["entity"]["id"] in {d["person"] for d in manifest["defects"]
-                                         if d["kind"] == "duplicate-person-id"}, f
+            assert f["entity"]["id"] in {
+                d["person"] for d in manifest["defects"] if d["kind"] == "duplicate-person-id"
+            }, f
 
 
 def test_some_account_files_name_and_own_each_account_on_lines_of_their_own(tree) -> None:
-    gen, out, manifest = tree
+    gen, out, _manifest = tree
     good = 0
     for rel, docs in gen.data.items():
         accounts = [a for doc in docs if isinstance(doc, dict) for a in doc.get("accounts") or []]
@@ -137,8 +147,11 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     stranger = benchmark_module("stranger")
 
     def snapshot(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes()
-                for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
 
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     stranger.StrangerGenerator(ACCOUNTS, seed=11).write(a)
@@ -152,10 +165,25 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 def test_command_line(tmp_path: Path) -> None:
     out = tmp_path / "cli"
-    run = subprocess.run([sys.executable, str(PROJECT / "benchmarks" / "stranger.py"),
-                          "--accounts", "60", "--out", str(out), "--seed", "3"],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT / "benchmarks" / "stranger.py"),
+            "--accounts",
+            "60",
+            "--out",
+            str(out),
+            "--seed",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     manifest = json.loads((out / ".generator.json").read_text(encoding="utf-8"))
-    assert (manifest["generator"], manifest["accounts"], manifest["seed"]) == \
-        ("benchmarks/stranger.py", 60, 3)
+    assert (manifest["generator"], manifest["accounts"], manifest["seed"]) == (
+        "benchmarks/stranger.py",
+        60,
+        3,
+    )

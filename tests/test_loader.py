@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+import random
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import pytest
 from conftest import PROJECT, DenyReads, flow_depth_column
 from socialgov.core.files import FileTooBig, read_bounded
 from socialgov.core.findings import Position
-from socialgov.source.discovery import discover
+from socialgov.source.discovery import discover, select, walk
 from socialgov.source.exact import parse_text
 from socialgov.source.loader import DEFAULT_LIMITS, ParsedFile, text_position
 from socialgov.source.reading import DecodeError, decode, load_file
@@ -817,11 +818,77 @@ def test_the_default_include_does_not_import_the_pattern_matcher(tmp_path: Path)
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert done.stdout.split("]")[1].strip() == "False", done.stdout
-    code_excluding = code.replace("DEFAULT_INCLUDE, ()", "DEFAULT_INCLUDE, ('x/**',)")
-    done = subprocess.run(
-        [sys.executable, "-c", code_excluding], capture_output=True, text=True, check=True, env=env
-    )
-    assert done.stdout.split("]")[1].strip() == "True", done.stdout
+    for exclude, imports in (("'x/**', '*.bak.yaml'", "False"), ("'x/*.yaml',", "True")):
+        code_excluding = code.replace("DEFAULT_INCLUDE, ()", f"DEFAULT_INCLUDE, ({exclude})")
+        done = subprocess.run(
+            [sys.executable, "-c", code_excluding],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        assert done.stdout.split("]")[1].strip() == imports, (exclude, done.stdout)
+
+
+_PARTS = ["drafts", "draft", "drafts.yaml", "archive", "a", "b", "old", "x.bak.yaml", "templates"]
+_LEAVES = [
+    "a.yaml",
+    "b.yml",
+    "c.bak.yaml",
+    "drafts",
+    "old.yaml",
+    "d.txt",
+    "archive.yml",
+    ".bak.yaml",
+]
+
+
+def _plain_pattern_cases(rng: random.Random) -> list[str]:
+    """Patterns of the shapes answered without pathspec, over the tree's own names."""
+
+    def body() -> str:
+        return "/".join(rng.choice(_PARTS) for _ in range(rng.choice((1, 1, 1, 2))))
+
+    shapes = [
+        lambda: f"{body()}/**",
+        lambda: f"/{body()}/**",
+        lambda: f"**/{body()}/**",
+        lambda: f"{body()}/",
+        lambda: f"/{body()}/",
+        lambda: f"**/{body()}/",
+        lambda: body(),
+        lambda: f"/{body()}",
+        lambda: f"**/{body()}",
+        lambda: "*" + rng.choice([".yaml", ".yml", ".bak.yaml", "s", "yaml", ".txt"]),
+        lambda: "**/*" + rng.choice([".yaml", ".bak.yaml", "ts"]),
+    ]
+    return [rng.choice(shapes)() for _ in range(rng.choice((1, 1, 2, 3)))]
+
+
+def test_plain_patterns_select_what_the_pattern_matcher_selects(tmp_path: Path) -> None:
+    """Folders and endings named literally (``drafts/**``, ``/archive/``, ``*.bak.yaml``) are
+    answered without pathspec: the same files as pathspec itself selects, which it does when
+    the list also holds a pattern only it reads (``zz[0]``, matching nothing here)."""
+    rng = random.Random(18)
+    files: dict[str, str] = {}
+    folders: set[str] = set()
+    for _ in range(160):
+        parts = [rng.choice(_PARTS) for _ in range(rng.choice((0, 1, 1, 2, 3)))]
+        relpath = "/".join([*parts, rng.choice(_LEAVES)])
+        above = {"/".join(parts[:i]) for i in range(1, len(parts) + 1)}
+        if relpath not in folders and not above & files.keys():  # a name is a file or a folder
+            files[relpath] = ""
+            folders |= above
+    entries = walk(tree(tmp_path, files))  # what discover() walks, chosen from 800 times
+    compared = 0
+    for _ in range(400):
+        include = _plain_pattern_cases(rng) if rng.random() < 0.3 else list(ALL)
+        exclude = _plain_pattern_cases(rng)
+        plain = select(entries, include, exclude)
+        matcher = select(entries, [*include, "zz[0]"], [*exclude, "zz[0]"])
+        assert plain == matcher, (include, exclude)
+        compared += len(plain[0])
+    assert compared > 5_000  # the patterns selected files, not nothing
 
 
 def test_symlink_to_a_file_outside_the_root_is_a_finding_and_not_read(tmp_path: Path) -> None:

@@ -117,9 +117,10 @@ def acme(tmp_path: Path) -> Path:
 
 def test_the_report_reads_every_import(acme: Path, tmp_path: Path) -> None:
     """The check below can fail: a cold run imports every heavy module it guards against (the
-    pattern matcher where socialgov.yaml has patterns of its own, PyYAML where a file needs it)."""
+    pattern matcher where socialgov.yaml has a pattern that is not a literal folder or ending,
+    PyYAML where a file needs it)."""
     config = acme / "socialgov.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "exclude: [drafts/**]\n", "utf-8")
+    config.write_text(config.read_text(encoding="utf-8") + "exclude: [drafts/*.yaml]\n", "utf-8")
     # and PyYAML where a file needs the exact parser (a tab, which only it explains)
     (acme / "tabbed.yaml").write_text("people:\n\t- {id: cy}\n", encoding="utf-8")
     cold = imported(acme, "--no-cache", "accounts/retail.yaml", home=tmp_path / "home")

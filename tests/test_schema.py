@@ -78,3 +78,40 @@ def test_schema_output_writes_every_schema_and_refs_resolve(tmp_path: Path) -> N
     }
     assert list(validator.iter_errors(good)) == []
     assert list(validator.iter_errors({"kind": "Account", "id": "a", "platform": "myspace"}))
+
+
+@pytest.mark.parametrize(
+    ("security", "tags", "message"),
+    [
+        (
+            {"mfa": "yes"},
+            ["a"],
+            'security.mfa: expected a boolean, got string "yes"; write true or false (YAML 1.2 '
+            "reads yes, no, on and off as text)",
+        ),
+        ({"mfa": "Off"}, ["a"], 'got string "Off"; write true or false (YAML 1.2 reads'),
+        ({"mfa": "true"}, ["a"], 'security.mfa: expected a boolean, got string "true"; remove the'),
+        ({"mfa": "enabled"}, ["a"], 'security.mfa: expected a boolean, got string "enabled"'),
+        (
+            {"mfa": True},
+            [None, "a"],
+            "tags[0]: expected a string, got an empty value (null); write one, or remove the item",
+        ),
+        (
+            {"mfa": True, "credential_custodian": None},
+            ["a"],
+            "security.credential_custodian: expected a string, got an empty value (null); write "
+            "one, or remove the field",
+        ),
+    ],
+)
+def test_a_wrong_type_says_how_people_come_to_write_it(
+    security: dict[str, object], tags: list[object], message: str
+) -> None:
+    """YAML 1.1's yes/no/on/off (old templates, PyYAML) are text in YAML 1.2; a value left
+    empty is null. Each message says so in plain words, not 'got null null'."""
+    account = {"id": "a-x", "platform": "x", "handle": "acme", "security": security, "tags": tags}
+    messages = [error.message for error in validate_entity("Account", account)]
+    assert len(messages) == 1 and message in messages[0], messages
+    if "enabled" in message:
+        assert "write true or false" not in messages[0] and "quotes" not in messages[0]

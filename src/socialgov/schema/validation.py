@@ -288,13 +288,23 @@ def _not_the_constant(path: tuple[str | int, ...], value: Any) -> SchemaError:
     return SchemaError(path, f"{_field_name(path)}: must be '{value}'")
 
 
+_YAML11_BOOLEANS = frozenset(("yes", "no", "on", "off", "y", "n"))
+"""Words YAML 1.1 (and PyYAML, and old templates) read as true or false; YAML 1.2 reads text."""
+
+
 def _wrong_type(path: tuple[str | int, ...], expected: Any, instance: Any) -> SchemaError:
     expected = " or ".join(expected) if isinstance(expected, list) else expected
-    return SchemaError(
-        path,
-        f"{_field_name(path)}: expected {_article(expected)}, got {_json_type(instance)} "
-        f"{_short(instance)}",
-    )
+    wanted = f"{_field_name(path)}: expected {_article(expected)}"
+    if instance is None:
+        fix = "remove the item" if path and isinstance(path[-1], int) else "remove the field"
+        return SchemaError(path, f"{wanted}, got an empty value (null); write one, or {fix}")
+    got = f"{wanted}, got {_json_type(instance)} {_short(instance)}"
+    if expected == "boolean" and isinstance(instance, str):
+        if instance.lower() in _YAML11_BOOLEANS:
+            got += "; write true or false (YAML 1.2 reads yes, no, on and off as text)"
+        elif instance.lower() in ("true", "false"):
+            got += "; remove the quotes"
+    return SchemaError(path, got)
 
 
 def _suggest(word: str, choices: list[str]) -> str | None:

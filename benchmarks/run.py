@@ -911,8 +911,11 @@ class Report:
                     measured = self.value(key, how) if key in self.bench.trees else None
                     on_cpu = self.value(key, how, cpu=True) if key in self.bench.trees else None
                     if measured is None:
+                        skipped = f"{generator}-{accounts}" in self.bench.args.skip
                         verdict = "not measured" + (
-                            f" (needs --accounts {accounts})"
+                            f" (--skip {generator}-{accounts})"
+                            if skipped
+                            else f" (needs --accounts {accounts})"
                             if key not in self.bench.trees and accounts
                             else ""
                         )
@@ -1156,6 +1159,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--generators", nargs="+", choices=GENERATORS, default=list(GENERATORS))
     parser.add_argument(
+        "--skip",
+        nargs="+",
+        default=[],
+        metavar="TREE",
+        help="trees left out, as GENERATOR-ACCOUNTS (--skip stranger-100000); their target rows "
+        "say so",
+    )
+    parser.add_argument(
         "--runs", type=int, help="runs of each command (median; default 5, 1 with --smoke)"
     )
     parser.add_argument(
@@ -1216,7 +1227,8 @@ def main(argv: list[str] | None = None) -> int:
     bench.global_measures()
     for accounts in sorted(set(args.accounts)):
         for generator in args.generators:
-            bench.tree_measures(ensure_tree(generator, accounts, args.data))
+            if f"{generator}-{accounts}" not in args.skip:
+                bench.tree_measures(ensure_tree(generator, accounts, args.data))
     report = Report(bench, command.strip(), time.perf_counter() - started)
     text = report.render()
     print(text)

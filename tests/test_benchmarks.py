@@ -250,6 +250,34 @@ def test_before_and_after_names_what_got_slower_or_bigger(tmp_path: Path) -> Non
     assert "More than 5% more memory: human 1,000 audit memory (MB)." in table
 
 
+def test_a_skipped_tree_is_a_target_row_that_says_so(tmp_path: Path) -> None:
+    """--skip stranger-100000 leaves that tree out; its rows say it was skipped, the other
+    generators' rows of that size are judged, and a generator not asked for has no rows."""
+    run = _run_module()
+    args = argparse.Namespace(
+        runs=1,
+        smoke=False,
+        results_path=tmp_path / "R.md",
+        bought=None,
+        generators=["human", "stranger"],
+        skip=["stranger-100000"],
+    )
+    bench = run.Bench(args, [run.Side("after", PROJECT / "src", "HEAD")], run.Pin(None))
+    for generator in ("human", "stranger"):
+        bench.trees[(generator, 1000)] = run.Tree(generator, 1000, tmp_path, [], 0)
+    bench.trees[("human", 100_000)] = run.Tree("human", 100_000, tmp_path, [], 0)
+    for key in bench.trees:
+        bench.results[key] = {
+            "floor": {"after": run.Measure("floor", "f", [2.0])},
+            "cold": {"after": run.Measure("cold", "c", [1.0])},
+        }
+    rows = {(r[0], r[1], r[2]): r[5] for r in run.Report(bench, "cmd", 1.0).target_rows()}
+    big = next(title for title, size, _, _ in run.TARGETS if size == 100_000)
+    assert rows[(big, "stranger", "100,000")] == "not measured (--skip stranger-100000)"
+    assert rows[(big, "human", "100,000")] == "met"  # 1.0 s against a 2.0 s floor
+    assert not any(generator == "plain" for _, generator, _ in rows)
+
+
 def test_a_revision_is_extracted_and_runs_as_a_side(tmp_path: Path) -> None:
     """--against REV (and --after REV) run socialgov from REV's own files: the extracted
     source imports from there, and has the folders beside src that it reads."""

@@ -15,6 +15,7 @@ import copy
 import itertools
 import random
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -45,7 +46,9 @@ URLS = [
     "https://example.com/f/1200\n", "https://[::1]/x",
 ]  # fmt: skip
 TEXTS = ["", " ", "Acme", "Mon-Fri 08:00-20:00", "a@b", "ab", "@", "x@y.z", "\u2603", "yes"]
-NUMBERS: list[Any] = [0, 1, -1, 1.0, 1.5, -0.0, 0.5, 10**30, float("inf"), float("nan"), 7, 100]
+NUMBERS: list[Any] = [
+    0, 1, -1, 1.0, 1.5, -0.0, 0.5, 10**30, float("inf"), float("nan"), 7, 100, -2.5, 10.0, -1.0,
+]  # fmt: skip
 ODD: list[Any] = [None, True, False, [], {}, [1], ["a", "a"], ["a", "b"], {"a": 1}, {"x": [1]}]
 UNKNOWN_KEYS: list[Any] = ["Owner", "notes", "x-extra", "ownr", "", "id ", 1, "kind2", "labels"]
 
@@ -85,7 +88,9 @@ class Stranger:
         rng = self.rng
         roll = rng.random()
         if roll < 0.55 or depth > 2:
-            return rng.choice(self.scalars + ODD)
+            # a copy: ODD's lists and mappings are edited in place later (once shared, an edit
+            # could put one inside itself)
+            return copy.deepcopy(rng.choice(self.scalars + ODD))
         if roll < 0.8:
             return [self.value(depth + 1) for _ in range(rng.randint(0, 3))]
         return self.mapping(depth + 1, self.words)
@@ -393,3 +398,172 @@ def test_the_missing_keys_stay_a_set_where_read_again() -> None:
     assert _run(_module(code))({"status": "a"}) is False
     plain, _ = leaner(PRELUDE + FASTJSONSCHEMA_SHAPES, "validate", ())
     assert "data__missing_keys" not in plain and "'id' not in data" in plain
+
+
+NUMBERS_AND_ENUMS = """
+def validate(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'count' in data:
+        data__count = data['count']
+        if not isinstance(data__count, int) and (not (isinstance(data__count, float) and data__count.is_integer())) or isinstance(data__count, bool):
+            raise Invalid
+        if isinstance(data__count, (int, float, Decimal)) and (not isinstance(data__count, bool)):
+            if data__count < 0:
+                raise Invalid
+            if data__count > 10:
+                raise Invalid
+    if 'rate' in data:
+        data__rate = data['rate']
+        if not isinstance(data__rate, (int, float, Decimal)) or isinstance(data__rate, bool):
+            raise Invalid
+        if isinstance(data__rate, (int, float, Decimal)) and (not isinstance(data__rate, bool)):
+            if data__rate < 0:
+                raise Invalid
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if not (isinstance(data__status, str) and data__status in {'a', 'b'}):
+            raise Invalid
+    if 'note' in data:
+        data__note = data['note']
+        if not isinstance(data__note, str):
+            raise Invalid
+        data__note_len = len(data__note)
+        if data__note_len < 1:
+            raise Invalid
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, (list, tuple)):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            data__tags_item_len = len(data__tags_item)
+            if data__tags_item_len < 1:
+                raise Invalid
+            if data__tags_item_len > 3:
+                raise Invalid
+    if 'size' in data:
+        data__size = data['size']
+        data__size_len = len(data__size)
+        if data__size_len < 1:
+            raise Invalid
+    return data
+"""
+
+
+class _Text(str):
+    """A string that says it is empty."""
+
+    def __len__(self) -> int:
+        return 0
+
+
+NUMBER_VALUES: list[Any] = [
+    0, 1, -1, 11, 10, 1.0, -1.0, 2.5, -2.5, 0.0, -0.0, 10.0, 10.5, True, False, None, "1",
+    float("nan"), float("inf"), float("-inf"), 10**30, -(10**30), Decimal("1"), Decimal("-1"),
+    Decimal("1.5"), [1], {"a": 1},
+]  # fmt: skip
+TEXT_VALUES: list[Any] = [
+    "a", "b", "", "c", "A", "a ", 1, None, True, ["a"], {"a": 1}, _Text("a"), _Text(""), "\u00e9",
+]  # fmt: skip
+
+
+def test_number_bounds_enums_and_lengths_are_tested_once_with_the_same_answers() -> None:
+    source = "from decimal import Decimal\n" + NUMBERS_AND_ENUMS
+    before = _run(_module(source))
+    code, _ = leaner(source, "validate", ())
+    after = _run(_module(code))
+    values: list[Any] = [{"count": value} for value in NUMBER_VALUES]
+    values += [{"rate": value} for value in NUMBER_VALUES]
+    values += [{field: value} for field in ("status", "note") for value in TEXT_VALUES]
+    values += [{"size": value} for value in TEXT_VALUES if hasattr(value, "__len__")]
+    values += [{"tags": value} for value in TEXT_VALUES]
+    values += [{"tags": [value]} for value in TEXT_VALUES] + [{"tags": ["a", "abcd"]}]
+    for value in values:
+        assert after(value) == before(value), value
+    assert after({"count": 3}) and not after({"count": True}) and not after({"rate": -0.5})
+    # the bounds test fastjsonschema repeats after a number's type test is gone, ...
+    assert "and (not isinstance(data__count, bool))" not in code
+    assert "and (not isinstance(data__rate, bool))" not in code
+    # ... the enum's string test after the string's own, ...
+    assert code.count("isinstance(data__status, str)") == 1
+    assert "if data__status not in {'a', 'b'}:" in code
+    # ... a string's length of at least one is its truth, where the length is read once and
+    # the value is surely a string (not for size, whose type is not tested, nor for tags'
+    # items, whose length is read twice) ...
+    assert "if not data__note:" in code and "data__note_len" not in code
+    assert "data__size_len = len(data__size)" in code
+    assert "data__tags_item_len = len(data__tags_item)" in code
+    # ... and each tuple of types is made once, not at every test.
+    assert "(list, tuple)" not in code.split("def validate")[1]
+    assert "(int, float, Decimal)" not in code.split("def validate")[1]
+    assert "TYPES_0 = (int, float, Decimal)" in code or "TYPES_1 = (int, float, Decimal)" in code
+
+
+def test_a_tuple_of_types_is_left_where_one_of_its_names_is_assigned() -> None:
+    source = "from decimal import Decimal\n" + NUMBERS_AND_ENUMS.replace(
+        "    return data\n", "    tuple = list\n    return data\n"
+    )
+    code, _ = leaner(source, "validate", ())
+    assert "isinstance(data__tags, (list, tuple))" in code
+    assert "(int, float, Decimal)" not in code.split("def validate")[1]
+
+
+REMEMBERED_DATES = """
+def validate(data, custom_formats={}, name_prefix=None):
+    if 'day' in data:
+        data__day = data['day']
+        if not isinstance(data__day, str):
+            raise Invalid
+        if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__day):
+            raise Invalid
+        if not custom_formats['date'](data__day):
+            raise Invalid
+    if 'when' in data:
+        data__when = data['when']
+        if not isinstance(data__when, str):
+            raise Invalid
+        if not REGEX_PATTERNS['^[0-9]{4}-[0-9]{2}-[0-9]{2}$'].search(data__when):
+            raise Invalid
+        if not custom_formats['mine'](data__when):
+            raise Invalid
+    return data
+"""
+
+
+def test_a_date_that_passed_its_pattern_and_format_is_remembered_with_both() -> None:
+    prelude = "import re\nREGEX_PATTERNS = {}\n"
+    code, _ = leaner(prelude + REMEMBERED_DATES, "validate", ())
+    namespace: dict[str, Any] = {}
+    exec(compile(_module(code), "<test>", "exec"), namespace)
+    validate, invalid = namespace["validate"], namespace["Invalid"]
+    asked: list[tuple[str, str]] = []
+
+    def judge(name: str) -> Any:
+        def format_check(value: str) -> bool:
+            asked.append((name, value))
+            return value != "2026-02-30"
+
+        return format_check
+
+    formats = {"date": judge("date"), "mine": judge("mine")}
+
+    def check(value: Any) -> bool:
+        try:
+            validate(value, formats)
+        except invalid:
+            return False
+        return True
+
+    days = ["2026-11-24", "2026-11-24", "2026-02-30", "2026-02-30", "24/11/2026", "2026-11-24"]
+    assert [check({"day": day}) for day in days] == [True, True, False, False, False, True]
+    # "date" is a pure format: asked once for a string that passed, every time for one that
+    # did not (it is not remembered); the pattern refuses the last before it is asked.
+    assert asked == [("date", "2026-11-24"), ("date", "2026-02-30"), ("date", "2026-02-30")]
+    asked.clear()
+    assert [check({"when": day}) for day in days] == [True, True, False, False, False, True]
+    # a format this module does not know to be pure is asked every time
+    assert [value for _, value in asked] == [*days[:4], days[5]]

@@ -30,6 +30,16 @@ names involved leaves the code as fastjsonschema wrote it):
 - ``for v_x, v_item in enumerate(v)`` with ``v_x`` unread becomes ``for v_item in v``, and a length
   ``v_len = len(v)`` or a type test ``v_is_list = isinstance(v, T)`` never read is dropped (after
   the tests before them, neither has an effect).
+- after a number's type test (fastjsonschema's for "integer" or "number"), the test
+  ``isinstance(v, (int, float, Decimal)) and not isinstance(v, bool)`` before its bounds is true:
+  the bounds run directly; after ``if not isinstance(v, str): raise Invalid``, a conjunct
+  ``isinstance(v, str)`` of a test that raises goes (``not (isinstance(v, str) and v in S)``
+  becomes ``v not in S``), and ``v_len = len(v)`` then ``if v_len < 1: raise Invalid`` (the
+  length read nowhere else) becomes ``if not v: raise Invalid``;
+- a place that remembers strings remembers that they passed their format too, for the formats
+  whose check answers from the string alone (PURE_FORMATS);
+- ``isinstance(v, (list, tuple))`` and every other tuple of plain type names becomes a module
+  name bound once to that tuple (_type_tuples).
 
 tests/test_leaner.py compares the rewritten checks with jsonschema on strangers' entities (and
 tests/test_fastcheck.py on examples and mutations).
@@ -64,8 +74,10 @@ def leaner(
         _simpler_tests(function.body, function)
         _plain_loops(function)
     for function in plain:
+        _truthy_lengths(function)
         own_id = _own_id(function) if function.name == entry else None
         _remember_strings(function, function.body, constants, own_id)
+    _type_tuples(module, constants)
     at = _after_imports(module)
     module.body[at:at] = [*regexes, *constants]
     left = tuple(name for name in unique if not _unique_inline(module, entry, name))
@@ -245,10 +257,19 @@ def _pure_test(statement: ast.stmt, name: str, assigned: set[str]) -> bool:
         return False
     if not (_raises_only(statement.body) and _name(statement.body[0].exc) == "Invalid"):  # type: ignore[attr-defined]
         return False
+    formats = {
+        id(part)
+        for node in ast.walk(statement.test)
+        if _pure_format(node)
+        for part in ast.walk(node)
+    }
     for node in ast.walk(statement.test):
+        if id(node) in formats:
+            continue
         if isinstance(node, ast.Call):
             called = _name(node.func) or ""
-            if not (called == "len" or called.startswith("SEARCH_")) or node.keywords:
+            pure = called == "len" or called.startswith("SEARCH_") or id(node.func) in formats
+            if not pure or node.keywords:
                 return False
             if len(node.args) != 1 or _name(node.args[0]) != name:
                 return False
@@ -271,6 +292,24 @@ def _pure_test(statement: ast.stmt, name: str, assigned: set[str]) -> bool:
         ):
             return False
     return True
+
+
+PURE_FORMATS = frozenset({"date", "date-time", "email", "uri", "uri-reference"})
+"""The formats whose check (socialgov.schema.fastcheck.format_checks: jsonschema's format
+checker, with its common valid forms told first) answers from the string alone: a place that
+remembers the strings passing its pattern remembers that they passed these too. Any other
+format is asked every time (a caller's own function may not be pure)."""
+
+
+def _pure_format(node: ast.AST) -> bool:
+    """Whether ``node`` is ``custom_formats['f']`` with f in PURE_FORMATS."""
+    if isinstance(node, ast.Subscript):
+        return (
+            _name(node.value) == "custom_formats"
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value in PURE_FORMATS
+        )
+    return False
 
 
 # -- unique strings -------------------------------------------------------------------------
@@ -788,6 +827,67 @@ def _guard(node: ast.stmt) -> str | None:
     return None
 
 
+_NUMBER_GUARDS = (
+    # fastjsonschema's "integer" type test, then its "number" type test: each raises unless
+    # the value is an int or float (an integral one, for "integer") and not a bool.
+    "not isinstance({v}, int) and (not (isinstance({v}, float) and {v}.is_integer()))"
+    " or isinstance({v}, bool)",
+    "not isinstance({v}, (int, float, Decimal)) or isinstance({v}, bool)",
+)
+_NUMBER = "isinstance({v}, (int, float, Decimal)) and (not isinstance({v}, bool))"
+"""fastjsonschema's test before a number's bounds: true of every value past a number guard."""
+
+
+def _template(text: str, name: str) -> str:
+    return ast.dump(ast.parse(text.format(v=name), mode="eval").body)
+
+
+def _number_guard(node: ast.stmt) -> str | None:
+    """The name tested by ``if <a number guard>: raise Invalid`` (_NUMBER_GUARDS)."""
+    if not (
+        isinstance(node, ast.If)
+        and not node.orelse
+        and _raises_only(node.body)
+        and isinstance(node.test, ast.BoolOp)
+        and isinstance(node.test.op, ast.Or)
+    ):
+        return None
+    last = _isinstance_of(node.test.values[-1])
+    if last is None or last[1] != "bool":
+        return None
+    test = ast.dump(node.test)
+    if any(test == _template(guard, last[0]) for guard in _NUMBER_GUARDS):
+        return last[0]
+    return None
+
+
+def _stores(node: ast.AST) -> bool:
+    return any(
+        isinstance(part, ast.Name) and not isinstance(part.ctx, ast.Load) for part in ast.walk(node)
+    )
+
+
+def _without_guarded(test: ast.expr, guarded: dict[str, str]) -> ast.expr:
+    """``not (A and B ...)`` without the conjuncts known true (type tests in ``guarded``);
+    ``not (v in S)`` written ``v not in S``."""
+    if not (
+        isinstance(test, ast.UnaryOp)
+        and isinstance(test.op, ast.Not)
+        and isinstance(test.operand, ast.BoolOp)
+        and isinstance(test.operand.op, ast.And)
+    ):
+        return test
+    kept = [value for value in test.operand.values if ast.dump(value) not in guarded]
+    if len(kept) == len(test.operand.values) or not kept:
+        return test
+    if len(kept) > 1:
+        return ast.UnaryOp(ast.Not(), ast.BoolOp(ast.And(), kept))
+    (only,) = kept
+    if isinstance(only, ast.Compare) and len(only.ops) == 1 and isinstance(only.ops[0], ast.In):
+        return ast.Compare(only.left, [ast.NotIn()], only.comparators)
+    return ast.UnaryOp(ast.Not(), only)
+
+
 def _without_repeated_type_tests(body: list[ast.stmt]) -> list[ast.stmt]:
     result: list[ast.stmt] = []
     guarded: dict[str, str] = {}
@@ -799,6 +899,22 @@ def _without_repeated_type_tests(body: list[ast.stmt]) -> list[ast.stmt]:
         guard = _guard(node)
         if guard is not None:
             guarded[guard] = _name(node.test.operand.args[0]) or ""  # type: ignore[attr-defined]
+            result.append(node)
+            continue
+        number = _number_guard(node)
+        if number is not None:
+            guarded[_template(_NUMBER, number)] = number
+            result.append(node)
+            continue
+        if (
+            isinstance(node, ast.If)
+            and not node.orelse
+            and _raises_only(node.body)
+            and _name(node.body[0].exc) == "Invalid"  # type: ignore[attr-defined]
+            and not _stores(node.test)
+        ):
+            # A test that only raises leaves every guard true after it.
+            node.test = _without_guarded(node.test, guarded)
             result.append(node)
             continue
         if (
@@ -866,6 +982,110 @@ def _plain_loops(function: ast.FunctionDef) -> None:
                 and (_type_test(node.value) or _length(node.value))
             )
         ] or [ast.Pass()]
+
+
+def _truthy_lengths(function: ast.FunctionDef) -> None:
+    """After ``if not isinstance(v, str): raise Invalid``, ``v_len = len(v)`` and ``if v_len <
+    1: raise Invalid`` (a ``minLength`` of 1, ``v_len`` read nowhere else) as ``if not v: raise
+    Invalid``: a string is false exactly when its length is 0 (both ask its length), and the
+    length is not asked for in a call of ``len``."""
+    reads = _loads(function)
+    for body in list(_bodies(function)):
+        index = 0
+        while index + 1 < len(body):
+            assign, test = body[index], body[index + 1]
+            value = _short_string(assign, test, reads)
+            if value is None or not _str_guarded(body[:index], value):
+                index += 1
+                continue
+            body[index : index + 2] = [
+                ast.If(
+                    ast.UnaryOp(ast.Not(), ast.Name(value, ast.Load())),
+                    [ast.Raise(ast.Name("Invalid", ast.Load()))],
+                    [],
+                )
+            ]
+            index += 1
+
+
+def _short_string(assign: ast.stmt, test: ast.stmt, reads: Counter[str]) -> str | None:
+    """v for ``n = len(v)`` then ``if n < 1: raise Invalid``, with ``n`` read there alone."""
+    if not (
+        isinstance(assign, ast.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0], ast.Name)
+        and _length(assign.value)
+    ):
+        return None
+    length = assign.targets[0].id
+    if reads[length] != 1 or not (
+        isinstance(test, ast.If)
+        and not test.orelse
+        and _raises_only(test.body)
+        and _name(test.body[0].exc) == "Invalid"  # type: ignore[attr-defined]
+        and ast.dump(test.test)
+        == ast.dump(ast.Compare(ast.Name(length, ast.Load()), [ast.Lt()], [ast.Constant(1)]))
+    ):
+        return None
+    return _name(assign.value.args[0])  # type: ignore[attr-defined]
+
+
+def _str_guarded(before: list[ast.stmt], name: str) -> bool:
+    """Whether ``before`` (the statements before a point) ends in ``if not isinstance(name,
+    str): raise Invalid`` followed only by tests that raise, and assignments that leave
+    ``name`` alone."""
+    wanted = _template("isinstance({v}, str)", name)
+    for statement in reversed(before):
+        if _guard(statement) == wanted:
+            return True
+        if isinstance(statement, ast.If) and not statement.orelse and _raises_only(statement.body):
+            if _stores(statement.test):
+                return False
+            continue
+        if isinstance(statement, ast.Assign) and not any(
+            _name(target) == name for target in statement.targets
+        ):
+            if _stores(statement.value):
+                return False
+            continue
+        return False
+    return False
+
+
+def _type_tuples(module: ast.Module, constants: list[ast.stmt]) -> None:
+    """``isinstance(v, (list, tuple))`` (any tuple of plain names: builtins, or ``Decimal``
+    imported by the module) as ``isinstance(v, TYPES_n)``, the tuple made once instead of at
+    every test (three instructions and a tuple allocated and freed, for each list and number
+    checked). Only where no function assigns any of the names."""
+    assigned = {
+        node.id
+        for node in ast.walk(module)
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)
+    }
+    made: dict[tuple[str, ...], str] = {}
+
+    class Hoist(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> ast.expr:
+            self.generic_visit(node)
+            if not (_type_test(node) and isinstance(node.args[1], ast.Tuple)):
+                return node
+            names = tuple(_name(kind) or "" for kind in node.args[1].elts)
+            if set(names) & assigned:
+                return node
+            if names not in made:
+                made[names] = f"TYPES_{len(made)}"
+                constants.append(
+                    ast.Assign(
+                        [ast.Name(made[names], ast.Store())],
+                        ast.Tuple([ast.Name(kind, ast.Load()) for kind in names], ast.Load()),
+                    )
+                )
+            node.args[1] = ast.Name(made[names], ast.Load())
+            return node
+
+    for node in module.body:
+        if isinstance(node, ast.FunctionDef):
+            Hoist().visit(node)
 
 
 def _type_test(node: ast.expr) -> bool:

@@ -42,6 +42,9 @@ SEEN_16 = set()
 SEEN_17 = set()
 SEEN_18 = set()
 SEEN_19 = set()
+TYPES_0 = (list, tuple)
+TYPES_1 = (str, int, float, Decimal, bool)
+TYPES_2 = (int, float, Decimal)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -76,13 +79,13 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__platform = data['platform']
         if not isinstance(data__platform, str):
             raise Invalid
-        if not (isinstance(data__platform, str) and data__platform in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}):
+        if data__platform not in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}:
             raise Invalid
     if 'type' in data:
         data__type = data['type']
         if not isinstance(data__type, str):
             raise Invalid
-        if not (isinstance(data__type, str) and data__type in {'forum', 'profile'}):
+        if data__type not in {'forum', 'profile'}:
             raise Invalid
     if 'handle' in data:
         data__handle = data['handle']
@@ -140,17 +143,17 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__purpose = data['purpose']
         if not isinstance(data__purpose, str):
             raise Invalid
-        if not (isinstance(data__purpose, str) and data__purpose in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}):
+        if data__purpose not in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}:
             raise Invalid
     if 'status' in data:
         data__status = data['status']
         if not isinstance(data__status, str):
             raise Invalid
-        if not (isinstance(data__status, str) and data__status in {'active', 'dormant', 'planned', 'retired'}):
+        if data__status not in {'active', 'dormant', 'planned', 'retired'}:
             raise Invalid
     if 'policies' in data:
         data__policies = data['policies']
-        if not isinstance(data__policies, (list, tuple)):
+        if not isinstance(data__policies, TYPES_0):
             raise Invalid
         for data__policies_item in data__policies:
             if not isinstance(data__policies_item, str):
@@ -169,7 +172,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
     if 'playbooks' in data:
         data__playbooks = data['playbooks']
-        if not isinstance(data__playbooks, (list, tuple)):
+        if not isinstance(data__playbooks, TYPES_0):
             raise Invalid
         for data__playbooks_item in data__playbooks:
             if not isinstance(data__playbooks_item, str):
@@ -191,7 +194,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         if not isinstance(data__terms, dict):
             raise Invalid
         for data__terms_key, data__terms_value in data__terms.items():
-            if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
+            if not isinstance(data__terms_value, TYPES_1):
                 raise Invalid
     if 'audience' in data:
         data__audience = data['audience']
@@ -216,10 +219,10 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__created not in SEEN_5:
             if not SEARCH_2(data__created):
                 raise Invalid
+            if not custom_formats['date'](data__created):
+                raise Invalid
             if len(SEEN_5) < 8192:
                 SEEN_5.add(data__created)
-        if not custom_formats['date'](data__created):
-            raise Invalid
     if 'last_activity' in data:
         data__lastactivity = data['last_activity']
         if not isinstance(data__lastactivity, str):
@@ -227,13 +230,13 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__lastactivity not in SEEN_6:
             if not SEARCH_2(data__lastactivity):
                 raise Invalid
+            if not custom_formats['date'](data__lastactivity):
+                raise Invalid
             if len(SEEN_6) < 8192:
                 SEEN_6.add(data__lastactivity)
-        if not custom_formats['date'](data__lastactivity):
-            raise Invalid
     if 'objectives' in data:
         data__objectives = data['objectives']
-        if not isinstance(data__objectives, (list, tuple)):
+        if not isinstance(data__objectives, TYPES_0):
             raise Invalid
         for data__objectives_item in data__objectives:
             if not isinstance(data__objectives_item, str):
@@ -252,13 +255,12 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
     if 'monitoring' in data:
         data__monitoring = data['monitoring']
-        if not isinstance(data__monitoring, (list, tuple)):
+        if not isinstance(data__monitoring, TYPES_0):
             raise Invalid
         for data__monitoring_item in data__monitoring:
             if not isinstance(data__monitoring_item, str):
                 raise Invalid
-            data__monitoring_item_len = len(data__monitoring_item)
-            if data__monitoring_item_len < 1:
+            if not data__monitoring_item:
                 raise Invalid
         if len(data__monitoring) > 1 and len(set(data__monitoring)) != len(data__monitoring):
             raise Invalid
@@ -270,30 +272,26 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__metrics__followers = data__metrics['followers']
             if not isinstance(data__metrics__followers, int) and (not (isinstance(data__metrics__followers, float) and data__metrics__followers.is_integer())) or isinstance(data__metrics__followers, bool):
                 raise Invalid
-            if isinstance(data__metrics__followers, (int, float, Decimal)) and (not isinstance(data__metrics__followers, bool)):
-                if data__metrics__followers < 0:
-                    raise Invalid
+            if data__metrics__followers < 0:
+                raise Invalid
         if 'posts_per_month' in data__metrics:
             data__metrics__postspermonth = data__metrics['posts_per_month']
-            if not isinstance(data__metrics__postspermonth, (int, float, Decimal)) or isinstance(data__metrics__postspermonth, bool):
+            if not isinstance(data__metrics__postspermonth, TYPES_2) or isinstance(data__metrics__postspermonth, bool):
                 raise Invalid
-            if isinstance(data__metrics__postspermonth, (int, float, Decimal)) and (not isinstance(data__metrics__postspermonth, bool)):
-                if data__metrics__postspermonth < 0:
-                    raise Invalid
+            if data__metrics__postspermonth < 0:
+                raise Invalid
         if 'members' in data__metrics:
             data__metrics__members = data__metrics['members']
             if not isinstance(data__metrics__members, int) and (not (isinstance(data__metrics__members, float) and data__metrics__members.is_integer())) or isinstance(data__metrics__members, bool):
                 raise Invalid
-            if isinstance(data__metrics__members, (int, float, Decimal)) and (not isinstance(data__metrics__members, bool)):
-                if data__metrics__members < 0:
-                    raise Invalid
+            if data__metrics__members < 0:
+                raise Invalid
         if 'active_members_per_month' in data__metrics:
             data__metrics__activememberspermonth = data__metrics['active_members_per_month']
             if not isinstance(data__metrics__activememberspermonth, int) and (not (isinstance(data__metrics__activememberspermonth, float) and data__metrics__activememberspermonth.is_integer())) or isinstance(data__metrics__activememberspermonth, bool):
                 raise Invalid
-            if isinstance(data__metrics__activememberspermonth, (int, float, Decimal)) and (not isinstance(data__metrics__activememberspermonth, bool)):
-                if data__metrics__activememberspermonth < 0:
-                    raise Invalid
+            if data__metrics__activememberspermonth < 0:
+                raise Invalid
         if not data__metrics.keys() <= KNOWN_1:
             raise Invalid
     if 'security' in data:
@@ -335,10 +333,10 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__registeredon not in SEEN_9:
             if not SEARCH_2(data__registeredon):
                 raise Invalid
+            if not custom_formats['date'](data__registeredon):
+                raise Invalid
             if len(SEEN_9) < 8192:
                 SEEN_9.add(data__registeredon)
-        if not custom_formats['date'](data__registeredon):
-            raise Invalid
     if 'reviewed_on' in data:
         data__reviewedon = data['reviewed_on']
         if not isinstance(data__reviewedon, str):
@@ -346,10 +344,10 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__reviewedon not in SEEN_10:
             if not SEARCH_2(data__reviewedon):
                 raise Invalid
+            if not custom_formats['date'](data__reviewedon):
+                raise Invalid
             if len(SEEN_10) < 8192:
                 SEEN_10.add(data__reviewedon)
-        if not custom_formats['date'](data__reviewedon):
-            raise Invalid
     if 'retired_on' in data:
         data__retiredon = data['retired_on']
         if not isinstance(data__retiredon, str):
@@ -357,13 +355,13 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__retiredon not in SEEN_11:
             if not SEARCH_2(data__retiredon):
                 raise Invalid
+            if not custom_formats['date'](data__retiredon):
+                raise Invalid
             if len(SEEN_11) < 8192:
                 SEEN_11.add(data__retiredon)
-        if not custom_formats['date'](data__retiredon):
-            raise Invalid
     if 'access' in data:
         data__access = data['access']
-        if not isinstance(data__access, (list, tuple)):
+        if not isinstance(data__access, TYPES_0):
             raise Invalid
         for data__access_item in data__access:
             if not isinstance(data__access_item, dict):
@@ -388,7 +386,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__role = data__access_item['role']
                 if not isinstance(data__access_item__role, str):
                     raise Invalid
-                if not (isinstance(data__access_item__role, str) and data__access_item__role in {'admin', 'agency', 'analyst', 'editor'}):
+                if data__access_item__role not in {'admin', 'agency', 'analyst', 'editor'}:
                     raise Invalid
             if 'via' in data__access_item:
                 data__access_item__via = data__access_item['via']
@@ -444,10 +442,10 @@ def validate(data, custom_formats={}, name_prefix=None):
             if data__archive__lastcapture not in SEEN_15:
                 if not SEARCH_2(data__archive__lastcapture):
                     raise Invalid
+                if not custom_formats['date'](data__archive__lastcapture):
+                    raise Invalid
                 if len(SEEN_15) < 8192:
                     SEEN_15.add(data__archive__lastcapture)
-            if not custom_formats['date'](data__archive__lastcapture):
-                raise Invalid
         if 'retain_until' in data__archive:
             data__archive__retainuntil = data__archive['retain_until']
             if not isinstance(data__archive__retainuntil, str):
@@ -455,15 +453,15 @@ def validate(data, custom_formats={}, name_prefix=None):
             if data__archive__retainuntil not in SEEN_16:
                 if not SEARCH_2(data__archive__retainuntil):
                     raise Invalid
+                if not custom_formats['date'](data__archive__retainuntil):
+                    raise Invalid
                 if len(SEEN_16) < 8192:
                     SEEN_16.add(data__archive__retainuntil)
-            if not custom_formats['date'](data__archive__retainuntil):
-                raise Invalid
         if not data__archive.keys() <= KNOWN_3:
             raise Invalid
     if 'managed_via' in data:
         data__managedvia = data['managed_via']
-        if not isinstance(data__managedvia, (list, tuple)):
+        if not isinstance(data__managedvia, TYPES_0):
             raise Invalid
         for data__managedvia_item in data__managedvia:
             if not isinstance(data__managedvia_item, str):
@@ -489,19 +487,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -512,8 +509,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -540,10 +536,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_19:
                     if not SEARCH_2(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_19) < 8192:
                         SEEN_19.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_5:
                 raise Invalid
     if not data.keys() <= KNOWN_0:

@@ -30,6 +30,8 @@ SEEN_7 = set()
 SEEN_8 = set()
 SEEN_9 = set()
 SEEN_10 = set()
+TYPES_0 = (list, tuple)
+TYPES_1 = (str, int, float, Decimal, bool)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -64,7 +66,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__type = data['type']
         if not isinstance(data__type, str):
             raise Invalid
-        if not (isinstance(data__type, str) and data__type in {'chat', 'email', 'mail', 'other', 'phone', 'sms', 'store', 'web'}):
+        if data__type not in {'chat', 'email', 'mail', 'other', 'phone', 'sms', 'store', 'web'}:
             raise Invalid
     if 'contact' in data:
         data__contact = data['contact']
@@ -116,17 +118,17 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__purpose = data['purpose']
         if not isinstance(data__purpose, str):
             raise Invalid
-        if not (isinstance(data__purpose, str) and data__purpose in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}):
+        if data__purpose not in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}:
             raise Invalid
     if 'status' in data:
         data__status = data['status']
         if not isinstance(data__status, str):
             raise Invalid
-        if not (isinstance(data__status, str) and data__status in {'active', 'dormant', 'planned', 'retired'}):
+        if data__status not in {'active', 'dormant', 'planned', 'retired'}:
             raise Invalid
     if 'policies' in data:
         data__policies = data['policies']
-        if not isinstance(data__policies, (list, tuple)):
+        if not isinstance(data__policies, TYPES_0):
             raise Invalid
         for data__policies_item in data__policies:
             if not isinstance(data__policies_item, str):
@@ -145,7 +147,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
     if 'playbooks' in data:
         data__playbooks = data['playbooks']
-        if not isinstance(data__playbooks, (list, tuple)):
+        if not isinstance(data__playbooks, TYPES_0):
             raise Invalid
         for data__playbooks_item in data__playbooks:
             if not isinstance(data__playbooks_item, str):
@@ -167,7 +169,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         if not isinstance(data__terms, dict):
             raise Invalid
         for data__terms_key, data__terms_value in data__terms.items():
-            if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
+            if not isinstance(data__terms_value, TYPES_1):
                 raise Invalid
     if 'approved_by' in data:
         data__approvedby = data['approved_by']
@@ -190,13 +192,13 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__reviewedon not in SEEN_6:
             if not SEARCH_2(data__reviewedon):
                 raise Invalid
+            if not custom_formats['date'](data__reviewedon):
+                raise Invalid
             if len(SEEN_6) < 8192:
                 SEEN_6.add(data__reviewedon)
-        if not custom_formats['date'](data__reviewedon):
-            raise Invalid
     if 'access' in data:
         data__access = data['access']
-        if not isinstance(data__access, (list, tuple)):
+        if not isinstance(data__access, TYPES_0):
             raise Invalid
         for data__access_item in data__access:
             if not isinstance(data__access_item, dict):
@@ -221,7 +223,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__role = data__access_item['role']
                 if not isinstance(data__access_item__role, str):
                     raise Invalid
-                if not (isinstance(data__access_item__role, str) and data__access_item__role in {'admin', 'agency', 'analyst', 'editor'}):
+                if data__access_item__role not in {'admin', 'agency', 'analyst', 'editor'}:
                     raise Invalid
             if 'via' in data__access_item:
                 data__access_item__via = data__access_item['via']
@@ -248,19 +250,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -271,8 +272,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -299,10 +299,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_10:
                     if not SEARCH_2(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_10) < 8192:
                         SEEN_10.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:
                 raise Invalid
     if not data.keys() <= KNOWN_0:

@@ -22,6 +22,8 @@ KNOWN_3 = frozenset({'public_labels'})
 KNOWN_4 = frozenset({'id', 'statement'})
 SEEN_0 = set()
 SEEN_1 = set()
+TYPES_0 = (list, tuple)
+TYPES_1 = (dict, list)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -42,19 +44,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 pass
         if data__extends_one_of_count1 < 2:
             try:
-                if not isinstance(data__extends, (list, tuple)):
+                if not isinstance(data__extends, TYPES_0):
                     raise Invalid
 
                 def fn(var):
-                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, TYPES_1) else (bool, var) if isinstance(var, bool) else var
                 data__extends_len = len(data__extends)
                 if data__extends_len > len(set((fn(data__extends_x) for data__extends_x in data__extends))):
                     raise Invalid
                 for data__extends_x, data__extends_item in enumerate(data__extends):
                     if not isinstance(data__extends_item, str):
                         raise Invalid
-                    data__extends_item_len = len(data__extends_item)
-                    if data__extends_item_len < 1:
+                    if not data__extends_item:
                         raise Invalid
                 data__extends_one_of_count1 += 1
             except (Invalid, Invalid):
@@ -67,7 +68,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
     if 'strategy' in data:
         data__strategy = data['strategy']
-        if not isinstance(data__strategy, (list, tuple)):
+        if not isinstance(data__strategy, TYPES_0):
             raise Invalid
         for data__strategy_item in data__strategy:
             if not isinstance(data__strategy_item, dict):
@@ -96,7 +97,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'organisation_domains' in data:
         data__organisationdomains = data['organisation_domains']
-        if not isinstance(data__organisationdomains, (list, tuple)):
+        if not isinstance(data__organisationdomains, TYPES_0):
             raise Invalid
         for data__organisationdomains_item in data__organisationdomains:
             if not isinstance(data__organisationdomains_item, str):
@@ -110,43 +111,39 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
     if 'include' in data:
         data__include = data['include']
-        if not isinstance(data__include, (list, tuple)):
+        if not isinstance(data__include, TYPES_0):
             raise Invalid
         for data__include_item in data__include:
             if not isinstance(data__include_item, str):
                 raise Invalid
-            data__include_item_len = len(data__include_item)
-            if data__include_item_len < 1:
+            if not data__include_item:
                 raise Invalid
     if 'exclude' in data:
         data__exclude = data['exclude']
-        if not isinstance(data__exclude, (list, tuple)):
+        if not isinstance(data__exclude, TYPES_0):
             raise Invalid
         for data__exclude_item in data__exclude:
             if not isinstance(data__exclude_item, str):
                 raise Invalid
-            data__exclude_item_len = len(data__exclude_item)
-            if data__exclude_item_len < 1:
+            if not data__exclude_item:
                 raise Invalid
     if 'select' in data:
         data__select = data['select']
-        if not isinstance(data__select, (list, tuple)):
+        if not isinstance(data__select, TYPES_0):
             raise Invalid
         for data__select_item in data__select:
             if not isinstance(data__select_item, str):
                 raise Invalid
-            data__select_item_len = len(data__select_item)
-            if data__select_item_len < 1:
+            if not data__select_item:
                 raise Invalid
     if 'ignore' in data:
         data__ignore = data['ignore']
-        if not isinstance(data__ignore, (list, tuple)):
+        if not isinstance(data__ignore, TYPES_0):
             raise Invalid
         for data__ignore_item in data__ignore:
             if not isinstance(data__ignore_item, str):
                 raise Invalid
-            data__ignore_item_len = len(data__ignore_item)
-            if data__ignore_item_len < 1:
+            if not data__ignore_item:
                 raise Invalid
     if 'severity' in data:
         data__severity = data['severity']
@@ -155,7 +152,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         for data__severity_key, data__severity_value in data__severity.items():
             if not isinstance(data__severity_value, str):
                 raise Invalid
-            if not (isinstance(data__severity_value, str) and data__severity_value in {'error', 'info', 'warning'}):
+            if data__severity_value not in {'error', 'info', 'warning'}:
                 raise Invalid
         data__severity_len = len(data__severity)
         if data__severity_len != 0:
@@ -174,7 +171,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__failon = data['fail_on']
         if not isinstance(data__failon, str):
             raise Invalid
-        if not (isinstance(data__failon, str) and data__failon in {'error', 'info', 'never', 'warning'}):
+        if data__failon not in {'error', 'info', 'never', 'warning'}:
             raise Invalid
     if 'options' in data:
         data__options = data['options']
@@ -184,89 +181,81 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__options__dormantdays = data__options['dormant_days']
             if not isinstance(data__options__dormantdays, int) and (not (isinstance(data__options__dormantdays, float) and data__options__dormantdays.is_integer())) or isinstance(data__options__dormantdays, bool):
                 raise Invalid
-            if isinstance(data__options__dormantdays, (int, float, Decimal)) and (not isinstance(data__options__dormantdays, bool)):
-                if data__options__dormantdays < 1:
-                    raise Invalid
-                if data__options__dormantdays > 36500:
-                    raise Invalid
+            if data__options__dormantdays < 1:
+                raise Invalid
+            if data__options__dormantdays > 36500:
+                raise Invalid
         if 'forum_min_active_members' in data__options:
             data__options__forumminactivemembers = data__options['forum_min_active_members']
             if not isinstance(data__options__forumminactivemembers, int) and (not (isinstance(data__options__forumminactivemembers, float) and data__options__forumminactivemembers.is_integer())) or isinstance(data__options__forumminactivemembers, bool):
                 raise Invalid
-            if isinstance(data__options__forumminactivemembers, (int, float, Decimal)) and (not isinstance(data__options__forumminactivemembers, bool)):
-                if data__options__forumminactivemembers < 0:
-                    raise Invalid
-                if data__options__forumminactivemembers > 1000000000:
-                    raise Invalid
+            if data__options__forumminactivemembers < 0:
+                raise Invalid
+            if data__options__forumminactivemembers > 1000000000:
+                raise Invalid
         if 'accountable_employment' in data__options:
             data__options__accountableemployment = data__options['accountable_employment']
-            if not isinstance(data__options__accountableemployment, (list, tuple)):
+            if not isinstance(data__options__accountableemployment, TYPES_0):
                 raise Invalid
 
             def fn(var):
-                return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, TYPES_1) else (bool, var) if isinstance(var, bool) else var
             data__options__accountableemployment_len = len(data__options__accountableemployment)
             if data__options__accountableemployment_len > len(set((fn(data__options__accountableemployment_x) for data__options__accountableemployment_x in data__options__accountableemployment))):
                 raise Invalid
             for data__options__accountableemployment_x, data__options__accountableemployment_item in enumerate(data__options__accountableemployment):
                 if not isinstance(data__options__accountableemployment_item, str):
                     raise Invalid
-                if not (isinstance(data__options__accountableemployment_item, str) and data__options__accountableemployment_item in {'agency', 'contractor', 'full_time', 'intern', 'part_time', 'volunteer'}):
+                if data__options__accountableemployment_item not in {'agency', 'contractor', 'full_time', 'intern', 'part_time', 'volunteer'}:
                     raise Invalid
         if 'max_channels_per_owner' in data__options:
             data__options__maxchannelsperowner = data__options['max_channels_per_owner']
             if not isinstance(data__options__maxchannelsperowner, int) and (not (isinstance(data__options__maxchannelsperowner, float) and data__options__maxchannelsperowner.is_integer())) or isinstance(data__options__maxchannelsperowner, bool):
                 raise Invalid
-            if isinstance(data__options__maxchannelsperowner, (int, float, Decimal)) and (not isinstance(data__options__maxchannelsperowner, bool)):
-                if data__options__maxchannelsperowner < 1:
-                    raise Invalid
-                if data__options__maxchannelsperowner > 1000000000:
-                    raise Invalid
+            if data__options__maxchannelsperowner < 1:
+                raise Invalid
+            if data__options__maxchannelsperowner > 1000000000:
+                raise Invalid
         if 'max_platforms_per_team' in data__options:
             data__options__maxplatformsperteam = data__options['max_platforms_per_team']
             if not isinstance(data__options__maxplatformsperteam, int) and (not (isinstance(data__options__maxplatformsperteam, float) and data__options__maxplatformsperteam.is_integer())) or isinstance(data__options__maxplatformsperteam, bool):
                 raise Invalid
-            if isinstance(data__options__maxplatformsperteam, (int, float, Decimal)) and (not isinstance(data__options__maxplatformsperteam, bool)):
-                if data__options__maxplatformsperteam < 1:
-                    raise Invalid
-                if data__options__maxplatformsperteam > 1000000000:
-                    raise Invalid
+            if data__options__maxplatformsperteam < 1:
+                raise Invalid
+            if data__options__maxplatformsperteam > 1000000000:
+                raise Invalid
         if 'review_interval_days' in data__options:
             data__options__reviewintervaldays = data__options['review_interval_days']
             if not isinstance(data__options__reviewintervaldays, int) and (not (isinstance(data__options__reviewintervaldays, float) and data__options__reviewintervaldays.is_integer())) or isinstance(data__options__reviewintervaldays, bool):
                 raise Invalid
-            if isinstance(data__options__reviewintervaldays, (int, float, Decimal)) and (not isinstance(data__options__reviewintervaldays, bool)):
-                if data__options__reviewintervaldays < 1:
-                    raise Invalid
-                if data__options__reviewintervaldays > 36500:
-                    raise Invalid
+            if data__options__reviewintervaldays < 1:
+                raise Invalid
+            if data__options__reviewintervaldays > 36500:
+                raise Invalid
         if 'min_admins' in data__options:
             data__options__minadmins = data__options['min_admins']
             if not isinstance(data__options__minadmins, int) and (not (isinstance(data__options__minadmins, float) and data__options__minadmins.is_integer())) or isinstance(data__options__minadmins, bool):
                 raise Invalid
-            if isinstance(data__options__minadmins, (int, float, Decimal)) and (not isinstance(data__options__minadmins, bool)):
-                if data__options__minadmins < 1:
-                    raise Invalid
-                if data__options__minadmins > 1000000000:
-                    raise Invalid
+            if data__options__minadmins < 1:
+                raise Invalid
+            if data__options__minadmins > 1000000000:
+                raise Invalid
         if 'drill_interval_days' in data__options:
             data__options__drillintervaldays = data__options['drill_interval_days']
             if not isinstance(data__options__drillintervaldays, int) and (not (isinstance(data__options__drillintervaldays, float) and data__options__drillintervaldays.is_integer())) or isinstance(data__options__drillintervaldays, bool):
                 raise Invalid
-            if isinstance(data__options__drillintervaldays, (int, float, Decimal)) and (not isinstance(data__options__drillintervaldays, bool)):
-                if data__options__drillintervaldays < 1:
-                    raise Invalid
-                if data__options__drillintervaldays > 36500:
-                    raise Invalid
+            if data__options__drillintervaldays < 1:
+                raise Invalid
+            if data__options__drillintervaldays > 36500:
+                raise Invalid
         if 'archive_max_age_days' in data__options:
             data__options__archivemaxagedays = data__options['archive_max_age_days']
             if not isinstance(data__options__archivemaxagedays, int) and (not (isinstance(data__options__archivemaxagedays, float) and data__options__archivemaxagedays.is_integer())) or isinstance(data__options__archivemaxagedays, bool):
                 raise Invalid
-            if isinstance(data__options__archivemaxagedays, (int, float, Decimal)) and (not isinstance(data__options__archivemaxagedays, bool)):
-                if data__options__archivemaxagedays < 1:
-                    raise Invalid
-                if data__options__archivemaxagedays > 36500:
-                    raise Invalid
+            if data__options__archivemaxagedays < 1:
+                raise Invalid
+            if data__options__archivemaxagedays > 36500:
+                raise Invalid
         if 'require_archive' in data__options:
             data__options__requirearchive = data__options['require_archive']
             if not isinstance(data__options__requirearchive, bool):
@@ -277,8 +266,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__baseline = data['baseline']
         if not isinstance(data__baseline, str):
             raise Invalid
-        data__baseline_len = len(data__baseline)
-        if data__baseline_len < 1:
+        if not data__baseline:
             raise Invalid
     if 'limits' in data:
         data__limits = data['limits']
@@ -288,74 +276,66 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__limits__maxfilebytes = data__limits['max_file_bytes']
             if not isinstance(data__limits__maxfilebytes, int) and (not (isinstance(data__limits__maxfilebytes, float) and data__limits__maxfilebytes.is_integer())) or isinstance(data__limits__maxfilebytes, bool):
                 raise Invalid
-            if isinstance(data__limits__maxfilebytes, (int, float, Decimal)) and (not isinstance(data__limits__maxfilebytes, bool)):
-                if data__limits__maxfilebytes < 1:
-                    raise Invalid
-                if data__limits__maxfilebytes > 2147483647:
-                    raise Invalid
+            if data__limits__maxfilebytes < 1:
+                raise Invalid
+            if data__limits__maxfilebytes > 2147483647:
+                raise Invalid
         if 'max_total_bytes' in data__limits:
             data__limits__maxtotalbytes = data__limits['max_total_bytes']
             if not isinstance(data__limits__maxtotalbytes, int) and (not (isinstance(data__limits__maxtotalbytes, float) and data__limits__maxtotalbytes.is_integer())) or isinstance(data__limits__maxtotalbytes, bool):
                 raise Invalid
-            if isinstance(data__limits__maxtotalbytes, (int, float, Decimal)) and (not isinstance(data__limits__maxtotalbytes, bool)):
-                if data__limits__maxtotalbytes < 1:
-                    raise Invalid
-                if data__limits__maxtotalbytes > 1099511627776:
-                    raise Invalid
+            if data__limits__maxtotalbytes < 1:
+                raise Invalid
+            if data__limits__maxtotalbytes > 1099511627776:
+                raise Invalid
         if 'max_nodes_per_file' in data__limits:
             data__limits__maxnodesperfile = data__limits['max_nodes_per_file']
             if not isinstance(data__limits__maxnodesperfile, int) and (not (isinstance(data__limits__maxnodesperfile, float) and data__limits__maxnodesperfile.is_integer())) or isinstance(data__limits__maxnodesperfile, bool):
                 raise Invalid
-            if isinstance(data__limits__maxnodesperfile, (int, float, Decimal)) and (not isinstance(data__limits__maxnodesperfile, bool)):
-                if data__limits__maxnodesperfile < 1:
-                    raise Invalid
-                if data__limits__maxnodesperfile > 2147483647:
-                    raise Invalid
+            if data__limits__maxnodesperfile < 1:
+                raise Invalid
+            if data__limits__maxnodesperfile > 2147483647:
+                raise Invalid
         if 'max_total_nodes' in data__limits:
             data__limits__maxtotalnodes = data__limits['max_total_nodes']
             if not isinstance(data__limits__maxtotalnodes, int) and (not (isinstance(data__limits__maxtotalnodes, float) and data__limits__maxtotalnodes.is_integer())) or isinstance(data__limits__maxtotalnodes, bool):
                 raise Invalid
-            if isinstance(data__limits__maxtotalnodes, (int, float, Decimal)) and (not isinstance(data__limits__maxtotalnodes, bool)):
-                if data__limits__maxtotalnodes < 1:
-                    raise Invalid
-                if data__limits__maxtotalnodes > 1099511627776:
-                    raise Invalid
+            if data__limits__maxtotalnodes < 1:
+                raise Invalid
+            if data__limits__maxtotalnodes > 1099511627776:
+                raise Invalid
         if 'max_depth' in data__limits:
             data__limits__maxdepth = data__limits['max_depth']
             if not isinstance(data__limits__maxdepth, int) and (not (isinstance(data__limits__maxdepth, float) and data__limits__maxdepth.is_integer())) or isinstance(data__limits__maxdepth, bool):
                 raise Invalid
-            if isinstance(data__limits__maxdepth, (int, float, Decimal)) and (not isinstance(data__limits__maxdepth, bool)):
-                if data__limits__maxdepth < 1:
-                    raise Invalid
-                if data__limits__maxdepth > 128:
-                    raise Invalid
+            if data__limits__maxdepth < 1:
+                raise Invalid
+            if data__limits__maxdepth > 128:
+                raise Invalid
         if 'max_scalar_chars' in data__limits:
             data__limits__maxscalarchars = data__limits['max_scalar_chars']
             if not isinstance(data__limits__maxscalarchars, int) and (not (isinstance(data__limits__maxscalarchars, float) and data__limits__maxscalarchars.is_integer())) or isinstance(data__limits__maxscalarchars, bool):
                 raise Invalid
-            if isinstance(data__limits__maxscalarchars, (int, float, Decimal)) and (not isinstance(data__limits__maxscalarchars, bool)):
-                if data__limits__maxscalarchars < 1:
-                    raise Invalid
-                if data__limits__maxscalarchars > 2147483647:
-                    raise Invalid
+            if data__limits__maxscalarchars < 1:
+                raise Invalid
+            if data__limits__maxscalarchars > 2147483647:
+                raise Invalid
         if 'max_documents_per_file' in data__limits:
             data__limits__maxdocumentsperfile = data__limits['max_documents_per_file']
             if not isinstance(data__limits__maxdocumentsperfile, int) and (not (isinstance(data__limits__maxdocumentsperfile, float) and data__limits__maxdocumentsperfile.is_integer())) or isinstance(data__limits__maxdocumentsperfile, bool):
                 raise Invalid
-            if isinstance(data__limits__maxdocumentsperfile, (int, float, Decimal)) and (not isinstance(data__limits__maxdocumentsperfile, bool)):
-                if data__limits__maxdocumentsperfile < 1:
-                    raise Invalid
-                if data__limits__maxdocumentsperfile > 2147483647:
-                    raise Invalid
+            if data__limits__maxdocumentsperfile < 1:
+                raise Invalid
+            if data__limits__maxdocumentsperfile > 2147483647:
+                raise Invalid
         if 'max_files' in data__limits:
             data__limits__maxfiles = data__limits['max_files']
             if not isinstance(data__limits__maxfiles, int) and (not (isinstance(data__limits__maxfiles, float) and data__limits__maxfiles.is_integer())) or isinstance(data__limits__maxfiles, bool):
                 raise Invalid
-            if isinstance(data__limits__maxfiles, (int, float, Decimal)) and (not isinstance(data__limits__maxfiles, bool)):
-                if data__limits__maxfiles < 1:
-                    raise Invalid
-                if data__limits__maxfiles > 2147483647:
-                    raise Invalid
+            if data__limits__maxfiles < 1:
+                raise Invalid
+            if data__limits__maxfiles > 2147483647:
+                raise Invalid
         if not data__limits.keys() <= KNOWN_2:
             raise Invalid
     if 'directory' in data:
@@ -364,19 +344,18 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
         if 'public_labels' in data__directory:
             data__directory__publiclabels = data__directory['public_labels']
-            if not isinstance(data__directory__publiclabels, (list, tuple)):
+            if not isinstance(data__directory__publiclabels, TYPES_0):
                 raise Invalid
 
             def fn(var):
-                return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, TYPES_1) else (bool, var) if isinstance(var, bool) else var
             data__directory__publiclabels_len = len(data__directory__publiclabels)
             if data__directory__publiclabels_len > len(set((fn(data__directory__publiclabels_x) for data__directory__publiclabels_x in data__directory__publiclabels))):
                 raise Invalid
             for data__directory__publiclabels_x, data__directory__publiclabels_item in enumerate(data__directory__publiclabels):
                 if not isinstance(data__directory__publiclabels_item, str):
                     raise Invalid
-                data__directory__publiclabels_item_len = len(data__directory__publiclabels_item)
-                if data__directory__publiclabels_item_len < 1:
+                if not data__directory__publiclabels_item:
                     raise Invalid
         if not data__directory.keys() <= KNOWN_3:
             raise Invalid

@@ -22,6 +22,8 @@ SEEN_0 = set()
 SEEN_1 = set()
 SEEN_2 = set()
 SEEN_3 = set()
+TYPES_0 = (list, tuple)
+TYPES_1 = (str, int, float, Decimal)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -72,7 +74,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 SEEN_0.add(data__strategy)
     if 'kpis' in data:
         data__kpis = data['kpis']
-        if not isinstance(data__kpis, (list, tuple)):
+        if not isinstance(data__kpis, TYPES_0):
             raise Invalid
         for data__kpis_item in data__kpis:
             if not isinstance(data__kpis_item, dict):
@@ -83,7 +85,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                     raise Invalid
             if 'target' in data__kpis_item:
                 data__kpis_item__target = data__kpis_item['target']
-                if not isinstance(data__kpis_item__target, (str, int, float, Decimal)) or isinstance(data__kpis_item__target, bool):
+                if not isinstance(data__kpis_item__target, TYPES_1) or isinstance(data__kpis_item__target, bool):
                     raise Invalid
             if not data__kpis_item.keys() <= KNOWN_1:
                 raise Invalid
@@ -110,19 +112,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -133,8 +134,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -161,10 +161,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_3:
                     if not SEARCH_1(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_3) < 8192:
                         SEEN_3.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:
                 raise Invalid
     if not data.keys() <= KNOWN_0:

@@ -27,6 +27,10 @@ SEEN_2 = set()
 SEEN_3 = set()
 SEEN_4 = set()
 SEEN_5 = set()
+TYPES_0 = (list, tuple)
+TYPES_1 = (bool, str)
+TYPES_2 = (dict, list)
+TYPES_3 = (int, float, Decimal, str)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -66,7 +70,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         validate____defs_selector(data__appliesto, custom_formats, None)
     if 'handoffs' in data:
         data__handoffs = data['handoffs']
-        if not isinstance(data__handoffs, (list, tuple)):
+        if not isinstance(data__handoffs, TYPES_0):
             raise Invalid
         for data__handoffs_item in data__handoffs:
             if not isinstance(data__handoffs_item, dict):
@@ -75,7 +79,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__handoffs_item__scenario = data__handoffs_item['scenario']
                 if not isinstance(data__handoffs_item__scenario, str):
                     raise Invalid
-                if not (isinstance(data__handoffs_item__scenario, str) and data__handoffs_item__scenario in {'account_compromise', 'complaint', 'crisis', 'legal', 'other', 'sales_opportunity', 'support'}):
+                if data__handoffs_item__scenario not in {'account_compromise', 'complaint', 'crisis', 'legal', 'other', 'sales_opportunity', 'support'}:
                     raise Invalid
             if 'trigger' in data__handoffs_item:
                 data__handoffs_item__trigger = data__handoffs_item['trigger']
@@ -143,17 +147,16 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
         if 'communicate_to' in data__followup:
             data__followup__communicateto = data__followup['communicate_to']
-            if not isinstance(data__followup__communicateto, (list, tuple)):
+            if not isinstance(data__followup__communicateto, TYPES_0):
                 raise Invalid
             for data__followup__communicateto_item in data__followup__communicateto:
                 if not isinstance(data__followup__communicateto_item, str):
                     raise Invalid
-                data__followup__communicateto_item_len = len(data__followup__communicateto_item)
-                if data__followup__communicateto_item_len < 1:
+                if not data__followup__communicateto_item:
                     raise Invalid
         if 'lessons_learned' in data__followup:
             data__followup__lessonslearned = data__followup['lessons_learned']
-            if not isinstance(data__followup__lessonslearned, (bool, str)):
+            if not isinstance(data__followup__lessonslearned, TYPES_1):
                 raise Invalid
         if not data__followup.keys() <= KNOWN_1:
             raise Invalid
@@ -164,10 +167,10 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__lastexercised not in SEEN_3:
             if not SEARCH_1(data__lastexercised):
                 raise Invalid
+            if not custom_formats['date'](data__lastexercised):
+                raise Invalid
             if len(SEEN_3) < 8192:
                 SEEN_3.add(data__lastexercised)
-        if not custom_formats['date'](data__lastexercised):
-            raise Invalid
     if 'labels' in data:
         data__labels = data['labels']
         if not isinstance(data__labels, dict):
@@ -177,19 +180,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -200,8 +202,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -228,10 +229,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_5:
                     if not SEARCH_1(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_5) < 8192:
                         SEEN_5.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_3:
                 raise Invalid
     if not data.keys() <= KNOWN_0:
@@ -248,27 +249,27 @@ def validate____defs_selector(data, custom_formats={}, name_prefix=None):
             try:
                 if not isinstance(data__kind, str):
                     raise Invalid
-                if not (isinstance(data__kind, str) and data__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                if data__kind not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                     raise Invalid
                 data__kind_any_of_count1 += 1
             except (Invalid, Invalid):
                 pass
         if not data__kind_any_of_count1:
             try:
-                if not isinstance(data__kind, (list, tuple)):
+                if not isinstance(data__kind, TYPES_0):
                     raise Invalid
                 data__kind_len = len(data__kind)
                 if data__kind_len < 1:
                     raise Invalid
 
                 def fn(var):
-                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, TYPES_2) else (bool, var) if isinstance(var, bool) else var
                 if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
                     raise Invalid
                 for data__kind_x, data__kind_item in enumerate(data__kind):
                     if not isinstance(data__kind_item, str):
                         raise Invalid
-                    if not (isinstance(data__kind_item, str) and data__kind_item in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                    if data__kind_item not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                         raise Invalid
                 data__kind_any_of_count1 += 1
             except (Invalid, Invalid):
@@ -289,14 +290,14 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
     if 'all' in data_keys:
         data_keys.remove('all')
         data__all = data['all']
-        if not isinstance(data__all, (list, tuple)):
+        if not isinstance(data__all, TYPES_0):
             raise Invalid
         for data__all_item in data__all:
             validate____defs_where(data__all_item, custom_formats, None)
     if 'any' in data_keys:
         data_keys.remove('any')
         data__any = data['any']
-        if not isinstance(data__any, (list, tuple)):
+        if not isinstance(data__any, TYPES_0):
             raise Invalid
         for data__any_item in data__any:
             validate____defs_where(data__any_item, custom_formats, None)
@@ -325,11 +326,11 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                     data_value__ne = data_value['ne']
                 if 'in' in data_value:
                     data_value__in = data_value['in']
-                    if not isinstance(data_value__in, (list, tuple)):
+                    if not isinstance(data_value__in, TYPES_0):
                         raise Invalid
                 if 'not_in' in data_value:
                     data_value__notin = data_value['not_in']
-                    if not isinstance(data_value__notin, (list, tuple)):
+                    if not isinstance(data_value__notin, TYPES_0):
                         raise Invalid
                 if 'present' in data_value:
                     data_value__present = data_value['present']
@@ -341,34 +342,32 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                         raise Invalid
                 if 'gt' in data_value:
                     data_value__gt = data_value['gt']
-                    if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
+                    if not isinstance(data_value__gt, TYPES_3) or isinstance(data_value__gt, bool):
                         raise Invalid
                 if 'ge' in data_value:
                     data_value__ge = data_value['ge']
-                    if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
+                    if not isinstance(data_value__ge, TYPES_3) or isinstance(data_value__ge, bool):
                         raise Invalid
                 if 'lt' in data_value:
                     data_value__lt = data_value['lt']
-                    if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
+                    if not isinstance(data_value__lt, TYPES_3) or isinstance(data_value__lt, bool):
                         raise Invalid
                 if 'le' in data_value:
                     data_value__le = data_value['le']
-                    if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
+                    if not isinstance(data_value__le, TYPES_3) or isinstance(data_value__le, bool):
                         raise Invalid
                 if 'older_than_days' in data_value:
                     data_value__olderthandays = data_value['older_than_days']
                     if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
                         raise Invalid
-                    if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
-                        if data_value__olderthandays < 0:
-                            raise Invalid
+                    if data_value__olderthandays < 0:
+                        raise Invalid
                 if 'newer_than_days' in data_value:
                     data_value__newerthandays = data_value['newer_than_days']
                     if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
                         raise Invalid
-                    if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
-                        if data_value__newerthandays < 0:
-                            raise Invalid
+                    if data_value__newerthandays < 0:
+                        raise Invalid
                 if 'contains' in data_value:
                     data_value__contains = data_value['contains']
                 if not data_value.keys() <= KNOWN_5:

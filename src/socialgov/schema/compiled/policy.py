@@ -24,6 +24,10 @@ SEEN_1 = set()
 SEEN_2 = set()
 SEEN_3 = set()
 SEEN_4 = set()
+TYPES_0 = (str, int, float, Decimal, bool)
+TYPES_1 = (list, tuple)
+TYPES_2 = (dict, list)
+TYPES_3 = (int, float, Decimal, str)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -62,9 +66,8 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__version = data['version']
         if not isinstance(data__version, int) and (not (isinstance(data__version, float) and data__version.is_integer())) or isinstance(data__version, bool):
             raise Invalid
-        if isinstance(data__version, (int, float, Decimal)) and (not isinstance(data__version, bool)):
-            if data__version < 1:
-                raise Invalid
+        if data__version < 1:
+            raise Invalid
     if 'owner' in data:
         data__owner = data['owner']
         if not isinstance(data__owner, str):
@@ -86,10 +89,10 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__effective not in SEEN_1:
             if not SEARCH_1(data__effective):
                 raise Invalid
+            if not custom_formats['date'](data__effective):
+                raise Invalid
             if len(SEEN_1) < 8192:
                 SEEN_1.add(data__effective)
-        if not custom_formats['date'](data__effective):
-            raise Invalid
     if 'review_by' in data:
         data__reviewby = data['review_by']
         if not isinstance(data__reviewby, str):
@@ -97,10 +100,10 @@ def validate(data, custom_formats={}, name_prefix=None):
         if data__reviewby not in SEEN_2:
             if not SEARCH_1(data__reviewby):
                 raise Invalid
+            if not custom_formats['date'](data__reviewby):
+                raise Invalid
             if len(SEEN_2) < 8192:
                 SEEN_2.add(data__reviewby)
-        if not custom_formats['date'](data__reviewby):
-            raise Invalid
     if 'applies_to' in data:
         data__appliesto = data['applies_to']
         validate____defs_selector(data__appliesto, custom_formats, None)
@@ -109,17 +112,16 @@ def validate(data, custom_formats={}, name_prefix=None):
         if not isinstance(data__terms, dict):
             raise Invalid
         for data__terms_key, data__terms_value in data__terms.items():
-            if not isinstance(data__terms_value, (str, int, float, Decimal, bool)):
+            if not isinstance(data__terms_value, TYPES_0):
                 raise Invalid
     if 'consistent_terms' in data:
         data__consistentterms = data['consistent_terms']
-        if not isinstance(data__consistentterms, (list, tuple)):
+        if not isinstance(data__consistentterms, TYPES_1):
             raise Invalid
         for data__consistentterms_item in data__consistentterms:
             if not isinstance(data__consistentterms_item, str):
                 raise Invalid
-            data__consistentterms_item_len = len(data__consistentterms_item)
-            if data__consistentterms_item_len < 1:
+            if not data__consistentterms_item:
                 raise Invalid
         if len(data__consistentterms) > 1 and len(set(data__consistentterms)) != len(data__consistentterms):
             raise Invalid
@@ -132,19 +134,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_1):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_1):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -155,8 +156,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -183,10 +183,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_4:
                     if not SEARCH_1(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_4) < 8192:
                         SEEN_4.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_1:
                 raise Invalid
     if not data.keys() <= KNOWN_0:
@@ -203,27 +203,27 @@ def validate____defs_selector(data, custom_formats={}, name_prefix=None):
             try:
                 if not isinstance(data__kind, str):
                     raise Invalid
-                if not (isinstance(data__kind, str) and data__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                if data__kind not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                     raise Invalid
                 data__kind_any_of_count1 += 1
             except (Invalid, Invalid):
                 pass
         if not data__kind_any_of_count1:
             try:
-                if not isinstance(data__kind, (list, tuple)):
+                if not isinstance(data__kind, TYPES_1):
                     raise Invalid
                 data__kind_len = len(data__kind)
                 if data__kind_len < 1:
                     raise Invalid
 
                 def fn(var):
-                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, TYPES_2) else (bool, var) if isinstance(var, bool) else var
                 if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
                     raise Invalid
                 for data__kind_x, data__kind_item in enumerate(data__kind):
                     if not isinstance(data__kind_item, str):
                         raise Invalid
-                    if not (isinstance(data__kind_item, str) and data__kind_item in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                    if data__kind_item not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                         raise Invalid
                 data__kind_any_of_count1 += 1
             except (Invalid, Invalid):
@@ -244,14 +244,14 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
     if 'all' in data_keys:
         data_keys.remove('all')
         data__all = data['all']
-        if not isinstance(data__all, (list, tuple)):
+        if not isinstance(data__all, TYPES_1):
             raise Invalid
         for data__all_item in data__all:
             validate____defs_where(data__all_item, custom_formats, None)
     if 'any' in data_keys:
         data_keys.remove('any')
         data__any = data['any']
-        if not isinstance(data__any, (list, tuple)):
+        if not isinstance(data__any, TYPES_1):
             raise Invalid
         for data__any_item in data__any:
             validate____defs_where(data__any_item, custom_formats, None)
@@ -280,11 +280,11 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                     data_value__ne = data_value['ne']
                 if 'in' in data_value:
                     data_value__in = data_value['in']
-                    if not isinstance(data_value__in, (list, tuple)):
+                    if not isinstance(data_value__in, TYPES_1):
                         raise Invalid
                 if 'not_in' in data_value:
                     data_value__notin = data_value['not_in']
-                    if not isinstance(data_value__notin, (list, tuple)):
+                    if not isinstance(data_value__notin, TYPES_1):
                         raise Invalid
                 if 'present' in data_value:
                     data_value__present = data_value['present']
@@ -296,34 +296,32 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                         raise Invalid
                 if 'gt' in data_value:
                     data_value__gt = data_value['gt']
-                    if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
+                    if not isinstance(data_value__gt, TYPES_3) or isinstance(data_value__gt, bool):
                         raise Invalid
                 if 'ge' in data_value:
                     data_value__ge = data_value['ge']
-                    if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
+                    if not isinstance(data_value__ge, TYPES_3) or isinstance(data_value__ge, bool):
                         raise Invalid
                 if 'lt' in data_value:
                     data_value__lt = data_value['lt']
-                    if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
+                    if not isinstance(data_value__lt, TYPES_3) or isinstance(data_value__lt, bool):
                         raise Invalid
                 if 'le' in data_value:
                     data_value__le = data_value['le']
-                    if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
+                    if not isinstance(data_value__le, TYPES_3) or isinstance(data_value__le, bool):
                         raise Invalid
                 if 'older_than_days' in data_value:
                     data_value__olderthandays = data_value['older_than_days']
                     if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
                         raise Invalid
-                    if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
-                        if data_value__olderthandays < 0:
-                            raise Invalid
+                    if data_value__olderthandays < 0:
+                        raise Invalid
                 if 'newer_than_days' in data_value:
                     data_value__newerthandays = data_value['newer_than_days']
                     if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
                         raise Invalid
-                    if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
-                        if data_value__newerthandays < 0:
-                            raise Invalid
+                    if data_value__newerthandays < 0:
+                        raise Invalid
                 if 'contains' in data_value:
                     data_value__contains = data_value['contains']
                 if not data_value.keys() <= KNOWN_3:

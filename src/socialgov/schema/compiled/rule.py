@@ -32,6 +32,9 @@ KNOWN_11 = frozenset({'kind', 'where'})
 SEEN_0 = set()
 SEEN_1 = set()
 SEEN_2 = set()
+TYPES_0 = (list, tuple)
+TYPES_1 = (int, float, Decimal, str)
+TYPES_2 = (dict, list)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -81,7 +84,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__severity = data['severity']
         if not isinstance(data__severity, str):
             raise Invalid
-        if not (isinstance(data__severity, str) and data__severity in {'error', 'info', 'warning'}):
+        if data__severity not in {'error', 'info', 'warning'}:
             raise Invalid
     if 'message' in data:
         data__message = data['message']
@@ -94,18 +97,17 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__groupby = data['group_by']
         if not isinstance(data__groupby, str):
             raise Invalid
-        data__groupby_len = len(data__groupby)
-        if data__groupby_len < 1:
+        if not data__groupby:
             raise Invalid
     if 'assert' in data:
         data__assert = data['assert']
         try:
-            if not isinstance(data__assert, (list, tuple)):
+            if not isinstance(data__assert, TYPES_0):
                 raise Invalid
         except (Invalid, Invalid):
             validate____defs_assertion(data__assert, custom_formats, None)
         else:
-            data__assert_is_list = isinstance(data__assert, (list, tuple))
+            data__assert_is_list = isinstance(data__assert, TYPES_0)
             if data__assert_is_list:
                 data__assert_len = len(data__assert)
                 if data__assert_len < 1:
@@ -114,7 +116,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                     validate____defs_assertion(data__assert_item, custom_formats, None)
     if 'tests' in data:
         data__tests = data['tests']
-        if not isinstance(data__tests, (list, tuple)):
+        if not isinstance(data__tests, TYPES_0):
             raise Invalid
         for data__tests_item in data__tests:
             if not isinstance(data__tests_item, dict):
@@ -125,12 +127,11 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__tests_item__name = data__tests_item['name']
                 if not isinstance(data__tests_item__name, str):
                     raise Invalid
-                data__tests_item__name_len = len(data__tests_item__name)
-                if data__tests_item__name_len < 1:
+                if not data__tests_item__name:
                     raise Invalid
             if 'entities' in data__tests_item:
                 data__tests_item__entities = data__tests_item['entities']
-                if not isinstance(data__tests_item__entities, (list, tuple)):
+                if not isinstance(data__tests_item__entities, TYPES_0):
                     raise Invalid
                 for data__tests_item__entities_item in data__tests_item__entities:
                     if not isinstance(data__tests_item__entities_item, dict):
@@ -141,7 +142,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                         data__tests_item__entities_item__kind = data__tests_item__entities_item['kind']
                         if not isinstance(data__tests_item__entities_item__kind, str):
                             raise Invalid
-                        if not (isinstance(data__tests_item__entities_item__kind, str) and data__tests_item__entities_item__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                        if data__tests_item__entities_item__kind not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                             raise Invalid
                     if 'id' in data__tests_item__entities_item:
                         data__tests_item__entities_item__id = data__tests_item__entities_item['id']
@@ -161,7 +162,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__tests_item__expect = data__tests_item['expect']
                 if not isinstance(data__tests_item__expect, str):
                     raise Invalid
-                if not (isinstance(data__tests_item__expect, str) and data__tests_item__expect in {'fail', 'pass'}):
+                if data__tests_item__expect not in {'fail', 'pass'}:
                     raise Invalid
             if not data__tests_item.keys() <= KNOWN_1:
                 raise Invalid
@@ -174,19 +175,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -197,8 +197,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -225,10 +224,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_2:
                     if not SEARCH_3(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_2) < 8192:
                         SEEN_2.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_2:
                 raise Invalid
     if not data.keys() <= KNOWN_0:
@@ -274,8 +273,7 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
                         data__field = data['field']
                         if not isinstance(data__field, str):
                             raise Invalid
-                        data__field_len = len(data__field)
-                        if data__field_len < 1:
+                        if not data__field:
                             raise Invalid
                     if 'eq' in data:
                         data__eq = data['eq']
@@ -283,11 +281,11 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
                         data__ne = data['ne']
                     if 'in' in data:
                         data__in = data['in']
-                        if not isinstance(data__in, (list, tuple)):
+                        if not isinstance(data__in, TYPES_0):
                             raise Invalid
                     if 'not_in' in data:
                         data__notin = data['not_in']
-                        if not isinstance(data__notin, (list, tuple)):
+                        if not isinstance(data__notin, TYPES_0):
                             raise Invalid
                     if 'present' in data:
                         data__present = data['present']
@@ -299,34 +297,32 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
                             raise Invalid
                     if 'gt' in data:
                         data__gt = data['gt']
-                        if not isinstance(data__gt, (int, float, Decimal, str)) or isinstance(data__gt, bool):
+                        if not isinstance(data__gt, TYPES_1) or isinstance(data__gt, bool):
                             raise Invalid
                     if 'ge' in data:
                         data__ge = data['ge']
-                        if not isinstance(data__ge, (int, float, Decimal, str)) or isinstance(data__ge, bool):
+                        if not isinstance(data__ge, TYPES_1) or isinstance(data__ge, bool):
                             raise Invalid
                     if 'lt' in data:
                         data__lt = data['lt']
-                        if not isinstance(data__lt, (int, float, Decimal, str)) or isinstance(data__lt, bool):
+                        if not isinstance(data__lt, TYPES_1) or isinstance(data__lt, bool):
                             raise Invalid
                     if 'le' in data:
                         data__le = data['le']
-                        if not isinstance(data__le, (int, float, Decimal, str)) or isinstance(data__le, bool):
+                        if not isinstance(data__le, TYPES_1) or isinstance(data__le, bool):
                             raise Invalid
                     if 'older_than_days' in data:
                         data__olderthandays = data['older_than_days']
                         if not isinstance(data__olderthandays, int) and (not (isinstance(data__olderthandays, float) and data__olderthandays.is_integer())) or isinstance(data__olderthandays, bool):
                             raise Invalid
-                        if isinstance(data__olderthandays, (int, float, Decimal)) and (not isinstance(data__olderthandays, bool)):
-                            if data__olderthandays < 0:
-                                raise Invalid
+                        if data__olderthandays < 0:
+                            raise Invalid
                     if 'newer_than_days' in data:
                         data__newerthandays = data['newer_than_days']
                         if not isinstance(data__newerthandays, int) and (not (isinstance(data__newerthandays, float) and data__newerthandays.is_integer())) or isinstance(data__newerthandays, bool):
                             raise Invalid
-                        if isinstance(data__newerthandays, (int, float, Decimal)) and (not isinstance(data__newerthandays, bool)):
-                            if data__newerthandays < 0:
-                                raise Invalid
+                        if data__newerthandays < 0:
+                            raise Invalid
                     if 'contains' in data:
                         data__contains = data['contains']
                     if not data.keys() <= KNOWN_8:
@@ -350,16 +346,14 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
                         data__count__min = data__count['min']
                         if not isinstance(data__count__min, int) and (not (isinstance(data__count__min, float) and data__count__min.is_integer())) or isinstance(data__count__min, bool):
                             raise Invalid
-                        if isinstance(data__count__min, (int, float, Decimal)) and (not isinstance(data__count__min, bool)):
-                            if data__count__min < 0:
-                                raise Invalid
+                        if data__count__min < 0:
+                            raise Invalid
                     if 'max' in data__count:
                         data__count__max = data__count['max']
                         if not isinstance(data__count__max, int) and (not (isinstance(data__count__max, float) and data__count__max.is_integer())) or isinstance(data__count__max, bool):
                             raise Invalid
-                        if isinstance(data__count__max, (int, float, Decimal)) and (not isinstance(data__count__max, bool)):
-                            if data__count__max < 0:
-                                raise Invalid
+                        if data__count__max < 0:
+                            raise Invalid
                     if not data__count.keys() <= KNOWN_7:
                         raise Invalid
                 if not data.keys() <= KNOWN_6:
@@ -374,8 +368,7 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
                 data__unique = data['unique']
                 if not isinstance(data__unique, str):
                     raise Invalid
-                data__unique_len = len(data__unique)
-                if data__unique_len < 1:
+                if not data__unique:
                     raise Invalid
             if not data.keys() <= KNOWN_5:
                 raise Invalid
@@ -389,8 +382,7 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
             data__same = data['same']
             if not isinstance(data__same, str):
                 raise Invalid
-            data__same_len = len(data__same)
-            if data__same_len < 1:
+            if not data__same:
                 raise Invalid
         if not data.keys() <= KNOWN_4:
             raise Invalid
@@ -405,14 +397,13 @@ def validate____defs_refassertion(data, custom_formats={}, name_prefix=None):
         data__field = data['field']
         if not isinstance(data__field, str):
             raise Invalid
-        data__field_len = len(data__field)
-        if data__field_len < 1:
+        if not data__field:
             raise Invalid
     if 'ref' in data:
         data__ref = data['ref']
         if not isinstance(data__ref, str):
             raise Invalid
-        if not (isinstance(data__ref, str) and data__ref in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+        if data__ref not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
             raise Invalid
     if 'where' in data:
         data__where = data['where']
@@ -428,14 +419,14 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
     if 'all' in data_keys:
         data_keys.remove('all')
         data__all = data['all']
-        if not isinstance(data__all, (list, tuple)):
+        if not isinstance(data__all, TYPES_0):
             raise Invalid
         for data__all_item in data__all:
             validate____defs_where(data__all_item, custom_formats, None)
     if 'any' in data_keys:
         data_keys.remove('any')
         data__any = data['any']
-        if not isinstance(data__any, (list, tuple)):
+        if not isinstance(data__any, TYPES_0):
             raise Invalid
         for data__any_item in data__any:
             validate____defs_where(data__any_item, custom_formats, None)
@@ -464,11 +455,11 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                     data_value__ne = data_value['ne']
                 if 'in' in data_value:
                     data_value__in = data_value['in']
-                    if not isinstance(data_value__in, (list, tuple)):
+                    if not isinstance(data_value__in, TYPES_0):
                         raise Invalid
                 if 'not_in' in data_value:
                     data_value__notin = data_value['not_in']
-                    if not isinstance(data_value__notin, (list, tuple)):
+                    if not isinstance(data_value__notin, TYPES_0):
                         raise Invalid
                 if 'present' in data_value:
                     data_value__present = data_value['present']
@@ -480,34 +471,32 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                         raise Invalid
                 if 'gt' in data_value:
                     data_value__gt = data_value['gt']
-                    if not isinstance(data_value__gt, (int, float, Decimal, str)) or isinstance(data_value__gt, bool):
+                    if not isinstance(data_value__gt, TYPES_1) or isinstance(data_value__gt, bool):
                         raise Invalid
                 if 'ge' in data_value:
                     data_value__ge = data_value['ge']
-                    if not isinstance(data_value__ge, (int, float, Decimal, str)) or isinstance(data_value__ge, bool):
+                    if not isinstance(data_value__ge, TYPES_1) or isinstance(data_value__ge, bool):
                         raise Invalid
                 if 'lt' in data_value:
                     data_value__lt = data_value['lt']
-                    if not isinstance(data_value__lt, (int, float, Decimal, str)) or isinstance(data_value__lt, bool):
+                    if not isinstance(data_value__lt, TYPES_1) or isinstance(data_value__lt, bool):
                         raise Invalid
                 if 'le' in data_value:
                     data_value__le = data_value['le']
-                    if not isinstance(data_value__le, (int, float, Decimal, str)) or isinstance(data_value__le, bool):
+                    if not isinstance(data_value__le, TYPES_1) or isinstance(data_value__le, bool):
                         raise Invalid
                 if 'older_than_days' in data_value:
                     data_value__olderthandays = data_value['older_than_days']
                     if not isinstance(data_value__olderthandays, int) and (not (isinstance(data_value__olderthandays, float) and data_value__olderthandays.is_integer())) or isinstance(data_value__olderthandays, bool):
                         raise Invalid
-                    if isinstance(data_value__olderthandays, (int, float, Decimal)) and (not isinstance(data_value__olderthandays, bool)):
-                        if data_value__olderthandays < 0:
-                            raise Invalid
+                    if data_value__olderthandays < 0:
+                        raise Invalid
                 if 'newer_than_days' in data_value:
                     data_value__newerthandays = data_value['newer_than_days']
                     if not isinstance(data_value__newerthandays, int) and (not (isinstance(data_value__newerthandays, float) and data_value__newerthandays.is_integer())) or isinstance(data_value__newerthandays, bool):
                         raise Invalid
-                    if isinstance(data_value__newerthandays, (int, float, Decimal)) and (not isinstance(data_value__newerthandays, bool)):
-                        if data_value__newerthandays < 0:
-                            raise Invalid
+                    if data_value__newerthandays < 0:
+                        raise Invalid
                 if 'contains' in data_value:
                     data_value__contains = data_value['contains']
                 if not data_value.keys() <= KNOWN_10:
@@ -537,27 +526,27 @@ def validate____defs_selector(data, custom_formats={}, name_prefix=None):
             try:
                 if not isinstance(data__kind, str):
                     raise Invalid
-                if not (isinstance(data__kind, str) and data__kind in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                if data__kind not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                     raise Invalid
                 data__kind_any_of_count1 += 1
             except (Invalid, Invalid):
                 pass
         if not data__kind_any_of_count1:
             try:
-                if not isinstance(data__kind, (list, tuple)):
+                if not isinstance(data__kind, TYPES_0):
                     raise Invalid
                 data__kind_len = len(data__kind)
                 if data__kind_len < 1:
                     raise Invalid
 
                 def fn(var):
-                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, (dict, list)) else (bool, var) if isinstance(var, bool) else var
+                    return frozenset(dict(((k, fn(v)) for k, v in var.items())).items()) if hasattr(var, 'items') else tuple((fn(v) for v in var)) if isinstance(var, TYPES_2) else (bool, var) if isinstance(var, bool) else var
                 if data__kind_len > len(set((fn(data__kind_x) for data__kind_x in data__kind))):
                     raise Invalid
                 for data__kind_x, data__kind_item in enumerate(data__kind):
                     if not isinstance(data__kind_item, str):
                         raise Invalid
-                    if not (isinstance(data__kind_item, str) and data__kind_item in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}):
+                    if data__kind_item not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
                         raise Invalid
                 data__kind_any_of_count1 += 1
             except (Invalid, Invalid):

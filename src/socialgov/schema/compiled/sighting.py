@@ -22,6 +22,7 @@ SEEN_1 = set()
 SEEN_2 = set()
 SEEN_3 = set()
 SEEN_4 = set()
+TYPES_0 = (list, tuple)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -85,7 +86,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__platform = data['platform']
             if not isinstance(data__platform, str):
                 raise Invalid
-            if not (isinstance(data__platform, str) and data__platform in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}):
+            if data__platform not in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}:
                 raise Invalid
         if 'handle' in data:
             data__handle = data['handle']
@@ -95,8 +96,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             data__seenat = data['seen_at']
             if not isinstance(data__seenat, str):
                 raise Invalid
-            data__seenat_len = len(data__seenat)
-            if data__seenat_len < 1:
+            if not data__seenat:
                 raise Invalid
         if 'first_seen' in data:
             data__firstseen = data['first_seen']
@@ -105,10 +105,10 @@ def validate(data, custom_formats={}, name_prefix=None):
             if data__firstseen not in SEEN_0:
                 if not SEARCH_1(data__firstseen):
                     raise Invalid
+                if not custom_formats['date'](data__firstseen):
+                    raise Invalid
                 if len(SEEN_0) < 8192:
                     SEEN_0.add(data__firstseen)
-            if not custom_formats['date'](data__firstseen):
-                raise Invalid
         if 'last_seen' in data:
             data__lastseen = data['last_seen']
             if not isinstance(data__lastseen, str):
@@ -116,15 +116,15 @@ def validate(data, custom_formats={}, name_prefix=None):
             if data__lastseen not in SEEN_1:
                 if not SEARCH_1(data__lastseen):
                     raise Invalid
+                if not custom_formats['date'](data__lastseen):
+                    raise Invalid
                 if len(SEEN_1) < 8192:
                     SEEN_1.add(data__lastseen)
-            if not custom_formats['date'](data__lastseen):
-                raise Invalid
         if 'disposition' in data:
             data__disposition = data['disposition']
             if not isinstance(data__disposition, str):
                 raise Invalid
-            if not (isinstance(data__disposition, str) and data__disposition in {'ignored', 'impostor', 'official', 'unofficial', 'unreviewed'}):
+            if data__disposition not in {'ignored', 'impostor', 'official', 'unofficial', 'unreviewed'}:
                 raise Invalid
         if 'account' in data:
             data__account = data['account']
@@ -153,17 +153,16 @@ def validate(data, custom_formats={}, name_prefix=None):
                     raise Invalid
         if 'tags' in data:
             data__tags = data['tags']
-            if not isinstance(data__tags, (list, tuple)):
+            if not isinstance(data__tags, TYPES_0):
                 raise Invalid
             for data__tags_item in data__tags:
                 if not isinstance(data__tags_item, str):
                     raise Invalid
-                data__tags_item_len = len(data__tags_item)
-                if data__tags_item_len < 1:
+                if not data__tags_item:
                     raise Invalid
         if 'waivers' in data:
             data__waivers = data['waivers']
-            if not isinstance(data__waivers, (list, tuple)):
+            if not isinstance(data__waivers, TYPES_0):
                 raise Invalid
             for data__waivers_item in data__waivers:
                 if not isinstance(data__waivers_item, dict):
@@ -174,8 +173,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                     data__waivers_item__rule = data__waivers_item['rule']
                     if not isinstance(data__waivers_item__rule, str):
                         raise Invalid
-                    data__waivers_item__rule_len = len(data__waivers_item__rule)
-                    if data__waivers_item__rule_len < 1:
+                    if not data__waivers_item__rule:
                         raise Invalid
                 if 'reason' in data__waivers_item:
                     data__waivers_item__reason = data__waivers_item['reason']
@@ -202,10 +200,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                     if data__waivers_item__expires not in SEEN_4:
                         if not SEARCH_1(data__waivers_item__expires):
                             raise Invalid
+                        if not custom_formats['date'](data__waivers_item__expires):
+                            raise Invalid
                         if len(SEEN_4) < 8192:
                             SEEN_4.add(data__waivers_item__expires)
-                    if not custom_formats['date'](data__waivers_item__expires):
-                        raise Invalid
                 if not data__waivers_item.keys() <= KNOWN_1:
                     raise Invalid
         if not data.keys() <= KNOWN_0:

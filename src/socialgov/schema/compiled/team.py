@@ -21,6 +21,7 @@ SEEN_0 = set()
 SEEN_1 = set()
 SEEN_2 = set()
 SEEN_3 = set()
+TYPES_0 = (list, tuple)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -55,7 +56,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__function = data['function']
         if not isinstance(data__function, str):
             raise Invalid
-        if not (isinstance(data__function, str) and data__function in {'executive', 'hr', 'it', 'legal', 'marketing', 'other', 'pr', 'product', 'sales', 'service'}):
+        if data__function not in {'executive', 'hr', 'it', 'legal', 'marketing', 'other', 'pr', 'product', 'sales', 'service'}:
             raise Invalid
     if 'lead' in data:
         data__lead = data['lead']
@@ -94,19 +95,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -117,8 +117,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -145,10 +144,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_3:
                     if not SEARCH_1(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_3) < 8192:
                         SEEN_3.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_1:
                 raise Invalid
     if not data.keys() <= KNOWN_0:

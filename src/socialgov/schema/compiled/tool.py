@@ -23,6 +23,7 @@ SEEN_0 = set()
 SEEN_1 = set()
 SEEN_2 = set()
 SEEN_3 = set()
+TYPES_0 = (list, tuple)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -57,7 +58,7 @@ def validate(data, custom_formats={}, name_prefix=None):
         data__category = data['category']
         if not isinstance(data__category, str):
             raise Invalid
-        if not (isinstance(data__category, str) and data__category in {'analytics', 'archiving', 'crm', 'listening', 'other', 'publishing'}):
+        if data__category not in {'analytics', 'archiving', 'crm', 'listening', 'other', 'publishing'}:
             raise Invalid
     if 'owner' in data:
         data__owner = data['owner']
@@ -93,7 +94,7 @@ def validate(data, custom_formats={}, name_prefix=None):
             raise Invalid
     if 'access' in data:
         data__access = data['access']
-        if not isinstance(data__access, (list, tuple)):
+        if not isinstance(data__access, TYPES_0):
             raise Invalid
         for data__access_item in data__access:
             if not isinstance(data__access_item, dict):
@@ -118,7 +119,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__access_item__role = data__access_item['role']
                 if not isinstance(data__access_item__role, str):
                     raise Invalid
-                if not (isinstance(data__access_item__role, str) and data__access_item__role in {'admin', 'agency', 'analyst', 'editor'}):
+                if data__access_item__role not in {'admin', 'agency', 'analyst', 'editor'}:
                     raise Invalid
             if not data__access_item.keys() <= KNOWN_2:
                 raise Invalid
@@ -131,19 +132,18 @@ def validate(data, custom_formats={}, name_prefix=None):
                 raise Invalid
     if 'tags' in data:
         data__tags = data['tags']
-        if not isinstance(data__tags, (list, tuple)):
+        if not isinstance(data__tags, TYPES_0):
             raise Invalid
         for data__tags_item in data__tags:
             if not isinstance(data__tags_item, str):
                 raise Invalid
-            data__tags_item_len = len(data__tags_item)
-            if data__tags_item_len < 1:
+            if not data__tags_item:
                 raise Invalid
         if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
             raise Invalid
     if 'waivers' in data:
         data__waivers = data['waivers']
-        if not isinstance(data__waivers, (list, tuple)):
+        if not isinstance(data__waivers, TYPES_0):
             raise Invalid
         for data__waivers_item in data__waivers:
             if not isinstance(data__waivers_item, dict):
@@ -154,8 +154,7 @@ def validate(data, custom_formats={}, name_prefix=None):
                 data__waivers_item__rule = data__waivers_item['rule']
                 if not isinstance(data__waivers_item__rule, str):
                     raise Invalid
-                data__waivers_item__rule_len = len(data__waivers_item__rule)
-                if data__waivers_item__rule_len < 1:
+                if not data__waivers_item__rule:
                     raise Invalid
             if 'reason' in data__waivers_item:
                 data__waivers_item__reason = data__waivers_item['reason']
@@ -182,10 +181,10 @@ def validate(data, custom_formats={}, name_prefix=None):
                 if data__waivers_item__expires not in SEEN_3:
                     if not SEARCH_1(data__waivers_item__expires):
                         raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
                     if len(SEEN_3) < 8192:
                         SEEN_3.add(data__waivers_item__expires)
-                if not custom_formats['date'](data__waivers_item__expires):
-                    raise Invalid
             if not data__waivers_item.keys() <= KNOWN_3:
                 raise Invalid
     if not data.keys() <= KNOWN_0:

@@ -684,7 +684,8 @@ def test_each_parse_counts_its_own_keys() -> None:
 def test_threads_parsing_at_once_each_count_their_own_keys() -> None:
     """Threads parsing at once (the language server, a library caller) each count their own
     file's keys: a decoder shared by threads would add one file's keys to another's count,
-    and the per-file node limit is judged on that count."""
+    and the per-file node limit is judged on that count; and each reads its own file's JSON
+    (rapidyaml writes it into a buffer a thread keeps)."""
     import sys
     import threading
 
@@ -694,7 +695,9 @@ def test_threads_parsing_at_once_each_count_their_own_keys() -> None:
         "---\nk: {l: {m: {n: 1}}}\n---\n- y\n",
         "".join(f"key{i}: {{a: {i}, b: {i}}}\n" for i in range(40)),
     ]
-    want = [parse_text(text, "f.yaml", LIMITS).nodes for text in texts]
+    exact = [parse_text(text, "f.yaml", LIMITS) for text in texts]
+    want = [parsed.nodes for parsed in exact]
+    data = [parsed.documents[-1].data for parsed in exact]
     wrong: list[tuple[int, int]] = []
     start = threading.Barrier(6)
 
@@ -705,6 +708,8 @@ def test_threads_parsing_at_once_each_count_their_own_keys() -> None:
             fast = fastyaml.parse(texts[index], "f.yaml", LIMITS)
             if fast is None or fast.nodes != want[index]:
                 wrong.append((index, -1 if fast is None else fast.nodes))
+            elif not _same(fast.documents[-1].data, data[index]):  # each its own JSON
+                wrong.append((index, -2))
 
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # threads switch as often as they can
@@ -717,6 +722,29 @@ def test_threads_parsing_at_once_each_count_their_own_keys() -> None:
     finally:
         sys.setswitchinterval(interval)
     assert wrong == []
+
+
+def test_json_of_any_length_is_read_whole_and_alone() -> None:
+    """rapidyaml writes each file's JSON into a buffer a thread keeps from file to file: a file
+    whose JSON is longer than the buffer has it written whole (into a longer buffer, kept, or
+    past a megabyte one of its own), and a file after a longer one reads its own JSON only."""
+
+    def inventory(count: int) -> str:
+        return "".join(
+            f"- id: acct-{i}\n  handle: '@team{i}'\n  tags: [press, True, {i}]\n  note: null\n"
+            for i in range(count)
+        )
+
+    for count in (2, 3_000, 1, 25_000, 4, 3_000, 1):
+        text = inventory(count)
+        fast = fastyaml.parse(text, "f.yaml", LIMITS)
+        assert fast is not None
+        want = [
+            {"id": f"acct-{i}", "handle": f"@team{i}", "tags": ["press", True, i], "note": None}
+            for i in range(count)
+        ]
+        assert _same(fast.documents[0].data, want)
+        assert fast.nodes == 1 + 12 * count  # the list; an item: its mapping, 4 keys, 7 values
 
 
 def test_a_file_read_with_a_byte_order_mark_is_placed_as_its_text(tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ try:
     _next_sibling = _ryml.Tree_next_sibling
     _reserve = _ryml.Tree_reserve
     _parse_in_place = _ryml.parse_substr
-    _emit_json = _ryml.emit_json_malloc
+    _emit_json_to = _ryml.emit_json_to_substr
     _tree_size = _ryml.Tree_size
     _NONE = ryml.NONE
     _MAP, _SEQ, _VAL = ryml.MAP, ryml.SEQ, ryml.VAL
@@ -268,10 +268,11 @@ def parse(
             # decoder makes each key once per text, so every document of a file shares its keys
             # (as the walk shares them); one call into rapidyaml, not one a document
             if _found(_JSON_WORD, bare):
-                written, settled = _with_json_words(tree, buffer)
+                emitted, settled = _with_json_words(tree, buffer)
             else:
-                written = _emit_json(this, 0)
-            if _quoted_where_written(written, bare, settled):
+                emitted = _json(this)
+            written = str(emitted, "utf-8")
+            if _quoted_where_written(written, bare, settled, emitted):
                 try:
                     data = _decode(written)
                     # A key written twice keeps one value (and what is inside it) in the
@@ -1109,7 +1110,10 @@ def _nodes_to_reserve(raw: bytes) -> int:
 
 
 def _quoted_where_written(
-    emitted: str, text: bytes, settled: frozenset[bytes] = frozenset()
+    emitted: str,
+    text: bytes,
+    settled: frozenset[bytes] = frozenset(),
+    encoded: bytes | memoryview | None = None,
 ) -> bool:
     """Whether every string of ``emitted`` that the core schema would read otherwise unquoted
     (a phone number "+442079460150", "010", "True") was quoted in ``text`` (the file as the
@@ -1117,8 +1121,9 @@ def _quoted_where_written(
     never stand alone there as a value or key would (after a key, a ``-`` or a bracket, before
     the line's end, a comment, a ``:``, a comma or a bracket). Such a string holds no space,
     so a plain value of it is written on one line; inside a longer value it is not one.
-    Strings in ``settled`` are known to be keys or quoted values (see _with_json_words)."""
-    if not _found(_LOOKALIKE_RE2, emitted.encode()):
+    Strings in ``settled`` are known to be keys or quoted values (see _with_json_words).
+    ``encoded``: ``emitted`` as UTF-8, when the caller has it (rapidyaml wrote it so)."""
+    if not _found(_LOOKALIKE_RE2, emitted.encode() if encoded is None else encoded):
         return True
     found = {match.group()[1:-1].encode() for match in _LOOKALIKE.finditer(emitted)}
     for value in found - settled:
@@ -1157,7 +1162,7 @@ tag if it has one (``s: &none ~``)."""
 _VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
 
 
-def _with_json_words(tree: Any, buffer: bytearray) -> tuple[str, frozenset[bytes]]:
+def _with_json_words(tree: Any, buffer: bytearray) -> tuple[memoryview, frozenset[bytes]]:
     """rapidyaml's JSON of the tree (of a stream: the list of its documents), with the plain
     values the core schema reads as a boolean or null that JSON does not write (``True``,
     ``FALSE``, ``Null``; rapidyaml writes them as strings) written as JSON's ``true``,
@@ -1175,7 +1180,7 @@ def _with_json_words(tree: Any, buffer: bytearray) -> tuple[str, frozenset[bytes
     this = _handle(tree)
     size = _tree_size(this)
     if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
-        return _emit_json(this, 0), frozenset()  # left to the walk
+        return _json(this), frozenset()  # left to the walk
     view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
     words = view.cast("Q")
     origin, end = _address(buffer), len(buffer)
@@ -1202,7 +1207,7 @@ def _with_json_words(tree: Any, buffer: bytearray) -> tuple[str, frozenset[bytes
                 continue
             changed.append((start, written))
             buffer[start:stop] = word
-        return _emit_json(this, 0), frozenset(settled)
+        return _json(this), frozenset(settled)
     finally:
         for start, written in changed:
             buffer[start : start + len(written)] = written
@@ -1215,6 +1220,36 @@ _JSON_WORDS = {
 """The plain values the core schema reads as a boolean or null that JSON writes otherwise, each
 as long as the JSON word for it."""
 _JSON_WORD = re2.compile(rb"True|TRUE|False|FALSE|Null|NULL")
+
+
+class _Output(threading.local):
+    """Where rapidyaml writes a tree's JSON, a buffer a thread (see _json)."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray(_KEPT_OUTPUT // 16)
+
+
+_KEPT_OUTPUT = 1 << 20
+"""The largest buffer a thread keeps for the JSON (a larger file's JSON gets one of its own)."""
+_output = _Output()
+
+
+def _json(this: Any) -> memoryview:
+    """rapidyaml's JSON of the tree ``this`` (of a stream: the list of its documents), as UTF-8,
+    written into this thread's buffer, kept from file to file. (rapidyaml's ``emit_json_malloc``
+    writes every tree twice, once to measure its JSON and once into a new buffer: a sixth of
+    parsing the human-style trees.) A JSON longer than the buffer is measured by the same call,
+    and written again into a buffer as long as it."""
+    out = _output.buffer
+    failed, size = _emit_json_to(this, 0, out)
+    if failed:
+        out = bytearray(size + (size >> 2))
+        if len(out) <= _KEPT_OUTPUT:
+            _output.buffer = out
+        failed, size = _emit_json_to(this, 0, out)
+        if failed:  # pragma: no cover - rapidyaml measured it
+            raise _Unsupported("the JSON did not fit")
+    return memoryview(out)[:size]
 
 
 def _documents(tree: Any) -> list[int]:

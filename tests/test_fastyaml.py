@@ -176,6 +176,12 @@ SUPPORTED = {
     "nested dashes": "- - - deep\n  - next\n- last\n",
     "flow map": "a: {x: 1, 'y': two}\nb: { z: 3 }\n",
     "quoted keys": "'single key': 1\n\"double key\": 2\n'it''s': 3\n",
+    "quoted keys and values starting with spaces": (
+        "' key': ' v'\n\"  k2\": [\" x\", 'say \"hi\" ok']\nl:\n- ' a'\n- {' b': \"  c\"}\n"
+    ),
+    "a list at its key's indentation, one-line items, then a key": (
+        "a:\n  k:\n  - {n: r}\n  - 'q'\n  - [s]\n  t: S\nu:\n- {v: w}\n"
+    ),
     "empty values": "a:\nb: ''\nc: \"\"\nd:\n  -\n  - x\n",
     "empty collections": "a: []\nb: {}\nc: [ ]\n",
     "comments everywhere": "# top\na: 1 # after\n# between\nb: # here\n  - # dash\n    x\n",
@@ -561,6 +567,14 @@ DECLINED = {
     "a quoted key of 1025 characters": "- '" + "k" * 1023 + "': 1\n",
     "a long key in a flow mapping": "a: {" + "k" * 1025 + ": 1}\n",
     "a long quoted key in a flow, as JSON is written": 'a: {"' + "k" * 1100 + '":1}\n',
+    # rapidyaml 0.15 reads a line indented past a one-line item of a list written at its key's
+    # indentation, under a key, as a key of the mapping above with its spaces; libyaml refuses
+    "a line deeper than a flow mapping item": "a:\n  kpis:\n  - {name: reach}\n    topic: S\n",
+    "a line deeper than a flow list item": "a:\n  k:\n  - [r]\n    t: S\n",
+    "a line deeper than a quoted item": "a:\n  k:\n  - 'r'\n    t: S\n  z: 1\n",
+    "a line one space deeper than a flow item": "a:\n  k:\n  - {n: r}\n   t: S\n",
+    "a line deeper than an item, in a walked file": 'a:\n  k:\n  - "r"\n    t: S\nb: ~\n',
+    "a line deeper than an item, in a file with words": "a:\n  k:\n  - [r]\n    t: True\n",
 }
 
 

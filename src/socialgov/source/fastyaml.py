@@ -191,6 +191,8 @@ UTF-8 (RE2 reads a pattern and text given as bytes as UTF-8): a third of the ins
 _CORE_PATTERNS = "|".join(p.pattern.rstrip("|") for p in (_NULL_RE, _BOOL_RE, _INT_RE, _FLOAT_RE))
 _LOOKALIKE = re.compile(f'"(?:{_CORE_PATTERNS})"')
 _LOOKALIKE_RE2 = re2.compile(_LOOKALIKE.pattern.encode())  # the same: faster to tell if any
+_LOOKALIKE_OR_SPACED = re2.compile(_LOOKALIKE.pattern.encode() + rb'|" ')
+"""A lookalike, or a string that may start with a space (see _plain_after_spaces)."""
 _MARGIN = 2
 """How far from a limit (nodes, depth) the exact path takes over, to report it exactly."""
 _CR, _HASH, _QUOTE, _DOUBLE_QUOTE, _BAR, _ANGLE, _DASH = b"\r#'\"|>-"
@@ -279,7 +281,10 @@ def parse(
             else:
                 emitted = _json(this)
             written = str(emitted, "utf-8")
-            if _quoted_where_written(written, bare, settled, emitted):
+            # most files: no string that may be a lookalike or start with a space, in one pass
+            suspect = _found(_LOOKALIKE_OR_SPACED, emitted)
+            spaced = suspect and written.find('" ') >= 0
+            if not suspect or _quoted_where_written(written, bare, settled, emitted):
                 try:
                     data = _decode(written)
                     # A key written twice keeps one value (and what is inside it) in the
@@ -302,6 +307,8 @@ def parse(
         return None
     size = _tree_size(this)
     columns = _nodes(tree, buffer)
+    if spaced and _plain_after_spaces(columns, buffer, size):
+        return None  # a line rapidyaml misread (see _plain_after_spaces): libyaml refuses it
     if walker:
         nodes = walker.nodes
         if walker.height + _MARGIN > limits["max_depth"]:
@@ -335,6 +342,27 @@ def parse(
         for index, value in enumerate(data)
     ]
     return ParsedFile(path, documents, findings, len(raw), nodes)
+
+
+def _plain_after_spaces(nodes: _Columns | _TreeNodes, buffer: bytearray, size: int) -> bool:
+    """Whether a plain key or value of the tree starts with a space, which none written in YAML
+    does: rapidyaml 0.15 reads a line indented past a one-line item of a list written at its
+    key's indentation (``k:`` then ``- {n: r}`` then ``    t: S``, under a key) as a key of the
+    mapping holding the list, its spaces kept (``"  t"``); libyaml refuses the text. Asked
+    only of a file whose JSON holds a string that may start with a space (``" ``)."""
+    plain_key, plain_value = _KEY | _KEYQUO, _VAL | _VALQUO | _VAL_BLOCK
+    end = len(buffer)
+    for node in range(size):
+        kind = nodes.kind(node)
+        spans = []
+        if kind & plain_key == _KEY:
+            spans.append(nodes.key(node))
+        if kind & plain_value == _VAL:
+            spans.append(nodes.val(node))
+        for at, length in spans:
+            if length and 0 <= at < end and buffer[at] == 0x20:
+                return True
+    return False
 
 
 def _values(data: Any) -> int:

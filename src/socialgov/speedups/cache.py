@@ -463,14 +463,24 @@ def _create(path: Path, text: str) -> None:
         handle.write(text)
 
 
+@cache
+def _parsing() -> tuple[Any, Any]:
+    """socialgov.source.fastyaml and socialgov.source.reading, imported when a run parses its
+    first file (a warm run parses none), then kept: the import statements each file ran (three,
+    ``from socialgov.source import fastyaml`` through importlib's ``_handle_fromlist``) cost
+    about 13 K instructions a file."""
+    from socialgov.source import fastyaml, reading
+
+    return fastyaml, reading
+
+
 def _source(root: Path, relpath: str, limits: dict[str, int]) -> tuple[bytes, str] | None:
     """The bytes and text of a file, or None when the loader has a finding to make about it."""
-    from socialgov.source.reading import DecodeError, decode
-
+    decode = _parsing()[1].decode
     try:
         raw = read_bounded(f"{root}{os.sep}{relpath}", limits["max_file_bytes"])
         return raw, decode(raw)
-    except (OSError, DecodeError, Exception):
+    except Exception:  # OSError, reading.DecodeError, or any other: the loader tells
         return None
 
 
@@ -494,14 +504,12 @@ def read_and_parse_fast(
 ) -> tuple[bytes, ParsedFile] | None:
     """Parse one file on the fast path alone (socialgov.source.fastyaml), with the file's bytes (to
     hash for the cache); None when it needs the exact path (read_and_parse)."""
-    from socialgov.source import fastyaml
-    from socialgov.source.reading import BOMS
-
+    fastyaml, reading = _parsing()
     source = _source(root, relpath, limits)
     if source is None:
         return None
     raw, text = source
-    parsed = fastyaml.parse(text, relpath, limits, None if raw.startswith(BOMS) else raw)
+    parsed = fastyaml.parse(text, relpath, limits, None if raw.startswith(reading.BOMS) else raw)
     return None if parsed is None else (raw, parsed)
 
 

@@ -176,6 +176,10 @@ SUPPORTED = {
     "nested dashes": "- - - deep\n  - next\n- last\n",
     "flow map": "a: {x: 1, 'y': two}\nb: { z: 3 }\n",
     "quoted keys": "'single key': 1\n\"double key\": 2\n'it''s': 3\n",
+    "lookalikes quoted and plain side by side, after each thing a value may follow": (
+        'q: "0x1F"\np: [0x1F,"0x1F", +1]\nm: {k: "+1",l: +1}\nn:\n- "~"\n- ~\no: "010"\n'
+        '"010": 010\nr: x"010"\ns: [a, 1e3]\n'
+    ),
     "quoted keys and values starting with spaces": (
         "' key': ' v'\n\"  k2\": [\" x\", 'say \"hi\" ok']\nl:\n- ' a'\n- {' b': \"  c\"}\n"
     ),

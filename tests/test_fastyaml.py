@@ -79,15 +79,14 @@ def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None
     for got, want in zip(fast.documents, exact.documents, strict=True):
         problems += _document_differences(got, want)
     # every document's nodes asked of the file at once (the audit's line of each entity: a
-    # document each), the last document first; and of the exact path's maps, one at a time
-    maps, exact_maps, asked, lines = [], [], [], []
+    # document each), the last document first; and of the exact path's maps, a map at a time
+    fast_asked, exact_asked, lines = [], [], []
     for got, want in zip(fast.documents[::-1], exact.documents[::-1], strict=True):
-        for path in _every_path(want.data)[::-1]:
-            maps.append(got.source_map)
-            exact_maps.append(want.source_map)
-            asked.append(path)
-            lines.append(want.source_map.locate(path).line)
-    for found in (fastyaml.lines_of(maps, asked), fastyaml.lines_of(exact_maps, asked)):
+        paths = _every_path(want.data)[::-1]
+        fast_asked.append((got.source_map, paths))
+        exact_asked.append((want.source_map, paths))
+        lines += [want.source_map.locate(path).line for path in paths]
+    for found in (fastyaml.lines_of(fast_asked), fastyaml.lines_of(exact_asked)):
         if found != lines:
             problems.append(f"lines_of {found} != {lines}")
     return problems

@@ -102,6 +102,7 @@ from socialgov.rules.engagement import ESCALATING_PURPOSES
 
 if TYPE_CHECKING:
     from socialgov.lang.selectors import Selections
+    from socialgov.source.loader import Path_, SourceMap
 
 NONE_KEY = "(none)"
 T = TypeVar("T")
@@ -378,7 +379,7 @@ def _rows_in_order(
 
 def _lines(entities: Sequence[Entity]) -> list[int]:
     """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
-    file for all of its entities that follow one another in ``entities`` at once
+    file at once for all of its documents' entities that follow one another in ``entities``
     (``fastyaml.lines_of``, which reads where an entity's mapping starts without locating it,
     and counts a file's line breaks once for all of its documents: many files of the
     human-style tree hold one entity a document). Nothing is kept per entity but its line:
@@ -386,17 +387,24 @@ def _lines(entities: Sequence[Entity]) -> list[int]:
     from socialgov.source.fastyaml import lines_of
 
     lines: list[int] = []
-    count = len(entities)
-    sources = [entity.source for entity in entities]
-    start = 0
-    while start < count:
-        path = sources[start].document.path
-        end = start + 1
-        while end < count and sources[end].document.path == path:
-            end += 1
-        group = sources[start:end]
-        lines += lines_of([s.document.source_map for s in group], [s.base for s in group])
-        start = end
+    asked: list[tuple[SourceMap, list[Path_]]] = []  # a file's documents, each with its bases
+    last = None
+    path = None
+    bases: list[Path_] = []
+    for entity in entities:
+        source = entity.source
+        document = source.document
+        if document is not last:
+            last = document
+            if document.path != path:
+                if asked:
+                    lines += lines_of(asked)
+                path, asked = document.path, []
+            bases = []
+            asked.append((document.source_map, bases))
+        bases.append(source.base)
+    if asked:
+        lines += lines_of(asked)
     return lines
 
 

@@ -2399,7 +2399,8 @@ class _FilePositions:
         nodes = self.nodes()
         roots = self._roots
         picked: list[int] = []
-        above: tuple[int, Path_] | None = None
+        above: Path_ | None = None
+        above_document = -1
         items: list[int] = []
         for document, path in zip(documents, paths, strict=True):
             if not path:
@@ -2409,10 +2410,10 @@ class _FilePositions:
             if type(part) is not int:
                 picked.append(-1)
                 continue
-            if above is None or above[0] != document or path[:-1] != above[1]:
+            if path[:-1] != above or document != above_document:
                 # the items of one list follow one another in ``paths``
-                above, items = (document, path[:-1]), []
-                walked = self._walk(document, above[1])
+                above, above_document, items = path[:-1], document, []
+                walked = self._walk(document, above)
                 if (
                     type(walked) is tuple
                     and nodes.kind(walked[0]) & _SEQ
@@ -2620,28 +2621,24 @@ class RymlSourceMap(SourceMap):
         return self._exact().key_path(position) if found is _UNTOLD else found
 
 
-def lines_of(maps: Sequence[SourceMap], paths: Sequence[Path_]) -> list[int]:
-    """The line of the node at each of ``paths`` in the map beside it in ``maps``: each map's
-    ``lines`` of its paths (the maps that follow one another asked at once); when every map is
-    a document of one file parsed here, the file asked once for all of them (an entity a
-    document: the audit's line of each)."""
-    first = maps[0] if maps else None
-    if isinstance(first, RymlSourceMap):
+def lines_of(asked: Sequence[tuple[SourceMap, Sequence[Path_]]]) -> list[int]:
+    """The line of the node at each path of each ``(map, paths)`` of ``asked``, in order: each
+    map's ``lines(paths)``; when every map is a document of one file parsed here, the file
+    asked once for all of them (a file of an entity a document: the audit's line of each)."""
+    first = asked[0][0] if asked else None
+    if type(first) is RymlSourceMap and len(asked) > 1:
         file = first._file
-        views = [m for m in maps if type(m) is RymlSourceMap and m._file is file]
-        if len(views) == len(maps):
-            return file.lines_of(
-                [m._document for m in views],
-                [(*m._base, *path) for m, path in zip(views, paths, strict=True)],
-            )
+        if all(type(m) is RymlSourceMap and m._file is file for m, _ in asked):
+            documents: list[int] = []
+            paths: list[Path_] = []
+            for view, wanted in asked:
+                base = view._base  # type: ignore[attr-defined]
+                documents += [view._document] * len(wanted)  # type: ignore[attr-defined]
+                paths += [(*base, *path) for path in wanted] if base else wanted
+            return file.lines_of(documents, paths)
     lines: list[int] = []
-    start, count = 0, len(maps)
-    while start < count:
-        end = start + 1
-        while end < count and maps[end] is maps[start]:
-            end += 1
-        lines += maps[start].lines(paths[start:end])
-        start = end
+    for view, wanted in asked:
+        lines += view.lines(wanted)
     return lines
 
 

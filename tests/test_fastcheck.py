@@ -623,7 +623,7 @@ def test_a_lint_of_valid_files_imports_neither_validator_nor_the_exact_parser(
     (tmp_path / "twice.yaml").write_text("people:\n  - {id: cy, id: cy}\n", encoding="utf-8")
     report, modules = _lint_and_modules(tmp_path)
     assert '"SG102"' in report and "yaml" not in modules
-    # ... a file only the exact parser explains (a tab) makes the run import PyYAML.
-    (tmp_path / "tabbed.yaml").write_text("people:\n\t- {id: dee}\n", encoding="utf-8")
+    # ... a file only the exact parser explains (a tag) makes the run import PyYAML.
+    (tmp_path / "tagged.yaml").write_text("people: !person {id: dee}\n", encoding="utf-8")
     report, modules = _lint_and_modules(tmp_path)
     assert '"SG100"' in report and "yaml" in modules

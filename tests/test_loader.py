@@ -1040,7 +1040,7 @@ def test_pyyaml_s_reader_finds_the_characters_yaml_does_not_allow_as_its_own_pat
     under the text of PyYAML's own: both must find exactly the same characters, all of them."""
     code = """
 import ast, re, sys
-import socialgov.source.exact
+import socialgov.source.events
 from socialgov.source import loader
 import yaml.reader
 

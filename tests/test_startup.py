@@ -121,8 +121,9 @@ def test_the_report_reads_every_import(acme: Path, tmp_path: Path) -> None:
     PyYAML where a file needs it)."""
     config = acme / "socialgov.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "exclude: [drafts/*.yaml]\n", "utf-8")
-    # and PyYAML where a file needs the exact parser (a tab, which only it explains)
-    (acme / "tabbed.yaml").write_text("people:\n\t- {id: cy}\n", encoding="utf-8")
+    # and PyYAML where a file needs the exact parser (a tag, which only it explains; a tab
+    # indenting a line is explained without it: tests/test_exact.py)
+    (acme / "tagged.yaml").write_text("people: !person {id: cy}\n", encoding="utf-8")
     cold = imported(acme, "--no-cache", "accounts/retail.yaml", home=tmp_path / "home")
     assert {"yaml", "socialgov.model", "socialgov.rules.identity", "pathspec"} <= cold
     assert {"socialgov.cli", "click"} <= cold

@@ -420,7 +420,7 @@ def test_flows_after_a_quoted_hash_are_located_without_the_exact_path(
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed again on the exact path")
 
-    monkeypatch.setattr("socialgov.source.exact.parse_text", refused)
+    monkeypatch.setattr("socialgov.source.events.parse_text", refused)
     for got, want in zip(fast.documents, exact.documents, strict=True):
         for path in _every_path(want.data):
             assert got.source_map.locate(path) == want.source_map.locate(path), path

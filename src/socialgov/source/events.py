@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialgov.core.findings import Finding, Position
-from socialgov.source.exact import _hint
 from socialgov.source.loader import (
     _BOOL,
     _CORE,
@@ -44,6 +43,7 @@ from socialgov.source.loader import (
     _SEQ,
     _STR,
     _TIMESTAMP,
+    DEFAULT_LIMITS,
     Document,
     ParsedFile,
     SourceNode,
@@ -54,6 +54,7 @@ from socialgov.source.loader import (
     duplicate_key_finding,
     limit_message,
     syntax_finding,
+    syntax_hint,
     text_position,
 )
 
@@ -377,9 +378,10 @@ class _Builder:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_text(text: str, path: str, limits: dict[str, int]) -> ParsedFile:
+def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> ParsedFile:
     """Parse the YAML ``text`` of the file at ``path`` (relative, for messages) with PyYAML's
-    parser; ``limits``: every limit (exact.parse_text fills in the defaults)."""
+    parser (socialgov.source.exact.parse_text answers the commonest mistakes without it)."""
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
     documents: list[Document] = []
     findings: list[Finding] = []
     builder = _Builder(path, limits)
@@ -442,7 +444,7 @@ def parse_text(text: str, path: str, limits: dict[str, int]) -> ParsedFile:
                 findings.append(syntax_finding(path, depth, pos))
             return ParsedFile(path, documents, findings, nodes=kept)
         tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
-        hint = _hint("'\\t'" if tab else problem)
+        hint = syntax_hint("'\\t'" if tab else problem)
         findings.append(syntax_finding(path, f"invalid YAML: {problem}; {hint}", pos))
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
         findings.append(_character_finding(text, path, exc))

@@ -32,32 +32,16 @@ import re
 from typing import TYPE_CHECKING
 
 from socialgov.core.findings import Position
-from socialgov.source.loader import _NOT_PRINTABLE, DEFAULT_LIMITS, ParsedFile, syntax_finding
+from socialgov.source.loader import (
+    _NOT_PRINTABLE,
+    DEFAULT_LIMITS,
+    ParsedFile,
+    syntax_finding,
+    syntax_hint,
+)
 
 if TYPE_CHECKING:
     from re import Pattern
-
-_HINTS = (
-    ("'\\t'", "a tab indents this line, and YAML allows spaces only: replace it with spaces"),
-    ("expected <block end>", "the indentation here does not line up with the lines above"),
-    ("expected '-' indicator", "the indentation here does not line up with the lines above"),
-    ("expected key", "the indentation here does not line up with the lines above"),
-    (
-        "mapping values are not allowed",
-        "quote the value if it contains ': ', or fix the indentation",
-    ),
-    ("quoted scalar", "a quoted value is not closed: add the closing quote"),
-    ("expected ',' or ']'", "a [flow list] is not closed or lacks a comma"),
-    ("expected ',' or '}'", "a {flow mapping} is not closed or lacks a comma"),
-)
-
-
-def _hint(problem: str) -> str:
-    """What to do about a parser error, in plain words."""
-    for marker, hint in _HINTS:
-        if marker in problem:
-            return hint
-    return "fix the syntax at this position"
 
 
 def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> ParsedFile:
@@ -140,7 +124,7 @@ def _common_mistake(text: str, path: str, limits: dict[str, int]) -> ParsedFile 
     if any(finding.code != "SG102" for finding in parsed.findings):
         return None  # (the fast path reports nothing else: keys written twice)
     position = Position(len(lines), len(lines[-1]) + 1)
-    hint = _hint(problem if colon is not None else "'\\t'")  # libyaml stops at the tab
+    hint = syntax_hint(problem if colon is not None else "'\\t'")  # libyaml stops at the tab
     message = f"invalid YAML: {problem}; {hint}"
     return ParsedFile(path, [], [syntax_finding(path, message, position)])
 

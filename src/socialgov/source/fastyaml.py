@@ -2178,7 +2178,7 @@ class _FilePositions:
     def exact(self, document: int) -> SourceMap:
         """The positions the exact path finds (parsed once, when first needed)."""
         if self._exact is None:
-            from socialgov.source.exact import parse_text
+            from socialgov.source.events import parse_text  # (PyYAML's: a file that parses)
 
             parsed = parse_text(self._text().decode(), self.path, self.limits)
             self._exact = [document.source_map for document in parsed.documents]

@@ -417,6 +417,29 @@ def syntax_finding(path: str, message: str, pos: Position | None = None, key: st
     return _finding("SG100", "yaml-syntax", message, path, pos or Position(1, 1), key or message)
 
 
+_HINTS = (
+    ("'\\t'", "a tab indents this line, and YAML allows spaces only: replace it with spaces"),
+    ("expected <block end>", "the indentation here does not line up with the lines above"),
+    ("expected '-' indicator", "the indentation here does not line up with the lines above"),
+    ("expected key", "the indentation here does not line up with the lines above"),
+    (
+        "mapping values are not allowed",
+        "quote the value if it contains ': ', or fix the indentation",
+    ),
+    ("quoted scalar", "a quoted value is not closed: add the closing quote"),
+    ("expected ',' or ']'", "a [flow list] is not closed or lacks a comma"),
+    ("expected ',' or '}'", "a {flow mapping} is not closed or lacks a comma"),
+)
+
+
+def syntax_hint(problem: str) -> str:
+    """What to do about a parser error (libyaml's words), in plain words."""
+    for marker, hint in _HINTS:
+        if marker in problem:
+            return hint
+    return "fix the syntax at this position"
+
+
 def limit_message(problem: str, limit: str, fix: str) -> str:
     """The message of a finding for input over a limit: the problem, and both ways out."""
     return (

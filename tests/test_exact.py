@@ -141,6 +141,14 @@ def test_a_common_mistake_is_reported_as_pyyaml_reports_it(
         "a: &x 1\n\tc: 2\n",  # after an anchor
         "a:\n  b: 'it''s'\n\tc: 2\n",  # a quoted value with an escape
         "a:\n  - {b: 1}\n    topic: Support: EMEA\n",  # a deeper line after a flow item
+        # ... or after any list item of one line (the review's cases): libyaml refuses the
+        # deeper line before the mistake, where the fast path reads a key with its spaces
+        'a:\n  k:\n  - "r"\n    t: S: x\n',
+        "a:\n  k:\n  - 'r'\n    t: S: x\n",
+        "a:\n  k:\n  - r\n    t: S: x\n",
+        "a:\n  k:\n  - {n: r}\n    t: S\n\tx\n",
+        "a:\n  k:\n  - [r]\n    t: S\n\tx\n",
+        'a:\n  k:\n  - "r"\n    t: S\n# c\n\tx\n',
         "a:\n  b: 1\n c: d\n\tg: 1\n",  # an earlier mistake of another shape
         "a: !x 1\nb: c: d\n",  # a tag before the mistake
         "\tc: 2\n",  # nothing before the tab

@@ -123,6 +123,8 @@ def _common_mistake(text: str, path: str, limits: dict[str, int]) -> ParsedFile 
         return None
     if any(finding.code != "SG102" for finding in parsed.findings):
         return None  # (the fast path reports nothing else: keys written twice)
+    if any(_spaced(document.data) for document in parsed.documents):
+        return None  # a deeper line after a one-line list item, which the fast path misreads
     position = Position(len(lines), len(lines[-1]) + 1)
     hint = syntax_hint(problem if colon is not None else "'\\t'")  # libyaml stops at the tab
     message = f"invalid YAML: {problem}; {hint}"
@@ -163,3 +165,22 @@ def _text_blocks_closed(lines: list[str]) -> bool:
         if line.strip(" \r") and (least is None or indent < least):
             least = indent
     return True
+
+
+def _spaced(data: object) -> bool:
+    """Whether a key or text in ``data`` starts with a space: what the fast path reads where a
+    line indented deeper follows a list item of one line (``- {a: 1}`` or ``- "a"``, then
+    ``    b: c``), which libyaml refuses; a quoted text may start so too (declined with it)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and key.startswith(" "):
+                    return True
+                stack.append(item)
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.startswith(" "):
+            return True
+    return False

@@ -570,6 +570,9 @@ DECLINED = {
     "a quoted key of 1025 characters": "- '" + "k" * 1023 + "': 1\n",
     "a long key in a flow mapping": "a: {" + "k" * 1025 + ": 1}\n",
     "a long quoted key in a flow, as JSON is written": 'a: {"' + "k" * 1100 + '":1}\n',
+    # rapidyaml 0.15 takes time quadratic in a run of spaces inside a plain value
+    "a run of spaces inside a plain value": "a: b" + " " * 1100 + "x\n",
+    "a run of spaces inside a plain item": "- b" + " " * 5000 + "x\n- c\n",
     # rapidyaml 0.15 reads a line indented past a one-line item of a list written at its key's
     # indentation, under a key, as a key of the mapping above with its spaces; libyaml refuses
     "a line deeper than a flow mapping item": "a:\n  kpis:\n  - {name: reach}\n    topic: S\n",

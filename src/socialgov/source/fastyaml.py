@@ -1119,9 +1119,16 @@ def _long_key(text: bytes) -> bool:
         return False
     return any(  # counted in characters, as RE2 reads UTF-8
         _KEY_END.search(line.decode(errors="replace"), _KEY_BYTES) is not None
+        # rapidyaml 0.15 takes time quadratic in a run of spaces inside a plain value (a
+        # value of 200,000 spaces between two words took 11 s): such a run is left to
+        # libyaml, which reads it in linear time, from 1,024 spaces on (a line that long)
+        or line.find(_SPACE_RUN) >= 0
         for line in text.split(b"\n")
         if len(line) > _KEY_BYTES
     )
+
+
+_SPACE_RUN = b" " * 1024
 
 
 _KEY_BYTES = 1025

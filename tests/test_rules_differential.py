@@ -325,8 +325,13 @@ def test_an_account_identity_is_what_each_rule_asked_for_itself(platform: str | 
                 continue
             assert platform is not None
             canonical = handle is not None and url == canonical_url(platform, handle, valid=True)
-            assert found.canonical is canonical
             if canonical:
+                assert found.canonical
+            if found.canonical:  # the canonical URL, or one its parse reads as that URL
+                assert handle is not None
+                if problem is None:
+                    for valid in (True, False):
+                        assert url_problem(platform, handle, url, valid=valid) is None
                 continue
             for valid in (True, False):
                 assert parsed_url_problem(platform, handle, url, found, valid=valid) == (
@@ -385,6 +390,69 @@ def test_a_canonical_url_keyed_without_its_parse_is_keyed_as_parsed(platform: st
         )
     if platform in _NAMED_SPACE:
         assert shortcut > 100  # the shortcut was taken, not only the parse
+
+
+def _same_pages(url: str, platform: str, rnd: random.Random) -> list[str]:
+    """``url`` (a canonical profile URL) written as people write it: with http, with or without
+    www., on the platform's other hosts and on others', trailing slashes, queries plain and not
+    (Facebook's ``?id=``), a fragment, capitals, blanks, no scheme; the usual forms, then 40
+    mixtures of these drawn by ``rnd``."""
+    rest = url.partition("://")[2]
+    host, slash, path = rest.partition("/")
+    bare = host.removeprefix("www.")
+    hosts = [host, bare, "www." + bare, "www.www." + bare, bare.upper(), bare + ".", bare + ":443"]
+    hosts += [bare + ":8080", "evil" + bare, "example.com", "twitter.com", "www.threads.com"]
+    hosts += [h for known in CATALOGUE.values() for h in known.hosts[:3]]
+    tails = ["", "/", "//", "?lang=en", "/?lang=en", "?id=123", "?", "?id=12&x=y", "?a b", "?é"]
+    tails += ["#top", "/#top", "?x=1#top", "?a/b?c", "/about", "/@x", "?id=123/", "/x"]
+    usual = [
+        f"{head}{written}{slash}{path}{tail}"
+        for head in ("https://", "http://")
+        for written in (host, bare, "www." + bare)
+        for tail in tails[:6]
+    ]
+    drawn = [
+        f"{rnd.choice(('https://', 'http://'))}{rnd.choice(hosts)}{slash}{path}{rnd.choice(tails)}"
+        for _ in range(40)
+    ]
+    odd = [url.upper(), "HTTP://" + rest, "ftp://" + rest, rest, "//" + rest, f" {url} "]
+    odd += [url + "\n", url.replace(path, path.upper()) if path else url]
+    return [*usual, *drawn, *odd]
+
+
+@pytest.mark.parametrize("platform", sorted(CATALOGUE))
+def test_a_url_the_parse_reads_as_the_canonical_one_is_keyed_as_parsed(platform: str) -> None:
+    """account_identity keys a url that differs from the handle's canonical URL only in what
+    the parse does not read (http, www., another host of the platform's, trailing slashes, a
+    plain query: platforms._same_page) from the handle too, and calls it canonical, so that
+    SG107 asks nothing more: on every form of such urls, the url's key is url_identity's and
+    SG107's verdict url_problem's (None when it calls the url canonical)."""
+    shortcut = 0
+    rnd = random.Random(platform)
+    handles = _canonical_handles(len(platform))
+    for handle in [*handles[:200:2], *handles[200::41], "profile.php", "Profile.PHP"]:
+        made = canonical_url(platform, handle, valid=True)
+        if made is None:
+            continue
+        for url in _same_pages(made, platform, rnd):
+            found = account_identity(platform, handle, url)
+            assert found.handle_key == handle_identity(platform, handle, url)
+            assert found.url_key == url_identity(platform, url), (handle, url)
+            if found.url_key is not None and found.url_key == found.handle_key:
+                assert found.url_key is found.handle_key
+            if found.problem is not None or url == made:
+                continue  # SG107 asks nothing of the url (see the test above for the rest)
+            if found.canonical:
+                assert url_problem(platform, handle, url, valid=True) is None, (handle, url)
+                shortcut += 1
+            else:
+                assert parsed_url_problem(platform, handle, url, found, valid=True) == (
+                    url_problem(platform, handle, url, valid=True)
+                ), (handle, url)
+    if platform in _NAMED_SPACE:
+        assert shortcut > 150, shortcut  # the shortcut was taken, not only the parse
+    else:
+        assert shortcut == 0
 
 
 def test_account_identities_are_let_go_once_both_rules_took_them(make_repo: MakeRepo) -> None:

@@ -912,7 +912,9 @@ class Identity(NamedTuple):
     url_key: str | None
     """:func:`url_identity` of the account."""
     canonical: bool
-    """Whether the url is exactly ``canonical_url(platform, handle, valid=True)``."""
+    """Whether the url is exactly ``canonical_url(platform, handle, valid=True)``, or a url
+    that the parse reads as that URL and as the handle's profile (:func:`_same_page`): SG107
+    asks nothing more of it."""
     named: Profile | None
     """``parse_handle(platform, handle)``, kept only while SG107 may need it: the platform is
     checked and the url is not the canonical one (else None)."""
@@ -954,12 +956,19 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
         # from a handle that is not blank: then its key is the handle's key.
         if named is not None and named.platform == platform:
             handle_key_ = named.key
-            canonical = url is not None and url == _canonical(known, platform, named)
+            if url is not None:
+                made = _canonical(known, platform, named)
+                canonical = url == made
+                if (
+                    made is not None
+                    and _reads_as_named(platform, known, named)
+                    and (canonical or _same_page(url, made, platform, named))
+                ):
+                    # the url's key is the handle's without parsing it (SG107: nothing more
+                    # to ask): the canonical URL, or one its parse reads as that URL
+                    return _identity_of((handle_key_, handle_key_, True, None, None, problem))
     if url is None:
         return _identity_of((handle_key_, None, False, None, None, problem))
-    if canonical and named is not None and _reads_as_named(platform, known, named):
-        # the url's key is the handle's without parsing it (SG107: nothing more to ask)
-        return _identity_of((handle_key_, handle_key_, True, None, None, problem))
     found = parse_profile(url, platform)
     if found is not None and found.platform == platform and url.strip():
         url_key = found.key
@@ -987,6 +996,7 @@ _NAMED_SPACE: dict[str, str] = {
 back by :func:`parse_profile` as the profile of the value it was made of, in this space, when
 :func:`_reads_as_named` says so; the others' URLs are always parsed."""
 
+
 def _reads_as_named(platform: str, known: Platform, named: Profile) -> bool:
     """Whether ``parse_profile`` of the canonical URL of ``named`` (a handle's profile on
     ``platform``, whose canonical URL the Account's url is) gives a profile of ``named``'s key,
@@ -1011,6 +1021,60 @@ def _reads_as_named(platform: str, known: Platform, named: Profile) -> bool:
     if known.pattern is not None and known.pattern.fullmatch(value) is None:
         return False
     return named.space == space
+
+
+def _same_page(url: str, made: str, platform: str, named: Profile) -> bool:
+    """Whether ``url`` is ``made`` (the canonical URL of ``named``, a handle's profile on
+    ``platform``) but for what :func:`parse_profile` does not read: ``http`` for ``https``, a
+    ``www.``, another host of the platform's own (``twitter.com``, ``m.facebook.com``),
+    trailing slashes, a query of plain characters (not after Facebook's ``profile.php``, whose
+    ``?id=N`` names the page). Such a url is split as ``made`` is (the plain-URL pattern reads
+    both, path for path: :func:`_split`) and parsed as it is but for the profile's ``host``,
+    which no key holds: only for a platform of :data:`_NAMED_SPACE`, whose canonical path is
+    plain when :func:`_reads_as_named` says so (both are asked). Anything else (a host in
+    capitals, a fragment, blanks around) is parsed; tests/test_rules_differential.py holds the
+    url's key and SG107's verdict to the parse's on every form of every platform."""
+    page, asks, query = url.partition("?")
+    if asks and (_plain_query(query) is None or named.value.lower() == "profile.php"):
+        return False
+    page = page.rstrip("/")
+    if page.startswith("https://"):
+        rest = page[8:]
+    elif page.startswith("http://"):
+        rest = page[7:]
+    else:
+        return False
+    cut = rest.find("/")
+    if cut < 0:
+        return False
+    start, hosts = _pages(platform)
+    return rest[:cut].removeprefix("www.") in hosts and rest[cut:] == made[start:]
+
+
+_plain_query = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*").fullmatch
+"""A query :data:`_PLAIN_URL` reads as written (its third group)."""
+
+
+@cache
+def _pages(platform: str) -> tuple[int, frozenset[str]]:
+    """For :func:`_same_page`: where the path of ``platform``'s canonical URL starts (after
+    ``https://`` and the template's host), and the hosts (without ``www.``, lower case, of
+    plain characters) that serve the platform's profiles as that host does (their alias, when
+    they have one, is the platform's too). One entry per platform of :data:`_NAMED_SPACE`."""
+    known = CATALOGUE[platform]
+    head = _AROUND[known.template]  # type: ignore[index]
+    assert head is not None and head[0].startswith("https://")
+    start = head[0].index("/", len("https://"))
+    hosts = frozenset(
+        host
+        for host in known.hosts
+        if re.fullmatch(r"[a-z0-9.-]+", host)
+        and not host.startswith("www.")
+        and not host.endswith(".")
+        and not known.subdomain_handle  # a host that is not the platform's names the profile
+        and platform_of_host(HOST_ALIASES.get(host, host)) == platform
+    )
+    return start, hosts
 
 
 _identity_of: Callable[[tuple[str | None, str | None, bool, Any, Any, str | None]], Identity] = (

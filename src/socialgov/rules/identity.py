@@ -101,7 +101,7 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 continue
         url = account.url
         if url is None or (handle is not None and identity.canonical):
-            continue  # no url, or exactly the profile URL the SPEC writes (the usual case)
+            continue  # no url, or the profile URL the SPEC writes, or one read as it (usual)
         # the handle was checked above
         problem = parsed_url_problem(platform, handle, url, identity, valid=True)
         if problem is not None:

@@ -27,7 +27,7 @@ def _to_finding(
     info: RuleInfo, violation: Violation, refs: dict[int, tuple[Entity, EntityRef]]
 ) -> Finding:
     """:func:`to_finding`; ``refs`` keeps the EntityRef made for each entity (by id, with the
-    entity, so that the id stays its own), for the next findings naming it among ``related``."""
+    entity, so that the id stays its own), for the next findings naming it or relating it."""
     entity = violation.entity
     if entity is None:  # the repository as a whole: socialgov.yaml, line 1
         from socialgov.rules._programme import PROGRAMME_FILE
@@ -48,9 +48,10 @@ def _to_finding(
             f"{r.kind}/{r.id}" for r in violation.related
         )
     related: tuple[EntityRef, ...] = ()
+    known_ref = refs.get
     if violation.related:
         named = []
-        add, known_ref = named.append, refs.get  # a finding may relate 100,000 channels (SG403)
+        add = named.append  # a finding may relate 100,000 channels (SG403)
         for other in violation.related:
             address = id(other)
             known = known_ref(address)
@@ -58,6 +59,12 @@ def _to_finding(
                 known = refs[address] = (other, other.ref)
             add(known[1])
         related = tuple(named)
+    # The entity's EntityRef too, made once: another finding may name it, or have related it
+    # (SG305 relates every live Account of a sprawling team before the rules that name them).
+    address = id(entity)
+    known = known_ref(address)
+    if known is None or known[0] is not entity:
+        known = refs[address] = (entity, entity.ref)
     # Positional: a frozen dataclass's __init__ called with ten keywords costs half again as much
     # (tests/test_rules_differential.py holds this to the keywords).
     return Finding(
@@ -68,7 +75,7 @@ def _to_finding(
         entity.path,
         pos.line,
         pos.column,
-        entity.ref,
+        known[1],
         related,
         key,
     )

@@ -1068,3 +1068,24 @@ print(len(own.findall(every)))
 
     with pytest.raises(yaml.YAMLError, match="special characters are not allowed"):
         Reader("a: \x07\n")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_merge_conflict_left_in_a_file_is_named_at_its_first_marker(newline: str) -> None:
+    """git's markers make the file invalid YAML a line or two later; the finding says what
+    happened, at the '<<<<<<<' line, rather than the parser's complaint where it gave up."""
+    text = (
+        "accounts:\n  - id: b-x\n    platform: x\n<<<<<<< HEAD\n    handle: acmeb\n=======\n"
+        "    handle: acme-b\n>>>>>>> feature/rename\n"
+    ).replace("\n", newline)
+    parsed = parse_text(text, "accounts/a.yaml")
+    assert [(f.code, f.line, f.column) for f in parsed.findings] == [("SG100", 4, 1)]
+    assert "merge conflict is left in the file" in parsed.findings[0].message
+    assert "delete the other side and the three marker lines" in parsed.findings[0].message
+    # a syntax error before the conflict is that error; markers that are not a conflict are text
+    broken_first = text.replace("platform: x", "platform: x: y", 1)
+    assert "merge conflict" not in parse_text(broken_first, "a.yaml").findings[0].message
+    no_end = text.replace(">>>>>>> feature/rename", "    x: y", 1)
+    assert "merge conflict" not in parse_text(no_end, "a.yaml").findings[0].message
+    in_text = "note: |\n  <<<<<<< a\n  =======\n  >>>>>>> b\n"
+    assert parse_text(in_text, "a.yaml").findings == []

@@ -1076,11 +1076,9 @@ def build_model(
 ) -> tuple[Model, list[Finding]]:
     """Entities from parsed documents, with every SG101, SG103, SG104 and SG105 finding
     (``validity``: the values known to pass their schema, and where to note those that do)."""
-    from functools import partial
+    from socialgov.schema.validation import entity_check
 
-    from socialgov.schema.validation import validate_entity
-
-    validate = partial(validate_entity, validity=validity)
+    validate = entity_check(validity)
 
     findings: list[Finding] = []
     index: dict[str, dict[str, Entity]] = {kind: {} for kind in KINDS}

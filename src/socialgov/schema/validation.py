@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,6 +89,24 @@ def validate_entity(kind: str, data: Any, validity: Validity | None = None) -> l
     """Check one entity mapping against its kind's schema (sparing those ``validity`` knows)."""
     if validity is not None:
         return validity.validate(KIND_FILES[kind], data)
+    return check_schema(KIND_FILES[kind], data)
+
+
+def entity_check(validity: Validity | None = None) -> Callable[[str, Any], list[SchemaError]]:
+    """``validate_entity`` with ``validity`` given, as a function of (kind, data) made once for
+    a run: a ``functools.partial`` with a keyword copies its keywords into a new dict at every
+    call (about 1,600 instructions an entity)."""
+    if validity is None:
+        return _check_kind
+    sparing = validity.validate
+
+    def check_kind(kind: str, data: Any) -> list[SchemaError]:
+        return sparing(KIND_FILES[kind], data)
+
+    return check_kind
+
+
+def _check_kind(kind: str, data: Any) -> list[SchemaError]:
     return check_schema(KIND_FILES[kind], data)
 
 

@@ -32,7 +32,7 @@ from socialgov.core.findings import Position
 from socialgov.pipeline import lint
 from socialgov.source import fastyaml
 from socialgov.source.exact import parse_text
-from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile
+from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile, lines_of
 from socialgov.source.reading import decode, load_file
 from socialgov.speedups.cache import dumps
 from test_cache import generated
@@ -86,7 +86,7 @@ def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None
         fast_asked.append((got.source_map, paths))
         exact_asked.append((want.source_map, paths))
         lines += [want.source_map.locate(path).line for path in paths]
-    for found in (fastyaml.lines_of(fast_asked), fastyaml.lines_of(exact_asked)):
+    for found in (lines_of(fast_asked), lines_of(exact_asked)):
         if found != lines:
             problems.append(f"lines_of {found} != {lines}")
     return problems

@@ -380,11 +380,11 @@ def _rows_in_order(
 def _lines(entities: Sequence[Entity]) -> list[int]:
     """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
     file at once for all of its documents' entities that follow one another in ``entities``
-    (``fastyaml.lines_of``, which reads where an entity's mapping starts without locating it,
-    and counts a file's line breaks once for all of its documents: many files of the
-    human-style tree hold one entity a document). Nothing is kept per entity but its line:
+    (``loader.lines_of``: a file parsed by rapidyaml reads where an entity's mapping starts
+    without locating it, and counts its line breaks once for all of its documents: many files
+    of the human-style tree hold one entity a document). Nothing is kept per entity but its line:
     the positions are all held when this runs."""
-    from socialgov.source.fastyaml import lines_of
+    from socialgov.source.loader import lines_of
 
     lines: list[int] = []
     asked: list[tuple[SourceMap, list[Path_]]] = []  # a file's documents, each with its bases

@@ -2609,6 +2609,22 @@ class RymlSourceMap(SourceMap):
     def locate(self, path: Path_, *, key: bool = False) -> Position:
         return self._file.locate(self._document, self._base, path, key)
 
+    def lines_together(
+        self, asked: Sequence[tuple[SourceMap, Sequence[Path_]]]
+    ) -> list[int] | None:
+        """Every map of ``asked`` a document of this file: the file asked once for all of them
+        (a file of an entity a document: the audit's line of each); None otherwise."""
+        file = self._file
+        if not all(type(m) is RymlSourceMap and m._file is file for m, _ in asked):
+            return None
+        documents: list[int] = []
+        paths: list[Path_] = []
+        for view, wanted in asked:
+            base = view._base  # type: ignore[attr-defined]
+            documents += [view._document] * len(wanted)  # type: ignore[attr-defined]
+            paths += [(*base, *path) for path in wanted] if base else wanted
+        return file.lines_of(documents, paths)
+
     def lines(self, paths: Sequence[Path_]) -> list[int]:
         base = self._base
         return self._file.lines(self._document, [(*base, *path) for path in paths])
@@ -2626,27 +2642,6 @@ class RymlSourceMap(SourceMap):
     def key_path(self, position: Position) -> Path_ | None:
         found = _written_key_path(self._file, self._document, self._base, position)
         return self._exact().key_path(position) if found is _UNTOLD else found
-
-
-def lines_of(asked: Sequence[tuple[SourceMap, Sequence[Path_]]]) -> list[int]:
-    """The line of the node at each path of each ``(map, paths)`` of ``asked``, in order: each
-    map's ``lines(paths)``; when every map is a document of one file parsed here, the file
-    asked once for all of them (a file of an entity a document: the audit's line of each)."""
-    first = asked[0][0] if asked else None
-    if type(first) is RymlSourceMap and len(asked) > 1:
-        file = first._file
-        if all(type(m) is RymlSourceMap and m._file is file for m, _ in asked):
-            documents: list[int] = []
-            paths: list[Path_] = []
-            for view, wanted in asked:
-                base = view._base  # type: ignore[attr-defined]
-                documents += [view._document] * len(wanted)  # type: ignore[attr-defined]
-                paths += [(*base, *path) for path in wanted] if base else wanted
-            return file.lines_of(documents, paths)
-    lines: list[int] = []
-    for view, wanted in asked:
-        lines += view.lines(wanted)
-    return lines
 
 
 _UNTOLD: Any = object()

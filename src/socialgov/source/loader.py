@@ -282,6 +282,13 @@ class SourceMap:
         (a report of every entity's line: see fastyaml, which works them out together)."""
         return [self.locate(path).line for path in paths]
 
+    def lines_together(
+        self, asked: Sequence[tuple[SourceMap, Sequence[Path_]]]
+    ) -> list[int] | None:
+        """What :func:`lines_of` answers for ``asked`` (this map first), when this kind of map
+        can work it out for all of them at once; None to ask each map (this one cannot)."""
+        return None
+
     def subtree(self, path: Path_) -> SourceMap:
         """The positions of the node at ``path`` as a map of its own (for a nested document)."""
         table = self._table
@@ -430,6 +437,21 @@ _HINTS = (
     ("expected ',' or ']'", "a [flow list] is not closed or lacks a comma"),
     ("expected ',' or '}'", "a {flow mapping} is not closed or lacks a comma"),
 )
+
+
+def lines_of(asked: Sequence[tuple[SourceMap, Sequence[Path_]]]) -> list[int]:
+    """The line of the node at each path of each ``(map, paths)`` of ``asked``, in order (a
+    report of every entity's line): the first map's :meth:`SourceMap.lines_together` when it
+    answers for them all (fastyaml's, for documents of one file: their line breaks counted
+    once), else each map's ``lines(paths)``."""
+    if len(asked) > 1:
+        together = asked[0][0].lines_together(asked)
+        if together is not None:
+            return together
+    lines: list[int] = []
+    for view, wanted in asked:
+        lines += view.lines(wanted)
+    return lines
 
 
 def syntax_hint(problem: str) -> str:

@@ -365,6 +365,33 @@ def test_an_upgrade_of_socialgov_misses_even_with_the_same_sizes_and_times(
     assert run(root).run == "stored"
 
 
+def test_a_store_written_beside_the_bytecode_does_not_make_the_next_run_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """__pycache__ holds the .pyc files and the speedups' stores (the patterns' and the
+    dataclasses' programs), which a run may rewrite as it ends: none of them is socialgov's
+    code, so a run after such a write is served from the cache (it was a full run every time
+    where a run stored a pattern each time: the stranger's tree)."""
+    from socialgov.core.resources import PACKAGE_DIR
+    from socialgov.speedups import runcache
+
+    package = tmp_path / "package"
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runcache, "PACKAGE_DIR", package)
+    monkeypatch.setattr(runcache, "RACY_NS", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    assert run(root).run == "full"
+    assert run(root).run == "stored"
+    for store in ("speedups/__pycache__/regexcode.cpython-311.patterns", "__pycache__/x.pyc"):
+        (package / store).parent.mkdir(exist_ok=True)
+        (package / store).write_bytes(b"a store the last run wrote")
+        assert run(root).run == "stored", store
+    (package / "rules" / "extra.txt").write_text("a file of the package\n", encoding="utf-8")
+    assert run(root).run == "full"  # what is not in __pycache__ still counts
+
+
 def test_the_remembered_file_list_follows_the_walk_and_the_patterns(tmp_path: Path) -> None:
     """What include and exclude choose is remembered for the same walk: another file, a nested
     folder or another pattern is seen at once, and a file no pattern selects changes nothing."""

@@ -368,7 +368,9 @@ def _package_files() -> list[tuple[str, Path]]:
             tops.append((f"{name}:", folder))
     files = []
     for label, top in tops:
-        for folder, dirs, names in sorted(os.walk(top)):
+        # pruned as walked (sorting the walk first would read every folder before pruning):
+        # __pycache__ holds the .pyc files and the speedups' stores, which runs rewrite
+        for folder, dirs, names in os.walk(top):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
                 if not name.endswith((".pyc", ".pyo")):

@@ -251,3 +251,20 @@ def test_a_full_store_of_used_programs_is_not_rewritten_for_nothing(
     assert path.read_bytes() == b"as the last run left it"
     assert path.stat().st_ino == before.st_ino
     assert programs.missed == []  # handed on once: not tried again at the next save
+
+
+def test_tokenizes_patterns_are_never_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tokenize joins its string prefixes from a set, so its pattern's text changes with each
+    process's hash seed: stored, it would never be found again, and the store would grow by
+    one pattern (and a whole rewrite) on every run that reads a builtin's signature."""
+    import re
+
+    if regexcode._original is None:  # not installed in this process: re's own compile
+        monkeypatch.setattr(regexcode, "_original", re._compiler.compile)  # type: ignore[attr-defined]
+    programs = regexcode._Programs(None)
+    from_tokenize: dict[str, object] = {"__name__": "tokenize", "programs": programs}
+    exec("def compile_it(p):\n    return programs.compile(p, 0)\n", from_tokenize)
+    assert from_tokenize["compile_it"]("(rb|Br|RB)'[a-z]+") is not None  # type: ignore[operator]
+    assert programs.missed == []
+    assert programs.compile("(rb|Br|RB)'[0-9]+", 0) is not None  # anyone else's: remembered
+    assert [pattern for pattern, _, _ in programs.missed] == ["(rb|Br|RB)'[0-9]+"]

@@ -96,7 +96,7 @@ class _Programs:
                     return made
             compiled = _original(pattern, flags)
             if program is False:  # never seen (None: seen, and compiled every time)
-                if len(self.missed) < LIMIT:  # a long-lived process compiling on and on
+                if len(self.missed) < LIMIT and not _seeded():  # a long-lived process, on and on
                     self.missed.append((pattern, flags, compiled))
             else:
                 self.used.add(key)
@@ -132,6 +132,21 @@ class _Programs:
             return False
         self.texts, self.bytes = texts, bytes_
         return True
+
+
+def _seeded() -> bool:
+    """Whether the pattern being compiled is one of ``tokenize``'s (inspect reads a builtin's
+    signature with it; attrs asks, when jsonschema is imported to explain a schema finding):
+    their string prefixes are joined from a set, so the text changes with each process's hash
+    seed, no later run finds it in the store, and storing it would add one more each run."""
+    frame = sys._getframe(2)  # the caller of re's compile (this, then _Programs.compile)
+    for _ in range(4):
+        if frame is None:
+            return False
+        if frame.f_globals.get("__name__") == "tokenize":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _program(pattern: Any, flags: int, compiled: Any) -> Program | None:

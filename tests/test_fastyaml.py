@@ -197,6 +197,12 @@ SUPPORTED = {
     "urls and colons": "url: https://example.com/a?b=c#d\nk: a:b\n",
     "crowded": "a: x#y\nb: 'a: b'\nc: \"x # y\"\nd: C#\n",
     "quoted lookalikes": "phone: \"+442079460150\"\nzero: '010'\nyes: 'True'\nnone: '~'\n",
+    # a plain lookalike right after each character a value may follow without a space (the
+    # review of 651752a: removing one of them from _BEFORE_VALUE misread each of these)
+    "a lookalike right after a colon in a flow map": 'm: {"k":0x1F}\n',
+    "a lookalike right after a bracket": "a: [0o17]\n",
+    "a lookalike right after a comma": "a: [1,0o17]\n",
+    "a quoted and a plain lookalike right after a comma": 'a: ["0o17",0o17]\n',
     "quoted number, bare in a comment": "# our 34 stores\ncount: '34'\n",
     "document marker": "---\na: 1\n",
     "marker with a comment": "# head\n--- # first\na: 1\n",

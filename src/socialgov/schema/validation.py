@@ -87,9 +87,7 @@ def shipped_check_for(file_name: str) -> Check | None:
 
 def validate_entity(kind: str, data: Any, validity: Validity | None = None) -> list[SchemaError]:
     """Check one entity mapping against its kind's schema (sparing those ``validity`` knows)."""
-    if validity is not None:
-        return validity.validate(KIND_FILES[kind], data)
-    return check_schema(KIND_FILES[kind], data)
+    return entity_check(validity)(kind, data)
 
 
 def entity_check(validity: Validity | None = None) -> Callable[[str, Any], list[SchemaError]]:

@@ -651,6 +651,36 @@ def test_limits_near_the_edge_are_left_to_the_exact_path() -> None:
     assert fastyaml.parse(many, "f.yaml", LIMITS) is not None
 
 
+MORE = "".join(f"b{i}: 1\n" for i in range(10))
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("a: " + "x" * 21 + "\n" + MORE, False),  # a value over the limit
+        ("k" * 21 + ": 1\n" + MORE, False),  # a key over it, its value short
+        ("- [a, " + "y" * 21 + "]\n" + "- b\n" * 10, False),  # in a flow
+        ("a: |\n  " + "z" * 10 + "\n  " + "z" * 10 + "\nb: 1\n", False),  # a block's lines
+        ("a: " + "é" * 20 + "\n" + MORE, True),  # 20 characters, 40 bytes
+        ("a: x\n" + "b: " + "y" * 20 + "\n" * 3, True),  # at the limit
+        ("a: " + "w " * 11 + "\n" + MORE, False),  # 21 characters with the spaces
+        ("a: " + "w\n   " * 10 + "w\nb: 1\n", False),  # 21 characters folded over lines
+        ("a: " + "w\n   " * 9 + "w\n" + MORE, True),  # 19, written in 56 bytes
+    ],
+)
+def test_the_longest_string_is_told_in_characters(text: str, taken: bool) -> None:
+    # A file longer than max_scalar_chars may hold a string longer than it: the most bytes
+    # rapidyaml holds for a key or value tells when none can be (_longest_written), else each
+    # string's characters are counted in the data
+    small = {**LIMITS, "max_scalar_chars": 20}
+    assert len(text) > 20
+    if taken:
+        assert _differences(text, small) == []
+    else:
+        assert fastyaml.parse(text, "f.yaml", small) is None
+        assert parse_text(text, "f.yaml", small).findings
+
+
 @pytest.mark.parametrize(
     "line",
     ["# " + "'" * 200_000, "#" + " '" * 100_000 + " x", "c: 1 " + "# '" * 50_000],

@@ -321,8 +321,12 @@ def parse(
                 resolved.height + _MARGIN > limits["max_depth"]
             ):
                 return None
-        if len(text) > limits["max_scalar_chars"] and (_longest(data) > limits["max_scalar_chars"]):
-            return None
+        longest = limits["max_scalar_chars"]
+        if len(text) > longest and (
+            type(columns) is not _Columns or _longest_written(tree, size) > longest
+        ):
+            if _longest(data) > longest:
+                return None
         nested = flagged and _found(_NESTED_FLOW, bare)
         if nested and max(map(_height, data)) + _MARGIN > limits["max_depth"]:
             return None  # flow collections inside flow collections nest on one line
@@ -1167,30 +1171,33 @@ def _quoted_where_written(
     ``encoded``: ``emitted`` as UTF-8, when the caller has it (rapidyaml wrote it so)."""
     if encoded is None:
         encoded = emitted.encode()
-    if not _found(_LOOKALIKE_RE2, encoded):
-        return True
     # each found by RE2 in the JSON's bytes (``re`` over the JSON's text took 40% of this in
     # files whose every value is quoted)
     found = {
         bytes(encoded[span[0][0] + 1 : span[0][1] - 1]) for span in _spans(_LOOKALIKE_RE2, encoded)
     }
-    for value in found - settled:
+    found -= settled
+    if not found:
+        return True
+    for value in found:
         if value in _WRITTEN_AS and f'"{value.decode()}":' in emitted:
             return False  # a key rapidyaml may have rewritten, quoted or not (see _WRITTEN_AS)
-        for spelling in (value, *_WRITTEN_AS.get(value, ())):
-            start = text.find(spelling)
-            while start >= 0:
-                # a value starts after a space, ':', '[', '{', ',' or a line break (as
-                # _VALUE_START ends), never after a quote: most are passed over here
-                if not start or text[start - 1] in _BEFORE_VALUE:
-                    end = start + len(spelling)
-                    line_start = text.rfind(b"\n", 0, start) + 1
-                    if _VALUE_START.search(text, line_start, start) is not None and (
-                        _VALUE_END.match(text, end) is not None
-                    ):
-                        return False
-                start = text.find(spelling, start + 1)
-    return True
+    # Every lookalike standing alone in the text, found in one pass (RE2): a `find` of each
+    # string over the whole text cost as many passes as strings (79 in a 300 KB file of the
+    # stranger's tree, where every value is quoted). Each is the whole run of a lookalike's
+    # characters (none of which may come before or after one) from where it starts: searched
+    # again from its end, the next one's start and what comes before it are still there.
+    at = 0
+    while True:
+        start, stop = _group_from(_STANDING_ALONE, text, at)
+        if start < 0:
+            return True
+        written = text[start:stop]
+        if written in found or not found.isdisjoint(_SPELLING_OF.get(written, ())):
+            line_start = text.rfind(b"\n", 0, start) + 1
+            if _VALUE_START.search(text, line_start, start) is not None:
+                return False
+        at = stop
 
 
 _BEFORE_VALUE = b" :[{,\n"
@@ -1208,13 +1215,25 @@ core schema reads ``.Inf``, ``-.INF`` and ``.NaN`` as the numbers ``.inf`` and `
 rapidyaml 0.15 also writes a plain ``nan``, ``inf``, ``infinity``, ``-inf`` and ``-infinity``
 (values or keys) as ``.nan``, ``.inf`` and ``-.inf``, which the core schema reads as text; and
 any of these spellings as a key, quoted or not, in those three ways."""
+_SPELLING_OF = {
+    spelling: frozenset(value for value, spellings in _WRITTEN_AS.items() if spelling in spellings)
+    for spelling in itertools.chain.from_iterable(_WRITTEN_AS.values())
+}
+"""The values of _WRITTEN_AS each spelling may be written for."""
 
 
 _VALUE_START = re.compile(rb"(?m)(?:[:\-?][ ]+|[\[{,][ ]*|[\"']:[ ]*|^[ ]*)(?:[&!][^ \n]*[ ]+)*$")
 """What a line holds before a plain value that starts there: as _NODE_START, after a quoted
 key's ``:`` without a space too (``{"owner":~}``, as JSON is written), and the value's anchor or
 tag if it has one (``s: &none ~``)."""
-_VALUE_END = re.compile(rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])")
+_VALUE_END = rb"[ ]*(?:$|\n|\r|[ ]#|:[ \n]|:$|[,\]}])"
+_STANDING_ALONE = re2.compile(
+    rb"(?:^|[ :\[{,\n])(%s|-?inf|-?infinity|nan)%s" % (_CORE_PATTERNS.encode(), _VALUE_END)
+)
+"""A lookalike or a spelling of _WRITTEN_AS (the first group), written after what may come
+right before a plain value (_BEFORE_VALUE, or the text's start) and followed by what may end one
+(before the line's end, a comment, a ``:``, a comma or a bracket). Its characters (letters,
+digits, ``+-.~``) are none of those, so each match's group is the whole run of them."""
 
 
 def _with_json_words(tree: Any, buffer: bytearray) -> tuple[memoryview, frozenset[bytes]]:
@@ -1597,6 +1616,18 @@ def _found_in_one_call(pattern: Any, text: bytes) -> bool:
     return pattern._regexp.Match(_ANYWHERE, text, 0, len(text))[0][0] >= 0
 
 
+def _group_from(pattern: Any, text: bytes, at: int) -> tuple[int, int]:
+    """Where the first group of RE2 ``pattern``'s first match in ``text`` from ``at`` is;
+    (-1, -1) when there is none."""
+    found = pattern.search(text, at)
+    return (-1, -1) if found is None else found.span(1)
+
+
+def _group_in_one_call(pattern: Any, text: bytes, at: int) -> tuple[int, int]:
+    """The same, asked of RE2 in one call (see _found_in_one_call)."""
+    return pattern._regexp.Match(_ANYWHERE, text, at, len(text))[1]
+
+
 def _spans(pattern: Any, text: bytes) -> Iterator[Sequence[tuple[int, int]]]:
     """Where each match of RE2 ``pattern`` in ``text`` is, as its finditer finds them: the
     whole match's span, then each group's ((-1, -1) for a group that took no part)."""
@@ -1628,6 +1659,11 @@ with contextlib.suppress(Exception):  # a wrapper without these keeps its search
     _probe = re2.compile(rb"b+")
     if (_found_in_one_call(_probe, b"abbc"), _found_in_one_call(_probe, b"ac")) == (True, False):
         _found = _found_in_one_call
+    _probe = re2.compile(rb"(?:^|c)(b+)")
+    if [tuple(_group_in_one_call(_probe, b"bcbb", at)) for at in (0, 1, 2)] == [
+        _group_from(_probe, b"bcbb", at) for at in (0, 1, 2)
+    ] == [(0, 1), (2, 4), (-1, -1)]:
+        _group_from = _group_in_one_call
     _probe = re2.compile(rb"(b)+|(x)|$")
     if [list(map(tuple, spans)) for spans in _spans_in_calls(_probe, b"abbcxx")] == list(
         _spans(_probe, b"abbcxx")
@@ -1728,6 +1764,17 @@ def _values_walked(data: Any) -> int:
 _COUNTS_VALUES = _values(json.loads('[{"a": [1, {"b": "c"}], "d": {}}, [], "e"]')) == 8
 if not _COUNTS_VALUES:  # pragma: no cover - CPython's mappings of string keys give values only
     _values = _values_walked
+
+
+def _longest_written(tree: Any, size: int) -> int:
+    """The most bytes rapidyaml's tree holds for a key or a value (its ``size`` nodes, numbered
+    in order): at least as many as the longest string of the JSON's data has characters (each
+    is a key or value of the tree, written as JSON and read back; a character takes a byte or
+    more), found in two columns of its nodes, where :func:`_longest` reads every string of the
+    data in Python (a tenth of parsing the stranger's tree, whose files of more than 100,000
+    characters hold none that long)."""
+    words = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("Q")
+    return max(max(words[_KEY_SIZE :: _WORDS]), max(words[_VAL_SIZE :: _WORDS]))
 
 
 def _longest(data: Any) -> int:

@@ -614,8 +614,15 @@ def test_a_lint_of_valid_files_imports_neither_validator_nor_the_exact_parser(
     (tmp_path / "bad.yaml").write_text("people:\n  - {id: bob, name: 7}\n", encoding="utf-8")
     report, modules = _lint_and_modules(tmp_path)
     assert '"SG101"' in report and modules == set()
-    # ... a value failing a pattern by jsonschema, which the run then imports.
+    # ... and so is a value failing a pattern ...
     (tmp_path / "bad.yaml").write_text("people:\n  - {id: Bob, name: Bob}\n", encoding="utf-8")
+    report, modules = _lint_and_modules(tmp_path)
+    assert '"SG101"' in report and modules == set()
+    # ... a value too long by jsonschema (whose wording), which the run then imports.
+    too_long = "b" * 129
+    (tmp_path / "bad.yaml").write_text(
+        f"people:\n  - {{id: {too_long}, name: Bob}}\n", encoding="utf-8"
+    )
     report, modules = _lint_and_modules(tmp_path)
     assert '"SG101"' in report and {"jsonschema", "fastjsonschema"} & modules == {"jsonschema"}
     assert "yaml" not in modules

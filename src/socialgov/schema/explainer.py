@@ -17,13 +17,16 @@ This module answers only when it is sure, and says "I cannot say" (None) otherwi
   anything): the compiled check judges as jsonschema does, in this environment;
 - at a node that fails it reports what it can tell for certain: unknown keys
   (``additionalProperties: false``), missing required keys, a value of the wrong ``type``, a
-  value not in an ``enum`` of strings or not the string ``const``. Keywords for another JSON
-  type than the value's are silent (``pattern`` says nothing of a number), as in every JSON
-  Schema validator;
-- anything else at a failing node (a failing ``pattern``, ``format``, ``minLength``, ``anyOf``,
-  ``if``/``then``, uniqueness of items that are not all strings, a keyword it does not model, a
-  key that is not a string, a value that is not plain JSON) makes the whole answer None, and
-  jsonschema explains the entity as before.
+  value not in an ``enum`` of strings or not the string ``const``, a string its ``pattern``
+  does not find (``re.search``, as jsonschema), a string that is not a ``date`` or an
+  ``email`` (the two formats jsonschema checks alike in every install: see _conforms).
+  Keywords for another JSON type than the value's are silent (``pattern`` says nothing of a
+  number), as in every JSON Schema validator;
+- anything else at a failing node (a failing ``minLength``, ``maxLength`` or number bound,
+  whose wording is jsonschema's own, another format, ``anyOf``, ``if``/``then``, uniqueness of
+  items that are not all strings, a keyword it does not model, a key that is not a string, a
+  value that is not plain JSON) makes the whole answer None, and jsonschema explains the entity
+  as before.
 
 The errors come in jsonschema's order (the schema's keywords in their written order, ``$ref``
 where it is written, items in order) and are sorted by the same key, so the messages, their
@@ -34,7 +37,9 @@ libraries of the [dev] extra).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 from urllib.parse import unquote
 
@@ -384,9 +389,53 @@ def _error_of(key: str, keyword_value: Any, value: Any, kind: str) -> tuple[str,
         return ("enum", (keyword_value, value)) if _fails_strings(value, keyword_value) else None
     if key == "const":
         return ("const", keyword_value) if _fails_strings(value, [keyword_value]) else None
-    if (key in _FOR_STRINGS and kind == "string") or (key in _FOR_NUMBERS and kind == "number"):
+    if kind == "string" and key in _FOR_STRINGS:
+        if key == "pattern":
+            return None if _matches(keyword_value, value) else ("pattern", (keyword_value, value))
+        if key == "format":
+            return None if _conforms(keyword_value, value) else ("format", (keyword_value, value))
+        if not isinstance(keyword_value, int) or isinstance(keyword_value, bool):
+            raise _Unsure
+        too_short = key == "minLength" and len(value) < keyword_value
+        if too_short or (key == "maxLength" and len(value) > keyword_value):
+            raise _Unsure  # jsonschema's wording of a length, which differs between its versions
+        return None
+    if key in _FOR_NUMBERS and kind == "number":
         raise _Unsure
     return None
+
+
+def _matches(pattern: Any, value: str) -> bool:
+    """jsonschema's ``pattern``: ``re.search`` of the pattern as written."""
+    if not isinstance(pattern, str):
+        raise _Unsure
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        raise _Unsure from None
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _conforms(name: Any, value: str) -> bool:
+    """What jsonschema's format checker says of the string ``value`` for the formats whose check
+    is the same in every install (jsonschema 4.18 and later, with or without format libraries):
+    ``date`` is ``YYYY-MM-DD`` in ASCII digits naming a real day (its ``_RE_DATE.fullmatch`` and
+    ``date.fromisoformat``, a ValueError being a "no"), ``email`` holds an ``@``. Any other
+    format (``uri`` is checked only where rfc3987 is installed, ``date-time`` only with
+    rfc3339-validator) is jsonschema's to judge."""
+    if name == "date":
+        if _DATE.fullmatch(value) is None:
+            return False
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    if name == "email":
+        return "@" in value
+    raise _Unsure
 
 
 def _listed(value: Any) -> list[Any]:

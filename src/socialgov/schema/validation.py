@@ -209,6 +209,10 @@ def _surely_explained(file_name: str, check: Check, data: Any) -> list[SchemaErr
             described.append(_not_allowed(path, *detail))
         elif keyword == "const":
             described.append(_not_the_constant(path, detail))
+        elif keyword == "pattern":
+            described.append(_not_matching(path, *detail))
+        elif keyword == "format":
+            described.append(_not_of_format(path, *detail))
         else:
             described.append(_wrong_type(path, *detail))
     return described
@@ -250,21 +254,9 @@ def _describe(error: ValidationError) -> list[SchemaError]:
     if validator == "type":
         return [_wrong_type(path, error.validator_value, error.instance)]
     if validator == "pattern":
-        return [
-            SchemaError(
-                path,
-                f"{where}: {_short(error.instance)} does not match the required form "
-                f"{error.validator_value}",
-            )
-        ]
+        return [_not_matching(path, error.validator_value, error.instance)]
     if validator == "format":
-        return [
-            SchemaError(
-                path,
-                f"{where}: {_short(error.instance)} is not a valid {error.validator_value}"
-                + (" (write it as YYYY-MM-DD)" if error.validator_value == "date" else ""),
-            )
-        ]
+        return [_not_of_format(path, error.validator_value, error.instance)]
     if validator in ("anyOf", "oneOf") and error.context:
         best = min(error.context, key=lambda e: (len(e.absolute_path) * -1, e.validator != "type"))
         return _describe(best)
@@ -302,6 +294,19 @@ def _not_allowed(path: tuple[str | int, ...], allowed: list[Any], instance: Any)
 
 def _not_the_constant(path: tuple[str | int, ...], value: Any) -> SchemaError:
     return SchemaError(path, f"{_field_name(path)}: must be '{value}'")
+
+
+def _not_matching(path: tuple[str | int, ...], pattern: Any, instance: Any) -> SchemaError:
+    return SchemaError(
+        path, f"{_field_name(path)}: {_short(instance)} does not match the required form {pattern}"
+    )
+
+
+def _not_of_format(path: tuple[str | int, ...], format_name: Any, instance: Any) -> SchemaError:
+    how = " (write it as YYYY-MM-DD)" if format_name == "date" else ""
+    return SchemaError(
+        path, f"{_field_name(path)}: {_short(instance)} is not a valid {format_name}{how}"
+    )
 
 
 _YAML11_BOOLEANS = frozenset(("yes", "no", "on", "off", "y", "n"))

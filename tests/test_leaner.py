@@ -16,6 +16,7 @@ import itertools
 import random
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -510,6 +511,62 @@ def test_a_tuple_of_types_is_left_where_one_of_its_names_is_assigned() -> None:
     code, _ = leaner(source, "validate", ())
     assert "isinstance(data__tags, (list, tuple))" in code
     assert "(int, float, Decimal)" not in code.split("def validate")[1]
+
+
+def test_decimal_is_a_type_imported_only_when_a_value_is_none_of_the_others() -> None:
+    source = "from decimal import Decimal\n" + NUMBERS_AND_ENUMS.replace(
+        "(int, float, Decimal)", "(int, Decimal, float)"
+    )
+    code, _ = leaner(source, "validate", ())
+    assert not [
+        node
+        for node in ast.parse(code).body
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and "decimal" in ast.unparse(node)
+    ]
+    assert "class Decimal(metaclass=_DecimalType)" in code
+    assert "= (int, float, Decimal)" in code  # last in its tuple: asked only of the others' misses
+    namespace: dict[str, Any] = {}
+    exec(compile(_module(code), "<test>", "exec"), namespace)
+    stand_in = namespace["Decimal"]
+    for value in NUMBER_VALUES + TEXT_VALUES:
+        assert isinstance(value, stand_in) == isinstance(value, Decimal), value
+    before = _run(_module(source))
+    after = _run(_module(code))
+    for value in NUMBER_VALUES:
+        assert after({"rate": value}) == before({"rate": value}), value
+    # Decimal read nowhere: no import, and nothing standing for it
+    unread, _ = leaner("from decimal import Decimal\n" + REMEMBERED_DATES, "validate", ())
+    assert "decimal" not in unread and "Decimal" not in unread
+    # Decimal read any other way: the import stays as written
+    for other in ("    limit = Decimal('1.5')\n", "    Decimal = float\n"):
+        kept, _ = leaner(source.replace("    return data\n", other + "    return data\n"))
+        assert kept.startswith("from decimal import Decimal") and "_DecimalType" not in kept
+
+
+def test_valid_entities_are_checked_without_importing_decimal() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from socialgov.schema import validation as v\n"
+        "for name in [*v.KIND_FILES.values(), v.CONFIG_FILE]:\n"
+        "    for example in v.load_schema(name).get('examples', []):\n"
+        "        assert v.check_schema(name, example) == [], (name, example)\n"
+        "assert 'decimal' not in sys.modules and 'numbers' not in sys.modules\n"
+        "account = {'id': 'acme-x', 'platform': 'x', 'metrics': {'posts_per_month': 'many'}}\n"
+        "assert v.check_schema('account.schema.json', account) != []\n"
+        "assert 'decimal' in sys.modules  # asked of a value none of the other types is\n"
+        "from decimal import Decimal\n"
+        "account['metrics']['posts_per_month'] = Decimal('2.5')\n"
+        "assert v.check_schema('account.schema.json', account) == []\n"
+        "assert v.shipped_check_for('account.schema.json')(account)\n"
+    )
+    project = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
 
 
 REMEMBERED_DATES = """

@@ -11,7 +11,15 @@ class Invalid(Exception):
 
 
 VERSION = '2.22.3'
-from decimal import Decimal
+
+class _DecimalType(type):
+
+    def __instancecheck__(cls, value):
+        from decimal import Decimal
+        return isinstance(value, Decimal)
+
+class Decimal(metaclass=_DecimalType):
+    """decimal.Decimal to isinstance, imported when a value is none of the types before it."""
 import re
 SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
 SEARCH_1 = re.compile('^[a-z0-9][a-z0-9._-]*(@[1-9][0-9]*)?$').search
@@ -31,7 +39,7 @@ SEEN_8 = set()
 SEEN_9 = set()
 SEEN_10 = set()
 TYPES_0 = (list, tuple)
-TYPES_1 = (str, int, float, Decimal, bool)
+TYPES_1 = (str, int, float, bool, Decimal)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):

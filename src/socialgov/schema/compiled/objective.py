@@ -11,7 +11,15 @@ class Invalid(Exception):
 
 
 VERSION = '2.22.3'
-from decimal import Decimal
+
+class _DecimalType(type):
+
+    def __instancecheck__(cls, value):
+        from decimal import Decimal
+        return isinstance(value, Decimal)
+
+class Decimal(metaclass=_DecimalType):
+    """decimal.Decimal to isinstance, imported when a value is none of the types before it."""
 import re
 SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
 SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search

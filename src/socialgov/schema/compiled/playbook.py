@@ -11,7 +11,15 @@ class Invalid(Exception):
 
 
 VERSION = '2.22.3'
-from decimal import Decimal
+
+class _DecimalType(type):
+
+    def __instancecheck__(cls, value):
+        from decimal import Decimal
+        return isinstance(value, Decimal)
+
+class Decimal(metaclass=_DecimalType):
+    """decimal.Decimal to isinstance, imported when a value is none of the types before it."""
 import re
 SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
 SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search
@@ -30,7 +38,7 @@ SEEN_5 = set()
 TYPES_0 = (list, tuple)
 TYPES_1 = (bool, str)
 TYPES_2 = (dict, list)
-TYPES_3 = (int, float, Decimal, str)
+TYPES_3 = (int, float, str, Decimal)
 NoneType = type(None)
 
 def validate(data, custom_formats={}, name_prefix=None):
@@ -312,7 +320,7 @@ def validate____defs_where(data, custom_formats={}, name_prefix=None):
                 if not isinstance(data_value, dict):
                     raise Invalid
             except (Invalid, Invalid):
-                if not isinstance(data_value, (str, int, float, Decimal, bool, NoneType, list, tuple)):
+                if not isinstance(data_value, (str, int, float, bool, NoneType, list, tuple, Decimal)):
                     raise Invalid
             else:
                 if not isinstance(data_value, dict):

@@ -11,7 +11,6 @@ class Invalid(Exception):
 
 
 VERSION = '2.22.3'
-from decimal import Decimal
 import re
 SEARCH_0 = re.compile('^[a-z0-9][a-z0-9._-]*$').search
 SEARCH_1 = re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}$').search

@@ -65,6 +65,21 @@ def test_a_twin_filled_and_made_the_class_is_what_the_class_makes(cls: type) -> 
         setattr(made, dataclasses.fields(cls)[0].name, 1)
 
 
+def test_a_channel_row_has_an_empty_dict_where_orjson_asks_for_one() -> None:
+    # orjson asks each dataclass it writes for its ``__dict__``: a slotted row without one
+    # raised (and cleared) an AttributeError there, a row at a time; its fields are still
+    # slots, and orjson, finding ``__slots__`` in the class, writes them by name
+    import orjson
+
+    row = maker(ChannelRow)(*_values(ChannelRow))
+    assert row.__dict__ == {} and not hasattr(row, "__weakref__")
+    with pytest.raises(TypeError):
+        row.__dict__["id"] = "x"  # type: ignore[index]
+    fields = {spec.name: getattr(row, spec.name) for spec in dataclasses.fields(ChannelRow)}
+    assert orjson.loads(orjson.dumps(row)) == orjson.loads(orjson.dumps(fields))
+    assert type(row).__dict__["__slots__"] and twin(ChannelRow).__bases__ == ChannelRow.__bases__
+
+
 def test_twin_refuses_a_class_it_cannot_stand_in_for() -> None:
     @dataclasses.dataclass(frozen=True, slots=True)
     class Named(Ref):

@@ -1214,3 +1214,20 @@ def test_the_findings_summary_counts_each_rule_and_family_from_one_pass() -> Non
         ("policy", 1, 0, 2),
         ("custom", 0, 0, 1),
     ]
+
+
+def test_each_channel_is_given_what_selects_it_in_the_order_of_the_selectors() -> None:
+    from socialgov.audit.metrics import _selected_ids
+
+    a, b, c, d = (object() for _ in range(4))  # channels (only their identity counts)
+    picks = {"one": [a, b, c], "two": [c, a], "none": [], "bad": None, "three": [d, c, b]}
+    found = _selected_ids([(name, name) for name in picks], picks.get)  # type: ignore[arg-type]
+    assert found == {
+        id(a): ("one", "two"),
+        id(b): ("one", "three"),
+        id(c): ("one", "two", "three"),
+        id(d): ("three",),
+    }
+    # equal tuples are one tuple
+    again = _selected_ids([("x", 1), ("y", 2)], {1: [a, b, c], 2: [b, c]}.get)  # type: ignore[arg-type]
+    assert again[id(b)] is again[id(c)] == ("x", "y") and again[id(a)] == ("x",)

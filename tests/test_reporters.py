@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from pathlib import Path
 from xml.etree import ElementTree
@@ -12,7 +13,16 @@ import pytest
 from conftest import AS_OF
 from socialgov.cli import LINT_FORMATS, main
 from socialgov.core.errors import SocialgovError
-from socialgov.reporters import FORMATS, ReportTarget, parse_target, plan_targets
+from socialgov.reporters import (
+    FORMATS,
+    Pieces,
+    ReportTarget,
+    parse_target,
+    plan_targets,
+    render_reports,
+)
+from socialgov.reporters.base import ReportOptions
+from socialgov.reporters.text import render as text_render
 
 
 def test_every_format_is_offered_and_renders_every_finding(
@@ -104,3 +114,29 @@ def test_bad_report_options_exit_2_with_one_line(
     assert main(["lint", "--root", str(tricky_repo), *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_a_report_with_a_writer_is_written_when_emitted_and_kept_as_its_text(
+    tricky_repo: Path,
+) -> None:
+    """The text format writes its report a piece at a time as it is emitted (never held whole);
+    the run cache, which keeps a run's reports, pickles it as its text, and a report once
+    joined is written from that text."""
+    from conftest import run_lint
+
+    result = run_lint(tricky_repo)
+    options = ReportOptions(cwd=tricky_repo)
+    planned = [(ReportTarget("text"), options), (ReportTarget("json", Path("x")), options)]
+    text, as_json = (report.text for report in render_reports(result, planned).rendered)
+    assert isinstance(as_json, str)  # a format without write(): rendered whole
+    assert isinstance(text, Pieces)
+    expected = text_render(result, options)
+    pieces: list[str] = []
+    text(pieces.append)
+    assert "".join(pieces) == expected
+    kept = pickle.loads(pickle.dumps(render_reports(result, planned)))
+    assert kept.rendered[0].text == expected and type(kept.rendered[0].text) is str
+    assert str(text) == expected
+    again: list[str] = []
+    text(again.append)
+    assert again == [expected]

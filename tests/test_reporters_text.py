@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from conftest import run_lint
+from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.reporters.base import ReportOptions, display_paths
-from socialgov.reporters.text import render
+from socialgov.reporters.text import render, write
 
 
 def test_statistics_count_per_rule(tricky_repo: Path) -> None:
@@ -116,3 +118,38 @@ def test_a_folders_own_path_is_shown_from_wherever_one_stands(
     monkeypatch.chdir(root)
     relative = display_paths(Path("."), root.resolve())
     assert [relative("top.yaml"), relative("teams/x.yaml")] == ["top.yaml", "teams/x.yaml"]
+
+
+def test_the_report_is_handed_on_a_thousand_lines_at_a_time(tricky_repo: Path) -> None:
+    """``write`` hands the report on in pieces of whole lines (a report of ~490,000 findings is
+    never held whole), and they make the lines ``path:line:col: CODE [severity] message``,
+    a waived one with its reason, then the summary; ``render`` is their text."""
+    result = run_lint(tricky_repo)
+    many = tuple(
+        Finding(
+            "SG201", "unowned-channel", severity, f"message {n}", f"d{n % 7}/f{n % 5}.yaml",
+            n, n % 9 + 1, EntityRef("Channel", f"c{n}"), (), "", "why\nnot" if n == 5 else None,
+        )
+        for n, severity in zip(range(2_345), [*Severity] * 800, strict=False)
+    )  # fmt: skip
+    result = dataclasses.replace(result, findings=many, suppressed=(), unused_waivers=())
+    options = ReportOptions(cwd=tricky_repo)
+    pieces: list[str] = []
+    write(result, options, pieces.append)
+    assert len(pieces) == 4  # 1,000 + 1,000 + 345 findings, then the summary
+    assert all(piece.endswith("\n") for piece in pieces)
+    expected = [
+        f"{f.path}:{f.line}:{f.column}: {f.code} [{f.severity.name.lower()}] {f.message}"
+        + (" (suppressed: why\\nnot)" if f.suppressed else "")
+        for f in many
+    ]
+    lines = "".join(pieces).splitlines()
+    assert lines[:-1] == expected
+    assert lines[-1].startswith("Found 2345 problems (781 errors, 782 warnings, 782 info)")
+    assert render(result, options) == "".join(pieces)
+    # in colour, each line as before (the colour on the place, the code and the severity)
+    coloured = render(result, dataclasses.replace(options, color=True)).splitlines()
+    assert coloured[2] == (
+        "\x1b[1md2/f2.yaml:2:3:\x1b[0m \x1b[31m\x1b[1mSG201\x1b[0m \x1b[31m[error]\x1b[0m message 2"
+    )
+    assert len(coloured) == len(lines)

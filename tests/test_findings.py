@@ -72,3 +72,68 @@ def test_the_order_never_depends_on_the_order_found() -> None:
     for _ in range(5):
         rng.shuffle(findings)
         assert in_report_order(findings) == expected
+
+
+def _reference_order(findings: list[Finding]) -> list[Finding]:
+    """What in_report_order gives, the plain way: a stable sort by every field (file, line,
+    column, code, message, key, name, severity, entity, related), equal ones kept once."""
+    result: list[Finding] = []
+    for finding in sorted(findings, key=_whole_order):
+        if not result or _whole_order(result[-1]) != _whole_order(finding):
+            result.append(finding)
+    return result
+
+
+def _whole_order(f: Finding) -> tuple[object, ...]:
+    entity = ("", "") if f.entity is None else (f.entity.kind, f.entity.id)
+    return (
+        f.path,
+        f.line,
+        f.column,
+        f.code,
+        f.message,
+        f.key,
+        f.name,
+        f.severity,
+        entity,
+        f.related,
+    )
+
+
+def test_the_order_is_the_sort_by_every_field_with_the_first_of_equal_ones_kept() -> None:
+    """Findings are sorted by file, line, column and code, and only those alike in these four
+    by their every field: many at one place (several rules at an entity's start), of one rule
+    at one place, equal ones, lines and columns small, large and below 1, files and codes named
+    alike: each time the plain sort's order, the first of equal ones kept."""
+    rng = random.Random(14)
+    refs = [None, EntityRef("Account", "a"), EntityRef("Account", "b"), EntityRef("Team", "a")]
+    for trial in range(400):
+        numbers = [  # lines and columns: small, up to 32 bits, past them, below 0
+            [1, 2, 3],
+            [1, 2, 3, 2**31, 2**32 - 1],
+            [1, 2, 3, 2**31, 2**32 - 1, 2**32, 2**33],
+            [1, 2, 3, -1, 0],
+        ][trial % 4]
+        findings: list[Finding] = []
+        for _ in range(rng.randrange(0, 50)):
+            if findings and rng.random() < 0.15:  # the same finding found again
+                findings.append(rng.choice(findings))
+                continue
+            findings.append(
+                Finding(
+                    rng.choice(["SG201", "SG202", "SG20"]),
+                    rng.choice(["a", "b"]),
+                    rng.choice(list(Severity)),
+                    rng.choice(["m", "n", "m "]),
+                    rng.choice(["a.yaml", "a/b.yaml", "a.yaml.d/c.yaml", "b.yaml"]),
+                    rng.choice(numbers),
+                    rng.choice(numbers),
+                    rng.choice(refs),
+                    rng.choice([(), (EntityRef("Person", "p"),), (EntityRef("Person", "q"),)]),
+                    rng.choice(["", "k", "k/0"]),
+                    rng.choice([None, "a waiver's reason"]),
+                )
+            )
+        expected = _reference_order(findings)
+        ordered = in_report_order(findings)
+        assert [id(f) for f in ordered] == [id(f) for f in expected], trial

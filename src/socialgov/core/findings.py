@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import compress, count, islice
+from operator import eq
 
 from socialgov.core.text import MAX_MESSAGE, bounded
 
@@ -108,16 +110,48 @@ def in_report_order(findings: Iterable[Finding]) -> list[Finding]:
     """Each distinct finding once, by file and position (:meth:`Finding.sort_key`), then by
     every other field, so that the order never depends on the order they were found in."""
     found = findings if isinstance(findings, list | tuple) else list(findings)
-    orders = list(map(_report_order, found))
+    # Sorted by file, line, column and code alone, where sorting by the whole order (a tuple of
+    # ten, and its entity's of two) took ~190 bytes a finding while it sorted (~95 MiB of the
+    # stranger's 100,000 accounts' 490,000 findings) and half again as many instructions. The
+    # sort is stable: findings alike in those four are in the order found, and only they (two
+    # of 23,618 on the stranger's 5,000 accounts) are then sorted by their whole order, where
+    # equal findings, the same order, are kept once: the first found.
+    keys = [(f.path, f.line, f.column, f.code) for f in found]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ordered = list(map(found.__getitem__, order))
+    keys = list(map(keys.__getitem__, order))
+    ties = list(compress(count(), map(eq, keys, islice(keys, 1, None))))
+    if not ties:
+        return ordered
+    result: list[Finding] = []
+    done = 0
+    for first, last in _runs(ties):
+        result += ordered[done:first]
+        result += _distinct(sorted(ordered[first : last + 2], key=_report_order))
+        done = last + 2
+    result += ordered[done:]
+    return result
+
+
+def _runs(ties: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive numbers in ``ties`` (sorted), each as its first and last."""
+    first = last = ties[0]
+    for place in ties[1:]:
+        if place != last + 1:
+            yield first, last
+            first = place
+        last = place
+    yield first, last
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """``findings`` (in report order) with each run of equal ones (the same order) kept once."""
     result: list[Finding] = []
     previous: object = None
-    # Sorted by each finding's order alone (compared once, where within a tuple beside its
-    # index it was compared twice: equal, then less); the sort is stable, so of equal
-    # findings the first found stays, as before.
-    for index in sorted(range(len(orders)), key=orders.__getitem__):
-        order = orders[index]
-        if order != previous:  # the same order is the same finding (its fields, compared)
-            result.append(found[index])
+    for finding in findings:
+        order = _report_order(finding)
+        if order != previous:
+            result.append(finding)
             previous = order
     return result
 

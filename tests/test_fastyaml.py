@@ -1437,3 +1437,21 @@ def test_where_a_quoted_value_may_start_is_told_as_the_pattern_tells_it() -> Non
         line_start = text.rfind(b"\n", 0, start) + 1
         found = fastyaml._NODE_START.search(text, line_start, start) is not None
         assert fastyaml._node_starts(text, line_start, start) == found, (text, start)
+
+
+def test_the_scans_asked_at_once_find_what_each_finds_alone(realdata: Path) -> None:
+    # parse asks which of four RE2 patterns find something in a text in one pass (an RE2 set,
+    # _scans): each pattern asked alone must agree, on every file of the project, the public
+    # inventories and 300 of a stranger's files, as read and as masked
+    scan = fastyaml._unsupported_or_deep(LIMITS["max_depth"])
+    patterns = (scan, fastyaml._ANCHORED, fastyaml._NESTED_FLOW, fastyaml._JSON_WORD)
+    texts = [path.read_bytes() for root in [*CORPORA, realdata] for path in _yaml_files(root)]
+    texts += [_stranger_file(seed).encode() for seed in range(300)]
+    scans = fastyaml._scans(scan)
+    seen = set()
+    for text in texts:
+        for read in (text, fastyaml._masked(text)):
+            want = [index for index, pattern in enumerate(patterns) if pattern.search(read)]
+            assert sorted(scans(read)) == want, read[:200]
+            seen.update(want)
+    assert seen == {0, 1, 2, 3}  # each found somewhere

@@ -70,7 +70,7 @@ import re
 import sys
 import threading
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import re2
@@ -239,12 +239,14 @@ def parse(
     if bare is None:
         return None  # a control character in a comment
     long_key = _long_key(bare)  # (not in the scan: see _long_key)
-    flagged = long_key or _found(_any_scan(scan), bare)  # most files: none finds a thing
-    if flagged and (long_key or _found(scan, bare)):  # perhaps only in a quoted value or block
+    scans = _scans(scan)
+    found = scans(bare)  # which of the scans find something: in most files, none
+    if long_key or _UNSUPPORTED_FOUND in found:  # perhaps only in a quoted value or block
         if _found(_NOT_PRINTABLE_UTF8, read):
             return None  # a control character masking would hide (in a value or a comment)
         bare = _masked(read)
-        if _found(scan, bare) or _long_key(bare):
+        found = scans(bare)
+        if _UNSUPPORTED_FOUND in found or _long_key(bare):
             return None
         if (_CLOSE_SQUARE in bare or _CLOSE_CURLY in bare) and _deeper_after_flow(bare):
             return None  # seen only with escapes, which the first scan refuses
@@ -271,12 +273,12 @@ def parse(
                 return None  # an empty or scalar document, or too many of them
             walker = None
             resolved = None
-            anchored = flagged and _found(_ANCHORED, bare)
+            anchored = _ANCHORED_FOUND in found
             settled: frozenset[bytes] = frozenset()
             # The documents in one text (a stream's JSON is the list of its documents): the
             # decoder makes each key once per text, so every document of a file shares its keys
             # (as the walk shares them); one call into rapidyaml, not one a document
-            if _found(_JSON_WORD, bare):
+            if _JSON_WORD_FOUND in found:
                 emitted, settled = _with_json_words(tree, buffer)
             else:
                 emitted = _json(this)
@@ -322,12 +324,13 @@ def parse(
             ):
                 return None
         longest = limits["max_scalar_chars"]
-        if len(text) > longest and (
-            type(columns) is not _Columns or _longest_written(tree, size) > longest
+        if (
+            len(text) > longest
+            and (type(columns) is not _Columns or _longest_written(tree, size) > longest)
+            and _longest(data) > longest
         ):
-            if _longest(data) > longest:
-                return None
-        nested = flagged and _found(_NESTED_FLOW, bare)
+            return None
+        nested = _NESTED_FLOW_FOUND in found
         if nested and max(map(_height, data)) + _MARGIN > limits["max_depth"]:
             return None  # flow collections inside flow collections nest on one line
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
@@ -1660,9 +1663,11 @@ with contextlib.suppress(Exception):  # a wrapper without these keeps its search
     if (_found_in_one_call(_probe, b"abbc"), _found_in_one_call(_probe, b"ac")) == (True, False):
         _found = _found_in_one_call
     _probe = re2.compile(rb"(?:^|c)(b+)")
-    if [tuple(_group_in_one_call(_probe, b"bcbb", at)) for at in (0, 1, 2)] == [
-        _group_from(_probe, b"bcbb", at) for at in (0, 1, 2)
-    ] == [(0, 1), (2, 4), (-1, -1)]:
+    if (
+        [tuple(_group_in_one_call(_probe, b"bcbb", at)) for at in (0, 1, 2)]
+        == [_group_from(_probe, b"bcbb", at) for at in (0, 1, 2)]
+        == [(0, 1), (2, 4), (-1, -1)]
+    ):
         _group_from = _group_in_one_call
     _probe = re2.compile(rb"(b)+|(x)|$")
     if [list(map(tuple, spans)) for spans in _spans_in_calls(_probe, b"abbcxx")] == list(
@@ -1714,11 +1719,30 @@ _NESTED_FLOW = re2.compile(rb"[\[{,][ ]*[\[{]")
 
 
 @functools.lru_cache(maxsize=8)
-def _any_scan(scan: Any) -> Any:
-    """``scan`` (_unsupported_or_deep's), _ANCHORED and _NESTED_FLOW in one: one linear pass
-    over a file tells that none of them finds anything, as in most files; only a file where
-    one does is scanned with each."""
-    return re2.compile(b"|".join(b"(?:%s)" % p.pattern for p in (scan, _ANCHORED, _NESTED_FLOW)))
+def _scans(scan: Any) -> Callable[[bytes], list[int]]:
+    """Which of ``scan`` (_unsupported_or_deep's), _ANCHORED, _NESTED_FLOW and _JSON_WORD
+    find something in a text (their indexes: _UNSUPPORTED_FOUND ...), in one linear pass of
+    RE2 over it (an RE2 set). One pattern of the first three telling that none does, as in most
+    files, then each scan again where one did, and a pass for _JSON_WORD, took twice as long.
+    (A set's search runs RE2's DFA through the text and, unlike a pattern's, has no slower
+    automaton to fall back on: it fails only when its memory cannot hold two of the DFA's
+    states, far more than these patterns need; a set that cannot be compiled is a pattern of
+    each, asked in turn.)"""
+    patterns = (scan, _ANCHORED, _NESTED_FLOW, _JSON_WORD)
+    try:
+        scans = re2.Set.SearchSet()
+        for pattern in patterns:
+            scans.Add(pattern.pattern)
+        scans.Compile()
+        match = scans._set.Match  # the C call, without the wrapper's frame
+        if sorted(match(b"a: &x [[1]]\nb: True\n")) == [1, 2, 3] and not match(b"a: 1\n"):
+            return match
+    except Exception:  # pragma: no cover - a wrapper without sets
+        pass
+    return lambda text: [index for index, pattern in enumerate(patterns) if _found(pattern, text)]
+
+
+_UNSUPPORTED_FOUND, _ANCHORED_FOUND, _NESTED_FLOW_FOUND, _JSON_WORD_FOUND = range(4)
 
 
 def _height(data: Any) -> int:
@@ -1774,7 +1798,7 @@ def _longest_written(tree: Any, size: int) -> int:
     data in Python (a tenth of parsing the stranger's tree, whose files of more than 100,000
     characters hold none that long)."""
     words = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ).cast("Q")
-    return max(max(words[_KEY_SIZE :: _WORDS]), max(words[_VAL_SIZE :: _WORDS]))
+    return max(max(words[_KEY_SIZE::_WORDS]), max(words[_VAL_SIZE::_WORDS]))
 
 
 def _longest(data: Any) -> int:

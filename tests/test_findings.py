@@ -137,3 +137,33 @@ def test_the_order_is_the_sort_by_every_field_with_the_first_of_equal_ones_kept(
         expected = _reference_order(findings)
         ordered = in_report_order(findings)
         assert [id(f) for f in ordered] == [id(f) for f in expected], trial
+
+
+def test_a_finding_made_without_its_init_is_the_finding_its_init_makes() -> None:
+    """``made`` (what the rules' findings are built with) gives the Finding the frozen
+    dataclass's constructor gives: a Finding, equal, alike in every slot, hashed and shown
+    alike, still frozen, copied by ``replace`` and pickled as one, its long message bounded."""
+    import dataclasses
+    import pickle
+
+    from socialgov.core.findings import made
+
+    ref, other = EntityRef("Account", "a"), EntityRef("Person", "p")
+    for message in ("Account a has no owner", "é" * 5000):
+        values = ("SG201", "unowned-channel", Severity.ERROR, message, "a.yaml", 3, 7)
+        fast = made(*values, ref, (other,), "owner")
+        slow = Finding(*values, ref, (other,), "owner")
+        assert type(fast) is Finding and fast == slow and hash(fast) == hash(slow)
+        assert repr(fast) == repr(slow) and len(fast.message) < 5000
+        assert [getattr(fast, name) for name in Finding.__slots__] == [
+            getattr(slow, name) for name in Finding.__slots__
+        ]
+        try:
+            fast.line = 4  # type: ignore[misc]
+        except dataclasses.FrozenInstanceError:
+            pass
+        else:
+            raise AssertionError("a made Finding can be changed")
+        assert dataclasses.replace(fast, suppressed="why").suppressed == "why"
+        assert pickle.loads(pickle.dumps(fast)) == slow
+        assert fast.fingerprint == slow.fingerprint and fast.sort_key() == slow.sort_key()

@@ -1877,7 +1877,7 @@ _INDEXED = 16
 """A mapping with more children than this is indexed by key when searched in full."""
 _COUNTED = 64
 """A mapping whose data holds at most this many keys finds a key's child by the key's place
-among them (no index: an entity's mapping is usually searched once or twice)."""
+among them (no index; see _FilePositions._keyed)."""
 _LOW = 0xFFFFFFFF
 """Each word is kept to its low 32 bits: the type bits fit (checked), node numbers too (a file
 has far fewer than 4 billion nodes), and a pointer's offset from the buffer's start, taken
@@ -1950,13 +1950,16 @@ class _Columns:
             child = at[after + child]
         return found
 
-    def nth_child(self, node: int, count: int, skip: int = -1) -> int:
-        """The child of ``node`` with ``count`` children before it (``skip`` not counted);
-        -1 when it has fewer."""
+    def walk_children(self, node: int, known: list[int], count: int, skip: int = -1) -> int:
+        """The child of ``node`` with ``count`` children before it (``skip`` not counted), -1
+        when it has fewer: ``known``, its children walked so far (``skip`` left out), is
+        walked on from its last and extended as far as that child."""
         at, after = self._at, 7 * self._size
-        child = at[6 * self._size + node]
+        child = at[after + known[-1]] if known else at[6 * self._size + node]
+        count -= len(known)
         while child != _LOW:
             if child != skip:
+                known.append(child)
                 if not count:
                     return child
                 count -= 1
@@ -2034,12 +2037,17 @@ class _TreeNodes:
             child = self.next_sibling(child)
         return found
 
-    def nth_child(self, node: int, count: int, skip: int = -1) -> int:
-        for child in self.children(node):
+    def walk_children(self, node: int, known: list[int], count: int, skip: int = -1) -> int:
+        """See _Columns.walk_children."""
+        child = self.next_sibling(known[-1]) if known else self.first_child(node)
+        count -= len(known)
+        while child >= 0:
             if child != skip:
+                known.append(child)
                 if not count:
                     return child
                 count -= 1
+            child = self.next_sibling(child)
         return -1
 
     def map_starts(self, nodes: Sequence[int], anchored: int = 0) -> list[int]:
@@ -2193,10 +2201,12 @@ class _FilePositions:
         "_index",
         "_items",
         "_lines_before",
+        "_linked",
         "_nodes",
         "_parents",
         "_raw",
         "_roots",
+        "_walked",
         "ascii",
         "limits",
         "links",
@@ -2229,14 +2239,19 @@ class _FilePositions:
         self._exact: list[SourceMap] | None = None
         self._roots: list[int] = []
         self._lines_before: array[int] | None = None
+        self._linked: list[int] | None = None
+        """The nodes of ``links``, in order (see _may_hold)."""
         """How many line breaks come before each block of _BLOCK bytes of the file."""
         self._parents: dict[tuple[int, Path_], tuple[int, Any]] = {}
         """The tree's node, and the data there, for each (document, parent path) located so
         far."""
         self._items: dict[int, list[int]] = {}
         """The items of each list of the tree searched so far."""
-        self._index: dict[int, dict[bytes, int]] = {}
+        self._index: dict[int, dict[str, int]] = {}
         """The children of each large mapping searched so far, by key."""
+        self._walked: dict[int, tuple[list[str], list[int]]] = {}
+        """The keys of each mapping searched so far, and its children as far as walked (see
+        _keyed)."""
         self.links: dict[int, Links] | None = links
         """For a file with anchors, aliases or merge keys, where each child of each list and
         mapping holding an alias or a merge key was written (see _Walker); None for the
@@ -2299,6 +2314,7 @@ class _FilePositions:
             self._raw = bytes(self._text())
         self._nodes = self._buffer = None
         self._roots, self._parents, self._items, self._index = [], {}, {}, {}
+        self._walked = {}
 
     def nodes(self) -> _Columns | _TreeNodes:
         """What positions read of the file's tree (parsed again after :meth:`release`)."""
@@ -2337,8 +2353,6 @@ class _FilePositions:
         ``written`` is the data parsed at ``node`` (None: the keys are read in the buffer, see
         _keyed). With ``key``, the node holding its key (which differs for an alias or a
         merged key, see _Walker)."""
-        nodes = self._nodes
-        assert nodes is not None
         if self.links is not None:
             links = self.links.get(node)
             if links is not None:
@@ -2349,8 +2363,10 @@ class _FilePositions:
                 if found is None:
                     if skip is None or not isinstance(part, str):
                         return -1
-                    return self._keyed(nodes, node, part, written, skip)
+                    return self._keyed(self._nodes, node, part, written, skip)  # type: ignore[arg-type]
                 return found if type(found) is int else found[0 if key else 1]
+        nodes = self._nodes
+        assert nodes is not None
         kind = nodes.kind(node)
         if kind & _MAP:
             return self._keyed(nodes, node, part, written) if isinstance(part, str) else -1
@@ -2369,18 +2385,34 @@ class _FilePositions:
         The keys are those of ``written``, the mapping's data, in the order written (which is
         the tree's: rapidyaml's JSON of the mapping built it, and no key is there twice); or,
         without it, as rapidyaml read them in the parse buffer. With the data, the key's place
-        among its keys names the child (one list of the keys and a walk of the siblings in the
-        columns, no Python call per key); a mapping of more than _COUNTED keys, or one read in
-        the buffer, is walked key by key and, when large, indexed once. ``skip``: the child
-        that is the mapping's merge key, which its data does not hold (its merged keys follow
+        among its keys names the child: its children are walked in the columns (one call, no
+        Python call per key) as far as that place, and kept, so that the next key searched
+        there (the rules place 4.7 findings in an Account's mapping on the stranger's tree) is
+        read from them or walked from the last one (an index of every key costs more than a
+        walk to one). A mapping of more than _COUNTED keys is indexed; one read in the buffer
+        is walked key by key and, when large, indexed once. ``skip``: the child that is the
+        mapping's merge key, which its data does not hold (its merged keys follow
         its own; see Links)."""
         index = self._index.get(node)
         if index is None:
-            if type(written) is dict and len(written) <= _COUNTED:
-                # its keys are its children's, in order: the key's place names the child
+            if type(written) is dict:
+                # its keys are its children's, in order (the merge key skipped)
+                if len(written) > _COUNTED:
+                    children = nodes.children(node)
+                    if skip >= 0:
+                        children = [child for child in children if child != skip]
+                    index = self._index[node] = dict(zip(written, children, strict=False))
+                    return index.get(name, -1)
                 if name not in written:
                     return -1
-                return nodes.nth_child(node, list(written).index(name), skip)
+                walked = self._walked.get(node)
+                if walked is None:
+                    walked = self._walked[node] = (list(written), [])
+                place = walked[0].index(name)
+                children = walked[1]
+                if place < len(children):
+                    return children[place]
+                return nodes.walk_children(node, children, place, skip)
             child = nodes.first_child(node)
             seen = 0
             if written is not None:
@@ -2530,12 +2562,16 @@ class _FilePositions:
 
     def _offset(self, document: int, path: Path_, start: int, key: bool) -> int:
         """Where the node at ``path`` starts (see :meth:`locate`), as an offset in the text."""
-        nodes = self.nodes()
+        nodes = self._nodes
+        if nodes is None:
+            nodes = self.nodes()
         if not path:
             return self._node_offset(self._roots[document])
-        walked = self._walk(document, path[:-1])
-        if type(walked) is int:
-            return self._node_offset(walked)
+        walked = self._parents.get((document, path[:-1]))  # _walk's, known: an entity's fields
+        if walked is None:
+            walked = self._walk(document, path[:-1])
+            if type(walked) is int:
+                return self._node_offset(walked)
         parent, value = walked
         child = self._child(parent, path[-1], value)
         if child < 0:
@@ -2612,13 +2648,81 @@ class _FilePositions:
         return at
 
     def _position(self, offset: int) -> Position:
-        """The line and column of ``offset`` (see :meth:`_line`)."""
-        raw = self._text()
-        line = self._line(offset)
+        """The line and column of ``offset`` (see :meth:`_line`, done here without the call)."""
+        raw = self._raw
+        if raw is None:
+            raw = self._buffer
+            assert raw is not None
+        lines = self._lines_before
+        if lines is None:
+            lines = self._count_lines(raw)
+        block = offset // _BLOCK
+        line = lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
         line_start = raw.rfind(b"\n", 0, offset) + 1
         if self.ascii:
             return Position(line, offset - line_start + 1)
         return Position(line, len(raw[line_start:offset].decode()) + 1)
+
+    def _offset_at(self, position: Position) -> int:
+        """The offset whose position (:meth:`_position`) is ``position``; -2 when none is."""
+        raw = self._text()
+        lines = self._lines_before
+        if lines is None:
+            lines = self._count_lines(raw)
+        breaks = position.line - 1  # the line breaks before the line
+        if breaks < 0 or position.column < 1:
+            return -2
+        # the block holding the line break before the line (the line may start in the next)
+        block = max(bisect.bisect_left(lines, breaks) - 1, 0)
+        line_start = block * _BLOCK
+        for _ in range(breaks - lines[block]):
+            line_start = raw.find(b"\n", line_start) + 1
+            if not line_start:
+                return -2
+        if self.ascii:
+            offset = line_start + position.column - 1
+        else:
+            line_end = raw.find(b"\n", line_start)
+            line = bytes(raw[line_start : len(raw) if line_end < 0 else line_end])
+            chars = line.decode()[: position.column - 1]
+            offset = line_start + len(chars.encode())
+        if offset > len(raw) or self._position(offset) != position:
+            return -2
+        return offset
+
+    def _may_hold(self, document: int, base: Path_, target: int) -> bool:
+        """Whether a key written at offset ``target`` may be inside the node at ``base``: False
+        when the tree tells it is not: ``target`` before where the node starts, or from where
+        its next sibling (its key, if it has one) starts. Every node's text follows its
+        parent's and comes before its next sibling's, and the nodes are numbered in that order
+        (_Columns), so the node's descendants are the nodes before its next sibling; a
+        descendant holding an alias or a merge key (in ``links``) may place keys elsewhere:
+        then True. One answer for an entity, where searching it locates each of its keys (the
+        owner of SG102's key is searched among the entities of its file, in order)."""
+        nodes = self.nodes()
+        if type(nodes) is not _Columns or target < 0:
+            return True
+        walked = self._walk(document, base) if base else (self._roots[document], None)
+        if type(walked) is int:
+            return True
+        node = walked[0]
+        after = nodes.next_sibling(node) if base else -1
+        if self.links is not None:
+            linked = self._linked
+            if linked is None:
+                linked = self._linked = sorted(self.links)
+            at = bisect.bisect_left(linked, node)
+            if at < len(linked) and (after < 0 or linked[at] < after):
+                return True
+        try:
+            if target < self._node_offset(node):
+                return False
+            if after < 0:
+                return True
+            keyed = nodes.kind(after) & _KEY
+            return target < (self._key_offset(after) if keyed else self._node_offset(after))
+        except _Inexact:
+            return True
 
     def _line(self, offset: int) -> int:
         """The line of ``offset``: the line breaks before it, counted from the start of its
@@ -2626,11 +2730,16 @@ class _FilePositions:
         raw = self._text()
         lines = self._lines_before
         if lines is None:
-            ends = range(_BLOCK, len(raw) + _BLOCK, _BLOCK)
-            counts = map(raw.count, itertools.repeat(b"\n"), range(0, len(raw), _BLOCK), ends)
-            lines = self._lines_before = array("q", itertools.accumulate(counts, initial=0))
+            lines = self._count_lines(raw)
         block = offset // _BLOCK
         return lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
+
+    def _count_lines(self, raw: bytes | bytearray) -> array[int]:
+        """How many line breaks come before each block of _BLOCK bytes of ``raw`` (kept)."""
+        ends = range(_BLOCK, len(raw) + _BLOCK, _BLOCK)
+        counts = map(raw.count, itertools.repeat(b"\n"), range(0, len(raw), _BLOCK), ends)
+        lines = self._lines_before = array("q", itertools.accumulate(counts, initial=0))
+        return lines
 
 
 _BLOCK = 1024
@@ -2740,6 +2849,9 @@ def _written_key_path(
         value = data[document]
         for part in base:
             value = value[part]
+        target = file._offset_at(position)  # each key's offset compared, not its position
+        if not file._may_hold(document, base, target):
+            return None
         pending: list[tuple[Path_, Any]] = [((), value)]
         while pending:
             path, value = pending.pop()
@@ -2747,7 +2859,7 @@ def _written_key_path(
             if type(value) is dict:
                 for key in value:
                     inside = (*path, key)
-                    if file._locate(document, (*base, *inside), len(base), True) == position:
+                    if file._offset(document, (*base, *inside), len(base), True) == target:
                         return inside
             pending.extend(
                 ((*path, part), item) for part, item in items if type(item) in (dict, list)

@@ -1,0 +1,184 @@
+"""Where the fast path (rapidyaml) places keys and nodes, asked the way the model asks: an
+entity's mapping searched for several of its fields, the key written at a position searched for
+among the entities of a file (the owner of a duplicate key, SG102), a position turned back
+into the offset it was worked out from. Each answer is compared with the exact path's."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+import yaml_stranger
+from socialgov.core.findings import Position
+from socialgov.source import fastyaml
+from socialgov.source.exact import parse_text
+from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile
+from test_source_map import _every_path
+
+LIMITS = dict(DEFAULT_LIMITS)
+FIELDS = ("id", "name", "platform", "handle", "owner", "team", "status", "policies", "metrics")
+
+
+def _entities_file(rng: random.Random) -> str:
+    """A list of entities in a stranger's style (anchors, aliases and merge keys in some),
+    sometimes after a mapping of defaults, and in some files one entity with a key written
+    twice (the duplicate's line repeated, when it is a one-line key and value)."""
+    style = yaml_stranger.Style.pick(rng)
+    style.tags = style.keys = style.untidy = style.escapes = style.json = style.wrap = 0.0
+    if rng.random() < 0.4:
+        style.anchors, style.aliases, style.merges = 0.3, 0.3, 0.3
+    writer = yaml_stranger.Writer(rng, style)
+    entities: list[dict[str, Any]] = []
+    for index in range(rng.randint(2, 14)):
+        entity: dict[str, Any] = {"id": f"e{index}"}
+        for field in rng.sample(FIELDS[1:], rng.randint(1, len(FIELDS) - 1)):
+            entity[field] = rng.choice(
+                [f"{field} {index}", "Zoë Ó", rng.randint(0, 99), [field, "b"], {"x": field}]
+            )
+        entities.append(entity)
+    data: dict[str, Any] = {"accounts": entities}
+    if rng.random() < 0.3:
+        data = {"x-defaults": {"status": "active", "team": "a"}, **data}
+    writer.collection(data, "")
+    lines = writer.lines
+    if rng.random() < 0.8:  # a key written twice: the line again, right after itself
+        simple = [
+            at
+            for at, line in enumerate(lines)
+            if line.strip().startswith(("owner:", "team:", "status:")) and "&" not in line
+        ]
+        if simple:
+            at = rng.choice(simple)
+            lines.insert(at + 1, lines[at])
+    return "\n".join(lines) + "\n"
+
+
+def _parsed(text: str) -> tuple[ParsedFile, ParsedFile] | None:
+    fast = fastyaml.parse(text, "f.yaml", LIMITS)
+    if fast is None:
+        return None
+    return fast, parse_text(text, "f.yaml", LIMITS)
+
+
+def _key_positions(document: Document) -> list[Position]:
+    """Every key's position and every node's, the positions a finding may name."""
+    found = []
+    for path in _every_path(document.data):
+        found += [document.locate(path, key=True), document.locate(path)]
+    return found
+
+
+def test_the_entity_holding_each_key_is_the_exact_paths() -> None:
+    """Asked of each entity's map in turn (as attach_entities asks for SG102's owner), the key
+    written at every key's and node's position, and at the duplicate key's: the exact path's
+    answer each time, in files with and without anchors, aliases, merge keys and a key
+    written twice."""
+    taken = duplicates = linked = 0
+    for seed in range(150):
+        text = _entities_file(random.Random(seed))
+        parsed = _parsed(text)
+        if parsed is None:
+            continue
+        fast, exact = parsed
+        taken += 1
+        duplicates += bool(fast.findings)
+        for got, want in zip(fast.documents, exact.documents, strict=True):
+            linked += got.source_map._file.links is not None  # type: ignore[attr-defined]
+            if not isinstance(want.data, dict) or not isinstance(want.data.get("accounts"), list):
+                continue
+            positions = _key_positions(want)
+            positions += [Position(f.line, f.column) for f in exact.findings]
+            positions += [Position(1, 1), Position(10_000, 1), Position(2, 500)]
+            for index in range(len(want.data["accounts"])):
+                base = ("accounts", index)
+                mine, theirs = got.source_map.subtree(base), want.source_map.subtree(base)
+                for position in positions:
+                    assert mine.key_path(position) == theirs.key_path(position), (
+                        seed,
+                        base,
+                        position,
+                    )
+    assert taken > 60
+    assert duplicates > 12
+    assert linked > 10
+
+
+def _spied_offsets(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    asked: list[Any] = []
+    original = fastyaml._FilePositions._offset
+
+    def spy(self: Any, document: int, path: Any, start: int, key: bool) -> int:
+        asked.append(path)
+        return original(self, document, path, start, key)
+
+    monkeypatch.setattr(fastyaml._FilePositions, "_offset", spy)
+    return asked
+
+
+@pytest.mark.parametrize("anchored", [False, True])
+def test_an_entity_that_cannot_hold_the_key_is_not_searched(
+    anchored: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner of a key written twice is searched among the entities of its file: an entity
+    written wholly before or after the key is answered from where it and the next one start,
+    without locating each of its keys; an entity holding an alias is searched (its keys may be
+    written elsewhere), and the answers are the exact path's."""
+    entities = [
+        f"  - id: e{index}\n    name: E {index}\n    owner: o{index}\n    team: t\n"
+        + ("    owner: again\n" if index == 30 else "")
+        + ("    policies: *p\n" if anchored and index == 10 else "")
+        for index in range(40)
+    ]
+    text = ("x-p: &p [a, b]\n" if anchored else "") + "accounts:\n" + "".join(entities)
+    parsed = _parsed(text)
+    assert parsed is not None
+    fast, exact = parsed
+    assert [f.code for f in fast.findings] == ["SG102"]
+    position = Position(fast.findings[0].line, fast.findings[0].column)
+    document, want = fast.documents[0], exact.documents[0]
+    assert (document.source_map._file.links is not None) is True  # type: ignore[attr-defined]
+    asked = _spied_offsets(monkeypatch)
+    found = [
+        document.source_map.subtree(("accounts", index)).key_path(position) for index in range(40)
+    ]
+    assert found == [
+        want.source_map.subtree(("accounts", index)).key_path(position) for index in range(40)
+    ]
+    assert found[30] == ("owner",) and found.count(None) == 39
+    searched = {path[:2] for path in asked if len(path) > 2}
+    # only the owner (and an entity holding an alias) had their keys located
+    assert searched == ({("accounts", 30), ("accounts", 10)} if anchored else {("accounts", 30)})
+
+
+TEXTS = [
+    "a: 1\nb: [x, y]\n",
+    "# é\nname: Zoë Ó'Brien\nlist:\n  - 😀 x\n  - ü: ß\n",
+    "k: v\r\nw: x\r\n",
+    "a: " + "x" * 1030 + "\nb: c\n" + "\n" * 1500 + "é: " + "ä" * 700 + "\nlast: z",
+    "\n" * 1023 + "a: b\n" + "c: d\n" * 400,
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_position_is_turned_back_into_its_offset(text: str) -> None:
+    """Every character's offset gives a position that gives the offset back (lines in every
+    1 KB block, the first and the last, line breaks, characters of several bytes); a position
+    no character has gives none."""
+    parsed = fastyaml.parse(text, "f.yaml", LIMITS)
+    assert parsed is not None
+    file = parsed.documents[0].source_map._file  # type: ignore[attr-defined]
+    raw = file.raw
+    starts = [at for at in range(len(raw) + 1) if at == len(raw) or raw[at] & 0xC0 != 0x80]
+    for offset in starts:
+        assert file._offset_at(file._position(offset)) == offset
+    lines = raw.count(b"\n") + 1
+    last = len(raw.rsplit(b"\n", 1)[-1].decode())
+    for nowhere in (
+        Position(0, 1),
+        Position(1, 0),
+        Position(lines + 1, 1),
+        Position(lines, last + 2),
+    ):
+        assert file._offset_at(nowhere) == -2

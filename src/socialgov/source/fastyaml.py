@@ -2239,9 +2239,9 @@ class _FilePositions:
         self._exact: list[SourceMap] | None = None
         self._roots: list[int] = []
         self._lines_before: array[int] | None = None
+        """How many line breaks come before each block of _BLOCK bytes of the file."""
         self._linked: list[int] | None = None
         """The nodes of ``links``, in order (see _may_hold)."""
-        """How many line breaks come before each block of _BLOCK bytes of the file."""
         self._parents: dict[tuple[int, Path_], tuple[int, Any]] = {}
         """The tree's node, and the data there, for each (document, parent path) located so
         far."""

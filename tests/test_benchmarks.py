@@ -70,6 +70,15 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
         and line.split()[1] in ("floor", "ryml", "cold")
     ]
     assert len(rounds) >= 8 and rounds == ["floor", "ryml", "cold", "cold"] * (len(rounds) // 4)
+    # the lint the audit is judged against runs in the audit's rounds, not minutes before it
+    rounds = [
+        line.split()[1]
+        for line in completed.stderr.splitlines()
+        if line.startswith("  human-200 ")
+        and line.endswith(" s")
+        and line.split()[1] in ("lint-by-audit", "audit")
+    ]
+    assert len(rounds) >= 6 and rounds == ["lint-by-audit", "audit", "audit"] * (len(rounds) // 3)
     # every row of the targets table, for every tree, met or not
     targets = text.split("## Targets (issue 18)", 1)[1].split("\n## ", 1)[0]
     for title, size, _, _ in run.TARGETS:
@@ -276,6 +285,28 @@ def test_a_skipped_tree_is_a_target_row_that_says_so(tmp_path: Path) -> None:
     assert rows[(big, "stranger", "100,000")] == "not measured (--skip stranger-100000)"
     assert rows[(big, "human", "100,000")] == "met"  # 1.0 s against a 2.0 s floor
     assert not any(generator == "plain" for _, generator, _ in rows)
+
+
+def test_the_audit_is_judged_against_the_lint_run_in_its_own_rounds(tmp_path: Path) -> None:
+    """The audit's target divides by the cold lint run beside the audit (lint-by-audit), not
+    by the cold lint measured minutes earlier: a machine that slowed down between the two
+    would move the ratio by 5-10% with the same code."""
+    run = _run_module()
+    args = argparse.Namespace(
+        runs=1, smoke=False, results_path=tmp_path / "R.md", bought=None, generators=["human"]
+    )
+    args.skip = []
+    bench = run.Bench(args, [run.Side("after", PROJECT / "src", "HEAD")], run.Pin(None))
+    key = ("human", 100_000)
+    bench.trees[key] = run.Tree("human", 100_000, tmp_path, [], 0)
+    bench.results[key] = {
+        "cold": {"after": run.Measure("cold", "c", [8.0])},  # earlier, on a faster machine
+        "audit": {"after": run.Measure("audit", "a", [11.0])},
+        "lint-by-audit": {"after": run.Measure("lint-by-audit", "l", [10.0])},
+    }
+    audit_title = next(t for t, _, how, _ in run.TARGETS if how.startswith("audit/"))
+    row = next(r for r in run.Report(bench, "cmd", 1.0).target_rows() if r[0] == audit_title)
+    assert row[3] == "1.100 x" and row[5] == "met"  # 11 / 10, where 11 / 8 would be 1.375
 
 
 def test_a_revision_is_extracted_and_runs_as_a_side(tmp_path: Path) -> None:

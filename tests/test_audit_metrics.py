@@ -1231,3 +1231,52 @@ def test_each_channel_is_given_what_selects_it_in_the_order_of_the_selectors() -
     # equal tuples are one tuple
     again = _selected_ids([("x", 1), ("y", 2)], {1: [a, b, c], 2: [b, c]}.get)  # type: ignore[arg-type]
     assert again[id(b)] is again[id(c)] == ("x", "y") and again[id(a)] == ("x",)
+
+
+def test_the_sections_of_the_live_rows_read_each_row_once(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ownership, activity, playbook coverage, objectives, security and the maturity's live
+    Accounts are made in one pass over the rows (``live_sections``): each row is asked whether
+    it is live once, and every list they hold follows the rows' order (the rows backwards:
+    each list backwards, the report's sections otherwise)."""
+    from socialgov.audit import metrics
+    from socialgov.audit.report import ChannelRow
+
+    data, _ = _linted(small)
+    report = metrics.build_report(data)
+    rows = report.channels
+    asked: list[str] = []
+    slot = ChannelRow.__dict__["live"]
+
+    def live(row: ChannelRow) -> bool:
+        asked.append(row.id)
+        return bool(slot.__get__(row, ChannelRow))
+
+    monkeypatch.setattr(ChannelRow, "live", property(live))
+    read = metrics.live_sections(
+        data.model, rows[::-1], data.accountable_employment, data.dormant_days
+    )
+    assert asked == [row.id for row in rows[::-1]]
+    monkeypatch.undo()
+    assert read.live_accounts == tuple(r for r in rows[::-1] if r.social and r.live)
+    assert read.activity == report.activity  # its lists sorted, or one long
+    ownership, playbooks = read.ownership, read.playbooks
+    assert ownership.no_live_backup == report.ownership.no_live_backup[::-1]
+    assert len(ownership.no_live_backup) > 1
+    assert ownership.unowned == report.ownership.unowned[::-1]
+    assert playbooks.no_crisis_path == report.playbooks.no_crisis_path[::-1]
+    assert len(playbooks.no_crisis_path) > 1
+    assert playbooks.playbooks == report.playbooks.playbooks
+    objectives, security = read.objectives, read.security
+    assert objectives.unmonitored == report.objectives.unmonitored[::-1]
+    assert [o.live_accounts for o in objectives.objectives] == [
+        o.live_accounts[::-1] for o in report.objectives.objectives
+    ]
+    assert security.gaps == report.security.gaps[::-1]
+    assert len(security.gaps) > 1
+    assert (security.mfa, security.custodian, security.custodians) == (
+        report.security.mfa,
+        report.security.custodian,
+        report.security.custodians,
+    )

@@ -210,3 +210,35 @@ def test_coordinated_is_the_top_and_dormant_has_a_first_step() -> None:
     dormant = assess([], [])
     assert (dormant.score, dormant.progress, dormant.next_stage) == (0, 0, "scattered")
     assert dormant.steps == ("Register the organisation's first live social account.",)
+
+
+def test_the_indicators_and_the_error_free_share_read_the_rows_once() -> None:
+    """Every indicator and the error-free share are worked out in one pass over the live
+    Accounts (at 100,000 accounts each pass reads memory the caches no longer hold), with
+    each gap in the rows' order and the share as the rows say."""
+
+    class Counted(list[ChannelRow]):
+        passes = 0
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            Counted.passes += 1
+            return super().__iter__()
+
+    rows = Counted(
+        [
+            dataclasses.replace(GOOD, id="b", playbooks=()),
+            dataclasses.replace(GOOD, id="a0", monitoring=(), objectives=()),
+            dataclasses.replace(GOOD, id="c", backup_status="missing", playbooks=()),
+        ]
+    )
+    result = assess(rows, [finding("SG201")], blocked={"a0"})
+    assert Counted.passes == 1
+    assert result.error_free == Ratio(2, 3)
+    gaps = {i.key: i.gaps for i in result.indicators}
+    assert gaps == {
+        "owned_with_backup": ("c",),
+        "adopting_policies": (),
+        "playbook_covered": ("b", "c"),
+        "serving_objective": ("a0",),
+        "monitored": ("a0",),
+    }

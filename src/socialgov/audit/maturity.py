@@ -66,23 +66,45 @@ INDICATORS: tuple[tuple[str, str, Test], ...] = (
 def indicators(
     live_accounts: Sequence[ChannelRow], threshold: Fraction = THRESHOLD
 ) -> tuple[Indicator, ...]:
-    """Each indicator's share of live Accounts, whether it meets ``threshold``, and the gaps.
+    """Each indicator's share of live Accounts, whether it meets ``threshold``, and the gaps."""
+    return _measured(live_accounts, threshold, ())[0]
+
+
+def _measured(
+    live_accounts: Sequence[ChannelRow], threshold: Fraction, blocked: Collection[str]
+) -> tuple[tuple[Indicator, ...], Ratio]:
+    """:func:`indicators`, and the share of ``live_accounts`` whose id is not in ``blocked``
+    (the error-free share), from one pass over the rows.
 
     Every indicator is tested on a row before the next row is read (one pass over the rows,
     not one per indicator): the rows are in the order of their ids, which in a tree written
     as people write it is not the order they lie in memory, and at 100,000 accounts reading
-    them five times was most of the maturity's time."""
+    them five times was most of the maturity's time. The five tests are called one after
+    another, not from a loop over them (a loop's step and unpacking for each test of each
+    row), and the error-free share is counted in the same pass: on the human-style
+    100,000-account tree, in one process, 104 -> 62 ms."""
     gaps: list[list[str]] = [[] for _ in INDICATORS]
-    tests = [(test, found.append) for (_, _, test), found in zip(INDICATORS, gaps, strict=True)]
+    (_, _, test_0), (_, _, test_1), (_, _, test_2), (_, _, test_3), (_, _, test_4) = INDICATORS
+    gap_0, gap_1, gap_2, gap_3, gap_4 = [found.append for found in gaps]
+    free = 0
     for row in live_accounts:
-        for test, gap in tests:
-            if not test(row):
-                gap(row.id)
+        if not test_0(row):
+            gap_0(row.id)
+        if not test_1(row):
+            gap_1(row.id)
+        if not test_2(row):
+            gap_2(row.id)
+        if not test_3(row):
+            gap_3(row.id)
+        if not test_4(row):
+            gap_4(row.id)
+        if row.id not in blocked:
+            free += 1
     result = []
     for (key, label, _), found in zip(INDICATORS, gaps, strict=True):
         ratio = Ratio(len(live_accounts) - len(found), len(live_accounts))
         result.append(Indicator(key, label, ratio, ratio.meets(threshold), tuple(found)))
-    return tuple(result)
+    return tuple(result), Ratio(free, len(live_accounts))
 
 
 def blocking_errors(
@@ -203,10 +225,9 @@ def assess(
 
     ``blocked`` (the ids of Accounts an SG2/SG4 error is about) is computed from ``findings``
     unless given."""
-    measured = indicators(live_accounts, threshold)
-    blocking = blocking_errors(findings, rules)
     blocked = blocked_accounts(findings) if blocked is None else blocked
-    error_free = Ratio(sum(1 for r in live_accounts if r.id not in blocked), len(live_accounts))
+    measured, error_free = _measured(live_accounts, threshold, blocked)
+    blocking = blocking_errors(findings, rules)
     result = stage(len(live_accounts), measured, blocking)
     return Maturity(
         result,

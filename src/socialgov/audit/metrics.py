@@ -76,6 +76,7 @@ from socialgov.audit.report import (
     ToolRow,
     label,
     make_ref,
+    maker,
     twin,
 )
 from socialgov.audit.units import units
@@ -779,6 +780,9 @@ def live_sections(
     with_mfa = held = 0
     gaps: list[SecurityGap] = []
     custodians: Counter[str] = Counter()
+    # the issues, gaps and briefs made by ``report.maker`` (not the frozen classes' __init__,
+    # a call of object.__setattr__ a field): thousands of them at 100,000 rows
+    issue, gap = maker(OwnerIssue), maker(SecurityGap)
     for r in rows:
         if not r.live:
             continue
@@ -791,17 +795,17 @@ def live_sections(
             owned += 1
             person = model.person(r.owner)
             employment = person.employment if person and person.employment else "unknown"
-            unaccountable.append(OwnerIssue(_ref(r), r.owner, employment.replace("_", " ")))
+            unaccountable.append(issue(_ref(r), r.owner, employment.replace("_", " ")))
         elif status == "missing":
-            unowned.append(OwnerIssue(_ref(r), r.owner, "no owner"))
+            unowned.append(issue(_ref(r), r.owner, "no owner"))
         elif status == "unknown":
-            unowned.append(OwnerIssue(_ref(r), r.owner, f"owner '{r.owner}' is not a known person"))
+            unowned.append(issue(_ref(r), r.owner, f"owner '{r.owner}' is not a known person"))
         elif status == "departed":
-            departed.append(OwnerIssue(_ref(r), r.owner, _departure(model.person(r.owner))))
+            departed.append(issue(_ref(r), r.owner, _departure(model.person(r.owner))))
         if r.backup_status == "ok":
             backed += 1
         else:
-            no_live_backup.append(OwnerIssue(_ref(r), r.backup_owner, _backup_detail(r)))
+            no_live_backup.append(issue(_ref(r), r.backup_owner, _backup_detail(r)))
         social, playbooks = r.social, r.playbooks
         key = (social, playbooks)
         lists[key] = lists.get(key, 0) + 1
@@ -841,7 +845,7 @@ def live_sections(
             held += 1
             custodians[custodian] += 1
         if mfa is not True or not custodian:
-            gaps.append(SecurityGap(r.id, r.platform, r.owner, mfa, custodian))
+            gaps.append(gap(r.id, r.platform, r.owner, mfa, custodian))
     count = len(accounts)
     dormant.sort(key=lambda r: (-(r.days_inactive or 0), r.id))
     return LiveSections(
@@ -886,7 +890,7 @@ def _ref(row: ChannelRow) -> Ref:
 
 
 def _dormant(row: ChannelRow) -> DormantAccount:
-    return DormantAccount(
+    return maker(DormantAccount)(
         row.id, row.platform, row.handle, row.owner, row.last_activity, row.days_inactive
     )
 
@@ -1498,10 +1502,11 @@ def responsible(data: AuditInput, tally: FindingTally | None = None) -> tuple[Ac
             ref.__class__ = Ref
             found[2].append(ref)
     actors = []
+    actor = maker(Actor)  # (10,205 of them on the human-style 100,000-account tree)
     for key, ((errors, warnings, infos), roles, entities) in held.items():
         person = model.person(key)
         actors.append(
-            Actor(
+            actor(
                 person=key,
                 name=(person.name or person.id) if person else "nobody accountable",
                 role=" and ".join(sorted(roles)),
@@ -1679,6 +1684,7 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
         _leavers(tool, model, as_of, leavers)
     require = bool(data.option("require_archive"))
     retired = []
+    record = maker(RetiredRecord)
     for account in sorted((a for a in model.accounts if a.status == "retired"), key=_by_id):
         archive = account.archive or {}
         where = archive.get("location") or archive.get("tool")
@@ -1686,8 +1692,8 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
             ("archive",) if require and account.archive is None else ()
         )
         retired.append(
-            RetiredRecord(
-                Ref("Account", account.id),
+            record(
+                make_ref("Account", account.id),
                 account.retired_on,
                 str(where) if where else None,
                 missing,
@@ -1713,8 +1719,8 @@ def _leavers(holder: Any, model: Model, as_of: dt.date, found: list[LeaverAccess
         if person is None or not person.departed(as_of):
             continue
         found.append(
-            LeaverAccess(
-                Ref(holder.kind, holder.id),
+            maker(LeaverAccess)(
+                make_ref(holder.kind, holder.id),
                 person.id,
                 person.name,
                 person.departed_on,

@@ -1,9 +1,10 @@
 """The audit's metrics: pure functions over the model and the lint findings.
 
-``build_report`` is the entry point; every other function computes one section and can be called
-on entities built in memory. The facts about one channel (owner status, activity, coverage) are
-computed once, in ``channel_rows``, and every section reads them from there, so two sections
-never disagree about one channel.
+``build_report`` is the entry point; every other function computes one section
+(``live_sections`` the five that read the live channels' rows, in one pass over them) and can
+be called on entities built in memory. The facts about one channel (owner status, activity,
+coverage) are computed once, in ``channel_rows``, and every section reads them from there, so
+two sections never disagree about one channel.
 
 Where a rule already decides something the audit shows, the audit uses the same definition
 (departed as of the date, live as not retired nor planned, dormant as more than ``dormant_days``
@@ -172,12 +173,15 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     tally = tally_findings(data.findings)
     channels, rows, made = _rows_in_order(data, data.positions, tally)
     # the sections that read the live rows, and the maturity's live Accounts: one pass
-    read = live_sections(data.model, rows, data.accountable_employment, data.dormant_days)
+    live_accounts, owners, active, covered, served, secured = live_sections(
+        data.model, rows, data.accountable_employment, data.dormant_days
+    )
     step("findings")
     findings = findings_summary(data.findings, data.suppressed, data.rules)
     step("maturity")
     blocked = blocked_accounts(data.findings)
-    maturity = assess(read.live_accounts, data.findings, data.rules, blocked=blocked)
+    maturity = assess(live_accounts, data.findings, data.rules, blocked=blocked)
+    del live_accounts
     actors = responsible(data, tally)
     gaps = worst_gaps(maturity, findings, model=data.model, tally=tally)
     del tally  # let go before the live channels' Refs are made: the two are never held together
@@ -200,14 +204,14 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         worst_gaps=gaps,
         act_first=actors[:5],
         inventory=counted,
-        ownership=read.ownership,
-        activity=read.activity,
+        ownership=owners,
+        activity=active,
         fragmentation=fragmentation(data),
         adoption=matrix,
         terms=terms,
-        playbooks=read.playbooks,
-        objectives=read.objectives,
-        security=read.security,
+        playbooks=covered,
+        objectives=served,
+        security=secured,
         lifecycle=dates,
         sightings=sightings(data.model),
         findings=findings,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from socialgov.core.findings import Finding
 from socialgov.model import Entity, Model
-from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.rules.base import RuleContext, RuleInfo, Violation, violation
 
 PROGRAMME_FILE = "socialgov.yaml"
 """Where a programme finding points (line 1): the repository as a whole."""
@@ -199,7 +199,7 @@ def programme_rule(info: RuleInfo) -> RuleInfo:
         if kinds == {"Team"}:
             noun = "Team"
         plural = "" if uncovered == 1 else "s"
-        yield Violation(
+        yield violation(
             None,
             f"{programme.missing}, which leaves {uncovered} {noun}{plural} uncovered; first "
             f"step: {programme.step} ({info.code} reports each {noun} on its own once one has "

@@ -19,7 +19,7 @@ from socialgov.domain.coverage import selected_channels
 from socialgov.domain.terms import show_term, term_key, term_key_of
 from socialgov.model import ChannelBase, Model, Person, Policy, PolicyRef
 from socialgov.rules._common import live_channels
-from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule, violation
 
 LISTED = 5
 """How many channels a message names for one value before it says "and N more"."""
@@ -129,7 +129,7 @@ def policy_not_adopted(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             if channel.social and not channel.policies:
                 continue  # adopts no policy at all: SG406's finding, never both
             listed = "policies" in channel.data
-            yield Violation(
+            yield violation(
                 entity=channel,
                 message=(
                     f"Policy {policy.id} applies to {channel.kind} {channel.id} (by its "
@@ -201,7 +201,7 @@ def term_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 canonical = policy.terms[term]
                 if term_key(stated) == term_key(canonical):
                     continue
-                yield Violation(
+                yield violation(
                     entity=channel,
                     message=(
                         f"{channel.kind} {channel.id} states {term} {show_term(stated)}, but "
@@ -309,7 +309,7 @@ def _inconsistency(
     hint = ""
     if len(values[0][1]) > len(values[1][1]):
         hint = f" (most state {show_term(values[0][0])})"
-    return Violation(
+    return violation(
         entity=policy,
         message=(
             f"Policy {policy.id}: live channels state {len(values)} different values for "
@@ -367,7 +367,7 @@ def policy_version_drift(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             if policy is None or ref.version >= policy.version:
                 continue
             behind = policy.version - ref.version
-            yield Violation(
+            yield violation(
                 entity=channel,
                 message=(
                     f"{channel.kind} {channel.id} pins {ref.id}@{ref.version}, but Policy "
@@ -410,7 +410,7 @@ def policy_review_overdue(model: Model, ctx: RuleContext) -> Iterator[Violation]
         if policy.review_by is None or policy.review_by >= ctx.as_of:
             continue
         days = (ctx.as_of - policy.review_by).days
-        yield Violation(
+        yield violation(
             entity=policy,
             message=(
                 f"Policy {policy.id} was due for review on {policy.review_by.isoformat()}, "
@@ -456,7 +456,7 @@ policies:
 def policy_without_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for policy in model.policies:
         if policy.owner is None:
-            yield Violation(
+            yield violation(
                 entity=policy,
                 message=(
                     f"Policy {policy.id} has no owner, so nobody reviews it; set owner to the "
@@ -467,7 +467,7 @@ def policy_without_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         person = model.person(policy.owner)
         if person is None or not person.departed(ctx.as_of):
             continue
-        yield Violation(
+        yield violation(
             entity=policy,
             message=(
                 f"Policy {policy.id}'s owner {person.id} {_departure(person)}; give the policy "
@@ -566,7 +566,7 @@ def traditional_only_policy(model: Model, ctx: RuleContext) -> Iterator[Violatio
             if purpose not in account_purposes or purpose in social:
                 continue
             accounts = [c for c in live if c.social and c.purpose == purpose]
-            yield Violation(
+            yield violation(
                 entity=policy,
                 message=(
                     f"Policy {policy.id} applies to the traditional {purpose} "

@@ -16,7 +16,7 @@ from socialgov.core.findings import Severity
 from socialgov.domain.platforms import label
 from socialgov.domain.sightings import PresenceIndex, presence_keys
 from socialgov.model import Account, Model, Sighting
-from socialgov.rules.base import Reads, RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule, violation
 
 FAMILY = "discovery"
 
@@ -126,7 +126,7 @@ def unregistered_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]
     """An unreviewed sighting that is no registered Account."""
     for sighting in unregistered_sightings(model):
         where = f" (seen on {sighting.seen_at})" if sighting.seen_at else ""
-        yield Violation(
+        yield violation(
             sighting,
             f"Sighting {sighting.id}: {sighting_label(sighting)}{where} is not a registered "
             "Account; register it, or set disposition to unofficial, impostor or ignored",
@@ -168,7 +168,7 @@ def impostor_open(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     """An impostor nobody has reported yet."""
     for sighting in open_impostors(model):
         written = sighting.note is not None
-        yield Violation(
+        yield violation(
             sighting,
             f"Sighting {sighting.id}: {sighting_label(sighting)} is an impostor and "
             + ("its note does not say it was reported" if written else "has no note")

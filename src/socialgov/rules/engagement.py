@@ -24,7 +24,7 @@ from socialgov.rules._common import (
     option,
     plural,
 )
-from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule, violation
 
 ESCALATING_PURPOSES = ("service", "sales", "pr")
 """Purposes whose channels meet complaints, leads and crises, and so need a playbook (SG501)."""
@@ -93,7 +93,7 @@ def no_playbook(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for channel, playbooks in zip(channels, coverage, strict=True):
         if playbooks:
             continue
-        yield Violation(
+        yield violation(
             entity=channel,
             message=(
                 f"{channel.kind} {channel.id} is a live {channel.purpose} channel covered by no "
@@ -160,7 +160,7 @@ def handoff_incomplete(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             if not missing:
                 continue
             what = handoff.scenario or "unnamed scenario"
-            yield Violation(
+            yield violation(
                 entity=playbook,
                 message=(
                     f"Playbook {playbook.id}: handoff {handoff.index + 1} ({what}) lacks "
@@ -222,7 +222,7 @@ def loop_not_closed(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         if not missing:
             continue
         written = "follow_up" in playbook.data
-        yield Violation(
+        yield violation(
             entity=playbook,
             message=(
                 f"Playbook {playbook.id} does not close the loop: its follow_up lacks "
@@ -299,7 +299,7 @@ def no_crisis_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             why = f"none of its playbooks ({named}) passes a crisis to a team whose function is pr"
         else:
             why = "no playbook covers it"
-        yield Violation(
+        yield violation(
             entity=account,
             message=(
                 f"Account {account.id} has no crisis path: {why}; cover it with a playbook "
@@ -397,7 +397,7 @@ def no_compromise_path(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             why = f"none of its playbooks ({named}) has an account_compromise handoff"
         else:
             why = "no playbook covers it"
-        yield Violation(
+        yield violation(
             entity=account,
             message=(
                 f"Account {account.id} has no plan for a hijacked or locked login: {why}; "
@@ -414,7 +414,7 @@ def _no_compromise_plan(model: Model, accounts: tuple[Account, ...]) -> Violatio
     count = plural(len(accounts), "live Account")
     playbooks = by_position(model.playbooks)
     if playbooks:
-        return Violation(
+        return violation(
             entity=playbooks[0],
             message=(
                 f"No playbook has a handoff with scenario account_compromise, so none of the "
@@ -426,7 +426,7 @@ def _no_compromise_plan(model: Model, accounts: tuple[Account, ...]) -> Violatio
             key="programme",
         )
     first = by_position(accounts)[0]
-    return Violation(
+    return violation(
         entity=first,
         message=(
             f"No playbook exists, so none of the {count} has a plan for a hijacked or locked "
@@ -473,7 +473,7 @@ def playbook_not_exercised(model: Model, ctx: RuleContext) -> Iterator[Violation
     for playbook in model.playbooks:
         day = playbook.last_exercised
         if day is None:
-            yield Violation(
+            yield violation(
                 playbook,
                 f"Playbook {playbook.id} has never been exercised (no last_exercised); run a "
                 "drill with the teams it names and set last_exercised to its date",
@@ -481,7 +481,7 @@ def playbook_not_exercised(model: Model, ctx: RuleContext) -> Iterator[Violation
             continue
         age = (ctx.as_of - day).days
         if age > interval:
-            yield Violation(
+            yield violation(
                 playbook,
                 f"Playbook {playbook.id} was last exercised on {day.isoformat()}, "
                 f"{plural(age, 'day')} before as-of, more than drill_interval_days "

@@ -14,7 +14,7 @@ from socialgov.core.findings import Severity
 from socialgov.domain.platforms import label
 from socialgov.model import Account, Model
 from socialgov.rules._common import by_position, defaults, listing, live_accounts, option, plural
-from socialgov.rules.base import Reads, RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule, violation
 
 FAMILY = "focus"
 
@@ -106,7 +106,7 @@ def fragmented_forums(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         ordered = by_position(forums)
         least = min(ordered, key=_activity_rank)
         others = [f for f in ordered if f is not least]
-        yield Violation(
+        yield violation(
             least,
             f"Account {least.id} is one of {plural(len(forums), 'live forum')} for audience "
             f"'{least.audience}' and topic '{least.topic}', {len(thin)} of them with fewer "
@@ -148,7 +148,7 @@ def dormant_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             continue
         idle = (ctx.as_of - last).days
         if idle > limit:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id} was last active on {last.isoformat()}, "
                 f"{plural(idle, 'day')} before {ctx.as_of.isoformat()} (dormant_days: {limit}); "
@@ -233,7 +233,7 @@ def duplicate_presence(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                     f"names the same {label(str(account.platform))} profile ('{written}') as "
                     f"Account {first.id} ({where})"
                 )
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id} {said}; one presence needs one entity: merge "
                 f"{account.id} into {first.id} and delete it",
@@ -310,7 +310,7 @@ def platform_sprawl(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         if team is None or len(platforms) <= limit:
             continue
         accounts = by_position(a for group in platforms.values() for a in group)
-        yield Violation(
+        yield violation(
             team,
             f"Team {team.id} keeps live Accounts on {len(platforms)} platforms "
             f"({listing(sorted(platforms), limit=50)}), more than max_platforms_per_team "

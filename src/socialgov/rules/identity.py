@@ -20,7 +20,7 @@ from socialgov.domain.platforms import (
 )
 from socialgov.model import Model
 from socialgov.rules._common import live_accounts
-from socialgov.rules.base import Reads, RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule, violation
 
 FAMILY = "identity"
 
@@ -93,7 +93,7 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         if handle is not None:
             problem = identity.problem  # handle_problem(platform, handle), found with the parse
             if problem is not None:
-                yield Violation(
+                yield violation(
                     account,
                     f"Account {account.id}: handle {problem}; correct the handle",
                     field=("handle",),
@@ -106,7 +106,7 @@ def handle_url_mismatch(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         problem = parsed_url_problem(platform, handle, url, identity, valid=True)
         if problem is not None:
             fix = "correct the url or the handle" if handle else "set url to the profile's address"
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id}: url {problem}; {fix}",
                 field=("url",),
@@ -144,7 +144,7 @@ def retired_platform(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for account in live_accounts(model, ctx):
         closed = closed_on(account.platform) if account.platform else None
         if closed is not None and closed <= ctx.as_of:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id} is on {label(account.platform)}, which shut down on "
                 f"{closed.isoformat()}, but its status is {account.status}; set status: retired "

@@ -24,7 +24,7 @@ from socialgov.rules._common import (
     plural,
     written,
 )
-from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule, violation
 
 FAMILY = "lifecycle"
 
@@ -109,7 +109,7 @@ def departed_access(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 revoke = f"revoke their login in {entry.via} and on the platform"
             else:
                 revoke = "revoke their login on the platform"
-            yield Violation(
+            yield violation(
                 holder,
                 f"{holder.kind} {holder.id}: access lists {person.id}{_way_in(entry)}, who "
                 f"{departure(person, ctx.as_of)}, so a leaver can still log in; {revoke}, then "
@@ -176,7 +176,7 @@ def personal_login(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         address = account.login_email
         if address is None or _on_domains(address, domains):
             continue
-        yield Violation(
+        yield violation(
             account,
             f"Account {account.id}'s login is registered to {address}, which is not on the "
             f"organisation's domains ({shown}); move the login to a shared address on one of "
@@ -254,7 +254,7 @@ def too_few_admins(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             what = f"has {plural(len(admins), 'active admin')} ({', '.join(admins)})"
         else:
             what = "has no active admin in access"
-        yield Violation(
+        yield violation(
             account,
             f"Account {account.id} {what}, fewer than min_admins ({wanted}); give "
             f"{'another active person' if admins else 'active people'} admin rights on the "
@@ -343,7 +343,7 @@ def review_overdue(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         else:
             label = "registered" if field_name == "registered_on" else "created"
             when = f"has never been reviewed ({label} on {day.isoformat()})"
-        yield Violation(
+        yield violation(
             channel,
             f"{channel.kind} {channel.id} {when}, {plural(age, 'day')} before as-of, more "
             f"than review_interval_days ({interval}); have its owner confirm it is still "
@@ -392,7 +392,7 @@ def retired_without_record(model: Model, ctx: RuleContext) -> Iterator[Violation
         if account.status != "retired":
             continue
         if account.retired_on is None:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id} is retired but has no retired_on; set retired_on to the "
                 "day it was closed",
@@ -400,7 +400,7 @@ def retired_without_record(model: Model, ctx: RuleContext) -> Iterator[Violation
                 key="retired_on",
             )
         if require and account.archive is None:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id} is retired and records no archive, which require_archive "
                 "asks for; capture its records and describe them under archive (tool, "
@@ -463,7 +463,7 @@ def archive_stale(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for account in live_accounts(model, ctx):
         archive = account.archive
         if archive is None:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id} records no archive, which require_archive asks for; "
                 "capture its records with an archiving tool and describe them under archive "
@@ -479,7 +479,7 @@ def archive_stale(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             except ValueError:
                 day = None
         if day is None:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id}'s archive has no last_capture, so nobody knows when its "
                 "records were last captured; capture it and set archive.last_capture",
@@ -488,7 +488,7 @@ def archive_stale(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             continue
         age = (ctx.as_of - day).days
         if age > limit:
-            yield Violation(
+            yield violation(
                 account,
                 f"Account {account.id}'s archive was last captured on {day.isoformat()}, "
                 f"{plural(age, 'day')} before as-of, more than archive_max_age_days ({limit}); "
@@ -548,7 +548,7 @@ def tool_insecure(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             if value is True:
                 continue
             state = "is not recorded" if value is None else f"is {value!r}".lower()
-            yield Violation(
+            yield violation(
                 tool,
                 f"Tool {tool.id} ({tool.category}) has no {what}: security.{name} {state}; "
                 f"{action} and set security.{name}: true",

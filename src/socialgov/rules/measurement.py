@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from socialgov.core.findings import Severity
 from socialgov.model import Model
 from socialgov.rules._common import written
-from socialgov.rules.base import Reads, RuleContext, Violation, rule
+from socialgov.rules.base import Reads, RuleContext, Violation, rule, violation
 
 FAMILY = "measurement"
 
@@ -44,7 +44,7 @@ def objective_without_kpi(model: Model, ctx: RuleContext) -> Iterator[Violation]
             continue
         incomplete = bool(objective.kpis)
         what = "no kpi has both a name and a target" if incomplete else "it has no kpis"
-        yield Violation(
+        yield violation(
             objective,
             f"Objective {objective.id} cannot be measured: {what}; add a kpi with a name and a "
             "target",
@@ -80,7 +80,7 @@ def objective_without_strategy(model: Model, ctx: RuleContext) -> Iterator[Viola
     hint = f" ({goals})" if goals else " (socialgov.yaml lists none yet: add them under strategy)"
     for objective in model.objectives:
         if objective.strategy is None:
-            yield Violation(
+            yield violation(
                 objective,
                 f"Objective {objective.id} names no strategy; set strategy to the company "
                 f"strategy goal it serves{hint}",

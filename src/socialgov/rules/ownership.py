@@ -24,7 +24,7 @@ from socialgov.rules._common import (
     option,
     plural,
 )
-from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule
+from socialgov.rules.base import CHANNEL_KINDS, Reads, RuleContext, Violation, rule, violation
 
 FAMILY = "ownership"
 
@@ -79,7 +79,7 @@ def orphan_account(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             advice = f"it is no longer active, so {retire}, or make an active {wanted} its owner"
         else:
             advice = f"make an active {wanted} its owner, or, if nobody needs it any more, {retire}"
-        yield Violation(
+        yield violation(
             channel,
             f"{channel.kind} {channel.id} is owned by {owner.id}, who "
             f"{departure(owner, ctx.as_of)}; {advice}",
@@ -120,7 +120,7 @@ def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for channel in live_channels(model, ctx):
         if channel.backup_owner is None:
             stand_in = f"for {channel.owner} " if channel.owner else ""
-            yield Violation(
+            yield violation(
                 channel,
                 f"{channel.kind} {channel.id} has no backup_owner; set backup_owner to an active "
                 f"person who can stand in {stand_in}when they are away",
@@ -128,7 +128,7 @@ def no_backup_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             continue
         backup = departed.get(channel.backup_owner)
         if backup is not None:
-            yield Violation(
+            yield violation(
                 channel,
                 f"{channel.kind} {channel.id}'s backup_owner {backup.id} "
                 f"{departure(backup, ctx.as_of)}; make an active person its backup_owner",
@@ -164,7 +164,7 @@ def backup_same_as_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for channel in model.all_channels:
         if channel.owner is not None and channel.backup_owner == channel.owner:
             person = model.person(channel.owner)
-            yield Violation(
+            yield violation(
                 channel,
                 f"{channel.kind} {channel.id} has {channel.owner} as both owner and "
                 "backup_owner; make another active person its backup_owner",
@@ -225,7 +225,7 @@ def unaccountable_owner(model: Model, ctx: RuleContext) -> Iterator[Violation]:
                 owner = None
             judged[owner_id] = owner
         if owner is not None:
-            yield Violation(
+            yield violation(
                 channel,
                 f"{channel.kind} {channel.id} is owned by {owner.id}, whose employment is "
                 f"{owner.employment}, not one accountable_employment allows ({allowed}); make an "
@@ -258,7 +258,7 @@ def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     departed = departed_people(model, ctx)
     for team in model.teams:
         if team.lead is None:
-            yield Violation(
+            yield violation(
                 team,
                 f"Team {team.id} has no lead; set lead to the active person who answers for "
                 "the team",
@@ -266,7 +266,7 @@ def team_without_lead(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             continue
         lead = departed.get(team.lead)
         if lead is not None:
-            yield Violation(
+            yield violation(
                 team,
                 f"Team {team.id}'s lead {lead.id} {departure(lead, ctx.as_of)}; make an active "
                 "person its lead",
@@ -315,7 +315,7 @@ def owner_overloaded(model: Model, ctx: RuleContext) -> Iterator[Violation]:
         if person is None or len(channels) <= limit:
             continue
         ordered = by_position(channels)
-        yield Violation(
+        yield violation(
             person,
             f"{person.id} owns {plural(len(channels), 'live channel')} "
             f"({listing(c.id for c in ordered)}), more than max_channels_per_owner ({limit}); "
@@ -348,7 +348,7 @@ def team_parent_cycle(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     for loop in cycles(parents(teams.values())):
         first = teams[loop[0]]
         path = " -> ".join([*loop, loop[0]])
-        yield Violation(
+        yield violation(
             first,
             f"Team {first.id} is its own ancestor ({path}); set parent of one of them to the "
             "unit it belongs to, or remove parent from the one that is a top unit",

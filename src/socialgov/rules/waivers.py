@@ -16,7 +16,7 @@ from socialgov.core.suggest import Suggestions
 from socialgov.core.text import bounded
 from socialgov.core.wording import and_list, plural
 from socialgov.model import KINDS, Entity, Model, Waiver
-from socialgov.rules.base import EVERY_FIELD, Reads, RuleContext, Violation, rule
+from socialgov.rules.base import EVERY_FIELD, Reads, RuleContext, Violation, rule, violation
 
 # Findings of SG106 cannot be waived (UNWAIVABLE): a waiver must not vouch for waivers.
 
@@ -175,7 +175,7 @@ def invalid_waiver(model: Model, ctx: RuleContext) -> Iterator[Violation]:
             problems, fixes, node = waiver_problems(waiver, names, ctx.as_of, suggest)
             if not problems:
                 continue
-            yield Violation(
+            yield violation(
                 entity=entity,
                 message=(
                     f"{_describe(entity, waiver, names)} {_series(problems)}; {and_list(fixes)}"

@@ -450,6 +450,8 @@ def _channel_rows(
     serving: dict[tuple[str, ...], tuple[str, ...]] = {}  # the known objectives of each list
     owners: dict[str | None, OwnerStatus] = {}
     backups: dict[str, BackupStatus] = {}
+    # each last activity's days and state, worked out once per date (a few hundred dates)
+    activities: dict[dt.date | None, tuple[int | None, Activity]] = {None: (None, "unknown")}
     no_counts = (0, 0, 0)
     new, blank = object.__new__, twin(ChannelRow)
     rows: list[ChannelRow] = []
@@ -495,9 +497,9 @@ def _channel_rows(
         coverage = (id(selected), listed)
         known_coverage = covering.get(coverage)
         if known_coverage is None:
-            known_coverage = covering[coverage] = _coverage(selected, listed, crisis, named, data)
+            playbooks, crisis_path = _coverage(selected, listed, crisis, named, data)
+            known_coverage = covering[coverage] = share(playbooks, playbooks), crisis_path
         playbooks, crisis_path = known_coverage
-        playbooks = share(playbooks, playbooks)
         owner, backup = channel.owner, channel.backup_owner
         status = owners.get(owner)
         if status is None:
@@ -520,20 +522,22 @@ def _channel_rows(
             crisis_path = None  # type: ignore[assignment]
         else:
             last_activity = account.last_activity
-            inactive = None if last_activity is None else (as_of - last_activity).days
-            if inactive is None:
-                activity_state = "unknown"
-            elif inactive > dormant_days:  # more than dormant_days days: dormant, as for SG302
-                activity_state = "dormant"
-            else:
-                activity_state = "active"
+            known_activity = activities.get(last_activity)
+            if known_activity is None:
+                known_activity = activities[last_activity] = _activity(
+                    last_activity, as_of, dormant_days
+                )
+            inactive, activity_state = known_activity
             custodian = account.security.get("credential_custodian")
             mfa = account.security.get("mfa")
             listed = account.objectives
-            served = serving.get(listed)
-            if served is None:
-                served = serving[listed] = tuple(o for o in listed if o in known_objectives)
-            objectives_ = served
+            if not listed:
+                objectives_ = ()
+            else:
+                served = serving.get(listed)
+                if served is None:
+                    served = serving[listed] = tuple(o for o in listed if o in known_objectives)
+                objectives_ = served
             monitoring = account.monitoring
         # the row made inline (``report.twin``): each slot set, the derived one too, then
         # made a ChannelRow; a call of ``maker``'s function with 34 arguments and the row's
@@ -566,7 +570,7 @@ def _channel_rows(
         row.crisis_path = crisis_path
         row.objectives = objectives_
         row.monitoring = monitoring
-        row.mfa = mfa if isinstance(mfa, bool) else None
+        row.mfa = mfa if mfa is True or mfa is False else None  # a bool, without a call
         row.custodian = custodian if isinstance(custodian, str) and custodian.strip() else None
         row.errors = errors
         row.warnings = warnings
@@ -578,6 +582,13 @@ def _channel_rows(
         row.__class__ = ChannelRow
         append(row)
     return rows
+
+
+def _activity(last: dt.date, as_of: dt.date, dormant_days: int) -> tuple[int, Activity]:
+    """The days since ``last`` (a channel's last activity) as of ``as_of``, and the activity
+    they make: dormant after more than ``dormant_days`` days, as for SG302."""
+    inactive = (as_of - last).days
+    return inactive, "dormant" if inactive > dormant_days else "active"
 
 
 def _coverage(

@@ -936,6 +936,35 @@ def test_positions_are_the_same_however_the_keys_are_read(
             assert _document_differences(got, want) == []
 
 
+@pytest.mark.parametrize(
+    "written",
+    ['{\n  "a": [1, "b"]\n}\n', "[1]", " [1]\n", "[1]\n\n", "[1] [2]\n", '"a"\n', "", "[1]\t\r\n"],
+)
+def test_rapidyaml_s_json_is_decoded_as_the_decoder_decodes_it(written: str) -> None:
+    """_decode asks the decoder's scanner for the one value rapidyaml writes and the line break
+    after it; any other text is decoded whole: the same value, or the same error."""
+    decoder = json.JSONDecoder(parse_constant=fastyaml._refuse)
+    try:
+        want: object = decoder.decode(written)
+    except json.JSONDecodeError as error:
+        with pytest.raises(json.JSONDecodeError, match=re.escape(error.msg)):
+            fastyaml._decode(written)
+    else:
+        assert fastyaml._decode(written) == want
+
+
+def test_trees_are_made_without_the_wrappers_init() -> None:
+    """fastyaml makes rapidyaml's trees without SWIG's __init__ (which formats and drops an
+    AttributeError first): a tree it owns, freed with its wrapper, that parses."""
+    assert fastyaml._tree is fastyaml._tree_made
+    tree = fastyaml._tree()
+    assert tree.thisown
+    buffer = bytearray(b"a: [1, 2]\n")
+    fastyaml._parse_in_place(buffer, fastyaml._handle(tree))
+    assert fastyaml._tree_size(fastyaml._handle(tree)) == 4  # the mapping, its list, 1, 2
+    assert json.loads(bytes(fastyaml._json(fastyaml._handle(tree)))) == {"a": [1, 2]}
+
+
 def test_the_values_of_json_data_are_counted_in_c_as_in_python() -> None:
     """A key written twice is told by counting the data's values (gc.get_referents a level at a
     time, not a decoder's hook a mapping): CPython's mappings of string keys give their values

@@ -130,6 +130,28 @@ try:
 
         def _handle(tree: Any) -> Any:
             return tree
+
+    _Tree = ryml.Tree
+    _new_tree = _ryml.new_Tree
+    _object_new = object.__new__
+
+    def _tree_made() -> Any:
+        """A new ``ryml.Tree``, made without its wrapper's ``__init__``: SWIG's ``swiginit``
+        first asks the new object for the ``this`` it does not have yet, and formats the
+        AttributeError it then drops (about 3 µs a file, half of making a tree); the C++ tree
+        is set as the object's ``this`` as ``swiginit`` sets it, and freed with it."""
+        tree = _object_new(_Tree)
+        tree.this = _new_tree()
+        return tree
+
+    _tree: Callable[[], Any] = _tree_made
+    try:
+        _probe = _tree()
+        if not (_probe.thisown and _tree_size(_handle(_probe)) == 1):  # its root, owned
+            raise TypeError("not a tree")  # pragma: no cover - another wrapper
+        del _probe
+    except Exception:  # pragma: no cover - depends on how rapidyaml was wrapped
+        _tree = ryml.Tree
 except ImportError:  # pragma: no cover - rapidyaml is a dependency; without it, the exact path
     ryml = None
 
@@ -261,7 +283,7 @@ def parse(
         with quiet():
             # Parsed in place, in a buffer kept with the tree: the same tree later tells where
             # each node was written (see _FilePositions), without parsing the file again.
-            tree = ryml.Tree()
+            tree = _tree()
             this = _handle(tree)
             _reserve(this, _nodes_to_reserve(raw))
             _parse_in_place(buffer, this)
@@ -1036,25 +1058,37 @@ def _text_blocks_agree(text: bytes, bare: bytes) -> bool:
 
 def _block_headers(bare: bytes) -> list[bytes]:
     """What follows each ``|`` or ``>`` of ``bare`` that may start a node, to the end of its
-    line (_BLOCK_HEADERS' group): each within one line, so only the lines holding a ``|`` or
-    ``>`` (found by ``bytes.find``) are searched, each alone, not the whole text (an RE2 pass
-    over every file with a text block cost more)."""
+    line: a line's first ``|`` or ``>`` that comes at its start or right after one of
+    ``:-[{,?`` (past spaces). Each is within one line, so only the lines holding a ``|`` or
+    ``>`` (found by ``bytes.find``) are read, each ``|`` or ``>`` told by the characters before
+    it (an RE2 pass over every file with a text block cost more; asking RE2 of each such line
+    cost about 27 K instructions a header)."""
     headers = []
     find = bare.find
-    bar, angle = find(b"|"), find(b">")
+    bar, angle = find(_BAR), find(_ANGLE)
     while bar >= 0 or angle >= 0:
         at = bar if angle < 0 or 0 <= bar < angle else angle
-        start = bare.rfind(b"\n", 0, at) + 1
-        end = find(b"\n", at)
+        start = bare.rfind(_NEWLINE, 0, at) + 1
+        end = find(_NEWLINE, at)
         if end < 0:
             end = len(bare)
-        line = bare[start:end]
-        headers += [line[begin:stop] for _match, (begin, stop) in _spans(_BLOCK_HEADERS, line)]
+        while at >= 0:  # the line's | and > in turn, from its first
+            before = bare[start:at].rstrip(b" ")
+            if not before or before[-1] in _BEFORE_HEADER:
+                headers.append(bare[at:end])
+                break
+            later_bar, later_angle = find(_BAR, at + 1, end), find(_ANGLE, at + 1, end)
+            at = later_bar if later_angle < 0 or 0 <= later_bar < later_angle else later_angle
         if bar >= 0:
-            bar = find(b"|", end)
+            bar = find(_BAR, end)
         if angle >= 0:
-            angle = find(b">", end)
+            angle = find(_ANGLE, end)
     return headers
+
+
+_BEFORE_HEADER = b":-[{,?"
+"""What may come right before a text block's header (past spaces)."""
+_NEWLINE = 0x0A
 
 
 def _ends_before(bare: bytes) -> bool:
@@ -1101,8 +1135,6 @@ def _block_comment(text: bytes) -> bool:
 
 _BLOCK_COMMENT = re2.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*[|>][0-9+-]*[ ]*#[^\n]*[-+0-9]")
 """A text block's header whose comment holds a ``-``, ``+`` or digit (see _block_comment)."""
-_BLOCK_HEADERS = re2.compile(rb"(?:^|\n|[:\-\[{,?])[ ]*([|>][^\n]*)")
-"""What follows each ``|`` or ``>`` that may start a node, to the end of its line."""
 _INDENTED = re.compile(rb"^.[+-]?[1-9]")
 _SPACES_ONLY = re2.compile(rb"(?:^|\n)[ ]+(?:\r?\n|$)")
 _BLOCK_HEADER = re.compile(rb"[|>](?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#.*)?")
@@ -1684,11 +1716,28 @@ def _refuse(name: str) -> Any:
     raise _Unsupported(name)  # NaN or Infinity: not JSON rapidyaml writes for a YAML value
 
 
-_decode = json.JSONDecoder(parse_constant=_refuse).decode
+_decoder = json.JSONDecoder(parse_constant=_refuse)
 """rapidyaml's JSON decoded, its mappings built by the C scanner itself: a hook telling a key
 written twice (``object_pairs_hook``, a Python call a mapping and a tuple a key) took a quarter
 of the decoding's instructions; a key written twice is told by :func:`_values` instead. (The
 decoder holds nothing of a call: threads share it, as ``json.loads`` shares its own.)"""
+_decode_whole = _decoder.decode
+_scan_json = _decoder.scan_once
+
+
+def _decode(written: str) -> Any:
+    """The value of the JSON text ``written``, as ``_decoder.decode`` gives it: rapidyaml
+    writes one value and a line break after it, which the scanner is asked for at once
+    (``decode`` matched a pattern for white space before and after it, and called
+    ``raw_decode``, two Python calls and two searches a file); any other text is decoded
+    whole, as before."""
+    try:
+        value, end = _scan_json(written, 0)
+    except StopIteration:  # (white space first: not seen)
+        return _decode_whole(written)
+    if (end == len(written) - 1 and written[end] == "\n") or end == len(written):
+        return value
+    return _decode_whole(written)  # more after the value: decode tells
 
 
 @functools.lru_cache(maxsize=8)

@@ -1404,6 +1404,33 @@ def test_the_lines_comments_are_looked_for_in_are_the_patterns(chars: list[int])
     assert fastyaml._block_comment(text) == (_BLOCK_COMMENT_ANYWHERE.search(text) is not None)
 
 
+@given(st.lists(st.sampled_from([*b"#  #'\"\\[{,:-x\"'", *b" #"]), max_size=40))
+@settings(max_examples=3000, deadline=None)
+def test_a_comment_outside_quoted_values_is_told_as_masking_tells_it(chars: list[int]) -> None:
+    """_comment_in_flow finds a line's quoted values only as far as its ' #' reach: the same
+    answer as masking every quoted value of the line and looking for a ' #' left."""
+    line = bytes(chars)
+    left = fastyaml._mask_quoted(line).find(b" #") >= 0
+    assert fastyaml._comment_outside_quotes(line) is left
+
+
+def test_a_space_and_hash_are_found_by_the_hash() -> None:
+    """_space_hash finds ' #' by its '#' (memchr), as bytes.find of the two finds it."""
+    rng = random.Random(15)
+    for _ in range(50_000):
+        text = bytes(rng.choice(b" #\nx#  ") for _ in range(rng.randrange(14)))
+        start = rng.randrange(len(text) + 2)
+        assert fastyaml._space_hash(text, start) == text.find(b" #", start), (text, start)
+
+
+def test_a_comment_after_quoted_values_is_found() -> None:
+    assert not fastyaml._comment_outside_quotes(b'- {a: "x #1", b: y}')
+    assert fastyaml._comment_outside_quotes(b'- {a: "x #1", b: y} # c')
+    assert fastyaml._comment_outside_quotes(b"- {a: 'x', b: y # c")
+    assert not fastyaml._comment_outside_quotes(b"- {a: 'x # '' # y', b: z}")
+    assert fastyaml._comment_outside_quotes(b'- {a: b"x #1", c: d}')  # no quoted value there
+
+
 @pytest.mark.parametrize(
     ("text", "inside"),
     [

@@ -1642,10 +1642,13 @@ def _without_comments(text: bytes) -> bytes | None:
         if end < 0:
             end = len(text)
         comment = text[at:end]
+        before = text[start:at]
         if (
             (at == start or text[at - 1] == 0x20)
-            and (_QUOTE not in text[start:at] and _DOUBLE_QUOTE not in text[start:at])
-            and not _more_yaml(comment)
+            and _QUOTE not in before
+            and _DOUBLE_QUOTE not in before
+            # (most comments hold no quote: _more_yaml's first test, without its call)
+            and not ((_QUOTE in comment or _DOUBLE_QUOTE in comment) and _more_yaml(comment))
         ):
             pieces.append(text[done:at])
             comments.append(comment)

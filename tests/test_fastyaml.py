@@ -108,6 +108,16 @@ def _document_differences(got: Document, want: Document) -> list[str]:
             theirs = want.source_map.locate(path, key=key)
             if mine != theirs:
                 problems.append(f"locate{path} key={key}: {mine} != {theirs}")
+        # a finding's place: locate's line and column, the path given as an entity's and its
+        # field's; in the map of the path's first part too (a map of a part of the document)
+        split, theirs = len(path) // 2, want.source_map.locate(path)
+        for source_map in (got.source_map, want.source_map):
+            if source_map.place(path[:split], path[split:]) != (theirs.line, theirs.column):
+                problems.append(f"place{path[:split]}{path[split:]} != {theirs}")
+        inner, inner_at = got.source_map.subtree(path[:1]), want.source_map.subtree(path[:1])
+        theirs = inner_at.locate(path[1:])
+        if inner.place(path[1:split], path[max(split, 1) :]) != (theirs.line, theirs.column):
+            problems.append(f"subtree{path[:1]}.place{path[1:]} != {theirs}")
         if got.source_map.subtree(path).position != want.source_map.subtree(path).position:
             problems.append(f"subtree{path}")
     # which key is written at a key's position (and at its value's), in the document and inside

@@ -41,7 +41,9 @@ def _to_finding(
             entity=None,
             key=violation.key or "programme",
         )
-    pos = entity.locate(violation.field)
+    # entity.locate(violation.field)'s line and column, without its four calls and Position
+    source = entity.source
+    line, column = source.document.source_map.place(source.base, violation.field)
     key = violation.key
     if key is None:
         key = "/".join(map(str, violation.field)) or ",".join(
@@ -73,8 +75,8 @@ def _to_finding(
         info.severity,
         violation.message,
         entity.path,
-        pos.line,
-        pos.column,
+        line,
+        column,
         known[1],
         related,
         key,

@@ -2423,6 +2423,14 @@ class _FilePositions:
         except _Inexact:
             return self.exact(document).subtree(base).locate(path, key=key)
 
+    def place(self, document: int, base: Path_, path: Path_) -> tuple[int, int]:
+        """:meth:`locate`'s line and column (``key`` False), without making the Position."""
+        try:
+            return self._line_column(self._offset(document, (*base, *path), len(base), False))
+        except _Inexact:
+            where = self.exact(document).subtree(base).locate(path)
+            return where.line, where.column
+
     def existing(self, document: int, path: Path_) -> Path_ | None:
         """The longest start of ``path`` that names a list or mapping; None for a scalar."""
         nodes = self.nodes()
@@ -2737,6 +2745,11 @@ class _FilePositions:
         return at
 
     def _position(self, offset: int) -> Position:
+        """The line and column of ``offset``."""
+        line, column = self._line_column(offset)
+        return Position(line, column)
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
         """The line and column of ``offset`` (see :meth:`_line`, done here without the call)."""
         raw = self._raw
         if raw is None:
@@ -2749,8 +2762,8 @@ class _FilePositions:
         line = lines[block] + raw.count(b"\n", block * _BLOCK, offset) + 1
         line_start = raw.rfind(b"\n", 0, offset) + 1
         if self.ascii:
-            return Position(line, offset - line_start + 1)
-        return Position(line, len(raw[line_start:offset].decode()) + 1)
+            return line, offset - line_start + 1
+        return line, len(raw[line_start:offset].decode()) + 1
 
     def _offset_at(self, position: Position) -> int:
         """The offset whose position (:meth:`_position`) is ``position``; -2 when none is."""
@@ -2881,6 +2894,9 @@ class RymlSourceMap(SourceMap):
 
     def locate(self, path: Path_, *, key: bool = False) -> Position:
         return self._file.locate(self._document, self._base, path, key)
+
+    def place(self, base: Path_, path: Path_) -> tuple[int, int]:
+        return self._file.place(self._document, self._base, (*base, *path))
 
     def lines_together(
         self, asked: Sequence[tuple[SourceMap, Sequence[Path_]]]

@@ -277,6 +277,12 @@ class SourceMap:
             node = table.child(edge)
         return table.position(node)
 
+    def place(self, base: Path_, path: Path_) -> tuple[int, int]:
+        """``locate((*base, *path))``'s line and column, where no Position need be made (a
+        finding's place: rules.engine)."""
+        where = self.locate((*base, *path))
+        return where.line, where.column
+
     def lines(self, paths: Sequence[Path_]) -> list[int]:
         """The line of each node at ``paths``: ``locate(path).line`` for each, asked at once
         (a report of every entity's line: see fastyaml, which works them out together)."""

@@ -114,6 +114,8 @@ def _document_differences(got: Document, want: Document) -> list[str]:
         for source_map in (got.source_map, want.source_map):
             if source_map.place(path[:split], path[split:]) != (theirs.line, theirs.column):
                 problems.append(f"place{path[:split]}{path[split:]} != {theirs}")
+            if source_map.place(path, ()) != (theirs.line, theirs.column):
+                problems.append(f"place{path}() != {theirs}")
         inner, inner_at = got.source_map.subtree(path[:1]), want.source_map.subtree(path[:1])
         theirs = inner_at.locate(path[1:])
         if inner.place(path[1:split], path[max(split, 1) :]) != (theirs.line, theirs.column):
@@ -845,6 +847,12 @@ def test_a_fast_parse_survives_pickling_for_the_cache(anchors: bool) -> None:
     for path in _every_path(exact.data):
         for key in (False, True):
             assert again.documents[0].locate(path, key=key) == exact.locate(path, key=key)
+    fresh: ParsedFile = pickle.loads(dumps(parsed))  # a finding's place asked first
+    for path in _every_path(exact.data):
+        where = exact.locate(path)
+        for split in range(len(path) + 1):
+            got = fresh.documents[0].source_map.place(path[:split], path[split:])
+            assert got == (where.line, where.column), (path, split)
     assert _same(again.documents[0].data, exact.data)
 
 
@@ -861,6 +869,9 @@ def test_positions_after_the_tree_is_let_go_are_the_same(name: str) -> None:
         assert got.source_map._file._nodes is None  # type: ignore[attr-defined]
         after = [got.locate(path, key=key) for path in paths for key in (False, True)]
         assert after == before == [want.locate(p, key=k) for p in paths for k in (False, True)]
+        got.source_map.release()  # a finding's place asked first after it
+        placed = [got.source_map.place(path, ()) for path in paths]
+        assert placed == [(want.locate(p).line, want.locate(p).column) for p in paths]
         got.source_map.release()  # and again, once more after being parsed again
         assert [got.locate(path) for path in paths] == [want.locate(path) for path in paths]
     exact.documents[0].source_map.release()  # the exact path's positions hold nothing else

@@ -2333,9 +2333,10 @@ class _FilePositions:
         """How many line breaks come before each block of _BLOCK bytes of the file."""
         self._linked: list[int] | None = None
         """The nodes of ``links``, in order (see _may_hold)."""
-        self._parents: dict[tuple[int, Path_], tuple[int, Any]] = {}
-        """The tree's node, and the data there, for each (document, parent path) located so
-        far."""
+        self._parents: dict[Path_ | tuple[int, Path_], tuple[int, Any]] = {}
+        """The tree's node, and the data there, for each parent path located so far: keyed by
+        the path in the first document, by (document, path) in the others (a path holds no
+        tuple, so the two never meet; one tuple less an entity in most files)."""
         self._items: dict[int, list[int]] = {}
         """The items of each list of the tree searched so far."""
         self._index: dict[int, dict[str, int]] = {}
@@ -2423,12 +2424,23 @@ class _FilePositions:
         except _Inexact:
             return self.exact(document).subtree(base).locate(path, key=key)
 
-    def place(self, document: int, base: Path_, path: Path_) -> tuple[int, int]:
-        """:meth:`locate`'s line and column (``key`` False), without making the Position."""
+    def place(self, document: int, base: Path_, entity: Path_, path: Path_) -> tuple[int, int]:
+        """``locate(document, base, (*entity, *path), False)``'s line and column, without
+        making the Position: a finding's place, ``path`` inside the mapping at ``entity`` (an
+        entity's; its walk kept under that tuple itself, which its Source holds anyway)."""
         try:
-            return self._line_column(self._offset(document, (*base, *path), len(base), False))
+            if base or len(path) > 1:
+                offset = self._offset(document, (*base, *entity, *path), len(base), False)
+            elif path:
+                offset = self._field_offset(document, entity, path[0])
+            else:
+                if self._nodes is None:
+                    self.nodes()
+                walked = self._walk(document, entity)
+                offset = self._node_offset(walked if type(walked) is int else walked[0])
+            return self._line_column(offset)
         except _Inexact:
-            where = self.exact(document).subtree(base).locate(path)
+            where = self.exact(document).subtree(base).locate((*entity, *path))
             return where.line, where.column
 
     def existing(self, document: int, path: Path_) -> Path_ | None:
@@ -2643,7 +2655,7 @@ class _FilePositions:
     def _walk(self, document: int, path: Path_) -> tuple[int, Any] | int:
         """The node at ``path`` and the data there (kept: the walk to a parent is shared by
         every field of an entity); when a part of it is missing, the deepest node found."""
-        known = self._parents.get((document, path))
+        known = self._parents.get((document, path) if document else path)
         if known is not None:
             return known
         node = self._roots[document]
@@ -2654,7 +2666,7 @@ class _FilePositions:
                 return node
             node = child
             value = None if value is None else _inside(value, part)
-        known = self._parents[document, path] = node, value
+        known = self._parents[(document, path) if document else path] = node, value
         return known
 
     def _offset(self, document: int, path: Path_, start: int, key: bool) -> int:
@@ -2664,18 +2676,34 @@ class _FilePositions:
             nodes = self.nodes()
         if not path:
             return self._node_offset(self._roots[document])
-        walked = self._parents.get((document, path[:-1]))  # _walk's, known: an entity's fields
+        if not key:
+            return self._field_offset(document, path[:-1], path[-1])
+        parent_path = path[:-1]  # _walk's, known: an entity's fields
+        walked = self._parents.get((document, parent_path) if document else parent_path)
         if walked is None:
-            walked = self._walk(document, path[:-1])
+            walked = self._walk(document, parent_path)
             if type(walked) is int:
                 return self._node_offset(walked)
         parent, value = walked
         child = self._child(parent, path[-1], value)
         if child < 0:
             return self._node_offset(parent)
-        if key and len(path) > start and nodes.kind(parent) & _MAP:
+        if len(path) > start and nodes.kind(parent) & _MAP:
             return self._key_offset(self._child(parent, path[-1], value, key=True))
         return self._node_offset(child)
+
+    def _field_offset(self, document: int, parent_path: Path_, part: str | int) -> int:
+        """Where the node at ``(*parent_path, part)`` starts (:meth:`_offset` without ``key``)."""
+        if self._nodes is None:
+            self.nodes()
+        walked = self._parents.get((document, parent_path) if document else parent_path)
+        if walked is None:
+            walked = self._walk(document, parent_path)
+            if type(walked) is int:
+                return self._node_offset(walked)
+        parent, value = walked
+        child = self._child(parent, part, value)
+        return self._node_offset(parent if child < 0 else child)
 
     def _key_offset(self, node: int) -> int:
         nodes = self._nodes
@@ -2896,7 +2924,7 @@ class RymlSourceMap(SourceMap):
         return self._file.locate(self._document, self._base, path, key)
 
     def place(self, base: Path_, path: Path_) -> tuple[int, int]:
-        return self._file.place(self._document, self._base, (*base, *path))
+        return self._file.place(self._document, self._base, base, path)
 
     def lines_together(
         self, asked: Sequence[tuple[SourceMap, Sequence[Path_]]]

@@ -203,3 +203,24 @@ def test_a_mapping_searched_keeps_its_children_walked_and_not_its_keys() -> None
     assert all(type(children) is array and children.typecode == "I" for children in kept)
     # the top mapping to its first key, the first Account to its third, the second to its fourth
     assert sorted(len(children) for children in kept) == [1, 3, 4]
+
+
+def test_a_file_without_anchors_lets_the_anchors_column_go() -> None:
+    """Only a file with anchors, aliases or merge keys reads where a value's anchor is written:
+    the others keep seven columns, 28 bytes a node, and their positions are the exact path's;
+    a file with an anchor keeps all eight, and places its anchored nodes at their ``&``."""
+    plain = "accounts:\n  - id: a\n    tags: [x, y]\n  - id: b\n    team: {name: t}\n"
+    anchored = plain + "defaults: &d {team: t}\nother:\n  <<: *d\n  id: c\n"
+    for text, columns in ((plain, 7), (anchored, 8)):
+        parsed = _parsed(text)
+        assert parsed is not None
+        fast, exact = (p.documents[0] for p in parsed)
+        file = fast.source_map._file  # type: ignore[attr-defined]
+        for _ in range(2):  # as parsed, and parsed again after the columns were let go
+            nodes = file.nodes()
+            assert type(nodes) is fastyaml._Columns  # (this rapidyaml's nodes are read)
+            assert len(nodes._at) == columns * file.size
+            for path in _every_path(exact.data):
+                assert fast.locate(path) == exact.locate(path), path
+                assert fast.locate(path, key=True) == exact.locate(path, key=True), path
+            file.release()

@@ -1954,10 +1954,11 @@ _WORDS = 18
 """rapidyaml's node (``NodeData``), in 64-bit words: its type; the key's tag, text and anchor,
 each a pointer and a length; the value's the same; its parent, first child, last child, next
 sibling and previous sibling."""
-_KEPT = (0, 3, 4, 9, 10, 11, 14, 16)
+_KEPT = (0, 3, 4, 9, 10, 14, 16, 11)
 """The words positions read, in the order of the columns: the type, the key's text (pointer,
-length), the value's text (pointer, length), the value's anchor (pointer), the first child and
-the next sibling."""
+length), the value's text (pointer, length), the first child, the next sibling and the value's
+anchor (pointer; last, so that a file without anchors, aliases or merge keys lets it go:
+_Columns.without_anchors)."""
 _STARTS = tuple(2 * word for word in _KEPT)
 """Where each kept word's low half is, in 32-bit numbers from its node's start."""
 _READ = 0x100
@@ -2004,6 +2005,12 @@ class _Columns:
         self._origin = origin & _LOW
         self._size = size
 
+    def without_anchors(self) -> None:
+        """Let go of the anchors' column (the last), which only a file with anchors, aliases or
+        merge keys reads (_FilePositions._node_offset, where it has ``links``): 4 bytes a node,
+        ~14 MB of the stranger's 100,000 accounts."""
+        self._at = memoryview(self._at[: 7 * self._size].tobytes()).cast("I")
+
     def kind(self, node: int) -> int:
         return self._at[node]
 
@@ -2021,21 +2028,21 @@ class _Columns:
         return (at[3 * size + node] - self._origin) & _LOW, at[4 * size + node]
 
     def anchor(self, node: int) -> int:
-        return (self._at[5 * self._size + node] - self._origin) & _LOW
+        return (self._at[7 * self._size + node] - self._origin) & _LOW
 
     def first_child(self, node: int) -> int:
-        child = self._at[6 * self._size + node]
+        child = self._at[5 * self._size + node]
         return -1 if child == _LOW else child
 
     def next_sibling(self, node: int) -> int:
-        sibling = self._at[7 * self._size + node]
+        sibling = self._at[6 * self._size + node]
         return -1 if sibling == _LOW else sibling
 
     def children(self, node: int) -> list[int]:
         """The children of ``node``, in order."""
-        at, after = self._at, 7 * self._size
+        at, after = self._at, 6 * self._size
         found = []
-        child = at[6 * self._size + node]
+        child = at[5 * self._size + node]
         while child != _LOW:
             found.append(child)
             child = at[after + child]
@@ -2045,8 +2052,8 @@ class _Columns:
         """The child of ``node`` with ``count`` children before it (``skip`` not counted), -1
         when it has fewer: ``known``, its children walked so far (``skip`` left out), is
         walked on from its last and extended as far as that child."""
-        at, after = self._at, 7 * self._size
-        child = at[after + known[-1]] if known else at[6 * self._size + node]
+        at, after = self._at, 6 * self._size
+        child = at[after + known[-1]] if known else at[5 * self._size + node]
         count -= len(known)
         while child != _LOW:
             if child != skip:
@@ -2065,7 +2072,7 @@ class _Columns:
         whose kind has a bit of ``anchored`` (its ``&`` may be lines above), and for -1. One
         call for a list of entities, where _node_offset is five calls a node."""
         at, size, origin = self._at, self._size, self._origin
-        firsts, sizes = 6 * size, 2 * size
+        firsts, sizes = 5 * size, 2 * size
         found = []
         for node in nodes:
             offset = -1
@@ -2388,6 +2395,8 @@ class _FilePositions:
         kept once, not twice (62 MB on the 100,000-account tree). When it did not, the buffer
         is kept only while the keys of mappings are read there, not when the data names them
         (48 MB on the 100,000-account human-style tree, whose text blocks are rewritten)."""
+        if self.links is None and type(nodes) is _Columns:
+            nodes.without_anchors()  # no anchor is read in this file
         self._nodes, self._roots = nodes, roots
         if data is not None:
             self._data = data

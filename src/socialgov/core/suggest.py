@@ -2,11 +2,13 @@
 
 ``difflib.get_close_matches`` compares a word with every name, which is slow when a repository
 has 100,000 ids and thousands of unknown references. :class:`Suggestions` returns the very same
-answer faster, in two exact ways:
+answer faster, in three exact ways:
 
 - names are grouped by length once, and a whole group is skipped when difflib's first test
   (``real_quick_ratio``, which depends only on the two lengths) already rejects it;
-- each distinct word is computed once: the same typo written 3,000 times costs one search.
+- each distinct word is computed once: the same typo written 3,000 times costs one search;
+- a name is skipped when even all of its characters that the word holds at all would not
+  pass ``quick_ratio`` (a bound of its count, told by ``str.translate``).
 
 Every name that passes the length test still goes through difflib's own ``quick_ratio`` and
 ``ratio``, and the best matches are chosen as difflib chooses them (highest score, then the
@@ -71,11 +73,19 @@ class Suggestions:
         matcher = SequenceMatcher()
         matcher.set_seq2(word)
         length = len(word)
+        # The characters of a name that the word holds at all (those translate does not delete)
+        # are at least as many as quick_ratio's matches, so a name whose ratio from them is
+        # below the cutoff fails quick_ratio too: told in C, not quick_ratio's Python loop over
+        # the name (~7 times the instructions).
+        in_word = dict.fromkeys(map(ord, word))
         scored: list[tuple[float, str]] = []
         for name_length, names in self._by_length.items():
             if _length_ratio(name_length, length) < cutoff:
                 continue
+            total = name_length + length
             for name in names:
+                if total and 2.0 * (name_length - len(name.translate(in_word))) / total < cutoff:
+                    continue
                 matcher.set_seq1(name)
                 if matcher.quick_ratio() >= cutoff and matcher.ratio() >= cutoff:
                     scored.append((matcher.ratio(), name))

@@ -31,7 +31,8 @@ def written(entity: Entity, *path: str) -> Path_:
     value: Any = entity.data
     found: list[str] = []
     for part in path:
-        if not isinstance(value, Mapping) or part not in value:
+        # a dict told by its type: isinstance(..., Mapping) asks the ABC (~1,900 instructions)
+        if (type(value) is not dict and not isinstance(value, Mapping)) or part not in value:
             break
         found.append(part)
         value = value[part]

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from socialgov.audit import risk
@@ -380,7 +381,10 @@ def _rows_in_order(
         *sorted(range(social), key=ids.__getitem__),  # stable: as sorting the channels by id
         *sorted(range(social, len(written)), key=ids.__getitem__),
     ]
-    return [written[i] for i in order], tuple([rows[i] for i in order]), rows
+    if len(order) < 2:  # (an itemgetter of one index gives the item itself, of none fails)
+        return [written[i] for i in order], tuple([rows[i] for i in order]), rows
+    pick = itemgetter(*order)  # each list read in that order in C: 29 -> 18-21 ms at 100,000
+    return list(pick(written)), pick(rows), rows
 
 
 def _lines(entities: Sequence[Entity]) -> list[int]:

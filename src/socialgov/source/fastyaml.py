@@ -2687,12 +2687,9 @@ class _FilePositions:
             return self._node_offset(self._roots[document])
         if not key:
             return self._field_offset(document, path[:-1], path[-1])
-        parent_path = path[:-1]  # _walk's, known: an entity's fields
-        walked = self._parents.get((document, parent_path) if document else parent_path)
-        if walked is None:
-            walked = self._walk(document, parent_path)
-            if type(walked) is int:
-                return self._node_offset(walked)
+        walked = self._walk(document, path[:-1])  # a key is asked for rarely: no fast path
+        if type(walked) is int:
+            return self._node_offset(walked)
         parent, value = walked
         child = self._child(parent, path[-1], value)
         if child < 0:
@@ -2702,7 +2699,8 @@ class _FilePositions:
         return self._node_offset(child)
 
     def _field_offset(self, document: int, parent_path: Path_, part: str | int) -> int:
-        """Where the node at ``(*parent_path, part)`` starts (:meth:`_offset` without ``key``)."""
+        """Where the node at ``(*parent_path, part)`` starts (:meth:`_offset` without ``key``).
+        The hot path of placing: the parent's walk looked up here before calling :meth:`_walk`."""
         if self._nodes is None:
             self.nodes()
         walked = self._parents.get((document, parent_path) if document else parent_path)

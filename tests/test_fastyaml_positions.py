@@ -224,3 +224,38 @@ def test_a_file_without_anchors_lets_the_anchors_column_go() -> None:
                 assert fast.locate(path) == exact.locate(path), path
                 assert fast.locate(path, key=True) == exact.locate(path, key=True), path
             file.release()
+
+
+def test_positions_kept_are_answered_after_release_without_parsing_again() -> None:
+    """A position kept (SourceMap.keep: an unused waiver's, asked after the rules let go of the
+    file's positions) is the exact path's, and is answered after release from what was kept,
+    without parsing the file again; any other position parses it again, and is the exact
+    path's too. Forgetting what locating looked up keeps the columns and the answers."""
+    text = "accounts:\n" + "".join(
+        f"  - id: a{i}\n    team: t\n    waivers:\n      - {{rule: SG201, reason: r}}\n"
+        for i in range(3)
+    )
+    parsed = _parsed(text)
+    assert parsed is not None
+    fast, exact = (p.documents[0] for p in parsed)
+    source_map = fast.source_map
+    file = source_map._file  # type: ignore[attr-defined]
+    wanted = [("accounts", i, "waivers", 0) for i in range(3)]
+    assert fast.locate(("accounts", 1, "team")) == exact.locate(("accounts", 1, "team"))
+    assert file._parents
+    source_map.forget()
+    assert not file._parents and not file._walked and file._nodes is not None
+    source_map.keep(wanted)
+    source_map.release()
+    assert file._nodes is None
+    for path in wanted:
+        assert fast.locate(path) == exact.locate(path)
+    assert file._nodes is None  # not parsed again for them
+    assert fast.locate(("accounts", 2, "team")) == exact.locate(("accounts", 2, "team"))
+    assert file._nodes is not None
+    # a view of a part of the document keeps the paths inside it
+    view = source_map.subtree(("accounts", 1))
+    view.keep([("waivers", 0)])
+    source_map.release()
+    assert view.locate(("waivers", 0)) == exact.locate(("accounts", 1, "waivers", 0))
+    assert file._nodes is None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
 
 from conftest import AS_OF, MakeRepo
 from socialgov.config import load_config
@@ -10,7 +13,7 @@ from socialgov.core.findings import Severity
 from socialgov.model import Model
 from socialgov.pipeline import load_repository
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
-from socialgov.rules.engine import located_findings, to_finding
+from socialgov.rules.engine import RuleCrashed, located_findings, to_finding
 
 
 def _relating(model: Model, ctx: RuleContext) -> Iterator[Violation]:
@@ -102,3 +105,93 @@ def test_equal_paths_and_keys_are_held_once_and_a_true_part_keeps_its_own(
             assert other.key is one.key
     assert type(first[3][1][1]) is bool
     assert type(second[3][1][1]) is bool
+
+
+def _fielding(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    for account in model.accounts:
+        yield Violation(account, f"{account.id} team", field=("team",))
+        yield Violation(account, f"{account.id} whole")
+    yield Violation(model.team("care"), "care's name", field=("name",), key="care")
+
+
+def _positions_of(model: Model) -> list[object]:
+    """Each file's positions (fastyaml's) behind the model's entities."""
+    files = {}
+    for entity in model.all():
+        file = entity.source.document.source_map._file  # type: ignore[attr-defined]
+        files[id(file)] = file
+    return list(files.values())
+
+
+def test_violations_are_placed_file_by_file_and_what_placing_looked_up_let_go(
+    make_repo: MakeRepo,
+) -> None:
+    """The findings are what to_finding makes of each violation, in the order found, whether
+    placed file by file after the rules (a violation of an entity whose field is a tuple of
+    str and int parts) or at once (one relating entities, one of no entity). Once a file's
+    violations are placed, what placing looked up there is let go; with ``release`` (a lint,
+    which asks no position after the rules), the file's positions too, except the positions of
+    its waivers, which are kept (an unused waiver's finding asks for them after the rules)."""
+    files = {
+        "teams.yaml": "teams:\n  - {id: care, name: Care}\n",
+        "accounts.yaml": "accounts:\n"
+        "  - {id: a, platform: x, handle: a, team: care}\n"
+        "  - id: b\n    platform: x\n    handle: b\n    team: care\n"
+        "    waivers:\n      - {rule: T004, reason: known}\n",
+    }
+    rules = [
+        RuleInfo("T004", "fielding", Severity.INFO, "", "test", check=_fielding),
+        RuleInfo("T001", "relating", Severity.INFO, "", "test", check=_relating),
+        RuleInfo("T002", "naming", Severity.INFO, "", "test", check=_naming),
+    ]
+    ctx = RuleContext(as_of=AS_OF)
+    model = load_repository(load_config(make_repo(files))).model
+    expected = [
+        (to_finding(info, v), v.field)
+        for info in rules
+        for v in info.check(model, ctx)  # type: ignore[misc]
+    ]
+    for release in (False, True):
+        model = load_repository(load_config(make_repo(files))).model
+        found = located_findings(model, rules, ctx, release=release)
+        assert found == expected
+        assert [f.line for f, _ in found[:5]] == [2, 2, 6, 3, 2]
+        positions = _positions_of(model)
+        assert all(not p._parents and not p._walked for p in positions)
+        accounts = next(p for p in positions if p.path == "accounts.yaml")
+        assert (accounts._nodes is None) is release
+        if release:
+            b = model.find("Account", "b")
+            assert b is not None
+            assert b.locate(("waivers", 0)).line == 8
+            assert accounts._nodes is None  # kept: the file is not parsed again for it
+    model = load_repository(load_config(make_repo(files))).model
+    unplaced = located_findings(model, rules, ctx, place=False)
+    assert unplaced == [(replace(finding, line=0, column=0), field) for finding, field in expected]
+    assert all(p._lines_before is None for p in _positions_of(model))  # nothing placed
+
+
+def _unplaceable(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    yield Violation(model.accounts[0], None, field=("team",))  # type: ignore[arg-type]
+
+
+def _failing(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    yield Violation(model.accounts[0], "fine", field=("team",))
+    raise ValueError("the second rule fails")
+
+
+def test_a_violation_that_cannot_be_made_a_finding_fails_its_rule_in_the_rules_order(
+    make_repo: MakeRepo,
+) -> None:
+    """A violation that cannot be made into a finding (a plugin's message that is no text)
+    fails its own rule as the rule yields it, before a later rule runs and fails, as when
+    every violation was placed as it came."""
+    root = make_repo({"accounts.yaml": "accounts:\n  - {id: a, platform: x, team: t}\n"})
+    model = load_repository(load_config(root)).model
+    rules = [
+        RuleInfo("T005", "unplaceable", Severity.INFO, "", "test", check=_unplaceable),
+        RuleInfo("T006", "failing", Severity.INFO, "", "test", check=_failing),
+    ]
+    with pytest.raises(RuleCrashed) as raised:
+        located_findings(model, rules, RuleContext(as_of=AS_OF))
+    assert raised.value.info.code == "T005"

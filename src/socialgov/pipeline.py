@@ -196,7 +196,14 @@ def lint(
     ``explain``): a full run.
     """
     result, evaluation = _run(
-        config, paths, new_since, progress, cache=cache, reuse=reuse and not trails, jobs=jobs
+        config,
+        paths,
+        new_since,
+        progress,
+        cache=cache,
+        reuse=reuse and not trails,
+        jobs=jobs,
+        release=not trails,
     )
     if trails:
         assert evaluation is not None  # not reused: a full run
@@ -321,11 +328,22 @@ def _run(
     reuse: bool,
     jobs: int,
     remember: bool = True,
+    release: bool = False,
 ) -> tuple[LintResult, Evaluation | None]:
-    """The result of a run, and its evaluation when it was a full one."""
+    """The result of a run, and its evaluation when it was a full one. ``release``: nothing
+    asks a position of the model after the rules (a lint's result is all its caller reads), so
+    that, without the cache (whose state locates waivers), the files' positions are let go as
+    soon as the rules' findings are placed (rules.engine.located_findings)."""
     if not cache or not (reuse or remember):
         with _collector_paused():
-            evaluation = _evaluate(config, _installed(config), progress, cache=cache, jobs=jobs)
+            evaluation = _evaluate(
+                config,
+                _installed(config),
+                progress,
+                cache=cache,
+                jobs=jobs,
+                release=release and not cache,
+            )
             return _finish_full(config, evaluation, paths, new_since), evaluation
     return _lint_cached(
         config, paths, new_since=new_since, progress=progress, reuse=reuse, jobs=jobs
@@ -506,6 +524,7 @@ def _evaluate(
     cache: bool,
     jobs: int = 1,
     digests: Mapping[str, bytes] | None = None,
+    release: bool = False,
 ) -> Evaluation:
     from socialgov.report.filters import select_rules, unknown_selectors
     from socialgov.report.result import Evaluation
@@ -532,7 +551,9 @@ def _evaluate(
     ]
     # Plugins' rules run in this process only: socialgov cannot know they are pure.
     plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
-    found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs))
+    found.extend(
+        check_rules(repo.model, selected, ctx, keep_here=plugin_codes, jobs=jobs, release=release)
+    )
     evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections)
     # A process about to end need not free the model (core/lifetime.py); the findings it frees
     # as before, so that an audit's report is built within its lint's peak.

@@ -20,6 +20,7 @@ an audit.
 from __future__ import annotations
 
 import gc
+import sys
 
 _kept: list[object] = []
 _ending = False
@@ -68,3 +69,21 @@ def keep_with_repository(value: object) -> bool:
     _kept.append(value)
     gc.freeze()
     return True
+
+
+def return_freed_memory() -> None:
+    """Give the C library's freed memory back to the system (glibc's ``malloc_trim``).
+
+    Large blocks (a parsed file's positions: socialgov.source.fastyaml's columns) are freed
+    into the C heap, which new small Python objects (allocated in arenas of their own) do not
+    reuse: unless it is given back, what is made next comes on top of it. Elsewhere than glibc
+    there is nothing to call, and nothing is done."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl)
+        return
+    trim(0)

@@ -17,7 +17,7 @@ import codecs
 import math
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -224,6 +224,15 @@ class SourceMap:
         """Let go of what the positions were worked out from, where that is more than they
         need (a parser's tree of the whole file: socialgov.source.fastyaml); positions asked
         for later are worked out again. These positions are all held here: nothing to let go."""
+
+    def forget(self) -> None:
+        """Let go of what locating looked up to answer faster (a parser's walks of the file:
+        socialgov.source.fastyaml), once no more positions are asked for a while (the rules'
+        violations of the file are placed); later positions walk again. Nothing here."""
+
+    def keep(self, paths: Iterable[Path_]) -> None:
+        """Work out the positions at ``paths`` now, to be answered without the parse after
+        :meth:`release` (see socialgov.source.fastyaml). These are all held here anyway."""
 
     def __repr__(self) -> str:
         return f"SourceMap({self.position!r}, {len(self.children)} children)"

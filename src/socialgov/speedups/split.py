@@ -54,10 +54,12 @@ def check_rules(
     *,
     keep_here: Collection[str] = (),
     jobs: int = 1,
+    release: bool = False,
 ) -> Located:
     """:func:`socialgov.rules.engine.located_findings`, the work shared with a forked child
     when ``jobs`` is 2 or more and the model is large enough; the same findings in the same
-    order either way. ``keep_here``: codes of rules that only this process may run (plugins')."""
+    order either way. ``keep_here``: codes of rules that only this process may run (plugins').
+    ``release``: located_findings' (in one process)."""
     runnable = [info for info in rules if info.check is not None]
     shared = queue_order(model, runnable, keep_here)
     entities = sum(len(of_kind) for of_kind in model.entities.values())
@@ -65,7 +67,7 @@ def check_rules(
     if jobs >= 2 and entities >= SPLIT_MIN_ENTITIES and len(shared) >= 2:
         split = Split.start(model, runnable, shared, ctx)
     if split is None:
-        return located_findings(model, runnable, ctx)
+        return located_findings(model, runnable, ctx, release=release)
     done: dict[int, Located | Exception] = {}
     try:
         for index, info in enumerate(runnable):

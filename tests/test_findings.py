@@ -167,3 +167,12 @@ def test_a_finding_made_without_its_init_is_the_finding_its_init_makes() -> None
         assert dataclasses.replace(fast, suppressed="why").suppressed == "why"
         assert pickle.loads(pickle.dumps(fast)) == slow
         assert fast.fingerprint == slow.fingerprint and fast.sort_key() == slow.sort_key()
+
+
+def test_no_finding_and_one_finding_are_in_report_order() -> None:
+    """The order is picked by one itemgetter of the sorted places, which answers one item (not
+    a tuple of one) for a single place: none and one finding are ordered as themselves."""
+    one = _finding("a.yaml", 2)
+    assert in_report_order([]) == []
+    assert in_report_order([one]) == [one]
+    assert in_report_order(iter([one])) == [one]

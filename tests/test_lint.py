@@ -113,3 +113,31 @@ def test_the_repository_own_rules_are_available_beside_the_built_in_ones(
     assert [(f.code, f.message) for f in result.findings] == [("ACME001", "Account x has no topic")]
     assert "ACME001" in {r.code for r in available_rules(model)}
     assert "ACME001" not in {r.code for r in available_rules()}
+
+
+def test_a_lint_lets_go_of_what_its_result_does_not_read_and_the_audits_keeps_it(
+    make_repo: MakeRepo,
+) -> None:
+    """Without the cache, a lint (nothing asks its evaluation for anything after its result)
+    lets go of each finding's field path once the result is made, and of its files'
+    positions once its rules' findings are placed; the audit's lint keeps both (it reads each
+    channel's line and the findings with the model). The findings are the same."""
+    from socialgov.pipeline import _run
+
+    root = make_repo(
+        {"people.yaml": PEOPLE, "accounts.yaml": "accounts:\n  - {id: x, owner: bob}\n"}
+    )
+    config = load_config(root)
+    released, evaluation = _run(
+        config, None, None, None, cache=False, reuse=False, jobs=1, release=True
+    )
+    assert evaluation is not None and evaluation.found == []
+    accounts = evaluation.repo.model.find("Account", "x")
+    assert accounts is not None
+    assert accounts.source.document.source_map._file._nodes is None  # type: ignore[attr-defined]
+    kept, evaluation = _run(config, None, None, None, cache=False, reuse=False, jobs=1)
+    assert evaluation is not None and len(evaluation.found) == len(kept.findings) > 0
+    accounts = evaluation.repo.model.find("Account", "x")
+    assert accounts is not None
+    assert accounts.source.document.source_map._file._nodes is not None  # type: ignore[attr-defined]
+    assert released.findings == kept.findings

@@ -225,6 +225,10 @@ def located_findings(
             return_freed_memory()
         start = 0
         known_ref = refs.get
+        # One int object for each line number (the 490,000 findings' lines are mostly past the
+        # 256 Python keeps one of each: ~15 MB), as far as there are findings.
+        numbers = list(range(min(max(lines), len(found)) + 1))
+        shared_lines = len(numbers)
         for info, end in ran:
             code, name, severity = info.code, info.name, info.severity
             for at in range(start, end):
@@ -232,6 +236,9 @@ def located_findings(
                 if len(kept) == 2:
                     continue  # placed at once
                 entity, message, field, key = kept
+                line = lines[at]
+                if line < shared_lines:
+                    line = numbers[line]
                 # The entity's EntityRef made once (see _located).
                 address = id(entity)
                 known = known_ref(address)
@@ -243,7 +250,7 @@ def located_findings(
                     severity,
                     message,
                     entity.source.document.path,
-                    lines[at],
+                    line,
                     columns[at],
                     known[1],
                     (),

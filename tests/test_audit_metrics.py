@@ -986,6 +986,51 @@ def test_lifecycle_section_reviews_leavers_records_and_tools(make_repo: MakeRepo
     assert [t.id for t in lc.tools_without_controls] == ["loose"]
 
 
+@pytest.mark.parametrize(
+    ("dated", "reviews", "never"),
+    [
+        # a channel dated by ``created`` alone comes before the first that keeps a register
+        # (in the live channels' order, by id): judged from ``created`` all the same
+        (
+            "{id: a-old, platform: x, created: 2025-01-01}\n"
+            "  - {id: b-late, platform: x, reviewed_on: 2025-06-01}\n"
+            "  - {id: c-new, platform: x, created: 2026-11-01}",
+            [("a-old", "created"), ("b-late", "reviewed_on"), ("c-new", "created")],
+            ["d-undated"],
+        ),
+        # nobody keeps a register: ``created`` alone dates nothing
+        (
+            "{id: a-old, platform: x, created: 2025-01-01}\n"
+            "  - {id: c-new, platform: x, created: 2026-11-01}",
+            [],
+            ["a-old", "c-new", "d-undated"],
+        ),
+    ],
+)
+def test_lifecycle_tells_a_register_in_its_own_pass(
+    make_repo: MakeRepo,
+    monkeypatch: pytest.MonkeyPatch,
+    dated: str,
+    reviews: list[tuple[str, str]],
+    never: list[str],
+) -> None:
+    """Whether the repository keeps a register (review_register) is told by the pass over the
+    live channels that reads their dates, not by a pass of its own; a channel dated by
+    ``created`` alone that comes before the first with a review is judged again, knowing."""
+    import socialgov.rules.lifecycle
+    from socialgov.audit.metrics import build_report
+
+    def another_pass(channels: Iterable[Any]) -> bool:
+        raise AssertionError("a pass of its own")
+
+    accounts = "accounts:\n  - " + dated + "\n  - {id: d-undated, platform: x}\n"
+    data, _ = _linted(make_repo({"accounts.yaml": accounts}))  # (SG211 asks review_register)
+    monkeypatch.setattr(socialgov.rules.lifecycle, "review_register", another_pass)
+    lc = build_report(data).lifecycle
+    assert sorted((r.channel.id, r.basis) for r in lc.reviews) == reviews
+    assert [ref.id for ref in lc.never_dated] == never
+
+
 def test_the_reviews_adoption_rows_and_refs_are_what_their_classes_make() -> None:
     # made inline (report.twin), slot by slot: each equal to the class's, its label as the
     # class words it (a derived member, not compared by ``==``)

@@ -1644,53 +1644,20 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     """Reviews due and overdue (SG211's dates), leavers who can still log in (SG208), retired
     accounts and their records (SG212), and the tools with the controls they lack (``live``:
     the live channels, social first, each kind by id, when already at hand)."""
-    from socialgov.rules.lifecycle import last_review, review_register
-
     model, as_of = data.model, data.as_of
     interval = int(data.option("review_interval_days"))
     if live is None:
         live = sorted((c for c in model.all_channels if c.live), key=lambda c: (not c.social, c.id))
-    register = review_register(live)
-    never: list[Ref] = []
     period = dt.timedelta(days=interval)
-    # the reviews of each date reviewed (channels share them), with its due date, days left
-    # and state: in the order of ``live``, social first, each kind by id
-    dues: dict[dt.date, tuple[dt.date, int, str, list[ReviewItem]]] = {}
-    leavers: list[LeaverAccess] = []  # the live channels', then the tools'
-    # each channel's Ref (no name: its label is its id, as ``make_ref`` makes it) and review
-    # made inline (``report.twin``), without two calls a live channel
-    new, blank_ref, blank_item = object.__new__, twin(Ref), twin(ReviewItem)
-    for channel in live:
-        if channel.access:
-            _leavers(channel, model, as_of, leavers)
-        last = last_review(channel)
-        ref: Any = new(blank_ref)
-        ref.kind = channel.kind
-        ref.id = ref.label = channel.id
-        ref.name = None
-        ref.__class__ = Ref
-        if last is None or (last[0] == "created" and not register):
-            never.append(ref)
-            continue
-        basis, day = last
-        known = dues.get(day)
-        if known is None:
-            due = day + period
-            left = (due - as_of).days
-            state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
-            known = dues[day] = (due, left, state, [])
-        due, left, state, gathered = known
-        item: Any = new(blank_item)
-        item.channel = ref
-        item.name = channel.name
-        item.owner = channel.owner
-        item.basis = basis
-        item.last = day
-        item.due = due
-        item.days_left = left
-        item.state = state
-        item.__class__ = ReviewItem
-        gathered.append(item)
+    # whether the repository keeps a register (``review_register``) is told by the pass itself,
+    # which reads each channel's dates: taken to be kept by no one until a channel shows it, and
+    # gone through again in the rare case that a channel dated by ``created`` alone came first
+    # (review_register's own pass read every live channel where none keeps one: 30-40 ms at
+    # 100,000 accounts)
+    judged = _reviews(live, model, as_of, period, None)
+    if judged is None:
+        judged = _reviews(live, model, as_of, period, True)
+    never, dues, leavers = judged
     # by state (overdue first), due date, then kind and id: each date's reviews are in that
     # order already, and one date reviewed has one due date: only the dates are sorted
     order = {"overdue": 0, "due soon": 1, "ok": 2}
@@ -1728,6 +1695,75 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
         retired=tuple(retired),
         tools=_tool_rows(model),
     )
+
+
+Dues = dict[dt.date, tuple[dt.date, int, str, list[ReviewItem]]]
+"""Each date reviewed: its due date, days left, state, and its reviews."""
+
+
+def _reviews(
+    live: Sequence[ChannelBase],
+    model: Model,
+    as_of: dt.date,
+    period: dt.timedelta,
+    register: bool | None,
+) -> tuple[list[Ref], Dues, list[LeaverAccess]] | None:
+    """The live channels never dated, each date reviewed with its due date, days left, state
+    and reviews (in the order of ``live``), and the leavers with access to them, as
+    :func:`lifecycle` shows them. ``register``: whether some live channel records
+    ``reviewed_on`` or ``registered_on`` (``review_register``); None: not known, taken to be
+    False until a channel records one, and None given back if a channel dated by ``created``
+    alone was judged so before it (what must then be judged again, knowing)."""
+    from socialgov.rules.lifecycle import last_review
+
+    never: list[Ref] = []
+    dues: Dues = {}
+    leavers: list[LeaverAccess] = []
+    assumed = False  # whether a channel dated by ``created`` alone was taken to be never dated
+    # each channel's Ref (no name: its label is its id, as ``make_ref`` makes it) and review
+    # made inline (``report.twin``), without two calls a live channel
+    new, blank_ref, blank_item = object.__new__, twin(Ref), twin(ReviewItem)
+    for channel in live:
+        if channel.access:
+            _leavers(channel, model, as_of, leavers)
+        last = last_review(channel)
+        ref: Any = new(blank_ref)
+        ref.kind = channel.kind
+        ref.id = ref.label = channel.id
+        ref.name = None
+        ref.__class__ = Ref
+        if last is None:
+            never.append(ref)
+            continue
+        basis, day = last
+        if basis == "created":
+            if not register:
+                assumed = register is None
+                never.append(ref)
+                continue
+        elif not register:  # reviewed_on or registered_on: the repository keeps a register
+            if assumed:
+                return None
+            register = True
+        known = dues.get(day)
+        if known is None:
+            due = day + period
+            left = (due - as_of).days
+            state = "overdue" if left < 0 else "due soon" if left <= DUE_WINDOW_DAYS else "ok"
+            known = dues[day] = (due, left, state, [])
+        due, left, state, gathered = known
+        item: Any = new(blank_item)
+        item.channel = ref
+        item.name = channel.name
+        item.owner = channel.owner
+        item.basis = basis
+        item.last = day
+        item.due = due
+        item.days_left = left
+        item.state = state
+        item.__class__ = ReviewItem
+        gathered.append(item)
+    return never, dues, leavers
 
 
 def _leavers(holder: Any, model: Model, as_of: dt.date, found: list[LeaverAccess]) -> None:

@@ -32,8 +32,10 @@ def run_audit(
     from socialgov.core.lifetime import keep_with_repository
     from socialgov.pipeline import lint_evaluated
 
+    # the audit never shows where a finding is written: the lint places only the findings
+    # whose order their entities do not tell (pipeline.lint_evaluated)
     result, evaluation = lint_evaluated(
-        config, progress=progress.files if progress else None, cache=cache
+        config, progress=progress.files if progress else None, cache=cache, placed=False
     )
     model, selections = evaluation.repo.model, evaluation.selections
     del evaluation  # what else it holds is not kept while the report is built

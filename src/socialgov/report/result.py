@@ -78,7 +78,9 @@ class Evaluation:
     selected: tuple[RuleInfo, ...]
     found: list[tuple[Finding, Path_ | None]]
     """Each finding of a selected rule with the node it points at inside its entity (None for
-    what loading and model building report)."""
+    what loading and model building report). In a run that does not place findings (the
+    audit's: ``pipeline.lint_evaluated(placed=False)``), a finding's line and column order it
+    among the findings of its file and need not be where it is written."""
     known_rules: frozenset[str]
     selections: Selections | None = field(default=None, compare=False, repr=False)
     """What the rules' selectors selected in the model (``RuleContext.selections``), for what

@@ -2965,6 +2965,11 @@ class RymlSourceMap(SourceMap):
     def place(self, base: Path_, path: Path_) -> tuple[int, int]:
         return self._file.place(self._document, self._base, base, path)
 
+    def in_data_order(self) -> bool:
+        """A file without anchors, aliases, merge keys or keys written twice (``links``): its
+        tree, and its data, in the order written."""
+        return self._file.links is None
+
     def lines_together(
         self, asked: Sequence[tuple[SourceMap, Sequence[Path_]]]
     ) -> list[int] | None:

@@ -292,6 +292,14 @@ class SourceMap:
         where = self.locate((*base, *path))
         return where.line, where.column
 
+    def in_data_order(self) -> bool:
+        """Whether the nodes of this map's file are written in the order its documents' data
+        holds them, each inside its parent's text and none inside another's (no anchor, alias,
+        merge key or key written twice), so that the file's entities, in the order its
+        documents hold them, are written one after the other, each finding about one within
+        its text (the audit's report order: socialgov.pipeline). False: this map cannot tell."""
+        return False
+
     def lines(self, paths: Sequence[Path_]) -> list[int]:
         """The line of each node at ``paths``: ``locate(path).line`` for each, asked at once
         (a report of every entity's line: see fastyaml, which works them out together)."""

@@ -1031,6 +1031,48 @@ def test_lifecycle_tells_a_register_in_its_own_pass(
     assert [ref.id for ref in lc.never_dated] == never
 
 
+def test_the_rows_pass_gathers_what_lifecycle_reads_of_the_accounts(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retired Accounts and the tools the live ones name are gathered by the pass that
+    makes the rows (``Seen``), which reads each Account: lifecycle reads the model's Accounts
+    no more, and says what it says from the model alone. Equal lists of monitoring tools are
+    one tuple in the rows."""
+    from socialgov.audit import metrics
+
+    files = dict(LIFECYCLE)
+    files["more.yaml"] = """\
+        accounts:
+          - {id: m1, platform: x, monitoring: [vault, sprout], managed_via: [hub],
+             archive: {tool: vault}, access: [{person: ann, role: admin, via: hub}]}
+          - {id: m2, platform: x, monitoring: [vault, sprout]}
+          - {id: m3, platform: x, status: retired, monitoring: [sprout]}
+        """
+    data, _ = _linted(make_repo(files))
+    alone = metrics.lifecycle(data)  # from the model alone
+    model_type = type(data.model)
+    read: list[str] = []
+
+    def accounts(model: Model) -> Iterable[Any]:
+        read.append("accounts")
+        return model.of("Account")
+
+    monkeypatch.setattr(model_type, "accounts", property(accounts))
+    report = metrics.build_report(data)
+    assert read == ["accounts"]  # the rows' pass alone
+    monkeypatch.undo()
+    assert report.lifecycle == alone
+    assert [(t.id, t.accounts) for t in alone.tools] == [("loose", 0), ("vault", 2)]
+    assert [r.account.id for r in alone.retired] == ["closed", "closed-ok", "m3"]
+    rows = {row.id: row for row in report.channels}
+    assert rows["m1"].monitoring is rows["m2"].monitoring == ("vault", "sprout")
+    # what lifecycle is handed is what it reads
+    seen = metrics.Seen({((), ("vault",), (), None): 5}, [])
+    handed = metrics.lifecycle(data, None, seen)
+    assert [(t.id, t.accounts) for t in handed.tools] == [("loose", 0), ("vault", 5)]
+    assert handed.retired == ()
+
+
 def test_the_reviews_adoption_rows_and_refs_are_what_their_classes_make() -> None:
     # made inline (report.twin), slot by slot: each equal to the class's, its label as the
     # class words it (a derived member, not compared by ``==``)

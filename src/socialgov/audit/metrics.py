@@ -172,7 +172,8 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     step = progress or (lambda _name: None)
     step("channels")
     tally = tally_findings(data.findings)
-    channels, rows, made = _rows_in_order(data, data.positions, tally)
+    seen = Seen({}, [])  # what lifecycle reads of the Accounts, gathered as the rows are made
+    channels, rows, made = _rows_in_order(data, data.positions, tally, seen)
     # the sections that read the live rows, and the maturity's live Accounts: one pass
     live_accounts, owners, active, covered, served, secured = live_sections(
         data.model, rows, data.accountable_employment, data.dormant_days
@@ -193,8 +194,8 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     del made
     matrix = adoption(data.model, rows, live=live)
     terms = term_matrix(data.model, rows, live=live)
-    dates = lifecycle(data, [channel for _, channel, _ in live])
-    del live
+    dates = lifecycle(data, [channel for _, channel, _ in live], seen)
+    del live, seen
     return AuditReport(
         organisation=data.organisation,
         root=data.root,
@@ -353,7 +354,7 @@ def channel_rows(data: AuditInput, positions: bool = True) -> tuple[ChannelRow, 
 
 
 def _rows_in_order(
-    data: AuditInput, positions: bool, tally: FindingTally | None = None
+    data: AuditInput, positions: bool, tally: FindingTally | None = None, seen: Seen | None = None
 ) -> tuple[list[ChannelBase], tuple[ChannelRow, ...], list[ChannelRow]]:
     """Every Account and Channel in the order of the rows (social first, each kind by id),
     their rows (``positions``: each with its line, after which the model's positions are
@@ -371,7 +372,7 @@ def _rows_in_order(
     lines = _lines(written) if positions else None
     if positions:
         release_positions(model)  # ``lines`` hold every position the report shows
-    rows = _channel_rows(data, written, lines, tally)
+    rows = _channel_rows(data, written, lines, tally, seen)
     del lines
     # the rows' order, worked out once the positions are let go (nothing made before then
     # comes on top of the memory the lint's positions hold)
@@ -418,17 +419,30 @@ def _lines(entities: Sequence[Entity]) -> list[int]:
     return lines
 
 
+class Seen(NamedTuple):
+    """What the audit's other sections read of the Accounts, gathered by the pass that makes
+    the rows, which reads each Account anyway (a pass of their own read each of 100,000 again,
+    from memory the caches no longer held): for lifecycle."""
+
+    tools: dict[ToolKey, int]
+    """How many live Accounts name each set of tools (:func:`_tool_key`)."""
+    retired: list[Account]
+    """The retired Accounts, in the order of the rows made."""
+
+
 def _channel_rows(
     data: AuditInput,
     channels: Sequence[ChannelBase],
     lines: Sequence[int] | None,
     tally: FindingTally | None = None,
+    seen: Seen | None = None,
 ) -> list[ChannelRow]:
     """The row of each of ``channels`` (``lines``: the line each is written on; 0 without;
-    ``tally``: the findings' tally, when at hand).
+    ``tally``: the findings' tally, when at hand; ``seen``: where to gather what other
+    sections read of the Accounts, when asked).
 
     One pass over the channels; what many channels share (a person's status, a playbook's
-    crisis path) is worked out once."""
+    crisis path, a list of monitoring tools) is worked out, or kept, once."""
     model, as_of = data.model, data.as_of
     dormant_days = data.dormant_days
     accountable = data.accountable_employment
@@ -543,6 +557,8 @@ def _channel_rows(
                     served = serving[listed] = tuple(o for o in listed if o in known_objectives)
                 objectives_ = served
             monitoring = account.monitoring
+            if monitoring:  # equal lists one tuple: what reads them after hashes few
+                monitoring = share(monitoring, monitoring)
         # the row made inline (``report.twin``): each slot set, the derived one too, then
         # made a ChannelRow; a call of ``maker``'s function with 34 arguments and the row's
         # ``__post_init__`` were a fifth of the rows' time
@@ -559,7 +575,13 @@ def _channel_rows(
         row.purpose = channel.purpose
         state = channel.status
         row.status = state if type(state) is str else str(state)
-        row.live = channel.live
+        row.live = live = channel.live
+        if seen is not None and account is not None:
+            if live:
+                tools = _tool_key(account, monitoring)
+                seen.tools[tools] = seen.tools.get(tools, 0) + 1
+            elif state == "retired":
+                seen.retired.append(account)
         row.owner = owner
         row.owner_status = status
         row.backup_owner = backup
@@ -1640,10 +1662,13 @@ DUE_WINDOW_DAYS = 90
 """The audit lists reviews falling due within this many days of as-of (SPEC section 10)."""
 
 
-def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Lifecycle:
+def lifecycle(
+    data: AuditInput, live: Sequence[ChannelBase] | None = None, seen: Seen | None = None
+) -> Lifecycle:
     """Reviews due and overdue (SG211's dates), leavers who can still log in (SG208), retired
     accounts and their records (SG212), and the tools with the controls they lack (``live``:
-    the live channels, social first, each kind by id, when already at hand)."""
+    the live channels, social first, each kind by id, when already at hand; ``seen``: what the
+    rows' pass gathered of the Accounts, when at hand)."""
     model, as_of = data.model, data.as_of
     interval = int(data.option("review_interval_days"))
     if live is None:
@@ -1671,7 +1696,8 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
     require = bool(data.option("require_archive"))
     retired = []
     record = maker(RetiredRecord)
-    for account in sorted((a for a in model.accounts if a.status == "retired"), key=_by_id):
+    closed = [a for a in model.accounts if a.status == "retired"] if seen is None else seen.retired
+    for account in sorted(closed, key=_by_id):
         archive = account.archive or {}
         where = archive.get("location") or archive.get("tool")
         missing = (("retired_on",) if account.retired_on is None else ()) + (
@@ -1693,7 +1719,7 @@ def lifecycle(data: AuditInput, live: Sequence[ChannelBase] | None = None) -> Li
         never_dated=tuple(never),
         leavers=tuple(leavers),
         retired=tuple(retired),
-        tools=_tool_rows(model),
+        tools=_tool_rows(model, None if seen is None else seen.tools),
     )
 
 
@@ -1785,29 +1811,37 @@ def _leavers(holder: Any, model: Model, as_of: dt.date, found: list[LeaverAccess
         )
 
 
-def _tool_rows(model: Model) -> tuple[ToolRow, ...]:
+ToolKey = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str | None]
+"""The tools an Account names: through which it is managed, which monitor it, through which
+its people log in, and where it is archived."""
+
+
+def _tool_key(account: Account, monitoring: tuple[str, ...]) -> ToolKey:
+    """The tools ``account`` names (``monitoring``: its monitoring tools)."""
+    archive = account.archive
+    tool = archive.get("tool") if archive else None
+    access = account.access
+    via = tuple([a.via for a in access if a.via]) if access else ()
+    return account.managed_via, monitoring, via, tool if isinstance(tool, str) else None
+
+
+def _tool_rows(model: Model, keys: Mapping[ToolKey, int] | None = None) -> tuple[ToolRow, ...]:
+    """Each tool, with the controls it lacks and how many live Accounts name it (``keys``: how
+    many name each set of tools, when gathered already: see :class:`Seen`)."""
+    if keys is None:
+        found_keys: dict[ToolKey, int] = {}
+        for account in model.accounts:
+            if account.live:
+                key = _tool_key(account, account.monitoring)
+                found_keys[key] = found_keys.get(key, 0) + 1
+        keys = found_keys
     # accounts naming the same tools are counted together: each such set is made once
-    sets: dict[tuple[Any, ...], frozenset[str]] = {}
     counted: Counter[frozenset[str]] = Counter()
-    for account in model.accounts:
-        if not account.live:
-            continue
-        archive = account.archive
-        tool = archive.get("tool") if archive else None
-        via = tuple(a.via for a in account.access if a.via) if account.access else ()
-        key = (
-            account.managed_via,
-            account.monitoring,
-            via,
-            tool if isinstance(tool, str) else None,
-        )
-        names = sets.get(key)
-        if names is None:
-            found = {*key[0], *key[1], *via}
-            if key[3] is not None:
-                found.add(key[3])
-            names = sets[key] = frozenset(found)
-        counted[names] += 1
+    for key, times in keys.items():
+        found = {*key[0], *key[1], *key[2]}
+        if key[3] is not None:
+            found.add(key[3])
+        counted[frozenset(found)] += times
     named: Counter[str] = Counter()
     for names, times in counted.items():
         for name in names:

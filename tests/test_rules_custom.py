@@ -9,6 +9,7 @@ import pytest
 
 from conftest import AS_OF, MakeRepo, run_lint
 from socialgov.core.findings import EntityRef, Severity
+from socialgov.lang.selectors import MISSING
 from socialgov.model import Account, Model, Source
 from socialgov.pipeline import available_rules
 from socialgov.report.result import LintResult
@@ -682,3 +683,85 @@ def test_a_built_in_rule_file_edited_since_its_data_was_shipped_is_parsed(
         assert all(rule.document is not None for rule in rules)
     finally:
         custom.yaml_compiled_rules.cache_clear()
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+def _rendered_as_the_template_renders(rule: object, violation: object, model: Model) -> str:
+    """What ``Template.render`` gives for a violation's outcome, the special names' values
+    looked up in a dict as the engine did before it read them where they are."""
+    from socialgov.lang.selectors import resolve
+
+    entity = violation.entity  # type: ignore[attr-defined]
+    value = entity.data.get("terms", {}).get("note", MISSING)
+    special = {
+        "id": entity.id,
+        "kind": entity.kind,
+        "value": value,
+        "others": "",
+        "group": MISSING,
+        "field": "terms.note",
+        "rule": rule.id,  # type: ignore[attr-defined]
+        "code": rule.code,  # type: ignore[attr-defined]
+    }
+    return rule.template.render(  # type: ignore[attr-defined]
+        lambda name: special[name] if name in special else resolve(entity, name, model)
+    )
+
+
+def test_a_rules_message_reads_each_value_as_the_template_renders_it() -> None:
+    # Each message is put together from the values read where they are; it must be what
+    # Template.render makes of them: texts up to MAX_VALUE_CHARS as written, longer ones cut,
+    # other values rendered, and a message past MAX_MESSAGE bounded as render bounds it.
+    from socialgov.core.text import MAX_MESSAGE
+    from socialgov.lang.template import MAX_VALUE_CHARS
+
+    document = Document("a.yaml", 0, {}, SourceMap())
+    notes: list[object] = [
+        "short",
+        "",
+        "x" * MAX_VALUE_CHARS,
+        "y" * (MAX_VALUE_CHARS + 1),
+        "z" * (MAX_MESSAGE + 10),
+        type("Text", (str,), {})("a text of a subclass"),
+        True,
+        12345,
+        2.5,
+        None,
+        ["a", "b", {"c": 1}],
+        {"k": "v"},
+        dt.date(2026, 1, 2),
+    ]
+    accounts = {}
+    for i, note in enumerate([*notes, MISSING]):
+        data: dict[str, object] = {"id": f"a{i}", "platform": "x", "status": "active"}
+        if note is not MISSING:
+            data["terms"] = {"note": note}
+            data["handle"] = "h" * (i * 40)
+        accounts[f"a{i}"] = Account(id=f"a{i}", data=data, source=Source(document, ("accounts", i)))
+    model = Model(entities={"Account": accounts})
+    long_literal = "L" * (MAX_MESSAGE - 30)
+    templates = [
+        "{kind} {id} has {value} at {field} ({rule} {code})",
+        "{id}",
+        "no placeholder at all",
+        "{{literal braces}} {id} {handle} {terms.note}",
+        long_literal + " {id} {value} {handle}",
+        "{value}" * 30,
+    ]
+    for template in templates:
+        rule = compile_rule(
+            {
+                "id": "notes",
+                "code": "T2",
+                "select": {"kind": "Account"},
+                "assert": {"field": "terms.note", "eq": "never"},
+                "message": template,
+            }
+        )
+        violations = list(rule.violations(model, RuleContext(as_of=AS_OF)))
+        assert len(violations) == len(accounts)
+        for violation in violations:
+            assert violation.message == _rendered_as_the_template_renders(rule, violation, model)
+            assert len(violation.message) <= MAX_MESSAGE

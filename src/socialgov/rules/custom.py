@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 
 from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.core.text import MAX_MESSAGE
 from socialgov.lang.selectors import (
     MISSING,
     OPERATORS,
@@ -47,7 +48,13 @@ from socialgov.lang.selectors import (
     where_paths,
     where_reads,
 )
-from socialgov.lang.template import Template, TemplateError, parse_template, render_value
+from socialgov.lang.template import (
+    MAX_VALUE_CHARS,
+    Template,
+    TemplateError,
+    parse_template,
+    render_value,
+)
 from socialgov.model import KINDS, Entity, Model
 from socialgov.rules.base import Reads, RuleContext, RuleInfo, Violation, violation
 from socialgov.source.loader import Document, Path_
@@ -168,31 +175,38 @@ class FieldAssertion:
     condition: Condition
 
     def check(
-        self, entities: Sequence[Entity], model: Model, as_of: Any, *, sieved: bool = False
+        self,
+        entities: Sequence[Entity],
+        model: Model,
+        as_of: Any,
+        *,
+        sieved: bool = False,
+        worded: bool = True,
     ) -> Iterator[Outcome]:
         """The outcomes of the ``entities`` failing the condition; ``sieved``: ``entities`` are
-        already what the condition's ``doubtful`` gives of the selection."""
+        already what the condition's ``doubtful`` gives of the selection; without ``worded``
+        (a Rule with its own message) the outcomes' ``default`` message is left empty."""
         path = self.condition.path
         tests = self.condition.tests
         get, holds = path.getter, tests[0] if len(tests) == 1 else self.condition.holds
         doubtful = self.condition.doubtful
         if doubtful is not None and not sieved:  # only those it is not sure of are tested
             entities = doubtful(entities)
-        must = ""
+        must = default = ""
+        key, text = _key(self.index, path.text), path.text  # the same for every entity
+        local: dict[str, Path_] = {}  # path.local by kind: it reads the kind, not the entity
         for entity in entities:
             value = get(entity, model)
             if holds(value, as_of):
                 continue
-            shown = "is not set" if value is MISSING else f"is {_quote(value)}"
-            must = must or _requirements(self.condition.operators)  # the same for every entity
-            yield _outcome(
-                entity,
-                value,
-                path.local(entity),
-                default=f"{path.text} {shown}; it must {must}",
-                key=_key(self.index, path.text),
-                path=path.text,
-            )
+            if worded:
+                shown = "is not set" if value is MISSING else f"is {_quote(value)}"
+                must = must or _requirements(self.condition.operators)  # the same for all
+                default = f"{text} {shown}; it must {must}"
+            field_ = local.get(entity.kind)
+            if field_ is None:
+                field_ = local[entity.kind] = path.local(entity)
+            yield _outcome(entity, value, field_, "", (), MISSING, default, key, text)
 
 
 @dataclass(frozen=True)
@@ -205,11 +219,17 @@ class RefAssertion:
     where: Match | None
     where_text: str
 
-    def check(self, entities: Sequence[Entity], model: Model, as_of: Any) -> Iterator[Outcome]:
+    def check(
+        self, entities: Sequence[Entity], model: Model, as_of: Any, *, worded: bool = True
+    ) -> Iterator[Outcome]:
+        """The outcomes of the ``entities`` whose value names no KIND meeting ``where``;
+        without ``worded`` (a Rule with its own message) their ``default`` is left empty."""
         get, holds = self.path.getter, self._holds
         index = model.entities.get(self.kind, {})  # what model.find looks in
         # What each text names is answered once: entities name the same few owners and teams.
         answered: dict[str, bool] = {}
+        default = ""
+        key, text = _key(self.index, self.path.text), self.path.text  # the same for every entity
         for entity in entities:
             value = get(entity, model)
             if type(value) is str:
@@ -220,15 +240,12 @@ class RefAssertion:
                 held = holds(value, index, model, as_of)
             if held:
                 continue
-            shown = "is not set" if value is MISSING else f"is {_quote(value)}"
-            need = f"a {self.kind}" + (f" with {self.where_text}" if self.where_text else "")
+            if worded:
+                shown = "is not set" if value is MISSING else f"is {_quote(value)}"
+                need = f"a {self.kind}" + (f" with {self.where_text}" if self.where_text else "")
+                default = f"{text} {shown}; it must name {need}"
             yield _outcome(
-                entity,
-                value,
-                self.path.local(entity),
-                default=f"{self.path.text} {shown}; it must name {need}",
-                key=_key(self.index, self.path.text),
-                path=self.path.text,
+                entity, value, self.path.local(entity), "", (), MISSING, default, key, text
             )
 
     def _holds(self, value: Any, index: Mapping[str, Entity], model: Model, as_of: Any) -> bool:
@@ -466,6 +483,7 @@ class CompiledRule:
     def violations(self, model: Model, ctx: RuleContext) -> Iterator[Violation]:
         selections, as_of = ctx.selections, ctx.as_of
         selected = selections.select(model, self.selector, as_of)
+        worded = self.template is None  # a Rule's own message: the default wording is not read
         for assertion in self.per_entity:
             if type(assertion) is FieldAssertion and assertion.condition.sure is not None:
                 # Sieved in one pass with the built-in rules' conditions on the same selection
@@ -473,9 +491,9 @@ class CompiledRule:
                 in_doubt = selections.doubtful(
                     model, self.selector, assertion.condition, as_of, _alongside(self.selector)
                 )
-                outcomes = assertion.check(in_doubt, model, as_of, sieved=True)
+                outcomes = assertion.check(in_doubt, model, as_of, sieved=True, worded=worded)
             else:
-                outcomes = assertion.check(selected, model, as_of)
+                outcomes = assertion.check(selected, model, as_of, worded=worded)
             for outcome in outcomes:
                 yield self._violation(outcome, model)
         if not self.per_group:
@@ -514,21 +532,55 @@ class CompiledRule:
     def _violation(self, outcome: Outcome, model: Model) -> Violation:
         entity = outcome.entity
         if self.template is not None:
-            special = self._special(outcome)  # once per message, not once per placeholder
-            message = self.template.render(
-                lambda name: special[name] if name in special else resolve(entity, name, model)
-            )
+            message = self._message(self.template, outcome, model)
         else:
             message = f"{entity.kind} {entity.id}: {outcome.default}"
             if self.description:
                 message += f" ({self.id}: {self.description})"
-        group = "" if outcome.group is MISSING else f"@{render_value(outcome.group)}"
+        group = outcome.group
         return violation(
-            entity=entity,
-            message=message,
-            field=outcome.field,
-            related=outcome.related,
-            key=f"{outcome.key}{group}",
+            entity,
+            message,
+            outcome.field,
+            outcome.related,
+            outcome.key if group is MISSING else f"{outcome.key}@{render_value(group)}",
+        )
+
+    def _message(self, template: Template, outcome: Outcome, model: Model) -> str:
+        """``template`` rendered for ``outcome``: what ``Template.render`` gives with the
+        special names' values, each value read where it is (not through a dict made for every
+        finding) and a text within MAX_VALUE_CHARS taken as ``render_value`` gives it back. A
+        message longer than MAX_MESSAGE is rendered by ``Template.render`` itself, which
+        bounds it (this stops reading values once past it)."""
+        entity = outcome.entity
+        parts: list[str] = []
+        add = parts.append
+        length = 0
+        for literal, name in template.pieces:
+            add(literal)
+            length += len(literal)
+            if name is not None:
+                if name == "id":
+                    value = entity.id
+                elif name == "kind":
+                    value = entity.kind
+                elif name == "value":
+                    value = outcome.value
+                elif name in SPECIAL_NAMES:
+                    value = self._special(outcome)[name]
+                else:
+                    value = resolve(entity, name, model)
+                if type(value) is not str or len(value) > MAX_VALUE_CHARS:
+                    value = render_value(value)
+                add(value)
+                length += len(value)
+            if length > MAX_MESSAGE:
+                break
+        else:
+            return "".join(parts)
+        special = self._special(outcome)
+        return template.render(
+            lambda name: special[name] if name in special else resolve(entity, name, model)
         )
 
     def _special(self, outcome: Outcome) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -634,6 +634,57 @@ def test_built_entities_are_the_frozen_dataclass_itself(kind: str) -> None:
     assert type(source_made) is Source and source_made == Source(source.document, ("accounts", 3))
     with pytest.raises(dataclasses.FrozenInstanceError):
         source_made.base = ()  # type: ignore[misc]
+
+
+class _Text(str):
+    """A str subclass, as a plugin's loader might hand over."""
+
+
+def test_access_entries_are_made_as_the_access_class_makes_them() -> None:
+    # model._access fills a plain twin and gives it Access's class: each entry must be what
+    # Access(...) makes of the same mapping, odd values and items included.
+    import copy
+    import pickle
+    from types import MappingProxyType
+
+    from socialgov.model import Access
+
+    def reference(value: object) -> tuple[Access, ...]:
+        def text(v: object) -> str | None:
+            return v if isinstance(v, str) else None
+
+        return tuple(
+            Access(
+                person=text(a.get("person")),
+                role=text(a.get("role")),
+                via=text(a.get("via")),
+                index=i,
+            )
+            for i, a in enumerate(value or [])  # type: ignore[arg-type]
+            if isinstance(a, Mapping)
+        )
+
+    values: list[object] = [
+        None,
+        [],
+        [{"person": "ana", "role": "admin", "via": "native"}, {"person": "bo", "role": "editor"}],
+        [{"person": 3, "role": ["admin"], "via": None}, "ana", None, {}, {"person": _Text("t")}],
+        [MappingProxyType({"person": "ana", "role": "admin"}), 7],
+        ({"person": "ana"},),
+        {"person": "ana"},  # a mapping, not a list: its keys are no entries
+        "ana",
+    ]
+    for value in values:
+        made, expected = model_module._access(value), reference(value)
+        assert made == expected
+        assert [type(entry) for entry in made] == [Access] * len(expected)
+        assert [repr(e) for e in made] == [repr(e) for e in expected]
+        assert [type(e.person) for e in made] == [type(e.person) for e in expected]
+        for entry, twin in zip(made, expected, strict=True):
+            assert hash(entry) == hash(twin) and not hasattr(entry, "__dict__")
+            assert copy.copy(entry) == twin and pickle.loads(pickle.dumps(entry)) == twin
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                entry.role = "admin"  # type: ignore[misc]
 
 
 def test_the_builders_ship_as_the_generator_writes_them() -> None:

@@ -688,6 +688,10 @@ def test_a_built_in_rule_file_edited_since_its_data_was_shipped_is_parsed(
 # ----------------------------------------------------------------------------- messages
 
 
+class _Text(str):
+    """A str subclass, as a plugin's entity might hold."""
+
+
 def _rendered_as_the_template_renders(rule: object, violation: object, model: Model) -> str:
     """What ``Template.render`` gives for a violation's outcome, the special names' values
     looked up in a dict as the engine did before it read them where they are."""
@@ -740,6 +744,10 @@ def test_a_rules_message_reads_each_value_as_the_template_renders_it() -> None:
             data["terms"] = {"note": note}
             data["handle"] = "h" * (i * 40)
         accounts[f"a{i}"] = Account(id=f"a{i}", data=data, source=Source(document, ("accounts", i)))
+    for odd_id in ("i" * (MAX_VALUE_CHARS + 5), _Text("an id of a str subclass"), "a-longer-id"):
+        accounts[odd_id] = Account(
+            id=odd_id, data={"id": odd_id}, source=Source(document, ("accounts", 99))
+        )
     model = Model(entities={"Account": accounts})
     long_literal = "L" * (MAX_MESSAGE - 30)
     templates = [
@@ -749,6 +757,8 @@ def test_a_rules_message_reads_each_value_as_the_template_renders_it() -> None:
         "{{literal braces}} {id} {handle} {terms.note}",
         long_literal + " {id} {value} {handle}",
         "{value}" * 30,
+        "Account {id} has no note",  # the id alone: put together around it
+        "L" * (MAX_MESSAGE - 3) + "{id}",  # room for an id of three characters only
     ]
     for template in templates:
         rule = compile_rule(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from socialgov.core.findings import EntityRef, Finding, Severity
@@ -186,27 +186,36 @@ class FieldAssertion:
         """The outcomes of the ``entities`` failing the condition; ``sieved``: ``entities`` are
         already what the condition's ``doubtful`` gives of the selection; without ``worded``
         (a Rule with its own message) the outcomes' ``default`` message is left empty."""
+        must = default = ""
+        text = self.condition.path.text
+        key = _key(self.index, text)  # the same for every entity
+        for entity, value, field_ in self.failing(entities, model, as_of, sieved=sieved):
+            if worded:
+                shown = "is not set" if value is MISSING else f"is {_quote(value)}"
+                must = must or _requirements(self.condition.operators)  # the same for all
+                default = f"{text} {shown}; it must {must}"
+            yield _outcome(entity, value, field_, "", (), MISSING, default, key, text)
+
+    def failing(
+        self, entities: Sequence[Entity], model: Model, as_of: Any, *, sieved: bool = False
+    ) -> Iterator[tuple[Entity, Any, Path_]]:
+        """Each of the ``entities`` failing the condition, with its value and the field an
+        outcome points at (``FieldPath.local``, found once for each kind: it reads the kind)."""
         path = self.condition.path
         tests = self.condition.tests
         get, holds = path.getter, tests[0] if len(tests) == 1 else self.condition.holds
         doubtful = self.condition.doubtful
         if doubtful is not None and not sieved:  # only those it is not sure of are tested
             entities = doubtful(entities)
-        must = default = ""
-        key, text = _key(self.index, path.text), path.text  # the same for every entity
-        local: dict[str, Path_] = {}  # path.local by kind: it reads the kind, not the entity
+        local: dict[str, Path_] = {}
         for entity in entities:
             value = get(entity, model)
             if holds(value, as_of):
                 continue
-            if worded:
-                shown = "is not set" if value is MISSING else f"is {_quote(value)}"
-                must = must or _requirements(self.condition.operators)  # the same for all
-                default = f"{text} {shown}; it must {must}"
             field_ = local.get(entity.kind)
             if field_ is None:
                 field_ = local[entity.kind] = path.local(entity)
-            yield _outcome(entity, value, field_, "", (), MISSING, default, key, text)
+            yield entity, value, field_
 
 
 @dataclass(frozen=True)
@@ -484,14 +493,28 @@ class CompiledRule:
         selections, as_of = ctx.selections, ctx.as_of
         selected = selections.select(model, self.selector, as_of)
         worded = self.template is None  # a Rule's own message: the default wording is not read
+        around_id = self._around_id
         for assertion in self.per_entity:
-            if type(assertion) is FieldAssertion and assertion.condition.sure is not None:
-                # Sieved in one pass with the built-in rules' conditions on the same selection
-                # (six of them test the live Accounts): each entity's data is read once.
-                in_doubt = selections.doubtful(
-                    model, self.selector, assertion.condition, as_of, _alongside(self.selector)
-                )
-                outcomes = assertion.check(in_doubt, model, as_of, sieved=True, worded=worded)
+            if type(assertion) is FieldAssertion:
+                entities, sieved = selected, False
+                if assertion.condition.sure is not None:
+                    # Sieved in one pass with the built-in rules' conditions on the same
+                    # selection (six of them test the live Accounts): each entity's data is
+                    # read once.
+                    entities, sieved = (
+                        selections.doubtful(
+                            model,
+                            self.selector,
+                            assertion.condition,
+                            as_of,
+                            _alongside(self.selector),
+                        ),
+                        True,
+                    )
+                if around_id is not None:  # a message naming the entity's id alone
+                    yield from self._named(assertion, entities, model, as_of, sieved, around_id)
+                    continue
+                outcomes = assertion.check(entities, model, as_of, sieved=sieved, worded=worded)
             else:
                 outcomes = assertion.check(selected, model, as_of, worded=worded)
             for outcome in outcomes:
@@ -545,6 +568,44 @@ class CompiledRule:
             outcome.related,
             outcome.key if group is MISSING else f"{outcome.key}@{render_value(group)}",
         )
+
+    @cached_property
+    def _around_id(self) -> tuple[str, str] | None:
+        """The text before and after ``{id}`` of a message that names the entity's id and
+        nothing else (each built-in YAML rule's but two); None for any other message."""
+        if self.template is None:
+            return None
+        pieces = self.template.pieces
+        if len(pieces) == 1 and pieces[0][1] == "id":
+            return pieces[0][0], ""
+        if len(pieces) == 2 and pieces[0][1] == "id" and pieces[1][1] is None:
+            return pieces[0][0], pieces[1][0]
+        return None
+
+    def _named(
+        self,
+        assertion: FieldAssertion,
+        entities: Sequence[Entity],
+        model: Model,
+        as_of: Any,
+        sieved: bool,
+        around: tuple[str, str],
+    ) -> Iterator[Violation]:
+        """The violations of ``assertion`` under a message naming the entity's id alone
+        (``around`` it): each made from the failing entity at once, without an Outcome; an id
+        longer than MAX_VALUE_CHARS, or a message past MAX_MESSAGE, rendered as any other."""
+        head, tail = around
+        room = MAX_MESSAGE - len(head) - len(tail)
+        text = assertion.condition.path.text
+        key = _key(assertion.index, text)
+        for entity, value, field_ in assertion.failing(entities, model, as_of, sieved=sieved):
+            entity_id = entity.id
+            if type(entity_id) is str and len(entity_id) <= min(MAX_VALUE_CHARS, room):
+                message = head + entity_id + tail
+            else:
+                outcome = _outcome(entity, value, field_, "", (), MISSING, "", key, text)
+                message = self._message(self.template, outcome, model)  # type: ignore[arg-type]
+            yield violation(entity, message, field_, (), key)
 
     def _message(self, template: Template, outcome: Outcome, model: Model) -> str:
         """``template`` rendered for ``outcome``: what ``Template.render`` gives with the

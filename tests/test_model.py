@@ -636,6 +636,19 @@ def test_built_entities_are_the_frozen_dataclass_itself(kind: str) -> None:
         source_made.base = ()  # type: ignore[misc]
 
 
+def test_social_is_told_by_the_class_without_a_call() -> None:
+    # Rules and the audit ask every channel whether it is social: a class attribute, read
+    # without the Python call a property makes, and the same answer on a built entity.
+    from socialgov.model import Account, Channel, ChannelBase
+
+    assert Account.social is True and Channel.social is False and ChannelBase.social is False
+    source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
+    account = model_module._BUILDERS["Account"]("a", {"id": "a", "platform": "x"}, source)
+    channel = model_module._BUILDERS["Channel"]("c", {"id": "c", "type": "phone"}, source)
+    assert account.social is True and channel.social is False
+    assert "social" not in {f.name for f in dataclasses.fields(Account)}  # not a field
+
+
 class _Text(str):
     """A str subclass, as a plugin's loader might hand over."""
 

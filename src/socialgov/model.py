@@ -185,6 +185,9 @@ class Team(Entity):
 class ChannelBase(Entity):
     """What social Accounts and traditional Channels share."""
 
+    social: ClassVar[bool] = False
+    """An Account (a social presence), not a traditional Channel: a class attribute, read
+    without the call a property makes (rules and the audit ask it of every channel)."""
     owner: str | None = None
     backup_owner: str | None = None
     team: str | None = None
@@ -201,10 +204,6 @@ class ChannelBase(Entity):
     def live(self) -> bool:
         return self.status not in LIVE_EXCLUDED
 
-    @property
-    def social(self) -> bool:
-        return self.kind == "Account"
-
     def adopts(self, policy_id: str) -> PolicyRef | None:
         for ref in self.policies:
             if ref.id == policy_id:
@@ -217,6 +216,7 @@ class Account(ChannelBase):
     """A social media presence: a profile, page or forum on a platform."""
 
     kind: ClassVar[str] = "Account"
+    social: ClassVar[bool] = True
     platform: str | None = None
     type: str = "profile"
     handle: str | None = None

@@ -15,6 +15,7 @@ import os
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -366,3 +367,28 @@ def test_compare_with_a_revision_before_the_repository_existed(
     assert doc["existed"] is False and doc["findings_resolved"] == []
     # everything is new: two people, the policy and five accounts
     assert len(doc["entities_added"]) == 8
+
+
+def test_each_sample_is_linted_without_placing_its_findings(
+    checkout: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sample shows counts, never where a finding is written: its lint places only what the
+    order needs (pipeline.lint_evaluated(placed=False)), and the history is a placed one's."""
+    import socialgov.pipeline
+
+    asked: list[bool] = []
+    evaluated = socialgov.pipeline.lint_evaluated
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["placed"])
+        return evaluated(*args, **kwargs)
+
+    monkeypatch.setattr(socialgov.pipeline, "lint_evaluated", recorded)
+    unplaced = history(checkout, capsys, "--every", "commit")
+    assert asked and not any(asked)
+    monkeypatch.setattr(
+        socialgov.pipeline,
+        "lint_evaluated",
+        lambda *args, **kwargs: evaluated(*args, **{**kwargs, "placed": True}),
+    )
+    assert history(checkout, capsys, "--every", "commit") == unplaced

@@ -281,13 +281,15 @@ def lint_model(
     cache: bool = False,
     jobs: int = 1,
     remember: bool = True,
+    placed: bool = True,
 ) -> tuple[LintResult, Model]:
     """A full run (as :func:`lint`) and the model it built, for what reads both.
 
     With ``cache`` but not ``remember``, only the parsed files are reused: the run is not stored
-    for later runs (``audit --history`` audits revisions no later run will see again)."""
+    for later runs (``audit --history`` audits revisions no later run will see again).
+    ``placed``: see :func:`lint_evaluated`."""
     result, evaluation = lint_evaluated(
-        config, progress=progress, cache=cache, jobs=jobs, remember=remember
+        config, progress=progress, cache=cache, jobs=jobs, remember=remember, placed=placed
     )
     return result, evaluation.repo.model
 

@@ -167,8 +167,8 @@ def _measure(config: Config, cache: bool) -> Measured:
     from socialgov.pipeline import lint_model
 
     # the parsed files are reused from sample to sample; the run is not stored (no later run
-    # sees this tree again)
-    result, model = lint_model(config, cache=cache, remember=False)
+    # sees this tree again); a sample shows no finding's place (pipeline.lint_evaluated)
+    result, model = lint_model(config, cache=cache, remember=False, placed=False)
     return measure(
         AuditInput(
             model=model,

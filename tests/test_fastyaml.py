@@ -931,8 +931,12 @@ def test_rapidyamls_nodes_are_read_without_keeping_its_tree() -> None:
     tree, text = ryml.Tree(), bytearray(b"a: 1\nb: [c, d]\ne: f\n")  # the tree points into it
     ryml.parse_in_place(text, tree)
     assert fastyaml._numbered_in_order(tree, tree.size())
+    size, view = fastyaml._node_view(tree)  # the head read once a parse: the same answer
+    assert size == tree.size() and view is not None and len(view) == 8 * fastyaml._WORDS * size
     tree.remove(tree.find_child(tree.root_id(), b"b"))
     assert not fastyaml._numbered_in_order(tree, tree.size())
+    assert fastyaml._node_view(tree) == (tree.size(), None)
+    assert type(fastyaml._nodes(tree, text)) is fastyaml._TreeNodes
 
 
 @pytest.mark.parametrize("name", sorted(SUPPORTED))

@@ -287,6 +287,8 @@ def parse(
             this = _handle(tree)
             _reserve(this, _nodes_to_reserve(raw))
             _parse_in_place(buffer, this)
+            size, view = _node_view(tree)
+            origin = _address(buffer)
             roots = _documents(this)
             if len(roots) + _MARGIN > limits["max_documents_per_file"] or not all(
                 _type(this, root) & (_MAP | _SEQ) and _first_child(this, root) != _NONE
@@ -301,7 +303,7 @@ def parse(
             # decoder makes each key once per text, so every document of a file shares its keys
             # (as the walk shares them); one call into rapidyaml, not one a document
             if _JSON_WORD_FOUND in found:
-                emitted, settled = _with_json_words(tree, buffer)
+                emitted, settled = _with_json_words(this, view, buffer, origin)
             else:
                 emitted = _json(this)
             written = str(emitted, "utf-8")
@@ -313,12 +315,12 @@ def parse(
                     data = _decode(written)
                     # A key written twice keeps one value (and what is inside it) in the
                     # data: fewer values than the tree has nodes below its root
-                    if _values(data) != _tree_size(this) - 1:
+                    if _values(data) != size - 1:
                         raise _DuplicateKey
                     if roots[0] == 0:  # a lone document, not a stream
                         data = [data]
                     if anchored:  # aliases written as "*name", merge keys as "<<"
-                        resolved = _Aliases(tree, buffer, roots, data)
+                        resolved = _Aliases(view, buffer, origin, roots, data)
                     walker = False
                 except _Unsupported as unsupported:
                     if not anchored and type(unsupported) is not _DuplicateKey:
@@ -329,8 +331,12 @@ def parse(
                 data = [walker.document(root) for root in roots]
     except Exception:  # rapidyaml's errors, and _Unsupported: the exact path says what is wrong
         return None
-    size = _tree_size(this)
-    columns = _nodes(tree, buffer)
+    links = walker.links if walker else resolved.links if resolved is not None else None
+    columns = (  # a file without links never reads where an anchor is (see without_anchors)
+        _Columns(view, origin, size, links is not None)
+        if view is not None
+        else _TreeNodes(tree, origin)
+    )
     if spaced and _plain_after_spaces(columns, buffer, size):
         return None  # a line rapidyaml misread (see _plain_after_spaces): libyaml refuses it
     if walker:
@@ -357,7 +363,6 @@ def parse(
             return None  # flow collections inside flow collections nest on one line
     if nodes + _MARGIN > limits["max_nodes_per_file"]:
         return None
-    links = walker.links if walker else resolved.links if resolved is not None else None
     file = _FilePositions(raw, path, limits, size, links)
     file.adopt(columns, buffer, roots, data)
     findings = []
@@ -724,17 +729,22 @@ class _Aliases:
         "repeated",
     )
 
-    def __init__(self, tree: Any, buffer: bytearray, roots: list[int], data: list[Any]) -> None:
-        size = _tree_size(_handle(tree))
-        if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
+    def __init__(
+        self,
+        view: memoryview | None,
+        buffer: bytearray,
+        origin: int,
+        roots: list[int],
+        data: list[Any],
+    ) -> None:
+        if view is None:  # (see _node_view)
             raise _Unsupported
-        view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
         stride = 8 * _WORDS
         low, high = view[0::stride].tobytes(), view[1::stride].tobytes()  # the type's bits
         if _hits(low, _KEY_ALIAS) or _hits(high, _KEY_ANCHOR_OR_TAG):
             raise _Unsupported  # a key with an alias, an anchor or a tag: the walk refuses it
         words = self._words = view.cast("Q")
-        self._buffer, self._origin, self._end = buffer, _address(buffer), len(buffer)
+        self._buffer, self._origin, self._end = buffer, origin, len(buffer)
         self._children: dict[int, list[int]] = {}
         self._indexes: dict[int, dict[int, int]] = {}
         aliases = _hits(low, _VAL_ALIAS)
@@ -1271,7 +1281,9 @@ right before a plain value (_BEFORE_VALUE, or the text's start) and followed by 
 digits, ``+-.~``) are none of those, so each match's group is the whole run of them."""
 
 
-def _with_json_words(tree: Any, buffer: bytearray) -> tuple[memoryview, frozenset[bytes]]:
+def _with_json_words(
+    this: Any, view: memoryview | None, buffer: bytearray, origin: int
+) -> tuple[memoryview, frozenset[bytes]]:
     """rapidyaml's JSON of the tree (of a stream: the list of its documents), with the plain
     values the core schema reads as a boolean or null that JSON does not write (``True``,
     ``FALSE``, ``Null``; rapidyaml writes them as strings) written as JSON's ``true``,
@@ -1285,14 +1297,12 @@ def _with_json_words(tree: Any, buffer: bytearray) -> tuple[memoryview, frozense
     string is a key, or a value quoted or in a text block, which it is (the words are returned,
     for _quoted_where_written to pass over), or an anchored or tagged value, which is left as
     written and its word not returned (_quoted_where_written finds it plain: the walk reads
-    it)."""
-    this = _handle(tree)
-    size = _tree_size(this)
-    if not (_columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size)):
+    it). ``this``: the tree (_handle's), ``view``: its nodes (_node_view's), ``origin``: the
+    buffer's address."""
+    if view is None:
         return _json(this), frozenset()  # left to the walk
-    view = _memory(_nodes_address(tree), 8 * _WORDS * size, _READ)
     words = view.cast("Q")
-    origin, end = _address(buffer), len(buffer)
+    end = len(buffer)
     settled = set(_JSON_WORDS)
     changed: list[tuple[int, bytes]] = []
     try:  # the nodes whose value is 4 or 5 bytes long, found in a byte column (in C)
@@ -1996,11 +2006,15 @@ class _Columns:
 
     __slots__ = ("_at", "_origin", "_size")
 
-    def __init__(self, tree: Any, origin: int, size: int) -> None:
+    def __init__(self, view: memoryview, origin: int, size: int, anchors: bool = True) -> None:
+        """The columns of the ``size`` nodes in ``view`` (_node_view's), parsed in a buffer at
+        address ``origin``; without the anchors' column unless ``anchors`` (a file without
+        anchors, aliases or merge keys reads none: see without_anchors)."""
         nodes = array("I")
-        nodes.frombytes(_memory(_nodes_address(tree), 8 * _WORDS * size, _READ))
+        nodes.frombytes(view)
         # little-endian (checked): the low half of word w is the 32-bit number 2 * w
-        columns = b"".join([nodes[start :: 2 * _WORDS] for start in _STARTS])
+        kept = _STARTS if anchors else _STARTS[:-1]
+        columns = b"".join([nodes[start :: 2 * _WORDS] for start in kept])
         self._at = memoryview(columns).cast("I")
         self._origin = origin & _LOW
         self._size = size
@@ -2008,8 +2022,9 @@ class _Columns:
     def without_anchors(self) -> None:
         """Let go of the anchors' column (the last), which only a file with anchors, aliases or
         merge keys reads (_FilePositions._node_offset, where it has ``links``): 4 bytes a node,
-        ~14 MB of the stranger's 100,000 accounts."""
-        self._at = memoryview(self._at[: 7 * self._size].tobytes()).cast("I")
+        ~14 MB of the stranger's 100,000 accounts. (Columns made without it keep theirs.)"""
+        if len(self._at) > 7 * self._size:
+            self._at = memoryview(self._at[: 7 * self._size].tobytes()).cast("I")
 
     def kind(self, node: int) -> int:
         return self._at[node]
@@ -2170,14 +2185,34 @@ def _nodes_address(tree: Any) -> int:
     return ctypes.c_void_p.from_address(int(tree.this)).value or 0
 
 
-def _nodes(tree: Any, buffer: bytearray) -> _Columns | _TreeNodes:
+def _nodes(tree: Any, buffer: bytearray, anchors: bool = True) -> _Columns | _TreeNodes:
     """What positions need of ``tree`` (parsed in place in ``buffer``): columns copied out of
-    it when rapidyaml lays its nodes out as _Columns reads them, else the tree itself."""
+    it when rapidyaml lays its nodes out as _Columns reads them (without the anchors' column
+    unless ``anchors``), else the tree itself."""
+    size, view = _node_view(tree)
     origin = _address(buffer)
-    size = _tree_size(_handle(tree))
-    if _columns_read_rapidyaml() and 0 < size < _LOW and _numbered_in_order(tree, size):
-        return _Columns(tree, origin, size)
+    if view is not None:
+        return _Columns(view, origin, size, anchors)
     return _TreeNodes(tree, origin)
+
+
+_HEAD = ctypes.c_size_t * 4
+"""The start of rapidyaml's ``Tree``: where its nodes are, how many it has room for, how many
+it has, its first free one (checked: _columns_read_rapidyaml)."""
+
+
+def _node_view(tree: Any) -> tuple[int, memoryview | None]:
+    """How many nodes ``tree`` has, and its nodes as bytes (read-only, ``8 * _WORDS`` a node,
+    valid while the tree lives) when they are laid out as _Columns reads them and are the
+    tree's first ones (see _numbered_in_order); else None (rapidyaml is asked node by node).
+    The tree's head is read once a parse for _with_json_words, _Aliases and _Columns, which
+    each read it again through ctypes (about 14 K instructions a file)."""
+    if not _columns_read_rapidyaml():
+        return _tree_size(_handle(tree)), None
+    nodes, capacity, size, free = _HEAD.from_address(int(tree.this))
+    if not 0 < size < _LOW or not (free == size or (free == _NONE and size == capacity)):
+        return size, None
+    return size, _memory(nodes, 8 * _WORDS * size, _READ)
 
 
 def _numbered_in_order(tree: Any, size: int) -> bool:
@@ -2212,7 +2247,8 @@ def _columns_read_rapidyaml() -> bool:
         tree.reserve(256)
         ryml.parse_in_place(buffer, tree)
         origin = _address(buffer)
-        columns, asked = _Columns(tree, origin, tree.size()), _TreeNodes(tree, origin)
+        view = _memory(_nodes_address(tree), 8 * _WORDS * tree.size(), _READ)
+        columns, asked = _Columns(view, origin, tree.size()), _TreeNodes(tree, origin)
         for node in range(tree.size()):
             kind = _type(tree, node)
             if columns.kind(node) != kind or (
@@ -2444,7 +2480,7 @@ class _FilePositions:
             tree = ryml.Tree()
             tree.reserve(self.size)
             ryml.parse_in_place(buffer, tree)
-            self.adopt(_nodes(tree, buffer), buffer, _documents(tree))
+            self.adopt(_nodes(tree, buffer, self.links is not None), buffer, _documents(tree))
         assert self._nodes is not None
         return self._nodes
 

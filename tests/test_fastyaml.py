@@ -835,6 +835,40 @@ def test_a_file_read_with_a_byte_order_mark_is_placed_as_its_text(tmp_path: Path
             assert _document_differences(got, want) == []
 
 
+def test_an_ascii_file_is_parsed_from_its_bytes_without_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ASCII file's bytes are its text, character for character: the fast path reads them
+    without a decoded copy (a file past ASCII is still decoded, and checked), and tells the
+    same blank texts (white space as ``str.isspace`` has it) from the others."""
+    from socialgov.source import reading
+    from socialgov.speedups.cache import read_and_parse_fast
+
+    text = "# ascii\nname: Zoe\nlist:\n  - 'a'\n  - b\n---\nother: [1, 2]\n"
+    decoded: list[bytes] = []
+    decode = reading.decode
+    monkeypatch.setattr(reading, "decode", lambda raw: decoded.append(raw) or decode(raw))
+    for name, raw in (
+        ("ascii.yaml", text.encode()),
+        ("utf8.yaml", text.encode() + b"z: \xc3\xab\n"),
+    ):
+        (tmp_path / name).write_bytes(raw)
+        outcome = read_and_parse_fast(tmp_path, name, LIMITS)
+        assert outcome is not None and outcome[0] == raw
+        exact = parse_text(raw.decode(), name, LIMITS)
+        for got, want in zip(outcome[1].documents, exact.documents, strict=True):
+            assert _document_differences(got, want) == []
+    assert decoded == [text.encode() + b"z: \xc3\xab\n"]  # the ASCII file was not decoded
+    for blank in ("", " ", "\n\n", " \t\r\n\x0b\x0c", "\x1c\x1d\x1e\x1f \n", "\x1f"):
+        assert fastyaml.parse(None, "b.yaml", LIMITS, blank.encode()) is None
+        assert fastyaml.parse(blank, "b.yaml", LIMITS, blank.encode()) is None
+    for small in ("a: 1\n", " a: [b]", "\n- x\n"):
+        by_bytes = fastyaml.parse(None, "s.yaml", LIMITS, small.encode())
+        by_text = fastyaml.parse(small, "s.yaml", LIMITS, small.encode())
+        assert by_bytes is not None and by_text is not None
+        assert [d.data for d in by_bytes.documents] == [d.data for d in by_text.documents]
+
+
 @pytest.mark.parametrize("anchors", [False, True], ids=["plain", "anchors and merge keys"])
 def test_a_fast_parse_survives_pickling_for_the_cache(anchors: bool) -> None:
     text = SUPPORTED["comments everywhere"] + SUPPORTED["unicode"].replace("name", "other")

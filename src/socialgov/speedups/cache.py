@@ -505,11 +505,20 @@ def read_and_parse_fast(
     """Parse one file on the fast path alone (socialgov.source.fastyaml), with the file's bytes (to
     hash for the cache); None when it needs the exact path (read_and_parse)."""
     fastyaml, reading = _parsing()
-    source = _source(root, relpath, limits)
-    if source is None:
+    try:
+        raw = read_bounded(f"{root}{os.sep}{relpath}", limits["max_file_bytes"])
+    except Exception:  # OSError or any other: the loader tells
         return None
-    raw, text = source
-    parsed = fastyaml.parse(text, relpath, limits, None if raw.startswith(reading.BOMS) else raw)
+    if raw.isascii():  # no byte order mark, and its text is its bytes: not decoded (a copy)
+        parsed = fastyaml.parse(None, relpath, limits, raw)
+    else:
+        try:
+            text = reading.decode(raw)
+        except Exception:  # reading.DecodeError: the loader tells
+            return None
+        parsed = fastyaml.parse(
+            text, relpath, limits, None if raw.startswith(reading.BOMS) else raw
+        )
     return None if parsed is None else (raw, parsed)
 
 

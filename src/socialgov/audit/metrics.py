@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +83,7 @@ from socialgov.audit.report import (
 from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.core.findings import EntityRef, Finding, Severity
+from socialgov.core.lifetime import return_freed_memory
 from socialgov.domain.coverage import (
     has_crisis_path,
     selected_channels,
@@ -241,25 +241,7 @@ def release_positions(model: Model) -> None:
         if path not in seen:
             seen.add(path)
             document.source_map.release()
-    _return_freed_memory()
-
-
-def _return_freed_memory() -> None:
-    """Give the C library's freed memory back to the system (glibc's ``malloc_trim``).
-
-    The columns are large blocks, freed into the C heap, which new small Python objects
-    (allocated in arenas of their own) do not reuse: unless it is given back, the report's
-    memory comes on top of the lint's.
-    Elsewhere than glibc there is nothing to call, and nothing is done."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # another C library (musl)
-        return
-    trim(0)
+    return_freed_memory()
 
 
 def measure(data: AuditInput) -> tuple[Maturity, Inventory, FindingsSummary]:

@@ -35,7 +35,7 @@ from socialgov.model import (
 )
 
 
-def _reference_access(value: Any) -> tuple[Access, ...]:
+def reference_access(value: Any) -> tuple[Access, ...]:
     return tuple(
         Access(
             person=_str(a.get("person")),
@@ -99,7 +99,7 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             "type": _str(data.get("type")),
             "approved_by": _str(data.get("approved_by")),
             "reviewed_on": _date(data.get("reviewed_on")),
-            "access": _reference_access(data.get("access")),
+            "access": reference_access(data.get("access")),
         }
         if kind == "Account":
             specific.update(
@@ -189,7 +189,7 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
             "category": _str(data.get("category")),
             "owner": _str(data.get("owner")),
             "security": _map(data.get("security")),
-            "access": _reference_access(data.get("access")),
+            "access": reference_access(data.get("access")),
         }
     else:  # Rule
         specific = {"code": _str(data.get("code")), "severity": data.get("severity", "warning")}

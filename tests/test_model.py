@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -662,21 +662,6 @@ def test_access_entries_are_made_as_the_access_class_makes_them() -> None:
 
     from socialgov.model import Access
 
-    def reference(value: object) -> tuple[Access, ...]:
-        def text(v: object) -> str | None:
-            return v if isinstance(v, str) else None
-
-        return tuple(
-            Access(
-                person=text(a.get("person")),
-                role=text(a.get("role")),
-                via=text(a.get("via")),
-                index=i,
-            )
-            for i, a in enumerate(value or [])  # type: ignore[arg-type]
-            if isinstance(a, Mapping)
-        )
-
     values: list[object] = [
         None,
         [],
@@ -688,7 +673,7 @@ def test_access_entries_are_made_as_the_access_class_makes_them() -> None:
         "ana",
     ]
     for value in values:
-        made, expected = model_module._access(value), reference(value)
+        made, expected = model_module._access(value), model_reference.reference_access(value)
         assert made == expected
         assert [type(entry) for entry in made] == [Access] * len(expected)
         assert [repr(e) for e in made] == [repr(e) for e in expected]

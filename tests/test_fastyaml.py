@@ -911,6 +911,21 @@ def test_positions_after_the_tree_is_let_go_are_the_same(name: str) -> None:
     exact.documents[0].source_map.release()  # the exact path's positions hold nothing else
 
 
+def test_positions_let_go_for_good_take_the_text_and_are_not_asked_again() -> None:
+    """``release(for_good=True)`` (the audit's, once it read its lines): the text goes with
+    the positions, and a position asked after says so rather than parse nothing."""
+    parsed = fastyaml.parse("accounts:\n  - {id: a, platform: x}\n", "f.yaml", LIMITS)
+    assert parsed is not None
+    document = parsed.documents[0]
+    assert document.locate(("accounts", 0, "platform")) == Position(2, 23)
+    document.source_map.release(for_good=True)
+    file = document.source_map._file  # type: ignore[attr-defined]
+    assert file._nodes is None and file._raw is None and file._buffer is None
+    with pytest.raises(RuntimeError, match=r"f\.yaml: a position asked after its file was let go"):
+        document.locate(("accounts", 0))
+    document.source_map.release(for_good=True)  # again: nothing left to let go
+
+
 ANCHORED = sorted(name for name, text in SUPPORTED.items() if "&" in text)
 WALKED = {
     "an anchor defined again",  # which one an alias names depends on where each ends

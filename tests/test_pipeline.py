@@ -306,3 +306,71 @@ def test_a_finding_about_an_entity_the_model_does_not_hold_is_placed(
     unplaced, _ = lint_evaluated(config, placed=False)
     assert any(f.code == "XG001" for f in placed.findings)
     assert unplaced.findings == placed.findings  # lines and columns too
+
+
+def test_the_audits_run_reads_the_lines_then_lets_go_of_the_positions_for_good(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lines``: each Account's and Channel's line read before the rules (the positions a
+    placed run finds); the positions of the files written in their data's order without a
+    placed finding let go before the rules run, every file's for good once the findings are
+    ordered; the same findings and suppressed ones, but no unused waiver judged."""
+    import socialgov.pipeline
+    from socialgov.core.findings import Severity
+    from socialgov.model import Model
+    from socialgov.rules.base import RuleContext, RuleInfo
+
+    files = {
+        **ORDERED,
+        "accounts/waived.yaml": """\
+accounts:
+  - id: w1
+    platform: x
+    handle: w1
+    owner: ana
+    purpose: service
+    waivers:
+      - {rule: SG204, reason: never was a problem}
+""",
+    }
+    root = make_repo(files)
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    placed_result, placed = lint_evaluated(config)
+    model = placed.repo.model
+    want = [entity.locate().line for entity in (*model.accounts, *model.channels)]
+    assert placed_result.unused_waivers  # the SG204 waiver suppresses nothing
+
+    held: dict[str, bool] = {}  # each file: its positions held when the rules run
+
+    def watch(model: Model, ctx: RuleContext) -> Any:
+        for entity in model.all():
+            file = entity.source.document.source_map._file  # type: ignore[attr-defined]
+            held[file.path] = file._nodes is not None
+        return iter(())
+
+    installed = socialgov.pipeline._installed
+    monkeypatch.setattr(
+        socialgov.pipeline,
+        "_installed",
+        lambda config: (
+            *installed(config),
+            RuleInfo("XW001", "watch", Severity.INFO, "", "test", check=watch),
+        ),
+    )
+    result, evaluation = lint_evaluated(config, placed=False, lines=True)
+    assert evaluation.lines == want
+    assert not held["accounts/quiet.yaml"]  # in its data's order, nothing placed in it
+    assert not held["accounts/waived.yaml"]
+    assert held["accounts/anchored.yaml"]  # every finding placed after the rules
+    assert held["accounts/mixed.yaml"]  # the model's SG104 is placed among the rules' findings
+    assert _order(result.findings) == _order(placed_result.findings)
+    assert _order(result.suppressed) == _order(placed_result.suppressed)
+    assert result.unused_waivers == ()
+    for entity in evaluation.repo.model.all():
+        with pytest.raises(RuntimeError, match="let go for good"):
+            entity.locate()
+    # without ``lines`` the positions are let go, not for good: a position asked is found again
+    _, again = lint_evaluated(config, placed=False)
+    assert again.lines is None
+    model = again.repo.model
+    assert [entity.locate().line for entity in (*model.accounts, *model.channels)] == want

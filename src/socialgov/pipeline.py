@@ -302,6 +302,7 @@ def lint_evaluated(
     jobs: int = 1,
     remember: bool = True,
     placed: bool = True,
+    lines: bool = False,
 ) -> tuple[LintResult, Evaluation]:
     """:func:`lint_model`, with the whole evaluation: the model, and what the rules' selectors
     selected in it (``Evaluation.selections``), for the audit, which reads the model after the
@@ -309,8 +310,15 @@ def lint_evaluated(
 
     Without ``placed`` (the audit: it never shows where a finding is written), a run without
     the cache places only the findings whose report order their entities do not tell
-    (:func:`_in_order`): the other findings' ``line`` and ``column`` order them in their file,
-    and are not where they are written. The same findings otherwise, in the same order."""
+    (speedups.unplaced.in_order): the other findings' ``line`` and ``column`` order them in
+    their file, and are not where they are written. The same findings otherwise, in the same
+    order, but for the waivers that suppressed nothing (not reported: they would ask where
+    each waiver is written); such a run lets go of the positions the ordering will not read
+    before the rules run, and of every position once the findings are ordered. ``lines``
+    (with ``placed`` False): the caller asks no position of the model after the run but each
+    Account's and Channel's line (the audit's rows), which is read before the rules
+    (``Evaluation.lines``); the positions are then let go for good, their text with them (a
+    position asked after raises)."""
     result, evaluation = _run(
         config,
         None,
@@ -321,6 +329,7 @@ def lint_evaluated(
         jobs=jobs,
         remember=remember,
         placed=placed,
+        lines=lines,
     )
     assert evaluation is not None  # not reused: a full run
     return result, evaluation
@@ -346,12 +355,14 @@ def _run(
     remember: bool = True,
     release: bool = False,
     placed: bool = True,
+    lines: bool = False,
 ) -> tuple[LintResult, Evaluation | None]:
     """The result of a run, and its evaluation when it was a full one. ``release``: nothing
     asks a position of the model after the rules (a lint's result is all its caller reads), so
     that, without the cache (whose state locates waivers), the files' positions are let go as
     soon as the rules' findings are placed (rules.engine.located_findings). ``placed``: see
-    :func:`lint_evaluated` (a run that the cache stores places every finding)."""
+    :func:`lint_evaluated` (a run that the cache stores places every finding), as is
+    ``lines``."""
     if not cache or not (reuse or remember):
         with _collector_paused():
             evaluation = _evaluate(
@@ -362,8 +373,12 @@ def _run(
                 jobs=jobs,
                 release=release and not cache,
                 placed=placed,
+                lines=lines,
             )
-            return _finish_full(config, evaluation, paths, new_since, release), evaluation
+            finished = _finish_full(
+                config, evaluation, paths, new_since, release, unused_waivers=placed
+            )
+            return finished, evaluation
     return _lint_cached(
         config, paths, new_since=new_since, progress=progress, reuse=reuse, jobs=jobs
     )
@@ -545,6 +560,7 @@ def _evaluate(
     digests: Mapping[str, bytes] | None = None,
     release: bool = False,
     placed: bool = True,
+    lines: bool = False,
 ) -> Evaluation:
     from socialgov.report.filters import select_rules, unknown_selectors
     from socialgov.report.result import Evaluation
@@ -571,6 +587,7 @@ def _evaluate(
     ]
     # Plugins' rules run in this process only: socialgov cannot know they are pure.
     plugin_codes = {info.code for info in installed} - {info.code for info in builtin_rules()}
+    shown = None
     if placed or jobs > 1:
         found.extend(
             check_rules(
@@ -579,15 +596,22 @@ def _evaluate(
         )
     else:
         from socialgov.rules.engine import located_findings
-        from socialgov.speedups.unplaced import in_order
+        from socialgov.speedups.unplaced import channel_lines, in_order, let_go
 
+        # What the audit shows of the positions is read now; what ordering the findings will
+        # not read is let go before the rules (the run then stays under a lint's peak, which
+        # holds every position through its rules), the rest once they are ordered.
+        if lines:
+            shown = channel_lines(repo.model)
+        let_go(repo.model, {finding.path for finding, _ in found})
         unplaced = located_findings(repo.model, selected, ctx, place=False)
         ordered = in_order(found, unplaced, repo.model)
         if ordered is None:  # about an entity the model does not hold (a plugin's): placed
             found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes))
         else:
             found = ordered
-    evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections)
+        let_go(repo.model, for_good=lines)
+    evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections, shown)
     # A process about to end need not free the model (core/lifetime.py); the findings it frees
     # as before, so that an audit's report is built within its lint's peak.
     keep_until_exit(repo)
@@ -600,11 +624,13 @@ def _finish_full(
     paths: Sequence[str] | None,
     new_since: str | None,
     release: bool = False,
+    *,
+    unused_waivers: bool = True,
 ) -> LintResult:
     """The run's result from its evaluation. With ``release`` (a lint, which reads nothing of
     its evaluation after this), each finding's field path is let go before the report is
     ordered: the stranger's 100,000 accounts' 490,000 pairs are ~31 MB, which the sort's keys
-    then reuse."""
+    then reuse. ``unused_waivers``: see report.finish.finish."""
     from socialgov.report.finish import finish
 
     repo = evaluation.repo
@@ -627,6 +653,7 @@ def _finish_full(
         files=len(repo.files),
         entities=sum(len(of_kind) for of_kind in repo.model.entities.values()),
         model=repo.model,
+        unused_waivers=unused_waivers,
     )
 
 

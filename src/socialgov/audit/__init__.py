@@ -33,11 +33,16 @@ def run_audit(
     from socialgov.pipeline import lint_evaluated
 
     # the audit never shows where a finding is written: the lint places only the findings
-    # whose order their entities do not tell (pipeline.lint_evaluated)
+    # whose order their entities do not tell, and lets go of the positions once each
+    # channel's line is read (pipeline.lint_evaluated)
     result, evaluation = lint_evaluated(
-        config, progress=progress.files if progress else None, cache=cache, placed=False
+        config,
+        progress=progress.files if progress else None,
+        cache=cache,
+        placed=False,
+        lines=positions,
     )
-    model, selections = evaluation.repo.model, evaluation.selections
+    model, selections, lines = evaluation.repo.model, evaluation.selections, evaluation.lines
     del evaluation  # what else it holds is not kept while the report is built
     # imported once the lint is done: its peak of memory is not raised by the audit's modules
     from socialgov.audit.metrics import AuditInput, build_report
@@ -56,6 +61,7 @@ def run_audit(
         depth=depth,
         positions=positions,
         selections=selections,
+        lines=lines,
     )
     report = build_report(data, progress.step if progress else None)
     # a process that ends after its command keeps the report with the repository instead of

@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from socialgov.audit import risk
@@ -103,12 +103,14 @@ from socialgov.model import (
 )
 from socialgov.rules.base import RuleInfo
 from socialgov.rules.engagement import ESCALATING_PURPOSES
+from socialgov.source.loader import lines_in, release_files
 
 if TYPE_CHECKING:
     from socialgov.lang.selectors import Selections
-    from socialgov.source.loader import Path_, SourceMap
 
 NONE_KEY = "(none)"
+_SOURCE = attrgetter("source")
+_DOCUMENT = attrgetter("source.document")
 T = TypeVar("T")
 
 
@@ -137,6 +139,9 @@ class AuditInput:
     selections: Selections | None = field(default=None, compare=False, repr=False)
     """The lint's selections (``RuleContext.selections``): what its rules' selectors selected,
     so that the audit matches no selector again (None: matched here)."""
+    lines: Sequence[int] | None = field(default=None, compare=False, repr=False)
+    """With ``positions``: the line of each of the model's Accounts, then of each of its
+    Channels, when the lint read them (``Evaluation.lines``; None: read here)."""
 
     def option(self, name: str) -> Any:
         """An option from socialgov.yaml, or its default."""
@@ -230,17 +235,7 @@ def release_positions(model: Model) -> None:
     read, the columns copied out of rapidyaml's tree and what locating looked up: about 30
     bytes a node), so that the report is built in the memory the lint used. Positions asked
     for later are worked out again: nothing changes but the time."""
-    seen: set[str] = set()
-    last = None
-    for entity in model.all():
-        document = entity.source.document
-        if document is last:  # the entities of a document follow one another
-            continue
-        last = document
-        path = document.path  # a file's documents share its positions: each file once
-        if path not in seen:
-            seen.add(path)
-            document.source_map.release()
+    release_files(map(_DOCUMENT, model.all()))
     return_freed_memory()
 
 
@@ -351,8 +346,9 @@ def _rows_in_order(
     model = data.model
     accounts = list(model.accounts)
     written = [*accounts, *model.channels]
-    lines = _lines(written) if positions else None
-    if positions:
+    lines = data.lines if positions else None
+    if positions and lines is None:
+        lines = lines_in(map(_SOURCE, written))
         release_positions(model)  # ``lines`` hold every position the report shows
     rows = _channel_rows(data, written, lines, tally, seen)
     del lines
@@ -368,37 +364,6 @@ def _rows_in_order(
         return [written[i] for i in order], tuple([rows[i] for i in order]), rows
     pick = itemgetter(*order)  # each list read in that order in C: 29 -> 18-21 ms at 100,000
     return list(pick(written)), pick(rows), rows
-
-
-def _lines(entities: Sequence[Entity]) -> list[int]:
-    """The line each of ``entities`` is written on (``entity.locate().line``): asked of each
-    file at once for all of its documents' entities that follow one another in ``entities``
-    (``loader.lines_of``: a file parsed by rapidyaml reads where an entity's mapping starts
-    without locating it, and counts its line breaks once for all of its documents: many files
-    of the human-style tree hold one entity a document). Nothing is kept per entity but its line:
-    the positions are all held when this runs."""
-    from socialgov.source.loader import lines_of
-
-    lines: list[int] = []
-    asked: list[tuple[SourceMap, list[Path_]]] = []  # a file's documents, each with its bases
-    last = None
-    path = None
-    bases: list[Path_] = []
-    for entity in entities:
-        source = entity.source
-        document = source.document
-        if document is not last:
-            last = document
-            if document.path != path:
-                if asked:
-                    lines += lines_of(asked)
-                path, asked = document.path, []
-            bases = []
-            asked.append((document.source_map, bases))
-        bases.append(source.base)
-    if asked:
-        lines += lines_of(asked)
-    return lines
 
 
 class Seen(NamedTuple):

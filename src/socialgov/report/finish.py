@@ -43,17 +43,20 @@ def finish(
     entities: int,
     model: Model | None = None,
     written: Written | None = None,
+    unused_waivers: bool = True,
 ) -> LintResult:
     """The result of a run from what its selected rules found: configured severities, waivers
     (from the entities ``waivers`` finds), PATHS (which needs to know where entities are
     written: ``written``, else the model), baseline and ``--new-since`` applied, sorted by file
-    and position."""
+    and position. Without ``unused_waivers``, the waivers that suppressed nothing are not
+    reported (SG106's info findings, which ask where each waiver is written: for what reads
+    none of them, the audit)."""
     findings = apply_severity(findings, config.severity, rules)
     outcome = apply_waivers(findings, waivers, config.as_of)
     reported, suppressed = outcome.reported, outcome.suppressed
     unused = (
         unused_waiver_findings(outcome.unused, waivers, selected)
-        if any(info.code == "SG106" for info in selected)
+        if unused_waivers and any(info.code == "SG106" for info in selected)
         else []
     )
     if paths is not None:

@@ -3,7 +3,7 @@ reporters render (findings only: related locations are resolved before reporting
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -85,3 +85,7 @@ class Evaluation:
     selections: Selections | None = field(default=None, compare=False, repr=False)
     """What the rules' selectors selected in the model (``RuleContext.selections``), for what
     reads the model after the rules (the audit)."""
+    lines: Sequence[int] | None = field(default=None, compare=False, repr=False)
+    """The line of each of the model's Accounts, then of each of its Channels (the audit's
+    rows show it), when the run read them before letting go of the positions
+    (``pipeline.lint_evaluated(placed=False, lines=True)``); None otherwise."""

@@ -2417,7 +2417,8 @@ class _FilePositions:
         """The file's text, without a copy: the parse buffer when it holds the same bytes."""
         if self._raw is not None:
             return self._raw
-        assert self._buffer is not None
+        if self._buffer is None:
+            raise RuntimeError(f"{self.path}: a position asked after its file was let go for good")
         return self._buffer
 
     def exact(self, document: int) -> SourceMap:
@@ -2455,12 +2456,16 @@ class _FilePositions:
         else:  # the keys are read from the data, when there is data
             self._buffer = None if self._data is not None else buffer
 
-    def release(self) -> None:
+    def release(self, for_good: bool = False) -> None:
         """Let go of what was taken from the tree and of what was found in it: the text is
-        kept, and a position asked for later parses it again."""
+        kept, and a position asked for later parses it again. ``for_good``: no position will
+        be asked (the audit, once it read what it shows): the text goes too, and one asked
+        after raises."""
+        if for_good:
+            self._raw = self._buffer = self._kept = self._exact = self._lines_before = None
         if self._nodes is None:
             return
-        if self._raw is None:
+        if self._raw is None and not for_good:
             self._raw = bytes(self._text())
         self._nodes = self._buffer = None
         self._roots, self._parents, self._items, self._index = [], {}, {}, {}
@@ -2984,8 +2989,8 @@ class RymlSourceMap(SourceMap):
     def _exact(self) -> SourceMap:
         return self._file.exact(self._document).subtree(self._base)
 
-    def release(self) -> None:
-        self._file.release()
+    def release(self, for_good: bool = False) -> None:
+        self._file.release(for_good)
 
     def forget(self) -> None:
         self._file.forget()

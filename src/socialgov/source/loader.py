@@ -17,9 +17,9 @@ import codecs
 import math
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 from socialgov.core.findings import Finding, Position, Severity
 from socialgov.source.limits import DEFAULT_LIMITS as DEFAULT_LIMITS
@@ -220,10 +220,11 @@ class SourceMap:
     def __reduce__(self) -> tuple[Any, tuple[_Table, int]]:
         return SourceMap._view, (self._table, self._node)
 
-    def release(self) -> None:
+    def release(self, for_good: bool = False) -> None:
         """Let go of what the positions were worked out from, where that is more than they
         need (a parser's tree of the whole file: socialgov.source.fastyaml); positions asked
-        for later are worked out again. These positions are all held here: nothing to let go."""
+        for later are worked out again. ``for_good``: none will be asked (the file's text may
+        go too). These positions are all held here: nothing to let go."""
 
     def forget(self) -> None:
         """Let go of what locating looked up to answer faster (a parser's walks of the file:
@@ -460,6 +461,67 @@ _HINTS = (
     ("expected ',' or ']'", "a [flow list] is not closed or lacks a comma"),
     ("expected ',' or '}'", "a {flow mapping} is not closed or lacks a comma"),
 )
+
+
+class Written(Protocol):
+    """Where something was written: a document, and the path of its node there (what a model's
+    entity holds as its ``source``)."""
+
+    @property
+    def document(self) -> Document: ...
+
+    @property
+    def base(self) -> Path_: ...
+
+
+def lines_in(sources: Iterable[Written]) -> list[int]:
+    """The line each of ``sources`` is written on (``document.locate(base).line``): asked of
+    each file at once for all of its documents' nodes that follow one another in ``sources``
+    (:func:`lines_of`: a file parsed by rapidyaml reads where a mapping starts without locating
+    it, and counts its line breaks once for all of its documents: many files of the
+    human-style tree hold one entity a document). Nothing is kept per node but its line."""
+    lines: list[int] = []
+    asked: list[tuple[SourceMap, list[Path_]]] = []  # a file's documents, each with its bases
+    last = None
+    path = None
+    bases: list[Path_] = []
+    for source in sources:
+        document = source.document
+        if document is not last:
+            last = document
+            if document.path != path:
+                if asked:
+                    lines += lines_of(asked)
+                path, asked = document.path, []
+            bases = []
+            asked.append((document.source_map, bases))
+        bases.append(source.base)
+    if asked:
+        lines += lines_of(asked)
+    return lines
+
+
+def release_files(
+    documents: Iterable[Document],
+    keep: Callable[[Document], bool] | None = None,
+    *,
+    for_good: bool = False,
+) -> None:
+    """Let go of the positions of each file of ``documents`` (:meth:`SourceMap.release`; each
+    file once: a file's documents share its positions, and follow one another), but of the
+    files whose first document ``keep`` keeps. ``for_good``: no position of them will be asked
+    again: their text goes too."""
+    seen: set[str] = set()
+    last = None
+    for document in documents:
+        if document is last:  # the entities of a document follow one another
+            continue
+        last = document
+        path = document.path
+        if path not in seen:
+            seen.add(path)
+            if keep is None or not keep(document):
+                document.source_map.release(for_good)
 
 
 def lines_of(asked: Sequence[tuple[SourceMap, Sequence[Path_]]]) -> list[int]:

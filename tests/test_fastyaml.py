@@ -926,6 +926,28 @@ def test_positions_let_go_for_good_take_the_text_and_are_not_asked_again() -> No
     document.source_map.release(for_good=True)  # again: nothing left to let go
 
 
+def test_files_let_go_once_each_but_those_kept() -> None:
+    """``loader.release_files``: each file once (its documents follow one another), but the
+    files whose first document is kept; it answers each file's first document, in order (what
+    a second pass lets go of without going through every entity again)."""
+    from socialgov.source.loader import release_files
+
+    texts = {"a.yaml": "kind: Team\nid: a\n---\nkind: Team\nid: b\n", "b.yaml": "x: 1\n"}
+    parsed = {path: fastyaml.parse(text, path, LIMITS) for path, text in texts.items()}
+    a, b = (parsed[path] for path in texts)
+    assert a is not None and b is not None
+    documents = [a.documents[0], a.documents[0], a.documents[1], b.documents[0]]
+    for document in documents:
+        document.locate(())  # each file's positions worked out
+    files = release_files(documents, lambda document: document.path == "b.yaml")
+    assert files == [a.documents[0], b.documents[0]]
+    assert a.documents[0].source_map._file._nodes is None  # type: ignore[attr-defined]
+    assert b.documents[0].source_map._file._nodes is not None  # type: ignore[attr-defined]
+    assert release_files(files, for_good=True) == files
+    with pytest.raises(RuntimeError, match="let go for good"):
+        b.documents[0].locate(())
+
+
 ANCHORED = sorted(name for name, text in SUPPORTED.items() if "&" in text)
 WALKED = {
     "an anchor defined again",  # which one an alias names depends on where each ends

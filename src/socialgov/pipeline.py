@@ -596,21 +596,21 @@ def _evaluate(
         )
     else:
         from socialgov.rules.engine import located_findings
-        from socialgov.speedups.unplaced import channel_lines, in_order, let_go
+        from socialgov.speedups.unplaced import channel_lines, in_order, let_go, let_go_of
 
         # What the audit shows of the positions is read now; what ordering the findings will
         # not read is let go before the rules (the run then stays under a lint's peak, which
         # holds every position through its rules), the rest once they are ordered.
         if lines:
             shown = channel_lines(repo.model)
-        let_go(repo.model, {finding.path for finding, _ in found})
+        files = let_go(repo.model, {finding.path for finding, _ in found})
         unplaced = located_findings(repo.model, selected, ctx, place=False)
         ordered = in_order(found, unplaced, repo.model)
         if ordered is None:  # about an entity the model does not hold (a plugin's): placed
             found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes))
         else:
             found = ordered
-        let_go(repo.model, for_good=lines)
+        let_go_of(files, for_good=lines)
     evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections, shown)
     # A process about to end need not free the model (core/lifetime.py); the findings it frees
     # as before, so that an audit's report is built within its lint's peak.

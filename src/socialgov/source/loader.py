@@ -506,12 +506,13 @@ def release_files(
     keep: Callable[[Document], bool] | None = None,
     *,
     for_good: bool = False,
-) -> None:
+) -> list[Document]:
     """Let go of the positions of each file of ``documents`` (:meth:`SourceMap.release`; each
     file once: a file's documents share its positions, and follow one another), but of the
-    files whose first document ``keep`` keeps. ``for_good``: no position of them will be asked
-    again: their text goes too."""
+    files whose first document ``keep`` keeps; each file's first document, in order.
+    ``for_good``: no position of them will be asked again: their text goes too."""
     seen: set[str] = set()
+    files: list[Document] = []
     last = None
     for document in documents:
         if document is last:  # the entities of a document follow one another
@@ -520,8 +521,10 @@ def release_files(
         path = document.path
         if path not in seen:
             seen.add(path)
+            files.append(document)
             if keep is None or not keep(document):
                 document.source_map.release(for_good)
+    return files
 
 
 def lines_of(asked: Sequence[tuple[SourceMap, Sequence[Path_]]]) -> list[int]:

@@ -21,7 +21,7 @@ from socialgov.core.lifetime import return_freed_memory
 if TYPE_CHECKING:
     from socialgov.core.findings import EntityRef, Finding
     from socialgov.model import Entity, Model
-    from socialgov.source.loader import Path_
+    from socialgov.source.loader import Document, Path_
 
 _SLOT = 1 << 32
 """An unplaced run's stand-in line: the finding's slot in its file times this, plus its line
@@ -195,22 +195,27 @@ def channel_lines(model: Model) -> array[int]:
     return array("I", lines_in(map(_SOURCE, chain(model.accounts, model.channels))))
 
 
-def let_go(model: Model, placed: Container[str] | None = None, *, for_good: bool = False) -> None:
-    """Let go of the positions of the model's files, for a run that places no finding but
-    those :func:`in_order` places. With ``placed`` (the files that hold a finding placed
-    already, before the rules run), of the files :func:`in_order` will most likely not place
-    in: those written in their data's order without a placed finding (it places in them only
-    an entity's two findings of one rule: that file is parsed again; so are the few files a
-    rule asks a position of). Without, of every file; ``for_good``: nothing asks a position
+def let_go(model: Model, placed: Container[str]) -> list[Document]:
+    """Let go of the positions of the model's files that :func:`in_order` will most likely not
+    read, for a run that places no finding but those it places: the files written in their
+    data's order without a finding ``placed`` already, before the rules run (it places in
+    them only an entity's two findings of one rule: that file is parsed again; so are the few
+    files a rule asks a position of). Each file's first document, for :func:`let_go_of`."""
+    from socialgov.source.loader import release_files
+
+    files = release_files(
+        map(_DOCUMENT, model.all()),
+        lambda document: document.path in placed or not document.source_map.in_data_order(),
+    )
+    return_freed_memory()
+    return files
+
+
+def let_go_of(files: list[Document], *, for_good: bool = False) -> None:
+    """Let go of the positions of every file (``files``: each one's first document, from
+    :func:`let_go`), once the findings are ordered; ``for_good``: nothing asks a position
     after (their text goes too: the human-style 100,000-account tree's 52 MB)."""
     from socialgov.source.loader import release_files
 
-    documents = map(_DOCUMENT, model.all())
-    if placed is None:
-        release_files(documents, for_good=for_good)
-    else:
-        release_files(
-            documents,
-            lambda document: document.path in placed or not document.source_map.in_data_order(),
-        )
+    release_files(files, for_good=for_good)
     return_freed_memory()

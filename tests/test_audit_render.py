@@ -362,6 +362,37 @@ def test_json_is_written_exactly_as_the_plain_data_of_the_report(
         assert json.loads(render(report, "json")) == json.loads(json_text(document(report)))
 
 
+def test_json_writes_each_tuple_of_cells_once(
+    acme: AuditReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The adoption rows' cells, in batches of a long list: orjson writes the JSON of each
+    distinct tuple of cells once (an ``orjson.Fragment`` each row's JSON holds), the same
+    text as before; an orjson without ``Fragment`` writes each row's cells."""
+    from dataclasses import replace
+
+    import orjson
+
+    from socialgov.audit.renderers.json import LONG, document
+    from socialgov.core.escape import json_text
+
+    rows = acme.adoption.rows * (3 * LONG // len(acme.adoption.rows) + 2)
+    report = replace(acme, adoption=replace(acme.adoption, rows=rows))
+    want = json_text(document(report))
+    made: list[bytes] = []
+    fragment = orjson.Fragment
+
+    def counted(text: bytes) -> orjson.Fragment:
+        made.append(text)
+        return fragment(text)
+
+    monkeypatch.setattr(orjson, "Fragment", counted)
+    assert render(report, "json") == want
+    # one for each distinct tuple of the rows' cells (the terms' rows are not in a long list)
+    assert len(made) == len({id(row.cells) for row in rows}) < len(rows) // 100
+    monkeypatch.delattr(orjson, "Fragment")
+    assert render(report, "json") == want
+
+
 def test_json_cells_are_each_reports_own(acme: AuditReport) -> None:
     """The writer makes each tuple of cells a list once per report: a report written after
     another, whose cells are new tuples (perhaps where the other's were), has its own."""

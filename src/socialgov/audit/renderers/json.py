@@ -72,8 +72,14 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], No
     changes in points may be any float). Every piece is ``json_safe``."""
     import orjson
 
-    def dumper(option: int, default: Callable[[Any], Any]) -> Callable[[Any, int], Piece]:
+    def dumper(
+        option: int, default: Callable[[Any], Any], converted: Converted | None = None
+    ) -> Callable[[Any, int], Piece]:
         def dumps(value: Any, depth: int) -> Piece:
+            if converted is not None:  # the fields of a list's items are two levels in
+                kind = type(value)
+                items = (kind is tuple or kind is list) and value
+                converted.items = (type(value[0]), depth + 2) if items else None
             # orjson indents ``value`` as it would inside ``depth`` objects: it is written
             # inside them, and a view of its bytes without the text around them handed on
             # (no copy, where moving every line to its depth afterwards is a scan and a copy)
@@ -94,8 +100,10 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], No
     # fast as a dictionary that ``_as_dict`` makes (OPT_PASSTHROUGH_DATACLASS hands it there)
     native = dumper(orjson.OPT_INDENT_2, _share)
     # the lists of cells made for this report (see _cells), dropped with it
-    converted: Converted = {}
-    as_dicts = dumper(orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS, _as_dict(converted))
+    converted = Converted(getattr(orjson, "Fragment", None))
+    as_dicts = dumper(
+        orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATACLASS, _as_dict(converted), converted
+    )
 
     def put_text(text: str) -> None:
         put(_safe(text).encode("utf-8"))
@@ -173,7 +181,7 @@ def _converter(kind: type) -> Callable[[Any, Converted], dict[str, Any]]:
             inner = ", ".join(f"{member!r}: value.{name}.{member}" for member in _fields(Ref))
             members.append(f"{name!r}: {{{inner}}}")
         elif spec.type in _CELLS:
-            members.append(f"{name!r}: cells(value.{name}, converted)")
+            members.append(f"{name!r}: cells(value.{name}, converted, value)")
         else:
             members.append(f"{name!r}: value.{name}")
     space: dict[str, Any] = {"cells": _cells}
@@ -186,26 +194,52 @@ _CELLS = frozenset({"tuple[AdoptionCell, ...]", "tuple[TermCell, ...]"})
 """The fields of cells: an adoption row's (one tuple shared by the rows of equal cells) and a
 term's (one cell per channel stating terms, each one of a few)."""
 
-Converted = dict[int, tuple[tuple[Any, ...], list[Any]]]
-"""The list made of each tuple of cells for one report, by the tuple's ``id`` (with the tuple,
-which keeps its ``id`` from being reused while it is here)."""
+
+class Converted:
+    """What the writer of one report made of its tuples of cells, and where it writes."""
+
+    __slots__ = ("fragment", "items", "lists")
+
+    def __init__(self, fragment: Callable[[bytes], Any] | None = None) -> None:
+        self.fragment = fragment
+        """``orjson.Fragment`` (orjson 3.10 and later): JSON orjson copies as it is."""
+        self.lists: dict[int, tuple[tuple[Any, ...], list[Any], dict[int, Any]]] = {}
+        """By each tuple's ``id``: the tuple (which keeps its ``id`` from being reused while
+        it is here), the list of its cells' dictionaries, and its JSON (an orjson
+        ``Fragment``) by the indent it was written at."""
+        self.items: tuple[type, int] | None = None
+        """The kind of the items of the list orjson is writing, and how many levels in their
+        fields are (None: it is not writing a list)."""
 
 
-def _cells(cells: tuple[Any, ...], converted: Converted) -> list[Any]:
-    """The dictionaries of ``cells``, each distinct cell's made once; a tuple met before in
-    the report (``converted``) gives the same list."""
-    known = converted.get(id(cells))
-    if known is not None and known[0] is cells:
+def _cells(cells: tuple[Any, ...], converted: Converted, owner: Any) -> Any:
+    """The dictionaries of ``cells`` (the field of ``owner``), each distinct cell's made once;
+    a tuple met before in the report (``converted``) gives the same list. Where ``owner`` is
+    an item of the list orjson writes (an adoption row; a term's row), the list's JSON instead,
+    indented as it is there, written by orjson once for each tuple (rows of equal cells share
+    one): orjson copies it, where it would write each row's cells again."""
+    known = converted.lists.get(id(cells))
+    if known is None or known[0] is not cells:
+        made: dict[int, Any] = {}  # by the cell's ``id``: every cell is alive in ``cells``
+        listed = []
+        for cell in cells:
+            found = made.get(id(cell))
+            if found is None:
+                found = made[id(cell)] = _converter_of(type(cell))(cell, converted)
+            listed.append(found)
+        known = converted.lists[id(cells)] = (cells, listed, {})
+    items = converted.items
+    fragment = converted.fragment
+    if items is None or type(owner) is not items[0] or fragment is None:
         return known[1]
-    made: dict[int, Any] = {}  # by the cell's ``id``: every cell is alive in ``cells``
-    listed = []
-    for cell in cells:
-        found = made.get(id(cell))
-        if found is None:
-            found = made[id(cell)] = _converter_of(type(cell))(cell, converted)
-        listed.append(found)
-    converted[id(cells)] = (cells, listed)
-    return listed
+    level = items[1]
+    written = known[2].get(level)
+    if written is None:
+        import orjson
+
+        text = orjson.dumps(known[1], option=orjson.OPT_INDENT_2)
+        written = known[2][level] = fragment(text.replace(b"\n", b"\n" + b"  " * level))
+    return written
 
 
 def _around(depth: int) -> tuple[int, int]:

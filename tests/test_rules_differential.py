@@ -21,6 +21,7 @@ import pytest
 
 from conftest import AS_OF, MakeRepo
 from socialgov.config import load_config
+from socialgov.domain import platforms
 from socialgov.domain.coverage import key, playbook_coverage, selected_channels
 from socialgov.domain.platforms import (
     _NAMED_SPACE,
@@ -453,6 +454,53 @@ def test_a_url_the_parse_reads_as_the_canonical_one_is_keyed_as_parsed(platform:
         assert shortcut > 150, shortcut  # the shortcut was taken, not only the parse
     else:
         assert shortcut == 0
+
+
+@pytest.mark.parametrize("platform", sorted(CATALOGUE))
+def test_the_usual_account_is_told_at_once_as_the_long_way_tells_it(
+    platform: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """account_identity tells a plain handle whose url is its canonical URL, or one the parse
+    reads as it (platforms._CANONICAL), without parsing either; on every handle of every form,
+    with each of those urls, it gives the Identity the long way gives (field for field, one
+    text for both keys), and the long way is still taken for everything else."""
+    rnd = random.Random(platform)
+    handles = _canonical_handles(len(platform))
+    cases = []
+    for handle in [*handles[:300], *handles[300::7], "@acme", "@@acme", " acme", "acme "]:
+        made = canonical_url(platform, handle, valid=True)
+        if made is None:
+            continue
+        for url in [made, *_same_pages(made, platform, rnd)[::3]]:
+            cases.append((handle, url))
+    fast = [account_identity(platform, handle, url) for handle, url in cases]
+    with monkeypatch.context() as patched:
+        patched.setattr(platforms, "_CANONICAL", {})
+        slow = [account_identity(platform, handle, url) for handle, url in cases]
+    told = 0
+    for (handle, url), one, other in zip(cases, fast, slow, strict=True):
+        assert type(one) is Identity and one == other, (handle, url)
+        assert (one.url_key is one.handle_key) == (other.url_key is other.handle_key)
+        told += one.canonical and one.problem is None
+    if platform not in _NAMED_SPACE:
+        return
+    assert told > 100
+    # the usual Account, told without a parse of its handle or its url
+    for name in ("parse_profile", "_parse_written", "_written_problem", "_split"):
+        monkeypatch.setattr(platforms, name, _not_asked)
+    value = {"linkedin": "acme-1", "bluesky": "acme.bsky.social"}.get(platform, "acme1")
+    head, tail = platforms._AROUND[CATALOGUE[platform].template]  # type: ignore[index]
+    for handle in (value, "@" + value):
+        for url in (head + value + tail, head + value + tail + "/"):
+            found = account_identity(platform, handle, url)
+            assert found.canonical and found.problem is None and found.named is None
+            assert found.handle_key == found.url_key and found.url_key is found.handle_key
+    with pytest.raises(AssertionError, match="parsed"):
+        account_identity(platform, value, head + value + tail + "#top")
+
+
+def _not_asked(*args: Any) -> Any:
+    raise AssertionError("parsed")
 
 
 def test_account_identities_are_let_go_once_both_rules_took_them(make_repo: MakeRepo) -> None:

@@ -929,6 +929,23 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
     """The :class:`Identity` of an Account on ``platform`` with ``handle`` and ``url``: the
     handle and the url are parsed once for what SG304 and SG107 both ask of them (each asked
     ``parse_handle`` and ``parse_profile`` of the same texts for itself)."""
+    if handle is not None and url is not None:
+        fast = _CANONICAL.get(platform)  # type: ignore[arg-type]
+        if fast is not None:
+            # The usual Account: a plain handle (maybe with its @) and its canonical URL, or one
+            # the parse reads as it.
+            head, tail, accepts, closed, prefix, apart = fast
+            value = handle[1:] if handle[:1] == "@" else handle
+            made = head + value + tail
+            if (
+                (url == made or _same_page(url, made, platform, value))  # type: ignore[arg-type]
+                and accepts(value) is not None
+                and value.lower() not in closed
+                and not (apart is not None and apart(value))
+                and not (("." in handle or ":" in handle) and looks_like_url(handle))
+            ):
+                key = prefix + value.casefold()
+                return _identity_of((key, key, True, None, None, None))
     known = CATALOGUE.get(platform) if platform not in (None, "other", "forum") else None
     if known is None:
         found = parse_profile(url, platform) if url is not None else None
@@ -962,7 +979,7 @@ def account_identity(platform: str | None, handle: str | None, url: str | None) 
                 if (
                     made is not None
                     and _reads_as_named(platform, known, named)
-                    and (canonical or _same_page(url, made, platform, named))
+                    and (canonical or _same_page(url, made, platform, named.value))
                 ):
                     # the url's key is the handle's without parsing it (SG107: nothing more
                     # to ask): the canonical URL, or one its parse reads as that URL
@@ -1023,8 +1040,8 @@ def _reads_as_named(platform: str, known: Platform, named: Profile) -> bool:
     return named.space == space
 
 
-def _same_page(url: str, made: str, platform: str, named: Profile) -> bool:
-    """Whether ``url`` is ``made`` (the canonical URL of ``named``, a handle's profile on
+def _same_page(url: str, made: str, platform: str, value: str) -> bool:
+    """Whether ``url`` is ``made`` (the canonical URL of ``value``, a handle's profile's value on
     ``platform``) but for what :func:`parse_profile` does not read: ``http`` for ``https``, a
     ``www.``, another host of the platform's own (``twitter.com``, ``m.facebook.com``),
     trailing slashes, a query of plain characters (not after Facebook's ``profile.php``, whose
@@ -1035,7 +1052,7 @@ def _same_page(url: str, made: str, platform: str, named: Profile) -> bool:
     capitals, a fragment, blanks around) is parsed; tests/test_rules_differential.py holds the
     url's key and SG107's verdict to the parse's on every form of every platform."""
     page, asks, query = url.partition("?")
-    if asks and (_plain_query(query) is None or named.value.lower() == "profile.php"):
+    if asks and (_plain_query(query) is None or value.lower() == "profile.php"):
         return False
     page = page.rstrip("/")
     if page.startswith("https://"):
@@ -1075,6 +1092,46 @@ def _pages(platform: str) -> tuple[int, frozenset[str]]:
         and platform_of_host(HOST_ALIASES.get(host, host)) == platform
     )
     return start, hosts
+
+
+def _canonical_at_once() -> dict[str, tuple[str, str, Any, frozenset[str], str, Any]]:
+    """For :func:`account_identity`: each platform of :data:`_NAMED_SPACE` whose canonical URL
+    is ``head + value + tail`` (:data:`_AROUND`), with what tells, in one test each, a handle
+    whose url is that URL of it and which the long way reads as :func:`_reads_as_named` does
+    (then both keys are the handle's, ``canonical`` is true and there is no problem): the
+    pattern the handle's bare value must match (the platform's, which SG107's check is too;
+    Pinterest, which has none, the plain value ``_canonical`` asks for), the values that are a
+    reserved path or a tail, the key's ``platform:space:``, and the values that are read in
+    another space (a Facebook page id, a YouTube channel id). Those patterns take no blank, so
+    a handle they accept needs no strip, and LinkedIn's no capital, so its value is the one
+    ``_parse_written`` lowers. Any other handle or url goes the long way."""
+    table: dict[str, tuple[str, str, Any, frozenset[str], str, Any]] = {}
+    for platform, space in _NAMED_SPACE.items():
+        known = CATALOGUE[platform]
+        spec = SPECS.get(platform)
+        around = _AROUND.get(known.template) if known.template is not None else None
+        if around is None or known.handle_prefix or known.subdomain_handle:
+            continue
+        if known.pattern is None and spec is None:
+            accepts = _plain_value
+        elif spec is not None and known.pattern is not None and spec.pattern is known.pattern:
+            accepts = known.pattern.fullmatch
+        else:
+            continue
+        apart: Any = None
+        if platform == "facebook":
+            apart = str.isdigit
+        elif platform == "youtube":
+            apart = _YOUTUBE_CHANNEL.fullmatch
+        table[platform] = (
+            around[0],
+            around[1],
+            accepts,
+            known.reserved | TAILS,
+            f"{platform}:{space}:",
+            apart,
+        )
+    return table
 
 
 _identity_of: Callable[[tuple[str | None, str | None, bool, Any, Any, str | None]], Identity] = (
@@ -1164,6 +1221,9 @@ _AROUND: dict[str, tuple[str, str] | None] = {
 }
 """Each template of the catalogue split around its handle (_around), for _canonical: a profile
 URL made by two concatenations instead of a format call with three keywords."""
+
+_CANONICAL = _canonical_at_once()
+"""See :func:`_canonical_at_once`."""
 
 
 def handle_problem(platform: str, handle: str) -> str | None:

@@ -286,6 +286,60 @@ def test_each_rewrite_is_made_and_answers_as_before_but_for_jsonschemas_dollar()
     assert "data__status in {'a', 'b'}" in code
 
 
+IF_THEN_SHAPE = """
+def validate(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, dict):
+        raise Invalid
+    data_is_dict = isinstance(data, dict)
+    if 'id' not in data:
+        raise Invalid
+    try:
+        data_is_dict = isinstance(data, dict)
+        if data_is_dict:
+            if 'status' not in data:
+                raise Invalid
+            if data['status'] != 'departed':
+                raise Invalid
+    except (Invalid, Invalid):
+        pass
+    else:
+        data_is_dict = isinstance(data, dict)
+        if data_is_dict:
+            if 'departed_on' not in data:
+                raise Invalid
+    return data
+"""
+
+
+def test_a_type_test_read_only_after_it_is_made_anew_goes() -> None:
+    # fastjsonschema's root data_is_dict before an if/then (the Person schema's shape): each
+    # branch assigns it anew before reading it, so the first one is never read.
+    code, _ = leaner(IF_THEN_SHAPE, "validate", ())
+    function = ast.parse(code).body[0]
+    assert isinstance(function, ast.FunctionDef)
+    assert not any(
+        isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "data_is_dict"
+        for node in function.body
+    )
+    assert code.count("data_is_dict = isinstance(data, dict)") == 2  # the branches' own
+    check, before = _run(_module(code)), _run(_module(IF_THEN_SHAPE))
+    for value in ({"id": "a"}, {"id": "a", "status": "departed"}, {"status": "x"}, [], None,
+                  {"id": "a", "status": "departed", "departed_on": "x"}, {"id": "a", "status": 1}):  # fmt: skip
+        assert check(value) == before(value), value
+    # Read before it is assigned anew, it stays.
+    read = IF_THEN_SHAPE.replace(
+        "    if 'id' not in data:\n", "    if data_is_dict and 'id' not in data:\n"
+    )
+    assert leaner(read, "validate", ())[0].count("data_is_dict = isinstance(data, dict)") == 3
+    # And in a loop that reads it at its start, the assignment at its end stays.
+    looped = IF_THEN_SHAPE.replace(
+        "    return data\n",
+        "    for _ in range(2):\n        if data_is_dict:\n            pass\n"
+        "        data_is_dict = isinstance(data, dict)\n    return data\n",
+    )
+    assert leaner(looped, "validate", ())[0].count("data_is_dict = isinstance(data, dict)") == 4
+
+
 def test_the_set_of_keys_stays_where_it_is_read_otherwise() -> None:
     # Read after its last test (here: counted), the set of keys is needed as it was.
     source = PRELUDE + FASTJSONSCHEMA_SHAPES.replace(

@@ -974,18 +974,29 @@ def _plain_loops(function: ast.FunctionDef) -> None:
         ):
             node.target = node.target.elts[1]
             node.iter = node.iter.args[0]
+    # A type test or length that nothing reads goes: never read at all, or (fastjsonschema's
+    # root ``data_is_dict = isinstance(data, dict)`` before an if/then whose every branch
+    # assigns it anew before reading it) read only after it is assigned anew. Told on the
+    # function as written, then removed, so that the places _dead_outside reads stay put.
+    parents = _parents(function)
+    unread = set()
     for body in _bodies(function):
-        body[:] = [
-            node
-            for node in body
+        for index, node in enumerate(body):
             if not (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
-                and reads[node.targets[0].id] == 0
                 and (_type_test(node.value) or _length(node.value))
-            )
-        ] or [ast.Pass()]
+            ):
+                continue
+            name = node.targets[0].id
+            if reads[name] == 0 or (
+                _dead(body[index + 1 :], name)
+                and _dead_outside(body, name, parents, _own(body[index : index + 1]))
+            ):
+                unread.add(id(node))
+    for body in _bodies(function):
+        body[:] = [node for node in body if id(node) not in unread] or [ast.Pass()]
 
 
 def _truthy_lengths(function: ast.FunctionDef) -> None:

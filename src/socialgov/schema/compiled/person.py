@@ -27,7 +27,6 @@ NoneType = type(None)
 def validate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, dict):
         raise Invalid
-    data_is_dict = isinstance(data, dict)
     if 'id' not in data or 'employment' not in data:
         raise Invalid
     if 'kind' in data:

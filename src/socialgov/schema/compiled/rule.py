@@ -271,7 +271,6 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
                 except (Invalid, Invalid):
                     if not isinstance(data, dict):
                         raise Invalid
-                    data_is_dict = isinstance(data, dict)
                     data_len = len(data)
                     if data_len < 2:
                         raise Invalid
@@ -340,7 +339,6 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
             else:
                 if not isinstance(data, dict):
                     raise Invalid
-                data_is_dict = isinstance(data, dict)
                 if 'count' not in data:
                     raise Invalid
                 if 'count' in data:
@@ -369,7 +367,6 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
         else:
             if not isinstance(data, dict):
                 raise Invalid
-            data_is_dict = isinstance(data, dict)
             if 'unique' not in data:
                 raise Invalid
             if 'unique' in data:
@@ -383,7 +380,6 @@ def validate____defs_assertion(data, custom_formats={}, name_prefix=None):
     else:
         if not isinstance(data, dict):
             raise Invalid
-        data_is_dict = isinstance(data, dict)
         if 'same' not in data:
             raise Invalid
         if 'same' in data:

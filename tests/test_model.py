@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import shutil
 import sys
 from collections.abc import Callable
@@ -615,8 +616,11 @@ def test_built_entities_are_the_frozen_dataclass_itself(kind: str) -> None:
 
     cls = ENTITY_CLASSES[kind]
     source = Source(parse_text("x: 1\n", "f.yaml").documents[0], ())
-    for data in ({"id": "e"}, _every_field_written(kind)):
-        built = model_module._BUILDERS[kind]("e", data, source)
+    for data, builders in itertools.product(
+        ({"id": "e"}, _every_field_written(kind)),
+        (model_module._BUILDERS, model_module._CHECKED_BUILDERS),
+    ):
+        built = builders[kind]("e", data, source)
         made = cls(id="e", data=data, source=source, **model_module._fields(kind, data))
         assert type(built) is cls
         assert built == made and hash(built.ref) == hash(made.ref)
@@ -690,7 +694,97 @@ def test_the_builders_ship_as_the_generator_writes_them() -> None:
     shipped = Path(model_module.__file__).with_name("model_builders.py")
     assert shipped.read_text(encoding="utf-8") == model_module.model_builders_code()
     for kind in ENTITY_CLASSES:  # every kind is built by the shipped code, not compiled again
-        assert model_module._builder(ENTITY_CLASSES[kind]).__code__.co_filename == str(shipped)
+        for checked in (False, True):
+            build = model_module._builder(ENTITY_CLASSES[kind], checked)
+            assert build.__code__.co_filename == str(shipped)
+
+
+def _resolved(schema: Any, node: Any) -> Any:
+    """``node`` of ``schema`` with its local ``$ref`` followed."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = schema
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+@pytest.mark.parametrize("kind", list(ENTITY_CLASSES))
+def test_every_field_a_checked_builder_takes_as_it_is_is_typed_so_in_its_schema(kind: str) -> None:
+    # The checked builders (model._CHECKED_BUILDERS) take a text, mapping or boolean field of
+    # data that passed its schema as it is, and a list of texts as a tuple of its items,
+    # without their conversions' tests: each schema must type them so, and each default the
+    # model writes there must be of that type.
+    loaded = schema.load_schema(schema.KIND_FILES[kind])
+    types = {
+        None: "string",
+        model_module._map: "object",
+        model_module._mapping_or_none: "object",
+        model_module._bool_or_none: "boolean",
+        model_module._strs: "array",
+    }
+    python = {"string": str, "object": dict, "boolean": bool, "array": list}
+    taken = 0
+    for name, convert in FIELDS[kind].items():
+        if convert is model_module._as_written:
+            continue  # the value as written by either builder
+        if convert not in types:
+            assert convert not in model_module._CHECKED_AS_WRITTEN, name
+            continue
+        assert convert is model_module._strs or convert in model_module._CHECKED_AS_WRITTEN
+        typed = _resolved(loaded, loaded["properties"][name])
+        assert typed.get("type") == types[convert], name
+        if convert is model_module._strs:
+            assert _resolved(loaded, typed["items"]).get("type") == "string", name
+        default = DEFAULTS.get(kind, {}).get(name)
+        assert default is None or isinstance(default, python[types[convert]])
+        taken += 1
+    assert taken >= 3
+
+
+def test_data_that_passed_its_schema_is_built_without_testing_its_texts(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(
+        {
+            "a.yaml": "accounts:\n"
+            "  - {id: good, platform: x, name: Acme, handle: acme}\n"
+            "  - {id: bad, platform: x, name: [not, text], handle: acme}\n"
+            "  - {id: odd, platform: x, name: Acme, x-note: 1}\n",
+        }
+    )
+    general, checked = [], []
+
+    def counting(builders: dict[str, Any], seen: list[str]) -> Any:
+        build = builders["Account"]
+
+        def counted(entity_id: str, data: Any, source: Any) -> Any:
+            seen.append(entity_id)
+            return build(entity_id, data, source)
+
+        return counted
+
+    monkeypatch.setitem(
+        model_module._BUILDERS, "Account", counting(model_module._BUILDERS, general)
+    )
+    monkeypatch.setitem(
+        model_module._CHECKED_BUILDERS, "Account", counting(model_module._CHECKED_BUILDERS, checked)
+    )
+    model = load_repository(load_config(root)).model
+    assert checked == ["good"] and general == ["bad", "odd"]
+    accounts = model.entities["Account"]
+    assert accounts["good"].name == "Acme" and accounts["bad"].name is None
+    # the checked builder takes the text as it is: given a text field of another type (which
+    # its schema refuses), it keeps it, where the general builder writes the default
+    data = {"id": "e", "platform": "x", "name": ["not", "text"]}
+    source = accounts["good"].source
+    assert model_module._CHECKED_BUILDERS["Person"] is not model_module._BUILDERS["Person"]
+    assert model_module._builder(Account, True)("e", data, source).name == ["not", "text"]
+    assert model_module._builder(Account)("e", data, source).name is None
+    # a list of texts is made a tuple at once; anything else is converted as before
+    for tags, expected in ((["a", "b"], ("a", "b")), (("a",), ()), ("a", ())):
+        built = model_module._builder(Account, True)("e", {**data, "tags": tags}, source)
+        assert built.tags == expected == model_module._strs(tags)
 
 
 def test_a_kind_changed_since_its_builder_shipped_is_built_by_code_compiled_from_it(

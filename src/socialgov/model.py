@@ -779,7 +779,7 @@ entity's cannot change every other's."""
 Builder = Callable[[str, Mapping[str, Any], Source], Entity]
 
 
-def _builder(cls: type[Entity]) -> Builder:
+def _builder(cls: type[Entity], checked: bool = False) -> Builder:
     """A function building a ``cls`` entity from its validated data (bad values already
     removed), as ``FIELDS`` says: a field written in the data is converted (a text field takes
     the value only if it is a string), the others keep their dataclass defaults.
@@ -793,28 +793,50 @@ def _builder(cls: type[Entity]) -> Builder:
     ``get``. The code ships compiled in :mod:`socialgov.model_builders` (``python -m
     socialgov.model`` writes it; compiling it at run time costs 26 M instructions, more than
     a lint of 1,000 accounts gains); a kind whose text differs from the shipped one's (a class
-    or ``FIELDS`` edited since) is compiled here instead, with the same result."""
-    text, names = _builder_text(cls)
+    or ``FIELDS`` edited since) is compiled here instead, with the same result.
+
+    ``checked``: the builder of data that passed its kind's schema whole (no error at all), in
+    which each text field (``FIELDS``' None) holds a string, each mapping field a mapping, each
+    boolean a boolean and each list of texts texts, as the schema types each of them
+    (tests/test_model.py holds every schema to it): it takes such a value without the tests
+    (:data:`_CHECKED_AS_WRITTEN`)."""
+    text, names = _builder_text(cls, checked)
+    made_as = f"make_{'checked_' if checked else ''}{cls.kind}"
     try:
         from socialgov import model_builders
     except ImportError:  # not shipped (a copy of the source without it): compiled here
         make = None
     else:
-        make = getattr(model_builders, f"make_{cls.kind}", None)
-        if model_builders.STAMPS.get(cls.kind) != content_stamp(text.encode()):
+        make = getattr(model_builders, made_as, None)
+        if model_builders.STAMPS.get(_stamp_key(cls.kind, checked)) != content_stamp(text.encode()):
             make = None
     if make is None:
         namespace: dict[str, Any] = {}
         # our own text, from FIELDS and the class; named so that a traceback says whose
-        exec(compile(text, f"<socialgov.model builder of {cls.kind}>", "exec"), namespace)
-        make = namespace[f"make_{cls.kind}"]
+        whose = f"{'checked ' if checked else ''}{cls.kind}"
+        exec(compile(text, f"<socialgov.model builder of {whose}>", "exec"), namespace)
+        make = namespace[made_as]
     build: Builder = make(**names)
     return build
 
 
-def _builder_text(cls: type[Entity]) -> tuple[str, dict[str, Any]]:
-    """The text of ``make_<kind>(...)``, which returns the builder of ``cls``, and the values
-    it takes (the twin class, the defaults, factories and conversions the builder uses)."""
+_CHECKED_AS_WRITTEN: frozenset[Any] = frozenset(
+    {None, _as_written, _map, _mapping_or_none, _bool_or_none}
+)
+"""The conversions that give a value which passed its schema as it is: a text (FIELDS' None),
+a mapping (the schema's object), a boolean. A list of texts (``_strs``) is made a tuple at once
+when it is a list. tests/test_model.py holds every schema to them."""
+
+
+def _stamp_key(kind: str, checked: bool) -> str:
+    """The key of a builder's stamp in :data:`socialgov.model_builders.STAMPS`."""
+    return f"{kind} checked" if checked else kind
+
+
+def _builder_text(cls: type[Entity], checked: bool = False) -> tuple[str, dict[str, Any]]:
+    """The text of ``make_<kind>(...)`` (``make_checked_<kind>`` with ``checked``: see
+    :func:`_builder`), which returns the builder of ``cls``, and the values it takes (the twin
+    class, the defaults, factories and conversions the builder uses)."""
     table = FIELDS[cls.kind]
     names: dict[str, Any] = {"new": object.__new__, "Twin": _assembly_class(cls), "cls": cls}
     body = [
@@ -841,6 +863,21 @@ def _builder_text(cls: type[Entity]) -> tuple[str, dict[str, Any]]:
             body.append(f"        entity.{name} = {default}")
             continue
         convert = table[name]
+        if checked:
+            read = f"data[{name!r}]"
+            if convert is _strs:  # the usual list of texts: the conversion's answer at once
+                names[f"convert_{name}"] = convert
+                read = f"tuple(value) if type(value := {read}) is list else convert_{name}(value)"
+            elif convert not in _CHECKED_AS_WRITTEN:
+                names[f"convert_{name}"] = convert
+                read = f"convert_{name}({read})"
+            body += [
+                f"        if {name!r} in data:",
+                f"            entity.{name} = {read}",
+                "        else:",
+                f"            entity.{name} = {default}",
+            ]
+            continue
         if convert is None:
             value = f"value if isinstance(value, str) else {default}"
         elif convert is _as_written:
@@ -856,15 +893,19 @@ def _builder_text(cls: type[Entity]) -> tuple[str, dict[str, Any]]:
             f"            entity.{name} = {default}",
         ]
     body += ["        entity.__class__ = cls", "        return entity", "", "    return build"]
-    head = f"def make_{cls.kind}({', '.join(names)}):"
+    head = f"def make_{'checked_' if checked else ''}{cls.kind}({', '.join(names)}):"
     return "\n".join([head, *body]) + "\n", names
 
 
 def model_builders_code() -> str:
     """The source of :mod:`socialgov.model_builders`: every kind's ``make_<kind>``."""
-    texts = {kind: _builder_text(cls)[0] for kind, cls in ENTITY_CLASSES.items()}
+    texts = {
+        _stamp_key(kind, checked): _builder_text(cls, checked)[0]
+        for kind, cls in ENTITY_CLASSES.items()
+        for checked in (False, True)
+    }
     stamps = ",\n".join(
-        f"    {kind!r}: {content_stamp(text.encode())!r}" for kind, text in texts.items()
+        f"    {key!r}: {content_stamp(text.encode())!r}" for key, text in texts.items()
     )
     return (
         '"""Each entity kind\'s builder (see socialgov.model._builder), generated by `python -m\n'
@@ -896,14 +937,20 @@ def _assembly_class(cls: type) -> type:
 
 class _Builders(dict[str, Builder]):
     """Each kind's builder, written when its first entity is built (an Account's takes about
-    half a millisecond to compile; a repository of people and teams alone never writes it)."""
+    half a millisecond to compile; a repository of people and teams alone never writes it);
+    ``checked``: the builders of data that passed its schema whole (see :func:`_builder`)."""
+
+    def __init__(self, checked: bool = False) -> None:
+        super().__init__()
+        self.checked = checked
 
     def __missing__(self, kind: str) -> Builder:
-        build = self[kind] = _builder(ENTITY_CLASSES[kind])
+        build = self[kind] = _builder(ENTITY_CLASSES[kind], self.checked)
         return build
 
 
 _BUILDERS: dict[str, Builder] = _Builders()
+_CHECKED_BUILDERS: dict[str, Builder] = _Builders(checked=True)
 
 
 def _new_source(document: Document, base: Path_) -> Source:
@@ -1165,7 +1212,8 @@ def _make_entity(candidate: _Candidate, validate: Any) -> tuple[Entity | None, l
     if not has_id:
         return None, findings
     clean = {**DEFAULTS.get(kind, {}), **kept}
-    return _BUILDERS[kind](entity_id, clean, _new_source(document, base)), findings
+    build = _BUILDERS[kind] if errors else _CHECKED_BUILDERS[kind]  # passed whole: checked
+    return build(entity_id, clean, _new_source(document, base)), findings
 
 
 class _Suggester:

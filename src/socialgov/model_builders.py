@@ -3,15 +3,25 @@ socialgov.model` from the classes and FIELDS of socialgov.model: do not edit."""
 
 STAMPS = {
     'Person': '2572:58164d0a',
+    'Person checked': '2034:fa02a3cb',
     'Team': '1946:32c32ea7',
+    'Team checked': '1531:669098a2',
     'Account': '8106:21f445bd',
+    'Account checked': '6517:7535694a',
     'Channel': '4108:4a37821c',
+    'Channel checked': '3261:68aa63c7',
     'Policy': '3038:7249aa23',
+    'Policy checked': '2521:24c10879',
     'Playbook': '2622:32611bbc',
+    'Playbook checked': '2101:a4802b20',
     'Objective': '2166:e3281076',
+    'Objective checked': '1721:c138de9b',
     'Rule': '1681:ad18e58e',
+    'Rule checked': '1386:b3223b31',
     'Sighting': '3257:bf34f014',
+    'Sighting checked': '2549:aefe8271',
     'Tool': '2129:5c57bd2f',
+    'Tool checked': '1697:e07002de',
 }
 
 
@@ -82,6 +92,62 @@ def make_Person(new, Twin, cls, default_name, default_description, empty, conver
     return build
 
 
+def make_checked_Person(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_email, default_team, default_role, default_employment, default_status, default_departed_on, convert_departed_on):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'email' in data:
+            entity.email = data['email']
+        else:
+            entity.email = default_email
+        if 'team' in data:
+            entity.team = data['team']
+        else:
+            entity.team = default_team
+        if 'role' in data:
+            entity.role = data['role']
+        else:
+            entity.role = default_role
+        if 'employment' in data:
+            entity.employment = data['employment']
+        else:
+            entity.employment = default_employment
+        if 'status' in data:
+            entity.status = data['status']
+        else:
+            entity.status = default_status
+        if 'departed_on' in data:
+            entity.departed_on = convert_departed_on(data['departed_on'])
+        else:
+            entity.departed_on = default_departed_on
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Team(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_function, default_lead, default_parent):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -126,6 +192,50 @@ def make_Team(new, Twin, cls, default_name, default_description, empty, convert_
         if 'parent' in data:
             value = data['parent']
             entity.parent = value if isinstance(value, str) else default_parent
+        else:
+            entity.parent = default_parent
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
+def make_checked_Team(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_function, default_lead, default_parent):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'function' in data:
+            entity.function = data['function']
+        else:
+            entity.function = default_function
+        if 'lead' in data:
+            entity.lead = data['lead']
+        else:
+            entity.lead = default_lead
+        if 'parent' in data:
+            entity.parent = data['parent']
         else:
             entity.parent = default_parent
         entity.__class__ = cls
@@ -326,6 +436,162 @@ def make_Account(new, Twin, cls, default_name, default_description, empty, conve
     return build
 
 
+def make_checked_Account(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_platform, default_type, default_handle, default_url, default_audience, default_topic, default_region, default_language, default_created, convert_created, default_last_activity, convert_last_activity, default_objectives, convert_objectives, default_monitoring, convert_monitoring, default_verified, default_registered_on, convert_registered_on, default_retired_on, convert_retired_on, default_login_email, default_archive, default_managed_via, convert_managed_via):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'owner' in data:
+            entity.owner = data['owner']
+        else:
+            entity.owner = default_owner
+        if 'backup_owner' in data:
+            entity.backup_owner = data['backup_owner']
+        else:
+            entity.backup_owner = default_backup_owner
+        if 'team' in data:
+            entity.team = data['team']
+        else:
+            entity.team = default_team
+        if 'purpose' in data:
+            entity.purpose = data['purpose']
+        else:
+            entity.purpose = default_purpose
+        if 'status' in data:
+            entity.status = data['status']
+        else:
+            entity.status = default_status
+        if 'policies' in data:
+            entity.policies = convert_policies(data['policies'])
+        else:
+            entity.policies = default_policies
+        if 'playbooks' in data:
+            entity.playbooks = tuple(value) if type(value := data['playbooks']) is list else convert_playbooks(value)
+        else:
+            entity.playbooks = default_playbooks
+        if 'terms' in data:
+            entity.terms = data['terms']
+        else:
+            entity.terms = empty
+        if 'approved_by' in data:
+            entity.approved_by = data['approved_by']
+        else:
+            entity.approved_by = default_approved_by
+        if 'reviewed_on' in data:
+            entity.reviewed_on = convert_reviewed_on(data['reviewed_on'])
+        else:
+            entity.reviewed_on = default_reviewed_on
+        if 'access' in data:
+            entity.access = convert_access(data['access'])
+        else:
+            entity.access = default_access
+        if 'platform' in data:
+            entity.platform = data['platform']
+        else:
+            entity.platform = default_platform
+        if 'type' in data:
+            entity.type = data['type']
+        else:
+            entity.type = default_type
+        if 'handle' in data:
+            entity.handle = data['handle']
+        else:
+            entity.handle = default_handle
+        if 'url' in data:
+            entity.url = data['url']
+        else:
+            entity.url = default_url
+        if 'audience' in data:
+            entity.audience = data['audience']
+        else:
+            entity.audience = default_audience
+        if 'topic' in data:
+            entity.topic = data['topic']
+        else:
+            entity.topic = default_topic
+        if 'region' in data:
+            entity.region = data['region']
+        else:
+            entity.region = default_region
+        if 'language' in data:
+            entity.language = data['language']
+        else:
+            entity.language = default_language
+        if 'created' in data:
+            entity.created = convert_created(data['created'])
+        else:
+            entity.created = default_created
+        if 'last_activity' in data:
+            entity.last_activity = convert_last_activity(data['last_activity'])
+        else:
+            entity.last_activity = default_last_activity
+        if 'objectives' in data:
+            entity.objectives = tuple(value) if type(value := data['objectives']) is list else convert_objectives(value)
+        else:
+            entity.objectives = default_objectives
+        if 'monitoring' in data:
+            entity.monitoring = tuple(value) if type(value := data['monitoring']) is list else convert_monitoring(value)
+        else:
+            entity.monitoring = default_monitoring
+        if 'metrics' in data:
+            entity.metrics = data['metrics']
+        else:
+            entity.metrics = empty
+        if 'security' in data:
+            entity.security = data['security']
+        else:
+            entity.security = empty
+        if 'verified' in data:
+            entity.verified = data['verified']
+        else:
+            entity.verified = default_verified
+        if 'registered_on' in data:
+            entity.registered_on = convert_registered_on(data['registered_on'])
+        else:
+            entity.registered_on = default_registered_on
+        if 'retired_on' in data:
+            entity.retired_on = convert_retired_on(data['retired_on'])
+        else:
+            entity.retired_on = default_retired_on
+        if 'login_email' in data:
+            entity.login_email = data['login_email']
+        else:
+            entity.login_email = default_login_email
+        if 'archive' in data:
+            entity.archive = data['archive']
+        else:
+            entity.archive = default_archive
+        if 'managed_via' in data:
+            entity.managed_via = tuple(value) if type(value := data['managed_via']) is list else convert_managed_via(value)
+        else:
+            entity.managed_via = default_managed_via
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Channel(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, convert_terms, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_type, default_contact):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -428,6 +694,90 @@ def make_Channel(new, Twin, cls, default_name, default_description, empty, conve
     return build
 
 
+def make_checked_Channel(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_owner, default_backup_owner, default_team, default_purpose, default_status, default_policies, convert_policies, default_playbooks, convert_playbooks, default_approved_by, default_reviewed_on, convert_reviewed_on, default_access, convert_access, default_type, default_contact):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'owner' in data:
+            entity.owner = data['owner']
+        else:
+            entity.owner = default_owner
+        if 'backup_owner' in data:
+            entity.backup_owner = data['backup_owner']
+        else:
+            entity.backup_owner = default_backup_owner
+        if 'team' in data:
+            entity.team = data['team']
+        else:
+            entity.team = default_team
+        if 'purpose' in data:
+            entity.purpose = data['purpose']
+        else:
+            entity.purpose = default_purpose
+        if 'status' in data:
+            entity.status = data['status']
+        else:
+            entity.status = default_status
+        if 'policies' in data:
+            entity.policies = convert_policies(data['policies'])
+        else:
+            entity.policies = default_policies
+        if 'playbooks' in data:
+            entity.playbooks = tuple(value) if type(value := data['playbooks']) is list else convert_playbooks(value)
+        else:
+            entity.playbooks = default_playbooks
+        if 'terms' in data:
+            entity.terms = data['terms']
+        else:
+            entity.terms = empty
+        if 'approved_by' in data:
+            entity.approved_by = data['approved_by']
+        else:
+            entity.approved_by = default_approved_by
+        if 'reviewed_on' in data:
+            entity.reviewed_on = convert_reviewed_on(data['reviewed_on'])
+        else:
+            entity.reviewed_on = default_reviewed_on
+        if 'access' in data:
+            entity.access = convert_access(data['access'])
+        else:
+            entity.access = default_access
+        if 'type' in data:
+            entity.type = data['type']
+        else:
+            entity.type = default_type
+        if 'contact' in data:
+            entity.contact = data['contact']
+        else:
+            entity.contact = default_contact
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Policy(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_version, default_owner, default_effective, convert_effective, default_review_by, convert_review_by, default_applies_to, convert_applies_to, convert_terms, default_consistent_terms, convert_consistent_terms):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -505,6 +855,70 @@ def make_Policy(new, Twin, cls, default_name, default_description, empty, conver
     return build
 
 
+def make_checked_Policy(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_version, default_owner, default_effective, convert_effective, default_review_by, convert_review_by, default_applies_to, default_consistent_terms, convert_consistent_terms):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'title' in data:
+            entity.title = data['title']
+        else:
+            entity.title = default_title
+        if 'version' in data:
+            entity.version = data['version']
+        else:
+            entity.version = default_version
+        if 'owner' in data:
+            entity.owner = data['owner']
+        else:
+            entity.owner = default_owner
+        if 'effective' in data:
+            entity.effective = convert_effective(data['effective'])
+        else:
+            entity.effective = default_effective
+        if 'review_by' in data:
+            entity.review_by = convert_review_by(data['review_by'])
+        else:
+            entity.review_by = default_review_by
+        if 'applies_to' in data:
+            entity.applies_to = data['applies_to']
+        else:
+            entity.applies_to = default_applies_to
+        if 'terms' in data:
+            entity.terms = data['terms']
+        else:
+            entity.terms = empty
+        if 'consistent_terms' in data:
+            entity.consistent_terms = tuple(value) if type(value := data['consistent_terms']) is list else convert_consistent_terms(value)
+        else:
+            entity.consistent_terms = default_consistent_terms
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Playbook(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_applies_to, convert_applies_to, default_handoffs, convert_handoffs, default_end, convert_follow_up, default_last_exercised, convert_last_exercised):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -572,6 +986,62 @@ def make_Playbook(new, Twin, cls, default_name, default_description, empty, conv
     return build
 
 
+def make_checked_Playbook(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_title, default_applies_to, default_handoffs, convert_handoffs, default_end, default_last_exercised, convert_last_exercised):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'title' in data:
+            entity.title = data['title']
+        else:
+            entity.title = default_title
+        if 'applies_to' in data:
+            entity.applies_to = data['applies_to']
+        else:
+            entity.applies_to = default_applies_to
+        if 'handoffs' in data:
+            entity.handoffs = convert_handoffs(data['handoffs'])
+        else:
+            entity.handoffs = default_handoffs
+        if 'end' in data:
+            entity.end = data['end']
+        else:
+            entity.end = default_end
+        if 'follow_up' in data:
+            entity.follow_up = data['follow_up']
+        else:
+            entity.follow_up = empty
+        if 'last_exercised' in data:
+            entity.last_exercised = convert_last_exercised(data['last_exercised'])
+        else:
+            entity.last_exercised = default_last_exercised
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Objective(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_statement, default_strategy, default_kpis, convert_kpis, default_owner):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -629,6 +1099,54 @@ def make_Objective(new, Twin, cls, default_name, default_description, empty, con
     return build
 
 
+def make_checked_Objective(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_statement, default_strategy, default_kpis, convert_kpis, default_owner):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'statement' in data:
+            entity.statement = data['statement']
+        else:
+            entity.statement = default_statement
+        if 'strategy' in data:
+            entity.strategy = data['strategy']
+        else:
+            entity.strategy = default_strategy
+        if 'kpis' in data:
+            entity.kpis = convert_kpis(data['kpis'])
+        else:
+            entity.kpis = default_kpis
+        if 'owner' in data:
+            entity.owner = data['owner']
+        else:
+            entity.owner = default_owner
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Rule(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_code, default_severity):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -668,6 +1186,46 @@ def make_Rule(new, Twin, cls, default_name, default_description, empty, convert_
         if 'severity' in data:
             value = data['severity']
             entity.severity = value
+        else:
+            entity.severity = default_severity
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
+def make_checked_Rule(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_code, default_severity):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'code' in data:
+            entity.code = data['code']
+        else:
+            entity.code = default_code
+        if 'severity' in data:
+            entity.severity = data['severity']
         else:
             entity.severity = default_severity
         entity.__class__ = cls
@@ -758,6 +1316,74 @@ def make_Sighting(new, Twin, cls, default_name, default_description, empty, conv
     return build
 
 
+def make_checked_Sighting(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_url, default_platform, default_handle, default_seen_at, default_first_seen, convert_first_seen, default_last_seen, convert_last_seen, default_disposition, default_account, default_note):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'url' in data:
+            entity.url = data['url']
+        else:
+            entity.url = default_url
+        if 'platform' in data:
+            entity.platform = data['platform']
+        else:
+            entity.platform = default_platform
+        if 'handle' in data:
+            entity.handle = data['handle']
+        else:
+            entity.handle = default_handle
+        if 'seen_at' in data:
+            entity.seen_at = data['seen_at']
+        else:
+            entity.seen_at = default_seen_at
+        if 'first_seen' in data:
+            entity.first_seen = convert_first_seen(data['first_seen'])
+        else:
+            entity.first_seen = default_first_seen
+        if 'last_seen' in data:
+            entity.last_seen = convert_last_seen(data['last_seen'])
+        else:
+            entity.last_seen = default_last_seen
+        if 'disposition' in data:
+            entity.disposition = data['disposition']
+        else:
+            entity.disposition = default_disposition
+        if 'account' in data:
+            entity.account = data['account']
+        else:
+            entity.account = default_account
+        if 'note' in data:
+            entity.note = data['note']
+        else:
+            entity.note = default_note
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
 def make_Tool(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_category, default_owner, convert_security, default_access, convert_access):
     def build(entity_id, data, source):
         entity = new(Twin)
@@ -807,6 +1433,54 @@ def make_Tool(new, Twin, cls, default_name, default_description, empty, convert_
         if 'access' in data:
             value = data['access']
             entity.access = convert_access(value)
+        else:
+            entity.access = default_access
+        entity.__class__ = cls
+        return entity
+
+    return build
+
+
+def make_checked_Tool(new, Twin, cls, default_name, default_description, empty, default_tags, convert_tags, default_waivers, convert_waivers, default_category, default_owner, default_access, convert_access):
+    def build(entity_id, data, source):
+        entity = new(Twin)
+        entity.id = entity_id
+        entity.data = data
+        entity.source = source
+        if 'name' in data:
+            entity.name = data['name']
+        else:
+            entity.name = default_name
+        if 'description' in data:
+            entity.description = data['description']
+        else:
+            entity.description = default_description
+        if 'labels' in data:
+            entity.labels = data['labels']
+        else:
+            entity.labels = empty
+        if 'tags' in data:
+            entity.tags = tuple(value) if type(value := data['tags']) is list else convert_tags(value)
+        else:
+            entity.tags = default_tags
+        if 'waivers' in data:
+            entity.waivers = convert_waivers(data['waivers'])
+        else:
+            entity.waivers = default_waivers
+        if 'category' in data:
+            entity.category = data['category']
+        else:
+            entity.category = default_category
+        if 'owner' in data:
+            entity.owner = data['owner']
+        else:
+            entity.owner = default_owner
+        if 'security' in data:
+            entity.security = data['security']
+        else:
+            entity.security = empty
+        if 'access' in data:
+            entity.access = convert_access(data['access'])
         else:
             entity.access = default_access
         entity.__class__ = cls

@@ -286,6 +286,32 @@ def test_duplicate_key_finding_names_its_entity_and_field(make_repo: MakeRepo) -
     assert again.fingerprint == finding.fingerprint
 
 
+def test_a_duplicate_key_looks_only_at_the_entities_of_its_file(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = "  - id: {id}\n    platform: x\n    language: en\n"
+    root = make_repo(
+        {
+            "a.yaml": "accounts:\n" + account.format(id="a") + "    language: de\n",
+            "b.yaml": "accounts:\n" + "".join(account.format(id=f"b{i}") for i in range(30)),
+        }
+    )
+    repo = load_repository(load_config(root))
+    [finding] = [f for f in repo.findings if f.code == "SG102"]
+    asked: list[str] = []
+    path = Entity.path
+
+    def counted(entity: Entity) -> str:
+        asked.append(entity.id)
+        return path.fget(entity)  # type: ignore[attr-defined,no-any-return]
+
+    monkeypatch.setattr(Entity, "path", property(counted))
+    loose = dataclasses.replace(finding, entity=None, key="x")
+    [named] = model_module.attach_entities([loose], repo.model)
+    assert named.entity == finding.entity and named.key == "language"
+    assert asked == []  # no entity asked for its path: b.yaml's thirty not looked at
+
+
 def test_duplicate_key_outside_any_entity_keeps_no_entity(make_repo: MakeRepo) -> None:
     root = make_repo({"a.yaml": "people: []\npeople: []\n"})
     [finding] = run_lint(root, select=("SG102",)).findings

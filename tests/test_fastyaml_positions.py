@@ -259,3 +259,80 @@ def test_positions_kept_are_answered_after_release_without_parsing_again() -> No
     source_map.release()
     assert view.locate(("waivers", 0)) == exact.locate(("accounts", 1, "waivers", 0))
     assert file._nodes is None
+
+
+def test_a_node_started_from_the_columns_starts_where_the_general_way_finds_it() -> None:
+    """_Columns.start answers in one call where _FilePositions._node_offset makes several (a
+    block mapping's first key, a scalar that is no text block): for every node of files in a
+    stranger's styles (anchors, aliases and merge keys in some), its answer is the general
+    way's (start left out), and the positions are the exact path's."""
+    answered = linked = 0
+    for seed in range(60):
+        text = _entities_file(random.Random(seed))
+        parsed = _parsed(text)
+        if parsed is None:
+            continue
+        file = parsed[0].documents[0].source_map._file  # type: ignore[attr-defined]
+        nodes = file.nodes()
+        assert type(nodes) is fastyaml._Columns
+        linked += file.links is not None
+        anchored = fastyaml._VALANCH if file.links is not None else 0
+        for node in range(file.size):
+            start = nodes.start(node, anchored)
+            try:
+                general = fastyaml._FilePositions._node_offset(_GeneralWay(file), node)
+            except fastyaml._Inexact:
+                general = -1
+            if start >= 0:
+                answered += 1
+                assert start == general, (seed, node)
+        for got, want in zip(parsed[0].documents, parsed[1].documents, strict=True):
+            for path in _every_path(want.data):
+                assert got.locate(path) == want.locate(path), (seed, path)
+    assert answered > 2_000
+    assert linked > 5
+
+
+class _GeneralWay:
+    """A file's positions whose columns answer no start (the general way of _node_offset)."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._nodes = _NoStart(file.nodes())
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._file, name)
+        if callable(value) and hasattr(fastyaml._FilePositions, name):
+            return lambda *args: getattr(fastyaml._FilePositions, name)(self, *args)
+        return value
+
+
+class _NoStart:
+    def __init__(self, nodes: Any) -> None:
+        self._nodes = nodes
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._nodes, name)
+
+
+def test_a_walk_keeps_the_walk_to_its_parent_and_walks_on_from_it() -> None:
+    """An entity's walk keeps its collection's (the next entity of the file walks on from it,
+    not from the root); a walk whose parent is missing answers the deepest node found, as a
+    walk from the root does; the positions are the exact path's."""
+    text = "x-note: n\naccounts:\n" + "".join(
+        f"  - id: a{i}\n    team: t\n    security: {{mfa: false}}\n" for i in range(3)
+    )
+    parsed = _parsed(text)
+    assert parsed is not None
+    fast, exact = (p.documents[0] for p in parsed)
+    file = fast.source_map._file  # type: ignore[attr-defined]
+    for path in (("accounts", 1, "team"), ("accounts", 2, "security", "mfa"), ("accounts", 0)):
+        assert fast.locate(path) == exact.locate(path)
+    walked = file._parents
+    assert {("accounts",), ("accounts", 1), ("accounts", 2), ("accounts", 2, "security")} <= set(
+        walked
+    )
+    root = file._roots[0]
+    assert file._walk(0, ("nope", 1, "team")) == root  # the deepest node found: the root
+    assert ("nope", 1) not in walked
+    assert fast.locate(("nope", 1, "team")) == exact.locate(("nope", 1, "team"))

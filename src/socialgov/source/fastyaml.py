@@ -3014,8 +3014,9 @@ class _FilePositions:
 
 
 _BLOCK = 1024
-_NEWLINE = 0x0A
 """The size of the blocks of a file whose line breaks _FilePositions counts once."""
+_NEWLINE = 0x0A
+"""A line break, looked for as a number (bytes.count and rfind ask no buffer of it)."""
 _BLOCK_INDICATOR = re.compile(
     rb"(?m)(?:^|(?<=[ ]))[|>](?=(?:[1-9][+-]?|[+-][1-9]?)?[ ]*(?:#[^\n]*)?\r?$)"
 )

@@ -18,6 +18,7 @@ from socialgov.audit.renderers import FORMATS, RenderOptions, renderer
 from socialgov.config import load_config
 from socialgov.core.findings import Finding
 from socialgov.pipeline import lint_evaluated
+from socialgov.rules.base import RuleInfo
 from socialgov.source.fastyaml import RymlSourceMap
 
 PEOPLE = """\
@@ -275,6 +276,15 @@ def test_the_audit_asks_for_an_unplaced_run(
     assert json.loads(shown)["findings"] == json.loads(_audit(root, True)[0]["json"])["findings"]
 
 
+def _installed_beside(monkeypatch: pytest.MonkeyPatch, info: RuleInfo) -> None:
+    """The run's rules with ``info``, a rule of the test's own, installed beside them as a
+    plugin's rule would be (the two tests below share this; duplicates' D3)."""
+    import socialgov.pipeline
+
+    installed = socialgov.pipeline._installed
+    monkeypatch.setattr(socialgov.pipeline, "_installed", lambda config: (*installed(config), info))
+
+
 def test_a_finding_about_an_entity_the_model_does_not_hold_is_placed(
     make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,23 +292,16 @@ def test_a_finding_about_an_entity_the_model_does_not_hold_is_placed(
     model's entities, and places every finding, as the placed run does."""
     from dataclasses import replace
 
-    import socialgov.pipeline
     from socialgov.core.findings import Severity
     from socialgov.model import Model
-    from socialgov.rules.base import RuleContext, RuleInfo, Violation
+    from socialgov.rules.base import RuleContext, Violation
 
     def ghostly(model: Model, ctx: RuleContext) -> Any:
         for account in model.accounts:
             yield Violation(replace(account, id=f"ghost-{account.id}"), "a ghost")
 
-    installed = socialgov.pipeline._installed
-    monkeypatch.setattr(
-        socialgov.pipeline,
-        "_installed",
-        lambda config: (
-            *installed(config),
-            RuleInfo("XG001", "ghost", Severity.ERROR, "", "test", check=ghostly),
-        ),
+    _installed_beside(
+        monkeypatch, RuleInfo("XG001", "ghost", Severity.ERROR, "", "test", check=ghostly)
     )
     root = make_repo(ORDERED)
     config = load_config(root).with_overrides(as_of=AS_OF)
@@ -315,10 +318,9 @@ def test_the_audits_run_reads_the_lines_then_lets_go_of_the_positions_for_good(
     placed run finds); the positions of the files written in their data's order without a
     placed finding let go before the rules run, every file's for good once the findings are
     ordered; the same findings and suppressed ones, but no unused waiver judged."""
-    import socialgov.pipeline
     from socialgov.core.findings import Severity
     from socialgov.model import Model
-    from socialgov.rules.base import RuleContext, RuleInfo
+    from socialgov.rules.base import RuleContext
 
     files = {
         **ORDERED,
@@ -348,14 +350,8 @@ accounts:
             held[file.path] = file._nodes is not None
         return iter(())
 
-    installed = socialgov.pipeline._installed
-    monkeypatch.setattr(
-        socialgov.pipeline,
-        "_installed",
-        lambda config: (
-            *installed(config),
-            RuleInfo("XW001", "watch", Severity.INFO, "", "test", check=watch),
-        ),
+    _installed_beside(
+        monkeypatch, RuleInfo("XW001", "watch", Severity.INFO, "", "test", check=watch)
     )
     result, evaluation = lint_evaluated(config, placed=False, lines=True)
     assert list(evaluation.lines or ()) == want

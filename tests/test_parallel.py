@@ -4,6 +4,7 @@ sharing the rules with a forked child give exactly what one process gives."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,39 @@ def test_files_rapidyaml_refuses_print_nothing_and_stderr_is_given_back(
     out, err = capfd.readouterr()
     assert code == 1 and '"SG100"' in out and "broken.yaml" in out
     assert err == "after\n"
+
+
+def test_an_interrupt_in_the_parent_while_forking_gives_ctrl_c_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGINT is held back across the fork; an exception raised in the parent meanwhile (a
+    SIGALRM handler's, landing just after the fork) must put the signal mask back as it was,
+    and kill and reap the child. Left held back, this process ignores Ctrl-C, and so does every
+    process it starts from then on (a test suite's `lint --watch` never stopped)."""
+    import signal
+
+    real_fork, real_close = os.fork, os.close
+    forked: list[int] = []
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def close(fd: int) -> None:
+        real_close(fd)
+        if forked and len(forked) == 1:  # the parent's first close after the fork
+            forked.append(-1)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(os, "close", close)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    assert signal.SIGINT not in before
+    with pytest.raises(KeyboardInterrupt):
+        parallel.ForkedChild.fork(lambda: time.sleep(30))
+    monkeypatch.undo()
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, ()) == before
+    with pytest.raises(ChildProcessError):  # killed and reaped, not left sleeping
+        os.waitpid(forked[0], os.WNOHANG)

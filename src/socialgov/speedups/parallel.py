@@ -177,34 +177,45 @@ class ForkedChild:
         import pickle
         import signal
 
-        reader, writer = os.pipe()
         # An interrupt is held back across the fork, so that it cannot reach the child before
-        # the child is inside its try (it would unwind into the caller's code).
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # the child is inside its try (it would unwind into the caller's code). The mask as it
+        # was is read first and put back in a ``finally``: an exception raised in the parent
+        # while SIGINT is held back (a SIGALRM handler's, say) must not leave it held back, or
+        # this process and every process it starts from then on ignore Ctrl-C.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+        reader, writer = os.pipe()
+        pid = -1
+        child: ForkedChild | None = None
         try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            return None
-        if pid == 0:  # the child: never returns, whatever happens (an interrupt included)
-            code = 1  # unless the answer is written whole: the parent does what it does not hear of
             try:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                os.close(reader)
-                payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(writer, "wb") as pipe:
-                    pipe.write(payload)
-                code = 0
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    pid = os.fork()
+                except OSError:
+                    os.close(reader)
+                    os.close(writer)
+                    return None
+                if pid == 0:  # the child: never returns, whatever happens (an interrupt too)
+                    # 1 unless the answer is written whole: the parent does what it does not hear of
+                    code = 1
+                    try:
+                        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                        os.close(reader)
+                        payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                        with os.fdopen(writer, "wb") as pipe:
+                            pipe.write(payload)
+                        code = 0
+                    finally:
+                        os._exit(code)  # an exception, even an interrupt, ends here
+                child = cls(pid, reader)
+                os.close(writer)
             finally:
-                os._exit(code)  # an exception, even an interrupt, ends here: it goes no further
-        os.close(writer)
-        child = cls(pid, reader)
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # an interrupt held back lands here
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held interrupt lands here
         except BaseException:
-            child.close()
+            if child is None and pid > 0:  # forked, not yet held by a ForkedChild
+                child = cls(pid, reader)
+            if child is not None:
+                child.close()  # killed and reaped: its answer will never be read
             raise
         return child
 

@@ -59,6 +59,14 @@ def _reader(stream: object, lines: queue.Queue[str]) -> None:
 
 
 @pytest.mark.slow
+def _ctrl_c_as_at_a_terminal() -> None:
+    """The watch starts with SIGINT as a terminal's foreground command has it, whatever this
+    test process inherited: a suite started in the background (``pytest &``, nohup) ignores
+    SIGINT, and a child inherits that, so that the watch would never see the test's Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_lint_watch_end_to_end(make_repo: MakeRepo) -> None:
     root = make_repo({"accounts/news.yaml": ACCOUNT}, "organisation: T\nselect: [SG201]\n")
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
@@ -68,6 +76,7 @@ def test_lint_watch_end_to_end(make_repo: MakeRepo) -> None:
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_reader, args=(process.stdout, lines), daemon=True).start()

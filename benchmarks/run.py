@@ -808,6 +808,25 @@ def run_peers(bench: Bench, key: tuple[str, int], tree: Tree) -> None:
 # the report --------------------------------------------------------------------------------------
 
 
+def startup_hooks(folders: Sequence[str] | None = None) -> list[str]:
+    """The ``.pth`` files in ``folders`` (by default this interpreter's site-packages) with a
+    line ``site`` runs as code at every interpreter start (one starting with ``import``): what
+    each start of every measured command pays, the bare start's too. A sandbox's hook that
+    imports certifi at start-up cost 20-65 ms a start here (see docs/performance.md)."""
+    import site
+
+    found = []
+    for folder in site.getsitepackages() if folders is None else folders:
+        for path in sorted(Path(folder).glob("*.pth")):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if any(line.startswith(("import ", "import\t")) for line in text.splitlines()):
+                found.append(path.name)
+    return found
+
+
 def machine() -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -835,6 +854,7 @@ def machine() -> dict[str, str]:
         "Memory": memory,
         "OS": platform.platform(),
         "Python": f"{platform.python_version()} ({sys.executable})",
+        "Code run at every interpreter start (.pth)": ", ".join(startup_hooks()) or "none",
         "Load average at the end": load,
         "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }

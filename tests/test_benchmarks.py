@@ -206,6 +206,19 @@ def test_the_readme_block_is_replaced_between_its_markers(tmp_path: Path) -> Non
     assert plain.read_text(encoding="utf-8") == "no markers\n"
 
 
+def test_code_run_at_every_interpreter_start_is_named(tmp_path: Path) -> None:
+    """A ``.pth`` line that imports runs at every start of every measured command: the report
+    names the files that have one, and not those that only add folders to the path."""
+    run = _run_module()
+    (tmp_path / "paths.pth").write_text("/somewhere/src\n", encoding="utf-8")
+    (tmp_path / "hook.pth").write_text("# written by a sandbox\nimport os; os.getpid()\n")
+    (tmp_path / "tabbed.pth").write_text("import\tos\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("import os\n", encoding="utf-8")
+    assert run.startup_hooks([str(tmp_path)]) == ["hook.pth", "tabbed.pth"]
+    assert run.startup_hooks([str(tmp_path / "missing")]) == []
+    assert "Code run at every interpreter start (.pth)" in run.machine()
+
+
 def test_a_side_that_would_run_another_socialgov_is_refused(tmp_path: Path) -> None:
     """--against compares two sources: a src folder without socialgov would silently run the
     installed one (or none), so the harness refuses it rather than compare a version with

@@ -349,7 +349,13 @@ def _canonical_handles(seed: int) -> list[str]:
     words = [*TAILS, *(w for known in CATALOGUE.values() for w in known.reserved)]
     words += ["profile.php", "PROFILE.PHP", "123", "0", "a-1", "ab-12", "a.b", "a_b", "pages"]
     words += ["acme.bsky.social", "a-b.example", "x.y", "UC" + "a" * 22, "r/acme", "u/acme"]
-    words += ["did:plc:" + "a2" * 12, "did:plc:" + "A2" * 12, "١٢٣", "12٣", "acme١"]
+    words += [
+        "did:plc:" + "a2" * 12,
+        "did:plc:" + "A2" * 12,
+        "\u0661\u0662\u0663",
+        "12\u0663",
+        "acme\u0661",
+    ]
     handles = [form for w in words for form in (w, w.upper(), "@" + w)]
     for _ in range(600):
         size = rnd.choice([1, 2, 3, 15, 16, 23, 24, 30, 31, 50, 51, 100, 101])

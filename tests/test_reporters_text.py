@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -118,6 +120,40 @@ def test_a_folders_own_path_is_shown_from_wherever_one_stands(
     monkeypatch.chdir(root)
     relative = display_paths(Path("."), root.resolve())
     assert [relative("top.yaml"), relative("teams/x.yaml")] == ["top.yaml", "teams/x.yaml"]
+
+
+def test_each_folders_form_made_from_its_parents_is_the_one_worked_out_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A folder is shown as its parent's form and its name: for every path of a tree, from
+    every folder in it, beside it and above it, what the report shows is what os.path.relpath
+    says (in full past two folders up), the current folder and the folders holding it
+    included, and paths with empty, ``.`` or ``..`` parts as pathlib reads them; whichever
+    order the paths are asked in; a root given with ``..``, or relative to the process's
+    folder, alike."""
+    monkeypatch.chdir("/")
+    folders = ["", "a", "a/b", "a/b/c", "a/b/c/d", "a/e", "a/e/b", "f", "f/a", "f/a/b", ".g", "..h"]
+    paths = [f"{folder}/n.yaml".lstrip("/") for folder in folders]
+    paths += ["a//b/n.yaml", "a/./b/n.yaml", "a/b/../e/n.yaml", "/etc/n.yaml", "a/b", "a", "."]
+    resolved = Path("/srv/x/y/repo")
+    cwds = [resolved / folder for folder in folders] + [
+        *(Path(p) for p in ("/", "/srv", "/srv/x", "/srv/x/y", "/srv/x/z", "/srv/x/y/other")),
+        Path("/srv/x/y/other/o2"), Path("/srv/x/y/repo2"), Path("/elsewhere/a/b/c"),
+    ]  # fmt: skip
+
+    def alone(root: Path, cwd: Path, relpath: str) -> str:
+        full = root / relpath
+        if full.is_relative_to(cwd):
+            return full.relative_to(cwd).as_posix()
+        rel = os.path.relpath(full, cwd)
+        return full.as_posix() if rel.split("/")[:3] == ["..", "..", ".."] else rel
+
+    roots = (resolved, Path("/srv/x/z/../y/repo"), Path("srv/x/y/repo"), Path("srv/x/../x/y/repo"))
+    for root, cwd in itertools.product(roots, cwds):
+        expected = [alone(root, cwd, relpath) for relpath in paths]
+        assert [display_paths(root, cwd)(relpath) for relpath in paths] == expected, cwd
+        backwards = display_paths(root, cwd)
+        assert [backwards(relpath) for relpath in reversed(paths)] == expected[::-1], cwd
 
 
 def test_the_report_is_handed_on_a_thousand_lines_at_a_time(tricky_repo: Path) -> None:

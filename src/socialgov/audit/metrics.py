@@ -91,6 +91,7 @@ from socialgov.domain.coverage import (
 )
 from socialgov.domain.terms import term_key, term_key_of
 from socialgov.model import (
+    LIVE_EXCLUDED,
     Account,
     ChannelBase,
     Entity,
@@ -418,15 +419,18 @@ def _channel_rows(
     # each last activity's days and state, worked out once per date (a few hundred dates)
     activities: dict[dt.date | None, tuple[int | None, Activity]] = {None: (None, "unknown")}
     no_counts = (0, 0, 0)
+    tools_seen = seen.tools if seen is not None else {}
     new, blank = object.__new__, twin(ChannelRow)
     rows: list[ChannelRow] = []
     append = rows.append
     for index, channel in enumerate(channels):
         kind = channel.kind
         key = (kind, channel.id)
-        account = channel if isinstance(channel, Account) else None
+        ident = id(channel)
+        social = channel.social  # (a class attribute: True for an Account only)
+        account: Account | None = channel if social else None  # type: ignore[assignment]
         errors, warnings, infos = reported.get(key, no_counts)
-        needed: tuple[str, ...] = required.get(id(channel), ())
+        needed: tuple[str, ...] = required.get(ident, ())
         adopted = channel.policies
         if not adopted:
             ids: tuple[str, ...] = ()
@@ -454,7 +458,7 @@ def _channel_rows(
                 missing = tuple(p for p in needed if p not in ids)
                 known_missing = missed[pair] = share(missing, missing)
             missing = known_missing
-        selected: tuple[Playbook, ...] = playbooks_of.get(id(channel), ())
+        selected: tuple[Playbook, ...] = playbooks_of.get(ident, ())
         listed = channel.playbooks
         # the playbooks covering a channel, and its crisis path, depend on what selects it
         # and what it lists only: worked out once per pair (``selected``: one tuple wherever
@@ -493,8 +497,9 @@ def _channel_rows(
                     last_activity, as_of, dormant_days
                 )
             inactive, activity_state = known_activity
-            custodian = account.security.get("credential_custodian")
-            mfa = account.security.get("mfa")
+            security = account.security
+            custodian = security.get("credential_custodian")
+            mfa = security.get("mfa")
             listed = account.objectives
             if not listed:
                 objectives_ = ()
@@ -513,7 +518,7 @@ def _channel_rows(
         row.kind = kind
         row.id = key[1]
         row.name = channel.name
-        row.social = channel.social
+        row.social = social
         row.platform = account.platform if account else None
         row.type = account.type if account else channel.type  # type: ignore[attr-defined]
         row.handle = account.handle if account else None
@@ -522,11 +527,11 @@ def _channel_rows(
         row.purpose = channel.purpose
         state = channel.status
         row.status = state if type(state) is str else str(state)
-        row.live = live = channel.live
+        row.live = live = state not in LIVE_EXCLUDED  # ChannelBase.live, without its call
         if seen is not None and account is not None:
             if live:
                 tools = _tool_key(account, monitoring)
-                seen.tools[tools] = seen.tools.get(tools, 0) + 1
+                tools_seen[tools] = tools_seen.get(tools, 0) + 1
             elif state == "retired":
                 seen.retired.append(account)
         row.owner = owner
@@ -1768,8 +1773,11 @@ def _tool_key(account: Account, monitoring: tuple[str, ...]) -> ToolKey:
     archive = account.archive
     tool = archive.get("tool") if archive else None
     access = account.access
-    via = tuple([a.via for a in access if a.via]) if access else ()
+    via = tuple(filter(None, map(_VIA, access))) if access else ()  # in C: no frame a call
     return account.managed_via, monitoring, via, tool if isinstance(tool, str) else None
+
+
+_VIA = attrgetter("via")
 
 
 def _tool_rows(model: Model, keys: Mapping[ToolKey, int] | None = None) -> tuple[ToolRow, ...]:

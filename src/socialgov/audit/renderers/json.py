@@ -322,10 +322,16 @@ def _clean(written: bytes) -> bool:
     lone surrogates; what is left is DEL, ``##[`` and, in text that is not ASCII, the C1
     controls (UTF-8 lead byte C2), U+061C (D8) and the marks, separators and bidirectional
     controls of U+2000-U+206F (E2). Text with one of those lead bytes (some letters and
-    punctuation have them too: a no-break space, a dash) is scanned as before."""
-    if b"\x7f" in written or _holds_command(written):
-        return False
-    return written.isascii() or not (b"\xc2" in written or b"\xd8" in written or b"\xe2" in written)
+    punctuation have them too: a no-break space, a dash) is scanned as before. Each byte is
+    looked for by ``in`` (``memchr``), ASCII text too: ``isascii`` first read every byte of
+    every piece, about 9 M instructions for the human-style 5,000-account report's 10 MB."""
+    return not (
+        b"\x7f" in written
+        or _holds_command(written)
+        or b"\xc2" in written
+        or b"\xd8" in written
+        or b"\xe2" in written
+    )
 
 
 def _holds_command(written: bytes) -> bool:

@@ -95,13 +95,14 @@ def twin(cls: type[T]) -> type:
 
 
 class Written:
-    """The base of a report class with slots that orjson writes itself (``renderers/json``:
-    the channel rows), whose objects answer ``__dict__`` (with nothing: their fields are
-    slots) rather than raise.
+    """The base of every report class that orjson may be handed (``renderers/json`` has it
+    write every section itself but the adoption matrix): its objects answer ``__dict__``
+    (with nothing: their fields are slots) rather than raise.
 
     orjson asks each dataclass it writes for its ``__dict__`` and, finding ``__slots__`` in
     its class, reads the fields by name; an object without one raised an AttributeError there
-    (made and cleared in C), about a fifth of writing a channel row (orjson 3.8)."""
+    (made and cleared in C), about a fifth of writing a channel row (orjson 3.8), and more
+    than the rest of writing a ``Ref``."""
 
     __slots__ = ()
     __dict__: Any = MappingProxyType({})
@@ -116,7 +117,7 @@ THRESHOLD = Fraction(80, 100)
 
 
 @dataclass(frozen=True, slots=True)
-class Ratio:
+class Ratio(Written):
     """``part`` of ``whole``; exact, so that 79.9% and 80% are told apart without rounding."""
 
     part: int
@@ -144,7 +145,7 @@ class Ratio:
 
 
 @dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(Written):
     """An entity as the report names it: by its name, with its id (``name`` is None when the
     entity has none, or it is the id itself)."""
 
@@ -186,13 +187,13 @@ _RefTwin = twin(Ref)
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(Written):
     key: str
     count: int
 
 
 @dataclass(frozen=True, slots=True)
-class Split:
+class Split(Written):
     """A count of social Accounts and traditional Channels under one key."""
 
     key: str
@@ -205,14 +206,14 @@ class Split:
 
 
 @dataclass(frozen=True, slots=True)
-class PlatformCount:
+class PlatformCount(Written):
     platform: str
     total: int
     by_status: tuple[Tally, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Inventory:
+class Inventory(Written):
     accounts: int
     live_accounts: int
     channels: int
@@ -277,14 +278,14 @@ class ChannelRow(Written):
 
 
 @dataclass(frozen=True, slots=True)
-class OwnerIssue:
+class OwnerIssue(Written):
     channel: Ref
     person: str | None
     detail: str
 
 
 @dataclass(frozen=True, slots=True)
-class Ownership:
+class Ownership(Written):
     """Over live channels, social and traditional."""
 
     live: int
@@ -299,7 +300,7 @@ class Ownership:
 
 
 @dataclass(frozen=True, slots=True)
-class DormantAccount:
+class DormantAccount(Written):
     id: str
     platform: str | None
     handle: str | None
@@ -309,7 +310,7 @@ class DormantAccount:
 
 
 @dataclass(frozen=True, slots=True)
-class ActivitySection:
+class ActivitySection(Written):
     dormant_days: int
     live_accounts: int
     dormant: tuple[DormantAccount, ...]
@@ -317,7 +318,7 @@ class ActivitySection:
 
 
 @dataclass(frozen=True, slots=True)
-class ForumMember:
+class ForumMember(Written):
     id: str
     platform: str | None
     active_members_per_month: int | None
@@ -325,7 +326,7 @@ class ForumMember:
 
 
 @dataclass(frozen=True, slots=True)
-class FragmentGroup:
+class FragmentGroup(Written):
     audience: str | None
     topic: str | None
     members: tuple[ForumMember, ...]
@@ -335,7 +336,7 @@ class FragmentGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class Fragmentation:
+class Fragmentation(Written):
     checked: bool
     """False when the configuration does not run SG301, the rule that finds the groups."""
     min_active_members: int
@@ -343,7 +344,7 @@ class Fragmentation:
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyColumn:
+class PolicyColumn(Written):
     id: str
     title: str | None
     version: int
@@ -356,13 +357,13 @@ class PolicyColumn:
 
 
 @dataclass(frozen=True, slots=True)
-class AdoptionCell:
+class AdoptionCell(Written):
     state: CellState
     pinned: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class AdoptionRow:
+class AdoptionRow(Written):
     channel: Ref
     social: bool
     cells: tuple[AdoptionCell, ...]
@@ -370,7 +371,7 @@ class AdoptionRow:
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyAdoption:
+class PolicyAdoption(Written):
     """Live channels (rows) by policies (columns)."""
 
     policies: tuple[PolicyColumn, ...]
@@ -381,13 +382,13 @@ class PolicyAdoption:
 
 
 @dataclass(frozen=True, slots=True)
-class Canonical:
+class Canonical(Written):
     policy: str
     value: str
 
 
 @dataclass(frozen=True, slots=True)
-class TermValue:
+class TermValue(Written):
     """One value of a term and the channels that state it, social and traditional apart."""
 
     value: str
@@ -397,13 +398,13 @@ class TermValue:
 
 
 @dataclass(frozen=True, slots=True)
-class TermCell:
+class TermCell(Written):
     value: str | None
     differs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class TermRow:
+class TermRow(Written):
     term: str
     canonical: tuple[Canonical, ...]
     governed_by: tuple[str, ...]
@@ -415,7 +416,7 @@ class TermRow:
 
 
 @dataclass(frozen=True, slots=True)
-class TermMatrix:
+class TermMatrix(Written):
     """Terms (rows) by live channels that state terms (columns): social first, then traditional."""
 
     channels: tuple[Ref, ...]
@@ -429,7 +430,7 @@ class TermMatrix:
 
 
 @dataclass(frozen=True, slots=True)
-class PlaybookSummary:
+class PlaybookSummary(Written):
     id: str
     title: str | None
     scenarios: tuple[str, ...]
@@ -443,7 +444,7 @@ class PlaybookSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class PlaybookCoverage:
+class PlaybookCoverage(Written):
     playbooks: tuple[PlaybookSummary, ...]
     covered: Ratio
     """Live Accounts covered by at least one playbook."""
@@ -456,14 +457,14 @@ class PlaybookCoverage:
 
 
 @dataclass(frozen=True, slots=True)
-class KpiView:
+class KpiView(Written):
     name: str | None
     target: str | None
     complete: bool
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectiveSummary:
+class ObjectiveSummary(Written):
     id: str
     statement: str | None
     strategy: str | None
@@ -474,14 +475,14 @@ class ObjectiveSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class StrategyGoal:
+class StrategyGoal(Written):
     id: str
     statement: str
     objectives: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Objectives:
+class Objectives(Written):
     objectives: tuple[ObjectiveSummary, ...]
     strategy: tuple[StrategyGoal, ...]
     serving: Ratio
@@ -494,7 +495,7 @@ class Objectives:
 
 
 @dataclass(frozen=True, slots=True)
-class SecurityGap:
+class SecurityGap(Written):
     id: str
     platform: str | None
     owner: str | None
@@ -503,7 +504,7 @@ class SecurityGap:
 
 
 @dataclass(frozen=True, slots=True)
-class Security:
+class Security(Written):
     mfa: Ratio
     custodian: Ratio
     gaps: tuple[SecurityGap, ...]
@@ -511,7 +512,7 @@ class Security:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewItem:
+class ReviewItem(Written):
     """A live channel's review: when it was last done (or, never reviewed, registered or
     created), and when the next is due."""
 
@@ -529,7 +530,7 @@ class ReviewItem:
 
 
 @dataclass(frozen=True, slots=True)
-class LeaverAccess:
+class LeaverAccess(Written):
     """A departed person still listed in a live channel's or a Tool's access (SG208)."""
 
     holder: Ref
@@ -541,7 +542,7 @@ class LeaverAccess:
 
 
 @dataclass(frozen=True, slots=True)
-class RetiredRecord:
+class RetiredRecord(Written):
     """A retired Account and what its retirement records."""
 
     account: Ref
@@ -553,7 +554,7 @@ class RetiredRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ToolRow:
+class ToolRow(Written):
     id: str
     name: str | None
     category: str | None
@@ -571,7 +572,7 @@ class ToolRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Lifecycle:
+class Lifecycle(Written):
     """SPEC section 10: reviews, leavers' access, retired accounts' records and the tools."""
 
     review_interval_days: int
@@ -605,7 +606,7 @@ class Lifecycle:
 
 
 @dataclass(frozen=True, slots=True)
-class SightingRow:
+class SightingRow(Written):
     """A presence seen on the web or in a feed (a Sighting) that needs a person."""
 
     id: str
@@ -619,7 +620,7 @@ class SightingRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Sightings:
+class Sightings(Written):
     """Presences that claim to be the organisation (SPEC section 11): how many, what people
     decided about them, and which still need someone."""
 
@@ -632,7 +633,7 @@ class Sightings:
 
 
 @dataclass(frozen=True, slots=True)
-class RuleCount:
+class RuleCount(Written):
     code: str
     name: str
     family: str
@@ -642,7 +643,7 @@ class RuleCount:
 
 
 @dataclass(frozen=True, slots=True)
-class FamilyCount:
+class FamilyCount(Written):
     family: str
     errors: int
     warnings: int
@@ -654,7 +655,7 @@ class FamilyCount:
 
 
 @dataclass(frozen=True, slots=True)
-class FindingsSummary:
+class FindingsSummary(Written):
     total: int
     errors: int
     warnings: int
@@ -665,7 +666,7 @@ class FindingsSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class Indicator:
+class Indicator(Written):
     key: str
     label: str
     ratio: Ratio
@@ -675,7 +676,7 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
-class Maturity:
+class Maturity(Written):
     stage: Stage
     threshold: Fraction
     indicators: tuple[Indicator, ...]
@@ -695,7 +696,7 @@ class Maturity:
 
 
 @dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(Written):
     """Someone who must act, and on what: the people whose entities carry the most findings."""
 
     person: str | None
@@ -712,7 +713,7 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(Written):
     """One of the worst gaps, worded for a reader at a glance, ranked by ``risk``."""
 
     severity: Severity
@@ -729,7 +730,7 @@ class Gap:
 
 
 @dataclass(frozen=True, slots=True)
-class UnitScore:
+class UnitScore(Written):
     """One indicator of a unit: its share of the unit's live Accounts and the verdict."""
 
     key: str
@@ -739,7 +740,7 @@ class UnitScore:
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Written):
     """A Team's scorecard, rolled up: its own live Accounts and those of every team below it."""
 
     id: str | None
@@ -771,7 +772,7 @@ class Unit:
 
 
 @dataclass(frozen=True, slots=True)
-class Units:
+class Units(Written):
     """``audit --by team``: every unit down to ``depth`` (None: all), worst first."""
 
     depth: int | None
@@ -781,7 +782,7 @@ class Units:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorChange:
+class IndicatorChange(Written):
     """One indicator then and now."""
 
     key: str
@@ -815,7 +816,7 @@ class IndicatorChange:
 
 
 @dataclass(frozen=True, slots=True)
-class Sample:
+class Sample(Written):
     """The audit at one commit of the history, judged as of that commit's date."""
 
     commit: str
@@ -836,7 +837,7 @@ class Sample:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryChange:
+class HistoryChange(Written):
     """From the first sample to the last."""
 
     since: dt.date
@@ -851,7 +852,7 @@ class HistoryChange:
 
 
 @dataclass(frozen=True, slots=True)
-class History:
+class History(Written):
     """``audit --history``: the samples, oldest first."""
 
     since: str | None
@@ -864,7 +865,7 @@ class History:
 
 
 @dataclass(frozen=True, slots=True)
-class FindingChange:
+class FindingChange(Written):
     code: str
     name: str
     severity: Severity
@@ -875,7 +876,7 @@ class FindingChange:
 
 
 @dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(Written):
     """``audit --compare REV``: what changed since REV, both sides judged as of ``as_of``."""
 
     rev: str

@@ -254,3 +254,22 @@ def test_one_line_shows_every_ascii_character_as_terminal_safe_does(code: int) -
 
     for text in (f"a{chr(code)}b", f"##{chr(code)}", f"{chr(code)}#[x"):
         assert one_line(text) == terminal_safe(text.replace("\n", "\\n"))
+
+
+def test_one_lines_is_one_line_of_each_told_from_their_join() -> None:
+    """A list of texts is made safe as each text alone would be: the list itself when all are
+    printable ASCII without ``##[`` (told from their join), else each shown as one_line shows it,
+    a join whose ``##[`` spans two texts (neither holds it) alike."""
+    from socialgov.core.escape import one_line, one_lines
+
+    plain = ["a message", "", "x ~ y", "#", "# [", "#[x]"]
+    assert one_lines(plain) is plain
+    spanning = ["ends ##", "[starts", "plain"]
+    assert one_lines(spanning) == spanning
+    for code in [*range(128), 0x85, 0xE9, 0x2028, 0x202E, 0xD800]:
+        for texts in (
+            [f"a{chr(code)}b", "plain"],
+            ["plain", f"##{chr(code)}", "z"],
+            [f"{chr(code)}#[x", "#", "#[", "##", "["],
+        ):
+            assert one_lines(texts) == [one_line(text) for text in texts], (code, texts)

@@ -168,9 +168,35 @@ def _json_escape(match: re.Match[str]) -> str:
 def one_line(text: str) -> str:
     """Text from the repository, safe for a terminal, on one line: line breaks shown as ``\\n``,
     so that it can never forge a line of its own."""
-    if text.isascii() and text.isprintable() and "##[" not in text:
+    if _as_it_is(text):
         return text  # most messages and paths: nothing to show otherwise
     return terminal_safe(text.replace("\r\n", "\n").replace("\n", "\\n"))
+
+
+def one_lines(texts: list[str]) -> list[str]:
+    """:func:`one_line` of each of ``texts``: ``texts`` itself when their join is shown as it is
+    (printable ASCII without ``##[`` all through is so in each part), told in one pass over the
+    join instead of a call for each (a thousand findings' messages of a text report)."""
+    if _as_it_is("".join(texts)):
+        return texts
+    return [one_line(text) for text in texts]
+
+
+def _as_it_is(text: str) -> bool:
+    """Whether ``text`` is printable ASCII without ``##[``, which :func:`one_line` shows as it
+    is. Told a byte at a time in C (what is left of the bytes once the printable ones are
+    deleted; ~10 instructions a character, where ``str.isprintable`` asks Unicode's tables for
+    each, ~26), and ``##[`` looked for only where there is a ``#`` (found by ``memchr``: the
+    three characters' search took half as long again as the rest)."""
+    return (
+        text.isascii()
+        and not text.encode().translate(None, _PRINTABLE_ASCII)
+        and ("#" not in text or "##[" not in text)
+    )
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+"""What ``str.isprintable`` says is printable of ASCII: space to ``~``."""
 
 
 @cache

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from socialgov.core.escape import one_line
+from socialgov.core.escape import one_line, one_lines
 from socialgov.core.findings import Finding, Severity
 from socialgov.report.result import LintResult
 from socialgov.reporters.base import ReportOptions, display_paths, shown_findings, summary_counts
@@ -36,8 +36,8 @@ def _lines(findings: list[Finding], options: ReportOptions, paths: dict[str, str
         return "".join([_line(finding, options, paths) + "\n" for finding in findings])
     out = []
     add = out.append
-    for finding in findings:  # _line without colour, in one f-string
-        message = one_line(finding.message)
+    messages = one_lines([finding.message for finding in findings])
+    for finding, message in zip(findings, messages, strict=True):  # _line without colour
         if finding.suppressed is not None:
             message += f" (suppressed: {one_line(finding.suppressed)})"
         add(

@@ -42,6 +42,10 @@ _OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # is not scanned by the regular expression, which takes about a second for the JSON audit of
 # 100,000 channels, where this takes a hundredth (CSV's "\r\n" row ends counted out).
 _BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+# "::" looked for by the regular expression engine's search: on a report whose every line holds
+# colons (a text report: path:line:column) str's `in` takes 2.5-4 times as long (9-13 ms against
+# 2.5-3.8 ms on stranger-5000's 6.9 MB report), though callgrind counts it fewer instructions.
+_DOUBLE_COLON = re.compile("::")
 
 
 def _other_breaks(text: str) -> bool:
@@ -66,7 +70,7 @@ def plain(text: str) -> str:
         text = _LEGACY_COMMAND.sub(r"##\\x5b", text)
     if _other_breaks(text):
         text = _OTHER_BREAKS.sub(_visible, text)
-    if "::" not in text:
+    if _DOUBLE_COLON.search(text) is None:
         return text
     lines = text.split("\n")
     for i, line in enumerate(lines):

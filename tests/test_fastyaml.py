@@ -18,7 +18,7 @@ import random
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import yaml
@@ -32,11 +32,11 @@ from socialgov.core.findings import Position
 from socialgov.pipeline import lint
 from socialgov.source import fastyaml
 from socialgov.source.exact import parse_text
-from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile, lines_of
+from socialgov.source.loader import DEFAULT_LIMITS, Document, ParsedFile, lines_of, places_in
 from socialgov.source.reading import decode, load_file
 from socialgov.speedups.cache import dumps
 from test_cache import generated
-from test_source_map import _every_path
+from test_source_map import _every_path, _probes
 
 LIMITS = dict(DEFAULT_LIMITS)
 NORTHWIND = PROJECT / "tests" / "acceptance" / "northwind"
@@ -89,6 +89,53 @@ def _differences(text: str, limits: dict[str, int] = LIMITS) -> list[str] | None
     for found in (lines_of(fast_asked), lines_of(exact_asked)):
         if found != lines:
             problems.append(f"lines_of {found} != {lines}")
+    return problems + _places_differences(fast.documents, exact.documents)
+
+
+class _Written(NamedTuple):
+    """Where an entity was written, as a model's entity holds it (loader.Written)."""
+
+    document: Document
+    base: tuple[str | int, ...]
+
+
+def _places_differences(fast: list[Document], exact: list[Document]) -> list[str]:
+    """Every probe of every document placed together, the file asked once
+    (loader.places_in, a file's findings: rules.engine), as each is placed alone and as the
+    exact path locates it: each path split into an entity's and its field in three ways, in
+    the documents' maps and in maps of their first parts (a document's part), the last
+    document first and the probes in an order that is not the text's; again after the
+    positions are let go (parsed again when asked)."""
+    sources: list[_Written] = []
+    fields: list[tuple[str | int, ...]] = []
+    expected: list[tuple[int, int]] = []
+    for got, want in zip(fast[::-1], exact[::-1], strict=True):
+        probes = _probes(want.data)
+        for path in probes[::-1]:
+            where = want.source_map.locate(path)
+            for split in sorted({0, len(path) // 2, len(path)}):
+                sources.append(_Written(got, path[:split]))
+                fields.append(path[split:])
+                expected.append((where.line, where.column))
+            inner = got.source_map.subtree(path[:1])
+            if path and type(inner) is type(got.source_map):  # a map of the document's part
+                part = Document(got.path, got.index, got.data, inner)
+                theirs = want.source_map.subtree(path[:1]).locate(path[1:])
+                sources.append(_Written(part, path[1 : 1 + len(path) // 2]))
+                fields.append(path[1 + len(path) // 2 :])
+                expected.append((theirs.line, theirs.column))
+    problems = []
+    alone = [s.document.source_map.place(s.base, f) for s, f in zip(sources, fields, strict=True)]
+    if alone != expected:
+        problems.append("placed alone != the exact path's")
+    for _ in ("held", "let go"):
+        first = sources[0].document.source_map
+        together = first.places_together(sources, fields)
+        if together is None and type(first) is fastyaml.RymlSourceMap:
+            problems.append("the file was not asked once")
+        if places_in(sources, fields) != expected:
+            problems.append(f"places_in != the exact path's ({len(expected)} places)")
+        first.release()
     return problems
 
 
@@ -140,6 +187,37 @@ def _document_differences(got: Document, want: Document) -> list[str]:
     if got.source_map.lines(asked) != lines or want.source_map.lines(asked) != lines:
         problems.append(f"lines {got.source_map.lines(asked)} != {lines}")
     return problems
+
+
+def test_findings_of_several_files_or_of_the_exact_path_are_each_placed_alone() -> None:
+    """places_in asks a file at once only when every source is one of its documents, parsed by
+    rapidyaml; sources of two files, or of the exact path's maps, are each placed alone (the
+    same places), and a file asked of another file's sources does not answer."""
+    texts = ["a:\n  b: 1\n  c: [1, 2]\n", "x: {y: 1}\n---\nz: \u00e9t\u00e9\n"]
+    fast = [fastyaml.parse(text, f"f{i}.yaml", LIMITS) for i, text in enumerate(texts)]
+    exact = [parse_text(text, f"f{i}.yaml", LIMITS) for i, text in enumerate(texts)]
+    sources, fields, expected = [], [], []
+    for got, want in zip(fast, exact, strict=True):
+        assert got is not None
+        for document, theirs in zip(got.documents, want.documents, strict=True):
+            for path in _probes(theirs.data):
+                where = theirs.source_map.locate(path)
+                sources.append(_Written(document, path[:1]))
+                fields.append(path[1:])
+                expected.append((where.line, where.column))
+    first = sources[0].document.source_map
+    assert first.places_together(sources, fields) is None  # (two files)
+    assert places_in(sources, fields) == expected
+    documents = _documents_of(exact, sources)
+    exact_sources = [_Written(d, s.base) for s, d in zip(sources, documents, strict=True)]
+    assert exact_sources[0].document.source_map.places_together(exact_sources, fields) is None
+    assert places_in(exact_sources, fields) == expected
+
+
+def _documents_of(parsed: list[ParsedFile], sources: list[_Written]) -> list[Document]:
+    """The document of ``parsed`` at each source's document's file and index."""
+    files = {file.path: file for file in parsed}
+    return [files[s.document.path].documents[s.document.index] for s in sources]
 
 
 def _yaml_files(root: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from socialgov.core.findings import EntityRef, Finding, made
 from socialgov.core.lifetime import return_freed_memory
 from socialgov.model import Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
-from socialgov.source.loader import Path_
+from socialgov.source.loader import Path_, places_in
 
 
 class RuleCrashed(Exception):
@@ -206,11 +206,16 @@ def located_findings(
     at = 0
     try:
         for path, waiting in files.items():
-            for at in waiting:
-                entity, _, field, _ = found[at]
-                source = entity.source
-                source_map = source.document.source_map
-                lines[at], columns[at] = source_map.place(source.base, field)
+            # the file's violations placed together (a placing that raises fails the rule of
+            # the file's first violation)
+            at = waiting[0]
+            kept = list(map(found.__getitem__, waiting))
+            sources = [entity.source for entity, _, _, _ in kept]
+            placed = places_in(sources, [field for _, _, field, _ in kept])
+            for at, (line, column) in zip(waiting, placed, strict=True):
+                lines[at] = line
+                columns[at] = column
+            source_map = sources[-1].document.source_map
             if release:
                 for holder in waived.get(path, ()):
                     source = holder.source

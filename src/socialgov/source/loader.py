@@ -313,6 +313,14 @@ class SourceMap:
         can work it out for all of them at once; None to ask each map (this one cannot)."""
         return None
 
+    def places_together(
+        self, sources: Sequence[Written], fields: Sequence[Path_]
+    ) -> list[tuple[int, int]] | None:
+        """What :func:`places_in` answers for ``sources`` and ``fields`` (this map the first
+        source's), when this kind of map can work it out for all of them at once; None to ask
+        each map (this one cannot)."""
+        return None
+
     def subtree(self, path: Path_) -> SourceMap:
         """The positions of the node at ``path`` as a map of its own (for a nested document)."""
         table = self._table
@@ -499,6 +507,23 @@ def lines_in(sources: Iterable[Written]) -> list[int]:
     if asked:
         lines += lines_of(asked)
     return lines
+
+
+def places_in(sources: Sequence[Written], fields: Sequence[Path_]) -> list[tuple[int, int]]:
+    """The line and column of the node at each of ``fields`` inside its source's node
+    (``source.document.source_map.place(source.base, field)``), the sources all of one file (a
+    file's findings: rules.engine): asked of the file at once, when the first source's map
+    answers for them all (:meth:`SourceMap.places_together`: fastyaml's finds each node's
+    offset once and counts the line breaks before the offsets once, in their order), else of
+    each map."""
+    if sources:
+        together = sources[0].document.source_map.places_together(sources, fields)
+        if together is not None:
+            return together
+    return [
+        source.document.source_map.place(source.base, field)
+        for source, field in zip(sources, fields, strict=True)
+    ]
 
 
 def release_files(

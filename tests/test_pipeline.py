@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -228,7 +229,21 @@ def test_an_unplaced_run_places_only_what_its_entities_do_not_order(
         asked.append((self._file.path, base, path))
         return place(self, base, path)
 
+    together = RymlSourceMap.places_together
+
+    def counted_together(
+        self: RymlSourceMap, sources: Sequence[Any], fields: Sequence[Any]
+    ) -> list[tuple[int, int]] | None:
+        places = together(self, sources, fields)
+        if places is not None:  # a file's findings placed at once (loader.places_in)
+            asked.extend(
+                (self._file.path, source.base, field)
+                for source, field in zip(sources, fields, strict=True)
+            )
+        return places
+
     monkeypatch.setattr(RymlSourceMap, "place", counted)
+    monkeypatch.setattr(RymlSourceMap, "places_together", counted_together)
     result, _ = lint_evaluated(config, placed=False)
     by_file = Counter(path for path, _, _ in asked)
     # (SG102: the loader's, placed as the file is read)

@@ -172,11 +172,11 @@ def test_violations_are_placed_file_by_file_and_what_placing_looked_up_let_go(
 
 
 def _unplaceable(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    yield Violation(model.accounts[0], None, field=("team",))  # type: ignore[arg-type]
+    yield Violation(next(iter(model.accounts)), None, field=("team",))  # type: ignore[arg-type]
 
 
 def _failing(model: Model, ctx: RuleContext) -> Iterator[Violation]:
-    yield Violation(model.accounts[0], "fine", field=("team",))
+    yield Violation(next(iter(model.accounts)), "fine", field=("team",))
     raise ValueError("the second rule fails")
 
 
@@ -195,6 +195,44 @@ def test_a_violation_that_cannot_be_made_a_finding_fails_its_rule_in_the_rules_o
     with pytest.raises(RuleCrashed) as raised:
         located_findings(model, rules, RuleContext(as_of=AS_OF))
     assert raised.value.info.code == "T005"
+
+
+def _on_team(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    yield Violation(next(iter(model.accounts)), "team", field=("team",))
+
+
+def _on_platform(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    yield Violation(next(iter(model.accounts)), "platform", field=("platform",))
+
+
+def test_a_placing_that_raises_fails_the_rule_of_its_own_violation(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's violations are placed together; when that raises, each is placed alone, so the
+    crash names the rule whose violation could not be placed, not the file's first rule."""
+    from socialgov.source.fastyaml import RymlSourceMap
+
+    root = make_repo({"accounts.yaml": "accounts:\n  - {id: a, platform: x, team: t}\n"})
+    model = load_repository(load_config(root)).model
+    rules = [
+        RuleInfo("T010", "on team", Severity.INFO, "", "test", check=_on_team),
+        RuleInfo("T011", "on platform", Severity.INFO, "", "test", check=_on_platform),
+    ]
+    place = RymlSourceMap.place
+
+    def together(self: RymlSourceMap, *args: object) -> None:
+        raise ValueError("placing together failed")
+
+    def alone(self: RymlSourceMap, base: tuple[object, ...], path: tuple[object, ...]):  # type: ignore[no-untyped-def]
+        if path == ("platform",):
+            raise ValueError("the platform cannot be placed")
+        return place(self, base, path)
+
+    monkeypatch.setattr(RymlSourceMap, "places_together", together)
+    monkeypatch.setattr(RymlSourceMap, "place", alone)
+    with pytest.raises(RuleCrashed) as raised:
+        located_findings(model, rules, RuleContext(as_of=AS_OF))
+    assert raised.value.info.code == "T011"
 
 
 def _twice_a_line(model: Model, ctx: RuleContext) -> Iterator[Violation]:

@@ -206,12 +206,20 @@ def located_findings(
     at = 0
     try:
         for path, waiting in files.items():
-            # the file's violations placed together (a placing that raises fails the rule of
-            # the file's first violation)
-            at = waiting[0]
+            # the file's violations placed together; should that raise, each is placed alone,
+            # so that a placing that raises fails the rule of its own violation
             kept = list(map(found.__getitem__, waiting))
             sources = [entity.source for entity, _, _, _ in kept]
-            placed = places_in(sources, [field for _, _, field, _ in kept])
+            fields = [field for _, _, field, _ in kept]
+            try:
+                placed = places_in(sources, fields)
+            except SocialgovError:
+                raise
+            except Exception:
+                placed = []
+                # ``at`` names the violation being placed to the handler below
+                for at, source, field in zip(waiting, sources, fields, strict=True):  # noqa: B007
+                    placed.append(source.document.source_map.place(source.base, field))
             for at, (line, column) in zip(waiting, placed, strict=True):
                 lines[at] = line
                 columns[at] = column

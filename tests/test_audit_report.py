@@ -89,6 +89,15 @@ def test_a_report_value_has_an_empty_dict_where_orjson_asks_for_one(cls: type) -
     assert type(made).__dict__["__slots__"] and twin(cls).__bases__ == cls.__bases__
 
 
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_each_report_class_has_a_docstring_of_its_own(cls: type) -> None:
+    # ``@dataclass`` gives a class without one its name and signature, worked out by
+    # ``inspect.signature`` when the class is made: about 0.3 M instructions a class at every
+    # import of the audit (31 of these classes, 8.9 M)
+    signature = cls.__name__ + "("
+    assert cls.__doc__ and not cls.__doc__.startswith(signature), cls.__doc__
+
+
 def test_twin_refuses_a_class_it_cannot_stand_in_for() -> None:
     @dataclasses.dataclass(frozen=True, slots=True)
     class Named(Ref):

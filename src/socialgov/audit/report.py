@@ -188,6 +188,8 @@ _RefTwin = twin(Ref)
 
 @dataclass(frozen=True, slots=True)
 class Tally(Written):
+    """A count under one key (a status, a tool, a custodian)."""
+
     key: str
     count: int
 
@@ -207,6 +209,8 @@ class Split(Written):
 
 @dataclass(frozen=True, slots=True)
 class PlatformCount(Written):
+    """The social Accounts on one platform, with their counts by status."""
+
     platform: str
     total: int
     by_status: tuple[Tally, ...]
@@ -214,6 +218,9 @@ class PlatformCount(Written):
 
 @dataclass(frozen=True, slots=True)
 class Inventory(Written):
+    """What the repository holds: its entities counted, and the channels by platform, status, team,
+    purpose and type."""
+
     accounts: int
     live_accounts: int
     channels: int
@@ -279,6 +286,8 @@ class ChannelRow(Written):
 
 @dataclass(frozen=True, slots=True)
 class OwnerIssue(Written):
+    """A live channel whose owner or backup falls short, and why (``detail``)."""
+
     channel: Ref
     person: str | None
     detail: str
@@ -301,6 +310,8 @@ class Ownership(Written):
 
 @dataclass(frozen=True, slots=True)
 class DormantAccount(Written):
+    """A live Account with no activity within the dormant window, or none recorded."""
+
     id: str
     platform: str | None
     handle: str | None
@@ -311,6 +322,9 @@ class DormantAccount(Written):
 
 @dataclass(frozen=True, slots=True)
 class ActivitySection(Written):
+    """The live Accounts' activity: the dormant ones, longest silent first, and the ones never
+    dated."""
+
     dormant_days: int
     live_accounts: int
     dormant: tuple[DormantAccount, ...]
@@ -319,6 +333,8 @@ class ActivitySection(Written):
 
 @dataclass(frozen=True, slots=True)
 class ForumMember(Written):
+    """An Account of a fragmented group, with its monthly active members."""
+
     id: str
     platform: str | None
     active_members_per_month: int | None
@@ -327,6 +343,9 @@ class ForumMember(Written):
 
 @dataclass(frozen=True, slots=True)
 class FragmentGroup(Written):
+    """Forum Accounts of one audience and topic (SG301): the members, the least active, and any
+    waiver."""
+
     audience: str | None
     topic: str | None
     members: tuple[ForumMember, ...]
@@ -337,6 +356,8 @@ class FragmentGroup(Written):
 
 @dataclass(frozen=True, slots=True)
 class Fragmentation(Written):
+    """SG301's groups of forums split across platforms, when the rule runs."""
+
     checked: bool
     """False when the configuration does not run SG301, the rule that finds the groups."""
     min_active_members: int
@@ -345,6 +366,9 @@ class Fragmentation(Written):
 
 @dataclass(frozen=True, slots=True)
 class PolicyColumn(Written):
+    """A policy of the adoption matrix, with how many live channels require, adopt, miss and pin an
+    older version of it."""
+
     id: str
     title: str | None
     version: int
@@ -358,12 +382,16 @@ class PolicyColumn(Written):
 
 @dataclass(frozen=True, slots=True)
 class AdoptionCell(Written):
+    """A live channel's standing on one policy, and the version it pins, if any."""
+
     state: CellState
     pinned: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AdoptionRow(Written):
+    """A live channel's row of the adoption matrix."""
+
     channel: Ref
     social: bool
     cells: tuple[AdoptionCell, ...]
@@ -383,6 +411,8 @@ class PolicyAdoption(Written):
 
 @dataclass(frozen=True, slots=True)
 class Canonical(Written):
+    """The value a policy states for a term."""
+
     policy: str
     value: str
 
@@ -399,12 +429,17 @@ class TermValue(Written):
 
 @dataclass(frozen=True, slots=True)
 class TermCell(Written):
+    """A live channel's value for a term, and whether it differs from the canonical one."""
+
     value: str | None
     differs: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class TermRow(Written):
+    """One term across the live channels that state it: the canonical values, each value stated and
+    by whom."""
+
     term: str
     canonical: tuple[Canonical, ...]
     governed_by: tuple[str, ...]
@@ -431,6 +466,8 @@ class TermMatrix(Written):
 
 @dataclass(frozen=True, slots=True)
 class PlaybookSummary(Written):
+    """A playbook's handoffs, scenarios, end and follow-up, and how many live channels it covers."""
+
     id: str
     title: str | None
     scenarios: tuple[str, ...]
@@ -445,6 +482,8 @@ class PlaybookSummary(Written):
 
 @dataclass(frozen=True, slots=True)
 class PlaybookCoverage(Written):
+    """Live channels and Accounts covered by a playbook, with a crisis path, and the gaps."""
+
     playbooks: tuple[PlaybookSummary, ...]
     covered: Ratio
     """Live Accounts covered by at least one playbook."""
@@ -458,6 +497,8 @@ class PlaybookCoverage(Written):
 
 @dataclass(frozen=True, slots=True)
 class KpiView(Written):
+    """An objective's KPI as the report shows it."""
+
     name: str | None
     target: str | None
     complete: bool
@@ -465,6 +506,8 @@ class KpiView(Written):
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveSummary(Written):
+    """An objective, its strategy goal, its KPIs and the live Accounts serving it."""
+
     id: str
     statement: str | None
     strategy: str | None
@@ -476,6 +519,8 @@ class ObjectiveSummary(Written):
 
 @dataclass(frozen=True, slots=True)
 class StrategyGoal(Written):
+    """A strategy goal from socialgov.yaml and the objectives that serve it."""
+
     id: str
     statement: str
     objectives: tuple[str, ...]
@@ -483,6 +528,8 @@ class StrategyGoal(Written):
 
 @dataclass(frozen=True, slots=True)
 class Objectives(Written):
+    """The objectives and strategy, and the live Accounts serving an objective and monitored."""
+
     objectives: tuple[ObjectiveSummary, ...]
     strategy: tuple[StrategyGoal, ...]
     serving: Ratio
@@ -496,6 +543,8 @@ class Objectives(Written):
 
 @dataclass(frozen=True, slots=True)
 class SecurityGap(Written):
+    """A live Account without MFA or a credential custodian."""
+
     id: str
     platform: str | None
     owner: str | None
@@ -505,6 +554,8 @@ class SecurityGap(Written):
 
 @dataclass(frozen=True, slots=True)
 class Security(Written):
+    """The live Accounts' MFA and credential custodians, and the gaps."""
+
     mfa: Ratio
     custodian: Ratio
     gaps: tuple[SecurityGap, ...]
@@ -555,6 +606,9 @@ class RetiredRecord(Written):
 
 @dataclass(frozen=True, slots=True)
 class ToolRow(Written):
+    """A tool the live Accounts name (managed via, monitoring, access, archive), its controls, and
+    how many people and Accounts use it."""
+
     id: str
     name: str | None
     category: str | None
@@ -634,6 +688,8 @@ class Sightings(Written):
 
 @dataclass(frozen=True, slots=True)
 class RuleCount(Written):
+    """One rule's reported and suppressed findings."""
+
     code: str
     name: str
     family: str
@@ -644,6 +700,8 @@ class RuleCount(Written):
 
 @dataclass(frozen=True, slots=True)
 class FamilyCount(Written):
+    """A rule family's findings by severity."""
+
     family: str
     errors: int
     warnings: int
@@ -656,6 +714,8 @@ class FamilyCount(Written):
 
 @dataclass(frozen=True, slots=True)
 class FindingsSummary(Written):
+    """The lint's findings by severity, rule and family."""
+
     total: int
     errors: int
     warnings: int
@@ -667,6 +727,8 @@ class FindingsSummary(Written):
 
 @dataclass(frozen=True, slots=True)
 class Indicator(Written):
+    """One maturity indicator: its coverage, whether it meets the threshold, and its gaps."""
+
     key: str
     label: str
     ratio: Ratio
@@ -677,6 +739,8 @@ class Indicator(Written):
 
 @dataclass(frozen=True, slots=True)
 class Maturity(Written):
+    """The maturity stage, the indicators that decide it, and what stands before the next stage."""
+
     stage: Stage
     threshold: Fraction
     indicators: tuple[Indicator, ...]
@@ -866,6 +930,8 @@ class History(Written):
 
 @dataclass(frozen=True, slots=True)
 class FindingChange(Written):
+    """A finding that appeared or went away between two revisions (``audit --compare``)."""
+
     code: str
     name: str
     severity: Severity
@@ -902,6 +968,8 @@ class Comparison(Written):
 
 @dataclass(frozen=True, slots=True)
 class AuditReport:
+    """The whole audit: every section the renderers show, computed once."""
+
     organisation: str
     root: str
     as_of: dt.date

@@ -361,6 +361,32 @@ def test_policy_adoption_matrix_marks_missing_and_outdated(report: AuditReport) 
     assert adoption.ungoverned == ("ig-shop", "x-zed")
 
 
+def test_adoption_rows_alike_share_one_tuple_of_cells(small: Path) -> None:
+    """Rows that require, miss and adopt the same policies share one tuple of cells, worked out
+    once. What a channel adopts is told by its references' objects (one per text and place in
+    the model): a channel whose references are equal objects made apart has the same cells,
+    and the matrix is the same."""
+    from socialgov.audit.metrics import adoption, channel_rows
+    from socialgov.model import ChannelBase, PolicyRef
+
+    data, _ = _linted(small)
+    model = data.model
+    rows = channel_rows(data, positions=False)
+    channels = [model.find(row.kind, row.id) for row in rows]
+    assert all(isinstance(channel, ChannelBase) for channel in channels)
+    matrix = adoption(model, rows, channels)  # type: ignore[arg-type]
+    assert len({id(row.cells) for row in matrix.rows}) < len(matrix.rows)  # rows alike
+    adopting = [i for i, c in enumerate(channels) if c.policies]  # type: ignore[union-attr]
+    assert adopting
+    apart = list(channels)
+    for i in adopting:
+        refs = apart[i].policies  # type: ignore[union-attr]
+        copies = tuple(PolicyRef(ref.id, ref.version, ref.index) for ref in refs)
+        assert copies == refs and not {id(ref) for ref in refs} & {id(ref) for ref in copies}
+        apart[i] = dataclasses.replace(apart[i], policies=copies)  # type: ignore[type-var]
+    assert adoption(model, rows, apart) == matrix  # type: ignore[arg-type]
+
+
 # ----------------------------------------------------------------------------- terms
 
 

@@ -993,10 +993,13 @@ def adoption(
         if row.social and not row.policies:
             ungoverned.append(row.id)
         written = channel.policies
+        # the references as written, by their objects: the model makes one per text and
+        # place (``model._policy_ref``), which the channels keep alive, so that equal lists
+        # are mostly one key (and unequal objects only part a group: the cells are the same)
         signature = (
             row.required_policies,
             row.missing_policies,
-            tuple([(ref.id, ref.version) for ref in written]) if written else (),
+            tuple(map(id, written)) if written else (),
         )
         group = groups.get(signature)
         if group is None:

@@ -279,3 +279,126 @@ def test_without_a_signing_key_there_is_no_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert findings(root, cache=True) == findings(root, cache=False)
     assert not (root / CACHE_DIR).exists()
+
+
+def _package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of socialgov's package that package_files reads instead of the real one."""
+    from socialgov.core.resources import PACKAGE_DIR
+    from socialgov.speedups import cache
+
+    package = tmp_path / "package"
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    cache.package_files.cache_clear()
+    return package
+
+
+def _read(files: tuple[tuple[str, str, bytes], ...]) -> dict[str, bytes]:
+    import hashlib
+
+    return {shown: hashlib.sha256(Path(path).read_bytes()).digest() for shown, path, _ in files}
+
+
+def test_the_package_files_digests_are_remembered_under_their_stamps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process after the first reads none of socialgov's files to know their digests; a file
+    rewritten with the same size and times, added or removed is read again."""
+    import os
+
+    from socialgov.speedups import cache
+
+    package = _package_copy(tmp_path, monkeypatch)
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # remember at once (no need to wait)
+    root = tmp_path / "repo"
+    root.mkdir()
+    first = cache.package_files(root)
+    shown = {name for name, _, _ in first}
+    assert "pipeline.py" in shown and "speedups/cache.py" in shown
+    assert not any("__pycache__" in name for name in shown)
+    assert dict((name, sha) for name, _, sha in first) == _read(first)
+    assert (root / CACHE_DIR / cache.PACKAGE_FILES_ENTRY).is_file()
+
+    def unread(file: Any, *args: Any, **kwargs: Any) -> Any:
+        assert not str(file).startswith(str(package)), f"read a package file: {file}"
+        return open(file, *args, **kwargs)
+
+    cache.package_files.cache_clear()  # as a new process would
+    with monkeypatch.context() as reading:
+        reading.setattr(cache, "open", unread, raising=False)
+        assert cache.package_files(root) == first
+
+    module = package / "pipeline.py"
+    text = module.read_text(encoding="utf-8")
+    info = module.stat()
+    module.write_text(text.replace("one run", "two run", 1), encoding="utf-8")  # same length
+    os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert module.stat().st_size == info.st_size
+    cache.package_files.cache_clear()
+    edited = cache.package_files(root)
+    assert edited != first and dict((n, sha) for n, _, sha in edited) == _read(edited)
+
+    (package / "rules" / "extra.txt").write_text("a file of the package\n", encoding="utf-8")
+    cache.package_files.cache_clear()
+    added = cache.package_files(root)
+    assert "rules/extra.txt" in {name for name, _, _ in added}
+    (package / "rules" / "extra.txt").unlink()
+    cache.package_files.cache_clear()
+    assert cache.package_files(root) == edited
+
+
+def test_package_files_changed_just_now_are_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files written less than RACY_NS before the digests were made may change again in the
+    same clock tick: those digests are not remembered (the copy was just written)."""
+    from socialgov.speedups import cache
+
+    _package_copy(tmp_path, monkeypatch)
+    root = tmp_path / "repo"
+    root.mkdir()
+    files = cache.package_files(root)
+    assert dict((name, sha) for name, _, sha in files) == _read(files)
+    assert not (root / CACHE_DIR / cache.PACKAGE_FILES_ENTRY).exists()
+
+
+def test_a_schema_edited_in_place_is_seen_by_the_fingerprint_and_the_configs_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse cache's folder and the memo of valid configurations take the schemas' digests
+    from package_files: a schema rewritten with the same size and times changes both."""
+    import os
+
+    from socialgov.core import resources
+    from socialgov.schema import validation
+    from socialgov.speedups import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    schemas = tmp_path / "schemas"
+    shutil.copytree(resources.data_dir("schemas"), schemas)
+    real = resources.data_dir
+
+    def data_dir(name: str) -> Path:
+        return schemas if name == "schemas" else real(name)
+
+    monkeypatch.setattr(resources, "data_dir", data_dir)
+    monkeypatch.setattr(validation, "data_dir", data_dir)
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "socialgov.yaml").write_text("organisation: Acme\n", encoding="utf-8")
+    before = cache.fingerprint({"max_files": 1}, root)
+    load_config(root, valid=cache.CachedConfigs())
+    assert cache.config_known_valid(root, {"organisation": "Acme"})
+
+    schema = schemas / "config.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    info = schema.stat()
+    schema.write_text(text.replace("organisation", "organisatioN", 1), encoding="utf-8")
+    os.utime(schema, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert schema.stat().st_size == info.st_size
+    cache.package_files.cache_clear()  # as a new process would
+    cache._fingerprint.cache_clear()
+    assert cache.fingerprint({"max_files": 1}, root) != before
+    assert not cache.config_known_valid(root, {"organisation": "Acme"})

@@ -337,12 +337,12 @@ def test_an_upgrade_of_socialgov_misses_even_with_the_same_sizes_and_times(
     import os
 
     from socialgov.core.resources import PACKAGE_DIR
-    from socialgov.speedups import runcache
+    from socialgov.speedups import cache
 
     package = tmp_path / "package"
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(runcache, "PACKAGE_DIR", package)
-    monkeypatch.setattr(runcache, "RACY_NS", 0)  # remember at once (no need to wait)
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # remember at once (no need to wait)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
     root = tmp_path / "acme"
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
@@ -351,7 +351,7 @@ def test_an_upgrade_of_socialgov_misses_even_with_the_same_sizes_and_times(
     expected = everything(first)
     second = run(root)
     assert second.run == "stored" and everything(second) == expected
-    assert any(p.name == runcache.PACKAGE_ENTRY for p in (root / CACHE_DIR).rglob("*"))
+    assert (root / CACHE_DIR / cache.PACKAGE_FILES_ENTRY).is_file()
 
     module = package / "pipeline.py"
     text = module.read_text(encoding="utf-8")
@@ -359,6 +359,7 @@ def test_an_upgrade_of_socialgov_misses_even_with_the_same_sizes_and_times(
     module.write_text(text.replace("one run", "two run", 1), encoding="utf-8")  # same length
     assert module.stat().st_size == info.st_size
     os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
+    cache.package_files.cache_clear()  # as a new process would (they are its code)
     again = run(root)
     assert again.run == "full"  # the package changed: the run was made again
     assert everything(again) == expected
@@ -373,12 +374,12 @@ def test_a_store_written_beside_the_bytecode_does_not_make_the_next_run_full(
     code, so a run after such a write is served from the cache (it was a full run every time
     where a run stored a pattern each time: the stranger's tree)."""
     from socialgov.core.resources import PACKAGE_DIR
-    from socialgov.speedups import runcache
+    from socialgov.speedups import cache
 
     package = tmp_path / "package"
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(runcache, "PACKAGE_DIR", package)
-    monkeypatch.setattr(runcache, "RACY_NS", 0)
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+    monkeypatch.setattr(cache, "RACY_NS", 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
     root = tmp_path / "acme"
     shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
@@ -387,8 +388,10 @@ def test_a_store_written_beside_the_bytecode_does_not_make_the_next_run_full(
     for store in ("speedups/__pycache__/regexcode.cpython-311.patterns", "__pycache__/x.pyc"):
         (package / store).parent.mkdir(exist_ok=True)
         (package / store).write_bytes(b"a store the last run wrote")
+        cache.package_files.cache_clear()  # as a new process would
         assert run(root).run == "stored", store
     (package / "rules" / "extra.txt").write_text("a file of the package\n", encoding="utf-8")
+    cache.package_files.cache_clear()
     assert run(root).run == "full"  # what is not in __pycache__ still counts
 
 
@@ -429,6 +432,7 @@ def test_a_built_in_rule_file_changed_in_a_source_checkout_misses(
     """In a source checkout or an editable install the built-in rules in YAML live beside the
     package, not in it: they count as socialgov's own files all the same."""
     from socialgov.core import resources
+    from socialgov.speedups.cache import package_files
 
     real = resources.data_dir
     rules = tmp_path / "rules"
@@ -443,6 +447,7 @@ def test_a_built_in_rule_file_changed_in_a_source_checkout_misses(
     assert run(root).run == "stored"
     rule = rules / "unowned-channel.yaml"
     rule.write_text(rule.read_text("utf-8").replace("has no owner", "has no owner yet"), "utf-8")
+    package_files.cache_clear()  # as a new process would
     assert run(root).run == "full"
 
 

@@ -32,6 +32,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -79,31 +80,169 @@ PARSING_DISTRIBUTIONS = ("jsonschema", "fastjsonschema", "pyyaml", "rapidyaml", 
 """The libraries whose versions a cached parse and schema check depend on."""
 
 
-def fingerprint(limits: dict[str, int]) -> str:
+def fingerprint(limits: dict[str, int], root: Path | None = None) -> str:
     """What parsing and schema checks depend on besides the file's bytes and path (worked out
-    once per process and set of limits: a run asks for it several times)."""
-    return _fingerprint(json.dumps(limits, sort_keys=True))
+    once per process and set of limits: a run asks for it several times). With ``root``, the
+    code's and the schemas' digests come from what its cache remembers (:func:`package_files`)."""
+    return _fingerprint(json.dumps(limits, sort_keys=True), root)
 
 
 @cache
-def _fingerprint(limits_json: str) -> str:
+def _fingerprint(limits_json: str, root: Path | None) -> str:
     import hashlib
     import pickle
 
     from socialgov.speedups.environment import installed_versions
 
+    known = _digests_by_path(root)
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
     digest.update(limits_json.encode())
     for path in _code_files():
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + _file_digest(path, known))
     for name, path in schema.schema_files().items():
-        digest.update(name.encode() + path.read_bytes())
+        digest.update(name.encode() + _file_digest(path, known))
     # The metadata folders' names hold the versions (pyyaml-6.0.3.dist-info): read without
     # importlib.metadata, which a warm run would otherwise import for this alone.
     for folder in installed_versions(PARSING_DISTRIBUTIONS):
         digest.update(f"{folder}|".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:16]
+
+
+def _digests_by_path(root: Path | None) -> dict[str, bytes]:
+    """The SHA-256 of each of socialgov's files by path, as remembered in ``root``'s cache (or
+    read); empty without ``root``."""
+    return {} if root is None else {path: sha for _, path, sha in package_files(root)}
+
+
+def _file_digest(path: Path, known: dict[str, bytes]) -> bytes:
+    """The SHA-256 of the file at ``path``: from ``known``, else read."""
+    found = known.get(str(path))
+    if found is not None:
+        return found
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+_SHIPPED_DATA = ("schemas", "rules")
+"""The data folders a run reads besides the code (the schemas, the built-in rules in YAML):
+inside the package in a wheel, at the top of the repository in a source checkout or an
+editable install (socialgov.core.resources), where they count as much."""
+
+PACKAGE_FILES_ENTRY = "package-files"
+"""The SHA-256 of each of socialgov's own files, under what the file system says of them."""
+
+RACY_NS = 2_000_000_000
+"""A file whose stamp is this close to when it was hashed may have changed in the same clock
+tick (FAT counts in 2 s steps): it is hashed again, as git does with "racily clean" files."""
+
+
+@cache
+def package_files(root: Path | None = None) -> tuple[tuple[str, str, bytes], ...]:
+    """Every file of the installed socialgov package (code, schemas, data) and of the data
+    folders it reads from outside it (a source checkout's schemas/ and rules/), in a fixed
+    order: the name it is digested under, its path and the SHA-256 of its bytes. Worked out
+    once per process and repository, as the fingerprint is: they are the code the process
+    runs (a run asks for them three times: the configuration's memos, the cache's folder, the
+    run's key).
+
+    With ``root``, the digests are remembered in its cache (``package-files``, signed as every
+    entry) under what the file system says of every file (size, modification and change times,
+    inode: any write changes the change time), and the files are read again only when one of
+    them changed, was added or went away. A file changed less than :data:`RACY_NS` before the
+    digests were made may have changed in the same clock tick: such digests are not
+    remembered."""
+    import hashlib
+
+    started = time.time_ns()
+    listed = _package_listing()
+    header = b""
+    newest = 0
+    signer = None
+    if root is not None:
+        try:
+            stamps = []
+            for shown, path in listed:
+                info = os.stat(path)
+                stamps.append(
+                    (shown, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                )
+                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+        except OSError:  # a file went away while looked at: read what is there
+            root = None
+        else:
+            header = hashlib.sha256(repr(stamps).encode("utf-8", "surrogateescape")).digest()
+            signer = _entry_signer(PACKAGE_FILES_ENTRY, header)
+    entry = None if root is None else root / CACHE_DIR / PACKAGE_FILES_ENTRY
+    size = hashlib.sha256().digest_size
+    if entry is not None and signer is not None:
+        payload = read_signed(entry, header, signer.copy())
+        if payload is not None and len(payload) == size * len(listed):
+            return tuple(
+                (shown, path, payload[at * size : (at + 1) * size])
+                for at, (shown, path) in enumerate(listed)
+            )
+    digests = []
+    for _, path in listed:
+        with open(path, "rb") as handle:
+            digests.append(hashlib.sha256(handle.read()).digest())
+    if entry is not None and signer is not None and newest < started - RACY_NS:
+        base = entry.parent
+        write_signed(base, base, entry, header, signer, b"".join(digests))
+    return tuple((shown, path, sha) for (shown, path), sha in zip(listed, digests, strict=True))
+
+
+def _package_listing() -> list[tuple[str, str]]:
+    """The files :func:`package_files` digests: each with its name and path, in a fixed order
+    (each folder's files by name, then its folders by name; not ``__pycache__``, which holds
+    the ``.pyc`` files and the speedups' stores that runs rewrite)."""
+    from socialgov.core.resources import data_dir
+
+    tops = [("", str(PACKAGE_DIR))]
+    for name in _SHIPPED_DATA:
+        folder = data_dir(name)
+        if not folder.resolve().is_relative_to(PACKAGE_DIR.resolve()):
+            tops.append((f"{name}:", str(folder)))
+    found: list[tuple[str, str]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # as os.walk: a folder that cannot be listed holds nothing
+            return
+        folders = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    folders.append(entry)
+            elif not entry.name.endswith((".pyc", ".pyo")):
+                found.append((prefix + entry.name, entry.path))
+        for entry in folders:
+            walk(entry.path, f"{prefix}{entry.name}/")
+
+    for label, top in tops:
+        walk(top, label)
+    return found
+
+
+def _entry_signer(name: str, header: bytes) -> hmac.HMAC | None:
+    """The signature of the entry ``name`` at the top of a cache folder, begun over what it
+    stands for; None without a key."""
+    import hashlib
+    import hmac
+
+    key = signing_key()
+    if key is None:
+        return None
+    signer = hmac.new(key, digestmod=hashlib.sha256)
+    signer.update(f"{name}\0".encode() + header)
+    return signer
 
 
 KEY_BYTES = 32
@@ -153,7 +292,7 @@ class ParseCache:
         """What each file's bytes hashed to when this run looked at them (the run cache hashes
         them first): a hit is then found without reading the file again."""
         self.base = root / CACHE_DIR
-        self.folder = self.base / fingerprint(limits)
+        self.folder = self.base / fingerprint(limits, root)
         self.hits = 0
         self.misses = 0
         self._writable = True
@@ -282,34 +421,24 @@ CONFIG_ENTRY = "config-valid"
 did not change need not import jsonschema to check it again."""
 
 
-def _config_header(data: Any) -> bytes:
-    """What a configuration's validity depends on: socialgov's version, the schemas, and the
-    data as read (its repr keeps types apart: ``1``, ``'1'`` and ``true`` differ)."""
+def _config_header(root: Path, data: Any) -> bytes:
+    """What a configuration's validity depends on: socialgov's version, the schemas (their
+    digests as ``root``'s cache remembers them, :func:`package_files`), and the data as read
+    (its repr keeps types apart: ``1``, ``'1'`` and ``true`` differ)."""
     import hashlib
 
+    known = _digests_by_path(root)
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
     for path in schema.schema_files().values():
-        digest.update(path.read_bytes())
+        digest.update(_file_digest(path, known))
     digest.update(repr(data).encode("utf-8"))
     return digest.digest()
 
 
-def _config_signer(header: bytes) -> hmac.HMAC | None:
-    import hashlib
-    import hmac
-
-    key = signing_key()
-    if key is None:
-        return None
-    signer = hmac.new(key, digestmod=hashlib.sha256)
-    signer.update(f"{CONFIG_ENTRY}\0".encode() + header)
-    return signer
-
-
 def config_known_valid(root: Path, data: Any) -> bool:
     """Whether this configuration passed its schema in an earlier run (signed, as every entry)."""
-    header = _config_header(data)
-    signer = _config_signer(header)
+    header = _config_header(root, data)
+    signer = _entry_signer(CONFIG_ENTRY, header)
     entry = root / CACHE_DIR / CONFIG_ENTRY
     return signer is not None and read_signed(entry, header, signer) == b"valid"
 
@@ -317,8 +446,8 @@ def config_known_valid(root: Path, data: Any) -> bool:
 def remember_valid_config(root: Path, data: Any) -> None:
     """Record that this configuration passed its schema; silent when the cache cannot be
     written."""
-    header = _config_header(data)
-    signer = _config_signer(header)
+    header = _config_header(root, data)
+    signer = _entry_signer(CONFIG_ENTRY, header)
     if signer is not None:
         base = root / CACHE_DIR
         write_signed(base, base, base / CONFIG_ENTRY, header, signer, b"valid")
@@ -596,34 +725,23 @@ CONFIG_PARSED_ENTRY = "config-parsed"
 run whose socialgov.yaml did not change need not import a YAML parser to read it again."""
 
 
-def _parsed_signer(header: bytes) -> hmac.HMAC | None:
-    import hashlib
-    import hmac
-
-    key = signing_key()
-    if key is None:
-        return None
-    signer = hmac.new(key, digestmod=hashlib.sha256)
-    signer.update(f"{CONFIG_PARSED_ENTRY}\0".encode() + header)
-    return signer
-
-
-def _parsed_header(raw: bytes) -> bytes:
+def _parsed_header(root: Path, raw: bytes) -> bytes:
     """What reading a configuration depends on: its bytes and the parsers (their code and
     versions, as in the parse cache's fingerprint)."""
     import hashlib
 
     from socialgov.source.limits import DEFAULT_LIMITS
 
-    return hashlib.sha256(fingerprint(dict(DEFAULT_LIMITS)).encode() + b"\0" + raw).digest()
+    parsers = fingerprint(dict(DEFAULT_LIMITS), root)
+    return hashlib.sha256(parsers.encode() + b"\0" + raw).digest()
 
 
 def config_parsed(root: Path, raw: bytes) -> Any:
     """The mapping a configuration of these bytes read as in an earlier run, else None."""
     import pickle
 
-    header = _parsed_header(raw)
-    signer = _parsed_signer(header)
+    header = _parsed_header(root, raw)
+    signer = _entry_signer(CONFIG_PARSED_ENTRY, header)
     if signer is None:
         return None
     payload = read_signed(root / CACHE_DIR / CONFIG_PARSED_ENTRY, header, signer)
@@ -640,8 +758,8 @@ def keep_config_parsed(root: Path, raw: bytes, data: Any) -> None:
     """Remember what a configuration of these bytes reads as; silent when it cannot."""
     import pickle
 
-    header = _parsed_header(raw)
-    signer = _parsed_signer(header)
+    header = _parsed_header(root, raw)
+    signer = _entry_signer(CONFIG_PARSED_ENTRY, header)
     if signer is None:
         return
     try:

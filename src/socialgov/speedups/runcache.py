@@ -59,8 +59,15 @@ from socialgov import __version__
 from socialgov.config import CACHE_DIR, Config
 from socialgov.core.files import read_bounded
 from socialgov.core.findings import Finding, Severity
-from socialgov.core.resources import PACKAGE_DIR
-from socialgov.speedups.cache import dumps, fingerprint, read_signed, signing_key, write_signed
+from socialgov.speedups.cache import (
+    RACY_NS,
+    dumps,
+    fingerprint,
+    package_files,
+    read_signed,
+    signing_key,
+    write_signed,
+)
 
 if TYPE_CHECKING:
     from socialgov.report.result import LintResult
@@ -72,8 +79,6 @@ REPORT_ENTRY = "lint-report"
 """The reports of the last whole run, as the command line wrote them (see :class:`StoredReport`)."""
 PLUGINS_ENTRY = "plugins"
 """Which plugins the installed distributions hold, under the environment's stamp."""
-PACKAGE_ENTRY = "package"
-"""The digest of socialgov's own files, under what the file system says of them."""
 DISCOVERY_ENTRY = "discovered"
 """What discovery chose among the files of the last walk, under the walk and the patterns."""
 _RULE_TEXT = ("summary", "family", "rationale", "fix", "example_fail", "example_pass")
@@ -86,13 +91,12 @@ class RunCache:
 
     def __init__(self, config: Config) -> None:
         self.base = config.root / CACHE_DIR
-        self.folder = self.base / fingerprint(dict(config.limits))
+        self.folder = self.base / fingerprint(dict(config.limits), config.root)
         self.entry = self.folder / ENTRY
         self.delta_entry = self.folder / DELTA_ENTRY
         self.report_entry = self.folder / REPORT_ENTRY
         self.plugins_entry = self.folder / PLUGINS_ENTRY
         self.discovery_entry = self.folder / DISCOVERY_ENTRY
-        self.package_entry = self.folder / PACKAGE_ENTRY
         self._key = signing_key()
 
     def _signer(self, entry: Path, setup: bytes) -> hmac.HMAC | None:
@@ -187,14 +191,6 @@ class RunCache:
         self._store(self.discovery_entry, header, (files, problems))
         return files, problems
 
-    def package_digest(self, stamps: bytes) -> bytes | None:
-        """The digest of socialgov's files remembered under these stamps, or None."""
-        known = self._load(self.package_entry, stamps)
-        return known if isinstance(known, bytes) else None
-
-    def remember_package_digest(self, stamps: bytes, digest: bytes) -> None:
-        self._store(self.package_entry, stamps, digest)
-
     def plugins(self, stamp: bytes, untrusted: Sequence[Path]) -> list[PluginSource]:
         """The plugins installed in the environment of ``stamp``: remembered, or found with
         importlib.metadata (once, after anything was installed or removed) and remembered."""
@@ -237,10 +233,6 @@ def _report_header(setup: bytes, asked: str) -> bytes:
 
 Stamp = tuple[int, int, int, int]
 """A file's size, modification and change times (nanoseconds) and inode."""
-
-RACY_NS = 2_000_000_000
-"""A file whose stamp is this close to when it was hashed may have changed in the same clock
-tick (FAT counts in 2 s steps): it is hashed again, as git does with "racily clean" files."""
 
 
 @dataclass(frozen=True)
@@ -322,7 +314,7 @@ def run_inputs(
             digest.update(len(data).to_bytes(8, "big") + data)
 
     run_cache = run_cache or RunCache(config)
-    add(__version__, _package_digest(run_cache), fingerprint(dict(config.limits)))
+    add(__version__, _package_digest(config.root), fingerprint(dict(config.limits), config.root))
     add(*(repr(getattr(config, f.name)) for f in fields(config)))
     add(*_plugin_inputs(config, run_cache))
     if config.baseline is not None:
@@ -349,78 +341,15 @@ def run_inputs(
     return RunInputs(digest.digest(), tuple(files), tuple(stamps))
 
 
-_SHIPPED_DATA = ("schemas", "rules")
-"""The data folders a run reads besides the code (the schemas, the built-in rules in YAML):
-inside the package in a wheel, at the top of the repository in a source checkout or an
-editable install (socialgov.core.resources), where they count as much."""
-
-
-def _package_files() -> list[tuple[str, Path]]:
-    """Every file of the installed socialgov package (code, schemas, data) and of the data
-    folders it reads from outside it, each with the name it is digested under, in a fixed
-    order."""
-    from socialgov.core.resources import data_dir
-
-    tops = [("", PACKAGE_DIR)]
-    for name in _SHIPPED_DATA:
-        folder = data_dir(name)
-        if not folder.resolve().is_relative_to(PACKAGE_DIR.resolve()):
-            tops.append((f"{name}:", folder))
-    files = []
-    for label, top in tops:
-        # pruned as walked (sorting the walk first would read every folder before pruning):
-        # __pycache__ holds the .pyc files and the speedups' stores, which runs rewrite
-        for folder, dirs, names in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(names):
-                if not name.endswith((".pyc", ".pyo")):
-                    path = Path(folder) / name
-                    files.append((label + str(path.relative_to(top)), path))
-    return files
-
-
-def _package_digest(run_cache: RunCache | None = None) -> bytes:
+def _package_digest(root: Path | None = None) -> bytes:
     """The bytes of every file of the installed socialgov package (code, schemas, data), and
-    of its data folders outside it (a source checkout's schemas/ and rules/).
-
-    With ``run_cache``, the digest is remembered under what the file system says of every
-    file (size, modification and change times, inode: any write changes the change time), and
-    the files are read again only when one of them changed; a file changed less than
-    :data:`RACY_NS` before the digest was made may have changed in the same clock tick, so
-    such a digest is not remembered."""
-    started = time.time_ns()
-    files = _package_files()
-    stamps = hashlib.sha256()
-    newest = 0
-    try:
-        for shown, path in files:
-            info = path.stat()
-            stamps.update(
-                repr(
-                    (
-                        shown,
-                        info.st_size,
-                        info.st_mtime_ns,
-                        info.st_ctime_ns,
-                        info.st_ino,
-                    )
-                ).encode("utf-8", "surrogateescape")
-            )
-            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-    except OSError:
-        run_cache = None  # a file went away while looked at: read what is there
-    header = stamps.digest()
-    if run_cache is not None:
-        known = run_cache.package_digest(header)
-        if known is not None:
-            return known
+    of its data folders outside it (a source checkout's schemas/ and rules/): one digest of
+    each file's name and SHA-256 (socialgov.speedups.cache.package_files, remembered in
+    ``root``'s cache under what the file system says of every file)."""
     digest = hashlib.sha256()
-    for shown, path in files:
-        digest.update(shown.encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes())
-    result = digest.digest()
-    if run_cache is not None and newest < started - RACY_NS:
-        run_cache.remember_package_digest(header, result)
-    return result
+    for shown, _, file_digest in package_files(root):
+        digest.update(shown.encode("utf-8", "surrogateescape") + b"\0" + file_digest)
+    return digest.digest()
 
 
 @dataclass(frozen=True)

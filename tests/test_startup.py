@@ -42,6 +42,7 @@ HEAVY = {
     "pathspec",  # include/exclude patterns
     "importlib.metadata",  # plugin and pack discovery
     "jinja2",
+    "tempfile",  # and shutil, random, bz2, lzma: only to write, and a warm run writes nothing
     "socialgov.model",
     "socialgov.source.loader",
     "socialgov.source.fastyaml",
@@ -56,7 +57,18 @@ HEAVY = {
 """What a warm run must not import."""
 
 _RUN = """
-import json, re, sys
+import builtins, sys
+# what the run imports: the modules it loads, and those it asks for that the interpreter (or a
+# start-up hook of the machine, which may load tempfile) had loaded before it
+started = set(sys.modules)
+asked = set()
+importing = builtins.__import__
+def asking(name, globals=None, locals=None, fromlist=(), level=0):
+    if level == 0:
+        asked.add(name)
+    return importing(name, globals, locals, fromlist, level)
+builtins.__import__ = asking
+import json, re
 from socialgov.core.lifetime import ends_after_command
 ends_after_command()  # as the socialgov command (cli.run) says before main: one command, one thread
 from socialgov.cli import main
@@ -64,7 +76,7 @@ code = main(sys.argv[2:])
 compiled = getattr(re, "_cache", {})  # re's compiled patterns, by type, text and flags
 patterns = sorted({key[1] for key in compiled if type(key[1]) is str} if type(compiled) is dict else [])
 with open(sys.argv[1], "w", encoding="utf-8") as handle:
-    json.dump({"modules": sorted(sys.modules), "patterns": patterns}, handle)
+    json.dump({"modules": sorted(set(sys.modules) - started | asked), "patterns": patterns}, handle)
 sys.exit(code)
 """
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -673,6 +672,8 @@ def findings_at(config: Config, rev: str) -> list[Finding]:
     commit = resolve_commit(top, rev)
     prefix = config.root.resolve().relative_to(top).as_posix()
     prefix = "" if prefix == "." else prefix
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="socialgov-new-since-") as tmp:
         tree = Path(tmp)
         if not export_tree(top, commit, prefix, tree):

@@ -8,7 +8,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +200,8 @@ def write_atomic(
     # an existing file keeps its mode; a new one gets what open() would give it, not mkstemp's
     # owner-only 0600
     mode = existing & 0o7777 if existing is not None else 0o666 & ~_umask()
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:

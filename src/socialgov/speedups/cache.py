@@ -31,7 +31,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -260,6 +259,8 @@ def signing_key() -> bytes | None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():
+            import tempfile
+
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
             try:
                 import secrets  # once per user: a warm run only reads the key
@@ -542,6 +543,8 @@ def write_signed(
         length = len(payload).to_bytes(_LENGTH, "big")
         length_tag = _length_tag(signer, length)
         signer.update(payload)
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -9,12 +9,12 @@ version, the code that parses, the Python version and the limits, so any change 
 a fresh cache.
 
 The folder sits in the repository, where a pull request can put files of its own, and an entry
-is a pickle, which runs code when it is read. So every entry is signed (HMAC-SHA256) with a key
-that never lives in a repository: 32 random bytes in the user's cache folder
-(``$XDG_CACHE_HOME/socialgov/cache.key``, else ``~/.cache/...``), made on first use. An entry
-whose signature does not match was not written by this machine's socialgov and is never
-unpickled, and nothing is written through a symbolic link. Without a key (no writable home),
-there is no cache.
+is a pickle, which runs code when it is read. So every entry is signed (keyed BLAKE2b,
+socialgov.speedups.digests) with a key that never lives in a repository: 32 random bytes in the
+user's cache folder (``$XDG_CACHE_HOME/socialgov/cache.key``, else ``~/.cache/...``), made on
+first use. An entry whose signature does not match was not written by this machine's
+socialgov and is never unpickled, and nothing is written through a symbolic link. Without a key
+(no writable home), there is no cache.
 
 Entries are written to a temporary file and renamed into place, so runs at the same time never
 read half an entry; an entry that cannot be read (damaged, from another Python) is parsed again,
@@ -43,10 +43,10 @@ from socialgov.core.files import read_bounded
 from socialgov.core.findings import EntityRef, Finding, Position
 from socialgov.core.resources import PACKAGE_DIR
 from socialgov.schema import validation as schema
+from socialgov.speedups.digests import SIZE, Hash, compare_digest, file_digest, signer
+from socialgov.speedups.digests import digest as digest_of
 
 if TYPE_CHECKING:  # the parsers are imported only by a run that parses (not a warm one)
-    import hmac
-
     from socialgov.source.loader import ParsedFile
 
 _CODE = ("source", "schema", "core/findings.py", "speedups/cache.py")
@@ -88,13 +88,12 @@ def fingerprint(limits: dict[str, int], root: Path | None = None) -> str:
 
 @cache
 def _fingerprint(limits_json: str, root: Path | None) -> str:
-    import hashlib
     import pickle
 
     from socialgov.speedups.environment import installed_versions
 
     known = _digests_by_path(root)
-    digest = hashlib.sha256()
+    digest = digest_of()
     digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
     digest.update(limits_json.encode())
     for path in _code_files():
@@ -117,11 +116,7 @@ def _digests_by_path(root: Path | None) -> dict[str, bytes]:
 def _file_digest(path: Path, known: dict[str, bytes]) -> bytes:
     """The SHA-256 of the file at ``path``: from ``known``, else read."""
     found = known.get(str(path))
-    if found is not None:
-        return found
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).digest()
+    return found if found is not None else file_digest(path.read_bytes())
 
 
 _SHIPPED_DATA = ("schemas", "rules")
@@ -152,13 +147,11 @@ def package_files(root: Path | None = None) -> tuple[tuple[str, str, bytes], ...
     them changed, was added or went away. A file changed less than :data:`RACY_NS` before the
     digests were made may have changed in the same clock tick: such digests are not
     remembered."""
-    import hashlib
-
     started = time.time_ns()
     listed = _package_listing()
     header = b""
     newest = 0
-    signer = None
+    signing = None
     if root is not None:
         try:
             stamps = []
@@ -171,12 +164,12 @@ def package_files(root: Path | None = None) -> tuple[tuple[str, str, bytes], ...
         except OSError:  # a file went away while looked at: read what is there
             root = None
         else:
-            header = hashlib.sha256(repr(stamps).encode("utf-8", "surrogateescape")).digest()
-            signer = _entry_signer(PACKAGE_FILES_ENTRY, header)
+            header = digest_of(repr(stamps).encode("utf-8", "surrogateescape")).digest()
+            signing = _entry_signer(PACKAGE_FILES_ENTRY, header)
     entry = None if root is None else root / CACHE_DIR / PACKAGE_FILES_ENTRY
-    size = hashlib.sha256().digest_size
-    if entry is not None and signer is not None:
-        payload = read_signed(entry, header, signer.copy())
+    size = 32  # a SHA-256
+    if entry is not None and signing is not None:
+        payload = read_signed(entry, header, signing.copy())
         if payload is not None and len(payload) == size * len(listed):
             return tuple(
                 (shown, path, payload[at * size : (at + 1) * size])
@@ -185,10 +178,10 @@ def package_files(root: Path | None = None) -> tuple[tuple[str, str, bytes], ...
     digests = []
     for _, path in listed:
         with open(path, "rb") as handle:
-            digests.append(hashlib.sha256(handle.read()).digest())
-    if entry is not None and signer is not None and newest < started - RACY_NS:
+            digests.append(file_digest(handle.read()))
+    if entry is not None and signing is not None and newest < started - RACY_NS:
         base = entry.parent
-        write_signed(base, base, entry, header, signer, b"".join(digests))
+        write_signed(base, base, entry, header, signing, b"".join(digests))
     return tuple((shown, path, sha) for (shown, path), sha in zip(listed, digests, strict=True))
 
 
@@ -230,18 +223,15 @@ def _package_listing() -> list[tuple[str, str]]:
     return found
 
 
-def _entry_signer(name: str, header: bytes) -> hmac.HMAC | None:
+def _entry_signer(name: str, header: bytes) -> Hash | None:
     """The signature of the entry ``name`` at the top of a cache folder, begun over what it
     stands for; None without a key."""
-    import hashlib
-    import hmac
-
     key = signing_key()
     if key is None:
         return None
-    signer = hmac.new(key, digestmod=hashlib.sha256)
-    signer.update(f"{name}\0".encode() + header)
-    return signer
+    signing = signer(key)
+    signing.update(f"{name}\0".encode() + header)
+    return signing
 
 
 KEY_BYTES = 32
@@ -305,9 +295,7 @@ class ParseCache:
         """What passed its schema in this run, and what the cache vouches for."""
 
     def _entry(self, relpath: str) -> Path:
-        import hashlib
-
-        name = hashlib.sha256(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        name = digest_of(relpath.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return self.folder / name[:2] / f"{name}.pickle"
 
     def load(self, relpath: str) -> ParsedFile:
@@ -365,16 +353,13 @@ class ParseCache:
         """Where the values that passed their schema sit: document, path, schema file."""
         return valid_entities(parsed, self.validity.seen)
 
-    def _signer(self, entry: Path, digest: bytes) -> hmac.HMAC | None:
+    def _signer(self, entry: Path, digest: bytes) -> Hash | None:
         """The signature of an entry, begun over what it stands for; None without a key."""
-        import hashlib
-        import hmac
-
         if self._key is None:
             return None
-        signer = hmac.new(self._key, digestmod=hashlib.sha256)
-        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + digest)
-        return signer
+        signing = signer(self._key)
+        signing.update(f"{self.folder.name}\0{entry.name}\0".encode() + digest)
+        return signing
 
     def _read(self, entry: Path, digest: bytes) -> ParsedFile | None:
         import pickle
@@ -426,10 +411,8 @@ def _config_header(root: Path, data: Any) -> bytes:
     """What a configuration's validity depends on: socialgov's version, the schemas (their
     digests as ``root``'s cache remembers them, :func:`package_files`), and the data as read
     (its repr keeps types apart: ``1``, ``'1'`` and ``true`` differ)."""
-    import hashlib
-
     known = _digests_by_path(root)
-    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    digest = digest_of(f"{__version__}\0{sys.version}\0".encode())
     for path in schema.schema_files().values():
         digest.update(_file_digest(path, known))
     digest.update(repr(data).encode("utf-8"))
@@ -483,7 +466,7 @@ _LENGTH = 8
 """Bytes of an entry's payload length, written big-endian after the header's signature."""
 
 
-def _length_tag(signer: hmac.HMAC, length: bytes) -> bytes:
+def _length_tag(signer: Hash, length: bytes) -> bytes:
     """The signature of what an entry stands for and how long its payload is: checked before a
     byte of the payload is read."""
     tag = signer.copy()
@@ -491,7 +474,7 @@ def _length_tag(signer: hmac.HMAC, length: bytes) -> bytes:
     return tag.digest()
 
 
-def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
+def read_signed(entry: Path, header: bytes, signer: Hash) -> bytes | None:
     """The payload of a signed entry, or None when it is missing, is not a regular file, stands
     for something other than ``header``, or a signature does not hold.
 
@@ -501,9 +484,7 @@ def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
     header: it is the digest of a file it wrote) costs a few bytes of reading whatever its size,
     and a payload is never read past the length this machine's socialgov signed.
     """
-    import hmac
-
-    size = signer.digest_size
+    size = SIZE
     try:
         # Never blocks on a pipe or follows a link planted in the repository's cache folder.
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -515,7 +496,7 @@ def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
                 return None
             length_tag = handle.read(size)
             length = handle.read(_LENGTH)
-            if not hmac.compare_digest(length_tag, _length_tag(signer, length)):
+            if not compare_digest(length_tag, _length_tag(signer, length)):
                 return None
             expected = int.from_bytes(length, "big")
             if info.st_size != len(header) + 2 * size + _LENGTH + expected:
@@ -525,13 +506,13 @@ def read_signed(entry: Path, header: bytes, signer: hmac.HMAC) -> bytes | None:
     except OSError:
         return None
     signer.update(payload)
-    if len(payload) != expected or not hmac.compare_digest(signature, signer.digest()):
+    if len(payload) != expected or not compare_digest(signature, signer.digest()):
         return None
     return payload
 
 
 def write_signed(
-    base: Path, folder: Path, entry: Path, header: bytes, signer: hmac.HMAC, payload: bytes
+    base: Path, folder: Path, entry: Path, header: bytes, signer: Hash, payload: bytes
 ) -> bool:
     """Write an entry (see :func:`read_signed`) to ``entry`` atomically; False when the cache
     cannot be written (read-only checkout, full disk, a planted symbolic link)."""
@@ -656,9 +637,7 @@ def read_and_parse_fast(
 
 def digest(raw: bytes) -> bytes:
     """What the cache knows a file's bytes by."""
-    import hashlib
-
-    return hashlib.sha256(raw).digest()
+    return file_digest(raw)
 
 
 def dumps(value: Any) -> bytes:
@@ -731,12 +710,10 @@ run whose socialgov.yaml did not change need not import a YAML parser to read it
 def _parsed_header(root: Path, raw: bytes) -> bytes:
     """What reading a configuration depends on: its bytes and the parsers (their code and
     versions, as in the parse cache's fingerprint)."""
-    import hashlib
-
     from socialgov.source.limits import DEFAULT_LIMITS
 
     parsers = fingerprint(dict(DEFAULT_LIMITS), root)
-    return hashlib.sha256(parsers.encode() + b"\0" + raw).digest()
+    return digest_of(parsers.encode() + b"\0" + raw).digest()
 
 
 def config_parsed(root: Path, raw: bytes) -> Any:

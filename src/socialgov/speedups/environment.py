@@ -14,13 +14,13 @@ itself is read on every run, so an editable plugin's edit is seen at once.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from socialgov.core.entrypoints import metadata_folders
+from socialgov.speedups.digests import digest
 
 
 def _listing(folder: str) -> tuple[int, tuple[str, ...]] | None:
@@ -50,12 +50,12 @@ def environment_stamp(path: Sequence[str]) -> bytes:
     A folder without a metadata folder counts for nothing until one appears in it (which changes
     its listing): so ``socialgov`` (whose script's folder is first on ``sys.path``) and ``python
     -m socialgov`` find the same stamp, and share the cache."""
-    digest = hashlib.sha256(f"{sys.version}\0".encode())
+    stamp = digest(f"{sys.version}\0".encode())
     for folder in path:
         listing = _listing(folder)
         if listing is not None and listing[1]:
-            digest.update(repr((folder, listing)).encode("utf-8", "surrogateescape"))
-    return digest.digest()
+            stamp.update(repr((folder, listing)).encode("utf-8", "surrogateescape"))
+    return stamp.digest()
 
 
 def installed_versions(names: Iterable[str], path: Sequence[str] | None = None) -> list[str]:

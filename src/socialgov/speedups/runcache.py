@@ -21,7 +21,7 @@ the *key*. The last run is stored in ``.socialgov_cache/<fingerprint>/lint-run``
 its key, its result, and the state incremental lint starts from (socialgov.speedups.incremental). A
 run with the same key returns the stored result; one with the same setup but a few changed files
 starts from the state. The entry is one, replaced by every run; it is pickled, signed with the same
-key and HMAC as the parse cache, and unpickled only when the signature holds, so a pull request
+key and signature as the parse cache, and unpickled only when the signature holds, so a pull request
 cannot plant an entry that hides findings or runs code; it is written atomically (temporary file,
 rename), and only when no input changed while the run read them.
 
@@ -45,8 +45,6 @@ which plugins the environment of a stamp holds.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
 import pickle
 import time
@@ -68,6 +66,7 @@ from socialgov.speedups.cache import (
     signing_key,
     write_signed,
 )
+from socialgov.speedups.digests import Hash, digest, file_digest, signer
 
 if TYPE_CHECKING:
     from socialgov.report.result import LintResult
@@ -99,12 +98,12 @@ class RunCache:
         self.discovery_entry = self.folder / DISCOVERY_ENTRY
         self._key = signing_key()
 
-    def _signer(self, entry: Path, setup: bytes) -> hmac.HMAC | None:
+    def _signer(self, entry: Path, setup: bytes) -> Hash | None:
         if self._key is None:
             return None
-        signer = hmac.new(self._key, digestmod=hashlib.sha256)
-        signer.update(f"{self.folder.name}\0{entry.name}\0".encode() + setup)
-        return signer
+        signing = signer(self._key)
+        signing.update(f"{self.folder.name}\0{entry.name}\0".encode() + setup)
+        return signing
 
     def _load(self, entry: Path, setup: bytes) -> Any:
         signer = self._signer(entry, setup)
@@ -164,7 +163,7 @@ class RunCache:
         from socialgov.source.discovery import Entry, select, walk
 
         entries = walk(root)
-        digest = hashlib.sha256()
+        walked = digest()
         # each entry as repr(astuple(entry)) writes it (its fields are texts and flags), without
         # astuple's deep copy of each field, a thousand entries at a time
         names = [field.name for field in fields(Entry)]
@@ -173,11 +172,11 @@ class RunCache:
                 repr(tuple([getattr(entry, name) for name in names]))
                 for entry in entries[start : start + 1000]
             )
-            digest.update(text.encode("utf-8", "surrogateescape"))
-        digest.update(
+            walked.update(text.encode("utf-8", "surrogateescape"))
+        walked.update(
             repr((tuple(include), tuple(exclude), max_files)).encode("utf-8", "surrogateescape")
         )
-        header = digest.digest()
+        header = walked.digest()
         known = self._load(self.discovery_entry, header)
         if (
             isinstance(known, tuple)
@@ -228,7 +227,7 @@ class StoredReport:
 
 
 def _report_header(setup: bytes, asked: str) -> bytes:
-    return hashlib.sha256(setup + b"\0" + asked.encode("utf-8", "surrogateescape")).digest()
+    return digest(setup + b"\0" + asked.encode("utf-8", "surrogateescape")).digest()
 
 
 Stamp = tuple[int, int, int, int]
@@ -260,10 +259,10 @@ class RunInputs:
     @property
     def key(self) -> bytes:
         """One digest of every input: the whole-run cache's key."""
-        digest = hashlib.sha256(self.setup)
+        key = digest(self.setup)
         for relpath, file_hash in zip(self.files, self.hashes, strict=True):
-            digest.update(relpath.encode("utf-8", "surrogateescape") + b"\0" + file_hash)
-        return digest.digest()
+            key.update(relpath.encode("utf-8", "surrogateescape") + b"\0" + file_hash)
+        return key.digest()
 
     def hashed(self, config: Config, known: RunInputs | None = None) -> RunInputs | None:
         """These inputs with every file's hash; None when a file cannot be read (the normal
@@ -290,7 +289,7 @@ class RunInputs:
                 hashes.append(kept[1])
                 continue
             try:
-                hashes.append(hashlib.sha256(read_bounded(top + relpath, limit)).digest())
+                hashes.append(file_digest(read_bounded(top + relpath, limit)))
             except Exception:  # unreadable or too big: the normal path says so
                 return None
         return replace(self, hashes=tuple(hashes), hashed_at=started)
@@ -306,12 +305,12 @@ def run_inputs(
     """What a full lint depends on, the files looked at but not read (see
     :meth:`RunInputs.hashed`); None when some input cannot be read (the normal path then
     reports it)."""
-    digest = hashlib.sha256()
+    setup = digest()
 
     def add(*parts: object) -> None:
         for part in parts:
             data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
-            digest.update(len(data).to_bytes(8, "big") + data)
+            setup.update(len(data).to_bytes(8, "big") + data)
 
     run_cache = run_cache or RunCache(config)
     add(__version__, _package_digest(config.root), fingerprint(dict(config.limits), config.root))
@@ -338,7 +337,7 @@ def run_inputs(
         except OSError:  # gone or unreadable: the normal path says so
             return None
         stamps.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
-    return RunInputs(digest.digest(), tuple(files), tuple(stamps))
+    return RunInputs(setup.digest(), tuple(files), tuple(stamps))
 
 
 def _package_digest(root: Path | None = None) -> bytes:
@@ -346,10 +345,10 @@ def _package_digest(root: Path | None = None) -> bytes:
     of its data folders outside it (a source checkout's schemas/ and rules/): one digest of
     each file's name and SHA-256 (socialgov.speedups.cache.package_files, remembered in
     ``root``'s cache under what the file system says of every file)."""
-    digest = hashlib.sha256()
-    for shown, _, file_digest in package_files(root):
-        digest.update(shown.encode("utf-8", "surrogateescape") + b"\0" + file_digest)
-    return digest.digest()
+    package = digest()
+    for shown, _, sha in package_files(root):
+        package.update(shown.encode("utf-8", "surrogateescape") + b"\0" + sha)
+    return package.digest()
 
 
 @dataclass(frozen=True)
@@ -411,7 +410,7 @@ def _plugin_inputs(config: Config, run_cache: RunCache) -> list[object]:
         paths = sorted(where.rglob("*.py")) if plugin.package else [where]
         for path in paths:
             try:
-                parts.append(hashlib.sha256(path.read_bytes()).digest())
+                parts.append(file_digest(path.read_bytes()))
             except OSError:
                 parts.append(str(path))
     return parts

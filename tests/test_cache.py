@@ -402,3 +402,56 @@ def test_a_schema_edited_in_place_is_seen_by_the_fingerprint_and_the_configs_mem
     cache._fingerprint.cache_clear()
     assert cache.fingerprint({"max_files": 1}, root) != before
     assert not cache.config_known_valid(root, {"organisation": "Acme"})
+
+
+def test_unpickled_findings_references_and_positions_are_the_classes_own() -> None:
+    """The cache's entries restore a Finding, an EntityRef and a Position without their frozen
+    ``__init__``: the same objects as the constructors make, messages bounded as they bound them."""
+    import pickle
+
+    from socialgov.core.findings import EntityRef, Finding, Position, Severity
+    from socialgov.core.text import MAX_MESSAGE
+    from socialgov.speedups.cache import dumps
+
+    ref = EntityRef("Account", "acme-x")
+    finding = Finding(
+        "SG201",
+        "unowned",
+        Severity.WARNING,
+        "Account acme-x has no owner",
+        "accounts/x.yaml",
+        3,
+        5,
+        ref,
+        (EntityRef("Team", "t"), ref),
+        "owner",
+        "waived: see ticket 12",
+    )
+    plain = Finding("SG100", "yaml", Severity.ERROR, "bad", "a.yaml")
+    assert b"_finding" in dumps(finding) and b"_pair" in dumps(ref)  # not the classes
+    for value in (finding, plain, ref, Position(7, 9), (ref, Position(1, 1), (finding,))):
+        restored = pickle.loads(dumps(value))
+        assert restored == value and type(restored) is type(value)
+        assert repr(restored) == repr(value)
+        assert hash(restored) == hash(value)
+    again = pickle.loads(dumps(finding))
+    assert again.suppressed == finding.suppressed  # not compared by ==
+    assert (again.entity, again.related) == (finding.entity, finding.related)
+    with pytest.raises(AttributeError):
+        again.line = 4  # type: ignore[misc]  # still frozen
+    assert sorted([pickle.loads(dumps(Position(2, 1))), Position(1, 3)]) == [
+        Position(1, 3),
+        Position(2, 1),
+    ]
+
+    # a text longer than a finding keeps (not made by the class) is bounded as the class bounds it
+    made = Finding("SG100", "yaml", Severity.ERROR, "x" * (MAX_MESSAGE + 50), "a.yaml")
+    for reason in (None, "y" * (MAX_MESSAGE + 50)):
+        long = object.__new__(Finding)
+        for name in Finding.__slots__:
+            object.__setattr__(long, name, getattr(plain, name))
+        object.__setattr__(long, "message", "x" * (MAX_MESSAGE + 50))
+        object.__setattr__(long, "suppressed", reason)
+        bounded = pickle.loads(dumps(long))
+        assert bounded.message == made.message and len(bounded.message) <= MAX_MESSAGE
+        assert reason is None or len(bounded.suppressed) <= MAX_MESSAGE

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from socialgov import __version__
 from socialgov.config import CACHE_DIR
 from socialgov.core.files import read_bounded
-from socialgov.core.findings import EntityRef, Finding, Position
+from socialgov.core.findings import EntityRef, Finding, Position, made
 from socialgov.core.resources import PACKAGE_DIR
 from socialgov.schema import validation as schema
 from socialgov.speedups.digests import SIZE, Hash, compare_digest, file_digest, signer
@@ -664,7 +664,8 @@ def entity_candidates(data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
 
 
 def _reducers() -> dict[type, Any]:
-    """Pickle the parsed file's dataclasses as constructor calls.
+    """Pickle the parsed file's dataclasses as constructor calls (the findings, references and
+    positions as calls of :func:`_finding` and :func:`_pair`).
 
     The default for a dataclass with slots restores each object field by field through Python
     code; calling the class with its fields is several times faster. A SourceMap pickles itself
@@ -676,24 +677,77 @@ def _reducers() -> dict[type, Any]:
 
 @cache
 def _reducers_for(parsed: bool) -> dict[type, Any]:
-    classes: list[type] = [Position, Finding, EntityRef]
+    reducers: dict[type, Any] = {
+        Finding: _reducer(_finding, tuple(f.name for f in dataclasses.fields(Finding))),
+        EntityRef: _paired(EntityRef),
+        Position: _paired(Position),
+    }
     if parsed:
         from socialgov.source.loader import Document, ParsedFile
 
-        classes += [Document, ParsedFile]
-    reducers: dict[type, Any] = {}
-    for cls in classes:
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        if all(f.init for f in dataclasses.fields(cls)):
-            reducers[cls] = _reducer(cls, names)
+        for cls in (Document, ParsedFile):
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            if all(f.init for f in dataclasses.fields(cls)):
+                reducers[cls] = _reducer(cls, names)
     return reducers
 
 
-def _reducer(cls: type, names: tuple[str, ...]) -> Any:
-    def reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
-        return cls, tuple(getattr(obj, name) for name in names)
+def _reducer(make: Any, names: tuple[str, ...]) -> Any:
+    def reduce(obj: Any) -> tuple[Any, tuple[Any, ...]]:
+        return make, tuple(getattr(obj, name) for name in names)
 
     return reduce
+
+
+def _paired(cls: type) -> Any:
+    one, other = cls.__slots__
+
+    def reduce(obj: Any) -> tuple[Any, tuple[Any, ...]]:
+        return _pair, (cls, getattr(obj, one), getattr(obj, other))
+
+    return reduce
+
+
+# A frozen dataclass's ``__init__`` sets each slot through ``object.__setattr__``: a stored run's
+# findings (a Finding's eleven slots, ~18,000 instructions, and each EntityRef's and Position's
+# two) were most of unpickling it, which a warm PATHS run does whole. The cache's entries are
+# unpickled through the functions below instead, which fill a plain class with the same slots and
+# then make the object the class it was (core.findings.made, which makes the rules' findings so):
+# the same objects (tests/test_cache.py compares them with the classes' own constructors).
+
+
+class _EntityRefSlots:
+    __slots__ = EntityRef.__slots__
+
+    def __init__(self, kind: str, entity_id: str) -> None:
+        self.kind, self.id = kind, entity_id
+
+
+class _PositionSlots:
+    __slots__ = Position.__slots__
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+_TWINS: dict[type, type] = {EntityRef: _EntityRefSlots, Position: _PositionSlots}
+"""Each two-slot class :func:`_pair` restores, and its plain twin (the same slots)."""
+
+
+def _finding(*fields: Any) -> Finding:
+    """``Finding(*fields)`` (its eleven fields in order), as unpickled: through
+    core.findings.made, which bounds a message as the class does; a waived finding (few)
+    through the class, which bounds the waiver's reason too."""
+    if fields[-1] is not None:
+        return Finding(*fields)
+    return made(*fields[:-1])
+
+
+def _pair(cls: type, first: Any, second: Any) -> Any:
+    """``cls(first, second)`` of a frozen two-slot class (EntityRef, Position), as unpickled."""
+    plain = _TWINS[cls](first, second)
+    plain.__class__ = cls
+    return plain
 
 
 def _remove_tree(folder: Path) -> None:

@@ -50,3 +50,10 @@ def test_a_files_digest_is_its_sha256() -> None:
 def test_signatures_are_compared_as_hmac_compares_them() -> None:
     for a, b in ((b"x" * 32, b"x" * 32), (b"x" * 32, b"y" * 32), (b"", b""), (b"x", b"xx")):
         assert compare_digest(a, b) == hmac.compare_digest(a, b)
+
+
+def test_a_few_files_digest_is_their_sha256_too() -> None:
+    from socialgov.speedups.digests import few_file_digest
+
+    for data in (b"", b"kind: Person\nid: ana\n", bytes(range(256)) * 300):
+        assert few_file_digest(data) == file_digest(data) == hashlib.sha256(data).digest()

@@ -567,3 +567,85 @@ def test_a_stamped_report_is_rendered_by_every_run(
     Clock.now_is = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc)
     main(args)  # unchanged inputs, but the report says when it was written
     assert 'timestamp="2026-12-02T10:00:00"' in capsys.readouterr().out
+
+
+def test_files_hashed_too_soon_are_remembered_once_they_settle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file hashed less than RACY_NS after it changed is hashed again by every run (its stamp
+    could hide an edit in the same clock tick); a run that finds it settled remembers its
+    inputs again (a PATHS run in the state's delta, a whole run with its reports), so the runs
+    after it hash nothing. The clock is moved on instead of waiting."""
+    import time
+
+    from socialgov.pipeline import lint_reported
+    from socialgov.speedups import runcache
+
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    config = load_config(root).with_overrides(as_of=AS_OF)
+    hashed: list[bytes] = []
+    real = runcache.file_digest
+
+    def counted(data: bytes) -> bytes:
+        hashed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(runcache, "file_digest", counted)
+    monkeypatch.setattr(runcache, "few_file_digest", counted)
+    later = time.time_ns() + 10 * runcache.RACY_NS
+
+    def report(result: LintResult) -> tuple[Any, ...]:
+        return everything(result)
+
+    paths = ["accounts/retail.yaml"]
+    expected = everything(lint(config, paths))
+    whole = everything(lint(config))
+    assert everything(lint(config, paths, cache=True, reuse=True)) == expected  # just copied
+    assert lint_reported(config, report, "asked", cache=True) == whole
+    asks = [
+        (lambda: everything(lint(config, paths, cache=True, reuse=True)), expected),
+        (lambda: lint_reported(config, report, "asked", cache=True), whole),
+    ]
+    for ask, answer in asks:
+        hashed.clear()
+        assert ask() == answer
+        assert hashed  # every file hashed too soon: hashed again
+    monkeypatch.setattr(runcache, "time", SimpleNamespace(time_ns=lambda: later))
+    for ask, answer in asks:
+        hashed.clear()
+        assert ask() == answer
+        assert hashed  # hashed again, now long after the files changed: remembered
+        hashed.clear()
+        assert ask() == answer
+        assert hashed == []
+
+
+def test_the_first_few_files_hashed_load_no_openssl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run hashes its first FEW_FILES files with CPython's own SHA-256 (no OpenSSL to load for
+    the file a warm run hashes again), the rest with hashlib's: the same digests."""
+    import hashlib
+
+    from socialgov.speedups import runcache
+
+    root = tmp_path / "acme"
+    shutil.copytree(ACME, root, ignore=shutil.ignore_patterns(CACHE_DIR))
+    config = load_config(root)
+    files, found = discover_files(config)
+    assert len(files) > runcache.FEW_FILES
+    inputs = run_inputs(config, files, found, None)
+    assert inputs is not None
+    used: list[str] = []
+    for name in ("few_file_digest", "file_digest"):
+        real = getattr(runcache, name)
+        monkeypatch.setattr(
+            runcache, name, lambda data, name=name, real=real: used.append(name) or real(data)
+        )
+    hashed = inputs.hashed(config)
+    assert hashed is not None
+    assert used == ["few_file_digest"] * runcache.FEW_FILES + ["file_digest"] * (
+        len(files) - runcache.FEW_FILES
+    )
+    assert list(hashed.hashes) == [hashlib.sha256((root / f).read_bytes()).digest() for f in files]

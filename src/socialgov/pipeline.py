@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from socialgov.report.result import Evaluation, LintResult, Repository
     from socialgov.rules.base import RuleInfo
     from socialgov.source.loader import ParsedFile, Path_
-    from socialgov.speedups.incremental import LintState
+    from socialgov.speedups.incremental import LintState, StateDelta
     from socialgov.speedups.runcache import RunCache, RunInputs, StoredRun
 
 
@@ -255,6 +255,11 @@ def lint_reported(
         if known is not None:
             inputs = looked_at.hashed(config, known.inputs)
             if inputs is not None and inputs.key == known.inputs.key:
+                if inputs.settles(known.inputs):  # files hashed again that the next need not
+                    later = _run_inputs(config, new_since, run_cache)
+                    if later is not None and inputs.unchanged(later):
+                        kept = StoredReport(inputs, known.value)
+                        run_cache.store_report(inputs.setup, asked, kept)
                 return known.value  # type: ignore[no-any-return]
     confirmed: list[RunInputs] = []
     result, _ = _lint_cached(
@@ -485,6 +490,8 @@ def _lint_cached(
     assert result is not None
     unchanged = not full and not newly and latest is not None and inputs is not None
     if unchanged and inputs.same(latest):
+        if inputs.settles(latest) and stored is not None:
+            _settled(config, new_since, run_cache, inputs, stored, delta)
         confirm(inputs)
         return result, evaluation  # nothing to remember that the cache does not hold already
     # Stored only when no input changed while the run read them.
@@ -495,6 +502,27 @@ def _lint_cached(
             base = None if full else stored
             _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
     return result, evaluation
+
+
+def _settled(
+    config: Config,
+    new_since: str | None,
+    run_cache: RunCache,
+    inputs: RunInputs,
+    stored: StoredRun,
+    delta: StateDelta | None,
+) -> None:
+    """Remember ``inputs`` in place of the stored ones they equal but for when they were hashed,
+    now that files hashed too soon after they changed have settled (RunInputs.settles): the
+    next runs hash them no more. The stored run (or the delta since it) is kept as it is, with
+    these inputs: the same key, so the same result."""
+    later = _run_inputs(config, new_since, run_cache)
+    if later is None or not inputs.unchanged(later):
+        return  # a file changed while the run read it
+    if delta is not None:
+        run_cache.store_delta(inputs.setup, replace(delta, inputs=inputs))
+    else:
+        run_cache.store(inputs.setup, replace(stored, inputs=inputs))
 
 
 def _remember(

@@ -9,7 +9,8 @@ BLAKE2b signature with this machine's key can no more be forged than an HMAC-SHA
 
 A file's bytes are known by their SHA-256 (:func:`file_digest`): hashlib's, through OpenSSL,
 several times faster per byte than the built-in module on the megabytes a cold run hashes, and
-imported when a file is first hashed (a warm run whose files are unchanged hashes none).
+imported when a file is first hashed (a warm run whose files are unchanged hashes none); the
+first few files a run hashes again (:func:`few_file_digest`) take CPython's own module.
 """
 
 from __future__ import annotations
@@ -26,7 +27,24 @@ try:
 except ImportError:  # as hmac itself falls back
     from hmac import compare_digest
 
-__all__ = ["SIZE", "Hash", "compare_digest", "digest", "file_digest", "signer"]
+try:
+    from _sha256 import sha256 as _own_sha256  # CPython 3.11
+except ImportError:
+    try:
+        from _sha2 import sha256 as _own_sha256  # type: ignore[no-redef]  # CPython 3.12+
+    except ImportError:
+        _own_sha256 = None  # type: ignore[assignment]
+
+__all__ = [
+    "FEW_FILES",
+    "SIZE",
+    "Hash",
+    "compare_digest",
+    "digest",
+    "few_file_digest",
+    "file_digest",
+    "signer",
+]
 
 SIZE = 32
 """Bytes of every digest and signature here."""
@@ -64,3 +82,16 @@ def file_digest(data: bytes) -> bytes:
     import hashlib  # here: a run that hashes no file does not load OpenSSL
 
     return hashlib.sha256(data).digest()
+
+
+FEW_FILES = 8
+"""How many files a run hashes with :func:`few_file_digest` before it takes hashlib's."""
+
+
+def few_file_digest(data: bytes) -> bytes:
+    """:func:`file_digest`, for one of the few files a warm run hashes again (one saved less
+    than 2 s before, most often: socialgov.speedups.runcache.RACY_NS): CPython's own SHA-256,
+    which loads no library, several times slower per byte than OpenSSL's."""
+    if _own_sha256 is None:
+        return file_digest(data)
+    return _own_sha256(data).digest()

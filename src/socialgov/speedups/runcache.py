@@ -66,7 +66,14 @@ from socialgov.speedups.cache import (
     signing_key,
     write_signed,
 )
-from socialgov.speedups.digests import Hash, digest, file_digest, signer
+from socialgov.speedups.digests import (
+    FEW_FILES,
+    Hash,
+    digest,
+    few_file_digest,
+    file_digest,
+    signer,
+)
 
 if TYPE_CHECKING:
     from socialgov.report.result import LintResult
@@ -256,6 +263,19 @@ class RunInputs:
         """Whether ``later`` finds the same setup, the same files and each file untouched."""
         return (self.setup, self.files, self.stamps) == (later.setup, later.files, later.stamps)
 
+    def settles(self, earlier: RunInputs) -> bool:
+        """Whether files that ``earlier`` hashed too soon after they changed to keep their hash
+        (see :meth:`hashed`) are fewer here: remembered instead of ``earlier``, these inputs
+        spare the next runs hashing those files again (as git refreshes its index)."""
+        return self._racy() < earlier._racy()
+
+    def _racy(self) -> int:
+        """How many files were hashed too soon after they changed for their hash to be kept."""
+        if not self.hashes:
+            return 0
+        limit = self.hashed_at - RACY_NS
+        return sum(1 for _, mtime, ctime, _ in self.stamps if mtime >= limit or ctime >= limit)
+
     @property
     def key(self) -> bytes:
         """One digest of every input: the whole-run cache's key."""
@@ -283,13 +303,16 @@ class RunInputs:
         limit = config.limits["max_file_bytes"]
         top = os.path.join(config.root, "")
         hashes = []
+        fresh = 0
         for relpath, stamp in zip(self.files, self.stamps, strict=True):
             kept = reusable.get(relpath)
             if kept is not None and kept[0] == stamp:
                 hashes.append(kept[1])
                 continue
+            fresh += 1  # a few without loading OpenSSL (a warm run's), the rest through it
+            hash_file = few_file_digest if fresh <= FEW_FILES else file_digest
             try:
-                hashes.append(file_digest(read_bounded(top + relpath, limit)))
+                hashes.append(hash_file(read_bounded(top + relpath, limit)))
             except Exception:  # unreadable or too big: the normal path says so
                 return None
         return replace(self, hashes=tuple(hashes), hashed_at=started)

@@ -4,6 +4,7 @@ baseline already knows, and which a PATHS run (pre-commit) is told about."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import AS_OF, MakeRepo, lint_and_model, run_lint
@@ -202,3 +203,128 @@ def test_each_filter_reads_findings_from_any_file(tmp_path: Path) -> None:
 
     outcome = apply_waivers([broken], Empty(), AS_OF)  # type: ignore[arg-type]
     assert outcome.reported == [broken] and outcome.suppressed == [] and outcome.unused == []
+
+
+def test_the_waivers_step_asks_for_the_entities_that_carry_waivers_not_for_each_finding() -> None:
+    """A finding's entity is looked up among those carrying waivers (found once each), not asked
+    of the model finding by finding: the same split, with one ``find`` per carrier."""
+    waived = Waiver("SG203", "Hiring a backup", None, None, 0)
+    asked: list[tuple[str, str | None]] = []
+
+    class Holder:
+        def __init__(self, entity_id: str, waivers: tuple[Waiver, ...]) -> None:
+            self.ref = EntityRef("Account", entity_id)
+            self.path = f"accounts/{entity_id}.yaml"
+            self.waivers = waivers
+
+        def locate(self, field_path: object = (), *, key: bool = False) -> object:
+            raise AssertionError("not located")
+
+    entities = {"x": Holder("x", (waived,)), "y": Holder("y", ())}
+
+    class Holders:
+        def find(self, kind: str, entity_id: str | None) -> Holder | None:
+            asked.append((kind, entity_id))
+            return entities.get(entity_id or "") if kind == "Account" else None
+
+        def all(self) -> list[Holder]:
+            return list(entities.values())
+
+    findings = [
+        finding("SG203", "y"),
+        finding("SG203", "x"),
+        finding("SG202", "x"),
+        finding("SG203", None),
+        replace(finding("SG203", "x"), entity=EntityRef("Team", "x")),  # the same id, a Team
+    ] * 50
+    outcome = apply_waivers(findings, Holders(), AS_OF)
+    assert asked == [("Account", "x")]  # the one carrier, once
+    assert [f.suppressed for f in outcome.suppressed] == ["Hiring a backup"] * 50
+    waivable = (EntityRef("Account", "x"), "SG203")
+    assert outcome.reported == [f for f in findings if (f.entity, f.code) != waivable]
+    assert outcome.unused == []
+
+
+def test_waivers_split_findings_as_each_finding_asked_of_its_entity_would() -> None:
+    """The waivers step against its plain reading: each finding's entity asked of the model, its
+    first waiver in written order that ``waiver_applies`` says suppresses it (none for SG106),
+    and every current waiver that suppressed nothing unused; on random entities, waivers and
+    findings: ids shared by kinds, codes and names in any case, expired and reasonless
+    waivers, findings without an entity or naming one the model does not hold."""
+    import random
+
+    rng = random.Random(18)
+    rules = [r for r in RULES if r.code in ("SG106", "SG202", "SG203", "SG204")]
+
+    class Holder:
+        def __init__(self, kind: str, entity_id: str, waivers: tuple[Waiver, ...]) -> None:
+            self.ref = EntityRef(kind, entity_id)
+            self.path = f"{kind}/{entity_id}.yaml"
+            self.waivers = waivers
+
+        def locate(self, field_path: object = (), *, key: bool = False) -> object:
+            raise AssertionError("not located")
+
+    class Holders:
+        def __init__(self, held: list[Holder]) -> None:
+            self.held = held
+            self.by_ref = {holder.ref: holder for holder in held}
+
+        def find(self, kind: str, entity_id: str | None) -> Holder | None:
+            return self.by_ref.get(EntityRef(kind, entity_id or ""))
+
+        def all(self) -> list[Holder]:
+            return self.held
+
+    for trial in range(300):
+        held = []
+        for kind in ("Account", "Team"):
+            for entity_id in rng.sample(["a", "b", "c", "d"], rng.randrange(5)):
+                waivers = tuple(
+                    Waiver(
+                        rng.choice([r.code for r in rules] + [r.name.upper() for r in rules]),
+                        rng.choice(["why", "", None, "  "]),
+                        None,
+                        rng.choice([None, AS_OF - DAY, AS_OF, AS_OF + DAY]),
+                        index,
+                    )
+                    for index in range(rng.randrange(4))
+                )
+                held.append(Holder(kind, entity_id, waivers))
+        model = Holders(held)
+        findings = []
+        for _ in range(rng.randrange(40)):
+            info = rng.choice(rules)
+            ref = rng.choice(
+                [None, *(EntityRef(k, i) for k in ("Account", "Team") for i in "abce")]
+            )
+            findings.append(
+                Finding(info.code, info.name, info.severity, "m", "f.yaml", 1, 1, entity=ref)
+            )
+        reported, suppressed, used = [], [], set()
+        for item in findings:
+            entity = model.find(item.entity.kind, item.entity.id) if item.entity else None
+            waiver = next(
+                (w for w in (entity.waivers if entity else ()) if waiver_applies(w, item, AS_OF)),
+                None,
+            )
+            if waiver is None:
+                reported.append(item)
+            else:
+                suppressed.append(replace(item, suppressed=waiver.reason))
+                used.add((entity.ref, waiver.index))  # type: ignore[union-attr]
+        unused = [
+            (holder.ref, w)
+            for holder in held
+            for w in holder.waivers
+            if w.reason
+            and w.reason.strip()
+            and (w.expires is None or w.expires >= AS_OF)
+            and (holder.ref, w.index) not in used
+        ]
+        outcome = apply_waivers(findings, model, AS_OF)
+        assert [id(f) for f in outcome.reported] == [id(f) for f in reported], trial
+        assert [(f, f.suppressed) for f in outcome.suppressed] == [
+            (f, f.suppressed) for f in suppressed
+        ], trial
+        assert outcome.unused == unused, trial

@@ -273,3 +273,27 @@ def test_one_lines_is_one_line_of_each_told_from_their_join() -> None:
             [f"{chr(code)}#[x", "#", "#[", "##", "["],
         ):
             assert one_lines(texts) == [one_line(text) for text in texts], (code, texts)
+
+
+@pytest.mark.parametrize("code", [*range(128), 0x85, 0xE9, 0x2028, 0x202E, 0xD800])
+def test_a_long_text_is_shown_as_it_is_exactly_when_a_short_one_would_be(code: int) -> None:
+    """A text past ``escape._LONG`` characters (a thousand messages joined) has its control
+    characters searched for one by one, a shorter one a byte at a time: either is returned as
+    it is when it is printable ASCII without ``##[`` (the plain reading), and else shown as the
+    full escaping shows it, whatever the character and wherever it stands (first, in the
+    middle, last, beside a ``##``)."""
+    from socialgov.core import escape
+    from socialgov.core.escape import one_line, one_lines, terminal_safe
+
+    char = chr(code)
+    for size in (escape._LONG - 10, escape._LONG, escape._LONG + 1, 3 * escape._LONG):
+        for at in (0, size // 2, size - 1):
+            base = ("plain text # [x] ~ " * (size // 19 + 1))[:size]
+            for text in (base[:at] + char + base[at + 1 :], base[:at] + "##" + char):
+                plain = text.isascii() and text.isprintable() and "##[" not in text
+                assert one_line(text) is text or not plain, (code, size, at)
+                assert one_line(text) == terminal_safe(text.replace("\n", "\\n"))
+                assert one_lines([text[:at], text[at:]]) == [
+                    one_line(text[:at]),
+                    one_line(text[at:]),
+                ]

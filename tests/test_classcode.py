@@ -6,12 +6,19 @@ folder of its own (``PYTHONPYCACHEPREFIX``), as a first run after an installatio
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+import inspect
 import marshal
 import os
 import subprocess
 import sys
+import types
+import typing
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
+
+import pytest
 
 from socialgov.speedups import classcode
 
@@ -219,3 +226,93 @@ print("same")
 
 def test_classes_made_from_kept_code_are_those_compiled_afresh(tmp_path: Path) -> None:
     assert _python(tmp_path, _CLASSES) == "same"
+
+
+# the annotations dataclasses asks about, as people write them: a ClassVar, an InitVar, the
+# KW_ONLY marker, each bare, through its module or an alias of it, with odd spacing, and texts
+# that name none of them or do not split at all
+_ANNOTATIONS = [
+    "ClassVar",
+    "ClassVar[int]",
+    "typing.ClassVar[int]",
+    "t.ClassVar",
+    " t . ClassVar[str]",
+    "InitVar",
+    "InitVar[int]",
+    "dataclasses.InitVar[int]",
+    "dc.InitVar",
+    "KW_ONLY",
+    "dataclasses.KW_ONLY",
+    "dc.KW_ONLY",
+    "int",
+    "str | None",
+    "tuple[str, ...]",
+    "missing.ClassVar",
+    "",
+    "[int]",
+    "'quoted'",
+    "3.ClassVar",
+]
+
+
+def _probe_module(name: str) -> types.ModuleType:
+    module = types.ModuleType(name)
+    exec(
+        "import dataclasses, dataclasses as dc, typing, typing as t\n"
+        "from typing import ClassVar\n"
+        "from dataclasses import InitVar, KW_ONLY\n",
+        vars(module),
+    )
+    return module
+
+
+def test_annotations_are_told_as_pythons_own_dataclasses_tell_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert sys.version_info[:2] != (3, 11) or dataclasses._is_type is classcode._is_type
+    spec = importlib.util.spec_from_file_location("_pristine_dataclasses", dataclasses.__file__)
+    assert spec is not None and spec.loader is not None
+    pristine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pristine)
+    asks = [
+        (typing, typing.ClassVar, dataclasses._is_classvar),
+        (dataclasses, dataclasses.InitVar, dataclasses._is_initvar),
+        (dataclasses, dataclasses.KW_ONLY, dataclasses._is_kw_only),
+    ]
+    bare = types.ModuleType("socialgov._bare")  # imports nothing: every name is unbound
+    for module in (_probe_module("socialgov._probe"), bare):
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        cls = type("Probe", (), {"__module__": module.__name__})
+        for annotation in _ANNOTATIONS * 2:  # the second time from what was remembered
+            for a_module, a_type, predicate in asks:
+                args = (annotation, cls, a_module, a_type, predicate)
+                assert classcode._is_type(*args) is pristine._is_type(*args), args
+
+
+def test_a_name_bound_between_two_classes_is_looked_up_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("socialgov._rebound")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(  # under this file's future import: the annotations are texts, as in socialgov's
+        "import dataclasses, typing\n"
+        "@dataclasses.dataclass\n"
+        "class Before:\n"
+        "    x: Marker = 1\n"
+        "Marker = typing.ClassVar\n"
+        "@dataclasses.dataclass\n"
+        "class After:\n"
+        "    x: Marker = 1\n"
+        "Marker = dataclasses.InitVar\n"
+        "@dataclasses.dataclass\n"
+        "class Last:\n"
+        "    x: Marker = 1\n"
+        "    _: dataclasses.KW_ONLY\n"
+        "    y: int = 2\n",
+        vars(module),
+    )
+    assert [f.name for f in dataclasses.fields(module.Before)] == ["x"]
+    assert dataclasses.fields(module.After) == ()
+    assert module.After().x == 1  # a ClassVar: no argument, the class's attribute
+    assert [f.name for f in dataclasses.fields(module.Last)] == ["y"]  # x is an InitVar
+    assert str(inspect.signature(module.Last)) == "(x: 'Marker' = 1, *, y: 'int' = 2) -> None"

@@ -21,6 +21,12 @@ damaged file is ignored and replaced. It is trusted as the ``.pyc`` files beside
 can write one can write the other.
 
 Other packages' dataclasses, and any ``exec`` this does not recognise, run the builtin as before.
+
+On Python 3.11 :func:`install` also gives ``dataclasses`` an ``_is_type`` of its own: for each
+field whose annotation is text (a module with ``from __future__ import annotations``, all of
+socialgov's) ``@dataclass`` asks three times whether the text names ``ClassVar``, ``InitVar`` or
+``KW_ONLY``, splitting it with a pattern each time; the split of each text is now remembered
+(the names are still looked up in the class's module each time), and the answers are Python's.
 This module has no ``from __future__`` import on purpose: the builtin ``exec`` of a text inherits
 the future flags of the frame that calls it (here ``_exec``'s), and dataclasses' own has none, so
 their methods' annotations stay what they were.
@@ -35,6 +41,7 @@ import builtins
 import dataclasses
 import marshal
 import sys
+from collections.abc import Callable
 from importlib.util import MAGIC_NUMBER
 from types import CodeType
 from typing import Any
@@ -169,14 +176,57 @@ def _exec(
     builtins.exec(source, globals, locals, **kwargs)
 
 
+_split: dict[str, tuple[str | None, str] | None] = {}
+"""Each string annotation's optional module name and name, as ``_MODULE_IDENTIFIER_RE`` splits
+it (None: it does not match), by the annotation."""
+#: Annotations past which :func:`_is_type` splits without remembering (a process that makes
+#: classes from ever new texts); socialgov's classes have ~220 distinct ones.
+SPLIT_LIMIT = 4_096
+
+
+def _is_type(
+    annotation: str,
+    cls: type,
+    a_module: Any,
+    a_type: Any,
+    is_type_predicate: Callable[[Any, Any], bool],
+) -> bool:
+    """Python 3.11's ``dataclasses._is_type``, whose answer it gives for the same arguments (does
+    the string ``annotation`` name ``a_type`` of ``a_module`` in ``cls``'s module?), with each
+    annotation's split by the pattern remembered: ``@dataclass`` asks three times a field
+    (``ClassVar``, ``InitVar``, ``KW_ONLY``) of texts that repeat across classes. The names are
+    still looked up in the module each time, as they may be bound between two classes."""
+    split = _split.get(annotation, False)
+    if split is False:
+        match = dataclasses._MODULE_IDENTIFIER_RE.match(annotation)  # type: ignore[attr-defined]
+        split = (match.group(1), match.group(2)) if match else None
+        if len(_split) < SPLIT_LIMIT:
+            _split[annotation] = split
+    if split is not None:
+        ns = None
+        module_name, name = split
+        if not module_name:
+            ns = sys.modules.get(cls.__module__).__dict__  # type: ignore[union-attr]
+        else:
+            module = sys.modules.get(cls.__module__)
+            if module and module.__dict__.get(module_name) is a_module:
+                ns = sys.modules.get(a_type.__module__).__dict__  # type: ignore[union-attr]
+        if ns and is_type_predicate(ns.get(name), a_module):
+            return True
+    return False
+
+
 def install() -> None:
-    """Give ``dataclasses`` the remembering ``exec`` (once per process; idempotent)."""
+    """Give ``dataclasses`` the remembering ``exec`` (once per process; idempotent), and on
+    Python 3.11 the :func:`_is_type` that remembers annotations' splits."""
     global _codes
     if _codes is not None or "exec" in vars(dataclasses):
         return
     _codes = _Codes(store_path(__file__, ".dataclasses"))
     _codes.load()
     dataclasses.exec = _exec  # type: ignore[attr-defined]
+    if sys.version_info[:2] == (3, 11) and hasattr(dataclasses, "_MODULE_IDENTIFIER_RE"):
+        dataclasses._is_type = _is_type  # type: ignore[attr-defined]
     atexit.register(save)
 
 

@@ -48,6 +48,8 @@ EVERY = ("week", "month", "commit")
 
 @dataclass(frozen=True)
 class Commit:
+    """One commit of the history: its id, its date and the first line of its message."""
+
     id: str
     date: dt.date
     subject: str

@@ -140,6 +140,8 @@ class _LinkParser(HTMLParser):
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
+    """The links of one page, and its canonical URL when it names one."""
+
     links: tuple[str, ...]
     """Every link, resolved to an absolute URL without its fragment."""
     canonical: str | None
@@ -211,6 +213,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 @dataclass
 class _Response:
+    """One response as the crawl reads it: the final URL, the status, the headers, the body
+    (up to the limit) and whether it was cut there."""
+
     url: str
     status: int
     headers: Message
@@ -286,6 +291,8 @@ def _page_key(url: str) -> str:
 
 @dataclass
 class CrawlLimits:
+    """How far, how long and how fast a crawl may go."""
+
     max_pages: int = 500
     max_depth: int = 10
     time_limit: float = 300.0
@@ -655,6 +662,8 @@ def _feed_date(text: str) -> dt.date | None:
 
 @dataclass
 class MergeResult:
+    """What merging the found presences into the sightings did (or, with diff, would do)."""
+
     added: list[str] = field(default_factory=list)
     """Ids of the new sightings."""
     moved: list[str] = field(default_factory=list)

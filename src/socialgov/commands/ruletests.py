@@ -61,6 +61,9 @@ class CaseResult:
 
 @dataclass(frozen=True)
 class TestReport:
+    """The outcome of every test case of a run, the date the rules were tested as of, and how
+    long it took."""
+
     __test__ = False  # not a pytest class
 
     cases: tuple[CaseResult, ...]

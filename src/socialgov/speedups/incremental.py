@@ -457,6 +457,9 @@ def _relint(
 
 @dataclass(frozen=True, slots=True)
 class _Placed:
+    """Where an entity is written: its file, as the state names it (what :meth:`Written.find`
+    answers)."""
+
     path: str
 
 

@@ -222,6 +222,9 @@ class Skipped:
 
 @dataclass
 class FixResult:
+    """What a fix run did: the fixes applied and the files skipped, what could not be written,
+    the diffs, how many files changed and how many unsafe fixes were left for ``--unsafe``."""
+
     applied: list[Applied] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     unwritten: int = 0

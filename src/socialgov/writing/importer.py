@@ -1080,6 +1080,9 @@ def _schema_enum(kind_file: str, name: str) -> tuple[str, ...]:
 
 @dataclass
 class Person:
+    """A person an import names: id, name, email and employment, and whether the repository
+    already has them."""
+
     id: str
     name: str | None
     email: str | None

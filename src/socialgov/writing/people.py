@@ -256,6 +256,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Problem:
+    """Something in an export that could not be taken as it is: where, and what."""
+
     where: str
     message: str
     attention: bool = True
@@ -712,6 +714,8 @@ class Change:
 
 @dataclass
 class Plan:
+    """What importing an export would change, what it could not read, and what it noticed."""
+
     changes: list[Change]
     problems: list[Problem]
     kind: str
@@ -738,6 +742,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class _Known:
+    """A person the repository already has: id, the file they are written in, and their data."""
+
     id: str
     path: str
     data: Mapping[str, Any]

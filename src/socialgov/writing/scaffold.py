@@ -32,6 +32,8 @@ REVIEW_MONTHS = 13
 
 @dataclass
 class InitResult:
+    """What ``init`` did: the repository's root, the files it wrote and those it replaced."""
+
     root: Path
     written: list[Path] = field(default_factory=list)
     replaced: list[Path] = field(default_factory=list)

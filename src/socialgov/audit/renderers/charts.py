@@ -26,6 +26,8 @@ STATUS_ORDER = ("active", "dormant", "planned", "retired")
 
 @dataclass(frozen=True, slots=True)
 class Segment:
+    """One rectangle of a bar: where it starts and how wide, its CSS class and its hover title."""
+
     x: float
     width: float
     css: str
@@ -34,6 +36,9 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One bar of a chart: its height on the page, its label (shortened) and full label, its
+    segments, and the value written after it, with where."""
+
     y: float
     label: str
     full_label: str
@@ -44,6 +49,8 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class LegendItem:
+    """One entry of a chart's legend: where it starts, its CSS class and its label."""
+
     x: float
     css: str
     label: str
@@ -51,6 +58,9 @@ class LegendItem:
 
 @dataclass(frozen=True, slots=True)
 class Chart:
+    """A chart of horizontal bars: its title, size, rows and legend, and the bar a share must
+    reach (where the marker is drawn, and its label) when it has one."""
+
     title: str
     width: int
     height: int

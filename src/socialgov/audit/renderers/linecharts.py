@@ -30,12 +30,16 @@ DOTS = 60
 
 @dataclass(frozen=True, slots=True)
 class Tick:
+    """A mark on an axis: where, and its label."""
+
     at: float
     label: str
 
 
 @dataclass(frozen=True, slots=True)
 class Dot:
+    """One sample's marker on a line: where, and its hover title."""
+
     x: float
     y: float
     title: str
@@ -43,6 +47,9 @@ class Dot:
 
 @dataclass(frozen=True, slots=True)
 class Series:
+    """One line of the chart: its CSS class, its label, its points (as SVG writes them) and
+    its samples' markers."""
+
     css: str
     label: str
     points: str
@@ -51,6 +58,8 @@ class Series:
 
 @dataclass(frozen=True, slots=True)
 class LegendEntry:
+    """One entry of the chart's legend: where, its CSS class and its label."""
+
     x: float
     y: float
     css: str
@@ -59,6 +68,9 @@ class LegendEntry:
 
 @dataclass(frozen=True, slots=True)
 class LineChart:
+    """A line chart: its titles, size and plot area, its axes' ticks, its lines and legend, and
+    the bar a share must reach, when it has one."""
+
     title: str
     y_title: str
     x_title: str

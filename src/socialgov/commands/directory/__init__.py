@@ -75,6 +75,8 @@ def safe_link(url: str | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class PublicLabel:
+    """One public label of an Account: its key and its value, as the directory shows them."""
+
     key: str
     value: str
 
@@ -150,6 +152,9 @@ class PublicAccount:
 
 @dataclass(frozen=True, slots=True)
 class TeamGroup:
+    """A team's section of the directory: its id and title, its official Accounts and its
+    closed ones."""
+
     id: str
     title: str
     accounts: tuple[PublicAccount, ...]
@@ -166,6 +171,9 @@ class TeamGroup:
 
 @dataclass(frozen=True)
 class Directory:
+    """The whole directory: the organisation, its teams' sections, the closed Accounts, when
+    and from which commit (and whether a dirty tree) it was made, in which language."""
+
     organisation: str
     groups: tuple[TeamGroup, ...]
     closed: tuple[PublicAccount, ...]
@@ -444,6 +452,8 @@ def accounts_json(directory: Directory) -> str:
 
 @dataclass
 class Written:
+    """What writing the directory did: the files it wrote and the ones it removed."""
+
     files: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 

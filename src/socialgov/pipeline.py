@@ -255,11 +255,11 @@ def lint_reported(
         if known is not None:
             inputs = looked_at.hashed(config, known.inputs)
             if inputs is not None and inputs.key == known.inputs.key:
-                if inputs.settles(known.inputs):  # files hashed again that the next need not
-                    later = _run_inputs(config, new_since, run_cache)
-                    if later is not None and inputs.unchanged(later):
-                        kept = StoredReport(inputs, known.value)
-                        run_cache.store_report(inputs.setup, asked, kept)
+                if inputs.settles(known.inputs) and _read_unchanged(
+                    config, new_since, run_cache, inputs
+                ):  # files hashed again that the next runs need not hash
+                    kept = StoredReport(inputs, known.value)
+                    run_cache.store_report(inputs.setup, asked, kept)
                 return known.value  # type: ignore[no-any-return]
     confirmed: list[RunInputs] = []
     result, _ = _lint_cached(
@@ -495,13 +495,20 @@ def _lint_cached(
         confirm(inputs)
         return result, evaluation  # nothing to remember that the cache does not hold already
     # Stored only when no input changed while the run read them.
-    if inputs is not None:
-        later = _run_inputs(config, new_since, run_cache)
-        if later is not None and inputs.unchanged(later):
-            confirm(inputs)
-            base = None if full else stored
-            _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
+    if inputs is not None and _read_unchanged(config, new_since, run_cache, inputs):
+        confirm(inputs)
+        base = None if full else stored
+        _remember(run_cache, inputs, result, state, base, changed, whole=paths is None)
     return result, evaluation
+
+
+def _read_unchanged(
+    config: Config, new_since: str | None, run_cache: RunCache, inputs: RunInputs
+) -> bool:
+    """Whether every input is as ``inputs`` found it, looked at again now: no file changed
+    while the run read them (what a run stores must stand for what it read)."""
+    later = _run_inputs(config, new_since, run_cache)
+    return later is not None and inputs.unchanged(later)
 
 
 def _settled(
@@ -516,8 +523,7 @@ def _settled(
     now that files hashed too soon after they changed have settled (RunInputs.settles): the
     next runs hash them no more. The stored run (or the delta since it) is kept as it is, with
     these inputs: the same key, so the same result."""
-    later = _run_inputs(config, new_since, run_cache)
-    if later is None or not inputs.unchanged(later):
+    if not _read_unchanged(config, new_since, run_cache, inputs):
         return  # a file changed while the run read it
     if delta is not None:
         run_cache.store_delta(inputs.setup, replace(delta, inputs=inputs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -47,6 +48,49 @@ def test_every_format_is_offered_and_renders_every_finding(
         lines_with_a_code = [line for line in rendered.splitlines() if re.search(r"SG1\d\d", line)]
         if name in ("text", "github"):  # one line a finding, one more for each line break
             assert len(lines_with_a_code) >= len(expected), name
+
+
+def test_the_formats_are_the_modules_pkgutil_finds(tmp_path: Path) -> None:
+    """The formats are listed from the package's folder without pkgutil, with its answer: a
+    module by any suffix the interpreter imports, a package by its ``__init__``, a folder without
+    one, a name with a dot and any other file left out; a path that is no folder (a zip
+    file's) read by pkgutil itself."""
+    import pkgutil
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    import socialgov.reporters as reporters
+
+    for name in ("plain.py", "compiled.pyc", f"native{EXTENSION_SUFFIXES[0]}", "a.b.py"):
+        (tmp_path / name).write_bytes(b"")
+    for name in ("notes.txt", "__init__.py", ".py", "_private.py"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / "__init__.py").write_bytes(b"")
+    (tmp_path / "compiled_package").mkdir()
+    (tmp_path / "compiled_package" / "__init__.pyc").write_bytes(b"")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "table.py").write_bytes(b"")
+    (tmp_path / "folder.py").mkdir()
+    (tmp_path / "dotted.name").mkdir()
+    (tmp_path / "dotted.name" / "__init__.py").write_bytes(b"")
+    archive = tmp_path / "formats.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("zipped.py", "")
+
+    for folder in (tmp_path, Path(reporters.__file__).parent, archive, tmp_path / "missing"):
+        found = reporters._module_names(str(folder))
+        assert found == {module.name for module in pkgutil.iter_modules([str(folder)])}, folder
+    assert reporters._module_names(str(tmp_path)) == {
+        "plain",
+        "compiled",
+        "native",
+        "_private",
+        "package",
+        "compiled_package",
+        "folder",
+    }
+    assert reporters._module_names(str(archive)) == {"zipped"}
+    assert "pkgutil" not in reporters.__dict__
 
 
 def test_parse_target() -> None:

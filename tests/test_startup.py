@@ -43,6 +43,7 @@ HEAVY = {
     "importlib.metadata",  # plugin and pack discovery
     "jinja2",
     "tempfile",  # and shutil, random, bz2, lzma: only to write, and a warm run writes nothing
+    "pkgutil",  # the lint formats are the reporters' folder listed (~1.5 M instructions)
     "socialgov.model",
     "socialgov.source.loader",
     "socialgov.source.fastyaml",

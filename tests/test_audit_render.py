@@ -15,19 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ACME, PROJECT, MakeRepo, run_audit
+from socialgov.audit.extras import History, HistoryChange, IndicatorChange, Sample, UnitScore
 from socialgov.audit.progress import Progress, wanted
 from socialgov.audit.renderers import FORMATS, RenderOptions, format_for, renderer
 from socialgov.audit.renderers.csv import COLUMNS, LIFECYCLE_COLUMNS, TOOL_COLUMNS, neutralise
 from socialgov.audit.renderers.templating import markdown_escape
-from socialgov.audit.report import (
-    AuditReport,
-    History,
-    HistoryChange,
-    IndicatorChange,
-    Ratio,
-    Sample,
-    UnitScore,
-)
+from socialgov.audit.report import AuditReport, Ratio
 from socialgov.cli import cli, main
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
 
-from socialgov.audit import report
+from conftest import ACME, PROJECT
+from socialgov.audit import extras, report, values
+from socialgov.audit.extras import IndicatorChange
 from socialgov.audit.report import (
     ChannelRow,
-    IndicatorChange,
     Ratio,
     Ref,
     Split,
@@ -21,10 +24,11 @@ from socialgov.audit.report import (
 
 CLASSES = [
     value
-    for value in vars(report).values()
+    for module in (values, report, extras)
+    for value in vars(module).values()
     if isinstance(value, type)
     and dataclasses.is_dataclass(value)
-    and value.__module__ == report.__name__
+    and value.__module__ == module.__name__
 ]
 
 
@@ -140,3 +144,36 @@ def test_derived_members_follow_the_fields_they_come_from() -> None:
     assert "label" not in {f.name for f in dataclasses.fields(Ref) if f.init}
     with pytest.raises(TypeError):
         Ref("Account", "a", "n", "label")  # type: ignore[call-arg]
+
+
+_IMPORTED = """
+import sys
+from pathlib import Path
+from socialgov.audit import run_audit
+from socialgov.audit.renderers import FORMATS, RenderOptions, renderer
+from socialgov.config import load_config
+
+config = load_config(Path(sys.argv[1]))
+made = run_audit(config, by=sys.argv[2] or None)
+for name in FORMATS:
+    renderer(name)(made, RenderOptions())
+print(" ".join(sorted(m for m in sys.modules if m.startswith("socialgov.audit."))))
+"""
+
+
+@pytest.mark.parametrize("by", ["", "team"])
+def test_the_optional_parts_classes_are_imported_only_by_the_runs_that_make_them(by: str) -> None:
+    # a run without ``--by team``, ``--history`` or ``--compare`` (every format rendered) makes
+    # none of ``extras``' nine classes, each about 1 M instructions to make at import
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, str(ACME), by],
+        env={"PYTHONPATH": str(PROJECT / "src"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = done.stdout.split()
+    assert "socialgov.audit.renderers.html" in imported  # every format was rendered
+    made = {"socialgov.audit.extras", "socialgov.audit.units"} & set(imported)
+    assert made == ({"socialgov.audit.extras", "socialgov.audit.units"} if by else set())

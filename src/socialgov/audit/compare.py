@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialgov.audit.report import Comparison, FindingChange, IndicatorChange, Ref
+from socialgov.audit.extras import Comparison, FindingChange, IndicatorChange
+from socialgov.audit.report import Ref
 from socialgov.core.errors import SocialgovError
 from socialgov.core.findings import Finding
 from socialgov.source.git import _git, checkout_root, export_tree, resolve_commit

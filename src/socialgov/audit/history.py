@@ -25,16 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socialgov.audit.report import (
-    FindingsSummary,
-    History,
-    HistoryChange,
-    IndicatorChange,
-    Inventory,
-    Maturity,
-    Sample,
-    UnitScore,
-)
+from socialgov.audit.extras import History, HistoryChange, IndicatorChange, Sample, UnitScore
+from socialgov.audit.report import FindingsSummary, Inventory, Maturity
 from socialgov.core.errors import SocialgovError
 from socialgov.source.git import _git, checkout_root, export_tree
 

@@ -80,7 +80,6 @@ from socialgov.audit.report import (
     maker,
     twin,
 )
-from socialgov.audit.units import units
 from socialgov.config import DEFAULT_OPTIONS
 from socialgov.core.findings import EntityRef, Finding, Severity
 from socialgov.core.lifetime import return_freed_memory
@@ -202,6 +201,11 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
     terms = term_matrix(data.model, rows, live=live)
     dates = lifecycle(data, [channel for _, channel, _ in live], seen)
     del live, seen
+    scorecards = None
+    if data.by == "team":  # (imported only here: its classes cost ~1 M instructions each)
+        from socialgov.audit.units import units
+
+        scorecards = units(data.model, rows, data.findings, blocked, data.depth)
     return AuditReport(
         organisation=data.organisation,
         root=data.root,
@@ -225,9 +229,7 @@ def build_report(data: AuditInput, progress: StepHook | None = None) -> AuditRep
         findings=findings,
         actors=actors,
         channels=rows,
-        units=units(data.model, rows, data.findings, blocked, data.depth)
-        if data.by == "team"
-        else None,
+        units=scorecards,
     )
 
 

@@ -9,30 +9,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
-from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-Stage = Literal["dormant", "scattered", "coordinated"]
-OwnerStatus = Literal["ok", "missing", "unknown", "departed", "not accountable"]
-BackupStatus = Literal["ok", "missing", "unknown", "departed", "same as owner"]
-Activity = Literal["active", "dormant", "unknown", "not tracked"]
-CellState = Literal["adopted", "outdated", "missing", "not required"]
-Severity = Literal["error", "warning", "info"]
+from socialgov.audit.values import (
+    Activity,
+    BackupStatus,
+    CellState,
+    OwnerStatus,
+    Ratio,
+    Ref,
+    Severity,
+    Stage,
+    Written,
+    derived,
+    label,
+    set_member,
+)
 
-_set = object.__setattr__
+if TYPE_CHECKING:
+    from socialgov.audit.extras import History, Units
+
 T = TypeVar("T")
-
-
-def _derived() -> Any:
-    """A member worked out from the others when the value is made (``__post_init__``), and kept
-    like a field, after the others: the JSON writer writes fields, and derived members are
-    part of the JSON (docs/audit.md). Not an argument, not compared, not in ``repr``."""
-    return field(init=False, repr=False, compare=False)
 
 
 @cache
@@ -94,73 +95,12 @@ def twin(cls: type[T]) -> type:
     return type(f"_{cls.__name__}Twin", cls.__bases__, {"__slots__": slots})
 
 
-class Written:
-    """The base of every report class that orjson may be handed (``renderers/json`` has it
-    write every section itself but the adoption matrix): its objects answer ``__dict__``
-    (with nothing: their fields are slots) rather than raise.
-
-    orjson asks each dataclass it writes for its ``__dict__`` and, finding ``__slots__`` in
-    its class, reads the fields by name; an object without one raised an AttributeError there
-    (made and cleared in C), about a fifth of writing a channel row (orjson 3.8), and more
-    than the rest of writing a ``Ref``."""
-
-    __slots__ = ()
-    __dict__: Any = MappingProxyType({})
-
-
 _TWIN_BASES = ((object,), (Written,))
 """The bases a class :func:`twin` stands in for may have: none of them adds a slot."""
 
 
 THRESHOLD = Fraction(80, 100)
 """The coverage a maturity indicator needs for the coordinated stage (SPEC section 8)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Ratio(Written):
-    """``part`` of ``whole``; exact, so that 79.9% and 80% are told apart without rounding."""
-
-    part: int
-    whole: int
-    percent: float | None = _derived()
-    """The share in percent, rounded *down* to one decimal: a value below a threshold never
-    displays as the threshold itself (79.96% shows as 79.9%, not 80.0%)."""
-
-    def __post_init__(self) -> None:
-        fraction = self.fraction
-        _set(self, "percent", None if fraction is None else math.floor(fraction * 1000) / 10)
-
-    @property
-    def fraction(self) -> Fraction | None:
-        return Fraction(self.part, self.whole) if self.whole else None
-
-    def meets(self, threshold: Fraction) -> bool:
-        """At or above ``threshold``; an empty population has nothing missing, so it meets it."""
-        fraction = self.fraction
-        return fraction is None or fraction >= threshold
-
-    def __str__(self) -> str:
-        percent = self.percent
-        return f"{self.part}/{self.whole}" + ("" if percent is None else f" ({percent:.1f}%)")
-
-
-@dataclass(frozen=True, slots=True)
-class Ref(Written):
-    """An entity as the report names it: by its name, with its id (``name`` is None when the
-    entity has none, or it is the id itself)."""
-
-    kind: str
-    id: str
-    name: str | None = None
-    label: str = _derived()
-    """``Acme Support (acme-x)``, or the id alone when there is no other name."""
-
-    def __post_init__(self) -> None:
-        name = self.name
-        _set(self, "label", self.id if name is None else label(name, self.id))
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.label}"
 
 
 def make_ref(kind: str, id_: str, name: str | None = None) -> Ref:
@@ -174,12 +114,6 @@ def make_ref(kind: str, id_: str, name: str | None = None) -> Ref:
     made.__class__ = Ref
     ref: Ref = made
     return ref
-
-
-def label(name: str | None, id_: str) -> str:
-    """An entity as a person recognises it: its name, with its id to find it by."""
-    name = (name or "").strip()
-    return id_ if not name or name == id_ else f"{name} ({id_})"
 
 
 _new = object.__new__
@@ -201,10 +135,10 @@ class Split(Written):
     key: str
     social: int
     traditional: int
-    total: int = _derived()
+    total: int = derived()
 
     def __post_init__(self) -> None:
-        _set(self, "total", self.social + self.traditional)
+        set_member(self, "total", self.social + self.traditional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,11 +211,11 @@ class ChannelRow(Written):
     suppressed: int
     path: str
     line: int
-    findings: int = _derived()
+    findings: int = derived()
     """errors, warnings and infos."""
 
     def __post_init__(self) -> None:
-        _set(self, "findings", self.errors + self.warnings + self.infos)
+        set_member(self, "findings", self.errors + self.warnings + self.infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,10 +392,10 @@ class TermMatrix(Written):
     social: int
     """How many of ``channels`` (the first ones) are social Accounts."""
     terms: tuple[TermRow, ...]
-    inconsistent: int = _derived()
+    inconsistent: int = derived()
 
     def __post_init__(self) -> None:
-        _set(self, "inconsistent", sum(1 for row in self.terms if not row.consistent))
+        set_member(self, "inconsistent", sum(1 for row in self.terms if not row.consistent))
 
 
 @dataclass(frozen=True, slots=True)
@@ -706,10 +640,10 @@ class FamilyCount(Written):
     errors: int
     warnings: int
     infos: int
-    total: int = _derived()
+    total: int = derived()
 
     def __post_init__(self) -> None:
-        _set(self, "total", self.errors + self.warnings + self.infos)
+        set_member(self, "total", self.errors + self.warnings + self.infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -748,7 +682,7 @@ class Maturity(Written):
     """Rules of the SG2 and SG4 families with error findings: each keeps the stage at scattered."""
     reasons: tuple[str, ...]
     """Plain sentences: why this stage and not the next."""
-    error_free: Ratio = Ratio(0, 0)
+    error_free: Ratio = Ratio(0, 0)  # noqa: RUF009 (frozen: one shared value is safe)
     """Live Accounts that no SG2 or SG4 error finding is about (as its entity or related)."""
     score: int = 0
     """0-100: the mean of the five indicators' shares and ``error_free``, rounded down."""
@@ -770,10 +704,10 @@ class Actor(Written):
     warnings: int
     infos: int
     entities: tuple[Ref, ...]
-    total: int = _derived()
+    total: int = derived()
 
     def __post_init__(self) -> None:
-        _set(self, "total", self.errors + self.warnings + self.infos)
+        set_member(self, "total", self.errors + self.warnings + self.infos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -791,179 +725,6 @@ class Gap(Written):
     count: int = 0
     entities: tuple[Ref, ...] = ()
     """The first entities the gap is about (the JSON and the lint list every one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class UnitScore(Written):
-    """One indicator of a unit: its share of the unit's live Accounts and the verdict."""
-
-    key: str
-    label: str
-    ratio: Ratio
-    passed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Unit(Written):
-    """A Team's scorecard, rolled up: its own live Accounts and those of every team below it."""
-
-    id: str | None
-    """The Team's id; None for the live Accounts with no team (or one that is not a Team)."""
-    name: str
-    parent: str | None
-    depth: int
-    """1 for a top unit, 2 for a unit of a top unit, and so on."""
-    path: tuple[str, ...]
-    """The ids of the units above it, the top unit first."""
-    lead: Ref | None
-    own_accounts: int
-    """Live Accounts whose team is this one."""
-    live_accounts: int
-    """Live Accounts of this team and every team below it."""
-    stage: Stage
-    score: int
-    indicators: tuple[UnitScore, ...]
-    blocked: int
-    """Of ``live_accounts``, how many an SG2 or SG4 error finding is about."""
-    errors: int
-    warnings: int
-    infos: int
-    """Reported findings on the unit's channels (live or not), rolled up."""
-    label: str = _derived()
-
-    def __post_init__(self) -> None:
-        _set(self, "label", self.name if self.id is None else label(self.name, self.id))
-
-
-@dataclass(frozen=True, slots=True)
-class Units(Written):
-    """``audit --by team``: every unit down to ``depth`` (None: all), worst first."""
-
-    depth: int | None
-    units: tuple[Unit, ...]
-    teams: int
-    """How many Teams the repository has (units deeper than ``depth`` are rolled up)."""
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorChange(Written):
-    """One indicator then and now."""
-
-    key: str
-    label: str
-    before: Ratio | None
-    """None when there was nothing to compare with (the repository did not exist)."""
-    after: Ratio
-    points: float | None
-    """The change in percentage points, exact to one decimal; None when either side has no
-    live account."""
-
-    @classmethod
-    def between(cls, key: str, label: str, before: Ratio | None, after: Ratio) -> IndicatorChange:
-        old = before.fraction if before is not None else None
-        new = after.fraction
-        moved = None
-        if old is not None and new is not None:
-            moved = math.floor(abs(new - old) * 1000 + Fraction(1, 2)) / 10
-            moved = -moved if new < old else moved
-        return cls(key, label, before, after, moved)
-
-    direction: str = _derived()
-    """up, down, same, or new."""
-
-    def __post_init__(self) -> None:
-        points = self.points
-        moved = (
-            "new" if points is None else "up" if points > 0 else "down" if points < 0 else "same"
-        )
-        _set(self, "direction", moved)
-
-
-@dataclass(frozen=True, slots=True)
-class Sample(Written):
-    """The audit at one commit of the history, judged as of that commit's date."""
-
-    commit: str
-    short: str
-    date: dt.date
-    subject: str
-    stage: Stage
-    score: int
-    progress: int
-    indicators: tuple[UnitScore, ...]
-    error_free: Ratio
-    live_accounts: int
-    accounts: int
-    live_channels: int
-    errors: int
-    warnings: int
-    infos: int
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryChange(Written):
-    """From the first sample to the last."""
-
-    since: dt.date
-    until: dt.date
-    stage_before: Stage
-    stage_after: Stage
-    score: int
-    indicators: tuple[IndicatorChange, ...]
-    live_accounts: int
-    errors: int
-    warnings: int
-
-
-@dataclass(frozen=True, slots=True)
-class History(Written):
-    """``audit --history``: the samples, oldest first."""
-
-    since: str | None
-    every: str
-    samples: tuple[Sample, ...]
-    change: HistoryChange | None
-    """None with fewer than two samples."""
-    skipped: tuple[str, ...] = ()
-    """Sampled commits that could not be audited, each with why."""
-
-
-@dataclass(frozen=True, slots=True)
-class FindingChange(Written):
-    """A finding that appeared or went away between two revisions (``audit --compare``)."""
-
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    entity: Ref | None
-    path: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison(Written):
-    """``audit --compare REV``: what changed since REV, both sides judged as of ``as_of``."""
-
-    rev: str
-    commit: str
-    date: dt.date | None
-    as_of: dt.date
-    existed: bool
-    """False when the policy repository did not exist at REV (everything is added)."""
-    stage_before: Stage | None
-    stage_after: Stage
-    score_before: int | None
-    score_after: int
-    indicators: tuple[IndicatorChange, ...]
-    errors_before: int
-    errors_after: int
-    warnings_before: int
-    warnings_after: int
-    findings_added: tuple[FindingChange, ...]
-    findings_resolved: tuple[FindingChange, ...]
-    entities_added: tuple[Ref, ...]
-    entities_removed: tuple[Ref, ...]
 
 
 @dataclass(frozen=True, slots=True)

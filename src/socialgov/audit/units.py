@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
+from socialgov.audit.extras import Unit, Units, UnitScore
 from socialgov.audit.maturity import assess
-from socialgov.audit.report import ChannelRow, Ref, Stage, Unit, Units, UnitScore
+from socialgov.audit.report import ChannelRow, Ref, Stage
 from socialgov.core.findings import Finding, Severity
 from socialgov.domain.units import ancestors, parents
 from socialgov.model import Model

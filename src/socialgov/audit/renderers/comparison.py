@@ -12,8 +12,9 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from socialgov.audit.extras import Comparison, FindingChange, IndicatorChange
 from socialgov.audit.renderers import RenderOptions
-from socialgov.audit.report import Comparison, FindingChange, IndicatorChange, Ref
+from socialgov.audit.report import Ref
 from socialgov.core.escape import json_text, one_line
 
 LISTED = 10

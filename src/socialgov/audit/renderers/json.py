@@ -64,7 +64,7 @@ def write(report: AuditReport, options: RenderOptions, put: Callable[[Piece], No
     (socialgov.core.output takes UTF-8 pieces).
 
     orjson writes each section, in Rust: the report's dataclasses (their fields, derived
-    members included: see ``report._derived``), dates and lists, calling back only for a share
+    members included: see ``values.derived``), dates and lists, calling back only for a share
     (``Fraction``); a long list ``LONG`` items at a time. What it would write otherwise than
     ``json.dumps``, or refuses (text with lone surrogates, from names of files that are not
     UTF-8; an integer past 64 bits), is written by ``_write``, in Python: a section orjson

@@ -13,8 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from socialgov.audit.report import Sample
+if TYPE_CHECKING:  # (its classes are imported by the runs that make a history only)
+    from socialgov.audit.extras import Sample
 
 WIDTH = 640
 LEFT = 48

@@ -169,6 +169,33 @@ def test_a_finding_made_without_its_init_is_the_finding_its_init_makes() -> None
         assert fast.fingerprint == slow.fingerprint and fast.sort_key() == slow.sort_key()
 
 
+def test_an_entity_ref_made_without_its_init_is_the_ref_its_init_makes() -> None:
+    """``entity_ref`` (what the rules' findings name entities with) gives the EntityRef the
+    frozen dataclass's constructor gives: an EntityRef, equal, hashed, ordered, shown and
+    pickled alike, still frozen."""
+    import dataclasses
+    import pickle
+
+    from socialgov.core.findings import entity_ref
+
+    refs = [("Account", "a"), ("Account", "b"), ("Person", "a"), ("Team", "é" * 300)]
+    for kind, id_ in refs:
+        fast, slow = entity_ref(kind, id_), EntityRef(kind, id_)
+        assert type(fast) is EntityRef and fast == slow and hash(fast) == hash(slow)
+        assert repr(fast) == repr(slow) and str(fast) == str(slow)
+        assert fast.as_dict() == slow.as_dict() == {"kind": kind, "id": id_}
+        assert pickle.loads(pickle.dumps(fast)) == slow
+        assert dataclasses.replace(fast, id="z") == EntityRef(kind, "z")
+        try:
+            fast.id = "z"  # type: ignore[misc]
+        except dataclasses.FrozenInstanceError:
+            pass
+        else:
+            raise AssertionError("a made EntityRef can be changed")
+    made_refs = [entity_ref(kind, id_) for kind, id_ in reversed(refs)]
+    assert sorted(made_refs) == [EntityRef(kind, id_) for kind, id_ in refs]
+
+
 def test_no_finding_and_one_finding_are_in_report_order() -> None:
     """The order is picked by one itemgetter of the sorted places, which answers one item (not
     a tuple of one) for a single place: none and one finding are ordered as themselves."""

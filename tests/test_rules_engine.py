@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AS_OF, MakeRepo
 from socialgov.config import load_config
-from socialgov.core.findings import Severity
+from socialgov.core.findings import EntityRef, Severity
 from socialgov.model import Model
 from socialgov.pipeline import load_repository
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
@@ -56,6 +56,11 @@ def test_findings_are_the_violations_placed_and_name_each_entity_with_one_ref(
     findings = [finding for finding, _ in found]
     sprawl, *named = findings
     assert [r.id for r in sprawl.related] == ["a", "b"]
+    # each EntityRef is the one the model's entity gives (core.findings.entity_ref makes them)
+    assert sprawl.entity == model.team("care").ref  # type: ignore[union-attr]
+    assert list(sprawl.related) == [account.ref for account in model.accounts]
+    for ref in (sprawl.entity, *sprawl.related):
+        assert type(ref) is EntityRef
     for finding in named:
         assert finding.entity is not None
         ref = next(r for r in sprawl.related if r == finding.entity)

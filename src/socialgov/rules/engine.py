@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from socialgov.core.errors import SocialgovError
-from socialgov.core.findings import EntityRef, Finding, made
+from socialgov.core.findings import EntityRef, Finding, entity_ref, made
 from socialgov.core.lifetime import return_freed_memory
 from socialgov.model import Entity, Model
 from socialgov.rules.base import RuleContext, RuleInfo, Violation
@@ -75,7 +75,8 @@ def _located(
     if key is None:
         if joined is None:
             joined = "/".join(map(str, field))
-        key = joined or ",".join(f"{r.kind}/{r.id}" for r in violation.related)
+        # (a list made for join, not a generator: SG305's keys join thousands of Accounts)
+        key = joined or ",".join([f"{r.kind}/{r.id}" for r in violation.related])
     elif type(key) is str:
         key = shared.setdefault(key, key)
     related: tuple[EntityRef, ...] = ()
@@ -87,7 +88,7 @@ def _located(
             address = id(other)
             known = known_ref(address)
             if known is None or known[0] is not other:
-                known = refs[address] = (other, other.ref)
+                known = refs[address] = (other, entity_ref(other.kind, other.id))
             add(known[1])
         related = tuple(named)
     # The entity's EntityRef too, made once: another finding may name it, or have related it
@@ -95,7 +96,7 @@ def _located(
     address = id(entity)
     known = known_ref(address)
     if known is None or known[0] is not entity:
-        known = refs[address] = (entity, entity.ref)
+        known = refs[address] = (entity, entity_ref(entity.kind, entity.id))
     # Made without the frozen dataclass's __init__ (core.findings.made: a quarter of the
     # instructions; tests/test_rules_differential.py holds this to Finding's keywords).
     finding = made(
@@ -256,7 +257,7 @@ def located_findings(
                 address = id(entity)
                 known = known_ref(address)
                 if known is None or known[0] is not entity:
-                    known = refs[address] = (entity, entity.ref)
+                    known = refs[address] = (entity, entity_ref(entity.kind, entity.id))
                 finding = made(
                     code,
                     name,

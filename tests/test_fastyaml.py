@@ -1669,6 +1669,70 @@ def test_where_a_quoted_value_may_start_is_told_as_the_pattern_tells_it() -> Non
         assert fastyaml._node_starts(text, line_start, start) == found, (text, start)
 
 
+def _standing_alone_by_scan(text: bytes, candidates: set[bytes]) -> list[int]:
+    """Where each of ``candidates`` stands alone in ``text``, as _quoted_where_written found
+    them before: every lookalike standing alone, a match at a time, kept when a candidate."""
+    found, at = [], 0
+    while True:
+        start, stop = fastyaml._group_from(fastyaml._STANDING_ALONE, text, at)
+        if start < 0:
+            return found
+        if text[start:stop] in candidates:
+            found.append(start)
+        at = stop
+
+
+_LOOKALIKES = ["1003", "48", "010", "0x1F", "+1", "-2.5", "1e3", ".inf", "-.Inf", ".NaN"]
+_LOOKALIKES += ["nan", "inf", "-infinity", "~", "null", "True", "false", "NULL", "0o17", "12"]
+
+
+@pytest.mark.parametrize("how_many", [1, 3, 40, 300])
+def test_lookalikes_standing_alone_are_found_however_they_are_looked_for(how_many: int) -> None:
+    """_standing_alone looks for a few candidates one by one, more with a pattern made for
+    them, very many by the scan of every lookalike: the places are the scan's every way, in
+    texts of lookalikes quoted, plain, inside longer values and after every character one may
+    follow or not."""
+    rng = random.Random(how_many)
+    pieces = [" ", ": ", "- ", "[", "{", ",", "\n", "\n  ", '"', "'", "x", "# ", ":", "]", "}"]
+    for _ in range(300 if how_many < 300 else 40):
+        numbers = [str(rng.randrange(1000, 10_000)) for _ in range(how_many)]
+        words = _LOOKALIKES + numbers
+        text = "".join(
+            rng.choice(words) if rng.random() < 0.4 else rng.choice(pieces)
+            for _ in range(rng.randrange(2, 4000 if how_many > 3 else 400))
+        ).encode()
+        candidates = {word.encode() for word in rng.sample(words, min(how_many, len(words)))}
+        got = sorted(fastyaml._standing_alone(text, candidates))
+        assert got == sorted(_standing_alone_by_scan(text, candidates)), (text[:300], candidates)
+
+
+@pytest.mark.parametrize("distinct", [1, 30, 300])
+def test_registers_quoting_lookalikes_are_read_as_the_exact_path_reads_them(
+    distinct: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A register quoting a number on each entry (``cost-center: "6413"``, the stranger's) with
+    plain numbers and booleans beside it takes the JSON path, unless one of its quoted numbers
+    is also written plain: then the walk, as the exact path reads it."""
+    rng = random.Random(distinct)
+    codes = [str(code) for code in rng.sample(range(1000, 10_000), distinct)]
+    entries = [
+        f'- id: a{index}\n  cost-center: "{codes[index % distinct]}"\n'
+        f"  metrics: {{followers: {rng.randrange(100)}, posts: {index}}}\n"
+        f"  security:\n    mfa: {rng.choice(['true', 'false'])}\n  ref: X{codes[0]}\n"
+        for index in range(max(distinct, 40))
+    ]
+    quoted = "accounts:\n" + "".join(entries)
+    plain = quoted + f"extra: {codes[-1]}\n"
+    walked: list[object] = []
+    walker = fastyaml._Walker
+    monkeypatch.setattr(fastyaml, "_Walker", lambda *args: walked.append(args) or walker(*args))
+    for text, json_path in ((quoted, True), (plain, False)):
+        walked.clear()
+        assert fastyaml.parse(text, "f.yaml", LIMITS) is not None
+        assert bool(walked) is not json_path  # walked only where a quoted one is also plain
+        assert _differences(text) == []
+
+
 def test_the_scans_asked_at_once_find_what_each_finds_alone(realdata: Path) -> None:
     # parse asks which of four RE2 patterns find something in a text in one pass (an RE2 set,
     # _scans): each pattern asked alone must agree, on every file of the project, the public

@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,14 @@ def _outcome(parsed: ParsedFile) -> tuple[object, ...]:
     )
 
 
-def _mistakes(text: str, rng: random.Random, lines_per_file: int) -> list[str]:
-    """The file with each mistake made on some of its lines: the line indented with a tab
-    instead of its spaces, a tab before its spaces, and a line ``key: value: more`` after it."""
+def _on_lines(
+    text: str,
+    rng: random.Random,
+    lines_per_file: int,
+    changes: Callable[[str, random.Random], list[list[str]]],
+) -> list[str]:
+    """The file with each of ``changes`` of a line made on some of its lines (not blank ones),
+    one file for each line and change."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split(newline)
     chosen = range(len(lines))
@@ -48,17 +54,52 @@ def _mistakes(text: str, rng: random.Random, lines_per_file: int) -> list[str]:
         line = lines[i]
         if not line.strip():
             continue
-        indent = line[: len(line) - len(line.lstrip(" "))]
-        key_at = len(line) - len(line.lstrip(" -"))
-        for changed in (
-            ["\t" + line.lstrip(" ")],
-            ["\t" + line],
-            [line, " " * key_at + "topic: Support: EMEA and APAC"],
-            [line, indent + "note: a b: c"],
-            [line, "", "\tid: x"],
-        ):
+        for changed in changes(line, rng):
             made.append(newline.join([*lines[:i], *changed, *lines[i + 1 :]]))
     return made
+
+
+def _mistakes(line: str, rng: random.Random) -> list[list[str]]:
+    """Each mistake made on a line: the line indented with a tab instead of its spaces, a tab
+    before its spaces, and a line ``key: value: more`` after it."""
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    key_at = len(line) - len(line.lstrip(" -"))
+    return [
+        ["\t" + line.lstrip(" ")],
+        ["\t" + line],
+        [line, " " * key_at + "topic: Support: EMEA and APAC"],
+        [line, indent + "note: a b: c"],
+        [line, "", "\tid: x"],
+    ]
+
+
+def _conflict(line: str, rng: random.Random) -> list[list[str]]:
+    """A merge conflict left in place of a line: git's markers in the first column, the two
+    sides the line and a changed copy of it; the first marker labelled as git labels it, with a
+    comment, or with a colon."""
+    label = rng.choice(["", " HEAD", " HEAD # ours", " Updated upstream", " a: b"])
+    return [[f"<<<<<<<{label}", line, "=======", line + " 2", ">>>>>>> theirs (fix: x)"]]
+
+
+def _answered_as_pyyaml(
+    answer: Callable[[str, str, dict[str, int]], ParsedFile | None],
+    changes: Callable[[str, random.Random], list[list[str]]],
+    seed: int,
+) -> tuple[int, int]:
+    """How many of the files ``changes`` makes of every corpus file ``answer`` answers (each
+    exactly as PyYAML's parser does: findings, messages, positions, documents, nodes), and of
+    how many."""
+    rng = random.Random(seed)
+    answered = tried = 0
+    for text in _corpus():
+        for changed in _on_lines(text, rng, 10, changes):
+            tried += 1
+            got = answer(changed, "f.yaml", LIMITS)
+            if got is None:
+                continue
+            answered += 1
+            assert _outcome(got) == _outcome(events.parse_text(changed, "f.yaml", LIMITS)), changed
+    return answered, tried
 
 
 def _corpus() -> list[str]:
@@ -80,18 +121,7 @@ def test_every_mistake_answered_without_pyyaml_is_what_pyyaml_says() -> None:
     """Each mistake made on lines of every corpus the project has and of a stranger's YAML:
     whatever exact.parse_text answers without PyYAML is exactly what PyYAML's parser says
     (findings, messages, positions, documents); and it answers most of them."""
-    rng = random.Random(13)
-    answered = tried = 0
-    for text in _corpus():
-        for mistaken in _mistakes(text, rng, 10):
-            tried += 1
-            got = exact._common_mistake(mistaken, "f.yaml", LIMITS)
-            if got is None:
-                continue
-            answered += 1
-            assert _outcome(got) == _outcome(events.parse_text(mistaken, "f.yaml", LIMITS)), (
-                mistaken
-            )
+    answered, tried = _answered_as_pyyaml(exact._common_mistake, _mistakes, 13)
     assert tried > 3000
     assert answered > tried // 4, (answered, tried)
 
@@ -161,14 +191,77 @@ def test_what_is_not_certain_is_left_to_pyyaml(text: str) -> None:
     )
 
 
+@pytest.mark.slow
+def test_every_conflict_answered_without_pyyaml_is_what_pyyaml_says() -> None:
+    """A merge conflict left in place of lines of every corpus the project has and of a
+    stranger's YAML: whatever exact.parse_text answers without PyYAML is exactly what PyYAML's
+    parser and events say (the conflict at its first marker); and it answers many of them."""
+    answered, tried = _answered_as_pyyaml(exact._merge_conflict, _conflict, 20)
+    assert tried > 1000
+    assert answered > tried // 5, (answered, tried)
+
+
+CONFLICT = "a merge conflict is left in the file: the lines from '<<<<<<<' to '>>>>>>>' hold"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # the stranger's: inside a nested mapping, git's labels
+        (
+            "# c\nchannels:\n  - id: a\n    terms:\n<<<<<<< HEAD\n      h: 48\n=======\n"
+            "      h: 24\n>>>>>>> phone-hours-2026\n",
+            5,
+        ),
+        ("a: 1\n<<<<<<<\nb: 2\n=======\nb: 3\n>>>>>>>\n", 2),  # no labels, between keys
+        ("- a\n- b: 1\n<<<<<<< ours # x\n- c\n=======\n- d\n>>>>>>> theirs\n", 3),  # a list
+        ("a: 1\r\n<<<<<<< HEAD\r\nb: 2\r\n=======\r\n>>>>>>> x\r\n", 2),  # CRLF
+        ("---\na: |\n  x\nb: 1\nb: 2\n<<<<<<< HEAD\n=======\n>>>>>>> x", 6),  # closed block
+        # the markers' sides hold anything: a tab, a tag, a flow over lines
+        ("a: 1\n<<<<<<< HEAD\n\tb: !x [1,\n=======\n>>>>>>> x\n", 2),
+        ("a: &x 1\nb: *x\n<<<<<<< HEAD\n=======\n>>>>>>> x\n", 3),  # anchors before it
+    ],
+)
+def test_a_merge_conflict_is_reported_as_pyyaml_reports_it(text: str, line: int) -> None:
+    got = exact._merge_conflict(text, "f.yaml", LIMITS)
+    assert got is not None
+    assert [(f.code, f.line, f.column, f.message[: len(CONFLICT)]) for f in got.findings] == [
+        ("SG100", line, 1, CONFLICT)
+    ]
+    assert _outcome(got) == _outcome(events.parse_text(text, "f.yaml", LIMITS))
+    assert _outcome(exact.parse_text(text, "f.yaml")) == _outcome(got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\n<<<<<<< HEAD: x\nb: 2\n=======\n>>>>>>> x\n",  # a colon may make the marker a key
+        "<<<<<<< HEAD\na: 1\n=======\na: 2\n>>>>>>> x\n",  # nothing before the marker
+        "a: |\n  x\n<<<<<<< HEAD\n=======\n>>>>>>> x\n",  # a text block open before it
+        "a: 1\n...\n---\nb: 1\n<<<<<<< HEAD\n=======\n>>>>>>> x\n",  # a document complete
+        "[a, b]\n<<<<<<< HEAD\n=======\n>>>>>>> x\n",  # a root in flow style
+        "  a: 1\n<<<<<<< HEAD\n=======\n>>>>>>> x\n",  # a root not in the first column
+        'a: "x\n<<<<<<< HEAD\n=======\n>>>>>>> y"\n',  # inside a quoted value: no conflict
+        "a: 1\x01\n<<<<<<< HEAD\n=======\n>>>>>>> x\n",  # a character YAML refuses
+        "a: 1\n<<<<<<< HEAD\nb: 2\n",  # no whole conflict
+        "a: 1\n  <<<<<<< HEAD\n=======\n>>>>>>> x\n",  # markers not in the first column
+    ],
+)
+def test_what_is_not_certain_about_a_conflict_is_left_to_pyyaml(text: str) -> None:
+    assert exact._merge_conflict(text, "f.yaml", LIMITS) is None
+    assert _outcome(exact.parse_text(text, "f.yaml")) == _outcome(
+        events.parse_text(text, "f.yaml", LIMITS)
+    )
+
+
 def test_the_fast_path_turned_off_turns_this_off_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOCIALGOV_EXACT_PARSER", "1")
     assert exact._common_mistake("a: 1\n\tb: 2\n", "f.yaml", LIMITS) is None
 
 
 def test_a_common_mistake_is_reported_without_importing_pyyaml(tmp_path: Path) -> None:
-    """The point of it: a file with a tab or a second ': ' does not import PyYAML (~24 M
-    instructions); a file with a tag still does."""
+    """The point of it: a file with a tab, a second ': ' or a merge conflict does not import
+    PyYAML (~24 M instructions); a file with a tag still does."""
     code = """
 import sys
 from socialgov.source.exact import parse_text
@@ -177,8 +270,16 @@ for text in sys.argv[1:]:
     print(finding.line, finding.column, "yaml" in sys.modules)
 """
     env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
-    texts = ["a:\n  b: c\n# x\n\tid: y\n", "- b: x\n  topic: Support: EMEA\n", "a: !t 1\n"]
+    conflict = "a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n"
+    texts = [
+        "a:\n  b: c\n# x\n\tid: y\n",
+        "- b: x\n  topic: Support: EMEA\n",
+        conflict,
+        "a: !t 1\n",
+    ]
     done = subprocess.run(
         [sys.executable, "-c", code, *texts], capture_output=True, text=True, check=True, env=env
     )
-    assert done.stdout.split("\n")[:3] == ["4 1 False", "2 17 False", "1 4 True"], done.stdout
+    assert done.stdout.split("\n")[:4] == ["4 1 False", "2 17 False", "2 1 False", "1 4 True"], (
+        done.stdout
+    )

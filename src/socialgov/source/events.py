@@ -43,6 +43,7 @@ from socialgov.source.loader import (
     _SEQ,
     _STR,
     _TIMESTAMP,
+    CONFLICT,
     DEFAULT_LIMITS,
     Document,
     ParsedFile,
@@ -51,6 +52,7 @@ from socialgov.source.loader import (
     _plain_scalar,
     _Tree,
     _typed_scalar,
+    conflict_start,
     duplicate_key_finding,
     limit_message,
     syntax_finding,
@@ -443,9 +445,9 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
             if not any(f.message == depth for f in findings):  # the same problem, told once
                 findings.append(syntax_finding(path, depth, pos))
             return ParsedFile(path, documents, findings, nodes=kept)
-        conflict = _conflict_start(text, pos.line)
+        conflict = conflict_start(text, pos.line)
         if conflict is not None:
-            findings.append(syntax_finding(path, _CONFLICT, Position(conflict, 1)))
+            findings.append(syntax_finding(path, CONFLICT, Position(conflict, 1)))
             return ParsedFile(path, documents, findings, nodes=kept)
         tab = mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t"
         hint = syntax_hint("'\\t'" if tab else problem)
@@ -453,33 +455,6 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
         findings.append(_character_finding(text, path, exc))
     return ParsedFile(path, documents, findings, nodes=kept)
-
-
-_CONFLICT = (
-    "a merge conflict is left in the file: the lines from '<<<<<<<' to '>>>>>>>' hold both "
-    "sides of it; keep the side you want, and delete the other side and the three marker lines"
-)
-_LINES = re.compile(r"\r\n|\r|\n")
-
-
-def _conflict_start(text: str, error_line: int) -> int | None:
-    """The line of git's ``<<<<<<<`` marker, when the file holds a whole conflict (``<<<<<<<``,
-    ``=======``, ``>>>>>>>`` at the start of lines, in that order) whose first marker is at or
-    before the line where the parser gave up: that, not the parser's complaint, is what to fix."""
-    if "<<<<<<<" not in text:
-        return None
-    seen: list[int] = []
-    for number, line in enumerate(_LINES.split(text), start=1):
-        marker = line[:7]
-        if marker == "<<<<<<<" and not seen and line[7:8] in ("", " "):
-            if number > error_line:
-                return None
-            seen.append(number)
-        elif marker == "=======" and len(seen) == 1 and not line[7:].strip():
-            seen.append(number)
-        elif marker == ">>>>>>>" and len(seen) == 2 and line[7:8] in ("", " "):
-            return seen[0]
-    return None
 
 
 def _depth_message(max_depth: int) -> str:

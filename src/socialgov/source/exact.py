@@ -21,6 +21,10 @@ instructions, 2% of a cold lint of a small repository) when it is certain what l
   and the file holds no character YAML does not allow (libyaml's reader refuses one before it
   scans anything).
 
+A file holding a whole merge conflict (``<<<<<<<``, ``=======``, ``>>>>>>>``), which
+socialgov.source.events reports at its first marker wherever the parser gives up past it, is
+answered here the same way when the parser is certain to give up there (see _merge_conflict).
+
 Anything else, and every file when the fast path is turned off, is parsed by
 socialgov.source.events. tests/test_exact.py compares the two on every corpus the project has,
 with each mistake made on every line it can be.
@@ -28,14 +32,18 @@ with each mistake made on every line it can be.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
 from socialgov.core.findings import Position
 from socialgov.source.loader import (
+    _LINES,
     _NOT_PRINTABLE,
+    CONFLICT,
     DEFAULT_LIMITS,
     ParsedFile,
+    conflict_start,
     syntax_finding,
     syntax_hint,
 )
@@ -48,6 +56,8 @@ def parse_text(text: str, path: str, limits: dict[str, int] | None = None) -> Pa
     """Parse the YAML ``text`` of the file at ``path`` (relative, for messages)."""
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     known = _common_mistake(text, path, limits)
+    if known is None:
+        known = _merge_conflict(text, path, limits)
     if known is not None:
         return known
     from socialgov.source import events
@@ -129,6 +139,50 @@ def _common_mistake(text: str, path: str, limits: dict[str, int]) -> ParsedFile 
     hint = syntax_hint(problem if colon is not None else "'\\t'")  # libyaml stops at the tab
     message = f"invalid YAML: {problem}; {hint}"
     return ParsedFile(path, [], [syntax_finding(path, message, position)])
+
+
+def _merge_conflict(text: str, path: str, limits: dict[str, int]) -> ParsedFile | None:
+    """What libyaml's parse of a file holding a whole merge conflict comes to (the conflict, at
+    its ``<<<<<<<`` line: socialgov.source.events reports it wherever the parser gives up at or
+    after that line), when the parser is certain to give up there and not before:
+
+    - the text before the marker's line is read by the fast path as one document whose root is
+      a list or mapping written in block style from the first column, with every text block
+      closed (as for the common mistakes above: libyaml reads the same tokens, and no document
+      is complete);
+    - the marker's line has no ``:``: its text, in the first column, is a plain value where
+      that root's next key or item goes, which no ``:`` on its line makes a key (the key libyaml
+      requires there) and no line can carry on (a plain value ends at the first column): the
+      parser gives up on that line or the next, past the marker;
+    - the file holds no character YAML does not allow (libyaml's reader refuses one first).
+
+    Anything else is left to socialgov.source.events."""
+    if "<<<<<<<" not in text:
+        return None
+    line = conflict_start(text, len(text) + 1)
+    if line is None or line == 1:
+        return None
+    from socialgov.source import fastyaml
+
+    if not fastyaml.enabled() or _NOT_PRINTABLE.search(text) is not None:
+        return None
+    breaks = list(itertools.islice(_LINES.finditer(text), line - 1))
+    before = text[: breaks[-1].end()]
+    marker = text[breaks[-1].end() :]
+    ending = _LINES.search(marker)
+    if ":" in (marker if ending is None else marker[: ending.start()]):
+        return None
+    lines = before.split("\n")
+    if not _block_style_root(lines) or not _text_blocks_closed(lines):
+        return None
+    parsed = fastyaml.parse(before, path, limits)
+    if parsed is None or len(parsed.documents) != 1:
+        return None
+    if any(finding.code != "SG102" for finding in parsed.findings):
+        return None  # (the fast path reports nothing else: keys written twice, never told)
+    if any(_spaced(document.data) for document in parsed.documents):
+        return None  # a deeper line after a one-line list item, which the fast path misreads
+    return ParsedFile(path, [], [syntax_finding(path, CONFLICT, Position(line, 1))])
 
 
 def _block_style_root(lines: list[str]) -> bool:

@@ -456,6 +456,35 @@ def syntax_finding(path: str, message: str, pos: Position | None = None, key: st
     return _finding("SG100", "yaml-syntax", message, path, pos or Position(1, 1), key or message)
 
 
+CONFLICT = (
+    "a merge conflict is left in the file: the lines from '<<<<<<<' to '>>>>>>>' hold both "
+    "sides of it; keep the side you want, and delete the other side and the three marker lines"
+)
+"""The SG100 message of a file whose parse gives up at or after a whole merge conflict's first
+marker (conflict_start): that, not the parser's complaint, is what to fix."""
+_LINES = re.compile(r"\r\n|\r|\n")
+
+
+def conflict_start(text: str, error_line: int) -> int | None:
+    """The line of git's ``<<<<<<<`` marker, when the file holds a whole conflict (``<<<<<<<``,
+    ``=======``, ``>>>>>>>`` at the start of lines, in that order) whose first marker is at or
+    before the line where the parser gave up: that, not the parser's complaint, is what to fix."""
+    if "<<<<<<<" not in text:
+        return None
+    seen: list[int] = []
+    for number, line in enumerate(_LINES.split(text), start=1):
+        marker = line[:7]
+        if marker == "<<<<<<<" and not seen and line[7:8] in ("", " "):
+            if number > error_line:
+                return None
+            seen.append(number)
+        elif marker == "=======" and len(seen) == 1 and not line[7:].strip():
+            seen.append(number)
+        elif marker == ">>>>>>>" and len(seen) == 2 and line[7:8] in ("", " "):
+            return seen[0]
+    return None
+
+
 _HINTS = (
     ("'\\t'", "a tab indents this line, and YAML allows spaces only: replace it with spaces"),
     ("expected <block end>", "the indentation here does not line up with the lines above"),

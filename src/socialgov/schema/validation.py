@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -51,6 +50,8 @@ def schema_files() -> dict[str, Path]:
 
 @cache
 def load_schema(file_name: str) -> dict[str, Any]:
+    import json  # here: a warm run asks this module for the schemas' files, never their data
+
     path = data_dir("schemas") / file_name
     with path.open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
@@ -356,6 +357,8 @@ def _json_type(value: Any) -> str:
 
 
 def _short(value: Any) -> str:
+    import json
+
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -373,6 +376,8 @@ def schema_text(kind: str | None) -> str:
 
             choices = ", ".join([*KIND_FILES, "config", "document"])
             raise SocialgovError(f"no schema for '{kind}'; choose one of: {choices}")
+    import json
+
     return json.dumps(load_schema(file_name), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import json
 import os
 import stat
 import sys
@@ -83,11 +82,12 @@ def fingerprint(limits: dict[str, int], root: Path | None = None) -> str:
     """What parsing and schema checks depend on besides the file's bytes and path (worked out
     once per process and set of limits: a run asks for it several times). With ``root``, the
     code's and the schemas' digests come from what its cache remembers (:func:`package_files`)."""
-    return _fingerprint(json.dumps(limits, sort_keys=True), root)
+    # the limits as text in a form of their own, not JSON: a warm run imports no json for it
+    return _fingerprint(repr(sorted(limits.items())), root)
 
 
 @cache
-def _fingerprint(limits_json: str, root: Path | None) -> str:
+def _fingerprint(limits_text: str, root: Path | None) -> str:
     import pickle
 
     from socialgov.speedups.environment import installed_versions
@@ -95,7 +95,7 @@ def _fingerprint(limits_json: str, root: Path | None) -> str:
     known = _digests_by_path(root)
     digest = digest_of()
     digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
-    digest.update(limits_json.encode())
+    digest.update(limits_text.encode())
     for path in _code_files():
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + _file_digest(path, known))
     for name, path in schema.schema_files().items():

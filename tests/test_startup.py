@@ -197,6 +197,19 @@ def test_a_warm_text_report_imports_no_json(acme: Path, tmp_path: Path) -> None:
     assert "json" in imported(acme, "--format", "json", home=home, settled=True)
 
 
+def test_a_warm_run_reads_its_entries_without_pickle_py(acme: Path, tmp_path: Path) -> None:
+    """pickle.py (~5 M instructions to import: the Python pickler, struct, ...) is for writing
+    the cache's entries: a warm whole and PATHS run read theirs with _pickle's loads, which is
+    pickle.loads. A cold run with the cache writes them, so the check can fail."""
+    home = tmp_path / "home"
+    cold = imported(acme, home=home, settled=True)  # fills the cache
+    warm = imported(acme, home=home, settled=True)
+    paths = imported(acme, "accounts/retail.yaml", home=home, settled=True)
+    assert "pickle" in cold
+    assert "pickle" not in warm | paths
+    assert "_pickle" in warm & paths
+
+
 def test_a_warm_whole_run_imports_nothing_heavy(acme: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     imported(acme, home=home)

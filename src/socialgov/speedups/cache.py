@@ -48,6 +48,13 @@ from socialgov.speedups.digests import digest as digest_of
 if TYPE_CHECKING:  # the parsers are imported only by a run that parses (not a warm one)
     from socialgov.source.loader import ParsedFile
 
+try:  # pickle.loads is _pickle's: taken from there, a run that only reads its entries (a warm
+    # one) does not import pickle.py (~5 M instructions: its Python pickler, struct, ...),
+    # which writing one still imports
+    from _pickle import loads as unpickle
+except ImportError:  # pragma: no cover - a Python without the C pickler
+    from pickle import loads as unpickle
+
 _CODE = ("source", "schema", "core/findings.py", "speedups/cache.py")
 """The code a cached parse depends on (folders: every module in them), under the package."""
 
@@ -88,13 +95,12 @@ def fingerprint(limits: dict[str, int], root: Path | None = None) -> str:
 
 @cache
 def _fingerprint(limits_text: str, root: Path | None) -> str:
-    import pickle
-
     from socialgov.speedups.environment import installed_versions
 
     known = _digests_by_path(root)
     digest = digest_of()
-    digest.update(f"{__version__}|{sys.version}|{pickle.HIGHEST_PROTOCOL}|".encode())
+    # the interpreter's version says the pickle protocols its pickle.py writes and reads too
+    digest.update(f"{__version__}|{sys.version}|".encode())
     digest.update(limits_text.encode())
     for path in _code_files():
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + _file_digest(path, known))
@@ -362,8 +368,6 @@ class ParseCache:
         return signing
 
     def _read(self, entry: Path, digest: bytes) -> ParsedFile | None:
-        import pickle
-
         signer = self._signer(entry, digest)
         if signer is None:
             return None
@@ -371,7 +375,7 @@ class ParseCache:
         if payload is None:
             return None  # missing, or not written by this machine's socialgov: never unpickled
         try:
-            parsed, valid = pickle.loads(payload)
+            parsed, valid = unpickle(payload)
         except Exception:  # damaged or written by another version: parse again
             return None
         from socialgov.source.loader import ParsedFile
@@ -772,8 +776,6 @@ def _parsed_header(root: Path, raw: bytes) -> bytes:
 
 def config_parsed(root: Path, raw: bytes) -> Any:
     """The mapping a configuration of these bytes read as in an earlier run, else None."""
-    import pickle
-
     header = _parsed_header(root, raw)
     signer = _entry_signer(CONFIG_PARSED_ENTRY, header)
     if signer is None:
@@ -782,7 +784,7 @@ def config_parsed(root: Path, raw: bytes) -> Any:
     if payload is None:
         return None
     try:
-        data = pickle.loads(payload)  # signed by this machine's socialgov
+        data = unpickle(payload)  # signed by this machine's socialgov
     except Exception:  # damaged: read the file again
         return None
     return data if isinstance(data, dict) else None

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -64,6 +63,7 @@ from socialgov.speedups.cache import (
     package_files,
     read_signed,
     signing_key,
+    unpickle,
     write_signed,
 )
 from socialgov.speedups.digests import (
@@ -120,7 +120,7 @@ class RunCache:
         if payload is None:
             return None  # missing, another setup's, or not written by this machine's socialgov
         try:
-            return pickle.loads(payload)  # signed by this machine's socialgov: see above
+            return unpickle(payload)  # signed by this machine's socialgov: see above
         except Exception:  # damaged, or pickled by another version
             return None
 

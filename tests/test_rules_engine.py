@@ -12,7 +12,7 @@ from socialgov.config import load_config
 from socialgov.core.findings import EntityRef, Severity
 from socialgov.model import Model
 from socialgov.pipeline import load_repository
-from socialgov.rules.base import RuleContext, RuleInfo, Violation
+from socialgov.rules.base import Check, RuleContext, RuleInfo, Violation
 from socialgov.rules.engine import RuleCrashed, located_findings, to_finding
 
 
@@ -28,10 +28,14 @@ def _naming(model: Model, ctx: RuleContext) -> Iterator[Violation]:
 
 
 def test_findings_are_the_violations_placed_and_name_each_entity_with_one_ref(
-    make_repo: MakeRepo,
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every finding is what to_finding makes of its violation, and an entity named by several
-    findings (as the finding's entity or among its related) is named by one EntityRef."""
+    findings (as the finding's entity or among its related) is named by one EntityRef. A
+    violation relating entities is placed with the other violations of its file, not alone as
+    it comes (placed alone, each cost about three times as much)."""
+    from socialgov.source.fastyaml import RymlSourceMap
+
     root = make_repo(
         {
             "teams.yaml": "teams:\n  - {id: care, name: Care}\n",
@@ -46,7 +50,17 @@ def test_findings_are_the_violations_placed_and_name_each_entity_with_one_ref(
         RuleInfo("T002", "naming", Severity.INFO, "", "test", check=_naming),
     ]
     ctx = RuleContext(as_of=AS_OF)
-    found = located_findings(model, rules, ctx)
+    alone: list[object] = []
+    place = RymlSourceMap.place
+
+    def counted(self: RymlSourceMap, base: tuple[object, ...], path: tuple[object, ...]):  # type: ignore[no-untyped-def]
+        alone.append(path)
+        return place(self, base, path)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(RymlSourceMap, "place", counted)
+        found = located_findings(model, rules, ctx)
+    assert alone == []
     expected = [
         (to_finding(info, v), v.field)
         for info in rules
@@ -133,7 +147,7 @@ def test_violations_are_placed_file_by_file_and_what_placing_looked_up_let_go(
 ) -> None:
     """The findings are what to_finding makes of each violation, in the order found, whether
     placed file by file after the rules (a violation of an entity whose field is a tuple of
-    str and int parts) or at once (one relating entities, one of no entity). Once a file's
+    str and int parts, relating entities or not) or at once (one of no entity). Once a file's
     violations are placed, what placing looked up there is let go; with ``release`` (a lint,
     which asks no position after the rules), the file's positions too, except the positions of
     its waivers, which are kept (an unused waiver's finding asks for them after the rules)."""
@@ -185,16 +199,22 @@ def _failing(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     raise ValueError("the second rule fails")
 
 
+def _relating_nothing(model: Model, ctx: RuleContext) -> Iterator[Violation]:
+    yield Violation(next(iter(model.accounts)), "odd", field=("team",), related=(object(),))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("check", [_unplaceable, _relating_nothing])
 def test_a_violation_that_cannot_be_made_a_finding_fails_its_rule_in_the_rules_order(
-    make_repo: MakeRepo,
+    make_repo: MakeRepo, check: Check
 ) -> None:
-    """A violation that cannot be made into a finding (a plugin's message that is no text)
-    fails its own rule as the rule yields it, before a later rule runs and fails, as when
-    every violation was placed as it came."""
+    """A violation that cannot be made into a finding (a plugin's message that is no text, or
+    a related entity that is none) fails its own rule as the rule yields it, before a later
+    rule runs and fails, as when every violation was placed as it came (one relating entities
+    is placed with its file's violations after the rules, its EntityRefs made at once)."""
     root = make_repo({"accounts.yaml": "accounts:\n  - {id: a, platform: x, team: t}\n"})
     model = load_repository(load_config(root)).model
     rules = [
-        RuleInfo("T005", "unplaceable", Severity.INFO, "", "test", check=_unplaceable),
+        RuleInfo("T005", "unmade", Severity.INFO, "", "test", check=check),
         RuleInfo("T006", "failing", Severity.INFO, "", "test", check=_failing),
     ]
     with pytest.raises(RuleCrashed) as raised:

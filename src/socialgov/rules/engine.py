@@ -79,22 +79,11 @@ def _located(
         key = joined or ",".join([f"{r.kind}/{r.id}" for r in violation.related])
     elif type(key) is str:
         key = shared.setdefault(key, key)
-    related: tuple[EntityRef, ...] = ()
-    known_ref = refs.get
-    if violation.related:
-        named = []
-        add = named.append  # a finding may relate 100,000 channels (SG403)
-        for other in violation.related:
-            address = id(other)
-            known = known_ref(address)
-            if known is None or known[0] is not other:
-                known = refs[address] = (other, entity_ref(other.kind, other.id))
-            add(known[1])
-        related = tuple(named)
+    related = _named(violation.related, refs) if violation.related else ()
     # The entity's EntityRef too, made once: another finding may name it, or have related it
     # (SG305 relates every live Account of a sprawling team before the rules that name them).
     address = id(entity)
-    known = known_ref(address)
+    known = refs.get(address)
     if known is None or known[0] is not entity:
         known = refs[address] = (entity, entity_ref(entity.kind, entity.id))
     # Made without the frozen dataclass's __init__ (core.findings.made: a quarter of the
@@ -112,6 +101,22 @@ def _located(
         key,
     )
     return finding, field
+
+
+def _named(
+    related: tuple[Entity, ...], refs: dict[int, tuple[Entity, EntityRef]]
+) -> tuple[EntityRef, ...]:
+    """The EntityRefs of ``related``, each made once for the run (``refs``: see _located)."""
+    named = []
+    add = named.append  # a finding may relate 100,000 channels (SG403)
+    known_ref = refs.get
+    for other in related:
+        address = id(other)
+        known = known_ref(address)
+        if known is None or known[0] is not other:
+            known = refs[address] = (other, entity_ref(other.kind, other.id))
+        add(known[1])
+    return tuple(named)
 
 
 def run_rules(model: Model, rules: Iterable[RuleInfo], ctx: RuleContext) -> list[Finding]:
@@ -138,9 +143,11 @@ def located_findings(
     memory given back before the findings are made, in the order found. On the stranger's
     100,000 accounts (~490,000 findings) a violation kept (~80 bytes) is under half a finding
     with its pair (~190), and no finding is made while every file's positions are held. A
-    violation whose placing or making might raise, or that relates entities (no entity, a
-    field other than a tuple of str and int parts, a message other than a str), is made into
-    its finding at once, as before, so that a rule's error is raised in the rules' order.
+    violation whose placing or making might raise (no entity, a field other than a tuple of
+    str and int parts, a message other than a str) is made into its finding at once, as
+    before, so that a rule's error is raised in the rules' order; one that relates entities
+    has their EntityRefs made at once (as its key is joined from them), and is placed with its
+    file's (placed alone, each cost ~3 times as much: stranger-5000's 1,298, ~94 M).
     Without ``place`` (for what reads no finding's line or column), nothing is placed: every
     finding's line and column are 0."""
     from socialgov.lang.selectors import reset_match_budget
@@ -148,7 +155,8 @@ def located_findings(
     reset_match_budget()  # each run of the rules has its own matching budget (a server runs many)
     refs: dict[int, tuple[Entity, EntityRef]] = {}
     shared: dict[Any, Any] = {}
-    # (entity, message, field, key) of a violation to place, or its finding placed at once
+    # (entity, message, field, key) of a violation to place, with its related entities' refs
+    # last if it has any, or its finding placed at once
     found: list[Any] = []
     ran: list[tuple[RuleInfo, int]] = []  # each rule, with where its violations end in found
     files: dict[str, array[int]] = {}  # each file's violations to place, by their place in found
@@ -159,12 +167,7 @@ def located_findings(
             for violation in info.check(model, ctx):
                 entity = violation.entity
                 field = violation.field
-                if (
-                    entity is None
-                    or type(field) is not tuple
-                    or violation.related
-                    or type(violation.message) is not str
-                ):
+                if entity is None or type(field) is not tuple or type(violation.message) is not str:
                     found.append(_located(info, violation, refs, shared, place))
                     continue
                 for part in field:
@@ -176,8 +179,11 @@ def located_findings(
                     if kept is None:
                         kept = shared[field] = (field, "/".join(map(str, field)))
                     key = violation.key
+                    related = violation.related
                     if key is None:
                         key = kept[1]
+                        if not key and related:  # (as _located joins it)
+                            key = ",".join([f"{r.kind}/{r.id}" for r in related])
                     elif type(key) is str:
                         key = shared.setdefault(key, key)
                     path = entity.source.document.path
@@ -185,7 +191,12 @@ def located_findings(
                     if waiting is None:
                         waiting = files[path] = array("I")
                     waiting.append(len(found))
-                    found.append((entity, violation.message, kept[0], key))
+                    if related:  # its refs made now, as _located makes them; placed with the file's
+                        found.append(
+                            (entity, violation.message, kept[0], key, _named(related, refs))
+                        )
+                    else:
+                        found.append((entity, violation.message, kept[0], key))
         except SocialgovError:
             raise  # says itself what to fix (a pattern too slow to match): exit 2, not a crash
         except Exception as error:
@@ -210,8 +221,8 @@ def located_findings(
             # the file's violations placed together; should that raise, each is placed alone,
             # so that a placing that raises fails the rule of its own violation
             kept = list(map(found.__getitem__, waiting))
-            sources = [entity.source for entity, _, _, _ in kept]
-            fields = [field for _, _, field, _ in kept]
+            sources = [violation[0].source for violation in kept]
+            fields = [violation[2] for violation in kept]
             try:
                 placed = places_in(sources, fields)
             except SocialgovError:
@@ -247,9 +258,14 @@ def located_findings(
             code, name, severity = info.code, info.name, info.severity
             for at in range(start, end):
                 kept = found[at]
-                if len(kept) == 2:
+                size = len(kept)
+                if size == 2:
                     continue  # placed at once
-                entity, message, field, key = kept
+                if size == 4:
+                    entity, message, field, key = kept
+                    named: tuple[EntityRef, ...] = ()
+                else:  # a violation relating entities, their refs made
+                    entity, message, field, key, named = kept
                 line = lines[at]
                 if line < shared_lines:
                     line = numbers[line]
@@ -267,7 +283,7 @@ def located_findings(
                     line,
                     columns[at],
                     known[1],
-                    (),
+                    named,
                     key,
                 )
                 found[at] = finding, field

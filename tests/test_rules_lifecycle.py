@@ -275,6 +275,45 @@ def test_too_few_admins_counts_active_distinct_admins(make_repo: MakeRepo) -> No
     assert "records no access, so no admin is known" in findings[2].message
 
 
+def test_too_few_admins_counts_only_people_who_exist_and_have_not_departed(
+    make_repo: MakeRepo,
+) -> None:
+    """An admin counts when the id names a Person who has not departed by as-of: not an id
+    naming nobody, nor someone departed by status or by a date on or before as-of; someone
+    leaving after as-of still counts."""
+    root = make_repo(
+        {
+            "people.yaml": PEOPLE,
+            "accounts.yaml": """\
+            accounts:
+              - id: with-nobody
+                platform: x
+                access: [{person: jdoe, role: admin}, {person: nobody, role: admin}]
+              - id: with-one-leaving-today
+                platform: x
+                access: [{person: jdoe, role: admin}, {person: leaving-today, role: admin}]
+              - id: with-one-leaving-later
+                platform: x
+                access: [{person: jdoe, role: admin}, {person: leaving-later, role: admin}]
+              - id: with-one-gone
+                platform: x
+                access: [{person: gone, role: admin}, {person: asmith, role: admin}]
+            """,
+        }
+    )
+    findings = found(run_lint(root), "SG210")
+    assert [f.entity.id for f in findings if f.entity] == [
+        "with-nobody",
+        "with-one-leaving-today",
+        "with-one-gone",
+    ]
+    assert [f.message.split(", fewer")[0] for f in findings] == [
+        "Account with-nobody has 1 active admin (jdoe)",
+        "Account with-one-leaving-today has 1 active admin (jdoe)",
+        "Account with-one-gone has 1 active admin (asmith)",
+    ]
+
+
 def test_too_few_admins_waits_until_access_is_recorded_and_honours_min_admins(
     make_repo: MakeRepo,
 ) -> None:

@@ -238,14 +238,18 @@ def too_few_admins(model: Model, ctx: RuleContext) -> Iterator[Violation]:
     accounts = live_accounts(model, ctx)
     if not any("access" in account.data for account in accounts):
         return
+    # an admin counts when the id names a Person who has not departed: the people by id, and
+    # the departed ones derived once for the rules (not each admin's Person found and asked)
+    people = model.entities.get("Person", {})
+    departed = departed_people(model, ctx)
     for account in accounts:
         admins: list[str] = []
         for entry in account.access:
-            if entry.role != "admin" or entry.person is None or entry.person in admins:
+            person = entry.person
+            if entry.role != "admin" or person is None or person in admins:
                 continue
-            person = model.person(entry.person)
-            if person is not None and not person.departed(ctx.as_of):
-                admins.append(entry.person)
+            if person in people and person not in departed:
+                admins.append(person)
         if len(admins) >= wanted:
             continue
         if "access" not in account.data:

@@ -31,7 +31,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from socialgov import __version__
 from socialgov.config import CACHE_DIR
 from socialgov.core.files import read_bounded
-from socialgov.core.findings import EntityRef, Finding, Position, made
+from socialgov.core.findings import EntityRef, Finding, Position, entity_ref, made
 from socialgov.core.resources import PACKAGE_DIR
 from socialgov.schema import validation as schema
 from socialgov.speedups.digests import SIZE, Hash, compare_digest, file_digest, signer
@@ -716,26 +716,26 @@ def _paired(cls: type) -> Any:
 # findings (a Finding's eleven slots, ~18,000 instructions, and each EntityRef's and Position's
 # two) were most of unpickling it, which a warm PATHS run does whole. The cache's entries are
 # unpickled through the functions below instead, which fill a plain class with the same slots and
-# then make the object the class it was (core.findings.made, which makes the rules' findings so):
-# the same objects (tests/test_cache.py compares them with the classes' own constructors).
-
-
-class _EntityRefSlots:
-    __slots__ = EntityRef.__slots__
-
-    def __init__(self, kind: str, entity_id: str) -> None:
-        self.kind, self.id = kind, entity_id
+# then make the object the class it was (core.findings.made and entity_ref, which make the rules'
+# findings and their references so): the same objects (tests/test_cache.py compares them with
+# the classes' own constructors).
 
 
 class _PositionSlots:
     __slots__ = Position.__slots__
 
-    def __init__(self, line: int, column: int) -> None:
-        self.line, self.column = line, column
+
+def _position(line: int, column: int) -> Position:
+    """``Position(line, column)`` without its frozen ``__init__``, as core.findings.entity_ref
+    makes an EntityRef."""
+    plain = _PositionSlots()
+    plain.line, plain.column = line, column
+    plain.__class__ = Position  # type: ignore[assignment]
+    return plain  # type: ignore[return-value]
 
 
-_TWINS: dict[type, type] = {EntityRef: _EntityRefSlots, Position: _PositionSlots}
-"""Each two-slot class :func:`_pair` restores, and its plain twin (the same slots)."""
+_MAKERS: dict[type, Callable[[Any, Any], Any]] = {EntityRef: entity_ref, Position: _position}
+"""Each two-slot class :func:`_pair` restores, and what makes one without its ``__init__``."""
 
 
 def _finding(*fields: Any) -> Finding:
@@ -749,9 +749,7 @@ def _finding(*fields: Any) -> Finding:
 
 def _pair(cls: type, first: Any, second: Any) -> Any:
     """``cls(first, second)`` of a frozen two-slot class (EntityRef, Position), as unpickled."""
-    plain = _TWINS[cls](first, second)
-    plain.__class__ = cls
-    return plain
+    return _MAKERS[cls](first, second)
 
 
 def _remove_tree(folder: Path) -> None:

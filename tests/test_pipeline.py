@@ -385,3 +385,11 @@ accounts:
     assert again.lines is None
     model = again.repo.model
     assert [entity.locate().line for entity in (*model.accounts, *model.channels)] == want
+    # without ``positions_after`` (the audit's formats that show no line) no line is read and
+    # the positions are let go for good all the same: nothing asks one after the run
+    result, gone = lint_evaluated(config, placed=False, positions_after=False)
+    assert gone.lines is None
+    assert _order(result.findings) == _order(placed_result.findings)
+    for entity in gone.repo.model.all():
+        with pytest.raises(RuntimeError, match="let go for good"):
+            entity.locate()

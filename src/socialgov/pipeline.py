@@ -307,6 +307,7 @@ def lint_evaluated(
     remember: bool = True,
     placed: bool = True,
     lines: bool = False,
+    positions_after: bool = True,
 ) -> tuple[LintResult, Evaluation]:
     """:func:`lint_model`, with the whole evaluation: the model, and what the rules' selectors
     selected in it (``Evaluation.selections``), for the audit, which reads the model after the
@@ -322,7 +323,9 @@ def lint_evaluated(
     (with ``placed`` False): the caller asks no position of the model after the run but each
     Account's and Channel's line (the audit's rows), which is read before the rules
     (``Evaluation.lines``); the positions are then let go for good, their text with them (a
-    position asked after raises)."""
+    position asked after raises). Without ``positions_after`` (with ``placed`` False) the caller
+    asks no position of the model after the run at all (the audit's formats that show no
+    line): let go for good likewise."""
     result, evaluation = _run(
         config,
         None,
@@ -334,6 +337,7 @@ def lint_evaluated(
         remember=remember,
         placed=placed,
         lines=lines,
+        positions_after=positions_after,
     )
     assert evaluation is not None  # not reused: a full run
     return result, evaluation
@@ -360,13 +364,14 @@ def _run(
     release: bool = False,
     placed: bool = True,
     lines: bool = False,
+    positions_after: bool = True,
 ) -> tuple[LintResult, Evaluation | None]:
     """The result of a run, and its evaluation when it was a full one. ``release``: nothing
     asks a position of the model after the rules (a lint's result is all its caller reads), so
     that, without the cache (whose state locates waivers), the files' positions are let go as
     soon as the rules' findings are placed (rules.engine.located_findings). ``placed``: see
-    :func:`lint_evaluated` (a run that the cache stores places every finding), as is
-    ``lines``."""
+    :func:`lint_evaluated` (a run that the cache stores places every finding), as are
+    ``lines`` and ``positions_after``."""
     if not cache or not (reuse or remember):
         with _collector_paused():
             evaluation = _evaluate(
@@ -378,6 +383,7 @@ def _run(
                 release=release and not cache,
                 placed=placed,
                 lines=lines,
+                positions_after=positions_after,
             )
             finished = _finish_full(
                 config, evaluation, paths, new_since, release, unused_waivers=placed
@@ -594,6 +600,7 @@ def _evaluate(
     release: bool = False,
     placed: bool = True,
     lines: bool = False,
+    positions_after: bool = True,
 ) -> Evaluation:
     from socialgov.report.filters import select_rules, unknown_selectors
     from socialgov.report.result import Evaluation
@@ -643,7 +650,7 @@ def _evaluate(
             found.extend(check_rules(repo.model, selected, ctx, keep_here=plugin_codes))
         else:
             found = ordered
-        let_go_of(files, for_good=lines)
+        let_go_of(files, for_good=lines or not positions_after)
     evaluation = Evaluation(repo, rules, selected, found, known, ctx.selections, shown)
     # A process about to end need not free the model (core/lifetime.py); the findings it frees
     # as before, so that an audit's report is built within its lint's peak.

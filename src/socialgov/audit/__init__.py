@@ -33,14 +33,15 @@ def run_audit(
     from socialgov.pipeline import lint_evaluated
 
     # the audit never shows where a finding is written: the lint places only the findings
-    # whose order their entities do not tell, and lets go of the positions once each
-    # channel's line is read (pipeline.lint_evaluated)
+    # whose order their entities do not tell, and lets go of the positions for good once they
+    # are ordered, each channel's line read before if it is shown (pipeline.lint_evaluated)
     result, evaluation = lint_evaluated(
         config,
         progress=progress.files if progress else None,
         cache=cache,
         placed=False,
         lines=positions,
+        positions_after=False,
     )
     model, selections, lines = evaluation.repo.model, evaluation.selections, evaluation.lines
     del evaluation  # what else it holds is not kept while the report is built

@@ -75,8 +75,7 @@ def _located(
     if key is None:
         if joined is None:
             joined = "/".join(map(str, field))
-        # (a list made for join, not a generator: SG305's keys join thousands of Accounts)
-        key = joined or ",".join([f"{r.kind}/{r.id}" for r in violation.related])
+        key = joined or _related_key(violation.related)
     elif type(key) is str:
         key = shared.setdefault(key, key)
     related = _named(violation.related, refs) if violation.related else ()
@@ -101,6 +100,12 @@ def _located(
         key,
     )
     return finding, field
+
+
+def _related_key(related: tuple[Entity, ...]) -> str:
+    """The key of a finding whose field is the entity itself: the entities it relates."""
+    # (a list made for join, not a generator: SG305's keys join thousands of Accounts)
+    return ",".join([f"{r.kind}/{r.id}" for r in related])
 
 
 def _named(
@@ -182,8 +187,8 @@ def located_findings(
                     related = violation.related
                     if key is None:
                         key = kept[1]
-                        if not key and related:  # (as _located joins it)
-                            key = ",".join([f"{r.kind}/{r.id}" for r in related])
+                        if not key and related:  # (as _located makes it)
+                            key = _related_key(related)
                     elif type(key) is str:
                         key = shared.setdefault(key, key)
                     path = entity.source.document.path

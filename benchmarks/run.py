@@ -127,6 +127,12 @@ TARGETS = (
     ("PATHS mode, warm <= 5 x `python -I -c pass`", 1_000, "paths/bare", 5.0),
     ("audit <= 1.2 x cold lint", 100_000, "audit/lint-by-audit", 1.2),
     ("audit peak memory <= lint's (process tree)", 100_000, "audit-memory/cold-memory", 1.0),
+    (
+        "audit peak memory, default format <= lint's (process tree)",
+        100_000,
+        "audit-table-memory/cold-memory",
+        1.0,
+    ),
     ("peak memory of lint (process tree) <= 1.0 GB", 100_000, "cold-memory-gb", 1.0),
 )
 
@@ -514,8 +520,12 @@ class Bench:
         memory: bool = False,
         sides: list[Side] | None = None,
         beside: Sequence[tuple[str, str, list[str], Path]] = (),
+        runs: int | None = None,
     ) -> None:
         """Run one measure on every side, the sides interleaved run by run (A B A B ...).
+
+        ``runs``: how many timed runs (``--runs`` unless given); 0 with ``memory`` measures the
+        process tree's peak memory only, from one untimed run a side (its times read n/a).
 
         ``beside``: measures of their own (name, command, argv, cwd), each run once in every
         round before the sides (F A B F A B ...), so that a ratio to them compares runs made
@@ -529,7 +539,8 @@ class Bench:
         for other, other_command, _, _ in beside:
             results[other] = {owner: Measure(other, other_command)}
         label = f"{key[0]}-{key[1]} " if key[0] else ""
-        for index in range(self.args.runs):
+        runs = self.args.runs if runs is None else runs
+        for index in range(runs):
             for other, _, argv, cwd in beside:
                 run = run_once(argv, self.sides[-1].env, cwd, self.pin)
                 results[other][owner].add(run)
@@ -543,7 +554,7 @@ class Bench:
         if memory:
             for side in sides:
                 if before:
-                    before(side, self.args.runs)
+                    before(side, runs)
                 m = found[side.name]
                 m.tree_memory = tree_memory(argv_of(side), side.env, cwd_of(side), self.pin)
                 print(
@@ -644,7 +655,7 @@ class Bench:
             argv = self.lint(side, root(side))
             return [*argv, "--no-cache"] if side.has_cache_flag else argv
 
-        def audit_argv(side: Side) -> list[str]:
+        def audit_argv(side: Side, format: str = "json") -> list[str]:
             argv = [
                 sys.executable,
                 "-m",
@@ -655,7 +666,7 @@ class Bench:
                 "--root",
                 str(root(side)),
                 "--format",
-                "json",
+                format,
             ]
             return [*argv, "--no-cache"] if side.audit_cache_flag else argv
 
@@ -755,6 +766,15 @@ class Bench:
                         PROJECT,
                     )
                 ],
+            )
+            self.timed(
+                key,
+                "audit-table",
+                "socialgov audit --no-cache --format table (memory only: the default format)",
+                lambda s: audit_argv(s, "table"),
+                here,
+                memory=True,
+                runs=0,
             )
             if self.args.peers:
                 run_peers(self, key, tree)
@@ -1069,9 +1089,10 @@ class Report:
                 a, b = by_side[self.before], by_side[self.after]
                 spread = max((_spread(a), _spread(b)), key=lambda x: -1 if x is None else x)
                 cpu = _ratio(b.cpu_median, a.cpu_median)
-                rows.append(
-                    (where, name, a.median, b.median, _ratio(b.median, a.median), spread, cpu)
-                )
+                if a.times or b.times:  # a measure of memory only has no times to compare
+                    rows.append(
+                        (where, name, a.median, b.median, _ratio(b.median, a.median), spread, cpu)
+                    )
                 if a.tree_memory and b.tree_memory:
                     rows.append(
                         (

@@ -59,6 +59,10 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
             assert float(row.split("|")[6]) > 0  # the CPU time column
         audit = next(line for line in section.splitlines() if line.startswith("| audit |"))
         assert int(audit.rstrip(" |").rsplit("|", 1)[1]) > 0  # process tree memory sampled
+        # the default format's audit: its memory only, from one untimed run a side
+        table = next(line for line in section.splitlines() if line.startswith("| audit-table |"))
+        assert int(table.rstrip(" |").rsplit("|", 1)[1]) > 0
+        assert table.split("|")[3:5] == [" n/a ", " n/a "]
     for measure in ("bare", "acme"):
         assert f"| {measure} |" in text
     # the floor and rapidyaml are run in the same rounds as cold lint, not in a block before it
@@ -104,6 +108,8 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
         assert f"| stranger 200 | {measure} |" in against
     assert "More than 5% slower: " in against and "More than 5% more memory: " in against
     assert "| human 200 | cold memory (MB) |" in against
+    assert "| human 200 | audit-table memory (MB) |" in against
+    assert "| human 200 | audit-table |" not in against  # no times to compare
     # the ledger of what each change bought is kept, and this run added to it
     ledger = text.split(run.BOUGHT_START, 1)[1].split(run.BOUGHT_END, 1)[0]
     assert "| one parse path | a -> b | human 5,000 cold 0.61x |" in ledger

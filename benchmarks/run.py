@@ -21,7 +21,9 @@ and system, its children included), which a shared machine's other work moves le
 - ``socialgov lint`` cold (``--no-cache``), warm (cache filled, nothing changed), incremental
   (one account's name changed in one file before each run), full-rerun (an account's owner
   changed: an edit incremental lint cannot take), PATHS mode on that one file with the cache
-  warm (what the pre-commit hook runs), and ``socialgov audit`` cold (``--no-cache``, JSON);
+  warm and nothing changed (the target's measure), PATHS mode on that file just edited (what
+  the pre-commit hook runs after an edit: no stored answer can be replayed), and ``socialgov
+  audit`` cold (``--no-cache``, JSON; and its default format's memory, untimed);
 - beside them: the floor, PyYAML's ``CSafeLoader`` parsing the same files in one process;
   rapidyaml (``ryml``) parsing the same files in one process, both run in the same rounds as
   cold lint (floor, ryml, before, after, floor, ryml, ...: a ratio to the floor compares runs
@@ -751,6 +753,17 @@ class Bench:
                 lambda s: [*self.lint(s, root(s)), str(changed(s))],
                 here,
             )
+            self.timed(
+                key,
+                "paths-edited",
+                f"socialgov lint {target.relpath} (PATHS mode, that file just edited: the hook "
+                "after an edit)",
+                lambda s: [*self.lint(s, root(s)), str(changed(s))],
+                here,
+                before=edit,
+            )
+            for side in self.sides:
+                restore(side)
             self.timed(
                 key,
                 "audit",

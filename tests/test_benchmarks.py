@@ -49,7 +49,8 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
     assert "pinned to one core: `taskset -c 0`" in text or "CPU affinity set to core 0" in text
     for generator in ("plain", "human", "stranger"):
         section = text.split(f"## {generator} tree, 200 accounts", 1)[1].split("\n## ", 1)[0]
-        for measure in ("floor", "ryml", "cold", "warm", "incremental", "full-rerun", "paths"):
+        measures = ("floor", "ryml", "cold", "warm", "incremental", "full-rerun", "paths")
+        for measure in (*measures, "paths-edited"):
             row = next(line for line in section.splitlines() if line.startswith(f"| {measure} |"))
             if measure in ("floor", "ryml"):
                 assert "| n/a | " in row  # measured once, not per side
@@ -102,7 +103,7 @@ def test_smoke_run_measures_both_trees_before_and_after(tmp_path: Path) -> None:
     # before and after, per measure, with the verdict
     against = text.split("## Before and after", 1)[1].split("\n## ", 1)[0]
     assert "before: HEAD (" in against
-    for measure in ("cold", "warm", "incremental", "full-rerun", "paths", "audit"):
+    for measure in ("cold", "warm", "incremental", "full-rerun", "paths", "paths-edited", "audit"):
         assert f"| human 200 | {measure} |" in against
         assert f"| plain 200 | {measure} |" in against
         assert f"| stranger 200 | {measure} |" in against

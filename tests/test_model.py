@@ -403,10 +403,11 @@ def test_fast_and_straightforward_build_agree_on_every_entity_and_finding(
         assert {"SG101", "SG104"} <= {code for code, *_ in fast_findings}
 
 
-def _references_as_people_write_them(seed: int) -> str:
+def _references_as_people_write_them(seed: int, typos_in: tuple[str, ...] | None = None) -> str:
     """Channels and Accounts naming people, teams, policies, playbooks, objectives and tools the
     way several organisations would: known ids, typos, pinned policy versions, lists of one and
-    of many, unknown ids first, last or alone, a reference list written as a single text."""
+    of many, unknown ids first, last or alone, a reference list written as a single text. With
+    ``typos_in``, only the references naming those kinds name unknown ids."""
     import random
 
     rng = random.Random(seed)
@@ -417,9 +418,14 @@ def _references_as_people_write_them(seed: int) -> str:
     objectives = ["grow", "serve"]
     tools = ["hootsuite"]
 
+    def kinds_of(known: list[str]) -> set[str]:
+        named = {"Person": people, "Team": teams, "Policy": policies, "Playbook": playbooks}
+        named |= {"Objective": objectives, "Tool": tools}
+        return {kind for kind, ids in named.items() if set(ids) & set(known)}
+
     def one(known: list[str]) -> str:
         pick = rng.random()
-        if pick < 0.6:
+        if pick < 0.6 or (typos_in is not None and not kinds_of(known) & set(typos_in)):
             return rng.choice(known)
         if pick < 0.8:
             return rng.choice(known) + rng.choice(["x", "-old", "s"])  # a typo
@@ -486,6 +492,45 @@ def test_unknown_references_agree_with_the_straightforward_search(
     found = [finding for finding in fast_findings if finding[0] == "SG104"]
     assert len(found) > 20, "references of every kind named nobody in the data"
     assert any("@" not in key and "policies" in key for *_, key, _, _ in found)
+
+
+@pytest.mark.parametrize("typos_in", [(), ("Team",), ("Policy", "Tool")])
+def test_references_every_entity_names_known_are_not_read_again(
+    typos_in: tuple[str, ...], make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where every entity of a kind names known ids in a field (as in most repositories), the
+    # field is told known for the whole kind at once and the entities' loop reads it no more;
+    # a field with one unknown id anywhere is read entity by entity, with the same findings.
+    # Among them: lists written as one text, and fields broken otherwise (a number, a list of
+    # mappings, an unknown field beside), which leave the data as SG101s.
+    broken = [
+        "  - {id: odd-1, platform: x, owner: 5, team: [care], playbooks: {a: b}}",
+        "  - {id: odd-2, platform: x, policies: [{id: social}], objectives: grow, extra: 1}",
+        "  - {id: odd-3, platform: x, managed_via: [[hootsuite]], backup_owner: null}",
+    ]
+    text = _references_as_people_write_them(7, typos_in) + "\n".join(broken) + "\n"
+    root = make_repo({"refs.yaml": text})
+    lists_read: list[list[Any]] = []
+    names_known = model_module._names_known
+
+    def counted(values: list[Any], known: Any, versioned: bool) -> bool:
+        lists_read.append(values)
+        return names_known(values, known, versioned)
+
+    monkeypatch.setattr(model_module, "_names_known", counted)
+    fast_findings, _ = _outcome(root)
+    with monkeypatch.context() as patch:
+        _reference_paths(patch)
+        plain_findings, _ = _outcome(root)
+    assert fast_findings == plain_findings
+    unknown = {key.split("=")[0] for code, *_, key, _, _ in fast_findings if code == "SG104"}
+    assert {"SG101", "SG104"} <= {code for code, *_ in fast_findings} or typos_in == ()
+    if typos_in == ():
+        assert unknown <= {"access[0].person", "access[0].via"}  # (read in every entry)
+    if typos_in == ("Team",):
+        assert "team" in unknown and not {"policies", "owner"} & {k.split("[")[0] for k in unknown}
+    # the lists of ids are read entity by entity only where some entity names an unknown one
+    assert (lists_read == []) == (typos_in in ((), ("Team",)))
 
 
 ODD_FIELD_VALUES: list[Any] = [

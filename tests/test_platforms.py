@@ -8,6 +8,7 @@ import pytest
 
 from conftest import PROJECT
 from socialgov.domain.platforms import (
+    _URL_LIKE,
     CATALOGUE,
     PLATFORMS,
     SPECS,
@@ -589,7 +590,29 @@ def test_a_profile_url_names_its_profile_field_by_field(url: str, expected: Prof
         ("acme.com/page", True),
         ("a" * 400 + ".com/x", False),  # only the start is looked at
         ("a" * 400 + "://x", False),
+        ("globex.jp.care1051", False),
+        ("www.acme", True),
+        ("WwW.acme", True),
+        ("\u3000www.acme", True),
+        ("@www.acme", False),
+        ("acme.www.com", False),
+        ("www", False),
+        ("www,acme.com", False),
     ],
 )
 def test_what_looks_like_a_web_address(text: str, is_url: bool) -> None:
     assert looks_like_url(text) is is_url
+
+
+def test_a_text_without_colon_or_slash_looks_like_a_web_address_as_the_pattern_says() -> None:
+    # looks_like_url tells such a text by its start (only the www. form can match), without
+    # the pattern: every combination of blanks, www-like starts, dotted bodies and ends is
+    # answered as the pattern answers it (texts with : or / are matched by it).
+    starts = ["", " ", "\t", "\u3000", "\u00a0", "@", "x"]
+    heads = ["www.", "WWW.", "wWw.", "ww.", "www", "w.", "wwww.", "\u1e89ww.", ""]
+    bodies = ["", "acme", "acme.corp", "globex.jp.care1051", ".", "a-b.c_d", "\u212a.com"]
+    ends = ["", " ", "/x", ":1", "/", "."]
+    texts = [s + h + b + e for s in starts for h in heads for b in bodies for e in ends]
+    assert sum("www." in t.lower() and ":" not in t and "/" not in t for t in texts) > 100
+    for text in texts:
+        assert looks_like_url(text) is bool(_URL_LIKE.match(text.strip()[:300])), text

@@ -694,6 +694,12 @@ def looks_like_url(text: str) -> bool:
     would take quadratic time, once per entity that value is aliased into."""
     if "." not in text and ":" not in text:
         return False  # each form of the pattern needs one of them (most handles have neither)
+    if ":" not in text and "/" not in text:
+        # Only the ``www.`` form can match (the scheme needs ``:``, a host and path ``/``):
+        # its four characters at the start, told without the pattern, which backtracks over
+        # a dotted handle (``globex.jp.care1051``) once per form. Nothing but ``W`` lowers to
+        # ``w``, and the pattern's ignored case matches ``w`` with ``W`` alone.
+        return text.lstrip()[:4].lower() == "www."
     start = text.strip()[:300]
     if "." not in start and ":" not in start:
         return False

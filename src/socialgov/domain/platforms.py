@@ -1061,17 +1061,9 @@ def _same_page(url: str, made: str, platform: str, value: str) -> bool:
     if asks and (_plain_query(query) is None or value.lower() == "profile.php"):
         return False
     page = page.rstrip("/")
-    if page.startswith("https://"):
-        rest = page[8:]
-    elif page.startswith("http://"):
-        rest = page[7:]
-    else:
-        return False
-    cut = rest.find("/")
-    if cut < 0:
-        return False
-    start, hosts = _pages(platform)
-    return rest[:cut].removeprefix("www.") in hosts and rest[cut:] == made[start:]
+    start, fronts = _pages(platform)
+    path = made[start:]  # "/" and what follows the host: none of the fronts holds a "/"
+    return page.endswith(path) and page[: len(page) - len(path)] in fronts
 
 
 _plain_query = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*").fullmatch
@@ -1081,9 +1073,11 @@ _plain_query = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*").fullmatch
 @cache
 def _pages(platform: str) -> tuple[int, frozenset[str]]:
     """For :func:`_same_page`: where the path of ``platform``'s canonical URL starts (after
-    ``https://`` and the template's host), and the hosts (without ``www.``, lower case, of
-    plain characters) that serve the platform's profiles as that host does (their alias, when
-    they have one, is the platform's too). One entry per platform of :data:`_NAMED_SPACE`."""
+    ``https://`` and the template's host), and what may come before that path in a url read as
+    the canonical one: ``https://`` or ``http://``, maybe ``www.``, and a host (without
+    ``www.``, lower case, of plain characters: no ``/``) that serves the platform's profiles as
+    the template's host does (its alias, when it has one, is the platform's too). One entry
+    per platform of :data:`_NAMED_SPACE`."""
     known = CATALOGUE[platform]
     head = _AROUND[known.template]  # type: ignore[index]
     assert head is not None and head[0].startswith("https://")
@@ -1097,7 +1091,12 @@ def _pages(platform: str) -> tuple[int, frozenset[str]]:
         and not known.subdomain_handle  # a host that is not the platform's names the profile
         and platform_of_host(HOST_ALIASES.get(host, host)) == platform
     )
-    return start, hosts
+    return start, frozenset(
+        scheme + www + host
+        for scheme in ("https://", "http://")
+        for www in ("", "www.")
+        for host in hosts
+    )
 
 
 def _canonical_at_once() -> dict[str, tuple[str, str, Any, frozenset[str], str, Any]]:

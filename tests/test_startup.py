@@ -16,12 +16,14 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import ACME, PROJECT
 from socialgov.config import CACHE_DIR
+from socialgov.speedups.digests import RACY_NS
 
 pytestmark = pytest.mark.slow
 
@@ -310,3 +312,51 @@ def test_a_library_import_of_the_parser_leaves_packaging_an_ordinary_module() ->
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True"]
+
+
+def test_an_answered_run_imports_neither_click_nor_the_rules(acme: Path, tmp_path: Path) -> None:
+    """``python -m socialgov`` answers an unchanged lint before the command line is imported
+    (socialgov.speedups.replay): such a run imports what ``import socialgov`` does and the
+    caches' digests, nothing of click, the command line, the rules, pathlib or pickle. Counted
+    with ``-X importtime`` (every run of the invocation the same, as its answer requires)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT / "src"),
+        "XDG_CACHE_HOME": str(tmp_path / "home"),
+    }
+    env.pop("CI", None)
+    env.pop("GITHUB_ACTIONS", None)
+    bare = subprocess.run(  # what the interpreter's start imports (a start-up hook: pathlib)
+        [sys.executable, "-X", "importtime", "-c", "pass"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    started = set(re.findall(r"^import time:.*\|\s*(\S+)$", bare.stderr, re.MULTILINE))
+    runs = []
+    for _ in range(3):  # a cold run (it makes the cache folder), a warm one stores, one answered
+        time.sleep(RACY_NS / 1e9)  # what the run before changed settles: an answer is stored
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "socialgov", "lint", "accounts/retail.yaml"],
+            cwd=acme,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 1, done.stderr[-2000:]
+        imports = re.findall(r"^import time:.*\|\s*(\S+)$", done.stderr, re.MULTILINE)
+        runs.append((done.stdout, set(imports) - started))
+    (first_out, first), (_, _), (answered_out, answered) = runs
+    assert answered_out == first_out
+    assert {"click", "socialgov.cli"} <= first
+    assert "socialgov.speedups.replay" in answered
+    leaked = {
+        name
+        for name in answered
+        if name.split(".")[0] in {"click", "pathlib", "pickle", "json"}
+        or name.startswith(("socialgov.rules", "socialgov.cli", "socialgov.config"))
+    }
+    assert leaked == set()
+    assert heavy(answered) == set()

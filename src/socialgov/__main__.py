@@ -1,4 +1,5 @@
-"""``python -m socialgov``: the command line, immune to the folder it runs in.
+"""``python -m socialgov`` and the ``socialgov`` command: an unchanged lint answered at once, else
+the command line, immune to the folder it runs in.
 
 ``python -m`` puts the current folder first on ``sys.path`` (as an empty entry or its full
 path). Run from a policy repository's root, every module imported after this point (``click``,
@@ -8,16 +9,17 @@ is imported, as the console script never has it. socialgov's own modules are fou
 package, which is already imported; a folder named ``socialgov`` in the current folder is found
 by Python before this file runs, which no code here can prevent (docs/security.md: use the
 ``socialgov`` command, or ``python -P -m socialgov``).
+
+Then, before the command line is imported, socialgov.speedups.replay answers a lint that was
+answered before with nothing it depends on changed (the stored output, the stored exit code);
+any other command goes on to ``socialgov.cli.run``. The ``socialgov`` command's entry is
+:func:`console`, which does the same.
 """
 
 import gc
 import os
 import sys
-
-# The command runs with the cyclic collector paused (cli.main) and ends the process: paused from
-# here, the command line is imported without the collections its ~150 modules' objects would
-# set off (~7 M instructions).
-gc.disable()
+from typing import NoReturn
 
 
 def _without_current_folder(path: list[str]) -> list[str]:
@@ -33,12 +35,24 @@ def _without_current_folder(path: list[str]) -> list[str]:
     return kept
 
 
-sys.path[:] = _without_current_folder(sys.path)
+def console() -> NoReturn:
+    """The ``socialgov`` command: a stored answer (socialgov.speedups.replay), else the command
+    line (socialgov.cli.run)."""
+    # The command runs with the cyclic collector paused (cli.main) and ends the process: paused
+    # from here, the command line is imported without the collections its ~150 modules'
+    # objects would set off (~7 M instructions).
+    gc.disable()
+    try:
+        from socialgov.speedups.replay import answer
 
-try:
-    from socialgov.cli import run  # only after the path is safe
-except KeyboardInterrupt:  # Ctrl-C while starting: the same answer as during the command
-    sys.stderr.write("\nsocialgov: aborted\n")
-    os._exit(2)
+        answer()  # returns unless it answered
+        from socialgov.cli import run
+    except KeyboardInterrupt:  # Ctrl-C while starting: the same answer as during the command
+        sys.stderr.write("\nsocialgov: aborted\n")
+        os._exit(2)
+    run()
 
-run()
+
+if __name__ == "__main__":
+    sys.path[:] = _without_current_folder(sys.path)  # before anything else is imported
+    console()

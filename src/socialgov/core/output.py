@@ -148,6 +148,8 @@ def echo(text: str | Writing, *, err: bool = False) -> None:
             text(lambda piece: _write_text(stream, piece))  # type: ignore[union-attr]
         stream.flush()
     except BrokenPipeError:
+        if _recording is not None:
+            _recording.whole = False
         _drop_output(stream)
     except ValueError:  # an operation on a closed file
         if not err:
@@ -160,18 +162,58 @@ def echo(text: str | Writing, *, err: bool = False) -> None:
         ) from None
 
 
+class Recording:
+    """What :func:`echo` wrote while recording (:func:`record`): each piece as the bytes a UTF-8
+    stream took, in order, with whether it went to standard error. ``whole`` is False when a
+    piece's bytes cannot be told (a stream in another encoding) or a stream broke."""
+
+    def __init__(self) -> None:
+        self.pieces: list[tuple[bool, bytes]] = []
+        self.whole = True
+
+    def take(self, stream: TextIO, piece: str | bytes | memoryview, errors: str | None) -> None:
+        if getattr(stream, "encoding", None) != "utf-8":
+            self.whole = False  # what another encoding wrote is not told here
+        elif isinstance(piece, str):
+            try:
+                data = piece.encode("utf-8", errors or getattr(stream, "errors", None) or "strict")
+            except UnicodeEncodeError:
+                self.whole = False
+                return
+            self.pieces.append((stream is sys.stderr, data))
+        else:
+            self.pieces.append((stream is sys.stderr, bytes(piece)))
+
+
+_recording: Recording | None = None
+
+
+def record() -> Recording:
+    """Record what :func:`echo` writes from now on, to the end of the process (one command):
+    the bytes an unchanged run may write again without running (socialgov.speedups.replay)."""
+    global _recording
+    _recording = Recording()
+    return _recording
+
+
 def _write_text(stream: TextIO, text: str | bytes | memoryview) -> None:
     if not isinstance(text, str):  # already UTF-8 (socialgov.core.files.Writing)
         try:
             put_encoded(stream, text)
+            if _recording is not None:
+                _recording.take(stream, text, None)
             return
         except UnicodeEncodeError:  # a stream in an encoding without some character: below
             text = str(text, "utf-8")
     try:
         stream.write(text)
+        errors = None
     except UnicodeEncodeError:
         encoding = getattr(stream, "encoding", None) or "utf-8"
         stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        errors = "backslashreplace"
+    if _recording is not None:
+        _recording.take(stream, text, errors)
 
 
 def _drop_output(stream: TextIO) -> None:

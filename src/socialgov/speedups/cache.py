@@ -28,7 +28,6 @@ import contextlib
 import dataclasses
 import io
 import os
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -42,7 +41,18 @@ from socialgov.core.files import read_bounded
 from socialgov.core.findings import EntityRef, Finding, Position, entity_ref, made
 from socialgov.core.resources import PACKAGE_DIR
 from socialgov.schema import validation as schema
-from socialgov.speedups.digests import SIZE, Hash, compare_digest, file_digest, signer
+from socialgov.speedups.digests import (
+    KEY_BYTES,
+    LENGTH_BYTES,
+    RACY_NS,
+    Hash,
+    file_digest,
+    key_file,
+    length_tag,
+    read_key,
+    read_signed,
+    signer,
+)
 from socialgov.speedups.digests import digest as digest_of
 
 if TYPE_CHECKING:  # the parsers are imported only by a run that parses (not a warm one)
@@ -132,10 +142,6 @@ editable install (socialgov.core.resources), where they count as much."""
 
 PACKAGE_FILES_ENTRY = "package-files"
 """The SHA-256 of each of socialgov's own files, under what the file system says of them."""
-
-RACY_NS = 2_000_000_000
-"""A file whose stamp is this close to when it was hashed may have changed in the same clock
-tick (FAT counts in 2 s steps): it is hashed again, as git does with "racily clean" files."""
 
 
 @cache
@@ -240,13 +246,10 @@ def _entry_signer(name: str, header: bytes) -> Hash | None:
     return signing
 
 
-KEY_BYTES = 32
-
-
 def key_path() -> Path:
-    """Where this user's signing key lives: in their cache folder, never in a repository."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "socialgov" / "cache.key"
+    """Where this user's signing key lives: in their cache folder, never in a repository
+    (socialgov.speedups.digests.key_file)."""
+    return Path(key_file())
 
 
 def signing_key() -> bytes | None:
@@ -267,14 +270,9 @@ def signing_key() -> bytes | None:
                     os.link(temporary, path)
             finally:
                 os.unlink(temporary)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            key = os.read(fd, KEY_BYTES + 1)
-        finally:
-            os.close(fd)
     except OSError:
         return None
-    return key if len(key) == KEY_BYTES else None
+    return read_key(str(path))
 
 
 class ParseCache:
@@ -466,55 +464,6 @@ def trust_entities(parsed: ParsedFile, valid: Vouched, validity: schema.Validity
         validity.trust(file_name, value)
 
 
-_LENGTH = 8
-"""Bytes of an entry's payload length, written big-endian after the header's signature."""
-
-
-def _length_tag(signer: Hash, length: bytes) -> bytes:
-    """The signature of what an entry stands for and how long its payload is: checked before a
-    byte of the payload is read."""
-    tag = signer.copy()
-    tag.update(b"length\0" + length)
-    return tag.digest()
-
-
-def read_signed(entry: Path, header: bytes, signer: Hash) -> bytes | None:
-    """The payload of a signed entry, or None when it is missing, is not a regular file, stands
-    for something other than ``header``, or a signature does not hold.
-
-    An entry is ``header``, a signature of the header and the payload's length, the length, a
-    signature of the payload, and the payload. The first signature and the file's size are
-    checked before the payload is read, so an entry that a pull request commits (it can copy a
-    header: it is the digest of a file it wrote) costs a few bytes of reading whatever its size,
-    and a payload is never read past the length this machine's socialgov signed.
-    """
-    size = SIZE
-    try:
-        # Never blocks on a pipe or follows a link planted in the repository's cache folder.
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-        with open(os.open(entry, flags), "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size < len(header) + 2 * size + _LENGTH:
-                return None
-            if handle.read(len(header)) != header:
-                return None
-            length_tag = handle.read(size)
-            length = handle.read(_LENGTH)
-            if not compare_digest(length_tag, _length_tag(signer, length)):
-                return None
-            expected = int.from_bytes(length, "big")
-            if info.st_size != len(header) + 2 * size + _LENGTH + expected:
-                return None
-            signature = handle.read(size)
-            payload = handle.read(expected)
-    except OSError:
-        return None
-    signer.update(payload)
-    if len(payload) != expected or not compare_digest(signature, signer.digest()):
-        return None
-    return payload
-
-
 def write_signed(
     base: Path, folder: Path, entry: Path, header: bytes, signer: Hash, payload: bytes
 ) -> bool:
@@ -525,8 +474,8 @@ def write_signed(
         entry.parent.mkdir(parents=True, exist_ok=True)
         if entry.parent.is_symlink():  # planted in the repository: never write through it
             raise OSError(f"{entry.parent} is a symbolic link")
-        length = len(payload).to_bytes(_LENGTH, "big")
-        length_tag = _length_tag(signer, length)
+        length = len(payload).to_bytes(LENGTH_BYTES, "big")
+        tag = length_tag(signer, length)
         signer.update(payload)
         import tempfile
 
@@ -534,7 +483,7 @@ def write_signed(
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(header)
-                handle.write(length_tag)
+                handle.write(tag)
                 handle.write(length)
                 handle.write(signer.digest())
                 handle.write(payload)

@@ -1,0 +1,408 @@
+"""An unchanged lint answered before the command line is imported: the hook's path.
+
+``import socialgov.cli`` alone (click, the commands, the configuration, the pipeline) costs about
+five times a bare interpreter start; the pre-commit hook runs the same lint again and again on
+an unchanged repository. So ``python -m socialgov`` and the ``socialgov`` command
+(socialgov.__main__) ask :func:`answer`, before anything else is imported, whether this exact
+invocation was answered before with nothing it depends on changed since. If so, the bytes that
+run wrote to standard output and error are written again, in the same order, and the process
+ends with its exit code; otherwise :func:`answer` returns and the command line runs as always.
+This module imports only what ``import socialgov`` has loaded and the caches' digests
+(socialgov.speedups.digests): no click, no pathlib, no pickle, no rule.
+
+An answer is stored (:class:`Recorder`, which the command line's ``lint`` asks for) only for a
+lint that writes nothing but standard output and error (no ``--output`` or report file, no
+``--write-baseline``, ``--new-since``, ``--config`` or ``--watch``), with the cache, without
+rule packs or installed plugins, that ended with exit code 0 or 1 and whose every piece of
+output was written in UTF-8 without a broken pipe or a Python warning. It is found under a
+digest of everything the run reads besides files (:func:`_invocation`): socialgov's version,
+the interpreter (its path, version, flags and ``sys.path``), the arguments exactly, the working
+folder, every environment variable, whether standard input, output and error are terminals,
+the terminal's size, the encodings of the streams, and today's date. The answer holds what the
+file system said, when the run was over, of everything else it depended on (:func:`_look`):
+
+- every folder and file of the repository discovery walks (each non-hidden entry under the
+  root: size, times, inode), so a file edited, added, removed or renamed changes an answer;
+  a repository holding a symbolic link or a special file is never answered;
+- the search upward for ``socialgov.yaml`` (the answer of each folder's probe), or the folder
+  ``--root`` names, and which entries the folders above the root and the working folder are
+  (a folder replaced by a link, or moved);
+- each file given as PATHS (it must be one of the repository's files, reached without a link);
+- socialgov's own files and their folders (socialgov.speedups.cache.package_files), and every
+  folder of ``sys.path`` (installing, upgrading or removing a distribution changes its
+  folder).
+
+A stamp changed less than :data:`RACY_NS` before the run started may hide a change made in the
+same clock tick ("racily clean", as git says): an answer holding one is not stored, so every
+stamp an answer holds was there, unchanged, before the run read anything. An answer is signed
+with the caches' key and signature (socialgov.speedups.digests) and lives in the user's cache
+folder, beside the key (``answers/``, one file an invocation, the oldest removed past
+:data:`MAX_ANSWERS`): never in a repository, where discovery would see it.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import stat
+import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from socialgov import __version__
+from socialgov.speedups.digests import (
+    RACY_NS,
+    Hash,
+    digest,
+    key_file,
+    read_key,
+    read_signed,
+    signer,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from socialgov.config import Config
+    from socialgov.core.output import Recording
+
+__all__ = ["MAX_ANSWERS", "MAX_LOOKS", "MAX_OUTPUT", "Recorder", "answer", "recorder"]
+
+FOLDER = "answers"
+"""The folder of stored answers, beside the signing key."""
+MAX_ANSWERS = 64
+"""How many answers are kept (the oldest go first)."""
+MAX_LOOKS = 100_000
+"""A run that depends on more files and folders than this is not stored."""
+MAX_OUTPUT = 4 << 20
+"""A run that wrote more bytes than this is not stored."""
+
+STAMP, ENTRY, IS_FILE = 0, 1, 2
+"""What :func:`_look` tells of a path: its stamp; which entry it is (its type and inode, not
+following a link); whether it is a regular file."""
+
+Look = tuple[str, int, Any]
+"""A path, what is asked of it, and the answer the run found."""
+
+
+class _Asked:
+    """This invocation, as :func:`answer` found it: its digest, when the process started,
+    the date and ``sys.path`` it saw."""
+
+    def __init__(self, key: bytes, started: int, date: tuple[int, ...], path: list[str]) -> None:
+        self.key = key
+        self.started = started
+        self.date = date
+        self.path = path
+
+
+_asked: _Asked | None = None
+
+
+def answer() -> None:
+    """Write the stored answer of this invocation and end the process with its exit code, when
+    one is stored and nothing it depends on changed; else return (the command line runs)."""
+    global _asked
+    started = time.time_ns()
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working folder is gone: the command line says so
+        return
+    date = tuple(time.localtime()[:3])
+    key = _invocation(cwd, date)
+    _asked = _Asked(key, started, date, list(sys.path))
+    signing = _signer(key)
+    if signing is None:
+        return
+    payload = read_signed(_entry(key), key, signing)
+    if payload is None:
+        return
+    try:
+        looks, pieces, code = marshal.loads(payload)  # signed by this machine's socialgov
+    except (EOFError, ValueError, TypeError):  # another Python's: the command line runs
+        return
+    for path, how, found in looks:
+        if _look(path, how) != found:
+            return
+    _write(pieces, code)
+
+
+def _invocation(cwd: str, date: tuple[int, ...]) -> bytes:
+    """A digest of everything a lint's output depends on besides the files it reads."""
+    terminals = []
+    for fd in (0, 1, 2):
+        try:
+            terminals.append(os.isatty(fd))
+        except OSError:
+            terminals.append(None)
+    size = None
+    if terminals[1]:
+        try:
+            size = tuple(os.get_terminal_size(1))
+        except OSError:
+            size = None
+    streams = [
+        None if stream is None else (getattr(stream, "encoding", None), stream.errors)
+        for stream in (sys.stdout, sys.stderr)
+    ]
+    parts = (
+        __version__,
+        sys.executable,
+        sys.version,
+        tuple(sys.flags),
+        sys.path,
+        sys.argv,
+        cwd,
+        sorted(os.environ.items()),
+        terminals,
+        size,
+        streams,
+        date,
+    )
+    return digest(repr(parts).encode("utf-8", "surrogateescape")).digest()
+
+
+def _folder() -> str:
+    return os.path.join(os.path.dirname(key_file()), FOLDER)
+
+
+def _entry(key: bytes) -> str:
+    return os.path.join(_folder(), key.hex())
+
+
+def _signer(key: bytes) -> Hash | None:
+    secret = read_key(key_file())
+    if secret is None:
+        return None
+    signing = signer(secret)
+    signing.update(f"{FOLDER}\0".encode() + key)
+    return signing
+
+
+def _look(path: str, how: int) -> Any:
+    """What the file system says of ``path`` now (see :data:`STAMP`)."""
+    try:
+        if how == ENTRY:
+            info = os.lstat(path)
+            return (info.st_mode, info.st_ino, info.st_dev)
+        info = os.stat(path)
+    except OSError:
+        return False if how == IS_FILE else None
+    if how == IS_FILE:
+        return stat.S_ISREG(info.st_mode)
+    return _stamp(info)
+
+
+def _stamp(info: os.stat_result) -> tuple[int, ...]:
+    """A path's type and permissions, size, modification and change times, inode and device."""
+    return (
+        info.st_mode,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino,
+        info.st_dev,
+    )
+
+
+def _write(pieces: Sequence[tuple[bool, bytes]], code: int) -> None:
+    """Write the stored pieces as the run did, then end the process with ``code``; return
+    (the command line runs) when standard output cannot take the first byte."""
+    dropped = set()
+    written = False
+    for err, data in pieces:
+        fd = 2 if err else 1
+        if fd in dropped:
+            continue
+        view = memoryview(data)
+        while view:
+            try:
+                count = os.write(fd, view)
+            except BrokenPipeError:  # the reader went away: the rest goes nowhere (core.output)
+                dropped.add(fd)
+                break
+            except OSError as exc:
+                if err:  # nothing left to tell, as the command line's own writes
+                    dropped.add(fd)
+                    break
+                if not written:
+                    return None  # closed or full: the command line says so
+                message = (
+                    f"socialgov: error: cannot write to standard output: {exc.strerror or exc}; "
+                    "nothing more was written\n"
+                )
+                try:
+                    os.write(2, message.encode())
+                finally:
+                    os._exit(2)
+            view = view[count:]
+            written = written or not err
+    os._exit(code)
+
+
+def recorder(possible: bool) -> Recorder | None:
+    """A recorder of this lint's output, when ``possible`` (the command line's part: the run
+    writes nothing but standard output and error, with the cache) and :func:`answer` was asked
+    about this invocation; else None."""
+    if not possible or _asked is None:
+        return None
+    from socialgov.core.output import record
+
+    return Recorder(_asked, record())
+
+
+class Recorder:
+    """Stores the answer of this invocation once its run is over (:meth:`remember`)."""
+
+    def __init__(self, asked: _Asked, recording: Recording) -> None:
+        import warnings
+
+        self.asked = asked
+        self.recording = recording
+        shown = warnings.showwarning
+
+        def showing(*args: Any, **kwargs: Any) -> None:
+            recording.whole = False  # written to standard error past core.output
+            shown(*args, **kwargs)
+
+        warnings.showwarning = showing
+
+    def remember(self, config: Config, root: Path | None, paths: Sequence[str], code: int) -> None:
+        """Store what the run wrote and ended with, and what it depended on; silent when it
+        cannot, or when anything is uncertain (then nothing is stored)."""
+        asked = self.asked
+        recording = self.recording
+        if code not in (0, 1) or not recording.whole or config.packs:
+            return
+        if tuple(time.localtime()[:3]) != asked.date:
+            return  # the day changed during the run: its date-dependent rules saw another
+        if sum(len(data) for _, data in recording.pieces) > MAX_OUTPUT:
+            return
+        looks = _depends_on(config, root, paths, asked.path)
+        if looks is None or len(looks) > MAX_LOOKS:
+            return
+        settled = asked.started - RACY_NS
+        for _, how, found in looks:
+            if how == STAMP and found is not None and max(found[2], found[3]) >= settled:
+                return  # changed too close to the run for its stamp to tell a later change
+        payload = marshal.dumps((looks, recording.pieces, code))
+        signing = _signer(asked.key)
+        if signing is None:
+            return
+        from pathlib import Path
+
+        from socialgov.speedups.cache import write_signed
+
+        folder = Path(_folder())
+        if write_signed(folder, folder, folder / asked.key.hex(), asked.key, signing, payload):
+            _prune(str(folder))
+
+
+def _depends_on(
+    config: Config, root: Path | None, paths: Sequence[str], search_path: Sequence[str]
+) -> list[Look] | None:
+    """What the run depended on besides :func:`_invocation`'s digest, each with what the file
+    system says of it now; None when something cannot be told (then no answer is stored)."""
+    from socialgov.config import CONFIG_FILE
+    from socialgov.speedups.cache import package_files
+    from socialgov.speedups.environment import environment_stamp
+    from socialgov.speedups.environment import search_path as plugin_path
+    from socialgov.speedups.runcache import RunCache
+
+    top = str(config.root)
+    untrusted = [config.root]
+    if RunCache(config).plugins(environment_stamp(plugin_path(untrusted)), untrusted):
+        return None  # a plugin's code is not told here
+    cwd = os.getcwd()
+    looks: list[Look] = [(folder, ENTRY, _look(folder, ENTRY)) for folder in _above(cwd)]
+    if root is None:  # the search upward for socialgov.yaml (socialgov.config.find_root)
+        folder = cwd
+        while True:
+            probe = os.path.join(folder, CONFIG_FILE)
+            found = _look(probe, IS_FILE)
+            looks.append((probe, IS_FILE, found))
+            if found or os.path.dirname(folder) == folder:
+                break
+            folder = os.path.dirname(folder)
+        if folder != top:
+            return None
+    else:
+        given = os.path.abspath(root)
+        if given != top or os.path.realpath(given) != given:
+            return None
+        looks.extend((folder, ENTRY, _look(folder, ENTRY)) for folder in _above(top))
+    files = _walked(top, looks)
+    if files is None:
+        return None
+    for path in paths:
+        given = os.path.abspath(path)
+        if given not in files or os.path.realpath(given) != given:
+            return None
+    if config.baseline is not None:
+        baseline = os.path.abspath(config.baseline)
+        if baseline not in files or os.path.realpath(baseline) != baseline:
+            return None
+    folders = set()
+    for _, path, _ in package_files(config.root):
+        looks.append((path, STAMP, _look(path, STAMP)))
+        folders.add(os.path.dirname(path))
+    for entry in search_path:
+        folders.add(os.path.abspath(entry or cwd))
+    looks.extend((folder, STAMP, _look(folder, STAMP)) for folder in sorted(folders))
+    return looks
+
+
+def _above(path: str) -> list[str]:
+    """``path`` and every folder above it."""
+    found = [path]
+    while os.path.dirname(found[-1]) != found[-1]:
+        found.append(os.path.dirname(found[-1]))
+    return found
+
+
+def _walked(top: str, looks: list[Look]) -> set[str] | None:
+    """Add the stamp of every folder and file discovery walks under ``top`` (each entry not
+    hidden: socialgov.source.discovery) to ``looks``; return the files' paths. None when a
+    folder cannot be listed or holds a link or a special file (discovery's answer would turn on
+    what is behind it)."""
+    files = set()
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        looks.append((folder, STAMP, _look(folder, STAMP)))
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return None
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                return None
+            if stat.S_ISDIR(info.st_mode):
+                pending.append(entry.path)
+            elif stat.S_ISREG(info.st_mode):
+                files.add(entry.path)
+                looks.append((entry.path, STAMP, _stamp(info)))
+            else:
+                return None
+    return files
+
+
+def _prune(folder: str) -> None:
+    """Keep the newest :data:`MAX_ANSWERS` answers in ``folder``."""
+    try:
+        with os.scandir(folder) as listing:
+            stored = [
+                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                for entry in listing
+                if len(entry.name) == 64 and entry.is_file(follow_symlinks=False)
+            ]
+        for _, path in sorted(stored)[:-MAX_ANSWERS]:
+            os.unlink(path)
+    except OSError:  # another run pruned first, or the folder went away
+        return

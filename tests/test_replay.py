@@ -320,3 +320,17 @@ def test_a_terminal_is_not_answered_as_a_pipe(run: Runner, acme: Path) -> None:
         os.close(primary)
     assert done.returncode == 1
     assert "click" in run.log.read_text(encoding="utf-8").split()
+
+
+def test_a_configuration_that_extends_another_is_never_answered(
+    run: Runner, acme: Path, tmp_path: Path
+) -> None:
+    """The configuration it extends may live outside the repository, which is not walked."""
+    shared = tmp_path / "shared.yaml"
+    shared.write_text("fail_on: error\n", encoding="utf-8")
+    config = acme / "socialgov.yaml"
+    config.write_text(f"extends: [{shared}]\n" + config.read_text("utf-8"), encoding="utf-8")
+    for _ in range(2):
+        assert not run(acme, *LINT).answered
+    shared.write_text("fail_on: never\n", encoding="utf-8")
+    _not_answered(run, acme, *LINT)

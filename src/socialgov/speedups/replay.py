@@ -16,21 +16,24 @@ lint that writes nothing but standard output and error (no ``--output`` or repor
 rule packs or installed plugins, that ended with exit code 0 or 1 and whose every piece of
 output was written in UTF-8 without a broken pipe or a Python warning. It is found under a
 digest of everything the run reads besides files (:func:`_invocation`): socialgov's version,
-the interpreter (its path, version, flags and ``sys.path``), the arguments exactly, the working
-folder, every environment variable, whether standard input, output and error are terminals,
-the terminal's size, the encodings of the streams, and today's date. The answer holds what the
-file system said, when the run was over, of everything else it depended on (:func:`_look`):
+the interpreter (its path, version, flags, options and ``sys.path``), the arguments exactly,
+the working folder, every environment variable, whether standard input, output and error are
+terminals, the terminal's size, the encodings of the streams, and today's date. The answer
+holds what the file system said, when the run was over, of everything else it depended on
+(:func:`_look`):
 
 - every folder and file of the repository discovery walks (each non-hidden entry under the
   root: size, times, inode), so a file edited, added, removed or renamed changes an answer;
   a repository holding a symbolic link or a special file is never answered;
+- the configuration, one of those files; one that may ``extends`` another (which may live
+  outside the repository) is never answered;
 - the search upward for ``socialgov.yaml`` (the answer of each folder's probe), or the folder
   ``--root`` names, and which entries the folders above the root and the working folder are
   (a folder replaced by a link, or moved);
 - each file given as PATHS (it must be one of the repository's files, reached without a link);
 - socialgov's own files and their folders (socialgov.speedups.cache.package_files), and every
   folder of ``sys.path`` (installing, upgrading or removing a distribution changes its
-  folder).
+  folder; a dependency's file edited in place is not seen, as the run cache does not see it).
 
 A stamp changed less than :data:`RACY_NS` before the run started may hide a change made in the
 same clock tick ("racily clean", as git says): an answer holding one is not stored, so every
@@ -152,6 +155,7 @@ def _invocation(cwd: str, date: tuple[int, ...]) -> bytes:
         sys.version,
         tuple(sys.flags),
         sys.path,
+        sys.orig_argv,  # the interpreter's options too
         sys.argv,
         cwd,
         sorted(os.environ.items()),
@@ -333,7 +337,7 @@ def _depends_on(
             return None
         looks.extend((folder, ENTRY, _look(folder, ENTRY)) for folder in _above(top))
     files = _walked(top, looks)
-    if files is None:
+    if files is None or _extends(os.path.join(top, CONFIG_FILE)):
         return None
     for path in paths:
         given = os.path.abspath(path)
@@ -351,6 +355,18 @@ def _depends_on(
         folders.add(os.path.abspath(entry or cwd))
     looks.extend((folder, STAMP, _look(folder, STAMP)) for folder in sorted(folders))
     return looks
+
+
+def _extends(config: str) -> bool:
+    """Whether the configuration file may extend another (socialgov.extends): one outside the
+    repository is not walked. Told by the word alone, whatever the YAML means by it."""
+    try:
+        with open(config, "rb") as handle:
+            return b"extends" in handle.read()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def _above(path: str) -> list[str]:

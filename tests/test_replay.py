@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -334,3 +335,53 @@ def test_a_configuration_that_extends_another_is_never_answered(
         assert not run(acme, *LINT).answered
     shared.write_text("fail_on: never\n", encoding="utf-8")
     _not_answered(run, acme, *LINT)
+
+
+def _racy_after(cutoff: int) -> str:
+    """Code for the run's ``before``: stamps changed after ``cutoff`` (nanoseconds since the
+    epoch) are too recent to trust, those before it settled."""
+    return f"import time\nreplay.RACY_NS = time.time_ns() - {cutoff}"
+
+
+@pytest.mark.parametrize("args", [LINT, PATHS])
+def test_a_linted_file_changed_just_before_is_answered_by_its_contents(
+    run: Runner, acme: Path, args: tuple[str, ...]
+) -> None:
+    """The PATHS file a hook's run restores a moment before: its stamp cannot tell a change
+    made in the same clock tick, so the answer holds the SHA-256 the run read instead, and
+    every check reads and hashes it again."""
+    _answered_again(run, acme, *args)  # the cache made, every stamp settled
+    cutoff = time.time_ns()
+    time.sleep(0.05)
+    target = acme / "accounts" / "retail.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")  # restored: the same bytes, a new stamp
+    recent = _racy_after(cutoff)
+    first = run(acme, *args, before=recent)
+    assert not first.answered  # the stamp changed: the command line runs, and stores
+    second = run(acme, *args, before=recent)
+    assert second.answered
+    _same(second, first)
+    info = target.stat()
+    target.write_text(text.replace("retail", "retaiL", 1), encoding="utf-8")
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+    _not_answered(run, acme, *args, before=recent)
+
+
+def test_a_file_not_linted_or_a_folder_changed_just_before_stores_no_answer(
+    run: Runner, acme: Path
+) -> None:
+    _answered_again(run, acme, *LINT)
+    cutoff = time.time_ns()
+    time.sleep(0.05)
+    readme = acme / "README.md"  # walked, not linted: the run did not hash it
+    readme.write_text(readme.read_text(encoding="utf-8"), encoding="utf-8")
+    recent = _racy_after(cutoff)
+    for _ in range(2):
+        assert not run(acme, *LINT, before=recent).answered
+    cutoff = time.time_ns()
+    time.sleep(0.05)
+    (acme / "people" / "new-folder").mkdir()
+    recent = _racy_after(cutoff)
+    for _ in range(2):
+        assert not run(acme, *LINT, before=recent).answered

@@ -373,6 +373,7 @@ def lint(
         asked = asked_for(planned)
         if asked is None:  # its reports carry the time: never written again
             answer = None
+        confirmed: list[Any] = []
         reports = lint_reported(
             config,
             lambda result: render_reports(result, planned),
@@ -382,6 +383,7 @@ def lint(
             cache=use_cache,
             trails=wants_trails(target.format for target in targets),
             jobs=jobs,
+            confirmed=confirmed,
         )
     for report in reports.rendered:
         target = report.target
@@ -392,7 +394,7 @@ def lint(
         for caveat in report.caveats:
             say(f"socialgov: warning: {caveat}", err=True)
     if answer is not None:
-        answer.remember(config, root, paths, reports.exit_code)
+        answer.remember(config, root, paths, reports.exit_code, confirmed)
     return reports.exit_code
 
 

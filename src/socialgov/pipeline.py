@@ -181,6 +181,7 @@ def lint(
     reuse: bool = False,
     jobs: int = 1,
     trails: bool = False,
+    confirmed: list[RunInputs] | None = None,
 ) -> LintResult:
     """Check the repository under ``config.root``; with ``paths``, report only what they touch.
 
@@ -192,7 +193,9 @@ def lint(
     it (socialgov.speedups.incremental): the same findings, with, in ``rules``, the descriptions the
     cache kept of the selected rules, without their check. With ``trails``, each finding's related
     entities and chain are resolved from the model (``LintResult.trails``, for SARIF and
-    ``explain``): a full run.
+    ``explain``): a full run. With the cache, ``confirmed`` receives the run's inputs (each
+    file's stamp and SHA-256) when the result is theirs: no input changed while the run read
+    them.
     """
     result, evaluation = _run(
         config,
@@ -203,6 +206,7 @@ def lint(
         reuse=reuse and not trails,
         jobs=jobs,
         release=not trails,
+        confirmed=confirmed,
     )
     if trails:
         assert evaluation is not None  # not reused: a full run
@@ -223,6 +227,7 @@ def lint_reported(
     cache: bool = False,
     jobs: int = 1,
     trails: bool = False,
+    confirmed: list[RunInputs] | None = None,
 ) -> Rendering:
     """``report(lint(config, paths, ..., reuse=True))``: the reports of a run, as the command line
     writes them.
@@ -232,7 +237,7 @@ def lint_reported(
     carry the time). With the cache, a whole run (no PATHS, no trails) whose every input and
     ``asked`` are the last such run's returns the reports that run wrote, without loading its
     findings (socialgov.speedups.runcache.StoredReport); any other run stores its reports for the
-    next."""
+    next. ``confirmed``: see :func:`lint`."""
     if not cache or asked is None or paths is not None or trails:
         return report(
             lint(
@@ -243,6 +248,7 @@ def lint_reported(
                 reuse=True,
                 jobs=jobs,
                 trails=trails,
+                confirmed=confirmed,
             )
         )
     from socialgov.speedups.runcache import RunCache, StoredReport
@@ -260,8 +266,10 @@ def lint_reported(
                 ):  # files hashed again that the next runs need not hash
                     kept = StoredReport(inputs, known.value)
                     run_cache.store_report(inputs.setup, asked, kept)
+                if confirmed is not None:
+                    confirmed.append(inputs)
                 return known.value  # type: ignore[no-any-return]
-    confirmed: list[RunInputs] = []
+    confirmed = [] if confirmed is None else confirmed
     result, _ = _lint_cached(
         config,
         None,
@@ -274,7 +282,7 @@ def lint_reported(
     )
     value = report(result)
     if confirmed:
-        run_cache.store_report(confirmed[0].setup, asked, StoredReport(confirmed[0], value))
+        run_cache.store_report(confirmed[-1].setup, asked, StoredReport(confirmed[-1], value))
     return value
 
 
@@ -365,13 +373,14 @@ def _run(
     placed: bool = True,
     lines: bool = False,
     positions_after: bool = True,
+    confirmed: list[RunInputs] | None = None,
 ) -> tuple[LintResult, Evaluation | None]:
     """The result of a run, and its evaluation when it was a full one. ``release``: nothing
     asks a position of the model after the rules (a lint's result is all its caller reads), so
     that, without the cache (whose state locates waivers), the files' positions are let go as
     soon as the rules' findings are placed (rules.engine.located_findings). ``placed``: see
     :func:`lint_evaluated` (a run that the cache stores places every finding), as are
-    ``lines`` and ``positions_after``."""
+    ``lines`` and ``positions_after``; ``confirmed``: see :func:`lint`."""
     if not cache or not (reuse or remember):
         with _collector_paused():
             evaluation = _evaluate(
@@ -390,7 +399,13 @@ def _run(
             )
             return finished, evaluation
     return _lint_cached(
-        config, paths, new_since=new_since, progress=progress, reuse=reuse, jobs=jobs
+        config,
+        paths,
+        new_since=new_since,
+        progress=progress,
+        reuse=reuse,
+        jobs=jobs,
+        confirmed=confirmed,
     )
 
 

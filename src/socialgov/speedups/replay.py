@@ -36,8 +36,11 @@ holds what the file system said, when the run was over, of everything else it de
   folder; a dependency's file edited in place is not seen, as the run cache does not see it).
 
 A stamp changed less than :data:`RACY_NS` before the run started may hide a change made in the
-same clock tick ("racily clean", as git says): an answer holding one is not stored, so every
-stamp an answer holds was there, unchanged, before the run read anything. An answer is signed
+same clock tick ("racily clean", as git says): so every stamp an answer holds was there,
+unchanged, before the run read anything. A linted file changed that recently is held by the
+size and SHA-256 the run read instead (the run cache's hash: socialgov.speedups.runcache), read
+and hashed again by every check; a folder, or another file, changed that recently is not, and no
+answer is stored. An answer is signed
 with the caches' key and signature (socialgov.speedups.digests) and lives in the user's cache
 folder, beside the key (``answers/``, one file an invocation, the oldest removed past
 :data:`MAX_ANSWERS`): never in a repository, where discovery would see it.
@@ -58,6 +61,7 @@ from socialgov.speedups.digests import (
     RACY_NS,
     Hash,
     digest,
+    few_file_digest,
     key_file,
     read_key,
     read_signed,
@@ -69,6 +73,7 @@ if TYPE_CHECKING:
 
     from socialgov.config import Config
     from socialgov.core.output import Recording
+    from socialgov.speedups.runcache import RunInputs
 
 __all__ = ["MAX_ANSWERS", "MAX_LOOKS", "MAX_OUTPUT", "Recorder", "answer", "recorder"]
 
@@ -81,9 +86,9 @@ MAX_LOOKS = 100_000
 MAX_OUTPUT = 4 << 20
 """A run that wrote more bytes than this is not stored."""
 
-STAMP, ENTRY, IS_FILE = 0, 1, 2
+STAMP, ENTRY, IS_FILE, CONTENT = 0, 1, 2, 3
 """What :func:`_look` tells of a path: its stamp; which entry it is (its type and inode, not
-following a link); whether it is a regular file."""
+following a link); whether it is a regular file; (:func:`_content`) its size and SHA-256."""
 
 Look = tuple[str, int, Any]
 """A path, what is asked of it, and the answer the run found."""
@@ -126,7 +131,7 @@ def answer() -> None:
     except (EOFError, ValueError, TypeError):  # another Python's: the command line runs
         return
     for path, how, found in looks:
-        if _look(path, how) != found:
+        if (_content(path, found[0]) if how == CONTENT else _look(path, how)) != found:
             return
     _write(pieces, code)
 
@@ -196,6 +201,20 @@ def _look(path: str, how: int) -> Any:
     if how == IS_FILE:
         return stat.S_ISREG(info.st_mode)
     return _stamp(info)
+
+
+def _content(path: str, size: int) -> tuple[int, bytes] | None:
+    """The size and SHA-256 of the regular file at ``path`` (never through a link), read no
+    further than a byte past ``size``; None when it cannot be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        with open(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            data = handle.read(size + 1)
+    except OSError:
+        return None
+    return (len(data), few_file_digest(data))
 
 
 def _stamp(info: os.stat_result) -> tuple[int, ...]:
@@ -272,9 +291,18 @@ class Recorder:
 
         warnings.showwarning = showing
 
-    def remember(self, config: Config, root: Path | None, paths: Sequence[str], code: int) -> None:
+    def remember(
+        self,
+        config: Config,
+        root: Path | None,
+        paths: Sequence[str],
+        code: int,
+        confirmed: Sequence[RunInputs],
+    ) -> None:
         """Store what the run wrote and ended with, and what it depended on; silent when it
-        cannot, or when anything is uncertain (then nothing is stored)."""
+        cannot, or when anything is uncertain (then nothing is stored). ``confirmed``: the
+        inputs the run's result is of (socialgov.pipeline.lint), whose SHA-256 of a file
+        changed too recently for its stamp to tell stands for it instead."""
         asked = self.asked
         recording = self.recording
         if code not in (0, 1) or not recording.whole or config.packs:
@@ -286,10 +314,9 @@ class Recorder:
         looks = _depends_on(config, root, paths, asked.path)
         if looks is None or len(looks) > MAX_LOOKS:
             return
-        settled = asked.started - RACY_NS
-        for _, how, found in looks:
-            if how == STAMP and found is not None and max(found[2], found[3]) >= settled:
-                return  # changed too close to the run for its stamp to tell a later change
+        looks = _settled(looks, asked.started - RACY_NS, str(config.root), confirmed)
+        if looks is None:
+            return
         payload = marshal.dumps((looks, recording.pieces, code))
         signing = _signer(asked.key)
         if signing is None:
@@ -301,6 +328,29 @@ class Recorder:
         folder = Path(_folder())
         if write_signed(folder, folder, folder / asked.key.hex(), asked.key, signing, payload):
             _prune(str(folder))
+
+
+def _settled(
+    looks: list[Look], settled: int, top: str, confirmed: Sequence[RunInputs]
+) -> list[Look] | None:
+    """``looks``, each stamp changed at ``settled`` or later (too close to the run for it to
+    tell a change made in the same clock tick) replaced by the size and SHA-256 the run read
+    (``confirmed``) when it is a linted file; None when another is (a folder, or a file the
+    run did not hash)."""
+    read = {
+        os.path.join(top, relpath): (stamp[0], sha)
+        for inputs in confirmed
+        for relpath, stamp, sha in zip(inputs.files, inputs.stamps, inputs.hashes, strict=True)
+    }
+    kept = []
+    for look in looks:
+        path, how, found = look
+        if how == STAMP and found is not None and max(found[2], found[3]) >= settled:
+            if path not in read or not stat.S_ISREG(found[0]):
+                return None
+            look = (path, CONTENT, read[path])
+        kept.append(look)
+    return kept
 
 
 def _depends_on(

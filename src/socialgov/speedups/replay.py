@@ -39,8 +39,10 @@ A stamp changed less than :data:`RACY_NS` before the run started may hide a chan
 same clock tick ("racily clean", as git says): so every stamp an answer holds was there,
 unchanged, before the run read anything. A linted file changed that recently is held by the
 size and SHA-256 the run read instead (the run cache's hash: socialgov.speedups.runcache), read
-and hashed again by every check; a folder, or another file, changed that recently is not, and no
-answer is stored. An answer is signed
+and hashed again by every check, and a folder of the repository by the names it holds (the
+first cached run makes ``.socialgov_cache/``, which changes the root's times), listed again;
+another file, or a folder outside the repository, changed that recently is not, and no answer
+is stored. An answer is signed
 with the caches' key and signature (socialgov.speedups.digests) and lives in the user's cache
 folder, beside the key (``answers/``, one file an invocation, the oldest removed past
 :data:`MAX_ANSWERS`): never in a repository, where discovery would see it.
@@ -86,9 +88,10 @@ MAX_LOOKS = 100_000
 MAX_OUTPUT = 4 << 20
 """A run that wrote more bytes than this is not stored."""
 
-STAMP, ENTRY, IS_FILE, CONTENT = 0, 1, 2, 3
+STAMP, ENTRY, IS_FILE, CONTENT, LISTING = 0, 1, 2, 3, 4
 """What :func:`_look` tells of a path: its stamp; which entry it is (its type and inode, not
-following a link); whether it is a regular file; (:func:`_content`) its size and SHA-256."""
+following a link); whether it is a regular file; (:func:`_content`) its size and SHA-256;
+(:func:`_listing`) the names of the entries a folder holds that are not hidden."""
 
 Look = tuple[str, int, Any]
 """A path, what is asked of it, and the answer the run found."""
@@ -131,7 +134,13 @@ def answer() -> None:
     except (EOFError, ValueError, TypeError):  # another Python's: the command line runs
         return
     for path, how, found in looks:
-        if (_content(path, found[0]) if how == CONTENT else _look(path, how)) != found:
+        if how == CONTENT:
+            now = _content(path, found[0])
+        elif how == LISTING:
+            now = _listing(path)
+        else:
+            now = _look(path, how)
+        if now != found:
             return
     _write(pieces, code)
 
@@ -215,6 +224,16 @@ def _content(path: str, size: int) -> tuple[int, bytes] | None:
     except OSError:
         return None
     return (len(data), few_file_digest(data))
+
+
+def _listing(folder: str) -> tuple[str, ...] | None:
+    """The names of the entries ``folder`` holds that discovery does not skip (not hidden),
+    in order; None when it cannot be listed."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return None
+    return tuple(sorted(name for name in names if not name.startswith(".")))
 
 
 def _stamp(info: os.stat_result) -> tuple[int, ...]:
@@ -311,10 +330,10 @@ class Recorder:
             return  # the day changed during the run: its date-dependent rules saw another
         if sum(len(data) for _, data in recording.pieces) > MAX_OUTPUT:
             return
-        looks = _depends_on(config, root, paths, asked.path)
-        if looks is None or len(looks) > MAX_LOOKS:
+        depends = _depends_on(config, root, paths, asked.path)
+        if depends is None or len(depends[0]) > MAX_LOOKS:
             return
-        looks = _settled(looks, asked.started - RACY_NS, str(config.root), confirmed)
+        looks = _settled(*depends, asked.started - RACY_NS, str(config.root), confirmed)
         if looks is None:
             return
         payload = marshal.dumps((looks, recording.pieces, code))
@@ -331,12 +350,18 @@ class Recorder:
 
 
 def _settled(
-    looks: list[Look], settled: int, top: str, confirmed: Sequence[RunInputs]
+    looks: list[Look],
+    walk: Walk,
+    settled: int,
+    top: str,
+    confirmed: Sequence[RunInputs],
 ) -> list[Look] | None:
     """``looks``, each stamp changed at ``settled`` or later (too close to the run for it to
-    tell a change made in the same clock tick) replaced by the size and SHA-256 the run read
-    (``confirmed``) when it is a linted file; None when another is (a folder, or a file the
-    run did not hash)."""
+    tell a change made in the same clock tick) replaced by what the run saw: a linted file by
+    the size and SHA-256 the run read (``confirmed``), a folder of the walk by the names it
+    holds (every file the run read still there: one added or removed while it ran is then
+    either a recent file the run did not read, or missing); None when another stamp is that
+    recent (a file the run did not read, or a folder outside the walk)."""
     read = {
         os.path.join(top, relpath): (stamp[0], sha)
         for inputs in confirmed
@@ -346,16 +371,19 @@ def _settled(
     for look in looks:
         path, how, found = look
         if how == STAMP and found is not None and max(found[2], found[3]) >= settled:
-            if path not in read or not stat.S_ISREG(found[0]):
+            if path in read and stat.S_ISREG(found[0]):
+                look = (path, CONTENT, read[path])
+            elif path in walk.listings and read and read.keys() <= walk.files:
+                look = (path, LISTING, walk.listings[path])
+            else:
                 return None
-            look = (path, CONTENT, read[path])
         kept.append(look)
     return kept
 
 
 def _depends_on(
     config: Config, root: Path | None, paths: Sequence[str], search_path: Sequence[str]
-) -> list[Look] | None:
+) -> tuple[list[Look], Walk] | None:
     """What the run depended on besides :func:`_invocation`'s digest, each with what the file
     system says of it now; None when something cannot be told (then no answer is stored)."""
     from socialgov.config import CONFIG_FILE
@@ -386,9 +414,10 @@ def _depends_on(
         if given != top or os.path.realpath(given) != given:
             return None
         looks.extend((folder, ENTRY, _look(folder, ENTRY)) for folder in _above(top))
-    files = _walked(top, looks)
-    if files is None or _extends(os.path.join(top, CONFIG_FILE)):
+    walk = _walked(top, looks)
+    if walk is None or _extends(os.path.join(top, CONFIG_FILE)):
         return None
+    files = walk.files
     for path in paths:
         given = os.path.abspath(path)
         if given not in files or os.path.realpath(given) != given:
@@ -404,7 +433,7 @@ def _depends_on(
     for entry in search_path:
         folders.add(os.path.abspath(entry or cwd))
     looks.extend((folder, STAMP, _look(folder, STAMP)) for folder in sorted(folders))
-    return looks
+    return looks, walk
 
 
 def _extends(config: str) -> bool:
@@ -427,12 +456,21 @@ def _above(path: str) -> list[str]:
     return found
 
 
-def _walked(top: str, looks: list[Look]) -> set[str] | None:
+class Walk:
+    """What :func:`_walked` found: the files' paths, and each folder's :func:`_listing`."""
+
+    def __init__(self) -> None:
+        self.files: set[str] = set()
+        self.listings: dict[str, tuple[str, ...]] = {}
+
+
+def _walked(top: str, looks: list[Look]) -> Walk | None:
     """Add the stamp of every folder and file discovery walks under ``top`` (each entry not
-    hidden: socialgov.source.discovery) to ``looks``; return the files' paths. None when a
+    hidden: socialgov.source.discovery) to ``looks``; return what it found. None when a
     folder cannot be listed or holds a link or a special file (discovery's answer would turn on
     what is behind it)."""
-    files = set()
+    walk = Walk()
+    files = walk.files
     pending = [top]
     while pending:
         folder = pending.pop()
@@ -442,6 +480,9 @@ def _walked(top: str, looks: list[Look]) -> set[str] | None:
                 entries = list(listing)
         except OSError:
             return None
+        walk.listings[folder] = tuple(
+            sorted(entry.name for entry in entries if not entry.name.startswith("."))
+        )
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -456,7 +497,7 @@ def _walked(top: str, looks: list[Look]) -> set[str] | None:
                 looks.append((entry.path, STAMP, _stamp(info)))
             else:
                 return None
-    return files
+    return walk
 
 
 def _prune(folder: str) -> None:

@@ -77,6 +77,7 @@ class Runner:
         settled: bool = True,
         before: str = "",
         env: dict[str, str] | None = None,
+        timeout: float = 120,
     ) -> Ran:
         self.log.write_text("", encoding="utf-8")
         code = _RUN.format(log=str(self.log), settled=settled, before=before)
@@ -85,7 +86,7 @@ class Runner:
             cwd=cwd,
             env=env or self.env(),
             capture_output=True,
-            timeout=120,
+            timeout=timeout,
             check=False,
         )
         looked_for = self.log.read_text(encoding="utf-8").split()
@@ -112,15 +113,15 @@ def _same(got: Ran, want: Ran) -> None:
     assert (got.code, got.out, got.err) == (want.code, want.out, want.err)
 
 
-def _answered_again(run: Runner, cwd: Path, *args: str) -> Ran:
+def _answered_again(run: Runner, cwd: Path, *args: str, before: str = "") -> Ran:
     """Run until a run stores the answer (a run that made the cache folder changed the root's
     stamp: it stores none), then once more; that run is returned after checking that it was
     answered and wrote what the first run wrote."""
-    first = run(cwd, *args)
-    second = run(cwd, *args)
+    first = run(cwd, *args, before=before)
+    second = run(cwd, *args, before=before)
     if not second.answered:
         _same(second, first)
-        second = run(cwd, *args)
+        second = run(cwd, *args, before=before)
     assert second.answered, second.err
     _same(second, first)
     return second
@@ -213,14 +214,20 @@ def test_a_configuration_put_where_the_search_upward_looks_is_not_answered(
     _not_answered(run, hidden, *LINT)
 
 
-def test_another_day_is_not_answered(run: Runner, acme: Path) -> None:
-    _answered_again(run, acme, *LINT)
-    tomorrow = (
+def test_another_day_is_not_answered(run: Runner, acme: Path, tmp_path: Path) -> None:
+    """The same program each run (its text is in the key: ``sys.orig_argv``), which moves the
+    clock a year on once the file it runs says so."""
+    switch = tmp_path / "switch.py"
+    switch.write_text("", encoding="utf-8")
+    before = f"exec(open({str(switch)!r}).read())"
+    _answered_again(run, acme, *LINT, before=before)
+    switch.write_text(
         "import time\n"
         "now = time.localtime()\n"
-        "time.localtime = lambda *a: time.struct_time((now[0] + 1, *now[1:]))"
+        "time.localtime = lambda *a: time.struct_time((now[0] + 1, *now[1:]))\n",
+        encoding="utf-8",
     )
-    got = run(acme, *LINT, before=tomorrow)
+    got = run(acme, *LINT, before=before)
     assert not got.answered
     _same(got, run(acme, *LINT, "--no-cache"))
 
@@ -397,3 +404,27 @@ def test_a_folder_changed_just_before_is_answered_by_its_names(run: Runner, acme
         "kind: Team\nid: t2\nlaed: x\n", encoding="utf-8"
     )
     _not_answered(run, acme, *LINT, before=recent)
+
+
+def test_lint_watch_is_never_answered(run: Runner, acme: Path) -> None:
+    """``--watch`` lints again through the command line's ``lint``: no run of it is stored
+    under the watching invocation (it would print one run's findings and end)."""
+    _answered_again(run, acme, *LINT)  # the cache made, every stamp settled
+    for _ in range(2):
+        with pytest.raises(subprocess.TimeoutExpired):  # watching until stopped
+            run(acme, *LINT, "--watch", timeout=8)
+        assert "click" in run.log.read_text(encoding="utf-8").split()
+
+
+def test_a_checkout_made_above_the_root_is_not_answered(
+    run: Runner, acme: Path, tmp_path: Path
+) -> None:
+    """The CI formats' paths are relative to the nearest folder from the root upward holding
+    ``.git`` (reporters.base.repository_root): the answer holds each of those probes."""
+    sarif = (*LINT, "--format", "sarif")
+    _answered_again(run, acme, *sarif)
+    (tmp_path / ".git").mkdir()  # the folder above the root becomes a checkout
+    _not_answered(run, acme, *sarif)
+    _answered_again(run, acme, *sarif)
+    (tmp_path / ".git").rmdir()
+    _not_answered(run, acme, *sarif)

@@ -297,8 +297,10 @@ def lint(
         from socialgov.commands.watch import stamps
         from socialgov.commands.watch import watch as watching
         from socialgov.core.lifetime import goes_on
+        from socialgov.speedups.replay import forget
 
         goes_on()
+        forget()  # each run's output is one of many: never an answer to this command
 
         ctx = click.get_current_context()
         again = {**ctx.params, "watch": False}

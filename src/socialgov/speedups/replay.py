@@ -12,15 +12,15 @@ This module imports only what ``import socialgov`` has loaded and the caches' di
 
 An answer is stored (:class:`Recorder`, which the command line's ``lint`` asks for) only for a
 lint that writes nothing but standard output and error (no ``--output`` or report file, no
-``--write-baseline``, ``--new-since``, ``--config`` or ``--watch``), with the cache, without
-rule packs or installed plugins, that ended with exit code 0 or 1 and whose every piece of
-output was written in UTF-8 without a broken pipe or a Python warning. It is found under a
-digest of everything the run reads besides files (:func:`_invocation`): socialgov's version,
-the interpreter (its path, version, flags, options and ``sys.path``), the arguments exactly,
-the working folder, every environment variable, whether standard input, output and error are
-terminals, the terminal's size, the encodings of the streams, and today's date. The answer
-holds what the file system said, when the run was over, of everything else it depended on
-(:func:`_look`):
+``--write-baseline``, ``--new-since``, ``--config`` or ``--watch``: :func:`forget`), with the
+cache, without rule packs or installed plugins, that ended with exit code 0 or 1 and whose
+every piece of output was written in UTF-8 without a broken pipe or a Python warning. It is
+found under a digest of everything the run reads besides files (:func:`_invocation`):
+socialgov's version, the interpreter (its path, version, flags, options and ``sys.path``), the
+arguments exactly, the working folder, every environment variable, whether standard input,
+output and error are terminals, the terminal's size, the encodings of the streams, and today's
+date. The answer holds what the file system said, when the run was over, of everything else it
+depended on (:func:`_look`):
 
 - every folder and file of the repository discovery walks (each non-hidden entry under the
   root: size, times, inode), so a file edited, added, removed or renamed changes an answer;
@@ -31,6 +31,8 @@ holds what the file system said, when the run was over, of everything else it de
   ``--root`` names, and which entries the folders above the root and the working folder are
   (a folder replaced by a link, or moved);
 - each file given as PATHS (it must be one of the repository's files, reached without a link);
+- whether each folder from the root upward holds a ``.git`` entry, up to the first that does
+  (the checkout the CI formats' paths are relative to);
 - socialgov's own files and their folders (socialgov.speedups.cache.package_files), and every
   folder of ``sys.path`` (installing, upgrading or removing a distribution changes its
   folder; a dependency's file edited in place is not seen, as the run cache does not see it).
@@ -77,7 +79,7 @@ if TYPE_CHECKING:
     from socialgov.core.output import Recording
     from socialgov.speedups.runcache import RunInputs
 
-__all__ = ["MAX_ANSWERS", "MAX_LOOKS", "MAX_OUTPUT", "Recorder", "answer", "recorder"]
+__all__ = ["MAX_ANSWERS", "MAX_LOOKS", "MAX_OUTPUT", "Recorder", "answer", "forget", "recorder"]
 
 FOLDER = "answers"
 """The folder of stored answers, beside the signing key."""
@@ -88,10 +90,11 @@ MAX_LOOKS = 100_000
 MAX_OUTPUT = 4 << 20
 """A run that wrote more bytes than this is not stored."""
 
-STAMP, ENTRY, IS_FILE, CONTENT, LISTING = 0, 1, 2, 3, 4
+STAMP, ENTRY, IS_FILE, CONTENT, LISTING, EXISTS = 0, 1, 2, 3, 4, 5
 """What :func:`_look` tells of a path: its stamp; which entry it is (its type and inode, not
 following a link); whether it is a regular file; (:func:`_content`) its size and SHA-256;
-(:func:`_listing`) the names of the entries a folder holds that are not hidden."""
+(:func:`_listing`) the names of the entries a folder holds that are not hidden; whether it
+exists (following a link)."""
 
 Look = tuple[str, int, Any]
 """A path, what is asked of it, and the answer the run found."""
@@ -206,9 +209,11 @@ def _look(path: str, how: int) -> Any:
             return (info.st_mode, info.st_ino, info.st_dev)
         info = os.stat(path)
     except OSError:
-        return False if how == IS_FILE else None
+        return False if how in (IS_FILE, EXISTS) else None
     if how == IS_FILE:
         return stat.S_ISREG(info.st_mode)
+    if how == EXISTS:
+        return True
     return _stamp(info)
 
 
@@ -281,6 +286,13 @@ def _write(pieces: Sequence[tuple[bool, bytes]], code: int) -> None:
             view = view[count:]
             written = written or not err
     os._exit(code)
+
+
+def forget() -> None:
+    """Store no answer for this process's command (``lint --watch``, which lints again and
+    again, each time through the command line's ``lint``)."""
+    global _asked
+    _asked = None
 
 
 def recorder(possible: bool) -> Recorder | None:
@@ -418,6 +430,12 @@ def _depends_on(
     if walk is None or _extends(os.path.join(top, CONFIG_FILE)):
         return None
     files = walk.files
+    for folder in _above(top):  # the checkout the CI formats' paths are relative to
+        probe = os.path.join(folder, ".git")  # (socialgov.reporters.base.repository_root)
+        found = _look(probe, EXISTS)
+        looks.append((probe, EXISTS, found))
+        if found:
+            break
     for path in paths:
         given = os.path.abspath(path)
         if given not in files or os.path.realpath(given) != given:

@@ -96,6 +96,10 @@ following a link); whether it is a regular file; (:func:`_content`) its size and
 (:func:`_listing`) the names of the entries a folder holds that are not hidden; whether it
 exists (following a link)."""
 
+FORM = 1
+"""The form of a stored answer (part of its key): a change to what :func:`answer` reads changes
+it."""
+
 Look = tuple[str, int, Any]
 """A path, what is asked of it, and the answer the run found."""
 
@@ -134,8 +138,17 @@ def answer() -> None:
         return
     try:
         looks, pieces, code = marshal.loads(payload)  # signed by this machine's socialgov
-    except (EOFError, ValueError, TypeError):  # another Python's: the command line runs
+        if not _unchanged(looks) or type(code) is not int:
+            return
+        if not all(type(err) is bool and type(data) is bytes for err, data in pieces):
+            return
+    except (EOFError, ValueError, TypeError, IndexError):  # another form: the command line runs
         return
+    _write(pieces, code)
+
+
+def _unchanged(looks: Sequence[Look]) -> bool:
+    """Whether the file system answers each of ``looks`` as it did."""
     for path, how, found in looks:
         if how == CONTENT:
             now = _content(path, found[0])
@@ -144,8 +157,8 @@ def answer() -> None:
         else:
             now = _look(path, how)
         if now != found:
-            return
-    _write(pieces, code)
+            return False
+    return True
 
 
 def _invocation(cwd: str, date: tuple[int, ...]) -> bytes:
@@ -163,10 +176,13 @@ def _invocation(cwd: str, date: tuple[int, ...]) -> bytes:
         except OSError:
             size = None
     streams = [
-        None if stream is None else (getattr(stream, "encoding", None), stream.errors)
+        None
+        if stream is None
+        else (getattr(stream, "encoding", None), getattr(stream, "errors", None))
         for stream in (sys.stdout, sys.stderr)
     ]
     parts = (
+        FORM,
         __version__,
         sys.executable,
         sys.version,

@@ -197,8 +197,8 @@ def reference_fields(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def reference_make_entity(
-    candidate: _Candidate, validate: Any
-) -> tuple[Entity | None, list[Finding]]:
+    candidate: _Candidate, validate: Any, valid: Any = None
+) -> tuple[Entity | None, list[Finding]]:  # (valid: the fast model's one-pass builders, unused)
     document, base, kind = candidate.document, candidate.base, candidate.kind
     data = candidate.data
     if not isinstance(data, Mapping):

@@ -24,6 +24,20 @@ STAMPS = {
     'Tool checked': '1697:e07002de',
 }
 
+VALID_FROM = {
+    'Person': ('2034:fa02a3cb', '8583:f91c878c'),
+    'Team': ('1531:669098a2', '7067:27e1c14f'),
+    'Account': ('6517:7535694a', '21782:249564b8'),
+    'Channel': ('3261:68aa63c7', '12630:0db4f7df'),
+    'Policy': ('2521:24c10879', '17232:12ea6885'),
+    'Playbook': ('2101:a4802b20', '20150:7b7a94a8'),
+    'Objective': ('1721:c138de9b', '8046:3d2ffa53'),
+    'Rule': ('1386:b3223b31', '29898:74cc3663'),
+    'Tool': ('1697:e07002de', '9478:8468e090'),
+}
+"""What each valid_<kind> was written from: its checked builder's stamp and its shipped check's
+SCHEMA_STAMP."""
+
 
 def make_Person(new, Twin, cls, default_name, default_description, empty, convert_labels, default_tags, convert_tags, default_waivers, convert_waivers, default_email, default_team, default_role, default_employment, default_status, default_departed_on, convert_departed_on):
     def build(entity_id, data, source):
@@ -1487,3 +1501,2366 @@ def make_checked_Tool(new, Twin, cls, default_name, default_description, empty, 
         return entity
 
     return build
+
+
+def valid_Person(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data or 'employment' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Person'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'email' in data:
+        data__email = data['email']
+        if not isinstance(data__email, str):
+            raise Invalid
+        if not custom_formats['email'](data__email):
+            raise Invalid
+        entity.email = data__email
+    else:
+        entity.email = default_email
+    if 'team' in data:
+        data__team = data['team']
+        if not isinstance(data__team, str):
+            raise Invalid
+        if data__team not in SEEN_0:
+            data__team_len = len(data__team)
+            if data__team_len < 1:
+                raise Invalid
+            if data__team_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__team):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__team)
+        entity.team = data__team
+    else:
+        entity.team = default_team
+    if 'role' in data:
+        data__role = data['role']
+        if not isinstance(data__role, str):
+            raise Invalid
+        entity.role = data__role
+    else:
+        entity.role = default_role
+    if 'employment' in data:
+        data__employment = data['employment']
+        if not isinstance(data__employment, str):
+            raise Invalid
+        if data__employment not in {'agency', 'contractor', 'full_time', 'intern', 'part_time', 'volunteer'}:
+            raise Invalid
+        entity.employment = data__employment
+    else:
+        entity.employment = default_employment
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if data__status not in {'active', 'departed', 'leave'}:
+            raise Invalid
+        entity.status = clean['status']
+    else:
+        entity.status = clean['status']
+    if 'departed_on' in data:
+        data__departedon = data['departed_on']
+        if not isinstance(data__departedon, str):
+            raise Invalid
+        if data__departedon not in SEEN_1:
+            if not SEARCH_1(data__departedon):
+                raise Invalid
+            if not custom_formats['date'](data__departedon):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__departedon)
+        entity.departed_on = convert_departed_on(data__departedon)
+    else:
+        entity.departed_on = default_departed_on
+    if 'source' in data:
+        data__source = data['source']
+        if not isinstance(data__source, str):
+            raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    try:
+        data_is_dict = isinstance(data, dict)
+        if data_is_dict:
+            if 'status' not in data:
+                raise Invalid
+            if 'status' in data:
+                data__status = data['status']
+                if not (isinstance(data__status, str) and data__status == 'departed'):
+                    raise Invalid
+    except (Invalid, Invalid):
+        pass
+    else:
+        data_is_dict = isinstance(data, dict)
+        if data_is_dict:
+            if 'departed_on' not in data:
+                raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Team(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Team'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'function' in data:
+        data__function = data['function']
+        if not isinstance(data__function, str):
+            raise Invalid
+        if data__function not in {'executive', 'hr', 'it', 'legal', 'marketing', 'other', 'pr', 'product', 'sales', 'service'}:
+            raise Invalid
+        entity.function = data__function
+    else:
+        entity.function = default_function
+    if 'lead' in data:
+        data__lead = data['lead']
+        if not isinstance(data__lead, str):
+            raise Invalid
+        if data__lead not in SEEN_0:
+            data__lead_len = len(data__lead)
+            if data__lead_len < 1:
+                raise Invalid
+            if data__lead_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__lead):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__lead)
+        entity.lead = data__lead
+    else:
+        entity.lead = default_lead
+    if 'parent' in data:
+        data__parent = data['parent']
+        if not isinstance(data__parent, str):
+            raise Invalid
+        if data__parent not in SEEN_1:
+            data__parent_len = len(data__parent)
+            if data__parent_len < 1:
+                raise Invalid
+            if data__parent_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__parent):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__parent)
+        entity.parent = data__parent
+    else:
+        entity.parent = default_parent
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_1:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Account(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data or 'platform' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Account'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'platform' in data:
+        data__platform = data['platform']
+        if not isinstance(data__platform, str):
+            raise Invalid
+        if data__platform not in {'bluesky', 'discord', 'facebook', 'flickr', 'forum', 'github', 'googleplus', 'instagram', 'linkedin', 'mastodon', 'medium', 'other', 'periscope', 'pinterest', 'reddit', 'snapchat', 'spotify', 'storify', 'telegram', 'threads', 'tiktok', 'tumblr', 'twitch', 'vimeo', 'vine', 'wechat', 'weibo', 'whatsapp', 'x', 'youtube'}:
+            raise Invalid
+        entity.platform = data__platform
+    else:
+        entity.platform = default_platform
+    if 'type' in data:
+        data__type = data['type']
+        if not isinstance(data__type, str):
+            raise Invalid
+        if data__type not in {'forum', 'profile'}:
+            raise Invalid
+        entity.type = clean['type']
+    else:
+        entity.type = clean['type']
+    if 'handle' in data:
+        data__handle = data['handle']
+        if not isinstance(data__handle, str):
+            raise Invalid
+        entity.handle = data__handle
+    else:
+        entity.handle = default_handle
+    if 'url' in data:
+        data__url = data['url']
+        if not isinstance(data__url, str):
+            raise Invalid
+        if not custom_formats['uri'](data__url):
+            raise Invalid
+        entity.url = data__url
+    else:
+        entity.url = default_url
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
+        entity.owner = data__owner
+    else:
+        entity.owner = default_owner
+    if 'backup_owner' in data:
+        data__backupowner = data['backup_owner']
+        if not isinstance(data__backupowner, str):
+            raise Invalid
+        if data__backupowner not in SEEN_1:
+            data__backupowner_len = len(data__backupowner)
+            if data__backupowner_len < 1:
+                raise Invalid
+            if data__backupowner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__backupowner):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__backupowner)
+        entity.backup_owner = data__backupowner
+    else:
+        entity.backup_owner = default_backup_owner
+    if 'team' in data:
+        data__team = data['team']
+        if not isinstance(data__team, str):
+            raise Invalid
+        if data__team not in SEEN_2:
+            data__team_len = len(data__team)
+            if data__team_len < 1:
+                raise Invalid
+            if data__team_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__team):
+                raise Invalid
+            if len(SEEN_2) < 8192:
+                SEEN_2.add(data__team)
+        entity.team = data__team
+    else:
+        entity.team = default_team
+    if 'purpose' in data:
+        data__purpose = data['purpose']
+        if not isinstance(data__purpose, str):
+            raise Invalid
+        if data__purpose not in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}:
+            raise Invalid
+        entity.purpose = data__purpose
+    else:
+        entity.purpose = default_purpose
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if data__status not in {'active', 'dormant', 'planned', 'retired'}:
+            raise Invalid
+        entity.status = clean['status']
+    else:
+        entity.status = clean['status']
+    if 'policies' in data:
+        data__policies = data['policies']
+        if not isinstance(data__policies, TYPES_0):
+            raise Invalid
+        for data__policies_item in data__policies:
+            if not isinstance(data__policies_item, str):
+                raise Invalid
+            if data__policies_item not in SEEN_3:
+                data__policies_item_len = len(data__policies_item)
+                if data__policies_item_len < 1:
+                    raise Invalid
+                if data__policies_item_len > 140:
+                    raise Invalid
+                if not SEARCH_1(data__policies_item):
+                    raise Invalid
+                if len(SEEN_3) < 8192:
+                    SEEN_3.add(data__policies_item)
+        if len(data__policies) > 1 and len(set(data__policies)) != len(data__policies):
+            raise Invalid
+        entity.policies = convert_policies(data__policies)
+    else:
+        entity.policies = default_policies
+    if 'playbooks' in data:
+        data__playbooks = data['playbooks']
+        if not isinstance(data__playbooks, TYPES_0):
+            raise Invalid
+        for data__playbooks_item in data__playbooks:
+            if not isinstance(data__playbooks_item, str):
+                raise Invalid
+            if data__playbooks_item not in SEEN_4:
+                data__playbooks_item_len = len(data__playbooks_item)
+                if data__playbooks_item_len < 1:
+                    raise Invalid
+                if data__playbooks_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__playbooks_item):
+                    raise Invalid
+                if len(SEEN_4) < 8192:
+                    SEEN_4.add(data__playbooks_item)
+        if len(data__playbooks) > 1 and len(set(data__playbooks)) != len(data__playbooks):
+            raise Invalid
+        entity.playbooks = tuple(value) if type((value := data__playbooks)) is list else convert_playbooks(value)
+    else:
+        entity.playbooks = default_playbooks
+    if 'terms' in data:
+        data__terms = data['terms']
+        if not isinstance(data__terms, dict):
+            raise Invalid
+        for data__terms_key, data__terms_value in data__terms.items():
+            if not isinstance(data__terms_value, TYPES_1):
+                raise Invalid
+        entity.terms = data__terms
+    else:
+        entity.terms = empty
+    if 'audience' in data:
+        data__audience = data['audience']
+        if not isinstance(data__audience, str):
+            raise Invalid
+        entity.audience = data__audience
+    else:
+        entity.audience = default_audience
+    if 'topic' in data:
+        data__topic = data['topic']
+        if not isinstance(data__topic, str):
+            raise Invalid
+        entity.topic = data__topic
+    else:
+        entity.topic = default_topic
+    if 'region' in data:
+        data__region = data['region']
+        if not isinstance(data__region, str):
+            raise Invalid
+        entity.region = data__region
+    else:
+        entity.region = default_region
+    if 'language' in data:
+        data__language = data['language']
+        if not isinstance(data__language, str):
+            raise Invalid
+        entity.language = data__language
+    else:
+        entity.language = default_language
+    if 'created' in data:
+        data__created = data['created']
+        if not isinstance(data__created, str):
+            raise Invalid
+        if data__created not in SEEN_5:
+            if not SEARCH_2(data__created):
+                raise Invalid
+            if not custom_formats['date'](data__created):
+                raise Invalid
+            if len(SEEN_5) < 8192:
+                SEEN_5.add(data__created)
+        entity.created = convert_created(data__created)
+    else:
+        entity.created = default_created
+    if 'last_activity' in data:
+        data__lastactivity = data['last_activity']
+        if not isinstance(data__lastactivity, str):
+            raise Invalid
+        if data__lastactivity not in SEEN_6:
+            if not SEARCH_2(data__lastactivity):
+                raise Invalid
+            if not custom_formats['date'](data__lastactivity):
+                raise Invalid
+            if len(SEEN_6) < 8192:
+                SEEN_6.add(data__lastactivity)
+        entity.last_activity = convert_last_activity(data__lastactivity)
+    else:
+        entity.last_activity = default_last_activity
+    if 'objectives' in data:
+        data__objectives = data['objectives']
+        if not isinstance(data__objectives, TYPES_0):
+            raise Invalid
+        for data__objectives_item in data__objectives:
+            if not isinstance(data__objectives_item, str):
+                raise Invalid
+            if data__objectives_item not in SEEN_7:
+                data__objectives_item_len = len(data__objectives_item)
+                if data__objectives_item_len < 1:
+                    raise Invalid
+                if data__objectives_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__objectives_item):
+                    raise Invalid
+                if len(SEEN_7) < 8192:
+                    SEEN_7.add(data__objectives_item)
+        if len(data__objectives) > 1 and len(set(data__objectives)) != len(data__objectives):
+            raise Invalid
+        entity.objectives = tuple(value) if type((value := data__objectives)) is list else convert_objectives(value)
+    else:
+        entity.objectives = default_objectives
+    if 'monitoring' in data:
+        data__monitoring = data['monitoring']
+        if not isinstance(data__monitoring, TYPES_0):
+            raise Invalid
+        for data__monitoring_item in data__monitoring:
+            if not isinstance(data__monitoring_item, str):
+                raise Invalid
+            if not data__monitoring_item:
+                raise Invalid
+        if len(data__monitoring) > 1 and len(set(data__monitoring)) != len(data__monitoring):
+            raise Invalid
+        entity.monitoring = tuple(value) if type((value := data__monitoring)) is list else convert_monitoring(value)
+    else:
+        entity.monitoring = default_monitoring
+    if 'metrics' in data:
+        data__metrics = data['metrics']
+        if not isinstance(data__metrics, dict):
+            raise Invalid
+        if 'followers' in data__metrics:
+            data__metrics__followers = data__metrics['followers']
+            if not isinstance(data__metrics__followers, int) and (not (isinstance(data__metrics__followers, float) and data__metrics__followers.is_integer())) or isinstance(data__metrics__followers, bool):
+                raise Invalid
+            if data__metrics__followers < 0:
+                raise Invalid
+        if 'posts_per_month' in data__metrics:
+            data__metrics__postspermonth = data__metrics['posts_per_month']
+            if not isinstance(data__metrics__postspermonth, TYPES_2) or isinstance(data__metrics__postspermonth, bool):
+                raise Invalid
+            if data__metrics__postspermonth < 0:
+                raise Invalid
+        if 'members' in data__metrics:
+            data__metrics__members = data__metrics['members']
+            if not isinstance(data__metrics__members, int) and (not (isinstance(data__metrics__members, float) and data__metrics__members.is_integer())) or isinstance(data__metrics__members, bool):
+                raise Invalid
+            if data__metrics__members < 0:
+                raise Invalid
+        if 'active_members_per_month' in data__metrics:
+            data__metrics__activememberspermonth = data__metrics['active_members_per_month']
+            if not isinstance(data__metrics__activememberspermonth, int) and (not (isinstance(data__metrics__activememberspermonth, float) and data__metrics__activememberspermonth.is_integer())) or isinstance(data__metrics__activememberspermonth, bool):
+                raise Invalid
+            if data__metrics__activememberspermonth < 0:
+                raise Invalid
+        if not data__metrics.keys() <= KNOWN_1:
+            raise Invalid
+        entity.metrics = data__metrics
+    else:
+        entity.metrics = empty
+    if 'security' in data:
+        data__security = data['security']
+        if not isinstance(data__security, dict):
+            raise Invalid
+        if 'mfa' in data__security:
+            data__security__mfa = data__security['mfa']
+            if not isinstance(data__security__mfa, bool):
+                raise Invalid
+        if 'credential_custodian' in data__security:
+            data__security__credentialcustodian = data__security['credential_custodian']
+            if not isinstance(data__security__credentialcustodian, str):
+                raise Invalid
+        if not data__security.keys() <= KNOWN_2:
+            raise Invalid
+        entity.security = data__security
+    else:
+        entity.security = empty
+    if 'verified' in data:
+        data__verified = data['verified']
+        if not isinstance(data__verified, bool):
+            raise Invalid
+        entity.verified = data__verified
+    else:
+        entity.verified = default_verified
+    if 'approved_by' in data:
+        data__approvedby = data['approved_by']
+        if not isinstance(data__approvedby, str):
+            raise Invalid
+        if data__approvedby not in SEEN_8:
+            data__approvedby_len = len(data__approvedby)
+            if data__approvedby_len < 1:
+                raise Invalid
+            if data__approvedby_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__approvedby):
+                raise Invalid
+            if len(SEEN_8) < 8192:
+                SEEN_8.add(data__approvedby)
+        entity.approved_by = data__approvedby
+    else:
+        entity.approved_by = default_approved_by
+    if 'registered_on' in data:
+        data__registeredon = data['registered_on']
+        if not isinstance(data__registeredon, str):
+            raise Invalid
+        if data__registeredon not in SEEN_9:
+            if not SEARCH_2(data__registeredon):
+                raise Invalid
+            if not custom_formats['date'](data__registeredon):
+                raise Invalid
+            if len(SEEN_9) < 8192:
+                SEEN_9.add(data__registeredon)
+        entity.registered_on = convert_registered_on(data__registeredon)
+    else:
+        entity.registered_on = default_registered_on
+    if 'reviewed_on' in data:
+        data__reviewedon = data['reviewed_on']
+        if not isinstance(data__reviewedon, str):
+            raise Invalid
+        if data__reviewedon not in SEEN_10:
+            if not SEARCH_2(data__reviewedon):
+                raise Invalid
+            if not custom_formats['date'](data__reviewedon):
+                raise Invalid
+            if len(SEEN_10) < 8192:
+                SEEN_10.add(data__reviewedon)
+        entity.reviewed_on = convert_reviewed_on(data__reviewedon)
+    else:
+        entity.reviewed_on = default_reviewed_on
+    if 'retired_on' in data:
+        data__retiredon = data['retired_on']
+        if not isinstance(data__retiredon, str):
+            raise Invalid
+        if data__retiredon not in SEEN_11:
+            if not SEARCH_2(data__retiredon):
+                raise Invalid
+            if not custom_formats['date'](data__retiredon):
+                raise Invalid
+            if len(SEEN_11) < 8192:
+                SEEN_11.add(data__retiredon)
+        entity.retired_on = convert_retired_on(data__retiredon)
+    else:
+        entity.retired_on = default_retired_on
+    if 'access' in data:
+        data__access = data['access']
+        if not isinstance(data__access, TYPES_0):
+            raise Invalid
+        for data__access_item in data__access:
+            if not isinstance(data__access_item, dict):
+                raise Invalid
+            if 'person' not in data__access_item or 'role' not in data__access_item:
+                raise Invalid
+            if 'person' in data__access_item:
+                data__access_item__person = data__access_item['person']
+                if not isinstance(data__access_item__person, str):
+                    raise Invalid
+                if data__access_item__person not in SEEN_12:
+                    data__access_item__person_len = len(data__access_item__person)
+                    if data__access_item__person_len < 1:
+                        raise Invalid
+                    if data__access_item__person_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__person):
+                        raise Invalid
+                    if len(SEEN_12) < 8192:
+                        SEEN_12.add(data__access_item__person)
+            if 'role' in data__access_item:
+                data__access_item__role = data__access_item['role']
+                if not isinstance(data__access_item__role, str):
+                    raise Invalid
+                if data__access_item__role not in {'admin', 'agency', 'analyst', 'editor'}:
+                    raise Invalid
+            if 'via' in data__access_item:
+                data__access_item__via = data__access_item['via']
+                if not isinstance(data__access_item__via, str):
+                    raise Invalid
+                if data__access_item__via not in SEEN_13:
+                    data__access_item__via_len = len(data__access_item__via)
+                    if data__access_item__via_len < 1:
+                        raise Invalid
+                    if data__access_item__via_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__via):
+                        raise Invalid
+                    if len(SEEN_13) < 8192:
+                        SEEN_13.add(data__access_item__via)
+            if not data__access_item.keys() <= KNOWN_4:
+                raise Invalid
+        entity.access = convert_access(data__access)
+    else:
+        entity.access = default_access
+    if 'login_email' in data:
+        data__loginemail = data['login_email']
+        if not isinstance(data__loginemail, str):
+            raise Invalid
+        data__loginemail_len = len(data__loginemail)
+        if data__loginemail_len < 3:
+            raise Invalid
+        if not custom_formats['email'](data__loginemail):
+            raise Invalid
+        entity.login_email = data__loginemail
+    else:
+        entity.login_email = default_login_email
+    if 'archive' in data:
+        data__archive = data['archive']
+        if not isinstance(data__archive, dict):
+            raise Invalid
+        if 'tool' in data__archive:
+            data__archive__tool = data__archive['tool']
+            if not isinstance(data__archive__tool, str):
+                raise Invalid
+            if data__archive__tool not in SEEN_14:
+                data__archive__tool_len = len(data__archive__tool)
+                if data__archive__tool_len < 1:
+                    raise Invalid
+                if data__archive__tool_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__archive__tool):
+                    raise Invalid
+                if len(SEEN_14) < 8192:
+                    SEEN_14.add(data__archive__tool)
+        if 'location' in data__archive:
+            data__archive__location = data__archive['location']
+            if not isinstance(data__archive__location, str):
+                raise Invalid
+        if 'last_capture' in data__archive:
+            data__archive__lastcapture = data__archive['last_capture']
+            if not isinstance(data__archive__lastcapture, str):
+                raise Invalid
+            if data__archive__lastcapture not in SEEN_15:
+                if not SEARCH_2(data__archive__lastcapture):
+                    raise Invalid
+                if not custom_formats['date'](data__archive__lastcapture):
+                    raise Invalid
+                if len(SEEN_15) < 8192:
+                    SEEN_15.add(data__archive__lastcapture)
+        if 'retain_until' in data__archive:
+            data__archive__retainuntil = data__archive['retain_until']
+            if not isinstance(data__archive__retainuntil, str):
+                raise Invalid
+            if data__archive__retainuntil not in SEEN_16:
+                if not SEARCH_2(data__archive__retainuntil):
+                    raise Invalid
+                if not custom_formats['date'](data__archive__retainuntil):
+                    raise Invalid
+                if len(SEEN_16) < 8192:
+                    SEEN_16.add(data__archive__retainuntil)
+        if not data__archive.keys() <= KNOWN_3:
+            raise Invalid
+        entity.archive = data__archive
+    else:
+        entity.archive = default_archive
+    if 'managed_via' in data:
+        data__managedvia = data['managed_via']
+        if not isinstance(data__managedvia, TYPES_0):
+            raise Invalid
+        for data__managedvia_item in data__managedvia:
+            if not isinstance(data__managedvia_item, str):
+                raise Invalid
+            if data__managedvia_item not in SEEN_17:
+                data__managedvia_item_len = len(data__managedvia_item)
+                if data__managedvia_item_len < 1:
+                    raise Invalid
+                if data__managedvia_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__managedvia_item):
+                    raise Invalid
+                if len(SEEN_17) < 8192:
+                    SEEN_17.add(data__managedvia_item)
+        if len(data__managedvia) > 1 and len(set(data__managedvia)) != len(data__managedvia):
+            raise Invalid
+        entity.managed_via = tuple(value) if type((value := data__managedvia)) is list else convert_managed_via(value)
+    else:
+        entity.managed_via = default_managed_via
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_18:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_18) < 8192:
+                        SEEN_18.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_19:
+                    if not SEARCH_2(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_19) < 8192:
+                        SEEN_19.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_5:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Channel(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data or 'type' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Channel'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'type' in data:
+        data__type = data['type']
+        if not isinstance(data__type, str):
+            raise Invalid
+        if data__type not in {'chat', 'email', 'mail', 'other', 'phone', 'sms', 'store', 'web'}:
+            raise Invalid
+        entity.type = data__type
+    else:
+        entity.type = default_type
+    if 'contact' in data:
+        data__contact = data['contact']
+        if not isinstance(data__contact, str):
+            raise Invalid
+        entity.contact = data__contact
+    else:
+        entity.contact = default_contact
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
+        entity.owner = data__owner
+    else:
+        entity.owner = default_owner
+    if 'backup_owner' in data:
+        data__backupowner = data['backup_owner']
+        if not isinstance(data__backupowner, str):
+            raise Invalid
+        if data__backupowner not in SEEN_1:
+            data__backupowner_len = len(data__backupowner)
+            if data__backupowner_len < 1:
+                raise Invalid
+            if data__backupowner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__backupowner):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__backupowner)
+        entity.backup_owner = data__backupowner
+    else:
+        entity.backup_owner = default_backup_owner
+    if 'team' in data:
+        data__team = data['team']
+        if not isinstance(data__team, str):
+            raise Invalid
+        if data__team not in SEEN_2:
+            data__team_len = len(data__team)
+            if data__team_len < 1:
+                raise Invalid
+            if data__team_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__team):
+                raise Invalid
+            if len(SEEN_2) < 8192:
+                SEEN_2.add(data__team)
+        entity.team = data__team
+    else:
+        entity.team = default_team
+    if 'purpose' in data:
+        data__purpose = data['purpose']
+        if not isinstance(data__purpose, str):
+            raise Invalid
+        if data__purpose not in {'innovation', 'internal', 'marketing', 'other', 'pr', 'recruiting', 'sales', 'service'}:
+            raise Invalid
+        entity.purpose = data__purpose
+    else:
+        entity.purpose = default_purpose
+    if 'status' in data:
+        data__status = data['status']
+        if not isinstance(data__status, str):
+            raise Invalid
+        if data__status not in {'active', 'dormant', 'planned', 'retired'}:
+            raise Invalid
+        entity.status = clean['status']
+    else:
+        entity.status = clean['status']
+    if 'policies' in data:
+        data__policies = data['policies']
+        if not isinstance(data__policies, TYPES_0):
+            raise Invalid
+        for data__policies_item in data__policies:
+            if not isinstance(data__policies_item, str):
+                raise Invalid
+            if data__policies_item not in SEEN_3:
+                data__policies_item_len = len(data__policies_item)
+                if data__policies_item_len < 1:
+                    raise Invalid
+                if data__policies_item_len > 140:
+                    raise Invalid
+                if not SEARCH_1(data__policies_item):
+                    raise Invalid
+                if len(SEEN_3) < 8192:
+                    SEEN_3.add(data__policies_item)
+        if len(data__policies) > 1 and len(set(data__policies)) != len(data__policies):
+            raise Invalid
+        entity.policies = convert_policies(data__policies)
+    else:
+        entity.policies = default_policies
+    if 'playbooks' in data:
+        data__playbooks = data['playbooks']
+        if not isinstance(data__playbooks, TYPES_0):
+            raise Invalid
+        for data__playbooks_item in data__playbooks:
+            if not isinstance(data__playbooks_item, str):
+                raise Invalid
+            if data__playbooks_item not in SEEN_4:
+                data__playbooks_item_len = len(data__playbooks_item)
+                if data__playbooks_item_len < 1:
+                    raise Invalid
+                if data__playbooks_item_len > 128:
+                    raise Invalid
+                if not SEARCH_0(data__playbooks_item):
+                    raise Invalid
+                if len(SEEN_4) < 8192:
+                    SEEN_4.add(data__playbooks_item)
+        if len(data__playbooks) > 1 and len(set(data__playbooks)) != len(data__playbooks):
+            raise Invalid
+        entity.playbooks = tuple(value) if type((value := data__playbooks)) is list else convert_playbooks(value)
+    else:
+        entity.playbooks = default_playbooks
+    if 'terms' in data:
+        data__terms = data['terms']
+        if not isinstance(data__terms, dict):
+            raise Invalid
+        for data__terms_key, data__terms_value in data__terms.items():
+            if not isinstance(data__terms_value, TYPES_1):
+                raise Invalid
+        entity.terms = data__terms
+    else:
+        entity.terms = empty
+    if 'approved_by' in data:
+        data__approvedby = data['approved_by']
+        if not isinstance(data__approvedby, str):
+            raise Invalid
+        if data__approvedby not in SEEN_5:
+            data__approvedby_len = len(data__approvedby)
+            if data__approvedby_len < 1:
+                raise Invalid
+            if data__approvedby_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__approvedby):
+                raise Invalid
+            if len(SEEN_5) < 8192:
+                SEEN_5.add(data__approvedby)
+        entity.approved_by = data__approvedby
+    else:
+        entity.approved_by = default_approved_by
+    if 'reviewed_on' in data:
+        data__reviewedon = data['reviewed_on']
+        if not isinstance(data__reviewedon, str):
+            raise Invalid
+        if data__reviewedon not in SEEN_6:
+            if not SEARCH_2(data__reviewedon):
+                raise Invalid
+            if not custom_formats['date'](data__reviewedon):
+                raise Invalid
+            if len(SEEN_6) < 8192:
+                SEEN_6.add(data__reviewedon)
+        entity.reviewed_on = convert_reviewed_on(data__reviewedon)
+    else:
+        entity.reviewed_on = default_reviewed_on
+    if 'access' in data:
+        data__access = data['access']
+        if not isinstance(data__access, TYPES_0):
+            raise Invalid
+        for data__access_item in data__access:
+            if not isinstance(data__access_item, dict):
+                raise Invalid
+            if 'person' not in data__access_item or 'role' not in data__access_item:
+                raise Invalid
+            if 'person' in data__access_item:
+                data__access_item__person = data__access_item['person']
+                if not isinstance(data__access_item__person, str):
+                    raise Invalid
+                if data__access_item__person not in SEEN_7:
+                    data__access_item__person_len = len(data__access_item__person)
+                    if data__access_item__person_len < 1:
+                        raise Invalid
+                    if data__access_item__person_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__person):
+                        raise Invalid
+                    if len(SEEN_7) < 8192:
+                        SEEN_7.add(data__access_item__person)
+            if 'role' in data__access_item:
+                data__access_item__role = data__access_item['role']
+                if not isinstance(data__access_item__role, str):
+                    raise Invalid
+                if data__access_item__role not in {'admin', 'agency', 'analyst', 'editor'}:
+                    raise Invalid
+            if 'via' in data__access_item:
+                data__access_item__via = data__access_item['via']
+                if not isinstance(data__access_item__via, str):
+                    raise Invalid
+                if data__access_item__via not in SEEN_8:
+                    data__access_item__via_len = len(data__access_item__via)
+                    if data__access_item__via_len < 1:
+                        raise Invalid
+                    if data__access_item__via_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__via):
+                        raise Invalid
+                    if len(SEEN_8) < 8192:
+                        SEEN_8.add(data__access_item__via)
+            if not data__access_item.keys() <= KNOWN_1:
+                raise Invalid
+        entity.access = convert_access(data__access)
+    else:
+        entity.access = default_access
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_9:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_9) < 8192:
+                        SEEN_9.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_10:
+                    if not SEARCH_2(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_10) < 8192:
+                        SEEN_10.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Policy(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Policy'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'title' in data:
+        data__title = data['title']
+        if not isinstance(data__title, str):
+            raise Invalid
+        entity.title = data__title
+    else:
+        entity.title = default_title
+    if 'version' in data:
+        data__version = data['version']
+        if not isinstance(data__version, int) and (not (isinstance(data__version, float) and data__version.is_integer())) or isinstance(data__version, bool):
+            raise Invalid
+        if data__version < 1:
+            raise Invalid
+        entity.version = clean['version']
+    else:
+        entity.version = clean['version']
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
+        entity.owner = data__owner
+    else:
+        entity.owner = default_owner
+    if 'effective' in data:
+        data__effective = data['effective']
+        if not isinstance(data__effective, str):
+            raise Invalid
+        if data__effective not in SEEN_1:
+            if not SEARCH_1(data__effective):
+                raise Invalid
+            if not custom_formats['date'](data__effective):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__effective)
+        entity.effective = convert_effective(data__effective)
+    else:
+        entity.effective = default_effective
+    if 'review_by' in data:
+        data__reviewby = data['review_by']
+        if not isinstance(data__reviewby, str):
+            raise Invalid
+        if data__reviewby not in SEEN_2:
+            if not SEARCH_1(data__reviewby):
+                raise Invalid
+            if not custom_formats['date'](data__reviewby):
+                raise Invalid
+            if len(SEEN_2) < 8192:
+                SEEN_2.add(data__reviewby)
+        entity.review_by = convert_review_by(data__reviewby)
+    else:
+        entity.review_by = default_review_by
+    if 'applies_to' in data:
+        data__appliesto = data['applies_to']
+        validate____defs_selector(data__appliesto, custom_formats, None)
+        entity.applies_to = data__appliesto
+    else:
+        entity.applies_to = default_applies_to
+    if 'terms' in data:
+        data__terms = data['terms']
+        if not isinstance(data__terms, dict):
+            raise Invalid
+        for data__terms_key, data__terms_value in data__terms.items():
+            if not isinstance(data__terms_value, TYPES_0):
+                raise Invalid
+        entity.terms = data__terms
+    else:
+        entity.terms = empty
+    if 'consistent_terms' in data:
+        data__consistentterms = data['consistent_terms']
+        if not isinstance(data__consistentterms, TYPES_1):
+            raise Invalid
+        for data__consistentterms_item in data__consistentterms:
+            if not isinstance(data__consistentterms_item, str):
+                raise Invalid
+            if not data__consistentterms_item:
+                raise Invalid
+        if len(data__consistentterms) > 1 and len(set(data__consistentterms)) != len(data__consistentterms):
+            raise Invalid
+        entity.consistent_terms = tuple(value) if type((value := data__consistentterms)) is list else convert_consistent_terms(value)
+    else:
+        entity.consistent_terms = default_consistent_terms
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_1):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_1):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_3:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_4:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_4) < 8192:
+                        SEEN_4.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_1:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Playbook(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Playbook'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'title' in data:
+        data__title = data['title']
+        if not isinstance(data__title, str):
+            raise Invalid
+        entity.title = data__title
+    else:
+        entity.title = default_title
+    if 'applies_to' in data:
+        data__appliesto = data['applies_to']
+        validate____defs_selector(data__appliesto, custom_formats, None)
+        entity.applies_to = data__appliesto
+    else:
+        entity.applies_to = default_applies_to
+    if 'handoffs' in data:
+        data__handoffs = data['handoffs']
+        if not isinstance(data__handoffs, TYPES_0):
+            raise Invalid
+        for data__handoffs_item in data__handoffs:
+            if not isinstance(data__handoffs_item, dict):
+                raise Invalid
+            if 'scenario' in data__handoffs_item:
+                data__handoffs_item__scenario = data__handoffs_item['scenario']
+                if not isinstance(data__handoffs_item__scenario, str):
+                    raise Invalid
+                if data__handoffs_item__scenario not in {'account_compromise', 'complaint', 'crisis', 'legal', 'other', 'sales_opportunity', 'support'}:
+                    raise Invalid
+            if 'trigger' in data__handoffs_item:
+                data__handoffs_item__trigger = data__handoffs_item['trigger']
+                if not isinstance(data__handoffs_item__trigger, str):
+                    raise Invalid
+            if 'from' in data__handoffs_item:
+                data__handoffs_item__from = data__handoffs_item['from']
+                if not isinstance(data__handoffs_item__from, str):
+                    raise Invalid
+                if data__handoffs_item__from not in SEEN_0:
+                    data__handoffs_item__from_len = len(data__handoffs_item__from)
+                    if data__handoffs_item__from_len < 1:
+                        raise Invalid
+                    if data__handoffs_item__from_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__handoffs_item__from):
+                        raise Invalid
+                    if len(SEEN_0) < 8192:
+                        SEEN_0.add(data__handoffs_item__from)
+            if 'to' in data__handoffs_item:
+                data__handoffs_item__to = data__handoffs_item['to']
+                if not isinstance(data__handoffs_item__to, str):
+                    raise Invalid
+                if data__handoffs_item__to not in SEEN_1:
+                    data__handoffs_item__to_len = len(data__handoffs_item__to)
+                    if data__handoffs_item__to_len < 1:
+                        raise Invalid
+                    if data__handoffs_item__to_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__handoffs_item__to):
+                        raise Invalid
+                    if len(SEEN_1) < 8192:
+                        SEEN_1.add(data__handoffs_item__to)
+            if 'before' in data__handoffs_item:
+                data__handoffs_item__before = data__handoffs_item['before']
+                if not isinstance(data__handoffs_item__before, str):
+                    raise Invalid
+            if 'expect' in data__handoffs_item:
+                data__handoffs_item__expect = data__handoffs_item['expect']
+                if not isinstance(data__handoffs_item__expect, str):
+                    raise Invalid
+            if 'continue_on' in data__handoffs_item:
+                data__handoffs_item__continueon = data__handoffs_item['continue_on']
+                if not isinstance(data__handoffs_item__continueon, str):
+                    raise Invalid
+                if data__handoffs_item__continueon not in SEEN_2:
+                    data__handoffs_item__continueon_len = len(data__handoffs_item__continueon)
+                    if data__handoffs_item__continueon_len < 1:
+                        raise Invalid
+                    if data__handoffs_item__continueon_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__handoffs_item__continueon):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__handoffs_item__continueon)
+            if not data__handoffs_item.keys() <= KNOWN_2:
+                raise Invalid
+        entity.handoffs = convert_handoffs(data__handoffs)
+    else:
+        entity.handoffs = default_handoffs
+    if 'end' in data:
+        data__end = data['end']
+        if not isinstance(data__end, str):
+            raise Invalid
+        entity.end = data__end
+    else:
+        entity.end = default_end
+    if 'follow_up' in data:
+        data__followup = data['follow_up']
+        if not isinstance(data__followup, dict):
+            raise Invalid
+        if 'communicate_to' in data__followup:
+            data__followup__communicateto = data__followup['communicate_to']
+            if not isinstance(data__followup__communicateto, TYPES_0):
+                raise Invalid
+            for data__followup__communicateto_item in data__followup__communicateto:
+                if not isinstance(data__followup__communicateto_item, str):
+                    raise Invalid
+                if not data__followup__communicateto_item:
+                    raise Invalid
+        if 'lessons_learned' in data__followup:
+            data__followup__lessonslearned = data__followup['lessons_learned']
+            if not isinstance(data__followup__lessonslearned, TYPES_1):
+                raise Invalid
+        if not data__followup.keys() <= KNOWN_1:
+            raise Invalid
+        entity.follow_up = data__followup
+    else:
+        entity.follow_up = empty
+    if 'last_exercised' in data:
+        data__lastexercised = data['last_exercised']
+        if not isinstance(data__lastexercised, str):
+            raise Invalid
+        if data__lastexercised not in SEEN_3:
+            if not SEARCH_1(data__lastexercised):
+                raise Invalid
+            if not custom_formats['date'](data__lastexercised):
+                raise Invalid
+            if len(SEEN_3) < 8192:
+                SEEN_3.add(data__lastexercised)
+        entity.last_exercised = convert_last_exercised(data__lastexercised)
+    else:
+        entity.last_exercised = default_last_exercised
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_4:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_4) < 8192:
+                        SEEN_4.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_5:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_5) < 8192:
+                        SEEN_5.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_3:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Objective(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Objective'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'statement' in data:
+        data__statement = data['statement']
+        if not isinstance(data__statement, str):
+            raise Invalid
+        entity.statement = data__statement
+    else:
+        entity.statement = default_statement
+    if 'strategy' in data:
+        data__strategy = data['strategy']
+        if not isinstance(data__strategy, str):
+            raise Invalid
+        if data__strategy not in SEEN_0:
+            data__strategy_len = len(data__strategy)
+            if data__strategy_len < 1:
+                raise Invalid
+            if data__strategy_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__strategy):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__strategy)
+        entity.strategy = data__strategy
+    else:
+        entity.strategy = default_strategy
+    if 'kpis' in data:
+        data__kpis = data['kpis']
+        if not isinstance(data__kpis, TYPES_0):
+            raise Invalid
+        for data__kpis_item in data__kpis:
+            if not isinstance(data__kpis_item, dict):
+                raise Invalid
+            if 'name' in data__kpis_item:
+                data__kpis_item__name = data__kpis_item['name']
+                if not isinstance(data__kpis_item__name, str):
+                    raise Invalid
+            if 'target' in data__kpis_item:
+                data__kpis_item__target = data__kpis_item['target']
+                if not isinstance(data__kpis_item__target, TYPES_1) or isinstance(data__kpis_item__target, bool):
+                    raise Invalid
+            if not data__kpis_item.keys() <= KNOWN_1:
+                raise Invalid
+        entity.kpis = convert_kpis(data__kpis)
+    else:
+        entity.kpis = default_kpis
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        if data__owner not in SEEN_1:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_1) < 8192:
+                SEEN_1.add(data__owner)
+        entity.owner = data__owner
+    else:
+        entity.owner = default_owner
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Rule(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data or 'code' not in data or 'select' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Rule'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'code' in data:
+        data__code = data['code']
+        if not isinstance(data__code, str):
+            raise Invalid
+        try:
+            if isinstance(data__code, str):
+                if not SEARCH_1(data__code):
+                    raise Invalid
+        except (Invalid, Invalid):
+            pass
+        else:
+            raise Invalid
+        if isinstance(data__code, str):
+            if not SEARCH_2(data__code):
+                raise Invalid
+        entity.code = data__code
+    else:
+        entity.code = default_code
+    if 'severity' in data:
+        data__severity = data['severity']
+        if not isinstance(data__severity, str):
+            raise Invalid
+        if data__severity not in {'error', 'info', 'warning'}:
+            raise Invalid
+        entity.severity = clean['severity']
+    else:
+        entity.severity = clean['severity']
+    if 'message' in data:
+        data__message = data['message']
+        if not isinstance(data__message, str):
+            raise Invalid
+    if 'select' in data:
+        data__select = data['select']
+        validate____defs_selector(data__select, custom_formats, None)
+    if 'group_by' in data:
+        data__groupby = data['group_by']
+        if not isinstance(data__groupby, str):
+            raise Invalid
+        if not data__groupby:
+            raise Invalid
+    if 'assert' in data:
+        data__assert = data['assert']
+        try:
+            if not isinstance(data__assert, TYPES_0):
+                raise Invalid
+        except (Invalid, Invalid):
+            validate____defs_assertion(data__assert, custom_formats, None)
+        else:
+            data__assert_is_list = isinstance(data__assert, TYPES_0)
+            if data__assert_is_list:
+                data__assert_len = len(data__assert)
+                if data__assert_len < 1:
+                    raise Invalid
+                for data__assert_item in data__assert:
+                    validate____defs_assertion(data__assert_item, custom_formats, None)
+    if 'tests' in data:
+        data__tests = data['tests']
+        if not isinstance(data__tests, TYPES_0):
+            raise Invalid
+        for data__tests_item in data__tests:
+            if not isinstance(data__tests_item, dict):
+                raise Invalid
+            if 'name' not in data__tests_item or 'entities' not in data__tests_item or 'expect' not in data__tests_item:
+                raise Invalid
+            if 'name' in data__tests_item:
+                data__tests_item__name = data__tests_item['name']
+                if not isinstance(data__tests_item__name, str):
+                    raise Invalid
+                if not data__tests_item__name:
+                    raise Invalid
+            if 'entities' in data__tests_item:
+                data__tests_item__entities = data__tests_item['entities']
+                if not isinstance(data__tests_item__entities, TYPES_0):
+                    raise Invalid
+                for data__tests_item__entities_item in data__tests_item__entities:
+                    if not isinstance(data__tests_item__entities_item, dict):
+                        raise Invalid
+                    if 'kind' not in data__tests_item__entities_item or 'id' not in data__tests_item__entities_item:
+                        raise Invalid
+                    if 'kind' in data__tests_item__entities_item:
+                        data__tests_item__entities_item__kind = data__tests_item__entities_item['kind']
+                        if not isinstance(data__tests_item__entities_item__kind, str):
+                            raise Invalid
+                        if data__tests_item__entities_item__kind not in {'Account', 'Channel', 'Objective', 'Person', 'Playbook', 'Policy', 'Rule', 'Team', 'Tool'}:
+                            raise Invalid
+                    if 'id' in data__tests_item__entities_item:
+                        data__tests_item__entities_item__id = data__tests_item__entities_item['id']
+                        if not isinstance(data__tests_item__entities_item__id, str):
+                            raise Invalid
+                        if data__tests_item__entities_item__id not in SEEN_0:
+                            data__tests_item__entities_item__id_len = len(data__tests_item__entities_item__id)
+                            if data__tests_item__entities_item__id_len < 1:
+                                raise Invalid
+                            if data__tests_item__entities_item__id_len > 128:
+                                raise Invalid
+                            if not SEARCH_0(data__tests_item__entities_item__id):
+                                raise Invalid
+                            if len(SEEN_0) < 8192:
+                                SEEN_0.add(data__tests_item__entities_item__id)
+            if 'expect' in data__tests_item:
+                data__tests_item__expect = data__tests_item['expect']
+                if not isinstance(data__tests_item__expect, str):
+                    raise Invalid
+                if data__tests_item__expect not in {'fail', 'pass'}:
+                    raise Invalid
+            if not data__tests_item.keys() <= KNOWN_1:
+                raise Invalid
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_1:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_1) < 8192:
+                        SEEN_1.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_2:
+                    if not SEARCH_3(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_2:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity
+
+
+def valid_Tool(entity_id, data, clean, source):
+    entity = new(Twin)
+    entity.id = entity_id
+    entity.data = clean
+    entity.source = source
+    if not isinstance(data, dict):
+        raise Invalid
+    if 'id' not in data:
+        raise Invalid
+    if 'kind' in data:
+        data__kind = data['kind']
+        if not (isinstance(data__kind, str) and data__kind == 'Tool'):
+            raise Invalid
+    if 'id' in data:
+        data__id = data['id']
+        if not isinstance(data__id, str):
+            raise Invalid
+        data__id_len = len(data__id)
+        if data__id_len < 1:
+            raise Invalid
+        if data__id_len > 128:
+            raise Invalid
+        if not SEARCH_0(data__id):
+            raise Invalid
+    if 'name' in data:
+        data__name = data['name']
+        if not isinstance(data__name, str):
+            raise Invalid
+        entity.name = data__name
+    else:
+        entity.name = default_name
+    if 'description' in data:
+        data__description = data['description']
+        if not isinstance(data__description, str):
+            raise Invalid
+        entity.description = data__description
+    else:
+        entity.description = default_description
+    if 'category' in data:
+        data__category = data['category']
+        if not isinstance(data__category, str):
+            raise Invalid
+        if data__category not in {'analytics', 'archiving', 'crm', 'listening', 'other', 'publishing'}:
+            raise Invalid
+        entity.category = data__category
+    else:
+        entity.category = default_category
+    if 'owner' in data:
+        data__owner = data['owner']
+        if not isinstance(data__owner, str):
+            raise Invalid
+        if data__owner not in SEEN_0:
+            data__owner_len = len(data__owner)
+            if data__owner_len < 1:
+                raise Invalid
+            if data__owner_len > 128:
+                raise Invalid
+            if not SEARCH_0(data__owner):
+                raise Invalid
+            if len(SEEN_0) < 8192:
+                SEEN_0.add(data__owner)
+        entity.owner = data__owner
+    else:
+        entity.owner = default_owner
+    if 'security' in data:
+        data__security = data['security']
+        if not isinstance(data__security, dict):
+            raise Invalid
+        if 'mfa' in data__security:
+            data__security__mfa = data__security['mfa']
+            if not isinstance(data__security__mfa, bool):
+                raise Invalid
+        if 'sso' in data__security:
+            data__security__sso = data__security['sso']
+            if not isinstance(data__security__sso, bool):
+                raise Invalid
+        if 'audit_log' in data__security:
+            data__security__auditlog = data__security['audit_log']
+            if not isinstance(data__security__auditlog, bool):
+                raise Invalid
+        if not data__security.keys() <= KNOWN_1:
+            raise Invalid
+        entity.security = data__security
+    else:
+        entity.security = empty
+    if 'access' in data:
+        data__access = data['access']
+        if not isinstance(data__access, TYPES_0):
+            raise Invalid
+        for data__access_item in data__access:
+            if not isinstance(data__access_item, dict):
+                raise Invalid
+            if 'person' not in data__access_item or 'role' not in data__access_item:
+                raise Invalid
+            if 'person' in data__access_item:
+                data__access_item__person = data__access_item['person']
+                if not isinstance(data__access_item__person, str):
+                    raise Invalid
+                if data__access_item__person not in SEEN_1:
+                    data__access_item__person_len = len(data__access_item__person)
+                    if data__access_item__person_len < 1:
+                        raise Invalid
+                    if data__access_item__person_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__access_item__person):
+                        raise Invalid
+                    if len(SEEN_1) < 8192:
+                        SEEN_1.add(data__access_item__person)
+            if 'role' in data__access_item:
+                data__access_item__role = data__access_item['role']
+                if not isinstance(data__access_item__role, str):
+                    raise Invalid
+                if data__access_item__role not in {'admin', 'agency', 'analyst', 'editor'}:
+                    raise Invalid
+            if not data__access_item.keys() <= KNOWN_2:
+                raise Invalid
+        entity.access = convert_access(data__access)
+    else:
+        entity.access = default_access
+    if 'labels' in data:
+        data__labels = data['labels']
+        if not isinstance(data__labels, dict):
+            raise Invalid
+        for data__labels_key, data__labels_value in data__labels.items():
+            if not isinstance(data__labels_value, str):
+                raise Invalid
+        entity.labels = data__labels
+    else:
+        entity.labels = empty
+    if 'tags' in data:
+        data__tags = data['tags']
+        if not isinstance(data__tags, TYPES_0):
+            raise Invalid
+        for data__tags_item in data__tags:
+            if not isinstance(data__tags_item, str):
+                raise Invalid
+            if not data__tags_item:
+                raise Invalid
+        if len(data__tags) > 1 and len(set(data__tags)) != len(data__tags):
+            raise Invalid
+        entity.tags = tuple(value) if type((value := data__tags)) is list else convert_tags(value)
+    else:
+        entity.tags = default_tags
+    if 'waivers' in data:
+        data__waivers = data['waivers']
+        if not isinstance(data__waivers, TYPES_0):
+            raise Invalid
+        for data__waivers_item in data__waivers:
+            if not isinstance(data__waivers_item, dict):
+                raise Invalid
+            if 'rule' not in data__waivers_item:
+                raise Invalid
+            if 'rule' in data__waivers_item:
+                data__waivers_item__rule = data__waivers_item['rule']
+                if not isinstance(data__waivers_item__rule, str):
+                    raise Invalid
+                if not data__waivers_item__rule:
+                    raise Invalid
+            if 'reason' in data__waivers_item:
+                data__waivers_item__reason = data__waivers_item['reason']
+                if not isinstance(data__waivers_item__reason, str):
+                    raise Invalid
+            if 'approved_by' in data__waivers_item:
+                data__waivers_item__approvedby = data__waivers_item['approved_by']
+                if not isinstance(data__waivers_item__approvedby, str):
+                    raise Invalid
+                if data__waivers_item__approvedby not in SEEN_2:
+                    data__waivers_item__approvedby_len = len(data__waivers_item__approvedby)
+                    if data__waivers_item__approvedby_len < 1:
+                        raise Invalid
+                    if data__waivers_item__approvedby_len > 128:
+                        raise Invalid
+                    if not SEARCH_0(data__waivers_item__approvedby):
+                        raise Invalid
+                    if len(SEEN_2) < 8192:
+                        SEEN_2.add(data__waivers_item__approvedby)
+            if 'expires' in data__waivers_item:
+                data__waivers_item__expires = data__waivers_item['expires']
+                if not isinstance(data__waivers_item__expires, str):
+                    raise Invalid
+                if data__waivers_item__expires not in SEEN_3:
+                    if not SEARCH_1(data__waivers_item__expires):
+                        raise Invalid
+                    if not custom_formats['date'](data__waivers_item__expires):
+                        raise Invalid
+                    if len(SEEN_3) < 8192:
+                        SEEN_3.add(data__waivers_item__expires)
+            if not data__waivers_item.keys() <= KNOWN_3:
+                raise Invalid
+        entity.waivers = convert_waivers(data__waivers)
+    else:
+        entity.waivers = default_waivers
+    if not data.keys() <= KNOWN_0:
+        raise Invalid
+    entity.__class__ = cls
+    return entity

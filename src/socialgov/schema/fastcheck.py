@@ -533,6 +533,13 @@ socialgov.schema.fastcheck`` writes them): a run imports them instead of compili
 
 def shipped_check(file_name: str, schema_bytes: bytes) -> Check | None:
     """The check shipped for the schema ``file_name``, if it was generated from these bytes."""
+    module = shipped_module(file_name, schema_bytes)
+    return None if module is None else _check(vars(module))
+
+
+def shipped_module(file_name: str, schema_bytes: bytes) -> Any:
+    """The module of the check shipped for the schema ``file_name``, if it was generated from
+    these bytes (its ``validate``, ``FORMATS``, ``Invalid``); else None."""
     import importlib
 
     try:
@@ -541,7 +548,7 @@ def shipped_check(file_name: str, schema_bytes: bytes) -> Check | None:
         return None
     if content_stamp(schema_bytes) != module.SCHEMA_STAMP:
         return None  # the schema changed since: compiled as any other
-    return _check(vars(module))
+    return module
 
 
 def _module_name(file_name: str) -> str:

@@ -81,9 +81,19 @@ def check_for(file_name: str) -> Check | None:
 def shipped_check_for(file_name: str) -> Check | None:
     """The yes/no check shipped with socialgov for the published schema ``file_name`` (None if
     there is none, or the schema changed since it was generated)."""
-    from socialgov.schema.fastcheck import shipped_check
+    from socialgov.schema.fastcheck import _check
 
-    return shipped_check(file_name, (data_dir("schemas") / file_name).read_bytes())
+    module = shipped_module_for(file_name)
+    return None if module is None else _check(vars(module))
+
+
+@cache
+def shipped_module_for(file_name: str) -> Any:
+    """The module of the check shipped for the published schema ``file_name`` (None if there is
+    none, or the schema changed since it was generated): socialgov.model builds from its code."""
+    from socialgov.schema.fastcheck import shipped_module
+
+    return shipped_module(file_name, (data_dir("schemas") / file_name).read_bytes())
 
 
 def validate_entity(kind: str, data: Any, validity: Validity | None = None) -> list[SchemaError]:

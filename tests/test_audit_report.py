@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import pickle
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
+from types import CodeType
 
 import pytest
 
 from conftest import ACME, PROJECT
-from socialgov.audit import extras, report, values
+from socialgov.audit import definitions, extras, report, report_classes, values
 from socialgov.audit.extras import IndicatorChange
 from socialgov.audit.report import (
     ChannelRow,
@@ -24,7 +28,7 @@ from socialgov.audit.report import (
 
 CLASSES = [
     value
-    for module in (values, report, extras)
+    for module in (values, report_classes, extras)
     for value in vars(module).values()
     if isinstance(value, type)
     and dataclasses.is_dataclass(value)
@@ -177,3 +181,117 @@ def test_the_optional_parts_classes_are_imported_only_by_the_runs_that_make_them
     assert "socialgov.audit.renderers.html" in imported  # every format was rendered
     made = {"socialgov.audit.extras", "socialgov.audit.units"} & set(imported)
     assert made == ({"socialgov.audit.extras", "socialgov.audit.units"} if by else set())
+    # the report's classes are the written-out ones: no run makes them with @dataclass
+    assert "socialgov.audit.report_classes" in imported
+    assert "socialgov.audit.definitions" not in imported
+
+
+# The written-out classes (report_classes.py) against the dataclasses defined in definitions.py
+
+DEFINED = [
+    value
+    for value in vars(definitions).values()
+    if isinstance(value, type)
+    and dataclasses.is_dataclass(value)
+    and value.__module__ == definitions.__name__
+]
+WRITTEN = {name: getattr(report_classes, name) for name in (c.__name__ for c in DEFINED)}
+_MADE_BY_DATACLASS = {
+    "__init__",
+    "__repr__",
+    "__eq__",
+    "__hash__",
+    "__setattr__",
+    "__delattr__",
+    "__getstate__",
+    "__setstate__",
+}
+
+
+def test_the_report_classes_ship_as_the_generator_writes_them() -> None:
+    # edit definitions.py, then run python -m socialgov.audit.definitions
+    shipped = Path(report_classes.__file__).read_text(encoding="utf-8")
+    assert definitions.written_code() == shipped
+    assert len(DEFINED) == 44
+    assert {c.__name__ for c in CLASSES if c.__module__ == report_classes.__name__} == set(WRITTEN)
+    assert all(getattr(report, name) is cls for name, cls in WRITTEN.items())
+
+
+@pytest.mark.parametrize("defined", DEFINED, ids=lambda c: c.__name__)
+def test_a_written_out_class_is_what_dataclass_makes(defined: type) -> None:
+    written = WRITTEN[defined.__name__]
+    assert written.__qualname__ == defined.__qualname__
+    assert written.__bases__ == defined.__bases__ and written.__doc__ == defined.__doc__
+    assert set(vars(written)) == set(vars(defined))  # no member more or less
+    for name in ("__annotations__", "__slots__", "__match_args__"):
+        assert getattr(written, name) == getattr(defined, name), name
+    assert repr(written.__dataclass_params__) == repr(defined.__dataclass_params__)
+    assert written.__getstate__ is defined.__getstate__
+    assert written.__setstate__ is defined.__setstate__
+    assert list(written.__dataclass_fields__) == list(defined.__dataclass_fields__)
+    for mine, theirs in zip(dataclasses.fields(written), dataclasses.fields(defined), strict=True):
+        for slot in dataclasses.Field.__slots__:
+            assert getattr(mine, slot) == getattr(theirs, slot), (mine.name, slot)
+    # the arguments, their defaults and annotations (the return's is None either way)
+    made_sig, their_sig = inspect.signature(written), inspect.signature(defined)
+    assert made_sig.parameters == their_sig.parameters
+    own = set(vars(defined)) - _MADE_BY_DATACLASS
+    for name in own:  # the class's own methods and properties: the same code
+        mine, theirs = vars(written)[name], vars(defined)[name]
+        if isinstance(theirs, property):
+            mine, theirs = mine.fget, theirs.fget
+        if inspect.isfunction(theirs):
+            assert _same_code(mine.__code__, theirs.__code__), name
+
+
+def _same_code(mine: CodeType, theirs: CodeType) -> bool:
+    """The same bytecode, names and constants (nested code alike), wherever it was written."""
+    if (mine.co_code, mine.co_names, mine.co_varnames) != (
+        theirs.co_code,
+        theirs.co_names,
+        theirs.co_varnames,
+    ) or len(mine.co_consts) != len(theirs.co_consts):
+        return False
+    return all(
+        _same_code(a, b) if isinstance(a, CodeType) and isinstance(b, CodeType) else a == b
+        for a, b in zip(mine.co_consts, theirs.co_consts, strict=True)
+    )
+
+
+@pytest.mark.parametrize("defined", DEFINED, ids=lambda c: c.__name__)
+def test_a_written_out_value_behaves_as_the_dataclass_value(defined: type) -> None:
+    written = WRITTEN[defined.__name__]
+    values = _values(defined)
+    mine, theirs = written(*values), defined(*values)
+    names = [spec.name for spec in dataclasses.fields(defined)]
+    assert [getattr(mine, n) for n in names] == [getattr(theirs, n) for n in names]
+    assert repr(mine) == repr(theirs) and hash(mine) == hash(theirs)
+    assert mine == written(*values) and mine != theirs  # (another class)
+    assert mine.__eq__(theirs) is NotImplemented and theirs.__eq__(mine) is NotImplemented
+    assert dataclasses.asdict(mine) == dataclasses.asdict(theirs)
+    given = [spec.name for spec in dataclasses.fields(defined) if spec.init]
+    if given:  # a field changed: unequal, as the dataclass's
+        first = given[0]
+        other = values[0] + 1 if isinstance(values[0], int) else ("x",) if values[0] == () else "x"
+        assert replace(mine, **{first: other}) != mine
+        assert replace(theirs, **{first: other}) != theirs
+        assert repr(replace(mine, **{first: other})) == repr(replace(theirs, **{first: other}))
+    for name in names:
+        for value in (mine, theirs):
+            with pytest.raises(dataclasses.FrozenInstanceError) as assigned:
+                setattr(value, name, 1)
+            assert str(assigned.value) == f"cannot assign to field {name!r}"
+            with pytest.raises(dataclasses.FrozenInstanceError) as deleted:
+                delattr(value, name)
+            assert str(deleted.value) == f"cannot delete field {name!r}"
+    # a name that is no field is refused by both: @dataclass's own method then fails in its
+    # super() call, made for the class before @dataclass made it again with slots (TypeError,
+    # Python 3.10 to 3.13); the written-out class says it is frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mine.other = 1
+    with pytest.raises(TypeError):
+        theirs.other = 1
+    with pytest.raises(TypeError):
+        _ = mine < mine  # type: ignore[operator]
+    assert pickle.loads(pickle.dumps(mine)) == mine
+    assert defined(*values).__match_args__ == mine.__match_args__

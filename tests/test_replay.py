@@ -41,6 +41,10 @@ runpy.run_module("socialgov", run_name="__main__", alter_sys=True)
 """
 
 
+_AS_MODULE = 'runpy.run_module("socialgov", run_name="__main__", alter_sys=True)'
+_AS_COMMAND = "from socialgov.__main__ import console\nconsole()"
+
+
 @dataclass
 class Ran:
     code: int
@@ -78,11 +82,18 @@ class Runner:
         before: str = "",
         env: dict[str, str] | None = None,
         timeout: float = 120,
+        script: Path | None = None,
     ) -> Ran:
+        """Run ``python -m socialgov ARGS`` in ``cwd``; with ``script``, that file as the
+        ``socialgov`` command's script (socialgov.__main__:console, pyproject.toml's entry)."""
         self.log.write_text("", encoding="utf-8")
         code = _RUN.format(log=str(self.log), settled=settled, before=before)
+        command = [self.python, "-c", code, *args]
+        if script is not None:
+            script.write_text(code.replace(_AS_MODULE, _AS_COMMAND), encoding="utf-8")
+            command = [self.python, str(script), *args]
         done = subprocess.run(
-            [self.python, "-c", code, *args],
+            command,
             cwd=cwd,
             env=env or self.env(),
             capture_output=True,
@@ -428,3 +439,17 @@ def test_a_checkout_made_above_the_root_is_not_answered(
     _answered_again(run, acme, *sarif)
     (tmp_path / ".git").rmdir()
     _not_answered(run, acme, *sarif)
+
+
+def test_the_socialgov_command_answers_too(run: Runner, acme: Path, tmp_path: Path) -> None:
+    """The console script (pyproject.toml: ``socialgov.__main__:console``) asks first too."""
+    script = tmp_path / "bin" / "socialgov"
+    script.parent.mkdir()
+    first = run(acme, *LINT, script=script)
+    assert first.code == 1 and b"SG" in first.out and not first.answered
+    second = run(acme, *LINT, script=script)
+    if not second.answered:
+        second = run(acme, *LINT, script=script)
+    assert second.answered
+    _same(second, first)
+    _same(second, run(acme, *LINT))  # what python -m socialgov writes

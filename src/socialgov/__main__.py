@@ -16,10 +16,15 @@ any other command goes on to ``socialgov.cli.run``. The ``socialgov`` command's 
 :func:`console`, which does the same.
 """
 
+from __future__ import annotations
+
 import gc
 import os
 import sys
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before an answer
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def _without_current_folder(path: list[str]) -> list[str]:
@@ -46,6 +51,9 @@ def console() -> NoReturn:
         from socialgov.speedups.replay import answer
 
         answer()  # returns unless it answered
+        from socialgov import install
+
+        install()  # the speedups the package's import left to the command (socialgov.__init__)
         from socialgov.cli import run
     except KeyboardInterrupt:  # Ctrl-C while starting: the same answer as during the command
         sys.stderr.write("\nsocialgov: aborted\n")

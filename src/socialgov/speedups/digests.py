@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Protocol
 
 try:
     from _blake2 import blake2b
@@ -59,18 +58,25 @@ SIZE = 32
 """Bytes of every digest and signature here."""
 
 
-class Hash(Protocol):
-    """What the caches ask of a digest or a signature being made."""
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (re, ...): see below
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    digest_size: int
+    class Hash(Protocol):
+        """What the caches ask of a digest or a signature being made."""
 
-    def update(self, data: bytes, /) -> None: ...
+        digest_size: int
 
-    def digest(self) -> bytes: ...
+        def update(self, data: bytes, /) -> None: ...
 
-    def hexdigest(self) -> str: ...
+        def digest(self) -> bytes: ...
 
-    def copy(self) -> Hash: ...
+        def hexdigest(self) -> str: ...
+
+        def copy(self) -> Hash: ...
+
+else:  # the type is for the checker: a run answered before the command line imports no typing
+    Hash = object
 
 
 def digest(data: bytes = b"") -> Hash:

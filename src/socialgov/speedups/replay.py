@@ -57,8 +57,6 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from socialgov import __version__
 from socialgov.speedups.digests import (
@@ -72,12 +70,18 @@ from socialgov.speedups.digests import (
     signer,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (re, ...)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
+    from typing import Any
 
     from socialgov.config import Config
     from socialgov.core.output import Recording
     from socialgov.speedups.runcache import RunInputs
+
+    Look = tuple[str, int, Any]
+    """A path, what is asked of it, and the answer the run found."""
 
 __all__ = ["MAX_ANSWERS", "MAX_LOOKS", "MAX_OUTPUT", "Recorder", "answer", "forget", "recorder"]
 
@@ -99,9 +103,6 @@ exists (following a link)."""
 FORM = 1
 """The form of a stored answer (part of its key): a change to what :func:`answer` reads changes
 it."""
-
-Look = tuple[str, int, Any]
-"""A path, what is asked of it, and the answer the run found."""
 
 
 class _Asked:

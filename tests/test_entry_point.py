@@ -82,3 +82,42 @@ def test_python_m_imports_the_command_line_with_the_collector_paused() -> None:
     assert done.returncode == 0, done.stderr
     assert "socialgov.cli collector=False" in done.stderr
     assert "click collector=False" in done.stderr
+
+
+_INSTALLED = """
+import sys
+sys.argv[0] = {script!r}
+import dataclasses, re
+import socialgov
+print("package", "exec" in vars(dataclasses), re._compiler.compile.__module__)
+{then}
+print("then", "exec" in vars(dataclasses), re._compiler.compile.__module__)
+"""
+
+
+@pytest.mark.parametrize(
+    ("script", "then", "at_import"),
+    [
+        ("/usr/local/bin/socialgov", "import socialgov.cli", False),  # an older entry's script
+        ("/usr/local/bin/socialgov", "from socialgov.cli import run", False),
+        ("/usr/local/bin/other", "import socialgov.model", True),  # a library caller
+    ],
+)
+def test_every_way_into_the_package_runs_with_its_speedups(
+    script: str, then: str, at_import: bool
+) -> None:
+    """The package leaves its speedups (speedups/regexcode.py, classcode.py) to the command
+    when the interpreter runs it, so that an answered run (speedups/replay.py) loads neither;
+    the command line installs them first whichever script reached it (one of an older entry,
+    ``socialgov.cli:run``, never passes through socialgov.__main__), a library caller at the
+    package's import."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "src")}
+    code = _INSTALLED.format(script=script, then=then)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    package, after = done.stdout.split("\n")[:2]
+    installed = "True socialgov.speedups.regexcode"
+    assert package == f"package {installed}" if at_import else package != f"package {installed}"
+    assert after == f"then {installed}"

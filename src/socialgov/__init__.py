@@ -5,9 +5,10 @@ The package's import installs the two speedups every run uses: speedups/regexcod
 speedups/classcode.py (the dataclasses' methods from compiled code, before any of the
 package's classes is made). Not when the interpreter runs the command (``python -m socialgov``,
 or the ``socialgov`` command: :func:`_commanded`): socialgov.__main__ first asks
-speedups/replay.py for a stored answer, through modules that make no pattern and no class, and
-installs them (:func:`install`) before it imports the command line, so that an answered run
-imports neither ``re`` nor ``typing`` nor ``dataclasses``.
+speedups/replay.py for a stored answer, through modules that make no pattern and no class, so
+that an answered run imports neither ``re`` nor ``typing`` nor ``dataclasses``; the command line
+(socialgov.cli) installs them (:func:`install`, idempotent) before its own imports, whichever
+script reached it.
 """
 
 from __future__ import annotations

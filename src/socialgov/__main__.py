@@ -51,10 +51,7 @@ def console() -> NoReturn:
         from socialgov.speedups.replay import answer
 
         answer()  # returns unless it answered
-        from socialgov import install
-
-        install()  # the speedups the package's import left to the command (socialgov.__init__)
-        from socialgov.cli import run
+        from socialgov.cli import run  # which installs the speedups first (socialgov.__init__)
     except KeyboardInterrupt:  # Ctrl-C while starting: the same answer as during the command
         sys.stderr.write("\nsocialgov: aborted\n")
         os._exit(2)

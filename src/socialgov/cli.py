@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from socialgov import install
+
+# Idempotent, and first: any way into the command line runs with the package's speedups
+# (socialgov.__init__ leaves them to the command, which may be a console script of an older
+# entry, ``socialgov.cli:run``, that never passes through socialgov.__main__).
+install()
+
 import contextlib
 import datetime as dt
 import gc

@@ -546,6 +546,27 @@ def test_reports_written_again_follow_the_options_and_the_folder(
     assert elsewhere != shown.out and elsewhere == _cold(capsys, args)[1]
 
 
+@pytest.mark.parametrize("format", ["github", "gitlab", "checkstyle"])
+def test_reports_written_again_follow_the_checkout_holding_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], format: str
+) -> None:
+    """The CI formats show paths from the git checkout holding the repository: a checkout made
+    (or removed) above the root after a run was stored changes them, as a cold run shows."""
+    root = _acme(tmp_path / "top")
+    args = ["lint", "--root", str(root), "--as-of", "2026-11-24", "--format", format]
+    alone = _cold(capsys, args)
+    assert main(args) == alone[0]  # stores the run and its reports
+    assert capsys.readouterr()[:] == alone[1:]
+    (tmp_path / "top" / ".git").mkdir()  # the folder above the root becomes a checkout
+    inside = _cold(capsys, args)
+    assert inside[1] != alone[1]  # the paths now start with the repository's folder
+    assert main(args) == inside[0]
+    assert capsys.readouterr()[:] == inside[1:]
+    (tmp_path / "top" / ".git").rmdir()
+    assert main(args) == alone[0]
+    assert capsys.readouterr()[:] == alone[1:]
+
+
 def test_a_stamped_report_is_rendered_by_every_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

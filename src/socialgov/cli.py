@@ -379,7 +379,7 @@ def lint(
             say(f"socialgov: recorded {recorded.baselined} findings in {write_baseline}", err=True)
         reports = render_reports(recorded, planned)
     else:
-        asked = asked_for(planned)
+        asked = asked_for(planned, config.root)
         if asked is None:  # its reports carry the time: never written again
             answer = None
         confirmed: list[Any] = []

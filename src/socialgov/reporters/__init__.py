@@ -200,17 +200,23 @@ def render_reports(
     return Reports(tuple(rendered), result.exit_code)
 
 
-def asked_for(planned: Sequence[tuple[ReportTarget, ReportOptions]]) -> str | None:
+def asked_for(planned: Sequence[tuple[ReportTarget, ReportOptions]], root: Path) -> str | None:
     """What the reports of ``planned`` depend on besides the run's result (each target and its
-    options, the folder paths are shown from), or None when one of them is stamped."""
+    options, the folder paths are shown from, and the checkout holding ``root``, which the CI
+    formats' paths are relative to), or None when one of them is stamped."""
     if stamped(target.format for target, _ in planned):
         return None
+    from socialgov.reporters.base import repository_root
+
     here = Path.cwd().resolve()
     return repr(
-        [
-            (target, replace(options, cwd=(options.cwd or here).resolve()))
-            for target, options in planned
-        ]
+        (
+            [
+                (target, replace(options, cwd=(options.cwd or here).resolve()))
+                for target, options in planned
+            ],
+            repository_root(root),
+        )
     )
 
 
